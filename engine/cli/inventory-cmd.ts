@@ -1,0 +1,71 @@
+// `kplay inventory --list | --host H | --graph [GROUP]`: prints what ansible-inventory prints for the
+// same inventory, so operators can verify kplay reads their inventory (and group_vars) exactly right.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UserError } from '../errors.js';
+import { dumpJson, dumpYaml, graphInventory, listInventory, listInventoryYaml, withoutInternal, type VarsSource } from '../inventory/list.js';
+import type { Group, Host } from '../inventory/model.js';
+import { PatternMatcher } from '../inventory/patterns.js';
+import { mergeInto } from '../vars/files.js';
+import { groupVarsForDisplay } from '../vars/precedence.js';
+import { setup } from '../run/setup.js';
+import type { ParsedArgs } from './args.js';
+import { printWarnings, type CliIO } from './io.js';
+
+/** Runs `kplay inventory ...` and returns the exit code. */
+export function inventoryCommand(parsed: ParsedArgs, io: CliIO): number {
+  const { opts, positionals } = parsed;
+  const actions = ['list', 'host', 'graph'].filter((a) => opts[a] !== undefined);
+  if (actions.length === 0) {
+    throw new UserError('No action selected, at least one of --host, --graph or --list needs to be specified.', { kind: 'options' });
+  }
+  if (actions.length > 1) {
+    throw new UserError('Conflicting options used, only one of --host, --graph or --list can be used at the same time.', { kind: 'options' });
+  }
+  const explicitPlaybookDir = typeof opts.playbookDir === 'string' ? resolve(io.cwd, opts.playbookDir) : undefined;
+  const s = setup({
+    cwd: io.cwd,
+    env: io.env,
+    inventory: (opts.inventory as string[] | undefined) ?? [],
+    extraVars: (opts.extraVars as string[] | undefined) ?? [],
+    playbookDir: explicitPlaybookDir ?? io.cwd,
+  });
+  printWarnings(io, s.warnings);
+
+  const vars: VarsSource = {
+    hostVars: (h: Host) => {
+      const bag = { vars: {}, origins: new Map() };
+      mergeInto(bag, s.vars.inventoryVars(h));
+      mergeInto(bag, s.vars.extraVars);
+      return bag.vars;
+    },
+    // as ansible-inventory: a group's own vars, inventory-side group_vars, and --playbook-dir's
+    groupVars: (g: Group) => groupVarsForDisplay(g, { inventory: s.vars.dirs.inventory, playbook: explicitPlaybookDir ? [explicitPlaybookDir] : [] }).vars,
+  };
+
+  let text: string;
+  if (opts.host !== undefined) {
+    const matched = new PatternMatcher(s.inventory, io.cwd).hosts(String(opts.host));
+    const host = matched.length === 1 ? matched[0] : undefined;
+    if (!host) throw new UserError('You must pass a single valid host to --host parameter', { kind: 'options', hint: `'${String(opts.host)}' is not in the inventory; kplay inventory --graph lists the hosts` });
+    const hv = withoutInternal(vars.hostVars(host));
+    text = opts.yaml ? dumpYaml(hv) : dumpJson(hv);
+  } else if (opts.graph) {
+    const groupName = positionals[0] ?? 'all';
+    const group = s.inventory.groups.get(groupName);
+    if (!group) throw new UserError('Pattern must be valid group name when using --graph', { kind: 'options', hint: `'${groupName}' is not a group` });
+    text = graphInventory(group, opts.vars ? vars : undefined);
+  } else {
+    text = opts.yaml ? dumpYaml(listInventoryYaml(s.inventory, vars)) : dumpJson(listInventory(s.inventory, vars));
+  }
+  if (typeof opts.output === 'string') {
+    try {
+      writeFileSync(resolve(io.cwd, opts.output), text);
+    } catch (e) {
+      throw new UserError(`Unable to write to destination file (${opts.output}): ${(e as Error).message}`);
+    }
+  } else {
+    io.out(text);
+  }
+  return 0;
+}

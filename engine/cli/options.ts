@@ -1,0 +1,60 @@
+// The option tables of `kplay` (ansible-playbook's flags) and `kplay inventory` (ansible-inventory's),
+// kept in one place so parsing and --help never disagree.
+import type { OptionSpec } from './args.js';
+
+const inventoryOpt: OptionSpec = { names: ['-i', '--inventory', '--inventory-file'], key: 'inventory', kind: 'list', metavar: 'INVENTORY', help: 'inventory file, directory, or comma-separated host list (repeatable); bare names are also looked up in the project\'s inventories/' };
+const extraVarsOpt: OptionSpec = { names: ['-e', '--extra-vars'], key: 'extraVars', kind: 'list', metavar: 'EXTRA_VARS', help: 'set variables as key=value, YAML/JSON, or @file (repeatable, highest precedence)' };
+const verboseOpt: OptionSpec = { names: ['-v', '--verbose'], key: 'verbose', kind: 'count', help: 'more output: -v results, -vv commands, -vvv connection details' };
+const helpOpt: OptionSpec = { names: ['-h', '--help'], key: 'help', kind: 'flag', help: 'show this help message and exit' };
+const versionOpt: OptionSpec = { names: ['--version'], key: 'version', kind: 'flag', help: "show kplay's version and config file, then exit" };
+
+/** Options of `kplay PLAYBOOK...`, named and behaving as ansible-playbook's. */
+export const playbookOptions: OptionSpec[] = [
+  helpOpt,
+  versionOpt,
+  verboseOpt,
+  inventoryOpt,
+  extraVarsOpt,
+  { names: ['-l', '--limit'], key: 'limit', kind: 'value', metavar: 'SUBSET', help: 'further limit selected hosts to a pattern (@file reads patterns from a file)' },
+  { names: ['-f', '--forks'], key: 'forks', kind: 'value', metavar: 'FORKS', help: 'hosts to work on in parallel (default 5, or forks in kplay.cfg)' },
+  { names: ['-t', '--tags'], key: 'tags', kind: 'list', splitCommas: true, metavar: 'TAGS', help: 'only run plays and tasks tagged with these values' },
+  { names: ['--skip-tags'], key: 'skipTags', kind: 'list', splitCommas: true, metavar: 'SKIP_TAGS', help: 'only run plays and tasks whose tags do not match these values' },
+  { names: ['-C', '--check'], key: 'check', kind: 'flag', help: "don't make any changes; report what would change" },
+  { names: ['-D', '--diff'], key: 'diff', kind: 'flag', help: 'show the differences in files that change' },
+  { names: ['--list-hosts'], key: 'listHosts', kind: 'flag', help: 'list the hosts each play would run on, then exit' },
+  { names: ['--list-tasks'], key: 'listTasks', kind: 'flag', help: 'list the tasks that would run, then exit' },
+  { names: ['--list-tags'], key: 'listTags', kind: 'flag', help: 'list all available tags, then exit' },
+  { names: ['--syntax-check'], key: 'syntaxCheck', kind: 'flag', help: 'check the playbook, inventory and variables without running anything' },
+  { names: ['--start-at-task'], key: 'startAtTask', kind: 'value', metavar: 'START_AT_TASK', help: 'start the playbook at the task with this name' },
+  { names: ['--step'], key: 'step', kind: 'flag', help: 'confirm each task before running it' },
+  { names: ['--force-handlers'], key: 'forceHandlers', kind: 'flag', help: 'run handlers even if a task fails' },
+  { names: ['-c', '--connection'], key: 'connection', kind: 'value', metavar: 'CONNECTION', help: 'connection type: ssh (default) or local' },
+  { names: ['-u', '--user'], key: 'user', kind: 'value', metavar: 'REMOTE_USER', help: 'connect as this user' },
+  { names: ['--private-key', '--key-file'], key: 'privateKey', kind: 'value', metavar: 'PRIVATE_KEY_FILE', help: 'use this file to authenticate the connection' },
+  { names: ['--key-passphrase-file'], key: 'keyPassphraseFile', kind: 'value', metavar: 'FILE', help: 'read the passphrase of encrypted private keys from this file' },
+  { names: ['-k', '--ask-pass'], key: 'askPass', kind: 'flag', help: 'ask for the connection password' },
+  { names: ['-T', '--timeout'], key: 'timeout', kind: 'value', metavar: 'TIMEOUT', help: 'connection timeout in seconds (default 10)' },
+  { names: ['--ssh-common-args'], key: 'sshCommonArgs', kind: 'value', metavar: 'SSH_COMMON_ARGS', help: 'ssh options such as -J jumphost (ProxyJump)' },
+  { names: ['--accept-new-host-keys'], key: 'acceptNewHostKeys', kind: 'flag', help: 'record unknown host keys in known_hosts (changed keys are still refused)' },
+  { names: ['-b', '--become'], key: 'become', kind: 'flag', help: 'run operations with become (sudo)' },
+  { names: ['--become-method'], key: 'becomeMethod', kind: 'value', metavar: 'BECOME_METHOD', help: 'privilege escalation method: sudo (default) or su' },
+  { names: ['--become-user'], key: 'becomeUser', kind: 'value', metavar: 'BECOME_USER', help: 'run operations as this user (default root)' },
+  { names: ['-K', '--ask-become-pass'], key: 'askBecomePass', kind: 'flag', help: 'ask for the privilege escalation password' },
+  { names: ['--json'], key: 'json', kind: 'flag', help: 'write one JSON object per event to stdout (newline-delimited)' },
+];
+
+/** Options of `kplay inventory`, named and behaving as ansible-inventory's. */
+export const inventoryOptions: OptionSpec[] = [
+  helpOpt,
+  versionOpt,
+  verboseOpt,
+  inventoryOpt,
+  extraVarsOpt,
+  { names: ['--playbook-dir'], key: 'playbookDir', kind: 'value', metavar: 'BASEDIR', help: 'use this as the playbook directory (its group_vars/ and host_vars/ are read); default: the current directory' },
+  { names: ['--list'], key: 'list', kind: 'flag', help: 'print all groups and hosts with their variables (JSON)' },
+  { names: ['--host'], key: 'host', kind: 'value', metavar: 'HOST', help: 'print the variables of one host (JSON)' },
+  { names: ['--graph'], key: 'graph', kind: 'flag', help: 'print the group tree (from the group given as argument, default all)' },
+  { names: ['--vars'], key: 'vars', kind: 'flag', help: 'with --graph: show variables too' },
+  { names: ['-y', '--yaml'], key: 'yaml', kind: 'flag', help: 'print YAML instead of JSON (ignored for --graph)' },
+  { names: ['--output'], key: 'output', kind: 'value', metavar: 'OUTPUT_FILE', help: 'write the result to this file instead of stdout' },
+];

@@ -1,0 +1,120 @@
+// Settings from kplay.cfg (the same INI shape as ansible.cfg), found like ansible.cfg is; an existing
+// ansible.cfg is read when there is no kplay.cfg, so a project's Ansible settings keep working.
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { ParseError } from '../errors.js';
+
+/** The settings kplay reads from a config file or the environment. */
+export interface Config {
+  /** The file the settings came from, if any. */
+  file: string | undefined;
+  inventory: string[];
+  forks: number | undefined;
+  rolesPath: string[];
+  remoteUser: string | undefined;
+  hostKeyChecking: boolean | undefined;
+  timeout: number | undefined;
+  privateKeyFile: string | undefined;
+  become: boolean | undefined;
+  becomeMethod: string | undefined;
+  becomeUser: string | undefined;
+  sshArgs: string | undefined;
+  /** Every section's raw values, lower-cased keys. */
+  raw: Record<string, Record<string, string>>;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Where a config file is searched for, in order (the first that exists wins). */
+export function configCandidates(cwd: string, env: Env): string[] {
+  const home = env.HOME ?? homedir();
+  const kplay = [env.KPLAY_CONFIG, resolve(cwd, 'kplay.cfg'), resolve(home, '.kplay.cfg')];
+  const ansible = [env.ANSIBLE_CONFIG, resolve(cwd, 'ansible.cfg'), resolve(home, '.ansible.cfg'), '/etc/ansible/ansible.cfg'];
+  return [...kplay, ...ansible].filter((p): p is string => !!p);
+}
+
+/** Parses ansible.cfg-style INI text (configparser rules: `k = v` or `k: v`, `#`/`;` comments). */
+export function parseCfg(text: string, file: string): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  let section: Record<string, string> | undefined;
+  let lastKey: string | undefined;
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.replace(/\s;.*$/, '');
+    if (!line.trim() || /^\s*[#;]/.test(line)) return;
+    if (/^\s/.test(line) && section && lastKey) {
+      section[lastKey] += '\n' + line.trim(); // continuation line
+      return;
+    }
+    const sec = /^\[([^\]]+)\]\s*$/.exec(line.trim());
+    if (sec) {
+      const name = (sec[1] as string).trim();
+      section = out[name] ??= {};
+      lastKey = undefined;
+      return;
+    }
+    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line.trim());
+    if (!kv) throw new ParseError(`expected "key = value" or a [section], got: ${line.trim()}`, { file, line: i + 1, col: 1 });
+    if (!section) throw new ParseError('setting before any [section]', { file, line: i + 1, col: 1 }, 'put settings under [defaults]');
+    lastKey = (kv[1] as string).toLowerCase();
+    section[lastKey] = kv[2] as string;
+  });
+  return out;
+}
+
+function bool(v: string | undefined, what: string, file: string): boolean | undefined {
+  if (v === undefined) return undefined;
+  const s = v.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on', 'y', 't'].includes(s)) return true;
+  if (['0', 'false', 'no', 'off', 'n', 'f', ''].includes(s)) return false;
+  throw new ParseError(`${what} must be a boolean (true/false), got '${v}'`, { file });
+}
+
+function int(v: string | undefined, what: string, file: string): number | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  if (!/^\d+$/.test(v.trim())) throw new ParseError(`${what} must be a whole number, got '${v}'`, { file });
+  return Number(v.trim());
+}
+
+/** Loads the config (first candidate that exists) with ANSIBLE_* / KPLAY_* environment overrides. */
+export function loadConfig(cwd: string, env: Env = process.env): Config {
+  const file = configCandidates(cwd, env).find((p) => existsSync(p));
+  const raw = file ? parseCfg(readFileSync(file, 'utf8'), file) : {};
+  const d = raw.defaults ?? {};
+  const ssh = raw.ssh_connection ?? {};
+  const priv = raw.privilege_escalation ?? {};
+  const base = file ? dirname(file) : cwd;
+  const setting = (key: string, section: Record<string, string>, envName: string): string | undefined =>
+    env[`KPLAY_${envName}`] ?? env[`ANSIBLE_${envName}`] ?? section[key];
+  const src = file ?? 'environment';
+  // path settings are relative to the config file, as in Ansible
+  const path = (p: string): string => resolve(base, p.trim().replace(/^~(?=\/)/, env.HOME ?? homedir()));
+  const pathList = (v: string | undefined, sep: RegExp): string[] => (v ? v.split(sep).filter((p) => p.trim()).map(path) : []);
+  const keyFile = setting('private_key_file', d, 'PRIVATE_KEY_FILE');
+  return {
+    file,
+    inventory: pathList(setting('inventory', d, 'INVENTORY'), /,/),
+    forks: int(setting('forks', d, 'FORKS'), 'forks', src),
+    rolesPath: pathList(setting('roles_path', d, 'ROLES_PATH'), /:/),
+    remoteUser: setting('remote_user', d, 'REMOTE_USER'),
+    hostKeyChecking: bool(setting('host_key_checking', d, 'HOST_KEY_CHECKING'), 'host_key_checking', src),
+    timeout: int(setting('timeout', d, 'TIMEOUT'), 'timeout', src),
+    privateKeyFile: keyFile ? path(keyFile) : undefined,
+    become: bool(setting('become', priv, 'BECOME'), 'become', src),
+    becomeMethod: setting('become_method', priv, 'BECOME_METHOD'),
+    becomeUser: setting('become_user', priv, 'BECOME_USER'),
+    sshArgs: setting('ssh_args', ssh, 'SSH_ARGS'),
+    raw,
+  };
+}
+
+/** The project root: the nearest ancestor of `start` holding `roles/` or `kplay.cfg`. */
+export function findProjectRoot(start: string): string | undefined {
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(resolve(dir, 'roles')) || existsSync(resolve(dir, 'kplay.cfg'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}

@@ -1,0 +1,159 @@
+// `kplay inventory --list/--host/--graph`: the same structures ansible-inventory prints, so
+// operators can check that kplay reads their inventory exactly as Ansible does.
+import { stringify as yamlStringify } from 'yaml';
+import { pyFloatRepr } from './python-literal.js';
+import type { Group, Host, Inventory } from './model.js';
+import { UnsafeText } from '../yaml/load.js';
+
+/** Variables computed for display (merged host vars, group vars). */
+export interface VarsSource {
+  hostVars(host: Host): Record<string, unknown>;
+  groupVars(group: Group): Record<string, unknown>;
+}
+
+// Ansible's INTERNAL_VARS: magic values ansible-inventory leaves out of its output.
+const INTERNAL = new Set([
+  'ansible_diff_mode', 'ansible_config_file', 'ansible_facts', 'ansible_forks', 'ansible_inventory_sources',
+  'ansible_limit', 'ansible_playbook_python', 'ansible_run_tags', 'ansible_skip_tags', 'ansible_verbosity',
+  'ansible_version', 'inventory_dir', 'inventory_file', 'inventory_hostname', 'inventory_hostname_short',
+  'groups', 'group_names', 'omit', 'playbook_dir',
+]);
+
+/** Drops ansible-inventory's internal variables from a dump. */
+export function withoutInternal(vars: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(vars)) if (!INTERNAL.has(k)) out[k] = v;
+  return out;
+}
+
+/** The `--list` structure: groups with hosts/children, and `_meta.hostvars`. */
+export function listInventory(inv: Inventory, vars: VarsSource): Record<string, unknown> {
+  const results: Record<string, unknown> = {};
+  const seen = new Set<string>();
+  const format = (g: Group): void => {
+    const entry: Record<string, unknown> = {};
+    if (g.name !== 'all') entry.hosts = g.hosts.map((h) => h.name);
+    entry.children = g.children.map((c) => c.name);
+    results[g.name] = entry;
+    for (const c of g.children) {
+      if (!seen.has(c.name)) {
+        format(c);
+        seen.add(c.name);
+      }
+    }
+    for (const k of ['hosts', 'children']) if (Array.isArray(entry[k]) && (entry[k] as unknown[]).length === 0) delete entry[k];
+    if (Object.keys(entry).length === 0) delete results[g.name];
+  };
+  format(inv.groups.get('all') as Group);
+  const hostvars: Record<string, unknown> = {};
+  for (const h of (inv.groups.get('all') as Group).allHosts()) {
+    const hv = withoutInternal(vars.hostVars(h));
+    if (Object.keys(hv).length) hostvars[h.name] = hv;
+  }
+  results._meta = { hostvars };
+  return results;
+}
+
+/** JSON as ansible-inventory prints it: keys sorted, 4-space indent, non-ASCII kept. */
+export function dumpJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value), null, 4);
+}
+
+/** YAML as `ansible-inventory -y` prints it (block style, keys sorted). */
+export function dumpYaml(value: unknown): string {
+  return yamlStringify(sortKeys(value), { indent: 2, lineWidth: 0 }).trimEnd();
+}
+
+/** The `-y --list` structure: nested children, hosts with their vars once. */
+export function listInventoryYaml(inv: Inventory, vars: VarsSource): Record<string, unknown> {
+  const seen = new Set<string>();
+  const format = (g: Group): Record<string, unknown> => {
+    const entry: Record<string, unknown> = {};
+    const children: Record<string, unknown> = {};
+    for (const c of g.children) if (c.name !== 'all') Object.assign(children, format(c));
+    if (Object.keys(children).length) entry.children = children;
+    if (g.name !== 'all') {
+      const hosts: Record<string, unknown> = {};
+      for (const h of g.hosts) {
+        let hv: Record<string, unknown> = {};
+        if (!seen.has(h.name)) {
+          seen.add(h.name);
+          hv = withoutInternal(vars.hostVars(h));
+        }
+        hosts[h.name] = hv;
+      }
+      if (Object.keys(hosts).length) entry.hosts = hosts;
+    }
+    return { [g.name]: entry };
+  };
+  return format(inv.groups.get('all') as Group);
+}
+
+/** The `--graph` text for a group (optionally with `--vars`). */
+export function graphInventory(start: Group, vars: VarsSource | undefined): string {
+  const lines: string[] = [];
+  const name = (text: string, depth: number): string => (depth ? '  |'.repeat(depth) + '--' + text : text);
+  const showVars = (v: Record<string, unknown>, depth: number): void => {
+    for (const k of Object.keys(v).sort()) lines.push(name(`{${k} = ${pyStr(v[k])}}`, depth));
+  };
+  const walk = (g: Group, depth: number): void => {
+    lines.push(name(`@${g.name}:`, depth));
+    for (const c of g.children) walk(c, depth + 1);
+    if (g.name !== 'all') {
+      for (const h of g.hosts) {
+        lines.push(name(h.name, depth + 1));
+        if (vars) showVars(withoutInternal(vars.hostVars(h)), depth + 2);
+      }
+    }
+    if (vars) showVars(withoutInternal(vars.groupVars(g)), depth + 1);
+  };
+  walk(start, 0);
+  return lines.join('\n');
+}
+
+/** Python's str() of a value, as the graph prints variables. */
+export function pyStr(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v instanceof UnsafeText) return v.text;
+  return pyRepr(v);
+}
+
+/** Python's repr() for JSON-like values. */
+export function pyRepr(v: unknown): string {
+  if (v === null || v === undefined) return 'None';
+  if (v === true) return 'True';
+  if (v === false) return 'False';
+  if (typeof v === 'number') return Number.isInteger(v) && !Object.is(v, -0) ? String(v) : pyFloatRepr(v);
+  if (typeof v === 'string') return pyStringRepr(v);
+  if (v instanceof UnsafeText) return pyStringRepr(v.text);
+  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
+  if (typeof v === 'object') {
+    return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${pyStringRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
+  }
+  return String(v);
+}
+
+function pyStringRepr(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = '';
+  for (const ch of s) {
+    if (ch === quote || ch === '\\') out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f) out += '\\x' + ch.charCodeAt(0).toString(16).padStart(2, '0');
+    else out += ch;
+  }
+  return quote + out + quote;
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v instanceof UnsafeText) return v.text;
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k]);
+    return out;
+  }
+  return v;
+}

@@ -1,0 +1,56 @@
+// Everything a command needs before touching a host: config, project root, inventory, extra vars and
+// the variable context. Every user mistake found here is a typed error, so no host is ever contacted.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { findProjectRoot, loadConfig, type Config } from '../config/config.js';
+import { loadInventory } from '../inventory/sources.js';
+import type { Inventory } from '../inventory/model.js';
+import { parseExtraVars } from '../vars/extra-vars.js';
+import { VarsContext, type RunInfo } from '../vars/host-scope.js';
+import { inventoryVarsDirs } from '../vars/precedence.js';
+
+/** Inputs shared by `kplay` and `kplay inventory`. */
+export interface SetupOptions {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  inventory: string[];
+  extraVars: string[];
+  /** The playbook's directory (or --playbook-dir / cwd for `kplay inventory`). */
+  playbookDir: string;
+  run?: RunInfo;
+}
+
+/** The loaded, validated state a command works from. */
+export interface Setup {
+  config: Config;
+  projectRoot: string | undefined;
+  inventory: Inventory;
+  vars: VarsContext;
+  warnings: string[];
+}
+
+/** Directories whose group_vars/host_vars count as the playbook side: project root, then playbook dir. */
+export function playbookVarsDirs(projectRoot: string | undefined, playbookDir: string): string[] {
+  const dirs = projectRoot && resolve(projectRoot) !== resolve(playbookDir) ? [projectRoot, playbookDir] : [playbookDir];
+  return dirs.map((d) => resolve(d));
+}
+
+/** Loads config, inventory and variables; throws UserError on any bad input. */
+export function setup(o: SetupOptions): Setup {
+  const warnings: string[] = [];
+  const config = loadConfig(o.cwd, o.env);
+  const projectRoot = findProjectRoot(o.playbookDir) ?? findProjectRoot(o.cwd);
+  let sources = o.inventory.length ? o.inventory : config.inventory;
+  if (!sources.length && existsSync('/etc/ansible/hosts')) sources = ['/etc/ansible/hosts'];
+  if (!sources.length) warnings.push('No inventory was parsed, only implicit localhost is available');
+  const inventory = loadInventory(sources, { cwd: o.cwd, projectRoot });
+  warnings.push(...inventory.warnings);
+  const extraVars = parseExtraVars(o.extraVars, o.cwd);
+  const vars = new VarsContext(
+    inventory,
+    { inventory: inventoryVarsDirs(inventory), playbook: playbookVarsDirs(projectRoot, o.playbookDir) },
+    extraVars,
+    { configFile: config.file, ...o.run },
+  );
+  return { config, projectRoot, inventory, vars, warnings };
+}

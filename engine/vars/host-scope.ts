@@ -1,0 +1,123 @@
+// Builds the variable scope of a host: inventory levels, layers the runner adds (role defaults
+// below; facts, play, role, task vars above), extra vars, then magic variables, which always win.
+import { dirname } from 'node:path';
+import type { Host, Inventory, VarBag } from '../inventory/model.js';
+import { isIpAddress } from '../inventory/address.js';
+import { mergeInto } from './files.js';
+import { inventoryVarsForHost, type VarsDirs } from './precedence.js';
+import { VarScope } from './scope.js';
+
+/** Run-wide facts that magic variables expose. */
+export interface RunInfo {
+  playbookDir?: string | undefined;
+  checkMode?: boolean;
+  diffMode?: boolean;
+  forks?: number;
+  limit?: string | undefined;
+  runTags?: string[];
+  skipTags?: string[];
+  verbosity?: number;
+  configFile?: string | undefined;
+  version?: string;
+}
+
+/** Layers a caller adds around the inventory levels for one host. */
+export interface ScopeLayers {
+  /** Lower than the inventory (role defaults). */
+  below?: VarBag[];
+  /** Higher than the inventory, lower than extra vars (facts, play/role/block/task vars, set_fact). */
+  above?: VarBag[];
+  /** Magic variables that depend on the play (ansible_play_hosts, role_path, ...). */
+  magic?: Record<string, unknown>;
+}
+
+/** Everything needed to compute any host's variables in a run; caches inventory-level merges. */
+export class VarsContext {
+  private readonly inventoryLevel = new Map<Host, VarBag>();
+
+  constructor(
+    readonly inv: Inventory,
+    readonly dirs: VarsDirs,
+    readonly extraVars: VarBag,
+    readonly run: RunInfo = {},
+  ) {}
+
+  /** The inventory levels (2–9 of PRECEDENCE) for a host, cached. */
+  inventoryVars(host: Host): VarBag {
+    let bag = this.inventoryLevel.get(host);
+    if (!bag) {
+      bag = inventoryVarsForHost(this.inv, host, this.dirs);
+      this.inventoryLevel.set(host, bag);
+    }
+    return bag;
+  }
+
+  /** A fresh scope for a host with the given extra layers. */
+  scope(host: Host, layers: ScopeLayers = {}): VarScope {
+    const bag: VarBag = { vars: {}, origins: new Map() };
+    for (const b of layers.below ?? []) mergeInto(bag, b);
+    mergeInto(bag, this.inventoryVars(host));
+    for (const b of layers.above ?? []) mergeInto(bag, b);
+    mergeInto(bag, this.extraVars);
+    const magic = { ...this.magicVars(host), ...(layers.magic ?? {}) };
+    for (const [k, v] of Object.entries(magic)) {
+      bag.vars[k] = v;
+      bag.origins.delete(k);
+    }
+    return new VarScope(bag, { file: host.source ?? '<inventory>' });
+  }
+
+  /** Ansible's magic variables for a host (those that do not depend on a play). */
+  magicVars(host: Host): Record<string, unknown> {
+    const r = this.run;
+    return {
+      inventory_hostname: host.name,
+      inventory_hostname_short: isIpAddress(host.name) ? host.name : host.name.split('.')[0],
+      group_names: host.groupNames(),
+      groups: this.inv.groupsDict(),
+      hostvars: this.hostvars(),
+      inventory_file: host.source ?? null,
+      inventory_dir: host.source ? dirname(host.source) : null,
+      playbook_dir: r.playbookDir ?? null,
+      ansible_check_mode: r.checkMode ?? false,
+      ansible_diff_mode: r.diffMode ?? false,
+      ansible_forks: r.forks ?? 5,
+      ansible_limit: r.limit ?? null,
+      ansible_run_tags: r.runTags ?? ['all'],
+      ansible_skip_tags: r.skipTags ?? [],
+      ansible_verbosity: r.verbosity ?? 0,
+      ansible_inventory_sources: this.inv.sources,
+      ansible_config_file: r.configFile ?? null,
+      ansible_version: { full: r.version ?? '0.0.0', string: r.version ?? '0.0.0' },
+      omit: '__omit_place_holder__kplay',
+    };
+  }
+
+  private hostvarsProxy: Record<string, unknown> | undefined;
+
+  /** `hostvars`: every inventory host's variables, resolved lazily on access. */
+  hostvars(): Record<string, unknown> {
+    if (this.hostvarsProxy) return this.hostvarsProxy;
+    const scopes = new Map<string, Record<string, unknown>>();
+    const get = (name: string): Record<string, unknown> | undefined => {
+      const h = this.inv.hosts.get(name);
+      if (!h) return undefined;
+      let s = scopes.get(name);
+      if (!s) {
+        s = this.scope(h).proxy();
+        scopes.set(name, s);
+      }
+      return s;
+    };
+    const target = Object.create(null) as Record<string, unknown>;
+    this.hostvarsProxy = new Proxy(target, {
+      has: (_t, k) => typeof k === 'string' && this.inv.hosts.has(k),
+      get: (_t, k) => (typeof k === 'string' ? get(k) : undefined),
+      getOwnPropertyDescriptor: (_t, k) =>
+        typeof k === 'string' && this.inv.hosts.has(k) ? { value: get(k), writable: false, enumerable: true, configurable: true } : undefined,
+      ownKeys: () => [...this.inv.hosts.keys()],
+      set: () => false,
+    });
+    return this.hostvarsProxy;
+  }
+}

@@ -1,0 +1,93 @@
+// A host's variables, templated lazily when read: `KUBERNETES_VERSION: "{{MAJOR}}.{{MINOR}}"` works
+// in group_vars, each value is rendered once per scope, and a reference loop is an error naming it.
+import type { SourcePos } from '../errors.js';
+import type { VarBag } from '../inventory/model.js';
+import { TemplateError, isTemplate, renderValue } from '../template/render.js';
+import { UnsafeText } from '../yaml/load.js';
+
+/** Variables visible to templates and conditions for one host at one point of a run. */
+export class VarScope {
+  private readonly resolved = new Map<string, unknown>();
+  private readonly stack: string[] = [];
+  private proxyObj: Record<string, unknown> | undefined;
+
+  /**
+   * @param bag merged variables (highest precedence already applied) with their origins
+   * @param fallbackOrigin where to point errors for variables without a recorded origin
+   */
+  constructor(
+    private readonly bag: VarBag,
+    private readonly fallbackOrigin: SourcePos = { file: '<vars>' },
+  ) {}
+
+  /** True when the variable is defined (even as null). */
+  has(name: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.bag.vars, name);
+  }
+
+  /** Names of all defined variables. */
+  names(): string[] {
+    return Object.keys(this.bag.vars);
+  }
+
+  /** Where a variable was set, if known. */
+  originOf(name: string): SourcePos {
+    return this.bag.origins.get(name) ?? this.fallbackOrigin;
+  }
+
+  /** The variable's value with every template in it rendered; undefined when not defined. */
+  get(name: string): unknown {
+    if (this.resolved.has(name)) return this.resolved.get(name);
+    if (!this.has(name)) return undefined;
+    const loopAt = this.stack.indexOf(name);
+    if (loopAt !== -1) {
+      const chain = [...this.stack.slice(loopAt), name].join(' -> ');
+      throw new TemplateError(`variable reference loop: ${chain}`, this.originOf(name), 'one of these variables must not refer back to the others');
+    }
+    this.stack.push(name);
+    try {
+      const value = this.template(this.bag.vars[name], this.originOf(name));
+      this.resolved.set(name, value);
+      return value;
+    } finally {
+      this.stack.pop();
+    }
+  }
+
+  /** Renders templates anywhere inside a value (strings in lists and dicts too). */
+  template(value: unknown, origin: SourcePos): unknown {
+    if (typeof value === 'string') return isTemplate(value) ? renderValue(value, this.proxy(), origin) : value;
+    if (value instanceof UnsafeText) return value;
+    if (Array.isArray(value)) return value.map((v) => this.template(v, origin));
+    if (value && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[isTemplate(k) ? String(renderValue(k, this.proxy(), origin)) : k] = this.template(v, origin);
+      return out;
+    }
+    return value;
+  }
+
+  /** A read-only object view whose properties resolve lazily (what Handlebars renders against). */
+  proxy(): Record<string, unknown> {
+    if (this.proxyObj) return this.proxyObj;
+    const target: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    this.proxyObj = new Proxy(target, {
+      has: (_t, key) => typeof key === 'string' && this.has(key),
+      get: (_t, key) => (typeof key === 'string' ? this.get(key) : undefined),
+      getOwnPropertyDescriptor: (_t, key) =>
+        typeof key === 'string' && this.has(key) ? { value: this.get(key), writable: false, enumerable: true, configurable: true } : undefined,
+      ownKeys: () => this.names(),
+      set: () => false,
+      defineProperty: () => false,
+      deleteProperty: () => false,
+    });
+    return this.proxyObj;
+  }
+
+  /** Every variable resolved, as a plain object (for --host style dumps and debugging). */
+  toObject(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const n of this.names()) out[n] = this.get(n);
+    return out;
+  }
+}

@@ -1,0 +1,167 @@
+// Loads YAML as Ansible reads it (PyYAML scalar rules, merge keys) and keeps source positions,
+// so every later error can name file:line:col. One loader for inventories, vars files and playbooks.
+import { readFileSync } from 'node:fs';
+import {
+  LineCounter,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  parseDocument,
+  type Document,
+  type Node,
+  type ScalarTag,
+} from 'yaml';
+import { ParseError, type SourcePos } from '../errors.js';
+import { pyyamlTags } from './scalars.js';
+
+/** A string marked `!unsafe`: never templated, printed as its text. */
+export class UnsafeText {
+  constructor(readonly text: string) {}
+  toJSON(): string {
+    return this.text;
+  }
+  toString(): string {
+    return this.text;
+  }
+}
+
+const unsafeTag: ScalarTag = {
+  tag: '!unsafe',
+  identify: (v) => v instanceof UnsafeText,
+  resolve: (s) => new UnsafeText(s),
+};
+
+const vaultTag: ScalarTag = {
+  tag: '!vault',
+  identify: () => false,
+  resolve: (_s, onError) => {
+    onError('Ansible Vault values (!vault) are not supported by kplay; decrypt them into a file outside the repo and pass it with -e @file');
+    return '';
+  },
+};
+
+/** A YAML syntax problem (as opposed to a wrong structure); `code` is the yaml library's error code. */
+export class YamlSyntaxError extends ParseError {
+  constructor(
+    readonly code: string,
+    message: string,
+    pos: SourcePos,
+    hint?: string,
+  ) {
+    super(message, pos, hint);
+  }
+}
+
+/** A parsed YAML file: its plain value plus what is needed to locate nodes in it. */
+export interface YamlFile {
+  file: string;
+  value: unknown;
+  doc: Document.Parsed;
+  lines: LineCounter;
+}
+
+/** Reads a file, turning I/O failures into a user error naming the file. */
+export function readUserFile(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const reason = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.message;
+    throw new ParseError(`cannot read ${what}: ${reason}`, { file });
+  }
+}
+
+/** Parses YAML text with Ansible's rules; throws ParseError with the first problem's location. */
+export function parseYaml(text: string, file: string): YamlFile {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, {
+    version: '1.1',
+    merge: true,
+    uniqueKeys: true,
+    prettyErrors: false,
+    lineCounter: lines,
+    customTags: (tags) => [...pyyamlTags(tags), unsafeTag, vaultTag],
+  });
+  const first = doc.errors[0];
+  if (first) {
+    const pos = lines.linePos(first.pos[0]);
+    throw new YamlSyntaxError(first.code, yamlMessage(first.code, first.message), { file, line: pos.line, col: pos.col }, yamlHint(first.code, text, first.pos[0]));
+  }
+  checkTemplateKeys(doc.contents, file, lines);
+  const value = doc.toJS({ maxAliasCount: 10000 }) as unknown;
+  return { file, value, doc, lines };
+}
+
+/** Reads and parses a YAML file. */
+export function loadYamlFile(file: string, what = 'YAML file'): YamlFile {
+  return parseYaml(readUserFile(file, what), file);
+}
+
+/** Where a node starts, as a SourcePos. */
+export function nodePos(y: Pick<YamlFile, 'file' | 'lines'>, node: unknown): SourcePos {
+  if (isNode(node) && node.range) {
+    const p = y.lines.linePos(node.range[0]);
+    return { file: y.file, line: p.line, col: p.col };
+  }
+  return { file: y.file };
+}
+
+/** Positions of the keys and values of a top-level mapping, for per-variable origins. */
+export function topLevelPositions(y: YamlFile): Map<string, SourcePos> {
+  const out = new Map<string, SourcePos>();
+  const root = y.doc.contents;
+  if (!isMap(root)) return out;
+  for (const pair of root.items) {
+    if (isScalar(pair.key)) out.set(String(pair.key.value), nodePos(y, pair.value ?? pair.key));
+  }
+  return out;
+}
+
+/** Finds the node at a path of keys/indexes (for pointing validation errors at the right line). */
+export function nodeAt(y: YamlFile, path: (string | number)[]): Node | undefined {
+  let cur: unknown = y.doc.contents;
+  for (const seg of path) {
+    if (isMap(cur)) {
+      const pair = cur.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      cur = pair?.value ?? undefined;
+    } else if (isSeq(cur) && typeof seg === 'number') {
+      cur = cur.items[seg];
+    } else {
+      return undefined;
+    }
+  }
+  return isNode(cur) ? cur : undefined;
+}
+
+// `msg: {{ foo }}` parses as a map whose key is a map: almost always an unquoted template.
+function checkTemplateKeys(node: unknown, file: string, lines: LineCounter): void {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (isPair(pair) && isMap(pair.key) && isNode(pair.key) && pair.key.range) {
+        const p = lines.linePos(pair.key.range[0]);
+        throw new YamlSyntaxError('TEMPLATE_KEY', 'a mapping is used as a key; this is usually an unquoted template', { file, line: p.line, col: p.col }, 'quote values that start with {{, e.g. msg: "{{ foo }}"');
+      }
+      checkTemplateKeys(pair.value, file, lines);
+    }
+  } else if (isSeq(node)) {
+    for (const item of node.items) checkTemplateKeys(item, file, lines);
+  }
+}
+
+function yamlMessage(code: string, message: string): string {
+  const firstLine = message.split('\n')[0] ?? message;
+  if (code === 'DUPLICATE_KEY') return 'duplicate key in mapping (YAML keys must be unique)';
+  if (code === 'TAB_AS_INDENT') return 'tab character used for indentation';
+  return `invalid YAML: ${firstLine.replace(/ at line \d+, column \d+.*$/, '')}`;
+}
+
+function yamlHint(code: string, text: string, offset: number): string | undefined {
+  if (code === 'TAB_AS_INDENT') return 'YAML indentation must use spaces; replace the tabs';
+  if (code === 'DUPLICATE_KEY') return 'remove or rename one of the two entries';
+  const lineStart = text.lastIndexOf('\n', offset) + 1;
+  const line = text.slice(lineStart, text.indexOf('\n', offset) === -1 ? undefined : text.indexOf('\n', offset));
+  if (/:\s*\{\{/.test(line)) return 'quote values that start with {{, e.g. msg: "{{ foo }}"';
+  return undefined;
+}
