@@ -33,6 +33,7 @@ export function parseYamlInventory(inv: Inventory, y: YamlFile): void {
 
 function parseGroup(inv: Inventory, y: YamlFile, name: string, data: unknown, path: (string | number)[]): string {
   const pos = (p: (string | number)[]): SourcePos => nodePos(y, nodeAt(y, p));
+  const keyPos = (p: (string | number)[]): SourcePos => nodePos(y, nodeAt(y, p, { key: true }));
   if (!(data === null || data === undefined || isMapping(data))) {
     inv.warn(`${pos(path).file}:${pos(path).line}: Skipping '${name}' as this is not a valid group definition`);
     return name;
@@ -70,13 +71,13 @@ function parseGroup(inv: Inventory, y: YamlFile, name: string, data: unknown, pa
         try {
           inv.addChild(name, childName);
         } catch (e) {
-          if (e instanceof InventoryError) throw new ParseError(e.message, pos([...path, 'children', child]));
+          if (e instanceof InventoryError) throw new ParseError(e.message, keyPos([...path, 'children', child]));
           throw e;
         }
       }
     } else if (key === 'hosts') {
       for (const [pattern, hostData] of Object.entries(value)) {
-        const at = pos([...path, 'hosts', pattern]);
+        const at = keyPos([...path, 'hosts', pattern]);
         let hosts: string[];
         let port: number | undefined;
         try {

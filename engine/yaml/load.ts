@@ -86,7 +86,8 @@ export function parseYaml(text: string, file: string): YamlFile {
   });
   const first = doc.errors[0];
   if (first) {
-    const pos = lines.linePos(first.pos[0]);
+    const offset = first.code === 'DUPLICATE_KEY' ? (duplicateKeyOffset(doc.contents) ?? first.pos[0]) : first.pos[0];
+    const pos = lines.linePos(offset);
     throw new YamlSyntaxError(first.code, yamlMessage(first.code, first.message), { file, line: pos.line, col: pos.col }, yamlHint(first.code, text, first.pos[0]));
   }
   checkTemplateKeys(doc.contents, file, lines);
@@ -120,12 +121,14 @@ export function topLevelPositions(y: YamlFile): Map<string, SourcePos> {
 }
 
 /** Finds the node at a path of keys/indexes (for pointing validation errors at the right line). */
-export function nodeAt(y: YamlFile, path: (string | number)[]): Node | undefined {
+export function nodeAt(y: YamlFile, path: (string | number)[], opts: { key?: boolean } = {}): Node | undefined {
   let cur: unknown = y.doc.contents;
-  for (const seg of path) {
+  for (const [i, seg] of path.entries()) {
     if (isMap(cur)) {
       const pair = cur.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
-      cur = pair?.value ?? undefined;
+      // the key itself when asked for, or when the value is empty (`host:` has no value node of its own)
+      const wantKey = opts.key === true && i === path.length - 1;
+      cur = wantKey || pair?.value === null || (isScalar(pair?.value) && pair.value.value === null) ? pair?.key : pair?.value;
     } else if (isSeq(cur) && typeof seg === 'number') {
       cur = cur.items[seg];
     } else {
@@ -135,12 +138,34 @@ export function nodeAt(y: YamlFile, path: (string | number)[]): Node | undefined
   return isNode(cur) ? cur : undefined;
 }
 
+// The offset of the second occurrence of a repeated mapping key (the yaml library points elsewhere).
+function duplicateKeyOffset(node: unknown): number | undefined {
+  if (isMap(node)) {
+    const seen = new Set<string>();
+    for (const pair of node.items) {
+      if (isScalar(pair.key)) {
+        const k = String(pair.key.value);
+        if (seen.has(k) && pair.key.range) return pair.key.range[0];
+        seen.add(k);
+      }
+      const inner = duplicateKeyOffset(pair.value);
+      if (inner !== undefined) return inner;
+    }
+  } else if (isSeq(node)) {
+    for (const item of node.items) {
+      const inner = duplicateKeyOffset(item);
+      if (inner !== undefined) return inner;
+    }
+  }
+  return undefined;
+}
+
 // `msg: {{ foo }}` parses as a map whose key is a map: almost always an unquoted template.
 function checkTemplateKeys(node: unknown, file: string, lines: LineCounter): void {
   if (isMap(node)) {
     for (const pair of node.items) {
-      if (isPair(pair) && isMap(pair.key) && isNode(pair.key) && pair.key.range) {
-        const p = lines.linePos(pair.key.range[0]);
+      if (isPair(pair) && isMap(pair.key) && node.range) {
+        const p = lines.linePos(node.range[0]); // the outer `{`, where the template starts
         throw new YamlSyntaxError('TEMPLATE_KEY', 'a mapping is used as a key; this is usually an unquoted template', { file, line: p.line, col: p.col }, 'quote values that start with {{, e.g. msg: "{{ foo }}"');
       }
       checkTemplateKeys(pair.value, file, lines);
@@ -152,7 +177,7 @@ function checkTemplateKeys(node: unknown, file: string, lines: LineCounter): voi
 
 function yamlMessage(code: string, message: string): string {
   const firstLine = message.split('\n')[0] ?? message;
-  if (code === 'DUPLICATE_KEY') return 'duplicate key in mapping (YAML keys must be unique)';
+  if (code === 'DUPLICATE_KEY') return `duplicate key in mapping (YAML keys must be unique)`;
   if (code === 'TAB_AS_INDENT') return 'tab character used for indentation';
   return `invalid YAML: ${firstLine.replace(/ at line \d+, column \d+.*$/, '')}`;
 }

@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadInventory } from '../../engine/inventory/sources.js';
+import { ParseError, UserError } from '../../engine/errors.js';
+import { writeTree } from '../support/tree.js';
+
+describe('inventory sources', () => {
+  it('loads every inventory file of a directory in name order, skipping group_vars and ignored extensions', () => {
+    const root = writeTree({
+      'inv/01-masters': '[masters]\nm1\n',
+      'inv/02-workers.yaml': 'workers:\n  hosts:\n    w1:\n',
+      'inv/notes.md': 'not an inventory',
+      'inv/old.ini': '[old]\nx\n',
+      'inv/group_vars/all.yaml': 'a: 1\n',
+    });
+    const inv = loadInventory([join(root, 'inv')], { cwd: root });
+    expect([...inv.hosts.keys()]).toEqual(['m1', 'w1']);
+    expect(inv.groups.has('old')).toBe(false);
+    expect(inv.warnings.join('\n')).toContain('Ansible ignores *.ini files inside inventory directories');
+  });
+
+  it('merges several -i sources in order', () => {
+    const root = writeTree({ a: '[g]\nh1 x=1\n', b: '[g]\nh1 x=2\nh2\n' });
+    const inv = loadInventory([join(root, 'a'), join(root, 'b')], { cwd: root });
+    expect(inv.groups.get('g')?.hosts.map((h) => h.name)).toEqual(['h1', 'h2']);
+    expect(inv.hosts.get('h1')?.vars.x).toBe(2);
+  });
+
+  it('treats "h1,h2:2222," as an inline host list', () => {
+    const inv = loadInventory(['h1,h2:2222,'], { cwd: '/' });
+    expect(inv.groups.get('ungrouped')?.hosts.map((h) => h.name)).toEqual(['h1', 'h2']);
+    expect(inv.hosts.get('h2')?.vars).toEqual({ ansible_port: 2222 });
+  });
+
+  it('reads an extension-less YAML file as YAML and an extension-less INI file as INI', () => {
+    const root = writeTree({ y: 'all:\n  hosts:\n    h1:\n', i: 'h2 a=1\n[g]\nh3\n' });
+    expect([...loadInventory([join(root, 'y')], { cwd: root }).hosts.keys()]).toEqual(['h1']);
+    expect([...loadInventory([join(root, 'i')], { cwd: root }).hosts.keys()]).toEqual(['h2', 'h3']);
+  });
+
+  it('falls back to INI for a .yml file holding INI text, as Ansible does', () => {
+    const root = writeTree({ 'hosts.yml': '[g]\nh1\n' });
+    expect([...loadInventory([join(root, 'hosts.yml')], { cwd: root }).hosts.keys()]).toEqual(['h1']);
+  });
+
+  it('reports the YAML error for a broken .yaml file', () => {
+    const root = writeTree({ 'hosts.yaml': 'all:\n  hosts:\n    h1:\n    h1:\n' });
+    const e = (() => {
+      try {
+        loadInventory([join(root, 'hosts.yaml')], { cwd: root });
+      } catch (err) {
+        return err as ParseError;
+      }
+      throw new Error('no error');
+    })();
+    expect(e).toBeInstanceOf(ParseError);
+    expect(e.pos).toMatchObject({ file: join(root, 'hosts.yaml'), line: 4 });
+    expect(e.message).toContain('duplicate key');
+  });
+
+  it("finds a bare name in the project's inventories/", () => {
+    const root = writeTree({ 'inventories/my-cluster.inventory': '[g]\nh1\n', 'roles/.keep': '' });
+    const inv = loadInventory(['my-cluster.inventory'], { cwd: root, projectRoot: root });
+    expect(inv.sources).toEqual([join(root, 'inventories/my-cluster.inventory')]);
+  });
+
+  it('says where it looked when a source does not exist', () => {
+    expect(() => loadInventory(['nope.inventory'], { cwd: '/tmp', projectRoot: '/srv/proj' })).toThrow(UserError);
+    expect(() => loadInventory(['nope.inventory'], { cwd: '/tmp', projectRoot: '/srv/proj' })).toThrow('inventory source not found: nope.inventory');
+  });
+});
