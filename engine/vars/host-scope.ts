@@ -112,7 +112,7 @@ export class VarsContext {
     const target = Object.create(null) as Record<string, unknown>;
     this.hostvarsProxy = new Proxy(target, {
       has: (_t, k) => typeof k === 'string' && this.inv.hosts.has(k),
-      get: (_t, k) => (typeof k === 'string' ? get(k) : undefined),
+      get: (_t, k) => (typeof k === 'string' ? get(k) : k === Symbol.toPrimitive ? () => '[hostvars]' : undefined),
       getOwnPropertyDescriptor: (_t, k) =>
         typeof k === 'string' && this.inv.hosts.has(k) ? { value: get(k), writable: false, enumerable: true, configurable: true } : undefined,
       ownKeys: () => [...this.inv.hosts.keys()],

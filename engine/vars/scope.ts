@@ -73,7 +73,8 @@ export class VarScope {
     const target: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     this.proxyObj = new Proxy(target, {
       has: (_t, key) => typeof key === 'string' && this.has(key),
-      get: (_t, key) => (typeof key === 'string' ? this.get(key) : undefined),
+      // toPrimitive lets Handlebars put the object into its "not defined in ..." message
+      get: (_t, key) => (typeof key === 'string' ? this.get(key) : key === Symbol.toPrimitive ? () => '[variables]' : undefined),
       getOwnPropertyDescriptor: (_t, key) =>
         typeof key === 'string' && this.has(key) ? { value: this.get(key), writable: false, enumerable: true, configurable: true } : undefined,
       ownKeys: () => this.names(),

@@ -1,0 +1,161 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { writeTree } from '../support/tree.js';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(repo, 'bin/kplay.js');
+
+function kplay(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, HOME: cwd, ...env } });
+  return { rc: r.status, out: r.stdout, err: r.stderr };
+}
+
+const INVENTORY = `[primary-master]
+m1 ansible_host=10.10.0.11
+[secondary-masters]
+m[2:3]
+[masters:children]
+primary-master
+secondary-masters
+[minions]
+w1
+[nodes:children]
+masters
+minions
+[all:vars]
+KUBERNETES_VERSION=1.20
+`;
+
+describe('kplay CLI', () => {
+  it('prints help and version and exits 0', () => {
+    const help = kplay(['--help'], repo);
+    expect(help.rc).toBe(0);
+    expect(help.out).toContain('--list-hosts');
+    expect(help.out).toContain('-i INVENTORY');
+    const v = kplay(['--version'], repo);
+    expect(v.rc).toBe(0);
+    expect(v.out).toMatch(/^kplay \d+\.\d+\.\d+/);
+  });
+
+  it('runs as `npx kplay` from the repo root', () => {
+    const out = execFileSync('npx', ['--no-install', 'kplay', '--version'], { cwd: repo, encoding: 'utf8' });
+    expect(out).toMatch(/^kplay /);
+  });
+
+  it('rejects an unknown option with exit 2 and no stack trace', () => {
+    const r = kplay(['--frobnicate', 'x.yaml'], repo);
+    expect(r.rc).toBe(2);
+    expect(r.err).toContain('kplay: error: unrecognized arguments: --frobnicate');
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('reports a broken inventory as file:line:col with a hint, exit 4, no stack trace', () => {
+    const root = writeTree({ 'bad.inventory': '[masters]\nm1\n[masters:childs]\nx\n', 'site.yaml': '- hosts: all\n  tasks: []\n' });
+    for (const args of [['inventory', '-i', 'bad.inventory', '--list'], ['-i', 'bad.inventory', 'site.yaml', '--list-hosts']]) {
+      const r = kplay(args, root);
+      expect(r.rc).toBe(4);
+      expect(r.err).toContain(`ERROR! ${join(root, 'bad.inventory')}:3:1: Section [masters:childs] has unknown type: childs`);
+      expect(r.err).toContain('hint:');
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('lists hosts per play with --list-hosts, honouring --limit', () => {
+    const root = writeTree({
+      'inventories/my-cluster.inventory': INVENTORY,
+      'playbooks/site.yaml': '- name: masters\n  hosts: masters\n  tags: [masters]\n  tasks: []\n- hosts: nodes:!masters\n  tasks: []\n',
+      'roles/.keep': '',
+    });
+    const r = kplay(['-i', 'my-cluster.inventory', 'site.yaml', '--list-hosts', '-l', 'm2,w1'], root);
+    expect(r.rc).toBe(0);
+    expect(r.out).toBe(
+      [
+        '',
+        'playbook: site.yaml',
+        '',
+        '  play #1 (masters): masters\tTAGS: [masters]',
+        "    pattern: ['masters']",
+        '    hosts (1):',
+        '      m2',
+        '',
+        '  play #2 (nodes:!masters): nodes:!masters\tTAGS: []',
+        "    pattern: ['nodes:!masters']",
+        '    hosts (1):',
+        '      w1',
+        '',
+      ].join('\n'),
+    );
+    expect(r.err).toContain('KUBERNETES_VERSION=1.20 is read as the number 1.2');
+  });
+
+  it('fails with exit 1 when --limit leaves no hosts', () => {
+    const root = writeTree({ 'hosts': INVENTORY, 'site.yaml': '- hosts: all\n  tasks: []\n' });
+    const r = kplay(['-i', 'hosts', 'site.yaml', '--list-hosts', '--limit', 'nosuch'], root);
+    expect(r.rc).toBe(1);
+    expect(r.err).toContain('[WARNING]: Could not match supplied host pattern, ignoring: nosuch');
+    expect(r.err).toContain('ERROR! Specified inventory, host pattern and/or --limit leaves us with no hosts to target.');
+  });
+
+  it.each([
+    [['-f', '0'], 2, 'The number of processes (--forks) must be >= 1'],
+    [['-f', 'ten'], 2, "invalid int value: 'ten'"],
+    [['-e', './vars.yaml'], 5, "Please prepend extra_vars filename './vars.yaml' with '@'"],
+  ])('rejects bad option values %j', (extra, rc, message) => {
+    const root = writeTree({ 'hosts': 'h1\n', 'site.yaml': '- hosts: all\n  tasks: []\n' });
+    const r = kplay(['-i', 'hosts', 'site.yaml', '--list-hosts', ...extra], root);
+    expect(r.rc).toBe(rc);
+    expect(r.err).toContain(message);
+  });
+
+  it('says clearly when a playbook is missing', () => {
+    const r = kplay(['-i', 'localhost,', 'nosuch.yaml'], writeTree({}));
+    expect(r.rc).toBe(1);
+    expect(r.err).toContain('ERROR! the playbook: nosuch.yaml could not be found');
+  });
+
+  it('reports a playbook error with its location', () => {
+    const root = writeTree({ 'hosts': 'h1\n', 'site.yaml': '- name: x\n  tasks: []\n' });
+    const r = kplay(['-i', 'hosts', 'site.yaml', '--list-hosts'], root);
+    expect(r.rc).toBe(4);
+    expect(r.err).toContain(`${join(root, 'site.yaml')}:1:3: the field 'hosts' is required but was not set`);
+  });
+
+  it('templates play hosts with extra vars', () => {
+    const root = writeTree({ 'hosts': INVENTORY, 'site.yaml': '- hosts: "{{ target }}"\n  tasks: []\n' });
+    const r = kplay(['-i', 'hosts', 'site.yaml', '--list-hosts', '-e', 'target=minions'], root);
+    expect(r.out).toContain('hosts (1):\n      w1');
+  });
+
+  it('does not pretend to run plays before the engine exists', () => {
+    const root = writeTree({ 'hosts': 'h1\n', 'site.yaml': '- hosts: all\n  tasks: []\n' });
+    const r = kplay(['-i', 'hosts', 'site.yaml'], root);
+    expect(r.rc).toBe(1);
+    expect(r.err).toContain("needs kplay's playbook engine");
+  });
+});
+
+describe('kplay inventory', () => {
+  it('prints --list, --host and --graph, and exit 5 for a bad --host', () => {
+    const root = writeTree({ hosts: INVENTORY, 'group_vars/masters.yaml': 'role: control-plane\n' });
+    const list = kplay(['inventory', '-i', 'hosts', '--list'], root);
+    expect(list.rc).toBe(0);
+    const json = JSON.parse(list.out) as { _meta: { hostvars: Record<string, Record<string, unknown>> }; masters: unknown };
+    expect(json.masters).toEqual({ children: ['primary-master', 'secondary-masters'] });
+    expect(json._meta.hostvars.m1).toEqual({ KUBERNETES_VERSION: 1.2, ansible_host: '10.10.0.11', role: 'control-plane' });
+    const host = kplay(['inventory', '-i', 'hosts', '--host', 'w1', '-e', 'x=1'], root);
+    expect(JSON.parse(host.out)).toEqual({ KUBERNETES_VERSION: 1.2, x: '1' });
+    const graph = kplay(['inventory', '-i', 'hosts', '--graph', 'masters'], root);
+    expect(graph.out).toBe('@masters:\n  |--@primary-master:\n  |  |--m1\n  |--@secondary-masters:\n  |  |--m2\n  |  |--m3\n');
+    const bad = kplay(['inventory', '-i', 'hosts', '--host', 'nosuch'], root);
+    expect(bad.rc).toBe(5);
+    expect(bad.err).toContain('You must pass a single valid host to --host parameter');
+  });
+
+  it('requires exactly one action', () => {
+    const root = writeTree({ hosts: 'h\n' });
+    expect(kplay(['inventory', '-i', 'hosts'], root)).toMatchObject({ rc: 5 });
+    expect(kplay(['inventory', '-i', 'hosts', '--list', '--graph'], root)).toMatchObject({ rc: 5 });
+  });
+});
