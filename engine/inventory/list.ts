@@ -1,7 +1,7 @@
 // `kplay inventory --list/--host/--graph`: the same structures ansible-inventory prints, so
 // operators can check that kplay reads their inventory exactly as Ansible does.
 import { stringify as yamlStringify } from 'yaml';
-import { pyFloatRepr } from './python-literal.js';
+import { PyTuple, pyFloatRepr } from './python-literal.js';
 import type { Group, Host, Inventory } from './model.js';
 import { UnsafeText } from '../yaml/load.js';
 
@@ -126,6 +126,7 @@ export function pyRepr(v: unknown): string {
   if (typeof v === 'number') return Number.isInteger(v) && !Object.is(v, -0) ? String(v) : pyFloatRepr(v);
   if (typeof v === 'string') return pyStringRepr(v);
   if (v instanceof UnsafeText) return pyStringRepr(v.text);
+  if (v instanceof PyTuple) return v.length === 1 ? `(${pyRepr(v[0])},)` : `(${v.map(pyRepr).join(', ')})`;
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
   if (typeof v === 'object') {
     return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${pyStringRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;

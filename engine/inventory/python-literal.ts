@@ -10,6 +10,15 @@ export interface LiteralResult {
 
 class NotLiteral extends Error {}
 
+/** A Python tuple: a list everywhere, but printed as `(1, 2)` where Ansible prints Python values. */
+export class PyTuple<T = unknown> extends Array<T> {
+  static fromItems<U>(items: U[]): PyTuple<U> {
+    const t = new PyTuple<U>();
+    t.push(...items);
+    return t;
+  }
+}
+
 type Tok =
   | { t: 'num'; v: number; float: boolean; imag: boolean }
   | { t: 'str'; v: string; bytes: boolean }
@@ -193,7 +202,7 @@ class Parser {
       if (this.peek().t === 'end') break;
       items.push(this.parseValue());
     }
-    return items;
+    return PyTuple.fromItems(items);
   }
 
   private parseValue(): unknown {
@@ -237,7 +246,7 @@ class Parser {
       this.i++;
       if (this.isOp(')')) {
         this.i++;
-        return [];
+        return new PyTuple();
       }
       const first = this.parseValue();
       if (this.isOp(')')) {
@@ -247,7 +256,7 @@ class Parser {
       this.expect(',');
       const rest = this.isOp(')') ? [] : this.parseItems(')');
       if (rest.length === 0) this.expect(')');
-      return [first, ...rest];
+      return PyTuple.fromItems([first, ...rest]);
     }
     if (t.t === 'op' && t.v === '{') {
       this.i++;

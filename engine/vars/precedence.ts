@@ -81,6 +81,7 @@ export function groupVarsForDisplay(group: Group, dirs: VarsDirs): VarBag {
   const out: VarBag = { vars: {}, origins: new Map() };
   mergeInto(out, group);
   for (const d of dirs.inventory) mergeInto(out, varsFromDir(d, 'group_vars', group.name));
+  for (const d of dirs.playbook) mergeInto(out, varsFromDir(d, 'group_vars', group.name));
   if (group.priority !== 1) out.vars.ansible_group_priority = group.priority;
   return out;
 }

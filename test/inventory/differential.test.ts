@@ -1,0 +1,133 @@
+// kplay inventory vs ansible-inventory on the same inputs: a handwritten corpus plus randomly
+// generated inventories (seeded; KPLAY_DIFF_SEEDS=N widens the sweep). Comparison is semantic for
+// JSON (parsed, deep-equal; list order is compared because Ansible's order is defined there) and
+// exact for --graph text.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../engine/cli/main.js';
+import { generateCase } from '../support/gen-inventory.js';
+import { ansibleInventory, hasAnsible, type InventoryCase } from '../support/oracle.js';
+import { writeTree } from '../support/tree.js';
+
+const corpusDir = fileURLToPath(new URL('../fixtures/inventory-corpus', import.meta.url));
+
+interface Case {
+  name: string;
+  root: string;
+  sources: string[];
+  playbookDir: string | undefined;
+}
+
+async function kplayInventory(root: string, args: string[]): Promise<{ rc: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const rc = await main(['inventory', ...args], {
+    out: (t) => (stdout += t.endsWith('\n') ? t : t + '\n'),
+    err: (t) => (stderr += t.endsWith('\n') ? t : t + '\n'),
+    cwd: root,
+    env: { HOME: root, PATH: process.env.PATH },
+  });
+  return { rc, stdout, stderr };
+}
+
+function argsFor(c: Case): string[] {
+  const base = c.sources.flatMap((s) => ['-i', s]);
+  return c.playbookDir ? [...base, '--playbook-dir', c.playbookDir] : base;
+}
+
+function firstHost(listJson: string): string | undefined {
+  const parsed = JSON.parse(listJson) as Record<string, { hosts?: string[] }>;
+  for (const [k, v] of Object.entries(parsed)) if (k !== '_meta' && v.hosts?.length) return v.hosts[0];
+  return undefined;
+}
+
+function corpusCases(): Case[] {
+  return readdirSync(corpusDir)
+    .sort()
+    .map((name) => {
+      const spec = JSON.parse(readFileSync(join(corpusDir, name, 'case.json'), 'utf8')) as { sources: string[]; playbookDir?: string };
+      return { name: `corpus/${name}`, root: join(corpusDir, name), sources: spec.sources, playbookDir: spec.playbookDir };
+    });
+}
+
+function randomCases(): Case[] {
+  const count = Number(process.env.KPLAY_DIFF_SEEDS ?? 80);
+  const start = Number(process.env.KPLAY_DIFF_SEED_START ?? 1);
+  return Array.from({ length: count }, (_, i) => {
+    const seed = start + i;
+    const g = generateCase(seed);
+    return { name: `seed ${seed}`, root: writeTree(g.files, `kplay-diff-${seed}-`), sources: g.sources, playbookDir: g.playbookDir };
+  });
+}
+
+async function compare(cases: Case[]): Promise<string[]> {
+  const invocations: InventoryCase[] = [];
+  for (const c of cases) {
+    invocations.push({ cwd: c.root, args: [...argsFor(c), '--list'] }, { cwd: c.root, args: [...argsFor(c), '--graph', '--vars'] });
+  }
+  const oracle = ansibleInventory(invocations);
+  const problems: string[] = [];
+  const hostChecks: InventoryCase[] = [];
+  const hostCases: Case[] = [];
+  for (const [i, c] of cases.entries()) {
+    const [list, graph] = [oracle[2 * i], oracle[2 * i + 1]];
+    if (!list || !graph) throw new Error('oracle returned too few results');
+    const ansibleFailed = list.rc !== 0 || /Unable to parse|Failed to parse/.test(list.stderr);
+    const k = await kplayInventory(c.root, [...argsFor(c), '--list']);
+    if (ansibleFailed) {
+      // Ansible only warns about a broken source; kplay must refuse it instead
+      if (k.rc === 0) problems.push(`${c.name}: Ansible could not parse it but kplay accepted it\n${list.stderr}`);
+      continue;
+    }
+    if (k.rc !== 0) {
+      problems.push(`${c.name}: kplay failed: ${k.stderr}`);
+      continue;
+    }
+    try {
+      expect(JSON.parse(k.stdout)).toEqual(JSON.parse(list.stdout));
+    } catch (e) {
+      problems.push(`${c.name} --list (${c.root}):\n${(e as Error).message}`);
+    }
+    const kg = await kplayInventory(c.root, [...argsFor(c), '--graph', '--vars']);
+    if (kg.stdout.trimEnd() !== graph.stdout.trimEnd()) {
+      problems.push(`${c.name} --graph --vars (${c.root}):\n--- ansible\n${graph.stdout}\n--- kplay\n${kg.stdout}`);
+    }
+    const h = firstHost(list.stdout);
+    if (h) {
+      hostChecks.push({ cwd: c.root, args: [...argsFor(c), '--host', h] });
+      hostCases.push(c);
+    }
+  }
+  const hostResults = ansibleInventory(hostChecks);
+  for (const [i, check] of hostChecks.entries()) {
+    const k = await kplayInventory(check.cwd, check.args);
+    try {
+      expect(JSON.parse(k.stdout)).toEqual(JSON.parse(hostResults[i]?.stdout ?? 'null'));
+    } catch (e) {
+      problems.push(`${hostCases[i]?.name} ${check.args.join(' ')}:\n${(e as Error).message}`);
+    }
+  }
+  return problems;
+}
+
+// The full report goes to a file; the assertion shows how many cases differ and the first ones.
+function expectNoProblems(problems: string[], label: string): void {
+  const report = join(tmpdir(), `kplay-differential-${label}.txt`);
+  writeFileSync(report, problems.join('\n\n'));
+  const head = problems.slice(0, 3).map((p) => p.split('\n').slice(0, 12).join('\n'));
+  expect(problems.length, `${problems.length} difference(s); full report in ${report}\n\n${head.join('\n\n')}`).toBe(0);
+}
+
+describe.skipIf(!hasAnsible)('kplay inventory matches ansible-inventory', () => {
+  it('on the handwritten corpus', async () => {
+    expect(existsSync(corpusDir)).toBe(true);
+    expectNoProblems(await compare(corpusCases()), 'corpus');
+  });
+
+  it('on randomly generated inventories it has never seen', async () => {
+    expectNoProblems(await compare(randomCases()), 'random');
+  });
+});
