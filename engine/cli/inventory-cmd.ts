@@ -8,6 +8,7 @@ import type { Group, Host } from '../inventory/model.js';
 import { PatternMatcher } from '../inventory/patterns.js';
 import { mergeInto } from '../vars/files.js';
 import { groupVarsForDisplay } from '../vars/precedence.js';
+import { redactSecrets } from '../vars/secrets.js';
 import { setup } from '../run/setup.js';
 import type { ParsedArgs } from './args.js';
 import { printWarnings, type CliIO } from './io.js';
@@ -32,15 +33,16 @@ export function inventoryCommand(parsed: ParsedArgs, io: CliIO): number {
   });
   printWarnings(io, s.warnings);
 
+  const shown = opts.showSecrets ? <T>(v: T): T => v : redactSecrets;
   const vars: VarsSource = {
     hostVars: (h: Host) => {
       const bag = { vars: {}, origins: new Map() };
       mergeInto(bag, s.vars.inventoryVars(h));
       mergeInto(bag, s.vars.extraVars);
-      return bag.vars;
+      return shown(bag.vars);
     },
     // as ansible-inventory: a group's own vars, inventory-side group_vars, and --playbook-dir's
-    groupVars: (g: Group) => groupVarsForDisplay(g, { inventory: s.vars.dirs.inventory, playbook: explicitPlaybookDir ? [explicitPlaybookDir] : [] }).vars,
+    groupVars: (g: Group) => shown(groupVarsForDisplay(g, { inventory: s.vars.dirs.inventory, playbook: explicitPlaybookDir ? [explicitPlaybookDir] : [] }).vars),
   };
 
   let text: string;

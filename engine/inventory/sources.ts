@@ -1,9 +1,10 @@
 // Turns `-i` arguments into one Inventory: files (INI or YAML, chosen as Ansible's plugins would),
 // directories of inventory files, inline `h1,h2,` lists; several sources merge in order.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { extname, isAbsolute, join, resolve } from 'node:path';
 import { ParseError, UserError } from '../errors.js';
+import { statOrUndefined } from '../util/fs.js';
 import { YamlSyntaxError, parseYaml, readUserFile } from '../yaml/load.js';
 import { AddressError, parseAddress } from './address.js';
 import { parseIniInventory } from './ini.js';
@@ -76,7 +77,12 @@ function parseHostList(inv: Inventory, list: string): void {
 }
 
 function parseSource(inv: Inventory, path: string): void {
-  if (statSync(path).isDirectory()) {
+  const st = statOrUndefined(path);
+  if (!st) {
+    inv.warn(`Unable to parse ${path} as an inventory source (it is a dangling link or vanished)`);
+    return;
+  }
+  if (st.isDirectory()) {
     for (const name of readdirSync(path).sort()) {
       if (IGNORED_NAMES.test(name)) continue;
       if (IGNORED_EXTS.some((ext) => name.endsWith(ext))) {

@@ -1,9 +1,10 @@
 // group_vars/ and host_vars/ files as Ansible's host_group_vars plugin finds them: NAME, NAME.yml,
 // NAME.yaml or NAME.json (the first that exists), or a directory of such files read in lexical order.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { extname, join, sep } from 'node:path';
 import { ParseError, type SourcePos } from '../errors.js';
 import type { VarBag } from '../inventory/model.js';
+import { statOrUndefined } from '../util/fs.js';
 import { loadYamlFile, nodePos, topLevelPositions } from '../yaml/load.js';
 
 const EXTS = ['', '.yml', '.yaml', '.json'];
@@ -13,8 +14,9 @@ export function findVarsFiles(dir: string, name: string): string[] {
   if (name.startsWith(sep)) return []; // Ansible skips chroot-style names
   for (const ext of EXTS) {
     const p = join(dir, name + ext);
-    if (!existsSync(p)) continue;
-    return statSync(p).isDirectory() ? listDirVars(p) : [p];
+    const st = statOrUndefined(p);
+    if (!st) continue;
+    return st.isDirectory() ? listDirVars(p) : [p];
   }
   return [];
 }
@@ -25,9 +27,9 @@ function listDirVars(dir: string): string[] {
     if (entry.startsWith('.') || entry.endsWith('~')) continue;
     const full = join(dir, entry);
     const ext = extname(entry);
-    const st = statSync(full);
-    if (st.isDirectory() && !ext) out.push(...listDirVars(full));
-    else if (st.isFile() && (!ext || EXTS.includes(ext))) out.push(full);
+    const st = statOrUndefined(full); // dangling links are skipped, as Ansible does
+    if (st?.isDirectory() && !ext) out.push(...listDirVars(full));
+    else if (st?.isFile() && (!ext || EXTS.includes(ext))) out.push(full);
   }
   return out;
 }
@@ -55,8 +57,7 @@ export function loadVarsFile(file: string): VarBag {
 export function varsFromDir(base: string, subdir: 'group_vars' | 'host_vars', name: string): VarBag {
   const out: VarBag = { vars: {}, origins: new Map<string, SourcePos>() };
   const dir = join(base, subdir);
-  if (!existsSync(dir)) return out;
-  if (!statSync(dir).isDirectory()) return out;
+  if (!statOrUndefined(dir)?.isDirectory()) return out;
   for (const f of findVarsFiles(dir, name)) mergeInto(out, loadVarsFile(f));
   return out;
 }

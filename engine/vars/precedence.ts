@@ -1,8 +1,8 @@
 // Ansible's variable precedence for the levels kplay supports, lowest first, and the merge of the
 // inventory-side levels for one host. Dicts replace, they don't merge (hash_behaviour=replace).
-import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Group, Host, Inventory, VarBag } from '../inventory/model.js';
+import { statOrUndefined } from '../util/fs.js';
 import { mergeInto, varsFromDir } from './files.js';
 
 /** The precedence levels, lowest first (also printed in the README). */
@@ -40,8 +40,9 @@ export interface VarsDirs {
 export function inventoryVarsDirs(inv: Inventory): string[] {
   const out: string[] = [];
   for (const s of inv.sources) {
-    if (!existsSync(s)) continue;
-    out.push(statSync(s).isDirectory() ? s : dirname(s));
+    const st = statOrUndefined(s);
+    if (!st) continue; // inline host lists have no directory
+    out.push(st.isDirectory() ? s : dirname(s));
   }
   return out;
 }

@@ -153,6 +153,16 @@ describe('kplay inventory', () => {
     expect(bad.err).toContain('You must pass a single valid host to --host parameter');
   });
 
+  it('never prints secrets unless --show-secrets is given', () => {
+    const root = writeTree({ hosts: 'h1 ansible_become_password=hunter2\n', 'group_vars/all.yaml': 'KEEPALIVED_AUTH_PASS: s3cret\n' });
+    const list = kplay(['inventory', '-i', 'hosts', '--list'], root);
+    expect(list.out).not.toContain('hunter2');
+    expect(list.out).not.toContain('s3cret');
+    expect(list.out).toContain('<redacted: secret>');
+    expect(kplay(['inventory', '-i', 'hosts', '--graph', '--vars'], root).out).not.toContain('hunter2');
+    expect(kplay(['inventory', '-i', 'hosts', '--host', 'h1', '--show-secrets'], root).out).toContain('hunter2');
+  });
+
   it('requires exactly one action', () => {
     const root = writeTree({ hosts: 'h\n' });
     expect(kplay(['inventory', '-i', 'hosts'], root)).toMatchObject({ rc: 5 });

@@ -1,8 +1,11 @@
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadInventory } from '../../engine/inventory/sources.js';
 import { ParseError, UserError } from '../../engine/errors.js';
 import { writeTree } from '../support/tree.js';
+import { VarsContext } from '../../engine/vars/host-scope.js';
+import { inventoryVarsDirs } from '../../engine/vars/precedence.js';
 
 describe('inventory sources', () => {
   it('loads every inventory file of a directory in name order, skipping group_vars and ignored extensions', () => {
@@ -62,6 +65,17 @@ describe('inventory sources', () => {
     const root = writeTree({ 'inventories/my-cluster.inventory': '[g]\nh1\n', 'roles/.keep': '' });
     const inv = loadInventory(['my-cluster.inventory'], { cwd: root, projectRoot: root });
     expect(inv.sources).toEqual([join(root, 'inventories/my-cluster.inventory')]);
+  });
+
+  it('skips dangling links in inventory and group_vars directories, as Ansible does', () => {
+    const root = writeTree({ 'inv/hosts': '[g]\nh\n', 'inv/group_vars/all/a.yaml': 'x: 1\n' });
+    symlinkSync('/nonexistent-target', join(root, 'inv/dangling'));
+    symlinkSync('/nonexistent-target', join(root, 'inv/group_vars/all/b.yaml'));
+    const inv = loadInventory([join(root, 'inv')], { cwd: root });
+    expect([...inv.hosts.keys()]).toEqual(['h']);
+    expect(inv.warnings.join('\n')).toContain(`Unable to parse ${join(root, 'inv/dangling')}`);
+    const vars = new VarsContext(inv, { inventory: inventoryVarsDirs(inv), playbook: [] }, { vars: {}, origins: new Map() });
+    expect(vars.inventoryVars(inv.hosts.get('h')!).vars).toEqual({ x: 1 });
   });
 
   it('says where it looked when a source does not exist', () => {

@@ -1,0 +1,32 @@
+// Which variables hold secrets (passwords, join tokens, certificate keys) and how they are shown:
+// never in clear in kplay's output, unless the operator explicitly asks for them.
+
+/** Connection and become passwords Ansible defines, by exact name. */
+const SECRET_NAMES = new Set([
+  'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password', 'ansible_become_password', 'ansible_become_pass',
+  'ansible_sudo_pass', 'ansible_su_pass', 'ansible_ssh_private_key_passphrase',
+]);
+
+// Any name with one of these words as a `_`-separated part: KEEPALIVED_AUTH_PASS, JOIN_TOKEN, CERTIFICATE_KEY.
+const SECRET_PART = /(?:^|_)(?:pass|passwd|password|passphrase|secret|token|certificate_key|cert_key|private_key)(?:$|_)/i;
+
+/** The text shown instead of a secret value. */
+export const REDACTED = '<redacted: secret>';
+
+/** True for a variable name whose value must not be printed (paths to key files are not secrets). */
+export function isSecretName(name: string): boolean {
+  if (SECRET_NAMES.has(name)) return true;
+  if (/_(?:file|path|dir)$/i.test(name)) return false;
+  return SECRET_PART.test(name);
+}
+
+/** A copy of `value` with every secret-named entry (at any depth) replaced by REDACTED. */
+export function redactSecrets<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => redactSecrets(v)) as T;
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = isSecretName(k) && v !== null && v !== '' ? REDACTED : redactSecrets(v);
+    return out as T;
+  }
+  return value;
+}

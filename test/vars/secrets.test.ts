@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { REDACTED, isSecretName, redactSecrets } from '../../engine/vars/secrets.js';
+
+describe('secret variables', () => {
+  it.each([
+    ['ansible_password', true],
+    ['ansible_become_pass', true],
+    ['KEEPALIVED_AUTH_PASS', true],
+    ['kubeadm_join_token', true],
+    ['CERTIFICATE_KEY', true],
+    ['etcd_secret', true],
+    ['ansible_ssh_private_key_file', false],
+    ['passive_mode', false],
+    ['tokens_dir', false],
+    ['KUBERNETES_VERSION', false],
+  ])('%s -> %s', (name, secret) => {
+    expect(isSecretName(name)).toBe(secret);
+  });
+
+  it('redacts at any depth and leaves other values alone', () => {
+    expect(redactSecrets({ a: 1, ansible_password: 'hunter2', nested: { join_token: 'abc.def', list: [{ cert_key: 'k' }] }, empty_token: '' })).toEqual({
+      a: 1,
+      ansible_password: REDACTED,
+      nested: { join_token: REDACTED, list: [{ cert_key: REDACTED }] },
+      empty_token: '',
+    });
+  });
+});
