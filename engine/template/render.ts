@@ -27,7 +27,11 @@ export function isTemplate(s: string): boolean {
   return s.includes('{{');
 }
 
-/** Parses a template (cached), reporting syntax errors at `origin` plus the line/column inside. */
+/**
+ * Parses a template (cached), reporting syntax errors and unknown helpers at `origin`. A mustache
+ * without arguments is always a variable, even when a helper has that name: `{{ item }}` and
+ * `{{ list }}` must reach the variables (Handlebars would call the helper first).
+ */
 export function parseTemplate(source: string, origin: SourcePos): AST {
   const hit = parsed.get(source);
   if (hit) return hit;
@@ -37,22 +41,50 @@ export function parseTemplate(source: string, origin: SourcePos): AST {
   } catch (e) {
     throw syntaxError(source, (e as Error).message, origin);
   }
+  walk(ast, (node) => {
+    if (node.type !== 'MustacheStatement' && node.type !== 'SubExpression' && node.type !== 'BlockStatement') return;
+    const call = node as hbs.AST.MustacheStatement;
+    if (call.path.type !== 'PathExpression') return;
+    const p = call.path as hbs.AST.PathExpression;
+    const hasArgs = call.params.length > 0 || !!call.hash;
+    if (node.type === 'MustacheStatement' && !hasArgs && hb.helpers[p.original] && !p.data && p.depth === 0) {
+      p.original = `this.${p.original}`; // a scoped path is a plain lookup for the compiler
+    } else if (hasArgs && !hb.helpers[p.original]) {
+      throw new TemplateError(`unknown helper '${p.original}' in template ${JSON.stringify(source)}`, origin, 'see docs/templates.md for the helpers kplay provides');
+    }
+  });
   parsed.set(source, ast);
   return ast;
 }
 
-/** Renders a template string to text against a context object (which may be a lazy proxy). */
-export function renderString(source: string, context: object, origin: SourcePos): string {
-  parseTemplate(source, origin);
+// Visits every node of a Handlebars AST (statements, sub-expressions, block bodies, hash values).
+function walk(node: unknown, visit: (n: hbs.AST.Node) => void): void {
+  if (Array.isArray(node)) {
+    for (const n of node) walk(n, visit);
+    return;
+  }
+  if (!node || typeof node !== 'object' || typeof (node as { type?: unknown }).type !== 'string') return;
+  visit(node as hbs.AST.Node);
+  const n = node as Record<string, unknown>;
+  for (const key of ['body', 'params', 'hash', 'pairs', 'value', 'program', 'inverse']) walk(n[key], visit);
+}
+
+function compileCached(source: string, origin: SourcePos): HandlebarsTemplateDelegate {
   let fn = compiled.get(source);
   if (!fn) {
-    fn = hb.compile(source, { noEscape: true, strict: true });
+    fn = hb.compile(parseTemplate(source, origin), { noEscape: true, strict: true });
     compiled.set(source, fn);
   }
+  return fn;
+}
+
+/** Renders a template string to text against a context object (which may be a lazy proxy). */
+export function renderString(source: string, context: object, origin: SourcePos): string {
+  const fn = compileCached(source, origin);
   try {
     return fn(context, { data: { __out: { value: undefined } } });
   } catch (e) {
-    throw runtimeError(source, e, origin);
+    throw runtimeError(source, source, e, origin);
   }
 }
 
@@ -66,24 +98,20 @@ export function renderValue(source: string, context: object, origin: SourcePos):
     const bare = m.params.length === 0 && !m.hash;
     if (bare && m.path.type !== 'PathExpression') return (m.path as hbs.AST.Literal & { value: unknown }).value;
     const p = m.path as hbs.AST.PathExpression;
-    if (bare && !hb.helpers[p.original] && !p.data && p.depth === 0 && !/^this\b/.test(p.original)) {
-      return lookupPath(p.parts, context, source, origin);
+    // no arguments: a variable (helpers all take arguments), looked up natively
+    if (bare && !p.data && p.depth === 0) return lookupPath(p.parts, context, source, origin);
+    if (!bare) {
+      // a helper call: capture its return value instead of its text
+      const inner = source.slice(source.indexOf('{{') + 2, source.lastIndexOf('}}')).replace(/^~/, '').replace(/~$/, '');
+      const wrapped = `{{__native__ (${inner.trim()})}}`;
+      const box = { value: undefined as unknown };
+      try {
+        compileCached(wrapped, origin)(context, { data: { __out: box } });
+      } catch (e) {
+        throw runtimeError(source, wrapped, e, origin);
+      }
+      return box.value;
     }
-    // a helper call: capture its return value instead of its text
-    const inner = source.slice(source.indexOf('{{') + 2, source.lastIndexOf('}}')).replace(/^~/, '').replace(/~$/, '');
-    const wrapped = `{{__native__ (${inner.trim()})}}`;
-    const box = { value: undefined as unknown };
-    let fn = compiled.get(wrapped);
-    if (!fn) {
-      fn = hb.compile(wrapped, { noEscape: true, strict: true });
-      compiled.set(wrapped, fn);
-    }
-    try {
-      fn(context, { data: { __out: box } });
-    } catch (e) {
-      throw runtimeError(source, e, origin);
-    }
-    return box.value;
   }
   return renderString(source, context, origin);
 }
@@ -109,15 +137,16 @@ function undefinedError(name: string, source: string, origin: SourcePos): Templa
   return new TemplateError(`undefined variable '${name}' in template ${JSON.stringify(source)}`, origin, `define ${name.split('.')[0]} (inventory, group_vars, vars, -e) or give a fallback: {{default ${name} "value"}}`);
 }
 
-function runtimeError(source: string, e: unknown, origin: SourcePos): Error {
+// `source` is what the user wrote; `rendered` is the text Handlebars ran (locations refer to it).
+function runtimeError(source: string, rendered: string, e: unknown, origin: SourcePos): Error {
   if (e instanceof ParseError) return e; // already located (e.g. a nested variable's own error)
   const err = e as Error & { lineNumber?: number; column?: number; endColumn?: number };
   const m = /^"(.+)" not defined in/.exec(err.message ?? '');
   if (m) {
     let name = m[1] as string;
     if (err.lineNumber !== undefined && err.column !== undefined && err.endColumn !== undefined) {
-      const line = source.split('\n')[err.lineNumber - 1] ?? '';
-      const text = line.slice(err.column, err.endColumn).replace(/^\{\{~?\s*/, '').replace(/\s*~?\}\}$/, '');
+      const line = rendered.split('\n')[err.lineNumber - 1] ?? '';
+      const text = line.slice(err.column, err.endColumn).replace(/^\{\{~?\s*/, '').replace(/\s*~?\}\}$/, '').replace(/^this\./, '');
       if (text) name = text.split(/\s+/)[0] as string;
     }
     return undefinedError(name, source, origin);

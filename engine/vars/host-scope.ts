@@ -64,7 +64,7 @@ export class VarsContext {
       bag.vars[k] = v;
       bag.origins.delete(k);
     }
-    return new VarScope(bag, { file: host.source ?? '<inventory>' });
+    return new VarScope(bag, { file: host.source ?? '<inventory>' }, new Set(Object.keys(magic)));
   }
 
   /** Ansible's magic variables for a host (those that do not depend on a play). */

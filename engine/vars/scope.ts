@@ -14,10 +14,12 @@ export class VarScope {
   /**
    * @param bag merged variables (highest precedence already applied) with their origins
    * @param fallbackOrigin where to point errors for variables without a recorded origin
+   * @param raw names whose values are returned as they are (magic variables such as hostvars)
    */
   constructor(
     private readonly bag: VarBag,
     private readonly fallbackOrigin: SourcePos = { file: '<vars>' },
+    private readonly raw: ReadonlySet<string> = new Set(),
   ) {}
 
   /** True when the variable is defined (even as null). */
@@ -39,6 +41,7 @@ export class VarScope {
   get(name: string): unknown {
     if (this.resolved.has(name)) return this.resolved.get(name);
     if (!this.has(name)) return undefined;
+    if (this.raw.has(name)) return this.bag.vars[name];
     const loopAt = this.stack.indexOf(name);
     if (loopAt !== -1) {
       const chain = [...this.stack.slice(loopAt), name].join(' -> ');

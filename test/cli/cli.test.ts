@@ -163,6 +163,14 @@ describe('kplay inventory', () => {
     expect(kplay(['inventory', '-i', 'hosts', '--host', 'h1', '--show-secrets'], root).out).toContain('hunter2');
   });
 
+  it('reads the example inventories of the repo identically (INI and YAML), by bare name', () => {
+    const ini = kplay(['inventory', '-i', 'my-cluster.inventory', '--list'], repo);
+    const yaml = kplay(['inventory', '-i', 'my-cluster.yaml', '--list'], repo);
+    expect(ini.rc).toBe(0);
+    expect(JSON.parse(ini.out)).toEqual(JSON.parse(yaml.out));
+    expect(JSON.parse(ini.out).masters).toEqual({ children: ['primary-master', 'secondary-masters'] });
+  });
+
   it('requires exactly one action', () => {
     const root = writeTree({ hosts: 'h\n' });
     expect(kplay(['inventory', '-i', 'hosts'], root)).toMatchObject({ rc: 5 });

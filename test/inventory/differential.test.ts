@@ -2,7 +2,7 @@
 // generated inventories (seeded; KPLAY_DIFF_SEEDS=N widens the sweep). Comparison is semantic for
 // JSON (parsed, deep-equal; list order is compared because Ansible's order is defined there) and
 // exact for --graph text.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,7 +49,10 @@ function corpusCases(): Case[] {
     .sort()
     .map((name) => {
       const spec = JSON.parse(readFileSync(join(corpusDir, name, 'case.json'), 'utf8')) as { sources: string[]; playbookDir?: string };
-      return { name: `corpus/${name}`, root: join(corpusDir, name), sources: spec.sources, playbookDir: spec.playbookDir };
+      // a copy outside the repo, so the project's own kplay.cfg and group_vars/ cannot leak in
+      const root = mkdtempSync(join(tmpdir(), `kplay-corpus-${name}-`));
+      cpSync(join(corpusDir, name), root, { recursive: true, verbatimSymlinks: true });
+      return { name: `corpus/${name}`, root, sources: spec.sources, playbookDir: spec.playbookDir };
     });
 }
 
