@@ -11,9 +11,9 @@ import { VarScope } from '../vars/scope.js';
 import type { ParsedArgs } from './args.js';
 import { printWarnings, type CliIO } from './io.js';
 
-/** Checked numeric options. */
-function forksOf(v: unknown, fallback: number | undefined): number {
-  if (v === undefined) return fallback ?? 5;
+/** The -f value, checked as ansible-playbook checks it (undefined when not given). */
+function forksOf(v: unknown): number | undefined {
+  if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isInteger(n)) throw new UserError(`argument -f/--forks: invalid int value: '${String(v)}'`, { kind: 'usage' });
   if (n < 1) throw new UserError('The number of processes (--forks) must be >= 1', { kind: 'usage' });
@@ -28,6 +28,7 @@ export function playbookCommand(parsed: ParsedArgs, io: CliIO): number {
   const playbooks = positionals.map((p) => ({ arg: p, path: resolvePlaybookPath(p, io.cwd, cwdRoot) }));
   const first = playbooks[0] as { arg: string; path: string };
   const limit = typeof opts.limit === 'string' ? opts.limit : undefined;
+  const forks = forksOf(opts.forks);
   const s = setup({
     cwd: io.cwd,
     env: io.env,
@@ -42,10 +43,9 @@ export function playbookCommand(parsed: ParsedArgs, io: CliIO): number {
       runTags: (opts.tags as string[] | undefined) ?? ['all'],
       skipTags: (opts.skipTags as string[] | undefined) ?? [],
       verbosity: (opts.verbose as number | undefined) ?? 0,
+      forks,
     },
   });
-  const forks = forksOf(opts.forks, s.config.forks);
-  s.vars.run.forks = forks;
   const plays = playbooks.map((p) => ({ ...p, plays: loadPlays(p.path) }));
   printWarnings(io, s.warnings);
 

@@ -61,7 +61,8 @@ export function dumpJson(value: unknown): string {
 
 /** YAML as `ansible-inventory -y` prints it (block style, keys sorted). */
 export function dumpYaml(value: unknown): string {
-  return yamlStringify(sortKeys(value), { indent: 2, lineWidth: 0 }).trimEnd();
+  // YAML 1.1 quoting, so strings such as 'on', 'y' or '0644' stay strings for Ansible and kplay
+  return yamlStringify(sortKeys(value), { version: '1.1', indent: 2, lineWidth: 0 }).trimEnd();
 }
 
 /** The `-y --list` structure: nested children, hosts with their vars once. */

@@ -120,6 +120,7 @@ export class Inventory {
   /** Sources parsed, in order (absolute paths, or the inline host list text). */
   readonly sources: string[] = [];
   readonly warnings: string[] = [];
+  private readonly implicit = new Map<string, Host>();
 
   constructor() {
     this.addGroup('all');
@@ -201,11 +202,12 @@ export class Inventory {
 
   /** The implicit localhost Ansible creates when a play targets `localhost` that the inventory lacks. */
   implicitLocalhost(name: string): Host {
-    const existing = this.hosts.get(name);
+    const existing = this.hosts.get(name) ?? this.implicit.get(name);
     if (existing) return existing;
     const h = new Host(name);
     h.implicit = true;
     h.setVar('ansible_connection', 'local');
+    this.implicit.set(name, h);
     return h;
   }
 }

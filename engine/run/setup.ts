@@ -50,7 +50,7 @@ export function setup(o: SetupOptions): Setup {
     inventory,
     { inventory: inventoryVarsDirs(inventory), playbook: playbookVarsDirs(projectRoot, o.playbookDir) },
     extraVars,
-    { configFile: config.file, ...o.run },
+    { ...o.run, configFile: config.file, forks: o.run?.forks ?? config.forks ?? 5 },
   );
   return { config, projectRoot, inventory, vars, warnings };
 }

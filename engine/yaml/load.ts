@@ -91,7 +91,8 @@ export function parseYaml(text: string, file: string): YamlFile {
     throw new YamlSyntaxError(first.code, yamlMessage(first.code, first.message), { file, line: pos.line, col: pos.col }, yamlHint(first.code, text, first.pos[0]));
   }
   checkTemplateKeys(doc.contents, file, lines);
-  const value = doc.toJS({ maxAliasCount: 10000 }) as unknown;
+  // a bounded alias count guards against exponential alias expansion ("billion laughs")
+  const value = doc.toJS({ maxAliasCount: 1000 }) as unknown;
   return { file, value, doc, lines };
 }
 

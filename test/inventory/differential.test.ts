@@ -11,6 +11,7 @@ import { main } from '../../engine/cli/main.js';
 import { generateCase } from '../support/gen-inventory.js';
 import { ansibleInventory, hasAnsible, type InventoryCase } from '../support/oracle.js';
 import { writeTree } from '../support/tree.js';
+import { parseYaml } from '../../engine/yaml/load.js';
 
 const corpusDir = fileURLToPath(new URL('../fixtures/inventory-corpus', import.meta.url));
 
@@ -69,15 +70,19 @@ function randomCases(): Case[] {
 async function compare(cases: Case[]): Promise<string[]> {
   const invocations: InventoryCase[] = [];
   for (const c of cases) {
-    invocations.push({ cwd: c.root, args: [...argsFor(c), '--list'] }, { cwd: c.root, args: [...argsFor(c), '--graph', '--vars'] });
+    invocations.push(
+      { cwd: c.root, args: [...argsFor(c), '--list'] },
+      { cwd: c.root, args: [...argsFor(c), '--graph', '--vars'] },
+      { cwd: c.root, args: [...argsFor(c), '--list', '--yaml'] },
+    );
   }
   const oracle = ansibleInventory(invocations);
   const problems: string[] = [];
   const hostChecks: InventoryCase[] = [];
   const hostCases: Case[] = [];
   for (const [i, c] of cases.entries()) {
-    const [list, graph] = [oracle[2 * i], oracle[2 * i + 1]];
-    if (!list || !graph) throw new Error('oracle returned too few results');
+    const [list, graph, yamlList] = [oracle[3 * i], oracle[3 * i + 1], oracle[3 * i + 2]];
+    if (!list || !graph || !yamlList) throw new Error('oracle returned too few results');
     const ansibleFailed = list.rc !== 0 || /Unable to parse|Failed to parse/.test(list.stderr);
     const k = await kplayInventory(c.root, [...argsFor(c), '--list']);
     if (ansibleFailed) {
@@ -97,6 +102,12 @@ async function compare(cases: Case[]): Promise<string[]> {
     const kg = await kplayInventory(c.root, [...argsFor(c), '--graph', '--vars']);
     if (kg.stdout.trimEnd() !== graph.stdout.trimEnd()) {
       problems.push(`${c.name} --graph --vars (${c.root}):\n--- ansible\n${graph.stdout}\n--- kplay\n${kg.stdout}`);
+    }
+    const ky = await kplayInventory(c.root, [...argsFor(c), '--list', '--yaml']);
+    try {
+      expect(parseYaml(ky.stdout, 'kplay -y').value).toEqual(parseYaml(yamlList.stdout, 'ansible -y').value);
+    } catch (e) {
+      problems.push(`${c.name} --list --yaml (${c.root}):\n${(e as Error).message}`);
     }
     const h = firstHost(list.stdout);
     if (h) {
