@@ -3,7 +3,7 @@
 import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
 import { PatternMatcher } from '../inventory/patterns.js';
-import { pyRepr } from '../inventory/list.js';
+import { pyRepr } from '../util/python-repr.js';
 import { loadPlays, resolvePlaybookPath, type PlayHeader } from '../playbook/plays.js';
 import { findProjectRoot } from '../config/config.js';
 import { setup } from '../run/setup.js';

@@ -17,11 +17,12 @@ function str(v: unknown): string {
   return String(v);
 }
 
-/** Python's bool() filter as Ansible's `| bool`: yes/on/true/1 are true, everything else false. */
-export function toBool(v: unknown): boolean {
+/** Ansible's `| bool` (to_bool): yes/on/true/1 (any case) and the number 1 are true; null stays null. */
+export function toBool(v: unknown): boolean | null {
+  if (v === null || v === undefined) return null;
   if (typeof v === 'boolean') return v;
   if (typeof v === 'number') return v === 1;
-  if (typeof v === 'string') return ['yes', 'on', '1', 'true', 'y', 't'].includes(v.trim().toLowerCase());
+  if (typeof v === 'string') return ['yes', 'on', '1', 'true'].includes(v.toLowerCase());
   return false;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dumpJson, dumpYaml, pyRepr } from '../../engine/inventory/list.js';
+import { dumpJson, dumpYaml } from '../../engine/inventory/list.js';
+import { pyRepr } from '../../engine/util/python-repr.js';
 import { PyTuple } from '../../engine/inventory/python-literal.js';
 import { parseYaml } from '../../engine/yaml/load.js';
 import { pythonEval, systemPython } from '../support/python.js';

@@ -1,0 +1,76 @@
+// Tokens of Ansible's condition syntax (Jinja2 expressions): names, numbers, strings, operators.
+// Every token keeps its column so errors can point into the expression.
+
+/** One token with its 1-based column in the expression. */
+export type Token =
+  | { t: 'name'; v: string; col: number }
+  | { t: 'num'; v: number; col: number }
+  | { t: 'str'; v: string; col: number }
+  | { t: 'op'; v: string; col: number }
+  | { t: 'end'; col: number };
+
+/** A syntax problem at a column of the expression. */
+export class ExprSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly col: number,
+  ) {
+    super(message);
+  }
+}
+
+// Longest operators first, as Jinja2's lexer matches them.
+const OPERATORS = ['//', '**', '==', '!=', '<=', '>=', '+', '-', '*', '/', '%', '~', '|', '.', ',', ':', '(', ')', '[', ']', '{', '}', '<', '>', '='];
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0' };
+
+/** Splits an expression into tokens. */
+export function tokenize(src: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i] as string;
+    const col = i + 1;
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (c === "'" || c === '"') {
+      let j = i + 1;
+      let s = '';
+      for (;;) {
+        if (j >= src.length) throw new ExprSyntaxError('unterminated string', col);
+        const ch = src[j] as string;
+        if (ch === c) break;
+        if (ch === '\\' && j + 1 < src.length) {
+          const n = src[j + 1] as string;
+          s += ESCAPES[n] ?? '\\' + n;
+          j += 2;
+          continue;
+        }
+        s += ch;
+        j++;
+      }
+      out.push({ t: 'str', v: s, col });
+      i = j + 1;
+      continue;
+    }
+    const num = /^(?:\d[\d_]*\.\d[\d_]*(?:[eE][-+]?\d+)?|\d[\d_]*[eE][-+]?\d+|\d[\d_]*)/.exec(src.slice(i));
+    if (num) {
+      out.push({ t: 'num', v: Number(num[0].replace(/_/g, '')), col });
+      i += num[0].length;
+      continue;
+    }
+    const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i));
+    if (name) {
+      out.push({ t: 'name', v: name[0], col });
+      i += name[0].length;
+      continue;
+    }
+    const op = OPERATORS.find((o) => src.startsWith(o, i));
+    if (!op) throw new ExprSyntaxError(`unexpected character '${c}'`, col);
+    out.push({ t: 'op', v: op, col });
+    i += op.length;
+  }
+  out.push({ t: 'end', col: src.length + 1 });
+  return out;
+}

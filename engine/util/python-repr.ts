@@ -1,0 +1,41 @@
+// Python's repr() and str() of JSON-like values, for output that must match what Ansible (Python)
+// prints: --graph --vars, --list-hosts patterns, string conversion in conditions (`~`).
+import { PyTuple, pyFloatRepr } from '../inventory/python-literal.js';
+import { UnsafeText } from '../yaml/load.js';
+
+/** Python's str() of a value (strings as they are, everything else as repr). */
+export function pyStr(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v instanceof UnsafeText) return v.text;
+  return pyRepr(v);
+}
+
+/** Python's repr() for JSON-like values. */
+export function pyRepr(v: unknown): string {
+  if (v === null || v === undefined) return 'None';
+  if (v === true) return 'True';
+  if (v === false) return 'False';
+  if (typeof v === 'number') return Number.isInteger(v) && !Object.is(v, -0) ? String(v) : pyFloatRepr(v);
+  if (typeof v === 'string') return pyStringRepr(v);
+  if (v instanceof UnsafeText) return pyStringRepr(v.text);
+  if (v instanceof PyTuple) return v.length === 1 ? `(${pyRepr(v[0])},)` : `(${v.map(pyRepr).join(', ')})`;
+  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
+  if (typeof v === 'object') {
+    return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${pyStringRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
+  }
+  return String(v);
+}
+
+function pyStringRepr(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = '';
+  for (const ch of s) {
+    if (ch === quote || ch === '\\') out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f) out += '\\x' + ch.charCodeAt(0).toString(16).padStart(2, '0');
+    else out += ch;
+  }
+  return quote + out + quote;
+}
