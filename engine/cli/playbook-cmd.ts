@@ -4,7 +4,10 @@ import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
 import { PatternMatcher } from '../inventory/patterns.js';
 import { pyRepr } from '../util/python-repr.js';
-import { loadPlays, resolvePlaybookPath, type PlayHeader } from '../playbook/plays.js';
+import { resolvePlaybookPath } from '../playbook/plays.js';
+import { loadPlaybook } from '../playbook/load.js';
+import { listPlayTasks } from '../playbook/list.js';
+import type { Play } from '../playbook/model.js';
 import { findProjectRoot } from '../config/config.js';
 import { setup } from '../run/setup.js';
 import { VarScope } from '../vars/scope.js';
@@ -46,7 +49,11 @@ export function playbookCommand(parsed: ParsedArgs, io: CliIO): number {
       forks,
     },
   });
-  const plays = playbooks.map((p) => ({ ...p, plays: loadPlays(p.path) }));
+  const plays = playbooks.map((p) => {
+    const playbookDir = dirname(p.path);
+    const projectRoot = findProjectRoot(playbookDir) ?? s.projectRoot;
+    return { ...p, plays: loadPlaybook(p.path, { playbookDir, rolesPath: s.config.rolesPath, projectRoot }) };
+  });
   printWarnings(io, s.warnings);
 
   // as ansible-playbook: an inventory with hosts but a --limit that leaves none is an error
@@ -56,22 +63,31 @@ export function playbookCommand(parsed: ParsedArgs, io: CliIO): number {
     throw new UserError('Specified inventory, host pattern and/or --limit leaves us with no hosts to target.');
   }
   const extraScope = new VarScope(s.vars.extraVars, { file: '-e' });
-  const patternOf = (play: PlayHeader): string | string[] => {
+  const patternOf = (play: Play): string | string[] => {
     const render = (p: string): string => String(extraScope.template(p, play.pos));
     return Array.isArray(play.hosts) ? play.hosts.map(render) : render(play.hosts);
   };
 
-  if (opts.listHosts) {
+  const only = (opts.tags as string[] | undefined) ?? ['all'];
+  const skip = (opts.skipTags as string[] | undefined) ?? [];
+  if (opts.listHosts || opts.listTasks || opts.listTags || opts.syntaxCheck) {
     const lines: string[] = [];
     for (const pb of plays) {
       lines.push('', `playbook: ${pb.arg}`);
+      if (opts.syntaxCheck && !opts.listHosts && !opts.listTasks && !opts.listTags) continue;
       pb.plays.forEach((play, idx) => {
         const pattern = patternOf(play);
         const list = Array.isArray(pattern) ? pattern : [pattern];
-        const hosts = matcher.hosts(pattern, limit);
         lines.push('', `  play #${idx + 1} (${list.join(',')}): ${play.name ?? list.join(',')}\tTAGS: [${play.tags.join(',')}]`);
-        lines.push(`    pattern: ${pyRepr(list)}`, `    hosts (${hosts.length}):`);
-        for (const h of hosts) lines.push(`      ${h.name}`);
+        if (opts.listHosts) {
+          const hosts = matcher.hosts(pattern, limit);
+          lines.push(`    pattern: ${pyRepr(list)}`, `    hosts (${hosts.length}):`);
+          for (const h of hosts) lines.push(`      ${h.name}`);
+        }
+        if (opts.listTasks || opts.listTags) {
+          if (opts.listHosts) lines.push('');
+          lines.push(...listPlayTasks(play, { tasks: opts.listTasks === true, tags: opts.listTags === true, only, skip }));
+        }
       });
     }
     printWarnings(io, matcher.warnings);
@@ -79,8 +95,7 @@ export function playbookCommand(parsed: ParsedArgs, io: CliIO): number {
     return 0;
   }
   printWarnings(io, matcher.warnings);
-  const what = opts.listTasks ? '--list-tasks' : opts.listTags ? '--list-tags' : opts.syntaxCheck ? '--syntax-check' : 'running plays';
-  throw new UserError(`${what} needs kplay's playbook engine, which this build does not have yet`, {
-    hint: 'this build reads inventories and variables (kplay inventory --list, --list-hosts); the engine is tracked as issue 3',
+  throw new UserError("running plays needs kplay's playbook runner, which this build does not have yet", {
+    hint: 'this build loads and checks everything (--syntax-check, --list-hosts, --list-tasks, --list-tags); running is tracked as issue 3',
   });
 }

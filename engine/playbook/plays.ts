@@ -15,6 +15,9 @@ export interface PlayHeader {
   raw: Record<string, unknown>;
   file: string;
   pos: SourcePos;
+  /** The parsed file and the play's index in it, to locate any of its nodes. */
+  yaml: YamlFile;
+  index: number;
 }
 
 const IMPORT_KEYS = ['import_playbook', 'ansible.builtin.import_playbook'];
@@ -76,5 +79,5 @@ function playHeader(y: YamlFile, play: Record<string, unknown>, i: number, pos: 
   const tags = play.tags;
   const tagList = tags === undefined || tags === null ? [] : Array.isArray(tags) ? tags.map(String) : String(tags).split(',').map((t) => t.trim());
   const name = play.name === undefined || play.name === null ? undefined : String(play.name);
-  return { name, hosts: typeof hosts === 'string' ? hosts : (hosts as unknown[]).map(String), tags: tagList, raw: play, file: y.file, pos };
+  return { name, hosts: typeof hosts === 'string' ? hosts : (hosts as unknown[]).map(String), tags: tagList, raw: play, file: y.file, pos, yaml: y, index: i };
 }

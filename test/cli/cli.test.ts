@@ -128,11 +128,22 @@ describe('kplay CLI', () => {
     expect(r.out).toContain('hosts (1):\n      w1');
   });
 
+  it('checks a playbook with --syntax-check and reports the first problem with its location', () => {
+    const root = writeTree({ 'hosts': 'h1\n', 'ok.yaml': '- hosts: all\n  tasks:\n    - debug: msg=hi\n', 'bad.yaml': '- hosts: all\n  tasks:\n    - servce: name=x state=started\n' });
+    const ok = kplay(['-i', 'hosts', 'ok.yaml', '--syntax-check'], root);
+    expect(ok.rc).toBe(0);
+    expect(ok.out).toBe('\nplaybook: ok.yaml\n');
+    const bad = kplay(['-i', 'hosts', 'bad.yaml', '--syntax-check'], root);
+    expect(bad.rc).toBe(4);
+    expect(bad.err).toContain(`ERROR! ${join(root, 'bad.yaml')}:3:7: couldn't resolve module/action 'servce'`);
+    expect(bad.err).toContain("hint: did you mean 'service'?");
+  });
+
   it('does not pretend to run plays before the engine exists', () => {
     const root = writeTree({ 'hosts': 'h1\n', 'site.yaml': '- hosts: all\n  tasks: []\n' });
     const r = kplay(['-i', 'hosts', 'site.yaml'], root);
     expect(r.rc).toBe(1);
-    expect(r.err).toContain("needs kplay's playbook engine");
+    expect(r.err).toContain("running plays needs kplay's playbook runner");
   });
 });
 

@@ -3,6 +3,7 @@
 
 Reads a JSON list of cases on stdin, writes a JSON list of results on stdout:
   {"cwd": DIR, "args": [...]}                       -> ansible-inventory ARGS: {"rc", "stdout", "stderr"}
+  {"cwd": DIR, "playbook_args": [...]}              -> ansible-playbook ARGS (list/syntax modes): same
   {"cwd": DIR, "sources": [...], "pattern": P, "limit": L or null}
                                                     -> hosts matched, in order: {"hosts": [...]} or {"error": msg}
 Used by the differential tests as the oracle.
@@ -24,14 +25,21 @@ from ansible.utils.context_objects import GlobalCLIArgs  # noqa: E402
 
 
 def run_case(case):
-    os.chdir(case["cwd"])
+    if "playbook_args" in case:
+        from ansible.cli.playbook import PlaybookCLI
+        return run_cli(case["cwd"], PlaybookCLI, ["ansible-playbook"] + case["playbook_args"])
+    return run_cli(case["cwd"], InventoryCLI, ["ansible-inventory"] + case["args"])
+
+
+def run_cli(cwd, cli_class, argv):
+    os.chdir(cwd)
     host_group_vars.FOUND.clear()
     out, err = io.StringIO(), io.StringIO()
     rc = 0
     GlobalCLIArgs._Singleton__instance = None  # each case parses its own arguments
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
-            InventoryCLI(["ansible-inventory"] + case["args"]).run()
+            rc = cli_class(argv).run() or 0
         except SystemExit as e:
             rc = e.code if isinstance(e.code, int) else 1
         except Exception as e:  # an Ansible error: report like the CLI would

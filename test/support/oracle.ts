@@ -14,6 +14,12 @@ export interface InventoryCase {
   cwd: string;
   args: string[];
 }
+
+/** An ansible-playbook invocation in a listing mode (--list-tasks, --list-tags, --syntax-check). */
+export interface PlaybookCase {
+  cwd: string;
+  playbook_args: string[];
+}
 export interface InventoryResult {
   rc: number;
   stdout: string;
@@ -44,6 +50,11 @@ function run<T>(cases: unknown[]): T[] {
 
 /** Runs ansible-inventory for each case. */
 export function ansibleInventory(cases: InventoryCase[]): InventoryResult[] {
+  return run<InventoryResult>(cases);
+}
+
+/** Runs ansible-playbook (listing modes only: nothing is executed) for each case. */
+export function ansiblePlaybook(cases: PlaybookCase[]): InventoryResult[] {
   return run<InventoryResult>(cases);
 }
 

@@ -1,0 +1,226 @@
+// The modules kplay knows and the arguments each accepts (names, types, choices, aliases, required),
+// as data: the loader validates every task against it before any host is touched, and each
+// module implementation reads its own entry.
+
+/** The type of one module option (Ansible's argument_spec types). */
+export type OptionType = 'str' | 'bool' | 'int' | 'list' | 'dict' | 'path' | 'raw';
+
+/** One option of a module. */
+export interface OptionSpec {
+  type: OptionType;
+  required?: boolean;
+  choices?: readonly string[];
+  aliases?: readonly string[];
+}
+
+/** A module's argument specification. */
+export interface ModuleSpec {
+  /** Accepts free-form text (`command: ls -l`); it goes to `_raw_params`. */
+  freeForm?: 'required' | 'optional';
+  /** Options recognised as `k=v` inside free-form text (Ansible's list for raw-param modules). */
+  freeFormOptions?: readonly string[];
+  /** Accepts any option name (set_fact: every option is a variable). */
+  anyOptions?: boolean;
+  options: Record<string, OptionSpec>;
+  /** Groups of options of which at most one may be given. */
+  mutuallyExclusive?: readonly (readonly string[])[];
+  /** Groups of options of which at least one must be given. */
+  requiredOneOf?: readonly (readonly string[])[];
+  /** Runs on the controller only (no host connection). */
+  controllerOnly?: boolean;
+}
+
+const str: OptionSpec = { type: 'str' };
+const bool: OptionSpec = { type: 'bool' };
+const int: OptionSpec = { type: 'int' };
+const path: OptionSpec = { type: 'path' };
+const raw: OptionSpec = { type: 'raw' };
+const fileAttrs = { mode: raw, owner: str, group: str };
+const pathAliases = (extra: string[] = []): OptionSpec => ({ type: 'path', required: true, aliases: ['dest', 'destfile', 'name', ...extra] });
+const RAW_KEYS = ['creates', 'removes', 'chdir', 'executable', 'stdin', 'stdin_add_newline', 'strip_empty_ends'];
+
+/** Every module kplay runs (short names; ansible.builtin.X and ansible.legacy.X map to them). */
+export const MODULES: Record<string, ModuleSpec> = {
+  command: {
+    freeForm: 'optional',
+    freeFormOptions: RAW_KEYS,
+    options: { cmd: str, argv: { type: 'list' }, chdir: path, creates: path, removes: path, stdin: str, stdin_add_newline: bool, strip_empty_ends: bool, expand_argument_vars: bool },
+    mutuallyExclusive: [['_raw_params', 'cmd', 'argv']],
+    requiredOneOf: [['_raw_params', 'cmd', 'argv']],
+  },
+  shell: {
+    freeForm: 'optional',
+    freeFormOptions: RAW_KEYS,
+    options: { cmd: str, chdir: path, creates: path, removes: path, executable: path, stdin: str, stdin_add_newline: bool, strip_empty_ends: bool },
+    mutuallyExclusive: [['_raw_params', 'cmd']],
+    requiredOneOf: [['_raw_params', 'cmd']],
+  },
+  script: {
+    freeForm: 'optional',
+    freeFormOptions: RAW_KEYS,
+    options: { cmd: str, chdir: path, creates: path, removes: path, executable: str },
+    requiredOneOf: [['_raw_params', 'cmd']],
+  },
+  raw: { freeForm: 'required', freeFormOptions: ['executable'], options: { executable: path } },
+  copy: {
+    options: { src: path, dest: { type: 'path', required: true }, content: raw, backup: bool, force: bool, remote_src: bool, directory_mode: raw, validate: str, follow: bool, ...fileAttrs },
+    mutuallyExclusive: [['src', 'content']],
+    requiredOneOf: [['src', 'content']],
+  },
+  template: {
+    options: { src: { type: 'path', required: true }, dest: { type: 'path', required: true }, backup: bool, force: bool, validate: str, newline_sequence: str, follow: bool, ...fileAttrs },
+  },
+  file: {
+    options: {
+      path: { type: 'path', required: true, aliases: ['dest', 'name'] },
+      state: { type: 'str', choices: ['absent', 'directory', 'file', 'hard', 'link', 'touch'] },
+      src: path,
+      recurse: bool,
+      force: bool,
+      follow: bool,
+      access_time: str,
+      modification_time: str,
+      ...fileAttrs,
+    },
+  },
+  lineinfile: {
+    options: {
+      path: pathAliases(),
+      line: { type: 'str', aliases: ['value'] },
+      regexp: { type: 'str', aliases: ['regex'] },
+      search_string: str,
+      state: { type: 'str', choices: ['present', 'absent'] },
+      insertafter: str,
+      insertbefore: str,
+      create: bool,
+      backup: bool,
+      backrefs: bool,
+      firstmatch: bool,
+      validate: str,
+      ...fileAttrs,
+    },
+    mutuallyExclusive: [['insertbefore', 'insertafter'], ['regexp', 'search_string']],
+  },
+  blockinfile: {
+    options: {
+      path: pathAliases(),
+      block: { type: 'str', aliases: ['content'] },
+      marker: str,
+      marker_begin: str,
+      marker_end: str,
+      state: { type: 'str', choices: ['present', 'absent'] },
+      insertafter: str,
+      insertbefore: str,
+      create: bool,
+      backup: bool,
+      validate: str,
+      append_newline: bool,
+      prepend_newline: bool,
+      ...fileAttrs,
+    },
+    mutuallyExclusive: [['insertbefore', 'insertafter']],
+  },
+  replace: {
+    options: { path: pathAliases(), regexp: { type: 'str', required: true }, replace: str, after: str, before: str, backup: bool, validate: str, encoding: str, ...fileAttrs },
+  },
+  stat: {
+    options: { path: { type: 'path', required: true, aliases: ['dest', 'name'] }, follow: bool, get_checksum: bool, checksum_algorithm: { type: 'str', choices: ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'], aliases: ['checksum', 'checksum_algo'] }, get_mime: bool, get_attributes: bool },
+  },
+  slurp: { options: { src: { type: 'path', required: true, aliases: ['path'] } } },
+  fetch: { options: { src: { type: 'path', required: true }, dest: { type: 'path', required: true }, flat: bool, fail_on_missing: bool, validate_checksum: bool } },
+  wait_for: {
+    options: {
+      host: str,
+      port: int,
+      path: path,
+      search_regex: str,
+      state: { type: 'str', choices: ['absent', 'drained', 'present', 'started', 'stopped'] },
+      timeout: int,
+      delay: int,
+      sleep: int,
+      connect_timeout: int,
+      msg: str,
+      exclude_hosts: { type: 'list' },
+      active_connection_states: { type: 'list' },
+    },
+    mutuallyExclusive: [['port', 'path']],
+  },
+  service: {
+    options: { name: { type: 'str', required: true }, state: { type: 'str', choices: ['reloaded', 'restarted', 'started', 'stopped'] }, enabled: bool, arguments: { type: 'str', aliases: ['args'] }, pattern: str, sleep: int, runlevel: str, use: str },
+    requiredOneOf: [['state', 'enabled']],
+  },
+  systemd: {
+    options: {
+      name: { type: 'str', aliases: ['service', 'unit'] },
+      state: { type: 'str', choices: ['reloaded', 'restarted', 'started', 'stopped'] },
+      enabled: bool,
+      daemon_reload: { type: 'bool', aliases: ['daemon-reload'] },
+      daemon_reexec: { type: 'bool', aliases: ['daemon-reexec'] },
+      masked: bool,
+      force: bool,
+      no_block: bool,
+      scope: { type: 'str', choices: ['system', 'user', 'global'] },
+    },
+  },
+  package: { options: { name: { type: 'list', required: true }, state: { type: 'str', required: true }, use: str } },
+  apt: {
+    options: {
+      name: { type: 'list', aliases: ['package', 'pkg'] },
+      state: { type: 'str', choices: ['absent', 'build-dep', 'latest', 'present', 'fixed'] },
+      update_cache: { type: 'bool', aliases: ['update-cache'] },
+      cache_valid_time: int,
+      force: bool,
+      install_recommends: { type: 'bool', aliases: ['install-recommends'] },
+      allow_downgrade: { type: 'bool', aliases: ['allow-downgrade', 'allow_downgrades', 'allow-downgrades'] },
+      allow_change_held_packages: bool,
+      autoremove: bool,
+      purge: bool,
+      deb: path,
+      default_release: { type: 'str', aliases: ['default-release'] },
+      upgrade: { type: 'str', choices: ['dist', 'full', 'no', 'safe', 'yes'] },
+      dpkg_options: str,
+      only_upgrade: bool,
+      lock_timeout: int,
+    },
+  },
+  setup: { options: { gather_subset: { type: 'list' }, filter: { type: 'list' }, gather_timeout: int, fact_path: path } },
+  gather_facts: { options: { parallel: bool } },
+  set_fact: { anyOptions: true, controllerOnly: true, options: { cacheable: bool } },
+  debug: { controllerOnly: true, options: { msg: raw, var: str, verbosity: int }, mutuallyExclusive: [['msg', 'var']] },
+  assert: { controllerOnly: true, options: { that: { type: 'list', required: true }, fail_msg: { type: 'raw', aliases: ['msg'] }, success_msg: raw, quiet: bool } },
+  fail: { controllerOnly: true, options: { msg: raw } },
+  pause: { controllerOnly: true, options: { minutes: str, seconds: str, prompt: str, echo: bool } },
+  meta: {
+    freeForm: 'required',
+    controllerOnly: true,
+    options: {},
+  },
+  include_vars: {
+    freeForm: 'optional',
+    controllerOnly: true,
+    options: { file: path, dir: path, name: str, depth: int, files_matching: str, ignore_files: { type: 'list' }, extensions: { type: 'list' }, ignore_unknown_extensions: bool, hash_behaviour: str },
+  },
+  include_tasks: { freeForm: 'optional', controllerOnly: true, options: { file: str, apply: { type: 'dict' } } },
+  import_tasks: { freeForm: 'optional', controllerOnly: true, options: { file: str } },
+  include_role: {
+    controllerOnly: true,
+    options: { name: { type: 'str', required: true }, tasks_from: str, vars_from: str, defaults_from: str, handlers_from: str, public: bool, apply: { type: 'dict' }, allow_duplicates: bool, rolespec_validate: bool },
+  },
+  import_role: {
+    controllerOnly: true,
+    options: { name: { type: 'str', required: true }, tasks_from: str, vars_from: str, defaults_from: str, handlers_from: str, public: bool, allow_duplicates: bool, rolespec_validate: bool },
+  },
+};
+
+/** meta actions kplay understands. */
+export const META_ACTIONS = ['flush_handlers', 'noop', 'refresh_inventory', 'clear_facts', 'clear_host_errors', 'end_host', 'end_play', 'end_batch', 'reset_connection', 'role_complete'];
+
+/** Module names that are other names for a kplay module. */
+const MODULE_ALIASES: Record<string, string> = { systemd_service: 'systemd' };
+
+/** The short module name for `name` (`ansible.builtin.copy` -> `copy`), or undefined when unknown. */
+export function resolveModuleName(name: string): string | undefined {
+  const short = name.replace(/^ansible\.(?:builtin|legacy)\./, '');
+  const canonical = MODULE_ALIASES[short] ?? short;
+  return canonical in MODULES ? canonical : undefined;
+}

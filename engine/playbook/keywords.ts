@@ -1,0 +1,136 @@
+// The keywords plays, blocks, tasks and role entries accept, with JSON Schemas (checked by ajv) for
+// their values, and the Ansible keywords kplay knows but does not support (a clear error, not
+// "did you mean").
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+
+const str = { type: 'string' };
+const bool = { type: ['boolean', 'string'] };
+const scalarName = { type: ['string', 'number'] };
+const condition = { anyOf: [{ type: ['string', 'boolean'] }, { type: 'array', items: { type: ['string', 'boolean'] } }] };
+const tags = { anyOf: [{ type: ['string', 'number'] }, { type: 'array', items: { type: ['string', 'number'] } }] };
+const mapping = { type: 'object' };
+const listOrTemplate = { type: ['array', 'string'] };
+const intOrTemplate = { type: ['integer', 'string'] };
+const identifier = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' };
+
+const common = {
+  name: scalarName,
+  when: condition,
+  tags,
+  become: bool,
+  become_user: str,
+  become_method: { type: 'string', enum: ['sudo', 'su'] },
+  become_flags: str,
+  become_exe: str,
+  ignore_errors: bool,
+  ignore_unreachable: bool,
+  environment: { type: ['object', 'string'] },
+  vars: mapping,
+  delegate_to: str,
+  run_once: bool,
+  check_mode: bool,
+  diff: bool,
+  no_log: bool,
+  timeout: intOrTemplate,
+  remote_user: str,
+  any_errors_fatal: bool,
+  connection: str,
+};
+
+/** Keywords of a task (and handler), with their value schemas. */
+export const TASK_KEYWORDS: Record<string, object> = {
+  ...common,
+  args: { type: ['object', 'string'] },
+  action: { type: ['string', 'object'] },
+  local_action: { type: ['string', 'object'] },
+  register: identifier,
+  notify: { anyOf: [str, { type: 'array', items: str }] },
+  listen: { anyOf: [str, { type: 'array', items: str }] },
+  loop: listOrTemplate,
+  with_items: listOrTemplate,
+  with_list: listOrTemplate,
+  with_dict: { type: ['object', 'string'] },
+  loop_control: {
+    type: 'object',
+    properties: { loop_var: identifier, index_var: identifier, label: {}, pause: { type: ['number', 'string'] }, extended: bool },
+    additionalProperties: false,
+  },
+  changed_when: condition,
+  failed_when: condition,
+  until: condition,
+  retries: intOrTemplate,
+  delay: { type: ['number', 'string'] },
+  throttle: intOrTemplate,
+  delegate_facts: bool,
+};
+
+/** Keywords of a block. */
+export const BLOCK_KEYWORDS: Record<string, object> = {
+  ...common,
+  block: { type: ['array', 'null'] },
+  rescue: { type: ['array', 'null'] },
+  always: { type: ['array', 'null'] },
+  notify: { anyOf: [str, { type: 'array', items: str }] },
+  throttle: intOrTemplate,
+};
+
+/** Keywords of a play. */
+export const PLAY_KEYWORDS: Record<string, object> = {
+  ...common,
+  hosts: { anyOf: [scalarName, { type: 'array', items: scalarName }] },
+  vars_files: { anyOf: [str, { type: 'array', items: { anyOf: [str, { type: 'array', items: str }] } }] },
+  pre_tasks: { type: ['array', 'null'] },
+  roles: { type: ['array', 'null'] },
+  tasks: { type: ['array', 'null'] },
+  post_tasks: { type: ['array', 'null'] },
+  handlers: { type: ['array', 'null'] },
+  gather_facts: bool,
+  gather_subset: { anyOf: [str, { type: 'array', items: str }] },
+  gather_timeout: intOrTemplate,
+  fact_path: str,
+  serial: { anyOf: [{ type: ['integer', 'string'] }, { type: 'array', items: { type: ['integer', 'string'] } }] },
+  max_fail_percentage: { type: ['number', 'string'] },
+  strategy: { type: 'string', enum: ['linear', 'free'] },
+  order: { type: 'string', enum: ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'] },
+  force_handlers: bool,
+  throttle: intOrTemplate,
+};
+
+/** Keywords of a role entry in `roles:`; other keys are role parameters. */
+export const ROLE_ENTRY_KEYWORDS: Record<string, object> = {
+  ...common,
+  role: scalarName,
+};
+
+/** Ansible keywords kplay recognises but does not implement, with what to do instead. */
+export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
+  async: 'kplay runs tasks synchronously; long commands stream their output live instead',
+  poll: 'kplay runs tasks synchronously',
+  vars_prompt: 'pass the values with -e or a vars file',
+  debugger: 'run with -vvv to see each command and its result',
+  module_defaults: 'set the arguments on each task (or use YAML anchors)',
+  collections: 'kplay has no collections; module names may be written ansible.builtin.NAME',
+  port: 'set ansible_port in the inventory',
+  with_together: 'use loop: with the zip filter',
+  with_nested: 'use loop: with the product filter',
+  with_sequence: 'use loop: with a range of values',
+  with_fileglob: 'use loop: over a list of files',
+  with_subelements: 'use loop: with the subelements filter',
+  with_first_found: 'use a list of paths with when: conditions',
+  with_indexed_items: 'use loop: with loop_control.index_var',
+};
+
+const ajv = new Ajv({ allErrors: false, strict: false });
+const compiled = new Map<Record<string, object>, ValidateFunction>();
+
+/** Validates the known keywords of a mapping; returns ajv's first error, if any. */
+export function checkKeywordTypes(table: Record<string, object>, value: Record<string, unknown>): ErrorObject | undefined {
+  let validate = compiled.get(table);
+  if (!validate) {
+    validate = ajv.compile({ type: 'object', properties: table });
+    compiled.set(table, validate);
+  }
+  const known: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (k in table) known[k] = v;
+  return validate(known) ? undefined : (validate.errors?.[0] ?? undefined);
+}

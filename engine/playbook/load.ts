@@ -1,0 +1,374 @@
+// Loads and validates a playbook down to every task: keywords (types checked with ajv, unknown ones
+// with "did you mean"), modules and their arguments, conditions, blocks, imports and includes, roles
+// with dependencies, handlers and notify targets. Every problem stops the run before any host is
+// touched, with file:line:col.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { ErrorObject } from 'ajv';
+import { ParseError, type SourcePos } from '../errors.js';
+import { META_ACTIONS, MODULES, resolveModuleName } from '../modules/specs.js';
+import { compileCondition } from '../template/condition.js';
+import { isTemplate } from '../template/render.js';
+import { didYouMean } from '../util/did-you-mean.js';
+import { loadYamlFile, nodeAt, nodePos, type YamlFile } from '../yaml/load.js';
+import { BLOCK_KEYWORDS, PLAY_KEYWORDS, ROLE_ENTRY_KEYWORDS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS, checkKeywordTypes } from './keywords.js';
+import type { BlockNode, Play, PlayNode, Role, RoleContext, RoleEntry, TaskNode } from './model.js';
+import { checkModuleArgs, parseKv } from './module-args.js';
+import { loadPlays, type PlayHeader } from './plays.js';
+import { findRole, loadRole, parseRoleEntry, type RoleSearch } from './roles.js';
+
+/** A place in a YAML file: the file and the path of keys/indexes to a node. */
+interface Cursor {
+  y: YamlFile;
+  path: (string | number)[];
+}
+
+const at = (c: Cursor, ...sub: (string | number)[]): Cursor => ({ y: c.y, path: [...c.path, ...sub] });
+const posOf = (c: Cursor, key = false): SourcePos => nodePos(c.y, nodeAt(c.y, c.path, { key }));
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Tags as Ansible normalises them: a list, or comma-separated text. */
+export function tagList(v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  if (Array.isArray(v)) return v.map(String);
+  return String(v).split(',').map((t) => t.trim()).filter(Boolean);
+}
+
+function union(a: string[], b: string[]): string[] {
+  return [...new Set([...a, ...b])];
+}
+
+/** Everything the loader needs beyond the file itself. */
+export interface LoadOptions extends RoleSearch {}
+
+/** Loads every play of a playbook (following import_playbook). */
+export function loadPlaybook(file: string, opts: LoadOptions): Play[] {
+  return loadPlays(file).map((h) => new PlayLoader(h, opts).load());
+}
+
+const CONDITION_KEYS = ['when', 'changed_when', 'failed_when', 'until'];
+
+class PlayLoader {
+  private readonly roles = new Map<string, Role>();
+  private readonly handlerNames = new Set<string>();
+  private readonly notifies: { name: string; pos: SourcePos }[] = [];
+
+  constructor(
+    private readonly header: PlayHeader,
+    private readonly opts: LoadOptions,
+  ) {}
+
+  load(): Play {
+    const h = this.header;
+    const c: Cursor = { y: h.yaml, path: [h.index] };
+    const raw = h.raw;
+    this.checkKeys(raw, PLAY_KEYWORDS, c, 'play', ['import_playbook']);
+    const playTags = tagList(raw.tags);
+    const keywords: Record<string, unknown> = { ...raw };
+    const section = (name: 'pre_tasks' | 'tasks' | 'post_tasks'): PlayNode[] => this.taskList(raw[name], at(c, name), playTags, undefined, dirname(h.file));
+    const roleNodes: PlayNode[] = [];
+    (this.list(raw.roles, at(c, 'roles'), 'roles') ?? []).forEach((entry, i) => {
+      const e = parseRoleEntry(entry, posOf(at(c, 'roles', i)));
+      this.checkRoleEntry(e, at(c, 'roles', i));
+      roleNodes.push(...this.roleUse(e, playTags));
+    });
+    const sections: Play['sections'] = [
+      { name: 'pre_tasks', nodes: section('pre_tasks') },
+      { name: 'roles', nodes: roleNodes },
+      { name: 'tasks', nodes: section('tasks') },
+      { name: 'post_tasks', nodes: section('post_tasks') },
+    ];
+    const handlers = this.taskList(raw.handlers, at(c, 'handlers'), [], undefined, dirname(h.file), true);
+    for (const role of this.roles.values()) {
+      if (role.handlersFile) handlers.push(...this.taskFile(role.handlersFile, [], { name: role.name, path: role.path }, true));
+    }
+    this.checkNotifies();
+    return { name: h.name, hosts: h.hosts, keywords, tags: playTags, sections, handlers, roles: [...this.roles.values()], file: h.file, pos: h.pos };
+  }
+
+  // --- keywords -------------------------------------------------------------------------------
+
+  private checkKeys(value: Record<string, unknown>, table: Record<string, object>, c: Cursor, what: string, extra: string[] = []): void {
+    for (const k of Object.keys(value)) {
+      if (k in table || extra.includes(k)) continue;
+      const unsupported = UNSUPPORTED_KEYWORDS[k];
+      if (unsupported) throw new ParseError(`'${k}' is not supported by kplay`, posOf(at(c, k), true), unsupported);
+      throw new ParseError(`'${k}' is not a valid attribute for a ${what}`, posOf(at(c, k), true), didYouMean(k, Object.keys(table)) ?? `valid: ${Object.keys(table).sort().join(', ')}`);
+    }
+    const err = checkKeywordTypes(table, value);
+    if (err) throw this.typeError(err, c, table);
+  }
+
+  private typeError(err: ErrorObject, c: Cursor, table: Record<string, object>): ParseError {
+    const segs = err.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
+    const key = String(segs[0] ?? '');
+    let expected: string;
+    if (err.keyword === 'enum') expected = `one of ${(err.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+    else if (err.keyword === 'pattern') expected = 'a variable name (letters, digits, _)';
+    else if (err.keyword === 'additionalProperties') expected = `without '${(err.params as { additionalProperty: string }).additionalProperty}'`;
+    else expected = describeSchema(table[key] ?? {});
+    return new ParseError(`invalid value for '${key}': must be ${expected}`, posOf(at(c, ...segs)), key === 'tags' ? 'tags are a name or a list of names' : undefined);
+  }
+
+  private list(v: unknown, c: Cursor, what: string): unknown[] | undefined {
+    if (v === undefined || v === null) return undefined;
+    if (!Array.isArray(v)) throw new ParseError(`${what} must be a list`, posOf(c), `write each entry on its own line starting with "- "`);
+    return v;
+  }
+
+  // --- task lists -----------------------------------------------------------------------------
+
+  private taskList(v: unknown, c: Cursor, inherited: string[], role: RoleContext | undefined, baseDir: string, handler = false): PlayNode[] {
+    const items = this.list(v, c, 'a task list') ?? [];
+    return items.map((item, i) => this.node(item, at(c, i), inherited, role, baseDir, handler)).filter((n): n is PlayNode => n !== undefined);
+  }
+
+  private taskFile(file: string, inherited: string[], role: RoleContext | undefined, handler = false): PlayNode[] {
+    const y = loadYamlFile(file, 'task file');
+    if (y.value === null || y.value === undefined) return [];
+    return this.taskList(y.value, { y, path: [] }, inherited, role, dirname(file), handler);
+  }
+
+  private node(raw: unknown, c: Cursor, inherited: string[], role: RoleContext | undefined, baseDir: string, handler: boolean): PlayNode | undefined {
+    if (!isMapping(raw)) throw new ParseError('a task must be a mapping of a module and keywords', posOf(c), 'e.g. - name: say hello\n    debug: msg=hello');
+    if ('block' in raw) return this.block(raw, c, inherited, role, baseDir, handler);
+    return this.task(raw, c, inherited, role, baseDir, handler);
+  }
+
+  private block(raw: Record<string, unknown>, c: Cursor, inherited: string[], role: RoleContext | undefined, baseDir: string, handler: boolean): BlockNode {
+    this.checkKeys(raw, BLOCK_KEYWORDS, c, 'block');
+    this.checkConditions(raw, c);
+    const tags = union(inherited, tagList(raw.tags));
+    const part = (k: 'block' | 'rescue' | 'always'): PlayNode[] => this.taskList(raw[k], at(c, k), tags, role, baseDir, handler);
+    return {
+      kind: 'block',
+      name: raw.name === undefined ? undefined : String(raw.name),
+      block: part('block'),
+      rescue: part('rescue'),
+      always: part('always'),
+      keywords: withoutKeys(raw, ['block', 'rescue', 'always']),
+      tags,
+      role,
+      implicit: undefined,
+      pos: posOf(c),
+    };
+  }
+
+  private task(raw: Record<string, unknown>, c: Cursor, inherited: string[], role: RoleContext | undefined, baseDir: string, handler: boolean): PlayNode {
+    const keywords: Record<string, unknown> = {};
+    const candidates: string[] = [];
+    for (const [k, v] of Object.entries(raw)) {
+      if (k in TASK_KEYWORDS) keywords[k] = v;
+      else if (UNSUPPORTED_KEYWORDS[k]) throw new ParseError(`'${k}' is not supported by kplay`, posOf(at(c, k), true), UNSUPPORTED_KEYWORDS[k]);
+      else candidates.push(k);
+    }
+    if (!handler && 'listen' in keywords) throw new ParseError("'listen' is only valid for handlers", posOf(at(c, 'listen'), true));
+    let actionKey: string;
+    let moduleValue: unknown;
+    if (keywords.action !== undefined || keywords.local_action !== undefined) {
+      if (candidates.length) throw new ParseError(`conflicting action statements: ${['action', ...candidates].join(', ')}`, posOf(c));
+      const kw = keywords.action !== undefined ? 'action' : 'local_action';
+      ({ actionKey, moduleValue } = splitActionKeyword(keywords[kw], posOf(at(c, kw))));
+      if (kw === 'local_action') keywords.delegate_to = 'localhost';
+      delete keywords.action;
+      delete keywords.local_action;
+    } else {
+      const modules = candidates.filter((k) => resolveModuleName(k));
+      const unknown = candidates.filter((k) => !resolveModuleName(k));
+      if (unknown.length) {
+        const k = unknown[0] as string;
+        throw new ParseError(`couldn't resolve module/action '${k}'`, posOf(at(c, k), true), didYouMean(k, [...Object.keys(MODULES), ...Object.keys(TASK_KEYWORDS)]) ?? 'see README for the modules kplay provides');
+      }
+      if (modules.length > 1) throw new ParseError(`conflicting action statements: ${modules.join(', ')}`, posOf(at(c, modules[1] as string), true), 'a task runs one module; split it into two tasks');
+      if (!modules.length) throw new ParseError('no module/action detected in task', posOf(c), 'add a module, e.g. "command: uptime" or "debug: msg=hi"');
+      actionKey = modules[0] as string;
+      moduleValue = raw[actionKey];
+    }
+    const action = resolveModuleName(actionKey);
+    if (!action) throw new ParseError(`couldn't resolve module/action '${actionKey}'`, posOf(c), didYouMean(actionKey, Object.keys(MODULES)));
+    const typeErr = checkKeywordTypes(TASK_KEYWORDS, keywords);
+    if (typeErr) throw this.typeError(typeErr, c, TASK_KEYWORDS);
+    this.checkConditions(keywords, c);
+    const argPos = (name: string): SourcePos => {
+      const exact = nodeAt(c.y, [...c.path, actionKey, name], { key: true }) ?? nodeAt(c.y, [...c.path, 'args', name], { key: true });
+      return exact ? nodePos(c.y, exact) : posOf(at(c, actionKey));
+    };
+    const args = checkModuleArgs(action, MODULES[action] as (typeof MODULES)[string], this.moduleArgs(action, moduleValue, keywords.args, argPos), argPos);
+    const tags = union(inherited, tagList(keywords.tags));
+    for (const n of tagList(keywords.notify)) if (!isTemplate(n)) this.notifies.push({ name: n, pos: posOf(at(c, 'notify')) });
+    if (handler) {
+      if (keywords.name !== undefined) {
+        this.handlerNames.add(String(keywords.name));
+        if (role) this.handlerNames.add(`${role.name} : ${String(keywords.name)}`);
+      }
+      for (const l of tagList(keywords.listen)) this.handlerNames.add(l);
+    }
+    const task: TaskNode = { kind: 'task', name: keywords.name === undefined ? undefined : String(keywords.name), action, actionWritten: actionKey, args, keywords, tags, role, pos: posOf(c) };
+    if (action === 'meta' && !isTemplate(String(args._raw_params)) && !META_ACTIONS.includes(String(args._raw_params))) {
+      throw new ParseError(`invalid meta action '${String(args._raw_params)}'`, argPos('_raw_params'), didYouMean(String(args._raw_params), META_ACTIONS) ?? `valid: ${META_ACTIONS.join(', ')}`);
+    }
+    if (action === 'import_tasks') return this.importTasks(task, tags, role, baseDir);
+    if (action === 'import_role') return this.importRole(task, tags);
+    if (action === 'include_tasks') this.validateInclude(task, role, baseDir);
+    if (action === 'include_role' && !isTemplate(String(args.name))) this.roleTasks(findRole(String(args.name), this.opts, task.pos), [], args.tasks_from);
+    return task;
+  }
+
+  private moduleArgs(action: string, value: unknown, argsKw: unknown, argPos: (n: string) => SourcePos): Record<string, unknown> {
+    const spec = MODULES[action];
+    let inline: Record<string, unknown>;
+    if (value === null || value === undefined) inline = {};
+    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      const text = String(value);
+      // file-taking free-form modules take the whole text as the file name
+      if (['include_tasks', 'import_tasks', 'include_vars'].includes(action)) inline = { file: text };
+      else if (action === 'meta') inline = { _raw_params: text.trim() };
+      else inline = parseKv(text, spec?.freeForm ? (spec.freeFormOptions ?? []) : undefined);
+    } else if (isMapping(value)) inline = { ...value };
+    else throw new ParseError(`the arguments of '${action}' must be a mapping or name=value text`, argPos('_raw_params'));
+    if (argsKw === undefined || argsKw === null) return inline;
+    const extra = typeof argsKw === 'string' ? parseKv(argsKw, undefined) : isMapping(argsKw) ? argsKw : {};
+    return { ...extra, ...inline };
+  }
+
+  private checkConditions(kw: Record<string, unknown>, c: Cursor): void {
+    for (const key of CONDITION_KEYS) {
+      const v = kw[key];
+      if (v === undefined || v === null) continue;
+      const items = Array.isArray(v) ? v : [v];
+      items.forEach((item, i) => compileCondition(item, posOf(Array.isArray(v) ? at(c, key, i) : at(c, key))));
+    }
+  }
+
+  // --- imports and includes ----------------------------------------------------------------------
+
+  private taskFilePath(file: string, role: RoleContext | undefined, baseDir: string, at: SourcePos): string {
+    const candidates = role ? [join(role.path, 'tasks', file), resolve(baseDir, file)] : [resolve(baseDir, file)];
+    const found = candidates.find((p) => existsSync(p));
+    if (!found) throw new ParseError(`could not find the task file '${file}'`, at, `looked for ${candidates.join(' and ')}`);
+    return found;
+  }
+
+  private importTasks(task: TaskNode, tags: string[], role: RoleContext | undefined, baseDir: string): BlockNode {
+    const file = String(task.args.file ?? task.args._raw_params ?? '');
+    if (isTemplate(file)) throw new ParseError('import_tasks needs a fixed file name (use include_tasks for a templated one)', task.pos);
+    const path = this.taskFilePath(file, role, baseDir, task.pos);
+    return { kind: 'block', name: task.name, block: this.taskFile(path, tags, role), rescue: [], always: [], keywords: withoutKeys(task.keywords, ['tags', 'name']), tags, role, implicit: 'import_tasks', pos: task.pos };
+  }
+
+  private validateInclude(task: TaskNode, role: RoleContext | undefined, baseDir: string): void {
+    const file = String(task.args.file ?? task.args._raw_params ?? '');
+    if (!file || isTemplate(file)) return; // resolved when the include runs
+    this.taskFile(this.taskFilePath(file, role, baseDir, task.pos), [], role);
+  }
+
+  private importRole(task: TaskNode, tags: string[]): BlockNode {
+    const name = String(task.args.name);
+    if (isTemplate(name)) throw new ParseError('import_role needs a fixed role name (use include_role for a templated one)', task.pos);
+    const path = findRole(name, this.opts, task.pos);
+    const role = loadRole(path);
+    this.roles.set(path, role);
+    return {
+      kind: 'block',
+      name: task.name,
+      block: this.roleTasks(path, tags, task.args.tasks_from),
+      rescue: [],
+      always: [],
+      keywords: withoutKeys(task.keywords, ['tags', 'name']),
+      tags,
+      role: { name: role.name, path },
+      implicit: 'import_role',
+      pos: task.pos,
+    };
+  }
+
+  private roleTasks(path: string, tags: string[], tasksFrom: unknown): PlayNode[] {
+    const role = loadRole(path);
+    const ctx = { name: role.name, path };
+    if (tasksFrom !== undefined) {
+      const file = String(tasksFrom);
+      const found = ['', '.yml', '.yaml'].map((e) => join(path, 'tasks', file + e)).find((p) => existsSync(p));
+      if (!found) throw new ParseError(`tasks_from: '${file}' not found in role '${role.name}'`, { file: path });
+      return this.taskFile(found, tags, ctx);
+    }
+    return role.tasksFile ? this.taskFile(role.tasksFile, tags, ctx) : [];
+  }
+
+  // --- roles -------------------------------------------------------------------------------------
+
+  private checkRoleEntry(e: RoleEntry, c: Cursor): void {
+    const err = checkKeywordTypes(ROLE_ENTRY_KEYWORDS, e.keywords);
+    if (err) throw this.typeError(err, c, ROLE_ENTRY_KEYWORDS);
+    this.checkConditions(e.keywords, c);
+  }
+
+  /**
+   * The implicit blocks of a role use: its dependencies first, then its own tasks. Every use is
+   * listed (as Ansible lists them); repeats of the same identity are skipped when running.
+   */
+  private roleUse(e: RoleEntry, inherited: string[]): PlayNode[] {
+    const path = findRole(e.name, this.opts, e.pos);
+    const role = loadRole(path);
+    const { when, tags: ownTags, vars } = e.keywords;
+    const roleKey = JSON.stringify([path, e.params, when ?? null, ownTags ?? null, vars ?? null]);
+    this.roles.set(path, role);
+    const tags = union(inherited, tagList(e.keywords.tags));
+    const out: PlayNode[] = [];
+    for (const dep of role.dependencies) out.push(...this.roleUse(dep, tags));
+    out.push({
+      kind: 'block',
+      name: undefined,
+      block: this.roleTasks(path, tags, undefined),
+      rescue: [],
+      always: [],
+      keywords: { ...withoutKeys(e.keywords, ['tags']), role_params: e.params },
+      tags,
+      role: { name: role.name, path },
+      implicit: 'role',
+      roleKey: role.allowDuplicates ? undefined : roleKey,
+      pos: e.pos,
+    });
+    return out;
+  }
+
+  private checkNotifies(): void {
+    for (const n of this.notifies) {
+      if (!this.handlerNames.has(n.name)) {
+        throw new ParseError(`The requested handler '${n.name}' was not found in either the main handlers list nor in the listening handlers list`, n.pos, didYouMean(n.name, this.handlerNames) ?? 'define a handler with this name (or listen: this name)');
+      }
+    }
+  }
+}
+
+const TYPE_WORDS: Record<string, string> = { string: 'text', boolean: 'true/false', array: 'a list', object: 'a mapping', integer: 'a whole number', number: 'a number', null: 'empty' };
+
+// A schema in words, for "must be ..." messages: `text or a list of text`.
+function describeSchema(schema: object): string {
+  const s = schema as { type?: string | string[]; anyOf?: object[]; items?: object };
+  if (s.anyOf) return s.anyOf.map(describeSchema).join(' or ');
+  const types = s.type === undefined ? [] : Array.isArray(s.type) ? s.type : [s.type];
+  return types.map((t) => (t === 'array' && s.items ? `a list of ${describeSchema(s.items).replace(/^an? /, '')}` : (TYPE_WORDS[t] ?? t))).join(' or ') || 'valid';
+}
+
+function withoutKeys(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (!keys.includes(k)) out[k] = v;
+  return out;
+}
+
+// `action: copy src=a dest=b` or `action: {module: copy, src: a}`
+function splitActionKeyword(v: unknown, pos: SourcePos): { actionKey: string; moduleValue: unknown } {
+  if (typeof v === 'string') {
+    const m = /^\s*(\S+)\s*(.*)$/s.exec(v);
+    if (!m) throw new ParseError('action: needs a module name', pos);
+    return { actionKey: m[1] as string, moduleValue: m[2] || null };
+  }
+  if (isMapping(v) && typeof v.module === 'string') {
+    const { module, ...rest } = v;
+    return { actionKey: module, moduleValue: rest };
+  }
+  throw new ParseError('action: needs a module name, e.g. action: copy src=a dest=b', pos);
+}

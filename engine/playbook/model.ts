@@ -1,0 +1,89 @@
+// The loaded, validated playbook: plays, blocks, tasks, roles and handlers with their source
+// positions and effective (inherited) tags. Produced by load.ts; consumed by listing and the runner.
+import type { SourcePos } from '../errors.js';
+import type { VarBag } from '../inventory/model.js';
+
+/** A role as found on disk (loaded once per run). */
+export interface Role {
+  name: string;
+  path: string;
+  defaults: VarBag;
+  vars: VarBag;
+  /** Raw task entries of tasks/main; turned into nodes per use (tags and params differ per use). */
+  tasksFile: string | undefined;
+  handlersFile: string | undefined;
+  dependencies: RoleEntry[];
+  allowDuplicates: boolean;
+}
+
+/** A use of a role: from `roles:`, a meta dependency, or import_role. */
+export interface RoleEntry {
+  name: string;
+  /** Keywords given with the role (when, tags, become, vars, ...). */
+  keywords: Record<string, unknown>;
+  /** Role parameters: other keys of the entry. */
+  params: Record<string, unknown>;
+  pos: SourcePos;
+}
+
+/** Which role a task came from, for `role : task` names and role_path. */
+export interface RoleContext {
+  name: string;
+  path: string;
+}
+
+/** One task. */
+export interface TaskNode {
+  kind: 'task';
+  /** The name as written (may contain templates). */
+  name: string | undefined;
+  /** The canonical module name (`debug` for ansible.builtin.debug). */
+  action: string;
+  /** The module key as written, shown for unnamed tasks as Ansible does. */
+  actionWritten: string;
+  args: Record<string, unknown>;
+  /** Task keywords as written (when, loop, register, ...). */
+  keywords: Record<string, unknown>;
+  /** Own tags plus everything inherited from blocks, imports, roles and the play. */
+  tags: string[];
+  role: RoleContext | undefined;
+  pos: SourcePos;
+}
+
+/** A block (or an implicit one: the body of an import or a role). */
+export interface BlockNode {
+  kind: 'block';
+  name: string | undefined;
+  block: PlayNode[];
+  rescue: PlayNode[];
+  always: PlayNode[];
+  keywords: Record<string, unknown>;
+  tags: string[];
+  role: RoleContext | undefined;
+  /** Why the block exists when it was not written as `block:`. */
+  implicit: 'import_tasks' | 'import_role' | 'role' | undefined;
+  /**
+   * For role blocks: the role's identity in the play (role + params, when, tags, vars). Ansible
+   * runs a role once per host per identity unless the role allows duplicates.
+   */
+  roleKey?: string | undefined;
+  pos: SourcePos;
+}
+
+/** Anything in a task list. */
+export type PlayNode = TaskNode | BlockNode;
+
+/** A play, loaded and validated. */
+export interface Play {
+  name: string | undefined;
+  hosts: string | string[];
+  keywords: Record<string, unknown>;
+  tags: string[];
+  /** pre_tasks, roles (as implicit role blocks), tasks, post_tasks: the run order. */
+  sections: { name: 'pre_tasks' | 'roles' | 'tasks' | 'post_tasks'; nodes: PlayNode[] }[];
+  handlers: PlayNode[];
+  /** Roles used by the play, for their defaults and vars. */
+  roles: Role[];
+  file: string;
+  pos: SourcePos;
+}

@@ -1,0 +1,147 @@
+// Module arguments as Ansible reads them: `copy: src=a dest=b` or a mapping, `args:` merged under
+// the inline ones, free-form text for command/shell/raw (where only a few `k=v` are options), then
+// checked against the module's spec: unknown options (with "did you mean"), required, choices, types.
+import { ParseError, type SourcePos } from '../errors.js';
+import type { ModuleSpec, OptionSpec } from '../modules/specs.js';
+import { didYouMean } from '../util/did-you-mean.js';
+
+interface Token {
+  text: string;
+  start: number;
+  end: number;
+}
+
+// Splits on whitespace outside quotes and outside {{ }} / {% %} blocks, keeping the text as written.
+function splitArgs(s: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < s.length) {
+    while (i < s.length && /\s/.test(s[i] as string)) i++;
+    if (i >= s.length) break;
+    const start = i;
+    let quote: string | undefined;
+    let depth = 0;
+    while (i < s.length) {
+      const c = s[i] as string;
+      if (quote) {
+        if (c === '\\') i++;
+        else if (c === quote) quote = undefined;
+      } else if (c === '"' || c === "'") quote = c;
+      else if (s.startsWith('{{', i) || s.startsWith('{%', i)) {
+        depth++;
+        i++;
+      } else if ((s.startsWith('}}', i) || s.startsWith('%}', i)) && depth > 0) {
+        depth--;
+        i++;
+      } else if (/\s/.test(c) && depth === 0) break;
+      i++;
+    }
+    out.push({ text: s.slice(start, i), start, end: i });
+  }
+  return out;
+}
+
+function unquote(v: string): string {
+  if (v.length >= 2 && (v[0] === '"' || v[0] === "'") && v[v.length - 1] === v[0]) return v.slice(1, -1);
+  return v;
+}
+
+/** Ansible's parse_kv: `k=v` pairs; with `rawKeys`, other text stays in `_raw_params` verbatim. */
+export function parseKv(text: string, rawKeys: readonly string[] | undefined): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  const tokens = splitArgs(text);
+  const rawSpans: Token[] = [];
+  for (const t of tokens) {
+    const m = /^([A-Za-z_][A-Za-z0-9_-]*)=(.*)$/s.exec(t.text);
+    if (m && (!rawKeys || rawKeys.includes(m[1] as string))) args[m[1] as string] = unquote(m[2] as string);
+    else rawSpans.push(t);
+  }
+  if (rawSpans.length) {
+    // keep the original text between the first and last raw token (spacing, quotes intact)
+    const first = rawSpans[0] as Token;
+    const last = rawSpans[rawSpans.length - 1] as Token;
+    const optionInside = tokens.some((t) => t.start > first.start && t.end < last.end && !rawSpans.includes(t));
+    args._raw_params = optionInside ? rawSpans.map((t) => t.text).join(' ') : text.slice(first.start, last.end);
+  }
+  return args;
+}
+
+/** Where an argument was written (for errors pointing at it). */
+export type ArgPos = (name: string) => SourcePos;
+
+function isTemplated(v: unknown): boolean {
+  return typeof v === 'string' && v.includes('{{');
+}
+
+const BOOL_TEXT = new Set(['yes', 'no', 'true', 'false', 'on', 'off', '1', '0', 'y', 'n', 't', 'f']);
+
+function typeProblem(o: OptionSpec, v: unknown): string | undefined {
+  if (v === null || v === undefined || isTemplated(v)) return undefined;
+  switch (o.type) {
+    case 'bool':
+      return typeof v === 'boolean' || v === 0 || v === 1 || (typeof v === 'string' && BOOL_TEXT.has(v.toLowerCase())) ? undefined : 'a boolean (true/false)';
+    case 'int':
+      return (typeof v === 'number' && Number.isInteger(v)) || (typeof v === 'string' && /^-?\d+$/.test(v.trim())) ? undefined : 'a whole number';
+    case 'list':
+      return Array.isArray(v) || typeof v === 'string' || typeof v === 'number' ? undefined : 'a list';
+    case 'dict':
+      return typeof v === 'object' && !Array.isArray(v) ? undefined : 'a mapping';
+    case 'str':
+    case 'path':
+      return typeof v === 'object' ? 'text, not a list or mapping' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Normalises aliases and checks `args` against the module spec; returns the canonical args. */
+export function checkModuleArgs(module: string, spec: ModuleSpec, input: Record<string, unknown>, at: ArgPos): Record<string, unknown> {
+  const byName = new Map<string, string>();
+  for (const [name, o] of Object.entries(spec.options)) {
+    byName.set(name, name);
+    for (const a of o.aliases ?? []) byName.set(a, name);
+  }
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (key === '_raw_params') {
+      if (!spec.freeForm) {
+        throw new ParseError(`module '${module}' does not take free-form text, got ${JSON.stringify(value)}`, at(key), 'give its options as name=value or as a mapping');
+      }
+      args._raw_params = value;
+      continue;
+    }
+    const canonical = byName.get(key);
+    if (!canonical) {
+      if (spec.anyOptions) {
+        args[key] = value;
+        continue;
+      }
+      const known = [...byName.keys()];
+      throw new ParseError(`unsupported parameter '${key}' for module '${module}'`, at(key), didYouMean(key, known) ?? `supported: ${Object.keys(spec.options).sort().join(', ')}`);
+    }
+    if (canonical in args) throw new ParseError(`parameter '${canonical}' of module '${module}' is given twice (through an alias)`, at(key));
+    const o = spec.options[canonical] as OptionSpec;
+    const problem = typeProblem(o, value);
+    if (problem) throw new ParseError(`parameter '${key}' of module '${module}' must be ${problem}, got ${JSON.stringify(value)}`, at(key));
+    if (o.choices && typeof value === 'string' && !isTemplated(value) && !o.choices.includes(value)) {
+      throw new ParseError(`value of '${key}' must be one of: ${o.choices.join(', ')}; got '${value}'`, at(key), didYouMean(value, o.choices));
+    }
+    args[canonical] = value;
+  }
+  if (spec.freeForm === 'required' && args._raw_params === undefined) {
+    throw new ParseError(`module '${module}' needs its free-form argument`, at('_raw_params'), module === 'meta' ? 'e.g. meta: flush_handlers' : `e.g. ${module}: some command`);
+  }
+  for (const [name, o] of Object.entries(spec.options)) {
+    if (o.required && args[name] === undefined) throw new ParseError(`missing required argument '${name}' for module '${module}'`, at(name));
+  }
+  for (const group of spec.mutuallyExclusive ?? []) {
+    const given = group.filter((g) => args[g] !== undefined);
+    if (given.length > 1) throw new ParseError(`parameters are mutually exclusive: ${given.join(', ').replace('_raw_params', 'free-form text')} (module '${module}')`, at(given[1] as string));
+  }
+  for (const group of spec.requiredOneOf ?? []) {
+    if (!group.some((g) => args[g] !== undefined)) {
+      throw new ParseError(`module '${module}' needs one of: ${group.join(', ').replace('_raw_params', 'free-form text')}`, at(group[0] as string));
+    }
+  }
+  return args;
+}

@@ -1,0 +1,114 @@
+// Finds and reads roles: roles/NAME next to the playbook, in roles_path, at the project root, or a
+// path; tasks/handlers/defaults/vars/meta main files (main, main.yml, main.yaml, main.json).
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { ParseError, type SourcePos } from '../errors.js';
+import type { VarBag } from '../inventory/model.js';
+import { didYouMean } from '../util/did-you-mean.js';
+import { loadVarsFile } from '../vars/files.js';
+import { loadYamlFile, nodeAt, nodePos } from '../yaml/load.js';
+import type { Role, RoleEntry } from './model.js';
+import { ROLE_ENTRY_KEYWORDS } from './keywords.js';
+
+/** Where roles are looked for. */
+export interface RoleSearch {
+  playbookDir: string;
+  rolesPath: string[];
+  projectRoot: string | undefined;
+}
+
+/** The directories searched for a role name, in order. */
+export function roleDirs(s: RoleSearch): string[] {
+  const dirs = [join(s.playbookDir, 'roles'), ...s.rolesPath];
+  if (s.projectRoot) dirs.push(join(s.projectRoot, 'roles'));
+  dirs.push(s.playbookDir);
+  return [...new Set(dirs.map((d) => resolve(d)))];
+}
+
+/** The first existing `DIR/main`, `main.yml`, `main.yaml` or `main.json` of a role. */
+export function roleMainFile(rolePath: string, dir: string, file = 'main'): string | undefined {
+  for (const ext of ['', '.yml', '.yaml', '.json']) {
+    const p = join(rolePath, dir, file + ext);
+    if (existsSync(p) && statSync(p).isFile()) return p;
+  }
+  return undefined;
+}
+
+function isRoleDir(p: string): boolean {
+  return existsSync(p) && statSync(p).isDirectory() && ['tasks', 'handlers', 'defaults', 'vars', 'meta'].some((d) => existsSync(join(p, d)));
+}
+
+/** Resolves a role name (or path) to its directory. */
+export function findRole(name: string, s: RoleSearch, at: SourcePos): string {
+  if (name.includes('/')) {
+    const p = resolve(s.playbookDir, name);
+    if (isRoleDir(p)) return p;
+  } else {
+    for (const d of roleDirs(s)) {
+      const p = join(d, name);
+      if (isRoleDir(p)) return p;
+    }
+  }
+  const known = roleDirs(s).flatMap((d) => (existsSync(d) && statSync(d).isDirectory() ? readdirSync(d).filter((n) => isRoleDir(join(d, n))) : []));
+  throw new ParseError(`the role '${name}' was not found`, at, didYouMean(name, known) ?? `looked in ${roleDirs(s).join(', ')}`);
+}
+
+const roleCache = new Map<string, Role>();
+const emptyBag = (): VarBag => ({ vars: {}, origins: new Map() });
+
+/** Reads a role's files once per run (defaults, vars, meta dependencies; task files by path). */
+export function loadRole(path: string): Role {
+  const hit = roleCache.get(path);
+  if (hit) return hit;
+  const defaultsFile = roleMainFile(path, 'defaults');
+  const varsFile = roleMainFile(path, 'vars');
+  const metaFile = roleMainFile(path, 'meta');
+  let dependencies: RoleEntry[] = [];
+  let allowDuplicates = false;
+  if (metaFile) {
+    const y = loadYamlFile(metaFile, 'role meta file');
+    const meta = y.value;
+    if (meta !== null && meta !== undefined) {
+      if (typeof meta !== 'object' || Array.isArray(meta)) throw new ParseError('a role meta file must be a mapping', nodePos(y, y.doc.contents));
+      const m = meta as Record<string, unknown>;
+      allowDuplicates = m.allow_duplicates === true;
+      const deps = m.dependencies ?? [];
+      if (!Array.isArray(deps)) throw new ParseError('dependencies must be a list of roles', nodePos(y, nodeAt(y, ['dependencies'])));
+      dependencies = deps.map((d, i) => parseRoleEntry(d, nodePos(y, nodeAt(y, ['dependencies', i]))));
+    }
+  }
+  const role: Role = {
+    name: basename(path),
+    path,
+    defaults: defaultsFile ? loadVarsFile(defaultsFile) : emptyBag(),
+    vars: varsFile ? loadVarsFile(varsFile) : emptyBag(),
+    tasksFile: roleMainFile(path, 'tasks'),
+    handlersFile: roleMainFile(path, 'handlers'),
+    dependencies,
+    allowDuplicates,
+  };
+  roleCache.set(path, role);
+  return role;
+}
+
+/** A `roles:` / dependencies entry: a name, or a mapping with role/name, keywords and parameters. */
+export function parseRoleEntry(raw: unknown, at: SourcePos): RoleEntry {
+  if (typeof raw === 'string') return { name: raw, keywords: {}, params: {}, pos: at };
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ParseError('a role entry must be a role name or a mapping with "role:"', at);
+  const entry = raw as Record<string, unknown>;
+  const name = entry.role ?? entry.name;
+  if (typeof name !== 'string' || !name) throw new ParseError('a role entry needs "role: NAME"', at, 'e.g. - role: keepalived');
+  const keywords: Record<string, unknown> = {};
+  const params: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(entry)) {
+    if (k === 'role' || (k === 'name' && entry.role === undefined)) continue;
+    if (k in ROLE_ENTRY_KEYWORDS) keywords[k] = v;
+    else params[k] = v;
+  }
+  return { name, keywords, params, pos: at };
+}
+
+/** Forgets loaded roles (tests reuse paths). */
+export function clearRoleCache(): void {
+  roleCache.clear();
+}
