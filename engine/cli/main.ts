@@ -22,9 +22,10 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       io.out(versionText(configCandidates(io.cwd, io.env).find((p) => existsSync(p))));
       return ExitCode.ok;
     }
-    // commands load lazily so `kplay --version` stays fast
-    if (isInventory) return (await import('./inventory-cmd.js')).inventoryCommand(parsed, io);
-    return (await import('./playbook-cmd.js')).playbookCommand(parsed, io);
+    // commands load lazily so `kplay --version` stays fast; `return await` keeps their
+    // rejections inside this try, the one place where errors become exit codes
+    if (isInventory) return await (await import('./inventory-cmd.js')).inventoryCommand(parsed, io);
+    return await (await import('./playbook-cmd.js')).playbookCommand(parsed, io);
   } catch (e) {
     return report(e, io, isInventory);
   }

@@ -1,13 +1,17 @@
 // `kplay [options] PLAYBOOK...`: validates flags, inventory, variables and playbooks before any host
 // is contacted, then lists hosts (--list-hosts) or hands the plays to the engine.
 import { dirname } from 'node:path';
-import { UserError } from '../errors.js';
+import { ExitCode, UserError } from '../errors.js';
 import { PatternMatcher } from '../inventory/patterns.js';
 import { pyRepr } from '../util/python-repr.js';
 import { resolvePlaybookPath } from '../playbook/plays.js';
 import { loadPlaybook } from '../playbook/load.js';
 import { listPlayTasks } from '../playbook/list.js';
-import type { Play } from '../playbook/model.js';
+import type { Play, PlayNode } from '../playbook/model.js';
+import { IMPLEMENTATIONS, RUNNER_ACTIONS } from '../modules/index.js';
+import { runPlays } from '../runner/play-runner.js';
+import { ConsoleReporter, JsonReporter } from '../report/console.js';
+import { Connections } from '../run/connections.js';
 import { findProjectRoot } from '../config/config.js';
 import { setup } from '../run/setup.js';
 import { VarScope } from '../vars/scope.js';
@@ -24,7 +28,7 @@ function forksOf(v: unknown): number | undefined {
 }
 
 /** Runs `kplay PLAYBOOK...` and returns the exit code. */
-export function playbookCommand(parsed: ParsedArgs, io: CliIO): number {
+export async function playbookCommand(parsed: ParsedArgs, io: CliIO): Promise<number> {
   const { opts, positionals } = parsed;
   if (positionals.length === 0) throw new UserError('the following arguments are required: playbook', { kind: 'usage' });
   const cwdRoot = findProjectRoot(io.cwd);
@@ -95,7 +99,69 @@ export function playbookCommand(parsed: ParsedArgs, io: CliIO): number {
     return 0;
   }
   printWarnings(io, matcher.warnings);
-  throw new UserError("running plays needs kplay's playbook runner, which this build does not have yet", {
-    hint: 'this build loads and checks everything (--syntax-check, --list-hosts, --list-tasks, --list-tags); running is tracked as issue 3',
-  });
+  for (const pb of plays) checkImplemented(pb.plays);
+  if (opts.askBecomePass || opts.askPass) throw new UserError('password prompts (-K, -k) are not available in this build', { kind: 'options', hint: 'set ansible_become_password in a vars file outside the repo, or use NOPASSWD sudo' });
+  if (opts.connection !== undefined && !['local', 'ssh'].includes(String(opts.connection))) throw new UserError(`unknown connection type '${String(opts.connection)}'`, { kind: 'options', hint: 'use -c local or -c ssh' });
+  return runAll(plays.flatMap((p) => p.plays), s, matcher, { opts, io, forks: s.vars.run.forks ?? 5, limit, only, skip, projectRoot: s.projectRoot, firstPath: first.path });
+}
+
+// Fails before any host is touched when a playbook uses a module this build does not implement.
+function checkImplemented(plays: Play[]): void {
+  const walk = (nodes: PlayNode[]): void => {
+    for (const n of nodes) {
+      if (n.kind === 'block') {
+        walk(n.block);
+        walk(n.rescue);
+        walk(n.always);
+      } else if (!IMPLEMENTATIONS[n.action] && !RUNNER_ACTIONS.has(n.action)) {
+        throw new UserError(`module '${n.action}' is not available in this build of kplay`, { kind: 'parse', pos: n.pos, hint: 'it is validated but not implemented yet; see README "Status"' });
+      }
+    }
+  };
+  for (const p of plays) {
+    for (const s of p.sections) walk(s.nodes);
+    walk(p.handlers);
+  }
+}
+
+async function runAll(
+  plays: Play[],
+  s: ReturnType<typeof setup>,
+  matcher: PatternMatcher,
+  o: { opts: ParsedArgs['opts']; io: CliIO; forks: number; limit: string | undefined; only: string[]; skip: string[]; projectRoot: string | undefined; firstPath: string },
+): Promise<number> {
+  const reporter = o.opts.json ? new JsonReporter((l) => o.io.out(l)) : new ConsoleReporter((l) => o.io.out(l));
+  const connections = new Connections(typeof o.opts.connection === 'string' ? o.opts.connection : undefined);
+  let interrupted = false;
+  const onSigint = (): void => {
+    interrupted = true;
+    o.io.err('[WARNING]: interrupted: no new task will start; waiting for running commands');
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const outcome = await runPlays(plays, s.vars, matcher, {
+      forks: o.forks,
+      check: o.opts.check === true,
+      diff: o.opts.diff === true,
+      only: o.only,
+      skip: o.skip,
+      forceHandlers: o.opts.forceHandlers === true,
+      verbosity: (o.opts.verbose as number | undefined) ?? 0,
+      limit: o.limit,
+      reporter,
+      loadOpts: { playbookDir: dirname(o.firstPath), rolesPath: s.config.rolesPath, projectRoot: o.projectRoot },
+      transportFor: (h, settings) => connections.transportFor(h, settings),
+      interrupted: () => interrupted,
+    });
+    reporter.emit({ type: 'play_recap', stats: outcome.stats, timings: outcome.timings });
+    printWarnings(o.io, matcher.warnings);
+    if (interrupted) return ExitCode.interrupted;
+    const all = Object.values(outcome.stats);
+    if (all.some((x) => x.unreachable > 0)) return ExitCode.unreachable;
+    if (all.some((x) => x.failed > 0) || outcome.aborted) return ExitCode.hostFailed;
+    return ExitCode.ok;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await connections.closeAll();
+  }
 }

@@ -49,6 +49,22 @@ export function loadPlaybook(file: string, opts: LoadOptions): Play[] {
   return loadPlays(file).map((h) => new PlayLoader(h, opts).load());
 }
 
+/** Loads a task file named by include_tasks when it runs (validated like any other). */
+export function loadIncludedTasks(file: string, opts: LoadOptions, role: RoleContext | undefined, tags: string[]): PlayNode[] {
+  return new PlayLoader(undefined, opts).included(file, role, tags);
+}
+
+/** Loads a role named by include_role when it runs. */
+export function loadIncludedRole(name: string, tasksFrom: unknown, opts: LoadOptions, tags: string[], at: SourcePos): { role: Role; nodes: PlayNode[] } {
+  return new PlayLoader(undefined, opts).includedRole(name, tasksFrom, tags, at);
+}
+
+/** Resolves the file of an include_tasks: the role's tasks/ first, then relative to the including file. */
+export function includedTaskFile(file: string, role: RoleContext | undefined, baseDir: string): string | undefined {
+  const candidates = role ? [join(role.path, 'tasks', file), resolve(baseDir, file)] : [resolve(baseDir, file)];
+  return candidates.find((p) => existsSync(p));
+}
+
 const CONDITION_KEYS = ['when', 'changed_when', 'failed_when', 'until'];
 
 class PlayLoader {
@@ -57,12 +73,23 @@ class PlayLoader {
   private readonly notifies: { name: string; pos: SourcePos }[] = [];
 
   constructor(
-    private readonly header: PlayHeader,
+    private readonly header: PlayHeader | undefined,
     private readonly opts: LoadOptions,
   ) {}
 
+  /** The tasks of a file included at run time (include_tasks / include_role). */
+  included(file: string, role: RoleContext | undefined, tags: string[]): PlayNode[] {
+    return this.taskFile(file, tags, role);
+  }
+
+  /** The tasks of a role included at run time, and the role (for its defaults and vars). */
+  includedRole(name: string, tasksFrom: unknown, tags: string[], at: SourcePos): { role: Role; nodes: PlayNode[] } {
+    const path = findRole(name, this.opts, at);
+    return { role: loadRole(path), nodes: this.roleTasks(path, tags, tasksFrom) };
+  }
+
   load(): Play {
-    const h = this.header;
+    const h = this.header as PlayHeader;
     const c: Cursor = { y: h.yaml, path: [h.index] };
     const raw = h.raw;
     this.checkKeys(raw, PLAY_KEYWORDS, c, 'play', ['import_playbook']);
@@ -246,9 +273,8 @@ class PlayLoader {
   // --- imports and includes ----------------------------------------------------------------------
 
   private taskFilePath(file: string, role: RoleContext | undefined, baseDir: string, at: SourcePos): string {
-    const candidates = role ? [join(role.path, 'tasks', file), resolve(baseDir, file)] : [resolve(baseDir, file)];
-    const found = candidates.find((p) => existsSync(p));
-    if (!found) throw new ParseError(`could not find the task file '${file}'`, at, `looked for ${candidates.join(' and ')}`);
+    const found = includedTaskFile(file, role, baseDir);
+    if (!found) throw new ParseError(`could not find the task file '${file}'`, at, `looked in ${role ? `${join(role.path, 'tasks')} and ` : ''}${baseDir}`);
     return found;
   }
 

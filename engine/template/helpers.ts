@@ -3,6 +3,7 @@
 import type { HelperDelegate } from 'handlebars';
 import { stringify as toYamlText } from 'yaml';
 import { truthy } from './truthy.js';
+import { shellQuote } from '../util/shell.js';
 
 type Options = { hash?: Record<string, unknown> };
 
@@ -26,13 +27,6 @@ export function toBool(v: unknown): boolean | null {
   return false;
 }
 
-/** POSIX shell quoting, as Ansible's `| quote`. */
-export function shellQuote(v: unknown): string {
-  const s = str(v);
-  if (s === '') return "''";
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s)) return s;
-  return `'${s.replace(/'/g, `'"'"'`)}'`;
-}
 
 function compare(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
@@ -78,7 +72,7 @@ export const helpers: Record<string, HelperDelegate> = {
   to_yaml: (...a: unknown[]) => toYamlText(args(a)[0]).trimEnd(),
   b64encode: (...a: unknown[]) => Buffer.from(str(args(a)[0]), 'utf8').toString('base64'),
   b64decode: (...a: unknown[]) => Buffer.from(str(args(a)[0]), 'base64').toString('utf8'),
-  quote: (...a: unknown[]) => shellQuote(args(a)[0]),
+  quote: (...a: unknown[]) => shellQuote(str(args(a)[0])),
   bool: (...a: unknown[]) => toBool(args(a)[0]),
   int: (...a: unknown[]) => {
     const n = Number.parseInt(str(args(a)[0]), 10);

@@ -20,16 +20,26 @@ export class VarScope {
     private readonly bag: VarBag,
     private readonly fallbackOrigin: SourcePos = { file: '<vars>' },
     private readonly raw: ReadonlySet<string> = new Set(),
+    private readonly parent?: VarScope,
   ) {}
+
+  /** A scope with `vars` on top of this one (loop items, a registered result), still lazy. */
+  extend(vars: Record<string, unknown>): VarScope {
+    return new VarScope({ vars, origins: new Map() }, this.fallbackOrigin, new Set(Object.keys(vars)), this);
+  }
+
+  private own(name: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.bag.vars, name);
+  }
 
   /** True when the variable is defined (even as null). */
   has(name: string): boolean {
-    return Object.prototype.hasOwnProperty.call(this.bag.vars, name);
+    return this.own(name) || (this.parent?.has(name) ?? false);
   }
 
   /** Names of all defined variables. */
   names(): string[] {
-    return Object.keys(this.bag.vars);
+    return [...new Set([...(this.parent?.names() ?? []), ...Object.keys(this.bag.vars)])];
   }
 
   /** Where a variable was set, if known. */
@@ -40,7 +50,7 @@ export class VarScope {
   /** The variable's value with every template in it rendered; undefined when not defined. */
   get(name: string): unknown {
     if (this.resolved.has(name)) return this.resolved.get(name);
-    if (!this.has(name)) return undefined;
+    if (!this.own(name)) return this.parent?.get(name);
     if (this.raw.has(name)) return this.bag.vars[name];
     const loopAt = this.stack.indexOf(name);
     if (loopAt !== -1) {

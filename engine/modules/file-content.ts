@@ -1,0 +1,91 @@
+// The shared core of copy, template, lineinfile, blockinfile and replace: make a file hold the wanted
+// bytes and attributes, changing nothing when it already does; honours check mode, diff and backup.
+import type { FileAttrs, FileDiff, FileStat, ModuleContext, ModuleResult } from './types.js';
+import { shellQuote as q } from '../util/shell.js';
+
+/** Ansible's mode argument as four octal digits; a YAML octal int (0644 -> 420) is converted back. */
+export function normalizeMode(v: unknown): string | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v === 'number') return v.toString(8).padStart(4, '0');
+  const s = String(v);
+  if (/^[0-7]{3,4}$/.test(s)) return s.padStart(4, '0');
+  return s; // symbolic (u+rwx): passed to chmod as it is
+}
+
+/** The attributes asked for by mode/owner/group arguments. */
+export function wantedAttrs(args: Record<string, unknown>): FileAttrs {
+  const attrs: FileAttrs = {};
+  const mode = normalizeMode(args.mode);
+  if (mode !== undefined) attrs.mode = mode;
+  if (args.owner !== undefined && args.owner !== null) attrs.owner = String(args.owner);
+  if (args.group !== undefined && args.group !== null) attrs.group = String(args.group);
+  return attrs;
+}
+
+/** True when the file's attributes differ from the wanted ones (symbolic modes always apply). */
+export function attrsDiffer(st: FileStat, attrs: FileAttrs): boolean {
+  if (attrs.mode !== undefined && (!/^[0-7]{4}$/.test(attrs.mode) || st.mode !== attrs.mode)) return true;
+  if (attrs.owner !== undefined && st.owner !== attrs.owner) return true;
+  return attrs.group !== undefined && st.group !== attrs.group;
+}
+
+/** Applies mode/owner/group to an existing path (chmod/chown only as needed). */
+export async function applyAttrs(ctx: ModuleContext, path: string, attrs: FileAttrs): Promise<void> {
+  const cmds: string[] = [];
+  if (attrs.mode !== undefined) cmds.push(`chmod ${q(attrs.mode)} -- ${q(path)}`);
+  if (attrs.owner !== undefined) cmds.push(`chown ${q(attrs.owner)} -- ${q(path)}`);
+  if (attrs.group !== undefined) cmds.push(`chgrp ${q(attrs.group)} -- ${q(path)}`);
+  if (!cmds.length) return;
+  const r = await ctx.host.run(cmds.join(' && '));
+  if (r.rc !== 0) throw new Error(r.stderr.trim() || `cannot set attributes of ${path}`);
+}
+
+const MAX_DIFF = 512 * 1024;
+
+function textForDiff(b: Buffer | undefined): string {
+  if (!b) return '';
+  if (b.length > MAX_DIFF) return '[content too large to diff]';
+  return b.includes(0) ? '[binary content]' : b.toString('utf8');
+}
+
+/** Ansible's backup file name: PATH.PID.YYYY-MM-DD@HH:MM:SS~ */
+export function backupName(path: string, now = new Date(), pid = process.pid): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${path}.${pid}.${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}@${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())}~`;
+}
+
+/** Makes `path` hold `wanted` with `attrs`; `before` may be passed when the caller already read it. */
+export async function ensureFile(
+  ctx: ModuleContext,
+  path: string,
+  wanted: Buffer,
+  attrs: FileAttrs,
+  opts: { backup?: boolean; before?: Buffer | undefined; beforeRead?: boolean; msg?: string; diffHeader?: string } = {},
+): Promise<ModuleResult> {
+  const before = opts.beforeRead ? opts.before : await ctx.host.read(path);
+  const st = await ctx.host.stat(path, true);
+  if (st.exists && st.type === 'directory') return { changed: false, failed: true, msg: `${path} is a directory` };
+  const contentChanged = before === undefined || !before.equals(wanted);
+  const attrChanged = st.exists && attrsDiffer(st, attrs);
+  const result: ModuleResult = { changed: contentChanged || attrChanged, path, dest: path };
+  if (opts.msg !== undefined) result.msg = opts.msg;
+  if (ctx.diff && contentChanged) {
+    const header = opts.diffHeader ?? path;
+    const d: FileDiff = { before_header: header, after_header: header, before: textForDiff(before), after: textForDiff(wanted) };
+    result.diff = [d];
+  }
+  if (ctx.check || !result.changed) return result;
+  if (contentChanged) {
+    if (opts.backup && before !== undefined) {
+      const name = backupName(path);
+      const r = await ctx.host.run(`cp -p -- ${q(path)} ${q(name)}`);
+      if (r.rc !== 0) throw new Error(`cannot back up ${path}: ${r.stderr.trim()}`);
+      result.backup_file = name;
+    }
+    const warning = await ctx.host.write(path, wanted, attrs);
+    if (warning) ctx.warn(warning);
+  } else {
+    await applyAttrs(ctx, path, attrs);
+  }
+  return result;
+}

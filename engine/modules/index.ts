@@ -1,0 +1,50 @@
+// The module table the runner dispatches to (names as in specs.ts). Actions the runner itself
+// performs (meta, include_*, import_*, include_vars) are not here.
+import { assert } from './assert.js';
+import { blockinfile } from './blockinfile.js';
+import { command } from './command.js';
+import { copy } from './copy.js';
+import { debug } from './debug.js';
+import { fail } from './fail.js';
+import { file } from './file.js';
+import { lineinfile } from './lineinfile.js';
+import { pause } from './pause.js';
+import { raw } from './raw.js';
+import { replace } from './replace.js';
+import { setFact } from './set-fact.js';
+import { setup } from './setup.js';
+import { shell } from './shell.js';
+import { slurp } from './slurp.js';
+import { stat } from './stat.js';
+import { systemd } from './systemd.js';
+import { template } from './template.js';
+import type { Module } from './types.js';
+import { waitFor } from './wait-for.js';
+
+/** Implemented modules by name. */
+export const IMPLEMENTATIONS: Record<string, Module> = {
+  assert,
+  blockinfile,
+  command,
+  copy,
+  debug,
+  fail,
+  file,
+  lineinfile,
+  pause,
+  raw,
+  replace,
+  set_fact: setFact,
+  setup,
+  gather_facts: setup,
+  shell,
+  slurp,
+  stat,
+  systemd,
+  service: systemd,
+  template,
+  wait_for: waitFor,
+};
+
+/** Actions the runner carries out itself. */
+export const RUNNER_ACTIONS = new Set(['meta', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'include_vars']);

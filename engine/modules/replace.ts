@@ -1,0 +1,32 @@
+// replace: replaces every match of a regular expression (optionally only after/before a match).
+import { ensureFile, wantedAttrs } from './file-content.js';
+import type { Module } from './types.js';
+
+/** Replaces all matches of `regexp` in text (Python \1 backreferences), between after/before. */
+export function replaceText(text: string, a: Record<string, unknown>): { text: string; count: number } {
+  const re = new RegExp(String(a.regexp), 'gm');
+  const repl = String(a.replace ?? '').replace(/\$/g, '$$$$').replace(/\\(\d+)/g, '$$$1').replace(/\\g<(\w+)>/g, '$$<$1>');
+  let start = 0;
+  let end = text.length;
+  if (a.after !== undefined && a.after !== null) {
+    const m = new RegExp(String(a.after), 'm').exec(text);
+    if (m) start = m.index + m[0].length;
+  }
+  if (a.before !== undefined && a.before !== null) {
+    const m = new RegExp(String(a.before), 'm').exec(text.slice(start));
+    if (m) end = start + m.index;
+  }
+  const section = text.slice(start, end);
+  const count = (section.match(re) ?? []).length;
+  return { text: text.slice(0, start) + section.replace(re, repl) + text.slice(end), count };
+}
+
+/** The replace module. */
+export const replace: Module = async (ctx) => {
+  const a = ctx.args;
+  const path = String(a.path);
+  const before = await ctx.host.read(path);
+  if (before === undefined) return { changed: false, failed: true, rc: 257, msg: `Path ${path} does not exist !` };
+  const { text, count } = replaceText(before.toString('utf8'), a);
+  return ensureFile(ctx, path, Buffer.from(text), wantedAttrs(a), { before, beforeRead: true, backup: a.backup === true, diffHeader: `${path} (content)`, msg: count ? `${count} replacements made` : '' });
+};

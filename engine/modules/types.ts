@@ -1,0 +1,81 @@
+// What a module sees: its arguments, the host through a small facade (run, stat, read, write), check
+// and diff mode, and helpers to find and render files. A module reads the current state, compares
+// it with the wanted state and acts only when they differ; `changed` means it had to act.
+
+/** A file's state on the host. */
+export interface FileStat {
+  exists: boolean;
+  type?: 'file' | 'directory' | 'link' | 'other';
+  /** Permission bits as four octal digits ("0644"). */
+  mode?: string;
+  owner?: string;
+  group?: string;
+  size?: number;
+  mtime?: number;
+  /** Where a symlink points. */
+  linkTarget?: string;
+}
+
+/** A command's output. */
+export interface RunResult {
+  rc: number;
+  stdout: string;
+  stderr: string;
+  stdoutBytes: Buffer;
+}
+
+/** File attributes a module may set. */
+export interface FileAttrs {
+  mode?: string | undefined;
+  owner?: string | undefined;
+  group?: string | undefined;
+}
+
+/** The host, as modules use it (built on a transport by the runner). */
+export interface HostIO {
+  run(command: string, opts?: { stdin?: Buffer | string; cwd?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<RunResult>;
+  stat(path: string, follow?: boolean): Promise<FileStat>;
+  /** The file's bytes, or undefined when it does not exist. */
+  read(path: string): Promise<Buffer | undefined>;
+  /** Writes atomically (temp file in the same directory, then rename); returns a warning if it had to write in place. */
+  write(path: string, content: Buffer, attrs: FileAttrs): Promise<string | undefined>;
+}
+
+/** A before/after pair shown by --diff. */
+export interface FileDiff {
+  before_header: string;
+  after_header: string;
+  before: string;
+  after: string;
+}
+
+/** Everything a module run gets. */
+export interface ModuleContext {
+  args: Record<string, unknown>;
+  host: HostIO;
+  check: boolean;
+  diff: boolean;
+  /** Finds a local file for `src:` in the role's files/ or templates/, then next to the playbook. */
+  findLocal(kind: 'files' | 'templates', src: string): string | undefined;
+  /** Renders a template text with the host's variables. */
+  render(text: string, origin: string): string;
+  /** Evaluates an Ansible condition against the host's variables (for assert). */
+  condition(expr: unknown): boolean;
+  /** A variable of the host (for debug var=). */
+  variable(name: string): { defined: boolean; value: unknown };
+  warn(msg: string): void;
+}
+
+/** A module's result, in Ansible's shape (extra keys are module-specific). */
+export interface ModuleResult {
+  changed: boolean;
+  failed?: boolean;
+  skipped?: boolean;
+  /** Usually text; debug may return any value. */
+  msg?: unknown;
+  diff?: FileDiff[];
+  [key: string]: unknown;
+}
+
+/** A module implementation. */
+export type Module = (ctx: ModuleContext) => Promise<ModuleResult>;

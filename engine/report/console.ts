@@ -1,0 +1,117 @@
+// Ansible's line output (the default callback without a TTY): banners of 80 columns, ok/changed/
+// skipping/fatal lines, `...ignoring`, loop items, PLAY RECAP in Ansible's column format, then a
+// summary of the slowest tasks. Reporters only see events.
+import type { HostStats, Reporter, RunEvent } from '../runner/events.js';
+import { unifiedDiff } from './unified-diff.js';
+
+const COLUMNS = 79;
+
+/** `\nTITLE ****...` padded as Ansible's display.banner does. */
+export function banner(title: string): string {
+  return `\n${title} ${'*'.repeat(Math.max(3, COLUMNS - title.length))}`;
+}
+
+// Ansible hides its internal keys from printed results.
+function printable(result: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(result).sort()) if (!k.startsWith('_ansible') && k !== 'invocation' && k !== 'diff') out[k] = result[k];
+  return out;
+}
+
+function compactJson(v: unknown): string {
+  // Python's json.dumps default separators: ", " and ": "
+  return JSON.stringify(sortDeep(v)).replace(/"(?:[^"\\]|\\.)*"|[,:]/g, (m) => (m === ',' ? ', ' : m === ':' ? ': ' : m));
+}
+
+function sortDeep(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortDeep);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) out[k] = sortDeep((v as Record<string, unknown>)[k]);
+    return out;
+  }
+  return v;
+}
+
+/** One recap line: host padded to 26, then `ok=N   ` columns. */
+export function recapLine(host: string, s: HostStats): string {
+  const col = (k: string, n: number): string => `${k}=${String(n).padEnd(4)}`;
+  return `${host.padEnd(26)} : ${col('ok', s.ok)} ${col('changed', s.changed)} ${col('unreachable', s.unreachable)} ${col('failed', s.failed)} ${col('skipped', s.skipped)} ${col('rescued', s.rescued)} ${col('ignored', s.ignored)}`;
+}
+
+/** Writes Ansible-style lines to `write`. */
+export class ConsoleReporter implements Reporter {
+  constructor(
+    private readonly write: (line: string) => void,
+    private readonly opts: { slowest?: number } = {},
+  ) {}
+
+  emit(e: RunEvent): void {
+    switch (e.type) {
+      case 'play_start':
+        this.write(banner(`PLAY [${e.name}]`));
+        return;
+      case 'no_hosts':
+        this.write('skipping: no hosts matched');
+        return;
+      case 'task_start':
+        this.write(banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.name}]`));
+        return;
+      case 'retry':
+        this.write(`FAILED - RETRYING: [${e.host}]: ${e.task} (${e.retriesLeft} retries left).`);
+        return;
+      case 'warning':
+        this.write(`[WARNING]: ${e.msg}`);
+        return;
+      case 'host_result':
+        this.hostResult(e);
+        return;
+      case 'play_recap':
+        this.write(banner('PLAY RECAP'));
+        for (const host of Object.keys(e.stats).sort()) this.write(recapLine(host, e.stats[host] as HostStats));
+        this.timings(e.timings);
+    }
+  }
+
+  private hostResult(e: Extract<RunEvent, { type: 'host_result' }>): void {
+    const diffs = e.result.diff;
+    if (Array.isArray(diffs)) {
+      for (const d of diffs as { before_header: string; after_header: string; before: string; after: string }[]) {
+        const text = unifiedDiff(d.before, d.after, d.before_header, d.after_header);
+        if (text) this.write(text.trimEnd());
+      }
+    }
+    const who = e.delegatedTo ? `[${e.host} -> ${e.delegatedTo}]` : `[${e.host}]`;
+    const item = e.item ? ` => (item=${e.item.label})` : '';
+    const result = printable(e.result);
+    if (e.status === 'failed' || e.status === 'unreachable') {
+      delete result.failed; // Ansible's callback does not print it
+      this.write(`fatal: ${who}: ${e.status === 'failed' ? 'FAILED!' : 'UNREACHABLE!'}${item} => ${compactJson(result)}`);
+      if (e.ignored) this.write('...ignoring');
+      return;
+    }
+    const word = e.status === 'skipped' ? 'skipping' : e.status;
+    if (e.showResult && e.status !== 'skipped') {
+      const shown = e.verbose ? result : Object.fromEntries(Object.entries(result).filter(([k]) => k !== 'changed' && k !== 'failed' && k !== 'skipped'));
+      this.write(`${word}: ${who}${item} => ${e.indent ? JSON.stringify(sortDeep(shown), null, 4) : compactJson(shown)}`);
+      return;
+    }
+    this.write(`${word}: ${who}${item}`);
+  }
+
+  private timings(t: { task: string; seconds: number }[]): void {
+    const n = this.opts.slowest ?? 5;
+    if (!t.length || n <= 0) return;
+    this.write('');
+    this.write('Slowest tasks:');
+    for (const x of [...t].sort((a, b) => b.seconds - a.seconds).slice(0, n)) this.write(`  ${x.seconds.toFixed(2).padStart(8)}s  ${x.task}`);
+  }
+}
+
+/** Newline-delimited JSON, one object per event (--json). */
+export class JsonReporter implements Reporter {
+  constructor(private readonly write: (line: string) => void) {}
+  emit(e: RunEvent): void {
+    this.write(JSON.stringify(e));
+  }
+}

@@ -1,0 +1,36 @@
+// What the runner tells reporters, as a discriminated union: reporters only see events, never the
+// runner's state, so console, live and JSON output are interchangeable.
+
+/** A task's outcome on one host (or one loop item). */
+export type HostStatus = 'ok' | 'changed' | 'skipped' | 'failed' | 'unreachable';
+
+/** Every event of a run. */
+export type RunEvent =
+  | { type: 'play_start'; name: string; pattern: string }
+  | { type: 'no_hosts'; play: string }
+  | { type: 'task_start'; name: string; handler: boolean }
+  | { type: 'host_result'; host: string; status: HostStatus; result: Record<string, unknown>; item?: { label: string }; ignored: boolean; delegatedTo?: string | undefined; verbose: boolean; showResult: boolean; indent: boolean }
+  | { type: 'retry'; host: string; task: string; retriesLeft: number }
+  | { type: 'warning'; msg: string }
+  | { type: 'play_recap'; stats: Record<string, HostStats>; timings: { task: string; seconds: number }[] };
+
+/** Counters of the PLAY RECAP. */
+export interface HostStats {
+  ok: number;
+  changed: number;
+  unreachable: number;
+  failed: number;
+  skipped: number;
+  rescued: number;
+  ignored: number;
+}
+
+/** Receives events (console, JSON, tests). */
+export interface Reporter {
+  emit(e: RunEvent): void;
+}
+
+/** Fresh counters. */
+export function emptyStats(): HostStats {
+  return { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 };
+}

@@ -1,0 +1,59 @@
+// The host facade modules use, built on a transport: file state, reads and atomic writes are a few
+// POSIX shell commands, so the same code works over the local and the SSH connection.
+import type { FileAttrs, FileStat, HostIO, RunResult } from '../modules/types.js';
+import type { Become, Transport } from '../transport/types.js';
+import { shellQuote as q } from '../util/shell.js';
+
+const TYPES: Record<string, FileStat['type']> = { 'regular file': 'file', 'regular empty file': 'file', directory: 'directory', 'symbolic link': 'link' };
+
+/** Builds the facade for one host and one become setting. */
+export function hostIO(t: Transport, become: Become | undefined): HostIO {
+  const run = async (command: string, opts: { stdin?: Buffer | string; cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunResult> => {
+    const r = await t.exec(command, { ...opts, become });
+    return { rc: r.rc, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), stdoutBytes: r.stdout };
+  };
+  return {
+    run,
+    async stat(path, follow = false) {
+      const s = follow ? 'stat -L' : 'stat';
+      const r = await run(`p=${q(path)}; if [ -e "$p" ] || [ -L "$p" ]; then ${s} -c '%F|%a|%U|%G|%s|%Y' -- "$p" && { [ -L "$p" ] && readlink -- "$p" || true; }; else echo MISSING; fi`);
+      const [line = '', link] = r.stdout.split('\n');
+      if (r.rc !== 0) throw new Error(`cannot stat ${path}: ${r.stderr.trim()}`);
+      if (line === 'MISSING') return { exists: false };
+      const [type = '', mode = '', owner, group, size, mtime] = line.split('|');
+      const st: FileStat = { exists: true, type: TYPES[type] ?? 'other', mode: mode.padStart(4, '0'), size: Number(size), mtime: Number(mtime) };
+      if (owner !== undefined) st.owner = owner;
+      if (group !== undefined) st.group = group;
+      if (link) st.linkTarget = link;
+      return st;
+    },
+    async read(path) {
+      const r = await run(`p=${q(path)}; if [ -f "$p" ]; then cat -- "$p"; else exit 3; fi`);
+      if (r.rc === 3) return undefined;
+      if (r.rc !== 0) throw new Error(`cannot read ${path}: ${r.stderr.trim()}`);
+      return r.stdoutBytes;
+    },
+    async write(path, content, attrs: FileAttrs) {
+      // temp file next to the target, attributes set on it, then an atomic rename; a rename onto
+      // a bind-mounted file (containers' /etc/hosts) fails with EBUSY: then write in place.
+      const script = [
+        'set -e',
+        `p=${q(path)}`,
+        'd=$(dirname -- "$p")',
+        't=$(mktemp "$d/.kplay.XXXXXX")',
+        'trap \'rm -f -- "$t" "$t.err"\' EXIT',
+        'cat > "$t"',
+        attrs.mode ? `chmod ${q(attrs.mode)} "$t"` : 'if [ -e "$p" ]; then chmod --reference="$p" "$t"; else chmod $(printf %o $((0666 & ~$(umask)))) "$t"; fi',
+        'if [ -e "$p" ] && [ "$(id -u)" = 0 ]; then chown --reference="$p" "$t"; fi',
+        attrs.owner ? `chown ${q(attrs.owner)} "$t"` : ':',
+        attrs.group ? `chgrp ${q(attrs.group)} "$t"` : ':',
+        'if ! mv -f -- "$t" "$p" 2>"$t.err"; then',
+        '  if grep -qi "busy" "$t.err"; then cat "$t" > "$p"; echo KPLAY_IN_PLACE; else cat "$t.err" >&2; exit 1; fi',
+        'fi',
+      ].join('\n');
+      const r = await run(script, { stdin: content });
+      if (r.rc !== 0) throw new Error(`cannot write ${path}: ${r.stderr.trim()}`);
+      return r.stdout.includes('KPLAY_IN_PLACE') ? `${path} is a mount point (rename gave EBUSY): it was written in place, not atomically` : undefined;
+    },
+  };
+}

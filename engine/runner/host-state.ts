@@ -1,0 +1,37 @@
+// What the runner remembers per host during a play: failure state, gathered facts, set_fact and
+// register values, include_vars, pending handler notifications, roles already run.
+import type { Host, VarBag } from '../inventory/model.js';
+import type { Transport } from '../transport/types.js';
+import { emptyStats, type HostStats } from './events.js';
+
+/** Per-host state for one run (kept across plays where Ansible keeps it: facts, set_fact, stats). */
+export class HostState {
+  failed = false;
+  unreachable = false;
+  /** `meta: end_host` was run. */
+  ended = false;
+  /** Gathered facts (ansible_facts). */
+  facts: Record<string, unknown> = {};
+  /** set_fact and register, at their precedence level. */
+  readonly hostVars: VarBag = { vars: {}, origins: new Map() };
+  /** include_vars results. */
+  readonly includeVars: VarBag = { vars: {}, origins: new Map() };
+  readonly notified = new Set<string>();
+  readonly rolesRun = new Set<string>();
+  readonly stats: HostStats = emptyStats();
+  transport: Transport | undefined;
+
+  constructor(readonly host: Host) {}
+
+  /** Still receiving tasks. */
+  get active(): boolean {
+    return !this.failed && !this.unreachable && !this.ended;
+  }
+
+  /** Facts as variables: `ansible_facts` and each fact as `ansible_<name>`, as Ansible injects them. */
+  factVars(): VarBag {
+    const vars: Record<string, unknown> = { ansible_facts: this.facts };
+    for (const [k, v] of Object.entries(this.facts)) vars[k.startsWith('ansible_') ? k : `ansible_${k}`] = v;
+    return { vars, origins: new Map() };
+  }
+}

@@ -1,0 +1,277 @@
+// Runs plays with Ansible's linear strategy: each task on every active host (at most `forks` at a
+// time) before the next; blocks with rescue/always; handlers flushed after each section and on
+// meta: flush_handlers; failed and unreachable hosts leave the play; serial batches; run_once;
+// any_errors_fatal and max_fail_percentage. Per-host outcomes are values, never escaping errors.
+import { dirname, resolve } from 'node:path';
+import pLimit from 'p-limit';
+import type { Host } from '../inventory/model.js';
+import type { PatternMatcher } from '../inventory/patterns.js';
+import { shouldRunTags } from '../playbook/tags.js';
+import type { LoadOptions } from '../playbook/load.js';
+import type { BlockNode, Play, PlayNode, Role, TaskNode } from '../playbook/model.js';
+import type { Transport } from '../transport/types.js';
+import type { ConnectionSettings } from '../vars/connection.js';
+import type { VarsContext } from '../vars/host-scope.js';
+import { VarScope } from '../vars/scope.js';
+import { loadVarsFile } from '../vars/files.js';
+import type { HostStats, Reporter } from './events.js';
+import { HostState } from './host-state.js';
+import { executeTask, type TaskFrame } from './task-exec.js';
+
+/** Everything a run needs besides the plays. */
+export interface RunnerOptions {
+  forks: number;
+  check: boolean;
+  diff: boolean;
+  only: string[];
+  skip: string[];
+  forceHandlers: boolean;
+  verbosity: number;
+  limit: string | undefined;
+  reporter: Reporter;
+  loadOpts: LoadOptions;
+  /** Opens (or reuses) the connection to a host. */
+  transportFor(host: Host, settings: ConnectionSettings): Transport;
+  /** True once Ctrl-C was pressed: no new task starts. */
+  interrupted(): boolean;
+}
+
+/** The outcome of a whole run. */
+export interface RunOutcome {
+  stats: Record<string, HostStats>;
+  /** A play stopped early: any_errors_fatal or max_fail_percentage. */
+  aborted: boolean;
+  /** Wall time per task, in run order. */
+  timings: { task: string; seconds: number }[];
+}
+
+function batchesOf(hosts: Host[], serial: unknown, scope: VarScope, play: Play): Host[][] {
+  if (serial === undefined || serial === null) return [hosts];
+  const raw = scope.template(serial, play.pos);
+  const sizes = (Array.isArray(raw) ? raw : [raw]).map((s) => {
+    const text = String(s).trim();
+    const n = text.endsWith('%') ? Math.floor((hosts.length * Number(text.slice(0, -1))) / 100) : Number(text);
+    return Math.max(1, Number.isFinite(n) ? n : hosts.length);
+  });
+  const out: Host[][] = [];
+  let i = 0;
+  let k = 0;
+  while (i < hosts.length) {
+    const size = sizes[Math.min(k++, sizes.length - 1)] as number;
+    out.push(hosts.slice(i, i + size));
+    i += size;
+  }
+  return out;
+}
+
+/** Runs every play of a playbook in order. */
+export async function runPlays(plays: Play[], vars: VarsContext, matcher: PatternMatcher, opts: RunnerOptions): Promise<RunOutcome> {
+  const states = new Map<Host, HostState>();
+  const stateOf = (h: Host): HostState => {
+    let s = states.get(h);
+    if (!s) {
+      s = new HostState(h);
+      states.set(h, s);
+    }
+    return s;
+  };
+  let aborted = false;
+  const timings: { task: string; seconds: number }[] = [];
+  for (const play of plays) {
+    if (opts.interrupted() || aborted) break;
+    const extra = new VarScope(vars.extraVars, { file: '-e' });
+    const pattern = Array.isArray(play.hosts) ? play.hosts.map((p) => String(extra.template(p, play.pos))) : String(extra.template(play.hosts, play.pos));
+    const name = play.name ?? (Array.isArray(pattern) ? pattern.join(',') : pattern);
+    opts.reporter.emit({ type: 'play_start', name, pattern: Array.isArray(pattern) ? pattern.join(',') : pattern });
+    // hosts that failed or became unreachable in an earlier play do not take part
+    const hosts = matcher.hosts(pattern, opts.limit).filter((h) => {
+      const s = states.get(h);
+      return !s || (!s.failed && !s.unreachable);
+    });
+    if (!hosts.length) {
+      opts.reporter.emit({ type: 'no_hosts', play: name });
+      continue;
+    }
+    const runner = new PlayRun(play, hosts, vars, opts, stateOf);
+    for (const batch of batchesOf(hosts, play.keywords.serial, extra, play)) {
+      if (opts.interrupted()) break;
+      const ok = await runner.runBatch(batch);
+      if (!ok) {
+        aborted = true;
+        break;
+      }
+    }
+    timings.push(...runner.timings);
+  }
+  const stats: Record<string, HostStats> = {};
+  for (const [h, s] of states) stats[h.name] = s.stats;
+  return { stats, aborted, timings };
+}
+
+/** One play over its hosts. */
+class PlayRun {
+  private readonly playVars = { vars: {} as Record<string, unknown>, origins: new Map() };
+  private readonly roleDefaults: Role[] = [];
+  private batch: Host[] = [];
+
+  constructor(
+    private readonly play: Play,
+    private readonly hosts: Host[],
+    private readonly vars: VarsContext,
+    private readonly opts: RunnerOptions,
+    private readonly stateOf: (h: Host) => HostState,
+  ) {
+    const pv = play.keywords.vars;
+    if (pv && typeof pv === 'object' && !Array.isArray(pv)) {
+      for (const [k, v] of Object.entries(pv)) {
+        this.playVars.vars[k] = v;
+        this.playVars.origins.set(k, play.pos);
+      }
+    }
+    this.roleDefaults.push(...play.roles);
+  }
+
+  /** Runs the play on one batch; false when the run must stop (any_errors_fatal, max_fail_percentage). */
+  async runBatch(batch: Host[]): Promise<boolean> {
+    this.batch = batch;
+    const states = batch.map(this.stateOf);
+    this.loadVarsFiles();
+    if (this.play.keywords.gather_facts !== false && !['no', 'false', 'False'].includes(String(this.play.keywords.gather_facts))) {
+      const gather: TaskNode = { kind: 'task', name: 'Gathering Facts', action: 'setup', actionWritten: 'gather_facts', args: {}, keywords: {}, tags: ['always'], role: undefined, pos: this.play.pos };
+      if (!(await this.runNodes([gather], states, []))) return false;
+    }
+    for (const section of this.play.sections) {
+      // handlers flush after pre_tasks, after roles+tasks, and after post_tasks
+      if (!(await this.runNodes(section.nodes, states, []))) return false;
+      if (section.name !== 'roles') await this.flushHandlers(states);
+    }
+    const failed = states.filter((s) => s.failed || s.unreachable).length;
+    const maxFail = this.play.keywords.max_fail_percentage;
+    if (maxFail !== undefined && (failed * 100) / states.length > Number(maxFail)) return false;
+    return true;
+  }
+
+  private loadVarsFiles(): void {
+    const vf = this.play.keywords.vars_files;
+    if (vf === undefined || vf === null) return;
+    const extra = new VarScope(this.vars.extraVars, { file: '-e' });
+    for (const entry of Array.isArray(vf) ? vf : [vf]) {
+      const candidates = (Array.isArray(entry) ? entry : [entry]).map((f) => resolve(dirname(this.play.file), String(extra.template(f, this.play.pos))));
+      const bag = loadVarsFile(candidates[0] as string);
+      for (const [k, v] of Object.entries(bag.vars)) {
+        this.playVars.vars[k] = v;
+        const o = bag.origins.get(k);
+        if (o) this.playVars.origins.set(k, o);
+      }
+    }
+  }
+
+  /** Runs a list of nodes for the given hosts; false when the play must stop. */
+  async runNodes(nodes: PlayNode[], states: HostState[], frames: TaskFrame[]): Promise<boolean> {
+    for (const node of nodes) {
+      if (this.opts.interrupted()) return true;
+      const active = states.filter((s) => s.active);
+      if (!active.length) return true;
+      const ok = node.kind === 'block' ? await this.runBlock(node, active, frames) : await this.runTask(node, active, frames);
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+  private async runBlock(block: BlockNode, states: HostState[], frames: TaskFrame[]): Promise<boolean> {
+    let entering = states;
+    if (block.roleKey) entering = states.filter((s) => !s.rolesRun.has(block.roleKey as string));
+    if (!entering.length) return true;
+    const inner = [...frames, { block }];
+    const failedBefore = new Set(entering.filter((s) => s.failed));
+    if (!(await this.runNodes(block.block, entering, inner))) return false;
+    const failedHere = entering.filter((s) => s.failed && !failedBefore.has(s) && !s.unreachable);
+    if (block.rescue.length && failedHere.length) {
+      for (const s of failedHere) {
+        s.failed = false;
+        s.stats.failed -= 1;
+        s.stats.rescued += 1;
+      }
+      if (!(await this.runNodes(block.rescue, failedHere, inner))) return false;
+    }
+    if (block.always.length) {
+      const failedAfter = entering.filter((s) => s.failed && !s.unreachable);
+      for (const s of failedAfter) s.failed = false;
+      const ok = await this.runNodes(block.always, entering.filter((s) => !s.unreachable && !s.ended), inner);
+      for (const s of failedAfter) s.failed = true;
+      if (!ok) return false;
+    }
+    if (block.roleKey) for (const s of entering) s.rolesRun.add(block.roleKey);
+    return true;
+  }
+
+  private async runTask(task: TaskNode, states: HostState[], frames: TaskFrame[], handler = false): Promise<boolean> {
+    if (!handler && !shouldRunTags(task.tags, this.opts.only, this.opts.skip)) return true;
+    const started = Date.now();
+    this.opts.reporter.emit({ type: 'task_start', name: displayName(task), handler });
+    const runOnce = truthyKeyword(task, frames, 'run_once');
+    const targets = runOnce ? states.slice(0, 1) : states;
+    const limit = pLimit(Math.max(1, Math.min(this.opts.forks, Number(task.keywords.throttle ?? Infinity) || this.opts.forks)));
+    const env = { play: this.play, batch: this.batch, playHosts: this.hosts, vars: this.vars, opts: this.opts, playVars: this.playVars, roles: this.roleDefaults, runNodes: (n: PlayNode[], s: HostState[], f: TaskFrame[]) => this.runNodes(n, s, f), flush: () => this.flushHandlers(states), stateOf: this.stateOf };
+    const outcomes = await Promise.all(targets.map((s) => limit(() => executeTask(task, s, frames, env))));
+    if (runOnce && outcomes[0]) {
+      // a run_once result applies to every host of the batch (register, facts, failure)
+      const first = outcomes[0];
+      for (const s of states.slice(1)) {
+        if (first.register) s.hostVars.vars[first.register] = first.result;
+        if (first.facts) Object.assign(s.hostVars.vars, first.facts);
+        if (first.failed && !first.ignored) {
+          s.failed = true;
+          s.stats.failed += 1;
+        }
+      }
+    }
+    this.timings.push({ task: displayName(task), seconds: (Date.now() - started) / 1000 });
+    if (outcomes.some((o) => o.endPlay)) {
+      for (const s of states) s.ended = true;
+    }
+    const anyFatal = truthyKeyword(task, frames, 'any_errors_fatal') || this.play.keywords.any_errors_fatal === true;
+    if (anyFatal && outcomes.some((o) => o.failed && !o.ignored)) {
+      for (const s of states) {
+        if (!s.failed) s.failed = true;
+      }
+      return false;
+    }
+    for (const o of outcomes) if (o.flushHandlers) await this.flushHandlers(states);
+    return true;
+  }
+
+  readonly timings: { task: string; seconds: number }[] = [];
+
+  /** Runs notified handlers in definition order (a handler may notify a later one). */
+  async flushHandlers(states: HostState[]): Promise<void> {
+    const handlers = flatHandlers(this.play.handlers);
+    for (const h of handlers) {
+      const names = [h.name, h.role && h.name ? `${h.role.name} : ${h.name}` : undefined, ...tagsOf(h.keywords.listen)].filter((n): n is string => !!n);
+      const targets = states.filter((s) => names.some((n) => s.notified.has(n)) && (this.opts.forceHandlers ? !s.unreachable : s.active));
+      if (!targets.length) continue;
+      for (const s of targets) for (const n of names) s.notified.delete(n);
+      await this.runTask(h, targets, [], true);
+    }
+  }
+}
+
+function flatHandlers(nodes: PlayNode[]): TaskNode[] {
+  return nodes.flatMap((n) => (n.kind === 'task' ? [n] : [...flatHandlers(n.block), ...flatHandlers(n.always)]));
+}
+
+function tagsOf(v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  return Array.isArray(v) ? v.map(String) : [String(v)];
+}
+
+function truthyKeyword(task: TaskNode, frames: TaskFrame[], key: string): boolean {
+  const v = task.keywords[key] ?? [...frames].reverse().map((f) => f.block.keywords[key]).find((x) => x !== undefined);
+  return v === true || ['yes', 'true', 'True'].includes(String(v));
+}
+
+/** The name shown in TASK [...] banners: `role : name`, or the module for unnamed tasks. */
+export function displayName(task: TaskNode): string {
+  const base = task.name ?? task.actionWritten;
+  return task.role ? `${task.role.name} : ${base}` : base;
+}

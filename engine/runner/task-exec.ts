@@ -1,0 +1,421 @@
+// One task on one host: variables layered by precedence, conditions, loops, templated arguments,
+// the module (or a runner action such as include_tasks), retries, changed_when/failed_when, register,
+// notify. Every failure, including a template error, becomes a result value for this host.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { ParseError, UserError, formatPos } from '../errors.js';
+import type { Host, VarBag } from '../inventory/model.js';
+import { IMPLEMENTATIONS } from '../modules/index.js';
+import type { ModuleContext, ModuleResult } from '../modules/types.js';
+import { includedTaskFile, loadIncludedRole, loadIncludedTasks } from '../playbook/load.js';
+import type { BlockNode, Play, PlayNode, Role, TaskNode } from '../playbook/model.js';
+import { compileCondition, evaluateCondition } from '../template/condition.js';
+import { renderString } from '../template/render.js';
+import { toBool } from '../template/helpers.js';
+import { UnreachableError, type Become } from '../transport/types.js';
+import { connectionSettings } from '../vars/connection.js';
+import { loadVarsFile } from '../vars/files.js';
+import type { VarsContext } from '../vars/host-scope.js';
+import type { VarScope } from '../vars/scope.js';
+import { redactSecrets } from '../vars/secrets.js';
+import type { HostStatus } from './events.js';
+import type { HostState } from './host-state.js';
+import { hostIO } from './host-io.js';
+import type { RunnerOptions } from './play-runner.js';
+import { displayName } from './play-runner.js';
+
+/** An enclosing block (explicit, import or role) whose keywords the task inherits. */
+export interface TaskFrame {
+  block: BlockNode;
+}
+
+/** The play-level context a task runs in. */
+export interface TaskEnv {
+  play: Play;
+  batch: Host[];
+  playHosts: Host[];
+  vars: VarsContext;
+  opts: RunnerOptions;
+  playVars: VarBag;
+  roles: Role[];
+  runNodes(nodes: PlayNode[], states: HostState[], frames: TaskFrame[]): Promise<boolean>;
+  flush(): Promise<void>;
+  stateOf(h: Host): HostState;
+}
+
+/** What the play runner needs to know after a task ran on a host. */
+export interface TaskOutcome {
+  failed: boolean;
+  ignored: boolean;
+  result: Record<string, unknown>;
+  register: string | undefined;
+  facts: Record<string, unknown> | undefined;
+  endPlay?: boolean;
+  flushHandlers?: boolean;
+}
+
+const NO_LOG = { censored: "the output has been hidden due to the fact that 'no_log: true' was specified for this result" };
+
+function inherited(task: TaskNode, frames: TaskFrame[], key: string): unknown {
+  if (task.keywords[key] !== undefined) return task.keywords[key];
+  for (let i = frames.length - 1; i >= 0; i--) {
+    const v = (frames[i] as TaskFrame).block.keywords[key];
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+function asBag(vars: unknown): VarBag {
+  return { vars: vars && typeof vars === 'object' && !Array.isArray(vars) ? { ...(vars as Record<string, unknown>) } : {}, origins: new Map() };
+}
+
+/** Builds the host's variables for this task, layered in Ansible's precedence order. */
+function scopeFor(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv): VarScope {
+  const roleFrame = [...frames].reverse().find((f) => f.block.implicit === 'role' || f.block.implicit === 'import_role');
+  const above: VarBag[] = [state.factVars(), env.playVars, ...env.roles.map((r) => r.vars)];
+  for (const f of frames) above.push(asBag(f.block.keywords.vars));
+  above.push(asBag(task.keywords.vars), state.includeVars, state.hostVars);
+  if (roleFrame) above.push(asBag(roleFrame.block.keywords.role_params));
+  const names = env.batch.map((h) => h.name);
+  return env.vars.scope(state.host, {
+    below: env.roles.map((r) => r.defaults),
+    above,
+    magic: {
+      ansible_play_hosts: env.playHosts.filter((h) => env.stateOf(h).active).map((h) => h.name),
+      ansible_play_hosts_all: env.playHosts.map((h) => h.name),
+      ansible_play_batch: names,
+      play_hosts: names,
+      ansible_check_mode: env.opts.check,
+      ansible_diff_mode: env.opts.diff,
+      ansible_play_name: env.play.name ?? '',
+      ...(task.role ? { role_path: task.role.path, role_name: task.role.name } : {}),
+    },
+  });
+}
+
+function conditionsOf(task: TaskNode, frames: TaskFrame[], key: string): unknown[] {
+  const out: unknown[] = [];
+  const add = (v: unknown): void => {
+    if (v === undefined || v === null) return;
+    if (Array.isArray(v)) out.push(...v);
+    else out.push(v);
+  };
+  if (key === 'when') for (const f of frames) add(f.block.keywords.when);
+  add(task.keywords[key]);
+  return out;
+}
+
+function holds(conds: unknown[], scope: VarScope, task: TaskNode): { ok: boolean; failed?: string } {
+  for (const c of conds) {
+    const cond = compileCondition(c, task.pos);
+    if (!evaluateCondition(cond, (n) => (scope.has(n) ? scope.get(n) : undefined))) return { ok: false, failed: cond.text };
+  }
+  return { ok: true };
+}
+
+function loopItems(task: TaskNode, scope: VarScope): unknown[] | undefined {
+  const k = task.keywords;
+  const raw = k.loop ?? k.with_items ?? k.with_list ?? k.with_dict;
+  if (raw === undefined) return undefined;
+  const value = scope.template(raw, task.pos);
+  if (k.with_dict !== undefined) {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new UserError(`with_dict expects a mapping, got ${JSON.stringify(value)}`, { kind: 'parse', pos: task.pos });
+    return Object.entries(value as Record<string, unknown>).map(([key, v]) => ({ key, value: v }));
+  }
+  if (!Array.isArray(value)) {
+    throw new UserError(`Invalid data passed to 'loop', it requires a list, got this instead: ${JSON.stringify(value)}`, { kind: 'parse', pos: task.pos, hint: 'for a mapping use loop: "{{ x | dict2items }}"-style lists or with_dict' });
+  }
+  return k.with_items !== undefined ? value.flatMap((v) => (Array.isArray(v) ? v : [v])) : value;
+}
+
+function becomeFor(task: TaskNode, frames: TaskFrame[], scope: VarScope, env: TaskEnv): Become | undefined {
+  const settings = connectionSettings((n) => scope.get(n), (n) => scope.has(n));
+  const kw = inherited(task, frames, 'become') ?? env.play.keywords.become;
+  const on = kw !== undefined ? toBool(scope.template(kw, task.pos)) === true : settings.become === true;
+  if (!on) return undefined;
+  const user = inherited(task, frames, 'become_user') ?? env.play.keywords.become_user ?? settings.becomeUser ?? 'root';
+  const method = inherited(task, frames, 'become_method') ?? env.play.keywords.become_method ?? settings.becomeMethod ?? 'sudo';
+  return { method: String(method) === 'su' ? 'su' : 'sudo', user: String(scope.template(user, task.pos)), password: settings.becomePassword };
+}
+
+function transportOf(state: HostState, scope: VarScope, env: TaskEnv, delegate: Host | undefined): ReturnType<RunnerOptions['transportFor']> {
+  if (delegate && delegate !== state.host) {
+    const ds = env.vars.scope(delegate);
+    return env.opts.transportFor(delegate, connectionSettings((n) => ds.get(n), (n) => ds.has(n)));
+  }
+  if (!state.transport) state.transport = env.opts.transportFor(state.host, connectionSettings((n) => scope.get(n), (n) => scope.has(n)));
+  return state.transport;
+}
+
+function statusOf(r: Record<string, unknown>): HostStatus {
+  if (r.unreachable === true) return 'unreachable';
+  if (r.failed === true) return 'failed';
+  if (r.skipped === true) return 'skipped';
+  return r.changed === true ? 'changed' : 'ok';
+}
+
+/** Runs one task on one host and reports the result. */
+export async function executeTask(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv): Promise<TaskOutcome> {
+  const noLog = toBool(inherited(task, frames, 'no_log')) === true;
+  const register = typeof task.keywords.register === 'string' ? task.keywords.register : undefined;
+  const emit = (status: HostStatus, result: Record<string, unknown>, ignored: boolean, item?: unknown, label?: unknown, delegatedTo?: string): void => {
+    const shown = noLog ? { ...NO_LOG, changed: result.changed ?? false } : redactSecrets(result);
+    env.opts.reporter.emit({
+      type: 'host_result',
+      host: state.host.name,
+      status,
+      result: shown,
+      ...(item !== undefined ? { item: { label: typeof (label ?? item) === 'string' ? String(label ?? item) : JSON.stringify(label ?? item) } } : {}),
+      ignored,
+      delegatedTo,
+      verbose: env.opts.verbosity > 0,
+      showResult: task.action === 'debug' || env.opts.verbosity > 0 || status === 'failed' || status === 'unreachable',
+      indent: task.action === 'debug',
+    });
+  };
+  let outcome: TaskOutcome;
+  try {
+    outcome = await runOnHost(task, state, frames, env, register, emit);
+  } catch (e) {
+    if (e instanceof UnreachableError) {
+      const result = { changed: false, unreachable: true, msg: e.message };
+      const ignore = toBool(inherited(task, frames, 'ignore_unreachable')) === true;
+      emit('unreachable', result, ignore);
+      if (!ignore) {
+        state.unreachable = true;
+        state.stats.unreachable += 1;
+      } else state.stats.skipped += 1;
+      return { failed: !ignore, ignored: ignore, result, register, facts: undefined };
+    }
+    // template errors, missing files, module crashes: a failed result for this host, as in Ansible
+    const msg = e instanceof ParseError || e instanceof UserError ? `${e.pos ? formatPos(e.pos) + ': ' : ''}${e.message}${e.hint ? ` (${e.hint})` : ''}` : (e as Error).message;
+    const result = { changed: false, failed: true, msg };
+    outcome = { failed: true, ignored: false, result, register, facts: undefined };
+    const ignore = toBool(inherited(task, frames, 'ignore_errors')) === true;
+    emit('failed', result, ignore);
+    outcome.ignored = ignore;
+    countResult(state, 'failed', ignore);
+  }
+  if (outcome.register) state.hostVars.vars[outcome.register] = outcome.result;
+  if (outcome.facts) Object.assign(state.hostVars.vars, outcome.facts);
+  return outcome;
+}
+
+function countResult(state: HostState, status: HostStatus, ignored: boolean, changed = false): void {
+  const s = state.stats;
+  if (status === 'failed' && !ignored) {
+    s.failed += 1;
+    state.failed = true;
+  } else if (status === 'failed') {
+    // as Ansible: an ignored failure counts as ok and ignored, and as changed if the task changed
+    s.ok += 1;
+    s.ignored += 1;
+    if (changed) s.changed += 1;
+  } else if (status === 'skipped') s.skipped += 1;
+  else if (status === 'changed') {
+    s.ok += 1;
+    s.changed += 1;
+  } else if (status === 'ok') s.ok += 1;
+}
+
+type Emit = (status: HostStatus, result: Record<string, unknown>, ignored: boolean, item?: unknown, label?: unknown, delegatedTo?: string) => void;
+
+async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv, register: string | undefined, emit: Emit): Promise<TaskOutcome> {
+  const baseScope = scopeFor(task, state, frames, env);
+  const items = loopItems(task, baseScope);
+  const ignoreErrors = toBool(baseScope.template(inherited(task, frames, 'ignore_errors') ?? false, task.pos)) === true;
+  const loopControl = (task.keywords.loop_control ?? {}) as Record<string, unknown>;
+  const loopVar = String(loopControl.loop_var ?? 'item');
+  const delegateName = inherited(task, frames, 'delegate_to');
+  const delegateTo = delegateName === undefined ? undefined : String(baseScope.template(delegateName, task.pos));
+  const delegate = delegateTo === undefined ? undefined : (env.vars.inv.hosts.get(delegateTo) ?? env.vars.inv.implicitLocalhost(delegateTo));
+  const shownDelegate = delegate && delegate !== state.host ? delegate.name : undefined;
+  const facts: Record<string, unknown> = {};
+  const runOne = async (loopVars: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    const scope = items === undefined ? baseScope : baseScope.extend(loopVars);
+    const when = holds(conditionsOf(task, frames, 'when'), scope, task);
+    if (!when.ok) return { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: when.failed };
+    return runAction(task, state, frames, env, scope, register, delegate, facts);
+  };
+  let result: Record<string, unknown>;
+  if (items === undefined) {
+    result = await runOne({});
+    const status = statusOf(result);
+    const ignored = status === 'failed' && ignoreErrors;
+    if (!result.__silent) emit(status, result, ignored, undefined, undefined, shownDelegate);
+    countResult(state, status, ignored, result.changed === true);
+    if (status === 'changed') notify(task, state, baseScope);
+  } else {
+    const results: Record<string, unknown>[] = [];
+    for (const [index, item] of items.entries()) {
+      const loopVars: Record<string, unknown> = { [loopVar]: item, ansible_loop_var: loopVar };
+      if (loopControl.index_var !== undefined) loopVars[String(loopControl.index_var)] = index;
+      const r = await runOne(loopVars);
+      results.push({ ...r, [loopVar]: item, ansible_loop_var: loopVar });
+      const label = loopControl.label === undefined ? item : baseScope.extend(loopVars).template(loopControl.label, task.pos);
+      const st = statusOf(r);
+      emit(st, r, st === 'failed' && ignoreErrors, item, label, shownDelegate);
+    }
+    const anyFailed = results.some((r) => r.failed === true);
+    const allSkipped = results.length > 0 && results.every((r) => r.skipped === true);
+    result = { changed: results.some((r) => r.changed === true), msg: anyFailed ? 'One or more items failed' : 'All items completed', results, skipped: allSkipped };
+    if (anyFailed) result.failed = true;
+    const status: HostStatus = anyFailed ? 'failed' : allSkipped ? 'skipped' : result.changed ? 'changed' : 'ok';
+    countResult(state, status, anyFailed && ignoreErrors, result.changed === true);
+    if (status === 'changed') notify(task, state, baseScope);
+    if (anyFailed && !ignoreErrors) emit('failed', { msg: result.msg, changed: result.changed }, false, undefined, undefined, shownDelegate);
+  }
+  const clean = { ...result };
+  delete clean.__silent;
+  delete clean.__endPlay;
+  delete clean.__flush;
+  return {
+    failed: clean.failed === true,
+    ignored: clean.failed === true && ignoreErrors,
+    result: clean,
+    register,
+    facts: Object.keys(facts).length ? facts : undefined,
+    endPlay: result.__endPlay === true,
+    flushHandlers: result.__flush === true,
+  };
+}
+
+function notify(task: TaskNode, state: HostState, scope: VarScope): void {
+  const n = task.keywords.notify;
+  if (n === undefined || n === null) return;
+  for (const name of Array.isArray(n) ? n : [n]) state.notified.add(String(scope.template(name, task.pos)));
+}
+
+async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv, scope: VarScope, register: string | undefined, delegate: Host | undefined, facts: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const args = scope.template(task.args, task.pos) as Record<string, unknown>;
+  const checkKw = inherited(task, frames, 'check_mode');
+  const check = checkKw === undefined ? env.opts.check : toBool(scope.template(checkKw, task.pos)) === true;
+  switch (task.action) {
+    case 'meta':
+      return metaAction(String(args._raw_params), state);
+    case 'include_vars':
+      return includeVars(task, args, state, env);
+    case 'include_tasks':
+      return includeTasks(task, args, state, frames, env, scope);
+    case 'include_role':
+      return includeRole(task, args, state, frames, env);
+  }
+  const impl = IMPLEMENTATIONS[task.action];
+  if (!impl) return { changed: false, failed: true, msg: `module '${task.action}' is not available in this build of kplay` };
+  const transport = transportOf(state, scope, env, delegate);
+  const io = hostIO(transport, becomeFor(task, frames, scope, env));
+  const warnings: string[] = [];
+  const ctx: ModuleContext = {
+    args,
+    host: io,
+    check,
+    diff: env.opts.diff,
+    findLocal: (kind, src) => findLocal(kind, src, task, env),
+    render: (text, origin) => renderString(text, scope.proxy(), { file: origin }),
+    condition: (expr) => holds([expr], scope, task).ok,
+    variable: (name) => ({ defined: scope.has(name), value: scope.has(name) ? scope.get(name) : undefined }),
+    warn: (msg) => warnings.push(msg),
+  };
+  const retries = task.keywords.until !== undefined ? Number(scope.template(task.keywords.retries ?? 3, task.pos)) : 0;
+  const delay = Number(scope.template(task.keywords.delay ?? 5, task.pos));
+  let result: ModuleResult;
+  for (let attempt = 0; ; attempt++) {
+    result = await runModule(impl, ctx);
+    applyChangedFailed(task, result, scope, register);
+    if (task.keywords.until === undefined) break;
+    const untilScope = register ? scope.extend({ [register]: result }) : scope;
+    const done = holds(conditionsOf(task, [], 'until'), untilScope, task).ok;
+    if (done) break;
+    if (attempt >= retries) {
+      result.failed = true;
+      result.attempts = attempt + 1;
+      break;
+    }
+    env.opts.reporter.emit({ type: 'retry', host: state.host.name, task: displayName(task), retriesLeft: retries - attempt });
+    await new Promise((r) => setTimeout(r, delay * 1000));
+    result.attempts = attempt + 1;
+  }
+  for (const w of warnings) env.opts.reporter.emit({ type: 'warning', msg: `[${state.host.name}] ${w}` });
+  const moduleFacts = result.ansible_facts as Record<string, unknown> | undefined;
+  if (moduleFacts) {
+    if (task.action === 'set_fact') Object.assign(facts, moduleFacts);
+    else Object.assign(state.facts, moduleFacts);
+  }
+  return result;
+}
+
+async function runModule(impl: (ctx: ModuleContext) => Promise<ModuleResult>, ctx: ModuleContext): Promise<ModuleResult> {
+  try {
+    return await impl(ctx);
+  } catch (e) {
+    if (e instanceof UnreachableError) throw e;
+    return { changed: false, failed: true, msg: (e as Error).message };
+  }
+}
+
+function applyChangedFailed(task: TaskNode, result: ModuleResult, scope: VarScope, register: string | undefined): void {
+  const k = task.keywords;
+  if (k.changed_when === undefined && k.failed_when === undefined) return;
+  // the result is visible under the register name (and as the task's own fields), as in Ansible
+  const s = scope.extend({ [register ?? '__result']: result });
+  if (k.changed_when !== undefined) result.changed = holds(Array.isArray(k.changed_when) ? k.changed_when : [k.changed_when], s, task).ok;
+  if (k.failed_when !== undefined) {
+    const failed = holds(Array.isArray(k.failed_when) ? k.failed_when : [k.failed_when], s, task).ok;
+    result.failed = failed;
+    if (failed && result.msg === undefined) result.msg = 'failed_when condition was true';
+    result.failed_when_result = failed;
+  }
+}
+
+function metaAction(action: string, state: HostState): Record<string, unknown> {
+  switch (action) {
+    case 'flush_handlers':
+      return { changed: false, __silent: true, __flush: true };
+    case 'end_play':
+      return { changed: false, __silent: true, __endPlay: true, msg: 'ending play' };
+    case 'end_host':
+      state.ended = true;
+      return { changed: false, __silent: true, msg: 'ending host' };
+    case 'clear_host_errors':
+      return { changed: false, __silent: true };
+    default:
+      return { changed: false, __silent: true };
+  }
+}
+
+function findLocal(kind: 'files' | 'templates', src: string, task: TaskNode, env: TaskEnv): string | undefined {
+  if (src.startsWith('/')) return existsSync(src) ? src : undefined;
+  const dirs = [...(task.role ? [join(task.role.path, kind), task.role.path] : []), join(dirname(env.play.file), kind), dirname(env.play.file), dirname(task.pos.file)];
+  return dirs.map((d) => resolve(d, src)).find((p) => existsSync(p));
+}
+
+function includeVars(task: TaskNode, args: Record<string, unknown>, state: HostState, env: TaskEnv): Record<string, unknown> {
+  const file = String(args.file ?? args._raw_params ?? '');
+  const dirs = [...(task.role ? [join(task.role.path, 'vars')] : []), dirname(task.pos.file), dirname(env.play.file)];
+  const path = file.startsWith('/') ? file : dirs.map((d) => resolve(d, file)).find((p) => existsSync(p));
+  if (!path) return { changed: false, failed: true, msg: `Could not find or access '${file}'` };
+  const bag = loadVarsFile(path);
+  const vars = args.name !== undefined ? { [String(args.name)]: bag.vars } : bag.vars;
+  Object.assign(state.includeVars.vars, vars);
+  return { changed: false, ansible_included_var_files: [path], ansible_facts: vars };
+}
+
+async function includeTasks(task: TaskNode, args: Record<string, unknown>, state: HostState, frames: TaskFrame[], env: TaskEnv, scope: VarScope): Promise<Record<string, unknown>> {
+  const file = String(args.file ?? args._raw_params ?? '');
+  const path = includedTaskFile(file, task.role, dirname(task.pos.file));
+  if (!path) return { changed: false, failed: true, msg: `could not find the task file '${file}'` };
+  const nodes = loadIncludedTasks(path, env.opts.loadOpts, task.role, []);
+  const loopVars: Record<string, unknown> = {};
+  for (const k of ['item', String((task.keywords.loop_control as Record<string, unknown> | undefined)?.loop_var ?? 'item')]) if (scope.has(k)) loopVars[k] = scope.get(k);
+  const frame: TaskFrame = { block: { kind: 'block', name: task.name, block: nodes, rescue: [], always: [], keywords: { vars: { ...loopVars, ...((task.keywords.vars as Record<string, unknown>) ?? {}) } }, tags: [], role: task.role, implicit: 'import_tasks', pos: task.pos } };
+  await env.runNodes(nodes, [state], [...frames, frame]);
+  return { changed: false, __silent: false, include: path };
+}
+
+async function includeRole(task: TaskNode, args: Record<string, unknown>, state: HostState, frames: TaskFrame[], env: TaskEnv): Promise<Record<string, unknown>> {
+  const { role, nodes } = loadIncludedRole(String(args.name), args.tasks_from, env.opts.loadOpts, [], task.pos);
+  if (!env.roles.includes(role)) env.roles.push(role);
+  const frame: TaskFrame = { block: { kind: 'block', name: task.name, block: nodes, rescue: [], always: [], keywords: {}, tags: [], role: { name: role.name, path: role.path }, implicit: 'import_role', pos: task.pos } };
+  await env.runNodes(nodes, [state], [...frames, frame]);
+  return { changed: false, include_role: role.name };
+}

@@ -1,0 +1,37 @@
+// The one interface every connection implements (local now, SSH next): run a shell command, write
+// and read files. Modules never see it directly; they use the host facade built on top of it.
+
+/** How to run a command as another user. */
+export interface Become {
+  method: 'sudo' | 'su';
+  user: string;
+  password?: string | undefined;
+}
+
+/** Options for one command. */
+export interface ExecOptions {
+  /** Bytes written to the command's stdin (closed afterwards; closed at once when absent). */
+  stdin?: Buffer | string;
+  env?: Record<string, string>;
+  cwd?: string;
+  become?: Become | undefined;
+  /** Milliseconds before the command is killed (rc 124, like timeout(1)). */
+  timeoutMs?: number;
+}
+
+/** What a command produced, byte for byte. */
+export interface ExecResult {
+  rc: number;
+  stdout: Buffer;
+  stderr: Buffer;
+}
+
+/** A connection to one host. */
+export interface Transport {
+  /** Runs `command` with /bin/sh -c in its own process (own cwd, environment, umask). */
+  exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
+  close(): Promise<void>;
+}
+
+/** The host could not be reached (or the connection dropped): the host becomes UNREACHABLE. */
+export class UnreachableError extends Error {}
