@@ -1,0 +1,116 @@
+// copy, template, file, stat, slurp, command/shell through the real local transport on temp dirs:
+// each row gives the files before, the arguments, and the expected result and files after.
+import { existsSync, lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { IMPLEMENTATIONS } from '../../engine/modules/index.js';
+import type { ModuleContext, ModuleResult } from '../../engine/modules/types.js';
+import { hostIO } from '../../engine/runner/host-io.js';
+import { LocalTransport } from '../../engine/transport/local.js';
+import { writeTree } from '../support/tree.js';
+
+async function run(module: string, root: string, args: Record<string, unknown>, opts: { check?: boolean; diff?: boolean } = {}): Promise<ModuleResult> {
+  const abs = (v: unknown): unknown => (typeof v === 'string' && v.startsWith('@/') ? join(root, v.slice(2)) : v);
+  const resolved = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, abs(v)]));
+  const ctx: ModuleContext = {
+    args: resolved,
+    host: hostIO(new LocalTransport(), undefined),
+    check: opts.check ?? false,
+    diff: opts.diff ?? false,
+    findLocal: (_kind, src) => (existsSync(join(root, 'local', src)) ? join(root, 'local', src) : undefined),
+    render: (text) => text.replace('{{ name }}', 'kplay'),
+    condition: () => true,
+    variable: () => ({ defined: false, value: undefined }),
+    warn: () => undefined,
+  };
+  const impl = IMPLEMENTATIONS[module];
+  if (!impl) throw new Error(`no module ${module}`);
+  return impl(ctx);
+}
+
+const mode = (p: string): string => (statSync(p).mode & 0o7777).toString(8).padStart(4, '0');
+
+describe('file modules on the local host', () => {
+  it('copy writes content once, then reports ok; keeps the mode it was given', async () => {
+    const root = writeTree({});
+    const args = { content: 'hello\n', dest: '@/out.txt', mode: '0640' };
+    expect((await run('copy', root, args)).changed).toBe(true);
+    expect(readFileSync(join(root, 'out.txt'), 'utf8')).toBe('hello\n');
+    expect(mode(join(root, 'out.txt'))).toBe('0640');
+    expect((await run('copy', root, args)).changed).toBe(false);
+    expect((await run('copy', root, { ...args, mode: 0o600 })).changed).toBe(true);
+    expect(mode(join(root, 'out.txt'))).toBe('0600');
+  });
+
+  it('copy in check mode changes nothing but reports the change and a diff', async () => {
+    const root = writeTree({ 'out.txt': 'old\n' });
+    const r = await run('copy', root, { content: 'new\n', dest: '@/out.txt' }, { check: true, diff: true });
+    expect(r.changed).toBe(true);
+    expect(r.diff).toEqual([{ before_header: join(root, 'out.txt'), after_header: join(root, 'out.txt'), before: 'old\n', after: 'new\n' }]);
+    expect(readFileSync(join(root, 'out.txt'), 'utf8')).toBe('old\n');
+  });
+
+  it('copy from files/ into a directory, with a backup of the old file', async () => {
+    const root = writeTree({ 'local/app.conf': 'v2\n', 'etc/app.conf': 'v1\n' });
+    const r = await run('copy', root, { src: 'app.conf', dest: '@/etc/', backup: true });
+    expect(r.changed).toBe(true);
+    expect(readFileSync(join(root, 'etc/app.conf'), 'utf8')).toBe('v2\n');
+    expect(readFileSync(String(r.backup_file), 'utf8')).toBe('v1\n');
+    expect(String(r.backup_file)).toMatch(/app\.conf\.\d+\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~$/);
+  });
+
+  it('copy leaves no temporary file behind', async () => {
+    const root = writeTree({});
+    await run('copy', root, { content: 'x', dest: '@/f' });
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(root)).toEqual(['f']);
+  });
+
+  it('template renders and writes only on change', async () => {
+    const root = writeTree({ 'local/motd.j2': 'hello {{ name }}\n' });
+    expect((await run('template', root, { src: 'motd.j2', dest: '@/motd' })).changed).toBe(true);
+    expect(readFileSync(join(root, 'motd'), 'utf8')).toBe('hello kplay\n');
+    expect((await run('template', root, { src: 'motd.j2', dest: '@/motd' })).changed).toBe(false);
+  });
+
+  // [files before, args, changed, check after]
+  const fileCases: [Record<string, string>, Record<string, unknown>, boolean, (root: string) => void][] = [
+    [{}, { path: '@/d/e', state: 'directory', mode: '0750' }, true, (r) => expect(mode(join(r, 'd/e'))).toBe('0750')],
+    [{ 'd/.keep': '' }, { path: '@/d', state: 'directory' }, false, (r) => expect(statSync(join(r, 'd')).isDirectory()).toBe(true)],
+    [{ f: 'x' }, { path: '@/f', state: 'absent' }, true, (r) => expect(existsSync(join(r, 'f'))).toBe(false)],
+    [{}, { path: '@/nothing', state: 'absent' }, false, () => undefined],
+    [{ target: 'x' }, { path: '@/link', state: 'link', src: '@/target' }, true, (r) => expect(readlinkSync(join(r, 'link'))).toBe(join(r, 'target'))],
+    [{}, { path: '@/t', state: 'touch' }, true, (r) => expect(lstatSync(join(r, 't')).isFile()).toBe(true)],
+    [{ f: 'x' }, { path: '@/f', mode: '0600' }, true, (r) => expect(mode(join(r, 'f'))).toBe('0600')],
+  ];
+  it.each(fileCases)('file %j %j', async (files, args, changed, check) => {
+    const root = writeTree(files);
+    expect((await run('file', root, args)).changed).toBe(changed);
+    check(root);
+  });
+
+  it('file reports a missing path for state=file', async () => {
+    const r = await run('file', writeTree({}), { path: '/nonexistent/kplay', state: 'file' });
+    expect(r.failed).toBe(true);
+    expect(r.msg).toContain('is absent');
+  });
+
+  it('stat and slurp read, never change', async () => {
+    const root = writeTree({ f: 'abc' });
+    const s = await run('stat', root, { path: '@/f' });
+    expect(s).toMatchObject({ changed: false, stat: { exists: true, isreg: true, size: 3, checksum: 'a9993e364706816aba3e25717850c26c9cd0d89d' } });
+    expect((await run('stat', root, { path: '@/none' })).stat).toEqual({ exists: false });
+    expect(await run('slurp', root, { src: '@/f' })).toMatchObject({ content: 'YWJj', encoding: 'base64' });
+  });
+
+  it('command and shell give Ansible-shaped results and honour creates', async () => {
+    const root = writeTree({ marker: '' });
+    const c = await run('command', root, { _raw_params: 'printf "a b\\nc\\n"' });
+    expect(c).toMatchObject({ changed: true, rc: 0, stdout: 'a b\nc', stdout_lines: ['a b', 'c'], cmd: ['printf', 'a b\\nc\\n'] });
+    const s = await run('shell', root, { _raw_params: 'echo out; echo err >&2; exit 3' });
+    expect(s).toMatchObject({ failed: true, rc: 3, stdout: 'out', stderr: 'err', msg: 'non-zero return code' });
+    expect(await run('command', root, { _raw_params: 'false', creates: '@/marker' })).toMatchObject({ changed: false, rc: 0 });
+    expect(await run('shell', root, { _raw_params: 'cat', stdin: 'fed' })).toMatchObject({ stdout: 'fed' });
+    expect(await run('command', root, { _raw_params: 'true' }, { check: true })).toMatchObject({ skipped: true, msg: 'Command would have run if not in check mode' });
+  });
+});
