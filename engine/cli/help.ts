@@ -1,7 +1,7 @@
 // --help and --version texts, generated from the option tables so they always match the parser.
 import { readFileSync } from 'node:fs';
 import { formatOptions } from './args.js';
-import { inventoryOptions, playbookOptions } from './options.js';
+import { adhocOptions, inventoryOptions, playbookOptions } from './options.js';
 
 /** kplay's version, read from package.json next to the compiled code. */
 export function kplayVersion(): string {
@@ -29,6 +29,7 @@ ${formatOptions(playbookOptions)}
 
 commands:
   inventory                         show the inventory as kplay reads it (like ansible-inventory); kplay inventory --help
+  adhoc PATTERN -m MOD -a ARGS      run one module on the hosts of a pattern (like ansible); kplay adhoc --help
 
 exit codes: 0 ok, 1 error, 2 a host failed or bad arguments, 4 a host unreachable or a parse error,
             5 bad options, 99 interrupted`;
@@ -50,4 +51,15 @@ export function versionText(configFile: string | undefined): string {
   return `kplay ${kplayVersion()}
   config file = ${configFile ?? 'None'}
   node = ${process.version}`;
+}
+
+/** The `kplay adhoc --help` text. */
+export function adhocHelp(): string {
+  return `usage: kplay adhoc [options] PATTERN -m MODULE -a 'ARGS'
+
+Runs one module on the hosts matching PATTERN, as \`ansible PATTERN -m MODULE -a ARGS\` does,
+with the same inventory, variables, forks and become rules as playbooks.
+
+options:
+${formatOptions(adhocOptions)}`;
 }

@@ -59,3 +59,20 @@ export const inventoryOptions: OptionSpec[] = [
   { names: ['--show-secrets'], key: 'showSecrets', kind: 'flag', help: 'print passwords, tokens and keys instead of <redacted: secret>' },
   { names: ['--output'], key: 'output', kind: 'value', metavar: 'OUTPUT_FILE', help: 'write the result to this file instead of stdout' },
 ];
+
+/** Options of `kplay adhoc PATTERN`, named and behaving as `ansible`'s. */
+export const adhocOptions: OptionSpec[] = [
+  helpOpt,
+  verboseOpt,
+  inventoryOpt,
+  extraVarsOpt,
+  { names: ['-m', '--module-name'], key: 'module', kind: 'value', metavar: 'MODULE_NAME', help: 'module to run (default command)' },
+  { names: ['-a', '--args'], key: 'args', kind: 'value', metavar: 'MODULE_ARGS', help: 'module arguments, as name=value text (or the command line for command/shell)' },
+  { names: ['-l', '--limit'], key: 'limit', kind: 'value', metavar: 'SUBSET', help: 'further limit selected hosts to a pattern' },
+  { names: ['-f', '--forks'], key: 'forks', kind: 'value', metavar: 'FORKS', help: 'hosts to work on in parallel (default 5)' },
+  { names: ['-C', '--check'], key: 'check', kind: 'flag', help: "don't make any changes" },
+  { names: ['-D', '--diff'], key: 'diff', kind: 'flag', help: 'show the differences in files that change' },
+  { names: ['-b', '--become'], key: 'become', kind: 'flag', help: 'run with become (sudo)' },
+  { names: ['--become-user'], key: 'becomeUser', kind: 'value', metavar: 'BECOME_USER', help: 'run as this user (default root)' },
+  { names: ['-c', '--connection'], key: 'connection', kind: 'value', metavar: 'CONNECTION', help: 'connection type: ssh (default) or local' },
+];

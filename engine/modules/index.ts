@@ -1,16 +1,19 @@
 // The module table the runner dispatches to (names as in specs.ts). Actions the runner itself
 // performs (meta, include_*, import_*, include_vars) are not here.
+import { apt, packageModule } from './apt.js';
 import { assert } from './assert.js';
 import { blockinfile } from './blockinfile.js';
 import { command } from './command.js';
 import { copy } from './copy.js';
 import { debug } from './debug.js';
 import { fail } from './fail.js';
+import { fetch } from './fetch.js';
 import { file } from './file.js';
 import { lineinfile } from './lineinfile.js';
 import { pause } from './pause.js';
 import { raw } from './raw.js';
 import { replace } from './replace.js';
+import { script } from './script.js';
 import { setFact } from './set-fact.js';
 import { setup } from './setup.js';
 import { shell } from './shell.js';
@@ -23,17 +26,21 @@ import { waitFor } from './wait-for.js';
 
 /** Implemented modules by name. */
 export const IMPLEMENTATIONS: Record<string, Module> = {
+  apt,
+  package: packageModule,
   assert,
   blockinfile,
   command,
   copy,
   debug,
   fail,
+  fetch,
   file,
   lineinfile,
   pause,
   raw,
   replace,
+  script,
   set_fact: setFact,
   setup,
   gather_facts: setup,

@@ -63,6 +63,9 @@ export class ConsoleReporter implements Reporter {
       case 'warning':
         this.write(`[WARNING]: ${e.msg}`);
         return;
+      case 'command':
+        this.write(`<${e.host}> EXEC ${e.command.length > 400 ? e.command.slice(0, 400) + ' ...' : e.command}`);
+        return;
       case 'host_result':
         this.hostResult(e);
         return;

@@ -6,10 +6,21 @@ import { shellQuote as q } from '../util/shell.js';
 
 const TYPES: Record<string, FileStat['type']> = { 'regular file': 'file', 'regular empty file': 'file', directory: 'directory', 'symbolic link': 'link' };
 
+/** Settings applied to every command of one task (its `environment` and `timeout`). */
+export interface TaskExecDefaults {
+  env?: Record<string, string> | undefined;
+  timeoutMs?: number | undefined;
+  /** Called with each command before it runs (for -vv). */
+  trace?: ((command: string) => void) | undefined;
+}
+
 /** Builds the facade for one host and one become setting. */
-export function hostIO(t: Transport, become: Become | undefined): HostIO {
+export function hostIO(t: Transport, become: Become | undefined, defaults: TaskExecDefaults = {}): HostIO {
   const run = async (command: string, opts: { stdin?: Buffer | string; cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunResult> => {
-    const r = await t.exec(command, { ...opts, become });
+    defaults.trace?.(command);
+    const env = defaults.env || opts.env ? { ...defaults.env, ...opts.env } : undefined;
+    const timeoutMs = opts.timeoutMs ?? defaults.timeoutMs;
+    const r = await t.exec(command, { ...opts, become, ...(env ? { env } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
     return { rc: r.rc, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), stdoutBytes: r.stdout };
   };
   return {

@@ -17,7 +17,7 @@ import { connectionSettings } from '../vars/connection.js';
 import { loadVarsFile } from '../vars/files.js';
 import type { VarsContext } from '../vars/host-scope.js';
 import type { VarScope } from '../vars/scope.js';
-import { redactSecrets } from '../vars/secrets.js';
+import { redactSecrets, scrubText, scrubValue, secretValues } from '../vars/secrets.js';
 import type { HostStatus } from './events.js';
 import type { HostState } from './host-state.js';
 import { hostIO } from './host-io.js';
@@ -158,8 +158,16 @@ function statusOf(r: Record<string, unknown>): HostStatus {
 export async function executeTask(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv): Promise<TaskOutcome> {
   const noLog = toBool(inherited(task, frames, 'no_log')) === true;
   const register = typeof task.keywords.register === 'string' ? task.keywords.register : undefined;
+  let secrets: string[] | undefined;
+  const secretsOf = (): string[] => {
+    if (!secrets) {
+      const s = scopeFor(task, state, frames, env);
+      secrets = secretValues(s.names(), (n) => s.get(n));
+    }
+    return secrets;
+  };
   const emit = (status: HostStatus, result: Record<string, unknown>, ignored: boolean, item?: unknown, label?: unknown, delegatedTo?: string): void => {
-    const shown = noLog ? { ...NO_LOG, changed: result.changed ?? false } : redactSecrets(result);
+    const shown = noLog ? { ...NO_LOG, changed: result.changed ?? false } : scrubValue(redactSecrets(result), secretsOf());
     env.opts.reporter.emit({
       type: 'host_result',
       host: state.host.name,
@@ -303,7 +311,16 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
   const impl = IMPLEMENTATIONS[task.action];
   if (!impl) return { changed: false, failed: true, msg: `module '${task.action}' is not available in this build of kplay` };
   const transport = transportOf(state, scope, env, delegate);
-  const io = hostIO(transport, becomeFor(task, frames, scope, env));
+  const timeout = inherited(task, frames, 'timeout');
+  const timeoutS = timeout === undefined ? undefined : Number(scope.template(timeout, task.pos));
+  const io = hostIO(transport, becomeFor(task, frames, scope, env), {
+    env: environmentFor(task, frames, scope, env),
+    timeoutMs: timeoutS ? timeoutS * 1000 : undefined,
+    trace:
+      env.opts.verbosity >= 2 && toBool(inherited(task, frames, 'no_log')) !== true
+        ? (c) => env.opts.reporter.emit({ type: 'command', host: state.host.name, command: scrubText(c, secretValues(scope.names(), (n) => scope.get(n))) })
+        : undefined,
+  });
   const warnings: string[] = [];
   const ctx: ModuleContext = {
     args,
@@ -320,7 +337,11 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
   const delay = Number(scope.template(task.keywords.delay ?? 5, task.pos));
   let result: ModuleResult;
   for (let attempt = 0; ; attempt++) {
+    const started = Date.now();
     result = await runModule(impl, ctx);
+    if (timeoutS && Date.now() - started >= timeoutS * 1000) {
+      result = { changed: false, failed: true, msg: `The ${task.action} action failed to execute in the expected time frame (${timeoutS}) and was terminated` };
+    }
     applyChangedFailed(task, result, scope, register);
     if (task.keywords.until === undefined) break;
     const untilScope = register ? scope.extend({ [register]: result }) : scope;
@@ -381,6 +402,19 @@ function metaAction(action: string, state: HostState): Record<string, unknown> {
     default:
       return { changed: false, __silent: true };
   }
+}
+
+// play, block and task `environment:` merged (inner wins), templated, values as text
+function environmentFor(task: TaskNode, frames: TaskFrame[], scope: VarScope, env: TaskEnv): Record<string, string> | undefined {
+  const layers = [env.play.keywords.environment, ...frames.map((f) => f.block.keywords.environment), task.keywords.environment].filter((x) => x !== undefined && x !== null);
+  if (!layers.length) return undefined;
+  const out: Record<string, string> = {};
+  for (const l of layers) {
+    const v = scope.template(l, task.pos);
+    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new UserError(`environment must be a mapping of variable names to values, got ${JSON.stringify(v)}`, { kind: 'parse', pos: task.pos });
+    for (const [k, x] of Object.entries(v)) out[k] = String(x);
+  }
+  return out;
 }
 
 function findLocal(kind: 'files' | 'templates', src: string, task: TaskNode, env: TaskEnv): string | undefined {

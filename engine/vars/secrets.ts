@@ -30,3 +30,31 @@ export function redactSecrets<T>(value: T): T {
   }
   return value;
 }
+
+/** The values of secret-named variables in a scope (long enough to be recognisable). */
+export function secretValues(names: string[], get: (name: string) => unknown): string[] {
+  const out: string[] = [];
+  for (const n of names) {
+    if (!isSecretName(n)) continue;
+    try {
+      const v = get(n);
+      if (typeof v === 'string' && v.length >= 4) out.push(v);
+    } catch {
+      // an unresolvable secret cannot appear in output either
+    }
+  }
+  return out;
+}
+
+/** Replaces every occurrence of the given secret values in text by REDACTED. */
+export function scrubText(text: string, secrets: string[]): string {
+  let out = text;
+  for (const s of secrets) out = out.split(s).join(REDACTED);
+  return out;
+}
+
+/** scrubText over every string of a JSON-like value. */
+export function scrubValue<T>(value: T, secrets: string[]): T {
+  if (!secrets.length) return value;
+  return JSON.parse(scrubText(JSON.stringify(value) ?? 'null', secrets.map((s) => JSON.stringify(s).slice(1, -1)))) as T;
+}

@@ -191,3 +191,22 @@ describe('kplay inventory', () => {
     expect(kplay(['inventory', '-i', 'hosts', '--list', '--graph'], root)).toMatchObject({ rc: 5 });
   });
 });
+
+describe('kplay adhoc', () => {
+  it('runs one module on a pattern with Ansible\'s one-line output', () => {
+    const root = writeTree({ hosts: '[web]\nn1 ansible_connection=local\nn2 ansible_connection=local\n' });
+    const ok = kplay(['adhoc', 'web', '-i', 'hosts', '-m', 'shell', '-a', 'echo hi'], root);
+    expect(ok.rc).toBe(0);
+    expect(ok.out).toContain('n1 | CHANGED | rc=0 >>\nhi\n');
+    expect(ok.out).toContain('n2 | CHANGED | rc=0 >>\nhi\n');
+    const failed = kplay(['adhoc', 'n1', '-i', 'hosts', '-a', 'false'], root);
+    expect(failed.rc).toBe(2);
+    expect(failed.out).toContain('n1 | FAILED | rc=1 >>\nnon-zero return code');
+    const bad = kplay(['adhoc', 'all', '-i', 'hosts', '-m', 'copyy', '-a', 'x'], root);
+    expect(bad.rc).toBe(5);
+    expect(bad.err).toContain("hint: did you mean 'copy'?");
+    const badArg = kplay(['adhoc', 'all', '-i', 'hosts', '-m', 'file', '-a', 'path=/tmp state=dir'], root);
+    expect(badArg.rc).toBe(4);
+    expect(badArg.err).toContain("value of 'state' must be one of");
+  });
+});

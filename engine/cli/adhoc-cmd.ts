@@ -1,0 +1,71 @@
+// `kplay adhoc PATTERN -m MODULE -a ARGS`: one module on the hosts of a pattern, as operators use
+// `ansible`, with the same inventory, variables, forks, become and output rules as playbooks.
+import { ExitCode, UserError } from '../errors.js';
+import { PatternMatcher } from '../inventory/patterns.js';
+import { IMPLEMENTATIONS } from '../modules/index.js';
+import { MODULES, resolveModuleName } from '../modules/specs.js';
+import { checkModuleArgs, parseKv } from '../playbook/module-args.js';
+import type { Play, TaskNode } from '../playbook/model.js';
+import { AdhocReporter } from '../report/adhoc.js';
+import { Connections } from '../run/connections.js';
+import { setup } from '../run/setup.js';
+import { runPlays } from '../runner/play-runner.js';
+import { didYouMean } from '../util/did-you-mean.js';
+import type { ParsedArgs } from './args.js';
+import { printWarnings, type CliIO } from './io.js';
+
+/** Runs `kplay adhoc ...` and returns the exit code. */
+export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<number> {
+  const { opts, positionals } = parsed;
+  const pattern = positionals[0];
+  if (!pattern || positionals.length > 1) throw new UserError('adhoc needs exactly one host pattern', { kind: 'usage' });
+  const moduleName = typeof opts.module === 'string' ? opts.module : 'command';
+  const action = resolveModuleName(moduleName);
+  if (!action || !IMPLEMENTATIONS[action]) {
+    throw new UserError(`module '${moduleName}' is not available for adhoc runs`, { kind: 'options', hint: didYouMean(moduleName, Object.keys(IMPLEMENTATIONS)) ?? `available: ${Object.keys(IMPLEMENTATIONS).sort().join(', ')}` });
+  }
+  const spec = MODULES[action] as (typeof MODULES)[string];
+  const argText = typeof opts.args === 'string' ? opts.args : '';
+  const pos = { file: '-a' };
+  const args = checkModuleArgs(action, spec, parseKv(argText, spec.freeForm ? (spec.freeFormOptions ?? []) : undefined), () => pos);
+  const limit = typeof opts.limit === 'string' ? opts.limit : undefined;
+  const s = setup({
+    cwd: io.cwd,
+    env: io.env,
+    inventory: (opts.inventory as string[] | undefined) ?? [],
+    extraVars: (opts.extraVars as string[] | undefined) ?? [],
+    playbookDir: io.cwd,
+    run: { checkMode: opts.check === true, diffMode: opts.diff === true, limit, verbosity: (opts.verbose as number | undefined) ?? 0, forks: opts.forks === undefined ? undefined : Number(opts.forks) },
+  });
+  printWarnings(io, s.warnings);
+  const matcher = new PatternMatcher(s.inventory, io.cwd);
+  if (!matcher.hosts(pattern, limit).length) {
+    printWarnings(io, matcher.warnings);
+    throw new UserError('Specified inventory, host pattern and/or --limit leaves us with no hosts to target.');
+  }
+  const task: TaskNode = { kind: 'task', name: undefined, action, actionWritten: moduleName, args, keywords: opts.become ? { become: true, ...(opts.becomeUser ? { become_user: opts.becomeUser } : {}) } : {}, tags: [], role: undefined, pos };
+  const play: Play = { name: `Ansible Ad-Hoc`, hosts: pattern, keywords: { gather_facts: false }, tags: [], sections: [{ name: 'tasks', nodes: [task] }], handlers: [], roles: [], file: `${io.cwd}/adhoc`, pos };
+  const connections = new Connections(typeof opts.connection === 'string' ? opts.connection : undefined);
+  try {
+    const outcome = await runPlays([play], s.vars, matcher, {
+      forks: s.vars.run.forks ?? 5,
+      check: opts.check === true,
+      diff: opts.diff === true,
+      only: ['all'],
+      skip: [],
+      forceHandlers: false,
+      verbosity: (opts.verbose as number | undefined) ?? 0,
+      limit,
+      reporter: new AdhocReporter((l) => io.out(l), action),
+      loadOpts: { playbookDir: io.cwd, rolesPath: s.config.rolesPath, projectRoot: s.projectRoot },
+      transportFor: (h, settings) => connections.transportFor(h, settings),
+      interrupted: () => false,
+    });
+    printWarnings(io, matcher.warnings);
+    const all = Object.values(outcome.stats);
+    if (all.some((x) => x.unreachable > 0)) return ExitCode.unreachable;
+    return all.some((x) => x.failed > 0) ? ExitCode.hostFailed : ExitCode.ok;
+  } finally {
+    await connections.closeAll();
+  }
+}

@@ -1,0 +1,28 @@
+// The one-line-per-host output of `kplay adhoc` (Ansible's "minimal" callback used by `ansible`):
+// `host | CHANGED | rc=0 >>` and the output for commands, `host | SUCCESS => {...}` otherwise.
+import type { Reporter, RunEvent } from '../runner/events.js';
+
+const COMMAND_MODULES = new Set(['command', 'shell', 'raw', 'script']);
+
+/** Writes adhoc results. */
+export class AdhocReporter implements Reporter {
+  constructor(
+    private readonly write: (line: string) => void,
+    private readonly module: string,
+  ) {}
+
+  emit(e: RunEvent): void {
+    if (e.type === 'warning') this.write(`[WARNING]: ${e.msg}`);
+    else if (e.type === 'command') this.write(`<${e.host}> EXEC ${e.command}`);
+    if (e.type !== 'host_result') return;
+    const r = e.result;
+    const state = e.status === 'unreachable' ? 'UNREACHABLE!' : e.status === 'failed' ? 'FAILED' : e.status === 'changed' ? 'CHANGED' : e.status === 'skipped' ? 'SKIPPED' : 'SUCCESS';
+    if (COMMAND_MODULES.has(this.module) && typeof r.rc === 'number' && e.status !== 'unreachable') {
+      this.write(`${e.host} | ${state} | rc=${r.rc} >>\n${String(r.stdout ?? '')}${String(r.stderr ?? '')}${String(r.msg ?? '')}`);
+      return;
+    }
+    const shown: Record<string, unknown> = {};
+    for (const k of Object.keys(r).sort()) if (k !== 'failed' || e.status !== 'failed') shown[k] = r[k];
+    this.write(`${e.host} | ${state === 'FAILED' ? 'FAILED!' : state} => ${JSON.stringify(shown, null, 4)}`);
+  }
+}
