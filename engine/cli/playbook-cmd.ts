@@ -1,6 +1,7 @@
 // `kplay [options] PLAYBOOK...`: validates flags, inventory, variables and playbooks before any host
 // is contacted, then lists hosts (--list-hosts) or hands the plays to the engine.
 import { dirname } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { ExitCode, UserError } from '../errors.js';
 import { PatternMatcher } from '../inventory/patterns.js';
 import { pyRepr } from '../util/python-repr.js';
@@ -124,6 +125,20 @@ function checkImplemented(plays: Play[]): void {
   }
 }
 
+// --step: asks on the terminal before each task, as ansible-playbook does
+function stepPrompt(): (task: string) => Promise<'yes' | 'no' | 'continue'> {
+  if (!process.stdin.isTTY) throw new UserError('--step needs a terminal to ask before each task', { kind: 'options' });
+  return async (task) => {
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    try {
+      const answer = (await rl.question(`Perform task: TASK: ${task} (N)o/(y)es/(c)ontinue: `)).trim().toLowerCase();
+      return answer.startsWith('y') ? 'yes' : answer.startsWith('c') ? 'continue' : 'no';
+    } finally {
+      rl.close();
+    }
+  };
+}
+
 async function runAll(
   plays: Play[],
   s: ReturnType<typeof setup>,
@@ -152,6 +167,8 @@ async function runAll(
       loadOpts: { playbookDir: dirname(o.firstPath), rolesPath: s.config.rolesPath, projectRoot: o.projectRoot },
       transportFor: (h, settings) => connections.transportFor(h, settings),
       interrupted: () => interrupted,
+      startAtTask: typeof o.opts.startAtTask === 'string' ? o.opts.startAtTask : undefined,
+      confirmStep: o.opts.step ? stepPrompt() : undefined,
     });
     reporter.emit({ type: 'play_recap', stats: outcome.stats, timings: outcome.timings });
     printWarnings(o.io, matcher.warnings);

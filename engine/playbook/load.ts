@@ -8,7 +8,7 @@ import type { ErrorObject } from 'ajv';
 import { ParseError, type SourcePos } from '../errors.js';
 import { META_ACTIONS, MODULES, resolveModuleName } from '../modules/specs.js';
 import { compileCondition } from '../template/condition.js';
-import { isTemplate } from '../template/render.js';
+import { isTemplate, parseTemplate } from '../template/render.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import { loadYamlFile, nodeAt, nodePos, type YamlFile } from '../yaml/load.js';
 import { BLOCK_KEYWORDS, PLAY_KEYWORDS, ROLE_ENTRY_KEYWORDS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS, checkKeywordTypes } from './keywords.js';
@@ -224,6 +224,9 @@ class PlayLoader {
       return exact ? nodePos(c.y, exact) : posOf(at(c, actionKey));
     };
     const args = checkModuleArgs(action, MODULES[action] as (typeof MODULES)[string], this.moduleArgs(action, moduleValue, keywords.args, argPos), argPos);
+    // template syntax is checked now, so a bad template stops the run before any host is touched
+    for (const [k, v] of Object.entries(args)) checkTemplates(v, argPos(k));
+    for (const [k, v] of Object.entries(keywords)) if (!CONDITION_KEYS.includes(k)) checkTemplates(v, posOf(at(c, k)));
     const tags = union(inherited, tagList(keywords.tags));
     for (const n of tagList(keywords.notify)) if (!isTemplate(n)) this.notifies.push({ name: n, pos: posOf(at(c, 'notify')) });
     if (handler) {
@@ -377,6 +380,13 @@ function describeSchema(schema: object): string {
   if (s.anyOf) return s.anyOf.map(describeSchema).join(' or ');
   const types = s.type === undefined ? [] : Array.isArray(s.type) ? s.type : [s.type];
   return types.map((t) => (t === 'array' && s.items ? `a list of ${describeSchema(s.items).replace(/^an? /, '')}` : (TYPE_WORDS[t] ?? t))).join(' or ') || 'valid';
+}
+
+function checkTemplates(v: unknown, pos: SourcePos): void {
+  if (typeof v === 'string') {
+    if (isTemplate(v)) parseTemplate(v, pos);
+  } else if (Array.isArray(v)) for (const x of v) checkTemplates(x, pos);
+  else if (isMapping(v)) for (const x of Object.values(v)) checkTemplates(x, pos);
 }
 
 function withoutKeys(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {

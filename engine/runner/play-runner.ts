@@ -5,7 +5,7 @@
 import { dirname, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import type { Host } from '../inventory/model.js';
-import type { PatternMatcher } from '../inventory/patterns.js';
+import { globToRegExp, type PatternMatcher } from '../inventory/patterns.js';
 import { shouldRunTags } from '../playbook/tags.js';
 import type { LoadOptions } from '../playbook/load.js';
 import type { BlockNode, Play, PlayNode, Role, TaskNode } from '../playbook/model.js';
@@ -34,6 +34,10 @@ export interface RunnerOptions {
   transportFor(host: Host, settings: ConnectionSettings): Transport;
   /** True once Ctrl-C was pressed: no new task starts. */
   interrupted(): boolean;
+  /** --start-at-task: tasks are skipped until one with this name (or glob) is reached. */
+  startAtTask?: string | undefined;
+  /** --step: asked before each task; 'no' skips it, 'continue' stops asking. */
+  confirmStep?: ((task: string) => Promise<'yes' | 'no' | 'continue'>) | undefined;
 }
 
 /** The outcome of a whole run. */
@@ -140,11 +144,25 @@ class PlayRun {
       const gather: TaskNode = { kind: 'task', name: 'Gathering Facts', action: 'setup', actionWritten: 'gather_facts', args: {}, keywords: {}, tags: ['always'], role: undefined, pos: this.play.pos };
       if (!(await this.runNodes([gather], states, []))) return false;
     }
+    if (this.play.keywords.strategy === 'free') {
+      // free: every host goes through the play on its own, as fast as it can (forks at a time)
+      const limit = pLimit(Math.max(1, this.opts.forks));
+      const results = await Promise.all(states.map((s) => limit(() => this.runSections([s]))));
+      if (results.includes(false)) return false;
+    } else if (!(await this.runSections(states))) return false;
+    return this.withinFailLimit(states);
+  }
+
+  private async runSections(states: HostState[]): Promise<boolean> {
     for (const section of this.play.sections) {
       // handlers flush after pre_tasks, after roles+tasks, and after post_tasks
       if (!(await this.runNodes(section.nodes, states, []))) return false;
       if (section.name !== 'roles') await this.flushHandlers(states);
     }
+    return true;
+  }
+
+  private withinFailLimit(states: HostState[]): boolean {
     const failed = states.filter((s) => s.failed || s.unreachable).length;
     const maxFail = this.play.keywords.max_fail_percentage;
     if (maxFail !== undefined && (failed * 100) / states.length > Number(maxFail)) return false;
@@ -207,6 +225,17 @@ class PlayRun {
 
   private async runTask(task: TaskNode, states: HostState[], frames: TaskFrame[], handler = false): Promise<boolean> {
     if (!handler && !shouldRunTags(task.tags, this.opts.only, this.opts.skip)) return true;
+    const implicitGather = task.actionWritten === 'gather_facts' && task.name === 'Gathering Facts';
+    if (!handler && !implicitGather && this.opts.startAtTask !== undefined) {
+      const re = globToRegExp(this.opts.startAtTask);
+      if (task.name !== undefined && (re.test(task.name) || re.test(displayName(task)))) this.opts.startAtTask = undefined;
+      else return true;
+    }
+    if (!handler && !implicitGather && this.opts.confirmStep) {
+      const answer = await this.opts.confirmStep(displayName(task));
+      if (answer === 'no') return true;
+      if (answer === 'continue') this.opts.confirmStep = undefined;
+    }
     const started = Date.now();
     this.opts.reporter.emit({ type: 'task_start', name: displayName(task), handler });
     const runOnce = truthyKeyword(task, frames, 'run_once');

@@ -10,6 +10,7 @@ import type { ModuleContext, ModuleResult } from '../modules/types.js';
 import { includedTaskFile, loadIncludedRole, loadIncludedTasks } from '../playbook/load.js';
 import type { BlockNode, Play, PlayNode, Role, TaskNode } from '../playbook/model.js';
 import { compileCondition, evaluateCondition } from '../template/condition.js';
+import { Evaluator, Undefined } from '../template/expr/evaluate.js';
 import { renderString } from '../template/render.js';
 import { toBool } from '../template/helpers.js';
 import { UnreachableError, type Become } from '../transport/types.js';
@@ -330,7 +331,11 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     findLocal: (kind, src) => findLocal(kind, src, task, env),
     render: (text, origin) => renderString(text, scope.proxy(), { file: origin }),
     condition: (expr) => holds([expr], scope, task).ok,
-    variable: (name) => ({ defined: scope.has(name), value: scope.has(name) ? scope.get(name) : undefined }),
+    variable: (expr) => {
+      // debug var= takes an expression (r.stdout, groups['etcd'][0]), as in Ansible
+      const v = new Evaluator((n) => (scope.has(n) ? scope.get(n) : undefined)).value(compileCondition(expr, task.pos).ast, true);
+      return v instanceof Undefined ? { defined: false, value: undefined } : { defined: true, value: v };
+    },
     warn: (msg) => warnings.push(msg),
   };
   const retries = task.keywords.until !== undefined ? Number(scope.template(task.keywords.retries ?? 3, task.pos)) : 0;

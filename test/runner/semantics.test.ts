@@ -1,0 +1,171 @@
+// Execution semantics, one small playbook per row: what must (and must not) appear in the output,
+// and the exit code. Hosts use the local connection; files go to a fresh directory per row.
+import { describe, expect, it } from 'vitest';
+import { main } from '../../engine/cli/main.js';
+import { writeTree } from '../support/tree.js';
+
+const INV = '[web]\nn1 ansible_connection=local\nn2 ansible_connection=local\nn3 ansible_connection=local\n';
+
+interface Row {
+  name: string;
+  play: string;
+  args?: string[];
+  rc: number;
+  has?: (string | RegExp)[];
+  hasNot?: (string | RegExp)[];
+  files?: Record<string, string>;
+}
+
+const header = (extra = ''): string => `- hosts: web\n  gather_facts: false\n${extra}  tasks:\n`;
+
+const rows: Row[] = [
+  {
+    name: 'until/retries retries and then succeeds',
+    play: header() + '    - shell: "n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; echo $n"\n      args: {chdir: "{{ playbook_dir }}"}\n      register: r\n      until: r.stdout | int >= 3\n      retries: 5\n      delay: 0\n      run_once: true\n',
+    rc: 0,
+    has: ['FAILED - RETRYING: [n1]: shell (5 retries left).', 'FAILED - RETRYING: [n1]: shell (4 retries left).'],
+    hasNot: ['3 retries left'],
+  },
+  {
+    name: 'until gives up after retries',
+    play: header() + '    - command: /bin/false\n      register: r\n      until: r.rc == 0\n      retries: 1\n      delay: 0\n      run_once: true\n',
+    rc: 2,
+    has: ['FAILED - RETRYING: [n1]: command (1 retries left).', /"attempts": 2/],
+  },
+  {
+    name: 'run_once runs on the first host and registers for all',
+    play: header() + '    - command: echo once\n      register: r\n      run_once: true\n    - debug: msg="{{ r.stdout }}"\n',
+    rc: 0,
+    has: [/TASK \[command\] \*+\nchanged: \[n1\]\n\nTASK/, /ok: \[n3\] => \{\n    "msg": "once"/],
+  },
+  {
+    name: 'any_errors_fatal stops every host after the failing task',
+    play: header('  any_errors_fatal: true\n') + '    - command: "{{#if (eq inventory_hostname \'n2\')}}/bin/false{{else}}/bin/true{{/if}}"\n    - debug: msg=after\n',
+    rc: 2,
+    hasNot: ['msg": "after'],
+  },
+  {
+    name: 'a failed host leaves the play, the others go on',
+    play: header() + '    - command: /bin/false\n      when: inventory_hostname == "n2"\n    - debug: msg=after\n',
+    rc: 2,
+    has: [/ok: \[n1\] => \{\n    "msg": "after"/, /n2\s+: ok=0\s+changed=0\s+unreachable=0\s+failed=1/],
+    hasNot: [/ok: \[n2\] => \{\n    "msg": "after"/],
+  },
+  {
+    name: 'max_fail_percentage stops the run when exceeded',
+    play: header('  max_fail_percentage: 30\n') + '    - command: /bin/false\n      when: inventory_hostname == "n2"\n- hosts: web\n  gather_facts: false\n  tasks:\n    - debug: msg=second-play\n',
+    rc: 2,
+    hasNot: ['second-play'],
+  },
+  {
+    name: 'serial runs the play batch by batch',
+    play: header('  serial: 2\n') + '    - debug: msg="{{join ansible_play_batch \',\'}}"\n',
+    rc: 0,
+    has: [/"msg": "n1,n2"/, /"msg": "n3"/, /PLAY \[web\][^\n]*\n(.|\n)*PLAY RECAP/],
+  },
+  {
+    name: 'handlers do not run on failed hosts unless --force-handlers',
+    play: header() + '    - command: echo x\n      notify: h\n    - command: /bin/false\n      when: inventory_hostname == "n1"\n  handlers:\n    - name: h\n      debug: msg=handled\n',
+    rc: 2,
+    has: [/RUNNING HANDLER \[h\] \*+\nok: \[n2\]/],
+    hasNot: [/ok: \[n1\] => \{\n    "msg": "handled"/],
+  },
+  {
+    name: '--force-handlers runs them on failed hosts too',
+    play: header() + '    - command: echo x\n      notify: h\n    - command: /bin/false\n      when: inventory_hostname == "n1"\n  handlers:\n    - name: h\n      debug: msg=handled\n',
+    args: ['--force-handlers'],
+    rc: 2,
+    has: [/ok: \[n1\] => \{\n    "msg": "handled"/],
+  },
+  {
+    name: 'meta: flush_handlers runs notified handlers at that point',
+    play: header() + '    - command: echo x\n      notify: h\n    - meta: flush_handlers\n    - debug: msg=after-flush\n  handlers:\n    - name: h\n      debug: msg=handled\n',
+    rc: 0,
+    has: [/"msg": "handled"(.|\n)*"msg": "after-flush"/],
+  },
+  {
+    name: 'environment reaches commands',
+    play: header('  environment: {A: play}\n') + '    - shell: echo $A-$B\n      environment: {B: task}\n      register: r\n    - debug: var=r.stdout\n',
+    rc: 0,
+    has: ['"r.stdout": "play-task"'],
+  },
+  {
+    name: 'timeout stops a slow task',
+    play: header() + '    - command: sleep 5\n      timeout: 1\n      run_once: true\n',
+    rc: 2,
+    has: ['failed to execute in the expected time frame (1)'],
+  },
+  {
+    name: 'include_tasks with a loop runs the file per item',
+    play: header() + '    - include_tasks: inc.yaml\n      loop: [a, b]\n',
+    files: { 'inc.yaml': '- debug: msg="item {{ item }} on {{ inventory_hostname }}"\n' },
+    rc: 0,
+    has: ['"msg": "item a on n1"', '"msg": "item b on n3"'],
+  },
+  {
+    name: 'delegate_to localhost runs there and reports [host -> localhost]',
+    play: header() + '    - command: echo hi\n      delegate_to: localhost\n      run_once: true\n',
+    rc: 0,
+    has: ['changed: [n1 -> localhost]'],
+  },
+  {
+    name: '--start-at-task skips the tasks before it',
+    play: header() + '    - debug: msg=first\n    - name: second\n      debug: msg=second\n',
+    args: ['--start-at-task', 'second'],
+    rc: 0,
+    has: ['"msg": "second"'],
+    hasNot: ['"msg": "first"'],
+  },
+  {
+    name: 'set_fact then a condition on it; registered loop results',
+    play: header() + '    - set_fact: {big: "{{ne inventory_hostname \'n1\'}}"}\n    - command: echo {{ item }}\n      loop: [1, 2]\n      register: out\n      when: big | bool\n    - debug: msg="{{length out.results}} {{default out.skipped false}}"\n',
+    rc: 0,
+    has: [/skipping: \[n1\] => \(item=1\)/, /ok: \[n2\] => \{\n    "msg": "2 false"/],
+  },
+  {
+    name: 'failed_when and changed_when decide the status',
+    play: header() + '    - command: echo ERROR here\n      register: r\n      failed_when: "\'ERROR\' in r.stdout"\n      changed_when: false\n      ignore_errors: true\n      run_once: true\n',
+    rc: 0,
+    has: ['...ignoring', /n1\s+: ok=1\s+changed=0\s+unreachable=0\s+failed=0\s+skipped=0\s+rescued=0\s+ignored=1/],
+  },
+  {
+    name: 'a template error in a task argument stops the run before any host is touched',
+    play: header() + "    - command: echo {{ x | default('y') }}\n",
+    rc: 4,
+    hasNot: ['PLAY ['],
+  },
+  {
+    name: 'an undefined variable fails the host with the variable named',
+    play: header() + '    - command: echo {{ nope }}\n      run_once: true\n',
+    rc: 2,
+    has: ["undefined variable 'nope'"],
+  },
+  {
+    name: 'no_log hides results',
+    play: header() + '    - command: echo s3cret\n      no_log: true\n      run_once: true\n      register: r\n      failed_when: true\n',
+    rc: 2,
+    has: ["the output has been hidden due to the fact that 'no_log: true' was specified"],
+    hasNot: ['s3cret'],
+  },
+  {
+    name: 'secret variables never appear in output',
+    play: header('  vars: {db_password: hunter2hunter2}\n') + '    - debug: msg="pw is {{ db_password }}"\n      run_once: true\n',
+    args: ['-vv'],
+    rc: 0,
+    has: ['pw is <redacted: secret>'],
+    hasNot: ['hunter2'],
+  },
+];
+
+describe('execution semantics', () => {
+  it.each(rows.map((r) => [r.name, r] as const))('%s', async (_name, row) => {
+    const root = writeTree({ hosts: INV, 'site.yaml': row.play, ...(row.files ?? {}) });
+    let out = '';
+    let err = '';
+    const rc = await main(['-i', 'hosts', 'site.yaml', ...(row.args ?? [])], { out: (t) => (out += t.endsWith('\n') ? t : t + '\n'), err: (t) => (err += t + '\n'), cwd: root, env: { HOME: root, PATH: process.env.PATH } });
+    const text = out + err;
+    for (const h of row.has ?? []) expect(text).toMatch(h);
+    for (const h of row.hasNot ?? []) expect(text).not.toMatch(h);
+    expect(rc, text).toBe(row.rc);
+  });
+});
