@@ -12,6 +12,7 @@ import type { Play, PlayNode } from '../playbook/model.js';
 import { IMPLEMENTATIONS, RUNNER_ACTIONS } from '../modules/index.js';
 import { runPlays } from '../runner/play-runner.js';
 import { ConsoleReporter, JsonReporter } from '../report/console.js';
+import { LiveReporter } from '../report/live.js';
 import { Connections } from '../run/connections.js';
 import { findProjectRoot } from '../config/config.js';
 import { setup } from '../run/setup.js';
@@ -145,12 +146,19 @@ async function runAll(
   matcher: PatternMatcher,
   o: { opts: ParsedArgs['opts']; io: CliIO; forks: number; limit: string | undefined; only: string[]; skip: string[]; projectRoot: string | undefined; firstPath: string },
 ): Promise<number> {
-  const reporter = o.opts.json ? new JsonReporter((l) => o.io.out(l)) : new ConsoleReporter((l) => o.io.out(l));
+  // a terminal gets the live view; pipes and CI get Ansible's line output
+  const live = !o.opts.json && process.stdout.isTTY === true && o.io.env.KPLAY_NO_LIVE === undefined && ((o.opts.verbose as number | undefined) ?? 0) === 0;
+  const reporter = o.opts.json ? new JsonReporter((l) => o.io.out(l)) : live ? new LiveReporter((l) => o.io.out(l)) : new ConsoleReporter((l) => o.io.out(l));
   const connections = new Connections(typeof o.opts.connection === 'string' ? o.opts.connection : undefined);
   let interrupted = false;
   const onSigint = (): void => {
+    if (interrupted) {
+      o.io.err('[WARNING]: interrupted again: killing running commands');
+      connections.killAll();
+      return;
+    }
     interrupted = true;
-    o.io.err('[WARNING]: interrupted: no new task will start; waiting for running commands');
+    o.io.err('[WARNING]: interrupted: no new task will start; waiting for running commands (Ctrl-C again kills them)');
   };
   process.on('SIGINT', onSigint);
   try {
@@ -178,6 +186,7 @@ async function runAll(
     if (all.some((x) => x.failed > 0) || outcome.aborted) return ExitCode.hostFailed;
     return ExitCode.ok;
   } finally {
+    if (reporter instanceof LiveReporter) await reporter.close();
     process.off('SIGINT', onSigint);
     await connections.closeAll();
   }

@@ -11,6 +11,7 @@ class MissingSshTransport implements Transport {
   exec(): Promise<ExecResult> {
     return Promise.reject(new UnreachableError(`cannot connect to ${this.host}: the SSH connection is not available in this build of kplay; use ansible_connection=local or -c local`));
   }
+  kill(): void {}
   async close(): Promise<void> {}
 }
 
@@ -28,6 +29,11 @@ export class Connections {
     const t: Transport = kind === 'local' ? new LocalTransport() : new MissingSshTransport(settings.host);
     this.open.set(host.name, t);
     return t;
+  }
+
+  /** Kills every running command (second Ctrl-C). */
+  killAll(): void {
+    for (const t of this.open.values()) t.kill();
   }
 
   async closeAll(): Promise<void> {

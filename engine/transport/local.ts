@@ -13,9 +13,22 @@ export function becomeCommand(command: string, become: Become | undefined, curre
   return { argv: ['sudo', ...flags, '-H', '-u', become.user, '/bin/sh', '-c', command], prompt: become.password ? prompt : undefined };
 }
 
+function killGroup(child: ReturnType<typeof spawn>): void {
+  try {
+    if (child.pid) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
+}
+
 /** Runs commands on the controller itself. */
 export class LocalTransport implements Transport {
   private readonly user = userInfo().username;
+  private readonly running = new Set<ReturnType<typeof spawn>>();
+
+  kill(): void {
+    for (const c of this.running) killGroup(c);
+  }
 
   exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
     const { argv, prompt } = becomeCommand(command, opts.become, this.user);
@@ -24,7 +37,10 @@ export class LocalTransport implements Transport {
         cwd: opts.cwd,
         env: { ...process.env, ...opts.env },
         stdio: ['pipe', 'pipe', 'pipe'],
+        // its own process group: a terminal's Ctrl-C does not reach it, and kill() ends all of it
+        detached: true,
       });
+      this.running.add(child);
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let sentPassword = false;
@@ -32,7 +48,7 @@ export class LocalTransport implements Transport {
       const timer = opts.timeoutMs
         ? setTimeout(() => {
             timedOut = true;
-            child.kill('SIGKILL');
+            killGroup(child);
           }, opts.timeoutMs)
         : undefined;
       child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -57,6 +73,7 @@ export class LocalTransport implements Transport {
         resolve({ rc: 127, stdout: Buffer.alloc(0), stderr: Buffer.from(e.message) });
       });
       child.on('close', (code, signal) => {
+        this.running.delete(child);
         if (timer) clearTimeout(timer);
         const stderr = Buffer.concat(err);
         resolve({ rc: timedOut ? 124 : (code ?? (signal ? 128 + 9 : 1)), stdout: Buffer.concat(out), stderr: timedOut ? Buffer.concat([stderr, Buffer.from(`\ncommand timed out after ${opts.timeoutMs} ms`)]) : stderr });

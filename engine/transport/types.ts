@@ -30,6 +30,8 @@ export interface ExecResult {
 export interface Transport {
   /** Runs `command` with /bin/sh -c in its own process (own cwd, environment, umask). */
   exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
+  /** Kills commands still running (second Ctrl-C). */
+  kill(): void;
   close(): Promise<void>;
 }
 
