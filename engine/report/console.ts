@@ -64,7 +64,8 @@ export class ConsoleReporter implements Reporter {
         this.write(`[WARNING]: ${e.msg}`);
         return;
       case 'command':
-        this.write(`<${e.host}> EXEC ${e.command.length > 400 ? e.command.slice(0, 400) + ' ...' : e.command}`);
+        if (e.kind === 'connection') this.write(`<${e.host}> ${e.command}`);
+        else this.write(`<${e.host}> EXEC ${e.command.length > 400 ? e.command.slice(0, 400) + ' ...' : e.command}`);
         return;
       case 'host_result':
         this.hostResult(e);

@@ -12,6 +12,9 @@ class MissingSshTransport implements Transport {
     return Promise.reject(new UnreachableError(`cannot connect to ${this.host}: the SSH connection is not available in this build of kplay; use ansible_connection=local or -c local`));
   }
   kill(): void {}
+  describe(): string {
+    return `SSH CONNECTION TO ${this.host}: not available in this build`;
+  }
   async close(): Promise<void> {}
 }
 

@@ -11,7 +11,7 @@ export type RunEvent =
   | { type: 'task_start'; name: string; handler: boolean }
   | { type: 'host_result'; host: string; status: HostStatus; result: Record<string, unknown>; item?: { label: string }; ignored: boolean; delegatedTo?: string | undefined; verbose: boolean; showResult: boolean; indent: boolean }
   | { type: 'retry'; host: string; task: string; retriesLeft: number }
-  | { type: 'command'; host: string; command: string }
+  | { type: 'command'; host: string; command: string; kind?: 'exec' | 'connection' }
   | { type: 'warning'; msg: string }
   | { type: 'play_recap'; stats: Record<string, HostStats>; timings: { task: string; seconds: number }[] };
 

@@ -144,7 +144,14 @@ function transportOf(state: HostState, scope: VarScope, env: TaskEnv, delegate: 
     const ds = env.vars.scope(delegate);
     return env.opts.transportFor(delegate, connectionSettings((n) => ds.get(n), (n) => ds.has(n)));
   }
-  if (!state.transport) state.transport = env.opts.transportFor(state.host, connectionSettings((n) => scope.get(n), (n) => scope.has(n)));
+  if (!state.transport) {
+    const settings = connectionSettings((n) => scope.get(n), (n) => scope.has(n));
+    state.transport = env.opts.transportFor(state.host, settings);
+    if (env.opts.verbosity >= 3) {
+      const detail = state.transport.describe();
+      env.opts.reporter.emit({ type: 'command', host: state.host.name, command: detail, kind: 'connection' });
+    }
+  }
   return state.transport;
 }
 

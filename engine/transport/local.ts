@@ -30,6 +30,10 @@ export class LocalTransport implements Transport {
     for (const c of this.running) killGroup(c);
   }
 
+  describe(): string {
+    return `ESTABLISH LOCAL CONNECTION FOR USER: ${this.user}`;
+  }
+
   exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
     const { argv, prompt } = becomeCommand(command, opts.become, this.user);
     return new Promise((resolve) => {

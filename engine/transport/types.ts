@@ -32,6 +32,8 @@ export interface Transport {
   exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
   /** Kills commands still running (second Ctrl-C). */
   kill(): void;
+  /** One line for -vvv: how this connection is made. */
+  describe(): string;
   close(): Promise<void>;
 }
 

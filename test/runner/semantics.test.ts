@@ -155,6 +155,13 @@ const rows: Row[] = [
     has: ['pw is <redacted: secret>'],
     hasNot: ['hunter2'],
   },
+  {
+    name: '-vvv shows the connection and the commands',
+    play: header() + '    - command: echo visible\n      run_once: true\n',
+    args: ['-vvv'],
+    rc: 0,
+    has: [/<n1> ESTABLISH LOCAL CONNECTION FOR USER: \S+/, "<n1> EXEC echo visible", /changed: \[n1\] => \{"changed": true, "cmd": \["echo", "visible"\]/],
+  },
 ];
 
 describe('execution semantics', () => {

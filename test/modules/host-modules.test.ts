@@ -1,0 +1,122 @@
+// systemd/service (against a fake systemctl keeping unit state in files), wait_for, setup, raw,
+// pause, fail, assert: run through the real local transport.
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { IMPLEMENTATIONS } from '../../engine/modules/index.js';
+import type { ModuleContext, ModuleResult } from '../../engine/modules/types.js';
+import { hostIO } from '../../engine/runner/host-io.js';
+import { LocalTransport } from '../../engine/transport/local.js';
+import { writeTree } from '../support/tree.js';
+
+function ctxFor(args: Record<string, unknown>, env?: Record<string, string>, check = false): ModuleContext {
+  return {
+    args,
+    host: hostIO(new LocalTransport(), undefined, env ? { env } : {}),
+    check,
+    diff: false,
+    findLocal: () => undefined,
+    render: (t) => t,
+    condition: (c) => c === 'true',
+    variable: () => ({ defined: false, value: undefined }),
+    warn: () => undefined,
+  };
+}
+
+const mod = (name: string) => IMPLEMENTATIONS[name] as (c: ModuleContext) => Promise<ModuleResult>;
+
+const SYSTEMCTL = `#!/bin/sh
+echo "$*" >> "$UNITS/log"
+case "$1" in
+  is-active) [ -f "$UNITS/$2.active" ] && { echo active; exit 0; } || { echo inactive; exit 3; };;
+  is-enabled) [ -f "$UNITS/$2.enabled" ] && { echo enabled; exit 0; } || { echo disabled; exit 1; };;
+  start|restart|reload) touch "$UNITS/$2.active";;
+  stop) rm -f "$UNITS/$2.active";;
+  enable) touch "$UNITS/$2.enabled";;
+  disable) rm -f "$UNITS/$2.enabled";;
+  daemon-reload) ;;
+esac
+`;
+
+async function systemd(units: string[], args: Record<string, unknown>, check = false) {
+  const root = writeTree({ 'bin/systemctl': SYSTEMCTL, 'units/.keep': '', ...Object.fromEntries(units.map((u) => [`units/${u}`, ''])) });
+  chmodSync(join(root, 'bin/systemctl'), 0o755);
+  const env = { PATH: `${join(root, 'bin')}:${process.env.PATH}`, UNITS: join(root, 'units') };
+  const r = await mod('systemd')(ctxFor(args, env, check));
+  const log = existsSync(join(root, 'units/log')) ? readFileSync(join(root, 'units/log'), 'utf8').trim().split('\n') : [];
+  return { r, actions: log.filter((l) => !l.startsWith('is-')) };
+}
+
+// [units present before, args, systemctl actions, changed]
+const systemdCases: [string[], Record<string, unknown>, string[], boolean][] = [
+  [[], { name: 'nginx', state: 'started' }, ['start nginx'], true],
+  [['nginx.active'], { name: 'nginx', state: 'started' }, [], false],
+  [['nginx.active'], { name: 'nginx', state: 'stopped' }, ['stop nginx'], true],
+  [['nginx.active'], { name: 'nginx', state: 'restarted' }, ['restart nginx'], true],
+  [['nginx.active'], { name: 'nginx', state: 'reloaded' }, ['reload nginx'], true],
+  [[], { name: 'kubelet', enabled: true, state: 'started', daemon_reload: true }, ['daemon-reload', 'enable kubelet', 'start kubelet'], true],
+  [['kubelet.enabled', 'kubelet.active'], { name: 'kubelet', enabled: true, state: 'started' }, [], false],
+  [['kubelet.enabled'], { name: 'kubelet', enabled: false }, ['disable kubelet'], true],
+];
+
+describe('systemd / service', () => {
+  it.each(systemdCases)('units %j, args %j', async (units, args, actions, changed) => {
+    const { r, actions: done } = await systemd(units, args);
+    expect(done).toEqual(actions);
+    expect(r.changed).toBe(changed);
+  });
+
+  it('acts on nothing in check mode', async () => {
+    const { r, actions } = await systemd([], { name: 'nginx', state: 'started' }, true);
+    expect(actions).toEqual([]);
+    expect(r.changed).toBe(true);
+  });
+});
+
+describe('wait_for', () => {
+  it('waits for a port to open and for a file to contain a line', async () => {
+    const server = createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      expect(await mod('wait_for')(ctxFor({ port, host: '127.0.0.1', timeout: 5 }))).toMatchObject({ changed: false, port });
+    } finally {
+      server.close();
+    }
+    const root = writeTree({});
+    const file = join(root, 'log');
+    setTimeout(() => writeFileSync(file, 'booting\nready\n'), 300);
+    expect(await mod('wait_for')(ctxFor({ path: file, search_regex: '^ready$', timeout: 5, sleep: 0.1 }))).toMatchObject({ changed: false });
+  });
+
+  it('fails after the timeout with a clear message', async () => {
+    const r = await mod('wait_for')(ctxFor({ path: '/nonexistent/kplay-never', timeout: 0.3, sleep: 0.1 }));
+    expect(r).toMatchObject({ failed: true, msg: 'Timeout when waiting for /nonexistent/kplay-never to be present' });
+  });
+});
+
+describe('setup, raw, pause, fail, assert', () => {
+  it('setup gathers the facts playbooks use', async () => {
+    const r = await mod('setup')(ctxFor({}));
+    const f = r.ansible_facts as Record<string, unknown>;
+    expect(f.hostname).toEqual(expect.any(String));
+    expect(f.processor_vcpus).toBeGreaterThan(0);
+    expect(f.memtotal_mb).toBeGreaterThan(0);
+    expect(f.os_family).toBe('Debian');
+    expect(f.architecture).toMatch(/^(x86_64|aarch64)$/);
+  });
+
+  it('raw runs the command line as it is', async () => {
+    expect(await mod('raw')(ctxFor({ _raw_params: 'echo $((1+2))' }))).toMatchObject({ changed: true, rc: 0, stdout: '3' });
+  });
+
+  it('pause waits, fail fails, assert checks every condition', async () => {
+    const t = Date.now();
+    await mod('pause')(ctxFor({ seconds: 0.2 }));
+    expect(Date.now() - t).toBeGreaterThanOrEqual(150);
+    expect(await mod('fail')(ctxFor({ msg: 'stop here' }))).toEqual({ changed: false, failed: true, msg: 'stop here' });
+    expect(await mod('assert')(ctxFor({ that: ['true', 'true'] }))).toMatchObject({ msg: 'All assertions passed' });
+    expect(await mod('assert')(ctxFor({ that: ['true', 'false'], fail_msg: 'nope' }))).toMatchObject({ failed: true, assertion: 'false', msg: 'nope' });
+  });
+});
