@@ -1,6 +1,6 @@
 // `kplay adhoc PATTERN -m MODULE -a ARGS`: one module on the hosts of a pattern, as operators use
 // `ansible`, with the same inventory, variables, forks, become and output rules as playbooks.
-import { ExitCode, UserError } from '../errors.js';
+import { UserError } from '../errors.js';
 import { PatternMatcher } from '../inventory/patterns.js';
 import { IMPLEMENTATIONS } from '../modules/index.js';
 import { MODULES, resolveModuleName } from '../modules/specs.js';
@@ -9,7 +9,7 @@ import type { Play, TaskNode } from '../playbook/model.js';
 import { AdhocReporter } from '../report/adhoc.js';
 import { Connections } from '../run/connections.js';
 import { setup } from '../run/setup.js';
-import { runPlays } from '../runner/play-runner.js';
+import { exitCodeOf, runPlays } from '../runner/play-runner.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import type { ParsedArgs } from './args.js';
 import { printWarnings, type CliIO } from './io.js';
@@ -62,9 +62,7 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
       interrupted: () => false,
     });
     printWarnings(io, matcher.warnings);
-    const all = Object.values(outcome.stats);
-    if (all.some((x) => x.unreachable > 0)) return ExitCode.unreachable;
-    return all.some((x) => x.failed > 0) ? ExitCode.hostFailed : ExitCode.ok;
+    return exitCodeOf(outcome, false);
   } finally {
     await connections.closeAll();
   }

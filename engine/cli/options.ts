@@ -8,6 +8,14 @@ const verboseOpt: OptionSpec = { names: ['-v', '--verbose'], key: 'verbose', kin
 const helpOpt: OptionSpec = { names: ['-h', '--help'], key: 'help', kind: 'flag', help: 'show this help message and exit' };
 const versionOpt: OptionSpec = { names: ['--version'], key: 'version', kind: 'flag', help: "show kplay's version and config file, then exit" };
 
+const limitOpt: OptionSpec = { names: ['-l', '--limit'], key: 'limit', kind: 'value', metavar: 'SUBSET', help: 'further limit selected hosts to a pattern (@file reads patterns from a file)' };
+const forksOpt: OptionSpec = { names: ['-f', '--forks'], key: 'forks', kind: 'value', metavar: 'FORKS', help: 'hosts to work on in parallel (default 5, or forks in kplay.cfg)' };
+const checkOpt: OptionSpec = { names: ['-C', '--check'], key: 'check', kind: 'flag', help: "don't make any changes; report what would change" };
+const diffOpt: OptionSpec = { names: ['-D', '--diff'], key: 'diff', kind: 'flag', help: 'show the differences in files that change' };
+const connectionOpt: OptionSpec = { names: ['-c', '--connection'], key: 'connection', kind: 'value', metavar: 'CONNECTION', help: 'connection type: ssh (default) or local' };
+const becomeOpt: OptionSpec = { names: ['-b', '--become'], key: 'become', kind: 'flag', help: 'run operations with become (sudo)' };
+const becomeUserOpt: OptionSpec = { names: ['--become-user'], key: 'becomeUser', kind: 'value', metavar: 'BECOME_USER', help: 'run operations as this user (default root)' };
+
 /** Options of `kplay PLAYBOOK...`, named and behaving as ansible-playbook's. */
 export const playbookOptions: OptionSpec[] = [
   helpOpt,
@@ -15,12 +23,12 @@ export const playbookOptions: OptionSpec[] = [
   verboseOpt,
   inventoryOpt,
   extraVarsOpt,
-  { names: ['-l', '--limit'], key: 'limit', kind: 'value', metavar: 'SUBSET', help: 'further limit selected hosts to a pattern (@file reads patterns from a file)' },
-  { names: ['-f', '--forks'], key: 'forks', kind: 'value', metavar: 'FORKS', help: 'hosts to work on in parallel (default 5, or forks in kplay.cfg)' },
+  limitOpt,
+  forksOpt,
   { names: ['-t', '--tags'], key: 'tags', kind: 'list', splitCommas: true, metavar: 'TAGS', help: 'only run plays and tasks tagged with these values' },
   { names: ['--skip-tags'], key: 'skipTags', kind: 'list', splitCommas: true, metavar: 'SKIP_TAGS', help: 'only run plays and tasks whose tags do not match these values' },
-  { names: ['-C', '--check'], key: 'check', kind: 'flag', help: "don't make any changes; report what would change" },
-  { names: ['-D', '--diff'], key: 'diff', kind: 'flag', help: 'show the differences in files that change' },
+  checkOpt,
+  diffOpt,
   { names: ['--list-hosts'], key: 'listHosts', kind: 'flag', help: 'list the hosts each play would run on, then exit' },
   { names: ['--list-tasks'], key: 'listTasks', kind: 'flag', help: 'list the tasks that would run, then exit' },
   { names: ['--list-tags'], key: 'listTags', kind: 'flag', help: 'list all available tags, then exit' },
@@ -28,7 +36,7 @@ export const playbookOptions: OptionSpec[] = [
   { names: ['--start-at-task'], key: 'startAtTask', kind: 'value', metavar: 'START_AT_TASK', help: 'start the playbook at the task with this name' },
   { names: ['--step'], key: 'step', kind: 'flag', help: 'confirm each task before running it' },
   { names: ['--force-handlers'], key: 'forceHandlers', kind: 'flag', help: 'run handlers even if a task fails' },
-  { names: ['-c', '--connection'], key: 'connection', kind: 'value', metavar: 'CONNECTION', help: 'connection type: ssh (default) or local' },
+  connectionOpt,
   { names: ['-u', '--user'], key: 'user', kind: 'value', metavar: 'REMOTE_USER', help: 'connect as this user' },
   { names: ['--private-key', '--key-file'], key: 'privateKey', kind: 'value', metavar: 'PRIVATE_KEY_FILE', help: 'use this file to authenticate the connection' },
   { names: ['--key-passphrase-file'], key: 'keyPassphraseFile', kind: 'value', metavar: 'FILE', help: 'read the passphrase of encrypted private keys from this file' },
@@ -36,9 +44,9 @@ export const playbookOptions: OptionSpec[] = [
   { names: ['-T', '--timeout'], key: 'timeout', kind: 'value', metavar: 'TIMEOUT', help: 'connection timeout in seconds (default 10)' },
   { names: ['--ssh-common-args'], key: 'sshCommonArgs', kind: 'value', metavar: 'SSH_COMMON_ARGS', help: 'ssh options such as -J jumphost (ProxyJump)' },
   { names: ['--accept-new-host-keys'], key: 'acceptNewHostKeys', kind: 'flag', help: 'record unknown host keys in known_hosts (changed keys are still refused)' },
-  { names: ['-b', '--become'], key: 'become', kind: 'flag', help: 'run operations with become (sudo)' },
+  becomeOpt,
   { names: ['--become-method'], key: 'becomeMethod', kind: 'value', metavar: 'BECOME_METHOD', help: 'privilege escalation method: sudo (default) or su' },
-  { names: ['--become-user'], key: 'becomeUser', kind: 'value', metavar: 'BECOME_USER', help: 'run operations as this user (default root)' },
+  becomeUserOpt,
   { names: ['-K', '--ask-become-pass'], key: 'askBecomePass', kind: 'flag', help: 'ask for the privilege escalation password' },
   { names: ['--json'], key: 'json', kind: 'flag', help: 'write one JSON object per event to stdout (newline-delimited)' },
 ];
@@ -68,11 +76,11 @@ export const adhocOptions: OptionSpec[] = [
   extraVarsOpt,
   { names: ['-m', '--module-name'], key: 'module', kind: 'value', metavar: 'MODULE_NAME', help: 'module to run (default command)' },
   { names: ['-a', '--args'], key: 'args', kind: 'value', metavar: 'MODULE_ARGS', help: 'module arguments, as name=value text (or the command line for command/shell)' },
-  { names: ['-l', '--limit'], key: 'limit', kind: 'value', metavar: 'SUBSET', help: 'further limit selected hosts to a pattern' },
-  { names: ['-f', '--forks'], key: 'forks', kind: 'value', metavar: 'FORKS', help: 'hosts to work on in parallel (default 5)' },
-  { names: ['-C', '--check'], key: 'check', kind: 'flag', help: "don't make any changes" },
-  { names: ['-D', '--diff'], key: 'diff', kind: 'flag', help: 'show the differences in files that change' },
-  { names: ['-b', '--become'], key: 'become', kind: 'flag', help: 'run with become (sudo)' },
-  { names: ['--become-user'], key: 'becomeUser', kind: 'value', metavar: 'BECOME_USER', help: 'run as this user (default root)' },
-  { names: ['-c', '--connection'], key: 'connection', kind: 'value', metavar: 'CONNECTION', help: 'connection type: ssh (default) or local' },
+  limitOpt,
+  forksOpt,
+  checkOpt,
+  diffOpt,
+  becomeOpt,
+  becomeUserOpt,
+  connectionOpt,
 ];

@@ -2,7 +2,7 @@
 // is contacted, then lists hosts (--list-hosts) or hands the plays to the engine.
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { ExitCode, UserError } from '../errors.js';
+import { UserError } from '../errors.js';
 import { PatternMatcher } from '../inventory/patterns.js';
 import { pyRepr } from '../util/python-repr.js';
 import { resolvePlaybookPath } from '../playbook/plays.js';
@@ -10,7 +10,7 @@ import { loadPlaybook } from '../playbook/load.js';
 import { listPlayTasks } from '../playbook/list.js';
 import type { Play, PlayNode } from '../playbook/model.js';
 import { IMPLEMENTATIONS, RUNNER_ACTIONS } from '../modules/index.js';
-import { runPlays } from '../runner/play-runner.js';
+import { exitCodeOf, runPlays } from '../runner/play-runner.js';
 import { ConsoleReporter, JsonReporter } from '../report/console.js';
 import { LiveReporter } from '../report/live.js';
 import { Connections } from '../run/connections.js';
@@ -180,11 +180,7 @@ async function runAll(
     });
     reporter.emit({ type: 'play_recap', stats: outcome.stats, timings: outcome.timings });
     printWarnings(o.io, matcher.warnings);
-    if (interrupted) return ExitCode.interrupted;
-    const all = Object.values(outcome.stats);
-    if (all.some((x) => x.unreachable > 0)) return ExitCode.unreachable;
-    if (all.some((x) => x.failed > 0) || outcome.aborted) return ExitCode.hostFailed;
-    return ExitCode.ok;
+    return exitCodeOf(outcome, interrupted);
   } finally {
     if (reporter instanceof LiveReporter) await reporter.close();
     process.off('SIGINT', onSigint);

@@ -4,6 +4,7 @@
 // any_errors_fatal and max_fail_percentage. Per-host outcomes are values, never escaping errors.
 import { dirname, resolve } from 'node:path';
 import pLimit from 'p-limit';
+import { ExitCode } from '../errors.js';
 import type { Host } from '../inventory/model.js';
 import { globToRegExp, type PatternMatcher } from '../inventory/patterns.js';
 import { shouldRunTags } from '../playbook/tags.js';
@@ -66,6 +67,15 @@ function batchesOf(hosts: Host[], serial: unknown, scope: VarScope, play: Play):
     i += size;
   }
   return out;
+}
+
+/** ansible-playbook's exit code for a finished run: unreachable (4) wins over failed (2). */
+export function exitCodeOf(outcome: RunOutcome, interrupted: boolean): number {
+  if (interrupted) return ExitCode.interrupted;
+  const all = Object.values(outcome.stats);
+  if (all.some((x) => x.unreachable > 0)) return ExitCode.unreachable;
+  if (all.some((x) => x.failed > 0) || outcome.aborted) return ExitCode.hostFailed;
+  return ExitCode.ok;
 }
 
 /** Runs every play of a playbook in order. */

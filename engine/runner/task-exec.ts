@@ -247,18 +247,22 @@ async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], 
   const delegate = delegateTo === undefined ? undefined : (env.vars.inv.hosts.get(delegateTo) ?? env.vars.inv.implicitLocalhost(delegateTo));
   const shownDelegate = delegate && delegate !== state.host ? delegate.name : undefined;
   const facts: Record<string, unknown> = {};
-  const runOne = async (loopVars: Record<string, unknown>): Promise<Record<string, unknown>> => {
+  let control: ActionOutcome['control'];
+  const runOne = async (loopVars: Record<string, unknown>): Promise<ActionOutcome> => {
     const scope = items === undefined ? baseScope : baseScope.extend(loopVars);
     const when = holds(conditionsOf(task, frames, 'when'), scope, task);
-    if (!when.ok) return { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: when.failed };
-    return runAction(task, state, frames, env, scope, register, delegate, facts);
+    if (!when.ok) return { result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: when.failed } };
+    const outcome = await runAction(task, state, frames, env, scope, register, delegate, facts);
+    control ??= outcome.control;
+    return outcome;
   };
   let result: Record<string, unknown>;
   if (items === undefined) {
-    result = await runOne({});
+    const one = await runOne({});
+    result = one.result;
     const status = statusOf(result);
     const ignored = status === 'failed' && ignoreErrors;
-    if (!result.__silent) emit(status, result, ignored, undefined, undefined, shownDelegate);
+    if (!one.quiet) emit(status, result, ignored, undefined, undefined, shownDelegate);
     countResult(state, status, ignored, result.changed === true);
     if (status === 'changed') notify(task, state, baseScope);
   } else {
@@ -266,7 +270,7 @@ async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], 
     for (const [index, item] of items.entries()) {
       const loopVars: Record<string, unknown> = { [loopVar]: item, ansible_loop_var: loopVar };
       if (loopControl.index_var !== undefined) loopVars[String(loopControl.index_var)] = index;
-      const r = await runOne(loopVars);
+      const r = (await runOne(loopVars)).result;
       results.push({ ...r, [loopVar]: item, ansible_loop_var: loopVar });
       const label = loopControl.label === undefined ? item : baseScope.extend(loopVars).template(loopControl.label, task.pos);
       const st = statusOf(r);
@@ -281,19 +285,23 @@ async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], 
     if (status === 'changed') notify(task, state, baseScope);
     if (anyFailed && !ignoreErrors) emit('failed', { msg: result.msg, changed: result.changed }, false, undefined, undefined, shownDelegate);
   }
-  const clean = { ...result };
-  delete clean.__silent;
-  delete clean.__endPlay;
-  delete clean.__flush;
   return {
-    failed: clean.failed === true,
-    ignored: clean.failed === true && ignoreErrors,
-    result: clean,
+    failed: result.failed === true,
+    ignored: result.failed === true && ignoreErrors,
+    result,
     register,
     facts: Object.keys(facts).length ? facts : undefined,
-    endPlay: result.__endPlay === true,
-    flushHandlers: result.__flush === true,
+    endPlay: control === 'end_play',
+    flushHandlers: control === 'flush',
   };
+}
+
+/** What running a task's action gave: its result, and what the runner itself must do next. */
+interface ActionOutcome {
+  result: Record<string, unknown>;
+  /** Meta actions print nothing of their own. */
+  quiet?: boolean;
+  control?: 'flush' | 'end_play' | undefined;
 }
 
 function notify(task: TaskNode, state: HostState, scope: VarScope): void {
@@ -302,7 +310,7 @@ function notify(task: TaskNode, state: HostState, scope: VarScope): void {
   for (const name of Array.isArray(n) ? n : [n]) state.notified.add(String(scope.template(name, task.pos)));
 }
 
-async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv, scope: VarScope, register: string | undefined, delegate: Host | undefined, facts: Record<string, unknown>): Promise<Record<string, unknown>> {
+async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv, scope: VarScope, register: string | undefined, delegate: Host | undefined, facts: Record<string, unknown>): Promise<ActionOutcome> {
   const args = scope.template(task.args, task.pos) as Record<string, unknown>;
   const checkKw = inherited(task, frames, 'check_mode');
   const check = checkKw === undefined ? env.opts.check : toBool(scope.template(checkKw, task.pos)) === true;
@@ -310,14 +318,14 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     case 'meta':
       return metaAction(String(args._raw_params), state);
     case 'include_vars':
-      return includeVars(task, args, state, env);
+      return { result: includeVars(task, args, state, env) };
     case 'include_tasks':
-      return includeTasks(task, args, state, frames, env, scope);
+      return { result: await includeTasks(task, args, state, frames, env, scope) };
     case 'include_role':
-      return includeRole(task, args, state, frames, env);
+      return { result: await includeRole(task, args, state, frames, env) };
   }
   const impl = IMPLEMENTATIONS[task.action];
-  if (!impl) return { changed: false, failed: true, msg: `module '${task.action}' is not available in this build of kplay` };
+  if (!impl) return { result: { changed: false, failed: true, msg: `module '${task.action}' is not available in this build of kplay` } };
   const transport = transportOf(state, scope, env, delegate);
   const timeout = inherited(task, frames, 'timeout');
   const timeoutS = timeout === undefined ? undefined : Number(scope.template(timeout, task.pos));
@@ -374,7 +382,7 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     if (task.action === 'set_fact') Object.assign(facts, moduleFacts);
     else Object.assign(state.facts, moduleFacts);
   }
-  return result;
+  return { result };
 }
 
 async function runModule(impl: (ctx: ModuleContext) => Promise<ModuleResult>, ctx: ModuleContext): Promise<ModuleResult> {
@@ -400,19 +408,18 @@ function applyChangedFailed(task: TaskNode, result: ModuleResult, scope: VarScop
   }
 }
 
-function metaAction(action: string, state: HostState): Record<string, unknown> {
+function metaAction(action: string, state: HostState): ActionOutcome {
   switch (action) {
     case 'flush_handlers':
-      return { changed: false, __silent: true, __flush: true };
+      return { result: { changed: false }, quiet: true, control: 'flush' };
     case 'end_play':
-      return { changed: false, __silent: true, __endPlay: true, msg: 'ending play' };
+      return { result: { changed: false, msg: 'ending play' }, quiet: true, control: 'end_play' };
     case 'end_host':
       state.ended = true;
-      return { changed: false, __silent: true, msg: 'ending host' };
-    case 'clear_host_errors':
-      return { changed: false, __silent: true };
+      return { result: { changed: false, msg: 'ending host' }, quiet: true };
     default:
-      return { changed: false, __silent: true };
+      // noop, clear_host_errors, refresh_inventory, reset_connection, role_complete, end_batch, clear_facts
+      return { result: { changed: false }, quiet: true };
   }
 }
 
@@ -455,7 +462,7 @@ async function includeTasks(task: TaskNode, args: Record<string, unknown>, state
   for (const k of ['item', String((task.keywords.loop_control as Record<string, unknown> | undefined)?.loop_var ?? 'item')]) if (scope.has(k)) loopVars[k] = scope.get(k);
   const frame: TaskFrame = { block: { kind: 'block', name: task.name, block: nodes, rescue: [], always: [], keywords: { vars: { ...loopVars, ...((task.keywords.vars as Record<string, unknown>) ?? {}) } }, tags: [], role: task.role, implicit: 'import_tasks', pos: task.pos } };
   await env.runNodes(nodes, [state], [...frames, frame]);
-  return { changed: false, __silent: false, include: path };
+  return { changed: false, include: path };
 }
 
 async function includeRole(task: TaskNode, args: Record<string, unknown>, state: HostState, frames: TaskFrame[], env: TaskEnv): Promise<Record<string, unknown>> {

@@ -4,25 +4,19 @@ import { existsSync, lstatSync, readFileSync, readlinkSync, statSync } from 'nod
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IMPLEMENTATIONS } from '../../engine/modules/index.js';
-import type { ModuleContext, ModuleResult } from '../../engine/modules/types.js';
-import { hostIO } from '../../engine/runner/host-io.js';
-import { LocalTransport } from '../../engine/transport/local.js';
+import type { ModuleResult } from '../../engine/modules/types.js';
+import { moduleContext } from '../support/module-context.js';
 import { writeTree } from '../support/tree.js';
 
 async function run(module: string, root: string, args: Record<string, unknown>, opts: { check?: boolean; diff?: boolean } = {}): Promise<ModuleResult> {
   const abs = (v: unknown): unknown => (typeof v === 'string' && v.startsWith('@/') ? join(root, v.slice(2)) : v);
   const resolved = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, abs(v)]));
-  const ctx: ModuleContext = {
-    args: resolved,
-    host: hostIO(new LocalTransport(), undefined),
+  const ctx = moduleContext(resolved, {
     check: opts.check ?? false,
     diff: opts.diff ?? false,
     findLocal: (_kind, src) => (existsSync(join(root, 'local', src)) ? join(root, 'local', src) : undefined),
     render: (text) => text.replace('{{ name }}', 'kplay'),
-    condition: () => true,
-    variable: () => ({ defined: false, value: undefined }),
-    warn: () => undefined,
-  };
+  });
   const impl = IMPLEMENTATIONS[module];
   if (!impl) throw new Error(`no module ${module}`);
   return impl(ctx);

@@ -6,22 +6,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IMPLEMENTATIONS } from '../../engine/modules/index.js';
 import type { ModuleContext, ModuleResult } from '../../engine/modules/types.js';
-import { hostIO } from '../../engine/runner/host-io.js';
-import { LocalTransport } from '../../engine/transport/local.js';
+import { moduleContext } from '../support/module-context.js';
 import { writeTree } from '../support/tree.js';
 
 function ctxFor(args: Record<string, unknown>, env?: Record<string, string>, check = false): ModuleContext {
-  return {
-    args,
-    host: hostIO(new LocalTransport(), undefined, env ? { env } : {}),
-    check,
-    diff: false,
-    findLocal: () => undefined,
-    render: (t) => t,
-    condition: (c) => c === 'true',
-    variable: () => ({ defined: false, value: undefined }),
-    warn: () => undefined,
-  };
+  return moduleContext(args, { ...(env ? { env } : {}), check, condition: (c) => c === 'true' });
 }
 
 const mod = (name: string) => IMPLEMENTATIONS[name] as (c: ModuleContext) => Promise<ModuleResult>;

@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IMPLEMENTATIONS } from '../../engine/modules/index.js';
 import type { ModuleContext } from '../../engine/modules/types.js';
-import { hostIO } from '../../engine/runner/host-io.js';
-import { LocalTransport } from '../../engine/transport/local.js';
+import { moduleContext } from '../support/module-context.js';
 import { writeTree } from '../support/tree.js';
 
 const FAKES = {
@@ -32,17 +31,7 @@ async function apt(installed: string, args: Record<string, unknown>, check = fal
   const root = writeTree({ ...FAKES, state: installed, repo: 'kubeadm 1.30.2-1.1\nkubelet 1.30.2-1.1\ncontainerd 1.7.12\n' });
   for (const f of Object.keys(FAKES)) chmodSync(join(root, f), 0o755);
   const env = { PATH: `${join(root, 'bin')}:${process.env.PATH}`, STATE: join(root, 'state'), REPO: join(root, 'repo'), LOG: join(root, 'log') };
-  const ctx: ModuleContext = {
-    args,
-    host: hostIO(new LocalTransport(), undefined, { env }),
-    check,
-    diff: false,
-    findLocal: () => undefined,
-    render: (t) => t,
-    condition: () => true,
-    variable: () => ({ defined: false, value: undefined }),
-    warn: () => undefined,
-  };
+  const ctx = moduleContext(args, { env, check });
   const result = await (IMPLEMENTATIONS.apt as (c: ModuleContext) => Promise<Record<string, unknown>>)(ctx);
   const log = existsSync(join(root, 'log')) ? readFileSync(join(root, 'log'), 'utf8').trim().split('\n') : [];
   return { result, log, state: readFileSync(join(root, 'state'), 'utf8') };
@@ -82,34 +71,14 @@ describe('apt', () => {
 describe('script and fetch', () => {
   it('script runs a local file on the host with arguments and cleans up', async () => {
     const root = writeTree({ 'files/hello.sh': '#!/bin/sh\necho "hello $1"\n' });
-    const ctx: ModuleContext = {
-      args: { _raw_params: 'hello.sh world' },
-      host: hostIO(new LocalTransport(), undefined),
-      check: false,
-      diff: false,
-      findLocal: (_k, src) => join(root, 'files', src),
-      render: (t) => t,
-      condition: () => true,
-      variable: () => ({ defined: true, value: 'node1' }),
-      warn: () => undefined,
-    };
+    const ctx = moduleContext({ _raw_params: 'hello.sh world' }, { findLocal: (_k, src) => join(root, 'files', src) });
     const r = await (IMPLEMENTATIONS.script as (c: ModuleContext) => Promise<Record<string, unknown>>)(ctx);
     expect(r).toMatchObject({ changed: true, rc: 0, stdout: 'hello world' });
   });
 
   it('fetch copies host files to DEST/HOST/PATH, only when they differ', async () => {
     const root = writeTree({ 'remote/admin.conf': 'kubeconfig\n' });
-    const make = (args: Record<string, unknown>): ModuleContext => ({
-      args,
-      host: hostIO(new LocalTransport(), undefined),
-      check: false,
-      diff: false,
-      findLocal: () => undefined,
-      render: (t) => t,
-      condition: () => true,
-      variable: () => ({ defined: true, value: 'master1' }),
-      warn: () => undefined,
-    });
+    const make = (args: Record<string, unknown>): ModuleContext => moduleContext(args, { variable: () => ({ defined: true, value: 'master1' }) });
     const fetch = IMPLEMENTATIONS.fetch as (c: ModuleContext) => Promise<Record<string, unknown>>;
     const src = join(root, 'remote/admin.conf');
     const r1 = await fetch(make({ src, dest: join(root, 'fetched') }));
