@@ -12,6 +12,7 @@ import { setup } from '../run/setup.js';
 import { exitCodeOf, runPlays } from '../runner/play-runner.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import type { ParsedArgs } from './args.js';
+import { sshDefaults } from './playbook-cmd.js';
 import { printWarnings, type CliIO } from './io.js';
 
 /** Runs `kplay adhoc ...` and returns the exit code. */
@@ -45,7 +46,7 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
   }
   const task: TaskNode = { kind: 'task', name: undefined, action, actionWritten: moduleName, args, keywords: opts.become ? { become: true, ...(opts.becomeUser ? { become_user: opts.becomeUser } : {}) } : {}, tags: [], role: undefined, pos };
   const play: Play = { name: `Ansible Ad-Hoc`, hosts: pattern, keywords: { gather_facts: false }, tags: [], sections: [{ name: 'tasks', nodes: [task] }], handlers: [], roles: [], file: `${io.cwd}/adhoc`, pos };
-  const connections = new Connections(typeof opts.connection === 'string' ? opts.connection : undefined);
+  const connections = new Connections(typeof opts.connection === 'string' ? opts.connection : undefined, sshDefaults(opts, s.config, io));
   try {
     const outcome = await runPlays([play], s.vars, matcher, {
       forks: s.vars.run.forks ?? 5,

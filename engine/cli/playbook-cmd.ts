@@ -1,6 +1,7 @@
 // `kplay [options] PLAYBOOK...`: validates flags, inventory, variables and playbooks before any host
 // is contacted, then lists hosts (--list-hosts) or hands the plays to the engine.
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { UserError } from '../errors.js';
 import { PatternMatcher } from '../inventory/patterns.js';
@@ -13,7 +14,7 @@ import { IMPLEMENTATIONS, RUNNER_ACTIONS } from '../modules/index.js';
 import { exitCodeOf, runPlays } from '../runner/play-runner.js';
 import { ConsoleReporter, JsonReporter } from '../report/console.js';
 import { LiveReporter } from '../report/live.js';
-import { Connections } from '../run/connections.js';
+import { Connections, type SshDefaults } from '../run/connections.js';
 import { findProjectRoot } from '../config/config.js';
 import { setup } from '../run/setup.js';
 import { VarScope } from '../vars/scope.js';
@@ -126,6 +127,30 @@ function checkImplemented(plays: Play[]): void {
   }
 }
 
+/** SSH settings from the command line and kplay.cfg (host variables override them per host). */
+export function sshDefaults(opts: ParsedArgs['opts'], config: ReturnType<typeof setup>['config'], io: CliIO): SshDefaults {
+  let keyPassphrase: string | undefined;
+  if (typeof opts.keyPassphraseFile === 'string') {
+    try {
+      keyPassphrase = readFileSync(resolve(io.cwd, opts.keyPassphraseFile), 'utf8').replace(/\r?\n$/, '');
+    } catch (e) {
+      throw new UserError(`cannot read --key-passphrase-file: ${(e as Error).message}`, { kind: 'options' });
+    }
+  }
+  const timeout = opts.timeout === undefined ? config.timeout : Number(opts.timeout);
+  if (timeout !== undefined && (!Number.isFinite(timeout) || timeout <= 0)) throw new UserError(`argument -T/--timeout: invalid value '${String(opts.timeout)}'`, { kind: 'usage' });
+  return {
+    user: typeof opts.user === 'string' ? opts.user : config.remoteUser,
+    privateKeyFile: typeof opts.privateKey === 'string' ? resolve(io.cwd, opts.privateKey) : config.privateKeyFile,
+    keyPassphrase,
+    hostKeyChecking: config.hostKeyChecking,
+    acceptNewHostKeys: opts.acceptNewHostKeys === true,
+    timeoutS: timeout,
+    commonArgs: [config.sshArgs, typeof opts.sshCommonArgs === 'string' ? opts.sshCommonArgs : undefined].filter(Boolean).join(' ') || undefined,
+    home: io.env.HOME,
+  };
+}
+
 // --step: asks on the terminal before each task, as ansible-playbook does
 function stepPrompt(): (task: string) => Promise<'yes' | 'no' | 'continue'> {
   if (!process.stdin.isTTY) throw new UserError('--step needs a terminal to ask before each task', { kind: 'options' });
@@ -149,7 +174,7 @@ async function runAll(
   // a terminal gets the live view; pipes and CI get Ansible's line output
   const live = !o.opts.json && process.stdout.isTTY === true && o.io.env.KPLAY_NO_LIVE === undefined && ((o.opts.verbose as number | undefined) ?? 0) === 0;
   const reporter = o.opts.json ? new JsonReporter((l) => o.io.out(l)) : live ? new LiveReporter((l) => o.io.out(l)) : new ConsoleReporter((l) => o.io.out(l));
-  const connections = new Connections(typeof o.opts.connection === 'string' ? o.opts.connection : undefined);
+  const connections = new Connections(typeof o.opts.connection === 'string' ? o.opts.connection : undefined, sshDefaults(o.opts, s.config, o.io));
   let interrupted = false;
   const onSigint = (): void => {
     if (interrupted) {

@@ -32,6 +32,8 @@ export const copy: Module = async (ctx) => {
     if (!src) return { changed: false, failed: true, msg: 'dest must be a file path when content is used' };
     dest = dest.replace(/\/+$/, '') + '/' + basename(src);
   }
+  // force: false only creates missing files, as in Ansible
+  if (a.force === false && (await ctx.host.stat(dest, true)).exists) return { changed: false, dest, ...(src ? { src } : {}) };
   const r = await ensureFile(ctx, dest, content, wantedAttrs(a), { backup: a.backup === true });
   return { ...r, ...(src ? { src } : {}), size: content.length };
 };

@@ -1,37 +1,121 @@
-// Chooses the transport for each host: the local connection for ansible_connection=local, -c local
-// and the implicit localhost. The SSH transport is not part of this build: such hosts are reported
-// UNREACHABLE with that reason (the other hosts go on), never silently run locally.
+// Chooses and opens the transport for each host: the local connection for ansible_connection=local,
+// -c local and the implicit localhost; SSH otherwise, with settings from the host's variables,
+// kplay.cfg and the command line. One transport per host per run; private keys are parsed once.
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ParsedKey } from 'ssh2';
 import type { Host } from '../inventory/model.js';
+import { shlexSplit } from '../inventory/shlex.js';
+import { KnownHosts } from '../transport/known-hosts.js';
 import { LocalTransport } from '../transport/local.js';
+import { SshTransport, parsePrivateKey } from '../transport/ssh.js';
 import { UnreachableError, type ExecResult, type Transport } from '../transport/types.js';
 import type { ConnectionSettings } from '../vars/connection.js';
 
-class MissingSshTransport implements Transport {
-  constructor(private readonly host: string) {}
+/** Run-wide SSH defaults (kplay.cfg, command line). */
+export interface SshDefaults {
+  user?: string | undefined;
+  privateKeyFile?: string | undefined;
+  keyPassphrase?: string | undefined;
+  hostKeyChecking?: boolean | undefined;
+  acceptNewHostKeys?: boolean;
+  timeoutS?: number | undefined;
+  commonArgs?: string | undefined;
+  home?: string | undefined;
+}
+
+/** A transport that cannot be opened: every command reports the host UNREACHABLE with the reason. */
+class BrokenTransport implements Transport {
+  constructor(private readonly why: string) {}
   exec(): Promise<ExecResult> {
-    return Promise.reject(new UnreachableError(`cannot connect to ${this.host}: the SSH connection is not available in this build of kplay; use ansible_connection=local or -c local`));
+    return Promise.reject(new UnreachableError(this.why));
   }
   kill(): void {}
   describe(): string {
-    return `SSH CONNECTION TO ${this.host}: not available in this build`;
+    return this.why;
   }
   async close(): Promise<void> {}
+}
+
+// `-o UserKnownHostsFile=X` and `-o StrictHostKeyChecking=no` in ssh arguments, as Ansible users set them.
+function sshOptions(args: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!args) return out;
+  const words = shlexSplit(args, false);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string;
+    const opt = w === '-o' ? words[++i] : w.startsWith('-o') ? w.slice(2) : undefined;
+    if (!opt) continue;
+    const m = /^(\w+)\s*=?\s*(.*)$/.exec(opt);
+    if (m) out[(m[1] as string).toLowerCase()] = m[2] as string;
+  }
+  return out;
 }
 
 /** Opens transports on demand and closes them all at the end. */
 export class Connections {
   private readonly open = new Map<string, Transport>();
+  private readonly keys = new Map<string, ParsedKey>();
+  private readonly knownHosts = new Map<string, KnownHosts>();
 
-  constructor(private readonly forced: string | undefined) {}
+  constructor(
+    private readonly forced: string | undefined,
+    private readonly ssh: SshDefaults = {},
+  ) {}
 
   /** The transport for a host (one per host per run). */
   transportFor(host: Host, settings: ConnectionSettings): Transport {
     const existing = this.open.get(host.name);
     if (existing) return existing;
     const kind = this.forced ?? settings.connection ?? (host.implicit ? 'local' : 'ssh');
-    const t: Transport = kind === 'local' ? new LocalTransport() : new MissingSshTransport(settings.host);
+    let t: Transport;
+    if (kind === 'local') t = new LocalTransport();
+    else if (kind !== 'ssh') t = new BrokenTransport(`connection type '${kind}' is not supported by kplay (use ssh or local)`);
+    else {
+      try {
+        t = this.sshTransport(host, settings);
+      } catch (e) {
+        t = new BrokenTransport(`cannot connect to ${settings.host}: ${(e as Error).message}`);
+      }
+    }
     this.open.set(host.name, t);
     return t;
+  }
+
+  private key(path: string): ParsedKey {
+    let k = this.keys.get(path);
+    if (!k) {
+      k = parsePrivateKey(readFileSync(path), this.ssh.keyPassphrase, path);
+      this.keys.set(path, k);
+    }
+    return k;
+  }
+
+  private sshTransport(host: Host, c: ConnectionSettings): Transport {
+    const home = this.ssh.home ?? homedir();
+    const opts = { ...sshOptions(this.ssh.commonArgs), ...sshOptions(c.commonArgs), ...sshOptions(c.extraArgs) };
+    const khPath = resolve((opts.userknownhostsfile ?? join(home, '.ssh', 'known_hosts')).replace(/^~(?=\/)/, home));
+    let kh = this.knownHosts.get(khPath);
+    if (!kh) {
+      kh = new KnownHosts(khPath);
+      this.knownHosts.set(khPath, kh);
+    }
+    const strict = opts.stricthostkeychecking?.toLowerCase();
+    const keyFile = c.privateKeyFile ?? this.ssh.privateKeyFile;
+    return new SshTransport({
+      name: host.name,
+      host: c.host,
+      port: c.port ?? 22,
+      user: c.user ?? this.ssh.user ?? process.env.USER ?? 'root',
+      key: keyFile ? this.key(resolve(keyFile.replace(/^~(?=\/)/, home))) : undefined,
+      password: c.password,
+      agent: process.env.SSH_AUTH_SOCK,
+      knownHosts: kh,
+      hostKeyChecking: c.hostKeyChecking ?? (strict === 'no' || strict === 'off' ? false : (this.ssh.hostKeyChecking ?? true)),
+      acceptNewHostKeys: this.ssh.acceptNewHostKeys === true || strict === 'accept-new',
+      connectTimeoutMs: (c.timeout ?? this.ssh.timeoutS ?? 10) * 1000,
+    });
   }
 
   /** Kills every running command (second Ctrl-C). */

@@ -1,0 +1,82 @@
+// known_hosts as OpenSSH reads it: plain and hashed (|1|salt|hash) host names, [host]:port, several
+// keys per host, wildcards; and the verdict for a presented key: known, unknown or CHANGED.
+import { createHash, createHmac } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** One usable known_hosts entry. */
+interface Entry {
+  patterns: string[];
+  hashed: { salt: Buffer; hash: Buffer } | undefined;
+  type: string;
+  key: Buffer;
+}
+
+/** The outcome of checking a host key. */
+export type HostKeyVerdict = { kind: 'known' } | { kind: 'unknown' } | { kind: 'changed'; line: string };
+
+/** The name OpenSSH looks up: `host` on port 22, `[host]:port` otherwise. */
+export function hostKeyName(host: string, port: number): string {
+  return port === 22 ? host : `[${host}]:${port}`;
+}
+
+/** SHA256 fingerprint as ssh-keygen -l prints it. */
+export function fingerprint(key: Buffer): string {
+  return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
+}
+
+function globMatch(pattern: string, name: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return re.test(name);
+}
+
+/** A parsed known_hosts file. */
+export class KnownHosts {
+  private readonly entries: (Entry & { lineNo: number })[] = [];
+
+  constructor(readonly path: string) {
+    if (!existsSync(path)) return;
+    readFileSync(path, 'utf8')
+      .split('\n')
+      .forEach((raw, i) => {
+        const line = raw.trim();
+        if (!line || line.startsWith('#') || line.startsWith('@')) return; // markers (@revoked, @cert-authority) are not used
+        const [hosts = '', type = '', key = ''] = line.split(/\s+/);
+        if (!key) return;
+        let hashed: Entry['hashed'];
+        if (hosts.startsWith('|1|')) {
+          const [, , salt = '', hash = ''] = hosts.split('|');
+          hashed = { salt: Buffer.from(salt, 'base64'), hash: Buffer.from(hash, 'base64') };
+        }
+        this.entries.push({ patterns: hashed ? [] : hosts.split(','), hashed, type, key: Buffer.from(key, 'base64'), lineNo: i + 1 });
+      });
+  }
+
+  private matches(e: Entry, name: string): boolean {
+    if (e.hashed) return createHmac('sha1', e.hashed.salt).update(name).digest().equals(e.hashed.hash);
+    let hit = false;
+    for (const p of e.patterns) {
+      if (p.startsWith('!')) {
+        if (globMatch(p.slice(1), name)) return false;
+      } else if (globMatch(p, name)) hit = true;
+    }
+    return hit;
+  }
+
+  /** Checks the key a server presented (ssh2's wire-format blob). */
+  verify(host: string, port: number, key: Buffer): HostKeyVerdict {
+    const name = hostKeyName(host, port);
+    const mine = this.entries.filter((e) => this.matches(e, name));
+    if (mine.some((e) => e.key.equals(key))) return { kind: 'known' };
+    if (!mine.length) return { kind: 'unknown' };
+    return { kind: 'changed', line: `${this.path}:${mine[0]?.lineNo}` };
+  }
+
+  /** Records a new host key (OpenSSH's accept-new). */
+  add(host: string, port: number, key: Buffer): void {
+    mkdirSync(dirname(this.path), { recursive: true });
+    const type = key.subarray(4, 4 + key.readUInt32BE(0)).toString();
+    appendFileSync(this.path, `${hostKeyName(host, port)} ${type} ${key.toString('base64')}\n`, { mode: 0o600 });
+    this.entries.push({ patterns: [hostKeyName(host, port)], hashed: undefined, type, key, lineNo: -1 });
+  }
+}

@@ -1,0 +1,329 @@
+// The SSH connection (ssh2): one connection per host and one long-lived shell per (host, become
+// user). Each command runs in its own subshell with stdin from a file or /dev/null and its stdout and
+// stderr in temp files; the shell then prints `NONCE rc outlen errlen` and the two files, so output
+// comes back byte-exact, of any size, and can never be mistaken for the frame. Large stdin travels
+// over one SFTP channel per host; small stdin in the script itself.
+import { randomBytes } from 'node:crypto';
+import ssh2, { type Client as SshClient, type ClientChannel, type ConnectConfig, type ParsedKey, type SFTPWrapper } from 'ssh2';
+import { shellQuote as q } from '../util/shell.js';
+import { KnownHosts, fingerprint, type HostKeyVerdict } from './known-hosts.js';
+import { UnreachableError, type Become, type ExecOptions, type ExecResult, type Transport } from './types.js';
+
+/** Everything needed to reach one host over SSH. */
+export interface SshSettings {
+  /** The inventory name, for messages. */
+  name: string;
+  host: string;
+  port: number;
+  user: string;
+  key: ParsedKey | undefined;
+  password: string | undefined;
+  agent: string | undefined;
+  knownHosts: KnownHosts;
+  hostKeyChecking: boolean;
+  acceptNewHostKeys: boolean;
+  connectTimeoutMs: number;
+}
+
+// DH group exchange is computed synchronously in ssh2 (~1 s of CPU for every host): left out.
+const KEX = ['curve25519-sha256', 'curve25519-sha256@libssh.org', 'ecdh-sha2-nistp256', 'ecdh-sha2-nistp384', 'ecdh-sha2-nistp521', 'diffie-hellman-group14-sha256', 'diffie-hellman-group16-sha512'];
+const INLINE_STDIN_MAX = 256 * 1024;
+// ssh2 is CommonJS: its classes come through the default export
+const { Client, utils } = ssh2;
+type Client = SshClient;
+
+/** Parses a private key once per run (decrypting an ed25519 key costs ~200 ms of CPU). */
+export function parsePrivateKey(data: Buffer, passphrase: string | undefined, path: string): ParsedKey {
+  const parsed = utils.parseKey(data, passphrase);
+  if (parsed instanceof Error) {
+    const encrypted = /encrypted|passphrase/i.test(parsed.message);
+    throw new Error(encrypted ? `the private key ${path} is encrypted: give its passphrase with --key-passphrase-file` : `cannot read the private key ${path}: ${parsed.message}`);
+  }
+  return Array.isArray(parsed) ? (parsed[0] as ParsedKey) : parsed;
+}
+
+interface Pending {
+  resolve: (r: ExecResult) => void;
+  reject: (e: Error) => void;
+}
+
+/** One long-lived remote shell, running framed commands one after another. */
+class ShellSession {
+  private readonly nonce = randomBytes(8).toString('hex');
+  private buf = Buffer.alloc(0);
+  private queue: Promise<unknown> = Promise.resolve();
+  private pending: Pending | undefined;
+  dead = false;
+
+  private constructor(private readonly channel: ClientChannel) {
+    channel.on('data', (d: Buffer) => {
+      this.buf = Buffer.concat([this.buf, d]);
+      this.drain();
+    });
+    channel.stderr.on('data', () => undefined); // consumed so the channel can close
+    channel.on('close', () => {
+      this.dead = true;
+      this.pending?.reject(new Error('the remote shell closed'));
+      this.pending = undefined;
+    });
+  }
+
+  /**
+   * Starts `sh` (through sudo/su for become). The shell announces itself with a ready line; nothing
+   * is written before that but the become password, and that only after sudo's own prompt.
+   */
+  static async open(client: Client, become: Become | undefined): Promise<ShellSession> {
+    const tag = randomBytes(8).toString('hex');
+    const prompt = `[kplay-sudo-${tag}] password:`;
+    const shell = `/bin/sh -c ${q(`printf '\n%s\n' READY-${tag}; exec /bin/sh`)}`;
+    let start = shell;
+    if (become) {
+      start =
+        become.method === 'su'
+          ? `su - ${q(become.user)} -s /bin/sh -c ${q(`printf '\n%s\n' READY-${tag}; exec /bin/sh`)}`
+          : become.password
+            ? `sudo -S -p ${q(prompt)} -H -u ${q(become.user)} ${shell}`
+            : `sudo -n -H -u ${q(become.user)} ${shell}`;
+    }
+    const channel = await new Promise<ClientChannel>((resolve, reject) => client.exec(start, (err, ch) => (err ? reject(err) : resolve(ch))));
+    let errText = '';
+    let out = Buffer.alloc(0);
+    const ready = new Promise<void>((resolve, reject) => {
+      const onData = (d: Buffer): void => {
+        out = Buffer.concat([out, d]);
+        const i = out.indexOf(`READY-${tag}\n`);
+        if (i !== -1) {
+          channel.removeListener('data', onData);
+          resolve();
+        }
+      };
+      channel.on('data', onData);
+      let sent = false;
+      channel.stderr.on('data', (d: Buffer) => {
+        errText += d.toString();
+        // the password is sent only after sudo's own prompt appears, never blindly, and only once:
+        // a second prompt means it was wrong (retrying could lock the account)
+        if (become?.password && (errText.includes(prompt) || (become.method === 'su' && /Password:\s*$/.test(errText)))) {
+          errText = errText.split(prompt).join('');
+          if (sent) {
+            errText = 'incorrect become password';
+            channel.close();
+            return;
+          }
+          sent = true;
+          channel.write(`${become.password}\n`);
+        }
+      });
+      channel.on('close', () => reject(new Error('closed')));
+      setTimeout(() => reject(new Error('timeout')), 30_000).unref();
+    });
+    try {
+      await ready;
+    } catch {
+      channel.close();
+      const why = errText.trim().replace(/\s+/g, ' ') || 'the shell did not start';
+      throw new BecomeError(become ? `become ${become.method} to ${become.user} failed: ${why}` : `could not start a shell: ${why}`);
+    }
+    return new ShellSession(channel);
+  }
+
+  private drain(): void {
+    if (!this.pending) return;
+    const marker = Buffer.from(`\n${this.nonce} `);
+    const at = this.buf.indexOf(marker);
+    if (at === -1) return;
+    const eol = this.buf.indexOf(0x0a, at + marker.length);
+    if (eol === -1) return;
+    const [rc, outLen, errLen] = this.buf.subarray(at + marker.length, eol).toString().split(' ').map(Number) as [number, number, number];
+    const start = eol + 1;
+    if (this.buf.length < start + outLen + errLen) return;
+    const stdout = Buffer.from(this.buf.subarray(start, start + outLen));
+    const stderr = Buffer.from(this.buf.subarray(start + outLen, start + outLen + errLen));
+    this.buf = this.buf.subarray(start + outLen + errLen);
+    const p = this.pending;
+    this.pending = undefined;
+    p.resolve({ rc, stdout, stderr });
+  }
+
+  /** Runs one command (queued behind the previous one). `stdinFile` is a remote file for stdin. */
+  run(command: string, opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; stdinInline?: Buffer; stdinFile?: string }, waitMs = 0): Promise<ExecResult> {
+    const task = this.queue.then(
+      () =>
+        new Promise<ExecResult>((resolve, reject) => {
+          if (this.dead) return reject(new Error('the remote shell closed'));
+          this.pending = { resolve, reject };
+          const env = Object.entries(opts.env ?? {}).map(([k, v]) => `export ${k}=${q(v)}; `).join('');
+          const cd = opts.cwd ? `cd ${q(opts.cwd)} || exit 1; ` : 'cd ~ 2>/dev/null; ';
+          const runner = opts.timeoutMs ? `timeout -s KILL ${Math.ceil(opts.timeoutMs / 1000)} /bin/sh -c ${q(command)}` : `/bin/sh -c ${q(command)}`;
+          const lines = ['__k=$(mktemp -d "${TMPDIR:-/tmp}/.kplay.XXXXXX") || exit 1'];
+          let stdin = '/dev/null';
+          if (opts.stdinInline) {
+            const eof = `KPLAY_EOF_${this.nonce}`;
+            lines.push(`base64 -d > "$__k/i" <<'${eof}'`, ...(opts.stdinInline.toString('base64').match(/.{1,76}/g) ?? []), eof);
+            stdin = '"$__k/i"';
+          } else if (opts.stdinFile) stdin = `${q(opts.stdinFile)}`;
+          lines.push(`(${cd}umask 022; ${env}exec <${stdin}; ${runner}) >"$__k/o" 2>"$__k/e"; __rc=$?`);
+          lines.push(`printf '\\n%s %s %s %s\\n' ${this.nonce} "$__rc" "$(wc -c <"$__k/o")" "$(wc -c <"$__k/e")"; cat "$__k/o" "$__k/e"; rm -rf "$__k"`);
+          this.channel.write(lines.join('\n') + '\n');
+          if (waitMs) setTimeout(() => this.pending?.reject(new Error('no answer from the remote shell')), waitMs).unref();
+        }),
+    );
+    this.queue = task.catch(() => undefined);
+    return task;
+  }
+
+  close(): void {
+    this.dead = true;
+    this.channel.end();
+  }
+}
+
+/** A become step that failed (wrong password, not allowed): a task failure, not UNREACHABLE. */
+export class BecomeError extends Error {}
+
+/** The SSH transport for one host. */
+export class SshTransport implements Transport {
+  private client: Client | undefined;
+  private connecting: Promise<Client> | undefined;
+  private readonly sessions = new Map<string, Promise<ShellSession>>();
+  private sftp: Promise<SFTPWrapper> | undefined;
+  private dropped: string | undefined;
+
+  constructor(private readonly s: SshSettings) {}
+
+  describe(): string {
+    return `ESTABLISH SSH CONNECTION FOR USER: ${this.s.user} TO ${this.s.host}:${this.s.port}`;
+  }
+
+  private connect(): Promise<Client> {
+    if (this.dropped) return Promise.reject(new UnreachableError(this.dropped));
+    if (this.connecting) return this.connecting;
+    const s = this.s;
+    let verdict: HostKeyVerdict | undefined;
+    let presented: Buffer | undefined;
+    const methods: object[] = [];
+    if (s.key) methods.push({ type: 'publickey', username: s.user, key: s.key });
+    if (s.agent) methods.push({ type: 'agent', username: s.user, agent: s.agent });
+    if (s.password) methods.push({ type: 'password', username: s.user, password: s.password });
+    this.connecting = new Promise<Client>((resolve, reject) => {
+      const client = new Client();
+      const config: ConnectConfig = {
+        host: s.host,
+        port: s.port,
+        username: s.user,
+        readyTimeout: s.connectTimeoutMs,
+        keepaliveInterval: 15_000,
+        keepaliveCountMax: 4,
+        algorithms: { kex: KEX as NonNullable<NonNullable<ConnectConfig['algorithms']>['kex']> },
+        hostVerifier: (key: Buffer) => {
+          presented = key;
+          if (!s.hostKeyChecking) return true;
+          verdict = s.knownHosts.verify(s.host, s.port, key);
+          if (verdict.kind === 'unknown' && s.acceptNewHostKeys) {
+            s.knownHosts.add(s.host, s.port, key);
+            return true;
+          }
+          return verdict.kind === 'known';
+        },
+        // the configured key first (an agent full of keys exhausts sshd's MaxAuthTries), then agent, password
+        authHandler: (_methodsLeft, _partial, next) => {
+          const m = methods.shift();
+          return next((m ?? false) as never);
+        },
+      };
+      client.on('ready', () => {
+        this.client = client;
+        resolve(client);
+      });
+      client.on('error', (e: Error) => reject(this.connectError(e, verdict, presented)));
+      client.on('close', () => {
+        this.dropped ??= `the connection to ${s.host}:${s.port} dropped`;
+        this.client = undefined;
+      });
+      try {
+        client.connect(config);
+      } catch (e) {
+        reject(new UnreachableError(`cannot connect to ${s.host}: ${(e as Error).message}`));
+      }
+    });
+    this.connecting.catch(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private connectError(e: Error, verdict: HostKeyVerdict | undefined, key: Buffer | undefined): UnreachableError {
+    const s = this.s;
+    const where = `${s.host}:${s.port}`;
+    if (verdict?.kind === 'changed') {
+      return new UnreachableError(
+        `REMOTE HOST IDENTIFICATION HAS CHANGED for ${where} (presented ${key ? fingerprint(key) : 'a different key'}; the recorded key is at ${verdict.line}). ` +
+          'Refusing to connect: this may be an attack, or the host was reinstalled. Remove the old key (ssh-keygen -R) only if you know why it changed.',
+      );
+    }
+    if (verdict?.kind === 'unknown') {
+      return new UnreachableError(
+        `host key of ${where} is not known (${key ? fingerprint(key) : ''}) in ${s.knownHosts.path}; check it and accept it with: ssh-keyscan -p ${s.port} ${s.host} >> ${s.knownHosts.path}  (or run with --accept-new-host-keys)`,
+      );
+    }
+    const msg = /All configured authentication methods failed/.test(e.message) ? `authentication as ${s.user} failed (tried: ${[s.key ? 'key' : '', s.agent ? 'agent' : '', s.password ? 'password' : ''].filter(Boolean).join(', ') || 'nothing'})` : e.message;
+    return new UnreachableError(`Failed to connect to the host via ssh: ${msg} (${where})`);
+  }
+
+  private session(become: Become | undefined): Promise<ShellSession> {
+    const key = become ? `${become.method}:${become.user}` : '';
+    let s = this.sessions.get(key);
+    if (!s) {
+      s = this.connect().then((c) => ShellSession.open(c, become));
+      s.catch(() => this.sessions.delete(key));
+      this.sessions.set(key, s);
+    }
+    return s;
+  }
+
+  private sftpChannel(): Promise<SFTPWrapper> {
+    this.sftp ??= this.connect().then((c) => new Promise<SFTPWrapper>((resolve, reject) => c.sftp((err, sftp) => (err ? reject(err) : resolve(sftp)))));
+    return this.sftp;
+  }
+
+  private async upload(data: Buffer): Promise<string> {
+    const sftp = await this.sftpChannel();
+    const path = `/tmp/.kplay-in-${randomBytes(8).toString('hex')}`;
+    await new Promise<void>((resolve, reject) => sftp.writeFile(path, data, { mode: 0o600 }, (err) => (err ? reject(err) : resolve())));
+    return path;
+  }
+
+  async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    try {
+      let session = await this.session(opts.become);
+      if (session.dead) {
+        this.sessions.delete(opts.become ? `${opts.become.method}:${opts.become.user}` : '');
+        session = await this.session(opts.become);
+      }
+      const stdin = opts.stdin === undefined ? undefined : Buffer.isBuffer(opts.stdin) ? opts.stdin : Buffer.from(opts.stdin);
+      const viaSftp = stdin !== undefined && stdin.length > INLINE_STDIN_MAX && (!opts.become || opts.become.user === 'root');
+      const file = viaSftp ? await this.upload(stdin as Buffer) : undefined;
+      try {
+        return await session.run(command, { ...(opts.env ? { env: opts.env } : {}), ...(opts.cwd ? { cwd: opts.cwd } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(file ? { stdinFile: file } : stdin ? { stdinInline: stdin } : {}) });
+      } finally {
+        if (file) void session.run(`rm -f ${q(file)}`, {}).catch(() => undefined);
+      }
+    } catch (e) {
+      if (e instanceof UnreachableError || e instanceof BecomeError) throw e;
+      // a shell that closed may be the first sign of a dropped connection: give the connection a moment to say so
+      await new Promise((r) => setTimeout(r, 300));
+      if (this.dropped || !this.client) throw new UnreachableError(this.dropped ?? `connection to ${this.s.host} lost: ${(e as Error).message}`);
+      // the shell died but the connection is fine: report this command as failed, reopen next time
+      return { rc: 255, stdout: Buffer.alloc(0), stderr: Buffer.from(`kplay: ${(e as Error).message}`) };
+    }
+  }
+
+  kill(): void {
+    for (const s of this.sessions.values()) void s.then((x) => x.close()).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sessions.values()) await s.then((x) => x.close()).catch(() => undefined);
+    this.client?.end();
+  }
+}

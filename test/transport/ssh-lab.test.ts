@@ -1,0 +1,215 @@
+// kplay over SSH against real sshd hosts in the lab (network + mount + UTS namespaces): every module
+// on 5 hosts with forks 2, become through both sudo users, host keys (wrong, unknown), an
+// unreachable host, sshd killed mid-play, a 50 MB copy, 10 MB of output, commands and stdin.
+import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error the lab is plain JavaScript (runs without a build: npm run lab)
+import { labAvailable, labDown, labKillHost, labUp } from '../lab/lab.mjs';
+
+interface LabState {
+  dir: string;
+  labNs: string;
+  hosts: { name: string; ip: string }[];
+  inventory: string;
+  knownHosts: string;
+  key: string;
+}
+
+const bin = fileURLToPath(new URL('../../bin/kplay.js', import.meta.url));
+const available = labAvailable() as boolean;
+let lab: LabState;
+let work: string;
+
+function kplay(args: string[], opts: { timeoutMs?: number } = {}): { rc: number | null; out: string } {
+  const r = spawnSync('ip', ['netns', 'exec', lab.labNs, process.execPath, bin, ...args], { cwd: work, encoding: 'utf8', timeout: opts.timeoutMs ?? 120_000, env: { ...process.env, HOME: work, KPLAY_NO_LIVE: '1' } });
+  return { rc: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+const hostFile = (host: string, path: string): string => join(lab.dir, 'hosts', host, path.replace(/^\/etc\//, 'etc/').replace(/^\/root\//, 'root/').replace(/^\/tmp\//, 'tmp/'));
+
+function playbook(name: string, text: string): string {
+  const p = join(work, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'kplay-ssh-'));
+    lab = labUp({ hosts: 5, dir: join(work, 'lab'), prefix: 'kptest' }) as LabState;
+  }, 120_000);
+
+  afterAll(() => {
+    if (lab) labDown(lab.dir, 'kptest');
+  });
+
+  it('runs every kind of module on 5 hosts with forks 2, then changes nothing on a second run', () => {
+    writeFileSync(join(work, 'motd.j2'), 'welcome to {{inventory_hostname}} ({{ansible_facts.hostname}})\n');
+    writeFileSync(join(work, 'files-app.conf'), 'app=1\n');
+    const p = playbook(
+      'all-modules.yaml',
+      `- hosts: lab
+  tasks:
+    - file: {path: /etc/kplay, state: directory, mode: "0755"}
+    - copy: {content: "static\\n", dest: /etc/kplay/static.txt, mode: "0644"}
+    - copy: {src: files-app.conf, dest: /etc/kplay/app.conf, force: false}
+    - template: {src: motd.j2, dest: /etc/kplay/motd}
+    - lineinfile: {path: /etc/hosts, line: "10.213.0.100 k8s-api"}
+    - blockinfile: {path: /etc/kplay/blocks.txt, block: "managed line", create: true}
+    - replace: {path: /etc/kplay/app.conf, regexp: "app=1", replace: "app=2"}
+    - stat: {path: /etc/kplay/motd}
+      register: st
+    - assert: {that: ["st.stat.exists", "st.stat.size > 10"]}
+    - slurp: {src: /etc/hostname}
+      register: hn
+    - fetch: {src: /etc/kplay/motd, dest: fetched}
+    - command: hostname
+      changed_when: false
+    - shell: echo hi | tr a-z A-Z
+      register: up
+      changed_when: false
+    - debug: {msg: "{{up.stdout}} {{b64decode hn.content}}"}
+`,
+    );
+    const first = kplay(['-i', lab.inventory, p, '-f', '2']);
+    expect(first.out).not.toContain('fatal');
+    expect(first.rc).toBe(0);
+    for (const h of lab.hosts) {
+      expect(readFileSync(hostFile(h.name, '/etc/kplay/motd'), 'utf8')).toBe(`welcome to ${h.name} (${h.name})\n`);
+      expect(readFileSync(hostFile(h.name, '/etc/kplay/app.conf'), 'utf8')).toBe('app=2\n');
+      expect(readFileSync(hostFile(h.name, '/etc/kplay/blocks.txt'), 'utf8')).toBe('# BEGIN ANSIBLE MANAGED BLOCK\nmanaged line\n# END ANSIBLE MANAGED BLOCK\n');
+      expect(readFileSync(hostFile(h.name, '/etc/hosts'), 'utf8')).toContain('10.213.0.100 k8s-api\n');
+      expect(readFileSync(join(work, 'fetched', h.name, 'etc/kplay/motd'), 'utf8')).toContain(h.name);
+      // no temporary file left behind by the atomic writes
+      expect(readdirSync(hostFile(h.name, '/etc/kplay')).filter((f) => f.startsWith('.kplay'))).toEqual([]);
+    }
+    expect(first.out).toContain(`"msg": "HI ${lab.hosts[0]?.name}\\n"`);
+    const second = kplay(['-i', lab.inventory, p, '-f', '2']);
+    expect(second.rc).toBe(0);
+    for (const h of lab.hosts) expect(second.out).toMatch(new RegExp(`${h.name}\\s+: ok=\\d+\\s+changed=0 `));
+  });
+
+  it('becomes root through sudo as a NOPASSWD user and as a user with a password; a wrong password fails the task', () => {
+    const inv = join(work, 'become.ini');
+    writeFileSync(
+      inv,
+      `${readFileSync(lab.inventory, 'utf8')}
+[nopw]
+${lab.hosts[0]?.name} ansible_host=${lab.hosts[0]?.ip} ansible_user=ops
+[pw]
+${lab.hosts[1]?.name} ansible_host=${lab.hosts[1]?.ip} ansible_user=sec ansible_become_password=secretpw
+[badpw]
+${lab.hosts[2]?.name} ansible_host=${lab.hosts[2]?.ip} ansible_user=sec ansible_become_password=wrongpw
+`,
+    );
+    const p = playbook('become.yaml', '- hosts: nopw:pw:badpw\n  gather_facts: false\n  become: true\n  tasks:\n    - command: id -u\n      register: r\n    - copy: {content: "root-owned\\n", dest: /root/become.txt}\n    - debug: var=r.stdout\n');
+    const r = kplay(['-i', inv, p]);
+    expect(r.out).toMatch(new RegExp(`ok: \\[${lab.hosts[0]?.name}\\] => \\{\\n    "r.stdout": "0"`));
+    expect(r.out).toMatch(new RegExp(`ok: \\[${lab.hosts[1]?.name}\\] => \\{\\n    "r.stdout": "0"`));
+    expect(r.out).toMatch(new RegExp(`fatal: \\[${lab.hosts[2]?.name}\\]: FAILED!.*become sudo to root failed: incorrect become password`));
+    expect(r.out).not.toContain('secretpw');
+    expect(r.out).not.toContain('wrongpw');
+    expect(readFileSync(hostFile(lab.hosts[1]?.name as string, '/root/become.txt'), 'utf8')).toBe('root-owned\n');
+    expect(r.rc).toBe(2);
+  });
+
+  it('refuses a changed host key, reports an unknown one with its fingerprint, and finishes the other hosts (exit 4)', () => {
+    const badKh = join(work, 'known_hosts_bad');
+    const lines = readFileSync(lab.knownHosts, 'utf8').trim().split('\n');
+    lines[0] = lines[0]?.replace(/ssh-ed25519 \S+/, 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl') as string;
+    lines.splice(1, 1); // the second host becomes unknown
+    writeFileSync(badKh, lines.join('\n') + '\n');
+    const inv = join(work, 'keys.ini');
+    writeFileSync(inv, readFileSync(lab.inventory, 'utf8').replace(lab.knownHosts, badKh));
+    const p = playbook('keys.yaml', '- hosts: lab\n  gather_facts: false\n  tasks:\n    - command: hostname\n');
+    const r = kplay(['-i', inv, p]);
+    expect(r.rc).toBe(4);
+    expect(r.out).toContain(`fatal: [${lab.hosts[0]?.name}]: UNREACHABLE!`);
+    expect(r.out).toContain('REMOTE HOST IDENTIFICATION HAS CHANGED');
+    expect(r.out).toMatch(new RegExp(`fatal: \\[${lab.hosts[1]?.name}\\]: UNREACHABLE!.*host key of ${lab.hosts[1]?.ip.replace(/\./g, '\\.')}:22 is not known \\(SHA256:`));
+    expect(r.out).toContain('ssh-keyscan -p 22');
+    expect(r.out).toMatch(new RegExp(`changed: \\[${lab.hosts[2]?.name}\\]`));
+    // --accept-new-host-keys records the unknown key, still refuses the changed one
+    const again = kplay(['-i', inv, p, '--accept-new-host-keys']);
+    expect(again.out).toMatch(new RegExp(`changed: \\[${lab.hosts[1]?.name}\\]`));
+    expect(again.out).toContain('REMOTE HOST IDENTIFICATION HAS CHANGED');
+    expect(readFileSync(badKh, 'utf8')).toContain(lab.hosts[1]?.ip);
+  });
+
+  it('marks a host that cannot be reached UNREACHABLE and completes the others', () => {
+    const inv = join(work, 'gone.ini');
+    writeFileSync(inv, readFileSync(lab.inventory, 'utf8').replace('[all:vars]', 'ghost ansible_host=10.213.0.99\n\n[all:vars]') + 'ansible_timeout=3\n');
+    const p = playbook('gone.yaml', '- hosts: lab\n  gather_facts: false\n  tasks:\n    - command: hostname\n    - debug: msg=after\n');
+    const r = kplay(['-i', inv, p]);
+    expect(r.rc).toBe(4);
+    expect(r.out).toMatch(/fatal: \[ghost\]: UNREACHABLE!/);
+    expect(r.out).toMatch(/ghost\s+: ok=0\s+changed=0\s+unreachable=1/);
+    expect(r.out).toMatch(new RegExp(`${lab.hosts[4]?.name}\\s+: ok=2\\s+changed=1\\s+unreachable=0\\s+failed=0`));
+  });
+
+  it('copies 50 MB, returns 10 MB of output, feeds stdin, and a command reading stdin cannot hang', () => {
+    const big = join(work, 'big.bin');
+    const data = randomBytes(50 * 1024 * 1024);
+    writeFileSync(big, data);
+    const p = playbook(
+      'big.yaml',
+      `- hosts: ${lab.hosts[0]?.name}
+  gather_facts: false
+  tasks:
+    - copy: {src: ${big}, dest: /root/big.bin}
+    - shell: head -c 10000000 /dev/zero | tr '\\0' a
+      register: out
+      changed_when: false
+    - debug: {msg: "{{length out.stdout}}"}
+    - command: cat
+      register: nostdin
+    - command: cat
+      args: {stdin: "fed through stdin"}
+      register: withstdin
+    - debug: {msg: "[{{nostdin.stdout}}] [{{withstdin.stdout}}]"}
+    - shell: exit 7
+      ignore_errors: true
+    - command: echo still alive
+`,
+    );
+    const r = kplay(['-i', lab.inventory, p]);
+    expect(r.out).toContain('"msg": 10000000');
+    expect(r.out).toContain('"msg": "[] [fed through stdin]"');
+    expect(r.out).toMatch(/"rc": 7/);
+    expect(r.out).toMatch(/TASK \[command\] \*+\nchanged: \[node1\]\n\nPLAY RECAP/);
+    expect(r.rc).toBe(0);
+    const copied = readFileSync(hostFile(lab.hosts[0]?.name as string, '/root/big.bin'));
+    expect(createHash('sha256').update(copied).digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
+  }, 180_000);
+
+  it('reports a host whose sshd dies mid-play UNREACHABLE, finishes the others, leaves no half-written file', async () => {
+    const victim = lab.hosts[3]?.name as string;
+    const p = playbook(
+      'killed.yaml',
+      `- hosts: lab
+  gather_facts: false
+  tasks:
+    - command: sleep 2
+    - copy: {content: "after the kill\\n", dest: /etc/after-kill.txt}
+`,
+    );
+    const child = (await import('node:child_process')).spawn('ip', ['netns', 'exec', lab.labNs, process.execPath, bin, '-i', lab.inventory, p], { cwd: work, env: { ...process.env, HOME: work, KPLAY_NO_LIVE: '1' } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    await new Promise((r) => setTimeout(r, 800));
+    labKillHost(lab, victim);
+    const rc = await new Promise<number | null>((r) => child.on('close', r));
+    expect(out).toContain(`fatal: [${victim}]: UNREACHABLE!`);
+    expect(out).toMatch(new RegExp(`${victim}\\s+: ok=0\\s+changed=0\\s+unreachable=1`));
+    for (const h of lab.hosts.filter((x) => x.name !== victim)) expect(readFileSync(hostFile(h.name, '/etc/after-kill.txt'), 'utf8')).toBe('after the kill\n');
+    expect(existsSync(hostFile(victim, '/etc/after-kill.txt'))).toBe(false);
+    expect(readdirSync(hostFile(victim, '/etc')).filter((f) => f.startsWith('.kplay'))).toEqual([]);
+    expect(rc).toBe(4);
+  }, 60_000);
+});
