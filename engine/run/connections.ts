@@ -8,8 +8,9 @@ import type { ParsedKey } from 'ssh2';
 import type { Host } from '../inventory/model.js';
 import { shlexSplit } from '../inventory/shlex.js';
 import { KnownHosts } from '../transport/known-hosts.js';
+import { SshConfig, parseJump, type SshConfigEntry } from '../transport/ssh-config.js';
 import { LocalTransport } from '../transport/local.js';
-import { SshTransport, parsePrivateKey } from '../transport/ssh.js';
+import { SshTransport, parsePrivateKey, type SshSettings } from '../transport/ssh.js';
 import { UnreachableError, type ExecResult, type Transport } from '../transport/types.js';
 import type { ConnectionSettings } from '../vars/connection.js';
 
@@ -38,13 +39,17 @@ class BrokenTransport implements Transport {
   async close(): Promise<void> {}
 }
 
-// `-o UserKnownHostsFile=X` and `-o StrictHostKeyChecking=no` in ssh arguments, as Ansible users set them.
+// `-o Key=Value`, `-J jump` and `-F config` in ssh arguments, as Ansible users set them.
 function sshOptions(args: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (!args) return out;
   const words = shlexSplit(args, false);
   for (let i = 0; i < words.length; i++) {
     const w = words[i] as string;
+    if (w === '-J' || w === '-F') {
+      out[w === '-J' ? '__jump' : '__configfile'] = words[++i] ?? '';
+      continue;
+    }
     const opt = w === '-o' ? words[++i] : w.startsWith('-o') ? w.slice(2) : undefined;
     if (!opt) continue;
     const m = /^(\w+)\s*=?\s*(.*)$/.exec(opt);
@@ -58,6 +63,7 @@ export class Connections {
   private readonly open = new Map<string, Transport>();
   private readonly keys = new Map<string, ParsedKey>();
   private readonly knownHosts = new Map<string, KnownHosts>();
+  private readonly sshConfigs = new Map<string, SshConfig>();
 
   constructor(
     private readonly forced: string | undefined,
@@ -92,30 +98,60 @@ export class Connections {
     return k;
   }
 
-  private sshTransport(host: Host, c: ConnectionSettings): Transport {
-    const home = this.ssh.home ?? homedir();
-    const opts = { ...sshOptions(this.ssh.commonArgs), ...sshOptions(c.commonArgs), ...sshOptions(c.extraArgs) };
-    const khPath = resolve((opts.userknownhostsfile ?? join(home, '.ssh', 'known_hosts')).replace(/^~(?=\/)/, home));
-    let kh = this.knownHosts.get(khPath);
-    if (!kh) {
-      kh = new KnownHosts(khPath);
-      this.knownHosts.set(khPath, kh);
+  private sshConfig(path: string): SshConfig {
+    let c = this.sshConfigs.get(path);
+    if (!c) {
+      c = new SshConfig(path);
+      this.sshConfigs.set(path, c);
     }
-    const strict = opts.stricthostkeychecking?.toLowerCase();
-    const keyFile = c.privateKeyFile ?? this.ssh.privateKeyFile;
-    return new SshTransport({
-      name: host.name,
-      host: c.host,
-      port: c.port ?? 22,
-      user: c.user ?? this.ssh.user ?? process.env.USER ?? 'root',
-      key: keyFile ? this.key(resolve(keyFile.replace(/^~(?=\/)/, home))) : undefined,
+    return c;
+  }
+
+  private knownHostsAt(path: string): KnownHosts {
+    let kh = this.knownHosts.get(path);
+    if (!kh) {
+      kh = new KnownHosts(path);
+      this.knownHosts.set(path, kh);
+    }
+    return kh;
+  }
+
+  private sshTransport(host: Host, c: ConnectionSettings): Transport {
+    return new SshTransport(this.sshSettings(host.name, c.host, c));
+  }
+
+  // Inventory variables win over ~/.ssh/config, which wins over kplay.cfg and the built-in defaults.
+  private sshSettings(name: string, alias: string, c: Partial<ConnectionSettings>, depth = 0): SshSettings {
+    const home = this.ssh.home ?? homedir();
+    const expand = (p: string): string => resolve(p.replace(/^~(?=\/)/, home));
+    const opts = { ...sshOptions(this.ssh.commonArgs), ...sshOptions(c.commonArgs), ...sshOptions(c.extraArgs) };
+    const cfgFile = opts.__configfile ?? join(home, '.ssh', 'config');
+    const cfg: SshConfigEntry = this.sshConfig(expand(cfgFile)).lookup(alias);
+    const khPath = expand(opts.userknownhostsfile ?? cfg.userknownhostsfile ?? join(home, '.ssh', 'known_hosts'));
+    const strict = (opts.stricthostkeychecking ?? cfg.stricthostkeychecking)?.toLowerCase();
+    const keyFile = c.privateKeyFile ?? cfg.identityfile ?? this.ssh.privateKeyFile;
+    // the target's -J/ProxyJump applies to it only; a jump host may have its own in ~/.ssh/config
+    const jumpSpec = depth === 0 ? (opts.proxyjump ?? opts.__jump ?? cfg.proxyjump) : cfg.proxyjump;
+    let jump: SshSettings | undefined;
+    if (jumpSpec && depth < 5) {
+      const hop = parseJump(jumpSpec.split(',')[0] as string);
+      // the jump connection uses the same ssh options (known_hosts file, checking) as the target
+      jump = this.sshSettings(`${name} (jump host)`, hop.host, { user: hop.user, port: hop.port, host: hop.host, commonArgs: c.commonArgs, extraArgs: c.extraArgs }, depth + 1);
+    }
+    return {
+      name,
+      host: cfg.hostname ?? alias,
+      port: c.port ?? cfg.port ?? 22,
+      user: c.user ?? cfg.user ?? this.ssh.user ?? process.env.USER ?? 'root',
+      key: keyFile ? this.key(expand(keyFile)) : undefined,
       password: c.password,
       agent: process.env.SSH_AUTH_SOCK,
-      knownHosts: kh,
+      knownHosts: this.knownHostsAt(khPath),
       hostKeyChecking: c.hostKeyChecking ?? (strict === 'no' || strict === 'off' ? false : (this.ssh.hostKeyChecking ?? true)),
       acceptNewHostKeys: this.ssh.acceptNewHostKeys === true || strict === 'accept-new',
       connectTimeoutMs: (c.timeout ?? this.ssh.timeoutS ?? 10) * 1000,
-    });
+      jump,
+    };
   }
 
   /** Kills every running command (second Ctrl-C). */

@@ -23,6 +23,8 @@ export interface SshSettings {
   hostKeyChecking: boolean;
   acceptNewHostKeys: boolean;
   connectTimeoutMs: number;
+  /** A jump host to connect through (ProxyJump / -J). */
+  jump?: SshSettings | undefined;
 }
 
 // DH group exchange is computed synchronously in ssh2 (~1 s of CPU for every host): left out.
@@ -178,6 +180,18 @@ class ShellSession {
   }
 }
 
+// sshd refuses channels past MaxSessions ("Channel open failure"): wait and retry, it is not fatal
+async function withChannelRetry<T>(open: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await open();
+    } catch (e) {
+      if (attempt >= 5 || !/Channel open failure/i.test((e as Error).message)) throw e;
+      await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+    }
+  }
+}
+
 /** A become step that failed (wrong password, not allowed): a task failure, not UNREACHABLE. */
 export class BecomeError extends Error {}
 
@@ -195,6 +209,20 @@ export class SshTransport implements Transport {
     return `ESTABLISH SSH CONNECTION FOR USER: ${this.s.user} TO ${this.s.host}:${this.s.port}`;
   }
 
+  private jumpTransport: SshTransport | undefined;
+
+  /** A TCP stream to this host through the jump host (ProxyJump), or undefined to connect directly. */
+  private async jumpStream(): Promise<ConnectConfig['sock'] | undefined> {
+    if (!this.s.jump) return undefined;
+    this.jumpTransport ??= new SshTransport(this.s.jump);
+    const jumpClient = await this.jumpTransport.connect();
+    return new Promise((resolve, reject) =>
+      jumpClient.forwardOut('127.0.0.1', 0, this.s.host, this.s.port, (err, stream) =>
+        err ? reject(new UnreachableError(`cannot reach ${this.s.host}:${this.s.port} through the jump host ${this.s.jump?.host}: ${err.message}`)) : resolve(stream as unknown as ConnectConfig['sock']),
+      ),
+    );
+  }
+
   private connect(): Promise<Client> {
     if (this.dropped) return Promise.reject(new UnreachableError(this.dropped));
     if (this.connecting) return this.connecting;
@@ -205,7 +233,7 @@ export class SshTransport implements Transport {
     if (s.key) methods.push({ type: 'publickey', username: s.user, key: s.key });
     if (s.agent) methods.push({ type: 'agent', username: s.user, agent: s.agent });
     if (s.password) methods.push({ type: 'password', username: s.user, password: s.password });
-    this.connecting = new Promise<Client>((resolve, reject) => {
+    this.connecting = this.jumpStream().then((sock) => new Promise<Client>((resolve, reject) => {
       const client = new Client();
       const config: ConnectConfig = {
         host: s.host,
@@ -241,11 +269,11 @@ export class SshTransport implements Transport {
         this.client = undefined;
       });
       try {
-        client.connect(config);
+        client.connect(sock ? { ...config, sock } : config);
       } catch (e) {
         reject(new UnreachableError(`cannot connect to ${s.host}: ${(e as Error).message}`));
       }
-    });
+    }));
     this.connecting.catch(() => {
       this.connecting = undefined;
     });
@@ -274,7 +302,7 @@ export class SshTransport implements Transport {
     const key = become ? `${become.method}:${become.user}` : '';
     let s = this.sessions.get(key);
     if (!s) {
-      s = this.connect().then((c) => ShellSession.open(c, become));
+      s = this.connect().then((c) => withChannelRetry(() => ShellSession.open(c, become)));
       s.catch(() => this.sessions.delete(key));
       this.sessions.set(key, s);
     }
@@ -282,7 +310,7 @@ export class SshTransport implements Transport {
   }
 
   private sftpChannel(): Promise<SFTPWrapper> {
-    this.sftp ??= this.connect().then((c) => new Promise<SFTPWrapper>((resolve, reject) => c.sftp((err, sftp) => (err ? reject(err) : resolve(sftp)))));
+    this.sftp ??= this.connect().then((c) => withChannelRetry(() => new Promise<SFTPWrapper>((resolve, reject) => c.sftp((err, sftp) => (err ? reject(err) : resolve(sftp))))));
     return this.sftp;
   }
 
@@ -325,5 +353,6 @@ export class SshTransport implements Transport {
   async close(): Promise<void> {
     for (const s of this.sessions.values()) await s.then((x) => x.close()).catch(() => undefined);
     this.client?.end();
+    await this.jumpTransport?.close();
   }
 }

@@ -47,6 +47,8 @@ function hostScript(h, dir) {
     `hostname ${h.name}`,
     'mount --make-rprivate /',
     `mount --bind ${hd}/etc /etc`,
+    // like a container: a single file bind-mounted over /etc/resolv.conf (renaming onto it gives EBUSY)
+    `mount --bind ${hd}/resolv.conf /etc/resolv.conf`,
     `mount --bind ${hd}/root /root`,
     `mount --bind ${hd}/home /home`,
     `mount --bind ${hd}/var-lib /var/lib`,
@@ -69,6 +71,7 @@ function sshdConfig(h) {
   return [
     'Port 22',
     `ListenAddress ${h.ip}`,
+    ...(h.privateIp ? [`ListenAddress ${h.privateIp}`] : []),
     'HostKey /etc/ssh/ssh_host_ed25519_key',
     'PermitRootLogin prohibit-password',
     'PubkeyAuthentication yes',
@@ -110,7 +113,8 @@ export function labUp(opts = {}) {
   }
 }
 
-function createLab({ hosts: count = 3, dir, names, prefix }) {
+function createLab(opts) {
+  const { hosts: count = 3, dir, names, prefix } = opts;
   if (process.getuid?.() !== 0) throw new Error('the lab needs root (network namespaces)');
   for (const t of ['ip', 'unshare', '/usr/sbin/sshd', 'ssh-keygen', 'sudo']) need(t);
   labDown(dir, prefix);
@@ -132,7 +136,7 @@ function createLab({ hosts: count = 3, dir, names, prefix }) {
   writeFileSync(statePath, JSON.stringify({ dir, prefix, labNs: LAB_NS, hosts }));
   const hostNames = names ?? Array.from({ length: count }, (_, i) => `node${i + 1}`);
   hostNames.forEach((name, i) => {
-    const h = { name, ip: `${SUBNET}.${11 + i}`, ns: `${prefix}-${name}`, pid: 0 };
+    const h = { name, ip: `${SUBNET}.${11 + i}`, ns: `${prefix}-${name}`, pid: 0, ...(opts.privateLink && i < 2 ? { privateIp: `10.214.0.${i + 1}` } : {}) };
     const hd = join(dir, 'hosts', name);
     mkdirSync(hd, { recursive: true });
     sh('cp', ['-a', '/etc', join(hd, 'etc')]);
@@ -145,6 +149,8 @@ function createLab({ hosts: count = 3, dir, names, prefix }) {
     writeFileSync(join(hd, 'etc/ssh/sshd_config'), sshdConfig(h));
     writeFileSync(join(hd, 'etc/hostname'), `${name}\n`);
     writeFileSync(join(hd, 'etc/hosts'), `127.0.0.1 localhost\n127.0.1.1 ${name}\n${h.ip} ${name}\n`);
+    writeFileSync(join(hd, 'resolv.conf'), '# lab resolv.conf\n');
+    writeFileSync(join(hd, 'etc/resolv.conf'), '');
     const hostPub = readFileSync(join(hd, 'etc/ssh/ssh_host_ed25519_key.pub'), 'utf8').trim().split(/\s+/);
     known.push(`${h.ip} ${hostPub[0]} ${hostPub[1]}`);
     sh('ip', ['netns', 'add', h.ns]);
@@ -153,6 +159,15 @@ function createLab({ hosts: count = 3, dir, names, prefix }) {
     sh('ip', ['-n', h.ns, 'addr', 'add', `${h.ip}/24`, 'dev', 'eth0']);
     sh('ip', ['-n', h.ns, 'link', 'set', 'eth0', 'up']);
     sh('ip', ['-n', LAB_NS, 'link', 'set', `kpl${i}`, 'master', 'br0', 'up']);
+    if (h.privateIp && i === 1) {
+      // a link between node1 and node2 that the controller has no route to
+      const first = hosts[0];
+      sh('ip', ['link', 'add', 'priv0', 'netns', first.ns, 'type', 'veth', 'peer', 'name', 'priv0', 'netns', h.ns]);
+      sh('ip', ['-n', first.ns, 'addr', 'add', `${first.privateIp}/24`, 'dev', 'priv0']);
+      sh('ip', ['-n', h.ns, 'addr', 'add', `${h.privateIp}/24`, 'dev', 'priv0']);
+      sh('ip', ['-n', first.ns, 'link', 'set', 'priv0', 'up']);
+      sh('ip', ['-n', h.ns, 'link', 'set', 'priv0', 'up']);
+    }
     const log = openSync(join(hd, 'sshd.log'), 'a');
     const child = spawn('ip', ['netns', 'exec', h.ns, 'unshare', '--mount', '--uts', '--fork', '/bin/sh', '-c', hostScript(h, dir)], { detached: true, stdio: ['ignore', log, log] });
     child.unref();

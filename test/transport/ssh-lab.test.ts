@@ -41,7 +41,7 @@ function playbook(name: string, text: string): string {
 describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'kplay-ssh-'));
-    lab = labUp({ hosts: 5, dir: join(work, 'lab'), prefix: 'kptest' }) as LabState;
+    lab = labUp({ hosts: 5, dir: join(work, 'lab'), prefix: 'kptest', privateLink: true }) as LabState;
   }, 120_000);
 
   afterAll(() => {
@@ -186,6 +186,39 @@ ${lab.hosts[2]?.name} ansible_host=${lab.hosts[2]?.ip} ansible_user=sec ansible_
     const copied = readFileSync(hostFile(lab.hosts[0]?.name as string, '/root/big.bin'));
     expect(createHash('sha256').update(copied).digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
   }, 180_000);
+
+  it('writes a bind-mounted file (as in containers) in place when the atomic rename gives EBUSY, and says so', () => {
+    const p = playbook('ebusy.yaml', `- hosts: ${lab.hosts[0]?.name}\n  gather_facts: false\n  tasks:\n    - lineinfile: {path: /etc/resolv.conf, line: "nameserver 10.213.0.1"}\n`);
+    const r = kplay(['-i', lab.inventory, p]);
+    expect(r.rc).toBe(0);
+    expect(r.out).toContain('/etc/resolv.conf is a mount point (rename gave EBUSY): it was written in place, not atomically');
+    expect(readFileSync(join(lab.dir, 'hosts', lab.hosts[0]?.name as string, 'resolv.conf'), 'utf8')).toBe('# lab resolv.conf\nnameserver 10.213.0.1\n');
+  });
+
+  it('reads ~/.ssh/config (HostName, User, IdentityFile), goes through a jump host, and uses an encrypted key with --key-passphrase-file', () => {
+    const [n1, n2] = lab.hosts as [{ name: string; ip: string }, { name: string; ip: string }];
+    // node2 also listens on 10.214.0.2, which only node1 can reach
+    const kh = join(work, 'known_hosts_jump');
+    const n2key = readFileSync(lab.knownHosts, 'utf8').split('\n').find((l) => l.startsWith(`${n2.ip} `)) as string;
+    writeFileSync(kh, `${readFileSync(lab.knownHosts, 'utf8')}${n2key.replace(n2.ip, '10.214.0.2')}\n`);
+    const encKey = join(work, 'enc_key');
+    spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'open sesame', '-f', encKey]);
+    for (const h of [n1, n2]) writeFileSync(join(lab.dir, 'hosts', h.name, 'root/.ssh/authorized_keys'), `${readFileSync(`${lab.key}.pub`, 'utf8')}${readFileSync(`${encKey}.pub`, 'utf8')}`);
+    writeFileSync(join(work, 'passphrase'), 'open sesame\n');
+    const sshDir = join(work, '.ssh');
+    spawnSync('mkdir', ['-p', sshDir]);
+    writeFileSync(join(sshDir, 'config'), `Host web1\n  HostName ${n1.ip}\n  User root\n  IdentityFile ${lab.key}\n  UserKnownHostsFile ${kh}\n\nHost *\n  IdentityFile ${encKey}\n`);
+    const inv = join(work, 'cfg.ini');
+    writeFileSync(inv, `web1\nhidden ansible_host=10.214.0.2 ansible_user=root ansible_ssh_common_args='-o UserKnownHostsFile=${kh} -J root@${n1.ip}'\n`);
+    const p = playbook('cfg.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: hostname\n      register: hn\n    - debug: var=hn.stdout\n');
+    const r = kplay(['-i', inv, p, '--key-passphrase-file', join(work, 'passphrase')]);
+    expect(r.out).toMatch(new RegExp(`ok: \\[web1\\] => \\{\\n    "hn.stdout": "${n1.name}"`));
+    expect(r.out).toMatch(new RegExp(`ok: \\[hidden\\] => \\{\\n    "hn.stdout": "${n2.name}"`));
+    expect(r.rc).toBe(0);
+    const noPass = kplay(['-i', inv, p]);
+    expect(noPass.out).toContain('is encrypted: give its passphrase with --key-passphrase-file');
+    expect(noPass.rc).toBe(4);
+  });
 
   it('reports a host whose sshd dies mid-play UNREACHABLE, finishes the others, leaves no half-written file', async () => {
     const victim = lab.hosts[3]?.name as string;

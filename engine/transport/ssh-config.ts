@@ -1,0 +1,84 @@
+// ~/.ssh/config as OpenSSH reads it, for what kplay uses: Host blocks (patterns with * ? and !),
+// HostName, User, Port, IdentityFile, ProxyJump, UserKnownHostsFile, StrictHostKeyChecking.
+// For each keyword the first value found wins.
+import { existsSync, readFileSync } from 'node:fs';
+
+/** The settings of ~/.ssh/config that apply to one host alias. */
+export interface SshConfigEntry {
+  hostname?: string;
+  user?: string;
+  port?: number;
+  identityfile?: string;
+  proxyjump?: string;
+  userknownhostsfile?: string;
+  stricthostkeychecking?: string;
+}
+
+function matchPattern(pattern: string, host: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return re.test(host);
+}
+
+function hostMatches(patterns: string[], host: string): boolean {
+  let hit = false;
+  for (const p of patterns) {
+    if (p.startsWith('!')) {
+      if (matchPattern(p.slice(1), host)) return false;
+    } else if (matchPattern(p, host)) hit = true;
+  }
+  return hit;
+}
+
+/** A parsed ssh config file. */
+export class SshConfig {
+  private readonly blocks: { patterns: string[]; options: [string, string][] }[] = [];
+
+  constructor(path: string) {
+    if (!existsSync(path)) return;
+    let current = { patterns: ['*'], options: [] as [string, string][] };
+    this.blocks.push(current);
+    for (const raw of readFileSync(path, 'utf8').split('\n')) {
+      const line = raw.trim();
+      if (!line || line.startsWith('#')) continue;
+      const m = /^(\S+?)\s*(?:=\s*|\s+)(.*)$/.exec(line);
+      if (!m) continue;
+      const key = (m[1] as string).toLowerCase();
+      const value = (m[2] as string).replace(/^"(.*)"$/, '$1');
+      if (key === 'host') {
+        current = { patterns: value.split(/\s+/), options: [] };
+        this.blocks.push(current);
+      } else if (key === 'match') {
+        current = { patterns: [], options: [] }; // Match blocks are not supported: ignored
+        this.blocks.push(current);
+      } else current.options.push([key, value]);
+    }
+  }
+
+  /** The options for `host`, first value of each keyword winning. */
+  lookup(host: string): SshConfigEntry {
+    const out: Record<string, string> = {};
+    for (const b of this.blocks) {
+      if (!hostMatches(b.patterns, host)) continue;
+      for (const [k, v] of b.options) if (!(k in out)) out[k] = v.replace(/%h/g, host);
+    }
+    const e: SshConfigEntry = {};
+    if (out.hostname) e.hostname = out.hostname;
+    if (out.user) e.user = out.user;
+    if (out.port) e.port = Number(out.port);
+    if (out.identityfile) e.identityfile = out.identityfile;
+    if (out.proxyjump && out.proxyjump.toLowerCase() !== 'none') e.proxyjump = out.proxyjump;
+    if (out.userknownhostsfile) e.userknownhostsfile = out.userknownhostsfile;
+    if (out.stricthostkeychecking) e.stricthostkeychecking = out.stricthostkeychecking;
+    return e;
+  }
+}
+
+/** Splits a ProxyJump hop `[user@]host[:port]`. */
+export function parseJump(hop: string): { user?: string; host: string; port?: number } {
+  const m = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(hop.trim());
+  if (!m) throw new Error(`cannot read the jump host '${hop}' (expected [user@]host[:port])`);
+  const out: { user?: string; host: string; port?: number } = { host: (m[2] as string).replace(/^\[|\]$/g, '') };
+  if (m[1]) out.user = m[1];
+  if (m[3]) out.port = Number(m[3]);
+  return out;
+}

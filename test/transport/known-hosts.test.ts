@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { KnownHosts, fingerprint, hostKeyName } from '../../engine/transport/known-hosts.js';
+import { SshConfig, parseJump } from '../../engine/transport/ssh-config.js';
+import { writeTree } from '../support/tree.js';
+
+function newKey(dir: string, name: string): { line: string; blob: Buffer } {
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, name)]);
+  const [type, b64] = readFileSync(join(dir, `${name}.pub`), 'utf8').split(' ') as [string, string];
+  return { line: `${type} ${b64}`, blob: Buffer.from(b64, 'base64') };
+}
+
+describe('known_hosts', () => {
+  it('knows plain, [host]:port and several keys per host; anything else is unknown or changed', () => {
+    const dir = writeTree({});
+    const a = newKey(dir, 'a');
+    const b = newKey(dir, 'b');
+    const c = newKey(dir, 'c');
+    writeFileSync(join(dir, 'kh'), `# comment\nweb1,10.0.0.1 ${a.line}\n[web1]:2222 ${b.line}\nweb2 ${a.line}\nweb2 ${b.line}\n*.lab ${c.line}\n`);
+    const kh = new KnownHosts(join(dir, 'kh'));
+    expect(kh.verify('web1', 22, a.blob)).toEqual({ kind: 'known' });
+    expect(kh.verify('10.0.0.1', 22, a.blob)).toEqual({ kind: 'known' });
+    expect(kh.verify('web1', 2222, b.blob)).toEqual({ kind: 'known' });
+    expect(kh.verify('web1', 2222, a.blob)).toMatchObject({ kind: 'changed' });
+    expect(kh.verify('web2', 22, b.blob)).toEqual({ kind: 'known' });
+    expect(kh.verify('web1', 22, c.blob)).toEqual({ kind: 'changed', line: `${join(dir, 'kh')}:2` });
+    expect(kh.verify('node.lab', 22, c.blob)).toEqual({ kind: 'known' });
+    expect(kh.verify('other', 22, a.blob)).toEqual({ kind: 'unknown' });
+  });
+
+  it('reads hashed entries as ssh-keygen -H writes them, and records new keys', () => {
+    const dir = writeTree({});
+    const a = newKey(dir, 'a');
+    writeFileSync(join(dir, 'kh'), `10.1.2.3 ${a.line}\n[10.1.2.3]:2200 ${a.line}\n`);
+    execFileSync('ssh-keygen', ['-q', '-H', '-f', join(dir, 'kh')], { stdio: 'ignore' });
+    expect(readFileSync(join(dir, 'kh'), 'utf8')).toMatch(/^\|1\|/);
+    const kh = new KnownHosts(join(dir, 'kh'));
+    expect(kh.verify('10.1.2.3', 22, a.blob)).toEqual({ kind: 'known' });
+    expect(kh.verify('10.1.2.3', 2200, a.blob)).toEqual({ kind: 'known' });
+    expect(kh.verify('10.1.2.4', 22, a.blob)).toEqual({ kind: 'unknown' });
+    const b = newKey(dir, 'b');
+    kh.add('new-host', 2022, b.blob);
+    expect(new KnownHosts(join(dir, 'kh')).verify('new-host', 2022, b.blob)).toEqual({ kind: 'known' });
+    expect(hostKeyName('h', 22)).toBe('h');
+    expect(fingerprint(b.blob)).toBe(execFileSync('ssh-keygen', ['-l', '-f', join(dir, 'b.pub')], { encoding: 'utf8' }).split(' ')[1]);
+  });
+});
+
+describe('ssh config', () => {
+  it('applies Host blocks in order, first value winning, with patterns and negation', () => {
+    const dir = writeTree({
+      config: 'Host bastion\n  HostName 10.0.0.1\n  User ops\n\nHost *.internal !secret.internal\n  ProxyJump bastion\n  Port 2222\n\nHost *\n  User root\n  IdentityFile ~/.ssh/id_ed25519\n',
+    });
+    const cfg = new SshConfig(join(dir, 'config'));
+    expect(cfg.lookup('bastion')).toEqual({ hostname: '10.0.0.1', user: 'ops', identityfile: '~/.ssh/id_ed25519' });
+    expect(cfg.lookup('db.internal')).toEqual({ proxyjump: 'bastion', port: 2222, user: 'root', identityfile: '~/.ssh/id_ed25519' });
+    expect(cfg.lookup('secret.internal')).toEqual({ user: 'root', identityfile: '~/.ssh/id_ed25519' });
+  });
+
+  it('splits jump hosts', () => {
+    expect(parseJump('ops@bastion:2222')).toEqual({ user: 'ops', host: 'bastion', port: 2222 });
+    expect(parseJump('bastion')).toEqual({ host: 'bastion' });
+    expect(parseJump('[fe80::1]:22')).toEqual({ host: 'fe80::1', port: 22 });
+  });
+});
