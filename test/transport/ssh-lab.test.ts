@@ -94,6 +94,59 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     for (const h of lab.hosts) expect(second.out).toMatch(new RegExp(`${h.name}\\s+: ok=\\d+\\s+changed=0 `));
   });
 
+  it('runs the remaining modules over SSH: script, raw, set_fact, include_vars, wait_for, pause, meta, systemd and apt (fake tools on PATH)', () => {
+    writeFileSync(join(work, 'hello.sh'), '#!/bin/sh\necho "script on $(hostname) with $1"\n');
+    writeFileSync(join(work, 'extra-vars.yaml'), 'from_file: loaded\n');
+    writeFileSync(join(work, 'systemctl'), '#!/bin/sh\ncase "$1" in is-active) [ -f /root/$2.on ] && echo active || { echo inactive; exit 3; };; is-enabled) echo enabled;; start) touch /root/$2.on;; esac\n');
+    writeFileSync(join(work, 'dpkg-query'), '#!/bin/sh\n[ -f /root/pkg-installed ] && printf "install ok installed|1.30.2-1.1" || exit 1\n');
+    writeFileSync(join(work, 'apt-get'), '#!/bin/sh\necho "$*" >> /root/apt.log; touch /root/pkg-installed\n');
+    const p = playbook(
+      'more-modules.yaml',
+      `- hosts: lab
+  gather_facts: false
+  environment: {PATH: "/root/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
+  tasks:
+    - file: {path: /root/bin, state: directory}
+    - copy: {src: "{{item}}", dest: "/root/bin/{{item}}", mode: "0755"}
+      loop: [systemctl, dpkg-query, apt-get]
+    - script: hello.sh arg1
+      register: sc
+    - raw: echo raw-$((20+22))
+      register: rw
+    - set_fact: {answer: "{{rw.stdout}}"}
+    - include_vars: extra-vars.yaml
+    - wait_for: {path: /root/bin/apt-get, timeout: 5}
+    - pause: {seconds: 0}
+    - systemd: {name: kubelet, state: started}
+      notify: note
+    - apt: {name: "kubeadm=1.30.2-1.1"}
+    - apt: {name: "kubeadm=1.30.2-1.1"}
+      register: again
+    - meta: flush_handlers
+    - debug: {msg: "{{sc.stdout}} {{answer}} {{from_file}} {{again.changed}}"}
+  handlers:
+    - name: note
+      debug: msg=kubelet-started
+`,
+    );
+    const r = kplay(['-i', lab.inventory, p, '-f', '3']);
+    expect(r.out).not.toContain('fatal');
+    expect(r.rc).toBe(0);
+    for (const h of lab.hosts) {
+      expect(r.out).toContain(`"msg": "script on ${h.name} with arg1 raw-42 loaded false"`);
+      expect(existsSync(hostFile(h.name, '/root/kubelet.on'))).toBe(true);
+      expect(readFileSync(hostFile(h.name, '/root/apt.log'), 'utf8')).toBe('install -y -q kubeadm=1.30.2-1.1\n');
+    }
+    expect(r.out).toMatch(/RUNNING HANDLER \[note\]/);
+  });
+
+  it('becomes another user with su', () => {
+    const p = playbook('su.yaml', `- hosts: ${lab.hosts[0]?.name}\n  gather_facts: false\n  tasks:\n    - command: id -un\n      become: true\n      become_method: su\n      become_user: ops\n      register: who\n    - debug: var=who.stdout\n`);
+    const r = kplay(['-i', lab.inventory, p]);
+    expect(r.out).toContain('"who.stdout": "ops"');
+    expect(r.rc).toBe(0);
+  });
+
   it('becomes root through sudo as a NOPASSWD user and as a user with a password; a wrong password fails the task', () => {
     const inv = join(work, 'become.ini');
     writeFileSync(
