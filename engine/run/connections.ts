@@ -58,6 +58,16 @@ function sshOptions(args: string | undefined): Record<string, string> {
   return out;
 }
 
+// One parse per file per run (known_hosts, ssh config, private keys).
+function cached<V>(map: Map<string, V>, key: string, make: (key: string) => V): V {
+  let v = map.get(key);
+  if (v === undefined) {
+    v = make(key);
+    map.set(key, v);
+  }
+  return v;
+}
+
 /** Opens transports on demand and closes them all at the end. */
 export class Connections {
   private readonly open = new Map<string, Transport>();
@@ -90,30 +100,7 @@ export class Connections {
   }
 
   private key(path: string): ParsedKey {
-    let k = this.keys.get(path);
-    if (!k) {
-      k = parsePrivateKey(readFileSync(path), this.ssh.keyPassphrase, path);
-      this.keys.set(path, k);
-    }
-    return k;
-  }
-
-  private sshConfig(path: string): SshConfig {
-    let c = this.sshConfigs.get(path);
-    if (!c) {
-      c = new SshConfig(path);
-      this.sshConfigs.set(path, c);
-    }
-    return c;
-  }
-
-  private knownHostsAt(path: string): KnownHosts {
-    let kh = this.knownHosts.get(path);
-    if (!kh) {
-      kh = new KnownHosts(path);
-      this.knownHosts.set(path, kh);
-    }
-    return kh;
+    return cached(this.keys, path, (p) => parsePrivateKey(readFileSync(p), this.ssh.keyPassphrase, p));
   }
 
   private sshTransport(host: Host, c: ConnectionSettings): Transport {
@@ -126,7 +113,7 @@ export class Connections {
     const expand = (p: string): string => resolve(p.replace(/^~(?=\/)/, home));
     const opts = { ...sshOptions(this.ssh.commonArgs), ...sshOptions(c.commonArgs), ...sshOptions(c.extraArgs) };
     const cfgFile = opts.__configfile ?? join(home, '.ssh', 'config');
-    const cfg: SshConfigEntry = this.sshConfig(expand(cfgFile)).lookup(alias);
+    const cfg: SshConfigEntry = cached(this.sshConfigs, expand(cfgFile), (p) => new SshConfig(p)).lookup(alias);
     const khPath = expand(opts.userknownhostsfile ?? cfg.userknownhostsfile ?? join(home, '.ssh', 'known_hosts'));
     const strict = (opts.stricthostkeychecking ?? cfg.stricthostkeychecking)?.toLowerCase();
     const keyFile = c.privateKeyFile ?? cfg.identityfile ?? this.ssh.privateKeyFile;
@@ -146,7 +133,7 @@ export class Connections {
       key: keyFile ? this.key(expand(keyFile)) : undefined,
       password: c.password,
       agent: process.env.SSH_AUTH_SOCK,
-      knownHosts: this.knownHostsAt(khPath),
+      knownHosts: cached(this.knownHosts, khPath, (p) => new KnownHosts(p)),
       hostKeyChecking: c.hostKeyChecking ?? (strict === 'no' || strict === 'off' ? false : (this.ssh.hostKeyChecking ?? true)),
       acceptNewHostKeys: this.ssh.acceptNewHostKeys === true || strict === 'accept-new',
       connectTimeoutMs: (c.timeout ?? this.ssh.timeoutS ?? 10) * 1000,
