@@ -52,14 +52,18 @@ interface Pending {
 /** One long-lived remote shell, running framed commands one after another. */
 class ShellSession {
   private readonly nonce = randomBytes(8).toString('hex');
-  private buf = Buffer.alloc(0);
+  // incoming bytes as chunks, joined only when a whole frame is there (large outputs stay linear)
+  private chunks: Buffer[] = [];
+  private received = 0;
+  private frame: { rc: number; outLen: number; errLen: number } | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private pending: Pending | undefined;
   dead = false;
 
   private constructor(private readonly channel: ClientChannel) {
     channel.on('data', (d: Buffer) => {
-      this.buf = Buffer.concat([this.buf, d]);
+      this.chunks.push(d);
+      this.received += d.length;
       this.drain();
     });
     channel.stderr.on('data', () => undefined); // consumed so the channel can close
@@ -77,12 +81,14 @@ class ShellSession {
   static async open(client: Client, become: Become | undefined): Promise<ShellSession> {
     const tag = randomBytes(8).toString('hex');
     const prompt = `[kplay-sudo-${tag}] password:`;
-    const shell = `/bin/sh -c ${q(`printf '\n%s\n' READY-${tag}; exec /bin/sh`)}`;
+    // one temp directory per session for command output, removed by the outer shell when the session ends
+    const init = `__k=$(mktemp -d "\${TMPDIR:-/tmp}/.kplay.XXXXXX") || exit 1; export __k; trap 'rm -rf "$__k"' EXIT; printf '\\n%s\\n' READY-${tag}; /bin/sh`;
+    const shell = `/bin/sh -c ${q(init)}`;
     let start = shell;
     if (become) {
       start =
         become.method === 'su'
-          ? `su - ${q(become.user)} -s /bin/sh -c ${q(`printf '\n%s\n' READY-${tag}; exec /bin/sh`)}`
+          ? `su - ${q(become.user)} -s /bin/sh -c ${q(init)}`
           : become.password
             ? `sudo -S -p ${q(prompt)} -H -u ${q(become.user)} ${shell}`
             : `sudo -n -H -u ${q(become.user)} ${shell}`;
@@ -131,17 +137,29 @@ class ShellSession {
 
   private drain(): void {
     if (!this.pending) return;
-    const marker = Buffer.from(`\n${this.nonce} `);
-    const at = this.buf.indexOf(marker);
-    if (at === -1) return;
-    const eol = this.buf.indexOf(0x0a, at + marker.length);
-    if (eol === -1) return;
-    const [rc, outLen, errLen] = this.buf.subarray(at + marker.length, eol).toString().split(' ').map(Number) as [number, number, number];
-    const start = eol + 1;
-    if (this.buf.length < start + outLen + errLen) return;
-    const stdout = Buffer.from(this.buf.subarray(start, start + outLen));
-    const stderr = Buffer.from(this.buf.subarray(start + outLen, start + outLen + errLen));
-    this.buf = this.buf.subarray(start + outLen + errLen);
+    if (!this.frame) {
+      // the header line comes first; it is short, so joining what arrived so far is cheap
+      const buf = Buffer.concat(this.chunks);
+      const marker = Buffer.from(`\n${this.nonce} `);
+      const at = buf.indexOf(marker);
+      if (at === -1) return;
+      const eol = buf.indexOf(0x0a, at + marker.length);
+      if (eol === -1) return;
+      const [rc, outLen, errLen] = buf.subarray(at + marker.length, eol).toString().split(' ').map(Number) as [number, number, number];
+      this.frame = { rc, outLen, errLen };
+      const rest = buf.subarray(eol + 1);
+      this.chunks = [rest];
+      this.received = rest.length;
+    }
+    const { rc, outLen, errLen } = this.frame;
+    if (this.received < outLen + errLen) return;
+    const body = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
+    const stdout = Buffer.from(body.subarray(0, outLen));
+    const stderr = Buffer.from(body.subarray(outLen, outLen + errLen));
+    const rest = body.subarray(outLen + errLen);
+    this.chunks = rest.length ? [rest] : [];
+    this.received = rest.length;
+    this.frame = undefined;
     const p = this.pending;
     this.pending = undefined;
     p.resolve({ rc, stdout, stderr });
@@ -156,8 +174,10 @@ class ShellSession {
           this.pending = { resolve, reject };
           const env = Object.entries(opts.env ?? {}).map(([k, v]) => `export ${k}=${q(v)}; `).join('');
           const cd = opts.cwd ? `cd ${q(opts.cwd)} || exit 1; ` : 'cd ~ 2>/dev/null; ';
-          const runner = opts.timeoutMs ? `timeout -s KILL ${Math.ceil(opts.timeoutMs / 1000)} /bin/sh -c ${q(command)}` : `/bin/sh -c ${q(command)}`;
-          const lines = ['__k=$(mktemp -d "${TMPDIR:-/tmp}/.kplay.XXXXXX") || exit 1'];
+          const runner = opts.timeoutMs ? `exec timeout -s KILL ${Math.ceil(opts.timeoutMs / 1000)} /bin/sh -c ${q(command)}` : `exec /bin/sh -c ${q(command)}`;
+          // one temp directory per session ($__k, made when the session opened); per command only the
+          // command itself runs, plus stat and cat when it printed something
+          const lines: string[] = [];
           let stdin = '/dev/null';
           if (opts.stdinInline) {
             const eof = `KPLAY_EOF_${this.nonce}`;
@@ -165,7 +185,9 @@ class ShellSession {
             stdin = '"$__k/i"';
           } else if (opts.stdinFile) stdin = `${q(opts.stdinFile)}`;
           lines.push(`(${cd}umask 022; ${env}exec <${stdin}; ${runner}) >"$__k/o" 2>"$__k/e"; __rc=$?`);
-          lines.push(`printf '\\n%s %s %s %s\\n' ${this.nonce} "$__rc" "$(wc -c <"$__k/o")" "$(wc -c <"$__k/e")"; cat "$__k/o" "$__k/e"; rm -rf "$__k"`);
+          lines.push(
+            `if [ -s "$__k/o" ] || [ -s "$__k/e" ]; then set -- $(stat -c %s "$__k/o" "$__k/e"); printf '\\n%s %s %s %s\\n' ${this.nonce} "$__rc" "$1" "$2"; cat "$__k/o" "$__k/e"; else printf '\\n%s %s 0 0\\n' ${this.nonce} "$__rc"; fi`,
+          );
           this.channel.write(lines.join('\n') + '\n');
           if (waitMs) setTimeout(() => this.pending?.reject(new Error('no answer from the remote shell')), waitMs).unref();
         }),

@@ -215,6 +215,7 @@ ${lab.hosts[2]?.name} ansible_host=${lab.hosts[2]?.ip} ansible_user=sec ansible_
   gather_facts: false
   tasks:
     - copy: {src: ${big}, dest: /root/big.bin}
+    - fetch: {src: /root/big.bin, dest: ${join(work, 'back.bin')}, flat: true}
     - shell: head -c 10000000 /dev/zero | tr '\\0' a
       register: out
       changed_when: false
@@ -236,8 +237,10 @@ ${lab.hosts[2]?.name} ansible_host=${lab.hosts[2]?.ip} ansible_user=sec ansible_
     expect(r.out).toMatch(/"rc": 7/);
     expect(r.out).toMatch(/TASK \[command\] \*+\nchanged: \[node1\]\n\nPLAY RECAP/);
     expect(r.rc).toBe(0);
-    const copied = readFileSync(hostFile(lab.hosts[0]?.name as string, '/root/big.bin'));
-    expect(createHash('sha256').update(copied).digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
+    const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+    expect(sha(readFileSync(hostFile(lab.hosts[0]?.name as string, '/root/big.bin')))).toBe(sha(data));
+    // and back through the framed shell output: byte-exact
+    expect(sha(readFileSync(join(work, 'back.bin')))).toBe(sha(data));
   }, 180_000);
 
   it('writes a bind-mounted file (as in containers) in place when the atomic rename gives EBUSY, and says so', () => {
