@@ -54,11 +54,12 @@ export function editBlock(text: string, a: Record<string, unknown>): BlockEdit {
 export const blockinfile: Module = async (ctx) => {
   const a = ctx.args;
   const path = String(a.path);
-  const before = await ctx.host.read(path);
+  const current = await ctx.host.inspect(path);
+  const before = current.content;
   if (before === undefined && a.state !== 'absent' && a.create !== true) {
     return { changed: false, failed: true, rc: 257, msg: `Path ${path} does not exist !` };
   }
   if (before === undefined && a.state === 'absent') return { changed: false, msg: '' };
   const edit = editBlock(before?.toString('utf8') ?? '', a);
-  return ensureFile(ctx, path, Buffer.from(edit.text), wantedAttrs(a), { before, beforeRead: true, backup: a.backup === true, diffHeader: `${path} (content)`, msg: edit.msg });
+  return ensureFile(ctx, path, Buffer.from(edit.text), wantedAttrs(a), { current, backup: a.backup === true, diffHeader: `${path} (content)`, msg: edit.msg });
 };

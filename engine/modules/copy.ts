@@ -27,13 +27,15 @@ export const copy: Module = async (ctx) => {
     }
   }
   let dest = String(a.dest);
-  const st = await ctx.host.stat(dest, true);
-  if (dest.endsWith('/') || (st.exists && st.type === 'directory')) {
+  // one round trip reads the destination's state and bytes; a directory means "copy into it"
+  let current = await ctx.host.inspect(dest);
+  if (dest.endsWith('/') || (current.stat.exists && current.stat.type === 'directory')) {
     if (!src) return { changed: false, failed: true, msg: 'dest must be a file path when content is used' };
     dest = dest.replace(/\/+$/, '') + '/' + basename(src);
+    current = await ctx.host.inspect(dest);
   }
   // force: false only creates missing files, as in Ansible
-  if (a.force === false && (await ctx.host.stat(dest, true)).exists) return { changed: false, dest, ...(src ? { src } : {}) };
-  const r = await ensureFile(ctx, dest, content, wantedAttrs(a), { backup: a.backup === true });
+  if (a.force === false && current.stat.exists) return { changed: false, dest, ...(src ? { src } : {}) };
+  const r = await ensureFile(ctx, dest, content, wantedAttrs(a), { backup: a.backup === true, current });
   return { ...r, ...(src ? { src } : {}), size: content.length };
 };

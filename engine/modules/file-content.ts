@@ -1,6 +1,6 @@
 // The shared core of copy, template, lineinfile, blockinfile and replace: make a file hold the wanted
 // bytes and attributes, changing nothing when it already does; honours check mode, diff and backup.
-import type { FileAttrs, FileDiff, FileStat, ModuleContext, ModuleResult } from './types.js';
+import type { FileAttrs, FileDiff, FileStat, FileState, ModuleContext, ModuleResult } from './types.js';
 import { shellQuote as q } from '../util/shell.js';
 
 /** Ansible's mode argument as four octal digits; a YAML octal int (0644 -> 420) is converted back. */
@@ -54,16 +54,15 @@ export function backupName(path: string, now = new Date(), pid = process.pid): s
   return `${path}.${pid}.${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}@${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())}~`;
 }
 
-/** Makes `path` hold `wanted` with `attrs`; `before` may be passed when the caller already read it. */
+/** Makes `path` hold `wanted` with `attrs`; `current` may be passed when the caller already inspected it. */
 export async function ensureFile(
   ctx: ModuleContext,
   path: string,
   wanted: Buffer,
   attrs: FileAttrs,
-  opts: { backup?: boolean; before?: Buffer | undefined; beforeRead?: boolean; msg?: string; diffHeader?: string } = {},
+  opts: { backup?: boolean; current?: FileState; msg?: string; diffHeader?: string } = {},
 ): Promise<ModuleResult> {
-  const before = opts.beforeRead ? opts.before : await ctx.host.read(path);
-  const st = await ctx.host.stat(path, true);
+  const { stat: st, content: before } = opts.current ?? (await ctx.host.inspect(path));
   if (st.exists && st.type === 'directory') return { changed: false, failed: true, msg: `${path} is a directory` };
   const contentChanged = before === undefined || !before.equals(wanted);
   const attrChanged = st.exists && attrsDiffer(st, attrs);

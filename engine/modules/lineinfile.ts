@@ -87,15 +87,16 @@ export const lineinfile: Module = async (ctx) => {
   const a = ctx.args;
   const path = String(a.path);
   if ((a.state ?? 'present') === 'present' && a.line === undefined) return { changed: false, failed: true, msg: 'line is required with state=present' };
-  const before = await ctx.host.read(path);
+  const current = await ctx.host.inspect(path);
+  const before = current.content;
   if (before === undefined) {
     if (a.state === 'absent') return { changed: false, msg: 'file not present', found: 0 };
     if (a.create !== true) return { changed: false, failed: true, rc: 257, msg: `Destination ${path} does not exist !` };
   }
   const edit = editLine(before?.toString('utf8') ?? '', a);
   if (!edit.changed && before !== undefined) {
-    return ensureFile(ctx, path, before, wantedAttrs(a), { before, beforeRead: true, diffHeader: `${path} (content)`, msg: edit.msg });
+    return ensureFile(ctx, path, before, wantedAttrs(a), { current, diffHeader: `${path} (content)`, msg: edit.msg });
   }
-  const r = await ensureFile(ctx, path, Buffer.from(edit.text), wantedAttrs(a), { before, beforeRead: true, backup: a.backup === true, diffHeader: `${path} (content)`, msg: edit.msg });
+  const r = await ensureFile(ctx, path, Buffer.from(edit.text), wantedAttrs(a), { current, backup: a.backup === true, diffHeader: `${path} (content)`, msg: edit.msg });
   return edit.found !== undefined ? { ...r, found: edit.found } : r;
 };

@@ -25,8 +25,9 @@ export function replaceText(text: string, a: Record<string, unknown>): { text: s
 export const replace: Module = async (ctx) => {
   const a = ctx.args;
   const path = String(a.path);
-  const before = await ctx.host.read(path);
+  const current = await ctx.host.inspect(path);
+  const before = current.content;
   if (before === undefined) return { changed: false, failed: true, rc: 257, msg: `Path ${path} does not exist !` };
   const { text, count } = replaceText(before.toString('utf8'), a);
-  return ensureFile(ctx, path, Buffer.from(text), wantedAttrs(a), { before, beforeRead: true, backup: a.backup === true, diffHeader: `${path} (content)`, msg: count ? `${count} replacements made` : '' });
+  return ensureFile(ctx, path, Buffer.from(text), wantedAttrs(a), { current, backup: a.backup === true, diffHeader: `${path} (content)`, msg: count ? `${count} replacements made` : '' });
 };

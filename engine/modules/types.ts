@@ -31,10 +31,18 @@ export interface FileAttrs {
   group?: string | undefined;
 }
 
+/** A file's stat and, when it is a regular file, its content. */
+export interface FileState {
+  stat: FileStat;
+  content: Buffer | undefined;
+}
+
 /** The host, as modules use it (built on a transport by the runner). */
 export interface HostIO {
   run(command: string, opts?: { stdin?: Buffer | string; cwd?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<RunResult>;
   stat(path: string, follow?: boolean): Promise<FileStat>;
+  /** The file's state (links followed) and, for a regular file, its bytes: one round trip for copy, template and the line editors. */
+  inspect(path: string): Promise<FileState>;
   /** The file's bytes, or undefined when it does not exist. */
   read(path: string): Promise<Buffer | undefined>;
   /** Writes atomically (temp file in the same directory, then rename); returns a warning if it had to write in place. */

@@ -14,6 +14,17 @@ export interface TaskExecDefaults {
   trace?: ((command: string) => void) | undefined;
 }
 
+/** Reads stat's '%F|%a|%U|%G|%s|%Y' line (and readlink's, if any) into a FileStat. */
+function parseStat(line: string, link: string | undefined): FileStat {
+  if (line === 'MISSING') return { exists: false };
+  const [type = '', mode = '', owner, group, size, mtime] = line.split('|');
+  const st: FileStat = { exists: true, type: TYPES[type] ?? 'other', mode: mode.padStart(4, '0'), size: Number(size), mtime: Number(mtime) };
+  if (owner !== undefined) st.owner = owner;
+  if (group !== undefined) st.group = group;
+  if (link) st.linkTarget = link;
+  return st;
+}
+
 /** Builds the facade for one host and one become setting. */
 export function hostIO(t: Transport, become: Become | undefined, defaults: TaskExecDefaults = {}): HostIO {
   const run = async (command: string, opts: { stdin?: Buffer | string; cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunResult> => {
@@ -28,15 +39,23 @@ export function hostIO(t: Transport, become: Become | undefined, defaults: TaskE
     async stat(path, follow = false) {
       const s = follow ? 'stat -L' : 'stat';
       const r = await run(`p=${q(path)}; if [ -e "$p" ] || [ -L "$p" ]; then ${s} -c '%F|%a|%U|%G|%s|%Y' -- "$p" && { [ -L "$p" ] && readlink -- "$p" || true; }; else echo MISSING; fi`);
-      const [line = '', link] = r.stdout.split('\n');
       if (r.rc !== 0) throw new Error(`cannot stat ${path}: ${r.stderr.trim()}`);
-      if (line === 'MISSING') return { exists: false };
-      const [type = '', mode = '', owner, group, size, mtime] = line.split('|');
-      const st: FileStat = { exists: true, type: TYPES[type] ?? 'other', mode: mode.padStart(4, '0'), size: Number(size), mtime: Number(mtime) };
-      if (owner !== undefined) st.owner = owner;
-      if (group !== undefined) st.group = group;
-      if (link) st.linkTarget = link;
-      return st;
+      const [line = '', link] = r.stdout.split('\n');
+      return parseStat(line, link);
+    },
+    async inspect(path) {
+      // stat line, link line (empty when not a link), then the bytes of a regular file: one round trip
+      const r = await run(
+        `p=${q(path)}; if [ -e "$p" ] || [ -L "$p" ]; then stat -L -c '%F|%a|%U|%G|%s|%Y' -- "$p" || exit 1; if [ -L "$p" ]; then readlink -- "$p"; else echo; fi; if [ -f "$p" ]; then exec cat -- "$p"; fi; else echo MISSING; fi`,
+      );
+      if (r.rc !== 0) throw new Error(`cannot read ${path}: ${r.stderr.trim()}`);
+      const out = r.stdoutBytes;
+      const eol1 = out.indexOf(0x0a);
+      const line = out.subarray(0, eol1 === -1 ? out.length : eol1).toString('utf8');
+      if (line === 'MISSING') return { stat: { exists: false }, content: undefined };
+      const eol2 = out.indexOf(0x0a, eol1 + 1);
+      const stat = parseStat(line, out.subarray(eol1 + 1, eol2 === -1 ? out.length : eol2).toString('utf8'));
+      return { stat, content: stat.type === 'file' ? Buffer.from(out.subarray(eol2 + 1)) : undefined };
     },
     async read(path) {
       const r = await run(`p=${q(path)}; if [ -f "$p" ]; then cat -- "$p"; else exit 3; fi`);

@@ -49,13 +49,21 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-/** One long-lived remote shell, running framed commands one after another. */
-class ShellSession {
-  private readonly nonce = randomBytes(8).toString('hex');
+/**
+ * One long-lived remote shell, running framed commands one after another. A frame is the command's
+ * stdout, a marker line, its stderr and an end line with the exit code; the markers carry a random
+ * 128-bit nonce that no command can know, so no sizes are needed (sizing cost a `stat` per command).
+ * Exported for the framing tests.
+ */
+export class ShellSession {
+  private readonly nonce = randomBytes(16).toString('hex');
+  private readonly outEnd = Buffer.from(`\n${this.nonce} o\n`);
+  private readonly frameEnd = Buffer.from(`\n${this.nonce} e `);
   // incoming bytes as chunks, joined only when a whole frame is there (large outputs stay linear)
   private chunks: Buffer[] = [];
-  private received = 0;
-  private frame: { rc: number; outLen: number; errLen: number } | undefined;
+  // the last bytes seen, so an end marker split across two chunks is still found
+  private tail: Buffer = Buffer.alloc(0);
+  private endSeen = false;
   private queue: Promise<unknown> = Promise.resolve();
   private pending: Pending | undefined;
   dead = false;
@@ -63,8 +71,13 @@ class ShellSession {
   private constructor(private readonly channel: ClientChannel) {
     channel.on('data', (d: Buffer) => {
       this.chunks.push(d);
-      this.received += d.length;
-      this.drain();
+      if (!this.endSeen) {
+        const n = this.frameEnd.length - 1;
+        const seam = Buffer.concat([this.tail, d.subarray(0, n)]);
+        this.endSeen = seam.includes(this.frameEnd) || d.includes(this.frameEnd);
+        this.tail = d.length >= n ? d.subarray(d.length - n) : seam.subarray(Math.max(0, seam.length - n));
+      }
+      if (this.endSeen) this.drain();
     });
     channel.stderr.on('data', () => undefined); // consumed so the channel can close
     channel.on('close', () => {
@@ -137,32 +150,20 @@ class ShellSession {
 
   private drain(): void {
     if (!this.pending) return;
-    if (!this.frame) {
-      // the header line comes first; it is short, so joining what arrived so far is cheap
-      const buf = Buffer.concat(this.chunks);
-      const marker = Buffer.from(`\n${this.nonce} `);
-      const at = buf.indexOf(marker);
-      if (at === -1) return;
-      const eol = buf.indexOf(0x0a, at + marker.length);
-      if (eol === -1) return;
-      const [rc, outLen, errLen] = buf.subarray(at + marker.length, eol).toString().split(' ').map(Number) as [number, number, number];
-      this.frame = { rc, outLen, errLen };
-      const rest = buf.subarray(eol + 1);
-      this.chunks = [rest];
-      this.received = rest.length;
-    }
-    const { rc, outLen, errLen } = this.frame;
-    if (this.received < outLen + errLen) return;
-    const body = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
-    const stdout = Buffer.from(body.subarray(0, outLen));
-    const stderr = Buffer.from(body.subarray(outLen, outLen + errLen));
-    const rest = body.subarray(outLen + errLen);
-    this.chunks = rest.length ? [rest] : [];
-    this.received = rest.length;
-    this.frame = undefined;
+    const buf = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
+    this.chunks = [buf];
+    const end = buf.indexOf(this.frameEnd);
+    const eol = end === -1 ? -1 : buf.indexOf(0x0a, end + this.frameEnd.length);
+    if (eol === -1) return; // the exit code line is not complete yet
+    const mid = buf.lastIndexOf(this.outEnd, end);
     const p = this.pending;
     this.pending = undefined;
-    p.resolve({ rc, stdout, stderr });
+    const rest = buf.subarray(eol + 1);
+    this.chunks = rest.length ? [rest] : [];
+    this.tail = Buffer.alloc(0);
+    this.endSeen = rest.includes(this.frameEnd);
+    if (mid === -1) return p.reject(new Error('the remote shell answered out of frame'));
+    p.resolve({ rc: Number(buf.subarray(end + this.frameEnd.length, eol).toString()), stdout: Buffer.from(buf.subarray(0, mid)), stderr: Buffer.from(buf.subarray(mid + this.outEnd.length, end)) });
   }
 
   /** Runs one command (queued behind the previous one). `stdinFile` is a remote file for stdin. */
@@ -174,9 +175,9 @@ class ShellSession {
           this.pending = { resolve, reject };
           const env = Object.entries(opts.env ?? {}).map(([k, v]) => `export ${k}=${q(v)}; `).join('');
           const cd = opts.cwd ? `cd ${q(opts.cwd)} || exit 1; ` : 'cd ~ 2>/dev/null; ';
-          const runner = opts.timeoutMs ? `exec timeout -s KILL ${Math.ceil(opts.timeoutMs / 1000)} /bin/sh -c ${q(command)}` : `exec /bin/sh -c ${q(command)}`;
+          const runner = opts.timeoutMs ? `exec timeout -s KILL ${Math.ceil(opts.timeoutMs / 1000)} /bin/sh -c ${q(command)}` : `eval ${q(command)}`;
           // one temp directory per session ($__k, made when the session opened); per command only the
-          // command itself runs, plus stat and cat when it printed something
+          // command itself runs, plus cat for a stream it wrote to
           const lines: string[] = [];
           let stdin = '/dev/null';
           if (opts.stdinInline) {
@@ -185,9 +186,8 @@ class ShellSession {
             stdin = '"$__k/i"';
           } else if (opts.stdinFile) stdin = `${q(opts.stdinFile)}`;
           lines.push(`(${cd}umask 022; ${env}exec <${stdin}; ${runner}) >"$__k/o" 2>"$__k/e"; __rc=$?`);
-          lines.push(
-            `if [ -s "$__k/o" ] || [ -s "$__k/e" ]; then set -- $(stat -c %s "$__k/o" "$__k/e"); printf '\\n%s %s %s %s\\n' ${this.nonce} "$__rc" "$1" "$2"; cat "$__k/o" "$__k/e"; else printf '\\n%s %s 0 0\\n' ${this.nonce} "$__rc"; fi`,
-          );
+          // cat only runs for a stream that has bytes; printf and [ are shell builtins
+          lines.push(`[ -s "$__k/o" ] && cat "$__k/o"; printf '\\n%s o\\n' ${this.nonce}; [ -s "$__k/e" ] && cat "$__k/e"; printf '\\n%s e %s\\n' ${this.nonce} "$__rc"`);
           this.channel.write(lines.join('\n') + '\n');
           if (waitMs) setTimeout(() => this.pending?.reject(new Error('no answer from the remote shell')), waitMs).unref();
         }),
