@@ -175,6 +175,7 @@ export class ShellSession {
           this.pending = { resolve, reject };
           const env = Object.entries(opts.env ?? {}).map(([k, v]) => `export ${k}=${q(v)}; `).join('');
           const cd = opts.cwd ? `cd ${q(opts.cwd)} || exit 1; ` : 'cd ~ 2>/dev/null; ';
+          // eval in the frame's subshell saves starting another sh per command ($$ is then the session shell's pid)
           const runner = opts.timeoutMs ? `exec timeout -s KILL ${Math.ceil(opts.timeoutMs / 1000)} /bin/sh -c ${q(command)}` : `eval ${q(command)}`;
           // one temp directory per session ($__k, made when the session opened); per command only the
           // command itself runs, plus cat for a stream it wrote to

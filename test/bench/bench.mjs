@@ -69,17 +69,27 @@ const sessions = await Promise.all(hosts.map(open));
 const t0 = process.hrtime.bigint();
 await Promise.all(sessions.map(({ ch }) => new Promise((res) => {
   let buf = '';
-  ch.on('data', (d) => { buf += d; const m = buf.split('\\n').length - 1; if (m >= ${tasks}) res(); });
+  const on = (d) => { buf += d; const m = buf.split('\\n').length - 1; if (m >= ${tasks}) { ch.removeListener('data', on); res(); } };
+  ch.on('data', on);
   for (let i = 0; i < ${tasks}; i++) ch.write('echo ' + i + '\\n');
 })));
 const s = Number(process.hrtime.bigint() - t0) / 1e9;
-console.log(s);
+// sequential: each command waits for the previous answer, as a task must
+const t1 = process.hrtime.bigint();
+await Promise.all(sessions.map(({ ch }) => (async () => {
+  for (let i = 0; i < ${tasks}; i++) {
+    await new Promise((res) => { const on = (d) => { if (String(d).includes('\\n')) { ch.removeListener('data', on); res(); } }; ch.on('data', on); ch.write('echo ' + i + '\\n'); });
+  }
+})()));
+const s2 = Number(process.hrtime.bigint() - t1) / 1e9;
+console.log(s, s2);
 for (const { c } of sessions) c.end();
 `,
   );
   const r = spawnSync('ip', ['netns', 'exec', lab.labNs, process.execPath, script], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`raw floor failed: ${r.stderr}`);
-  return Number(r.stdout.trim());
+  const [pipelined, sequential] = r.stdout.trim().split(' ').map(Number);
+  return { pipelined, sequential };
 }
 
 function cliStart() {
@@ -171,7 +181,7 @@ async function main() {
 function report(r) {
   const c = r.compare;
   const ratio = (a) => (a ? `${(a / c.kplay).toFixed(1)}×` : 'not run');
-  const perTaskHost = ((c.kplay - c.floor) / (10 * 50)) * 1000;
+  const over = (floor) => (((c.kplay - floor) / (10 * 50)) * 1000).toFixed(2);
   const ansibleVersion = has('ansible-playbook') ? execFileSync('ansible-playbook', ['--version'], { encoding: 'utf8' }).split('\n')[0] : 'not installed';
   const md = `# Benchmarks
 
@@ -188,9 +198,11 @@ Reproduce: \`npm run bench\` (root; \`apt-get install -y ansible-core ansible-mi
 | kplay | ${c.kplay.toFixed(2)} | |
 | ansible-playbook (pipelining, ControlPersist) | ${c.ansible?.toFixed(2) ?? 'not run'} | ${ratio(c.ansible)} |
 | Ansible + Mitogen (mitogen_linear) | ${c.mitogen?.toFixed(2) ?? 'not run'} | ${ratio(c.mitogen)} |
-| raw floor (same number of commands, one open ssh2 shell per host, no engine) | ${c.floor.toFixed(3)} | |
+| raw floor, pipelined (the 50 commands written at once into one open ssh2 shell per host, no engine) | ${c.floor.pipelined.toFixed(3)} | |
+| raw floor, sequential (each command waits for the previous answer, as a task must) | ${c.floor.sequential.toFixed(3)} | |
 
-kplay's overhead above the floor: ${perTaskHost.toFixed(2)} ms per task per host. Peak RSS of kplay: ${c.rss.toFixed(0)} MB.
+kplay's overhead per task per host: ${over(c.floor.pipelined)} ms above the pipelined floor, ${over(c.floor.sequential)} ms above the
+sequential one (kplay's time includes its start and the SSH handshakes; the floors' do not). Peak RSS of kplay: ${c.rss.toFixed(0)} MB.
 CLI start (\`kplay --version\`, median of 10): ${(c.cli * 1000).toFixed(0)} ms.
 
 ## kplay: time against hosts (50 tasks, forks = hosts)
