@@ -166,7 +166,7 @@ export class ShellSession {
     p.resolve({ rc: Number(buf.subarray(end + this.frameEnd.length, eol).toString()), stdout: Buffer.from(buf.subarray(0, mid)), stderr: Buffer.from(buf.subarray(mid + this.outEnd.length, end)) });
   }
 
-  /** Runs one command (queued behind the previous one). `stdinFile` is a remote file for stdin. */
+  /** Runs one command (queued behind the previous one). `stdinFile` is a remote temp file for stdin, removed afterwards. */
   run(command: string, opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; stdinInline?: Buffer; stdinFile?: string }, waitMs = 0): Promise<ExecResult> {
     const task = this.queue.then(
       () =>
@@ -186,7 +186,8 @@ export class ShellSession {
             lines.push(`base64 -d > "$__k/i" <<'${eof}'`, ...(opts.stdinInline.toString('base64').match(/.{1,76}/g) ?? []), eof);
             stdin = '"$__k/i"';
           } else if (opts.stdinFile) stdin = `${q(opts.stdinFile)}`;
-          lines.push(`(${cd}umask 022; ${env}exec <${stdin}; ${runner}) >"$__k/o" 2>"$__k/e"; __rc=$?`);
+          const cleanup = opts.stdinFile ? `; rm -f -- ${q(opts.stdinFile)}` : '';
+          lines.push(`(${cd}umask 022; ${env}exec <${stdin}; ${runner}) >"$__k/o" 2>"$__k/e"; __rc=$?${cleanup}`);
           // cat only runs for a stream that has bytes; printf and [ are shell builtins
           lines.push(`[ -s "$__k/o" ] && cat "$__k/o"; printf '\\n%s o\\n' ${this.nonce}; [ -s "$__k/e" ] && cat "$__k/e"; printf '\\n%s e %s\\n' ${this.nonce} "$__rc"`);
           this.channel.write(lines.join('\n') + '\n');
@@ -354,11 +355,8 @@ export class SshTransport implements Transport {
       const stdin = opts.stdin === undefined ? undefined : Buffer.isBuffer(opts.stdin) ? opts.stdin : Buffer.from(opts.stdin);
       const viaSftp = stdin !== undefined && stdin.length > INLINE_STDIN_MAX && (!opts.become || opts.become.user === 'root');
       const file = viaSftp ? await this.upload(stdin as Buffer) : undefined;
-      try {
-        return await session.run(command, { ...(opts.env ? { env: opts.env } : {}), ...(opts.cwd ? { cwd: opts.cwd } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(file ? { stdinFile: file } : stdin ? { stdinInline: stdin } : {}) });
-      } finally {
-        if (file) void session.run(`rm -f ${q(file)}`, {}).catch(() => undefined);
-      }
+      // the frame removes an uploaded stdin file itself: no extra round trip
+      return await session.run(command, { ...(opts.env ? { env: opts.env } : {}), ...(opts.cwd ? { cwd: opts.cwd } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(file ? { stdinFile: file } : stdin ? { stdinInline: stdin } : {}) });
     } catch (e) {
       if (e instanceof UnreachableError || e instanceof BecomeError) throw e;
       // a shell that closed may be the first sign of a dropped connection: give the connection a moment to say so

@@ -229,13 +229,17 @@ ${lab.hosts[2]?.name} ansible_host=${lab.hosts[2]?.ip} ansible_user=sec ansible_
     - shell: exit 7
       ignore_errors: true
     - command: echo still alive
+    - shell: ls -a /tmp | grep -c '^.kplay-in-' || true
+      register: leftovers
+    - debug: {msg: "uploads left: {{leftovers.stdout}}"}
 `,
     );
     const r = kplay(['-i', lab.inventory, p]);
     expect(r.out).toContain('"msg": 10000000');
     expect(r.out).toContain('"msg": "[] [fed through stdin]"');
     expect(r.out).toMatch(/"rc": 7/);
-    expect(r.out).toMatch(/TASK \[command\] \*+\nchanged: \[node1\]\n\nPLAY RECAP/);
+    expect(r.out).toMatch(/TASK \[command\] \*+\nchanged: \[node1\]\n\nTASK \[shell\]/);
+    expect(r.out).toContain('"msg": "uploads left: 0"');
     expect(r.rc).toBe(0);
     const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
     expect(sha(readFileSync(hostFile(lab.hosts[0]?.name as string, '/root/big.bin')))).toBe(sha(data));
