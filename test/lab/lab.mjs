@@ -3,10 +3,17 @@
 // lives in a namespace of its own (the controller runs there too). Nothing outside these
 // namespaces is contacted. Used by `npm run lab` and by the tests; teardown removes everything.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync, openSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync, openSync, chownSync } from 'node:fs';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const SUBNET = '10.213.0';
+/** The apiserver VIP the Kubernetes lab's inventory names (on the lab bridge). */
+export const LAB_VIP = `${SUBNET}.100`;
+const KUBE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'kube');
+const YAML_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../node_modules/yaml');
+/** Commands every lab host gets from the lab (the stand-ins with the real names). */
+const TOOLS = { systemctl: 'systemctl.mjs', journalctl: 'journalctl.mjs', 'apt-get': 'pkg.mjs apt-get', apt: 'pkg.mjs apt', 'apt-cache': 'pkg.mjs apt-cache', 'apt-mark': 'pkg.mjs apt-mark', dpkg: 'pkg.mjs dpkg', 'dpkg-query': 'pkg.mjs dpkg-query' };
 
 /** @typedef {{ name: string, ip: string, ns: string, pid: number }} LabHost */
 /** @typedef {{ dir: string, prefix: string, labNs: string, hosts: LabHost[], inventory: string, knownHosts: string, key: string }} LabState */
@@ -52,6 +59,11 @@ function hostScript(h, dir) {
     `mount --bind ${hd}/root /root`,
     `mount --bind ${hd}/home /home`,
     `mount --bind ${hd}/var-lib /var/lib`,
+    `mount --bind ${hd}/var-log /var/log`,
+    `mount --bind ${hd}/usr-local /usr/local`,
+    `mount --bind ${KUBE_DIR} /usr/local/lib/kplay-lab`,
+    `mount --bind ${YAML_DIR} /usr/local/lib/node_modules/yaml`,
+    `mount --bind ${hd}/lib-systemd /usr/lib/systemd/system`,
     'mount -t tmpfs tmpfs /run',
     // last: the lab directory itself may be under /tmp
     `mount --bind ${hd}/tmp /tmp`,
@@ -65,6 +77,45 @@ function hostScript(h, dir) {
     'for u in ops sec; do mkdir -p /home/$u/.ssh && cp /root/.ssh/authorized_keys /home/$u/.ssh/ && chown -R $u:$u /home/$u/.ssh && chmod 700 /home/$u/.ssh; done',
     'exec /usr/sbin/sshd -D -e -f /etc/ssh/sshd_config',
   ].join('\n');
+}
+
+/** The machine's real Debian packages, listed as installed in each host's lab dpkg database. */
+function installedDebianPackages() {
+  const out = {};
+  try {
+    for (const line of sh('dpkg-query', ['-W', '-f', '${Package}\t${Version}\n']).split('\n')) {
+      const [name, version] = line.split('\t');
+      // the packages the lab's repository offers are the lab's to install, whatever the machine has
+      if (name && version && !/^(kubeadm|kubelet|kubectl|kubernetes-cni|cri-tools|containerd(\.io)?)$/.test(name)) out[name] = { version, hold: false };
+    }
+  } catch {
+    // not a dpkg system: the lab database starts empty
+  }
+  return out;
+}
+
+/** A host's own /usr/local (the stand-ins), /lib/systemd/system, /var/log and /var/lib skeleton. */
+function hostFilesystem(hd, realPackages) {
+  for (const d of ['usr-local/bin', 'usr-local/sbin', 'usr-local/lib/kplay-lab', 'usr-local/lib/node_modules/yaml', 'var-log/nginx', 'var-log/pods', 'var-lib/dpkg', 'var-lib/haproxy', 'var-lib/nginx', 'var-lib/etcd', 'var-lib/apt/lists']) mkdirSync(join(hd, d), { recursive: true });
+  try {
+    const etcd = sh('id', ['-u', 'etcd']).trim();
+    const gid = sh('id', ['-g', 'etcd']).trim();
+    chownSync(join(hd, 'var-lib/etcd'), Number(etcd), Number(gid));
+  } catch {
+    // no etcd user on this machine
+  }
+  sh('cp', ['-a', '/usr/lib/systemd/system', join(hd, 'lib-systemd')]);
+  writeFileSync(join(hd, 'var-lib/dpkg/lab-status.json'), JSON.stringify(realPackages));
+  for (const [name, script] of Object.entries(TOOLS)) {
+    const [file, ...pre] = script.split(' ');
+    writeFileSync(join(hd, 'usr-local/bin', name), `#!/bin/sh\nexec /usr/bin/node /usr/local/lib/kplay-lab/bin/${file}${pre.map((x) => ` ${x}`).join('')} "$@"\n`, { mode: 0o755 });
+  }
+  // swap is simulated by a marker file (the hosts share the machine's kernel)
+  writeFileSync(join(hd, 'usr-local/sbin/swapoff'), '#!/bin/sh\nrm -f /etc/lab-swap-on\n', { mode: 0o755 });
+  writeFileSync(join(hd, 'usr-local/sbin/swapon'), '#!/bin/sh\nif [ "$1" = "--show" ] || [ "$1" = "-s" ]; then [ -e /etc/lab-swap-on ] && printf "NAME      TYPE SIZE USED PRIO\\n/swap.img file   2G   0B   -2\\n"; exit 0; fi\ntouch /etc/lab-swap-on\n', { mode: 0o755 });
+  // kernel modules cannot be loaded from a namespace: the lab records them
+  writeFileSync(join(hd, 'usr-local/sbin/modprobe'), '#!/bin/sh\nmkdir -p /run/lab-modules\nfor m in "$@"; do case "$m" in -*) ;; *) touch "/run/lab-modules/$m";; esac; done\n', { mode: 0o755 });
+  writeFileSync(join(hd, 'usr-local/sbin/lsmod'), '#!/bin/sh\necho "Module                  Size  Used by"\nls /run/lab-modules 2>/dev/null | while read m; do printf "%-24s%6s  0\\n" "$m" 16384; done\n', { mode: 0o755 });
 }
 
 function sshdConfig(h) {
@@ -134,7 +185,9 @@ function createLab(opts) {
   // state first, so a failure halfway can be torn down
   const statePath = join(dir, 'state.json');
   writeFileSync(statePath, JSON.stringify({ dir, prefix, labNs: LAB_NS, hosts }));
-  const hostNames = names ?? Array.from({ length: count }, (_, i) => `node${i + 1}`);
+  const kube = opts.masters !== undefined;
+  const hostNames = kube ? [...Array.from({ length: opts.masters }, (_, i) => `master${i + 1}`), ...Array.from({ length: opts.workers ?? 0 }, (_, i) => `worker${i + 1}`)] : names ?? Array.from({ length: count }, (_, i) => `node${i + 1}`);
+  const realPackages = installedDebianPackages();
   hostNames.forEach((name, i) => {
     const h = { name, ip: `${SUBNET}.${11 + i}`, ns: `${prefix}-${name}`, pid: 0, ...(opts.privateLink && i < 2 ? { privateIp: `10.214.0.${i + 1}` } : {}) };
     const hd = join(dir, 'hosts', name);
@@ -142,6 +195,7 @@ function createLab(opts) {
     sh('cp', ['-a', '/etc', join(hd, 'etc')]);
     for (const d of ['root/.ssh', 'home', 'var-lib', 'tmp']) mkdirSync(join(hd, d), { recursive: true });
     chmodSync(join(hd, 'tmp'), 0o1777);
+    hostFilesystem(hd, realPackages);
     writeFileSync(join(hd, 'root/.ssh/authorized_keys'), pub);
     rmSync(join(hd, 'etc/ssh'), { recursive: true, force: true });
     mkdirSync(join(hd, 'etc/ssh'), { recursive: true });
@@ -179,23 +233,48 @@ function createLab(opts) {
   const knownHosts = join(dir, 'known_hosts');
   writeFileSync(knownHosts, known.join('\n') + '\n');
   const inventory = join(dir, 'inventory.ini');
+  const vars = ['[all:vars]', 'ansible_user=root', `ansible_ssh_private_key_file=${key}`, `ansible_ssh_common_args='-o UserKnownHostsFile=${knownHosts}'`, ''];
+  const line = (h) => `${h.name} ansible_host=${h.ip}`;
+  const masters = hosts.filter((h) => h.name.startsWith('master'));
+  const workers = hosts.filter((h) => h.name.startsWith('worker'));
   writeFileSync(
     inventory,
-    [
-      '# written by the kplay lab (test/lab/lab.mjs)',
-      '[lab]',
-      ...hosts.map((h) => `${h.name} ansible_host=${h.ip}`),
-      '',
-      '[all:vars]',
-      'ansible_user=root',
-      `ansible_ssh_private_key_file=${key}`,
-      `ansible_ssh_common_args='-o UserKnownHostsFile=${knownHosts}'`,
-      '',
-    ].join('\n'),
+    (kube
+      ? [
+          '# written by the kplay lab (test/lab/lab.mjs): a Kubernetes lab',
+          '[apiserver_vip]',
+          LAB_VIP,
+          '',
+          '[primary-master]',
+          ...masters.slice(0, 1).map(line),
+          '',
+          '[secondary-masters]',
+          ...masters.slice(1).map(line),
+          '',
+          '[masters:children]',
+          'primary-master',
+          'secondary-masters',
+          '',
+          '[etcd:children]',
+          'masters',
+          '',
+          '[minions]',
+          ...workers.map(line),
+          '',
+          '[nodes:children]',
+          'masters',
+          'minions',
+          '',
+          ...vars,
+        ]
+      : ['# written by the kplay lab (test/lab/lab.mjs)', '[lab]', ...hosts.map(line), '', ...vars]
+    ).join('\n'),
   );
   /** @type {LabState} */
-  const state = { dir, prefix, labNs: LAB_NS, hosts, inventory, knownHosts, key };
+  const state = { dir, prefix, labNs: LAB_NS, hosts, inventory, knownHosts, key, ...(kube ? { vip: LAB_VIP, kube: opts.kube ?? 'fresh' } : {}) };
   writeFileSync(join(dir, 'state.json'), JSON.stringify(state, null, 2));
+  if (kube && state.kube !== 'none') installKube(state);
+  if (kube && state.kube === 'legacy') legacyCluster(state);
   return state;
 }
 
@@ -257,4 +336,67 @@ export function labDown(dir = defaultLabDir(), prefixArg) {
 /** The command that runs argv where the lab hosts are reachable (inside the lab namespace). */
 export function labExecArgs(argv, state = labState()) {
   return ['ip', ['netns', 'exec', state.labNs, ...argv]];
+}
+
+/** Runs a shell command on a lab host as root over SSH: { rc, stdout, stderr }. */
+export function labRun(state, name, command, { input, timeout = 300000, env = {} } = {}) {
+  const h = state.hosts.find((x) => x.name === name);
+  if (!h) throw new Error(`no lab host ${name}`);
+  const prefix = Object.entries(env).map(([k, v]) => `${k}='${String(v).replace(/'/g, "'\\''")}' `).join('');
+  try {
+    const stdout = execFileSync('ip', ['netns', 'exec', state.labNs, 'ssh', '-i', state.key, '-o', `UserKnownHostsFile=${state.knownHosts}`, '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR', `root@${h.ip}`, `${prefix}${command}`], { encoding: 'utf8', input, timeout, stdio: ['pipe', 'pipe', 'pipe'] });
+    return { rc: 0, stdout, stderr: '' };
+  } catch (e) {
+    return { rc: e.status ?? 255, stdout: String(e.stdout ?? ''), stderr: String(e.stderr ?? e.message) };
+  }
+}
+
+/** Like labRun, but throws with the command's output when it fails. */
+export function labMust(state, name, command, opts) {
+  const r = labRun(state, name, command, opts);
+  if (r.rc !== 0) throw new Error(`${name}: '${command}' exited ${r.rc}\n${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+
+/** Runs a command on several hosts at once (one ssh each); resolves to { name: result }. */
+export async function labRunAll(state, names, command) {
+  const results = await Promise.all(
+    names.map(
+      (name) =>
+        new Promise((res) => {
+          const h = state.hosts.find((x) => x.name === name);
+          const child = spawn('ip', ['netns', 'exec', state.labNs, 'ssh', '-i', state.key, '-o', `UserKnownHostsFile=${state.knownHosts}`, '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR', `root@${h.ip}`, command], { stdio: ['ignore', 'pipe', 'pipe'] });
+          let stdout = '';
+          let stderr = '';
+          child.stdout.on('data', (d) => (stdout += d));
+          child.stderr.on('data', (d) => (stderr += d));
+          child.on('close', (rc) => res([name, { rc, stdout, stderr }]));
+        }),
+    ),
+  );
+  return Object.fromEntries(results);
+}
+
+/** The lab's default Kubernetes package version. */
+export const LAB_KUBE_VERSION = '1.30.5-1.1';
+
+/** "fresh": the Kubernetes packages installed and containerd running on every host, nothing initialised. */
+function installKube(state) {
+  const cmd = `apt-get install -y -q kubeadm=${LAB_KUBE_VERSION} kubelet=${LAB_KUBE_VERSION} kubectl=${LAB_KUBE_VERSION} containerd >/dev/null && systemctl start containerd && systemctl start kubelet`;
+  for (const h of state.hosts) labMust(state, h.name, cmd);
+}
+
+/**
+ * "legacy": a single-master cluster as an old `kubeadm init` without an endpoint left it: apiserver
+ * certificate without a DNS name for an endpoint, kubeconfigs with the IP, etcd's peer URL on
+ * localhost, workers joined by IP. Other masters only have the packages.
+ */
+function legacyCluster(state) {
+  const m1 = state.hosts.find((h) => h.name === 'master1');
+  if (!m1) throw new Error('a legacy lab needs --masters 1 or more');
+  labMust(state, 'master1', 'kubeadm init --pod-network-cidr=10.244.0.0/16 >/var/log/kubeadm-init.log 2>&1', { env: { LAB_LEGACY_ETCD: '1' } });
+  labMust(state, 'master1', 'mkdir -p /root/.kube && cp /etc/kubernetes/admin.conf /root/.kube/config && kubectl apply -f /usr/local/lib/kplay-lab/manifests/lab-flannel.yaml >/dev/null');
+  const join = labMust(state, 'master1', 'kubeadm token create --print-join-command').trim();
+  for (const w of state.hosts.filter((h) => h.name.startsWith('worker'))) labMust(state, w.name, `${join} >/var/log/kubeadm-join.log 2>&1`);
+  for (const h of state.hosts.filter((x) => x === m1 || x.name.startsWith('worker'))) labMust(state, 'master1', `kubectl wait --for=condition=Ready node/${h.name} --timeout=60s >/dev/null`, { timeout: 90000 });
 }

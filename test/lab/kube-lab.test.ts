@@ -1,0 +1,259 @@
+// The lab's Kubernetes stand-ins driven directly (no kplay): an HA control plane from kubeadm init
+// with upload-certs, two control-plane joins with the certificate key, workers, a VIP held by real
+// keepalived and balanced by real nginx, real etcd membership, real certificates checked by TLS, a
+// new SAN, the VIP holder killed; then the "legacy single master" starting point of conversions.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { X509Certificate } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error the lab is plain JavaScript (runs without a build: npm run lab)
+import { labAvailable, labDown, labKillHost, labMust, labRun, labUp } from './lab.mjs';
+
+interface LabState {
+  dir: string;
+  hosts: { name: string; ip: string }[];
+  vip: string;
+}
+interface RunResult {
+  rc: number;
+  stdout: string;
+  stderr: string;
+}
+const run = (lab: LabState, host: string, cmd: string, opts?: object): RunResult => labRun(lab, host, cmd, opts) as RunResult;
+const must = (lab: LabState, host: string, cmd: string, opts?: object): string => labMust(lab, host, cmd, opts) as string;
+const available = labAvailable() as boolean;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` until it returns a value (not undefined) or the time is up. */
+async function until<T>(what: string, fn: () => T | undefined, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(300);
+  }
+}
+
+const ETCDCTL = 'ETCDCTL_API=3 etcdctl --endpoints https://127.0.0.1:2379 --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/healthcheck-client.crt --key /etc/kubernetes/pki/etcd/healthcheck-client.key';
+
+function keepalivedConf(i: number, vip: string): string {
+  return `global_defs {
+  router_id master${i}
+  enable_script_security
+  script_user root
+}
+vrrp_script check_apiserver {
+  script "/etc/keepalived/check_apiserver.sh"
+  interval 1
+  weight -30
+  fall 2
+  rise 1
+}
+vrrp_instance VI_1 {
+  state ${i === 1 ? 'MASTER' : 'BACKUP'}
+  interface eth0
+  virtual_router_id 51
+  priority ${110 - i * 10}
+  advert_int 1
+  authentication {
+    auth_type PASS
+    auth_pass labpass
+  }
+  virtual_ipaddress {
+    ${vip}/24
+  }
+  track_script {
+    check_apiserver
+  }
+}
+`;
+}
+
+function nginxStream(lab: LabState): string {
+  const masters = lab.hosts.filter((h) => h.name.startsWith('master'));
+  return `upstream apiserver {\n${masters.map((m) => `  server ${m.ip}:6443 max_fails=1 fail_timeout=5s;`).join('\n')}\n}\nserver {\n  listen 8443;\n  proxy_pass apiserver;\n  proxy_connect_timeout 1s;\n}\n`;
+}
+
+describe.skipIf(!available)('lab Kubernetes: HA control plane through a VIP', () => {
+  let lab: LabState;
+  let certKey = '';
+  let joinCmd = '';
+  const masters = ['master1', 'master2', 'master3'];
+  const everyone = [...masters, 'worker1', 'worker2'];
+
+  beforeAll(() => {
+    lab = labUp({ masters: 3, workers: 2, kube: 'fresh', dir: join(mkdtempSync(join(tmpdir(), 'kplay-kube-')), 'lab'), prefix: 'kpkube' }) as LabState;
+    for (const h of everyone) must(lab, h, `echo '${lab.vip} k8s-api.lab.test' >> /etc/hosts`);
+  }, 180_000);
+
+  afterAll(() => {
+    if (lab) labDown(lab.dir, 'kpkube');
+  });
+
+  it('has the packages installed and the services a fresh host runs', () => {
+    expect(must(lab, 'worker1', 'kubeadm version -o short').trim()).toBe('v1.30.5');
+    expect(must(lab, 'worker1', "dpkg-query -W -f='${Status}|${Version}' kubelet")).toBe('install ok installed|1.30.5-1.1');
+    expect(must(lab, 'worker1', 'systemctl is-active kubelet containerd')).toBe('active\nactive\n');
+    expect(must(lab, 'worker1', 'systemctl is-enabled kubelet').trim()).toBe('enabled');
+    const r = run(lab, 'worker1', 'apt-get install -y kubeadm=9.9.9-1.1');
+    expect(r.rc).toBe(100);
+    expect(r.stderr).toContain("E: Version '9.9.9-1.1' for 'kubeadm' was not found");
+  });
+
+  it('runs keepalived and nginx as real services: the VIP lives on the primary', () => {
+    for (const [i, m] of masters.entries()) {
+      must(lab, m, `cat > /etc/keepalived/keepalived.conf`, { input: keepalivedConf(i + 1, lab.vip) });
+      must(lab, m, `printf '#!/bin/sh\\ncurl -sfk --max-time 2 https://127.0.0.1:6443/healthz -o /dev/null\\n' > /etc/keepalived/check_apiserver.sh && chmod 755 /etc/keepalived/check_apiserver.sh`);
+      must(lab, m, 'mkdir -p /etc/nginx/stream.d && cat > /etc/nginx/stream.d/apiserver.conf', { input: nginxStream(lab) });
+      must(lab, m, `printf 'stream {\\n  include /etc/nginx/stream.d/*.conf;\\n}\\n' >> /etc/nginx/nginx.conf`);
+      must(lab, m, 'keepalived -t && nginx -t -q && systemctl restart nginx keepalived');
+      expect(must(lab, m, 'systemctl is-active nginx keepalived')).toBe('active\nactive\n');
+    }
+    return until('the VIP on master1', () => (run(lab, 'master1', `ip -4 addr show eth0`).stdout.includes(`${lab.vip}/24`) ? true : undefined), 15_000);
+  });
+
+  it('kubeadm init with a controlPlaneEndpoint and --upload-certs', () => {
+    const config = `apiVersion: kubeadm.k8s.io/v1beta3
+kind: ClusterConfiguration
+kubernetesVersion: v1.30.5
+controlPlaneEndpoint: k8s-api.lab.test:8443
+networking:
+  podSubnet: 10.244.0.0/16
+`;
+    must(lab, 'master1', 'cat > /root/kubeadm.yaml', { input: config });
+    const out = must(lab, 'master1', 'kubeadm init --config /root/kubeadm.yaml --upload-certs', { timeout: 180_000 });
+    expect(out).toContain('Your Kubernetes control-plane has initialized successfully!');
+    certKey = /--certificate-key ([0-9a-f]{64})/.exec(out)?.[1] ?? '';
+    expect(certKey).toHaveLength(64);
+    const worker = /kubeadm join k8s-api\.lab\.test:8443 --token (\S+) \\\n\t--discovery-token-ca-cert-hash (sha256:[0-9a-f]{64})\s*$/.exec(out);
+    expect(worker).not.toBeNull();
+    joinCmd = `kubeadm join k8s-api.lab.test:8443 --token ${worker?.[1]} --discovery-token-ca-cert-hash ${worker?.[2]}`;
+    must(lab, 'master1', 'mkdir -p /root/.kube && cp /etc/kubernetes/admin.conf /root/.kube/config');
+    // the certificate carries the endpoint name; the kubeconfigs point at the endpoint
+    const cert = new X509Certificate(must(lab, 'master1', 'cat /etc/kubernetes/pki/apiserver.crt'));
+    expect(cert.subjectAltName).toContain('DNS:k8s-api.lab.test');
+    expect(cert.subjectAltName).toContain('IP Address:10.96.0.1');
+    expect(must(lab, 'master1', 'grep server: /etc/kubernetes/admin.conf /etc/kubernetes/kubelet.conf')).toMatch(/admin.conf:\s+server: https:\/\/k8s-api.lab.test:8443\n.*kubelet.conf:\s+server: https:\/\/k8s-api.lab.test:8443/);
+    expect(must(lab, 'master1', 'grep server: /etc/kubernetes/scheduler.conf')).toContain(`https://${lab.hosts[0]?.ip}:6443`);
+    const cm = must(lab, 'master1', "kubectl -n kube-system get cm kubeadm-config -o jsonpath='{.data.ClusterConfiguration}'");
+    expect(cm).toContain('controlPlaneEndpoint: k8s-api.lab.test:8443');
+    expect(must(lab, 'master1', 'kubeadm token list')).toContain('Proxy for managing TTL for the kubeadm-certs secret');
+  });
+
+  it('joins two control planes with the certificate key: three etcd members on node addresses', () => {
+    for (const m of ['master2', 'master3']) {
+      const out = must(lab, m, `${joinCmd} --control-plane --certificate-key ${certKey}`, { timeout: 180_000 });
+      expect(out).toContain('This node has joined the cluster and a new control plane instance was created');
+    }
+    const members = must(lab, 'master1', `${ETCDCTL} member list`);
+    const lines = members.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    for (const h of lab.hosts.slice(0, 3)) expect(members).toContain(`, started, ${h.name}, https://${h.ip}:2380, https://${h.ip}:2379`);
+    // the shared CA came from the kubeadm-certs Secret: every master has the same one
+    const ca = must(lab, 'master1', 'sha256sum < /etc/kubernetes/pki/ca.crt');
+    expect(must(lab, 'master3', 'sha256sum < /etc/kubernetes/pki/ca.crt')).toBe(ca);
+  });
+
+  it('refuses joins with a wrong CA hash, an expired token or a wrong certificate key', async () => {
+    const wrongHash = joinCmd.replace(/sha256:[0-9a-f]{64}/, `sha256:${'0'.repeat(64)}`);
+    let r = run(lab, 'worker2', wrongHash);
+    expect(r.rc).toBe(1);
+    expect(r.stderr).toMatch(/cluster CA found in cluster-info ConfigMap is invalid: none of the public keys "sha256:[0-9a-f]{64}" are pinned/);
+    const short = must(lab, 'master1', 'kubeadm token create --ttl 1s').trim();
+    await sleep(1500);
+    r = run(lab, 'worker2', joinCmd.replace(/--token \S+/, `--token ${short}`), { env: { LAB_DISCOVERY_TIMEOUT_MS: '2000' } });
+    expect(r.rc).toBe(1);
+    expect(r.stderr).toContain(`could not find a JWS signature in the cluster-info ConfigMap for token ID "${short.split('.')[0]}"`);
+    r = run(lab, 'worker2', `${joinCmd} --control-plane --certificate-key ${'ab'.repeat(32)}`);
+    expect(r.rc).toBe(1);
+    expect(r.stderr).toContain('error decoding secret data with provided key: cipher: message authentication failed');
+    must(lab, 'worker2', 'kubeadm reset -f');
+  });
+
+  it('joins workers; with a CNI applied every node turns Ready, seen through the VIP', async () => {
+    for (const w of ['worker1', 'worker2']) expect(must(lab, w, joinCmd, { timeout: 120_000 })).toContain('This node has joined the cluster');
+    expect(must(lab, 'worker1', 'grep server: /etc/kubernetes/kubelet.conf')).toContain('https://k8s-api.lab.test:8443');
+    must(lab, 'master1', 'kubectl apply -f /usr/local/lib/kplay-lab/manifests/lab-flannel.yaml');
+    must(lab, 'worker1', 'mkdir -p /root/.kube && cat > /root/.kube/config', { input: must(lab, 'master1', 'cat /etc/kubernetes/admin.conf') });
+    must(lab, 'worker1', 'kubectl wait --for=condition=Ready nodes --all --timeout=60s', { timeout: 90_000 });
+    const nodes = must(lab, 'worker1', 'kubectl get nodes --no-headers');
+    expect(nodes.trim().split('\n').map((l) => l.split(/\s+/).slice(0, 3).join(' '))).toEqual(['master1 Ready control-plane', 'master2 Ready control-plane', 'master3 Ready control-plane', 'worker1 Ready <none>', 'worker2 Ready <none>']);
+    const pods = must(lab, 'worker1', 'kubectl -n kube-system get pods -l component=kube-apiserver -o name');
+    expect(pods.trim().split('\n')).toEqual(['pod/kube-apiserver-master1', 'pod/kube-apiserver-master2', 'pod/kube-apiserver-master3']);
+    expect(must(lab, 'worker1', 'kubectl -n kube-system scale deployment coredns --replicas=3')).toContain('deployment.apps/coredns scaled');
+    expect(await until('3 coredns replicas', () => {
+      const r = run(lab, 'worker1', "kubectl -n kube-system get deploy coredns -o jsonpath='{.status.readyReplicas}'").stdout;
+      return r === '3' ? r : undefined;
+    })).toBe('3');
+  });
+
+  it('a new SAN: kubectl through the new name fails until the apiserver certificate is regenerated', async () => {
+    must(lab, 'worker1', `echo '${lab.vip} api.lab.test' >> /etc/hosts`);
+    const before = run(lab, 'worker1', 'kubectl --server https://api.lab.test:8443 get nodes');
+    expect(before.rc).toBe(1);
+    expect(before.stderr).toMatch(/Unable to connect to the server: tls: failed to verify certificate: x509: certificate is valid for .*k8s-api\.lab\.test.*, not api\.lab\.test/);
+    for (const m of masters) {
+      must(lab, m, "kubectl -n kube-system get cm kubeadm-config -o jsonpath='{.data.ClusterConfiguration}' > /root/cluster.yaml || cp /root/kubeadm.yaml /root/cluster.yaml", { env: { KUBECONFIG: '/etc/kubernetes/admin.conf' } });
+      must(lab, m, "printf 'apiServer:\\n  certSANs:\\n  - api.lab.test\\n' > /root/sans.yaml && grep -v '^apiServer: {}' /root/cluster.yaml >> /root/sans.yaml");
+      // an existing certificate is kept, as kubeadm does: it must be moved away first
+      expect(must(lab, m, 'kubeadm init phase certs apiserver --config /root/sans.yaml')).toContain('Using existing apiserver certificate and key on disk');
+      const out = must(lab, m, 'rm /etc/kubernetes/pki/apiserver.crt /etc/kubernetes/pki/apiserver.key && kubeadm init phase certs apiserver --config /root/sans.yaml');
+      expect(out).toMatch(/apiserver serving cert is signed for DNS names \[.*api\.lab\.test.*\]/);
+      must(lab, m, `kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system delete pod kube-apiserver-${m}`);
+    }
+    const after = await until('kubectl through api.lab.test', () => {
+      const r = run(lab, 'worker1', 'kubectl --server https://api.lab.test:8443 get nodes -o name');
+      return r.rc === 0 ? r.stdout : undefined;
+    });
+    expect(after).toContain('node/worker2');
+  });
+
+  it('kills the node holding the VIP: the VIP moves and kubectl through the endpoint keeps answering', async () => {
+    labKillHost(lab, 'master1');
+    const holder = await until('the VIP on another master', () => ['master2', 'master3'].find((m) => run(lab, m, 'ip -4 addr show eth0').stdout.includes(`${lab.vip}/24`)), 15_000);
+    expect(holder).toBe('master2');
+    const nodes = await until('kubectl through the VIP', () => {
+      const r = run(lab, 'worker1', 'kubectl get nodes -o name');
+      return r.rc === 0 ? r.stdout : undefined;
+    });
+    expect(nodes).toContain('node/master1');
+    // and master1 turns NotReady once its heartbeats stop
+    const status = await until('master1 NotReady', () => {
+      const r = run(lab, 'worker1', 'kubectl get node master1 --no-headers').stdout;
+      return r.includes('NotReady') ? r : undefined;
+    }, 40_000);
+    expect(status).toMatch(/^master1\s+NotReady/);
+  });
+});
+
+describe.skipIf(!available)('lab Kubernetes: the legacy single master', () => {
+  let lab: LabState;
+
+  beforeAll(() => {
+    lab = labUp({ masters: 2, workers: 1, kube: 'legacy', dir: join(mkdtempSync(join(tmpdir(), 'kplay-legacy-')), 'lab'), prefix: 'kplegacy' }) as LabState;
+  }, 180_000);
+
+  afterAll(() => {
+    if (lab) labDown(lab.dir, 'kplegacy');
+  });
+
+  it('is what an old kubeadm init without an endpoint left behind', () => {
+    const m1 = lab.hosts[0]?.ip;
+    const cert = new X509Certificate(must(lab, 'master1', 'cat /etc/kubernetes/pki/apiserver.crt'));
+    expect(cert.subjectAltName).toBe(`DNS:kubernetes, DNS:kubernetes.default, DNS:kubernetes.default.svc, DNS:kubernetes.default.svc.cluster.local, DNS:master1, IP Address:10.96.0.1, IP Address:${m1}`);
+    expect(must(lab, 'master1', 'grep server: /etc/kubernetes/admin.conf').trim()).toBe(`server: https://${m1}:6443`);
+    expect(must(lab, 'worker1', 'grep server: /etc/kubernetes/kubelet.conf').trim()).toBe(`server: https://${m1}:6443`);
+    expect(must(lab, 'master1', `${ETCDCTL} member list`)).toContain('started, master1, https://127.0.0.1:2380');
+    expect(must(lab, 'master1', 'kubectl get nodes --no-headers')).toMatch(/master1\s+Ready\s+control-plane[\s\S]*worker1\s+Ready/);
+  });
+
+  it('refuses a control-plane join: the cluster has no stable controlPlaneEndpoint', () => {
+    const join = must(lab, 'master1', 'kubeadm token create --print-join-command').trim();
+    const key = must(lab, 'master1', 'kubeadm init phase upload-certs --upload-certs | tail -n1').trim();
+    const r = run(lab, 'master2', `${join} --control-plane --certificate-key ${key}`);
+    expect(r.rc).toBe(1);
+    expect(r.stderr).toContain("unable to add a new control plane instance to a cluster that doesn't have a stable controlPlaneEndpoint address");
+  });
+});

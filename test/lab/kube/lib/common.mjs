@@ -1,0 +1,148 @@
+// Shared helpers of the lab's Kubernetes stand-ins: flag parsing like cobra/pflag, YAML, small file
+// helpers and the way a stand-in fails (a message on stderr, an exit code, no stack trace).
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
+import YAML from 'yaml';
+
+export { YAML };
+
+/** An error a stand-in prints as its real counterpart would, then exits with `code`. */
+export class Fatal extends Error {
+  constructor(message, code = 1) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** Runs a stand-in's main; turns a Fatal (or any error) into stderr + exit code. */
+export async function main(fn) {
+  try {
+    const rc = await fn();
+    process.exitCode = typeof rc === 'number' ? rc : 0;
+  } catch (e) {
+    if (e instanceof Fatal) {
+      if (e.message) process.stderr.write(e.message.endsWith('\n') ? e.message : `${e.message}\n`);
+      process.exitCode = e.code;
+    } else {
+      process.stderr.write(`error: ${e?.message ?? e}\n`);
+      process.exitCode = 1;
+    }
+  }
+}
+
+/**
+ * Parses argv the way pflag does: `--name=value`, `--name value`, `-n value`, boolean flags, and
+ * positional words. `bools` names flags that take no value.
+ */
+export function parseFlags(argv, bools = []) {
+  const flags = {};
+  const args = [];
+  const boolSet = new Set(bools);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      args.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('-') && a.length > 1) {
+      const body = a.replace(/^--?/, '');
+      const eq = body.indexOf('=');
+      const name = eq === -1 ? body : body.slice(0, eq);
+      let value;
+      if (eq !== -1) value = body.slice(eq + 1);
+      else if (boolSet.has(name)) value = 'true';
+      else if (i + 1 < argv.length) value = argv[++i];
+      else throw new Fatal(`error: flag needs an argument: ${a}`);
+      if (flags[name] === undefined) flags[name] = value;
+      else flags[name] = [].concat(flags[name], value);
+    } else args.push(a);
+  }
+  return { flags, args };
+}
+
+/** The last value of a flag given several times. */
+export function flag(flags, ...names) {
+  for (const n of names) {
+    const v = flags[n];
+    if (v !== undefined) return Array.isArray(v) ? v[v.length - 1] : v;
+  }
+  return undefined;
+}
+
+/** Every value of a flag given several times or comma-separated. */
+export function flagList(flags, name) {
+  const v = flags[name];
+  if (v === undefined) return [];
+  return [].concat(v).flatMap((x) => String(x).split(',')).filter(Boolean);
+}
+
+/** Reads a file or returns undefined when it does not exist. */
+export function readMaybe(path) {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes a file atomically, creating its directory. */
+export function writeFile(path, data, mode = 0o644) {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, data, { mode });
+  renameSync(tmp, path);
+}
+
+/** Reads a JSON state file with a default. */
+export function readJson(path, dflt) {
+  const t = readMaybe(path);
+  return t === undefined ? dflt : JSON.parse(t);
+}
+
+/** Writes a JSON state file. */
+export function writeJson(path, value) {
+  writeFile(path, JSON.stringify(value, null, 2) + '\n');
+}
+
+/** True when the path exists. */
+export const exists = existsSync;
+
+/** Sleeps `ms` milliseconds. */
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The host's first non-loopback IPv4 address (the lab's eth0). */
+export async function nodeIp() {
+  const { networkInterfaces } = await import('node:os');
+  const ifs = networkInterfaces();
+  for (const name of ['eth0', ...Object.keys(ifs)]) {
+    for (const a of ifs[name] ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}
+
+/** The host name as kubeadm uses it for the node name (lower case). */
+export async function nodeName() {
+  const { hostname } = await import('node:os');
+  return hostname().toLowerCase();
+}
+
+/** An RFC 3339 timestamp without milliseconds, as Kubernetes prints them. */
+export function rfc3339(d = new Date()) {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** A Go-like duration ("24h0m0s", "1h", "30m", "10s") in milliseconds; 0 means "never expires". */
+export function parseDuration(s) {
+  if (s === undefined || s === null || s === '') return undefined;
+  if (/^0+$/.test(String(s))) return 0;
+  let ms = 0;
+  const re = /(\d+(?:\.\d+)?)(h|m|s|ms)/g;
+  let m;
+  let seen = '';
+  while ((m = re.exec(String(s)))) {
+    ms += Number(m[1]) * { h: 3600e3, m: 60e3, s: 1e3, ms: 1 }[m[2]];
+    seen += m[0];
+  }
+  if (seen !== String(s)) throw new Fatal(`invalid duration "${s}"`);
+  return ms;
+}
