@@ -210,6 +210,85 @@ networking:
     expect(after).toContain('node/worker2');
   });
 
+  it('adds a control plane after every token was deleted: fresh upload-certs and token, after a kubeadm reset', () => {
+    expect(must(lab, 'master3', 'kubeadm reset -f')).toContain('[reset] Removing info for node from the etcd cluster');
+    expect(must(lab, 'master1', `${ETCDCTL} member list`).trim().split('\n')).toHaveLength(2);
+    for (const line of must(lab, 'master1', 'kubeadm token list').trim().split('\n').slice(1)) must(lab, 'master1', `kubeadm token delete ${line.split(/\s+/)[0]}`);
+    expect(must(lab, 'master1', 'kubeadm token list')).toBe('');
+    // the old join command and certificate key are dead now
+    const stale = run(lab, 'master3', `${joinCmd} --control-plane --certificate-key ${certKey}`, { env: { LAB_DISCOVERY_TIMEOUT_MS: '1500' } });
+    expect(stale.rc).toBe(1);
+    expect(stale.stderr).toContain('could not find a JWS signature in the cluster-info ConfigMap');
+    const key = must(lab, 'master1', 'kubeadm init phase upload-certs --upload-certs').trim().split('\n').at(-1) ?? '';
+    const join = must(lab, 'master1', `kubeadm token create --print-join-command --certificate-key ${key}`).trim();
+    expect(join).toMatch(/^kubeadm join k8s-api\.lab\.test:8443 --token \S+ --discovery-token-ca-cert-hash sha256:[0-9a-f]{64} --control-plane --certificate-key [0-9a-f]{64}$/);
+    joinCmd = join.replace(/ --control-plane.*$/, '');
+    expect(must(lab, 'master3', join, { timeout: 180_000 })).toContain('a new control plane instance was created');
+    expect(must(lab, 'master1', `${ETCDCTL} member list`).trim().split('\n')).toHaveLength(3);
+  });
+
+  it('certs check-expiration and renew, kubeconfig user', () => {
+    const exp = must(lab, 'master2', 'kubeadm certs check-expiration');
+    expect(exp).toMatch(/admin\.conf\s+\w{3} \d\d, \d{4} \d\d:\d\d UTC\s+364d\s+ca\s+no/);
+    expect(exp).toMatch(/etcd-ca\s+\w{3} \d\d, \d{4} \d\d:\d\d UTC\s+9y\s+no/);
+    const serialBefore = new X509Certificate(must(lab, 'master2', 'cat /etc/kubernetes/pki/apiserver.crt')).serialNumber;
+    expect(must(lab, 'master2', 'kubeadm certs renew apiserver')).toContain('certificate for apiserver renewed');
+    const renewed = new X509Certificate(must(lab, 'master2', 'cat /etc/kubernetes/pki/apiserver.crt'));
+    expect(renewed.serialNumber).not.toBe(serialBefore);
+    expect(renewed.subjectAltName).toContain('DNS:api.lab.test'); // renew keeps the SANs
+    const user = must(lab, 'master2', 'kubeadm kubeconfig user --client-name ops --org kubeadm:cluster-admins');
+    must(lab, 'worker2', 'cat > /root/ops.conf', { input: user });
+    expect(must(lab, 'worker2', `echo '${lab.vip} k8s-api.lab.test' >> /etc/hosts; kubectl --kubeconfig /root/ops.conf get nodes -o name`)).toContain('node/master1');
+    const r = run(lab, 'worker2', 'kubectl --kubeconfig /etc/kubernetes/kubelet.conf delete cm -n kube-system kubeadm-config');
+    expect(r.rc).toBe(1);
+    expect(r.stderr).toContain('Error from server (Forbidden)');
+  });
+
+  it('kubectl edit, patch, label, cordon, drain and uncordon', () => {
+    must(lab, 'worker1', `KUBE_EDITOR="sed -i 's#server: https://k8s-api.lab.test:8443#server: https://edited:8443#'" kubectl -n kube-system edit cm kube-proxy`);
+    expect(must(lab, 'worker1', "kubectl -n kube-system get cm kube-proxy -o jsonpath='{.data.kubeconfig\\.conf}'")).toContain('server: https://edited:8443');
+    expect(must(lab, 'worker1', `kubectl -n kube-system patch cm kube-proxy -p '{"metadata":{"labels":{"lab":"yes"}}}'`)).toContain('configmap/kube-proxy patched');
+    expect(must(lab, 'worker1', 'kubectl label node worker2 node-role.kubernetes.io/worker=')).toContain('node/worker2 labeled');
+    expect(must(lab, 'worker1', 'kubectl get node worker2 --no-headers')).toMatch(/^worker2\s+Ready\s+worker/);
+    const blocked = run(lab, 'worker1', 'kubectl drain worker2');
+    expect(blocked.rc).toBe(1);
+    expect(blocked.stderr).toContain('cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore)');
+    expect(must(lab, 'worker1', 'kubectl drain worker2 --ignore-daemonsets')).toContain('node/worker2 drained');
+    expect(must(lab, 'worker1', 'kubectl get node worker2 --no-headers')).toMatch(/Ready,SchedulingDisabled/);
+    expect(must(lab, 'worker1', 'kubectl uncordon worker2')).toContain('node/worker2 uncordoned');
+  });
+
+  it('a removed manifest stops its static pod; the balancer keeps serving; putting it back starts it', async () => {
+    must(lab, 'master3', 'mv /etc/kubernetes/manifests/kube-apiserver.yaml /root/');
+    await until('the apiserver on master3 to stop', () => (run(lab, 'master3', 'curl -sk --max-time 1 https://127.0.0.1:6443/healthz').rc !== 0 ? true : undefined));
+    for (let i = 0; i < 6; i++) expect(run(lab, 'worker1', 'kubectl get nodes -o name').rc).toBe(0);
+    must(lab, 'master3', 'mv /root/kube-apiserver.yaml /etc/kubernetes/manifests/');
+    await until('the apiserver on master3 to answer', () => (run(lab, 'master3', 'curl -sk --max-time 1 https://127.0.0.1:6443/healthz').stdout === 'ok' ? true : undefined));
+  });
+
+  it('haproxy in TCP mode with an HTTPS /readyz check per master, as a real service', () => {
+    const masterIps = lab.hosts.slice(0, 3).map((h) => h.ip);
+    const cfg = `global\n  log /dev/log local0\n  daemon\ndefaults\n  mode tcp\n  timeout connect 2s\n  timeout client 30s\n  timeout server 30s\nfrontend apiserver\n  bind *:9443\n  default_backend masters\nbackend masters\n  option httpchk GET /readyz\n  http-check expect status 200\n${masterIps.map((ip, i) => `  server m${i + 1} ${ip}:6443 check check-ssl verify none inter 1s`).join('\n')}\n`;
+    must(lab, 'master2', 'cat > /etc/haproxy/haproxy.cfg', { input: cfg });
+    must(lab, 'master2', 'haproxy -c -f /etc/haproxy/haproxy.cfg && systemctl restart haproxy');
+    expect(must(lab, 'master2', 'systemctl is-active haproxy').trim()).toBe('active');
+    const v = must(lab, 'worker1', `curl -s --cacert /etc/kubernetes/pki/ca.crt --resolve k8s-api.lab.test:9443:${masterIps[1]} https://k8s-api.lab.test:9443/version`);
+    expect(JSON.parse(v).gitVersion).toBe('v1.30.5');
+  });
+
+  it('systemctl: a failing ExecStartPre fails the start with systemd\'s message; daemon-reload is asked for', () => {
+    must(lab, 'worker1', "printf 'this is not nginx\\n' > /etc/nginx/conf.d/broken.conf");
+    const r = run(lab, 'worker1', 'systemctl restart nginx');
+    expect(r.rc).toBe(1);
+    expect(r.stderr).toContain('Job for nginx.service failed because the control process exited with error code.');
+    expect(must(lab, 'worker1', 'systemctl is-active nginx; true')).toBe('failed\n');
+    must(lab, 'worker1', 'rm /etc/nginx/conf.d/broken.conf && systemctl daemon-reload && mkdir -p /etc/systemd/system/nginx.service.d && printf "[Service]\\nEnvironment=X=1\\n" > /etc/systemd/system/nginx.service.d/x.conf');
+    const warn = run(lab, 'worker1', 'systemctl restart nginx');
+    expect(warn.rc).toBe(0);
+    expect(warn.stderr).toContain("changed on disk. Run 'systemctl daemon-reload' to reload units.");
+    expect(must(lab, 'worker1', 'systemctl status nginx')).toMatch(/Drop-In: \/etc\/systemd\/system\/nginx\.service\.d\/x\.conf[\s\S]*Active: active \(running\)/);
+  });
+
   it('kills the node holding the VIP: the VIP moves and kubectl through the endpoint keeps answering', async () => {
     labKillHost(lab, 'master1');
     const holder = await until('the VIP on another master', () => ['master2', 'master3'].find((m) => run(lab, m, 'ip -4 addr show eth0').stdout.includes(`${lab.vip}/24`)), 15_000);

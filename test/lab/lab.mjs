@@ -2,7 +2,7 @@
 // hostname, address, /etc copy, /root, /home, /tmp, /run and a real OpenSSH sshd, on a bridge that
 // lives in a namespace of its own (the controller runs there too). Nothing outside these
 // namespaces is contacted. Used by `npm run lab` and by the tests; teardown removes everything.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync, openSync, chownSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -343,12 +343,8 @@ export function labRun(state, name, command, { input, timeout = 300000, env = {}
   const h = state.hosts.find((x) => x.name === name);
   if (!h) throw new Error(`no lab host ${name}`);
   const prefix = Object.entries(env).map(([k, v]) => `${k}='${String(v).replace(/'/g, "'\\''")}' `).join('');
-  try {
-    const stdout = execFileSync('ip', ['netns', 'exec', state.labNs, 'ssh', '-i', state.key, '-o', `UserKnownHostsFile=${state.knownHosts}`, '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR', `root@${h.ip}`, `${prefix}${command}`], { encoding: 'utf8', input, timeout, stdio: ['pipe', 'pipe', 'pipe'] });
-    return { rc: 0, stdout, stderr: '' };
-  } catch (e) {
-    return { rc: e.status ?? 255, stdout: String(e.stdout ?? ''), stderr: String(e.stderr ?? e.message) };
-  }
+  const r = spawnSync('ip', ['netns', 'exec', state.labNs, 'ssh', '-i', state.key, '-o', `UserKnownHostsFile=${state.knownHosts}`, '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR', `root@${h.ip}`, `${prefix}${command}`], { encoding: 'utf8', input: input ?? '', timeout, maxBuffer: 64 << 20 });
+  return { rc: r.status ?? 255, stdout: r.stdout ?? '', stderr: r.stderr || (r.error ? String(r.error.message) : '') };
 }
 
 /** Like labRun, but throws with the command's output when it fails. */
