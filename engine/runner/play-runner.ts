@@ -89,6 +89,11 @@ export async function runPlays(plays: Play[], vars: VarsContext, matcher: Patter
     }
     return s;
   };
+  // hostvars[h] shows what the run learnt about h (facts, include_vars, set_fact, register), as in Ansible
+  vars.hostLayers = (h) => {
+    const s = states.get(h);
+    return s ? [s.factVars(), s.includeVars, s.hostVars] : [];
+  };
   let aborted = false;
   const timings: { task: string; seconds: number }[] = [];
   for (const play of plays) {

@@ -34,6 +34,11 @@ export interface ScopeLayers {
 /** Everything needed to compute any host's variables in a run; caches inventory-level merges. */
 export class VarsContext {
   private readonly inventoryLevel = new Map<Host, VarBag>();
+  /**
+   * What a run has learnt about a host that `hostvars` shows as Ansible does (facts, include_vars,
+   * set_fact and register), lowest first; set by the runner.
+   */
+  hostLayers: ((host: Host) => VarBag[]) | undefined;
 
   constructor(
     readonly inv: Inventory,
@@ -102,6 +107,8 @@ export class VarsContext {
     const get = (name: string): Record<string, unknown> | undefined => {
       const h = this.inv.hosts.get(name);
       if (!h) return undefined;
+      // facts and set_fact values change during a run: such scopes are built on each access
+      if (this.hostLayers) return this.scope(h, { above: this.hostLayers(h) }).proxy();
       let s = scopes.get(name);
       if (!s) {
         s = this.scope(h).proxy();

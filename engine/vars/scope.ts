@@ -47,19 +47,35 @@ export class VarScope {
     return this.bag.origins.get(name) ?? this.fallbackOrigin;
   }
 
+  /** The unrendered value of a variable along the chain of scopes, and where it was set. */
+  private rawEntry(name: string): { value: unknown; origin: SourcePos; raw: boolean } | undefined {
+    if (this.own(name)) return { value: this.bag.vars[name], origin: this.originOf(name), raw: this.raw.has(name) };
+    return this.parent?.rawEntry(name);
+  }
+
   /** The variable's value with every template in it rendered; undefined when not defined. */
   get(name: string): unknown {
     if (this.resolved.has(name)) return this.resolved.get(name);
-    if (!this.own(name)) return this.parent?.get(name);
+    if (!this.own(name)) {
+      // a template set below (task vars using `item`, say) is rendered here, where the loop
+      // variables of this scope are visible, as Ansible templates a variable where it is used
+      const entry = this.parent?.rawEntry(name);
+      if (!entry || entry.raw || !hasTemplate(entry.value)) return this.parent?.get(name);
+      return this.resolve(name, entry.value, entry.origin);
+    }
     if (this.raw.has(name)) return this.bag.vars[name];
+    return this.resolve(name, this.bag.vars[name], this.originOf(name));
+  }
+
+  private resolve(name: string, raw: unknown, origin: SourcePos): unknown {
     const loopAt = this.stack.indexOf(name);
     if (loopAt !== -1) {
       const chain = [...this.stack.slice(loopAt), name].join(' -> ');
-      throw new TemplateError(`variable reference loop: ${chain}`, this.originOf(name), 'one of these variables must not refer back to the others');
+      throw new TemplateError(`variable reference loop: ${chain}`, origin, 'one of these variables must not refer back to the others');
     }
     this.stack.push(name);
     try {
-      const value = this.template(this.bag.vars[name], this.originOf(name));
+      const value = this.template(raw, origin);
       this.resolved.set(name, value);
       return value;
     } finally {
@@ -104,4 +120,13 @@ export class VarScope {
     for (const n of this.names()) out[n] = this.get(n);
     return out;
   }
+}
+
+/** True when a value holds a template anywhere (strings in lists and dicts too). */
+function hasTemplate(value: unknown): boolean {
+  if (typeof value === 'string') return isTemplate(value);
+  if (value instanceof UnsafeText) return false;
+  if (Array.isArray(value)) return value.some(hasTemplate);
+  if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => isTemplate(k) || hasTemplate(v));
+  return false;
 }

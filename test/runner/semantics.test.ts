@@ -20,6 +20,18 @@ const header = (extra = ''): string => `- hosts: web\n  gather_facts: false\n${e
 
 const rows: Row[] = [
   {
+    name: 'hostvars shows set_fact and register values of other hosts (not play vars)',
+    play: header('  vars:\n    pv: play\n') + '    - set_fact: {tok: "t-{{inventory_hostname}}"}\n      when: inventory_hostname == "n1"\n    - command: echo hi\n      register: reg\n    - assert:\n        that: ["hostvars[\'n1\'].tok == \'t-n1\'", "hostvars[\'n2\'].tok is undefined", "hostvars[\'n1\'].reg.stdout == \'hi\'", "hostvars[\'n1\'].pv is undefined"]\n    - debug: msg="{{ hostvars.n1.tok }}"\n      when: inventory_hostname == "n3"\n',
+    rc: 0,
+    has: [/ok: \[n3\] => \{\n    "msg": "t-n1"/],
+  },
+  {
+    name: 'task vars may use the loop variable',
+    play: header() + '    - debug: msg="{{ label }}"\n      loop: [a, b]\n      vars:\n        label: "x-{{ item }}"\n      run_once: true\n',
+    rc: 0,
+    has: [/"msg": "x-a"/, /"msg": "x-b"/],
+  },
+  {
     name: 'until/retries retries and then succeeds',
     play: header() + '    - shell: "n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; echo $n"\n      args: {chdir: "{{ playbook_dir }}"}\n      register: r\n      until: r.stdout | int >= 3\n      retries: 5\n      delay: 0\n      run_once: true\n',
     rc: 0,
