@@ -271,6 +271,14 @@ function createLab(opts) {
     ).join('\n'),
   );
   /** @type {LabState} */
+  if (kube) {
+    // the inventory's own group_vars: site values for the cluster playbooks (the VIP is the apiserver_vip group)
+    mkdirSync(join(dir, 'group_vars'), { recursive: true });
+    writeFileSync(
+      join(dir, 'group_vars', 'all.yaml'),
+      ['# written by the kplay lab: site values of the lab cluster', 'APISERVER_ENDPOINT_NAME: k8s-api.lab.test', 'KEEPALIVED_AUTH_PASS: labvrrp1', `CNI_MANIFEST_FILE: ${join(KUBE_DIR, 'manifests', 'lab-flannel.yaml')}`, ''].join('\n'),
+    );
+  }
   const state = { dir, prefix, labNs: LAB_NS, hosts, inventory, knownHosts, key, ...(kube ? { vip: LAB_VIP, kube: opts.kube ?? 'fresh' } : {}) };
   writeFileSync(join(dir, 'state.json'), JSON.stringify(state, null, 2));
   if (kube && state.kube !== 'none') installKube(state);

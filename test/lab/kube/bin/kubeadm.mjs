@@ -82,7 +82,7 @@ function swapOn() {
   return existsSync('/etc/lab-swap-on');
 }
 
-async function commonChecks(flags, { controlPlane, initDoc }) {
+async function commonChecks(flags, { controlPlane, initDoc, externalEtcd = false }) {
   const checks = [
     ['IsPrivilegedUser', process.getuid?.() !== 0 ? 'user is not running as root' : undefined],
     ['Swap', swapOn() ? 'running with swap on is not supported. Please disable swap' : undefined],
@@ -95,9 +95,14 @@ async function commonChecks(flags, { controlPlane, initDoc }) {
       ['Port-6443', (await portInUse(6443)) ? 'Port 6443 is in use' : undefined],
       ['FileAvailable--etc-kubernetes-manifests-kube-apiserver.yaml', existsSync('/etc/kubernetes/manifests/kube-apiserver.yaml') ? '/etc/kubernetes/manifests/kube-apiserver.yaml already exists' : undefined],
       ['FileAvailable--etc-kubernetes-manifests-etcd.yaml', existsSync('/etc/kubernetes/manifests/etcd.yaml') ? '/etc/kubernetes/manifests/etcd.yaml already exists' : undefined],
-      ['DirAvailable--var-lib-etcd', dirNotEmpty('/var/lib/etcd') ? '/var/lib/etcd is not empty' : undefined],
-      ['Port-2379', (await portInUse(2379, '127.0.0.1')) ? 'Port 2379 is in use' : undefined],
     );
+    if (!externalEtcd) {
+      checks.push(
+        ['DirAvailable--var-lib-etcd', dirNotEmpty('/var/lib/etcd') ? '/var/lib/etcd is not empty' : undefined],
+        ['Port-2379', (await portInUse(2379, '127.0.0.1')) ? 'Port 2379 is in use' : undefined],
+        ['Port-2380', (await portInUse(2380, '127.0.0.1')) ? 'Port 2380 is in use' : undefined],
+      );
+    }
   }
   preflight(flags, checks, initDoc);
 }
@@ -153,7 +158,7 @@ async function init(flags) {
   versionSkew(cluster, flags);
   const skip = new Set([...flagList(flags, 'skip-phases'), ...(file.InitConfiguration?.skipPhases ?? [])]);
   out(`[init] Using Kubernetes version: ${cluster.kubernetesVersion}`);
-  if (!skip.has('preflight')) await commonChecks(flags, { controlPlane: true, initDoc: file.InitConfiguration });
+  if (!skip.has('preflight')) await commonChecks(flags, { controlPlane: true, initDoc: file.InitConfiguration, externalEtcd: Boolean(cluster.etcd.external) });
   if (!skip.has('certs')) phases.phaseCerts(cluster, initCfg);
   if (!skip.has('kubeconfig')) phases.phaseKubeconfig(cluster, initCfg);
   if (!skip.has('etcd') && !cluster.etcd.external) {
@@ -265,13 +270,13 @@ async function join(flags, args) {
   const name = (flag(flags, 'node-name') ?? jc.nodeRegistration?.name ?? (await import('node:os')).hostname()).toLowerCase();
   const advertise = flag(flags, 'apiserver-advertise-address') ?? jc.controlPlane?.localAPIEndpoint?.advertiseAddress ?? (await nodeIp());
   const disc = await discover(endpoint, token, hashes, unsafe);
-  await commonChecks(flags, { controlPlane, initDoc: jc });
   const boot = new KubeClient({ ca: disc.caPem, token }, { server: `https://${endpoint}` });
   out('[preflight] Reading configuration from the "kubeadm-config" ConfigMap in namespace "kube-system"...');
   out("[preflight] Use 'kubeadm init phase upload-config --config your-config.yaml' to re-upload it.");
   const clusterDoc = await cl.downloadClusterConfig(boot);
   if (!clusterDoc) throw new Fatal(`error execution phase preflight: unable to fetch the kubeadm-config ConfigMap: failed to get config map: configmaps "kubeadm-config" not found${stack}`);
   const cluster = cfgLib.defaultCluster(clusterDoc);
+  await commonChecks(flags, { controlPlane, initDoc: jc, externalEtcd: Boolean(cluster.etcd.external) });
   const initCfg = await cfgLib.defaultInit({ localAPIEndpoint: { advertiseAddress: advertise, bindPort: Number(flag(flags, 'apiserver-bind-port') ?? jc.controlPlane?.localAPIEndpoint?.bindPort ?? 6443) }, nodeRegistration: { ...(jc.nodeRegistration ?? {}), name } });
   const kubeletCm = await boot.getMaybe(resourcePath('configmaps', 'kube-system', 'kubelet-config'));
   const kubeletText = kubeletCm?.data?.kubelet ?? phases.kubeletConfig(cluster);

@@ -11,7 +11,7 @@ import { KubeClient, loadKubeconfig, ApiError, ConnError, resourcePath } from '.
 import { renderJsonPath } from '../lib/jsonpath.mjs';
 
 const out = (s = '') => process.stdout.write(`${s}\n`);
-const BOOLS = ['A', 'all-namespaces', 'all', 'ignore-not-found', 'overwrite', 'ignore-daemonsets', 'delete-emptydir-data', 'force', 'raw', 'minify', 'insecure-skip-tls-verify', 'no-headers', 'show-labels', 'wait', 'local', 'dry-run', 'recursive', 'R'];
+const BOOLS = ['A', 'all-namespaces', 'all', 'ignore-not-found', 'overwrite', 'ignore-daemonsets', 'delete-emptydir-data', 'force', 'minify', 'insecure-skip-tls-verify', 'no-headers', 'show-labels', 'wait', 'local', 'dry-run', 'recursive', 'R'];
 
 const RESOURCES = [
   ['nodes', 'Node', 'v1', true, ['node', 'no']],
@@ -179,6 +179,12 @@ async function fetchAll(kc, t, names, ns, flags) {
 }
 
 async function get(kc, flags, args, ns) {
+  const raw = flag(flags, 'raw');
+  if (raw !== undefined && raw !== 'true') {
+    const body = await kc.request('GET', raw, undefined, { accept: '*/*' });
+    process.stdout.write(typeof body.message === 'string' && Object.keys(body).length === 1 ? body.message : JSON.stringify(body));
+    return 0;
+  }
   let printed = false;
   const all = [];
   for (const { t, names } of targets(args)) {
@@ -494,7 +500,9 @@ async function version(kc, flags) {
 }
 
 await main(async () => {
-  const { flags, args } = parseFlags(process.argv.slice(2), [...BOOLS, 'client']);
+  // --raw is a switch for `config view`, a path for `get --raw /readyz`
+  const isConfig = process.argv.slice(2).find((a) => !a.startsWith('-')) === 'config';
+  const { flags, args } = parseFlags(process.argv.slice(2), [...BOOLS, 'client', ...(isConfig ? ['raw'] : [])]);
   const [verb, ...rest] = args;
   if (verb === 'config') {
     if (rest[0] === 'view') return configView(flags);
