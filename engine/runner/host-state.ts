@@ -17,6 +17,7 @@ export class HostState {
   /** include_vars results. */
   readonly includeVars: VarBag = { vars: {}, origins: new Map() };
   readonly notified = new Set<string>();
+  /** Roles already run in the current play (cleared when a play starts). */
   readonly rolesRun = new Set<string>();
   readonly stats: HostStats = emptyStats();
   transport: Transport | undefined;

@@ -111,6 +111,8 @@ export async function runPlays(plays: Play[], vars: VarsContext, matcher: Patter
       opts.reporter.emit({ type: 'no_hosts', play: name });
       continue;
     }
+    // a role runs once per play (Ansible's dedup is per play, not per run)
+    for (const h of hosts) stateOf(h).rolesRun.clear();
     const runner = new PlayRun(play, hosts, vars, opts, stateOf);
     for (const batch of batchesOf(hosts, play.keywords.serial, extra, play)) {
       if (opts.interrupted()) break;

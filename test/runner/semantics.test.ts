@@ -26,6 +26,14 @@ const rows: Row[] = [
     has: [/ok: \[n3\] => \{\n    "msg": "t-n1"/],
   },
   {
+    name: 'a role runs once per play, again in the next play (also when tags skipped it before)',
+    play: '- hosts: web\n  gather_facts: false\n  tags: [one]\n  roles: [r]\n- hosts: web\n  gather_facts: false\n  tags: [two]\n  roles: [r, r]\n',
+    args: ['--tags', 'two'],
+    files: { 'roles/r/tasks/main.yaml': '- debug: msg="r on {{ inventory_hostname }}"\n  run_once: true\n' },
+    rc: 0,
+    has: [/TASK \[r : debug\] \*+\nok: \[n1\] => \{\n    "msg": "r on n1"\n\}\n\nPLAY RECAP/],
+  },
+  {
     name: 'task vars may use the loop variable',
     play: header() + '    - debug: msg="{{ label }}"\n      loop: [a, b]\n      vars:\n        label: "x-{{ item }}"\n      run_once: true\n',
     rc: 0,

@@ -294,11 +294,17 @@ async function join(flags, args) {
     if (!cluster.etcd.external) {
       const eps = await admin_retry(() => cl.etcdEndpoints(admin));
       const etcd = cl.etcdClient(cluster, eps.length ? eps : [`https://${new URL(disc.server).hostname}:2379`]);
+      // etcd refuses a new member while a recent one is still catching up: retry, as kubeadm does
       let initialCluster;
-      try {
-        initialCluster = await cl.memberAdd(etcd, name, `https://${advertise}:2380`);
-      } catch (e) {
-        throw new Fatal(`error execution phase check-etcd: error syncing endpoints with etcd: ${e.message}${stack}`);
+      const until = Date.now() + Number(process.env.LAB_ETCD_JOIN_MS ?? 60000);
+      for (;;) {
+        try {
+          initialCluster = await cl.memberAdd(etcd, name, `https://${advertise}:2380`);
+          break;
+        } catch (e) {
+          if (Date.now() > until) throw new Fatal(`error execution phase check-etcd: error syncing endpoints with etcd: ${e.message}${stack}`);
+          await sleep(1000);
+        }
       }
       out(`[etcd] Announced new etcd member joining to the existing etcd cluster`);
       out(`[etcd] Creating static Pod manifest for "etcd"`);

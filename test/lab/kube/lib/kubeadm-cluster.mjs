@@ -153,7 +153,8 @@ export async function downloadCerts(kc, cluster, key) {
   }
   const ext = cluster.etcd.external;
   if (ext) {
-    for (const [k, f] of [['external-etcd-ca.crt', ext.caFile], ['external-etcd.crt', ext.certFile], ['external-etcd.key', ext.keyFile]]) if (f && files[k]) writeFile(f, files[k], 0o600);
+    // as kubeadm's copycerts: certificates 0644, keys 0600
+    for (const [k, f] of [['external-etcd-ca.crt', ext.caFile], ['external-etcd.crt', ext.certFile], ['external-etcd.key', ext.keyFile]]) if (f && files[k]) writeFile(f, files[k], k.endsWith('.key') ? 0o600 : 0o644);
   }
 }
 

@@ -1,0 +1,284 @@
+// The cluster playbooks end to end on the lab's Kubernetes (test/lab/README.md): cluster-setup with
+// nginx and stacked etcd (check mode first, then for real, then again with nothing to change), the VIP
+// and the balancer under failure, a new worker with --tags minions, add-control-plane after every token
+// was deleted, local-access; then haproxy with an external etcd. And the configuration checks, which
+// stop a run before any host is touched.
+import { spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error the lab is plain JavaScript (runs without a build: npm run lab)
+import { labAvailable, labDown, labRun, labUp } from '../lab/lab.mjs';
+
+interface LabState {
+  dir: string;
+  labNs: string;
+  hosts: { name: string; ip: string }[];
+  vip: string;
+  key: string;
+  knownHosts: string;
+}
+interface RunResult {
+  rc: number;
+  stdout: string;
+  stderr: string;
+}
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(root, 'bin/kplay.js');
+const available = labAvailable() as boolean;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const run = (lab: LabState, host: string, cmd: string): RunResult => labRun(lab, host, cmd) as RunResult;
+function must(lab: LabState, host: string, cmd: string): string {
+  const r = run(lab, host, cmd);
+  if (r.rc !== 0) throw new Error(`${host}: ${cmd}: exit ${r.rc}\n${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+const ETCDCTL = 'ETCDCTL_API=3 etcdctl --endpoints https://127.0.0.1:2379';
+
+async function until<T>(what: string, fn: () => T | undefined, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(300);
+  }
+}
+
+/** An inventory for the lab with the given workers in minions, and site values in its group_vars. */
+function writeInventory(lab: LabState, dir: string, opts: { masters: string[]; workers: string[]; vars?: Record<string, string> }): string {
+  mkdirSync(join(dir, 'group_vars'), { recursive: true });
+  const ip = (n: string): string => lab.hosts.find((h) => h.name === n)?.ip ?? '';
+  const line = (n: string): string => `${n} ansible_host=${ip(n)}`;
+  writeFileSync(
+    join(dir, 'cluster.ini'),
+    [
+      '[apiserver_vip]',
+      lab.vip,
+      '[primary-master]',
+      line(opts.masters[0] ?? ''),
+      '[secondary-masters]',
+      ...opts.masters.slice(1).map(line),
+      '[masters:children]',
+      'primary-master',
+      'secondary-masters',
+      '[etcd:children]',
+      'masters',
+      '[minions]',
+      ...opts.workers.map(line),
+      '[nodes:children]',
+      'masters',
+      'minions',
+      '[all:vars]',
+      'ansible_user=root',
+      `ansible_ssh_private_key_file=${lab.key}`,
+      `ansible_ssh_common_args='-o UserKnownHostsFile=${lab.knownHosts}'`,
+      '',
+    ].join('\n'),
+  );
+  const vars = { APISERVER_ENDPOINT_NAME: 'k8s-api.lab.test', KEEPALIVED_AUTH_PASS: 'labvrrp1', CNI_MANIFEST_FILE: join(root, 'test/lab/kube/manifests/lab-flannel.yaml'), ...(opts.vars ?? {}) };
+  writeFileSync(join(dir, 'group_vars', 'all.yaml'), Object.entries(vars).map(([k, v]) => `${k}: ${v}`).join('\n') + '\n');
+  return join(dir, 'cluster.ini');
+}
+
+function kplay(lab: LabState, args: string[]): { rc: number | null; out: string } {
+  const r = spawnSync('ip', ['netns', 'exec', lab.labNs, process.execPath, bin, ...args], { cwd: root, encoding: 'utf8', timeout: 600_000, env: { ...process.env, KPLAY_NO_LIVE: '1' } });
+  return { rc: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+function recap(out: string): Record<string, { ok: number; changed: number; failed: number; unreachable: number }> {
+  const res: Record<string, { ok: number; changed: number; failed: number; unreachable: number }> = {};
+  for (const m of out.matchAll(/^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)/gm)) res[m[1] as string] = { ok: Number(m[2]), changed: Number(m[3]), unreachable: Number(m[4]), failed: Number(m[5]) };
+  return res;
+}
+
+/** "TASK name: host" for every changed result in a run's output (for failure messages). */
+function changedTasks(out: string): string {
+  const lines: string[] = [];
+  let task = '';
+  for (const l of out.split('\n')) {
+    const t = /^(?:TASK|RUNNING HANDLER) \[(.*)\]/.exec(l);
+    if (t) task = t[1] as string;
+    else if (l.startsWith('changed: ')) lines.push(`${task}: ${l.slice(9)}`);
+  }
+  return lines.join('\n');
+}
+
+/** What a run could have changed on a host: files under /etc and /var/lib, services, packages. */
+function snapshot(lab: LabState, host: string): string {
+  return must(lab, host, 'cd / && find etc/hosts etc/keepalived etc/nginx etc/haproxy etc/kubernetes etc/containerd etc/sysctl.d etc/modules-load.d etc/etcd etc/default var/lib/kubelet var/lib/etcd -type f 2>/dev/null | sort | xargs -r sha256sum; cat /var/lib/dpkg/lab-status.json | sha256sum; for u in kubelet nginx keepalived haproxy etcd containerd; do echo "$u $(systemctl is-active $u)"; done; ls /run/lab-modules 2>/dev/null; true');
+}
+
+describe.skipIf(!available)('cluster playbooks: nginx, stacked etcd', () => {
+  let lab: LabState;
+  let work: string;
+  let inv: string;
+  const masters = ['master1', 'master2', 'master3'];
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'kplay-cluster-'));
+    lab = labUp({ masters: 3, workers: 3, kube: 'fresh', dir: join(work, 'lab'), prefix: 'kpcl' }) as LabState;
+    inv = writeInventory(lab, join(work, 'inv'), { masters, workers: ['worker1', 'worker2'] });
+  }, 180_000);
+
+  afterAll(() => {
+    if (lab) labDown(lab.dir, 'kpcl');
+  });
+
+  it('refuses bad values before touching any host', () => {
+    const before = snapshot(lab, 'master1');
+    for (const [args, message] of [
+      [['-e', 'APISERVER_VIP=10.213.0.300'], "APISERVER_VIP '10.213.0.300' is not an IPv4 address"],
+      [['-e', 'KEEPALIVED_ROUTER_ID=300'], "KEEPALIVED_ROUTER_ID '300' must be a whole number from 1 to 255"],
+      [['-e', 'LOAD_BALANCING=traefik'], 'LOAD_BALANCING must be nginx, haproxy or none'],
+      [['-e', 'APISERVER_VIP=10.213.0.12'], 'APISERVER_VIP 10.213.0.12 is also the address of master2'],
+    ] as const) {
+      const r = kplay(lab, ['-i', inv, 'playbooks/cluster-setup.yaml', ...args]);
+      expect(r.rc, r.out).toBe(2);
+      expect(r.out).toContain(message);
+      expect(r.out).not.toContain('PLAY [prepare the nodes]');
+      expect(Object.values(recap(r.out)).every((h) => h.unreachable === 0 && h.changed === 0)).toBe(true);
+    }
+    const even = writeInventory(lab, join(work, 'even'), { masters: ['master1', 'master2'], workers: [] });
+    const r = kplay(lab, ['-i', even, 'playbooks/cluster-setup.yaml']);
+    expect(r.rc).toBe(2);
+    expect(r.out).toContain('etcd needs an odd number of members for a quorum: group masters\nhas 2 hosts'.replace('\n', ' '));
+    expect(snapshot(lab, 'master1')).toBe(before);
+  });
+
+  it('--check on a fresh lab changes nothing on any host and lists what would change', () => {
+    const hosts = ['master1', 'master2', 'worker1'];
+    const before = hosts.map((h) => snapshot(lab, h));
+    const r = kplay(lab, ['-i', inv, 'playbooks/cluster-setup.yaml', '--check']);
+    expect(r.rc, r.out).toBe(0);
+    expect(r.out).toMatch(/TASK \[hosts_entries : \/etc\/hosts maps the apiserver endpoint to the VIP and knows every node\] \*+\n(changed: \[\S+\]\n)+/);
+    expect(r.out).toMatch(/TASK \[keepalived : keepalived's configuration[^\]]*\] \*+\n(changed: \[master\d\]\n){3}/);
+    expect(recap(r.out).master1?.changed).toBeGreaterThan(5);
+    expect(hosts.map((h) => snapshot(lab, h))).toEqual(before);
+  });
+
+  it('sets up the cluster: every node Ready through the VIP; certificates, kubeconfigs and etcd as an HA cluster needs', () => {
+    const r = kplay(lab, ['-i', inv, 'playbooks/cluster-setup.yaml', '-v']);
+    expect(r.rc, r.out.slice(-3000)).toBe(0);
+    const nodes = must(lab, 'master1', 'kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes --no-headers');
+    expect(nodes.trim().split('\n').map((l) => l.split(/\s+/).slice(0, 3).join(' '))).toEqual(['master1 Ready control-plane', 'master2 Ready control-plane', 'master3 Ready control-plane', 'worker1 Ready worker', 'worker2 Ready worker']);
+    expect(must(lab, 'master1', 'grep server: /etc/kubernetes/admin.conf').trim()).toBe('server: https://k8s-api.lab.test:8443');
+    for (const m of masters) {
+      const cert = new X509Certificate(must(lab, m, 'cat /etc/kubernetes/pki/apiserver.crt'));
+      expect(cert.subjectAltName).toContain('DNS:k8s-api.lab.test');
+      expect(cert.subjectAltName).toContain(`IP Address:${lab.vip}`);
+      expect(must(lab, m, 'grep -h server: /etc/kubernetes/admin.conf /etc/kubernetes/super-admin.conf /etc/kubernetes/kubelet.conf').trim().split('\n').map((s) => s.trim())).toEqual(Array(3).fill('server: https://k8s-api.lab.test:8443'));
+    }
+    for (const w of ['worker1', 'worker2']) expect(must(lab, w, 'grep server: /etc/kubernetes/kubelet.conf').trim()).toBe('server: https://k8s-api.lab.test:8443');
+    const members = must(lab, 'master2', `${ETCDCTL} --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/healthcheck-client.crt --key /etc/kubernetes/pki/etcd/healthcheck-client.key member list`);
+    expect(members.trim().split('\n')).toHaveLength(3);
+    for (const h of lab.hosts.slice(0, 3)) expect(members).toContain(`started, ${h.name}, https://${h.ip}:2380,`);
+    expect(must(lab, 'master1', "kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system get deploy coredns -o jsonpath='{.spec.replicas}'")).toBe('3');
+    // secrets never appear: the VRRP password, join tokens, the certificate key
+    expect(r.out).not.toContain('labvrrp1');
+    for (const line of must(lab, 'master1', 'kubeadm token list').trim().split('\n').slice(1)) expect(r.out).not.toContain(line.split(/\s+/)[0]?.split('.')[1]);
+    expect(r.out).not.toMatch(/certificate-key [0-9a-f]{64}/);
+    expect(must(lab, 'master1', 'cat /etc/keepalived/keepalived.conf')).toContain('auth_pass labvrrp1');
+  });
+
+  it('a second run changes nothing', () => {
+    const r = kplay(lab, ['-i', inv, 'playbooks/cluster-setup.yaml']);
+    expect(r.rc, r.out.slice(-3000)).toBe(0);
+    const changed = Object.entries(recap(r.out)).filter(([, v]) => v.changed > 0);
+    expect(changed, changedTasks(r.out)).toEqual([]);
+  });
+
+  it("stopping the VIP holder's apiserver moves the VIP and kubectl through the endpoint keeps working", async () => {
+    must(lab, 'worker1', 'mkdir -p /root/.kube && cp /etc/kubernetes/kubelet.conf /dev/null');
+    must(lab, 'master1', 'cat /etc/kubernetes/admin.conf > /tmp/admin.conf');
+    must(lab, 'worker1', `cat > /root/.kube/config <<'EOF'\n${must(lab, 'master1', 'cat /etc/kubernetes/admin.conf')}EOF`);
+    expect(must(lab, 'master1', 'ip -4 addr show eth0')).toContain(`${lab.vip}/`);
+    must(lab, 'master1', 'mv /etc/kubernetes/manifests/kube-apiserver.yaml /root/');
+    const holder = await until('the VIP on another master', () => ['master2', 'master3'].find((m) => run(lab, m, 'ip -4 addr show eth0').stdout.includes(`${lab.vip}/`)), 20_000);
+    expect(['master2', 'master3']).toContain(holder);
+    // master1's apiserver is down: the balancer on the new holder skips it
+    for (let i = 0; i < 8; i++) {
+      const r = run(lab, 'worker1', 'kubectl get nodes -o name');
+      expect(r.rc, r.stderr).toBe(0);
+    }
+    must(lab, 'master1', 'mv /root/kube-apiserver.yaml /etc/kubernetes/manifests/');
+    await until('master1 to take the VIP back', () => (run(lab, 'master1', 'ip -4 addr show eth0').stdout.includes(`${lab.vip}/`) ? true : undefined), 30_000);
+  });
+
+  it('--tags minions with a new worker in the inventory joins just that worker', () => {
+    const inv3 = writeInventory(lab, join(work, 'inv'), { masters, workers: ['worker1', 'worker2', 'worker3'] });
+    const r = kplay(lab, ['-i', inv3, 'playbooks/cluster-setup.yaml', '--tags', 'minions']);
+    expect(r.rc, r.out.slice(-3000)).toBe(0);
+    expect(r.out).not.toContain('TASK [primary_master');
+    const rc = recap(r.out);
+    expect(rc.worker3?.changed).toBeGreaterThan(0);
+    for (const h of ['master1', 'master2', 'master3']) expect(rc[h]?.changed, changedTasks(r.out)).toBe(0);
+    // the other workers are not joined again; they only learn worker3's name in /etc/hosts
+    const others = changedTasks(r.out).split('\n').filter((l) => /: \[worker[12]\]$/.test(l));
+    expect(others).toEqual(['hosts_entries : /etc/hosts maps the apiserver endpoint to the VIP and knows every node: [worker1]', 'hosts_entries : /etc/hosts maps the apiserver endpoint to the VIP and knows every node: [worker2]']);
+    expect(r.out).toMatch(/TASK \[minions : kubeadm join\] \*+\n(skipping: \[worker[12]\]\n){2}changed: \[worker3\]|TASK \[minions : kubeadm join\] \*+\n(skipping: \[worker[12]\]\n)?changed: \[worker3\]\n(skipping: \[worker[12]\]\n)?/);
+    expect(must(lab, 'master1', 'kubectl --kubeconfig /etc/kubernetes/admin.conf wait --for=condition=Ready node/worker3 --timeout=30s')).toContain('node/worker3 condition met');
+  });
+
+  it('add-control-plane joins a master after every token and the uploaded certificates are gone', () => {
+    must(lab, 'master3', 'kubeadm reset -f');
+    must(lab, 'master1', 'kubectl --kubeconfig /etc/kubernetes/admin.conf delete node master3');
+    for (const line of must(lab, 'master1', 'kubeadm token list').trim().split('\n').slice(1)) must(lab, 'master1', `kubeadm token delete ${line.split(/\s+/)[0]}`);
+    expect(must(lab, 'master1', 'kubeadm token list')).toBe('');
+    expect(run(lab, 'master1', 'kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system get secret kubeadm-certs').rc).toBe(1);
+    const r = kplay(lab, ['-i', inv, 'playbooks/add-control-plane.yaml']);
+    expect(r.rc, r.out.slice(-3000)).toBe(0);
+    expect(r.out).toMatch(/TASK \[secondary_masters : kubeadm join --control-plane\] \*+\nchanged: \[master3\]/);
+    // master2 only learns worker3 (joined with --tags minions) in its /etc/hosts
+    expect(changedTasks(r.out).split('\n').filter((l) => l.endsWith(': [master2]'))).toEqual(['hosts_entries : /etc/hosts maps the apiserver endpoint to the VIP and knows every node: [master2]']);
+    const members = must(lab, 'master1', `${ETCDCTL} --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/healthcheck-client.crt --key /etc/kubernetes/pki/etcd/healthcheck-client.key member list`);
+    expect(members.trim().split('\n')).toHaveLength(3);
+    expect(must(lab, 'master1', 'kubectl --kubeconfig /etc/kubernetes/admin.conf wait --for=condition=Ready node/master3 --timeout=30s')).toContain('condition met');
+  });
+
+  it('local-access writes an admin kubeconfig for the endpoint on the controller', () => {
+    const dest = join(work, 'admin.conf');
+    const r = kplay(lab, ['-i', inv, 'playbooks/local-access.yaml', '-e', `LOCAL_KUBECONFIG=${dest}`]);
+    expect(r.rc, r.out).toBe(0);
+    const text = readFileSync(dest, 'utf8');
+    expect(text).toMatch(/^\s+server: https:\/\/k8s-api\.lab\.test:8443$/m);
+    expect(statSync(dest).mode & 0o777).toBe(0o600);
+    expect(r.out).not.toContain('client-key-data');
+  });
+});
+
+describe.skipIf(!available)('cluster playbooks: haproxy, external etcd', () => {
+  let lab: LabState;
+  let inv: string;
+
+  beforeAll(() => {
+    const work = mkdtempSync(join(tmpdir(), 'kplay-cluster-ext-'));
+    lab = labUp({ masters: 3, workers: 1, kube: 'fresh', dir: join(work, 'lab'), prefix: 'kpcx' }) as LabState;
+    inv = writeInventory(lab, join(work, 'inv'), { masters: ['master1', 'master2', 'master3'], workers: ['worker1'], vars: { LOAD_BALANCING: 'haproxy', ETCD_HOSTING: 'external' } });
+  }, 180_000);
+
+  afterAll(() => {
+    if (lab) labDown(lab.dir, 'kpcx');
+  });
+
+  it('sets up the cluster over an external etcd behind haproxy; a second run changes nothing', () => {
+    const r = kplay(lab, ['-i', inv, 'playbooks/cluster-setup.yaml']);
+    expect(r.rc, r.out.slice(-3000)).toBe(0);
+    const nodes = must(lab, 'master2', 'kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes --no-headers');
+    expect(nodes.trim().split('\n').map((l) => l.split(/\s+/).slice(0, 2).join(' '))).toEqual(['master1 Ready', 'master2 Ready', 'master3 Ready', 'worker1 Ready']);
+    expect(must(lab, 'master1', 'systemctl is-active haproxy etcd')).toBe('active\nactive\n');
+    expect(run(lab, 'master1', 'test -e /etc/kubernetes/manifests/etcd.yaml').rc).toBe(1);
+    const ips = lab.hosts.slice(0, 3).map((h) => h.ip);
+    expect(must(lab, 'master3', 'grep -- --etcd-servers /etc/kubernetes/manifests/kube-apiserver.yaml').trim()).toBe(`- --etcd-servers=${ips.map((ip) => `https://${ip}:2379`).join(',')}`);
+    const members = must(lab, 'master1', `${ETCDCTL} --cacert /etc/etcd/pki/ca.crt --cert /etc/etcd/pki/server.crt --key /etc/etcd/pki/server.key member list`);
+    for (const h of lab.hosts.slice(0, 3)) expect(members).toContain(`started, ${h.name}, https://${h.ip}:2380,`);
+    expect(must(lab, 'master1', 'grep -c "check check-ssl" /etc/haproxy/haproxy.cfg').trim()).toBe('3');
+    const again = kplay(lab, ['-i', inv, 'playbooks/cluster-setup.yaml']);
+    expect(again.rc).toBe(0);
+    expect(Object.entries(recap(again.out)).filter(([, v]) => v.changed > 0), changedTasks(again.out)).toEqual([]);
+  });
+});
