@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep, until } from '../support/until.js';
 // @ts-expect-error the lab is plain JavaScript (runs without a build: npm run lab)
 import { labAvailable, labDown, labKillHost, labMust, labRun, labUp } from './lab.mjs';
 
@@ -23,18 +24,7 @@ interface RunResult {
 const run = (lab: LabState, host: string, cmd: string, opts?: object): RunResult => labRun(lab, host, cmd, opts) as RunResult;
 const must = (lab: LabState, host: string, cmd: string, opts?: object): string => labMust(lab, host, cmd, opts) as string;
 const available = labAvailable() as boolean;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Polls `fn` until it returns a value (not undefined) or the time is up. */
-async function until<T>(what: string, fn: () => T | undefined, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(300);
-  }
-}
 
 const ETCDCTL = 'ETCDCTL_API=3 etcdctl --endpoints https://127.0.0.1:2379 --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/healthcheck-client.crt --key /etc/kubernetes/pki/etcd/healthcheck-client.key';
 
@@ -76,7 +66,7 @@ function nginxStream(lab: LabState): string {
   return `upstream apiserver {\n${masters.map((m) => `  server ${m.ip}:6443 max_fails=1 fail_timeout=5s;`).join('\n')}\n}\nserver {\n  listen 8443;\n  proxy_pass apiserver;\n  proxy_connect_timeout 1s;\n}\n`;
 }
 
-describe.skipIf(!available)('lab Kubernetes: HA control plane through a VIP', () => {
+describe.skipIf(!available)('lab Kubernetes: HA control plane through a VIP', { timeout: 300_000 }, () => {
   let lab: LabState;
   let certKey = '';
   let joinCmd = '';
@@ -307,7 +297,7 @@ networking:
   });
 });
 
-describe.skipIf(!available)('lab Kubernetes: the legacy single master', () => {
+describe.skipIf(!available)('lab Kubernetes: the legacy single master', { timeout: 300_000 }, () => {
   let lab: LabState;
 
   beforeAll(() => {
