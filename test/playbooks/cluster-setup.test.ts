@@ -232,6 +232,18 @@ describe.skipIf(!available)('cluster playbooks: nginx, stacked etcd', { timeout:
     expect(must(lab, 'master1', 'kubectl --kubeconfig /etc/kubernetes/admin.conf wait --for=condition=Ready node/master3 --timeout=30s')).toContain('condition met');
   });
 
+  it('cluster-load-balanced re-points the balancer from nginx to haproxy; kubectl through the VIP keeps working', () => {
+    const r = kplay(lab, ['-i', inv, 'playbooks/cluster-load-balanced.yaml', '-e', 'LOAD_BALANCING=haproxy']);
+    expect(r.rc, r.out.slice(-3000)).toBe(0);
+    for (const m of masters) {
+      expect(must(lab, m, 'systemctl is-active haproxy').trim()).toBe('active');
+      expect(run(lab, m, 'test -e /etc/nginx/stream.d/kube-apiserver.conf').rc).toBe(1);
+    }
+    expect(must(lab, 'worker1', 'kubectl get nodes -o name')).toContain('node/master1');
+    const again = kplay(lab, ['-i', inv, 'playbooks/cluster-load-balanced.yaml', '-e', 'LOAD_BALANCING=haproxy']);
+    expect(Object.entries(recap(again.out)).filter(([, v]) => v.changed > 0), changedTasks(again.out)).toEqual([]);
+  });
+
   it('local-access writes an admin kubeconfig for the endpoint on the controller', () => {
     const dest = join(work, 'admin.conf');
     const r = kplay(lab, ['-i', inv, 'playbooks/local-access.yaml', '-e', `LOCAL_KUBECONFIG=${dest}`]);
