@@ -279,6 +279,40 @@ networking:
     expect(must(lab, 'worker1', 'systemctl status nginx')).toMatch(/Drop-In: \/etc\/systemd\/system\/nginx\.service\.d\/x\.conf[\s\S]*Active: active \(running\)/);
   });
 
+  it('kubeadm upgrade plan, apply and node after a pinned package upgrade; describe and cluster-info', async () => {
+    const m1 = lab.hosts[0]?.ip;
+    expect(must(lab, 'master1', 'kubeadm upgrade plan v1.31.1')).toContain('kubeadm upgrade apply v1.31.1');
+    const early = run(lab, 'master1', 'kubeadm upgrade apply v1.31.1 -y');
+    expect(early.rc).toBe(1);
+    expect(early.stderr).toContain('is higher than the kubeadm version "v1.30.5". Upgrade kubeadm first');
+    must(lab, 'master1', 'apt-get install -y kubeadm=1.31.1-1.1');
+    expect(must(lab, 'master1', 'kubeadm upgrade apply v1.31.1 -y')).toContain('[upgrade/successful] SUCCESS! Your cluster was upgraded to "v1.31.1". Enjoy!');
+    expect(must(lab, 'master1', 'grep image: /etc/kubernetes/manifests/kube-apiserver.yaml').trim()).toBe('image: registry.k8s.io/kube-apiserver:v1.31.1');
+    await until('master1 apiserver on v1.31.1', () => (run(lab, 'master1', `kubectl --server https://${m1}:6443 version`).stdout.includes('Server Version: v1.31.1') ? true : undefined));
+    must(lab, 'master2', 'apt-get install -y kubeadm=1.31.1-1.1');
+    expect(must(lab, 'master2', 'kubeadm upgrade node')).toContain('[upgrade] The configuration for this node was successfully updated!');
+    expect(must(lab, 'master2', 'grep image: /etc/kubernetes/manifests/kube-scheduler.yaml').trim()).toBe('image: registry.k8s.io/kube-scheduler:v1.31.1');
+    const d = must(lab, 'master1', 'kubectl describe node worker1');
+    expect(d).toMatch(/Name:\s+worker1/);
+    expect(d).toMatch(/Ready\s+True\s+\S+\s+KubeletReady/);
+    expect(must(lab, 'master1', 'kubectl cluster-info')).toContain('Kubernetes control plane is running at https://k8s-api.lab.test:8443');
+  });
+
+  it('a scheduler whose kubeconfig names a wrong server fails visibly and is restarted by the kubelet', async () => {
+    must(lab, 'master3', "sed -i 's#server: https://.*#server: https://10.213.0.250:6443#' /etc/kubernetes/scheduler.conf");
+    must(lab, 'master3', 'kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system delete pod kube-scheduler-master3');
+    const log = await until('the scheduler to log its failure', () => {
+      const t = run(lab, 'master3', 'cat /var/log/pods/kube-system_kube-scheduler-master3/kube-scheduler.log').stdout;
+      return t.includes('leaderelection lost') ? t : undefined;
+    }, 60_000);
+    expect(log).toMatch(/error retrieving resource lock kube-system\/kube-scheduler: dial tcp 10\.213\.0\.250:6443|net\/http: request canceled/);
+    const restarts = await until('a restart in the mirror pod', () => {
+      const r = run(lab, 'master1', "kubectl -n kube-system get pod kube-scheduler-master3 -o jsonpath='{.status.containerStatuses[0].restartCount}'").stdout;
+      return Number(r) >= 2 ? r : undefined;
+    }, 60_000);
+    expect(Number(restarts)).toBeGreaterThanOrEqual(2);
+  });
+
   it('kills the node holding the VIP: the VIP moves and kubectl through the endpoint keeps answering', async () => {
     labKillHost(lab, 'master1');
     const holder = await until('the VIP on another master', () => ['master2', 'master3'].find((m) => run(lab, m, 'ip -4 addr show eth0').stdout.includes(`${lab.vip}/24`)), 15_000);
