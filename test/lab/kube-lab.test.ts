@@ -352,6 +352,20 @@ describe.skipIf(!available)('lab Kubernetes: the legacy single master', { timeou
     expect(must(lab, 'master1', 'kubectl get nodes --no-headers')).toMatch(/master1\s+Ready\s+control-plane[\s\S]*worker1\s+Ready/);
   });
 
+  it('conversion pieces: kubeconfig phase refuses a kubeconfig with another server until it is removed; etcdctl member update fixes the peer URL', () => {
+    const m1 = lab.hosts[0]?.ip;
+    must(lab, 'master1', "kubectl -n kube-system get cm kubeadm-config -o jsonpath='{.data.ClusterConfiguration}' > /root/cluster.yaml && sed -i 's/^controlPlaneEndpoint: .*/controlPlaneEndpoint: k8s-api.legacy:6443/' /root/cluster.yaml");
+    const refused = run(lab, 'master1', 'kubeadm init phase kubeconfig admin --config /root/cluster.yaml');
+    expect(refused.rc).toBe(1);
+    expect(refused.stderr).toContain(`a kubeconfig file "/etc/kubernetes/admin.conf" exists already but has an unexpected API Server URL: expected: https://k8s-api.legacy:6443, got: https://${m1}:6443`);
+    expect(must(lab, 'master1', 'mv /etc/kubernetes/admin.conf /root/admin.conf.old && kubeadm init phase kubeconfig admin --config /root/cluster.yaml')).toContain('[kubeconfig] Writing "admin.conf" kubeconfig file');
+    expect(must(lab, 'master1', 'grep server: /etc/kubernetes/admin.conf').trim()).toBe('server: https://k8s-api.legacy:6443');
+    must(lab, 'master1', 'mv /root/admin.conf.old /etc/kubernetes/admin.conf');
+    const id = must(lab, 'master1', `${ETCDCTL} member list`).split(',')[0];
+    must(lab, 'master1', `${ETCDCTL} member update ${id} --peer-urls=https://${m1}:2380`);
+    expect(must(lab, 'master1', `${ETCDCTL} member list`)).toContain(`started, master1, https://${m1}:2380`);
+  });
+
   it('refuses a control-plane join: the cluster has no stable controlPlaneEndpoint', () => {
     const join = must(lab, 'master1', 'kubeadm token create --print-join-command').trim();
     const key = must(lab, 'master1', 'kubeadm init phase upload-certs --upload-certs | tail -n1').trim();
