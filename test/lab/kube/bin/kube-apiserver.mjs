@@ -5,14 +5,13 @@
 import https from 'node:https';
 import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomUUID, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { parseFlags, flag, rfc3339 } from '../lib/common.mjs';
 import { Etcd } from '../lib/etcd.mjs';
 import { certCn, certOrgs } from '../lib/pki.mjs';
 import { jwsFor } from '../lib/kubeadm-cluster.mjs';
-import { X509Certificate } from 'node:crypto';
 
 const { flags } = parseFlags(process.argv.slice(2), ['allow-privileged', 'enable-bootstrap-token-auth']);
 const port = Number(flag(flags, 'secure-port') ?? 6443);

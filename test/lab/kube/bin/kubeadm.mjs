@@ -292,7 +292,7 @@ async function join(flags, args) {
     out('[check-etcd] Checking that the etcd cluster is healthy');
     const admin = adminClient();
     if (!cluster.etcd.external) {
-      const eps = await admin_retry(() => cl.etcdEndpoints(admin));
+      const eps = await retryBriefly(() => cl.etcdEndpoints(admin));
       const etcd = cl.etcdClient(cluster, eps.length ? eps : [`https://${new URL(disc.server).hostname}:2379`]);
       // etcd refuses a new member while a recent one is still catching up: retry, as kubeadm does
       let initialCluster;
@@ -355,7 +355,7 @@ async function join(flags, args) {
   return 0;
 }
 
-async function admin_retry(fn) {
+async function retryBriefly(fn) {
   return retry(fn, 20000);
 }
 

@@ -40,7 +40,7 @@ export class Etcd {
     const u = new URL(path, endpoint);
     const data = JSON.stringify(body);
     return new Promise((resolve, reject) => {
-      const req = (u.protocol === 'https:' ? https : https).request(u, { method: 'POST', ...this.tls, agent: false, timeout: 5000, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (res) => {
+      const req = https.request(u, { method: 'POST', ...this.tls, agent: false, timeout: 5000, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
         res.on('end', () => {
