@@ -21,8 +21,29 @@ export class HostState {
   readonly rolesRun = new Set<string>();
   readonly stats: HostStats = emptyStats();
   transport: Transport | undefined;
+  /** Bumped whenever facts, include_vars, set_fact or register values change (hostvars caches on it). */
+  version = 0;
 
   constructor(readonly host: Host) {}
+
+  /** Records what a task taught about this host: its registered result and its set_fact values. */
+  remember(register: string | undefined, result: unknown, facts: Record<string, unknown> | undefined): void {
+    if (register) this.hostVars.vars[register] = result;
+    if (facts) Object.assign(this.hostVars.vars, facts);
+    if (register || facts) this.version += 1;
+  }
+
+  /** Adds gathered or module-returned facts. */
+  addFacts(facts: Record<string, unknown>): void {
+    Object.assign(this.facts, facts);
+    this.version += 1;
+  }
+
+  /** Adds variables read by include_vars. */
+  addIncludeVars(vars: Record<string, unknown>): void {
+    Object.assign(this.includeVars.vars, vars);
+    this.version += 1;
+  }
 
   /** Still receiving tasks. */
   get active(): boolean {

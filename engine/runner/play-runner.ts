@@ -92,7 +92,7 @@ export async function runPlays(plays: Play[], vars: VarsContext, matcher: Patter
   // hostvars[h] shows what the run learnt about h (facts, include_vars, set_fact, register), as in Ansible
   vars.hostLayers = (h) => {
     const s = states.get(h);
-    return s ? [s.factVars(), s.includeVars, s.hostVars] : [];
+    return s ? { version: s.version, layers: () => [s.factVars(), s.includeVars, s.hostVars] } : undefined;
   };
   let aborted = false;
   const timings: { task: string; seconds: number }[] = [];
@@ -264,8 +264,7 @@ class PlayRun {
       // a run_once result applies to every host of the batch (register, facts, failure)
       const first = outcomes[0];
       for (const s of states.slice(1)) {
-        if (first.register) s.hostVars.vars[first.register] = first.result;
-        if (first.facts) Object.assign(s.hostVars.vars, first.facts);
+        s.remember(first.register, first.result, first.facts);
         if (first.failed && !first.ignored) {
           s.failed = true;
           s.stats.failed += 1;

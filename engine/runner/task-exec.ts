@@ -212,8 +212,7 @@ export async function executeTask(task: TaskNode, state: HostState, frames: Task
     outcome.ignored = ignore;
     countResult(state, 'failed', ignore);
   }
-  if (outcome.register) state.hostVars.vars[outcome.register] = outcome.result;
-  if (outcome.facts) Object.assign(state.hostVars.vars, outcome.facts);
+  state.remember(outcome.register, outcome.result, outcome.facts);
   return outcome;
 }
 
@@ -380,7 +379,7 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
   const moduleFacts = result.ansible_facts as Record<string, unknown> | undefined;
   if (moduleFacts) {
     if (task.action === 'set_fact') Object.assign(facts, moduleFacts);
-    else Object.assign(state.facts, moduleFacts);
+    else state.addFacts(moduleFacts);
   }
   return { result };
 }
@@ -449,7 +448,7 @@ function includeVars(task: TaskNode, args: Record<string, unknown>, state: HostS
   if (!path) return { changed: false, failed: true, msg: `Could not find or access '${file}'` };
   const bag = loadVarsFile(path);
   const vars = args.name !== undefined ? { [String(args.name)]: bag.vars } : bag.vars;
-  Object.assign(state.includeVars.vars, vars);
+  state.addIncludeVars(vars);
   return { changed: false, ansible_included_var_files: [path], ansible_facts: vars };
 }
 

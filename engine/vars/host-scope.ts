@@ -38,7 +38,7 @@ export class VarsContext {
    * What a run has learnt about a host that `hostvars` shows as Ansible does (facts, include_vars,
    * set_fact and register), lowest first; set by the runner.
    */
-  hostLayers: ((host: Host) => VarBag[]) | undefined;
+  hostLayers: ((host: Host) => { version: number; layers: () => VarBag[] } | undefined) | undefined;
 
   constructor(
     readonly inv: Inventory,
@@ -103,18 +103,19 @@ export class VarsContext {
   /** `hostvars`: every inventory host's variables, resolved lazily on access. */
   hostvars(): Record<string, unknown> {
     if (this.hostvarsProxy) return this.hostvarsProxy;
-    const scopes = new Map<string, Record<string, unknown>>();
+    // one scope per host, built again only when what the run learnt about the host changed
+    const scopes = new Map<string, { version: number; proxy: Record<string, unknown> }>();
     const get = (name: string): Record<string, unknown> | undefined => {
       const h = this.inv.hosts.get(name);
       if (!h) return undefined;
-      // facts and set_fact values change during a run: such scopes are built on each access
-      if (this.hostLayers) return this.scope(h, { above: this.hostLayers(h) }).proxy();
+      const learnt = this.hostLayers?.(h);
+      const version = learnt?.version ?? -1;
       let s = scopes.get(name);
-      if (!s) {
-        s = this.scope(h).proxy();
+      if (!s || s.version !== version) {
+        s = { version, proxy: this.scope(h, { above: learnt?.layers() ?? [] }).proxy() };
         scopes.set(name, s);
       }
-      return s;
+      return s.proxy;
     };
     const target = Object.create(null) as Record<string, unknown>;
     this.hostvarsProxy = new Proxy(target, {

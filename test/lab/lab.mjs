@@ -362,25 +362,6 @@ export function labMust(state, name, command, opts) {
   return r.stdout;
 }
 
-/** Runs a command on several hosts at once (one ssh each); resolves to { name: result }. */
-export async function labRunAll(state, names, command) {
-  const results = await Promise.all(
-    names.map(
-      (name) =>
-        new Promise((res) => {
-          const h = state.hosts.find((x) => x.name === name);
-          const child = spawn('ip', ['netns', 'exec', state.labNs, 'ssh', '-i', state.key, '-o', `UserKnownHostsFile=${state.knownHosts}`, '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR', `root@${h.ip}`, command], { stdio: ['ignore', 'pipe', 'pipe'] });
-          let stdout = '';
-          let stderr = '';
-          child.stdout.on('data', (d) => (stdout += d));
-          child.stderr.on('data', (d) => (stderr += d));
-          child.on('close', (rc) => res([name, { rc, stdout, stderr }]));
-        }),
-    ),
-  );
-  return Object.fromEntries(results);
-}
-
 /** The lab's default Kubernetes package version. */
 export const LAB_KUBE_VERSION = '1.30.5-1.1';
 

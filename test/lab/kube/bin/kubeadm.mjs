@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, readdirSync, rmSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { spawnSync } from 'node:child_process';
-import { Fatal, main, parseFlags, flag, flagList, sleep, YAML, writeFile, readJson, parseDuration, nodeIp } from '../lib/common.mjs';
+import { Fatal, main, parseFlags, flag, flagList, sleep, YAML, writeFile, readJson, parseDuration, nodeIp, formatTable } from '../lib/common.mjs';
 import { KubeClient, loadKubeconfig, ApiError, ConnError, resourcePath, makeKubeconfig } from '../lib/client.mjs';
 import { caCertHash, readCert, newKey, PKI } from '../lib/pki.mjs';
 import * as cfgLib from '../lib/kubeadm-config.mjs';
@@ -441,8 +441,7 @@ async function token(flags, args) {
     const list = await cl.listTokens(kc);
     if (!list.length) return 0;
     const rows = [['TOKEN', 'TTL', 'EXPIRES', 'USAGES', 'DESCRIPTION', 'EXTRA GROUPS'], ...list.map((t) => [t.token, ttlText(t.expires), t.expires ?? '<never>', t.usages.join(',') || '<none>', t.description || '<none>', t.groups || '<none>'])];
-    const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-    for (const r of rows) out(r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i] + 3))).join('').trimEnd());
+    out(formatTable(rows));
     return 0;
   }
   if (sub === 'delete') {
@@ -491,12 +490,10 @@ async function certs(flags, args) {
       rows.push([f, fmtDate(new Date(c.validTo)), resid(c), 'ca', 'no']);
     }
     for (const c of list.filter((x) => x.ca)) rows.push([c.name, fmtDate(new Date(c.cert.validTo)), resid(c.cert), c.ca.endsWith('etcd/ca') ? 'etcd-ca' : c.ca.split('/').pop(), 'no']);
-    const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-    for (const r of rows) out(r.map((c, i) => c.padEnd(w[i] + 3)).join('').trimEnd());
+    out(formatTable(rows));
     out();
     const cas = [['CERTIFICATE AUTHORITY', 'EXPIRES', 'RESIDUAL TIME', 'EXTERNALLY MANAGED'], ...list.filter((x) => !x.ca).map((c) => [c.name, fmtDate(new Date(c.cert.validTo)), resid(c.cert), 'no'])];
-    const w2 = cas[0].map((_, i) => Math.max(...cas.map((r) => r[i].length)));
-    for (const r of cas) out(r.map((c, i) => c.padEnd(w2[i] + 3)).join('').trimEnd());
+    out(formatTable(cas));
     return 0;
   }
   if (sub === 'renew') {

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Fatal, main, parseFlags, flag, YAML, sleep, parseDuration } from '../lib/common.mjs';
+import { Fatal, main, parseFlags, flag, YAML, sleep, parseDuration, formatTable } from '../lib/common.mjs';
 import { KubeClient, loadKubeconfig, ApiError, ConnError, resourcePath } from '../lib/client.mjs';
 import { renderJsonPath } from '../lib/jsonpath.mjs';
 
@@ -129,8 +129,7 @@ function table(t, items, { wide, allNs, showLabels, noHeaders }) {
   if (showLabels) c.push(['LABELS', (o) => Object.entries(o.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>']);
   const rows = items.map((o) => c.map(([, f]) => f(o)));
   if (!noHeaders) rows.unshift(c.map(([h]) => h));
-  const w = c.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((v, i) => (i === r.length - 1 ? v : v.padEnd(w[i] + 3))).join('')).join('\n');
+  return formatTable(rows);
 }
 
 function print(t, objs, single, flags) {
@@ -145,9 +144,7 @@ function print(t, objs, single, flags) {
   }
   if (o?.startsWith('custom-columns=')) {
     const spec = o.slice(15).split(',').map((x) => x.split(':'));
-    const rows = [spec.map((s) => s[0]), ...objs.map((x) => spec.map((s) => renderJsonPath(`{${s[1]}}`, x) || '<none>'))];
-    const w = spec.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-    return out(rows.map((r) => r.map((v, i) => v.padEnd(w[i] + 3)).join('').trimEnd()).join('\n'));
+    return out(formatTable([spec.map((s) => s[0]), ...objs.map((x) => spec.map((s) => renderJsonPath(`{${s[1]}}`, x) || '<none>'))]));
   }
   if (o && o !== 'wide') throw new Fatal(`error: unable to match a printer suitable for the output format "${o}", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml`);
   return out(table(t, objs, { wide: o === 'wide', allNs: flags.A || flags['all-namespaces'], showLabels: flags['show-labels'], noHeaders: flags['no-headers'] }));

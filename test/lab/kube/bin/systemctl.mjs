@@ -17,7 +17,7 @@ const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const unitName = (n) => (/\.(service|target|socket|timer|mount)$/.test(n) ? n : `${n}.service`);
 
 /** Splits a command line the way systemd does (quotes, backslashes). */
-export function splitWords(s) {
+function splitWords(s) {
   const out = [];
   let cur = '';
   let q = '';

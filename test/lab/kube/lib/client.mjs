@@ -1,7 +1,7 @@
 // Kubeconfigs and an HTTPS client that verifies the apiserver's certificate against the CA and the
 // server name in the kubeconfig, as client-go does, and words failures as kubectl prints them.
 import https from 'node:https';
-import { Fatal, YAML, readMaybe, writeFile } from './common.mjs';
+import { Fatal, YAML, readMaybe } from './common.mjs';
 
 /** Builds a kubeconfig (the shape kubeadm writes). */
 export function makeKubeconfig({ cluster = 'kubernetes', server, caPem, user, certPem, keyPem, token }) {
@@ -39,18 +39,6 @@ export function loadKubeconfig(path) {
     key: fromData(user['client-key-data'], user['client-key']),
     token: user.token,
   };
-}
-
-/** Rewrites the `server:` of every cluster in a kubeconfig text (what operators do with sed). */
-export function setServer(text, server) {
-  const doc = YAML.parse(text);
-  for (const c of doc.clusters ?? []) c.cluster.server = server;
-  return YAML.stringify(doc);
-}
-
-/** Writes a kubeconfig with mode 0600. */
-export function writeKubeconfig(path, text) {
-  writeFile(path, text, 0o600);
 }
 
 /** An API error carrying the HTTP status and the Status object's message. */

@@ -1,6 +1,6 @@
 // Shared helpers of the lab's Kubernetes stand-ins: flag parsing like cobra/pflag, YAML, small file
 // helpers and the way a stand-in fails (a message on stderr, an exit code, no stack trace).
-import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import YAML from 'yaml';
 
@@ -76,6 +76,12 @@ export function flagList(flags, name) {
   return [].concat(v).flatMap((x) => String(x).split(',')).filter(Boolean);
 }
 
+/** Rows of cells as the Kubernetes tools print tables: columns padded to the widest cell plus three spaces. */
+export function formatTable(rows) {
+  const w = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => String(r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i] + 3))).join('').trimEnd()).join('\n');
+}
+
 /** Reads a file or returns undefined when it does not exist. */
 export function readMaybe(path) {
   try {
@@ -103,9 +109,6 @@ export function readJson(path, dflt) {
 export function writeJson(path, value) {
   writeFile(path, JSON.stringify(value, null, 2) + '\n');
 }
-
-/** True when the path exists. */
-export const exists = existsSync;
 
 /** Sleeps `ms` milliseconds. */
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

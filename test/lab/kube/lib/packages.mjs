@@ -16,9 +16,6 @@ export const CATALOG = {
   'containerd.io': ['1.6.33-1', '1.7.22-1'],
 };
 
-/** The lab's default Kubernetes version (what `--kube fresh` installs). */
-export const DEFAULT_KUBE = '1.30.5-1.1';
-
 /** The status database: { name: { version, hold } }. */
 export function readStatus() {
   return readJson(STATUS, {});

@@ -2,7 +2,7 @@
 // exactly where kubeadm puts them. Certificates are read back with node's X509Certificate.
 import { execFileSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, X509Certificate, createPublicKey, randomBytes } from 'node:crypto';
-import { readFileSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { readFileSync, mkdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Fatal, writeFile } from './common.mjs';
 
@@ -88,7 +88,3 @@ export function certOrgs(cert) {
   return [...cert.subject.matchAll(/O=([^\n]*)/g)].map((m) => m[1]);
 }
 
-/** Removes the whole PKI directory (kubeadm reset). */
-export function removePki() {
-  rmSync(PKI, { recursive: true, force: true });
-}
