@@ -137,6 +137,7 @@ export class Connections {
       hostKeyChecking: c.hostKeyChecking ?? (strict === 'no' || strict === 'off' ? false : (this.ssh.hostKeyChecking ?? true)),
       acceptNewHostKeys: this.ssh.acceptNewHostKeys === true || strict === 'accept-new',
       connectTimeoutMs: (c.timeout ?? this.ssh.timeoutS ?? 10) * 1000,
+      helper: c.helper,
       jump,
     };
   }

@@ -1,7 +1,7 @@
 // The host facade modules use, built on a transport: file state, reads and atomic writes are a few
 // POSIX shell commands, so the same code works over the local and the SSH connection.
 import type { FileAttrs, FileStat, HostIO, RunResult } from '../modules/types.js';
-import type { Become, Transport } from '../transport/types.js';
+import type { Become, FileOp, Transport } from '../transport/types.js';
 import { shellQuote as q } from '../util/shell.js';
 
 const TYPES: Record<string, FileStat['type']> = { 'regular file': 'file', 'regular empty file': 'file', directory: 'directory', 'symbolic link': 'link' };
@@ -34,18 +34,26 @@ export function hostIO(t: Transport, become: Become | undefined, defaults: TaskE
     const r = await t.exec(command, { ...opts, become, ...(env ? { env } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
     return { rc: r.rc, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), stdoutBytes: r.stdout };
   };
+  // the helper answers with the bytes `command` would print; without one, the command runs
+  const fileOp = async (op: FileOp, command: string, stdin?: Buffer | string): Promise<RunResult> => {
+    const r = t.fileOp ? await t.fileOp(op, become) : undefined;
+    if (!r) return run(command, stdin === undefined ? {} : { stdin });
+    defaults.trace?.(`(kplay helper: ${op.op} ${op.path})`);
+    return { rc: r.rc, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), stdoutBytes: r.stdout };
+  };
   return {
     run,
     async stat(path, follow = false) {
       const s = follow ? 'stat -L' : 'stat';
-      const r = await run(`p=${q(path)}; if [ -e "$p" ] || [ -L "$p" ]; then ${s} -c '%F|%a|%U|%G|%s|%Y' -- "$p" && { [ -L "$p" ] && readlink -- "$p" || true; }; else echo MISSING; fi`);
+      const r = await fileOp({ op: 'stat', path, follow }, `p=${q(path)}; if [ -e "$p" ] || [ -L "$p" ]; then ${s} -c '%F|%a|%U|%G|%s|%Y' -- "$p" && { [ -L "$p" ] && readlink -- "$p" || true; }; else echo MISSING; fi`);
       if (r.rc !== 0) throw new Error(`cannot stat ${path}: ${r.stderr.trim()}`);
       const [line = '', link] = r.stdout.split('\n');
       return parseStat(line, link);
     },
     async inspect(path) {
       // stat line, link line (empty when not a link), then the bytes of a regular file: one round trip
-      const r = await run(
+      const r = await fileOp(
+        { op: 'inspect', path },
         `p=${q(path)}; if [ -e "$p" ] || [ -L "$p" ]; then stat -L -c '%F|%a|%U|%G|%s|%Y' -- "$p" || exit 1; if [ -L "$p" ]; then readlink -- "$p"; else echo; fi; if [ -f "$p" ]; then exec cat -- "$p"; fi; else echo MISSING; fi`,
       );
       if (r.rc !== 0) throw new Error(`cannot read ${path}: ${r.stderr.trim()}`);
@@ -58,7 +66,7 @@ export function hostIO(t: Transport, become: Become | undefined, defaults: TaskE
       return { stat, content: stat.type === 'file' ? Buffer.from(out.subarray(eol2 + 1)) : undefined };
     },
     async read(path) {
-      const r = await run(`p=${q(path)}; if [ -f "$p" ]; then cat -- "$p"; else exit 3; fi`);
+      const r = await fileOp({ op: 'read', path }, `p=${q(path)}; if [ -f "$p" ]; then cat -- "$p"; else exit 3; fi`);
       if (r.rc === 3) return undefined;
       if (r.rc !== 0) throw new Error(`cannot read ${path}: ${r.stderr.trim()}`);
       return r.stdoutBytes;
@@ -81,7 +89,8 @@ export function hostIO(t: Transport, become: Become | undefined, defaults: TaskE
         '  if grep -qi "busy" "$t.err"; then cat "$t" > "$p"; echo KPLAY_IN_PLACE; else cat "$t.err" >&2; exit 1; fi',
         'fi',
       ].join('\n');
-      const r = await run(script, { stdin: content });
+      const bytes = Buffer.isBuffer(content) ? content : Buffer.from(content);
+      const r = await fileOp({ op: 'write', path, mode: attrs.mode, owner: attrs.owner, group: attrs.group, content: bytes }, script, bytes);
       if (r.rc !== 0) throw new Error(`cannot write ${path}: ${r.stderr.trim()}`);
       return r.stdout.includes('KPLAY_IN_PLACE') ? `${path} is a mount point (rename gave EBUSY): it was written in place, not atomically` : undefined;
     },

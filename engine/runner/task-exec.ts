@@ -167,9 +167,11 @@ export async function executeTask(task: TaskNode, state: HostState, frames: Task
   const noLog = toBool(inherited(task, frames, 'no_log')) === true;
   const register = typeof task.keywords.register === 'string' ? task.keywords.register : undefined;
   let secrets: string[] | undefined;
+  // the task's scope, built once: runOnHost uses it and the secrets to scrub come from it
+  let base: VarScope | undefined;
   const secretsOf = (): string[] => {
     if (!secrets) {
-      const s = scopeFor(task, state, frames, env);
+      const s = (base ??= scopeFor(task, state, frames, env));
       secrets = secretValues(s.names(), (n) => s.get(n));
     }
     return secrets;
@@ -191,7 +193,8 @@ export async function executeTask(task: TaskNode, state: HostState, frames: Task
   };
   let outcome: TaskOutcome;
   try {
-    outcome = await runOnHost(task, state, frames, env, register, emit);
+    base = scopeFor(task, state, frames, env);
+    outcome = await runOnHost(task, state, frames, env, register, emit, base);
   } catch (e) {
     if (e instanceof UnreachableError) {
       const result = { changed: false, unreachable: true, msg: e.message };
@@ -235,8 +238,7 @@ function countResult(state: HostState, status: HostStatus, ignored: boolean, cha
 
 type Emit = (status: HostStatus, result: Record<string, unknown>, ignored: boolean, item?: unknown, label?: unknown, delegatedTo?: string) => void;
 
-async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv, register: string | undefined, emit: Emit): Promise<TaskOutcome> {
-  const baseScope = scopeFor(task, state, frames, env);
+async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv, register: string | undefined, emit: Emit, baseScope: VarScope): Promise<TaskOutcome> {
   const items = loopItems(task, baseScope);
   const ignoreErrors = toBool(baseScope.template(inherited(task, frames, 'ignore_errors') ?? false, task.pos)) === true;
   const loopControl = (task.keywords.loop_control ?? {}) as Record<string, unknown>;

@@ -6,8 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import ssh2, { type Client as SshClient, type ClientChannel, type ConnectConfig, type ParsedKey, type SFTPWrapper } from 'ssh2';
 import { shellQuote as q } from '../util/shell.js';
+import { HelperSession, type HelperChannel } from './helper.js';
+import { helperBoot } from './helper-source.js';
 import { KnownHosts, fingerprint, type HostKeyVerdict } from './known-hosts.js';
-import { UnreachableError, type Become, type ExecOptions, type ExecResult, type Transport } from './types.js';
+import { UnreachableError, type Become, type ExecOptions, type ExecResult, type FileOp, type Transport } from './types.js';
 
 /** Everything needed to reach one host over SSH. */
 export interface SshSettings {
@@ -23,6 +25,8 @@ export interface SshSettings {
   hostKeyChecking: boolean;
   acceptNewHostKeys: boolean;
   connectTimeoutMs: number;
+  /** Use the resident perl helper where perl exists (kplay_helper=false turns it off). */
+  helper?: boolean | undefined;
   /** A jump host to connect through (ProxyJump / -J). */
   jump?: SshSettings | undefined;
 }
@@ -87,65 +91,17 @@ export class ShellSession {
     });
   }
 
-  /**
-   * Starts `sh` (through sudo/su for become). The shell announces itself with a ready line; nothing
-   * is written before that but the become password, and that only after sudo's own prompt.
-   */
+  /** Starts `sh` (through sudo/su for become) and waits for it to announce itself. */
   static async open(client: Client, become: Become | undefined): Promise<ShellSession> {
-    const tag = randomBytes(8).toString('hex');
-    const prompt = `[kplay-sudo-${tag}] password:`;
-    // one temp directory per session for command output, removed by the outer shell when the session ends
-    const init = `__k=$(mktemp -d "\${TMPDIR:-/tmp}/.kplay.XXXXXX") || exit 1; export __k; trap 'rm -rf "$__k"' EXIT; printf '\\n%s\\n' READY-${tag}; /bin/sh`;
-    const shell = `/bin/sh -c ${q(init)}`;
-    let start = shell;
-    if (become) {
-      start =
-        become.method === 'su'
-          ? `su - ${q(become.user)} -s /bin/sh -c ${q(init)}`
-          : become.password
-            ? `sudo -S -p ${q(prompt)} -H -u ${q(become.user)} ${shell}`
-            : `sudo -n -H -u ${q(become.user)} ${shell}`;
-    }
-    const channel = await new Promise<ClientChannel>((resolve, reject) => client.exec(start, (err, ch) => (err ? reject(err) : resolve(ch))));
-    let errText = '';
-    let out = Buffer.alloc(0);
-    const ready = new Promise<void>((resolve, reject) => {
-      const onData = (d: Buffer): void => {
-        out = Buffer.concat([out, d]);
-        const i = out.indexOf(`READY-${tag}\n`);
-        if (i !== -1) {
-          channel.removeListener('data', onData);
-          resolve();
-        }
-      };
-      channel.on('data', onData);
-      let sent = false;
-      channel.stderr.on('data', (d: Buffer) => {
-        errText += d.toString();
-        // the password is sent only after sudo's own prompt appears, never blindly, and only once:
-        // a second prompt means it was wrong (retrying could lock the account)
-        if (become?.password && (errText.includes(prompt) || (become.method === 'su' && /Password:\s*$/.test(errText)))) {
-          errText = errText.split(prompt).join('');
-          if (sent) {
-            errText = 'incorrect become password';
-            channel.close();
-            return;
-          }
-          sent = true;
-          channel.write(`${become.password}\n`);
-        }
-      });
-      channel.on('close', () => reject(new Error('closed')));
-      setTimeout(() => reject(new Error('timeout')), 30_000).unref();
-    });
-    try {
-      await ready;
-    } catch {
-      channel.close();
-      const why = errText.trim().replace(/\s+/g, ' ') || 'the shell did not start';
-      throw new BecomeError(become ? `become ${become.method} to ${become.user} failed: ${why}` : `could not start a shell: ${why}`);
-    }
-    return new ShellSession(channel);
+    return ShellSession.attach(await openRemote(client, become, false));
+  }
+
+  /** A session on a channel whose shell has already announced itself. */
+  static attach(r: Opened): ShellSession {
+    const s = new ShellSession(r.channel);
+    // the shell may have exited in the same packet as its ready line
+    if (r.closed()) s.dead = true;
+    return s;
   }
 
   private drain(): void {
@@ -204,6 +160,93 @@ export class ShellSession {
   }
 }
 
+/** A channel whose remote side announced itself: perl (the helper) or sh, and whether it closed since. */
+interface Opened {
+  channel: ClientChannel;
+  perl: boolean;
+  closed: () => boolean;
+}
+
+/**
+ * Starts the remote side of a session (through sudo/su for become): perl running the resident helper
+ * when `helper` is set and perl is there, else `sh`. The remote side announces itself with a ready
+ * line naming which one runs; nothing is written before that but the become password, and that only
+ * after sudo's own prompt.
+ */
+async function openRemote(client: Client, become: Become | undefined, helper: boolean): Promise<Opened> {
+  const tag = randomBytes(8).toString('hex');
+  const prompt = `[kplay-sudo-${tag}] password:`;
+  const perl = helper ? `if command -v perl >/dev/null 2>&1; then printf '\\n%s\\n' READY-${tag}-pl; exec perl -e ${q(helperBoot())}; fi; ` : '';
+  // one temp directory per shell session for command output, removed by the outer shell when the session ends
+  const init = `${perl}__k=$(mktemp -d "\${TMPDIR:-/tmp}/.kplay.XXXXXX") || exit 1; export __k; trap 'rm -rf "$__k"' EXIT; printf '\\n%s\\n' READY-${tag}-sh; /bin/sh`;
+  const shell = `/bin/sh -c ${q(init)}`;
+  let start = shell;
+  if (become) {
+    start =
+      become.method === 'su'
+        ? `su - ${q(become.user)} -s /bin/sh -c ${q(init)}`
+        : become.password
+          ? `sudo -S -p ${q(prompt)} -H -u ${q(become.user)} ${shell}`
+          : `sudo -n -H -u ${q(become.user)} ${shell}`;
+  }
+  const channel = await new Promise<ClientChannel>((resolve, reject) => client.exec(start, (err, ch) => (err ? reject(err) : resolve(ch))));
+  let errText = '';
+  let out = Buffer.alloc(0);
+  let closed = false;
+  const ready = new Promise<boolean>((resolve, reject) => {
+    const onData = (d: Buffer): void => {
+      out = Buffer.concat([out, d]);
+      const m = new RegExp(`READY-${tag}-(pl|sh)\n`).exec(out.toString('latin1'));
+      if (m) {
+        channel.removeListener('data', onData);
+        resolve(m[1] === 'pl');
+      }
+    };
+    channel.on('data', onData);
+    let sent = false;
+    channel.stderr.on('data', (d: Buffer) => {
+      errText += d.toString();
+      // the password is sent only after sudo's own prompt appears, never blindly, and only once:
+      // a second prompt means it was wrong (retrying could lock the account)
+      if (become?.password && (errText.includes(prompt) || (become.method === 'su' && /Password:\s*$/.test(errText)))) {
+        errText = errText.split(prompt).join('');
+        if (sent) {
+          errText = 'incorrect become password';
+          channel.close();
+          return;
+        }
+        sent = true;
+        channel.write(`${become.password}\n`);
+      }
+    });
+    channel.on('close', () => {
+      closed = true;
+      reject(new Error('closed'));
+    });
+    setTimeout(() => reject(new Error('timeout')), 30_000).unref();
+  });
+  try {
+    return { channel, perl: await ready, closed: () => closed };
+  } catch {
+    channel.close();
+    const why = errText.trim().replace(/\s+/g, ' ') || 'the shell did not start';
+    throw new BecomeError(become ? `become ${become.method} to ${become.user} failed: ${why}` : `could not start a shell: ${why}`);
+  }
+}
+
+/** The helper session's view of an SSH channel. */
+function helperChannel(r: Opened): HelperChannel {
+  const { channel } = r;
+  channel.stderr.on('data', () => undefined); // perl's own warnings (locale): consumed so the channel can close
+  return {
+    write: (d) => channel.write(d),
+    onData: (f) => channel.on('data', f),
+    // perl may have exited in the same packet as the ready line, before anyone listened
+    onClose: (f) => (r.closed() ? queueMicrotask(f) : channel.on('close', f)),
+    end: () => channel.end(),
+  };
+}
+
 // sshd refuses channels past MaxSessions ("Channel open failure"): wait and retry, it is not fatal
 async function withChannelRetry<T>(open: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
@@ -216,6 +259,9 @@ async function withChannelRetry<T>(open: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A remote session: the resident helper, or sh where perl is missing or the helper is turned off. */
+type Session = ShellSession | HelperSession;
+
 /** A become step that failed (wrong password, not allowed): a task failure, not UNREACHABLE. */
 export class BecomeError extends Error {}
 
@@ -223,7 +269,8 @@ export class BecomeError extends Error {}
 export class SshTransport implements Transport {
   private client: Client | undefined;
   private connecting: Promise<Client> | undefined;
-  private readonly sessions = new Map<string, Promise<ShellSession>>();
+  private readonly sessions = new Map<string, Promise<Session>>();
+  private helperFailed = false;
   private sftp: Promise<SFTPWrapper> | undefined;
   private dropped: string | undefined;
 
@@ -322,15 +369,28 @@ export class SshTransport implements Transport {
     return new UnreachableError(`Failed to connect to the host via ssh: ${msg} (${where})`);
   }
 
-  private session(become: Become | undefined): Promise<ShellSession> {
+  private session(become: Become | undefined): Promise<Session> {
     const key = become ? `${become.method}:${become.user}` : '';
     let s = this.sessions.get(key);
     if (!s) {
-      s = this.connect().then((c) => withChannelRetry(() => ShellSession.open(c, become)));
+      s = this.connect().then((c) => withChannelRetry(() => this.openSession(c, become)));
       s.catch(() => this.sessions.delete(key));
       this.sessions.set(key, s);
     }
     return s;
+  }
+
+  // perl with the helper when allowed and present; a helper that does not start leaves this host on sh
+  private async openSession(c: Client, become: Become | undefined): Promise<Session> {
+    const opened = await openRemote(c, become, this.s.helper !== false && !this.helperFailed);
+    if (!opened.perl) return ShellSession.attach(opened);
+    try {
+      return await HelperSession.start(helperChannel(opened));
+    } catch {
+      opened.channel.close();
+      this.helperFailed = true;
+      return ShellSession.attach(await openRemote(c, become, false));
+    }
   }
 
   private sftpChannel(): Promise<SFTPWrapper> {
@@ -345,29 +405,44 @@ export class SshTransport implements Transport {
     return path;
   }
 
-  async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+  // The open session for `become`, reopened once if it died; failures become UNREACHABLE or a failed command.
+  private async withSession(become: Become | undefined, act: (s: Session) => Promise<ExecResult | undefined>): Promise<ExecResult | undefined> {
     try {
-      let session = await this.session(opts.become);
+      let session = await this.session(become);
       if (session.dead) {
-        this.sessions.delete(opts.become ? `${opts.become.method}:${opts.become.user}` : '');
-        session = await this.session(opts.become);
+        this.sessions.delete(become ? `${become.method}:${become.user}` : '');
+        session = await this.session(become);
       }
-      const stdin = opts.stdin === undefined ? undefined : Buffer.isBuffer(opts.stdin) ? opts.stdin : Buffer.from(opts.stdin);
-      const viaSftp = stdin !== undefined && stdin.length > INLINE_STDIN_MAX && (!opts.become || opts.become.user === 'root');
-      const file = viaSftp ? await this.upload(stdin as Buffer) : undefined;
-      // the frame removes an uploaded stdin file itself: no extra round trip
-      return await session.run(command, { ...(opts.env ? { env: opts.env } : {}), ...(opts.cwd ? { cwd: opts.cwd } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(file ? { stdinFile: file } : stdin ? { stdinInline: stdin } : {}) });
+      return await act(session);
     } catch (e) {
       if (e instanceof UnreachableError || e instanceof BecomeError) throw e;
-      // a shell that closed may be the first sign of a dropped connection: give the connection a moment to say so
+      // a session that closed may be the first sign of a dropped connection: give the connection a moment to say so
       await new Promise((r) => setTimeout(r, 300));
       if (this.dropped || !this.client) throw new UnreachableError(this.dropped ?? `connection to ${this.s.host} lost: ${(e as Error).message}`);
-      // the shell died but the connection is fine: report this command as failed, reopen next time
+      // the session died but the connection is fine: report this command as failed, reopen next time
       return { rc: 255, stdout: Buffer.alloc(0), stderr: Buffer.from(`kplay: ${(e as Error).message}`) };
     }
   }
 
+  async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    const stdin = opts.stdin === undefined ? undefined : Buffer.isBuffer(opts.stdin) ? opts.stdin : Buffer.from(opts.stdin);
+    const r = await this.withSession(opts.become, async (session) => {
+      // the helper takes stdin of any size in the request itself
+      if (session instanceof HelperSession) return session.exec(command, { env: opts.env, cwd: opts.cwd, timeoutMs: opts.timeoutMs, stdin });
+      const viaSftp = stdin !== undefined && stdin.length > INLINE_STDIN_MAX && (!opts.become || opts.become.user === 'root');
+      const file = viaSftp ? await this.upload(stdin as Buffer) : undefined;
+      // the frame removes an uploaded stdin file itself: no extra round trip
+      return session.run(command, { ...(opts.env ? { env: opts.env } : {}), ...(opts.cwd ? { cwd: opts.cwd } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(file ? { stdinFile: file } : stdin ? { stdinInline: stdin } : {}) });
+    });
+    return r as ExecResult;
+  }
+
+  async fileOp(op: FileOp, become: Become | undefined): Promise<ExecResult | undefined> {
+    return this.withSession(become, async (session) => (session instanceof HelperSession ? session.fileOp(op) : undefined));
+  }
+
   kill(): void {
+    // the helper kills a running command's process group when its channel ends; a plain shell just ends
     for (const s of this.sessions.values()) void s.then((x) => x.close()).catch(() => undefined);
   }
 

@@ -26,10 +26,22 @@ export interface ExecResult {
   stderr: Buffer;
 }
 
+/**
+ * A file operation of the host facade that a resident helper answers with system calls. The reply
+ * holds the bytes the facade's shell command for it would print, so one parser reads both.
+ */
+export type FileOp =
+  | { op: 'stat'; path: string; follow: boolean }
+  | { op: 'inspect'; path: string }
+  | { op: 'read'; path: string }
+  | { op: 'write'; path: string; mode?: string | undefined; owner?: string | undefined; group?: string | undefined; content: Buffer };
+
 /** A connection to one host. */
 export interface Transport {
   /** Runs `command` with /bin/sh -c in its own process (own cwd, environment, umask). */
   exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
+  /** Runs a file operation without a shell when the host has a helper; undefined: use a command. */
+  fileOp?(op: FileOp, become: Become | undefined): Promise<ExecResult | undefined>;
   /** Kills commands still running (second Ctrl-C). */
   kill(): void;
   /** One line for -vvv: how this connection is made. */

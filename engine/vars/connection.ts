@@ -21,6 +21,8 @@ export const CONNECTION_ALIASES = {
   becomePassword: ['ansible_become_password', 'ansible_become_pass', 'ansible_sudo_pass', 'ansible_su_pass'],
   becomeExe: ['ansible_become_exe'],
   becomeFlags: ['ansible_become_flags'],
+  // kplay's own: false keeps the host on plain shell commands instead of the resident perl helper
+  helper: ['kplay_helper'],
 } as const;
 
 /** How to reach and act on a host, resolved from its variables. */
@@ -41,6 +43,7 @@ export interface ConnectionSettings {
   becomePassword: string | undefined;
   becomeExe: string | undefined;
   becomeFlags: string | undefined;
+  helper: boolean | undefined;
 }
 
 type Getter = (name: string) => unknown;
@@ -69,6 +72,7 @@ export function connectionSettings(get: Getter, has: (n: string) => boolean): Co
   const p = (names: readonly string[]): unknown => pick(get, has, names);
   const hk = p(CONNECTION_ALIASES.hostKeyChecking);
   const become = p(CONNECTION_ALIASES.become);
+  const helper = p(CONNECTION_ALIASES.helper);
   return {
     host: String(p(CONNECTION_ALIASES.host)),
     port: optNumber(p(CONNECTION_ALIASES.port), 'ansible_port'),
@@ -86,5 +90,6 @@ export function connectionSettings(get: Getter, has: (n: string) => boolean): Co
     becomePassword: optString(p(CONNECTION_ALIASES.becomePassword)),
     becomeExe: optString(p(CONNECTION_ALIASES.becomeExe)),
     becomeFlags: optString(p(CONNECTION_ALIASES.becomeFlags)),
+    helper: helper === undefined ? undefined : toBool(helper) !== false,
   };
 }

@@ -72,14 +72,36 @@ export class VarsContext {
     return new VarScope(bag, { file: host.source ?? '<inventory>' }, new Set(Object.keys(magic)));
   }
 
-  /** Ansible's magic variables for a host (those that do not depend on a play). */
+  private readonly magicCache = new Map<Host, Record<string, unknown>>();
+  private groupsCache: Record<string, string[]> | undefined;
+
+  /** Ansible's magic variables for a host (those that do not depend on a play); computed once per host. */
   magicVars(host: Host): Record<string, unknown> {
+    let m = this.magicCache.get(host);
+    if (!m) {
+      m = this.computeMagic(host);
+      this.magicCache.set(host, m);
+    }
+    return m;
+  }
+
+  // groups cannot change during a run (kplay has no add_host/group_by): one frozen copy for every host
+  private groups(): Record<string, string[]> {
+    if (!this.groupsCache) {
+      const g = this.inv.groupsDict();
+      for (const list of Object.values(g)) Object.freeze(list);
+      this.groupsCache = Object.freeze(g);
+    }
+    return this.groupsCache;
+  }
+
+  private computeMagic(host: Host): Record<string, unknown> {
     const r = this.run;
     return {
       inventory_hostname: host.name,
       inventory_hostname_short: isIpAddress(host.name) ? host.name : host.name.split('.')[0],
       group_names: host.groupNames(),
-      groups: this.inv.groupsDict(),
+      groups: this.groups(),
       hostvars: this.hostvars(),
       inventory_file: host.source ?? null,
       inventory_dir: host.source ? dirname(host.source) : null,

@@ -13,11 +13,17 @@ const SECRET_PART = /(?:^|_)(?:pass|passwd|password|passphrase|secret|token|cert
 /** The text shown instead of a secret value. */
 export const REDACTED = '<redacted: secret>';
 
+// names are asked about for every task on every host: each one is classified once
+const verdicts = new Map<string, boolean>();
+
 /** True for a variable name whose value must not be printed (paths to key files are not secrets). */
 export function isSecretName(name: string): boolean {
-  if (SECRET_NAMES.has(name)) return true;
-  if (/_(?:file|path|dir)$/i.test(name)) return false;
-  return SECRET_PART.test(name);
+  let v = verdicts.get(name);
+  if (v === undefined) {
+    v = SECRET_NAMES.has(name) || (!/_(?:file|path|dir)$/i.test(name) && SECRET_PART.test(name));
+    verdicts.set(name, v);
+  }
+  return v;
 }
 
 /** A copy of `value` with every secret-named entry (at any depth) replaced by REDACTED. */

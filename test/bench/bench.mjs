@@ -49,7 +49,7 @@ function timed(lab, argv, env = {}) {
   return { seconds, rssMB: rss / 1024 };
 }
 
-const kplay = (lab, p, forks, limit) => timed(lab, [process.execPath, bin, '-i', lab.inventory, p, '-f', String(forks), ...(limit ? ['-l', limit] : [])], { KPLAY_NO_LIVE: '1' });
+const kplay = (lab, p, forks, inventory = lab.inventory) => timed(lab, [process.execPath, bin, '-i', inventory, p, '-f', String(forks)], { KPLAY_NO_LIVE: '1' });
 const ansibleEnv = (lab) => ({ ANSIBLE_HOST_KEY_CHECKING: 'False', ANSIBLE_PIPELINING: 'True', ANSIBLE_SSH_ARGS: `-o ControlMaster=auto -o ControlPersist=120s -o UserKnownHostsFile=${lab.knownHosts}`, ANSIBLE_NOCOLOR: '1' });
 const ansible = (lab, p, forks) => timed(lab, ['ansible-playbook', '-i', lab.inventory, p, '-f', String(forks)], ansibleEnv(lab));
 const mitogen = (lab, p, forks) => timed(lab, ['ansible-playbook', '-i', lab.inventory, p, '-f', String(forks)], { ...ansibleEnv(lab), ANSIBLE_STRATEGY_PLUGINS: MITOGEN, ANSIBLE_STRATEGY: 'mitogen_linear' });
@@ -132,19 +132,24 @@ async function main() {
     // converge once with each engine so every timed run starts from the same state
     kplay(lab, p10, 10);
     if (haveAnsible) ansible(lab, p10, 10);
-    const runs = { kplay: [], ansible: [], mitogen: [] };
+    // kplay without its resident helper (plain sh sessions), to show what the helper buys
+    const shellInventory = join(lab.dir, 'inventory-shell.ini');
+    writeFileSync(shellInventory, `${readFileSync(lab.inventory, 'utf8')}\n[all:vars]\nkplay_helper=false\n`);
+    const runs = { kplay: [], kplayShell: [], ansible: [], mitogen: [] };
     let rss = 0;
     for (let r = 0; r < rounds; r++) {
       console.log(`round ${r + 1}/${rounds}: 10 hosts x 50 tasks`);
       const k = kplay(lab, p10, 10);
       runs.kplay.push(k.seconds);
       rss = Math.max(rss, k.rssMB);
+      runs.kplayShell.push(kplay(lab, p10, 10, shellInventory).seconds);
       if (haveAnsible) runs.ansible.push(ansible(lab, p10, 10).seconds);
       if (haveMitogen) runs.mitogen.push(mitogen(lab, p10, 10).seconds);
     }
     const floor = await rawFloor(lab, lab.hosts.slice(0, 10), 50);
     results.compare = {
       kplay: median(runs.kplay),
+      kplayShell: median(runs.kplayShell),
       ansible: runs.ansible.length ? median(runs.ansible) : undefined,
       mitogen: runs.mitogen.length ? median(runs.mitogen) : undefined,
       floor,
@@ -196,10 +201,15 @@ Reproduce: \`npm run bench\` (root; \`apt-get install -y ansible-core ansible-mi
 | engine | seconds | kplay is faster by |
 | --- | --- | --- |
 | kplay | ${c.kplay.toFixed(2)} | |
+| kplay with plain shell sessions (\`kplay_helper=false\`) | ${c.kplayShell.toFixed(2)} | |
 | ansible-playbook (pipelining, ControlPersist) | ${c.ansible?.toFixed(2) ?? 'not run'} | ${ratio(c.ansible)} |
 | Ansible + Mitogen (mitogen_linear) | ${c.mitogen?.toFixed(2) ?? 'not run'} | ${ratio(c.mitogen)} |
 | raw floor, pipelined (the 50 commands written at once into one open ssh2 shell per host, no engine) | ${c.floor.pipelined.toFixed(3)} | |
 | raw floor, sequential (each command waits for the previous answer, as a task must) | ${c.floor.sequential.toFixed(3)} | |
+
+kplay keeps one resident helper per host (perl, answering file operations with system calls and starting
+one \`/bin/sh\` per command); the second row is the same run with plain shell sessions, where every file check
+costs a subshell plus \`stat\`/\`cat\` processes on the host.
 
 kplay's overhead per task per host: ${over(c.floor.pipelined)} ms above the pipelined floor, ${over(c.floor.sequential)} ms above the
 sequential one (kplay's time includes its start and the SSH handshakes; the floors' do not). Peak RSS of kplay: ${c.rss.toFixed(0)} MB.

@@ -26,7 +26,7 @@ function fakeClient(reply: () => { out: Buffer; err: Buffer; rc: number }, chunk
     exec(cmd: string, cb: (err: Error | undefined, ch: unknown) => void) {
       const tag = /READY-([0-9a-f]{16})/.exec(cmd)?.[1];
       cb(undefined, channel);
-      setImmediate(() => channel.emit('data', Buffer.from(`motd noise\nREADY-${tag}\n`)));
+      setImmediate(() => channel.emit('data', Buffer.from(`motd noise\nREADY-${tag}-sh\n`)));
     },
   } as unknown as Client;
 }

@@ -3,7 +3,7 @@
 // unreachable host, sshd killed mid-play, a 50 MB copy, 10 MB of output, commands and stdin.
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,14 @@ function kplay(args: string[], opts: { timeoutMs?: number } = {}): { rc: number 
 
 const hostFile = (host: string, path: string): string => join(lab.dir, 'hosts', host, path.replace(/^\/etc\//, 'etc/').replace(/^\/root\//, 'root/').replace(/^\/tmp\//, 'tmp/'));
 
+/** The lab's inventory as is (the resident helper) or with kplay_helper=false (shell commands only). */
+function inventoryFor(mode: 'helper' | 'shell'): string {
+  const inv = join(work, `${mode}.inventory`);
+  writeFileSync(inv, readFileSync(lab.inventory, 'utf8') + (mode === 'shell' ? 'kplay_helper=false\n' : ''));
+  return inv;
+}
+const MODES = [['helper'], ['shell']] as const;
+
 function playbook(name: string, text: string): string {
   const p = join(work, name);
   writeFileSync(p, text);
@@ -48,26 +56,29 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     if (lab) labDown(lab.dir, 'kptest');
   });
 
-  it('runs every kind of module on 5 hosts with forks 2, then changes nothing on a second run', () => {
+  // the resident perl helper (default) and plain shell commands (kplay_helper=false) must act alike
+  it.each(MODES)('runs every kind of module on 5 hosts with forks 2 (%s), then changes nothing on a second run', (mode) => {
+    const d = `kplay-${mode}`;
+    const inv = inventoryFor(mode);
     writeFileSync(join(work, 'motd.j2'), 'welcome to {{inventory_hostname}} ({{ansible_facts.hostname}})\n');
     writeFileSync(join(work, 'files-app.conf'), 'app=1\n');
     const p = playbook(
-      'all-modules.yaml',
+      `all-modules-${d}.yaml`,
       `- hosts: lab
   tasks:
-    - file: {path: /etc/kplay, state: directory, mode: "0755"}
-    - copy: {content: "static\\n", dest: /etc/kplay/static.txt, mode: "0644"}
-    - copy: {src: files-app.conf, dest: /etc/kplay/app.conf, force: false}
-    - template: {src: motd.j2, dest: /etc/kplay/motd}
+    - file: {path: /etc/${d}, state: directory, mode: "0755"}
+    - copy: {content: "static\\n", dest: /etc/${d}/static.txt, mode: "0644"}
+    - copy: {src: files-app.conf, dest: /etc/${d}/app.conf, force: false}
+    - template: {src: motd.j2, dest: /etc/${d}/motd}
     - lineinfile: {path: /etc/hosts, line: "10.213.0.100 k8s-api"}
-    - blockinfile: {path: /etc/kplay/blocks.txt, block: "managed line", create: true}
-    - replace: {path: /etc/kplay/app.conf, regexp: "app=1", replace: "app=2"}
-    - stat: {path: /etc/kplay/motd}
+    - blockinfile: {path: /etc/${d}/blocks.txt, block: "managed line", create: true}
+    - replace: {path: /etc/${d}/app.conf, regexp: "app=1", replace: "app=2"}
+    - stat: {path: /etc/${d}/motd}
       register: st
     - assert: {that: ["st.stat.exists", "st.stat.size > 10"]}
     - slurp: {src: /etc/hostname}
       register: hn
-    - fetch: {src: /etc/kplay/motd, dest: fetched}
+    - fetch: {src: /etc/${d}/motd, dest: fetched}
     - command: hostname
       changed_when: false
     - shell: echo hi | tr a-z A-Z
@@ -76,20 +87,23 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     - debug: {msg: "{{up.stdout}} {{b64decode hn.content}}"}
 `,
     );
-    const first = kplay(['-i', lab.inventory, p, '-f', '2']);
+    const first = kplay(['-i', inv, p, '-f', '2', '-vv']);
+    // -vv shows which path each file operation took
+    if (mode === 'helper') expect(first.out).toContain('(kplay helper: inspect ');
+    else expect(first.out).not.toContain('(kplay helper:');
     expect(first.out).not.toContain('fatal');
     expect(first.rc).toBe(0);
     for (const h of lab.hosts) {
-      expect(readFileSync(hostFile(h.name, '/etc/kplay/motd'), 'utf8')).toBe(`welcome to ${h.name} (${h.name})\n`);
-      expect(readFileSync(hostFile(h.name, '/etc/kplay/app.conf'), 'utf8')).toBe('app=2\n');
-      expect(readFileSync(hostFile(h.name, '/etc/kplay/blocks.txt'), 'utf8')).toBe('# BEGIN ANSIBLE MANAGED BLOCK\nmanaged line\n# END ANSIBLE MANAGED BLOCK\n');
+      expect(readFileSync(hostFile(h.name, `/etc/${d}/motd`), 'utf8')).toBe(`welcome to ${h.name} (${h.name})\n`);
+      expect(readFileSync(hostFile(h.name, `/etc/${d}/app.conf`), 'utf8')).toBe('app=2\n');
+      expect(readFileSync(hostFile(h.name, `/etc/${d}/blocks.txt`), 'utf8')).toBe('# BEGIN ANSIBLE MANAGED BLOCK\nmanaged line\n# END ANSIBLE MANAGED BLOCK\n');
       expect(readFileSync(hostFile(h.name, '/etc/hosts'), 'utf8')).toContain('10.213.0.100 k8s-api\n');
-      expect(readFileSync(join(work, 'fetched', h.name, 'etc/kplay/motd'), 'utf8')).toContain(h.name);
+      expect(readFileSync(join(work, 'fetched', h.name, `etc/${d}/motd`), 'utf8')).toContain(h.name);
       // no temporary file left behind by the atomic writes
-      expect(readdirSync(hostFile(h.name, '/etc/kplay')).filter((f) => f.startsWith('.kplay'))).toEqual([]);
+      expect(readdirSync(hostFile(h.name, `/etc/${d}`)).filter((f) => f.startsWith('.kplay'))).toEqual([]);
     }
     expect(first.out).toContain(`"msg": "HI ${lab.hosts[0]?.name}\\n"`);
-    const second = kplay(['-i', lab.inventory, p, '-f', '2']);
+    const second = kplay(['-i', inv, p, '-f', '2']);
     expect(second.rc).toBe(0);
     for (const h of lab.hosts) expect(second.out).toMatch(new RegExp(`${h.name}\\s+: ok=\\d+\\s+changed=0 `));
   });
@@ -205,17 +219,17 @@ ${lab.hosts[2]?.name} ansible_host=${lab.hosts[2]?.ip} ansible_user=sec ansible_
     expect(r.out).toMatch(new RegExp(`${lab.hosts[4]?.name}\\s+: ok=2\\s+changed=1\\s+unreachable=0\\s+failed=0`));
   });
 
-  it('copies 50 MB, returns 10 MB of output, feeds stdin, and a command reading stdin cannot hang', () => {
+  it.each(MODES)('copies 50 MB, returns 10 MB of output, feeds stdin, and a command reading stdin cannot hang (%s)', (mode) => {
     const big = join(work, 'big.bin');
     const data = randomBytes(50 * 1024 * 1024);
     writeFileSync(big, data);
     const p = playbook(
-      'big.yaml',
+      `big-${mode}.yaml`,
       `- hosts: ${lab.hosts[0]?.name}
   gather_facts: false
   tasks:
-    - copy: {src: ${big}, dest: /root/big.bin}
-    - fetch: {src: /root/big.bin, dest: ${join(work, 'back.bin')}, flat: true}
+    - copy: {src: ${big}, dest: /root/big-${mode}.bin}
+    - fetch: {src: /root/big-${mode}.bin, dest: ${join(work, `back-${mode}.bin`)}, flat: true}
     - shell: head -c 10000000 /dev/zero | tr '\\0' a
       register: out
       changed_when: false
@@ -234,7 +248,7 @@ ${lab.hosts[2]?.name} ansible_host=${lab.hosts[2]?.ip} ansible_user=sec ansible_
     - debug: {msg: "uploads left: {{leftovers.stdout}}"}
 `,
     );
-    const r = kplay(['-i', lab.inventory, p]);
+    const r = kplay(['-i', inventoryFor(mode), p]);
     expect(r.out).toContain('"msg": 10000000');
     expect(r.out).toContain('"msg": "[] [fed through stdin]"');
     expect(r.out).toMatch(/"rc": 7/);
@@ -242,17 +256,36 @@ ${lab.hosts[2]?.name} ansible_host=${lab.hosts[2]?.ip} ansible_user=sec ansible_
     expect(r.out).toContain('"msg": "uploads left: 0"');
     expect(r.rc).toBe(0);
     const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
-    expect(sha(readFileSync(hostFile(lab.hosts[0]?.name as string, '/root/big.bin')))).toBe(sha(data));
-    // and back through the framed shell output: byte-exact
-    expect(sha(readFileSync(join(work, 'back.bin')))).toBe(sha(data));
+    expect(sha(readFileSync(hostFile(lab.hosts[0]?.name as string, `/root/big-${mode}.bin`)))).toBe(sha(data));
+    // and back through the framed output: byte-exact
+    expect(sha(readFileSync(join(work, `back-${mode}.bin`)))).toBe(sha(data));
   }, 180_000);
 
-  it('writes a bind-mounted file (as in containers) in place when the atomic rename gives EBUSY, and says so', () => {
-    const p = playbook('ebusy.yaml', `- hosts: ${lab.hosts[0]?.name}\n  gather_facts: false\n  tasks:\n    - lineinfile: {path: /etc/resolv.conf, line: "nameserver 10.213.0.1"}\n`);
-    const r = kplay(['-i', lab.inventory, p]);
+  it.each(MODES)('writes a bind-mounted file (as in containers) in place when the atomic rename gives EBUSY, and says so (%s)', (mode) => {
+    const host = lab.hosts[mode === 'helper' ? 0 : 1]?.name as string;
+    const p = playbook(`ebusy-${mode}.yaml`, `- hosts: ${host}\n  gather_facts: false\n  tasks:\n    - lineinfile: {path: /etc/resolv.conf, line: "nameserver 10.213.0.1"}\n`);
+    const r = kplay(['-i', inventoryFor(mode), p]);
     expect(r.rc).toBe(0);
     expect(r.out).toContain('/etc/resolv.conf is a mount point (rename gave EBUSY): it was written in place, not atomically');
-    expect(readFileSync(join(lab.dir, 'hosts', lab.hosts[0]?.name as string, 'resolv.conf'), 'utf8')).toBe('# lab resolv.conf\nnameserver 10.213.0.1\n');
+    expect(readFileSync(join(lab.dir, 'hosts', host, 'resolv.conf'), 'utf8')).toBe('# lab resolv.conf\nnameserver 10.213.0.1\n');
+  });
+
+  it('falls back to shell commands on a host whose perl cannot run the helper, and uses the helper elsewhere', () => {
+    const broken = lab.hosts[4]?.name as string;
+    // found first on PATH, exits at once: the helper never greets
+    const fake = join(lab.dir, 'hosts', broken, 'usr-local/bin/perl');
+    writeFileSync(fake, '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+    try {
+      const p = playbook('fallback.yaml', `- hosts: lab\n  gather_facts: false\n  tasks:\n    - copy: {content: "via fallback\\n", dest: /root/fallback.txt}\n    - command: cat /root/fallback.txt\n      register: c\n    - assert: {that: ['c.stdout == "via fallback"']}\n`);
+      const r = kplay(['-i', lab.inventory, p, '-vv']);
+      expect(r.rc).toBe(0);
+      const helperLines = r.out.split('\n').filter((l) => l.includes('(kplay helper:'));
+      expect(helperLines.some((l) => l.startsWith(`<${lab.hosts[0]?.name}> `))).toBe(true);
+      expect(helperLines.some((l) => l.startsWith(`<${broken}> `))).toBe(false);
+      expect(readFileSync(hostFile(broken, '/root/fallback.txt'), 'utf8')).toBe('via fallback\n');
+    } finally {
+      rmSync(fake, { force: true });
+    }
   });
 
   it('reads ~/.ssh/config (HostName, User, IdentityFile), goes through a jump host, and uses an encrypted key with --key-passphrase-file', () => {
@@ -279,6 +312,29 @@ ${lab.hosts[2]?.name} ansible_host=${lab.hosts[2]?.ip} ansible_user=sec ansible_
     expect(noPass.out).toContain('is encrypted: give its passphrase with --key-passphrase-file');
     expect(noPass.rc).toBe(4);
   });
+
+  it('kills the commands still running on the hosts at a second Ctrl-C (exit 99)', async () => {
+    const p = playbook('interrupted.yaml', `- hosts: lab\n  gather_facts: false\n  tasks:\n    - command: sleep 37.5\n`);
+    const child = (await import('node:child_process')).spawn('ip', ['netns', 'exec', lab.labNs, process.execPath, bin, '-i', lab.inventory, p], { cwd: work, env: { ...process.env, HOME: work, KPLAY_NO_LIVE: '1' } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const running = (): number => (spawnSync('pgrep', ['-f', '^sleep 37.5$'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).length);
+    const deadline = Date.now() + 20_000;
+    while (running() < lab.hosts.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(running()).toBe(lab.hosts.length);
+    child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGINT');
+    const killedAt = Date.now();
+    const rc = await new Promise<number | null>((r) => child.on('close', r));
+    expect(rc).toBe(99);
+    // killed, not waited for (the commands would run 37 s)
+    expect(Date.now() - killedAt).toBeLessThan(10_000);
+    const gone = Date.now() + 5_000;
+    while (running() > 0 && Date.now() < gone) await new Promise((r) => setTimeout(r, 100));
+    expect(running()).toBe(0);
+  }, 60_000);
 
   it('reports a host whose sshd dies mid-play UNREACHABLE, finishes the others, leaves no half-written file', async () => {
     const victim = lab.hosts[3]?.name as string;
