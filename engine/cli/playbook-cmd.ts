@@ -13,7 +13,6 @@ import type { Play, PlayNode } from '../playbook/model.js';
 import { IMPLEMENTATIONS, RUNNER_ACTIONS } from '../modules/index.js';
 import { exitCodeOf, runPlays } from '../runner/play-runner.js';
 import { ConsoleReporter, JsonReporter } from '../report/console.js';
-import { LiveReporter } from '../report/live.js';
 import { Connections, type SshDefaults } from '../run/connections.js';
 import { findProjectRoot } from '../config/config.js';
 import { setup } from '../run/setup.js';
@@ -173,7 +172,9 @@ async function runAll(
 ): Promise<number> {
   // a terminal gets the live view; pipes and CI get Ansible's line output
   const live = !o.opts.json && process.stdout.isTTY === true && o.io.env.KPLAY_NO_LIVE === undefined && ((o.opts.verbose as number | undefined) ?? 0) === 0;
-  const reporter = o.opts.json ? new JsonReporter((l) => o.io.out(l)) : live ? new LiveReporter((l) => o.io.out(l)) : new ConsoleReporter((l) => o.io.out(l));
+  // the live view (listr2, ~50 ms to load) is loaded only for a terminal
+  const liveView = live ? new (await import('../report/live.js')).LiveReporter((l) => o.io.out(l)) : undefined;
+  const reporter = o.opts.json ? new JsonReporter((l) => o.io.out(l)) : (liveView ?? new ConsoleReporter((l) => o.io.out(l)));
   const connections = new Connections(typeof o.opts.connection === 'string' ? o.opts.connection : undefined, sshDefaults(o.opts, s.config, o.io));
   let interrupted = false;
   const onSigint = (): void => {
@@ -207,7 +208,7 @@ async function runAll(
     printWarnings(o.io, matcher.warnings);
     return exitCodeOf(outcome, interrupted);
   } finally {
-    if (reporter instanceof LiveReporter) await reporter.close();
+    await liveView?.close();
     process.off('SIGINT', onSigint);
     await connections.closeAll();
   }

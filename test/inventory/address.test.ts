@@ -40,6 +40,25 @@ describe('parseAddress / expandHostPattern', () => {
     expect(parseAddress(text, true)).toEqual({ host, port });
   });
 
+  // plain ASCII names take a fast path; it must not accept what Ansible's hostname pattern refuses
+  it.each([
+    ['node-1.example.com', true],
+    ['_srv.x9', true],
+    ['a', true],
+    ['1.2.3.999', true],
+    ['hôte.exemple', true],
+    ['trailing-', false],
+    ['trailing_', false],
+    ['-leading', false],
+    ['_', false],
+    ['a..b', false],
+    ['a.-b', false],
+    ['a.b_', false],
+  ])('%s is a valid hostname: %s', (name, valid) => {
+    if (valid) expect(parseAddress(name, false).host).toBe(name);
+    else expect(() => parseAddress(name, false)).toThrow(AddressError);
+  });
+
   it('keeps the whole text as the name when it is not a valid address, as Ansible does', () => {
     expect(expandHostPattern('bad!name:22')).toEqual({ hosts: ['bad!name:22'], port: undefined });
   });
