@@ -1,5 +1,6 @@
 // The host facade modules use, built on a transport: file state, reads and atomic writes are a few
-// POSIX shell commands, so the same code works over the local and the SSH connection.
+// POSIX shell commands, so the same code works over the local and the SSH connection; where the
+// transport has a resident helper, it answers them with the same bytes and no process per call.
 import type { FileAttrs, FileStat, HostIO, RunResult } from '../modules/types.js';
 import type { Become, FileOp, Transport } from '../transport/types.js';
 import { shellQuote as q } from '../util/shell.js';

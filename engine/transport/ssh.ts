@@ -1,8 +1,9 @@
-// The SSH connection (ssh2): one connection per host and one long-lived shell per (host, become
-// user). Each command runs in its own subshell with stdin from a file or /dev/null and its stdout and
-// stderr in temp files; the shell then prints `NONCE rc outlen errlen` and the two files, so output
-// comes back byte-exact, of any size, and can never be mistaken for the frame. Large stdin travels
-// over one SFTP channel per host; small stdin in the script itself.
+// The SSH connection (ssh2): one connection per host and one long-lived session per (host, become
+// user). The session is the resident perl helper (helper.ts) where perl exists, else a plain shell:
+// there each command runs in its own subshell with stdin from a file or /dev/null and its stdout and
+// stderr in temp files; the shell then prints them between markers carrying a per-session nonce, so
+// output comes back byte-exact, of any size, and can never be mistaken for the frame. Large stdin
+// travels over one SFTP channel per host; small stdin in the script itself.
 import { randomBytes } from 'node:crypto';
 import ssh2, { type Client as SshClient, type ClientChannel, type ConnectConfig, type ParsedKey, type SFTPWrapper } from 'ssh2';
 import { shellQuote as q } from '../util/shell.js';
