@@ -2,10 +2,10 @@
 // Node 22's module.enableCompileCache() does; Node 20 has none. Compiling them, and the functions a
 // run then uses, costs ~70 ms of every run's start; with the cache that work is read back from
 // ~/.cache/kplay. V8 checks each entry against the source and its own version and rejects a stale
-// one, which is then written again. KPLAY_NO_COMPILE_CACHE=1 turns it off; any cache error only
-// means compiling as usual.
+// one, which is then written again. Only a directory of the user's own that nobody else can write is
+// used. KPLAY_NO_COMPILE_CACHE=1 turns it off; any cache error only means compiling as usual.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -30,10 +30,23 @@ export function compileCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, 'kplay', `v8-${process.versions.v8}-${process.arch}`);
 }
 
+// Code read from the cache runs as this user (often root): the directory must be this user's own, a
+// real directory that nobody else can write (a HOME kept across sudo could point into another's).
+function trusted(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = lstatSync(dir);
+    return st.isDirectory() && st.uid === process.geteuid?.() && (st.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
+}
+
 /** Installs the cache for libraries under node_modules; entries are written when the process exits. */
 export function enableCompileCache(env: NodeJS.ProcessEnv = process.env): void {
   if (env.KPLAY_NO_COMPILE_CACHE) return;
   const dir = compileCacheDir(env);
+  if (!trusted(dir)) return;
   const M = Module as unknown as ModuleInternals;
   const original = M.prototype._compile;
   const fresh: [vm.Script, string][] = [];
@@ -63,7 +76,6 @@ export function enableCompileCache(env: NodeJS.ProcessEnv = process.env): void {
   process.once('exit', () => {
     if (!fresh.length) return;
     try {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
       for (const [script, entry] of fresh) {
         const tmp = `${entry}.${process.pid}`;
         writeFileSync(tmp, script.createCachedData());

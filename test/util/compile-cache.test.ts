@@ -2,7 +2,7 @@
 // next, a damaged entry is rejected and written again, the libraries behave the same, and the
 // switch turns it off. Runs the built launcher's module in child processes, as bin/kplay.js does.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,14 @@ describe('compile cache', () => {
   it('is off with KPLAY_NO_COMPILE_CACHE', () => {
     expect(run({ KPLAY_NO_COMPILE_CACHE: '1' })).toBe('{"a":[1,{"b":"yes"}]} x=7\n');
     expect(entries()).toEqual([]);
+  });
+
+  it('is not used in a directory others can write (its code would run as this user)', () => {
+    mkdirSync(cacheDir, { recursive: true });
+    chmodSync(cacheDir, 0o777);
+    expect(run()).toBe('{"a":[1,{"b":"yes"}]} x=7\n');
+    expect(entries()).toEqual([]);
+    chmodSync(cacheDir, 0o700);
   });
 
   it('writes an entry per library file on the first run and uses them, unchanged, on the next', () => {
