@@ -36,7 +36,7 @@ export function encodeRequest(op: string, fields: (Buffer | string)[]): Buffer {
 export class HelperSession {
   private chunks: Buffer[] = [];
   private size = 0;
-  private head: { rc: number; out: number; err: number; len: number } | undefined;
+  private head: { rc: number; out: number; err: number } | undefined;
   private readonly waiting: Pending[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   dead = false;
@@ -90,7 +90,7 @@ export class HelperSession {
         }
         const out = Number(m[2]);
         const err = Number(m[3]);
-        this.head = { rc: Number(m[1]), out, err, len: eol + 1 + out + err };
+        this.head = { rc: Number(m[1]), out, err };
         this.chunks = [first.subarray(eol + 1)];
         this.size = first.length - eol - 1;
       }
