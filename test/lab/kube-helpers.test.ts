@@ -1,10 +1,10 @@
 // The lab stand-ins' small parsers, one row per case: kubectl's JSONPath subset, pflag-style flags,
-// Go durations, Debian version order.
+// Go durations, Debian version order; and how they recognise the processes they started.
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript test infrastructure
 import { renderJsonPath } from './kube/lib/jsonpath.mjs';
 // @ts-expect-error plain JavaScript test infrastructure
-import { parseFlags, parseDuration } from './kube/lib/common.mjs';
+import { parseFlags, parseDuration, procStart, sameProcess, signalRecorded } from './kube/lib/common.mjs';
 // @ts-expect-error plain JavaScript test infrastructure
 import { compareVersions } from './kube/lib/packages.mjs';
 
@@ -64,5 +64,24 @@ describe('flags, durations, versions', () => {
     ['1.30.5-1.1', '1.30.5-1.1', 0],
   ])('compareVersions(%s, %s)', (a, b, sign) => {
     expect(Math.sign(compareVersions(a, b))).toBe(sign);
+  });
+});
+
+describe('recorded processes (PIDs are reused: pid_max is 32768 here)', () => {
+  it('knows a process by PID and start time, signals only that one, and sees it gone', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+    const pid = child.pid as number;
+    const start = procStart(pid);
+    expect(start).toMatch(/^\d+$/);
+    expect(sameProcess(pid, start)).toBe(true);
+    // the same PID with another start time is another process: left alone
+    expect(sameProcess(pid, String(Number(start) + 1))).toBe(false);
+    signalRecorded(pid, String(Number(start) + 1), 'SIGKILL');
+    expect(sameProcess(pid, start)).toBe(true);
+    const exited = new Promise((r) => child.on('exit', r));
+    signalRecorded(pid, start, 'SIGKILL');
+    await exited;
+    expect(sameProcess(pid, start)).toBe(false);
   });
 });

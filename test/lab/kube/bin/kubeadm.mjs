@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, readdirSync, rmSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { spawnSync } from 'node:child_process';
-import { Fatal, main, parseFlags, flag, flagList, sleep, YAML, writeFile, readJson, parseDuration, nodeIp, formatTable } from '../lib/common.mjs';
+import { Fatal, main, parseFlags, flag, flagList, sleep, YAML, writeFile, readJson, parseDuration, nodeIp, formatTable, signalRecorded } from '../lib/common.mjs';
 import { KubeClient, loadKubeconfig, ApiError, ConnError, resourcePath, makeKubeconfig } from '../lib/client.mjs';
 import { caCertHash, readCert, newKey, PKI } from '../lib/pki.mjs';
 import * as cfgLib from '../lib/kubeadm-config.mjs';
@@ -590,17 +590,7 @@ async function reset(flags) {
   spawnSync('systemctl', ['stop', 'kubelet']);
   out('[reset] Unmounting mounted directories in "/var/lib/kubelet"');
   const pods = readJson('/var/lib/kubelet/lab-pods.json', {});
-  for (const p of Object.values(pods)) {
-    try {
-      process.kill(-p.pid, 'SIGKILL');
-    } catch {
-      try {
-        process.kill(p.pid, 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }
-  }
+  for (const p of Object.values(pods)) signalRecorded(p.pid, p.procStart, 'SIGKILL');
   out('[reset] Deleting contents of directories: [/etc/kubernetes/manifests /var/lib/kubelet /etc/kubernetes/pki]');
   for (const d of ['/etc/kubernetes/manifests', '/var/lib/kubelet', PKI]) {
     if (!existsSync(d)) continue;

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, closeSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseFlags, flag, readMaybe, readJson, writeJson, YAML, sleep, nodeIp, nodeName, rfc3339, writeFile } from '../lib/common.mjs';
+import { parseFlags, flag, readMaybe, readJson, writeJson, YAML, sleep, nodeIp, nodeName, rfc3339, writeFile, procStart, sameProcess, signalRecorded } from '../lib/common.mjs';
 import { KubeClient, loadKubeconfig, ApiError, resourcePath } from '../lib/client.mjs';
 import { installedVersion } from '../lib/packages.mjs';
 
@@ -24,15 +24,6 @@ const name = (flag(flags, 'hostname-override') ?? (await nodeName())).toLowerCas
 const ip = flag(flags, 'node-ip') ?? (await nodeIp());
 const extraLabels = Object.fromEntries(String(flag(flags, 'node-labels') ?? '').split(',').filter(Boolean).map((kv) => kv.split('=')));
 
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The process a static pod's container stands for. */
 function argvFor(container) {
   const cmd = [...(container.command ?? []), ...(container.args ?? [])];
@@ -44,17 +35,9 @@ function argvFor(container) {
   return [process.execPath, '-e', 'setInterval(()=>{},1<<30)']; // anything else just runs
 }
 
-function kill(pid) {
-  try {
-    process.kill(-pid, 'SIGTERM');
-  } catch {
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      // gone
-    }
-  }
-}
+// a recorded pod process, only while it is still that process (PIDs are reused)
+const alive = (cur) => sameProcess(cur.pid, cur.procStart);
+const kill = (cur) => signalRecorded(cur.pid, cur.procStart, 'SIGTERM');
 
 let pods = readJson(STATE, {}); // file -> { pid, hash, name, restarts, startedAt, image, labels, component }
 
@@ -70,7 +53,7 @@ function startPod(file, text, hash, pod, restarts = 0) {
   child.unref();
   closeSync(fd);
   log(`started static pod ${podName} (pid ${child.pid}) from ${file}`);
-  pods[file] = { pid: child.pid, hash, podName, restarts, startedAt: rfc3339(), image: c.image, labels: pod.metadata?.labels ?? {}, annotations: pod.metadata?.annotations ?? {}, containerName: c.name, ns: pod.metadata?.namespace ?? 'kube-system', mirrorUid: undefined, nextTry: 0 };
+  pods[file] = { pid: child.pid, procStart: procStart(child.pid), hash, podName, restarts, startedAt: rfc3339(), image: c.image, labels: pod.metadata?.labels ?? {}, annotations: pod.metadata?.annotations ?? {}, containerName: c.name, ns: pod.metadata?.namespace ?? 'kube-system', mirrorUid: undefined, nextTry: 0 };
 }
 
 function readConfig() {
@@ -101,9 +84,9 @@ function syncStaticPods(cfg) {
     if (!cur) startPod(file, text, hash, pod);
     else if (cur.hash !== hash) {
       log(`manifest ${file} changed: restarting ${cur.podName}`);
-      kill(cur.pid);
+      kill(cur);
       startPod(file, text, hash, pod);
-    } else if (!alive(cur.pid) && Date.now() >= (cur.nextTry ?? 0)) {
+    } else if (!alive(cur) && Date.now() >= (cur.nextTry ?? 0)) {
       if (cur.dead) {
         startPod(file, text, hash, pod, cur.restarts + 1);
       } else {
@@ -117,7 +100,7 @@ function syncStaticPods(cfg) {
   for (const [file, cur] of Object.entries(pods)) {
     if (!seen.has(file)) {
       log(`manifest ${file} removed: stopping ${cur.podName}`);
-      kill(cur.pid);
+      kill(cur);
       delete pods[file];
       cur.removed = true;
       removedMirrors.push(cur);
@@ -187,11 +170,11 @@ async function syncMirrors(kc) {
   for (const [file, cur] of Object.entries(pods)) {
     const path = resourcePath('pods', cur.ns, cur.podName);
     const existing = await kc.getMaybe(path);
-    const running = alive(cur.pid);
+    const running = alive(cur);
     if (!existing && cur.mirrorUid) {
       // the mirror pod was deleted through the API: restart the static pod (what the seeds rely on)
       log(`mirror pod ${cur.podName} deleted: restarting the static pod`);
-      kill(cur.pid);
+      kill(cur);
       const text = readMaybe(file);
       if (text) startPod(file, text, cur.hash, YAML.parse(text), cur.restarts + 1);
       writeJson(STATE, pods);

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, openSync, closeSync, readdirSync, readlinkSync, rmSync, symlinkSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { Fatal, main, parseFlags, readMaybe, readJson, writeJson, sleep } from '../lib/common.mjs';
+import { Fatal, main, parseFlags, readMaybe, readJson, writeJson, sleep, procStart, sameProcess, signalRecorded } from '../lib/common.mjs';
 
 const RUN = '/run/lab-systemd';
 const DIRS = ['/etc/systemd/system', '/run/systemd/system', '/lib/systemd/system'];
@@ -158,21 +158,13 @@ function userIds(user) {
 const statePath = (name) => join(RUN, `${name}.json`);
 const logPath = (name) => `/var/log/${name.replace(/\.service$/, '')}.log`;
 
-function alive(pid) {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    const st = readMaybe(`/proc/${pid}/stat`);
-    return !st || !/\) Z /.test(st); // a zombie is dead
-  } catch {
-    return false;
-  }
-}
+// the recorded main process, only while it is still that process (PIDs are reused; zombies are dead)
+const alive = (pid, start) => sameProcess(pid, start);
 
 function state(name) {
   const s = readJson(statePath(name), undefined);
   if (!s) return { active: 'inactive' };
-  if (s.active === 'active' && !alive(s.pid)) return { ...s, active: s.stopping ? 'inactive' : 'failed', result: 'exit-code' };
+  if (s.active === 'active' && !alive(s.pid, s.start)) return { ...s, active: s.stopping ? 'inactive' : 'failed', result: 'exit-code' };
   return s;
 }
 
@@ -217,7 +209,7 @@ async function start(name) {
     if (!runSync(u, execStart[0], env)) throw fail('exit-code');
     const pidFile = u.Service.PIDFile?.at(-1);
     const pid = pidFile ? Number(readMaybe(pidFile)?.trim()) : 0;
-    writeJson(statePath(name), { active: 'active', pid, since: new Date().toISOString(), hash: u.hash, forking: true });
+    writeJson(statePath(name), { active: 'active', pid, start: procStart(pid), since: new Date().toISOString(), hash: u.hash, forking: true });
   } else {
     const { line } = execLine(execStart[0]);
     const argv = expand(line, env, u.name);
@@ -232,7 +224,7 @@ async function start(name) {
     let exited = false;
     child.once('exit', () => (exited = true));
     child.unref();
-    writeJson(statePath(name), { active: 'active', pid: child.pid, since: new Date().toISOString(), hash: u.hash });
+    writeJson(statePath(name), { active: 'active', pid: child.pid, start: procStart(child.pid), since: new Date().toISOString(), hash: u.hash });
     // a service that dies at once failed to start (systemd would see it for notify services)
     await sleep(type === 'notify' ? 700 : 300);
     if (exited || !alive(child.pid)) throw fail('exit-code');
@@ -252,19 +244,10 @@ async function stop(name) {
     const env = { ...environment(u), MAINPID: String(s.pid) };
     for (const e of u.Service.ExecStop ?? []) runSync(u, e, env);
   }
-  const signal = (sig) => {
-    for (const target of [-s.pid, s.pid]) {
-      try {
-        process.kill(target, sig);
-      } catch {
-        // not a group leader / gone
-      }
-    }
-  };
-  if (alive(s.pid)) signal('SIGTERM');
-  for (let i = 0; i < 50 && alive(s.pid); i++) await sleep(100);
-  if (alive(s.pid)) signal('SIGKILL');
-  for (let i = 0; i < 20 && alive(s.pid); i++) await sleep(50);
+  signalRecorded(s.pid, s.start, 'SIGTERM');
+  for (let i = 0; i < 50 && alive(s.pid, s.start); i++) await sleep(100);
+  signalRecorded(s.pid, s.start, 'SIGKILL');
+  for (let i = 0; i < 20 && alive(s.pid, s.start); i++) await sleep(50);
   writeJson(statePath(name), { active: 'inactive', since: new Date().toISOString() });
 }
 
@@ -279,7 +262,7 @@ async function reload(name) {
   for (const l of lines) if (!runSync(u, l, env)) throw new Fatal(`Job for ${name} failed.\nSee "systemctl status ${name}" and "journalctl -xeu ${name}" for details.`, 1);
   if (s.forking && u.Service.PIDFile) {
     const pid = Number(readMaybe(u.Service.PIDFile.at(-1))?.trim());
-    if (pid) writeJson(statePath(name), { ...s, pid, hash: u.hash });
+    if (pid) writeJson(statePath(name), { ...s, pid, start: procStart(pid), hash: u.hash });
   } else writeJson(statePath(name), { ...s, hash: u.hash });
 }
 

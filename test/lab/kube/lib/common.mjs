@@ -83,6 +83,42 @@ export function formatTable(rows) {
 }
 
 /** Reads a file or returns undefined when it does not exist. */
+// PIDs wrap quickly on a busy machine (pid_max is 32768 here) and the lab's hosts share one PID space:
+// a recorded PID may by now be another host's etcd. A process is identified by PID and kernel start time.
+function procStat(pid) {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return s.slice(s.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The kernel start time of a process (field 22 of /proc/PID/stat), recorded when it is started. */
+export function procStart(pid) {
+  return pid ? procStat(pid)?.[19] : undefined;
+}
+
+/** True when PID is still the process recorded with `start` (alive, not a zombie). */
+export function sameProcess(pid, start) {
+  if (!pid) return false;
+  const f = procStat(pid);
+  if (!f || f[0] === 'Z') return false;
+  return start === undefined || f[19] === start;
+}
+
+/** Signals a recorded process and its group, only while it is still that process. */
+export function signalRecorded(pid, start, sig) {
+  if (!sameProcess(pid, start)) return;
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, sig);
+    } catch {
+      // not a group leader / gone
+    }
+  }
+}
+
 export function readMaybe(path) {
   try {
     return readFileSync(path, 'utf8');
