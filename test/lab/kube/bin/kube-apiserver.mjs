@@ -320,13 +320,22 @@ async function handleApi(req, url, who) {
     return store(resource, b, expect);
   }
   if (req.method === 'PATCH') {
-    if (!cur) throw notFound(resource, r.name);
     const ct = req.headers['content-type'] ?? '';
-    const target = sub === 'scale' ? scaleOf(cur.obj) : cur.obj;
-    let patched = ct.includes('json-patch+json') ? jsonPatch(target, b) : mergePatch(target, b);
-    if (sub === 'scale') patched = { ...cur.obj, spec: { ...cur.obj.spec, replicas: patched.spec.replicas } };
-    const out = await update(resource, cur, patched, r.name);
-    return sub === 'scale' ? scaleOf(out) : out;
+    // as the real apiserver: a patch without a resourceVersion is applied again to the newest object
+    // when a concurrent write (a kubelet heartbeat) got in first, instead of failing with a Conflict
+    for (let attempt = 0, obj = cur; ; attempt++, obj = await readObj(resource, ns, r.name)) {
+      if (!obj) throw notFound(resource, r.name);
+      const target = sub === 'scale' ? scaleOf(obj.obj) : obj.obj;
+      let patched = ct.includes('json-patch+json') ? jsonPatch(target, b) : mergePatch(target, b);
+      if (sub === 'scale') patched = { ...obj.obj, spec: { ...obj.obj.spec, replicas: patched.spec.replicas } };
+      try {
+        const out = await update(resource, obj, patched, r.name);
+        return sub === 'scale' ? scaleOf(out) : out;
+      } catch (e) {
+        const pinned = !Array.isArray(b) && b.metadata?.resourceVersion !== undefined;
+        if (!(e instanceof HttpError && e.reason === 'Conflict') || pinned || attempt >= 5) throw e;
+      }
+    }
   }
   throw new HttpError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
 }
