@@ -3,6 +3,7 @@
 // checked against the module's spec: unknown options (with "did you mean"), required, choices, types.
 import { ParseError, type SourcePos } from '../errors.js';
 import type { ModuleSpec, OptionSpec } from '../modules/specs.js';
+import { parseBool } from '../template/helpers.js';
 import { didYouMean } from '../util/did-you-mean.js';
 
 interface Token {
@@ -73,13 +74,11 @@ function isTemplated(v: unknown): boolean {
   return typeof v === 'string' && v.includes('{{');
 }
 
-const BOOL_TEXT = new Set(['yes', 'no', 'true', 'false', 'on', 'off', '1', '0', 'y', 'n', 't', 'f']);
-
 function typeProblem(o: OptionSpec, v: unknown): string | undefined {
   if (v === null || v === undefined || isTemplated(v)) return undefined;
   switch (o.type) {
     case 'bool':
-      return typeof v === 'boolean' || v === 0 || v === 1 || (typeof v === 'string' && BOOL_TEXT.has(v.toLowerCase())) ? undefined : 'a boolean (true/false)';
+      return parseBool(v) !== null ? undefined : 'a boolean (true/false)';
     case 'int':
       return (typeof v === 'number' && Number.isInteger(v)) || (typeof v === 'string' && /^-?\d+$/.test(v.trim())) ? undefined : 'a whole number';
     case 'list':

@@ -18,6 +18,18 @@ function str(v: unknown): string {
   return String(v);
 }
 
+const TRUE_TEXT = new Set(['yes', 'on', '1', 'true', 'y', 't']);
+const FALSE_TEXT = new Set(['no', 'off', '0', 'false', 'n', 'f']);
+
+/** Ansible's strict boolean reading (its `boolean()`): null for a value that is not one. */
+export function parseBool(v: unknown): boolean | null {
+  if (typeof v === 'boolean') return v;
+  if (v === 0 || v === 1) return v === 1;
+  if (typeof v !== 'string') return null;
+  const s = v.toLowerCase();
+  return TRUE_TEXT.has(s) ? true : FALSE_TEXT.has(s) ? false : null;
+}
+
 /** Ansible's `| bool` (to_bool): yes/on/true/1 (any case) and the number 1 are true; null stays null. */
 export function toBool(v: unknown): boolean | null {
   if (v === null || v === undefined) return null;

@@ -194,10 +194,11 @@ async function openRemote(client: Client, become: Become | undefined, helper: bo
   let errText = '';
   let out = Buffer.alloc(0);
   let closed = false;
+  const readyLine = new RegExp(`READY-${tag}-(pl|sh)\n`);
   const ready = new Promise<boolean>((resolve, reject) => {
     const onData = (d: Buffer): void => {
       out = Buffer.concat([out, d]);
-      const m = new RegExp(`READY-${tag}-(pl|sh)\n`).exec(out.toString('latin1'));
+      const m = readyLine.exec(out.toString('latin1'));
       if (m) {
         channel.removeListener('data', onData);
         resolve(m[1] === 'pl');

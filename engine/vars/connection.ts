@@ -1,7 +1,7 @@
 // Connection settings from a host's variables, with Ansible's aliases: when several aliases are set,
 // the one listed last in the plugin's documentation wins (ansible_ssh_host beats ansible_host).
 import { UserError } from '../errors.js';
-import { toBool } from '../template/helpers.js';
+import { parseBool, toBool } from '../template/helpers.js';
 
 /** For each setting, its variable names in Ansible's order (last defined wins). */
 export const CONNECTION_ALIASES = {
@@ -67,6 +67,13 @@ function optNumber(v: unknown, what: string): number | undefined {
   return n;
 }
 
+function optBool(v: unknown, what: string): boolean | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  const b = parseBool(v);
+  if (b === null) throw new UserError(`${what} must be true or false, got ${JSON.stringify(v)}`, { kind: 'parse', hint: `set ${what} to true or false` });
+  return b;
+}
+
 /** Resolves connection settings for one host from its (lazily templated) variables. */
 export function connectionSettings(get: Getter, has: (n: string) => boolean): ConnectionSettings {
   const p = (names: readonly string[]): unknown => pick(get, has, names);
@@ -90,6 +97,6 @@ export function connectionSettings(get: Getter, has: (n: string) => boolean): Co
     becomePassword: optString(p(CONNECTION_ALIASES.becomePassword)),
     becomeExe: optString(p(CONNECTION_ALIASES.becomeExe)),
     becomeFlags: optString(p(CONNECTION_ALIASES.becomeFlags)),
-    helper: helper === undefined ? undefined : toBool(helper) !== false,
+    helper: optBool(helper, 'kplay_helper'),
   };
 }

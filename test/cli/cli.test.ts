@@ -1,14 +1,19 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { writeTree } from '../support/tree.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(repo, 'bin/kplay.js');
+// HOME is the working directory, sometimes the repository: the code cache goes elsewhere
+const cacheHome = mkdtempSync(join(tmpdir(), 'kplay-cli-cache-'));
+afterAll(() => rmSync(cacheHome, { recursive: true, force: true }));
 
 function kplay(args: string[], cwd: string, env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, HOME: cwd, ...env } });
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, HOME: cwd, XDG_CACHE_HOME: cacheHome, ...env } });
   return { rc: r.status, out: r.stdout, err: r.stderr };
 }
 

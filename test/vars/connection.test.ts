@@ -30,4 +30,11 @@ describe('connection variables and their aliases', () => {
   it('rejects a port that is not a number', () => {
     expect(() => settings({ ansible_port: 'ssh' })).toThrow(UserError);
   });
+
+  it('reads kplay_helper as a boolean and rejects anything else', () => {
+    expect(settings({ kplay_helper: 'false' }).helper).toBe(false);
+    expect(settings({ kplay_helper: 'yes' }).helper).toBe(true);
+    expect(settings({}).helper).toBeUndefined();
+    expect(() => settings({ kplay_helper: 'maybe' })).toThrow(/kplay_helper must be true or false, got "maybe"/);
+  });
 });

@@ -158,13 +158,10 @@ function userIds(user) {
 const statePath = (name) => join(RUN, `${name}.json`);
 const logPath = (name) => `/var/log/${name.replace(/\.service$/, '')}.log`;
 
-// the recorded main process, only while it is still that process (PIDs are reused; zombies are dead)
-const alive = (pid, start) => sameProcess(pid, start);
-
 function state(name) {
   const s = readJson(statePath(name), undefined);
   if (!s) return { active: 'inactive' };
-  if (s.active === 'active' && !alive(s.pid, s.start)) return { ...s, active: s.stopping ? 'inactive' : 'failed', result: 'exit-code' };
+  if (s.active === 'active' && !sameProcess(s.pid, s.start)) return { ...s, active: s.stopping ? 'inactive' : 'failed', result: 'exit-code' };
   return s;
 }
 
@@ -227,7 +224,7 @@ async function start(name) {
     writeJson(statePath(name), { active: 'active', pid: child.pid, start: procStart(child.pid), since: new Date().toISOString(), hash: u.hash });
     // a service that dies at once failed to start (systemd would see it for notify services)
     await sleep(type === 'notify' ? 700 : 300);
-    if (exited || !alive(child.pid)) throw fail('exit-code');
+    if (exited || !sameProcess(child.pid)) throw fail('exit-code');
   }
   for (const post of u.Service.ExecStartPost ?? []) runSync(u, post, env);
 }
@@ -245,9 +242,9 @@ async function stop(name) {
     for (const e of u.Service.ExecStop ?? []) runSync(u, e, env);
   }
   signalRecorded(s.pid, s.start, 'SIGTERM');
-  for (let i = 0; i < 50 && alive(s.pid, s.start); i++) await sleep(100);
+  for (let i = 0; i < 50 && sameProcess(s.pid, s.start); i++) await sleep(100);
   signalRecorded(s.pid, s.start, 'SIGKILL');
-  for (let i = 0; i < 20 && alive(s.pid, s.start); i++) await sleep(50);
+  for (let i = 0; i < 20 && sameProcess(s.pid, s.start); i++) await sleep(50);
   writeJson(statePath(name), { active: 'inactive', since: new Date().toISOString() });
 }
 
