@@ -13,6 +13,7 @@ import type { Play, PlayNode } from '../playbook/model.js';
 import { IMPLEMENTATIONS, RUNNER_ACTIONS } from '../modules/index.js';
 import { exitCodeOf, runPlays } from '../runner/play-runner.js';
 import { ConsoleReporter, JsonReporter } from '../report/console.js';
+import { LiveReporter, stdoutScreen } from '../report/live.js';
 import { Connections, type SshDefaults } from '../run/connections.js';
 import { findProjectRoot } from '../config/config.js';
 import { setup } from '../run/setup.js';
@@ -170,21 +171,23 @@ async function runAll(
   matcher: PatternMatcher,
   o: { opts: ParsedArgs['opts']; io: CliIO; forks: number; limit: string | undefined; only: string[]; skip: string[]; projectRoot: string | undefined; firstPath: string },
 ): Promise<number> {
-  // a terminal gets the live view; pipes and CI get Ansible's line output
-  const live = !o.opts.json && process.stdout.isTTY === true && o.io.env.KPLAY_NO_LIVE === undefined && ((o.opts.verbose as number | undefined) ?? 0) === 0;
-  // the live view (listr2, ~50 ms to load) is loaded only for a terminal
-  const liveView = live ? new (await import('../report/live.js')).LiveReporter((l) => o.io.out(l)) : undefined;
+  // a terminal gets the live view; pipes, CI, NO_COLOR, TERM=dumb, -v and --json get Ansible's line output
+  const env = o.io.env;
+  const live = !o.opts.json && process.stdout.isTTY === true && env.KPLAY_NO_LIVE === undefined && env.NO_COLOR === undefined && env.TERM !== 'dumb' && !o.opts.step && ((o.opts.verbose as number | undefined) ?? 0) === 0;
+  const liveView = live ? new LiveReporter(stdoutScreen()) : undefined;
   const reporter = o.opts.json ? new JsonReporter((l) => o.io.out(l)) : (liveView ?? new ConsoleReporter((l) => o.io.out(l)));
   const connections = new Connections(typeof o.opts.connection === 'string' ? o.opts.connection : undefined, sshDefaults(o.opts, s.config, o.io));
   let interrupted = false;
+  // while the live view is on screen, a line printed elsewhere would break its redraw: it goes above it
+  const warn = (msg: string): void => (liveView ? liveView.print(`[WARNING]: ${msg}`) : o.io.err(`[WARNING]: ${msg}`));
   const onSigint = (): void => {
     if (interrupted) {
-      o.io.err('[WARNING]: interrupted again: killing running commands');
+      warn('interrupted again: killing running commands');
       connections.killAll();
       return;
     }
     interrupted = true;
-    o.io.err('[WARNING]: interrupted: no new task will start; waiting for running commands (Ctrl-C again kills them)');
+    warn('interrupted: no new task will start; waiting for running commands (Ctrl-C again kills them)');
   };
   process.on('SIGINT', onSigint);
   try {
@@ -205,6 +208,7 @@ async function runAll(
       confirmStep: o.opts.step ? stepPrompt() : undefined,
     });
     reporter.emit({ type: 'play_recap', stats: outcome.stats, timings: outcome.timings });
+    await liveView?.close();
     printWarnings(o.io, matcher.warnings);
     return exitCodeOf(outcome, interrupted);
   } finally {

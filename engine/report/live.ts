@@ -1,104 +1,259 @@
-// The live view for a terminal (listr2): a spinner titled with the current play and task, and one
-// row per recent task with host counters (ok/changed/failed/skipped/unreachable), so 100 hosts
-// stay readable. Failures, warnings and the recap are printed in Ansible's format when it closes.
-import { Listr, type ListrTaskWrapper } from 'listr2';
+// The live view for a terminal: a region at the bottom of the screen, redrawn in place at most ten
+// times a second, never taller than the terminal and never wider (lines are cut, not wrapped).
+// An event only updates counters (O(1)); a frame is built from the last rows that fit. Failures,
+// diffs, warnings and the recap are printed in Ansible's format below the final frame.
 import type { HostStatus, Reporter, RunEvent } from '../runner/events.js';
 import { ConsoleReporter } from './console.js';
 
-interface Row {
-  name: string;
-  counts: Record<HostStatus, number>;
+/** The terminal the view draws on (process.stdout in production, a fake in tests). */
+export interface Screen {
+  write(chunk: string): void;
+  columns(): number;
+  rows(): number;
+  /** Calls `fn` when the terminal is resized; returns how to stop listening. */
+  onResize(fn: () => void): () => void;
 }
 
-const ROWS = 12;
+/** The real terminal behind stdout. */
+export function stdoutScreen(): Screen {
+  const out = process.stdout;
+  // the view hides the cursor; whatever ends the process, it comes back
+  process.once('exit', () => void out.write('\u001b[?25h'));
+  return {
+    write: (chunk) => void out.write(chunk),
+    columns: () => out.columns || 80,
+    rows: () => out.rows || 24,
+    onResize: (fn) => {
+      out.on('resize', fn);
+      return () => void out.off('resize', fn);
+    },
+  };
+}
 
-/** Formats one task row: `TASK [name]  ok=3 changed=1 failed=0 skipped=0 unreachable=0`. */
-export function rowText(r: Row): string {
-  const c = r.counts;
-  return `${r.name.length > 60 ? r.name.slice(0, 57) + '...' : r.name.padEnd(60)}  ok=${c.ok} changed=${c.changed} failed=${c.failed} skipped=${c.skipped} unreachable=${c.unreachable}`;
+type Counts = Record<HostStatus, number>;
+
+/** One task as the view shows it. */
+export interface Row {
+  name: string;
+  counts: Counts;
+  started: number;
+  ended: number | undefined;
+  /** Hosts that have not finished this task yet, in inventory order. */
+  pending: Set<string>;
+}
+
+/** What a frame is drawn from. */
+export interface ViewState {
+  play: string | undefined;
+  playStarted: number;
+  playCounts: Counts;
+  rows: Row[];
+}
+
+const KEEP_ROWS = 500; // more than any terminal shows
+const FRAME_MS = 100; // at most ten redraws a second
+const TICK_MS = 1000; // a long task's elapsed time still moves
+
+function zero(): Counts {
+  return { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0 };
+}
+
+function counters(c: Counts): string {
+  return `ok=${c.ok} changed=${c.changed} failed=${c.failed} skipped=${c.skipped} unreachable=${c.unreachable}`;
+}
+
+function seconds(ms: number): string {
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)}s`;
+  const m = Math.floor(s / 60);
+  return `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
+}
+
+// Control characters (a task name from a template, say) would move the cursor and break the frame.
+function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+}
+
+/** Cuts a line to `width` characters (code points), marking the cut with `…`. */
+export function cut(line: string, width: number): string {
+  const chars = Array.from(line);
+  if (chars.length <= width) return line;
+  if (width <= 1) return chars.slice(0, Math.max(0, width)).join('');
+  return chars.slice(0, width - 1).join('') + '…';
+}
+
+// `name ...... counters  time`: the name is cut first so the counters stay visible.
+function rowLine(r: Row, width: number, now: number): string {
+  const mark = r.ended === undefined ? '›' : r.counts.failed || r.counts.unreachable ? '✗' : '✓';
+  const right = `${counters(r.counts)}  ${seconds((r.ended ?? now) - r.started).padStart(6)}`;
+  const room = width - right.length - 4;
+  if (room < 12) return cut(`${mark} ${r.name}  ${right}`, width);
+  return `${mark} ${cut(r.name, room).padEnd(room)}  ${right}`;
+}
+
+// The hosts still running the current task: their names when they fit on the line, else a count.
+function runningLine(r: Row, total: number, width: number): string | undefined {
+  if (r.ended !== undefined || r.pending.size === 0) return undefined;
+  const names = `  running: ${[...r.pending].join(', ')}`;
+  if (names.length <= width) return names;
+  const head = `  running on ${r.pending.size} of ${total} hosts: `;
+  let shown = '';
+  for (const h of r.pending) {
+    const next = shown ? `${shown}, ${h}` : h;
+    if (head.length + next.length + 12 > width) break;
+    shown = next;
+  }
+  return cut(`${head}${shown}${shown ? ', …' : '…'}`, width);
+}
+
+/**
+ * The lines of one frame: a header (play, current task, elapsed, the play's host counters), the
+ * last task rows that fit, and the hosts still running. Never more than `height` lines, none
+ * longer than `width`.
+ */
+export function frameLines(s: ViewState, width: number, height: number, now: number): string[] {
+  if (height <= 0 || width <= 0) return [];
+  const current = s.rows.at(-1);
+  const task = current && current.ended === undefined ? ` › ${current.name}` : '';
+  const header = cut(`${s.play ?? 'starting'}  ${seconds(now - s.playStarted)}  ${counters(s.playCounts)}${task}`, width);
+  if (height === 1) return [header];
+  const running = current ? runningLine(current, current.pending.size + current.counts.ok + current.counts.changed + current.counts.failed + current.counts.skipped + current.counts.unreachable, width) : undefined;
+  const room = height - 1 - (running ? 1 : 0);
+  const rows = room > 0 ? s.rows.slice(-room).map((r) => rowLine(r, width, now)) : [];
+  return [header, ...rows, ...(running && room >= 0 ? [running] : [])];
 }
 
 /** Live progress for a TTY; call close() before the process prints anything else. */
 export class LiveReporter implements Reporter {
-  private readonly rows: Row[] = [];
-  private title = 'starting';
+  private readonly state: ViewState = { play: undefined, playStarted: Date.now(), playCounts: zero(), rows: [] };
   private readonly deferred: RunEvent[] = [];
-  private task: ListrTaskWrapper<unknown, never, never> | undefined;
-  private done: (() => void) | undefined;
-  private closing = false;
-  private lastDeferredTask: Row | undefined;
-  private readonly running: Promise<void>;
   private readonly console: ConsoleReporter;
+  private lastBanner: Row | undefined;
+  private drawn: number[] = []; // the lengths of the frame's lines on screen now
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly ticker: ReturnType<typeof setInterval> | undefined;
+  private readonly stopResize: () => void;
+  private closed = false;
+  /** Frames drawn (tests and the benchmark read it). */
+  frames = 0;
 
-  constructor(write: (line: string) => void, renderer: 'default' | 'silent' = 'default') {
-    this.console = new ConsoleReporter(write);
-    const list = new Listr(
-      [
-        {
-          title: this.title,
-          task: (_ctx, task) =>
-            new Promise<void>((resolve) => {
-              this.task = task as unknown as ListrTaskWrapper<unknown, never, never>;
-              this.done = resolve;
-              // the run may already be over before listr starts this task
-              if (this.closing) resolve();
-              else this.refresh();
-            }),
-          rendererOptions: { outputBar: ROWS, persistentOutput: false },
-        },
-      ],
-      { renderer, registerSignalListeners: false, exitOnError: false },
-    );
-    this.running = list.run().then(() => undefined);
+  constructor(
+    private readonly screen: Screen,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.console = new ConsoleReporter((l) => this.screen.write(l.endsWith('\n') ? l : l + '\n'));
+    this.stopResize = screen.onResize(() => this.draw());
+    this.ticker = setInterval(() => this.schedule(), TICK_MS);
+    this.ticker.unref();
+    this.screen.write('\u001b[?25l'); // no blinking cursor inside the frame
   }
 
   emit(e: RunEvent): void {
+    if (this.closed) return void this.console.emit(e);
     switch (e.type) {
       case 'play_start':
-        this.title = `PLAY [${e.name}]`;
+        this.endPlay();
+        this.state.play = `PLAY [${e.name}]`;
+        this.state.playStarted = this.now();
+        this.state.playCounts = zero();
         break;
-      case 'task_start':
-        this.rows.push({ name: `${e.handler ? 'HANDLER' : 'TASK'} [${e.name}]`, counts: { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0 } });
-        break;
-      case 'host_result': {
-        const row = this.rows.at(-1);
-        if (row && !e.item) row.counts[e.status] += 1;
-        if (e.status === 'failed' || e.status === 'unreachable' || e.result.diff !== undefined) {
-          // keep the task banner with what is shown after the live view, for context
-          const banner = this.rows.at(-1);
-          if (banner && this.lastDeferredTask !== banner) {
-            this.lastDeferredTask = banner;
-            this.deferred.push({ type: 'task_start', name: banner.name.replace(/^(TASK|HANDLER) \[|\]$/g, ''), handler: banner.name.startsWith('HANDLER') });
-          }
-          this.deferred.push(e);
-        }
+      case 'task_start': {
+        const last = this.state.rows.at(-1);
+        if (last && last.ended === undefined) last.ended = this.now();
+        this.state.rows.push({ name: printable(`${e.handler ? 'HANDLER' : 'TASK'} [${e.name}]`), counts: zero(), started: this.now(), ended: undefined, pending: new Set(e.hosts ?? []) });
+        if (this.state.rows.length > KEEP_ROWS * 2) this.state.rows.splice(0, KEEP_ROWS);
         break;
       }
+      case 'host_done': {
+        const row = this.state.rows.at(-1);
+        if (row) {
+          row.counts[e.status] += 1;
+          if (row.pending.delete(e.host) && row.pending.size === 0) row.ended = this.now();
+        }
+        this.state.playCounts[e.status] += 1;
+        break;
+      }
+      case 'host_result':
+        if (e.status === 'failed' || e.status === 'unreachable' || e.result.diff !== undefined) this.defer(e);
+        return;
       case 'warning':
       case 'no_hosts':
-        this.deferred.push(e);
-        break;
       case 'play_recap':
         this.deferred.push(e);
         return;
       default:
         return;
     }
-    this.refresh();
+    this.schedule();
   }
 
-  private refresh(): void {
-    if (!this.task) return;
-    const current = this.rows.at(-1);
-    this.task.title = current ? `${this.title} › ${current.name}` : this.title;
-    this.task.output = this.rows.slice(-ROWS).map(rowText).join('\n');
+  // a failure or a diff keeps its task banner, for context, when printed after the view
+  private defer(e: RunEvent): void {
+    const row = this.state.rows.at(-1);
+    if (row && this.lastBanner !== row) {
+      this.lastBanner = row;
+      const handler = row.name.startsWith('HANDLER');
+      this.deferred.push({ type: 'task_start', name: row.name.replace(/^(TASK|HANDLER) \[/, '').replace(/\]$/, ''), handler });
+    }
+    this.deferred.push(e);
   }
 
-  /** Stops the live view and prints what must stay on screen: failures, warnings, the recap. */
+  // a finished play leaves one line above the view, so the scrollback keeps what each play did
+  private endPlay(): void {
+    const s = this.state;
+    if (s.play === undefined) return;
+    const last = s.rows.at(-1);
+    if (last && last.ended === undefined) last.ended = this.now();
+    this.print(cut(`${s.play}  ${seconds(this.now() - s.playStarted)}  ${counters(s.playCounts)}`, this.screen.columns() - 1));
+  }
+
+  /** Prints a line above the live region (which is redrawn below it). */
+  print(line: string): void {
+    this.paint([line]);
+    this.drawn = [];
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.draw();
+    }, FRAME_MS);
+  }
+
+  // Overwrites the frame on screen with `lines`: back to its first line, each line written then
+  // cleared to its end, and what is left of a taller old frame erased. (No erase of the whole screen
+  // from its top-left corner: tmux would scroll that screen into the scrollback, a stale frame.)
+  // After a resize a terminal may have re-wrapped the old lines: each takes what the new width needs.
+  private paint(lines: string[]): void {
+    const cols = Math.max(1, this.screen.columns());
+    const taken = this.drawn.reduce((n, len) => n + Math.max(1, Math.ceil(len / cols)), 0);
+    const up = Math.min(taken, Math.max(0, this.screen.rows() - 1));
+    const tail = taken > lines.length ? '\u001b[J' : '';
+    this.screen.write(`\r${up > 0 ? `\u001b[${up}A` : ''}${lines.map((l) => `${l}\u001b[K\n`).join('')}${tail}`);
+    this.drawn = lines.map((l) => Array.from(l).length);
+  }
+
+  private draw(): void {
+    // one line is kept free for the cursor: a frame as tall as the screen would scroll it
+    const width = Math.max(1, this.screen.columns() - 1);
+    this.paint(frameLines(this.state, width, this.screen.rows() - 1, this.now()));
+    this.frames += 1;
+  }
+
+  /** Draws the final frame, stops the view and prints what must stay: failures, diffs, warnings, the recap. */
   async close(): Promise<void> {
-    this.closing = true;
-    this.done?.();
-    await this.running;
+    if (this.closed) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const last = this.state.rows.at(-1);
+    if (last && last.ended === undefined) last.ended = this.now();
+    this.draw();
+    this.closed = true;
+    clearInterval(this.ticker);
+    this.stopResize();
+    this.screen.write('\u001b[?25h');
     for (const e of this.deferred.splice(0)) this.console.emit(e);
   }
 }

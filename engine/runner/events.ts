@@ -8,7 +8,9 @@ export type HostStatus = 'ok' | 'changed' | 'skipped' | 'failed' | 'unreachable'
 export type RunEvent =
   | { type: 'play_start'; name: string; pattern: string }
   | { type: 'no_hosts'; play: string }
-  | { type: 'task_start'; name: string; handler: boolean }
+  | { type: 'task_start'; name: string; handler: boolean; hosts?: string[] }
+  /** A host finished a task (all its loop items): its status for the task as a whole. */
+  | { type: 'host_done'; host: string; status: HostStatus }
   | { type: 'host_result'; host: string; status: HostStatus; result: Record<string, unknown>; item?: { label: string }; ignored: boolean; delegatedTo?: string | undefined; verbose: boolean; showResult: boolean; indent: boolean }
   | { type: 'retry'; host: string; task: string; retriesLeft: number }
   | { type: 'command'; host: string; command: string; kind?: 'exec' | 'connection' }

@@ -17,7 +17,7 @@ import { VarScope } from '../vars/scope.js';
 import { loadVarsFile } from '../vars/files.js';
 import type { HostStats, Reporter } from './events.js';
 import { HostState } from './host-state.js';
-import { executeTask, type TaskFrame } from './task-exec.js';
+import { executeTask, outcomeStatus, type TaskFrame } from './task-exec.js';
 
 /** Everything a run needs besides the plays. */
 export interface RunnerOptions {
@@ -254,12 +254,20 @@ class PlayRun {
       if (answer === 'continue') this.opts.confirmStep = undefined;
     }
     const started = Date.now();
-    this.opts.reporter.emit({ type: 'task_start', name: displayName(task), handler });
     const runOnce = truthyKeyword(task, frames, 'run_once');
     const targets = runOnce ? states.slice(0, 1) : states;
+    this.opts.reporter.emit({ type: 'task_start', name: displayName(task), handler, hosts: targets.map((s) => s.host.name) });
     const limit = pLimit(Math.max(1, Math.min(this.opts.forks, Number(task.keywords.throttle ?? Infinity) || this.opts.forks)));
     const env = { play: this.play, batch: this.batch, playHosts: this.hosts, vars: this.vars, opts: this.opts, playVars: this.playVars, roles: this.roleDefaults, runNodes: (n: PlayNode[], s: HostState[], f: TaskFrame[]) => this.runNodes(n, s, f), flush: () => this.flushHandlers(states), stateOf: this.stateOf };
-    const outcomes = await Promise.all(targets.map((s) => limit(() => executeTask(task, s, frames, env))));
+    const outcomes = await Promise.all(
+      targets.map((s) =>
+        limit(async () => {
+          const outcome = await executeTask(task, s, frames, env);
+          this.opts.reporter.emit({ type: 'host_done', host: s.host.name, status: outcomeStatus(outcome) });
+          return outcome;
+        }),
+      ),
+    );
     if (runOnce && outcomes[0]) {
       // a run_once result applies to every host of the batch (register, facts, failure)
       const first = outcomes[0];

@@ -162,6 +162,14 @@ function statusOf(r: Record<string, unknown>): HostStatus {
   return r.changed === true ? 'changed' : 'ok';
 }
 
+/** A task's status on a host as a whole, for progress views (an ignored failure counts as ok, as in the recap). */
+export function outcomeStatus(o: TaskOutcome): HostStatus {
+  const st = statusOf(o.result);
+  if (st === 'unreachable' && o.ignored) return 'skipped';
+  if (st === 'failed' && o.ignored) return o.result.changed === true ? 'changed' : 'ok';
+  return st;
+}
+
 /** Runs one task on one host and reports the result. */
 export async function executeTask(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv): Promise<TaskOutcome> {
   const noLog = toBool(inherited(task, frames, 'no_log')) === true;

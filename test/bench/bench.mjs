@@ -50,6 +50,19 @@ function timed(lab, argv, env = {}) {
 }
 
 const kplay = (lab, p, forks, inventory = lab.inventory) => timed(lab, [process.execPath, bin, '-i', inventory, p, '-f', String(forks)], { KPLAY_NO_LIVE: '1' });
+// The same run with the live view: kplay in a pseudo-terminal of 150x45 (script(1)), its screen output discarded.
+function kplayLive(lab, p, forks) {
+  const q = (x) => `'${x.replace(/'/g, `'\\''`)}'`;
+  const cmd = `stty rows 45 cols 150; ${[process.execPath, bin, '-i', lab.inventory, p, '-f', String(forks)].map(q).join(' ')}`;
+  const env = { ...process.env, TERM: 'xterm-256color' };
+  for (const k of ['NO_COLOR', 'KPLAY_NO_LIVE', 'CI']) delete env[k];
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('ip', ['netns', 'exec', lab.labNs, 'script', '-qefc', cmd, '/dev/null'], { cwd: lab.dir, encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`kplay in a pseudo-terminal failed:\n${(r.stdout + r.stderr).slice(-2000)}`);
+  if (!r.stdout.includes('\u001b[?25l')) throw new Error('kplay in a pseudo-terminal did not show the live view');
+  return { seconds };
+}
 const ansibleEnv = (lab) => ({ ANSIBLE_HOST_KEY_CHECKING: 'False', ANSIBLE_PIPELINING: 'True', ANSIBLE_SSH_ARGS: `-o ControlMaster=auto -o ControlPersist=120s -o UserKnownHostsFile=${lab.knownHosts}`, ANSIBLE_NOCOLOR: '1' });
 const ansible = (lab, p, forks) => timed(lab, ['ansible-playbook', '-i', lab.inventory, p, '-f', String(forks)], ansibleEnv(lab));
 const mitogen = (lab, p, forks) => timed(lab, ['ansible-playbook', '-i', lab.inventory, p, '-f', String(forks)], { ...ansibleEnv(lab), ANSIBLE_STRATEGY_PLUGINS: MITOGEN, ANSIBLE_STRATEGY: 'mitogen_linear' });
@@ -135,7 +148,7 @@ async function main() {
     // kplay without its resident helper (plain sh sessions), to show what the helper buys
     const shellInventory = join(lab.dir, 'inventory-shell.ini');
     writeFileSync(shellInventory, `${readFileSync(lab.inventory, 'utf8')}\n[all:vars]\nkplay_helper=false\n`);
-    const runs = { kplay: [], kplayShell: [], ansible: [], mitogen: [] };
+    const runs = { kplay: [], kplayShell: [], kplayLive: [], ansible: [], mitogen: [] };
     let rss = 0;
     for (let r = 0; r < rounds; r++) {
       console.log(`round ${r + 1}/${rounds}: 10 hosts x 50 tasks`);
@@ -143,6 +156,7 @@ async function main() {
       runs.kplay.push(k.seconds);
       rss = Math.max(rss, k.rssMB);
       runs.kplayShell.push(kplay(lab, p10, 10, shellInventory).seconds);
+      runs.kplayLive.push(kplayLive(lab, p10, 10).seconds);
       if (haveAnsible) runs.ansible.push(ansible(lab, p10, 10).seconds);
       if (haveMitogen) runs.mitogen.push(mitogen(lab, p10, 10).seconds);
     }
@@ -150,6 +164,7 @@ async function main() {
     results.compare = {
       kplay: median(runs.kplay),
       kplayShell: median(runs.kplayShell),
+      kplayLive: median(runs.kplayLive),
       ansible: runs.ansible.length ? median(runs.ansible) : undefined,
       mitogen: runs.mitogen.length ? median(runs.mitogen) : undefined,
       floor,
@@ -202,6 +217,7 @@ Reproduce: \`npm run bench\` (root; \`apt-get install -y ansible-core ansible-mi
 | --- | --- | --- |
 | kplay | ${c.kplay.toFixed(2)} | |
 | kplay with plain shell sessions (\`kplay_helper=false\`) | ${c.kplayShell.toFixed(2)} | |
+| kplay with the live view, in a pseudo-terminal of 150×45 | ${c.kplayLive.toFixed(2)} | ${(c.kplayLive / c.kplay).toFixed(2)}× the plain output's time (target ≤ 1.1×) |
 | ansible-playbook (pipelining, ControlPersist) | ${c.ansible?.toFixed(2) ?? 'not run'} | ${ratio(c.ansible)} |
 | Ansible + Mitogen (mitogen_linear) | ${c.mitogen?.toFixed(2) ?? 'not run'} | ${ratio(c.mitogen)} |
 | raw floor, pipelined (the 50 commands written at once into one open ssh2 shell per host, no engine) | ${c.floor.pipelined.toFixed(3)} | |
