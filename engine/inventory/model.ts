@@ -6,6 +6,11 @@ import type { SourcePos } from '../errors.js';
 export interface VarBag {
   vars: Record<string, unknown>;
   origins: Map<string, SourcePos>;
+  /**
+   * Values that are data, never templated again (Ansible's "unsafe" rule): registered results,
+   * facts and set_fact values came from hosts or were rendered already.
+   */
+  final?: boolean;
 }
 
 /** Names Ansible treats as the local machine. */

@@ -2,13 +2,13 @@
 // with "did you mean"), modules and their arguments, conditions, blocks, imports and includes, roles
 // with dependencies, handlers and notify targets. Every problem stops the run before any host is
 // touched, with file:line:col.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { ParseError, type SourcePos } from '../errors.js';
 import { META_ACTIONS, MODULES, resolveModuleName } from '../modules/specs.js';
 import { compileCondition } from '../template/condition.js';
-import { isTemplate, parseTemplate } from '../template/render.js';
+import { isTemplate, parseFile, parseTemplate } from '../template/render.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import { loadYamlFile, nodeAt, nodePos, type YamlFile } from '../yaml/load.js';
 import { BLOCK_KEYWORDS, PLAY_KEYWORDS, ROLE_ENTRY_KEYWORDS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS, checkKeywordTypes } from './keywords.js';
@@ -240,11 +240,20 @@ class PlayLoader {
     if (action === 'meta' && !isTemplate(String(args._raw_params)) && !META_ACTIONS.includes(String(args._raw_params))) {
       throw new ParseError(`invalid meta action '${String(args._raw_params)}'`, argPos('_raw_params'), didYouMean(String(args._raw_params), META_ACTIONS) ?? `valid: ${META_ACTIONS.join(', ')}`);
     }
+    if (action === 'template' && typeof args.src === 'string' && !isTemplate(args.src)) this.checkTemplateFile(args.src, role, baseDir);
     if (action === 'import_tasks') return this.importTasks(task, tags, role, baseDir);
     if (action === 'import_role') return this.importRole(task, tags);
     if (action === 'include_tasks') this.validateInclude(task, role, baseDir);
     if (action === 'include_role' && !isTemplate(String(args.name))) this.roleTasks(findRole(String(args.name), this.opts, task.pos), [], args.tasks_from);
     return task;
+  }
+
+  // a template file that does not parse stops the run (and --syntax-check) before any host is touched;
+  // one not found now is reported when the task runs, as Ansible does
+  private checkTemplateFile(src: string, role: RoleContext | undefined, baseDir: string): void {
+    const dirs = [...(role ? [join(role.path, 'templates'), role.path] : []), ...(this.opts.playbookDir ? [join(this.opts.playbookDir, 'templates'), this.opts.playbookDir] : []), baseDir];
+    const file = src.startsWith('/') ? src : dirs.map((d) => resolve(d, src)).find((p) => existsSync(p));
+    if (file && existsSync(file)) parseFile(readFileSync(file, 'utf8'), file);
   }
 
   private moduleArgs(action: string, value: unknown, argsKw: unknown, argPos: (n: string) => SourcePos): Record<string, unknown> {

@@ -13,7 +13,7 @@ export class HostState {
   /** Gathered facts (ansible_facts). */
   facts: Record<string, unknown> = {};
   /** set_fact and register, at their precedence level. */
-  readonly hostVars: VarBag = { vars: {}, origins: new Map() };
+  readonly hostVars: VarBag = { vars: {}, origins: new Map(), final: true };
   /** include_vars results. */
   readonly includeVars: VarBag = { vars: {}, origins: new Map() };
   readonly notified = new Set<string>();
@@ -54,6 +54,6 @@ export class HostState {
   factVars(): VarBag {
     const vars: Record<string, unknown> = { ansible_facts: this.facts };
     for (const [k, v] of Object.entries(this.facts)) vars[k.startsWith('ansible_') ? k : `ansible_${k}`] = v;
-    return { vars, origins: new Map() };
+    return { vars, origins: new Map(), final: true };
   }
 }

@@ -11,7 +11,7 @@ import { includedTaskFile, loadIncludedRole, loadIncludedTasks } from '../playbo
 import type { BlockNode, Play, PlayNode, Role, TaskNode } from '../playbook/model.js';
 import { compileCondition, evaluateCondition } from '../template/condition.js';
 import { Evaluator, Undefined } from '../template/expr/evaluate.js';
-import { renderString } from '../template/render.js';
+import { renderHandlebars } from '../template/render.js';
 import { toBool } from '../template/helpers.js';
 import { UnreachableError, type Become } from '../transport/types.js';
 import { connectionSettings } from '../vars/connection.js';
@@ -109,7 +109,7 @@ function conditionsOf(task: TaskNode, frames: TaskFrame[], key: string): unknown
 function holds(conds: unknown[], scope: VarScope, task: TaskNode): { ok: boolean; failed?: string } {
   for (const c of conds) {
     const cond = compileCondition(c, task.pos);
-    if (!evaluateCondition(cond, (n) => (scope.has(n) ? scope.get(n) : undefined))) return { ok: false, failed: cond.text };
+    if (!evaluateCondition(cond, scope.read, scope.functions())) return { ok: false, failed: cond.text };
   }
   return { ok: true };
 }
@@ -353,11 +353,12 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     check,
     diff: env.opts.diff,
     findLocal: (kind, src) => findLocal(kind, src, task, env),
-    render: (text, origin) => renderString(text, scope.proxy(), { file: origin }),
+    // `.hbs` files are Handlebars; everything else (`.j2`, ...) is Jinja, as Ansible's template module
+    render: (text, origin) => (origin.endsWith('.hbs') ? renderHandlebars(text, scope.proxy(), origin) : scope.renderFile(text, origin)),
     condition: (expr) => holds([expr], scope, task).ok,
     variable: (expr) => {
       // debug var= takes an expression (r.stdout, groups['etcd'][0]), as in Ansible
-      const v = new Evaluator((n) => (scope.has(n) ? scope.get(n) : undefined)).value(compileCondition(expr, task.pos).ast, true);
+      const v = new Evaluator(scope.read, scope.functions()).value(compileCondition(expr, task.pos).ast, true);
       return v instanceof Undefined ? { defined: false, value: undefined } : { defined: true, value: v };
     },
     warn: (msg) => warnings.push(msg),

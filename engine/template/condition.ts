@@ -2,10 +2,11 @@
 // playbook is loaded (syntax errors name file:line and the column), evaluated per host with a
 // result that must be a boolean, as recent Ansible requires.
 import type { SourcePos } from '../errors.js';
-import { Evaluator, ExprError, type Lookup } from './expr/evaluate.js';
+import { Evaluator, ExprError, type Functions, type Lookup } from './expr/evaluate.js';
 import { ExprSyntaxError } from './expr/lexer.js';
 import { parseExpression, type Expr } from './expr/parser.js';
 import { TemplateError } from './render.js';
+import { checkNames, JinjaError } from './jinja/template.js';
 
 /** A parsed condition with where it came from. */
 export interface Condition {
@@ -30,8 +31,11 @@ export function compileCondition(raw: unknown, pos: SourcePos): Condition {
     warning = `conditional statements should not include jinja2 templating delimiters such as {{ }} or {% %}. Found: ${raw}`;
   }
   try {
-    return { text, ast: parseExpression(text), pos, warning };
+    const ast = parseExpression(text);
+    checkNames(ast, { line: 1, col: 1 });
+    return { text, ast, pos, warning };
   } catch (e) {
+    if (e instanceof JinjaError) throw new TemplateError(`${e.message} in condition ${JSON.stringify(text)}`, pos, e.problem.hint);
     if (e instanceof ExprSyntaxError) {
       throw new TemplateError(`syntax error in condition ${JSON.stringify(text)} at column ${e.col}: ${e.message}`, pos, pointAt(text, e.col));
     }
@@ -40,8 +44,8 @@ export function compileCondition(raw: unknown, pos: SourcePos): Condition {
 }
 
 /** Evaluates a condition for one host; anything but true/false is an error. */
-export function evaluateCondition(c: Condition, lookup: Lookup): boolean {
-  const v = evaluateWith(c, lookup);
+export function evaluateCondition(c: Condition, lookup: Lookup, fns?: Functions): boolean {
+  const v = evaluateWith(c, lookup, fns);
   if (typeof v !== 'boolean') {
     const shown = JSON.stringify(v);
     throw new TemplateError(
@@ -54,9 +58,9 @@ export function evaluateCondition(c: Condition, lookup: Lookup): boolean {
 }
 
 /** Evaluates an expression to a value (for loops over `x | default([])` and similar). */
-export function evaluateWith(c: Condition, lookup: Lookup): unknown {
+export function evaluateWith(c: Condition, lookup: Lookup, fns?: Functions): unknown {
   try {
-    return new Evaluator(lookup).value(c.ast);
+    return new Evaluator(lookup, fns).value(c.ast);
   } catch (e) {
     if (e instanceof ExprError) {
       throw new TemplateError(`error in condition ${JSON.stringify(c.text)} at column ${e.col}: ${e.message}`, c.pos, pointAt(c.text, e.col));

@@ -69,7 +69,10 @@ export class VarsContext {
       bag.vars[k] = v;
       bag.origins.delete(k);
     }
-    return new VarScope(bag, { file: host.source ?? '<inventory>' }, new Set(Object.keys(magic)));
+    // values from a final layer that won are returned as they are, never templated
+    const raw = new Set(Object.keys(magic));
+    for (const b of layers.above ?? []) if (b.final) for (const [k, v] of Object.entries(b.vars)) if (bag.vars[k] === v) raw.add(k);
+    return new VarScope(bag, { file: host.source ?? '<inventory>' }, raw);
   }
 
   private readonly magicCache = new Map<Host, Record<string, unknown>>();

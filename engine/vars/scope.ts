@@ -2,7 +2,9 @@
 // in group_vars, each value is rendered once per scope, and a reference loop is an error naming it.
 import type { SourcePos } from '../errors.js';
 import type { VarBag } from '../inventory/model.js';
-import { TemplateError, isTemplate, renderValue } from '../template/render.js';
+import type { Functions, Lookup } from '../template/expr/evaluate.js';
+import { lookupFunctions } from '../template/lookups.js';
+import { TemplateError, isTemplate, renderFile, renderValue } from '../template/render.js';
 import { UnsafeText } from '../yaml/load.js';
 
 /** Variables visible to templates and conditions for one host at one point of a run. */
@@ -83,20 +85,35 @@ export class VarScope {
     }
   }
 
+  /** Reads a variable for expressions: its rendered value, undefined when not defined. */
+  readonly read: Lookup = (name) => (this.has(name) ? this.get(name) : undefined);
+
+  private fns: Functions | undefined;
+
+  /** The global functions of this scope's templates (range, lookup, query, ...). */
+  functions(): Functions {
+    return (this.fns ??= lookupFunctions({ read: this.read, renderFile: (text, file) => this.renderFile(text, file) }));
+  }
+
   /** Renders templates anywhere inside a value (strings in lists and dicts too). */
   template(value: unknown, origin: SourcePos): unknown {
-    if (typeof value === 'string') return isTemplate(value) ? renderValue(value, this.proxy(), origin) : value;
+    if (typeof value === 'string') return isTemplate(value) ? renderValue(value, this.read, this.functions(), origin) : value;
     if (value instanceof UnsafeText) return value;
     if (Array.isArray(value)) return value.map((v) => this.template(v, origin));
     if (value && typeof value === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[isTemplate(k) ? String(renderValue(k, this.proxy(), origin)) : k] = this.template(v, origin);
+      for (const [k, v] of Object.entries(value)) out[isTemplate(k) ? String(this.template(k, origin)) : k] = this.template(v, origin);
       return out;
     }
     return value;
   }
 
-  /** A read-only object view whose properties resolve lazily (what Handlebars renders against). */
+  /** Renders a Jinja template file (`.j2`) with these variables. */
+  renderFile(text: string, file: string): string {
+    return renderFile(text, this.read, this.functions(), file);
+  }
+
+  /** A read-only object view whose properties resolve lazily (what `.hbs` templates render against). */
   proxy(): Record<string, unknown> {
     if (this.proxyObj) return this.proxyObj;
     const target: Record<string, unknown> = Object.create(null) as Record<string, unknown>;

@@ -60,7 +60,7 @@ const rows: Row[] = [
   },
   {
     name: 'any_errors_fatal stops every host after the failing task',
-    play: header('  any_errors_fatal: true\n') + '    - command: "{{#if (eq inventory_hostname \'n2\')}}/bin/false{{else}}/bin/true{{/if}}"\n    - debug: msg=after\n',
+    play: header('  any_errors_fatal: true\n') + '    - command: "{{ \'/bin/false\' if inventory_hostname == \'n2\' else \'/bin/true\' }}"\n    - debug: msg=after\n',
     rc: 2,
     hasNot: ['msg": "after'],
   },
@@ -79,7 +79,7 @@ const rows: Row[] = [
   },
   {
     name: 'serial runs the play batch by batch',
-    play: header('  serial: 2\n') + '    - debug: msg="{{join ansible_play_batch \',\'}}"\n',
+    play: header('  serial: 2\n') + '    - debug: msg="{{ ansible_play_batch | join(\',\') }}"\n',
     rc: 0,
     has: [/"msg": "n1,n2"/, /"msg": "n3"/, /PLAY \[web\][^\n]*\n(.|\n)*PLAY RECAP/],
   },
@@ -138,9 +138,9 @@ const rows: Row[] = [
   },
   {
     name: 'set_fact then a condition on it; registered loop results',
-    play: header() + '    - set_fact: {big: "{{ne inventory_hostname \'n1\'}}"}\n    - command: echo {{ item }}\n      loop: [1, 2]\n      register: out\n      when: big | bool\n    - debug: msg="{{length out.results}} {{default out.skipped false}}"\n',
+    play: header() + '    - set_fact: {big: "{{ inventory_hostname != \'n1\' }}"}\n    - command: echo {{ item }}\n      loop: [1, 2]\n      register: out\n      when: big | bool\n    - debug: msg="{{ out.results | length }} {{ out.skipped | default(false) }}"\n',
     rc: 0,
-    has: [/skipping: \[n1\] => \(item=1\)/, /ok: \[n2\] => \{\n    "msg": "2 false"/],
+    has: [/skipping: \[n1\] => \(item=1\)/, /ok: \[n2\] => \{\n    "msg": "2 False"/],
   },
   {
     name: 'failed_when and changed_when decide the status',
@@ -150,7 +150,7 @@ const rows: Row[] = [
   },
   {
     name: 'a template error in a task argument stops the run before any host is touched',
-    play: header() + "    - command: echo {{ x | default('y') }}\n",
+    play: header() + "    - command: echo {{ x | default('y' }}\n",
     rc: 4,
     hasNot: ['PLAY ['],
   },
@@ -158,7 +158,7 @@ const rows: Row[] = [
     name: 'an undefined variable fails the host with the variable named',
     play: header() + '    - command: echo {{ nope }}\n      run_once: true\n',
     rc: 2,
-    has: ["undefined variable 'nope'"],
+    has: ["'nope' is undefined"],
   },
   {
     name: 'no_log hides results',

@@ -177,7 +177,8 @@ def fn(arg):
     ['s.toString()', "'s.toString' is undefined"],
     ['lookup("pipe", "id")', 'is undefined'],
     ['dict.a()', 'is not callable'],
-    ['range(10)', "'range' is undefined"],
+    ['range', "'range' is undefined"],
+    ['range.__call__(3)', 'is undefined'],
   ])('gives no access to prototypes or functions: %s', (expr, message) => {
     expect(() => evaluateWith(compileCondition(expr, { file: 'p', line: 1 }), lookup)).toThrow(message);
   });

@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderString, renderValue, TemplateError } from '../../engine/template/render.js';
+import { BASE_FUNCTIONS } from '../../engine/template/expr/filters.js';
+import { parseFile, renderFile, renderHandlebars, renderValue, TemplateError } from '../../engine/template/render.js';
 import { loadInventory } from '../../engine/inventory/sources.js';
 import { VarsContext } from '../../engine/vars/host-scope.js';
 import { writeTree } from '../support/tree.js';
 
-const at = { file: 't.yaml', line: 1 };
-const ctx = {
+const at = { file: 't.yaml', line: 3, col: 7 };
+const vars: Record<string, unknown> = {
   s: "it's <b>",
   n: 8443,
   list: ['a', 'b', 'c'],
@@ -15,81 +16,97 @@ const ctx = {
   groups: { etcd: ['m1', 'm2'], 'primary-master': ['m1'] },
   nothing: null,
   item: { name: 'loop-var' },
+  flag: true,
 };
+const read = (n: string): unknown => vars[n];
+const value = (tpl: string): unknown => renderValue(tpl, read, BASE_FUNCTIONS, at);
 
-// [template, context -> expected value]
+// [template, expected value]: Ansible 2.14's typing (a lone variable keeps numbers and booleans,
+// text that reads as a list, dict or boolean becomes one, everything else is text)
 const cases: [string, unknown][] = [
-  ['{{s}}', "it's <b>"],
-  ['x={{s}}', "x=it's <b>"],
-  ['{{n}}', 8443],
+  ['{{ s }}', "it's <b>"],
+  ['x={{ s }}', "x=it's <b>"],
+  ['{{ n }}', 8443],
+  ['{{ n + 1 }}', '8444'],
+  ['{{ flag }}', true],
+  ['{{ nothing }}', null],
+  ['{{ nothing }}x', 'x'],
   ['{{ list }}', ['a', 'b', 'c']],
   ['{{ item }}', { name: 'loop-var' }],
-  ['x {{item.name}} {{ list.[1] }}', 'x loop-var b'],
-  ['{{#each list}}{{@index}}{{/each}}', '012'],
-  ['{{groups.etcd.[0]}}', 'm1'],
-  ['{{groups.[primary-master].[0]}}', 'm1'],
-  ['{{default missing "x"}}', 'x'],
-  ['{{default nothing "x"}}', 'x'],
-  ['{{default empty "x"}}', ''],
-  ['{{default empty "x" true}}', 'x'],
-  ['{{default (item cfg "port") 1}}', 6443],
-  ['{{length list}}', 3],
-  ['{{length cfg}}', 2],
-  ['{{join list ","}}', 'a,b,c'],
-  ['{{to_json cfg}}', '{"port":6443,"name":"demo"}'],
-  ['{{to_yaml cfg}}', 'port: 6443\nname: demo'],
-  ['{{b64encode "kube"}}', 'a3ViZQ=='],
-  ['{{quote s}}', `'it'"'"'s <b>'`],
-  ['{{bool "yes"}}', true],
-  ['{{bool "no"}}', false],
-  ['{{int "42"}}', 42],
-  ['{{upper cfg.name}}', 'DEMO'],
-  ['{{replace "a-b-c" "-" "."}}', 'a.b.c'],
-  ['{{regex_replace "v1.30.2" "^v(\\d+)\\..*$" "\\1"}}', '1'],
-  ['{{split "a b  c"}}', ['a', 'b', 'c']],
-  ['{{last list}}', 'c'],
-  ['{{item list -1}}', 'c'],
-  ['{{basename "/etc/kubernetes/admin.conf"}}', 'admin.conf'],
-  ['{{dirname "/etc/kubernetes/admin.conf"}}', '/etc/kubernetes'],
-  ['{{eq cfg (hash port=6443 name="demo")}}', true],
-  ['{{gt n 1000}}', true],
-  ['{{and n empty}}', false],
-  ['{{or empty n}}', true],
-  ['{{in "b" list}}', true],
-  ['{{concat "https://" cfg.name ":" n}}', 'https://demo:8443'],
-  ['{{list 1 "a"}}', [1, 'a']],
-  ['{{#if empty}}yes{{else}}no{{/if}}', 'no'],
-  ['{{#each list}}{{this}};{{/each}}', 'a;b;c;'],
-  ['{{ "literal" }}', 'literal'],
-  ['{{ 5 }}', 5],
+  ['x {{ item.name }} {{ list[1] }}', 'x loop-var b'],
+  ["{{ groups['primary-master'][0] }}", 'm1'],
+  ['{{ groups.etcd | first }}', 'm1'],
+  ["{{ missing | default('x') }}", 'x'],
+  ["{{ missing | default(other) | default('z') }}", 'z'],
+  ["{{ empty | default('x') }}", ''],
+  ["{{ empty | default('x', true) }}", 'x'],
+  ['{{ list | length }}', '3'],
+  ["{{ list | join(',') }}", 'a,b,c'],
+  ['{{ cfg | to_json }}', { port: 6443, name: 'demo' }],
+  ["{{ 'kube' | b64encode }}", 'a3ViZQ=='],
+  ['{{ s | quote }}', `'it'"'"'s <b>'`],
+  ["{{ 'yes' | bool }}", true],
+  ["{{ '1.30.2' is version('1.30', '>=') }}", true],
+  ["{{ 'v1.30.2' | regex_replace('^v(\\\\d+)\\\\..*$', '\\\\1') }}", '1'],
+  ["{{ 'a b  c'.split() }}", ['a', 'b', 'c']],
+  ['{{ list[-1] }}', 'c'],
+  ["{{ 'b' in list }}", true],
+  ["{{ 'x' if flag else 'y' }}", 'x'],
+  ['{% for i in list %}{{ loop.index }}{{ i }}{% endfor %}', '1a2b3c'],
+  ["{{ cfg | dict2items | map(attribute='key') | list }}", ['port', 'name']],
+  ['{{ [1, 2] }}', [1, 2]],
+  ["{{ '[1, 2]' }}", [1, 2]],
+  ['{{ 5 }}', '5'],
 ];
 
-describe('templates (Handlebars, kplay configuration)', () => {
+describe('YAML values (Jinja, typed as Ansible types them)', () => {
   it.each(cases)('%s', (tpl, expected) => {
-    expect(renderValue(tpl, ctx, at)).toEqual(expected);
-  });
-
-  it('renders mixed text as text', () => {
-    expect(renderString('port {{n}} on {{cfg.name}}', ctx, at)).toBe('port 8443 on demo');
+    expect(value(tpl)).toEqual(expected);
   });
 
   it.each([
-    ['{{ missing }}', "undefined variable 'missing'"],
-    ['x {{ cfg.nope }}', "undefined variable 'cfg.nope'"],
-    ['{{ nosuchhelper 1 }}', 'unknown helper'],
-    ['{{#if}}', 'template syntax error'],
-  ])('%s is a located error', (tpl, message) => {
-    expect(() => renderValue(tpl, ctx, at)).toThrow(TemplateError);
-    expect(() => renderValue(tpl, ctx, at)).toThrow(message);
+    ['{{ missing }}', "'missing' is undefined", { line: 3, col: 10 }],
+    ['x {{ cfg.nope }}', "'cfg.nope' is undefined", { line: 3, col: 15 }],
+    ['{{ n | nosuchfilter }}', "no filter named 'nosuchfilter'", { line: 3, col: 9 }],
+    ['{{ n is nosuchtest }}', "no test named 'nosuchtest'", { line: 3, col: 9 }],
+    ['a\n{% if %}', 'expected a value', { line: 4 }],
+    ['{% for x in list %}', "'{% for %}' is never closed", { line: 3 }],
+    ['{% macro m() %}{% endmacro %}', 'not supported', { line: 3 }],
+  ])('%s is an error at file:line:col', (tpl, message, where) => {
+    let err: unknown;
+    try {
+      value(tpl);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(TemplateError);
+    expect((err as TemplateError).message).toContain(message);
+    expect((err as TemplateError).pos).toMatchObject({ file: 't.yaml', ...where });
   });
 
   it('reaches other hosts through hostvars, lazily', () => {
     const root = writeTree({ hosts: '[m]\nm1 ansible_host=192.0.2.11 ep="{{ansible_host}}:6443"\nm2\n' });
     const inv = loadInventory([join(root, 'hosts')], { cwd: root });
-    const vars = new VarsContext(inv, { inventory: [], playbook: [] }, { vars: { target: 'm1' }, origins: new Map() });
-    const m2 = vars.scope(inv.hosts.get('m2')!);
+    const ctx = new VarsContext(inv, { inventory: [], playbook: [] }, { vars: { target: 'm1' }, origins: new Map() });
+    const m2 = ctx.scope(inv.hosts.get('m2')!);
     expect(m2.template('{{ hostvars.m1.ansible_host }}', at)).toBe('192.0.2.11');
-    expect(m2.template('{{ lookup (lookup hostvars target) "ep" }}', at)).toBe('192.0.2.11:6443');
-    expect(m2.template('{{ inventory_hostname }} of {{ length groups.m }}', at)).toBe('m2 of 2');
+    expect(m2.template('{{ hostvars[target].ep }}', at)).toBe('192.0.2.11:6443');
+    expect(m2.template("{{ inventory_hostname }} of {{ groups['m'] | length }}", at)).toBe('m2 of 2');
+  });
+});
+
+describe('template files', () => {
+  it('.j2: a #jinja2: header changes the whitespace settings, errors name the line of the file', () => {
+    const text = '#jinja2: lstrip_blocks: True\nhosts:\n  {% for h in list %}\n  - {{ h }}\n  {% endfor %}\n';
+    expect(renderFile(text, read, BASE_FUNCTIONS, 'x.j2')).toBe('hosts:\n  - a\n  - b\n  - c\n');
+    expect(() => renderFile('a\nb {{ missing }}\n', read, BASE_FUNCTIONS, 'x.j2')).toThrow(expect.objectContaining({ pos: { file: 'x.j2', line: 2, col: 6 } }));
+    expect(() => parseFile('ok\n{% if n %}\n', 'y.j2')).toThrow(expect.objectContaining({ pos: expect.objectContaining({ file: 'y.j2', line: 2 }) }));
+  });
+
+  it('.hbs: Handlebars with its helpers; a missing variable or helper is an error with the line', () => {
+    expect(renderHandlebars('port {{n}} on {{cfg.name}}{{#each list}} {{this}}{{/each}}\n', vars, 'x.hbs')).toBe('port 8443 on demo a b c\n');
+    expect(() => renderHandlebars('a\n{{ missing }}', vars, 'x.hbs')).toThrow("undefined variable 'missing'");
+    expect(() => parseFile('a\n{{#if}}', 'z.hbs')).toThrow(expect.objectContaining({ pos: expect.objectContaining({ file: 'z.hbs', line: 2 }) }));
+    expect(() => parseFile('{{ nosuch 1 }}', 'z.hbs')).toThrow('unknown Handlebars helper');
   });
 });

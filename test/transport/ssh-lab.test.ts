@@ -84,7 +84,7 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     - shell: echo hi | tr a-z A-Z
       register: up
       changed_when: false
-    - debug: {msg: "{{up.stdout}} {{b64decode hn.content}}"}
+    - debug: {msg: "{{ up.stdout }} {{ hn.content | b64decode }}"}
 `,
     );
     const first = kplay(['-i', inv, p, '-f', '2', '-vv']);
@@ -233,7 +233,7 @@ ${lab.hosts[2]?.name} ansible_host=${lab.hosts[2]?.ip} ansible_user=sec ansible_
     - shell: head -c 10000000 /dev/zero | tr '\\0' a
       register: out
       changed_when: false
-    - debug: {msg: "{{length out.stdout}}"}
+    - debug: {msg: "{{ out.stdout | length }}"}
     - command: cat
       register: nostdin
     - command: cat

@@ -1,21 +1,14 @@
 // Evaluates parsed conditions with Python/Jinja2 semantics and Ansible's strict undefined: a missing
 // variable may only be tested (`is defined`) or defaulted (`| default(x)`). No eval, no Function, no
 // prototype access: attributes are own keys of plain data, calls are a fixed set of methods.
-import { toBool, deepEqual } from '../helpers.js';
 import { truthy as pyTruthy } from '../truthy.js';
 import { pyStr } from '../../util/python-repr.js';
 import { UnsafeText } from '../../yaml/load.js';
 import type { Expr } from './parser.js';
+import { BASE_FUNCTIONS, FILTERS, TESTS } from './filters.js';
+import { ExprError, contains, iterable, len, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
 
-/** An evaluation error at a column of the expression (undefined variable, wrong type, ...). */
-export class ExprError extends Error {
-  constructor(
-    message: string,
-    readonly col: number,
-  ) {
-    super(message);
-  }
-}
+export { ExprError } from './pyops.js';
 
 /** A variable or key that does not exist; carries the expression that named it. */
 export class Undefined {
@@ -33,22 +26,11 @@ class BoundMethod {
 /** Reads variables; returns undefined when a name is not defined. */
 export type Lookup = (name: string) => unknown;
 
-function own(obj: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(obj, key);
-}
+/** A global function callable from expressions (`range(3)`, `lookup('env', 'HOME')`). */
+export type Fn = (args: unknown[], kwargs: Record<string, unknown>, col: number) => unknown;
 
-function plain(v: unknown): unknown {
-  return v instanceof UnsafeText ? v.text : v;
-}
-
-function typeName(v: unknown): string {
-  if (v === null) return 'NoneType';
-  if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
-  if (typeof v === 'string') return 'str';
-  if (Array.isArray(v)) return 'list';
-  return 'dict';
-}
+/** Global functions by name; a variable of the same name wins, as in Jinja. */
+export type Functions = Record<string, Fn>;
 
 const STRING_METHODS = new Set(['startswith', 'endswith', 'split', 'strip', 'lstrip', 'rstrip', 'lower', 'upper', 'replace', 'find', 'count', 'splitlines', 'isdigit', 'join', 'format']);
 const DICT_METHODS = new Set(['keys', 'values', 'items', 'get']);
@@ -56,7 +38,10 @@ const LIST_METHODS = new Set(['index', 'count']);
 
 /** Evaluates one expression against variables. */
 export class Evaluator {
-  constructor(private readonly lookup: Lookup) {}
+  constructor(
+    private readonly lookup: Lookup,
+    private readonly fns: Functions = BASE_FUNCTIONS,
+  ) {}
 
   /** The value of the expression (Undefined is an error unless `allowUndefined`). */
   value(e: Expr, allowUndefined = false): unknown {
@@ -204,6 +189,14 @@ export class Evaluator {
   }
 
   private call(e: Extract<Expr, { k: 'call' }>): unknown {
+    if (e.fn.k === 'name' && this.lookup(e.fn.name) === undefined) {
+      const global = Object.prototype.hasOwnProperty.call(this.fns, e.fn.name) ? this.fns[e.fn.name] : undefined;
+      if (global) {
+        const args = e.args.map((a) => this.defined(this.eval(a), a.col));
+        const kw = Object.fromEntries(e.kwargs.map(([k, v]) => [k, this.defined(this.eval(v), v.col)]));
+        return global(args, kw, e.col);
+      }
+    }
     const fn = this.eval(e.fn);
     if (fn instanceof Undefined) throw new ExprError(`'${fn.name}' is undefined`, e.col);
     if (!(fn instanceof BoundMethod)) throw new ExprError(`${describe(e.fn)} is not callable (only string, list and dict methods can be called)`, e.col);
@@ -213,22 +206,27 @@ export class Evaluator {
 
   private filter(e: Extract<Expr, { k: 'filter' }>): unknown {
     const raw = this.eval(e.value);
-    const args = e.args.map((a) => this.defined(this.eval(a), a.col));
-    const kw = Object.fromEntries(e.kwargs.map(([k, v]) => [k, this.defined(this.eval(v), v.col)]));
     if (e.name === 'default' || e.name === 'd') {
+      // the fallback may itself be undefined (`a | default(b) | default(c)`), as in Jinja
+      const args = e.args.map((a) => this.eval(a));
+      const kw = Object.fromEntries(e.kwargs.map(([k, v]) => [k, this.eval(v)]));
       const fallback = args[0] ?? kw.default_value ?? '';
       const boolean = args[1] ?? kw.boolean ?? false;
       if (raw instanceof Undefined) return fallback;
       return boolean && !pyTruthy(plain(raw)) ? fallback : raw;
     }
+    const args = e.args.map((a) => this.defined(this.eval(a), a.col));
+    const kw = Object.fromEntries(e.kwargs.map(([k, v]) => [k, this.defined(this.eval(v), v.col)]));
     if (e.name === 'mandatory') {
       if (raw instanceof Undefined) throw new ExprError(String(args[0] ?? `Mandatory variable '${raw.name}' not defined.`), e.col);
       return raw;
     }
     const v = this.defined(raw, e.value.col);
-    const f = FILTERS[e.name];
+    const f = own(FILTERS, e.name) ? FILTERS[e.name] : undefined;
     if (!f) throw new ExprError(`no filter named '${e.name}'`, e.col);
-    return f(v, args, kw, e.col);
+    const out = f(v, args, kw, e.col);
+    // a filter with nothing to give (`[] | first`) yields undefined, as Jinja's does
+    return out === undefined ? new Undefined(`${describe(e.value)} | ${e.name}`) : out;
   }
 
   private test(e: Extract<Expr, { k: 'test' }>): boolean {
@@ -237,7 +235,7 @@ export class Evaluator {
     if (e.name === 'undefined') return raw instanceof Undefined;
     const v = this.defined(raw, e.value.col);
     const args = e.args.map((a) => this.defined(this.eval(a), a.col));
-    const t = TESTS[e.name];
+    const t = own(TESTS, e.name) ? TESTS[e.name] : undefined;
     if (!t) throw new ExprError(`no test named '${e.name}'`, e.col);
     return t(v, args, e.col);
   }
@@ -255,41 +253,6 @@ function describe(e: Expr): string {
     default:
       return 'value';
   }
-}
-
-function pyEq(a: unknown, b: unknown): boolean {
-  // Python: True == 1 and 1 == 1.0
-  if (typeof a === 'boolean' && typeof b === 'number') return Number(a) === b;
-  if (typeof b === 'boolean' && typeof a === 'number') return Number(b) === a;
-  return deepEqual(plain(a), plain(b));
-}
-
-function orderable(a: unknown, b: unknown): boolean {
-  const num = (x: unknown): boolean => typeof x === 'number' || typeof x === 'boolean';
-  return (num(a) && num(b)) || (typeof a === 'string' && typeof b === 'string') || (Array.isArray(a) && Array.isArray(b));
-}
-
-function pyCmp(a: unknown, b: unknown, col: number, op: string): number {
-  if (!orderable(a, b)) throw new ExprError(`'${op}' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`, col);
-  if (Array.isArray(a) && Array.isArray(b)) {
-    for (let i = 0; i < Math.min(a.length, b.length); i++) {
-      if (!pyEq(a[i], b[i])) return pyCmp(a[i], b[i], col, op);
-    }
-    return a.length - b.length;
-  }
-  const x = typeof a === 'boolean' ? Number(a) : (a as number | string);
-  const y = typeof b === 'boolean' ? Number(b) : (b as number | string);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
-function contains(hay: unknown, needle: unknown, col: number): boolean {
-  if (typeof hay === 'string') {
-    if (typeof needle !== 'string') throw new ExprError(`'in <string>' requires string as left operand, not ${typeName(needle)}`, col);
-    return hay.includes(needle);
-  }
-  if (Array.isArray(hay)) return hay.some((x) => pyEq(x, needle));
-  if (hay && typeof hay === 'object') return own(hay, String(needle));
-  throw new ExprError(`argument of type '${typeName(hay)}' is not iterable`, col);
 }
 
 function compareOp(op: string, l: unknown, r: unknown, col: number): boolean {
@@ -388,147 +351,6 @@ function formatBraces(t: string, args: unknown[]): string {
   let n = 0;
   return t.replace(/\{(\d*)\}/g, (_m, idx: string) => pyStr(args[idx === '' ? n++ : Number(idx)]));
 }
-
-type Filter = (v: unknown, args: unknown[], kw: Record<string, unknown>, col: number) => unknown;
-type Test = (v: unknown, args: unknown[], col: number) => boolean;
-
-function len(v: unknown, col: number): number {
-  if (typeof v === 'string' || Array.isArray(v)) return v.length;
-  if (v && typeof v === 'object') return Object.keys(v).length;
-  throw new ExprError(`object of type '${typeName(v)}' has no len()`, col);
-}
-
-function toInt(v: unknown, fallback: unknown): unknown {
-  if (typeof v === 'boolean') return Number(v);
-  if (typeof v === 'number') return Math.trunc(v);
-  if (typeof v === 'string') {
-    const t = v.trim();
-    if (/^[-+]?\d+$/.test(t)) return Number(t);
-    const f = Number(t);
-    if (t !== '' && Number.isFinite(f)) return Math.trunc(f);
-  }
-  return fallback ?? 0;
-}
-
-function iterable(v: unknown, col: number): unknown[] {
-  if (Array.isArray(v)) return v;
-  if (typeof v === 'string') return [...v];
-  if (v && typeof v === 'object') return Object.keys(v);
-  throw new ExprError(`'${typeName(v)}' object is not iterable`, col);
-}
-
-// Ansible's version test: compares dotted versions numerically (LooseVersion-like).
-function versionCompare(a: unknown, b: unknown, op: string, col: number): boolean {
-  const parts = (x: unknown): (number | string)[] => String(x).replace(/^v/, '').split(/[.\-+]/).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-  const pa = parts(a);
-  const pb = parts(b);
-  let c = 0;
-  for (let i = 0; i < Math.max(pa.length, pb.length) && c === 0; i++) {
-    const x = pa[i] ?? 0;
-    const y = pb[i] ?? 0;
-    if (typeof x === typeof y) c = x < y ? -1 : x > y ? 1 : 0;
-    else c = typeof x === 'number' ? 1 : -1;
-  }
-  const ops: Record<string, boolean> = { '<': c < 0, lt: c < 0, '<=': c <= 0, le: c <= 0, '>': c > 0, gt: c > 0, '>=': c >= 0, ge: c >= 0, '==': c === 0, '=': c === 0, eq: c === 0, '!=': c !== 0, '<>': c !== 0, ne: c !== 0 };
-  const r = ops[op];
-  if (r === undefined) throw new ExprError(`invalid version comparison operator '${op}'`, col);
-  return r;
-}
-
-const FILTERS: Record<string, Filter> = {
-  bool: (v) => toBool(v),
-  length: (v, _a, _k, col) => len(v, col),
-  count: (v, _a, _k, col) => len(v, col),
-  int: (v, a) => toInt(v, a[0]),
-  float: (v, a) => {
-    const n = typeof v === 'number' ? v : Number(String(v).trim());
-    return Number.isFinite(n) ? n : (a[0] ?? 0);
-  },
-  string: (v) => pyStr(v),
-  lower: (v) => pyStr(v).toLowerCase(),
-  upper: (v) => pyStr(v).toUpperCase(),
-  trim: (v) => pyStr(v).trim(),
-  first: (v, _a, _k, col) => iterable(v, col)[0],
-  last: (v, _a, _k, col) => iterable(v, col).at(-1),
-  list: (v, _a, _k, col) => iterable(v, col),
-  join: (v, a, _k, col) => iterable(v, col).map((x) => pyStr(x)).join(a[0] === undefined ? '' : pyStr(a[0])),
-  unique: (v, _a, _k, col) => iterable(v, col).filter((x, i, arr) => arr.findIndex((y) => pyEq(x, y)) === i),
-  sort: (v, a, kw, col) => {
-    const out = [...iterable(v, col)].sort((x, y) => pyCmp(x, y, col, '<'));
-    return (a[0] ?? kw.reverse) ? out.reverse() : out;
-  },
-  min: (v, _a, _k, col) => [...iterable(v, col)].sort((x, y) => pyCmp(x, y, col, '<'))[0],
-  max: (v, _a, _k, col) => [...iterable(v, col)].sort((x, y) => pyCmp(x, y, col, '<')).at(-1),
-  abs: (v, _a, _k, col) => {
-    if (typeof v !== 'number') throw new ExprError(`bad operand type for abs(): '${typeName(v)}'`, col);
-    return Math.abs(v);
-  },
-  replace: (v, a) => pyStr(v).split(pyStr(a[0])).join(pyStr(a[1])),
-  split: (v, a) => (a[0] === undefined ? pyStr(v).trim().split(/\s+/).filter(Boolean) : pyStr(v).split(pyStr(a[0]))),
-  regex_search: (v, a, _k, col) => {
-    const m = regex(a[0], col).exec(pyStr(v));
-    return m ? m[0] : null;
-  },
-  regex_replace: (v, a, _k, col) => pyStr(v).replace(regex(a[0], col, 'g'), pyStr(a[1] ?? '').replace(/\\(\d)/g, '$$$1')),
-  to_json: (v) => JSON.stringify(v),
-};
-
-function regex(p: unknown, col: number, flags = ''): RegExp {
-  try {
-    return new RegExp(String(p), flags);
-  } catch (e) {
-    throw new ExprError(`invalid regular expression: ${(e as Error).message}`, col);
-  }
-}
-
-function resultKey(v: unknown, key: string): unknown {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[key] : undefined;
-}
-
-const TESTS: Record<string, Test> = {
-  none: (v) => v === null,
-  number: (v) => typeof v === 'number',
-  integer: (v) => typeof v === 'number' && Number.isInteger(v),
-  float: (v) => typeof v === 'number' && !Number.isInteger(v),
-  boolean: (v) => typeof v === 'boolean',
-  true: (v) => v === true,
-  false: (v) => v === false,
-  string: (v) => typeof v === 'string',
-  mapping: (v) => !!v && typeof v === 'object' && !Array.isArray(v),
-  sequence: (v) => typeof v === 'string' || Array.isArray(v) || (!!v && typeof v === 'object'),
-  iterable: (v) => typeof v === 'string' || (!!v && typeof v === 'object'),
-  truthy: (v) => pyTruthy(v),
-  falsy: (v) => !pyTruthy(v),
-  eq: (v, a) => pyEq(v, a[0]),
-  equalto: (v, a) => pyEq(v, a[0]),
-  '==': (v, a) => pyEq(v, a[0]),
-  ne: (v, a) => !pyEq(v, a[0]),
-  '!=': (v, a) => !pyEq(v, a[0]),
-  lt: (v, a, col) => pyCmp(v, a[0], col, '<') < 0,
-  le: (v, a, col) => pyCmp(v, a[0], col, '<=') <= 0,
-  gt: (v, a, col) => pyCmp(v, a[0], col, '>') > 0,
-  ge: (v, a, col) => pyCmp(v, a[0], col, '>=') >= 0,
-  in: (v, a, col) => contains(a[0], v, col),
-  contains: (v, a, col) => contains(v, a[0], col),
-  divisibleby: (v, a) => typeof v === 'number' && typeof a[0] === 'number' && v % a[0] === 0,
-  even: (v) => typeof v === 'number' && v % 2 === 0,
-  odd: (v) => typeof v === 'number' && Math.abs(v % 2) === 1,
-  match: (v, a, col) => regex(`^(?:${String(a[0])})`, col).test(pyStr(v)),
-  search: (v, a, col) => regex(String(a[0]), col).test(pyStr(v)),
-  regex: (v, a, col) => regex(String(a[0]), col).test(pyStr(v)),
-  version: (v, a, col) => versionCompare(v, a[0], String(a[1] ?? 'eq'), col),
-  version_compare: (v, a, col) => versionCompare(v, a[0], String(a[1] ?? 'eq'), col),
-  subset: (v, a, col) => iterable(v, col).every((x) => contains(a[0], x, col)),
-  superset: (v, a, col) => iterable(a[0], col).every((x) => contains(v, x, col)),
-  failed: (v) => resultKey(v, 'failed') === true,
-  failure: (v) => resultKey(v, 'failed') === true,
-  succeeded: (v) => resultKey(v, 'failed') !== true,
-  success: (v) => resultKey(v, 'failed') !== true,
-  changed: (v) => resultKey(v, 'changed') === true,
-  change: (v) => resultKey(v, 'changed') === true,
-  skipped: (v) => resultKey(v, 'skipped') === true,
-  skip: (v) => resultKey(v, 'skipped') === true,
-};
 
 /** Names of the supported filters and tests (documented in docs/conditions.md). */
 export const SUPPORTED = { filters: ['default', 'd', 'mandatory', ...Object.keys(FILTERS)], tests: ['defined', 'undefined', ...Object.keys(TESTS)] };

@@ -21,7 +21,7 @@ export class ExprSyntaxError extends Error {
 
 // Longest operators first, as Jinja2's lexer matches them.
 const OPERATORS = ['//', '**', '==', '!=', '<=', '>=', '+', '-', '*', '/', '%', '~', '|', '.', ',', ':', '(', ')', '[', ']', '{', '}', '<', '>', '='];
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0' };
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"' };
 
 /** Splits an expression into tokens. */
 export function tokenize(src: string): Token[] {
@@ -42,9 +42,24 @@ export function tokenize(src: string): Token[] {
         const ch = src[j] as string;
         if (ch === c) break;
         if (ch === '\\' && j + 1 < src.length) {
-          const n = src[j + 1] as string;
-          s += ESCAPES[n] ?? '\\' + n;
-          j += 2;
+          // Python's unicode-escape, as Jinja decodes string literals: octal, \x, \u, \U, \N is not
+          // supported; an unknown escape keeps its backslash
+          const rest = src.slice(j + 1);
+          const oct = /^[0-7]{1,3}/.exec(rest);
+          const hex = /^x([0-9a-fA-F]{2})|^u([0-9a-fA-F]{4})|^U([0-9a-fA-F]{8})/.exec(rest);
+          if (oct) {
+            s += String.fromCodePoint(parseInt(oct[0], 8));
+            j += 1 + oct[0].length;
+          } else if (hex) {
+            s += String.fromCodePoint(parseInt((hex[1] ?? hex[2] ?? hex[3]) as string, 16));
+            j += 1 + hex[0].length;
+          } else if (rest[0] === '\n') {
+            j += 2; // a backslash before a line break joins the lines
+          } else {
+            const n = rest[0] as string;
+            s += ESCAPES[n] ?? '\\' + n;
+            j += 2;
+          }
           continue;
         }
         s += ch;

@@ -25,9 +25,67 @@ export type Expr =
 const COMPARE = new Set(['==', '!=', '<', '<=', '>', '>=']);
 const LITERALS: Record<string, unknown> = { true: true, True: true, false: false, False: false, none: null, None: null };
 
-class Parser {
+/** Jinja's expression grammar over a token list; statements (`{% for %}`, `{% set %}`) use it piecewise. */
+export class Parser {
   private i = 0;
   constructor(private readonly toks: Token[]) {}
+
+  /** True when every token was consumed. */
+  atEnd(): boolean {
+    return this.peek().t === 'end';
+  }
+
+  /** Fails unless every token was consumed. */
+  expectEnd(what = 'unexpected text after the expression'): void {
+    if (!this.atEnd()) throw this.unexpected(what);
+  }
+
+  /** Consumes the name `v` if it is next. */
+  acceptName(v: string): boolean {
+    if (!this.isName(v)) return false;
+    this.i++;
+    return true;
+  }
+
+  /** Consumes the operator `v` if it is next. */
+  acceptOp(v: string): boolean {
+    if (!this.isOp(v)) return false;
+    this.i++;
+    return true;
+  }
+
+  /** A plain name (an assignment target); `what` says what was expected. */
+  name(what: string): string {
+    const t = this.next();
+    if (t.t !== 'name') {
+      this.i--;
+      throw this.unexpected(what);
+    }
+    return t.v;
+  }
+
+  /** One expression; without `withCond`, a trailing `if` is left for the statement (`for x in y if c`). */
+  expression(withCond = true): Expr {
+    return withCond ? this.condExpr() : this.orExpr();
+  }
+
+  /** A comma-separated list of expressions as a tuple (`{% set a = 1, 2 %}`), or the one expression. */
+  tuple(withCond = true): Expr {
+    const col = this.peek().col;
+    const first = this.expression(withCond);
+    if (!this.isOp(',')) return first;
+    const items = [first];
+    while (this.acceptOp(',')) {
+      if (this.atEnd() || this.isName('if') || this.isName('in')) break;
+      items.push(this.expression(withCond));
+    }
+    return { k: 'list', items, col };
+  }
+
+  /** The column of the next token. */
+  col(): number {
+    return this.peek().col;
+  }
 
   private peek(): Token {
     return this.toks[this.i] as Token;
@@ -51,7 +109,7 @@ class Parser {
     if (!this.isOp(v)) throw this.unexpected(`expected '${v}'`);
     this.i++;
   }
-  private unexpected(what: string): ExprSyntaxError {
+  unexpected(what: string): ExprSyntaxError {
     const t = this.peek();
     const got = t.t === 'end' ? 'end of expression' : `'${String(t.v)}'`;
     return new ExprSyntaxError(`${what}, got ${got}`, t.col);
@@ -179,7 +237,7 @@ class Parser {
       return { k: 'lit', v, col: t.col };
     }
     if (t.t === 'name') {
-      if (t.v in LITERALS) return { k: 'lit', v: LITERALS[t.v], col: t.col };
+      if (Object.prototype.hasOwnProperty.call(LITERALS, t.v)) return { k: 'lit', v: LITERALS[t.v], col: t.col };
       return { k: 'name', name: t.v, col: t.col };
     }
     if (t.t === 'op' && t.v === '(') {
@@ -340,4 +398,9 @@ class Parser {
 /** Parses an expression; throws ExprSyntaxError with a column. */
 export function parseExpression(src: string): Expr {
   return new Parser(tokenize(src)).parseTop();
+}
+
+/** A parser over `src` for a statement's parts. */
+export function parserFor(src: string): Parser {
+  return new Parser(tokenize(src));
 }

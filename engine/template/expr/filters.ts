@@ -1,0 +1,581 @@
+// The one table of Jinja/Ansible filters, tests and global functions that conditions, `{{ }}` in
+// YAML and `.j2` files all use. Semantics follow Jinja 3.1 and Ansible 2.14 (Python's str(), its
+// case-insensitive sort/unique/min/max, its regexes); the differential tests check them against Ansible.
+import { createHash } from 'node:crypto';
+import { parse as parseYaml } from 'yaml';
+import { PyTuple } from '../../inventory/python-literal.js';
+import { pyStr } from '../../util/python-repr.js';
+import { UnsafeText } from '../../yaml/load.js';
+import { toBool } from '../helpers.js';
+import { truthy } from '../truthy.js';
+import { pyJson, pyYaml } from './dump.js';
+import { ExprError, contains, iterable, len, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
+import { pyRegex, pyReplacement } from './pyregex.js';
+
+/** A filter: the value, positional and keyword arguments, the column for errors. */
+export type Filter = (v: unknown, args: unknown[], kw: Record<string, unknown>, col: number) => unknown;
+/** A test (`x is name(args)`). */
+export type Test = (v: unknown, args: unknown[], col: number) => boolean;
+
+function toInt(v: unknown, fallback: unknown, base: unknown): unknown {
+  if (typeof v === 'boolean') return Number(v);
+  if (typeof v === 'number') return Math.trunc(v);
+  if (typeof v === 'string' || v instanceof UnsafeText) {
+    const t = String(v).trim();
+    const b = Number(base ?? 10);
+    if (b !== 10) {
+      const m = /^[-+]?(0[xob])?[0-9a-f]+$/i.exec(t);
+      const n = m ? parseInt(t.replace(/^([-+]?)0[xob]/i, '$1'), b) : NaN;
+      if (Number.isFinite(n)) return n;
+    } else if (/^[-+]?\d+$/.test(t.replace(/_/g, ''))) return Number(t.replace(/_/g, ''));
+    const f = Number(t);
+    if (t !== '' && Number.isFinite(f)) return Math.trunc(f);
+  }
+  return fallback ?? 0;
+}
+
+// Ansible's version test: compares dotted versions numerically (LooseVersion-like).
+function versionCompare(a: unknown, b: unknown, op: string, col: number): boolean {
+  const parts = (x: unknown): (number | string)[] => String(x).replace(/^v/, '').split(/[.\-+]/).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  const pa = parts(a);
+  const pb = parts(b);
+  let c = 0;
+  for (let i = 0; i < Math.max(pa.length, pb.length) && c === 0; i++) {
+    const x = pa[i] ?? 0;
+    const y = pb[i] ?? 0;
+    if (typeof x === typeof y) c = x < y ? -1 : x > y ? 1 : 0;
+    else c = typeof x === 'number' ? 1 : -1;
+  }
+  const ops: Record<string, boolean> = { '<': c < 0, lt: c < 0, '<=': c <= 0, le: c <= 0, '>': c > 0, gt: c > 0, '>=': c >= 0, ge: c >= 0, '==': c === 0, '=': c === 0, eq: c === 0, '!=': c !== 0, '<>': c !== 0, ne: c !== 0 };
+  const r = ops[op];
+  if (r === undefined) throw new ExprError(`invalid version comparison operator '${op}'`, col);
+  return r;
+}
+
+function resultKey(v: unknown, key: string): unknown {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[key] : undefined;
+}
+
+function str(v: unknown): string {
+  return pyStr(plain(v));
+}
+
+function isDict(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof UnsafeText);
+}
+
+// Jinja's sort key: strings compare case-insensitively unless asked otherwise.
+function sortKey(caseSensitive: boolean, attribute: unknown, col: number): (x: unknown) => unknown {
+  return (x) => {
+    let v = plain(x);
+    if (attribute !== undefined && attribute !== null) v = attrPath(v, String(attribute), col);
+    return !caseSensitive && typeof v === 'string' ? v.toLowerCase() : v;
+  };
+}
+
+// `attribute='a.b'` / `'0'`: Jinja's make_attrgetter walks dots, integer parts index lists.
+function attrPath(v: unknown, path: string, col: number, fallback?: { value: unknown }): unknown {
+  let cur = plain(v);
+  for (const part of path.split('.')) {
+    if (Array.isArray(cur) && /^\d+$/.test(part)) cur = cur[Number(part)];
+    else if (isDict(cur) && own(cur, part)) cur = cur[part];
+    else if (fallback) return fallback.value;
+    else throw new ExprError(`object has no attribute '${part}'`, col);
+    cur = plain(cur);
+  }
+  return cur;
+}
+
+function sorted(list: unknown[], key: (x: unknown) => unknown, col: number, reverse = false): unknown[] {
+  const keyed = list.map((x, i) => ({ x, k: key(x), i }));
+  keyed.sort((a, b) => pyCmp(a.k, b.k, col, '<') * (reverse ? -1 : 1) || a.i - b.i);
+  return keyed.map((e) => e.x);
+}
+
+function uniqueBy(list: unknown[], key: (x: unknown) => unknown): unknown[] {
+  const out: unknown[] = [];
+  const keys: unknown[] = [];
+  for (const x of list) {
+    const k = key(x);
+    if (!keys.some((y) => pyEq(y, k))) {
+      keys.push(k);
+      out.push(x);
+    }
+  }
+  return out;
+}
+
+function combine(a: Record<string, unknown>, b: Record<string, unknown>, recursive: boolean, listMerge: string): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const old = out[k];
+    if (recursive && isDict(old) && isDict(v)) out[k] = combine(old, v, true, listMerge);
+    else if (Array.isArray(old) && Array.isArray(v) && listMerge !== 'replace') {
+      if (listMerge === 'keep') out[k] = old;
+      else if (listMerge === 'append') out[k] = [...old, ...v];
+      else if (listMerge === 'prepend') out[k] = [...v, ...old];
+      else if (listMerge === 'append_rp') out[k] = [...old.filter((x) => !v.some((y) => pyEq(x, y))), ...v];
+      else if (listMerge === 'prepend_rp') out[k] = [...v, ...old.filter((x) => !v.some((y) => pyEq(x, y)))];
+      else out[k] = v;
+    } else out[k] = v;
+  }
+  return out;
+}
+
+function flatten(list: unknown[], levels: number | undefined, skipNulls: boolean): unknown[] {
+  const out: unknown[] = [];
+  for (const x of list) {
+    if (skipNulls && (x === null || x === 'None')) continue;
+    if (Array.isArray(x) && (levels === undefined || levels > 0)) out.push(...flatten(x, levels === undefined ? undefined : levels - 1, skipNulls));
+    else out.push(x);
+  }
+  return out;
+}
+
+function splitLines(s: string): string[] {
+  const parts = s.split(/\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/);
+  if (parts.length > 1 && parts.at(-1) === '') parts.pop();
+  return s === '' ? [] : parts;
+}
+
+// Jinja 3.1's indent filter, quirks included (a newline is added before splitting).
+function indent(s: string, width: unknown, first: unknown, blank: unknown): string {
+  const pad = typeof width === 'string' ? width : ' '.repeat(Number(width ?? 4));
+  const lines = splitLines(s + '\n');
+  let rv: string;
+  if (truthy(blank)) rv = lines.join('\n' + pad);
+  else {
+    rv = lines.shift() ?? '';
+    if (lines.length) rv += '\n' + lines.map((l) => (l ? pad + l : l)).join('\n');
+  }
+  return truthy(first) ? pad + rv : rv;
+}
+
+// Python's str.center: odd padding puts the extra space on the right, except when both the
+// padding and the width are odd.
+function center(s: string, width: number): string {
+  const marg = width - [...s].length;
+  if (marg <= 0) return s;
+  const left = Math.floor(marg / 2) + (marg & width & 1);
+  return ' '.repeat(left) + s + ' '.repeat(marg - left);
+}
+
+function shellQuote(s: string): string {
+  if (s === '') return "''";
+  if (/^[\w@%+=:,./-]+$/.test(s)) return s;
+  return `'${s.replace(/'/g, `'"'"'`)}'`;
+}
+
+function b64decode(s: string): string {
+  return Buffer.from(s, 'base64').toString('utf8');
+}
+
+function posixBasename(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+function posixDirname(p: string): string {
+  const i = p.lastIndexOf('/') + 1;
+  let head = p.slice(0, i);
+  if (head && head !== '/'.repeat(head.length)) head = head.replace(/\/+$/, '');
+  return head;
+}
+
+function pathJoin(parts: unknown[]): string {
+  let out = '';
+  for (const p of parts.map(str)) {
+    if (p.startsWith('/')) out = p;
+    else if (out === '' || out.endsWith('/')) out += p;
+    else out += '/' + p;
+  }
+  return out;
+}
+
+function sumOf(list: unknown[], start: unknown, col: number): unknown {
+  let acc: unknown = start ?? 0;
+  for (const x of list) {
+    const v = plain(x);
+    if (typeof acc === 'number' && typeof v === 'number') acc = acc + v;
+    else if (typeof acc === 'number' && typeof v === 'boolean') acc = acc + Number(v);
+    else if (Array.isArray(acc) && Array.isArray(v)) acc = [...acc, ...v];
+    else throw new ExprError(`unsupported operand type(s) for +: '${typeName(acc)}' and '${typeName(v)}'`, col);
+  }
+  return acc;
+}
+
+// Python's `%` string formatting for the common conversions (%s %d %i %r %f %%).
+function percentFormat(fmt: string, args: unknown[], col: number): string {
+  let n = 0;
+  return fmt.replace(/%(?:\(([^)]*)\))?([-+ 0#]*)(\d*)(?:\.(\d+))?([sdirf%])/g, (_m, key: string | undefined, _flags: string, width: string, prec: string | undefined, conv: string) => {
+    if (conv === '%') return '%';
+    const v = key !== undefined && isDict(args[0]) ? args[0][key] : args[n++];
+    if (v === undefined) throw new ExprError('not enough arguments for format string', col);
+    let s: string;
+    if (conv === 's') s = str(v);
+    else if (conv === 'r') s = pyStr([v]).slice(1, -1);
+    else if (conv === 'f') s = Number(v).toFixed(prec === undefined ? 6 : Number(prec));
+    else s = String(Math.trunc(Number(v)));
+    return width ? s.padStart(Number(width)) : s;
+  });
+}
+
+function hashOf(v: unknown, algo: string, col: number): string {
+  try {
+    return createHash(algo).update(str(v)).digest('hex');
+  } catch {
+    throw new ExprError(`unsupported hash type ${algo}`, col);
+  }
+}
+
+/** Filters by name; `default`, `d` and `mandatory` are the evaluator's (they see undefined values). */
+export const FILTERS: Record<string, Filter> = {
+  bool: (v) => toBool(plain(v)),
+  length: (v, _a, _k, col) => len(plain(v), col),
+  count: (v, _a, _k, col) => len(plain(v), col),
+  int: (v, a, kw) => toInt(plain(v), a[0] ?? kw.default, a[1] ?? kw.base),
+  float: (v, a) => {
+    const x = plain(v);
+    const n = typeof x === 'number' ? x : typeof x === 'boolean' ? Number(x) : Number(String(x).trim());
+    return Number.isFinite(n) && String(x).trim() !== '' ? n : (a[0] ?? 0);
+  },
+  string: (v) => str(v),
+  lower: (v) => str(v).toLowerCase(),
+  upper: (v) => str(v).toUpperCase(),
+  capitalize: (v) => {
+    const s = str(v);
+    return s.slice(0, 1).toUpperCase() + s.slice(1).toLowerCase();
+  },
+  title: (v) => str(v).replace(/[\w']+/g, (w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()),
+  trim: (v, a) => {
+    const s = str(v);
+    if (a[0] === undefined || a[0] === null) return s.replace(/^\s+|\s+$/g, '');
+    const chars = str(a[0]);
+    let i = 0;
+    let j = s.length;
+    while (i < j && chars.includes(s[i] as string)) i++;
+    while (j > i && chars.includes(s[j - 1] as string)) j--;
+    return s.slice(i, j);
+  },
+  center: (v, a) => center(str(v), Number(a[0] ?? 80)),
+  wordcount: (v) => (str(v).match(/[\p{L}\p{N}_]+/gu) ?? []).length,
+  reverse: (v, _a, _k, col) => {
+    const x = plain(v);
+    return typeof x === 'string' ? [...x].reverse().join('') : [...iterable(x, col)].reverse();
+  },
+  first: (v, _a, _k, col) => iterable(plain(v), col)[0],
+  last: (v, _a, _k, col) => iterable(plain(v), col).at(-1),
+  list: (v, _a, _k, col) => [...iterable(plain(v), col)],
+  join: (v, a, kw, col) => {
+    let list = iterable(plain(v), col);
+    const attribute = a[1] ?? kw.attribute;
+    if (attribute !== undefined) list = list.map((x) => attrPath(x, String(attribute), col));
+    return list.map(str).join(a[0] === undefined ? String(kw.d ?? '') : str(a[0]));
+  },
+  unique: (v, a, kw, col) => uniqueBy(iterable(plain(v), col), sortKey(truthy(a[0] ?? kw.case_sensitive ?? false), a[1] ?? kw.attribute, col)),
+  sort: (v, a, kw, col) => sorted(iterable(plain(v), col), sortKey(truthy(a[1] ?? kw.case_sensitive ?? false), a[2] ?? kw.attribute, col), col, truthy(a[0] ?? kw.reverse ?? false)),
+  min: (v, a, kw, col) => sorted(iterable(plain(v), col), sortKey(truthy(a[0] ?? kw.case_sensitive ?? false), a[1] ?? kw.attribute, col), col)[0],
+  max: (v, a, kw, col) => sorted(iterable(plain(v), col), sortKey(truthy(a[0] ?? kw.case_sensitive ?? false), a[1] ?? kw.attribute, col), col, true)[0],
+  sum: (v, a, kw, col) => {
+    let list = iterable(plain(v), col);
+    const attribute = a[0] ?? kw.attribute;
+    if (attribute !== undefined && attribute !== null) list = list.map((x) => attrPath(x, String(attribute), col));
+    return sumOf(list, a[1] ?? kw.start, col);
+  },
+  abs: (v, _a, _k, col) => {
+    if (typeof v !== 'number') throw new ExprError(`bad operand type for abs(): '${typeName(v)}'`, col);
+    return Math.abs(v);
+  },
+  round: (v, a, kw, col) => {
+    if (typeof v !== 'number') throw new ExprError(`type ${typeName(v)} doesn't define __round__ method`, col);
+    const p = 10 ** Number(a[0] ?? kw.precision ?? 0);
+    const method = String(a[1] ?? kw.method ?? 'common');
+    if (method === 'ceil') return Math.ceil(v * p) / p;
+    if (method === 'floor') return Math.floor(v * p) / p;
+    return (Math.sign(v) * Math.round(Math.abs(v) * p)) / p;
+  },
+  replace: (v, a) => {
+    const s = str(v);
+    const count = a[2] === undefined ? -1 : Number(a[2]);
+    const parts = s.split(str(a[0]));
+    if (count < 0 || count >= parts.length - 1) return parts.join(str(a[1]));
+    return parts.slice(0, count + 1).join(str(a[1])) + str(a[0]) + parts.slice(count + 1).join(str(a[0]));
+  },
+  split: (v, a) => {
+    const s = str(v);
+    const max = a[1] === undefined ? -1 : Number(a[1]);
+    if (a[0] === undefined || a[0] === null) return s.trim() === '' ? [] : s.trim().split(/\s+/);
+    const parts = s.split(str(a[0]));
+    return max < 0 || parts.length <= max + 1 ? parts : [...parts.slice(0, max), parts.slice(max).join(str(a[0]))];
+  },
+  regex_search: (v, a, kw, col) => {
+    const m = pyRegex(a[0], col, kw).exec(str(v));
+    if (!m) return null;
+    const groups = a.slice(1).map(str);
+    if (!groups.length) return m[0];
+    return groups.map((g) => {
+      const n = /^\\(\d+)$/.exec(g);
+      if (n) return m[Number(n[1])];
+      const named = /^\\g<(\w+)>$/.exec(g);
+      if (named) return m.groups?.[named[1] as string];
+      throw new ExprError(`Unknown argument ${g} (use '\\\\1' or '\\\\g<name>')`, col);
+    });
+  },
+  regex_findall: (v, a, kw, col) => {
+    const re = pyRegex(a[0], col, { ...kw, multiline: a[1] ?? kw.multiline, ignorecase: a[2] ?? kw.ignorecase }, 'g');
+    return [...str(v).matchAll(re)].map((m) => (m.length === 1 ? m[0] : m.length === 2 ? m[1] : PyTuple.from(m.slice(1))));
+  },
+  regex_replace: (v, a, kw, col) => {
+    const count = Number(a[4] ?? kw.count ?? 0);
+    const re = pyRegex(a[0], col, { multiline: a[3] ?? kw.multiline, ignorecase: a[2] ?? kw.ignorecase }, 'g');
+    const rep = pyReplacement(str(a[1] ?? kw.replacement ?? ''));
+    if (!count) return str(v).replace(re, rep);
+    let n = 0;
+    return str(v).replace(re, (...m) => (n++ < count ? m[0].replace(new RegExp(re.source, re.flags.replace('g', '')), rep) : m[0]));
+  },
+  regex_escape: (v) => str(v).replace(/[^A-Za-z0-9_]/g, (c) => '\\' + c),
+  map: (v, a, kw, col) => {
+    const list = iterable(plain(v), col);
+    if (kw.attribute !== undefined) {
+      const fallback = own(kw, 'default') ? { value: kw.default } : undefined;
+      return list.map((x) => attrPath(x, String(kw.attribute), col, fallback));
+    }
+    const name = String(a[0]);
+    if (name === 'extract') return list.map((x) => extract(x, a[1], a.slice(2), col));
+    const f = own(FILTERS, name) ? FILTERS[name] : undefined;
+    if (!f) throw new ExprError(`no filter named '${name}'`, col);
+    return list.map((x) => f(x, a.slice(1), kw, col));
+  },
+  select: (v, a, _k, col) => iterable(plain(v), col).filter((x) => runTest(x, a, col)),
+  reject: (v, a, _k, col) => iterable(plain(v), col).filter((x) => !runTest(x, a, col)),
+  selectattr: (v, a, _k, col) => iterable(plain(v), col).filter((x) => runTest(attrPath(x, String(a[0]), col, { value: undefinedMarker }), a.slice(1), col)),
+  rejectattr: (v, a, _k, col) => iterable(plain(v), col).filter((x) => !runTest(attrPath(x, String(a[0]), col, { value: undefinedMarker }), a.slice(1), col)),
+  attr: (v, a, _k, col) => attrPath(v, String(a[0]), col),
+  combine: (v, a, kw, col) => {
+    const dicts = [plain(v), ...a.map(plain)].flatMap((d) => (Array.isArray(d) ? d : [d]));
+    let out: Record<string, unknown> = {};
+    for (const d of dicts) {
+      if (!isDict(d)) throw new ExprError(`combine expects dictionaries, got ${typeName(d)}`, col);
+      out = combine(out, d, truthy(kw.recursive ?? false), String(kw.list_merge ?? 'replace'));
+    }
+    return out;
+  },
+  dict2items: (v, _a, kw, col) => {
+    const x = plain(v);
+    if (!isDict(x)) throw new ExprError(`dict2items requires a dictionary, got ${typeName(x)} instead.`, col);
+    const k = String(kw.key_name ?? 'key');
+    const val = String(kw.value_name ?? 'value');
+    return Object.entries(x).map(([key, value]) => ({ [k]: key, [val]: value }));
+  },
+  items2dict: (v, _a, kw, col) => {
+    const k = String(kw.key_name ?? 'key');
+    const val = String(kw.value_name ?? 'value');
+    const out: Record<string, unknown> = {};
+    for (const it of iterable(plain(v), col)) {
+      if (!isDict(it) || !own(it, k) || !own(it, val)) throw new ExprError(`items2dict requires each item to have '${k}' and '${val}' keys`, col);
+      out[str(it[k])] = it[val];
+    }
+    return out;
+  },
+  items: (v, _a, _k, col) => {
+    const x = plain(v);
+    if (!isDict(x)) throw new ExprError(`Can only get item pairs from a mapping, not ${typeName(x)}`, col);
+    return Object.entries(x).map(([k, val]) => PyTuple.from([k, val]));
+  },
+  dictsort: (v, a, kw, col) => {
+    const x = plain(v);
+    if (!isDict(x)) throw new ExprError('dictsort expects a mapping', col);
+    const byValue = String(a[1] ?? kw.by ?? 'key') === 'value';
+    const cs = truthy(a[0] ?? kw.case_sensitive ?? false);
+    const pairs = Object.entries(x).map(([k, val]) => PyTuple.from([k, val]));
+    return sorted(pairs, (p) => {
+      const e = plain((p as unknown[])[byValue ? 1 : 0]);
+      return !cs && typeof e === 'string' ? e.toLowerCase() : e;
+    }, col, truthy(a[2] ?? kw.reverse ?? false));
+  },
+  zip: (v, a, _k, col) => {
+    const lists = [plain(v), ...a.map(plain)].map((l) => iterable(l, col));
+    const n = Math.min(...lists.map((l) => l.length));
+    return Array.from({ length: n }, (_x, i) => PyTuple.from(lists.map((l) => l[i])));
+  },
+  zip_longest: (v, a, kw, col) => {
+    const lists = [plain(v), ...a.map(plain)].map((l) => iterable(l, col));
+    const n = Math.max(...lists.map((l) => l.length));
+    return Array.from({ length: n }, (_x, i) => PyTuple.from(lists.map((l) => (i < l.length ? l[i] : (kw.fillvalue ?? null)))));
+  },
+  flatten: (v, a, kw, col) => flatten(iterable(plain(v), col), (a[0] ?? kw.levels) === undefined || (a[0] ?? kw.levels) === null ? undefined : Number(a[0] ?? kw.levels), truthy(kw.skip_nulls ?? true)),
+  difference: (v, a, _k, col) => uniqueBy(iterable(plain(v), col), (x) => x).filter((x) => !contains(iterable(plain(a[0]), col), x, col)),
+  intersect: (v, a, _k, col) => uniqueBy(iterable(plain(v), col), (x) => x).filter((x) => contains(iterable(plain(a[0]), col), x, col)),
+  union: (v, a, _k, col) => uniqueBy([...iterable(plain(v), col), ...iterable(plain(a[0]), col)], (x) => x),
+  symmetric_difference: (v, a, _k, col) => {
+    const x = iterable(plain(v), col);
+    const y = iterable(plain(a[0]), col);
+    return uniqueBy([...x.filter((e) => !contains(y, e, col)), ...y.filter((e) => !contains(x, e, col))], (e) => e);
+  },
+  ternary: (v, a) => (v === null && a.length > 2 ? a[2] : truthy(plain(v)) ? a[0] : a[1]),
+  to_json: (v, a, kw) => pyJson(v, { indent: kw.indent as number | undefined, sortKeys: truthy(kw.sort_keys ?? false), ensureAscii: truthy(kw.ensure_ascii ?? true) }),
+  to_nice_json: (v, a, kw) => pyJson(v, { indent: Number(a[0] ?? kw.indent ?? 4), sortKeys: truthy(kw.sort_keys ?? true), ensureAscii: truthy(kw.ensure_ascii ?? true), separators: [',', ': '] }),
+  from_json: (v, _a, _k, col) => {
+    try {
+      return JSON.parse(str(v));
+    } catch (e) {
+      throw new ExprError(`from_json: ${(e as Error).message}`, col);
+    }
+  },
+  to_yaml: (v, a, kw) => pyYaml(v, { indent: Number(kw.indent ?? 2), flow: kw.default_flow_style === undefined ? null : truthy(kw.default_flow_style), width: Number(kw.width ?? 80) }),
+  to_nice_yaml: (v, a, kw) => pyYaml(v, { indent: Number(a[0] ?? kw.indent ?? 4), flow: false, width: Number(kw.width ?? 80) }),
+  from_yaml: (v, _a, _k, col) => {
+    try {
+      return parseYaml(str(v), { version: '1.1' }) ?? null;
+    } catch (e) {
+      throw new ExprError(`from_yaml: ${(e as Error).message}`, col);
+    }
+  },
+  b64encode: (v) => Buffer.from(str(v), 'utf8').toString('base64'),
+  b64decode: (v) => b64decode(str(v)),
+  quote: (v) => shellQuote(str(v)),
+  basename: (v) => posixBasename(str(v)),
+  dirname: (v) => posixDirname(str(v)),
+  splitext: (v) => {
+    const s = str(v);
+    const base = posixBasename(s);
+    const dot = base.replace(/^\.+/, '').lastIndexOf('.');
+    if (dot === -1) return PyTuple.from([s, '']);
+    const cut = s.length - base.length + (base.length - base.replace(/^\.+/, '').length) + dot;
+    return PyTuple.from([s.slice(0, cut), s.slice(cut)]);
+  },
+  path_join: (v, _a, _k, col) => pathJoin(typeof plain(v) === 'string' ? [v] : iterable(plain(v), col)),
+  hash: (v, a, _k, col) => hashOf(v, String(a[0] ?? 'sha1'), col),
+  checksum: (v, _a, _k, col) => hashOf(v, 'sha1', col),
+  sha1: (v, _a, _k, col) => hashOf(v, 'sha1', col),
+  md5: (v, _a, _k, col) => hashOf(v, 'md5', col),
+  indent: (v, a, kw) => indent(str(v), a[0] ?? kw.width, a[1] ?? kw.first, a[2] ?? kw.blank),
+  format: (v, a, _k, col) => percentFormat(str(v), a, col),
+  escape: (v) => str(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;'),
+  e: (v) => FILTERS.escape!(v, [], {}, 0),
+  type_debug: (v) => {
+    const x = v instanceof UnsafeText ? 'AnsibleUnsafeText' : typeName(v);
+    return x === 'dict' ? 'dict' : x;
+  },
+  extract: (v, a, _k, col) => extract(v, a[0], a.slice(1), col),
+  random: (_v, _a, _k, col) => {
+    throw new ExprError("the 'random' filter is not supported: its result differs on every run (kplay playbooks must converge); pick with a stable key, e.g. list[inventory_hostname | hash('md5') | int(base=16) % list | length]", col);
+  },
+};
+
+/** Stands for a missing attribute inside filters (map(attribute=...) without default, selectattr). */
+export const undefinedMarker: unique symbol = Symbol('undefined');
+
+function extract(item: unknown, container: unknown, morekeys: unknown[], col: number): unknown {
+  let cur = lookupKey(plain(container), plain(item), col);
+  for (const k of morekeys.flatMap((m) => (Array.isArray(m) ? m : [m]))) cur = lookupKey(plain(cur), plain(k), col);
+  return cur;
+}
+
+function lookupKey(c: unknown, k: unknown, col: number): unknown {
+  if (Array.isArray(c) && typeof k === 'number') return c[k < 0 ? c.length + k : k];
+  if (isDict(c) && own(c, String(k))) return c[String(k)];
+  throw new ExprError(`${typeName(c)} object has no element ${pyStr(k)}`, col);
+}
+
+// select('odd'), selectattr('x', 'defined'), select('equalto', 3): a test with its arguments
+function runTest(v: unknown, a: unknown[], col: number): boolean {
+  if (!a.length) return v !== undefinedMarker && truthy(plain(v));
+  const name = String(a[0]).replace(/^ansible\.builtin\./, '');
+  if (name === 'defined') return v !== undefinedMarker;
+  if (name === 'undefined') return v === undefinedMarker;
+  if (v === undefinedMarker) throw new ExprError('an attribute is undefined', col);
+  const t = own(TESTS, name) ? TESTS[name] : undefined;
+  if (!t) throw new ExprError(`no test named '${name}'`, col);
+  return t(plain(v), a.slice(1).map(plain), col);
+}
+
+/** Tests by name; `defined` and `undefined` are the evaluator's. */
+export const TESTS: Record<string, Test> = {
+  none: (v) => v === null,
+  number: (v) => typeof v === 'number',
+  integer: (v) => typeof v === 'number' && Number.isInteger(v),
+  float: (v) => typeof v === 'number' && !Number.isInteger(v),
+  boolean: (v) => typeof v === 'boolean',
+  true: (v) => v === true,
+  false: (v) => v === false,
+  string: (v) => typeof v === 'string',
+  lower: (v) => typeof v === 'string' && v === v.toLowerCase(),
+  upper: (v) => typeof v === 'string' && v === v.toUpperCase(),
+  mapping: (v) => isDict(v),
+  sequence: (v) => typeof v === 'string' || Array.isArray(v) || isDict(v),
+  iterable: (v) => typeof v === 'string' || (!!v && typeof v === 'object'),
+  truthy: (v) => truthy(v),
+  falsy: (v) => !truthy(v),
+  sameas: (v, a) => v === a[0],
+  eq: (v, a) => pyEq(v, a[0]),
+  equalto: (v, a) => pyEq(v, a[0]),
+  '==': (v, a) => pyEq(v, a[0]),
+  ne: (v, a) => !pyEq(v, a[0]),
+  '!=': (v, a) => !pyEq(v, a[0]),
+  lt: (v, a, col) => pyCmp(v, a[0], col, '<') < 0,
+  '<': (v, a, col) => pyCmp(v, a[0], col, '<') < 0,
+  lessthan: (v, a, col) => pyCmp(v, a[0], col, '<') < 0,
+  le: (v, a, col) => pyCmp(v, a[0], col, '<=') <= 0,
+  '<=': (v, a, col) => pyCmp(v, a[0], col, '<=') <= 0,
+  gt: (v, a, col) => pyCmp(v, a[0], col, '>') > 0,
+  '>': (v, a, col) => pyCmp(v, a[0], col, '>') > 0,
+  greaterthan: (v, a, col) => pyCmp(v, a[0], col, '>') > 0,
+  ge: (v, a, col) => pyCmp(v, a[0], col, '>=') >= 0,
+  '>=': (v, a, col) => pyCmp(v, a[0], col, '>=') >= 0,
+  in: (v, a, col) => contains(a[0], v, col),
+  contains: (v, a, col) => contains(v, a[0], col),
+  divisibleby: (v, a) => typeof v === 'number' && typeof a[0] === 'number' && v % a[0] === 0,
+  even: (v) => typeof v === 'number' && v % 2 === 0,
+  odd: (v) => typeof v === 'number' && Math.abs(v % 2) === 1,
+  match: (v, a, col) => pyRegex(`^(?:${String(a[0])})`, col, {}).test(str(v)),
+  search: (v, a, col) => pyRegex(a[0], col, {}).test(str(v)),
+  regex: (v, a, col) => pyRegex(a[0], col, {}).test(str(v)),
+  version: (v, a, col) => versionCompare(v, a[0], String(a[1] ?? 'eq'), col),
+  version_compare: (v, a, col) => versionCompare(v, a[0], String(a[1] ?? 'eq'), col),
+  subset: (v, a, col) => iterable(v, col).every((x) => contains(a[0], x, col)),
+  issubset: (v, a, col) => iterable(v, col).every((x) => contains(a[0], x, col)),
+  superset: (v, a, col) => iterable(a[0], col).every((x) => contains(v, x, col)),
+  issuperset: (v, a, col) => iterable(a[0], col).every((x) => contains(v, x, col)),
+  any: (v, _a, col) => iterable(v, col).some((x) => truthy(plain(x))),
+  all: (v, _a, col) => iterable(v, col).every((x) => truthy(plain(x))),
+  abs: (v) => typeof v === 'string' && v.startsWith('/'),
+  failed: (v) => resultKey(v, 'failed') === true,
+  failure: (v) => resultKey(v, 'failed') === true,
+  succeeded: (v) => resultKey(v, 'failed') !== true,
+  success: (v) => resultKey(v, 'failed') !== true,
+  successful: (v) => resultKey(v, 'failed') !== true,
+  changed: (v) => resultKey(v, 'changed') === true,
+  change: (v) => resultKey(v, 'changed') === true,
+  skipped: (v) => resultKey(v, 'skipped') === true,
+  skip: (v) => resultKey(v, 'skipped') === true,
+  reachable: (v) => resultKey(v, 'unreachable') !== true,
+  unreachable: (v) => resultKey(v, 'unreachable') === true,
+};
+
+/** Python's range(). */
+function range(args: unknown[], col: number): number[] {
+  const n = args.map((x) => Number(x));
+  if (n.some((x) => !Number.isInteger(x))) throw new ExprError('range() arguments must be integers', col);
+  const [start, stop, step] = n.length === 1 ? [0, n[0]!, 1] : [n[0]!, n[1]!, n[2] ?? 1];
+  if (step === 0) throw new ExprError('range() arg 3 must not be zero', col);
+  const out: number[] = [];
+  for (let i = start; step > 0 ? i < stop : i > stop; i += step) {
+    out.push(i);
+    if (out.length > 1_000_000) throw new ExprError('range() too large (at most 1,000,000 items)', col);
+  }
+  return out;
+}
+
+/** Objects made by namespace(): the only ones `{% set ns.x = ... %}` may change. */
+export const namespaces = new WeakSet<object>();
+
+/** Global functions every expression has (lookup and query are added where files can be read). */
+export const BASE_FUNCTIONS: Record<string, (args: unknown[], kw: Record<string, unknown>, col: number) => unknown> = {
+  range: (a, _kw, col) => range(a, col),
+  dict: (a, kw) => ({ ...(isDict(a[0]) ? a[0] : Object.fromEntries(Array.isArray(a[0]) ? (a[0] as [string, unknown][]) : [])), ...kw }),
+  namespace: (a, kw) => {
+    const ns = { ...(isDict(a[0]) ? a[0] : {}), ...kw };
+    namespaces.add(ns);
+    return ns;
+  },
+};

@@ -1,0 +1,89 @@
+// Python's operations on JSON-like values, shared by the evaluator and the filter table: equality,
+// ordering, `in`, len(), iteration, type names, and the evaluation error carrying a column.
+import { deepEqual } from '../helpers.js';
+import { UnsafeText } from '../../yaml/load.js';
+
+/** An evaluation error at a column of the expression (undefined variable, wrong type, ...). */
+export class ExprError extends Error {
+  constructor(
+    message: string,
+    readonly col: number,
+  ) {
+    super(message);
+  }
+}
+
+/** An own key of plain data (never the prototype). */
+export function own(obj: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(obj, key);
+}
+
+/** The text of an !unsafe value; anything else as it is. */
+export function plain(v: unknown): unknown {
+  return v instanceof UnsafeText ? v.text : v;
+}
+
+/** Python's type name of a value, for messages. */
+export function typeName(v: unknown): string {
+  if (v === null) return 'NoneType';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'string') return 'str';
+  if (Array.isArray(v)) return 'list';
+  return 'dict';
+}
+
+/** Python's `==`. */
+export function pyEq(a: unknown, b: unknown): boolean {
+  // Python: True == 1 and 1 == 1.0
+  if (typeof a === 'boolean' && typeof b === 'number') return Number(a) === b;
+  if (typeof b === 'boolean' && typeof a === 'number') return Number(b) === a;
+  return deepEqual(plain(a), plain(b));
+}
+
+/** True when Python can order the two values. */
+export function orderable(a: unknown, b: unknown): boolean {
+  const num = (x: unknown): boolean => typeof x === 'number' || typeof x === 'boolean';
+  return (num(a) && num(b)) || (typeof a === 'string' && typeof b === 'string') || (Array.isArray(a) && Array.isArray(b));
+}
+
+/** Python's ordering (<0, 0, >0), an error for unorderable types. */
+export function pyCmp(a: unknown, b: unknown, col: number, op: string): number {
+  if (!orderable(a, b)) throw new ExprError(`'${op}' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`, col);
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      if (!pyEq(a[i], b[i])) return pyCmp(a[i], b[i], col, op);
+    }
+    return a.length - b.length;
+  }
+  const x = typeof a === 'boolean' ? Number(a) : (a as number | string);
+  const y = typeof b === 'boolean' ? Number(b) : (b as number | string);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Python's `in`. */
+export function contains(hay: unknown, needle: unknown, col: number): boolean {
+  if (typeof hay === 'string') {
+    if (typeof needle !== 'string') throw new ExprError(`'in <string>' requires string as left operand, not ${typeName(needle)}`, col);
+    return hay.includes(needle);
+  }
+  if (Array.isArray(hay)) return hay.some((x) => pyEq(x, needle));
+  if (hay && typeof hay === 'object') return own(hay, String(needle));
+  throw new ExprError(`argument of type '${typeName(hay)}' is not iterable`, col);
+}
+
+/** Python's len(). */
+export function len(v: unknown, col: number): number {
+  if (typeof v === 'string' || Array.isArray(v)) return v.length;
+  if (v && typeof v === 'object') return Object.keys(v).length;
+  throw new ExprError(`object of type '${typeName(v)}' has no len()`, col);
+}
+
+/** Python's iteration: list items, string characters, dict keys. */
+export function iterable(v: unknown, col: number): unknown[] {
+  if (Array.isArray(v)) return v;
+  if (typeof v === 'string') return [...v];
+  if (v && typeof v === 'object') return Object.keys(v);
+  throw new ExprError(`'${typeName(v)}' object is not iterable`, col);
+}
+

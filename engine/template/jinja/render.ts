@@ -1,0 +1,167 @@
+// Runs a parsed Jinja template: text as it is, outputs as Python's str() of the value (None as ''
+// as Ansible's finalize does, an undefined variable an error), if/for/set with Jinja's scoping (a
+// loop body's `set` stays in the loop; a namespace carries values out of it).
+import { pyStr } from '../../util/python-repr.js';
+import { truthy } from '../truthy.js';
+import { namespaces } from '../expr/filters.js';
+import { UnsafeText } from '../../yaml/load.js';
+import { Evaluator, ExprError, Undefined, type Functions, type Lookup } from '../expr/evaluate.js';
+import type { Expr } from '../expr/parser.js';
+import type { At, Node, Target } from './parse.js';
+
+/** A runtime error inside a template, at the line and column of the tag. */
+export class TemplateRuntimeError extends Error {
+  constructor(
+    message: string,
+    readonly at: At,
+    readonly exprCol: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** Python's str() of an output value with Ansible's finalize (None prints as ''). */
+export function outputText(v: unknown): string {
+  return v === null ? '' : pyStr(v);
+}
+
+class Frames {
+  private readonly stack: Map<string, unknown>[] = [new Map()];
+  constructor(private readonly base: Lookup) {}
+  readonly lookup: Lookup = (name) => {
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const f = this.stack[i]!;
+      if (f.has(name)) return f.get(name);
+    }
+    return this.base(name);
+  };
+  set(name: string, v: unknown): void {
+    this.stack[this.stack.length - 1]!.set(name, v);
+  }
+  push(): void {
+    this.stack.push(new Map());
+  }
+  pop(): void {
+    this.stack.pop();
+  }
+}
+
+/** Renders nodes against variables; `fns` are the global functions (range, lookup, ...). */
+export function renderTree(nodes: Node[], base: Lookup, fns: Functions): string {
+  const frames = new Frames(base);
+  const ev = new Evaluator(frames.lookup, fns);
+  const out: string[] = [];
+  run(nodes, frames, ev, out);
+  return out.join('');
+}
+
+function value(ev: Evaluator, e: Expr, at: At): unknown {
+  try {
+    return ev.value(e);
+  } catch (err) {
+    if (err instanceof ExprError) throw new TemplateRuntimeError(err.message, at, err.col);
+    throw err;
+  }
+}
+
+function truth(ev: Evaluator, e: Expr, at: At): boolean {
+  return truthy(value(ev, e, at));
+}
+
+function items(v: unknown, at: At): unknown[] {
+  const x = v instanceof UnsafeText ? v.text : v;
+  if (Array.isArray(x)) return x;
+  if (typeof x === 'string') return [...x];
+  if (x && typeof x === 'object') return Object.keys(x);
+  throw new TemplateRuntimeError(`'${x === null ? 'NoneType' : typeof x}' object is not iterable`, at, undefined);
+}
+
+function assign(frames: Frames, t: Target, v: unknown, at: At): void {
+  if (t.attr === undefined) return frames.set(t.name, v);
+  const ns = frames.lookup(t.name);
+  if (!ns || typeof ns !== 'object' || !namespaces.has(ns)) throw new TemplateRuntimeError(`cannot assign attribute on non-namespace object '${t.name}'`, at, undefined);
+  (ns as Record<string, unknown>)[t.attr] = v;
+}
+
+function unpack(names: string[], item: unknown, at: At): unknown[] {
+  if (names.length === 1) return [item];
+  const seq = Array.isArray(item) ? item : typeof item === 'string' ? [...item] : undefined;
+  if (!seq) throw new TemplateRuntimeError(`cannot unpack a non-sequence into ${names.join(', ')}`, at, undefined);
+  if (seq.length !== names.length) throw new TemplateRuntimeError(`${seq.length > names.length ? 'too many' : 'not enough'} values to unpack (expected ${names.length}, got ${seq.length})`, at, undefined);
+  return seq;
+}
+
+function run(nodes: Node[], frames: Frames, ev: Evaluator, out: string[]): void {
+  for (const n of nodes) {
+    switch (n.k) {
+      case 'text':
+        out.push(n.text);
+        break;
+      case 'out': {
+        const v = value(ev, n.expr, n.at);
+        if (v instanceof Undefined) throw new TemplateRuntimeError(`'${v.name}' is undefined`, n.at, n.expr.col);
+        out.push(outputText(v));
+        break;
+      }
+      case 'if': {
+        const branch = n.branches.find((b) => truth(ev, b.cond, b.at));
+        if (branch) run(branch.body, frames, ev, out);
+        else if (n.otherwise) run(n.otherwise, frames, ev, out);
+        break;
+      }
+      case 'for':
+        runFor(n, frames, ev, out);
+        break;
+      case 'set': {
+        const v = value(ev, n.expr, n.at);
+        if (n.targets.length === 1) assign(frames, n.targets[0]!, v, n.at);
+        else {
+          const vals = unpack(n.targets.map((t) => t.name), v, n.at);
+          n.targets.forEach((t, i) => assign(frames, t, vals[i], n.at));
+        }
+        break;
+      }
+      case 'setblock': {
+        const inner: string[] = [];
+        run(n.body, frames, ev, inner);
+        assign(frames, n.target, inner.join(''), n.at);
+        break;
+      }
+    }
+  }
+}
+
+function runFor(n: Extract<Node, { k: 'for' }>, frames: Frames, ev: Evaluator, out: string[]): void {
+  const all = items(value(ev, n.iter, n.at), n.at);
+  let list = all;
+  if (n.cond) {
+    // the condition sees each item under the loop's names, before `loop` exists
+    list = all.filter((item) => {
+      frames.push();
+      try {
+        unpack(n.targets, item, n.at).forEach((v, i) => frames.set(n.targets[i]!, v));
+        return truth(ev, n.cond as Expr, n.at);
+      } finally {
+        frames.pop();
+      }
+    });
+  }
+  if (!list.length) {
+    if (n.otherwise) run(n.otherwise, frames, ev, out);
+    return;
+  }
+  const length = list.length;
+  list.forEach((item, index) => {
+    frames.push();
+    try {
+      unpack(n.targets, item, n.at).forEach((v, i) => frames.set(n.targets[i]!, v));
+      const loop: Record<string, unknown> = { index: index + 1, index0: index, revindex: length - index, revindex0: length - index - 1, first: index === 0, last: index === length - 1, length, depth: 1, depth0: 0 };
+      if (index > 0) loop.previtem = list[index - 1];
+      if (index < length - 1) loop.nextitem = list[index + 1];
+      frames.set('loop', loop);
+      run(n.body, frames, ev, out);
+    } finally {
+      frames.pop();
+    }
+  });
+}

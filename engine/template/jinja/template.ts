@@ -1,0 +1,141 @@
+// Ansible's templating of YAML values and `.j2` files on top of the Jinja parser and renderer:
+// parsed once per source (cached), unknown filters and tests refused when parsed, errors located
+// at file:line:col of the template's own text, and Ansible 2.14's typing of a templated value.
+import { literalEval } from '../../inventory/python-literal.js';
+import { FILTERS, TESTS } from '../expr/filters.js';
+import type { Expr } from '../expr/parser.js';
+import type { Functions, Lookup } from '../expr/evaluate.js';
+import type { WhitespaceOptions } from './lexer.js';
+import { TemplateSyntaxError } from './lexer.js';
+import { parseTemplateTree, type Node } from './parse.js';
+import { renderTree, TemplateRuntimeError } from './render.js';
+
+/** A template problem at a line and column of the template text (1-based). */
+export interface TemplateProblem {
+  message: string;
+  line: number;
+  col: number;
+  hint?: string;
+}
+
+/** Thrown for any template problem; the caller adds the file. */
+export class JinjaError extends Error {
+  constructor(readonly problem: TemplateProblem) {
+    super(problem.message);
+  }
+}
+
+/** Ansible's settings for YAML strings (trim_blocks on, lstrip_blocks off). */
+export const ANSIBLE_WS: WhitespaceOptions = { trimBlocks: true, lstripBlocks: false };
+
+const cache = new Map<string, Node[]>();
+const EVALUATOR_FILTERS = new Set(['default', 'd', 'mandatory']);
+const EVALUATOR_TESTS = new Set(['defined', 'undefined']);
+
+/** Filter and test names are known when parsed: a typo is an error before any host is touched. */
+export function checkNames(e: Expr, at: { line: number; col: number }): void {
+  const visit = (x: unknown): void => {
+    if (!x || typeof x !== 'object') return;
+    if (Array.isArray(x)) return x.forEach(visit);
+    const n = x as Record<string, unknown>;
+    if (n.k === 'filter' && !EVALUATOR_FILTERS.has(n.name as string) && !Object.prototype.hasOwnProperty.call(FILTERS, n.name as string)) {
+      throw new JinjaError({ message: `no filter named '${String(n.name)}'`, line: at.line, col: at.col, hint: 'see docs/templates.md for the filters kplay provides' });
+    }
+    if (n.k === 'test' && !EVALUATOR_TESTS.has(n.name as string) && !Object.prototype.hasOwnProperty.call(TESTS, n.name as string)) {
+      throw new JinjaError({ message: `no test named '${String(n.name)}'`, line: at.line, col: at.col, hint: 'see docs/templates.md for the tests kplay provides' });
+    }
+    for (const v of Object.values(n)) if (v && typeof v === 'object') visit(v);
+  };
+  visit(e);
+}
+
+function checkTree(nodes: Node[]): void {
+  for (const n of nodes) {
+    switch (n.k) {
+      case 'out':
+      case 'set':
+        checkNames(n.expr, n.at);
+        break;
+      case 'if':
+        for (const b of n.branches) {
+          checkNames(b.cond, b.at);
+          checkTree(b.body);
+        }
+        if (n.otherwise) checkTree(n.otherwise);
+        break;
+      case 'for':
+        checkNames(n.iter, n.at);
+        if (n.cond) checkNames(n.cond, n.at);
+        checkTree(n.body);
+        if (n.otherwise) checkTree(n.otherwise);
+        break;
+      case 'setblock':
+        checkTree(n.body);
+    }
+  }
+}
+
+/** Parses (once per source and settings) and checks a template; throws JinjaError. */
+export function compileJinja(source: string, ws: WhitespaceOptions = ANSIBLE_WS): Node[] {
+  const key = `${ws.trimBlocks ? 1 : 0}${ws.lstripBlocks ? 1 : 0}${source}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  let tree: Node[];
+  try {
+    tree = parseTemplateTree(source, ws);
+  } catch (e) {
+    if (e instanceof TemplateSyntaxError) throw new JinjaError({ message: e.message, line: e.line, col: e.col });
+    throw e;
+  }
+  checkTree(tree);
+  cache.set(key, tree);
+  return tree;
+}
+
+/** Renders a template to text; throws JinjaError (undefined variables, type errors) with its place. */
+export function renderJinja(source: string, vars: Lookup, fns: Functions, ws: WhitespaceOptions = ANSIBLE_WS): string {
+  const tree = compileJinja(source, ws);
+  try {
+    return renderTree(tree, vars, fns);
+  } catch (e) {
+    if (e instanceof TemplateRuntimeError) {
+      throw new JinjaError({ message: e.message, line: e.at.line, col: e.at.col + (e.exprCol ?? 1) - 1 });
+    }
+    throw e;
+  }
+}
+
+const SINGLE_VAR = /^\{\{\s*(\w*)\s*\}\}$/;
+
+/**
+ * A templated YAML value as Ansible 2.14 types it: `{{ name }}` alone keeps a number or a boolean;
+ * otherwise the text, turned back into a list, dict or boolean when it reads as a Python literal
+ * (`{{ [1, 2] }}` is a list, `{{ 5 }}` the text "5").
+ */
+export function renderYamlValue(source: string, vars: Lookup, fns: Functions): unknown {
+  const only = SINGLE_VAR.exec(source);
+  if (only) {
+    const v = vars(only[1] as string);
+    if (typeof v === 'number' || typeof v === 'boolean' || v === null) return v;
+  }
+  const text = renderJinja(source, vars, fns);
+  if (text.startsWith('{') || text.startsWith('[') || text === 'True' || text === 'False') {
+    const r = literalEval(text);
+    if (r.value !== text) return r.value;
+  }
+  return text;
+}
+
+/** Reads a `#jinja2:` first line (`#jinja2: trim_blocks: False, lstrip_blocks: True`) of a template file. */
+export function fileSettings(source: string): { ws: WhitespaceOptions; body: string } {
+  const m = /^#jinja2:(.*)\r?\n?/.exec(source);
+  if (!m) return { ws: ANSIBLE_WS, body: source };
+  const ws = { ...ANSIBLE_WS };
+  for (const pair of (m[1] as string).split(',')) {
+    const [k, v] = pair.split(':').map((x) => x.trim());
+    const on = /^true$/i.test(v ?? '');
+    if (k === 'trim_blocks') ws.trimBlocks = on;
+    else if (k === 'lstrip_blocks') ws.lstripBlocks = on;
+  }
+  return { ws, body: source.slice(m[0].length) };
+}
