@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --rounds N] [--quick]
+// npm run bench [-- --rounds N] [--quick] [--live]
 // kplay vs ansible-playbook vs Ansible+Mitogen on the same lab hosts (10 hosts x 50 tasks, forks 10,
 // alternating engines round by round), a raw floor (the same commands through one open ssh2 shell per
 // host, no engine), and kplay-only series for scale. Writes docs/benchmarks.md and an SVG chart.
@@ -129,7 +129,27 @@ function svgChart(title, xLabel, series) {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/><text x="${W / 2}" y="18" text-anchor="middle" font-size="14">${title}</text>${ticks.join('')}${xt.join('')}<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="black"/><line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="black"/><text x="${W / 2}" y="${H - 6}" text-anchor="middle" font-size="12">${xLabel}</text><text x="14" y="${H / 2}" transform="rotate(-90 14 ${H / 2})" text-anchor="middle" font-size="12">seconds</text>${lines.join('')}</svg>\n`;
 }
 
+// --live: only the live view against the plain output (10 hosts x 50 tasks), printed, no docs written
+async function liveOnly() {
+  const work = mkdtempSync(join(tmpdir(), 'kplay-bench-'));
+  const lab = labUp({ hosts: 10, dir: join(work, 'lab'), prefix: 'kpbench' });
+  try {
+    const p10 = playbook(lab.dir, 50, 'lab[0:9]');
+    kplay(lab, p10, 10);
+    const plain = [];
+    const live = [];
+    for (let r = 0; r < Math.max(rounds, 3); r++) {
+      plain.push(kplay(lab, p10, 10).seconds);
+      live.push(kplayLive(lab, p10, 10).seconds);
+    }
+    console.log(`plain ${plain.map((x) => x.toFixed(2)).join(' ')} s; live view ${live.map((x) => x.toFixed(2)).join(' ')} s; medians ${median(plain).toFixed(2)} vs ${median(live).toFixed(2)}: ${(median(live) / median(plain)).toFixed(2)}x`);
+  } finally {
+    labDown(lab.dir, 'kpbench');
+  }
+}
+
 async function main() {
+  if (args.includes('--live')) return liveOnly();
   const scaleHosts = quick ? [1, 10] : [1, 10, 50, 100];
   const maxHosts = Math.max(...scaleHosts, 10);
   const work = mkdtempSync(join(tmpdir(), 'kplay-bench-'));
