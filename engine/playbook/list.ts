@@ -6,7 +6,8 @@ import { shouldRunTags } from './tags.js';
 /** The display name of a task as --list-tasks shows it (`role : name`, or the action as written). */
 export function listedTaskName(node: Extract<PlayNode, { kind: 'task' }>): string {
   if (!node.name) return node.actionWritten;
-  return node.role ? `${node.role.name} : ${node.name}` : node.name;
+  // an include_role task is shown by its own name, as Ansible's IncludeRole.get_name does
+  return node.role && node.action !== 'include_role' ? `${node.role.name} : ${node.name}` : node.name;
 }
 
 function selectedTasks(nodes: PlayNode[], only: readonly string[], skip: readonly string[]): Extract<PlayNode, { kind: 'task' }>[] {

@@ -40,10 +40,13 @@ function isRoleDir(p: string): boolean {
 
 /** Resolves a role name (or path) to its directory. */
 export function findRole(name: string, s: RoleSearch, at: SourcePos): string {
+  // a name with a slash is a path (from the playbook's directory) or, as Ansible also reads it, a
+  // role nested in a roles directory (`kubernetes/preinstall`)
   if (name.includes('/')) {
     const p = resolve(s.playbookDir, name);
     if (isRoleDir(p)) return p;
-  } else {
+  }
+  if (!name.startsWith('/')) {
     for (const d of roleDirs(s)) {
       const p = join(d, name);
       if (isRoleDir(p)) return p;
@@ -51,6 +54,13 @@ export function findRole(name: string, s: RoleSearch, at: SourcePos): string {
   }
   const known = roleDirs(s).flatMap((d) => (existsSync(d) && statSync(d).isDirectory() ? readdirSync(d).filter((n) => isRoleDir(join(d, n))) : []));
   throw new ParseError(`the role '${name}' was not found`, at, didYouMean(name, known) ?? `looked in ${roleDirs(s).join(', ')}`);
+}
+
+// A role's name as Ansible shows it: its path below the roles directory it was found in
+// (`kubernetes/preinstall` for roles/kubernetes/preinstall), else its directory's name.
+function roleName(path: string): string {
+  const at = path.lastIndexOf('/roles/');
+  return at === -1 ? basename(path) : path.slice(at + '/roles/'.length);
 }
 
 const roleCache = new Map<string, Role>();
@@ -78,7 +88,7 @@ export function loadRole(path: string): Role {
     }
   }
   const role: Role = {
-    name: basename(path),
+    name: roleName(path),
     path,
     defaults: defaultsFile ? loadVarsFile(defaultsFile) : emptyBag(),
     vars: varsFile ? loadVarsFile(varsFile) : emptyBag(),

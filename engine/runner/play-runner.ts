@@ -326,5 +326,6 @@ function truthyKeyword(task: TaskNode, frames: TaskFrame[], key: string): boolea
 /** The name shown in TASK [...] banners: `role : name`, or the module for unnamed tasks. */
 export function displayName(task: TaskNode): string {
   const base = task.name ?? task.actionWritten;
-  return task.role ? `${task.role.name} : ${base}` : base;
+  // a named include_role task is shown by its own name (Ansible's IncludeRole.get_name)
+  return task.role && !(task.action === 'include_role' && task.name) ? `${task.role.name} : ${base}` : base;
 }

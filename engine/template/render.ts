@@ -47,7 +47,7 @@ function wrap<T>(fn: () => T, source: string, origin: SourcePos, inFile: boolean
 
 /** Parses a YAML value's template at load time (syntax, unknown filters and tests). */
 export function parseTemplate(source: string, origin: SourcePos): void {
-  wrap(() => compileJinja(source), source, origin, false);
+  wrap(() => compileJinja(source, undefined, true), source, origin, false);
 }
 
 /** A YAML value with its templates rendered, typed as Ansible types it (see renderYamlValue). */

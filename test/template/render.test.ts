@@ -42,12 +42,15 @@ const cases: [string, unknown][] = [
   ["{{ empty | default('x', true) }}", 'x'],
   ['{{ list | length }}', '3'],
   ["{{ list | join(',') }}", 'a,b,c'],
-  ['{{ cfg | to_json }}', { port: 6443, name: 'demo' }],
+  ['{{ cfg | to_json }}', '{"port": 6443, "name": "demo"}'], // to_json's text is not read back as a dict
+  ['{{ cfg | to_json | trim }}', { port: 6443, name: 'demo' }],
   ["{{ 'kube' | b64encode }}", 'a3ViZQ=='],
   ['{{ s | quote }}', `'it'"'"'s <b>'`],
   ["{{ 'yes' | bool }}", true],
   ["{{ '1.30.2' is version('1.30', '>=') }}", true],
-  ["{{ 'v1.30.2' | regex_replace('^v(\\\\d+)\\\\..*$', '\\\\1') }}", '1'],
+  // in a YAML value a backslash in a {{ }} string is just a backslash (Ansible doubles them): '\\d' is \d
+  ["{{ 'v1.30.2' | regex_replace('^v(\\d+)\\..*$', '\\1') }}", '1'],
+  ["{{ 'v1.30.2' | regex_replace('^v(\\\\d+)', 'x') }}", 'v1.30.2'],
   ["{{ 'a b  c'.split() }}", ['a', 'b', 'c']],
   ['{{ list[-1] }}', 'c'],
   ["{{ 'b' in list }}", true],

@@ -394,7 +394,6 @@ class YamlEmitter {
 export function pyYaml(v: unknown, opts: YamlOpts): string {
   const e = new YamlEmitter(opts);
   e.node(v instanceof PyTuple ? [...v] : v, 0, { root: true });
-  let out = e.o.text + '\n';
-  if (e.openEnded) out += '...\n';
-  return out;
+  // libyaml's emitter (Ansible's dumper is the C one) writes no `...` after a root scalar
+  return e.o.text + '\n';
 }

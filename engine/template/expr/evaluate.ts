@@ -5,6 +5,7 @@ import { truthy as pyTruthy } from '../truthy.js';
 import { pyStr } from '../../util/python-repr.js';
 import { UnsafeText } from '../../yaml/load.js';
 import type { Expr } from './parser.js';
+import { PyTuple } from '../../inventory/python-literal.js';
 import { BASE_FUNCTIONS, FILTERS, TESTS } from './filters.js';
 import { ExprError, contains, iterable, len, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
 
@@ -12,7 +13,11 @@ export { ExprError } from './pyops.js';
 
 /** A variable or key that does not exist; carries the expression that named it. */
 export class Undefined {
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    /** Jinja's lenient Undefined (an inline if without else): prints as ''. */
+    readonly soft = false,
+  ) {}
 }
 
 /** A method bound to a value (`s.startswith`), callable from an expression. */
@@ -35,6 +40,17 @@ export type Functions = Record<string, Fn>;
 const STRING_METHODS = new Set(['startswith', 'endswith', 'split', 'strip', 'lstrip', 'rstrip', 'lower', 'upper', 'replace', 'find', 'count', 'splitlines', 'isdigit', 'join', 'format']);
 const DICT_METHODS = new Set(['keys', 'values', 'items', 'get']);
 const LIST_METHODS = new Set(['index', 'count']);
+// methods that change their object: only on lists and dicts the template made itself, so a template
+// can never change a variable other tasks and hosts read
+const MUTATING = new Set(['update', 'append', 'extend', 'insert', 'pop', 'setdefault']);
+
+/** Lists and dicts an expression built (literals, dict()): the only ones mutating methods may change. */
+export const templateMade = new WeakSet<object>();
+
+/** A value an expression can call (a template's macro). */
+export class Callable {
+  constructor(readonly invoke: (args: unknown[], kwargs: Record<string, unknown>, col: number) => unknown) {}
+}
 
 /** Evaluates one expression against variables. */
 export class Evaluator {
@@ -46,11 +62,13 @@ export class Evaluator {
   /** The value of the expression (Undefined is an error unless `allowUndefined`). */
   value(e: Expr, allowUndefined = false): unknown {
     const v = this.eval(e);
+    if (v instanceof Undefined && v.soft && !allowUndefined) return '';
     if (v instanceof Undefined && !allowUndefined) throw new ExprError(`'${v.name}' is undefined`, e.col);
     return v;
   }
 
   private defined(v: unknown, col: number): unknown {
+    if (v instanceof Undefined && v.soft) return '';
     if (v instanceof Undefined) throw new ExprError(`'${v.name}' is undefined`, col);
     if (v instanceof BoundMethod) throw new ExprError(`'${v.name}' is a method; call it with ()`, col);
     return plain(v);
@@ -69,11 +87,16 @@ export class Evaluator {
         const v = this.lookup(e.name);
         return v === undefined ? new Undefined(e.name) : v;
       }
-      case 'list':
-        return e.items.map((i) => this.defined(this.eval(i), i.col));
+      case 'list': {
+        const items = e.items.map((i) => this.defined(this.eval(i), i.col));
+        if (e.tuple) return PyTuple.from(items);
+        templateMade.add(items);
+        return items;
+      }
       case 'dict': {
         const out: Record<string, unknown> = {};
         for (const [k, v] of e.entries) out[String(this.defined(this.eval(k), k.col))] = this.defined(this.eval(v), v.col);
+        templateMade.add(out);
         return out;
       }
       case 'attr':
@@ -84,7 +107,8 @@ export class Evaluator {
         const obj = this.defined(this.eval(e.obj), e.col);
         const start = e.start ? Number(this.defined(this.eval(e.start), e.col)) : undefined;
         const stop = e.stop ? Number(this.defined(this.eval(e.stop), e.col)) : undefined;
-        if (typeof obj === 'string' || Array.isArray(obj)) return obj.slice(start, stop);
+        const step = e.step ? Number(this.defined(this.eval(e.step), e.col)) : 1;
+        if (typeof obj === 'string' || Array.isArray(obj)) return pySlice(obj, start, stop, step, e.col);
         throw new ExprError(`cannot slice a ${typeName(obj)}`, e.col);
       }
       case 'call':
@@ -117,7 +141,8 @@ export class Evaluator {
         return this.binary(e.op, this.defined(this.eval(e.left), e.left.col), this.defined(this.eval(e.right), e.right.col), e.col);
       case 'cond':
         if (this.truth(e.test)) return this.eval(e.then);
-        return e.else ? this.eval(e.else) : new Undefined('(if without else)');
+        // Jinja's inline if without else gives its plain Undefined: '' when printed
+        return e.else ? this.eval(e.else) : new Undefined('(if without else)', true);
     }
   }
 
@@ -125,10 +150,10 @@ export class Evaluator {
     if (obj instanceof Undefined) return new Undefined(text);
     const o = plain(obj);
     if (typeof o === 'string' && STRING_METHODS.has(name)) return new BoundMethod(o, name);
-    if (Array.isArray(o) && LIST_METHODS.has(name)) return new BoundMethod(o, name);
+    if (Array.isArray(o) && (LIST_METHODS.has(name) || MUTATING.has(name))) return new BoundMethod(o, name);
     if (o && typeof o === 'object' && !Array.isArray(o)) {
       if (own(o, name)) return (o as Record<string, unknown>)[name];
-      if (DICT_METHODS.has(name)) return new BoundMethod(o, name);
+      if (DICT_METHODS.has(name) || MUTATING.has(name)) return new BoundMethod(o, name);
     }
     return new Undefined(text);
   }
@@ -194,11 +219,18 @@ export class Evaluator {
       if (global) {
         const args = e.args.map((a) => this.defined(this.eval(a), a.col));
         const kw = Object.fromEntries(e.kwargs.map(([k, v]) => [k, this.defined(this.eval(v), v.col)]));
-        return global(args, kw, e.col);
+        const made = global(args, kw, e.col);
+        if (e.fn.name === 'dict' && made && typeof made === 'object') templateMade.add(made);
+        return made;
       }
     }
     const fn = this.eval(e.fn);
     if (fn instanceof Undefined) throw new ExprError(`'${fn.name}' is undefined`, e.col);
+    if (fn instanceof Callable) {
+      const args = e.args.map((a) => this.defined(this.eval(a), a.col));
+      const kw = Object.fromEntries(e.kwargs.map(([k, v]) => [k, this.defined(this.eval(v), v.col)]));
+      return fn.invoke(args, kw, e.col);
+    }
     if (!(fn instanceof BoundMethod)) throw new ExprError(`${describe(e.fn)} is not callable (only string, list and dict methods can be called)`, e.col);
     const args = e.args.map((a) => this.defined(this.eval(a), a.col));
     return callMethod(fn, args, e.col);
@@ -233,12 +265,29 @@ export class Evaluator {
     const raw = this.eval(e.value);
     if (e.name === 'defined') return !(raw instanceof Undefined);
     if (e.name === 'undefined') return raw instanceof Undefined;
+    // a type test only looks at the type: an undefined value is none of them
+    if (raw instanceof Undefined && !raw.soft && TYPE_TESTS.has(e.name)) return false;
     const v = this.defined(raw, e.value.col);
     const args = e.args.map((a) => this.defined(this.eval(a), a.col));
     const t = own(TESTS, e.name) ? TESTS[e.name] : undefined;
     if (!t) throw new ExprError(`no test named '${e.name}'`, e.col);
     return t(v, args, e.col);
   }
+}
+
+const TYPE_TESTS = new Set(['string', 'number', 'integer', 'float', 'boolean', 'mapping', 'sequence', 'iterable', 'none', 'true', 'false', 'sameas']);
+
+// Python's seq[start:stop:step].
+function pySlice<T extends string | unknown[]>(obj: T, start: number | undefined, stop: number | undefined, step: number, col: number): T {
+  if (step === 0) throw new ExprError('slice step cannot be zero', col);
+  if (step === 1) return obj.slice(start, stop) as T;
+  const items = typeof obj === 'string' ? [...obj] : [...obj];
+  const n = items.length;
+  const norm = (i: number | undefined, dflt: number): number => (i === undefined ? dflt : i < 0 ? Math.max(i + n, step < 0 ? -1 : 0) : Math.min(i, step < 0 ? n - 1 : n));
+  const out: unknown[] = [];
+  if (step > 0) for (let i = norm(start, 0); i < norm(stop, n); i += step) out.push(items[i]);
+  else for (let i = norm(start, n - 1); i > norm(stop, -1); i += step) out.push(items[i]);
+  return (typeof obj === 'string' ? out.join('') : out) as T;
 }
 
 /** The source-like text of a variable path, for messages (`groups['etcd'][0]`). */
@@ -279,6 +328,7 @@ function compareOp(op: string, l: unknown, r: unknown, col: number): boolean {
 
 function callMethod(m: BoundMethod, args: unknown[], col: number): unknown {
   const t = m.target;
+  if (MUTATING.has(m.name)) return mutate(m, args, col);
   const s = (i: number): string => {
     const v = args[i];
     if (typeof v !== 'string') throw new ExprError(`${m.name}() argument ${i + 1} must be str, not ${typeName(v)}`, col);
@@ -290,8 +340,17 @@ function callMethod(m: BoundMethod, args: unknown[], col: number): unknown {
         return Array.isArray(args[0]) ? args[0].some((p) => t.startsWith(String(p))) : t.startsWith(s(0));
       case 'endswith':
         return Array.isArray(args[0]) ? args[0].some((p) => t.endsWith(String(p))) : t.endsWith(s(0));
-      case 'split':
-        return args[0] === undefined || args[0] === null ? t.trim().split(/\s+/).filter(Boolean) : t.split(s(0));
+      case 'split': {
+        const max = args[1] === undefined ? -1 : Number(args[1]);
+        if (args[0] === undefined || args[0] === null) {
+          const words = t.trim().split(/\s+/).filter(Boolean);
+          if (max < 0 || words.length <= max + 1) return words;
+          const rest = t.trim().replace(new RegExp(`^(?:\\S+\\s+){${max}}`), '');
+          return [...words.slice(0, max), rest];
+        }
+        const parts = t.split(s(0));
+        return max < 0 || parts.length <= max + 1 ? parts : [...parts.slice(0, max), parts.slice(max).join(s(0))];
+      }
       case 'strip':
         return args[0] === undefined ? t.trim() : trimChars(t, s(0), true, true);
       case 'lstrip':
@@ -332,11 +391,54 @@ function callMethod(m: BoundMethod, args: unknown[], col: number): unknown {
     case 'values':
       return Object.values(d);
     case 'items':
-      return Object.entries(d);
+      return Object.entries(d).map((pair) => PyTuple.from(pair));
     case 'get':
       return own(d, String(args[0])) ? d[String(args[0])] : (args[1] ?? null);
   }
   throw new ExprError(`unsupported method ${m.name}`, col);
+}
+
+// list.append/extend/insert/pop, dict.update/setdefault/pop on a list or dict the template made
+function mutate(m: BoundMethod, args: unknown[], col: number): unknown {
+  const t = m.target as unknown[] | Record<string, unknown>;
+  if (!templateMade.has(t)) {
+    throw new ExprError(`${m.name}() would change a variable: kplay templates may only change lists and dicts they built (use combine, union or + to make a new one)`, col);
+  }
+  if (Array.isArray(t)) {
+    switch (m.name) {
+      case 'append':
+        t.push(args[0]);
+        return null;
+      case 'extend':
+        t.push(...iterable(args[0], col));
+        return null;
+      case 'insert':
+        t.splice(Number(args[0]), 0, args[1]);
+        return null;
+      case 'pop':
+        return args.length ? t.splice(Number(args[0]), 1)[0] : t.pop();
+    }
+  } else {
+    switch (m.name) {
+      case 'update':
+        if (args[0] && typeof args[0] === 'object') Object.assign(t, args[0]);
+        return null;
+      case 'setdefault':
+        if (!own(t, String(args[0]))) t[String(args[0])] = args[1] ?? null;
+        return t[String(args[0])];
+      case 'pop': {
+        const k = String(args[0]);
+        if (!own(t, k)) {
+          if (args.length > 1) return args[1];
+          throw new ExprError(`KeyError: ${k}`, col);
+        }
+        const v = t[k];
+        delete t[k];
+        return v;
+      }
+    }
+  }
+  throw new ExprError(`'${typeName(t)}' object has no attribute '${m.name}'`, col);
 }
 
 function trimChars(s: string, chars: string, left: boolean, right: boolean): string {

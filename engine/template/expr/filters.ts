@@ -211,11 +211,15 @@ function percentFormat(fmt: string, args: unknown[], col: number): string {
     const v = key !== undefined && isDict(args[0]) ? args[0][key] : args[n++];
     if (v === undefined) throw new ExprError('not enough arguments for format string', col);
     let s: string;
+    const zeroPad = _flags.includes('0') && !_flags.includes('-');
     if (conv === 's') s = str(v);
     else if (conv === 'r') s = pyStr([v]).slice(1, -1);
     else if (conv === 'f') s = Number(v).toFixed(prec === undefined ? 6 : Number(prec));
     else s = String(Math.trunc(Number(v)));
-    return width ? s.padStart(Number(width)) : s;
+    if (!width) return s;
+    if (_flags.includes('-')) return s.padEnd(Number(width));
+    if (zeroPad && conv !== 's') return (s.startsWith('-') ? '-' + s.slice(1).padStart(Number(width) - 1, '0') : s.padStart(Number(width), '0'));
+    return s.padStart(Number(width));
   });
 }
 
@@ -308,29 +312,28 @@ export const FILTERS: Record<string, Filter> = {
     return max < 0 || parts.length <= max + 1 ? parts : [...parts.slice(0, max), parts.slice(max).join(str(a[0]))];
   },
   regex_search: (v, a, kw, col) => {
+    // group arguments are checked first, as Ansible does: '\\1' or '\\g<name>'
+    const groups = a.slice(1).map((g) => {
+      const text = str(g);
+      const n = /^\\(\d+)/.exec(text);
+      const named = /^\\g<(\S+)>/.exec(text);
+      if (text.startsWith('\\g') && named) return named[1] as string;
+      if (!text.startsWith('\\g') && n) return Number(n[1]);
+      throw new ExprError(`regex_search: unknown argument ${text} (use '\\1' or '\\g<name>')`, col);
+    });
     const m = pyRegex(a[0], col, kw).exec(str(v));
     if (!m) return null;
-    const groups = a.slice(1).map(str);
     if (!groups.length) return m[0];
-    return groups.map((g) => {
-      const n = /^\\(\d+)$/.exec(g);
-      if (n) return m[Number(n[1])];
-      const named = /^\\g<(\w+)>$/.exec(g);
-      if (named) return m.groups?.[named[1] as string];
-      throw new ExprError(`Unknown argument ${g} (use '\\\\1' or '\\\\g<name>')`, col);
-    });
+    return groups.map((g) => (typeof g === 'number' ? m[g] : m.groups?.[g]) ?? null);
   },
   regex_findall: (v, a, kw, col) => {
     const re = pyRegex(a[0], col, { ...kw, multiline: a[1] ?? kw.multiline, ignorecase: a[2] ?? kw.ignorecase }, 'g');
     return [...str(v).matchAll(re)].map((m) => (m.length === 1 ? m[0] : m.length === 2 ? m[1] : PyTuple.from(m.slice(1))));
   },
   regex_replace: (v, a, kw, col) => {
-    const count = Number(a[4] ?? kw.count ?? 0);
+    for (const k of Object.keys(kw)) if (!['ignorecase', 'multiline'].includes(k)) throw new ExprError(`regex_replace() got an unexpected keyword argument '${k}'`, col);
     const re = pyRegex(a[0], col, { multiline: a[3] ?? kw.multiline, ignorecase: a[2] ?? kw.ignorecase }, 'g');
-    const rep = pyReplacement(str(a[1] ?? kw.replacement ?? ''));
-    if (!count) return str(v).replace(re, rep);
-    let n = 0;
-    return str(v).replace(re, (...m) => (n++ < count ? m[0].replace(new RegExp(re.source, re.flags.replace('g', '')), rep) : m[0]));
+    return str(v).replace(re, pyReplacement(str(a[1] ?? '')));
   },
   regex_escape: (v) => str(v).replace(/[^A-Za-z0-9_]/g, (c) => '\\' + c),
   map: (v, a, kw, col) => {
@@ -457,6 +460,71 @@ export const FILTERS: Record<string, Filter> = {
     return x === 'dict' ? 'dict' : x;
   },
   extract: (v, a, _k, col) => extract(v, a[0], a.slice(1), col),
+  groupby: (v, a, kw, col) => {
+    const attribute = String(a[0] ?? kw.attribute);
+    const fallback = own(kw, 'default') ? { value: kw.default } : undefined;
+    const key = sortKey(truthy(kw.case_sensitive ?? false), undefined, col);
+    const list = sorted(iterable(plain(v), col), (x) => key(attrPath(x, attribute, col, fallback)), col);
+    const groups: [unknown, unknown[]][] = [];
+    for (const x of list) {
+      const k = attrPath(x, attribute, col, fallback);
+      const last = groups.at(-1);
+      if (last && pyEq(key(last[0]), key(k))) last[1].push(x);
+      else groups.push([k, [x]]);
+    }
+    return groups.map((g) => PyTuple.from(g));
+  },
+  batch: (v, a, _k, col) => {
+    const size = Number(a[0]);
+    const list = iterable(plain(v), col);
+    const out: unknown[][] = [];
+    for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+    const last = out.at(-1);
+    if (a[1] !== undefined && last) while (last.length < size) last.push(a[1]);
+    return out;
+  },
+  safe: (v) => v,
+  product: (v, a, kw, col) => {
+    const base = [plain(v), ...a.map(plain)].map((l) => iterable(l, col));
+    const lists = Array.from({ length: Number(kw.repeat ?? 1) }, () => base).flat();
+    let out: unknown[][] = [[]];
+    for (const l of lists) out = out.flatMap((prefix) => l.map((x) => [...prefix, x]));
+    return out.map((t) => PyTuple.from(t));
+  },
+  permutations: (v, a, _k, col) => {
+    const list = iterable(plain(v), col);
+    const r = a[0] === undefined ? list.length : Number(a[0]);
+    const out: unknown[][] = [];
+    const walk = (prefix: number[]): void => {
+      if (prefix.length === r) return void out.push(prefix.map((i) => list[i]));
+      for (let i = 0; i < list.length; i++) if (!prefix.includes(i)) walk([...prefix, i]);
+    };
+    walk([]);
+    return out.map((t) => PyTuple.from(t));
+  },
+  combinations: (v, a, _k, col) => {
+    const list = iterable(plain(v), col);
+    const r = Number(a[0]);
+    const out: unknown[][] = [];
+    const walk = (start: number, prefix: unknown[]): void => {
+      if (prefix.length === r) return void out.push(prefix);
+      for (let i = start; i < list.length; i++) walk(i + 1, [...prefix, list[i]]);
+    };
+    walk(0, []);
+    return out.map((t) => PyTuple.from(t));
+  },
+  subelements: (v, a, kw, col) => {
+    const path = String(a[0]);
+    const skipMissing = truthy(a[1] ?? kw.skip_missing ?? false);
+    const out: unknown[] = [];
+    for (const item of iterable(plain(v), col)) {
+      const sub = attrPath(item, path, col, skipMissing ? { value: undefined } : undefined);
+      if (sub === undefined) continue;
+      if (!Array.isArray(sub)) throw new ExprError(`the key ${path} should point to a list, got ${pyStr(sub)}`, col);
+      for (const s of sub) out.push(PyTuple.from([item, s]));
+    }
+    return out;
+  },
   random: (_v, _a, _k, col) => {
     throw new ExprError("the 'random' filter is not supported: its result differs on every run (kplay playbooks must converge); pick with a stable key, e.g. list[inventory_hostname | hash('md5') | int(base=16) % list | length]", col);
   },

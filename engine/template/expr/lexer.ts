@@ -23,8 +23,12 @@ export class ExprSyntaxError extends Error {
 const OPERATORS = ['//', '**', '==', '!=', '<=', '>=', '+', '-', '*', '/', '%', '~', '|', '.', ',', ':', '(', ')', '[', ']', '{', '}', '<', '>', '='];
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"' };
 
-/** Splits an expression into tokens. */
-export function tokenize(src: string): Token[] {
+/**
+ * Splits an expression into tokens. With `rawStrings` (`{{ }}` in a YAML value, where Ansible doubles
+ * every backslash of a string literal before Jinja reads it) a backslash is only a backslash and a
+ * string ends at its first closing quote.
+ */
+export function tokenize(src: string, rawStrings = false): Token[] {
   const out: Token[] = [];
   let i = 0;
   while (i < src.length) {
@@ -41,7 +45,7 @@ export function tokenize(src: string): Token[] {
         if (j >= src.length) throw new ExprSyntaxError('unterminated string', col);
         const ch = src[j] as string;
         if (ch === c) break;
-        if (ch === '\\' && j + 1 < src.length) {
+        if (ch === '\\' && j + 1 < src.length && !rawStrings) {
           // Python's unicode-escape, as Jinja decodes string literals: octal, \x, \u, \U, \N is not
           // supported; an unknown escape keeps its backslash
           const rest = src.slice(j + 1);

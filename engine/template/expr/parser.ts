@@ -7,11 +7,11 @@ import { ExprSyntaxError, tokenize, type Token } from './lexer.js';
 export type Expr =
   | { k: 'lit'; v: unknown; col: number }
   | { k: 'name'; name: string; col: number }
-  | { k: 'list'; items: Expr[]; col: number }
+  | { k: 'list'; items: Expr[]; col: number; tuple?: boolean }
   | { k: 'dict'; entries: [Expr, Expr][]; col: number }
   | { k: 'attr'; obj: Expr; name: string; col: number }
   | { k: 'index'; obj: Expr; key: Expr; col: number }
-  | { k: 'slice'; obj: Expr; start: Expr | undefined; stop: Expr | undefined; col: number }
+  | { k: 'slice'; obj: Expr; start: Expr | undefined; stop: Expr | undefined; step?: Expr | undefined; col: number }
   | { k: 'call'; fn: Expr; args: Expr[]; kwargs: [string, Expr][]; col: number }
   | { k: 'filter'; value: Expr; name: string; args: Expr[]; kwargs: [string, Expr][]; col: number }
   | { k: 'test'; value: Expr; name: string; args: Expr[]; negated: boolean; col: number }
@@ -79,7 +79,7 @@ export class Parser {
       if (this.atEnd() || this.isName('if') || this.isName('in')) break;
       items.push(this.expression(withCond));
     }
-    return { k: 'list', items, col };
+    return { k: 'list', items, col, tuple: true };
   }
 
   /** The column of the next token. */
@@ -243,7 +243,7 @@ export class Parser {
     if (t.t === 'op' && t.v === '(') {
       if (this.isOp(')')) {
         this.next();
-        return { k: 'list', items: [], col: t.col };
+        return { k: 'list', items: [], col: t.col, tuple: true };
       }
       const first = this.condExpr();
       if (this.isOp(',')) {
@@ -254,7 +254,7 @@ export class Parser {
           items.push(this.condExpr());
         }
         this.expectOp(')');
-        return { k: 'list', items, col: t.col };
+        return { k: 'list', items, col: t.col, tuple: true };
       }
       this.expectOp(')');
       return first;
@@ -308,9 +308,11 @@ export class Parser {
     if (!this.isOp(':')) start = this.condExpr();
     if (this.isOp(':')) {
       this.next();
-      const stop = this.isOp(']') ? undefined : this.condExpr();
+      const stop = this.isOp(']') || this.isOp(':') ? undefined : this.condExpr();
+      let step: Expr | undefined;
+      if (this.acceptOp(':') && !this.isOp(']')) step = this.condExpr();
       this.expectOp(']');
-      return { k: 'slice', obj, start, stop, col };
+      return { k: 'slice', obj, start, stop, step, col };
     }
     this.expectOp(']');
     return { k: 'index', obj, key: start as Expr, col };
@@ -400,7 +402,7 @@ export function parseExpression(src: string): Expr {
   return new Parser(tokenize(src)).parseTop();
 }
 
-/** A parser over `src` for a statement's parts. */
-export function parserFor(src: string): Parser {
-  return new Parser(tokenize(src));
+/** A parser over `src` for a statement's parts; `rawStrings` as in tokenize. */
+export function parserFor(src: string, rawStrings = false): Parser {
+  return new Parser(tokenize(src, rawStrings));
 }

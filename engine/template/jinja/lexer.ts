@@ -129,12 +129,14 @@ export function lex(src: string, ws: WhitespaceOptions): Piece[] {
       RAW_END.lastIndex = after;
       const m = RAW_END.exec(src);
       if (!m) throw new TemplateSyntaxError("unclosed {% raw %}: expected '{% endraw %}'", pos.line, pos.col);
+      // Jinja's raw state: trim_blocks does not apply after {% raw %}, and the body is its own text,
+      // which a later `-` does not strip
       let raw = src.slice(after, m.index);
       if (closeMark === '-') raw = raw.replace(/^\s+/, '');
-      else if (ws.trimBlocks && closeMark !== '+') raw = raw.replace(/^\r?\n/, '');
       if (m[1] === '-') raw = raw.replace(/\s+$/, '');
       else if (ws.lstripBlocks && m[1] !== '+') raw = raw.replace(/(^|\n)[ \t]+$/, '$1');
-      text += raw;
+      flush();
+      if (raw) out.push({ k: 'text', text: raw });
       stripNext = m[2] === '-';
       trimNewline = ws.trimBlocks && m[2] !== '+';
       i = m.index + m[0].length;

@@ -21,15 +21,19 @@ export type Node =
   | { k: 'if'; branches: { cond: Expr; body: Node[]; at: At }[]; otherwise: Node[] | undefined }
   | { k: 'for'; targets: string[]; iter: Expr; cond: Expr | undefined; body: Node[]; otherwise: Node[] | undefined; at: At }
   | { k: 'set'; targets: Target[]; expr: Expr; at: At }
-  | { k: 'setblock'; target: Target; body: Node[]; at: At };
+  | { k: 'setblock'; target: Target; body: Node[]; at: At }
+  | { k: 'macro'; name: string; params: { name: string; dflt: Expr | undefined }[]; body: Node[]; at: At };
 
-const UNSUPPORTED = new Set(['macro', 'call', 'include', 'import', 'from', 'extends', 'block', 'filter', 'with', 'do', 'break', 'continue', 'autoescape', 'trans']);
+const UNSUPPORTED = new Set(['call', 'include', 'import', 'from', 'extends', 'block', 'filter', 'with', 'do', 'break', 'continue', 'autoescape', 'trans']);
 
 type Stmt = { word: string; p: Parser; at: At };
 
 class TreeBuilder {
   private i = 0;
-  constructor(private readonly pieces: ReturnType<typeof lex>) {}
+  constructor(
+    private readonly pieces: ReturnType<typeof lex>,
+    private readonly rawStrings: boolean,
+  ) {}
 
   // parses nodes until one of the `stop` statements; returns it (undefined at the end)
   body(stop: string[], opener?: Stmt): { nodes: Node[]; end: Stmt | undefined } {
@@ -42,7 +46,7 @@ class TreeBuilder {
       }
       const at = { line: piece.line, col: piece.col };
       if (piece.k === 'out') {
-        nodes.push({ k: 'out', expr: expressionOf(piece.src, at), at });
+        nodes.push({ k: 'out', expr: expressionOf(piece.src, at, this.rawStrings), at });
         continue;
       }
       const p = parserFor(piece.src);
@@ -63,8 +67,10 @@ class TreeBuilder {
         return this.forNode(s);
       case 'set':
         return this.setNode(s);
+      case 'macro':
+        return this.macroNode(s);
     }
-    if (UNSUPPORTED.has(s.word)) throw new TemplateSyntaxError(`'{% ${s.word} %}' is not supported by kplay's templates (supported: if, for, set, raw)`, s.at.line, s.at.col);
+    if (UNSUPPORTED.has(s.word)) throw new TemplateSyntaxError(`'{% ${s.word} %}' is not supported by kplay's templates (supported: if, for, set, macro, raw)`, s.at.line, s.at.col);
     throw new TemplateSyntaxError(`unknown tag '${s.word}'${/^end|^el/.test(s.word) ? ' here (no open block it could close)' : ''}`, s.at.line, s.at.col);
   }
 
@@ -116,6 +122,28 @@ class TreeBuilder {
     return { k: 'for', ...head, body: nodes, otherwise, at: s.at };
   }
 
+  // {% macro name(a, b='x') %}...{% endmacro %}
+  private macroNode(s: Stmt): Node {
+    const head = safe(s.at, () => {
+      const name = s.p.name('expected the macro name');
+      const params: { name: string; dflt: Expr | undefined }[] = [];
+      if (!s.p.acceptOp('(')) throw s.p.unexpected("expected '('");
+      while (!s.p.acceptOp(')')) {
+        const p = s.p.name('expected a parameter name');
+        params.push({ name: p, dflt: s.p.acceptOp('=') ? s.p.expression() : undefined });
+        if (!s.p.acceptOp(',')) {
+          if (!s.p.acceptOp(')')) throw s.p.unexpected("expected ',' or ')'");
+          break;
+        }
+      }
+      s.p.expectEnd();
+      return { name, params };
+    });
+    const { nodes, end } = this.body(['endmacro'], s);
+    endOf(end!);
+    return { k: 'macro', ...head, body: nodes, at: s.at };
+  }
+
   private setNode(s: Stmt): Node {
     const targets = safe(s.at, () => {
       const list: Target[] = [];
@@ -155,18 +183,21 @@ function safe<T>(at: At, fn: () => T): T {
   }
 }
 
-function expressionOf(src: string, at: At): Expr {
+function expressionOf(src: string, at: At, rawStrings: boolean): Expr {
   return safe(at, () => {
-    const p = parserFor(src);
+    const p = parserFor(src, rawStrings);
     const e = p.expression();
     p.expectEnd();
     return e;
   });
 }
 
-/** Parses a template; throws TemplateSyntaxError with the template's own line and column. */
-export function parseTemplateTree(src: string, ws: WhitespaceOptions): Node[] {
-  const b = new TreeBuilder(lex(src, ws));
+/**
+ * Parses a template; throws TemplateSyntaxError with the template's own line and column.
+ * `rawStrings`: string literals in `{{ }}` keep their backslashes (YAML values, see tokenize).
+ */
+export function parseTemplateTree(src: string, ws: WhitespaceOptions, rawStrings = false): Node[] {
+  const b = new TreeBuilder(lex(src, ws), rawStrings);
   const { nodes, end } = b.body([]);
   if (end) throw new TemplateSyntaxError(`unexpected '{% ${end.word} %}'`, end.at.line, end.at.col);
   return nodes;

@@ -5,7 +5,7 @@ import { pyStr } from '../../util/python-repr.js';
 import { truthy } from '../truthy.js';
 import { namespaces } from '../expr/filters.js';
 import { UnsafeText } from '../../yaml/load.js';
-import { Evaluator, ExprError, Undefined, type Functions, type Lookup } from '../expr/evaluate.js';
+import { Callable, Evaluator, ExprError, Undefined, type Functions, type Lookup } from '../expr/evaluate.js';
 import type { Expr } from '../expr/parser.js';
 import type { At, Node, Target } from './parse.js';
 
@@ -99,6 +99,7 @@ function run(nodes: Node[], frames: Frames, ev: Evaluator, out: string[]): void 
         break;
       case 'out': {
         const v = value(ev, n.expr, n.at);
+        if (v instanceof Undefined && v.soft) break;
         if (v instanceof Undefined) throw new TemplateRuntimeError(`'${v.name}' is undefined`, n.at, n.expr.col);
         out.push(outputText(v));
         break;
@@ -127,8 +128,33 @@ function run(nodes: Node[], frames: Frames, ev: Evaluator, out: string[]): void 
         assign(frames, n.target, inner.join(''), n.at);
         break;
       }
+      case 'macro':
+        frames.set(n.name, macro(n, frames, ev));
+        break;
     }
   }
+}
+
+// A macro renders its body with its arguments on top of the variables it can see; it returns the text.
+function macro(n: Extract<Node, { k: 'macro' }>, frames: Frames, ev: Evaluator): Callable {
+  return new Callable((args, kwargs, col) => {
+    if (args.length > n.params.length) throw new ExprError(`macro '${n.name}' takes not more than ${n.params.length} argument(s)`, col);
+    frames.push();
+    try {
+      n.params.forEach((p, i) => {
+        if (i < args.length) frames.set(p.name, args[i]);
+        else if (Object.prototype.hasOwnProperty.call(kwargs, p.name)) frames.set(p.name, kwargs[p.name]);
+        else if (p.dflt) frames.set(p.name, value(ev, p.dflt, n.at));
+        else frames.set(p.name, new Undefined(p.name));
+      });
+      for (const k of Object.keys(kwargs)) if (!n.params.some((p) => p.name === k)) throw new ExprError(`macro '${n.name}' takes no keyword argument '${k}'`, col);
+      const inner: string[] = [];
+      run(n.body, frames, ev, inner);
+      return inner.join('');
+    } finally {
+      frames.pop();
+    }
+  });
 }
 
 function runFor(n: Extract<Node, { k: 'for' }>, frames: Frames, ev: Evaluator, out: string[]): void {

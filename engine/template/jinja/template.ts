@@ -70,19 +70,24 @@ function checkTree(nodes: Node[]): void {
         if (n.otherwise) checkTree(n.otherwise);
         break;
       case 'setblock':
+      case 'macro':
         checkTree(n.body);
     }
   }
 }
 
 /** Parses (once per source and settings) and checks a template; throws JinjaError. */
-export function compileJinja(source: string, ws: WhitespaceOptions = ANSIBLE_WS): Node[] {
-  const key = `${ws.trimBlocks ? 1 : 0}${ws.lstripBlocks ? 1 : 0}${source}`;
+export function compileJinja(source: string, ws: WhitespaceOptions = ANSIBLE_WS, rawStrings = false): Node[] {
+  const key = `${ws.trimBlocks ? 1 : 0}${ws.lstripBlocks ? 1 : 0}${rawStrings ? 1 : 0}${source}`;
   const hit = cache.get(key);
   if (hit) return hit;
   let tree: Node[];
   try {
-    tree = parseTemplateTree(source, ws);
+    // Jinja reads line breaks as \n and drops one final line break (keep_trailing_newline off);
+    // renderJinja gives back the ones the text ended with, as Ansible does
+    const lines = source.split(/\r\n|\r|\n/);
+    if (lines.length > 1 && lines.at(-1) === '') lines.pop();
+    tree = parseTemplateTree(lines.join('\n'), ws, rawStrings);
   } catch (e) {
     if (e instanceof TemplateSyntaxError) throw new JinjaError({ message: e.message, line: e.line, col: e.col });
     throw e;
@@ -93,10 +98,12 @@ export function compileJinja(source: string, ws: WhitespaceOptions = ANSIBLE_WS)
 }
 
 /** Renders a template to text; throws JinjaError (undefined variables, type errors) with its place. */
-export function renderJinja(source: string, vars: Lookup, fns: Functions, ws: WhitespaceOptions = ANSIBLE_WS): string {
-  const tree = compileJinja(source, ws);
+export function renderJinja(source: string, vars: Lookup, fns: Functions, ws: WhitespaceOptions = ANSIBLE_WS, rawStrings = false): string {
+  const tree = compileJinja(source, ws, rawStrings);
   try {
-    return renderTree(tree, vars, fns);
+    const out = renderTree(tree, vars, fns);
+    const missing = trailingNewlines(source) - trailingNewlines(out);
+    return missing > 0 ? out + '\n'.repeat(missing) : out;
   } catch (e) {
     if (e instanceof TemplateRuntimeError) {
       throw new JinjaError({ message: e.message, line: e.at.line, col: e.at.col + (e.exprCol ?? 1) - 1 });
@@ -104,6 +111,14 @@ export function renderJinja(source: string, vars: Lookup, fns: Functions, ws: Wh
     throw e;
   }
 }
+
+function trailingNewlines(s: string): number {
+  let n = 0;
+  while (n < s.length && s[s.length - 1 - n] === '\n') n++;
+  return n;
+}
+
+const STRING_TYPE_FILTERS = new Set(['string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml']);
 
 const SINGLE_VAR = /^\{\{\s*(\w*)\s*\}\}$/;
 
@@ -118,7 +133,11 @@ export function renderYamlValue(source: string, vars: Lookup, fns: Functions): u
     const v = vars(only[1] as string);
     if (typeof v === 'number' || typeof v === 'boolean' || v === null) return v;
   }
-  const text = renderJinja(source, vars, fns);
+  const text = renderJinja(source, vars, fns, ANSIBLE_WS, true);
+  // the result of to_json, to_yaml, string... stays text (Ansible's STRING_TYPE_FILTERS)
+  const tree = compileJinja(source, ANSIBLE_WS, true);
+  const lone = tree.length === 1 && tree[0]?.k === 'out' ? tree[0].expr : undefined;
+  if (lone?.k === 'filter' && STRING_TYPE_FILTERS.has(lone.name)) return text;
   if (text.startsWith('{') || text.startsWith('[') || text === 'True' || text === 'False') {
     const r = literalEval(text);
     if (r.value !== text) return r.value;

@@ -1,0 +1,69 @@
+// kplay's templating against Ansible's own Templar (test/support/jinja_oracle.py): every value of
+// fixtures/jinja/values.txt as a task argument is templated (compared as Python's repr of the
+// result, errors as errors), and every fixtures/jinja/templates/*.j2 as the template module renders
+// it (compared byte for byte).
+import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { lookupFunctions } from '../../engine/template/lookups.js';
+import { renderFile, renderValue } from '../../engine/template/render.js';
+import { pyRepr } from '../../engine/util/python-repr.js';
+import { hasAnsible } from '../support/oracle.js';
+import { systemPython } from '../support/python.js';
+
+const dir = fileURLToPath(new URL('../fixtures/jinja/', import.meta.url));
+const oracle = fileURLToPath(new URL('../support/jinja_oracle.py', import.meta.url));
+const vars = parse(readFileSync(join(dir, 'vars.yaml'), 'utf8')) as Record<string, unknown>;
+const values = readFileSync(join(dir, 'values.txt'), 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+const files = readdirSync(join(dir, 'templates')).filter((f) => f.endsWith('.j2')).sort().map((name) => ({ name, text: readFileSync(join(dir, 'templates', name), 'utf8') }));
+
+type Outcome = { repr?: string; text?: string; error?: string };
+
+function kplayValue(v: string): Outcome {
+  const read = (n: string): unknown => (Object.prototype.hasOwnProperty.call(vars, n) ? vars[n] : undefined);
+  try {
+    return { repr: pyRepr(renderValue(v, read, lookupFunctions({ read, renderFile: (t, f) => renderFile(t, read, {}, f) }), { file: 'values.txt' })) };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+function kplayFile(text: string, name: string): Outcome {
+  const read = (n: string): unknown => (Object.prototype.hasOwnProperty.call(vars, n) ? vars[n] : undefined);
+  try {
+    return { text: renderFile(text, read, lookupFunctions({ read, renderFile: (t, f) => renderFile(t, read, {}, f) }), name) };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+describe.skipIf(!hasAnsible || !systemPython)('templates: kplay against Ansible (Templar, template module)', () => {
+  const ansible = hasAnsible && systemPython ? (JSON.parse(execFileSync(systemPython, [oracle], { input: JSON.stringify({ vars, values, files }), encoding: 'utf8', maxBuffer: 64 << 20 })) as { values: Outcome[]; files: Outcome[] }) : { values: [], files: [] };
+
+  it(`${values.length} values render to what Ansible gives (or fail where Ansible fails)`, () => {
+    expect(values.length).toBeGreaterThanOrEqual(300);
+    const wrong: string[] = [];
+    values.forEach((v, i) => {
+      const ours = kplayValue(v);
+      const theirs = ansible.values[i] as Outcome;
+      const same = theirs.error !== undefined ? ours.error !== undefined : ours.repr === theirs.repr;
+      if (!same) wrong.push(`${v}\n    ansible: ${theirs.error ?? theirs.repr}\n    kplay:   ${ours.error ?? ours.repr}`);
+    });
+    expect(wrong, `${wrong.length} of ${values.length} differ:\n${wrong.join('\n')}`).toEqual([]);
+  });
+
+  it(`${files.length} .j2 files render byte for byte as the template module renders them`, () => {
+    expect(files.length).toBeGreaterThanOrEqual(40);
+    const wrong: string[] = [];
+    files.forEach((f, i) => {
+      const ours = kplayFile(f.text, f.name);
+      const theirs = ansible.files[i] as Outcome;
+      const same = theirs.error !== undefined ? ours.error !== undefined : ours.text === theirs.text;
+      if (!same) wrong.push(`${f.name}\n    ansible: ${JSON.stringify(theirs.error ?? theirs.text)}\n    kplay:   ${JSON.stringify(ours.error ?? ours.text)}`);
+    });
+    expect(wrong, `${wrong.length} of ${files.length} differ:\n${wrong.join('\n')}`).toEqual([]);
+  });
+});
