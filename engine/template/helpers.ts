@@ -1,4 +1,4 @@
-// The Handlebars helpers kplay templates can use (documented in docs/templates.md). Names follow
+// The Handlebars helpers `.hbs` templates can use (documented in docs/templates.md). Names follow
 // Ansible's Jinja filters so operators recognise them: {{default x "y"}} is {{ x | default('y') }}.
 import type { HelperDelegate } from 'handlebars';
 import { stringify as toYamlText } from 'yaml';

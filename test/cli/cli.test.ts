@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -142,6 +142,23 @@ describe('kplay CLI', () => {
     expect(bad.rc).toBe(4);
     expect(bad.err).toContain(`ERROR! ${join(root, 'bad.yaml')}:3:7: couldn't resolve module/action 'servce'`);
     expect(bad.err).toContain("hint: did you mean 'service'?");
+  });
+
+  it.each([
+    ['a .j2 file', 'conf.j2', 'a\n{% for x in y %}\n{{ x }}\n', "conf.j2:2:3: '{% for %}' is never closed"],
+    ['a .j2 file with an unknown filter', 'conf.j2', 'a\nb\n  {{ x | no_such_filter }}\n', "conf.j2:3:8: no filter named 'no_such_filter'"],
+    ['a .hbs file', 'conf.hbs', 'a\n{{#if x}}\n', 'conf.hbs:3:11: Handlebars syntax error'],
+  ])('%s that does not parse stops the run before any host is touched, with its line', (_what, name, text, where) => {
+    const marker = join(mkdtempSync(join(tmpdir(), 'kplay-tpl-')), 'touched');
+    const play = `- hosts: all\n  gather_facts: false\n  tasks:\n    - command: touch ${marker}\n    - template: {src: ${name}, dest: /tmp/x}\n`;
+    const root = writeTree({ hosts: 'h1 ansible_connection=local\n', 'site.yaml': play, [`templates/${name}`]: text });
+    for (const args of [['--syntax-check'], []]) {
+      const r = kplay(['-i', 'hosts', 'site.yaml', ...args], root);
+      expect(r.rc, r.out + r.err).toBe(4);
+      expect(r.err).toContain(`ERROR! ${join(root, 'templates', name)}:${where.replace(/^[^:]*:/, '')}`);
+      expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
+    }
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('runs local hosts and reports hosts it cannot reach as UNREACHABLE, exit 4', () => {

@@ -1,5 +1,6 @@
 // Execution semantics, one small playbook per row: what must (and must not) appear in the output,
 // and the exit code. Hosts use the local connection; files go to a fresh directory per row.
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../engine/cli/main.js';
 import { writeTree } from '../support/tree.js';
@@ -194,5 +195,26 @@ describe('execution semantics', () => {
     for (const h of row.has ?? []) expect(text).toMatch(h);
     for (const h of row.hasNot ?? []) expect(text).not.toMatch(h);
     expect(rc, text).toBe(row.rc);
+  });
+});
+
+describe("Ansible's unsafe rule: what came from a host is data, never a template", () => {
+  it('a registered output holding template text is shown as text and runs nothing on the controller', async () => {
+    const marker = `${writeTree({})}/pwned`;
+    const payload = `{{ lookup('pipe', 'touch ${marker}') }} {% if true %}x{% endif %}`;
+    const play =
+      header() +
+      '    - command: cat payload.txt\n      args: {chdir: "{{ playbook_dir }}"}\n      register: r\n      run_once: true\n' +
+      '    - set_fact: {copied: "{{ r.stdout }}", lines: "{{ r.stdout_lines }}"}\n' +
+      '    - debug: msg="{{ copied }}"\n      run_once: true\n' +
+      '    - debug: msg="{{ item }}"\n      loop: "{{ lines }}"\n      run_once: true\n' +
+      '    - debug: msg="{{ hostvars[\'n2\'].copied | length }}"\n      vars: {again: "{{ copied }}"}\n      run_once: true\n';
+    const root = writeTree({ hosts: INV, 'site.yaml': play, 'payload.txt': payload + '\n' });
+    let out = '';
+    const rc = await main(['-i', 'hosts', 'site.yaml'], { out: (t) => (out += t.endsWith('\n') ? t : t + '\n'), err: (t) => (out += t + '\n'), cwd: root, env: { HOME: root, PATH: process.env.PATH } });
+    expect(rc, out).toBe(0);
+    expect(out).toContain(`"msg": ${JSON.stringify(payload)}`);
+    expect(out).toContain(`"msg": "${payload.length}"`);
+    expect(existsSync(marker)).toBe(false);
   });
 });

@@ -70,11 +70,11 @@ describe('YAML values (Jinja, typed as Ansible types them)', () => {
   it.each([
     ['{{ missing }}', "'missing' is undefined", { line: 3, col: 10 }],
     ['x {{ cfg.nope }}', "'cfg.nope' is undefined", { line: 3, col: 15 }],
-    ['{{ n | nosuchfilter }}', "no filter named 'nosuchfilter'", { line: 3, col: 9 }],
-    ['{{ n is nosuchtest }}', "no test named 'nosuchtest'", { line: 3, col: 9 }],
+    ['{{ n | nosuchfilter }}', "no filter named 'nosuchfilter'", { line: 3, col: 12 }],
+    ['{{ n is nosuchtest }}', "no test named 'nosuchtest'", { line: 3, col: 12 }],
     ['a\n{% if %}', 'expected a value', { line: 4 }],
     ['{% for x in list %}', "'{% for %}' is never closed", { line: 3 }],
-    ['{% macro m() %}{% endmacro %}', 'not supported', { line: 3 }],
+    ['{% call m() %}{% endcall %}', 'not supported', { line: 3 }],
   ])('%s is an error at file:line:col', (tpl, message, where) => {
     let err: unknown;
     try {

@@ -39,10 +39,10 @@ export function checkNames(e: Expr, at: { line: number; col: number }): void {
     if (Array.isArray(x)) return x.forEach(visit);
     const n = x as Record<string, unknown>;
     if (n.k === 'filter' && !EVALUATOR_FILTERS.has(n.name as string) && !Object.prototype.hasOwnProperty.call(FILTERS, n.name as string)) {
-      throw new JinjaError({ message: `no filter named '${String(n.name)}'`, line: at.line, col: at.col, hint: 'see docs/templates.md for the filters kplay provides' });
+      throw new JinjaError({ message: `no filter named '${String(n.name)}'`, line: at.line, col: at.col + Number(n.col) - 1, hint: 'see docs/templates.md for the filters kplay provides' });
     }
     if (n.k === 'test' && !EVALUATOR_TESTS.has(n.name as string) && !Object.prototype.hasOwnProperty.call(TESTS, n.name as string)) {
-      throw new JinjaError({ message: `no test named '${String(n.name)}'`, line: at.line, col: at.col, hint: 'see docs/templates.md for the tests kplay provides' });
+      throw new JinjaError({ message: `no test named '${String(n.name)}'`, line: at.line, col: at.col + Number(n.col) - 1, hint: 'see docs/templates.md for the tests kplay provides' });
     }
     for (const v of Object.values(n)) if (v && typeof v === 'object') visit(v);
   };
