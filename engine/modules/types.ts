@@ -65,8 +65,8 @@ export interface ModuleContext {
   diff: boolean;
   /** Finds a local file for `src:` in the role's files/ or templates/, then next to the playbook. */
   findLocal(kind: 'files' | 'templates', src: string): string | undefined;
-  /** Renders a template text with the host's variables. */
-  render(text: string, origin: string): string;
+  /** Renders a template text with the host's variables (and `extra` ones, such as template_path). */
+  render(text: string, origin: string, extra?: Record<string, unknown>): string;
   /** Evaluates an Ansible condition against the host's variables (for assert). */
   condition(expr: unknown): boolean;
   /** A variable of the host (for debug var=). */

@@ -354,7 +354,10 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     diff: env.opts.diff,
     findLocal: (kind, src) => findLocal(kind, src, task, env),
     // `.hbs` files are Handlebars; everything else (`.j2`, ...) is Jinja, as Ansible's template module
-    render: (text, origin) => (origin.endsWith('.hbs') ? renderHandlebars(text, scope.proxy(), origin) : scope.renderFile(text, origin)),
+    render: (text, origin, extra) => {
+      const s = extra ? scope.extend(extra) : scope;
+      return origin.endsWith('.hbs') ? renderHandlebars(text, s.proxy(), origin) : s.renderFile(text, origin);
+    },
     condition: (expr) => holds([expr], scope, task).ok,
     variable: (expr) => {
       // debug var= takes an expression (r.stdout, groups['etcd'][0]), as in Ansible

@@ -35,6 +35,13 @@ const rows: Row[] = [
     has: [/TASK \[r : debug\] \*+\nok: \[n1\] => \{\n    "msg": "r on n1"\n\}\n\nPLAY RECAP/],
   },
   {
+    name: "a .j2 template sees the template module's variables (ansible_managed, template_path, ...)",
+    play: header() + '    - template: {src: t.j2, dest: "{{ playbook_dir }}/out-{{ inventory_hostname }}.txt"}\n      run_once: true\n    - command: cat out-n1.txt\n      args: {chdir: "{{ playbook_dir }}"}\n      register: r\n      run_once: true\n    - debug: var=r.stdout\n      run_once: true\n',
+    files: { 't.j2': '# {{ ansible_managed }}: {{ template_path }} -> {{ template_destpath | basename }} ({{ template_fullpath is abs }}, {{ template_host | length > 0 }})\n' },
+    rc: 0,
+    has: ['"r.stdout": "# Ansible managed: t.j2 -> out-n1.txt (True, True)"'],
+  },
+  {
     name: 'task vars may use the loop variable',
     play: header() + '    - debug: msg="{{ label }}"\n      loop: [a, b]\n      vars:\n        label: "x-{{ item }}"\n      run_once: true\n',
     rc: 0,
