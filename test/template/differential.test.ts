@@ -22,23 +22,19 @@ const files = readdirSync(join(dir, 'templates')).filter((f) => f.endsWith('.j2'
 
 type Outcome = { repr?: string; text?: string; error?: string };
 
-function kplayValue(v: string): Outcome {
-  const read = (n: string): unknown => (Object.prototype.hasOwnProperty.call(vars, n) ? vars[n] : undefined);
+const read = (n: string): unknown => (Object.prototype.hasOwnProperty.call(vars, n) ? vars[n] : undefined);
+const fns = lookupFunctions({ read, renderFile: (t, f) => renderFile(t, read, fns, f) });
+
+function outcome(render: () => Outcome): Outcome {
   try {
-    return { repr: pyRepr(renderValue(v, read, lookupFunctions({ read, renderFile: (t, f) => renderFile(t, read, {}, f) }), { file: 'values.txt' })) };
+    return render();
   } catch (e) {
     return { error: (e as Error).message };
   }
 }
 
-function kplayFile(text: string, name: string): Outcome {
-  const read = (n: string): unknown => (Object.prototype.hasOwnProperty.call(vars, n) ? vars[n] : undefined);
-  try {
-    return { text: renderFile(text, read, lookupFunctions({ read, renderFile: (t, f) => renderFile(t, read, {}, f) }), name) };
-  } catch (e) {
-    return { error: (e as Error).message };
-  }
-}
+const kplayValue = (v: string): Outcome => outcome(() => ({ repr: pyRepr(renderValue(v, read, fns, { file: 'values.txt' })) }));
+const kplayFile = (text: string, name: string): Outcome => outcome(() => ({ text: renderFile(text, read, fns, name) }));
 
 describe.skipIf(!hasAnsible || !systemPython)('templates: kplay against Ansible (Templar, template module)', () => {
   const ansible = hasAnsible && systemPython ? (JSON.parse(execFileSync(systemPython, [oracle], { input: JSON.stringify({ vars, values, files }), encoding: 'utf8', maxBuffer: 64 << 20 })) as { values: Outcome[]; files: Outcome[] }) : { values: [], files: [] };
