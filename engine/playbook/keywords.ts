@@ -53,6 +53,8 @@ export const TASK_KEYWORDS: Record<string, object> = {
   with_items: listOrTemplate,
   with_list: listOrTemplate,
   with_dict: { type: ['object', 'string'] },
+  with_first_found: {},
+  with_file: listOrTemplate,
   loop_control: {
     type: 'object',
     properties: { loop_var: identifier, index_var: identifier, label: {}, pause: { type: ['number', 'string'] }, extended: bool },
@@ -119,7 +121,6 @@ export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   with_sequence: 'use loop: with a range of values',
   with_fileglob: 'use loop: over a list of files',
   with_subelements: 'use loop: with the subelements filter',
-  with_first_found: 'use a list of paths with when: conditions',
   with_indexed_items: 'use loop: with loop_control.index_var',
 };
 

@@ -10,7 +10,7 @@ import type { ModuleContext, ModuleResult } from '../modules/types.js';
 import { includedTaskFile, loadIncludedRole, loadIncludedTasks } from '../playbook/load.js';
 import type { BlockNode, Play, PlayNode, Role, TaskNode } from '../playbook/model.js';
 import { compileCondition, evaluateCondition } from '../template/condition.js';
-import { Evaluator, Undefined } from '../template/expr/evaluate.js';
+import { Evaluator, ExprError, Undefined } from '../template/expr/evaluate.js';
 import { renderHandlebars } from '../template/render.js';
 import { toBool } from '../template/helpers.js';
 import { UnreachableError, type Become } from '../transport/types.js';
@@ -114,8 +114,22 @@ function holds(conds: unknown[], scope: VarScope, task: TaskNode): { ok: boolean
   return { ok: true };
 }
 
+// with_<lookup> loops run the lookup (query) over the templated terms; first_found searches the
+// role's templates/ for a template task and vars/ for include_vars, as Ansible's task executor sets it
+const LOOKUP_LOOPS: Record<string, string> = { with_first_found: 'first_found', with_file: 'file' };
+
 function loopItems(task: TaskNode, scope: VarScope): unknown[] | undefined {
   const k = task.keywords;
+  for (const [key, plugin] of Object.entries(LOOKUP_LOOPS)) {
+    if (k[key] === undefined) continue;
+    const subdir = task.action === 'template' ? 'templates' : task.action === 'include_vars' ? 'vars' : 'files';
+    try {
+      return scope.functions().query?.([plugin, scope.template(k[key], task.pos)], { _subdir: subdir }, 1) as unknown[];
+    } catch (e) {
+      if (e instanceof ExprError) throw new UserError(`${key}: ${e.message}`, { kind: 'parse', pos: task.pos });
+      throw e;
+    }
+  }
   const raw = k.loop ?? k.with_items ?? k.with_list ?? k.with_dict;
   if (raw === undefined) return undefined;
   const value = scope.template(raw, task.pos);
@@ -288,8 +302,11 @@ async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], 
     const anyFailed = results.some((r) => r.failed === true);
     const allSkipped = results.length > 0 && results.every((r) => r.skipped === true);
     result = { changed: results.some((r) => r.changed === true), msg: anyFailed ? 'One or more items failed' : 'All items completed', results, skipped: allSkipped };
+    // an empty loop skips the task, as Ansible does
+    if (!results.length) result = { changed: false, results, skipped: true, skipped_reason: 'No items in the list' };
     if (anyFailed) result.failed = true;
-    const status: HostStatus = anyFailed ? 'failed' : allSkipped ? 'skipped' : result.changed ? 'changed' : 'ok';
+    const status: HostStatus = anyFailed ? 'failed' : allSkipped || !results.length ? 'skipped' : result.changed ? 'changed' : 'ok';
+    if (!results.length) emit('skipped', result, false, undefined, undefined, shownDelegate);
     countResult(state, status, anyFailed && ignoreErrors, result.changed === true);
     if (status === 'changed') notify(task, state, baseScope);
     if (anyFailed && !ignoreErrors) emit('failed', { msg: result.msg, changed: result.changed }, false, undefined, undefined, shownDelegate);

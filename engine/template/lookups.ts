@@ -58,19 +58,31 @@ const PLUGINS: Record<string, Plugin> = {
       if (kw.default !== undefined) return kw.default;
       throw new ExprError(`No variable found with this name: ${String(n)}`, col);
     }),
+  // terms are file names, lists of them, or {files, paths, skip}; names split on , and ;, paths also on :
+  // searched in the role's files/ (templates/ for template, vars/ for include_vars) and the playbook's
   first_found: (c, args, kw, col) => {
-    const spec = args.length === 1 && args[0] && typeof args[0] === 'object' && !Array.isArray(args[0]) ? (args[0] as Record<string, unknown>) : { files: terms(args), ...kw };
-    const files = terms([spec.files ?? []]).map(String);
-    const paths = terms([spec.paths ?? []]).map(String);
-    for (const f of files) {
-      const candidates = paths.length ? paths.map((d) => join(d, f)) : [f];
-      for (const cand of candidates) {
-        const p = find(c.read, 'files', cand);
-        if (p) return [p];
-      }
+    const sub = (kw._subdir ?? 'files') as 'files' | 'templates' | 'vars';
+    let skip = kw.skip === true;
+    const candidates: string[] = [];
+    const add = (files: unknown, paths: unknown): void => {
+      const names = terms([files ?? []]).flatMap((f) => String(f).split(/[,;]/)).map((f) => f.trim()).filter(Boolean);
+      const dirs = terms([paths ?? []]).flatMap((p) => String(p).split(/[,:;]/)).map((p) => p.trim()).filter(Boolean);
+      for (const f of names) candidates.push(...(dirs.length && !isAbsolute(f) ? dirs.map((d) => join(d, f)) : [f]));
+    };
+    for (const t of terms(args)) {
+      if (t && typeof t === 'object' && !Array.isArray(t)) {
+        const spec = t as Record<string, unknown>;
+        add(spec.files, spec.paths);
+        if (spec.skip === true) skip = true;
+      } else add(t, kw.paths);
     }
-    if (spec.skip === true) return [];
-    throw new ExprError(`No file was found when using first_found (looked for: ${files.join(', ')})`, col);
+    if (kw.files !== undefined) add(kw.files, kw.paths);
+    for (const cand of candidates) {
+      const p = find(c.read, sub, cand);
+      if (p) return [p];
+    }
+    if (skip) return [];
+    throw new ExprError(`No file was found when using first_found (looked for: ${candidates.join(', ')})`, col);
   },
   pipe: (_c, args, _kw, col) =>
     args.map((cmd) => {
@@ -95,7 +107,7 @@ export function lookupFunctions(ctx: LookupContext): Functions {
     const name = String(args[0] ?? '').replace(/^ansible\.builtin\./, '');
     const plugin = Object.prototype.hasOwnProperty.call(PLUGINS, name) ? PLUGINS[name] : undefined;
     if (!plugin) throw new ExprError(`lookup plugin '${name}' is not supported by kplay (supported: ${Object.keys(PLUGINS).join(', ')})`, col);
-    const { wantlist, errors, ...rest } = kw;
+    const { wantlist: _wantlist, errors, ...rest } = kw;
     try {
       return plugin(ctx, args.slice(1), rest, col);
     } catch (e) {

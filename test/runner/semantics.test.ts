@@ -42,6 +42,20 @@ const rows: Row[] = [
     has: ['"r.stdout": "# Ansible managed: t.j2 -> out-n1.txt (True, True)"'],
   },
   {
+    name: 'with_first_found: include_vars takes the first file found in the role\'s vars/ (a template task its templates/)',
+    play: '- hosts: web\n  gather_facts: false\n  roles: [r]\n',
+    files: {
+      'roles/r/tasks/main.yaml': '- include_vars: "{{ item }}"\n  with_first_found:\n    - files: ["{{ os_name }}.yml", default.yml]\n      paths: [osvars]\n- debug: msg="{{ picked }}"\n  run_once: true\n- template: {src: "{{ item }}", dest: "{{ playbook_dir }}/out.txt"}\n  with_first_found: [missing.j2, t.j2]\n  run_once: true\n- command: cat "{{ playbook_dir }}/out.txt"\n  register: out\n  run_once: true\n- debug: var=out.stdout\n  run_once: true\n- debug: msg=never\n  with_first_found: [{files: [none.yml], skip: true}]\n',
+      'roles/r/vars/osvars/default.yml': 'picked: default\n',
+      'roles/r/vars/osvars/debian.yml': 'picked: debian\n',
+      'roles/r/templates/t.j2': 'from {{ picked }}\n',
+      'group_vars/all.yml': 'os_name: debian\n',
+    },
+    rc: 0,
+    has: [/"msg": "debian"/, /"out.stdout": "from debian"/, /TASK \[r : debug\] \*+\nskipping: \[n1\]/],
+    hasNot: ['never'],
+  },
+  {
     name: 'task vars may use the loop variable',
     play: header() + '    - debug: msg="{{ label }}"\n      loop: [a, b]\n      vars:\n        label: "x-{{ item }}"\n      run_once: true\n',
     rc: 0,
