@@ -4,7 +4,7 @@
 import { pyStr } from '../../util/python-repr.js';
 import { truthy } from '../truthy.js';
 import { namespaces } from '../expr/filters.js';
-import { UnsafeText } from '../../yaml/load.js';
+import { iterable, plain } from '../expr/pyops.js';
 import { Callable, Evaluator, ExprError, Undefined, type Functions, type Lookup } from '../expr/evaluate.js';
 import type { Expr } from '../expr/parser.js';
 import type { At, Node, Target } from './parse.js';
@@ -69,11 +69,12 @@ function truth(ev: Evaluator, e: Expr, at: At): boolean {
 }
 
 function items(v: unknown, at: At): unknown[] {
-  const x = v instanceof UnsafeText ? v.text : v;
-  if (Array.isArray(x)) return x;
-  if (typeof x === 'string') return [...x];
-  if (x && typeof x === 'object') return Object.keys(x);
-  throw new TemplateRuntimeError(`'${x === null ? 'NoneType' : typeof x}' object is not iterable`, at, undefined);
+  try {
+    return iterable(plain(v), 1);
+  } catch (e) {
+    if (e instanceof ExprError) throw new TemplateRuntimeError(e.message, at, undefined);
+    throw e;
+  }
 }
 
 function assign(frames: Frames, t: Target, v: unknown, at: At): void {

@@ -99,7 +99,10 @@ export function compileJinja(source: string, ws: WhitespaceOptions = ANSIBLE_WS,
 
 /** Renders a template to text; throws JinjaError (undefined variables, type errors) with its place. */
 export function renderJinja(source: string, vars: Lookup, fns: Functions, ws: WhitespaceOptions = ANSIBLE_WS, rawStrings = false): string {
-  const tree = compileJinja(source, ws, rawStrings);
+  return renderCompiled(compileJinja(source, ws, rawStrings), source, vars, fns);
+}
+
+function renderCompiled(tree: Node[], source: string, vars: Lookup, fns: Functions): string {
   try {
     const out = renderTree(tree, vars, fns);
     const missing = trailingNewlines(source) - trailingNewlines(out);
@@ -133,9 +136,9 @@ export function renderYamlValue(source: string, vars: Lookup, fns: Functions): u
     const v = vars(only[1] as string);
     if (typeof v === 'number' || typeof v === 'boolean' || v === null) return v;
   }
-  const text = renderJinja(source, vars, fns, ANSIBLE_WS, true);
-  // the result of to_json, to_yaml, string... stays text (Ansible's STRING_TYPE_FILTERS)
   const tree = compileJinja(source, ANSIBLE_WS, true);
+  const text = renderCompiled(tree, source, vars, fns);
+  // the result of to_json, to_yaml, string... stays text (Ansible's STRING_TYPE_FILTERS)
   const lone = tree.length === 1 && tree[0]?.k === 'out' ? tree[0].expr : undefined;
   if (lone?.k === 'filter' && STRING_TYPE_FILTERS.has(lone.name)) return text;
   if (text.startsWith('{') || text.startsWith('[') || text === 'True' || text === 'False') {
