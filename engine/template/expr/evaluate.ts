@@ -49,7 +49,7 @@ export const templateMade = new WeakSet<object>();
 
 /** A value an expression can call (a template's macro). */
 export class Callable {
-  constructor(readonly invoke: (args: unknown[], kwargs: Record<string, unknown>, col: number) => unknown) {}
+  constructor(readonly invoke: Fn) {}
 }
 
 /** Evaluates one expression against variables. */
@@ -213,12 +213,16 @@ export class Evaluator {
     throw new ExprError(`unknown operator ${op}`, col);
   }
 
+  // a call's or a filter's arguments, each defined
+  private argValues(e: { args: Expr[]; kwargs: [string, Expr][] }): { args: unknown[]; kw: Record<string, unknown> } {
+    return { args: e.args.map((a) => this.defined(this.eval(a), a.col)), kw: Object.fromEntries(e.kwargs.map(([k, v]) => [k, this.defined(this.eval(v), v.col)])) };
+  }
+
   private call(e: Extract<Expr, { k: 'call' }>): unknown {
     if (e.fn.k === 'name' && this.lookup(e.fn.name) === undefined) {
       const global = Object.prototype.hasOwnProperty.call(this.fns, e.fn.name) ? this.fns[e.fn.name] : undefined;
       if (global) {
-        const args = e.args.map((a) => this.defined(this.eval(a), a.col));
-        const kw = Object.fromEntries(e.kwargs.map(([k, v]) => [k, this.defined(this.eval(v), v.col)]));
+        const { args, kw } = this.argValues(e);
         const made = global(args, kw, e.col);
         if (e.fn.name === 'dict' && made && typeof made === 'object') templateMade.add(made);
         return made;
@@ -227,8 +231,7 @@ export class Evaluator {
     const fn = this.eval(e.fn);
     if (fn instanceof Undefined) throw new ExprError(`'${fn.name}' is undefined`, e.col);
     if (fn instanceof Callable) {
-      const args = e.args.map((a) => this.defined(this.eval(a), a.col));
-      const kw = Object.fromEntries(e.kwargs.map(([k, v]) => [k, this.defined(this.eval(v), v.col)]));
+      const { args, kw } = this.argValues(e);
       return fn.invoke(args, kw, e.col);
     }
     if (!(fn instanceof BoundMethod)) throw new ExprError(`${describe(e.fn)} is not callable (only string, list and dict methods can be called)`, e.col);
@@ -247,8 +250,7 @@ export class Evaluator {
       if (raw instanceof Undefined) return fallback;
       return boolean && !pyTruthy(plain(raw)) ? fallback : raw;
     }
-    const args = e.args.map((a) => this.defined(this.eval(a), a.col));
-    const kw = Object.fromEntries(e.kwargs.map(([k, v]) => [k, this.defined(this.eval(v), v.col)]));
+    const { args, kw } = this.argValues(e);
     if (e.name === 'mandatory') {
       if (raw instanceof Undefined) throw new ExprError(String(args[0] ?? `Mandatory variable '${raw.name}' not defined.`), e.col);
       return raw;

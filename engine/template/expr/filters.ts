@@ -9,6 +9,7 @@ import { UnsafeText } from '../../yaml/load.js';
 import { toBool } from '../helpers.js';
 import { truthy } from '../truthy.js';
 import { pyJson, pyYaml } from './dump.js';
+import type { Functions } from './evaluate.js';
 import { ExprError, contains, iterable, len, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
 import { pyRegex, pyReplacement } from './pyregex.js';
 
@@ -638,7 +639,7 @@ function range(args: unknown[], col: number): number[] {
 export const namespaces = new WeakSet<object>();
 
 /** Global functions every expression has (lookup and query are added where files can be read). */
-export const BASE_FUNCTIONS: Record<string, (args: unknown[], kw: Record<string, unknown>, col: number) => unknown> = {
+export const BASE_FUNCTIONS: Functions = {
   range: (a, _kw, col) => range(a, col),
   dict: (a, kw) => ({ ...(isDict(a[0]) ? a[0] : Object.fromEntries(Array.isArray(a[0]) ? (a[0] as [string, unknown][]) : [])), ...kw }),
   namespace: (a, kw) => {

@@ -98,13 +98,10 @@ function run(nodes: Node[], frames: Frames, ev: Evaluator, out: string[]): void 
       case 'text':
         out.push(n.text);
         break;
-      case 'out': {
-        const v = value(ev, n.expr, n.at);
-        if (v instanceof Undefined && v.soft) break;
-        if (v instanceof Undefined) throw new TemplateRuntimeError(`'${v.name}' is undefined`, n.at, n.expr.col);
-        out.push(outputText(v));
+      case 'out':
+        // the evaluator refuses an undefined value and gives '' for Jinja's lenient one
+        out.push(outputText(value(ev, n.expr, n.at)));
         break;
-      }
       case 'if': {
         const branch = n.branches.find((b) => truth(ev, b.cond, b.at));
         if (branch) run(branch.body, frames, ev, out);
