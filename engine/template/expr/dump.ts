@@ -1,7 +1,8 @@
 // Python's json.dumps and PyYAML's dump as Ansible's to_json/to_nice_json/to_yaml/to_nice_yaml call
 // them, byte for byte for JSON-like data: PyYAML's sorted keys, its choice of plain, single- or
 // double-quoted scalars (YAML 1.1 look-alikes quoted), flow style for collections of scalars
-// (to_yaml), indentless sequences under keys, folding at 80 columns, `...` after a root scalar.
+// (to_yaml), indentless sequences under keys, folding at 80 columns; libyaml's emitter (Ansible's
+// dumper is the C one), so no `...` after a root scalar.
 import { PyTuple } from '../../inventory/python-literal.js';
 import { pyRepr } from '../../util/python-repr.js';
 import { UnsafeText } from '../../yaml/load.js';
@@ -311,29 +312,21 @@ class YamlEmitter {
     return this.opts.flow;
   }
 
-  scalar(v: unknown, indent: number, simpleKey: boolean, root: boolean): void {
+  scalar(v: unknown, indent: number, simpleKey: boolean): void {
     const { text, str } = scalarText(v);
     const a = analyze(text);
-    const implicit = !str || !IMPLICIT.some((r) => r.test(text));
     const split = !simpleKey;
-    if (!str) {
-      if (root) this.openEnded = true;
-      return plainText(this.o, text, indent, split);
-    }
-    if (implicit && !(simpleKey && (text === '' || a.multiline)) && ((this.flowLevel > 0 && a.flowPlain) || (this.flowLevel === 0 && a.blockPlain)) && text !== '') {
-      plainText(this.o, text, indent, split);
-      if (root) this.openEnded = true;
-      return;
-    }
+    if (!str) return plainText(this.o, text, indent, split);
+    // plain when the text reads back as the same string (no YAML 1.1 look-alike) and the context allows it
+    const implicit = text !== '' && !IMPLICIT.some((r) => r.test(text));
+    if (implicit && !(simpleKey && a.multiline) && (this.flowLevel > 0 ? a.flowPlain : a.blockPlain)) return plainText(this.o, text, indent, split);
     if (a.singleQuoted && !(simpleKey && a.multiline)) return singleQuoted(this.o, text, indent, split);
     doubleQuoted(this.o, text, indent, split);
   }
 
-  openEnded = false;
-
-  node(v: unknown, indent: number, ctx: { mapping?: boolean; sequence?: boolean; root?: boolean }): void {
+  node(v: unknown, indent: number, ctx: { mapping?: boolean; root?: boolean }): void {
     const x = norm(v);
-    if (!isCollection(x)) return this.scalar(x, indent + this.opts.indent, false, ctx.root === true);
+    if (!isCollection(x)) return this.scalar(x, indent + this.opts.indent, false);
     const seq = Array.isArray(x);
     if (this.flowStyle(x)) return seq ? this.flowSeq(x as unknown[], indent) : this.flowMap(x as Record<string, unknown>, indent);
     if (seq) this.blockSeq(x as unknown[], ctx.mapping === true && !this.o.indention ? indent : ctx.root ? 0 : indent + this.opts.indent);
@@ -364,7 +357,7 @@ class YamlEmitter {
     this.entries(m).forEach(([k, v], i) => {
       if (i > 0) this.o.indicator(',', false);
       if (this.o.column > this.o.width) this.o.indent(inner);
-      this.scalar(k, inner, true, false);
+      this.scalar(k, inner, true);
       this.o.indicator(':', false);
       this.node(v, inner, { mapping: true });
     });
@@ -376,14 +369,14 @@ class YamlEmitter {
     for (const item of list) {
       this.o.indent(indent);
       this.o.indicator('-', true, false, true);
-      this.node(item, indent, { sequence: true });
+      this.node(item, indent, {});
     }
   }
 
   private blockMap(m: Record<string, unknown>, indent: number): void {
     for (const [k, v] of this.entries(m)) {
       this.o.indent(indent);
-      this.scalar(k, indent, true, false);
+      this.scalar(k, indent, true);
       this.o.indicator(':', false);
       this.node(v, indent, { mapping: true });
     }
@@ -394,6 +387,5 @@ class YamlEmitter {
 export function pyYaml(v: unknown, opts: YamlOpts): string {
   const e = new YamlEmitter(opts);
   e.node(v instanceof PyTuple ? [...v] : v, 0, { root: true });
-  // libyaml's emitter (Ansible's dumper is the C one) writes no `...` after a root scalar
   return e.o.text + '\n';
 }
