@@ -125,13 +125,13 @@ export function frameLines(s: ViewState, width: number, height: number, now: num
 
 /** Live progress for a TTY; call close() before the process prints anything else. */
 export class LiveReporter implements Reporter {
-  private readonly state: ViewState = { play: undefined, playStarted: Date.now(), playCounts: zero(), rows: [] };
+  private readonly state: ViewState;
   private readonly deferred: RunEvent[] = [];
   private readonly console: ConsoleReporter;
   private lastBanner: Row | undefined;
   private drawn: number[] = []; // the lengths of the frame's lines on screen now
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly ticker: ReturnType<typeof setInterval> | undefined;
+  private readonly ticker: ReturnType<typeof setInterval>;
   private readonly stopResize: () => void;
   private closed = false;
   /** Frames drawn (tests and the benchmark read it). */
@@ -141,6 +141,7 @@ export class LiveReporter implements Reporter {
     private readonly screen: Screen,
     private readonly now: () => number = Date.now,
   ) {
+    this.state = { play: undefined, playStarted: now(), playCounts: zero(), rows: [] };
     this.console = new ConsoleReporter((l) => this.screen.write(l.endsWith('\n') ? l : l + '\n'));
     this.stopResize = screen.onResize(() => this.draw());
     this.ticker = setInterval(() => this.schedule(), TICK_MS);
