@@ -15,7 +15,7 @@ import { BLOCK_KEYWORDS, PLAY_KEYWORDS, ROLE_ENTRY_KEYWORDS, TASK_KEYWORDS, UNSU
 import type { BlockNode, Play, PlayNode, Role, RoleContext, RoleEntry, TaskNode } from './model.js';
 import { checkModuleArgs, parseKv } from './module-args.js';
 import { loadPlays, type PlayHeader } from './plays.js';
-import { findRole, loadRole, parseRoleEntry, type RoleSearch } from './roles.js';
+import { findLocalFile, findRole, loadRole, parseRoleEntry, type RoleSearch } from './roles.js';
 
 /** A place in a YAML file: the file and the path of keys/indexes to a node. */
 interface Cursor {
@@ -251,9 +251,8 @@ class PlayLoader {
   // a template file that does not parse stops the run (and --syntax-check) before any host is touched;
   // one not found now is reported when the task runs, as Ansible does
   private checkTemplateFile(src: string, role: RoleContext | undefined, baseDir: string): void {
-    const dirs = [...(role ? [join(role.path, 'templates'), role.path] : []), ...(this.opts.playbookDir ? [join(this.opts.playbookDir, 'templates'), this.opts.playbookDir] : []), baseDir];
-    const file = src.startsWith('/') ? src : dirs.map((d) => resolve(d, src)).find((p) => existsSync(p));
-    if (file && existsSync(file)) parseFile(readFileSync(file, 'utf8'), file);
+    const file = findLocalFile('templates', src, role?.path, this.opts.playbookDir, baseDir);
+    if (file) parseFile(readFileSync(file, 'utf8'), file);
   }
 
   private moduleArgs(action: string, value: unknown, argsKw: unknown, argPos: (n: string) => SourcePos): Record<string, unknown> {

@@ -63,6 +63,16 @@ function roleName(path: string): string {
   return at === -1 ? basename(path) : path.slice(at + '/roles/'.length);
 }
 
+/**
+ * Where a task's `src:` is looked for, as Ansible does: the role's files/ (or templates/), the role,
+ * the playbook's files/ (or templates/), the playbook's directory, the task file's directory.
+ */
+export function findLocalFile(kind: 'files' | 'templates', src: string, rolePath: string | undefined, playbookDir: string, taskDir: string): string | undefined {
+  if (src.startsWith('/')) return existsSync(src) ? src : undefined;
+  const dirs = [...(rolePath ? [join(rolePath, kind), rolePath] : []), join(playbookDir, kind), playbookDir, taskDir];
+  return dirs.map((d) => resolve(d, src)).find((p) => existsSync(p));
+}
+
 const roleCache = new Map<string, Role>();
 const emptyBag = (): VarBag => ({ vars: {}, origins: new Map() });
 

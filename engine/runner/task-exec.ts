@@ -9,6 +9,7 @@ import { IMPLEMENTATIONS } from '../modules/index.js';
 import type { ModuleContext, ModuleResult } from '../modules/types.js';
 import { includedTaskFile, loadIncludedRole, loadIncludedTasks } from '../playbook/load.js';
 import type { BlockNode, Play, PlayNode, Role, TaskNode } from '../playbook/model.js';
+import { findLocalFile } from '../playbook/roles.js';
 import { compileCondition, evaluateCondition } from '../template/condition.js';
 import { Evaluator, ExprError, Undefined } from '../template/expr/evaluate.js';
 import { renderHandlebars } from '../template/render.js';
@@ -467,9 +468,7 @@ function environmentFor(task: TaskNode, frames: TaskFrame[], scope: VarScope, en
 }
 
 function findLocal(kind: 'files' | 'templates', src: string, task: TaskNode, env: TaskEnv): string | undefined {
-  if (src.startsWith('/')) return existsSync(src) ? src : undefined;
-  const dirs = [...(task.role ? [join(task.role.path, kind), task.role.path] : []), join(dirname(env.play.file), kind), dirname(env.play.file), dirname(task.pos.file)];
-  return dirs.map((d) => resolve(d, src)).find((p) => existsSync(p));
+  return findLocalFile(kind, src, task.role?.path, dirname(env.play.file), dirname(task.pos.file));
 }
 
 function includeVars(task: TaskNode, args: Record<string, unknown>, state: HostState, env: TaskEnv): Record<string, unknown> {
