@@ -1,19 +1,21 @@
 // replace: replaces every match of a regular expression (optionally only after/before a match).
+import { pyRegex, pyReplacement } from '../template/expr/pyregex.js';
 import { ensureFile, wantedAttrs } from './file-content.js';
 import type { Module } from './types.js';
 
 /** Replaces all matches of `regexp` in text (Python \1 backreferences), between after/before. */
 export function replaceText(text: string, a: Record<string, unknown>): { text: string; count: number } {
-  const re = new RegExp(String(a.regexp), 'gm');
-  const repl = String(a.replace ?? '').replace(/\$/g, '$$$$').replace(/\\(\d+)/g, '$$$1').replace(/\\g<(\w+)>/g, '$$<$1>');
+  // Python's re with MULTILINE, as Ansible's replace module compiles it
+  const re = pyRegex(a.regexp, 0, { multiline: true }, 'g');
+  const repl = pyReplacement(String(a.replace ?? ''));
   let start = 0;
   let end = text.length;
   if (a.after !== undefined && a.after !== null) {
-    const m = new RegExp(String(a.after), 'm').exec(text);
+    const m = pyRegex(a.after, 0, { multiline: true }).exec(text);
     if (m) start = m.index + m[0].length;
   }
   if (a.before !== undefined && a.before !== null) {
-    const m = new RegExp(String(a.before), 'm').exec(text.slice(start));
+    const m = pyRegex(a.before, 0, { multiline: true }).exec(text.slice(start));
     if (m) end = start + m.index;
   }
   const section = text.slice(start, end);

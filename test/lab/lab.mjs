@@ -13,7 +13,7 @@ export const LAB_VIP = `${SUBNET}.100`;
 const KUBE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'kube');
 const YAML_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../node_modules/yaml');
 /** Commands every lab host gets from the lab (the stand-ins with the real names). */
-const TOOLS = { systemctl: 'systemctl.mjs', journalctl: 'journalctl.mjs', 'apt-get': 'pkg.mjs apt-get', apt: 'pkg.mjs apt', 'apt-cache': 'pkg.mjs apt-cache', 'apt-mark': 'pkg.mjs apt-mark', dpkg: 'pkg.mjs dpkg', 'dpkg-query': 'pkg.mjs dpkg-query' };
+const TOOLS = { systemctl: 'systemctl.mjs', crictl: 'crictl.mjs', journalctl: 'journalctl.mjs', 'apt-get': 'pkg.mjs apt-get', apt: 'pkg.mjs apt', 'apt-cache': 'pkg.mjs apt-cache', 'apt-mark': 'pkg.mjs apt-mark', dpkg: 'pkg.mjs dpkg', 'dpkg-query': 'pkg.mjs dpkg-query' };
 
 /** @typedef {{ name: string, ip: string, ns: string, pid: number }} LabHost */
 /** @typedef {{ dir: string, prefix: string, labNs: string, hosts: LabHost[], inventory: string, knownHosts: string, key: string }} LabState */
@@ -60,6 +60,9 @@ function hostScript(h, dir) {
     `mount --bind ${hd}/home /home`,
     `mount --bind ${hd}/var-lib /var/lib`,
     `mount --bind ${hd}/var-log /var/log`,
+    // backups (the lifecycle playbooks write /var/backups/kplay) stay on the host
+    'mkdir -p /var/backups',
+    `mount --bind ${hd}/var-backups /var/backups`,
     `mount --bind ${hd}/usr-local /usr/local`,
     `mount --bind ${KUBE_DIR} /usr/local/lib/kplay-lab`,
     `mount --bind ${YAML_DIR} /usr/local/lib/node_modules/yaml`,
@@ -96,7 +99,7 @@ function installedDebianPackages() {
 
 /** A host's own /usr/local (the stand-ins), /lib/systemd/system, /var/log and /var/lib skeleton. */
 function hostFilesystem(hd, realPackages) {
-  for (const d of ['usr-local/bin', 'usr-local/sbin', 'usr-local/lib/kplay-lab', 'usr-local/lib/node_modules/yaml', 'var-log/nginx', 'var-log/pods', 'var-lib/dpkg', 'var-lib/haproxy', 'var-lib/nginx', 'var-lib/etcd', 'var-lib/apt/lists']) mkdirSync(join(hd, d), { recursive: true });
+  for (const d of ['usr-local/bin', 'usr-local/sbin', 'usr-local/lib/kplay-lab', 'usr-local/lib/node_modules/yaml', 'var-log/nginx', 'var-log/pods', 'var-lib/dpkg', 'var-lib/haproxy', 'var-lib/nginx', 'var-lib/etcd', 'var-lib/apt/lists', 'var-backups']) mkdirSync(join(hd, d), { recursive: true });
   try {
     const etcd = sh('id', ['-u', 'etcd']).trim();
     const gid = sh('id', ['-g', 'etcd']).trim();

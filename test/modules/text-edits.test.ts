@@ -41,6 +41,9 @@ const cases: [string, string, Record<string, unknown>, string, boolean][] = [
   ['replace', HOSTS, { regexp: 'nomatch', replace: 'x' }, HOSTS, false],
   ['replace', 'server: https://10.0.0.1:6443\n', { regexp: 'https://([0-9.]+):6443', replace: 'https://k8s-api:\\1' }, 'server: https://k8s-api:10.0.0.1\n', true],
   ['replace', 'a\nb\na\n', { regexp: '^a$', replace: 'c', after: 'b' }, 'a\nb\nc\n', true],
+  ['replace', '    server: https://10.0.0.1:6443\n', { regexp: '^(\\s*server:\\s*)\\S+\\s*$', replace: '\\g<1>https://k8s-api:8443' }, '    server: https://k8s-api:8443', true], // Python: $ also matches after the final newline, so \s* eats it
+  ['replace', 'port=1\n', { regexp: '^(?P<key>\\w+)=(?P<v>\\d)$', replace: '\\g<key>=$\\g<v>0' }, 'port=$10\n', true],
+  ['replace', 'A b\n', { regexp: '(?i)a', replace: 'x' }, 'x b\n', true],
 ];
 
 function kplayEdit(module: string, before: string, args: Record<string, unknown>): { text: string; changed: boolean } {

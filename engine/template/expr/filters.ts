@@ -2,6 +2,7 @@
 // YAML and `.j2` files all use. Semantics follow Jinja 3.1 and Ansible 2.14 (Python's str(), its
 // case-insensitive sort/unique/min/max, its regexes); the differential tests check them against Ansible.
 import { createHash } from 'node:crypto';
+import { lstatSync, statSync, type Stats } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { PyTuple } from '../../inventory/python-literal.js';
 import { pyStr } from '../../util/python-repr.js';
@@ -608,6 +609,11 @@ export const TESTS: Record<string, Test> = {
   any: (v, _a, col) => iterable(v, col).some((x) => truthy(plain(x))),
   all: (v, _a, col) => iterable(v, col).every((x) => truthy(plain(x))),
   abs: (v) => typeof v === 'string' && v.startsWith('/'),
+  // Ansible's path tests: about the controller's filesystem, like Python's os.path
+  exists: (v) => pathKind(v, statSync) !== undefined,
+  file: (v) => pathKind(v, statSync)?.isFile() === true,
+  directory: (v) => pathKind(v, statSync)?.isDirectory() === true,
+  link: (v) => pathKind(v, lstatSync)?.isSymbolicLink() === true,
   failed: (v) => resultKey(v, 'failed') === true,
   failure: (v) => resultKey(v, 'failed') === true,
   succeeded: (v) => resultKey(v, 'failed') !== true,
@@ -620,6 +626,16 @@ export const TESTS: Record<string, Test> = {
   reachable: (v) => resultKey(v, 'unreachable') !== true,
   unreachable: (v) => resultKey(v, 'unreachable') === true,
 };
+
+/** A controller path's stat (statSync follows links, lstatSync does not), or undefined. */
+function pathKind(v: unknown, stat: typeof statSync): Stats | undefined {
+  if (typeof v !== 'string' && !(v instanceof UnsafeText)) return undefined;
+  try {
+    return stat(String(v));
+  } catch {
+    return undefined;
+  }
+}
 
 /** Python's range(). */
 function range(args: unknown[], col: number): number[] {

@@ -22,8 +22,8 @@ const BOOL_FLAGS = ['upload-certs', 'control-plane', 'print-join-command', 'forc
 const stack = '\nTo see the stack trace of this error execute with --v=5 or higher';
 
 /** Resolves cluster + init configuration from --config, flags and defaults. */
-async function resolveConfig(flags, { fromCluster = false } = {}) {
-  cfgLib.checkMix(flags);
+async function resolveConfig(flags, { fromCluster = false, mixable = true } = {}) {
+  if (mixable) cfgLib.checkMix(flags);
   const file = flag(flags, 'config') ? cfgLib.readConfigFile(flag(flags, 'config')) : {};
   let clusterDoc = file.ClusterConfiguration;
   if (!clusterDoc && fromCluster && existsSync(ADMIN)) {
@@ -368,7 +368,7 @@ async function phase(flags, args) {
       phases.phaseCerts(cluster, initCfg, sub);
       return 0;
     case 'kubeconfig':
-      phases.phaseKubeconfig(cluster, initCfg, sub);
+      phases.phaseKubeconfig(cluster, initCfg, sub, flag(flags, 'kubeconfig-dir') ?? '/etc/kubernetes');
       return 0;
     case 'upload-config': {
       const kc = adminClient();
@@ -522,7 +522,8 @@ async function certs(flags, args) {
 }
 
 async function kubeconfigUser(flags) {
-  const { cluster, init: initCfg } = await resolveConfig(flags, { fromCluster: true });
+  // `kubeconfig user` takes --client-name, --org and --validity-period with --config (no mixing check)
+  const { cluster, init: initCfg } = await resolveConfig(flags, { fromCluster: true, mixable: false });
   const name = flag(flags, 'client-name');
   if (!name) throw new Fatal(`required flag(s) "client-name" not set`);
   const days = Math.max(1, Math.round((parseDuration(flag(flags, 'validity-period') ?? '8760h') ?? 0) / 86400e3));

@@ -298,7 +298,8 @@ async function apply(kc, flags, ns) {
 
 async function patch(kc, flags, args, ns) {
   const [{ t, names }] = targets(args);
-  const p = flag(flags, 'patch', 'p');
+  const file = flag(flags, 'patch-file');
+  const p = file ? readFileSync(file, 'utf8') : flag(flags, 'patch', 'p');
   if (!p) throw new Fatal('error: must specify --patch or --patch-file containing the contents of the patch');
   let body;
   try {

@@ -98,7 +98,7 @@ export function localServer(init) {
 export const isIp = (s) => /^\d{1,3}(\.\d{1,3}){3}$/.test(s);
 
 /** The flags that may be mixed with --config (kubeadm refuses the others). */
-export const MIXABLE = new Set(['config', 'ignore-preflight-errors', 'skip-phases', 'upload-certs', 'skip-token-print', 'v', 'dry-run', 'certificate-key', 'kubeconfig', 'node-name', 'control-plane', 'rootfs']);
+export const MIXABLE = new Set(['config', 'ignore-preflight-errors', 'skip-phases', 'upload-certs', 'skip-token-print', 'v', 'dry-run', 'certificate-key', 'kubeconfig', 'kubeconfig-dir', 'node-name', 'control-plane', 'rootfs']);
 
 /** Refuses flags that kubeadm does not allow together with --config. */
 export function checkMix(flags) {

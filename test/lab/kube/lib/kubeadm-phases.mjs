@@ -126,19 +126,19 @@ const KUBECONFIGS = {
 const PHASE_FILES = { admin: 'admin.conf', 'super-admin': 'super-admin.conf', kubelet: 'kubelet.conf', 'controller-manager': 'controller-manager.conf', scheduler: 'scheduler.conf' };
 
 /** `init phase kubeconfig NAME|all`. */
-export function phaseKubeconfig(cluster, init, which = 'all') {
-  out('[kubeconfig] Using kubeconfig folder "/etc/kubernetes"');
+export function phaseKubeconfig(cluster, init, which = 'all', dir = '/etc/kubernetes') {
+  out(`[kubeconfig] Using kubeconfig folder "${dir}"`);
   const names = which === 'all' ? Object.keys(KUBECONFIGS) : [PHASE_FILES[which]];
   if (!names[0]) throw new Fatal(`invalid subcommand "${which}"`);
-  for (const file of names) writeOneKubeconfig(cluster, init, file);
+  for (const file of names) writeOneKubeconfig(cluster, init, file, dir);
 }
 
 /** Writes one of kubeadm's kubeconfigs; an existing one must match (CA and server), as kubeadm checks. */
-export function writeOneKubeconfig(cluster, init, file) {
+export function writeOneKubeconfig(cluster, init, file, dir = '/etc/kubernetes') {
   const d = cluster.certificatesDir;
   const spec = KUBECONFIGS[file](init.nodeRegistration.name);
   const server = spec.local ? localServer(init) : clusterServer(cluster, init);
-  const path = `/etc/kubernetes/${file}`;
+  const path = `${dir}/${file}`;
   const caPem = readFileSync(`${d}/ca.crt`, 'utf8');
   if (existsSync(path)) {
     const cur = loadKubeconfig(path);

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// The lab's crictl: lists and stops the kubelet's static pods on this host (its containers are the
+// kubelet stand-in's processes, recorded in /var/lib/kubelet/lab-pods.json). `crictl stop` kills the
+// process, and the kubelet starts it again after its back-off, as it restarts a stopped container.
+// ps [--name RE] [--label k=v]... [-q] [-a]; pods [--name RE] [-q]; stop ID...; stopp ID...
+import { createHash } from 'node:crypto';
+import { Fatal, main, parseFlags, readJson, sameProcess, signalRecorded } from '../lib/common.mjs';
+
+const STATE = '/var/lib/kubelet/lab-pods.json';
+const GLOBAL = new Set(['runtime-endpoint', 'r', 'image-endpoint', 'i', 'timeout', 't', 'config', 'c']);
+
+const idOf = (kind, file, pid) => createHash('sha256').update(`${kind}:${file}:${pid}`).digest('hex').slice(0, 13);
+
+function entries() {
+  return Object.entries(readJson(STATE, {})).map(([file, p]) => ({ file, ...p, running: sameProcess(p.pid, p.procStart) }));
+}
+
+function matches(flags, e, nameOf) {
+  const name = flags.name === undefined ? undefined : new RegExp([].concat(flags.name).at(-1));
+  if (name && !name.test(nameOf(e))) return false;
+  for (const l of [].concat(flags.label ?? [])) {
+    const [k, v] = String(l).split('=');
+    if (e.labels?.[k] !== v) return false;
+  }
+  return true;
+}
+
+function list(flags, kind) {
+  const all = flags.a === 'true' || flags.all === 'true';
+  const nameOf = kind === 'c' ? (e) => e.containerName : (e) => e.podName;
+  const rows = entries().filter((e) => (all || e.running) && matches(flags, e, nameOf));
+  if (flags.q === 'true' || flags.quiet === 'true') return rows.map((e) => idOf(kind, e.file, e.pid)).join('\n') + (rows.length ? '\n' : '');
+  const head = kind === 'c' ? 'CONTAINER           IMAGE                                             STATE     NAME                      ATTEMPT   POD' : 'POD ID              STATE     NAME                                 NAMESPACE     ATTEMPT';
+  const line = (e) =>
+    kind === 'c'
+      ? `${idOf('c', e.file, e.pid).padEnd(20)}${String(e.image).padEnd(50)}${(e.running ? 'Running' : 'Exited').padEnd(10)}${String(e.containerName).padEnd(26)}${String(e.restarts).padEnd(10)}${e.podName}`
+      : `${idOf('p', e.file, e.pid).padEnd(20)}${(e.running ? 'Ready' : 'NotReady').padEnd(10)}${String(e.podName).padEnd(37)}${String(e.ns).padEnd(14)}${e.restarts}`;
+  return [head, ...rows.map(line)].join('\n') + '\n';
+}
+
+function stop(kind, ids) {
+  if (!ids.length) throw new Fatal(`ID cannot be empty`);
+  const byId = new Map(entries().map((e) => [idOf(kind, e.file, e.pid), e]));
+  for (const id of ids) {
+    const e = [...byId.entries()].find(([k]) => k.startsWith(id))?.[1];
+    if (!e) throw new Fatal(`stopping the ${kind === 'c' ? 'container' : 'pod sandbox'} "${id}": rpc error: code = NotFound desc = an error occurred when try to find ${kind === 'c' ? 'container' : 'sandbox'} "${id}": not found`);
+    signalRecorded(e.pid, e.procStart, 'SIGKILL');
+    process.stdout.write(`${id}\n`);
+  }
+  return 0;
+}
+
+main(() => {
+  const { flags, args } = parseFlags(process.argv.slice(2), ['q', 'quiet', 'a', 'all']);
+  const [cmd, ...rest] = args;
+  for (const f of Object.keys(flags)) if (!GLOBAL.has(f) && !['name', 'label', 'q', 'quiet', 'a', 'all', 'state'].includes(f)) throw new Fatal(`flag provided but not defined: -${f}`);
+  switch (cmd) {
+    case 'ps':
+      process.stdout.write(list(flags, 'c'));
+      return 0;
+    case 'pods':
+      process.stdout.write(list(flags, 'p'));
+      return 0;
+    case 'stop':
+      return stop('c', rest);
+    case 'stopp':
+      return stop('p', rest);
+    case 'version':
+      process.stdout.write('Version:  0.1.0\nRuntimeName:  containerd\nRuntimeVersion:  1.7.12 lab\nRuntimeApiVersion:  v1\n');
+      return 0;
+    default:
+      throw new Fatal(`No help topic for '${cmd ?? ''}'`);
+  }
+});
