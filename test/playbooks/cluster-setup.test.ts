@@ -3,106 +3,17 @@
 // and the balancer under failure, a new worker with --tags minions, add-control-plane after every token
 // was deleted, local-access; then haproxy with an external etcd. And the configuration checks, which
 // stop a run before any host is touched.
-import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ETCDCTL, type LabState, changedTasks, kplay, must, recap, run, snapshot, writeInventory } from '../support/cluster-lab.js';
 import { until } from '../support/until.js';
 // @ts-expect-error the lab is plain JavaScript (runs without a build: npm run lab)
-import { labAvailable, labDown, labRun, labUp } from '../lab/lab.mjs';
+import { labAvailable, labDown, labUp } from '../lab/lab.mjs';
 
-interface LabState {
-  dir: string;
-  labNs: string;
-  hosts: { name: string; ip: string }[];
-  vip: string;
-  key: string;
-  knownHosts: string;
-}
-interface RunResult {
-  rc: number;
-  stdout: string;
-  stderr: string;
-}
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin/kplay.js');
 const available = labAvailable() as boolean;
-const run = (lab: LabState, host: string, cmd: string): RunResult => labRun(lab, host, cmd) as RunResult;
-function must(lab: LabState, host: string, cmd: string): string {
-  const r = run(lab, host, cmd);
-  if (r.rc !== 0) throw new Error(`${host}: ${cmd}: exit ${r.rc}\n${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
-const ETCDCTL = 'ETCDCTL_API=3 etcdctl --endpoints https://127.0.0.1:2379';
-
-
-/** An inventory for the lab with the given workers in minions, and site values in its group_vars. */
-function writeInventory(lab: LabState, dir: string, opts: { masters: string[]; workers: string[]; vars?: Record<string, string> }): string {
-  mkdirSync(join(dir, 'group_vars'), { recursive: true });
-  const ip = (n: string): string => lab.hosts.find((h) => h.name === n)?.ip ?? '';
-  const line = (n: string): string => `${n} ansible_host=${ip(n)}`;
-  writeFileSync(
-    join(dir, 'cluster.ini'),
-    [
-      '[apiserver_vip]',
-      lab.vip,
-      '[primary-master]',
-      line(opts.masters[0] ?? ''),
-      '[secondary-masters]',
-      ...opts.masters.slice(1).map(line),
-      '[masters:children]',
-      'primary-master',
-      'secondary-masters',
-      '[etcd:children]',
-      'masters',
-      '[minions]',
-      ...opts.workers.map(line),
-      '[nodes:children]',
-      'masters',
-      'minions',
-      '[all:vars]',
-      'ansible_user=root',
-      `ansible_ssh_private_key_file=${lab.key}`,
-      `ansible_ssh_common_args='-o UserKnownHostsFile=${lab.knownHosts}'`,
-      '',
-    ].join('\n'),
-  );
-  const vars = { APISERVER_ENDPOINT_NAME: 'k8s-api.lab.test', KEEPALIVED_AUTH_PASS: 'labvrrp1', CNI_MANIFEST_FILE: join(root, 'test/lab/kube/manifests/lab-flannel.yaml'), ...(opts.vars ?? {}) };
-  writeFileSync(join(dir, 'group_vars', 'all.yaml'), Object.entries(vars).map(([k, v]) => `${k}: ${v}`).join('\n') + '\n');
-  return join(dir, 'cluster.ini');
-}
-
-function kplay(lab: LabState, args: string[]): { rc: number | null; out: string } {
-  const r = spawnSync('ip', ['netns', 'exec', lab.labNs, process.execPath, bin, ...args], { cwd: root, encoding: 'utf8', timeout: 600_000, env: { ...process.env, KPLAY_NO_LIVE: '1' } });
-  return { rc: r.status, out: `${r.stdout}${r.stderr}` };
-}
-
-function recap(out: string): Record<string, { ok: number; changed: number; failed: number; unreachable: number }> {
-  const res: Record<string, { ok: number; changed: number; failed: number; unreachable: number }> = {};
-  for (const m of out.matchAll(/^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)/gm)) res[m[1] as string] = { ok: Number(m[2]), changed: Number(m[3]), unreachable: Number(m[4]), failed: Number(m[5]) };
-  return res;
-}
-
-/** "TASK name: host" for every changed result in a run's output (for failure messages). */
-function changedTasks(out: string): string {
-  const lines: string[] = [];
-  let task = '';
-  for (const l of out.split('\n')) {
-    const t = /^(?:TASK|RUNNING HANDLER) \[(.*)\]/.exec(l);
-    if (t) task = t[1] as string;
-    else if (l.startsWith('changed: ')) lines.push(`${task}: ${l.slice(9)}`);
-  }
-  return lines.join('\n');
-}
-
-/** What a run could have changed on a host: files under /etc and /var/lib, services, packages. */
-function snapshot(lab: LabState, host: string): string {
-  return must(lab, host, 'cd / && find etc/hosts etc/keepalived etc/nginx etc/haproxy etc/kubernetes etc/containerd etc/sysctl.d etc/modules-load.d etc/etcd etc/default var/lib/kubelet var/lib/etcd -type f 2>/dev/null | sort | xargs -r sha256sum; cat /var/lib/dpkg/lab-status.json | sha256sum; for u in kubelet nginx keepalived haproxy etcd containerd; do echo "$u $(systemctl is-active $u)"; done; ls /run/lab-modules 2>/dev/null; true');
-}
 
 describe.skipIf(!available)('cluster playbooks: nginx, stacked etcd', { timeout: 300_000 }, () => {
   let lab: LabState;
