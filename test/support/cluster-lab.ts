@@ -113,6 +113,12 @@ export function kplayInterrupted(lab: LabState, args: string[], when?: RegExp, a
   });
 }
 
+/** A failed run's story for an assertion message: its fatal lines (each cut), then its last lines. */
+export function explain(out: string): string {
+  const fatal = out.split('\n').filter((l) => /^fatal: |^failed: |\[ERROR\]|^ERROR!/.test(l)).map((l) => (l.length > 1500 ? `${l.slice(0, 700)} … ${l.slice(-700)}` : l));
+  return [...fatal, '…', out.slice(-1500)].join('\n');
+}
+
 /** The PLAY RECAP by host. */
 export function recap(out: string): Record<string, { ok: number; changed: number; failed: number; unreachable: number }> {
   const res: Record<string, { ok: number; changed: number; failed: number; unreachable: number }> = {};
