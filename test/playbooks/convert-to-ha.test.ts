@@ -2,8 +2,9 @@
 // peer URL on localhost, workers joined by IP; test/lab/README.md). First lab: the refusals and --check
 // before any change, then 1 legacy master + 2 new masters + 2 workers converted in one run while the API
 // is polled, the VIP holder's apiserver stopped, a second run with nothing to do. Second lab: 1 legacy
-// master and a worker, interrupted twice (connection dropped, Ctrl-C) and completed by a third run,
-// compared with a fresh HA cluster built by cluster-setup.yaml, then grown by add-control-plane.yaml.
+// master and a worker behind haproxy, interrupted twice (connection dropped, Ctrl-C) and completed by a
+// third run, compared with a fresh HA cluster built by cluster-setup.yaml, then grown by
+// add-control-plane.yaml.
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,8 @@ const available = labAvailable() as boolean;
 const ENDPOINT = 'https://k8s-api.lab.test:8443';
 const ADMIN = 'kubectl --kubeconfig /etc/kubernetes/admin.conf';
 const PLAYBOOK = 'playbooks/convert-to-ha.yaml';
+// the second lab balances with haproxy (the first with nginx, the default)
+const HAPROXY = { LOAD_BALANCING: 'haproxy' };
 
 /** Each kubeconfig's server on a node, by file name. */
 function servers(lab: LabState, host: string): Record<string, string> {
@@ -240,7 +243,7 @@ describe.skipIf(!available)('convert-to-ha: a legacy master and a worker, interr
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'kplay-convert1-'));
     lab = labUp({ masters: 3, workers: 1, kube: 'legacy', dir: join(work, 'lab'), prefix: 'kpcw' }) as LabState;
-    inv = writeInventory(lab, join(work, 'inv'), { masters: ['master1'], workers: ['worker1'], vars: { KUBECONFIG_USERS: '[alice, {name: ops, groups: ["system:masters"]}]' } });
+    inv = writeInventory(lab, join(work, 'inv'), { masters: ['master1'], workers: ['worker1'], vars: { ...HAPROXY, KUBECONFIG_USERS: '[alice, {name: ops, groups: ["system:masters"]}]' } });
   }, 180_000);
 
   afterAll(() => {
@@ -289,7 +292,7 @@ describe.skipIf(!available)('convert-to-ha: a legacy master and a worker, interr
     const freshDir = mkdtempSync(join(tmpdir(), 'kplay-fresh-'));
     const fresh = labUp({ masters: 1, workers: 1, kube: 'fresh', dir: join(freshDir, 'lab'), prefix: 'kpcf' }) as LabState;
     try {
-      const finv = writeInventory(fresh, join(freshDir, 'inv'), { masters: ['master1'], workers: ['worker1'] });
+      const finv = writeInventory(fresh, join(freshDir, 'inv'), { masters: ['master1'], workers: ['worker1'], vars: HAPROXY });
       const r = kplay(fresh, ['-i', finv, 'playbooks/cluster-setup.yaml']);
       expect(r.rc, explain(r.out)).toBe(0);
       // the same names and addresses in both labs: what differs is what a conversion left different
@@ -300,7 +303,7 @@ describe.skipIf(!available)('convert-to-ha: a legacy master and a worker, interr
   });
 
   it('add-control-plane.yaml then joins two masters', () => {
-    const inv3 = writeInventory(lab, join(work, 'inv3'), { masters: ['master1', 'master2', 'master3'], workers: ['worker1'] });
+    const inv3 = writeInventory(lab, join(work, 'inv3'), { masters: ['master1', 'master2', 'master3'], workers: ['worker1'], vars: HAPROXY });
     const r = kplay(lab, ['-i', inv3, 'playbooks/add-control-plane.yaml']);
     expect(r.rc, explain(r.out)).toBe(0);
     expect(etcdMembers(lab, 'master2')).toEqual(['master1', 'master2', 'master3'].map((m) => `${m} https://${ipOf(lab, m)}:2380`));
