@@ -144,7 +144,8 @@ function print(t, objs, single, flags) {
   }
   if (o?.startsWith('custom-columns=')) {
     const spec = o.slice(15).split(',').map((x) => x.split(':'));
-    return out(formatTable([spec.map((s) => s[0]), ...objs.map((x) => spec.map((s) => renderJsonPath(`{${s[1]}}`, x) || '<none>'))]));
+    const rows = objs.map((x) => spec.map((s) => renderJsonPath(`{${s[1]}}`, x) || '<none>'));
+    return out(formatTable(flags['no-headers'] ? rows : [spec.map((s) => s[0]), ...rows]));
   }
   if (o && o !== 'wide') throw new Fatal(`error: unable to match a printer suitable for the output format "${o}", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml`);
   return out(table(t, objs, { wide: o === 'wide', allNs: flags.A || flags['all-namespaces'], showLabels: flags['show-labels'], noHeaders: flags['no-headers'] }));
