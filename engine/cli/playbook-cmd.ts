@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import { Writable } from 'node:stream';
 import { UserError } from '../errors.js';
 import { PatternMatcher } from '../inventory/patterns.js';
 import { pyRepr } from '../util/python-repr.js';
@@ -165,6 +166,32 @@ function stepPrompt(): (task: string) => Promise<'yes' | 'no' | 'continue'> {
   };
 }
 
+// pause's prompt: a line read on the terminal, with the live view taken off the screen meanwhile
+function terminalPrompt(view: LiveReporter | undefined): ((text: string, echo: boolean) => Promise<string>) | undefined {
+  if (!process.stdin.isTTY) return undefined;
+  return async (text, echo) => {
+    view?.suspend();
+    process.stdout.write(`${text}: `);
+    const output = echo ? process.stdout : new Writable({ write: (_c, _e, done) => done() });
+    const rl = createInterface({ input: process.stdin, output, terminal: true });
+    const abort = new AbortController();
+    // Ctrl-C while asked: no answer, and the run is interrupted as by a Ctrl-C anywhere else
+    rl.on('SIGINT', () => {
+      abort.abort();
+      process.kill(process.pid, 'SIGINT');
+    });
+    try {
+      return await rl.question('', { signal: abort.signal });
+    } catch {
+      throw new Error('no answer: interrupted (Ctrl-C)');
+    } finally {
+      rl.close();
+      if (!echo) process.stdout.write('\n');
+      view?.resume();
+    }
+  };
+}
+
 async function runAll(
   plays: Play[],
   s: ReturnType<typeof setup>,
@@ -206,6 +233,7 @@ async function runAll(
       interrupted: () => interrupted,
       startAtTask: typeof o.opts.startAtTask === 'string' ? o.opts.startAtTask : undefined,
       confirmStep: o.opts.step ? stepPrompt() : undefined,
+      prompt: terminalPrompt(liveView),
     });
     reporter.emit({ type: 'play_recap', stats: outcome.stats, timings: outcome.timings });
     await liveView?.close();

@@ -72,6 +72,8 @@ export interface ModuleContext {
   /** A variable of the host (for debug var=). */
   variable(name: string): { defined: boolean; value: unknown };
   warn(msg: string): void;
+  /** Reads a line typed on the terminal; undefined when kplay runs without one. */
+  prompt?: ((text: string, echo: boolean) => Promise<string>) | undefined;
 }
 
 /** A module's result, in Ansible's shape (extra keys are module-specific). */

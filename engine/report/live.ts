@@ -134,6 +134,7 @@ export class LiveReporter implements Reporter {
   private readonly ticker: ReturnType<typeof setInterval>;
   private readonly stopResize: () => void;
   private closed = false;
+  private held = false;
   /** Frames drawn (tests and the benchmark read it). */
   frames = 0;
 
@@ -175,6 +176,8 @@ export class LiveReporter implements Reporter {
         break;
       }
       case 'host_result':
+        // debug output (a lifecycle playbook's plan and verification table) is read while the run goes on
+        if (e.indent && e.status === 'ok') return this.printResult(e);
         if (e.status === 'failed' || e.status === 'unreachable' || e.result.diff !== undefined) this.defer(e);
         return;
       case 'warning':
@@ -208,6 +211,35 @@ export class LiveReporter implements Reporter {
     this.print(cut(`${s.play}  ${seconds(this.now() - s.playStarted)}  ${counters(s.playCounts)}`, this.screen.columns() - 1));
   }
 
+  // one result in Ansible's format above the view, under its task's banner
+  private printResult(e: RunEvent): void {
+    const lines: string[] = [];
+    const out = new ConsoleReporter((l) => void lines.push(...l.replace(/\n$/, '').split('\n')));
+    const row = this.state.rows.at(-1);
+    if (row) out.emit({ type: 'task_start', name: row.name.replace(/^(TASK|HANDLER) \[/, '').replace(/\]$/, ''), handler: row.name.startsWith('HANDLER') });
+    out.emit(e);
+    this.paint(lines);
+    this.drawn = [];
+    this.schedule();
+  }
+
+  /** Takes the view off the screen while the user types an answer (pause's prompt); resume() brings it back. */
+  suspend(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.held = true;
+    this.paint([]);
+    this.drawn = [];
+    this.screen.write('\u001b[?25h');
+  }
+
+  /** Draws the view again below whatever the prompt left on the screen. */
+  resume(): void {
+    this.held = false;
+    this.screen.write('\u001b[?25l');
+    this.schedule();
+  }
+
   /** Prints a line above the live region (which is redrawn below it). */
   print(line: string): void {
     this.paint([line]);
@@ -216,7 +248,7 @@ export class LiveReporter implements Reporter {
   }
 
   private schedule(): void {
-    if (this.timer || this.closed) return;
+    if (this.timer || this.closed || this.held) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.draw();

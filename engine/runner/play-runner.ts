@@ -39,6 +39,8 @@ export interface RunnerOptions {
   startAtTask?: string | undefined;
   /** --step: asked before each task; 'no' skips it, 'continue' stops asking. */
   confirmStep?: ((task: string) => Promise<'yes' | 'no' | 'continue'>) | undefined;
+  /** Reads a line typed on the terminal (pause's prompt); absent when stdin is not a terminal. */
+  prompt?: ((text: string, echo: boolean) => Promise<string>) | undefined;
 }
 
 /** The outcome of a whole run. */
@@ -98,7 +100,7 @@ export async function runPlays(plays: Play[], vars: VarsContext, matcher: Patter
   const timings: { task: string; seconds: number }[] = [];
   for (const play of plays) {
     if (opts.interrupted() || aborted) break;
-    const extra = new VarScope(vars.extraVars, { file: '-e' });
+    const extra = vars.playScope();
     const pattern = Array.isArray(play.hosts) ? play.hosts.map((p) => String(extra.template(p, play.pos))) : String(extra.template(play.hosts, play.pos));
     const name = play.name ?? (Array.isArray(pattern) ? pattern.join(',') : pattern);
     opts.reporter.emit({ type: 'play_start', name, pattern: Array.isArray(pattern) ? pattern.join(',') : pattern });

@@ -75,6 +75,11 @@ export class VarsContext {
     return new VarScope(bag, { file: host.source ?? '<inventory>' }, raw);
   }
 
+  /** What a play's `hosts:` is templated with: extra vars, `groups` and `hostvars` (facts an earlier play set), as in Ansible. */
+  playScope(): VarScope {
+    return new VarScope(this.extraVars, { file: '-e' }).extend({ groups: this.groups(), hostvars: this.hostvars() });
+  }
+
   private readonly magicCache = new Map<Host, Record<string, unknown>>();
   private groupsCache: Record<string, string[]> | undefined;
 

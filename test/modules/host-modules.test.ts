@@ -104,6 +104,14 @@ describe('setup, raw, pause, fail, assert', () => {
     const t = Date.now();
     await mod('pause')(ctxFor({ seconds: 0.2 }));
     expect(Date.now() - t).toBeGreaterThanOrEqual(150);
+    const warned: string[] = [];
+    const noTerminal = { ...ctxFor({ prompt: 'Type the node names' }), warn: (m: string) => void warned.push(m) };
+    expect(await mod('pause')(noTerminal)).toEqual({ changed: false, delta: 0, user_input: '', echo: true });
+    expect(warned).toEqual(['Not waiting for response to prompt as stdin is not interactive']);
+    const asked: unknown[] = [];
+    const terminal = { ...ctxFor({ prompt: 'Type the node names', echo: false }), prompt: async (t: string, e: boolean) => (asked.push(t, e), 'master1') };
+    expect(await mod('pause')(terminal)).toMatchObject({ user_input: 'master1', echo: false });
+    expect(asked).toEqual(['Type the node names', false]);
     expect(await mod('fail')(ctxFor({ msg: 'stop here' }))).toEqual({ changed: false, failed: true, msg: 'stop here' });
     expect(await mod('assert')(ctxFor({ that: ['true', 'true'] }))).toMatchObject({ msg: 'All assertions passed' });
     expect(await mod('assert')(ctxFor({ that: ['true', 'false'], fail_msg: 'nope' }))).toMatchObject({ failed: true, assertion: 'false', msg: 'nope' });

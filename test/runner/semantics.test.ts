@@ -21,6 +21,13 @@ const header = (extra = ''): string => `- hosts: web\n  gather_facts: false\n${e
 
 const rows: Row[] = [
   {
+    name: "a play's hosts: may name hosts from facts an earlier play set (hostvars, groups), as in Ansible",
+    play: header() + '    - set_fact: {picked: "n1,n3"}\n      run_once: true\n- hosts: "{{ hostvars[groups.web[0]].picked }}"\n  gather_facts: false\n  tasks:\n    - debug: msg="here {{ inventory_hostname }}"\n',
+    rc: 0,
+    has: ['"msg": "here n1"', '"msg": "here n3"', /PLAY \[\{\{ hostvars\[groups.web\[0\]\].picked \}\}\]|PLAY \[n1,n3\]/],
+    hasNot: ['here n2'],
+  },
+  {
     name: 'hostvars shows set_fact and register values of other hosts (not play vars)',
     play: header('  vars:\n    pv: play\n') + '    - set_fact: {tok: "t-{{inventory_hostname}}"}\n      when: inventory_hostname == "n1"\n    - command: echo hi\n      register: reg\n    - assert:\n        that: ["hostvars[\'n1\'].tok == \'t-n1\'", "hostvars[\'n2\'].tok is undefined", "hostvars[\'n1\'].reg.stdout == \'hi\'", "hostvars[\'n1\'].pv is undefined"]\n    - debug: msg="{{ hostvars.n1.tok }}"\n      when: inventory_hostname == "n3"\n',
     rc: 0,

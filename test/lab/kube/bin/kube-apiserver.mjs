@@ -23,8 +23,8 @@ const NODE_GRACE_MS = Number(process.env.LAB_NODE_GRACE_MS ?? 20000);
 const log = (m) => process.stderr.write(`${new Date().toISOString()} kube-apiserver: ${m}\n`);
 
 const CLUSTER_SCOPED = new Set(['nodes', 'namespaces', 'certificatesigningrequests']);
-const KINDS = { pods: 'Pod', nodes: 'Node', configmaps: 'ConfigMap', secrets: 'Secret', namespaces: 'Namespace', services: 'Service', endpoints: 'Endpoints', deployments: 'Deployment', daemonsets: 'DaemonSet', leases: 'Lease', certificatesigningrequests: 'CertificateSigningRequest', serviceaccounts: 'ServiceAccount' };
-const GROUPS = { deployments: 'apps/v1', daemonsets: 'apps/v1', leases: 'coordination.k8s.io/v1', certificatesigningrequests: 'certificates.k8s.io/v1' };
+const KINDS = { pods: 'Pod', nodes: 'Node', configmaps: 'ConfigMap', secrets: 'Secret', namespaces: 'Namespace', services: 'Service', endpoints: 'Endpoints', deployments: 'Deployment', daemonsets: 'DaemonSet', leases: 'Lease', certificatesigningrequests: 'CertificateSigningRequest', serviceaccounts: 'ServiceAccount', poddisruptionbudgets: 'PodDisruptionBudget' };
+const GROUPS = { deployments: 'apps/v1', daemonsets: 'apps/v1', leases: 'coordination.k8s.io/v1', certificatesigningrequests: 'certificates.k8s.io/v1', poddisruptionbudgets: 'policy/v1' };
 
 class HttpError extends Error {
   constructor(code, reason, message) {
@@ -82,12 +82,25 @@ function decorate(resource, obj, modRevision) {
   return obj;
 }
 
+// the disruption controller: a budget's status from the pods its selector matches (Ready ones are healthy)
+async function budgetStatus(pdb) {
+  const want = pdb.spec?.selector?.matchLabels ?? {};
+  const { items } = await etcd.list(`/registry/pods/${pdb.metadata.namespace}/`);
+  const pods = items.map((kv) => JSON.parse(kv.value)).filter((p) => Object.entries(want).every(([k, v]) => p.metadata.labels?.[k] === v));
+  const healthy = pods.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+  const count = (v) => (typeof v === 'string' && v.endsWith('%') ? Math.ceil((pods.length * Number(v.slice(0, -1))) / 100) : Number(v));
+  const desired = pdb.spec?.minAvailable !== undefined ? count(pdb.spec.minAvailable) : pods.length - count(pdb.spec?.maxUnavailable ?? 0);
+  pdb.status = { currentHealthy: healthy, desiredHealthy: desired, expectedPods: pods.length, disruptionsAllowed: Math.max(0, healthy - desired), observedGeneration: pdb.metadata.generation ?? 1 };
+  return pdb;
+}
+
 async function readObj(resource, ns, name) {
   const kv = await etcd.get(keyOf(resource, ns, name));
   if (!kv) return undefined;
   const obj = JSON.parse(kv.value);
   if (!(await visible(resource, obj))) return undefined;
   if (resource === 'configmaps' && ns === 'kube-public' && name === 'cluster-info' && obj.data?.kubeconfig) await signClusterInfo(obj);
+  if (resource === 'poddisruptionbudgets') await budgetStatus(obj);
   return { obj: decorate(resource, obj, kv.modRevision), rev: kv.modRevision };
 }
 
@@ -272,6 +285,7 @@ async function handleApi(req, url, who) {
     for (const kv of items) {
       const o = JSON.parse(kv.value);
       if (!(await visible(resource, o))) continue;
+      if (resource === 'poddisruptionbudgets') await budgetStatus(o);
       decorate(resource, o, kv.modRevision);
       if (matchLabels(o.metadata.labels, url.searchParams.get('labelSelector')) && matchFields(o, url.searchParams.get('fieldSelector'))) out.push(o);
     }
@@ -307,6 +321,13 @@ async function handleApi(req, url, who) {
   }
   if (req.method === 'POST' && sub === 'eviction') {
     if (!cur) throw notFound(resource, r.name);
+    const { items } = await etcd.list(`/registry/poddisruptionbudgets/${ns}/`);
+    for (const kv of items) {
+      const pdb = await budgetStatus(JSON.parse(kv.value));
+      const want = pdb.spec?.selector?.matchLabels ?? {};
+      if (!Object.entries(want).every(([k, v]) => cur.obj.metadata.labels?.[k] === v)) continue;
+      if (pdb.status.disruptionsAllowed < 1) throw new HttpError(429, 'TooManyRequests', "Cannot evict pod as it would violate the pod's disruption budget.");
+    }
     await etcd.del(keyOf(resource, ns, r.name));
     return [201, { kind: 'Status', apiVersion: 'v1', status: 'Success' }];
   }

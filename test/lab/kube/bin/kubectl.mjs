@@ -26,6 +26,7 @@ const RESOURCES = [
   ['daemonsets', 'DaemonSet', 'apps/v1', false, ['daemonset', 'ds']],
   ['leases', 'Lease', 'coordination.k8s.io/v1', false, ['lease']],
   ['certificatesigningrequests', 'CertificateSigningRequest', 'certificates.k8s.io/v1', true, ['csr', 'certificatesigningrequest']],
+  ['poddisruptionbudgets', 'PodDisruptionBudget', 'policy/v1', false, ['pdb', 'poddisruptionbudget']],
 ];
 const CLUSTER_KINDS = new Set(['ClusterRole', 'ClusterRoleBinding', 'Namespace', 'Node', 'CustomResourceDefinition', 'PriorityClass', 'StorageClass', 'PersistentVolume', 'PodSecurityPolicy', 'APIService', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'CertificateSigningRequest', 'IngressClass', 'RuntimeClass']);
 
@@ -404,9 +405,24 @@ async function drain(kc, flags, name) {
   if (ds.length && !flags['ignore-daemonsets']) throw new Fatal(`error: unable to drain node "${name}" due to error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): ${ds.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).join(', ')}, continuing command...\nThere are pending nodes to be drained:\n ${name}`);
   if (ds.length) process.stderr.write(`Warning: ignoring DaemonSet-managed Pods: ${ds.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).join(', ')}\n`);
   const evict = pods.filter((p) => !ds.includes(p) && !p.metadata.annotations?.['kubernetes.io/config.mirror']);
+  // as kubectl: an eviction a disruption budget refuses (429) is retried every 5 s until --timeout
+  const timeout = flag(flags, 'timeout');
+  const deadline = timeout && parseDuration(timeout) > 0 ? Date.now() + parseDuration(timeout) : Infinity;
   for (const p of evict) {
     out(`evicting pod ${p.metadata.namespace}/${p.metadata.name}`);
-    await kc.post(`/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}/eviction`, { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: p.metadata.name, namespace: p.metadata.namespace } });
+    for (;;) {
+      try {
+        await kc.post(`/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}/eviction`, { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: p.metadata.name, namespace: p.metadata.namespace } });
+        break;
+      } catch (e) {
+        if (e.status !== 429) throw e;
+        if (Date.now() + 5000 > deadline) {
+          throw new Fatal(`There are pending pods in node "${name}" when an error occurred: error when evicting pods/"${p.metadata.name}" -n "${p.metadata.namespace}": global timeout reached: ${timeout}\nerror: unable to drain node "${name}" due to error: error when evicting pods/"${p.metadata.name}" -n "${p.metadata.namespace}": global timeout reached: ${timeout}, continuing command...\nThere are pending nodes to be drained:\n ${name}`);
+        }
+        process.stderr.write(`error when evicting pods/"${p.metadata.name}" -n "${p.metadata.namespace}" (will retry after 5s): ${e.message}\n`);
+        await sleep(5000);
+      }
+    }
   }
   for (const p of evict) out(`pod/${p.metadata.name} evicted`);
   out(`node/${name} drained`);
