@@ -226,7 +226,12 @@ export async function executeTask(task: TaskNode, state: HostState, frames: Task
       if (!ignore) {
         state.unreachable = true;
         state.stats.unreachable += 1;
-      } else state.stats.skipped += 1;
+      } else {
+        // as Ansible: an ignored unreachable host counts as ok and ignored, and its result is registered
+        state.stats.ok += 1;
+        state.stats.ignored += 1;
+        state.remember(register, result, undefined);
+      }
       return { failed: !ignore, ignored: ignore, result, register, facts: undefined };
     }
     // template errors, missing files, module crashes: a failed result for this host, as in Ansible

@@ -171,6 +171,15 @@ describe('kplay CLI', () => {
     expect(r.out).toContain('local1                     : ok=2    changed=1    unreachable=0    failed=0');
     expect(r.out).toContain('remote1                    : ok=0    changed=0    unreachable=1    failed=0');
   });
+
+  it('ignore_unreachable: the result is registered, the host stays in the play and counts ok and ignored, as in Ansible', () => {
+    const root = writeTree({ 'hosts': 'remote1 ansible_host=127.0.0.1 ansible_port=1\n', 'site.yaml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: "true"\n      register: r\n      ignore_unreachable: true\n    - debug: var=r.unreachable\n      delegate_to: localhost\n' });
+    const r = kplay(['-i', 'hosts', 'site.yaml'], root);
+    expect(r.rc, r.out).toBe(0);
+    expect(r.out).toMatch(/fatal: \[remote1\]: UNREACHABLE! => .*\n\.\.\.ignoring/);
+    expect(r.out).toMatch(/ok: \[remote1 -> localhost\] => \{\n    "r.unreachable": true\n\}/);
+    expect(r.out).toContain('remote1                    : ok=2    changed=0    unreachable=0    failed=0    skipped=0    rescued=0    ignored=1');
+  });
 });
 
 describe('kplay inventory', () => {

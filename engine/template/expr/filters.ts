@@ -162,6 +162,16 @@ function center(s: string, width: number): string {
   return ' '.repeat(left) + s + ' '.repeat(marg - left);
 }
 
+// Jinja's truncate: strings up to length + leeway stay whole; else cut (at a space unless killwords) and end added
+function truncate(s: string, length: number, killwords: boolean, end: string, leeway: number): string {
+  const chars = [...s];
+  if (chars.length <= length + leeway) return s;
+  const head = chars.slice(0, Math.max(0, length - [...end].length)).join('');
+  if (killwords) return head + end;
+  const space = head.lastIndexOf(' ');
+  return (space >= 0 ? head.slice(0, space) : head) + end;
+}
+
 function shellQuote(s: string): string {
   if (s === '') return "''";
   if (/^[\w@%+=:,./-]+$/.test(s)) return s;
@@ -263,6 +273,7 @@ export const FILTERS: Record<string, Filter> = {
     return s.slice(i, j);
   },
   center: (v, a) => center(str(v), Number(a[0] ?? 80)),
+  truncate: (v, a, kw) => truncate(str(v), Number(a[0] ?? kw.length ?? 255), truthy(a[1] ?? kw.killwords ?? false), str(a[2] ?? kw.end ?? '...'), Number(a[3] ?? kw.leeway ?? 5)),
   wordcount: (v) => (str(v).match(/[\p{L}\p{N}_]+/gu) ?? []).length,
   reverse: (v, _a, _k, col) => {
     const x = plain(v);

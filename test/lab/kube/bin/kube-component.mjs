@@ -17,12 +17,20 @@ const short = (s) => createHash('sha256').update(s).digest('hex').slice(0, 5);
 async function reconcile(kc) {
   const nodes = (await kc.get(resourcePath('nodes'))).items;
   const pods = (await kc.get('/api/v1/pods')).items;
-  const readyNodes = nodes.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') && !n.spec?.unschedulable);
+  const readyNodes = nodes.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+  // new pods go to Ready nodes that are not cordoned; a pod keeps its node while that node is Ready
+  // (cordoned or not: only an eviction or the node's deletion moves it, as in Kubernetes)
+  const schedulable = readyNodes.filter((n) => !n.spec?.unschedulable);
   const wanted = [];
   for (const d of (await kc.get('/apis/apps/v1/deployments')).items) {
     const hash = short(JSON.stringify(d.spec.template ?? {}));
     const n = d.spec.replicas ?? 1;
-    for (let i = 0; i < n; i++) wanted.push({ owner: d, kind: 'Deployment', name: `${d.metadata.name}-${hash}-${short(`${d.metadata.name}${i}`)}`, node: readyNodes[i % Math.max(1, readyNodes.length)]?.metadata.name });
+    for (let i = 0; i < n; i++) {
+      const name = `${d.metadata.name}-${hash}-${short(`${d.metadata.name}${i}`)}`;
+      const placed = pods.find((p) => p.metadata.namespace === d.metadata.namespace && p.metadata.name === name)?.spec?.nodeName;
+      const node = placed && readyNodes.some((r) => r.metadata.name === placed) ? placed : schedulable[i % Math.max(1, schedulable.length)]?.metadata.name;
+      wanted.push({ owner: d, kind: 'Deployment', name, node });
+    }
   }
   for (const ds of (await kc.get('/apis/apps/v1/daemonsets')).items) {
     for (const node of nodes) wanted.push({ owner: ds, kind: 'DaemonSet', name: `${ds.metadata.name}-${short(node.metadata.name)}`, node: node.metadata.name });

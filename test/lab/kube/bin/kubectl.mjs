@@ -199,12 +199,13 @@ async function get(kc, flags, args, ns) {
   const o = flag(flags, 'output', 'o');
   if (all.length > 1 && (o === 'json' || o === 'yaml')) return print(all[0].t, all.flatMap((x) => x.objs), false, flags);
   for (const { t, objs, single } of all) {
-    if (!objs.length) continue;
+    // as kubectl: a list asked for as JSON or YAML is printed even when it is empty
+    if (!objs.length && !(!single && (o === 'json' || o === 'yaml'))) continue;
     if (printed && !o) out();
     print(t, objs, single, flags);
     printed = true;
   }
-  if (!printed && !o?.startsWith('jsonpath') && !flags['ignore-not-found']) process.stderr.write(all[0]?.t.clusterScoped || flags.A ? 'No resources found\n' : `No resources found in ${ns} namespace.\n`);
+  if (!printed && !o?.startsWith('jsonpath') && o !== 'json' && o !== 'yaml' && !flags['ignore-not-found']) process.stderr.write(all[0]?.t.clusterScoped || flags.A ? 'No resources found\n' : `No resources found in ${ns} namespace.\n`);
   return 0;
 }
 
