@@ -171,7 +171,8 @@ function terminalPrompt(view: LiveReporter | undefined): ((text: string, echo: b
   if (!process.stdin.isTTY) return undefined;
   return async (text, echo) => {
     view?.suspend();
-    process.stdout.write(`${text}: `);
+    // readline draws its prompt (it clears the line first); a hidden answer gets the text written here
+    if (!echo) process.stdout.write(`${text}: `);
     const output = echo ? process.stdout : new Writable({ write: (_c, _e, done) => done() });
     const rl = createInterface({ input: process.stdin, output, terminal: true });
     const abort = new AbortController();
@@ -181,7 +182,7 @@ function terminalPrompt(view: LiveReporter | undefined): ((text: string, echo: b
       process.kill(process.pid, 'SIGINT');
     });
     try {
-      return await rl.question('', { signal: abort.signal });
+      return await rl.question(echo ? `${text}: ` : '', { signal: abort.signal });
     } catch {
       throw new Error('no answer: interrupted (Ctrl-C)');
     } finally {

@@ -93,4 +93,36 @@ describe.skipIf(!tmuxAvailable())('live view in a real terminal (tmux, 100x20)',
     expect(rc).toBe(0);
     expect(term.history().join('\n')).toContain('PLAY RECAP');
   });
+
+  it('a prompt (a confirmation) waits for the typed answer with the plan above it, then the view goes on', async () => {
+    const play = [
+      '- hosts: all',
+      '  gather_facts: false',
+      '  tasks:',
+      '    - name: the plan',
+      '      debug: {msg: [h1 drained, h1 reset]}',
+      '      run_once: true',
+      '    - name: confirmation on the terminal',
+      '      pause: {prompt: Type the node names (h1) to go on}',
+      '      register: answer',
+      '      run_once: true',
+      '    - name: confirmed',
+      '      assert: {that: ["answer.user_input == \'h1\'"]}',
+      '      run_once: true',
+      '',
+    ].join('\n');
+    const root = writeTree({ hosts, 'p.yaml': play });
+    term = openTerminal([process.execPath, bin, '-i', 'hosts', 'p.yaml'], { cols: 100, rows: 20, cwd: root, env: { HOME: root } });
+    for (let i = 0; i < 100 && !term.screen().join('\n').includes('to go on:'); i++) await sleep(100);
+    const asking = term.screen().join('\n');
+    expect(asking).toContain('Type the node names (h1) to go on:');
+    expect(asking).toContain('"h1 drained"');
+    await sleep(1500); // the view must not draw over the prompt meanwhile
+    expect(term.screen().join('\n')).toBe(asking);
+    term.type('h1');
+    expect(await term.exited(30_000)).toBe(0);
+    const history = term.history().join('\n');
+    expect(history).toMatch(/Type the node names \(h1\) to go on: h1\n/);
+    expect(history).toMatch(/h1\s+: ok=3\s+changed=0/);
+  });
 });

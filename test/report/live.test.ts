@@ -89,4 +89,24 @@ describe('live reporter', () => {
     expect(text).not.toContain('ok: [h2]');
     expect(text.indexOf('PLAY RECAP')).toBeGreaterThan(text.indexOf('fatal: [h1]'));
   });
+
+  it("prints debug output (a plan) above the view as it comes, and steps aside while a prompt waits", async () => {
+    const screen = fakeScreen(100, 20);
+    const r = new LiveReporter(screen);
+    r.emit({ type: 'play_start', name: 'p', pattern: 'all' });
+    r.emit({ type: 'task_start', name: 'the plan', handler: false, hosts: ['h1'] });
+    r.emit({ type: 'host_result', host: 'h1', status: 'ok', result: { msg: ['master1: drained'] }, ignored: false, verbose: false, showResult: true, indent: true });
+    expect(screen.out).toMatch(/TASK \[the plan\] \*+\u001b\[K\nok: \[h1\] => \{\u001b\[K\n    "msg": \[\u001b\[K\n        "master1: drained"/);
+    r.suspend();
+    const frames = r.frames;
+    const shown = screen.out.length;
+    r.emit({ type: 'host_done', host: 'h1', status: 'ok' });
+    await new Promise((res) => setTimeout(res, 250));
+    expect(r.frames).toBe(frames); // nothing drawn over the prompt
+    expect(screen.out.length).toBe(shown);
+    r.resume();
+    await new Promise((res) => setTimeout(res, 250));
+    expect(r.frames).toBe(frames + 1);
+    await r.close();
+  });
 });

@@ -20,6 +20,8 @@ export interface Terminal {
   /** Resolves with the command's exit code; fails after `ms`. */
   exited(ms?: number): Promise<number>;
   resize(cols: number, rows: number): void;
+  /** Types `text` and Enter, as a person at the keyboard. */
+  type(text: string): void;
   kill(): void;
 }
 
@@ -48,6 +50,10 @@ export function openTerminal(argv: string[], o: { cols: number; rows: number; cw
       return Number(readFileSync(rcFile, 'utf8').trim());
     },
     resize: (cols, rows) => void tmux('resize-window', '-x', String(cols), '-y', String(rows)),
+    type(text) {
+      tmux('send-keys', '-l', text);
+      tmux('send-keys', 'Enter');
+    },
     kill() {
       spawnSync('tmux', ['-S', sock, 'kill-server']);
       rmSync(dir, { recursive: true, force: true });
