@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { ETCDCTL, type LabState, changedTasks, changedHosts, explain, ipOf, kplay, kplayInterrupted, must, recap, run, snapshot, writeInventory } from '../support/cluster-lab.js';
+import { ETCDCTL, pollApi, type LabState, changedTasks, changedHosts, explain, ipOf, kplay, kplayInterrupted, must, recap, run, snapshot, writeInventory } from '../support/cluster-lab.js';
 import { sleep, until } from '../support/until.js';
 // @ts-expect-error the lab is plain JavaScript (runs without a build: npm run lab)
 import { labAvailable, labDown, labUp } from '../lab/lab.mjs';
@@ -141,22 +141,12 @@ describe.skipIf(!available)('convert-to-ha: a legacy master, two new masters, tw
 
   it('converts the cluster in one run while the API keeps answering; every check of the final table passes', async () => {
     // the API through the legacy address, polled from a worker during the whole run
-    must(lab, 'worker1', `mkdir -p /root/poll && cat > /root/poll/admin.conf <<'EOF'\n${must(lab, 'master1', 'cat /etc/kubernetes/admin.conf')}EOF`);
-    const polls: boolean[] = [];
-    let polling = true;
-    const poller = (async () => {
-      while (polling) {
-        polls.push(run(lab, 'worker1', 'kubectl --kubeconfig /root/poll/admin.conf --request-timeout 3s get --raw /readyz').rc === 0);
-        await sleep(1000);
-      }
-    })();
+    const poll = pollApi(lab, 'worker1', 'master1', 1000);
     const r = await kplayInterrupted(lab, ['-i', inv, PLAYBOOK]);
-    polling = false;
-    await poller;
+    const outages = await poll.stop();
     expect(r.rc, explain(r.out)).toBe(0);
     expect(r.out).toMatch(/\d+ checks, 0 failed/);
     // the API is down only while the apiserver restarts for its certificate and etcd for its peer URL
-    const outages = polls.map((ok) => (ok ? '.' : 'x')).join('');
     const longest = Math.max(0, ...outages.split('.').map((s) => s.length));
     expect(longest, `polls (x = failed): ${outages}`).toBeLessThanOrEqual(20);
     expect(outages.split('').filter((c) => c === '.').length, outages).toBeGreaterThan(outages.length / 2);

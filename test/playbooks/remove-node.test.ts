@@ -1,15 +1,15 @@
 // remove-node.yaml on the lab, one cluster through the first seed's migration: 3 masters + 2 workers
 // from cluster-setup; the refusals (no node, a group name, quorum, no confirmation) and --check touch
 // nothing; master4 added, master1 (the primary) removed, worker3 joined and worker1 removed while the
-// API is polled through the endpoint; second runs change nothing; add-control-plane with the new
-// inventory. Then a drain a disruption budget blocks (stops, named; completes once relaxed), and a
+// API is polled through the endpoint (worker1's removal interrupted with Ctrl-C and run again); second
+// runs change nothing; add-control-plane with the new inventory. Then a drain a disruption budget blocks (stops, named; completes once relaxed), and a
 // master whose host is down removed with node_unreachable_ok.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ETCDCTL, type LabState, changedTasks, explain, kplay, kplayInterrupted, must, recap, run, snapshot, writeInventory } from '../support/cluster-lab.js';
+import { ETCDCTL, type LabState, changedTasks, explain, kplay, kplayInterrupted, must, pollApi, recap, snapshot, writeInventory } from '../support/cluster-lab.js';
 // @ts-expect-error the lab is plain JavaScript (runs without a build: npm run lab)
 import { labAvailable, labDown, labUp } from '../lab/lab.mjs';
 
@@ -58,6 +58,7 @@ describe.skipIf(!available)('remove-node: replacing masters and workers on a run
       [['-e', 'node=minions', '-e', 'confirm=yes'], "'minions' is not a host of group nodes in the inventory"],
       [['-e', 'node=master1,master2', '-e', 'confirm=yes'], 'removing 2 of 3 etcd members at once leaves 1, fewer than the quorum of 2'],
       [['-e', 'node=worker1'], 'not confirmed: without a terminal, add -e confirm=yes to remove worker1'],
+      [['-e', 'node=worker1', '-e', 'confirm=yes', '--limit', 'worker1'], 'remove-node.yaml reads and changes the whole cluster (balancers, /etc/hosts, etcd): run it without --limit'],
     ] as const) {
       const r = kplay(lab, ['-i', three, 'playbooks/remove-node.yaml', ...args]);
       expect(r.rc, explain(r.out)).toBe(2);
@@ -75,15 +76,7 @@ describe.skipIf(!available)('remove-node: replacing masters and workers on a run
 
   it("the seed's migration: master4 added, master1 (the primary) removed, worker3 joined, worker1 removed; the API answers throughout", async () => {
     // the API through the endpoint, polled from worker2 during every step
-    must(lab, 'worker2', `mkdir -p /root/poll && cat > /root/poll/admin.conf <<'EOF'\n${must(lab, 'master2', 'cat /etc/kubernetes/admin.conf')}EOF`);
-    const polls: boolean[] = [];
-    let polling = true;
-    const poller = (async () => {
-      while (polling) {
-        polls.push(run(lab, 'worker2', 'kubectl --kubeconfig /root/poll/admin.conf --request-timeout 3s get --raw /readyz').rc === 0);
-        await new Promise((r) => setTimeout(r, 300));
-      }
-    })();
+    const poll = pollApi(lab, 'worker2', 'master2', 300);
     const step = async (args: string[]): Promise<string> => {
       const r = await kplayInterrupted(lab, args);
       expect(r.rc, explain(r.out)).toBe(0);
@@ -100,15 +93,17 @@ describe.skipIf(!available)('remove-node: replacing masters and workers on a run
     // the operator's new inventory: master2 is the primary now
     const next = inv('next', ['master2', 'master3', 'master4'], ['worker1', 'worker2', 'worker3']);
     await step(['-i', next, 'playbooks/cluster-setup.yaml', '--tags', 'minions']);
+    // Ctrl-C in the middle of worker1's removal; the next run completes it
+    const cut = await kplayInterrupted(lab, ['-i', next, 'playbooks/remove-node.yaml', '-e', 'node=worker1', '-e', 'confirm=yes'], /TASK \[remove_node : kubeadm reset/, (pid) => process.kill(pid, 'SIGINT'));
+    expect(cut.acted).toBe(true);
+    expect(cut.rc, explain(cut.out)).not.toBe(0);
+    expect(cut.out).not.toContain('worker1 is out of the cluster');
     const w1 = await step(['-i', next, 'playbooks/remove-node.yaml', '-e', 'node=worker1', '-e', 'confirm=yes']);
     expect(w1).toContain('worker1 is out of the cluster: delete it from the inventory now"');
     const again = await step(['-i', next, 'playbooks/remove-node.yaml', '-e', 'node=worker1']);
     expect(unchanged(again), changedTasks(again)).toBe(true);
-    polling = false;
-    await poller;
-
+    const outages = await poll.stop();
     // at most one short outage: the VIP leaving master1
-    const outages = polls.map((ok) => (ok ? '.' : 'x')).join('');
     expect(outages.split('x').length - 1, `polls (x = failed): ${outages}`).toBeLessThanOrEqual(3);
     expect(Math.max(0, ...outages.split('.').map((s) => s.length)), outages).toBeLessThanOrEqual(2);
 
@@ -134,7 +129,7 @@ describe.skipIf(!available)('remove-node: replacing masters and workers on a run
     expect(cp.rc, explain(cp.out)).toBe(0);
     expect(unchanged(cp.out), changedTasks(cp.out)).toBe(true);
     expect(cp.out).not.toContain('WARNING: etcd has an even number');
-  });
+  }, 600_000); // five playbook runs on a 4+3 lab; slower when other lab suites run alongside
 
   it('a drain a disruption budget blocks stops the run with the pod named; once the budget allows it, a second run completes', async () => {
     const final = join(work, 'final', 'cluster.ini');

@@ -150,3 +150,26 @@ export function snapshot(lab: LabState, host: string, running = false): string {
   const varLib = running ? 'var/lib/kubelet/config.yaml var/lib/kubelet/kubeadm-flags.env' : 'var/lib/kubelet var/lib/etcd';
   return must(lab, host, `cd / && find etc/hosts etc/keepalived etc/nginx etc/haproxy etc/kubernetes etc/containerd etc/sysctl.d etc/modules-load.d etc/etcd etc/default ${varLib} var/lib/kplay var/backups root/.kube -type f 2>/dev/null | sort | xargs -r sha256sum; cat /var/lib/dpkg/lab-status.json | sha256sum; for u in kubelet nginx keepalived haproxy etcd containerd; do echo "$u $(systemctl is-active $u)"; done; ls /run/lab-modules 2>/dev/null; true`);
 }
+
+/**
+ * Polls the API from `host` in the background with a copy of `from`'s admin.conf (the server it names),
+ * every `everyMs`, until stop(): resolves with one character per poll, '.' answered, 'x' failed.
+ */
+export function pollApi(lab: LabState, host: string, from: string, everyMs: number): { stop(): Promise<string> } {
+  must(lab, host, `mkdir -p /root/poll && cat > /root/poll/admin.conf <<'EOF'\n${must(lab, from, 'cat /etc/kubernetes/admin.conf')}EOF`);
+  const polls: string[] = [];
+  let polling = true;
+  const poller = (async () => {
+    while (polling) {
+      polls.push(run(lab, host, 'kubectl --kubeconfig /root/poll/admin.conf --request-timeout 3s get --raw /readyz').rc === 0 ? '.' : 'x');
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    async stop() {
+      polling = false;
+      await poller;
+      return polls.join('');
+    },
+  };
+}
