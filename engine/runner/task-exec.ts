@@ -433,7 +433,8 @@ async function runModule(impl: (ctx: ModuleContext) => Promise<ModuleResult>, ct
 
 function applyChangedFailed(task: TaskNode, result: ModuleResult, scope: VarScope, register: string | undefined): void {
   const k = task.keywords;
-  if (k.changed_when === undefined && k.failed_when === undefined) return;
+  // a skipped result (a command in check mode) is not judged, as in Ansible: its stdout does not exist
+  if ((k.changed_when === undefined && k.failed_when === undefined) || result.skipped === true) return;
   // the result is visible under the register name (and as the task's own fields), as in Ansible
   const s = scope.extend({ [register ?? '__result']: result });
   if (k.changed_when !== undefined) result.changed = holds(Array.isArray(k.changed_when) ? k.changed_when : [k.changed_when], s, task).ok;

@@ -21,6 +21,13 @@ const header = (extra = ''): string => `- hosts: web\n  gather_facts: false\n${e
 
 const rows: Row[] = [
   {
+    name: 'a command skipped in check mode is not judged by changed_when/failed_when (its stdout does not exist), as in Ansible',
+    play: header() + '    - command: echo hi\n      register: r\n      changed_when: r.stdout is search("hi")\n      failed_when: r.stdout is search("nothing")\n',
+    args: ['--check'],
+    rc: 0,
+    has: [/TASK \[command\] \*+\nskipping: \[n1\]/],
+  },
+  {
     name: "a play's hosts: may name hosts from facts an earlier play set (hostvars, groups), as in Ansible",
     play: header() + '    - set_fact: {picked: "n1,n3"}\n      run_once: true\n- hosts: "{{ hostvars[groups.web[0]].picked }}"\n  gather_facts: false\n  tasks:\n    - debug: msg="here {{ inventory_hostname }}"\n',
     rc: 0,
