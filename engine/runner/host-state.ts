@@ -21,6 +21,10 @@ export class HostState {
   readonly rolesRun = new Set<string>();
   readonly stats: HostStats = emptyStats();
   transport: Transport | undefined;
+  /** The last task that failed here and its result (not ignored): ansible_failed_task/_result in a rescue. */
+  lastFailure: { task: Record<string, unknown>; result: Record<string, unknown> } | undefined;
+  /** Set while this host runs a block's rescue section: the failure being rescued. */
+  rescuing: { task: Record<string, unknown>; result: Record<string, unknown> } | undefined;
   /** Bumped whenever facts, include_vars, set_fact or register values change (hostvars caches on it). */
   version = 0;
 

@@ -219,22 +219,25 @@ class PlayRun {
     let entering = states;
     if (block.roleKey) entering = states.filter((s) => !s.rolesRun.has(block.roleKey as string));
     if (!entering.length) return true;
-    const inner = [...frames, { block }];
+    const inner = (section: 'block' | 'rescue' | 'always'): TaskFrame[] => [...frames, { block, section }];
     const failedBefore = new Set(entering.filter((s) => s.failed));
-    if (!(await this.runNodes(block.block, entering, inner))) return false;
+    if (!(await this.runNodes(block.block, entering, inner('block')))) return false;
     const failedHere = entering.filter((s) => s.failed && !failedBefore.has(s) && !s.unreachable);
     if (block.rescue.length && failedHere.length) {
       for (const s of failedHere) {
         s.failed = false;
         s.stats.failed -= 1;
         s.stats.rescued += 1;
+        s.rescuing = s.lastFailure;
       }
-      if (!(await this.runNodes(block.rescue, failedHere, inner))) return false;
+      const rescued = await this.runNodes(block.rescue, failedHere, inner('rescue'));
+      for (const s of failedHere) s.rescuing = undefined;
+      if (!rescued) return false;
     }
     if (block.always.length) {
       const failedAfter = entering.filter((s) => s.failed && !s.unreachable);
       for (const s of failedAfter) s.failed = false;
-      const ok = await this.runNodes(block.always, entering.filter((s) => !s.unreachable && !s.ended), inner);
+      const ok = await this.runNodes(block.always, entering.filter((s) => !s.unreachable && !s.ended), inner('always'));
       for (const s of failedAfter) s.failed = true;
       if (!ok) return false;
     }
@@ -260,7 +263,14 @@ class PlayRun {
     const targets = runOnce ? states.slice(0, 1) : states;
     this.opts.reporter.emit({ type: 'task_start', name: displayName(task), handler, hosts: targets.map((s) => s.host.name) });
     const limit = pLimit(Math.max(1, Math.min(this.opts.forks, Number(task.keywords.throttle ?? Infinity) || this.opts.forks)));
-    const env = { play: this.play, batch: this.batch, playHosts: this.hosts, vars: this.vars, opts: this.opts, playVars: this.playVars, roles: this.roleDefaults, runNodes: (n: PlayNode[], s: HostState[], f: TaskFrame[]) => this.runNodes(n, s, f), flush: () => this.flushHandlers(states), stateOf: this.stateOf };
+    // included files, in the order they were first included, each with the hosts that included it
+    const includes = new Map<string, { nodes: PlayNode[]; frame: TaskFrame; states: HostState[] }>();
+    const include = (s: HostState, key: string, nodes: PlayNode[], frame: TaskFrame): void => {
+      const entry = includes.get(key) ?? { nodes, frame, states: [] };
+      entry.states.push(s);
+      includes.set(key, entry);
+    };
+    const env = { play: this.play, batch: this.batch, playHosts: this.hosts, vars: this.vars, opts: this.opts, playVars: this.playVars, roles: this.roleDefaults, include, flush: () => this.flushHandlers(states), stateOf: this.stateOf };
     const outcomes = await Promise.all(
       targets.map((s) =>
         limit(async () => {
@@ -270,6 +280,10 @@ class PlayRun {
         }),
       ),
     );
+    outcomes.forEach((o, i) => {
+      const s = targets[i];
+      if (s && o.failed && !o.ignored) s.lastFailure = { task: { name: task.name ?? task.actionWritten, action: task.actionWritten }, result: o.result };
+    });
     if (runOnce && outcomes[0]) {
       // a run_once result applies to every host of the batch (register, facts, failure)
       const first = outcomes[0];
@@ -286,13 +300,19 @@ class PlayRun {
       for (const s of states) s.ended = true;
     }
     const anyFatal = truthyKeyword(task, frames, 'any_errors_fatal') || this.play.keywords.any_errors_fatal === true;
-    if (anyFatal && outcomes.some((o) => o.failed && !o.ignored)) {
+    // a failure a rescue section will handle does not stop the play (as in Ansible); its rescue may
+    const rescuable = frames.some((f) => f.section === 'block' && f.block.rescue.length > 0);
+    if (anyFatal && !rescuable && outcomes.some((o) => o.failed && !o.ignored)) {
       for (const s of states) {
         if (!s.failed) s.failed = true;
       }
       return false;
     }
     for (const o of outcomes) if (o.flushHandlers) await this.flushHandlers(states);
+    for (const entry of includes.values()) {
+      const active = entry.states.filter((s) => s.active);
+      if (active.length && !(await this.runNodes(entry.nodes, active, [...frames, entry.frame]))) return false;
+    }
     return true;
   }
 

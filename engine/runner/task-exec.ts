@@ -29,6 +29,8 @@ import { displayName } from './play-runner.js';
 /** An enclosing block (explicit, import or role) whose keywords the task inherits. */
 export interface TaskFrame {
   block: BlockNode;
+  /** Which part of the block runs: a failure in its main part with a rescue section is rescued. */
+  section?: 'block' | 'rescue' | 'always';
 }
 
 /** The play-level context a task runs in. */
@@ -40,7 +42,8 @@ export interface TaskEnv {
   opts: RunnerOptions;
   playVars: VarBag;
   roles: Role[];
-  runNodes(nodes: PlayNode[], states: HostState[], frames: TaskFrame[]): Promise<boolean>;
+  /** Queues an included file for this host; the play runner runs each one for its hosts together, as Ansible does. */
+  include(state: HostState, key: string, nodes: PlayNode[], frame: TaskFrame): void;
   flush(): Promise<void>;
   stateOf(h: Host): HostState;
 }
@@ -91,6 +94,8 @@ function scopeFor(task: TaskNode, state: HostState, frames: TaskFrame[], env: Ta
       ansible_diff_mode: env.opts.diff,
       ansible_play_name: env.play.name ?? '',
       ...(task.role ? { role_path: task.role.path, role_name: task.role.name } : {}),
+      // in a rescue section: the task that failed and its result, as Ansible sets them
+      ...(state.rescuing ? { ansible_failed_task: state.rescuing.task, ansible_failed_result: state.rescuing.result } : {}),
     },
   });
 }
@@ -272,20 +277,25 @@ async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], 
   const loopControl = (task.keywords.loop_control ?? {}) as Record<string, unknown>;
   const loopVar = String(loopControl.loop_var ?? 'item');
   const delegateName = inherited(task, frames, 'delegate_to');
-  const delegateTo = delegateName === undefined ? undefined : String(baseScope.template(delegateName, task.pos));
-  const delegate = delegateTo === undefined ? undefined : (env.vars.inv.hosts.get(delegateTo) ?? env.vars.inv.implicitLocalhost(delegateTo));
-  const shownDelegate = delegate && delegate !== state.host ? delegate.name : undefined;
+  // delegate_to is templated per loop item (it may name {{ item }}), as in Ansible
+  const delegateIn = (scope: VarScope): Host | undefined => {
+    if (delegateName === undefined) return undefined;
+    const to = String(scope.template(delegateName, task.pos));
+    return env.vars.inv.hosts.get(to) ?? env.vars.inv.implicitLocalhost(to);
+  };
+  const shown = (d: Host | undefined): string | undefined => (d && d !== state.host ? d.name : undefined);
   const facts: Record<string, unknown> = {};
   let control: ActionOutcome['control'];
   const runOne = async (loopVars: Record<string, unknown>): Promise<ActionOutcome> => {
     const scope = items === undefined ? baseScope : baseScope.extend(loopVars);
     const when = holds(conditionsOf(task, frames, 'when'), scope, task);
     if (!when.ok) return { result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: when.failed } };
-    const outcome = await runAction(task, state, frames, env, scope, register, delegate, facts);
+    const outcome = await runAction(task, state, frames, env, scope, register, delegateIn(scope), facts);
     control ??= outcome.control;
     return outcome;
   };
   let result: Record<string, unknown>;
+  const shownDelegate = items === undefined ? shown(delegateName === undefined ? undefined : delegateIn(baseScope)) : undefined;
   if (items === undefined) {
     const one = await runOne({});
     result = one.result;
@@ -303,7 +313,7 @@ async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], 
       results.push({ ...r, [loopVar]: item, ansible_loop_var: loopVar });
       const label = loopControl.label === undefined ? item : baseScope.extend(loopVars).template(loopControl.label, task.pos);
       const st = statusOf(r);
-      emit(st, r, st === 'failed' && ignoreErrors, item, label, shownDelegate);
+      emit(st, r, st === 'failed' && ignoreErrors, item, label, delegateName === undefined ? undefined : shown(delegateIn(baseScope.extend(loopVars))));
     }
     const anyFailed = results.some((r) => r.failed === true);
     const allSkipped = results.length > 0 && results.every((r) => r.skipped === true);
@@ -493,18 +503,36 @@ async function includeTasks(task: TaskNode, args: Record<string, unknown>, state
   const file = String(args.file ?? args._raw_params ?? '');
   const path = includedTaskFile(file, task.role, dirname(task.pos.file));
   if (!path) return { changed: false, failed: true, msg: `could not find the task file '${file}'` };
-  const nodes = loadIncludedTasks(path, env.opts.loadOpts, task.role, []);
+  const nodes = loadIncludedTasks(path, env.opts.loadOpts, task.role, inheritedTags(task, frames));
   const loopVars: Record<string, unknown> = {};
   for (const k of ['item', String((task.keywords.loop_control as Record<string, unknown> | undefined)?.loop_var ?? 'item')]) if (scope.has(k)) loopVars[k] = scope.get(k);
-  const frame: TaskFrame = { block: { kind: 'block', name: task.name, block: nodes, rescue: [], always: [], keywords: { vars: { ...loopVars, ...((task.keywords.vars as Record<string, unknown>) ?? {}) } }, tags: [], role: task.role, implicit: 'import_tasks', pos: task.pos } };
-  await env.runNodes(nodes, [state], [...frames, frame]);
+  const vars = { ...loopVars, ...((task.keywords.vars as Record<string, unknown>) ?? {}) };
+  const frame: TaskFrame = { block: { kind: 'block', name: task.name, block: nodes, rescue: [], always: [], keywords: { vars }, tags: [], role: task.role, implicit: 'import_tasks', pos: task.pos } };
+  env.include(state, includeKey(task, path, vars), nodes, frame);
   return { changed: false, include: path };
 }
 
 async function includeRole(task: TaskNode, args: Record<string, unknown>, state: HostState, frames: TaskFrame[], env: TaskEnv): Promise<Record<string, unknown>> {
-  const { role, nodes } = loadIncludedRole(String(args.name), args.tasks_from, env.opts.loadOpts, [], task.pos);
+  const { role, nodes } = loadIncludedRole(String(args.name), args.tasks_from, env.opts.loadOpts, inheritedTags(task, frames), task.pos);
   if (!env.roles.includes(role)) env.roles.push(role);
-  const frame: TaskFrame = { block: { kind: 'block', name: task.name, block: nodes, rescue: [], always: [], keywords: {}, tags: [], role: { name: role.name, path: role.path }, implicit: 'import_role', pos: task.pos } };
-  await env.runNodes(nodes, [state], [...frames, frame]);
+  // the task's vars apply to the role's tasks, as include_role's vars do in Ansible
+  const vars = { ...((task.keywords.vars as Record<string, unknown>) ?? {}) };
+  const frame: TaskFrame = { block: { kind: 'block', name: task.name, block: nodes, rescue: [], always: [], keywords: { vars }, tags: [], role: { name: role.name, path: role.path }, implicit: 'import_role', pos: task.pos } };
+  env.include(state, includeKey(task, `${role.path}:${String(args.tasks_from ?? 'main')}`, vars), nodes, frame);
   return { changed: false, include_role: role.name };
+}
+
+/**
+ * The tags an included file's tasks inherit: those of the play, roles and blocks around the include, not
+ * the include's own (which only decide whether the include itself runs), as in Ansible.
+ */
+function inheritedTags(task: TaskNode, frames: TaskFrame[]): string[] {
+  const raw = task.keywords.tags;
+  const own = new Set((Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : String(raw).split(',')).map((t) => String(t).trim()));
+  return [...new Set([...task.tags.filter((t) => !own.has(t)), ...frames.flatMap((f) => f.block.tags)])];
+}
+
+/** Hosts that included the same file from the same task with the same variables run it together. */
+function includeKey(task: TaskNode, what: string, vars: Record<string, unknown>): string {
+  return `${task.pos.file}:${task.pos.line}:${task.pos.col}\0${what}\0${JSON.stringify(vars)}`;
 }

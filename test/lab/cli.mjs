@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run lab -- up [--hosts N | --masters M --workers W [--kube none|fresh|legacy]] | exec -- CMD... | ssh HOST [CMD] | down
+// npm run lab -- up [--hosts N | --masters M --workers W [--kube none|fresh|legacy] [--kube-version 1.30.4-1.1]] | exec -- CMD... | ssh HOST [CMD] | down
 import { spawnSync } from 'node:child_process';
 import { labDown, labExecArgs, labState, labUp } from './lab.mjs';
 
@@ -19,7 +19,9 @@ try {
     const kubeMode = opt('kube');
     if (kubeMode !== undefined && !['none', 'fresh', 'legacy'].includes(kubeMode)) throw new Error(`--kube takes none, fresh or legacy (got '${kubeMode}')`);
     const kube = opt('masters') !== undefined || opt('workers') !== undefined || kubeMode !== undefined;
-    const s = kube ? labUp({ masters: num('masters', 1, 9, 1), workers: num('workers', 0, 50, 0), kube: kubeMode ?? 'fresh' }) : labUp({ hosts: num('hosts', 1, 200, 3) });
+    const kubeVersion = opt('kube-version');
+    if (kubeVersion !== undefined && !/^1\.\d+\.\d+-1\.1$/.test(kubeVersion)) throw new Error(`--kube-version takes a package version such as 1.30.4-1.1 (got '${kubeVersion}')`);
+    const s = kube ? labUp({ masters: num('masters', 1, 9, 1), workers: num('workers', 0, 50, 0), kube: kubeMode ?? 'fresh', kubeVersion }) : labUp({ hosts: num('hosts', 1, 200, 3) });
     for (const h of s.hosts) console.log(`${h.name}\t${h.ip}`);
     if (s.vip) console.log(`apiserver VIP\t${s.vip} (kube: ${s.kube})`);
     console.log(`run kplay against it with: npm run lab -- exec -- npx kplay -i ${s.inventory} PLAYBOOK`);
@@ -37,7 +39,7 @@ try {
   } else if (cmd === 'down') {
     labDown();
   } else {
-    console.error('usage: npm run lab -- up [--hosts N | --masters M --workers W [--kube none|fresh|legacy]] | exec -- CMD... | ssh HOST [CMD...] | down');
+    console.error('usage: npm run lab -- up [--hosts N | --masters M --workers W [--kube none|fresh|legacy] [--kube-version 1.30.4-1.1]] | exec -- CMD... | ssh HOST [CMD...] | down');
     process.exitCode = 2;
   }
 } catch (e) {

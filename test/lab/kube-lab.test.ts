@@ -90,6 +90,11 @@ describe.skipIf(!available)('lab Kubernetes: HA control plane through a VIP', { 
     const r = run(lab, 'worker1', 'apt-get install -y kubeadm=9.9.9-1.1');
     expect(r.rc).toBe(100);
     expect(r.stderr).toContain("E: Version '9.9.9-1.1' for 'kubeadm' was not found");
+    // a repository whose key apt does not have fails the update, as apt's does
+    const unsigned = run(lab, 'worker1', "echo 'deb [signed-by=/etc/apt/keyrings/none.gpg] https://pkgs.k8s.io/core:/stable:/v1.31/deb/ /' >/etc/apt/sources.list.d/other.list; apt-get update; rc=$?; rm /etc/apt/sources.list.d/other.list; apt-get update -q >/dev/null; exit $rc");
+    expect(unsigned.rc).toBe(100);
+    expect(unsigned.stderr).toContain("E: The repository 'https://pkgs.k8s.io/core:/stable:/v1.31/deb/ InRelease' is not signed.");
+    expect(must(lab, 'worker1', "apt-cache madison kubeadm | awk '{print $3}' | tr '\\n' ' '").trim()).toBe('1.30.5-1.1 1.30.4-1.1');
   });
 
   it('runs keepalived and nginx as real services: the VIP lives on the primary', () => {
@@ -281,15 +286,21 @@ networking:
 
   it('kubeadm upgrade plan, apply and node after a pinned package upgrade; describe and cluster-info', async () => {
     const m1 = lab.hosts[0]?.ip;
+    for (const sub of ['plan v1.31.1', 'apply v1.31.1 -y']) {
+      const early = run(lab, 'master1', `kubeadm upgrade ${sub}`);
+      expect(early.rc).toBe(1);
+      expect(early.stderr).toContain('is higher than the kubeadm version "v1.30.5". Upgrade kubeadm first');
+    }
+    // the v1.30 repository has no 1.31 packages (pkgs.k8s.io has one repository per minor): switch it
+    const noRepo = run(lab, 'master1', 'apt-get install -y --allow-change-held-packages kubeadm=1.31.1-1.1');
+    expect(noRepo.rc).toBe(100);
+    expect(noRepo.stderr).toContain("E: Version '1.31.1-1.1' for 'kubeadm' was not found");
+    const to131 = "sed -i 's#/v1.30/#/v1.31/#' /etc/apt/sources.list.d/kubernetes.list && apt-get update -q >/dev/null";
+    for (const m of ['master1', 'master2']) must(lab, m, `${to131} && apt-get install -y --allow-change-held-packages kubeadm=1.31.1-1.1`);
     expect(must(lab, 'master1', 'kubeadm upgrade plan v1.31.1')).toContain('kubeadm upgrade apply v1.31.1');
-    const early = run(lab, 'master1', 'kubeadm upgrade apply v1.31.1 -y');
-    expect(early.rc).toBe(1);
-    expect(early.stderr).toContain('is higher than the kubeadm version "v1.30.5". Upgrade kubeadm first');
-    must(lab, 'master1', 'apt-get install -y kubeadm=1.31.1-1.1');
     expect(must(lab, 'master1', 'kubeadm upgrade apply v1.31.1 -y')).toContain('[upgrade/successful] SUCCESS! Your cluster was upgraded to "v1.31.1". Enjoy!');
     expect(must(lab, 'master1', 'grep image: /etc/kubernetes/manifests/kube-apiserver.yaml').trim()).toBe('image: registry.k8s.io/kube-apiserver:v1.31.1');
     await until('master1 apiserver on v1.31.1', () => (run(lab, 'master1', `kubectl --server https://${m1}:6443 version`).stdout.includes('Server Version: v1.31.1') ? true : undefined));
-    must(lab, 'master2', 'apt-get install -y kubeadm=1.31.1-1.1');
     expect(must(lab, 'master2', 'kubeadm upgrade node')).toContain('[upgrade] The configuration for this node was successfully updated!');
     expect(must(lab, 'master2', 'grep image: /etc/kubernetes/manifests/kube-scheduler.yaml').trim()).toBe('image: registry.k8s.io/kube-scheduler:v1.31.1');
     const d = must(lab, 'master1', 'kubectl describe node worker1');

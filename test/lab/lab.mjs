@@ -279,10 +279,10 @@ function createLab(opts) {
     mkdirSync(join(dir, 'group_vars'), { recursive: true });
     writeFileSync(
       join(dir, 'group_vars', 'all.yaml'),
-      ['# written by the kplay lab: site values of the lab cluster', 'APISERVER_ENDPOINT_NAME: k8s-api.lab.test', 'KEEPALIVED_AUTH_PASS: labvrrp1', `CNI_MANIFEST_FILE: ${join(KUBE_DIR, 'manifests', 'lab-flannel.yaml')}`, ''].join('\n'),
+      ['# written by the kplay lab: site values of the lab cluster', 'APISERVER_ENDPOINT_NAME: k8s-api.lab.test', 'KEEPALIVED_AUTH_PASS: labvrrp1', `CNI_MANIFEST_FILE: ${join(KUBE_DIR, 'manifests', 'lab-flannel.yaml')}`, `KUBERNETES_REPOSITORY_KEY_FILE: ${join(KUBE_DIR, 'repo', 'Release.key')}`, ''].join('\n'),
     );
   }
-  const state = { dir, prefix, labNs: LAB_NS, hosts, inventory, knownHosts, key, ...(kube ? { vip: LAB_VIP, kube: opts.kube ?? 'fresh' } : {}) };
+  const state = { dir, prefix, labNs: LAB_NS, hosts, inventory, knownHosts, key, ...(kube ? { vip: LAB_VIP, kube: opts.kube ?? 'fresh', kubeVersion: opts.kubeVersion ?? LAB_KUBE_VERSION } : {}) };
   writeFileSync(join(dir, 'state.json'), JSON.stringify(state, null, 2));
   if (kube && state.kube !== 'none') installKube(state);
   if (kube && state.kube === 'legacy') legacyCluster(state);
@@ -370,7 +370,15 @@ export const LAB_KUBE_VERSION = '1.30.5-1.1';
 
 /** "fresh": the Kubernetes packages installed and containerd running on every host, nothing initialised. */
 function installKube(state) {
-  const cmd = `apt-get install -y -q kubeadm=${LAB_KUBE_VERSION} kubelet=${LAB_KUBE_VERSION} kubectl=${LAB_KUBE_VERSION} containerd >/dev/null && systemctl start containerd && systemctl start kubelet`;
+  const v = state.kubeVersion ?? LAB_KUBE_VERSION;
+  const minor = v.split('.').slice(0, 2).join('.');
+  // the repository as kubeadm's install page sets it up: a keyring in /etc/apt/keyrings and one list file
+  const repo = [
+    `mkdir -p /etc/apt/keyrings && cp ${KUBE_DIR}/repo/Release.key /etc/apt/keyrings/kubernetes-apt-keyring.gpg`,
+    `echo 'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v${minor}/deb/ /' >/etc/apt/sources.list.d/kubernetes.list`,
+    'apt-get update -q >/dev/null',
+  ].join(' && ');
+  const cmd = `${repo} && apt-get install -y -q kubeadm=${v} kubelet=${v} kubectl=${v} containerd >/dev/null && apt-mark hold kubeadm kubelet kubectl >/dev/null && systemctl start containerd && systemctl start kubelet`;
   for (const h of state.hosts) labMust(state, h.name, cmd);
 }
 

@@ -35,7 +35,7 @@ describe('shipped playbooks', () => {
     [['-e', 'ETCD_HOSTING=embedded'], 'ETCD_HOSTING stacked or external'],
     [['-e', 'APISERVER_LB_PORT=6443'], 'APISERVER_LB_PORT 6443: the balancer runs on the masters next to the apiservers'],
     [['-e', 'APISERVER_ENDPOINT_NAME=K8S_API'], "APISERVER_ENDPOINT_NAME 'K8S_API' is not a DNS name"],
-    [['-e', 'KEEPALIVED_AUTH_PASS=x', '-e', 'KUBERNETES_VERSION_MINOR=x'], 'KUBERNETES_VERSION_MAJOR/MINOR/PATCH must be numbers'],
+    [['-e', 'KEEPALIVED_AUTH_PASS=x', '-e', 'KUBERNETES_VERSION_MINOR=x'], 'KUBERNETES_VERSION (or KUBERNETES_VERSION_MAJOR/MINOR/PATCH) must be numbers'],
     [['-e', 'KEEPALIVED_AUTH_PASS=x', '-e', 'POD_NETWORK_CIDR=10.244.0.0'], 'POD_NETWORK_CIDR and SERVICE_CIDR CIDRs'],
   ] as const)('cluster-setup %j stops in the checks', (args, message) => {
     const r = kplay(['-i', 'inventories/my-cluster.inventory', 'playbooks/cluster-setup.yaml', ...args]);

@@ -15,6 +15,8 @@ interface Row {
   has?: (string | RegExp)[];
   hasNot?: (string | RegExp)[];
   files?: Record<string, string>;
+  /** How many times a text appears. */
+  count?: Record<string, number>;
 }
 
 const header = (extra = ''): string => `- hosts: web\n  gather_facts: false\n${extra}  tasks:\n`;
@@ -159,6 +161,34 @@ const rows: Row[] = [
     has: ['"msg": "item a on n1"', '"msg": "item b on n3"'],
   },
   {
+    name: 'hosts that include the same file run its tasks together: one banner per task, as in Ansible',
+    play: header() + '    - include_tasks: inc.yaml\n    - include_role:\n        name: r\n      vars: {who: role-var}\n',
+    files: { 'inc.yaml': '- name: first included\n  debug: msg=one\n- name: second included\n  debug: msg=two\n', 'roles/r/tasks/main.yaml': '- name: in the role\n  debug: msg="{{ who }}"\n' },
+    rc: 0,
+    has: ['"msg": "role-var"'],
+    count: { 'TASK [first included]': 1, 'TASK [second included]': 1, 'TASK [r : in the role]': 1, '"msg": "one"': 3, '"msg": "role-var"': 3 },
+  },
+  {
+    name: 'delegate_to in a loop is templated per item; a rescue sees ansible_failed_task and ansible_failed_result',
+    play: header() + '    - command: echo hi\n      delegate_to: "{{ item }}"\n      loop: [localhost]\n      run_once: true\n    - block:\n        - name: breaks\n          command: "false"\n      rescue:\n        - debug: msg="{{ ansible_failed_task.name }} rc={{ ansible_failed_result.rc }}"\n',
+    rc: 0,
+    has: ['changed: [n1 -> localhost] => (item=localhost)', '"msg": "breaks rc=1"'],
+  },
+  {
+    name: 'any_errors_fatal lets a rescue section handle a failure (the play goes on), as in Ansible',
+    play: header('  any_errors_fatal: true\n') + '    - block:\n        - command: "false"\n          when: inventory_hostname == "n2"\n      rescue:\n        - debug: msg="rescued {{ inventory_hostname }}"\n    - debug: msg="after on {{ inventory_hostname }}"\n',
+    rc: 0,
+    has: ['"msg": "rescued n2"', '"msg": "after on n1"', '"msg": "after on n3"', /n2 +: ok=2 .* rescued=1/],
+  },
+  {
+    name: "an included file's tasks inherit the play's tags, not the include's own, as in Ansible",
+    play: '- hosts: n1\n  gather_facts: false\n  tags: [x]\n  tasks:\n    - include_tasks: inc.yaml\n- hosts: n1\n  gather_facts: false\n  tasks:\n    - include_tasks: inc.yaml\n      tags: [always]\n',
+    files: { 'inc.yaml': '- debug: msg=included-ran\n' },
+    args: ['--tags', 'x'],
+    rc: 0,
+    count: { '"msg": "included-ran"': 1, 'TASK [include_tasks]': 2 },
+  },
+  {
     name: 'delegate_to localhost runs there and reports [host -> localhost]',
     play: header() + '    - command: echo hi\n      delegate_to: localhost\n      run_once: true\n',
     rc: 0,
@@ -229,6 +259,7 @@ describe('execution semantics', () => {
     const text = out + err;
     for (const h of row.has ?? []) expect(text).toMatch(h);
     for (const h of row.hasNot ?? []) expect(text).not.toMatch(h);
+    for (const [t, n] of Object.entries(row.count ?? {})) expect(text.split(t).length - 1, `${t} in\n${text}`).toBe(n);
     expect(rc, text).toBe(row.rc);
   });
 });

@@ -75,7 +75,7 @@ export function writeInventory(lab: LabState, dir: string, opts: { masters: stri
       '',
     ].join('\n'),
   );
-  const vars = { APISERVER_ENDPOINT_NAME: 'k8s-api.lab.test', KEEPALIVED_AUTH_PASS: 'labvrrp1', CNI_MANIFEST_FILE: join(root, 'test/lab/kube/manifests/lab-flannel.yaml'), ...(opts.vars ?? {}) };
+  const vars = { APISERVER_ENDPOINT_NAME: 'k8s-api.lab.test', KEEPALIVED_AUTH_PASS: 'labvrrp1', CNI_MANIFEST_FILE: join(root, 'test/lab/kube/manifests/lab-flannel.yaml'), KUBERNETES_REPOSITORY_KEY_FILE: join(root, 'test/lab/kube/repo/Release.key'), ...(opts.vars ?? {}) };
   writeFileSync(join(dir, 'group_vars', 'all.yaml'), Object.entries(vars).map(([k, v]) => `${k}: ${v}`).join('\n') + '\n');
   return join(dir, 'cluster.ini');
 }
@@ -148,7 +148,7 @@ export const changedHosts = (out: string): string[] => Object.entries(recap(out)
  */
 export function snapshot(lab: LabState, host: string, running = false): string {
   const varLib = running ? 'var/lib/kubelet/config.yaml var/lib/kubelet/kubeadm-flags.env' : 'var/lib/kubelet var/lib/etcd';
-  return must(lab, host, `cd / && find etc/hosts etc/keepalived etc/nginx etc/haproxy etc/kubernetes etc/containerd etc/sysctl.d etc/modules-load.d etc/etcd etc/default ${varLib} var/lib/kplay var/backups root/.kube -type f 2>/dev/null | sort | xargs -r sha256sum; cat /var/lib/dpkg/lab-status.json | sha256sum; for u in kubelet nginx keepalived haproxy etcd containerd; do echo "$u $(systemctl is-active $u)"; done; ls /run/lab-modules 2>/dev/null; true`);
+  return must(lab, host, `cd / && find etc/hosts etc/apt/sources.list.d etc/apt/keyrings etc/keepalived etc/nginx etc/haproxy etc/kubernetes etc/containerd etc/sysctl.d etc/modules-load.d etc/etcd etc/default ${varLib} var/lib/kplay var/backups root/.kube -type f 2>/dev/null | sort | xargs -r sha256sum; cat /var/lib/dpkg/lab-status.json | sha256sum; for u in kubelet nginx keepalived haproxy etcd containerd; do echo "$u $(systemctl is-active $u)"; done; ls /run/lab-modules 2>/dev/null; true`);
 }
 
 /**

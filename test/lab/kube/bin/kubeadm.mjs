@@ -531,15 +531,27 @@ async function kubeconfigUser(flags) {
   return 0;
 }
 
+/** Compares "v1.30.5"-style tags numerically. */
+function compareTags(a, b) {
+  const pa = a.replace(/^v/, '').split('.').map(Number);
+  const pb = b.replace(/^v/, '').split('.').map(Number);
+  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  return 0;
+}
+
 async function upgrade(flags, args) {
   const [sub, target] = args;
-  const kc = adminClient();
+  // `upgrade node` on a worker reads the cluster's configuration with the kubelet's credentials, as kubeadm does
+  const kc = sub === 'node' && !existsSync(ADMIN) ? adminClient('/etc/kubernetes/kubelet.conf') : adminClient();
   const cluster = cfgLib.defaultCluster((await cl.downloadClusterConfig(kc)) ?? {});
   const mine = cfgLib.kubeadmVersion();
   if (sub === 'plan') {
     out('[preflight] Running pre-flight checks.\n[upgrade/config] Reading configuration from the cluster...');
     out(`[upgrade] Running cluster health checks\n[upgrade] Fetching available versions to upgrade to\n[upgrade/versions] Cluster version: ${cluster.kubernetesVersion}\n[upgrade/versions] kubeadm version: ${mine}`);
-    const t = target ?? mine;
+    const t = (target ?? mine).replace(/^v?/, 'v');
+    const minor = (v) => Number(v.split('.')[1]);
+    if (minor(t) > minor(mine) || (minor(t) === minor(mine) && compareTags(t, mine) > 0)) throw new Fatal(`[upgrade/version] FATAL: the --version argument is invalid due to these errors:\n\n\t- Specified version to upgrade to "${t}" is higher than the kubeadm version "${mine}". Upgrade kubeadm first using the tool you used to install kubeadm${stack}`);
+    if (minor(t) > minor(cluster.kubernetesVersion) + 1) throw new Fatal(`[upgrade/version] FATAL: the --version argument is invalid due to these errors:\n\n\t- Specified version to upgrade to "${t}" is too high; kubeadm can upgrade only 1 minor version at a time${stack}`);
     if (t === cluster.kubernetesVersion) out('\nAwesome, you\'re up-to-date! Enjoy!');
     else out(`\nUpgrade to the latest stable version:\n\nCOMPONENT                 NODE      CURRENT   TARGET\nkube-apiserver                      ${cluster.kubernetesVersion}   ${t}\n\nYou can now apply the upgrade by executing the following command:\n\n\tkubeadm upgrade apply ${t}\n`);
     return 0;
@@ -548,7 +560,7 @@ async function upgrade(flags, args) {
     const t = (target ?? '').replace(/^v?/, 'v');
     if (!/^v\d+\.\d+\.\d+$/.test(t)) throw new Fatal(`[upgrade/version] FATAL: the version argument is invalid due to these errors:\n\n\t- Specified version to upgrade to "${target ?? ''}" is an invalid version${stack}`);
     const [tMin, mMin, cMin] = [t, mine, cluster.kubernetesVersion].map((v) => Number(v.split('.')[1]));
-    if (cfgLib.kubeadmVersion() !== t && tMin >= mMin && t > mine) throw new Fatal(`[upgrade/version] FATAL: the --version argument is invalid due to these errors:\n\n\t- Specified version to upgrade to "${t}" is higher than the kubeadm version "${mine}". Upgrade kubeadm first using the tool you used to install kubeadm${stack}`);
+    if (tMin >= mMin && compareTags(t, mine) > 0) throw new Fatal(`[upgrade/version] FATAL: the --version argument is invalid due to these errors:\n\n\t- Specified version to upgrade to "${t}" is higher than the kubeadm version "${mine}". Upgrade kubeadm first using the tool you used to install kubeadm${stack}`);
     if (tMin > cMin + 1) throw new Fatal(`[upgrade/version] FATAL: the --version argument is invalid due to these errors:\n\n\t- Specified version to upgrade to "${t}" is too high; kubeadm can upgrade only 1 minor version at a time${stack}`);
     out(`[upgrade/config] Making sure the configuration is correct:\n[upgrade/version] You have chosen to change the cluster version to "${t}"\n[upgrade/versions] Cluster version: ${cluster.kubernetesVersion}\n[upgrade/versions] kubeadm version: ${mine}`);
     cluster.kubernetesVersion = t;
@@ -560,6 +572,7 @@ async function upgrade(flags, args) {
   }
   if (sub === 'node') {
     out('[upgrade] Reading configuration from the cluster...');
+    if (compareTags(mine, cluster.kubernetesVersion) < 0) throw new Fatal(`[upgrade/version] FATAL: the cluster is at "${cluster.kubernetesVersion}" and this kubeadm is "${mine}": upgrade kubeadm first using the tool you used to install kubeadm${stack}`);
     if (existsSync('/etc/kubernetes/manifests/kube-apiserver.yaml')) {
       phases.retagManifests(cluster.kubernetesVersion);
       out(`[upgrade/staticpods] Component "kube-apiserver" upgraded successfully!`);

@@ -131,9 +131,11 @@ async function cniApplied(kc) {
   }
 }
 
+/** The version this kubelet process runs: the package installed when it started (a restart picks up an upgrade). */
+const version = `v${(installedVersion('kubelet') ?? '1.30.5').split('-')[0]}`;
+
 async function heartbeat(kc) {
   const now = rfc3339();
-  const version = `v${(installedVersion('kubelet') ?? '1.30.5').split('-')[0]}`;
   const ready = networkReady();
   const conditions = [
     { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available', lastHeartbeatTime: now, lastTransitionTime: now },
@@ -200,7 +202,7 @@ async function syncMirrors(kc) {
   writeJson(STATE, pods);
 }
 
-log(`Starting kubelet stand-in for node ${name} (${ip})`);
+log(`Starting kubelet stand-in ${version} for node ${name} (${ip})`);
 let lastErr = '';
 for (;;) {
   const cfg = readConfig();

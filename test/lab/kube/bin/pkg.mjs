@@ -3,10 +3,12 @@
 // packages (versions, pins, holds) over a per-host status file. Installing kubeadm/kubelet/kubectl/
 // containerd puts the lab's stand-ins on PATH and the kubelet/containerd units where the debs put them.
 import { existsSync, rmSync, writeFileSync, chmodSync, mkdirSync, symlinkSync, lstatSync } from 'node:fs';
-import { Fatal, main, writeFile } from '../lib/common.mjs';
-import { CATALOG, candidate, readStatus, writeStatus, compareVersions } from '../lib/packages.mjs';
+import { CATALOG, LAB_KEY_MARK, LISTS, candidate, offered, readStatus, writeStatus, compareVersions, repoMinor, sources } from '../lib/packages.mjs';
+import { Fatal, main, readMaybe, writeFile, writeJson } from '../lib/common.mjs';
 
 const LAB = '/usr/local/lib/kplay-lab';
+/** When this file exists, installing or upgrading any package fails in dpkg (tests inject failures with it). */
+const BROKEN = '/var/lib/dpkg/lab-broken';
 const BIN = '/usr/local/bin';
 const UNITS = '/lib/systemd/system';
 const out = (s = '') => process.stdout.write(`${s}\n`);
@@ -105,8 +107,8 @@ function install(specs, opts) {
     const eq = spec.indexOf('=');
     const name = eq === -1 ? spec : spec.slice(0, eq);
     const want = eq === -1 ? undefined : spec.slice(eq + 1);
-    const versions = CATALOG[name] ?? (EXTRA.includes(name) ? ['lab1'] : st[name] ? [st[name].version] : undefined);
-    if (!versions) {
+    const versions = offered(name) ?? (EXTRA.includes(name) ? ['lab1'] : st[name] ? [st[name].version] : undefined);
+    if (!versions || (!versions.length && !want)) {
       process.stderr.write(`E: Unable to locate package ${name}\n`);
       return 100;
     }
@@ -132,6 +134,11 @@ function install(specs, opts) {
     plan.push({ name, version, from: cur?.version });
   }
   out('Reading package lists...\nBuilding dependency tree...\nReading state information...');
+  if (plan.length && existsSync(BROKEN)) {
+    // a test's injected failure: dpkg cannot configure the packages (as with a full disk or a broken postinst)
+    process.stderr.write(`dpkg: error processing package ${plan[0].name} (--configure):\n installed ${plan[0].name} package post-installation script subprocess returned error exit status 1\nE: Sub-process /usr/bin/dpkg returned an error code (1)\n`);
+    return 100;
+  }
   if (!plan.length) {
     out('0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.');
     return 0;
@@ -167,16 +174,37 @@ function remove(names, purge) {
   return 0;
 }
 
+/** apt-get update: fetches the configured repositories; a Kubernetes one must be signed by the lab's key. */
+function update() {
+  const minors = [];
+  let rc = 0;
+  sources().forEach((src, i) => {
+    const minor = repoMinor(src.uri);
+    if (minor === undefined) {
+      out(`Hit:${i + 1} ${src.uri} InRelease`);
+      return;
+    }
+    const key = src.signedBy ? readMaybe(src.signedBy) : undefined;
+    if (!src.trusted && !key?.includes(LAB_KEY_MARK)) {
+      process.stderr.write(`W: GPG error: ${src.uri} InRelease: The following signatures couldn't be verified because the public key is not available: NO_PUBKEY 234654DA9A296436\nE: The repository '${src.uri} InRelease' is not signed.\n`);
+      rc = 100;
+      return;
+    }
+    out(`Get:${i + 1} ${src.uri} InRelease [1186 B]`);
+    minors.push(minor);
+  });
+  out('Reading package lists...');
+  mkdirSync('/var/lib/apt/lists', { recursive: true });
+  writeJson(LISTS, [...new Set(minors)]);
+  if (rc === 0) writeFile('/var/lib/apt/periodic/update-success-stamp', '');
+  return rc;
+}
+
 function aptGet(args) {
   const flagsSet = new Set(args.filter((a) => a.startsWith('-')));
   const words = args.filter((a) => !a.startsWith('-') && !/^(-o|Dpkg::)/.test(a));
   const [cmd, ...names] = words;
-  if (cmd === 'update') {
-    out('Hit:1 https://pkgs.k8s.io/core:/stable:/v1.30/deb  InRelease\nReading package lists...');
-    writeFile('/var/lib/apt/periodic/update-success-stamp', '');
-    mkdirSync('/var/lib/apt/lists', { recursive: true });
-    return 0;
-  }
+  if (cmd === 'update') return update();
   if (process.getuid?.() !== 0) {
     process.stderr.write('E: Could not open lock file /var/lib/dpkg/lock-frontend - open (13: Permission denied)\nE: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), are you root?\n');
     return 100;
@@ -195,7 +223,7 @@ function aptCache(args) {
   const [cmd, ...names] = args.filter((a) => !a.startsWith('-'));
   const st = readStatus();
   for (const n of names) {
-    const versions = CATALOG[n] ?? (EXTRA.includes(n) ? ['lab1'] : st[n] ? [st[n].version] : []);
+    const versions = offered(n) ?? (EXTRA.includes(n) ? ['lab1'] : st[n] ? [st[n].version] : []);
     if (cmd === 'policy') {
       if (!versions.length) continue;
       out(`${n}:\n  Installed: ${st[n]?.version ?? '(none)'}\n  Candidate: ${candidate(n) ?? versions.at(-1)}\n  Version table:`);
