@@ -300,7 +300,7 @@ networking:
     expect(must(lab, 'master1', 'kubeadm upgrade plan v1.31.1')).toContain('kubeadm upgrade apply v1.31.1');
     expect(must(lab, 'master1', 'kubeadm upgrade apply v1.31.1 -y')).toContain('[upgrade/successful] SUCCESS! Your cluster was upgraded to "v1.31.1". Enjoy!');
     expect(must(lab, 'master1', 'grep image: /etc/kubernetes/manifests/kube-apiserver.yaml').trim()).toBe('image: registry.k8s.io/kube-apiserver:v1.31.1');
-    await until('master1 apiserver on v1.31.1', () => (run(lab, 'master1', `kubectl --server https://${m1}:6443 version`).stdout.includes('Server Version: v1.31.1') ? true : undefined));
+    await until('master1 apiserver on v1.31.1', () => (run(lab, 'master1', `kubectl --server https://${m1}:6443 version`).stdout.includes('Server Version: v1.31.1') ? true : undefined), 90_000);
     expect(must(lab, 'master2', 'kubeadm upgrade node')).toContain('[upgrade] The configuration for this node was successfully updated!');
     expect(must(lab, 'master2', 'grep image: /etc/kubernetes/manifests/kube-scheduler.yaml').trim()).toBe('image: registry.k8s.io/kube-scheduler:v1.31.1');
     const d = must(lab, 'master1', 'kubectl describe node worker1');

@@ -18,7 +18,7 @@ const ALL = ['master1', 'master2', 'master3', 'worker1', 'worker2'];
 
 const unchanged = (out: string): boolean => Object.values(recap(out)).every((h) => h.changed === 0);
 const kubelets = (lab: LabState): string => must(lab, 'master2', `${ADMIN} get nodes -o jsonpath='{range .items[*]}{.metadata.name}={.status.nodeInfo.kubeletVersion} {end}'`).trim();
-const packages = (lab: LabState, host: string): string => must(lab, host, "dpkg-query -W -f '${Package}=${Version} ' kubeadm kubelet kubectl; apt-mark showhold | tr '\\n' ' '").trim();
+const packages = (lab: LabState, host: string): string => must(lab, host, "dpkg-query -W -f '${Package}=${Version}\\n' kubeadm kubelet kubectl | sort | tr '\\n' ' '; apt-mark showhold | sort | tr '\\n' ' '").trim();
 const clusterVersion = (lab: LabState): string => must(lab, 'master2', `${ADMIN} -n kube-system get cm kubeadm-config -o jsonpath='{.data.ClusterConfiguration}' | sed -n 's/^kubernetesVersion: //p'`).trim();
 
 describe.skipIf(!available)('cluster-upgrade: one minor version at a time, the API available throughout', { timeout: 900_000 }, () => {
