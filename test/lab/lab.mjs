@@ -374,7 +374,8 @@ function installKube(state) {
   const minor = v.split('.').slice(0, 2).join('.');
   // the repository as kubeadm's install page sets it up: a keyring in /etc/apt/keyrings and one list file
   const repo = [
-    `mkdir -p /etc/apt/keyrings && cp ${KUBE_DIR}/repo/Release.key /etc/apt/keyrings/kubernetes-apt-keyring.gpg`,
+    // the lab's files as the host sees them (its /tmp is its own)
+    `mkdir -p /etc/apt/keyrings && cp /usr/local/lib/kplay-lab/repo/Release.key /etc/apt/keyrings/kubernetes-apt-keyring.gpg`,
     `echo 'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v${minor}/deb/ /' >/etc/apt/sources.list.d/kubernetes.list`,
     'apt-get update -q >/dev/null',
   ].join(' && ');

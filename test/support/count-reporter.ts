@@ -16,6 +16,10 @@ export default class CountReporter implements Reporter {
       }
       // a file that failed to load has no tests but must count as a failure
       if (m.state() === 'failed' && [...m.children.allTests()].length === 0) failed++;
+      // a suite whose hook failed (beforeAll: a lab that did not come up) skips its tests: one failure
+      for (const s of m.children.allSuites()) {
+        if (s.state() === 'failed' && ![...s.children.allTests()].some((t) => t.result().state === 'failed')) failed++;
+      }
     }
     failed += unhandledErrors.length;
     process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
