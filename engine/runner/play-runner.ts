@@ -266,9 +266,12 @@ class PlayRun {
     // included files, in the order they were first included, each with the hosts that included it
     const includes = new Map<string, { nodes: PlayNode[]; frame: TaskFrame; states: HostState[] }>();
     const include = (s: HostState, key: string, nodes: PlayNode[], frame: TaskFrame): void => {
-      const entry = includes.get(key) ?? { nodes, frame, states: [] };
+      // the same file included twice by one host (a loop over equal items) runs twice, in order
+      let unique = key;
+      for (let n = 1; includes.get(unique)?.states.includes(s); n++) unique = `${key}\0${n}`;
+      const entry = includes.get(unique) ?? { nodes, frame, states: [] };
       entry.states.push(s);
-      includes.set(key, entry);
+      includes.set(unique, entry);
     };
     const env = { play: this.play, batch: this.batch, playHosts: this.hosts, vars: this.vars, opts: this.opts, playVars: this.playVars, roles: this.roleDefaults, include, flush: () => this.flushHandlers(states), stateOf: this.stateOf };
     const outcomes = await Promise.all(

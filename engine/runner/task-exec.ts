@@ -364,7 +364,7 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     case 'include_tasks':
       return { result: await includeTasks(task, args, state, frames, env, scope) };
     case 'include_role':
-      return { result: await includeRole(task, args, state, frames, env) };
+      return { result: await includeRole(task, args, state, frames, env, scope) };
   }
   const impl = IMPLEMENTATIONS[task.action];
   if (!impl) return { result: { changed: false, failed: true, msg: `module '${task.action}' is not available in this build of kplay` } };
@@ -504,19 +504,24 @@ async function includeTasks(task: TaskNode, args: Record<string, unknown>, state
   const path = includedTaskFile(file, task.role, dirname(task.pos.file));
   if (!path) return { changed: false, failed: true, msg: `could not find the task file '${file}'` };
   const nodes = loadIncludedTasks(path, env.opts.loadOpts, task.role, inheritedTags(task, frames));
-  const loopVars: Record<string, unknown> = {};
-  for (const k of ['item', String((task.keywords.loop_control as Record<string, unknown> | undefined)?.loop_var ?? 'item')]) if (scope.has(k)) loopVars[k] = scope.get(k);
-  const vars = { ...loopVars, ...((task.keywords.vars as Record<string, unknown>) ?? {}) };
+  const vars = { ...loopVarsOf(task, scope), ...((task.keywords.vars as Record<string, unknown>) ?? {}) };
   const frame: TaskFrame = { block: { kind: 'block', name: task.name, block: nodes, rescue: [], always: [], keywords: { vars }, tags: [], role: task.role, implicit: 'import_tasks', pos: task.pos } };
   env.include(state, includeKey(task, path, vars), nodes, frame);
   return { changed: false, include: path };
 }
 
-async function includeRole(task: TaskNode, args: Record<string, unknown>, state: HostState, frames: TaskFrame[], env: TaskEnv): Promise<Record<string, unknown>> {
+/** The loop variable of an include in a loop, which the included tasks see. */
+function loopVarsOf(task: TaskNode, scope: VarScope): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of ['item', String((task.keywords.loop_control as Record<string, unknown> | undefined)?.loop_var ?? 'item')]) if (scope.has(k)) out[k] = scope.get(k);
+  return out;
+}
+
+async function includeRole(task: TaskNode, args: Record<string, unknown>, state: HostState, frames: TaskFrame[], env: TaskEnv, scope: VarScope): Promise<Record<string, unknown>> {
   const { role, nodes } = loadIncludedRole(String(args.name), args.tasks_from, env.opts.loadOpts, inheritedTags(task, frames), task.pos);
   if (!env.roles.includes(role)) env.roles.push(role);
-  // the task's vars apply to the role's tasks, as include_role's vars do in Ansible
-  const vars = { ...((task.keywords.vars as Record<string, unknown>) ?? {}) };
+  // the task's vars (and the loop variable) apply to the role's tasks, as include_role's do in Ansible
+  const vars = { ...loopVarsOf(task, scope), ...((task.keywords.vars as Record<string, unknown>) ?? {}) };
   const frame: TaskFrame = { block: { kind: 'block', name: task.name, block: nodes, rescue: [], always: [], keywords: { vars }, tags: [], role: { name: role.name, path: role.path }, implicit: 'import_role', pos: task.pos } };
   env.include(state, includeKey(task, `${role.path}:${String(args.tasks_from ?? 'main')}`, vars), nodes, frame);
   return { changed: false, include_role: role.name };

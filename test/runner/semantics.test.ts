@@ -169,6 +169,14 @@ const rows: Row[] = [
     count: { 'TASK [first included]': 1, 'TASK [second included]': 1, 'TASK [r : in the role]': 1, '"msg": "one"': 3, '"msg": "role-var"': 3 },
   },
   {
+    name: 'include_role in a loop runs the role once per item with the item visible, in order',
+    play: header() + '    - include_role:\n        name: r\n      loop: [a, b, a]\n',
+    files: { 'roles/r/tasks/main.yaml': '- debug: msg="role {{ item }} on {{ inventory_hostname }}"\n' },
+    rc: 0,
+    count: { '"msg": "role a on n1"': 2, '"msg": "role b on n2"': 1 },
+    has: [/"role a on n3"[\s\S]*"role b on n3"[\s\S]*"role a on n3"/],
+  },
+  {
     name: 'delegate_to in a loop is templated per item; a rescue sees ansible_failed_task and ansible_failed_result',
     play: header() + '    - command: echo hi\n      delegate_to: "{{ item }}"\n      loop: [localhost]\n      run_once: true\n    - block:\n        - name: breaks\n          command: "false"\n      rescue:\n        - debug: msg="{{ ansible_failed_task.name }} rc={{ ansible_failed_result.rc }}"\n',
     rc: 0,
