@@ -198,4 +198,19 @@ describe.skipIf(!available)('cluster playbooks: haproxy, external etcd', { timeo
     expect(again.rc).toBe(0);
     expect(Object.entries(recap(again.out)).filter(([, v]) => v.changed > 0), changedTasks(again.out)).toEqual([]);
   });
+
+  it("cluster-uninstall removes the external etcd's data, certificates and service, haproxy's configuration, with a snapshot first", () => {
+    const r = kplay(lab, ['-i', inv, 'playbooks/cluster-uninstall.yaml', '-e', 'confirm=kubernetes']);
+    expect(r.rc, r.out.slice(-3000)).toBe(0);
+    expect(r.out).toMatch(/an etcd snapshot from master1 to /);
+    expect(r.out).toMatch(/master1\s+services stopped and disabled\s+PASS\s+kubelet inactive\/disabled, keepalived inactive\/disabled, haproxy inactive\/disabled, etcd inactive\/disabled/);
+    for (const h of ['master1', 'master2', 'master3']) {
+      expect(must(lab, h, 'systemctl is-active etcd haproxy; systemctl is-enabled etcd haproxy; true')).toBe('inactive\ninactive\ndisabled\ndisabled\n');
+      expect(must(lab, h, 'for p in /etc/etcd/pki /etc/default/etcd /etc/haproxy/haproxy.cfg /etc/kubernetes; do [ ! -e $p ] || echo "left $p"; done; ls -A /var/lib/etcd')).toBe('');
+      expect(run(lab, h, 'ss -Hltn | grep -E ":(2379|2380|6443|8443) "').stdout).toBe('');
+    }
+    const backup = must(lab, 'master1', 'ls -d /var/backups/kplay/*-uninstall').trim();
+    expect(must(lab, 'master1', `ls ${backup}`).split('\n')).toEqual(expect.arrayContaining(['etcd-snapshot.db', 'etc']));
+    expect(must(lab, 'master1', `ls ${backup}/etc/etcd/pki`)).toContain('server.key');
+  });
 });

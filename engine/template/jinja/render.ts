@@ -157,35 +157,49 @@ function macro(n: Extract<Node, { k: 'macro' }>, frames: Frames, ev: Evaluator):
 
 function runFor(n: Extract<Node, { k: 'for' }>, frames: Frames, ev: Evaluator, out: string[]): void {
   const all = items(value(ev, n.iter, n.at), n.at);
-  let list = all;
-  if (n.cond) {
-    // the condition sees each item under the loop's names, before `loop` exists
-    list = all.filter((item) => {
-      frames.push();
-      try {
-        unpack(n.targets, item, n.at).forEach((v, i) => frames.set(n.targets[i]!, v));
-        return truth(ev, n.cond as Expr, n.at);
-      } finally {
-        frames.pop();
-      }
-    });
-  }
-  if (!list.length) {
-    if (n.otherwise) run(n.otherwise, frames, ev, out);
-    return;
-  }
-  const length = list.length;
-  list.forEach((item, index) => {
+  // as in Jinja, a loop filter is evaluated item by item as the loop reaches it (the body may change
+  // what it tests, e.g. a namespace), and ahead only when loop.last, loop.nextitem or loop.length ask
+  const passes = (item: unknown): boolean => {
+    if (!n.cond) return true;
     frames.push();
     try {
       unpack(n.targets, item, n.at).forEach((v, i) => frames.set(n.targets[i]!, v));
-      const loop: Record<string, unknown> = { index: index + 1, index0: index, revindex: length - index, revindex0: length - index - 1, first: index === 0, last: index === length - 1, length, depth: 1, depth0: 0 };
-      if (index > 0) loop.previtem = list[index - 1];
-      if (index < length - 1) loop.nextitem = list[index + 1];
+      return truth(ev, n.cond as Expr, n.at);
+    } finally {
+      frames.pop();
+    }
+  };
+  const kept: unknown[] = [];
+  let next = 0; // the first item of `all` not yet tested
+  const ensure = (count: number): boolean => {
+    while (kept.length < count && next < all.length) {
+      const item = all[next++];
+      if (passes(item)) kept.push(item);
+    }
+    return kept.length >= count;
+  };
+  let index = 0;
+  for (; ensure(index + 1); index++) {
+    const item = kept[index];
+    const at = index;
+    frames.push();
+    try {
+      unpack(n.targets, item, n.at).forEach((v, i) => frames.set(n.targets[i]!, v));
+      const length = (): number => (ensure(Infinity), kept.length);
+      const loop: Record<string, unknown> = { index: at + 1, index0: at, first: at === 0, depth: 1, depth0: 0 };
+      if (at > 0) loop.previtem = kept[at - 1];
+      Object.defineProperties(loop, {
+        last: { enumerable: true, get: () => !ensure(at + 2) },
+        nextitem: { enumerable: true, get: () => (ensure(at + 2) ? kept[at + 1] : new Undefined('loop.nextitem')) },
+        length: { enumerable: true, get: length },
+        revindex: { enumerable: true, get: () => length() - at },
+        revindex0: { enumerable: true, get: () => length() - at - 1 },
+      });
       frames.set('loop', loop);
       run(n.body, frames, ev, out);
     } finally {
       frames.pop();
     }
-  });
+  }
+  if (index === 0 && n.otherwise) run(n.otherwise, frames, ev, out);
 }

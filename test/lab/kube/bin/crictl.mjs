@@ -2,9 +2,11 @@
 // The lab's crictl: lists and stops the kubelet's static pods on this host (its containers are the
 // kubelet stand-in's processes, recorded in /var/lib/kubelet/lab-pods.json). `crictl stop` kills the
 // process, and the kubelet starts it again after its back-off, as it restarts a stopped container.
-// ps [--name RE] [--label k=v]... [-q] [-a]; pods [--name RE] [-q]; stop ID...; stopp ID...
+// ps [--name RE] [--label k=v]... [-q] [-a]; pods [--name RE] [-q]; stop ID...; stopp ID...; rmp [-a] [-f] ID...
 import { createHash } from 'node:crypto';
-import { Fatal, main, parseFlags, readJson, sameProcess, signalRecorded } from '../lib/common.mjs';
+import { writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { Fatal, main, parseFlags, podProcesses, readJson, sameProcess, signalRecorded } from '../lib/common.mjs';
 
 const STATE = '/var/lib/kubelet/lab-pods.json';
 const GLOBAL = new Set(['runtime-endpoint', 'r', 'image-endpoint', 'i', 'timeout', 't', 'config', 'c']);
@@ -50,10 +52,30 @@ function stop(kind, ids) {
   return 0;
 }
 
+// rmp [-a] [-f] [ID...]: the pods are stopped (their processes killed) and forgotten, so the kubelet
+// does not start them again (it starts a static pod again only from its manifest)
+function removePods(flags, ids) {
+  const all = flags.a === 'true' || flags.all === 'true';
+  if (!all && !ids.length) throw new Fatal('ID cannot be empty');
+  const state = readJson(STATE, {});
+  for (const e of entries()) {
+    const id = idOf('p', e.file, e.pid);
+    if (!all && !ids.some((x) => id.startsWith(x))) continue;
+    if (e.running && !(flags.f === 'true' || flags.force === 'true')) throw new Fatal(`removing the pod sandbox "${id}": rpc error: code = Unknown desc = sandbox container "${id}" is not fully stopped`);
+    signalRecorded(e.pid, e.procStart, 'SIGKILL');
+    delete state[e.file];
+    process.stdout.write(`Removed sandbox ${id}\n`);
+  }
+  writeFileSync(STATE, JSON.stringify(state));
+  // -a: every pod the runtime runs for this node, recorded or not
+  if (all) for (const p of podProcesses(hostname().toLowerCase())) signalRecorded(p.pid, p.start, 'SIGKILL');
+  return 0;
+}
+
 main(() => {
-  const { flags, args } = parseFlags(process.argv.slice(2), ['q', 'quiet', 'a', 'all']);
+  const { flags, args } = parseFlags(process.argv.slice(2), ['q', 'quiet', 'a', 'all', 'f', 'force']);
   const [cmd, ...rest] = args;
-  for (const f of Object.keys(flags)) if (!GLOBAL.has(f) && !['name', 'label', 'q', 'quiet', 'a', 'all', 'state'].includes(f)) throw new Fatal(`flag provided but not defined: -${f}`);
+  for (const f of Object.keys(flags)) if (!GLOBAL.has(f) && !['name', 'label', 'q', 'quiet', 'a', 'all', 'state', 'f', 'force'].includes(f)) throw new Fatal(`flag provided but not defined: -${f}`);
   switch (cmd) {
     case 'ps':
       process.stdout.write(list(flags, 'c'));
@@ -65,6 +87,8 @@ main(() => {
       return stop('c', rest);
     case 'stopp':
       return stop('p', rest);
+    case 'rmp':
+      return removePods(flags, rest);
     case 'version':
       process.stdout.write('Version:  0.1.0\nRuntimeName:  containerd\nRuntimeVersion:  1.7.12 lab\nRuntimeApiVersion:  v1\n');
       return 0;

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, readdirSync, rmSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { spawnSync } from 'node:child_process';
-import { Fatal, main, parseFlags, flag, flagList, sleep, YAML, writeFile, readJson, parseDuration, nodeIp, formatTable, signalRecorded } from '../lib/common.mjs';
+import { Fatal, main, parseFlags, flag, flagList, sleep, YAML, writeFile, readJson, parseDuration, nodeIp, nodeName, formatTable, podProcesses, signalRecorded } from '../lib/common.mjs';
 import { KubeClient, loadKubeconfig, ApiError, ConnError, resourcePath, makeKubeconfig } from '../lib/client.mjs';
 import { caCertHash, readCert, newKey, PKI } from '../lib/pki.mjs';
 import * as cfgLib from '../lib/kubeadm-config.mjs';
@@ -586,7 +586,9 @@ async function upgrade(flags, args) {
 async function reset(flags) {
   if (!flags.force && !flags.f) throw new Fatal('[reset] WARNING: Changes made to this host by \'kubeadm init\' or \'kubeadm join\' will be reverted.\n[reset] Are you sure you want to proceed? [y/N]: error: won\'t proceed; the user didn\'t answer (Y|y) in order to continue');
   out("[preflight] Running pre-flight checks");
-  if (existsSync('/etc/kubernetes/manifests/etcd.yaml') && existsSync(ADMIN)) {
+  const skip = new Set(flagList(flags, 'skip-phases'));
+  for (const p of skip) if (!['preflight', 'remove-etcd-member', 'cleanup-node'].includes(p)) throw new Fatal(`error: invalid phase name: ${p}`);
+  if (!skip.has('remove-etcd-member') && existsSync('/etc/kubernetes/manifests/etcd.yaml') && existsSync(ADMIN)) {
     try {
       const kc = adminClient();
       const cluster = cfgLib.defaultCluster((await cl.downloadClusterConfig(kc)) ?? {});
@@ -603,8 +605,9 @@ async function reset(flags) {
   out('[reset] Stopping the kubelet service');
   spawnSync('systemctl', ['stop', 'kubelet']);
   out('[reset] Unmounting mounted directories in "/var/lib/kubelet"');
-  const pods = readJson('/var/lib/kubelet/lab-pods.json', {});
-  for (const p of Object.values(pods)) signalRecorded(p.pid, p.procStart, 'SIGKILL');
+  // kubeadm removes every container the runtime lists, whatever the kubelet recorded
+  const pods = [...Object.values(readJson('/var/lib/kubelet/lab-pods.json', {})).map((p) => ({ pid: p.pid, start: p.procStart })), ...podProcesses(await nodeName())];
+  for (const p of pods) signalRecorded(p.pid, p.start, 'SIGKILL');
   out('[reset] Deleting contents of directories: [/etc/kubernetes/manifests /var/lib/kubelet /etc/kubernetes/pki]');
   for (const d of ['/etc/kubernetes/manifests', '/var/lib/kubelet', PKI]) {
     if (!existsSync(d)) continue;

@@ -202,6 +202,10 @@ async function syncMirrors(kc) {
   writeJson(STATE, pods);
 }
 
+// stopped between two event-loop turns, never between starting a pod and recording it (an unrecorded
+// pod would outlive `kubeadm reset`, which a real runtime's container list prevents)
+for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => process.exit(0));
+
 log(`Starting kubelet stand-in ${version} for node ${name} (${ip})`);
 let lastErr = '';
 for (;;) {

@@ -158,10 +158,14 @@ function install(specs, opts) {
   return 0;
 }
 
-function remove(names, purge) {
+function remove(names, purge, allowHeld) {
   const st = readStatus();
   const gone = names.filter((n) => st[n]);
   out('Reading package lists...\nBuilding dependency tree...\nReading state information...');
+  if (gone.some((n) => st[n].hold) && !allowHeld) {
+    process.stderr.write(`The following held packages will be changed:\n  ${gone.filter((n) => st[n].hold).join(' ')}\nE: Held packages were changed and -y was used without --allow-change-held-packages.\n`);
+    return 100;
+  }
   for (const n of names) if (!st[n]) out(`Package '${n}' is not installed, so not removed`);
   if (gone.length) out(`The following packages will be REMOVED:\n  ${gone.join(' ')}`);
   out(`0 upgraded, 0 newly installed, ${gone.length} to remove and 0 not upgraded.`);
@@ -210,7 +214,7 @@ function aptGet(args) {
     return 100;
   }
   if (cmd === 'install') return install(names, { allowHeld: flagsSet.has('--allow-change-held-packages'), allowDowngrades: flagsSet.has('--allow-downgrades') });
-  if (cmd === 'remove' || cmd === 'purge') return remove(names, cmd === 'purge');
+  if (cmd === 'remove' || cmd === 'purge') return remove(names, cmd === 'purge', flagsSet.has('--allow-change-held-packages'));
   if (cmd === 'upgrade' || cmd === 'dist-upgrade' || cmd === 'autoremove' || cmd === 'clean') {
     out('Reading package lists...\n0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.');
     return 0;

@@ -1,6 +1,6 @@
 // Shared helpers of the lab's Kubernetes stand-ins: flag parsing like cobra/pflag, YAML, small file
 // helpers and the way a stand-in fails (a message on stderr, an exit code, no stack trace).
-import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import YAML from 'yaml';
 
@@ -105,6 +105,25 @@ export function sameProcess(pid, start) {
   const f = procStat(pid);
   if (!f || f[0] === 'Z') return false;
   return start === undefined || f[19] === start;
+}
+
+/**
+ * The static pod processes the kubelet started on node `name`, as containerd would list its containers
+ * whatever the kubelet recorded: every process whose environment has LAB_NODE_NAME=name and LAB_IMAGE
+ * (the hosts share one PID namespace, so the node name tells them apart).
+ */
+export function podProcesses(name) {
+  const out = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let env;
+    try {
+      env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    if (env.includes(`LAB_NODE_NAME=${name}`) && env.some((e) => e.startsWith('LAB_IMAGE='))) out.push({ pid: Number(pid), start: procStart(Number(pid)) });
+  }
+  return out;
 }
 
 /** Signals a recorded process and its group, only while it is still that process. */
