@@ -350,7 +350,9 @@ function truthyKeyword(task: TaskNode, frames: TaskFrame[], key: string): boolea
 
 /** The name shown in TASK [...] banners: `role : name`, or the module for unnamed tasks. */
 export function displayName(task: TaskNode): string {
+  // include_role is shown by its own name, else `include_role : ROLE`, never under the role it is in
+  // (Ansible's IncludeRole.get_name)
+  if (task.action === 'include_role') return task.name ?? `${task.actionWritten} : ${String(task.args.name ?? '')}`;
   const base = task.name ?? task.actionWritten;
-  // a named include_role task is shown by its own name (Ansible's IncludeRole.get_name)
-  return task.role && !(task.action === 'include_role' && task.name) ? `${task.role.name} : ${base}` : base;
+  return task.role ? `${task.role.name} : ${base}` : base;
 }

@@ -166,7 +166,7 @@ const rows: Row[] = [
     files: { 'inc.yaml': '- name: first included\n  debug: msg=one\n- name: second included\n  debug: msg=two\n', 'roles/r/tasks/main.yaml': '- name: in the role\n  debug: msg="{{ who }}"\n' },
     rc: 0,
     has: ['"msg": "role-var"'],
-    count: { 'TASK [first included]': 1, 'TASK [second included]': 1, 'TASK [r : in the role]': 1, '"msg": "one"': 3, '"msg": "role-var"': 3 },
+    count: { 'TASK [first included]': 1, 'TASK [second included]': 1, 'TASK [include_role : r]': 1, 'TASK [r : in the role]': 1, '"msg": "one"': 3, '"msg": "role-var"': 3 },
   },
   {
     name: 'include_role in a loop runs the role once per item with the item visible, in order',
