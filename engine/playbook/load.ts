@@ -55,7 +55,7 @@ export function loadIncludedTasks(file: string, opts: LoadOptions, role: RoleCon
 }
 
 /** Loads a role named by include_role when it runs. */
-export function loadIncludedRole(name: string, tasksFrom: unknown, opts: LoadOptions, tags: string[], at: SourcePos): { role: Role; nodes: PlayNode[] } {
+export function loadIncludedRole(name: string, tasksFrom: unknown, opts: LoadOptions, tags: string[], at: SourcePos): { role: Role; roles: Role[]; nodes: PlayNode[] } {
   return new PlayLoader(undefined, opts).includedRole(name, tasksFrom, tags, at);
 }
 
@@ -82,10 +82,15 @@ class PlayLoader {
     return this.taskFile(file, tags, role);
   }
 
-  /** The tasks of a role included at run time, and the role (for its defaults and vars). */
-  includedRole(name: string, tasksFrom: unknown, tags: string[], at: SourcePos): { role: Role; nodes: PlayNode[] } {
+  /**
+   * The tasks of a role included at run time, after its dependencies' (meta/main.yaml), as Ansible runs
+   * them; the role and its dependencies (for their defaults and vars).
+   */
+  includedRole(name: string, tasksFrom: unknown, tags: string[], at: SourcePos): { role: Role; roles: Role[]; nodes: PlayNode[] } {
     const path = findRole(name, this.opts, at);
-    return { role: loadRole(path), nodes: this.roleTasks(path, tags, tasksFrom) };
+    const role = loadRole(path);
+    const deps = role.dependencies.flatMap((d) => this.roleUse(d, tags));
+    return { role, roles: [...this.roles.values(), role], nodes: [...deps, ...this.roleTasks(path, tags, tasksFrom)] };
   }
 
   load(): Play {

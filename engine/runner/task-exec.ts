@@ -518,8 +518,8 @@ function loopVarsOf(task: TaskNode, scope: VarScope): Record<string, unknown> {
 }
 
 async function includeRole(task: TaskNode, args: Record<string, unknown>, state: HostState, frames: TaskFrame[], env: TaskEnv, scope: VarScope): Promise<Record<string, unknown>> {
-  const { role, nodes } = loadIncludedRole(String(args.name), args.tasks_from, env.opts.loadOpts, inheritedTags(task, frames), task.pos);
-  if (!env.roles.includes(role)) env.roles.push(role);
+  const { role, roles, nodes } = loadIncludedRole(String(args.name), args.tasks_from, env.opts.loadOpts, inheritedTags(task, frames), task.pos);
+  for (const r of roles) if (!env.roles.some((known) => known.path === r.path)) env.roles.push(r);
   // the task's vars (and the loop variable) apply to the role's tasks, as include_role's do in Ansible
   const vars = { ...loopVarsOf(task, scope), ...((task.keywords.vars as Record<string, unknown>) ?? {}) };
   const frame: TaskFrame = { block: { kind: 'block', name: task.name, block: nodes, rescue: [], always: [], keywords: { vars }, tags: [], role: { name: role.name, path: role.path }, implicit: 'import_role', pos: task.pos } };

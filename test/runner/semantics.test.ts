@@ -169,6 +169,14 @@ const rows: Row[] = [
     count: { 'TASK [first included]': 1, 'TASK [second included]': 1, 'TASK [include_role : r]': 1, 'TASK [r : in the role]': 1, '"msg": "one"': 3, '"msg": "role-var"': 3 },
   },
   {
+    name: "include_role runs the role's dependencies first and their defaults apply to its tasks, as in Ansible",
+    play: header() + '    - include_role:\n        name: r\n        tasks_from: other\n',
+    files: { 'roles/r/meta/main.yaml': 'dependencies:\n  - d\n', 'roles/r/tasks/other.yaml': '- debug: msg="r sees {{ dep_var }}"\n', 'roles/d/defaults/main.yaml': 'dep_var: from-d\n', 'roles/d/tasks/main.yaml': '- debug: msg="d runs"\n' },
+    rc: 0,
+    count: { 'TASK [d : debug]': 1, '"msg": "d runs"': 3, '"msg": "r sees from-d"': 3 },
+    has: [/d runs[\s\S]*r sees from-d/],
+  },
+  {
     name: 'include_role in a loop runs the role once per item with the item visible, in order',
     play: header() + '    - include_role:\n        name: r\n      loop: [a, b, a]\n',
     files: { 'roles/r/tasks/main.yaml': '- debug: msg="role {{ item }} on {{ inventory_hostname }}"\n' },
