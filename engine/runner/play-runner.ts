@@ -17,7 +17,7 @@ import { VarScope } from '../vars/scope.js';
 import { loadVarsFile } from '../vars/files.js';
 import type { HostStats, Reporter } from './events.js';
 import { HostState } from './host-state.js';
-import { executeTask, outcomeStatus, type TaskFrame } from './task-exec.js';
+import { bannerName, executeTask, outcomeStatus, type TaskFrame } from './task-exec.js';
 
 /** Everything a run needs besides the plays. */
 export interface RunnerOptions {
@@ -261,7 +261,7 @@ class PlayRun {
     const started = Date.now();
     const runOnce = truthyKeyword(task, frames, 'run_once');
     const targets = runOnce ? states.slice(0, 1) : states;
-    this.opts.reporter.emit({ type: 'task_start', name: displayName(task), handler, hosts: targets.map((s) => s.host.name) });
+
     const limit = pLimit(Math.max(1, Math.min(this.opts.forks, Number(task.keywords.throttle ?? Infinity) || this.opts.forks)));
     // included files, in the order they were first included, each with the hosts that included it
     const includes = new Map<string, { nodes: PlayNode[]; frame: TaskFrame; states: HostState[] }>();
@@ -274,6 +274,8 @@ class PlayRun {
       includes.set(unique, entry);
     };
     const env = { play: this.play, batch: this.batch, playHosts: this.hosts, vars: this.vars, opts: this.opts, playVars: this.playVars, roles: this.roleDefaults, include, flush: () => this.flushHandlers(states), stateOf: this.stateOf };
+    const banner = bannerName(task, targets[0], frames, env);
+    this.opts.reporter.emit({ type: 'task_start', name: banner, handler, hosts: targets.map((s) => s.host.name) });
     const outcomes = await Promise.all(
       targets.map((s) =>
         limit(async () => {
@@ -298,7 +300,7 @@ class PlayRun {
         }
       }
     }
-    this.timings.push({ task: displayName(task), seconds: (Date.now() - started) / 1000 });
+    this.timings.push({ task: banner, seconds: (Date.now() - started) / 1000 });
     if (outcomes.some((o) => o.endPlay)) {
       for (const s of states) s.ended = true;
     }

@@ -191,6 +191,21 @@ export function outcomeStatus(o: TaskOutcome): HostStatus {
 }
 
 /** Runs one task on one host and reports the result. */
+/**
+ * A task's name as its banner shows it, templated as Ansible templates it before the banner (here with
+ * the first host's variables; what cannot be resolved leaves the name as written), secrets scrubbed.
+ */
+export function bannerName(task: TaskNode, state: HostState | undefined, frames: TaskFrame[], env: TaskEnv): string {
+  const name = displayName(task);
+  if (!state || !/\{\{|\{%/.test(name)) return name;
+  try {
+    const scope = scopeFor(task, state, frames, env);
+    return scrubText(String(scope.template(name, task.pos)), secretValues(scope.names(), (n) => scope.get(n)));
+  } catch {
+    return name;
+  }
+}
+
 export async function executeTask(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv): Promise<TaskOutcome> {
   const noLog = toBool(inherited(task, frames, 'no_log')) === true;
   const register = typeof task.keywords.register === 'string' ? task.keywords.register : undefined;

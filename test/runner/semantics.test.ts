@@ -169,6 +169,13 @@ const rows: Row[] = [
     count: { 'TASK [first included]': 1, 'TASK [second included]': 1, 'TASK [include_role : r]': 1, 'TASK [r : in the role]': 1, '"msg": "one"': 3, '"msg": "role-var"': 3 },
   },
   {
+    name: "a task's banner shows its name templated (play vars, an include's loop variable), as Ansible's does",
+    play: header('  vars:\n    pv: P\n') + '    - include_tasks: one.yaml\n      loop: [a, b]\n      loop_control:\n        loop_var: sp\n    - name: "plain {{ pv }} {{ nowhere }}"\n      debug: msg=x\n',
+    files: { 'one.yaml': '- name: "{{ sp }}: step"\n  debug: msg="{{ sp }}"\n' },
+    rc: 0,
+    has: [/TASK \[a: step\][\s\S]*TASK \[b: step\]/, 'TASK [plain {{ pv }} {{ nowhere }}]'],
+  },
+  {
     name: "include_role runs the role's dependencies first and their defaults apply to its tasks, as in Ansible",
     play: header() + '    - include_role:\n        name: r\n        tasks_from: other\n',
     files: { 'roles/r/meta/main.yaml': 'dependencies:\n  - d\n', 'roles/r/tasks/other.yaml': '- debug: msg="r sees {{ dep_var }}"\n', 'roles/d/defaults/main.yaml': 'dep_var: from-d\n', 'roles/d/tasks/main.yaml': '- debug: msg="d runs"\n' },
