@@ -76,11 +76,12 @@ function asBag(vars: unknown): VarBag {
 
 /** Builds the host's variables for this task, layered in Ansible's precedence order. */
 function scopeFor(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv): VarScope {
-  const roleFrame = [...frames].reverse().find((f) => f.block.implicit === 'role' || f.block.implicit === 'import_role');
   const above: VarBag[] = [state.factVars(), env.playVars, ...env.roles.map((r) => r.vars)];
   for (const f of frames) above.push(asBag(f.block.keywords.vars));
   above.push(asBag(task.keywords.vars), state.includeVars, state.hostVars);
-  if (roleFrame) above.push(asBag(roleFrame.block.keywords.role_params));
+  // the params of every role the task is in, the innermost last: a role included by another role's task
+  // still sees the outer role's params (its parents'), as in Ansible
+  for (const f of frames) if (f.block.implicit === 'role' || f.block.implicit === 'import_role') above.push(asBag(f.block.keywords.role_params));
   const names = env.batch.map((h) => h.name);
   return env.vars.scope(state.host, {
     below: env.roles.map((r) => r.defaults),

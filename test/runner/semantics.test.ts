@@ -176,6 +176,13 @@ const rows: Row[] = [
     has: [/TASK \[a: step\][\s\S]*TASK \[b: step\]/, 'TASK [plain {{ pv }} {{ nowhere }}]'],
   },
   {
+    name: "a role included by another role's task sees the outer role's params, as in Ansible",
+    play: '- hosts: web\n  gather_facts: false\n  roles:\n    - role: outer\n      p: from-outer\n',
+    files: { 'roles/outer/tasks/main.yaml': '- include_role:\n    name: inner\n  vars:\n    x: "{{ p }}"\n', 'roles/inner/tasks/main.yaml': '- debug: msg="inner x={{ x }} p={{ p }}"\n' },
+    rc: 0,
+    count: { '"msg": "inner x=from-outer p=from-outer"': 3 },
+  },
+  {
     name: "include_role runs the role's dependencies first and their defaults apply to its tasks, as in Ansible",
     play: header() + '    - include_role:\n        name: r\n        tasks_from: other\n',
     files: { 'roles/r/meta/main.yaml': 'dependencies:\n  - d\n', 'roles/r/tasks/other.yaml': '- debug: msg="r sees {{ dep_var }}"\n', 'roles/d/defaults/main.yaml': 'dep_var: from-d\n', 'roles/d/tasks/main.yaml': '- debug: msg="d runs"\n' },
