@@ -299,6 +299,27 @@ async function apply(kc, flags, ns) {
   return 0;
 }
 
+// create -f FILE (an existing object is an error: AlreadyExists, as the server answers), or
+// create configmap NAME [--from-literal=KEY=VALUE]...
+async function create(kc, flags, args, ns) {
+  if (args[0] === 'configmap' || args[0] === 'cm') {
+    if (args.length !== 2) throw new Fatal(`error: exactly one NAME is required, got ${args.length - 1}`);
+    const data = Object.fromEntries([].concat(flags['from-literal'] ?? []).map((kv) => [String(kv).split('=')[0], String(kv).split('=').slice(1).join('=')]));
+    await kc.post(pathOf(typeOfObject({ apiVersion: 'v1', kind: 'ConfigMap' }), ns), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: args[1], namespace: ns }, data });
+    out(`configmap/${args[1]} created`);
+    return 0;
+  }
+  if (args.length) throw new Fatal(`error: unknown command "${args[0]}" for "kubectl create" (the lab's kubectl creates from -f and configmaps)`);
+  for (const obj of readManifests(flags)) {
+    const t = typeOfObject(obj);
+    const objNs = t.clusterScoped ? undefined : obj.metadata.namespace ?? ns;
+    if (objNs) obj.metadata.namespace = objNs;
+    await kc.post(pathOf(t, objNs), obj);
+    out(`${qualified(t)}/${obj.metadata.name} created`);
+  }
+  return 0;
+}
+
 async function patch(kc, flags, args, ns) {
   const [{ t, names }] = targets(args);
   const file = flag(flags, 'patch-file');
@@ -533,8 +554,9 @@ await main(async () => {
       case 'describe':
         return await describe(kc, flags, rest, ns);
       case 'apply':
-      case 'create':
         return await apply(kc, flags, ns);
+      case 'create':
+        return await create(kc, flags, rest, ns);
       case 'patch':
         return await patch(kc, flags, rest, ns);
       case 'edit':
