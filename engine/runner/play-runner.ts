@@ -261,7 +261,6 @@ class PlayRun {
     const started = Date.now();
     const runOnce = truthyKeyword(task, frames, 'run_once');
     const targets = runOnce ? states.slice(0, 1) : states;
-
     const limit = pLimit(Math.max(1, Math.min(this.opts.forks, Number(task.keywords.throttle ?? Infinity) || this.opts.forks)));
     // included files, in the order they were first included, each with the hosts that included it
     const includes = new Map<string, { nodes: PlayNode[]; frame: TaskFrame; states: HostState[] }>();

@@ -197,10 +197,16 @@ export function outcomeStatus(o: TaskOutcome): HostStatus {
  * the first host's variables; what cannot be resolved leaves the name as written), secrets scrubbed.
  */
 export function bannerName(task: TaskNode, state: HostState | undefined, frames: TaskFrame[], env: TaskEnv): string {
+  return state && templatedName(task) ? nameIn(task, scopeFor(task, state, frames, env)) : displayName(task);
+}
+
+const templatedName = (task: TaskNode): boolean => /\{\{|\{%/.test(displayName(task));
+
+/** The task's shown name templated in a host's scope (as written when it cannot be), secrets scrubbed. */
+function nameIn(task: TaskNode, scope: VarScope): string {
   const name = displayName(task);
-  if (!state || !/\{\{|\{%/.test(name)) return name;
+  if (!templatedName(task)) return name;
   try {
-    const scope = scopeFor(task, state, frames, env);
     return scrubText(String(scope.template(name, task.pos)), secretValues(scope.names(), (n) => scope.get(n)));
   } catch {
     return name;
@@ -435,7 +441,7 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
       result.attempts = attempt + 1;
       break;
     }
-    env.opts.reporter.emit({ type: 'retry', host: state.host.name, task: displayName(task), retriesLeft: retries - attempt });
+    env.opts.reporter.emit({ type: 'retry', host: state.host.name, task: nameIn(task, scope), retriesLeft: retries - attempt });
     await new Promise((r) => setTimeout(r, delay * 1000));
     result.attempts = attempt + 1;
   }
