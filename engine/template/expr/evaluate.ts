@@ -37,7 +37,7 @@ export type Fn = (args: unknown[], kwargs: Record<string, unknown>, col: number)
 /** Global functions by name; a variable of the same name wins, as in Jinja. */
 export type Functions = Record<string, Fn>;
 
-const STRING_METHODS = new Set(['startswith', 'endswith', 'split', 'strip', 'lstrip', 'rstrip', 'lower', 'upper', 'replace', 'find', 'count', 'splitlines', 'isdigit', 'join', 'format']);
+const STRING_METHODS = new Set(['startswith', 'endswith', 'split', 'rsplit', 'strip', 'lstrip', 'rstrip', 'lower', 'upper', 'replace', 'find', 'count', 'splitlines', 'isdigit', 'join', 'format']);
 const DICT_METHODS = new Set(['keys', 'values', 'items', 'get']);
 const LIST_METHODS = new Set(['index', 'count']);
 // methods that change their object: only on lists and dicts the template made itself, so a template
@@ -352,6 +352,14 @@ function callMethod(m: BoundMethod, args: unknown[], col: number): unknown {
         }
         const parts = t.split(s(0));
         return max < 0 || parts.length <= max + 1 ? parts : [...parts.slice(0, max), parts.slice(max).join(s(0))];
+      }
+      case 'rsplit': {
+        const max = args[1] === undefined ? -1 : Number(args[1]);
+        const sep = args[0] === undefined || args[0] === null ? undefined : s(0);
+        const parts = sep === undefined ? t.trim().split(/\s+/).filter(Boolean) : t.split(sep);
+        if (max < 0 || parts.length <= max + 1) return parts;
+        const head = sep === undefined ? t.trimEnd().replace(new RegExp(`(?:\\s+\\S+){${max}}$`), '') : parts.slice(0, parts.length - max).join(sep);
+        return [head, ...parts.slice(parts.length - max)];
       }
       case 'strip':
         return args[0] === undefined ? t.trim() : trimChars(t, s(0), true, true);
