@@ -63,6 +63,8 @@ function hostScript(h, dir) {
     // backups (the lifecycle playbooks write /var/backups/kplay) stay on the host
     'mkdir -p /var/backups',
     `mount --bind ${hd}/var-backups /var/backups`,
+    // as on a real host, /var/tmp is the host's own (cluster-images.yaml leaves its archives there)
+    `mount --bind ${hd}/var-tmp /var/tmp`,
     `mount --bind ${hd}/usr-local /usr/local`,
     `mount --bind ${KUBE_DIR} /usr/local/lib/kplay-lab`,
     `mount --bind ${YAML_DIR} /usr/local/lib/node_modules/yaml`,
@@ -99,7 +101,8 @@ function installedDebianPackages() {
 
 /** A host's own /usr/local (the stand-ins), /lib/systemd/system, /var/log and /var/lib skeleton. */
 function hostFilesystem(hd, realPackages) {
-  for (const d of ['usr-local/bin', 'usr-local/sbin', 'usr-local/lib/kplay-lab', 'usr-local/lib/node_modules/yaml', 'var-log/nginx', 'var-log/pods', 'var-lib/dpkg', 'var-lib/haproxy', 'var-lib/nginx', 'var-lib/etcd', 'var-lib/apt/lists', 'var-backups']) mkdirSync(join(hd, d), { recursive: true });
+  for (const d of ['usr-local/bin', 'usr-local/sbin', 'usr-local/lib/kplay-lab', 'usr-local/lib/node_modules/yaml', 'var-log/nginx', 'var-log/pods', 'var-lib/dpkg', 'var-lib/haproxy', 'var-lib/nginx', 'var-lib/etcd', 'var-lib/apt/lists', 'var-backups', 'var-tmp']) mkdirSync(join(hd, d), { recursive: true });
+  chmodSync(join(hd, 'var-tmp'), 0o1777);
   try {
     const etcd = sh('id', ['-u', 'etcd']).trim();
     const gid = sh('id', ['-g', 'etcd']).trim();

@@ -2,7 +2,10 @@
 // The lab's crictl: lists and stops the kubelet's static pods on this host (its containers are the
 // kubelet stand-in's processes, recorded in /var/lib/kubelet/lab-pods.json). `crictl stop` kills the
 // process, and the kubelet starts it again after its back-off, as it restarts a stopped container.
-// ps [--name RE] [--label k=v]... [-q] [-a]; pods [--name RE] [-q]; stop ID...; stopp ID...; rmp [-a] [-f] ID...
+// `images` and `rmi` ask the real containerd (its k8s.io namespace, through Debian's `ctr`) when the lab runs it.
+// ps [--name RE] [--label k=v]... [-q] [-a]; pods [--name RE] [-q]; stop ID...; stopp ID...; rmp [-a] [-f] ID...;
+// images [-q] [-o json]; rmi REF...
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -72,10 +75,40 @@ function removePods(flags, ids) {
   return 0;
 }
 
+// The images in containerd's k8s.io namespace, as the CRI sees them: [{ repo, tag, id, size }]
+function images() {
+  const out = execFileSync('ctr', ['-n', 'k8s.io', 'images', 'ls'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return out.split('\n').slice(1).filter(Boolean).map((l) => l.split(/\s+/)).filter(([ref]) => !ref.includes('@'))
+    .map(([ref, , digest, size, unit]) => {
+      const at = ref.lastIndexOf(':');
+      return { repo: ref.slice(0, at), tag: ref.slice(at + 1), id: digest, size: `${size}${unit}`.replace('i', '').replace('KB', 'kB') };
+    });
+}
+
+function listImages(flags) {
+  const rows = images();
+  if (flags.q === 'true' || flags.quiet === 'true') return rows.map((r) => r.id).join('\n') + (rows.length ? '\n' : '');
+  if (flags.o === 'json' || flags.output === 'json') return JSON.stringify({ images: rows.map((r) => ({ id: r.id, repoTags: [`${r.repo}:${r.tag}`], repoDigests: [], size: r.size })) }, null, 2) + '\n';
+  const w = Math.max(5, ...rows.map((r) => r.repo.length)) + 2;
+  const t = Math.max(3, ...rows.map((r) => r.tag.length)) + 2;
+  return [`${'IMAGE'.padEnd(w)}${'TAG'.padEnd(t)}${'IMAGE ID'.padEnd(15)}SIZE`, ...rows.map((r) => `${r.repo.padEnd(w)}${r.tag.padEnd(t)}${r.id.replace('sha256:', '').slice(0, 13).padEnd(15)}${r.size}`)].join('\n') + '\n';
+}
+
+function removeImages(refs) {
+  if (!refs.length) throw new Fatal('ID cannot be empty');
+  for (const ref of refs) {
+    const name = ref.includes(':') ? ref : `${ref}:latest`;
+    if (!images().some((r) => `${r.repo}:${r.tag}` === name)) throw new Fatal(`no such image ${ref} present`);
+    execFileSync('ctr', ['-n', 'k8s.io', 'images', 'rm', name], { stdio: 'ignore' });
+    process.stdout.write(`Deleted: ${name}\n`);
+  }
+  return 0;
+}
+
 main(() => {
   const { flags, args } = parseFlags(process.argv.slice(2), ['q', 'quiet', 'a', 'all', 'f', 'force']);
   const [cmd, ...rest] = args;
-  for (const f of Object.keys(flags)) if (!GLOBAL.has(f) && !['name', 'label', 'q', 'quiet', 'a', 'all', 'state', 'f', 'force'].includes(f)) throw new Fatal(`flag provided but not defined: -${f}`);
+  for (const f of Object.keys(flags)) if (!GLOBAL.has(f) && !['name', 'label', 'q', 'quiet', 'a', 'all', 'state', 'f', 'force', 'o', 'output'].includes(f)) throw new Fatal(`flag provided but not defined: -${f}`);
   switch (cmd) {
     case 'ps':
       process.stdout.write(list(flags, 'c'));
@@ -83,6 +116,12 @@ main(() => {
     case 'pods':
       process.stdout.write(list(flags, 'p'));
       return 0;
+    case 'images':
+    case 'img':
+      process.stdout.write(listImages(flags));
+      return 0;
+    case 'rmi':
+      return removeImages(rest);
     case 'stop':
       return stop('c', rest);
     case 'stopp':

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // The lab's kube-apiserver: HTTPS on --secure-port with the real certificate from the manifest,
-// client certificates checked against --client-ca-file, bootstrap tokens, a small RBAC, and the
+// client certificates checked against --client-ca-file, bootstrap tokens, service account tokens (bound,
+// expiring JWTs signed with the --service-account-signing-key-file, as TokenRequest gives), a small RBAC, and the
 // objects kept as JSON in etcd (--etcd-servers over mTLS), so every control plane sees one cluster.
 import https from 'node:https';
 import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { randomUUID, X509Certificate } from 'node:crypto';
+import { createPublicKey, randomUUID, sign as rsaSign, verify as rsaVerify, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { parseFlags, flag, rfc3339 } from '../lib/common.mjs';
@@ -187,6 +188,37 @@ function jsonPatch(doc, ops) {
   return out;
 }
 
+// --- service account tokens (TokenRequest): RS256 JWTs bound to the account's uid ---
+const saIssuer = String(flag(flags, 'service-account-issuer') ?? 'https://kubernetes.default.svc.cluster.local');
+const b64url = (b) => Buffer.from(b).toString('base64url');
+
+function issueToken(sa, seconds) {
+  const now = Math.floor(Date.now() / 1000);
+  const { name, namespace, uid } = sa.metadata;
+  const claims = { aud: [saIssuer], exp: now + seconds, iat: now, nbf: now, iss: saIssuer, 'kubernetes.io': { namespace, serviceaccount: { name, uid } }, sub: `system:serviceaccount:${namespace}:${name}` };
+  const data = `${b64url(JSON.stringify({ alg: 'RS256', kid: 'lab' }))}.${b64url(JSON.stringify(claims))}`;
+  const sig = rsaSign('sha256', Buffer.from(data), readFileSync(String(flag(flags, 'service-account-signing-key-file'))));
+  return { token: `${data}.${b64url(sig)}`, expirationTimestamp: new Date((now + seconds) * 1000).toISOString().replace(/\.\d+Z$/, 'Z') };
+}
+
+// the account a token names, when its signature, lifetime and account (same uid: deleted means revoked) hold
+async function tokenAccount(token) {
+  const [h, c, sig] = token.split('.');
+  const key = createPublicKey(readFileSync(String(flag(flags, 'service-account-key-file'))));
+  if (!sig || !rsaVerify('sha256', Buffer.from(`${h}.${c}`), key, Buffer.from(sig, 'base64url'))) return undefined;
+  const claims = JSON.parse(Buffer.from(c, 'base64url').toString());
+  if (claims.iss !== saIssuer || claims.exp * 1000 < Date.now()) return undefined;
+  const { namespace, serviceaccount } = claims['kubernetes.io'] ?? {};
+  const sa = await readObj('serviceaccounts', namespace, serviceaccount?.name);
+  return sa && sa.obj.metadata.uid === serviceaccount.uid ? sa.obj : undefined;
+}
+
+// whether a ClusterRoleBinding gives the account the cluster-admin ClusterRole (the one role the lab's RBAC knows)
+async function boundToClusterAdmin(ns, name) {
+  const { items } = await etcd.list('/registry/clusterrolebindings/');
+  return items.map((kv) => JSON.parse(kv.value)).some((b) => b.roleRef?.kind === 'ClusterRole' && b.roleRef?.name === 'cluster-admin' && (b.subjects ?? []).some((x) => x.kind === 'ServiceAccount' && x.name === name && (x.namespace ?? 'default') === ns));
+}
+
 // --- authentication and authorisation ---
 async function authenticate(req) {
   const peer = req.socket.getPeerCertificate?.();
@@ -202,13 +234,20 @@ async function authenticate(req) {
     const extra = b64d(s.obj.data?.['auth-extra-groups']).split(',').filter(Boolean);
     return { user: `system:bootstrap:${m[1]}`, groups: ['system:bootstrappers', ...extra] };
   }
+  const jwt = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(auth);
+  if (jwt) {
+    const sa = await tokenAccount(jwt[1]).catch(() => undefined);
+    if (!sa) throw new HttpError(401, 'Unauthorized', 'Unauthorized');
+    const { name, namespace } = sa.metadata;
+    return { user: `system:serviceaccount:${namespace}:${name}`, groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'], clusterAdmin: await boundToClusterAdmin(namespace, name) };
+  }
   if (auth) throw new HttpError(401, 'Unauthorized', 'Unauthorized');
   return { user: 'system:anonymous', groups: ['system:unauthenticated'] };
 }
 
 function allowed(who, verb, resource, ns, name) {
   const g = who.groups;
-  if (g.includes('system:masters') || g.includes('kubeadm:cluster-admins')) return true;
+  if (g.includes('system:masters') || g.includes('kubeadm:cluster-admins') || who.clusterAdmin) return true;
   if (['system:kube-controller-manager', 'system:kube-scheduler', 'kube-apiserver-kubelet-client'].includes(who.user)) return true;
   if (g.includes('system:nodes')) return verb === 'get' || verb === 'list' || ['nodes', 'pods', 'leases', 'certificatesigningrequests'].includes(resource);
   if (g.includes('system:bootstrappers')) {
@@ -318,6 +357,13 @@ async function handleApi(req, url, who) {
     if (!cur) throw notFound(resource, r.name);
     await etcd.del(keyOf(resource, ns, r.name));
     return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: r.name, kind: resource, uid: cur.obj.metadata.uid } };
+  }
+  if (req.method === 'POST' && resource === 'serviceaccounts' && sub === 'token') {
+    if (!cur) throw notFound(resource, r.name);
+    const b = (await body(req)) ?? {};
+    const seconds = b.spec?.expirationSeconds ?? 3600;
+    if (seconds < 600) throw new HttpError(422, 'Invalid', `TokenRequest.authentication.k8s.io "${r.name}" is invalid: spec.expirationSeconds: Invalid value: ${seconds}: may not specify a duration less than 10 minutes`);
+    return [201, { kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1', metadata: { name: r.name, namespace: ns }, spec: { audiences: [saIssuer], expirationSeconds: seconds }, status: issueToken(cur.obj, seconds) }];
   }
   if (req.method === 'POST' && sub === 'eviction') {
     if (!cur) throw notFound(resource, r.name);

@@ -620,6 +620,22 @@ async function reset(flags) {
   return 0;
 }
 
+// kubeadm's images for a version, from its constants: etcd, CoreDNS and pause follow the minor version
+const IMAGE_VERSIONS = { 29: ['3.5.10-0', 'v1.11.1', '3.9'], 30: ['3.5.15-0', 'v1.11.3', '3.9'], 31: ['3.5.15-0', 'v1.11.3', '3.10'] };
+
+// config images list [--kubernetes-version vX.Y.Z] [--image-repository R]: one image per line
+function imagesList(flags) {
+  const raw = String(flag(flags, 'kubernetes-version') ?? cfgLib.kubeadmVersion());
+  const m = /^v?(1)\.(\d+)\.(\d+)$/.exec(raw);
+  if (!m) throw new Fatal(`could not convert cfg to an internal cfg: couldn't parse Kubernetes version "${raw}"`);
+  const v = `v${m[1]}.${m[2]}.${m[3]}`;
+  const [etcd, coredns, pause] = IMAGE_VERSIONS[Number(m[2])] ?? IMAGE_VERSIONS[31];
+  const repo = flag(flags, 'image-repository') ?? 'registry.k8s.io';
+  const names = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy'].map((n) => `${repo}/${n}:${v}`);
+  process.stdout.write([...names, `${repo}/coredns/coredns:${coredns}`, `${repo}/pause:${pause}`, `${repo}/etcd:${etcd}`].join('\n') + '\n');
+  return 0;
+}
+
 function version(flags) {
   const v = cfgLib.kubeadmVersion();
   const o = flag(flags, 'output', 'o');
@@ -662,6 +678,7 @@ await main(async () => {
         process.stdout.write(`${YAML.stringify(i)}---\n${YAML.stringify(cluster)}`);
         return 0;
       }
+      if (rest[0] === 'images' && rest[1] === 'list') return imagesList(flags);
       throw new Fatal(`error: unknown command "${rest.join(' ')}" for "kubeadm config"`);
     default:
       throw new Fatal(`unknown command "${cmd ?? ''}" for "kubeadm"\nRun 'kubeadm --help' for usage.`);

@@ -309,7 +309,15 @@ async function create(kc, flags, args, ns) {
     out(`configmap/${args[1]} created`);
     return 0;
   }
-  if (args.length) throw new Fatal(`error: unknown command "${args[0]}" for "kubectl create" (the lab's kubectl creates from -f and configmaps)`);
+  if (args[0] === 'token') {
+    if (args.length !== 2) throw new Fatal(`error: exactly one NAME is required, got ${args.length - 1}`);
+    const duration = flag(flags, 'duration');
+    const seconds = duration === undefined ? undefined : Math.floor(parseDuration(duration) / 1000);
+    const r = await kc.post(`${pathOf(typeOfObject({ apiVersion: 'v1', kind: 'ServiceAccount' }), ns, args[1])}/token`, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: seconds === undefined ? {} : { expirationSeconds: seconds } });
+    out(r.status.token);
+    return 0;
+  }
+  if (args.length) throw new Fatal(`error: unknown command "${args[0]}" for "kubectl create" (the lab's kubectl creates from -f, configmaps and tokens)`);
   for (const obj of readManifests(flags)) {
     const t = typeOfObject(obj);
     const objNs = t.clusterScoped ? undefined : obj.metadata.namespace ?? ns;
