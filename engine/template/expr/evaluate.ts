@@ -270,12 +270,17 @@ export class Evaluator {
     // a type test only looks at the type: an undefined value is none of them
     if (raw instanceof Undefined && !raw.soft && TYPE_TESTS.has(e.name)) return false;
     const v = this.defined(raw, e.value.col);
-    const args = e.args.map((a) => this.defined(this.eval(a), a.col));
+    const { args, kw } = this.argValues(e);
     const t = own(TESTS, e.name) ? TESTS[e.name] : undefined;
     if (!t) throw new ExprError(`no test named '${e.name}'`, e.col);
-    return t(v, args, e.col);
+    const accepted = REGEX_TESTS.has(e.name) ? ['ignorecase', 'multiline'] : [];
+    for (const k of Object.keys(kw)) if (!accepted.includes(k)) throw new ExprError(`${e.name}() got an unexpected keyword argument '${k}'`, e.col);
+    return t(v, args, e.col, kw);
   }
 }
+
+// the tests that take keyword arguments (Ansible's match, search and regex: ignorecase, multiline)
+const REGEX_TESTS = new Set(['match', 'search', 'regex']);
 
 const TYPE_TESTS = new Set(['string', 'number', 'integer', 'float', 'boolean', 'mapping', 'sequence', 'iterable', 'none', 'true', 'false', 'sameas']);
 

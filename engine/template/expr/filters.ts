@@ -17,7 +17,7 @@ import { pyRegex, pyReplacement } from './pyregex.js';
 /** A filter: the value, positional and keyword arguments, the column for errors. */
 export type Filter = (v: unknown, args: unknown[], kw: Record<string, unknown>, col: number) => unknown;
 /** A test (`x is name(args)`). */
-export type Test = (v: unknown, args: unknown[], col: number) => boolean;
+export type Test = (v: unknown, args: unknown[], col: number, kw?: Record<string, unknown>) => boolean;
 
 function toInt(v: unknown, fallback: unknown, base: unknown): unknown {
   if (typeof v === 'boolean') return Number(v);
@@ -608,9 +608,14 @@ export const TESTS: Record<string, Test> = {
   divisibleby: (v, a) => typeof v === 'number' && typeof a[0] === 'number' && v % a[0] === 0,
   even: (v) => typeof v === 'number' && v % 2 === 0,
   odd: (v) => typeof v === 'number' && Math.abs(v % 2) === 1,
-  match: (v, a, col) => pyRegex(`^(?:${String(a[0])})`, col, {}).test(str(v)),
-  search: (v, a, col) => pyRegex(a[0], col, {}).test(str(v)),
-  regex: (v, a, col) => pyRegex(a[0], col, {}).test(str(v)),
+  // re.match: anchored at the start of the string, multiline or not (a sticky regex tried at 0)
+  match: (v, a, col, kw) => {
+    const re = pyRegex(a[0], col, { ignorecase: a[1] ?? kw?.ignorecase, multiline: a[2] ?? kw?.multiline }, 'y');
+    re.lastIndex = 0;
+    return re.test(str(v));
+  },
+  search: (v, a, col, kw) => pyRegex(a[0], col, { ignorecase: a[1] ?? kw?.ignorecase, multiline: a[2] ?? kw?.multiline }).test(str(v)),
+  regex: (v, a, col, kw) => pyRegex(a[0], col, { ignorecase: a[1] ?? kw?.ignorecase, multiline: a[2] ?? kw?.multiline }).test(str(v)),
   version: (v, a, col) => versionCompare(v, a[0], String(a[1] ?? 'eq'), col),
   version_compare: (v, a, col) => versionCompare(v, a[0], String(a[1] ?? 'eq'), col),
   subset: (v, a, col) => iterable(v, col).every((x) => contains(a[0], x, col)),

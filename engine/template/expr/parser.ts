@@ -14,7 +14,7 @@ export type Expr =
   | { k: 'slice'; obj: Expr; start: Expr | undefined; stop: Expr | undefined; step?: Expr | undefined; col: number }
   | { k: 'call'; fn: Expr; args: Expr[]; kwargs: [string, Expr][]; col: number }
   | { k: 'filter'; value: Expr; name: string; args: Expr[]; kwargs: [string, Expr][]; col: number }
-  | { k: 'test'; value: Expr; name: string; args: Expr[]; negated: boolean; col: number }
+  | { k: 'test'; value: Expr; name: string; args: Expr[]; kwargs: [string, Expr][]; negated: boolean; col: number }
   | { k: 'not'; value: Expr; col: number }
   | { k: 'neg' | 'pos'; value: Expr; col: number }
   | { k: 'bin'; op: string; left: Expr; right: Expr; col: number }
@@ -360,9 +360,10 @@ export class Parser {
         }
         const name = this.dottedName();
         let args: Expr[] = [];
-        if (this.isOp('(')) args = this.args().args;
+        let kwargs: [string, Expr][] = [];
+        if (this.isOp('(')) ({ args, kwargs } = this.args());
         else if (this.startsTestArg()) args = [this.primaryWithPostfix()];
-        node = { k: 'test', value: node, name, args, negated, col };
+        node = { k: 'test', value: node, name, args, kwargs, negated, col };
       } else if (this.isOp('(')) {
         node = this.call(node);
       } else return node;
