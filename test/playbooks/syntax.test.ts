@@ -11,7 +11,7 @@ const kplay = (args: string[]): { rc: number | null; out: string } => {
   const r = spawnSync(process.execPath, [join(root, 'bin/kplay.js'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, KPLAY_NO_LIVE: '1' } });
   return { rc: r.status, out: `${r.stdout}${r.stderr}` };
 };
-const PLAYBOOKS = ['cluster-setup', 'cluster-load-balanced', 'add-control-plane', 'local-access', 'convert-to-ha', 'remove-node', 'cluster-upgrade', 'cluster-uninstall', 'cluster-certs', 'etcd-backup', 'etcd-restore'];
+const PLAYBOOKS = ['cluster-setup', 'cluster-load-balanced', 'add-control-plane', 'local-access', 'convert-to-ha', 'remove-node', 'cluster-upgrade', 'cluster-uninstall', 'cluster-certs', 'etcd-backup', 'etcd-restore', 'cluster-images', 'cluster-dashboard', 'uninstall-dashboard'];
 
 describe('shipped playbooks', () => {
   it.each(PLAYBOOKS.flatMap((p) => ['my-cluster.inventory', 'my-cluster.yaml'].map((i) => [p, i])))('%s passes --syntax-check with %s', (p, i) => {

@@ -27,6 +27,11 @@ const RESOURCES = [
   ['leases', 'Lease', 'coordination.k8s.io/v1', false, ['lease']],
   ['certificatesigningrequests', 'CertificateSigningRequest', 'certificates.k8s.io/v1', true, ['csr', 'certificatesigningrequest']],
   ['poddisruptionbudgets', 'PodDisruptionBudget', 'policy/v1', false, ['pdb', 'poddisruptionbudget']],
+  ['clusterroles', 'ClusterRole', 'rbac.authorization.k8s.io/v1', true, ['clusterrole']],
+  ['clusterrolebindings', 'ClusterRoleBinding', 'rbac.authorization.k8s.io/v1', true, ['clusterrolebinding']],
+  ['roles', 'Role', 'rbac.authorization.k8s.io/v1', false, ['role']],
+  ['rolebindings', 'RoleBinding', 'rbac.authorization.k8s.io/v1', false, ['rolebinding']],
+  ['apiservices', 'APIService', 'apiregistration.k8s.io/v1', true, ['apiservice']],
 ];
 const CLUSTER_KINDS = new Set(['ClusterRole', 'ClusterRoleBinding', 'Namespace', 'Node', 'CustomResourceDefinition', 'PriorityClass', 'StorageClass', 'PersistentVolume', 'PodSecurityPolicy', 'APIService', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'CertificateSigningRequest', 'IngressClass', 'RuntimeClass']);
 
