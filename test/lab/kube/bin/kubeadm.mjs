@@ -49,8 +49,10 @@ async function resolveConfig(flags, { fromCluster = false, mixable = true } = {}
   return { cluster, init, file };
 }
 
-function adminClient(path = ADMIN) {
-  return new KubeClient(loadKubeconfig(path));
+// kubeadm's client for the cluster; retryMs > 0: a call whose connection fails is tried again meanwhile, as
+// kubeadm's upgrade does (its API calls retry until their timeout)
+function adminClient(path = ADMIN, retryMs = 0) {
+  return new KubeClient(loadKubeconfig(path), { retryMs });
 }
 
 /** Preflight: errors unless ignored (--ignore-preflight-errors=a,b or all). */
@@ -539,10 +541,12 @@ function compareTags(a, b) {
   return 0;
 }
 
+const UPGRADE_RETRY_MS = 15000;
+
 async function upgrade(flags, args) {
   const [sub, target] = args;
   // `upgrade node` on a worker reads the cluster's configuration with the kubelet's credentials, as kubeadm does
-  const kc = sub === 'node' && !existsSync(ADMIN) ? adminClient('/etc/kubernetes/kubelet.conf') : adminClient();
+  const kc = sub === 'node' && !existsSync(ADMIN) ? adminClient('/etc/kubernetes/kubelet.conf', UPGRADE_RETRY_MS) : adminClient(ADMIN, UPGRADE_RETRY_MS);
   const cluster = cfgLib.defaultCluster((await cl.downloadClusterConfig(kc)) ?? {});
   const mine = cfgLib.kubeadmVersion();
   if (sub === 'plan') {

@@ -79,6 +79,9 @@ export class KubeClient {
     if (!this.server) throw new Fatal('error: no server found for cluster');
     this.timeoutMs = opts.timeoutMs ?? 10000;
     this.insecure = opts.insecure ?? cfg.insecure;
+    // kubeadm tries its API calls again for a while (client-go's retries, kubeadm's API call timeouts);
+    // kubectl does not: retryMs > 0 retries a request whose connection failed (not a TLS verification error)
+    this.retryMs = opts.retryMs ?? 0;
   }
 
   /** host:port as error messages print it. */
@@ -87,8 +90,21 @@ export class KubeClient {
     return `${u.hostname}:${u.port || 443}`;
   }
 
+  /** A request, tried again every 500 ms within retryMs while its connection fails (refused, reset, timed out). */
+  async request(method, path, body, headers = {}) {
+    const until = Date.now() + this.retryMs;
+    for (;;) {
+      try {
+        return await this.requestOnce(method, path, body, headers);
+      } catch (e) {
+        if (!(e instanceof ConnError) || e.tls || Date.now() >= until) throw e;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
   /** One request; resolves to the parsed JSON body, rejects with ApiError or ConnError. */
-  request(method, path, body, headers = {}) {
+  requestOnce(method, path, body, headers = {}) {
     const u = new URL(path, this.server);
     const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     return new Promise((resolve, reject) => {
@@ -128,7 +144,7 @@ export class KubeClient {
       req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
       req.on('error', (e) => {
         const tls = goTlsMessage(e, u.hostname);
-        if (tls) reject(new ConnError(`Get "${u.href}": ${tls}`));
+        if (tls) reject(Object.assign(new ConnError(`Get "${u.href}": ${tls}`), { tls: true }));
         else if (e.code === 'ECONNREFUSED') reject(new ConnError(`dial tcp ${this.hostPort}: connect: connection refused`, true));
         else if (e.code === 'ETIMEDOUT') reject(new ConnError(`Get "${u.href}": net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers)`));
         else if (e.code === 'EHOSTUNREACH') reject(new ConnError(`dial tcp ${this.hostPort}: connect: no route to host`));
