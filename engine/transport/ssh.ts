@@ -417,10 +417,12 @@ export class SshTransport implements Transport {
       }
       return await act(session);
     } catch (e) {
-      if (e instanceof UnreachableError || e instanceof BecomeError) throw e;
-      // a session that closed may be the first sign of a dropped connection: give the connection a moment to say so
+      if (e instanceof UnreachableError) throw e;
+      // a session that closed (or a shell that never started) may be the first sign of a dropped
+      // connection: give the connection a moment to say so
       await new Promise((r) => setTimeout(r, 300));
       if (this.dropped || !this.client) throw new UnreachableError(this.dropped ?? `connection to ${this.s.host} lost: ${(e as Error).message}`);
+      if (e instanceof BecomeError) throw e;
       // the session died but the connection is fine: report this command as failed, reopen next time
       return { rc: 255, stdout: Buffer.alloc(0), stderr: Buffer.from(`kplay: ${(e as Error).message}`) };
     }

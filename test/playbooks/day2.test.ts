@@ -131,7 +131,7 @@ describe.skipIf(!available)('day 2: certificates, etcd backup and restore on a 3
     // another master holds the lock: this one waits (and is stopped here before it renews anything)
     const before = apiserverCert(lab, 'master3');
     must(lab, 'master1', `${ADMIN} -n kube-system create configmap kplay-certs-renewal --from-literal=holder=master1 --from-literal=since=$(date -u +%s)`);
-    const waiting = run(lab, 'master3', 'KPLAY_RENEW_NOW=yes timeout 5 /usr/local/sbin/kplay-certs-renew');
+    const waiting = run(lab, 'master3', 'KPLAY_RENEW_NOW=yes timeout 15 /usr/local/sbin/kplay-certs-renew');
     expect(waiting.rc).toBe(124);
     expect(waiting.stdout).toContain('master1 renews its certificates: waiting');
     expect(apiserverCert(lab, 'master3').fp).toBe(before.fp);
