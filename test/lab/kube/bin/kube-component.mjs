@@ -74,7 +74,7 @@ let failingSince = 0;
 const LOST_AFTER_MS = Number(process.env.LAB_LEADER_LOST_MS ?? 15000);
 for (;;) {
   try {
-    const kc = new KubeClient(loadKubeconfig(kubeconfig), { timeoutMs: 3000 });
+    const kc = new KubeClient(loadKubeconfig(kubeconfig), { timeoutMs: 3000, keepAlive: true });
     await kc.get('/healthz');
     if (component === 'kube-controller-manager') await reconcile(kc);
     if (last) log('connection to the API server restored');

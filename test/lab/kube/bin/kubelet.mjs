@@ -15,6 +15,8 @@ import { installedVersion } from '../lib/packages.mjs';
 const BIN = dirname(fileURLToPath(import.meta.url));
 const STATE = '/var/lib/kubelet/lab-pods.json';
 const HEARTBEAT_MS = Number(process.env.LAB_HEARTBEAT_MS ?? 2000);
+// how often an unchanged node status is posted (well inside the apiserver's 20 s grace period)
+const STATUS_MS = Number(process.env.LAB_STATUS_MS ?? 5000);
 const log = (m) => process.stderr.write(`${new Date().toISOString()} kubelet: ${m}\n`);
 
 const { flags } = parseFlags(process.argv.slice(2));
@@ -113,7 +115,7 @@ const removedMirrors = [];
 
 function client() {
   if (!existsSync(kubeconfigPath)) return undefined;
-  return new KubeClient(loadKubeconfig(kubeconfigPath), { timeoutMs: 3000 });
+  return new KubeClient(loadKubeconfig(kubeconfigPath), { timeoutMs: 3000, keepAlive: true });
 }
 
 function networkReady() {
@@ -123,9 +125,10 @@ function networkReady() {
 
 async function cniApplied(kc) {
   // what a CNI DaemonSet's install container would do on this node: drop a config into /etc/cni/net.d
+  if (networkReady()) return;
   const list = await kc.get('/apis/apps/v1/daemonsets');
   const cni = list.items.find((d) => /flannel|calico|cilium|weave|canal|kube-router|antrea/.test(d.metadata.name));
-  if (cni && !networkReady()) {
+  if (cni) {
     writeFile('/etc/cni/net.d/10-lab.conflist', JSON.stringify({ cniVersion: '0.4.0', name: cni.metadata.name, plugins: [{ type: 'lab' }] }, null, 2) + '\n');
     log(`network plugin ${cni.metadata.name} installed its configuration`);
   }
@@ -152,11 +155,15 @@ async function heartbeat(kc) {
     await kc.post(resourcePath('nodes'), { apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'beta.kubernetes.io/os': 'linux', 'beta.kubernetes.io/arch': 'amd64', ...extraLabels }, annotations: { 'kubeadm.alpha.kubernetes.io/cri-socket': 'unix:///var/run/containerd/containerd.sock' } }, spec: {}, status });
     log(`Successfully registered node ${name}`);
   } else {
+    let same = true;
     for (const c of conditions) {
       const old = (node.status?.conditions ?? []).find((x) => x.type === c.type);
       if (old && old.status === c.status) c.lastTransitionTime = old.lastTransitionTime;
+      else same = false;
     }
-    await kc.patch(`${path}/status`, { status });
+    // an unchanged status is posted every STATUS_MS (the heartbeat the grace period counts), a change at once
+    const posted = Date.parse((node.status?.conditions ?? []).find((x) => x.type === 'Ready')?.lastHeartbeatTime ?? '') || 0;
+    if (!same || JSON.stringify(node.status?.nodeInfo) !== JSON.stringify(status.nodeInfo) || Date.now() - posted >= STATUS_MS) await kc.patch(`${path}/status`, { status });
   }
 }
 

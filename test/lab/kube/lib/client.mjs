@@ -71,6 +71,9 @@ function goTlsMessage(e, host) {
   return undefined;
 }
 
+// one pool for every kept-alive client of a process (connections are told apart by server and credentials)
+const keepAliveAgent = new https.Agent({ keepAlive: true, maxSockets: 4 });
+
 /** A client for one kubeconfig (or explicit server/credentials). */
 export class KubeClient {
   constructor(cfg, opts = {}) {
@@ -82,6 +85,9 @@ export class KubeClient {
     // kubeadm tries its API calls again for a while (client-go's retries, kubeadm's API call timeouts);
     // kubectl does not: retryMs > 0 retries a request whose connection failed (not a TLS verification error)
     this.retryMs = opts.retryMs ?? 0;
+    // long-running stand-ins (kubelet, controllers) keep their connections open, as client-go does: a TLS
+    // handshake per request was most of an idle lab's CPU
+    this.agent = opts.keepAlive ? keepAliveAgent : false;
   }
 
   /** host:port as error messages print it. */
@@ -97,6 +103,14 @@ export class KubeClient {
       try {
         return await this.requestOnce(method, path, body, headers);
       } catch (e) {
+        // a kept-alive connection the server had closed: once more on a fresh one
+        if (e instanceof ConnError && e.reused) {
+          try {
+            return await this.requestOnce(method, path, body, headers, false);
+          } catch (e2) {
+            e = e2;
+          }
+        }
         if (!(e instanceof ConnError) || e.tls || Date.now() >= until) throw e;
         await new Promise((r) => setTimeout(r, 500));
       }
@@ -104,7 +118,7 @@ export class KubeClient {
   }
 
   /** One request; resolves to the parsed JSON body, rejects with ApiError or ConnError. */
-  requestOnce(method, path, body, headers = {}) {
+  requestOnce(method, path, body, headers = {}, agent = this.agent) {
     const u = new URL(path, this.server);
     const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     return new Promise((resolve, reject) => {
@@ -116,7 +130,7 @@ export class KubeClient {
           cert: this.cfg.cert,
           key: this.cfg.key,
           rejectUnauthorized: !this.insecure,
-          agent: false,
+          agent,
           timeout: this.timeoutMs,
           headers: {
             accept: 'application/json',
@@ -143,6 +157,7 @@ export class KubeClient {
       );
       req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
       req.on('error', (e) => {
+        if (req.reusedSocket && e.code === 'ECONNRESET') return reject(Object.assign(new ConnError(`Get "${u.href}": ${e.message}`), { reused: true }));
         const tls = goTlsMessage(e, u.hostname);
         if (tls) reject(Object.assign(new ConnError(`Get "${u.href}": ${tls}`), { tls: true }));
         else if (e.code === 'ECONNREFUSED') reject(new ConnError(`dial tcp ${this.hostPort}: connect: connection refused`, true));

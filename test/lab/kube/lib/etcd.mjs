@@ -19,6 +19,8 @@ export class Etcd {
     this.endpoints = endpoints;
     this.tls = { ca: ca && readFileSync(ca), cert: cert && readFileSync(cert), key: key && readFileSync(key) };
     this.preferred = 0;
+    // the apiserver keeps its etcd connections open (a TLS handshake per call cost both sides most of their CPU)
+    this.agent = new https.Agent({ keepAlive: true, maxSockets: 8 });
   }
 
   async call(path, body) {
@@ -26,7 +28,7 @@ export class Etcd {
     for (let i = 0; i < this.endpoints.length; i++) {
       const idx = (this.preferred + i) % this.endpoints.length;
       try {
-        const r = await this.callOne(this.endpoints[idx], path, body);
+        const r = await this.callOne(this.endpoints[idx], path, body).catch((e) => (e.reused ? this.callOne(this.endpoints[idx], path, body, false) : Promise.reject(e)));
         this.preferred = idx;
         return r;
       } catch (e) {
@@ -36,11 +38,11 @@ export class Etcd {
     throw lastErr;
   }
 
-  callOne(endpoint, path, body) {
+  callOne(endpoint, path, body, agent = this.agent) {
     const u = new URL(path, endpoint);
     const data = JSON.stringify(body);
     return new Promise((resolve, reject) => {
-      const req = https.request(u, { method: 'POST', ...this.tls, agent: false, timeout: 5000, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (res) => {
+      const req = https.request(u, { method: 'POST', ...this.tls, agent, timeout: 5000, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
         res.on('end', () => {
@@ -54,7 +56,8 @@ export class Etcd {
         });
       });
       req.on('timeout', () => req.destroy(new Error(`etcd ${endpoint}: timeout`)));
-      req.on('error', reject);
+      // a kept-alive connection etcd had closed: the caller tries once more on a fresh one
+      req.on('error', (e) => reject(req.reusedSocket && e.code === 'ECONNRESET' ? Object.assign(e, { reused: true }) : e));
       req.end(data);
     });
   }
