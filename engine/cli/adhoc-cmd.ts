@@ -7,13 +7,13 @@ import { MODULES, resolveModuleName } from '../modules/specs.js';
 import { checkModuleArgs, parseKv } from '../playbook/module-args.js';
 import type { Play, TaskNode } from '../playbook/model.js';
 import { AdhocReporter } from '../report/adhoc.js';
-import { Connections } from '../run/connections.js';
+import { executeRun } from '../run/request.js';
 import { setup } from '../run/setup.js';
-import { exitCodeOf, runPlays } from '../runner/play-runner.js';
+import { exitCodeOf } from '../runner/play-runner.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import type { ParsedArgs } from './args.js';
-import { sshDefaults } from './playbook-cmd.js';
 import { printWarnings, type CliIO } from './io.js';
+import { connectionOf, forksOf, sshDefaults } from './run-options.js';
 
 /** Runs `kplay adhoc ...` and returns the exit code. */
 export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<number> {
@@ -30,13 +30,15 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
   const pos = { file: '-a' };
   const args = checkModuleArgs(action, spec, parseKv(argText, spec.freeForm ? (spec.freeFormOptions ?? []) : undefined), () => pos);
   const limit = typeof opts.limit === 'string' ? opts.limit : undefined;
+  const forks = forksOf(opts.forks);
+  const connection = connectionOf(opts.connection);
   const s = setup({
     cwd: io.cwd,
     env: io.env,
     inventory: (opts.inventory as string[] | undefined) ?? [],
     extraVars: (opts.extraVars as string[] | undefined) ?? [],
     playbookDir: io.cwd,
-    run: { checkMode: opts.check === true, diffMode: opts.diff === true, limit, verbosity: (opts.verbose as number | undefined) ?? 0, forks: opts.forks === undefined ? undefined : Number(opts.forks) },
+    run: { checkMode: opts.check === true, diffMode: opts.diff === true, limit, verbosity: (opts.verbose as number | undefined) ?? 0, forks },
   });
   printWarnings(io, s.warnings);
   const matcher = new PatternMatcher(s.inventory, io.cwd);
@@ -46,25 +48,24 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
   }
   const task: TaskNode = { kind: 'task', name: undefined, action, actionWritten: moduleName, args, keywords: opts.become ? { become: true, ...(opts.becomeUser ? { become_user: opts.becomeUser } : {}) } : {}, tags: [], role: undefined, pos };
   const play: Play = { name: `Ansible Ad-Hoc`, hosts: pattern, keywords: { gather_facts: false }, tags: [], sections: [{ name: 'tasks', nodes: [task] }], handlers: [], roles: [], file: `${io.cwd}/adhoc`, pos };
-  const connections = new Connections(typeof opts.connection === 'string' ? opts.connection : undefined, sshDefaults(opts, s.config, io));
-  try {
-    const outcome = await runPlays([play], s.vars, matcher, {
-      forks: s.vars.run.forks ?? 5,
-      check: opts.check === true,
-      diff: opts.diff === true,
-      only: ['all'],
-      skip: [],
-      forceHandlers: false,
-      verbosity: (opts.verbose as number | undefined) ?? 0,
-      limit,
-      reporter: new AdhocReporter((l) => io.out(l), action),
-      loadOpts: { playbookDir: io.cwd, rolesPath: s.config.rolesPath, projectRoot: s.projectRoot },
-      transportFor: (h, settings) => connections.transportFor(h, settings),
-      interrupted: () => false,
-    });
-    printWarnings(io, matcher.warnings);
-    return exitCodeOf(outcome, false);
-  } finally {
-    await connections.closeAll();
-  }
+  const { outcome, interrupted } = await executeRun({
+    plays: [play],
+    vars: s.vars,
+    matcher,
+    reporter: new AdhocReporter((l) => io.out(l), action),
+    forks: s.vars.run.forks ?? 5,
+    check: opts.check === true,
+    diff: opts.diff === true,
+    only: ['all'],
+    skip: [],
+    forceHandlers: false,
+    verbosity: (opts.verbose as number | undefined) ?? 0,
+    limit,
+    loadOpts: { playbookDir: io.cwd, rolesPath: s.config.rolesPath, projectRoot: s.projectRoot },
+    connection,
+    ssh: sshDefaults(opts, s.config, io),
+    warn: (msg) => io.err(`[WARNING]: ${msg}`),
+  });
+  printWarnings(io, matcher.warnings);
+  return exitCodeOf(outcome, interrupted);
 }

@@ -12,24 +12,16 @@ import { loadPlaybook } from '../playbook/load.js';
 import { listPlayTasks } from '../playbook/list.js';
 import type { Play, PlayNode } from '../playbook/model.js';
 import { IMPLEMENTATIONS, RUNNER_ACTIONS } from '../modules/index.js';
-import { exitCodeOf, runPlays } from '../runner/play-runner.js';
+import { exitCodeOf } from '../runner/play-runner.js';
 import { ConsoleReporter, JsonReporter } from '../report/console.js';
 import { LiveReporter, stdoutScreen } from '../report/live.js';
-import { Connections, type SshDefaults } from '../run/connections.js';
+import { executeRun } from '../run/request.js';
 import { findProjectRoot } from '../config/config.js';
 import { setup } from '../run/setup.js';
 import { VarScope } from '../vars/scope.js';
 import type { ParsedArgs } from './args.js';
 import { printWarnings, type CliIO } from './io.js';
-
-/** The -f value, checked as ansible-playbook checks it (undefined when not given). */
-function forksOf(v: unknown): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new UserError(`argument -f/--forks: invalid int value: '${String(v)}'`, { kind: 'usage' });
-  if (n < 1) throw new UserError('The number of processes (--forks) must be >= 1', { kind: 'usage' });
-  return n;
-}
+import { connectionOf, forksOf, sshDefaults } from './run-options.js';
 
 /** Runs `kplay PLAYBOOK...` and returns the exit code. */
 export async function playbookCommand(parsed: ParsedArgs, io: CliIO): Promise<number> {
@@ -105,7 +97,7 @@ export async function playbookCommand(parsed: ParsedArgs, io: CliIO): Promise<nu
   printWarnings(io, matcher.warnings);
   for (const pb of plays) checkImplemented(pb.plays);
   if (opts.askBecomePass || opts.askPass) throw new UserError('password prompts (-K, -k) are not available in this build', { kind: 'options', hint: 'set ansible_become_password in a vars file outside the repo, or use NOPASSWD sudo' });
-  if (opts.connection !== undefined && !['local', 'ssh'].includes(String(opts.connection))) throw new UserError(`unknown connection type '${String(opts.connection)}'`, { kind: 'options', hint: 'use -c local or -c ssh' });
+  connectionOf(opts.connection);
   return runAll(plays.flatMap((p) => p.plays), s, matcher, { opts, io, forks: s.vars.run.forks ?? 5, limit, only, skip, projectRoot: s.projectRoot, firstPath: first.path });
 }
 
@@ -126,30 +118,6 @@ function checkImplemented(plays: Play[]): void {
     for (const s of p.sections) walk(s.nodes);
     walk(p.handlers);
   }
-}
-
-/** SSH settings from the command line and kplay.cfg (host variables override them per host). */
-export function sshDefaults(opts: ParsedArgs['opts'], config: ReturnType<typeof setup>['config'], io: CliIO): SshDefaults {
-  let keyPassphrase: string | undefined;
-  if (typeof opts.keyPassphraseFile === 'string') {
-    try {
-      keyPassphrase = readFileSync(resolve(io.cwd, opts.keyPassphraseFile), 'utf8').replace(/\r?\n$/, '');
-    } catch (e) {
-      throw new UserError(`cannot read --key-passphrase-file: ${(e as Error).message}`, { kind: 'options' });
-    }
-  }
-  const timeout = opts.timeout === undefined ? config.timeout : Number(opts.timeout);
-  if (timeout !== undefined && (!Number.isFinite(timeout) || timeout <= 0)) throw new UserError(`argument -T/--timeout: invalid value '${String(opts.timeout)}'`, { kind: 'usage' });
-  return {
-    user: typeof opts.user === 'string' ? opts.user : config.remoteUser,
-    privateKeyFile: typeof opts.privateKey === 'string' ? resolve(io.cwd, opts.privateKey) : config.privateKeyFile,
-    keyPassphrase,
-    hostKeyChecking: config.hostKeyChecking,
-    acceptNewHostKeys: opts.acceptNewHostKeys === true,
-    timeoutS: timeout,
-    commonArgs: [config.sshArgs, typeof opts.sshCommonArgs === 'string' ? opts.sshCommonArgs : undefined].filter(Boolean).join(' ') || undefined,
-    home: io.env.HOME,
-  };
 }
 
 // --step: asks on the terminal before each task, as ansible-playbook does
@@ -204,22 +172,14 @@ async function runAll(
   const live = !o.opts.json && process.stdout.isTTY === true && env.KPLAY_NO_LIVE === undefined && env.NO_COLOR === undefined && env.TERM !== 'dumb' && !o.opts.step && ((o.opts.verbose as number | undefined) ?? 0) === 0;
   const liveView = live ? new LiveReporter(stdoutScreen()) : undefined;
   const reporter = o.opts.json ? new JsonReporter((l) => o.io.out(l)) : (liveView ?? new ConsoleReporter((l) => o.io.out(l)));
-  const connections = new Connections(typeof o.opts.connection === 'string' ? o.opts.connection : undefined, sshDefaults(o.opts, s.config, o.io));
-  let interrupted = false;
   // while the live view is on screen, a line printed elsewhere would break its redraw: it goes above it
   const warn = (msg: string): void => (liveView ? liveView.print(`[WARNING]: ${msg}`) : o.io.err(`[WARNING]: ${msg}`));
-  const onSigint = (): void => {
-    if (interrupted) {
-      warn('interrupted again: killing running commands');
-      connections.killAll();
-      return;
-    }
-    interrupted = true;
-    warn('interrupted: no new task will start; waiting for running commands (Ctrl-C again kills them)');
-  };
-  process.on('SIGINT', onSigint);
   try {
-    const outcome = await runPlays(plays, s.vars, matcher, {
+    const { outcome, interrupted } = await executeRun({
+      plays,
+      vars: s.vars,
+      matcher,
+      reporter,
       forks: o.forks,
       check: o.opts.check === true,
       diff: o.opts.diff === true,
@@ -228,10 +188,10 @@ async function runAll(
       forceHandlers: o.opts.forceHandlers === true,
       verbosity: (o.opts.verbose as number | undefined) ?? 0,
       limit: o.limit,
-      reporter,
       loadOpts: { playbookDir: dirname(o.firstPath), rolesPath: s.config.rolesPath, projectRoot: o.projectRoot },
-      transportFor: (h, settings) => connections.transportFor(h, settings),
-      interrupted: () => interrupted,
+      connection: connectionOf(o.opts.connection),
+      ssh: sshDefaults(o.opts, s.config, o.io),
+      warn,
       startAtTask: typeof o.opts.startAtTask === 'string' ? o.opts.startAtTask : undefined,
       confirmStep: o.opts.step ? stepPrompt() : undefined,
       prompt: terminalPrompt(liveView),
@@ -242,7 +202,5 @@ async function runAll(
     return exitCodeOf(outcome, interrupted);
   } finally {
     await liveView?.close();
-    process.off('SIGINT', onSigint);
-    await connections.closeAll();
   }
 }

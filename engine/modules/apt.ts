@@ -66,7 +66,9 @@ export const apt: Module = async (ctx) => {
       install.push(w.version ? `${w.name}=${w.version}` : w.name);
     }
   }
-  const flags = [a.allow_downgrade === true ? '--allow-downgrades' : '', a.allow_change_held_packages === true ? '--allow-change-held-packages' : '', a.install_recommends === false ? '--no-install-recommends' : '', a.force === true ? '--allow-unauthenticated' : ''].filter(Boolean).join(' ');
+  // lock_timeout: how long apt-get waits for another apt/dpkg to release its lock (apt's own default when not given)
+  const lock = a.lock_timeout !== undefined ? `-o DPkg::Lock::Timeout=${Number(a.lock_timeout)}` : '';
+  const flags = [lock, a.allow_downgrade === true ? '--allow-downgrades' : '', a.allow_change_held_packages === true ? '--allow-change-held-packages' : '', a.install_recommends === false ? '--no-install-recommends' : '', a.force === true ? '--allow-unauthenticated' : ''].filter(Boolean).join(' ');
   const changed = install.length > 0 || remove.length > 0;
   const result = { changed: changed || (cacheUpdated && !wanted.length), cache_updated: cacheUpdated, installed: install, removed: remove };
   if (ctx.check || !changed) return result;
@@ -75,7 +77,7 @@ export const apt: Module = async (ctx) => {
     if (r.rc !== 0) return { ...result, failed: true, rc: r.rc, stdout: r.stdout, stderr: r.stderr, msg: `apt-get install failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}` };
   }
   if (remove.length) {
-    const r = await ctx.host.run(`apt-get ${a.purge === true ? 'purge' : 'remove'} -y -q ${remove.map(q).join(' ')}`, { env: ENV });
+    const r = await ctx.host.run(['apt-get', a.purge === true ? 'purge' : 'remove', '-y -q', lock, ...remove.map(q)].filter(Boolean).join(' '), { env: ENV });
     if (r.rc !== 0) return { ...result, failed: true, rc: r.rc, msg: `apt-get remove failed: ${(r.stderr || r.stdout).trim()}` };
   }
   return result;

@@ -54,6 +54,28 @@ export function backupName(path: string, now = new Date(), pid = process.pid): s
   return `${path}.${pid}.${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}@${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())}~`;
 }
 
+/**
+ * The module's `validate` command (`visudo -cf %s`) run on the new content in a temporary file on the host,
+ * before anything is moved into place: undefined when it passed (or none is given), else the failure.
+ */
+async function validated(ctx: ModuleContext, wanted: Buffer): Promise<Record<string, unknown> | undefined> {
+  const v = ctx.args.validate;
+  if (v === undefined || v === null || v === '') return undefined;
+  const command = String(v);
+  if (!command.includes('%s')) return { msg: `validate must contain %s: ${command}` };
+  const made = await ctx.host.run('mktemp "${TMPDIR:-/tmp}/.kplay-validate.XXXXXX"');
+  const tmp = made.stdout.trim();
+  if (made.rc !== 0 || !tmp) throw new Error(`cannot create a temporary file to validate: ${made.stderr.trim()}`);
+  try {
+    await ctx.host.write(tmp, wanted, { mode: '0600' });
+    const r = await ctx.host.run(command.split('%s').join(q(tmp)));
+    if (r.rc === 0) return undefined;
+    return { msg: 'failed to validate', exit_status: r.rc, stdout: r.stdout, stderr: r.stderr };
+  } finally {
+    await ctx.host.run(`rm -f -- ${q(tmp)}`);
+  }
+}
+
 /** Makes `path` hold `wanted` with `attrs`; `current` may be passed when the caller already inspected it. */
 export async function ensureFile(
   ctx: ModuleContext,
@@ -75,6 +97,8 @@ export async function ensureFile(
   }
   if (ctx.check || !result.changed) return result;
   if (contentChanged) {
+    const invalid = await validated(ctx, wanted);
+    if (invalid) return { ...result, ...invalid, changed: false, failed: true };
     if (opts.backup && before !== undefined) {
       const name = backupName(path);
       const r = await ctx.host.run(`cp -p -- ${q(path)} ${q(name)}`);

@@ -1,7 +1,32 @@
 // file: a path's state (file, directory, link, hard, touch, absent) and attributes.
 import { attrsDiffer, applyAttrs, wantedAttrs } from './file-content.js';
-import type { Module, ModuleResult } from './types.js';
+import type { FileAttrs, Module, ModuleResult } from './types.js';
 import { shellQuote as q } from '../util/shell.js';
+
+// recurse: whether anything under a directory lacks the wanted owner, group or (numeric) mode; a
+// symbolic mode always applies, as on the directory itself
+async function differingBelow(ctx: Parameters<Module>[0], path: string, attrs: FileAttrs): Promise<boolean> {
+  const tests: string[] = [];
+  if (attrs.owner !== undefined) tests.push(`! -user ${q(attrs.owner)}`);
+  if (attrs.group !== undefined) tests.push(`! -group ${q(attrs.group)}`);
+  if (attrs.mode !== undefined) {
+    if (!/^[0-7]{4}$/.test(attrs.mode)) return true;
+    tests.push(`! -perm ${attrs.mode}`);
+  }
+  if (!tests.length) return false;
+  const r = await ctx.host.run(`find ${q(path)} -mindepth 1 \\( ${tests.join(' -o ')} \\) -print -quit`);
+  if (r.rc !== 0) throw new Error(`cannot read ${path}: ${r.stderr.trim()}`);
+  return r.stdout.trim() !== '';
+}
+
+// the attributes applied to everything under a directory (symlinks themselves are not followed)
+function recursively(path: string, attrs: FileAttrs): string {
+  const cmds: string[] = [];
+  if (attrs.owner !== undefined) cmds.push(`chown -R ${q(attrs.owner)} -- ${q(path)}`);
+  if (attrs.group !== undefined) cmds.push(`chgrp -R ${q(attrs.group)} -- ${q(path)}`);
+  if (attrs.mode !== undefined) cmds.push(`chmod -R ${q(attrs.mode)} -- ${q(path)}`);
+  return cmds.join(' && ');
+}
 
 /** The file module. */
 export const file: Module = async (ctx) => {
@@ -29,8 +54,13 @@ export const file: Module = async (ctx) => {
         if (!ctx.check) await applyAttrs(ctx, path, attrs);
         return { ...base, changed: true };
       }
-      if (!attrsDiffer(st, attrs)) return base;
+      const below = a.recurse === true ? await differingBelow(ctx, path, attrs) : false;
+      if (!attrsDiffer(st, attrs) && !below) return base;
       if (!ctx.check) await applyAttrs(ctx, path, attrs);
+      if (!ctx.check && below) {
+        const err = await run(recursively(path, attrs));
+        if (err) return err;
+      }
       return { ...base, changed: true };
     }
     case 'file': {
@@ -40,7 +70,16 @@ export const file: Module = async (ctx) => {
       return { ...base, changed: true };
     }
     case 'touch': {
-      const err = await run(`touch -- ${q(path)}`);
+      // access_time/modification_time: preserve keeps an existing file's times (the idempotent touch),
+      // now (touch's default) sets them; a timestamp is not supported (an error before the run)
+      const keep = (which: unknown): boolean => which === 'preserve';
+      if (st.exists && keep(a.access_time) && keep(a.modification_time)) {
+        if (!attrsDiffer(st, attrs)) return base;
+        if (!ctx.check) await applyAttrs(ctx, path, attrs);
+        return { ...base, changed: true };
+      }
+      const flags = st.exists && keep(a.access_time) ? ' -m' : st.exists && keep(a.modification_time) ? ' -a' : '';
+      const err = await run(`touch${flags} -- ${q(path)}`);
       if (err) return err;
       if (!ctx.check) await applyAttrs(ctx, path, attrs);
       return { ...base, changed: true };
@@ -51,6 +90,12 @@ export const file: Module = async (ctx) => {
       const src = String(a.src);
       if (state === 'link' && st.exists && st.type === 'link' && st.linkTarget === src) return base;
       if (st.exists && st.type === 'directory') return { ...base, failed: true, msg: `refusing to replace directory ${path} with a link` };
+      // as Ansible: a regular file is replaced by a link, and a link made to a missing source, only with force
+      if (a.force !== true && st.exists && st.type === 'file') return { ...base, failed: true, msg: `refusing to convert from file to ${state === 'link' ? 'symlink' : 'hard link'} for ${path}` };
+      if (a.force !== true && state === 'link') {
+        const target = src.startsWith('/') ? src : `${path.replace(/\/[^/]*$/, '') || '/'}/${src}`;
+        if (!(await ctx.host.stat(target)).exists) return { ...base, failed: true, msg: `src file does not exist, use "force=yes" if you really want to create the link: ${target}` };
+      }
       const err = await run(state === 'link' ? `ln -sfn -- ${q(src)} ${q(path)}` : `ln -f -- ${q(src)} ${q(path)}`);
       return err ?? { ...base, changed: true, src };
     }

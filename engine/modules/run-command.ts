@@ -27,7 +27,13 @@ export async function runCommandModule(ctx: ModuleContext, shellLine: string, sh
   if (a.removes !== undefined && !(await ctx.host.stat(String(a.removes), true)).exists) {
     return { changed: false, cmd: shown, rc: 0, stdout: `skipped, since ${String(a.removes)} does not exist`, stdout_lines: [`skipped, since ${String(a.removes)} does not exist`], stderr: '', stderr_lines: [], msg: 'Did not run command since \'' + String(a.removes) + '\' does not exist' };
   }
-  if (ctx.check) return { changed: false, skipped: true, msg: 'Command would have run if not in check mode' };
+  if (ctx.check) {
+    // Ansible's shape: every key a real run registers; with creates/removes the guard said "run", so it reports changed
+    const guarded = a.creates !== undefined || a.removes !== undefined;
+    const would: ModuleResult = { changed: guarded, cmd: shown, rc: 0, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [], start: null, end: null, delta: null, msg: 'Command would have run if not in check mode' };
+    if (!guarded) would.skipped = true;
+    return would;
+  }
   const stdin = a.stdin === undefined ? undefined : String(a.stdin) + (a.stdin_add_newline === false ? '' : '\n');
   const start = new Date();
   const line = a.chdir !== undefined ? `cd ${q(String(a.chdir))} && ${shellLine}` : shellLine;

@@ -1,5 +1,6 @@
 // setup: the facts playbooks use (hostname, fqdn, OS, architecture, CPUs, memory, addresses,
 // default route, init system), gathered with one shell script from standard Linux files.
+import { globToRegExp } from '../inventory/patterns.js';
 import type { Module } from './types.js';
 
 const SCRIPT = `
@@ -22,7 +23,9 @@ const FAMILIES: Record<string, string> = { debian: 'Debian', ubuntu: 'Debian', r
 
 /** The setup module (fact gathering). */
 export const setup: Module = async (ctx) => {
-  const r = await ctx.host.run(SCRIPT);
+  const a = ctx.args;
+  // gather_timeout bounds the gathering as a whole (Ansible's bounds each collector)
+  const r = await ctx.host.run(SCRIPT, a.gather_timeout !== undefined ? { timeoutMs: Number(a.gather_timeout) * 1000 } : {});
   if (r.rc !== 0) return { changed: false, failed: true, msg: `fact gathering failed: ${r.stderr.trim()}` };
   const kv: Record<string, string> = {};
   const addrs: { iface: string; address: string; prefix: string }[] = [];
@@ -62,6 +65,12 @@ export const setup: Module = async (ctx) => {
     all_ipv4_addresses: addrs.filter((x) => x.iface !== 'lo').map((x) => x.address),
     default_ipv4: def ? { address: def.address, interface: def.iface, prefix: def.prefix, gateway: kv.gateway ?? '' } : {},
     interfaces: [...new Set(addrs.map((x) => x.iface))],
+    // kplay gathers this one set whatever the subset asked (more than Ansible's min, less than its all); the
+    // subset is reported as asked, as Ansible does
+    gather_subset: Array.isArray(a.gather_subset) ? a.gather_subset : ['all'],
   };
-  return { changed: false, ansible_facts: facts };
+  // filter: only the facts whose name (ansible_NAME) matches one of the globs
+  const globs = (Array.isArray(a.filter) ? a.filter : []).map((g) => globToRegExp(String(g)));
+  const kept = globs.length ? Object.fromEntries(Object.entries(facts).filter(([k]) => globs.some((g) => g.test(`ansible_${k}`) || g.test(k)))) : facts;
+  return { changed: false, ansible_facts: kept };
 };

@@ -11,6 +11,11 @@ export interface OptionSpec {
   required?: boolean;
   choices?: readonly string[];
   aliases?: readonly string[];
+  /**
+   * An option Ansible has that kplay honours only partly: the values it honours (after conversion).
+   * Any other value is an error before the run (or when a templated value is known), never ignored.
+   */
+  only?: readonly (string | number | boolean)[];
 }
 
 /** A module's argument specification. */
@@ -36,6 +41,8 @@ const int: OptionSpec = { type: 'int' };
 const path: OptionSpec = { type: 'path' };
 const raw: OptionSpec = { type: 'raw' };
 const fileAttrs = { mode: raw, owner: str, group: str };
+// an option kplay takes only with the given values (none: the option cannot be given at all yet)
+const only = (type: OptionType, ...values: (string | number | boolean)[]): OptionSpec => ({ type, only: values });
 const pathAliases = (extra: string[] = []): OptionSpec => ({ type: 'path', required: true, aliases: ['dest', 'destfile', 'name', ...extra] });
 const RAW_KEYS = ['creates', 'removes', 'chdir', 'executable', 'stdin', 'stdin_add_newline', 'strip_empty_ends'];
 
@@ -44,7 +51,7 @@ export const MODULES: Record<string, ModuleSpec> = {
   command: {
     freeForm: 'optional',
     freeFormOptions: RAW_KEYS,
-    options: { cmd: str, argv: { type: 'list' }, chdir: path, creates: path, removes: path, stdin: str, stdin_add_newline: bool, strip_empty_ends: bool, expand_argument_vars: bool },
+    options: { cmd: str, argv: { type: 'list' }, chdir: path, creates: path, removes: path, stdin: str, stdin_add_newline: bool, strip_empty_ends: bool, expand_argument_vars: only('bool', false) },
     mutuallyExclusive: [['_raw_params', 'cmd', 'argv']],
     requiredOneOf: [['_raw_params', 'cmd', 'argv']],
   },
@@ -63,12 +70,12 @@ export const MODULES: Record<string, ModuleSpec> = {
   },
   raw: { freeForm: 'required', freeFormOptions: ['executable'], options: { executable: path } },
   copy: {
-    options: { src: path, dest: { type: 'path', required: true }, content: raw, backup: bool, force: bool, remote_src: bool, directory_mode: raw, validate: str, follow: bool, ...fileAttrs },
+    options: { src: path, dest: { type: 'path', required: true }, content: raw, backup: bool, force: bool, remote_src: bool, directory_mode: only('raw'), validate: str, follow: only('bool', false), ...fileAttrs },
     mutuallyExclusive: [['src', 'content']],
     requiredOneOf: [['src', 'content']],
   },
   template: {
-    options: { src: { type: 'path', required: true }, dest: { type: 'path', required: true }, backup: bool, force: bool, validate: str, newline_sequence: str, follow: bool, ...fileAttrs },
+    options: { src: { type: 'path', required: true }, dest: { type: 'path', required: true }, backup: bool, force: bool, validate: str, newline_sequence: { type: 'str', choices: ['\n', '\r', '\r\n'] }, follow: only('bool', false), ...fileAttrs },
   },
   file: {
     options: {
@@ -77,9 +84,9 @@ export const MODULES: Record<string, ModuleSpec> = {
       src: path,
       recurse: bool,
       force: bool,
-      follow: bool,
-      access_time: str,
-      modification_time: str,
+      follow: only('bool', true),
+      access_time: only('str', 'preserve', 'now'),
+      modification_time: only('str', 'preserve', 'now'),
       ...fileAttrs,
     },
   },
@@ -114,20 +121,20 @@ export const MODULES: Record<string, ModuleSpec> = {
       create: bool,
       backup: bool,
       validate: str,
-      append_newline: bool,
-      prepend_newline: bool,
+      append_newline: only('bool', false),
+      prepend_newline: only('bool', false),
       ...fileAttrs,
     },
     mutuallyExclusive: [['insertbefore', 'insertafter']],
   },
   replace: {
-    options: { path: pathAliases(), regexp: { type: 'str', required: true }, replace: str, after: str, before: str, backup: bool, validate: str, encoding: str, ...fileAttrs },
+    options: { path: pathAliases(), regexp: { type: 'str', required: true }, replace: str, after: str, before: str, backup: bool, validate: str, encoding: only('str', 'utf-8', 'utf8'), ...fileAttrs },
   },
   stat: {
-    options: { path: { type: 'path', required: true, aliases: ['dest', 'name'] }, follow: bool, get_checksum: bool, checksum_algorithm: { type: 'str', choices: ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'], aliases: ['checksum', 'checksum_algo'] }, get_mime: bool, get_attributes: bool },
+    options: { path: { type: 'path', required: true, aliases: ['dest', 'name'] }, follow: bool, get_checksum: bool, checksum_algorithm: { type: 'str', choices: ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'], aliases: ['checksum', 'checksum_algo'] }, get_mime: only('bool', false), get_attributes: only('bool', false) },
   },
   slurp: { options: { src: { type: 'path', required: true, aliases: ['path'] } } },
-  fetch: { options: { src: { type: 'path', required: true }, dest: { type: 'path', required: true }, flat: bool, fail_on_missing: bool, validate_checksum: bool } },
+  fetch: { options: { src: { type: 'path', required: true }, dest: { type: 'path', required: true }, flat: bool, fail_on_missing: bool, validate_checksum: only('bool', false) } },
   wait_for: {
     options: {
       host: str,
@@ -140,13 +147,13 @@ export const MODULES: Record<string, ModuleSpec> = {
       sleep: int,
       connect_timeout: int,
       msg: str,
-      exclude_hosts: { type: 'list' },
-      active_connection_states: { type: 'list' },
+      exclude_hosts: only('list'),
+      active_connection_states: only('list'),
     },
     mutuallyExclusive: [['port', 'path']],
   },
   service: {
-    options: { name: { type: 'str', required: true }, state: { type: 'str', choices: ['reloaded', 'restarted', 'started', 'stopped'] }, enabled: bool, arguments: { type: 'str', aliases: ['args'] }, pattern: str, sleep: int, runlevel: str, use: str },
+    options: { name: { type: 'str', required: true }, state: { type: 'str', choices: ['reloaded', 'restarted', 'started', 'stopped'] }, enabled: bool, arguments: { type: 'str', aliases: ['args'], only: [''] }, pattern: only('str'), sleep: only('int'), runlevel: only('str'), use: only('str', 'auto', 'systemd') },
     requiredOneOf: [['state', 'enabled']],
   },
   systemd: {
@@ -162,7 +169,7 @@ export const MODULES: Record<string, ModuleSpec> = {
       scope: { type: 'str', choices: ['system', 'user', 'global'] },
     },
   },
-  package: { options: { name: { type: 'list', required: true }, state: { type: 'str', required: true }, use: str } },
+  package: { options: { name: { type: 'list', required: true }, state: { type: 'str', required: true }, use: only('str', 'auto', 'apt') } },
   apt: {
     options: {
       name: { type: 'list', aliases: ['package', 'pkg'] },
@@ -173,21 +180,22 @@ export const MODULES: Record<string, ModuleSpec> = {
       install_recommends: { type: 'bool', aliases: ['install-recommends'] },
       allow_downgrade: { type: 'bool', aliases: ['allow-downgrade', 'allow_downgrades', 'allow-downgrades'] },
       allow_change_held_packages: bool,
-      autoremove: bool,
+      autoremove: only('bool', false),
       purge: bool,
-      deb: path,
-      default_release: { type: 'str', aliases: ['default-release'] },
-      upgrade: { type: 'str', choices: ['dist', 'full', 'no', 'safe', 'yes'] },
-      dpkg_options: str,
-      only_upgrade: bool,
+      deb: only('path'),
+      default_release: { type: 'str', aliases: ['default-release'], only: [] },
+      upgrade: { type: 'str', choices: ['dist', 'full', 'no', 'safe', 'yes'], only: ['no'] },
+      dpkg_options: only('str', 'force-confdef,force-confold'),
+      only_upgrade: only('bool', false),
       lock_timeout: int,
     },
   },
-  setup: { options: { gather_subset: { type: 'list' }, filter: { type: 'list' }, gather_timeout: int, fact_path: path } },
+  setup: { options: { gather_subset: { type: 'list' }, filter: { type: 'list' }, gather_timeout: int, fact_path: only('path') } },
+  // parallel: kplay gathers on every host at once either way (forks permitting); the facts are the same
   gather_facts: { options: { parallel: bool } },
   set_fact: { anyOptions: true, controllerOnly: true, options: { cacheable: bool } },
   debug: { controllerOnly: true, options: { msg: raw, var: str, verbosity: int }, mutuallyExclusive: [['msg', 'var']] },
-  assert: { controllerOnly: true, options: { that: { type: 'list', required: true }, fail_msg: { type: 'raw', aliases: ['msg'] }, success_msg: raw, quiet: bool } },
+  assert: { controllerOnly: true, options: { that: { type: 'list', required: true }, fail_msg: { type: 'raw', aliases: ['msg'] }, success_msg: raw, quiet: only('bool', true) } },
   fail: { controllerOnly: true, options: { msg: raw } },
   pause: { controllerOnly: true, options: { minutes: str, seconds: str, prompt: str, echo: bool } },
   meta: {

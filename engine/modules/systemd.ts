@@ -1,5 +1,6 @@
-// service / systemd: a unit started, stopped, restarted or reloaded, enabled or disabled, with
-// daemon-reload; reads `systemctl is-active` / `is-enabled` first and acts only when needed.
+// service / systemd: a unit started, stopped, restarted or reloaded, enabled or disabled, masked or
+// unmasked, with daemon-reload/daemon-reexec, in the system, user or global scope; reads
+// `systemctl is-active` / `is-enabled` first and acts only when needed.
 import { shellQuote as q } from '../util/shell.js';
 import type { Module } from './types.js';
 
@@ -7,41 +8,48 @@ import type { Module } from './types.js';
 export const systemd: Module = async (ctx) => {
   const a = ctx.args;
   const name = a.name === undefined ? undefined : String(a.name);
+  // scope user/global: systemctl --user / --global; no_block: jobs queued, not waited for; force: enable
+  // and mask replace conflicting symlinks
+  const systemctl = `systemctl${a.scope === 'user' ? ' --user' : a.scope === 'global' ? ' --global' : ''}`;
   const actions: string[] = [];
-  if (a.daemon_reload === true && !ctx.check) {
-    const r = await ctx.host.run('systemctl daemon-reload');
-    if (r.rc !== 0) return { changed: false, failed: true, msg: `systemctl daemon-reload failed: ${r.stderr.trim()}` };
+  for (const [on, what] of [[a.daemon_reexec, 'daemon-reexec'], [a.daemon_reload, 'daemon-reload']] as const) {
+    if (on !== true || ctx.check) continue;
+    const r = await ctx.host.run(`${systemctl} ${what}`);
+    if (r.rc !== 0) return { changed: false, failed: true, msg: `systemctl ${what} failed: ${r.stderr.trim()}` };
   }
   if (!name) {
-    if (a.state !== undefined || a.enabled !== undefined) return { changed: false, failed: true, msg: 'name is required with state or enabled' };
+    if (a.state !== undefined || a.enabled !== undefined || a.masked !== undefined) return { changed: false, failed: true, msg: 'name is required with state, enabled or masked' };
     return { changed: false, msg: 'daemon reloaded' };
   }
-  const active = (await ctx.host.run(`systemctl is-active ${q(name)}`)).stdout.trim();
-  const enabledState = (await ctx.host.run(`systemctl is-enabled ${q(name)}`)).stdout.trim();
+  const active = (await ctx.host.run(`${systemctl} is-active ${q(name)}`)).stdout.trim();
+  const enabledState = (await ctx.host.run(`${systemctl} is-enabled ${q(name)}`)).stdout.trim();
   const isActive = active === 'active' || active === 'activating' || active === 'reloading';
   const isEnabled = ['enabled', 'enabled-runtime', 'static', 'alias'].includes(enabledState);
+  const force = a.force === true ? ' --force' : '';
+  // as Ansible: masked first, then enabled, then state
+  if (a.masked !== undefined && a.masked !== (enabledState === 'masked' || enabledState === 'masked-runtime')) actions.push(a.masked === true ? `mask${force}` : 'unmask');
   if (a.enabled !== undefined) {
-    const want = a.enabled === true || ['yes', 'true', '1', 'on'].includes(String(a.enabled).toLowerCase());
-    if (want !== isEnabled && enabledState !== 'static') actions.push(want ? 'enable' : 'disable');
+    if (a.enabled !== isEnabled && enabledState !== 'static') actions.push(a.enabled === true ? `enable${force}` : 'disable');
   }
+  const job = a.no_block === true ? ' --no-block' : '';
   switch (a.state) {
     case 'started':
-      if (!isActive) actions.push('start');
+      if (!isActive) actions.push(`start${job}`);
       break;
     case 'stopped':
-      if (isActive) actions.push('stop');
+      if (isActive) actions.push(`stop${job}`);
       break;
     case 'restarted':
-      actions.push('restart');
+      actions.push(`restart${job}`);
       break;
     case 'reloaded':
-      actions.push(isActive ? 'reload' : 'start');
+      actions.push(`${isActive ? 'reload' : 'start'}${job}`);
       break;
   }
   if (!ctx.check) {
     for (const act of actions) {
-      const r = await ctx.host.run(`systemctl ${act} ${q(name)}`);
-      if (r.rc !== 0) return { changed: true, failed: true, name, msg: `Unable to ${act} service ${name}: ${(r.stderr || r.stdout).trim()}` };
+      const r = await ctx.host.run(`${systemctl} ${act} ${q(name)}`);
+      if (r.rc !== 0) return { changed: true, failed: true, name, msg: `Unable to ${act.split(' ')[0]} service ${name}: ${(r.stderr || r.stdout).trim()}` };
     }
   }
   const state = a.state === 'stopped' ? 'stopped' : a.state !== undefined ? 'started' : isActive ? 'started' : 'stopped';

@@ -32,7 +32,11 @@ export const template: Module = async (ctx) => {
   const a = ctx.args;
   const src = ctx.findLocal('templates', String(a.src));
   if (!src) return { changed: false, failed: true, msg: `Could not find or access '${String(a.src)}' (looked in the role's templates/ and next to the playbook)` };
-  const text = ctx.render(readFileSync(src, 'utf8'), src, templateVars(String(a.src), src, String(a.dest)));
+  // force: false writes only a file that is not there yet
+  if (a.force === false && (await ctx.host.stat(String(a.dest), true)).exists) return { changed: false, dest: String(a.dest), src };
+  let text = ctx.render(readFileSync(src, 'utf8'), src, templateVars(String(a.src), src, String(a.dest)));
+  // newline_sequence: the line ends the written file gets (\n by default)
+  if (a.newline_sequence !== undefined && a.newline_sequence !== '\n') text = text.replace(/\r\n|\r|\n/g, String(a.newline_sequence));
   const r = await ensureFile(ctx, String(a.dest), Buffer.from(text), wantedAttrs(a), { backup: a.backup === true });
   return { ...r, src };
 };

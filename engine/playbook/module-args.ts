@@ -93,6 +93,16 @@ function typeProblem(o: OptionSpec, v: unknown): string | undefined {
   }
 }
 
+// An option kplay honours only with some values (OptionSpec.only): any other value is refused, so it is
+// never silently ignored. `value` is the converted value.
+function refuseUnhonoured(module: string, key: string, o: OptionSpec, value: unknown, pos: SourcePos): void {
+  if (!o.only || value === undefined || value === null) return;
+  if (o.only.some((x) => x === value)) return;
+  const shown = typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
+  const hint = o.only.length ? `kplay honours ${key}: ${o.only.map((x) => JSON.stringify(x)).join(' or ')}; leave it out or use one of those` : `leave '${key}' out; see README "Modules: options" for what kplay supports`;
+  throw new ParseError(`module '${module}': kplay does not support '${key}' ${o.only.length ? `with the value ${shown}` : 'yet'}`, pos, hint);
+}
+
 /** Normalises aliases and checks `args` against the module spec; returns the canonical args. */
 export function checkModuleArgs(module: string, spec: ModuleSpec, input: Record<string, unknown>, at: ArgPos): Record<string, unknown> {
   const byName = new Map<string, string>();
@@ -125,6 +135,10 @@ export function checkModuleArgs(module: string, spec: ModuleSpec, input: Record<
     if (o.choices && typeof value === 'string' && !isTemplated(value) && !o.choices.includes(value)) {
       throw new ParseError(`value of '${key}' must be one of: ${o.choices.join(', ')}; got '${value}'`, at(key), didYouMean(value, o.choices));
     }
+    if (o.only && !isTemplated(value)) {
+      const c = converted(o, value);
+      refuseUnhonoured(module, key, o, 'value' in c ? c.value : value, at(key));
+    }
     args[canonical] = value;
   }
   if (spec.freeForm === 'required' && args._raw_params === undefined) {
@@ -143,4 +157,74 @@ export function checkModuleArgs(module: string, spec: ModuleSpec, input: Record<
     }
   }
   return args;
+}
+
+// Ansible's argument-spec conversion of one value (AnsibleModule's check_type_*), or a problem text.
+function converted(o: OptionSpec, v: unknown): { value: unknown } | { problem: string } {
+  if (v === null || v === undefined) return { value: v };
+  switch (o.type) {
+    case 'bool': {
+      const b = parseBool(typeof v === 'string' ? v.trim() : v);
+      return b === null ? { problem: 'a boolean (yes/no, true/false, on/off, 1/0)' } : { value: b };
+    }
+    case 'int':
+      if (typeof v === 'number' && Number.isInteger(v)) return { value: v };
+      return typeof v === 'string' && /^\s*[-+]?\d+\s*$/.test(v) ? { value: Number(v) } : { problem: 'a whole number' };
+    case 'list':
+      if (Array.isArray(v)) return { value: v };
+      if (typeof v === 'string') return { value: v.split(',') };
+      return typeof v === 'number' ? { value: [String(v)] } : { problem: 'a list' };
+    case 'str':
+    case 'path':
+      if (typeof v === 'string') return { value: v };
+      // as Ansible: a number or boolean given for text becomes its text ("8080", "True")
+      if (typeof v === 'number') return { value: String(v) };
+      if (typeof v === 'boolean') return { value: v ? 'True' : 'False' };
+      return { problem: 'text, not a list or mapping' };
+    case 'dict':
+      return typeof v === 'object' && !Array.isArray(v) ? { value: v } : { problem: 'a mapping' };
+    default:
+      return { value: v };
+  }
+}
+
+/**
+ * The templated arguments of a module that runs on a host, converted to the types its spec declares
+ * (`create: "yes"` -> true, `name: "a,b"` -> ["a", "b"], `port: "22"` -> 22), with choices checked again
+ * on the templated values; a value that cannot be converted is an error naming the option.
+ */
+export function convertArgs(module: string, spec: ModuleSpec, args: Record<string, unknown>, pos: SourcePos): Record<string, unknown> {
+  if (spec.anyOptions) return args;
+  if (spec.controllerOnly) {
+    // actions on the controller keep their arguments as written; a partly honoured option is still checked
+    for (const [key, value] of Object.entries(args)) {
+      const o = spec.options[key];
+      if (o?.only) {
+        const c = converted(o, value);
+        refuseUnhonoured(module, key, o, 'value' in c ? c.value : value, pos);
+      }
+    }
+    return args;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(args)) {
+    const o = spec.options[key];
+    if (!o) {
+      out[key] = value;
+      continue;
+    }
+    const c = converted(o, value);
+    if ('problem' in c) throw new ParseError(`parameter '${key}' of module '${module}' must be ${c.problem}, got ${JSON.stringify(value)}`, pos);
+    if (o.choices && (c.value === 'True' || c.value === 'False')) {
+      // as Ansible: YAML made `upgrade: yes` a boolean; back to the one choice that spells it
+      const spelled = o.choices.filter((x) => parseBool(x) === (c.value === 'True'));
+      if (spelled.length === 1) c.value = spelled[0];
+    }
+    if (o.choices && typeof c.value === 'string' && !o.choices.includes(c.value)) {
+      throw new ParseError(`value of '${key}' must be one of: ${o.choices.join(', ')}; got '${c.value}'`, pos, didYouMean(c.value, o.choices));
+    }
+    refuseUnhonoured(module, key, o, c.value, pos);
+    out[key] = c.value;
+  }
+  return out;
 }

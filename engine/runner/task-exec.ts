@@ -1,6 +1,8 @@
 // One task on one host: variables layered by precedence, conditions, loops, templated arguments,
 // the module (or a runner action such as include_tasks), retries, changed_when/failed_when, register,
 // notify. Every failure, including a template error, becomes a result value for this host.
+import { MODULES } from '../modules/specs.js';
+import { convertArgs } from '../playbook/module-args.js';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ParseError, UserError, formatPos } from '../errors.js';
@@ -17,7 +19,7 @@ import { toBool } from '../template/helpers.js';
 import { UnreachableError, type Become } from '../transport/types.js';
 import { connectionSettings } from '../vars/connection.js';
 import { loadVarsFile } from '../vars/files.js';
-import type { VarsContext } from '../vars/host-scope.js';
+import { withoutOmitted, type VarsContext } from '../vars/host-scope.js';
 import type { VarScope } from '../vars/scope.js';
 import { redactSecrets, scrubText, scrubValue, secretValues } from '../vars/secrets.js';
 import type { HostStatus } from './events.js';
@@ -241,6 +243,16 @@ export async function executeTask(task: TaskNode, state: HostState, frames: Task
       indent: task.action === 'debug',
     });
   };
+  // ignore_errors / ignore_unreachable after an exception: templated as on the normal path ("{{ tolerate }}");
+  // a value that cannot be templated (the scope itself failed) does not ignore
+  const ignoring = (keyword: 'ignore_errors' | 'ignore_unreachable'): boolean => {
+    const v = inherited(task, frames, keyword);
+    try {
+      return toBool(typeof v === 'string' && base ? base.template(v, task.pos) : v) === true;
+    } catch {
+      return false;
+    }
+  };
   let outcome: TaskOutcome;
   try {
     base = scopeFor(task, state, frames, env);
@@ -248,7 +260,7 @@ export async function executeTask(task: TaskNode, state: HostState, frames: Task
   } catch (e) {
     if (e instanceof UnreachableError) {
       const result = { changed: false, unreachable: true, msg: e.message };
-      const ignore = toBool(inherited(task, frames, 'ignore_unreachable')) === true;
+      const ignore = ignoring('ignore_unreachable');
       emit('unreachable', result, ignore);
       if (!ignore) {
         state.unreachable = true;
@@ -265,7 +277,7 @@ export async function executeTask(task: TaskNode, state: HostState, frames: Task
     const msg = e instanceof ParseError || e instanceof UserError ? `${e.pos ? formatPos(e.pos) + ': ' : ''}${e.message}${e.hint ? ` (${e.hint})` : ''}` : (e as Error).message;
     const result = { changed: false, failed: true, msg };
     outcome = { failed: true, ignored: false, result, register, facts: undefined };
-    const ignore = toBool(inherited(task, frames, 'ignore_errors')) === true;
+    const ignore = ignoring('ignore_errors');
     emit('failed', result, ignore);
     outcome.ignored = ignore;
     countResult(state, 'failed', ignore);
@@ -375,7 +387,7 @@ function notify(task: TaskNode, state: HostState, scope: VarScope): void {
 }
 
 async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv, scope: VarScope, register: string | undefined, delegate: Host | undefined, facts: Record<string, unknown>): Promise<ActionOutcome> {
-  const args = scope.template(task.args, task.pos) as Record<string, unknown>;
+  const args = withoutOmitted(scope.template(task.args, task.pos)) as Record<string, unknown>;
   const checkKw = inherited(task, frames, 'check_mode');
   const check = checkKw === undefined ? env.opts.check : toBool(scope.template(checkKw, task.pos)) === true;
   switch (task.action) {
@@ -390,6 +402,8 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
   }
   const impl = IMPLEMENTATIONS[task.action];
   if (!impl) return { result: { changed: false, failed: true, msg: `module '${task.action}' is not available in this build of kplay` } };
+  const spec = MODULES[task.action];
+  const typed = spec ? convertArgs(task.action, spec, args, task.pos) : args;
   const transport = transportOf(state, scope, env, delegate);
   const timeout = inherited(task, frames, 'timeout');
   const timeoutS = timeout === undefined ? undefined : Number(scope.template(timeout, task.pos));
@@ -403,7 +417,7 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
   });
   const warnings: string[] = [];
   const ctx: ModuleContext = {
-    args,
+    args: typed,
     host: io,
     check,
     diff: env.opts.diff,

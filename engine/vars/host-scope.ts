@@ -8,6 +8,18 @@ import { inventoryVarsForHost, type VarsDirs } from './precedence.js';
 import { VarScope } from './scope.js';
 
 /** Run-wide facts that magic variables expose. */
+/** The value of `omit`: a module argument (at any depth in mappings) that templates to it is left out. */
+export const OMIT = '__omit_place_holder__kplay';
+
+/** `value` without the mapping entries that are `omit`, at any depth (list items stay, as in Ansible). */
+export function withoutOmitted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutOmitted);
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== OMIT).map(([k, v]) => [k, withoutOmitted(v)]));
+  }
+  return value;
+}
+
 export interface RunInfo {
   playbookDir?: string | undefined;
   checkMode?: boolean;
@@ -124,7 +136,7 @@ export class VarsContext {
       ansible_inventory_sources: this.inv.sources,
       ansible_config_file: r.configFile ?? null,
       ansible_version: { full: r.version ?? '0.0.0', string: r.version ?? '0.0.0' },
-      omit: '__omit_place_holder__kplay',
+      omit: OMIT,
     };
   }
 

@@ -26,12 +26,22 @@ export function isSecretName(name: string): boolean {
   return v;
 }
 
-/** A copy of `value` with every secret-named entry (at any depth) replaced by REDACTED. */
+// a secret is text (a number counts: `KEEPALIVED_AUTH_PASS: 1234`), also inside a list or mapping under a
+// secret name; a boolean or null under a secret-looking name (kubespray's `kube_webhook_token_auth: false`)
+// is a setting, shown as it is
+function redactText(v: unknown): unknown {
+  if ((typeof v === 'string' && v !== '') || typeof v === 'number') return REDACTED;
+  if (Array.isArray(v)) return v.map(redactText);
+  if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redactText(x)]));
+  return v;
+}
+
+/** A copy of `value` with the text under every secret name (at any depth) replaced by REDACTED. */
 export function redactSecrets<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v)) as T;
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = isSecretName(k) && v !== null && v !== '' ? REDACTED : redactSecrets(v);
+    for (const [k, v] of Object.entries(value)) out[k] = isSecretName(k) ? redactText(v) : redactSecrets(v);
     return out as T;
   }
   return value;

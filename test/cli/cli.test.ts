@@ -241,4 +241,16 @@ describe('kplay adhoc', () => {
     expect(badArg.rc).toBe(4);
     expect(badArg.err).toContain("value of 'state' must be one of");
   });
+
+  it.each([
+    [['-f', 'abc'], 2, "argument -f/--forks: invalid int value: 'abc'"],
+    [['-f', '0'], 2, 'The number of processes (--forks) must be >= 1'],
+    [['-c', 'winrm'], 5, "unknown connection type 'winrm'"],
+  ])('checks option values as kplay does (%j): one error, no stack trace', (extra, rc, message) => {
+    const root = writeTree({ hosts: 'n1 ansible_connection=local\n' });
+    const r = kplay(['adhoc', 'all', '-i', 'hosts', '-a', 'true', ...extra], root);
+    expect(r.err).toContain(message);
+    expect(r.err).not.toMatch(/unexpected error|this is a bug|    at /);
+    expect(r.rc).toBe(rc);
+  });
 });

@@ -36,6 +36,27 @@ describe('file modules on the local host', () => {
     expect(mode(join(root, 'out.txt'))).toBe('0600');
   });
 
+  it.each([
+    ['copy', { content: 'new\n', dest: '@/f.conf' }],
+    ['template', { src: 't.j2', dest: '@/f.conf' }],
+    ['lineinfile', { path: '@/f.conf', line: 'new' }],
+    ['blockinfile', { path: '@/f.conf', block: 'new' }],
+    ['replace', { path: '@/f.conf', regexp: 'old', replace: 'new' }],
+  ])('%s runs validate on the new content before it replaces the file; a failure leaves the file as it was', async (module, args) => {
+    const root = writeTree({ 'f.conf': 'old\n', 'local/t.j2': 'new\n' });
+    const refused = await run(module, root, { ...args, validate: 'grep -q nothing-like-this %s' });
+    expect(refused).toMatchObject({ failed: true, changed: false, msg: 'failed to validate', exit_status: 1 });
+    expect(readFileSync(join(root, 'f.conf'), 'utf8')).toBe('old\n');
+    const noPlaceholder = await run(module, root, { ...args, validate: 'true' });
+    expect(noPlaceholder).toMatchObject({ failed: true, msg: 'validate must contain %s: true' });
+    expect(readFileSync(join(root, 'f.conf'), 'utf8')).toBe('old\n');
+    // the command sees the new content, in a file of its own (not the destination)
+    const passed = await run(module, root, { ...args, validate: `sh -c 'grep -q new "$1" && test "$1" != ${join(root, 'f.conf')}' _ %s` });
+    expect(passed).toMatchObject({ changed: true });
+    expect(passed.failed).toBeUndefined();
+    expect(readFileSync(join(root, 'f.conf'), 'utf8')).toContain('new');
+  });
+
   it('copy in check mode changes nothing but reports the change and a diff', async () => {
     const root = writeTree({ 'out.txt': 'old\n' });
     const r = await run('copy', root, { content: 'new\n', dest: '@/out.txt' }, { check: true, diff: true });
@@ -83,6 +104,47 @@ describe('file modules on the local host', () => {
     check(root);
   });
 
+  it('file recurse applies the mode to everything below a directory, then changes nothing', async () => {
+    const root = writeTree({ 'd/a': 'x', 'd/sub/b': 'y' });
+    const args = { path: '@/d', state: 'directory', mode: '0750', recurse: true };
+    expect((await run('file', root, args, { check: true })).changed).toBe(true);
+    expect(mode(join(root, 'd/sub/b'))).not.toBe('0750');
+    expect((await run('file', root, args)).changed).toBe(true);
+    for (const p of ['d', 'd/a', 'd/sub', 'd/sub/b']) expect(mode(join(root, p)), p).toBe('0750');
+    expect((await run('file', root, args)).changed).toBe(false);
+    // without recurse only the directory itself counts
+    expect((await run('file', root, { path: '@/d', state: 'directory', mode: '0750' })).changed).toBe(false);
+  });
+
+  it('file link over a regular file or to a missing source needs force, as in Ansible', async () => {
+    const root = writeTree({ f: 'x', target: 't' });
+    expect(await run('file', root, { path: '@/f', src: '@/target', state: 'link' })).toMatchObject({ failed: true, msg: `refusing to convert from file to symlink for ${join(root, 'f')}` });
+    expect(lstatSync(join(root, 'f')).isFile()).toBe(true);
+    expect(await run('file', root, { path: '@/l', src: '@/none', state: 'link' })).toMatchObject({ failed: true, msg: expect.stringContaining('src file does not exist, use "force=yes"') });
+    expect((await run('file', root, { path: '@/f', src: '@/target', state: 'link', force: true })).changed).toBe(true);
+    expect(readlinkSync(join(root, 'f'))).toBe(join(root, 'target'));
+    expect((await run('file', root, { path: '@/l', src: '@/none', state: 'link', force: true })).changed).toBe(true);
+  });
+
+  it('file touch with access_time and modification_time preserve changes nothing on an existing file', async () => {
+    const root = writeTree({ f: 'x' });
+    const before = statSync(join(root, 'f')).mtimeMs;
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await run('file', root, { path: '@/f', state: 'touch', access_time: 'preserve', modification_time: 'preserve' })).changed).toBe(false);
+    expect(statSync(join(root, 'f')).mtimeMs).toBe(before);
+    expect((await run('file', root, { path: '@/new', state: 'touch', access_time: 'preserve', modification_time: 'preserve' })).changed).toBe(true);
+    expect((await run('file', root, { path: '@/f', state: 'touch' })).changed).toBe(true);
+    expect(statSync(join(root, 'f')).mtimeMs).toBeGreaterThan(before);
+  });
+
+  it('template force: false leaves an existing file; newline_sequence sets the line ends', async () => {
+    const root = writeTree({ 'local/t.j2': 'a\nb\n', old: 'kept\n' });
+    expect((await run('template', root, { src: 't.j2', dest: '@/old', force: false })).changed).toBe(false);
+    expect(readFileSync(join(root, 'old'), 'utf8')).toBe('kept\n');
+    expect((await run('template', root, { src: 't.j2', dest: '@/crlf', newline_sequence: '\r\n' })).changed).toBe(true);
+    expect(readFileSync(join(root, 'crlf'), 'utf8')).toBe('a\r\nb\r\n');
+  });
+
   it('file reports a missing path for state=file', async () => {
     const r = await run('file', writeTree({}), { path: '/nonexistent/kplay', state: 'file' });
     expect(r.failed).toBe(true);
@@ -105,6 +167,10 @@ describe('file modules on the local host', () => {
     expect(s).toMatchObject({ failed: true, rc: 3, stdout: 'out', stderr: 'err', msg: 'non-zero return code' });
     expect(await run('command', root, { _raw_params: 'false', creates: '@/marker' })).toMatchObject({ changed: false, rc: 0 });
     expect(await run('shell', root, { _raw_params: 'cat', stdin: 'fed' })).toMatchObject({ stdout: 'fed' });
-    expect(await run('command', root, { _raw_params: 'true' }, { check: true })).toMatchObject({ skipped: true, msg: 'Command would have run if not in check mode' });
+    // --check: Ansible registers the whole shape (a later `when: "'x' in r.stdout"` must not fail); skipped
+    // without a guard, changed when creates/removes said the command would run
+    expect(await run('command', root, { _raw_params: 'true' }, { check: true })).toEqual({ changed: false, skipped: true, cmd: ['true'], rc: 0, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [], start: null, end: null, delta: null, msg: 'Command would have run if not in check mode' });
+    expect(await run('shell', root, { _raw_params: 'touch x', creates: '@/none' }, { check: true })).toMatchObject({ changed: true, cmd: 'touch x', rc: 0, stdout: '', stdout_lines: [], msg: 'Command would have run if not in check mode' });
+    expect(await run('shell', root, { _raw_params: 'touch x', creates: '@/none' }, { check: true })).not.toHaveProperty('skipped');
   });
 });

@@ -19,12 +19,14 @@ const SYSTEMCTL = `#!/bin/sh
 echo "$*" >> "$UNITS/log"
 case "$1" in
   is-active) [ -f "$UNITS/$2.active" ] && { echo active; exit 0; } || { echo inactive; exit 3; };;
-  is-enabled) [ -f "$UNITS/$2.enabled" ] && { echo enabled; exit 0; } || { echo disabled; exit 1; };;
-  start|restart|reload) touch "$UNITS/$2.active";;
-  stop) rm -f "$UNITS/$2.active";;
-  enable) touch "$UNITS/$2.enabled";;
+  is-enabled) [ -f "$UNITS/$2.masked" ] && { echo masked; exit 1; }; [ -f "$UNITS/$2.enabled" ] && { echo enabled; exit 0; } || { echo disabled; exit 1; };;
+  start|restart|reload) [ "$2" = --no-block ] && shift; [ -f "$UNITS/$2.masked" ] && { echo "Unit $2.service is masked." >&2; exit 1; }; touch "$UNITS/$2.active";;
+  stop) [ "$2" = --no-block ] && shift; rm -f "$UNITS/$2.active";;
+  enable) [ "$2" = --force ] && shift; touch "$UNITS/$2.enabled";;
   disable) rm -f "$UNITS/$2.enabled";;
-  daemon-reload) ;;
+  mask) [ "$2" = --force ] && shift; touch "$UNITS/$2.masked";;
+  unmask) rm -f "$UNITS/$2.masked";;
+  daemon-reload|daemon-reexec) ;;
 esac
 `;
 
@@ -47,6 +49,12 @@ const systemdCases: [string[], Record<string, unknown>, string[], boolean][] = [
   [[], { name: 'kubelet', enabled: true, state: 'started', daemon_reload: true }, ['daemon-reload', 'enable kubelet', 'start kubelet'], true],
   [['kubelet.enabled', 'kubelet.active'], { name: 'kubelet', enabled: true, state: 'started' }, [], false],
   [['kubelet.enabled'], { name: 'kubelet', enabled: false }, ['disable kubelet'], true],
+  // masked before enabled and state, as Ansible orders them; unmasked only when masked
+  [['nginx.active'], { name: 'nginx', masked: true, state: 'stopped' }, ['mask nginx', 'stop nginx'], true],
+  [['nginx.masked'], { name: 'nginx', masked: true }, [], false],
+  [['nginx.masked'], { name: 'nginx', masked: false, enabled: true, state: 'started' }, ['unmask nginx', 'enable nginx', 'start nginx'], true],
+  [[], { name: 'nginx', masked: false }, [], false],
+  [[], { name: 'nginx', enabled: true, force: true, state: 'restarted', no_block: true, daemon_reexec: true }, ['daemon-reexec', 'enable --force nginx', 'restart --no-block nginx'], true],
 ];
 
 describe('systemd / service', () => {

@@ -25,4 +25,15 @@ describe('secret variables', () => {
       empty_token: '',
     });
   });
+
+  it('redacts text and numbers only (also inside collections): a boolean or null under a secret-looking name is a setting', () => {
+    expect(redactSecrets({ kube_webhook_token_auth: false, token_auth: true, cert_key: null, auth_pass: 1234, token_files: { a: 'x.y', on: true }, secret_list: ['a', false] })).toEqual({
+      kube_webhook_token_auth: false,
+      token_auth: true,
+      cert_key: null,
+      auth_pass: REDACTED,
+      token_files: { a: REDACTED, on: true },
+      secret_list: [REDACTED, false],
+    });
+  });
 });

@@ -1,0 +1,27 @@
+// Every option a module declares is honoured or refused: its implementation reads it, or the spec says
+// which values kplay honours (`only`), so no declared option can be accepted and silently ignored.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { IMPLEMENTATIONS } from '../../engine/modules/index.js';
+import { MODULES } from '../../engine/modules/specs.js';
+
+const dir = join(__dirname, '../../engine/modules');
+// the module's own file, and the shared cores its options go to
+const FILES: Record<string, string> = { package: 'apt', service: 'systemd', wait_for: 'wait-for', set_fact: 'set-fact', gather_facts: 'setup' };
+const SHARED = ['file-content.ts', 'run-command.ts'].map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+// options honoured without being read: gather_facts' parallel (kplay gathers on all hosts at once either
+// way); set_fact's cacheable (kplay keeps no fact cache between runs; within a run the facts are the same)
+const BY_DESIGN = new Set(['gather_facts.parallel', 'set_fact.cacheable']);
+
+describe('module specs', () => {
+  it.each(Object.keys(IMPLEMENTATIONS).filter((m) => MODULES[m]))('%s reads every option it declares, or declares what it honours', (module) => {
+    const spec = MODULES[module] as (typeof MODULES)[string];
+    const source = readFileSync(join(dir, `${FILES[module] ?? module}.ts`), 'utf8') + SHARED;
+    const unread = Object.entries(spec.options)
+      .filter(([name, o]) => o.only === undefined && !BY_DESIGN.has(`${module}.${name}`))
+      .filter(([name]) => !new RegExp(`\\.${name}\\b|\\[['"]${name}['"]\\]`).test(source))
+      .map(([name]) => name);
+    expect(unread).toEqual([]);
+  });
+});
