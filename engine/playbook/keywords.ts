@@ -55,6 +55,12 @@ export const TASK_KEYWORDS: Record<string, object> = {
   with_dict: { type: ['object', 'string'] },
   with_first_found: {},
   with_file: listOrTemplate,
+  with_together: listOrTemplate,
+  with_nested: listOrTemplate,
+  with_subelements: listOrTemplate,
+  with_indexed_items: listOrTemplate,
+  with_fileglob: { type: ['array', 'string'] },
+  with_sequence: { type: ['string', 'array'] },
   loop_control: {
     type: 'object',
     properties: { loop_var: identifier, index_var: identifier, label: {}, pause: { type: ['number', 'string'] }, extended: bool },
@@ -116,12 +122,6 @@ export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   module_defaults: 'set the arguments on each task (or use YAML anchors)',
   collections: 'kplay has no collections; module names may be written ansible.builtin.NAME',
   port: 'set ansible_port in the inventory',
-  with_together: 'use loop: with the zip filter',
-  with_nested: 'use loop: with the product filter',
-  with_sequence: 'use loop: with a range of values',
-  with_fileglob: 'use loop: over a list of files',
-  with_subelements: 'use loop: with the subelements filter',
-  with_indexed_items: 'use loop: with loop_control.index_var',
 };
 
 /** The tables by name: the names of the validators generated at build time. */

@@ -1,6 +1,7 @@
 // One task on one host: variables layered by precedence, conditions, loops, templated arguments,
 // the module (or a runner action such as include_tasks), retries, changed_when/failed_when, register,
 // notify. Every failure, including a template error, becomes a result value for this host.
+import { pyRepr } from '../util/python-repr.js';
 import { MODULES } from '../modules/specs.js';
 import { convertArgs } from '../playbook/module-args.js';
 import { existsSync } from 'node:fs';
@@ -126,18 +127,29 @@ function holds(conds: unknown[], scope: VarScope, task: TaskNode): { ok: boolean
 // with_<lookup> loops run the lookup (query) over the templated terms; first_found searches the
 // role's templates/ for a template task and vars/ for include_vars, as Ansible's task executor sets it
 const LOOKUP_LOOPS: Record<string, string> = { with_first_found: 'first_found', with_file: 'file' };
+// with_X whose terms are the lookup's arguments one by one (lookup('nested', list1, list2)), as Ansible passes them
+const SPREAD_LOOPS: Record<string, string> = { with_together: 'together', with_nested: 'nested', with_subelements: 'subelements', with_indexed_items: 'indexed_items', with_sequence: 'sequence', with_fileglob: 'fileglob' };
 
 function loopItems(task: TaskNode, scope: VarScope): unknown[] | undefined {
   const k = task.keywords;
-  for (const [key, plugin] of Object.entries(LOOKUP_LOOPS)) {
-    if (k[key] === undefined) continue;
-    const subdir = task.action === 'template' ? 'templates' : task.action === 'include_vars' ? 'vars' : 'files';
+  // a with_X loop is the lookup X over the keyword's templated terms; its errors point at the task
+  const viaLookup = (key: string, args: unknown[], kw: Record<string, unknown>): unknown[] => {
     try {
-      return scope.functions().query?.([plugin, scope.template(k[key], task.pos)], { _subdir: subdir }, 1) as unknown[];
+      return scope.functions().query?.(args, kw, 1) as unknown[];
     } catch (e) {
       if (e instanceof ExprError) throw new UserError(`${key}: ${e.message}`, { kind: 'parse', pos: task.pos });
       throw e;
     }
+  };
+  for (const [key, plugin] of Object.entries(LOOKUP_LOOPS)) {
+    if (k[key] === undefined) continue;
+    const subdir = task.action === 'template' ? 'templates' : task.action === 'include_vars' ? 'vars' : 'files';
+    return viaLookup(key, [plugin, scope.template(k[key], task.pos)], { _subdir: subdir });
+  }
+  for (const [key, plugin] of Object.entries(SPREAD_LOOPS)) {
+    if (k[key] === undefined) continue;
+    const value = scope.template(k[key], task.pos);
+    return viaLookup(key, [plugin, ...(Array.isArray(value) ? value : [value])], {});
   }
   const raw = k.loop ?? k.with_items ?? k.with_list ?? k.with_dict;
   if (raw === undefined) return undefined;
@@ -235,7 +247,7 @@ export async function executeTask(task: TaskNode, state: HostState, frames: Task
       host: state.host.name,
       status,
       result: shown,
-      ...(item !== undefined ? { item: { label: typeof (label ?? item) === 'string' ? String(label ?? item) : JSON.stringify(label ?? item) } } : {}),
+      ...(item !== undefined ? { item: { label: typeof (label ?? item) === 'string' ? String(label ?? item) : pyRepr(label ?? item) } } : {}),
       ignored,
       delegatedTo,
       verbose: env.opts.verbosity > 0,

@@ -1,9 +1,10 @@
 // Ansible's lookup()/query() on the controller: env, file, template, vars, first_found, pipe,
-// items/list/dict. Files are searched as Ansible searches them (the role's files/ or templates/,
+// items/list/dict, indexed_items, together, nested, sequence, subelements, fileglob. Files are searched as Ansible searches them (the role's files/ or templates/,
 // the role, the playbook's files/ or templates/, the playbook's directory).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { globToRegExp } from '../inventory/patterns.js';
 import { ExprError } from './expr/pyops.js';
 import { BASE_FUNCTIONS } from './expr/filters.js';
 import type { Functions, Lookup } from './expr/evaluate.js';
@@ -32,6 +33,82 @@ function find(read: Lookup, kind: 'files' | 'templates' | 'vars', name: string):
 
 function terms(args: unknown[]): unknown[] {
   return args.flatMap((a) => (Array.isArray(a) ? a : [a]));
+}
+
+// Python's %-format for one sequence item: %d, %5d, %02d, %x, %o, %s (any text around it)
+function pyFormat(format: string, n: number): string {
+  return format.replace(/%(-?)(0?)(\d*)([dixXos%])/g, (_m, left: string, zero: string, width: string, conv: string) => {
+    if (conv === '%') return '%';
+    const body = conv === 'x' ? n.toString(16) : conv === 'X' ? n.toString(16).toUpperCase() : conv === 'o' ? n.toString(8) : String(n);
+    const w = Number(width || 0);
+    if (left) return body.padEnd(w);
+    return zero && conv !== 's' ? (n < 0 ? '-' + body.slice(1).padStart(w - 1, '0') : body.padStart(w, '0')) : body.padStart(w);
+  });
+}
+
+// with_sequence: start=1 end=5 stride=1 format=%d (or count=N), or the shortcut [start-]end[/stride][:format]
+function sequence(term: string, kw: Record<string, unknown>, col: number): string[] {
+  const o: Record<string, string> = {};
+  const text = term.trim();
+  const short = /^(?:(-?(?:0x)?[0-9a-f]+)-)?(-?(?:0x)?[0-9a-f]+)(?:\/(-?(?:0x)?[0-9a-f]+))?(?::(.+))?$/i.exec(text);
+  if (text && !text.includes('=') && short) {
+    if (short[1] !== undefined) o.start = short[1];
+    o.end = short[2] as string;
+    if (short[3] !== undefined) o.stride = short[3];
+    if (short[4] !== undefined) o.format = short[4];
+  } else {
+    for (const part of text.split(/\s+/).filter(Boolean)) {
+      const eq = part.indexOf('=');
+      if (eq < 0) throw new ExprError(`with_sequence: can't parse arg ${JSON.stringify(part)} in ${JSON.stringify(term)}`, col);
+      o[part.slice(0, eq)] = part.slice(eq + 1);
+    }
+  }
+  for (const [k, v] of Object.entries(kw)) if (!k.startsWith('_')) o[k] = String(v);
+  for (const k of Object.keys(o)) if (!['start', 'end', 'count', 'stride', 'format'].includes(k)) throw new ExprError(`with_sequence: unrecognized arguments to with_sequence: ${k}`, col);
+  const num = (k: string, d: number): number => {
+    if (o[k] === undefined) return d;
+    const n = Number(o[k]);
+    if (!Number.isInteger(n)) throw new ExprError(`with_sequence: can't parse ${k}=${o[k]} as integer`, col);
+    return n;
+  };
+  const start = num('start', 1);
+  const stride = num('stride', 1);
+  if (o.count !== undefined && o.end !== undefined) throw new ExprError("with_sequence: can't specify both count and end", col);
+  if (o.count === undefined && o.end === undefined) throw new ExprError("with_sequence: must specify count or end", col);
+  const end = o.count !== undefined ? start + (num('count', 0) - 1) * stride : num('end', 0);
+  if (stride === 0 && o.count === undefined) throw new ExprError('with_sequence: stride must not be 0', col);
+  const out: string[] = [];
+  if (stride > 0) for (let i = start; i <= end; i += stride) out.push(pyFormat(o.format ?? '%d', i));
+  else if (stride < 0) for (let i = start; i >= end; i += stride) out.push(pyFormat(o.format ?? '%d', i));
+  return out;
+}
+
+// with_subelements: [list (or mapping of them), 'key.sub', {skip_missing}] -> [element, subelement] pairs
+function subelements(args: unknown[], col: number): unknown[] {
+  const [outer, key, flags] = args.length === 1 && Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
+  if (typeof key !== 'string') throw new ExprError('subelements lookup expects a list of two or three items: a list (or mapping), a key and optionally {skip_missing}', col);
+  const skipMissing = !!flags && typeof flags === 'object' && (flags as Record<string, unknown>).skip_missing === true;
+  const elements = Array.isArray(outer) ? outer : outer && typeof outer === 'object' ? Object.values(outer) : undefined;
+  if (!elements) throw new ExprError('subelements lookup expects a list or a mapping as its first item', col);
+  const out: unknown[] = [];
+  for (const el of elements) {
+    if (el && typeof el === 'object' && (el as Record<string, unknown>).skipped === true) continue;
+    // as Ansible: the element comes without the subelement's key (it pops the list out of the element)
+    const copy = structuredClone(el) as Record<string, unknown>;
+    const parts = key.split('.');
+    let holder: unknown = copy;
+    for (const part of parts.slice(0, -1)) holder = holder && typeof holder === 'object' && !Array.isArray(holder) ? (holder as Record<string, unknown>)[part] : undefined;
+    const leaf = parts[parts.length - 1] as string;
+    if (!holder || typeof holder !== 'object' || Array.isArray(holder) || !(leaf in (holder as Record<string, unknown>))) {
+      if (skipMissing) continue;
+      throw new ExprError(`could not find '${key}' key in iterated item ${JSON.stringify(el)}`, col);
+    }
+    const sub = (holder as Record<string, unknown>)[leaf];
+    if (!Array.isArray(sub)) throw new ExprError(`the key ${key} should point to a list, got ${JSON.stringify(sub)}`, col);
+    delete (holder as Record<string, unknown>)[leaf];
+    for (const x of sub) out.push([copy, x]);
+  }
+  return out;
 }
 
 type Plugin = (ctx: LookupContext, args: unknown[], kw: Record<string, unknown>, col: number) => unknown[];
@@ -93,6 +170,34 @@ const PLUGINS: Record<string, Plugin> = {
       }
     }),
   items: (_c, args) => terms(args),
+  indexed_items: (_c, args) => terms(args).map((v, i) => [i, v]),
+  // lists side by side, the shorter ones filled with None (zip_longest)
+  together: (_c, args, _kw, col) => {
+    const lists = args.map((a) => (Array.isArray(a) ? a : [a]));
+    if (!lists.length) throw new ExprError('with_together requires at least one element in each list', col);
+    const n = Math.max(...lists.map((l) => l.length));
+    return Array.from({ length: n }, (_, i) => lists.map((l) => (i < l.length ? l[i] : null)));
+  },
+  // every combination, the first list varying slowest (itertools.product)
+  nested: (_c, args, _kw, col) => {
+    const lists = args.map((a) => (Array.isArray(a) ? a : [a]));
+    if (!lists.length) throw new ExprError('with_nested requires at least one element in the nested list', col);
+    return lists.reduce<unknown[][]>((acc, l) => acc.flatMap((prefix) => l.map((x) => [...prefix, x])), [[]]);
+  },
+  sequence: (_c, args, kw, col) => args.flatMap((t) => sequence(typeof t === 'string' ? t : '', kw, col)),
+  subelements: (_c, args, _kw, col) => subelements(args, col),
+  // file names matching a glob in the last path part, relative names searched in the files/ directories
+  fileglob: (c, args) =>
+    terms(args).flatMap((t) => {
+      const term = String(t);
+      const dir = isAbsolute(term) ? dirname(term) : dirsFor(c.read, 'files').map((d) => resolve(d, dirname(term))).find((d) => existsSync(d));
+      if (!dir || !existsSync(dir)) return [];
+      const re = globToRegExp(basename(term));
+      return readdirSync(dir)
+        .filter((f) => re.test(f) && statSync(join(dir, f)).isFile())
+        .sort()
+        .map((f) => join(dir, f));
+    }),
   list: (_c, args) => args,
   dict: (_c, args, _kw, col) => {
     const d = args[0];

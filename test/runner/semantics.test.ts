@@ -64,6 +64,27 @@ const rows: Row[] = [
     hasNot: ['omit_place_holder'],
   },
   {
+    name: 'with_together, with_nested, with_sequence, with_subelements, with_indexed_items and with_fileglob loop as in Ansible (items as Ansible prints them)',
+    play:
+      header('  vars:\n    users: [{name: alice, keys: [k1, k2]}, {name: bob, keys: [k3]}, {name: eve}]\n') +
+      '    - debug: msg="{{ item }}"\n      with_together: [[1, 2, 3], [a, b]]\n      run_once: true\n' +
+      '    - debug: msg="{{ item | join(\'-\') }}"\n      with_nested: [[1, 2], [x, y]]\n      run_once: true\n' +
+      '    - debug: msg="{{ item }}"\n      with_sequence: start=1 end=10 stride=4 format=node%02d\n      run_once: true\n' +
+      '    - debug: msg="{{ item.0.name }} {{ item.1 }}"\n      with_subelements: ["{{ users }}", keys, {skip_missing: true}]\n      run_once: true\n' +
+      '    - debug: msg="{{ item.0 }}={{ item.1 }}"\n      with_indexed_items: [a, b]\n      run_once: true\n' +
+      '    - debug: msg="{{ item | basename }}"\n      with_fileglob: ["*.conf"]\n      run_once: true\n' +
+      '    - debug: msg="{{ lookup(\'sequence\', \'2-6/2:x%d\') }} {{ query(\'sequence\', \'count=2\') }}"\n      run_once: true\n',
+    files: { 'files/a.conf': '', 'files/b.conf': '', 'files/c.txt': '' },
+    rc: 0,
+    has: [
+      /\(item=\[3, None\]\) => \{\n    "msg": \[\n        3,\n        null\n    \]/,
+      '"msg": "1-x"', '"msg": "2-y"', '"msg": "node01"', '"msg": "node05"', '"msg": "node09"',
+      "(item=[{'name': 'alice'}, 'k2']) => {\n    \"msg\": \"alice k2\"", '"msg": "bob k3"',
+      '"msg": "0=a"', '"msg": "1=b"', '"msg": "a.conf"', '"msg": "b.conf"', '"msg": "x2,x4,x6 [\'1\', \'2\']"',
+    ],
+    hasNot: ['eve', 'c.txt', 'node13'],
+  },
+  {
     name: "a play's hosts: may name hosts from facts an earlier play set (hostvars, groups), as in Ansible",
     play: header() + '    - set_fact: {picked: "n1,n3"}\n      run_once: true\n- hosts: "{{ hostvars[groups.web[0]].picked }}"\n  gather_facts: false\n  tasks:\n    - debug: msg="here {{ inventory_hostname }}"\n',
     rc: 0,
