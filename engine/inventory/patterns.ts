@@ -72,6 +72,11 @@ export class PatternMatcher {
     private readonly cwd = process.cwd(),
   ) {}
 
+  /** Forgets matched patterns: group_by/add_host changed the inventory. */
+  clear(): void {
+    this.cache.clear();
+  }
+
   /** Hosts matching `pattern`, restricted by `limit` when given, in inventory order. */
   hosts(pattern: string | string[], limit?: string): Host[] {
     let hosts = this.evaluate(splitHostPattern(pattern));

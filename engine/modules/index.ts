@@ -54,4 +54,4 @@ export const IMPLEMENTATIONS: Record<string, Module> = {
 };
 
 /** Actions the runner carries out itself. */
-export const RUNNER_ACTIONS = new Set(['meta', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'include_vars']);
+export const RUNNER_ACTIONS = new Set(['meta', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'include_vars', 'group_by', 'add_host']);

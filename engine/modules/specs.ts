@@ -208,6 +208,9 @@ export const MODULES: Record<string, ModuleSpec> = {
     controllerOnly: true,
     options: { file: path, dir: path, name: str, depth: int, files_matching: str, ignore_files: { type: 'list' }, extensions: { type: 'list' }, ignore_unknown_extensions: bool, hash_behaviour: str },
   },
+  group_by: { controllerOnly: true, options: { key: { type: 'str', required: true }, parents: { type: 'list' } } },
+  // every option besides name and groups is a variable of the new host
+  add_host: { controllerOnly: true, anyOptions: true, options: { name: { type: 'str', required: true, aliases: ['host', 'hostname'] }, groups: { type: 'list', aliases: ['group', 'groupname'] } } },
   include_tasks: { freeForm: 'optional', controllerOnly: true, options: { file: str, apply: { type: 'dict' } } },
   import_tasks: { freeForm: 'optional', controllerOnly: true, options: { file: str } },
   include_role: {

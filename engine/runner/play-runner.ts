@@ -115,7 +115,10 @@ export async function runPlays(plays: Play[], vars: VarsContext, matcher: Patter
     }
     // a role runs once per play (Ansible's dedup is per play, not per run)
     for (const h of hosts) stateOf(h).rolesRun.clear();
-    const runner = new PlayRun(play, hosts, vars, opts, stateOf);
+    const runner = new PlayRun(play, hosts, vars, opts, stateOf, () => {
+      vars.inventoryChanged();
+      matcher.clear();
+    });
     for (const batch of batchesOf(hosts, play.keywords.serial, extra, play)) {
       if (opts.interrupted()) break;
       const ok = await runner.runBatch(batch);
@@ -143,6 +146,7 @@ class PlayRun {
     private readonly vars: VarsContext,
     private readonly opts: RunnerOptions,
     private readonly stateOf: (h: Host) => HostState,
+    private readonly inventoryChanged: () => void,
   ) {
     const pv = play.keywords.vars;
     if (pv && typeof pv === 'object' && !Array.isArray(pv)) {
@@ -260,7 +264,9 @@ class PlayRun {
     }
     const started = Date.now();
     const runOnce = truthyKeyword(task, frames, 'run_once');
-    const targets = runOnce ? states.slice(0, 1) : states;
+    // add_host runs once, on the first host only (its result is that host's alone), as in Ansible
+    const bypass = task.action === 'add_host';
+    const targets = runOnce || bypass ? states.slice(0, 1) : states;
     const limit = pLimit(Math.max(1, Math.min(this.opts.forks, Number(task.keywords.throttle ?? Infinity) || this.opts.forks)));
     // included files, in the order they were first included, each with the hosts that included it
     const includes = new Map<string, { nodes: PlayNode[]; frame: TaskFrame; states: HostState[] }>();
@@ -272,7 +278,7 @@ class PlayRun {
       entry.states.push(s);
       includes.set(unique, entry);
     };
-    const env = { play: this.play, batch: this.batch, playHosts: this.hosts, vars: this.vars, opts: this.opts, playVars: this.playVars, roles: this.roleDefaults, include, flush: () => this.flushHandlers(states), stateOf: this.stateOf };
+    const env = { play: this.play, batch: this.batch, playHosts: this.hosts, vars: this.vars, opts: this.opts, playVars: this.playVars, roles: this.roleDefaults, include, flush: () => this.flushHandlers(states), stateOf: this.stateOf, inventoryChanged: this.inventoryChanged };
     const banner = bannerName(task, targets[0], frames, env);
     this.opts.reporter.emit({ type: 'task_start', name: banner, handler, hosts: targets.map((s) => s.host.name) });
     const outcomes = await Promise.all(

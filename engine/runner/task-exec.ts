@@ -3,6 +3,7 @@
 // notify. Every failure, including a template error, becomes a result value for this host.
 import { pyRepr } from '../util/python-repr.js';
 import { MODULES } from '../modules/specs.js';
+import { addHost, groupBy } from './inventory-actions.js';
 import { convertArgs } from '../playbook/module-args.js';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -49,6 +50,8 @@ export interface TaskEnv {
   include(state: HostState, key: string, nodes: PlayNode[], frame: TaskFrame): void;
   flush(): Promise<void>;
   stateOf(h: Host): HostState;
+  /** group_by/add_host changed the inventory: what was computed from it is computed again. */
+  inventoryChanged(): void;
 }
 
 /** What the play runner needs to know after a task ran on a host. */
@@ -407,6 +410,12 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
       return metaAction(String(args._raw_params), state);
     case 'include_vars':
       return { result: includeVars(task, args, state, env) };
+    case 'group_by':
+    case 'add_host': {
+      const result = task.action === 'group_by' ? groupBy(env.vars.inv, state.host, args, task.pos) : addHost(env.vars.inv, args, task.pos);
+      env.inventoryChanged();
+      return { result };
+    }
     case 'include_tasks':
       return { result: await includeTasks(task, args, state, frames, env, scope) };
     case 'include_role':

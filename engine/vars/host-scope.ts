@@ -105,7 +105,15 @@ export class VarsContext {
     return m;
   }
 
-  // groups cannot change during a run (kplay has no add_host/group_by): one frozen copy for every host
+  /** group_by/add_host changed the inventory: group memberships, `groups` and `hostvars` are computed again. */
+  inventoryChanged(): void {
+    this.inventoryLevel.clear();
+    this.magicCache.clear();
+    this.groupsCache = undefined;
+    this.hostvarsProxy = undefined;
+  }
+
+  // groups change only through group_by/add_host (inventoryChanged): one frozen copy for every host until then
   private groups(): Record<string, string[]> {
     if (!this.groupsCache) {
       const g = this.inv.groupsDict();

@@ -85,6 +85,27 @@ const rows: Row[] = [
     hasNot: ['eve', 'c.txt', 'node13'],
   },
   {
+    name: 'group_by and add_host change the inventory for later plays: groups, group_names, group_vars, host variables (checked against ansible-playbook)',
+    play:
+      header() +
+      '    - group_by: key=kind_{{ "a" if inventory_hostname == "n1" else "b" }}\n' +
+      '    - add_host: name=newbie:2222 groups=extra,kind_a foo=bar ansible_connection=local\n      register: ah\n' +
+      '    - debug: msg="{{ ah.add_host | default(\'none\') }}"\n' +
+      '- hosts: kind_a\n  gather_facts: false\n  tasks:\n    - debug: msg="{{ inventory_hostname }} {{ groups[\'kind_a\'] }} {{ group_names }} {{ foo | default(\'-\') }} {{ from_group_vars | default(\'-\') }}"\n' +
+      '- hosts: extra:kind_b\n  gather_facts: false\n  tasks:\n    - debug: msg="{{ inventory_hostname }} {{ groups.ungrouped }} {{ ansible_port | default(\'-\') }}"\n',
+    files: { 'group_vars/kind_a.yaml': 'from_group_vars: ga\n' },
+    rc: 0,
+    has: [
+      /TASK \[add_host\] \*+\nchanged: \[n1\]\n\n/,
+      '"msg": {\n        "groups": [\n            "extra",\n            "kind_a"\n        ],\n        "host_name": "newbie",',
+      /ok: \[n2\] => \{\n    "msg": "none"/,
+      '"msg": "n1 [\'n1\', \'newbie\'] [\'kind_a\', \'web\'] - ga"',
+      '"msg": "newbie [\'n1\', \'newbie\'] [\'extra\', \'kind_a\'] bar ga"',
+      '"msg": "newbie [] 2222"', '"msg": "n2 [] -"', '"msg": "n3 [] -"',
+      /newbie\s+: ok=2 /,
+    ],
+  },
+  {
     name: "a play's hosts: may name hosts from facts an earlier play set (hostvars, groups), as in Ansible",
     play: header() + '    - set_fact: {picked: "n1,n3"}\n      run_once: true\n- hosts: "{{ hostvars[groups.web[0]].picked }}"\n  gather_facts: false\n  tasks:\n    - debug: msg="here {{ inventory_hostname }}"\n',
     rc: 0,
