@@ -1,17 +1,15 @@
 // One task on one host: variables layered by precedence, conditions, loops, templated arguments,
 // the module (or a runner action such as include_tasks), retries, changed_when/failed_when, register,
 // notify. Every failure, including a template error, becomes a result value for this host.
-import { pyRepr } from '../util/python-repr.js';
-import { MODULES } from '../modules/specs.js';
-import { addHost, groupBy } from './inventory-actions.js';
-import { convertArgs } from '../playbook/module-args.js';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ParseError, UserError, formatPos } from '../errors.js';
 import type { Host, VarBag } from '../inventory/model.js';
 import { IMPLEMENTATIONS } from '../modules/index.js';
+import { MODULES } from '../modules/specs.js';
 import type { ModuleContext, ModuleResult } from '../modules/types.js';
 import { includedTaskFile, loadIncludedRole, loadIncludedTasks } from '../playbook/load.js';
+import { convertArgs } from '../playbook/module-args.js';
 import type { BlockNode, Play, PlayNode, Role, TaskNode } from '../playbook/model.js';
 import { findLocalFile } from '../playbook/roles.js';
 import { compileCondition, evaluateCondition } from '../template/condition.js';
@@ -19,6 +17,7 @@ import { Evaluator, ExprError, Undefined } from '../template/expr/evaluate.js';
 import { renderHandlebars } from '../template/render.js';
 import { toBool } from '../template/helpers.js';
 import { UnreachableError, type Become } from '../transport/types.js';
+import { pyRepr } from '../util/python-repr.js';
 import { connectionSettings } from '../vars/connection.js';
 import { loadVarsFile } from '../vars/files.js';
 import { withoutOmitted, type VarsContext } from '../vars/host-scope.js';
@@ -27,6 +26,7 @@ import { redactSecrets, scrubText, scrubValue, secretValues } from '../vars/secr
 import type { HostStatus } from './events.js';
 import type { HostState } from './host-state.js';
 import { hostIO } from './host-io.js';
+import { addHost, groupBy } from './inventory-actions.js';
 import type { RunnerOptions } from './play-runner.js';
 import { displayName } from './play-runner.js';
 
