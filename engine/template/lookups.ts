@@ -1,6 +1,7 @@
 // Ansible's lookup()/query() on the controller: env, file, template, vars, first_found, pipe,
-// items/list/dict, indexed_items, together, nested, sequence, subelements, fileglob. Files are searched as Ansible searches them (the role's files/ or templates/,
-// the role, the playbook's files/ or templates/, the playbook's directory).
+// items/list/dict, indexed_items, together, nested, sequence, subelements, fileglob. Files are searched
+// as Ansible searches them (the role's files/ or templates/, the role, the playbook's files/ or
+// templates/, the playbook's directory).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
