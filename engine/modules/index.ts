@@ -8,6 +8,7 @@ import { copy } from './copy.js';
 import { debug } from './debug.js';
 import { fail } from './fail.js';
 import { fetch } from './fetch.js';
+import { find } from './find.js';
 import { file } from './file.js';
 import { lineinfile } from './lineinfile.js';
 import { pause } from './pause.js';
@@ -36,6 +37,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = {
   fail,
   fetch,
   file,
+  find,
   lineinfile,
   pause,
   raw,

@@ -133,6 +133,25 @@ export const MODULES: Record<string, ModuleSpec> = {
   stat: {
     options: { path: { type: 'path', required: true, aliases: ['dest', 'name'] }, follow: bool, get_checksum: bool, checksum_algorithm: { type: 'str', choices: ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'], aliases: ['checksum', 'checksum_algo'] }, get_mime: only('bool', false), get_attributes: only('bool', false) },
   },
+  find: {
+    options: {
+      paths: { type: 'list', required: true, aliases: ['name', 'path'] },
+      patterns: { type: 'list', aliases: ['pattern'] },
+      excludes: { type: 'list', aliases: ['exclude'] },
+      contains: str,
+      read_whole_file: bool,
+      file_type: { type: 'str', choices: ['any', 'directory', 'file', 'link'] },
+      recurse: bool,
+      hidden: bool,
+      follow: bool,
+      get_checksum: bool,
+      use_regex: bool,
+      age: str,
+      age_stamp: { type: 'str', choices: ['atime', 'ctime', 'mtime'] },
+      size: str,
+      depth: int,
+    },
+  },
   slurp: { options: { src: { type: 'path', required: true, aliases: ['path'] } } },
   fetch: { options: { src: { type: 'path', required: true }, dest: { type: 'path', required: true }, flat: bool, fail_on_missing: bool, validate_checksum: only('bool', false) } },
   wait_for: {
