@@ -11,6 +11,7 @@ import { fetch } from './fetch.js';
 import { find } from './find.js';
 import { file } from './file.js';
 import { lineinfile } from './lineinfile.js';
+import { packageFacts } from './package-facts.js';
 import { pause } from './pause.js';
 import { raw } from './raw.js';
 import { replace } from './replace.js';
@@ -39,6 +40,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = {
   file,
   find,
   lineinfile,
+  package_facts: packageFacts,
   pause,
   raw,
   replace,

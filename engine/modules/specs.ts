@@ -152,6 +152,7 @@ export const MODULES: Record<string, ModuleSpec> = {
       depth: int,
     },
   },
+  package_facts: { options: { manager: { type: 'list' }, strategy: { type: 'str', choices: ['first', 'all'] } } },
   slurp: { options: { src: { type: 'path', required: true, aliases: ['path'] } } },
   fetch: { options: { src: { type: 'path', required: true }, dest: { type: 'path', required: true }, flat: bool, fail_on_missing: bool, validate_checksum: only('bool', false) } },
   wait_for: {

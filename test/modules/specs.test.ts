@@ -8,7 +8,7 @@ import { MODULES } from '../../engine/modules/specs.js';
 
 const dir = join(__dirname, '../../engine/modules');
 // the module's own file, and the shared cores its options go to
-const FILES: Record<string, string> = { package: 'apt', service: 'systemd', wait_for: 'wait-for', set_fact: 'set-fact', gather_facts: 'setup' };
+const FILES: Record<string, string> = { package: 'apt', service: 'systemd', gather_facts: 'setup' };
 const SHARED = ['file-content.ts', 'run-command.ts'].map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
 // options honoured without being read: gather_facts' parallel (kplay gathers on all hosts at once either
 // way); set_fact's cacheable (kplay keeps no fact cache between runs; within a run the facts are the same)
@@ -17,7 +17,7 @@ const BY_DESIGN = new Set(['gather_facts.parallel', 'set_fact.cacheable']);
 describe('module specs', () => {
   it.each(Object.keys(IMPLEMENTATIONS).filter((m) => MODULES[m]))('%s reads every option it declares, or declares what it honours', (module) => {
     const spec = MODULES[module] as (typeof MODULES)[string];
-    const source = readFileSync(join(dir, `${FILES[module] ?? module}.ts`), 'utf8') + SHARED;
+    const source = readFileSync(join(dir, `${FILES[module] ?? module.replace(/_/g, '-')}.ts`), 'utf8') + SHARED;
     const unread = Object.entries(spec.options)
       .filter(([name, o]) => o.only === undefined && !BY_DESIGN.has(`${module}.${name}`))
       .filter(([name]) => !new RegExp(`\\.${name}\\b|\\[['"]${name}['"]\\]`).test(source))
