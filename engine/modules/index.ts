@@ -10,6 +10,7 @@ import { fail } from './fail.js';
 import { fetch } from './fetch.js';
 import { find } from './find.js';
 import { file } from './file.js';
+import { getUrl } from './get-url.js';
 import { lineinfile } from './lineinfile.js';
 import { packageFacts } from './package-facts.js';
 import { pause } from './pause.js';
@@ -39,6 +40,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = {
   fetch,
   file,
   find,
+  get_url: getUrl,
   lineinfile,
   package_facts: packageFacts,
   pause,
