@@ -15,7 +15,7 @@ const A = join(root, 'a');
 async function find(args: Record<string, unknown>): Promise<ModuleResult & { files: { path: string }[] }> {
   const warnings: string[] = [];
   const r = await (IMPLEMENTATIONS.find as (c: ReturnType<typeof moduleContext>) => Promise<ModuleResult>)(moduleContext(args, { warn: (w) => warnings.push(w) }));
-  return { ...r, warnings } as ModuleResult & { files: { path: string }[] };
+  return { ...r, warnings } as unknown as ModuleResult & { files: { path: string }[] };
 }
 
 // [args, matched, examined, paths relative to a/]
