@@ -1,36 +1,15 @@
-// get_url: a file downloaded on the host (curl) into dest, kept when it is there already (force: no)
+// get_url: a file downloaded on the host (curl.ts) into dest, kept when it is there already (force: no)
 // or has the wanted checksum, verified against `checksum` (a value or a checksum file's URL) before it
 // replaces anything, moved into place atomically with the old file's or the given attributes.
-// Credentials go to curl on its standard input, never on its command line.
+import { curl, hostTempDir, type CurlResponse } from './curl.js';
 import { applyAttrs, backupName, wantedAttrs } from './file-content.js';
 import { shellQuote as q } from '../util/shell.js';
 import type { Module, ModuleContext, ModuleResult } from './types.js';
 
 const SUMS: Record<string, string> = { md5: 'md5sum', sha1: 'sha1sum', sha224: 'sha224sum', sha256: 'sha256sum', sha384: 'sha384sum', sha512: 'sha512sum' };
 
-// curl's configuration (stdin, `-K -`): credentials, headers, timeouts
-function curlConfig(a: Record<string, unknown>): string {
-  const quoted = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-  const lines = ['silent', 'show-error', 'location', `max-time = ${Number(a.timeout ?? 10)}`];
-  if (a.validate_certs === false) lines.push('insecure');
-  if (a.url_username !== undefined) {
-    lines.push(`user = ${quoted(`${String(a.url_username)}:${String(a.url_password ?? '')}`)}`);
-    // force_basic_auth: credentials sent with the first request; else only when the server asks for them
-    if (a.force_basic_auth !== true) lines.push('anyauth');
-  }
-  if (a.http_agent !== undefined) lines.push(`user-agent = ${quoted(String(a.http_agent))}`);
-  if (a.use_proxy === false) lines.push('noproxy = "*"');
-  for (const [k, v] of Object.entries((a.headers as Record<string, unknown> | undefined) ?? {})) lines.push(`header = ${quoted(`${k}: ${String(v)}`)}`);
-  return lines.join('\n') + '\n';
-}
-
-// one GET into `file` (headers into file.h): the status code and reason phrase, or curl's own error
-async function download(ctx: ModuleContext, a: Record<string, unknown>, url: string, file: string): Promise<{ code: number; reason: string; error?: string }> {
-  const r = await ctx.host.run(`curl -K - -D ${q(`${file}.h`)} -o ${q(file)} -- ${q(url)}; rc=$?; tail_status=$(grep -a '^HTTP/' ${q(`${file}.h`)} 2>/dev/null | tail -n 1); rm -f ${q(`${file}.h`)}; printf '%s\\n' "$tail_status"; exit $rc`, { stdin: curlConfig(a) });
-  const m = /^HTTP\/\S+\s+(\d{3})\s*(.*?)\s*$/m.exec(r.stdout);
-  if (r.rc !== 0 && !m) return { code: -1, reason: '', error: (r.stderr || `curl exited with ${r.rc}`).trim() };
-  return { code: Number(m?.[1] ?? -1), reason: m?.[2] ?? '' };
-}
+// one GET into `file`, redirects followed
+const download = (ctx: ModuleContext, a: Record<string, unknown>, url: string, file: string): Promise<CurlResponse> => curl(ctx, a, url, { follow: true, out: file, timeout: 10 });
 
 // the wanted checksum: "algo:hex", or "algo:URL" of a checksum file (the line naming the URL's file)
 async function wantedSum(ctx: ModuleContext, a: Record<string, unknown>, url: string, tmpdir: string): Promise<{ algo: string; hex: string } | { fail: string } | undefined> {
@@ -81,9 +60,8 @@ export const getUrl: Module = async (ctx) => {
     return { ...base, changed: attrChange, msg, state: 'file' };
   };
   if (current.exists && a.force !== true && a.checksum === undefined) return keep('file already exists');
-  const made = await ctx.host.run(`d=$(dirname -- ${q(dest)}) && [ -d "$d" ] && mktemp -d "$d/.kplay-get_url.XXXXXX"`);
-  const tmpdir = made.stdout.trim();
-  if (made.rc !== 0 || !tmpdir) return { ...base, failed: true, msg: `Destination dir ${dest.replace(/\/[^/]*$/, '') || '/'} not writable or missing` };
+  const tmpdir = await hostTempDir(ctx, dest);
+  if (!tmpdir) return { ...base, failed: true, msg: `Destination dir ${dest.replace(/\/[^/]*$/, '') || '/'} not writable or missing` };
   try {
     const sum = await wantedSum(ctx, a, url, tmpdir);
     if (sum && 'fail' in sum) return { ...base, failed: true, msg: sum.fail };

@@ -25,6 +25,7 @@ import { stat } from './stat.js';
 import { systemd } from './systemd.js';
 import { template } from './template.js';
 import type { Module } from './types.js';
+import { uri } from './uri.js';
 import { waitFor } from './wait-for.js';
 
 /** Implemented modules by name. */
@@ -56,6 +57,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = {
   systemd,
   service: systemd,
   template,
+  uri,
   wait_for: waitFor,
 };
 

@@ -1,23 +1,21 @@
 // get_url against a local HTTP server through the real local transport (curl on the "host"): one case
 // per row of behaviour, the result keys and messages as ansible-playbook's get_url gives them.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMPLEMENTATIONS } from '../../engine/modules/index.js';
 import type { ModuleResult } from '../../engine/modules/types.js';
+import { httpServer } from '../support/http-server.js';
 import { moduleContext } from '../support/module-context.js';
 import { writeTree } from '../support/tree.js';
 
 const SHA256 = 'd4e4877bac978b7952f0d544fc52ebff5411d351d129f1f056fa43f11da9af2b'; // "payload\n"
 let body = 'payload\n';
-const seen: { url: string; auth: string | undefined }[] = [];
-let server: Server;
+let server: Awaited<ReturnType<typeof httpServer>>;
 let base = '';
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    seen.push({ url: req.url ?? '', auth: req.headers.authorization });
+  server = await httpServer((req, res) => {
     if (req.url === '/f.bin') return res.end(body);
     if (req.url === '/SHA256SUMS') return res.end(`${SHA256}  f.bin\n0000  other.bin\n`);
     if (req.url === '/private') {
@@ -29,9 +27,8 @@ beforeAll(async () => {
     }
     res.writeHead(404, 'File not found');
     res.end();
-  }).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  base = server.base;
 });
 afterAll(() => server.close());
 
@@ -60,9 +57,9 @@ describe('get_url', () => {
     expect(bad).toMatchObject({ failed: true, msg: `The checksum for ${dest} did not match ${'0'.repeat(64)}; it was ${SHA256}.` });
     expect(readdirSync(root)).toEqual([]);
     expect(await getUrl({ url: `${base}/f.bin`, dest, checksum: `sha256:${base}/SHA256SUMS` })).toMatchObject({ changed: true });
-    const before = seen.length;
+    const before = server.seen.length;
     expect(await getUrl({ url: `${base}/f.bin`, dest, checksum: `sha256:${SHA256}` })).toMatchObject({ changed: false, msg: 'file already exists' });
-    expect(seen.length).toBe(before); // not downloaded again
+    expect(server.seen.length).toBe(before); // not downloaded again
     expect(await getUrl({ url: `${base}/f.bin`, dest, checksum: 'crc:1' })).toMatchObject({ failed: true, msg: expect.stringContaining('<algorithm>:<checksum>') });
   });
 

@@ -1,0 +1,80 @@
+// HTTP on the host for get_url and uri: one curl run per request, its settings (credentials, headers,
+// TLS, proxy) given on standard input (`-K -`) so no secret is ever on a command line, the response's
+// status line and headers read back from a file.
+import { shellQuote as q } from '../util/shell.js';
+import type { ModuleContext } from './types.js';
+
+/** What a request got: status and reason, headers (names lowercased), redirects followed; or curl's error. */
+export interface CurlResponse {
+  code: number;
+  reason: string;
+  headers: Record<string, string>;
+  redirects: number;
+  error?: string;
+}
+
+/** How one request is made besides the module's common options. */
+export interface CurlRequest {
+  method?: string;
+  /** A file on the host sent as the body. */
+  bodyFile?: string;
+  follow: boolean;
+  /** Where the body goes on the host. */
+  out: string;
+  /** The module's default timeout in seconds (get_url 10, uri 30). */
+  timeout: number;
+}
+
+const quoted = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+// curl's configuration from the options get_url and uri share
+function config(a: Record<string, unknown>, req: CurlRequest, extraHeaders: Record<string, string>): string {
+  const lines = ['silent', 'show-error', `max-time = ${Number(a.timeout ?? req.timeout)}`, 'write-out = "%{num_redirects}\\n"'];
+  if (req.follow) lines.push('location');
+  if (req.method) lines.push(`request = ${quoted(req.method)}`);
+  if (req.bodyFile) lines.push(`data-binary = ${quoted(`@${req.bodyFile}`)}`);
+  if (a.validate_certs === false) lines.push('insecure');
+  if (a.ca_path !== undefined) lines.push(`cacert = ${quoted(String(a.ca_path))}`);
+  if (a.client_cert !== undefined) lines.push(`cert = ${quoted(String(a.client_cert))}`);
+  if (a.client_key !== undefined) lines.push(`key = ${quoted(String(a.client_key))}`);
+  if (a.url_username !== undefined) {
+    lines.push(`user = ${quoted(`${String(a.url_username)}:${String(a.url_password ?? '')}`)}`);
+    // force_basic_auth: credentials sent with the first request; else only when the server asks for them
+    if (a.force_basic_auth !== true) lines.push('anyauth');
+  }
+  if (a.http_agent !== undefined) lines.push(`user-agent = ${quoted(String(a.http_agent))}`);
+  if (a.use_proxy === false) lines.push('noproxy = "*"');
+  const headers = { ...extraHeaders, ...((a.headers as Record<string, unknown> | undefined) ?? {}) };
+  for (const [k, v] of Object.entries(headers)) lines.push(`header = ${quoted(`${k}: ${String(v)}`)}`);
+  return lines.join('\n') + '\n';
+}
+
+/** One request with curl on the host (the last response's status line and headers when redirected). */
+export async function curl(ctx: ModuleContext, a: Record<string, unknown>, url: string, req: CurlRequest, extraHeaders: Record<string, string> = {}): Promise<CurlResponse> {
+  const h = `${req.out}.h`;
+  const r = await ctx.host.run(`curl -K - -D ${q(h)} -o ${q(req.out)} -- ${q(url)}; rc=$?; echo ----; cat ${q(h)} 2>/dev/null; rm -f ${q(h)}; exit $rc`, { stdin: config(a, req, extraHeaders) });
+  const [written = '', head = ''] = r.stdout.split('\n----\n');
+  // with redirects the header file holds every response: the last status line starts the last one
+  const blocks = head.split(/\r?\n(?=HTTP\/)/);
+  const last = blocks[blocks.length - 1] ?? '';
+  const m = /^HTTP\/\S+\s+(\d{3})[ \t]*([^\r\n]*)/.exec(last);
+  if (r.rc !== 0 && !m) return { code: -1, reason: '', headers: {}, redirects: 0, error: (r.stderr || `curl exited with ${r.rc}`).trim() };
+  const headers: Record<string, string> = {};
+  for (const line of last.split(/\r?\n/).slice(1)) {
+    const i = line.indexOf(':');
+    if (i <= 0) continue;
+    // a header given twice (Set-Cookie) is joined with ", ", as Python's HTTP client gives it to Ansible
+    const name = line.slice(0, i).trim().toLowerCase();
+    const value = line.slice(i + 1).trim();
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+  }
+  return { code: Number(m?.[1] ?? -1), reason: m?.[2] ?? '', headers, redirects: Number(written.trim().split('\n').pop() ?? 0) || 0 };
+}
+
+/** A temporary directory on the host (in `near`'s directory when given, so a rename into place is atomic). */
+export async function hostTempDir(ctx: ModuleContext, near?: string): Promise<string | undefined> {
+  const cmd = near ? `d=$(dirname -- ${q(near)}) && [ -d "$d" ] && mktemp -d "$d/.kplay-http.XXXXXX"` : 'mktemp -d "${TMPDIR:-/tmp}/.kplay-http.XXXXXX"';
+  const made = await ctx.host.run(cmd);
+  const dir = made.stdout.trim();
+  return made.rc === 0 && dir ? dir : undefined;
+}
