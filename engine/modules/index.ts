@@ -22,6 +22,7 @@ import { setup } from './setup.js';
 import { shell } from './shell.js';
 import { slurp } from './slurp.js';
 import { stat } from './stat.js';
+import { sysctl } from './sysctl.js';
 import { systemd } from './systemd.js';
 import { template } from './template.js';
 import type { Module } from './types.js';
@@ -54,6 +55,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = {
   shell,
   slurp,
   stat,
+  sysctl,
   systemd,
   service: systemd,
   template,

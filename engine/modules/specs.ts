@@ -198,6 +198,17 @@ export const MODULES: Record<string, ModuleSpec> = {
       unix_socket: only('path'),
     },
   },
+  sysctl: {
+    options: {
+      name: { type: 'str', required: true, aliases: ['key'] },
+      value: { type: 'str', aliases: ['val'] },
+      state: { type: 'str', choices: ['present', 'absent'] },
+      ignoreerrors: bool,
+      reload: bool,
+      sysctl_file: path,
+      sysctl_set: bool,
+    },
+  },
   package_facts: { options: { manager: { type: 'list' }, strategy: { type: 'str', choices: ['first', 'all'] } } },
   slurp: { options: { src: { type: 'path', required: true, aliases: ['path'] } } },
   fetch: { options: { src: { type: 'path', required: true }, dest: { type: 'path', required: true }, flat: bool, fail_on_missing: bool, validate_checksum: only('bool', false) } },
@@ -293,7 +304,7 @@ export const MODULES: Record<string, ModuleSpec> = {
 export const META_ACTIONS = ['flush_handlers', 'noop', 'refresh_inventory', 'clear_facts', 'clear_host_errors', 'end_host', 'end_play', 'end_batch', 'reset_connection', 'role_complete'];
 
 /** Module names that are other names for a kplay module. */
-const MODULE_ALIASES: Record<string, string> = { systemd_service: 'systemd' };
+const MODULE_ALIASES: Record<string, string> = { systemd_service: 'systemd', 'ansible.posix.sysctl': 'sysctl' };
 
 /** The short module name for `name` (`ansible.builtin.copy` -> `copy`), or undefined when unknown. */
 export function resolveModuleName(name: string): string | undefined {
