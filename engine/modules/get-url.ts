@@ -60,7 +60,8 @@ export const getUrl: Module = async (ctx) => {
     return { ...base, changed: attrChange, msg, state: 'file' };
   };
   if (current.exists && a.force !== true && a.checksum === undefined) return keep('file already exists');
-  const tmpdir = await hostTempDir(ctx, dest);
+  // in check mode nothing is made next to dest (a checksum file still has to be read: it goes to /tmp)
+  const tmpdir = await hostTempDir(ctx, ctx.check ? undefined : dest);
   if (!tmpdir) return { ...base, failed: true, msg: `Destination dir ${dest.replace(/\/[^/]*$/, '') || '/'} not writable or missing` };
   try {
     const sum = await wantedSum(ctx, a, url, tmpdir);
