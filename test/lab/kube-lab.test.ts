@@ -126,6 +126,9 @@ networking:
     expect(worker).not.toBeNull();
     joinCmd = `kubeadm join k8s-api.lab.test:8443 --token ${worker?.[1]} --discovery-token-ca-cert-hash ${worker?.[2]}`;
     must(lab, 'master1', 'mkdir -p /root/.kube && cp /etc/kubernetes/admin.conf /root/.kube/config');
+    // kubeadm init waited for the apiserver itself; nginx may still hold the only upstream as failed (a
+    // kubelet's connection while the apiserver started: max_fails=1 fail_timeout=5s): the endpoint first
+    for (let i = 0; i < 20 && run(lab, 'master1', 'kubectl get --raw /readyz').rc !== 0; i++) must(lab, 'master1', 'sleep 1');
     // the certificate carries the endpoint name; the kubeconfigs point at the endpoint
     const cert = new X509Certificate(must(lab, 'master1', 'cat /etc/kubernetes/pki/apiserver.crt'));
     expect(cert.subjectAltName).toContain('DNS:k8s-api.lab.test');
