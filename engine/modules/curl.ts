@@ -25,7 +25,12 @@ export interface CurlRequest {
   timeout: number;
 }
 
-const quoted = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+// a value in curl's configuration, quoted; a line break would start another setting (or another HTTP
+// header), so it is refused
+function quoted(s: string): string {
+  if (/[\r\n]/.test(s)) throw new Error('a header, user, password or agent value must be one line (it holds a line break)');
+  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
 
 // curl's configuration from the options get_url and uri share
 function config(a: Record<string, unknown>, req: CurlRequest, extraHeaders: Record<string, string>): string {

@@ -53,6 +53,8 @@ describe('uri', () => {
     const r = await (IMPLEMENTATIONS.uri as (c: ModuleContext) => Promise<ModuleResult>)(ctx);
     expect(r.json).toEqual({ method: 'POST', type: 'application/json', body: '{"k":"v","n":[1]}', auth: `Basic ${Buffer.from('op:s3cret').toString('base64')}`, agent: 'yes' });
     expect(commands.join('\n')).not.toContain('s3cret');
+    // a line break in a header would be another header (or another curl setting): refused, never sent
+    await expect(uri({ url: `${server.base}/echo`, headers: { 'X-Kplay': 'a\nX-Other: b' } })).rejects.toThrow('must be one line');
     const form = await uri({ url: `${server.base}/echo`, method: 'PUT', body: { a: 'b c', d: 1 }, body_format: 'form-urlencoded' });
     expect(form.json).toMatchObject({ method: 'PUT', type: 'application/x-www-form-urlencoded', body: 'a=b+c&d=1' });
   });
