@@ -97,8 +97,8 @@ export async function playbookCommand(parsed: ParsedArgs, io: CliIO): Promise<nu
   printWarnings(io, matcher.warnings);
   for (const pb of plays) checkImplemented(pb.plays);
   if (opts.askBecomePass || opts.askPass) throw new UserError('password prompts (-K, -k) are not available in this build', { kind: 'options', hint: 'set ansible_become_password in a vars file outside the repo, or use NOPASSWD sudo' });
-  connectionOf(opts.connection);
-  return runAll(plays.flatMap((p) => p.plays), s, matcher, { opts, io, forks: s.vars.run.forks ?? 5, limit, only, skip, projectRoot: s.projectRoot, firstPath: first.path });
+  const connection = connectionOf(opts.connection);
+  return runAll(plays.flatMap((p) => p.plays), s, matcher, { opts, io, forks: s.vars.run.forks ?? 5, limit, only, skip, projectRoot: s.projectRoot, firstPath: first.path, connection });
 }
 
 // Fails before any host is touched when a playbook uses a module this build does not implement.
@@ -165,7 +165,7 @@ async function runAll(
   plays: Play[],
   s: ReturnType<typeof setup>,
   matcher: PatternMatcher,
-  o: { opts: ParsedArgs['opts']; io: CliIO; forks: number; limit: string | undefined; only: string[]; skip: string[]; projectRoot: string | undefined; firstPath: string },
+  o: { opts: ParsedArgs['opts']; io: CliIO; forks: number; limit: string | undefined; only: string[]; skip: string[]; projectRoot: string | undefined; firstPath: string; connection: string | undefined },
 ): Promise<number> {
   // a terminal gets the live view; pipes, CI, NO_COLOR, TERM=dumb, -v and --json get Ansible's line output
   const env = o.io.env;
@@ -189,7 +189,7 @@ async function runAll(
       verbosity: (o.opts.verbose as number | undefined) ?? 0,
       limit: o.limit,
       loadOpts: { playbookDir: dirname(o.firstPath), rolesPath: s.config.rolesPath, projectRoot: o.projectRoot },
-      connection: connectionOf(o.opts.connection),
+      connection: o.connection,
       ssh: sshDefaults(o.opts, s.config, o.io),
       warn,
       startAtTask: typeof o.opts.startAtTask === 'string' ? o.opts.startAtTask : undefined,

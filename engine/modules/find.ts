@@ -3,6 +3,7 @@
 // depth) and its result: `files` (stat-like dicts), `matched`, `examined`, `skipped_paths`. One `find`
 // run per path reads every entry with its metadata; nothing on the host changes.
 import { globToRegExp } from '../inventory/patterns.js';
+import { checksums } from './file-content.js';
 import { shellQuote as q } from '../util/shell.js';
 import type { Module, ModuleContext } from './types.js';
 
@@ -129,11 +130,9 @@ export const find: Module = async (ctx) => {
   }
   const kept = a.contains !== undefined && a.contains !== null && fileType === 'file' ? await containing(ctx, files, String(a.contains), a.read_whole_file === true) : files;
   if (a.get_checksum === true) {
-    for (const f of kept) {
-      if (f.isreg !== true) continue;
-      const r = await ctx.host.run(`sha1sum -- ${q(String(f.path))}`);
-      if (r.rc === 0) f.checksum = r.stdout.split(/\s+/)[0];
-    }
+    // every regular file's checksum in one run, not one round trip per file
+    const sums = await checksums(ctx, 'sha1', kept.filter((f) => f.isreg === true).map((f) => String(f.path)));
+    for (const f of kept) if (sums.has(String(f.path))) f.checksum = sums.get(String(f.path));
   }
   return { changed: false, files: kept, matched: kept.length, examined, skipped_paths: skipped, msg: 'All paths examined' };
 };

@@ -2,11 +2,9 @@
 // or has the wanted checksum, verified against `checksum` (a value or a checksum file's URL) before it
 // replaces anything, moved into place atomically with the old file's or the given attributes.
 import { curl, hostTempDir, type CurlResponse } from './curl.js';
-import { applyAttrs, backupName, wantedAttrs } from './file-content.js';
+import { applyAttrs, attrsDiffer, backupName, CHECKSUM_COMMANDS, checksums, wantedAttrs } from './file-content.js';
 import { shellQuote as q } from '../util/shell.js';
 import type { Module, ModuleContext, ModuleResult } from './types.js';
-
-const SUMS: Record<string, string> = { md5: 'md5sum', sha1: 'sha1sum', sha224: 'sha224sum', sha256: 'sha256sum', sha384: 'sha384sum', sha512: 'sha512sum' };
 
 // one GET into `file`, redirects followed
 const download = (ctx: ModuleContext, a: Record<string, unknown>, url: string, file: string): Promise<CurlResponse> => curl(ctx, a, url, { follow: true, out: file, timeout: 10 });
@@ -18,7 +16,7 @@ async function wantedSum(ctx: ModuleContext, a: Record<string, unknown>, url: st
   const i = spec.indexOf(':');
   const algo = spec.slice(0, i).toLowerCase();
   let value = spec.slice(i + 1).trim();
-  if (i < 0 || !SUMS[algo]) return { fail: `The checksum parameter has to be in format <algorithm>:<checksum> (algorithms: ${Object.keys(SUMS).join(', ')})` };
+  if (i < 0 || !CHECKSUM_COMMANDS[algo]) return { fail: `The checksum parameter has to be in format <algorithm>:<checksum> (algorithms: ${Object.keys(CHECKSUM_COMMANDS).join(', ')})` };
   if (/^(https?|ftp|file):\/\//.test(value)) {
     const file = `${tmpdir}/sums`;
     const got = await download(ctx, a, value, file);
@@ -33,10 +31,7 @@ async function wantedSum(ctx: ModuleContext, a: Record<string, unknown>, url: st
   return { algo, hex: value.toLowerCase() };
 }
 
-async function sumOf(ctx: ModuleContext, algo: string, path: string): Promise<string | undefined> {
-  const r = await ctx.host.run(`${SUMS[algo]} -- ${q(path)}`);
-  return r.rc === 0 ? r.stdout.split(/\s+/)[0] : undefined;
-}
+const sumOf = async (ctx: ModuleContext, algo: string, path: string): Promise<string | undefined> => (await checksums(ctx, algo, [path])).get(path);
 
 /** The get_url module. */
 export const getUrl: Module = async (ctx) => {
@@ -55,7 +50,7 @@ export const getUrl: Module = async (ctx) => {
   const keep = async (msg: string): Promise<ModuleResult> => {
     // the file stays; only its attributes may still change
     const st = await ctx.host.stat(dest, true);
-    const attrChange = (attrs.mode !== undefined && st.mode !== attrs.mode) || (attrs.owner !== undefined && st.owner !== attrs.owner) || (attrs.group !== undefined && st.group !== attrs.group);
+    const attrChange = attrsDiffer(st, attrs);
     if (attrChange && !ctx.check) await applyAttrs(ctx, dest, attrs);
     return { ...base, changed: attrChange, msg, state: 'file' };
   };
