@@ -11,6 +11,7 @@ import { fetch } from './fetch.js';
 import { find } from './find.js';
 import { file } from './file.js';
 import { getUrl } from './get-url.js';
+import { group } from './group.js';
 import { lineinfile } from './lineinfile.js';
 import { packageFacts } from './package-facts.js';
 import { pause } from './pause.js';
@@ -27,6 +28,7 @@ import { systemd } from './systemd.js';
 import { template } from './template.js';
 import type { Module } from './types.js';
 import { uri } from './uri.js';
+import { user } from './user.js';
 import { waitFor } from './wait-for.js';
 
 /** Implemented modules by name. */
@@ -43,6 +45,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = {
   file,
   find,
   get_url: getUrl,
+  group,
   lineinfile,
   package_facts: packageFacts,
   pause,
@@ -60,6 +63,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = {
   service: systemd,
   template,
   uri,
+  user,
   wait_for: waitFor,
 };
 

@@ -3,7 +3,7 @@
 // module implementation reads its own entry.
 
 /** The type of one module option (Ansible's argument_spec types). */
-export type OptionType = 'str' | 'bool' | 'int' | 'list' | 'dict' | 'path' | 'raw';
+export type OptionType = 'str' | 'bool' | 'int' | 'float' | 'list' | 'dict' | 'path' | 'raw';
 
 /** One option of a module. */
 export interface OptionSpec {
@@ -207,6 +207,50 @@ export const MODULES: Record<string, ModuleSpec> = {
       reload: bool,
       sysctl_file: path,
       sysctl_set: bool,
+    },
+  },
+  group: {
+    options: { name: { type: 'str', required: true }, state: { type: 'str', choices: ['absent', 'present'] }, gid: int, system: bool, non_unique: bool, local: only('bool', false) },
+  },
+  user: {
+    options: {
+      name: { type: 'str', required: true, aliases: ['user'] },
+      state: { type: 'str', choices: ['absent', 'present'] },
+      uid: int,
+      non_unique: bool,
+      group: str,
+      groups: { type: 'list' },
+      append: bool,
+      comment: str,
+      home: path,
+      shell: str,
+      password: str,
+      update_password: { type: 'str', choices: ['always', 'on_create'] },
+      password_lock: bool,
+      password_expire_max: int,
+      password_expire_min: int,
+      expires: { type: 'float' },
+      create_home: { type: 'bool', aliases: ['createhome'] },
+      skeleton: str,
+      umask: str,
+      move_home: bool,
+      system: bool,
+      force: bool,
+      remove: bool,
+      local: only('bool', false),
+      generate_ssh_key: only('bool', false),
+      ssh_key_bits: only('int'),
+      ssh_key_type: only('str'),
+      ssh_key_file: only('path'),
+      ssh_key_comment: only('str'),
+      ssh_key_passphrase: only('str'),
+      // BSD, macOS and Solaris options (Ansible ignores them on Linux; kplay says so instead)
+      login_class: only('str'),
+      hidden: only('bool'),
+      seuser: only('str'),
+      profile: only('str'),
+      authorization: only('str'),
+      role: only('str'),
     },
   },
   package_facts: { options: { manager: { type: 'list' }, strategy: { type: 'str', choices: ['first', 'all'] } } },

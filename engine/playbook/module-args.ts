@@ -70,6 +70,9 @@ export function parseKv(text: string, rawKeys: readonly string[] | undefined): R
 /** Where an argument was written (for errors pointing at it). */
 export type ArgPos = (name: string) => SourcePos;
 
+// a number as Python's float() reads it (1, -1.5, 1e9)
+const FLOAT = /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i;
+
 function isTemplated(v: unknown): boolean {
   return typeof v === 'string' && v.includes('{{');
 }
@@ -81,6 +84,8 @@ function typeProblem(o: OptionSpec, v: unknown): string | undefined {
       return parseBool(v) !== null ? undefined : 'a boolean (true/false)';
     case 'int':
       return (typeof v === 'number' && Number.isInteger(v)) || (typeof v === 'string' && /^-?\d+$/.test(v.trim())) ? undefined : 'a whole number';
+    case 'float':
+      return typeof v === 'number' || (typeof v === 'string' && FLOAT.test(v)) ? undefined : 'a number';
     case 'list':
       return Array.isArray(v) || typeof v === 'string' || typeof v === 'number' ? undefined : 'a list';
     case 'dict':
@@ -170,6 +175,9 @@ function converted(o: OptionSpec, v: unknown): { value: unknown } | { problem: s
     case 'int':
       if (typeof v === 'number' && Number.isInteger(v)) return { value: v };
       return typeof v === 'string' && /^\s*[-+]?\d+\s*$/.test(v) ? { value: Number(v) } : { problem: 'a whole number' };
+    case 'float':
+      if (typeof v === 'number') return { value: v };
+      return typeof v === 'string' && FLOAT.test(v) ? { value: Number(v) } : { problem: 'a number' };
     case 'list':
       if (Array.isArray(v)) return { value: v };
       if (typeof v === 'string') return { value: v.split(',') };

@@ -1,0 +1,58 @@
+// Runs the same tasks through kplay and through ansible-playbook (local connection), each engine in its
+// own fresh sandbox (test/support/sandbox.ts), and gives back what each task registered and the
+// sandbox, so a test compares `changed`, `failed` and the end state on the machine's real files.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { makeSandbox, type Sandbox } from './sandbox.js';
+
+const KPLAY = fileURLToPath(new URL('../../bin/kplay.js', import.meta.url));
+
+/** One engine's run of the tasks. */
+export interface EngineRun {
+  /** Each task's registered result, in task order. */
+  results: Record<string, unknown>[];
+  status: number;
+  output: string;
+  sandbox: Sandbox;
+}
+
+/** The tasks as a play: each registered (ignore_errors, so a failure is a result too), then written out. */
+function play(tasks: Record<string, unknown>[], out: string): string {
+  const registered = tasks.map((t, i) => ({ ...t, register: `r${i}`, ignore_errors: true }));
+  const report = { 'ansible.builtin.copy': { dest: out, content: `{{ [${tasks.map((_, i) => `r${i}`).join(', ')}] | to_json }}` } };
+  return stringify([{ hosts: 'localhost', gather_facts: false, tasks: [...registered, report] }]);
+}
+
+function runIn(engine: 'kplay' | 'ansible', tasks: Record<string, unknown>[]): EngineRun {
+  const sandbox = makeSandbox();
+  const work = join(sandbox.dir, 'work');
+  mkdirSync(work);
+  const out = join(work, 'results.json');
+  writeFileSync(join(work, 'play.yaml'), play(tasks, out));
+  const args = ['-i', 'localhost,', '-c', 'local', join(work, 'play.yaml')];
+  const argv = engine === 'kplay' ? [process.execPath, KPLAY, ...args] : ['ansible-playbook', ...args];
+  const r = sandbox.run(argv, { cwd: work, env: { NO_COLOR: '1', ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCALHOST_WARNING: '0', ANSIBLE_RETRY_FILES_ENABLED: '0' } });
+  let results: Record<string, unknown>[] = [];
+  try {
+    results = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>[];
+  } catch {
+    throw new Error(`${engine} did not finish the play (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  }
+  return { results, status: r.status, output: r.stdout + r.stderr, sandbox };
+}
+
+/** Runs the tasks under both engines; remove the sandboxes with `done()`. */
+export function runBoth(tasks: Record<string, unknown>[]): { kplay: EngineRun; ansible: EngineRun; done(): void } {
+  const kplay = runIn('kplay', tasks);
+  const ansible = runIn('ansible', tasks);
+  return {
+    kplay,
+    ansible,
+    done() {
+      kplay.sandbox.remove();
+      ansible.sandbox.remove();
+    },
+  };
+}

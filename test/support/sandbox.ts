@@ -1,0 +1,41 @@
+// A throwaway copy of this machine's /etc, /home, /var/log and /var/mail, bound over the real ones in a
+// private mount namespace for one command (unshare -m, as root): system modules (user, group, hostname
+// files...) run for real under kplay and under ansible-playbook without touching the machine.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const BOUND = ['/etc', '/home', '/var/log', '/var/mail'];
+
+/** True when sandboxes can be made here (root with unshare). */
+export function canSandbox(): boolean {
+  return process.getuid?.() === 0 && spawnSync('unshare', ['-m', 'true']).status === 0;
+}
+
+/** One sandbox: its directory (the copies live under it) and a way to run a command inside. */
+export interface Sandbox {
+  dir: string;
+  /** Runs argv with the copies bound over the real directories; returns its exit status and output. */
+  run(argv: string[], opts?: { cwd?: string; env?: Record<string, string> }): { status: number; stdout: string; stderr: string };
+  /** The path of a sandboxed file as seen from outside (`/etc/passwd` -> its copy). */
+  path(p: string): string;
+  remove(): void;
+}
+
+/** Makes a sandbox: /etc copied as it is, /home, /var/log and /var/mail empty. */
+export function makeSandbox(): Sandbox {
+  const dir = mkdtempSync(join(tmpdir(), 'kplay-sandbox-'));
+  for (const b of BOUND) mkdirSync(join(dir, 'root', b), { recursive: true });
+  execFileSync('cp', ['-a', '/etc/.', join(dir, 'root/etc')]);
+  const binds = BOUND.map((b) => `mount --bind ${join(dir, 'root', b)} ${b}`).join(' && ');
+  return {
+    dir,
+    run(argv, opts = {}) {
+      const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `${binds} && exec "$@"`, 'sh', ...argv], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, encoding: 'utf8' });
+      return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+    },
+    path: (p) => join(dir, 'root', p),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
