@@ -12,7 +12,10 @@ import { find } from './find.js';
 import { file } from './file.js';
 import { getUrl } from './get-url.js';
 import { group } from './group.js';
+import { hostname } from './hostname.js';
+import { iniFile } from './ini-file.js';
 import { lineinfile } from './lineinfile.js';
+import { modprobe } from './modprobe.js';
 import { packageFacts } from './package-facts.js';
 import { pause } from './pause.js';
 import { raw } from './raw.js';
@@ -46,7 +49,10 @@ export const IMPLEMENTATIONS: Record<string, Module> = {
   find,
   get_url: getUrl,
   group,
+  hostname,
+  ini_file: iniFile,
   lineinfile,
+  modprobe,
   package_facts: packageFacts,
   pause,
   raw,

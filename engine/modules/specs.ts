@@ -253,6 +253,36 @@ export const MODULES: Record<string, ModuleSpec> = {
       role: only('str'),
     },
   },
+  hostname: {
+    options: {
+      name: { type: 'str', required: true },
+      use: { type: 'str', choices: ['alpine', 'debian', 'freebsd', 'generic', 'macos', 'macosx', 'darwin', 'openbsd', 'openrc', 'redhat', 'sles', 'solaris', 'systemd'], only: ['systemd', 'debian', 'redhat', 'alpine'] },
+    },
+  },
+  ini_file: {
+    options: {
+      path: { type: 'path', required: true, aliases: ['dest'] },
+      section: str,
+      section_has_values: { type: 'list' },
+      option: str,
+      value: str,
+      values: { type: 'list' },
+      state: { type: 'str', choices: ['absent', 'present'] },
+      exclusive: bool,
+      no_extra_spaces: bool,
+      ignore_spaces: bool,
+      allow_no_value: bool,
+      create: bool,
+      backup: bool,
+      follow: only('bool', false),
+      modify_inactive_option: bool,
+      ...fileAttrs,
+    },
+    mutuallyExclusive: [['value', 'values']],
+  },
+  modprobe: {
+    options: { name: { type: 'str', required: true }, state: { type: 'str', choices: ['present', 'absent'] }, params: str, persistent: { type: 'str', choices: ['disabled', 'absent', 'present'], only: ['disabled'] } },
+  },
   package_facts: { options: { manager: { type: 'list' }, strategy: { type: 'str', choices: ['first', 'all'] } } },
   slurp: { options: { src: { type: 'path', required: true, aliases: ['path'] } } },
   fetch: { options: { src: { type: 'path', required: true }, dest: { type: 'path', required: true }, flat: bool, fail_on_missing: bool, validate_checksum: only('bool', false) } },
@@ -348,7 +378,7 @@ export const MODULES: Record<string, ModuleSpec> = {
 export const META_ACTIONS = ['flush_handlers', 'noop', 'refresh_inventory', 'clear_facts', 'clear_host_errors', 'end_host', 'end_play', 'end_batch', 'reset_connection', 'role_complete'];
 
 /** Module names that are other names for a kplay module. */
-const MODULE_ALIASES: Record<string, string> = { systemd_service: 'systemd', 'ansible.posix.sysctl': 'sysctl' };
+const MODULE_ALIASES: Record<string, string> = { systemd_service: 'systemd', 'ansible.posix.sysctl': 'sysctl', 'community.general.modprobe': 'modprobe', 'community.general.ini_file': 'ini_file' };
 
 /** The short module name for `name` (`ansible.builtin.copy` -> `copy`), or undefined when unknown. */
 export function resolveModuleName(name: string): string | undefined {

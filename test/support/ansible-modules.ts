@@ -18,22 +18,26 @@ export interface ModuleOutcome {
   after: string | undefined;
   changed: boolean;
   failed: boolean;
+  msg?: string | undefined;
 }
 
-/** Runs every case through ansible-playbook (local connection) and reports the outcomes. */
-export function ansibleModules(cases: ModuleCase[]): ModuleOutcome[] {
+/**
+ * Runs every case through ansible-playbook (local connection) and reports the outcomes. `library`: a
+ * directory of further modules (a collection's module file, for modules ansible-core does not ship).
+ */
+export function ansibleModules(cases: ModuleCase[], library?: string): ModuleOutcome[] {
   const dir = mkdtempSync(join(tmpdir(), 'kplay-ansible-mod-'));
   const tasks = cases.map((c, i) => {
     const path = join(dir, `f${i}`);
     if (c.before !== undefined) writeFileSync(path, c.before);
-    return { name: `case ${i}`, [`ansible.builtin.${c.module}`]: { ...c.args, path }, register: `r${i}`, ignore_errors: true };
+    return { name: `case ${i}`, [library ? c.module : `ansible.builtin.${c.module}`]: { ...c.args, path }, register: `r${i}`, ignore_errors: true };
   });
   const report = { name: 'report', 'ansible.builtin.copy': { dest: join(dir, 'results.json'), content: `{{ [${cases.map((_, i) => `r${i}`).join(', ')}] | to_json }}` } };
   writeFileSync(join(dir, 'play.yaml'), stringify([{ hosts: 'localhost', gather_facts: false, tasks: [...tasks, report] }]));
-  execFileSync('ansible-playbook', ['-i', 'localhost,', '-c', 'local', join(dir, 'play.yaml')], { cwd: dir, env: { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCALHOST_WARNING: '0' }, stdio: 'pipe' });
-  const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as { changed?: boolean; failed?: boolean }[];
+  execFileSync('ansible-playbook', ['-i', 'localhost,', '-c', 'local', join(dir, 'play.yaml')], { cwd: dir, env: { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCALHOST_WARNING: '0', ...(library ? { ANSIBLE_LIBRARY: library } : {}) }, stdio: 'pipe' });
+  const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as { changed?: boolean; failed?: boolean; msg?: string }[];
   return cases.map((_, i) => {
     const path = join(dir, `f${i}`);
-    return { after: existsSync(path) ? readFileSync(path, 'utf8') : undefined, changed: results[i]?.changed === true, failed: results[i]?.failed === true };
+    return { after: existsSync(path) ? readFileSync(path, 'utf8') : undefined, changed: results[i]?.changed === true, failed: results[i]?.failed === true, msg: results[i]?.msg };
   });
 }
