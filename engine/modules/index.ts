@@ -21,6 +21,7 @@ import { pause } from './pause.js';
 import { raw } from './raw.js';
 import { replace } from './replace.js';
 import { script } from './script.js';
+import { serviceFacts } from './service-facts.js';
 import { setFact } from './set-fact.js';
 import { setup } from './setup.js';
 import { shell } from './shell.js';
@@ -58,6 +59,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = {
   raw,
   replace,
   script,
+  service_facts: serviceFacts,
   set_fact: setFact,
   setup,
   gather_facts: setup,

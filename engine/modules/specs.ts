@@ -281,8 +281,9 @@ export const MODULES: Record<string, ModuleSpec> = {
     mutuallyExclusive: [['value', 'values']],
   },
   modprobe: {
-    options: { name: { type: 'str', required: true }, state: { type: 'str', choices: ['present', 'absent'] }, params: str, persistent: { type: 'str', choices: ['disabled', 'absent', 'present'], only: ['disabled'] } },
+    options: { name: { type: 'str', required: true }, state: { type: 'str', choices: ['present', 'absent'] }, params: str, persistent: { type: 'str', choices: ['disabled', 'absent', 'present'] } },
   },
+  service_facts: { options: {} },
   package_facts: { options: { manager: { type: 'list' }, strategy: { type: 'str', choices: ['first', 'all'] } } },
   slurp: { options: { src: { type: 'path', required: true, aliases: ['path'] } } },
   fetch: { options: { src: { type: 'path', required: true }, dest: { type: 'path', required: true }, flat: bool, fail_on_missing: bool, validate_checksum: only('bool', false) } },

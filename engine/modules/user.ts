@@ -128,12 +128,11 @@ function createSteps(ctx: ModuleContext, acc: Accounts, name: string): Step[] | 
 
 /** chage for password_expire_min/max when they differ from shadow's. */
 function ageingStep(ctx: ModuleContext, u: UserEntry | undefined, name: string): Step | undefined {
-  const chage: string[] = [];
   const field = (i: number): number | undefined => (u?.shadow?.[i] ? Number(u.shadow[i]) : undefined);
-  for (const [opt, flag, i] of [['password_expire_min', '-m', 3], ['password_expire_max', '-M', 4]] as const) {
-    const v = ctx.args[opt];
-    if (v !== undefined && v !== null && Number(v) !== field(i)) chage.push(flag, String(v));
-  }
+  const differs = (v: unknown, i: number): v is number | string => v !== undefined && v !== null && Number(v) !== field(i);
+  const min = ctx.args.password_expire_min;
+  const max = ctx.args.password_expire_max;
+  const chage = [...(differs(min, 3) ? ['-m', String(min)] : []), ...(differs(max, 4) ? ['-M', String(max)] : [])];
   return chage.length ? { argv: ['chage', ...chage, name] } : undefined;
 }
 

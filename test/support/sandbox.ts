@@ -1,5 +1,5 @@
 // A throwaway copy of this machine's /etc, /home, /var/log and /var/mail, bound over the real ones in a
-// private mount namespace for one command (unshare -m, as root): system modules (user, group, hostname
+// private mount and UTS namespace for one command (unshare -m -u, as root): system modules (user, group, hostname
 // files...) run for real under kplay and under ansible-playbook without touching the machine.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -10,7 +10,7 @@ const BOUND = ['/etc', '/home', '/var/log', '/var/mail'];
 
 /** True when sandboxes can be made here (root with unshare). */
 export function canSandbox(): boolean {
-  return process.getuid?.() === 0 && spawnSync('unshare', ['-m', 'true']).status === 0;
+  return process.getuid?.() === 0 && spawnSync('unshare', ['-m', '-u', 'true']).status === 0;
 }
 
 /** One sandbox: its directory (the copies live under it) and a way to run a command inside. */
@@ -32,7 +32,7 @@ export function makeSandbox(): Sandbox {
   return {
     dir,
     run(argv, opts = {}) {
-      const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `${binds} && exec "$@"`, 'sh', ...argv], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, encoding: 'utf8' });
+      const r = spawnSync('unshare', ['-m', '-u', '--propagation', 'private', 'sh', '-c', `${binds} && exec "$@"`, 'sh', ...argv], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, encoding: 'utf8' });
       return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
     },
     path: (p) => join(dir, 'root', p),

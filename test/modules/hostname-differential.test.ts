@@ -1,0 +1,48 @@
+// hostname against Ansible's own module: the same tasks under kplay and ansible-playbook, each in its
+// own sandbox (a copy of /etc and its own UTS namespace: the machine's name never changes). This
+// machine runs no systemd, so both take the Debian file strategy, or the one `use` names.
+import { existsSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBoth, type EngineRun } from '../support/differential-play.js';
+import { hasAnsible } from '../support/oracle.js';
+import { canSandbox } from '../support/sandbox.js';
+
+const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
+  [{ hostname: { name: 'kplay-test-host' } }, 'changed'],
+  [{ hostname: { name: 'kplay-test-host' } }, 'ok'],
+  [{ hostname: { name: 'kplay-would-be' }, check_mode: true }, 'changed'],
+  [{ hostname: { name: 'kplay-rh', use: 'redhat' } }, 'failed'],
+  [{ file: { path: '/etc/sysconfig', state: 'directory' } }, 'changed'],
+  [{ copy: { dest: '/etc/sysconfig/network', content: 'NETWORKING=yes\nHOSTNAME=old\n' } }, 'changed'],
+  [{ hostname: { name: 'kplay-rh.example.test', use: 'redhat' } }, 'changed'],
+  [{ hostname: { name: 'kplay-rh.example.test', use: 'redhat' } }, 'ok'],
+  [{ hostname: { name: 'kplay-sd', use: 'systemd' } }, 'failed'],
+];
+
+const outcome = (r: Record<string, unknown>): string => (r.failed === true ? 'failed' : r.changed === true ? 'changed' : 'ok');
+const file = (run: EngineRun, p: string): string | undefined => (existsSync(run.sandbox.path(p)) ? readFileSync(run.sandbox.path(p), 'utf8') : undefined);
+
+describe.skipIf(!hasAnsible || !canSandbox())('hostname, kplay vs ansible-playbook', () => {
+  let both: ReturnType<typeof runBoth>;
+  beforeAll(() => {
+    both = runBoth(steps.map(([t]) => t));
+  }, 120_000);
+  afterAll(() => both?.done());
+
+  it('every task reports what Ansible reports', () => {
+    expect(both.kplay.results.map(outcome)).toEqual(both.ansible.results.map(outcome));
+    expect(both.kplay.results.map(outcome)).toEqual(steps.map(([, o]) => o));
+  });
+
+  it('writes the same files and gives the same facts and diff', () => {
+    for (const p of ['/etc/hostname', '/etc/sysconfig/network']) expect(file(both.kplay, p)).toBe(file(both.ansible, p));
+    expect(file(both.kplay, '/etc/hostname')).toBe('kplay-test-host\n');
+    expect(file(both.kplay, '/etc/sysconfig/network')).toBe('NETWORKING=yes\nHOSTNAME=kplay-rh.example.test\n');
+    const facts = (run: EngineRun, i: number): unknown => {
+      const f = run.results[i]?.ansible_facts as Record<string, unknown>;
+      return { hostname: f.ansible_hostname, nodename: f.ansible_nodename };
+    };
+    expect(facts(both.kplay, 6)).toEqual(facts(both.ansible, 6));
+    expect(facts(both.kplay, 6)).toEqual({ hostname: 'kplay-rh', nodename: 'kplay-rh.example.test' });
+  });
+});
