@@ -109,7 +109,7 @@ function checkImplemented(plays: Play[]): void {
         walk(n.block);
         walk(n.rescue);
         walk(n.always);
-      } else if (!IMPLEMENTATIONS[n.action] && !RUNNER_ACTIONS.has(n.action)) {
+      } else if (!n.python && !IMPLEMENTATIONS[n.action] && !RUNNER_ACTIONS.has(n.action)) {
         throw new UserError(`module '${n.action}' is not available in this build of kplay`, { kind: 'parse', pos: n.pos, hint: 'it is validated but not implemented yet; see README "Status"' });
       }
     }

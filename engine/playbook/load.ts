@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { ParseError, type SourcePos } from '../errors.js';
+import { locatePythonModule, type PythonModule } from '../modules/python/locate.js';
 import { META_ACTIONS, MODULES, resolveModuleName } from '../modules/specs.js';
 import { compileCondition } from '../template/condition.js';
 import { isTemplate, parseFile, parseTemplate } from '../template/render.js';
@@ -200,6 +201,7 @@ class PlayLoader {
     if (!handler && 'listen' in keywords) throw new ParseError("'listen' is only valid for handlers", posOf(at(c, 'listen'), true));
     let actionKey: string;
     let moduleValue: unknown;
+    let pythonModule: PythonModule | undefined;
     if (keywords.action !== undefined || keywords.local_action !== undefined) {
       if (candidates.length) throw new ParseError(`conflicting action statements: ${['action', ...candidates].join(', ')}`, posOf(c));
       const kw = keywords.action !== undefined ? 'action' : 'local_action';
@@ -208,17 +210,25 @@ class PlayLoader {
       delete keywords.action;
       delete keywords.local_action;
     } else {
-      const modules = candidates.filter((k) => resolveModuleName(k));
-      const unknown = candidates.filter((k) => !resolveModuleName(k));
-      if (unknown.length) {
-        const k = unknown[0] as string;
-        throw new ParseError(`couldn't resolve module/action '${k}'`, posOf(at(c, k), true), didYouMean(k, [...Object.keys(MODULES), ...Object.keys(TASK_KEYWORDS)]) ?? 'see README for the modules kplay provides');
+      // a key that is no keyword and no native module may be an Ansible Python module on the controller
+      const python = new Map<string, PythonModule>();
+      for (const k of candidates.filter((x) => !resolveModuleName(x))) {
+        const found = locatePythonModule(k, [join(this.opts.playbookDir, 'library'), ...(role ? [join(role.path, 'library')] : [])]);
+        if ('module' in found) python.set(k, found.module);
+        else if ('problem' in found) throw new ParseError(found.problem, posOf(at(c, k), true), 'see README "Modules" for what kplay runs natively');
+        else {
+          const hint = didYouMean(k, [...Object.keys(MODULES), ...Object.keys(TASK_KEYWORDS)]) ?? `kplay's own modules are listed in README "Modules"; an Ansible module is looked for in ${found.missing.slice(0, 3).join(', ')}${found.missing.length > 3 ? ', ...' : ''}`;
+          throw new ParseError(`couldn't resolve module/action '${k}'`, posOf(at(c, k), true), hint);
+        }
       }
+      const modules = candidates.filter((k) => resolveModuleName(k) || python.has(k));
       if (modules.length > 1) throw new ParseError(`conflicting action statements: ${modules.join(', ')}`, posOf(at(c, modules[1] as string), true), 'a task runs one module; split it into two tasks');
       if (!modules.length) throw new ParseError('no module/action detected in task', posOf(c), 'add a module, e.g. "command: uptime" or "debug: msg=hi"');
       actionKey = modules[0] as string;
       moduleValue = raw[actionKey];
+      pythonModule = python.get(actionKey);
     }
+    if (pythonModule) return this.pythonTask(pythonModule, actionKey, moduleValue, keywords, c, inherited, role);
     const action = resolveModuleName(actionKey);
     if (!action) throw new ParseError(`couldn't resolve module/action '${actionKey}'`, posOf(c), didYouMean(actionKey, Object.keys(MODULES)));
     const typeErr = checkKeywordTypes(TASK_KEYWORDS, keywords);
@@ -251,6 +261,23 @@ class PlayLoader {
     if (action === 'include_tasks') this.validateInclude(task, role, baseDir);
     if (action === 'include_role' && !isTemplate(String(args.name))) this.roleTasks(findRole(String(args.name), this.opts, task.pos), [], args.tasks_from);
     return task;
+  }
+
+  // a task run by an Ansible Python module: its arguments are checked by the module itself on the host
+  private pythonTask(m: PythonModule, actionKey: string, value: unknown, keywords: Record<string, unknown>, c: Cursor, inherited: string[], role: RoleContext | undefined): TaskNode {
+    const typeErr = checkKeywordTypes(TASK_KEYWORDS, keywords);
+    if (typeErr) throw this.typeError(typeErr, c, TASK_KEYWORDS);
+    this.checkConditions(keywords, c);
+    const argPos = (name: string): SourcePos => {
+      const exact = nodeAt(c.y, [...c.path, actionKey, name], { key: true }) ?? nodeAt(c.y, [...c.path, 'args', name], { key: true });
+      return exact ? nodePos(c.y, exact) : posOf(at(c, actionKey));
+    };
+    const args = this.moduleArgs(actionKey, value, keywords.args, argPos);
+    for (const [k, v] of Object.entries(args)) checkTemplates(v, argPos(k));
+    for (const [k, v] of Object.entries(keywords)) if (!CONDITION_KEYS.includes(k)) checkTemplates(v, posOf(at(c, k)));
+    for (const n of tagList(keywords.notify)) if (!isTemplate(n)) this.notifies.push({ name: n, pos: posOf(at(c, 'notify')) });
+    const tags = union(inherited, tagList(keywords.tags));
+    return { kind: 'task', name: keywords.name === undefined ? undefined : String(keywords.name), action: m.name, actionWritten: actionKey, args, keywords, tags, role, pos: posOf(c), python: m };
   }
 
   // a template file that does not parse stops the run (and --syntax-check) before any host is touched;

@@ -2,6 +2,7 @@
 // positions and effective (inherited) tags. Produced by load.ts; consumed by listing and the runner.
 import type { SourcePos } from '../errors.js';
 import type { VarBag } from '../inventory/model.js';
+import type { PythonModule } from '../modules/python/locate.js';
 
 /** A role as found on disk (loaded once per run). */
 export interface Role {
@@ -48,6 +49,8 @@ export interface TaskNode {
   tags: string[];
   role: RoleContext | undefined;
   pos: SourcePos;
+  /** An Ansible Python module on the controller that runs this task (kplay has no native one). */
+  python?: PythonModule | undefined;
 }
 
 /** A block (or an implicit one: the body of an import or a role). */

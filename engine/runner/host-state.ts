@@ -37,9 +37,25 @@ export class HostState {
     if (register || facts) this.version += 1;
   }
 
-  /** Adds gathered or module-returned facts. */
+  /** The variable name of a fact a module returned under its own name (getent_passwd, packages). */
+  private readonly factNames = new Map<string, string>();
+
+  /** Adds gathered facts (setup's, named without the ansible_ prefix). */
   addFacts(facts: Record<string, unknown>): void {
     Object.assign(this.facts, facts);
+    this.version += 1;
+  }
+
+  /**
+   * Adds the facts another module returned, as Ansible does: under ansible_facts without an ansible_
+   * prefix, and as a variable by the name the module gave (`getent_passwd`, not `ansible_getent_passwd`).
+   */
+  addModuleFacts(facts: Record<string, unknown>): void {
+    for (const [k, v] of Object.entries(facts)) {
+      const bare = k.replace(/^ansible_/, '');
+      this.facts[bare] = v;
+      this.factNames.set(bare, k);
+    }
     this.version += 1;
   }
 
@@ -57,7 +73,7 @@ export class HostState {
   /** Facts as variables: `ansible_facts` and each fact as `ansible_<name>`, as Ansible injects them. */
   factVars(): VarBag {
     const vars: Record<string, unknown> = { ansible_facts: this.facts };
-    for (const [k, v] of Object.entries(this.facts)) vars[k.startsWith('ansible_') ? k : `ansible_${k}`] = v;
+    for (const [k, v] of Object.entries(this.facts)) vars[this.factNames.get(k) ?? (k.startsWith('ansible_') ? k : `ansible_${k}`)] = v;
     return { vars, origins: new Map(), final: true };
   }
 }

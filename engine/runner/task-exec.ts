@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { ParseError, UserError, formatPos } from '../errors.js';
 import type { Host, VarBag } from '../inventory/model.js';
 import { IMPLEMENTATIONS } from '../modules/index.js';
+import { pythonModule } from '../modules/python/run.js';
 import { MODULES } from '../modules/specs.js';
 import type { ModuleContext, ModuleResult } from '../modules/types.js';
 import { includedTaskFile, loadIncludedRole, loadIncludedTasks } from '../playbook/load.js';
@@ -421,7 +422,7 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     case 'include_role':
       return { result: await includeRole(task, args, state, frames, env, scope) };
   }
-  const impl = IMPLEMENTATIONS[task.action];
+  const impl = task.python ? pythonModule(task.python) : IMPLEMENTATIONS[task.action];
   if (!impl) return { result: { changed: false, failed: true, msg: `module '${task.action}' is not available in this build of kplay` } };
   const spec = MODULES[task.action];
   const typed = spec ? convertArgs(task.action, spec, args, task.pos) : args;
@@ -484,7 +485,8 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
   const moduleFacts = result.ansible_facts as Record<string, unknown> | undefined;
   if (moduleFacts) {
     if (task.action === 'set_fact') Object.assign(facts, moduleFacts);
-    else state.addFacts(moduleFacts);
+    else if (task.action === 'setup' || task.action === 'gather_facts') state.addFacts(moduleFacts);
+    else state.addModuleFacts(moduleFacts);
   }
   return { result };
 }

@@ -2,7 +2,7 @@
 // own fresh sandbox (test/support/sandbox.ts), and gives back what each task registered and the
 // sandbox, so a test compares `changed`, `failed` and the end state on the machine's real files.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { makeSandbox, type Sandbox } from './sandbox.js';
@@ -25,12 +25,16 @@ function play(tasks: Record<string, unknown>[], out: string): string {
   return stringify([{ hosts: 'localhost', gather_facts: false, tasks: [...registered, report] }]);
 }
 
-function runIn(engine: 'kplay' | 'ansible', tasks: Record<string, unknown>[]): EngineRun {
+function runIn(engine: 'kplay' | 'ansible', tasks: Record<string, unknown>[], files: Record<string, string>): EngineRun {
   const sandbox = makeSandbox();
   const work = join(sandbox.dir, 'work');
   mkdirSync(work);
   const out = join(work, 'results.json');
-  writeFileSync(join(work, 'play.yaml'), play(tasks, out));
+  writeFileSync(join(work, 'play.yaml'), play(tasks, out).split('WORK').join(work));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(work, rel)), { recursive: true });
+    writeFileSync(join(work, rel), text);
+  }
   const args = ['-i', 'localhost,', '-c', 'local', join(work, 'play.yaml')];
   const argv = engine === 'kplay' ? [process.execPath, KPLAY, ...args] : ['ansible-playbook', ...args];
   const r = sandbox.run(argv, { cwd: work, env: { NO_COLOR: '1', ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCALHOST_WARNING: '0', ANSIBLE_RETRY_FILES_ENABLED: '0' } });
@@ -43,10 +47,13 @@ function runIn(engine: 'kplay' | 'ansible', tasks: Record<string, unknown>[]): E
   return { results, status: r.status, output: r.stdout + r.stderr, sandbox };
 }
 
-/** Runs the tasks under both engines; remove the sandboxes with `done()`. */
-export function runBoth(tasks: Record<string, unknown>[]): { kplay: EngineRun; ansible: EngineRun; done(): void } {
-  const kplay = runIn('kplay', tasks);
-  const ansible = runIn('ansible', tasks);
+/**
+ * Runs the tasks under both engines (`files`: more files next to the playbook, such as library/x.py;
+ * the playbook's directory is WORK in task arguments); remove the sandboxes with `done()`.
+ */
+export function runBoth(tasks: Record<string, unknown>[], files: Record<string, string> = {}): { kplay: EngineRun; ansible: EngineRun; done(): void } {
+  const kplay = runIn('kplay', tasks, files);
+  const ansible = runIn('ansible', tasks, files);
   return {
     kplay,
     ansible,

@@ -1,0 +1,104 @@
+// Where a module kplay has no native implementation of lives on the controller, as Ansible finds it:
+// a `library/` directory (the playbook's, a role's, ANSIBLE_LIBRARY, ~/.ansible/plugins/modules,
+// /usr/share/ansible/plugins/modules), ansible-core's own modules, or an installed collection
+// (ANSIBLE_COLLECTIONS_PATH, ~/.ansible/collections, /usr/share/ansible/collections, Python's
+// ansible_collections). Only Python modules without a controller-side action plugin can run this way.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+/** A Python module found on the controller. */
+export interface PythonModule {
+  /** The name Ansible knows it by (ansible.builtin.cron, community.general.ini_file, or a library module's). */
+  name: string;
+  path: string;
+}
+
+/** The outcome of a lookup: found, found but not runnable (why), or not found (where it looked). */
+export type Located = { module: PythonModule } | { problem: string } | { missing: string[] };
+
+const split = (v: string | undefined): string[] => (v ? v.split(':').filter(Boolean) : []);
+
+let ansible: { python: string; dir: string } | null | undefined;
+
+/** The Python that runs ansible-playbook on this controller (its #! line), else python3. */
+function pythons(): string[] {
+  const found: string[] = [];
+  for (const dir of split(process.env.PATH)) {
+    const p = join(dir, 'ansible-playbook');
+    if (!existsSync(p)) continue;
+    const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(readFileSync(p, 'utf8').split('\n', 1)[0] ?? '');
+    if (shebang) found.push(shebang[1]?.endsWith('/env') && shebang[2] ? (shebang[2] as string) : (shebang[1] as string));
+    break;
+  }
+  return [...found, 'python3', '/usr/bin/python3'];
+}
+
+/** ansible-core on the controller (its Python and package directory), or null without it. */
+export function controllerAnsible(): { python: string; dir: string } | null {
+  if (ansible === undefined) {
+    ansible = null;
+    for (const python of pythons()) {
+      try {
+        const dir = execFileSync(python, ['-c', 'import ansible, os; print(os.path.dirname(ansible.__file__))'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+        if (dir) {
+          ansible = { python, dir };
+          break;
+        }
+      } catch {
+        // not this one
+      }
+    }
+  }
+  return ansible;
+}
+
+function ansiblePackageDir(): string | null {
+  return controllerAnsible()?.dir ?? null;
+}
+
+function libraryDirs(extra: string[]): string[] {
+  return [...extra, ...split(process.env.ANSIBLE_LIBRARY), join(homedir(), '.ansible/plugins/modules'), '/usr/share/ansible/plugins/modules'];
+}
+
+function collectionRoots(): string[] {
+  const env = process.env.ANSIBLE_COLLECTIONS_PATH ?? process.env.ANSIBLE_COLLECTIONS_PATHS;
+  const roots = env ? split(env) : [join(homedir(), '.ansible/collections'), '/usr/share/ansible/collections'];
+  const pkg = ansiblePackageDir();
+  return pkg ? [...roots, dirname(pkg)] : roots;
+}
+
+const ACTION_PLUGIN = (module: string): string => `'${module}' runs through Ansible's controller-side action plugin, which kplay does not run; kplay has no native '${module}' yet`;
+
+/** Finds `written` (as the task names it); `libraries` are the playbook's and the role's library/ dirs. */
+export function locatePythonModule(written: string, libraries: string[]): Located {
+  const parts = written.split('.');
+  const looked: string[] = [];
+  const builtin = parts.length === 1 || (parts.length === 3 && parts[0] === 'ansible' && (parts[1] === 'builtin' || parts[1] === 'legacy'));
+  const short = parts[parts.length - 1] as string;
+  if (parts.length === 1 || (builtin && parts[1] === 'legacy')) {
+    for (const dir of libraryDirs(libraries)) {
+      const p = join(dir, `${short}.py`);
+      looked.push(p);
+      if (existsSync(p)) return { module: { name: short, path: p } };
+    }
+  }
+  const pkg = ansiblePackageDir();
+  if (builtin) {
+    if (!pkg) return { missing: [...looked, 'ansible-core (not installed on this controller: python3 cannot import ansible)'] };
+    const p = join(pkg, 'modules', `${short}.py`);
+    looked.push(p);
+    if (existsSync(p)) return existsSync(join(pkg, 'plugins/action', `${short}.py`)) ? { problem: ACTION_PLUGIN(written) } : { module: { name: `ansible.builtin.${short}`, path: p } };
+    return { missing: looked };
+  }
+  if (parts.length < 3) return { missing: looked };
+  const [ns, coll] = parts as [string, string];
+  for (const root of collectionRoots()) {
+    const base = join(root, 'ansible_collections', ns, coll, 'plugins');
+    const p = join(base, 'modules', `${parts.slice(2).join('/')}.py`);
+    looked.push(p);
+    if (existsSync(p)) return existsSync(join(base, 'action', `${short}.py`)) ? { problem: ACTION_PLUGIN(written) } : { module: { name: written, path: p } };
+  }
+  return { missing: looked };
+}

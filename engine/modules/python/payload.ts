@@ -1,0 +1,79 @@
+// Packs an Ansible Python module for a host as Ansible itself packs it (AnsiballZ: the module, its
+// module_utils and its arguments in one Python script), by asking ansible-core on the controller. One
+// helper process serves a whole run; it starts with the first such module and ends with kplay.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { controllerAnsible } from './locate.js';
+
+const HELPER = `
+import base64, json, sys
+from ansible import constants as C
+from ansible.executor.module_common import modify_module
+from ansible.parsing.dataloader import DataLoader
+from ansible.template import Templar
+from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
+_AnsibleCollectionFinder(paths=C.COLLECTIONS_PATHS)._install()
+templar = Templar(loader=DataLoader())
+for line in sys.stdin:
+    req = json.loads(line)
+    try:
+        data, style, _ = modify_module(req['name'], req['path'], req['args'], templar,
+                                       task_vars={'ansible_python_interpreter': req['interpreter']},
+                                       module_compression='ZIP_DEFLATED')
+        out = {'payload': base64.b64encode(data).decode(), 'style': style}
+    except Exception as e:
+        out = {'error': '%s: %s' % (type(e).__name__, e)}
+    sys.stdout.write(json.dumps(out) + '\\n')
+    sys.stdout.flush()
+`;
+
+type Reply = { payload?: string; style?: string; error?: string };
+
+let helper: { child: ChildProcess; pending: ((r: Reply) => void)[]; buffer: string } | undefined;
+
+function start(): NonNullable<typeof helper> {
+  const child = spawn(controllerAnsible()?.python ?? 'python3', ['-c', HELPER], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const h = { child, pending: [] as ((r: Reply) => void)[], buffer: '' };
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout?.on('data', (d: Buffer) => {
+    h.buffer += d.toString();
+    for (let i = h.buffer.indexOf('\n'); i !== -1; i = h.buffer.indexOf('\n')) {
+      const line = h.buffer.slice(0, i);
+      h.buffer = h.buffer.slice(i + 1);
+      h.pending.shift()?.(JSON.parse(line) as Reply);
+    }
+    if (!h.pending.length) idle(h);
+  });
+  const fail = (): void => {
+    for (const p of h.pending.splice(0)) p({ error: `ansible-core's module packer stopped: ${stderr.trim() || 'no output'}` });
+    if (helper === h) helper = undefined;
+  };
+  child.on('exit', fail);
+  child.on('error', fail);
+  process.once('exit', () => child.kill());
+  return h;
+}
+
+// the helper does not keep kplay running when nothing waits for it
+function idle(h: NonNullable<typeof helper>): void {
+  h.child.unref();
+  (h.child.stdout as unknown as { unref?: () => void }).unref?.();
+  (h.child.stdin as unknown as { unref?: () => void }).unref?.();
+  (h.child.stderr as unknown as { unref?: () => void }).unref?.();
+}
+
+function busy(h: NonNullable<typeof helper>): void {
+  h.child.ref();
+  (h.child.stdout as unknown as { ref?: () => void }).ref?.();
+}
+
+/** The AnsiballZ script for one module call, or why it could not be made. */
+export function buildPayload(name: string, path: string, args: Record<string, unknown>, interpreter: string): Promise<{ script: Buffer } | { error: string }> {
+  helper ??= start();
+  const h = helper;
+  busy(h);
+  return new Promise((resolve) => {
+    h.pending.push((r) => resolve(r.payload !== undefined && r.style === 'new' ? { script: Buffer.from(r.payload, 'base64') } : { error: r.error ?? `'${name}' is not a new-style Python module (style ${r.style ?? 'unknown'}); kplay runs only those` }));
+    h.child.stdin?.write(JSON.stringify({ name, path, args, interpreter }) + '\n');
+  });
+}

@@ -1,0 +1,83 @@
+// Runs an Ansible Python module on the host as Ansible does with pipelining: the AnsiballZ script on
+// the standard input of the host's Python, the module's JSON result read back (with Ansible's
+// tolerance for noise around it). The module checks its own arguments and honours check and diff mode.
+import { shellQuote as q } from '../../util/shell.js';
+import type { FileDiff, Module, ModuleContext, ModuleResult } from '../types.js';
+import type { PythonModule } from './locate.js';
+import { buildPayload } from './payload.js';
+
+// what Ansible's executor adds to every module's arguments (ActionBase._update_module_args)
+function internals(ctx: ModuleContext, name: string): Record<string, unknown> {
+  return {
+    _ansible_check_mode: ctx.check,
+    _ansible_no_log: false,
+    _ansible_debug: false,
+    _ansible_diff: ctx.diff,
+    _ansible_verbosity: 0,
+    _ansible_version: '2.14.18',
+    _ansible_module_name: name,
+    _ansible_syslog_facility: 'LOG_USER',
+    _ansible_selinux_special_fs: ['fuse', 'nfs', 'vboxsf', 'ramfs', '9p', 'vfat'],
+    _ansible_string_conversion_action: 'warn',
+    _ansible_socket: null,
+    _ansible_shell_executable: '/bin/sh',
+    _ansible_keep_remote_files: false,
+    _ansible_tmpdir: null,
+    _ansible_remote_tmp: '~/.ansible/tmp',
+  };
+}
+
+/** The JSON object in a module's output (Ansible's _filter_non_json_lines: from a line starting with { to one ending with }). */
+function moduleJson(stdout: string): Record<string, unknown> | undefined {
+  const lines = stdout.split('\n');
+  const start = lines.findIndex((l) => l.trimStart().startsWith('{'));
+  let end = -1;
+  for (let i = lines.length - 1; i >= start && start !== -1; i--) if (lines[i]?.trimEnd().endsWith('}')) (end = i), (i = -1);
+  if (start === -1 || end === -1) return undefined;
+  try {
+    const v = JSON.parse(lines.slice(start, end + 1).join('\n')) as unknown;
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A module's diff (a mapping or a list of them) as kplay's before/after pairs. */
+function diffs(d: unknown): FileDiff[] | undefined {
+  const list = (Array.isArray(d) ? d : d && typeof d === 'object' ? [d] : []) as Record<string, unknown>[];
+  const out = list.filter((x) => 'before' in x || 'after' in x).map((x) => ({ before_header: String(x.before_header ?? ''), after_header: String(x.after_header ?? ''), before: String(x.before ?? ''), after: String(x.after ?? '') }));
+  return out.length ? out : undefined;
+}
+
+/** The host's Python: ansible_python_interpreter when set, else the system's python3 (or python). */
+async function interpreter(ctx: ModuleContext): Promise<string | undefined> {
+  const v = ctx.variable('ansible_python_interpreter');
+  if (v.defined && v.value !== 'auto' && v.value !== 'auto_silent' && v.value !== 'auto_legacy' && v.value !== 'auto_legacy_silent') return String(v.value);
+  // Ansible's discovery order for a Debian or Red Hat host: the system Python first
+  const r = await ctx.host.run('for p in /usr/bin/python3 /usr/libexec/platform-python python3 /usr/bin/python python; do command -v $p && break; done');
+  return r.rc === 0 ? r.stdout.trim().split('\n')[0] : undefined;
+}
+
+/** A Module that runs the Python module `m` on the host. */
+export function pythonModule(m: PythonModule): Module {
+  return async (ctx) => {
+    const python = await interpreter(ctx);
+    if (!python) return { changed: false, failed: true, msg: `kplay runs Ansible's module '${m.name}' with the host's Python, and the host has none (no python3 or python on its PATH; set ansible_python_interpreter)` };
+    const built = await buildPayload(m.name, m.path, { ...ctx.args, ...internals(ctx, m.name) }, python);
+    if ('error' in built) return { changed: false, failed: true, msg: `could not pack Ansible's module '${m.name}' (${m.path}): ${built.error}` };
+    const r = await ctx.host.run(q(python), { stdin: built.script });
+    const res = moduleJson(r.stdout);
+    if (!res) return { changed: false, failed: true, msg: 'MODULE FAILURE\nSee stdout/stderr for the exact error', module_stdout: r.stdout, module_stderr: r.stderr, rc: r.rc };
+    for (const w of (res.warnings as unknown[] | undefined) ?? []) ctx.warn(String(w));
+    for (const d of (res.deprecations as { msg?: unknown }[] | undefined) ?? []) ctx.warn(`[DEPRECATION WARNING]: ${String(d?.msg ?? d)}`);
+    const result: ModuleResult = { ...res, changed: res.changed === true };
+    // as Ansible's executor: internal keys, warnings (shown instead) and the module's echo of its arguments go
+    for (const k of Object.keys(result)) if (k.startsWith('_ansible_') || k === 'warnings' || k === 'deprecations' || k === 'invocation') delete result[k];
+    if (res.failed === true || (r.rc !== 0 && res.failed === undefined)) result.failed = true;
+    else delete result.failed;
+    const d = diffs(res.diff);
+    if (d) result.diff = d;
+    else delete result.diff;
+    return result;
+  };
+}

@@ -1,0 +1,103 @@
+// Modules kplay has no native code for run as Ansible runs them: ansible-core's own modules and a
+// playbook's library/ modules, packed by ansible-core on the controller and run by the host's Python.
+// The same tasks under kplay and ansible-playbook give the same results and files; a module that needs
+// an action plugin, or that is nowhere on the controller, stops the run before any host is touched.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBoth, type EngineRun } from '../support/differential-play.js';
+import { hasAnsible } from '../support/oracle.js';
+import { canSandbox } from '../support/sandbox.js';
+import { writeTree } from '../support/tree.js';
+
+const KPLAY = fileURLToPath(new URL('../../bin/kplay.js', import.meta.url));
+
+// a module of our own, as a role's or playbook's library/ would ship one
+const LIBRARY_MODULE = `#!/usr/bin/python
+from ansible.module_utils.basic import AnsibleModule
+import os
+
+def main():
+    m = AnsibleModule(argument_spec=dict(path=dict(type='path', required=True), content=dict(type='str', required=True),
+                                         token=dict(type='str', no_log=True)), supports_check_mode=True)
+    p, want = m.params['path'], m.params['content']
+    cur = open(p).read() if os.path.exists(p) else None
+    changed = cur != want
+    if changed and not m.check_mode:
+        with open(p, 'w') as f:
+            f.write(want)
+    m.exit_json(changed=changed, path=p, diff=dict(before=cur or '', after=want))
+
+main()
+`;
+
+const KEY = 'example.test ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBkB3m7n4hGY1OyH8ZPxvXv7j8sG0rhwV0sXhWcV2Ioq';
+const steps: Record<string, unknown>[] = [
+  { kp_write: { path: 'WORK/out.txt', content: 'hello', token: 'tok-s3cr3t-value' } },
+  { kp_write: { path: 'WORK/out.txt', content: 'hello' } },
+  { kp_write: { path: 'WORK/out.txt', content: 'bye' }, check_mode: true },
+  { 'ansible.builtin.known_hosts': { path: 'WORK/known_hosts', name: 'example.test', key: KEY } },
+  { known_hosts: { path: 'WORK/known_hosts', name: 'example.test', key: KEY } },
+  { 'ansible.builtin.known_hosts': { path: 'WORK/known_hosts', key: KEY } },
+  { 'ansible.builtin.getent': { database: 'passwd', key: 'root' } },
+  { 'ansible.builtin.debug': { msg: '{{ getent_passwd.root[1] }}' } },
+];
+
+const outcome = (r: Record<string, unknown>): string => (r.failed === true ? 'failed' : r.changed === true ? 'changed' : 'ok');
+
+describe.skipIf(!hasAnsible || !canSandbox())('Ansible Python modules, kplay vs ansible-playbook', () => {
+  let both: ReturnType<typeof runBoth>;
+  beforeAll(() => {
+    both = runBoth(steps, { 'library/kp_write.py': LIBRARY_MODULE });
+  }, 120_000);
+  afterAll(() => both?.done());
+
+  const file = (run: EngineRun, name: string): string => readFileSync(join(run.sandbox.dir, 'work', name), 'utf8');
+
+  it('every task reports what Ansible reports, with the same messages', () => {
+    expect(both.kplay.results.map(outcome)).toEqual(both.ansible.results.map(outcome));
+    expect(both.kplay.results.map(outcome)).toEqual(['changed', 'ok', 'changed', 'changed', 'ok', 'failed', 'ok', 'ok']);
+    expect(both.kplay.results[5]?.msg).toBe(both.ansible.results[5]?.msg);
+    expect(both.kplay.results[7]?.msg).toBe('0');
+  });
+
+  it('leaves the same files; check mode wrote nothing', () => {
+    expect(file(both.kplay, 'out.txt')).toBe('hello');
+    expect(file(both.kplay, 'known_hosts')).toBe(file(both.ansible, 'known_hosts'));
+  });
+
+  it("registers the module's result as Ansible does, and never an option's secret value", () => {
+    expect(both.kplay.results[0]?.invocation).toEqual(both.ansible.results[0]?.invocation);
+    expect(JSON.stringify(both.kplay.results)).not.toContain('tok-s3cr3t-value');
+    expect(both.kplay.output).not.toContain('tok-s3cr3t-value');
+  });
+});
+
+describe.skipIf(!hasAnsible)('modules kplay cannot run', () => {
+  const check = (task: Record<string, unknown>): { status: number | null; out: string } => {
+    const dir = writeTree({});
+    writeFileSync(join(dir, 'p.yaml'), JSON.stringify([{ hosts: 'localhost', gather_facts: false, tasks: [task] }]));
+    const r = spawnSync(process.execPath, [KPLAY, '-i', 'localhost,', '-c', 'local', join(dir, 'p.yaml'), '--syntax-check'], { encoding: 'utf8' });
+    return { status: r.status, out: r.stdout + r.stderr };
+  };
+
+  it('a module that needs its action plugin is refused before any host is touched', () => {
+    const r = check({ 'ansible.builtin.unarchive': { src: 'a.tgz', dest: '/tmp' } });
+    expect(r.status).not.toBe(0);
+    expect(r.out).toContain("'ansible.builtin.unarchive' runs through Ansible's controller-side action plugin, which kplay does not run");
+    expect(r.out).toMatch(/p\.yaml:1:\d+/);
+  });
+
+  it('a module nowhere on the controller names where it was looked for', () => {
+    const r = check({ 'community.general.no_such_module': { x: 1 } });
+    expect(r.status).not.toBe(0);
+    expect(r.out).toContain("couldn't resolve module/action 'community.general.no_such_module'");
+    expect(r.out).toContain('ansible_collections/community/general/plugins/modules/no_such_module.py');
+  });
+
+  it('ansible-core is found through the Python that runs ansible-playbook', () => {
+    expect(execFileSync(process.execPath, [KPLAY, '--version'], { encoding: 'utf8' })).toBeTruthy();
+  });
+});
