@@ -2,7 +2,9 @@
 // `ansible`, with the same inventory, variables, forks, become and output rules as playbooks.
 import { UserError } from '../errors.js';
 import { PatternMatcher } from '../inventory/patterns.js';
+import { join } from 'node:path';
 import { IMPLEMENTATIONS } from '../modules/index.js';
+import { locatePythonModule, type PythonModule } from '../modules/python/locate.js';
 import { MODULES, resolveModuleName } from '../modules/specs.js';
 import { checkModuleArgs, parseKv } from '../playbook/module-args.js';
 import type { Play, TaskNode } from '../playbook/model.js';
@@ -21,14 +23,22 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
   const pattern = positionals[0];
   if (!pattern || positionals.length > 1) throw new UserError('adhoc needs exactly one host pattern', { kind: 'usage' });
   const moduleName = typeof opts.module === 'string' ? opts.module : 'command';
-  const action = resolveModuleName(moduleName);
-  if (!action || !IMPLEMENTATIONS[action]) {
-    throw new UserError(`module '${moduleName}' is not available for adhoc runs`, { kind: 'options', hint: didYouMean(moduleName, Object.keys(IMPLEMENTATIONS)) ?? `available: ${Object.keys(IMPLEMENTATIONS).sort().join(', ')}` });
-  }
-  const spec = MODULES[action] as (typeof MODULES)[string];
+  const native = resolveModuleName(moduleName);
   const argText = typeof opts.args === 'string' ? opts.args : '';
   const pos = { file: '-a' };
-  const args = checkModuleArgs(action, spec, parseKv(argText, spec.freeForm ? (spec.freeFormOptions ?? []) : undefined), () => pos);
+  let python: PythonModule | undefined;
+  if (!native || !IMPLEMENTATIONS[native]) {
+    // as in playbooks: an Ansible Python module on the controller runs the long tail
+    const found = locatePythonModule(moduleName, [join(io.cwd, 'library')]);
+    if (!('module' in found)) {
+      const why = 'problem' in found ? found.problem : undefined;
+      throw new UserError(why ?? `module '${moduleName}' is not available for adhoc runs`, { kind: 'options', hint: didYouMean(moduleName, Object.keys(IMPLEMENTATIONS)) ?? `kplay's own: ${Object.keys(IMPLEMENTATIONS).sort().join(', ')}` });
+    }
+    python = found.module;
+  }
+  const action = python ? python.name : (native as string);
+  const spec = python ? undefined : (MODULES[action] as (typeof MODULES)[string]);
+  const args = spec ? checkModuleArgs(action, spec, parseKv(argText, spec.freeForm ? (spec.freeFormOptions ?? []) : undefined), () => pos) : parseKv(argText, undefined);
   const limit = typeof opts.limit === 'string' ? opts.limit : undefined;
   const forks = forksOf(opts.forks);
   const connection = connectionOf(opts.connection);
@@ -46,7 +56,7 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
     printWarnings(io, matcher.warnings);
     throw new UserError('Specified inventory, host pattern and/or --limit leaves us with no hosts to target.');
   }
-  const task: TaskNode = { kind: 'task', name: undefined, action, actionWritten: moduleName, args, keywords: opts.become ? { become: true, ...(opts.becomeUser ? { become_user: opts.becomeUser } : {}) } : {}, tags: [], role: undefined, pos };
+  const task: TaskNode = { kind: 'task', name: undefined, action, actionWritten: moduleName, args, keywords: opts.become ? { become: true, ...(opts.becomeUser ? { become_user: opts.becomeUser } : {}) } : {}, tags: [], role: undefined, pos, python };
   const play: Play = { name: `Ansible Ad-Hoc`, hosts: pattern, keywords: { gather_facts: false }, tags: [], sections: [{ name: 'tasks', nodes: [task] }], handlers: [], roles: [], file: `${io.cwd}/adhoc`, pos };
   const { outcome, interrupted } = await executeRun({
     plays: [play],

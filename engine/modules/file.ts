@@ -28,8 +28,32 @@ function recursively(path: string, attrs: FileAttrs): string {
   return cmds.join(' && ');
 }
 
+/**
+ * `attributes` (chattr flags) as Ansible's set_attributes_if_different applies them: `-x` always runs
+ * chattr; `+x` or `x` (exact) when lsattr's flags are not exactly those letters.
+ */
+async function setAttributes(ctx: Parameters<Module>[0], path: string, wanted: string, result: ModuleResult): Promise<ModuleResult> {
+  const op = wanted.startsWith('-') || wanted.startsWith('+') ? wanted[0] : '=';
+  const letters = op === '=' ? wanted : wanted.slice(1);
+  const r = await ctx.host.run(`lsattr -vd -- ${q(path)}`);
+  const current = r.rc === 0 ? (r.stdout.trim().split(/\s+/)[1] ?? '').replace(/-/g, '') : '';
+  if (current === letters && op !== '-') return result;
+  if (!ctx.check) {
+    const set = await ctx.host.run(`chattr ${q(`${op}${letters}`)} -- ${q(path)}`);
+    if (set.rc !== 0) return { ...result, failed: true, msg: 'chattr failed', details: set.stderr.trim() };
+  }
+  return { ...result, changed: true };
+}
+
 /** The file module. */
 export const file: Module = async (ctx) => {
+  const r = await fileState(ctx);
+  const attributes = ctx.args.attributes;
+  if (r.failed || attributes === undefined || attributes === null || attributes === '' || r.state === 'absent') return r;
+  return setAttributes(ctx, String(ctx.args.path), String(attributes), r);
+};
+
+const fileState: Module = async (ctx) => {
   const a = ctx.args;
   const path = String(a.path);
   const attrs = wantedAttrs(a);

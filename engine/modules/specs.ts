@@ -87,6 +87,7 @@ export const MODULES: Record<string, ModuleSpec> = {
       follow: only('bool', true),
       access_time: only('str', 'preserve', 'now'),
       modification_time: only('str', 'preserve', 'now'),
+      attributes: { type: 'str', aliases: ['attr'] },
       ...fileAttrs,
     },
   },
@@ -321,7 +322,6 @@ export const MODULES: Record<string, ModuleSpec> = {
       scope: { type: 'str', choices: ['system', 'user', 'global'] },
     },
   },
-  package: { options: { name: { type: 'list', required: true }, state: { type: 'str', required: true }, use: only('str', 'auto', 'apt') } },
   apt: {
     options: {
       name: { type: 'list', aliases: ['package', 'pkg'] },
@@ -342,6 +342,8 @@ export const MODULES: Record<string, ModuleSpec> = {
       lock_timeout: int,
     },
   },
+  // Ansible's package hands every other option to the host's package module (apt here)
+  package: { options: { name: { type: 'list', required: true }, state: { type: 'str', required: true }, use: only('str', 'auto', 'apt') } },
   setup: { options: { gather_subset: { type: 'list' }, filter: { type: 'list' }, gather_timeout: int, fact_path: only('path') } },
   // parallel: kplay gathers on every host at once either way (forks permitting); the facts are the same
   gather_facts: { options: { parallel: bool } },
@@ -374,6 +376,12 @@ export const MODULES: Record<string, ModuleSpec> = {
     options: { name: { type: 'str', required: true }, tasks_from: str, vars_from: str, defaults_from: str, handlers_from: str, public: bool, allow_duplicates: bool, rolespec_validate: bool },
   },
 };
+
+// package takes apt's options besides its own (they are apt's when kplay runs it)
+(MODULES.package as ModuleSpec).options = { ...(MODULES.apt as ModuleSpec).options, ...(MODULES.package as ModuleSpec).options };
+
+// service on a systemd host is Ansible's systemd module: it takes systemd's options too
+(MODULES.service as ModuleSpec).options = { ...(MODULES.systemd as ModuleSpec).options, ...(MODULES.service as ModuleSpec).options };
 
 /** meta actions kplay understands. */
 export const META_ACTIONS = ['flush_handlers', 'noop', 'refresh_inventory', 'clear_facts', 'clear_host_errors', 'end_host', 'end_play', 'end_batch', 'reset_connection', 'role_complete'];

@@ -47,6 +47,10 @@ export const TASK_KEYWORDS: Record<string, object> = {
   action: { type: ['string', 'object'] },
   local_action: { type: ['string', 'object'] },
   register: identifier,
+  // async with poll > 0: the task may take at most `async` seconds (kplay waits on the open session
+  // instead of polling a job file); poll: 0 (start and leave running) is refused at load
+  async: intOrTemplate,
+  poll: intOrTemplate,
   notify: strOrList,
   listen: strOrList,
   loop: listOrTemplate,
@@ -115,8 +119,6 @@ export const ROLE_ENTRY_KEYWORDS: Record<string, object> = {
 
 /** Ansible keywords kplay recognises but does not implement, with what to do instead. */
 export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
-  async: 'kplay runs tasks synchronously; long commands stream their output live instead',
-  poll: 'kplay runs tasks synchronously',
   vars_prompt: 'pass the values with -e or a vars file',
   debugger: 'run with -vvv to see each command and its result',
   module_defaults: 'set the arguments on each task (or use YAML anchors)',

@@ -233,6 +233,7 @@ class PlayLoader {
     if (!action) throw new ParseError(`couldn't resolve module/action '${actionKey}'`, posOf(c), didYouMean(actionKey, Object.keys(MODULES)));
     const typeErr = checkKeywordTypes(TASK_KEYWORDS, keywords);
     if (typeErr) throw this.typeError(typeErr, c, TASK_KEYWORDS);
+    this.checkAsync(keywords, c);
     this.checkConditions(keywords, c);
     const argPos = (name: string): SourcePos => {
       const exact = nodeAt(c.y, [...c.path, actionKey, name], { key: true }) ?? nodeAt(c.y, [...c.path, 'args', name], { key: true });
@@ -263,10 +264,19 @@ class PlayLoader {
     return task;
   }
 
+  // async with poll: 0 starts a job and moves on, which kplay does not do: refused before the run
+  private checkAsync(keywords: Record<string, unknown>, c: Cursor): void {
+    const poll = keywords.poll;
+    if (keywords.async !== undefined && (poll === 0 || poll === '0') && keywords.async !== 0 && keywords.async !== '0') {
+      throw new ParseError('kplay does not start tasks in the background (async with poll: 0)', posOf(at(c, 'poll'), true), 'give poll a number of seconds: kplay then waits up to async seconds for the task, as Ansible does with poll > 0');
+    }
+  }
+
   // a task run by an Ansible Python module: its arguments are checked by the module itself on the host
   private pythonTask(m: PythonModule, actionKey: string, value: unknown, keywords: Record<string, unknown>, c: Cursor, inherited: string[], role: RoleContext | undefined): TaskNode {
     const typeErr = checkKeywordTypes(TASK_KEYWORDS, keywords);
     if (typeErr) throw this.typeError(typeErr, c, TASK_KEYWORDS);
+    this.checkAsync(keywords, c);
     this.checkConditions(keywords, c);
     const argPos = (name: string): SourcePos => {
       const exact = nodeAt(c.y, [...c.path, actionKey, name], { key: true }) ?? nodeAt(c.y, [...c.path, 'args', name], { key: true });

@@ -429,9 +429,13 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
   const transport = transportOf(state, scope, env, delegate);
   const timeout = inherited(task, frames, 'timeout');
   const timeoutS = timeout === undefined ? undefined : Number(scope.template(timeout, task.pos));
+  const asked = asyncJob(task, scope);
+  if ('refused' in asked) return { result: asked.refused };
+  const job = asked;
+  const limitS = [timeoutS, job.seconds].filter((x): x is number => !!x).reduce<number | undefined>((a, b) => (a === undefined ? b : Math.min(a, b)), undefined);
   const io = hostIO(transport, becomeFor(task, frames, scope, env), {
     env: environmentFor(task, frames, scope, env),
-    timeoutMs: timeoutS ? timeoutS * 1000 : undefined,
+    timeoutMs: limitS ? limitS * 1000 : undefined,
     trace:
       env.opts.verbosity >= 2 && toBool(inherited(task, frames, 'no_log')) !== true
         ? (c) => env.opts.reporter.emit({ type: 'command', host: state.host.name, command: scrubText(c, secretValues(scope.names(), (n) => scope.get(n))) })
@@ -464,9 +468,12 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
   for (let attempt = 0; ; attempt++) {
     const started = Date.now();
     result = await runModule(impl, ctx);
-    if (timeoutS && Date.now() - started >= timeoutS * 1000) {
+    if (job.seconds && Date.now() - started >= job.seconds * 1000 && job.seconds === limitS) {
+      result = { changed: false, failed: true, msg: `async task did not complete within the requested time - ${job.seconds}s` };
+    } else if (timeoutS && Date.now() - started >= timeoutS * 1000) {
       result = { changed: false, failed: true, msg: `The ${task.action} action failed to execute in the expected time frame (${timeoutS}) and was terminated` };
     }
+    if (job.seconds) Object.assign(result, { ansible_job_id: job.id, started: 1, finished: 1 });
     applyChangedFailed(task, result, scope, register);
     if (task.keywords.until === undefined) break;
     const untilScope = register ? scope.extend({ [register]: result }) : scope;
@@ -489,6 +496,23 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     else state.addModuleFacts(moduleFacts);
   }
   return { result };
+}
+
+let jobs = 0;
+
+/**
+ * A task's `async`/`poll`: with poll > 0 (10 when not given) the task may run at most `async` seconds;
+ * kplay waits on the open session instead of polling a job file, which gives the same result. poll: 0
+ * (start the job and move on) is not supported: a failure says so rather than waiting silently.
+ */
+function asyncJob(task: TaskNode, scope: VarScope): { seconds: number | undefined; id: string } | { refused: ModuleResult } {
+  if (task.keywords.async === undefined) return { seconds: undefined, id: '' };
+  const seconds = Number(scope.template(task.keywords.async, task.pos));
+  const poll = task.keywords.poll === undefined ? 10 : Number(scope.template(task.keywords.poll, task.pos));
+  if (!Number.isInteger(seconds) || seconds < 0) return { refused: { changed: false, failed: true, msg: `async must be a whole number of seconds, not ${JSON.stringify(task.keywords.async)}` } };
+  if (poll === 0 && seconds > 0) return { refused: { changed: false, failed: true, msg: 'kplay does not start tasks in the background (async with poll: 0); give poll a number of seconds and kplay waits for the task' } };
+  jobs += 1;
+  return { seconds: seconds || undefined, id: `j${process.pid}.${jobs}` };
 }
 
 async function runModule(impl: (ctx: ModuleContext) => Promise<ModuleResult>, ctx: ModuleContext): Promise<ModuleResult> {
