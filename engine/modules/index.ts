@@ -31,6 +31,7 @@ import { sysctl } from './sysctl.js';
 import { systemd } from './systemd.js';
 import { template } from './template.js';
 import type { Module } from './types.js';
+import { unarchive } from './unarchive.js';
 import { uri } from './uri.js';
 import { user } from './user.js';
 import { waitFor } from './wait-for.js';
@@ -70,6 +71,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = {
   systemd,
   service: systemd,
   template,
+  unarchive,
   uri,
   user,
   wait_for: waitFor,

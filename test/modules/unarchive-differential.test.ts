@@ -1,0 +1,66 @@
+// unarchive against Ansible's own: tar.gz and zip archives made by the play itself, unpacked from the
+// host (remote_src) and from the controller, again (nothing to do), after a file in dest changed, with
+// list_files, creates, mode, check mode and a missing dest; same outcomes and the same trees.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBoth, type EngineRun } from '../support/differential-play.js';
+import { hasAnsible } from '../support/oracle.js';
+import { canSandbox } from '../support/sandbox.js';
+
+const ux = (args: Record<string, unknown>, more: Record<string, unknown> = {}): Record<string, unknown> => ({ unarchive: args, ...more });
+const steps: [Record<string, unknown>, string][] = [
+  [{ file: { path: 'WORK/src/app/sub', state: 'directory' } }, 'changed'],
+  [{ copy: { dest: 'WORK/src/app/a.txt', content: 'alpha\n' } }, 'changed'],
+  [{ copy: { dest: 'WORK/src/app/sub/b.txt', content: 'beta\n' } }, 'changed'],
+  [{ shell: 'cd WORK/src && tar -czf WORK/a.tgz app && zip -qr WORK/a.zip app' }, 'changed'],
+  [{ file: { path: 'WORK/out1', state: 'directory' } }, 'changed'],
+  [{ file: { path: 'WORK/out2', state: 'directory' } }, 'changed'],
+  [{ file: { path: 'WORK/out3', state: 'directory' } }, 'changed'],
+  [{ file: { path: 'WORK/out4', state: 'directory' } }, 'changed'],
+  [ux({ src: 'WORK/a.tgz', dest: 'WORK/out1', remote_src: true }), 'changed'],
+  [ux({ src: 'WORK/a.tgz', dest: 'WORK/out1', remote_src: true }), 'ok'],
+  [{ copy: { dest: 'WORK/out1/app/a.txt', content: 'changed\n' } }, 'changed'],
+  [ux({ src: 'WORK/a.tgz', dest: 'WORK/out1', remote_src: true }), 'changed'],
+  [ux({ src: 'WORK/a.zip', dest: 'WORK/out2', remote_src: true, list_files: true }), 'changed'],
+  [ux({ src: 'WORK/a.zip', dest: 'WORK/out2', remote_src: true }), 'ok'],
+  [ux({ src: 'a.tgz', dest: 'WORK/out3' }), 'changed'],
+  [ux({ src: 'WORK/a.tgz', dest: 'WORK/out3', remote_src: true, creates: 'WORK/out3/app' }), 'ok'],
+  [ux({ src: 'WORK/a.tgz', dest: 'WORK/out4', remote_src: true }, { check_mode: true }), 'ok'],
+  [ux({ src: 'WORK/a.zip', dest: 'WORK/out4', remote_src: true }, { check_mode: true }), 'changed'],
+  [ux({ src: 'WORK/a.tgz', dest: 'WORK/nowhere', remote_src: true }), 'failed'],
+];
+
+const outcome = (r: Record<string, unknown>): string => (r.failed === true ? 'failed' : r.changed === true ? 'changed' : 'ok');
+const tree = (run: EngineRun, dir: string): string =>
+  execFileSync('find', [join(run.sandbox.dir, 'work', dir), '-printf', '%P %y %s\\n'], { encoding: 'utf8' }).split('\n').sort().join('\n');
+
+describe.skipIf(!hasAnsible || !canSandbox())('unarchive, kplay vs ansible-playbook', () => {
+  let both: ReturnType<typeof runBoth>;
+  beforeAll(() => {
+    both = runBoth(steps.map(([t]) => t));
+  }, 180_000);
+  afterAll(() => both?.done());
+
+  it('every task reports what Ansible reports', () => {
+    const shown = (run: EngineRun): string[] => run.results.map((r, i) => `${i} ${outcome(r)} ${r.failed ? String(r.msg) : ''}`.replace(/sandbox-\w+/g, ''));
+    expect(shown(both.kplay)).toEqual(shown(both.ansible));
+    expect(both.kplay.results.map(outcome)).toEqual(steps.map(([, o]) => o));
+  });
+
+  it('unpacks the same trees; check mode and creates unpacked nothing', () => {
+    for (const d of ['out1', 'out2', 'out3', 'out4']) expect(tree(both.kplay, d)).toBe(tree(both.ansible, d));
+    expect(tree(both.kplay, 'out1')).toContain('app/sub/b.txt f 5');
+    expect(tree(both.kplay, 'out4').trim()).toBe('d 4096');
+  });
+
+  it("lists the archive's files, names the handler and says why a dest is refused", () => {
+    const k = both.kplay.results;
+    const a = both.ansible.results;
+    expect([...((k[12]?.files as string[]) ?? [])].sort()).toEqual([...((a[12]?.files as string[]) ?? [])].sort());
+    expect(k[12]?.handler).toBe(a[12]?.handler);
+    expect(k[8]?.handler).toBe(a[8]?.handler);
+    expect(k[18]?.msg?.toString().replace(/sandbox-\w+/, '')).toBe(a[18]?.msg?.toString().replace(/sandbox-\w+/, ''));
+    expect(k[15]?.skipped).toBe(a[15]?.skipped);
+  });
+});
