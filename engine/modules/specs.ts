@@ -70,7 +70,7 @@ export const MODULES: Record<string, ModuleSpec> = {
   },
   raw: { freeForm: 'required', freeFormOptions: ['executable'], options: { executable: path } },
   copy: {
-    options: { src: path, dest: { type: 'path', required: true }, content: raw, backup: bool, force: bool, remote_src: bool, directory_mode: only('raw'), validate: str, follow: only('bool', false), ...fileAttrs },
+    options: { src: path, dest: { type: 'path', required: true }, content: raw, backup: bool, force: bool, remote_src: bool, directory_mode: raw, validate: str, follow: only('bool', false), ...fileAttrs },
     mutuallyExclusive: [['src', 'content']],
     requiredOneOf: [['src', 'content']],
   },
