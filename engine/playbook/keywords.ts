@@ -122,7 +122,7 @@ export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   vars_prompt: 'pass the values with -e or a vars file',
   debugger: 'run with -vvv to see each command and its result',
   module_defaults: 'set the arguments on each task (or use YAML anchors)',
-  collections: 'kplay has no collections; module names may be written ansible.builtin.NAME',
+  collections: 'write modules by their full names (community.general.NAME): kplay finds installed collections by those, not through a search list',
   port: 'set ansible_port in the inventory',
 };
 

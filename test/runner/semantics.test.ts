@@ -23,6 +23,24 @@ const header = (extra = ''): string => `- hosts: web\n  gather_facts: false\n${e
 
 const rows: Row[] = [
   {
+    name: 'async with poll > 0: the task runs to its end within async seconds and registers the job keys',
+    play: header() + '    - command: sleep 1\n      async: 20\n      poll: 2\n      register: r\n      run_once: true\n    - debug: msg="{{ r.rc }}-{{ r.finished }}-{{ r.ansible_job_id is defined }}"\n      run_once: true\n',
+    rc: 0,
+    has: ['"msg": "0-1-True"'],
+  },
+  {
+    name: 'async: a task that outlives its async seconds fails with Ansible\'s message',
+    play: header() + '    - command: sleep 5\n      async: 1\n      poll: 1\n      run_once: true\n',
+    rc: 2,
+    has: ['async task did not complete within the requested time - 1s'],
+  },
+  {
+    name: 'async with poll: 0 is refused before any host is touched',
+    play: header() + '    - command: touch /nonexistent-kplay-marker\n      async: 30\n      poll: 0\n',
+    rc: 4,
+    has: [/site\.yaml:6:\d+: kplay does not start tasks in the background \(async with poll: 0\)/],
+  },
+  {
     name: 'a command skipped in check mode is not judged by changed_when/failed_when (its stdout does not exist), as in Ansible',
     play: header() + '    - command: echo hi\n      register: r\n      changed_when: r.stdout is search("hi")\n      failed_when: r.stdout is search("nothing")\n',
     args: ['--check'],
