@@ -228,8 +228,8 @@ class PlayLoader {
       moduleValue = raw[actionKey];
       pythonModule = python.get(actionKey);
     }
-    if (pythonModule) return this.pythonTask(pythonModule, actionKey, moduleValue, keywords, c, inherited, role);
-    const action = resolveModuleName(actionKey);
+    // an Ansible Python module checks its own arguments on the host; kplay's are checked now
+    const action = pythonModule ? pythonModule.name : resolveModuleName(actionKey);
     if (!action) throw new ParseError(`couldn't resolve module/action '${actionKey}'`, posOf(c), didYouMean(actionKey, Object.keys(MODULES)));
     const typeErr = checkKeywordTypes(TASK_KEYWORDS, keywords);
     if (typeErr) throw this.typeError(typeErr, c, TASK_KEYWORDS);
@@ -239,7 +239,8 @@ class PlayLoader {
       const exact = nodeAt(c.y, [...c.path, actionKey, name], { key: true }) ?? nodeAt(c.y, [...c.path, 'args', name], { key: true });
       return exact ? nodePos(c.y, exact) : posOf(at(c, actionKey));
     };
-    const args = checkModuleArgs(action, MODULES[action] as (typeof MODULES)[string], this.moduleArgs(action, moduleValue, keywords.args, argPos), argPos);
+    const written = this.moduleArgs(action, moduleValue, keywords.args, argPos);
+    const args = pythonModule ? written : checkModuleArgs(action, MODULES[action] as (typeof MODULES)[string], written, argPos);
     // template syntax is checked now, so a bad template stops the run before any host is touched
     for (const [k, v] of Object.entries(args)) checkTemplates(v, argPos(k));
     for (const [k, v] of Object.entries(keywords)) if (!CONDITION_KEYS.includes(k)) checkTemplates(v, posOf(at(c, k)));
@@ -252,7 +253,7 @@ class PlayLoader {
       }
       for (const l of tagList(keywords.listen)) this.handlerNames.add(l);
     }
-    const task: TaskNode = { kind: 'task', name: keywords.name === undefined ? undefined : String(keywords.name), action, actionWritten: actionKey, args, keywords, tags, role, pos: posOf(c) };
+    const task: TaskNode = { kind: 'task', name: keywords.name === undefined ? undefined : String(keywords.name), action, actionWritten: actionKey, args, keywords, tags, role, pos: posOf(c), ...(pythonModule ? { python: pythonModule } : {}) };
     if (action === 'meta' && !isTemplate(String(args._raw_params)) && !META_ACTIONS.includes(String(args._raw_params))) {
       throw new ParseError(`invalid meta action '${String(args._raw_params)}'`, argPos('_raw_params'), didYouMean(String(args._raw_params), META_ACTIONS) ?? `valid: ${META_ACTIONS.join(', ')}`);
     }
@@ -270,24 +271,6 @@ class PlayLoader {
     if (keywords.async !== undefined && (poll === 0 || poll === '0') && keywords.async !== 0 && keywords.async !== '0') {
       throw new ParseError('kplay does not start tasks in the background (async with poll: 0)', posOf(at(c, 'poll'), true), 'give poll a number of seconds: kplay then waits up to async seconds for the task, as Ansible does with poll > 0');
     }
-  }
-
-  // a task run by an Ansible Python module: its arguments are checked by the module itself on the host
-  private pythonTask(m: PythonModule, actionKey: string, value: unknown, keywords: Record<string, unknown>, c: Cursor, inherited: string[], role: RoleContext | undefined): TaskNode {
-    const typeErr = checkKeywordTypes(TASK_KEYWORDS, keywords);
-    if (typeErr) throw this.typeError(typeErr, c, TASK_KEYWORDS);
-    this.checkAsync(keywords, c);
-    this.checkConditions(keywords, c);
-    const argPos = (name: string): SourcePos => {
-      const exact = nodeAt(c.y, [...c.path, actionKey, name], { key: true }) ?? nodeAt(c.y, [...c.path, 'args', name], { key: true });
-      return exact ? nodePos(c.y, exact) : posOf(at(c, actionKey));
-    };
-    const args = this.moduleArgs(actionKey, value, keywords.args, argPos);
-    for (const [k, v] of Object.entries(args)) checkTemplates(v, argPos(k));
-    for (const [k, v] of Object.entries(keywords)) if (!CONDITION_KEYS.includes(k)) checkTemplates(v, posOf(at(c, k)));
-    for (const n of tagList(keywords.notify)) if (!isTemplate(n)) this.notifies.push({ name: n, pos: posOf(at(c, 'notify')) });
-    const tags = union(inherited, tagList(keywords.tags));
-    return { kind: 'task', name: keywords.name === undefined ? undefined : String(keywords.name), action: m.name, actionWritten: actionKey, args, keywords, tags, role, pos: posOf(c), python: m };
   }
 
   // a template file that does not parse stops the run (and --syntax-check) before any host is touched;

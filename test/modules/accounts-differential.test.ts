@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBoth, type EngineRun } from '../support/differential-play.js';
+import { outcome, runBoth, type EngineRun } from '../support/differential-play.js';
 import { hasAnsible } from '../support/oracle.js';
 import { canSandbox } from '../support/sandbox.js';
 
@@ -57,7 +57,6 @@ function state(run: EngineRun): string {
   return [...lines('/etc/passwd'), ...lines('/etc/group'), ...lines('/etc/shadow'), ...lines('/etc/gshadow'), ...homes].join('\n');
 }
 
-const outcome = (r: Record<string, unknown>): string => (r.failed === true ? 'failed' : r.changed === true ? 'changed' : 'ok');
 
 describe.skipIf(!hasAnsible || !canSandbox())('user and group, kplay vs ansible-playbook', () => {
   let both: ReturnType<typeof runBoth>;

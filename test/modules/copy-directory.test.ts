@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBoth, type EngineRun } from '../support/differential-play.js';
+import { outcome, runBoth, type EngineRun } from '../support/differential-play.js';
 import { hasAnsible } from '../support/oracle.js';
 import { canSandbox } from '../support/sandbox.js';
 
@@ -18,7 +18,6 @@ const steps: [Record<string, unknown>, string][] = [
   [{ copy: { src: 'tree/', dest: 'WORK/d2' } }, 'ok'],
 ];
 
-const outcome = (r: Record<string, unknown>): string => (r.failed === true ? 'failed' : r.changed === true ? 'changed' : 'ok');
 const tree = (run: EngineRun, dir: string): string =>
   execFileSync('find', [join(run.sandbox.dir, 'work', dir), '-printf', '%P %y %m %s\\n'], { encoding: 'utf8' }).split('\n').sort().join('\n');
 

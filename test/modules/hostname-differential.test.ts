@@ -3,7 +3,7 @@
 // machine runs no systemd, so both take the Debian file strategy, or the one `use` names.
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBoth, type EngineRun } from '../support/differential-play.js';
+import { outcome, runBoth, type EngineRun } from '../support/differential-play.js';
 import { hasAnsible } from '../support/oracle.js';
 import { canSandbox } from '../support/sandbox.js';
 
@@ -19,7 +19,6 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
   [{ hostname: { name: 'kplay-sd', use: 'systemd' } }, 'failed'],
 ];
 
-const outcome = (r: Record<string, unknown>): string => (r.failed === true ? 'failed' : r.changed === true ? 'changed' : 'ok');
 const file = (run: EngineRun, p: string): string | undefined => (existsSync(run.sandbox.path(p)) ? readFileSync(run.sandbox.path(p), 'utf8') : undefined);
 
 describe.skipIf(!hasAnsible || !canSandbox())('hostname, kplay vs ansible-playbook', () => {

@@ -9,6 +9,9 @@ import { makeSandbox, type Sandbox } from './sandbox.js';
 
 const KPLAY = fileURLToPath(new URL('../../bin/kplay.js', import.meta.url));
 
+/** A registered result as a word: failed, changed or ok. */
+export const outcome = (r: Record<string, unknown>): string => (r.failed === true ? 'failed' : r.changed === true ? 'changed' : 'ok');
+
 /** One engine's run of the tasks. */
 export interface EngineRun {
   /** Each task's registered result, in task order. */
