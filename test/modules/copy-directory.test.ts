@@ -9,13 +9,13 @@ import { hasAnsible } from '../support/oracle.js';
 import { canSandbox } from '../support/sandbox.js';
 
 const steps: [Record<string, unknown>, string][] = [
-  [{ file: { path: 'WORK/d1', state: 'directory' } }, 'changed'],
-  [{ copy: { src: 'tree', dest: 'WORK/d1/', mode: '0640', directory_mode: '0750' } }, 'changed'],
-  [{ copy: { src: 'tree', dest: 'WORK/d1/', mode: '0640', directory_mode: '0750' } }, 'ok'],
-  [{ copy: { dest: 'WORK/d1/tree/sub/b.conf', content: 'edited\n' } }, 'changed'],
-  [{ copy: { src: 'tree', dest: 'WORK/d1/', mode: '0640', directory_mode: '0750' } }, 'changed'],
-  [{ copy: { src: 'tree/', dest: 'WORK/d2' } }, 'changed'],
-  [{ copy: { src: 'tree/', dest: 'WORK/d2' } }, 'ok'],
+  [{ file: { path: '@WORK@/d1', state: 'directory' } }, 'changed'],
+  [{ copy: { src: 'tree', dest: '@WORK@/d1/', mode: '0640', directory_mode: '0750' } }, 'changed'],
+  [{ copy: { src: 'tree', dest: '@WORK@/d1/', mode: '0640', directory_mode: '0750' } }, 'ok'],
+  [{ copy: { dest: '@WORK@/d1/tree/sub/b.conf', content: 'edited\n' } }, 'changed'],
+  [{ copy: { src: 'tree', dest: '@WORK@/d1/', mode: '0640', directory_mode: '0750' } }, 'changed'],
+  [{ copy: { src: 'tree/', dest: '@WORK@/d2' } }, 'changed'],
+  [{ copy: { src: 'tree/', dest: '@WORK@/d2' } }, 'ok'],
 ];
 
 const tree = (run: EngineRun, dir: string): string =>

@@ -35,12 +35,12 @@ main()
 
 const KEY = 'example.test ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBkB3m7n4hGY1OyH8ZPxvXv7j8sG0rhwV0sXhWcV2Ioq';
 const steps: Record<string, unknown>[] = [
-  { kp_write: { path: 'WORK/out.txt', content: 'hello', token: 'tok-s3cr3t-value' } },
-  { kp_write: { path: 'WORK/out.txt', content: 'hello' } },
-  { kp_write: { path: 'WORK/out.txt', content: 'bye' }, check_mode: true },
-  { 'ansible.builtin.known_hosts': { path: 'WORK/known_hosts', name: 'example.test', key: KEY } },
-  { known_hosts: { path: 'WORK/known_hosts', name: 'example.test', key: KEY } },
-  { 'ansible.builtin.known_hosts': { path: 'WORK/known_hosts', key: KEY } },
+  { kp_write: { path: '@WORK@/out.txt', content: 'hello', token: 'tok-s3cr3t-value' } },
+  { kp_write: { path: '@WORK@/out.txt', content: 'hello' } },
+  { kp_write: { path: '@WORK@/out.txt', content: 'bye' }, check_mode: true },
+  { 'ansible.builtin.known_hosts': { path: '@WORK@/known_hosts', name: 'example.test', key: KEY } },
+  { known_hosts: { path: '@WORK@/known_hosts', name: 'example.test', key: KEY } },
+  { 'ansible.builtin.known_hosts': { path: '@WORK@/known_hosts', key: KEY } },
   { 'ansible.builtin.getent': { database: 'passwd', key: 'root' } },
   { 'ansible.builtin.debug': { msg: '{{ getent_passwd.root[1] }}' } },
 ];

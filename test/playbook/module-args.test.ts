@@ -31,7 +31,7 @@ describe('convertArgs', () => {
     // a partly honoured option: YAML's `upgrade: yes` is spelled back as the choice, then refused
     ['apt', { name: ['curl'], upgrade: true }, "module 'apt': kplay does not support 'upgrade' with the value 'yes'"],
     ['stat', { path: '/f', get_mime: 'yes' }, "module 'stat': kplay does not support 'get_mime' with the value true"],
-    ['copy', { content: 'x', dest: '/f', directory_mode: '0755' }, "module 'copy': kplay does not support 'directory_mode' yet"],
+    ['user', { name: 'u', login_class: 'staff' }, "module 'user': kplay does not support 'login_class' yet"],
   ])('%s %j is an error naming the option', (module, input, message) => {
     expect(() => convert(module, input)).toThrow(message);
   });

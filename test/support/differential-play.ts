@@ -33,7 +33,7 @@ function runIn(engine: 'kplay' | 'ansible', tasks: Record<string, unknown>[], fi
   const work = join(sandbox.dir, 'work');
   mkdirSync(work);
   const out = join(work, 'results.json');
-  writeFileSync(join(work, 'play.yaml'), play(tasks, out).split('WORK').join(work));
+  writeFileSync(join(work, 'play.yaml'), play(tasks, out).split('@WORK@').join(work));
   for (const [rel, text] of Object.entries(files)) {
     mkdirSync(dirname(join(work, rel)), { recursive: true });
     writeFileSync(join(work, rel), text);
@@ -52,7 +52,7 @@ function runIn(engine: 'kplay' | 'ansible', tasks: Record<string, unknown>[], fi
 
 /**
  * Runs the tasks under both engines (`files`: more files next to the playbook, such as library/x.py;
- * the playbook's directory is WORK in task arguments); remove the sandboxes with `done()`.
+ * the playbook's directory is @WORK@ in task arguments); remove the sandboxes with `done()`.
  */
 export function runBoth(tasks: Record<string, unknown>[], files: Record<string, string> = {}): { kplay: EngineRun; ansible: EngineRun; done(): void } {
   const kplay = runIn('kplay', tasks, files);
