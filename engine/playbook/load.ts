@@ -217,7 +217,7 @@ class PlayLoader {
         if ('module' in found) python.set(k, found.module);
         else if ('problem' in found) throw new ParseError(found.problem, posOf(at(c, k), true), 'see README "Modules" for what kplay runs natively');
         else {
-          const hint = didYouMean(k, [...Object.keys(MODULES), ...Object.keys(TASK_KEYWORDS)]) ?? `kplay's own modules are listed in README "Modules"; an Ansible module is looked for in ${found.missing.slice(0, 3).join(', ')}${found.missing.length > 3 ? ', ...' : ''}`;
+          const hint = didYouMean(k, [...Object.keys(MODULES), ...Object.keys(TASK_KEYWORDS)]) ?? `kplay's own modules are listed in README "Modules"${found.missing.length ? `; an Ansible module is looked for in ${found.missing.slice(0, 3).join(', ')}${found.missing.length > 3 ? ', ...' : ''}` : ''}`;
           throw new ParseError(`couldn't resolve module/action '${k}'`, posOf(at(c, k), true), hint);
         }
       }

@@ -432,7 +432,9 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
   const asked = asyncJob(task, scope);
   if ('refused' in asked) return { result: asked.refused };
   const job = asked;
-  const limitS = [timeoutS, job.seconds].filter((x): x is number => !!x).reduce<number | undefined>((a, b) => (a === undefined ? b : Math.min(a, b)), undefined);
+  // the tighter of timeout and async bounds each attempt
+  const limits = [timeoutS, job.seconds].filter((x): x is number => !!x);
+  const limitS = limits.length ? Math.min(...limits) : undefined;
   const io = hostIO(transport, becomeFor(task, frames, scope, env), {
     env: environmentFor(task, frames, scope, env),
     timeoutMs: limitS ? limitS * 1000 : undefined,

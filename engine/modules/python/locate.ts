@@ -73,6 +73,8 @@ const ACTION_PLUGIN = (module: string): string => `'${module}' runs through Ansi
 
 /** Finds `written` (as the task names it); `libraries` are the playbook's and the role's library/ dirs. */
 export function locatePythonModule(written: string, libraries: string[]): Located {
+  // a module name is dotted words (no path may be smuggled into the lookup)
+  if (!/^\w+(\.\w+)*$/.test(written)) return { missing: [] };
   const parts = written.split('.');
   const looked: string[] = [];
   const builtin = parts.length === 1 || (parts.length === 3 && parts[0] === 'ansible' && (parts[1] === 'builtin' || parts[1] === 'legacy'));

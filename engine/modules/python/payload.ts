@@ -40,7 +40,14 @@ function start(): NonNullable<typeof helper> {
     for (let i = h.buffer.indexOf('\n'); i !== -1; i = h.buffer.indexOf('\n')) {
       const line = h.buffer.slice(0, i);
       h.buffer = h.buffer.slice(i + 1);
-      h.pending.shift()?.(JSON.parse(line) as Reply);
+      let reply: Reply;
+      try {
+        reply = JSON.parse(line) as Reply;
+      } catch {
+        // something in ansible-core printed to standard output: not an answer
+        continue;
+      }
+      h.pending.shift()?.(reply);
     }
     if (!h.pending.length) idle(h);
   });
