@@ -4,6 +4,7 @@
 // rewritten or removed; new lines after the section's last non-blank, non-comment line; a missing
 // section appended; commented-out `#option = x` lines reused unless modify_inactive_option is false;
 // section_has_values to pick among same-named sections).
+import { shellQuote as q } from '../util/shell.js';
 import { ensureFile, wantedAttrs } from './file-content.js';
 import type { Module } from './types.js';
 
@@ -214,7 +215,7 @@ export const iniFile: Module = async (ctx) => {
   });
   if (!edit.changed && current.content === undefined) return { changed: false, msg: edit.msg, path };
   if (!edit.changed && current.content !== undefined) return { ...(await ensureFile(ctx, path, current.content, wantedAttrs(a), { current, diffHeader: `${path} (content)` })), msg: edit.msg };
-  if (!current.stat.exists && !ctx.check) await ctx.host.run(`mkdir -p -- "$(dirname -- '${path.replace(/'/g, `'"'"'`)}')"`);
+  if (!current.stat.exists && !ctx.check) await ctx.host.run(`mkdir -p -- "$(dirname -- ${q(path)})"`);
   const r = await ensureFile(ctx, path, Buffer.from(edit.text), wantedAttrs(a), { current, backup: a.backup === true, diffHeader: `${path} (content)` });
   return { ...r, msg: edit.msg };
 };
