@@ -12,9 +12,15 @@ from ansible.parsing.dataloader import DataLoader
 from ansible.template import Templar
 from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
 _AnsibleCollectionFinder(paths=C.COLLECTIONS_PATHS)._install()
+from ansible.release import __version__
 templar = Templar(loader=DataLoader())
+# the executor's settings every module receives, from this controller's Ansible configuration
+SETTINGS = {'_ansible_version': __version__, '_ansible_syslog_facility': C.DEFAULT_SYSLOG_FACILITY,
+            '_ansible_selinux_special_fs': C.DEFAULT_SELINUX_SPECIAL_FS,
+            '_ansible_string_conversion_action': C.STRING_CONVERSION_ACTION, '_ansible_debug': C.DEFAULT_DEBUG}
 for line in sys.stdin:
     req = json.loads(line)
+    req['args'].update(SETTINGS)
     try:
         data, style, _ = modify_module(req['name'], req['path'], req['args'], templar,
                                        task_vars={'ansible_python_interpreter': req['interpreter']},

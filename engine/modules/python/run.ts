@@ -6,19 +6,16 @@ import type { FileDiff, Module, ModuleContext, ModuleResult } from '../types.js'
 import type { PythonModule } from './locate.js';
 import { buildPayload } from './payload.js';
 
-// what Ansible's executor adds to every module's arguments (ActionBase._update_module_args)
+// what Ansible's executor adds to every module's arguments (ActionBase._update_module_args); the
+// version, syslog facility, SELinux file systems, conversion warning and debug come from the
+// controller's ansible-core configuration (payload.ts)
 function internals(ctx: ModuleContext, name: string): Record<string, unknown> {
   return {
     _ansible_check_mode: ctx.check,
     _ansible_no_log: false,
-    _ansible_debug: false,
     _ansible_diff: ctx.diff,
     _ansible_verbosity: 0,
-    _ansible_version: '2.14.18',
     _ansible_module_name: name,
-    _ansible_syslog_facility: 'LOG_USER',
-    _ansible_selinux_special_fs: ['fuse', 'nfs', 'vboxsf', 'ramfs', '9p', 'vfat'],
-    _ansible_string_conversion_action: 'warn',
     _ansible_socket: null,
     _ansible_shell_executable: '/bin/sh',
     _ansible_keep_remote_files: false,
