@@ -72,6 +72,8 @@ export interface ModuleContext {
   /** A variable of the host (for debug var=). */
   variable(name: string): { defined: boolean; value: unknown };
   warn(msg: string): void;
+  /** The task has no_log: a module that logs its arguments (Ansible's, on the host) must not. */
+  noLog?: boolean | undefined;
   /** Reads a line typed on the terminal; undefined when kplay runs without one. */
   prompt?: ((text: string, echo: boolean) => Promise<string>) | undefined;
 }

@@ -462,6 +462,7 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
       return v instanceof Undefined ? { defined: false, value: undefined } : { defined: true, value: v };
     },
     warn: (msg) => warnings.push(msg),
+    noLog: toBool(inherited(task, frames, 'no_log')) === true,
     prompt: env.opts.prompt,
   };
   const retries = task.keywords.until !== undefined ? Number(scope.template(task.keywords.retries ?? 3, task.pos)) : 0;

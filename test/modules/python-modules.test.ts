@@ -43,13 +43,21 @@ const steps: Record<string, unknown>[] = [
   { 'ansible.builtin.known_hosts': { path: '@WORK@/known_hosts', key: KEY } },
   { 'ansible.builtin.getent': { database: 'passwd', key: 'root' } },
   { 'ansible.builtin.debug': { msg: '{{ getent_passwd.root[1] }}' } },
+  { kp_nolog: { x: 'y' }, no_log: true },
 ];
+
+// tells whether the module was run under no_log (it then logs nothing to the host's syslog)
+const NOLOG_MODULE = `#!/usr/bin/python
+from ansible.module_utils.basic import AnsibleModule
+m = AnsibleModule(argument_spec=dict(x=dict(type='str')), supports_check_mode=True)
+m.exit_json(changed=False, no_log_seen=m.no_log)
+`;
 
 
 describe.skipIf(!hasAnsible || !canSandbox())('Ansible Python modules, kplay vs ansible-playbook', () => {
   let both: ReturnType<typeof runBoth>;
   beforeAll(() => {
-    both = runBoth(steps, { 'library/kp_write.py': LIBRARY_MODULE });
+    both = runBoth(steps, { 'library/kp_write.py': LIBRARY_MODULE, 'library/kp_nolog.py': NOLOG_MODULE });
   }, 120_000);
   afterAll(() => both?.done());
 
@@ -57,7 +65,7 @@ describe.skipIf(!hasAnsible || !canSandbox())('Ansible Python modules, kplay vs 
 
   it('every task reports what Ansible reports, with the same messages', () => {
     expect(both.kplay.results.map(outcome)).toEqual(both.ansible.results.map(outcome));
-    expect(both.kplay.results.map(outcome)).toEqual(['changed', 'ok', 'changed', 'changed', 'ok', 'failed', 'ok', 'ok']);
+    expect(both.kplay.results.map(outcome)).toEqual(['changed', 'ok', 'changed', 'changed', 'ok', 'failed', 'ok', 'ok', 'ok']);
     expect(both.kplay.results[5]?.msg).toBe(both.ansible.results[5]?.msg);
     expect(both.kplay.results[7]?.msg).toBe('0');
   });
@@ -71,6 +79,8 @@ describe.skipIf(!hasAnsible || !canSandbox())('Ansible Python modules, kplay vs 
     expect(both.kplay.results[0]?.invocation).toEqual(both.ansible.results[0]?.invocation);
     expect(JSON.stringify(both.kplay.results)).not.toContain('tok-s3cr3t-value');
     expect(both.kplay.output).not.toContain('tok-s3cr3t-value');
+    // a no_log task's module knows it (and so keeps its arguments out of the host's syslog)
+    expect([both.kplay.results[8]?.no_log_seen, both.ansible.results[8]?.no_log_seen]).toEqual([true, true]);
   });
 });
 

@@ -12,7 +12,8 @@ import { buildPayload } from './payload.js';
 function internals(ctx: ModuleContext, name: string): Record<string, unknown> {
   return {
     _ansible_check_mode: ctx.check,
-    _ansible_no_log: false,
+    // no_log: the module neither logs its arguments to the host's syslog nor returns them
+    _ansible_no_log: ctx.noLog === true,
     _ansible_diff: ctx.diff,
     _ansible_verbosity: 0,
     _ansible_module_name: name,
