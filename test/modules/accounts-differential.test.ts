@@ -3,8 +3,8 @@
 // every task's `changed`/`failed` and the end state (passwd, group, shadow, homes) must be equal.
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outcome, runBoth, type EngineRun } from '../support/differential-play.js';
+import { describe, expect, it } from 'vitest';
+import { bothEngines, outcome, type EngineRun } from '../support/differential-play.js';
 import { hasAnsible } from '../support/oracle.js';
 import { canSandbox } from '../support/sandbox.js';
 
@@ -59,30 +59,26 @@ function state(run: EngineRun): string {
 
 
 describe.skipIf(!hasAnsible || !canSandbox())('user and group, kplay vs ansible-playbook', () => {
-  let both: ReturnType<typeof runBoth>;
-  beforeAll(() => {
-    both = runBoth(steps.map(([t]) => t));
-  }, 120_000);
-  afterAll(() => both?.done());
+  const run = bothEngines(steps.map(([t]) => t));
 
   it('every task reports what Ansible reports', () => {
     const shown = (run: EngineRun): string[] => run.results.map((r, i) => `${i} ${JSON.stringify(steps[i]?.[0])}: ${outcome(r)}`);
-    expect(shown(both.kplay)).toEqual(shown(both.ansible));
-    expect(both.kplay.results.map(outcome)).toEqual(steps.map(([, o]) => o));
+    expect(shown(run().kplay)).toEqual(shown(run().ansible));
+    expect(run().kplay.results.map(outcome)).toEqual(steps.map(([, o]) => o));
   });
 
   it('leaves the same accounts, groups, shadow entries and home directories', () => {
-    expect(state(both.kplay)).toEqual(state(both.ansible));
-    expect(state(both.kplay)).toContain('kpu1:x:4101:');
+    expect(state(run().kplay)).toEqual(state(run().ansible));
+    expect(state(run().kplay)).toContain('kpu1:x:4101:');
   });
 
   it("gives Ansible's result keys, and never the password", () => {
     // Ansible's executor adds these to every result (interpreter discovery, failed: false)
     const generic = ['invocation', 'diff', 'warnings', 'stdout_lines', 'stderr_lines', 'ansible_facts', 'failed'];
     const keys = (run: EngineRun, i: number): string[] => Object.keys(run.results[i] as object).filter((k) => !generic.includes(k)).sort();
-    for (const i of [0, 1, 5, 6, 9, 21, 27, 28]) expect([i, keys(both.kplay, i)]).toEqual([i, keys(both.ansible, i)]);
-    expect(JSON.stringify(both.kplay.results)).not.toContain('abUm8X2FI');
-    expect(both.kplay.output).not.toContain('abUm8X2FI');
-    expect(both.kplay.results[5]).toMatchObject({ password: 'NOT_LOGGING_PASSWORD', uid: 4101, groups: 'kpg1', shell: '/bin/bash' });
+    for (const i of [0, 1, 5, 6, 9, 21, 27, 28]) expect([i, keys(run().kplay, i)]).toEqual([i, keys(run().ansible, i)]);
+    expect(JSON.stringify(run().kplay.results)).not.toContain('abUm8X2FI');
+    expect(run().kplay.output).not.toContain('abUm8X2FI');
+    expect(run().kplay.results[5]).toMatchObject({ password: 'NOT_LOGGING_PASSWORD', uid: 4101, groups: 'kpg1', shell: '/bin/bash' });
   });
 });

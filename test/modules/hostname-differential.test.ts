@@ -2,8 +2,8 @@
 // own sandbox (a copy of /etc and its own UTS namespace: the machine's name never changes). This
 // machine runs no systemd, so both take the Debian file strategy, or the one `use` names.
 import { existsSync, readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outcome, runBoth, type EngineRun } from '../support/differential-play.js';
+import { describe, expect, it } from 'vitest';
+import { bothEngines, outcome, type EngineRun } from '../support/differential-play.js';
 import { hasAnsible } from '../support/oracle.js';
 import { canSandbox } from '../support/sandbox.js';
 
@@ -22,26 +22,22 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
 const file = (run: EngineRun, p: string): string | undefined => (existsSync(run.sandbox.path(p)) ? readFileSync(run.sandbox.path(p), 'utf8') : undefined);
 
 describe.skipIf(!hasAnsible || !canSandbox())('hostname, kplay vs ansible-playbook', () => {
-  let both: ReturnType<typeof runBoth>;
-  beforeAll(() => {
-    both = runBoth(steps.map(([t]) => t));
-  }, 120_000);
-  afterAll(() => both?.done());
+  const run = bothEngines(steps.map(([t]) => t));
 
   it('every task reports what Ansible reports', () => {
-    expect(both.kplay.results.map(outcome)).toEqual(both.ansible.results.map(outcome));
-    expect(both.kplay.results.map(outcome)).toEqual(steps.map(([, o]) => o));
+    expect(run().kplay.results.map(outcome)).toEqual(run().ansible.results.map(outcome));
+    expect(run().kplay.results.map(outcome)).toEqual(steps.map(([, o]) => o));
   });
 
   it('writes the same files and gives the same facts and diff', () => {
-    for (const p of ['/etc/hostname', '/etc/sysconfig/network']) expect(file(both.kplay, p)).toBe(file(both.ansible, p));
-    expect(file(both.kplay, '/etc/hostname')).toBe('kplay-test-host\n');
-    expect(file(both.kplay, '/etc/sysconfig/network')).toBe('NETWORKING=yes\nHOSTNAME=kplay-rh.example.test\n');
+    for (const p of ['/etc/hostname', '/etc/sysconfig/network']) expect(file(run().kplay, p)).toBe(file(run().ansible, p));
+    expect(file(run().kplay, '/etc/hostname')).toBe('kplay-test-host\n');
+    expect(file(run().kplay, '/etc/sysconfig/network')).toBe('NETWORKING=yes\nHOSTNAME=kplay-rh.example.test\n');
     const facts = (run: EngineRun, i: number): unknown => {
       const f = run.results[i]?.ansible_facts as Record<string, unknown>;
       return { hostname: f.ansible_hostname, nodename: f.ansible_nodename };
     };
-    expect(facts(both.kplay, 6)).toEqual(facts(both.ansible, 6));
-    expect(facts(both.kplay, 6)).toEqual({ hostname: 'kplay-rh', nodename: 'kplay-rh.example.test' });
+    expect(facts(run().kplay, 6)).toEqual(facts(run().ansible, 6));
+    expect(facts(run().kplay, 6)).toEqual({ hostname: 'kplay-rh', nodename: 'kplay-rh.example.test' });
   });
 });

@@ -6,8 +6,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outcome, runBoth, type EngineRun } from '../support/differential-play.js';
+import { describe, expect, it } from 'vitest';
+import { bothEngines, outcome, type EngineRun } from '../support/differential-play.js';
 import { hasAnsible } from '../support/oracle.js';
 import { canSandbox } from '../support/sandbox.js';
 import { writeTree } from '../support/tree.js';
@@ -55,32 +55,28 @@ m.exit_json(changed=False, no_log_seen=m.no_log)
 
 
 describe.skipIf(!hasAnsible || !canSandbox())('Ansible Python modules, kplay vs ansible-playbook', () => {
-  let both: ReturnType<typeof runBoth>;
-  beforeAll(() => {
-    both = runBoth(steps, { 'library/kp_write.py': LIBRARY_MODULE, 'library/kp_nolog.py': NOLOG_MODULE });
-  }, 120_000);
-  afterAll(() => both?.done());
+  const run = bothEngines(steps, { 'library/kp_write.py': LIBRARY_MODULE, 'library/kp_nolog.py': NOLOG_MODULE });
 
   const file = (run: EngineRun, name: string): string => readFileSync(join(run.sandbox.dir, 'work', name), 'utf8');
 
   it('every task reports what Ansible reports, with the same messages', () => {
-    expect(both.kplay.results.map(outcome)).toEqual(both.ansible.results.map(outcome));
-    expect(both.kplay.results.map(outcome)).toEqual(['changed', 'ok', 'changed', 'changed', 'ok', 'failed', 'ok', 'ok', 'ok']);
-    expect(both.kplay.results[5]?.msg).toBe(both.ansible.results[5]?.msg);
-    expect(both.kplay.results[7]?.msg).toBe('0');
+    expect(run().kplay.results.map(outcome)).toEqual(run().ansible.results.map(outcome));
+    expect(run().kplay.results.map(outcome)).toEqual(['changed', 'ok', 'changed', 'changed', 'ok', 'failed', 'ok', 'ok', 'ok']);
+    expect(run().kplay.results[5]?.msg).toBe(run().ansible.results[5]?.msg);
+    expect(run().kplay.results[7]?.msg).toBe('0');
   });
 
   it('leaves the same files; check mode wrote nothing', () => {
-    expect(file(both.kplay, 'out.txt')).toBe('hello');
-    expect(file(both.kplay, 'known_hosts')).toBe(file(both.ansible, 'known_hosts'));
+    expect(file(run().kplay, 'out.txt')).toBe('hello');
+    expect(file(run().kplay, 'known_hosts')).toBe(file(run().ansible, 'known_hosts'));
   });
 
   it("registers the module's result as Ansible does, and never an option's secret value", () => {
-    expect(both.kplay.results[0]?.invocation).toEqual(both.ansible.results[0]?.invocation);
-    expect(JSON.stringify(both.kplay.results)).not.toContain('tok-s3cr3t-value');
-    expect(both.kplay.output).not.toContain('tok-s3cr3t-value');
+    expect(run().kplay.results[0]?.invocation).toEqual(run().ansible.results[0]?.invocation);
+    expect(JSON.stringify(run().kplay.results)).not.toContain('tok-s3cr3t-value');
+    expect(run().kplay.output).not.toContain('tok-s3cr3t-value');
     // a no_log task's module knows it (and so keeps its arguments out of the host's syslog)
-    expect([both.kplay.results[8]?.no_log_seen, both.ansible.results[8]?.no_log_seen]).toEqual([true, true]);
+    expect([run().kplay.results[8]?.no_log_seen, run().ansible.results[8]?.no_log_seen]).toEqual([true, true]);
   });
 });
 

@@ -3,10 +3,10 @@
 // facts as Ansible's own service_facts.
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IMPLEMENTATIONS } from '../../engine/modules/index.js';
 import type { ModuleContext, ModuleResult } from '../../engine/modules/types.js';
-import { runBoth } from '../support/differential-play.js';
+import { bothEngines } from '../support/differential-play.js';
 import { moduleContext } from '../support/module-context.js';
 import { hasAnsible } from '../support/oracle.js';
 import { redirected } from '../support/redirect.js';
@@ -63,14 +63,10 @@ describe('service_facts on systemd', () => {
 });
 
 describe.skipIf(!hasAnsible || !canSandbox())('service_facts on this machine, kplay vs ansible-playbook', () => {
-  let both: ReturnType<typeof runBoth>;
-  beforeAll(() => {
-    both = runBoth([{ service_facts: {} }]);
-  }, 120_000);
-  afterAll(() => both?.done());
+  const run = bothEngines([{ service_facts: {} }]);
 
   it('gives the same services', () => {
-    const services = (i: 'kplay' | 'ansible'): unknown => (both[i].results[0]?.ansible_facts as { services?: unknown } | undefined)?.services;
+    const services = (i: 'kplay' | 'ansible'): unknown => (run()[i].results[0]?.ansible_facts as { services?: unknown } | undefined)?.services;
     expect(services('kplay')).toEqual(services('ansible'));
     expect(Object.keys(services('kplay') as object).length).toBeGreaterThan(0);
   });

@@ -3,8 +3,8 @@
 // list_files, creates, mode, check mode and a missing dest; same outcomes and the same trees.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outcome, runBoth, type EngineRun } from '../support/differential-play.js';
+import { describe, expect, it } from 'vitest';
+import { bothEngines, outcome, type EngineRun } from '../support/differential-play.js';
 import { hasAnsible } from '../support/oracle.js';
 import { canSandbox } from '../support/sandbox.js';
 
@@ -35,27 +35,23 @@ const tree = (run: EngineRun, dir: string): string =>
   execFileSync('find', [join(run.sandbox.dir, 'work', dir), '-printf', '%P %y %s\\n'], { encoding: 'utf8' }).split('\n').sort().join('\n');
 
 describe.skipIf(!hasAnsible || !canSandbox())('unarchive, kplay vs ansible-playbook', () => {
-  let both: ReturnType<typeof runBoth>;
-  beforeAll(() => {
-    both = runBoth(steps.map(([t]) => t));
-  }, 180_000);
-  afterAll(() => both?.done());
+  const run = bothEngines(steps.map(([t]) => t));
 
   it('every task reports what Ansible reports', () => {
     const shown = (run: EngineRun): string[] => run.results.map((r, i) => `${i} ${outcome(r)} ${r.failed ? String(r.msg) : ''}`.replace(/sandbox-\w+/g, ''));
-    expect(shown(both.kplay)).toEqual(shown(both.ansible));
-    expect(both.kplay.results.map(outcome)).toEqual(steps.map(([, o]) => o));
+    expect(shown(run().kplay)).toEqual(shown(run().ansible));
+    expect(run().kplay.results.map(outcome)).toEqual(steps.map(([, o]) => o));
   });
 
   it('unpacks the same trees; check mode and creates unpacked nothing', () => {
-    for (const d of ['out1', 'out2', 'out3', 'out4']) expect(tree(both.kplay, d)).toBe(tree(both.ansible, d));
-    expect(tree(both.kplay, 'out1')).toContain('app/sub/b.txt f 5');
-    expect(tree(both.kplay, 'out4').trim()).toBe('d 4096');
+    for (const d of ['out1', 'out2', 'out3', 'out4']) expect(tree(run().kplay, d)).toBe(tree(run().ansible, d));
+    expect(tree(run().kplay, 'out1')).toContain('app/sub/b.txt f 5');
+    expect(tree(run().kplay, 'out4').trim()).toBe('d 4096');
   });
 
   it("lists the archive's files, names the handler and says why a dest is refused", () => {
-    const k = both.kplay.results;
-    const a = both.ansible.results;
+    const k = run().kplay.results;
+    const a = run().ansible.results;
     expect([...((k[12]?.files as string[]) ?? [])].sort()).toEqual([...((a[12]?.files as string[]) ?? [])].sort());
     expect(k[12]?.handler).toBe(a[12]?.handler);
     expect(k[8]?.handler).toBe(a[8]?.handler);

@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import { stringify } from 'yaml';
 import { makeSandbox, type Sandbox } from './sandbox.js';
 
@@ -64,5 +65,18 @@ export function runBoth(tasks: Record<string, unknown>[], files: Record<string, 
       kplay.sandbox.remove();
       ansible.sandbox.remove();
     },
+  };
+}
+
+/** Inside a describe: runs the tasks under both engines before its tests and removes the sandboxes after. */
+export function bothEngines(tasks: Record<string, unknown>[], files: Record<string, string> = {}): () => { kplay: EngineRun; ansible: EngineRun } {
+  let both: ReturnType<typeof runBoth> | undefined;
+  beforeAll(() => {
+    both = runBoth(tasks, files);
+  }, 180_000);
+  afterAll(() => both?.done());
+  return () => {
+    if (!both) throw new Error('the engines did not run');
+    return both;
   };
 }
