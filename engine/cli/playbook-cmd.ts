@@ -96,6 +96,7 @@ export async function playbookCommand(parsed: ParsedArgs, io: CliIO): Promise<nu
   }
   printWarnings(io, matcher.warnings);
   for (const pb of plays) checkImplemented(pb.plays);
+  for (const pb of plays) checkPrompts(pb.plays, s.vars.extraVars.vars, process.stdin.isTTY === true);
   if (opts.askBecomePass || opts.askPass) throw new UserError('password prompts (-K, -k) are not available in this build', { kind: 'options', hint: 'set ansible_become_password in a vars file outside the repo, or use NOPASSWD sudo' });
   const connection = connectionOf(opts.connection);
   return runAll(plays.flatMap((p) => p.plays), s, matcher, { opts, io, forks: s.vars.run.forks ?? 5, limit, only, skip, projectRoot: s.projectRoot, firstPath: first.path, connection });
@@ -117,6 +118,20 @@ function checkImplemented(plays: Play[]): void {
   for (const p of plays) {
     for (const s of p.sections) walk(s.nodes);
     walk(p.handlers);
+  }
+}
+
+// vars_prompt without a terminal: a value with no default and not given with -e cannot be asked, so the
+// run stops before any host is touched (Ansible would wait on its standard input)
+function checkPrompts(plays: Play[], extraVars: Record<string, unknown>, terminal: boolean): void {
+  if (terminal) return;
+  for (const play of plays) {
+    const entries = play.keywords.vars_prompt;
+    for (const e of Array.isArray(entries) ? (entries as Record<string, unknown>[]) : []) {
+      const name = String(e.name);
+      if (name in extraVars || (e.default !== undefined && e.default !== null)) continue;
+      throw new UserError(`vars_prompt '${name}' needs a terminal to ask on`, { kind: 'parse', pos: play.pos, hint: `run kplay on a terminal, or give the value: -e ${name}=...` });
+    }
   }
 }
 

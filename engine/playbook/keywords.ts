@@ -94,6 +94,16 @@ export const PLAY_KEYWORDS: Record<string, object> = {
   ...common,
   hosts: { anyOf: [scalarName, { type: 'array', items: scalarName }] },
   vars_files: { anyOf: [str, { type: 'array', items: strOrList }] },
+  // asked on the terminal when the play starts (a value given with -e is not asked); encrypt is refused
+  vars_prompt: {
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['name'],
+      properties: { name: { type: 'string' }, prompt: { type: 'string' }, default: {}, private: bool, confirm: bool, unsafe: bool },
+      additionalProperties: false,
+    },
+  },
   pre_tasks: taskList,
   roles: taskList,
   tasks: taskList,
@@ -119,7 +129,6 @@ export const ROLE_ENTRY_KEYWORDS: Record<string, object> = {
 
 /** Ansible keywords kplay recognises but does not implement, with what to do instead. */
 export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
-  vars_prompt: 'pass the values with -e or a vars file',
   debugger: 'run with -vvv to see each command and its result',
   module_defaults: 'set the arguments on each task (or use YAML anchors)',
   collections: 'write modules by their full names (community.general.NAME): kplay finds installed collections by those, not through a search list',

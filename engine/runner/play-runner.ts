@@ -14,6 +14,8 @@ import type { Transport } from '../transport/types.js';
 import type { ConnectionSettings } from '../vars/connection.js';
 import type { VarsContext } from '../vars/host-scope.js';
 import { VarScope } from '../vars/scope.js';
+import { toBool } from '../template/helpers.js';
+import { UnsafeText } from '../yaml/load.js';
 import { loadVarsFile } from '../vars/files.js';
 import type { HostStats, Reporter } from './events.js';
 import { HostState } from './host-state.js';
@@ -119,6 +121,7 @@ export async function runPlays(plays: Play[], vars: VarsContext, matcher: Patter
       vars.inventoryChanged();
       matcher.clear();
     });
+    await runner.askPrompts();
     for (const batch of batchesOf(hosts, play.keywords.serial, extra, play)) {
       if (opts.interrupted()) break;
       const ok = await runner.runBatch(batch);
@@ -156,6 +159,35 @@ class PlayRun {
       }
     }
     this.roleDefaults.push(...play.roles);
+  }
+
+  /**
+   * vars_prompt: each value asked on the terminal when the play starts (private ones without echo, confirm
+   * asks twice), an empty answer taking the default; a value given with -e is not asked. Without a
+   * terminal the default is used (a prompt without one was refused before the run: playbook-cmd).
+   */
+  async askPrompts(): Promise<void> {
+    const entries = this.play.keywords.vars_prompt;
+    if (!Array.isArray(entries)) return;
+    for (const e of entries as Record<string, unknown>[]) {
+      const name = String(e.name);
+      if (name in this.vars.extraVars.vars) continue;
+      const fallback = e.default === undefined || e.default === null ? '' : e.default;
+      let answer = '';
+      if (this.opts.prompt) {
+        const text = `${String(e.prompt ?? name)}${e.default === undefined || e.default === null ? '' : ` [${String(e.default)}]`}`;
+        const echo = toBool(e.private) === false;
+        for (;;) {
+          answer = await this.opts.prompt(text, echo);
+          if (toBool(e.confirm) !== true || (await this.opts.prompt(`confirm ${text}`, echo)) === answer) break;
+          this.opts.reporter.emit({ type: 'warning', msg: '***** VALUES ENTERED DO NOT MATCH ****' });
+        }
+      }
+      const value = answer === '' ? fallback : answer;
+      // unsafe: the answer is never templated (a password may hold "{{")
+      this.playVars.vars[name] = toBool(e.unsafe) === true && typeof value === 'string' ? new UnsafeText(value) : value;
+      this.playVars.origins.set(name, this.play.pos);
+    }
   }
 
   /** Runs the play on one batch; false when the run must stop (any_errors_fatal, max_fail_percentage). */

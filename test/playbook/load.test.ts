@@ -59,7 +59,7 @@ describe('loading tasks', () => {
     ['    - name: x\n', 3, 7, 'no module/action detected in task', 'debug: msg=hi'],
     ['    - debug: msg=x\n      whenn: true\n', 4, 7, "couldn't resolve module/action 'whenn'", "did you mean 'when'?"],
     ['    - debug: msg=x\n      async: 10\n      poll: 0\n', 5, 7, 'kplay does not start tasks in the background (async with poll: 0)', 'waits up to async seconds'],
-    ['    - debug: msg=x\n      vars_prompt: []\n', 4, 7, "'vars_prompt' is not supported by kplay", 'pass the values with -e'],
+    ['    - debug: msg=x\n      module_defaults: {}\n', 4, 7, "'module_defaults' is not supported by kplay", 'set the arguments on each task'],
     ['    - copy: dest=/x\n', 3, 13, "copy' needs one of: src, content", ''],
     ['    - file:\n        path: /x\n        state: dir\n', 5, 9, 'value of \'state\' must be one of', "did you mean"],
     ['    - file:\n        path: /x\n        modee: "0644"\n', 5, 9, "unsupported parameter 'modee' for module 'file'", "did you mean 'mode'?"],
@@ -88,7 +88,8 @@ describe('loading tasks', () => {
     ['- hosts: all\n  taskss: []\n', 2, 3, "'taskss' is not a valid attribute for a play", "did you mean 'tasks'?"],
     ['- hosts: all\n  serial: [1, {}]\n', 2, 11, "invalid value for 'serial'", ''],
     ['- hosts: all\n  strategy: mitogen_linear\n', 2, 13, "'strategy': must be one of linear, free", ''],
-    ['- hosts: all\n  vars_prompt: []\n', 2, 3, "'vars_prompt' is not supported by kplay", '-e'],
+    ['- hosts: all\n  vars_prompt:\n    - {name: pw, encrypt: sha512_crypt}\n', 3, 7, "invalid value for 'vars_prompt': must be without 'encrypt'", ''],
+    ['- hosts: all\n  module_defaults: {}\n', 2, 3, "'module_defaults' is not supported by kplay", 'set the arguments'],
   ])('rejects play %j at %i:%i', (text, line, col, message, hint) => {
     const e = errorOf({ 'site.yaml': text });
     expect(e.message).toContain(message);

@@ -125,4 +125,32 @@ describe.skipIf(!tmuxAvailable())('live view in a real terminal (tmux, 100x20)',
     expect(history).toMatch(/Type the node names \(h1\) to go on: h1\n/);
     expect(history).toMatch(/h1\s+: ok=3\s+changed=0/);
   });
+  it('vars_prompt asks on the terminal when the play starts: the default for an empty answer, a private answer unseen, confirm asks twice', async () => {
+    const play = [
+      '- hosts: all',
+      '  gather_facts: false',
+      '  vars_prompt:',
+      '    - {name: who, prompt: Who runs this, default: nobody, private: false}',
+      '    - {name: word, prompt: Secret word, confirm: true}',
+      '  tasks:',
+      '    - debug: {msg: "{{ who }} typed {{ word | length }} letters"}',
+      '      run_once: true',
+      '',
+    ].join('\n');
+    const root = writeTree({ hosts, 'p.yaml': play });
+    term = openTerminal([process.execPath, bin, '-i', 'hosts', 'p.yaml'], { cols: 100, rows: 20, cwd: root, env: { HOME: root } });
+    const waitFor = async (text: string): Promise<void> => {
+      for (let i = 0; i < 100 && !term?.screen().join('\n').includes(text); i++) await sleep(100);
+    };
+    await waitFor('Who runs this [nobody]:');
+    term.type('');
+    await waitFor('Secret word:');
+    term.type('hunter2');
+    await waitFor('confirm Secret word:');
+    term.type('hunter2');
+    expect(await term.exited(30_000)).toBe(0);
+    const history = term.history().join('\n');
+    expect(history).toContain('"msg": "nobody typed 7 letters"');
+    expect(history).not.toContain('hunter2');
+  });
 });

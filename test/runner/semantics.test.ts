@@ -23,6 +23,20 @@ const header = (extra = ''): string => `- hosts: web\n  gather_facts: false\n${e
 
 const rows: Row[] = [
   {
+    name: 'vars_prompt without a terminal: the default, or the value given with -e; none of either stops the run before any host is touched',
+    play: '- hosts: web\n  gather_facts: false\n  vars_prompt:\n    - {name: who, default: nobody}\n    - {name: word}\n  tasks:\n    - debug: msg="{{ who }}/{{ word }}"\n      run_once: true\n',
+    args: ['-e', 'word=given'],
+    rc: 0,
+    has: ['"msg": "nobody/given"'],
+  },
+  {
+    name: 'vars_prompt: a value nobody can type is refused at the start',
+    play: '- hosts: web\n  gather_facts: false\n  vars_prompt:\n    - {name: word, prompt: Word}\n  tasks:\n    - command: touch {{ playbook_dir }}/touched\n',
+    rc: 4,
+    has: [/site\.yaml:1:3: vars_prompt 'word' needs a terminal to ask on/, 'give the value: -e word=...'],
+    hasNot: ['TASK ['],
+  },
+  {
     name: 'async with poll > 0: the task runs to its end within async seconds and registers the job keys',
     play: header() + '    - command: sleep 1\n      async: 20\n      poll: 2\n      register: r\n      run_once: true\n    - debug: msg="{{ r.rc }}-{{ r.finished }}-{{ r.ansible_job_id is defined }}"\n      run_once: true\n',
     rc: 0,
