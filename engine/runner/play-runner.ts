@@ -121,7 +121,15 @@ export async function runPlays(plays: Play[], vars: VarsContext, matcher: Patter
       vars.inventoryChanged();
       matcher.clear();
     });
-    await runner.askPrompts();
+    try {
+      await runner.askPrompts();
+    } catch {
+      // Ctrl-C while a value was asked: nothing of this play runs; the signal the prompt re-raised
+      // reaches the run's interrupt handler within moments, so the run ends as interrupted
+      for (let i = 0; i < 20 && !opts.interrupted(); i++) await new Promise((r) => setTimeout(r, 50));
+      aborted = true;
+      break;
+    }
     for (const batch of batchesOf(hosts, play.keywords.serial, extra, play)) {
       if (opts.interrupted()) break;
       const ok = await runner.runBatch(batch);

@@ -153,4 +153,14 @@ describe.skipIf(!tmuxAvailable())('live view in a real terminal (tmux, 100x20)',
     expect(history).toContain('"msg": "nobody typed 7 letters"');
     expect(history).not.toContain('hunter2');
   });
+
+  it('Ctrl-C while vars_prompt asks ends the run as interrupted, before any task', async () => {
+    const play = ['- hosts: all', '  gather_facts: false', '  vars_prompt:', '    - {name: word, prompt: Word}', '  tasks:', '    - debug: {msg: never}', ''].join('\n');
+    const root = writeTree({ hosts, 'p.yaml': play });
+    term = openTerminal([process.execPath, bin, '-i', 'hosts', 'p.yaml'], { cols: 100, rows: 20, cwd: root, env: { HOME: root } });
+    for (let i = 0; i < 100 && !term.screen().join('\n').includes('Word:'); i++) await sleep(100);
+    term.key('C-c');
+    expect(await term.exited(30_000)).toBe(99);
+    expect(term.history().join('\n')).not.toContain('never');
+  });
 });

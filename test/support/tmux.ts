@@ -22,6 +22,8 @@ export interface Terminal {
   resize(cols: number, rows: number): void;
   /** Types `text` and Enter, as a person at the keyboard. */
   type(text: string): void;
+  /** Presses a key by tmux's name for it (C-c for Ctrl-C). */
+  key(name: string): void;
   kill(): void;
 }
 
@@ -54,6 +56,7 @@ export function openTerminal(argv: string[], o: { cols: number; rows: number; cw
       tmux('send-keys', '-l', text);
       tmux('send-keys', 'Enter');
     },
+    key: (name) => void tmux('send-keys', name),
     kill() {
       spawnSync('tmux', ['-S', sock, 'kill-server']);
       rmSync(dir, { recursive: true, force: true });
