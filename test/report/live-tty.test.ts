@@ -22,6 +22,11 @@ const hosts = '[web]\nh[1:5] ansible_connection=local\n';
 let term: Terminal | undefined;
 afterEach(() => term?.kill());
 
+// waits (up to 10 s) until the screen shows `text`
+async function shows(t: Terminal, text: string): Promise<void> {
+  for (let i = 0; i < 100 && !t.screen().join('\n').includes(text); i++) await sleep(100);
+}
+
 // Samples the screen until the command ends; every sample must hold one frame, within the screen.
 async function watch(t: Terminal, rows: number, cols: number): Promise<{ rc: number; samples: number }> {
   let samples = 0;
@@ -113,7 +118,7 @@ describe.skipIf(!tmuxAvailable())('live view in a real terminal (tmux, 100x20)',
     ].join('\n');
     const root = writeTree({ hosts, 'p.yaml': play });
     term = openTerminal([process.execPath, bin, '-i', 'hosts', 'p.yaml'], { cols: 100, rows: 20, cwd: root, env: { HOME: root } });
-    for (let i = 0; i < 100 && !term.screen().join('\n').includes('to go on:'); i++) await sleep(100);
+    await shows(term, 'to go on:');
     const asking = term.screen().join('\n');
     expect(asking).toContain('Type the node names (h1) to go on:');
     expect(asking).toContain('"h1 drained"');
@@ -139,14 +144,11 @@ describe.skipIf(!tmuxAvailable())('live view in a real terminal (tmux, 100x20)',
     ].join('\n');
     const root = writeTree({ hosts, 'p.yaml': play });
     term = openTerminal([process.execPath, bin, '-i', 'hosts', 'p.yaml'], { cols: 100, rows: 20, cwd: root, env: { HOME: root } });
-    const waitFor = async (text: string): Promise<void> => {
-      for (let i = 0; i < 100 && !term?.screen().join('\n').includes(text); i++) await sleep(100);
-    };
-    await waitFor('Who runs this [nobody]:');
+    await shows(term, 'Who runs this [nobody]:');
     term.type('');
-    await waitFor('Secret word:');
+    await shows(term, 'Secret word:');
     term.type('hunter2');
-    await waitFor('confirm Secret word:');
+    await shows(term, 'confirm Secret word:');
     term.type('hunter2');
     expect(await term.exited(30_000)).toBe(0);
     const history = term.history().join('\n');
@@ -158,7 +160,7 @@ describe.skipIf(!tmuxAvailable())('live view in a real terminal (tmux, 100x20)',
     const play = ['- hosts: all', '  gather_facts: false', '  vars_prompt:', '    - {name: word, prompt: Word}', '  tasks:', '    - debug: {msg: never}', ''].join('\n');
     const root = writeTree({ hosts, 'p.yaml': play });
     term = openTerminal([process.execPath, bin, '-i', 'hosts', 'p.yaml'], { cols: 100, rows: 20, cwd: root, env: { HOME: root } });
-    for (let i = 0; i < 100 && !term.screen().join('\n').includes('Word:'); i++) await sleep(100);
+    await shows(term, 'Word:');
     term.key('C-c');
     expect(await term.exited(30_000)).toBe(99);
     expect(term.history().join('\n')).not.toContain('never');
