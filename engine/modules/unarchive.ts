@@ -125,7 +125,9 @@ export const unarchive: Module = async (ctx) => {
     if (handler === 'TgzArchive' && ctx.check) return { changed: false, skipped: true, msg: 'remote module (unarchive) does not support check mode when using gtar' };
     if (!handler) return { ...base, failed: true, msg: `Failed to find handler for "${archive}". Make sure the required command to extract the file is installed.` };
     const result: ModuleResult = { ...base, handler };
-    const names = await members(ctx, handler, archive);
+    // the member list costs a run on the host: read only when list_files or owner/group/mode need it
+    const attrs = ['owner', 'group', 'mode'].some((k) => a[k] !== undefined && a[k] !== null);
+    const names = a.list_files === true || attrs ? await members(ctx, handler, archive) : [];
     if (a.list_files === true) result.files = names;
     if (!(await unarchived(ctx, handler, archive, dest, a))) {
       result.changed = true;
