@@ -148,6 +148,8 @@ export async function runPlays(plays: Play[], vars: VarsContext, matcher: Patter
 /** One play over its hosts. */
 class PlayRun {
   private readonly playVars = { vars: {} as Record<string, unknown>, origins: new Map() };
+  // private vars_prompt answers: secrets whatever their names
+  private readonly secretNames = new Set<string>();
   private readonly roleDefaults: Role[] = [];
   private batch: Host[] = [];
 
@@ -192,6 +194,7 @@ class PlayRun {
         }
       }
       const value = answer === '' ? fallback : answer;
+      if (toBool(e.private) !== false) this.secretNames.add(name);
       // unsafe: the answer is never templated (a password may hold "{{")
       this.playVars.vars[name] = toBool(e.unsafe) === true && typeof value === 'string' ? new UnsafeText(value) : value;
       this.playVars.origins.set(name, this.play.pos);
@@ -318,7 +321,7 @@ class PlayRun {
       entry.states.push(s);
       includes.set(unique, entry);
     };
-    const env = { play: this.play, batch: this.batch, playHosts: this.hosts, vars: this.vars, opts: this.opts, playVars: this.playVars, roles: this.roleDefaults, include, flush: () => this.flushHandlers(states), stateOf: this.stateOf, inventoryChanged: this.inventoryChanged };
+    const env = { play: this.play, batch: this.batch, playHosts: this.hosts, vars: this.vars, opts: this.opts, playVars: this.playVars, roles: this.roleDefaults, include, flush: () => this.flushHandlers(states), stateOf: this.stateOf, inventoryChanged: this.inventoryChanged, secretNames: this.secretNames };
     const banner = bannerName(task, targets[0], frames, env);
     this.opts.reporter.emit({ type: 'task_start', name: banner, handler, hosts: targets.map((s) => s.host.name) });
     const outcomes = await Promise.all(

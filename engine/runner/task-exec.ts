@@ -53,6 +53,8 @@ export interface TaskEnv {
   stateOf(h: Host): HostState;
   /** group_by/add_host changed the inventory: what was computed from it is computed again. */
   inventoryChanged(): void;
+  /** Variables whose values are secrets whatever their names (private vars_prompt answers). */
+  secretNames: ReadonlySet<string>;
 }
 
 /** What the play runner needs to know after a task ran on a host. */
@@ -215,17 +217,20 @@ export function outcomeStatus(o: TaskOutcome): HostStatus {
  * the first host's variables; what cannot be resolved leaves the name as written), secrets scrubbed.
  */
 export function bannerName(task: TaskNode, state: HostState | undefined, frames: TaskFrame[], env: TaskEnv): string {
-  return state && templatedName(task) ? nameIn(task, scopeFor(task, state, frames, env)) : displayName(task);
+  return state && templatedName(task) ? nameIn(task, scopeFor(task, state, frames, env), env) : displayName(task);
 }
+
+// the secret values a host's scope holds: never shown in output
+const secretsIn = (scope: VarScope, env: TaskEnv): string[] => secretValues(scope.names(), (n) => scope.get(n), env.secretNames);
 
 const templatedName = (task: TaskNode): boolean => /\{\{|\{%/.test(displayName(task));
 
 /** The task's shown name templated in a host's scope (as written when it cannot be), secrets scrubbed. */
-function nameIn(task: TaskNode, scope: VarScope): string {
+function nameIn(task: TaskNode, scope: VarScope, env: TaskEnv): string {
   const name = displayName(task);
   if (!templatedName(task)) return name;
   try {
-    return scrubText(String(scope.template(name, task.pos)), secretValues(scope.names(), (n) => scope.get(n)));
+    return scrubText(String(scope.template(name, task.pos)), secretsIn(scope, env));
   } catch {
     return name;
   }
@@ -240,7 +245,7 @@ export async function executeTask(task: TaskNode, state: HostState, frames: Task
   const secretsOf = (): string[] => {
     if (!secrets) {
       const s = (base ??= scopeFor(task, state, frames, env));
-      secrets = secretValues(s.names(), (n) => s.get(n));
+      secrets = secretsIn(s, env);
     }
     return secrets;
   };
@@ -440,7 +445,7 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     timeoutMs: limitS ? limitS * 1000 : undefined,
     trace:
       env.opts.verbosity >= 2 && toBool(inherited(task, frames, 'no_log')) !== true
-        ? (c) => env.opts.reporter.emit({ type: 'command', host: state.host.name, command: scrubText(c, secretValues(scope.names(), (n) => scope.get(n))) })
+        ? (c) => env.opts.reporter.emit({ type: 'command', host: state.host.name, command: scrubText(c, secretsIn(scope, env)) })
         : undefined,
   });
   const warnings: string[] = [];
@@ -487,7 +492,7 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
       result.attempts = attempt + 1;
       break;
     }
-    env.opts.reporter.emit({ type: 'retry', host: state.host.name, task: nameIn(task, scope), retriesLeft: retries - attempt });
+    env.opts.reporter.emit({ type: 'retry', host: state.host.name, task: nameIn(task, scope, env), retriesLeft: retries - attempt });
     await new Promise((r) => setTimeout(r, delay * 1000));
     result.attempts = attempt + 1;
   }

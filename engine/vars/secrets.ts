@@ -47,11 +47,14 @@ export function redactSecrets<T>(value: T): T {
   return value;
 }
 
-/** The values of secret-named variables in a scope (long enough to be recognisable). */
-export function secretValues(names: string[], get: (name: string) => unknown): string[] {
+/**
+ * The values of secret variables in a scope (long enough to be recognisable): secret-named ones and those
+ * in `also` (a private vars_prompt answer, whatever its name).
+ */
+export function secretValues(names: string[], get: (name: string) => unknown, also?: ReadonlySet<string>): string[] {
   const out: string[] = [];
   for (const n of names) {
-    if (!isSecretName(n)) continue;
+    if (!isSecretName(n) && !also?.has(n)) continue;
     try {
       const v = get(n);
       if (typeof v === 'string' && v.length >= 4) out.push(v);

@@ -138,7 +138,7 @@ describe.skipIf(!tmuxAvailable())('live view in a real terminal (tmux, 100x20)',
       '    - {name: who, prompt: Who runs this, default: nobody, private: false}',
       '    - {name: word, prompt: Secret word, confirm: true}',
       '  tasks:',
-      '    - debug: {msg: "{{ who }} typed {{ word | length }} letters"}',
+      '    - debug: {msg: "{{ who }} typed {{ word | length }} letters: {{ word }}"}',
       '      run_once: true',
       '',
     ].join('\n');
@@ -152,7 +152,7 @@ describe.skipIf(!tmuxAvailable())('live view in a real terminal (tmux, 100x20)',
     term.type('hunter2');
     expect(await term.exited(30_000)).toBe(0);
     const history = term.history().join('\n');
-    expect(history).toContain('"msg": "nobody typed 7 letters"');
+    expect(history).toContain('"msg": "nobody typed 7 letters: <redacted: secret>"');
     expect(history).not.toContain('hunter2');
   });
 

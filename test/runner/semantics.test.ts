@@ -24,10 +24,17 @@ const header = (extra = ''): string => `- hosts: web\n  gather_facts: false\n${e
 const rows: Row[] = [
   {
     name: 'vars_prompt without a terminal: the default, or the value given with -e; none of either stops the run before any host is touched',
-    play: '- hosts: web\n  gather_facts: false\n  vars_prompt:\n    - {name: who, default: nobody}\n    - {name: word}\n  tasks:\n    - debug: msg="{{ who }}/{{ word }}"\n      run_once: true\n',
+    play: '- hosts: web\n  gather_facts: false\n  vars_prompt:\n    - {name: who, default: nobody, private: false}\n    - {name: word}\n  tasks:\n    - debug: msg="{{ who }}/{{ word }}"\n      run_once: true\n',
     args: ['-e', 'word=given'],
     rc: 0,
     has: ['"msg": "nobody/given"'],
+  },
+  {
+    name: 'vars_prompt: a private answer (the default) is a secret whatever its name; private: false is shown',
+    play: '- hosts: web\n  gather_facts: false\n  vars_prompt:\n    - {name: word, default: swordfish}\n    - {name: who, default: visible, private: false}\n  tasks:\n    - debug: msg="{{ who }} {{ word }}"\n      run_once: true\n    - command: echo {{ word }}\n      run_once: true\n      register: r\n    - debug: var=r.stdout\n      run_once: true\n',
+    rc: 0,
+    has: ['"msg": "visible <redacted: secret>"', '"r.stdout": "<redacted: secret>"'],
+    hasNot: ['swordfish'],
   },
   {
     name: 'vars_prompt: a value nobody can type is refused at the start',
