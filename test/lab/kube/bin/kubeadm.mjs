@@ -593,17 +593,28 @@ async function reset(flags) {
   const skip = new Set(flagList(flags, 'skip-phases'));
   for (const p of skip) if (!['preflight', 'remove-etcd-member', 'cleanup-node'].includes(p)) throw new Fatal(`error: invalid phase name: ${p}`);
   if (!skip.has('remove-etcd-member') && existsSync('/etc/kubernetes/manifests/etcd.yaml') && existsSync(ADMIN)) {
-    try {
-      const kc = adminClient();
-      const cluster = cfgLib.defaultCluster((await cl.downloadClusterConfig(kc)) ?? {});
-      const ip = await nodeIp();
-      const eps = (await cl.etcdEndpoints(kc)).filter((e) => !e.includes(`//${ip}:`));
-      if (eps.length) {
-        await cl.memberRemove(cl.etcdClient(cluster, eps), `https://${ip}:2380`);
-        out('[reset] Removing info for node from the etcd cluster');
+    // kubeadm asks the API for the etcd endpoints and removes the member with retries (an apiserver that
+    // is restarting, a leader election in progress): a minute at most, then a warning and the reset goes on
+    const until = Date.now() + 60_000;
+    for (;;) {
+      try {
+        const kc = adminClient(ADMIN, UPGRADE_RETRY_MS);
+        const cluster = cfgLib.defaultCluster((await cl.downloadClusterConfig(kc)) ?? {});
+        const ip = await nodeIp();
+        const eps = (await cl.etcdEndpoints(kc)).filter((e) => !e.includes(`//${ip}:`));
+        if (eps.length) {
+          await cl.memberRemove(cl.etcdClient(cluster, eps), `https://${ip}:2380`);
+          out('[reset] Removing info for node from the etcd cluster');
+        }
+        break;
+      } catch (e) {
+        if (Date.now() < until) {
+          await sleep(1000);
+          continue;
+        }
+        process.stderr.write(`W [reset] Failed to remove etcd member: ${e.message}, please manually remove this etcd member using etcdctl\n`);
+        break;
       }
-    } catch (e) {
-      process.stderr.write(`W [reset] Failed to remove etcd member: ${e.message}\n`);
     }
   }
   out('[reset] Stopping the kubelet service');
