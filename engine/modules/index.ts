@@ -16,6 +16,7 @@ import { hostname } from './hostname.js';
 import { iniFile } from './ini-file.js';
 import { lineinfile } from './lineinfile.js';
 import { modprobe } from './modprobe.js';
+import { mount } from './mount.js';
 import { packageFacts } from './package-facts.js';
 import { pause } from './pause.js';
 import { raw } from './raw.js';
@@ -55,6 +56,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = {
   ini_file: iniFile,
   lineinfile,
   modprobe,
+  mount,
   package_facts: packageFacts,
   pause,
   raw,

@@ -303,6 +303,20 @@ export const MODULES: Record<string, ModuleSpec> = {
   modprobe: {
     options: { name: { type: 'str', required: true }, state: { type: 'str', choices: ['present', 'absent'] }, params: str, persistent: { type: 'str', choices: ['disabled', 'absent', 'present'] } },
   },
+  mount: {
+    options: {
+      path: { type: 'path', required: true, aliases: ['name'] },
+      src: path,
+      fstype: str,
+      opts: str,
+      dump: str,
+      passno: str,
+      fstab: str,
+      boot: bool,
+      backup: bool,
+      state: { type: 'str', required: true, choices: ['absent', 'absent_from_fstab', 'mounted', 'present', 'unmounted', 'remounted', 'ephemeral'] },
+    },
+  },
   service_facts: { options: {} },
   package_facts: { options: { manager: { type: 'list' }, strategy: { type: 'str', choices: ['first', 'all'] } } },
   slurp: { options: { src: { type: 'path', required: true, aliases: ['path'] } } },
@@ -406,7 +420,7 @@ export const MODULES: Record<string, ModuleSpec> = {
 export const META_ACTIONS = ['flush_handlers', 'noop', 'refresh_inventory', 'clear_facts', 'clear_host_errors', 'end_host', 'end_play', 'end_batch', 'reset_connection', 'role_complete'];
 
 /** Module names that are other names for a kplay module. */
-const MODULE_ALIASES: Record<string, string> = { systemd_service: 'systemd', 'ansible.posix.sysctl': 'sysctl', 'community.general.modprobe': 'modprobe', 'community.general.ini_file': 'ini_file' };
+const MODULE_ALIASES: Record<string, string> = { systemd_service: 'systemd', 'ansible.posix.sysctl': 'sysctl', 'community.general.modprobe': 'modprobe', 'community.general.ini_file': 'ini_file', 'ansible.posix.mount': 'mount' };
 
 /** The short module name for `name` (`ansible.builtin.copy` -> `copy`), or undefined when unknown. */
 export function resolveModuleName(name: string): string | undefined {
