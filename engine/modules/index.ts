@@ -16,6 +16,7 @@ import { hostname } from './hostname.js';
 import { iniFile } from './ini-file.js';
 import { lineinfile } from './lineinfile.js';
 import { modprobe } from './modprobe.js';
+import { aptRepository } from './apt-repository.js';
 import { mount } from './mount.js';
 import { packageFacts } from './package-facts.js';
 import { pause } from './pause.js';
@@ -56,6 +57,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = {
   ini_file: iniFile,
   lineinfile,
   modprobe,
+  apt_repository: aptRepository,
   mount,
   package_facts: packageFacts,
   pause,

@@ -317,6 +317,22 @@ export const MODULES: Record<string, ModuleSpec> = {
       state: { type: 'str', required: true, choices: ['absent', 'absent_from_fstab', 'mounted', 'present', 'unmounted', 'remounted', 'ephemeral'] },
     },
   },
+  apt_repository: {
+    options: {
+      repo: { type: 'str', required: true },
+      state: { type: 'str', choices: ['absent', 'present'] },
+      mode: raw,
+      update_cache: { type: 'bool', aliases: ['update-cache'] },
+      update_cache_retries: int,
+      update_cache_retry_max_delay: int,
+      filename: str,
+      // whether Ansible's module may install python3-apt on the host: kplay's needs none, so either value holds
+      install_python_apt: only('bool', true, false),
+      // certificates of the Launchpad API, for PPAs (which kplay refuses)
+      validate_certs: bool,
+      codename: only('str'),
+    },
+  },
   service_facts: { options: {} },
   package_facts: { options: { manager: { type: 'list' }, strategy: { type: 'str', choices: ['first', 'all'] } } },
   slurp: { options: { src: { type: 'path', required: true, aliases: ['path'] } } },
