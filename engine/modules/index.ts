@@ -17,6 +17,7 @@ import { iniFile } from './ini-file.js';
 import { lineinfile } from './lineinfile.js';
 import { modprobe } from './modprobe.js';
 import { aptRepository } from './apt-repository.js';
+import { deb822Repository } from './deb822-repository.js';
 import { mount } from './mount.js';
 import { packageFacts } from './package-facts.js';
 import { pause } from './pause.js';
@@ -58,6 +59,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = {
   lineinfile,
   modprobe,
   apt_repository: aptRepository,
+  deb822_repository: deb822Repository,
   mount,
   package_facts: packageFacts,
   pause,

@@ -100,6 +100,13 @@ function typeProblem(o: OptionSpec, v: unknown): string | undefined {
 
 // An option kplay honours only with some values (OptionSpec.only): any other value is refused, so it is
 // never silently ignored. `value` is the converted value.
+// a list option with choices: each element one of them (Ansible's "one or more of")
+function checkListChoices(key: string, choices: readonly string[], value: unknown, pos: SourcePos): void {
+  if (!Array.isArray(value)) return;
+  const bad = value.filter((v) => !isTemplated(v) && !choices.includes(String(v)));
+  if (bad.length) throw new ParseError(`value of '${key}' must be one or more of: ${choices.join(', ')}; got no match for: ${bad.join(', ')}`, pos, didYouMean(String(bad[0]), choices));
+}
+
 function refuseUnhonoured(module: string, key: string, o: OptionSpec, value: unknown, pos: SourcePos): void {
   if (!o.only || value === undefined || value === null) return;
   if (o.only.some((x) => x === value)) return;
@@ -137,8 +144,12 @@ export function checkModuleArgs(module: string, spec: ModuleSpec, input: Record<
     const o = spec.options[canonical] as OptionSpec;
     const problem = typeProblem(o, value);
     if (problem) throw new ParseError(`parameter '${key}' of module '${module}' must be ${problem}, got ${JSON.stringify(value)}`, at(key));
-    if (o.choices && typeof value === 'string' && !isTemplated(value) && !o.choices.includes(value)) {
+    if (o.choices && o.type !== 'list' && typeof value === 'string' && !isTemplated(value) && !o.choices.includes(value)) {
       throw new ParseError(`value of '${key}' must be one of: ${o.choices.join(', ')}; got '${value}'`, at(key), didYouMean(value, o.choices));
+    }
+    if (o.choices && o.type === 'list' && !isTemplated(value)) {
+      const c = converted(o, value);
+      if ('value' in c) checkListChoices(key, o.choices, c.value, at(key));
     }
     if (o.only && !isTemplated(value)) {
       const c = converted(o, value);
@@ -231,6 +242,7 @@ export function convertArgs(module: string, spec: ModuleSpec, args: Record<strin
     if (o.choices && typeof c.value === 'string' && !o.choices.includes(c.value)) {
       throw new ParseError(`value of '${key}' must be one of: ${o.choices.join(', ')}; got '${c.value}'`, pos, didYouMean(c.value, o.choices));
     }
+    if (o.choices && o.type === 'list') checkListChoices(key, o.choices, c.value, pos);
     refuseUnhonoured(module, key, o, c.value, pos);
     out[key] = c.value;
   }

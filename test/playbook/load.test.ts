@@ -62,6 +62,7 @@ describe('loading tasks', () => {
     ['    - debug: msg=x\n      module_defaults: {}\n', 4, 7, "'module_defaults' is not supported by kplay", 'set the arguments on each task'],
     ['    - copy: dest=/x\n', 3, 13, "copy' needs one of: src, content", ''],
     ['    - file:\n        path: /x\n        state: dir\n', 5, 9, 'value of \'state\' must be one of', "did you mean"],
+    ['    - deb822_repository:\n        name: x\n        types: deb,debsrc\n', 5, 9, "value of 'types' must be one or more of: deb, deb-src; got no match for: debsrc", "did you mean 'deb-src'?"],
     ['    - file:\n        path: /x\n        modee: "0644"\n', 5, 9, "unsupported parameter 'modee' for module 'file'", "did you mean 'mode'?"],
     ['    - copy: src=a dest=b content=c\n', 3, 13, 'mutually exclusive: src, content', ''],
     ['    - stat: path=/x get_checksum=maybe\n', 3, 13, "parameter 'get_checksum' of module 'stat' must be a boolean", ''],

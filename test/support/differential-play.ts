@@ -29,7 +29,8 @@ function play(tasks: Record<string, unknown>[], out: string): string {
   return stringify([{ hosts: 'localhost', gather_facts: false, tasks: [...registered, report] }]);
 }
 
-function runIn(engine: 'kplay' | 'ansible', tasks: Record<string, unknown>[], files: Record<string, string>): EngineRun {
+/** One engine's run of the tasks in a fresh sandbox (remove it with `run.sandbox.remove()`). */
+export function runEngine(engine: 'kplay' | 'ansible', tasks: Record<string, unknown>[], files: Record<string, string>): EngineRun {
   const sandbox = makeSandbox();
   const work = join(sandbox.dir, 'work');
   mkdirSync(work);
@@ -56,8 +57,8 @@ function runIn(engine: 'kplay' | 'ansible', tasks: Record<string, unknown>[], fi
  * the playbook's directory is @WORK@ in task arguments); remove the sandboxes with `done()`.
  */
 export function runBoth(tasks: Record<string, unknown>[], files: Record<string, string> = {}): { kplay: EngineRun; ansible: EngineRun; done(): void } {
-  const kplay = runIn('kplay', tasks, files);
-  const ansible = runIn('ansible', tasks, files);
+  const kplay = runEngine('kplay', tasks, files);
+  const ansible = runEngine('ansible', tasks, files);
   return {
     kplay,
     ansible,
