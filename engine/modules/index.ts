@@ -17,6 +17,7 @@ import { iniFile } from './ini-file.js';
 import { lineinfile } from './lineinfile.js';
 import { modprobe } from './modprobe.js';
 import { aptRepository } from './apt-repository.js';
+import { aptKey } from './apt-key.js';
 import { deb822Repository } from './deb822-repository.js';
 import { mount } from './mount.js';
 import { packageFacts } from './package-facts.js';
@@ -59,6 +60,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = {
   lineinfile,
   modprobe,
   apt_repository: aptRepository,
+  apt_key: aptKey,
   deb822_repository: deb822Repository,
   mount,
   package_facts: packageFacts,

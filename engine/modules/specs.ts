@@ -333,6 +333,19 @@ export const MODULES: Record<string, ModuleSpec> = {
       codename: only('str'),
     },
   },
+  apt_key: {
+    options: {
+      id: str,
+      url: str,
+      data: str,
+      file: path,
+      keyring: path,
+      validate_certs: bool,
+      keyserver: str,
+      state: { type: 'str', choices: ['absent', 'present'] },
+    },
+    mutuallyExclusive: [['data', 'file', 'keyserver', 'url']],
+  },
   deb822_repository: {
     options: {
       allow_downgrade_to_insecure: bool,
