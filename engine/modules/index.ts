@@ -18,6 +18,7 @@ import { lineinfile } from './lineinfile.js';
 import { modprobe } from './modprobe.js';
 import { aptRepository } from './apt-repository.js';
 import { aptKey } from './apt-key.js';
+import { yumRepository } from './yum-repository.js';
 import { deb822Repository } from './deb822-repository.js';
 import { mount } from './mount.js';
 import { packageFacts } from './package-facts.js';
@@ -61,6 +62,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = {
   modprobe,
   apt_repository: aptRepository,
   apt_key: aptKey,
+  yum_repository: yumRepository,
   deb822_repository: deb822Repository,
   mount,
   package_facts: packageFacts,

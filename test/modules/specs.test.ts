@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { IMPLEMENTATIONS } from '../../engine/modules/index.js';
 import { MODULES } from '../../engine/modules/specs.js';
 import { DEB822_FIELDS } from '../../engine/modules/deb822-repository.js';
+import { YUM_KEYS } from '../../engine/modules/yum-repository.js';
 
 const dir = join(__dirname, '../../engine/modules');
 // the module's own file, and the shared cores its options go to
@@ -15,7 +16,7 @@ const SHARED = ['file-content.ts', 'run-command.ts', 'curl.ts'].map((f) => readF
 // way); set_fact's cacheable (kplay keeps no fact cache between runs; within a run the facts are the same)
 const BY_DESIGN = new Set(['gather_facts.parallel', 'set_fact.cacheable']);
 // options a module writes out from its own list of them (deb822_repository: each one a field of the file)
-const LISTED: Record<string, readonly string[]> = { deb822_repository: DEB822_FIELDS };
+const LISTED: Record<string, readonly string[]> = { deb822_repository: DEB822_FIELDS, yum_repository: YUM_KEYS };
 
 describe('module specs', () => {
   it.each(Object.keys(IMPLEMENTATIONS).filter((m) => MODULES[m]))('%s reads every option it declares, or declares what it honours', (module) => {
