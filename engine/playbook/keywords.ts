@@ -18,6 +18,8 @@ const taskList = { type: ['array', 'null'] };
 
 const common = {
   name: scalarName,
+  // default arguments per module, merged under each task's own (module name -> mapping; a list of them)
+  module_defaults: { anyOf: [{ type: 'object' }, { type: 'array', items: { type: 'object' } }] },
   when: condition,
   tags,
   become: bool,
@@ -130,7 +132,6 @@ export const ROLE_ENTRY_KEYWORDS: Record<string, object> = {
 /** Ansible keywords kplay recognises but does not implement, with what to do instead. */
 export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   debugger: 'run with -vvv to see each command and its result',
-  module_defaults: 'set the arguments on each task (or use YAML anchors)',
   collections: 'write modules by their full names (community.general.NAME): kplay finds installed collections by those, not through a search list',
   port: 'set ansible_port in the inventory',
 };

@@ -13,7 +13,7 @@ import { isTemplate, parseFile, parseTemplate } from '../template/render.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import { loadYamlFile, nodeAt, nodePos, type YamlFile } from '../yaml/load.js';
 import { BLOCK_KEYWORDS, PLAY_KEYWORDS, ROLE_ENTRY_KEYWORDS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS, checkKeywordTypes } from './keywords.js';
-import type { BlockNode, Play, PlayNode, Role, RoleContext, RoleEntry, TaskNode } from './model.js';
+import type { BlockNode, ModuleDefaults, Play, PlayNode, Role, RoleContext, RoleEntry, TaskNode } from './model.js';
 import { checkModuleArgs, parseKv } from './module-args.js';
 import { loadPlays, type PlayHeader } from './plays.js';
 import { findLocalFile, findRole, loadRole, parseRoleEntry, type RoleSearch } from './roles.js';
@@ -50,14 +50,14 @@ export function loadPlaybook(file: string, opts: LoadOptions): Play[] {
   return loadPlays(file).map((h) => new PlayLoader(h, opts).load());
 }
 
-/** Loads a task file named by include_tasks when it runs (validated like any other). */
-export function loadIncludedTasks(file: string, opts: LoadOptions, role: RoleContext | undefined, tags: string[]): PlayNode[] {
-  return new PlayLoader(undefined, opts).included(file, role, tags);
+/** Loads a task file named by include_tasks when it runs (validated like any other; the including task's module_defaults apply). */
+export function loadIncludedTasks(file: string, opts: LoadOptions, role: RoleContext | undefined, tags: string[], defaults?: ModuleDefaults): PlayNode[] {
+  return new PlayLoader(undefined, opts, defaults).included(file, role, tags);
 }
 
 /** Loads a role named by include_role when it runs. */
-export function loadIncludedRole(name: string, tasksFrom: unknown, opts: LoadOptions, tags: string[], at: SourcePos): { role: Role; roles: Role[]; nodes: PlayNode[] } {
-  return new PlayLoader(undefined, opts).includedRole(name, tasksFrom, tags, at);
+export function loadIncludedRole(name: string, tasksFrom: unknown, opts: LoadOptions, tags: string[], at: SourcePos, defaults?: ModuleDefaults): { role: Role; roles: Role[]; nodes: PlayNode[] } {
+  return new PlayLoader(undefined, opts, defaults).includedRole(name, tasksFrom, tags, at);
 }
 
 /** Resolves the file of an include_tasks: the role's tasks/ first, then relative to the including file. */
@@ -72,11 +72,16 @@ class PlayLoader {
   private readonly roles = new Map<string, Role>();
   private readonly handlerNames = new Set<string>();
   private readonly notifies: { name: string; pos: SourcePos }[] = [];
+  // the module_defaults in force where the loader is (play, role, blocks, the task: inner ones win per module)
+  private defaults: ModuleDefaults;
 
   constructor(
     private readonly header: PlayHeader | undefined,
     private readonly opts: LoadOptions,
-  ) {}
+    defaults: ModuleDefaults = {},
+  ) {
+    this.defaults = defaults;
+  }
 
   /** The tasks of a file included at run time (include_tasks / include_role). */
   included(file: string, role: RoleContext | undefined, tags: string[]): PlayNode[] {
@@ -101,6 +106,10 @@ class PlayLoader {
     this.checkKeys(raw, PLAY_KEYWORDS, c, 'play', ['import_playbook']);
     const playTags = tagList(raw.tags);
     const keywords: Record<string, unknown> = { ...raw };
+    return this.withDefaults(raw.module_defaults, at(c, 'module_defaults'), () => this.loadBody(h, c, raw, playTags, keywords));
+  }
+
+  private loadBody(h: PlayHeader, c: Cursor, raw: Record<string, unknown>, playTags: string[], keywords: Record<string, unknown>): Play {
     const section = (name: 'pre_tasks' | 'tasks' | 'post_tasks'): PlayNode[] => this.taskList(raw[name], at(c, name), playTags, undefined, dirname(h.file));
     const roleNodes: PlayNode[] = [];
     (this.list(raw.roles, at(c, 'roles'), 'roles') ?? []).forEach((entry, i) => {
@@ -119,7 +128,48 @@ class PlayLoader {
       if (role.handlersFile) handlers.push(...this.taskFile(role.handlersFile, [], { name: role.name, path: role.path }, true));
     }
     this.checkNotifies();
-    return { name: h.name, hosts: h.hosts, keywords, tags: playTags, sections, handlers, roles: [...this.roles.values()], file: h.file, pos: h.pos };
+    // fact gathering takes the play's defaults for setup, as Ansible's does
+    const setup = this.defaults.setup;
+    const gatherArgs = setup ? checkModuleArgs('setup', MODULES.setup as (typeof MODULES)[string], setup.args, (n) => setup.pos[n] ?? h.pos) : undefined;
+    return { name: h.name, hosts: h.hosts, keywords, tags: playTags, sections, handlers, roles: [...this.roles.values()], file: h.file, pos: h.pos, gatherArgs };
+  }
+
+  // --- module_defaults ------------------------------------------------------------------------------
+
+  /** Runs `fn` with the module_defaults written at `c` (if any) merged over the ones in force. */
+  private withDefaults<T>(value: unknown, c: Cursor | SourcePos, fn: () => T): T {
+    if (value === undefined || value === null) return fn();
+    const saved = this.defaults;
+    this.defaults = { ...saved, ...this.resolveDefaults(value, c) };
+    try {
+      return fn();
+    } finally {
+      this.defaults = saved;
+    }
+  }
+
+  // module_defaults as written (a mapping or a list of them) by canonical module name; later entries win
+  private resolveDefaults(value: unknown, c: Cursor | SourcePos): ModuleDefaults {
+    const pos = (...sub: (string | number)[]): SourcePos => ('y' in c ? posOf(at(c, ...sub), true) : c);
+    const out: ModuleDefaults = {};
+    const entries = Array.isArray(value) ? value : [value];
+    entries.forEach((entry, i) => {
+      const path = Array.isArray(value) ? [i] : [];
+      if (!isMapping(entry)) throw new ParseError('module_defaults must be a mapping of module names to their arguments (or a list of them)', pos(...path));
+      for (const [name, args] of Object.entries(entry)) {
+        if (name.startsWith('group/')) throw new ParseError(`module_defaults groups are not supported by kplay (${name})`, pos(...path, name), 'name each module: file: {...}, ansible.builtin.copy: {...}');
+        if (!isMapping(args)) throw new ParseError(`the module_defaults of '${name}' must be a mapping of its arguments`, pos(...path, name), "templates go inside it: {mode: '{{ file_mode }}'}");
+        const module = resolveModuleName(name) ?? this.pythonModuleName(name);
+        if (!module) throw new ParseError(`could not resolve the action '${name}' in module_defaults`, pos(...path, name), didYouMean(name, Object.keys(MODULES)));
+        out[module] = { args: { ...args }, pos: Object.fromEntries(Object.keys(args).map((k) => [k, pos(...path, name, k)])) };
+      }
+    });
+    return out;
+  }
+
+  private pythonModuleName(name: string): string | undefined {
+    const found = locatePythonModule(name, [join(this.opts.playbookDir, 'library')]);
+    return 'module' in found ? found.module.name : undefined;
   }
 
   // --- keywords -------------------------------------------------------------------------------
@@ -173,6 +223,10 @@ class PlayLoader {
 
   private block(raw: Record<string, unknown>, c: Cursor, inherited: string[], role: RoleContext | undefined, baseDir: string, handler: boolean): BlockNode {
     this.checkKeys(raw, BLOCK_KEYWORDS, c, 'block');
+    return this.withDefaults(raw.module_defaults, at(c, 'module_defaults'), () => this.blockBody(raw, c, inherited, role, baseDir, handler));
+  }
+
+  private blockBody(raw: Record<string, unknown>, c: Cursor, inherited: string[], role: RoleContext | undefined, baseDir: string, handler: boolean): BlockNode {
     this.checkConditions(raw, c);
     const tags = union(inherited, tagList(raw.tags));
     const part = (k: 'block' | 'rescue' | 'always'): PlayNode[] => this.taskList(raw[k], at(c, k), tags, role, baseDir, handler);
@@ -199,6 +253,12 @@ class PlayLoader {
       else candidates.push(k);
     }
     if (!handler && 'listen' in keywords) throw new ParseError("'listen' is only valid for handlers", posOf(at(c, 'listen'), true));
+    const typeErr = checkKeywordTypes(TASK_KEYWORDS, keywords);
+    if (typeErr) throw this.typeError(typeErr, c, TASK_KEYWORDS);
+    return this.withDefaults(keywords.module_defaults, at(c, 'module_defaults'), () => this.taskBody(raw, c, keywords, candidates, inherited, role, baseDir, handler));
+  }
+
+  private taskBody(raw: Record<string, unknown>, c: Cursor, keywords: Record<string, unknown>, candidates: string[], inherited: string[], role: RoleContext | undefined, baseDir: string, handler: boolean): PlayNode {
     let actionKey: string;
     let moduleValue: unknown;
     let pythonModule: PythonModule | undefined;
@@ -231,8 +291,6 @@ class PlayLoader {
     // an Ansible Python module checks its own arguments on the host; kplay's are checked now
     const action = pythonModule ? pythonModule.name : resolveModuleName(actionKey);
     if (!action) throw new ParseError(`couldn't resolve module/action '${actionKey}'`, posOf(c), didYouMean(actionKey, Object.keys(MODULES)));
-    const typeErr = checkKeywordTypes(TASK_KEYWORDS, keywords);
-    if (typeErr) throw this.typeError(typeErr, c, TASK_KEYWORDS);
     this.checkAsync(keywords, c);
     this.checkConditions(keywords, c);
     const argPos = (name: string): SourcePos => {
@@ -240,9 +298,13 @@ class PlayLoader {
       return exact ? nodePos(c.y, exact) : posOf(at(c, actionKey));
     };
     const written = this.moduleArgs(action, moduleValue, keywords.args, argPos);
-    const args = pythonModule ? written : checkModuleArgs(action, MODULES[action] as (typeof MODULES)[string], written, argPos);
+    // module_defaults under the task's own arguments; a default is reported where it was written
+    const defaults = this.defaults[action];
+    const merged = defaults ? { ...defaults.args, ...written } : written;
+    const mergedPos = (name: string): SourcePos => (name in written || !defaults?.pos[name] ? argPos(name) : defaults.pos[name]);
+    const args = pythonModule ? merged : checkModuleArgs(action, MODULES[action] as (typeof MODULES)[string], merged, mergedPos);
     // template syntax is checked now, so a bad template stops the run before any host is touched
-    for (const [k, v] of Object.entries(args)) checkTemplates(v, argPos(k));
+    for (const [k, v] of Object.entries(args)) checkTemplates(v, mergedPos(k));
     for (const [k, v] of Object.entries(keywords)) if (!CONDITION_KEYS.includes(k)) checkTemplates(v, posOf(at(c, k)));
     const tags = union(inherited, tagList(keywords.tags));
     for (const n of tagList(keywords.notify)) if (!isTemplate(n)) this.notifies.push({ name: n, pos: posOf(at(c, 'notify')) });
@@ -253,7 +315,7 @@ class PlayLoader {
       }
       for (const l of tagList(keywords.listen)) this.handlerNames.add(l);
     }
-    const task: TaskNode = { kind: 'task', name: keywords.name === undefined ? undefined : String(keywords.name), action, actionWritten: actionKey, args, keywords, tags, role, pos: posOf(c), ...(pythonModule ? { python: pythonModule } : {}) };
+    const task: TaskNode = { kind: 'task', name: keywords.name === undefined ? undefined : String(keywords.name), action, actionWritten: actionKey, args, keywords, tags, role, pos: posOf(c), ...(pythonModule ? { python: pythonModule } : {}), ...(Object.keys(this.defaults).length ? { moduleDefaults: this.defaults } : {}) };
     if (action === 'meta' && !isTemplate(String(args._raw_params)) && !META_ACTIONS.includes(String(args._raw_params))) {
       throw new ParseError(`invalid meta action '${String(args._raw_params)}'`, argPos('_raw_params'), didYouMean(String(args._raw_params), META_ACTIONS) ?? `valid: ${META_ACTIONS.join(', ')}`);
     }
@@ -372,6 +434,10 @@ class PlayLoader {
    * listed (as Ansible lists them); repeats of the same identity are skipped when running.
    */
   private roleUse(e: RoleEntry, inherited: string[]): PlayNode[] {
+    return this.withDefaults(e.keywords.module_defaults, e.pos, () => this.roleUseBody(e, inherited));
+  }
+
+  private roleUseBody(e: RoleEntry, inherited: string[]): PlayNode[] {
     const path = findRole(e.name, this.opts, e.pos);
     const role = loadRole(path);
     const { when, tags: ownTags, vars } = e.keywords;

@@ -51,7 +51,12 @@ export interface TaskNode {
   pos: SourcePos;
   /** An Ansible Python module on the controller that runs this task (kplay has no native one). */
   python?: PythonModule | undefined;
+  /** The module_defaults in force here (for the files an include_tasks/include_role loads when it runs). */
+  moduleDefaults?: ModuleDefaults | undefined;
 }
+
+/** module_defaults as merged down to a place: by canonical module name, the arguments and where each was written. */
+export type ModuleDefaults = Record<string, { args: Record<string, unknown>; pos: Record<string, SourcePos> }>;
 
 /** A block (or an implicit one: the body of an import or a role). */
 export interface BlockNode {
@@ -89,4 +94,6 @@ export interface Play {
   roles: Role[];
   file: string;
   pos: SourcePos;
+  /** The play's module_defaults for setup: the arguments of its fact gathering. */
+  gatherArgs?: Record<string, unknown> | undefined;
 }

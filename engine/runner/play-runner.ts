@@ -207,7 +207,7 @@ class PlayRun {
     const states = batch.map(this.stateOf);
     this.loadVarsFiles();
     if (this.play.keywords.gather_facts !== false && !['no', 'false', 'False'].includes(String(this.play.keywords.gather_facts))) {
-      const gather: TaskNode = { kind: 'task', name: 'Gathering Facts', action: 'setup', actionWritten: 'gather_facts', args: {}, keywords: {}, tags: ['always'], role: undefined, pos: this.play.pos };
+      const gather: TaskNode = { kind: 'task', name: 'Gathering Facts', action: 'setup', actionWritten: 'gather_facts', args: { ...this.play.gatherArgs }, keywords: {}, tags: ['always'], role: undefined, pos: this.play.pos };
       if (!(await this.runNodes([gather], states, []))) return false;
     }
     if (this.play.keywords.strategy === 'free') {

@@ -594,7 +594,7 @@ async function includeTasks(task: TaskNode, args: Record<string, unknown>, state
   const file = String(args.file ?? args._raw_params ?? '');
   const path = includedTaskFile(file, task.role, dirname(task.pos.file));
   if (!path) return { changed: false, failed: true, msg: `could not find the task file '${file}'` };
-  const nodes = loadIncludedTasks(path, env.opts.loadOpts, task.role, inheritedTags(task, frames));
+  const nodes = loadIncludedTasks(path, env.opts.loadOpts, task.role, inheritedTags(task, frames), task.moduleDefaults);
   const vars = { ...loopVarsOf(task, scope), ...((task.keywords.vars as Record<string, unknown>) ?? {}) };
   const frame: TaskFrame = { block: { kind: 'block', name: task.name, block: nodes, rescue: [], always: [], keywords: { vars }, tags: [], role: task.role, implicit: 'import_tasks', pos: task.pos } };
   env.include(state, includeKey(task, path, vars), nodes, frame);
@@ -609,7 +609,7 @@ function loopVarsOf(task: TaskNode, scope: VarScope): Record<string, unknown> {
 }
 
 async function includeRole(task: TaskNode, args: Record<string, unknown>, state: HostState, frames: TaskFrame[], env: TaskEnv, scope: VarScope): Promise<Record<string, unknown>> {
-  const { role, roles, nodes } = loadIncludedRole(String(args.name), args.tasks_from, env.opts.loadOpts, inheritedTags(task, frames), task.pos);
+  const { role, roles, nodes } = loadIncludedRole(String(args.name), args.tasks_from, env.opts.loadOpts, inheritedTags(task, frames), task.pos, task.moduleDefaults);
   for (const r of roles) if (!env.roles.some((known) => known.path === r.path)) env.roles.push(r);
   // the task's vars (and the loop variable) apply to the role's tasks, as include_role's do in Ansible
   const vars = { ...loopVarsOf(task, scope), ...((task.keywords.vars as Record<string, unknown>) ?? {}) };

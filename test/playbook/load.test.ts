@@ -59,7 +59,11 @@ describe('loading tasks', () => {
     ['    - name: x\n', 3, 7, 'no module/action detected in task', 'debug: msg=hi'],
     ['    - debug: msg=x\n      whenn: true\n', 4, 7, "couldn't resolve module/action 'whenn'", "did you mean 'when'?"],
     ['    - debug: msg=x\n      async: 10\n      poll: 0\n', 5, 7, 'kplay does not start tasks in the background (async with poll: 0)', 'waits up to async seconds'],
-    ['    - debug: msg=x\n      module_defaults: {}\n', 4, 7, "'module_defaults' is not supported by kplay", 'set the arguments on each task'],
+    ['    - debug: msg=x\n      module_defaults:\n        group/aws: {region: x}\n', 5, 9, 'module_defaults groups are not supported by kplay (group/aws)', 'name each module'],
+    ['    - debug: msg=x\n      module_defaults:\n        no_such_module: {a: 1}\n', 5, 9, "could not resolve the action 'no_such_module' in module_defaults", ''],
+    ['    - debug: msg=x\n      module_defaults:\n        file: "{{ defaults }}"\n', 5, 9, "the module_defaults of 'file' must be a mapping of its arguments", 'templates go inside it'],
+    ['    - block:\n        - file: {path: /x}\n      module_defaults:\n        file: {modee: "0600"}\n', 6, 16, "unsupported parameter 'modee' for module 'file'", "did you mean 'mode'?"],
+    ['    - uri: {method: GET}\n      module_defaults: {uri: {method: POST}}\n', 3, 12, "missing required argument 'url' for module 'uri'", ''],
     ['    - copy: dest=/x\n', 3, 13, "copy' needs one of: src, content", ''],
     ['    - file:\n        path: /x\n        state: dir\n', 5, 9, 'value of \'state\' must be one of', "did you mean"],
     ['    - deb822_repository:\n        name: x\n        types: deb,debsrc\n', 5, 9, "value of 'types' must be one or more of: deb, deb-src; got no match for: debsrc", "did you mean 'deb-src'?"],
@@ -90,7 +94,7 @@ describe('loading tasks', () => {
     ['- hosts: all\n  serial: [1, {}]\n', 2, 11, "invalid value for 'serial'", ''],
     ['- hosts: all\n  strategy: mitogen_linear\n', 2, 13, "'strategy': must be one of linear, free", ''],
     ['- hosts: all\n  vars_prompt:\n    - {name: pw, encrypt: sha512_crypt}\n', 3, 7, "invalid value for 'vars_prompt': must be without 'encrypt'", ''],
-    ['- hosts: all\n  module_defaults: {}\n', 2, 3, "'module_defaults' is not supported by kplay", 'set the arguments'],
+    ['- hosts: all\n  module_defaults: [file]\n', 2, 20, "invalid value for 'module_defaults': must be a mapping or a list of mapping", ''],
   ])('rejects play %j at %i:%i', (text, line, col, message, hint) => {
     const e = errorOf({ 'site.yaml': text });
     expect(e.message).toContain(message);

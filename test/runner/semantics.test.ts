@@ -30,6 +30,26 @@ const rows: Row[] = [
     has: ['"msg": "nobody/given"'],
   },
   {
+    // checked against ansible-playbook 2.14: the same modes and working directory
+    name: 'module_defaults: play, block and task defaults merge per module (inner wins), the task\'s own arguments win, an include inherits them, values are templated',
+    play:
+      '- hosts: web\n  gather_facts: false\n  module_defaults:\n    ansible.builtin.file: {mode: "0600"}\n    command: {chdir: "{{ playbook_dir }}/{{ sub }}"}\n  vars: {sub: d}\n  tasks:\n' +
+      '    - file: {path: "{{ playbook_dir }}/d/a", state: touch}\n      run_once: true\n' +
+      '    - block:\n        - file: {path: "{{ playbook_dir }}/d/b", state: touch}\n          run_once: true\n        - include_tasks: inc.yaml\n      module_defaults:\n        file: {mode: "0640"}\n' +
+      '    - file: {path: "{{ playbook_dir }}/d/c", state: touch, mode: "0644"}\n      module_defaults: {file: {mode: "0604"}}\n      run_once: true\n' +
+      '    - file: {path: "{{ playbook_dir }}/d/d", state: touch}\n      module_defaults: [{file: {mode: "0606"}}, {ansible.builtin.file: {mode: "0660"}}]\n      run_once: true\n' +
+      "    - command: stat -c '%n %a' a b c d e\n      register: m\n      run_once: true\n    - debug: var=m.stdout_lines\n      run_once: true\n",
+    files: { 'd/.keep': '', 'inc.yaml': '- file: {path: "{{ playbook_dir }}/d/e", state: touch}\n  run_once: true\n' },
+    rc: 0,
+    has: [/"a 600",\s+"b 640",\s+"c 644",\s+"d 660",\s+"e 640"/],
+  },
+  {
+    name: 'module_defaults give a required argument; the play\'s defaults for setup are its fact gathering\'s arguments',
+    play: '- hosts: web\n  module_defaults:\n    setup: {filter: ["ansible_hostname"]}\n    stat: {path: "{{ playbook_dir }}/site.yaml"}\n  tasks:\n    - stat: {}\n      register: s\n      run_once: true\n    - debug: msg="{{ s.stat.exists }} {{ ansible_hostname is defined }} {{ ansible_kernel is defined }}"\n      run_once: true\n',
+    rc: 0,
+    has: ['"msg": "True True False"'],
+  },
+  {
     name: 'vars_prompt: a private answer (the default) is a secret whatever its name; private: false is shown',
     play: '- hosts: web\n  gather_facts: false\n  vars_prompt:\n    - {name: word, default: swordfish}\n    - {name: who, default: visible, private: false}\n  tasks:\n    - debug: msg="{{ who }} {{ word }}"\n      run_once: true\n    - command: echo {{ word }}\n      run_once: true\n      register: r\n    - debug: var=r.stdout\n      run_once: true\n',
     rc: 0,
