@@ -15,7 +15,8 @@ import { exitCodeOf } from '../runner/play-runner.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import type { ParsedArgs } from './args.js';
 import { printWarnings, type CliIO } from './io.js';
-import { connectionOf, forksOf, sshDefaults } from './run-options.js';
+import { askPasswords, connectionOf, forksOf, sshDefaults } from './run-options.js';
+import { terminalPrompt } from './terminal-prompt.js';
 
 /** Runs `kplay adhoc ...` and returns the exit code. */
 export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<number> {
@@ -58,6 +59,7 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
   }
   const task: TaskNode = { kind: 'task', name: undefined, action, actionWritten: moduleName, args, keywords: opts.become ? { become: true, ...(opts.becomeUser ? { become_user: opts.becomeUser } : {}) } : {}, tags: [], role: undefined, pos, python };
   const play: Play = { name: `Ansible Ad-Hoc`, hosts: pattern, keywords: { gather_facts: false }, tags: [], sections: [{ name: 'tasks', nodes: [task] }], handlers: [], roles: [], file: `${io.cwd}/adhoc`, pos };
+  const passwords = await askPasswords(opts, terminalPrompt(undefined));
   const { outcome, interrupted } = await executeRun({
     plays: [play],
     vars: s.vars,
@@ -73,7 +75,9 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
     limit,
     loadOpts: { playbookDir: io.cwd, rolesPath: s.config.rolesPath, projectRoot: s.projectRoot },
     connection,
-    ssh: sshDefaults(opts, s.config, io),
+    ssh: sshDefaults(opts, s.config, io, passwords.ssh),
+    becomePassword: passwords.become,
+    secrets: [passwords.ssh, passwords.become].filter((x): x is string => !!x),
     warn: (msg) => io.err(`[WARNING]: ${msg}`),
   });
   printWarnings(io, matcher.warnings);

@@ -15,6 +15,8 @@ const diffOpt: OptionSpec = { names: ['-D', '--diff'], key: 'diff', kind: 'flag'
 const connectionOpt: OptionSpec = { names: ['-c', '--connection'], key: 'connection', kind: 'value', metavar: 'CONNECTION', help: 'connection type: ssh (default) or local' };
 const becomeOpt: OptionSpec = { names: ['-b', '--become'], key: 'become', kind: 'flag', help: 'run operations with become (sudo)' };
 const becomeUserOpt: OptionSpec = { names: ['--become-user'], key: 'becomeUser', kind: 'value', metavar: 'BECOME_USER', help: 'run operations as this user (default root)' };
+const askPassOpt: OptionSpec = { names: ['-k', '--ask-pass'], key: 'askPass', kind: 'flag', help: 'ask for the connection password' };
+const askBecomePassOpt: OptionSpec = { names: ['-K', '--ask-become-pass'], key: 'askBecomePass', kind: 'flag', help: 'ask for the privilege escalation password' };
 
 /** Options of `kplay PLAYBOOK...`, named and behaving as ansible-playbook's. */
 export const playbookOptions: OptionSpec[] = [
@@ -40,14 +42,14 @@ export const playbookOptions: OptionSpec[] = [
   { names: ['-u', '--user'], key: 'user', kind: 'value', metavar: 'REMOTE_USER', help: 'connect as this user' },
   { names: ['--private-key', '--key-file'], key: 'privateKey', kind: 'value', metavar: 'PRIVATE_KEY_FILE', help: 'use this file to authenticate the connection' },
   { names: ['--key-passphrase-file'], key: 'keyPassphraseFile', kind: 'value', metavar: 'FILE', help: 'read the passphrase of encrypted private keys from this file' },
-  { names: ['-k', '--ask-pass'], key: 'askPass', kind: 'flag', help: 'ask for the connection password' },
+  askPassOpt,
   { names: ['-T', '--timeout'], key: 'timeout', kind: 'value', metavar: 'TIMEOUT', help: 'connection timeout in seconds (default 10)' },
   { names: ['--ssh-common-args'], key: 'sshCommonArgs', kind: 'value', metavar: 'SSH_COMMON_ARGS', help: 'ssh options such as -J jumphost (ProxyJump)' },
   { names: ['--accept-new-host-keys'], key: 'acceptNewHostKeys', kind: 'flag', help: 'record unknown host keys in known_hosts (changed keys are still refused)' },
   becomeOpt,
   { names: ['--become-method'], key: 'becomeMethod', kind: 'value', metavar: 'BECOME_METHOD', help: 'privilege escalation method: sudo (default) or su' },
   becomeUserOpt,
-  { names: ['-K', '--ask-become-pass'], key: 'askBecomePass', kind: 'flag', help: 'ask for the privilege escalation password' },
+  askBecomePassOpt,
   { names: ['--json'], key: 'json', kind: 'flag', help: 'write one JSON object per event to stdout (newline-delimited)' },
 ];
 
@@ -82,5 +84,7 @@ export const adhocOptions: OptionSpec[] = [
   diffOpt,
   becomeOpt,
   becomeUserOpt,
+  askBecomePassOpt,
+  askPassOpt,
   connectionOpt,
 ];

@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { Writable } from 'node:stream';
 import { UserError } from '../errors.js';
 import { PatternMatcher } from '../inventory/patterns.js';
 import { pyRepr } from '../util/python-repr.js';
@@ -21,7 +20,8 @@ import { setup } from '../run/setup.js';
 import { VarScope } from '../vars/scope.js';
 import type { ParsedArgs } from './args.js';
 import { printWarnings, type CliIO } from './io.js';
-import { connectionOf, forksOf, sshDefaults } from './run-options.js';
+import { askPasswords, connectionOf, forksOf, sshDefaults, type Passwords } from './run-options.js';
+import { terminalPrompt } from './terminal-prompt.js';
 
 /** Runs `kplay PLAYBOOK...` and returns the exit code. */
 export async function playbookCommand(parsed: ParsedArgs, io: CliIO): Promise<number> {
@@ -97,9 +97,9 @@ export async function playbookCommand(parsed: ParsedArgs, io: CliIO): Promise<nu
   printWarnings(io, matcher.warnings);
   for (const pb of plays) checkImplemented(pb.plays);
   for (const pb of plays) checkPrompts(pb.plays, s.vars.extraVars.vars, process.stdin.isTTY === true);
-  if (opts.askBecomePass || opts.askPass) throw new UserError('password prompts (-K, -k) are not available in this build', { kind: 'options', hint: 'set ansible_become_password in a vars file outside the repo, or use NOPASSWD sudo' });
   const connection = connectionOf(opts.connection);
-  return runAll(plays.flatMap((p) => p.plays), s, matcher, { opts, io, forks: s.vars.run.forks ?? 5, limit, only, skip, projectRoot: s.projectRoot, firstPath: first.path, connection });
+  const passwords = await askPasswords(opts, terminalPrompt(undefined));
+  return runAll(plays.flatMap((p) => p.plays), s, matcher, { opts, io, forks: s.vars.run.forks ?? 5, limit, only, skip, projectRoot: s.projectRoot, firstPath: first.path, connection, passwords });
 }
 
 // Fails before any host is touched when a playbook uses a module this build does not implement.
@@ -149,38 +149,11 @@ function stepPrompt(): (task: string) => Promise<'yes' | 'no' | 'continue'> {
   };
 }
 
-// pause's prompt: a line read on the terminal, with the live view taken off the screen meanwhile
-function terminalPrompt(view: LiveReporter | undefined): ((text: string, echo: boolean) => Promise<string>) | undefined {
-  if (!process.stdin.isTTY) return undefined;
-  return async (text, echo) => {
-    view?.suspend();
-    // readline draws its prompt (it clears the line first); a hidden answer gets the text written here
-    if (!echo) process.stdout.write(`${text}: `);
-    const output = echo ? process.stdout : new Writable({ write: (_c, _e, done) => done() });
-    const rl = createInterface({ input: process.stdin, output, terminal: true });
-    const abort = new AbortController();
-    // Ctrl-C while asked: no answer, and the run is interrupted as by a Ctrl-C anywhere else
-    rl.on('SIGINT', () => {
-      abort.abort();
-      process.kill(process.pid, 'SIGINT');
-    });
-    try {
-      return await rl.question(echo ? `${text}: ` : '', { signal: abort.signal });
-    } catch {
-      throw new Error('no answer: interrupted (Ctrl-C)');
-    } finally {
-      rl.close();
-      if (!echo) process.stdout.write('\n');
-      view?.resume();
-    }
-  };
-}
-
 async function runAll(
   plays: Play[],
   s: ReturnType<typeof setup>,
   matcher: PatternMatcher,
-  o: { opts: ParsedArgs['opts']; io: CliIO; forks: number; limit: string | undefined; only: string[]; skip: string[]; projectRoot: string | undefined; firstPath: string; connection: string | undefined },
+  o: { opts: ParsedArgs['opts']; io: CliIO; forks: number; limit: string | undefined; only: string[]; skip: string[]; projectRoot: string | undefined; firstPath: string; connection: string | undefined; passwords: Passwords },
 ): Promise<number> {
   // a terminal gets the live view; pipes, CI, NO_COLOR, TERM=dumb, -v and --json get Ansible's line output
   const env = o.io.env;
@@ -205,7 +178,9 @@ async function runAll(
       limit: o.limit,
       loadOpts: { playbookDir: dirname(o.firstPath), rolesPath: s.config.rolesPath, projectRoot: o.projectRoot },
       connection: o.connection,
-      ssh: sshDefaults(o.opts, s.config, o.io),
+      ssh: sshDefaults(o.opts, s.config, o.io, o.passwords.ssh),
+      becomePassword: o.passwords.become,
+      secrets: [o.passwords.ssh, o.passwords.become].filter((x): x is string => !!x),
       warn,
       startAtTask: typeof o.opts.startAtTask === 'string' ? o.opts.startAtTask : undefined,
       confirmStep: o.opts.step ? stepPrompt() : undefined,

@@ -24,8 +24,30 @@ export function connectionOf(v: unknown): string | undefined {
   return String(v);
 }
 
+/** The -k and -K answers, asked on the terminal before the run as ansible-playbook asks them. */
+export interface Passwords {
+  ssh?: string | undefined;
+  become?: string | undefined;
+}
+
+/**
+ * Asks for the connection (-k) and become (-K) passwords; with both, an empty become answer takes the
+ * SSH password. Without a terminal there is no one to ask: a usage error before any host is touched.
+ */
+export async function askPasswords(opts: ParsedArgs['opts'], ask: ((text: string, echo: boolean) => Promise<string>) | undefined): Promise<Passwords> {
+  if (!opts.askPass && !opts.askBecomePass) return {};
+  if (!ask) throw new UserError(`${opts.askPass ? '-k' : '-K'} needs a terminal to ask for the password on`, { kind: 'options', hint: 'run kplay on a terminal, or set ansible_password / ansible_become_password in a vars file kept out of the repository' });
+  const out: Passwords = {};
+  if (opts.askPass) out.ssh = await ask('SSH password', false);
+  if (opts.askBecomePass) {
+    const become = await ask(opts.askPass ? 'BECOME password[defaults to SSH password]' : 'BECOME password', false);
+    out.become = become === '' && opts.askPass ? out.ssh : become;
+  }
+  return out;
+}
+
 /** SSH settings from the command line and kplay.cfg (host variables override them per host). */
-export function sshDefaults(opts: ParsedArgs['opts'], config: Setup['config'], io: CliIO): SshDefaults {
+export function sshDefaults(opts: ParsedArgs['opts'], config: Setup['config'], io: CliIO, password?: string): SshDefaults {
   let keyPassphrase: string | undefined;
   if (typeof opts.keyPassphraseFile === 'string') {
     try {
@@ -38,6 +60,7 @@ export function sshDefaults(opts: ParsedArgs['opts'], config: Setup['config'], i
   if (timeout !== undefined && (!Number.isFinite(timeout) || timeout <= 0)) throw new UserError(`argument -T/--timeout: invalid value '${String(opts.timeout)}'`, { kind: 'usage' });
   return {
     user: typeof opts.user === 'string' ? opts.user : config.remoteUser,
+    password,
     privateKeyFile: typeof opts.privateKey === 'string' ? resolve(io.cwd, opts.privateKey) : config.privateKeyFile,
     keyPassphrase,
     hostKeyChecking: config.hostKeyChecking,

@@ -17,6 +17,8 @@ import type { ConnectionSettings } from '../vars/connection.js';
 /** Run-wide SSH defaults (kplay.cfg, command line). */
 export interface SshDefaults {
   user?: string | undefined;
+  /** -k's answer: the password of hosts that set none (ansible_password wins). */
+  password?: string | undefined;
   privateKeyFile?: string | undefined;
   keyPassphrase?: string | undefined;
   hostKeyChecking?: boolean | undefined;
@@ -131,7 +133,7 @@ export class Connections {
       port: c.port ?? cfg.port ?? 22,
       user: c.user ?? cfg.user ?? this.ssh.user ?? process.env.USER ?? 'root',
       key: keyFile ? this.key(expand(keyFile)) : undefined,
-      password: c.password,
+      password: c.password ?? this.ssh.password,
       agent: process.env.SSH_AUTH_SOCK,
       knownHosts: cached(this.knownHosts, khPath, (p) => new KnownHosts(p)),
       hostKeyChecking: c.hostKeyChecking ?? (strict === 'no' || strict === 'off' ? false : (this.ssh.hostKeyChecking ?? true)),

@@ -177,7 +177,7 @@ function becomeFor(task: TaskNode, frames: TaskFrame[], scope: VarScope, env: Ta
   if (!on) return undefined;
   const user = inherited(task, frames, 'become_user') ?? env.play.keywords.become_user ?? settings.becomeUser ?? 'root';
   const method = inherited(task, frames, 'become_method') ?? env.play.keywords.become_method ?? settings.becomeMethod ?? 'sudo';
-  return { method: String(method) === 'su' ? 'su' : 'sudo', user: String(scope.template(user, task.pos)), password: settings.becomePassword };
+  return { method: String(method) === 'su' ? 'su' : 'sudo', user: String(scope.template(user, task.pos)), password: settings.becomePassword ?? env.opts.becomePassword };
 }
 
 function transportOf(state: HostState, scope: VarScope, env: TaskEnv, delegate: Host | undefined): ReturnType<RunnerOptions['transportFor']> {
@@ -221,7 +221,7 @@ export function bannerName(task: TaskNode, state: HostState | undefined, frames:
 }
 
 // the secret values a host's scope holds: never shown in output
-const secretsIn = (scope: VarScope, env: TaskEnv): string[] => secretValues(scope.names(), (n) => scope.get(n), env.secretNames);
+const secretsIn = (scope: VarScope, env: TaskEnv): string[] => [...secretValues(scope.names(), (n) => scope.get(n), env.secretNames), ...(env.opts.secrets ?? [])];
 
 const templatedName = (task: TaskNode): boolean => /\{\{|\{%/.test(displayName(task));
 

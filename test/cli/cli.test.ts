@@ -114,6 +114,16 @@ describe('kplay CLI', () => {
     expect(r.err).toContain(message);
   });
 
+  it.each([['-K'], ['-k'], ['--ask-become-pass']])('%s without a terminal stops before any host is touched (playbook and adhoc)', (flag) => {
+    const root = writeTree({ 'hosts': 'h1 ansible_connection=local\n', 'site.yaml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: touch asked\n' });
+    for (const args of [['-i', 'hosts', 'site.yaml', flag], ['adhoc', 'all', '-i', 'hosts', '-a', 'touch asked', flag]]) {
+      const r = kplay(args, root);
+      expect(r.rc).toBe(5);
+      expect(r.err).toContain(`${flag === '-k' ? '-k' : '-K'} needs a terminal to ask for the password on`);
+      expect(existsSync(join(root, 'asked'))).toBe(false);
+    }
+  });
+
   it('says clearly when a playbook is missing', () => {
     const r = kplay(['-i', 'localhost,', 'nosuch.yaml'], writeTree({}));
     expect(r.rc).toBe(1);

@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error the lab is plain JavaScript (runs without a build: npm run lab)
 import { labAvailable, labDown, labKillHost, labUp } from '../lab/lab.mjs';
+import { openTerminal, tmuxAvailable } from '../support/tmux.js';
+import { sleep } from '../support/until.js';
 
 interface LabState {
   dir: string;
@@ -183,6 +185,23 @@ ${lab.hosts[2]?.name} ansible_host=${lab.hosts[2]?.ip} ansible_user=sec ansible_
     expect(r.out).not.toContain('wrongpw');
     expect(readFileSync(hostFile(lab.hosts[1]?.name as string, '/root/become.txt'), 'utf8')).toBe('root-owned\n');
     expect(r.rc).toBe(2);
+  });
+
+  it.skipIf(!tmuxAvailable())('-K asks for the become password on the terminal, once, for hosts that set none; the answer never shows', async () => {
+    const inv = join(work, 'ask-become.ini');
+    writeFileSync(inv, `${readFileSync(lab.inventory, 'utf8')}\n[pw]\n${lab.hosts[1]?.name} ansible_host=${lab.hosts[1]?.ip} ansible_user=sec\n`);
+    const p = playbook('ask-become.yaml', '- hosts: pw\n  gather_facts: false\n  become: true\n  tasks:\n    - command: id -u\n      register: r\n    - debug: msg="uid {{ r.stdout }} after secretpw?"\n');
+    const term = openTerminal(['ip', 'netns', 'exec', lab.labNs, process.execPath, bin, '-i', inv, p, '-K'], { cols: 120, rows: 30, cwd: work, env: { HOME: work } });
+    try {
+      for (let i = 0; i < 100 && !term.screen().join('\n').includes('BECOME password:'); i++) await sleep(100);
+      term.type('secretpw');
+      expect(await term.exited(60_000)).toBe(0);
+      const history = term.history().join('\n');
+      expect(history).toContain('"msg": "uid 0 after <redacted: secret>?"');
+      expect(history).not.toContain('secretpw');
+    } finally {
+      term.kill();
+    }
   });
 
   it('refuses a changed host key, reports an unknown one with its fingerprint, and finishes the other hosts (exit 4)', () => {
