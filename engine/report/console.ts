@@ -63,6 +63,9 @@ export class ConsoleReporter implements Reporter {
       case 'warning':
         this.write(`[WARNING]: ${e.msg}`);
         return;
+      case 'included':
+        this.write(`included: ${e.file} for ${e.hosts.join(', ')}${e.item !== undefined ? ` => (item=${e.item})` : ''}`);
+        return;
       case 'command':
         if (e.kind === 'connection') this.write(`<${e.host}> ${e.command}`);
         else this.write(`<${e.host}> EXEC ${e.command.length > 400 ? e.command.slice(0, 400) + ' ...' : e.command}`);

@@ -316,12 +316,12 @@ class PlayRun {
     const targets = runOnce || bypass ? states.slice(0, 1) : states;
     const limit = pLimit(Math.max(1, Math.min(this.opts.forks, Number(task.keywords.throttle ?? Infinity) || this.opts.forks)));
     // included files, in the order they were first included, each with the hosts that included it
-    const includes = new Map<string, { nodes: PlayNode[]; frame: TaskFrame; states: HostState[] }>();
-    const include = (s: HostState, key: string, nodes: PlayNode[], frame: TaskFrame): void => {
+    const includes = new Map<string, { nodes: PlayNode[]; frame: TaskFrame; states: HostState[]; shown?: { file: string; item?: string | undefined } | undefined }>();
+    const include = (s: HostState, key: string, nodes: PlayNode[], frame: TaskFrame, shown?: { file: string; item?: string | undefined }): void => {
       // the same file included twice by one host (a loop over equal items) runs twice, in order
       let unique = key;
       for (let n = 1; includes.get(unique)?.states.includes(s); n++) unique = `${key}\0${n}`;
-      const entry = includes.get(unique) ?? { nodes, frame, states: [] };
+      const entry = includes.get(unique) ?? { nodes, frame, states: [], shown };
       entry.states.push(s);
       includes.set(unique, entry);
     };
@@ -366,6 +366,8 @@ class PlayRun {
       return false;
     }
     for (const o of outcomes) if (o.flushHandlers) await this.flushHandlers(states);
+    // every `included:` line first, then the files, as Ansible prints them
+    for (const e of includes.values()) if (e.shown) this.opts.reporter.emit({ type: 'included', file: e.shown.file, hosts: e.states.map((s) => s.host.name), item: e.shown.item });
     for (const entry of includes.values()) {
       const active = entry.states.filter((s) => s.active);
       if (active.length && !(await this.runNodes(entry.nodes, active, [...frames, entry.frame]))) return false;

@@ -48,7 +48,7 @@ export interface TaskEnv {
   playVars: VarBag;
   roles: Role[];
   /** Queues an included file for this host; the play runner runs each one for its hosts together, as Ansible does. */
-  include(state: HostState, key: string, nodes: PlayNode[], frame: TaskFrame): void;
+  include(state: HostState, key: string, nodes: PlayNode[], frame: TaskFrame, shown?: { file: string; item?: string | undefined }): void;
   flush(): Promise<void>;
   stateOf(h: Host): HostState;
   /** group_by/add_host changed the inventory: what was computed from it is computed again. */
@@ -368,7 +368,8 @@ async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], 
       results.push({ ...r, [loopVar]: item, ansible_loop_var: loopVar });
       const label = loopControl.label === undefined ? item : baseScope.extend(loopVars).template(loopControl.label, task.pos);
       const st = statusOf(r);
-      emit(st, r, st === 'failed' && ignoreErrors, item, label, delegateName === undefined ? undefined : shown(delegateIn(baseScope.extend(loopVars))));
+      const quietInclude = (task.action === 'include_tasks' || task.action === 'include_role') && st !== 'failed';
+      if (!quietInclude) emit(st, r, st === 'failed' && ignoreErrors, item, label, delegateName === undefined ? undefined : shown(delegateIn(baseScope.extend(loopVars))));
     }
     const anyFailed = results.some((r) => r.failed === true);
     const allSkipped = results.length > 0 && results.every((r) => r.skipped === true);
@@ -422,10 +423,15 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
       env.inventoryChanged();
       return { result };
     }
-    case 'include_tasks':
-      return { result: await includeTasks(task, args, state, frames, env, scope) };
-    case 'include_role':
-      return { result: await includeRole(task, args, state, frames, env, scope) };
+    // an include that worked prints no line of its own, as in Ansible (include_tasks says `included:` later)
+    case 'include_tasks': {
+      const result = await includeTasks(task, args, state, frames, env, scope);
+      return { result, quiet: result.failed !== true };
+    }
+    case 'include_role': {
+      const result = await includeRole(task, args, state, frames, env, scope);
+      return { result, quiet: result.failed !== true };
+    }
   }
   const impl = task.python ? pythonModule(task.python) : IMPLEMENTATIONS[task.action];
   if (!impl) return { result: { changed: false, failed: true, msg: `module '${task.action}' is not available in this build of kplay` } };
@@ -597,7 +603,8 @@ async function includeTasks(task: TaskNode, args: Record<string, unknown>, state
   const nodes = loadIncludedTasks(path, env.opts.loadOpts, task.role, inheritedTags(task, frames), task.moduleDefaults);
   const vars = { ...loopVarsOf(task, scope), ...((task.keywords.vars as Record<string, unknown>) ?? {}) };
   const frame: TaskFrame = { block: { kind: 'block', name: task.name, block: nodes, rescue: [], always: [], keywords: { vars }, tags: [], role: task.role, implicit: 'import_tasks', pos: task.pos } };
-  env.include(state, includeKey(task, path, vars), nodes, frame);
+  const item = Object.keys(loopVarsOf(task, scope)).length ? scope.get(String((task.keywords.loop_control as Record<string, unknown> | undefined)?.loop_var ?? 'item')) : undefined;
+  env.include(state, includeKey(task, path, vars), nodes, frame, { file: path, item: item === undefined ? undefined : typeof item === 'string' ? item : pyRepr(item) });
   return { changed: false, include: path };
 }
 

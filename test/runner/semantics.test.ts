@@ -50,6 +50,16 @@ const rows: Row[] = [
     has: ['"msg": "True True False"'],
   },
   {
+    // as ansible-playbook 2.14 prints it: no per-host line for an include, one `included:` line per file
+    // and item (all of them before the files run), nothing for include_role
+    name: 'include_tasks says `included: FILE for HOSTS` (per item in a loop); include_role prints no line of its own',
+    play: header() + '    - include_tasks: inc.yaml\n    - include_tasks: inc.yaml\n      loop: [1, two]\n    - include_role: {name: r}\n',
+    files: { 'inc.yaml': '- debug: msg="in {{ item | default(0) }}"\n  run_once: true\n', 'roles/r/tasks/main.yaml': '- debug: msg=role\n  run_once: true\n' },
+    rc: 0,
+    has: [/included: \S+\/inc\.yaml for n1, n2, n3\n/, /included: \S+\/inc\.yaml for n1, n2, n3 => \(item=1\)\nincluded: \S+\/inc\.yaml for n1, n2, n3 => \(item=two\)\n/, /TASK \[include_role : r\][^\n]*\n\nTASK \[r : debug\]/],
+    hasNot: [/TASK \[include_tasks\][^\n]*\nok:/],
+  },
+  {
     name: 'vars_prompt: a private answer (the default) is a secret whatever its name; private: false is shown',
     play: '- hosts: web\n  gather_facts: false\n  vars_prompt:\n    - {name: word, default: swordfish}\n    - {name: who, default: visible, private: false}\n  tasks:\n    - debug: msg="{{ who }} {{ word }}"\n      run_once: true\n    - command: echo {{ word }}\n      run_once: true\n      register: r\n    - debug: var=r.stdout\n      run_once: true\n',
     rc: 0,
