@@ -30,4 +30,3 @@ export function terminalPrompt(view: LiveReporter | undefined): ((text: string, 
     }
   };
 }
-
