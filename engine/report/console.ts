@@ -14,7 +14,8 @@ export function banner(title: string): string {
 // Ansible hides its internal keys from printed results.
 function printable(result: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(result).sort()) if (!k.startsWith('_ansible') && k !== 'invocation' && k !== 'diff') out[k] = result[k];
+  // warnings were shown as warnings already, as Ansible's callback shows them
+  for (const k of Object.keys(result).sort()) if (!k.startsWith('_ansible') && k !== 'invocation' && k !== 'diff' && k !== 'warnings') out[k] = result[k];
   return out;
 }
 

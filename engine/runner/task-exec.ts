@@ -353,7 +353,7 @@ async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], 
   const shownDelegate = items === undefined ? shown(delegateName === undefined ? undefined : delegateIn(baseScope)) : undefined;
   if (items === undefined) {
     const one = await runOne({});
-    result = one.result;
+    result = one.warnings?.length ? { ...one.result, warnings: one.warnings } : one.result;
     const status = statusOf(result);
     const ignored = status === 'failed' && ignoreErrors;
     if (!one.quiet) emit(status, result, ignored, undefined, undefined, shownDelegate);
@@ -400,6 +400,8 @@ interface ActionOutcome {
   /** Meta actions print nothing of their own. */
   quiet?: boolean;
   control?: 'flush' | 'end_play' | undefined;
+  /** The module's warnings (shown as they came; registered with the result of a task without a loop, as Ansible does). */
+  warnings?: string[] | undefined;
 }
 
 function notify(task: TaskNode, state: HostState, scope: VarScope): void {
@@ -509,7 +511,7 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     else if (task.action === 'setup' || task.action === 'gather_facts') state.addFacts(moduleFacts);
     else state.addModuleFacts(moduleFacts);
   }
-  return { result };
+  return { result, warnings };
 }
 
 let jobs = 0;

@@ -60,6 +60,12 @@ const rows: Row[] = [
     hasNot: [/TASK \[include_tasks\][^\n]*\nok:/],
   },
   {
+    name: 'a module\'s warnings are shown and registered with its result, as Ansible registers them',
+    play: header() + '    - mount: {path: /mnt/kplay-x, src: tmpfs, fstype: tmpfs, state: present, boot: false, fstab: "{{ playbook_dir }}/fstab"}\n      register: m\n      run_once: true\n    - debug: var=m.warnings\n      run_once: true\n',
+    rc: 0,
+    has: ["[WARNING]: [n1] Ignore the 'boot' due to 'opts' contains 'defaults'.", /"m\.warnings": \[\n\s+"Ignore the 'boot' due to 'opts' contains 'defaults'\."\n\s+\]/],
+  },
+  {
     name: 'vars_prompt: a private answer (the default) is a secret whatever its name; private: false is shown',
     play: '- hosts: web\n  gather_facts: false\n  vars_prompt:\n    - {name: word, default: swordfish}\n    - {name: who, default: visible, private: false}\n  tasks:\n    - debug: msg="{{ who }} {{ word }}"\n      run_once: true\n    - command: echo {{ word }}\n      run_once: true\n      register: r\n    - debug: var=r.stdout\n      run_once: true\n',
     rc: 0,

@@ -69,7 +69,8 @@ export function pythonModule(m: PythonModule): Module {
     for (const w of (res.warnings as unknown[] | undefined) ?? []) ctx.warn(String(w));
     for (const d of (res.deprecations as { msg?: unknown }[] | undefined) ?? []) ctx.warn(`[DEPRECATION WARNING]: ${String(d?.msg ?? d)}`);
     const result: ModuleResult = { ...res, changed: res.changed === true };
-    // as Ansible's executor: internal keys, warnings (shown instead) and the module's echo of its arguments go
+    // as Ansible's executor: internal keys and the module's echo of its arguments go; warnings went to
+    // ctx.warn (shown, and registered again by the runner), deprecations are shown only
     for (const k of Object.keys(result)) if (k.startsWith('_ansible_') || k === 'warnings' || k === 'deprecations' || k === 'invocation') delete result[k];
     if (res.failed === true || (r.rc !== 0 && res.failed === undefined)) result.failed = true;
     else delete result.failed;
