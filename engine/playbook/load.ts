@@ -167,9 +167,11 @@ class PlayLoader {
     return out;
   }
 
+  // a module Ansible would find: its name as kplay runs it; one kplay cannot run (an action plugin) keeps
+  // the name written (no task of kplay's can match it, as it cannot run there)
   private pythonModuleName(name: string): string | undefined {
     const found = locatePythonModule(name, [join(this.opts.playbookDir, 'library')]);
-    return 'module' in found ? found.module.name : undefined;
+    return 'module' in found ? found.module.name : 'problem' in found ? name : undefined;
   }
 
   // --- keywords -------------------------------------------------------------------------------
@@ -299,9 +301,12 @@ class PlayLoader {
     };
     const written = this.moduleArgs(action, moduleValue, keywords.args, argPos);
     // module_defaults under the task's own arguments; a default is reported where it was written
-    const defaults = this.defaults[action];
+    // package runs apt: apt's defaults go under package's, as Ansible's package action applies its backend's
+    const own = this.defaults[action];
+    const backend = action === 'package' ? this.defaults.apt : undefined;
+    const defaults = own || backend ? { args: { ...backend?.args, ...own?.args }, pos: { ...backend?.pos, ...own?.pos } } : undefined;
     const merged = defaults ? { ...defaults.args, ...written } : written;
-    const mergedPos = (name: string): SourcePos => (name in written || !defaults?.pos[name] ? argPos(name) : defaults.pos[name]);
+    const mergedPos = (name: string): SourcePos => (name in written || !defaults?.pos[name] ? argPos(name) : (defaults.pos[name] as SourcePos));
     const args = pythonModule ? merged : checkModuleArgs(action, MODULES[action] as (typeof MODULES)[string], merged, mergedPos);
     // template syntax is checked now, so a bad template stops the run before any host is touched
     for (const [k, v] of Object.entries(args)) checkTemplates(v, mergedPos(k));

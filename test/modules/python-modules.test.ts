@@ -102,6 +102,12 @@ describe.skipIf(!hasAnsible)('modules kplay cannot run', () => {
     expect(r.out).toContain('ansible_collections/community/general/plugins/modules/no_such_module.py');
   });
 
+  it.skipIf(spawnSync('ansible-doc', ['-t', 'module', 'community.general.ufw']).status !== 0)('a short name ansible-core routes to a collection (ufw -> community.general.ufw) is found there', () => {
+    expect(check({ ufw: { rule: 'allow', port: '22' } }).status).toBe(0);
+    // an action-plugin module is still a module_defaults key Ansible resolves (kubespray's docker role)
+    expect(check({ package: { name: 'x', state: 'present' }, module_defaults: { yum: { enablerepo: 'x' }, zypper: { update_cache: true } } }).status).toBe(0);
+  });
+
   it('ansible-core is found through the Python that runs ansible-playbook', () => {
     expect(execFileSync(process.execPath, [KPLAY, '--version'], { encoding: 'utf8' })).toBeTruthy();
   });

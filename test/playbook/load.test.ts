@@ -63,6 +63,7 @@ describe('loading tasks', () => {
     ['    - debug: msg=x\n      module_defaults:\n        no_such_module: {a: 1}\n', 5, 9, "could not resolve the action 'no_such_module' in module_defaults", ''],
     ['    - debug: msg=x\n      module_defaults:\n        file: "{{ defaults }}"\n', 5, 9, "the module_defaults of 'file' must be a mapping of its arguments", 'templates go inside it'],
     ['    - block:\n        - file: {path: /x}\n      module_defaults:\n        file: {modee: "0600"}\n', 6, 16, "unsupported parameter 'modee' for module 'file'", "did you mean 'mode'?"],
+    ['    - package: {name: x, state: present}\n      module_defaults:\n        apt: {update_cache: maybe}\n', 5, 15, "parameter 'update_cache' of module 'package' must be a boolean", ''],
     ['    - uri: {method: GET}\n      module_defaults: {uri: {method: POST}}\n', 3, 12, "missing required argument 'url' for module 'uri'", ''],
     ['    - copy: dest=/x\n', 3, 13, "copy' needs one of: src, content", ''],
     ['    - file:\n        path: /x\n        state: dir\n', 5, 9, 'value of \'state\' must be one of', "did you mean"],

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 
 /** A Python module found on the controller. */
 export interface PythonModule {
@@ -71,6 +72,22 @@ function collectionRoots(): string[] {
 
 const ACTION_PLUGIN = (module: string): string => `'${module}' runs through Ansible's controller-side action plugin, which kplay does not run; kplay has no native '${module}' yet`;
 
+// ansible-core's routing of short module names to collections (`zypper` -> community.general.zypper), read
+// once, when a short name is not one of ansible-core's own modules
+let routing: Record<string, { redirect?: unknown } | undefined> | undefined;
+function builtinRedirect(pkg: string, short: string): string | undefined {
+  if (!routing) {
+    try {
+      const doc = parseYaml(readFileSync(join(pkg, 'config', 'ansible_builtin_runtime.yml'), 'utf8')) as { plugin_routing?: { modules?: typeof routing } } | null;
+      routing = doc?.plugin_routing?.modules ?? {};
+    } catch {
+      routing = {};
+    }
+  }
+  const to = routing[short]?.redirect;
+  return typeof to === 'string' ? to : undefined;
+}
+
 /** Finds `written` (as the task names it); `libraries` are the playbook's and the role's library/ dirs. */
 export function locatePythonModule(written: string, libraries: string[]): Located {
   // a module name is dotted words (no path may be smuggled into the lookup)
@@ -92,6 +109,11 @@ export function locatePythonModule(written: string, libraries: string[]): Locate
     const p = join(pkg, 'modules', `${short}.py`);
     looked.push(p);
     if (existsSync(p)) return existsSync(join(pkg, 'plugins/action', `${short}.py`)) ? { problem: ACTION_PLUGIN(written) } : { module: { name: `ansible.builtin.${short}`, path: p } };
+    const to = builtinRedirect(pkg, short);
+    if (to && to.split('.').length >= 3 && !to.startsWith('ansible.builtin.')) {
+      const r = locatePythonModule(to, libraries);
+      return 'missing' in r ? { missing: [...looked, ...r.missing] } : r;
+    }
     return { missing: looked };
   }
   if (parts.length < 3) return { missing: looked };
