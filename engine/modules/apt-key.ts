@@ -41,7 +41,8 @@ export const aptKey: Module = async (ctx) => {
   const a = ctx.args;
   const str = (v: unknown): string | undefined => (v === undefined || v === null || v === '' ? undefined : String(v));
   const [url, file, keyring, keyserver] = [str(a.url), str(a.file), str(a.keyring), str(a.keyserver)];
-  let data = str(a.data);
+  // key data as bytes: inline text as written, a download as fetched (binary keys too)
+  let data: Buffer | undefined = str(a.data) === undefined ? undefined : Buffer.from(String(a.data));
   let id = str(a.id);
   const state = a.state === 'absent' ? 'absent' : 'present';
   const bins = await ctx.host.run('for b in apt-key gpg; do command -v "$b" >/dev/null || echo "$b"; done');
@@ -54,20 +55,20 @@ export const aptKey: Module = async (ctx) => {
     if (r.rc !== 0) return fail('Unable to list public keys', { cmd, rc: r.rc, stdout: r.stdout, stderr: r.stderr });
     return keysIn(r.stdout, short);
   };
-  const download = async (from: string): Promise<string | ModuleResult> => {
+  const download = async (from: string): Promise<Buffer | ModuleResult> => {
     const tmp = (await ctx.host.run('mktemp "${TMPDIR:-/tmp}/.kplay-key.XXXXXX"')).stdout.trim();
     try {
       const res = await curl(ctx, { ...a, use_proxy: true }, from, { follow: true, out: tmp, timeout: 10 });
       if (res.error !== undefined) return fail(`error getting key id from url: ${from}`);
       if (res.code !== 200) return fail(`Failed to download key at ${from}: HTTP Error ${res.code}: ${res.reason}`);
-      return ((await ctx.host.read(tmp)) ?? Buffer.alloc(0)).toString('latin1');
+      return (await ctx.host.read(tmp)) ?? Buffer.alloc(0);
     } finally {
       await ctx.host.run(`rm -f -- ${q(tmp)}`);
     }
   };
   // a key's id from gpg's reading of it (data on standard input)
-  const idOf = async (path: string, stdin?: string): Promise<string | undefined | ModuleResult> => {
-    const r = await ctx.host.run(`gpg --with-colons ${q(path)}`, { ...C, ...(stdin !== undefined ? { stdin: Buffer.from(stdin, 'latin1') } : {}) });
+  const idOf = async (path: string, stdin?: Buffer): Promise<string | undefined | ModuleResult> => {
+    const r = await ctx.host.run(`gpg --with-colons ${q(path)}`, { ...C, ...(stdin !== undefined ? { stdin } : {}) });
     if (r.rc !== 0) return fail(`Unable to extract key from '${stdin !== undefined ? 'inline data' : path}'`, { stdout: r.stdout, stderr: r.stderr });
     return keysIn(r.stdout)[0];
   };
@@ -77,7 +78,7 @@ export const aptKey: Module = async (ctx) => {
     if (keyserver) return fail('Missing key_id, required with keyserver.');
     if (url) {
       const d = await download(url);
-      if (typeof d !== 'string') return d;
+      if (!Buffer.isBuffer(d)) return d;
       data = d;
     }
     const found = file ? await idOf(file) : data ? await idOf('-', data) : undefined;
@@ -93,8 +94,8 @@ export const aptKey: Module = async (ctx) => {
   const before = await list(short);
   if (!Array.isArray(before)) return before;
   result.before = before;
-  const run = async (cmd: string, stdin: string | undefined, msg: string, extra: Record<string, unknown>): Promise<ModuleResult | undefined> => {
-    const r: RunResult = await ctx.host.run(cmd, { ...C, ...(stdin !== undefined ? { stdin: Buffer.from(stdin, 'latin1') } : {}) });
+  const run = async (cmd: string, stdin: Buffer | undefined, msg: string, extra: Record<string, unknown>): Promise<ModuleResult | undefined> => {
+    const r: RunResult = await ctx.host.run(cmd, { ...C, ...(stdin !== undefined ? { stdin } : {}) });
     return r.rc === 0 ? undefined : fail(msg, { cmd, rc: r.rc, ...extra, stdout: r.stdout, stderr: r.stderr });
   };
   const noError = (what: string): string => `apt-key did not return an error, but ${what} (check that the id is correct and *not* a subkey)`;
@@ -113,7 +114,7 @@ export const aptKey: Module = async (ctx) => {
     } else {
       if (data === undefined && url) {
         const d = await download(url);
-        if (typeof d !== 'string') return d;
+        if (!Buffer.isBuffer(d)) return d;
         data = d;
       }
       if (data === undefined) return fail('No key to add ... how did i get here?!?!', result);
