@@ -5,7 +5,7 @@
 // keyserver) or deleted, and checked again. apt-key is deprecated (gone in Debian 13 and Ubuntu 24.04):
 // a key file in /etc/apt/keyrings with `signed-by` (deb822_repository) replaces it.
 import { shellQuote as q } from '../util/shell.js';
-import { curl } from './curl.js';
+import { fetchBytes } from './curl.js';
 import type { Module, ModuleResult, RunResult } from './types.js';
 
 const C = { env: { LANG: 'C', LC_ALL: 'C', LC_MESSAGES: 'C' } };
@@ -56,15 +56,10 @@ export const aptKey: Module = async (ctx) => {
     return keysIn(r.stdout, short);
   };
   const download = async (from: string): Promise<Buffer | ModuleResult> => {
-    const tmp = (await ctx.host.run('mktemp "${TMPDIR:-/tmp}/.kplay-key.XXXXXX"')).stdout.trim();
-    try {
-      const res = await curl(ctx, { ...a, use_proxy: true }, from, { follow: true, out: tmp, timeout: 10 });
-      if (res.error !== undefined) return fail(`error getting key id from url: ${from}`);
-      if (res.code !== 200) return fail(`Failed to download key at ${from}: HTTP Error ${res.code}: ${res.reason}`);
-      return (await ctx.host.read(tmp)) ?? Buffer.alloc(0);
-    } finally {
-      await ctx.host.run(`rm -f -- ${q(tmp)}`);
-    }
+    const { res, body } = await fetchBytes(ctx, { ...a, use_proxy: true }, from, 10);
+    if (res.error !== undefined) return fail(`error getting key id from url: ${from}`);
+    if (res.code !== 200) return fail(`Failed to download key at ${from}: HTTP Error ${res.code}: ${res.reason}`);
+    return body;
   };
   // a key's id from gpg's reading of it (data on standard input)
   const idOf = async (path: string, stdin?: Buffer): Promise<string | undefined | ModuleResult> => {

@@ -5,7 +5,7 @@
 // and when they differ every file is written in that form (a file left with no line is removed), as
 // the module saves them. Then `apt-get update`, retried; a failed update puts the files back.
 import { shellQuote as q } from '../util/shell.js';
-import { normalizeMode } from './file-content.js';
+import { normalizeMode, readTexts } from './file-content.js';
 import type { FileDiff, Module, ModuleContext, ModuleResult } from './types.js';
 
 const SOURCES = '/etc/apt/sources.list';
@@ -88,15 +88,6 @@ export function editSources(files: Sources, repo: string, state: 'present' | 'ab
   return { created };
 }
 
-/** Every sources file and its text, in one command. */
-async function readSources(ctx: ModuleContext): Promise<Map<string, string>> {
-  const r = await ctx.host.run(`for f in ${q(SOURCES)} ${q(PARTS)}/*.list; do [ -f "$f" ] || continue; printf '%s\\0' "$f"; cat -- "$f"; printf '\\0'; done`);
-  const parts = r.stdout.split('\0');
-  const out = new Map<string, string>();
-  for (let i = 0; i + 1 < parts.length; i += 2) out.set(parts[i] as string, parts[i + 1] as string);
-  return out;
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The apt_repository module. */
@@ -106,7 +97,7 @@ export const aptRepository: Module = async (ctx) => {
   const state = a.state === 'absent' ? 'absent' : 'present';
   if (!repo) return { changed: false, failed: true, msg: "Please set argument 'repo' to a non-empty value" };
   if (repo.startsWith('ppa:')) return { changed: false, failed: true, msg: `kplay's apt_repository does not add Launchpad PPAs (${repo}): give the source line (deb [signed-by=...] http://ppa.launchpadcontent.net/OWNER/NAME/ubuntu CODENAME main) and its key with get_url` };
-  const raw = await readSources(ctx);
+  const raw = await readTexts(ctx.host, `${q(SOURCES)} ${q(PARTS)}/*.list`);
   const files: Sources = new Map([...raw].map(([f, t]) => [f, t.split('\n').slice(0, t.endsWith('\n') ? -1 : undefined).map(parseSource)]));
   const before = new Map([...files].filter(([, l]) => l.length).map(([f, l]) => [f, renderSources(l)]));
   const edited = editSources(files, repo, state, a.filename === undefined || a.filename === null ? undefined : String(a.filename));

@@ -76,6 +76,18 @@ export async function curl(ctx: ModuleContext, a: Record<string, unknown>, url: 
   return { code: Number(m?.[1] ?? -1), reason: m?.[2] ?? '', headers, redirects: Number(written.trim().split('\n').pop() ?? 0) || 0 };
 }
 
+/** A small body (a signing key) fetched on the host and brought back: the response and its bytes. */
+export async function fetchBytes(ctx: ModuleContext, a: Record<string, unknown>, url: string, timeout: number): Promise<{ res: CurlResponse; body: Buffer }> {
+  const dir = await hostTempDir(ctx);
+  if (!dir) return { res: { code: -1, reason: '', headers: {}, redirects: 0, error: 'cannot create a temporary directory on the host' }, body: Buffer.alloc(0) };
+  try {
+    const res = await curl(ctx, a, url, { follow: true, out: `${dir}/body`, timeout });
+    return { res, body: res.error === undefined ? ((await ctx.host.read(`${dir}/body`)) ?? Buffer.alloc(0)) : Buffer.alloc(0) };
+  } finally {
+    await ctx.host.run(`rm -rf -- ${q(dir)}`);
+  }
+}
+
 /** A temporary directory on the host (in `near`'s directory when given, so a rename into place is atomic). */
 export async function hostTempDir(ctx: ModuleContext, near?: string): Promise<string | undefined> {
   const cmd = near ? `d=$(dirname -- ${q(near)}) && [ -d "$d" ] && mktemp -d "$d/.kplay-http.XXXXXX"` : 'mktemp -d "${TMPDIR:-/tmp}/.kplay-http.XXXXXX"';

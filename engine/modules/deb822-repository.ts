@@ -4,7 +4,7 @@
 // booleans as yes/no, lists space-separated, a multi-line value (an inline key) indented with `.` for
 // blank lines. No cache update, as the module: apt's update_cache after a change does that.
 import { shellQuote as q } from '../util/shell.js';
-import { curl } from './curl.js';
+import { fetchBytes } from './curl.js';
 import { ensureFile, normalizeMode } from './file-content.js';
 import type { Module, ModuleContext, ModuleResult } from './types.js';
 
@@ -50,28 +50,22 @@ async function signedBy(ctx: ModuleContext, v: string, slug: string): Promise<{ 
   const st = await ctx.host.stat(v);
   if (st.exists && st.type === 'file') return { value: v, file: v, changed: false };
   if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(v)) return { value: v, changed: false };
-  const tmp = (await ctx.host.run('mktemp "${TMPDIR:-/tmp}/.kplay-key.XXXXXX"')).stdout.trim();
-  try {
-    const res = await curl(ctx, ctx.args, v, { follow: true, out: tmp, timeout: 10 });
-    if (res.error !== undefined || res.code >= 400) return { error: res.error ?? `HTTP Error ${res.code}: ${res.reason}` };
-    const data = (await ctx.host.read(tmp)) ?? Buffer.alloc(0);
-    if (!data.length) return { value: v, file: v, changed: false };
-    const file = `${KEYRINGS}/${slug}.${data.includes('-----BEGIN PGP PUBLIC KEY BLOCK-----') ? 'asc' : 'gpg'}`;
-    const current = await ctx.host.inspect(file);
-    let changed = false;
-    if (!current.content?.equals(data)) {
-      // the keyrings directory: root's, 0755
-      const dir = await ctx.host.stat(KEYRINGS);
-      if (!dir.exists || dir.mode !== '0755' || dir.owner !== 'root' || dir.group !== 'root') {
-        changed = true;
-        if (!ctx.check) await ctx.host.run(`mkdir -p -m 0755 ${KEYRINGS} && chown root:root ${KEYRINGS} && chmod 0755 ${KEYRINGS}`);
-      }
+  const { res, body: data } = await fetchBytes(ctx, ctx.args, v, 10);
+  if (res.error !== undefined || res.code >= 400) return { error: res.error ?? `HTTP Error ${res.code}: ${res.reason}` };
+  if (!data.length) return { value: v, file: v, changed: false };
+  const file = `${KEYRINGS}/${slug}.${data.includes('-----BEGIN PGP PUBLIC KEY BLOCK-----') ? 'asc' : 'gpg'}`;
+  const current = await ctx.host.inspect(file);
+  let changed = false;
+  if (!current.content?.equals(data)) {
+    // the keyrings directory: root's, 0755
+    const dir = await ctx.host.stat(KEYRINGS);
+    if (!dir.exists || dir.mode !== '0755' || dir.owner !== 'root' || dir.group !== 'root') {
+      changed = true;
+      if (!ctx.check) await ctx.host.run(`mkdir -p -m 0755 ${KEYRINGS} && chown root:root ${KEYRINGS} && chmod 0755 ${KEYRINGS}`);
     }
-    const w = await ensureFile(ctx, file, data, { mode: '0644' }, { current });
-    return { value: file, file, changed: changed || w.changed };
-  } finally {
-    await ctx.host.run(`rm -f -- ${q(tmp)}`);
   }
+  const w = await ensureFile(ctx, file, data, { mode: '0644' }, { current });
+  return { value: file, file, changed: changed || w.changed };
 }
 
 /** The deb822_repository module. */

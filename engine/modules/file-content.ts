@@ -1,6 +1,6 @@
 // The shared core of copy, template, lineinfile, blockinfile and replace: make a file hold the wanted
 // bytes and attributes, changing nothing when it already does; honours check mode, diff and backup.
-import type { FileAttrs, FileDiff, FileStat, FileState, ModuleContext, ModuleResult } from './types.js';
+import type { FileAttrs, FileDiff, FileStat, FileState, HostIO, ModuleContext, ModuleResult } from './types.js';
 import { shellQuote as q } from '../util/shell.js';
 
 /** Ansible's mode argument as four octal digits; a YAML octal int (0644 -> 420) is converted back. */
@@ -64,6 +64,18 @@ function textForDiff(b: Buffer | undefined): string {
   if (!b) return '';
   if (b.length > MAX_DIFF) return '[content too large to diff]';
   return b.includes(0) ? '[binary content]' : b.toString('utf8');
+}
+
+/**
+ * The regular files matched by shell words (`'/etc/apt/sources.list' '/etc/apt/sources.list.d'/*.list`:
+ * callers quote the fixed parts, the globs stay open) and their text, in one command, by path.
+ */
+export async function readTexts(host: HostIO, shellWords: string): Promise<Map<string, string>> {
+  const r = await host.run(`for f in ${shellWords}; do [ -f "$f" ] || continue; printf '%s\\0' "$f"; cat -- "$f"; printf '\\0'; done`);
+  const parts = r.stdout.split('\0');
+  const out = new Map<string, string>();
+  for (let i = 0; i + 1 < parts.length; i += 2) out.set(parts[i] as string, parts[i + 1] as string);
+  return out;
 }
 
 /** Ansible's backup file name: PATH.PID.YYYY-MM-DD@HH:MM:SS~ */

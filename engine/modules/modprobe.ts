@@ -5,6 +5,7 @@
 // not a change (the module warns why). In check mode modprobe runs with -n (a dry run).
 import { shellQuote as q } from '../util/shell.js';
 import { shlexSplit } from '../inventory/shlex.js';
+import { readTexts } from './file-content.js';
 import type { HostIO, Module, ModuleContext, ModuleResult } from './types.js';
 
 const MODULES_LOAD = '/etc/modules-load.d';
@@ -25,14 +26,8 @@ async function probe(host: HostIO, name: string): Promise<'loaded' | 'absent' | 
   return out.startsWith('nofile ') ? `[Errno 2] No such file or directory: '${out.slice(7)}'` : out;
 }
 
-/** The regular files of a directory and their text (one command). */
-async function readDir(host: HostIO, dir: string): Promise<[string, string][]> {
-  const r = await host.run(`for f in ${q(dir)}/*; do [ -f "$f" ] || continue; printf '%s\\0' "\${f##*/}"; cat -- "$f"; printf '\\0'; done`);
-  const parts = r.stdout.split('\0');
-  const files: [string, string][] = [];
-  for (let i = 0; i + 1 < parts.length; i += 2) files.push([`${dir}/${parts[i] as string}`, parts[i + 1] as string]);
-  return files;
-}
+/** The regular files of a directory (named under `dir` as asked) and their text (one command). */
+const readDir = async (host: HostIO, dir: string): Promise<[string, string][]> => [...(await readTexts(host, `${q(dir)}/*`))].map(([p, t]) => [`${dir}/${p.slice(p.lastIndexOf('/') + 1)}`, t]);
 
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

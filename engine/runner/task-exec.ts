@@ -220,6 +220,9 @@ export function bannerName(task: TaskNode, state: HostState | undefined, frames:
   return state && templatedName(task) ? nameIn(task, scopeFor(task, state, frames, env), env) : displayName(task);
 }
 
+// a loop item as Ansible prints it in `(item=...)`: text as it is, anything else as Python's repr
+const itemLabel = (v: unknown): string => (typeof v === 'string' ? v : pyRepr(v));
+
 // the secret values a host's scope holds: never shown in output
 const secretsIn = (scope: VarScope, env: TaskEnv): string[] => [...secretValues(scope.names(), (n) => scope.get(n), env.secretNames), ...(env.opts.secrets ?? [])];
 
@@ -256,7 +259,7 @@ export async function executeTask(task: TaskNode, state: HostState, frames: Task
       host: state.host.name,
       status,
       result: shown,
-      ...(item !== undefined ? { item: { label: typeof (label ?? item) === 'string' ? String(label ?? item) : pyRepr(label ?? item) } } : {}),
+      ...(item !== undefined ? { item: { label: itemLabel(label ?? item) } } : {}),
       ignored,
       delegatedTo,
       verbose: env.opts.verbosity > 0,
@@ -603,10 +606,11 @@ async function includeTasks(task: TaskNode, args: Record<string, unknown>, state
   const path = includedTaskFile(file, task.role, dirname(task.pos.file));
   if (!path) return { changed: false, failed: true, msg: `could not find the task file '${file}'` };
   const nodes = loadIncludedTasks(path, env.opts.loadOpts, task.role, inheritedTags(task, frames), task.moduleDefaults);
-  const vars = { ...loopVarsOf(task, scope), ...((task.keywords.vars as Record<string, unknown>) ?? {}) };
+  const loopVars = loopVarsOf(task, scope);
+  const vars = { ...loopVars, ...((task.keywords.vars as Record<string, unknown>) ?? {}) };
   const frame: TaskFrame = { block: { kind: 'block', name: task.name, block: nodes, rescue: [], always: [], keywords: { vars }, tags: [], role: task.role, implicit: 'import_tasks', pos: task.pos } };
-  const item = Object.keys(loopVarsOf(task, scope)).length ? scope.get(String((task.keywords.loop_control as Record<string, unknown> | undefined)?.loop_var ?? 'item')) : undefined;
-  env.include(state, includeKey(task, path, vars), nodes, frame, { file: path, item: item === undefined ? undefined : typeof item === 'string' ? item : pyRepr(item) });
+  const item = loopVars[String((task.keywords.loop_control as Record<string, unknown> | undefined)?.loop_var ?? 'item')];
+  env.include(state, includeKey(task, path, vars), nodes, frame, { file: path, item: item === undefined ? undefined : itemLabel(item) });
   return { changed: false, include: path };
 }
 
