@@ -159,7 +159,7 @@ async function runAll(
   const env = o.io.env;
   const live = !o.opts.json && process.stdout.isTTY === true && env.KPLAY_NO_LIVE === undefined && env.NO_COLOR === undefined && env.TERM !== 'dumb' && !o.opts.step && ((o.opts.verbose as number | undefined) ?? 0) === 0;
   const liveView = live ? new LiveReporter(stdoutScreen()) : undefined;
-  const reporter = o.opts.json ? new JsonReporter((l) => o.io.out(l)) : (liveView ?? new ConsoleReporter((l) => o.io.out(l)));
+  const reporter = o.opts.json ? new JsonReporter((l) => o.io.out(l)) : (liveView ?? new ConsoleReporter((l) => o.io.out(l), { warn: (l) => o.io.err(l) }));
   // while the live view is on screen, a line printed elsewhere would break its redraw: it goes above it
   const warn = (msg: string): void => (liveView ? liveView.print(`[WARNING]: ${msg}`) : o.io.err(`[WARNING]: ${msg}`));
   try {

@@ -24,6 +24,7 @@ import { mount } from './mount.js';
 import { packageFacts } from './package-facts.js';
 import { pause } from './pause.js';
 import { raw } from './raw.js';
+import { reboot } from './reboot.js';
 import { replace } from './replace.js';
 import { script } from './script.js';
 import { serviceFacts } from './service-facts.js';
@@ -40,6 +41,7 @@ import { unarchive } from './unarchive.js';
 import { uri } from './uri.js';
 import { user } from './user.js';
 import { waitFor } from './wait-for.js';
+import { waitForConnection } from './wait-for-connection.js';
 
 /** Implemented modules by name. */
 export const IMPLEMENTATIONS: Record<string, Module> = {
@@ -68,6 +70,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = {
   package_facts: packageFacts,
   pause,
   raw,
+  reboot,
   replace,
   script,
   service_facts: serviceFacts,
@@ -85,6 +88,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = {
   uri,
   user,
   wait_for: waitFor,
+  wait_for_connection: waitForConnection,
 };
 
 /** Actions the runner carries out itself. */

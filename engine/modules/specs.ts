@@ -448,6 +448,20 @@ export const MODULES: Record<string, ModuleSpec> = {
     },
     mutuallyExclusive: [['port', 'path']],
   },
+  wait_for_connection: { options: { connect_timeout: int, delay: int, sleep: int, timeout: int } },
+  reboot: {
+    options: {
+      pre_reboot_delay: int,
+      post_reboot_delay: int,
+      reboot_timeout: int,
+      connect_timeout: int,
+      test_command: str,
+      msg: str,
+      search_paths: { type: 'list' },
+      boot_time_command: str,
+      reboot_command: str,
+    },
+  },
   service: {
     options: { name: { type: 'str', required: true }, state: { type: 'str', choices: ['reloaded', 'restarted', 'started', 'stopped'] }, enabled: bool, arguments: { type: 'str', aliases: ['args'], only: [''] }, pattern: only('str'), sleep: only('int'), runlevel: only('str'), use: only('str', 'auto', 'systemd') },
     requiredOneOf: [['state', 'enabled']],
@@ -492,7 +506,7 @@ export const MODULES: Record<string, ModuleSpec> = {
   gather_facts: { options: { parallel: bool } },
   set_fact: { anyOptions: true, controllerOnly: true, options: { cacheable: bool } },
   debug: { controllerOnly: true, options: { msg: raw, var: str, verbosity: int }, mutuallyExclusive: [['msg', 'var']] },
-  assert: { controllerOnly: true, options: { that: { type: 'list', required: true }, fail_msg: { type: 'raw', aliases: ['msg'] }, success_msg: raw, quiet: only('bool', true) } },
+  assert: { controllerOnly: true, options: { that: { type: 'list', required: true }, fail_msg: { type: 'raw', aliases: ['msg'] }, success_msg: raw, quiet: bool } },
   fail: { controllerOnly: true, options: { msg: raw } },
   pause: { controllerOnly: true, options: { minutes: str, seconds: str, prompt: str, echo: bool } },
   meta: {

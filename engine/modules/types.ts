@@ -49,6 +49,19 @@ export interface HostIO {
   write(path: string, content: Buffer, attrs: FileAttrs): Promise<string | undefined>;
 }
 
+/** A command's answer, or why the host could not be reached (reboot and wait_for_connection expect that). */
+export type Attempt = RunResult | { unreachable: string };
+
+/** The connection under the host facade, for the modules that wait for a host to come back. */
+export interface HostConnection {
+  /** kplay runs on this host itself (ansible_connection=local): there is no connection to lose. */
+  local: boolean;
+  /** Closes the connection; the next command opens a new one (with this connect timeout, else the host's). */
+  reset(connectTimeoutMs?: number): Promise<void>;
+  /** Runs a command; an unreachable host, or no answer within `timeoutMs`, is an answer too. */
+  attempt(command: string, timeoutMs: number): Promise<Attempt>;
+}
+
 /** A before/after pair shown by --diff. */
 export interface FileDiff {
   before_header: string;
@@ -61,6 +74,8 @@ export interface FileDiff {
 export interface ModuleContext {
   args: Record<string, unknown>;
   host: HostIO;
+  /** The connection itself (absent where a test gives the module a bare facade). */
+  connection?: HostConnection | undefined;
   check: boolean;
   diff: boolean;
   /** Finds a local file for `src:` in the role's files/ or templates/, then next to the playbook. */
@@ -88,6 +103,9 @@ export interface ModuleResult {
   diff?: FileDiff[];
   [key: string]: unknown;
 }
+
+/** What an Ansible action plugin raises: the task fails with the message alone, no `changed` (Ansible's TaskExecutor reports exceptions so). */
+export class ActionError extends Error {}
 
 /** A module implementation. */
 export type Module = (ctx: ModuleContext) => Promise<ModuleResult>;

@@ -87,7 +87,8 @@ function typeProblem(o: OptionSpec, v: unknown): string | undefined {
     case 'float':
       return typeof v === 'number' || (typeof v === 'string' && FLOAT.test(v)) ? undefined : 'a number';
     case 'list':
-      return Array.isArray(v) || typeof v === 'string' || typeof v === 'number' ? undefined : 'a list';
+      // a boolean is a one-element list, as AnsibleModule's check_type_list makes it (Python's bool is an int)
+      return Array.isArray(v) || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? undefined : 'a list';
     case 'dict':
       return typeof v === 'object' && !Array.isArray(v) ? undefined : 'a mapping';
     case 'str':
@@ -192,6 +193,7 @@ function converted(o: OptionSpec, v: unknown): { value: unknown } | { problem: s
     case 'list':
       if (Array.isArray(v)) return { value: v };
       if (typeof v === 'string') return { value: v.split(',') };
+      if (typeof v === 'boolean') return { value: [v ? 'True' : 'False'] };
       return typeof v === 'number' ? { value: [String(v)] } : { problem: 'a list' };
     case 'str':
     case 'path':

@@ -11,11 +11,12 @@ export function banner(title: string): string {
   return `\n${title} ${'*'.repeat(Math.max(3, COLUMNS - title.length))}`;
 }
 
-// Ansible hides its internal keys from printed results.
+// Ansible hides its internal keys from printed results, and `failed` and `skipped`, which the status
+// word says (TaskResult.clean_copy); warnings were shown as warnings already.
+const HIDDEN = new Set(['invocation', 'diff', 'warnings', 'failed', 'skipped']);
 function printable(result: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  // warnings were shown as warnings already, as Ansible's callback shows them
-  for (const k of Object.keys(result).sort()) if (!k.startsWith('_ansible') && k !== 'invocation' && k !== 'diff' && k !== 'warnings') out[k] = result[k];
+  for (const k of Object.keys(result).sort()) if (!k.startsWith('_ansible') && !HIDDEN.has(k)) out[k] = result[k];
   return out;
 }
 
@@ -44,7 +45,7 @@ export function recapLine(host: string, s: HostStats): string {
 export class ConsoleReporter implements Reporter {
   constructor(
     private readonly write: (line: string) => void,
-    private readonly opts: { slowest?: number } = {},
+    private readonly opts: { slowest?: number; warn?: (line: string) => void } = {},
   ) {}
 
   emit(e: RunEvent): void {
@@ -62,7 +63,8 @@ export class ConsoleReporter implements Reporter {
         this.write(`FAILED - RETRYING: [${e.host}]: ${e.task} (${e.retriesLeft} retries left).`);
         return;
       case 'warning':
-        this.write(`[WARNING]: ${e.msg}`);
+        // Ansible prints warnings on stderr
+        (this.opts.warn ?? this.write)(`[WARNING]: ${e.msg}`);
         return;
       case 'included':
         this.write(`included: ${e.file} for ${e.hosts.join(', ')}${e.item !== undefined ? ` => (item=${e.item})` : ''}`);
@@ -93,18 +95,18 @@ export class ConsoleReporter implements Reporter {
     const item = e.item ? ` => (item=${e.item.label})` : '';
     const result = printable(e.result);
     if (e.status === 'failed' || e.status === 'unreachable') {
-      delete result.failed; // Ansible's callback does not print it
-      this.write(`fatal: ${who}: ${e.status === 'failed' ? 'FAILED!' : 'UNREACHABLE!'}${item} => ${compactJson(result)}`);
+      this.write(`fatal: ${who}: ${e.status === 'failed' ? 'FAILED!' : 'UNREACHABLE!'}${item} => ${e.indent ? JSON.stringify(sortDeep(result), null, 4) : compactJson(result)}`);
       if (e.ignored) this.write('...ignoring');
       return;
     }
-    const word = e.status === 'skipped' ? 'skipping' : e.status;
-    if (e.showResult && e.status !== 'skipped') {
-      const shown = e.verbose ? result : Object.fromEntries(Object.entries(result).filter(([k]) => k !== 'changed' && k !== 'failed' && k !== 'skipped'));
-      this.write(`${word}: ${who}${item} => ${e.indent ? JSON.stringify(sortDeep(shown), null, 4) : compactJson(shown)}`);
+    const dump = (): string => (e.indent ? JSON.stringify(sortDeep(result), null, 4) : compactJson(result));
+    if (e.status === 'skipped') {
+      // Ansible's skipped item line ends in a space, and its result follows after another (-v)
+      const line = `skipping: ${who}${e.item ? ` => (item=${e.item.label}) ` : ''}`;
+      this.write(e.verbose ? `${line} => ${dump()}` : line);
       return;
     }
-    this.write(`${word}: ${who}${item}`);
+    this.write(e.showResult ? `${e.status}: ${who}${item} => ${dump()}` : `${e.status}: ${who}${item}`);
   }
 
   private timings(t: { task: string; seconds: number }[]): void {

@@ -1,8 +1,8 @@
 // The host facade modules use, built on a transport: file state, reads and atomic writes are a few
 // POSIX shell commands, so the same code works over the local and the SSH connection; where the
 // transport has a resident helper, it answers them with the same bytes and no process per call.
-import type { FileAttrs, FileStat, HostIO, RunResult } from '../modules/types.js';
-import type { Become, FileOp, Transport } from '../transport/types.js';
+import type { Attempt, FileAttrs, FileStat, HostConnection, HostIO, RunResult } from '../modules/types.js';
+import { UnreachableError, type Become, type FileOp, type Transport } from '../transport/types.js';
 import { shellQuote as q } from '../util/shell.js';
 
 const TYPES: Record<string, FileStat['type']> = { 'regular file': 'file', 'regular empty file': 'file', directory: 'directory', 'symbolic link': 'link' };
@@ -94,6 +94,34 @@ export function hostIO(t: Transport, become: Become | undefined, defaults: TaskE
       const r = await fileOp({ op: 'write', path, mode: attrs.mode, owner: attrs.owner, group: attrs.group, content: bytes }, script, bytes);
       if (r.rc !== 0) throw new Error(`cannot write ${path}: ${r.stderr.trim()}`);
       return r.stdout.includes('KPLAY_IN_PLACE') ? `${path} is a mount point (rename gave EBUSY): it was written in place, not atomically` : undefined;
+    },
+  };
+}
+
+/** The connection facet of `io` (reboot, wait_for_connection): reset, and commands whose failure to reach is an answer. */
+export function hostConnection(t: Transport, io: HostIO): HostConnection {
+  const reset = async (connectTimeoutMs?: number): Promise<void> => {
+    await t.reset?.(connectTimeoutMs);
+  };
+  return {
+    local: t.local === true,
+    reset,
+    async attempt(command, timeoutMs): Promise<Attempt> {
+      let timer: NodeJS.Timeout | undefined;
+      // a host that went silent (no FIN, no RST) would hold the command until the keepalives give up
+      const silent = new Promise<Attempt>((resolve) => {
+        timer = setTimeout(() => resolve({ unreachable: `no answer within ${Math.round(timeoutMs / 1000)} s` }), timeoutMs);
+      });
+      try {
+        const r = await Promise.race([io.run(command), silent]);
+        if ('unreachable' in r) await reset();
+        return r;
+      } catch (e) {
+        if (e instanceof UnreachableError) return { unreachable: e.message };
+        throw e;
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }

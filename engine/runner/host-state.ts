@@ -32,7 +32,7 @@ export class HostState {
 
   /** Records what a task taught about this host: its registered result and its set_fact values. */
   remember(register: string | undefined, result: unknown, facts: Record<string, unknown> | undefined): void {
-    if (register) this.hostVars.vars[register] = result;
+    if (register) this.hostVars.vars[register] = withoutInternalKeys(result);
     if (facts) Object.assign(this.hostVars.vars, facts);
     if (register || facts) this.version += 1;
   }
@@ -76,4 +76,16 @@ export class HostState {
     for (const [k, v] of Object.entries(this.facts)) vars[this.factNames.get(k) ?? (k.startsWith('ansible_') ? k : `ansible_${k}`)] = v;
     return { vars, origins: new Map(), final: true };
   }
+}
+
+// Ansible registers a result without its internal `_ansible_*` keys (strip_internal_keys), loop items' too.
+function withoutInternalKeys(result: unknown): unknown {
+  if (!result || typeof result !== 'object' || Array.isArray(result)) return result;
+  const keys = Object.keys(result);
+  const items = (result as { results?: unknown }).results;
+  if (!keys.some((k) => k.startsWith('_ansible_')) && !Array.isArray(items)) return result;
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (!k.startsWith('_ansible_')) out[k] = (result as Record<string, unknown>)[k];
+  if (Array.isArray(items)) out.results = items.map(withoutInternalKeys);
+  return out;
 }

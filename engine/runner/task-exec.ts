@@ -8,7 +8,7 @@ import type { Host, VarBag } from '../inventory/model.js';
 import { IMPLEMENTATIONS } from '../modules/index.js';
 import { pythonModule } from '../modules/python/run.js';
 import { MODULES } from '../modules/specs.js';
-import type { ModuleContext, ModuleResult } from '../modules/types.js';
+import { ActionError, type ModuleContext, type ModuleResult } from '../modules/types.js';
 import { includedTaskFile, loadIncludedRole, loadIncludedTasks } from '../playbook/load.js';
 import { convertArgs } from '../playbook/module-args.js';
 import type { BlockNode, Play, PlayNode, Role, TaskNode } from '../playbook/model.js';
@@ -26,7 +26,7 @@ import type { VarScope } from '../vars/scope.js';
 import { redactSecrets, scrubText, scrubValue, secretValues } from '../vars/secrets.js';
 import type { HostStatus } from './events.js';
 import type { HostState } from './host-state.js';
-import { hostIO } from './host-io.js';
+import { hostConnection, hostIO } from './host-io.js';
 import { addHost, groupBy } from './inventory-actions.js';
 import type { RunnerOptions } from './play-runner.js';
 import { displayName } from './play-runner.js';
@@ -254,6 +254,9 @@ export async function executeTask(task: TaskNode, state: HostState, frames: Task
   };
   const emit = (status: HostStatus, result: Record<string, unknown>, ignored: boolean, item?: unknown, label?: unknown, delegatedTo?: string): void => {
     const shown = noLog ? { ...NO_LOG, changed: result.changed ?? false } : scrubValue(redactSecrets(result), secretsOf());
+    // debug's and assert's results are always printed, indented (Ansible's _ansible_verbose_always); debug's without `changed`
+    const always = status !== 'skipped' && (task.action === 'debug' || result._ansible_verbose_always === true);
+    if (task.action === 'debug') debugShown(shown);
     env.opts.reporter.emit({
       type: 'host_result',
       host: state.host.name,
@@ -263,8 +266,8 @@ export async function executeTask(task: TaskNode, state: HostState, frames: Task
       ignored,
       delegatedTo,
       verbose: env.opts.verbosity > 0,
-      showResult: task.action === 'debug' || env.opts.verbosity > 0 || status === 'failed' || status === 'unreachable',
-      indent: task.action === 'debug',
+      showResult: always || env.opts.verbosity > 0 || status === 'failed' || status === 'unreachable',
+      indent: always || env.opts.verbosity > 2,
     });
   };
   // ignore_errors / ignore_unreachable after an exception: templated as on the normal path ("{{ tolerate }}");
@@ -327,6 +330,30 @@ function countResult(state: HostState, status: HostStatus, ignored: boolean, cha
   } else if (status === 'ok') s.ok += 1;
 }
 
+/** What Ansible's callback prints of a debug result: a message alone, or the variable without the status keys (its _clean_results). */
+function debugShown(shown: Record<string, unknown>): void {
+  const keep = ['msg', 'exception', 'warnings', 'deprecations'];
+  const drop = 'msg' in shown ? Object.keys(shown).filter((k) => !keep.includes(k) && !k.startsWith('_')) : ['changed', 'failed', 'skipped', 'invocation', 'skip_reason'];
+  for (const k of drop) delete shown[k];
+}
+
+/** A meta task whose `when` is false: Ansible's result for it (its strategy's _execute_meta). */
+function metaSkipped(action: string, host: string): Record<string, unknown> {
+  const why: Record<string, string> = {
+    flush_handlers: `, not running handlers for ${host}`,
+    clear_facts: `, not clearing facts and fact cache for ${host}`,
+    clear_host_errors: `, not clearing host error state for ${host}`,
+    end_batch: ', continuing current batch',
+    end_play: ', continuing play',
+    end_host: `, continuing execution for ${host}`,
+  };
+  const msg = action === 'end_host' ? `end_host conditional evaluated to false, continuing execution for ${host}` : action;
+  return { msg, skipped: true, skip_reason: `${action} conditional evaluated to False${why[action] ?? ''}` };
+}
+
+/** Metas Ansible runs even when their `when` is false (with a warning). */
+const WHENLESS_META = ['noop', 'refresh_inventory', 'reset_connection'];
+
 type Emit = (status: HostStatus, result: Record<string, unknown>, ignored: boolean, item?: unknown, label?: unknown, delegatedTo?: string) => void;
 
 async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv, register: string | undefined, emit: Emit, baseScope: VarScope): Promise<TaskOutcome> {
@@ -347,7 +374,10 @@ async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], 
   const runOne = async (loopVars: Record<string, unknown>): Promise<ActionOutcome> => {
     const scope = items === undefined ? baseScope : baseScope.extend(loopVars);
     const when = holds(conditionsOf(task, frames, 'when'), scope, task);
-    if (!when.ok) return { result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: when.failed } };
+    // these metas run whatever their `when` says, with Ansible's warning
+    const unconditional = task.action === 'meta' && WHENLESS_META.includes(String((task.args as Record<string, unknown>)._raw_params));
+    if (unconditional && conditionsOf(task, frames, 'when').length) env.opts.reporter.emit({ type: 'warning', msg: `${String((task.args as Record<string, unknown>)._raw_params)} task does not support when conditional` });
+    else if (!when.ok) return { result: task.action === 'meta' ? metaSkipped(String((task.args as Record<string, unknown>)._raw_params), state.host.name) : { changed: false, skipped: true, skip_reason: 'Conditional result was False' } };
     const outcome = await runAction(task, state, frames, env, scope, register, delegateIn(scope), facts);
     control ??= outcome.control;
     return outcome;
@@ -360,15 +390,16 @@ async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], 
     const status = statusOf(result);
     const ignored = status === 'failed' && ignoreErrors;
     if (!one.quiet) emit(status, result, ignored, undefined, undefined, shownDelegate);
-    countResult(state, status, ignored, result.changed === true);
+    // meta tasks are not in the recap, run or skipped, as in Ansible
+    if (task.action !== 'meta') countResult(state, status, ignored, result.changed === true);
     if (status === 'changed') notify(task, state, baseScope);
   } else {
     const results: Record<string, unknown>[] = [];
     for (const [index, item] of items.entries()) {
       const loopVars: Record<string, unknown> = { [loopVar]: item, ansible_loop_var: loopVar };
-      if (loopControl.index_var !== undefined) loopVars[String(loopControl.index_var)] = index;
-      const r = (await runOne(loopVars)).result;
-      results.push({ ...r, [loopVar]: item, ansible_loop_var: loopVar });
+      if (loopControl.index_var !== undefined) Object.assign(loopVars, { [String(loopControl.index_var)]: index, ansible_index_var: String(loopControl.index_var) });
+      const r = { ...(await runOne(loopVars)).result, ...loopVars };
+      results.push(r);
       const label = loopControl.label === undefined ? item : baseScope.extend(loopVars).template(loopControl.label, task.pos);
       const st = statusOf(r);
       const quietInclude = (task.action === 'include_tasks' || task.action === 'include_role') && st !== 'failed';
@@ -376,12 +407,13 @@ async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], 
     }
     const anyFailed = results.some((r) => r.failed === true);
     const allSkipped = results.length > 0 && results.every((r) => r.skipped === true);
-    result = { changed: results.some((r) => r.changed === true), msg: anyFailed ? 'One or more items failed' : 'All items completed', results, skipped: allSkipped };
+    result = { changed: results.some((r) => r.changed === true), msg: anyFailed ? 'One or more items failed' : allSkipped ? 'All items skipped' : 'All items completed', results, skipped: allSkipped };
     // an empty loop skips the task, as Ansible does
     if (!results.length) result = { changed: false, results, skipped: true, skipped_reason: 'No items in the list' };
     if (anyFailed) result.failed = true;
     const status: HostStatus = anyFailed ? 'failed' : allSkipped || !results.length ? 'skipped' : result.changed ? 'changed' : 'ok';
-    if (!results.length) emit('skipped', result, false, undefined, undefined, shownDelegate);
+    // a loop with no items, or whose items were all skipped, ends with a skipping line of its own (its results left out)
+    if (!results.length || allSkipped) emit('skipped', Object.fromEntries(Object.entries(result).filter(([k]) => k !== 'results')), false, undefined, undefined, shownDelegate);
     countResult(state, status, anyFailed && ignoreErrors, result.changed === true);
     if (status === 'changed') notify(task, state, baseScope);
     if (anyFailed && !ignoreErrors) emit('failed', { msg: result.msg, changed: result.changed }, false, undefined, undefined, shownDelegate);
@@ -419,6 +451,12 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
   const check = checkKw === undefined ? env.opts.check : toBool(scope.template(checkKw, task.pos)) === true;
   switch (task.action) {
     case 'meta':
+      // Ansible's reset_connection: the next task connects anew (new group memberships, a changed sshd)
+      if (args._raw_params === 'reset_connection') {
+        const t = transportOf(state, scope, env, delegate);
+        if (t.reset) await t.reset();
+        else env.opts.reporter.emit({ type: 'warning', msg: 'Reset is not implemented for this connection' });
+      }
       return metaAction(String(args._raw_params), state);
     case 'include_vars':
       return { result: includeVars(task, args, state, env) };
@@ -463,6 +501,7 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
   const ctx: ModuleContext = {
     args: typed,
     host: io,
+    connection: hostConnection(transport, io),
     check,
     diff: env.opts.diff,
     findLocal: (kind, src) => findLocal(kind, src, task, env),
@@ -493,6 +532,8 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
       result = { changed: false, failed: true, msg: `The ${task.action} action failed to execute in the expected time frame (${timeoutS}) and was terminated` };
     }
     if (job.seconds) Object.assign(result, { ansible_job_id: job.id, started: 1, finished: 1 });
+    // every result says whether it failed, before changed_when/failed_when see it, as Ansible's TaskExecutor does
+    if (!('failed' in result)) result.failed = 'rc' in result && result.rc !== 0 && result.rc !== '0';
     applyChangedFailed(task, result, scope, register);
     if (task.keywords.until === undefined) break;
     const untilScope = register ? scope.extend({ [register]: result }) : scope;
@@ -539,6 +580,7 @@ async function runModule(impl: (ctx: ModuleContext) => Promise<ModuleResult>, ct
     return await impl(ctx);
   } catch (e) {
     if (e instanceof UnreachableError) throw e;
+    if (e instanceof ActionError) return { failed: true, msg: e.message } as ModuleResult;
     return { changed: false, failed: true, msg: (e as Error).message };
   }
 }
@@ -568,7 +610,7 @@ function metaAction(action: string, state: HostState): ActionOutcome {
       state.ended = true;
       return { result: { changed: false, msg: 'ending host' }, quiet: true };
     default:
-      // noop, clear_host_errors, refresh_inventory, reset_connection, role_complete, end_batch, clear_facts
+      // noop, clear_host_errors, refresh_inventory, reset_connection (done by the caller), role_complete, end_batch, clear_facts
       return { result: { changed: false }, quiet: true };
   }
 }

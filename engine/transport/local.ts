@@ -23,6 +23,7 @@ function killGroup(child: ReturnType<typeof spawn>): void {
 
 /** Runs commands on the controller itself. */
 export class LocalTransport implements Transport {
+  readonly local = true;
   private readonly user = userInfo().username;
   private readonly running = new Set<ReturnType<typeof spawn>>();
 

@@ -275,8 +275,14 @@ export class SshTransport implements Transport {
   private helperFailed = false;
   private sftp: Promise<SFTPWrapper> | undefined;
   private dropped: string | undefined;
+  /** reset()'s connect timeout for the connections after it (reboot's connect_timeout). */
+  private connectTimeoutMs: number;
+  /** Counts reset()s: a connection begun before one is not used after it. */
+  private generation = 0;
 
-  constructor(private readonly s: SshSettings) {}
+  constructor(private readonly s: SshSettings) {
+    this.connectTimeoutMs = s.connectTimeoutMs;
+  }
 
   describe(): string {
     return `ESTABLISH SSH CONNECTION FOR USER: ${this.s.user} TO ${this.s.host}:${this.s.port}`;
@@ -303,6 +309,7 @@ export class SshTransport implements Transport {
     let verdict: HostKeyVerdict | undefined;
     let presented: Buffer | undefined;
     const methods: object[] = [];
+    const generation = this.generation;
     if (s.key) methods.push({ type: 'publickey', username: s.user, key: s.key });
     if (s.agent) methods.push({ type: 'agent', username: s.user, agent: s.agent });
     if (s.password) methods.push({ type: 'password', username: s.user, password: s.password });
@@ -312,7 +319,7 @@ export class SshTransport implements Transport {
         host: s.host,
         port: s.port,
         username: s.user,
-        readyTimeout: s.connectTimeoutMs,
+        readyTimeout: this.connectTimeoutMs,
         keepaliveInterval: 15_000,
         keepaliveCountMax: 4,
         algorithms: { kex: KEX as NonNullable<NonNullable<ConnectConfig['algorithms']>['kex']> },
@@ -333,11 +340,18 @@ export class SshTransport implements Transport {
         },
       };
       client.on('ready', () => {
+        if (generation !== this.generation) {
+          client.end();
+          reject(new UnreachableError(`the connection to ${s.host}:${s.port} was reset`));
+          return;
+        }
         this.client = client;
         resolve(client);
       });
       client.on('error', (e: Error) => reject(this.connectError(e, verdict, presented)));
       client.on('close', () => {
+        // a connection reset() replaced, or one that never came up (its error rejected above)
+        if (this.client !== client) return;
         this.dropped ??= `the connection to ${s.host}:${s.port} dropped`;
         this.client = undefined;
       });
@@ -347,10 +361,11 @@ export class SshTransport implements Transport {
         reject(new UnreachableError(`cannot connect to ${s.host}: ${(e as Error).message}`));
       }
     }));
-    this.connecting.catch(() => {
-      this.connecting = undefined;
+    const connecting = this.connecting;
+    connecting.catch(() => {
+      if (this.connecting === connecting) this.connecting = undefined;
     });
-    return this.connecting;
+    return connecting;
   }
 
   private connectError(e: Error, verdict: HostKeyVerdict | undefined, key: Buffer | undefined): UnreachableError {
@@ -376,8 +391,11 @@ export class SshTransport implements Transport {
     let s = this.sessions.get(key);
     if (!s) {
       s = this.connect().then((c) => withChannelRetry(() => this.openSession(c, become)));
-      s.catch(() => this.sessions.delete(key));
-      this.sessions.set(key, s);
+      const opening = s;
+      opening.catch(() => {
+        if (this.sessions.get(key) === opening) this.sessions.delete(key);
+      });
+      this.sessions.set(key, opening);
     }
     return s;
   }
@@ -443,6 +461,22 @@ export class SshTransport implements Transport {
 
   async fileOp(op: FileOp, become: Become | undefined): Promise<ExecResult | undefined> {
     return this.withSession(become, async (session) => (session instanceof HelperSession ? session.fileOp(op) : undefined));
+  }
+
+  async reset(connectTimeoutMs?: number): Promise<void> {
+    const sessions = [...this.sessions.values()];
+    const client = this.client;
+    this.sessions.clear();
+    this.sftp = undefined;
+    this.client = undefined;
+    this.connecting = undefined;
+    this.dropped = undefined;
+    this.generation++;
+    this.connectTimeoutMs = connectTimeoutMs ?? this.s.connectTimeoutMs;
+    // a session may hang on a host that went silent: closing it is not waited for
+    for (const s of sessions) void s.then((x) => x.close()).catch(() => undefined);
+    client?.end();
+    if (this.jumpTransport?.dropped) await this.jumpTransport.reset();
   }
 
   kill(): void {

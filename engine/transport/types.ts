@@ -42,6 +42,13 @@ export interface Transport {
   exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
   /** Runs a file operation without a shell when the host has a helper; undefined: use a command. */
   fileOp?(op: FileOp, become: Become | undefined): Promise<ExecResult | undefined>;
+  /**
+   * Closes the connection; the next command opens a new one, with `connectTimeoutMs` when given
+   * (meta: reset_connection, reboot, wait_for_connection). Absent: there is nothing to reconnect.
+   */
+  reset?(connectTimeoutMs?: number): Promise<void>;
+  /** The local connection: commands run on the controller itself. */
+  readonly local?: boolean;
   /** Kills commands still running (second Ctrl-C). */
   kill(): void;
   /** One line for -vvv: how this connection is made. */

@@ -3,7 +3,8 @@
 // lives in a namespace of its own (the controller runs there too). Nothing outside these
 // namespaces is contacted. Used by `npm run lab` and by the tests; teardown removes everything.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync, openSync, chownSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync, openSync, chownSync, symlinkSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -69,6 +70,10 @@ function hostScript(h, dir) {
     `mount --bind ${KUBE_DIR} /usr/local/lib/kplay-lab`,
     `mount --bind ${YAML_DIR} /usr/local/lib/node_modules/yaml`,
     `mount --bind ${hd}/lib-systemd /usr/lib/systemd/system`,
+    // the machine's shutdown, reboot (systemctl, on systemd) are the lab's here: a simulated reboot (bin/power.mjs)
+    'for t in shutdown reboot poweroff halt; do p=$(readlink -f /usr/sbin/$t) && [ -f "$p" ] && ! mountpoint -q "$p" && mount --bind /usr/local/sbin/lab-power "$p" || true; done',
+    // the boot id is the host's own: a simulated reboot changes it
+    `mount --bind ${hd}/boot_id /proc/sys/kernel/random/boot_id`,
     'mount -t tmpfs tmpfs /run',
     // last: the lab directory itself may be under /tmp
     `mount --bind ${hd}/tmp /tmp`,
@@ -116,6 +121,10 @@ function hostFilesystem(hd, realPackages) {
     const [file, ...pre] = script.split(' ');
     writeFileSync(join(hd, 'usr-local/bin', name), `#!/bin/sh\nexec /usr/bin/node /usr/local/lib/kplay-lab/bin/${file}${pre.map((x) => ` ${x}`).join('')} "$@"\n`, { mode: 0o755 });
   }
+  // reboots are simulated (test/lab/kube/bin/power.mjs); the marker is its guard against running elsewhere
+  writeFileSync(join(hd, 'usr-local/sbin/lab-power'), '#!/bin/sh\ncase "${0##*/}" in shutdown|reboot|poweroff|halt) exec /usr/bin/node /usr/local/lib/kplay-lab/bin/power.mjs "${0##*/}" "$@";; esac\nexec /usr/local/bin/systemctl "$@"\n', { mode: 0o755 });
+  for (const t of ['shutdown', 'reboot', 'poweroff', 'halt']) symlinkSync('lab-power', join(hd, 'usr-local/sbin', t));
+  writeFileSync(join(hd, 'boot_id'), `${randomUUID()}\n`);
   // swap is simulated by a marker file (the hosts share the machine's kernel)
   writeFileSync(join(hd, 'usr-local/sbin/swapoff'), '#!/bin/sh\nrm -f /etc/lab-swap-on\n', { mode: 0o755 });
   writeFileSync(join(hd, 'usr-local/sbin/swapon'), '#!/bin/sh\nif [ "$1" = "--show" ] || [ "$1" = "-s" ]; then [ -e /etc/lab-swap-on ] && printf "NAME      TYPE SIZE USED PRIO\\n/swap.img file   2G   0B   -2\\n"; exit 0; fi\ntouch /etc/lab-swap-on\n', { mode: 0o755 });
@@ -199,6 +208,7 @@ function createLab(opts) {
     const hd = join(dir, 'hosts', name);
     mkdirSync(hd, { recursive: true });
     sh('cp', ['-a', '/etc', join(hd, 'etc')]);
+    writeFileSync(join(hd, 'etc/kplay-lab-host'), `${name}\n`);
     for (const d of ['root/.ssh', 'home', 'var-lib', 'tmp']) mkdirSync(join(hd, d), { recursive: true });
     chmodSync(join(hd, 'tmp'), 0o1777);
     hostFilesystem(hd, realPackages);

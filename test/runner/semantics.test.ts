@@ -60,6 +60,27 @@ const rows: Row[] = [
     hasNot: [/TASK \[include_tasks\][^\n]*\nok:/],
   },
   {
+    // checked against ansible-playbook 2.14 on the same playbook: every registered result says `failed`
+    // (a when-skipped task's does not), printed results leave `failed` and `skipped` out
+    name: 'registered results carry failed: false (commands, check mode, set_fact, debug, assert, loop items); printed ones do not',
+    play:
+      header() +
+      '    - command: "true"\n      register: a\n    - command: "true"\n      register: b\n      when: false\n    - command: echo {{ item }}\n      loop: [1]\n      register: c\n' +
+      '    - command: "false"\n      register: d\n      failed_when: false\n    - set_fact: {x: 1}\n      register: f\n    - debug: msg=hi\n      register: g\n    - command: "true"\n      register: i\n      check_mode: true\n    - assert: {that: true}\n      register: j\n' +
+      '    - debug:\n        msg: "{{ [a, b, c.results[0], d, f, g, i, j] | map(attribute=\'failed\', default=\'-\') | join(\',\') }}"\n      run_once: true\n',
+    args: ['-v'],
+    rc: 0,
+    has: ['"msg": "False,-,False,False,False,False,False,False"'],
+    hasNot: ['"failed": false', '"skipped": true'],
+  },
+  {
+    // as ansible-playbook 2.14: meta tasks are not counted, noop and reset_connection run whatever `when` says
+    name: 'meta tasks are not in the recap; noop and reset_connection warn that they do not support when',
+    play: header() + '    - debug: msg=x\n    - meta: noop\n    - meta: reset_connection\n      when: false\n    - meta: end_host\n      when: false\n    - meta: flush_handlers\n',
+    rc: 0,
+    has: [/n1\s+: ok=1\s+changed=0\s+unreachable=0\s+failed=0\s+skipped=0 /, '[WARNING]: reset_connection task does not support when conditional', '[WARNING]: Reset is not implemented for this connection'],
+  },
+  {
     name: 'a module\'s warnings are shown and registered with its result, as Ansible registers them',
     play: header() + '    - mount: {path: /mnt/kplay-x, src: tmpfs, fstype: tmpfs, state: present, boot: false, fstab: "{{ playbook_dir }}/fstab"}\n      register: m\n      run_once: true\n    - debug: var=m.warnings\n      run_once: true\n',
     rc: 0,
@@ -423,11 +444,12 @@ const rows: Row[] = [
     hasNot: ['hunter2'],
   },
   {
+    // results indented from -vvv on, as Ansible's callback does
     name: '-vvv shows the connection and the commands',
     play: header() + '    - command: echo visible\n      run_once: true\n',
     args: ['-vvv'],
     rc: 0,
-    has: [/<n1> ESTABLISH LOCAL CONNECTION FOR USER: \S+/, "<n1> EXEC echo visible", /changed: \[n1\] => \{"changed": true, "cmd": \["echo", "visible"\]/],
+    has: [/<n1> ESTABLISH LOCAL CONNECTION FOR USER: \S+/, "<n1> EXEC echo visible", /changed: \[n1\] => \{\n {4}"changed": true,\n {4}"cmd": \[\n {8}"echo",\n {8}"visible"\n {4}\]/],
   },
 ];
 

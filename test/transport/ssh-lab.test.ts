@@ -3,7 +3,7 @@
 // unreachable host, sshd killed mid-play, a 50 MB copy, 10 MB of output, commands and stdin.
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -354,6 +354,86 @@ ${lab.hosts[2]?.name} ansible_host=${lab.hosts[2]?.ip} ansible_user=sec ansible_
     while (running() > 0 && Date.now() < gone) await new Promise((r) => setTimeout(r, 100));
     expect(running()).toBe(0);
   }, 60_000);
+
+  // The lab's reboot (test/lab/kube/bin/power.mjs) kills every process of the host, its sshd and
+  // sessions too, changes its boot id and starts sshd again a few seconds later.
+  it('reboot and wait_for_connection wait for hosts to come back over new connections, as Ansible does (same results, messages, end state)', () => {
+    const [a, b] = [lab.hosts[0]?.name as string, lab.hosts[1]?.name as string];
+    const p = playbook(
+      'reboot.yaml',
+      `- hosts: "{{ target }}"
+  gather_facts: false
+  tasks:
+    - command: cat /proc/sys/kernel/random/boot_id
+      register: boot0
+      changed_when: false
+    - reboot:
+      check_mode: true
+      register: checked
+    - reboot:
+        msg: kplay lab reboot
+        connect_timeout: 5
+      register: rebooted
+    - command: cat /proc/sys/kernel/random/boot_id
+      register: boot1
+      changed_when: false
+    # the host goes down a second after the command answered and is back a few seconds later
+    - command: /sbin/shutdown -r 0
+    - wait_for_connection:
+        delay: 2
+        timeout: 60
+      register: waited
+    - command: cat /proc/sys/kernel/random/boot_id
+      register: boot2
+      changed_when: false
+    - wait_for_connection:
+      check_mode: true
+      register: waited_checked
+    - meta: reset_connection
+    - reboot:
+        search_paths: [/nonexistent]
+      register: not_found
+      ignore_errors: true
+    - reboot:
+        reboot_command: /bin/false
+      register: refused
+      ignore_errors: true
+    - copy:
+        dest: "{{ out }}/{{ inventory_hostname }}.json"
+        content: "{{ {'checked': checked, 'rebooted': rebooted, 'waited': waited, 'waited_checked': waited_checked, 'not_found': not_found, 'refused': refused,
+          'new_boot': [boot0.stdout != boot1.stdout, boot1.stdout != boot2.stdout]} | to_json }}"
+      delegate_to: localhost
+`,
+    );
+    const read = (dir: string, h: string): Record<string, Record<string, unknown>> => JSON.parse(readFileSync(join(work, dir, `${h}.json`), 'utf8'));
+    // elapsed and start depend on timing, so their types are compared; the rest must be Ansible's, but for
+    // the line Ansible's ssh (-tt through its ControlMaster) adds to a command's stderr
+    const shape = (r: Record<string, Record<string, unknown>>): unknown =>
+      Object.fromEntries(
+        Object.entries(r).map(([k, v]) => [
+          k,
+          Array.isArray(v) ? v : Object.fromEntries(Object.entries(v).map(([x, y]) => [x, x === 'elapsed' || x === 'start' ? typeof y : typeof y === 'string' ? y.replace(/Shared connection to \S+ closed\./, '') : y])),
+        ]),
+      );
+    for (const d of ['kplay-reboot', 'ansible-reboot']) {
+      rmSync(join(work, d), { recursive: true, force: true });
+      mkdirSync(join(work, d));
+    }
+    const k = kplay(['-i', lab.inventory, p, '-e', `target=${a}`, '-e', `out=${join(work, 'kplay-reboot')}`]);
+    expect(k.rc, k.out).toBe(0);
+    const o = spawnSync('ip', ['netns', 'exec', lab.labNs, 'ansible-playbook', '-i', lab.inventory, p, '-e', `target=${b}`, '-e', `out=${join(work, 'ansible-reboot')}`], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, HOME: work, ANSIBLE_NOCOLOR: '1' } });
+    expect(o.status, `${o.stdout}${o.stderr}`).toBe(0);
+    const ours = read('kplay-reboot', a);
+    expect(shape(ours)).toEqual(shape(read('ansible-reboot', b)));
+    expect(ours.new_boot).toEqual([true, true]);
+    expect(ours.rebooted).toMatchObject({ changed: true, rebooted: true });
+    expect(ours.waited?.elapsed).toBeGreaterThanOrEqual(2);
+    expect(ours.not_found?.msg).toBe('Unable to find command "shutdown" in search paths: [\'/nonexistent\']');
+    // both engines' recaps: the check-mode reboot, the reboot and the shutdown command changed
+    for (const [out, h] of [[k.out, a], [`${o.stdout}`, b]] as const) expect(out).toMatch(new RegExp(`${h}\\s+: ok=10\\s+changed=4\\s+unreachable=0\\s+failed=0\\s+skipped=1\\s+rescued=0\\s+ignored=2`));
+    // the host is fully usable after it: a task that becomes another user runs
+    expect(kplay(['-i', lab.inventory, playbook('after-reboot.yaml', `- hosts: ${a}\n  gather_facts: false\n  tasks:\n    - command: whoami\n      become: true\n      become_user: ops\n`)]).rc).toBe(0);
+  }, 300_000);
 
   it('reports a host whose sshd dies mid-play UNREACHABLE, finishes the others, leaves no half-written file', async () => {
     const victim = lab.hosts[3]?.name as string;

@@ -351,7 +351,8 @@ export const FILTERS: Record<string, Filter> = {
   regex_escape: (v) => str(v).replace(/[^A-Za-z0-9_]/g, (c) => '\\' + c),
   map: (v, a, kw, col) => {
     const list = iterable(plain(v), col);
-    if (kw.attribute !== undefined) {
+    // attribute= picks attributes only without a filter name; with one it goes to that filter (Jinja's prepare_map)
+    if (kw.attribute !== undefined && !a.length) {
       const fallback = own(kw, 'default') ? { value: kw.default } : undefined;
       return list.map((x) => attrPath(x, String(kw.attribute), col, fallback));
     }
