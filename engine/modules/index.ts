@@ -2,6 +2,7 @@
 // performs (meta, include_*, import_*, include_vars) are not here.
 import { apt, packageModule } from './apt.js';
 import { assert } from './assert.js';
+import { asyncStatus } from './async-job.js';
 import { blockinfile } from './blockinfile.js';
 import { command } from './command.js';
 import { copy } from './copy.js';
@@ -48,6 +49,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = {
   apt,
   package: packageModule,
   assert,
+  async_status: asyncStatus,
   blockinfile,
   command,
   copy,

@@ -448,6 +448,7 @@ export const MODULES: Record<string, ModuleSpec> = {
     },
     mutuallyExclusive: [['port', 'path']],
   },
+  async_status: { options: { jid: { type: 'str', required: true }, mode: { type: 'str', choices: ['cleanup', 'status'] } } },
   wait_for_connection: { options: { connect_timeout: int, delay: int, sleep: int, timeout: int } },
   reboot: {
     options: {

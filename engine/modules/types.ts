@@ -62,6 +62,20 @@ export interface HostConnection {
   attempt(command: string, timeoutMs: number): Promise<Attempt>;
 }
 
+/** A job started with async and poll: 0: its id and how long it may run. */
+export interface BackgroundJob {
+  id: string;
+  seconds: number;
+}
+
+/** A deprecation a module reports, in Ansible's shape. */
+export interface Deprecation {
+  msg: string;
+  version?: string | undefined;
+  date?: string | undefined;
+  collection_name?: string | undefined;
+}
+
 /** A before/after pair shown by --diff. */
 export interface FileDiff {
   before_header: string;
@@ -74,6 +88,8 @@ export interface FileDiff {
 export interface ModuleContext {
   args: Record<string, unknown>;
   host: HostIO;
+  /** async with poll: 0: the job to start instead of waiting (command and shell). */
+  background?: BackgroundJob | undefined;
   /** The connection itself (absent where a test gives the module a bare facade). */
   connection?: HostConnection | undefined;
   check: boolean;
@@ -87,6 +103,8 @@ export interface ModuleContext {
   /** A variable of the host (for debug var=). */
   variable(name: string): { defined: boolean; value: unknown };
   warn(msg: string): void;
+  /** A deprecation the module reports: shown as Ansible shows one, and registered with the result. */
+  deprecate?(d: Deprecation): void;
   /** The task has no_log: a module that logs its arguments (Ansible's, on the host) must not. */
   noLog?: boolean | undefined;
   /** Reads a line typed on the terminal; undefined when kplay runs without one. */

@@ -50,7 +50,7 @@ export const TASK_KEYWORDS: Record<string, object> = {
   local_action: { type: ['string', 'object'] },
   register: identifier,
   // async with poll > 0: the task may take at most `async` seconds (kplay waits on the open session
-  // instead of polling a job file); poll: 0 (start and leave running) is refused at load
+  // instead of polling a job file); poll: 0 starts command and shell as jobs (modules/async-job.ts)
   async: intOrTemplate,
   poll: intOrTemplate,
   notify: strOrList,

@@ -1,5 +1,6 @@
 // The one-line-per-host output of `kplay adhoc` (Ansible's "minimal" callback used by `ansible`):
 // `host | CHANGED | rc=0 >>` and the output for commands, `host | SUCCESS => {...}` otherwise.
+import { warningText } from './console.js';
 import type { Reporter, RunEvent } from '../runner/events.js';
 
 const COMMAND_MODULES = new Set(['command', 'shell', 'raw', 'script']);
@@ -12,7 +13,7 @@ export class AdhocReporter implements Reporter {
   ) {}
 
   emit(e: RunEvent): void {
-    if (e.type === 'warning') this.write(`[WARNING]: ${e.msg}`);
+    if (e.type === 'warning') this.write(warningText(e));
     else if (e.type === 'command') this.write(`<${e.host}> EXEC ${e.command}`);
     if (e.type !== 'host_result') return;
     const r = e.result;

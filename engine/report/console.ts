@@ -35,6 +35,32 @@ function sortDeep(v: unknown): unknown {
   return v;
 }
 
+/** A warning or deprecation as Ansible's Display prints it: its header, wrapped at 79 columns (textwrap.wrap). */
+export function warningText(e: { msg: string; deprecation?: boolean | undefined }): string {
+  // a deprecation is wrapped keeping the space at each break (drop_whitespace=False), a warning without
+  return wrap(`${e.deprecation ? '[DEPRECATION WARNING]' : '[WARNING]'}: ${e.msg}`, COLUMNS, e.deprecation === true).join('\n');
+}
+
+// Python's textwrap.wrap: words joined greedily up to `width`, a longer word split across lines
+function wrap(text: string, width: number, keepSpace: boolean): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (let word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length <= width) {
+      line += ` ${word}`;
+      continue;
+    }
+    if (line) lines.push(keepSpace && line.length < width ? `${line} ` : line);
+    while (word.length > width) {
+      lines.push(word.slice(0, width));
+      word = word.slice(width);
+    }
+    line = word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 /** One recap line: host padded to 26, then `ok=N   ` columns. */
 export function recapLine(host: string, s: HostStats): string {
   const col = (k: string, n: number): string => `${k}=${String(n).padEnd(4)}`;
@@ -63,8 +89,8 @@ export class ConsoleReporter implements Reporter {
         this.write(`FAILED - RETRYING: [${e.host}]: ${e.task} (${e.retriesLeft} retries left).`);
         return;
       case 'warning':
-        // Ansible prints warnings on stderr
-        (this.opts.warn ?? this.write)(`[WARNING]: ${e.msg}`);
+        // Ansible prints warnings on stderr, wrapped as its Display wraps them
+        (this.opts.warn ?? this.write)(warningText(e));
         return;
       case 'included':
         this.write(`included: ${e.file} for ${e.hosts.join(', ')}${e.item !== undefined ? ` => (item=${e.item})` : ''}`);

@@ -177,7 +177,7 @@ export class LiveReporter implements Reporter {
       }
       case 'host_result':
         // debug output (a lifecycle playbook's plan and verification table) is read while the run goes on
-        if (e.indent && e.status === 'ok') return this.printResult(e);
+        if (e.debug && e.status === 'ok') return this.printResult(e);
         if (e.status === 'failed' || e.status === 'unreachable' || e.result.diff !== undefined) this.defer(e);
         return;
       case 'warning':

@@ -11,12 +11,12 @@ export type RunEvent =
   | { type: 'task_start'; name: string; handler: boolean; hosts?: string[] }
   /** A host finished a task (all its loop items): its status for the task as a whole. */
   | { type: 'host_done'; host: string; status: HostStatus }
-  | { type: 'host_result'; host: string; status: HostStatus; result: Record<string, unknown>; item?: { label: string }; ignored: boolean; delegatedTo?: string | undefined; verbose: boolean; showResult: boolean; indent: boolean }
+  | { type: 'host_result'; host: string; status: HostStatus; result: Record<string, unknown>; item?: { label: string }; ignored: boolean; delegatedTo?: string | undefined; verbose: boolean; showResult: boolean; indent: boolean; debug?: boolean | undefined }
   | { type: 'retry'; host: string; task: string; retriesLeft: number }
   /** include_tasks loaded a file for these hosts (Ansible's `included: FILE for HOSTS` line). */
   | { type: 'included'; file: string; hosts: string[]; item?: string | undefined }
   | { type: 'command'; host: string; command: string; kind?: 'exec' | 'connection' }
-  | { type: 'warning'; msg: string }
+  | { type: 'warning'; msg: string; deprecation?: boolean | undefined }
   | { type: 'play_recap'; stats: Record<string, HostStats>; timings: { task: string; seconds: number }[] };
 
 /** Counters of the PLAY RECAP. */

@@ -1,6 +1,7 @@
 // One task on one host: variables layered by precedence, conditions, loops, templated arguments,
 // the module (or a runner action such as include_tasks), retries, changed_when/failed_when, register,
 // notify. Every failure, including a template error, becomes a result value for this host.
+import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ParseError, UserError, formatPos } from '../errors.js';
@@ -8,7 +9,8 @@ import type { Host, VarBag } from '../inventory/model.js';
 import { IMPLEMENTATIONS } from '../modules/index.js';
 import { pythonModule } from '../modules/python/run.js';
 import { MODULES } from '../modules/specs.js';
-import { ActionError, type ModuleContext, type ModuleResult } from '../modules/types.js';
+import { BACKGROUND_MODULES } from '../modules/async-job.js';
+import { ActionError, type Deprecation, type ModuleContext, type ModuleResult } from '../modules/types.js';
 import { includedTaskFile, loadIncludedRole, loadIncludedTasks } from '../playbook/load.js';
 import { convertArgs } from '../playbook/module-args.js';
 import type { BlockNode, Play, PlayNode, Role, TaskNode } from '../playbook/model.js';
@@ -268,6 +270,7 @@ export async function executeTask(task: TaskNode, state: HostState, frames: Task
       verbose: env.opts.verbosity > 0,
       showResult: always || env.opts.verbosity > 0 || status === 'failed' || status === 'unreachable',
       indent: always || env.opts.verbosity > 2,
+      debug: task.action === 'debug' || undefined,
     });
   };
   // ignore_errors / ignore_unreachable after an exception: templated as on the normal path ("{{ tolerate }}");
@@ -351,6 +354,15 @@ function metaSkipped(action: string, host: string): Record<string, unknown> {
   return { msg, skipped: true, skip_reason: `${action} conditional evaluated to False${why[action] ?? ''}` };
 }
 
+/** Ansible's text for a deprecation (Display.get_deprecation_message), without its header. */
+function deprecationMessage(d: Deprecation): string {
+  let msg = String(d.msg ?? '').trim();
+  if (msg && !['!', '?', '.'].includes(msg.slice(-1))) msg += '.';
+  const from = d.collection_name ? `from ${d.collection_name === 'ansible.builtin' ? 'ansible-core' : d.collection_name}` : '';
+  const when = d.date ? `in a release after ${d.date}.` : d.version ? `in version ${d.version}.` : 'in a future release.';
+  return [msg, 'This feature will be removed', from, when, 'Deprecation warnings can be disabled by setting deprecation_warnings=False in ansible.cfg.'].filter(Boolean).join(' ');
+}
+
 /** Metas Ansible runs even when their `when` is false (with a warning). */
 const WHENLESS_META = ['noop', 'refresh_inventory', 'reset_connection'];
 
@@ -386,7 +398,7 @@ async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], 
   const shownDelegate = items === undefined ? shown(delegateName === undefined ? undefined : delegateIn(baseScope)) : undefined;
   if (items === undefined) {
     const one = await runOne({});
-    result = one.warnings?.length ? { ...one.result, warnings: one.warnings } : one.result;
+    result = { ...one.result, ...(one.warnings?.length ? { warnings: one.warnings } : {}), ...(one.deprecations?.length ? { deprecations: one.deprecations } : {}) };
     const status = statusOf(result);
     const ignored = status === 'failed' && ignoreErrors;
     if (!one.quiet) emit(status, result, ignored, undefined, undefined, shownDelegate);
@@ -437,6 +449,8 @@ interface ActionOutcome {
   control?: 'flush' | 'end_play' | undefined;
   /** The module's warnings (shown as they came; registered with the result of a task without a loop, as Ansible does). */
   warnings?: string[] | undefined;
+  /** The module's deprecations (shown, and registered as the warnings are). */
+  deprecations?: Deprecation[] | undefined;
 }
 
 function notify(task: TaskNode, state: HostState, scope: VarScope): void {
@@ -486,8 +500,8 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
   const asked = asyncJob(task, scope);
   if ('refused' in asked) return { result: asked.refused };
   const job = asked;
-  // the tighter of timeout and async bounds each attempt
-  const limits = [timeoutS, job.seconds].filter((x): x is number => !!x);
+  // the tighter of timeout and async bounds each attempt (a background job's seconds bound the job, not its start)
+  const limits = [timeoutS, job.background ? undefined : job.seconds].filter((x): x is number => !!x);
   const limitS = limits.length ? Math.min(...limits) : undefined;
   const io = hostIO(transport, becomeFor(task, frames, scope, env), {
     env: environmentFor(task, frames, scope, env),
@@ -498,10 +512,12 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
         : undefined,
   });
   const warnings: string[] = [];
+  const deprecations: Deprecation[] = [];
   const ctx: ModuleContext = {
     args: typed,
     host: io,
     connection: hostConnection(transport, io),
+    background: job.background && job.seconds ? { id: job.id, seconds: job.seconds } : undefined,
     check,
     diff: env.opts.diff,
     findLocal: (kind, src) => findLocal(kind, src, task, env),
@@ -517,6 +533,7 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
       return v instanceof Undefined ? { defined: false, value: undefined } : { defined: true, value: v };
     },
     warn: (msg) => warnings.push(msg),
+    deprecate: (d) => deprecations.push(d),
     noLog: toBool(inherited(task, frames, 'no_log')) === true,
     prompt: env.opts.prompt,
   };
@@ -526,36 +543,39 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
   for (let attempt = 0; ; attempt++) {
     const started = Date.now();
     result = await runModule(impl, ctx);
-    if (job.seconds && Date.now() - started >= job.seconds * 1000 && job.seconds === limitS) {
+    if (job.seconds && !job.background && Date.now() - started >= job.seconds * 1000 && job.seconds === limitS) {
       result = { changed: false, failed: true, msg: `async task did not complete within the requested time - ${job.seconds}s` };
     } else if (timeoutS && Date.now() - started >= timeoutS * 1000) {
       result = { changed: false, failed: true, msg: `The ${task.action} action failed to execute in the expected time frame (${timeoutS}) and was terminated` };
     }
-    if (job.seconds) Object.assign(result, { ansible_job_id: job.id, started: 1, finished: 1 });
+    if (job.seconds && !job.background) Object.assign(result, { ansible_job_id: job.id, started: 1, finished: 1 });
     // every result says whether it failed, before changed_when/failed_when see it, as Ansible's TaskExecutor does
     if (!('failed' in result)) result.failed = 'rc' in result && result.rc !== 0 && result.rc !== '0';
+    // with until, every result says how many attempts it took, before changed_when/failed_when see it (as Ansible)
+    if (task.keywords.until !== undefined) result.attempts = attempt + 1;
     applyChangedFailed(task, result, scope, register);
     if (task.keywords.until === undefined) break;
     const untilScope = register ? scope.extend({ [register]: result }) : scope;
     const done = holds(conditionsOf(task, [], 'until'), untilScope, task).ok;
     if (done) break;
     if (attempt >= retries) {
-      result.failed = true;
-      result.attempts = attempt + 1;
+      // Ansible marks it failed and reports one attempt less than it made (retries, not retries + 1);
+      // with retries 0 the one attempt's result stands as it is
+      if (retries > 0) Object.assign(result, { failed: true, attempts: retries });
       break;
     }
     env.opts.reporter.emit({ type: 'retry', host: state.host.name, task: nameIn(task, scope, env), retriesLeft: retries - attempt });
     await new Promise((r) => setTimeout(r, delay * 1000));
-    result.attempts = attempt + 1;
   }
   for (const w of warnings) env.opts.reporter.emit({ type: 'warning', msg: `[${state.host.name}] ${w}` });
+  for (const d of deprecations) env.opts.reporter.emit({ type: 'warning', msg: deprecationMessage(d), deprecation: true });
   const moduleFacts = result.ansible_facts as Record<string, unknown> | undefined;
   if (moduleFacts) {
     if (task.action === 'set_fact') Object.assign(facts, moduleFacts);
     else if (task.action === 'setup' || task.action === 'gather_facts') state.addFacts(moduleFacts);
     else state.addModuleFacts(moduleFacts);
   }
-  return { result, warnings };
+  return { result, warnings, deprecations };
 }
 
 let jobs = 0;
@@ -563,16 +583,18 @@ let jobs = 0;
 /**
  * A task's `async`/`poll`: with poll > 0 (10 when not given) the task may run at most `async` seconds;
  * kplay waits on the open session instead of polling a job file, which gives the same result. poll: 0
- * (start the job and move on) is not supported: a failure says so rather than waiting silently.
+ * starts a command or shell task as a job on the host (modules/async-job.ts); other modules are refused.
  */
-function asyncJob(task: TaskNode, scope: VarScope): { seconds: number | undefined; id: string } | { refused: ModuleResult } {
-  if (task.keywords.async === undefined) return { seconds: undefined, id: '' };
+function asyncJob(task: TaskNode, scope: VarScope): { seconds: number | undefined; id: string; background: boolean } | { refused: ModuleResult } {
+  if (task.keywords.async === undefined) return { seconds: undefined, id: '', background: false };
   const seconds = Number(scope.template(task.keywords.async, task.pos));
   const poll = task.keywords.poll === undefined ? 10 : Number(scope.template(task.keywords.poll, task.pos));
   if (!Number.isInteger(seconds) || seconds < 0) return { refused: { changed: false, failed: true, msg: `async must be a whole number of seconds, not ${JSON.stringify(task.keywords.async)}` } };
-  if (poll === 0 && seconds > 0) return { refused: { changed: false, failed: true, msg: 'kplay does not start tasks in the background (async with poll: 0); give poll a number of seconds and kplay waits for the task' } };
+  const background = poll === 0 && seconds > 0;
+  if (background && !BACKGROUND_MODULES.includes(task.action)) return { refused: { changed: false, failed: true, msg: `kplay starts only command and shell in the background (async with poll: 0), not ${task.action}; give poll a number of seconds and kplay waits for the task` } };
   jobs += 1;
-  return { seconds: seconds || undefined, id: `j${process.pid}.${jobs}` };
+  // Ansible's job id: j, twelve random digits, the controller's pid (a job outlives the run, so ids must not repeat)
+  return { seconds: seconds || undefined, id: `j${String(randomInt(1e11, 1e12))}.${process.pid}`, background };
 }
 
 async function runModule(impl: (ctx: ModuleContext) => Promise<ModuleResult>, ctx: ModuleContext): Promise<ModuleResult> {

@@ -108,6 +108,26 @@ describe.skipIf(!hasAnsible)('modules kplay cannot run', () => {
     expect(check({ package: { name: 'x', state: 'present' }, module_defaults: { yum: { enablerepo: 'x' }, zypper: { update_cache: true } } }).status).toBe(0);
   });
 
+  it("a module's warnings and deprecations: shown on stderr in Ansible's words and wrapping, registered with its result", () => {
+    const dir = writeTree({
+      'library/kp_old.py':
+        "#!/usr/bin/python\nfrom ansible.module_utils.basic import AnsibleModule\nm = AnsibleModule(argument_spec=dict(name=dict(type='str')))\n" +
+        "m.warn('the name option is spelled oddly')\nm.deprecate('kp_old is old and this sentence makes the message wrap', version='9.9', collection_name='ansible.builtin')\n" +
+        "m.deprecate('its name option goes', date='2030-01-01', collection_name='example.kp')\nm.exit_json(changed=False, name=m.params['name'])\n",
+      'p.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - kp_old: {name: x}\n      register: r\n    - debug: msg="{{ r.deprecations | to_json }} {{ r.warnings | to_json }}"\n',
+    });
+    const argv = ['-i', 'n1,', '-c', 'local', join(dir, 'p.yml')];
+    const ours = spawnSync(process.execPath, [KPLAY, ...argv], { cwd: dir, encoding: 'utf8', env: { ...process.env, KPLAY_NO_LIVE: '1' } });
+    const theirs = spawnSync('ansible-playbook', argv, { cwd: dir, encoding: 'utf8' });
+    const msg = (out: string): string | undefined => /"msg": (".*")/.exec(out)?.[1];
+    expect(msg(ours.stdout)).toBe(msg(theirs.stdout));
+    // the deprecation lines as Ansible prints them (its warnings name no host; kplay's do)
+    const deprecations = (err: string): string => err.slice(err.indexOf('[DEPRECATION WARNING]'));
+    expect(deprecations(ours.stderr)).toBe(deprecations(theirs.stderr));
+    expect(ours.stderr).toContain('[WARNING]: [n1] the name option is spelled oddly');
+    expect(ours.stdout).not.toContain('WARNING');
+  });
+
   it('ansible-core is found through the Python that runs ansible-playbook', () => {
     expect(execFileSync(process.execPath, [KPLAY, '--version'], { encoding: 'utf8' })).toBeTruthy();
   });

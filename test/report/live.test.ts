@@ -95,7 +95,7 @@ describe('live reporter', () => {
     const r = new LiveReporter(screen);
     r.emit({ type: 'play_start', name: 'p', pattern: 'all' });
     r.emit({ type: 'task_start', name: 'the plan', handler: false, hosts: ['h1'] });
-    r.emit({ type: 'host_result', host: 'h1', status: 'ok', result: { msg: ['master1: drained'] }, ignored: false, verbose: false, showResult: true, indent: true });
+    r.emit({ type: 'host_result', host: 'h1', status: 'ok', result: { msg: ['master1: drained'] }, ignored: false, verbose: false, showResult: true, indent: true, debug: true });
     expect(screen.out).toMatch(/TASK \[the plan\] \*+\u001b\[K\nok: \[h1\] => \{\u001b\[K\n    "msg": \[\u001b\[K\n        "master1: drained"/);
     r.suspend();
     const frames = r.frames;

@@ -355,6 +355,22 @@ ${lab.hosts[2]?.name} ansible_host=${lab.hosts[2]?.ip} ansible_user=sec ansible_
     expect(running()).toBe(0);
   }, 60_000);
 
+  // a job must survive the session that started it (the helper kills a command's process group when its channel ends)
+  it.each(MODES)('async with poll: 0 leaves a job running on the host after kplay exits; a later run reads it with async_status (%s)', (mode) => {
+    const inv = inventoryFor(mode);
+    const host = lab.hosts[2]?.name as string;
+    const start = kplay(['-i', inv, playbook('job-start.yaml', `- hosts: ${host}\n  gather_facts: false\n  tasks:\n    - shell: sleep 3; echo done > /tmp/job-${mode}; echo finished\n      async: 60\n      poll: 0\n      register: job\n    - debug: var=job.ansible_job_id\n`)]);
+    expect(start.rc, start.out).toBe(0);
+    const jid = /"job\.ansible_job_id": "(j\d+\.\d+)"/.exec(start.out)?.[1] as string;
+    expect(jid).toBeDefined();
+    // kplay is gone and so is its connection; the job is not finished yet
+    expect(existsSync(hostFile(host, `/tmp/job-${mode}`))).toBe(false);
+    const status = kplay(['-i', inv, playbook('job-status.yaml', `- hosts: ${host}\n  gather_facts: false\n  tasks:\n    - async_status: {jid: ${jid}}\n      register: st\n      until: st.finished\n      retries: 20\n      delay: 1\n    - debug: msg="{{ st.rc }} {{ st.stdout }}"\n`)]);
+    expect(status.rc, status.out).toBe(0);
+    expect(status.out).toContain('"msg": "0 finished"');
+    expect(readFileSync(hostFile(host, `/tmp/job-${mode}`), 'utf8')).toBe('done\n');
+  }, 60_000);
+
   // The lab's reboot (test/lab/kube/bin/power.mjs) kills every process of the host, its sshd and
   // sessions too, changes its boot id and starts sshd again a few seconds later.
   it('reboot and wait_for_connection wait for hosts to come back over new connections, as Ansible does (same results, messages, end state)', () => {

@@ -2,7 +2,7 @@
 // the standard input of the host's Python, the module's JSON result read back (with Ansible's
 // tolerance for noise around it). The module checks its own arguments and honours check and diff mode.
 import { shellQuote as q } from '../../util/shell.js';
-import type { FileDiff, Module, ModuleContext, ModuleResult } from '../types.js';
+import type { Deprecation, FileDiff, Module, ModuleContext, ModuleResult } from '../types.js';
 import type { PythonModule } from './locate.js';
 import { buildPayload } from './payload.js';
 
@@ -67,10 +67,10 @@ export function pythonModule(m: PythonModule): Module {
     const res = moduleJson(r.stdout);
     if (!res) return { changed: false, failed: true, msg: 'MODULE FAILURE\nSee stdout/stderr for the exact error', module_stdout: r.stdout, module_stderr: r.stderr, rc: r.rc };
     for (const w of (res.warnings as unknown[] | undefined) ?? []) ctx.warn(String(w));
-    for (const d of (res.deprecations as { msg?: unknown }[] | undefined) ?? []) ctx.warn(`[DEPRECATION WARNING]: ${String(d?.msg ?? d)}`);
+    for (const d of (res.deprecations as Deprecation[] | undefined) ?? []) ctx.deprecate?.(typeof d === 'object' && d ? d : { msg: String(d) });
     const result: ModuleResult = { ...res, changed: res.changed === true };
-    // as Ansible's executor: internal keys and the module's echo of its arguments go; warnings went to
-    // ctx.warn (shown, and registered again by the runner), deprecations are shown only
+    // as Ansible's executor: internal keys and the module's echo of its arguments go; warnings and
+    // deprecations went to ctx.warn and ctx.deprecate (shown, and registered again by the runner)
     for (const k of Object.keys(result)) if (k.startsWith('_ansible_') || k === 'warnings' || k === 'deprecations' || k === 'invocation') delete result[k];
     if (res.failed === true || (r.rc !== 0 && res.failed === undefined)) result.failed = true;
     else delete result.failed;

@@ -1,0 +1,86 @@
+// async with poll: 0 and async_status. A command or shell task with poll: 0 starts on the host as a
+// job in its own session (it outlives the connection and kplay, as Ansible's jobs do), under
+// ~/.ansible_async/JID: its stdin, cmd, start, then out, err, end and rc when it ends; after `async`
+// seconds it is killed (timeout(1)) and marked so. async_status reads that directory and answers as
+// Ansible's does: still running, the command's result, "Timeout exceeded", or (mode=cleanup) erased.
+// `started` and `finished` are booleans, as ansible-core 2.19 gives them (2.14: 1 and 0), so that
+// `until: job.finished` is a boolean condition, which kplay requires as 2.19 does.
+// A job whose creates/removes guard said "do not run" holds its result as result.json.
+import { commandResult } from './run-command.js';
+import type { BackgroundJob, Module, ModuleContext, ModuleResult } from './types.js';
+import { readTexts } from './file-content.js';
+import { shellQuote as q } from '../util/shell.js';
+
+/** The modules kplay starts in the background with poll: 0. */
+export const BACKGROUND_MODULES = ['command', 'shell'];
+
+const dirOf = (id: string): string => `"$HOME/.ansible_async/"${q(id)}`;
+// Python's datetime str: microseconds
+const STAMP = `date '+%Y-%m-%d %H:%M:%S.%N' | cut -c1-26`;
+
+/** What a job runs: a shell line with its stdin and the `cmd` to report, or a result known already. */
+export type JobWork = { line: string; stdin: string | undefined; shown: unknown } | { result: ModuleResult };
+
+/** Starts the job on the host and answers at once, as Ansible's async_wrapper does. */
+export async function startJob(ctx: ModuleContext, job: BackgroundJob, work: JobWork): Promise<ModuleResult> {
+  const known = 'result' in work;
+  const runner = [
+    'j=$1; n=$2',
+    `${STAMP} > "$j/start"`,
+    's=$(date +%s)',
+    'timeout -s KILL "$n" sh -c "$3" < "$j/stdin" > "$j/out" 2> "$j/err"; rc=$?',
+    `${STAMP} > "$j/end"`,
+    // killed by timeout(1) after its seconds, not by something else
+    'if { [ $rc = 137 ] || [ $rc = 124 ]; } && [ $(( $(date +%s) - s )) -ge "$n" ]; then : > "$j/timeout"; fi',
+    'echo $rc > "$j/rc.tmp" && mv "$j/rc.tmp" "$j/rc"',
+  ].join('\n');
+  const script = [
+    'set -e',
+    `j=${dirOf(job.id)}`,
+    'mkdir -p "$j" && chmod 700 "$HOME/.ansible_async"',
+    'cat > "$j/stdin"',
+    known
+      ? `printf '%s' ${q(JSON.stringify(work.result))} > "$j/result.json"`
+      : [`printf '%s' ${q(JSON.stringify(work.shown))} > "$j/cmd"`, `setsid sh -c ${q(runner)} kplay-job "$j" ${job.seconds} ${q(work.line)} </dev/null >/dev/null 2>&1 &`].join('\n'),
+    'echo "$j"',
+  ].join('\n');
+  const r = await ctx.host.run(script, { stdin: known ? '' : (work.stdin ?? '') });
+  if (r.rc !== 0) return { changed: false, failed: true, msg: `could not start the job: ${r.stderr.trim()}` };
+  return { changed: true, failed: false, started: true, finished: false, ansible_job_id: job.id, results_file: r.stdout.trim() };
+}
+
+const EMPTY_OUTPUT = { stdout: '', stderr: '', stdout_lines: [], stderr_lines: [] };
+
+// microseconds between two of Python's datetime strings
+function between(start: string, end: string): number {
+  const t = (s: string): number => Date.parse(s.slice(0, 23).replace(' ', 'T') + 'Z') + Number(s.slice(23, 26) || 0) / 1000;
+  return Math.max(0, t(end) - t(start));
+}
+
+/** The async_status module. */
+export const asyncStatus: Module = async (ctx) => {
+  const id = String(ctx.args.jid);
+  const mode = String(ctx.args.mode ?? 'status');
+  if (mode === 'cleanup') {
+    const r = await ctx.host.run(`j=${dirOf(id)}; [ -e "$j" ] || { echo "$j"; exit 3; }; rm -rf -- "$j"; echo "$j"`);
+    const path = r.stdout.trim();
+    if (r.rc === 3) return { changed: false, failed: true, msg: 'could not find job', ansible_job_id: id, started: true, finished: true, results_file: path, ...EMPTY_OUTPUT };
+    if (r.rc !== 0) return { changed: false, failed: true, msg: `could not remove the job: ${r.stderr.trim()}`, ansible_job_id: id };
+    return { changed: false, ansible_job_id: id, erased: path, started: false, finished: false, ...EMPTY_OUTPUT };
+  }
+  const files = await readTexts(ctx.host, `${dirOf(id)}/*`);
+  const anyPath = [...files.keys()][0];
+  const results_file = anyPath ? anyPath.slice(0, anyPath.lastIndexOf('/')) : (await ctx.host.run(`echo ${dirOf(id)}`)).stdout.trim();
+  const base = { ansible_job_id: id, started: true, results_file };
+  const file = (name: string): string | undefined => files.get(`${results_file}/${name}`);
+  if (!anyPath) return { changed: false, failed: true, msg: 'could not find job', ...base, finished: true, ...EMPTY_OUTPUT };
+  const known = file('result.json');
+  if (known !== undefined) return { ...(JSON.parse(known) as ModuleResult), ...base, finished: true };
+  const rc = file('rc');
+  if (rc === undefined) return { changed: false, ...base, finished: false, ...EMPTY_OUTPUT };
+  if (file('timeout') !== undefined) return { changed: false, failed: true, msg: 'Timeout exceeded', ...base, finished: true, ...EMPTY_OUTPUT };
+  const start = (file('start') ?? '').trim();
+  const end = (file('end') ?? '').trim();
+  const shown: unknown = JSON.parse(file('cmd') ?? 'null');
+  return { ...commandResult(shown, Number(rc.trim()), file('out') ?? '', file('err') ?? '', start, end, between(start, end), true), ...base, finished: true };
+};
