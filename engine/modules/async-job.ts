@@ -1,6 +1,7 @@
 // async with poll: 0 and async_status. A command or shell task with poll: 0 starts on the host as a
 // job in its own session (it outlives the connection and kplay, as Ansible's jobs do), under
-// ~/.ansible_async/JID: its stdin, cmd, start, then out, err, end and rc when it ends; after `async`
+// ~/.ansible_async/JID: its stdin, cmd (keep-ends for strip_empty_ends: false), start, then out, err,
+// end and rc when it ends; after `async`
 // seconds it is killed (timeout(1)) and marked so. async_status reads that directory and answers as
 // Ansible's does: still running, the command's result, "Timeout exceeded", or (mode=cleanup) erased.
 // `started` and `finished` are booleans, as ansible-core 2.19 gives them (2.14: 1 and 0), so that
@@ -41,7 +42,7 @@ export async function startJob(ctx: ModuleContext, job: BackgroundJob, work: Job
     'cat > "$j/stdin"',
     known
       ? `printf '%s' ${q(JSON.stringify(work.result))} > "$j/result.json"`
-      : [`printf '%s' ${q(JSON.stringify(work.shown))} > "$j/cmd"`, `setsid sh -c ${q(runner)} kplay-job "$j" ${job.seconds} ${q(work.line)} </dev/null >/dev/null 2>&1 &`].join('\n'),
+      : [`printf '%s' ${q(JSON.stringify(work.shown))} > "$j/cmd"`, ctx.args.strip_empty_ends === false ? ': > "$j/keep-ends"' : ':', `setsid sh -c ${q(runner)} kplay-job "$j" ${job.seconds} ${q(work.line)} </dev/null >/dev/null 2>&1 &`].join('\n'),
     'echo "$j"',
   ].join('\n');
   const r = await ctx.host.run(script, { stdin: known ? '' : (work.stdin ?? '') });
@@ -82,5 +83,6 @@ export const asyncStatus: Module = async (ctx) => {
   const start = (file('start') ?? '').trim();
   const end = (file('end') ?? '').trim();
   const shown: unknown = JSON.parse(file('cmd') ?? 'null');
-  return { ...commandResult(shown, Number(rc.trim()), file('out') ?? '', file('err') ?? '', start, end, between(start, end), true), ...base, finished: true };
+  const strip = file('keep-ends') === undefined;
+  return { ...commandResult(shown, Number(rc.trim()), file('out') ?? '', file('err') ?? '', start, end, between(start, end), strip), ...base, finished: true };
 };

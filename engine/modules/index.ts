@@ -27,6 +27,7 @@ import { pause } from './pause.js';
 import { raw } from './raw.js';
 import { reboot } from './reboot.js';
 import { replace } from './replace.js';
+import { rpmKey } from './rpm-key.js';
 import { script } from './script.js';
 import { serviceFacts } from './service-facts.js';
 import { setFact } from './set-fact.js';
@@ -74,6 +75,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = {
   raw,
   reboot,
   replace,
+  rpm_key: rpmKey,
   script,
   service_facts: serviceFacts,
   set_fact: setFact,

@@ -448,6 +448,7 @@ export const MODULES: Record<string, ModuleSpec> = {
     },
     mutuallyExclusive: [['port', 'path']],
   },
+  rpm_key: { options: { key: { type: 'str', required: true }, state: { type: 'str', choices: ['absent', 'present'] }, fingerprint: str, validate_certs: bool } },
   async_status: { options: { jid: { type: 'str', required: true }, mode: { type: 'str', choices: ['cleanup', 'status'] } } },
   wait_for_connection: { options: { connect_timeout: int, delay: int, sleep: int, timeout: int } },
   reboot: {

@@ -578,8 +578,6 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
   return { result, warnings, deprecations };
 }
 
-let jobs = 0;
-
 /**
  * A task's `async`/`poll`: with poll > 0 (10 when not given) the task may run at most `async` seconds;
  * kplay waits on the open session instead of polling a job file, which gives the same result. poll: 0
@@ -592,7 +590,6 @@ function asyncJob(task: TaskNode, scope: VarScope): { seconds: number | undefine
   if (!Number.isInteger(seconds) || seconds < 0) return { refused: { changed: false, failed: true, msg: `async must be a whole number of seconds, not ${JSON.stringify(task.keywords.async)}` } };
   const background = poll === 0 && seconds > 0;
   if (background && !BACKGROUND_MODULES.includes(task.action)) return { refused: { changed: false, failed: true, msg: `kplay starts only command and shell in the background (async with poll: 0), not ${task.action}; give poll a number of seconds and kplay waits for the task` } };
-  jobs += 1;
   // Ansible's job id: j, twelve random digits, the controller's pid (a job outlives the run, so ids must not repeat)
   return { seconds: seconds || undefined, id: `j${String(randomInt(1e11, 1e12))}.${process.pid}`, background };
 }
