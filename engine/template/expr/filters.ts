@@ -1,6 +1,7 @@
 // The one table of Jinja/Ansible filters, tests and global functions that conditions, `{{ }}` in
 // YAML and `.j2` files all use. Semantics follow Jinja 3.1 and Ansible 2.14 (Python's str(), its
 // case-insensitive sort/unique/min/max, its regexes); the differential tests check them against Ansible.
+import { ipaddr, ipwrap } from './ipaddr.js';
 import { createHash } from 'node:crypto';
 import { lstatSync, statSync, type Stats } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
@@ -245,6 +246,10 @@ function hashOf(v: unknown, algo: string, col: number): string {
 
 /** Filters by name; `default`, `d` and `mandatory` are the evaluator's (they see undefined values). */
 export const FILTERS: Record<string, Filter> = {
+  'ansible.utils.ipaddr': (v, a, _k, col) => ipaddr(plain(v), a[0], 0, 'ipaddr', col),
+  'ansible.utils.ipv4': (v, a, _k, col) => ipaddr(plain(v), a[0], 4, 'ipv4', col),
+  'ansible.utils.ipv6': (v, a, _k, col) => ipaddr(plain(v), a[0], 6, 'ipv6', col),
+  'ansible.utils.ipwrap': (v, a, _k, col) => ipwrap(plain(v), a[0], col),
   bool: (v) => toBool(plain(v)),
   length: (v, _a, _k, col) => len(plain(v), col),
   count: (v, _a, _k, col) => len(plain(v), col),
