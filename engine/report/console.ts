@@ -104,7 +104,8 @@ export class ConsoleReporter implements Reporter {
         return;
       case 'play_recap':
         this.write(banner('PLAY RECAP'));
-        for (const host of Object.keys(e.stats).sort()) this.write(recapLine(host, e.stats[host] as HostStats));
+        // a host nothing was counted for (only meta tasks, no tasks) has no line, as in Ansible's recap
+        for (const host of Object.keys(e.stats).sort()) if (Object.values(e.stats[host] as HostStats).some((n) => n > 0)) this.write(recapLine(host, e.stats[host] as HostStats));
         this.timings(e.timings);
     }
   }
