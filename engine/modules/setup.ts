@@ -1,5 +1,6 @@
 // setup: the facts playbooks use (hostname, fqdn, OS, architecture, CPUs, memory, addresses,
-// default route, init system), gathered with one shell script from standard Linux files.
+// default route, init system), gathered with one shell script from standard Linux files; gather_subset
+// keeps those of the collectors it asks for, as Ansible decides them.
 import { globToRegExp } from '../inventory/patterns.js';
 import type { Module } from './types.js';
 
@@ -19,11 +20,69 @@ ip -4 route show default 2>/dev/null | awk '{for(i=1;i<=NF;i++){if($i=="via")pri
 ip -o -4 addr show 2>/dev/null | awk '{split($4,a,"/"); print "addr="$2"|"a[1]"|"a[2]}'
 `;
 
+// gather_subset as Ansible 2.14 reads it on Linux: the names it accepts (collectors, and fact names that
+// stand for their collector), the minimal set always gathered, and the collector of each of kplay's facts
+const COLLECTOR_OF: Record<string, string> = {
+  ...Object.fromEntries(['architecture', 'kernel', 'kernel_version', 'machine', 'machine_id', 'python_version', 'system'].map((f) => [f, 'platform'])),
+  ...Object.fromEntries(['distribution_major_version', 'distribution_release', 'distribution_version', 'os_family'].map((f) => [f, 'distribution'])),
+  ...Object.fromEntries(['all_ipv4_addresses', 'all_ipv6_addresses', 'default_ipv4', 'default_ipv6', 'interfaces'].map((f) => [f, 'network'])),
+  ...Object.fromEntries(['devices', 'processor', 'processor_cores', 'processor_count', 'mounts'].map((f) => [f, 'hardware'])),
+  ...Object.fromEntries(['effective_group_ids', 'effective_user_id', 'real_user_id', 'user_dir', 'user_gecos', 'user_gid', 'user_id', 'user_shell', 'user_uid'].map((f) => [f, 'user'])),
+  ...Object.fromEntries(['virtualization_role', 'virtualization_tech_guest', 'virtualization_tech_host', 'virtualization_type'].map((f) => [f, 'virtual'])),
+  ...Object.fromEntries(['is_chroot'].map((f) => [f, 'chroot'])),
+  ...Object.fromEntries(['ssh_host_key_dsa_public', 'ssh_host_key_ecdsa_public', 'ssh_host_key_ed25519_public', 'ssh_host_key_rsa_public', 'ssh_host_pub_keys'].map((f) => [f, 'ssh_pub_keys'])),
+  ...Object.fromEntries(['system_capabilities', 'system_capabilities_enforced'].map((f) => [f, 'caps'])),
+};
+const COLLECTORS = ['apparmor', 'caps', 'chroot', 'cmdline', 'date_time', 'distribution', 'dns', 'env', 'facter', 'fibre_channel_wwn', 'fips', 'hardware', 'iscsi', 'loadavg', 'local', 'lsb', 'network', 'nvme', 'ohai', 'pkg_mgr', 'platform', 'python', 'selinux', 'service_mgr', 'ssh_pub_keys', 'user', 'virtual'];
+const VALID = new Set([...COLLECTORS, ...Object.keys(COLLECTOR_OF)]);
+const MINIMAL = new Set(['apparmor', 'caps', 'cmdline', 'date_time', 'distribution', 'dns', 'env', 'fips', 'local', 'lsb', 'pkg_mgr', 'platform', 'python', 'selinux', 'service_mgr', 'ssh_pub_keys', 'user']);
+// the collectors a collector needs first (their required_facts on Linux)
+const REQUIRES: Record<string, string[]> = { network: ['distribution', 'platform'], hardware: ['platform'] };
+// what '!hardware' also excludes
+const ALIASES: Record<string, string[]> = { hardware: ['devices', 'dmi'] };
+// the collector each of kplay's facts comes from in Ansible
+const FACT_COLLECTOR: Record<string, string> = {
+  ...Object.fromEntries(['hostname', 'nodename', 'fqdn', 'kernel', 'system', 'architecture', 'machine'].map((f) => [f, 'platform'])),
+  ...Object.fromEntries(['processor_vcpus', 'processor_nproc', 'memtotal_mb', 'memfree_mb'].map((f) => [f, 'hardware'])),
+  ...Object.fromEntries(['distribution', 'distribution_version', 'distribution_major_version', 'distribution_release', 'os_family'].map((f) => [f, 'distribution'])),
+  ...Object.fromEntries(['all_ipv4_addresses', 'default_ipv4', 'interfaces'].map((f) => [f, 'network'])),
+  user_id: 'user',
+  service_mgr: 'service_mgr',
+};
+
+/** The collectors gather_subset asks for (Ansible's get_collector_names), or the name it refuses. */
+export function collectorsFor(subset: string[]): Set<string> | { bad: string } {
+  const add = new Set<string>();
+  const exclude = new Set<string>();
+  const explicit = new Set<string>();
+  for (const id of ['min', ...subset]) {
+    if (id === 'min') MINIMAL.forEach((x) => add.add(x));
+    else if (id === 'all') VALID.forEach((x) => add.add(x));
+    else if (id === '!min') MINIMAL.forEach((x) => exclude.add(x));
+    else if (id === '!all') VALID.forEach((x) => MINIMAL.has(x) || exclude.add(x));
+    else if (id.startsWith('!')) [id.slice(1), ...(ALIASES[id.slice(1)] ?? [])].forEach((x) => exclude.add(x));
+    else if (!VALID.has(id)) return { bad: id };
+    else {
+      explicit.add(id);
+      add.add(id);
+    }
+  }
+  if (!add.size) VALID.forEach((x) => add.add(x));
+  for (const x of exclude) if (!explicit.has(x)) add.delete(x);
+  const collectors = new Set([...add].map((x) => COLLECTOR_OF[x] ?? x));
+  // a collector brings those it needs (Ansible's required_facts): network needs distribution and platform
+  for (const c of [...collectors]) for (const r of REQUIRES[c] ?? []) collectors.add(r);
+  return collectors;
+}
+
 const FAMILIES: Record<string, string> = { debian: 'Debian', ubuntu: 'Debian', rhel: 'RedHat', centos: 'RedHat', fedora: 'RedHat', rocky: 'RedHat', almalinux: 'RedHat', suse: 'Suse', opensuse: 'Suse', arch: 'Archlinux', alpine: 'Alpine' };
 
 /** The setup module (fact gathering). */
 export const setup: Module = async (ctx) => {
   const a = ctx.args;
+  const subset = Array.isArray(a.gather_subset) ? a.gather_subset.map(String) : ['all'];
+  const collectors = collectorsFor(subset);
+  if (!(collectors instanceof Set)) return { changed: false, failed: true, msg: `Bad subset '${collectors.bad}' given to Ansible. gather_subset options allowed: all, ${[...VALID].sort().join(', ')}` };
   // gather_timeout bounds the gathering as a whole (Ansible's bounds each collector)
   const r = await ctx.host.run(SCRIPT, a.gather_timeout !== undefined ? { timeoutMs: Number(a.gather_timeout) * 1000 } : {});
   if (r.rc !== 0) return { changed: false, failed: true, msg: `fact gathering failed: ${r.stderr.trim()}` };
@@ -65,10 +124,10 @@ export const setup: Module = async (ctx) => {
     all_ipv4_addresses: addrs.filter((x) => x.iface !== 'lo').map((x) => x.address),
     default_ipv4: def ? { address: def.address, interface: def.iface, prefix: def.prefix, gateway: kv.gateway ?? '' } : {},
     interfaces: [...new Set(addrs.map((x) => x.iface))],
-    // kplay gathers this one set whatever the subset asked (more than Ansible's min, less than its all); the
-    // subset is reported as asked, as Ansible does
-    gather_subset: Array.isArray(a.gather_subset) ? a.gather_subset : ['all'],
   };
+  // only the facts of the collectors gather_subset asks for; the subset reported as asked, as Ansible does
+  for (const k of Object.keys(facts)) if (!collectors.has(FACT_COLLECTOR[k] ?? '')) delete facts[k];
+  facts.gather_subset = subset;
   // filter: only the facts whose name (ansible_NAME) matches one of the globs
   const globs = (Array.isArray(a.filter) ? a.filter : []).map((g) => globToRegExp(String(g)));
   const kept = globs.length ? Object.fromEntries(Object.entries(facts).filter(([k]) => globs.some((g) => g.test(`ansible_${k}`) || g.test(k)))) : facts;

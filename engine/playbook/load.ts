@@ -129,9 +129,12 @@ class PlayLoader {
       if (role.handlersFile) handlers.push(...this.taskFile(role.handlersFile, [], { name: role.name, path: role.path }, true));
     }
     this.checkNotifies();
-    // fact gathering takes the play's defaults for setup, as Ansible's does
+    // fact gathering takes the play's defaults for setup, as Ansible's does, and the play's gather_subset,
+    // gather_timeout and fact_path over them (checked as setup's own arguments, where they are written)
     const setup = this.defaults.setup;
-    const gatherArgs = setup ? checkModuleArgs('setup', MODULES.setup as (typeof MODULES)[string], setup.args, (n) => setup.pos[n] ?? h.pos) : undefined;
+    // (the play keyword is a list attribute: a string is one item, commas and all, where setup's own argument splits)
+    const fromPlay = Object.fromEntries(['gather_subset', 'gather_timeout', 'fact_path'].filter((k) => keywords[k] !== undefined).map((k) => [k, k === 'gather_subset' && typeof keywords[k] === 'string' ? [keywords[k]] : keywords[k]]));
+    const gatherArgs = setup || Object.keys(fromPlay).length ? checkModuleArgs('setup', MODULES.setup as (typeof MODULES)[string], { ...setup?.args, ...fromPlay }, (n) => (n in fromPlay ? posOf(at(c, n), true) : setup?.pos[n]) ?? h.pos) : undefined;
     return { name: h.name, hosts: h.hosts, keywords, tags: playTags, sections, handlers, roles: [...this.roles.values()], file: h.file, pos: h.pos, gatherArgs };
   }
 

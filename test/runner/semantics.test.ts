@@ -81,6 +81,17 @@ const rows: Row[] = [
     has: [/n1\s+: ok=1\s+changed=0\s+unreachable=0\s+failed=0\s+skipped=0 /, '[WARNING]: reset_connection task does not support when conditional', '[WARNING]: Reset is not implemented for this connection'],
   },
   {
+    // as ansible-playbook 2.14 gathers them (test/modules/setup-subset.test.ts compares each subset)
+    name: "the play's gather_subset chooses the facts gathered (min: no network facts); an unknown subset fails the gathering as in Ansible",
+    play: '- hosts: web\n  gather_subset: [min]\n  tasks:\n    - debug: msg="{{ ansible_hostname is defined }} {{ ansible_default_ipv4 is defined }} {{ ansible_facts.gather_subset }}"\n      run_once: true\n' +
+      // the play keyword takes a string as one item (\'!all,network\' excludes an unknown name: min only)
+      '- hosts: n1\n  gather_subset: "!all,network"\n  tasks:\n    - debug: msg="{{ ansible_default_ipv4 is defined }} {{ ansible_facts.gather_subset }}"\n' +
+      '- hosts: n1\n  gather_subset: [network]\n  tasks:\n    - debug: msg="{{ ansible_default_ipv4 is defined }}"\n- hosts: n1\n  gather_subset: [bogus]\n  tasks:\n    - debug: msg=never\n',
+    rc: 2,
+    has: ['"msg": "True False [\'min\']"', '"msg": "False [\'!all,network\']"', '"msg": true', "Bad subset 'bogus' given to Ansible. gather_subset options allowed: all, "],
+    hasNot: ['"msg": "never"'],
+  },
+  {
     name: 'a module\'s warnings are shown and registered with its result, as Ansible registers them',
     play: header() + '    - mount: {path: /mnt/kplay-x, src: tmpfs, fstype: tmpfs, state: present, boot: false, fstab: "{{ playbook_dir }}/fstab"}\n      register: m\n      run_once: true\n    - debug: var=m.warnings\n      run_once: true\n',
     rc: 0,
