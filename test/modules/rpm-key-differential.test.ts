@@ -1,38 +1,18 @@
 // rpm_key against Ansible's own module: the same tasks under kplay and ansible-playbook, each in its own
 // sandbox, with HOME in the sandbox's work directory (Debian's rpm keeps its database in ~/.rpmdb, gpg
 // its keyring in ~/.gnupg) and two keys made here by gpg.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bothEngines, outcome, type EngineRun } from '../support/differential-play.js';
+import { makeKeys } from '../support/gpg-keys.js';
 import { hasAnsible } from '../support/oracle.js';
 import { canSandbox } from '../support/sandbox.js';
 
 const usable = hasAnsible && canSandbox() && spawnSync('sh', ['-c', 'command -v rpm && command -v gpg']).status === 0;
 
-/** Two throwaway signing keys (armored) and their fingerprints. */
-function makeKeys(): { armored: string[]; fprs: string[] } {
-  const home = mkdtempSync(join(tmpdir(), 'kplay-gpg-'));
-  try {
-    const gpg = (...args: string[]): string => execFileSync('gpg', ['--homedir', home, '--batch', '--quiet', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    const armored: string[] = [];
-    const fprs: string[] = [];
-    for (const who of ['one', 'two']) {
-      gpg('--passphrase', '', '--quick-gen-key', `kplay rpm ${who} <${who}@example.test>`, 'rsa2048', 'sign', 'never');
-      const fpr = gpg('--with-colons', '--list-keys', `${who}@example.test`).split('\n').find((l) => l.startsWith('fpr:'))?.split(':')[9] ?? '';
-      fprs.push(fpr);
-      armored.push(gpg('--armor', '--export', fpr));
-    }
-    return { armored, fprs };
-  } finally {
-    rmSync(home, { recursive: true, force: true });
-  }
-}
-
 describe.skipIf(!usable)('rpm_key, kplay vs ansible-playbook', () => {
-  const { armored, fprs } = usable ? makeKeys() : { armored: ['', ''], fprs: ['', ''] };
+  const { armored, fprs } = usable ? makeKeys('rpm', 'rsa2048') : { armored: ['', ''], fprs: ['', ''] };
   const [one = '', two = ''] = fprs;
   const env = { environment: { HOME: '@WORK@' } };
   const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
