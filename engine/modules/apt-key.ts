@@ -6,6 +6,7 @@
 // a key file in /etc/apt/keyrings with `signed-by` (deb822_repository) replaces it.
 import { shellQuote as q } from '../util/shell.js';
 import { fetchBytes } from './curl.js';
+import { missingExecutable } from './executables.js';
 import type { Module, ModuleResult, RunResult } from './types.js';
 
 const C = { env: { LANG: 'C', LC_ALL: 'C', LC_MESSAGES: 'C' } };
@@ -45,9 +46,8 @@ export const aptKey: Module = async (ctx) => {
   let data: Buffer | undefined = str(a.data) === undefined ? undefined : Buffer.from(String(a.data));
   let id = str(a.id);
   const state = a.state === 'absent' ? 'absent' : 'present';
-  const bins = await ctx.host.run('for b in apt-key gpg; do command -v "$b" >/dev/null || echo "$b"; done');
-  const missing = bins.stdout.trim().split('\n')[0];
-  if (missing) return fail(`Failed to find required executable "${missing}" in paths: ${(await ctx.host.run('printf %s "$PATH"')).stdout}`);
+  const missing = await missingExecutable(ctx.host, ['apt-key', 'gpg']);
+  if (missing) return fail(missing);
   const aptKeyCmd = (rest: string): string => `apt-key${keyring ? ` --keyring ${q(keyring)}` : ''} ${rest}`;
   const list = async (short: boolean): Promise<string[] | ModuleResult> => {
     const cmd = aptKeyCmd('adv --list-public-keys --keyid-format=long');

@@ -39,7 +39,7 @@ async function platformOf(ctx: ModuleContext): Promise<Platform> {
 }
 
 // The boot id (or time); a failure to run it is an error, as Ansible raises one.
-function bootTime(r: Attempt, command: string): string | Error {
+function bootTime(r: Attempt): string | Error {
   if ('unreachable' in r) return new Error(r.unreachable);
   if (r.rc !== 0) return new Error(`reboot: failed to get host boot time info, rc: ${r.rc}, stdout: ${r.stdout}, stderr: ${r.stderr}`);
   return r.stdout.trim();
@@ -74,7 +74,7 @@ export const reboot: Module = async (ctx) => {
   const attemptMs = ((connectTimeout ?? 10) + 30) * 1000;
   const p = await platformOf(ctx);
   const bootCommand = a.boot_time_command ? String(a.boot_time_command) : p.bootTime;
-  const before = bootTime(await conn.attempt(bootCommand, attemptMs), bootCommand);
+  const before = bootTime(await conn.attempt(bootCommand, attemptMs));
   if (before instanceof Error) return { changed: false, failed: true, reboot: false, msg: before.message };
 
   const command = a.reboot_command === undefined ? undefined : String(a.reboot_command);
@@ -103,7 +103,7 @@ export const reboot: Module = async (ctx) => {
   const booted = await untilSuccess(conn, timeoutS, async () => {
     if (connectTimeout !== undefined) await conn.reset(connectTimeout * 1000);
     const r = await conn.attempt(bootCommand, attemptMs);
-    const now = bootTime(r, bootCommand);
+    const now = bootTime(r);
     if (now instanceof Error) return 'unreachable' in r ? r : 'retry';
     return now === '' || now === before ? 'retry' : 'done';
   });

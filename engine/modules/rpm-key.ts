@@ -4,6 +4,7 @@
 // gpg's listing, and it counts as imported when any imported key's listing holds that id. present
 // imports the file (its fingerprint checked first when given), absent erases gpg-pubkey-<last 8 hex>.
 import { fetchBytes, hostTempDir } from './curl.js';
+import { missingExecutable } from './executables.js';
 import type { Module, ModuleContext, ModuleResult } from './types.js';
 import { shellQuote as q } from '../util/shell.js';
 
@@ -51,9 +52,8 @@ async function decide(ctx: ModuleContext, cleanup: string[]): Promise<ModuleResu
   const key = String(a.key);
   const state = String(a.state ?? 'present');
   const fingerprint = a.fingerprint === undefined || a.fingerprint === null ? undefined : String(a.fingerprint).replace(/ /g, '').toUpperCase();
-  for (const tool of ['rpm', 'gpg']) {
-    if ((await ctx.host.run(`command -v ${tool}`)).rc !== 0) throw new Failed(`Failed to find required executable "${tool}" in paths: ${(await ctx.host.run('printf %s "$PATH"')).stdout}`);
-  }
+  const missing = await missingExecutable(ctx.host, ['rpm', 'gpg']);
+  if (missing) throw new Failed(missing);
   let keyfile: string | undefined;
   let keyid: string;
   if (key.includes('://')) {

@@ -385,11 +385,12 @@ async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], 
   let control: ActionOutcome['control'];
   const runOne = async (loopVars: Record<string, unknown>): Promise<ActionOutcome> => {
     const scope = items === undefined ? baseScope : baseScope.extend(loopVars);
-    const when = holds(conditionsOf(task, frames, 'when'), scope, task);
+    const conditions = conditionsOf(task, frames, 'when');
+    const when = holds(conditions, scope, task);
     // these metas run whatever their `when` says, with Ansible's warning
-    const unconditional = task.action === 'meta' && WHENLESS_META.includes(String((task.args as Record<string, unknown>)._raw_params));
-    if (unconditional && conditionsOf(task, frames, 'when').length) env.opts.reporter.emit({ type: 'warning', msg: `${String((task.args as Record<string, unknown>)._raw_params)} task does not support when conditional` });
-    else if (!when.ok) return { result: task.action === 'meta' ? metaSkipped(String((task.args as Record<string, unknown>)._raw_params), state.host.name) : { changed: false, skipped: true, skip_reason: 'Conditional result was False' } };
+    const meta = task.action === 'meta' ? String((task.args as Record<string, unknown>)._raw_params) : undefined;
+    if (meta !== undefined && WHENLESS_META.includes(meta) && conditions.length) env.opts.reporter.emit({ type: 'warning', msg: `${meta} task does not support when conditional` });
+    else if (!when.ok) return { result: meta !== undefined ? metaSkipped(meta, state.host.name) : { changed: false, skipped: true, skip_reason: 'Conditional result was False' } };
     const outcome = await runAction(task, state, frames, env, scope, register, delegateIn(scope), facts);
     control ??= outcome.control;
     return outcome;
