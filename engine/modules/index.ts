@@ -19,6 +19,7 @@ import { lineinfile } from './lineinfile.js';
 import { modprobe } from './modprobe.js';
 import { aptRepository } from './apt-repository.js';
 import { aptKey } from './apt-key.js';
+import { synchronize } from './synchronize.js';
 import { yumRepository } from './yum-repository.js';
 import { deb822Repository } from './deb822-repository.js';
 import { mount } from './mount.js';
@@ -38,6 +39,8 @@ import { stat } from './stat.js';
 import { sysctl } from './sysctl.js';
 import { systemd } from './systemd.js';
 import { template } from './template.js';
+import { withSelinux } from './selinux.js';
+import { MODULES } from './specs.js';
 import type { Module } from './types.js';
 import { unarchive } from './unarchive.js';
 import { uri } from './uri.js';
@@ -45,8 +48,8 @@ import { user } from './user.js';
 import { waitFor } from './wait-for.js';
 import { waitForConnection } from './wait-for-connection.js';
 
-/** Implemented modules by name. */
-export const IMPLEMENTATIONS: Record<string, Module> = {
+/** Implemented modules by name (those taking file attributes refuse SELinux contexts on an SELinux host). */
+export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   apt,
   package: packageModule,
   assert,
@@ -68,6 +71,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = {
   apt_repository: aptRepository,
   apt_key: aptKey,
   yum_repository: yumRepository,
+  synchronize,
   deb822_repository: deb822Repository,
   mount,
   package_facts: packageFacts,
@@ -93,7 +97,12 @@ export const IMPLEMENTATIONS: Record<string, Module> = {
   user,
   wait_for: waitFor,
   wait_for_connection: waitForConnection,
-};
+});
+
+// each module whose spec takes the SELinux options, wrapped so they are never silently dropped
+function withSelinuxWhereTaken(table: Record<string, Module>): Record<string, Module> {
+  return Object.fromEntries(Object.entries(table).map(([name, impl]) => [name, MODULES[name]?.options.setype ? withSelinux(impl) : impl]));
+}
 
 /** Actions the runner carries out itself. */
 export const RUNNER_ACTIONS = new Set(['meta', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'include_vars', 'group_by', 'add_host']);

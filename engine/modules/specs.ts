@@ -40,7 +40,8 @@ const bool: OptionSpec = { type: 'bool' };
 const int: OptionSpec = { type: 'int' };
 const path: OptionSpec = { type: 'path' };
 const raw: OptionSpec = { type: 'raw' };
-const fileAttrs = { mode: raw, owner: str, group: str };
+// seuser..selevel: honoured as Ansible honours them on a host without SELinux (not at all); refused on one with it (selinux.ts)
+const fileAttrs = { mode: raw, owner: str, group: str, seuser: str, serole: str, setype: str, selevel: str };
 // an option kplay takes only with the given values (none: the option cannot be given at all yet)
 const only = (type: OptionType, ...values: (string | number | boolean)[]): OptionSpec => ({ type, only: values });
 const pathAliases = (extra: string[] = []): OptionSpec => ({ type: 'path', required: true, aliases: ['dest', 'destfile', 'name', ...extra] });
@@ -449,6 +450,39 @@ export const MODULES: Record<string, ModuleSpec> = {
     mutuallyExclusive: [['port', 'path']],
   },
   rpm_key: { options: { key: { type: 'str', required: true }, state: { type: 'str', choices: ['absent', 'present'] }, fingerprint: str, validate_certs: bool } },
+  synchronize: {
+    options: {
+      src: { type: 'str', required: true },
+      dest: { type: 'str', required: true },
+      dest_port: int,
+      mode: { type: 'str', choices: ['pull', 'push'] },
+      archive: bool,
+      checksum: bool,
+      compress: bool,
+      existing_only: bool,
+      delete: bool,
+      dirs: bool,
+      recursive: bool,
+      links: bool,
+      copy_links: bool,
+      perms: bool,
+      times: bool,
+      owner: bool,
+      group: bool,
+      rsync_path: str,
+      rsync_timeout: int,
+      set_remote_user: bool,
+      use_ssh_args: bool,
+      ssh_connection_multiplexing: bool,
+      rsync_opts: { type: 'list' },
+      partial: bool,
+      verify_host: bool,
+      private_key: { type: 'path' },
+      link_dest: { type: 'list' },
+      delay_updates: bool,
+      ssh_args: str,
+    },
+  },
   async_status: { options: { jid: { type: 'str', required: true }, mode: { type: 'str', choices: ['cleanup', 'status'] } } },
   wait_for_connection: { options: { connect_timeout: int, delay: int, sleep: int, timeout: int } },
   reboot: {
@@ -546,7 +580,7 @@ export const MODULES: Record<string, ModuleSpec> = {
 export const META_ACTIONS = ['flush_handlers', 'noop', 'refresh_inventory', 'clear_facts', 'clear_host_errors', 'end_host', 'end_play', 'end_batch', 'reset_connection', 'role_complete'];
 
 /** Module names that are other names for a kplay module. */
-const MODULE_ALIASES: Record<string, string> = { systemd_service: 'systemd', 'ansible.posix.sysctl': 'sysctl', 'community.general.modprobe': 'modprobe', 'community.general.ini_file': 'ini_file', 'ansible.posix.mount': 'mount' };
+const MODULE_ALIASES: Record<string, string> = { systemd_service: 'systemd', 'ansible.posix.sysctl': 'sysctl', 'community.general.modprobe': 'modprobe', 'community.general.ini_file': 'ini_file', 'ansible.posix.mount': 'mount', 'ansible.posix.synchronize': 'synchronize' };
 
 /** The short module name for `name` (`ansible.builtin.copy` -> `copy`), or undefined when unknown. */
 export function resolveModuleName(name: string): string | undefined {

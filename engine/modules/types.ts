@@ -84,6 +84,40 @@ export interface FileDiff {
   after: string;
 }
 
+/** A change shown by --diff as the module prepared it (synchronize's itemized list), as Ansible's `prepared`. */
+export interface PreparedDiff {
+  prepared: string;
+}
+
+/** The task's host as synchronize's rsync reaches it over ssh (Ansible's action plugin works this out). */
+export interface SyncRemote {
+  /** ansible_host (else the inventory name). */
+  host: string;
+  /** ansible_user (the delegate's when delegated), else -u; undefined: ssh's own default. */
+  user: string | undefined;
+  /** ansible_port; undefined: ssh's own default. */
+  port: number | undefined;
+  privateKey: string | undefined;
+  /** ansible_password: rsync's ssh gets it through sshpass. */
+  password: string | undefined;
+  /** ansible_ssh_common_args and ansible_ssh_extra_args (use_ssh_args). */
+  sshArgs: string | undefined;
+}
+
+/** Where synchronize's rsync runs and what it reaches: the runner's part of Ansible's action plugin. */
+export interface SyncSides {
+  /** The host rsync runs on: the controller, the delegate, or the task's host itself. */
+  runner: HostIO;
+  /** The task's host as rsync reaches it; undefined when rsync runs on that host (both paths are local). */
+  remote: SyncRemote | undefined;
+  /** The task's become (sudo and its user): rsync on the far side runs so. */
+  become: { method: string; user: string } | undefined;
+  /** ansible_rsync_path: the rsync program where rsync runs. */
+  rsync: string;
+  /** A controller-side path as Ansible's action finds it (role files/, then the playbook's directory). */
+  localPath(path: string): string;
+}
+
 /** Everything a module run gets. */
 export interface ModuleContext {
   args: Record<string, unknown>;
@@ -109,6 +143,8 @@ export interface ModuleContext {
   noLog?: boolean | undefined;
   /** Reads a line typed on the terminal; undefined when kplay runs without one. */
   prompt?: ((text: string, echo: boolean) => Promise<string>) | undefined;
+  /** synchronize only: where rsync runs and the host it reaches. */
+  sync?: SyncSides | undefined;
 }
 
 /** A module's result, in Ansible's shape (extra keys are module-specific). */
@@ -118,7 +154,7 @@ export interface ModuleResult {
   skipped?: boolean;
   /** Usually text; debug may return any value. */
   msg?: unknown;
-  diff?: FileDiff[];
+  diff?: (FileDiff | PreparedDiff)[];
   [key: string]: unknown;
 }
 

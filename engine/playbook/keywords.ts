@@ -67,6 +67,7 @@ export const TASK_KEYWORDS: Record<string, object> = {
   with_indexed_items: listOrTemplate,
   with_fileglob: { type: ['array', 'string'] },
   with_sequence: { type: ['string', 'array'] },
+  with_inventory_hostnames: { type: ['string', 'array'] },
   loop_control: {
     type: 'object',
     properties: { loop_var: identifier, index_var: identifier, label: {}, pause: { type: ['number', 'string'] }, extended: bool },

@@ -72,6 +72,8 @@ const CONDITION_KEYS = ['when', 'changed_when', 'failed_when', 'until'];
 class PlayLoader {
   private readonly roles = new Map<string, Role>();
   private readonly handlerNames = new Set<string>();
+  // the files include_tasks names, checked at load once each
+  private readonly includeChecked = new Set<string>();
   private readonly notifies: { name: string; pos: SourcePos }[] = [];
   // the module_defaults in force where the loader is (play, role, blocks, the task: inner ones win per module)
   private defaults: ModuleDefaults;
@@ -329,7 +331,7 @@ class PlayLoader {
       throw new ParseError(`invalid meta action '${String(args._raw_params)}'`, argPos('_raw_params'), didYouMean(String(args._raw_params), META_ACTIONS) ?? `valid: ${META_ACTIONS.join(', ')}`);
     }
     if (action === 'template' && typeof args.src === 'string' && !isTemplate(args.src)) this.checkTemplateFile(args.src, role, baseDir);
-    if (action === 'import_tasks') return this.importTasks(task, tags, role, baseDir);
+    if (action === 'import_tasks') return this.importTasks(task, tags, role, baseDir, handler);
     if (action === 'import_role') return this.importRole(task, tags);
     if (action === 'include_tasks') this.validateInclude(task, role, baseDir);
     if (action === 'include_role' && !isTemplate(String(args.name))) this.roleTasks(findRole(String(args.name), this.opts, task.pos), [], args.tasks_from);
@@ -386,17 +388,21 @@ class PlayLoader {
     return found;
   }
 
-  private importTasks(task: TaskNode, tags: string[], role: RoleContext | undefined, baseDir: string): BlockNode {
+  private importTasks(task: TaskNode, tags: string[], role: RoleContext | undefined, baseDir: string, handler: boolean): BlockNode {
     const file = String(task.args.file ?? task.args._raw_params ?? '');
     if (isTemplate(file)) throw new ParseError('import_tasks needs a fixed file name (use include_tasks for a templated one)', task.pos);
     const path = this.taskFilePath(file, role, baseDir, task.pos);
-    return { kind: 'block', name: task.name, block: this.taskFile(path, tags, role), rescue: [], always: [], keywords: withoutKeys(task.keywords, ['tags', 'name']), tags, role, implicit: 'import_tasks', pos: task.pos };
+    return { kind: 'block', name: task.name, block: this.taskFile(path, tags, role, handler), rescue: [], always: [], keywords: withoutKeys(task.keywords, ['tags', 'name']), tags, role, implicit: 'import_tasks', pos: task.pos };
   }
 
   private validateInclude(task: TaskNode, role: RoleContext | undefined, baseDir: string): void {
     const file = String(task.args.file ?? task.args._raw_params ?? '');
     if (!file || isTemplate(file)) return; // resolved when the include runs
-    this.taskFile(this.taskFilePath(file, role, baseDir, task.pos), [], role);
+    const path = this.taskFilePath(file, role, baseDir, task.pos);
+    // checked once: a file may include itself (a retry loop of include_tasks), which runs only as deep as it goes
+    if (this.includeChecked.has(path)) return;
+    this.includeChecked.add(path);
+    this.taskFile(path, [], role);
   }
 
   private importRole(task: TaskNode, tags: string[]): BlockNode {
@@ -408,7 +414,8 @@ class PlayLoader {
     return {
       kind: 'block',
       name: task.name,
-      block: this.roleTasks(path, tags, task.args.tasks_from),
+      // its dependencies (meta/main) first, as import_role runs them, then its tasks
+      block: [...role.dependencies.flatMap((d) => this.roleUse(d, tags)), ...this.roleTasks(path, tags, task.args.tasks_from)],
       rescue: [],
       always: [],
       keywords: withoutKeys(task.keywords, ['tags', 'name']),
@@ -448,7 +455,7 @@ class PlayLoader {
   }
 
   private roleUseBody(e: RoleEntry, inherited: string[]): PlayNode[] {
-    const path = findRole(e.name, this.opts, e.pos);
+    const path = findRole(e.name, this.opts, e.pos, e.basedir);
     const role = loadRole(path);
     const { when, tags: ownTags, vars } = e.keywords;
     const roleKey = JSON.stringify([path, e.params, when ?? null, ownTags ?? null, vars ?? null]);

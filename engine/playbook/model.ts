@@ -25,6 +25,8 @@ export interface RoleEntry {
   /** Role parameters: other keys of the entry. */
   params: Record<string, unknown>;
   pos: SourcePos;
+  /** A dependency: the directory of the role that depends on it, searched too (Ansible's role_basedir). */
+  basedir?: string | undefined;
 }
 
 /** Which role a task came from, for `role : task` names and role_path. */

@@ -1,7 +1,7 @@
 // Finds and reads roles: roles/NAME next to the playbook, in roles_path, at the project root, or a
 // path; tasks/handlers/defaults/vars/meta main files (main, main.yml, main.yaml, main.json).
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ParseError, type SourcePos } from '../errors.js';
 import type { VarBag } from '../inventory/model.js';
 import { didYouMean } from '../util/did-you-mean.js';
@@ -18,9 +18,11 @@ export interface RoleSearch {
 }
 
 /** The directories searched for a role name, in order. */
-export function roleDirs(s: RoleSearch): string[] {
+export function roleDirs(s: RoleSearch, basedir?: string): string[] {
   const dirs = [join(s.playbookDir, 'roles'), ...s.rolesPath];
   if (s.projectRoot) dirs.push(join(s.projectRoot, 'roles'));
+  // a dependency is also looked for next to the role depending on it, before the playbook's directory
+  if (basedir) dirs.push(basedir);
   dirs.push(s.playbookDir);
   return [...new Set(dirs.map((d) => resolve(d)))];
 }
@@ -39,7 +41,7 @@ function isRoleDir(p: string): boolean {
 }
 
 /** Resolves a role name (or path) to its directory. */
-export function findRole(name: string, s: RoleSearch, at: SourcePos): string {
+export function findRole(name: string, s: RoleSearch, at: SourcePos, basedir?: string): string {
   // a name with a slash is a path (from the playbook's directory) or, as Ansible also reads it, a
   // role nested in a roles directory (`kubernetes/preinstall`)
   if (name.includes('/')) {
@@ -47,13 +49,14 @@ export function findRole(name: string, s: RoleSearch, at: SourcePos): string {
     if (isRoleDir(p)) return p;
   }
   if (!name.startsWith('/')) {
-    for (const d of roleDirs(s)) {
+    for (const d of roleDirs(s, basedir)) {
       const p = join(d, name);
       if (isRoleDir(p)) return p;
     }
   }
-  const known = roleDirs(s).flatMap((d) => (existsSync(d) && statSync(d).isDirectory() ? readdirSync(d).filter((n) => isRoleDir(join(d, n))) : []));
-  throw new ParseError(`the role '${name}' was not found`, at, didYouMean(name, known) ?? `looked in ${roleDirs(s).join(', ')}`);
+  const dirs = roleDirs(s, basedir);
+  const known = dirs.flatMap((d) => (existsSync(d) && statSync(d).isDirectory() ? readdirSync(d).filter((n) => isRoleDir(join(d, n))) : []));
+  throw new ParseError(`the role '${name}' was not found`, at, didYouMean(name, known) ?? `looked in ${dirs.join(', ')}`);
 }
 
 // A role's name as Ansible shows it: its path below the roles directory it was found in
@@ -94,7 +97,7 @@ export function loadRole(path: string): Role {
       allowDuplicates = m.allow_duplicates === true;
       const deps = m.dependencies ?? [];
       if (!Array.isArray(deps)) throw new ParseError('dependencies must be a list of roles', nodePos(y, nodeAt(y, ['dependencies'])));
-      dependencies = deps.map((d, i) => parseRoleEntry(d, nodePos(y, nodeAt(y, ['dependencies', i]))));
+      dependencies = deps.map((d, i) => ({ ...parseRoleEntry(d, nodePos(y, nodeAt(y, ['dependencies', i]))), basedir: dirname(path) }));
     }
   }
   const role: Role = {

@@ -113,8 +113,9 @@ export class ConsoleReporter implements Reporter {
   private hostResult(e: Extract<RunEvent, { type: 'host_result' }>): void {
     const diffs = e.result.diff;
     if (Array.isArray(diffs)) {
-      for (const d of diffs as { before_header: string; after_header: string; before: string; after: string }[]) {
-        const text = unifiedDiff(d.before, d.after, d.before_header, d.after_header);
+      for (const d of diffs as ({ before_header: string; after_header: string; before: string; after: string } | { prepared: string })[]) {
+        // a module's own rendering (synchronize's itemized changes) is printed as it is, as Ansible's callback prints it
+        const text = 'prepared' in d ? d.prepared : unifiedDiff(d.before, d.after, d.before_header, d.after_header);
         if (text) this.write(text.trimEnd());
       }
     }

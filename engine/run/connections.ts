@@ -101,6 +101,16 @@ export class Connections {
     return t;
   }
 
+  /** The local connection to the controller itself (one per run, closed and killed with the others). */
+  controller(): Transport {
+    const key = '\0controller';
+    const existing = this.open.get(key);
+    if (existing) return existing;
+    const t = new LocalTransport();
+    this.open.set(key, t);
+    return t;
+  }
+
   private key(path: string): ParsedKey {
     return cached(this.keys, path, (p) => parsePrivateKey(readFileSync(p), this.ssh.keyPassphrase, p));
   }

@@ -8,7 +8,7 @@ import type { VarsContext } from '../vars/host-scope.js';
 import { Connections, type SshDefaults } from './connections.js';
 
 /** Everything one run needs; built by the command that starts it (the runner's options but the connections and Ctrl-C, which the run layer owns). */
-export interface RunRequest extends Omit<RunnerOptions, 'transportFor' | 'interrupted'> {
+export interface RunRequest extends Omit<RunnerOptions, 'transportFor' | 'interrupted' | 'controller' | 'sshDefaults'> {
   plays: Play[];
   vars: VarsContext;
   matcher: PatternMatcher;
@@ -44,6 +44,8 @@ export async function executeRun(req: RunRequest): Promise<RunResult> {
     const outcome = await runPlays(plays, vars, matcher, {
       ...runner,
       transportFor: (h, settings) => connections.transportFor(h, settings),
+      controller: () => connections.controller(),
+      sshDefaults: req.ssh,
       interrupted: () => interrupted,
     });
     return { outcome, interrupted };

@@ -2,6 +2,7 @@
 // register values, include_vars, pending handler notifications, roles already run.
 import type { Host, VarBag } from '../inventory/model.js';
 import type { Transport } from '../transport/types.js';
+import type { TaskNode } from '../playbook/model.js';
 import { emptyStats, type HostStats } from './events.js';
 
 /** Per-host state for one run (kept across plays where Ansible keeps it: facts, set_fact, stats). */
@@ -17,6 +18,8 @@ export class HostState {
   /** include_vars results. */
   readonly includeVars: VarBag = { vars: {}, origins: new Map() };
   readonly notified = new Set<string>();
+  /** Handlers a notification reached that have not run yet (they run at the next flush). */
+  readonly pendingHandlers = new Set<TaskNode>();
   /** Roles already run in the current play (cleared when a play starts). */
   readonly rolesRun = new Set<string>();
   readonly stats: HostStats = emptyStats();

@@ -35,6 +35,10 @@ export interface RunnerOptions {
   loadOpts: LoadOptions;
   /** Opens (or reuses) the connection to a host. */
   transportFor(host: Host, settings: ConnectionSettings): Transport;
+  /** The controller itself, for what Ansible runs there (synchronize's rsync). */
+  controller(): Transport;
+  /** -u and --private-key: what synchronize's ssh uses for a host that sets neither. */
+  sshDefaults?: { user?: string | undefined; privateKeyFile?: string | undefined } | undefined;
   /** True once Ctrl-C was pressed: no new task starts. */
   interrupted(): boolean;
   /** --start-at-task: tasks are skipped until one with this name (or glob) is reached. */
@@ -377,21 +381,35 @@ class PlayRun {
 
   readonly timings: { task: string; seconds: number }[] = [];
 
-  /** Runs notified handlers in definition order (a handler may notify a later one). */
+  /**
+   * Runs notified handlers in definition order (a handler may notify a later one). A notification goes
+   * to every handler of that name or listening to it, as Ansible's: each one runs once for it; one that
+   * comes earlier than the handler notifying it waits for the next flush.
+   */
   async flushHandlers(states: HostState[]): Promise<void> {
-    const handlers = flatHandlers(this.play.handlers);
-    for (const h of handlers) {
-      const names = [h.name, h.role && h.name ? `${h.role.name} : ${h.name}` : undefined, ...tagsOf(h.keywords.listen)].filter((n): n is string => !!n);
-      const targets = states.filter((s) => names.some((n) => s.notified.has(n)) && (this.opts.forceHandlers ? !s.unreachable : s.active));
+    const handlers = flatHandlers(this.play.handlers, []);
+    const namesOf = new Map(handlers.map(({ task: h }) => [h, [h.name, h.role && h.name ? `${h.role.name} : ${h.name}` : undefined, ...tagsOf(h.keywords.listen)].filter((n): n is string => !!n)]));
+    // the notified names become the handlers they reach
+    const expand = (s: HostState): void => {
+      for (const n of s.notified) for (const { task: h } of handlers) if (namesOf.get(h)?.includes(n)) s.pendingHandlers.add(h);
+      s.notified.clear();
+    };
+    for (const { task: h, frames } of handlers) {
+      for (const s of states) expand(s);
+      const targets = states.filter((s) => s.pendingHandlers.has(h) && (this.opts.forceHandlers ? !s.unreachable : s.active));
       if (!targets.length) continue;
-      for (const s of targets) for (const n of names) s.notified.delete(n);
-      await this.runTask(h, targets, [], true);
+      for (const s of targets) s.pendingHandlers.delete(h);
+      await this.runTask(h, targets, frames, true);
     }
+    for (const s of states) expand(s);
   }
 }
 
-function flatHandlers(nodes: PlayNode[]): TaskNode[] {
-  return nodes.flatMap((n) => (n.kind === 'task' ? [n] : [...flatHandlers(n.block), ...flatHandlers(n.always)]));
+// each handler with the blocks around it (a block, or an import_tasks in the handlers), whose keywords it inherits
+function flatHandlers(nodes: PlayNode[], frames: TaskFrame[]): { task: TaskNode; frames: TaskFrame[] }[] {
+  return nodes.flatMap((n) =>
+    n.kind === 'task' ? [{ task: n, frames }] : [...flatHandlers(n.block, [...frames, { block: n, section: 'block' }]), ...flatHandlers(n.always, [...frames, { block: n, section: 'always' }])],
+  );
 }
 
 function tagsOf(v: unknown): string[] {

@@ -10,7 +10,7 @@ import { IMPLEMENTATIONS } from '../modules/index.js';
 import { pythonModule } from '../modules/python/run.js';
 import { MODULES } from '../modules/specs.js';
 import { BACKGROUND_MODULES } from '../modules/async-job.js';
-import { ActionError, type Deprecation, type ModuleContext, type ModuleResult } from '../modules/types.js';
+import { ActionError, type Deprecation, type ModuleContext, type ModuleResult, type SyncSides } from '../modules/types.js';
 import { includedTaskFile, loadIncludedRole, loadIncludedTasks } from '../playbook/load.js';
 import { convertArgs } from '../playbook/module-args.js';
 import type { BlockNode, Play, PlayNode, Role, TaskNode } from '../playbook/model.js';
@@ -28,7 +28,8 @@ import type { VarScope } from '../vars/scope.js';
 import { redactSecrets, scrubText, scrubValue, secretValues } from '../vars/secrets.js';
 import type { HostStatus } from './events.js';
 import type { HostState } from './host-state.js';
-import { hostConnection, hostIO } from './host-io.js';
+import { hostConnection, hostIO, type TaskExecDefaults } from './host-io.js';
+import { syncSides, type SyncInputs } from './sync-sides.js';
 import { addHost, groupBy } from './inventory-actions.js';
 import type { RunnerOptions } from './play-runner.js';
 import { displayName } from './play-runner.js';
@@ -136,7 +137,7 @@ function holds(conds: unknown[], scope: VarScope, task: TaskNode): { ok: boolean
 // role's templates/ for a template task and vars/ for include_vars, as Ansible's task executor sets it
 const LOOKUP_LOOPS: Record<string, string> = { with_first_found: 'first_found', with_file: 'file' };
 // with_X whose terms are the lookup's arguments one by one (lookup('nested', list1, list2)), as Ansible passes them
-const SPREAD_LOOPS: Record<string, string> = { with_together: 'together', with_nested: 'nested', with_subelements: 'subelements', with_indexed_items: 'indexed_items', with_sequence: 'sequence', with_fileglob: 'fileglob' };
+const SPREAD_LOOPS: Record<string, string> = { with_together: 'together', with_nested: 'nested', with_subelements: 'subelements', with_indexed_items: 'indexed_items', with_sequence: 'sequence', with_fileglob: 'fileglob', with_inventory_hostnames: 'inventory_hostnames' };
 
 function loopItems(task: TaskNode, scope: VarScope): unknown[] | undefined {
   const k = task.keywords;
@@ -504,14 +505,16 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
   // the tighter of timeout and async bounds each attempt (a background job's seconds bound the job, not its start)
   const limits = [timeoutS, job.background ? undefined : job.seconds].filter((x): x is number => !!x);
   const limitS = limits.length ? Math.min(...limits) : undefined;
-  const io = hostIO(transport, becomeFor(task, frames, scope, env), {
+  const become = becomeFor(task, frames, scope, env);
+  const execDefaults: TaskExecDefaults = {
     env: environmentFor(task, frames, scope, env),
     timeoutMs: limitS ? limitS * 1000 : undefined,
     trace:
       env.opts.verbosity >= 2 && toBool(inherited(task, frames, 'no_log')) !== true
         ? (c) => env.opts.reporter.emit({ type: 'command', host: state.host.name, command: scrubText(c, secretsIn(scope, env)) })
         : undefined,
-  });
+  };
+  const io = hostIO(transport, become, execDefaults);
   const warnings: string[] = [];
   const deprecations: Deprecation[] = [];
   const ctx: ModuleContext = {
@@ -537,6 +540,7 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     deprecate: (d) => deprecations.push(d),
     noLog: toBool(inherited(task, frames, 'no_log')) === true,
     prompt: env.opts.prompt,
+    sync: task.action === 'synchronize' ? syncFor(task, state, scope, env, delegate, become, execDefaults) : undefined,
   };
   const retries = task.keywords.until !== undefined ? Number(scope.template(task.keywords.retries ?? 3, task.pos)) : 0;
   const delay = Number(scope.template(task.keywords.delay ?? 5, task.pos));
@@ -577,6 +581,28 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     else state.addModuleFacts(moduleFacts);
   }
   return { result, warnings, deprecations };
+}
+
+// synchronize's sides (runner/sync-sides.ts): the task's host's and the delegate's settings, and where rsync runs
+function syncFor(task: TaskNode, state: HostState, scope: VarScope, env: TaskEnv, delegate: Host | undefined, become: Become | undefined, defaults: TaskExecDefaults): SyncSides {
+  const target = connectionSettings((n) => scope.get(n), (n) => scope.has(n));
+  const own = transportOf(state, scope, env, undefined);
+  let delegated: SyncInputs['delegate'];
+  if (delegate) {
+    const ds = env.vars.scope(delegate);
+    delegated = { isTarget: delegate === state.host || delegate.name === target.host, user: connectionSettings((n) => ds.get(n), (n) => ds.has(n)).user };
+  }
+  return syncSides({
+    target,
+    targetLocal: own.local === true,
+    delegate: delegated,
+    become,
+    defaults: env.opts.sshDefaults ?? {},
+    rsyncPath: scope.has('ansible_rsync_path') ? scope.get('ansible_rsync_path') : undefined,
+    runner: (b) => hostIO(delegate ? transportOf(state, scope, env, delegate) : own.local === true ? own : env.opts.controller(), b, defaults),
+    findFile: (p) => findLocal('files', p, task, env),
+    playbookDir: dirname(env.play.file),
+  });
 }
 
 /**

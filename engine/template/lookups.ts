@@ -1,11 +1,12 @@
 // Ansible's lookup()/query() on the controller: env, file, template, vars, first_found, pipe,
-// items/list/dict, indexed_items, together, nested, sequence, subelements, fileglob. Files are searched
+// items/list/dict, indexed_items, together, nested, sequence, subelements, fileglob, inventory_hostnames. Files are searched
 // as Ansible searches them (the role's files/ or templates/, the role, the playbook's files/ or
 // templates/, the playbook's directory).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { globToRegExp } from '../inventory/patterns.js';
+import { Inventory } from '../inventory/model.js';
+import { PatternMatcher, globToRegExp } from '../inventory/patterns.js';
 import { ExprError } from './expr/pyops.js';
 import { BASE_FUNCTIONS } from './expr/filters.js';
 import type { Functions, Lookup } from './expr/evaluate.js';
@@ -199,6 +200,23 @@ const PLUGINS: Record<string, Plugin> = {
         .sort()
         .map((f) => join(dir, f));
     }),
+  // the hosts the patterns name, from the `groups` variable (add_host and group_by included), as Ansible's
+  // lookup builds an inventory of its own from it; a pattern that cannot be matched gives no hosts
+  inventory_hostnames: (c, args) => {
+    const inv = new Inventory();
+    const groups = c.read('groups');
+    if (groups && typeof groups === 'object') {
+      for (const [g, hosts] of Object.entries(groups as Record<string, unknown>)) {
+        inv.addGroup(g);
+        for (const h of Array.isArray(hosts) ? hosts : []) inv.addHost(String(h), g);
+      }
+    }
+    try {
+      return new PatternMatcher(inv).hosts(terms(args).map(String)).map((h) => h.name);
+    } catch {
+      return [];
+    }
+  },
   list: (_c, args) => args,
   dict: (_c, args, _kw, col) => {
     const d = args[0];

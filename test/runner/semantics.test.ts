@@ -23,6 +23,51 @@ const header = (extra = ''): string => `- hosts: web\n  gather_facts: false\n${e
 
 const rows: Row[] = [
   {
+    // checked against ansible-playbook 2.14: an import_tasks in the handlers imports handlers (listen
+    // included), and the import's when applies to each of them
+    name: 'handlers imported with import_tasks listen to their topics and inherit the import\'s when',
+    play:
+      '- hosts: web\n  gather_facts: false\n  handlers:\n    - import_tasks: more-handlers.yaml\n      when: inventory_hostname != "n3"\n  tasks:\n    - command: "true"\n      notify: restart all\n',
+    files: { 'more-handlers.yaml': '- name: first\n  debug: msg="first on {{ inventory_hostname }}"\n  listen: restart all\n- name: second\n  debug: msg="second on {{ inventory_hostname }}"\n  listen: restart all\n' },
+    rc: 0,
+    has: ['RUNNING HANDLER [first]', 'RUNNING HANDLER [second]', '"msg": "first on n1"', '"msg": "second on n2"'],
+    hasNot: ['first on n3', 'second on n3'],
+  },
+  {
+    name: 'a task file that includes itself (a retry loop) loads, and runs as deep as its condition lets it',
+    play: header() + '    - include_tasks: again.yaml\n    - debug: var=n\n      run_once: true\n',
+    files: { 'again.yaml': '- set_fact: {n: "{{ (n | default(0) | int) + 1 }}"}\n- include_tasks: again.yaml\n  when: n | int < 3\n' },
+    rc: 0,
+    has: ['"n": "3"'],
+  },
+  {
+    // checked against ansible-playbook 2.14 (--list-tasks and a run)
+    name: "import_role with tasks_from runs the role's dependencies first; a dependency is also found next to the role that needs it",
+    play: header() + '    - import_role: {name: apps/ctrl, tasks_from: extra}\n      run_once: true\n',
+    files: {
+      'roles/apps/ctrl/meta/main.yml': 'dependencies:\n  - role: ctrl/sub\n',
+      'roles/apps/ctrl/tasks/main.yml': '- debug: msg=ctrl-main\n',
+      'roles/apps/ctrl/tasks/extra.yml': '- debug: msg=ctrl-extra\n',
+      'roles/apps/ctrl/sub/tasks/main.yml': '- debug: msg=sub-ran\n',
+    },
+    rc: 0,
+    has: [/sub-ran[\s\S]*ctrl-extra/],
+    hasNot: ['ctrl-main'],
+  },
+  {
+    name: 'with_inventory_hostnames: the hosts a pattern names, from the groups (add_host included)',
+    play: header() + '    - add_host: {name: extra1, groups: web}\n      run_once: true\n    - debug: msg="{{ item }}"\n      with_inventory_hostnames: "web:!n2"\n      run_once: true\n',
+    rc: 0,
+    has: ['(item=n1)', '(item=n3)', '(item=extra1)'],
+    hasNot: ['(item=n2)'],
+  },
+  {
+    name: "SELinux file options on a host without SELinux are accepted and do nothing, as in Ansible",
+    play: header() + '    - copy: {content: "x\\n", dest: "{{ playbook_dir }}/se.txt", setype: etc_t, seuser: system_u}\n      run_once: true\n',
+    rc: 0,
+    has: ['changed: [n1]'],
+  },
+  {
     name: 'vars_prompt without a terminal: the default, or the value given with -e; none of either stops the run before any host is touched',
     play: '- hosts: web\n  gather_facts: false\n  vars_prompt:\n    - {name: who, default: nobody, private: false}\n    - {name: word}\n  tasks:\n    - debug: msg="{{ who }}/{{ word }}"\n      run_once: true\n',
     args: ['-e', 'word=given'],

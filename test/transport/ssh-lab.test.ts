@@ -452,6 +452,82 @@ ${lab.hosts[2]?.name} ansible_host=${lab.hosts[2]?.ip} ansible_user=sec ansible_
     expect(kplay(['-i', lab.inventory, playbook('after-reboot.yaml', `- hosts: ${a}\n  gather_facts: false\n  tasks:\n    - command: whoami\n      become: true\n      become_user: ops\n`)]).rc).toBe(0);
   }, 300_000);
 
+  // synchronize runs rsync on the controller (in the lab's namespace here) with the host's address, user,
+  // key and port, as Ansible's action plugin does; the two engines on two hosts must give the same results
+  // (the command line too, but for the host's address) and leave the same files.
+  it('synchronize pushes, pulls, deletes, checks and becomes as Ansible does (same results, command lines, files)', () => {
+    const [a, b] = [lab.hosts[2] as { name: string; ip: string }, lab.hosts[3] as { name: string; ip: string }];
+    mkdirSync(join(work, 'files/tree/sub'), { recursive: true });
+    writeFileSync(join(work, 'files/tree/a.txt'), 'a\n');
+    writeFileSync(join(work, 'files/tree/sub/b.txt'), 'b\n');
+    const p = playbook(
+      'synchronize.yaml',
+      `- hosts: "{{ target }}"
+  gather_facts: false
+  tasks:
+    - synchronize: {src: tree/, dest: /tmp/sync/}
+      register: pushed
+    - ansible.posix.synchronize: {src: tree/, dest: /tmp/sync/}
+      register: again
+    - file: {path: /tmp/sync/extra.txt, state: touch}
+    - synchronize: {src: tree/, dest: /tmp/sync/, delete: true}
+      check_mode: true
+      register: checked
+    - synchronize: {src: tree/, dest: /tmp/sync/, delete: true, checksum: true, archive: false, recursive: true}
+      register: deleted
+    - synchronize: {src: /tmp/sync/a.txt, dest: "{{ out }}/", mode: pull}
+      register: pulled
+    - synchronize: {src: tree/, dest: /tmp/sync-ops/, rsync_opts: ["--exclude=sub"], dest_port: 22}
+      become: true
+      become_user: ops
+      register: as_ops
+    - synchronize: {src: /etc/hostname, dest: /tmp/sync-self}
+      delegate_to: "{{ inventory_hostname }}"
+      register: on_host
+    - synchronize: {src: no-such-dir/, dest: /tmp/sync-none/, compress: false, delay_updates: false}
+      register: missing
+      ignore_errors: true
+    - copy:
+        dest: "{{ out }}/results.json"
+        content: "{{ {'pushed': pushed, 'again': again, 'checked': checked, 'deleted': deleted, 'pulled': pulled, 'as_ops': as_ops, 'on_host': on_host, 'missing': missing} | to_json }}"
+      delegate_to: localhost
+`,
+    );
+    const run = (engine: 'kplay' | 'ansible', h: { name: string; ip: string }): Record<string, Record<string, unknown>> => {
+      const out = join(work, `sync-${engine}`);
+      rmSync(out, { recursive: true, force: true });
+      mkdirSync(out);
+      const args = ['-i', lab.inventory, p, '-e', `target=${h.name}`, '-e', `out=${out}`];
+      let r: { rc: number | null; out: string };
+      if (engine === 'kplay') r = kplay(args);
+      else {
+        const o = spawnSync('ip', ['netns', 'exec', lab.labNs, 'ansible-playbook', ...args], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, HOME: work, ANSIBLE_NOCOLOR: '1' } });
+        r = { rc: o.status, out: `${o.stdout}${o.stderr}` };
+      }
+      const text = r.out;
+      expect(r.rc, text).toBe(0);
+      expect(text).toMatch(new RegExp(`${h.name}\\s+: ok=10\\s+changed=8\\s+unreachable=0\\s+failed=0\\s+skipped=0\\s+rescued=0\\s+ignored=1`));
+      expect(readFileSync(join(out, 'a.txt'), 'utf8')).toBe('a\n');
+      const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+      // what both engines report, the host's address and the output directory written alike
+      const norm = (v: unknown): unknown => (typeof v === 'string' ? v.split(h.ip).join('HOST').split(out).join('OUT').split(h.name).join('NAME') : Array.isArray(v) ? v.map(norm) : v);
+      return Object.fromEntries(Object.entries(results).map(([k, v]) => [k, Object.fromEntries(['changed', 'failed', 'rc', 'msg', 'stdout_lines', 'cmd'].filter((x) => x in v).map((x) => [x, norm(v[x])]))]));
+    };
+    const ours = run('kplay', a);
+    expect(ours).toEqual(run('ansible', b));
+    expect(ours.pushed).toMatchObject({ changed: true, rc: 0 });
+    expect(ours.again?.changed).toBe(false);
+    expect(ours.checked?.stdout_lines).toContain('*deleting   extra.txt');
+    expect(String(ours.as_ops?.cmd)).toContain("--rsync-path='sudo -u ops rsync'");
+    expect(String(ours.pushed?.cmd)).toContain(`root@HOST:/tmp/sync/`);
+    expect(ours.missing?.failed).toBe(true);
+    for (const h of [a, b]) {
+      expect(readdirSync(hostFile(h.name, '/tmp/sync')).sort()).toEqual(['a.txt', 'sub']);
+      expect(readdirSync(hostFile(h.name, '/tmp/sync-ops'))).toEqual(['a.txt']);
+      expect(readFileSync(hostFile(h.name, '/tmp/sync-self'), 'utf8')).toBe(readFileSync(hostFile(h.name, '/etc/hostname'), 'utf8'));
+    }
+  }, 300_000);
+
   it('reports a host whose sshd dies mid-play UNREACHABLE, finishes the others, leaves no half-written file', async () => {
     const victim = lab.hosts[3]?.name as string;
     const p = playbook(

@@ -14,6 +14,8 @@ export interface PythonModule {
   /** The name Ansible knows it by (ansible.builtin.cron, community.general.ini_file, or a library module's). */
   name: string;
   path: string;
+  /** Its controller-side action plugin, which kplay does itself: kubernetes.core's (k8s-action.ts). */
+  action?: 'k8s' | undefined;
 }
 
 /** The outcome of a lookup: found, found but not runnable (why), or not found (where it looked). */
@@ -88,6 +90,12 @@ function builtinRedirect(pkg: string, short: string): string | undefined {
   return typeof to === 'string' ? to : undefined;
 }
 
+// kubernetes.core's one action plugin (every k8s and helm module has a copy), which kplay does itself
+function isK8sAction(file: string): boolean {
+  const text = readFileSync(file, 'utf8');
+  return text.includes('def get_kubeconfig(') && text.includes('handler for k8s options');
+}
+
 /** Finds `written` (as the task names it); `libraries` are the playbook's and the role's library/ dirs. */
 export function locatePythonModule(written: string, libraries: string[]): Located {
   // a module name is dotted words (no path may be smuggled into the lookup)
@@ -122,7 +130,10 @@ export function locatePythonModule(written: string, libraries: string[]): Locate
     const base = join(root, 'ansible_collections', ns, coll, 'plugins');
     const p = join(base, 'modules', `${parts.slice(2).join('/')}.py`);
     looked.push(p);
-    if (existsSync(p)) return existsSync(join(base, 'action', `${short}.py`)) ? { problem: ACTION_PLUGIN(written) } : { module: { name: written, path: p } };
+    if (!existsSync(p)) continue;
+    const action = join(base, 'action', `${short}.py`);
+    if (!existsSync(action)) return { module: { name: written, path: p } };
+    return isK8sAction(action) ? { module: { name: written, path: p, action: 'k8s' } } : { problem: ACTION_PLUGIN(written) };
   }
   return { missing: looked };
 }

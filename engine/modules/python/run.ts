@@ -2,8 +2,9 @@
 // the standard input of the host's Python, the module's JSON result read back (with Ansible's
 // tolerance for noise around it). The module checks its own arguments and honours check and diff mode.
 import { shellQuote as q } from '../../util/shell.js';
-import type { Deprecation, FileDiff, Module, ModuleContext, ModuleResult } from '../types.js';
+import type { Deprecation, FileDiff, Module, PreparedDiff, ModuleContext, ModuleResult } from '../types.js';
 import type { PythonModule } from './locate.js';
+import { k8sActionArgs } from './k8s-action.js';
 import { buildPayload } from './payload.js';
 
 // what Ansible's executor adds to every module's arguments (ActionBase._update_module_args); the
@@ -41,9 +42,11 @@ function moduleJson(stdout: string): Record<string, unknown> | undefined {
 }
 
 /** A module's diff (a mapping or a list of them) as kplay's before/after pairs. */
-function diffs(d: unknown): FileDiff[] | undefined {
+function diffs(d: unknown): (FileDiff | PreparedDiff)[] | undefined {
   const list = (Array.isArray(d) ? d : d && typeof d === 'object' ? [d] : []) as Record<string, unknown>[];
-  const out = list.filter((x) => 'before' in x || 'after' in x).map((x) => ({ before_header: String(x.before_header ?? ''), after_header: String(x.after_header ?? ''), before: String(x.before ?? ''), after: String(x.after ?? '') }));
+  const out = list
+    .filter((x) => 'before' in x || 'after' in x || typeof x.prepared === 'string')
+    .map((x) => ('before' in x || 'after' in x ? { before_header: String(x.before_header ?? ''), after_header: String(x.after_header ?? ''), before: String(x.before ?? ''), after: String(x.after ?? '') } : { prepared: String(x.prepared) }));
   return out.length ? out : undefined;
 }
 
@@ -61,7 +64,8 @@ export function pythonModule(m: PythonModule): Module {
   return async (ctx) => {
     const python = await interpreter(ctx);
     if (!python) return { changed: false, failed: true, msg: `kplay runs Ansible's module '${m.name}' with the host's Python, and the host has none (no python3 or python on its PATH; set ansible_python_interpreter)` };
-    const built = await buildPayload(m.name, m.path, { ...ctx.args, ...internals(ctx, m.name) }, python);
+    const args = m.action === 'k8s' ? k8sActionArgs(ctx, m.name) : ctx.args;
+    const built = await buildPayload(m.name, m.path, { ...args, ...internals(ctx, m.name) }, python);
     if ('error' in built) return { changed: false, failed: true, msg: `could not pack Ansible's module '${m.name}' (${m.path}): ${built.error}` };
     const r = await ctx.host.run(q(python), { stdin: built.script });
     const res = moduleJson(r.stdout);

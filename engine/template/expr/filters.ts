@@ -2,6 +2,9 @@
 // YAML and `.j2` files all use. Semantics follow Jinja 3.1 and Ansible 2.14 (Python's str(), its
 // case-insensitive sort/unique/min/max, its regexes); the differential tests check them against Ansible.
 import { ipaddr, ipwrap } from './ipaddr.js';
+import { jsonQuery } from './json-query.js';
+import { urlsplit } from './urlsplit.js';
+import { x509CertificateInfo } from './x509.js';
 import { createHash } from 'node:crypto';
 import { lstatSync, statSync, type Stats } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
@@ -250,6 +253,11 @@ export const FILTERS: Record<string, Filter> = {
   'ansible.utils.ipv4': (v, a, _k, col) => ipaddr(plain(v), a[0], 4, 'ipv4', col),
   'ansible.utils.ipv6': (v, a, _k, col) => ipaddr(plain(v), a[0], 6, 'ipv6', col),
   'ansible.utils.ipwrap': (v, a, _k, col) => ipwrap(plain(v), a[0], col),
+  'community.general.json_query': (v, a, _k, col) => jsonQuery(v, a[0], col),
+  // Ansible 2.14 routes the short name to the collection's filter (ansible_builtin_runtime.yml)
+  json_query: (v, a, _k, col) => jsonQuery(v, a[0], col),
+  urlsplit: (v, a, kw, col) => urlsplit(plain(v), plain(a[0] ?? kw.query), col),
+  'community.crypto.x509_certificate_info': (v, _a, _k, col) => x509CertificateInfo(plain(v), col),
   bool: (v) => toBool(plain(v)),
   length: (v, _a, _k, col) => len(plain(v), col),
   count: (v, _a, _k, col) => len(plain(v), col),

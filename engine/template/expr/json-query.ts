@@ -1,0 +1,23 @@
+// json_query (community.general.json_query, which Ansible 2.14 also finds as plain `json_query`): a
+// JMESPath query over the value, as the collection's filter runs the jmespath library. kplay runs the
+// JMESPath reference implementation for JavaScript (the `jmespath` package) on the same data.
+import { search } from 'jmespath';
+import { UnsafeText } from '../../yaml/load.js';
+import { ExprError } from './pyops.js';
+
+// the value as JMESPath sees it: Ansible's unsafe text is text (the filter registers its types so)
+function data(v: unknown): unknown {
+  if (v instanceof UnsafeText) return v.text;
+  if (Array.isArray(v)) return v.map(data);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, data(x)]));
+  return v;
+}
+
+/** The json_query filter. */
+export function jsonQuery(value: unknown, expr: unknown, col: number): unknown {
+  try {
+    return search(data(value), String(expr instanceof UnsafeText ? expr.text : expr));
+  } catch (e) {
+    throw new ExprError(`JMESPathError in json_query filter plugin:\n${(e as Error).message}`, col);
+  }
+}
