@@ -46,6 +46,7 @@ import { unarchive } from './unarchive.js';
 import { uri } from './uri.js';
 import { user } from './user.js';
 import { waitFor } from './wait-for.js';
+import { validateArgumentSpec } from './validate-argument-spec.js';
 import { waitForConnection } from './wait-for-connection.js';
 
 /** Implemented modules by name (those taking file attributes refuse SELinux contexts on an SELinux host). */
@@ -97,6 +98,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   user,
   wait_for: waitFor,
   wait_for_connection: waitForConnection,
+  validate_argument_spec: validateArgumentSpec,
 });
 
 // each module whose spec takes the SELinux options, wrapped so they are never silently dropped

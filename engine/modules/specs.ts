@@ -541,6 +541,7 @@ export const MODULES: Record<string, ModuleSpec> = {
   // parallel: kplay gathers on every host at once either way (forks permitting); the facts are the same
   gather_facts: { options: { parallel: bool } },
   set_fact: { anyOptions: true, controllerOnly: true, options: { cacheable: bool } },
+  validate_argument_spec: { controllerOnly: true, options: { argument_spec: { type: 'dict', required: true }, provided_arguments: { type: 'dict' }, validate_args_context: { type: 'dict' } } },
   debug: { controllerOnly: true, options: { msg: raw, var: str, verbosity: int }, mutuallyExclusive: [['msg', 'var']] },
   assert: { controllerOnly: true, options: { that: { type: 'list', required: true }, fail_msg: { type: 'raw', aliases: ['msg'] }, success_msg: raw, quiet: bool } },
   fail: { controllerOnly: true, options: { msg: raw } },

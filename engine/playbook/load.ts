@@ -17,7 +17,7 @@ import { BLOCK_KEYWORDS, PLAY_KEYWORDS, ROLE_ENTRY_KEYWORDS, TASK_KEYWORDS, UNSU
 import type { BlockNode, ModuleDefaults, Play, PlayNode, Role, RoleContext, RoleEntry, TaskNode } from './model.js';
 import { checkModuleArgs, parseKv } from './module-args.js';
 import { loadPlays, type PlayHeader } from './plays.js';
-import { findLocalFile, findRole, loadRole, parseRoleEntry, type RoleSearch } from './roles.js';
+import { findLocalFile, findRole, loadRole, parseRoleEntry, roleDirs, type RoleSearch } from './roles.js';
 
 /** A place in a YAML file: the file and the path of keys/indexes to a node. */
 interface Cursor {
@@ -426,16 +426,34 @@ class PlayLoader {
     };
   }
 
-  private roleTasks(path: string, tags: string[], tasksFrom: unknown): PlayNode[] {
+  private roleTasks(path: string, tags: string[], tasksFrom: unknown, name?: string, params: Record<string, unknown> = {}): PlayNode[] {
     const role = loadRole(path);
-    const ctx = { name: role.name, path };
+    const ctx = { name: name ?? role.name, path };
+    let nodes: PlayNode[];
     if (tasksFrom !== undefined) {
       const file = String(tasksFrom);
       const found = ['', '.yml', '.yaml'].map((e) => join(path, 'tasks', file + e)).find((p) => existsSync(p));
       if (!found) throw new ParseError(`tasks_from: '${file}' not found in role '${role.name}'`, { file: path });
-      return this.taskFile(found, tags, ctx);
+      nodes = this.taskFile(found, tags, ctx);
+    } else nodes = role.tasksFile ? this.taskFile(role.tasksFile, tags, ctx) : [];
+    // a role with an argument spec for this entry point checks its variables first, as Ansible's does
+    const entry = tasksFrom === undefined ? 'main' : String(tasksFrom);
+    const spec = role.argumentSpecs[entry];
+    if (spec && typeof spec === 'object') {
+      const described = spec.short_description ? ` - ${String(spec.short_description)}` : '';
+      nodes.unshift({
+        kind: 'task',
+        name: `Validating arguments against arg spec '${entry}'${described}`,
+        action: 'validate_argument_spec',
+        actionWritten: 'ansible.builtin.validate_argument_spec',
+        args: { argument_spec: spec.options ?? {}, provided_arguments: params, validate_args_context: { argument_spec_name: entry, name: ctx.name, path, type: 'role' } },
+        keywords: { tags: ['always'] },
+        tags: union(tags, ['always']),
+        role: ctx,
+        pos: { file: join(path, 'meta') },
+      });
     }
-    return role.tasksFile ? this.taskFile(role.tasksFile, tags, ctx) : [];
+    return nodes;
   }
 
   // --- roles -------------------------------------------------------------------------------------
@@ -457,6 +475,9 @@ class PlayLoader {
   private roleUseBody(e: RoleEntry, inherited: string[]): PlayNode[] {
     const path = findRole(e.name, this.opts, e.pos, e.basedir);
     const role = loadRole(path);
+    // a dependency found next to the role needing it is named as written there, as Ansible names it
+    const viaBasedir = e.basedir !== undefined && path === resolve(e.basedir, e.name) && !roleDirs(this.opts).some((d) => resolve(d, e.name) === path);
+    const name = viaBasedir ? e.name : role.name;
     const { when, tags: ownTags, vars } = e.keywords;
     const roleKey = JSON.stringify([path, e.params, when ?? null, ownTags ?? null, vars ?? null]);
     this.roles.set(path, role);
@@ -466,12 +487,12 @@ class PlayLoader {
     out.push({
       kind: 'block',
       name: undefined,
-      block: this.roleTasks(path, tags, undefined),
+      block: this.roleTasks(path, tags, undefined, name, e.params),
       rescue: [],
       always: [],
       keywords: { ...withoutKeys(e.keywords, ['tags']), role_params: e.params },
       tags,
-      role: { name: role.name, path },
+      role: { name, path },
       implicit: 'role',
       roleKey: role.allowDuplicates ? undefined : roleKey,
       pos: e.pos,

@@ -15,6 +15,8 @@ export interface Role {
   handlersFile: string | undefined;
   dependencies: RoleEntry[];
   allowDuplicates: boolean;
+  /** meta/argument_specs.yml (or meta/main's argument_specs): per entry point, its short description and options. */
+  argumentSpecs: Record<string, { short_description?: unknown; options?: unknown }>;
 }
 
 /** A use of a role: from `roles:`, a meta dependency, or import_role. */

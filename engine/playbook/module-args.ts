@@ -176,8 +176,8 @@ export function checkModuleArgs(module: string, spec: ModuleSpec, input: Record<
   return args;
 }
 
-// Ansible's argument-spec conversion of one value (AnsibleModule's check_type_*), or a problem text.
-function converted(o: OptionSpec, v: unknown): { value: unknown } | { problem: string } {
+/** Ansible's argument-spec conversion of one value (AnsibleModule's check_type_*), or a problem text. */
+export function converted(o: Pick<OptionSpec, 'type'>, v: unknown): { value: unknown } | { problem: string } {
   if (v === null || v === undefined) return { value: v };
   switch (o.type) {
     case 'bool': {

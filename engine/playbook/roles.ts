@@ -88,6 +88,16 @@ export function loadRole(path: string): Role {
   const metaFile = roleMainFile(path, 'meta');
   let dependencies: RoleEntry[] = [];
   let allowDuplicates = false;
+  let argumentSpecs: Role['argumentSpecs'] = {};
+  // meta/argument_specs.yml wins over meta/main's argument_specs, as in Ansible
+  const specsFile = roleMainFile(path, 'meta', 'argument_specs');
+  const specsOf = (v: unknown, file: string): Role['argumentSpecs'] => {
+    const specs = v && typeof v === 'object' ? (v as Record<string, unknown>).argument_specs : undefined;
+    if (specs === undefined || specs === null) return {};
+    if (typeof specs !== 'object' || Array.isArray(specs)) throw new ParseError('argument_specs must be a mapping of entry points (main, ...) to their specs', { file });
+    return specs as Role['argumentSpecs'];
+  };
+  if (specsFile) argumentSpecs = specsOf(loadYamlFile(specsFile, 'role argument specs file').value, specsFile);
   if (metaFile) {
     const y = loadYamlFile(metaFile, 'role meta file');
     const meta = y.value;
@@ -95,6 +105,7 @@ export function loadRole(path: string): Role {
       if (typeof meta !== 'object' || Array.isArray(meta)) throw new ParseError('a role meta file must be a mapping', nodePos(y, y.doc.contents));
       const m = meta as Record<string, unknown>;
       allowDuplicates = m.allow_duplicates === true;
+      if (!specsFile) argumentSpecs = specsOf(m, metaFile);
       const deps = m.dependencies ?? [];
       if (!Array.isArray(deps)) throw new ParseError('dependencies must be a list of roles', nodePos(y, nodeAt(y, ['dependencies'])));
       dependencies = deps.map((d, i) => ({ ...parseRoleEntry(d, nodePos(y, nodeAt(y, ['dependencies', i]))), basedir: dirname(path) }));
@@ -109,6 +120,7 @@ export function loadRole(path: string): Role {
     handlersFile: roleMainFile(path, 'handlers'),
     dependencies,
     allowDuplicates,
+    argumentSpecs,
   };
   roleCache.set(path, role);
   return role;

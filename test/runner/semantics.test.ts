@@ -23,6 +23,25 @@ const header = (extra = ''): string => `- hosts: web\n  gather_facts: false\n${e
 
 const rows: Row[] = [
   {
+    // checked against ansible-playbook 2.14: the same task name, messages (but for Python's class name of a YAML string) and order
+    name: "a role's meta/argument_specs.yml: its variables are checked first, in a task of its own tagged always",
+    play:
+      '- hosts: web\n  gather_facts: false\n  roles:\n    - {role: app, app_port: "8080", app_mode: a, app_opts: {level: 3}}\n' +
+      '- hosts: web\n  gather_facts: false\n  roles:\n    - {role: app, app_port: http, app_mode: c, app_list: [x], app_opts: {}}\n',
+    args: ['--tags', 'none-of-these'],
+    files: {
+      'roles/app/meta/argument_specs.yml': 'argument_specs:\n  main:\n    short_description: An app\n    options:\n      app_port: {type: int, required: true}\n      app_mode: {type: str, choices: [a, b]}\n      app_list: {type: list, elements: int}\n      app_opts:\n        type: dict\n        options:\n          level: {type: int, required: true}\n',
+      'roles/app/tasks/main.yml': '- debug: msg="port {{ app_port }}"\n',
+    },
+    rc: 2,
+    has: [
+      "TASK [app : Validating arguments against arg spec 'main' - An app]",
+      /TASK \[app : Validating arguments against arg spec 'main' - An app\] \*+\nok: \[n1\]/,
+      "Validation of arguments failed:\\nargument 'app_port' is of type <class 'str'> and we were unable to convert to int: <class 'str'> cannot be converted to an int\\nElements value for option 'app_list' is of type <class 'str'> and we were unable to convert to int: <class 'str'> cannot be converted to an int\\nvalue of app_mode must be one of: a, b, got: c\\nmissing required arguments: level found in app_opts",
+    ],
+    hasNot: ['port 8080'],
+  },
+  {
     // checked against ansible-playbook 2.14: an import_tasks in the handlers imports handlers (listen
     // included), and the import's when applies to each of them
     name: 'handlers imported with import_tasks listen to their topics and inherit the import\'s when',

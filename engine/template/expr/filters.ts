@@ -3,6 +3,7 @@
 // case-insensitive sort/unique/min/max, its regexes); the differential tests check them against Ansible.
 import { ipaddr, ipwrap } from './ipaddr.js';
 import { jsonQuery } from './json-query.js';
+import { passwordHash } from './password-hash.js';
 import { urlsplit } from './urlsplit.js';
 import { x509CertificateInfo } from './x509.js';
 import { createHash } from 'node:crypto';
@@ -256,6 +257,7 @@ export const FILTERS: Record<string, Filter> = {
   'community.general.json_query': (v, a, _k, col) => jsonQuery(v, a[0], col),
   // Ansible 2.14 routes the short name to the collection's filter (ansible_builtin_runtime.yml)
   json_query: (v, a, _k, col) => jsonQuery(v, a[0], col),
+  password_hash: (v, a, kw, col) => passwordHash(plain(v), { hashtype: plain(a[0] ?? kw.hashtype), salt: plain(a[1] ?? kw.salt), salt_size: plain(a[2] ?? kw.salt_size), rounds: plain(a[3] ?? kw.rounds) }, col),
   urlsplit: (v, a, kw, col) => urlsplit(plain(v), plain(a[0] ?? kw.query), col),
   'community.crypto.x509_certificate_info': (v, _a, _k, col) => x509CertificateInfo(plain(v), col),
   bool: (v) => toBool(plain(v)),
