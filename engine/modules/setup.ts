@@ -4,6 +4,48 @@
 import { globToRegExp } from '../inventory/patterns.js';
 import type { Module } from './types.js';
 
+// the package managers Ansible's pkg_mgr collector looks for, in its order (the last one present wins)
+const PKG_MGRS: [string, string][] = [
+  ['/usr/bin/rpm-ostree', 'atomic_container'],
+  ['/usr/bin/yum', 'yum'],
+  ['/usr/bin/dnf', 'dnf'],
+  ['/usr/bin/apt-get', 'apt'],
+  ['/usr/bin/zypper', 'zypper'],
+  ['/usr/sbin/urpmi', 'urpmi'],
+  ['/usr/bin/pacman', 'pacman'],
+  ['/bin/opkg', 'opkg'],
+  ['/usr/pkg/bin/pkgin', 'pkgin'],
+  ['/opt/local/bin/pkgin', 'pkgin'],
+  ['/opt/tools/bin/pkgin', 'pkgin'],
+  ['/opt/local/bin/port', 'macports'],
+  ['/usr/local/bin/brew', 'homebrew'],
+  ['/opt/homebrew/bin/brew', 'homebrew'],
+  ['/sbin/apk', 'apk'],
+  ['/usr/sbin/pkg', 'pkgng'],
+  ['/usr/sbin/swlist', 'swdepot'],
+  ['/usr/bin/emerge', 'portage'],
+  ['/usr/sbin/pkgadd', 'svr4pkg'],
+  ['/usr/bin/pkg', 'pkg5'],
+  ['/usr/bin/xbps-install', 'xbps'],
+  ['/usr/local/sbin/pkg', 'pkgng'],
+  ['/usr/bin/swupd', 'swupd'],
+  ['/usr/sbin/sorcery', 'sorcery'],
+  ['/usr/bin/installp', 'installp'],
+];
+
+/** The pkg_mgr fact as Ansible's collector decides it: the last manager present, then the family's official one. */
+export function pkgMgr(present: string[], family: string, distribution: string, major: string, ostree: boolean, aptRpm: boolean): string {
+  let name = present[present.length - 1] ?? 'unknown';
+  if (family === 'RedHat') {
+    if (ostree) return 'atomic_container';
+    const v = Number.parseInt(major, 10);
+    if (distribution === 'Fedora') name = Number.isNaN(v) ? 'dnf' : v < 23 ? (present.includes('yum') ? 'yum' : name) : present.includes('dnf') ? 'dnf' : name;
+    else name = v < 8 ? 'yum' : 'dnf';
+  } else if (family === 'Debian' && name !== 'apt') name = 'apt';
+  else if (family === 'Altlinux' && name === 'apt') name = 'apt_rpm';
+  return name === 'apt' && aptRpm ? 'apt_rpm' : name;
+}
+
 const SCRIPT = `
 echo "hostname=$(hostname 2>/dev/null || cat /proc/sys/kernel/hostname)"
 echo "fqdn=$(hostname -f 2>/dev/null || hostname)"
@@ -16,6 +58,9 @@ echo "memfree_kb=$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo 2>/dev/null)"
 echo "user=$(id -un)"
 echo "init=$(cat /proc/1/comm 2>/dev/null)"
 if [ -r /etc/os-release ]; then . /etc/os-release; echo "os_id=$ID"; echo "os_like=$ID_LIKE"; echo "os_version=$VERSION_ID"; echo "os_codename=$VERSION_CODENAME"; echo "os_name=$NAME"; fi
+for p in ${PKG_MGRS.map(([path, name]) => `${path}:${name}`).join(' ')}; do [ -e "\${p%%:*}" ] && echo "pkgmgr=\${p#*:}"; done
+[ -e /run/ostree-booted ] && echo "ostree=1"
+[ -e /usr/bin/rpm ] && /usr/bin/rpm -q --whatprovides /usr/bin/apt-get >/dev/null 2>&1 && echo "aptrpm=1"
 ip -4 route show default 2>/dev/null | awk '{for(i=1;i<=NF;i++){if($i=="via")print "gateway="$(i+1); if($i=="dev")print "default_if="$(i+1)}; exit}'
 ip -o -4 addr show 2>/dev/null | awk '{split($4,a,"/"); print "addr="$2"|"a[1]"|"a[2]}'
 `;
@@ -37,7 +82,7 @@ const COLLECTORS = ['apparmor', 'caps', 'chroot', 'cmdline', 'date_time', 'distr
 const VALID = new Set([...COLLECTORS, ...Object.keys(COLLECTOR_OF)]);
 const MINIMAL = new Set(['apparmor', 'caps', 'cmdline', 'date_time', 'distribution', 'dns', 'env', 'fips', 'local', 'lsb', 'pkg_mgr', 'platform', 'python', 'selinux', 'service_mgr', 'ssh_pub_keys', 'user']);
 // the collectors a collector needs first (their required_facts on Linux)
-const REQUIRES: Record<string, string[]> = { network: ['distribution', 'platform'], hardware: ['platform'] };
+const REQUIRES: Record<string, string[]> = { network: ['distribution', 'platform'], hardware: ['platform'], pkg_mgr: ['distribution'] };
 // what '!hardware' also excludes
 const ALIASES: Record<string, string[]> = { hardware: ['devices', 'dmi'] };
 // the collector each of kplay's facts comes from in Ansible
@@ -48,6 +93,7 @@ const FACT_COLLECTOR: Record<string, string> = {
   ...Object.fromEntries(['all_ipv4_addresses', 'default_ipv4', 'interfaces'].map((f) => [f, 'network'])),
   user_id: 'user',
   service_mgr: 'service_mgr',
+  pkg_mgr: 'pkg_mgr',
 };
 
 /** The collectors gather_subset asks for (Ansible's get_collector_names), or the name it refuses. */
@@ -88,12 +134,14 @@ export const setup: Module = async (ctx) => {
   if (r.rc !== 0) return { changed: false, failed: true, msg: `fact gathering failed: ${r.stderr.trim()}` };
   const kv: Record<string, string> = {};
   const addrs: { iface: string; address: string; prefix: string }[] = [];
+  const pkgMgrs: string[] = [];
   for (const line of r.stdout.split('\n')) {
     const eq = line.indexOf('=');
     if (eq === -1) continue;
     const k = line.slice(0, eq);
     const v = line.slice(eq + 1);
-    if (k === 'addr') {
+    if (k === 'pkgmgr') pkgMgrs.push(v);
+    else if (k === 'addr') {
       const [iface = '', address = '', prefix = ''] = v.split('|');
       addrs.push({ iface, address, prefix });
     } else if (!(k in kv)) kv[k] = v;
@@ -121,6 +169,7 @@ export const setup: Module = async (ctx) => {
     distribution_major_version: (kv.os_version ?? '').split('.')[0] ?? '',
     distribution_release: kv.os_codename ?? '',
     os_family: family,
+    pkg_mgr: pkgMgr(pkgMgrs, family, kv.os_name ? (kv.os_name.split(' ')[0] ?? id) : 'Unknown', (kv.os_version ?? '').split('.')[0] ?? '', kv.ostree === '1', kv.aptrpm === '1'),
     all_ipv4_addresses: addrs.filter((x) => x.iface !== 'lo').map((x) => x.address),
     default_ipv4: def ? { address: def.address, interface: def.iface, prefix: def.prefix, gateway: kv.gateway ?? '' } : {},
     interfaces: [...new Set(addrs.map((x) => x.iface))],

@@ -15,7 +15,7 @@ export interface PythonModule {
   name: string;
   path: string;
   /** Its controller-side action plugin, which kplay does itself: kubernetes.core's (k8s-action.ts). */
-  action?: 'k8s' | undefined;
+  action?: 'k8s' | 'yum' | undefined;
 }
 
 /** The outcome of a lookup: found, found but not runnable (why), or not found (where it looked). */
@@ -116,7 +116,11 @@ export function locatePythonModule(written: string, libraries: string[]): Locate
     if (!pkg) return { missing: [...looked, 'ansible-core (not installed on this controller: python3 cannot import ansible)'] };
     const p = join(pkg, 'modules', `${short}.py`);
     looked.push(p);
-    if (existsSync(p)) return existsSync(join(pkg, 'plugins/action', `${short}.py`)) ? { problem: ACTION_PLUGIN(written) } : { module: { name: `ansible.builtin.${short}`, path: p } };
+    if (existsSync(p)) {
+      // the yum action (choosing yum or dnf) is one kplay does itself (python/run.ts)
+      if (short === 'yum') return { module: { name: 'ansible.builtin.yum', path: p, action: 'yum' } };
+      return existsSync(join(pkg, 'plugins/action', `${short}.py`)) ? { problem: ACTION_PLUGIN(written) } : { module: { name: `ansible.builtin.${short}`, path: p } };
+    }
     const to = builtinRedirect(pkg, short);
     if (to && to.split('.').length >= 3 && !to.startsWith('ansible.builtin.')) {
       const r = locatePythonModule(to, libraries);

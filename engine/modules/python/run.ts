@@ -2,8 +2,9 @@
 // the standard input of the host's Python, the module's JSON result read back (with Ansible's
 // tolerance for noise around it). The module checks its own arguments and honours check and diff mode.
 import { shellQuote as q } from '../../util/shell.js';
-import type { Deprecation, FileDiff, Module, PreparedDiff, ModuleContext, ModuleResult } from '../types.js';
+import { ActionError, type Deprecation, type FileDiff, type Module, type PreparedDiff, type ModuleContext, type ModuleResult } from '../types.js';
 import type { PythonModule } from './locate.js';
+import { backendModule, pkgMgrFor } from './backend.js';
 import { k8sActionArgs } from './k8s-action.js';
 import { buildPayload } from './payload.js';
 
@@ -61,6 +62,7 @@ async function interpreter(ctx: ModuleContext): Promise<string | undefined> {
 
 /** A Module that runs the Python module `m` on the host. */
 export function pythonModule(m: PythonModule): Module {
+  if (m.action === 'yum') return yumAction;
   return async (ctx) => {
     const python = await interpreter(ctx);
     if (!python) return { changed: false, failed: true, msg: `kplay runs Ansible's module '${m.name}' with the host's Python, and the host has none (no python3 or python on its PATH; set ansible_python_interpreter)` };
@@ -84,3 +86,28 @@ export function pythonModule(m: PythonModule): Module {
     return result;
   };
 }
+
+const YUM_BACKENDS = ['yum', 'yum4', 'dnf'];
+
+/**
+ * ansible-core's yum action: the backend from `use`/`use_backend`, else the pkg_mgr fact (gathered when
+ * unknown, and then kept as a fact), yum4 being dnf; the yum or dnf module runs without those options.
+ */
+const yumAction: Module = async (ctx) => {
+  if ('use' in ctx.args && 'use_backend' in ctx.args) throw new ActionError("parameters are mutually exclusive: ('use', 'use_backend')");
+  const asked = ctx.args.use ?? ctx.args.use_backend ?? 'auto';
+  let backend = String(asked);
+  let gatheredFact: string | undefined;
+  if (!YUM_BACKENDS.includes(backend)) {
+    const found = await pkgMgrFor(ctx, backend === 'auto' ? 'auto' : undefined);
+    backend = found.name;
+    if (found.gathered && backend !== 'auto') gatheredFact = backend;
+  }
+  const facts = gatheredFact ? { ansible_facts: { pkg_mgr: gatheredFact } } : {};
+  if (!YUM_BACKENDS.includes(backend)) {
+    return { changed: false, failed: true, ...facts, msg: ['Could not detect which major revision of yum is in use, which is required to determine module backend.', 'You should manually specify use_backend to tell the module whether to use the yum (yum3) or dnf (yum4) backend})'] };
+  }
+  const { use: _use, use_backend: _backend, ...args } = ctx.args;
+  const result = await pythonModule(backendModule(backend === 'yum4' ? 'dnf' : backend))({ ...ctx, args });
+  return { ...facts, ...result };
+};

@@ -1,0 +1,24 @@
+// The package manager Ansible's package and yum actions hand a task to: the `use` (or yum's `use_backend`)
+// option, else the host's pkg_mgr fact, else the fact gathered now (setup's pkg_mgr collector), and the
+// module on the controller that runs it (ansible-core's dnf, yum, zypper... as ansible.legacy.NAME).
+import { setup } from '../setup.js';
+import { ActionError, type ModuleContext } from '../types.js';
+import { locatePythonModule, type PythonModule } from './locate.js';
+
+/** The host's package manager as the actions find it: `asked` unless 'auto', the pkg_mgr fact, or gathered now. */
+export async function pkgMgrFor(ctx: ModuleContext, asked: unknown): Promise<{ name: string; gathered: boolean }> {
+  if (asked !== undefined && asked !== null && asked !== 'auto') return { name: String(asked), gathered: false };
+  const known = ctx.variable('ansible_facts.pkg_mgr');
+  if (known.defined && known.value) return { name: String(known.value), gathered: false };
+  const r = await setup({ ...ctx, args: { gather_subset: ['!all'], filter: ['ansible_pkg_mgr'] } });
+  const found = (r.ansible_facts as Record<string, unknown> | undefined)?.pkg_mgr;
+  return { name: typeof found === 'string' ? found : 'auto', gathered: true };
+}
+
+/** Ansible's module for a package manager, found on the controller as Ansible finds ansible.legacy.NAME. */
+export function backendModule(name: string): PythonModule {
+  const found = locatePythonModule(`ansible.legacy.${name}`, []);
+  // the module itself: ansible.legacy.yum is found as the yum action, which is what is being resolved here
+  if ('module' in found) return { name: found.module.name, path: found.module.path };
+  throw new ActionError('problem' in found ? found.problem : `Could not find a module for ${name}.`);
+}

@@ -1,0 +1,31 @@
+// The yum and package actions against Ansible's on this Debian controller: which backend each task is
+// handed to (use, use_backend, the pkg_mgr fact gathered when unknown) shows in the backend's own answer
+// (yum's and dnf's Python libraries are absent here, and say so) and in the fact kept; same results.
+import { describe, expect, it } from 'vitest';
+import { bothEngines, outcome, type EngineRun } from '../support/differential-play.js';
+import { hasAnsible } from '../support/oracle.js';
+import { canSandbox } from '../support/sandbox.js';
+
+const steps: [Record<string, unknown>, string][] = [
+  [{ yum: { name: 'htop' } }, 'failed'],
+  [{ yum: { name: 'htop', use_backend: 'yum' } }, 'failed'],
+  [{ 'ansible.builtin.yum': { name: 'htop', use_backend: 'dnf' } }, 'failed'],
+  [{ yum: { name: 'htop', use: 'dnf', use_backend: 'dnf' } }, 'failed'],
+  [{ package: { name: 'htop', state: 'present', use: 'dnf' } }, 'failed'],
+  [{ package: { name: 'htop', state: 'present', use: 'nosuch' } }, 'failed'],
+];
+
+describe.skipIf(!hasAnsible || !canSandbox())('yum and package actions, kplay vs ansible-playbook', () => {
+  const run = bothEngines(steps.map(([t]) => t));
+
+  it("hands each task to Ansible's backend, with the same answer", () => {
+    const shown = (r: EngineRun): string[] => r.results.map((x, i) => `${i} ${outcome(x)} ${JSON.stringify(x.msg)}`);
+    expect(shown(run().kplay)).toEqual(shown(run().ansible));
+    expect(run().kplay.results.map(outcome)).toEqual(steps.map(([, o]) => o));
+  });
+
+  it('keeps the pkg_mgr fact it had to gather, as the yum action does', () => {
+    expect(run().kplay.results[0]?.ansible_facts).toEqual(run().ansible.results[0]?.ansible_facts);
+    expect(run().kplay.results[0]?.ansible_facts).toEqual({ pkg_mgr: 'apt' });
+  });
+});
