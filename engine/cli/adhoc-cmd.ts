@@ -73,7 +73,7 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
     forceHandlers: false,
     verbosity: (opts.verbose as number | undefined) ?? 0,
     limit,
-    loadOpts: { playbookDir: io.cwd, rolesPath: s.config.rolesPath, projectRoot: s.projectRoot },
+    loadOpts: { playbookDir: io.cwd, rolesPath: s.config.rolesPath, library: s.config.library, projectRoot: s.projectRoot },
     connection,
     ssh: sshDefaults(opts, s.config, io, passwords.ssh),
     becomePassword: passwords.become,

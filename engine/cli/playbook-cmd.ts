@@ -52,7 +52,7 @@ export async function playbookCommand(parsed: ParsedArgs, io: CliIO): Promise<nu
   const plays = playbooks.map((p) => {
     const playbookDir = dirname(p.path);
     const projectRoot = findProjectRoot(playbookDir) ?? s.projectRoot;
-    return { ...p, plays: loadPlaybook(p.path, { playbookDir, rolesPath: s.config.rolesPath, projectRoot }) };
+    return { ...p, plays: loadPlaybook(p.path, { playbookDir, rolesPath: s.config.rolesPath, library: s.config.library, projectRoot }) };
   });
   printWarnings(io, s.warnings);
 
@@ -176,7 +176,7 @@ async function runAll(
       forceHandlers: o.opts.forceHandlers === true,
       verbosity: (o.opts.verbose as number | undefined) ?? 0,
       limit: o.limit,
-      loadOpts: { playbookDir: dirname(o.firstPath), rolesPath: s.config.rolesPath, projectRoot: o.projectRoot },
+      loadOpts: { playbookDir: dirname(o.firstPath), rolesPath: s.config.rolesPath, library: s.config.library, projectRoot: o.projectRoot },
       connection: o.connection,
       ssh: sshDefaults(o.opts, s.config, o.io, o.passwords.ssh),
       becomePassword: o.passwords.become,

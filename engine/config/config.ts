@@ -12,6 +12,8 @@ export interface Config {
   inventory: string[];
   forks: number | undefined;
   rolesPath: string[];
+  /** library: directories Ansible's modules are looked for in (relative to the config file). */
+  library: string[];
   remoteUser: string | undefined;
   hostKeyChecking: boolean | undefined;
   timeout: number | undefined;
@@ -96,6 +98,7 @@ export function loadConfig(cwd: string, env: Env = process.env): Config {
     inventory: pathList(setting('inventory', d, 'INVENTORY'), /,/),
     forks: int(setting('forks', d, 'FORKS'), 'forks', src),
     rolesPath: pathList(setting('roles_path', d, 'ROLES_PATH'), /:/),
+    library: pathList(setting('library', d, 'LIBRARY'), /:/),
     remoteUser: setting('remote_user', d, 'REMOTE_USER'),
     hostKeyChecking: bool(setting('host_key_checking', d, 'HOST_KEY_CHECKING'), 'host_key_checking', src),
     timeout: int(setting('timeout', d, 'TIMEOUT'), 'timeout', src),

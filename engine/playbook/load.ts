@@ -44,7 +44,10 @@ function union(a: string[], b: string[]): string[] {
 }
 
 /** Everything the loader needs beyond the file itself. */
-export interface LoadOptions extends RoleSearch {}
+export interface LoadOptions extends RoleSearch {
+  /** The config's `library` directories, where Ansible's modules are looked for too. */
+  library?: string[] | undefined;
+}
 
 /** Loads every play of a playbook (following import_playbook). */
 export function loadPlaybook(file: string, opts: LoadOptions): Play[] {
@@ -281,7 +284,7 @@ class PlayLoader {
       // a key that is no keyword and no native module may be an Ansible Python module on the controller
       const python = new Map<string, PythonModule>();
       for (const k of candidates.filter((x) => !resolveModuleName(x))) {
-        const found = locatePythonModule(k, [join(this.opts.playbookDir, 'library'), ...(role ? [join(role.path, 'library')] : [])]);
+        const found = locatePythonModule(k, [join(this.opts.playbookDir, 'library'), ...(role ? [join(role.path, 'library')] : []), ...(this.opts.library ?? [])]);
         if ('module' in found) python.set(k, found.module);
         else if ('problem' in found) throw new ParseError(found.problem, posOf(at(c, k), true), 'see README "Modules" for what kplay runs natively');
         else {

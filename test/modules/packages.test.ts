@@ -39,14 +39,14 @@ async function apt(installed: string, args: Record<string, unknown>, check = fal
 
 // [installed before, args, apt-get calls, changed]
 const cases: [string, Record<string, unknown>, string[], boolean][] = [
-  ['', { name: 'kubeadm' }, ['apt-get install -y -q kubeadm'], true],
+  ['', { name: 'kubeadm' }, ['apt-get install -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold kubeadm'], true],
   ['kubeadm 1.30.2-1.1\n', { name: 'kubeadm' }, [], false],
-  ['kubeadm 1.29.0-1.1\n', { name: 'kubeadm=1.30.2-1.1', allow_downgrade: true }, ['apt-get install -y -q --allow-downgrades kubeadm=1.30.2-1.1'], true],
-  ['kubeadm 1.30.2-1.1\n', { name: ['kubeadm=1.30.2', 'kubelet=1.30.2-1.1'] }, ['apt-get install -y -q kubelet=1.30.2-1.1'], true],
-  ['kubeadm 1.29.0-1.1\n', { name: 'kubeadm', state: 'latest' }, ['apt-get install -y -q kubeadm'], true],
-  ['kubeadm 1.30.2-1.1\n', { name: 'kubeadm', state: 'absent' }, ['apt-get remove -y -q kubeadm'], true],
+  ['kubeadm 1.29.0-1.1\n', { name: 'kubeadm=1.30.2-1.1', allow_downgrade: true }, ['apt-get install -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold --allow-downgrades kubeadm=1.30.2-1.1'], true],
+  ['kubeadm 1.30.2-1.1\n', { name: ['kubeadm=1.30.2', 'kubelet=1.30.2-1.1'] }, ['apt-get install -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold kubelet=1.30.2-1.1'], true],
+  ['kubeadm 1.29.0-1.1\n', { name: 'kubeadm', state: 'latest' }, ['apt-get install -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold kubeadm'], true],
+  ['kubeadm 1.30.2-1.1\n', { name: 'kubeadm', state: 'absent' }, ['apt-get remove -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold kubeadm'], true],
   ['', { name: 'kubeadm', state: 'absent' }, [], false],
-  ['', { name: 'containerd', update_cache: true }, ['apt-get update -q', 'apt-get install -y -q containerd'], true],
+  ['', { name: 'containerd', update_cache: true }, ['apt-get update -q', 'apt-get install -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold containerd'], true],
 ];
 
 describe('apt', () => {

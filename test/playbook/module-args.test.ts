@@ -15,6 +15,7 @@ describe('convertArgs', () => {
     ['wait_for', { port: '22', timeout: ' 5 ' }, { port: 22, timeout: 5 }],
     ['apt', { name: 'curl,jq' }, { name: ['curl', 'jq'] }],
     ['apt', { upgrade: false }, { upgrade: 'no' }],
+    ['apt', { upgrade: true }, { upgrade: 'yes' }],
     ['lineinfile', { path: '/f', line: 8080 }, { path: '/f', line: '8080' }],
     ['systemd', { name: 'kubelet', enabled: 'yes', state: 'started' }, { name: 'kubelet', enabled: true, state: 'started' }],
     // controller-side actions keep their arguments as written (assert's `that` is never split on commas)
@@ -28,8 +29,8 @@ describe('convertArgs', () => {
     ['wait_for', { port: '22x' }, "parameter 'port' of module 'wait_for' must be a whole number, got \"22x\""],
     ['file', { path: '/f', state: 'dir' }, "value of 'state' must be one of: absent, directory, file, hard, link, touch; got 'dir'"],
     ['copy', { dest: { a: 1 }, content: 'x' }, "parameter 'dest' of module 'copy' must be text, not a list or mapping"],
-    // a partly honoured option: YAML's `upgrade: yes` is spelled back as the choice, then refused
-    ['apt', { name: ['curl'], upgrade: true }, "module 'apt': kplay does not support 'upgrade' with the value 'yes'"],
+    // a partly honoured option: converted, then refused
+    ['apt', { name: ['curl'], only_upgrade: 'yes' }, "module 'apt': kplay does not support 'only_upgrade' with the value true"],
     ['stat', { path: '/f', get_mime: 'yes' }, "module 'stat': kplay does not support 'get_mime' with the value true"],
     ['user', { name: 'u', login_class: 'staff' }, "module 'user': kplay does not support 'login_class' yet"],
   ])('%s %j is an error naming the option', (module, input, message) => {
