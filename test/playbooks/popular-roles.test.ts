@@ -65,7 +65,7 @@ describe.skipIf(!available)('popular-style roles on lab hosts: kplay and ansible
       )
       .join('\n');
 
-  let first: Record<string, { rc: number | null; out: string }>;
+  let first: { kplay: { rc: number | null; out: string }; ansible: { rc: number | null; out: string } };
 
   beforeAll(() => {
     home = mkdtempSync(join(tmpdir(), 'kplay-roles-'));
