@@ -4,6 +4,9 @@
 import { shellQuote as q } from '../util/shell.js';
 import type { Module } from './types.js';
 
+// the states `systemctl is-enabled` gives a unit it has (Ansible's valid_enabled_states, and alias)
+const KNOWN_STATES = ['enabled', 'enabled-runtime', 'linked', 'linked-runtime', 'masked', 'masked-runtime', 'static', 'indirect', 'disabled', 'generated', 'transient', 'alias'];
+
 /** The systemd module (also serves `service`). */
 export const systemd: Module = async (ctx) => {
   const a = ctx.args;
@@ -23,6 +26,9 @@ export const systemd: Module = async (ctx) => {
   }
   const active = (await ctx.host.run(`${systemctl} is-active ${q(name)}`)).stdout.trim();
   const enabledState = (await ctx.host.run(`${systemctl} is-enabled ${q(name)}`)).stdout.trim();
+  // a unit systemd knows answers is-enabled with a state; else only an init script makes it a service (Ansible's found)
+  const found = KNOWN_STATES.includes(enabledState) || (await ctx.host.run(`test -e ${q(`/etc/init.d/${name}`)}`)).rc === 0;
+  if (!found && (a.enabled !== undefined || a.state !== undefined)) return { changed: false, failed: true, msg: `Could not find the requested service ${name}: host` };
   const isActive = active === 'active' || active === 'activating' || active === 'reloading';
   const isEnabled = ['enabled', 'enabled-runtime', 'static', 'alias'].includes(enabledState);
   const force = a.force === true ? ' --force' : '';

@@ -19,7 +19,7 @@ const SYSTEMCTL = `#!/bin/sh
 echo "$*" >> "$UNITS/log"
 case "$1" in
   is-active) [ -f "$UNITS/$2.active" ] && { echo active; exit 0; } || { echo inactive; exit 3; };;
-  is-enabled) [ -f "$UNITS/$2.masked" ] && { echo masked; exit 1; }; [ -f "$UNITS/$2.enabled" ] && { echo enabled; exit 0; } || { echo disabled; exit 1; };;
+  is-enabled) [ -f "$UNITS/$2.missing" ] && { echo "Failed to get unit file state for $2.service: No such file or directory" >&2; exit 1; }; [ -f "$UNITS/$2.masked" ] && { echo masked; exit 1; }; [ -f "$UNITS/$2.enabled" ] && { echo enabled; exit 0; } || { echo disabled; exit 1; };;
   start|restart|reload) [ "$2" = --no-block ] && shift; [ -f "$UNITS/$2.masked" ] && { echo "Unit $2.service is masked." >&2; exit 1; }; touch "$UNITS/$2.active";;
   stop) [ "$2" = --no-block ] && shift; rm -f "$UNITS/$2.active";;
   enable) [ "$2" = --force ] && shift; touch "$UNITS/$2.enabled";;
@@ -55,6 +55,8 @@ const systemdCases: [string[], Record<string, unknown>, string[], boolean][] = [
   [['nginx.masked'], { name: 'nginx', masked: false, enabled: true, state: 'started' }, ['unmask nginx', 'enable nginx', 'start nginx'], true],
   [[], { name: 'nginx', masked: false }, [], false],
   [[], { name: 'nginx', enabled: true, force: true, state: 'restarted', no_block: true, daemon_reexec: true }, ['daemon-reexec', 'enable --force nginx', 'restart --no-block nginx'], true],
+  // a unit systemd does not have may still be masked (Ansible needs it found for enabled and state only)
+  [['ntpd.missing'], { name: 'ntpd', masked: true }, ['mask ntpd'], true],
 ];
 
 describe('systemd / service', () => {
@@ -62,6 +64,14 @@ describe('systemd / service', () => {
     const { r, actions: done } = await systemd(units, args);
     expect(done).toEqual(actions);
     expect(r.changed).toBe(changed);
+  });
+
+  it('fails for a unit that is neither a systemd unit nor an init script, in check mode too, as Ansible does', async () => {
+    for (const check of [false, true]) {
+      const { r, actions } = await systemd(['ntpd.missing'], { name: 'ntpd', state: 'stopped', enabled: false }, check);
+      expect(actions).toEqual([]);
+      expect(r).toMatchObject({ changed: false, failed: true, msg: 'Could not find the requested service ntpd: host' });
+    }
   });
 
   it('acts on nothing in check mode', async () => {
