@@ -499,8 +499,9 @@ export const MODULES: Record<string, ModuleSpec> = {
     },
   },
   service: {
-    options: { name: { type: 'str', required: true }, state: { type: 'str', choices: ['reloaded', 'restarted', 'started', 'stopped'] }, enabled: bool, arguments: { type: 'str', aliases: ['args'], only: [''] }, pattern: only('str'), sleep: only('int'), runlevel: only('str'), use: only('str', 'auto', 'systemd') },
-    requiredOneOf: [['state', 'enabled']],
+    // on a systemd host Ansible's service action hands the task to the systemd module: its rules apply (name
+    // is needed with state, enabled or masked only, and `systemd: name: x` reads the unit's status)
+    options: { name: { type: 'str' }, state: { type: 'str', choices: ['reloaded', 'restarted', 'started', 'stopped'] }, enabled: bool, arguments: { type: 'str', aliases: ['args'], only: [''] }, pattern: only('str'), sleep: only('int'), runlevel: only('str'), use: only('str', 'auto', 'systemd') },
   },
   systemd: {
     options: {
@@ -514,6 +515,7 @@ export const MODULES: Record<string, ModuleSpec> = {
       no_block: bool,
       scope: { type: 'str', choices: ['system', 'user', 'global'] },
     },
+    // (Ansible's required_one_of is always met: daemon_reload and daemon_reexec default to false)
   },
   apt: {
     options: {
