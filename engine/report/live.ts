@@ -172,7 +172,8 @@ export class LiveReporter implements Reporter {
           row.counts[e.status] += 1;
           if (row.pending.delete(e.host) && row.pending.size === 0) row.ended = this.now();
         }
-        this.state.playCounts[e.status] += 1;
+        // the header counts what the recap counts: a meta task is in neither
+        if (e.counted !== false) this.state.playCounts[e.status] += 1;
         break;
       }
       case 'host_result':

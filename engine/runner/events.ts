@@ -10,7 +10,7 @@ export type RunEvent =
   | { type: 'no_hosts'; play: string }
   | { type: 'task_start'; name: string; handler: boolean; hosts?: string[] }
   /** A host finished a task (all its loop items): its status for the task as a whole. */
-  | { type: 'host_done'; host: string; status: HostStatus }
+  | { type: 'host_done'; host: string; status: HostStatus; /** false: not in the recap (a meta task), so not in the play's counters either */ counted?: boolean }
   | { type: 'host_result'; host: string; status: HostStatus; result: Record<string, unknown>; item?: { label: string }; ignored: boolean; delegatedTo?: string | undefined; verbose: boolean; showResult: boolean; indent: boolean; debug?: boolean | undefined }
   | { type: 'retry'; host: string; task: string; retriesLeft: number }
   /** include_tasks loaded a file for these hosts (Ansible's `included: FILE for HOSTS` line). */

@@ -336,7 +336,7 @@ class PlayRun {
       targets.map((s) =>
         limit(async () => {
           const outcome = await executeTask(task, s, frames, env);
-          this.opts.reporter.emit({ type: 'host_done', host: s.host.name, status: outcomeStatus(outcome) });
+          this.opts.reporter.emit({ type: 'host_done', host: s.host.name, status: outcomeStatus(outcome), ...(task.action === 'meta' ? { counted: false } : {}) });
           return outcome;
         }),
       ),

@@ -71,6 +71,19 @@ describe('live reporter', () => {
     expect(screen.out.endsWith('\u001b[?25h')).toBe(true);
   });
 
+  it("counts in its header what the recap counts: a meta task's hosts are not", async () => {
+    const screen = fakeScreen(100, 20);
+    const r = new LiveReporter(screen);
+    r.emit({ type: 'play_start', name: 'p', pattern: 'all' });
+    r.emit({ type: 'task_start', name: 'work', handler: false, hosts: ['h1'] });
+    r.emit({ type: 'host_done', host: 'h1', status: 'changed' });
+    r.emit({ type: 'task_start', name: 'meta', handler: false, hosts: ['h1'] });
+    r.emit({ type: 'host_done', host: 'h1', status: 'ok', counted: false });
+    await r.close();
+    expect(screen.out).toContain('ok=0 changed=1');
+    expect(screen.out).not.toContain('ok=1 changed=1');
+  });
+
   it('closes even when the run ends before the first frame, then prints failures and the recap', async () => {
     const screen = fakeScreen(100, 20);
     const r = new LiveReporter(screen);
