@@ -151,7 +151,7 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     for (const h of lab.hosts) {
       expect(r.out).toContain(`"msg": "script on ${h.name} with arg1 raw-42 loaded False"`); // Python prints booleans as Ansible does
       expect(existsSync(hostFile(h.name, '/root/kubelet.on'))).toBe(true);
-      expect(readFileSync(hostFile(h.name, '/root/apt.log'), 'utf8')).toBe('install -y -q kubeadm=1.30.2-1.1\n');
+      expect(readFileSync(hostFile(h.name, '/root/apt.log'), 'utf8')).toBe('install -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold kubeadm=1.30.2-1.1\n');
     }
     expect(r.out).toMatch(/RUNNING HANDLER \[note\]/);
   });
