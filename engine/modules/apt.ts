@@ -63,7 +63,7 @@ async function upgrade(ctx: ModuleContext, mode: string): Promise<ModuleResult> 
   const force = a.force === true ? (name === 'apt-get' ? '--force-yes' : '--assume-yes --allow-untrusted') : '';
   const flags = [dpkgOptions(a), force, a.fail_on_autoremove === true ? '--no-remove' : '', a.allow_unauthenticated === true ? '--allow-unauthenticated' : '', a.allow_downgrade === true ? '--allow-downgrades' : '', ctx.check ? '--simulate' : ''];
   let cmd = `${tool} -y ${flags.join(' ')} ${sub}`;
-  if (a.default_release) cmd += ` -t '${String(a.default_release)}'`;
+  if (a.default_release) cmd += ` -t ${q(a.default_release)}`;
   const r = await ctx.host.run(cmd, { env: UPGRADE_ENV });
   // Ansible names the tool by the path it found
   if (r.rc !== 0) return { changed: false, failed: true, msg: `'${tool} ${sub}' failed: ${r.stderr}`, stdout: r.stdout, rc: r.rc };
