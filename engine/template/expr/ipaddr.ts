@@ -101,6 +101,36 @@ const first = (n: Net): bigint => network(n);
 const usable = (n: Net): [bigint, bigint] | undefined => (size(n) === 2n ? [first(n), first(n) + 1n] : size(n) > 1n ? [first(n) + 1n, first(n) + size(n) - 2n] : undefined);
 
 type Vtype = 'address' | 'network';
+
+// python-netaddr 0.8's address classes (Debian's), which ansible.utils' queries ask: a network is in a class
+// when it lies inside one of its networks (239.0.0.0-239.255.255.255 is the /8)
+const net = (text: string): Net => parseNet(text) as Net;
+const PRIVATE = { 4: ['10.0.0.0/8', '100.64.0.0/10', '172.16.0.0/12', '192.0.0.0/24', '192.168.0.0/16', '198.18.0.0/15', '239.0.0.0/8'].map(net), 6: ['fc00::/7', 'fec0::/10'].map(net) };
+const LINK_LOCAL = { 4: net('169.254.0.0/16'), 6: net('fe80::/10') };
+const MULTICAST = { 4: net('224.0.0.0/4'), 6: net('ff00::/8') };
+const addressOf = (n: Net): Net => ({ version: n.version, ip: n.ip, prefix: width(n) });
+const isLinkLocal = (n: Net): boolean => inside(n, LINK_LOCAL[n.version]);
+const isPrivate = (n: Net): boolean => PRIVATE[n.version].some((p) => inside(n, p)) || isLinkLocal(n);
+const isMulticast = (n: Net): boolean => inside(n, MULTICAST[n.version]);
+const isLoopback = (n: Net): boolean => (n.version === 4 ? inside(addressOf(n), net('127.0.0.0/8')) : n.ip === 1n);
+const all1 = (n: Net): bigint => (1n << BigInt(width(n))) - 1n;
+// netaddr's is_netmask / is_hostmask: the value (or its complement) plus one is a power of two
+const powerOfTwo = (x: bigint): boolean => (x & (x - 1n)) === 0n;
+const isPublic = (n: Net): boolean => !isMulticast(addressOf(n)) && !isPrivate(addressOf(n)) && !isLoopback(n) && !powerOfTwo((n.ip ^ all1(n)) + 1n) && !powerOfTwo(n.ip + 1n);
+// netaddr's reverse_dns: the octets, or the 32 nibbles, backwards
+const revdns = (n: Net): string =>
+  n.version === 4
+    ? `${[0n, 8n, 16n, 24n].map((s) => String((n.ip >> s) & 255n)).join('.')}.in-addr.arpa.`
+    : `${n.ip.toString(16).padStart(32, '0').split('').reverse().join('.')}.ip6.arpa.`;
+const needsNetwork = (t: Vtype): void => {
+  if (t === 'address') throw new Error('Not a network address');
+};
+const usableNeighbour = (n: Net, t: Vtype, step: bigint): string | null => {
+  needsNetwork(t);
+  const u = size(n) > 1n ? usable(n) : undefined;
+  const at = n.ip + step;
+  return u && at >= u[0] && at <= u[1] ? fmt(n.version, at) : null;
+};
 type Query = (n: Net, vtype: Vtype, value: string) => unknown;
 
 // Each query as ansible.utils' ipaddr_utils answers it (null where it answers None).
@@ -138,13 +168,47 @@ const QUERIES: Record<string, Query> = {
   type: (n) => (size(n) === 1n || n.ip !== network(n) ? 'address' : 'network'),
   version: (n) => n.version,
   wrap: (n, t, value) => (n.version === 6 ? (t === 'address' ? `[${ipOf(n)}]` : `[${ipOf(n)}]/${n.prefix}`) : value),
+  private: (n, _t, value) => (isPrivate(n) ? value : null),
+  public: (n, _t, value) => (isPublic(n) ? value : null),
+  loopback: (n, _t, value) => (isLoopback(n) ? value : null),
+  'link-local': (n, _t, value) => (inside(addressOf(n), LINK_LOCAL[n.version]) ? value : null),
+  multicast: (n, _t, value) => (isMulticast(n) ? value : null),
+  unicast: (n, _t, value) => (isMulticast(n) ? null : value),
+  revdns: (n) => revdns(n),
+  next_usable: (n, t) => usableNeighbour(n, t, 1n),
+  previous_usable: (n, t) => usableNeighbour(n, t, -1n),
+  range_usable: (n, t) => {
+    needsNetwork(t);
+    const u = size(n) > 1n ? usable(n) : undefined;
+    return u ? `${fmt(n.version, u[0])}-${fmt(n.version, u[1])}` : null;
+  },
+  peer: (n, t) => {
+    needsNetwork(t);
+    if (size(n) === 2n) return fmt(n.version, n.ip ^ 1n);
+    if (size(n) !== 4n) throw new Error('Not a point-to-point network');
+    if (n.ip % 4n === 0n) throw new Error('Network address of /30 has no peer');
+    if (n.ip % 4n === 3n) throw new Error('Broadcast address of /30 has no peer');
+    return fmt(n.version, n.ip ^ 3n);
+  },
+  '6to4': (n, t, value) => {
+    if (n.version === 4) {
+      if (size(n) > 1n && n.ip === network(n)) return false;
+      const a = addressOf(n);
+      if (!isPublic(a) && !isPrivate(a)) return false;
+      const b = [24n, 16n, 8n, 0n].map((x) => ((n.ip >> x) & 255n).toString(16).padStart(2, '0'));
+      return `2002:${b[0]}${b[1]}:${b[2]}${b[3]}::1/48`;
+    }
+    const sixToFour = net('2002::/16');
+    if (t === 'address') return inside(n, sixToFour) ? value : false;
+    return n.ip !== network(n) && inside(addressOf(n), sixToFour) ? value : false;
+  },
 };
 for (const [alias, of] of Object.entries({ ip: 'address', gateway: 'address/prefix', gw: 'address/prefix', 'host/prefix': 'address/prefix', hostnet: 'address/prefix', router: 'address/prefix', network_id: 'network', subnet: 'network/prefix', v4: 'ipv4', v6: 'ipv6', wildcard: 'hostmask' })) QUERIES[alias] = QUERIES[of] as Query;
-// the queries Ansible has and kplay does not (they need IANA tables or netaddr's own range logic)
-const MISSING = ['6to4', 'link-local', 'lo', 'loopback', 'multicast', 'private', 'public', 'unicast', 'peer', 'next_usable', 'previous_usable', 'range_usable', 'revdns'];
+QUERIES.lo = QUERIES.loopback as Query;
 
 /** netaddr's `in` for an address or network inside a network. */
 const inside = (n: Net, outer: Net): boolean => n.version === outer.version && n.prefix >= outer.prefix && network({ ...n, prefix: outer.prefix }) === network(outer);
+
 
 /** The ipaddr filter (ipv4/ipv6 with `version`), for one value or a list. */
 export function ipaddr(value: unknown, query: unknown, version: 0 | 4 | 6, alias: string, col: number): unknown {
@@ -172,7 +236,7 @@ export function ipaddr(value: unknown, query: unknown, version: 0 | 4 | 6, alias
   const shown = /^\d+$/.test(text) ? ipOf(n) : text;
   if (version && n.version !== version) return false;
   const known = Object.prototype.hasOwnProperty.call(QUERIES, q);
-  if (!known && !/^-?\d+$/.test(q) && !MISSING.includes(q)) {
+  if (!known && !/^-?\d+$/.test(q)) {
     // a network as the query: the value when it lies inside that network
     const outer = q.includes('/') || parseNet(q) ? parseNet(q) : undefined;
     if (outer) return inside(n, outer) ? shown : null;
@@ -184,7 +248,6 @@ export function ipaddr(value: unknown, query: unknown, version: 0 | 4 | 6, alias
       throw new ExprError((e as Error).message, col);
     }
   }
-  if (MISSING.includes(q)) throw new ExprError(`kplay's ${alias} filter has no '${q}' query (it has: ${Object.keys(QUERIES).filter(Boolean).sort().join(', ')})`, col);
   if (/^-?\d+(\.\d+)?$/.test(q)) {
     if (size(n) === 1n) return vtype === 'address' ? ipOf(n) : cidr(n);
     const idx = BigInt(Math.trunc(Number(q)));
