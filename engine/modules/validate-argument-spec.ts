@@ -6,6 +6,7 @@
 import { converted } from '../playbook/module-args.js';
 import type { OptionType } from './specs.js';
 import type { Module } from './types.js';
+import { plain, typeName } from '../template/expr/pyops.js';
 
 interface Decl {
   type?: string;
@@ -16,7 +17,8 @@ interface Decl {
 }
 
 const TYPES: readonly string[] = ['str', 'bool', 'int', 'float', 'list', 'dict', 'path', 'raw'];
-const pyType = (v: unknown): string => (Array.isArray(v) ? 'list' : typeof v === 'number' ? (Number.isInteger(v) ? 'int' : 'float') : typeof v === 'boolean' ? 'bool' : v && typeof v === 'object' ? 'dict' : 'str');
+// Python's type name of a value, for messages (the template language's one)
+const pyType = (v: unknown): string => typeName(plain(v));
 
 // one value of a declared type, or the problem (a type kplay does not know is taken as it is: raw)
 function typed(type: string | undefined, v: unknown): { value: unknown } | { problem: string } {

@@ -6,8 +6,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { ActionError, type ModuleContext } from '../types.js';
+import { plain, typeName } from '../../template/expr/pyops.js';
 
-const pyType = (v: unknown): string => (Array.isArray(v) ? 'list' : typeof v === 'number' ? (Number.isInteger(v) ? 'int' : 'float') : typeof v === 'boolean' ? 'bool' : v === null ? 'NoneType' : 'str');
+// Python's type name of a value, for messages (the template language's one)
+const pyType = (v: unknown): string => typeName(plain(v));
 
 // the controller file a relative or absolute path names, or the action's error
 function needle(ctx: ModuleContext, kind: 'files' | 'templates', path: string): string {
