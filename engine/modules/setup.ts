@@ -148,6 +148,8 @@ export const setup: Module = async (ctx) => {
   }
   const id = kv.os_id ?? '';
   const family = FAMILIES[id] ?? FAMILIES[(kv.os_like ?? '').split(' ')[0] ?? ''] ?? (id ? id[0]?.toUpperCase() + id.slice(1) : 'Unknown');
+  const distribution = kv.os_name ? (kv.os_name.split(' ')[0] ?? id) : 'Unknown';
+  const major = (kv.os_version ?? '').split('.')[0] ?? '';
   const defaultIf = kv.default_if;
   const def = addrs.find((x) => x.iface === defaultIf) ?? addrs.find((x) => x.iface !== 'lo');
   const facts: Record<string, unknown> = {
@@ -164,12 +166,12 @@ export const setup: Module = async (ctx) => {
     memfree_mb: Math.floor(Number(kv.memfree_kb ?? 0) / 1024),
     user_id: kv.user,
     service_mgr: kv.init === 'systemd' ? 'systemd' : (kv.init ?? 'unknown'),
-    distribution: kv.os_name ? (kv.os_name.split(' ')[0] ?? id) : 'Unknown',
+    distribution,
     distribution_version: kv.os_version ?? '',
-    distribution_major_version: (kv.os_version ?? '').split('.')[0] ?? '',
+    distribution_major_version: major,
     distribution_release: kv.os_codename ?? '',
     os_family: family,
-    pkg_mgr: pkgMgr(pkgMgrs, family, kv.os_name ? (kv.os_name.split(' ')[0] ?? id) : 'Unknown', (kv.os_version ?? '').split('.')[0] ?? '', kv.ostree === '1', kv.aptrpm === '1'),
+    pkg_mgr: pkgMgr(pkgMgrs, family, distribution, major, kv.ostree === '1', kv.aptrpm === '1'),
     all_ipv4_addresses: addrs.filter((x) => x.iface !== 'lo').map((x) => x.address),
     default_ipv4: def ? { address: def.address, interface: def.iface, prefix: def.prefix, gateway: kv.gateway ?? '' } : {},
     interfaces: [...new Set(addrs.map((x) => x.iface))],
