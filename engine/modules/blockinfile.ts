@@ -1,7 +1,10 @@
 // blockinfile: a block of lines between "# BEGIN ANSIBLE MANAGED BLOCK" / "# END ..." markers
 // (Ansible's default markers, so blocks Ansible wrote are recognised and not duplicated).
-import { ensureFile, wantedAttrs } from './file-content.js';
-import type { Module } from './types.js';
+import { dirname } from 'node:path';
+import { declareModule, failPlan, fileFact, type FileFact, type Step } from './declare.js';
+import { attrsDiffer, wantedAttrs } from './file-content.js';
+import { EDITED_PATH, FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
+import { shellQuote as q } from '../util/shell.js';
 
 /** The outcome of a block edit. */
 export interface BlockEdit {
@@ -50,16 +53,50 @@ export function editBlock(text: string, a: Record<string, unknown>): BlockEdit {
   return { text: newText, changed: true, msg: wanted.length ? 'Block inserted' : 'Block removed' };
 }
 
+/** What blockinfile compares: the file. */
+export interface BlockinfileFacts {
+  file: FileFact;
+}
+
 /** The blockinfile module. */
-export const blockinfile: Module = async (ctx) => {
-  const a = ctx.args;
-  const path = String(a.path);
-  const current = await ctx.host.inspect(path);
-  const before = current.content;
-  if (before === undefined && a.state !== 'absent' && a.create !== true) {
-    return { changed: false, failed: true, rc: 257, msg: `Path ${path} does not exist !` };
-  }
-  if (before === undefined && a.state === 'absent') return { changed: false, msg: '' };
-  const edit = editBlock(before?.toString('utf8') ?? '', a);
-  return ensureFile(ctx, path, Buffer.from(edit.text), wantedAttrs(a), { current, backup: a.backup === true, diffHeader: `${path} (content)`, msg: edit.msg });
-};
+export const blockinfileModule = declareModule({
+  spec: {
+    options: {
+      path: EDITED_PATH,
+      block: { type: 'str', aliases: ['content'] },
+      marker: { type: 'str' },
+      marker_begin: { type: 'str' },
+      marker_end: { type: 'str' },
+      state: { type: 'str', choices: ['present', 'absent'] },
+      insertafter: { type: 'str' },
+      insertbefore: { type: 'str' },
+      create: { type: 'bool' },
+      backup: { type: 'bool' },
+      validate: { type: 'str' },
+      append_newline: onlyValues('bool', false),
+      prepend_newline: onlyValues('bool', false),
+      ...FILE_ATTR_OPTIONS,
+    },
+    mutuallyExclusive: [['insertbefore', 'insertafter']],
+  },
+  async facts(o, host): Promise<BlockinfileFacts> {
+    return { file: fileFact(await host.inspect(o.path ?? '')) };
+  },
+  plan(o, { file }) {
+    const path = o.path ?? '';
+    if (file.type === 'directory') return failPlan(`Path ${path} is a directory !`, { rc: 256 });
+    const missing = !file.exists;
+    if (missing && o.create !== true) return failPlan(`Path ${path} does not exist !`, { rc: 257 });
+    if (missing && o.state === 'absent') return { steps: [], result: { changed: false, msg: `File ${path} not present` } };
+    const edit = editBlock(file.content ?? '', o);
+    const attrs = wantedAttrs(o);
+    const attrsChanged = !missing && attrsDiffer({ exists: true, mode: file.mode, owner: file.owner, group: file.group }, attrs);
+    const changed = edit.changed || missing;
+    let msg = missing ? 'File created' : edit.msg;
+    if (attrsChanged) msg = `${changed ? `${msg} and ` : ''}ownership, perms or SE linux context changed`;
+    const steps: Step[] = [];
+    if (missing) steps.push({ kind: 'run', command: `mkdir -p -- ${q(dirname(path))}`, failure: `Error creating ${dirname(path)}: ` });
+    if (changed || attrsChanged) steps.push({ kind: 'write', path, content: edit.text, attrs, backup: o.backup === true, validate: o.validate, diffHeader: `${path} (content)` });
+    return { steps, result: { changed: changed || attrsChanged, msg } };
+  },
+});

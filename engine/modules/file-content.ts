@@ -84,12 +84,14 @@ export function backupName(path: string, now = new Date(), pid = process.pid): s
   return `${path}.${pid}.${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}@${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())}~`;
 }
 
+/** How a module reports a failed validate: copy's and template's message with the output, or the line editors' one line. */
+export type ValidateFailure = 'copy' | 'editor';
+
 /**
  * The module's `validate` command (`visudo -cf %s`) run on the new content in a temporary file on the host,
  * before anything is moved into place: undefined when it passed (or none is given), else the failure.
  */
-async function validated(ctx: ModuleContext, wanted: Buffer): Promise<Record<string, unknown> | undefined> {
-  const v = ctx.args.validate;
+async function validated(ctx: ModuleContext, v: unknown, wanted: Buffer, style: ValidateFailure): Promise<Record<string, unknown> | undefined> {
   if (v === undefined || v === null || v === '') return undefined;
   const command = String(v);
   if (!command.includes('%s')) return { msg: `validate must contain %s: ${command}` };
@@ -100,6 +102,7 @@ async function validated(ctx: ModuleContext, wanted: Buffer): Promise<Record<str
     await ctx.host.write(tmp, wanted, { mode: '0600' });
     const r = await ctx.host.run(command.split('%s').join(q(tmp)));
     if (r.rc === 0) return undefined;
+    if (style === 'editor') return { msg: `failed to validate: rc:${r.rc} error:${r.stderr}` };
     return { msg: 'failed to validate', exit_status: r.rc, stdout: r.stdout, stderr: r.stderr };
   } finally {
     await ctx.host.run(`rm -f -- ${q(tmp)}`);
@@ -112,7 +115,7 @@ export async function ensureFile(
   path: string,
   wanted: Buffer,
   attrs: FileAttrs,
-  opts: { backup?: boolean; current?: FileState; msg?: string; diffHeader?: string } = {},
+  opts: { backup?: boolean; current?: FileState; msg?: string; diffHeader?: string | undefined; validate?: string | undefined; validateFailure?: ValidateFailure } = {},
 ): Promise<ModuleResult> {
   const { stat: st, content: before } = opts.current ?? (await ctx.host.inspect(path));
   if (st.exists && st.type === 'directory') return { changed: false, failed: true, msg: `${path} is a directory` };
@@ -127,7 +130,8 @@ export async function ensureFile(
   }
   if (ctx.check || !result.changed) return result;
   if (contentChanged) {
-    const invalid = await validated(ctx, wanted);
+    // a declared module's plan names its validate command; the others take the task's
+    const invalid = await validated(ctx, 'validate' in opts ? opts.validate : ctx.args.validate, wanted, opts.validateFailure ?? 'copy');
     if (invalid) return { ...result, ...invalid, changed: false, failed: true };
     if (opts.backup && before !== undefined) {
       const name = backupName(path);

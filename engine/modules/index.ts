@@ -3,7 +3,7 @@
 import { apt, packageModule } from './apt.js';
 import { assert } from './assert.js';
 import { asyncStatus } from './async-job.js';
-import { blockinfile } from './blockinfile.js';
+import { blockinfileModule } from './blockinfile.js';
 import { command } from './command.js';
 import { copy } from './copy.js';
 import { debug } from './debug.js';
@@ -36,11 +36,12 @@ import { setup } from './setup.js';
 import { shell } from './shell.js';
 import { slurp } from './slurp.js';
 import { stat } from './stat.js';
-import { sysctl } from './sysctl.js';
+import { sysctlModule } from './sysctl.js';
 import { systemd } from './systemd.js';
 import { template } from './template.js';
 import { withSelinux } from './selinux.js';
 import { MODULES } from './specs.js';
+import type { DeclaredModule } from './declare.js';
 import type { Module } from './types.js';
 import { unarchive } from './unarchive.js';
 import { uri } from './uri.js';
@@ -55,7 +56,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   package: packageModule,
   assert,
   async_status: asyncStatus,
-  blockinfile,
+  blockinfile: blockinfileModule.run,
   command,
   copy,
   debug,
@@ -89,7 +90,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   shell,
   slurp,
   stat,
-  sysctl,
+  sysctl: sysctlModule.run,
   systemd,
   service: systemd,
   template,
@@ -105,6 +106,9 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
 function withSelinuxWhereTaken(table: Record<string, Module>): Record<string, Module> {
   return Object.fromEntries(Object.entries(table).map(([name, impl]) => [name, MODULES[name]?.options.setype ? withSelinux(impl) : impl]));
 }
+
+/** The modules written as declarations (options, facts, plan): their plans are tested row by row from JSON fixtures. */
+export const DECLARED: Record<string, DeclaredModule> = { sysctl: sysctlModule, blockinfile: blockinfileModule };
 
 /** Actions the runner carries out itself. */
 export const RUNNER_ACTIONS = new Set(['meta', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'include_vars', 'group_by', 'add_host']);

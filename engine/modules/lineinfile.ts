@@ -97,6 +97,6 @@ export const lineinfile: Module = async (ctx) => {
   if (!edit.changed && before !== undefined) {
     return ensureFile(ctx, path, before, wantedAttrs(a), { current, diffHeader: `${path} (content)`, msg: edit.msg });
   }
-  const r = await ensureFile(ctx, path, Buffer.from(edit.text), wantedAttrs(a), { current, backup: a.backup === true, diffHeader: `${path} (content)`, msg: edit.msg });
+  const r = await ensureFile(ctx, path, Buffer.from(edit.text), wantedAttrs(a), { current, backup: a.backup === true, validateFailure: 'editor', diffHeader: `${path} (content)`, msg: edit.msg });
   return edit.found !== undefined ? { ...r, found: edit.found } : r;
 };

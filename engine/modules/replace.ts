@@ -31,5 +31,5 @@ export const replace: Module = async (ctx) => {
   const before = current.content;
   if (before === undefined) return { changed: false, failed: true, rc: 257, msg: `Path ${path} does not exist !` };
   const { text, count } = replaceText(before.toString('utf8'), a);
-  return ensureFile(ctx, path, Buffer.from(text), wantedAttrs(a), { current, backup: a.backup === true, diffHeader: `${path} (content)`, msg: count ? `${count} replacements made` : '' });
+  return ensureFile(ctx, path, Buffer.from(text), wantedAttrs(a), { current, backup: a.backup === true, validateFailure: 'editor', diffHeader: `${path} (content)`, msg: count ? `${count} replacements made` : '' });
 };

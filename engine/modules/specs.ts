@@ -2,6 +2,10 @@
 // as data: the loader validates every task against it before any host is touched, and each
 // module implementation reads its own entry.
 
+import { blockinfileModule } from './blockinfile.js';
+import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
+import { sysctlModule } from './sysctl.js';
+
 /** The type of one module option (Ansible's argument_spec types). */
 export type OptionType = 'str' | 'bool' | 'int' | 'float' | 'list' | 'dict' | 'path' | 'raw';
 
@@ -41,9 +45,8 @@ const int: OptionSpec = { type: 'int' };
 const path: OptionSpec = { type: 'path' };
 const raw: OptionSpec = { type: 'raw' };
 // seuser..selevel: honoured as Ansible honours them on a host without SELinux (not at all); refused on one with it (selinux.ts)
-const fileAttrs = { mode: raw, owner: str, group: str, seuser: str, serole: str, setype: str, selevel: str };
-// an option kplay takes only with the given values (none: the option cannot be given at all yet)
-const only = (type: OptionType, ...values: (string | number | boolean)[]): OptionSpec => ({ type, only: values });
+const fileAttrs = FILE_ATTR_OPTIONS;
+const only = onlyValues;
 const pathAliases = (extra: string[] = []): OptionSpec => ({ type: 'path', required: true, aliases: ['dest', 'destfile', 'name', ...extra] });
 const RAW_KEYS = ['creates', 'removes', 'chdir', 'executable', 'stdin', 'stdin_add_newline', 'strip_empty_ends'];
 
@@ -110,25 +113,7 @@ export const MODULES: Record<string, ModuleSpec> = {
     },
     mutuallyExclusive: [['insertbefore', 'insertafter'], ['regexp', 'search_string']],
   },
-  blockinfile: {
-    options: {
-      path: pathAliases(),
-      block: { type: 'str', aliases: ['content'] },
-      marker: str,
-      marker_begin: str,
-      marker_end: str,
-      state: { type: 'str', choices: ['present', 'absent'] },
-      insertafter: str,
-      insertbefore: str,
-      create: bool,
-      backup: bool,
-      validate: str,
-      append_newline: only('bool', false),
-      prepend_newline: only('bool', false),
-      ...fileAttrs,
-    },
-    mutuallyExclusive: [['insertbefore', 'insertafter']],
-  },
+  blockinfile: blockinfileModule.spec,
   replace: {
     options: { path: pathAliases(), regexp: { type: 'str', required: true }, replace: str, after: str, before: str, backup: bool, validate: str, encoding: only('str', 'utf-8', 'utf8'), ...fileAttrs },
   },
@@ -200,17 +185,7 @@ export const MODULES: Record<string, ModuleSpec> = {
       unix_socket: only('path'),
     },
   },
-  sysctl: {
-    options: {
-      name: { type: 'str', required: true, aliases: ['key'] },
-      value: { type: 'str', aliases: ['val'] },
-      state: { type: 'str', choices: ['present', 'absent'] },
-      ignoreerrors: bool,
-      reload: bool,
-      sysctl_file: path,
-      sysctl_set: bool,
-    },
-  },
+  sysctl: sysctlModule.spec,
   group: {
     options: { name: { type: 'str', required: true }, state: { type: 'str', choices: ['absent', 'present'] }, gid: int, system: bool, non_unique: bool, local: only('bool', false) },
   },

@@ -1,0 +1,128 @@
+// A module as one declaration: its options (Ansible's argument spec), how it reads the facts it needs
+// from the host, and a pure plan from (options, facts) to the steps that bring the host to the wanted
+// state and the result it reports. One executor (execute-plan.ts) carries the steps out, or in check
+// mode only shows them; a test gives the plan options and facts as JSON rows and compares what it plans.
+import { converted } from '../playbook/module-args.js';
+import { executePlan, rememberingInspections } from './execute-plan.js';
+import type { ModuleSpec, OptionSpec, OptionType } from './specs.js';
+import type { FileAttrs, FileState, HostIO, Module, ModuleResult } from './types.js';
+
+/** The TypeScript type of a converted option value of each Ansible type. */
+type ValueOf<T extends OptionType> = T extends 'str' | 'path' ? string : T extends 'bool' ? boolean : T extends 'int' | 'float' ? number : T extends 'list' ? unknown[] : T extends 'dict' ? Record<string, unknown> : unknown;
+
+/** A module's options as its plan sees them: converted to their declared types (undefined when not given). */
+export type Options<O extends Record<string, OptionSpec>> = { readonly [K in keyof O]: ValueOf<O[K]['type']> | undefined };
+
+/** A file as a plan sees it: a JSON-friendly copy of its stat and (for a regular file) its text. */
+export interface FileFact {
+  exists: boolean;
+  type?: 'file' | 'directory' | 'link' | 'other' | undefined;
+  mode?: string | undefined;
+  owner?: string | undefined;
+  group?: string | undefined;
+  /** The file's text; null when it is not a regular file. */
+  content: string | null;
+}
+
+/** A step that makes a file hold `content` with `attrs` (validate, backup, diff and check mode by the shared file core). */
+export interface WriteStep {
+  kind: 'write';
+  path: string;
+  content: string;
+  attrs?: FileAttrs | undefined;
+  backup?: boolean | undefined;
+  /** A command checking the new content before it is moved into place (`%s`: a temporary file holding it). */
+  validate?: string | undefined;
+  /** The header --diff shows (the path when not given). */
+  diffHeader?: string | undefined;
+}
+
+/** A step that runs a command; it fails the module when its exit status is not 0 or its stderr matches `failOn`. */
+export interface RunStep {
+  kind: 'run';
+  command: string;
+  /** The failure message's beginning; the command's stdout and stderr follow it. */
+  failure: string;
+  /** A regular expression (multiline) whose match in stderr is a failure even with exit status 0. */
+  failOn?: string | undefined;
+  /** Runs in check mode too (a dry run such as modprobe -n); other steps only show in check mode. */
+  inCheck?: boolean | undefined;
+}
+
+/** One thing a plan asks the executor to do, in order. */
+export type Step = WriteStep | RunStep;
+
+/** What a plan decides: the steps and the result (with `changed`) the module reports when they succeed. */
+export interface Plan {
+  steps: Step[];
+  result: ModuleResult;
+}
+
+/** A module written as a declaration. */
+export interface Declaration<O extends Record<string, OptionSpec>, F> {
+  spec: ModuleSpec & { options: O };
+  /** What is wrong with the options themselves, found before any fact is read (as Ansible's module checks its arguments first). */
+  refuse?(o: Options<O>): string | undefined;
+  /** Reads what the plan compares with the wanted state (one or a few round trips). */
+  facts(o: Options<O>, host: HostIO): Promise<F>;
+  /** The wanted state against the facts: the steps to take (none when the host is as wanted). */
+  plan(o: Options<O>, facts: F, mode: { check: boolean }): Plan;
+}
+
+/** A declared module: its declaration and the runnable module the runner dispatches to. */
+export interface DeclaredModule {
+  spec: ModuleSpec;
+  facts(o: Record<string, unknown>, host: HostIO): Promise<unknown>;
+  plan(o: Record<string, unknown>, facts: unknown, mode: { check: boolean }): Plan;
+  run: Module;
+}
+
+/** A file's state as a fact (its bytes read as UTF-8 text). */
+export function fileFact(s: FileState): FileFact {
+  const { exists, type, mode, owner, group } = s.stat;
+  return { exists, type, mode, owner, group, content: s.content === undefined ? null : s.content.toString('utf8') };
+}
+
+/** A plan that fails with `msg` and takes no step. */
+export const failPlan = (msg: string, extra: Record<string, unknown> = {}): Plan => ({ steps: [], result: { changed: false, failed: true, msg, ...extra } });
+
+// the arguments converted to their declared types (the runner has done so already; a direct call may not) and
+// null ones left out, or what is wrong
+function typed(spec: ModuleSpec, args: Record<string, unknown>): Record<string, unknown> | string {
+  const out: Record<string, unknown> = { ...args };
+  for (const [name, o] of Object.entries(spec.options)) {
+    if (!(name in args)) continue;
+    // null is not given (Ansible's None), as the plan's types say
+    if (args[name] === null || args[name] === undefined) {
+      delete out[name];
+      continue;
+    }
+    const c = converted(o, args[name]);
+    if ('problem' in c) return `argument '${name}' must be ${c.problem}, got ${JSON.stringify(args[name])}`;
+    out[name] = c.value;
+  }
+  return out;
+}
+
+/** Makes a declaration runnable: its facts read, its plan made, and the plan carried out by the shared executor. */
+export function declareModule<O extends Record<string, OptionSpec>, F>(d: Declaration<O, F>): DeclaredModule {
+  const facts = (o: Record<string, unknown>, host: HostIO): Promise<unknown> => d.facts(o as Options<O>, host);
+  const refused = (o: Record<string, unknown>): string | undefined => d.refuse?.(o as Options<O>);
+  const plan = (o: Record<string, unknown>, f: unknown, mode: { check: boolean }): Plan => {
+    const why = refused(o);
+    return why === undefined ? d.plan(o as Options<O>, f as F, mode) : failPlan(why);
+  };
+  return {
+    spec: d.spec,
+    facts,
+    plan,
+    run: async (ctx) => {
+      const o = typed(d.spec, ctx.args);
+      if (typeof o === 'string') return executePlan(ctx, failPlan(o));
+      const why = refused(o);
+      if (why !== undefined) return executePlan(ctx, failPlan(why));
+      const host = rememberingInspections(ctx.host);
+      return executePlan({ ...ctx, host }, plan(o, await facts(o, host), { check: ctx.check }));
+    },
+  };
+}

@@ -1,0 +1,54 @@
+// The one executor of declared modules' plans: each step in order, files through the shared file core
+// (validate before the move, failing as the line editors report it; backup, diff, attributes; nothing written in check mode), commands only
+// outside check mode unless a step is a dry run. The first failing step ends the module with its message.
+import type { Plan, RunStep } from './declare.js';
+import { ensureFile } from './file-content.js';
+import type { FileDiff, FileState, HostIO, ModuleContext, ModuleResult, PreparedDiff } from './types.js';
+
+/** The host with each path's inspection remembered until it is written: the facts' reads serve the executor. */
+export function rememberingInspections(host: HostIO): HostIO {
+  const seen = new Map<string, Promise<FileState>>();
+  return {
+    run: (command, opts) => host.run(command, opts),
+    stat: (path, follow) => host.stat(path, follow),
+    read: (path) => host.read(path),
+    inspect(path) {
+      const known = seen.get(path) ?? host.inspect(path);
+      seen.set(path, known);
+      return known;
+    },
+    write(path, content, attrs) {
+      seen.delete(path);
+      return host.write(path, content, attrs);
+    },
+  };
+}
+
+// the failure of a run step, or undefined when it succeeded
+async function ran(ctx: ModuleContext, step: RunStep): Promise<string | undefined> {
+  const r = await ctx.host.run(step.command);
+  if (r.rc === 0 && !(step.failOn !== undefined && new RegExp(step.failOn, 'm').test(r.stderr))) return undefined;
+  return step.failure + r.stdout + r.stderr;
+}
+
+/** Carries out a plan on the host (or only shows it in check mode) and returns the module's result. */
+export async function executePlan(ctx: ModuleContext, plan: Plan): Promise<ModuleResult> {
+  const result: ModuleResult = { ...plan.result };
+  const diffs: (FileDiff | PreparedDiff)[] = [];
+  for (const step of plan.steps) {
+    if (step.kind === 'write') {
+      const w = await ensureFile(ctx, step.path, Buffer.from(step.content), step.attrs ?? {}, { backup: step.backup === true, diffHeader: step.diffHeader, validate: step.validate, validateFailure: 'editor' });
+      if (w.diff) diffs.push(...w.diff);
+      if (w.backup_file !== undefined) result.backup_file = w.backup_file;
+      if (w.failed) {
+        const { path: _path, dest: _dest, diff: _diff, ...failure } = w;
+        return { ...result, ...failure, changed: false };
+      }
+    } else if (!ctx.check || step.inCheck) {
+      const failure = await ran(ctx, step);
+      if (failure !== undefined) return { ...result, failed: true, msg: failure };
+    }
+  }
+  if (diffs.length) result.diff = [...(result.diff ?? []), ...diffs];
+  return result;
+}
