@@ -1,10 +1,8 @@
 // blockinfile: a block of lines between "# BEGIN ANSIBLE MANAGED BLOCK" / "# END ..." markers
 // (Ansible's default markers, so blocks Ansible wrote are recognised and not duplicated).
-import { dirname } from 'node:path';
-import { declareModule, failPlan, fileFact, type FileFact, type Step } from './declare.js';
-import { attrsDiffer, wantedAttrs } from './file-content.js';
+import { attrsChange, declareModule, failPlan, makeParentDir, readOneFile, type Step } from './declare.js';
+import { attrsMessage, wantedAttrs } from './file-content.js';
 import { EDITED_PATH, FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
-import { shellQuote as q } from '../util/shell.js';
 
 /** The outcome of a block edit. */
 export interface BlockEdit {
@@ -53,11 +51,6 @@ export function editBlock(text: string, a: Record<string, unknown>): BlockEdit {
   return { text: newText, changed: true, msg: wanted.length ? 'Block inserted' : 'Block removed' };
 }
 
-/** What blockinfile compares: the file. */
-export interface BlockinfileFacts {
-  file: FileFact;
-}
-
 /** The blockinfile module. */
 export const blockinfileModule = declareModule({
   spec: {
@@ -79,9 +72,7 @@ export const blockinfileModule = declareModule({
     },
     mutuallyExclusive: [['insertbefore', 'insertafter']],
   },
-  async facts(o, host): Promise<BlockinfileFacts> {
-    return { file: fileFact(await host.inspect(o.path ?? '')) };
-  },
+  facts: (o, host) => readOneFile(host, o.path ?? ''),
   plan(o, { file }) {
     const path = o.path ?? '';
     if (file.type === 'directory') return failPlan(`Path ${path} is a directory !`, { rc: 256 });
@@ -90,12 +81,11 @@ export const blockinfileModule = declareModule({
     if (missing && o.state === 'absent') return { steps: [], result: { changed: false, msg: `File ${path} not present` } };
     const edit = editBlock(file.content ?? '', o);
     const attrs = wantedAttrs(o);
-    const attrsChanged = !missing && attrsDiffer({ exists: true, mode: file.mode, owner: file.owner, group: file.group }, attrs);
+    const attrsChanged = attrsChange(file, attrs);
     const changed = edit.changed || missing;
-    let msg = missing ? 'File created' : edit.msg;
-    if (attrsChanged) msg = `${changed ? `${msg} and ` : ''}ownership, perms or SE linux context changed`;
+    const msg = attrsMessage(missing ? 'File created' : edit.msg, changed, attrsChanged);
     const steps: Step[] = [];
-    if (missing) steps.push({ kind: 'run', command: `mkdir -p -- ${q(dirname(path))}`, failure: `Error creating ${dirname(path)}: ` });
+    if (missing) steps.push(makeParentDir(path));
     if (changed || attrsChanged) steps.push({ kind: 'write', path, content: edit.text, attrs, backup: o.backup === true, validate: o.validate, diffHeader: `${path} (content)` });
     return { steps, result: { changed: changed || attrsChanged, msg } };
   },

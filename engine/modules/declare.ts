@@ -2,8 +2,11 @@
 // from the host, and a pure plan from (options, facts) to the steps that bring the host to the wanted
 // state and the result it reports. One executor (execute-plan.ts) carries the steps out, or in check
 // mode only shows them; a test gives the plan options and facts as JSON rows and compares what it plans.
+import { dirname } from 'node:path';
 import { converted } from '../playbook/module-args.js';
+import { shellQuote as q } from '../util/shell.js';
 import { executePlan, rememberingInspections } from './execute-plan.js';
+import { attrsDiffer } from './file-content.js';
 import type { ModuleSpec, OptionSpec, OptionType } from './specs.js';
 import type { FileAttrs, FileState, HostIO, Module, ModuleResult } from './types.js';
 
@@ -31,6 +34,8 @@ export interface WriteStep {
   content: string;
   attrs?: FileAttrs | undefined;
   backup?: boolean | undefined;
+  /** The result key naming the backup file: backup_file (most modules) or backup (lineinfile). */
+  backupAs?: 'backup' | 'backup_file' | undefined;
   /** A command checking the new content before it is moved into place (`%s`: a temporary file holding it). */
   validate?: string | undefined;
   /** The header --diff shows (the path when not given). */
@@ -56,6 +61,8 @@ export type Step = WriteStep | RunStep;
 export interface Plan {
   steps: Step[];
   result: ModuleResult;
+  /** Warnings the module gives (shown as Ansible shows a module's warnings). */
+  warnings?: string[] | undefined;
 }
 
 /** A module written as a declaration. */
@@ -82,6 +89,20 @@ export function fileFact(s: FileState): FileFact {
   const { exists, type, mode, owner, group } = s.stat;
   return { exists, type, mode, owner, group, content: s.content === undefined ? null : s.content.toString('utf8') };
 }
+
+/** The facts of a module that edits one file: that file. */
+export interface OneFileFacts {
+  file: FileFact;
+}
+
+/** Reads the one file a module edits. */
+export const readOneFile = async (host: HostIO, path: string): Promise<OneFileFacts> => ({ file: fileFact(await host.inspect(path)) });
+
+/** True when the file exists and its attributes differ from the wanted ones. */
+export const attrsChange = (file: FileFact, attrs: FileAttrs): boolean => file.exists && attrsDiffer({ exists: true, mode: file.mode, owner: file.owner, group: file.group }, attrs);
+
+/** The step making a new file's directory (and its parents) where it is missing. */
+export const makeParentDir = (path: string): RunStep => ({ kind: 'run', command: `mkdir -p -- ${q(dirname(path))}`, failure: `Error creating ${dirname(path)}: ` });
 
 /** A plan that fails with `msg` and takes no step. */
 export const failPlan = (msg: string, extra: Record<string, unknown> = {}): Plan => ({ steps: [], result: { changed: false, failed: true, msg, ...extra } });

@@ -1,6 +1,7 @@
 // The one executor of declared modules' plans: each step in order, files through the shared file core
 // (validate before the move, failing as the line editors report it; backup, diff, attributes; nothing written in check mode), commands only
-// outside check mode unless a step is a dry run. The first failing step ends the module with its message.
+// outside check mode unless a step is a dry run. The first failing step ends the module with its message
+// alone (as Ansible's fail_json: none of the result the plan would have reported).
 import type { Plan, RunStep } from './declare.js';
 import { ensureFile } from './file-content.js';
 import type { FileDiff, FileState, HostIO, ModuleContext, ModuleResult, PreparedDiff } from './types.js';
@@ -33,20 +34,21 @@ async function ran(ctx: ModuleContext, step: RunStep): Promise<string | undefine
 
 /** Carries out a plan on the host (or only shows it in check mode) and returns the module's result. */
 export async function executePlan(ctx: ModuleContext, plan: Plan): Promise<ModuleResult> {
+  for (const w of plan.warnings ?? []) ctx.warn(w);
   const result: ModuleResult = { ...plan.result };
   const diffs: (FileDiff | PreparedDiff)[] = [];
   for (const step of plan.steps) {
     if (step.kind === 'write') {
       const w = await ensureFile(ctx, step.path, Buffer.from(step.content), step.attrs ?? {}, { backup: step.backup === true, diffHeader: step.diffHeader, validate: step.validate, validateFailure: 'editor' });
       if (w.diff) diffs.push(...w.diff);
-      if (w.backup_file !== undefined) result.backup_file = w.backup_file;
+      if (w.backup_file !== undefined) result[step.backupAs ?? 'backup_file'] = w.backup_file;
       if (w.failed) {
         const { path: _path, dest: _dest, diff: _diff, ...failure } = w;
-        return { ...result, ...failure, changed: false };
+        return { ...failure, changed: false };
       }
     } else if (!ctx.check || step.inCheck) {
       const failure = await ran(ctx, step);
-      if (failure !== undefined) return { ...result, failed: true, msg: failure };
+      if (failure !== undefined) return { changed: false, failed: true, msg: failure };
     }
   }
   if (diffs.length) result.diff = [...(result.diff ?? []), ...diffs];

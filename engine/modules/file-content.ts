@@ -29,6 +29,9 @@ export function attrsDiffer(st: FileStat, attrs: FileAttrs): boolean {
   return attrs.group !== undefined && st.group !== attrs.group;
 }
 
+/** The line editors' message when attributes changed too (Ansible's check_file_attrs). */
+export const attrsMessage = (msg: string, changed: boolean, attrsChanged: boolean): string => (attrsChanged ? `${changed ? `${msg} and ` : ''}ownership, perms or SE linux context changed` : msg);
+
 /** Applies mode/owner/group to an existing path (chmod/chown only as needed). */
 export async function applyAttrs(ctx: ModuleContext, path: string, attrs: FileAttrs): Promise<void> {
   const cmds: string[] = [];

@@ -14,8 +14,8 @@ import { file } from './file.js';
 import { getUrl } from './get-url.js';
 import { group } from './group.js';
 import { hostname } from './hostname.js';
-import { iniFile } from './ini-file.js';
-import { lineinfile } from './lineinfile.js';
+import { iniFileModule } from './ini-file.js';
+import { lineinfileModule } from './lineinfile.js';
 import { modprobe } from './modprobe.js';
 import { aptRepository } from './apt-repository.js';
 import { aptKey } from './apt-key.js';
@@ -27,7 +27,7 @@ import { packageFacts } from './package-facts.js';
 import { pause } from './pause.js';
 import { raw } from './raw.js';
 import { reboot } from './reboot.js';
-import { replace } from './replace.js';
+import { replaceModule } from './replace.js';
 import { rpmKey } from './rpm-key.js';
 import { script } from './script.js';
 import { serviceFacts } from './service-facts.js';
@@ -67,8 +67,8 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   get_url: getUrl,
   group,
   hostname,
-  ini_file: iniFile,
-  lineinfile,
+  ini_file: iniFileModule.run,
+  lineinfile: lineinfileModule.run,
   modprobe,
   apt_repository: aptRepository,
   apt_key: aptKey,
@@ -80,7 +80,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   pause,
   raw,
   reboot,
-  replace,
+  replace: replaceModule.run,
   rpm_key: rpmKey,
   script,
   service_facts: serviceFacts,
@@ -108,7 +108,7 @@ function withSelinuxWhereTaken(table: Record<string, Module>): Record<string, Mo
 }
 
 /** The modules written as declarations (options, facts, plan): their plans are tested row by row from JSON fixtures. */
-export const DECLARED: Record<string, DeclaredModule> = { sysctl: sysctlModule, blockinfile: blockinfileModule };
+export const DECLARED: Record<string, DeclaredModule> = { sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule };
 
 /** Actions the runner carries out itself. */
 export const RUNNER_ACTIONS = new Set(['meta', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'include_vars', 'group_by', 'add_host']);

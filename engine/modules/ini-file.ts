@@ -4,9 +4,9 @@
 // rewritten or removed; new lines after the section's last non-blank, non-comment line; a missing
 // section appended; commented-out `#option = x` lines reused unless modify_inactive_option is false;
 // section_has_values to pick among same-named sections).
-import { shellQuote as q } from '../util/shell.js';
-import { ensureFile, wantedAttrs } from './file-content.js';
-import type { Module } from './types.js';
+import { attrsChange, declareModule, failPlan, makeParentDir, readOneFile, type Step } from './declare.js';
+import { wantedAttrs } from './file-content.js';
+import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
 
 /** A condition a same-named section must meet to be the one edited (section_has_values). */
 export interface SectionCondition {
@@ -189,33 +189,63 @@ export function editIni(text: string, e: IniEdit): { text: string; changed: bool
   return { text: out.join(''), changed, msg };
 }
 
+// the values asked for: value, else values
+const wantedValues = (o: { value?: string | undefined; values?: unknown[] | undefined }): string[] => (o.value !== undefined ? [o.value] : (o.values ?? []).map(String));
+
 /** The ini_file module. */
-export const iniFile: Module = async (ctx) => {
-  const a = ctx.args;
-  const path = String(a.path);
-  const state = a.state === 'absent' ? 'absent' : 'present';
-  const given = a.value !== undefined && a.value !== null ? [String(a.value)] : Array.isArray(a.values) ? a.values.map(String) : [];
-  if (state === 'present' && a.allow_no_value !== true && !given.length) return { changed: false, failed: true, msg: "Parameter 'value(s)' must be defined if state=present and allow_no_value=False." };
-  const current = await ctx.host.inspect(path);
-  if (!current.stat.exists && a.create === false) return { changed: false, failed: true, rc: 257, msg: `Destination ${path} does not exist!` };
-  const has = Array.isArray(a.section_has_values)
-    ? (a.section_has_values as Record<string, unknown>[]).map((c) => ({ option: String(c.option), values: c.value !== undefined && c.value !== null ? [String(c.value)] : Array.isArray(c.values) ? c.values.map(String) : [] }))
-    : undefined;
-  const edit = editIni(current.content?.toString('utf8') ?? '', {
-    section: a.section === undefined || a.section === null ? undefined : String(a.section),
-    sectionHasValues: has,
-    option: a.option === undefined || a.option === null ? undefined : String(a.option),
-    values: given,
-    state,
-    exclusive: a.exclusive !== false,
-    noExtraSpaces: a.no_extra_spaces === true,
-    ignoreSpaces: a.ignore_spaces === true,
-    allowNoValue: a.allow_no_value === true,
-    modifyInactive: a.modify_inactive_option !== false,
-  });
-  if (!edit.changed && current.content === undefined) return { changed: false, msg: edit.msg, path };
-  if (!edit.changed && current.content !== undefined) return { ...(await ensureFile(ctx, path, current.content, wantedAttrs(a), { current, diffHeader: `${path} (content)` })), msg: edit.msg };
-  if (!current.stat.exists && !ctx.check) await ctx.host.run(`mkdir -p -- "$(dirname -- ${q(path)})"`);
-  const r = await ensureFile(ctx, path, Buffer.from(edit.text), wantedAttrs(a), { current, backup: a.backup === true, diffHeader: `${path} (content)` });
-  return { ...r, msg: edit.msg };
-};
+export const iniFileModule = declareModule({
+  spec: {
+    options: {
+      path: { type: 'path', required: true, aliases: ['dest'] },
+      section: { type: 'str' },
+      section_has_values: { type: 'list' },
+      option: { type: 'str' },
+      value: { type: 'str' },
+      values: { type: 'list' },
+      state: { type: 'str', choices: ['absent', 'present'] },
+      exclusive: { type: 'bool' },
+      no_extra_spaces: { type: 'bool' },
+      ignore_spaces: { type: 'bool' },
+      allow_no_value: { type: 'bool' },
+      create: { type: 'bool' },
+      backup: { type: 'bool' },
+      follow: onlyValues('bool', false),
+      modify_inactive_option: { type: 'bool' },
+      ...FILE_ATTR_OPTIONS,
+    },
+    mutuallyExclusive: [['value', 'values']],
+  },
+  refuse(o) {
+    if (o.state !== 'absent' && o.allow_no_value !== true && !wantedValues(o).length) return "Parameter 'value(s)' must be defined if state=present and allow_no_value=False.";
+    return undefined;
+  },
+  facts: (o, host) => readOneFile(host, o.path ?? ''),
+  plan(o, { file }, { check }) {
+    const path = o.path ?? '';
+    if (!file.exists && o.create === false) return failPlan(`Destination ${path} does not exist!`, { rc: 257 });
+    const has = o.section_has_values?.map((c) => {
+      const cond = c as Record<string, unknown>;
+      return { option: String(cond.option), values: cond.value !== undefined && cond.value !== null ? [String(cond.value)] : Array.isArray(cond.values) ? cond.values.map(String) : [] };
+    });
+    const edit = editIni(file.content ?? '', {
+      section: o.section,
+      sectionHasValues: has,
+      option: o.option,
+      values: wantedValues(o),
+      state: o.state === 'absent' ? 'absent' : 'present',
+      exclusive: o.exclusive !== false,
+      noExtraSpaces: o.no_extra_spaces === true,
+      ignoreSpaces: o.ignore_spaces === true,
+      allowNoValue: o.allow_no_value === true,
+      modifyInactive: o.modify_inactive_option !== false,
+    });
+    const attrs = wantedAttrs(o);
+    // as the Ansible module: attributes are compared only outside check mode, and do not change the message
+    const attrsChanged = !check && attrsChange(file, attrs);
+    const result = { changed: edit.changed || attrsChanged, msg: edit.msg, path };
+    const steps: Step[] = [];
+    if (!file.exists && edit.changed) steps.push(makeParentDir(path));
+    if (result.changed) steps.push({ kind: 'write', path, content: edit.changed ? edit.text : (file.content ?? ''), attrs, backup: o.backup === true, diffHeader: `${path} (content)` });
+    return { steps, result };
+  },
+});

@@ -1,7 +1,11 @@
-// lineinfile: one line present (replacing the last line matching `regexp`/`search_string`, or
-// inserted after/before a match, or at the end) or absent, with Ansible's messages.
-import { ensureFile, wantedAttrs } from './file-content.js';
-import type { Module } from './types.js';
+// lineinfile, declared: one line present (replacing the last line matching `regexp`/`search_string`, or
+// inserted after/before a match, or at the end) or absent, with Ansible's messages, warnings and result
+// keys (`found` for absent, `backup` for the backup file's name).
+import { dirname } from 'node:path';
+import { pyRegex as pythonRegex } from '../template/expr/pyregex.js';
+import { attrsChange, declareModule, failPlan, makeParentDir, readOneFile, type Step } from './declare.js';
+import { attrsMessage, wantedAttrs } from './file-content.js';
+import { EDITED_PATH, FILE_ATTR_OPTIONS } from './option-kinds.js';
 
 /** The outcome of editing text: the new text (undefined when unchanged) and Ansible's message. */
 export interface LineEdit {
@@ -12,10 +16,8 @@ export interface LineEdit {
   found?: number;
 }
 
-function pyRegex(p: string): RegExp {
-  // Python's re syntax is close to JavaScript's for what playbooks use; (?P<n>..) needs translation
-  return new RegExp(p.replace(/\(\?P</g, '(?<').replace(/\(\?P=(\w+)\)/g, '\\k<$1>'));
-}
+// a line's search as Python's re.search does it
+const pyRegex = (p: string): RegExp => pythonRegex(p, 0, {});
 
 function splitLines(text: string): { lines: string[]; trailingNewline: boolean } {
   if (text === '') return { lines: [], trailingNewline: true };
@@ -82,21 +84,58 @@ export function editLine(text: string, a: Record<string, unknown>): LineEdit {
   return { text: join(out), changed: true, msg: 'line added' };
 }
 
+// Ansible's warning for an empty regexp or search_string (it matches every line)
+function emptyPatternWarnings(o: { regexp?: string | undefined; search_string?: string | undefined }): string[] {
+  if (o.regexp !== '' && o.search_string !== '') return [];
+  const what = o.regexp === '' ? 'regular expression' : 'search string';
+  const tail = o.regexp === '' ? " If this is desired, use '^' to match every line in the file and avoid this warning." : '';
+  return [`The ${what} is an empty string, which will match every line in the file. This may have unintended consequences, such as replacing the last line in the file rather than appending.${tail}`];
+}
+
 /** The lineinfile module. */
-export const lineinfile: Module = async (ctx) => {
-  const a = ctx.args;
-  const path = String(a.path);
-  if ((a.state ?? 'present') === 'present' && a.line === undefined) return { changed: false, failed: true, msg: 'line is required with state=present' };
-  const current = await ctx.host.inspect(path);
-  const before = current.content;
-  if (before === undefined) {
-    if (a.state === 'absent') return { changed: false, msg: 'file not present', found: 0 };
-    if (a.create !== true) return { changed: false, failed: true, rc: 257, msg: `Destination ${path} does not exist !` };
-  }
-  const edit = editLine(before?.toString('utf8') ?? '', a);
-  if (!edit.changed && before !== undefined) {
-    return ensureFile(ctx, path, before, wantedAttrs(a), { current, diffHeader: `${path} (content)`, msg: edit.msg });
-  }
-  const r = await ensureFile(ctx, path, Buffer.from(edit.text), wantedAttrs(a), { current, backup: a.backup === true, validateFailure: 'editor', diffHeader: `${path} (content)`, msg: edit.msg });
-  return edit.found !== undefined ? { ...r, found: edit.found } : r;
-};
+export const lineinfileModule = declareModule({
+  spec: {
+    options: {
+      path: EDITED_PATH,
+      line: { type: 'str', aliases: ['value'] },
+      regexp: { type: 'str', aliases: ['regex'] },
+      search_string: { type: 'str' },
+      state: { type: 'str', choices: ['present', 'absent'] },
+      insertafter: { type: 'str' },
+      insertbefore: { type: 'str' },
+      create: { type: 'bool' },
+      backup: { type: 'bool' },
+      backrefs: { type: 'bool' },
+      firstmatch: { type: 'bool' },
+      validate: { type: 'str' },
+      ...FILE_ATTR_OPTIONS,
+    },
+    mutuallyExclusive: [['insertbefore', 'insertafter'], ['regexp', 'search_string'], ['backrefs', 'search_string']],
+  },
+  refuse(o) {
+    if ((o.state ?? 'present') === 'present') {
+      if (o.backrefs === true && o.regexp === undefined) return 'regexp is required with backrefs=true';
+      if (o.line === undefined) return 'line is required with state=present';
+    } else if (o.line === undefined && o.regexp === undefined && o.search_string === undefined) {
+      return 'one of line, search_string, or regexp is required with state=absent';
+    }
+    return undefined;
+  },
+  facts: (o, host) => readOneFile(host, o.path ?? ''),
+  plan(o, { file }) {
+    const path = o.path ?? '';
+    const warnings = emptyPatternWarnings(o);
+    const absent = o.state === 'absent';
+    if (file.type === 'directory') return { ...failPlan(`Path ${path} is a directory !`, { rc: 256 }), warnings };
+    if (!file.exists && absent) return { steps: [], result: { changed: false, msg: 'file not present' }, warnings };
+    if (!file.exists && o.create !== true) return { ...failPlan(`Destination ${path} does not exist !`, { rc: 257 }), warnings };
+    const edit = editLine(file.content ?? '', o);
+    const attrs = wantedAttrs(o);
+    const attrsChanged = attrsChange(file, attrs);
+    const result = { changed: edit.changed || attrsChanged, msg: attrsMessage(edit.msg, edit.changed, attrsChanged), ...(absent ? { found: edit.found ?? 0 } : {}), backup: '' };
+    const steps: Step[] = [];
+    if (!file.exists && dirname(path) !== '.') steps.push(makeParentDir(path));
+    if (result.changed) steps.push({ kind: 'write', path, content: edit.changed ? edit.text : (file.content ?? ''), attrs, backup: o.backup === true, backupAs: 'backup', validate: o.validate, diffHeader: `${path} (content)` });
+    return { steps, result, warnings };
+  },
+});

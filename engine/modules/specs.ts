@@ -4,6 +4,9 @@
 
 import { blockinfileModule } from './blockinfile.js';
 import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
+import { iniFileModule } from './ini-file.js';
+import { lineinfileModule } from './lineinfile.js';
+import { replaceModule } from './replace.js';
 import { sysctlModule } from './sysctl.js';
 
 /** The type of one module option (Ansible's argument_spec types). */
@@ -95,28 +98,9 @@ export const MODULES: Record<string, ModuleSpec> = {
       ...fileAttrs,
     },
   },
-  lineinfile: {
-    options: {
-      path: pathAliases(),
-      line: { type: 'str', aliases: ['value'] },
-      regexp: { type: 'str', aliases: ['regex'] },
-      search_string: str,
-      state: { type: 'str', choices: ['present', 'absent'] },
-      insertafter: str,
-      insertbefore: str,
-      create: bool,
-      backup: bool,
-      backrefs: bool,
-      firstmatch: bool,
-      validate: str,
-      ...fileAttrs,
-    },
-    mutuallyExclusive: [['insertbefore', 'insertafter'], ['regexp', 'search_string']],
-  },
+  lineinfile: lineinfileModule.spec,
   blockinfile: blockinfileModule.spec,
-  replace: {
-    options: { path: pathAliases(), regexp: { type: 'str', required: true }, replace: str, after: str, before: str, backup: bool, validate: str, encoding: only('str', 'utf-8', 'utf8'), ...fileAttrs },
-  },
+  replace: replaceModule.spec,
   stat: {
     options: { path: { type: 'path', required: true, aliases: ['dest', 'name'] }, follow: bool, get_checksum: bool, checksum_algorithm: { type: 'str', choices: ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'], aliases: ['checksum', 'checksum_algo'] }, get_mime: only('bool', false), get_attributes: only('bool', false) },
   },
@@ -236,27 +220,7 @@ export const MODULES: Record<string, ModuleSpec> = {
       use: { type: 'str', choices: ['alpine', 'debian', 'freebsd', 'generic', 'macos', 'macosx', 'darwin', 'openbsd', 'openrc', 'redhat', 'sles', 'solaris', 'systemd'], only: ['systemd', 'debian', 'redhat', 'alpine'] },
     },
   },
-  ini_file: {
-    options: {
-      path: { type: 'path', required: true, aliases: ['dest'] },
-      section: str,
-      section_has_values: { type: 'list' },
-      option: str,
-      value: str,
-      values: { type: 'list' },
-      state: { type: 'str', choices: ['absent', 'present'] },
-      exclusive: bool,
-      no_extra_spaces: bool,
-      ignore_spaces: bool,
-      allow_no_value: bool,
-      create: bool,
-      backup: bool,
-      follow: only('bool', false),
-      modify_inactive_option: bool,
-      ...fileAttrs,
-    },
-    mutuallyExclusive: [['value', 'values']],
-  },
+  ini_file: iniFileModule.spec,
   unarchive: {
     options: {
       src: { type: 'path', required: true },

@@ -1,6 +1,6 @@
 // Every declared module's plan, row by row: one JSON fixture per case under test/fixtures/modules/MODULE/
 // (task arguments as written, the facts read from the host, check mode) with the steps the plan must
-// take and the result it must report. The arguments go through the loader's own checks and conversions
+// take, the result it must report and the warnings it must give. The arguments go through the loader's own checks and conversions
 // first, and the rows together must make the plan read every option the module declares.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ interface Row {
   check?: boolean;
   steps: unknown[];
   result: Record<string, unknown>;
+  warnings?: string[];
 }
 
 const root = join(__dirname, '../fixtures/modules');
@@ -51,7 +52,9 @@ describe('declared modules have fixtures', () => {
 
 describe.each(Object.keys(DECLARED))('%s plans', (module) => {
   it.each(rows(module))('%s', (_file, row) => {
-    expect(planned(module, row).plan).toEqual({ steps: row.steps, result: row.result });
+    const { warnings, ...plan } = planned(module, row).plan as { warnings?: string[] };
+    expect(plan).toEqual({ steps: row.steps, result: row.result });
+    expect(warnings ?? []).toEqual(row.warnings ?? []);
   });
 
   it('reads every option it declares in some row (or honours only some values of it)', () => {

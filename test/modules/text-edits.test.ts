@@ -44,6 +44,9 @@ const cases: [string, string, Record<string, unknown>, string, boolean][] = [
   ['replace', '    server: https://10.0.0.1:6443\n', { regexp: '^(\\s*server:\\s*)\\S+\\s*$', replace: '\\g<1>https://k8s-api:8443' }, '    server: https://k8s-api:8443', true], // Python: $ also matches after the final newline, so \s* eats it
   ['replace', 'port=1\n', { regexp: '^(?P<key>\\w+)=(?P<v>\\d)$', replace: '\\g<key>=$\\g<v>0' }, 'port=$10\n', true],
   ['replace', 'A b\n', { regexp: '(?i)a', replace: 'x' }, 'x b\n', true],
+  ['replace', 'x\n', { regexp: 'x', replace: 'y', after: 'nothing' }, 'x\n', false], // a section not found: nothing replaced
+  ['replace', 'a\nx\nb\n', { regexp: 'x', replace: 'y', before: '^b' }, 'a\nx\nb\n', false], // ^ is the file's start there
+  ['replace', 'x\n[a]\nx\n[b]\nx\n', { regexp: '^x$', replace: 'y', after: '\\[a\\]', before: '\\[b\\]' }, 'x\n[a]\ny\n[b]\nx\n', true],
 ];
 
 function kplayEdit(module: string, before: string, args: Record<string, unknown>): { text: string; changed: boolean } {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 
-/** One module call on a file with the given content (undefined: the file does not exist). */
+/** One module call on a file with the given content (undefined: the file does not exist); `module` a short name (ansible.builtin) or a collection's full one. */
 export interface ModuleCase {
   module: string;
   before: string | undefined;
@@ -30,7 +30,7 @@ export function ansibleModules(cases: ModuleCase[], library?: string): ModuleOut
   const tasks = cases.map((c, i) => {
     const path = join(dir, `f${i}`);
     if (c.before !== undefined) writeFileSync(path, c.before);
-    return { name: `case ${i}`, [library ? c.module : `ansible.builtin.${c.module}`]: { ...c.args, path }, register: `r${i}`, ignore_errors: true };
+    return { name: `case ${i}`, [library || c.module.includes('.') ? c.module : `ansible.builtin.${c.module}`]: { ...c.args, path }, register: `r${i}`, ignore_errors: true };
   });
   const report = { name: 'report', 'ansible.builtin.copy': { dest: join(dir, 'results.json'), content: `{{ [${cases.map((_, i) => `r${i}`).join(', ')}] | to_json }}` } };
   writeFileSync(join(dir, 'play.yaml'), stringify([{ hosts: 'localhost', gather_facts: false, tasks: [...tasks, report] }]));
