@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { ParseError, type SourcePos } from '../errors.js';
+import { actionGroupActions, qualifiedGroup } from '../modules/python/action-groups.js';
 import { locatePythonModule, type PythonModule } from '../modules/python/locate.js';
 import { META_ACTIONS, MODULES, resolveModuleName } from '../modules/specs.js';
 import { compileCondition } from '../template/condition.js';
@@ -166,11 +167,20 @@ class PlayLoader {
       const path = Array.isArray(value) ? [i] : [];
       if (!isMapping(entry)) throw new ParseError('module_defaults must be a mapping of module names to their arguments (or a list of them)', pos(...path));
       for (const [name, args] of Object.entries(entry)) {
-        if (name.startsWith('group/')) throw new ParseError(`module_defaults groups are not supported by kplay (${name})`, pos(...path, name), 'name each module: file: {...}, ansible.builtin.copy: {...}');
         if (!isMapping(args)) throw new ParseError(`the module_defaults of '${name}' must be a mapping of its arguments`, pos(...path, name), "templates go inside it: {mode: '{{ file_mode }}'}");
+        const argPos = Object.fromEntries(Object.keys(args).map((k) => [k, pos(...path, name, k)]));
+        if (name.startsWith('group/')) {
+          const group = qualifiedGroup(name.slice('group/'.length));
+          const actions = actionGroupActions(group);
+          if (!actions) throw new ParseError(`Error loading module_defaults: could not resolve the module_defaults group ${group}`, pos(...path, name), "a group is an action_groups entry in an installed collection's meta/runtime.yml (group/kubernetes.core.k8s), or one of ansible-core's (group/k8s)");
+          // each action as kplay runs it (one no module is found for adds nothing, as in Ansible)
+          const members = actions.flatMap((a) => resolveModuleName(a) ?? this.pythonModuleName(a) ?? []);
+          out[`group/${group}`] = { args: { ...args }, pos: argPos, members };
+          continue;
+        }
         const module = resolveModuleName(name) ?? this.pythonModuleName(name);
         if (!module) throw new ParseError(`could not resolve the action '${name}' in module_defaults`, pos(...path, name), didYouMean(name, Object.keys(MODULES)));
-        out[module] = { args: { ...args }, pos: Object.fromEntries(Object.keys(args).map((k) => [k, pos(...path, name, k)])) };
+        out[module] = { args: { ...args }, pos: argPos };
       }
     });
     return out;
@@ -311,9 +321,10 @@ class PlayLoader {
     const written = this.moduleArgs(action, moduleValue, keywords.args, argPos);
     // module_defaults under the task's own arguments; a default is reported where it was written
     // package runs apt: apt's defaults go under package's, as Ansible's package action applies its backend's
-    const own = this.defaults[action];
-    const backend = action === 'package' ? this.defaults.apt : undefined;
-    const defaults = own || backend ? { args: { ...backend?.args, ...own?.args }, pos: { ...backend?.pos, ...own?.pos } } : undefined;
+    // the groups holding the action first (in the order written), then the module's own, as Ansible merges them
+    const groups = Object.entries(this.defaults).flatMap(([key, d]) => (key.startsWith('group/') && d.members?.includes(action) ? [d] : []));
+    const layers = [...groups, ...(action === 'package' && this.defaults.apt ? [this.defaults.apt] : []), ...(this.defaults[action] ? [this.defaults[action]] : [])];
+    const defaults = layers.length ? { args: Object.assign({}, ...layers.map((l) => l.args)) as Record<string, unknown>, pos: Object.assign({}, ...layers.map((l) => l.pos)) as Record<string, SourcePos> } : undefined;
     const merged = defaults ? { ...defaults.args, ...written } : written;
     const mergedPos = (name: string): SourcePos => (name in written || !defaults?.pos[name] ? argPos(name) : (defaults.pos[name] as SourcePos));
     const args = pythonModule ? merged : checkModuleArgs(action, MODULES[action] as (typeof MODULES)[string], merged, mergedPos);

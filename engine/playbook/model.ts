@@ -59,8 +59,11 @@ export interface TaskNode {
   moduleDefaults?: ModuleDefaults | undefined;
 }
 
-/** module_defaults as merged down to a place: by canonical module name, the arguments and where each was written. */
-export type ModuleDefaults = Record<string, { args: Record<string, unknown>; pos: Record<string, SourcePos> }>;
+/**
+ * module_defaults as merged down to a place: by canonical module name (or `group/` and the group's fully
+ * qualified name, with the modules it holds as kplay runs them), the arguments and where each was written.
+ */
+export type ModuleDefaults = Record<string, { args: Record<string, unknown>; pos: Record<string, SourcePos>; members?: string[] }>;
 
 /** A block (or an implicit one: the body of an import or a role). */
 export interface BlockNode {

@@ -57,7 +57,8 @@ export function controllerAnsible(): { python: string; dir: string } | null {
   return ansible;
 }
 
-function ansiblePackageDir(): string | null {
+/** ansible-core's package directory on the controller, or null without it. */
+export function ansiblePackageDir(): string | null {
   return controllerAnsible()?.dir ?? null;
 }
 
@@ -65,7 +66,8 @@ function libraryDirs(extra: string[]): string[] {
   return [...extra, ...split(process.env.ANSIBLE_LIBRARY), join(homedir(), '.ansible/plugins/modules'), '/usr/share/ansible/plugins/modules'];
 }
 
-function collectionRoots(): string[] {
+/** The directories holding `ansible_collections/`, in Ansible's search order. */
+export function collectionRoots(): string[] {
   const env = process.env.ANSIBLE_COLLECTIONS_PATH ?? process.env.ANSIBLE_COLLECTIONS_PATHS;
   const roots = env ? split(env) : [join(homedir(), '.ansible/collections'), '/usr/share/ansible/collections'];
   const pkg = ansiblePackageDir();
@@ -74,19 +76,26 @@ function collectionRoots(): string[] {
 
 const ACTION_PLUGIN = (module: string): string => `'${module}' runs through Ansible's controller-side action plugin, which kplay does not run; kplay has no native '${module}' yet`;
 
-// ansible-core's routing of short module names to collections (`zypper` -> community.general.zypper), read
-// once, when a short name is not one of ansible-core's own modules
-let routing: Record<string, { redirect?: unknown } | undefined> | undefined;
-function builtinRedirect(pkg: string, short: string): string | undefined {
-  if (!routing) {
+/** ansible-core's own collection metadata (ansible_builtin_runtime.yml: module routing, action groups), read once when first needed. */
+export interface BuiltinRuntime {
+  plugin_routing?: { modules?: Record<string, { redirect?: unknown } | undefined> };
+  action_groups?: Record<string, unknown>;
+}
+let runtime: BuiltinRuntime | undefined;
+export function builtinRuntime(pkg: string): BuiltinRuntime {
+  if (!runtime) {
     try {
-      const doc = parseYaml(readFileSync(join(pkg, 'config', 'ansible_builtin_runtime.yml'), 'utf8')) as { plugin_routing?: { modules?: typeof routing } } | null;
-      routing = doc?.plugin_routing?.modules ?? {};
+      runtime = (parseYaml(readFileSync(join(pkg, 'config', 'ansible_builtin_runtime.yml'), 'utf8')) as BuiltinRuntime | null) ?? {};
     } catch {
-      routing = {};
+      runtime = {};
     }
   }
-  const to = routing[short]?.redirect;
+  return runtime;
+}
+
+// ansible-core's routing of short module names to collections (`zypper` -> community.general.zypper)
+function builtinRedirect(pkg: string, short: string): string | undefined {
+  const to = builtinRuntime(pkg).plugin_routing?.modules?.[short]?.redirect;
   return typeof to === 'string' ? to : undefined;
 }
 
