@@ -40,18 +40,18 @@ export interface WriteStep {
   validate?: string | undefined;
   /** The header --diff shows (the path when not given). */
   diffHeader?: string | undefined;
+  /** The file's diff is not shown (the module reports a diff of its own, as hostname's). */
+  noDiff?: boolean | undefined;
 }
 
 /** A step that runs a command; it fails the module when its exit status is not 0 or its stderr matches `failOn`. */
 export interface RunStep {
   kind: 'run';
   command: string;
-  /** The failure message's beginning; the command's stdout and stderr follow it. */
+  /** The failure message: `{rc}`, `{stdout}` and `{stderr}` stand for the command's exit status and output. */
   failure: string;
   /** A regular expression (multiline) whose match in stderr is a failure even with exit status 0. */
   failOn?: string | undefined;
-  /** Runs in check mode too (a dry run such as modprobe -n); other steps only show in check mode. */
-  inCheck?: boolean | undefined;
 }
 
 /** One thing a plan asks the executor to do, in order. */
@@ -74,6 +74,8 @@ export interface Declaration<O extends Record<string, OptionSpec>, F> {
   facts(o: Options<O>, host: HostIO): Promise<F>;
   /** The wanted state against the facts: the steps to take (none when the host is as wanted). */
   plan(o: Options<O>, facts: F, mode: { check: boolean }): Plan;
+  /** Reads the host again once the steps succeeded (or were shown in check mode): what the result adds (hostname's facts). */
+  after?(o: Options<O>, facts: F, host: HostIO): Promise<Record<string, unknown>>;
 }
 
 /** A declared module: its declaration and the runnable module the runner dispatches to. */
@@ -102,7 +104,7 @@ export const readOneFile = async (host: HostIO, path: string): Promise<OneFileFa
 export const attrsChange = (file: FileFact, attrs: FileAttrs): boolean => file.exists && attrsDiffer({ exists: true, mode: file.mode, owner: file.owner, group: file.group }, attrs);
 
 /** The step making a new file's directory (and its parents) where it is missing. */
-export const makeParentDir = (path: string): RunStep => ({ kind: 'run', command: `mkdir -p -- ${q(dirname(path))}`, failure: `Error creating ${dirname(path)}: ` });
+export const makeParentDir = (path: string): RunStep => ({ kind: 'run', command: `mkdir -p -- ${q(dirname(path))}`, failure: `Error creating ${dirname(path)}: {stderr}` });
 
 /** A plan that fails with `msg` and takes no step. */
 export const failPlan = (msg: string, extra: Record<string, unknown> = {}): Plan => ({ steps: [], result: { changed: false, failed: true, msg, ...extra } });
@@ -143,7 +145,9 @@ export function declareModule<O extends Record<string, OptionSpec>, F>(d: Declar
       const why = refused(o);
       if (why !== undefined) return executePlan(ctx, failPlan(why));
       const host = rememberingInspections(ctx.host);
-      return executePlan({ ...ctx, host }, plan(o, await facts(o, host), { check: ctx.check }));
+      const f = await facts(o, host);
+      const result = await executePlan({ ...ctx, host }, plan(o, f, { check: ctx.check }));
+      return result.failed || !d.after ? result : { ...result, ...(await d.after(o as Options<O>, f as F, ctx.host)) };
     },
   };
 }

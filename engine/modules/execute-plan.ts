@@ -1,7 +1,7 @@
 // The one executor of declared modules' plans: each step in order, files through the shared file core
-// (validate before the move, failing as the line editors report it; backup, diff, attributes; nothing written in check mode), commands only
-// outside check mode unless a step is a dry run. The first failing step ends the module with its message
-// alone (as Ansible's fail_json: none of the result the plan would have reported).
+// (validate before the move, failing as the line editors report it; backup, diff, attributes; nothing
+// written in check mode), commands only outside check mode. The first failing step ends the module with
+// its message alone (as Ansible's fail_json: none of the result the plan would have reported).
 import type { Plan, RunStep } from './declare.js';
 import { ensureFile } from './file-content.js';
 import type { FileDiff, FileState, HostIO, ModuleContext, ModuleResult, PreparedDiff } from './types.js';
@@ -29,7 +29,8 @@ export function rememberingInspections(host: HostIO): HostIO {
 async function ran(ctx: ModuleContext, step: RunStep): Promise<string | undefined> {
   const r = await ctx.host.run(step.command);
   if (r.rc === 0 && !(step.failOn !== undefined && new RegExp(step.failOn, 'm').test(r.stderr))) return undefined;
-  return step.failure + r.stdout + r.stderr;
+  const out: Record<string, string> = { rc: String(r.rc), stdout: r.stdout, stderr: r.stderr };
+  return step.failure.replace(/\{(rc|stdout|stderr)\}/g, (_m, k: string) => out[k] ?? '');
 }
 
 /** Carries out a plan on the host (or only shows it in check mode) and returns the module's result. */
@@ -40,13 +41,13 @@ export async function executePlan(ctx: ModuleContext, plan: Plan): Promise<Modul
   for (const step of plan.steps) {
     if (step.kind === 'write') {
       const w = await ensureFile(ctx, step.path, Buffer.from(step.content), step.attrs ?? {}, { backup: step.backup === true, diffHeader: step.diffHeader, validate: step.validate, validateFailure: 'editor' });
-      if (w.diff) diffs.push(...w.diff);
+      if (w.diff && !step.noDiff) diffs.push(...w.diff);
       if (w.backup_file !== undefined) result[step.backupAs ?? 'backup_file'] = w.backup_file;
       if (w.failed) {
         const { path: _path, dest: _dest, diff: _diff, ...failure } = w;
         return { ...failure, changed: false };
       }
-    } else if (!ctx.check || step.inCheck) {
+    } else if (!ctx.check) {
       const failure = await ran(ctx, step);
       if (failure !== undefined) return { changed: false, failed: true, msg: failure };
     }

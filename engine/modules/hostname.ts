@@ -1,11 +1,13 @@
 // hostname: the host's name, current and permanent, set the way Ansible's hostname module sets it on
-// Linux: with hostnamectl where systemd runs (or with use: systemd/debian), else by the distribution's
+// Linux, declared: with hostnamectl where systemd runs (or with use: systemd/debian), else by the distribution's
 // file (/etc/hostname on the Debian family, HOSTNAME= in /etc/sysconfig/network on the Red Hat family,
 // /etc/hostname and `hostname -F` on Alpine). Returns the hostname facts and a before/after diff.
 import { shellQuote as q } from '../util/shell.js';
-import type { HostIO, Module, ModuleResult } from './types.js';
+import { declareModule, failPlan, type Step } from './declare.js';
+import type { HostIO, ModuleResult } from './types.js';
 
 type Strategy = 'systemd' | 'file' | 'redhat' | 'alpine';
+const STRATEGIES: string[] = ['systemd', 'file', 'redhat', 'alpine'];
 
 // os-release IDs of the distributions Ansible's module handles by file when systemd is not running
 const FILE_IDS = ['debian', 'ubuntu', 'linuxmint', 'raspbian', 'kali', 'devuan', 'pop', 'neon', 'parrot', 'deepin', 'uos', 'kylin', 'void', 'linaro', 'cumulus-linux'];
@@ -25,70 +27,87 @@ async function strategyOf(host: HostIO, use: unknown): Promise<Strategy | string
   return `kplay cannot set the hostname on this host: systemd is not running and its distribution ('${id}') has no file kplay knows; set use: systemd, redhat or alpine`;
 }
 
-/** Reads (current, permanent), or a failure message. */
-async function names(host: HostIO, s: Strategy): Promise<[string, string] | string> {
+/** What hostname compares: how the name is set here, the current and permanent names, and the Red Hat file. */
+export interface HostnameFacts {
+  /** The strategy, or why kplay cannot set the name on this host. */
+  strategy: Strategy | { problem: string };
+  /** (current, permanent), or why they could not be read. */
+  names: [string, string] | { problem: string };
+  /** /etc/sysconfig/network's text (the redhat strategy; null otherwise or when missing). */
+  network: string | null;
+}
+
+// the name in /etc/sysconfig/network's text (current and permanent alike), or why there is none
+function redhatNames(text: string | null): [string, string] | { problem: string } {
+  if (text === null) return { problem: `failed to read hostname: [Errno 2] No such file or directory: '${NETWORK_FILE}'` };
+  const line = text.split('\n').map((l) => l.trim()).find((l) => l.startsWith('HOSTNAME'));
+  if (line === undefined) return { problem: `Unable to locate HOSTNAME entry in ${NETWORK_FILE}` };
+  const v = (line.split('=')[1] ?? '').trim();
+  return [v, v];
+}
+
+/** Reads (current, permanent) where the strategy keeps them, or why it could not. */
+async function names(host: HostIO, s: Strategy, network: string | null): Promise<[string, string] | { problem: string }> {
   if (s === 'systemd') {
     const t = await host.run('hostnamectl --transient status');
     const p = await host.run('hostnamectl --static status');
     const bad = [t, p].find((r) => r.rc !== 0);
-    if (bad) return `Command failed rc=${bad.rc}, out=${bad.stdout}, err=${bad.stderr}`;
+    if (bad) return { problem: `Command failed rc=${bad.rc}, out=${bad.stdout}, err=${bad.stderr}` };
     return [t.stdout.trim(), p.stdout.trim()];
   }
-  if (s === 'redhat') {
-    const content = await host.read(NETWORK_FILE);
-    if (content === undefined) return `failed to read hostname: [Errno 2] No such file or directory: '${NETWORK_FILE}'`;
-    const line = content.toString('utf8').split('\n').map((l) => l.trim()).find((l) => l.startsWith('HOSTNAME'));
-    if (line === undefined) return `Unable to locate HOSTNAME entry in ${NETWORK_FILE}`;
-    const v = (line.split('=')[1] ?? '').trim();
-    return [v, v];
-  }
+  if (s === 'redhat') return redhatNames(network);
   const v = (await host.read('/etc/hostname'))?.toString('utf8').trim() ?? '';
   return [v, v];
 }
 
-/** Sets the permanent name, then the current one (hostnamectl; the file strategies have no current). */
-async function setName(host: HostIO, s: Strategy, name: string, permanent: boolean, current: boolean): Promise<string | undefined> {
-  const run = async (cmd: string): Promise<string | undefined> => {
-    const r = await host.run(cmd);
-    return r.rc === 0 ? undefined : `Command failed rc=${r.rc}, out=${r.stdout}, err=${r.stderr}`;
-  };
-  if (s === 'systemd') {
-    return (permanent ? await run(`hostnamectl --pretty --static set-hostname ${q(name)}`) : undefined) ?? (current ? await run(`hostnamectl --transient set-hostname ${q(name)}`) : undefined);
-  }
-  if (!permanent) return undefined;
-  if (s === 'redhat') {
-    const lines = ((await host.read(NETWORK_FILE))?.toString('utf8') ?? '').split(/(?<=\n)/).filter(Boolean);
-    let found = false;
-    const out = lines.map((l) => (l.trim().startsWith('HOSTNAME') ? ((found = true), `HOSTNAME=${name}\n`) : l));
-    if (!found) out.push(`HOSTNAME=${name}\n`);
-    await host.write(NETWORK_FILE, Buffer.from(out.join('')), {});
-    return undefined;
-  }
-  await host.write('/etc/hostname', Buffer.from(`${name}\n`), {});
-  return s === 'alpine' ? run('hostname -F /etc/hostname') : undefined;
-}
+const FAILED = 'Command failed rc={rc}, out={stdout}, err={stderr}';
 
 /** The hostname module. */
-export const hostname: Module = async (ctx) => {
-  const name = String(ctx.args.name);
-  const s = await strategyOf(ctx.host, ctx.args.use);
-  if (s !== 'systemd' && s !== 'file' && s !== 'redhat' && s !== 'alpine') return { changed: false, failed: true, msg: s };
-  if (s === 'systemd' && name.length > 64) return { changed: false, failed: true, msg: 'name cannot be longer than 64 characters on systemd servers, try a shorter name' };
-  const read = await names(ctx.host, s);
-  if (typeof read === 'string') return { changed: false, failed: true, msg: read };
-  const [current, permanent] = read;
-  const changed = current !== name || permanent !== name;
-  if (changed && !ctx.check) {
-    const failed = await setName(ctx.host, s, name, permanent !== name, current !== name);
-    if (failed) return { changed: false, failed: true, msg: failed };
-  }
-  const fqdn = (await ctx.host.run('hostname -f 2>/dev/null || hostname')).stdout.trim();
-  const result: ModuleResult = {
-    changed,
-    name,
-    ansible_facts: { ansible_hostname: name.split('.')[0], ansible_nodename: name, ansible_fqdn: fqdn, ansible_domain: fqdn.split('.').slice(1).join('.') },
-  };
-  const before = current !== name ? current : permanent;
-  if (changed) result.diff = [{ before_header: 'hostname', after_header: 'hostname', before: `hostname = ${before}\n`, after: `hostname = ${name}\n` }];
-  return result;
-};
+export const hostnameModule = declareModule({
+  spec: {
+    options: {
+      name: { type: 'str', required: true },
+      use: { type: 'str', choices: ['alpine', 'debian', 'freebsd', 'generic', 'macos', 'macosx', 'darwin', 'openbsd', 'openrc', 'redhat', 'sles', 'solaris', 'systemd'], only: ['systemd', 'debian', 'redhat', 'alpine'] },
+    },
+  },
+  async facts(o, host): Promise<HostnameFacts> {
+    const strategy = await strategyOf(host, o.use);
+    if (typeof strategy !== 'string' || !STRATEGIES.includes(strategy)) return { strategy: { problem: String(strategy) }, names: { problem: 'not read' }, network: null };
+    const s = strategy as Strategy;
+    const network = s === 'redhat' ? ((await host.read(NETWORK_FILE))?.toString('utf8') ?? null) : null;
+    return { strategy: s, names: await names(host, s, network), network };
+  },
+  plan(o, f) {
+    const name = o.name ?? '';
+    if (typeof f.strategy !== 'string') return failPlan(f.strategy.problem);
+    const s = f.strategy;
+    if (s === 'systemd' && name.length > 64) return failPlan('name cannot be longer than 64 characters on systemd servers, try a shorter name');
+    if (!Array.isArray(f.names)) return failPlan(f.names.problem);
+    const [current, permanent] = f.names;
+    const changed = current !== name || permanent !== name;
+    const steps: Step[] = [];
+    if (s === 'systemd') {
+      if (permanent !== name) steps.push({ kind: 'run', command: `hostnamectl --pretty --static set-hostname ${q(name)}`, failure: FAILED });
+      if (current !== name) steps.push({ kind: 'run', command: `hostnamectl --transient set-hostname ${q(name)}`, failure: FAILED });
+    } else if (permanent !== name && s === 'redhat') {
+      const lines = (f.network ?? '').split(/(?<=\n)/).filter(Boolean);
+      let found = false;
+      const out = lines.map((l) => (l.trim().startsWith('HOSTNAME') ? ((found = true), `HOSTNAME=${name}\n`) : l));
+      if (!found) out.push(`HOSTNAME=${name}\n`);
+      steps.push({ kind: 'write', path: NETWORK_FILE, content: out.join(''), noDiff: true });
+    } else if (permanent !== name) {
+      steps.push({ kind: 'write', path: '/etc/hostname', content: `${name}\n`, noDiff: true });
+      if (s === 'alpine') steps.push({ kind: 'run', command: 'hostname -F /etc/hostname', failure: FAILED });
+    }
+    const before = current !== name ? current : permanent;
+    const result: ModuleResult = { changed, name };
+    if (changed) result.diff = [{ before_header: 'hostname', after_header: 'hostname', before: `hostname = ${before}\n`, after: `hostname = ${name}\n` }];
+    return { steps, result };
+  },
+  // the hostname facts, as the host now answers (its fqdn comes from the resolver)
+  async after(o, _facts, host) {
+    const name = o.name ?? '';
+    const fqdn = (await host.run('hostname -f 2>/dev/null || hostname')).stdout.trim();
+    return { ansible_facts: { ansible_hostname: name.split('.')[0], ansible_nodename: name, ansible_fqdn: fqdn, ansible_domain: fqdn.split('.').slice(1).join('.') } };
+  },
+});

@@ -13,7 +13,7 @@ import { find } from './find.js';
 import { file } from './file.js';
 import { getUrl } from './get-url.js';
 import { group } from './group.js';
-import { hostname } from './hostname.js';
+import { hostnameModule } from './hostname.js';
 import { iniFileModule } from './ini-file.js';
 import { lineinfileModule } from './lineinfile.js';
 import { modprobe } from './modprobe.js';
@@ -66,7 +66,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   find,
   get_url: getUrl,
   group,
-  hostname,
+  hostname: hostnameModule.run,
   ini_file: iniFileModule.run,
   lineinfile: lineinfileModule.run,
   modprobe,
@@ -108,7 +108,7 @@ function withSelinuxWhereTaken(table: Record<string, Module>): Record<string, Mo
 }
 
 /** The modules written as declarations (options, facts, plan): their plans are tested row by row from JSON fixtures. */
-export const DECLARED: Record<string, DeclaredModule> = { sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule };
+export const DECLARED: Record<string, DeclaredModule> = { sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule };
 
 /** Actions the runner carries out itself. */
 export const RUNNER_ACTIONS = new Set(['meta', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'include_vars', 'group_by', 'add_host']);

@@ -4,6 +4,7 @@
 
 import { blockinfileModule } from './blockinfile.js';
 import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
+import { hostnameModule } from './hostname.js';
 import { iniFileModule } from './ini-file.js';
 import { lineinfileModule } from './lineinfile.js';
 import { replaceModule } from './replace.js';
@@ -214,12 +215,7 @@ export const MODULES: Record<string, ModuleSpec> = {
       role: only('str'),
     },
   },
-  hostname: {
-    options: {
-      name: { type: 'str', required: true },
-      use: { type: 'str', choices: ['alpine', 'debian', 'freebsd', 'generic', 'macos', 'macosx', 'darwin', 'openbsd', 'openrc', 'redhat', 'sles', 'solaris', 'systemd'], only: ['systemd', 'debian', 'redhat', 'alpine'] },
-    },
-  },
+  hostname: hostnameModule.spec,
   ini_file: iniFileModule.spec,
   unarchive: {
     options: {

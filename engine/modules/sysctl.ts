@@ -88,9 +88,9 @@ export const sysctlModule = declareModule({
     }
     const e = o.ignoreerrors === true ? '-e ' : '';
     const steps: Step[] = [];
-    if (setLive) steps.push({ kind: 'run', command: `sysctl ${e}-w ${q(`${name}=${value}`)}`, failure: `setting ${name} failed: `, failOn: STDERR_FAILS });
+    if (setLive) steps.push({ kind: 'run', command: `sysctl ${e}-w ${q(`${name}=${value}`)}`, failure: `setting ${name} failed: {stdout}{stderr}`, failOn: STDERR_FAILS });
     if (writeFile) steps.push({ kind: 'write', path: file, content: fixed.map((l) => `${l}\n`).join('') });
-    if (changed && reload) steps.push({ kind: 'run', command: `sysctl ${e}-p ${q(file)}`, failure: 'Failed to reload sysctl: ', failOn: STDERR_FAILS });
+    if (changed && reload) steps.push({ kind: 'run', command: `sysctl ${e}-p ${q(file)}`, failure: 'Failed to reload sysctl: {stdout}{stderr}', failOn: STDERR_FAILS });
     return { steps, result: { changed } };
   },
 });
