@@ -1,9 +1,9 @@
 // blockinfile against Ansible's own module: the same tasks under kplay and ansible-playbook, each in its
 // own sandboxed /etc. Compared: each task's outcome and message, the files' text and mode, and that a
 // backup was made where one was asked for.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bothEngines, outcome, type EngineRun } from '../support/differential-play.js';
+import { bothEngines, outcome, sandboxMode, sandboxText, type EngineRun } from '../support/differential-play.js';
 import { hasAnsible } from '../support/oracle.js';
 import { canSandbox } from '../support/sandbox.js';
 
@@ -30,8 +30,8 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
   [{ blockinfile: { path: NEW, block: 'x = 1', create: true } }, 'ok'],
 ];
 
-const text = (run: EngineRun, p: string): string | undefined => (existsSync(run.sandbox.path(p)) ? readFileSync(run.sandbox.path(p), 'utf8') : undefined);
-const mode = (run: EngineRun, p: string): string => (statSync(run.sandbox.path(p)).mode & 0o7777).toString(8);
+const text = sandboxText;
+const mode = sandboxMode;
 const backups = (run: EngineRun): number => readdirSync(run.sandbox.path('/etc')).filter((f) => f.startsWith('kplay-hosts.') && f.endsWith('~')).length;
 
 describe.skipIf(!hasAnsible || !canSandbox())('blockinfile, kplay vs ansible-playbook', () => {

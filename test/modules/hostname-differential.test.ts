@@ -1,9 +1,8 @@
 // hostname against Ansible's own module: the same tasks under kplay and ansible-playbook, each in its
 // own sandbox (a copy of /etc and its own UTS namespace: the machine's name never changes). This
 // machine runs no systemd, so both take the Debian file strategy, or the one `use` names.
-import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bothEngines, outcome, type EngineRun } from '../support/differential-play.js';
+import { bothEngines, outcome, sandboxText, type EngineRun } from '../support/differential-play.js';
 import { hasAnsible } from '../support/oracle.js';
 import { canSandbox } from '../support/sandbox.js';
 
@@ -19,7 +18,7 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
   [{ hostname: { name: 'kplay-sd', use: 'systemd' } }, 'failed'],
 ];
 
-const file = (run: EngineRun, p: string): string | undefined => (existsSync(run.sandbox.path(p)) ? readFileSync(run.sandbox.path(p), 'utf8') : undefined);
+const file = sandboxText;
 
 describe.skipIf(!hasAnsible || !canSandbox())('hostname, kplay vs ansible-playbook', () => {
   const run = bothEngines(steps.map(([t]) => t));

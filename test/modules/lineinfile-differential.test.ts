@@ -1,9 +1,8 @@
 // lineinfile against Ansible's own module: the same tasks under kplay and ansible-playbook, each in its
 // own sandboxed /etc. Compared: each task's outcome, message, `found` and whether a backup was named,
 // the files' text and mode. (Content rules are also compared case by case in text-edits.test.ts.)
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bothEngines, outcome, type EngineRun } from '../support/differential-play.js';
+import { bothEngines, outcome, sandboxMode, sandboxText, type EngineRun } from '../support/differential-play.js';
 import { hasAnsible } from '../support/oracle.js';
 import { canSandbox } from '../support/sandbox.js';
 
@@ -31,8 +30,8 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
   [{ lineinfile: { path: NEW, line: 'x = 1', create: true } }, 'ok'],
 ];
 
-const text = (run: EngineRun, p: string): string | undefined => (existsSync(run.sandbox.path(p)) ? readFileSync(run.sandbox.path(p), 'utf8') : undefined);
-const mode = (run: EngineRun, p: string): string => (statSync(run.sandbox.path(p)).mode & 0o7777).toString(8);
+const text = sandboxText;
+const mode = sandboxMode;
 // what a result says, the backup file's name reduced to whether there is one
 const said = (r: Record<string, unknown>): unknown => ({ msg: r.msg, found: r.found, backup: typeof r.backup === 'string' ? r.backup !== '' : r.backup });
 

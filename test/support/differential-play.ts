@@ -1,7 +1,7 @@
 // Runs the same tasks through kplay and through ansible-playbook (local connection), each engine in its
 // own fresh sandbox (test/support/sandbox.ts), and gives back what each task registered and the
 // sandbox, so a test compares `changed`, `failed` and the end state on the machine's real files.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
@@ -12,6 +12,12 @@ const KPLAY = fileURLToPath(new URL('../../bin/kplay.js', import.meta.url));
 
 /** A registered result as a word: failed, changed or ok. */
 export const outcome = (r: Record<string, unknown>): string => (r.failed === true ? 'failed' : r.changed === true ? 'changed' : 'ok');
+
+/** A file's text in an engine's sandbox (`/etc/x` as that run left it), undefined when it is not there. */
+export const sandboxText = (run: EngineRun, p: string): string | undefined => (existsSync(run.sandbox.path(p)) ? readFileSync(run.sandbox.path(p), 'utf8') : undefined);
+
+/** A file's permission bits in an engine's sandbox, in octal ('644'). */
+export const sandboxMode = (run: EngineRun, p: string): string => (statSync(run.sandbox.path(p)).mode & 0o7777).toString(8);
 
 /** One engine's run of the tasks. */
 export interface EngineRun {
