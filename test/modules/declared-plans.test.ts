@@ -1,7 +1,8 @@
 // Every declared module's plan, row by row: one JSON fixture per case under test/fixtures/modules/MODULE/
 // (task arguments as written, the facts read from the host, check mode) with the steps the plan must
-// take, the result it must report and the warnings it must give. The arguments go through the loader's own checks and conversions
-// first, and the rows together must make the plan read every option the module declares.
+// take, the result it must report and the warnings it must give. The arguments go through the loader's
+// own checks and conversions first, and the rows together must make the plan read every option the
+// module declares.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
