@@ -7,7 +7,6 @@ import { declareModule, failPlan, type Step } from './declare.js';
 import type { HostIO, ModuleResult } from './types.js';
 
 type Strategy = 'systemd' | 'file' | 'redhat' | 'alpine';
-const STRATEGIES: string[] = ['systemd', 'file', 'redhat', 'alpine'];
 
 // os-release IDs of the distributions Ansible's module handles by file when systemd is not running
 const FILE_IDS = ['debian', 'ubuntu', 'linuxmint', 'raspbian', 'kali', 'devuan', 'pop', 'neon', 'parrot', 'deepin', 'uos', 'kylin', 'void', 'linaro', 'cumulus-linux'];
@@ -15,7 +14,7 @@ const REDHAT_IDS = ['rhel', 'centos', 'ol', 'amzn', 'cloudlinux', 'scientific', 
 const NETWORK_FILE = '/etc/sysconfig/network';
 
 /** The strategy for this host: `use` when given, else systemd when it runs, else by distribution. */
-async function strategyOf(host: HostIO, use: unknown): Promise<Strategy | string> {
+async function strategyOf(host: HostIO, use: unknown): Promise<Strategy | { problem: string }> {
   if (use === 'systemd' || use === 'debian') return 'systemd';
   if (use === 'redhat' || use === 'alpine') return use;
   const r = await host.run('if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then echo systemd; else (. /etc/os-release 2>/dev/null; echo "${ID:-unknown}"); fi');
@@ -24,7 +23,7 @@ async function strategyOf(host: HostIO, use: unknown): Promise<Strategy | string
   if (FILE_IDS.includes(id)) return 'file';
   if (REDHAT_IDS.includes(id)) return 'redhat';
   if (id === 'alpine') return 'alpine';
-  return `kplay cannot set the hostname on this host: systemd is not running and its distribution ('${id}') has no file kplay knows; set use: systemd, redhat or alpine`;
+  return { problem: `kplay cannot set the hostname on this host: systemd is not running and its distribution ('${id}') has no file kplay knows; set use: systemd, redhat or alpine` };
 }
 
 /** What hostname compares: how the name is set here, the current and permanent names, and the Red Hat file. */
@@ -71,9 +70,8 @@ export const hostnameModule = declareModule({
     },
   },
   async facts(o, host): Promise<HostnameFacts> {
-    const strategy = await strategyOf(host, o.use);
-    if (typeof strategy !== 'string' || !STRATEGIES.includes(strategy)) return { strategy: { problem: String(strategy) }, names: { problem: 'not read' }, network: null };
-    const s = strategy as Strategy;
+    const s = await strategyOf(host, o.use);
+    if (typeof s !== 'string') return { strategy: s, names: { problem: 'not read' }, network: null };
     const network = s === 'redhat' ? ((await host.read(NETWORK_FILE))?.toString('utf8') ?? null) : null;
     return { strategy: s, names: await names(host, s, network), network };
   },

@@ -1,7 +1,6 @@
 // lineinfile, declared: one line present (replacing the last line matching `regexp`/`search_string`, or
 // inserted after/before a match, or at the end) or absent, with Ansible's messages, warnings and result
 // keys (`found` for absent, `backup` for the backup file's name).
-import { dirname } from 'node:path';
 import { pyRegex as pythonRegex } from '../template/expr/pyregex.js';
 import { attrsChange, declareModule, failPlan, makeParentDir, readOneFile, type Step } from './declare.js';
 import { attrsMessage, wantedAttrs } from './file-content.js';
@@ -134,7 +133,7 @@ export const lineinfileModule = declareModule({
     const attrsChanged = attrsChange(file, attrs);
     const result = { changed: edit.changed || attrsChanged, msg: attrsMessage(edit.msg, edit.changed, attrsChanged), ...(absent ? { found: edit.found ?? 0 } : {}), backup: '' };
     const steps: Step[] = [];
-    if (!file.exists && dirname(path) !== '.') steps.push(makeParentDir(path));
+    if (!file.exists) steps.push(makeParentDir(path));
     if (result.changed) steps.push({ kind: 'write', path, content: edit.changed ? edit.text : (file.content ?? ''), attrs, backup: o.backup === true, backupAs: 'backup', validate: o.validate, diffHeader: `${path} (content)` });
     return { steps, result, warnings };
   },

@@ -13,19 +13,19 @@ function sectionPattern(a: Record<string, unknown>): string {
   return after && before ? `${after}(?P<subsection>.*?)${before}` : after ? `${after}(?P<subsection>.*)` : before ? `(?P<subsection>.*)${before}` : '';
 }
 
-/** Replaces all matches of `regexp` in text (Python \1 backreferences), in the after/before section; `found` false when that is not there. */
-export function replaceText(text: string, a: Record<string, unknown>): { text: string; count: number; found: boolean } {
+/** Replaces all matches of `regexp` in text (Python \1 backreferences), in the after/before section; `missing`: its expression, when that is not there. */
+export function replaceText(text: string, a: Record<string, unknown>): { text: string; count: number; missing?: string } {
   const pattern = sectionPattern(a);
   let [start, end] = [0, text.length];
   if (pattern) {
     const at = pyRegex(pattern, 0, {}, 'sd').exec(text)?.indices?.groups?.subsection;
-    if (!at) return { text, count: 0, found: false };
+    if (!at) return { text, count: 0, missing: pattern };
     [start, end] = at;
   }
   const section = text.slice(start, end);
   const re = pyRegex(a.regexp, 0, { multiline: true }, 'g');
   const count = (section.match(re) ?? []).length;
-  return { text: text.slice(0, start) + section.replace(re, pyReplacement(String(a.replace ?? ''))) + text.slice(end), count, found: true };
+  return { text: text.slice(0, start) + section.replace(re, pyReplacement(String(a.replace ?? ''))) + text.slice(end), count };
 }
 
 /** The replace module. */
@@ -49,7 +49,7 @@ export const replaceModule = declareModule({
     if (file.type === 'directory') return failPlan(`Path ${path} is a directory !`, { rc: 256 });
     if (!file.exists || file.content === null) return failPlan(`Path ${path} does not exist !`, { rc: 257 });
     const r = replaceText(file.content, o);
-    if (!r.found) return { steps: [], result: { changed: false, msg: `Pattern for before/after params did not match the given file: ${sectionPattern(o)}` } };
+    if (r.missing !== undefined) return { steps: [], result: { changed: false, msg: `Pattern for before/after params did not match the given file: ${r.missing}` } };
     const changed = r.count > 0 && r.text !== file.content;
     const attrs = wantedAttrs(o);
     const attrsChanged = attrsChange(file, attrs);

@@ -51,7 +51,6 @@ const raw: OptionSpec = { type: 'raw' };
 // seuser..selevel: honoured as Ansible honours them on a host without SELinux (not at all); refused on one with it (selinux.ts)
 const fileAttrs = FILE_ATTR_OPTIONS;
 const only = onlyValues;
-const pathAliases = (extra: string[] = []): OptionSpec => ({ type: 'path', required: true, aliases: ['dest', 'destfile', 'name', ...extra] });
 const RAW_KEYS = ['creates', 'removes', 'chdir', 'executable', 'stdin', 'stdin_add_newline', 'strip_empty_ends'];
 
 /** Every module kplay runs (short names; ansible.builtin.X and ansible.legacy.X map to them). */

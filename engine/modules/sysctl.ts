@@ -66,11 +66,10 @@ export const sysctlModule = declareModule({
     const value = parseValue(o.value);
     const file = o.sysctl_file ?? '/etc/sysctl.conf';
     const reload = o.reload !== false;
-    const lines = (facts.file.type === 'file' ? (facts.file.content ?? '') : '').split(/(?<=\n)/).filter((l) => l !== '').map((l) => l.trim());
-    const inFile = new Map(lines.map(entry).filter((e): e is [string, string] => e !== undefined));
+    const lines = (facts.file.type === 'file' ? (facts.file.content ?? '') : '').split(/(?<=\n)/).filter((l) => l !== '').map((l) => [l.trim(), entry(l)] as const);
+    const inFile = new Map(lines.flatMap(([, e]) => (e ? [e] : [])));
     const seen = new Set<string>();
-    const fixed = lines.flatMap((l) => {
-      const e = entry(l);
+    const fixed = lines.flatMap(([l, e]) => {
       if (!e) return [l];
       const [k, v] = e;
       if (seen.has(k)) return [];

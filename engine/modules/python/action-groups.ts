@@ -43,7 +43,8 @@ export function actionGroupActions(group: string, seen = new Map<string, string[
   const known = seen.get(fq);
   if (known) return known;
   const collection = fq.split('.').slice(0, 2).join('.');
-  const list = collectionGroups(collection)?.[fq] ?? collectionGroups(collection)?.[fq.slice(collection.length + 1)];
+  const groups = collectionGroups(collection);
+  const list = groups?.[fq] ?? groups?.[fq.slice(collection.length + 1)];
   if (!Array.isArray(list)) return undefined;
   const actions: string[] = [];
   let extend: unknown[] = [];
