@@ -2,7 +2,7 @@
 // (passwd, shadow, every group) in one round trip, and the planned commands run one by one unless in
 // check mode. Commands are argument lists; a secret goes on standard input, never on a command line.
 import { shellQuote as q } from '../util/shell.js';
-import type { ModuleContext } from './types.js';
+import type { HostIO, ModuleContext } from './types.js';
 
 /** A group of the account database. */
 export interface GroupEntry {
@@ -32,8 +32,8 @@ export interface Accounts {
 const SEP = '--kplay-accounts--';
 
 /** Reads `name`'s passwd and shadow entries and every group, in one command. */
-export async function readAccounts(ctx: ModuleContext, name: string): Promise<Accounts> {
-  const r = await ctx.host.run(`getent passwd ${q(name)}; echo ${SEP}; getent shadow ${q(name)}; echo ${SEP}; getent group`);
+export async function readAccounts(host: HostIO, name: string): Promise<Accounts> {
+  const r = await host.run(`getent passwd ${q(name)}; echo ${SEP}; getent shadow ${q(name)}; echo ${SEP}; getent group`);
   const [passwd = '', shadow = '', group = ''] = r.stdout.split(`${SEP}\n`);
   const p = passwd.trim().split(':');
   const user =

@@ -52,6 +52,16 @@ export interface RunStep {
   failure: string;
   /** A regular expression (multiline) whose match in stderr is a failure even with exit status 0. */
   failOn?: string | undefined;
+  /** The command runs in check mode too (a dry run such as `modprobe -n`, whose failure is the module's). */
+  inCheck?: boolean | undefined;
+  /** What the command reads on standard input (a secret goes here, never on the command line). */
+  stdin?: string | undefined;
+  /** Keys the failed result has besides `msg` (the module's fail_json arguments). */
+  failKeys?: Record<string, unknown> | undefined;
+  /** The failed result also has the command's `rc`, `stdout` and `stderr`. */
+  failOutput?: boolean | undefined;
+  /** The command's output is reported: its stdout and stderr, where not empty, go to the result's (appended in step order). */
+  reportOutput?: boolean | undefined;
 }
 
 /** One thing a plan asks the executor to do, in order. */
@@ -74,8 +84,15 @@ export interface Declaration<O extends Record<string, OptionSpec>, F> {
   facts(o: Options<O>, host: HostIO): Promise<F>;
   /** The wanted state against the facts: the steps to take (none when the host is as wanted). */
   plan(o: Options<O>, facts: F, mode: { check: boolean }): Plan;
-  /** Reads the host again once the steps succeeded (or were shown in check mode): what the result adds (hostname's facts). */
-  after?(o: Options<O>, facts: F, host: HostIO): Promise<Record<string, unknown>>;
+  /** Reads the host again once the steps succeeded (or were shown in check mode): the keys it adds to the result or corrects in it (hostname's facts, whether modprobe's load took). */
+  after?(o: Options<O>, facts: F, host: HostIO, done: AfterContext): Promise<Record<string, unknown>>;
+}
+
+/** What `after` knows of the run: check mode, the result so far, and how to warn. */
+export interface AfterContext {
+  check: boolean;
+  result: ModuleResult;
+  warn(message: string): void;
 }
 
 /** A declared module: its declaration and the runnable module the runner dispatches to. */
@@ -147,7 +164,8 @@ export function declareModule<O extends Record<string, OptionSpec>, F>(d: Declar
       const host = rememberingInspections(ctx.host);
       const f = await facts(o, host);
       const result = await executePlan({ ...ctx, host }, plan(o, f, { check: ctx.check }));
-      return result.failed || !d.after ? result : { ...result, ...(await d.after(o as Options<O>, f as F, ctx.host)) };
+      if (result.failed || !d.after) return result;
+      return { ...result, ...(await d.after(o as Options<O>, f as F, ctx.host, { check: ctx.check, result, warn: ctx.warn })) };
     },
   };
 }

@@ -1,7 +1,7 @@
 // The one executor of declared modules' plans: each step in order, files through the shared file core
 // (validate before the move, failing as the line editors report it; backup, diff, attributes; nothing
-// written in check mode), commands only outside check mode. The first failing step ends the module with
-// its message alone (as Ansible's fail_json: none of the result the plan would have reported).
+// written in check mode), commands only outside check mode (dry runs in it too). The first failing step
+// ends the module with its failure alone (as Ansible's fail_json: not the result the plan would report).
 import type { Plan, RunStep } from './declare.js';
 import { ensureFile } from './file-content.js';
 import type { FileDiff, FileState, HostIO, ModuleContext, ModuleResult, PreparedDiff } from './types.js';
@@ -25,12 +25,18 @@ export function rememberingInspections(host: HostIO): HostIO {
   };
 }
 
-// the failure of a run step, or undefined when it succeeded
-async function ran(ctx: ModuleContext, step: RunStep): Promise<string | undefined> {
-  const r = await ctx.host.run(step.command);
-  if (r.rc === 0 && !(step.failOn !== undefined && new RegExp(step.failOn, 'm').test(r.stderr))) return undefined;
+// a run step's outcome: its output, or the module's failed result
+async function ran(ctx: ModuleContext, step: RunStep): Promise<{ stdout: string; stderr: string } | { failed: ModuleResult }> {
+  const r = await ctx.host.run(step.command, step.stdin === undefined ? {} : { stdin: step.stdin });
+  if (r.rc === 0 && !(step.failOn !== undefined && new RegExp(step.failOn, 'm').test(r.stderr))) return r;
   const out: Record<string, string> = { rc: String(r.rc), stdout: r.stdout, stderr: r.stderr };
-  return step.failure.replace(/\{(rc|stdout|stderr)\}/g, (_m, k: string) => out[k] ?? '');
+  const msg = step.failure.replace(/\{(rc|stdout|stderr)\}/g, (_m, k: string) => out[k] ?? '');
+  return { failed: { changed: false, failed: true, ...step.failKeys, msg, ...(step.failOutput ? { rc: r.rc, stdout: r.stdout, stderr: r.stderr } : {}) } };
+}
+
+// appends a reported command's output to the result's
+function report(result: ModuleResult, out: { stdout: string; stderr: string }): void {
+  for (const k of ['stdout', 'stderr'] as const) if (out[k]) result[k] = `${typeof result[k] === 'string' ? result[k] : ''}${out[k]}`;
 }
 
 /** Carries out a plan on the host (or only shows it in check mode) and returns the module's result. */
@@ -47,9 +53,10 @@ export async function executePlan(ctx: ModuleContext, plan: Plan): Promise<Modul
         const { path: _path, dest: _dest, diff: _diff, ...failure } = w;
         return { ...failure, changed: false };
       }
-    } else if (!ctx.check) {
-      const failure = await ran(ctx, step);
-      if (failure !== undefined) return { changed: false, failed: true, msg: failure };
+    } else if (!ctx.check || step.inCheck) {
+      const r = await ran(ctx, step);
+      if ('failed' in r) return r.failed;
+      if (step.reportOutput) report(result, r);
     }
   }
   if (diffs.length) result.diff = [...(result.diff ?? []), ...diffs];

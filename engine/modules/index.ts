@@ -12,11 +12,11 @@ import { fetch } from './fetch.js';
 import { find } from './find.js';
 import { file } from './file.js';
 import { getUrl } from './get-url.js';
-import { group } from './group.js';
+import { groupModule } from './group.js';
 import { hostnameModule } from './hostname.js';
 import { iniFileModule } from './ini-file.js';
 import { lineinfileModule } from './lineinfile.js';
-import { modprobe } from './modprobe.js';
+import { modprobeModule } from './modprobe.js';
 import { aptRepository } from './apt-repository.js';
 import { aptKey } from './apt-key.js';
 import { synchronize } from './synchronize.js';
@@ -65,11 +65,11 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   file,
   find,
   get_url: getUrl,
-  group,
+  group: groupModule.run,
   hostname: hostnameModule.run,
   ini_file: iniFileModule.run,
   lineinfile: lineinfileModule.run,
-  modprobe,
+  modprobe: modprobeModule.run,
   apt_repository: aptRepository,
   apt_key: aptKey,
   yum_repository: yumRepository,
@@ -108,7 +108,7 @@ function withSelinuxWhereTaken(table: Record<string, Module>): Record<string, Mo
 }
 
 /** The modules written as declarations (options, facts, plan): their plans are tested row by row from JSON fixtures. */
-export const DECLARED: Record<string, DeclaredModule> = { sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule };
+export const DECLARED: Record<string, DeclaredModule> = { sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule };
 
 /** Actions the runner carries out itself. */
 export const RUNNER_ACTIONS = new Set(['meta', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'include_vars', 'group_by', 'add_host']);

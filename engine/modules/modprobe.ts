@@ -2,17 +2,29 @@
 // `persistent` loaded at boot (/etc/modules-load.d/NAME.conf, its params in /etc/modprobe.d/NAME.conf)
 // or no longer. Loaded means listed in /proc/modules (dashes read as underscores) or built into the
 // kernel (modules.builtin), as the Ansible module reads it; a load that leaves the module unlisted is
-// not a change (the module warns why). In check mode modprobe runs with -n (a dry run).
+// not a change (the module warns why). In check mode modprobe runs with -n (a dry run) and, unlike
+// Ansible's module, nothing is written to /etc.
 import { shellQuote as q } from '../util/shell.js';
 import { shlexSplit } from '../inventory/shlex.js';
+import { declareModule, failPlan, type Options, type Plan, type Step } from './declare.js';
 import { readTexts } from './file-content.js';
-import type { HostIO, Module, ModuleContext, ModuleResult } from './types.js';
+import type { HostIO } from './types.js';
 
 const MODULES_LOAD = '/etc/modules-load.d';
 const OPTIONS_DIR = '/etc/modprobe.d';
 
-/** loaded, absent, or the error reading the kernel's lists (the module fails on it, as Ansible's does). */
-async function probe(host: HostIO, name: string): Promise<'loaded' | 'absent' | string> {
+/** What modprobe compares: whether the kernel has the module, and the boot-time configuration files. */
+export interface ModprobeFacts {
+  /** loaded, absent, or the error reading the kernel's lists (the module fails on it, as Ansible's does). */
+  kernel: 'loaded' | 'absent' | { problem: string };
+  /** The regular files of /etc/modules-load.d and their text. */
+  loads: [string, string][];
+  /** The regular files of /etc/modprobe.d and their text. */
+  options: [string, string][];
+}
+
+// whether the kernel has the module (one command)
+async function probe(host: HostIO, name: string): Promise<ModprobeFacts['kernel']> {
   const r = await host.run(
     [
       `if [ ! -r /proc/modules ]; then echo "nofile /proc/modules"`,
@@ -23,78 +35,78 @@ async function probe(host: HostIO, name: string): Promise<'loaded' | 'absent' | 
     ].join('; '),
   );
   const out = r.stdout.trim();
-  return out.startsWith('nofile ') ? `[Errno 2] No such file or directory: '${out.slice(7)}'` : out;
+  return out.startsWith('nofile ') ? { problem: `[Errno 2] No such file or directory: '${out.slice(7)}'` } : out === 'loaded' ? 'loaded' : 'absent';
 }
 
 /** The regular files of a directory (named under `dir` as asked) and their text (one command). */
 const readDir = async (host: HostIO, dir: string): Promise<[string, string][]> => [...(await readTexts(host, `${q(dir)}/*`))].map(([p, t]) => [`${dir}/${p.slice(p.lastIndexOf('/') + 1)}`, t]);
 
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const lines = (text: string): string[] => text.split(/(?<=\n)/);
 
-/** Comments out the matching lines of each file (`#` in front); returns whether any changed. */
-async function disable(ctx: ModuleContext, files: [string, string][], re: RegExp): Promise<boolean> {
-  let changed = false;
-  for (const [path, text] of files) {
-    const lines = text.split(/(?<=\n)/);
-    const out = lines.map((l) => (re.test(l) ? `#${l}` : l));
-    if (out.every((l, i) => l === lines[i])) continue;
-    changed = true;
-    if (!ctx.check) await ctx.host.write(path, Buffer.from(out.join('')), {});
-  }
-  return changed;
-}
+// each file with a matching line, its matching lines commented out (`#` in front)
+const disabled = (files: [string, string][], re: RegExp): [string, string][] =>
+  files.flatMap(([path, text]) => (lines(text).some((l) => re.test(l)) ? [[path, lines(text).map((l) => (re.test(l) ? `#${l}` : l)).join('')] as [string, string]] : []));
 
-/** Brings the boot-time configuration to `persistent` (present/absent); returns whether it changed. */
-async function persist(ctx: ModuleContext, name: string, params: string, persistent: string): Promise<boolean> {
+/** The files `persistent` rewrites (path → new text, later ones winning), as Ansible's module decides them. */
+function persistWrites(o: Options<typeof MODPROBE_OPTIONS>, f: ModprobeFacts): Map<string, string> {
+  const name = o.name ?? '';
+  const params = o.params ?? '';
   const moduleLine = new RegExp(`^ *${esc(name)} *(?:[#;].*)?\\n?$`);
   const optionLine = new RegExp(`^options ${esc(name)} (\\w+=\\S+) *(?:[#;].*)?\\n?$`);
-  const loads = await readDir(ctx.host, MODULES_LOAD);
-  const options = await readDir(ctx.host, OPTIONS_DIR);
-  const listed = loads.some(([, t]) => t.split(/(?<=\n)/).some((l) => moduleLine.test(l)));
-  const current = new Set(options.flatMap(([, t]) => t.split(/(?<=\n)/).flatMap((l) => optionLine.exec(l)?.[1] ?? [])));
-  const wanted = new Set(params.split(/\s+/).filter(Boolean));
-  let changed = false;
-  if (persistent === 'present') {
-    if (!listed) {
-      changed = true;
-      if (!ctx.check) await ctx.host.write(`${MODULES_LOAD}/${name}.conf`, Buffer.from(`${name}\n`), {});
+  const listed = f.loads.some(([, t]) => lines(t).some((l) => moduleLine.test(l)));
+  const current = new Set(f.options.flatMap(([, t]) => lines(t).flatMap((l) => optionLine.exec(l)?.[1] ?? [])));
+  const wanted = params.split(/\s+/).filter(Boolean);
+  const writes = new Map<string, string>();
+  if (o.persistent === 'present') {
+    if (!listed) writes.set(`${MODULES_LOAD}/${name}.conf`, `${name}\n`);
+    if (current.size !== new Set(wanted).size || wanted.some((p) => !current.has(p))) {
+      for (const [path, text] of disabled(f.options, optionLine)) writes.set(path, text);
+      writes.set(`${OPTIONS_DIR}/${name}.conf`, `${wanted.map((p) => `options ${name} ${p}`).join('\n')}\n`);
     }
-    if (current.size !== wanted.size || [...wanted].some((p) => !current.has(p))) {
-      changed = true;
-      await disable(ctx, options, optionLine);
-      if (!ctx.check) await ctx.host.write(`${OPTIONS_DIR}/${name}.conf`, Buffer.from(`${[...params.split(/\s+/).filter(Boolean)].map((p) => `options ${name} ${p}`).join('\n')}\n`), {});
-    }
-  } else if (persistent === 'absent') {
-    if (listed) changed = (await disable(ctx, loads, moduleLine)) || changed;
-    if (current.size) changed = (await disable(ctx, options, optionLine)) || changed;
+  } else if (o.persistent === 'absent') {
+    for (const [path, text] of [...disabled(f.loads, moduleLine), ...disabled(f.options, optionLine)]) writes.set(path, text);
   }
-  return changed;
+  return writes;
 }
 
+const MODPROBE_OPTIONS = {
+  name: { type: 'str', required: true },
+  state: { type: 'str', choices: ['present', 'absent'] },
+  params: { type: 'str' },
+  persistent: { type: 'str', choices: ['disabled', 'absent', 'present'] },
+} as const;
+
+// modprobe's words: the module and its params as a shell would split them
+const modprobeArgs = (o: Options<typeof MODPROBE_OPTIONS>): string[] => [o.name ?? '', ...shlexSplit(o.params ?? '', false)];
+
 /** The modprobe module. */
-export const modprobe: Module = async (ctx) => {
-  const name = String(ctx.args.name);
-  const state = String(ctx.args.state ?? 'present');
-  const params = ctx.args.params === undefined || ctx.args.params === null ? '' : String(ctx.args.params);
-  const result: ModuleResult = { changed: false, name, params, state };
-  const failed = (r: { rc: number; stdout: string; stderr: string }): ModuleResult => ({ ...result, failed: true, msg: r.stderr, rc: r.rc, stdout: r.stdout, stderr: r.stderr });
-  const before = await probe(ctx.host, name);
-  if (before !== 'loaded' && before !== 'absent') return { ...result, failed: true, msg: before };
-  const extra = shlexSplit(params, false);
-  if (state === 'present' && before === 'absent') {
-    const r = await ctx.host.run(['modprobe', ...(ctx.check ? ['-n'] : []), name, ...extra].map(q).join(' '));
-    if (r.rc !== 0) return failed(r);
-    if (ctx.check || (await probe(ctx.host, name)) === 'loaded') result.changed = true;
-    else {
-      const why = await ctx.host.run(['modprobe', '-n', '--first-time', name, ...extra].map(q).join(' '));
-      if (why.rc !== 0) ctx.warn(why.stderr.trim());
-    }
-  } else if (state === 'absent' && before === 'loaded') {
-    const r = await ctx.host.run(['modprobe', '-r', name, ...(ctx.check ? ['-n'] : [])].map(q).join(' '));
-    if (r.rc !== 0) return failed(r);
-    result.changed = true;
-  }
-  const persistent = String(ctx.args.persistent ?? 'disabled');
-  if (persistent !== 'disabled' && (await persist(ctx, name, params, persistent))) result.changed = true;
-  return result;
-};
+export const modprobeModule = declareModule({
+  spec: { options: MODPROBE_OPTIONS },
+  async facts(o, host): Promise<ModprobeFacts> {
+    const kernel = await probe(host, o.name ?? '');
+    const persistent = o.persistent !== undefined && o.persistent !== 'disabled';
+    return { kernel, loads: persistent ? await readDir(host, MODULES_LOAD) : [], options: persistent ? await readDir(host, OPTIONS_DIR) : [] };
+  },
+  plan(o, f, { check }): Plan {
+    const name = o.name ?? '';
+    const state = o.state ?? 'present';
+    const result = { changed: false, name, params: o.params ?? '', state };
+    if (typeof f.kernel !== 'string') return failPlan(f.kernel.problem, result);
+    const dry = check ? ['-n'] : [];
+    const fails = { failure: '{stderr}', failKeys: result, failOutput: true, inCheck: true } as const;
+    const steps: Step[] = [];
+    if (state === 'present' && f.kernel === 'absent') steps.push({ kind: 'run', command: ['modprobe', ...dry, ...modprobeArgs(o)].map(q).join(' '), ...fails });
+    else if (state === 'absent' && f.kernel === 'loaded') steps.push({ kind: 'run', command: ['modprobe', '-r', name, ...dry].map(q).join(' '), ...fails });
+    // Ansible's module gives no diff of these files
+    for (const [path, content] of persistWrites(o, f)) steps.push({ kind: 'write', path, content, noDiff: true });
+    return { steps, result: { ...result, changed: steps.length > 0 } };
+  },
+  // a load counts only when the kernel lists the module afterwards; modprobe's dry run says why it did not
+  async after(o, f, host, { check, warn }) {
+    if (check || (o.state ?? 'present') !== 'present' || f.kernel !== 'absent' || (await probe(host, o.name ?? '')) === 'loaded') return {};
+    const why = await host.run(['modprobe', '-n', '--first-time', ...modprobeArgs(o)].map(q).join(' '));
+    if (why.rc !== 0) warn(why.stderr.trim());
+    return { changed: persistWrites(o, f).size > 0 };
+  },
+});

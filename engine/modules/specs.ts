@@ -9,6 +9,8 @@ import { iniFileModule } from './ini-file.js';
 import { lineinfileModule } from './lineinfile.js';
 import { replaceModule } from './replace.js';
 import { sysctlModule } from './sysctl.js';
+import { groupModule } from './group.js';
+import { modprobeModule } from './modprobe.js';
 
 /** The type of one module option (Ansible's argument_spec types). */
 export type OptionType = 'str' | 'bool' | 'int' | 'float' | 'list' | 'dict' | 'path' | 'raw';
@@ -170,9 +172,7 @@ export const MODULES: Record<string, ModuleSpec> = {
     },
   },
   sysctl: sysctlModule.spec,
-  group: {
-    options: { name: { type: 'str', required: true }, state: { type: 'str', choices: ['absent', 'present'] }, gid: int, system: bool, non_unique: bool, local: only('bool', false) },
-  },
+  group: groupModule.spec,
   user: {
     options: {
       name: { type: 'str', required: true, aliases: ['user'] },
@@ -235,9 +235,7 @@ export const MODULES: Record<string, ModuleSpec> = {
     },
     mutuallyExclusive: [['copy', 'remote_src']],
   },
-  modprobe: {
-    options: { name: { type: 'str', required: true }, state: { type: 'str', choices: ['present', 'absent'] }, params: str, persistent: { type: 'str', choices: ['disabled', 'absent', 'present'] } },
-  },
+  modprobe: modprobeModule.spec,
   mount: {
     options: {
       path: { type: 'path', required: true, aliases: ['name'] },

@@ -143,7 +143,7 @@ export const user: Module = async (ctx) => {
   const state = String(a.state ?? 'present');
   if (a.append === true && (a.groups === undefined || a.groups === null)) ctx.warn("'append' is set, but no 'groups' are specified. Use 'groups' for appending new groups.This will change to an error in Ansible 2.14.");
   if (a.password && !looksHashed(String(a.password))) ctx.warn("The input password appears not to have been hashed. The 'password' argument must be encrypted for this module to work properly.");
-  const acc = await readAccounts(ctx, name);
+  const acc = await readAccounts(ctx.host, name);
   const result: ModuleResult = { changed: false, name, state };
   if (state === 'absent') {
     if (!acc.user) return result;
@@ -163,7 +163,7 @@ export const user: Module = async (ctx) => {
   if (a.password !== undefined && a.password !== null) result.password = 'NOT_LOGGING_PASSWORD';
   if (applied.stdout) result.stdout = applied.stdout;
   if (applied.stderr) result.stderr = applied.stderr;
-  const now = ctx.check ? acc.user : (await readAccounts(ctx, name)).user;
+  const now = ctx.check ? acc.user : (await readAccounts(ctx.host, name)).user;
   if (!now) return { ...result, failed: true, msg: `failed to look up user name: ${name}` };
   Object.assign(result, { uid: now.uid, group: now.gid, comment: now.comment, home: now.home, shell: now.shell });
   if (a.groups !== undefined && a.groups !== null) result.groups = (wantedGroups(a.groups) ?? []).join(',');
