@@ -1,8 +1,7 @@
-// What the user and group modules read and how they act: the account database as getent sees it
-// (passwd, shadow, every group) in one round trip, and the planned commands run one by one unless in
-// check mode. Commands are argument lists; a secret goes on standard input, never on a command line.
+// What the user and group modules read: the account database as getent sees it (passwd, shadow,
+// every group) in one round trip, and a group looked up by name or gid as Ansible looks it up.
 import { shellQuote as q } from '../util/shell.js';
-import type { HostIO, ModuleContext } from './types.js';
+import type { HostIO } from './types.js';
 
 /** A group of the account database. */
 export interface GroupEntry {
@@ -51,27 +50,4 @@ export async function readAccounts(host: HostIO, name: string): Promise<Accounts
 /** The group named `nameOrGid` (a gid first when it is a number, as Ansible looks it up). */
 export function findGroup(groups: GroupEntry[], nameOrGid: string): GroupEntry | undefined {
   return (/^\d+$/.test(nameOrGid) ? groups.find((g) => g.gid === Number(nameOrGid)) : undefined) ?? groups.find((g) => g.name === nameOrGid);
-}
-
-/** One planned command: its words, and what it reads on standard input. */
-export interface Step {
-  argv: string[];
-  stdin?: string;
-}
-
-/** The outcome of applying a plan. */
-export type Applied = { ok: true; stdout: string; stderr: string } | { ok: false; rc: number; stderr: string };
-
-/** Runs the steps in order (none in check mode); stops at the first that fails. */
-export async function applySteps(ctx: ModuleContext, steps: Step[]): Promise<Applied> {
-  let stdout = '';
-  let stderr = '';
-  if (ctx.check) return { ok: true, stdout, stderr };
-  for (const s of steps) {
-    const r = await ctx.host.run(s.argv.map(q).join(' '), s.stdin === undefined ? {} : { stdin: s.stdin });
-    stdout += r.stdout;
-    stderr += r.stderr;
-    if (r.rc !== 0) return { ok: false, rc: r.rc, stderr: r.stderr.trim() || r.stdout.trim() };
-  }
-  return { ok: true, stdout, stderr };
 }

@@ -58,8 +58,8 @@ export interface RunStep {
   stdin?: string | undefined;
   /** Keys the failed result has besides `msg` (the module's fail_json arguments). */
   failKeys?: Record<string, unknown> | undefined;
-  /** The failed result also has the command's `rc`, `stdout` and `stderr`. */
-  failOutput?: boolean | undefined;
+  /** What of the command's outcome the failed result has besides (its `rc`, `stdout`, `stderr`). */
+  failWith?: readonly ('rc' | 'stdout' | 'stderr')[] | undefined;
   /** The command's output is reported: its stdout and stderr, where not empty, go to the result's (appended in step order). */
   reportOutput?: boolean | undefined;
 }

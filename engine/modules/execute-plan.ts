@@ -31,7 +31,8 @@ async function ran(ctx: ModuleContext, step: RunStep): Promise<{ stdout: string;
   if (r.rc === 0 && !(step.failOn !== undefined && new RegExp(step.failOn, 'm').test(r.stderr))) return r;
   const out: Record<string, string> = { rc: String(r.rc), stdout: r.stdout, stderr: r.stderr };
   const msg = step.failure.replace(/\{(rc|stdout|stderr)\}/g, (_m, k: string) => out[k] ?? '');
-  return { failed: { changed: false, failed: true, ...step.failKeys, msg, ...(step.failOutput ? { rc: r.rc, stdout: r.stdout, stderr: r.stderr } : {}) } };
+  const outcome: Record<string, unknown> = { rc: r.rc, stdout: r.stdout, stderr: r.stderr };
+  return { failed: { changed: false, failed: true, ...step.failKeys, msg, ...Object.fromEntries((step.failWith ?? []).map((k) => [k, outcome[k]])) } };
 }
 
 // appends a reported command's output to the result's

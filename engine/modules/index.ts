@@ -45,7 +45,7 @@ import type { DeclaredModule } from './declare.js';
 import type { Module } from './types.js';
 import { unarchive } from './unarchive.js';
 import { uri } from './uri.js';
-import { user } from './user.js';
+import { userModule } from './user.js';
 import { waitFor } from './wait-for.js';
 import { validateArgumentSpec } from './validate-argument-spec.js';
 import { waitForConnection } from './wait-for-connection.js';
@@ -96,7 +96,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   template,
   unarchive,
   uri,
-  user,
+  user: userModule.run,
   wait_for: waitFor,
   wait_for_connection: waitForConnection,
   validate_argument_spec: validateArgumentSpec,
@@ -108,7 +108,7 @@ function withSelinuxWhereTaken(table: Record<string, Module>): Record<string, Mo
 }
 
 /** The modules written as declarations (options, facts, plan): their plans are tested row by row from JSON fixtures. */
-export const DECLARED: Record<string, DeclaredModule> = { sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule };
+export const DECLARED: Record<string, DeclaredModule> = { sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule };
 
 /** Actions the runner carries out itself. */
 export const RUNNER_ACTIONS = new Set(['meta', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'include_vars', 'group_by', 'add_host']);

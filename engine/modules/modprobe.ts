@@ -94,7 +94,7 @@ export const modprobeModule = declareModule({
     const result = { changed: false, name, params: o.params ?? '', state };
     if (typeof f.kernel !== 'string') return failPlan(f.kernel.problem, result);
     const dry = check ? ['-n'] : [];
-    const fails = { failure: '{stderr}', failKeys: result, failOutput: true, inCheck: true } as const;
+    const fails = { failure: '{stderr}', failKeys: result, failWith: ['rc', 'stdout', 'stderr'], inCheck: true } as const;
     const steps: Step[] = [];
     if (state === 'present' && f.kernel === 'absent') steps.push({ kind: 'run', command: ['modprobe', ...dry, ...modprobeArgs(o)].map(q).join(' '), ...fails });
     else if (state === 'absent' && f.kernel === 'loaded') steps.push({ kind: 'run', command: ['modprobe', '-r', name, ...dry].map(q).join(' '), ...fails });

@@ -11,6 +11,7 @@ import { replaceModule } from './replace.js';
 import { sysctlModule } from './sysctl.js';
 import { groupModule } from './group.js';
 import { modprobeModule } from './modprobe.js';
+import { userModule } from './user.js';
 
 /** The type of one module option (Ansible's argument_spec types). */
 export type OptionType = 'str' | 'bool' | 'int' | 'float' | 'list' | 'dict' | 'path' | 'raw';
@@ -173,47 +174,7 @@ export const MODULES: Record<string, ModuleSpec> = {
   },
   sysctl: sysctlModule.spec,
   group: groupModule.spec,
-  user: {
-    options: {
-      name: { type: 'str', required: true, aliases: ['user'] },
-      state: { type: 'str', choices: ['absent', 'present'] },
-      uid: int,
-      non_unique: bool,
-      group: str,
-      groups: { type: 'list' },
-      append: bool,
-      comment: str,
-      home: path,
-      shell: str,
-      password: str,
-      update_password: { type: 'str', choices: ['always', 'on_create'] },
-      password_lock: bool,
-      password_expire_max: int,
-      password_expire_min: int,
-      expires: { type: 'float' },
-      create_home: { type: 'bool', aliases: ['createhome'] },
-      skeleton: str,
-      umask: str,
-      move_home: bool,
-      system: bool,
-      force: bool,
-      remove: bool,
-      local: only('bool', false),
-      generate_ssh_key: only('bool', false),
-      ssh_key_bits: only('int'),
-      ssh_key_type: only('str'),
-      ssh_key_file: only('path'),
-      ssh_key_comment: only('str'),
-      ssh_key_passphrase: only('str'),
-      // BSD, macOS and Solaris options (Ansible ignores them on Linux; kplay says so instead)
-      login_class: only('str'),
-      hidden: only('bool'),
-      seuser: only('str'),
-      profile: only('str'),
-      authorization: only('str'),
-      role: only('str'),
-    },
-  },
+  user: userModule.spec,
   hostname: hostnameModule.spec,
   ini_file: iniFileModule.spec,
   unarchive: {
