@@ -12,6 +12,7 @@ import { sysctlModule } from './sysctl.js';
 import { groupModule } from './group.js';
 import { modprobeModule } from './modprobe.js';
 import { userModule } from './user.js';
+import { systemdModule } from './systemd.js';
 
 /** The type of one module option (Ansible's argument_spec types). */
 export type OptionType = 'str' | 'bool' | 'int' | 'float' | 'list' | 'dict' | 'path' | 'raw';
@@ -396,20 +397,7 @@ export const MODULES: Record<string, ModuleSpec> = {
     // is needed with state, enabled or masked only, and `systemd: name: x` reads the unit's status)
     options: { name: { type: 'str' }, state: { type: 'str', choices: ['reloaded', 'restarted', 'started', 'stopped'] }, enabled: bool, arguments: { type: 'str', aliases: ['args'], only: [''] }, pattern: only('str'), sleep: only('int'), runlevel: only('str'), use: only('str', 'auto', 'systemd') },
   },
-  systemd: {
-    options: {
-      name: { type: 'str', aliases: ['service', 'unit'] },
-      state: { type: 'str', choices: ['reloaded', 'restarted', 'started', 'stopped'] },
-      enabled: bool,
-      daemon_reload: { type: 'bool', aliases: ['daemon-reload'] },
-      daemon_reexec: { type: 'bool', aliases: ['daemon-reexec'] },
-      masked: bool,
-      force: bool,
-      no_block: bool,
-      scope: { type: 'str', choices: ['system', 'user', 'global'] },
-    },
-    // (Ansible's required_one_of is always met: daemon_reload and daemon_reexec default to false)
-  },
+  systemd: systemdModule.spec,
   apt: {
     options: {
       name: { type: 'list', aliases: ['package', 'pkg'] },

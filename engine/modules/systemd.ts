@@ -1,63 +1,88 @@
 // service / systemd: a unit started, stopped, restarted or reloaded, enabled or disabled, masked or
-// unmasked, with daemon-reload/daemon-reexec, in the system, user or global scope; reads
-// `systemctl is-active` / `is-enabled` first and acts only when needed.
+// unmasked, with daemon-reload/daemon-reexec, in the system, user or global scope. The unit's state
+// (`systemctl is-active`, `is-enabled`, an init script) is read in one round trip and compared with the
+// wanted one; systemctl acts only where they differ, in Ansible's order (reload, reexec, mask, enable,
+// state). The state is read before daemon-reload: is-active and is-enabled do not depend on it.
 import { shellQuote as q } from '../util/shell.js';
-import type { Module } from './types.js';
+import { declareModule, failPlan, type Plan, type RunStep } from './declare.js';
+import type { HostIO, ModuleResult } from './types.js';
 
 // the states `systemctl is-enabled` gives a unit it has (Ansible's valid_enabled_states, and alias)
 const KNOWN_STATES = ['enabled', 'enabled-runtime', 'linked', 'linked-runtime', 'masked', 'masked-runtime', 'static', 'indirect', 'disabled', 'generated', 'transient', 'alias'];
 
+/** What systemd compares: the unit's active and unit-file states, and whether an init script has its name. */
+export interface UnitFacts {
+  active: string;
+  enabled: string;
+  initScript: boolean;
+}
+
+const SEP = '--kplay-unit--';
+
 /** The systemd module (also serves `service`). */
-export const systemd: Module = async (ctx) => {
-  const a = ctx.args;
-  const name = a.name === undefined ? undefined : String(a.name);
-  // scope user/global: systemctl --user / --global; no_block: jobs queued, not waited for; force: enable
-  // and mask replace conflicting symlinks
-  const systemctl = `systemctl${a.scope === 'user' ? ' --user' : a.scope === 'global' ? ' --global' : ''}`;
-  const actions: string[] = [];
-  for (const [on, what] of [[a.daemon_reexec, 'daemon-reexec'], [a.daemon_reload, 'daemon-reload']] as const) {
-    if (on !== true || ctx.check) continue;
-    const r = await ctx.host.run(`${systemctl} ${what}`);
-    if (r.rc !== 0) return { changed: false, failed: true, msg: `systemctl ${what} failed: ${r.stderr.trim()}` };
-  }
-  if (!name) {
-    if (a.state !== undefined || a.enabled !== undefined || a.masked !== undefined) return { changed: false, failed: true, msg: 'name is required with state, enabled or masked' };
-    return { changed: false, msg: 'daemon reloaded' };
-  }
-  const active = (await ctx.host.run(`${systemctl} is-active ${q(name)}`)).stdout.trim();
-  const enabledState = (await ctx.host.run(`${systemctl} is-enabled ${q(name)}`)).stdout.trim();
-  // a unit systemd knows answers is-enabled with a state; else only an init script makes it a service (Ansible's found)
-  const found = KNOWN_STATES.includes(enabledState) || (await ctx.host.run(`test -e ${q(`/etc/init.d/${name}`)}`)).rc === 0;
-  if (!found && (a.enabled !== undefined || a.state !== undefined)) return { changed: false, failed: true, msg: `Could not find the requested service ${name}: host` };
-  const isActive = active === 'active' || active === 'activating' || active === 'reloading';
-  const isEnabled = ['enabled', 'enabled-runtime', 'static', 'alias'].includes(enabledState);
-  const force = a.force === true ? ' --force' : '';
-  // as Ansible: masked first, then enabled, then state
-  if (a.masked !== undefined && a.masked !== (enabledState === 'masked' || enabledState === 'masked-runtime')) actions.push(a.masked === true ? `mask${force}` : 'unmask');
-  if (a.enabled !== undefined) {
-    if (a.enabled !== isEnabled && enabledState !== 'static') actions.push(a.enabled === true ? `enable${force}` : 'disable');
-  }
-  const job = a.no_block === true ? ' --no-block' : '';
-  switch (a.state) {
-    case 'started':
-      if (!isActive) actions.push(`start${job}`);
-      break;
-    case 'stopped':
-      if (isActive) actions.push(`stop${job}`);
-      break;
-    case 'restarted':
-      actions.push(`restart${job}`);
-      break;
-    case 'reloaded':
-      actions.push(`${isActive ? 'reload' : 'start'}${job}`);
-      break;
-  }
-  if (!ctx.check) {
-    for (const act of actions) {
-      const r = await ctx.host.run(`${systemctl} ${act} ${q(name)}`);
-      if (r.rc !== 0) return { changed: true, failed: true, name, msg: `Unable to ${act.split(' ')[0]} service ${name}: ${(r.stderr || r.stdout).trim()}` };
-    }
-  }
-  const state = a.state === 'stopped' ? 'stopped' : a.state !== undefined ? 'started' : isActive ? 'started' : 'stopped';
-  return { changed: actions.length > 0, name, state, enabled: a.enabled ?? isEnabled, status: { ActiveState: active, UnitFileState: enabledState } };
-};
+export const systemdModule = declareModule({
+  spec: {
+    options: {
+      name: { type: 'str', aliases: ['service', 'unit'] },
+      state: { type: 'str', choices: ['reloaded', 'restarted', 'started', 'stopped'] },
+      enabled: { type: 'bool' },
+      daemon_reload: { type: 'bool', aliases: ['daemon-reload'] },
+      daemon_reexec: { type: 'bool', aliases: ['daemon-reexec'] },
+      masked: { type: 'bool' },
+      force: { type: 'bool' },
+      no_block: { type: 'bool' },
+      scope: { type: 'str', choices: ['system', 'user', 'global'] },
+    },
+    // (Ansible's required_one_of is always met: daemon_reload and daemon_reexec default to false)
+  },
+  refuse(o) {
+    const glob = ['*', '?', '['].find((g) => o.name?.includes(g));
+    if (glob !== undefined) return `This module does not currently support using glob patterns, found '${glob}' in service name: ${o.name ?? ''}`;
+    // Ansible's required_by: state, enabled and masked need a name
+    const needs = (['state', 'enabled', 'masked'] as const).find((k) => o[k] !== undefined);
+    return o.name === undefined && needs !== undefined ? `missing parameter(s) required by '${needs}': name` : undefined;
+  },
+  async facts(o, host: HostIO): Promise<UnitFacts | null> {
+    if (o.name === undefined) return null;
+    const systemctl = systemctlFor(o.scope);
+    const n = q(o.name);
+    const r = await host.run(`${systemctl} is-active ${n}; echo ${SEP}; ${systemctl} is-enabled ${n} 2>/dev/null; echo ${SEP}; if [ -e ${q(`/etc/init.d/${o.name}`)} ]; then echo yes; fi`);
+    const [active = '', enabled = '', init = ''] = r.stdout.split(`${SEP}\n`).map((s) => s.trim());
+    return { active, enabled, initScript: init === 'yes' };
+  },
+  plan(o, f): Plan {
+    const systemctl = systemctlFor(o.scope);
+    const run = (command: string, failure: string): RunStep => ({ kind: 'run', command, failure });
+    const daemon: RunStep[] = [];
+    if (o.daemon_reload === true) daemon.push(run(`${systemctl} daemon-reload`, 'failure {rc} during daemon-reload: {stderr}'));
+    if (o.daemon_reexec === true) daemon.push(run(`${systemctl} daemon-reexec`, 'failure {rc} during daemon-reexec: {stderr}'));
+    if (o.name === undefined || f === null) return { steps: daemon, result: { changed: false, name: null, status: {} } };
+    const name = o.name;
+    // a unit systemd knows answers is-enabled with a state; else only an init script makes it a service (Ansible's found)
+    const known = KNOWN_STATES.includes(f.enabled);
+    if (!known && !f.initScript && (o.enabled !== undefined || o.state !== undefined)) return failPlan(`Could not find the requested service ${name}: host`);
+    const warnings = !known && f.initScript ? [`The service (${name}) is actually an init script but the system is managed by systemd`] : [];
+    // Ansible's readings: running is active or activating; enabled is what `is-enabled` answers with exit status 0,
+    // but indirect and alias; masked is masked alone (a runtime mask is made a lasting one)
+    const running = f.active === 'active' || f.active === 'activating';
+    const isEnabled = ['enabled', 'enabled-runtime', 'static', 'generated', 'transient'].includes(f.enabled);
+    const force = o.force === true ? ' --force' : '';
+    // mask and enable fail with systemctl's output and errors, a state change with its errors (as Ansible's)
+    const act = (verb: string, flags: string, failure: string): RunStep => run(`${systemctl} ${verb}${flags} ${q(name)}`, `Unable to ${verb} service ${name}: ${failure}`);
+    const unit: RunStep[] = [];
+    if (o.masked !== undefined && o.masked !== (f.enabled === 'masked')) unit.push(act(o.masked ? 'mask' : 'unmask', o.masked ? force : '', '{stdout}{stderr}'));
+    if (o.enabled !== undefined && o.enabled !== isEnabled) unit.push(act(o.enabled ? 'enable' : 'disable', o.enabled ? force : '', '{stdout}{stderr}'));
+    // restarted and reloaded start a unit that is not running
+    const verbs: Record<string, string | undefined> = { started: running ? undefined : 'start', stopped: running || f.active === 'deactivating' ? 'stop' : undefined, restarted: running ? 'restart' : 'start', reloaded: running ? 'reload' : 'start' };
+    const verb = o.state === undefined ? undefined : verbs[o.state];
+    if (verb !== undefined) unit.push(act(verb, o.no_block === true ? ' --no-block' : '', '{stderr}'));
+    const state = o.state === 'stopped' ? 'stopped' : o.state !== undefined ? 'started' : running ? 'started' : 'stopped';
+    const result: ModuleResult = { changed: unit.length > 0, name, state, enabled: o.enabled ?? isEnabled, status: { ActiveState: f.active, UnitFileState: f.enabled } };
+    return { steps: [...daemon, ...unit], result, warnings };
+  },
+});
+
+// systemctl in the unit's scope
+function systemctlFor(scope: string | undefined): string {
+  return `systemctl${scope === 'user' ? ' --user' : scope === 'global' ? ' --global' : ''}`;
+}

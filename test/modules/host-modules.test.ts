@@ -54,7 +54,7 @@ const systemdCases: [string[], Record<string, unknown>, string[], boolean][] = [
   [['nginx.masked'], { name: 'nginx', masked: true }, [], false],
   [['nginx.masked'], { name: 'nginx', masked: false, enabled: true, state: 'started' }, ['unmask nginx', 'enable nginx', 'start nginx'], true],
   [[], { name: 'nginx', masked: false }, [], false],
-  [[], { name: 'nginx', enabled: true, force: true, state: 'restarted', no_block: true, daemon_reexec: true }, ['daemon-reexec', 'enable --force nginx', 'restart --no-block nginx'], true],
+  [[], { name: 'nginx', enabled: true, force: true, state: 'restarted', no_block: true, daemon_reexec: true }, ['daemon-reexec', 'enable --force nginx', 'start --no-block nginx'], true],
   // a unit systemd does not have may still be masked (Ansible needs it found for enabled and state only)
   [['ntpd.missing'], { name: 'ntpd', masked: true }, ['mask ntpd'], true],
 ];

@@ -54,10 +54,10 @@ async function modprobe(files: Tree, args: Record<string, unknown>, check = fals
   return leftBehind(root, r, warnings);
 }
 
-// the same row through community.general's own modprobe module (modprobe_oracle.py), on a tree of its own
+// the same row through community.general's own modprobe module (module_oracle.py), on a tree of its own
 function ansibleModprobe(files: Tree, args: Record<string, unknown>, check = false): Run {
   const { root, env } = kernelTree(files);
-  const out = spawnSync(systemPython ?? 'python3', [join(__dirname, 'modprobe_oracle.py'), root, JSON.stringify({ ...args, _ansible_check_mode: check })], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  const out = spawnSync(systemPython ?? 'python3', [join(__dirname, 'module_oracle.py'), 'modprobe', root, JSON.stringify({ ...args, _ansible_check_mode: check })], { env: { ...process.env, ...env }, encoding: 'utf8' });
   const r = JSON.parse(out.stdout.trim().split('\n').pop() ?? '{}') as ModuleResult & { warnings?: string[] };
   const { warnings = [], invocation: _invocation, ...result } = r;
   return leftBehind(root, result, warnings);
