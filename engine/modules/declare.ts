@@ -118,7 +118,7 @@ export interface OneFileFacts {
 export const readOneFile = async (host: HostIO, path: string): Promise<OneFileFacts> => ({ file: fileFact(await host.inspect(path)) });
 
 /** True when the file exists and its attributes differ from the wanted ones. */
-export const attrsChange = (file: FileFact, attrs: FileAttrs): boolean => file.exists && attrsDiffer({ exists: true, mode: file.mode, owner: file.owner, group: file.group }, attrs);
+export const attrsChange = (file: FileFact, attrs: FileAttrs): boolean => file.exists && attrsDiffer({ exists: true, type: file.type, mode: file.mode, owner: file.owner, group: file.group }, attrs);
 
 /** The step making a new file's directory (and its parents) where it is missing. */
 export const makeParentDir = (path: string): RunStep => ({ kind: 'run', command: `mkdir -p -- ${q(dirname(path))}`, failure: `Error creating ${dirname(path)}: {stderr}` });

@@ -2,6 +2,7 @@
 // bytes and attributes, changing nothing when it already does; honours check mode, diff and backup.
 import type { FileAttrs, FileDiff, FileStat, FileState, HostIO, ModuleContext, ModuleResult } from './types.js';
 import { shellQuote as q } from '../util/shell.js';
+import { symbolicMode } from './symbolic-mode.js';
 
 /** Ansible's mode argument as four octal digits; a YAML octal int (0644 -> 420) is converted back. */
 export function normalizeMode(v: unknown): string | undefined {
@@ -22,9 +23,9 @@ export function wantedAttrs(args: Record<string, unknown>): FileAttrs {
   return attrs;
 }
 
-/** True when the file's attributes differ from the wanted ones (symbolic modes always apply). */
+/** True when the file's attributes differ from the wanted ones (a symbolic mode by what it would leave; one that depends on the umask always applies). */
 export function attrsDiffer(st: FileStat, attrs: FileAttrs): boolean {
-  if (attrs.mode !== undefined && (!/^[0-7]{4}$/.test(attrs.mode) || st.mode !== attrs.mode)) return true;
+  if (attrs.mode !== undefined && st.mode !== (/^[0-7]{4}$/.test(attrs.mode) ? attrs.mode : symbolicMode(st.mode ?? '', attrs.mode, st.type === 'directory'))) return true;
   if (attrs.owner !== undefined && st.owner !== attrs.owner) return true;
   return attrs.group !== undefined && st.group !== attrs.group;
 }

@@ -13,6 +13,7 @@ import { groupModule } from './group.js';
 import { modprobeModule } from './modprobe.js';
 import { userModule } from './user.js';
 import { systemdModule } from './systemd.js';
+import { fileModule } from './file.js';
 
 /** The type of one module option (Ansible's argument_spec types). */
 export type OptionType = 'str' | 'bool' | 'int' | 'float' | 'list' | 'dict' | 'path' | 'raw';
@@ -88,20 +89,7 @@ export const MODULES: Record<string, ModuleSpec> = {
   template: {
     options: { src: { type: 'path', required: true }, dest: { type: 'path', required: true }, backup: bool, force: bool, validate: str, newline_sequence: { type: 'str', choices: ['\n', '\r', '\r\n'] }, follow: only('bool', false), ...fileAttrs },
   },
-  file: {
-    options: {
-      path: { type: 'path', required: true, aliases: ['dest', 'name'] },
-      state: { type: 'str', choices: ['absent', 'directory', 'file', 'hard', 'link', 'touch'] },
-      src: path,
-      recurse: bool,
-      force: bool,
-      follow: only('bool', true),
-      access_time: only('str', 'preserve', 'now'),
-      modification_time: only('str', 'preserve', 'now'),
-      attributes: { type: 'str', aliases: ['attr'] },
-      ...fileAttrs,
-    },
-  },
+  file: fileModule.spec,
   lineinfile: lineinfileModule.spec,
   blockinfile: blockinfileModule.spec,
   replace: replaceModule.spec,

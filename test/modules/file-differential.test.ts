@@ -1,0 +1,61 @@
+// file against Ansible's own module: the same tasks under kplay and ansible-playbook, each in its own
+// sandboxed /etc. Compared: each task's outcome, and what is left under /etc/kplay-f: every path's
+// kind, mode, owner and group, and where each link points.
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { bothEngines, outcome, type EngineRun } from '../support/differential-play.js';
+import { hasAnsible } from '../support/oracle.js';
+import { canSandbox } from '../support/sandbox.js';
+
+const D = '/etc/kplay-f';
+const file = (args: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ file: args, ...extra });
+
+const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
+  [file({ path: `${D}/pki/etcd`, state: 'directory', mode: '0700' }), 'changed'],
+  [file({ path: `${D}/pki/etcd`, state: 'directory', mode: '0700' }), 'ok'],
+  [file({ path: `${D}/pki/etcd`, state: 'directory', mode: 'u=rwx,g=rx,o=' }), 'changed'],
+  [file({ path: `${D}/pki/etcd`, state: 'directory', mode: 'u=rwx,g=rx,o=' }), 'ok'],
+  [file({ path: `${D}/log`, state: 'touch', mode: '0640' }), 'changed'],
+  [file({ path: `${D}/log`, state: 'touch', access_time: 'preserve', modification_time: 'preserve', mode: '0640' }), 'ok'],
+  [file({ path: `${D}/log`, state: 'touch', access_time: 'preserve', modification_time: 'preserve', mode: '0600' }), 'changed'],
+  [file({ path: `${D}/log`, state: 'file', group: 'adm' }), 'changed'],
+  [file({ path: `${D}/log`, state: 'file', group: 'adm' }), 'ok'],
+  [file({ path: `${D}/nope`, state: 'file' }), 'failed'],
+  [file({ path: `${D}/log`, state: 'directory' }), 'failed'],
+  [file({ path: `${D}/current`, src: 'pki', state: 'link' }), 'changed'],
+  [file({ path: `${D}/current`, src: 'pki', state: 'link' }), 'ok'],
+  [file({ path: `${D}/current`, src: 'pki/etcd', state: 'link' }), 'changed'],
+  [file({ path: `${D}/dangling`, src: `${D}/missing`, state: 'link' }), 'failed'],
+  [file({ path: `${D}/dangling`, src: `${D}/missing`, state: 'link', force: true }), 'changed'],
+  [file({ path: `${D}/log`, src: `${D}/pki`, state: 'link' }), 'failed'],
+  [file({ path: `${D}/hard`, src: `${D}/log`, state: 'hard' }), 'changed'],
+  [file({ path: `${D}/hard`, src: `${D}/log`, state: 'hard' }), 'ok'],
+  [file({ path: `${D}/pki`, state: 'directory', owner: 'nobody', recurse: true }), 'changed'],
+  [file({ path: `${D}/pki`, state: 'directory', owner: 'nobody', recurse: true }), 'ok'],
+  [file({ path: `${D}/gone`, state: 'directory' }, { check_mode: true }), 'changed'],
+  [file({ path: `${D}/dangling`, state: 'absent' }), 'changed'],
+  [file({ path: `${D}/dangling`, state: 'absent' }), 'ok'],
+  [file({ path: `${D}/current`, src: 'pki', state: 'link' }, { check_mode: true }), 'changed'],
+];
+
+// every path under the directory: kind, mode, owner, group and link target
+const tree = (run: EngineRun): string[] =>
+  execFileSync('find', [run.sandbox.path(D), '-printf', '%P %y %m %u %g %l\\n'], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)
+    .sort();
+
+describe.skipIf(!hasAnsible || !canSandbox())('file, kplay vs ansible-playbook', () => {
+  const run = bothEngines(steps.map(([t]) => t));
+
+  it('every task reports what Ansible reports', () => {
+    const shown = (r: EngineRun): string[] => r.results.map((x, i) => `${i} ${JSON.stringify(steps[i]?.[0])}: ${outcome(x)}`);
+    expect(shown(run().kplay)).toEqual(shown(run().ansible));
+    expect(run().kplay.results.map(outcome)).toEqual(steps.map(([, o]) => o));
+  });
+
+  it('leaves the same paths, kinds, modes, owners and links', () => {
+    expect(tree(run().kplay)).toEqual(tree(run().ansible));
+    expect(tree(run().kplay)).toContain(' l 777 root root pki/etcd'.replace(/^/, 'current'));
+  });
+});
