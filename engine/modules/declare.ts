@@ -6,9 +6,9 @@ import { dirname } from 'node:path';
 import { converted } from '../playbook/module-args.js';
 import { shellQuote as q } from '../util/shell.js';
 import { executePlan, rememberingInspections } from './execute-plan.js';
-import { attrsDiffer } from './file-content.js';
+import { attrsDiffer, type ValidateFailure } from './file-content.js';
 import type { ModuleSpec, OptionSpec, OptionType } from './specs.js';
-import type { FileAttrs, FileState, HostIO, Module, ModuleResult } from './types.js';
+import type { FileAttrs, FileState, HostIO, Module, ModuleContext, ModuleResult } from './types.js';
 
 /** The TypeScript type of a converted option value of each Ansible type. */
 type ValueOf<T extends OptionType> = T extends 'str' | 'path' ? string : T extends 'bool' ? boolean : T extends 'int' | 'float' ? number : T extends 'list' ? unknown[] : T extends 'dict' ? Record<string, unknown> : unknown;
@@ -38,6 +38,8 @@ export interface WriteStep {
   backupAs?: 'backup' | 'backup_file' | undefined;
   /** A command checking the new content before it is moved into place (`%s`: a temporary file holding it). */
   validate?: string | undefined;
+  /** How a failed validate is reported: the line editors' one line (the default) or copy's and template's keys. */
+  validateStyle?: ValidateFailure | undefined;
   /** The header --diff shows (the path when not given). */
   diffHeader?: string | undefined;
   /** The file's diff is not shown (the module reports a diff of its own, as hostname's). */
@@ -80,13 +82,16 @@ export interface Declaration<O extends Record<string, OptionSpec>, F> {
   spec: ModuleSpec & { options: O };
   /** What is wrong with the options themselves, found before any fact is read (as Ansible's module checks its arguments first). */
   refuse?(o: Options<O>): string | undefined;
-  /** Reads what the plan compares with the wanted state (one or a few round trips). */
-  facts(o: Options<O>, host: HostIO): Promise<F>;
+  /** Reads what the plan compares with the wanted state (one or a few round trips; the controller's files through `local`). */
+  facts(o: Options<O>, host: HostIO, local: Controller): Promise<F>;
   /** The wanted state against the facts: the steps to take (none when the host is as wanted). */
   plan(o: Options<O>, facts: F, mode: { check: boolean }): Plan;
   /** Reads the host again once the steps succeeded (or were shown in check mode): the keys it adds to the result or corrects in it (hostname's facts, whether modprobe's load took). */
   after?(o: Options<O>, facts: F, host: HostIO, done: AfterContext): Promise<Record<string, unknown>>;
 }
+
+/** The controller's side of a task: its files (a role's files/ and templates/) and the template language. */
+export type Controller = Pick<ModuleContext, 'findLocal' | 'render'>;
 
 /** What `after` knows of the run: check mode, the result so far, and how to warn. */
 export interface AfterContext {
@@ -98,7 +103,7 @@ export interface AfterContext {
 /** A declared module: its declaration and the runnable module the runner dispatches to. */
 export interface DeclaredModule {
   spec: ModuleSpec;
-  facts(o: Record<string, unknown>, host: HostIO): Promise<unknown>;
+  facts(o: Record<string, unknown>, host: HostIO, local: Controller): Promise<unknown>;
   plan(o: Record<string, unknown>, facts: unknown, mode: { check: boolean }): Plan;
   run: Module;
 }
@@ -146,7 +151,7 @@ function typed(spec: ModuleSpec, args: Record<string, unknown>): Record<string, 
 
 /** Makes a declaration runnable: its facts read, its plan made, and the plan carried out by the shared executor. */
 export function declareModule<O extends Record<string, OptionSpec>, F>(d: Declaration<O, F>): DeclaredModule {
-  const facts = (o: Record<string, unknown>, host: HostIO): Promise<unknown> => d.facts(o as Options<O>, host);
+  const facts = (o: Record<string, unknown>, host: HostIO, local: Controller): Promise<unknown> => d.facts(o as Options<O>, host, local);
   const refused = (o: Record<string, unknown>): string | undefined => d.refuse?.(o as Options<O>);
   const plan = (o: Record<string, unknown>, f: unknown, mode: { check: boolean }): Plan => {
     const why = refused(o);
@@ -162,7 +167,7 @@ export function declareModule<O extends Record<string, OptionSpec>, F>(d: Declar
       const why = refused(o);
       if (why !== undefined) return executePlan(ctx, failPlan(why));
       const host = rememberingInspections(ctx.host);
-      const f = await facts(o, host);
+      const f = await facts(o, host, { findLocal: ctx.findLocal, render: ctx.render });
       const result = await executePlan({ ...ctx, host }, plan(o, f, { check: ctx.check }));
       if (result.failed || !d.after) return result;
       return { ...result, ...(await d.after(o as Options<O>, f as F, ctx.host, { check: ctx.check, result, warn: ctx.warn })) };

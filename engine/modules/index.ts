@@ -38,7 +38,7 @@ import { slurp } from './slurp.js';
 import { stat } from './stat.js';
 import { sysctlModule } from './sysctl.js';
 import { systemdModule } from './systemd.js';
-import { template } from './template.js';
+import { templateModule } from './template.js';
 import { withSelinux } from './selinux.js';
 import { MODULES } from './specs.js';
 import type { DeclaredModule } from './declare.js';
@@ -93,7 +93,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   sysctl: sysctlModule.run,
   systemd: systemdModule.run,
   service: systemdModule.run,
-  template,
+  template: templateModule.run,
   unarchive,
   uri,
   user: userModule.run,
@@ -108,7 +108,7 @@ function withSelinuxWhereTaken(table: Record<string, Module>): Record<string, Mo
 }
 
 /** The modules written as declarations (options, facts, plan): their plans are tested row by row from JSON fixtures. */
-export const DECLARED: Record<string, DeclaredModule> = { sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule, systemd: systemdModule, file: fileModule };
+export const DECLARED: Record<string, DeclaredModule> = { sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule, systemd: systemdModule, file: fileModule, template: templateModule };
 
 /** Actions the runner carries out itself. */
 export const RUNNER_ACTIONS = new Set(['meta', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'include_vars', 'group_by', 'add_host']);

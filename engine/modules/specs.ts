@@ -14,6 +14,7 @@ import { modprobeModule } from './modprobe.js';
 import { userModule } from './user.js';
 import { systemdModule } from './systemd.js';
 import { fileModule } from './file.js';
+import { templateModule } from './template.js';
 
 /** The type of one module option (Ansible's argument_spec types). */
 export type OptionType = 'str' | 'bool' | 'int' | 'float' | 'list' | 'dict' | 'path' | 'raw';
@@ -86,9 +87,7 @@ export const MODULES: Record<string, ModuleSpec> = {
     mutuallyExclusive: [['src', 'content']],
     requiredOneOf: [['src', 'content']],
   },
-  template: {
-    options: { src: { type: 'path', required: true }, dest: { type: 'path', required: true }, backup: bool, force: bool, validate: str, newline_sequence: { type: 'str', choices: ['\n', '\r', '\r\n'] }, follow: only('bool', false), ...fileAttrs },
-  },
+  template: templateModule.spec,
   file: fileModule.spec,
   lineinfile: lineinfileModule.spec,
   blockinfile: blockinfileModule.spec,

@@ -1,9 +1,11 @@
 // template: renders a template file from the role's templates/ (or next to the playbook) with the
-// host's variables and writes the result only when it differs.
+// host's variables and writes the result only when it differs. The rendering is done on the controller
+// while the facts are read (with the destination as the host has it); the plan compares the two.
 import { readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { ensureFile, wantedAttrs } from './file-content.js';
-import type { Module } from './types.js';
+import { attrsChange, declareModule, failPlan, readOneFile, type FileFact, type Plan } from './declare.js';
+import { wantedAttrs } from './file-content.js';
+import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
 
 // The variables Ansible's template module adds (generate_ansible_template_vars).
 function templateVars(written: string, src: string, dest: string): Record<string, unknown> {
@@ -27,16 +29,52 @@ function templateVars(written: string, src: string, dest: string): Record<string
   };
 }
 
+/** What template compares: the rendered text (or why there is none) and the destination. */
+export interface TemplateFacts {
+  /** The template found on the controller, or null. */
+  src: string | null;
+  /** The rendered text (null when the template was not found, or not needed: force=false and the destination exists). */
+  text: string | null;
+  dest: FileFact;
+}
+
 /** The template module. */
-export const template: Module = async (ctx) => {
-  const a = ctx.args;
-  const src = ctx.findLocal('templates', String(a.src));
-  if (!src) return { changed: false, failed: true, msg: `Could not find or access '${String(a.src)}' (looked in the role's templates/ and next to the playbook)` };
-  // force: false writes only a file that is not there yet
-  if (a.force === false && (await ctx.host.stat(String(a.dest), true)).exists) return { changed: false, dest: String(a.dest), src };
-  let text = ctx.render(readFileSync(src, 'utf8'), src, templateVars(String(a.src), src, String(a.dest)));
-  // newline_sequence: the line ends the written file gets (\n by default)
-  if (a.newline_sequence !== undefined && a.newline_sequence !== '\n') text = text.replace(/\r\n|\r|\n/g, String(a.newline_sequence));
-  const r = await ensureFile(ctx, String(a.dest), Buffer.from(text), wantedAttrs(a), { backup: a.backup === true });
-  return { ...r, src };
-};
+export const templateModule = declareModule({
+  spec: {
+    options: {
+      src: { type: 'path', required: true },
+      dest: { type: 'path', required: true },
+      backup: { type: 'bool' },
+      force: { type: 'bool' },
+      validate: { type: 'str' },
+      newline_sequence: { type: 'str', choices: ['\n', '\r', '\r\n'] },
+      follow: onlyValues('bool', false),
+      ...FILE_ATTR_OPTIONS,
+    },
+  },
+  async facts(o, host, local): Promise<TemplateFacts> {
+    const written = o.src ?? '';
+    const dest = o.dest ?? '';
+    const src = local.findLocal('templates', written) ?? null;
+    if (src === null) return { src, text: null, dest: { exists: false, content: null } };
+    const { file } = await readOneFile(host, dest);
+    // force: false leaves an existing destination as it is: nothing to render
+    const text = o.force === false && file.exists ? null : local.render(readFileSync(src, 'utf8'), src, templateVars(written, src, dest));
+    return { src, text, dest: file };
+  },
+  plan(o, f): Plan {
+    const dest = o.dest ?? '';
+    if (f.src === null) return failPlan(`Could not find or access '${o.src ?? ''}' (looked in the role's templates/ and next to the playbook)`);
+    if (o.force === false && f.dest.exists) return { steps: [], result: { changed: false, dest, src: f.src } };
+    if (f.dest.type === 'directory') return failPlan(`${dest} is a directory`);
+    // newline_sequence: the line ends the written file gets (\n by default)
+    const nl = o.newline_sequence;
+    const text = nl !== undefined && nl !== '\n' ? (f.text ?? '').replace(/\r\n|\r|\n/g, nl) : (f.text ?? '');
+    const attrs = wantedAttrs(o);
+    const changed = f.dest.content !== text || attrsChange(f.dest, attrs);
+    return {
+      steps: changed ? [{ kind: 'write', path: dest, content: text, attrs, backup: o.backup === true, validate: o.validate, validateStyle: 'copy' }] : [],
+      result: { changed, path: dest, dest, src: f.src },
+    };
+  },
+});

@@ -1,0 +1,54 @@
+// template against Ansible's own module: the same tasks under kplay and ansible-playbook, each in its
+// own sandboxed /etc, with a template next to the playbook. Compared: each task's outcome (and the
+// failures' message where Ansible's is kplay's), the files' text and mode, and the backups made.
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { bothEngines, outcome, sandboxMode, sandboxText, type EngineRun } from '../support/differential-play.js';
+import { hasAnsible } from '../support/oracle.js';
+import { canSandbox } from '../support/sandbox.js';
+
+const DEST = '/etc/kplay-t/app.conf';
+const TEMPLATE = 'listen {{ port }}\n{% for h in backends %}server {{ h }}\n{% endfor %}';
+const tpl = (args: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ template: { src: 'app.conf.j2', dest: DEST, ...args }, vars: { port: 8080, backends: ['a', 'b'] }, ...extra });
+
+const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
+  [{ file: { path: '/etc/kplay-t', state: 'directory' } }, 'changed'],
+  [tpl({ mode: '0640' }), 'changed'],
+  [tpl({ mode: '0640' }), 'ok'],
+  [tpl({ mode: 'u=rw,g=r,o=' }), 'ok'],
+  [tpl({ mode: 'u=rw,go=r' }), 'changed'],
+  [tpl({}, { vars: { port: 9090, backends: ['a'] } }), 'changed'],
+  [tpl({ force: false }, { vars: { port: 1, backends: [] } }), 'ok'],
+  [tpl({ backup: true }, { vars: { port: 7070, backends: ['c'] } }), 'changed'],
+  [tpl({ validate: '/bin/false %s' }, { vars: { port: 6060, backends: [] } }), 'failed'],
+  [tpl({ validate: 'grep -q 5050 %s' }, { vars: { port: 5050, backends: [] } }), 'changed'],
+  [tpl({ newline_sequence: '\r\n' }), 'changed'],
+  [tpl({ newline_sequence: '\r\n' }), 'ok'],
+  [tpl({ dest: '/etc/kplay-t/new.conf', force: 'no' }), 'changed'],
+  [tpl({}, { check_mode: true, vars: { port: 1, backends: [] } }), 'changed'],
+];
+
+const backups = (run: EngineRun): number => readdirSync(run.sandbox.path('/etc/kplay-t')).filter((f) => f.startsWith('app.conf.') && f.endsWith('~')).length;
+
+describe.skipIf(!hasAnsible || !canSandbox())('template, kplay vs ansible-playbook', () => {
+  const run = bothEngines(
+    steps.map(([t]) => t),
+    { 'templates/app.conf.j2': TEMPLATE },
+  );
+
+  it('every task reports what Ansible reports', () => {
+    const shown = (r: EngineRun): string[] => r.results.map((x, i) => `${i} ${JSON.stringify(steps[i]?.[0])}: ${outcome(x)}`);
+    expect(shown(run().kplay)).toEqual(shown(run().ansible));
+    expect(run().kplay.results.map(outcome)).toEqual(steps.map(([, o]) => o));
+    const failed = (r: EngineRun): unknown[] => r.results.filter((x) => x.failed === true).map((x) => [x.msg, x.exit_status]);
+    expect(failed(run().kplay)).toEqual(failed(run().ansible));
+  });
+
+  it('leaves the same files, modes and backups', () => {
+    for (const p of [DEST, '/etc/kplay-t/new.conf']) expect(sandboxText(run().kplay, p)).toBe(sandboxText(run().ansible, p));
+    expect(sandboxText(run().kplay, DEST)).toBe('listen 8080\r\nserver a\r\nserver b\r\n');
+    expect(sandboxMode(run().kplay, DEST)).toBe(sandboxMode(run().ansible, DEST));
+    expect(backups(run().kplay)).toBe(backups(run().ansible));
+    expect(backups(run().kplay)).toBe(1);
+  });
+});
