@@ -29,9 +29,8 @@ export function rememberingInspections(host: HostIO): HostIO {
 async function ran(ctx: ModuleContext, step: RunStep): Promise<{ stdout: string; stderr: string } | { failed: ModuleResult }> {
   const r = await ctx.host.run(step.command, step.stdin === undefined ? {} : { stdin: step.stdin });
   if (r.rc === 0 && !(step.failOn !== undefined && new RegExp(step.failOn, 'm').test(r.stderr))) return r;
-  const out: Record<string, string> = { rc: String(r.rc), stdout: r.stdout, stderr: r.stderr };
-  const msg = step.failure.replace(/\{(rc|stdout|stderr)\}/g, (_m, k: string) => out[k] ?? '');
   const outcome: Record<string, unknown> = { rc: r.rc, stdout: r.stdout, stderr: r.stderr };
+  const msg = step.failure.replace(/\{(rc|stdout|stderr)\}/g, (_m, k: string) => String(outcome[k] ?? ''));
   return { failed: { changed: false, failed: true, ...step.failKeys, msg, ...Object.fromEntries((step.failWith ?? []).map((k) => [k, outcome[k]])) } };
 }
 

@@ -25,7 +25,10 @@ export function wantedAttrs(args: Record<string, unknown>): FileAttrs {
 
 /** True when the file's attributes differ from the wanted ones (a symbolic mode by what it would leave; one that depends on the umask always applies). */
 export function attrsDiffer(st: FileStat, attrs: FileAttrs): boolean {
-  if (attrs.mode !== undefined && st.mode !== (/^[0-7]{4}$/.test(attrs.mode) ? attrs.mode : symbolicMode(st.mode ?? '', attrs.mode, st.type === 'directory'))) return true;
+  if (attrs.mode !== undefined) {
+    const wanted = /^[0-7]{4}$/.test(attrs.mode) ? attrs.mode : symbolicMode(st.mode ?? '', attrs.mode, st.type === 'directory');
+    if (wanted === undefined || st.mode !== wanted) return true;
+  }
   if (attrs.owner !== undefined && st.owner !== attrs.owner) return true;
   return attrs.group !== undefined && st.group !== attrs.group;
 }

@@ -6,7 +6,7 @@ import { readAccounts, type GroupEntry } from './accounts.js';
 import { declareModule, type Plan, type RunStep } from './declare.js';
 import { onlyValues } from './option-kinds.js';
 
-/** What the group module compares: the group as the account database has it (undefined: none). */
+/** What the group module compares: the group as the account database has it (null: none). */
 export interface GroupFacts {
   group: GroupEntry | null;
 }
