@@ -39,7 +39,8 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
   }
   const action = python ? python.name : (native as string);
   const spec = python ? undefined : (MODULES[action] as (typeof MODULES)[string]);
-  const args = spec ? checkModuleArgs(action, spec, parseKv(argText, spec.freeForm ? (spec.freeFormOptions ?? []) : undefined), () => pos) : parseKv(argText, undefined);
+  const given = jsonArgs(argText) ?? parseKv(argText, spec?.freeForm ? (spec.freeFormOptions ?? []) : undefined);
+  const args = spec ? checkModuleArgs(action, spec, given, () => pos) : given;
   const limit = typeof opts.limit === 'string' ? opts.limit : undefined;
   const forks = forksOf(opts.forks);
   const connection = connectionOf(opts.connection);
@@ -82,4 +83,16 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
   });
   printWarnings(io, matcher.warnings);
   return exitCodeOf(outcome, interrupted);
+}
+
+// -a '{"content": {...}, "dest": "x"}': a JSON object is the arguments, as Ansible's adhoc takes it (else name=value text)
+function jsonArgs(text: string): Record<string, unknown> | undefined {
+  const t = text.trim();
+  if (!t.startsWith('{') || !t.endsWith('}')) return undefined;
+  try {
+    const v: unknown = JSON.parse(t);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,10 +1,36 @@
 // copy: a file from the controller (files/ of the role, or next to the playbook), from the host
-// itself (remote_src) or from `content`, written only when bytes or attributes differ.
+// itself (remote_src) or from `content`, written only when bytes or attributes differ; a controller
+// directory copied file by file. The source's bytes are read while the facts are (base64, so any file
+// travels in a fact and a step), with the destinations as the host has them; the plan compares them.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { pyJson } from '../template/expr/dump.js';
 import { shellQuote as q } from '../util/shell.js';
-import { ensureFile, wantedAttrs } from './file-content.js';
-import type { Module, ModuleContext, ModuleResult } from './types.js';
+import { attrsDiffer, wantedAttrs } from './file-content.js';
+import { declareModule, failPlan, type Plan, type Step, type WriteStep } from './declare.js';
+import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
+import type { FileAttrs, FileState, HostIO } from './types.js';
+
+/** A destination as copy compares it: its stat and (a regular file's) bytes in base64. */
+export interface CopyDest {
+  exists: boolean;
+  type?: 'file' | 'directory' | 'link' | 'other' | undefined;
+  mode?: string | undefined;
+  owner?: string | undefined;
+  group?: string | undefined;
+  base64: string | null;
+}
+
+/** What copy compares: the source (its bytes, or a controller directory's files) and the destinations. */
+export type CopyFacts =
+  | { problem: string }
+  | { kind: 'file'; src: string | null; base64: string; destPath: string; dest: CopyDest }
+  | { kind: 'directory'; src: string; root: string; dirs: { path: string; dest: CopyDest }[]; files: { path: string; base64: string; dest: CopyDest }[] };
+
+const destFact = (s: FileState): CopyDest => {
+  const { exists, type, mode, owner, group } = s.stat;
+  return { exists, type, mode, owner, group, base64: s.content === undefined ? null : s.content.toString('base64') };
+};
 
 /** The files under a local directory, as paths relative to it (sorted, so the run is repeatable). */
 function filesUnder(dir: string, rel = ''): { files: string[]; dirs: string[] } {
@@ -22,71 +48,97 @@ function filesUnder(dir: string, rel = ''): { files: string[]; dirs: string[] } 
   return { files, dirs };
 }
 
-/**
- * A local directory copied to the host as Ansible's copy does: `src/` copies its contents into dest,
- * `src` copies the directory itself into dest; directories made are given directory_mode (the
- * owner and group too), files the module's attributes; changed when any file or directory was made
- * or changed.
- */
-async function copyDirectory(ctx: ModuleContext, local: string, a: Record<string, unknown>): Promise<ModuleResult> {
-  const written = String(a.src);
-  const root = String(a.dest).replace(/\/+$/, '') + (written.endsWith('/') ? '' : `/${basename(local)}`);
+// a controller directory as Ansible's copy takes it: `src/` copies its contents into dest, `src` the directory itself
+async function directoryFacts(host: HostIO, local: string, written: string, destArg: string): Promise<CopyFacts> {
+  const root = destArg.replace(/\/+$/, '') + (written.endsWith('/') ? '' : `/${basename(local)}`);
   const { files, dirs } = filesUnder(local);
-  const dirAttrs = { ...wantedAttrs(a), mode: a.directory_mode === undefined || a.directory_mode === null ? undefined : wantedAttrs({ mode: a.directory_mode }).mode };
-  let changed = false;
-  for (const d of ['', ...dirs]) {
-    const path = d ? `${root}/${d}` : root;
-    const st = await ctx.host.stat(path);
-    if (st.exists && st.type !== 'directory') return { changed, failed: true, msg: `${path} exists and is not a directory` };
-    if (st.exists) continue;
-    changed = true;
-    if (ctx.check) continue;
-    const r = await ctx.host.run(`mkdir -p -- ${q(path)}${dirAttrs.mode ? ` && chmod ${q(dirAttrs.mode)} -- ${q(path)}` : ''}${dirAttrs.owner ? ` && chown ${q(dirAttrs.owner)} -- ${q(path)}` : ''}${dirAttrs.group ? ` && chgrp ${q(dirAttrs.group)} -- ${q(path)}` : ''}`);
-    if (r.rc !== 0) return { changed, failed: true, msg: r.stderr.trim() };
-  }
-  for (const f of files) {
-    const path = `${root}/${f}`;
-    const current = await ctx.host.inspect(path);
-    if (a.force === false && current.stat.exists) continue;
-    const r = await ensureFile(ctx, path, readFileSync(join(local, f)), wantedAttrs(a), { backup: a.backup === true, current });
-    if (r.failed) return r;
-    changed ||= r.changed;
-  }
-  return { changed, dest: String(a.dest), src: local };
+  const at = (rel: string): string => (rel ? `${root}/${rel}` : root);
+  return {
+    kind: 'directory',
+    src: local,
+    root,
+    dirs: await Promise.all(['', ...dirs].map(async (d) => ({ path: at(d), dest: destFact({ stat: await host.stat(at(d)), content: undefined }) }))),
+    files: await Promise.all(files.map(async (f) => ({ path: at(f), base64: readFileSync(join(local, f)).toString('base64'), dest: destFact(await host.inspect(at(f))) }))),
+  };
 }
 
+// true when the destination does not hold these bytes with these attributes
+const differs = (dest: CopyDest, base64: string, attrs: FileAttrs): boolean => dest.base64 !== base64 || (dest.exists && attrsDiffer(dest, attrs));
+
 /** The copy module. */
-export const copy: Module = async (ctx) => {
-  const a = ctx.args;
-  let content: Buffer;
-  let src: string | undefined;
-  if (a.content !== undefined) {
-    content = Buffer.from(typeof a.content === 'string' ? a.content : JSON.stringify(a.content));
-  } else if (a.remote_src === true) {
-    src = String(a.src);
-    const remote = await ctx.host.read(src);
-    if (remote === undefined) return { changed: false, failed: true, msg: `Source ${src} not found` };
-    content = remote;
-  } else {
-    src = ctx.findLocal('files', String(a.src));
-    if (!src) return { changed: false, failed: true, msg: `Could not find or access '${String(a.src)}' (looked in the role's files/ and next to the playbook)` };
-    if (statSync(src).isDirectory()) return copyDirectory(ctx, src, a);
-    try {
-      content = readFileSync(src);
-    } catch (e) {
-      return { changed: false, failed: true, msg: `Could not read '${src}': ${(e as Error).message}` };
+export const copyModule = declareModule({
+  spec: {
+    options: {
+      src: { type: 'path' },
+      dest: { type: 'path', required: true },
+      content: { type: 'raw' },
+      backup: { type: 'bool' },
+      force: { type: 'bool' },
+      remote_src: { type: 'bool' },
+      directory_mode: { type: 'raw' },
+      validate: { type: 'str' },
+      follow: onlyValues('bool', false),
+      ...FILE_ATTR_OPTIONS,
+    },
+    mutuallyExclusive: [['src', 'content']],
+    requiredOneOf: [['src', 'content']],
+  },
+  async facts(o, host, local): Promise<CopyFacts> {
+    const written = o.src ?? '';
+    let bytes: Buffer;
+    let src: string | null = null;
+    // a mapping or list as content is written as Ansible's copy action writes it: json.dumps's text
+    if (o.content !== undefined) bytes = Buffer.from(typeof o.content === 'string' ? o.content : pyJson(o.content, { sortKeys: false, ensureAscii: true }));
+    else if (o.remote_src === true) {
+      src = written;
+      const remote = await host.read(src);
+      if (remote === undefined) return { problem: `Source ${src} not found` };
+      bytes = remote;
+    } else {
+      src = local.findLocal('files', written) ?? null;
+      if (src === null) return { problem: `Could not find or access '${written}' (looked in the role's files/ and next to the playbook)` };
+      if (statSync(src).isDirectory()) return directoryFacts(host, src, written, o.dest ?? '');
+      try {
+        bytes = readFileSync(src);
+      } catch (e) {
+        return { problem: `Could not read '${src}': ${(e as Error).message}` };
+      }
     }
-  }
-  let dest = String(a.dest);
-  // one round trip reads the destination's state and bytes; a directory means "copy into it"
-  let current = await ctx.host.inspect(dest);
-  if (dest.endsWith('/') || (current.stat.exists && current.stat.type === 'directory')) {
-    if (!src) return { changed: false, failed: true, msg: 'dest must be a file path when content is used' };
-    dest = dest.replace(/\/+$/, '') + '/' + basename(src);
-    current = await ctx.host.inspect(dest);
-  }
-  // force: false only creates missing files, as in Ansible
-  if (a.force === false && current.stat.exists) return { changed: false, dest, ...(src ? { src } : {}) };
-  const r = await ensureFile(ctx, dest, content, wantedAttrs(a), { backup: a.backup === true, current });
-  return { ...r, ...(src ? { src } : {}), size: content.length };
-};
+    // a destination that is a directory (or ends with /) means "copy into it"
+    let destPath = o.dest ?? '';
+    let dest = destFact(await host.inspect(destPath));
+    if (destPath.endsWith('/') || (dest.exists && dest.type === 'directory')) {
+      if (src === null) return { problem: 'dest must be a file path when content is used' };
+      destPath = `${destPath.replace(/\/+$/, '')}/${basename(src)}`;
+      dest = destFact(await host.inspect(destPath));
+    }
+    return { kind: 'file', src, base64: bytes.toString('base64'), destPath, dest };
+  },
+  plan(o, f): Plan {
+    if ('problem' in f) return failPlan(f.problem);
+    const attrs = wantedAttrs(o);
+    const write = (path: string, base64: string): WriteStep => ({ kind: 'write', path, content: base64, encoding: 'base64', attrs, backup: o.backup === true, validate: o.validate, validateStyle: 'copy' });
+    if (f.kind === 'file') {
+      const src = f.src === null ? {} : { src: f.src };
+      // force: false only creates missing files, as in Ansible
+      if (o.force === false && f.dest.exists) return { steps: [], result: { changed: false, dest: f.destPath, ...src } };
+      if (f.dest.type === 'directory') return failPlan(`${f.destPath} is a directory`);
+      const changed = differs(f.dest, f.base64, attrs);
+      return { steps: changed ? [write(f.destPath, f.base64)] : [], result: { changed, path: f.destPath, dest: f.destPath, ...src, size: Buffer.from(f.base64, 'base64').length } };
+    }
+    // a directory: the directories made get directory_mode (the owner and group too), the files the module's attributes
+    const dirAttrs: FileAttrs = { ...attrs, mode: o.directory_mode === undefined ? undefined : wantedAttrs({ mode: o.directory_mode }).mode };
+    const steps: Step[] = [];
+    for (const d of f.dirs) {
+      if (d.dest.exists && d.dest.type !== 'directory') return failPlan(`${d.path} exists and is not a directory`);
+      if (d.dest.exists) continue;
+      const set = [...(dirAttrs.mode ? [`chmod ${q(dirAttrs.mode)} -- ${q(d.path)}`] : []), ...(dirAttrs.owner ? [`chown ${q(dirAttrs.owner)} -- ${q(d.path)}`] : []), ...(dirAttrs.group ? [`chgrp ${q(dirAttrs.group)} -- ${q(d.path)}`] : [])];
+      steps.push({ kind: 'run', command: [`mkdir -p -- ${q(d.path)}`, ...set].join(' && '), failure: '{stderr}' });
+    }
+    for (const file of f.files) {
+      if (o.force === false && file.dest.exists) continue;
+      if (differs(file.dest, file.base64, attrs)) steps.push(write(file.path, file.base64));
+    }
+    return { steps, result: { changed: steps.length > 0, dest: o.dest ?? '', src: f.src } };
+  },
+});

@@ -31,7 +31,9 @@ export interface FileFact {
 export interface WriteStep {
   kind: 'write';
   path: string;
+  /** The bytes to write: text, or base64 with `encoding` (copy's files may be binary). */
   content: string;
+  encoding?: 'base64' | undefined;
   attrs?: FileAttrs | undefined;
   backup?: boolean | undefined;
   /** The result key naming the backup file: backup_file (most modules) or backup (lineinfile). */

@@ -46,7 +46,7 @@ export async function executePlan(ctx: ModuleContext, plan: Plan): Promise<Modul
   const diffs: (FileDiff | PreparedDiff)[] = [];
   for (const step of plan.steps) {
     if (step.kind === 'write') {
-      const w = await ensureFile(ctx, step.path, Buffer.from(step.content), step.attrs ?? {}, { backup: step.backup === true, diffHeader: step.diffHeader, validate: step.validate, validateFailure: step.validateStyle ?? 'editor' });
+      const w = await ensureFile(ctx, step.path, Buffer.from(step.content, step.encoding ?? 'utf8'), step.attrs ?? {}, { backup: step.backup === true, diffHeader: step.diffHeader, validate: step.validate, validateFailure: step.validateStyle ?? 'editor' });
       if (w.diff && !step.noDiff) diffs.push(...w.diff);
       if (w.backup_file !== undefined) result[step.backupAs ?? 'backup_file'] = w.backup_file;
       if (w.failed) {

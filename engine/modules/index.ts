@@ -5,7 +5,7 @@ import { assert } from './assert.js';
 import { asyncStatus } from './async-job.js';
 import { blockinfileModule } from './blockinfile.js';
 import { command } from './command.js';
-import { copy } from './copy.js';
+import { copyModule } from './copy.js';
 import { debug } from './debug.js';
 import { fail } from './fail.js';
 import { fetch } from './fetch.js';
@@ -58,7 +58,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   async_status: asyncStatus,
   blockinfile: blockinfileModule.run,
   command,
-  copy,
+  copy: copyModule.run,
   debug,
   fail,
   fetch,
@@ -108,7 +108,7 @@ function withSelinuxWhereTaken(table: Record<string, Module>): Record<string, Mo
 }
 
 /** The modules written as declarations (options, facts, plan): their plans are tested row by row from JSON fixtures. */
-export const DECLARED: Record<string, DeclaredModule> = { sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule, systemd: systemdModule, file: fileModule, template: templateModule };
+export const DECLARED: Record<string, DeclaredModule> = { sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule, systemd: systemdModule, file: fileModule, template: templateModule, copy: copyModule };
 
 /** Actions the runner carries out itself. */
 export const RUNNER_ACTIONS = new Set(['meta', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'include_vars', 'group_by', 'add_host']);

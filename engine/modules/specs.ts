@@ -15,6 +15,7 @@ import { userModule } from './user.js';
 import { systemdModule } from './systemd.js';
 import { fileModule } from './file.js';
 import { templateModule } from './template.js';
+import { copyModule } from './copy.js';
 
 /** The type of one module option (Ansible's argument_spec types). */
 export type OptionType = 'str' | 'bool' | 'int' | 'float' | 'list' | 'dict' | 'path' | 'raw';
@@ -82,11 +83,7 @@ export const MODULES: Record<string, ModuleSpec> = {
     requiredOneOf: [['_raw_params', 'cmd']],
   },
   raw: { freeForm: 'required', freeFormOptions: ['executable'], options: { executable: path } },
-  copy: {
-    options: { src: path, dest: { type: 'path', required: true }, content: raw, backup: bool, force: bool, remote_src: bool, directory_mode: raw, validate: str, follow: only('bool', false), ...fileAttrs },
-    mutuallyExclusive: [['src', 'content']],
-    requiredOneOf: [['src', 'content']],
-  },
+  copy: copyModule.spec,
   template: templateModule.spec,
   file: fileModule.spec,
   lineinfile: lineinfileModule.spec,

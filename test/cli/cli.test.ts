@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -250,6 +250,16 @@ describe('kplay adhoc', () => {
     const badArg = kplay(['adhoc', 'all', '-i', 'hosts', '-m', 'file', '-a', 'path=/tmp state=dir'], root);
     expect(badArg.rc).toBe(4);
     expect(badArg.err).toContain("value of 'state' must be one of");
+  });
+
+  it("takes a JSON object as -a, as Ansible's adhoc does (a mapping as copy's content among them)", () => {
+    const root = writeTree({ hosts: 'n1 ansible_connection=local\n' });
+    const r = kplay(['adhoc', 'n1', '-i', 'hosts', '-m', 'copy', '-a', `{"content": {"a": 1}, "dest": "${join(root, 'out.json')}", "mode": "0600"}`], root);
+    expect(r.rc).toBe(0);
+    expect(readFileSync(join(root, 'out.json'), 'utf8')).toBe('{"a": 1}');
+    // text that only looks like JSON is name=value text
+    const kv = kplay(['adhoc', 'n1', '-i', 'hosts', '-m', 'debug', '-a', 'msg={x}'], root);
+    expect(kv.out).toContain('"msg": "{x}"');
   });
 
   it.each([

@@ -1,13 +1,14 @@
 // Every declared module's plan, row by row: one JSON fixture per case under test/fixtures/modules/MODULE/
 // (task arguments as written, the facts read from the host, check mode) with the steps the plan must
 // take, the result it must report and the warnings it must give. The arguments go through the loader's
-// own checks and conversions first, and the rows together must make the plan read every option the
-// module declares.
+// own checks and conversions first, and the rows together must make the module read every option it
+// declares (in its plan, or in its facts on a host that has nothing).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DECLARED } from '../../engine/modules/index.js';
 import { checkModuleArgs, convertArgs } from '../../engine/playbook/module-args.js';
+import type { HostIO } from '../../engine/modules/types.js';
 
 interface Row {
   why: string;
@@ -30,8 +31,18 @@ const rows = (module: string): [string, Row][] =>
     .sort()
     .map((f) => [f, JSON.parse(readFileSync(join(root, module, f), 'utf8')) as Row]);
 
+// a host and a controller that have nothing: what a module's facts read of its options with them
+const emptyHost: HostIO = {
+  run: async () => ({ rc: 0, stdout: '', stderr: '', stdoutBytes: Buffer.alloc(0) }),
+  stat: async () => ({ exists: false }),
+  inspect: async () => ({ stat: { exists: false }, content: undefined }),
+  read: async () => undefined,
+  write: async () => undefined,
+};
+const emptyController = { findLocal: () => undefined, render: () => '' };
+
 // the plan of a row, and the options it read (through a proxy over the converted arguments)
-function planned(module: string, row: Row): { plan: unknown; read: Set<string> } {
+function planned(module: string, row: Row): { plan: unknown; read: Set<string>; facts(): Promise<unknown> } {
   const d = DECLARED[module];
   if (!d) throw new Error(`${module} is not a declared module`);
   const args = convertArgs(module, d.spec, checkModuleArgs(module, d.spec, row.args, () => pos), pos);
@@ -42,7 +53,7 @@ function planned(module: string, row: Row): { plan: unknown; read: Set<string> }
       return target[key as string];
     },
   });
-  return { plan: d.plan(tracked, row.facts, { check: row.check === true }), read };
+  return { plan: d.plan(tracked, row.facts, { check: row.check === true }), read, facts: () => d.facts(tracked, emptyHost, emptyController).catch(() => undefined) };
 }
 
 describe('declared modules have fixtures', () => {
@@ -58,8 +69,14 @@ describe.each(Object.keys(DECLARED))('%s plans', (module) => {
     expect(warnings ?? []).toEqual(row.warnings ?? []);
   });
 
-  it('reads every option it declares in some row (or honours only some values of it)', () => {
-    const read = new Set(rows(module).flatMap(([, row]) => [...planned(module, row).read]));
+  it('reads every option it declares in some row, in its facts or its plan (or honours only some values of it)', async () => {
+    const read = new Set<string>();
+    for (const [, row] of rows(module)) {
+      const p = planned(module, row);
+      // the facts read on a host and a controller that have nothing (the copy's source, the template's text)
+      await p.facts();
+      for (const k of p.read) read.add(k);
+    }
     const spec = DECLARED[module]?.spec;
     const unread = Object.entries(spec?.options ?? {})
       .filter(([name, o]) => o.only === undefined && !BY_WRAPPER.has(name) && !read.has(name))

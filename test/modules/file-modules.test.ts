@@ -25,6 +25,13 @@ async function run(module: string, root: string, args: Record<string, unknown>, 
 const mode = (p: string): string => (statSync(p).mode & 0o7777).toString(8).padStart(4, '0');
 
 describe('file modules on the local host', () => {
+  it("copy writes a mapping or list as content as json.dumps writes it (Ansible's copy action)", async () => {
+    const root = writeTree({});
+    const r = await run('copy', root, { content: { a: 1, b: ['é', null, true] }, dest: '@/out.json' });
+    expect(r.changed).toBe(true);
+    expect(readFileSync(join(root, 'out.json'), 'utf8')).toBe('{"a": 1, "b": ["\\u00e9", null, true]}');
+  });
+
   it('copy writes content once, then reports ok; keeps the mode it was given', async () => {
     const root = writeTree({});
     const args = { content: 'hello\n', dest: '@/out.txt', mode: '0640' };

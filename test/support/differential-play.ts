@@ -36,7 +36,7 @@ function play(tasks: Record<string, unknown>[], out: string): string {
 }
 
 /** One engine's run of the tasks in a fresh sandbox (remove it with `run.sandbox.remove()`). */
-export function runEngine(engine: 'kplay' | 'ansible', tasks: Record<string, unknown>[], files: Record<string, string>): EngineRun {
+export function runEngine(engine: 'kplay' | 'ansible', tasks: Record<string, unknown>[], files: Record<string, string | Buffer>): EngineRun {
   const sandbox = makeSandbox();
   const work = join(sandbox.dir, 'work');
   mkdirSync(work);
@@ -62,7 +62,7 @@ export function runEngine(engine: 'kplay' | 'ansible', tasks: Record<string, unk
  * Runs the tasks under both engines (`files`: more files next to the playbook, such as library/x.py;
  * the playbook's directory is @WORK@ in task arguments); remove the sandboxes with `done()`.
  */
-export function runBoth(tasks: Record<string, unknown>[], files: Record<string, string> = {}): { kplay: EngineRun; ansible: EngineRun; done(): void } {
+export function runBoth(tasks: Record<string, unknown>[], files: Record<string, string | Buffer> = {}): { kplay: EngineRun; ansible: EngineRun; done(): void } {
   const kplay = runEngine('kplay', tasks, files);
   const ansible = runEngine('ansible', tasks, files);
   return {
@@ -76,7 +76,7 @@ export function runBoth(tasks: Record<string, unknown>[], files: Record<string, 
 }
 
 /** Inside a describe: runs the tasks under both engines before its tests and removes the sandboxes after. */
-export function bothEngines(tasks: Record<string, unknown>[], files: Record<string, string> = {}): () => { kplay: EngineRun; ansible: EngineRun } {
+export function bothEngines(tasks: Record<string, unknown>[], files: Record<string, string | Buffer> = {}): () => { kplay: EngineRun; ansible: EngineRun } {
   let both: ReturnType<typeof runBoth> | undefined;
   beforeAll(() => {
     both = runBoth(tasks, files);

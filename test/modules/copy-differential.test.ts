@@ -1,0 +1,72 @@
+// copy against Ansible's copy, each engine in its own sandbox: a directory as src (`tree` copies the
+// directory into dest, `tree/` its contents; directory_mode for the directories made, mode for the
+// files; a second run changes nothing; a changed file on the host is put back), and single files from
+// content (text, a mapping), a controller file (binary too), the host itself (remote_src), into a
+// directory, with modes numeric and symbolic, force=false, backup and validate.
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bothEngines, outcome, type EngineRun } from '../support/differential-play.js';
+import { hasAnsible } from '../support/oracle.js';
+import { canSandbox } from '../support/sandbox.js';
+
+const steps: [Record<string, unknown>, string][] = [
+  [{ file: { path: '@WORK@/d1', state: 'directory' } }, 'changed'],
+  [{ copy: { src: 'tree', dest: '@WORK@/d1/', mode: '0640', directory_mode: '0750' } }, 'changed'],
+  [{ copy: { src: 'tree', dest: '@WORK@/d1/', mode: '0640', directory_mode: '0750' } }, 'ok'],
+  [{ copy: { dest: '@WORK@/d1/tree/sub/b.conf', content: 'edited\n' } }, 'changed'],
+  [{ copy: { src: 'tree', dest: '@WORK@/d1/', mode: '0640', directory_mode: '0750' } }, 'changed'],
+  [{ copy: { src: 'tree/', dest: '@WORK@/d2' } }, 'changed'],
+  [{ copy: { src: 'tree/', dest: '@WORK@/d2' } }, 'ok'],
+  [{ copy: { content: 'one\n', dest: '@WORK@/f/one.conf', mode: '0640' } }, 'failed'],
+  [{ file: { path: '@WORK@/f', state: 'directory' } }, 'changed'],
+  [{ copy: { content: 'one\n', dest: '@WORK@/f/one.conf', mode: '0640' } }, 'changed'],
+  [{ copy: { content: 'one\n', dest: '@WORK@/f/one.conf', mode: 'u=rw,g=r,o=' } }, 'ok'],
+  [{ copy: { content: 'one\n', dest: '@WORK@/f/one.conf', mode: 'u=rw,go=r' } }, 'changed'],
+  [{ copy: { content: 'two\n', dest: '@WORK@/f/one.conf', force: false } }, 'ok'],
+  [{ copy: { content: 'two\n', dest: '@WORK@/f/one.conf', backup: true } }, 'changed'],
+  [{ copy: { content: 'three\n', dest: '@WORK@/f/one.conf', validate: '/bin/false %s' } }, 'failed'],
+  [{ copy: { content: 'three\n', dest: '@WORK@/f/one.conf', validate: 'grep -q three %s' } }, 'changed'],
+  [{ copy: { content: { a: 1, b: ['x', null] }, dest: '@WORK@/f/data.json' } }, 'changed'],
+  [{ copy: { src: 'blob.bin', dest: '@WORK@/f/' } }, 'changed'],
+  [{ copy: { src: 'blob.bin', dest: '@WORK@/f/' } }, 'ok'],
+  [{ copy: { src: '@WORK@/f/blob.bin', dest: '@WORK@/f/blob2.bin', remote_src: true } }, 'changed'],
+  [{ copy: { src: '@WORK@/f/missing', dest: '@WORK@/f/x', remote_src: true } }, 'failed'],
+  [{ copy: { content: 'x', dest: '@WORK@/f/' } }, 'failed'],
+  [{ copy: { content: 'four\n', dest: '@WORK@/f/one.conf' }, check_mode: true }, 'changed'],
+];
+
+// bytes that are not UTF-8 text
+const BLOB = Buffer.from([0, 255, 10, 128, 200]);
+
+const tree = (run: EngineRun, dir: string): string =>
+  execFileSync('find', [join(run.sandbox.dir, 'work', dir), '-printf', '%P %y %m %s\\n'], { encoding: 'utf8' })
+    .split('\n')
+    // a backup's name has the process id and the time in it
+    .map((l) => l.replace(/\.\d+\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~/, '.BACKUP~'))
+    .sort()
+    .join('\n');
+
+describe.skipIf(!hasAnsible || !canSandbox())('copy, kplay vs ansible-playbook', () => {
+  const run = bothEngines(
+      steps.map(([t]) => t),
+      { 'files/tree/a.conf': 'alpha\n', 'files/tree/sub/b.conf': 'beta\n', 'files/tree/sub/deeper/c.conf': 'gamma\n', 'files/blob.bin': BLOB },
+    );
+
+  it('every task reports what Ansible reports', () => {
+    const shown = (r: EngineRun): string[] => r.results.map((x, i) => `${i} ${JSON.stringify(steps[i]?.[0])}: ${outcome(x)}`);
+    expect(shown(run().kplay)).toEqual(shown(run().ansible));
+    expect(run().kplay.results.map(outcome)).toEqual(steps.map(([, o]) => o));
+  });
+
+  it('makes the same trees and files, with the same modes, bytes and backups', () => {
+    for (const d of ['d1', 'd2', 'f']) expect(tree(run().kplay, d)).toBe(tree(run().ansible, d));
+    const bytes = (r: EngineRun, f: string): string => execFileSync('od', ['-An', '-tx1', join(r.sandbox.dir, 'work', 'f', f)], { encoding: 'utf8' });
+    for (const f of ['one.conf', 'data.json', 'blob.bin', 'blob2.bin']) expect(bytes(run().kplay, f)).toBe(bytes(run().ansible, f));
+    const backups = (r: EngineRun): number => readdirSync(join(r.sandbox.dir, 'work', 'f')).filter((n) => n.startsWith('one.conf.') && n.endsWith('~')).length;
+    expect([backups(run().kplay), backups(run().ansible)]).toEqual([1, 1]);
+    expect(tree(run().kplay, 'd1')).toContain('tree/sub/deeper d 750');
+    expect(tree(run().kplay, 'd1')).toContain('tree/sub/b.conf f 640 5');
+  });
+});
