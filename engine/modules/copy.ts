@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pyJson } from '../template/expr/dump.js';
 import { shellQuote as q } from '../util/shell.js';
-import { attrsDiffer, wantedAttrs } from './file-content.js';
+import { attrsCommand, attrsDiffer, wantedAttrs } from './file-content.js';
 import { declareModule, failPlan, type Plan, type Step, type WriteStep } from './declare.js';
 import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
 import type { FileAttrs, FileState, HostIO } from './types.js';
@@ -132,8 +132,8 @@ export const copyModule = declareModule({
     for (const d of f.dirs) {
       if (d.dest.exists && d.dest.type !== 'directory') return failPlan(`${d.path} exists and is not a directory`);
       if (d.dest.exists) continue;
-      const set = [...(dirAttrs.mode ? [`chmod ${q(dirAttrs.mode)} -- ${q(d.path)}`] : []), ...(dirAttrs.owner ? [`chown ${q(dirAttrs.owner)} -- ${q(d.path)}`] : []), ...(dirAttrs.group ? [`chgrp ${q(dirAttrs.group)} -- ${q(d.path)}`] : [])];
-      steps.push({ kind: 'run', command: [`mkdir -p -- ${q(d.path)}`, ...set].join(' && '), failure: '{stderr}' });
+      const set = attrsCommand([d.path], dirAttrs);
+      steps.push({ kind: 'run', command: [`mkdir -p -- ${q(d.path)}`, ...(set === undefined ? [] : [set])].join(' && '), failure: '{stderr}' });
     }
     for (const file of f.files) {
       if (o.force === false && file.dest.exists) continue;

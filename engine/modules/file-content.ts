@@ -36,14 +36,23 @@ export function attrsDiffer(st: FileStat, attrs: FileAttrs): boolean {
 /** The line editors' message when attributes changed too (Ansible's check_file_attrs). */
 export const attrsMessage = (msg: string, changed: boolean, attrsChanged: boolean): string => (attrsChanged ? `${changed ? `${msg} and ` : ''}ownership, perms or SE linux context changed` : msg);
 
+/** The command setting mode, owner and group (only those asked for) on paths, recursively or not; undefined when none is asked. */
+export function attrsCommand(paths: string[], attrs: FileAttrs, recursive = false): string | undefined {
+  const r = recursive ? ' -R' : '';
+  const ps = paths.map(q).join(' ');
+  const cmds = [
+    ...(attrs.mode !== undefined ? [`chmod${r} ${q(attrs.mode)} -- ${ps}`] : []),
+    ...(attrs.owner !== undefined ? [`chown${r} ${q(attrs.owner)} -- ${ps}`] : []),
+    ...(attrs.group !== undefined ? [`chgrp${r} ${q(attrs.group)} -- ${ps}`] : []),
+  ];
+  return cmds.length ? cmds.join(' && ') : undefined;
+}
+
 /** Applies mode/owner/group to an existing path (chmod/chown only as needed). */
 export async function applyAttrs(ctx: ModuleContext, path: string, attrs: FileAttrs): Promise<void> {
-  const cmds: string[] = [];
-  if (attrs.mode !== undefined) cmds.push(`chmod ${q(attrs.mode)} -- ${q(path)}`);
-  if (attrs.owner !== undefined) cmds.push(`chown ${q(attrs.owner)} -- ${q(path)}`);
-  if (attrs.group !== undefined) cmds.push(`chgrp ${q(attrs.group)} -- ${q(path)}`);
-  if (!cmds.length) return;
-  const r = await ctx.host.run(cmds.join(' && '));
+  const command = attrsCommand([path], attrs);
+  if (command === undefined) return;
+  const r = await ctx.host.run(command);
   if (r.rc !== 0) throw new Error(r.stderr.trim() || `cannot set attributes of ${path}`);
 }
 

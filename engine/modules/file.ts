@@ -1,7 +1,7 @@
 // file: a path's state (file, directory, link, hard, touch, absent) and attributes. Its facts are the
 // path's stat, and where the plan needs them a link's source, whether anything under a directory lacks
 // the wanted attributes (recurse) and the chattr flags (attributes); every change is a command.
-import { attrsDiffer, wantedAttrs } from './file-content.js';
+import { attrsCommand, attrsDiffer, wantedAttrs } from './file-content.js';
 import { declareModule, failPlan, type Options, type Plan, type RunStep } from './declare.js';
 import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
 import type { FileAttrs, FileStat, HostIO, ModuleResult } from './types.js';
@@ -57,18 +57,6 @@ const stateOf = (o: FileOptions, st: FileStat): string => o.state ?? (st.exists 
 
 // a path's directories from the outermost: /a/b/c -> /a, /a/b, /a/b/c
 const ancestry = (path: string): string[] => path.split('/').flatMap((_, i, parts) => (i > 0 && parts[i] ? [parts.slice(0, i + 1).join('/')] : []));
-
-// mode, owner and group set on paths, only those asked for
-function attrsCommand(paths: string[], attrs: FileAttrs, recursive = false): string | undefined {
-  const r = recursive ? ' -R' : '';
-  const ps = paths.map(q).join(' ');
-  const cmds = [
-    ...(attrs.mode !== undefined ? [`chmod${r} ${q(attrs.mode)} -- ${ps}`] : []),
-    ...(attrs.owner !== undefined ? [`chown${r} ${q(attrs.owner)} -- ${ps}`] : []),
-    ...(attrs.group !== undefined ? [`chgrp${r} ${q(attrs.group)} -- ${ps}`] : []),
-  ];
-  return cmds.length ? cmds.join(' && ') : undefined;
-}
 
 /** The steps and result of the asked state (before `attributes`). */
 function statePlan(o: FileOptions, f: FileModuleFacts): Plan {
