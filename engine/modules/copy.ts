@@ -6,20 +6,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pyJson } from '../template/expr/dump.js';
 import { shellQuote as q } from '../util/shell.js';
-import { attrsCommand, attrsDiffer, wantedAttrs } from './file-content.js';
-import { declareModule, failPlan, type Plan, type Step, type WriteStep } from './declare.js';
+import { attrsCommand, wantedAttrs } from './file-content.js';
+import { attrsChange, declareModule, failPlan, type FileFact, type Plan, type Step, type WriteStep } from './declare.js';
 import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
 import type { FileAttrs, FileState, HostIO } from './types.js';
 
-/** A destination as copy compares it: its stat and (a regular file's) bytes in base64. */
-export interface CopyDest {
-  exists: boolean;
-  type?: 'file' | 'directory' | 'link' | 'other' | undefined;
-  mode?: string | undefined;
-  owner?: string | undefined;
-  group?: string | undefined;
-  base64: string | null;
-}
+/** A destination as copy compares it: a file fact whose (regular file's) bytes are in base64. */
+export type CopyDest = Omit<FileFact, 'content'> & { base64: string | null };
 
 /** What copy compares: the source (its bytes, or a controller directory's files) and the destinations. */
 export type CopyFacts =
@@ -63,7 +56,7 @@ async function directoryFacts(host: HostIO, local: string, written: string, dest
 }
 
 // true when the destination does not hold these bytes with these attributes
-const differs = (dest: CopyDest, base64: string, attrs: FileAttrs): boolean => dest.base64 !== base64 || (dest.exists && attrsDiffer(dest, attrs));
+const differs = (dest: CopyDest, base64: string, attrs: FileAttrs): boolean => dest.base64 !== base64 || attrsChange(dest, attrs);
 
 /** The copy module. */
 export const copyModule = declareModule({

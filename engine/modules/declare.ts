@@ -124,8 +124,16 @@ export interface OneFileFacts {
 /** Reads the one file a module edits. */
 export const readOneFile = async (host: HostIO, path: string): Promise<OneFileFacts> => ({ file: fileFact(await host.inspect(path)) });
 
+/** Which of the paths exist (one command for all of them). */
+export async function existing(host: HostIO, paths: string[]): Promise<boolean[]> {
+  if (!paths.length) return [];
+  const r = await host.run(paths.map((p) => `if [ -e ${q(p)} ]; then echo y; else echo n; fi`).join('; '));
+  const answers = r.stdout.split('\n');
+  return paths.map((_, i) => answers[i] === 'y');
+}
+
 /** True when the file exists and its attributes differ from the wanted ones. */
-export const attrsChange = (file: FileFact, attrs: FileAttrs): boolean => file.exists && attrsDiffer({ exists: true, type: file.type, mode: file.mode, owner: file.owner, group: file.group }, attrs);
+export const attrsChange = (file: Omit<FileFact, 'content'>, attrs: FileAttrs): boolean => file.exists && attrsDiffer({ exists: true, type: file.type, mode: file.mode, owner: file.owner, group: file.group }, attrs);
 
 /** The step making a new file's directory (and its parents) where it is missing. */
 export const makeParentDir = (path: string): RunStep => ({ kind: 'run', command: `mkdir -p -- ${q(dirname(path))}`, failure: `Error creating ${dirname(path)}: {stderr}` });

@@ -2,7 +2,7 @@
 // path's stat, and where the plan needs them a link's source, whether anything under a directory lacks
 // the wanted attributes (recurse) and the chattr flags (attributes); every change is a command.
 import { attrsCommand, attrsDiffer, wantedAttrs } from './file-content.js';
-import { declareModule, failPlan, type Options, type Plan, type RunStep } from './declare.js';
+import { declareModule, existing, failPlan, type Options, type Plan, type RunStep } from './declare.js';
 import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
 import type { FileAttrs, FileStat, HostIO, ModuleResult } from './types.js';
 import { shellQuote as q } from '../util/shell.js';
@@ -129,8 +129,10 @@ export const fileModule = declareModule({
     if (state === 'hard' && stat.exists && o.src !== undefined) facts.sameInode = (await host.run(`[ ${q(path)} -ef ${q(o.src)} ]`)).rc === 0;
     if (state === 'directory' && !stat.exists && path.startsWith('/')) {
       const dirs = ancestry(path);
-      const r = await host.run(dirs.map((d) => `if [ -e ${q(d)} ]; then echo y; else echo n; fi`).join('; '));
-      facts.created = dirs.slice(r.stdout.split('\n').indexOf('n'));
+      const found = await existing(host, dirs);
+      // (all there by now: only the path itself is the one asked for)
+      const first = found.indexOf(false);
+      facts.created = dirs.slice(first < 0 ? -1 : first);
     }
     if (state === 'directory' && o.recurse === true && stat.type === 'directory') {
       const tests = lackingBelow(wantedAttrs(o));

@@ -4,6 +4,7 @@
 // kernel (modules.builtin), as the Ansible module reads it; a load that leaves the module unlisted is
 // not a change (the module warns why). In check mode modprobe runs with -n (a dry run) and, unlike
 // Ansible's module, nothing is written to /etc.
+import { basename, dirname } from 'node:path';
 import { shellQuote as q } from '../util/shell.js';
 import { shlexSplit } from '../inventory/shlex.js';
 import { declareModule, failPlan, type Options, type Plan, type Step } from './declare.js';
@@ -38,8 +39,12 @@ async function probe(host: HostIO, name: string): Promise<ModprobeFacts['kernel'
   return out.startsWith('nofile ') ? { problem: `[Errno 2] No such file or directory: '${out.slice(7)}'` } : out === 'loaded' ? 'loaded' : 'absent';
 }
 
-/** The regular files of a directory (named under `dir` as asked) and their text (one command). */
-const readDir = async (host: HostIO, dir: string): Promise<[string, string][]> => [...(await readTexts(host, `${q(dir)}/*`))].map(([p, t]) => [`${dir}/${p.slice(p.lastIndexOf('/') + 1)}`, t]);
+/** The regular files of the two configuration directories (named under them as asked) and their text, in one command. */
+async function readConfig(host: HostIO): Promise<Pick<ModprobeFacts, 'loads' | 'options'>> {
+  const texts = [...(await readTexts(host, `${q(MODULES_LOAD)}/* ${q(OPTIONS_DIR)}/*`))];
+  const under = (dir: string): [string, string][] => texts.flatMap(([p, t]) => (dirname(p).endsWith(basename(dir)) ? [[`${dir}/${basename(p)}`, t] as [string, string]] : []));
+  return { loads: under(MODULES_LOAD), options: under(OPTIONS_DIR) };
+}
 
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const lines = (text: string): string[] => text.split(/(?<=\n)/);
@@ -86,7 +91,7 @@ export const modprobeModule = declareModule({
   async facts(o, host): Promise<ModprobeFacts> {
     const kernel = await probe(host, o.name ?? '');
     const persistent = o.persistent !== undefined && o.persistent !== 'disabled';
-    return { kernel, loads: persistent ? await readDir(host, MODULES_LOAD) : [], options: persistent ? await readDir(host, OPTIONS_DIR) : [] };
+    return { kernel, ...(persistent ? await readConfig(host) : { loads: [], options: [] }) };
   },
   plan(o, f, { check }): Plan {
     const name = o.name ?? '';

@@ -5,7 +5,7 @@
 // on standard input, never on a command line; the result says NOT_LOGGING_PASSWORD as Ansible's does.
 import { shellQuote as q } from '../util/shell.js';
 import { findGroup, readAccounts, type Accounts, type UserEntry } from './accounts.js';
-import { declareModule, failPlan, type Options, type Plan, type RunStep } from './declare.js';
+import { declareModule, existing, failPlan, type Options, type Plan, type RunStep } from './declare.js';
 import { onlyValues as only } from './option-kinds.js';
 import type { HostIO, ModuleResult } from './types.js';
 
@@ -202,8 +202,8 @@ export const userModule = declareModule({
     const asked = [...new Set([o.home, accounts.user?.home].filter((h): h is string => !!h))];
     const homes: Record<string, boolean> = {};
     if (accounts.user && o.state !== 'absent' && o.create_home !== false && asked.length) {
-      const r = await host.run(asked.map((h) => `if [ -e ${q(h)} ]; then echo y; else echo n; fi`).join('; '));
-      r.stdout.split('\n').forEach((a, i) => i < asked.length && (homes[asked[i] as string] = a === 'y'));
+      const found = await existing(host, asked);
+      asked.forEach((h, i) => (homes[h] = found[i] === true));
     }
     return { accounts, homes };
   },
