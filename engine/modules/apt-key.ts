@@ -56,7 +56,7 @@ export const aptKey: Module = async (ctx) => {
     return keysIn(r.stdout, short);
   };
   const download = async (from: string): Promise<Buffer | ModuleResult> => {
-    const { res, body } = await fetchBytes(ctx, { ...a, use_proxy: true }, from, 10);
+    const { res, body } = await fetchBytes(ctx.host, { ...a, use_proxy: true }, from, 10);
     if (res.error !== undefined) return fail(`error getting key id from url: ${from}`);
     if (res.code !== 200) return fail(`Failed to download key at ${from}: HTTP Error ${res.code}: ${res.reason}`);
     return body;

@@ -4,9 +4,12 @@
 // text after ` #` a comment); the files are compared before and after in the module's normalized form,
 // and when they differ every file is written in that form (a file left with no line is removed), as
 // the module saves them. Then `apt-get update`, retried; a failed update puts the files back.
+// Declared: the facts are the sources files' texts.
 import { shellQuote as q } from '../util/shell.js';
+import { declareModule, failPlan, makeParentDir, type Step } from './declare.js';
 import { normalizeMode, readTexts } from './file-content.js';
-import type { FileDiff, Module, ModuleContext, ModuleResult } from './types.js';
+import { onlyValues } from './option-kinds.js';
+import type { FileDiff } from './types.js';
 
 const SOURCES = '/etc/apt/sources.list';
 const PARTS = '/etc/apt/sources.list.d';
@@ -88,59 +91,91 @@ export function editSources(files: Sources, repo: string, state: 'present' | 'ab
   return { created };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** What apt_repository compares: every sources file's text by path (sources.list, then sources.list.d/*.list). */
+export interface AptRepositoryFacts {
+  files: Record<string, string>;
+}
+
+/** `apt-get update -q` tried `retries` times (waits doubling from 1 s up to `maxDelay`, plus up to 1 s); its last errors on failure. */
+export function updateCommand(retries: number, maxDelay: number): string {
+  if (retries < 1) return "printf 'unknown reason' >&2; exit 1";
+  return [
+    'o=$(mktemp) && e=$(mktemp) || exit 1',
+    'i=1',
+    'while :; do',
+    '  DEBIAN_FRONTEND=noninteractive apt-get update -q >"$o" 2>"$e"; rc=$?',
+    `  if [ $rc -eq 0 ] && ! grep -qE '^(E|W): Failed to fetch' "$e"; then rm -f -- "$o" "$e"; exit 0; fi`,
+    `  [ $i -ge ${retries} ] && break`,
+    `  d=$((1 << (i - 1))); [ $d -gt ${maxDelay} ] && d=${maxDelay}`,
+    `  sleep "$(awk -v d=$d 'BEGIN { srand(); printf "%.3f", d + rand() }')"`,
+    '  i=$((i + 1))',
+    'done',
+    `m=$(cat -- "$e"); [ -n "$m" ] || m=$(cat -- "$o"); [ -n "$m" ] || m='unknown reason'; rm -f -- "$o" "$e"; printf '%s' "$m" >&2; exit 1`,
+  ].join('\n');
+}
+
+const lines = (text: string): SourceLine[] => text.split('\n').slice(0, text.endsWith('\n') ? -1 : undefined).map(parseSource);
+const rendered = (files: Sources): Map<string, string> => new Map([...files].filter(([, l]) => l.length).map(([f, l]) => [f, renderSources(l)]));
+const remove = (path: string): Step => ({ kind: 'run', command: `rm -f -- ${q(path)}`, failure: `Cannot remove ${path}: {stderr}` });
 
 /** The apt_repository module. */
-export const aptRepository: Module = async (ctx) => {
-  const a = ctx.args;
-  const repo = String(a.repo ?? '');
-  const state = a.state === 'absent' ? 'absent' : 'present';
-  if (!repo) return { changed: false, failed: true, msg: "Please set argument 'repo' to a non-empty value" };
-  if (repo.startsWith('ppa:')) return { changed: false, failed: true, msg: `kplay's apt_repository does not add Launchpad PPAs (${repo}): give the source line (deb [signed-by=...] http://ppa.launchpadcontent.net/OWNER/NAME/ubuntu CODENAME main) and its key with get_url` };
-  const raw = await readTexts(ctx.host, `${q(SOURCES)} ${q(PARTS)}/*.list`);
-  const files: Sources = new Map([...raw].map(([f, t]) => [f, t.split('\n').slice(0, t.endsWith('\n') ? -1 : undefined).map(parseSource)]));
-  const before = new Map([...files].filter(([, l]) => l.length).map(([f, l]) => [f, renderSources(l)]));
-  const edited = editSources(files, repo, state, a.filename === undefined || a.filename === null ? undefined : String(a.filename));
-  if ('invalid' in edited) return { changed: false, failed: true, msg: `Invalid repository string: ${edited.invalid}` };
-  const after = new Map([...files].filter(([, l]) => l.length).map(([f, l]) => [f, renderSources(l)]));
-  const names = new Set([...before.keys(), ...after.keys()]);
-  const changed = before.size !== after.size || [...names].some((f) => before.get(f) !== after.get(f));
-  const result: ModuleResult = { changed, repo, state };
-  if (changed && ctx.diff) {
-    result.diff = [...names].map((f): FileDiff => ({ before: before.get(f) ?? '', after: after.get(f) ?? '', before_header: before.has(f) ? f : '/dev/null', after_header: after.has(f) ? f : '/dev/null' }));
-  }
-  if (!changed || ctx.check) return result;
-  const mode = normalizeMode(a.mode) ?? '0644';
-  // written as the module saves: every file in its normalized form, new sources' files with the mode
-  const save = async (texts: Map<string, string>, created: Set<string>): Promise<void> => {
-    for (const f of new Set([...raw.keys(), ...names])) {
-      const text = texts.get(f);
-      if (text === undefined) await ctx.host.run(`rm -f -- ${q(f)}`);
-      else if (text !== raw.get(f) || created.has(f)) {
-        if (!raw.has(f)) await ctx.host.run(`mkdir -p -- "$(dirname -- ${q(f)})"`);
-        await ctx.host.write(f, Buffer.from(text), created.has(f) ? { mode } : {});
+export const aptRepositoryModule = declareModule({
+  spec: {
+    options: {
+      repo: { type: 'str', required: true },
+      state: { type: 'str', choices: ['absent', 'present'] },
+      mode: { type: 'raw' },
+      update_cache: { type: 'bool', aliases: ['update-cache'] },
+      update_cache_retries: { type: 'int' },
+      update_cache_retry_max_delay: { type: 'int' },
+      filename: { type: 'str' },
+      // whether Ansible's module may install python3-apt on the host: kplay's needs none, so either value holds
+      install_python_apt: onlyValues('bool', true, false),
+      // certificates of the Launchpad API, for PPAs (which kplay refuses): never contacted, so either value holds
+      validate_certs: onlyValues('bool', true, false),
+      codename: onlyValues('str'),
+    },
+  },
+  refuse(o) {
+    const repo = o.repo ?? '';
+    if (!repo) return "Please set argument 'repo' to a non-empty value";
+    if (repo.startsWith('ppa:')) return `kplay's apt_repository does not add Launchpad PPAs (${repo}): give the source line (deb [signed-by=...] http://ppa.launchpadcontent.net/OWNER/NAME/ubuntu CODENAME main) and its key with get_url`;
+    return undefined;
+  },
+  facts: async (_o, host): Promise<AptRepositoryFacts> => ({ files: Object.fromEntries(await readTexts(host, `${q(SOURCES)} ${q(PARTS)}/*.list`)) }),
+  plan(o, f) {
+    const repo = o.repo ?? '';
+    const state = o.state === 'absent' ? 'absent' : 'present';
+    const raw = new Map(Object.entries(f.files));
+    const files: Sources = new Map([...raw].map(([path, text]) => [path, lines(text)]));
+    const before = rendered(files);
+    const edited = editSources(files, repo, state, o.filename);
+    if ('invalid' in edited) return failPlan(`Invalid repository string: ${edited.invalid}`);
+    const after = rendered(files);
+    const names = new Set([...before.keys(), ...after.keys()]);
+    const changed = before.size !== after.size || [...names].some((p) => before.get(p) !== after.get(p));
+    const result = { changed, repo, state };
+    if (!changed) return { steps: [], result };
+    const diff = [...names].map((p): FileDiff => ({ before: before.get(p) ?? '', after: after.get(p) ?? '', before_header: before.has(p) ? p : '/dev/null', after_header: after.has(p) ? p : '/dev/null' }));
+    // written as the module saves: every file in its normalized form, new sources' files with the mode
+    const mode = normalizeMode(o.mode) ?? '0644';
+    const steps: Step[] = [];
+    for (const path of new Set([...raw.keys(), ...names])) {
+      const text = after.get(path);
+      if (text === undefined) steps.push(remove(path));
+      else if (text !== raw.get(path) || edited.created.has(path)) {
+        if (!raw.has(path)) steps.push(makeParentDir(path));
+        steps.push({ kind: 'write', path, content: text, attrs: edited.created.has(path) ? { mode } : {}, noDiff: true });
       }
     }
-  };
-  await save(after, edited.created);
-  if (a.update_cache !== false) {
-    const retries = a.update_cache_retries === undefined || a.update_cache_retries === null ? 5 : Number(a.update_cache_retries);
-    const maxDelay = a.update_cache_retry_max_delay === undefined || a.update_cache_retry_max_delay === null ? 12 : Number(a.update_cache_retry_max_delay);
-    const jitter = Math.random();
-    let err = '';
-    for (let i = 0; i < retries; i++) {
-      const r = await ctx.host.run('apt-get update -q', { env: { DEBIAN_FRONTEND: 'noninteractive' } });
-      if (r.rc === 0 && !/^(E|W): Failed to fetch/m.test(r.stderr)) return result;
-      err = r.stderr.trim() || r.stdout.trim();
-      if (i < retries - 1) await sleep(Math.min(2 ** i, maxDelay) * 1000 + jitter * 1000);
+    if (o.update_cache !== false) {
+      // a failed update puts the sources back as they were: new files removed, the others as read
+      const undo: Step[] = [...names].map((path) => {
+        const was = raw.get(path);
+        return was === undefined ? remove(path) : { kind: 'write', path, content: was, noDiff: true };
+      });
+      steps.push({ kind: 'run', command: updateCommand(o.update_cache_retries ?? 5, o.update_cache_retry_max_delay ?? 12), failure: 'Failed to update apt cache: {stderr}', undo });
     }
-    // the sources as they were: new files removed, the others as read
-    for (const f of names) {
-      const was = raw.get(f);
-      if (was === undefined) await ctx.host.run(`rm -f -- ${q(f)}`);
-      else await ctx.host.write(f, Buffer.from(was), {});
-    }
-    return { changed: false, failed: true, msg: `Failed to update apt cache: ${err || 'unknown reason'}` };
-  }
-  return result;
-};
+    return { steps, result: { ...result, diff } };
+  },
+});

@@ -7,12 +7,12 @@ import { basename, join } from 'node:path';
 import { pyJson } from '../template/expr/dump.js';
 import { shellQuote as q } from '../util/shell.js';
 import { attrsCommand, wantedAttrs } from './file-content.js';
-import { attrsChange, declareModule, failPlan, type FileFact, type Plan, type Step, type WriteStep } from './declare.js';
+import { attrsChange, bytesFact, declareModule, failPlan, type BytesFact, type Plan, type Step, type WriteStep } from './declare.js';
 import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
-import type { FileAttrs, FileState, HostIO } from './types.js';
+import type { FileAttrs, HostIO } from './types.js';
 
 /** A destination as copy compares it: a file fact whose (regular file's) bytes are in base64. */
-export type CopyDest = Omit<FileFact, 'content'> & { base64: string | null };
+export type CopyDest = BytesFact;
 
 /** What copy compares: the source (its bytes, or a controller directory's files) and the destinations. */
 export type CopyFacts =
@@ -20,10 +20,7 @@ export type CopyFacts =
   | { kind: 'file'; src: string | null; base64: string; destPath: string; dest: CopyDest }
   | { kind: 'directory'; src: string; root: string; dirs: { path: string; dest: CopyDest }[]; files: { path: string; base64: string; dest: CopyDest }[] };
 
-const destFact = (s: FileState): CopyDest => {
-  const { exists, type, mode, owner, group } = s.stat;
-  return { exists, type, mode, owner, group, base64: s.content === undefined ? null : s.content.toString('base64') };
-};
+const destFact = bytesFact;
 
 /** The files under a local directory, as paths relative to it (sorted, so the run is repeatable). */
 function filesUnder(dir: string, rel = ''): { files: string[]; dirs: string[] } {

@@ -2,7 +2,7 @@
 // TLS, proxy) given on standard input (`-K -`) so no secret is ever on a command line, the response's
 // status line and headers read back from a file.
 import { shellQuote as q } from '../util/shell.js';
-import type { ModuleContext } from './types.js';
+import type { HostIO } from './types.js';
 
 /** What a request got: status and reason, headers (names lowercased), redirects followed; or curl's error. */
 export interface CurlResponse {
@@ -55,9 +55,9 @@ function config(a: Record<string, unknown>, req: CurlRequest, extraHeaders: Reco
 }
 
 /** One request with curl on the host (the last response's status line and headers when redirected). */
-export async function curl(ctx: ModuleContext, a: Record<string, unknown>, url: string, req: CurlRequest, extraHeaders: Record<string, string> = {}): Promise<CurlResponse> {
+export async function curl(host: HostIO, a: Record<string, unknown>, url: string, req: CurlRequest, extraHeaders: Record<string, string> = {}): Promise<CurlResponse> {
   const h = `${req.out}.h`;
-  const r = await ctx.host.run(`curl -K - -D ${q(h)} -o ${q(req.out)} -- ${q(url)}; rc=$?; echo ----; cat ${q(h)} 2>/dev/null; rm -f ${q(h)}; exit $rc`, { stdin: config(a, req, extraHeaders) });
+  const r = await host.run(`curl -K - -D ${q(h)} -o ${q(req.out)} -- ${q(url)}; rc=$?; echo ----; cat ${q(h)} 2>/dev/null; rm -f ${q(h)}; exit $rc`, { stdin: config(a, req, extraHeaders) });
   const [written = '', head = ''] = r.stdout.split('\n----\n');
   // with redirects the header file holds every response: the last status line starts the last one
   const blocks = head.split(/\r?\n(?=HTTP\/)/);
@@ -77,21 +77,21 @@ export async function curl(ctx: ModuleContext, a: Record<string, unknown>, url: 
 }
 
 /** A small body (a signing key) fetched on the host and brought back: the response and its bytes. */
-export async function fetchBytes(ctx: ModuleContext, a: Record<string, unknown>, url: string, timeout: number): Promise<{ res: CurlResponse; body: Buffer }> {
-  const dir = await hostTempDir(ctx);
+export async function fetchBytes(host: HostIO, a: Record<string, unknown>, url: string, timeout: number): Promise<{ res: CurlResponse; body: Buffer }> {
+  const dir = await hostTempDir(host);
   if (!dir) return { res: { code: -1, reason: '', headers: {}, redirects: 0, error: 'cannot create a temporary directory on the host' }, body: Buffer.alloc(0) };
   try {
-    const res = await curl(ctx, a, url, { follow: true, out: `${dir}/body`, timeout });
-    return { res, body: res.error === undefined ? ((await ctx.host.read(`${dir}/body`)) ?? Buffer.alloc(0)) : Buffer.alloc(0) };
+    const res = await curl(host, a, url, { follow: true, out: `${dir}/body`, timeout });
+    return { res, body: res.error === undefined ? ((await host.read(`${dir}/body`)) ?? Buffer.alloc(0)) : Buffer.alloc(0) };
   } finally {
-    await ctx.host.run(`rm -rf -- ${q(dir)}`);
+    await host.run(`rm -rf -- ${q(dir)}`);
   }
 }
 
 /** A temporary directory on the host (in `near`'s directory when given, so a rename into place is atomic). */
-export async function hostTempDir(ctx: ModuleContext, near?: string): Promise<string | undefined> {
+export async function hostTempDir(host: HostIO, near?: string): Promise<string | undefined> {
   const cmd = near ? `d=$(dirname -- ${q(near)}) && [ -d "$d" ] && mktemp -d "$d/.kplay-http.XXXXXX"` : 'mktemp -d "${TMPDIR:-/tmp}/.kplay-http.XXXXXX"';
-  const made = await ctx.host.run(cmd);
+  const made = await host.run(cmd);
   const dir = made.stdout.trim();
   return made.rc === 0 && dir ? dir : undefined;
 }

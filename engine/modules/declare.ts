@@ -66,6 +66,8 @@ export interface RunStep {
   failWith?: readonly ('rc' | 'stdout' | 'stderr')[] | undefined;
   /** The command's output is reported: its stdout and stderr, where not empty, go to the result's (appended in step order). */
   reportOutput?: boolean | undefined;
+  /** Steps that put back what earlier steps did, run in order when this one fails, their own failures ignored (apt_repository's sources after a failed update). */
+  undo?: Step[] | undefined;
 }
 
 /** One thing a plan asks the executor to do, in order. */
@@ -114,6 +116,15 @@ export interface DeclaredModule {
 export function fileFact(s: FileState): FileFact {
   const { exists, type, mode, owner, group } = s.stat;
   return { exists, type, mode, owner, group, content: s.content === undefined ? null : s.content.toString('utf8') };
+}
+
+/** A file as a plan sees it when its bytes may not be text (copy's, a signing key): its stat and a regular file's bytes in base64. */
+export type BytesFact = Omit<FileFact, 'content'> & { base64: string | null };
+
+/** A file's state as a fact with its bytes in base64. */
+export function bytesFact(s: FileState): BytesFact {
+  const { exists, type, mode, owner, group } = s.stat;
+  return { exists, type, mode, owner, group, base64: s.content === undefined ? null : s.content.toString('base64') };
 }
 
 /** The facts of a module that edits one file: that file. */

@@ -2,7 +2,7 @@
 // (validate before the move, failing as the line editors report it; backup, diff, attributes; nothing
 // written in check mode), commands only outside check mode (dry runs in it too). The first failing step
 // ends the module with its failure alone (as Ansible's fail_json: not the result the plan would report).
-import type { Plan, RunStep } from './declare.js';
+import type { Plan, RunStep, Step } from './declare.js';
 import { ensureFile } from './file-content.js';
 import type { FileDiff, FileState, HostIO, ModuleContext, ModuleResult, PreparedDiff } from './types.js';
 
@@ -39,10 +39,20 @@ function report(result: ModuleResult, out: { stdout: string; stderr: string }): 
   for (const k of ['stdout', 'stderr'] as const) if (out[k]) result[k] = `${typeof result[k] === 'string' ? result[k] : ''}${out[k]}`;
 }
 
+// puts back what earlier steps did, as well as it can: a failure here must not hide the one being reported
+async function undo(ctx: ModuleContext, steps: Step[]): Promise<void> {
+  for (const step of steps) {
+    if (step.kind === 'write') await ctx.host.write(step.path, Buffer.from(step.content, step.encoding ?? 'utf8'), step.attrs ?? {}).catch(() => undefined);
+    else await ctx.host.run(step.command, step.stdin === undefined ? {} : { stdin: step.stdin }).catch(() => undefined);
+  }
+}
+
 /** Carries out a plan on the host (or only shows it in check mode) and returns the module's result. */
 export async function executePlan(ctx: ModuleContext, plan: Plan): Promise<ModuleResult> {
   for (const w of plan.warnings ?? []) ctx.warn(w);
-  const result: ModuleResult = { ...plan.result };
+  // a diff the plan reports itself (hostname's, yum_repository's) is shown only with --diff, as the file core's
+  const { diff: own, ...planned } = plan.result;
+  const result: ModuleResult = ctx.diff && own !== undefined ? { ...planned, diff: own } : planned;
   const diffs: (FileDiff | PreparedDiff)[] = [];
   for (const step of plan.steps) {
     if (step.kind === 'write') {
@@ -55,7 +65,10 @@ export async function executePlan(ctx: ModuleContext, plan: Plan): Promise<Modul
       }
     } else if (!ctx.check || step.inCheck) {
       const r = await ran(ctx, step);
-      if ('failed' in r) return r.failed;
+      if ('failed' in r) {
+        await undo(ctx, step.undo ?? []);
+        return r.failed;
+      }
       if (step.reportOutput) report(result, r);
     }
   }

@@ -60,10 +60,10 @@ export async function applyAttrs(ctx: ModuleContext, path: string, attrs: FileAt
 export const CHECKSUM_COMMANDS: Record<string, string> = { md5: 'md5sum', sha1: 'sha1sum', sha224: 'sha224sum', sha256: 'sha256sum', sha384: 'sha384sum', sha512: 'sha512sum' };
 
 /** The checksums of some files on the host, in one run (a file that cannot be read is left out). */
-export async function checksums(ctx: ModuleContext, algo: string, paths: string[]): Promise<Map<string, string>> {
+export async function checksums(host: HostIO, algo: string, paths: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (!paths.length) return out;
-  const r = await ctx.host.run(`${CHECKSUM_COMMANDS[algo] ?? 'sha1sum'} -- ${paths.map(q).join(' ')}`);
+  const r = await host.run(`${CHECKSUM_COMMANDS[algo] ?? 'sha1sum'} -- ${paths.map(q).join(' ')}`);
   // "HEX  PATH" per line, in the order asked; a line of a file that could not be read is missing
   const lines = r.stdout.split('\n').filter(Boolean);
   for (const line of lines) {

@@ -1,26 +1,29 @@
 // find: the files (or directories, links, anything) under some paths whose names match patterns
 // (shell globs or regular expressions), with Ansible's filters (excludes, hidden, contains, age, size,
 // depth) and its result: `files` (stat-like dicts), `matched`, `examined`, `skipped_paths`. One `find`
-// run per path reads every entry with its metadata; nothing on the host changes.
+// run per path reads every entry with its metadata; nothing on the host changes. Declared: the facts are
+// the listings (and which candidates contain the text, and their checksums); the plan selects.
 import { globToRegExp } from '../inventory/patterns.js';
-import { checksums } from './file-content.js';
+import { pyRegex } from '../template/expr/pyregex.js';
 import { shellQuote as q } from '../util/shell.js';
-import type { Module, ModuleContext } from './types.js';
+import { declareModule, failPlan, type Options } from './declare.js';
+import { checksums } from './file-content.js';
+import type { HostIO } from './types.js';
 
 // one entry as GNU find prints it with FORMAT: type, mode, size, uid, gid, user, group, times, inode,
 // device, links, path; NUL-terminated (names may hold tabs and newlines)
 const FORMAT = '%y\\t%m\\t%s\\t%U\\t%G\\t%u\\t%g\\t%T@\\t%A@\\t%C@\\t%i\\t%D\\t%n\\t%d\\t%p\\0';
 
-interface Entry {
+/** One entry of a listing: its type letter (find's %y), size, depth under the path, path and stat dict. */
+export interface FindEntry {
   type: string;
-  mode: number;
   size: number;
   depth: number;
   path: string;
   stat: Record<string, unknown>;
 }
 
-function parse(line: string): Entry | undefined {
+function parse(line: string): FindEntry | undefined {
   const f = line.split('\t');
   if (f.length < 15) return undefined;
   const [type, modeText, size, uid, gid, user, group, mtime, atime, ctime, inode, dev, nlink, depth] = f;
@@ -30,7 +33,6 @@ function parse(line: string): Entry | undefined {
   const num = (s: string | undefined): number => Number(s);
   return {
     type: type ?? '',
-    mode,
     size: num(size),
     depth: num(depth),
     path,
@@ -74,75 +76,153 @@ const UNITS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86400, w
 const SIZES: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
 
 // "2d", "-1w" (age) and "10m", "-1k" (size): a number with a unit; negative means "at most"
-function amount(v: unknown, units: Record<string, number>, what: string): number | undefined {
-  if (v === undefined || v === null || v === '') return undefined;
-  const m = /^(-?\d+)([a-z]?)$/i.exec(String(v).trim());
-  const unit = m ? units[(m[2] ?? '').toLowerCase()] : undefined;
-  if (!m || unit === undefined) throw new Error(`failed to process ${what} '${String(v)}'`);
-  return Number(m[1]) * unit;
+function amount(v: string | undefined, units: Record<string, number>): number | undefined | null {
+  if (v === undefined) return undefined;
+  const m = /^(-?\d+)([a-z]?)$/.exec(v.toLowerCase());
+  const unit = m ? units[m[2] ?? ''] : undefined;
+  return m && unit !== undefined ? Number(m[1]) * unit : null;
 }
 
-const list = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+const OPTIONS = {
+  paths: { type: 'list', required: true, aliases: ['name', 'path'] },
+  patterns: { type: 'list', aliases: ['pattern'] },
+  excludes: { type: 'list', aliases: ['exclude'] },
+  contains: { type: 'str' },
+  read_whole_file: { type: 'bool' },
+  file_type: { type: 'str', choices: ['any', 'directory', 'file', 'link'] },
+  recurse: { type: 'bool' },
+  hidden: { type: 'bool' },
+  follow: { type: 'bool' },
+  get_checksum: { type: 'bool' },
+  use_regex: { type: 'bool' },
+  age: { type: 'str' },
+  age_stamp: { type: 'str', choices: ['atime', 'ctime', 'mtime'] },
+  size: { type: 'str' },
+  depth: { type: 'int' },
+} as const;
+
+/** The filters the options ask for, or the module's failure. */
+interface Filters {
+  name(name: string): boolean;
+  fileType: string;
+  age?: number | undefined;
+  stamp: string;
+  size?: number | undefined;
+  hidden: boolean;
+  /** The deepest entry considered (depth 0 or none: no limit); the listing goes one deeper, as Ansible's walk examines it. */
+  depth?: number | undefined;
+}
+
+function filtersOf(o: Options<typeof OPTIONS>): Filters | { fail: string; key: string; value: unknown } {
+  const age = amount(o.age, UNITS);
+  if (age === null) return { fail: 'failed to process age', key: 'age', value: o.age };
+  const size = amount(o.size, SIZES);
+  if (size === null) return { fail: 'failed to process size', key: 'size', value: o.size };
+  const useRegex = o.use_regex === true;
+  // Python's re.match: anchored at the start only (a sticky expression); fnmatch: the whole name
+  const matcher = (p: unknown): RegExp => (useRegex ? pyRegex(p, 0, {}, 'y') : globToRegExp(String(p)));
+  const patterns = (o.patterns?.length ? o.patterns : [useRegex ? '.*' : '*']).map(matcher);
+  const excludes = (o.excludes ?? []).map(matcher);
+  const test = (re: RegExp, name: string): boolean => {
+    re.lastIndex = 0;
+    return re.test(name);
+  };
+  return {
+    name: (n) => patterns.some((p) => test(p, n)) && !excludes.some((p) => test(p, n)),
+    fileType: o.file_type ?? 'file',
+    age,
+    stamp: o.age_stamp ?? 'mtime',
+    size,
+    hidden: o.hidden === true,
+    depth: o.depth || undefined,
+  };
+}
+
+// the entries the filters take, before `contains` (as Ansible: size for regular files only; `any` takes every type)
+function selected(f: Filters, entries: FindEntry[], now: number): FindEntry[] {
+  return entries.filter((e) => {
+    const name = e.path.slice(e.path.lastIndexOf('/') + 1);
+    if ((f.depth !== undefined && e.depth > f.depth) || (!f.hidden && name.startsWith('.')) || !f.name(name)) return false;
+    const t = Number(e.stat[f.stamp] ?? e.stat.mtime);
+    if (f.age !== undefined && !(f.age >= 0 ? now - t >= f.age : now - t <= -f.age)) return false;
+    const sizeOk = f.size === undefined || (f.size >= 0 ? e.size >= f.size : e.size <= -f.size);
+    if (f.fileType === 'any') return e.type !== 'f' || sizeOk;
+    return (f.fileType === 'directory' && e.type === 'd') || (f.fileType === 'link' && e.type === 'l') || (f.fileType === 'file' && e.type === 'f' && sizeOk);
+  });
+}
+
+/** One path's listing: its entries, or why it was skipped (not a directory; find's error, with what it listed). */
+export interface FindListing {
+  path: string;
+  entries: FindEntry[];
+  skipped?: string | undefined;
+}
+
+/** What find reads: each path's listing, the time, which candidates hold `contains`, the candidates' sha1 checksums. */
+export interface FindFacts {
+  now: number;
+  listings: FindListing[];
+  /** The candidate regular files that hold `contains` (null: no `contains` to test). */
+  containing: string[] | null;
+  checksums: Record<string, string>;
+}
+
+async function listing(host: HostIO, root: string, o: Options<typeof OPTIONS>, f: Filters): Promise<FindListing> {
+  const max = o.recurse === true ? (f.depth !== undefined ? ` -maxdepth ${f.depth + 1}` : '') : ' -maxdepth 1';
+  const r = await host.run(`if [ -d ${q(root)} ]; then find ${o.follow === true ? '-L ' : ''}${q(root)} -mindepth 1${max} -printf '${FORMAT}'; else echo "kplay-not-a-directory"; fi`);
+  if (r.stdout.startsWith('kplay-not-a-directory')) return { path: root, entries: [], skipped: `'${root}' is not a directory` };
+  const entries = r.stdout.split('\0').flatMap((line) => parse(line) ?? []);
+  return r.rc === 0 ? { path: root, entries } : { path: root, entries, skipped: r.stderr.trim().split('\n')[0] ?? `find exited with ${r.rc}` };
+}
+
+// contains, as Ansible's module tests it: the expression matched at the start of some line (re.match), or
+// searched in the whole text with read_whole_file (re.search); Perl's expressions read Python's alike
+// (`$` also before a final newline, `(?P<name>...)`); the files that hold it
+const CONTAINS = 'my ($re, $whole) = (shift, shift); $re = qr/$re/; for my $f (@ARGV) { open(my $h, "<", $f) or next; if ($whole) { local $/; my $t = <$h>; print "$f\\0" if defined $t && $t =~ $re; next; } while (my $l = <$h>) { if ($l =~ /\\A$re/) { print "$f\\0"; last; } } }';
+
+async function containing(host: HostIO, paths: string[], pattern: string, whole: boolean): Promise<string[]> {
+  if (!paths.length) return [];
+  const r = await host.run(`perl -e ${q(CONTAINS)} -- ${q(pattern)} ${whole ? 1 : 0} ${paths.map(q).join(' ')}`);
+  return r.stdout.split('\0').filter(Boolean);
+}
 
 /** The find module. */
-export const find: Module = async (ctx) => {
-  const a = ctx.args;
-  const useRegex = a.use_regex === true;
-  // Python's re.match: anchored at the start only; fnmatch: the whole name
-  const matcher = (p: string): RegExp => (useRegex ? new RegExp(`^(?:${p})`) : globToRegExp(p));
-  const patterns = (list(a.patterns).length ? list(a.patterns) : [useRegex ? '.*' : '*']).map(matcher);
-  const excludes = list(a.excludes).map(matcher);
-  const fileType = String(a.file_type ?? 'file');
-  const age = amount(a.age, UNITS, 'age');
-  const size = amount(a.size, SIZES, 'size');
-  const stamp = String(a.age_stamp ?? 'mtime');
-  const depth = a.depth === undefined || a.depth === null ? undefined : Number(a.depth);
-  const now = Date.now() / 1000;
-  const files: Record<string, unknown>[] = [];
-  const skipped: Record<string, string> = {};
-  let examined = 0;
-  for (const root of list(a.paths)) {
-    const max = a.recurse === true ? (depth !== undefined ? ` -maxdepth ${depth}` : '') : ' -maxdepth 1';
-    const r = await ctx.host.run(`if [ -d ${q(root)} ]; then find ${a.follow === true ? '-L ' : ''}${q(root)} -mindepth 1${max} -printf '${FORMAT}'; else echo "kplay-not-a-directory"; fi`);
-    if (r.stdout.startsWith('kplay-not-a-directory')) {
-      skipped[root] = `'${root}' is not a directory`;
-      ctx.warn(`Skipped '${root}' path due to this access issue: '${root}' is not a directory`);
-      continue;
-    }
-    if (r.rc !== 0 && !r.stdout) return { changed: false, failed: true, msg: `find in ${root} failed: ${r.stderr.trim()}` };
-    for (const line of r.stdout.split('\0')) {
-      const e = parse(line);
-      if (!e) continue;
-      examined += 1;
-      const name = e.path.slice(e.path.lastIndexOf('/') + 1);
-      if (a.hidden !== true && name.startsWith('.')) continue;
-      if (!patterns.some((p) => p.test(name)) || excludes.some((p) => p.test(name))) continue;
-      const t = Number(e.stat[stamp] ?? e.stat.mtime);
-      const ageOk = age === undefined || (age >= 0 ? now - t >= age : now - t <= -age);
-      // as Ansible: size and contains filter regular files only; `any` takes every type by name and age
-      if (fileType === 'any' || (fileType === 'directory' && e.type === 'd') || (fileType === 'link' && e.type === 'l')) {
-        if (ageOk) files.push(e.stat);
-      } else if (fileType === 'file' && e.type === 'f') {
-        const sizeOk = size === undefined || (size >= 0 ? e.size >= size : e.size <= -size);
-        if (ageOk && sizeOk) files.push(e.stat);
+export const findModule = declareModule({
+  spec: { options: OPTIONS },
+  refuse(o) {
+    if (o.use_regex !== true) return undefined;
+    for (const p of [...(o.patterns ?? []), ...(o.excludes ?? [])]) {
+      try {
+        pyRegex(p, 0, {}, 'y');
+      } catch (e) {
+        return (e as Error).message;
       }
     }
-  }
-  const kept = a.contains !== undefined && a.contains !== null && fileType === 'file' ? await containing(ctx, files, String(a.contains), a.read_whole_file === true) : files;
-  if (a.get_checksum === true) {
-    // every regular file's checksum in one run, not one round trip per file
-    const sums = await checksums(ctx, 'sha1', kept.filter((f) => f.isreg === true).map((f) => String(f.path)));
-    for (const f of kept) if (sums.has(String(f.path))) f.checksum = sums.get(String(f.path));
-  }
-  return { changed: false, files: kept, matched: kept.length, examined, skipped_paths: skipped, msg: 'All paths examined' };
-};
-
-// contains: a regular expression searched in each line (or the whole file with read_whole_file), with
-// grep -P (Perl's syntax, close to Python's re)
-async function containing(ctx: ModuleContext, files: Record<string, unknown>[], pattern: string, whole: boolean): Promise<Record<string, unknown>[]> {
-  if (!files.length) return files;
-  const r = await ctx.host.run(`grep -l -s -P ${whole ? '-z ' : ''}-e ${q(pattern)} -- ${files.map((f) => q(String(f.path))).join(' ')}`);
-  if (r.rc > 1) throw new Error(`contains: grep failed: ${r.stderr.trim()}`);
-  const hits = new Set(r.stdout.split('\n').filter(Boolean));
-  return files.filter((f) => hits.has(String(f.path)));
-}
+    return undefined;
+  },
+  async facts(o, host): Promise<FindFacts> {
+    const f = filtersOf(o);
+    const now = Date.now() / 1000;
+    const { contains, read_whole_file: whole, get_checksum: sums } = o;
+    if ('fail' in f) return { now, listings: [], containing: null, checksums: {} };
+    const listings = await Promise.all((o.paths ?? []).map((p) => listing(host, String(p), o, f)));
+    const regular = listings.flatMap((l) => selected(f, l.entries, now)).filter((e) => e.type === 'f').map((e) => e.path);
+    const withText = contains !== undefined && f.fileType === 'file' ? await containing(host, regular, contains, whole === true) : null;
+    const summed = await checksums(host, 'sha1', sums === true ? (withText ?? regular) : []);
+    return { now, listings, containing: withText, checksums: Object.fromEntries(summed) };
+  },
+  plan(o, facts) {
+    const f = filtersOf(o);
+    if ('fail' in f) return failPlan(f.fail, { [f.key]: f.value });
+    const hits = facts.containing === null ? undefined : new Set(facts.containing);
+    const files = facts.listings
+      .flatMap((l) => selected(f, l.entries, facts.now))
+      .filter((e) => hits === undefined || hits.has(e.path))
+      .map((e) => (o.get_checksum === true && e.type === 'f' && facts.checksums[e.path] !== undefined ? { ...e.stat, checksum: facts.checksums[e.path] } : e.stat));
+    const skipped = Object.fromEntries(facts.listings.filter((l) => l.skipped !== undefined).map((l) => [l.path, l.skipped]));
+    const examined = facts.listings.reduce((n, l) => n + l.entries.length, 0);
+    const warnings = Object.entries(skipped).map(([p, why]) => `Skipped '${p}' path due to this access issue: ${String(why)}`);
+    const msg = warnings.length ? 'Not all paths examined, check warnings for details' : 'All paths examined';
+    return { steps: [], result: { changed: false, files, matched: files.length, examined, skipped_paths: skipped, msg }, warnings };
+  },
+});

@@ -7,7 +7,7 @@ import { shellQuote as q } from '../util/shell.js';
 import type { Module, ModuleContext, ModuleResult } from './types.js';
 
 // one GET into `file`, redirects followed
-const download = (ctx: ModuleContext, a: Record<string, unknown>, url: string, file: string): Promise<CurlResponse> => curl(ctx, a, url, { follow: true, out: file, timeout: 10 });
+const download = (ctx: ModuleContext, a: Record<string, unknown>, url: string, file: string): Promise<CurlResponse> => curl(ctx.host, a, url, { follow: true, out: file, timeout: 10 });
 
 // the wanted checksum: "algo:hex", or "algo:URL" of a checksum file (the line naming the URL's file)
 async function wantedSum(ctx: ModuleContext, a: Record<string, unknown>, url: string, tmpdir: string): Promise<{ algo: string; hex: string } | { fail: string } | undefined> {
@@ -31,7 +31,7 @@ async function wantedSum(ctx: ModuleContext, a: Record<string, unknown>, url: st
   return { algo, hex: value.toLowerCase() };
 }
 
-const sumOf = async (ctx: ModuleContext, algo: string, path: string): Promise<string | undefined> => (await checksums(ctx, algo, [path])).get(path);
+const sumOf = async (ctx: ModuleContext, algo: string, path: string): Promise<string | undefined> => (await checksums(ctx.host, algo, [path])).get(path);
 
 /** The get_url module. */
 export const getUrl: Module = async (ctx) => {
@@ -56,7 +56,7 @@ export const getUrl: Module = async (ctx) => {
   };
   if (current.exists && a.force !== true && a.checksum === undefined) return keep('file already exists');
   // in check mode nothing is made next to dest (a checksum file still has to be read: it goes to /tmp)
-  const tmpdir = await hostTempDir(ctx, ctx.check ? undefined : dest);
+  const tmpdir = await hostTempDir(ctx.host, ctx.check ? undefined : dest);
   if (!tmpdir) return { ...base, failed: true, msg: `Destination dir ${dest.replace(/\/[^/]*$/, '') || '/'} not writable or missing` };
   try {
     const sum = await wantedSum(ctx, a, url, tmpdir);

@@ -9,7 +9,7 @@ import { copyModule } from './copy.js';
 import { debug } from './debug.js';
 import { fail } from './fail.js';
 import { fetch } from './fetch.js';
-import { find } from './find.js';
+import { findModule } from './find.js';
 import { fileModule } from './file.js';
 import { getUrl } from './get-url.js';
 import { groupModule } from './group.js';
@@ -17,18 +17,18 @@ import { hostnameModule } from './hostname.js';
 import { iniFileModule } from './ini-file.js';
 import { lineinfileModule } from './lineinfile.js';
 import { modprobeModule } from './modprobe.js';
-import { aptRepository } from './apt-repository.js';
+import { aptRepositoryModule } from './apt-repository.js';
 import { aptKey } from './apt-key.js';
 import { synchronize } from './synchronize.js';
-import { yumRepository } from './yum-repository.js';
-import { deb822Repository } from './deb822-repository.js';
-import { mount } from './mount.js';
+import { yumRepositoryModule } from './yum-repository.js';
+import { deb822RepositoryModule } from './deb822-repository.js';
+import { mountModule } from './mount.js';
 import { packageFacts } from './package-facts.js';
 import { pause } from './pause.js';
 import { raw } from './raw.js';
 import { reboot } from './reboot.js';
 import { replaceModule } from './replace.js';
-import { rpmKey } from './rpm-key.js';
+import { rpmKeyModule } from './rpm-key.js';
 import { script } from './script.js';
 import { serviceFacts } from './service-facts.js';
 import { setFact } from './set-fact.js';
@@ -63,25 +63,25 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   fail,
   fetch,
   file: fileModule.run,
-  find,
+  find: findModule.run,
   get_url: getUrl,
   group: groupModule.run,
   hostname: hostnameModule.run,
   ini_file: iniFileModule.run,
   lineinfile: lineinfileModule.run,
   modprobe: modprobeModule.run,
-  apt_repository: aptRepository,
+  apt_repository: aptRepositoryModule.run,
   apt_key: aptKey,
-  yum_repository: yumRepository,
+  yum_repository: yumRepositoryModule.run,
   synchronize,
-  deb822_repository: deb822Repository,
-  mount,
+  deb822_repository: deb822RepositoryModule.run,
+  mount: mountModule.run,
   package_facts: packageFacts,
   pause,
   raw,
   reboot,
   replace: replaceModule.run,
-  rpm_key: rpmKey,
+  rpm_key: rpmKeyModule.run,
   script,
   service_facts: serviceFacts,
   set_fact: setFact,
@@ -108,7 +108,7 @@ function withSelinuxWhereTaken(table: Record<string, Module>): Record<string, Mo
 }
 
 /** The modules written as declarations (options, facts, plan): their plans are tested row by row from JSON fixtures. */
-export const DECLARED: Record<string, DeclaredModule> = { sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule, systemd: systemdModule, file: fileModule, template: templateModule, copy: copyModule };
+export const DECLARED: Record<string, DeclaredModule> = { sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule, systemd: systemdModule, file: fileModule, template: templateModule, copy: copyModule, yum_repository: yumRepositoryModule, deb822_repository: deb822RepositoryModule, rpm_key: rpmKeyModule, apt_repository: aptRepositoryModule, mount: mountModule, find: findModule };
 
 /** Actions the runner carries out itself. */
 export const RUNNER_ACTIONS = new Set(['meta', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'include_vars', 'group_by', 'add_host']);

@@ -4,10 +4,10 @@
 // absent_from_fstab, remounted, ephemeral (mounted from the options, fstab untouched). Mounted means a
 // mount point by stat (another device, as Python's os.path.ismount) or a mountinfo entry for the path
 // (with the same source, for mounted and ephemeral: bind mounts). A failed mount puts fstab back and
-// removes the directories it made.
+// removes the directories it made. Declared: the facts are fstab, mountinfo and the mount point.
 import { shellQuote as q } from '../util/shell.js';
-import { ensureFile } from './file-content.js';
-import type { Module, ModuleContext, ModuleResult, RunResult } from './types.js';
+import { declareModule, failPlan, type RunStep, type Step } from './declare.js';
+import type { HostIO, ModuleResult } from './types.js';
 
 /** One mount of /proc/self/mountinfo, its source resolved for bind mounts as the module resolves it. */
 interface Mounted {
@@ -16,14 +16,14 @@ interface Mounted {
 }
 
 /** mountinfo by mount point: the source of a bind mount is the parent's mount point + the root. */
-export function parseMountinfo(text: string): Map<string, Mounted> {
+export function parseMountinfo(text: string): Record<string, Mounted> {
   const info = new Map<number, { parent: number; root: string; dst: string; fs: string; src: string }>();
   for (const line of text.split('\n')) {
     const f = line.trim().split(/\s+/);
     if (f.length < 10) continue;
     info.set(Number(f[0]), { parent: Number(f[1]), root: f[3] as string, dst: f[4] as string, fs: f.at(-3) as string, src: f.at(-2) as string });
   }
-  const mounts = new Map<string, Mounted>();
+  const mounts: Record<string, Mounted> = {};
   for (const m of info.values()) {
     let src = m.src;
     const p = m.parent !== 1 ? info.get(m.parent) : undefined;
@@ -33,7 +33,7 @@ export function parseMountinfo(text: string): Map<string, Mounted> {
       if (p.dst !== '/') root = `${p.dst}${root}`;
       src = root;
     }
-    mounts.set(m.dst, { src, fs: m.fs });
+    mounts[m.dst] = { src, fs: m.fs };
   }
   return mounts;
 }
@@ -96,181 +96,160 @@ export function unsetEntry(text: string, name: string, src: string | undefined):
   return { text: kept.join(''), changed: kept.length !== lines.length };
 }
 
-/** What the module reads from the host, in one command. */
-interface Facts {
-  fstab: string | undefined;
-  mounts: Map<string, Mounted>;
+/** What mount compares: fstab's text, what is mounted where, and the mount point. */
+export interface MountFacts {
+  /** fstab's text (null: missing; ephemeral does not read it). */
+  fstab: string | null;
+  /** mountinfo by mount point. */
+  mounts: Record<string, Mounted>;
   exists: boolean;
   /** A mount point by stat: another device than its parent's, or the same inode (/). */
   ismount: boolean;
+  /** The mount point and its parents that do not exist, outermost first (mounted and ephemeral make them). */
+  missing: string[];
+  /** `mount -v` lists the source on the path (ephemeral's last check of the source). */
+  listed: boolean;
 }
 
-async function readFacts(ctx: ModuleContext, path: string, fstab: string | undefined): Promise<Facts> {
-  const r = await ctx.host.run(
+// the path and its parents, outermost first (/a/b: /a, /a/b)
+const ancestors = (path: string): string[] => path.split('/').filter(Boolean).map((_, i, parts) => `${path.startsWith('/') ? '/' : ''}${parts.slice(0, i + 1).join('/')}`);
+
+async function readFacts(host: HostIO, path: string, fstab: string | undefined, src: string | undefined): Promise<MountFacts> {
+  const r = await host.run(
     [
       fstab === undefined ? ':' : `if [ -f ${q(fstab)} ]; then printf F; cat -- ${q(fstab)}; fi`,
       "printf '\\0'",
       'cat /proc/self/mountinfo 2>/dev/null',
       "printf '\\0'",
       `if [ -e ${q(path)} ]; then printf 'e '; stat -L -c '%d %i' -- ${q(path)} ${q(`${path}/..`)} 2>/dev/null | tr '\\n' ' '; fi`,
+      "printf '\\0'",
+      `for p in ${ancestors(path).map(q).join(' ')}; do [ -e "$p" ] || echo "$p"; done`,
+      "printf '\\0'",
+      src === undefined ? ':' : 'mount -v 2>/dev/null',
     ].join('; '),
   );
-  const [f = '', info = '', st = ''] = r.stdout.split('\0');
+  const [f = '', info = '', st = '', missing = '', listing = ''] = r.stdout.split('\0');
   const s = st.trim().split(/\s+/);
   return {
-    fstab: f.startsWith('F') ? f.slice(1) : undefined,
+    fstab: f.startsWith('F') ? f.slice(1) : null,
     mounts: parseMountinfo(info),
     exists: s[0] === 'e',
     ismount: s[0] === 'e' && s.length >= 5 && (s[1] !== s[3] || s[2] === s[4]),
+    missing: missing.split('\n').filter(Boolean),
+    listed: listing.split('\n').some((l) => {
+      const w = l.split(/\s+/);
+      return w[0] === src && w[2] === path;
+    }),
   };
 }
 
-const failure = (r: RunResult): string => `${r.stdout}${r.stderr}`;
-// a failure is its message only, as the module's fail_json gives it
-const fail = (msg: string): ModuleResult => ({ changed: false, failed: true, msg });
+const argv = (words: string[]): string => words.map(q).join(' ');
+// a failure is the command's output, as the module's fail_json gives it
+const runStep = (words: string[], failure: string, undo?: Step[]): RunStep => ({ kind: 'run', command: argv(words), failure, ...(undo?.length ? { undo } : {}) });
 
 /** The mount module (Linux). */
-export const mount: Module = async (ctx) => {
-  const a = ctx.args;
-  const state = String(a.state);
-  const name = String(a.path);
-  const src = a.src === undefined || a.src === null ? undefined : String(a.src);
-  const fstype = a.fstype === undefined || a.fstype === null ? undefined : String(a.fstype);
-  const needs = ['mounted', 'present', 'ephemeral'].includes(state) ? (['src', 'fstype'] as const).filter((k) => a[k] === undefined || a[k] === null) : [];
-  if (needs.length) return fail(`state is ${state} but all of the following are missing: ${needs.join(', ')}`);
-  const fstabGiven = a.fstab === undefined || a.fstab === null ? undefined : String(a.fstab);
-  const fstab = fstabGiven ?? '/etc/fstab';
-  let opts = a.opts === undefined || a.opts === null ? 'defaults' : String(a.opts);
-  let boot = 'yes';
-  const warnings: string[] = [];
-  const list = opts.split(',');
-  if (list.includes('noauto')) warnings.push("Ignore the 'boot' due to 'opts' contains 'noauto'.");
-  else if (a.boot === false) {
-    boot = 'no';
-    if (list.includes('defaults')) warnings.push("Ignore the 'boot' due to 'opts' contains 'defaults'.");
-    else opts = [...list, 'noauto'].join(',');
-  }
-  const entry: Entry = { src: src ?? '', name, fstype: fstype ?? '', opts, dump: a.dump === undefined || a.dump === null ? '0' : String(a.dump), passno: a.passno === undefined || a.passno === null ? '0' : String(a.passno) };
-  const result: ModuleResult = { changed: false, name, opts, dump: entry.dump, passno: entry.passno, fstab, boot, backup_file: '' };
-  if (src !== undefined) result.src = src;
-  if (fstype !== undefined) result.fstype = fstype;
-  for (const w of warnings) ctx.warn(w);
-
-  const facts = await readFacts(ctx, name, state === 'ephemeral' ? undefined : fstab);
-  // fstab is created (with its directory) when missing, except for ephemeral, as the module does
-  if (state !== 'ephemeral' && facts.fstab === undefined) {
-    const r = await ctx.host.run(`mkdir -p -- "$(dirname -- ${q(fstab)})" && touch -- ${q(fstab)}`);
-    if (r.rc !== 0) return fail(`Failed to open ${fstab} due to ${r.stderr.trim()}`);
-  }
-  const oldFstab = facts.fstab ?? '';
-  const writeFstab = async (text: string, backup: boolean): Promise<void> => {
-    const w = await ensureFile(ctx, fstab, Buffer.from(text), {}, { backup, current: { stat: { exists: true, type: 'file' }, content: Buffer.from(oldFstab) } });
-    if (typeof w.backup_file === 'string') result.backup_file = w.backup_file;
-    if (w.diff) result.diff = w.diff;
-  };
-  const fstabArgs = fstabGiven !== undefined && fstabGiven !== '/etc/fstab' ? ['-T', fstab] : [];
-  const ephemeralArgs = state === 'ephemeral' ? ['-t', entry.fstype, ...(opts !== 'defaults' ? ['-o', opts] : []), entry.src] : [];
-  const runArgv = (argv: string[]): Promise<RunResult> => ctx.host.run(argv.map(q).join(' '));
-  const doMount = (): Promise<RunResult> => runArgv(['mount', ...(state === 'ephemeral' ? ephemeralArgs : fstabArgs), name]);
-  const doUmount = (): Promise<RunResult> => runArgv(['umount', name]);
-  // remount in place, else unmount and mount again (not when remounted was asked with options)
-  const remount = async (): Promise<ModuleResult | RunResult> => {
-    const o = state === 'remounted' && opts !== 'defaults' ? `remount,${opts}` : 'remount';
-    const r = await runArgv(['mount', '-o', o, ...(state === 'ephemeral' ? ephemeralArgs : fstabArgs), name]);
-    if (r.rc === 0) return r;
-    if (state === 'remounted' && opts !== 'defaults') {
-      return fail('Options were specified with remounted, but the remount command failed. Failing in order to prevent an unexpected mount result. Try replacing this command with a "state: unmounted" followed by a "state: mounted" using the full desired mount options instead.');
+export const mountModule = declareModule({
+  spec: {
+    options: {
+      path: { type: 'path', required: true, aliases: ['name'] },
+      src: { type: 'path' },
+      fstype: { type: 'str' },
+      opts: { type: 'str' },
+      dump: { type: 'str' },
+      passno: { type: 'str' },
+      fstab: { type: 'str' },
+      boot: { type: 'bool' },
+      backup: { type: 'bool' },
+      state: { type: 'str', required: true, choices: ['absent', 'absent_from_fstab', 'mounted', 'present', 'unmounted', 'remounted', 'ephemeral'] },
+    },
+  },
+  refuse(o) {
+    const state = o.state ?? '';
+    const needs = ['mounted', 'present', 'ephemeral'].includes(state) ? (['src', 'fstype'] as const).filter((k) => o[k] === undefined) : [];
+    return needs.length ? `state is ${state} but all of the following are missing: ${needs.join(', ')}` : undefined;
+  },
+  facts: (o, host) => readFacts(host, o.path ?? '', o.state === 'ephemeral' ? undefined : (o.fstab ?? '/etc/fstab'), o.state === 'ephemeral' ? o.src : undefined),
+  plan(o, f) {
+    const state = o.state ?? '';
+    const name = o.path ?? '';
+    const src = o.src;
+    const fstab = o.fstab ?? '/etc/fstab';
+    let opts = o.opts ?? 'defaults';
+    let boot = 'yes';
+    const warnings: string[] = [];
+    const list = opts.split(',');
+    if (list.includes('noauto')) warnings.push("Ignore the 'boot' due to 'opts' contains 'noauto'.");
+    else if (o.boot === false) {
+      boot = 'no';
+      if (list.includes('defaults')) warnings.push("Ignore the 'boot' due to 'opts' contains 'defaults'.");
+      else opts = [...list, 'noauto'].join(',');
     }
-    const u = await doUmount();
-    return u.rc === 0 ? doMount() : u;
-  };
-  const isMounted = (withSrc: boolean): boolean => facts.ismount || (withSrc ? facts.mounts.get(name)?.src === src : facts.mounts.has(name));
+    const entry: Entry = { src: src ?? '', name, fstype: o.fstype ?? '', opts, dump: o.dump ?? '0', passno: o.passno ?? '0' };
+    const result: ModuleResult = { changed: false, name, opts, dump: entry.dump, passno: entry.passno, fstab, boot, backup_file: '' };
+    if (src !== undefined) result.src = src;
+    if (o.fstype !== undefined) result.fstype = o.fstype;
+    const steps: Step[] = [];
+    const done = (changed: boolean): ReturnType<typeof failPlan> => ({ steps, result: { ...result, changed }, warnings });
+    // fstab is made (with its directory) when missing, even in check mode, except for ephemeral, as the module does
+    if (state !== 'ephemeral' && f.fstab === null) steps.push({ kind: 'run', command: `mkdir -p -- "$(dirname -- ${q(fstab)})" && touch -- ${q(fstab)}`, failure: `Failed to open ${fstab} due to {stderr}`, inCheck: true });
+    const oldFstab = f.fstab ?? '';
+    const writeFstab = (text: string): Step => ({ kind: 'write', path: fstab, content: text, backup: o.backup === true, backupAs: 'backup_file' });
+    const fstabArgs = o.fstab !== undefined && o.fstab !== '/etc/fstab' ? ['-T', fstab] : [];
+    const ephemeralArgs = ['-t', entry.fstype, ...(opts !== 'defaults' ? ['-o', opts] : []), entry.src];
+    const mountArgs = state === 'ephemeral' ? ephemeralArgs : fstabArgs;
+    const umount = (failure: string): RunStep => runStep(['umount', name], failure);
+    // remount in place, else unmount and mount again (the remount's own errors are not the failure)
+    const remount = (failure: string, undo?: Step[]): RunStep => ({
+      ...runStep([], failure, undo),
+      command: `${argv(['mount', '-o', 'remount', ...mountArgs, name])} >/dev/null 2>&1 || { ${argv(['umount', name])} && ${argv(['mount', ...mountArgs, name])}; }`,
+    });
+    const isMounted = (withSrc: boolean): boolean => f.ismount || (withSrc ? f.mounts[name]?.src === src : name in f.mounts);
 
-  if (state === 'absent_from_fstab' || state === 'absent') {
-    const edit = unsetEntry(oldFstab, name, src);
-    result.changed = edit.changed;
-    if (edit.changed && !ctx.check) {
-      await writeFstab(edit.text, a.backup === true);
-      if (state === 'absent') {
-        if (isMounted(false)) {
-          const r = await doUmount();
-          if (r.rc !== 0) return fail(`Error unmounting ${name}: ${failure(r)}`);
+    if (state === 'absent_from_fstab' || state === 'absent') {
+      const edit = unsetEntry(oldFstab, name, src);
+      if (edit.changed) {
+        steps.push(writeFstab(edit.text));
+        if (state === 'absent') {
+          if (isMounted(false)) steps.push(umount(`Error unmounting ${name}: {stdout}{stderr}`));
+          steps.push({ kind: 'run', command: `if [ -e ${q(name)} ]; then rmdir -- ${q(name)}; fi`, failure: `Error rmdir ${name}: {stderr}` });
         }
-        const rm = await ctx.host.run(`if [ -e ${q(name)} ]; then rmdir -- ${q(name)}; fi`);
-        if (rm.rc !== 0) return fail(`Error rmdir ${name}: ${rm.stderr.trim()}`);
       }
+      return done(edit.changed);
     }
-  } else if (state === 'unmounted') {
-    if (isMounted(false)) {
-      if (!ctx.check) {
-        const r = await doUmount();
-        if (r.rc !== 0) return fail(`Error unmounting ${name}: ${failure(r)}`);
-      }
-      result.changed = true;
+    if (state === 'unmounted') {
+      if (isMounted(false)) steps.push(umount(`Error unmounting ${name}: {stdout}{stderr}`));
+      return done(isMounted(false));
     }
-  } else if (state === 'present') {
-    const edit = setEntry(oldFstab, entry, src);
-    result.changed = edit.changed;
-    if (edit.changed && !ctx.check) await writeFstab(edit.text, a.backup === true);
-  } else if (state === 'remounted') {
-    if (!ctx.check) {
-      const r = await remount();
-      if ('changed' in r) return r;
-      if (r.rc !== 0) return fail(`Error remounting ${name}: ${failure(r)}`);
+    if (state === 'present') {
+      const edit = setEntry(oldFstab, entry, src);
+      if (edit.changed) steps.push(writeFstab(edit.text));
+      return done(edit.changed);
     }
-    result.changed = true;
-  } else {
-    // mounted, ephemeral: the mount point made (mkdir -p, remembering what was made), the line, the mount
-    let made: string[] = [];
-    if (!facts.exists && !ctx.check) {
-      const r = await ctx.host.run(`p=''; for d in $(printf '%s' ${q(name.replace(/^\/+/, ''))} | tr '/' ' '); do p="$p/$d"; if [ ! -e "$p" ]; then mkdir -- "$p" && echo "$p" || exit 1; fi; done`);
-      if (r.rc !== 0) return fail(`Error making dir ${name}: ${r.stderr.trim()}`);
-      made = r.stdout.split('\n').filter(Boolean);
+    if (state === 'remounted') {
+      if (opts !== 'defaults') {
+        const failure = 'Options were specified with remounted, but the remount command failed. Failing in order to prevent an unexpected mount result. Try replacing this command with a "state: unmounted" followed by a "state: mounted" using the full desired mount options instead.';
+        steps.push(runStep(['mount', '-o', `remount,${opts}`, ...fstabArgs, name], failure));
+      } else steps.push(remount(`Error remounting ${name}: {stdout}{stderr}`));
+      return done(true);
     }
+    // mounted, ephemeral: the mount point made, the line, the mount; a failed mount puts fstab back and
+    // removes the directories it made
+    if (f.missing.length) steps.push(runStep(['mkdir', '--', ...f.missing], `Error making dir ${name}: {stderr}`));
     const edit = state === 'ephemeral' ? { text: oldFstab, changed: false } : setEntry(oldFstab, entry, src);
-    if (edit.changed && !ctx.check) await writeFstab(edit.text, a.backup === true);
-    result.changed = edit.changed;
-    let failed: RunResult | undefined;
-    if (isMounted(true)) {
-      if (edit.changed && !ctx.check) {
-        const r = await remount();
-        if ('changed' in r) return r;
-        if (r.rc !== 0) failed = r;
-      }
-      if (state === 'ephemeral') {
-        // already mounted: remounted with the options when it is the same source, else refused
-        if (facts.mounts.get(name)?.src !== src && !(await sameSource(ctx, src ?? '', name))) {
-          return fail('Ephemeral mount point is already mounted with a different source than the specified one. Failing in order to prevent an unwanted unmount or override operation. Try replacing this command with a "state: unmounted" followed by a "state: ephemeral", or use a different destination path.');
-        }
-        result.changed = true;
-        if (!ctx.check) {
-          const r = await remount();
-          if ('changed' in r) return r;
-          if (r.rc !== 0) failed = r;
-        }
-      }
-    } else {
-      result.changed = true;
-      if (!ctx.check) {
-        const r = await doMount();
-        if (r.rc !== 0) failed = r;
-      }
+    if (edit.changed) steps.push(writeFstab(edit.text));
+    const undo: Step[] = [...(edit.changed ? [{ kind: 'write' as const, path: fstab, content: oldFstab }] : []), ...(f.missing.length ? [runStep(['rmdir', '--', ...[...f.missing].reverse()], '')] : [])];
+    const failure = `Error mounting ${name}: {stdout}{stderr}`;
+    if (!isMounted(true)) {
+      steps.push(runStep(['mount', ...mountArgs, name], failure, undo));
+      return done(true);
     }
-    if (failed) {
-      // a line that cannot mount could break the next boot: fstab and the made directories are put back
-      if (edit.changed) await ctx.host.write(fstab, Buffer.from(oldFstab), {}).catch(() => undefined);
-      if (made.length) await ctx.host.run(`rmdir -- ${made.reverse().map(q).join(' ')}`);
-      return fail(`Error mounting ${name}: ${failure(failed)}`);
+    if (edit.changed) steps.push(remount(failure, undo));
+    if (state !== 'ephemeral') return done(edit.changed);
+    // already mounted: remounted with the options when it is the same source, else refused
+    if (f.mounts[name]?.src !== src && !f.listed) {
+      return { ...failPlan('Ephemeral mount point is already mounted with a different source than the specified one. Failing in order to prevent an unwanted unmount or override operation. Try replacing this command with a "state: unmounted" followed by a "state: ephemeral", or use a different destination path.'), warnings };
     }
-  }
-  return result;
-};
-
-// `mount -v` lists "SRC on DEST ...": the module's last check that an ephemeral mount has the same source
-async function sameSource(ctx: ModuleContext, src: string, dest: string): Promise<boolean> {
-  const r = await ctx.host.run('mount -v');
-  return r.stdout.split('\n').some((l) => {
-    const f = l.split(/\s+/);
-    return f[0] === src && f[2] === dest;
-  });
-}
+    steps.push(remount(failure));
+    return done(true);
+  },
+});

@@ -16,6 +16,12 @@ import { systemdModule } from './systemd.js';
 import { fileModule } from './file.js';
 import { templateModule } from './template.js';
 import { copyModule } from './copy.js';
+import { yumRepositoryModule } from './yum-repository.js';
+import { deb822RepositoryModule } from './deb822-repository.js';
+import { rpmKeyModule } from './rpm-key.js';
+import { aptRepositoryModule } from './apt-repository.js';
+import { mountModule } from './mount.js';
+import { findModule } from './find.js';
 
 /** The type of one module option (Ansible's argument_spec types). */
 export type OptionType = 'str' | 'bool' | 'int' | 'float' | 'list' | 'dict' | 'path' | 'raw';
@@ -92,25 +98,7 @@ export const MODULES: Record<string, ModuleSpec> = {
   stat: {
     options: { path: { type: 'path', required: true, aliases: ['dest', 'name'] }, follow: bool, get_checksum: bool, checksum_algorithm: { type: 'str', choices: ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'], aliases: ['checksum', 'checksum_algo'] }, get_mime: only('bool', false), get_attributes: only('bool', false) },
   },
-  find: {
-    options: {
-      paths: { type: 'list', required: true, aliases: ['name', 'path'] },
-      patterns: { type: 'list', aliases: ['pattern'] },
-      excludes: { type: 'list', aliases: ['exclude'] },
-      contains: str,
-      read_whole_file: bool,
-      file_type: { type: 'str', choices: ['any', 'directory', 'file', 'link'] },
-      recurse: bool,
-      hidden: bool,
-      follow: bool,
-      get_checksum: bool,
-      use_regex: bool,
-      age: str,
-      age_stamp: { type: 'str', choices: ['atime', 'ctime', 'mtime'] },
-      size: str,
-      depth: int,
-    },
-  },
+  find: findModule.spec,
   get_url: {
     options: {
       url: { type: 'str', required: true },
@@ -182,36 +170,8 @@ export const MODULES: Record<string, ModuleSpec> = {
     mutuallyExclusive: [['copy', 'remote_src']],
   },
   modprobe: modprobeModule.spec,
-  mount: {
-    options: {
-      path: { type: 'path', required: true, aliases: ['name'] },
-      src: path,
-      fstype: str,
-      opts: str,
-      dump: str,
-      passno: str,
-      fstab: str,
-      boot: bool,
-      backup: bool,
-      state: { type: 'str', required: true, choices: ['absent', 'absent_from_fstab', 'mounted', 'present', 'unmounted', 'remounted', 'ephemeral'] },
-    },
-  },
-  apt_repository: {
-    options: {
-      repo: { type: 'str', required: true },
-      state: { type: 'str', choices: ['absent', 'present'] },
-      mode: raw,
-      update_cache: { type: 'bool', aliases: ['update-cache'] },
-      update_cache_retries: int,
-      update_cache_retry_max_delay: int,
-      filename: str,
-      // whether Ansible's module may install python3-apt on the host: kplay's needs none, so either value holds
-      install_python_apt: only('bool', true, false),
-      // certificates of the Launchpad API, for PPAs (which kplay refuses)
-      validate_certs: bool,
-      codename: only('str'),
-    },
-  },
+  mount: mountModule.spec,
+  apt_repository: aptRepositoryModule.spec,
   apt_key: {
     options: {
       id: str,
@@ -225,87 +185,8 @@ export const MODULES: Record<string, ModuleSpec> = {
     },
     mutuallyExclusive: [['data', 'file', 'keyserver', 'url']],
   },
-  yum_repository: {
-    options: {
-      name: { type: 'str', required: true },
-      description: str,
-      state: { type: 'str', choices: ['present', 'absent'] },
-      file: str,
-      reposdir: path,
-      params: { type: 'dict' },
-      async: bool,
-      bandwidth: str,
-      baseurl: { type: 'list' },
-      cost: str,
-      deltarpm_metadata_percentage: str,
-      deltarpm_percentage: str,
-      enabled: bool,
-      enablegroups: bool,
-      exclude: { type: 'list' },
-      failovermethod: { type: 'str', choices: ['roundrobin', 'priority'] },
-      gpgcakey: str,
-      gpgcheck: bool,
-      gpgkey: { type: 'list' },
-      module_hotfixes: bool,
-      http_caching: { type: 'str', choices: ['all', 'packages', 'none'] },
-      include: str,
-      includepkgs: { type: 'list' },
-      ip_resolve: { type: 'str', choices: ['4', '6', 'IPv4', 'IPv6', 'whatever'] },
-      keepalive: bool,
-      keepcache: { type: 'str', choices: ['0', '1'] },
-      metadata_expire: str,
-      metadata_expire_filter: { type: 'str', choices: ['never', 'read-only:past', 'read-only:present', 'read-only:future'] },
-      metalink: str,
-      mirrorlist: str,
-      mirrorlist_expire: str,
-      password: str,
-      priority: str,
-      protect: bool,
-      proxy: str,
-      proxy_password: str,
-      proxy_username: str,
-      repo_gpgcheck: bool,
-      retries: str,
-      s3_enabled: bool,
-      skip_if_unavailable: bool,
-      sslcacert: { type: 'str', aliases: ['ca_cert'] },
-      ssl_check_cert_permissions: bool,
-      sslclientcert: { type: 'str', aliases: ['client_cert'] },
-      sslclientkey: { type: 'str', aliases: ['client_key'] },
-      sslverify: { type: 'bool', aliases: ['validate_certs'] },
-      throttle: str,
-      timeout: str,
-      ui_repoid_vars: str,
-      username: str,
-      ...fileAttrs,
-    },
-  },
-  deb822_repository: {
-    options: {
-      allow_downgrade_to_insecure: bool,
-      allow_insecure: bool,
-      allow_weak: bool,
-      architectures: { type: 'list' },
-      by_hash: bool,
-      check_date: bool,
-      check_valid_until: bool,
-      components: { type: 'list' },
-      date_max_future: int,
-      enabled: bool,
-      inrelease_path: str,
-      languages: { type: 'list' },
-      name: { type: 'str', required: true },
-      pdiffs: bool,
-      signed_by: str,
-      suites: { type: 'list' },
-      targets: { type: 'list' },
-      trusted: bool,
-      types: { type: 'list', choices: ['deb', 'deb-src'] },
-      uris: { type: 'list' },
-      mode: raw,
-      state: { type: 'str', choices: ['absent', 'present'] },
-    },
-  },
+  yum_repository: yumRepositoryModule.spec,
+  deb822_repository: deb822RepositoryModule.spec,
   service_facts: { options: {} },
   package_facts: { options: { manager: { type: 'list' }, strategy: { type: 'str', choices: ['first', 'all'] } } },
   slurp: { options: { src: { type: 'path', required: true, aliases: ['path'] } } },
@@ -327,7 +208,7 @@ export const MODULES: Record<string, ModuleSpec> = {
     },
     mutuallyExclusive: [['port', 'path']],
   },
-  rpm_key: { options: { key: { type: 'str', required: true }, state: { type: 'str', choices: ['absent', 'present'] }, fingerprint: str, validate_certs: bool } },
+  rpm_key: rpmKeyModule.spec,
   synchronize: {
     options: {
       src: { type: 'str', required: true },

@@ -22,7 +22,7 @@ export const stat: Module = async (ctx) => {
   if (st.linkTarget) out.lnk_target = st.linkTarget;
   if (st.type === 'file' && ctx.args.get_checksum !== false) {
     const algo = String(ctx.args.checksum_algorithm ?? 'sha1');
-    const sum = (await checksums(ctx, algo, [path])).get(path);
+    const sum = (await checksums(ctx.host, algo, [path])).get(path);
     if (sum) out.checksum = sum;
   }
   return { changed: false, stat: out };

@@ -39,7 +39,7 @@ async function unarchived(ctx: ModuleContext, handler: Handler, archive: string,
     return r.rc === 0;
   }
   // a zip: unpacked beside, then every regular file compared with dest's
-  const tmp = await hostTempDir(ctx);
+  const tmp = await hostTempDir(ctx.host);
   if (!tmp) return false;
   try {
     const x = await ctx.host.run(`unzip -qq -o ${list(a.extra_opts).map(q).join(' ')} ${q(archive)} ${include} ${list(a.exclude).length ? `-x ${list(a.exclude).map(q).join(' ')}` : ''} -d ${q(tmp)}`);
@@ -88,7 +88,7 @@ async function archiveOnHost(ctx: ModuleContext, a: Record<string, unknown>, tmp
   const src = String(a.src);
   if (src.includes('://')) {
     const out = `${tmp}/${src.split('/').pop() || 'archive'}`;
-    const r = await curl(ctx, a, src, { follow: true, out, timeout: 10 });
+    const r = await curl(ctx.host, a, src, { follow: true, out, timeout: 10 });
     if (r.error || r.code >= 400) return { changed: false, failed: true, msg: `Failure downloading ${src}, ${r.error ?? `HTTP Error ${r.code}: ${r.reason}`}` };
     return out;
   }
@@ -114,7 +114,7 @@ export const unarchive: Module = async (ctx) => {
   }
   const d = await ctx.host.stat(dest);
   if (!d.exists || d.type !== 'directory') return { ...base, failed: true, msg: `dest '${dest}' must be an existing dir` };
-  const tmp = await hostTempDir(ctx);
+  const tmp = await hostTempDir(ctx.host);
   if (!tmp) return { ...base, failed: true, msg: 'could not make a temporary directory on the host' };
   try {
     const archive = await archiveOnHost(ctx, a, tmp);

@@ -29,7 +29,7 @@ export const uri: Module = async (ctx) => {
   // follow_redirects: safe (GET/HEAD only, the default), all, none
   const follow = String(a.follow_redirects ?? 'safe');
   const followIt = follow === 'all' || follow === 'yes' || (follow === 'safe' && ['GET', 'HEAD'].includes(method));
-  const dir = await hostTempDir(ctx);
+  const dir = await hostTempDir(ctx.host);
   if (!dir) return { changed: false, failed: true, msg: 'cannot create a temporary directory on the host' };
   const started = Date.now();
   try {
@@ -42,7 +42,7 @@ export const uri: Module = async (ctx) => {
       if (b.type) extra['Content-Type'] = b.type;
     }
     const out = `${dir}/out`;
-    const r = await curl(ctx, a, url, { method, ...(bodyFile ? { bodyFile } : {}), follow: followIt, out, timeout: 30 }, extra);
+    const r = await curl(ctx.host, a, url, { method, ...(bodyFile ? { bodyFile } : {}), follow: followIt, out, timeout: 30 }, extra);
     if (r.error) return { changed: false, failed: true, msg: `Status code was -1 and not [${statuses.join(', ')}]: Request failed: ${r.error}`, status: -1, url };
     const size = Number((await ctx.host.run(`wc -c < ${q(out)} 2>/dev/null || echo 0`)).stdout.trim()) || 0;
     const result: ModuleResult = { changed: false, status: r.code, url, redirected: r.redirects > 0, elapsed: Math.floor((Date.now() - started) / 1000) };

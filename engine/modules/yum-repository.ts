@@ -4,10 +4,11 @@
 // booleans as 1/0, baseurl and gpgkey one per line, exclude and includepkgs space-separated) and moved
 // to the end, the file written in configparser's form (`key = value`, continuation lines tab-indented,
 // a blank line after each section) or removed when no section is left. Changed when the sorted dump of
-// the sections differs; file attributes after.
+// the sections differs; file attributes after. Declared: the facts are the directory and the file.
 import { shellQuote as q } from '../util/shell.js';
-import { applyAttrs, attrsDiffer, wantedAttrs } from './file-content.js';
-import type { Module, ModuleResult } from './types.js';
+import { attrsChange, declareModule, failPlan, fileFact, type FileFact, type Step } from './declare.js';
+import { wantedAttrs } from './file-content.js';
+import { FILE_ATTR_OPTIONS } from './option-kinds.js';
 
 /** The options that become keys of the section (`description` becomes `name`). */
 export const YUM_KEYS = [
@@ -61,7 +62,7 @@ export const dumpIni = (ini: Ini): string =>
   [...ini.keys()].sort().map((s) => `[${s}]\n${[...(ini.get(s) as Map<string, string>)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k} = ${v}\n`).join('')}\n`).join('');
 
 /** The section's keys from the options, as the module sets them. */
-export function sectionFor(a: Record<string, unknown>): Map<string, string> {
+export function sectionFor(a: Readonly<Record<string, unknown>>): Map<string, string> {
   const keys = new Map<string, string>();
   for (const k of [...YUM_KEYS].sort()) {
     const v = k === 'name' ? a.description : a[k];
@@ -73,42 +74,99 @@ export function sectionFor(a: Record<string, unknown>): Map<string, string> {
   return keys;
 }
 
+/** What yum_repository compares: whether the repository directory is one, and the .repo file. */
+export interface YumRepositoryFacts {
+  dir: boolean;
+  file: FileFact;
+}
+
+const destOf = (o: { name?: string | undefined; file?: string | undefined; reposdir?: string | undefined }): string => `${o.reposdir ?? '/etc/yum.repos.d'}/${o.file ?? o.name ?? ''}.repo`;
+
 /** The yum_repository module. */
-export const yumRepository: Module = async (ctx) => {
-  const a = ctx.args;
-  const repoid = String(a.name);
-  const state = a.state === 'absent' ? 'absent' : 'present';
-  const fail = (msg: string): ModuleResult => ({ changed: false, failed: true, msg });
-  if (a.params && typeof a.params === 'object' && Object.keys(a.params).length) return fail("The params option to yum_repository was removed in Ansible 2.5 since it circumvents Ansible's option handling");
-  if (state === 'present') {
-    if ([a.baseurl, a.metalink, a.mirrorlist].every((v) => v === undefined || v === null)) return fail("Parameter 'baseurl', 'metalink' or 'mirrorlist' is required.");
-    if (a.description === undefined || a.description === null) return fail("Parameter 'description' is required.");
-  }
-  const dir = a.reposdir === undefined || a.reposdir === null ? '/etc/yum.repos.d' : String(a.reposdir);
-  const dirStat = await ctx.host.stat(dir);
-  if (!dirStat.exists || dirStat.type !== 'directory') return fail(`Repo directory '${dir}' does not exist.`);
-  const dest = `${dir}/${a.file === undefined || a.file === null ? repoid : String(a.file)}.repo`;
-  const current = await ctx.host.inspect(dest);
-  const ini = readIni(current.content?.toString('utf8') ?? '');
-  const before = dumpIni(ini);
-  ini.delete(repoid);
-  if (state === 'present') ini.set(repoid, sectionFor(a));
-  const after = dumpIni(ini);
-  const result: ModuleResult = { changed: before !== after, repo: repoid, state, diff: [{ before_header: dest, before, after_header: dest, after }] };
-  if (!ctx.diff || !result.changed) delete result.diff;
-  if (result.changed && !ctx.check) {
-    if (ini.size) await ctx.host.write(dest, Buffer.from(writeIni(ini)), {});
-    else {
-      const r = await ctx.host.run(`rm -- ${q(dest)}`);
-      if (r.rc !== 0) return { ...fail(`Cannot remove empty repo file ${dest}.`), details: r.stderr.trim() };
-    }
-  }
-  // the file's attributes, when it exists (in check mode: as it is now)
-  const attrs = wantedAttrs(a);
-  const st = result.changed && !ctx.check ? await ctx.host.stat(dest) : current.stat;
-  if (st.exists && attrsDiffer(st, attrs)) {
-    result.changed = true;
-    if (!ctx.check) await applyAttrs(ctx, dest, attrs);
-  }
-  return result;
-};
+export const yumRepositoryModule = declareModule({
+  spec: {
+    options: {
+      name: { type: 'str', required: true },
+      description: { type: 'str' },
+      state: { type: 'str', choices: ['present', 'absent'] },
+      file: { type: 'str' },
+      reposdir: { type: 'path' },
+      params: { type: 'dict' },
+      async: { type: 'bool' },
+      bandwidth: { type: 'str' },
+      baseurl: { type: 'list' },
+      cost: { type: 'str' },
+      deltarpm_metadata_percentage: { type: 'str' },
+      deltarpm_percentage: { type: 'str' },
+      enabled: { type: 'bool' },
+      enablegroups: { type: 'bool' },
+      exclude: { type: 'list' },
+      failovermethod: { type: 'str', choices: ['roundrobin', 'priority'] },
+      gpgcakey: { type: 'str' },
+      gpgcheck: { type: 'bool' },
+      gpgkey: { type: 'list' },
+      module_hotfixes: { type: 'bool' },
+      http_caching: { type: 'str', choices: ['all', 'packages', 'none'] },
+      include: { type: 'str' },
+      includepkgs: { type: 'list' },
+      ip_resolve: { type: 'str', choices: ['4', '6', 'IPv4', 'IPv6', 'whatever'] },
+      keepalive: { type: 'bool' },
+      keepcache: { type: 'str', choices: ['0', '1'] },
+      metadata_expire: { type: 'str' },
+      metadata_expire_filter: { type: 'str', choices: ['never', 'read-only:past', 'read-only:present', 'read-only:future'] },
+      metalink: { type: 'str' },
+      mirrorlist: { type: 'str' },
+      mirrorlist_expire: { type: 'str' },
+      password: { type: 'str' },
+      priority: { type: 'str' },
+      protect: { type: 'bool' },
+      proxy: { type: 'str' },
+      proxy_password: { type: 'str' },
+      proxy_username: { type: 'str' },
+      repo_gpgcheck: { type: 'bool' },
+      retries: { type: 'str' },
+      s3_enabled: { type: 'bool' },
+      skip_if_unavailable: { type: 'bool' },
+      sslcacert: { type: 'str', aliases: ['ca_cert'] },
+      ssl_check_cert_permissions: { type: 'bool' },
+      sslclientcert: { type: 'str', aliases: ['client_cert'] },
+      sslclientkey: { type: 'str', aliases: ['client_key'] },
+      sslverify: { type: 'bool', aliases: ['validate_certs'] },
+      throttle: { type: 'str' },
+      timeout: { type: 'str' },
+      ui_repoid_vars: { type: 'str' },
+      username: { type: 'str' },
+      ...FILE_ATTR_OPTIONS,
+    },
+  },
+  refuse(o) {
+    if (o.params !== undefined && Object.keys(o.params).length) return "The params option to yum_repository was removed in Ansible 2.5 since it circumvents Ansible's option handling";
+    if (o.state === 'absent') return undefined;
+    if (o.baseurl === undefined && o.metalink === undefined && o.mirrorlist === undefined) return "Parameter 'baseurl', 'metalink' or 'mirrorlist' is required.";
+    return o.description === undefined ? "Parameter 'description' is required." : undefined;
+  },
+  async facts(o, host): Promise<YumRepositoryFacts> {
+    const dir = await host.stat(o.reposdir ?? '/etc/yum.repos.d');
+    return { dir: dir.exists && dir.type === 'directory', file: fileFact(await host.inspect(destOf(o))) };
+  },
+  plan(o, f) {
+    const repoid = o.name ?? '';
+    const state = o.state ?? 'present';
+    if (!f.dir) return failPlan(`Repo directory '${o.reposdir ?? '/etc/yum.repos.d'}' does not exist.`);
+    const dest = destOf(o);
+    const current = f.file.type === 'file' ? (f.file.content ?? '') : '';
+    const ini = readIni(current);
+    const before = dumpIni(ini);
+    ini.delete(repoid);
+    if (state === 'present') ini.set(repoid, sectionFor(o));
+    const after = dumpIni(ini);
+    const contentChanged = before !== after;
+    const attrs = wantedAttrs(o);
+    const steps: Step[] = [];
+    // the file is written (with its attributes) when its sections changed or its attributes differ; removed when empty
+    if (contentChanged && !ini.size) steps.push({ kind: 'run', command: `rm -- ${q(dest)}`, failure: `Cannot remove empty repo file ${dest}.`, failWith: ['stderr'] });
+    else if (contentChanged || attrsChange(f.file, attrs)) steps.push({ kind: 'write', path: dest, content: contentChanged ? writeIni(ini) : current, attrs, noDiff: true });
+    const changed = contentChanged || (f.file.type === 'file' && attrsChange(f.file, attrs));
+    return { steps, result: { changed, repo: repoid, state, diff: [{ before_header: dest, before, after_header: dest, after }] } };
+  },
+});

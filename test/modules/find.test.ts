@@ -26,7 +26,8 @@ const rows: [Record<string, unknown>, number, number, string[]][] = [
   [{ paths: A, file_type: 'any', contains: 'hel+o' }, 4, 5, ['l.conf', 'sub', 'x.conf', 'y.txt']],
   [{ paths: A, contains: 'hel+o', recurse: true }, 2, 8, ['sub/z.conf', 'x.conf']],
   [{ paths: A, file_type: 'directory', recurse: true }, 1, 8, ['sub']],
-  [{ paths: A, patterns: '.*\\.conf$', use_regex: true, recurse: true, depth: 1 }, 1, 5, ['x.conf']],
+  // Ansible's walk examines one level below the depth (7: the 5 entries of a/ and the 2 of sub/)
+  [{ paths: A, patterns: '.*\\.conf$', use_regex: true, recurse: true, depth: 1 }, 1, 7, ['x.conf']],
   [{ paths: A, file_type: 'link' }, 1, 5, ['l.conf']],
   [{ paths: A, size: '-1', recurse: true, hidden: true }, 1, 8, ['.h.conf']],
   [{ paths: A, age: '-1d' }, 2, 5, ['x.conf', 'y.txt']],

@@ -28,6 +28,14 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
   [{ yum_repository: { name: 'x', description: 'X', baseurl: 'http://x.example.test' } }, 'failed'],
   [{ yum_repository: { name: 'x', description: 'X', baseurl: 'http://x.example.test', params: { a: 1 }, reposdir: '@WORK@/repos' } }, 'failed'],
   [{ yum_repository: { name: 'x', description: 'X', mirrorlist: 'http://x.example.test/list', params: {}, reposdir: '@WORK@/repos', ip_resolve: 4, keepcache: '1' } }, 'changed'],
+  // every option that becomes a key, aliases among them
+  [{ yum_repository: { name: 'all', description: 'All', baseurl: 'http://x.example.test', bandwidth: '0', cost: '1000', deltarpm_metadata_percentage: '100', deltarpm_percentage: '75', enablegroups: true, failovermethod: 'priority', gpgcakey: '/k', module_hotfixes: false, http_caching: 'all', include: 'file:///i.repo', includepkgs: 'a,b', keepalive: true, metadata_expire: '21600', metadata_expire_filter: 'never', mirrorlist_expire: '21600', protect: false, proxy: 'http://p.example.test:3128', proxy_username: 'pu', repo_gpgcheck: true, retries: '10', s3_enabled: false, skip_if_unavailable: true, ca_cert: '/ca', ssl_check_cert_permissions: true, client_cert: '/c', client_key: '/k2', validate_certs: false, throttle: '0', timeout: '30', ui_repoid_vars: 'releasever basearch', username: 'u', reposdir: '@WORK@/repos' } }, 'changed'],
+  [{ yum_repository: { name: 'all', description: 'All', baseurl: 'http://x.example.test', reposdir: '@WORK@/repos', mode: '0600' } }, 'changed'],
+  // a file with no section left is kept when it has none to remove, its attributes set all the same
+  [{ copy: { dest: '@WORK@/repos/empty.repo', content: '# nothing here\n', mode: '0644' } }, 'changed'],
+  [{ yum_repository: { name: 'gone', file: 'empty', state: 'absent', reposdir: '@WORK@/repos', mode: '0600' } }, 'changed'],
+  [{ yum_repository: { name: 'gone', file: 'empty', state: 'absent', reposdir: '@WORK@/repos', mode: '0600' } }, 'ok'],
+  [{ yum_repository: { name: 'gone', file: 'empty', state: 'absent', reposdir: '@WORK@/repos', mode: '0644' }, check_mode: true }, 'changed'],
 ];
 
 describe.skipIf(!hasAnsible || !canSandbox())('yum_repository, kplay vs ansible-playbook', () => {
@@ -50,6 +58,7 @@ describe.skipIf(!hasAnsible || !canSandbox())('yum_repository, kplay vs ansible-
     expect(repos(run().kplay)).toEqual(repos(run().ansible));
     expect(repos(run().kplay)['epel.repo']).toBe('640 [epel]\nasync = 1\nbaseurl = https://a.example.test/epel/$releasever/\n\thttps://b.example.test/epel/$releasever/\nenabled = 0\nexclude = kernel* docker*\ngpgcheck = 1\ngpgkey = https://a.example.test/RPM-GPG-KEY-EPEL\nname = EPEL YUM repo\npriority = 10\n\n');
     expect(repos(run().kplay)['docker.repo']).toBeUndefined();
+    expect(repos(run().kplay)['empty.repo']).toBe('600 # nothing here\n');
     // the hand-written file after the module rewrote one of its sections: as configparser writes it
     const written = (r: EngineRun): unknown => r.results[6]?.stdout;
     expect(written(run().kplay)).toBe(written(run().ansible));
