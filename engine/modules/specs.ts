@@ -22,6 +22,7 @@ import { rpmKeyModule } from './rpm-key.js';
 import { aptRepositoryModule } from './apt-repository.js';
 import { mountModule } from './mount.js';
 import { findModule } from './find.js';
+import { statModule } from './stat.js';
 
 /** The type of one module option (Ansible's argument_spec types). */
 export type OptionType = 'str' | 'bool' | 'int' | 'float' | 'list' | 'dict' | 'path' | 'raw';
@@ -95,9 +96,7 @@ export const MODULES: Record<string, ModuleSpec> = {
   lineinfile: lineinfileModule.spec,
   blockinfile: blockinfileModule.spec,
   replace: replaceModule.spec,
-  stat: {
-    options: { path: { type: 'path', required: true, aliases: ['dest', 'name'] }, follow: bool, get_checksum: bool, checksum_algorithm: { type: 'str', choices: ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'], aliases: ['checksum', 'checksum_algo'] }, get_mime: only('bool', false), get_attributes: only('bool', false) },
-  },
+  stat: statModule.spec,
   find: findModule.spec,
   get_url: {
     options: {

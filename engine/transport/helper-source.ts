@@ -90,7 +90,9 @@ sub op_exec {
     vec($rin, fileno($WAKE_R), 1) = 1;
     my $left = $deadline ? $deadline - time : undef;
     if (defined $left && $left <= 0) { $timed = 1; kill 'KILL', -$pid; waitpid($pid, 0); last }
-    my $n = select(my $rout = $rin, undef, undef, $left);
+    # never wait long without looking again: perl runs the CHLD handler (the wake byte) between its own
+    # steps, so a child that exits just before select() is entered only wakes it when select() returns
+    my $n = select(my $rout = $rin, undef, undef, defined $left && $left < 0.2 ? $left : 0.2);
     next unless $n > 0;
     sysread($WAKE_R, my $junk, 512) if vec($rout, fileno($WAKE_R), 1);
     if (vec($rout, fileno(STDIN), 1)) {

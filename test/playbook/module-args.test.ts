@@ -31,7 +31,7 @@ describe('convertArgs', () => {
     ['copy', { dest: { a: 1 }, content: 'x' }, "parameter 'dest' of module 'copy' must be text, not a list or mapping"],
     // a partly honoured option: converted, then refused
     ['apt', { name: ['curl'], only_upgrade: 'yes' }, "module 'apt': kplay does not support 'only_upgrade' with the value true"],
-    ['stat', { path: '/f', get_mime: 'yes' }, "module 'stat': kplay does not support 'get_mime' with the value true"],
+    ['copy', { dest: '/f', content: 'x', follow: 'yes' }, "module 'copy': kplay does not support 'follow' with the value true"],
     ['user', { name: 'u', login_class: 'staff' }, "module 'user': kplay does not support 'login_class' yet"],
   ])('%s %j is an error naming the option', (module, input, message) => {
     expect(() => convert(module, input)).toThrow(message);

@@ -247,11 +247,11 @@ const rows: Row[] = [
     hasNot: ['does not exist'],
   },
   {
-    name: 'an option kplay honours only in part stops the run before any host with another value (get_attributes: false is fine)',
-    play: header() + '    - stat: {path: /etc/hostname, get_attributes: false}\n    - stat: {path: /etc/hostname, get_attributes: true}\n',
+    name: 'an option kplay honours only in part stops the run before any host with another value (follow: false is fine)',
+    play: header() + '    - copy: {content: "x\\n", dest: /tmp/kplay-never, follow: false}\n    - copy: {content: "x\\n", dest: /tmp/kplay-never, follow: true}\n',
     rc: 4,
-    has: [/site\.yaml:5:\d+: module 'stat': kplay does not support 'get_attributes' with the value true/s, 'kplay honours get_attributes: false'],
-    hasNot: ['TASK [stat]'],
+    has: [/site\.yaml:5:\d+: module 'copy': kplay does not support 'follow' with the value true/s, 'kplay honours follow: false'],
+    hasNot: ['TASK [copy]'],
   },
   {
     name: 'an argument that templates to omit is left out, also inside mappings (list items stay), as in Ansible',
