@@ -23,18 +23,18 @@ import { synchronize } from './synchronize.js';
 import { yumRepositoryModule } from './yum-repository.js';
 import { deb822RepositoryModule } from './deb822-repository.js';
 import { mountModule } from './mount.js';
-import { packageFacts } from './package-facts.js';
+import { packageFactsModule } from './package-facts.js';
 import { pause } from './pause.js';
 import { raw } from './raw.js';
 import { reboot } from './reboot.js';
 import { replaceModule } from './replace.js';
 import { rpmKeyModule } from './rpm-key.js';
 import { script } from './script.js';
-import { serviceFacts } from './service-facts.js';
+import { serviceFactsModule } from './service-facts.js';
 import { setFact } from './set-fact.js';
 import { setup } from './setup.js';
 import { shell } from './shell.js';
-import { slurp } from './slurp.js';
+import { slurpModule } from './slurp.js';
 import { statModule } from './stat.js';
 import { sysctlModule } from './sysctl.js';
 import { systemdModule } from './systemd.js';
@@ -76,19 +76,19 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   synchronize,
   deb822_repository: deb822RepositoryModule.run,
   mount: mountModule.run,
-  package_facts: packageFacts,
+  package_facts: packageFactsModule.run,
   pause,
   raw,
   reboot,
   replace: replaceModule.run,
   rpm_key: rpmKeyModule.run,
   script,
-  service_facts: serviceFacts,
+  service_facts: serviceFactsModule.run,
   set_fact: setFact,
   setup,
   gather_facts: setup,
   shell,
-  slurp,
+  slurp: slurpModule.run,
   stat: statModule.run,
   sysctl: sysctlModule.run,
   systemd: systemdModule.run,
@@ -108,7 +108,7 @@ function withSelinuxWhereTaken(table: Record<string, Module>): Record<string, Mo
 }
 
 /** The modules written as declarations (options, facts, plan): their plans are tested row by row from JSON fixtures. */
-export const DECLARED: Record<string, DeclaredModule> = { sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule, systemd: systemdModule, file: fileModule, template: templateModule, copy: copyModule, yum_repository: yumRepositoryModule, deb822_repository: deb822RepositoryModule, rpm_key: rpmKeyModule, apt_repository: aptRepositoryModule, mount: mountModule, find: findModule, stat: statModule };
+export const DECLARED: Record<string, DeclaredModule> = { sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule, systemd: systemdModule, file: fileModule, template: templateModule, copy: copyModule, yum_repository: yumRepositoryModule, deb822_repository: deb822RepositoryModule, rpm_key: rpmKeyModule, apt_repository: aptRepositoryModule, mount: mountModule, find: findModule, stat: statModule, slurp: slurpModule, package_facts: packageFactsModule, service_facts: serviceFactsModule };
 
 /** Actions the runner carries out itself. */
 export const RUNNER_ACTIONS = new Set(['meta', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'include_vars', 'group_by', 'add_host']);

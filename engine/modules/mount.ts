@@ -203,7 +203,8 @@ export const mountModule = declareModule({
       ...runStep([], failure, undo),
       command: `${argv(['mount', '-o', 'remount', ...mountArgs, name])} >/dev/null 2>&1 || { ${argv(['umount', name])} && ${argv(['mount', ...mountArgs, name])}; }`,
     });
-    const isMounted = (withSrc: boolean): boolean => f.ismount || (withSrc ? f.mounts[name]?.src === src : name in f.mounts);
+    const here = Object.hasOwn(f.mounts, name) ? f.mounts[name] : undefined;
+    const isMounted = (withSrc: boolean): boolean => f.ismount || (withSrc ? here?.src === src : here !== undefined);
 
     if (state === 'absent_from_fstab' || state === 'absent') {
       const edit = unsetEntry(oldFstab, name, src);
@@ -246,7 +247,7 @@ export const mountModule = declareModule({
     if (edit.changed) steps.push(remount(failure, undo));
     if (state !== 'ephemeral') return done(edit.changed);
     // already mounted: remounted with the options when it is the same source, else refused
-    if (f.mounts[name]?.src !== src && !f.listed) {
+    if (here?.src !== src && !f.listed) {
       return { ...failPlan('Ephemeral mount point is already mounted with a different source than the specified one. Failing in order to prevent an unwanted unmount or override operation. Try replacing this command with a "state: unmounted" followed by a "state: ephemeral", or use a different destination path.'), warnings };
     }
     steps.push(remount(failure));

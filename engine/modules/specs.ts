@@ -23,6 +23,9 @@ import { aptRepositoryModule } from './apt-repository.js';
 import { mountModule } from './mount.js';
 import { findModule } from './find.js';
 import { statModule } from './stat.js';
+import { slurpModule } from './slurp.js';
+import { packageFactsModule } from './package-facts.js';
+import { serviceFactsModule } from './service-facts.js';
 
 /** The type of one module option (Ansible's argument_spec types). */
 export type OptionType = 'str' | 'bool' | 'int' | 'float' | 'list' | 'dict' | 'path' | 'raw';
@@ -186,9 +189,9 @@ export const MODULES: Record<string, ModuleSpec> = {
   },
   yum_repository: yumRepositoryModule.spec,
   deb822_repository: deb822RepositoryModule.spec,
-  service_facts: { options: {} },
-  package_facts: { options: { manager: { type: 'list' }, strategy: { type: 'str', choices: ['first', 'all'] } } },
-  slurp: { options: { src: { type: 'path', required: true, aliases: ['path'] } } },
+  service_facts: serviceFactsModule.spec,
+  package_facts: packageFactsModule.spec,
+  slurp: slurpModule.spec,
   fetch: { options: { src: { type: 'path', required: true }, dest: { type: 'path', required: true }, flat: bool, fail_on_missing: bool, validate_checksum: only('bool', false), mode: raw } },
   wait_for: {
     options: {
