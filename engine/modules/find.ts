@@ -158,7 +158,7 @@ export interface FindListing {
   skipped?: string | undefined;
 }
 
-/** What find reads: each path's listing, the time, which candidates hold `contains`, the candidates' sha1 checksums. */
+/** What find reads: each path's listing, the host's time (when an age is asked), which candidates hold `contains`, the candidates' sha1 checksums. */
 export interface FindFacts {
   now: number;
   listings: FindListing[];
@@ -202,7 +202,9 @@ export const findModule = declareModule({
   },
   async facts(o, host): Promise<FindFacts> {
     const f = filtersOf(o);
-    const now = Date.now() / 1000;
+    // ages are measured against the host's clock, as Ansible's module measures them there
+    const clock = !('fail' in f) && f.age !== undefined ? Number((await host.run('date +%s.%N')).stdout.trim()) : NaN;
+    const now = Number.isFinite(clock) && clock > 0 ? clock : Date.now() / 1000;
     const { contains, read_whole_file: whole, get_checksum: sums } = o;
     if ('fail' in f) return { now, listings: [], containing: null, checksums: {} };
     const listings = await Promise.all((o.paths ?? []).map((p) => listing(host, String(p), o, f)));
