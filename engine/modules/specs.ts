@@ -199,7 +199,8 @@ export const MODULES: Record<string, ModuleSpec> = {
       port: int,
       path: path,
       search_regex: str,
-      state: { type: 'str', choices: ['absent', 'drained', 'present', 'started', 'stopped'] },
+      // drained (waiting for a port's connections to end) reads the host's TCP table: not in kplay yet
+      state: { type: 'str', choices: ['absent', 'drained', 'present', 'started', 'stopped'], only: ['absent', 'present', 'started', 'stopped'] },
       timeout: int,
       delay: int,
       sleep: int,

@@ -99,7 +99,7 @@ describe('wait_for', () => {
 
   it('fails after the timeout with a clear message', async () => {
     const r = await mod('wait_for')(ctxFor({ path: '/nonexistent/kplay-never', timeout: 0.3, sleep: 0.1 }));
-    expect(r).toMatchObject({ failed: true, msg: 'Timeout when waiting for /nonexistent/kplay-never to be present' });
+    expect(r).toMatchObject({ failed: true, msg: 'Timeout when waiting for file /nonexistent/kplay-never' });
   });
 });
 
