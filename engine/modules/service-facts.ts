@@ -77,7 +77,7 @@ async function readFacts(host: HostIO): Promise<ServiceFactsFacts> {
   if (usesSysv(has)) {
     const r = await host.run('service --status-all');
     // `service` on RHEL 9 answers 4 when there is no /etc/init.d: then it lists nothing, and says nothing
-    f.sysv = r.rc === 4 && (await host.run('[ -d /etc/init.d ]')).rc !== 0 ? { rc: 4, stdout: '', stderr: '', noInitd: true } : r;
+    f.sysv = r.rc === 4 && (await host.run('[ -d /etc/init.d ]')).rc !== 0 ? { rc: 4, stdout: '', stderr: '', noInitd: true } : { rc: r.rc, stdout: r.stdout, stderr: r.stderr };
   }
   if (!has.has('systemd-pid1')) return f;
   const r = await host.run(`systemctl list-units --no-pager --type service --all; echo "${SEP}$?"; systemctl list-unit-files --no-pager --type service --all 2>&1; echo "${SEP}$?"`);
