@@ -6,7 +6,7 @@
 // facts are the files, the keyrings directory and the fetched key's bytes.
 import { shellQuote as q } from '../util/shell.js';
 import { fetchBytes } from './curl.js';
-import { attrsChange, bytesFact, declareModule, existing, fileFact, type BytesFact, type FileFact, type Step } from './declare.js';
+import { attrsChange, bytesFact, declareModule, existing, failPlan, fileFact, type BytesFact, type FileFact, type Step } from './declare.js';
 import { normalizeMode } from './file-content.js';
 import type { HostIO } from './types.js';
 
@@ -126,18 +126,16 @@ export const deb822RepositoryModule = declareModule({
     let keyFile: string | null = null;
     let changed = false;
     const s = f.signedBy;
-    if (s?.kind === 'unfetched') return { steps: [], result: { changed: false, failed: true, msg: `Could not fetch signed_by key: ${s.error}` } };
+    if (s?.kind === 'unfetched') return failPlan(`Could not fetch signed_by key: ${s.error}`);
     if (s?.kind === 'host-file' || s?.kind === 'empty') keyFile = o.signed_by ?? null;
     if (s?.kind === 'fetched') {
       fields.signed_by = keyFile = s.file;
       const keyAttrs = { mode: '0644' };
-      if (s.key.base64 !== s.base64) {
-        // the keyrings directory: root's, 0755
+      const newBytes = s.key.base64 !== s.base64;
+      if (newBytes || attrsChange(s.key, keyAttrs)) {
+        // new bytes go into the keyrings directory, made root's and 0755 when it is not
         const k = s.keyrings;
-        if (!k.exists || k.mode !== '0755' || k.owner !== 'root' || k.group !== 'root') steps.push({ kind: 'run', command: `mkdir -p -m 0755 ${KEYRINGS} && chown root:root ${KEYRINGS} && chmod 0755 ${KEYRINGS}`, failure: `Cannot make ${KEYRINGS}: {stderr}` });
-        steps.push({ kind: 'write', path: s.file, content: s.base64, encoding: 'base64', attrs: keyAttrs, noDiff: true });
-        changed = true;
-      } else if (attrsChange(s.key, keyAttrs)) {
+        if (newBytes && (!k.exists || k.mode !== '0755' || k.owner !== 'root' || k.group !== 'root')) steps.push({ kind: 'run', command: `mkdir -p -m 0755 ${KEYRINGS} && chown root:root ${KEYRINGS} && chmod 0755 ${KEYRINGS}`, failure: `Cannot make ${KEYRINGS}: {stderr}` });
         steps.push({ kind: 'write', path: s.file, content: s.base64, encoding: 'base64', attrs: keyAttrs, noDiff: true });
         changed = true;
       }

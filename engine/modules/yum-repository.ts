@@ -164,9 +164,11 @@ export const yumRepositoryModule = declareModule({
     const attrs = wantedAttrs(o);
     const steps: Step[] = [];
     // the file is written (with its attributes) when its sections changed or its attributes differ; removed when empty
+    // an existing file whose attributes differ is a change even when its sections are as wanted
+    const attrsDiffer = f.file.type === 'file' && attrsChange(f.file, attrs);
     if (contentChanged && !ini.size) steps.push({ kind: 'run', command: `rm -- ${q(dest)}`, failure: `Cannot remove empty repo file ${dest}.`, failWith: ['stderr'] });
-    else if (contentChanged || attrsChange(f.file, attrs)) steps.push({ kind: 'write', path: dest, content: contentChanged ? writeIni(ini) : current, attrs, noDiff: true });
-    const changed = contentChanged || (f.file.type === 'file' && attrsChange(f.file, attrs));
+    else if (contentChanged || attrsDiffer) steps.push({ kind: 'write', path: dest, content: contentChanged ? writeIni(ini) : current, attrs, noDiff: true });
+    const changed = contentChanged || attrsDiffer;
     return { steps, result: { changed, repo: repoid, state, diff: [{ before_header: dest, before, after_header: dest, after }] } };
   },
 });
