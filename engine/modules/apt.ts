@@ -1,149 +1,238 @@
-// apt and package: packages present (optionally pinned, `kubeadm=1.30.2-1.1`), latest or absent,
-// with `update_cache`; reads dpkg's state first and runs apt-get only when something must change.
-import { shellQuote as q } from '../util/shell.js';
+// apt and package: packages present (optionally `kubeadm=1.30.*` or `containerd>=1.7`), latest, fixed,
+// absent or their build dependencies; upgrades, autoclean and autoremove; as Ansible's module decides
+// them. Declared: the facts (apt-facts.ts) are each package's dpkg state and apt policy, read after the
+// lists are refreshed; the plan builds the apt-get command Ansible's module would run (with --simulate in
+// check mode, so check mode shows what apt would do), then marks the named packages manually installed.
+import { compareDebVersions } from '../util/deb-version.js';
+import { globToRegExp } from '../inventory/patterns.js';
+import { APT_ENV, aptPolicy, dpkgState, expandSpecs, namedSpecs, readAptFacts, splitSpec, type AptFacts } from './apt-facts.js';
+import { declareModule, failPlan, type Options, type Plan, type RunStep, type Step } from './declare.js';
+import { onlyValues } from './option-kinds.js';
 import { backendModule, pkgMgrFor } from './python/backend.js';
 import { pythonModule } from './python/run.js';
-import { ActionError, type Module, type ModuleContext, type ModuleResult } from './types.js';
+import { ActionError, type Module, type ModuleResult } from './types.js';
 
-interface Wanted {
-  name: string;
-  version: string | undefined;
-}
+const OPTIONS = {
+  name: { type: 'list', aliases: ['package', 'pkg'] },
+  state: { type: 'str', choices: ['absent', 'build-dep', 'latest', 'present', 'fixed'] },
+  update_cache: { type: 'bool', aliases: ['update-cache'] },
+  update_cache_retries: { type: 'int' },
+  update_cache_retry_max_delay: { type: 'int' },
+  cache_valid_time: { type: 'int' },
+  force: { type: 'bool' },
+  install_recommends: { type: 'bool', aliases: ['install-recommends'] },
+  allow_downgrade: { type: 'bool', aliases: ['allow-downgrade', 'allow_downgrades', 'allow-downgrades'] },
+  allow_change_held_packages: { type: 'bool' },
+  autoremove: { type: 'bool' },
+  autoclean: { type: 'bool' },
+  clean: { type: 'bool' },
+  purge: { type: 'bool' },
+  deb: onlyValues('path'),
+  default_release: { type: 'str', aliases: ['default-release'] },
+  upgrade: { type: 'str', choices: ['dist', 'full', 'no', 'safe', 'yes'] },
+  force_apt_get: { type: 'bool' },
+  fail_on_autoremove: { type: 'bool' },
+  allow_unauthenticated: { type: 'bool', aliases: ['allow-unauthenticated'] },
+  dpkg_options: { type: 'str' },
+  only_upgrade: { type: 'bool' },
+  lock_timeout: { type: 'int' },
+} as const;
 
-function parseNames(v: unknown): Wanted[] {
-  const list = Array.isArray(v) ? v : v === undefined || v === null ? [] : String(v).split(',');
-  return list
-    .map((x) => String(x).trim())
-    .filter(Boolean)
-    .map((x) => {
-      const eq = x.indexOf('=');
-      return eq === -1 ? { name: x, version: undefined } : { name: x.slice(0, eq), version: x.slice(eq + 1) };
-    });
-}
+type AptOptions = Options<typeof OPTIONS>;
 
-async function installedVersion(ctx: ModuleContext, name: string): Promise<string | undefined> {
-  const r = await ctx.host.run(`dpkg-query -W -f='\${Status}|\${Version}' ${q(name)} 2>/dev/null`);
-  if (r.rc !== 0) return undefined;
-  const [status = '', version = ''] = r.stdout.split('|');
-  return status.endsWith('installed') && !status.includes('not-installed') && !status.includes('config-files') ? version : undefined;
-}
+const APT_GET_ZERO = '\n0 upgraded, 0 newly installed';
+const APTITUDE_ZERO = '\n0 packages upgraded, 0 newly installed';
 
-async function candidateVersion(ctx: ModuleContext, name: string): Promise<string | undefined> {
-  const r = await ctx.host.run(`apt-cache policy ${q(name)} 2>/dev/null`);
-  const m = /Candidate:\s*(\S+)/.exec(r.stdout);
-  return m && m[1] !== '(none)' ? m[1] : undefined;
-}
-
-const ENV = { DEBIAN_FRONTEND: 'noninteractive' };
-// the environment Ansible's apt module runs apt-get and aptitude in (their output is read)
-const UPGRADE_ENV = { DEBIAN_FRONTEND: 'noninteractive', DEBIAN_PRIORITY: 'critical', LANG: 'C', LC_ALL: 'C', LC_MESSAGES: 'C', LC_CTYPE: 'C' };
-
-/**
- * upgrade: yes/safe (aptitude safe-upgrade, else apt-get upgrade --with-new-pkgs), full (aptitude
- * full-upgrade, else apt-get dist-upgrade) or dist (apt-get dist-upgrade), as Ansible's module builds the
- * command; `changed` unless apt says "0 upgraded, 0 newly installed". As in Ansible, the module ends here
- * (a `name` given with upgrade is not installed).
- */
-async function upgrade(ctx: ModuleContext, mode: string): Promise<ModuleResult> {
-  const a = ctx.args;
-  const found = await ctx.host.run('command -v aptitude; command -v apt-get');
-  const paths = found.stdout.split('\n').filter(Boolean);
-  const aptitude = paths.find((p) => p.endsWith('/aptitude'));
-  const aptGet = paths.find((p) => p.endsWith('/apt-get'));
-  const useAptGet = a.force_apt_get === true || !aptitude;
-  const autoremove = a.autoremove === true ? '--auto-remove' : '';
-  let tool: string | undefined;
-  let sub: string;
-  if (mode === 'dist' || (mode === 'full' && useAptGet)) [tool, sub] = [aptGet, `dist-upgrade ${autoremove}`];
-  else if (mode === 'full') [tool, sub] = [aptitude, 'full-upgrade'];
-  else if (useAptGet) [tool, sub] = [aptGet, `upgrade --with-new-pkgs ${autoremove}`];
-  else [tool, sub] = [aptitude, 'safe-upgrade'];
-  const name = tool?.endsWith('/aptitude') ? 'aptitude' : 'apt-get';
-  if (!tool) return { changed: false, failed: true, msg: `Failed to find required executable "${name}" in paths: ${(await ctx.host.run('printf %s "$PATH"')).stdout}` };
-  const force = a.force === true ? (name === 'apt-get' ? '--force-yes' : '--assume-yes --allow-untrusted') : '';
-  const flags = [dpkgOptions(a), force, a.fail_on_autoremove === true ? '--no-remove' : '', a.allow_unauthenticated === true ? '--allow-unauthenticated' : '', a.allow_downgrade === true ? '--allow-downgrades' : '', ctx.check ? '--simulate' : ''];
-  let cmd = `${tool} -y ${flags.join(' ')} ${sub}`;
-  if (a.default_release) cmd += ` -t ${q(a.default_release)}`;
-  const r = await ctx.host.run(cmd, { env: UPGRADE_ENV });
-  // Ansible names the tool by the path it found
-  if (r.rc !== 0) return { changed: false, failed: true, msg: `'${tool} ${sub}' failed: ${r.stderr}`, stdout: r.stdout, rc: r.rc };
-  const zero = name === 'apt-get' ? '\n0 upgraded, 0 newly installed' : '\n0 packages upgraded, 0 newly installed';
-  return { changed: !r.stdout.includes(zero), msg: r.stdout, stdout: r.stdout, stderr: r.stderr };
-}
-
-const dpkgOptions = (a: Record<string, unknown>): string =>
-  String(a.dpkg_options ?? 'force-confdef,force-confold')
+/** The dpkg options as the module passes them to apt-get (`-o "Dpkg::Options::=--force-confdef" ...`). */
+const dpkgOptions = (o: AptOptions): string =>
+  (o.dpkg_options ?? 'force-confdef,force-confold')
     .split(',')
-    .map((o) => `-o "Dpkg::Options::=--${o}"`)
+    .map((d) => `-o "Dpkg::Options::=--${d}"`)
     .join(' ');
 
-// apt-get autoclean / autoremove, changed when apt says it deleted or removed something
-async function cleanup(ctx: ModuleContext, op: 'autoclean' | 'autoremove'): Promise<ModuleResult> {
-  const a = ctx.args;
-  const cmd = ['apt-get -y', dpkgOptions(a), a.purge === true ? '--purge' : '', a.force === true ? '--force-yes' : '', op, ctx.check ? '--simulate' : ''].filter(Boolean).join(' ');
-  const r = await ctx.host.run(cmd, { env: UPGRADE_ENV });
-  if (r.rc !== 0) return { changed: false, failed: true, msg: `'apt-get ${op}' failed: ${r.stderr}`, stdout: r.stdout, stderr: r.stderr, rc: r.rc };
-  return { changed: r.stdout.includes(op === 'autoremove' ? 'The following packages will be REMOVED' : 'Del '), stdout: r.stdout, stderr: r.stderr };
+// a step running one of apt's tools as the module runs them (its environment; failures with the output)
+const aptStep = (command: string, failure: string, more: Partial<RunStep> = {}): RunStep => ({ kind: 'run', command, failure, env: APT_ENV, inCheck: true, failWith: ['stdout', 'stderr', 'rc'], reportOutput: true, ...more });
+
+// what lock_timeout adds to the commands that take dpkg's lock: how long apt-get waits for it
+const lockWait = (o: AptOptions): string => (o.lock_timeout === undefined ? '' : ` -o DPkg::Lock::Timeout=${o.lock_timeout}`);
+
+/** Whether the lists were refreshed, and their time, as the module reports them (cache_updated, cache_update_time). */
+function cacheKeys(f: AptFacts, check: boolean): { cache_updated: boolean; cache_update_time: number } {
+  const c = f.cache;
+  const before = Math.trunc(f.times.mtime);
+  if (!c || c.mtimeAfter === undefined) return { cache_updated: check && c !== undefined && c.stale, cache_update_time: before };
+  const after = Math.trunc(c.mtimeAfter);
+  return { cache_updated: after !== before, cache_update_time: after };
+}
+
+// upgrade: yes/safe (aptitude safe-upgrade, else apt-get upgrade --with-new-pkgs), full (aptitude full-upgrade,
+// else apt-get dist-upgrade) or dist; changed unless apt says nothing was upgraded; the module ends here
+function upgrade(o: AptOptions, f: AptFacts, mode: string, check: boolean): Plan {
+  const useAptGet = o.force_apt_get === true || !f.tools.aptitude;
+  const autoremove = o.autoremove === true ? '--auto-remove' : '';
+  const [tool, sub] = mode === 'dist' || (mode === 'full' && useAptGet) ? [f.tools.aptGet, `dist-upgrade ${autoremove}`] : mode === 'full' ? [f.tools.aptitude, 'full-upgrade'] : useAptGet ? [f.tools.aptGet, `upgrade --with-new-pkgs ${autoremove}`] : [f.tools.aptitude, 'safe-upgrade'];
+  if (!tool) return failPlan(`Failed to find required executable "apt-get" in paths: ${f.tools.path}`);
+  const aptitude = tool === f.tools.aptitude;
+  const force = o.force === true ? (aptitude ? '--assume-yes --allow-untrusted' : '--force-yes') : '';
+  const flags = [dpkgOptions(o), force, o.fail_on_autoremove === true ? '--no-remove' : '', o.allow_unauthenticated === true ? '--allow-unauthenticated' : '', o.allow_downgrade === true ? '--allow-downgrades' : '', check ? '--simulate' : ''];
+  const command = `${tool} -y ${flags.join(' ')} ${sub}${o.default_release ? ` -t '${o.default_release}'` : ''}`;
+  const step = aptStep(command, `'${tool} ${sub}' failed: {stderr}`, { failWith: ['stdout', 'rc'], changedUnless: aptitude ? APTITUDE_ZERO : APT_GET_ZERO });
+  return { steps: [step], result: { changed: true, stdout: '', stderr: '' } };
+}
+
+// apt-get autoclean or autoremove (with no package named); changed when apt deleted or removed something
+function cleanup(o: AptOptions, f: AptFacts, operation: 'autoclean' | 'autoremove', check: boolean): Plan {
+  const command = `${f.tools.aptGet} -y ${dpkgOptions(o)} ${o.purge === true ? '--purge' : ''} ${o.force === true ? '--force-yes' : ''} ${operation} ${check ? '--simulate' : ''}`;
+  const step = aptStep(command, `'apt-get ${operation}' failed: {stderr}`, { changedIf: operation === 'autoremove' ? 'The following packages will be REMOVED' : 'Del ' });
+  return { steps: [step], result: { changed: false, stdout: '', stderr: '' } };
+}
+
+/** A package as the module's package_status sees it: installed at all, installed in the wanted version, and the version to install (true: let apt choose). */
+interface Status {
+  installed: boolean;
+  versionInstalled: boolean;
+  installable: string | true | undefined;
+}
+
+// the newest version apt would install for the spec: for `=` the newest matching the pattern (the module pins them above all)
+function bestMatch(policy: ReturnType<typeof aptPolicy>, cmp: string, version: string): string | undefined {
+  if (cmp !== '=') return policy.candidate || undefined;
+  const re = globToRegExp(version);
+  return policy.versions.find((v) => re.test(v));
+}
+
+// package_status: the state of one package, or the failure of a name apt does not know
+function status(f: AptFacts, name: string, cmp: string, version: string, forInstall: boolean): Status | string {
+  const rec = f.packages[name];
+  const policy = aptPolicy(rec?.policy ?? '');
+  if (!rec || !policy.known) {
+    if (!forInstall) return { installed: false, versionInstalled: false, installable: undefined };
+    const providers = rec?.providers ?? [];
+    if (!providers.length) return `No package matching '${name}' is available`;
+    const lone = providers.length === 1 ? status(f, providers[0] as string, cmp, version, true) : undefined;
+    if (lone !== undefined && typeof lone !== 'string' && lone.installed) return lone;
+    return { installed: false, versionInstalled: false, installable: true };
+  }
+  const dpkg = dpkgState(rec.status);
+  const best = bestMatch(policy, cmp, version);
+  if (!dpkg.installed) return { installed: false, versionInstalled: false, installable: best };
+  const have = dpkg.version;
+  const newer = best !== undefined && have !== best ? best : undefined;
+  if (cmp === '=') return { installed: true, versionInstalled: globToRegExp(version).test(have), installable: newer };
+  if (cmp === '>=') return { installed: true, versionInstalled: compareDebVersions(have, version) >= 0, installable: newer !== undefined && compareDebVersions(newer, version) >= 0 ? newer : undefined };
+  return { installed: true, versionInstalled: true, installable: newer };
+}
+
+// install: the packages that are missing (or older than wanted, for latest), with apt-get install (or build-dep)
+function install(o: AptOptions, f: AptFacts, specs: string[], check: boolean): Plan {
+  const state = o.state ?? 'present';
+  const buildDep = state === 'build-dep';
+  const cache = cacheKeys(f, check);
+  const list: string[] = [];
+  const names: string[] = [];
+  for (const spec of specs) {
+    if (buildDep) {
+      list.push(`'${spec}'`);
+      continue;
+    }
+    const { name, cmp, version } = splitSpec(spec);
+    names.push(name);
+    const s = status(f, name, cmp, version, true);
+    if (typeof s === 'string') return failPlan(s);
+    if (!s.installed && o.only_upgrade === true) continue;
+    if (!s.versionInstalled && !s.installable) return failPlan(`no available installation candidate for ${spec}`, cache);
+    if (s.installable && ((!s.installed && o.only_upgrade !== true) || state === 'latest' || !s.versionInstalled)) list.push(s.installable !== true ? `'${name}=${s.installable}'` : version ? `'${name}=${version}'` : `'${name}'`);
+    else if (s.versionInstalled && s.installable && cmp === '=') list.push(`'${name}=${version}'`);
+  }
+  const steps: Step[] = [];
+  if (list.length) {
+    const flag = (on: boolean | undefined, text: string): string => (on === true ? text : '');
+    const common = [dpkgOptions(o), flag(o.only_upgrade, '--only-upgrade'), flag(state === 'fixed', '--fix-broken'), flag(o.force, '--force-yes')];
+    const head = buildDep ? [...common, flag(o.fail_on_autoremove, '--no-remove'), check ? '--simulate' : '', 'build-dep'] : [...common, flag(o.autoremove, '--auto-remove'), flag(o.fail_on_autoremove, '--no-remove'), check ? '--simulate' : '', 'install'];
+    let command = `${f.tools.aptGet} -y ${head.join(' ')} ${list.join(' ')}`;
+    if (o.default_release) command += ` -t '${o.default_release}'`;
+    if (o.install_recommends !== undefined) command += ` -o APT::Install-Recommends=${o.install_recommends ? 'yes' : 'no'}`;
+    if (o.allow_unauthenticated === true) command += ' --allow-unauthenticated';
+    if (o.allow_downgrade === true) command += ' --allow-downgrades';
+    if (o.allow_change_held_packages === true) command += ' --allow-change-held-packages';
+    command += lockWait(o);
+    steps.push(aptStep(command, `'${command}' failed: {stderr}`, { failKeys: cache, ...(buildDep ? { changedUnless: APT_GET_ZERO } : {}) }));
+  }
+  if (!buildDep && !check && names.length && f.tools.aptMark) {
+    const command = `${f.tools.aptMark} manual ${names.join(' ')}`;
+    steps.push(aptStep(command, `'${command}' failed: {stderr}`, { inCheck: false, reportOutput: false }));
+  }
+  const result: ModuleResult = list.length ? { changed: true, stdout: '', stderr: '', ...cache } : { changed: false, ...cache };
+  const warnings = !buildDep && !check && names.length && !f.tools.aptMark ? ['Could not find apt-mark binary, not marking package(s) as manually installed.'] : undefined;
+  return { steps, result, warnings };
+}
+
+// remove: the installed packages (and, with purge, those that left their configuration), with apt-get remove
+function remove(o: AptOptions, f: AptFacts, specs: string[], check: boolean): Plan {
+  const list = specs.filter((spec) => {
+    const { name, cmp, version } = splitSpec(spec);
+    const s = status(f, name, cmp, version, false);
+    return typeof s !== 'string' && (s.versionInstalled || (o.purge === true && dpkgState(f.packages[name]?.status ?? '').hasFiles));
+  });
+  if (!list.length) return { steps: [], result: { changed: false } };
+  const packages = list.map((p) => `'${p}'`).join(' ');
+  const command = `${f.tools.aptGet} -q -y ${dpkgOptions(o)} ${o.purge === true ? '--purge' : ''} ${o.force === true ? '--force-yes' : ''} ${o.autoremove === true ? '--auto-remove' : ''} ${check ? '--simulate' : ''} remove ${packages}${lockWait(o)}`;
+  return { steps: [aptStep(command, `'apt-get remove ${packages}' failed: {stderr}`)], result: { changed: true, stdout: '', stderr: '' } };
+}
+
+/** The apt module, declared. */
+export const aptModule = declareModule({
+  spec: { options: OPTIONS, mutuallyExclusive: [['deb', 'name', 'upgrade']] },
+  refuse(o) {
+    if ((o.name ?? []).some((n) => typeof n !== 'string')) return `Invalid type for package name, expected string but got ${typeof (o.name ?? []).find((n) => typeof n !== 'string')}`;
+    return undefined;
+  },
+  facts: (o, host, _local, mode) => readAptFacts(o, host, mode.check),
+  plan(o, f, { check }) {
+    if (f.clean && f.clean.rc !== 0) return failPlan('apt-get clean failed', { stdout: f.clean.stdout, rc: f.clean.rc });
+    if (f.clean?.stderr) return failPlan(`apt-get clean failed: ${f.clean.stderr}`, { stdout: f.clean.stdout, rc: f.clean.rc });
+    if (!f.tools.aptGet) return failPlan(`Failed to find required executable "apt-get" in paths: ${f.tools.path}`);
+    if (f.cache?.update && f.cache.update.rc !== 0) return failPlan(`Failed to update apt cache: ${f.cache.update.stderr || 'unknown reason'}`);
+    const mode = o.upgrade === undefined || o.upgrade === 'no' ? undefined : o.upgrade;
+    const all = (o.name ?? []).includes('*');
+    const specs = namedSpecs(o);
+    if (f.cache && !specs.length && !all && !mode) {
+      const { cache_updated, cache_update_time } = cacheKeys(f, check);
+      return { steps: [], result: { changed: cache_updated, cache_updated, cache_update_time } };
+    }
+    if (mode) return upgrade(o, f, mode, check);
+    if (o.state === 'latest' && all) return specs.length ? failPlan('unable to install additional packages when upgrading all installed packages') : upgrade(o, f, 'yes', check);
+    const invalid = specs.find((s) => (s.match(/=/g) ?? []).length > 1);
+    if (invalid !== undefined) return failPlan(`invalid package spec: ${invalid}`);
+    if (!specs.length && o.autoclean === true) return cleanup(o, f, 'autoclean', check);
+    if (!specs.length && o.autoremove === true) return cleanup(o, f, 'autoremove', check);
+    const expanded = o.state === 'build-dep' ? { specs } : expandSpecs(specs, f.names ?? []);
+    if (!('specs' in expanded)) return failPlan(`No package(s) matching '${expanded.unmatched}' available`);
+    return o.state === 'absent' ? remove(o, f, expanded.specs, check) : install(o, f, expanded.specs, check);
+  },
+  // an upgrade's output is also its msg; --diff shows the part of apt's output that lists the changes
+  async after(o, _f, _host, { result, diff }) {
+    const out = typeof result.stdout === 'string' ? result.stdout : undefined;
+    const keys: Record<string, unknown> = {};
+    if (out !== undefined && o.upgrade !== undefined && o.upgrade !== 'no') keys.msg = out;
+    if (out !== undefined && diff && result.changed) keys.diff = { prepared: preparedDiff(out) };
+    return keys;
+  },
+});
+
+/** The part of apt's output --diff shows: after "Reading state information..." (or aptitude's "Resolving dependencies...") up to the "N upgraded" line. */
+export function preparedDiff(out: string): string {
+  const lines = out.split(/\r?\n|\r/);
+  if (lines.at(-1) === '') lines.pop();
+  let start = lines.indexOf('Resolving dependencies...');
+  if (start === -1) start = lines.indexOf('Reading state information...');
+  let end = lines.findIndex((l) => /^[0-9]+ (packages )?upgraded/.test(l));
+  if (end === -1) end = lines.length;
+  return lines.slice(start + 1, end + 1).join('\n');
 }
 
 /** The apt module. */
-export const apt: Module = async (ctx) => {
-  const a = ctx.args;
-  // clean: apt-get clean first, then the rest of the task; cleaning alone reports no change, as Ansible's does
-  if (a.clean === true) {
-    const r = await ctx.host.run('apt-get clean', { env: UPGRADE_ENV });
-    if (r.rc !== 0 || r.stderr) return { changed: false, failed: true, msg: r.rc !== 0 ? 'apt-get clean failed' : `apt-get clean failed: ${r.stderr}`, stdout: r.stdout, rc: r.rc };
-  }
-  const state = String(a.state ?? 'present');
-  const wanted = parseNames(a.name);
-  let cacheUpdated = false;
-  if (a.update_cache === true) {
-    let fresh = false;
-    if (a.cache_valid_time !== undefined) {
-      const r = await ctx.host.run('stat -c %Y /var/lib/apt/periodic/update-success-stamp /var/lib/apt/lists 2>/dev/null | head -n1');
-      const age = Date.now() / 1000 - Number(r.stdout.trim() || 0);
-      fresh = r.rc === 0 && age < Number(a.cache_valid_time);
-    }
-    if (!fresh && !ctx.check) {
-      const r = await ctx.host.run('apt-get update -q', { env: ENV });
-      if (r.rc !== 0) return { changed: false, failed: true, msg: `Failed to update apt cache: ${(r.stderr || r.stdout).trim()}` };
-    }
-    cacheUpdated = !fresh;
-  }
-  const mode = a.upgrade === undefined || a.upgrade === null || a.upgrade === 'no' ? undefined : String(a.upgrade);
-  if (mode) return upgrade(ctx, mode === 'true' || mode === 'True' ? 'yes' : mode);
-  // no packages: autoclean, then autoremove, as Ansible's cleanup (it ends the module)
-  if (!wanted.length && (a.autoclean === true || a.autoremove === true)) return cleanup(ctx, a.autoclean === true ? 'autoclean' : 'autoremove');
-  const install: string[] = [];
-  const remove: string[] = [];
-  for (const w of wanted) {
-    const have = await installedVersion(ctx, w.name);
-    if (state === 'absent') {
-      if (have !== undefined) remove.push(w.name);
-    } else if (state === 'latest') {
-      const candidate = await candidateVersion(ctx, w.name);
-      if (have === undefined || (candidate !== undefined && candidate !== have)) install.push(w.name);
-    } else if (have === undefined || (w.version !== undefined && !have.startsWith(w.version))) {
-      install.push(w.version ? `${w.name}=${w.version}` : w.name);
-    }
-  }
-  // lock_timeout: how long apt-get waits for another apt/dpkg to release its lock (apt's own default when not given)
-  const lock = a.lock_timeout !== undefined ? `-o DPkg::Lock::Timeout=${Number(a.lock_timeout)}` : '';
-  const flags = [lock, dpkgOptions(a), a.autoremove === true ? '--auto-remove' : '', a.fail_on_autoremove === true ? '--no-remove' : '', a.allow_unauthenticated === true ? '--allow-unauthenticated' : '', a.allow_downgrade === true ? '--allow-downgrades' : '', a.allow_change_held_packages === true ? '--allow-change-held-packages' : '', a.install_recommends === false ? '--no-install-recommends' : '', a.force === true ? '--allow-unauthenticated' : ''].filter(Boolean).join(' ');
-  const changed = install.length > 0 || remove.length > 0;
-  const result = { changed: changed || (cacheUpdated && !wanted.length), cache_updated: cacheUpdated, installed: install, removed: remove };
-  if (ctx.check || !changed) return result;
-  if (install.length) {
-    const release = a.default_release ? `-t ${q(a.default_release)}` : '';
-    const r = await ctx.host.run(['apt-get install -y -q', flags, ...install.map(q), release].filter(Boolean).join(' '), { env: ENV });
-    if (r.rc !== 0) return { ...result, failed: true, rc: r.rc, stdout: r.stdout, stderr: r.stderr, msg: `apt-get install failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}` };
-  }
-  if (remove.length) {
-    const r = await ctx.host.run(['apt-get', a.purge === true ? 'purge' : 'remove', '-y -q', lock, dpkgOptions(a), a.autoremove === true ? '--auto-remove' : '', ...remove.map(q)].filter(Boolean).join(' '), { env: ENV });
-    if (r.rc !== 0) return { ...result, failed: true, rc: r.rc, msg: `apt-get remove failed: ${(r.stderr || r.stdout).trim()}` };
-  }
-  return result;
-};
+export const apt: Module = aptModule.run;
 
 /**
  * The generic package module, as Ansible's package action: the package manager from `use`, else the

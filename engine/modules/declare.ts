@@ -66,6 +66,12 @@ export interface RunStep {
   failWith?: readonly ('rc' | 'stdout' | 'stderr')[] | undefined;
   /** The command's output is reported: its stdout and stderr, where not empty, go to the result's (appended in step order). */
   reportOutput?: boolean | undefined;
+  /** The environment the command runs in besides the connection's (apt's tools run with a C locale and no prompts). */
+  env?: Record<string, string> | undefined;
+  /** The module reports a change only when the command's stdout holds this text (apt's "Del " after autoclean). */
+  changedIf?: string | undefined;
+  /** The module reports no change when the command's stdout holds this text (apt's "0 upgraded, 0 newly installed"). */
+  changedUnless?: string | undefined;
   /** Steps that put back what earlier steps did, run in order when this one fails, their own failures ignored (apt_repository's sources after a failed update). */
   undo?: Step[] | undefined;
 }
@@ -86,8 +92,8 @@ export interface Declaration<O extends Record<string, OptionSpec>, F> {
   spec: ModuleSpec & { options: O };
   /** What is wrong with the options themselves, found before any fact is read (as Ansible's module checks its arguments first). */
   refuse?(o: Options<O>): string | undefined;
-  /** Reads what the plan compares with the wanted state (one or a few round trips; the controller's files through `local`). */
-  facts(o: Options<O>, host: HostIO, local: Controller): Promise<F>;
+  /** Reads what the plan compares with the wanted state (one or a few round trips; the controller's files through `local`). Only apt acts here, as Ansible's module does before it looks: it refreshes stale package lists (not in check mode). */
+  facts(o: Options<O>, host: HostIO, local: Controller, mode: { check: boolean }): Promise<F>;
   /** The wanted state against the facts: the steps to take (none when the host is as wanted). */
   plan(o: Options<O>, facts: F, mode: { check: boolean }): Plan;
   /** Reads the host again once the steps succeeded (or were shown in check mode): the keys it adds to the result or corrects in it (hostname's facts, whether modprobe's load took). */
@@ -100,6 +106,8 @@ export type Controller = Pick<ModuleContext, 'findLocal' | 'render'>;
 /** What `after` knows of the run: check mode, the result so far, and how to warn. */
 export interface AfterContext {
   check: boolean;
+  /** --diff was asked. */
+  diff: boolean;
   result: ModuleResult;
   warn(message: string): void;
 }
@@ -107,7 +115,7 @@ export interface AfterContext {
 /** A declared module: its declaration and the runnable module the runner dispatches to. */
 export interface DeclaredModule {
   spec: ModuleSpec;
-  facts(o: Record<string, unknown>, host: HostIO, local: Controller): Promise<unknown>;
+  facts(o: Record<string, unknown>, host: HostIO, local: Controller, mode: { check: boolean }): Promise<unknown>;
   plan(o: Record<string, unknown>, facts: unknown, mode: { check: boolean }): Plan;
   run: Module;
 }
@@ -172,7 +180,7 @@ function typed(spec: ModuleSpec, args: Record<string, unknown>): Record<string, 
 
 /** Makes a declaration runnable: its facts read, its plan made, and the plan carried out by the shared executor. */
 export function declareModule<O extends Record<string, OptionSpec>, F>(d: Declaration<O, F>): DeclaredModule {
-  const facts = (o: Record<string, unknown>, host: HostIO, local: Controller): Promise<unknown> => d.facts(o as Options<O>, host, local);
+  const facts = (o: Record<string, unknown>, host: HostIO, local: Controller, mode: { check: boolean }): Promise<unknown> => d.facts(o as Options<O>, host, local, mode);
   const refused = (o: Record<string, unknown>): string | undefined => d.refuse?.(o as Options<O>);
   const plan = (o: Record<string, unknown>, f: unknown, mode: { check: boolean }): Plan => {
     const why = refused(o);
@@ -188,10 +196,10 @@ export function declareModule<O extends Record<string, OptionSpec>, F>(d: Declar
       const why = refused(o);
       if (why !== undefined) return executePlan(ctx, failPlan(why));
       const host = rememberingInspections(ctx.host);
-      const f = await facts(o, host, { findLocal: ctx.findLocal, render: ctx.render });
+      const f = await facts(o, host, { findLocal: ctx.findLocal, render: ctx.render }, { check: ctx.check });
       const result = await executePlan({ ...ctx, host }, plan(o, f, { check: ctx.check }));
       if (result.failed || !d.after) return result;
-      return { ...result, ...(await d.after(o as Options<O>, f as F, ctx.host, { check: ctx.check, result, warn: ctx.warn })) };
+      return { ...result, ...(await d.after(o as Options<O>, f as F, ctx.host, { check: ctx.check, diff: ctx.diff, result, warn: ctx.warn })) };
     },
   };
 }

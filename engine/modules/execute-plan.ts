@@ -27,7 +27,7 @@ export function rememberingInspections(host: HostIO): HostIO {
 
 // a run step's outcome: its output, or the module's failed result
 async function ran(ctx: ModuleContext, step: RunStep): Promise<{ stdout: string; stderr: string } | { failed: ModuleResult }> {
-  const r = await ctx.host.run(step.command, step.stdin === undefined ? {} : { stdin: step.stdin });
+  const r = await ctx.host.run(step.command, { ...(step.stdin === undefined ? {} : { stdin: step.stdin }), ...(step.env ? { env: step.env } : {}) });
   if (r.rc === 0 && !(step.failOn !== undefined && new RegExp(step.failOn, 'm').test(r.stderr))) return r;
   const outcome: Record<string, unknown> = { rc: r.rc, stdout: r.stdout, stderr: r.stderr };
   const msg = step.failure.replace(/\{(rc|stdout|stderr)\}/g, (_m, k: string) => String(outcome[k] ?? ''));
@@ -70,6 +70,8 @@ export async function executePlan(ctx: ModuleContext, plan: Plan): Promise<Modul
         return r.failed;
       }
       if (step.reportOutput) report(result, r);
+      if (step.changedIf !== undefined) result.changed = r.stdout.includes(step.changedIf);
+      if (step.changedUnless !== undefined) result.changed = !r.stdout.includes(step.changedUnless);
     }
   }
   if (diffs.length) result.diff = [...(result.diff ?? []), ...diffs];

@@ -1,6 +1,6 @@
 // The module table the runner dispatches to (names as in specs.ts). Actions the runner itself
 // performs (meta, include_*, import_*, include_vars) are not here.
-import { apt, packageModule } from './apt.js';
+import { aptModule, packageModule } from './apt.js';
 import { assert } from './assert.js';
 import { asyncStatus } from './async-job.js';
 import { blockinfileModule } from './blockinfile.js';
@@ -52,7 +52,7 @@ import { waitForConnection } from './wait-for-connection.js';
 
 /** Implemented modules by name (those taking file attributes refuse SELinux contexts on an SELinux host). */
 export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
-  apt,
+  apt: aptModule.run,
   package: packageModule,
   assert,
   async_status: asyncStatus,
@@ -108,7 +108,7 @@ function withSelinuxWhereTaken(table: Record<string, Module>): Record<string, Mo
 }
 
 /** The modules written as declarations (options, facts, plan): their plans are tested row by row from JSON fixtures. */
-export const DECLARED: Record<string, DeclaredModule> = { sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule, systemd: systemdModule, file: fileModule, template: templateModule, copy: copyModule, yum_repository: yumRepositoryModule, deb822_repository: deb822RepositoryModule, rpm_key: rpmKeyModule, apt_repository: aptRepositoryModule, mount: mountModule, find: findModule, stat: statModule, slurp: slurpModule, package_facts: packageFactsModule, service_facts: serviceFactsModule };
+export const DECLARED: Record<string, DeclaredModule> = { apt: aptModule, sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule, systemd: systemdModule, file: fileModule, template: templateModule, copy: copyModule, yum_repository: yumRepositoryModule, deb822_repository: deb822RepositoryModule, rpm_key: rpmKeyModule, apt_repository: aptRepositoryModule, mount: mountModule, find: findModule, stat: statModule, slurp: slurpModule, package_facts: packageFactsModule, service_facts: serviceFactsModule };
 
 /** Actions the runner carries out itself. */
 export const RUNNER_ACTIONS = new Set(['meta', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'include_vars', 'group_by', 'add_host']);

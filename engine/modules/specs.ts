@@ -19,6 +19,7 @@ import { copyModule } from './copy.js';
 import { yumRepositoryModule } from './yum-repository.js';
 import { deb822RepositoryModule } from './deb822-repository.js';
 import { rpmKeyModule } from './rpm-key.js';
+import { aptModule } from './apt.js';
 import { aptRepositoryModule } from './apt-repository.js';
 import { mountModule } from './mount.js';
 import { findModule } from './find.js';
@@ -266,32 +267,7 @@ export const MODULES: Record<string, ModuleSpec> = {
     options: { name: { type: 'str' }, state: { type: 'str', choices: ['reloaded', 'restarted', 'started', 'stopped'] }, enabled: bool, arguments: { type: 'str', aliases: ['args'], only: [''] }, pattern: only('str'), sleep: only('int'), runlevel: only('str'), use: only('str', 'auto', 'systemd') },
   },
   systemd: systemdModule.spec,
-  apt: {
-    options: {
-      name: { type: 'list', aliases: ['package', 'pkg'] },
-      state: { type: 'str', choices: ['absent', 'build-dep', 'latest', 'present', 'fixed'] },
-      update_cache: { type: 'bool', aliases: ['update-cache'] },
-      cache_valid_time: int,
-      force: bool,
-      install_recommends: { type: 'bool', aliases: ['install-recommends'] },
-      allow_downgrade: { type: 'bool', aliases: ['allow-downgrade', 'allow_downgrades', 'allow-downgrades'] },
-      allow_change_held_packages: bool,
-      autoremove: bool,
-      autoclean: bool,
-      clean: bool,
-      purge: bool,
-      deb: only('path'),
-      default_release: { type: 'str', aliases: ['default-release'] },
-      upgrade: { type: 'str', choices: ['dist', 'full', 'no', 'safe', 'yes'] },
-      force_apt_get: bool,
-      fail_on_autoremove: bool,
-      allow_unauthenticated: { type: 'bool', aliases: ['allow-unauthenticated'] },
-      dpkg_options: str,
-      only_upgrade: only('bool', false),
-      lock_timeout: int,
-    },
-    mutuallyExclusive: [['deb', 'name', 'upgrade']],
-  },
+  apt: aptModule.spec,
   // Ansible's package hands every other option to the host's package module (apt here)
   package: { options: { name: { type: 'list', required: true }, state: { type: 'str', required: true }, use: str } },
   setup: { options: { gather_subset: { type: 'list' }, filter: { type: 'list' }, gather_timeout: int, fact_path: only('path') } },

@@ -11,8 +11,8 @@ import { DEB822_FIELDS } from '../../engine/modules/deb822-repository.js';
 import { YUM_KEYS } from '../../engine/modules/yum-repository.js';
 
 const dir = join(__dirname, '../../engine/modules');
-// the module's own file, and the shared cores its options go to
-const FILES: Record<string, string> = { package: 'apt', service: 'systemd', gather_facts: 'setup', async_status: 'async-job' };
+// the module's own files, and the shared cores its options go to
+const FILES: Record<string, string | string[]> = { package: ['apt', 'apt-facts'], service: 'systemd', gather_facts: 'setup', async_status: 'async-job' };
 const SHARED = ['file-content.ts', 'run-command.ts', 'curl.ts', 'selinux.ts'].map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
 // options honoured without being read: gather_facts' parallel (kplay gathers on all hosts at once either
 // way); set_fact's cacheable (kplay keeps no fact cache between runs; within a run the facts are the same)
@@ -23,7 +23,7 @@ const LISTED: Record<string, readonly string[]> = { deb822_repository: DEB822_FI
 describe('module specs', () => {
   it.each(Object.keys(IMPLEMENTATIONS).filter((m) => MODULES[m] && !DECLARED[m]))('%s reads every option it declares, or declares what it honours', (module) => {
     const spec = MODULES[module] as (typeof MODULES)[string];
-    const source = readFileSync(join(dir, `${FILES[module] ?? module.replace(/_/g, '-')}.ts`), 'utf8') + SHARED;
+    const source = [FILES[module] ?? module.replace(/_/g, '-')].flat().map((f) => readFileSync(join(dir, `${f}.ts`), 'utf8')).join('\n') + SHARED;
     const unread = Object.entries(spec.options)
       .filter(([name, o]) => o.only === undefined && !BY_DESIGN.has(`${module}.${name}`) && !LISTED[module]?.includes(name))
       .filter(([name]) => !new RegExp(`\\.${name}\\b|\\[['"]${name}['"]\\]`).test(source))

@@ -114,8 +114,10 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     writeFileSync(join(work, 'hello.sh'), '#!/bin/sh\necho "script on $(hostname) with $1"\n');
     writeFileSync(join(work, 'extra-vars.yaml'), 'from_file: loaded\n');
     writeFileSync(join(work, 'systemctl'), '#!/bin/sh\ncase "$1" in is-active) [ -f /root/$2.on ] && echo active || { echo inactive; exit 3; };; is-enabled) echo enabled;; start) touch /root/$2.on;; esac\n');
-    writeFileSync(join(work, 'dpkg-query'), '#!/bin/sh\n[ -f /root/pkg-installed ] && printf "install ok installed|1.30.2-1.1" || exit 1\n');
+    writeFileSync(join(work, 'dpkg-query'), '#!/bin/sh\n[ -f /root/pkg-installed ] && printf "ii |1.30.2-1.1\\n" || exit 1\n');
+    writeFileSync(join(work, 'apt-cache'), '#!/bin/sh\nprintf "kubeadm:\\n  Installed: (none)\\n  Candidate: 1.30.2-1.1\\n  Version table:\\n     1.30.2-1.1 500\\n        500 http://pkgs.example.invalid ./ Packages\\n"\n');
     writeFileSync(join(work, 'apt-get'), '#!/bin/sh\necho "$*" >> /root/apt.log; touch /root/pkg-installed\n');
+    writeFileSync(join(work, 'apt-mark'), '#!/bin/sh\necho "apt-mark $*" >> /root/apt.log\n');
     const p = playbook(
       'more-modules.yaml',
       `- hosts: lab
@@ -124,7 +126,7 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
   tasks:
     - file: {path: /root/bin, state: directory}
     - copy: {src: "{{item}}", dest: "/root/bin/{{item}}", mode: "0755"}
-      loop: [systemctl, dpkg-query, apt-get]
+      loop: [systemctl, dpkg-query, apt-cache, apt-get, apt-mark]
     - script: hello.sh arg1
       register: sc
     - raw: echo raw-$((20+22))
@@ -151,7 +153,7 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     for (const h of lab.hosts) {
       expect(r.out).toContain(`"msg": "script on ${h.name} with arg1 raw-42 loaded False"`); // Python prints booleans as Ansible does
       expect(existsSync(hostFile(h.name, '/root/kubelet.on'))).toBe(true);
-      expect(readFileSync(hostFile(h.name, '/root/apt.log'), 'utf8')).toBe('install -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold kubeadm=1.30.2-1.1\n');
+      expect(readFileSync(hostFile(h.name, '/root/apt.log'), 'utf8')).toBe('-y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install kubeadm=1.30.2-1.1\napt-mark manual kubeadm\napt-mark manual kubeadm\n');
     }
     expect(r.out).toMatch(/RUNNING HANDLER \[note\]/);
   });

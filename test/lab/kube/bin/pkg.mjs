@@ -206,7 +206,8 @@ function update() {
 
 function aptGet(args) {
   const flagsSet = new Set(args.filter((a) => a.startsWith('-')));
-  const words = args.filter((a) => !a.startsWith('-') && !/^(-o|Dpkg::)/.test(a));
+  // options' values (-o Dpkg::Options::=..., -o APT::Install-Recommends=no, -t RELEASE) are not words
+  const words = args.filter((a, i) => !a.startsWith('-') && !/^[A-Za-z]+::/.test(a) && args[i - 1] !== '-t');
   const [cmd, ...names] = words;
   if (cmd === 'update') return update();
   if (process.getuid?.() !== 0) {
@@ -214,7 +215,7 @@ function aptGet(args) {
     return 100;
   }
   if (cmd === 'install') return install(names, { allowHeld: flagsSet.has('--allow-change-held-packages'), allowDowngrades: flagsSet.has('--allow-downgrades') });
-  if (cmd === 'remove' || cmd === 'purge') return remove(names, cmd === 'purge', flagsSet.has('--allow-change-held-packages'));
+  if (cmd === 'remove' || cmd === 'purge') return remove(names, cmd === 'purge' || flagsSet.has('--purge'), flagsSet.has('--allow-change-held-packages'));
   if (cmd === 'upgrade' || cmd === 'dist-upgrade' || cmd === 'autoremove' || cmd === 'clean') {
     out('Reading package lists...\n0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.');
     return 0;
@@ -224,11 +225,17 @@ function aptGet(args) {
 }
 
 function aptCache(args) {
-  const [cmd, ...names] = args.filter((a) => !a.startsWith('-'));
+  const [cmd, ...names] = args.filter((a, i) => !a.startsWith('-') && args[i - 1] !== '-t');
   const st = readStatus();
+  if (cmd === 'pkgnames') {
+    out([...new Set([...Object.keys(CATALOG), ...EXTRA, ...Object.keys(st)])].sort().join('\n'));
+    return 0;
+  }
   for (const n of names) {
     const versions = offered(n) ?? (EXTRA.includes(n) ? ['lab1'] : st[n] ? [st[n].version] : []);
     if (cmd === 'policy') {
+      // the installed version is in apt's table too (from dpkg's status), as apt lists it
+      if (st[n] && !versions.includes(st[n].version)) versions.push(st[n].version);
       if (!versions.length) continue;
       out(`${n}:\n  Installed: ${st[n]?.version ?? '(none)'}\n  Candidate: ${candidate(n) ?? versions.at(-1)}\n  Version table:`);
       for (const v of [...versions].sort(compareVersions).reverse()) out(` ${st[n]?.version === v ? '***' : '   '} ${v} 500\n        500 https://pkgs.k8s.io/core:/stable:/v${v.split('.').slice(0, 2).join('.')}/deb  Packages`);
@@ -253,11 +260,17 @@ function aptMark(args) {
     return 0;
   }
   for (const n of names) {
+    if (!st[n] && (cmd === 'manual' || cmd === 'auto') && (offered(n) ?? (EXTRA.includes(n) ? ['lab1'] : [])).length) {
+      out(`${n} can not be marked as it is not installed.`);
+      continue;
+    }
     if (!st[n]) {
       process.stderr.write(`E: Unable to locate package ${n}\n`);
       return 100;
     }
-    if (cmd === 'hold') {
+    if (cmd === 'manual') out(`${n} set to manually installed.`);
+    else if (cmd === 'auto') out(`${n} set to automatically installed.`);
+    else if (cmd === 'hold') {
       out(st[n].hold ? `${n} was already set on hold.` : `${n} set on hold.`);
       st[n].hold = true;
     } else if (cmd === 'unhold') {
@@ -285,7 +298,7 @@ function dpkgQuery(args) {
       rc = 1;
       continue;
     }
-    const vals = { Package: n, Version: p.version, Status: 'install ok installed', 'db:Status-Abbrev': 'ii ', Architecture: 'amd64' };
+    const vals = { Package: n, Version: p.version, Status: 'install ok installed', 'db:Status-Abbrev': p.hold ? 'hi ' : 'ii ', Architecture: 'amd64' };
     process.stdout.write(fmt.replace(/\\n/g, '\n').replace(/\\t/g, '\t').replace(/\$\{([^}]+)\}/g, (_, k) => vals[k] ?? ''));
   }
   return rc;

@@ -1,0 +1,32 @@
+// script and fetch on local files (apt's tests are its fixture rows and apt-differential.test.ts).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { IMPLEMENTATIONS } from '../../engine/modules/index.js';
+import type { ModuleContext } from '../../engine/modules/types.js';
+import { moduleContext } from '../support/module-context.js';
+import { writeTree } from '../support/tree.js';
+
+describe('script and fetch', () => {
+  it('script runs a local file on the host with arguments and cleans up', async () => {
+    const root = writeTree({ 'files/hello.sh': '#!/bin/sh\necho "hello $1"\n' });
+    const ctx = moduleContext({ _raw_params: 'hello.sh world' }, { findLocal: (_k, src) => join(root, 'files', src) });
+    const r = await (IMPLEMENTATIONS.script as (c: ModuleContext) => Promise<Record<string, unknown>>)(ctx);
+    expect(r).toMatchObject({ changed: true, rc: 0, stdout: 'hello world' });
+  });
+
+  it('fetch copies host files to DEST/HOST/PATH, only when they differ', async () => {
+    const root = writeTree({ 'remote/admin.conf': 'kubeconfig\n' });
+    const make = (args: Record<string, unknown>): ModuleContext => moduleContext(args, { variable: () => ({ defined: true, value: 'master1' }) });
+    const fetch = IMPLEMENTATIONS.fetch as (c: ModuleContext) => Promise<Record<string, unknown>>;
+    const src = join(root, 'remote/admin.conf');
+    const r1 = await fetch(make({ src, dest: join(root, 'fetched') }));
+    expect(r1.changed).toBe(true);
+    expect(readFileSync(join(root, 'fetched', 'master1', src), 'utf8')).toBe('kubeconfig\n');
+    expect((await fetch(make({ src, dest: join(root, 'fetched') }))).changed).toBe(false);
+    const flat = await fetch(make({ src, dest: join(root, 'local-admin.conf'), flat: true }));
+    expect(flat.changed).toBe(true);
+    writeFileSync(join(root, 'x'), '');
+    expect((await fetch(make({ src: join(root, 'missing'), dest: root }))).failed).toBe(true);
+  });
+});
