@@ -56,6 +56,9 @@ const aptStep = (command: string, failure: string, more: Partial<RunStep> = {}):
 // what lock_timeout adds to the commands that take dpkg's lock: how long apt-get waits for it
 const lockWait = (o: AptOptions): string => (o.lock_timeout === undefined ? '' : ` -o DPkg::Lock::Timeout=${o.lock_timeout}`);
 
+// the upgrade asked for, if any ('no' is none)
+const upgradeMode = (o: AptOptions): string | undefined => (o.upgrade === undefined || o.upgrade === 'no' ? undefined : o.upgrade);
+
 /** Whether the lists were refreshed, and their time, as the module reports them (cache_updated, cache_update_time). */
 function cacheKeys(f: AptFacts, check: boolean): { cache_updated: boolean; cache_update_time: number } {
   const c = f.cache;
@@ -183,17 +186,13 @@ function remove(o: AptOptions, f: AptFacts, specs: string[], check: boolean): Pl
 /** The apt module, declared. */
 export const aptModule = declareModule({
   spec: { options: OPTIONS, mutuallyExclusive: [['deb', 'name', 'upgrade']] },
-  refuse(o) {
-    if ((o.name ?? []).some((n) => typeof n !== 'string')) return `Invalid type for package name, expected string but got ${typeof (o.name ?? []).find((n) => typeof n !== 'string')}`;
-    return undefined;
-  },
   facts: (o, host, _local, mode) => readAptFacts(o, host, mode.check),
   plan(o, f, { check }) {
     if (f.clean && f.clean.rc !== 0) return failPlan('apt-get clean failed', { stdout: f.clean.stdout, rc: f.clean.rc });
     if (f.clean?.stderr) return failPlan(`apt-get clean failed: ${f.clean.stderr}`, { stdout: f.clean.stdout, rc: f.clean.rc });
     if (!f.tools.aptGet) return failPlan(`Failed to find required executable "apt-get" in paths: ${f.tools.path}`);
     if (f.cache?.update && f.cache.update.rc !== 0) return failPlan(`Failed to update apt cache: ${f.cache.update.stderr || 'unknown reason'}`);
-    const mode = o.upgrade === undefined || o.upgrade === 'no' ? undefined : o.upgrade;
+    const mode = upgradeMode(o);
     const all = (o.name ?? []).includes('*');
     const specs = namedSpecs(o);
     if (f.cache && !specs.length && !all && !mode) {
@@ -214,7 +213,7 @@ export const aptModule = declareModule({
   async after(o, _f, _host, { result, diff }) {
     const out = typeof result.stdout === 'string' ? result.stdout : undefined;
     const keys: Record<string, unknown> = {};
-    if (out !== undefined && o.upgrade !== undefined && o.upgrade !== 'no') keys.msg = out;
+    if (out !== undefined && (upgradeMode(o) !== undefined || (o.state === 'latest' && (o.name ?? []).includes('*')))) keys.msg = out;
     if (out !== undefined && diff && result.changed) keys.diff = { prepared: preparedDiff(out) };
     return keys;
   },
