@@ -1,39 +1,25 @@
 // The module table the runner dispatches to (names as in specs.ts). Actions the runner itself
 // performs (meta, include_*, import_*, include_vars) are not here.
 import { aptModule, packageModule } from './apt.js';
-import { assert } from './assert.js';
 import { asyncStatus } from './async-job.js';
 import { blockinfileModule } from './blockinfile.js';
-import { command } from './command.js';
 import { copyModule } from './copy.js';
-import { debug } from './debug.js';
-import { fail } from './fail.js';
-import { fetch } from './fetch.js';
 import { findModule } from './find.js';
 import { fileModule } from './file.js';
-import { getUrl } from './get-url.js';
 import { groupModule } from './group.js';
 import { hostnameModule } from './hostname.js';
 import { iniFileModule } from './ini-file.js';
 import { lineinfileModule } from './lineinfile.js';
 import { modprobeModule } from './modprobe.js';
 import { aptRepositoryModule } from './apt-repository.js';
-import { aptKey } from './apt-key.js';
-import { synchronize } from './synchronize.js';
 import { yumRepositoryModule } from './yum-repository.js';
 import { deb822RepositoryModule } from './deb822-repository.js';
 import { mountModule } from './mount.js';
 import { packageFactsModule } from './package-facts.js';
-import { pause } from './pause.js';
-import { raw } from './raw.js';
-import { reboot } from './reboot.js';
 import { replaceModule } from './replace.js';
 import { rpmKeyModule } from './rpm-key.js';
-import { script } from './script.js';
 import { serviceFactsModule } from './service-facts.js';
-import { setFact } from './set-fact.js';
 import { setup } from './setup.js';
-import { shell } from './shell.js';
 import { slurpModule } from './slurp.js';
 import { statModule } from './stat.js';
 import { sysctlModule } from './sysctl.js';
@@ -43,64 +29,66 @@ import { withSelinux } from './selinux.js';
 import { MODULES } from './specs.js';
 import type { DeclaredModule } from './declare.js';
 import type { Module } from './types.js';
-import { unarchive } from './unarchive.js';
-import { uri } from './uri.js';
 import { userModule } from './user.js';
-import { waitFor } from './wait-for.js';
-import { validateArgumentSpec } from './validate-argument-spec.js';
-import { waitForConnection } from './wait-for-connection.js';
 
 /** Implemented modules by name (those taking file attributes refuse SELinux contexts on an SELinux host). */
 export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   apt: aptModule.run,
   package: packageModule,
-  assert,
+  assert: lazy(() => import('./assert.js').then((m) => m.assert)),
   async_status: asyncStatus,
   blockinfile: blockinfileModule.run,
-  command,
+  command: lazy(() => import('./command.js').then((m) => m.command)),
   copy: copyModule.run,
-  debug,
-  fail,
-  fetch,
+  debug: lazy(() => import('./debug.js').then((m) => m.debug)),
+  fail: lazy(() => import('./fail.js').then((m) => m.fail)),
+  fetch: lazy(() => import('./fetch.js').then((m) => m.fetch)),
   file: fileModule.run,
   find: findModule.run,
-  get_url: getUrl,
+  get_url: lazy(() => import('./get-url.js').then((m) => m.getUrl)),
   group: groupModule.run,
   hostname: hostnameModule.run,
   ini_file: iniFileModule.run,
   lineinfile: lineinfileModule.run,
   modprobe: modprobeModule.run,
   apt_repository: aptRepositoryModule.run,
-  apt_key: aptKey,
+  apt_key: lazy(() => import('./apt-key.js').then((m) => m.aptKey)),
   yum_repository: yumRepositoryModule.run,
-  synchronize,
+  synchronize: lazy(() => import('./synchronize.js').then((m) => m.synchronize)),
   deb822_repository: deb822RepositoryModule.run,
   mount: mountModule.run,
   package_facts: packageFactsModule.run,
-  pause,
-  raw,
-  reboot,
+  pause: lazy(() => import('./pause.js').then((m) => m.pause)),
+  raw: lazy(() => import('./raw.js').then((m) => m.raw)),
+  reboot: lazy(() => import('./reboot.js').then((m) => m.reboot)),
   replace: replaceModule.run,
   rpm_key: rpmKeyModule.run,
-  script,
+  script: lazy(() => import('./script.js').then((m) => m.script)),
   service_facts: serviceFactsModule.run,
-  set_fact: setFact,
+  set_fact: lazy(() => import('./set-fact.js').then((m) => m.setFact)),
   setup,
   gather_facts: setup,
-  shell,
+  shell: lazy(() => import('./shell.js').then((m) => m.shell)),
   slurp: slurpModule.run,
   stat: statModule.run,
   sysctl: sysctlModule.run,
   systemd: systemdModule.run,
   service: systemdModule.run,
   template: templateModule.run,
-  unarchive,
-  uri,
+  unarchive: lazy(() => import('./unarchive.js').then((m) => m.unarchive)),
+  uri: lazy(() => import('./uri.js').then((m) => m.uri)),
   user: userModule.run,
-  wait_for: waitFor,
-  wait_for_connection: waitForConnection,
-  validate_argument_spec: validateArgumentSpec,
+  wait_for: lazy(() => import('./wait-for.js').then((m) => m.waitFor)),
+  wait_for_connection: lazy(() => import('./wait-for-connection.js').then((m) => m.waitForConnection)),
+  validate_argument_spec: lazy(() => import('./validate-argument-spec.js').then((m) => m.validateArgumentSpec)),
 });
+
+// a module whose code is read on its first use, so that a run loads only the modules its tasks use (their
+// options are in specs.ts, which the loader checks before anything runs)
+function lazy(load: () => Promise<Module>): Module {
+  let loaded: Promise<Module> | undefined;
+  return async (ctx) => (await (loaded ??= load()))(ctx);
+}
 
 // each module whose spec takes the SELinux options, wrapped so they are never silently dropped
 function withSelinuxWhereTaken(table: Record<string, Module>): Record<string, Module> {

@@ -1,7 +1,8 @@
 // The one entry point for templating: Ansible's Jinja for every `{{ }}` in YAML values and for
 // `.j2` files, Handlebars (logic-less, isolated, strict) for `.hbs` files only. Errors become
 // TemplateErrors at file:line:col (a YAML value's own position plus the line inside it; a file's line).
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type Handlebars from 'handlebars';
 import { ParseError, type SourcePos } from '../errors.js';
 import type { Functions, Lookup } from './expr/evaluate.js';
 import { helpers } from './helpers.js';
@@ -81,12 +82,20 @@ export function parseFile(source: string, file: string): void {
   }
 }
 
-const hb = Handlebars.create();
-for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn);
+// Handlebars is read with the first .hbs template, not at every start (most runs have none: ~45 files less to load)
+let hbInstance: typeof Handlebars | undefined;
+function handlebars(): typeof Handlebars {
+  if (!hbInstance) {
+    hbInstance = (createRequire(import.meta.url)('handlebars') as typeof Handlebars).create();
+    for (const [name, fn] of Object.entries(helpers)) hbInstance.registerHelper(name, fn);
+  }
+  return hbInstance;
+}
 const hbCompiled = new Map<string, HandlebarsTemplateDelegate>();
 
 /** Parses a `.hbs` template (syntax errors and unknown helpers, with the file's line). */
 export function parseHandlebars(source: string, origin: SourcePos): hbs.AST.Program {
+  const hb = handlebars();
   let ast: hbs.AST.Program;
   try {
     ast = hb.parse(source);
@@ -129,7 +138,7 @@ function walk(node: unknown, visit: (n: hbs.AST.Node) => void): void {
 export function renderHandlebars(source: string, context: object, file: string): string {
   let fn = hbCompiled.get(source);
   if (!fn) {
-    fn = hb.compile(parseHandlebars(source, { file }), { noEscape: true, strict: true });
+    fn = handlebars().compile(parseHandlebars(source, { file }), { noEscape: true, strict: true });
     hbCompiled.set(source, fn);
   }
   try {

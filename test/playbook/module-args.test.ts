@@ -30,7 +30,7 @@ describe('convertArgs', () => {
     ['file', { path: '/f', state: 'dir' }, "value of 'state' must be one of: absent, directory, file, hard, link, touch; got 'dir'"],
     ['copy', { dest: { a: 1 }, content: 'x' }, "parameter 'dest' of module 'copy' must be text, not a list or mapping"],
     // a partly honoured option: converted, then refused
-    ['apt', { name: ['curl'], only_upgrade: 'yes' }, "module 'apt': kplay does not support 'only_upgrade' with the value true"],
+    ['blockinfile', { path: '/f', block: 'x', append_newline: 'yes' }, "module 'blockinfile': kplay does not support 'append_newline' with the value true"],
     ['copy', { dest: '/f', content: 'x', follow: 'yes' }, "module 'copy': kplay does not support 'follow' with the value true"],
     ['user', { name: 'u', login_class: 'staff' }, "module 'user': kplay does not support 'login_class' yet"],
   ])('%s %j is an error naming the option', (module, input, message) => {

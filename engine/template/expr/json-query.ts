@@ -1,7 +1,8 @@
 // json_query (community.general.json_query, which Ansible 2.14 also finds as plain `json_query`): a
 // JMESPath query over the value, as the collection's filter runs the jmespath library. kplay runs the
 // JMESPath reference implementation for JavaScript (the `jmespath` package) on the same data.
-import { search } from 'jmespath';
+import { createRequire } from 'node:module';
+import type { search as Search } from 'jmespath';
 import { UnsafeText } from '../../yaml/load.js';
 import { ExprError } from './pyops.js';
 
@@ -13,8 +14,12 @@ function data(v: unknown): unknown {
   return v;
 }
 
+// the library is read with the first query, not at every start
+let jmespathSearch: typeof Search | undefined;
+
 /** The json_query filter. */
 export function jsonQuery(value: unknown, expr: unknown, col: number): unknown {
+  const search = (jmespathSearch ??= (createRequire(import.meta.url)('jmespath') as { search: typeof Search }).search);
   try {
     return search(data(value), String(expr instanceof UnsafeText ? expr.text : expr));
   } catch (e) {
