@@ -108,6 +108,12 @@ export interface AptFactOptions {
   default_release?: string | undefined;
 }
 
+/** The upgrade asked for, if any (`no` is none). */
+export const upgradeMode = (o: AptFactOptions): string | undefined => (o.upgrade === undefined || o.upgrade === 'no' ? undefined : o.upgrade);
+
+/** `*` with state latest: every installed package upgraded (as upgrade: yes). */
+export const upgradesAll = (o: AptFactOptions): boolean => o.state === 'latest' && (o.name ?? []).includes('*');
+
 /** The packages a task names, without the `*` that means all installed ones. */
 export const namedSpecs = (o: AptFactOptions): string[] => (o.name ?? []).map((n) => String(n)).filter((n) => n !== '*').map((n) => n.trim());
 
@@ -148,8 +154,7 @@ export async function readAptFacts(o: AptFactOptions, host: HostIO, check: boole
       if (r.rc !== 0) return facts;
     }
   }
-  const upgrading = o.upgrade !== undefined && o.upgrade !== 'no';
-  if (upgrading || o.state === 'build-dep') return facts;
+  if (upgradeMode(o) !== undefined || upgradesAll(o) || o.state === 'build-dep') return facts;
   const specs = namedSpecs(o);
   if (specs.some((s) => hasWildcard(splitSpec(s).name))) facts.names = (await host.run('apt-cache pkgnames', { env: APT_ENV })).stdout.split('\n').filter(Boolean).sort();
   const expanded = expandSpecs(specs, facts.names ?? []);

@@ -5,7 +5,7 @@
 // check mode, so check mode shows what apt would do), then marks the named packages manually installed.
 import { compareDebVersions } from '../util/deb-version.js';
 import { globToRegExp } from '../inventory/patterns.js';
-import { APT_ENV, aptPolicy, dpkgState, expandSpecs, namedSpecs, readAptFacts, splitSpec, type AptFacts } from './apt-facts.js';
+import { APT_ENV, aptPolicy, dpkgState, expandSpecs, namedSpecs, readAptFacts, splitSpec, upgradeMode, upgradesAll, type AptFacts } from './apt-facts.js';
 import { declareModule, failPlan, type Options, type Plan, type RunStep, type Step } from './declare.js';
 import { onlyValues } from './option-kinds.js';
 import { backendModule, pkgMgrFor } from './python/backend.js';
@@ -56,9 +56,6 @@ const aptStep = (command: string, failure: string, more: Partial<RunStep> = {}):
 // what lock_timeout adds to the commands that take dpkg's lock: how long apt-get waits for it
 const lockWait = (o: AptOptions): string => (o.lock_timeout === undefined ? '' : ` -o DPkg::Lock::Timeout=${o.lock_timeout}`);
 
-// the upgrade asked for, if any ('no' is none)
-const upgradeMode = (o: AptOptions): string | undefined => (o.upgrade === undefined || o.upgrade === 'no' ? undefined : o.upgrade);
-
 /** Whether the lists were refreshed, and their time, as the module reports them (cache_updated, cache_update_time). */
 function cacheKeys(f: AptFacts, check: boolean): { cache_updated: boolean; cache_update_time: number } {
   const c = f.cache;
@@ -93,6 +90,8 @@ function cleanup(o: AptOptions, f: AptFacts, operation: 'autoclean' | 'autoremov
 /** A package as the module's package_status sees it: installed at all, installed in the wanted version, and the version to install (true: let apt choose). */
 interface Status {
   installed: boolean;
+  /** dpkg has files of it (installed, or its configuration left): what purge removes. */
+  hasFiles: boolean;
   versionInstalled: boolean;
   installable: string | true | undefined;
 }
@@ -109,21 +108,22 @@ function status(f: AptFacts, name: string, cmp: string, version: string, forInst
   const rec = f.packages[name];
   const policy = aptPolicy(rec?.policy ?? '');
   if (!rec || !policy.known) {
-    if (!forInstall) return { installed: false, versionInstalled: false, installable: undefined };
+    if (!forInstall) return { installed: false, hasFiles: false, versionInstalled: false, installable: undefined };
     const providers = rec?.providers ?? [];
     if (!providers.length) return `No package matching '${name}' is available`;
     const lone = providers.length === 1 ? status(f, providers[0] as string, cmp, version, true) : undefined;
     if (lone !== undefined && typeof lone !== 'string' && lone.installed) return lone;
-    return { installed: false, versionInstalled: false, installable: true };
+    return { installed: false, hasFiles: false, versionInstalled: false, installable: true };
   }
   const dpkg = dpkgState(rec.status);
   const best = bestMatch(policy, cmp, version);
-  if (!dpkg.installed) return { installed: false, versionInstalled: false, installable: best };
+  const known = { installed: dpkg.installed, hasFiles: dpkg.hasFiles };
+  if (!dpkg.installed) return { ...known, versionInstalled: false, installable: best };
   const have = dpkg.version;
   const newer = best !== undefined && have !== best ? best : undefined;
-  if (cmp === '=') return { installed: true, versionInstalled: globToRegExp(version).test(have), installable: newer };
-  if (cmp === '>=') return { installed: true, versionInstalled: compareDebVersions(have, version) >= 0, installable: newer !== undefined && compareDebVersions(newer, version) >= 0 ? newer : undefined };
-  return { installed: true, versionInstalled: true, installable: newer };
+  if (cmp === '=') return { ...known, versionInstalled: globToRegExp(version).test(have), installable: newer };
+  if (cmp === '>=') return { ...known, versionInstalled: compareDebVersions(have, version) >= 0, installable: newer !== undefined && compareDebVersions(newer, version) >= 0 ? newer : undefined };
+  return { ...known, versionInstalled: true, installable: newer };
 }
 
 // install: the packages that are missing (or older than wanted, for latest), with apt-get install (or build-dep)
@@ -175,7 +175,7 @@ function remove(o: AptOptions, f: AptFacts, specs: string[], check: boolean): Pl
   const list = specs.filter((spec) => {
     const { name, cmp, version } = splitSpec(spec);
     const s = status(f, name, cmp, version, false);
-    return typeof s !== 'string' && (s.versionInstalled || (o.purge === true && dpkgState(f.packages[name]?.status ?? '').hasFiles));
+    return typeof s !== 'string' && (s.versionInstalled || (o.purge === true && s.hasFiles));
   });
   if (!list.length) return { steps: [], result: { changed: false } };
   const packages = list.map((p) => `'${p}'`).join(' ');
@@ -200,7 +200,7 @@ export const aptModule = declareModule({
       return { steps: [], result: { changed: cache_updated, cache_updated, cache_update_time } };
     }
     if (mode) return upgrade(o, f, mode, check);
-    if (o.state === 'latest' && all) return specs.length ? failPlan('unable to install additional packages when upgrading all installed packages') : upgrade(o, f, 'yes', check);
+    if (upgradesAll(o)) return specs.length ? failPlan('unable to install additional packages when upgrading all installed packages') : upgrade(o, f, 'yes', check);
     const invalid = specs.find((s) => (s.match(/=/g) ?? []).length > 1);
     if (invalid !== undefined) return failPlan(`invalid package spec: ${invalid}`);
     if (!specs.length && o.autoclean === true) return cleanup(o, f, 'autoclean', check);
@@ -213,7 +213,7 @@ export const aptModule = declareModule({
   async after(o, _f, _host, { result, diff }) {
     const out = typeof result.stdout === 'string' ? result.stdout : undefined;
     const keys: Record<string, unknown> = {};
-    if (out !== undefined && (upgradeMode(o) !== undefined || (o.state === 'latest' && (o.name ?? []).includes('*')))) keys.msg = out;
+    if (out !== undefined && (upgradeMode(o) !== undefined || upgradesAll(o))) keys.msg = out;
     if (out !== undefined && diff && result.changed) keys.diff = { prepared: preparedDiff(out) };
     return keys;
   },

@@ -99,6 +99,9 @@ function removeFiles(name, purge) {
   if (purge && name === 'containerd') rmSync('/etc/containerd', { recursive: true, force: true });
 }
 
+// the versions apt knows of a package: the repository's, a lab1 stand-in for the extra tools, else none
+const known = (name) => offered(name) ?? (EXTRA.includes(name) ? ['lab1'] : undefined);
+
 /** Installs `name[=version]` entries; returns the exit code apt-get would. */
 function install(specs, opts) {
   const st = readStatus();
@@ -107,7 +110,7 @@ function install(specs, opts) {
     const eq = spec.indexOf('=');
     const name = eq === -1 ? spec : spec.slice(0, eq);
     const want = eq === -1 ? undefined : spec.slice(eq + 1);
-    const versions = offered(name) ?? (EXTRA.includes(name) ? ['lab1'] : st[name] ? [st[name].version] : undefined);
+    const versions = known(name) ?? (st[name] ? [st[name].version] : undefined);
     if (!versions || (!versions.length && !want)) {
       process.stderr.write(`E: Unable to locate package ${name}\n`);
       return 100;
@@ -232,7 +235,7 @@ function aptCache(args) {
     return 0;
   }
   for (const n of names) {
-    const versions = offered(n) ?? (EXTRA.includes(n) ? ['lab1'] : st[n] ? [st[n].version] : []);
+    const versions = known(n) ?? (st[n] ? [st[n].version] : []);
     if (cmd === 'policy') {
       // the installed version is in apt's table too (from dpkg's status), as apt lists it
       if (st[n] && !versions.includes(st[n].version)) versions.push(st[n].version);
@@ -260,7 +263,7 @@ function aptMark(args) {
     return 0;
   }
   for (const n of names) {
-    if (!st[n] && (cmd === 'manual' || cmd === 'auto') && (offered(n) ?? (EXTRA.includes(n) ? ['lab1'] : [])).length) {
+    if (!st[n] && (cmd === 'manual' || cmd === 'auto') && known(n)?.length) {
       out(`${n} can not be marked as it is not installed.`);
       continue;
     }
