@@ -2,14 +2,18 @@
 // Ansible's module does it with the host's apt-key and gpg: the key's id taken from its data, file or
 // URL when not given, compared by fingerprint (or short id for an 8-digit id) with `apt-key adv
 // --list-public-keys`, added (from the data on standard input, a file, a URL the host downloads, or a
-// keyserver) or deleted, and checked again. apt-key is deprecated (gone in Debian 13 and Ubuntu 24.04):
-// a key file in /etc/apt/keyrings with `signed-by` (deb822_repository) replaces it.
+// keyserver, tried 5 times) or deleted, and checked again. apt-key is deprecated (gone in Debian 13 and
+// Ubuntu 24.04): a key file in /etc/apt/keyrings with `signed-by` (deb822_repository) replaces it.
+// Declared: the facts are the key's id, the keyring's keys and the key's bytes when the plan adds them.
 import { shellQuote as q } from '../util/shell.js';
 import { fetchBytes } from './curl.js';
+import { declareModule, failPlan, type Options, type RunStep } from './declare.js';
 import { missingExecutable } from './executables.js';
-import type { Module, ModuleResult, RunResult } from './types.js';
+import type { OptionSpec } from './specs.js';
+import type { HostIO } from './types.js';
 
-const C = { env: { LANG: 'C', LC_ALL: 'C', LC_MESSAGES: 'C' } };
+// the locale Ansible's module forces on gpg and the keyserver import (its forced_environment)
+const C = { LANG: 'C', LC_ALL: 'C', LC_MESSAGES: 'C' };
 
 /** The key ids in gpg's listing (plain or --with-colons), expired ones left out. */
 export function keysIn(output: string, short = false): string[] {
@@ -35,100 +39,153 @@ export function parseKeyId(id: string): { short: string; fingerprint: string; ke
   return { short: k.slice(-8), fingerprint: k.length > 16 ? k.slice(-16) : k, keyId: k };
 }
 
-const fail = (msg: string, extra: Record<string, unknown> = {}): ModuleResult => ({ changed: false, failed: true, msg, ...extra });
+/** What apt_key compares: the key's id (null when none was found), the keyring's keys (not read for an invalid id), the key's bytes in base64 when they are added from data or a download; or why the module stops first. */
+export type AptKeyFacts = { problem: string; keys?: Record<string, unknown> | undefined } | { id: string | null; before?: string[] | undefined; base64?: string | undefined };
+
+const OPTIONS = {
+  id: { type: 'str' },
+  url: { type: 'str' },
+  data: { type: 'str' },
+  file: { type: 'path' },
+  keyring: { type: 'path' },
+  validate_certs: { type: 'bool' },
+  keyserver: { type: 'str' },
+  state: { type: 'str', choices: ['absent', 'present'] },
+} satisfies Record<string, OptionSpec>;
+
+type AptKeyOptions = Options<typeof OPTIONS>;
+
+/** A failure found while reading (fail_json before the plan). */
+class Failed extends Error {
+  constructor(
+    message: string,
+    readonly keys: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+// the option's value, an empty string counting as not given (as Ansible's `if not key_id`)
+const given = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v);
+
+// apt-key with the keyring when one is named, as the module builds its command lines
+const aptKeyCmd = (o: AptKeyOptions, rest: string): string => `apt-key${given(o.keyring) ? ` --keyring ${q(o.keyring as string)}` : ''} ${rest}`;
+
+// the 16-digit ids in the keyring (their last 8 digits for an 8-digit id)
+async function listKeys(host: HostIO, o: AptKeyOptions, short: boolean): Promise<string[]> {
+  const cmd = aptKeyCmd(o, 'adv --list-public-keys --keyid-format=long');
+  const r = await host.run(cmd);
+  if (r.rc !== 0) throw new Failed('Unable to list public keys', { cmd, rc: r.rc, stdout: r.stdout, stderr: r.stderr });
+  return keysIn(r.stdout, short);
+}
+
+// the key at `url`, downloaded on the host
+async function download(host: HostIO, o: AptKeyOptions, url: string): Promise<Buffer> {
+  const { res, body } = await fetchBytes(host, { validate_certs: o.validate_certs, use_proxy: true }, url, 10);
+  if (res.error !== undefined) throw new Failed(`error getting key id from url: ${url}`);
+  if (res.code !== 200) throw new Failed(`Failed to download key at ${url}: HTTP Error ${res.code}: ${res.reason}`);
+  return body;
+}
+
+// the first key id gpg reads in a file, or in the data on standard input
+async function idOf(host: HostIO, path: string, stdin?: Buffer): Promise<string | undefined> {
+  const r = await host.run(`gpg --with-colons ${q(path)}`, { env: C, ...(stdin !== undefined ? { stdin } : {}) });
+  if (r.rc !== 0) throw new Failed(`Unable to extract key from '${stdin !== undefined ? 'inline data' : path}'`, { stdout: r.stdout, stderr: r.stderr });
+  return keysIn(r.stdout)[0];
+}
+
+// whether the keyring holds the key (by its last 8 digits when the id has only those)
+const holds = (keys: string[], k: NonNullable<ReturnType<typeof parseKeyId>>): boolean => keys.includes(k.keyId.length === 8 ? k.short : k.fingerprint);
+
+async function readFacts(host: HostIO, o: AptKeyOptions, check: boolean): Promise<AptKeyFacts> {
+  const missing = await missingExecutable(host, ['apt-key', 'gpg']);
+  if (missing) return { problem: missing };
+  const [url, file] = [given(o.url), given(o.file)];
+  let data: Buffer | undefined = given(o.data) === undefined ? undefined : Buffer.from(o.data as string);
+  let id = given(o.id);
+  if (!id) {
+    if (given(o.keyserver)) return { problem: 'Missing key_id, required with keyserver.' };
+    if (url) data = await download(host, o, url);
+    id = file ? await idOf(host, file) : data?.length ? await idOf(host, '-', data) : undefined;
+  }
+  const parsed = id === undefined ? undefined : parseKeyId(id);
+  if (!parsed) return { id: id ?? null };
+  const before = await listKeys(host, o, parsed.keyId.length === 8);
+  // a key given by URL and id is downloaded only when it is to be added (not in check mode), as the module does
+  if (!data && url && !file && !given(o.keyserver) && o.state !== 'absent' && !check && !holds(before, parsed)) data = await download(host, o, url);
+  return { id: id ?? null, before, ...(data?.length ? { base64: data.toString('base64') } : {}) };
+}
+
+// the step adding the key: from the file, the keyserver (with the host's proxy, 5 tries), or the bytes on standard input
+function addStep(o: AptKeyOptions, keyId: string, base64: string | undefined): RunStep | undefined {
+  const file = given(o.file);
+  const keyserver = given(o.keyserver);
+  if (file) {
+    const cmd = aptKeyCmd(o, `add ${q(file)}`);
+    return { kind: 'run', command: cmd, failure: `Unable to add a key from file ${file}`, failKeys: { cmd, keyfile: file }, failWith: ['rc', 'stdout', 'stderr'] };
+  }
+  if (keyserver) {
+    const proxy = 'p=${HTTPS_PROXY:-${https_proxy:-${HTTP_PROXY:-$http_proxy}}}; ';
+    const head = aptKeyCmd(o, `adv --no-tty --keyserver ${q(keyserver)}`);
+    // the failure names the command as run without a proxy
+    const keys = { cmd: `${head} --recv ${q(keyId)}`, forced_environment: C };
+    return {
+      kind: 'run',
+      command: `${proxy}${head} \${p:+--keyserver-options "http-proxy=$p"} --recv ${q(keyId)}`,
+      env: C,
+      attempts: 5,
+      failure: `Error fetching key ${keyId} from keyserver: ${keyserver}`,
+      failKeys: keys,
+      failWith: ['rc', 'stdout', 'stderr'],
+      failureIf: { rc: 2, stdoutHas: 'not found on keyserver', failure: `Key ${keyId} not found on keyserver ${keyserver}`, failKeys: keys },
+    };
+  }
+  if (base64 === undefined) return undefined;
+  const cmd = aptKeyCmd(o, 'add -');
+  return { kind: 'run', command: cmd, stdin: base64, stdinEncoding: 'base64', failure: 'Unable to add a key from binary data', failKeys: { cmd }, failWith: ['rc', 'stdout', 'stderr'] };
+}
+
+const noError = (what: string): string => `apt-key did not return an error, but ${what} (check that the id is correct and *not* a subkey)`;
 
 /** The apt_key module. */
-export const aptKey: Module = async (ctx) => {
-  const a = ctx.args;
-  const str = (v: unknown): string | undefined => (v === undefined || v === null || v === '' ? undefined : String(v));
-  const [url, file, keyring, keyserver] = [str(a.url), str(a.file), str(a.keyring), str(a.keyserver)];
-  // key data as bytes: inline text as written, a download as fetched (binary keys too)
-  let data: Buffer | undefined = str(a.data) === undefined ? undefined : Buffer.from(String(a.data));
-  let id = str(a.id);
-  const state = a.state === 'absent' ? 'absent' : 'present';
-  const missing = await missingExecutable(ctx.host, ['apt-key', 'gpg']);
-  if (missing) return fail(missing);
-  const aptKeyCmd = (rest: string): string => `apt-key${keyring ? ` --keyring ${q(keyring)}` : ''} ${rest}`;
-  const list = async (short: boolean): Promise<string[] | ModuleResult> => {
-    const cmd = aptKeyCmd('adv --list-public-keys --keyid-format=long');
-    const r = await ctx.host.run(cmd);
-    if (r.rc !== 0) return fail('Unable to list public keys', { cmd, rc: r.rc, stdout: r.stdout, stderr: r.stderr });
-    return keysIn(r.stdout, short);
-  };
-  const download = async (from: string): Promise<Buffer | ModuleResult> => {
-    const { res, body } = await fetchBytes(ctx.host, { ...a, use_proxy: true }, from, 10);
-    if (res.error !== undefined) return fail(`error getting key id from url: ${from}`);
-    if (res.code !== 200) return fail(`Failed to download key at ${from}: HTTP Error ${res.code}: ${res.reason}`);
-    return body;
-  };
-  // a key's id from gpg's reading of it (data on standard input)
-  const idOf = async (path: string, stdin?: Buffer): Promise<string | undefined | ModuleResult> => {
-    const r = await ctx.host.run(`gpg --with-colons ${q(path)}`, { ...C, ...(stdin !== undefined ? { stdin } : {}) });
-    if (r.rc !== 0) return fail(`Unable to extract key from '${stdin !== undefined ? 'inline data' : path}'`, { stdout: r.stdout, stderr: r.stderr });
-    return keysIn(r.stdout)[0];
-  };
-
-  const result: ModuleResult = { changed: false };
-  if (!id) {
-    if (keyserver) return fail('Missing key_id, required with keyserver.');
-    if (url) {
-      const d = await download(url);
-      if (!Buffer.isBuffer(d)) return d;
-      data = d;
+export const aptKeyModule = declareModule({
+  spec: { options: OPTIONS, mutuallyExclusive: [['data', 'file', 'keyserver', 'url']] },
+  async facts(o, host, _local, mode): Promise<AptKeyFacts> {
+    try {
+      return await readFacts(host, o, mode.check);
+    } catch (e) {
+      if (e instanceof Failed) return { problem: e.message, keys: e.keys };
+      throw e;
     }
-    const found = file ? await idOf(file) : data ? await idOf('-', data) : undefined;
-    if (found !== undefined && typeof found !== 'string') return found;
-    id = found;
-  }
-  result.id = id ?? null;
-  const parsed = id === undefined ? undefined : parseKeyId(id);
-  if (!parsed) return fail('Invalid key_id', { id: result.id });
-  Object.assign(result, { short_id: parsed.short, fp: parsed.fingerprint, key_id: parsed.keyId });
-  const short = parsed.keyId.length === 8;
-  const has = (keys: string[]): boolean => keys.includes(short ? parsed.short : parsed.fingerprint);
-  const before = await list(short);
-  if (!Array.isArray(before)) return before;
-  result.before = before;
-  const run = async (cmd: string, stdin: Buffer | undefined, msg: string, extra: Record<string, unknown>): Promise<ModuleResult | undefined> => {
-    const r: RunResult = await ctx.host.run(cmd, { ...C, ...(stdin !== undefined ? { stdin } : {}) });
-    return r.rc === 0 ? undefined : fail(msg, { cmd, rc: r.rc, ...extra, stdout: r.stdout, stderr: r.stderr });
-  };
-  const noError = (what: string): string => `apt-key did not return an error, but ${what} (check that the id is correct and *not* a subkey)`;
-  if (state === 'present' && !has(before)) {
-    result.changed = true;
-    if (ctx.check) return result;
-    let err: ModuleResult | undefined;
-    if (file) err = await run(aptKeyCmd(`add ${q(file)}`), undefined, `Unable to add a key from file ${file}`, { keyfile: file });
-    else if (keyserver) {
-      const cmd = aptKeyCmd(`adv --no-tty --keyserver ${q(keyserver)} --recv ${q(parsed.keyId)}`);
-      let r: RunResult | undefined;
-      for (let i = 0; i < 5 && (!r || r.rc !== 0); i++) r = await ctx.host.run(cmd, C);
-      if (r && r.rc !== 0) {
-        err = r.rc === 2 && r.stdout.includes('not found on keyserver') ? fail(`Key ${parsed.keyId} not found on keyserver ${keyserver}`, { cmd }) : fail(`Error fetching key ${parsed.keyId} from keyserver: ${keyserver}`, { cmd, rc: r.rc, stdout: r.stdout, stderr: r.stderr });
-      }
-    } else {
-      if (data === undefined && url) {
-        const d = await download(url);
-        if (!Buffer.isBuffer(d)) return d;
-        data = d;
-      }
-      if (data === undefined) return fail('No key to add ... how did i get here?!?!', result);
-      err = await run(aptKeyCmd('add -'), data, 'Unable to add a key from binary data', {});
+  },
+  plan(o, f, mode) {
+    if ('problem' in f) return failPlan(f.problem, f.keys);
+    const k = f.id === null ? undefined : parseKeyId(f.id);
+    if (!k || !f.before) return failPlan('Invalid key_id', { id: f.id });
+    const result = { changed: false, id: f.id, short_id: k.short, fp: k.fingerprint, key_id: k.keyId, before: f.before };
+    if (o.state !== 'absent') {
+      if (holds(f.before, k)) return { steps: [], result };
+      const step = addStep(o, k.keyId, f.base64);
+      if (!step && !mode.check) return failPlan('No key to add ... how did i get here?!?!', { ...result, changed: true });
+      return { steps: step ? [step] : [], result: { ...result, changed: true } };
     }
-    if (err) return err;
-    const after = await list(short);
-    if (!Array.isArray(after)) return after;
-    result.after = after;
-    if (!has(after)) return fail(noError('failed to add the key'), result);
-  } else if (state === 'absent' && before.includes(parsed.fingerprint)) {
-    result.changed = true;
-    if (ctx.check) return result;
-    const err = await run(aptKeyCmd(`del ${q(parsed.short)}`), undefined, `Unable to remove a key with id ${parsed.short}`, { key_id: parsed.short });
-    if (err) return err;
-    const after = await list(short);
-    if (!Array.isArray(after)) return after;
-    result.after = after;
-    if (after.includes(parsed.fingerprint)) return fail(noError('the key was not removed'), result);
-  }
-  return result;
-};
+    if (!f.before.includes(k.fingerprint)) return { steps: [], result };
+    const cmd = aptKeyCmd(o, `del ${q(k.short)}`);
+    return { steps: [{ kind: 'run', command: cmd, failure: `Unable to remove a key with id ${k.short}`, failKeys: { cmd, key_id: k.short }, failWith: ['rc', 'stdout', 'stderr'] }], result: { ...result, changed: true } };
+  },
+  // the keyring read again after an add or a delete: the key must be there (or gone), as the module checks
+  async after(o, f, host, done) {
+    if (done.check || !done.result.changed || 'problem' in f || f.id === null) return {};
+    const k = parseKeyId(f.id);
+    if (!k) return {};
+    try {
+      const after = await listKeys(host, o, k.keyId.length === 8);
+      const present = o.state === 'absent' ? after.includes(k.fingerprint) : holds(after, k);
+      if (o.state === 'absent' ? present : !present) return { after, failed: true, msg: noError(o.state === 'absent' ? 'the key was not removed' : 'failed to add the key') };
+      return { after };
+    } catch (e) {
+      if (e instanceof Failed) return { changed: false, failed: true, msg: e.message, ...e.keys };
+      throw e;
+    }
+  },
+});

@@ -36,6 +36,7 @@ const OPTIONS = {
   dpkg_options: { type: 'str' },
   only_upgrade: { type: 'bool' },
   lock_timeout: { type: 'int' },
+  policy_rc_d: { type: 'int' },
 } as const;
 
 type AptOptions = Options<typeof OPTIONS>;
@@ -55,6 +56,28 @@ const aptStep = (command: string, failure: string, more: Partial<RunStep> = {}):
 
 // what lock_timeout adds to the commands that take dpkg's lock: how long apt-get waits for it
 const lockWait = (o: AptOptions): string => (o.lock_timeout === undefined ? '' : ` -o DPkg::Lock::Timeout=${o.lock_timeout}`);
+
+/** The command run with /usr/sbin/policy-rc.d exiting `code` (101: the packages' services do not start), an existing one moved aside and put back after, as the module's PolicyRcD does. */
+export function withPolicyRcD(code: number, command: string): string {
+  const p = '/usr/sbin/policy-rc.d';
+  return [
+    `b=; if [ -e ${p} ]; then b=$(mktemp -d /tmp/ansibleXXXXXXXX) && mv ${p} "$b/" || { echo "Fail to move ${p} to $b" >&2; exit 1; }; fi`,
+    `printf '#!/bin/sh\nexit %d\n' ${Math.trunc(code)} > ${p} && chmod 0755 ${p} || { echo "Failed to create or chmod ${p}" >&2; exit 1; }`,
+    `${command}`,
+    'rc=$?',
+    `if [ -n "$b" ]; then mv "$b/policy-rc.d" ${p} && rmdir "$b" || { echo "Fail to move back $b/policy-rc.d to ${p}" >&2; exit 1; }; else rm -f ${p} || { echo "Fail to remove ${p} (after package manipulation)" >&2; exit 1; }; fi`,
+    'exit $rc',
+  ].join('; ');
+}
+
+// policy_rc_d around each apt-get and aptitude run of the plan (not apt-mark's), as the module wraps them
+function policyRcD(o: AptOptions, f: AptFacts, plan: Plan): Plan {
+  if (o.policy_rc_d === undefined) return plan;
+  const code = o.policy_rc_d;
+  const tools = [f.tools.aptGet, f.tools.aptitude].filter((t): t is string => Boolean(t));
+  const wrap = (step: Step): Step => (step.kind === 'run' && tools.some((t) => step.command.startsWith(`${t} `)) ? { ...step, command: withPolicyRcD(code, step.command) } : step);
+  return { ...plan, steps: plan.steps.map(wrap) };
+}
 
 /** Whether the lists were refreshed, and their time, as the module reports them (cache_updated, cache_update_time). */
 function cacheKeys(f: AptFacts, check: boolean): { cache_updated: boolean; cache_update_time: number } {
@@ -187,28 +210,7 @@ function remove(o: AptOptions, f: AptFacts, specs: string[], check: boolean): Pl
 export const aptModule = declareModule({
   spec: { options: OPTIONS, mutuallyExclusive: [['deb', 'name', 'upgrade']] },
   facts: (o, host, _local, mode) => readAptFacts(o, host, mode.check),
-  plan(o, f, { check }) {
-    if (f.clean && f.clean.rc !== 0) return failPlan('apt-get clean failed', { stdout: f.clean.stdout, rc: f.clean.rc });
-    if (f.clean?.stderr) return failPlan(`apt-get clean failed: ${f.clean.stderr}`, { stdout: f.clean.stdout, rc: f.clean.rc });
-    if (!f.tools.aptGet) return failPlan(`Failed to find required executable "apt-get" in paths: ${f.tools.path}`);
-    if (f.cache?.update && f.cache.update.rc !== 0) return failPlan(`Failed to update apt cache: ${f.cache.update.stderr || 'unknown reason'}`);
-    const mode = upgradeMode(o);
-    const all = (o.name ?? []).includes('*');
-    const specs = namedSpecs(o);
-    if (f.cache && !specs.length && !all && !mode) {
-      const { cache_updated, cache_update_time } = cacheKeys(f, check);
-      return { steps: [], result: { changed: cache_updated, cache_updated, cache_update_time } };
-    }
-    if (mode) return upgrade(o, f, mode, check);
-    if (upgradesAll(o)) return specs.length ? failPlan('unable to install additional packages when upgrading all installed packages') : upgrade(o, f, 'yes', check);
-    const invalid = specs.find((s) => (s.match(/=/g) ?? []).length > 1);
-    if (invalid !== undefined) return failPlan(`invalid package spec: ${invalid}`);
-    if (!specs.length && o.autoclean === true) return cleanup(o, f, 'autoclean', check);
-    if (!specs.length && o.autoremove === true) return cleanup(o, f, 'autoremove', check);
-    const expanded = o.state === 'build-dep' ? { specs } : expandSpecs(specs, f.names ?? []);
-    if (!('specs' in expanded)) return failPlan(`No package(s) matching '${expanded.unmatched}' available`);
-    return o.state === 'absent' ? remove(o, f, expanded.specs, check) : install(o, f, expanded.specs, check);
-  },
+  plan: (o, f, mode) => policyRcD(o, f, decide(o, f, mode)),
   // an upgrade's output is also its msg; --diff shows the part of apt's output that lists the changes
   async after(o, _f, _host, { result, diff }) {
     const out = typeof result.stdout === 'string' ? result.stdout : undefined;
@@ -218,6 +220,30 @@ export const aptModule = declareModule({
     return keys;
   },
 });
+
+// what the module does with the options and the facts: the steps and the result
+function decide(o: AptOptions, f: AptFacts, { check }: { check: boolean }): Plan {
+  if (f.clean && f.clean.rc !== 0) return failPlan('apt-get clean failed', { stdout: f.clean.stdout, rc: f.clean.rc });
+  if (f.clean?.stderr) return failPlan(`apt-get clean failed: ${f.clean.stderr}`, { stdout: f.clean.stdout, rc: f.clean.rc });
+  if (!f.tools.aptGet) return failPlan(`Failed to find required executable "apt-get" in paths: ${f.tools.path}`);
+  if (f.cache?.update && f.cache.update.rc !== 0) return failPlan(`Failed to update apt cache: ${f.cache.update.stderr || 'unknown reason'}`);
+  const mode = upgradeMode(o);
+  const all = (o.name ?? []).includes('*');
+  const specs = namedSpecs(o);
+  if (f.cache && !specs.length && !all && !mode) {
+    const { cache_updated, cache_update_time } = cacheKeys(f, check);
+    return { steps: [], result: { changed: cache_updated, cache_updated, cache_update_time } };
+  }
+  if (mode) return upgrade(o, f, mode, check);
+  if (upgradesAll(o)) return specs.length ? failPlan('unable to install additional packages when upgrading all installed packages') : upgrade(o, f, 'yes', check);
+  const invalid = specs.find((s) => (s.match(/=/g) ?? []).length > 1);
+  if (invalid !== undefined) return failPlan(`invalid package spec: ${invalid}`);
+  if (!specs.length && o.autoclean === true) return cleanup(o, f, 'autoclean', check);
+  if (!specs.length && o.autoremove === true) return cleanup(o, f, 'autoremove', check);
+  const expanded = o.state === 'build-dep' ? { specs } : expandSpecs(specs, f.names ?? []);
+  if (!('specs' in expanded)) return failPlan(`No package(s) matching '${expanded.unmatched}' available`);
+  return o.state === 'absent' ? remove(o, f, expanded.specs, check) : install(o, f, expanded.specs, check);
+}
 
 /** The part of apt's output --diff shows: after "Reading state information..." (or aptitude's "Resolving dependencies...") up to the "N upgraded" line. */
 export function preparedDiff(out: string): string {

@@ -60,6 +60,12 @@ export interface RunStep {
   inCheck?: boolean | undefined;
   /** What the command reads on standard input (a secret goes here, never on the command line). */
   stdin?: string | undefined;
+  /** The standard input is bytes written in base64 (apt_key's binary key data). */
+  stdinEncoding?: 'base64' | undefined;
+  /** How many times the command runs until it succeeds (apt_key's keyserver import tries 5 times); once when not given. */
+  attempts?: number | undefined;
+  /** Another failure when the failed command's exit status and stdout match (apt_key's "not found on keyserver"). */
+  failureIf?: FailureCase | undefined;
   /** Keys the failed result has besides `msg` (the module's fail_json arguments). */
   failKeys?: Record<string, unknown> | undefined;
   /** What of the command's outcome the failed result has besides (its `rc`, `stdout`, `stderr`). */
@@ -74,6 +80,15 @@ export interface RunStep {
   changedUnless?: string | undefined;
   /** Steps that put back what earlier steps did, run in order when this one fails, their own failures ignored (apt_repository's sources after a failed update). */
   undo?: Step[] | undefined;
+}
+
+/** A failure a run step reports instead of its own when the command ended with `rc` and its stdout holds `stdoutHas`. */
+export interface FailureCase {
+  rc: number;
+  stdoutHas: string;
+  failure: string;
+  failKeys?: Record<string, unknown> | undefined;
+  failWith?: readonly ('rc' | 'stdout' | 'stderr')[] | undefined;
 }
 
 /** One thing a plan asks the executor to do, in order. */

@@ -4,7 +4,7 @@
 // ends the module with its failure alone (as Ansible's fail_json: not the result the plan would report).
 import type { Plan, RunStep, Step } from './declare.js';
 import { ensureFile } from './file-content.js';
-import type { FileDiff, FileState, HostIO, ModuleContext, ModuleResult, PreparedDiff } from './types.js';
+import type { FileDiff, FileState, HostIO, ModuleContext, ModuleResult, PreparedDiff, RunResult } from './types.js';
 
 /** The host with each path's inspection remembered until it is written: the facts' reads serve the executor. */
 export function rememberingInspections(host: HostIO): HostIO {
@@ -25,13 +25,19 @@ export function rememberingInspections(host: HostIO): HostIO {
   };
 }
 
-// a run step's outcome: its output, or the module's failed result
+// a run step's outcome (its last attempt's): its output, or the module's failed result
 async function ran(ctx: ModuleContext, step: RunStep): Promise<{ stdout: string; stderr: string } | { failed: ModuleResult }> {
-  const r = await ctx.host.run(step.command, { ...(step.stdin === undefined ? {} : { stdin: step.stdin }), ...(step.env ? { env: step.env } : {}) });
-  if (r.rc === 0 && !(step.failOn !== undefined && new RegExp(step.failOn, 'm').test(r.stderr))) return r;
+  const stdin = step.stdin === undefined ? undefined : step.stdinEncoding === 'base64' ? Buffer.from(step.stdin, 'base64') : step.stdin;
+  const ok = (r: RunResult): boolean => r.rc === 0 && !(step.failOn !== undefined && new RegExp(step.failOn, 'm').test(r.stderr));
+  const once = (): Promise<RunResult> => ctx.host.run(step.command, { ...(stdin === undefined ? {} : { stdin }), ...(step.env ? { env: step.env } : {}) });
+  let r = await once();
+  for (let tried = 1; !ok(r) && tried < (step.attempts ?? 1); tried++) r = await once();
+  if (ok(r)) return r;
   const outcome: Record<string, unknown> = { rc: r.rc, stdout: r.stdout, stderr: r.stderr };
-  const msg = step.failure.replace(/\{(rc|stdout|stderr)\}/g, (_m, k: string) => String(outcome[k] ?? ''));
-  return { failed: { changed: false, failed: true, ...step.failKeys, msg, ...Object.fromEntries((step.failWith ?? []).map((k) => [k, outcome[k]])) } };
+  const matched = step.failureIf && r.rc === step.failureIf.rc && r.stdout.includes(step.failureIf.stdoutHas) ? step.failureIf : undefined;
+  const { failure, failKeys, failWith } = matched ?? step;
+  const msg = failure.replace(/\{(rc|stdout|stderr)\}/g, (_m, k: string) => String(outcome[k] ?? ''));
+  return { failed: { changed: false, failed: true, ...failKeys, msg, ...Object.fromEntries((failWith ?? []).map((k) => [k, outcome[k]])) } };
 }
 
 // appends a reported command's output to the result's

@@ -21,6 +21,7 @@ import { deb822RepositoryModule } from './deb822-repository.js';
 import { rpmKeyModule } from './rpm-key.js';
 import { aptModule } from './apt.js';
 import { aptRepositoryModule } from './apt-repository.js';
+import { aptKeyModule } from './apt-key.js';
 import { mountModule } from './mount.js';
 import { findModule } from './find.js';
 import { statModule } from './stat.js';
@@ -175,19 +176,7 @@ export const MODULES: Record<string, ModuleSpec> = {
   modprobe: modprobeModule.spec,
   mount: mountModule.spec,
   apt_repository: aptRepositoryModule.spec,
-  apt_key: {
-    options: {
-      id: str,
-      url: str,
-      data: str,
-      file: path,
-      keyring: path,
-      validate_certs: bool,
-      keyserver: str,
-      state: { type: 'str', choices: ['absent', 'present'] },
-    },
-    mutuallyExclusive: [['data', 'file', 'keyserver', 'url']],
-  },
+  apt_key: aptKeyModule.spec,
   yum_repository: yumRepositoryModule.spec,
   deb822_repository: deb822RepositoryModule.spec,
   service_facts: serviceFactsModule.spec,

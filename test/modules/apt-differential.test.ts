@@ -5,7 +5,7 @@
 // messages and apt's output must be Ansible's, and so must the packages installed and marked manual.
 import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,6 +62,7 @@ Dir::State::status "$r/var/lib/dpkg/status";
 DPkg::Options { "--root=$r"; "--log=/dev/null"; };
 Debug::NoLocking "true";
 APT::Sandbox::User "root";
+DPkg::Pre-Invoke { "(head -c 20 /usr/sbin/policy-rc.d || echo none) | paste -sd ' ' >> $1/policy-seen"; };
 EOF
 `;
 
@@ -104,6 +105,10 @@ describe.skipIf(!usable)('apt on a real apt and dpkg of its own, kplay vs ansibl
     [apt({ name: 'kx-b', state: 'present' }), 'changed'],
     [{ shell: 'APT_CONFIG=@WORK@/apt.conf apt-mark auto kx-b' }, 'changed'],
     [apt({ name: 'kx-b' }), 'ok'],
+    // dpkg runs with /usr/sbin/policy-rc.d exiting 101; the one there before is back after
+    [{ shell: 'rm -f @WORK@/policy-seen' }, 'changed'],
+    [apt({ name: 'kx-p', policy_rc_d: 101 }), 'changed'],
+    [{ shell: 'cat @WORK@/policy-seen; echo ---; cat /usr/sbin/policy-rc.d || true' }, 'changed'],
     [apt({ name: 'kx-b', update_cache: true, cache_valid_time: 86400 }), 'ok'],
     [{ shell: "cd @WORK@ && dpkg-query --admindir=root/var/lib/dpkg -W -f '${Package} ${Version} ${db:Status-Abbrev}\\n'; APT_CONFIG=apt.conf apt-mark showmanual" }, 'changed'],
   ];
@@ -127,6 +132,14 @@ describe.skipIf(!usable)('apt on a real apt and dpkg of its own, kplay vs ansibl
   it("the same messages, apt's same output, and the same packages installed and marked manual at the end", () => {
     const { kplay, ansible } = run();
     expect(shown(kplay)).toEqual(shown(ansible));
-    expect(kplay.results.at(-1)?.stdout).toBe('kx-a 1.1-1 ii \nkx-b 2.0-1 ii \nkx-b');
+    expect(kplay.results.at(-1)?.stdout).toBe('kx-a 1.1-1 ii \nkx-b 2.0-1 ii \nkx-p 1.0-1 ii \nkx-b\nkx-p');
+  });
+
+  it('policy_rc_d: dpkg saw a policy-rc.d exiting 101, and the one there before is back after (or none, as before)', () => {
+    const seen = String(run().kplay.results.at(-3)?.stdout);
+    expect(seen).toEqual(run().ansible.results.at(-3)?.stdout);
+    const [during = '', after = ''] = seen.split('\n---');
+    expect(new Set(during.split('\n'))).toEqual(new Set(['#!/bin/sh exit 101']));
+    expect(after.trim()).toBe(existsSync('/usr/sbin/policy-rc.d') ? readFileSync('/usr/sbin/policy-rc.d', 'utf8').trim() : '');
   });
 });

@@ -13,6 +13,8 @@ describe.skipIf(!usable)('apt_key, kplay vs ansible-playbook', () => {
   const { armored, fprs } = usable ? makeKeys('test', 'ed25519') : { armored: ['', ''], fprs: ['', ''] };
   const [one = '', two = ''] = fprs;
   const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
+    // an id alone cannot add a key the keyring lacks
+    [{ apt_key: { id: one } }, 'failed'],
     [{ apt_key: { data: armored[0] } }, 'changed'],
     [{ apt_key: { data: armored[0] } }, 'ok'],
     [{ apt_key: { id: one.slice(-8), data: armored[0] } }, 'ok'],
@@ -24,6 +26,8 @@ describe.skipIf(!usable)('apt_key, kplay vs ansible-playbook', () => {
     [{ apt_key: { id: 'not-hex' } }, 'failed'],
     [{ apt_key: { id: '12345' } }, 'failed'],
     [{ apt_key: { keyserver: 'keyserver.example.test' } }, 'failed'],
+    // a keyserver nobody answers on: 5 tries, then the module's message with gpg's exit status
+    [{ apt_key: { id: '0123456789ABCDEF', keyserver: 'hkp://127.0.0.1:9' } }, 'failed'],
     [{ apt_key: { data: 'not a key' } }, 'failed'],
     [{ apt_key: { id: one, state: 'absent' }, check_mode: true }, 'changed'],
     [{ apt_key: { id: one, state: 'absent' } }, 'changed'],
@@ -35,11 +39,11 @@ describe.skipIf(!usable)('apt_key, kplay vs ansible-playbook', () => {
   );
   const shown = (r: EngineRun): unknown[] =>
     r.results.map((x) => {
-      const { changed, failed, msg, id, short_id, fp, key_id, before, after } = x;
-      return { changed, failed: failed === true, msg, id, short_id, fp, key_id, before, after };
+      const { changed, failed, msg, id, short_id, fp, key_id, before, after, rc } = x;
+      return { changed, failed: failed === true, msg, id, short_id, fp, key_id, before, after, rc };
     });
 
-  it('every task reports what Ansible reports: ids, fingerprints, the keys before and after, messages', () => {
+  it('every task reports what Ansible reports: ids, fingerprints, the keys before and after, messages, exit statuses', () => {
     expect(run().kplay.results.map(outcome)).toEqual(steps.map(([, o]) => o));
     expect(shown(run().kplay).slice(0, -1)).toEqual(shown(run().ansible).slice(0, -1));
   });

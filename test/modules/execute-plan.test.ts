@@ -27,6 +27,35 @@ describe('executePlan', () => {
     expect(await executePlan(moduleContext({}), plan)).toEqual(expected);
   });
 
+  it.each([
+    ['failureIf: exit status and stdout match, its failure replaces the step\'s', 3, { changed: false, failed: true, msg: 'not found', name: 'k' }],
+    ['failureIf: another exit status, the step\'s own failure', 4, { changed: false, failed: true, msg: 'error 4', rc: 4 }],
+  ])('%s', async (_why, rc, expected) => {
+    const failureIf = { rc: 3, stdoutHas: 'not found on', failure: 'not found', failKeys: { name: 'k' } };
+    const plan: Plan = { steps: [{ kind: 'run', command: `echo 'key not found on server'; exit ${rc}`, failure: 'error {rc}', failWith: ['rc'], failureIf }], result: { changed: true } };
+    expect(await executePlan(moduleContext({}), plan)).toEqual(expected);
+  });
+
+  it('attempts: the command runs again until it succeeds, at most that many times', async () => {
+    const dir = writeTree({});
+    const count = join(dir, 'count');
+    // succeeds on the third run
+    const command = `echo x >> ${count}; [ $(wc -l < ${count}) -ge 3 ]`;
+    expect(await executePlan(moduleContext({}), { steps: [{ kind: 'run', command, failure: 'gave up', attempts: 2 }], result: { changed: true } })).toEqual({ changed: false, failed: true, msg: 'gave up' });
+    expect(readFileSync(count, 'utf8')).toBe('x\nx\n');
+    expect(await executePlan(moduleContext({}), { steps: [{ kind: 'run', command, failure: 'gave up', attempts: 5 }], result: { changed: true } })).toEqual({ changed: true });
+    expect(readFileSync(count, 'utf8')).toBe('x\nx\nx\n');
+  });
+
+  it('stdinEncoding base64: the command reads the bytes, not their base64 text', async () => {
+    const dir = writeTree({});
+    const out = join(dir, 'bytes');
+    const bytes = Buffer.from([0x99, 0x01, 0x0d, 0x00, 0xff, 0x0a]);
+    const plan: Plan = { steps: [{ kind: 'run', command: `cat > ${out}`, stdin: bytes.toString('base64'), stdinEncoding: 'base64', failure: 'no' }], result: { changed: true } };
+    expect(await executePlan(moduleContext({}), plan)).toEqual({ changed: true });
+    expect(readFileSync(out)).toEqual(bytes);
+  });
+
   it('in check mode a command step is not run unless it is a dry run', async () => {
     const fails: Plan = { steps: [{ kind: 'run', command: 'exit 1', failure: 'ran' }], result: { changed: true } };
     expect(await executePlan(moduleContext({}, { check: true }), fails)).toEqual({ changed: true });
