@@ -182,7 +182,7 @@ export const MODULES: Record<string, ModuleSpec> = {
   service_facts: serviceFactsModule.spec,
   package_facts: packageFactsModule.spec,
   slurp: slurpModule.spec,
-  fetch: { options: { src: { type: 'path', required: true }, dest: { type: 'path', required: true }, flat: bool, fail_on_missing: bool, validate_checksum: only('bool', false), mode: raw } },
+  fetch: { options: { src: { type: 'path', required: true }, dest: { type: 'path', required: true }, flat: bool, fail_on_missing: bool, validate_checksum: bool, mode: raw } },
   wait_for: {
     options: {
       host: str,

@@ -1,5 +1,5 @@
 // script and fetch on local files (apt's tests are its fixture rows and apt-differential.test.ts).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IMPLEMENTATIONS } from '../../engine/modules/index.js';
@@ -28,5 +28,19 @@ describe('script and fetch', () => {
     expect(flat.changed).toBe(true);
     writeFileSync(join(root, 'x'), '');
     expect((await fetch(make({ src: join(root, 'missing'), dest: root }))).failed).toBe(true);
+  });
+
+  it("fetch's mode (kplay's, Ansible's fetch ignores it): the copy's permissions, set again when only they differ; not in check mode", async () => {
+    const root = writeTree({ 'remote/admin.conf': 'kubeconfig\n' });
+    const fetch = IMPLEMENTATIONS.fetch as (c: ModuleContext) => Promise<Record<string, unknown>>;
+    const args = (mode: string): Record<string, unknown> => ({ src: join(root, 'remote/admin.conf'), dest: join(root, 'admin.conf'), flat: true, mode });
+    const perm = (): number => statSync(join(root, 'admin.conf')).mode & 0o777;
+    expect(await fetch(moduleContext(args('0600'), { check: true }))).toEqual({ changed: false, skipped: true, msg: 'check mode not (yet) supported for this module' });
+    expect((await fetch(moduleContext(args('0600')))).changed).toBe(true);
+    expect(perm()).toBe(0o600);
+    expect((await fetch(moduleContext(args('0600')))).changed).toBe(false);
+    expect((await fetch(moduleContext(args('0640')))).changed).toBe(true);
+    expect(perm()).toBe(0o640);
+    expect(await fetch(moduleContext(args('rw')))).toMatchObject({ failed: true, msg: "fetch: mode must be octal digits (such as 0600) for the copy on the controller, not 'rw'" });
   });
 });
