@@ -57,8 +57,8 @@ const aptStep = (command: string, failure: string, more: Partial<RunStep> = {}):
 // what lock_timeout adds to the commands that take dpkg's lock: how long apt-get waits for it
 const lockWait = (o: AptOptions): string => (o.lock_timeout === undefined ? '' : ` -o DPkg::Lock::Timeout=${o.lock_timeout}`);
 
-/** The command run with /usr/sbin/policy-rc.d exiting `code` (101: the packages' services do not start), an existing one moved aside and put back after, as the module's PolicyRcD does. */
-export function withPolicyRcD(code: number, command: string): string {
+// the command run with /usr/sbin/policy-rc.d exiting `code` (101: the packages' services do not start), an existing one moved aside and put back after, as the module's PolicyRcD does
+function withPolicyRcD(code: number, command: string): string {
   const p = '/usr/sbin/policy-rc.d';
   return [
     `b=; if [ -e ${p} ]; then b=$(mktemp -d /tmp/ansibleXXXXXXXX) && mv ${p} "$b/" || { echo "Fail to move ${p} to $b" >&2; exit 1; }; fi`,
