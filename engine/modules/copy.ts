@@ -2,6 +2,7 @@
 // itself (remote_src) or from `content`, written only when bytes or attributes differ; a controller
 // directory copied file by file. The source's bytes are read while the facts are (base64, so any file
 // travels in a fact and a step), with the destinations as the host has them; the plan compares them.
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pyJson } from '../template/expr/dump.js';
@@ -50,6 +51,18 @@ async function directoryFacts(host: HostIO, local: string, written: string, dest
     dirs: await Promise.all(['', ...dirs].map(async (d) => ({ path: at(d), dest: destFact({ stat: await host.stat(at(d)), content: undefined }) }))),
     files: await Promise.all(files.map(async (f) => ({ path: at(f), base64: readFileSync(join(local, f)).toString('base64'), dest: destFact(await host.inspect(at(f))) }))),
   };
+}
+
+// the sums Ansible reports: the copy action adds the source's sha1 (checksum), the copy module the
+// md5sum too when it runs: when it writes the bytes (not in check mode, where the action stops first), and
+// always for remote_src, which the module itself copies
+function sums(base64: string, dest: CopyDest, check: boolean, remote: boolean): { checksum?: string; md5sum?: string } {
+  const bytes = Buffer.from(base64, 'base64');
+  const hex = (algo: string): string => createHash(algo).update(bytes).digest('hex');
+  const written = dest.base64 !== base64;
+  if (remote) return { checksum: hex('sha1'), md5sum: hex('md5') };
+  if (written && check) return {};
+  return written ? { checksum: hex('sha1'), md5sum: hex('md5') } : { checksum: hex('sha1') };
 }
 
 // true when the destination does not hold these bytes with these attributes
@@ -104,7 +117,7 @@ export const copyModule = declareModule({
     }
     return { kind: 'file', src, base64: bytes.toString('base64'), destPath, dest };
   },
-  plan(o, f): Plan {
+  plan(o, f, mode): Plan {
     if ('problem' in f) return failPlan(f.problem);
     const attrs = wantedAttrs(o);
     const write = (path: string, base64: string): WriteStep => ({ kind: 'write', path, content: base64, encoding: 'base64', attrs, backup: o.backup === true, validate: o.validate, validateStyle: 'copy' });
@@ -114,7 +127,8 @@ export const copyModule = declareModule({
       if (o.force === false && f.dest.exists) return { steps: [], result: { changed: false, dest: f.destPath, ...src } };
       if (f.dest.type === 'directory') return failPlan(`${f.destPath} is a directory`);
       const changed = differs(f.dest, f.base64, attrs);
-      return { steps: changed ? [write(f.destPath, f.base64)] : [], result: { changed, path: f.destPath, dest: f.destPath, ...src, size: Buffer.from(f.base64, 'base64').length } };
+      const reported = sums(f.base64, f.dest, mode.check, o.remote_src === true);
+      return { steps: changed ? [write(f.destPath, f.base64)] : [], result: { changed, path: f.destPath, dest: f.destPath, ...src, ...reported, size: Buffer.from(f.base64, 'base64').length } };
     }
     // a directory: the directories made get directory_mode (the owner and group too), the files the module's attributes
     const dirAttrs: FileAttrs = { ...attrs, mode: o.directory_mode === undefined ? undefined : wantedAttrs({ mode: o.directory_mode }).mode };

@@ -60,6 +60,17 @@ describe.skipIf(!hasAnsible || !canSandbox())('copy, kplay vs ansible-playbook',
     expect(run().kplay.results.map(outcome)).toEqual(steps.map(([, o]) => o));
   });
 
+  it("reports a single file's checksum and md5sum as Ansible does (none for a change in check mode)", () => {
+    const single = (r: EngineRun): unknown[] =>
+      r.results.flatMap((x, i) => {
+        const copy = steps[i]?.[0].copy as Record<string, unknown> | undefined;
+        if (!copy || x.failed === true || String(copy.src ?? '').startsWith('tree')) return [];
+        return [{ i, checksum: x.checksum, md5sum: x.md5sum }];
+      });
+    expect(single(run().kplay)).toEqual(single(run().ansible));
+    expect(single(run().kplay).filter((x) => (x as { checksum?: string }).checksum !== undefined).length).toBeGreaterThan(5);
+  });
+
   it('makes the same trees and files, with the same modes, bytes and backups', () => {
     for (const d of ['d1', 'd2', 'f']) expect(tree(run().kplay, d)).toBe(tree(run().ansible, d));
     const bytes = (r: EngineRun, f: string): string => execFileSync('od', ['-An', '-tx1', join(r.sandbox.dir, 'work', 'f', f)], { encoding: 'utf8' });
