@@ -180,9 +180,9 @@ export const aptKeyModule = declareModule({
     if (!k) return {};
     try {
       const after = await listKeys(host, o, k.keyId.length === 8);
-      const present = o.state === 'absent' ? after.includes(k.fingerprint) : holds(after, k);
-      if (o.state === 'absent' ? present : !present) return { after, failed: true, msg: noError(o.state === 'absent' ? 'the key was not removed' : 'failed to add the key') };
-      return { after };
+      const removing = o.state === 'absent';
+      const ok = removing ? !after.includes(k.fingerprint) : holds(after, k);
+      return ok ? { after } : { after, failed: true, msg: noError(removing ? 'the key was not removed' : 'failed to add the key') };
     } catch (e) {
       if (e instanceof Failed) return { changed: false, failed: true, msg: e.message, ...e.keys };
       throw e;
