@@ -186,6 +186,17 @@ async function containing(host: HostIO, paths: string[], pattern: string, whole:
   return r.stdout.split('\0').filter(Boolean);
 }
 
+// paths as Ansible's module takes them (os.path.expandvars, then expanduser) on the host: $VAR and ${VAR}
+// from the module's environment (an unknown one left as written), then ~ (HOME, else the user's home) and ~user
+const EXPAND = 'for (@ARGV) { s/\\$(\\w+|\\{[^}]*\\})/my ($all, $n) = ($&, $1); $n =~ s{^\\{(.*)\\}$}{$1}; exists $ENV{$n} ? $ENV{$n} : $all/ge; if (m{^~([^\/]*)}) { my $h = $1 eq "" ? ($ENV{HOME} // (getpwuid($<))[7]) : (getpwnam($1))[7]; if (defined $h) { $h =~ s{/+$}{}; s{^~[^/]*}{$h}; $_ = "/" if $_ eq ""; } } print "$_\\0" }';
+
+async function expanded(host: HostIO, paths: string[]): Promise<string[]> {
+  if (!paths.some((p) => p.includes('$') || p.startsWith('~'))) return paths;
+  const r = await host.run(`perl -e ${q(EXPAND)} -- ${paths.map(q).join(' ')}`);
+  const out = r.stdout.split('\0').slice(0, -1);
+  return r.rc === 0 && out.length === paths.length ? out : paths;
+}
+
 /** The find module. */
 export const findModule = declareModule({
   spec: { options: OPTIONS },
@@ -207,7 +218,8 @@ export const findModule = declareModule({
     const now = Number.isFinite(clock) && clock > 0 ? clock : Date.now() / 1000;
     const { contains, read_whole_file: whole, get_checksum: sums } = o;
     if ('fail' in f) return { now, listings: [], containing: null, checksums: {} };
-    const listings = await Promise.all((o.paths ?? []).map((p) => listing(host, String(p), o, f)));
+    const roots = await expanded(host, (o.paths ?? []).map(String));
+    const listings = await Promise.all(roots.map((p) => listing(host, p, o, f)));
     const regular = listings.flatMap((l) => selected(f, l.entries, now)).filter((e) => e.type === 'f').map((e) => e.path);
     const withText = contains !== undefined && f.fileType === 'file' ? await containing(host, regular, contains, whole === true) : null;
     const summed = await checksums(host, 'sha1', sums === true ? (withText ?? regular) : []);

@@ -36,6 +36,9 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
   [find({ age: '1x' }), 'failed'],
   [find({ size: '10 k' }), 'failed'],
   [find({ paths: [A, '@WORK@/missing', `${A}/x.conf`], patterns: 'x*' }), 'ok'],
+  // paths are expanded as Ansible's module expands them: $VAR and ${VAR} from the environment (an unknown one
+  // left as written), then ~
+  [{ ...find({ paths: ['$KX_DIR', '${KX_DIR}/x.conf', '~/kplay-no-such-dir', '$KPLAY_UNSET_VAR/a'], patterns: 'x*' }), environment: { KX_DIR: A } }, 'ok'],
   [find({ get_checksum: true, recurse: true }), 'ok'],
   [find({ get_checksum: true, file_type: 'any' }), 'ok'],
 ];
