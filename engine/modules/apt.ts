@@ -70,14 +70,8 @@ function withPolicyRcD(code: number, command: string): string {
   ].join('; ');
 }
 
-// policy_rc_d around each apt-get and aptitude run of the plan (not apt-mark's), as the module wraps them
-function policyRcD(o: AptOptions, f: AptFacts, plan: Plan): Plan {
-  if (o.policy_rc_d === undefined) return plan;
-  const code = o.policy_rc_d;
-  const tools = [f.tools.aptGet, f.tools.aptitude].filter((t): t is string => Boolean(t));
-  const wrap = (step: Step): Step => (step.kind === 'run' && tools.some((t) => step.command.startsWith(`${t} `)) ? { ...step, command: withPolicyRcD(code, step.command) } : step);
-  return { ...plan, steps: plan.steps.map(wrap) };
-}
+// a step running apt-get or aptitude: with policy_rc_d, inside the policy-rc.d wrapper, as the module runs them (apt-mark is not)
+const aptGetStep = (o: AptOptions, command: string, failure: string, more: Partial<RunStep> = {}): RunStep => aptStep(o.policy_rc_d === undefined ? command : withPolicyRcD(o.policy_rc_d, command), failure, more);
 
 /** Whether the lists were refreshed, and their time, as the module reports them (cache_updated, cache_update_time). */
 function cacheKeys(f: AptFacts, check: boolean): { cache_updated: boolean; cache_update_time: number } {
@@ -99,14 +93,14 @@ function upgrade(o: AptOptions, f: AptFacts, mode: string, check: boolean): Plan
   const force = o.force === true ? (aptitude ? '--assume-yes --allow-untrusted' : '--force-yes') : '';
   const flags = [dpkgOptions(o), force, o.fail_on_autoremove === true ? '--no-remove' : '', o.allow_unauthenticated === true ? '--allow-unauthenticated' : '', o.allow_downgrade === true ? '--allow-downgrades' : '', check ? '--simulate' : ''];
   const command = `${tool} -y ${flags.join(' ')} ${sub}${o.default_release ? ` -t '${o.default_release}'` : ''}`;
-  const step = aptStep(command, `'${tool} ${sub}' failed: {stderr}`, { failWith: ['stdout', 'rc'], changedUnless: aptitude ? APTITUDE_ZERO : APT_GET_ZERO });
+  const step = aptGetStep(o, command, `'${tool} ${sub}' failed: {stderr}`, { failWith: ['stdout', 'rc'], changedUnless: aptitude ? APTITUDE_ZERO : APT_GET_ZERO });
   return { steps: [step], result: { changed: true, stdout: '', stderr: '' } };
 }
 
 // apt-get autoclean or autoremove (with no package named); changed when apt deleted or removed something
 function cleanup(o: AptOptions, f: AptFacts, operation: 'autoclean' | 'autoremove', check: boolean): Plan {
   const command = `${f.tools.aptGet} -y ${dpkgOptions(o)} ${o.purge === true ? '--purge' : ''} ${o.force === true ? '--force-yes' : ''} ${operation} ${check ? '--simulate' : ''}`;
-  const step = aptStep(command, `'apt-get ${operation}' failed: {stderr}`, { changedIf: operation === 'autoremove' ? 'The following packages will be REMOVED' : 'Del ' });
+  const step = aptGetStep(o, command, `'apt-get ${operation}' failed: {stderr}`, { changedIf: operation === 'autoremove' ? 'The following packages will be REMOVED' : 'Del ' });
   return { steps: [step], result: { changed: false, stdout: '', stderr: '' } };
 }
 
@@ -182,7 +176,7 @@ function install(o: AptOptions, f: AptFacts, specs: string[], check: boolean): P
     if (o.allow_downgrade === true) command += ' --allow-downgrades';
     if (o.allow_change_held_packages === true) command += ' --allow-change-held-packages';
     command += lockWait(o);
-    steps.push(aptStep(command, `'${command}' failed: {stderr}`, { failKeys: cache, ...(buildDep ? { changedUnless: APT_GET_ZERO } : {}) }));
+    steps.push(aptGetStep(o, command, `'${command}' failed: {stderr}`, { failKeys: cache, ...(buildDep ? { changedUnless: APT_GET_ZERO } : {}) }));
   }
   if (!buildDep && !check && names.length && f.tools.aptMark) {
     const command = `${f.tools.aptMark} manual ${names.join(' ')}`;
@@ -203,14 +197,35 @@ function remove(o: AptOptions, f: AptFacts, specs: string[], check: boolean): Pl
   if (!list.length) return { steps: [], result: { changed: false } };
   const packages = list.map((p) => `'${p}'`).join(' ');
   const command = `${f.tools.aptGet} -q -y ${dpkgOptions(o)} ${o.purge === true ? '--purge' : ''} ${o.force === true ? '--force-yes' : ''} ${o.autoremove === true ? '--auto-remove' : ''} ${check ? '--simulate' : ''} remove ${packages}${lockWait(o)}`;
-  return { steps: [aptStep(command, `'apt-get remove ${packages}' failed: {stderr}`)], result: { changed: true, stdout: '', stderr: '' } };
+  return { steps: [aptGetStep(o, command, `'apt-get remove ${packages}' failed: {stderr}`)], result: { changed: true, stdout: '', stderr: '' } };
 }
 
 /** The apt module, declared. */
 export const aptModule = declareModule({
   spec: { options: OPTIONS, mutuallyExclusive: [['deb', 'name', 'upgrade']] },
   facts: (o, host, _local, mode) => readAptFacts(o, host, mode.check),
-  plan: (o, f, mode) => policyRcD(o, f, decide(o, f, mode)),
+  plan(o, f, { check }) {
+    if (f.clean && f.clean.rc !== 0) return failPlan('apt-get clean failed', { stdout: f.clean.stdout, rc: f.clean.rc });
+    if (f.clean?.stderr) return failPlan(`apt-get clean failed: ${f.clean.stderr}`, { stdout: f.clean.stdout, rc: f.clean.rc });
+    if (!f.tools.aptGet) return failPlan(`Failed to find required executable "apt-get" in paths: ${f.tools.path}`);
+    if (f.cache?.update && f.cache.update.rc !== 0) return failPlan(`Failed to update apt cache: ${f.cache.update.stderr || 'unknown reason'}`);
+    const mode = upgradeMode(o);
+    const all = (o.name ?? []).includes('*');
+    const specs = namedSpecs(o);
+    if (f.cache && !specs.length && !all && !mode) {
+      const { cache_updated, cache_update_time } = cacheKeys(f, check);
+      return { steps: [], result: { changed: cache_updated, cache_updated, cache_update_time } };
+    }
+    if (mode) return upgrade(o, f, mode, check);
+    if (upgradesAll(o)) return specs.length ? failPlan('unable to install additional packages when upgrading all installed packages') : upgrade(o, f, 'yes', check);
+    const invalid = specs.find((s) => (s.match(/=/g) ?? []).length > 1);
+    if (invalid !== undefined) return failPlan(`invalid package spec: ${invalid}`);
+    if (!specs.length && o.autoclean === true) return cleanup(o, f, 'autoclean', check);
+    if (!specs.length && o.autoremove === true) return cleanup(o, f, 'autoremove', check);
+    const expanded = o.state === 'build-dep' ? { specs } : expandSpecs(specs, f.names ?? []);
+    if (!('specs' in expanded)) return failPlan(`No package(s) matching '${expanded.unmatched}' available`);
+    return o.state === 'absent' ? remove(o, f, expanded.specs, check) : install(o, f, expanded.specs, check);
+  },
   // an upgrade's output is also its msg; --diff shows the part of apt's output that lists the changes
   async after(o, _f, _host, { result, diff }) {
     const out = typeof result.stdout === 'string' ? result.stdout : undefined;
@@ -220,30 +235,6 @@ export const aptModule = declareModule({
     return keys;
   },
 });
-
-// what the module does with the options and the facts: the steps and the result
-function decide(o: AptOptions, f: AptFacts, { check }: { check: boolean }): Plan {
-  if (f.clean && f.clean.rc !== 0) return failPlan('apt-get clean failed', { stdout: f.clean.stdout, rc: f.clean.rc });
-  if (f.clean?.stderr) return failPlan(`apt-get clean failed: ${f.clean.stderr}`, { stdout: f.clean.stdout, rc: f.clean.rc });
-  if (!f.tools.aptGet) return failPlan(`Failed to find required executable "apt-get" in paths: ${f.tools.path}`);
-  if (f.cache?.update && f.cache.update.rc !== 0) return failPlan(`Failed to update apt cache: ${f.cache.update.stderr || 'unknown reason'}`);
-  const mode = upgradeMode(o);
-  const all = (o.name ?? []).includes('*');
-  const specs = namedSpecs(o);
-  if (f.cache && !specs.length && !all && !mode) {
-    const { cache_updated, cache_update_time } = cacheKeys(f, check);
-    return { steps: [], result: { changed: cache_updated, cache_updated, cache_update_time } };
-  }
-  if (mode) return upgrade(o, f, mode, check);
-  if (upgradesAll(o)) return specs.length ? failPlan('unable to install additional packages when upgrading all installed packages') : upgrade(o, f, 'yes', check);
-  const invalid = specs.find((s) => (s.match(/=/g) ?? []).length > 1);
-  if (invalid !== undefined) return failPlan(`invalid package spec: ${invalid}`);
-  if (!specs.length && o.autoclean === true) return cleanup(o, f, 'autoclean', check);
-  if (!specs.length && o.autoremove === true) return cleanup(o, f, 'autoremove', check);
-  const expanded = o.state === 'build-dep' ? { specs } : expandSpecs(specs, f.names ?? []);
-  if (!('specs' in expanded)) return failPlan(`No package(s) matching '${expanded.unmatched}' available`);
-  return o.state === 'absent' ? remove(o, f, expanded.specs, check) : install(o, f, expanded.specs, check);
-}
 
 /** The part of apt's output --diff shows: after "Reading state information..." (or aptitude's "Resolving dependencies...") up to the "N upgraded" line. */
 export function preparedDiff(out: string): string {

@@ -60,9 +60,8 @@ function sums(base64: string, dest: CopyDest, check: boolean, remote: boolean): 
   const bytes = Buffer.from(base64, 'base64');
   const hex = (algo: string): string => createHash(algo).update(bytes).digest('hex');
   const written = dest.base64 !== base64;
-  if (remote) return { checksum: hex('sha1'), md5sum: hex('md5') };
-  if (written && check) return {};
-  return written ? { checksum: hex('sha1'), md5sum: hex('md5') } : { checksum: hex('sha1') };
+  if (written && check && !remote) return {};
+  return written || remote ? { checksum: hex('sha1'), md5sum: hex('md5') } : { checksum: hex('sha1') };
 }
 
 // true when the destination does not hold these bytes with these attributes
