@@ -4,13 +4,13 @@
 // travels in a fact and a step), with the destinations as the host has them; the plan compares them.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pyJson } from '../template/expr/dump.js';
 import { shellQuote as q } from '../util/shell.js';
 import { attrsCommand, wantedAttrs } from './file-content.js';
-import { attrsChange, bytesFact, declareModule, failPlan, type BytesFact, type Plan, type Step, type WriteStep } from './declare.js';
+import { attrsChange, bytesFact, declareModule, failPlan, missingDirs, type BytesFact, type Plan, type Step, type WriteStep } from './declare.js';
 import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
-import type { FileAttrs, HostIO } from './types.js';
+import type { FileAttrs, HostIO, ModuleResult } from './types.js';
 
 /** A destination as copy compares it: a file fact whose (regular file's) bytes are in base64. */
 export type CopyDest = BytesFact;
@@ -18,7 +18,7 @@ export type CopyDest = BytesFact;
 /** What copy compares: the source (its bytes, or a controller directory's files) and the destinations. */
 export type CopyFacts =
   | { problem: string }
-  | { kind: 'file'; src: string | null; base64: string; destPath: string; dest: CopyDest }
+  | { kind: 'file'; src: string | null; base64: string; destPath: string; dest: CopyDest; missingDirs?: string[] | undefined }
   | { kind: 'directory'; src: string; root: string; dirs: { path: string; dest: CopyDest }[]; files: { path: string; base64: string; dest: CopyDest }[] };
 
 const destFact = bytesFact;
@@ -53,22 +53,52 @@ async function directoryFacts(host: HostIO, local: string, written: string, dest
   };
 }
 
-// the sums Ansible reports: the copy action adds the source's sha1 (checksum), the copy module the
-// md5sum too when it runs: when it writes the bytes (not in check mode, where the action stops first), and
-// always for remote_src, which the module itself copies
-function sums(base64: string, dest: CopyDest, check: boolean, remote: boolean): { checksum?: string; md5sum?: string } {
-  const bytes = Buffer.from(base64, 'base64');
-  const hex = (algo: string): string => createHash(algo).update(bytes).digest('hex');
-  const written = dest.base64 !== base64;
-  if (written && check && !remote) return {};
-  return written || remote ? { checksum: hex('sha1'), md5sum: hex('md5') } : { checksum: hex('sha1') };
+/** One file's copy as copy's (and template's) plan sees it, for the keys the result reports. */
+export interface CopiedFile {
+  dest: string;
+  bytes: Buffer;
+  /** The destination lacks these bytes: they are written. */
+  written: boolean;
+  /** The bytes or the attributes differ. */
+  changed: boolean;
+  check: boolean;
+  /** remote_src: the copy module itself compares and copies (the action does not). */
+  remote: boolean;
+  /** The source the result names, if any. */
+  src?: string | undefined;
 }
+
+/**
+ * The keys Ansible reports for one copied file. New bytes: the copy module's dest, src, md5sum and the
+ * action's checksum (the source's sha1), or only `changed` in check mode, where the action stops before
+ * the module. The same bytes: the file module's path (and dest) with the checksum. remote_src: always the
+ * copy module's. add_path_info's keys come after (the declaration's pathInfo).
+ */
+export function copiedFileResult(c: CopiedFile): ModuleResult {
+  const hex = (algo: string): string => createHash(algo).update(c.bytes).digest('hex');
+  const src = c.src === undefined ? {} : { src: c.src };
+  if (c.remote || c.written) return c.check && !c.remote ? { changed: true } : { changed: c.changed, dest: c.dest, ...src, md5sum: hex('md5'), checksum: hex('sha1') };
+  return { changed: c.changed, path: c.dest, dest: c.dest, checksum: hex('sha1') };
+}
+
+// the attributes of the directories copy makes: directory_mode (none when not given), the owner and group
+const dirAttrsOf = (o: Record<string, unknown>): FileAttrs => ({ ...wantedAttrs(o), mode: o.directory_mode === undefined ? undefined : wantedAttrs({ mode: o.directory_mode }).mode });
+
+// the step making directories (mkdir -p of the last) and giving each these attributes
+function makeDirs(dirs: string[], attrs: FileAttrs): Step {
+  const set = attrsCommand(dirs, attrs);
+  return { kind: 'run', command: [`mkdir -p -- ${q(dirs[dirs.length - 1] ?? '')}`, ...(set === undefined ? [] : [set])].join(' && '), failure: '{stderr}' };
+}
+
+// the sha1 of bytes given in base64 (Ansible's checksum)
+const sha1 = (base64: string): string => createHash('sha1').update(Buffer.from(base64, 'base64')).digest('hex');
 
 // true when the destination does not hold these bytes with these attributes
 const differs = (dest: CopyDest, base64: string, attrs: FileAttrs): boolean => dest.base64 !== base64 || attrsChange(dest, attrs);
 
 /** The copy module. */
 export const copyModule = declareModule({
+  pathInfo: true,
   spec: {
     options: {
       src: { type: 'path' },
@@ -110,38 +140,46 @@ export const copyModule = declareModule({
     let destPath = o.dest ?? '';
     let dest = destFact(await host.inspect(destPath));
     if (destPath.endsWith('/') || (dest.exists && dest.type === 'directory')) {
-      if (src === null) return { problem: 'dest must be a file path when content is used' };
+      if (src === null) return { problem: 'can not use content with a dir as dest' };
       destPath = `${destPath.replace(/\/+$/, '')}/${basename(src)}`;
       dest = destFact(await host.inspect(destPath));
     }
-    return { kind: 'file', src, base64: bytes.toString('base64'), destPath, dest };
+    // a new file's directory: made when dest ends with /, else the copy fails (the directories missing, outermost first)
+    const missing = !dest.exists && destPath.startsWith('/') ? await missingDirs(host, dirname(destPath)) : [];
+    return { kind: 'file', src, base64: bytes.toString('base64'), destPath, dest, ...(missing.length ? { missingDirs: missing } : {}) };
   },
   plan(o, f, mode): Plan {
     if ('problem' in f) return failPlan(f.problem);
     const attrs = wantedAttrs(o);
-    const write = (path: string, base64: string): WriteStep => ({ kind: 'write', path, content: base64, encoding: 'base64', attrs, backup: o.backup === true, validate: o.validate, validateStyle: 'copy' });
+    // (a failed validate's result has the source's checksum, which Ansible's action adds)
+    const write = (path: string, base64: string): WriteStep => ({ kind: 'write', path, content: base64, encoding: 'base64', attrs, backup: o.backup === true, validate: o.validate, validateStyle: 'copy', ...(o.validate === undefined ? {} : { failKeys: { checksum: sha1(base64) } }) });
     if (f.kind === 'file') {
-      const src = f.src === null ? {} : { src: f.src };
       // force: false only creates missing files, as in Ansible
-      if (o.force === false && f.dest.exists) return { steps: [], result: { changed: false, dest: f.destPath, ...src } };
+      if (o.force === false && f.dest.exists) return { steps: [], result: { changed: false, dest: f.destPath, ...(f.src === null ? {} : { src: f.src }) }, actionResult: true };
       if (f.dest.type === 'directory') return failPlan(`${f.destPath} is a directory`);
+      const dirs: Step[] = [];
+      // Ansible's action stops before the module in check mode (remote_src aside): the directory is not looked at
+      if (f.missingDirs && !(mode.check && o.remote_src !== true)) {
+        // (the action adds the source's checksum to the module's failure too)
+        if (!(o.dest ?? '').endsWith('/')) return failPlan(`Destination directory ${dirname(f.destPath)} does not exist`, { checksum: sha1(f.base64) });
+        dirs.push(makeDirs(f.missingDirs, dirAttrsOf(o)));
+      }
       const changed = differs(f.dest, f.base64, attrs);
-      const reported = sums(f.base64, f.dest, mode.check, o.remote_src === true);
-      return { steps: changed ? [write(f.destPath, f.base64)] : [], result: { changed, path: f.destPath, dest: f.destPath, ...src, ...reported, size: Buffer.from(f.base64, 'base64').length } };
+      const result = copiedFileResult({ dest: f.destPath, bytes: Buffer.from(f.base64, 'base64'), written: f.dest.base64 !== f.base64, changed, check: mode.check, remote: o.remote_src === true, src: f.src ?? undefined });
+      return { steps: changed ? [...dirs, write(f.destPath, f.base64)] : [], result };
     }
     // a directory: the directories made get directory_mode (the owner and group too), the files the module's attributes
-    const dirAttrs: FileAttrs = { ...attrs, mode: o.directory_mode === undefined ? undefined : wantedAttrs({ mode: o.directory_mode }).mode };
+    const dirAttrs = dirAttrsOf(o);
     const steps: Step[] = [];
     for (const d of f.dirs) {
       if (d.dest.exists && d.dest.type !== 'directory') return failPlan(`${d.path} exists and is not a directory`);
-      if (d.dest.exists) continue;
-      const set = attrsCommand([d.path], dirAttrs);
-      steps.push({ kind: 'run', command: [`mkdir -p -- ${q(d.path)}`, ...(set === undefined ? [] : [set])].join(' && '), failure: '{stderr}' });
+      if (!d.dest.exists) steps.push(makeDirs([d.path], dirAttrs));
     }
     for (const file of f.files) {
       if (o.force === false && file.dest.exists) continue;
       if (differs(file.dest, file.base64, attrs)) steps.push(write(file.path, file.base64));
     }
-    return { steps, result: { changed: steps.length > 0, dest: o.dest ?? '', src: f.src } };
+    // (the action names a recursive copy's destination as a directory: with a trailing slash)
+    return { steps, result: { changed: steps.length > 0, dest: (o.dest ?? '').replace(/\/*$/, '/'), src: (o.src ?? '').endsWith('/') ? f.src.replace(/\/*$/, '/') : f.src }, actionResult: true };
   },
 });

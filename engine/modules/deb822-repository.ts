@@ -80,6 +80,7 @@ async function signedBy(host: HostIO, v: string, slug: string): Promise<SignedBy
 
 /** The deb822_repository module. */
 export const deb822RepositoryModule = declareModule({
+  pathInfo: true,
   spec: {
     options: {
       allow_downgrade_to_insecure: { type: 'bool' },

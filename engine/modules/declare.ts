@@ -7,6 +7,7 @@ import { converted } from '../playbook/module-args.js';
 import { shellQuote as q } from '../util/shell.js';
 import { executePlan, rememberingInspections } from './execute-plan.js';
 import { attrsDiffer, type ValidateFailure } from './file-content.js';
+import { withPathInfo } from './path-info.js';
 import type { ModuleSpec, OptionSpec, OptionType } from './specs.js';
 import type { FileAttrs, FileState, HostIO, Module, ModuleContext, ModuleResult } from './types.js';
 
@@ -46,6 +47,8 @@ export interface WriteStep {
   diffHeader?: string | undefined;
   /** The file's diff is not shown (the module reports a diff of its own, as hostname's). */
   noDiff?: boolean | undefined;
+  /** Keys a failed write's result has besides (copy's action adds the source's checksum to the module's failure). */
+  failKeys?: Record<string, unknown> | undefined;
 }
 
 /** A step that runs a command; it fails the module when its exit status is not 0 or its stderr matches `failOn`. */
@@ -100,6 +103,8 @@ export interface Plan {
   result: ModuleResult;
   /** Warnings the module gives (shown as Ansible shows a module's warnings). */
   warnings?: string[] | undefined;
+  /** The result is an action's own, no module's (copy's force: false on an existing file): no add_path_info keys even with the declaration's pathInfo. */
+  actionResult?: boolean | undefined;
 }
 
 /** A module written as a declaration. */
@@ -111,6 +116,8 @@ export interface Declaration<O extends Record<string, OptionSpec>, F> {
   facts(o: Options<O>, host: HostIO, local: Controller, mode: { check: boolean }): Promise<F>;
   /** The wanted state against the facts: the steps to take (none when the host is as wanted). */
   plan(o: Options<O>, facts: F, mode: { check: boolean }): Plan;
+  /** The result passes through Ansible's AnsibleModule exit: the path it names (`path`, else `dest`) gets add_path_info's keys, on failure too. */
+  pathInfo?: boolean;
   /** Reads the host again once the steps succeeded (or were shown in check mode): the keys it adds to the result or corrects in it (hostname's facts, whether modprobe's load took). */
   after?(o: Options<O>, facts: F, host: HostIO, done: AfterContext): Promise<Record<string, unknown>>;
 }
@@ -166,6 +173,13 @@ export async function existing(host: HostIO, paths: string[]): Promise<boolean[]
   return paths.map((_, i) => answers[i] === 'y');
 }
 
+/** The directories `mkdir -p` makes for an absolute `dir`, outermost first (none when it exists): one command. */
+export async function missingDirs(host: HostIO, dir: string): Promise<string[]> {
+  const dirs = dir.split('/').flatMap((_, i, parts) => (i > 0 && parts[i] ? [parts.slice(0, i + 1).join('/')] : []));
+  const first = (await existing(host, dirs)).indexOf(false);
+  return first < 0 ? [] : dirs.slice(first);
+}
+
 /** True when the file exists and its attributes differ from the wanted ones. */
 export const attrsChange = (file: Omit<FileFact, 'content'>, attrs: FileAttrs): boolean => file.exists && attrsDiffer({ exists: true, type: file.type, mode: file.mode, owner: file.owner, group: file.group }, attrs);
 
@@ -193,6 +207,16 @@ function typed(spec: ModuleSpec, args: Record<string, unknown>): Record<string, 
   return out;
 }
 
+// a text split as Python's str.splitlines splits it
+const splitLines = (s: string): string[] => (s === '' ? [] : s.replace(/(\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])$/, '').split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/));
+
+// the result with its stdout and stderr split into lines, as Ansible's action adds them to any module's result that has them
+function withLines(r: ModuleResult): ModuleResult {
+  const out = { ...r };
+  for (const k of ['stdout', 'stderr'] as const) if (typeof r[k] === 'string' && !(`${k}_lines` in r)) out[`${k}_lines`] = splitLines(r[k] as string);
+  return out;
+}
+
 /** Makes a declaration runnable: its facts read, its plan made, and the plan carried out by the shared executor. */
 export function declareModule<O extends Record<string, OptionSpec>, F>(d: Declaration<O, F>): DeclaredModule {
   const facts = (o: Record<string, unknown>, host: HostIO, local: Controller, mode: { check: boolean }): Promise<unknown> => d.facts(o as Options<O>, host, local, mode);
@@ -212,9 +236,13 @@ export function declareModule<O extends Record<string, OptionSpec>, F>(d: Declar
       if (why !== undefined) return executePlan(ctx, failPlan(why));
       const host = rememberingInspections(ctx.host);
       const f = await facts(o, host, { findLocal: ctx.findLocal, render: ctx.render }, { check: ctx.check });
-      const result = await executePlan({ ...ctx, host }, plan(o, f, { check: ctx.check }));
-      if (result.failed || !d.after) return result;
-      return { ...result, ...(await d.after(o as Options<O>, f as F, ctx.host, { check: ctx.check, diff: ctx.diff, result, warn: ctx.warn })) };
+      const planned = plan(o, f, { check: ctx.check });
+      const executed = await executePlan({ ...ctx, host }, planned);
+      const result = executed.failed || !d.after ? executed : { ...executed, ...(await d.after(o as Options<O>, f as F, ctx.host, { check: ctx.check, diff: ctx.diff, result: executed, warn: ctx.warn })) };
+      if (!d.pathInfo || planned.actionResult) return withLines(result);
+      // nothing done (or only shown): the path is as the facts read it, and needs no other read
+      const untouched = ctx.check || planned.steps.length === 0;
+      return withLines(await withPathInfo(ctx.host, result, untouched ? (p) => host.known(p) : undefined));
     },
   };
 }

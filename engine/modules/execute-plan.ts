@@ -4,14 +4,26 @@
 // ends the module with its failure alone (as Ansible's fail_json: not the result the plan would report).
 import type { Plan, RunStep, Step } from './declare.js';
 import { ensureFile } from './file-content.js';
-import type { FileDiff, FileState, HostIO, ModuleContext, ModuleResult, PreparedDiff, RunResult } from './types.js';
+import type { FileDiff, FileStat, FileState, HostIO, ModuleContext, ModuleResult, PreparedDiff, RunResult } from './types.js';
 
-/** The host with each path's inspection remembered until it is written: the facts' reads serve the executor. */
-export function rememberingInspections(host: HostIO): HostIO {
+/** The host with what the facts read remembered: each path's stat and inspection, until the path is written. */
+export interface RememberingHost extends HostIO {
+  /** The path's own stat (a link not followed) as the facts read it, if they did: undefined when they did not. */
+  known(path: string): Promise<FileStat | undefined>;
+}
+
+/** The host with each path's stat and inspection remembered until it is written: the facts' reads serve the executor and the result. */
+export function rememberingInspections(host: HostIO): RememberingHost {
   const seen = new Map<string, Promise<FileState>>();
+  const stats = new Map<string, Promise<FileStat>>();
   return {
     run: (command, opts) => host.run(command, opts),
-    stat: (path, follow) => host.stat(path, follow),
+    stat(path, follow) {
+      if (follow === true) return host.stat(path, true);
+      const known = stats.get(path) ?? host.stat(path);
+      stats.set(path, known);
+      return known;
+    },
     read: (path) => host.read(path),
     inspect(path) {
       const known = seen.get(path) ?? host.inspect(path);
@@ -20,7 +32,15 @@ export function rememberingInspections(host: HostIO): HostIO {
     },
     write(path, content, attrs) {
       seen.delete(path);
+      stats.delete(path);
       return host.write(path, content, attrs);
+    },
+    async known(path) {
+      const own = stats.get(path);
+      if (own) return own;
+      // an inspection follows links: its stat is the path's own when the path is no link
+      const inspected = await seen.get(path);
+      return inspected && inspected.stat.linkTarget === undefined ? inspected.stat : undefined;
     },
   };
 }
@@ -67,7 +87,7 @@ export async function executePlan(ctx: ModuleContext, plan: Plan): Promise<Modul
       if (w.backup_file !== undefined) result[step.backupAs ?? 'backup_file'] = w.backup_file;
       if (w.failed) {
         const { path: _path, dest: _dest, diff: _diff, ...failure } = w;
-        return { ...failure, changed: false };
+        return { ...failure, ...step.failKeys, changed: false };
       }
     } else if (!ctx.check || step.inCheck) {
       const r = await ran(ctx, step);

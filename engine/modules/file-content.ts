@@ -40,10 +40,11 @@ export const attrsMessage = (msg: string, changed: boolean, attrsChanged: boolea
 export function attrsCommand(paths: string[], attrs: FileAttrs, recursive = false): string | undefined {
   const r = recursive ? ' -R' : '';
   const ps = paths.map(q).join(' ');
+  // owner and group before the mode, as Ansible sets them: a chown clears setuid and setgid bits
   const cmds = [
-    ...(attrs.mode !== undefined ? [`chmod${r} ${q(attrs.mode)} -- ${ps}`] : []),
     ...(attrs.owner !== undefined ? [`chown${r} ${q(attrs.owner)} -- ${ps}`] : []),
     ...(attrs.group !== undefined ? [`chgrp${r} ${q(attrs.group)} -- ${ps}`] : []),
+    ...(attrs.mode !== undefined ? [`chmod${r} ${q(attrs.mode)} -- ${ps}`] : []),
   ];
   return cmds.length ? cmds.join(' && ') : undefined;
 }

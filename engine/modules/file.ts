@@ -2,7 +2,7 @@
 // path's stat, and where the plan needs them a link's source, whether anything under a directory lacks
 // the wanted attributes (recurse) and the chattr flags (attributes); every change is a command.
 import { attrsCommand, attrsDiffer, wantedAttrs } from './file-content.js';
-import { declareModule, existing, failPlan, type Options, type Plan, type RunStep } from './declare.js';
+import { declareModule, failPlan, missingDirs, type Options, type Plan, type RunStep } from './declare.js';
 import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
 import type { FileAttrs, FileStat, HostIO, ModuleResult } from './types.js';
 import { shellQuote as q } from '../util/shell.js';
@@ -25,12 +25,14 @@ type FileOptions = Options<typeof FILE_OPTIONS>;
 /** What the file module compares: the path, and what its state needs besides. */
 export interface FileModuleFacts {
   stat: FileStat;
-  /** state=link without force: whether the link's source exists (relative to the link's directory). */
+  /** state=link without force: whether the link's source exists (relative to the link's directory); state=hard: whether `src` exists. */
   sourceExists?: boolean | undefined;
   /** recurse: whether something under the directory lacks the wanted owner, group or mode. */
   differingBelow?: boolean | undefined;
   /** attributes: the chattr flags the path has (lsattr's letters; empty when it has none or cannot say). */
   flags?: string | undefined;
+  /** state=file on a link: the file it leads to (the path with every link resolved) and that file's stat. */
+  target?: { path: string; stat: FileStat } | undefined;
   /** state=hard on an existing path: whether it is the source itself (the same inode). */
   sameInode?: boolean | undefined;
   /** state=directory on a missing path: the directories mkdir will make, outermost first (each gets the attributes, as Ansible's). */
@@ -55,55 +57,74 @@ function lackingBelow(attrs: FileAttrs): string[] | undefined {
 // the state the path is asked for (its present one when not given)
 const stateOf = (o: FileOptions, st: FileStat): string => o.state ?? (st.exists ? (st.type === 'directory' ? 'directory' : st.type === 'link' ? 'link' : 'file') : 'file');
 
-// a path's directories from the outermost: /a/b/c -> /a, /a/b, /a/b/c
-const ancestry = (path: string): string[] => path.split('/').flatMap((_, i, parts) => (i > 0 && parts[i] ? [parts.slice(0, i + 1).join('/')] : []));
+// Ansible's warning for a link whose target is missing (follow: true, its default)
+const DANGLING = 'Cannot set fs attributes on a non-existent symlink target. follow should be set to False to avoid this.';
 
-/** The steps and result of the asked state (before `attributes`). */
-function statePlan(o: FileOptions, f: FileModuleFacts): Plan {
+// the path's kind as Ansible's file module names it (get_state): a file with more than one link is hard
+const prevState = (st: FileStat): string => (!st.exists ? 'absent' : st.type === 'link' ? 'link' : st.type === 'directory' ? 'directory' : (st.links ?? 1) > 1 ? 'hard' : 'file');
+
+/**
+ * The steps and result of the asked state (before `attributes`), with the keys Ansible's file module
+ * returns for it: `path` for absent, directory and file; `dest` (and `src`) for touch, link and hard.
+ */
+function statePlan(o: FileOptions, f: FileModuleFacts, mode: { check: boolean }): Plan {
   const path = o.path ?? '';
   const st = f.stat;
   const state = stateOf(o, st);
   const attrs = wantedAttrs(o);
-  const base: ModuleResult = { changed: false, path, state };
-  const run = (command: string): RunStep => ({ kind: 'run', command, failure: '{stderr}', failKeys: { path, state } });
+  const run = (command: string, on = path): RunStep => ({ kind: 'run', command, failure: '{stderr}', failKeys: { path: on } });
   const setAttrs = (recursive = false, paths = [path]): RunStep[] => {
     const c = attrsCommand(paths, attrs, recursive);
-    return c === undefined ? [] : [run(c)];
+    return c === undefined ? [] : [run(c, paths[paths.length - 1])];
   };
-  const done = (steps: RunStep[], extra: Record<string, unknown> = {}): Plan => ({ steps, result: { ...base, ...extra, changed: steps.length > 0 } });
+  const done = (steps: RunStep[], result: Record<string, unknown>): Plan => ({ steps, result: { ...result, changed: steps.length > 0 } });
   switch (state) {
     case 'absent':
-      return done(st.exists ? [run(`rm -rf -- ${q(path)}`)] : []);
+      return done(st.exists ? [run(`rm -rf -- ${q(path)}`)] : [], { path, state: 'absent' });
     case 'directory':
-      if (st.exists && st.type !== 'directory') return failPlan(`${path} already exists as a ${st.type ?? 'file'}`, base);
-      if (!st.exists) return { steps: [run(`mkdir -p -- ${q(path)}`), ...setAttrs(false, f.created?.length ? f.created : [path])], result: { ...base, changed: true } };
-      return done([...(attrsDiffer(st, attrs) ? setAttrs() : []), ...(o.recurse === true && f.differingBelow ? setAttrs(true) : [])]);
-    case 'file':
-      if (!st.exists) return failPlan(`file (${path}) is absent, cannot continue`, base);
-      return done(attrsDiffer(st, attrs) ? setAttrs() : []);
+      if (st.exists && st.type !== 'directory') return failPlan(`${path} already exists as a ${prevState(st)}`, { path });
+      if (!st.exists) return { steps: [run(`mkdir -p -- ${q(path)}`), ...setAttrs(false, f.created?.length ? f.created : [path])], result: { changed: true, path } };
+      return done([...(attrsDiffer(st, attrs) ? setAttrs() : []), ...(o.recurse === true && f.differingBelow ? setAttrs(true) : [])], { path });
+    case 'file': {
+      // a link is followed (follow: true): the file is its target
+      const target = st.type === 'link' && f.target ? f.target : { path, stat: st };
+      const prev = prevState(target.stat);
+      if (prev !== 'file' && prev !== 'hard') return failPlan(`file (${target.path}) is ${prev}, cannot continue`, { path: target.path, state: prev });
+      return done(attrsDiffer(target.stat, attrs) ? setAttrs(false, [target.path]) : [], { path: target.path });
+    }
     case 'touch': {
       // access_time/modification_time: preserve keeps an existing file's times (the idempotent touch),
       // now (touch's default) sets them
       const keepA = o.access_time === 'preserve';
       const keepM = o.modification_time === 'preserve';
-      if (st.exists && keepA && keepM) return done(attrsDiffer(st, attrs) ? setAttrs() : []);
+      if (st.exists && keepA && keepM) return done(attrsDiffer(st, attrs) ? setAttrs() : [], { dest: path });
       const flags = st.exists && keepA ? ' -m' : st.exists && keepM ? ' -a' : '';
-      return { steps: [run(`touch${flags} -- ${q(path)}`), ...setAttrs()], result: { ...base, changed: true } };
+      return { steps: [run(`touch${flags} -- ${q(path)}`), ...setAttrs()], result: { changed: true, dest: path } };
     }
     case 'link':
     case 'hard': {
-      if (o.src === undefined) return failPlan(`src is required for state=${state}`, base);
+      if (o.src === undefined) return failPlan(`src is required for creating new ${state === 'link' ? 'symlinks' : 'hardlinks'}`);
       const src = o.src;
-      if (state === 'link' && st.exists && st.type === 'link' && st.linkTarget === src) return done([]);
-      if (state === 'hard' && f.sameInode === true) return done([]);
-      if (st.exists && st.type === 'directory') return failPlan(`refusing to replace directory ${path} with a link`, base);
-      // as Ansible: a regular file is replaced by a link, and a link made to a missing source, only with force
-      if (o.force !== true && st.exists && st.type === 'file') return failPlan(state === 'link' ? `refusing to convert from file to symlink for ${path}` : 'Cannot link, file exists at destination', base);
-      if (o.force !== true && state === 'link' && f.sourceExists === false) return failPlan(`src file does not exist, use "force=yes" if you really want to create the link: ${linkSource(path, src)}`, base);
-      return done([run(state === 'link' ? `ln -sfn -- ${q(src)} ${q(path)}` : `ln -f -- ${q(src)} ${q(path)}`)], { src });
+      const prev = prevState(st);
+      // a missing source fails first, even where the link is already there, as in Ansible
+      if (state === 'link' && o.force !== true && f.sourceExists === false) return failPlan(`src file does not exist, use "force=yes" if you really want to create the link: ${linkSource(path, src)}`, { path, src });
+      if (state === 'link' && st.exists && st.type === 'link' && st.linkTarget === src) return { ...done([], { dest: path, src }), ...(f.sourceExists === false ? { warnings: [DANGLING] } : {}) };
+      if (state === 'hard' && f.sameInode === true) return done([], { dest: path, src });
+      if (state === 'link') {
+        if (prev === 'directory') return failPlan(o.force === true ? `the directory ${path} is not empty, refusing to convert it` : `refusing to convert from directory to symlink for ${path}`, { path });
+        // as Ansible: a regular file is replaced by a link only with force
+        if (o.force !== true && (prev === 'file' || prev === 'hard')) return failPlan(`refusing to convert from ${prev} to symlink for ${path}`, { path });
+      } else {
+        if (f.sourceExists === false) return failPlan('src does not exist', { dest: path, src });
+        if (prev === 'directory') return failPlan(`refusing to replace directory ${path} with a link`, { dest: path, src });
+        if (o.force !== true && (prev === 'file' || prev === 'hard')) return failPlan(prev === 'hard' ? 'Cannot link, different hard link exists at destination' : 'Cannot link, file exists at destination', { dest: path, src });
+      }
+      const made = done([run(state === 'link' ? `ln -sfn -- ${q(src)} ${q(path)}` : `ln -f -- ${q(src)} ${q(path)}`)], { dest: path, src });
+      // a link made (force) to a missing source: Ansible's follow cannot set the target's attributes, and says so (not in check mode before the link exists)
+      return state === 'link' && f.sourceExists === false && !(mode.check && !st.exists) ? { ...made, warnings: [DANGLING] } : made;
     }
   }
-  return failPlan(`unsupported state ${state}`, base);
+  return failPlan(`unsupported state ${state}`, { path });
 }
 
 /**
@@ -120,20 +141,23 @@ function attributesStep(path: string, wanted: string, current: string): RunStep 
 /** The file module. */
 export const fileModule = declareModule({
   spec: { options: FILE_OPTIONS },
+  pathInfo: true,
   async facts(o, host: HostIO): Promise<FileModuleFacts> {
     const path = o.path ?? '';
     const stat = await host.stat(path);
     const state = stateOf(o, stat);
     const facts: FileModuleFacts = { stat };
-    if (state === 'link' && o.force !== true && o.src !== undefined) facts.sourceExists = (await host.stat(linkSource(path, o.src))).exists;
-    if (state === 'hard' && stat.exists && o.src !== undefined) facts.sameInode = (await host.run(`[ ${q(path)} -ef ${q(o.src)} ]`)).rc === 0;
-    if (state === 'directory' && !stat.exists && path.startsWith('/')) {
-      const dirs = ancestry(path);
-      const found = await existing(host, dirs);
-      // (all there by now: only the path itself is the one asked for)
-      const first = found.indexOf(false);
-      facts.created = dirs.slice(first < 0 ? -1 : first);
+    if (state === 'link' && o.src !== undefined) facts.sourceExists = await host.stat(linkSource(path, o.src), true).then((t) => t.exists, () => false);
+    if (state === 'hard' && o.src !== undefined) facts.sourceExists = await host.stat(o.src, true).then((t) => t.exists, () => false);
+    if (state === 'file' && stat.type === 'link') {
+      // followed as os.path.realpath resolves it (a missing part included)
+      const r = await host.run(`realpath -m -- ${q(path)}`);
+      if (r.rc !== 0) throw new Error(`cannot resolve ${path}: ${r.stderr.trim()}`);
+      const target = r.stdout.replace(/\n$/, '');
+      facts.target = { path: target, stat: await host.stat(target) };
     }
+    if (state === 'hard' && stat.exists && o.src !== undefined) facts.sameInode = (await host.run(`[ ${q(path)} -ef ${q(o.src)} ]`)).rc === 0;
+    if (state === 'directory' && !stat.exists && path.startsWith('/')) facts.created = await missingDirs(host, path);
     if (state === 'directory' && o.recurse === true && stat.type === 'directory') {
       const tests = lackingBelow(wantedAttrs(o));
       if (tests === undefined) facts.differingBelow = true;
@@ -149,9 +173,9 @@ export const fileModule = declareModule({
     }
     return facts;
   },
-  plan(o, f): Plan {
-    const plan = statePlan(o, f);
-    const step = o.attributes && !plan.result.failed && plan.result.state !== 'absent' ? attributesStep(o.path ?? '', o.attributes, f.flags ?? '') : undefined;
+  plan(o, f, mode): Plan {
+    const plan = statePlan(o, f, mode);
+    const step = o.attributes && !plan.result.failed && stateOf(o, f.stat) !== 'absent' ? attributesStep(o.path ?? '', o.attributes, f.flags ?? '') : undefined;
     return step ? { steps: [...plan.steps, step], result: { ...plan.result, changed: true } } : plan;
   },
 });

@@ -17,6 +17,7 @@ import { yumRepositoryModule } from './yum-repository.js';
 import { deb822RepositoryModule } from './deb822-repository.js';
 import { mountModule } from './mount.js';
 import { packageFactsModule } from './package-facts.js';
+import { describingPath } from './path-info.js';
 import { replaceModule } from './replace.js';
 import { rpmKeyModule } from './rpm-key.js';
 import { serviceFactsModule } from './service-facts.js';
@@ -46,7 +47,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   fetch: lazy(() => import('./fetch.js').then((m) => m.fetch)),
   file: fileModule.run,
   find: findModule.run,
-  get_url: lazy(() => import('./get-url.js').then((m) => m.getUrl)),
+  get_url: lazy(() => import('./get-url.js').then((m) => describingPath(m.getUrl))),
   group: groupModule.run,
   hostname: hostnameModule.run,
   ini_file: iniFileModule.run,
@@ -76,7 +77,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   systemd: systemdModule.run,
   service: systemdModule.run,
   template: templateModule.run,
-  unarchive: lazy(() => import('./unarchive.js').then((m) => m.unarchive)),
+  unarchive: lazy(() => import('./unarchive.js').then((m) => describingPath(m.unarchive))),
   uri: lazy(() => import('./uri.js').then((m) => m.uri)),
   user: userModule.run,
   wait_for: lazy(() => import('./wait-for.js').then((m) => m.waitFor)),

@@ -194,6 +194,7 @@ const wantedValues = (o: { value?: string | undefined; values?: unknown[] | unde
 
 /** The ini_file module. */
 export const iniFileModule = declareModule({
+  pathInfo: true,
   spec: {
     options: {
       path: { type: 'path', required: true, aliases: ['dest'] },

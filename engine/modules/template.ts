@@ -1,8 +1,10 @@
 // template: renders a template file from the role's templates/ (or next to the playbook) with the
 // host's variables and writes the result only when it differs. The rendering is done on the controller
 // while the facts are read (with the destination as the host has it); the plan compares the two.
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { copiedFileResult } from './copy.js';
 import { attrsChange, declareModule, failPlan, readOneFile, type FileFact, type Plan } from './declare.js';
 import { wantedAttrs } from './file-content.js';
 import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
@@ -40,6 +42,7 @@ export interface TemplateFacts {
 
 /** The template module. */
 export const templateModule = declareModule({
+  pathInfo: true,
   spec: {
     options: {
       src: { type: 'path', required: true },
@@ -62,19 +65,21 @@ export const templateModule = declareModule({
     const text = o.force === false && file.exists ? null : local.render(readFileSync(src, 'utf8'), src, templateVars(written, src, dest));
     return { src, text, dest: file };
   },
-  plan(o, f): Plan {
+  plan(o, f, mode): Plan {
     const dest = o.dest ?? '';
     if (f.src === null) return failPlan(`Could not find or access '${o.src ?? ''}' (looked in the role's templates/ and next to the playbook)`);
-    if (o.force === false && f.dest.exists) return { steps: [], result: { changed: false, dest, src: f.src } };
+    if (o.force === false && f.dest.exists) return { steps: [], result: { changed: false, dest, src: f.src }, actionResult: true };
     if (f.dest.type === 'directory') return failPlan(`${dest} is a directory`);
     // newline_sequence: the line ends the written file gets (\n by default)
     const nl = o.newline_sequence;
     const text = nl !== undefined && nl !== '\n' ? (f.text ?? '').replace(/\r\n|\r|\n/g, nl) : (f.text ?? '');
     const attrs = wantedAttrs(o);
-    const changed = f.dest.content !== text || attrsChange(f.dest, attrs);
+    const written = f.dest.content !== text;
+    const changed = written || attrsChange(f.dest, attrs);
     return {
-      steps: changed ? [{ kind: 'write', path: dest, content: text, attrs, backup: o.backup === true, validate: o.validate, validateStyle: 'copy' }] : [],
-      result: { changed, path: dest, dest, src: f.src },
+      steps: changed ? [{ kind: 'write', path: dest, content: text, attrs, backup: o.backup === true, validate: o.validate, validateStyle: 'copy', ...(o.validate === undefined ? {} : { failKeys: { checksum: createHash('sha1').update(text).digest('hex') } }) }] : [],
+      // Ansible's template action hands the rendered text to its copy action: the same keys
+      result: copiedFileResult({ dest, bytes: Buffer.from(text), written, changed, check: mode.check, remote: false, src: f.src }),
     };
   },
 });

@@ -12,6 +12,11 @@ export interface FileStat {
   group?: string;
   size?: number;
   mtime?: number;
+  /** The owner's and group's numeric ids. */
+  uid?: number;
+  gid?: number;
+  /** How many hard links the file has. */
+  links?: number;
   /** Where a symlink points. */
   linkTarget?: string;
 }

@@ -110,7 +110,8 @@ export const unarchive: Module = async (ctx) => {
   const dest = String(a.dest);
   const base: ModuleResult = { changed: false, dest, src: String(a.src) };
   if (a.creates !== undefined && a.creates !== null && (await ctx.host.stat(String(a.creates))).exists) {
-    return { ...base, skipped: true, msg: `skipped, since ${String(a.creates)} exists` };
+    // Ansible's action skips before the module runs: the result names no dest
+    return { changed: false, skipped: true, msg: `skipped, since ${String(a.creates)} exists` };
   }
   const d = await ctx.host.stat(dest);
   if (!d.exists || d.type !== 'directory') return { ...base, failed: true, msg: `dest '${dest}' must be an existing dir` };

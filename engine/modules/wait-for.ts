@@ -6,6 +6,7 @@
 // timeout messages. Each check is one command on the host.
 import { pyRegex } from '../template/expr/pyregex.js';
 import { shellQuote as q } from '../util/shell.js';
+import { pathInfo } from './path-info.js';
 import type { Module, ModuleContext, ModuleResult } from './types.js';
 
 const wait = (seconds: number): Promise<void> => new Promise((r) => setTimeout(r, seconds * 1000));
@@ -24,18 +25,6 @@ async function pathState(ctx: ModuleContext, path: string, read: boolean): Promi
   if (r.rc === 3) return { error: r.stdout.trim() };
   if (r.stdout.startsWith('kplay-missing')) return { missing: true };
   return { text: read ? r.stdout.slice('kplay-here\n'.length) : undefined };
-}
-
-/**
- * What Ansible's AnsibleModule adds to a result that names an existing `path` (add_path_info): its
- * owner, group, mode, size and kind (state: file, directory, link, hard).
- */
-async function pathInfo(ctx: ModuleContext, path: string): Promise<Record<string, unknown>> {
-  const r = await ctx.host.run(`p=${q(path)}; if [ -e "$p" ]; then stat -c '%u|%g|%U|%G|%a|%s' -- "$p"; if [ -L "$p" ]; then echo link; elif [ -d "$p" ]; then echo directory; elif [ "$(stat -L -c %h -- "$p")" -gt 1 ]; then echo hard; else echo file; fi; fi`);
-  const [line = '', kind = ''] = r.stdout.split('\n');
-  const [uid, gid, user = '', group = '', mode = '', size] = line.split('|');
-  if (!kind) return {};
-  return { uid: Number(uid), gid: Number(gid), owner: user === 'UNKNOWN' ? String(uid) : user, group: group === 'UNKNOWN' ? String(gid) : group, mode: `0${mode.padStart(3, '0')}`, state: kind, size: Number(size) };
 }
 
 /** The wait_for module. */
@@ -109,5 +98,5 @@ export const waitFor: Module = async (ctx) => {
     }
   }
   const result = { changed: false, state, port, search_regex: searchRegex, match_groups: groups, match_groupdict: named, path, elapsed: elapsed() };
-  return path === null ? result : { ...result, ...(await pathInfo(ctx, path)) };
+  return path === null ? result : { ...result, ...(await pathInfo(ctx.host, path)) };
 };

@@ -15,11 +15,11 @@ export interface TaskExecDefaults {
   trace?: ((command: string) => void) | undefined;
 }
 
-/** Reads stat's '%F|%a|%U|%G|%s|%Y' line (and readlink's, if any) into a FileStat. */
+/** Reads stat's '%F|%a|%U|%G|%s|%Y|%u|%g|%h' line (and readlink's, if any) into a FileStat. */
 function parseStat(line: string, link: string | undefined): FileStat {
   if (line === 'MISSING') return { exists: false };
-  const [type = '', mode = '', owner, group, size, mtime] = line.split('|');
-  const st: FileStat = { exists: true, type: TYPES[type] ?? 'other', mode: mode.padStart(4, '0'), size: Number(size), mtime: Number(mtime) };
+  const [type = '', mode = '', owner, group, size, mtime, uid, gid, links] = line.split('|');
+  const st: FileStat = { exists: true, type: TYPES[type] ?? 'other', mode: mode.padStart(4, '0'), size: Number(size), mtime: Number(mtime), uid: Number(uid), gid: Number(gid), links: Number(links) };
   if (owner !== undefined) st.owner = owner;
   if (group !== undefined) st.group = group;
   if (link) st.linkTarget = link;
@@ -46,7 +46,7 @@ export function hostIO(t: Transport, become: Become | undefined, defaults: TaskE
     run,
     async stat(path, follow = false) {
       const s = follow ? 'stat -L' : 'stat';
-      const r = await fileOp({ op: 'stat', path, follow }, `p=${q(path)}; if [ -e "$p" ] || [ -L "$p" ]; then ${s} -c '%F|%a|%U|%G|%s|%Y' -- "$p" && { [ -L "$p" ] && readlink -- "$p" || true; }; else echo MISSING; fi`);
+      const r = await fileOp({ op: 'stat', path, follow }, `p=${q(path)}; if [ -e "$p" ] || [ -L "$p" ]; then ${s} -c '%F|%a|%U|%G|%s|%Y|%u|%g|%h' -- "$p" && { [ -L "$p" ] && readlink -- "$p" || true; }; else echo MISSING; fi`);
       if (r.rc !== 0) throw new Error(`cannot stat ${path}: ${r.stderr.trim()}`);
       const [line = '', link] = r.stdout.split('\n');
       return parseStat(line, link);
@@ -55,7 +55,7 @@ export function hostIO(t: Transport, become: Become | undefined, defaults: TaskE
       // stat line, link line (empty when not a link), then the bytes of a regular file: one round trip
       const r = await fileOp(
         { op: 'inspect', path },
-        `p=${q(path)}; if [ -e "$p" ] || [ -L "$p" ]; then stat -L -c '%F|%a|%U|%G|%s|%Y' -- "$p" || exit 1; if [ -L "$p" ]; then readlink -- "$p"; else echo; fi; if [ -f "$p" ]; then exec cat -- "$p"; fi; else echo MISSING; fi`,
+        `p=${q(path)}; if [ -e "$p" ] || [ -L "$p" ]; then stat -L -c '%F|%a|%U|%G|%s|%Y|%u|%g|%h' -- "$p" || exit 1; if [ -L "$p" ]; then readlink -- "$p"; else echo; fi; if [ -f "$p" ]; then exec cat -- "$p"; fi; else echo MISSING; fi`,
       );
       if (r.rc !== 0) throw new Error(`cannot read ${path}: ${r.stderr.trim()}`);
       const out = r.stdoutBytes;
@@ -82,10 +82,14 @@ export function hostIO(t: Transport, become: Become | undefined, defaults: TaskE
         't=$(mktemp "$d/.kplay.XXXXXX")',
         'trap \'rm -f -- "$t" "$t.err"\' EXIT',
         'cat > "$t"',
-        attrs.mode ? `chmod ${q(attrs.mode)} "$t"` : 'if [ -e "$p" ]; then chmod --reference="$p" "$t"; else chmod $(printf %o $((0666 & ~$(umask)))) "$t"; fi',
+        // as Ansible's atomic_move and set_fs_attributes: the old file's mode (a new one's from the umask),
+        // then its owner (a chown clears setuid and setgid bits), then the owner and group asked, then the
+        // mode asked (a symbolic one changes the mode the file had)
+        'if [ -e "$p" ]; then chmod --reference="$p" "$t"; else chmod $(printf %o $((0666 & ~$(umask)))) "$t"; fi',
         'if [ -e "$p" ] && [ "$(id -u)" = 0 ]; then chown --reference="$p" "$t"; fi',
         attrs.owner ? `chown ${q(attrs.owner)} "$t"` : ':',
         attrs.group ? `chgrp ${q(attrs.group)} "$t"` : ':',
+        attrs.mode ? `chmod ${q(attrs.mode)} "$t"` : ':',
         'if ! mv -f -- "$t" "$p" 2>"$t.err"; then',
         '  if grep -qi "busy" "$t.err"; then cat "$t" > "$p"; echo KPLAY_IN_PLACE; else cat "$t.err" >&2; exit 1; fi',
         'fi',

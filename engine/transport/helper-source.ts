@@ -128,14 +128,14 @@ sub kind {
   return 'symbolic link' if $f == 0120000;
   return 'other';
 }
-# the line "stat -c '%F|%a|%U|%G|%s|%Y'" prints
+# the line "stat -c '%F|%a|%U|%G|%s|%Y|%u|%g|%h'" prints
 sub stat_line {
   my ($p, $follow) = @_;
   my @s = $follow ? stat($p) : lstat($p);
   return undef unless @s;
   my $u = getpwuid($s[4]);
   my $g = getgrgid($s[5]);
-  return sprintf('%s|%o|%s|%s|%d|%d', kind($s[2], $s[7]), $s[2] & 07777, defined $u ? $u : 'UNKNOWN', defined $g ? $g : 'UNKNOWN', $s[7], $s[9]);
+  return sprintf('%s|%o|%s|%s|%d|%d|%d|%d|%d', kind($s[2], $s[7]), $s[2] & 07777, defined $u ? $u : 'UNKNOWN', defined $g ? $g : 'UNKNOWN', $s[7], $s[9], $s[4], $s[5], $s[3]);
 }
 sub present { my $p = shift; return -e $p || -l $p }
 
@@ -179,10 +179,10 @@ sub op_write {
   my $fail = sub { my $m = shift; unlink $t; return (1, '', $m) };
   binmode $fh;
   (spew($fh, $content) && close($fh)) or return $fail->("cannot write $t: $!\n");
-  if ($mode ne '') {
-    if ($mode =~ /^[0-7]+$/) { chmod(oct($mode), $t) or return $fail->("chmod: changing permissions of '$t': $!\n") }
-    else { my ($rc, $e) = run_argv('chmod', $mode, $t); return $fail->($e) if $rc }
-  } elsif (-e $p) { my @s = stat $p; chmod($s[2] & 07777, $t) }
+  # as Ansible's atomic_move and set_fs_attributes: the old file's mode (a new one's from the umask), then
+  # its owner (a chown clears setuid and setgid bits), then the owner and group asked, then the mode asked
+  # (a symbolic one changes the mode the file had)
+  if (-e $p) { my @s = stat $p; chmod($s[2] & 07777, $t) }
   else { chmod(0666 & ~umask, $t) }
   if (-e $p && $> == 0) { my @s = stat $p; chown($s[4], $s[5], $t) or return $fail->("chown: changing ownership of '$t': $!\n") }
   for my $a (['chown', $owner, 'getpwnam'], ['chgrp', $group, 'getgrnam']) {
@@ -197,6 +197,10 @@ sub op_write {
       my ($rc, $e) = run_argv($tool, $who, $t);
       return $fail->($e) if $rc;
     }
+  }
+  if ($mode ne '') {
+    if ($mode =~ /^[0-7]+$/) { chmod(oct($mode), $t) or return $fail->("chmod: changing permissions of '$t': $!\n") }
+    else { my ($rc, $e) = run_argv('chmod', $mode, $t); return $fail->($e) if $rc }
   }
   unless (rename($t, $p)) {
     return $fail->("mv: cannot move '$t' to '$p': $!\n") unless $! == EBUSY;

@@ -18,6 +18,8 @@ interface Row {
   steps: unknown[];
   result: Record<string, unknown>;
   warnings?: string[];
+  /** The result is the action's own: no add_path_info keys are added to it. */
+  actionResult?: boolean;
 }
 
 const root = join(__dirname, '../fixtures/modules');
@@ -65,7 +67,7 @@ describe('declared modules have fixtures', () => {
 describe.each(Object.keys(DECLARED))('%s plans', (module) => {
   it.each(rows(module))('%s', (_file, row) => {
     const { warnings, ...plan } = planned(module, row).plan as { warnings?: string[] };
-    expect(plan).toEqual({ steps: row.steps, result: row.result });
+    expect(plan).toEqual({ steps: row.steps, result: row.result, ...(row.actionResult ? { actionResult: true } : {}) });
     expect(warnings ?? []).toEqual(row.warnings ?? []);
   });
 

@@ -3,7 +3,7 @@
 // kind, mode, owner and group, and where each link points.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { bothEngines, outcome, type EngineRun } from '../support/differential-play.js';
+import { bothEngines, outcome, registeredPairs, type EngineRun } from '../support/differential-play.js';
 import { hasAnsible } from '../support/oracle.js';
 import { canSandbox } from '../support/sandbox.js';
 
@@ -36,6 +36,20 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
   [file({ path: `${D}/dangling`, state: 'absent' }), 'changed'],
   [file({ path: `${D}/dangling`, state: 'absent' }), 'ok'],
   [file({ path: `${D}/current`, src: 'pki', state: 'link' }, { check_mode: true }), 'changed'],
+  [file({ path: `${D}/pki`, state: 'file' }), 'failed'],
+  [file({ path: `${D}/log`, state: 'directory' }), 'failed'],
+  [file({ path: `${D}/loglink`, src: `${D}/log`, state: 'link' }), 'changed'],
+  [file({ path: `${D}/loglink`, state: 'file', mode: '0604' }), 'changed'],
+  [file({ path: `${D}/loglink`, state: 'file', mode: '0604' }), 'ok'],
+  [file({ path: `${D}/hm`, src: `${D}/missing`, state: 'hard' }), 'failed'],
+  [file({ path: `${D}/hard`, src: `${D}/loglink`, state: 'hard' }), 'ok'],
+  [file({ path: `${D}/lk`, src: `${D}/missing2`, state: 'link', force: true }), 'changed'],
+  [file({ path: `${D}/lk`, src: `${D}/missing2`, state: 'link' }), 'failed'],
+  [file({ path: `${D}/lk`, src: `${D}/missing2`, state: 'link', force: true }), 'ok'],
+  [file({ path: `${D}/suid`, state: 'touch', owner: 'nobody', mode: '04755' }), 'changed'],
+  [file({ path: `${D}/odd`, state: 'touch', owner: '12345', group: '12345' }), 'changed'],
+  [file({ path: `${D}/odd`, state: 'file' }), 'ok'],
+  [file({ path: `${D}/new`, state: 'touch' }, { check_mode: true }), 'changed'],
 ];
 
 // every path under the directory: kind, mode, owner, group and link target
@@ -52,6 +66,11 @@ describe.skipIf(!hasAnsible || !canSandbox())('file, kplay vs ansible-playbook',
     const shown = (r: EngineRun): string[] => r.results.map((x, i) => `${i} ${JSON.stringify(steps[i]?.[0])}: ${outcome(x)}`);
     expect(shown(run().kplay)).toEqual(shown(run().ansible));
     expect(run().kplay.results.map(outcome)).toEqual(steps.map(([, o]) => o));
+  });
+
+  it("registers what Ansible's file registers, key by key: add_path_info's uid, gid, owner, group, mode, size and state, path or dest", () => {
+    const { kplay, ansible } = registeredPairs(run().kplay, run().ansible);
+    kplay.forEach((r, i) => expect({ i, task: steps[i]?.[0], r }).toEqual({ i, task: steps[i]?.[0], r: ansible[i] }));
   });
 
   it('leaves the same paths, kinds, modes, owners and links', () => {

@@ -60,6 +60,8 @@ function ansibleModprobe(files: Tree, args: Record<string, unknown>, check = fal
   const out = spawnSync(systemPython ?? 'python3', [join(__dirname, 'module_oracle.py'), 'modprobe', root, JSON.stringify({ ...args, _ansible_check_mode: check })], { env: { ...process.env, ...env }, encoding: 'utf8' });
   const r = JSON.parse(out.stdout.trim().split('\n').pop() ?? '{}') as ModuleResult & { warnings?: string[] };
   const { warnings = [], invocation: _invocation, ...result } = r;
+  // what Ansible's action adds to any module's result before a play registers it: stdout and stderr as lines
+  for (const k of ['stdout', 'stderr'] as const) if (typeof result[k] === 'string') result[`${k}_lines`] = (result[k] as string).split('\n').filter((l, i, all) => l !== '' || i < all.length - 1);
   return leftBehind(root, result, warnings);
 }
 

@@ -3,7 +3,7 @@
 // failures' message where Ansible's is kplay's), the files' text and mode, and the backups made.
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bothEngines, outcome, sandboxMode, sandboxText, type EngineRun } from '../support/differential-play.js';
+import { bothEngines, outcome, registeredPairs, sandboxMode, sandboxText, type EngineRun } from '../support/differential-play.js';
 import { hasAnsible } from '../support/oracle.js';
 import { canSandbox } from '../support/sandbox.js';
 
@@ -26,6 +26,8 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
   [tpl({ newline_sequence: '\r\n' }), 'ok'],
   [tpl({ dest: '/etc/kplay-t/new.conf', force: 'no' }), 'changed'],
   [tpl({}, { check_mode: true, vars: { port: 1, backends: [] } }), 'changed'],
+  [tpl({ mode: '0600' }, { check_mode: true }), 'changed'],
+  [tpl({ dest: '/etc/kplay-t/sym.conf', mode: 'o-r' }), 'changed'],
 ];
 
 const backups = (run: EngineRun): number => readdirSync(run.sandbox.path('/etc/kplay-t')).filter((f) => f.startsWith('app.conf.') && f.endsWith('~')).length;
@@ -44,8 +46,15 @@ describe.skipIf(!hasAnsible || !canSandbox())('template, kplay vs ansible-playbo
     expect(failed(run().kplay)).toEqual(failed(run().ansible));
   });
 
+  it("registers what Ansible's template registers, key by key: add_path_info's keys, dest or path, the sums", () => {
+    const { kplay, ansible } = registeredPairs(run().kplay, run().ansible);
+    kplay.forEach((r, i) => expect({ i, task: steps[i]?.[0], r }).toEqual({ i, task: steps[i]?.[0], r: ansible[i] }));
+  });
+
   it('leaves the same files, modes and backups', () => {
     for (const p of [DEST, '/etc/kplay-t/new.conf']) expect(sandboxText(run().kplay, p)).toBe(sandboxText(run().ansible, p));
+    // a symbolic mode changes the mode a new file gets from the umask
+    expect([sandboxMode(run().kplay, '/etc/kplay-t/sym.conf'), sandboxMode(run().ansible, '/etc/kplay-t/sym.conf')]).toEqual(['640', '640']);
     expect(sandboxText(run().kplay, DEST)).toBe('listen 8080\r\nserver a\r\nserver b\r\n');
     expect(sandboxMode(run().kplay, DEST)).toBe(sandboxMode(run().ansible, DEST));
     expect(backups(run().kplay)).toBe(backups(run().ansible));

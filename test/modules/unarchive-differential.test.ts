@@ -49,6 +49,13 @@ describe.skipIf(!hasAnsible || !canSandbox())('unarchive, kplay vs ansible-playb
     expect(tree(run().kplay, 'out4').trim()).toBe('d 4096');
   });
 
+  it("describes dest as Ansible's AnsibleModule does (add_path_info: owner, mode, size, state)", () => {
+    const info = (r: EngineRun): unknown[] =>
+      r.results.flatMap((x, i) => (steps[i]?.[0].unarchive ? [{ i, ...Object.fromEntries(['uid', 'gid', 'owner', 'group', 'mode', 'state', 'size'].map((k) => [k, x[k]])) }] : []));
+    expect(info(run().kplay)).toEqual(info(run().ansible));
+    expect(info(run().kplay)).toContainEqual(expect.objectContaining({ i: 8, state: 'directory', mode: '0755', owner: 'root' }));
+  });
+
   it("lists the archive's files, names the handler and says why a dest is refused", () => {
     const k = run().kplay.results;
     const a = run().ansible.results;

@@ -87,3 +87,30 @@ export function bothEngines(tasks: Record<string, unknown>[], files: Record<stri
     return both;
   };
 }
+
+// every string in a value with the engines' sandbox directories named alike
+function sandboxesAlike(v: unknown): unknown {
+  if (typeof v === 'string') return v.replace(/\/tmp\/kplay-sandbox-[^/]+/g, '@SANDBOX@');
+  if (Array.isArray(v)) return v.map(sandboxesAlike);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, sandboxesAlike(x)]));
+  return v;
+}
+
+/**
+ * Each task's registered result from both engines, as compared key by key: without what differs by
+ * nature (invocation, diff, the interpreter Ansible found, a backup's time and process id), sandbox
+ * paths named alike, and `src` left out where Ansible's names its temporary copy of the source.
+ */
+export function registeredPairs(kplay: EngineRun, ansible: EngineRun): { kplay: unknown[]; ansible: unknown[] } {
+  const clean = (r: Record<string, unknown>, dropSrc: boolean): unknown => {
+    const { invocation: _i, diff: _d, ansible_facts: _f, ...rest } = r;
+    if (dropSrc) delete rest.src;
+    if (typeof rest.backup_file === 'string') rest.backup_file = rest.backup_file.replace(/\.\d+\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~$/, '.BACKUP~');
+    return sandboxesAlike(rest);
+  };
+  const temporary = (r: Record<string, unknown> | undefined): boolean => typeof r?.src === 'string' && /\/\.ansible\/tmp\//.test(r.src);
+  return {
+    kplay: kplay.results.map((r, i) => clean(r, temporary(ansible.results[i]))),
+    ansible: ansible.results.map((r) => clean(r, temporary(r))),
+  };
+}

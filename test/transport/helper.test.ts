@@ -85,19 +85,24 @@ describe('helper file operations give what the shell commands give', () => {
     }
   });
 
-  // name, attributes, what exists before
-  const writes: [string, { mode?: string; owner?: string; group?: string }, ((p: string) => void) | undefined][] = [
-    ['a new file without a mode (0666 less the umask)', {}, undefined],
-    ['a new file with mode 0600', { mode: '0600' }, undefined],
-    ['an existing file keeps its mode', {}, (p) => (writeFileSync(p, 'old'), chmodSync(p, 0o640))],
-    ['a symbolic mode', { mode: 'u=rw,go=' }, undefined],
-    ['owner and group by name', { owner: 'root', group: 'root' }, undefined],
-    ['owner and group by number', { owner: '0', group: '0' }, undefined],
-    ['an unknown owner fails and leaves no temp file', { owner: 'no-such-user-kplay' }, undefined],
-    ['an unknown group fails', { group: 'no-such-group-kplay' }, undefined],
-    ['an invalid mode fails', { mode: 'u=bogus' }, undefined],
+  // name, attributes, what exists before, the mode left (as Ansible's atomic_move and set_fs_attributes leave it; umask 022)
+  const old = (mode: number) => (p: string) => (writeFileSync(p, 'old'), chmodSync(p, mode));
+  const writes: [string, { mode?: string; owner?: string; group?: string }, ((p: string) => void) | undefined, string | undefined][] = [
+    ['a new file without a mode (0666 less the umask)', {}, undefined, '644'],
+    ['a new file with mode 0600', { mode: '0600' }, undefined, '600'],
+    ['an existing file keeps its mode', {}, old(0o640), '640'],
+    ['a symbolic mode', { mode: 'u=rw,go=' }, undefined, '600'],
+    ["a symbolic mode changes a new file's mode from the umask's", { mode: 'u+x,g+w' }, undefined, '764'],
+    ["a symbolic mode changes an existing file's mode", { mode: 'o-r' }, old(0o664), '660'],
+    ['setuid asked with an owner is kept (the owner is set first)', { mode: '04755', owner: 'nobody' }, undefined, '4755'],
+    ['an existing setuid file rewritten without a mode loses setuid (its owner is set again after its mode)', {}, old(0o4755), '755'],
+    ['owner and group by name', { owner: 'root', group: 'root' }, undefined, '644'],
+    ['owner and group by number', { owner: '0', group: '0' }, undefined, '644'],
+    ['an unknown owner fails and leaves no temp file', { owner: 'no-such-user-kplay' }, undefined, undefined],
+    ['an unknown group fails', { group: 'no-such-group-kplay' }, undefined, undefined],
+    ['an invalid mode fails', { mode: 'u=bogus' }, undefined, undefined],
   ];
-  it.each(writes)('write: %s', async (name, attrs, before) => {
+  it.each(writes)('write: %s', async (name, attrs, before, left) => {
     const results: unknown[] = [];
     for (const [label, t] of [['shell', shellT], ['helper', helperT()]] as const) {
       const d = join(dir, `write-${label}-${name.replace(/\W+/g, '-')}`);
@@ -109,6 +114,7 @@ describe('helper file operations give what the shell commands give', () => {
       results.push({ r, content: st ? readFileSync(p, 'utf8') : undefined, mode: st ? (st.mode & 0o7777).toString(8) : undefined, uid: st?.uid, files: readdirSync(d) });
     }
     expect(results[1]).toEqual(results[0]);
+    if (left !== undefined) expect((results[0] as { mode?: string }).mode).toBe(left);
   });
 
   it('write into a missing directory fails on both', async () => {
