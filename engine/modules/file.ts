@@ -1,10 +1,11 @@
 // file: a path's state (file, directory, link, hard, touch, absent) and attributes. Its facts are the
 // path's stat, and where the plan needs them a link's source, whether anything under a directory lacks
 // the wanted attributes (recurse) and the chattr flags (attributes); every change is a command.
+import { basename } from 'node:path';
 import { attrsCommand, attrsDiffer, wantedAttrs } from './file-content.js';
 import { declareModule, failPlan, missingDirs, type Options, type Plan, type RunStep } from './declare.js';
 import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
-import type { FileAttrs, FileStat, HostIO, ModuleResult } from './types.js';
+import type { FileAttrs, FileStat, HostIO } from './types.js';
 import { shellQuote as q } from '../util/shell.js';
 
 const FILE_OPTIONS = {
@@ -25,14 +26,18 @@ type FileOptions = Options<typeof FILE_OPTIONS>;
 /** What the file module compares: the path, and what its state needs besides. */
 export interface FileModuleFacts {
   stat: FileStat;
-  /** state=link without force: whether the link's source exists (relative to the link's directory); state=hard: whether `src` exists. */
+  /** state=link: whether the link's source exists (relative to the link's directory); state=hard: whether `src` exists. */
   sourceExists?: boolean | undefined;
+  /** state=link with force over a directory: whether the directory is empty (Ansible replaces only an empty one). */
+  emptyDir?: boolean | undefined;
   /** recurse: whether something under the directory lacks the wanted owner, group or mode. */
   differingBelow?: boolean | undefined;
   /** attributes: the chattr flags the path has (lsattr's letters; empty when it has none or cannot say). */
   flags?: string | undefined;
   /** state=file on a link: the file it leads to (the path with every link resolved) and that file's stat. */
   target?: { path: string; stat: FileStat } | undefined;
+  /** A directory as path with `src` given (any state but link and absent): the path inside it the module works on, as Ansible's (path/basename(src)). */
+  into?: string | undefined;
   /** state=hard on an existing path: whether it is the source itself (the same inode). */
   sameInode?: boolean | undefined;
   /** state=directory on a missing path: the directories mkdir will make, outermost first (each gets the attributes, as Ansible's). */
@@ -68,7 +73,7 @@ const prevState = (st: FileStat): string => (!st.exists ? 'absent' : st.type ===
  * returns for it: `path` for absent, directory and file; `dest` (and `src`) for touch, link and hard.
  */
 function statePlan(o: FileOptions, f: FileModuleFacts, mode: { check: boolean }): Plan {
-  const path = o.path ?? '';
+  const path = f.into ?? o.path ?? '';
   const st = f.stat;
   const state = stateOf(o, st);
   const attrs = wantedAttrs(o);
@@ -111,12 +116,13 @@ function statePlan(o: FileOptions, f: FileModuleFacts, mode: { check: boolean })
       if (state === 'link' && st.exists && st.type === 'link' && st.linkTarget === src) return { ...done([], { dest: path, src }), ...(f.sourceExists === false ? { warnings: [DANGLING] } : {}) };
       if (state === 'hard' && f.sameInode === true) return done([], { dest: path, src });
       if (state === 'link') {
-        if (prev === 'directory') return failPlan(o.force === true ? `the directory ${path} is not empty, refusing to convert it` : `refusing to convert from directory to symlink for ${path}`, { path });
+        if (prev === 'directory' && o.force !== true) return failPlan(`refusing to convert from directory to symlink for ${path}`, { path });
+        if (prev === 'directory') return f.emptyDir === true ? done([run(`rmdir -- ${q(path)} && ln -s -- ${q(src)} ${q(path)}`)], { dest: path, src }) : failPlan(`the directory ${path} is not empty, refusing to convert it`, { path });
         // as Ansible: a regular file is replaced by a link only with force
         if (o.force !== true && (prev === 'file' || prev === 'hard')) return failPlan(`refusing to convert from ${prev} to symlink for ${path}`, { path });
       } else {
         if (f.sourceExists === false) return failPlan('src does not exist', { dest: path, src });
-        if (prev === 'directory') return failPlan(`refusing to replace directory ${path} with a link`, { dest: path, src });
+        if (prev === 'directory') return failPlan(o.force === true ? `refusing to replace directory ${path} with a link` : 'Cannot link: different hard link exists at destination', { dest: path, src });
         if (o.force !== true && (prev === 'file' || prev === 'hard')) return failPlan(prev === 'hard' ? 'Cannot link, different hard link exists at destination' : 'Cannot link, file exists at destination', { dest: path, src });
       }
       const made = done([run(state === 'link' ? `ln -sfn -- ${q(src)} ${q(path)}` : `ln -f -- ${q(src)} ${q(path)}`)], { dest: path, src });
@@ -143,11 +149,18 @@ export const fileModule = declareModule({
   spec: { options: FILE_OPTIONS },
   pathInfo: true,
   async facts(o, host: HostIO): Promise<FileModuleFacts> {
-    const path = o.path ?? '';
-    const stat = await host.stat(path);
-    const state = stateOf(o, stat);
+    let path = o.path ?? '';
+    let stat = await host.stat(path);
     const facts: FileModuleFacts = { stat };
+    // a directory as path, with src: the module works on the path of src's name inside it (not for link and absent)
+    if (o.state !== 'link' && o.state !== 'absent' && stat.type === 'directory' && o.src) {
+      path = `${path.replace(/\/+$/, '')}/${basename(o.src)}`;
+      stat = await host.stat(path);
+      Object.assign(facts, { into: path, stat });
+    }
+    const state = stateOf(o, stat);
     if (state === 'link' && o.src !== undefined) facts.sourceExists = await host.stat(linkSource(path, o.src), true).then((t) => t.exists, () => false);
+    if (state === 'link' && o.force === true && stat.type === 'directory') facts.emptyDir = (await host.run(`[ -z "$(ls -A -- ${q(path)})" ]`)).rc === 0;
     if (state === 'hard' && o.src !== undefined) facts.sourceExists = await host.stat(o.src, true).then((t) => t.exists, () => false);
     if (state === 'file' && stat.type === 'link') {
       // followed as os.path.realpath resolves it (a missing part included)
@@ -175,7 +188,7 @@ export const fileModule = declareModule({
   },
   plan(o, f, mode): Plan {
     const plan = statePlan(o, f, mode);
-    const step = o.attributes && !plan.result.failed && stateOf(o, f.stat) !== 'absent' ? attributesStep(o.path ?? '', o.attributes, f.flags ?? '') : undefined;
+    const step = o.attributes && !plan.result.failed && stateOf(o, f.stat) !== 'absent' ? attributesStep(f.into ?? o.path ?? '', o.attributes, f.flags ?? '') : undefined;
     return step ? { steps: [...plan.steps, step], result: { ...plan.result, changed: true } } : plan;
   },
 });

@@ -2,7 +2,8 @@
 // directory into dest, `tree/` its contents; directory_mode for the directories made, mode for the
 // files; a second run changes nothing; a changed file on the host is put back), and single files from
 // content (text, a mapping), a controller file (binary too), the host itself (remote_src), into a
-// directory, with modes numeric and symbolic, force=false, backup and validate.
+// directory (a missing one made for dest/), with modes numeric and symbolic (and setuid with an owner),
+// force=false, backup and validate; every key each task registers is compared with Ansible's.
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 // file against Ansible's own module: the same tasks under kplay and ansible-playbook, each in its own
-// sandboxed /etc. Compared: each task's outcome, and what is left under /etc/kplay-f: every path's
-// kind, mode, owner and group, and where each link points.
+// sandboxed /etc. Compared: each task's outcome and every key it registers, and what is left under
+// /etc/kplay-f: every path's kind, mode, owner and group, and where each link points.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { bothEngines, outcome, registeredPairs, type EngineRun } from '../support/differential-play.js';
@@ -50,6 +50,11 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
   [file({ path: `${D}/odd`, state: 'touch', owner: '12345', group: '12345' }), 'changed'],
   [file({ path: `${D}/odd`, state: 'file' }), 'ok'],
   [file({ path: `${D}/new`, state: 'touch' }, { check_mode: true }), 'changed'],
+  [file({ path: `${D}/empty`, state: 'directory' }), 'changed'],
+  [file({ path: `${D}/empty`, src: `${D}/log`, state: 'link' }), 'failed'],
+  [file({ path: `${D}/empty`, src: `${D}/log`, state: 'link', force: true }), 'changed'],
+  [file({ path: `${D}/pki`, src: `${D}/log`, state: 'link', force: true }), 'failed'],
+  [file({ path: `${D}/pki`, src: `${D}/log`, state: 'hard' }), 'changed'],
 ];
 
 // every path under the directory: kind, mode, owner, group and link target

@@ -1,6 +1,7 @@
 // template against Ansible's own module: the same tasks under kplay and ansible-playbook, each in its
 // own sandboxed /etc, with a template next to the playbook. Compared: each task's outcome (and the
-// failures' message where Ansible's is kplay's), the files' text and mode, and the backups made.
+// failures' message where Ansible's is kplay's), every key each task registers, the files' text and
+// mode, and the backups made.
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bothEngines, outcome, registeredPairs, sandboxMode, sandboxText, type EngineRun } from '../support/differential-play.js';
