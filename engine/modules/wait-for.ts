@@ -98,5 +98,6 @@ export const waitFor: Module = async (ctx) => {
     }
   }
   const result = { changed: false, state, port, search_regex: searchRegex, match_groups: groups, match_groupdict: named, path, elapsed: elapsed() };
-  return path === null ? result : { ...result, ...(await pathInfo(ctx.host, path)) };
+  // (a path that cannot be looked at is described by nothing, as a missing one)
+  return path === null ? result : { ...result, ...(await pathInfo(ctx.host, path).catch(() => ({}))) };
 };
