@@ -1,7 +1,7 @@
 // service / systemd: a unit started, stopped, restarted or reloaded, enabled or disabled, masked or
 // unmasked, with daemon-reload/daemon-reexec, in the system, user or global scope. The unit's state
-// (`systemctl is-active`, `is-enabled`, an init script) is read in one round trip and compared with the
-// wanted one; systemctl acts only where they differ, in Ansible's order (reload, reexec, mask, enable,
+// (`systemctl is-active`, `is-enabled`, an init script, and `show`'s properties for the result's `status`)
+// is read in one round trip and compared with the wanted one; systemctl acts only where they differ, in Ansible's order (reload, reexec, mask, enable,
 // state). The state is read before daemon-reload: is-active and is-enabled do not depend on it.
 import { shellQuote as q } from '../util/shell.js';
 import { declareModule, failPlan, type Plan, type RunStep } from './declare.js';
@@ -10,11 +10,40 @@ import type { HostIO, ModuleResult } from './types.js';
 // the states `systemctl is-enabled` gives a unit it has (Ansible's valid_enabled_states, and alias)
 const KNOWN_STATES = ['enabled', 'enabled-runtime', 'linked', 'linked-runtime', 'masked', 'masked-runtime', 'static', 'indirect', 'disabled', 'generated', 'transient', 'alias'];
 
-/** What systemd compares: the unit's active and unit-file states, and whether an init script has its name. */
+/** What systemd compares: the unit's active and unit-file states, whether an init script has its name, and its properties. */
 export interface UnitFacts {
   active: string;
   enabled: string;
   initScript: boolean;
+  /** `systemctl show`'s properties, as Ansible's module parses them (its result's `status`); empty when show failed. */
+  status: Record<string, string>;
+}
+
+/** `systemctl show`'s lines as Ansible's parse_systemctl_show reads them: KEY=VALUE, an Exec* value in { } over several lines. */
+export function parseSystemctlShow(text: string): Record<string, string> {
+  const parsed: Record<string, string> = {};
+  let key: string | undefined;
+  let multi: string[] = [];
+  for (const line of text.split('\n')) {
+    if (key === undefined) {
+      const at = line.indexOf('=');
+      if (at < 0) continue;
+      const [k, v] = [line.slice(0, at), line.slice(at + 1)];
+      if (k.startsWith('Exec') && v.trimStart().startsWith('{') && !v.trimEnd().endsWith('}')) {
+        key = k;
+        multi = [v];
+        continue;
+      }
+      parsed[k] = v.trim();
+    } else {
+      multi.push(line);
+      if (line.trimEnd().endsWith('}')) {
+        parsed[key] = multi.join('\n').trim();
+        key = undefined;
+      }
+    }
+  }
+  return parsed;
 }
 
 const SEP = '--kplay-unit--';
@@ -46,9 +75,10 @@ export const systemdModule = declareModule({
     if (o.name === undefined) return null;
     const systemctl = systemctlFor(o.scope);
     const n = q(o.name);
-    const r = await host.run(`${systemctl} is-active ${n}; echo ${SEP}; ${systemctl} is-enabled ${n} 2>/dev/null; echo ${SEP}; if [ -e ${q(`/etc/init.d/${o.name}`)} ]; then echo yes; fi`);
-    const [active = '', enabled = '', init = ''] = r.stdout.split(`${SEP}\n`).map((s) => s.trim());
-    return { active, enabled, initScript: init === 'yes' };
+    // (show's output only when it succeeded, as Ansible's module takes it)
+    const r = await host.run(`${systemctl} is-active ${n}; echo ${SEP}; ${systemctl} is-enabled ${n} 2>/dev/null; echo ${SEP}; if [ -e ${q(`/etc/init.d/${o.name}`)} ]; then echo yes; fi; echo ${SEP}; s=$(${systemctl} show ${n} 2>/dev/null) && printf '%s\\n' "$s"`);
+    const [active = '', enabled = '', init = '', show = ''] = r.stdout.split(`${SEP}\n`);
+    return { active: active.trim(), enabled: enabled.trim(), initScript: init.trim() === 'yes', status: parseSystemctlShow(show) };
   },
   plan(o, f): Plan {
     const systemctl = systemctlFor(o.scope);
@@ -58,6 +88,9 @@ export const systemdModule = declareModule({
     if (o.daemon_reexec === true) daemon.push(run(`${systemctl} daemon-reexec`, 'failure {rc} during daemon-reexec: {stderr}'));
     if (o.name === undefined || f === null) return { steps: daemon, result: { changed: false, name: null, status: {} } };
     const name = o.name;
+    // a unit systemd loaded with an error fails (a masked or unknown one aside), as Ansible's module checks after show
+    const load = f.status.LoadState;
+    if (load !== undefined && load !== 'not-found' && load !== 'masked' && f.status.LoadError !== undefined) return failPlan(`Error loading unit file '${name}': ${f.status.LoadError}`);
     // a unit systemd knows answers is-enabled with a state; else only an init script makes it a service (Ansible's found)
     const known = KNOWN_STATES.includes(f.enabled);
     if (!known && !f.initScript && (o.enabled !== undefined || o.state !== undefined)) return failPlan(`Could not find the requested service ${name}: host`);
@@ -77,7 +110,7 @@ export const systemdModule = declareModule({
     const verb = o.state === undefined ? undefined : verbs[o.state];
     if (verb !== undefined) unit.push(act(verb, o.no_block === true ? ' --no-block' : '', '{stderr}'));
     const state = o.state === 'stopped' ? 'stopped' : o.state !== undefined ? 'started' : running ? 'started' : 'stopped';
-    const result: ModuleResult = { changed: unit.length > 0, name, state, enabled: o.enabled ?? isEnabled, status: { ActiveState: f.active, UnitFileState: f.enabled } };
+    const result: ModuleResult = { changed: unit.length > 0, name, state, enabled: o.enabled ?? isEnabled, status: f.status };
     return { steps: [...daemon, ...unit], result, warnings };
   },
 });
