@@ -109,8 +109,8 @@ export const systemdModule = declareModule({
     const verbs: Record<string, string | undefined> = { started: running ? undefined : 'start', stopped: running || f.active === 'deactivating' ? 'stop' : undefined, restarted: running ? 'restart' : 'start', reloaded: running ? 'reload' : 'start' };
     const verb = o.state === undefined ? undefined : verbs[o.state];
     if (verb !== undefined) unit.push(act(verb, o.no_block === true ? ' --no-block' : '', '{stderr}'));
-    const state = o.state === 'stopped' ? 'stopped' : o.state !== undefined ? 'started' : running ? 'started' : 'stopped';
-    const result: ModuleResult = { changed: unit.length > 0, name, state, enabled: o.enabled ?? isEnabled, status: f.status };
+    // state and enabled are in the result only when asked, as Ansible's module sets them (restarted and reloaded say started)
+    const result: ModuleResult = { changed: unit.length > 0, name, ...(o.state === undefined ? {} : { state: o.state === 'stopped' ? 'stopped' : 'started' }), ...(o.enabled === undefined ? {} : { enabled: o.enabled }), status: f.status };
     return { steps: [...daemon, ...unit], result, warnings };
   },
 });
