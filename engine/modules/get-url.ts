@@ -52,7 +52,7 @@ export const getUrl: Module = async (ctx) => {
     const st = await ctx.host.stat(dest, true);
     const attrChange = attrsDiffer(st, attrs);
     if (attrChange && !ctx.check) await applyAttrs(ctx, dest, attrs);
-    return { ...base, changed: attrChange, msg, state: 'file' };
+    return { ...base, changed: attrChange, msg };
   };
   if (current.exists && a.force !== true && a.checksum === undefined) return keep('file already exists');
   // in check mode nothing is made next to dest (a checksum file still has to be read: it goes to /tmp)
@@ -90,7 +90,7 @@ export const getUrl: Module = async (ctx) => {
     if (mv.rc !== 0) return { ...result, failed: true, msg: `cannot move the download into ${dest}: ${mv.stderr.trim()}` };
     if (Object.keys(attrs).length) await applyAttrs(ctx, dest, attrs);
     const st = await ctx.host.stat(dest, true);
-    return { ...result, changed: true, msg: `OK (${st.size ?? 0} bytes)`, md5sum: await sumOf(ctx, 'md5', dest), size: st.size, mode: st.mode, owner: st.owner, group: st.group, state: 'file', elapsed: Math.floor((Date.now() - started) / 1000) };
+    return { ...result, changed: true, msg: `OK (${st.size ?? 0} bytes)`, md5sum: await sumOf(ctx, 'md5', dest), elapsed: Math.floor((Date.now() - started) / 1000) };
   } finally {
     await ctx.host.run(`rm -rf -- ${q(tmpdir)}`);
   }

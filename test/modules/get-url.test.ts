@@ -1,6 +1,7 @@
 // get_url against a local HTTP server through the real local transport (curl on the "host"): one case
 // per row of behaviour, the result keys and messages as ansible-playbook's get_url gives them.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMPLEMENTATIONS } from '../../engine/modules/index.js';
@@ -45,7 +46,8 @@ describe('get_url', () => {
     expect(r).toMatchObject({ changed: true, msg: 'OK (8 bytes)', status_code: 200, checksum_src: '997e49bbf4ad5ee847d0e77aa30648c70c71323c', checksum_dest: null, md5sum: '249c850f62ea50feb918b095fc56d763', size: 8, mode: '0640', state: 'file', dest });
     expect(readFileSync(dest, 'utf8')).toBe('payload\n');
     expect(mode(dest)).toBe('0640');
-    expect(await getUrl({ url: `${base}/f.bin`, dest })).toMatchObject({ changed: false, msg: 'file already exists' });
+    // add_path_info's keys, on the file kept too
+    expect(await getUrl({ url: `${base}/f.bin`, dest })).toMatchObject({ changed: false, msg: 'file already exists', mode: '0640', state: 'file', size: 8, uid: process.getuid?.(), owner: userInfo().username });
     expect(await getUrl({ url: `${base}/f.bin`, dest: join(root, 'dl') })).toMatchObject({ changed: true, dest: join(root, 'dl/f.bin') });
     expect(readdirSync(join(root, 'dl')).sort()).toEqual(['.keep', 'a.bin', 'f.bin']);
   });
