@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { pyJson } from '../template/expr/dump.js';
 import { shellQuote as q } from '../util/shell.js';
 import { attrsCommand, wantedAttrs } from './file-content.js';
-import { attrsChange, bytesFact, declareModule, failPlan, missingDirs, type BytesFact, type Plan, type Step, type WriteStep } from './declare.js';
+import { attrsChange, bytesFact, declareModule, failPlan, missingDirs, umaskFor, type Controller, type Options, type BytesFact, type Plan, type Step, type WriteStep } from './declare.js';
 import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
 import type { FileAttrs, HostIO, ModuleResult } from './types.js';
 
@@ -18,8 +18,8 @@ export type CopyDest = BytesFact;
 /** What copy compares: the source (its bytes, or a controller directory's files) and the destinations. */
 export type CopyFacts =
   | { problem: string }
-  | { kind: 'file'; src: string | null; base64: string; destPath: string; dest: CopyDest; missingDirs?: string[] | undefined }
-  | { kind: 'directory'; src: string; root: string; dirs: { path: string; dest: CopyDest }[]; files: { path: string; base64: string; dest: CopyDest }[] };
+  | { kind: 'file'; src: string | null; base64: string; destPath: string; dest: CopyDest; missingDirs?: string[] | undefined; umask?: number | undefined }
+  | { kind: 'directory'; src: string; root: string; dirs: { path: string; dest: CopyDest }[]; files: { path: string; base64: string; dest: CopyDest }[]; umask?: number | undefined };
 
 const destFact = bytesFact;
 
@@ -94,59 +94,72 @@ function makeDirs(dirs: string[], attrs: FileAttrs): Step {
 const sha1 = (base64: string): string => createHash('sha1').update(Buffer.from(base64, 'base64')).digest('hex');
 
 // true when the destination does not hold these bytes with these attributes
-const differs = (dest: CopyDest, base64: string, attrs: FileAttrs): boolean => dest.base64 !== base64 || attrsChange(dest, attrs);
+const differs = (dest: CopyDest, base64: string, attrs: FileAttrs, umask: number | undefined): boolean => dest.base64 !== base64 || attrsChange(dest, attrs, umask);
+
+const COPY_OPTIONS = {
+  src: { type: 'path' },
+  dest: { type: 'path', required: true },
+  content: { type: 'raw' },
+  backup: { type: 'bool' },
+  force: { type: 'bool' },
+  remote_src: { type: 'bool' },
+  directory_mode: { type: 'raw' },
+  validate: { type: 'str' },
+  follow: onlyValues('bool', false),
+  ...FILE_ATTR_OPTIONS,
+} as const;
+
+// copy's options as its facts and plan see them
+type CopyOptions = Options<typeof COPY_OPTIONS>;
+
+// what copy compares for one task: the source's bytes (or a controller directory's files) and the destinations
+async function copyFacts(o: CopyOptions, host: HostIO, local: Controller): Promise<CopyFacts> {
+  const written = o.src ?? '';
+  let bytes: Buffer;
+  let src: string | null = null;
+  // a mapping or list as content is written as Ansible's copy action writes it: json.dumps's text
+  if (o.content !== undefined) bytes = Buffer.from(typeof o.content === 'string' ? o.content : pyJson(o.content, { sortKeys: false, ensureAscii: true }));
+  else if (o.remote_src === true) {
+    src = written;
+    const remote = await host.read(src);
+    if (remote === undefined) return { problem: `Source ${src} not found` };
+    bytes = remote;
+  } else {
+    src = local.findLocal('files', written) ?? null;
+    if (src === null) return { problem: `Could not find or access '${written}' (looked in the role's files/ and next to the playbook)` };
+    if (statSync(src).isDirectory()) return directoryFacts(host, src, written, o.dest ?? '');
+    try {
+      bytes = readFileSync(src);
+    } catch (e) {
+      return { problem: `Could not read '${src}': ${(e as Error).message}` };
+    }
+  }
+  // a destination that is a directory (or ends with /) means "copy into it"
+  let destPath = o.dest ?? '';
+  let dest = destFact(await host.inspect(destPath));
+  if (destPath.endsWith('/') || (dest.exists && dest.type === 'directory')) {
+    if (src === null) return { problem: 'can not use content with a dir as dest' };
+    destPath = `${destPath.replace(/\/+$/, '')}/${basename(src)}`;
+    dest = destFact(await host.inspect(destPath));
+  }
+  // a new file's directory: made when dest ends with /, else the copy fails (the directories missing, outermost first)
+  const missing = !dest.exists && destPath.startsWith('/') ? await missingDirs(host, dirname(destPath)) : [];
+  return { kind: 'file', src, base64: bytes.toString('base64'), destPath, dest, ...(missing.length ? { missingDirs: missing } : {}) };
+}
 
 /** The copy module. */
 export const copyModule = declareModule({
   pathInfo: true,
   spec: {
-    options: {
-      src: { type: 'path' },
-      dest: { type: 'path', required: true },
-      content: { type: 'raw' },
-      backup: { type: 'bool' },
-      force: { type: 'bool' },
-      remote_src: { type: 'bool' },
-      directory_mode: { type: 'raw' },
-      validate: { type: 'str' },
-      follow: onlyValues('bool', false),
-      ...FILE_ATTR_OPTIONS,
-    },
+    options: COPY_OPTIONS,
     mutuallyExclusive: [['src', 'content']],
     requiredOneOf: [['src', 'content']],
   },
   async facts(o, host, local): Promise<CopyFacts> {
-    const written = o.src ?? '';
-    let bytes: Buffer;
-    let src: string | null = null;
-    // a mapping or list as content is written as Ansible's copy action writes it: json.dumps's text
-    if (o.content !== undefined) bytes = Buffer.from(typeof o.content === 'string' ? o.content : pyJson(o.content, { sortKeys: false, ensureAscii: true }));
-    else if (o.remote_src === true) {
-      src = written;
-      const remote = await host.read(src);
-      if (remote === undefined) return { problem: `Source ${src} not found` };
-      bytes = remote;
-    } else {
-      src = local.findLocal('files', written) ?? null;
-      if (src === null) return { problem: `Could not find or access '${written}' (looked in the role's files/ and next to the playbook)` };
-      if (statSync(src).isDirectory()) return directoryFacts(host, src, written, o.dest ?? '');
-      try {
-        bytes = readFileSync(src);
-      } catch (e) {
-        return { problem: `Could not read '${src}': ${(e as Error).message}` };
-      }
-    }
-    // a destination that is a directory (or ends with /) means "copy into it"
-    let destPath = o.dest ?? '';
-    let dest = destFact(await host.inspect(destPath));
-    if (destPath.endsWith('/') || (dest.exists && dest.type === 'directory')) {
-      if (src === null) return { problem: 'can not use content with a dir as dest' };
-      destPath = `${destPath.replace(/\/+$/, '')}/${basename(src)}`;
-      dest = destFact(await host.inspect(destPath));
-    }
-    // a new file's directory: made when dest ends with /, else the copy fails (the directories missing, outermost first)
-    const missing = !dest.exists && destPath.startsWith('/') ? await missingDirs(host, dirname(destPath)) : [];
-    return { kind: 'file', src, base64: bytes.toString('base64'), destPath, dest, ...(missing.length ? { missingDirs: missing } : {}) };
+    const f = await copyFacts(o, host, local);
+    // (the host's umask, when a symbolic mode without users needs it to be compared)
+    const umask = 'problem' in f ? undefined : await umaskFor(host, o.mode);
+    return umask === undefined ? f : { ...f, umask };
   },
   plan(o, f, mode): Plan {
     if ('problem' in f) return failPlan(f.problem);
@@ -164,7 +177,7 @@ export const copyModule = declareModule({
         if (!(o.dest ?? '').endsWith('/')) return failPlan(`Destination directory ${dirname(f.destPath)} does not exist`, { checksum: sha1(f.base64) });
         dirs.push(makeDirs(f.missingDirs, dirAttrsOf(o)));
       }
-      const changed = differs(f.dest, f.base64, attrs);
+      const changed = differs(f.dest, f.base64, attrs, f.umask);
       const result = copiedFileResult({ dest: f.destPath, bytes: Buffer.from(f.base64, 'base64'), written: f.dest.base64 !== f.base64, changed, check: mode.check, remote: o.remote_src === true, src: f.src ?? undefined });
       return { steps: changed ? [...dirs, write(f.destPath, f.base64)] : [], result };
     }
@@ -177,7 +190,7 @@ export const copyModule = declareModule({
     }
     for (const file of f.files) {
       if (o.force === false && file.dest.exists) continue;
-      if (differs(file.dest, file.base64, attrs)) steps.push(write(file.path, file.base64));
+      if (differs(file.dest, file.base64, attrs, f.umask)) steps.push(write(file.path, file.base64));
     }
     // (the action names a recursive copy's destination as a directory: with a trailing slash)
     return { steps, result: { changed: steps.length > 0, dest: (o.dest ?? '').replace(/\/*$/, '/'), src: (o.src ?? '').endsWith('/') ? f.src.replace(/\/*$/, '/') : f.src }, actionResult: true };

@@ -8,6 +8,7 @@ import { shellQuote as q } from '../util/shell.js';
 import { executePlan, rememberingInspections } from './execute-plan.js';
 import { attrsDiffer, type ValidateFailure } from './file-content.js';
 import { withPathInfo } from './path-info.js';
+import { needsUmask } from './symbolic-mode.js';
 import type { ModuleSpec, OptionSpec, OptionType } from './specs.js';
 import type { FileAttrs, FileState, HostIO, Module, ModuleContext, ModuleResult } from './types.js';
 
@@ -180,8 +181,16 @@ export async function missingDirs(host: HostIO, dir: string): Promise<string[]> 
   return first < 0 ? [] : dirs.slice(first);
 }
 
-/** True when the file exists and its attributes differ from the wanted ones. */
-export const attrsChange = (file: Omit<FileFact, 'content'>, attrs: FileAttrs): boolean => file.exists && attrsDiffer({ exists: true, type: file.type, mode: file.mode, owner: file.owner, group: file.group }, attrs);
+/** True when the file exists and its attributes differ from the wanted ones (`umask`: the host's, for a symbolic mode without users). */
+export const attrsChange = (file: Omit<FileFact, 'content'>, attrs: FileAttrs, umask?: number): boolean => file.exists && attrsDiffer({ exists: true, type: file.type, mode: file.mode, owner: file.owner, group: file.group }, attrs, umask);
+
+/** The host's umask (in the task's become and environment), read only when a symbolic mode needs it (+x, =r): undefined otherwise. */
+export async function umaskFor(host: HostIO, mode: unknown): Promise<number | undefined> {
+  if (!needsUmask(mode)) return undefined;
+  const r = await host.run('umask');
+  const v = parseInt(r.stdout.trim(), 8);
+  return r.rc === 0 && !Number.isNaN(v) ? v : undefined;
+}
 
 /** The step making a new file's directory (and its parents) where it is missing. */
 export const makeParentDir = (path: string): RunStep => ({ kind: 'run', command: `mkdir -p -- ${q(dirname(path))}`, failure: `Error creating ${dirname(path)}: {stderr}` });

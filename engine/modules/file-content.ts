@@ -23,10 +23,10 @@ export function wantedAttrs(args: Record<string, unknown>): FileAttrs {
   return attrs;
 }
 
-/** True when the file's attributes differ from the wanted ones (a symbolic mode by what it would leave; one that depends on the umask always applies). */
-export function attrsDiffer(st: FileStat, attrs: FileAttrs): boolean {
+/** True when the file's attributes differ from the wanted ones (a symbolic mode by what it would leave; one that depends on the umask always applies unless the host's `umask` is given). */
+export function attrsDiffer(st: FileStat, attrs: FileAttrs, umask?: number): boolean {
   if (attrs.mode !== undefined) {
-    const wanted = /^[0-7]{4}$/.test(attrs.mode) ? attrs.mode : symbolicMode(st.mode ?? '', attrs.mode, st.type === 'directory');
+    const wanted = /^[0-7]{4}$/.test(attrs.mode) ? attrs.mode : symbolicMode(st.mode ?? '', attrs.mode, st.type === 'directory', umask);
     if (wanted === undefined || st.mode !== wanted) return true;
   }
   if (attrs.owner !== undefined && st.owner !== attrs.owner) return true;

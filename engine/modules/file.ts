@@ -3,7 +3,7 @@
 // the wanted attributes (recurse) and the chattr flags (attributes); every change is a command.
 import { basename } from 'node:path';
 import { attrsCommand, attrsDiffer, wantedAttrs } from './file-content.js';
-import { declareModule, failPlan, missingDirs, type Options, type Plan, type RunStep } from './declare.js';
+import { declareModule, failPlan, missingDirs, umaskFor, type Options, type Plan, type RunStep } from './declare.js';
 import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
 import type { FileAttrs, FileStat, HostIO } from './types.js';
 import { shellQuote as q } from '../util/shell.js';
@@ -38,6 +38,8 @@ export interface FileModuleFacts {
   target?: { path: string; stat: FileStat } | undefined;
   /** A directory as path with `src` given (any state but link and absent): the path inside it the module works on, as Ansible's (path/basename(src)). */
   into?: string | undefined;
+  /** The host's umask, read when the mode is symbolic without users (+x): what such a mode leaves depends on it. */
+  umask?: number | undefined;
   /** state=hard on an existing path: whether it is the source itself (the same inode). */
   sameInode?: boolean | undefined;
   /** state=directory on a missing path: the directories mkdir will make, outermost first (each gets the attributes, as Ansible's). */
@@ -89,20 +91,20 @@ function statePlan(o: FileOptions, f: FileModuleFacts, mode: { check: boolean })
     case 'directory':
       if (st.exists && st.type !== 'directory') return failPlan(`${path} already exists as a ${prevState(st)}`, { path });
       if (!st.exists) return { steps: [run(`mkdir -p -- ${q(path)}`), ...setAttrs(false, f.created?.length ? f.created : [path])], result: { changed: true, path } };
-      return done([...(attrsDiffer(st, attrs) ? setAttrs() : []), ...(o.recurse === true && f.differingBelow ? setAttrs(true) : [])], { path });
+      return done([...(attrsDiffer(st, attrs, f.umask) ? setAttrs() : []), ...(o.recurse === true && f.differingBelow ? setAttrs(true) : [])], { path });
     case 'file': {
       // a link is followed (follow: true): the file is its target
       const target = st.type === 'link' && f.target ? f.target : { path, stat: st };
       const prev = prevState(target.stat);
       if (prev !== 'file' && prev !== 'hard') return failPlan(`file (${target.path}) is ${prev}, cannot continue`, { path: target.path, state: prev });
-      return done(attrsDiffer(target.stat, attrs) ? setAttrs(false, [target.path]) : [], { path: target.path });
+      return done(attrsDiffer(target.stat, attrs, f.umask) ? setAttrs(false, [target.path]) : [], { path: target.path });
     }
     case 'touch': {
       // access_time/modification_time: preserve keeps an existing file's times (the idempotent touch),
       // now (touch's default) sets them
       const keepA = o.access_time === 'preserve';
       const keepM = o.modification_time === 'preserve';
-      if (st.exists && keepA && keepM) return done(attrsDiffer(st, attrs) ? setAttrs() : [], { dest: path });
+      if (st.exists && keepA && keepM) return done(attrsDiffer(st, attrs, f.umask) ? setAttrs() : [], { dest: path });
       const flags = st.exists && keepA ? ' -m' : st.exists && keepM ? ' -a' : '';
       return { steps: [run(`touch${flags} -- ${q(path)}`), ...setAttrs()], result: { changed: true, dest: path } };
     }
@@ -159,6 +161,8 @@ export const fileModule = declareModule({
       Object.assign(facts, { into: path, stat });
     }
     const state = stateOf(o, stat);
+    const umask = await umaskFor(host, o.mode);
+    if (umask !== undefined) facts.umask = umask;
     if (state === 'link' && o.src !== undefined) facts.sourceExists = await host.stat(linkSource(path, o.src), true).then((t) => t.exists, () => false);
     if (state === 'link' && o.force === true && stat.type === 'directory') facts.emptyDir = (await host.run(`[ -z "$(ls -A -- ${q(path)})" ]`)).rc === 0;
     if (state === 'hard' && o.src !== undefined) facts.sourceExists = await host.stat(o.src, true).then((t) => t.exists, () => false);

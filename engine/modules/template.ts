@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { copiedFileResult } from './copy.js';
-import { attrsChange, declareModule, failPlan, readOneFile, type FileFact, type Plan } from './declare.js';
+import { attrsChange, declareModule, failPlan, readOneFile, umaskFor, type FileFact, type Plan } from './declare.js';
 import { wantedAttrs } from './file-content.js';
 import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
 
@@ -38,6 +38,8 @@ export interface TemplateFacts {
   /** The rendered text (null when the template was not found, or not needed: force=false and the destination exists). */
   text: string | null;
   dest: FileFact;
+  /** The host's umask, read when the mode is symbolic without users (+x). */
+  umask?: number | undefined;
 }
 
 /** The template module. */
@@ -63,7 +65,8 @@ export const templateModule = declareModule({
     const { file } = await readOneFile(host, dest);
     // force: false leaves an existing destination as it is: nothing to render
     const text = o.force === false && file.exists ? null : local.render(readFileSync(src, 'utf8'), src, templateVars(written, src, dest));
-    return { src, text, dest: file };
+    const umask = await umaskFor(host, o.mode);
+    return { src, text, dest: file, ...(umask === undefined ? {} : { umask }) };
   },
   plan(o, f, mode): Plan {
     const dest = o.dest ?? '';
@@ -75,7 +78,7 @@ export const templateModule = declareModule({
     const text = nl !== undefined && nl !== '\n' ? (f.text ?? '').replace(/\r\n|\r|\n/g, nl) : (f.text ?? '');
     const attrs = wantedAttrs(o);
     const written = f.dest.content !== text;
-    const changed = written || attrsChange(f.dest, attrs);
+    const changed = written || attrsChange(f.dest, attrs, f.umask);
     return {
       steps: changed ? [{ kind: 'write', path: dest, content: text, attrs, backup: o.backup === true, validate: o.validate, validateStyle: 'copy', ...(o.validate === undefined ? {} : { failKeys: { checksum: createHash('sha1').update(text).digest('hex') } }) }] : [],
       // Ansible's template action hands the rendered text to its copy action: the same keys

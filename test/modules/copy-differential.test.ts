@@ -45,6 +45,8 @@ const steps: [Record<string, unknown>, string][] = [
   [{ copy: { content: 'suid2\n', dest: '@WORK@/f/suid' } }, 'changed'],
   [{ copy: { content: 'suid2\n', dest: '@WORK@/f/suid', force: false } }, 'ok'],
   [{ copy: { src: '@WORK@/f/suid', dest: '@WORK@/f/suid.copy', remote_src: true }, check_mode: true }, 'changed'],
+  [{ copy: { content: 'run\n', dest: '@WORK@/f/run.sh', mode: '+x' } }, 'changed'],
+  [{ copy: { content: 'run\n', dest: '@WORK@/f/run.sh', mode: '+x' } }, 'ok'],
 ];
 
 // bytes that are not UTF-8 text

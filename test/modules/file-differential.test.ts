@@ -55,6 +55,11 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
   [file({ path: `${D}/empty`, src: `${D}/log`, state: 'link', force: true }), 'changed'],
   [file({ path: `${D}/pki`, src: `${D}/log`, state: 'link', force: true }), 'failed'],
   [file({ path: `${D}/pki`, src: `${D}/log`, state: 'hard' }), 'changed'],
+  [file({ path: `${D}/run.sh`, state: 'touch', mode: '0644' }), 'changed'],
+  [file({ path: `${D}/run.sh`, mode: '+x' }), 'changed'],
+  [file({ path: `${D}/run.sh`, mode: '+x' }), 'ok'],
+  [file({ path: `${D}/run.sh`, mode: 'u+w,-w' }), 'changed'],
+  [file({ path: `${D}/run.sh`, mode: 'u+w,-w' }), 'ok'],
 ];
 
 // every path under the directory: kind, mode, owner, group and link target

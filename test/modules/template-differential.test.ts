@@ -29,6 +29,8 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
   [tpl({}, { check_mode: true, vars: { port: 1, backends: [] } }), 'changed'],
   [tpl({ mode: '0600' }, { check_mode: true }), 'changed'],
   [tpl({ dest: '/etc/kplay-t/sym.conf', mode: 'o-r' }), 'changed'],
+  [tpl({ dest: '/etc/kplay-t/sym.conf', mode: '+x' }), 'changed'],
+  [tpl({ dest: '/etc/kplay-t/sym.conf', mode: '+x' }), 'ok'],
 ];
 
 const backups = (run: EngineRun): number => readdirSync(run.sandbox.path('/etc/kplay-t')).filter((f) => f.startsWith('app.conf.') && f.endsWith('~')).length;
@@ -54,8 +56,8 @@ describe.skipIf(!hasAnsible || !canSandbox())('template, kplay vs ansible-playbo
 
   it('leaves the same files, modes and backups', () => {
     for (const p of [DEST, '/etc/kplay-t/new.conf']) expect(sandboxText(run().kplay, p)).toBe(sandboxText(run().ansible, p));
-    // a symbolic mode changes the mode a new file gets from the umask
-    expect([sandboxMode(run().kplay, '/etc/kplay-t/sym.conf'), sandboxMode(run().ansible, '/etc/kplay-t/sym.conf')]).toEqual(['640', '640']);
+    // a symbolic mode changes the mode a new file gets from the umask (o-r: 640), +x then x where the umask allows it
+    expect([sandboxMode(run().kplay, '/etc/kplay-t/sym.conf'), sandboxMode(run().ansible, '/etc/kplay-t/sym.conf')]).toEqual(['751', '751']);
     expect(sandboxText(run().kplay, DEST)).toBe('listen 8080\r\nserver a\r\nserver b\r\n');
     expect(sandboxMode(run().kplay, DEST)).toBe(sandboxMode(run().ansible, DEST));
     expect(backups(run().kplay)).toBe(backups(run().ansible));
