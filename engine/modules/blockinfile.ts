@@ -72,8 +72,8 @@ export const blockinfileModule = declareModule({
     },
     mutuallyExclusive: [['insertbefore', 'insertafter']],
   },
-  facts: (o, host) => readOneFile(host, o.path ?? ''),
-  plan(o, { file }) {
+  facts: (o, host) => readOneFile(host, o.path ?? '', o.mode),
+  plan(o, { file, umask }) {
     const path = o.path ?? '';
     if (file.type === 'directory') return failPlan(`Path ${path} is a directory !`, { rc: 256 });
     const missing = !file.exists;
@@ -81,7 +81,7 @@ export const blockinfileModule = declareModule({
     if (missing && o.state === 'absent') return { steps: [], result: { changed: false, msg: `File ${path} not present` } };
     const edit = editBlock(file.content ?? '', o);
     const attrs = wantedAttrs(o);
-    const attrsChanged = attrsChange(file, attrs);
+    const attrsChanged = attrsChange(file, attrs, umask);
     const changed = edit.changed || missing;
     const msg = attrsMessage(missing ? 'File created' : edit.msg, changed, attrsChanged);
     const steps: Step[] = [];

@@ -158,13 +158,19 @@ export function bytesFact(s: FileState): BytesFact {
   return { exists, type, mode, owner, group, base64: s.content === undefined ? null : s.content.toString('base64') };
 }
 
-/** The facts of a module that edits one file: that file. */
+/** The facts of a module that edits one file: that file (and the host's umask when its mode needs it). */
 export interface OneFileFacts {
   file: FileFact;
+  /** The host's umask, read when the mode is symbolic without users (+x). */
+  umask?: number | undefined;
 }
 
-/** Reads the one file a module edits. */
-export const readOneFile = async (host: HostIO, path: string): Promise<OneFileFacts> => ({ file: fileFact(await host.inspect(path)) });
+/** Reads the one file a module edits (and the umask a symbolic `mode` without users needs). */
+export async function readOneFile(host: HostIO, path: string, mode?: unknown): Promise<OneFileFacts> {
+  const file = fileFact(await host.inspect(path));
+  const umask = await umaskFor(host, mode);
+  return umask === undefined ? { file } : { file, umask };
+}
 
 /** Which of the paths exist (one command for all of them). */
 export async function existing(host: HostIO, paths: string[]): Promise<boolean[]> {

@@ -220,8 +220,8 @@ export const iniFileModule = declareModule({
     if (o.state !== 'absent' && o.allow_no_value !== true && !wantedValues(o).length) return "Parameter 'value(s)' must be defined if state=present and allow_no_value=False.";
     return undefined;
   },
-  facts: (o, host) => readOneFile(host, o.path ?? ''),
-  plan(o, { file }, { check }) {
+  facts: (o, host) => readOneFile(host, o.path ?? '', o.mode),
+  plan(o, { file, umask }, { check }) {
     const path = o.path ?? '';
     if (!file.exists && o.create === false) return failPlan(`Destination ${path} does not exist!`, { rc: 257 });
     const has = o.section_has_values?.map((c) => {
@@ -242,7 +242,7 @@ export const iniFileModule = declareModule({
     });
     const attrs = wantedAttrs(o);
     // as the Ansible module: attributes are compared only outside check mode, and do not change the message
-    const attrsChanged = !check && attrsChange(file, attrs);
+    const attrsChanged = !check && attrsChange(file, attrs, umask);
     const result = { changed: edit.changed || attrsChanged, msg: edit.msg, path };
     const steps: Step[] = [];
     if (!file.exists && edit.changed) steps.push(makeParentDir(path));

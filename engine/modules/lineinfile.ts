@@ -120,8 +120,8 @@ export const lineinfileModule = declareModule({
     }
     return undefined;
   },
-  facts: (o, host) => readOneFile(host, o.path ?? ''),
-  plan(o, { file }) {
+  facts: (o, host) => readOneFile(host, o.path ?? '', o.mode),
+  plan(o, { file, umask }) {
     const path = o.path ?? '';
     const warnings = emptyPatternWarnings(o);
     const absent = o.state === 'absent';
@@ -130,7 +130,7 @@ export const lineinfileModule = declareModule({
     if (!file.exists && o.create !== true) return { ...failPlan(`Destination ${path} does not exist !`, { rc: 257 }), warnings };
     const edit = editLine(file.content ?? '', o);
     const attrs = wantedAttrs(o);
-    const attrsChanged = attrsChange(file, attrs);
+    const attrsChanged = attrsChange(file, attrs, umask);
     const result = { changed: edit.changed || attrsChanged, msg: attrsMessage(edit.msg, edit.changed, attrsChanged), ...(absent ? { found: edit.found ?? 0 } : {}), backup: '' };
     const steps: Step[] = [];
     if (!file.exists) steps.push(makeParentDir(path));

@@ -43,8 +43,8 @@ export const replaceModule = declareModule({
       ...FILE_ATTR_OPTIONS,
     },
   },
-  facts: (o, host) => readOneFile(host, o.path ?? ''),
-  plan(o, { file }) {
+  facts: (o, host) => readOneFile(host, o.path ?? '', o.mode),
+  plan(o, { file, umask }) {
     const path = o.path ?? '';
     if (file.type === 'directory') return failPlan(`Path ${path} is a directory !`, { rc: 256 });
     if (!file.exists || file.content === null) return failPlan(`Path ${path} does not exist !`, { rc: 257 });
@@ -52,7 +52,7 @@ export const replaceModule = declareModule({
     if (r.missing !== undefined) return { steps: [], result: { changed: false, msg: `Pattern for before/after params did not match the given file: ${r.missing}` } };
     const changed = r.count > 0 && r.text !== file.content;
     const attrs = wantedAttrs(o);
-    const attrsChanged = attrsChange(file, attrs);
+    const attrsChanged = attrsChange(file, attrs, umask);
     const result = { changed: changed || attrsChanged, msg: attrsMessage(changed ? `${r.count} replacements made` : '', changed, attrsChanged) };
     if (!result.changed) return { steps: [], result };
     return { steps: [{ kind: 'write', path, content: changed ? r.text : file.content, attrs, backup: o.backup === true, validate: o.validate, diffHeader: path }], result };

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { copiedFileResult } from './copy.js';
-import { attrsChange, declareModule, failPlan, readOneFile, umaskFor, type FileFact, type Plan } from './declare.js';
+import { attrsChange, declareModule, failPlan, readOneFile, type FileFact, type Plan } from './declare.js';
 import { wantedAttrs } from './file-content.js';
 import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
 
@@ -62,10 +62,9 @@ export const templateModule = declareModule({
     const dest = o.dest ?? '';
     const src = local.findLocal('templates', written) ?? null;
     if (src === null) return { src, text: null, dest: { exists: false, content: null } };
-    const { file } = await readOneFile(host, dest);
+    const { file, umask } = await readOneFile(host, dest, o.mode);
     // force: false leaves an existing destination as it is: nothing to render
     const text = o.force === false && file.exists ? null : local.render(readFileSync(src, 'utf8'), src, templateVars(written, src, dest));
-    const umask = await umaskFor(host, o.mode);
     return { src, text, dest: file, ...(umask === undefined ? {} : { umask }) };
   },
   plan(o, f, mode): Plan {

@@ -28,6 +28,8 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
   [{ lineinfile: { path: '/etc', line: 'x' } }, 'failed'],
   [{ lineinfile: { path: NEW, line: 'x = 1', create: true } }, 'changed'],
   [{ lineinfile: { path: NEW, line: 'x = 1', create: true } }, 'ok'],
+  [{ lineinfile: { path: NEW, line: 'x = 1', mode: '+x' } }, 'changed'],
+  [{ lineinfile: { path: NEW, line: 'x = 1', mode: '+x' } }, 'ok'],
 ];
 
 const text = sandboxText;
