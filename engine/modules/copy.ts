@@ -96,6 +96,7 @@ const sha1 = (base64: string): string => createHash('sha1').update(Buffer.from(b
 // true when the destination does not hold these bytes with these attributes
 const differs = (dest: CopyDest, base64: string, attrs: FileAttrs, umask: number | undefined): boolean => dest.base64 !== base64 || attrsChange(dest, attrs, umask);
 
+// copy's options, as Ansible's argument spec has them
 const COPY_OPTIONS = {
   src: { type: 'path' },
   dest: { type: 'path', required: true },
