@@ -1,8 +1,9 @@
 // service / systemd: a unit started, stopped, restarted or reloaded, enabled or disabled, masked or
 // unmasked, with daemon-reload/daemon-reexec, in the system, user or global scope. The unit's state
-// (`systemctl is-active`, `is-enabled`, an init script, and `show`'s properties for the result's `status`)
-// is read in one round trip and compared with the wanted one; systemctl acts only where they differ, in Ansible's order (reload, reexec, mask, enable,
-// state). The state is read before daemon-reload: is-active and is-enabled do not depend on it.
+// (`systemctl is-active`, `is-enabled`, an init script, and `show`'s properties for the result's
+// `status`) is read in one round trip and compared with the wanted one; systemctl acts only where they
+// differ, in Ansible's order (reload, reexec, mask, enable, state). The state is read before
+// daemon-reload: is-active and is-enabled do not depend on it.
 import { shellQuote as q } from '../util/shell.js';
 import { declareModule, failPlan, type Plan, type RunStep } from './declare.js';
 import type { HostIO, ModuleResult } from './types.js';
