@@ -26,6 +26,7 @@ case "$1" in
   disable) rm -f "$UNITS/$2.enabled";;
   mask) [ "$2" = --force ] && shift; touch "$UNITS/$2.masked";;
   unmask) rm -f "$UNITS/$2.masked";;
+  show) printf 'Id=%s.service\\nActiveState=%s\\n' "$2" "$([ -f "$UNITS/$2.active" ] && echo active || echo inactive)";;
   daemon-reload|daemon-reexec) ;;
 esac
 `;
@@ -36,7 +37,8 @@ async function systemd(units: string[], args: Record<string, unknown>, check = f
   const env = { PATH: `${join(root, 'bin')}:${process.env.PATH}`, UNITS: join(root, 'units') };
   const r = await mod('systemd')(ctxFor(args, env, check));
   const log = existsSync(join(root, 'units/log')) ? readFileSync(join(root, 'units/log'), 'utf8').trim().split('\n') : [];
-  return { r, actions: log.filter((l) => !l.startsWith('is-')) };
+  // (is-active, is-enabled and show read; the rest act)
+  return { r, actions: log.filter((l) => !l.startsWith('is-') && !l.startsWith('show ')) };
 }
 
 // [units present before, args, systemctl actions, changed]
