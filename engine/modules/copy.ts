@@ -93,6 +93,9 @@ function makeDirs(dirs: string[], attrs: FileAttrs): Step {
 // the sha1 of bytes given in base64 (Ansible's checksum)
 const sha1 = (base64: string): string => createHash('sha1').update(Buffer.from(base64, 'base64')).digest('hex');
 
+/** What a failed `validate` of copy's (and template's) write reports besides: the source's checksum, which Ansible's copy action adds. */
+export const validateFailKeys = (validate: string | undefined, bytes: Buffer): { failKeys?: Record<string, unknown> } => (validate === undefined ? {} : { failKeys: { checksum: sha1(bytes.toString('base64')) } });
+
 // true when the destination does not hold these bytes with these attributes
 const differs = (dest: CopyDest, base64: string, attrs: FileAttrs, umask: number | undefined): boolean => dest.base64 !== base64 || attrsChange(dest, attrs, umask);
 
@@ -165,8 +168,7 @@ export const copyModule = declareModule({
   plan(o, f, mode): Plan {
     if ('problem' in f) return failPlan(f.problem);
     const attrs = wantedAttrs(o);
-    // (a failed validate's result has the source's checksum, which Ansible's action adds)
-    const write = (path: string, base64: string): WriteStep => ({ kind: 'write', path, content: base64, encoding: 'base64', attrs, backup: o.backup === true, validate: o.validate, validateStyle: 'copy', ...(o.validate === undefined ? {} : { failKeys: { checksum: sha1(base64) } }) });
+    const write = (path: string, base64: string): WriteStep => ({ kind: 'write', path, content: base64, encoding: 'base64', attrs, backup: o.backup === true, validate: o.validate, validateStyle: 'copy', ...validateFailKeys(o.validate, Buffer.from(base64, 'base64')) });
     if (f.kind === 'file') {
       // force: false only creates missing files, as in Ansible
       if (o.force === false && f.dest.exists) return { steps: [], result: { changed: false, dest: f.destPath, ...(f.src === null ? {} : { src: f.src }) }, actionResult: true };

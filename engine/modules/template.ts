@@ -1,10 +1,9 @@
 // template: renders a template file from the role's templates/ (or next to the playbook) with the
 // host's variables and writes the result only when it differs. The rendering is done on the controller
 // while the facts are read (with the destination as the host has it); the plan compares the two.
-import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { copiedFileResult } from './copy.js';
+import { copiedFileResult, validateFailKeys } from './copy.js';
 import { attrsChange, declareModule, failPlan, readOneFile, type FileFact, type Plan } from './declare.js';
 import { wantedAttrs } from './file-content.js';
 import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
@@ -79,7 +78,7 @@ export const templateModule = declareModule({
     const written = f.dest.content !== text;
     const changed = written || attrsChange(f.dest, attrs, f.umask);
     return {
-      steps: changed ? [{ kind: 'write', path: dest, content: text, attrs, backup: o.backup === true, validate: o.validate, validateStyle: 'copy', ...(o.validate === undefined ? {} : { failKeys: { checksum: createHash('sha1').update(text).digest('hex') } }) }] : [],
+      steps: changed ? [{ kind: 'write', path: dest, content: text, attrs, backup: o.backup === true, validate: o.validate, validateStyle: 'copy', ...validateFailKeys(o.validate, Buffer.from(text)) }] : [],
       // Ansible's template action hands the rendered text to its copy action: the same keys
       result: copiedFileResult({ dest, bytes: Buffer.from(text), written, changed, check: mode.check, remote: false, src: f.src }),
     };
