@@ -36,15 +36,16 @@ export function attrsDiffer(st: FileStat, attrs: FileAttrs, umask?: number): boo
 /** The line editors' message when attributes changed too (Ansible's check_file_attrs). */
 export const attrsMessage = (msg: string, changed: boolean, attrsChanged: boolean): string => (attrsChanged ? `${changed ? `${msg} and ` : ''}ownership, perms or SE linux context changed` : msg);
 
-/** The command setting mode, owner and group (only those asked for) on paths, recursively or not; undefined when none is asked. */
-export function attrsCommand(paths: string[], attrs: FileAttrs, recursive = false): string | undefined {
-  const r = recursive ? ' -R' : '';
+/** The command setting mode, owner and group (only those asked for) on paths, recursively or not (`own`: a link's own owner and group, not its target's); undefined when none is asked. */
+export function attrsCommand(paths: string[], attrs: FileAttrs, recursive = false, own = false): string | undefined {
+  const r = `${recursive ? ' -R' : ''}${own ? ' -h' : ''}`;
   const ps = paths.map(q).join(' ');
   // owner and group before the mode, as Ansible sets them: a chown clears setuid and setgid bits
   const cmds = [
     ...(attrs.owner !== undefined ? [`chown${r} ${q(attrs.owner)} -- ${ps}`] : []),
     ...(attrs.group !== undefined ? [`chgrp${r} ${q(attrs.group)} -- ${ps}`] : []),
-    ...(attrs.mode !== undefined ? [`chmod${r} ${q(attrs.mode)} -- ${ps}`] : []),
+    // a link has no mode of its own on Linux: callers never ask chmod for one (`own`)
+    ...(attrs.mode !== undefined ? [`chmod${recursive ? ' -R' : ''} ${q(attrs.mode)} -- ${ps}`] : []),
   ];
   return cmds.length ? cmds.join(' && ') : undefined;
 }

@@ -14,7 +14,7 @@ const FILE_OPTIONS = {
   src: { type: 'path' },
   recurse: { type: 'bool' },
   force: { type: 'bool' },
-  follow: onlyValues('bool', true),
+  follow: { type: 'bool' },
   access_time: onlyValues('str', 'preserve', 'now'),
   modification_time: onlyValues('str', 'preserve', 'now'),
   attributes: { type: 'str', aliases: ['attr'] },
@@ -34,8 +34,10 @@ export interface FileModuleFacts {
   differingBelow?: boolean | undefined;
   /** attributes: the chattr flags the path has (lsattr's letters; empty when it has none or cannot say). */
   flags?: string | undefined;
-  /** state=file on a link: the file it leads to (the path with every link resolved) and that file's stat. */
+  /** state=file or directory on a link, followed: the file it leads to (the path with every link resolved) and that file's stat. */
   target?: { path: string; stat: FileStat } | undefined;
+  /** state=link or hard with owner, group or mode: the stat they are compared with (the link's source followed, the link itself with follow: false, the hard link's source). */
+  attrsOf?: FileStat | undefined;
   /** A directory as path with `src` given (any state but link and absent): the path inside it the module works on, as Ansible's (path/basename(src)). */
   into?: string | undefined;
   /** The host's umask, read when the mode is symbolic without users (+x): what such a mode leaves depends on it. */
@@ -70,6 +72,12 @@ const DANGLING = 'Cannot set fs attributes on a non-existent symlink target. fol
 // the path's kind as Ansible's file module names it (get_state): a file with more than one link is hard
 const prevState = (st: FileStat): string => (!st.exists ? 'absent' : st.type === 'link' ? 'link' : st.type === 'directory' ? 'directory' : (st.links ?? 1) > 1 ? 'hard' : 'file');
 
+// a link's own owner and group (follow: false): chown -h; its mode is refused before (Linux has no lchmod)
+function linkAttrs(path: string, attrs: FileAttrs, run: (command: string) => RunStep): RunStep[] {
+  const c = attrsCommand([path], { ...attrs, mode: undefined }, false, true);
+  return c === undefined ? [] : [run(c)];
+}
+
 /**
  * The steps and result of the asked state (before `attributes`), with the keys Ansible's file module
  * returns for it: `path` for absent, directory and file; `dest` (and `src`) for touch, link and hard.
@@ -88,12 +96,15 @@ function statePlan(o: FileOptions, f: FileModuleFacts, mode: { check: boolean })
   switch (state) {
     case 'absent':
       return done(st.exists ? [run(`rm -rf -- ${q(path)}`)] : [], { path, state: 'absent' });
-    case 'directory':
-      if (st.exists && st.type !== 'directory') return failPlan(`${path} already exists as a ${prevState(st)}`, { path });
-      if (!st.exists) return { steps: [run(`mkdir -p -- ${q(path)}`), ...setAttrs(false, f.created?.length ? f.created : [path])], result: { changed: true, path } };
-      return done([...(attrsDiffer(st, attrs, f.umask) ? setAttrs() : []), ...(o.recurse === true && f.differingBelow ? setAttrs(true) : [])], { path });
+    case 'directory': {
+      // a link is followed (follow: true), as Ansible's ensure_directory: the directory is its target
+      const [dir, dst] = st.type === 'link' && f.target ? [f.target.path, f.target.stat] : [path, st];
+      if (dst.exists && dst.type !== 'directory') return failPlan(`${dir} already exists as a ${prevState(dst)}`, { path: dir });
+      if (!dst.exists) return { steps: [run(`mkdir -p -- ${q(dir)}`), ...setAttrs(false, f.created?.length ? f.created : [dir])], result: { changed: true, path: dir } };
+      return done([...(attrsDiffer(dst, attrs, f.umask) ? setAttrs(false, [dir]) : []), ...(o.recurse === true && f.differingBelow ? setAttrs(true, [dir]) : [])], { path: dir });
+    }
     case 'file': {
-      // a link is followed (follow: true): the file is its target
+      // a link is followed (follow: true): the file is its target; with follow: false it is a link, which fails
       const target = st.type === 'link' && f.target ? f.target : { path, stat: st };
       const prev = prevState(target.stat);
       if (prev !== 'file' && prev !== 'hard') return failPlan(`file (${target.path}) is ${prev}, cannot continue`, { path: target.path, state: prev });
@@ -104,9 +115,12 @@ function statePlan(o: FileOptions, f: FileModuleFacts, mode: { check: boolean })
       // now (touch's default) sets them
       const keepA = o.access_time === 'preserve';
       const keepM = o.modification_time === 'preserve';
-      if (st.exists && keepA && keepM) return done(attrsDiffer(st, attrs, f.umask) ? setAttrs() : [], { dest: path });
+      const own = o.follow === false && st.type === 'link';
+      const setOwn = (): RunStep[] => (own ? linkAttrs(path, attrs, run) : setAttrs());
+      if (st.exists && keepA && keepM) return done(attrsDiffer(st, attrs, f.umask) ? setOwn() : [], { dest: path });
+      // the times are the target's either way (Ansible's os.utime follows the link)
       const flags = st.exists && keepA ? ' -m' : st.exists && keepM ? ' -a' : '';
-      return { steps: [run(`touch${flags} -- ${q(path)}`), ...setAttrs()], result: { changed: true, dest: path } };
+      return { steps: [run(`touch${flags} -- ${q(path)}`), ...setOwn()], result: { changed: true, dest: path } };
     }
     case 'link':
     case 'hard': {
@@ -115,8 +129,16 @@ function statePlan(o: FileOptions, f: FileModuleFacts, mode: { check: boolean })
       const prev = prevState(st);
       // a missing source fails first, even where the link is already there, as in Ansible
       if (state === 'link' && o.force !== true && f.sourceExists === false) return failPlan(`src file does not exist, use "force=yes" if you really want to create the link: ${linkSource(path, src)}`, { path, src });
-      if (state === 'link' && st.exists && st.type === 'link' && st.linkTarget === src) return { ...done([], { dest: path, src }), ...(f.sourceExists === false ? { warnings: [DANGLING] } : {}) };
-      if (state === 'hard' && f.sameInode === true) return done([], { dest: path, src });
+      // owner, group and mode go where Ansible's set_fs_attributes puts them: the link's target (followed, when
+      // it exists), the link itself (follow: false; owner and group only), or the hard link's inode
+      const followed = state === 'link' && o.follow !== false;
+      const attrSteps = (made: boolean): RunStep[] => {
+        if (followed && f.sourceExists === false) return [];
+        if (!made && (f.attrsOf === undefined || !attrsDiffer(f.attrsOf, attrs, f.umask))) return [];
+        return state === 'link' && !followed ? linkAttrs(path, attrs, run) : setAttrs();
+      };
+      if (state === 'link' && st.exists && st.type === 'link' && st.linkTarget === src) return { ...done(attrSteps(false), { dest: path, src }), ...(f.sourceExists === false ? { warnings: [DANGLING] } : {}) };
+      if (state === 'hard' && f.sameInode === true) return done(attrSteps(false), { dest: path, src });
       if (state === 'link') {
         if (prev === 'directory' && o.force !== true) return failPlan(`refusing to convert from directory to symlink for ${path}`, { path });
         if (prev === 'directory') return f.emptyDir === true ? done([run(`rmdir -- ${q(path)} && ln -s -- ${q(src)} ${q(path)}`)], { dest: path, src }) : failPlan(`the directory ${path} is not empty, refusing to convert it`, { path });
@@ -127,7 +149,8 @@ function statePlan(o: FileOptions, f: FileModuleFacts, mode: { check: boolean })
         if (prev === 'directory') return failPlan(o.force === true ? `refusing to replace directory ${path} with a link` : 'Cannot link: different hard link exists at destination', { dest: path, src });
         if (o.force !== true && (prev === 'file' || prev === 'hard')) return failPlan(prev === 'hard' ? 'Cannot link, different hard link exists at destination' : 'Cannot link, file exists at destination', { dest: path, src });
       }
-      const made = done([run(state === 'link' ? `ln -sfn -- ${q(src)} ${q(path)}` : `ln -f -- ${q(src)} ${q(path)}`)], { dest: path, src });
+      // the attributes after a new link are set when they differ (a followed target's, a hard link's inode), always on a new link's own
+      const made = done([run(state === 'link' ? `ln -sfn -- ${q(src)} ${q(path)}` : `ln -f -- ${q(src)} ${q(path)}`), ...attrSteps(state === 'link' && !followed)], { dest: path, src });
       // a link made (force) to a missing source: Ansible's follow cannot set the target's attributes, and says so (not in check mode before the link exists)
       return state === 'link' && f.sourceExists === false && !(mode.check && !st.exists) ? { ...made, warnings: [DANGLING] } : made;
     }
@@ -163,15 +186,22 @@ export const fileModule = declareModule({
     const state = stateOf(o, stat);
     const umask = await umaskFor(host, o.mode);
     if (umask !== undefined) facts.umask = umask;
-    if (state === 'link' && o.src !== undefined) facts.sourceExists = await host.stat(linkSource(path, o.src), true).then((t) => t.exists, () => false);
+    const withAttrs = Object.values(wantedAttrs(o)).some((v) => v !== undefined);
+    if ((state === 'link' || state === 'hard') && o.src !== undefined) {
+      // the source followed: whether it exists, and (followed link, hard link) the attributes it has
+      const source = await host.stat(state === 'link' ? linkSource(path, o.src) : o.src, true).catch((): FileStat => ({ exists: false }));
+      facts.sourceExists = source.exists;
+      if (withAttrs) facts.attrsOf = state === 'link' && o.follow === false ? stat : source;
+    }
     if (state === 'link' && o.force === true && stat.type === 'directory') facts.emptyDir = (await host.run(`[ -z "$(ls -A -- ${q(path)})" ]`)).rc === 0;
-    if (state === 'hard' && o.src !== undefined) facts.sourceExists = await host.stat(o.src, true).then((t) => t.exists, () => false);
-    if (state === 'file' && stat.type === 'link') {
+    if ((state === 'file' || state === 'directory') && stat.type === 'link' && o.follow !== false) {
       // followed as os.path.realpath resolves it (a missing part included)
       const r = await host.run(`realpath -m -- ${q(path)}`);
       if (r.rc !== 0) throw new Error(`cannot resolve ${path}: ${r.stderr.trim()}`);
       const target = r.stdout.replace(/\n$/, '');
       facts.target = { path: target, stat: await host.stat(target) };
+      // a directory's other facts are its target's
+      if (state === 'directory') [path, stat] = [target, facts.target.stat];
     }
     if (state === 'hard' && stat.exists && o.src !== undefined) facts.sameInode = (await host.run(`[ ${q(path)} -ef ${q(o.src)} ]`)).rc === 0;
     if (state === 'directory' && !stat.exists && path.startsWith('/')) facts.created = await missingDirs(host, path);
@@ -191,6 +221,12 @@ export const fileModule = declareModule({
     return facts;
   },
   plan(o, f, mode): Plan {
+    const state = stateOf(o, f.stat);
+    const path = f.into ?? o.path ?? '';
+    // a link's own mode (follow: false) is something Linux does not have: refused, never silently left
+    if (o.follow === false && o.mode !== undefined && (state === 'link' || (state === 'touch' && f.stat.type === 'link'))) {
+      return failPlan(`kplay cannot set the mode of the link ${path} itself (follow: false): Linux links have no mode of their own; leave mode out, or set it on the link's target`, { path });
+    }
     const plan = statePlan(o, f, mode);
     const step = o.attributes && !plan.result.failed && stateOf(o, f.stat) !== 'absent' ? attributesStep(f.into ?? o.path ?? '', o.attributes, f.flags ?? '') : undefined;
     return step ? { steps: [...plan.steps, step], result: { ...plan.result, changed: true } } : plan;

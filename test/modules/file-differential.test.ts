@@ -60,6 +60,22 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
   [file({ path: `${D}/run.sh`, mode: '+x' }), 'ok'],
   [file({ path: `${D}/run.sh`, mode: 'u+w,-w' }), 'changed'],
   [file({ path: `${D}/run.sh`, mode: 'u+w,-w' }), 'ok'],
+  // links followed (follow: true, the default) or not
+  [file({ path: `${D}/data`, state: 'directory', mode: '0755' }), 'changed'],
+  [file({ path: `${D}/datalink`, src: `${D}/data`, state: 'link' }), 'changed'],
+  [file({ path: `${D}/datalink`, state: 'directory', mode: '0700' }), 'changed'],
+  [file({ path: `${D}/datalink`, state: 'directory', mode: '0700' }), 'ok'],
+  [file({ path: `${D}/datalink`, state: 'directory', follow: false }), 'failed'],
+  [file({ path: `${D}/loglink`, state: 'file', follow: false }), 'failed'],
+  [file({ path: `${D}/newlink`, src: `${D}/newdir`, state: 'link', force: true }), 'changed'],
+  [file({ path: `${D}/newlink`, state: 'directory' }), 'changed'],
+  [file({ path: `${D}/loglink`, src: `${D}/log`, state: 'link', mode: '0640' }), 'changed'],
+  [file({ path: `${D}/loglink`, src: `${D}/log`, state: 'link', mode: '0640' }), 'ok'],
+  [file({ path: `${D}/loglink`, src: `${D}/log`, state: 'link', owner: 'nobody' }), 'changed'],
+  [file({ path: `${D}/ownlink`, src: `${D}/log`, state: 'link', owner: 'nobody', follow: false }), 'changed'],
+  [file({ path: `${D}/ownlink`, src: `${D}/log`, state: 'link', owner: 'nobody', follow: false }), 'ok'],
+  [file({ path: `${D}/h2`, src: `${D}/run.sh`, state: 'hard', mode: '0750' }), 'changed'],
+  [file({ path: `${D}/h2`, src: `${D}/run.sh`, state: 'hard', mode: '0750' }), 'ok'],
 ];
 
 // every path under the directory: kind, mode, owner, group and link target
