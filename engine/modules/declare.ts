@@ -8,6 +8,7 @@ import { shellQuote as q } from '../util/shell.js';
 import { executePlan, rememberingInspections } from './execute-plan.js';
 import { attrsDiffer, type ValidateFailure } from './file-content.js';
 import { withPathInfo } from './path-info.js';
+import { withLines } from './run-command.js';
 import { needsUmask } from './symbolic-mode.js';
 import type { ModuleSpec, OptionSpec, OptionType } from './specs.js';
 import type { FileAttrs, FileState, HostIO, Module, ModuleContext, ModuleResult } from './types.js';
@@ -86,6 +87,38 @@ export interface RunStep {
   undo?: Step[] | undefined;
 }
 
+/**
+ * The module's own command, whose outcome is its result (command, shell, raw, script): the executor puts
+ * its `rc`, `stdout` and `stderr` (and with `timed`, `start`, `end` and `delta`) into the result, and a
+ * non-zero exit status fails it with Ansible's "non-zero return code". It never runs in check mode.
+ */
+export interface ExecStep {
+  kind: 'exec';
+  /** The shell line (with `script`, the text in which the script's name stands for its copy on the host). */
+  command: string;
+  /** The directory the command runs in (`cd` first). */
+  chdir?: string | undefined;
+  /** What the command reads on standard input. */
+  stdin?: string | undefined;
+  /** stdout and stderr lose their trailing newlines (command's strip_empty_ends). */
+  strip?: boolean | undefined;
+  /** The result has the command's start, end and delta (the command module's). */
+  timed?: boolean | undefined;
+  /** A controller file copied to a temporary directory on the host for the command and removed after (the script action's). */
+  script?: ScriptCopy | undefined;
+  /** The command execs this program (command's, which runs no shell builtin): when it cannot be executed, the failure is the OSError Ansible's run_command reports, with `cmd` its quoted words. */
+  execs?: { program: string; cmd: string } | undefined;
+}
+
+/** The script an exec step copies to the host: its bytes, the name it has in the command, the program that runs it. */
+export interface ScriptCopy {
+  base64: string;
+  /** Every occurrence of it in the command becomes the copy's path, as Ansible's script action replaces it. */
+  name: string;
+  /** Put before the command (Ansible's script `executable`). */
+  executable?: string | undefined;
+}
+
 /** A failure a run step reports instead of its own when the command ended with `rc` and its stdout holds `stdoutHas`. */
 export interface FailureCase {
   rc: number;
@@ -96,7 +129,7 @@ export interface FailureCase {
 }
 
 /** One thing a plan asks the executor to do, in order. */
-export type Step = WriteStep | RunStep;
+export type Step = WriteStep | RunStep | ExecStep;
 
 /** What a plan decides: the steps and the result (with `changed`) the module reports when they succeed. */
 export interface Plan {
@@ -219,16 +252,6 @@ function typed(spec: ModuleSpec, args: Record<string, unknown>): Record<string, 
     if ('problem' in c) return `argument '${name}' must be ${c.problem}, got ${JSON.stringify(args[name])}`;
     out[name] = c.value;
   }
-  return out;
-}
-
-// a text split as Python's str.splitlines splits it
-const splitLines = (s: string): string[] => (s === '' ? [] : s.replace(/(\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])$/, '').split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/));
-
-// the result with its stdout and stderr split into lines, as Ansible's action adds them to any module's result that has them
-function withLines(r: ModuleResult): ModuleResult {
-  const out = { ...r };
-  for (const k of ['stdout', 'stderr'] as const) if (typeof r[k] === 'string' && !(`${k}_lines` in r)) out[`${k}_lines`] = splitLines(r[k] as string);
   return out;
 }
 

@@ -2,8 +2,12 @@
 // (validate before the move, failing as the line editors report it; backup, diff, attributes; nothing
 // written in check mode), commands only outside check mode (dry runs in it too). The first failing step
 // ends the module with its failure alone (as Ansible's fail_json: not the result the plan would report).
-import type { Plan, RunStep, Step } from './declare.js';
+import { basename } from 'node:path';
+import { shellQuote as q } from '../util/shell.js';
+import { startJob } from './async-job.js';
+import type { ExecStep, Plan, RunStep, Step } from './declare.js';
 import { ensureFile } from './file-content.js';
+import { ranOutcome, stamp, timeDelta, withLines } from './run-command.js';
 import type { FileDiff, FileStat, FileState, HostIO, ModuleContext, ModuleResult, PreparedDiff, RunResult } from './types.js';
 
 /** The host with what the facts read remembered: each path's stat and inspection, until the path is written. */
@@ -69,13 +73,52 @@ function report(result: ModuleResult, out: { stdout: string; stderr: string }): 
 async function undo(ctx: ModuleContext, steps: Step[]): Promise<void> {
   for (const step of steps) {
     if (step.kind === 'write') await ctx.host.write(step.path, Buffer.from(step.content, step.encoding ?? 'utf8'), step.attrs ?? {}).catch(() => undefined);
-    else await ctx.host.run(step.command, step.stdin === undefined ? {} : { stdin: step.stdin }).catch(() => undefined);
+    else if (step.kind === 'run') await ctx.host.run(step.command, step.stdin === undefined ? {} : { stdin: step.stdin }).catch(() => undefined);
   }
+}
+
+// the module's own command run (its script copied to the host first and removed after): what it adds to
+// the result, or the module's failure when the program could not be started at all
+async function exec(ctx: ModuleContext, step: ExecStep): Promise<{ adds: Record<string, unknown> } | { failure: ModuleResult }> {
+  let line = step.command;
+  let dir: string | undefined;
+  if (step.script) {
+    const mk = await ctx.host.run('mktemp -d "${TMPDIR:-/tmp}/kplay-script.XXXXXX"');
+    if (mk.rc !== 0) return { failure: { changed: false, failed: true, msg: `cannot create a temporary directory: ${mk.stderr.trim()}` } };
+    dir = mk.stdout.trim();
+    // the copy keeps the script's name ($0 ends as it does under Ansible); the line names it unquoted, as Ansible's does
+    const copy = `${dir}/${basename(step.script.name)}`;
+    await ctx.host.write(copy, Buffer.from(step.script.base64, 'base64'), { mode: '0700' });
+    line = `${step.script.executable ? `${step.script.executable} ` : ''}${line.split(step.script.name).join(copy)}`;
+  }
+  try {
+    const start = new Date();
+    const r = await ctx.host.run(step.chdir === undefined ? line : `cd ${q(step.chdir)} && ${line}`, step.stdin === undefined ? {} : { stdin: step.stdin });
+    const end = new Date();
+    if (step.execs && (r.rc === 127 || r.rc === 126) && /exec: .*: (not found|Permission denied)\s*$/.test(r.stderr)) {
+      const [errno, text] = r.rc === 127 ? [2, 'No such file or directory'] : [13, 'Permission denied'];
+      return { failure: { changed: false, failed: true, rc: errno, stdout: '', stderr: '', cmd: step.execs.cmd, msg: `[Errno ${errno}] ${text}: b'${step.execs.program}'` } };
+    }
+    const timing = step.timed ? { start: stamp(start), end: stamp(end), delta: timeDelta(end.getTime() - start.getTime()) } : {};
+    return { adds: { ...timing, ...ranOutcome(r.rc, r.stdout, r.stderr, step.strip === true) } };
+  } finally {
+    if (dir !== undefined) await ctx.host.run(`rm -rf -- ${q(dir)}`);
+  }
+}
+
+// a task started in the background (async with poll: 0): the module's command as a job on the host, or
+// the result it has without running one (a creates guard's) kept for async_status
+function backgrounded(ctx: ModuleContext, plan: Plan, job: NonNullable<ModuleContext['background']>): Promise<ModuleResult> {
+  const step = plan.steps.find((s): s is ExecStep => s.kind === 'exec');
+  if (!step || plan.result.failed) return startJob(ctx, job, { result: withLines(plan.result) });
+  const line = step.chdir === undefined ? step.command : `cd ${q(step.chdir)} && ${step.command}`;
+  return startJob(ctx, job, { line, stdin: step.stdin, shown: plan.result.cmd });
 }
 
 /** Carries out a plan on the host (or only shows it in check mode) and returns the module's result. */
 export async function executePlan(ctx: ModuleContext, plan: Plan): Promise<ModuleResult> {
   for (const w of plan.warnings ?? []) ctx.warn(w);
+  if (ctx.background) return backgrounded(ctx, plan, ctx.background);
   // a diff the plan reports itself (hostname's, yum_repository's) is shown only with --diff, as the file core's
   const { diff: own, ...planned } = plan.result;
   const result: ModuleResult = ctx.diff && own !== undefined ? { ...planned, diff: own } : planned;
@@ -89,6 +132,12 @@ export async function executePlan(ctx: ModuleContext, plan: Plan): Promise<Modul
         const { path: _path, dest: _dest, diff: _diff, ...failure } = w;
         return { ...failure, ...step.failKeys, changed: false };
       }
+    } else if (step.kind === 'exec') {
+      if (ctx.check) continue;
+      const ran = await exec(ctx, step);
+      if ('failure' in ran) return ran.failure;
+      Object.assign(result, ran.adds);
+      if (result.failed) return result;
     } else if (!ctx.check || step.inCheck) {
       const r = await ran(ctx, step);
       if ('failed' in r) {

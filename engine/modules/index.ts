@@ -3,6 +3,7 @@
 import { aptModule, packageModule } from './apt.js';
 import { asyncStatus } from './async-job.js';
 import { blockinfileModule } from './blockinfile.js';
+import { commandModule } from './command.js';
 import { copyModule } from './copy.js';
 import { findModule } from './find.js';
 import { fileModule } from './file.js';
@@ -18,10 +19,13 @@ import { deb822RepositoryModule } from './deb822-repository.js';
 import { mountModule } from './mount.js';
 import { packageFactsModule } from './package-facts.js';
 import { describingPath } from './path-info.js';
+import { rawModule } from './raw.js';
 import { replaceModule } from './replace.js';
 import { rpmKeyModule } from './rpm-key.js';
+import { scriptModule } from './script.js';
 import { serviceFactsModule } from './service-facts.js';
 import { setup } from './setup.js';
+import { shellModule } from './shell.js';
 import { slurpModule } from './slurp.js';
 import { statModule } from './stat.js';
 import { sysctlModule } from './sysctl.js';
@@ -40,7 +44,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   assert: lazy(() => import('./assert.js').then((m) => m.assert)),
   async_status: asyncStatus,
   blockinfile: blockinfileModule.run,
-  command: lazy(() => import('./command.js').then((m) => m.command)),
+  command: commandModule.run,
   copy: copyModule.run,
   debug: lazy(() => import('./debug.js').then((m) => m.debug)),
   fail: lazy(() => import('./fail.js').then((m) => m.fail)),
@@ -61,16 +65,16 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   mount: mountModule.run,
   package_facts: packageFactsModule.run,
   pause: lazy(() => import('./pause.js').then((m) => m.pause)),
-  raw: lazy(() => import('./raw.js').then((m) => m.raw)),
+  raw: rawModule.run,
   reboot: lazy(() => import('./reboot.js').then((m) => m.reboot)),
   replace: replaceModule.run,
   rpm_key: rpmKeyModule.run,
-  script: lazy(() => import('./script.js').then((m) => m.script)),
+  script: scriptModule.run,
   service_facts: serviceFactsModule.run,
   set_fact: lazy(() => import('./set-fact.js').then((m) => m.setFact)),
   setup,
   gather_facts: setup,
-  shell: lazy(() => import('./shell.js').then((m) => m.shell)),
+  shell: shellModule.run,
   slurp: slurpModule.run,
   stat: statModule.run,
   sysctl: sysctlModule.run,
@@ -98,7 +102,7 @@ function withSelinuxWhereTaken(table: Record<string, Module>): Record<string, Mo
 }
 
 /** The modules written as declarations (options, facts, plan): their plans are tested row by row from JSON fixtures. */
-export const DECLARED: Record<string, DeclaredModule> = { apt: aptModule, sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule, systemd: systemdModule, file: fileModule, template: templateModule, copy: copyModule, yum_repository: yumRepositoryModule, deb822_repository: deb822RepositoryModule, rpm_key: rpmKeyModule, apt_repository: aptRepositoryModule, apt_key: aptKeyModule, mount: mountModule, find: findModule, stat: statModule, slurp: slurpModule, package_facts: packageFactsModule, service_facts: serviceFactsModule };
+export const DECLARED: Record<string, DeclaredModule> = { apt: aptModule, sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule, systemd: systemdModule, file: fileModule, template: templateModule, copy: copyModule, yum_repository: yumRepositoryModule, deb822_repository: deb822RepositoryModule, rpm_key: rpmKeyModule, apt_repository: aptRepositoryModule, apt_key: aptKeyModule, mount: mountModule, find: findModule, stat: statModule, slurp: slurpModule, package_facts: packageFactsModule, service_facts: serviceFactsModule, command: commandModule, shell: shellModule, raw: rawModule, script: scriptModule };
 
 /** Actions the runner carries out itself. */
 export const RUNNER_ACTIONS = new Set(['meta', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'include_vars', 'group_by', 'add_host']);

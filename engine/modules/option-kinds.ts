@@ -17,3 +17,6 @@ export const onlyValues = <T extends OptionType>(type: T, ...values: (string | n
 
 /** The path option of the line editors: required, also spelt dest, destfile or name. */
 export const EDITED_PATH = { type: 'path', required: true, aliases: ['dest', 'destfile', 'name'] } as const;
+
+/** The options Ansible recognises as `k=v` in the free-form text of command, shell and script (`command: touch x creates=x`). */
+export const RAW_KEYS = ['creates', 'removes', 'chdir', 'executable', 'stdin', 'stdin_add_newline', 'strip_empty_ends'];

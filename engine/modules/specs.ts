@@ -16,6 +16,10 @@ import { systemdModule } from './systemd.js';
 import { fileModule } from './file.js';
 import { templateModule } from './template.js';
 import { copyModule } from './copy.js';
+import { commandModule } from './command.js';
+import { shellModule } from './shell.js';
+import { scriptModule } from './script.js';
+import { rawModule } from './raw.js';
 import { yumRepositoryModule } from './yum-repository.js';
 import { deb822RepositoryModule } from './deb822-repository.js';
 import { rpmKeyModule } from './rpm-key.js';
@@ -70,31 +74,13 @@ const raw: OptionSpec = { type: 'raw' };
 // seuser..selevel: honoured as Ansible honours them on a host without SELinux (not at all); refused on one with it (selinux.ts)
 const fileAttrs = FILE_ATTR_OPTIONS;
 const only = onlyValues;
-const RAW_KEYS = ['creates', 'removes', 'chdir', 'executable', 'stdin', 'stdin_add_newline', 'strip_empty_ends'];
 
 /** Every module kplay runs (short names; ansible.builtin.X and ansible.legacy.X map to them). */
 export const MODULES: Record<string, ModuleSpec> = {
-  command: {
-    freeForm: 'optional',
-    freeFormOptions: RAW_KEYS,
-    options: { cmd: str, argv: { type: 'list' }, chdir: path, creates: path, removes: path, stdin: str, stdin_add_newline: bool, strip_empty_ends: bool, expand_argument_vars: only('bool', false) },
-    mutuallyExclusive: [['_raw_params', 'cmd', 'argv']],
-    requiredOneOf: [['_raw_params', 'cmd', 'argv']],
-  },
-  shell: {
-    freeForm: 'optional',
-    freeFormOptions: RAW_KEYS,
-    options: { cmd: str, chdir: path, creates: path, removes: path, executable: path, stdin: str, stdin_add_newline: bool, strip_empty_ends: bool },
-    mutuallyExclusive: [['_raw_params', 'cmd']],
-    requiredOneOf: [['_raw_params', 'cmd']],
-  },
-  script: {
-    freeForm: 'optional',
-    freeFormOptions: RAW_KEYS,
-    options: { cmd: str, chdir: path, creates: path, removes: path, executable: str },
-    requiredOneOf: [['_raw_params', 'cmd']],
-  },
-  raw: { freeForm: 'required', freeFormOptions: ['executable'], options: { executable: path } },
+  command: commandModule.spec,
+  shell: shellModule.spec,
+  script: scriptModule.spec,
+  raw: rawModule.spec,
   copy: copyModule.spec,
   template: templateModule.spec,
   file: fileModule.spec,

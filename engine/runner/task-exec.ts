@@ -499,15 +499,20 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
   const transport = transportOf(state, scope, env, delegate);
   const timeout = inherited(task, frames, 'timeout');
   const timeoutS = timeout === undefined ? undefined : Number(scope.template(timeout, task.pos));
-  const asked = asyncJob(task, scope);
+  const asked = asyncJob(task, scope, check);
   if ('refused' in asked) return { result: asked.refused };
   const job = asked;
   // the tighter of timeout and async bounds each attempt (a background job's seconds bound the job, not its start)
   const limits = [timeoutS, job.background ? undefined : job.seconds].filter((x): x is number => !!x);
   const limitS = limits.length ? Math.min(...limits) : undefined;
   const become = becomeFor(task, frames, scope, env);
+  const environment = environmentFor(task, frames, scope, env);
+  // Ansible's raw action sends the line without the task's environment, and warns that it does
+  const rawWithoutEnv = task.action === 'raw' && environment !== undefined && Object.keys(environment).length > 0;
+  // shown, not registered: Ansible's action displays it rather than returning it
+  if (rawWithoutEnv) env.opts.reporter.emit({ type: 'warning', msg: `[${state.host.name}] raw module does not support the environment keyword` });
   const execDefaults: TaskExecDefaults = {
-    env: environmentFor(task, frames, scope, env),
+    env: rawWithoutEnv ? undefined : environment,
     timeoutMs: limitS ? limitS * 1000 : undefined,
     trace:
       env.opts.verbosity >= 2 && toBool(inherited(task, frames, 'no_log')) !== true
@@ -608,13 +613,16 @@ function syncFor(task: TaskNode, state: HostState, scope: VarScope, env: TaskEnv
 /**
  * A task's `async`/`poll`: with poll > 0 (10 when not given) the task may run at most `async` seconds;
  * kplay waits on the open session instead of polling a job file, which gives the same result. poll: 0
- * starts a command or shell task as a job on the host (modules/async-job.ts); other modules are refused.
+ * starts a command or shell task as a job on the host (modules/async-job.ts); other modules are refused,
+ * and so is any async task in check mode, as Ansible refuses it.
  */
-function asyncJob(task: TaskNode, scope: VarScope): { seconds: number | undefined; id: string; background: boolean } | { refused: ModuleResult } {
+function asyncJob(task: TaskNode, scope: VarScope, check: boolean): { seconds: number | undefined; id: string; background: boolean } | { refused: ModuleResult } {
   if (task.keywords.async === undefined) return { seconds: undefined, id: '', background: false };
   const seconds = Number(scope.template(task.keywords.async, task.pos));
   const poll = task.keywords.poll === undefined ? 10 : Number(scope.template(task.keywords.poll, task.pos));
   if (!Number.isInteger(seconds) || seconds < 0) return { refused: { changed: false, failed: true, msg: `async must be a whole number of seconds, not ${JSON.stringify(task.keywords.async)}` } };
+  // Ansible's action refuses the pair for every module, before the module runs
+  if (check && seconds > 0) return { refused: { changed: false, failed: true, msg: 'check mode and async cannot be used on same task.' } };
   const background = poll === 0 && seconds > 0;
   if (background && !BACKGROUND_MODULES.includes(task.action)) return { refused: { changed: false, failed: true, msg: `kplay starts only command and shell in the background (async with poll: 0), not ${task.action}; give poll a number of seconds and kplay waits for the task` } };
   // Ansible's job id: j, twelve random digits, the controller's pid (a job outlives the run, so ids must not repeat)

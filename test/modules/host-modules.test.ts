@@ -116,8 +116,8 @@ describe('setup, raw, pause, fail, assert', () => {
     expect(f.architecture).toMatch(/^(x86_64|aarch64)$/);
   });
 
-  it('raw runs the command line as it is', async () => {
-    expect(await mod('raw')(ctxFor({ _raw_params: 'echo $((1+2))' }))).toMatchObject({ changed: true, rc: 0, stdout: '3' });
+  it('raw runs the command line as it is, its output as the connection gave it (not stripped, as Ansible\'s raw)', async () => {
+    expect(await mod('raw')(ctxFor({ _raw_params: 'echo $((1+2))' }))).toEqual({ changed: true, rc: 0, stdout: '3\n', stdout_lines: ['3'], stderr: '', stderr_lines: [] });
   });
 
   it('pause waits, fail fails, assert checks every condition', async () => {

@@ -12,7 +12,8 @@ describe('script and fetch', () => {
     const root = writeTree({ 'files/hello.sh': '#!/bin/sh\necho "hello $1"\n' });
     const ctx = moduleContext({ _raw_params: 'hello.sh world' }, { findLocal: (_k, src) => join(root, 'files', src) });
     const r = await (IMPLEMENTATIONS.script as (c: ModuleContext) => Promise<Record<string, unknown>>)(ctx);
-    expect(r).toMatchObject({ changed: true, rc: 0, stdout: 'hello world' });
+    // Ansible's script action: the run's output as the connection gave it, and no cmd/start/end/delta
+    expect(r).toEqual({ changed: true, rc: 0, stdout: 'hello world\n', stdout_lines: ['hello world'], stderr: '', stderr_lines: [] });
   });
 
   it('fetch copies host files to DEST/HOST/PATH, only when they differ', async () => {
