@@ -17,6 +17,11 @@ const bool = { type: 'bool' } as const;
 const wordsOf = (o: { argv?: unknown[] | undefined; cmd?: string | undefined }): string[] =>
   o.argv ? o.argv.map(String) : shlexSplit(String(o.cmd ?? (o as { _raw_params?: unknown })._raw_params ?? ''), false);
 
+// words whose run by sh's builtin gives what the program gives: echo with no option first and no backslash
+// anywhere (dash's echo reads escapes and only -n; coreutils' reads neither without -e), true and false alone
+const builtinAlike = (words: readonly string[]): boolean =>
+  (words[0] === 'echo' && !(words[1] ?? '').startsWith('-') && !words.some((w) => w.includes('\\'))) || ((words[0] === 'true' || words[0] === 'false') && words.length === 1);
+
 /** The command module. */
 export const commandModule = declareModule({
   spec: {
@@ -33,7 +38,9 @@ export const commandModule = declareModule({
     const expansions = f.expand;
     const words = o.expand_argument_vars === false || !expansions ? argv : argv.map((w) => expandWord(w, expansions));
     const quoted = words.map(q).join(' ');
-    // the program itself, not a builtin of the shell that starts it (echo -e, printf \x.. are the program's)
-    return commandPlan(o, f, check, `exec ${quoted}`, argv, { program: words[0] as string, cmd: quoted });
+    // the program itself, not a builtin of the shell that starts it (echo -e, printf \x.. are the program's),
+    // but where the builtin prints exactly what the program would: that saves loading the program
+    const line = builtinAlike(words) ? quoted : `exec ${quoted}`;
+    return commandPlan(o, f, check, line, argv, { program: words[0] as string, cmd: quoted });
   },
 });

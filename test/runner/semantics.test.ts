@@ -558,7 +558,7 @@ const rows: Row[] = [
     play: header() + '    - command: echo visible\n      run_once: true\n',
     args: ['-vvv'],
     rc: 0,
-    has: [/<n1> ESTABLISH LOCAL CONNECTION FOR USER: \S+/, "<n1> EXEC exec echo visible", /changed: \[n1\] => \{\n {4}"changed": true,\n {4}"cmd": \[\n {8}"echo",\n {8}"visible"\n {4}\]/],
+    has: [/<n1> ESTABLISH LOCAL CONNECTION FOR USER: \S+/, "<n1> EXEC echo visible", /changed: \[n1\] => \{\n {4}"changed": true,\n {4}"cmd": \[\n {8}"echo",\n {8}"visible"\n {4}\]/],
   },
 ];
 
