@@ -1,9 +1,9 @@
 // service / systemd: a unit started, stopped, restarted or reloaded, enabled or disabled, masked or
 // unmasked, with daemon-reload/daemon-reexec, in the system, user or global scope. The unit's state
-// (`systemctl is-active`, `is-enabled`, an init script, and `show`'s properties for the result's
-// `status`) is read in one round trip and compared with the wanted one; systemctl acts only where they
-// differ, in Ansible's order (reload, reexec, mask, enable, state). The state is read before
-// daemon-reload: is-active and is-enabled do not depend on it.
+// (`is-enabled`, an init script, and `show`'s properties: ActiveState and the result's `status`) is read
+// in one round trip, after daemon-reload/daemon-reexec (which run first, outside check mode, as in
+// Ansible's module), and compared with the wanted one; systemctl acts only where they differ, in Ansible's
+// order (mask, enable, state).
 import { shellQuote as q } from '../util/shell.js';
 import { declareModule, failPlan, type Plan, type RunStep } from './declare.js';
 import type { HostIO, ModuleResult } from './types.js';
@@ -11,9 +11,8 @@ import type { HostIO, ModuleResult } from './types.js';
 // the states `systemctl is-enabled` gives a unit it has (Ansible's valid_enabled_states, and alias)
 const KNOWN_STATES = ['enabled', 'enabled-runtime', 'linked', 'linked-runtime', 'masked', 'masked-runtime', 'static', 'indirect', 'disabled', 'generated', 'transient', 'alias'];
 
-/** What systemd compares: the unit's active and unit-file states, whether an init script has its name, and its properties. */
+/** What systemd compares: the unit's unit-file state, whether an init script has its name, and its properties (ActiveState among them). */
 export interface UnitFacts {
-  active: string;
   enabled: string;
   initScript: boolean;
   /** `systemctl show`'s properties, as Ansible's module parses them (its result's `status`); empty when show failed. */
@@ -49,6 +48,9 @@ export function parseSystemctlShow(text: string): Record<string, string> {
 
 const SEP = '--kplay-unit--';
 
+/** What systemd reads: the unit (null when no name is given), or the failed daemon-reload/daemon-reexec that ran first. */
+export type SystemdFacts = UnitFacts | null | { daemonFailed: string };
+
 /** The systemd module (also serves `service`). */
 export const systemdModule = declareModule({
   spec: {
@@ -72,22 +74,27 @@ export const systemdModule = declareModule({
     const needs = (['state', 'enabled', 'masked'] as const).find((k) => o[k] !== undefined);
     return o.name === undefined && needs !== undefined ? `missing parameter(s) required by '${needs}': name` : undefined;
   },
-  async facts(o, host: HostIO): Promise<UnitFacts | null> {
-    if (o.name === undefined) return null;
+  // daemon-reload and daemon-reexec run first (not in check mode), as Ansible's module runs them before it
+  // reads the unit: a unit file fixed on disk is then read as systemd now loads it
+  async facts(o, host: HostIO, _local, mode): Promise<SystemdFacts> {
     const systemctl = systemctlFor(o.scope);
+    for (const verb of ['daemon-reload', 'daemon-reexec'] as const) {
+      if ((verb === 'daemon-reload' ? o.daemon_reload : o.daemon_reexec) !== true || mode.check) continue;
+      const r = await host.run(`${systemctl} ${verb}`);
+      if (r.rc !== 0) return { daemonFailed: `failure ${r.rc} during ${verb}: ${r.stderr}` };
+    }
+    if (o.name === undefined) return null;
     const n = q(o.name);
     // (show's output only when it succeeded, as Ansible's module takes it)
-    const r = await host.run(`${systemctl} is-active ${n}; echo ${SEP}; ${systemctl} is-enabled ${n} 2>/dev/null; echo ${SEP}; if [ -e ${q(`/etc/init.d/${o.name}`)} ]; then echo yes; fi; echo ${SEP}; s=$(${systemctl} show ${n} 2>/dev/null) && printf '%s\\n' "$s"`);
-    const [active = '', enabled = '', init = '', show = ''] = r.stdout.split(`${SEP}\n`);
-    return { active: active.trim(), enabled: enabled.trim(), initScript: init.trim() === 'yes', status: parseSystemctlShow(show) };
+    const r = await host.run(`${systemctl} is-enabled ${n} 2>/dev/null; echo ${SEP}; if [ -e ${q(`/etc/init.d/${o.name}`)} ]; then echo yes; fi; echo ${SEP}; s=$(${systemctl} show ${n} 2>/dev/null) && printf '%s\\n' "$s"`);
+    const [enabled = '', init = '', show = ''] = r.stdout.split(`${SEP}\n`);
+    return { enabled: enabled.trim(), initScript: init.trim() === 'yes', status: parseSystemctlShow(show) };
   },
   plan(o, f): Plan {
     const systemctl = systemctlFor(o.scope);
     const run = (command: string, failure: string): RunStep => ({ kind: 'run', command, failure });
-    const daemon: RunStep[] = [];
-    if (o.daemon_reload === true) daemon.push(run(`${systemctl} daemon-reload`, 'failure {rc} during daemon-reload: {stderr}'));
-    if (o.daemon_reexec === true) daemon.push(run(`${systemctl} daemon-reexec`, 'failure {rc} during daemon-reexec: {stderr}'));
-    if (o.name === undefined || f === null) return { steps: daemon, result: { changed: false, name: null, status: {} } };
+    if (f !== null && 'daemonFailed' in f) return failPlan(f.daemonFailed);
+    if (o.name === undefined || f === null) return { steps: [], result: { changed: false, name: null, status: {} } };
     const name = o.name;
     // a unit systemd loaded with an error fails (a masked or unknown one aside), as Ansible's module checks after show
     const load = f.status.LoadState;
@@ -98,7 +105,9 @@ export const systemdModule = declareModule({
     const warnings = !known && f.initScript ? [`The service (${name}) is actually an init script but the system is managed by systemd`] : [];
     // Ansible's readings: running is active or activating; enabled is what `is-enabled` answers with exit status 0,
     // but indirect and alias; masked is masked alone (a runtime mask is made a lasting one)
-    const running = f.active === 'active' || f.active === 'activating';
+    // the state is show's ActiveState, as Ansible's module reads it: without it (show failed) the state is unknown
+    const active = f.status.ActiveState;
+    const running = active === 'active' || active === 'activating';
     const isEnabled = ['enabled', 'enabled-runtime', 'static', 'generated', 'transient'].includes(f.enabled);
     const force = o.force === true ? ' --force' : '';
     // mask and enable fail with systemctl's output and errors, a state change with its errors (as Ansible's)
@@ -107,12 +116,14 @@ export const systemdModule = declareModule({
     if (o.masked !== undefined && o.masked !== (f.enabled === 'masked')) unit.push(act(o.masked ? 'mask' : 'unmask', o.masked ? force : '', '{stdout}{stderr}'));
     if (o.enabled !== undefined && o.enabled !== isEnabled) unit.push(act(o.enabled ? 'enable' : 'disable', o.enabled ? force : '', '{stdout}{stderr}'));
     // restarted and reloaded start a unit that is not running
-    const verbs: Record<string, string | undefined> = { started: running ? undefined : 'start', stopped: running || f.active === 'deactivating' ? 'stop' : undefined, restarted: running ? 'restart' : 'start', reloaded: running ? 'reload' : 'start' };
+    const verbs: Record<string, string | undefined> = { started: running ? undefined : 'start', stopped: running || active === 'deactivating' ? 'stop' : undefined, restarted: running ? 'restart' : 'start', reloaded: running ? 'reload' : 'start' };
+    // (after the mask and enable it asked, as Ansible's module fails only when it comes to the state)
+    if (o.state !== undefined && active === undefined) return { steps: unit, result: { changed: false, failed: true, msg: 'Service is in unknown state', status: f.status } };
     const verb = o.state === undefined ? undefined : verbs[o.state];
     if (verb !== undefined) unit.push(act(verb, o.no_block === true ? ' --no-block' : '', '{stderr}'));
     // state and enabled are in the result only when asked, as Ansible's module sets them (restarted and reloaded say started)
     const result: ModuleResult = { changed: unit.length > 0, name, ...(o.state === undefined ? {} : { state: o.state === 'stopped' ? 'stopped' : 'started' }), ...(o.enabled === undefined ? {} : { enabled: o.enabled }), status: f.status };
-    return { steps: [...daemon, ...unit], result, warnings };
+    return { steps: unit, result, warnings };
   },
 });
 

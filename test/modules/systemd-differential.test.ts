@@ -28,7 +28,8 @@ done
 state() { cat "$U/$unit.state" 2>/dev/null; }
 active() { cat "$U/$unit.active" 2>/dev/null || echo inactive; }
 case "$verb" in
-  show) if [ -f "$U/$unit.state" ]; then l=loaded; [ "$(state)" = masked ] && l=masked; else l=not-found; fi
+  show) [ -f "$U/$unit.showfails" ] && { echo "Failed to get properties: Connection timed out" >&2; exit 1; }
+        if [ -f "$U/$unit.state" ]; then l=loaded; [ "$(state)" = masked ] && l=masked; else l=not-found; fi
         if [ -f "$U/$unit.loaderror" ]; then printf 'Id=%s.service\\nLoadState=bad-setting\\nLoadError=%s\\n' "$unit" "$(cat "$U/$unit.loaderror")"; exit 0; fi
         printf 'Id=%s.service\\nLoadState=%s\\nActiveState=%s\\nUnitFileState=%s\\nExecStart={ path=/usr/bin/%s ; argv[]=/usr/bin/%s\\n  --flag ; ignore_errors=no }\\n' "$unit" "$l" "$(active)" "$(state)" "$unit" "$unit"; exit 0;;
   is-active) active; [ "$(active)" = active ] && exit 0; exit 3;;
@@ -38,7 +39,7 @@ case "$verb" in
 esac
 log() { echo "$verb $unit$(case "$verb" in enable|mask) case "$flags" in *--force*) echo ' --force';; esac;; start|stop|restart|reload) case "$flags" in *--no-block*) echo ' --no-block';; esac;; esac)" >> "$U/log"; }
 case "$verb" in
-  daemon-reload|daemon-reexec) echo "$verb" >> "$U/log";;
+  daemon-reload|daemon-reexec) echo "$verb" >> "$U/log"; for f in "$U"/*.fixed; do [ -e "$f" ] && rm -f "\${f%.fixed}.loaderror"; done;;
   start|restart|reload) log; if [ "$(state)" = masked ]; then echo "Failed to $verb $unit.service: Unit $unit.service is masked." >&2; exit 1; fi; echo active > "$U/$unit.active";;
   stop) log; echo inactive > "$U/$unit.active";;
   enable) log; if [ "$unit" = broken ]; then echo "Created symlink nowhere." ; echo "Failed to enable unit: Invalid argument" >&2; exit 1; fi; echo enabled > "$U/$unit.state";;
@@ -116,6 +117,12 @@ const rows: [Units, Record<string, unknown>, boolean][] = [
   [{}, { name: 'kube*', state: 'started' }, false],
   [{}, { state: 'started' }, false],
   [{ ...unit('kubelet', 'bad'), 'units/kubelet.loaderror': 'org.freedesktop.systemd1.BadSetting "Unit kubelet.service has a bad unit file setting."\n' }, { name: 'kubelet', state: 'started' }, false],
+  // a unit file fixed on disk: daemon_reload loads it before the unit is read, so its old load error is gone
+  [{ ...unit('kubelet', 'enabled'), 'units/kubelet.loaderror': 'org.freedesktop.systemd1.BadSetting "bad setting"\n', 'units/kubelet.fixed': '' }, { name: 'kubelet', state: 'started', daemon_reload: true }, false],
+  [{ ...unit('kubelet', 'enabled'), 'units/kubelet.loaderror': 'org.freedesktop.systemd1.BadSetting "bad setting"\n', 'units/kubelet.fixed': '' }, { name: 'kubelet', state: 'started', daemon_reload: true }, true],
+  // show fails: the unit's state is unknown, as Ansible's module says
+  [{ ...unit('nginx', 'enabled', 'active'), 'units/nginx.showfails': '' }, { name: 'nginx', state: 'started' }, false],
+  [{ ...unit('nginx', 'enabled', 'active'), 'units/nginx.showfails': '' }, { name: 'nginx', enabled: true }, false],
 ];
 
 describe.skipIf(!hasAnsible)("systemd against Ansible's own module", () => {
