@@ -6,7 +6,7 @@
 // facts are the files, the keyrings directory and the fetched key's bytes.
 import { shellQuote as q } from '../util/shell.js';
 import { fetchBytes } from './curl.js';
-import { attrsChange, bytesFact, declareModule, existing, failPlan, fileFact, type BytesFact, type FileFact, type Step } from './declare.js';
+import { attrsChange, bytesFact, declareModule, existing, failPlan, fileFact, umaskFor, type BytesFact, type FileFact, type Step } from './declare.js';
 import { normalizeMode } from './file-content.js';
 import type { HostIO } from './types.js';
 
@@ -60,6 +60,8 @@ export interface Deb822Facts {
   signedBy?: SignedBy | undefined;
   /** absent: whether the .sources file and the .asc and .gpg keys exist. */
   present?: boolean[] | undefined;
+  /** The host's umask, read when the mode is symbolic without users (+x): what such a mode leaves depends on it. */
+  umask?: number | undefined;
 }
 
 const filesOf = (slug: string): string[] => [`/etc/apt/sources.list.d/${slug}.sources`, `${KEYRINGS}/${slug}.asc`, `${KEYRINGS}/${slug}.gpg`];
@@ -111,7 +113,8 @@ export const deb822RepositoryModule = declareModule({
     const slug = slugOf(o.name ?? '');
     const [dest = ''] = filesOf(slug);
     if (o.state === 'absent') return { sources: { exists: false, content: null }, present: await existing(host, filesOf(slug)) };
-    return { sources: fileFact(await host.inspect(dest)), signedBy: o.signed_by === undefined ? undefined : await signedBy(host, o.signed_by, slug) };
+    const umask = await umaskFor(host, normalizeMode(o.mode));
+    return { sources: fileFact(await host.inspect(dest)), signedBy: o.signed_by === undefined ? undefined : await signedBy(host, o.signed_by, slug), ...(umask === undefined ? {} : { umask }) };
   },
   plan(o, f) {
     const slug = slugOf(o.name ?? '');
@@ -143,7 +146,7 @@ export const deb822RepositoryModule = declareModule({
     }
     const repo = renderDeb822(fields);
     const attrs = { mode: normalizeMode(o.mode) ?? '0644' };
-    if (f.sources.content !== repo || attrsChange(f.sources, attrs)) {
+    if (f.sources.content !== repo || attrsChange(f.sources, attrs, f.umask)) {
       steps.push({ kind: 'write', path: dest, content: repo, attrs });
       changed = true;
     }

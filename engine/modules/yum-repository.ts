@@ -6,7 +6,7 @@
 // a blank line after each section) or removed when no section is left. Changed when the sorted dump of
 // the sections differs; file attributes after. Declared: the facts are the directory and the file.
 import { shellQuote as q } from '../util/shell.js';
-import { attrsChange, declareModule, failPlan, fileFact, type FileFact, type Step } from './declare.js';
+import { attrsChange, declareModule, failPlan, fileFact, umaskFor, type FileFact, type Step } from './declare.js';
 import { wantedAttrs } from './file-content.js';
 import { FILE_ATTR_OPTIONS } from './option-kinds.js';
 
@@ -78,6 +78,8 @@ export function sectionFor(a: Readonly<Record<string, unknown>>): Map<string, st
 export interface YumRepositoryFacts {
   dir: boolean;
   file: FileFact;
+  /** The host's umask, read when the mode is symbolic without users (+x): what such a mode leaves depends on it. */
+  umask?: number | undefined;
 }
 
 const destOf = (o: { name?: string | undefined; file?: string | undefined; reposdir?: string | undefined }): string => `${o.reposdir ?? '/etc/yum.repos.d'}/${o.file ?? o.name ?? ''}.repo`;
@@ -147,7 +149,8 @@ export const yumRepositoryModule = declareModule({
   },
   async facts(o, host): Promise<YumRepositoryFacts> {
     const dir = await host.stat(o.reposdir ?? '/etc/yum.repos.d');
-    return { dir: dir.exists && dir.type === 'directory', file: fileFact(await host.inspect(destOf(o))) };
+    const umask = await umaskFor(host, o.mode);
+    return { dir: dir.exists && dir.type === 'directory', file: fileFact(await host.inspect(destOf(o))), ...(umask === undefined ? {} : { umask }) };
   },
   plan(o, f) {
     const repoid = o.name ?? '';
@@ -165,7 +168,7 @@ export const yumRepositoryModule = declareModule({
     const steps: Step[] = [];
     // the file is written (with its attributes) when its sections changed or its attributes differ; removed when empty
     // an existing file whose attributes differ is a change even when its sections are as wanted
-    const attrsDiffer = f.file.type === 'file' && attrsChange(f.file, attrs);
+    const attrsDiffer = f.file.type === 'file' && attrsChange(f.file, attrs, f.umask);
     if (contentChanged && !ini.size) steps.push({ kind: 'run', command: `rm -- ${q(dest)}`, failure: `Cannot remove empty repo file ${dest}.`, failWith: ['stderr'] });
     else if (contentChanged || attrsDiffer) steps.push({ kind: 'write', path: dest, content: contentChanged ? writeIni(ini) : current, attrs, noDiff: true });
     const changed = contentChanged || attrsDiffer;
