@@ -1,7 +1,10 @@
 // setup: the facts playbooks use (hostname, fqdn, OS, architecture, CPUs, memory, addresses,
 // default route, init system), gathered with one shell script from standard Linux files; gather_subset
-// keeps those of the collectors it asks for, as Ansible decides them.
+// keeps those of the collectors it asks for, as Ansible decides them. Declared: the facts are what the
+// script printed, the plan (no step) makes Ansible's facts of them.
 import { globToRegExp } from '../inventory/patterns.js';
+import { declareModule, failPlan } from './declare.js';
+import { onlyValues } from './option-kinds.js';
 import type { Module } from './types.js';
 
 // the package managers Ansible's pkg_mgr collector looks for, in its order (the last one present wins)
@@ -123,19 +126,21 @@ export function collectorsFor(subset: string[]): Set<string> | { bad: string } {
 
 const FAMILIES: Record<string, string> = { debian: 'Debian', ubuntu: 'Debian', rhel: 'RedHat', centos: 'RedHat', fedora: 'RedHat', rocky: 'RedHat', almalinux: 'RedHat', suse: 'Suse', opensuse: 'Suse', arch: 'Archlinux', alpine: 'Alpine' };
 
-/** The setup module (fact gathering). */
-export const setup: Module = async (ctx) => {
-  const a = ctx.args;
-  const subset = Array.isArray(a.gather_subset) ? a.gather_subset.map(String) : ['all'];
-  const collectors = collectorsFor(subset);
-  if (!(collectors instanceof Set)) return { changed: false, failed: true, msg: `Bad subset '${collectors.bad}' given to Ansible. gather_subset options allowed: all, ${[...VALID].sort().join(', ')}` };
-  // gather_timeout bounds the gathering as a whole (Ansible's bounds each collector)
-  const r = await ctx.host.run(SCRIPT, a.gather_timeout !== undefined ? { timeoutMs: Number(a.gather_timeout) * 1000 } : {});
-  if (r.rc !== 0) return { changed: false, failed: true, msg: `fact gathering failed: ${r.stderr.trim()}` };
-  const kv: Record<string, string> = {};
+/** What setup reads: the gathering script's key=value lines (the first of each key), the package managers present and the IPv4 addresses; or why it failed. */
+export type SetupFacts =
+  | {
+      values: Record<string, string>;
+      pkgMgrs: string[];
+      addrs: { iface: string; address: string; prefix: string }[];
+    }
+  | { error: string };
+
+// the script's output read into facts
+function readOutput(stdout: string): SetupFacts {
+  const values: Record<string, string> = {};
   const addrs: { iface: string; address: string; prefix: string }[] = [];
   const pkgMgrs: string[] = [];
-  for (const line of r.stdout.split('\n')) {
+  for (const line of stdout.split('\n')) {
     const eq = line.indexOf('=');
     if (eq === -1) continue;
     const k = line.slice(0, eq);
@@ -144,43 +149,68 @@ export const setup: Module = async (ctx) => {
     else if (k === 'addr') {
       const [iface = '', address = '', prefix = ''] = v.split('|');
       addrs.push({ iface, address, prefix });
-    } else if (!(k in kv)) kv[k] = v;
+    } else if (!(k in values)) values[k] = v;
   }
-  const id = kv.os_id ?? '';
-  const family = FAMILIES[id] ?? FAMILIES[(kv.os_like ?? '').split(' ')[0] ?? ''] ?? (id ? id[0]?.toUpperCase() + id.slice(1) : 'Unknown');
-  const distribution = kv.os_name ? (kv.os_name.split(' ')[0] ?? id) : 'Unknown';
-  const major = (kv.os_version ?? '').split('.')[0] ?? '';
-  const defaultIf = kv.default_if;
-  const def = addrs.find((x) => x.iface === defaultIf) ?? addrs.find((x) => x.iface !== 'lo');
-  const facts: Record<string, unknown> = {
-    hostname: (kv.hostname ?? '').split('.')[0],
-    nodename: kv.hostname,
-    fqdn: kv.fqdn,
-    kernel: kv.kernel,
-    system: kv.system,
-    architecture: kv.machine,
-    machine: kv.machine,
-    processor_vcpus: Number(kv.nproc ?? 0),
-    processor_nproc: Number(kv.nproc ?? 0),
-    memtotal_mb: Math.floor(Number(kv.memtotal_kb ?? 0) / 1024),
-    memfree_mb: Math.floor(Number(kv.memfree_kb ?? 0) / 1024),
-    user_id: kv.user,
-    service_mgr: kv.init === 'systemd' ? 'systemd' : (kv.init ?? 'unknown'),
-    distribution,
-    distribution_version: kv.os_version ?? '',
-    distribution_major_version: major,
-    distribution_release: kv.os_codename ?? '',
-    os_family: family,
-    pkg_mgr: pkgMgr(pkgMgrs, family, distribution, major, kv.ostree === '1', kv.aptrpm === '1'),
-    all_ipv4_addresses: addrs.filter((x) => x.iface !== 'lo').map((x) => x.address),
-    default_ipv4: def ? { address: def.address, interface: def.iface, prefix: def.prefix, gateway: kv.gateway ?? '' } : {},
-    interfaces: [...new Set(addrs.map((x) => x.iface))],
-  };
-  // only the facts of the collectors gather_subset asks for; the subset reported as asked, as Ansible does
-  for (const k of Object.keys(facts)) if (!collectors.has(FACT_COLLECTOR[k] ?? '')) delete facts[k];
-  facts.gather_subset = subset;
-  // filter: only the facts whose name (ansible_NAME) matches one of the globs
-  const globs = (Array.isArray(a.filter) ? a.filter : []).map((g) => globToRegExp(String(g)));
-  const kept = globs.length ? Object.fromEntries(Object.entries(facts).filter(([k]) => globs.some((g) => g.test(`ansible_${k}`) || g.test(k)))) : facts;
-  return { changed: false, ansible_facts: kept };
-};
+  return { values, pkgMgrs, addrs };
+}
+
+/** The setup module (fact gathering), declared: the facts are what one script read; the plan makes Ansible's facts of them. */
+export const setupModule = declareModule({
+  spec: { options: { gather_subset: { type: 'list' }, filter: { type: 'list' }, gather_timeout: { type: 'int' }, fact_path: onlyValues('path') } },
+  refuse(o) {
+    const collectors = collectorsFor((o.gather_subset ?? ['all']).map(String));
+    return collectors instanceof Set ? undefined : `Bad subset '${collectors.bad}' given to Ansible. gather_subset options allowed: all, ${[...VALID].sort().join(', ')}`;
+  },
+  async facts(o, host): Promise<SetupFacts> {
+    // gather_timeout bounds the gathering as a whole (Ansible's bounds each collector)
+    const r = await host.run(SCRIPT, o.gather_timeout !== undefined ? { timeoutMs: o.gather_timeout * 1000 } : {});
+    return r.rc === 0 ? readOutput(r.stdout) : { error: `fact gathering failed: ${r.stderr.trim()}` };
+  },
+  plan(o, f) {
+    if ('error' in f) return failPlan(f.error);
+    const subset = (o.gather_subset ?? ['all']).map(String);
+    const collectors = collectorsFor(subset);
+    const kv = f.values;
+    const addrs = f.addrs;
+    const id = kv.os_id ?? '';
+    const family = FAMILIES[id] ?? FAMILIES[(kv.os_like ?? '').split(' ')[0] ?? ''] ?? (id ? id[0]?.toUpperCase() + id.slice(1) : 'Unknown');
+    const distribution = kv.os_name ? (kv.os_name.split(' ')[0] ?? id) : 'Unknown';
+    const major = (kv.os_version ?? '').split('.')[0] ?? '';
+    const defaultIf = kv.default_if;
+    const def = addrs.find((x) => x.iface === defaultIf) ?? addrs.find((x) => x.iface !== 'lo');
+    const facts: Record<string, unknown> = {
+      hostname: (kv.hostname ?? '').split('.')[0],
+      nodename: kv.hostname,
+      fqdn: kv.fqdn,
+      kernel: kv.kernel,
+      system: kv.system,
+      architecture: kv.machine,
+      machine: kv.machine,
+      processor_vcpus: Number(kv.nproc ?? 0),
+      processor_nproc: Number(kv.nproc ?? 0),
+      memtotal_mb: Math.floor(Number(kv.memtotal_kb ?? 0) / 1024),
+      memfree_mb: Math.floor(Number(kv.memfree_kb ?? 0) / 1024),
+      user_id: kv.user,
+      service_mgr: kv.init === 'systemd' ? 'systemd' : (kv.init ?? 'unknown'),
+      distribution,
+      distribution_version: kv.os_version ?? '',
+      distribution_major_version: major,
+      distribution_release: kv.os_codename ?? '',
+      os_family: family,
+      pkg_mgr: pkgMgr(f.pkgMgrs, family, distribution, major, kv.ostree === '1', kv.aptrpm === '1'),
+      all_ipv4_addresses: addrs.filter((x) => x.iface !== 'lo').map((x) => x.address),
+      default_ipv4: def ? { address: def.address, interface: def.iface, prefix: def.prefix, gateway: kv.gateway ?? '' } : {},
+      interfaces: [...new Set(addrs.map((x) => x.iface))],
+    };
+    // only the facts of the collectors gather_subset asks for; the subset reported as asked, as Ansible does
+    for (const k of Object.keys(facts)) if (!(collectors instanceof Set) || !collectors.has(FACT_COLLECTOR[k] ?? '')) delete facts[k];
+    facts.gather_subset = subset;
+    // filter: only the facts whose name (ansible_NAME) matches one of the globs
+    const globs = (o.filter ?? []).map((g) => globToRegExp(String(g)));
+    const kept = globs.length ? Object.fromEntries(Object.entries(facts).filter(([k]) => globs.some((g) => g.test(`ansible_${k}`) || g.test(k)))) : facts;
+    return { steps: [], result: { changed: false, ansible_facts: kept } };
+  },
+});
+
+/** The setup module as the runner and the Python backend call it. */
+export const setup: Module = setupModule.run;

@@ -16,6 +16,7 @@ import { systemdModule } from './systemd.js';
 import { fileModule } from './file.js';
 import { templateModule } from './template.js';
 import { copyModule } from './copy.js';
+import { setupModule } from './setup.js';
 import { commandModule } from './command.js';
 import { shellModule } from './shell.js';
 import { scriptModule } from './script.js';
@@ -245,7 +246,7 @@ export const MODULES: Record<string, ModuleSpec> = {
   apt: aptModule.spec,
   // Ansible's package hands every other option to the host's package module (apt here)
   package: { options: { name: { type: 'list', required: true }, state: { type: 'str', required: true }, use: str } },
-  setup: { options: { gather_subset: { type: 'list' }, filter: { type: 'list' }, gather_timeout: int, fact_path: only('path') } },
+  setup: setupModule.spec,
   // parallel: kplay gathers on every host at once either way (forks permitting); the facts are the same
   gather_facts: { options: { parallel: bool } },
   set_fact: { anyOptions: true, controllerOnly: true, options: { cacheable: bool } },
