@@ -1,18 +1,58 @@
 // fetch: copies a file from the host to the controller, as Ansible's fetch action does: DEST/HOST/SRC, or
 // DEST itself with flat (DEST/ takes SRC's name); a relative DEST is under the playbook's directory; the copy
 // is made only when its sha1 differs from the host's file, and checked against it after (validate_checksum).
-// Not in check mode (skipped, as Ansible's). kplay writes the copy atomically and honours `mode` for it.
+// Not in check mode (skipped, as Ansible's). kplay writes the copy atomically and honours `mode` for it;
+// the file comes over FETCH_CHUNK bytes at a time, so a big one (an etcd snapshot) is never whole in memory.
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, createReadStream, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, normalize } from 'node:path';
+import { shellQuote as q } from '../util/shell.js';
 import { checksums, normalizeMode } from './file-content.js';
 import type { Module, ModuleContext, ModuleResult } from './types.js';
 
-const hash = (algo: 'sha1' | 'md5', b: Buffer): string => createHash(algo).update(b).digest('hex');
+/** How much of the host's file one read brings over: the most a fetch holds in memory, however big the file (an etcd snapshot, an image archive). */
+export const FETCH_CHUNK = 4 * 1024 * 1024;
 
-// a regular file's bytes on the controller, or undefined (missing, a directory)
-const localBytes = (path: string): Buffer | undefined => (existsSync(path) && statSync(path).isFile() ? readFileSync(path) : undefined);
+/** A file's sha1 and md5. */
+export interface Sums {
+  sha1: string;
+  md5: string;
+}
+
+// a regular file's sums on the controller, read as a stream; undefined when it is missing or not a file
+async function localSums(path: string): Promise<Sums | undefined> {
+  if (!existsSync(path) || !statSync(path).isFile()) return undefined;
+  const [sha1, md5] = [createHash('sha1'), createHash('md5')];
+  for await (const chunk of createReadStream(path)) {
+    sha1.update(chunk as Buffer);
+    md5.update(chunk as Buffer);
+  }
+  return { sha1: sha1.digest('hex'), md5: md5.digest('hex') };
+}
+
+/**
+ * Copies the host's file to `tmp` on the controller a chunk at a time (dd in the task's become), hashing
+ * what it writes: the sums of the copy, or why it could not be read.
+ */
+export async function copyToController(ctx: Pick<ModuleContext, 'host'>, src: string, tmp: string, mode: number | undefined): Promise<Sums | { error: string }> {
+  const fd = openSync(tmp, 'w', mode ?? 0o666);
+  const [sha1, md5] = [createHash('sha1'), createHash('md5')];
+  try {
+    for (let block = 0; ; block++) {
+      const r = await ctx.host.run(`dd if=${q(src)} bs=${FETCH_CHUNK} skip=${block} count=1 2>/dev/null`);
+      if (r.rc !== 0) return { error: `${src} could not be read` };
+      const bytes = r.stdoutBytes;
+      writeSync(fd, bytes);
+      sha1.update(bytes);
+      md5.update(bytes);
+      if (bytes.length < FETCH_CHUNK) break;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { sha1: sha1.digest('hex'), md5: md5.digest('hex') };
+}
 
 // the loader's path_dwim: ~ expanded, a relative path under the playbook's directory
 function dwim(ctx: ModuleContext, path: string): string {
@@ -57,22 +97,30 @@ export const fetch: Module = async (ctx) => {
   }
   const dest = destination(ctx, src, String(ctx.args.dest));
   if (typeof dest !== 'string') return dest;
-  const before = localBytes(dest);
+  const before = await localSums(dest);
   const modeDiffers = mode !== undefined && before !== undefined && (statSync(dest).mode & 0o7777) !== mode;
-  if (before !== undefined && hash('sha1', before) === remote) {
+  if (before !== undefined && before.sha1 === remote) {
     if (modeDiffers) chmodSync(dest, mode);
-    return { changed: modeDiffers, md5sum: hash('md5', before), file: src, dest, checksum: remote };
+    return { changed: modeDiffers, md5sum: before.md5, file: src, dest, checksum: remote };
   }
-  const content = await ctx.host.read(src);
-  if (content === undefined) return { changed: false, failed: true, msg: `Failed to fetch the file: ${src} could not be read` };
-  // atomic on the controller: a temporary file next to the copy, then a rename
+  // atomic on the controller: a temporary file next to the copy (streamed, never whole in memory), then a rename
   mkdirSync(dirname(dest), { recursive: true });
   const tmp = `${dest}.kplay-${process.pid}`;
-  writeFileSync(tmp, content, mode === undefined ? {} : { mode });
+  let copied: Sums | { error: string };
+  try {
+    copied = await copyToController(ctx, src, tmp, mode);
+  } catch (e) {
+    // a host that went away mid-copy is the runner's to report; the partial copy goes
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  if ('error' in copied) {
+    rmSync(tmp, { force: true });
+    return { changed: false, failed: true, msg: `Failed to fetch the file: ${copied.error}` };
+  }
   if (mode !== undefined) chmodSync(tmp, mode);
   renameSync(tmp, dest);
-  const written = readFileSync(dest);
-  const [checksum, md5sum] = [hash('sha1', written), hash('md5', written)];
+  const [checksum, md5sum] = [copied.sha1, copied.md5];
   if (ctx.args.validate_checksum !== false && checksum !== remote) return { changed: false, failed: true, md5sum, msg: 'checksum mismatch', file: src, dest, remote_md5sum: null, checksum, remote_checksum: remote };
   return { changed: true, md5sum, dest, remote_md5sum: null, checksum, remote_checksum: remote };
 };

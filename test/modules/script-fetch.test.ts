@@ -1,7 +1,9 @@
 // script and fetch on local files (apt's tests are its fixture rows and apt-differential.test.ts).
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FETCH_CHUNK } from '../../engine/modules/fetch.js';
 import { IMPLEMENTATIONS } from '../../engine/modules/index.js';
 import type { ModuleContext } from '../../engine/modules/types.js';
 import { moduleContext } from '../support/module-context.js';
@@ -43,5 +45,40 @@ describe('script and fetch', () => {
     expect((await fetch(moduleContext(args('0640')))).changed).toBe(true);
     expect(perm()).toBe(0o640);
     expect(await fetch(moduleContext(args('rw')))).toMatchObject({ failed: true, msg: "fetch: mode must be octal digits (such as 0600) for the copy on the controller, not 'rw'" });
+  });
+
+  it('fetch brings a file bigger than one chunk over a chunk at a time (never whole in memory), byte for byte, with its sums', async () => {
+    const big = Buffer.alloc(FETCH_CHUNK * 2 + 12345);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7 + (i >> 13)) & 0xff;
+    const root = writeTree({ 'remote/snapshot.db': big });
+    const base = moduleContext({ src: join(root, 'remote/snapshot.db'), dest: join(root, 'copy.db'), flat: true });
+    const reads: number[] = [];
+    const ctx: ModuleContext = {
+      ...base,
+      host: {
+        ...base.host,
+        run: async (command, opts) => {
+          const r = await base.host.run(command, opts);
+          if (command.startsWith('dd ')) reads.push(r.stdoutBytes.length);
+          return r;
+        },
+        read: async () => {
+          throw new Error('fetch must not read the whole file at once');
+        },
+      },
+    };
+    const r = await (IMPLEMENTATIONS.fetch as (c: ModuleContext) => Promise<Record<string, unknown>>)(ctx);
+    expect(reads).toEqual([FETCH_CHUNK, FETCH_CHUNK, 12345]);
+    expect(readFileSync(join(root, 'copy.db')).equals(big)).toBe(true);
+    expect(r).toMatchObject({ changed: true, checksum: createHash('sha1').update(big).digest('hex'), md5sum: createHash('md5').update(big).digest('hex') });
+    expect(existsSync(join(root, `copy.db.kplay-${process.pid}`))).toBe(false);
+  });
+
+  it('a file of exactly one chunk takes one more read, which brings nothing', async () => {
+    const root = writeTree({ 'remote/one.bin': Buffer.alloc(FETCH_CHUNK, 1) });
+    const ctx = moduleContext({ src: join(root, 'remote/one.bin'), dest: join(root, 'one.bin'), flat: true });
+    const r = await (IMPLEMENTATIONS.fetch as (c: ModuleContext) => Promise<Record<string, unknown>>)(ctx);
+    expect(r.changed).toBe(true);
+    expect(statSync(join(root, 'one.bin')).size).toBe(FETCH_CHUNK);
   });
 });

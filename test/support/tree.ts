@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-/** Creates `files` (relative path -> content) under a new temp dir and returns the dir. */
-export function writeTree(files: Record<string, string>, prefix = 'kplay-test-'): string {
+/** Creates `files` (relative path -> text or bytes) under a new temp dir and returns the dir. */
+export function writeTree(files: Record<string, string | Buffer>, prefix = 'kplay-test-'): string {
   const root = mkdtempSync(join(tmpdir(), prefix));
   for (const [rel, content] of Object.entries(files)) {
     const p = join(root, rel);

@@ -110,10 +110,11 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     for (const h of lab.hosts) expect(second.out).toMatch(new RegExp(`${h.name}\\s+: ok=\\d+\\s+changed=0 `));
   });
 
+  // script and raw register their output as the connection gave it (Ansible's actions): trim takes the newline off
   it('runs the remaining modules over SSH: script, raw, set_fact, include_vars, wait_for, pause, meta, systemd and apt (fake tools on PATH)', () => {
     writeFileSync(join(work, 'hello.sh'), '#!/bin/sh\necho "script on $(hostname) with $1"\n');
     writeFileSync(join(work, 'extra-vars.yaml'), 'from_file: loaded\n');
-    writeFileSync(join(work, 'systemctl'), '#!/bin/sh\ncase "$1" in is-active) [ -f /root/$2.on ] && echo active || { echo inactive; exit 3; };; is-enabled) echo enabled;; start) touch /root/$2.on;; esac\n');
+    writeFileSync(join(work, 'systemctl'), '#!/bin/sh\ncase "$1" in show) [ -f /root/$2.on ] && a=active || a=inactive; printf "Id=%s.service\\nLoadState=loaded\\nActiveState=%s\\n" "$2" "$a";; is-enabled) echo enabled;; start) touch /root/$2.on;; esac\n');
     writeFileSync(join(work, 'dpkg-query'), '#!/bin/sh\n[ -f /root/pkg-installed ] && printf "ii |1.30.2-1.1\\n" || exit 1\n');
     writeFileSync(join(work, 'apt-cache'), '#!/bin/sh\nprintf "kubeadm:\\n  Installed: (none)\\n  Candidate: 1.30.2-1.1\\n  Version table:\\n     1.30.2-1.1 500\\n        500 http://pkgs.example.invalid ./ Packages\\n"\n');
     writeFileSync(join(work, 'apt-get'), '#!/bin/sh\necho "$*" >> /root/apt.log; touch /root/pkg-installed\n');
@@ -131,7 +132,7 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
       register: sc
     - raw: echo raw-$((20+22))
       register: rw
-    - set_fact: {answer: "{{rw.stdout}}"}
+    - set_fact: {answer: "{{rw.stdout | trim}}"}
     - include_vars: extra-vars.yaml
     - wait_for: {path: /root/bin/apt-get, timeout: 5}
     - pause: {seconds: 0}
@@ -141,7 +142,7 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     - apt: {name: "kubeadm=1.30.2-1.1"}
       register: again
     - meta: flush_handlers
-    - debug: {msg: "{{sc.stdout}} {{answer}} {{from_file}} {{again.changed}}"}
+    - debug: {msg: "{{sc.stdout | trim}} {{answer}} {{from_file}} {{again.changed}}"}
   handlers:
     - name: note
       debug: msg=kubelet-started
