@@ -8,8 +8,8 @@ import { basename, dirname, join } from 'node:path';
 import { pyJson } from '../template/expr/dump.js';
 import { shellQuote as q } from '../util/shell.js';
 import { attrsCommand, wantedAttrs } from './file-content.js';
-import { attrsChange, bytesFact, declareModule, failPlan, missingDirs, umaskFor, type Controller, type Options, type BytesFact, type Plan, type Step, type WriteStep } from './declare.js';
-import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
+import { attrsChange, bytesFact, declareModule, failPlan, linkFollowed, missingDirs, umaskFor, type Controller, type Options, type BytesFact, type Plan, type Step, type WriteStep } from './declare.js';
+import { FILE_ATTR_OPTIONS } from './option-kinds.js';
 import type { FileAttrs, HostIO, ModuleResult } from './types.js';
 
 /** A destination as copy compares it: a file fact whose (regular file's) bytes are in base64. */
@@ -18,10 +18,25 @@ export type CopyDest = BytesFact;
 /** What copy compares: the source (its bytes, or a controller directory's files) and the destinations. */
 export type CopyFacts =
   | { problem: string }
-  | { kind: 'file'; src: string | null; base64: string; destPath: string; dest: CopyDest; missingDirs?: string[] | undefined; umask?: number | undefined }
+  | { kind: 'file'; src: string | null; base64: string; destPath: string; dest: CopyDest; missingDirs?: string[] | undefined; umask?: number | undefined; replacesLink?: NewFileAttrs | undefined }
   | { kind: 'directory'; src: string; root: string; dirs: { path: string; dest: CopyDest }[]; files: { path: string; base64: string; dest: CopyDest }[]; umask?: number | undefined };
 
 const destFact = bytesFact;
+
+/** What a file new on the host gets when nothing else is asked: the umask's mode, the (become) user's owner and group. */
+export interface NewFileAttrs {
+  mode: string;
+  owner: string;
+  group: string;
+}
+
+// a link dest (not followed) is replaced by a new file, as Ansible's module unlinks it and creates an empty
+// one before the move: the attributes that file gets (one command)
+async function newFileAttrs(host: HostIO): Promise<NewFileAttrs | undefined> {
+  const r = await host.run('printf "%o\\n" $((0666 & ~$(umask))); id -un; id -gn');
+  const [mode, owner, group] = r.stdout.split('\n');
+  return r.rc === 0 && mode && owner && group ? { mode: mode.padStart(4, '0'), owner, group } : undefined;
+}
 
 /** The files under a local directory, as paths relative to it (sorted, so the run is repeatable). */
 function filesUnder(dir: string, rel = ''): { files: string[]; dirs: string[] } {
@@ -109,7 +124,7 @@ const COPY_OPTIONS = {
   remote_src: { type: 'bool' },
   directory_mode: { type: 'raw' },
   validate: { type: 'str' },
-  follow: onlyValues('bool', false),
+  follow: { type: 'bool' },
   ...FILE_ATTR_OPTIONS,
 } as const;
 
@@ -140,15 +155,24 @@ async function copyFacts(o: CopyOptions, host: HostIO, local: Controller): Promi
   }
   // a destination that is a directory (or ends with /) means "copy into it"
   let destPath = o.dest ?? '';
-  let dest = destFact(await host.inspect(destPath));
-  if (destPath.endsWith('/') || (dest.exists && dest.type === 'directory')) {
+  let inspected = await host.inspect(destPath);
+  if (destPath.endsWith('/') || (inspected.stat.exists && inspected.stat.type === 'directory')) {
     if (src === null) return { problem: 'can not use content with a dir as dest' };
     destPath = `${destPath.replace(/\/+$/, '')}/${basename(src)}`;
-    dest = destFact(await host.inspect(destPath));
+    inspected = await host.inspect(destPath);
   }
+  // follow: a link to an existing file is kept, and the file it leads to is written (as Ansible's module);
+  // without it, the link is replaced by a new file (always a change), as Ansible's module replaces it
+  const followed = o.follow === true ? await linkFollowed(host, destPath) : undefined;
+  if (followed !== undefined) {
+    destPath = followed;
+    inspected = await host.inspect(destPath);
+  }
+  const replacesLink = followed === undefined && inspected.stat.linkTarget !== undefined ? await newFileAttrs(host) : undefined;
+  const dest = destFact(inspected);
   // a new file's directory: made when dest ends with /, else the copy fails (the directories missing, outermost first)
   const missing = !dest.exists && destPath.startsWith('/') ? await missingDirs(host, dirname(destPath)) : [];
-  return { kind: 'file', src, base64: bytes.toString('base64'), destPath, dest, ...(missing.length ? { missingDirs: missing } : {}) };
+  return { kind: 'file', src, base64: bytes.toString('base64'), destPath, dest, ...(missing.length ? { missingDirs: missing } : {}), ...(replacesLink ? { replacesLink } : {}) };
 }
 
 /** The copy module. */
@@ -180,9 +204,13 @@ export const copyModule = declareModule({
         if (!(o.dest ?? '').endsWith('/')) return failPlan(`Destination directory ${dirname(f.destPath)} does not exist`, { checksum: sha1(f.base64) });
         dirs.push(makeDirs(f.missingDirs, dirAttrsOf(o)));
       }
-      const changed = differs(f.dest, f.base64, attrs, f.umask);
-      const result = copiedFileResult({ dest: f.destPath, bytes: Buffer.from(f.base64, 'base64'), written: f.dest.base64 !== f.base64, changed, check: mode.check, remote: o.remote_src === true, src: f.src ?? undefined });
-      return { steps: changed ? [...dirs, write(f.destPath, f.base64)] : [], result };
+      // a link replaced by a file: a change whatever it led to, and the new file's attributes are a new file's
+      const link = f.replacesLink;
+      const changed = link !== undefined || differs(f.dest, f.base64, attrs, f.umask);
+      const result = copiedFileResult({ dest: f.destPath, bytes: Buffer.from(f.base64, 'base64'), written: link !== undefined || f.dest.base64 !== f.base64, changed, check: mode.check, remote: o.remote_src === true, src: f.src ?? undefined });
+      const step = write(f.destPath, f.base64);
+      if (link) step.attrs = { ...step.attrs, mode: step.attrs?.mode ?? link.mode, owner: step.attrs?.owner ?? link.owner, group: step.attrs?.group ?? link.group };
+      return { steps: changed ? [...dirs, step] : [], result };
     }
     // a directory: the directories made get directory_mode (the owner and group too), the files the module's attributes
     const dirAttrs = dirAttrsOf(o);

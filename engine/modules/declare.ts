@@ -213,6 +213,14 @@ export async function existing(host: HostIO, paths: string[]): Promise<boolean[]
   return paths.map((_, i) => answers[i] === 'y');
 }
 
+/** Where a link leads (every link resolved, as os.path.realpath), when `path` is a link to something that exists: copy's and template's `follow: true`. Undefined otherwise. */
+export async function linkFollowed(host: HostIO, path: string): Promise<string | undefined> {
+  const own = await host.stat(path);
+  if (own.type !== 'link') return undefined;
+  const r = await host.run(`[ -e ${q(path)} ] && realpath -- ${q(path)}`);
+  return r.rc === 0 && r.stdout.trim() ? r.stdout.replace(/\n$/, '') : undefined;
+}
+
 /** The directories `mkdir -p` makes for an absolute `dir`, outermost first (none when it exists): one command. */
 export async function missingDirs(host: HostIO, dir: string): Promise<string[]> {
   const dirs = dir.split('/').flatMap((_, i, parts) => (i > 0 && parts[i] ? [parts.slice(0, i + 1).join('/')] : []));

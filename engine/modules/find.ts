@@ -4,6 +4,7 @@
 // run per path reads every entry with its metadata; nothing on the host changes. Declared: the facts are
 // the listings (and which candidates contain the text, and their checksums); the plan selects.
 import { globToRegExp } from '../inventory/patterns.js';
+import { expandWord, expansionReads, expansionScript, parseExpansions } from './expand-args.js';
 import { pyRegex } from '../template/expr/pyregex.js';
 import { shellQuote as q } from '../util/shell.js';
 import { declareModule, failPlan, type Options } from './declare.js';
@@ -187,14 +188,15 @@ async function containing(host: HostIO, paths: string[], pattern: string, whole:
 }
 
 // paths as Ansible's module takes them (os.path.expandvars, then expanduser) on the host: $VAR and ${VAR}
-// from the module's environment (an unknown one left as written), then ~ (HOME, else the user's home) and ~user
-const EXPAND = 'for (@ARGV) { s/\\$(\\w+|\\{[^}]*\\})/my ($all, $n) = ($&, $1); $n =~ s{^\\{(.*)\\}$}{$1}; exists $ENV{$n} ? $ENV{$n} : $all/ge; if (m{^~([^\/]*)}) { my $h = $1 eq "" ? ($ENV{HOME} // (getpwuid($<))[7]) : (getpwnam($1))[7]; if (defined $h) { $h =~ s{/+$}{}; s{^~[^/]*}{$h}; $_ = "/" if $_ eq ""; } } print "$_\\0" }';
-
+// from the module's environment (an unknown one left as written), then ~ (HOME, else the user's home) and
+// ~user, read in one command only when some path names them (expand-args.ts, as command's words)
 async function expanded(host: HostIO, paths: string[]): Promise<string[]> {
-  if (!paths.some((p) => p.includes('$') || p.startsWith('~'))) return paths;
-  const r = await host.run(`perl -e ${q(EXPAND)} -- ${paths.map(q).join(' ')}`);
-  const out = r.stdout.split('\0').slice(0, -1);
-  return r.rc === 0 && out.length === paths.length ? out : paths;
+  const reads = expansionReads(paths);
+  if (!reads.vars.length && !reads.users.length) return paths;
+  const r = await host.run(expansionScript(reads).join('\n'));
+  if (r.rc !== 0) return paths;
+  const x = parseExpansions(r.stdout.split('\n'));
+  return paths.map((p) => expandWord(p, x));
 }
 
 /** The find module. */

@@ -4,9 +4,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { copiedFileResult, validateFailKeys } from './copy.js';
-import { attrsChange, declareModule, failPlan, readOneFile, type FileFact, type Plan } from './declare.js';
+import { attrsChange, declareModule, failPlan, linkFollowed, readOneFile, type FileFact, type Plan } from './declare.js';
 import { wantedAttrs } from './file-content.js';
-import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
+import { FILE_ATTR_OPTIONS } from './option-kinds.js';
 
 // The variables Ansible's template module adds (generate_ansible_template_vars).
 function templateVars(written: string, src: string, dest: string): Record<string, unknown> {
@@ -39,6 +39,8 @@ export interface TemplateFacts {
   dest: FileFact;
   /** The host's umask, read when the mode is symbolic without users (+x). */
   umask?: number | undefined;
+  /** follow: dest is a link to an existing file: the file it leads to, which is written (the link kept). */
+  followed?: string | undefined;
 }
 
 /** The template module. */
@@ -52,22 +54,25 @@ export const templateModule = declareModule({
       force: { type: 'bool' },
       validate: { type: 'str' },
       newline_sequence: { type: 'str', choices: ['\n', '\r', '\r\n'] },
-      follow: onlyValues('bool', false),
+      follow: { type: 'bool' },
       ...FILE_ATTR_OPTIONS,
     },
   },
   async facts(o, host, local): Promise<TemplateFacts> {
     const written = o.src ?? '';
-    const dest = o.dest ?? '';
+    const follow = o.follow === true;
     const src = local.findLocal('templates', written) ?? null;
     if (src === null) return { src, text: null, dest: { exists: false, content: null } };
+    // follow: a link to an existing file is kept, and the file it leads to is written (as Ansible's copy module)
+    const followed = follow ? await linkFollowed(host, o.dest ?? '') : undefined;
+    const dest = followed ?? o.dest ?? '';
     const { file, umask } = await readOneFile(host, dest, o.mode);
-    // force: false leaves an existing destination as it is: nothing to render
-    const text = o.force === false && file.exists ? null : local.render(readFileSync(src, 'utf8'), src, templateVars(written, src, dest));
-    return { src, text, dest: file, ...(umask === undefined ? {} : { umask }) };
+    // force: false leaves an existing destination as it is: nothing to render (template_destpath names dest as given)
+    const text = o.force === false && file.exists ? null : local.render(readFileSync(src, 'utf8'), src, templateVars(written, src, o.dest ?? ''));
+    return { src, text, dest: file, ...(umask === undefined ? {} : { umask }), ...(followed === undefined ? {} : { followed }) };
   },
   plan(o, f, mode): Plan {
-    const dest = o.dest ?? '';
+    const dest = f.followed ?? o.dest ?? '';
     if (f.src === null) return failPlan(`Could not find or access '${o.src ?? ''}' (looked in the role's templates/ and next to the playbook)`);
     if (o.force === false && f.dest.exists) return { steps: [], result: { changed: false, dest, src: f.src }, actionResult: true };
     if (f.dest.type === 'directory') return failPlan(`${dest} is a directory`);

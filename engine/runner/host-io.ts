@@ -52,10 +52,11 @@ export function hostIO(t: Transport, become: Become | undefined, defaults: TaskE
       return parseStat(line, link);
     },
     async inspect(path) {
-      // stat line, link line (empty when not a link), then the bytes of a regular file: one round trip
+      // stat line, link line (empty when not a link), then the bytes of a regular file: one round trip;
+      // a link to nothing is missing, as Python's os.path.exists says (a write then replaces the link)
       const r = await fileOp(
         { op: 'inspect', path },
-        `p=${q(path)}; if [ -e "$p" ] || [ -L "$p" ]; then stat -L -c '%F|%a|%U|%G|%s|%Y|%u|%g|%h' -- "$p" || exit 1; if [ -L "$p" ]; then readlink -- "$p"; else echo; fi; if [ -f "$p" ]; then exec cat -- "$p"; fi; else echo MISSING; fi`,
+        `p=${q(path)}; if [ -e "$p" ]; then stat -L -c '%F|%a|%U|%G|%s|%Y|%u|%g|%h' -- "$p" || exit 1; if [ -L "$p" ]; then readlink -- "$p"; else echo; fi; if [ -f "$p" ]; then exec cat -- "$p"; fi; else echo MISSING; fi`,
       );
       if (r.rc !== 0) throw new Error(`cannot read ${path}: ${r.stderr.trim()}`);
       const out = r.stdoutBytes;

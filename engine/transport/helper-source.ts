@@ -147,10 +147,10 @@ sub op_stat {
   return (1, '', "stat: cannot statx '$p': $!\n") unless defined $l;
   return (0, "$l\n" . (-l $p ? readlink($p) . "\n" : ''), '');
 }
-# i: PATH -> stat line (followed), link line, the bytes of a regular file
+# i: PATH -> stat line (followed), link line, the bytes of a regular file; a dangling link is missing (os.path.exists)
 sub op_inspect {
   my ($p) = @_;
-  return (0, "MISSING\n", '') unless present($p);
+  return (0, "MISSING\n", '') unless -e $p;
   my $l = stat_line($p, 1);
   return (1, '', "stat: cannot statx '$p': $!\n") unless defined $l;
   my $out = "$l\n" . (-l $p ? readlink($p) : '') . "\n";

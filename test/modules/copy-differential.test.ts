@@ -47,6 +47,14 @@ const steps: [Record<string, unknown>, string][] = [
   [{ copy: { src: '@WORK@/f/suid', dest: '@WORK@/f/suid.copy', remote_src: true }, check_mode: true }, 'changed'],
   [{ copy: { content: 'run\n', dest: '@WORK@/f/run.sh', mode: '+x' } }, 'changed'],
   [{ copy: { content: 'run\n', dest: '@WORK@/f/run.sh', mode: '+x' } }, 'ok'],
+  // follow: a link to an existing file is kept and its file written; without it the link is replaced
+  [{ file: { path: '@WORK@/f/link.conf', src: '@WORK@/f/one.conf', state: 'link' } }, 'changed'],
+  [{ copy: { content: 'through\n', dest: '@WORK@/f/link.conf', follow: true, mode: '0600' } }, 'changed'],
+  [{ copy: { content: 'through\n', dest: '@WORK@/f/link.conf', follow: true, mode: '0600' } }, 'ok'],
+  [{ file: { path: '@WORK@/f/dangling.conf', src: '@WORK@/f/nowhere', state: 'link', force: true } }, 'changed'],
+  [{ copy: { content: 'new\n', dest: '@WORK@/f/dangling.conf', follow: true } }, 'changed'],
+  [{ file: { path: '@WORK@/f/link2.conf', src: '@WORK@/f/run.sh', state: 'link' } }, 'changed'],
+  [{ copy: { content: 'replaced\n', dest: '@WORK@/f/link2.conf' } }, 'changed'],
 ];
 
 // bytes that are not UTF-8 text
@@ -94,6 +102,9 @@ describe.skipIf(!hasAnsible || !canSandbox())('copy, kplay vs ansible-playbook',
     expect(tree(run().kplay, 'f')).toContain('suid f 755 6');
     expect(tree(run().kplay, 'f')).toContain('sym.conf f 764 4');
     expect(tree(run().kplay, 'new')).toContain('deeper d 750');
+    // follow kept the link (its file written); without follow the link became a file
+    expect(tree(run().kplay, 'f')).toMatch(/^link\.conf l /m);
+    expect(tree(run().kplay, 'f')).toMatch(/^link2\.conf f /m);
     const bytes = (r: EngineRun, f: string): string => execFileSync('od', ['-An', '-tx1', join(r.sandbox.dir, 'work', 'f', f)], { encoding: 'utf8' });
     for (const f of ['one.conf', 'data.json', 'blob.bin', 'blob2.bin']) expect(bytes(run().kplay, f)).toBe(bytes(run().ansible, f));
     const backups = (r: EngineRun): number => readdirSync(join(r.sandbox.dir, 'work', 'f')).filter((n) => n.startsWith('one.conf.') && n.endsWith('~')).length;

@@ -2,7 +2,7 @@
 // own sandboxed /etc, with a template next to the playbook. Compared: each task's outcome (and the
 // failures' message where Ansible's is kplay's), every key each task registers, the files' text and
 // mode, and the backups made.
-import { readdirSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bothEngines, outcome, registeredPairs, sandboxMode, sandboxText, type EngineRun } from '../support/differential-play.js';
 import { hasAnsible } from '../support/oracle.js';
@@ -31,6 +31,10 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
   [tpl({ dest: '/etc/kplay-t/sym.conf', mode: 'o-r' }), 'changed'],
   [tpl({ dest: '/etc/kplay-t/sym.conf', mode: '+x' }), 'changed'],
   [tpl({ dest: '/etc/kplay-t/sym.conf', mode: '+x' }), 'ok'],
+  // follow: the link is kept and the file it leads to rendered
+  [{ file: { path: '/etc/kplay-t/link.conf', src: '/etc/kplay-t/sym.conf', state: 'link' } }, 'changed'],
+  [tpl({ dest: '/etc/kplay-t/link.conf', follow: true }, { vars: { port: 4242, backends: [] } }), 'changed'],
+  [tpl({ dest: '/etc/kplay-t/link.conf', follow: true }, { vars: { port: 4242, backends: [] } }), 'ok'],
 ];
 
 const backups = (run: EngineRun): number => readdirSync(run.sandbox.path('/etc/kplay-t')).filter((f) => f.startsWith('app.conf.') && f.endsWith('~')).length;
@@ -59,6 +63,9 @@ describe.skipIf(!hasAnsible || !canSandbox())('template, kplay vs ansible-playbo
     // a symbolic mode changes the mode a new file gets from the umask (o-r: 640), +x then x where the umask allows it
     expect([sandboxMode(run().kplay, '/etc/kplay-t/sym.conf'), sandboxMode(run().ansible, '/etc/kplay-t/sym.conf')]).toEqual(['751', '751']);
     expect(sandboxText(run().kplay, DEST)).toBe('listen 8080\r\nserver a\r\nserver b\r\n');
+    // follow: the link kept, the file it leads to rendered
+    expect(lstatSync(run().kplay.sandbox.path('/etc/kplay-t/link.conf')).isSymbolicLink()).toBe(true);
+    expect(sandboxText(run().kplay, '/etc/kplay-t/sym.conf')).toBe('listen 4242\n');
     expect(sandboxMode(run().kplay, DEST)).toBe(sandboxMode(run().ansible, DEST));
     expect(backups(run().kplay)).toBe(backups(run().ansible));
     expect(backups(run().kplay)).toBe(1);

@@ -31,7 +31,7 @@ describe('convertArgs', () => {
     ['copy', { dest: { a: 1 }, content: 'x' }, "parameter 'dest' of module 'copy' must be text, not a list or mapping"],
     // a partly honoured option: converted, then refused
     ['blockinfile', { path: '/f', block: 'x', append_newline: 'yes' }, "module 'blockinfile': kplay does not support 'append_newline' with the value true"],
-    ['copy', { dest: '/f', content: 'x', follow: 'yes' }, "module 'copy': kplay does not support 'follow' with the value true"],
+    ['ini_file', { path: '/f', section: 's', option: 'o', value: 'v', follow: 'yes' }, "module 'ini_file': kplay does not support 'follow' with the value true"],
     ['user', { name: 'u', login_class: 'staff' }, "module 'user': kplay does not support 'login_class' yet"],
   ])('%s %j is an error naming the option', (module, input, message) => {
     expect(() => convert(module, input)).toThrow(message);

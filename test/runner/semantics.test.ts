@@ -255,10 +255,10 @@ const rows: Row[] = [
   },
   {
     name: 'an option kplay honours only in part stops the run before any host with another value (follow: false is fine)',
-    play: header() + '    - copy: {content: "x\\n", dest: /tmp/kplay-never, follow: false}\n    - copy: {content: "x\\n", dest: /tmp/kplay-never, follow: true}\n',
+    play: header() + '    - ini_file: {path: /tmp/kplay-never, section: s, option: o, value: v, follow: false}\n    - ini_file: {path: /tmp/kplay-never, section: s, option: o, value: v, follow: true}\n',
     rc: 4,
-    has: [/site\.yaml:5:\d+: module 'copy': kplay does not support 'follow' with the value true/s, 'kplay honours follow: false'],
-    hasNot: ['TASK [copy]'],
+    has: [/site\.yaml:5:\d+: module 'ini_file': kplay does not support 'follow' with the value true/s, 'kplay honours follow: false'],
+    hasNot: ['TASK [ini_file]'],
   },
   {
     name: 'an argument that templates to omit is left out, also inside mappings (list items stay), as in Ansible',
