@@ -215,9 +215,8 @@ export async function existing(host: HostIO, paths: string[]): Promise<boolean[]
 
 /** Where a link leads (every link resolved, as os.path.realpath), when `path` is a link to something that exists: copy's and template's `follow: true`. Undefined otherwise. */
 export async function linkFollowed(host: HostIO, path: string): Promise<string | undefined> {
-  const own = await host.stat(path);
-  if (own.type !== 'link') return undefined;
-  const r = await host.run(`[ -e ${q(path)} ] && realpath -- ${q(path)}`);
+  // one round trip: a link, and something where it leads
+  const r = await host.run(`if [ -L ${q(path)} ] && [ -e ${q(path)} ]; then realpath -- ${q(path)}; fi`);
   return r.rc === 0 && r.stdout.trim() ? r.stdout.replace(/\n$/, '') : undefined;
 }
 

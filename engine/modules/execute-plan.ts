@@ -77,6 +77,9 @@ async function undo(ctx: ModuleContext, steps: Step[]): Promise<void> {
   }
 }
 
+// an exec step's line, run in its directory when it has one
+const inDir = (step: ExecStep, line: string): string => (step.chdir === undefined ? line : `cd ${q(step.chdir)} && ${line}`);
+
 // the module's own command run (its script copied to the host first and removed after): what it adds to
 // the result, or the module's failure when the program could not be started at all
 async function exec(ctx: ModuleContext, step: ExecStep): Promise<{ adds: Record<string, unknown> } | { failure: ModuleResult }> {
@@ -93,7 +96,7 @@ async function exec(ctx: ModuleContext, step: ExecStep): Promise<{ adds: Record<
   }
   try {
     const start = new Date();
-    const r = await ctx.host.run(step.chdir === undefined ? line : `cd ${q(step.chdir)} && ${line}`, step.stdin === undefined ? {} : { stdin: step.stdin });
+    const r = await ctx.host.run(inDir(step, line), step.stdin === undefined ? {} : { stdin: step.stdin });
     const end = new Date();
     if (step.execs && (r.rc === 127 || r.rc === 126) && /exec: .*: (not found|Permission denied)\s*$/.test(r.stderr)) {
       const [errno, text] = r.rc === 127 ? [2, 'No such file or directory'] : [13, 'Permission denied'];
@@ -111,8 +114,7 @@ async function exec(ctx: ModuleContext, step: ExecStep): Promise<{ adds: Record<
 function backgrounded(ctx: ModuleContext, plan: Plan, job: NonNullable<ModuleContext['background']>): Promise<ModuleResult> {
   const step = plan.steps.find((s): s is ExecStep => s.kind === 'exec');
   if (!step || plan.result.failed) return startJob(ctx, job, { result: withLines(plan.result) });
-  const line = step.chdir === undefined ? step.command : `cd ${q(step.chdir)} && ${step.command}`;
-  return startJob(ctx, job, { line, stdin: step.stdin, shown: plan.result.cmd });
+  return startJob(ctx, job, { line: inDir(step, step.command), stdin: step.stdin, shown: plan.result.cmd });
 }
 
 /** Carries out a plan on the host (or only shows it in check mode) and returns the module's result. */
