@@ -30,8 +30,10 @@ export interface FileModuleFacts {
   sourceExists?: boolean | undefined;
   /** state=link with force over a directory: whether the directory is empty (Ansible replaces only an empty one). */
   emptyDir?: boolean | undefined;
-  /** recurse: whether something under the directory lacks the wanted owner, group or mode. */
+  /** recurse: whether something under the directory lacks the wanted owner, group or (octal) mode. */
   differingBelow?: boolean | undefined;
+  /** recurse with a symbolic mode: the kinds and modes found under the directory, links left out ("d 0755", "f 0644"; each pair once). */
+  modesBelow?: string[] | undefined;
   /** attributes: the chattr flags the path has (lsattr's letters; empty when it has none or cannot say). */
   flags?: string | undefined;
   /** state=file or directory on a link, followed: the file it leads to (the path with every link resolved) and that file's stat. */
@@ -51,17 +53,24 @@ export interface FileModuleFacts {
 // a link's source as the link resolves it
 const linkSource = (path: string, src: string): string => (src.startsWith('/') ? src : `${path.replace(/\/[^/]*$/, '') || '/'}/${src}`);
 
-// recurse: the find expression matching what lacks the wanted attributes (undefined: a symbolic mode, which always applies)
-function lackingBelow(attrs: FileAttrs): string[] | undefined {
+// recurse: the find tests matching what lacks the wanted owner, group or octal mode (a symbolic mode is compared by the plan)
+function lackingBelow(attrs: FileAttrs): string[] {
   const tests: string[] = [];
   if (attrs.owner !== undefined) tests.push(`! -user ${q(attrs.owner)}`);
   if (attrs.group !== undefined) tests.push(`! -group ${q(attrs.group)}`);
-  if (attrs.mode !== undefined) {
-    if (!/^[0-7]{4}$/.test(attrs.mode)) return undefined;
-    tests.push(`! -perm ${attrs.mode}`);
-  }
+  if (attrs.mode !== undefined && isOctal(attrs.mode)) tests.push(`! -perm ${attrs.mode}`);
   return tests;
 }
+
+const isOctal = (mode: string): boolean => /^[0-7]{4}$/.test(mode);
+
+// recurse with a symbolic mode: whether it changes any of the kinds and modes found below (as Ansible
+// compares it path by path; a mode it cannot work out is a change)
+const symbolicBelow = (attrs: FileAttrs, modes: string[], umask: number | undefined): boolean =>
+  modes.some((line) => {
+    const [kind = '', mode = ''] = line.split(' ');
+    return attrsDiffer({ exists: true, type: kind === 'd' ? 'directory' : 'file', mode }, { mode: attrs.mode }, umask);
+  });
 
 // the state the path is asked for (its present one when not given)
 const stateOf = (o: FileOptions, st: FileStat): string => o.state ?? (st.exists ? (st.type === 'directory' ? 'directory' : st.type === 'link' ? 'link' : 'file') : 'file');
@@ -101,7 +110,8 @@ function statePlan(o: FileOptions, f: FileModuleFacts, mode: { check: boolean })
       const [dir, dst] = st.type === 'link' && f.target ? [f.target.path, f.target.stat] : [path, st];
       if (dst.exists && dst.type !== 'directory') return failPlan(`${dir} already exists as a ${prevState(dst)}`, { path: dir });
       if (!dst.exists) return { steps: [run(`mkdir -p -- ${q(dir)}`), ...setAttrs(false, f.created?.length ? f.created : [dir])], result: { changed: true, path: dir } };
-      return done([...(attrsDiffer(dst, attrs, f.umask) ? setAttrs(false, [dir]) : []), ...(o.recurse === true && f.differingBelow ? setAttrs(true, [dir]) : [])], { path: dir });
+      const below = o.recurse === true && (f.differingBelow === true || (f.modesBelow !== undefined && symbolicBelow(attrs, f.modesBelow, f.umask)));
+      return done([...(attrsDiffer(dst, attrs, f.umask) ? setAttrs(false, [dir]) : []), ...(below ? setAttrs(true, [dir]) : [])], { path: dir });
     }
     case 'file': {
       // a link is followed (follow: true): the file is its target; with follow: false it is a link, which fails
@@ -206,13 +216,21 @@ export const fileModule = declareModule({
     if (state === 'hard' && stat.exists && o.src !== undefined) facts.sameInode = (await host.run(`[ ${q(path)} -ef ${q(o.src)} ]`)).rc === 0;
     if (state === 'directory' && !stat.exists && path.startsWith('/')) facts.created = await missingDirs(host, path);
     if (state === 'directory' && o.recurse === true && stat.type === 'directory') {
-      const tests = lackingBelow(wantedAttrs(o));
-      if (tests === undefined) facts.differingBelow = true;
-      else if (tests.length) {
+      const attrs = wantedAttrs(o);
+      const tests = lackingBelow(attrs);
+      if (tests.length) {
         const r = await host.run(`find ${q(path)} -mindepth 1 \\( ${tests.join(' -o ')} \\) -print -quit`);
         if (r.rc !== 0) throw new Error(`cannot read ${path}: ${r.stderr.trim()}`);
         facts.differingBelow = r.stdout.trim() !== '';
       } else facts.differingBelow = false;
+      if (attrs.mode !== undefined && !isOctal(attrs.mode)) {
+        // each kind and mode once: as many lines as there are different modes, not files
+        // (sh has no pipefail: find's failure is a line of its own)
+        const r = await host.run(`{ find ${q(path)} -mindepth 1 ! -type l -printf '%y %m\\n' || echo kplay-failed; } | sort -u`);
+        const lines = r.stdout.split('\n').filter(Boolean);
+        if (r.rc !== 0 || lines.includes('kplay-failed')) throw new Error(`cannot read ${path}: ${r.stderr.trim()}`);
+        facts.modesBelow = lines.map((l) => l.replace(/ ([0-7]{1,4})$/, (_, m: string) => ` ${m.padStart(4, '0')}`));
+      }
     }
     if (o.attributes && state !== 'absent') {
       const r = await host.run(`lsattr -vd -- ${q(path)}`);

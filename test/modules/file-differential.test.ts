@@ -76,6 +76,15 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
   [file({ path: `${D}/ownlink`, src: `${D}/log`, state: 'link', owner: 'nobody', follow: false }), 'ok'],
   [file({ path: `${D}/h2`, src: `${D}/run.sh`, state: 'hard', mode: '0750' }), 'changed'],
   [file({ path: `${D}/h2`, src: `${D}/run.sh`, state: 'hard', mode: '0750' }), 'ok'],
+  // a symbolic mode down a tree: a change where a path below lacks it, none once all have it
+  [file({ path: `${D}/tree/sub`, state: 'directory', mode: '0750' }), 'changed'],
+  [file({ path: `${D}/tree/sub/key`, state: 'touch', mode: '0644' }), 'changed'],
+  [file({ path: `${D}/tree/sub/run`, state: 'touch', mode: '0755' }), 'changed'],
+  [file({ path: `${D}/tree`, state: 'directory', mode: '0750' }), 'ok'],
+  [file({ path: `${D}/tree`, state: 'directory', mode: 'u=rwX,g=rX,o=', recurse: true }), 'changed'],
+  [file({ path: `${D}/tree`, state: 'directory', mode: 'u=rwX,g=rX,o=', recurse: true }), 'ok'],
+  [file({ path: `${D}/tree`, state: 'directory', mode: 'go-w', recurse: true }), 'ok'],
+  [file({ path: `${D}/tree`, state: 'directory', mode: '-x', recurse: true }, { check_mode: true }), 'changed'],
 ];
 
 // every path under the directory: kind, mode, owner, group and link target
