@@ -10,6 +10,8 @@ export interface CurlResponse {
   reason: string;
   headers: Record<string, string>;
   redirects: number;
+  /** The URL the response came from (the last one when redirected). */
+  url: string;
   error?: string;
 }
 
@@ -23,6 +25,8 @@ export interface CurlRequest {
   out: string;
   /** The module's default timeout in seconds (get_url 10, uri 30). */
   timeout: number;
+  /** Only the headers are asked for (HEAD): get_url's check mode. */
+  head?: boolean | undefined;
 }
 
 // a value in curl's configuration, quoted; a line break would start another setting (or another HTTP
@@ -34,9 +38,10 @@ function quoted(s: string): string {
 
 // curl's configuration from the options get_url and uri share
 function config(a: Record<string, unknown>, req: CurlRequest, extraHeaders: Record<string, string>): string {
-  const lines = ['silent', 'show-error', `max-time = ${Number(a.timeout ?? req.timeout)}`, 'write-out = "%{num_redirects}\\n"'];
+  const lines = ['silent', 'show-error', `max-time = ${Number(a.timeout ?? req.timeout)}`, 'write-out = "%{num_redirects} %{url_effective}\\n"'];
   if (req.follow) lines.push('location');
   if (req.method) lines.push(`request = ${quoted(req.method)}`);
+  if (req.head) lines.push('head');
   if (req.bodyFile) lines.push(`data-binary = ${quoted(`@${req.bodyFile}`)}`);
   if (a.validate_certs === false) lines.push('insecure');
   if (a.ca_path !== undefined) lines.push(`cacert = ${quoted(String(a.ca_path))}`);
@@ -54,6 +59,14 @@ function config(a: Record<string, unknown>, req: CurlRequest, extraHeaders: Reco
   return lines.join('\n') + '\n';
 }
 
+// why a request got no response, as Python's urllib words the common cases (Ansible's modules show its
+// `<urlopen error …>`), else curl's own words
+function urlError(rc: number, stderr: string): string {
+  if (rc === 7 && /Couldn't connect to server|Connection refused/.test(stderr)) return '<urlopen error [Errno 111] Connection refused>';
+  if (rc === 6) return '<urlopen error [Errno -2] Name or service not known>';
+  return (stderr || `curl exited with ${rc}`).trim();
+}
+
 /** One request with curl on the host (the last response's status line and headers when redirected). */
 export async function curl(host: HostIO, a: Record<string, unknown>, url: string, req: CurlRequest, extraHeaders: Record<string, string> = {}): Promise<CurlResponse> {
   const h = `${req.out}.h`;
@@ -63,7 +76,7 @@ export async function curl(host: HostIO, a: Record<string, unknown>, url: string
   const blocks = head.split(/\r?\n(?=HTTP\/)/);
   const last = blocks[blocks.length - 1] ?? '';
   const m = /^HTTP\/\S+\s+(\d{3})[ \t]*([^\r\n]*)/.exec(last);
-  if (r.rc !== 0 && !m) return { code: -1, reason: '', headers: {}, redirects: 0, error: (r.stderr || `curl exited with ${r.rc}`).trim() };
+  if (r.rc !== 0 && !m) return { code: -1, reason: '', headers: {}, redirects: 0, url, error: urlError(r.rc, r.stderr) };
   const headers: Record<string, string> = {};
   for (const line of last.split(/\r?\n/).slice(1)) {
     const i = line.indexOf(':');
@@ -73,19 +86,26 @@ export async function curl(host: HostIO, a: Record<string, unknown>, url: string
     const value = line.slice(i + 1).trim();
     headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
   }
-  return { code: Number(m?.[1] ?? -1), reason: m?.[2] ?? '', headers, redirects: Number(written.trim().split('\n').pop() ?? 0) || 0 };
+  const [redirects = '0', effective = url] = (written.trim().split('\n').pop() ?? '').split(' ');
+  return { code: Number(m?.[1] ?? -1), reason: m?.[2] ?? '', headers, redirects: Number(redirects) || 0, url: effective || url };
 }
 
 /** A small body (a signing key) fetched on the host and brought back: the response and its bytes. */
 export async function fetchBytes(host: HostIO, a: Record<string, unknown>, url: string, timeout: number): Promise<{ res: CurlResponse; body: Buffer }> {
   const dir = await hostTempDir(host);
-  if (!dir) return { res: { code: -1, reason: '', headers: {}, redirects: 0, error: 'cannot create a temporary directory on the host' }, body: Buffer.alloc(0) };
+  if (!dir) return { res: { code: -1, reason: '', headers: {}, redirects: 0, url, error: 'cannot create a temporary directory on the host' }, body: Buffer.alloc(0) };
   try {
     const res = await curl(host, a, url, { follow: true, out: `${dir}/body`, timeout });
     return { res, body: res.error === undefined ? ((await host.read(`${dir}/body`)) ?? Buffer.alloc(0)) : Buffer.alloc(0) };
   } finally {
     await host.run(`rm -rf -- ${q(dir)}`);
   }
+}
+
+/** The URL's file name, as Ansible's url_filename gives it: the path's last part (index.html when empty). */
+export function urlFilename(url: string): string {
+  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/[?#].*$/, '');
+  return path.slice(path.lastIndexOf('/') + 1) || 'index.html';
 }
 
 /** A temporary directory on the host (in `near`'s directory when given, so a rename into place is atomic). */

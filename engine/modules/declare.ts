@@ -110,6 +110,27 @@ export interface ExecStep {
   execs?: { program: string; cmd: string } | undefined;
 }
 
+/**
+ * get_url's download (download.ts): the URL fetched on the host into a temporary file (only its headers,
+ * with HEAD, in check mode), its checksum verified, and dest replaced only when the bytes differ, then the
+ * attributes set; the executor adds Ansible's keys (checksum_src/dest, md5sum, status_code, msg, backup_file).
+ */
+export interface DownloadStep {
+  kind: 'download';
+  url: string;
+  /** The file; with `intoDir`, the directory in which the file gets the name the response gives. */
+  dest: string;
+  intoDir: boolean;
+  /** The request's settings, by get_url's option names (timeout, headers, credentials, TLS, proxy). */
+  request: Record<string, unknown>;
+  /** The digest the download must have before it replaces anything. */
+  checksum?: { algo: string; hex: string } | undefined;
+  backup: boolean;
+  attrs: FileAttrs;
+  /** The host's umask, for a symbolic mode without users. */
+  umask?: number | undefined;
+}
+
 /** The script an exec step copies to the host: its bytes, the name it has in the command, the program that runs it. */
 export interface ScriptCopy {
   base64: string;
@@ -129,7 +150,7 @@ export interface FailureCase {
 }
 
 /** One thing a plan asks the executor to do, in order. */
-export type Step = WriteStep | RunStep | ExecStep;
+export type Step = WriteStep | RunStep | ExecStep | DownloadStep;
 
 /** What a plan decides: the steps and the result (with `changed`) the module reports when they succeed. */
 export interface Plan {

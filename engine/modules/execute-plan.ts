@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { shellQuote as q } from '../util/shell.js';
 import { startJob } from './async-job.js';
 import type { ExecStep, Plan, RunStep, Step } from './declare.js';
+import { download } from './download.js';
 import { ensureFile } from './file-content.js';
 import { ranOutcome, stamp, timeDelta, withLines } from './run-command.js';
 import type { FileDiff, FileStat, FileState, HostIO, ModuleContext, ModuleResult, PreparedDiff, RunResult } from './types.js';
@@ -134,6 +135,11 @@ export async function executePlan(ctx: ModuleContext, plan: Plan): Promise<Modul
         const { path: _path, dest: _dest, diff: _diff, ...failure } = w;
         return { ...failure, ...step.failKeys, changed: false };
       }
+    } else if (step.kind === 'download') {
+      // (in check mode it only asks for the headers, as Ansible's module does)
+      const got = await download(ctx, step);
+      if ('failure' in got) return got.failure;
+      Object.assign(result, got.adds);
     } else if (step.kind === 'exec') {
       if (ctx.check) continue;
       const ran = await exec(ctx, step);

@@ -1,97 +1,134 @@
-// get_url: a file downloaded on the host (curl.ts) into dest, kept when it is there already (force: no)
-// or has the wanted checksum, verified against `checksum` (a value or a checksum file's URL) before it
-// replaces anything, moved into place atomically with the old file's or the given attributes.
-import { curl, hostTempDir, type CurlResponse } from './curl.js';
-import { applyAttrs, attrsDiffer, backupName, CHECKSUM_COMMANDS, checksums, wantedAttrs } from './file-content.js';
-import { shellQuote as q } from '../util/shell.js';
-import type { Module, ModuleContext, ModuleResult } from './types.js';
+// get_url, declared: the facts are dest (and its digest when a checksum could spare the download) and,
+// when `checksum` names a URL, the checksum file's text (fetched in check mode too, as Ansible's module
+// does); the plan keeps an existing file (force: no, as the option documents it) with only its
+// attributes changed, or asks the executor for one download (download.ts) that replaces dest only when
+// the bytes differ and the checksum matches. Messages and result keys are Ansible's module's.
+import { fetchBytes, urlFilename } from './curl.js';
+import { attrsChange, declareModule, failPlan, umaskFor, type FileFact, type Plan } from './declare.js';
+import { attrsCommand, CHECKSUM_COMMANDS, checksums, wantedAttrs } from './file-content.js';
+import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
+import type { HostIO } from './types.js';
 
-// one GET into `file`, redirects followed
-const download = (ctx: ModuleContext, a: Record<string, unknown>, url: string, file: string): Promise<CurlResponse> => curl(ctx.host, a, url, { follow: true, out: file, timeout: 10 });
-
-// the wanted checksum: "algo:hex", or "algo:URL" of a checksum file (the line naming the URL's file)
-async function wantedSum(ctx: ModuleContext, a: Record<string, unknown>, url: string, tmpdir: string): Promise<{ algo: string; hex: string } | { fail: string } | undefined> {
-  const spec = String(a.checksum ?? '').trim();
-  if (!spec) return undefined;
-  const i = spec.indexOf(':');
-  const algo = spec.slice(0, i).toLowerCase();
-  let value = spec.slice(i + 1).trim();
-  if (i < 0 || !CHECKSUM_COMMANDS[algo]) return { fail: `The checksum parameter has to be in format <algorithm>:<checksum> (algorithms: ${Object.keys(CHECKSUM_COMMANDS).join(', ')})` };
-  if (/^(https?|ftp|file):\/\//.test(value)) {
-    const file = `${tmpdir}/sums`;
-    const got = await download(ctx, a, value, file);
-    if (got.error || got.code >= 400) return { fail: `Request failed for the checksum file ${value}: ${got.error ?? `HTTP Error ${got.code}: ${got.reason}`}` };
-    const text = (await ctx.host.read(file))?.toString('utf8') ?? '';
-    const name = decodeURIComponent(url.split('?')[0]?.split('/').pop() ?? '');
-    const lines = text.split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f[0]);
-    const line = lines.find((f) => (f[1] ?? '').replace(/^\*/, '').replace(/^\.\//, '') === name) ?? (lines.length === 1 && lines[0]?.length === 1 ? lines[0] : undefined);
-    if (!line) return { fail: `Unable to find a checksum for file '${name}' in '${value}'` };
-    value = line[0] as string;
-  }
-  return { algo, hex: value.toLowerCase() };
+/** What get_url compares: dest, its digest, the checksum file, the umask. */
+export interface GetUrlFacts {
+  /** dest with links followed (a directory: the file is named by the response). */
+  dest: Omit<FileFact, 'content'>;
+  /** dest's digest in the checksum's algorithm, read when a matching one keeps the file (null: it could not be read). */
+  destDigest?: string | null | undefined;
+  /** The checksum file `checksum` names by URL: its text, or the failed request's result keys. */
+  checksumFile?: { text: string } | { fail: Record<string, unknown> } | undefined;
+  /** The host's umask, read when the mode is symbolic without users (+x). */
+  umask?: number | undefined;
 }
 
-const sumOf = async (ctx: ModuleContext, algo: string, path: string): Promise<string | undefined> => (await checksums(ctx.host, algo, [path])).get(path);
+const OPTIONS = {
+  url: { type: 'str', required: true },
+  dest: { type: 'path', required: true },
+  checksum: { type: 'str' },
+  force: { type: 'bool', aliases: ['thirsty'] },
+  backup: { type: 'bool' },
+  timeout: { type: 'int' },
+  validate_certs: { type: 'bool' },
+  headers: { type: 'dict' },
+  url_username: { type: 'str', aliases: ['username'] },
+  url_password: { type: 'str', aliases: ['password'] },
+  force_basic_auth: { type: 'bool' },
+  http_agent: { type: 'str' },
+  use_proxy: { type: 'bool' },
+  tmp_dest: onlyValues('path'),
+  ...FILE_ATTR_OPTIONS,
+} as const;
+
+// the options the request is made with (curl.ts reads them by these names)
+const REQUEST_KEYS = ['timeout', 'validate_certs', 'headers', 'url_username', 'url_password', 'force_basic_auth', 'http_agent', 'use_proxy'] as const;
+
+/** The checksum option as Ansible's module splits it: algorithm and value (a URL or a digest), or undefined when not given. */
+function splitChecksum(spec: string | undefined): { algo: string; value: string } | 'bad' | undefined {
+  if (!spec) return undefined;
+  const i = spec.indexOf(':');
+  return i < 0 ? 'bad' : { algo: spec.slice(0, i), value: spec.slice(i + 1) };
+}
+
+const isUrl = (s: string): boolean => /^(https?|ftp|file):/i.test(s);
+
+// the digest for the URL's file in a checksum file, as Ansible's module reads one: a single word alone, or
+// "digest  name" lines (a leading ' ' or '*' and any leading '.' and '/' off the name)
+function digestInFile(text: string, url: string): string | undefined {
+  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+  if (lines[lines.length - 1] === '') lines.pop();
+  const name = urlFilename(url);
+  if (lines.length === 1 && (lines[0] ?? '').trim().split(/\s+/).length === 1) return lines[0];
+  for (const line of lines) {
+    const i = line.indexOf(' ');
+    if (i < 0) continue;
+    const file = line.slice(i + 1).replace(/^[ *]/, '').replace(/^[./]+/, '');
+    if (file === name) return line.slice(0, i);
+  }
+  return undefined;
+}
 
 /** The get_url module. */
-export const getUrl: Module = async (ctx) => {
-  const a = ctx.args;
-  const url = String(a.url);
-  const started = Date.now();
-  let dest = String(a.dest);
-  const base: ModuleResult = { changed: false, url, dest };
-  const destStat = await ctx.host.stat(dest, true);
-  if (destStat.exists && destStat.type === 'directory') {
-    dest = `${dest.replace(/\/+$/, '')}/${decodeURIComponent(url.split('?')[0]?.split('/').pop() || 'index.html')}`;
-    base.dest = dest;
-  }
-  const current = destStat.type === 'directory' ? await ctx.host.stat(dest, true) : destStat;
-  const attrs = wantedAttrs(a);
-  const keep = async (msg: string): Promise<ModuleResult> => {
-    // the file stays; only its attributes may still change
-    const st = await ctx.host.stat(dest, true);
-    const attrChange = attrsDiffer(st, attrs);
-    if (attrChange && !ctx.check) await applyAttrs(ctx, dest, attrs);
-    return { ...base, changed: attrChange, msg };
-  };
-  if (current.exists && a.force !== true && a.checksum === undefined) return keep('file already exists');
-  // in check mode nothing is made next to dest (a checksum file still has to be read: it goes to /tmp)
-  const tmpdir = await hostTempDir(ctx.host, ctx.check ? undefined : dest);
-  if (!tmpdir) return { ...base, failed: true, msg: `Destination dir ${dest.replace(/\/[^/]*$/, '') || '/'} not writable or missing` };
-  try {
-    const sum = await wantedSum(ctx, a, url, tmpdir);
-    if (sum && 'fail' in sum) return { ...base, failed: true, msg: sum.fail };
-    if (sum && current.exists && (await sumOf(ctx, sum.algo, dest)) === sum.hex) return keep('file already exists');
-    if (ctx.check) return { ...base, changed: true, msg: 'file would be downloaded (check mode)' };
-    const file = `${tmpdir}/download`;
-    const got = await download(ctx, a, url, file);
-    if (got.error) return { ...base, failed: true, msg: `Request failed: ${got.error}`, status_code: -1 };
-    if (got.code >= 400) return { ...base, failed: true, msg: 'Request failed', response: `HTTP Error ${got.code}: ${got.reason}`, status_code: got.code };
+export const getUrlModule = declareModule({
+  spec: { options: OPTIONS },
+  pathInfo: true,
+  async facts(o, host): Promise<GetUrlFacts> {
+    const dest = o.dest ?? '';
+    const st = await host.stat(dest, true);
+    const facts: GetUrlFacts = { dest: { exists: st.exists, type: st.type, mode: st.mode, owner: st.owner, group: st.group } };
+    const sum = splitChecksum(o.checksum);
+    if (sum && sum !== 'bad' && isUrl(sum.value)) facts.checksumFile = await checksumFile(host, o, sum.value);
+    if (sum && sum !== 'bad' && o.force !== true && st.exists && st.type !== 'directory' && CHECKSUM_COMMANDS[sum.algo]) {
+      facts.destDigest = (await checksums(host, sum.algo, [dest])).get(dest) ?? null;
+    }
+    const umask = await umaskFor(host, o.mode);
+    if (umask !== undefined) facts.umask = umask;
+    return facts;
+  },
+  plan(o, f): Plan {
+    const url = o.url ?? '';
+    const dest = o.dest ?? '';
+    const base = { changed: false, checksum_dest: null, checksum_src: null, dest, elapsed: 0, url };
+    const fail = (msg: string, keys: Record<string, unknown> = base): Plan => failPlan(msg, keys);
+    const sum = splitChecksum(o.checksum);
+    if (sum === 'bad') return fail('The checksum parameter has to be in format <algorithm>:<checksum>');
+    let digest: string | undefined;
     if (sum) {
-      const have = await sumOf(ctx, sum.algo, file);
-      if (have !== sum.hex) return { ...base, failed: true, msg: `The checksum for ${dest} did not match ${sum.hex}; it was ${have}.` };
+      digest = sum.value;
+      if (isUrl(sum.value)) {
+        const file = f.checksumFile;
+        if (file === undefined || 'fail' in file) return { ...failPlan(String(file?.fail.msg ?? 'Request failed'), { ...(file?.fail ?? {}) }), actionResult: true };
+        const found = digestInFile(file.text, url);
+        if (found === undefined) return { ...failPlan(`Unable to find a checksum for file '${urlFilename(url)}' in '${sum.value}'`), actionResult: true };
+        digest = found;
+      }
+      // (Python's \W: anything but letters, digits and _; int(x, 16) takes _ between digits)
+      digest = digest.replace(/[^\p{L}\p{N}_]+/gu, '').toLowerCase();
+      if (!/^[0-9a-f]+(_[0-9a-f]+)*$/.test(digest)) return fail('The checksum format is invalid');
+      digest = digest.replace(/_/g, '');
+      if (!CHECKSUM_COMMANDS[sum.algo]) return { ...failPlan(`Could not hash file '${dest}' with algorithm '${sum.algo}'. Available algorithms: ${Object.keys(CHECKSUM_COMMANDS).join(', ')}`), actionResult: true };
     }
-    const src = await sumOf(ctx, 'sha1', file);
-    const before = current.exists ? await sumOf(ctx, 'sha1', dest) : undefined;
-    const result: ModuleResult = { ...base, checksum_src: src, checksum_dest: before ?? null, status_code: got.code };
-    if (before === src) {
-      const kept = await keep(`OK (file already has this content)`);
-      return { ...result, ...kept, checksum_dest: before };
+    const attrs = wantedAttrs(o);
+    const isFile = f.dest.exists && f.dest.type !== 'directory';
+    // an existing file is kept without force, unless a checksum says it is not the wanted one
+    if (isFile && o.force !== true && (sum === undefined || f.destDigest === digest)) {
+      const changed = attrsChange(f.dest, attrs, f.umask);
+      const command = changed ? attrsCommand([dest], attrs) : undefined;
+      const steps = command === undefined ? [] : [{ kind: 'run' as const, command, failure: '{stderr}', failKeys: { ...base } }];
+      return { steps, result: { ...base, changed, msg: changed ? 'file already exists but file attributes changed' : 'file already exists' } };
     }
-    if (a.backup === true && current.exists) {
-      const name = backupName(dest);
-      const r = await ctx.host.run(`cp -p -- ${q(dest)} ${q(name)}`);
-      if (r.rc !== 0) throw new Error(`cannot back up ${dest}: ${r.stderr.trim()}`);
-      result.backup_file = name;
-    }
-    // a replaced file keeps its attributes; a new one gets the umask's, as a plain create would
-    const like = current.exists ? `chmod --reference=${q(dest)} ${q(file)} && chown --reference=${q(dest)} ${q(file)}` : `chmod "$(printf '%04o' $(( 0666 & ~0$(umask) )))" ${q(file)}`;
-    const mv = await ctx.host.run(`${like} && mv -f -- ${q(file)} ${q(dest)}`);
-    if (mv.rc !== 0) return { ...result, failed: true, msg: `cannot move the download into ${dest}: ${mv.stderr.trim()}` };
-    if (Object.keys(attrs).length) await applyAttrs(ctx, dest, attrs);
-    const st = await ctx.host.stat(dest, true);
-    return { ...result, changed: true, msg: `OK (${st.size ?? 0} bytes)`, md5sum: await sumOf(ctx, 'md5', dest), elapsed: Math.floor((Date.now() - started) / 1000) };
-  } finally {
-    await ctx.host.run(`rm -rf -- ${q(tmpdir)}`);
-  }
-};
+    const request = Object.fromEntries(REQUEST_KEYS.flatMap((k) => (o[k] === undefined ? [] : [[k, o[k]]])));
+    return {
+      steps: [{ kind: 'download', url, dest, intoDir: f.dest.type === 'directory', request, ...(sum && digest ? { checksum: { algo: sum.algo, hex: digest } } : {}), backup: o.backup === true, attrs, ...(f.umask === undefined ? {} : { umask: f.umask }) }],
+      result: base,
+    };
+  },
+});
+
+// the checksum file named by URL, fetched on the host: its text, or the keys Ansible's failed request gives
+async function checksumFile(host: HostIO, o: Record<string, unknown>, url: string): Promise<GetUrlFacts['checksumFile']> {
+  const { res, body } = await fetchBytes(host, o, url, 10);
+  const keys = { url, dest: o.dest, elapsed: 0 };
+  if (res.error !== undefined) return { fail: { msg: `Request failed: ${res.error}`, ...keys } };
+  if (res.code !== 200) return { fail: { msg: 'Request failed', status_code: res.code, response: `HTTP Error ${res.code}: ${res.reason}`, ...keys } };
+  return { text: body.toString('utf8') };
+}

@@ -29,6 +29,7 @@ import { aptRepositoryModule } from './apt-repository.js';
 import { aptKeyModule } from './apt-key.js';
 import { mountModule } from './mount.js';
 import { findModule } from './find.js';
+import { getUrlModule } from './get-url.js';
 import { statModule } from './stat.js';
 import { slurpModule } from './slurp.js';
 import { packageFactsModule } from './package-facts.js';
@@ -90,25 +91,7 @@ export const MODULES: Record<string, ModuleSpec> = {
   replace: replaceModule.spec,
   stat: statModule.spec,
   find: findModule.spec,
-  get_url: {
-    options: {
-      url: { type: 'str', required: true },
-      dest: { type: 'path', required: true },
-      checksum: str,
-      force: bool,
-      backup: bool,
-      timeout: int,
-      validate_certs: bool,
-      headers: { type: 'dict' },
-      url_username: { type: 'str', aliases: ['username'] },
-      url_password: { type: 'str', aliases: ['password'] },
-      force_basic_auth: bool,
-      http_agent: str,
-      use_proxy: bool,
-      tmp_dest: only('path'),
-      ...fileAttrs,
-    },
-  },
+  get_url: getUrlModule.spec,
   uri: {
     options: {
       url: { type: 'str', required: true },

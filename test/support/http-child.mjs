@@ -1,0 +1,55 @@
+// A small HTTP server on loopback for the get_url and uri differential tests, run as a child process
+// (the engines run synchronously, so the test's own event loop cannot serve). It prints its port, then
+// serves: /files/NAME (fixed contents), /SHA256SUMS (their sums), /redirect/NAME (302 to the file),
+// /status/CODE, /disposition (a file named by
+// Content-Disposition), /auth/NAME (basic auth user:secret), /echo (the request as JSON), /text, /cookies.
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+
+const FILES = {
+  kubeadm: 'kubeadm v1.29.3\n',
+  kubeadm2: 'kubeadm v1.30.0\n',
+  'etcd.tar': 'etcd archive\n'.repeat(100),
+};
+const sums = Object.entries(FILES)
+  .map(([name, text]) => `${createHash('sha256').update(text).digest('hex')}  ${name}\n`)
+  .join('');
+
+// every response has the same headers whoever asks (no Date, no keep-alive), so both engines see alike
+function send(res, code, body, headers = {}) {
+  const bytes = Buffer.from(body);
+  res.sendDate = false;
+  res.writeHead(code, { 'Content-Length': String(bytes.length), Connection: 'close', ...headers });
+  res.end(bytes);
+}
+
+const server = createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const [, first = '', rest = ''] = /^\/([^/]*)\/?(.*)$/.exec(url.pathname) ?? [];
+    if (first === 'files' && rest in FILES) return send(res, 200, FILES[rest], { 'Content-Type': 'application/octet-stream' });
+    if (first === 'SHA256SUMS') return send(res, 200, sums, { 'Content-Type': 'text/plain' });
+    if (first === 'redirect') return send(res, 302, '', { Location: `/files/${rest}` });
+    if (first === 'status') return send(res, Number(rest), `status ${rest}\n`, { 'Content-Type': 'text/plain' });
+    if (first === 'auth') {
+      const wanted = `Basic ${Buffer.from('user:secret').toString('base64')}`;
+      if (req.headers.authorization !== wanted) return send(res, 401, 'who are you\n', { 'WWW-Authenticate': 'Basic realm="kplay"', 'Content-Type': 'text/plain' });
+      return rest in FILES ? send(res, 200, FILES[rest], { 'Content-Type': 'application/octet-stream' }) : send(res, 200, '{"ok": true}', { 'Content-Type': 'application/json' });
+    }
+    if (first === 'echo') {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const echo = { method: req.method, body, type: req.headers['content-type'] ?? null, custom: req.headers['x-kplay'] ?? null, query: url.search };
+      return send(res, req.method === 'POST' ? 201 : 200, JSON.stringify(echo), { 'Content-Type': 'application/json' });
+    }
+    if (first === 'disposition') return send(res, 200, FILES.kubeadm, { 'Content-Type': 'application/octet-stream', 'Content-Disposition': 'attachment; filename="named.bin"' });
+    if (first === 'text') return send(res, 200, 'hello\n', { 'Content-Type': 'text/plain; charset=utf-8' });
+    if (first === 'cookies') return send(res, 200, 'ok\n', { 'Content-Type': 'text/plain', 'Set-Cookie': ['a=1; Path=/', 'b=2; Path=/'] });
+    return send(res, 404, 'not found\n', { 'Content-Type': 'text/plain' });
+  });
+});
+
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`${server.address().port}\n`);
+});

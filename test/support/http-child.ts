@@ -1,0 +1,20 @@
+// Starts http-child.mjs, the HTTP server the differential tests share with ansible-playbook: a process of
+// its own, because the engines run synchronously and the test's event loop cannot answer meanwhile.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const SCRIPT = fileURLToPath(new URL('./http-child.mjs', import.meta.url));
+
+/** The server's base URL and a way to stop it. */
+export async function httpChild(): Promise<{ base: string; stop: () => void }> {
+  const child = spawn(process.execPath, [SCRIPT], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('\n')) resolve(out.trim());
+    });
+    child.once('exit', (code) => reject(new Error(`the HTTP server exited with ${code}`)));
+  });
+  return { base: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
