@@ -51,7 +51,7 @@ describe('uri', () => {
     const run = ctx.host.run.bind(ctx.host);
     ctx.host.run = (c, o) => (commands.push(c), run(c, o));
     const r = await (IMPLEMENTATIONS.uri as (c: ModuleContext) => Promise<ModuleResult>)(ctx);
-    expect(r.json).toEqual({ method: 'POST', type: 'application/json', body: '{"k":"v","n":[1]}', auth: `Basic ${Buffer.from('op:s3cret').toString('base64')}`, agent: 'yes' });
+    expect(r.json).toEqual({ method: 'POST', type: 'application/json', body: '{"k": "v", "n": [1]}', auth: `Basic ${Buffer.from('op:s3cret').toString('base64')}`, agent: 'yes' });
     expect(commands.join('\n')).not.toContain('s3cret');
     // a line break in a header would be another header (or another curl setting): refused, never sent
     await expect(uri({ url: `${server.base}/echo`, headers: { 'X-Kplay': 'a\nX-Other: b' } })).rejects.toThrow('must be one line');
@@ -64,7 +64,7 @@ describe('uri', () => {
     expect(await uri({ url: `${server.base}/moved`, method: 'POST', status_code: 302 })).toMatchObject({ status: 302, redirected: false });
     const root = writeTree({ there: '' });
     const before = server.seen.length;
-    expect(await uri({ url: `${server.base}/j.json`, creates: join(root, 'there') })).toMatchObject({ changed: false, msg: `skipped, since ${join(root, 'there')} exists` });
+    expect(await uri({ url: `${server.base}/j.json`, creates: join(root, 'there') })).toMatchObject({ changed: false, stdout: `skipped, since '${join(root, 'there')}' exists` });
     expect(server.seen.length).toBe(before);
   });
 });
