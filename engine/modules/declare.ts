@@ -131,6 +131,24 @@ export interface DownloadStep {
   umask?: number | undefined;
 }
 
+/**
+ * uri's request (http-request.ts): one HTTP request made from the host; the executor adds Ansible's keys
+ * (status, msg, url, redirected, the response headers, cookies, json, content or body) and fails the module
+ * when the status is not one of `statuses`. Never made in check mode (uri's plan skips there).
+ */
+export interface RequestStep {
+  kind: 'request';
+  url: string;
+  method: string;
+  /** The request's settings, by uri's option names (timeout, headers as sent, credentials, TLS, proxy). */
+  request: Record<string, unknown>;
+  /** The body as sent (its file on the host is made readable by the connection's user only). */
+  body?: string | undefined;
+  follow: boolean;
+  statuses: number[];
+  returnContent: boolean;
+}
+
 /** The script an exec step copies to the host: its bytes, the name it has in the command, the program that runs it. */
 export interface ScriptCopy {
   base64: string;
@@ -150,7 +168,7 @@ export interface FailureCase {
 }
 
 /** One thing a plan asks the executor to do, in order. */
-export type Step = WriteStep | RunStep | ExecStep | DownloadStep;
+export type Step = WriteStep | RunStep | ExecStep | DownloadStep | RequestStep;
 
 /** What a plan decides: the steps and the result (with `changed`) the module reports when they succeed. */
 export interface Plan {

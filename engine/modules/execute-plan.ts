@@ -7,6 +7,7 @@ import { shellQuote as q } from '../util/shell.js';
 import { startJob } from './async-job.js';
 import type { ExecStep, Plan, RunStep, Step } from './declare.js';
 import { download } from './download.js';
+import { request } from './http-request.js';
 import { ensureFile } from './file-content.js';
 import { ranOutcome, stamp, timeDelta, withLines } from './run-command.js';
 import type { FileDiff, FileStat, FileState, HostIO, ModuleContext, ModuleResult, PreparedDiff, RunResult } from './types.js';
@@ -138,6 +139,10 @@ export async function executePlan(ctx: ModuleContext, plan: Plan): Promise<Modul
     } else if (step.kind === 'download') {
       // (in check mode it only asks for the headers, as Ansible's module does)
       const got = await download(ctx, step);
+      if ('failure' in got) return got.failure;
+      Object.assign(result, got.adds);
+    } else if (step.kind === 'request') {
+      const got = await request(ctx, step);
       if ('failure' in got) return got.failure;
       Object.assign(result, got.adds);
     } else if (step.kind === 'exec') {

@@ -30,6 +30,7 @@ import { aptKeyModule } from './apt-key.js';
 import { mountModule } from './mount.js';
 import { findModule } from './find.js';
 import { getUrlModule } from './get-url.js';
+import { uriModule } from './uri.js';
 import { statModule } from './stat.js';
 import { slurpModule } from './slurp.js';
 import { packageFactsModule } from './package-facts.js';
@@ -92,33 +93,7 @@ export const MODULES: Record<string, ModuleSpec> = {
   stat: statModule.spec,
   find: findModule.spec,
   get_url: getUrlModule.spec,
-  uri: {
-    options: {
-      url: { type: 'str', required: true },
-      method: str,
-      body: raw,
-      body_format: { type: 'str', choices: ['form-urlencoded', 'json', 'raw', 'form-multipart'], only: ['form-urlencoded', 'json', 'raw'] },
-      status_code: { type: 'list' },
-      return_content: bool,
-      headers: { type: 'dict' },
-      timeout: int,
-      validate_certs: bool,
-      follow_redirects: { type: 'str', choices: ['all', 'no', 'none', 'safe', 'urllib2', 'yes'], only: ['all', 'no', 'none', 'safe', 'yes'] },
-      url_username: { type: 'str', aliases: ['user'] },
-      url_password: { type: 'str', aliases: ['password'] },
-      force_basic_auth: bool,
-      http_agent: str,
-      use_proxy: bool,
-      ca_path: path,
-      client_cert: path,
-      client_key: path,
-      creates: path,
-      removes: path,
-      dest: only('path'),
-      src: only('path'),
-      unix_socket: only('path'),
-    },
-  },
+  uri: uriModule.spec,
   sysctl: sysctlModule.spec,
   group: groupModule.spec,
   user: userModule.spec,

@@ -1,13 +1,46 @@
-// uri: one HTTP request from the host (curl.ts), with Ansible's result: status, msg, the response headers
-// as keys (content_type, ...), `json` when the body is JSON, `content` with return_content, cookies on a
-// success, `body` on an accepted error status; a status not in status_code fails the task. It changes
-// nothing on the host (changed is false, as in Ansible), and is skipped in check mode, as Ansible's module
-// does not support it.
-import { curl, hostTempDir } from './curl.js';
+// uri, declared: the facts are whether creates/removes exist; the plan skips in check mode (Ansible's
+// module does not support it), spares the request when creates/removes say so (on stdout, as Ansible's
+// module says it), or asks the executor for one request (http-request.ts) with the body encoded as
+// Ansible encodes it and the header values as Python's str. It changes nothing on the host.
+import { declareModule, existing, failPlan, type Plan } from './declare.js';
+import { onlyValues } from './option-kinds.js';
 import { pyJson } from '../template/expr/dump.js';
 import { pyStr } from '../util/python-repr.js';
-import { shellQuote as q } from '../util/shell.js';
-import type { Module, ModuleResult } from './types.js';
+
+/** What uri reads before it asks: whether `creates` and `removes` exist (as os.path.exists). */
+export interface UriFacts {
+  creates?: boolean | undefined;
+  removes?: boolean | undefined;
+}
+
+const OPTIONS = {
+  url: { type: 'str', required: true },
+  method: { type: 'str' },
+  body: { type: 'raw' },
+  body_format: { type: 'str', choices: ['form-urlencoded', 'json', 'raw', 'form-multipart'], only: ['form-urlencoded', 'json', 'raw'] },
+  status_code: { type: 'list' },
+  return_content: { type: 'bool' },
+  headers: { type: 'dict' },
+  timeout: { type: 'int' },
+  validate_certs: { type: 'bool' },
+  follow_redirects: { type: 'str', choices: ['all', 'no', 'none', 'safe', 'urllib2', 'yes'], only: ['all', 'no', 'none', 'safe', 'yes'] },
+  url_username: { type: 'str', aliases: ['user'] },
+  url_password: { type: 'str', aliases: ['password'] },
+  force_basic_auth: { type: 'bool' },
+  http_agent: { type: 'str' },
+  use_proxy: { type: 'bool' },
+  ca_path: { type: 'path' },
+  client_cert: { type: 'path' },
+  client_key: { type: 'path' },
+  creates: { type: 'path' },
+  removes: { type: 'path' },
+  dest: onlyValues('path'),
+  src: onlyValues('path'),
+  unix_socket: onlyValues('path'),
+} as const;
+
+// the options the request is made with besides the headers (curl.ts reads them by these names)
+const REQUEST_KEYS = ['timeout', 'validate_certs', 'url_username', 'url_password', 'force_basic_auth', 'http_agent', 'use_proxy', 'ca_path', 'client_cert', 'client_key'] as const;
 
 // Python's urllib.parse.quote_plus: letters, digits and _.-~ kept, a space as +
 const quotePlus = (s: string): string =>
@@ -29,82 +62,54 @@ function formUrlencoded(body: unknown): string {
 function encodeBody(body: unknown, format: string): { text: string; type?: string } {
   if (format === 'json') return { text: typeof body === 'string' ? body : pyJson(body, { sortKeys: false, ensureAscii: true }), type: 'application/json' };
   if (format === 'form-urlencoded') return { text: formUrlencoded(body), type: 'application/x-www-form-urlencoded' };
-  return { text: typeof body === 'string' ? body : pyStr(body) };
+  return { text: String(body) };
 }
 
-// a JSON response, as Ansible's module tells one: its subtype (or the suffix after +) is json or javascript
-function isJson(contentType: string | undefined): boolean {
-  const sub = (contentType ?? '').split(';')[0]?.split(',')[0]?.trim().toLowerCase().split('/')[1] ?? '';
-  const kind = sub.includes('+') ? sub.slice(sub.indexOf('+') + 1) : sub;
-  return kind === 'json' || kind === 'javascript';
-}
-
-// the result when creates/removes spares the request: Ansible's module says it on stdout
-const spared = (text: string): ModuleResult => ({ changed: false, stdout: text, stdout_lines: [text] });
+// the result when creates/removes spares the request
+const spared = (text: string): Plan => ({ steps: [], result: { changed: false, stdout: text } });
 
 /** The uri module. */
-export const uri: Module = async (ctx) => {
-  const a = ctx.args;
-  const url = String(a.url);
-  const method = String(a.method ?? 'GET').toUpperCase();
-  if (!/^[A-Z]+$/.test(method)) return { changed: false, failed: true, msg: "Parameter 'method' needs to be a single word in uppercase, like GET or POST." };
-  // (the module does not run in check mode at all: its creates/removes are not looked at either)
-  if (ctx.check) return { changed: false, skipped: true, msg: 'remote module (ansible.legacy.uri) does not support check mode' };
-  if (a.creates !== undefined && (await ctx.host.stat(String(a.creates), true)).exists) return spared(`skipped, since '${String(a.creates)}' exists`);
-  if (a.removes !== undefined && !(await ctx.host.stat(String(a.removes), true)).exists) return spared(`skipped, since '${String(a.removes)}' does not exist`);
-  const statuses = (Array.isArray(a.status_code) ? a.status_code : [a.status_code ?? 200]).map(Number);
-  // follow_redirects: safe (GET/HEAD only, the default), all, none
-  const follow = String(a.follow_redirects ?? 'safe');
-  const followIt = follow === 'all' || follow === 'yes' || (follow === 'safe' && ['GET', 'HEAD'].includes(method));
-  const dir = await hostTempDir(ctx.host);
-  if (!dir) return { changed: false, failed: true, msg: 'cannot create a temporary directory on the host' };
-  const started = Date.now();
-  try {
-    const headers = Object.fromEntries(Object.entries((a.headers as Record<string, unknown> | undefined) ?? {}).map(([k, v]) => [k, pyStr(v)]));
-    let bodyFile: string | undefined;
-    if (a.body !== undefined && a.body !== null) {
-      const b = encodeBody(a.body, String(a.body_format ?? 'raw'));
-      bodyFile = `${dir}/body`;
-      await ctx.host.write(bodyFile, Buffer.from(b.text), { mode: '0600' });
+export const uriModule = declareModule({
+  spec: { options: OPTIONS },
+  async facts(o, host, _local, mode): Promise<UriFacts> {
+    // (in check mode the module does not run at all)
+    const paths = mode.check ? [] : [o.creates, o.removes].filter((p): p is string => p !== undefined);
+    const there = await existing(host, paths);
+    const facts: UriFacts = {};
+    if (!mode.check && o.creates !== undefined) facts.creates = there[0];
+    if (!mode.check && o.removes !== undefined) facts.removes = there[o.creates !== undefined ? 1 : 0];
+    return facts;
+  },
+  plan(o, f, mode): Plan {
+    const url = o.url ?? '';
+    const method = (o.method ?? 'GET').toUpperCase();
+    if (!/^[A-Z]+$/.test(method)) return failPlan("Parameter 'method' needs to be a single word in uppercase, like GET or POST.");
+    const statuses = (o.status_code ?? [200]).map((s) => Number(s));
+    const bad = (o.status_code ?? []).find((s) => !/^\s*-?\d+\s*$/.test(pyStr(s)));
+    if (bad !== undefined) return failPlan("Elements value for option 'status_code' is of type <class 'str'> and we were unable to convert to int: <class 'str'> cannot be converted to an int");
+    if (mode.check) return { steps: [], result: { changed: false, skipped: true, msg: 'remote module (ansible.legacy.uri) does not support check mode' } };
+    if (f.creates === true) return spared(`skipped, since '${o.creates ?? ''}' exists`);
+    if (f.removes === false) return spared(`skipped, since '${o.removes ?? ''}' does not exist`);
+    const headers = Object.fromEntries(Object.entries(o.headers ?? {}).map(([k, v]) => [k, pyStr(v)]));
+    let body: string | undefined;
+    if (o.body !== undefined && o.body !== null) {
+      const raw = (o.body_format ?? 'raw') === 'raw';
+      // a raw body must be text: Python's HTTP client fails on a number; a mapping or list is not sent as text either
+      if (raw && (typeof o.body === 'number' || typeof o.body === 'boolean')) {
+        const type = typeof o.body === 'boolean' ? 'bool' : Number.isInteger(o.body) ? 'int' : 'float';
+        return failPlan(`Status code was -1 and not [${statuses.join(', ')}]: An unknown error occurred: message_body should be a bytes-like object or an iterable, got <class '${type}'>`, { status: -1, url, redirected: false, elapsed: 0 });
+      }
+      if (raw && typeof o.body !== 'string') return failPlan('uri: a mapping or list as body needs body_format json or form-urlencoded (kplay does not send one as raw text)');
+      const b = encodeBody(o.body, o.body_format ?? 'raw');
+      body = b.text;
       if (b.type && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['Content-Type'] = b.type;
     }
-    const out = `${dir}/out`;
-    const r = await curl(ctx.host, { ...a, headers }, url, { method, ...(bodyFile ? { bodyFile } : {}), follow: followIt, out, timeout: 30 });
-    const elapsed = Math.floor((Date.now() - started) / 1000);
-    if (r.error) return { changed: false, failed: true, msg: `Status code was -1 and not [${statuses.join(', ')}]: Request failed: ${r.error}`, status: -1, url, redirected: false, elapsed };
-    // a response urllib raises as an error (an error status, or a redirect not followed) keeps the URL asked and has no cookies
-    const error = r.code < 200 || r.code >= 300;
-    const result: ModuleResult = { changed: false, status: r.code, url: error ? url : r.url, redirected: !error && r.url !== url, elapsed };
-    for (const [k, v] of Object.entries(r.headers)) result[k.replace(/-/g, '_')] = v;
-    if (typeof result.location === 'string') result.location = new URL(result.location, url).href;
-    if (!error) {
-      const cookies = Object.fromEntries((r.headers['set-cookie'] ?? '').split(/,(?=[^;]+=)/).map((c) => c.split(';')[0]?.trim() ?? '').filter((c) => c.includes('=')).map((c) => [c.slice(0, c.indexOf('=')), c.slice(c.indexOf('=') + 1)]));
-      result.cookies = cookies;
-      result.cookies_string = Object.entries(cookies).map(([k, v]) => `${k}=${v}`).join('; ');
-    }
-    const json = isJson(r.headers['content-type']);
-    const accepted = statuses.includes(r.code);
-    // the body is read for JSON, return_content or a failure; an accepted error's body is its `body` key
-    const read = json || a.return_content === true || !accepted;
-    if (read || error) {
-      const text = (await ctx.host.read(out))?.toString('utf8') ?? '';
-      if (!read) result.body = text;
-      if (a.return_content === true) result.content = text;
-      if (json) {
-        try {
-          result.json = JSON.parse(text);
-        } catch {
-          // not JSON after all: no json key, as in Ansible
-        }
-      }
-    }
-    result.msg = error ? `HTTP Error ${r.code}: ${r.reason}` : `OK (${r.headers['content-length'] ?? 'unknown'} bytes)`;
-    if (!accepted) {
-      result.failed = true;
-      result.msg = `Status code was ${r.code} and not [${statuses.join(', ')}]: ${result.msg as string}`;
-    }
-    return result;
-  } finally {
-    await ctx.host.run(`rm -rf -- ${q(dir)}`);
-  }
-};
+    // follow_redirects: safe (GET and HEAD only, the default), all or yes, none or no
+    const follow = o.follow_redirects ?? 'safe';
+    const request = { ...Object.fromEntries(REQUEST_KEYS.flatMap((k) => (o[k] === undefined ? [] : [[k, o[k]]]))), ...(Object.keys(headers).length ? { headers } : {}) };
+    return {
+      steps: [{ kind: 'request', url, method, request, ...(body === undefined ? {} : { body }), follow: follow === 'all' || follow === 'yes' || (follow === 'safe' && ['GET', 'HEAD'].includes(method)), statuses, returnContent: o.return_content === true }],
+      result: { changed: false },
+    };
+  },
+});
