@@ -149,6 +149,24 @@ export interface RequestStep {
   returnContent: boolean;
 }
 
+/**
+ * wait_for's wait (wait-step.ts): the condition checked on the host every `sleep` seconds until it holds or
+ * `timeout` passes (after `delay`); the executor adds elapsed and the match's groups, or fails with
+ * Ansible's timeout message (`msg` instead when given). Never run in check mode (wait_for's plan skips there).
+ */
+export interface WaitStep {
+  kind: 'wait';
+  /** What is waited for: a TCP port on a host, a path (its text matching `regex`), or only time. */
+  on: { port: number; host: string } | { path: string; regex?: string | undefined } | { time: true };
+  /** started/present: until it is there; stopped/absent: until it is gone. */
+  gone: boolean;
+  timeout: number;
+  sleep: number;
+  delay: number;
+  connectTimeout: number;
+  msg?: string | undefined;
+}
+
 /** The script an exec step copies to the host: its bytes, the name it has in the command, the program that runs it. */
 export interface ScriptCopy {
   base64: string;
@@ -168,7 +186,7 @@ export interface FailureCase {
 }
 
 /** One thing a plan asks the executor to do, in order. */
-export type Step = WriteStep | RunStep | ExecStep | DownloadStep | RequestStep;
+export type Step = WriteStep | RunStep | ExecStep | DownloadStep | RequestStep | WaitStep;
 
 /** What a plan decides: the steps and the result (with `changed`) the module reports when they succeed. */
 export interface Plan {

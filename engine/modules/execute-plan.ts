@@ -8,6 +8,7 @@ import { startJob } from './async-job.js';
 import type { ExecStep, Plan, RunStep, Step } from './declare.js';
 import { download } from './download.js';
 import { request } from './http-request.js';
+import { waitFor } from './wait-step.js';
 import { ensureFile } from './file-content.js';
 import { ranOutcome, stamp, timeDelta, withLines } from './run-command.js';
 import type { FileDiff, FileStat, FileState, HostIO, ModuleContext, ModuleResult, PreparedDiff, RunResult } from './types.js';
@@ -141,8 +142,8 @@ export async function executePlan(ctx: ModuleContext, plan: Plan): Promise<Modul
       const got = await download(ctx, step);
       if ('failure' in got) return got.failure;
       Object.assign(result, got.adds);
-    } else if (step.kind === 'request') {
-      const got = await request(ctx, step);
+    } else if (step.kind === 'request' || step.kind === 'wait') {
+      const got = step.kind === 'request' ? await request(ctx, step) : await waitFor(ctx, step);
       if ('failure' in got) return got.failure;
       Object.assign(result, got.adds);
     } else if (step.kind === 'exec') {

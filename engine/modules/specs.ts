@@ -31,6 +31,7 @@ import { mountModule } from './mount.js';
 import { findModule } from './find.js';
 import { getUrlModule } from './get-url.js';
 import { uriModule } from './uri.js';
+import { waitForModule } from './wait-for.js';
 import { statModule } from './stat.js';
 import { slurpModule } from './slurp.js';
 import { packageFactsModule } from './package-facts.js';
@@ -128,24 +129,7 @@ export const MODULES: Record<string, ModuleSpec> = {
   package_facts: packageFactsModule.spec,
   slurp: slurpModule.spec,
   fetch: { options: { src: { type: 'path', required: true }, dest: { type: 'path', required: true }, flat: bool, fail_on_missing: bool, validate_checksum: bool, mode: raw } },
-  wait_for: {
-    options: {
-      host: str,
-      port: int,
-      path: path,
-      search_regex: str,
-      // drained (waiting for a port's connections to end) reads the host's TCP table: not in kplay yet
-      state: { type: 'str', choices: ['absent', 'drained', 'present', 'started', 'stopped'], only: ['absent', 'present', 'started', 'stopped'] },
-      timeout: int,
-      delay: int,
-      sleep: int,
-      connect_timeout: int,
-      msg: str,
-      exclude_hosts: only('list'),
-      active_connection_states: only('list'),
-    },
-    mutuallyExclusive: [['port', 'path']],
-  },
+  wait_for: waitForModule.spec,
   rpm_key: rpmKeyModule.spec,
   synchronize: {
     options: {

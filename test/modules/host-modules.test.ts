@@ -96,12 +96,14 @@ describe('wait_for', () => {
     const root = writeTree({});
     const file = join(root, 'log');
     setTimeout(() => writeFileSync(file, 'booting\nready\n'), 300);
-    expect(await mod('wait_for')(ctxFor({ path: file, search_regex: '^ready$', timeout: 5, sleep: 0.1 }))).toMatchObject({ changed: false });
+    const r = await mod('wait_for')(ctxFor({ path: file, search_regex: '^(re)ady$', timeout: 5, sleep: 1 }));
+    expect(r).toMatchObject({ changed: false, path: file, match_groups: ['re'] });
+    expect(r.failed).toBeUndefined();
   });
 
   it('fails after the timeout with a clear message', async () => {
-    const r = await mod('wait_for')(ctxFor({ path: '/nonexistent/kplay-never', timeout: 0.3, sleep: 0.1 }));
-    expect(r).toMatchObject({ failed: true, msg: 'Timeout when waiting for file /nonexistent/kplay-never' });
+    const r = await mod('wait_for')(ctxFor({ path: '/nonexistent/kplay-never', timeout: 1, sleep: 1 }));
+    expect(r).toMatchObject({ failed: true, msg: 'Timeout when waiting for file /nonexistent/kplay-never', elapsed: 1 });
   });
 });
 
