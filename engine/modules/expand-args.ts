@@ -2,6 +2,7 @@
 // os.path.expandvars ($NAME and ${NAME} from the module's environment, unknown names left as written)
 // and then os.path.expanduser (~ and ~user at the start), unless expand_argument_vars is false. The
 // variables and homes are read from the host (expansionReads says which), so the expansion itself is pure.
+import type { HostIO } from './types.js';
 
 /** The environment variables and users' homes the expansion reads (null: unset, or no such user; '' is the current user). */
 export interface Expansions {
@@ -72,4 +73,18 @@ export function expandWord(word: string, x: Expansions): string {
   if (home === undefined || home === null) return vars;
   const slash = vars.indexOf('/', 1);
   return home.replace(/\/+$/, '') + (slash < 0 ? '' : vars.slice(slash)) || '/';
+}
+
+/** The expansions with the homes of users a ~ names only after the variables are expanded (`$SPOOL/x` with SPOOL=~etcd): read in one more command, and only then. */
+export async function withLaterHomes(host: HostIO, words: readonly string[], x: Expansions): Promise<Expansions> {
+  const users = new Set<string>();
+  for (const w of words) {
+    const user = tildeUser(w.replace(VAR, (all, m: string) => x.env[nameOf(m)] ?? all));
+    if (user !== undefined && !(user in x.homes) && !(user === '' && 'HOME' in x.env)) users.add(user);
+  }
+  if (!users.size) return x;
+  // (~ alone is HOME first, as expanduser reads it)
+  const r = await host.run(expansionScript({ vars: users.has('') && !('HOME' in x.env) ? ['HOME'] : [], users: [...users] }).join('\n'));
+  const later = parseExpansions(r.stdout.split('\n'));
+  return { env: { ...x.env, ...later.env }, homes: { ...x.homes, ...later.homes } };
 }

@@ -4,7 +4,7 @@
 // run per path reads every entry with its metadata; nothing on the host changes. Declared: the facts are
 // the listings (and which candidates contain the text, and their checksums); the plan selects.
 import { globToRegExp } from '../inventory/patterns.js';
-import { expandWord, expansionReads, expansionScript, parseExpansions } from './expand-args.js';
+import { expandWord, expansionReads, expansionScript, parseExpansions, withLaterHomes } from './expand-args.js';
 import { pyRegex } from '../template/expr/pyregex.js';
 import { shellQuote as q } from '../util/shell.js';
 import { declareModule, failPlan, type Options } from './declare.js';
@@ -195,7 +195,7 @@ async function expanded(host: HostIO, paths: string[]): Promise<string[]> {
   if (!reads.vars.length && !reads.users.length) return paths;
   const r = await host.run(expansionScript(reads).join('\n'));
   if (r.rc !== 0) return paths;
-  const x = parseExpansions(r.stdout.split('\n'));
+  const x = await withLaterHomes(host, paths, parseExpansions(r.stdout.split('\n')));
   return paths.map((p) => expandWord(p, x));
 }
 

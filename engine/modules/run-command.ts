@@ -3,7 +3,7 @@
 // start/end/delta as Python prints datetimes) and the creates/removes/chdir facts command and shell read.
 import { shellQuote as q } from '../util/shell.js';
 import type { ExecStep, Plan } from './declare.js';
-import { expansionReads, expansionScript, parseExpansions, type Expansions } from './expand-args.js';
+import { expansionReads, expansionScript, parseExpansions, withLaterHomes, type Expansions } from './expand-args.js';
 import type { HostIO, ModuleResult } from './types.js';
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
@@ -79,7 +79,7 @@ export async function commandFacts(host: HostIO, o: { chdir?: string | undefined
     ...(chdir === undefined ? {} : { chdir: chdir === 'ok' ? 'ok' : (Number(chdir) as 2 | 13 | 20) }),
     ...(said.has('creates') ? { creates: yes('creates') } : {}),
     ...(said.has('removes') ? { removes: yes('removes') } : {}),
-    ...(expanding ? { expand: parseExpansions(r.stdout.split('\n')) } : {}),
+    ...(expanding ? { expand: await withLaterHomes(host, words, parseExpansions(r.stdout.split('\n'))) } : {}),
   };
 }
 

@@ -31,6 +31,8 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed' | 'skipped'][
   [{ command: "echo -e 'a\\tb'" }, 'changed'],
   [{ command: 'echo ~ ~root/x ~no-such-user $NO_SUCH_VAR ${HOME}x "$HOME"' }, 'changed'],
   [{ command: { argv: ['echo', '$HOME', '~'] } }, 'changed'],
+  // a ~ that only a variable's value brings is expanded too (expanduser after expandvars)
+  [{ command: 'echo $KP_T/x $KP_U ${KP_N} $KP_M', environment: { KP_T: '~root', KP_U: '~', KP_N: '~nobody/spool', KP_M: '~no-such-user' } }, 'changed'],
   [{ command: 'no-such-program arg' }, 'failed'],
   [{ command: `${W}/play.yaml x` }, 'failed'],
   // shell
