@@ -83,6 +83,8 @@ export interface RunStep {
   changedIf?: string | undefined;
   /** The module reports no change when the command's stdout holds this text (apt's "0 upgraded, 0 newly installed"). */
   changedUnless?: string | undefined;
+  /** The command's outcome goes into the result under this key as `{cmd, rc, out, err}` (unarchive's extract_results), on failure too. */
+  resultAs?: string | undefined;
   /** Steps that put back what earlier steps did, run in order when this one fails, their own failures ignored (apt_repository's sources after a failed update). */
   undo?: Step[] | undefined;
 }
@@ -209,6 +211,8 @@ export interface Declaration<O extends Record<string, OptionSpec>, F> {
   plan(o: Options<O>, facts: F, mode: { check: boolean }): Plan;
   /** The result passes through Ansible's AnsibleModule exit: the path it names (`path`, else `dest`) gets add_path_info's keys, on failure too. */
   pathInfo?: boolean;
+  /** Removes what `facts` made on the host for the steps (unarchive's temporary copy of the archive), after them, whatever happened. */
+  release?(facts: F, host: HostIO): Promise<void>;
   /** Reads the host again once the steps succeeded (or were shown in check mode): the keys it adds to the result or corrects in it (hostname's facts, whether modprobe's load took). */
   after?(o: Options<O>, facts: F, host: HostIO, done: AfterContext): Promise<Record<string, unknown>>;
 }
@@ -339,7 +343,12 @@ export function declareModule<O extends Record<string, OptionSpec>, F>(d: Declar
       const host = rememberingInspections(ctx.host);
       const f = await facts(o, host, { findLocal: ctx.findLocal, render: ctx.render }, { check: ctx.check });
       const planned = plan(o, f, { check: ctx.check });
-      const executed = await executePlan({ ...ctx, host }, planned);
+      let executed: ModuleResult;
+      try {
+        executed = await executePlan({ ...ctx, host }, planned);
+      } finally {
+        await d.release?.(f as F, ctx.host);
+      }
       const result = executed.failed || !d.after ? executed : { ...executed, ...(await d.after(o as Options<O>, f as F, ctx.host, { check: ctx.check, diff: ctx.diff, result: executed, warn: ctx.warn })) };
       if (!d.pathInfo || planned.actionResult) return withLines(result);
       // nothing done (or only shown): the path is as the facts read it, and needs no other read

@@ -53,7 +53,7 @@ export function rememberingInspections(host: HostIO): RememberingHost {
 }
 
 // a run step's outcome (its last attempt's): its output, or the module's failed result
-async function ran(ctx: ModuleContext, step: RunStep): Promise<{ stdout: string; stderr: string } | { failed: ModuleResult }> {
+async function ran(ctx: ModuleContext, step: RunStep): Promise<{ stdout: string; stderr: string; rc: number } | { failed: ModuleResult }> {
   const stdin = step.stdin === undefined ? undefined : step.stdinEncoding === 'base64' ? Buffer.from(step.stdin, 'base64') : step.stdin;
   const ok = (r: RunResult): boolean => r.rc === 0 && !(step.failOn !== undefined && new RegExp(step.failOn, 'm').test(r.stderr));
   const once = (): Promise<RunResult> => ctx.host.run(step.command, { ...(stdin === undefined ? {} : { stdin }), ...(step.env ? { env: step.env } : {}) });
@@ -64,7 +64,8 @@ async function ran(ctx: ModuleContext, step: RunStep): Promise<{ stdout: string;
   const matched = step.failureIf && r.rc === step.failureIf.rc && r.stdout.includes(step.failureIf.stdoutHas) ? step.failureIf : undefined;
   const { failure, failKeys, failWith } = matched ?? step;
   const msg = failure.replace(/\{(rc|stdout|stderr)\}/g, (_m, k: string) => String(outcome[k] ?? ''));
-  return { failed: { changed: false, failed: true, ...failKeys, msg, ...Object.fromEntries((failWith ?? []).map((k) => [k, outcome[k]])) } };
+  const as = step.resultAs === undefined ? {} : { [step.resultAs]: { cmd: step.command, rc: r.rc, out: r.stdout, err: r.stderr } };
+  return { failed: { changed: false, failed: true, ...failKeys, ...as, msg, ...Object.fromEntries((failWith ?? []).map((k) => [k, outcome[k]])) } };
 }
 
 // appends a reported command's output to the result's
@@ -159,6 +160,7 @@ export async function executePlan(ctx: ModuleContext, plan: Plan): Promise<Modul
         return r.failed;
       }
       if (step.reportOutput) report(result, r);
+      if (step.resultAs !== undefined) result[step.resultAs] = { cmd: step.command, rc: r.rc, out: r.stdout, err: r.stderr };
       if (step.changedIf !== undefined) result.changed = r.stdout.includes(step.changedIf);
       if (step.changedUnless !== undefined) result.changed = !r.stdout.includes(step.changedUnless);
     }

@@ -1,7 +1,7 @@
 // What Ansible's AnsibleModule adds to every result (ok or failed) that names a `path` (else a `dest`) that
 // exists (add_path_info): its uid, gid, owner, group, mode, size and kind as `state` (link, directory,
 // hard for a file with more than one link, else file), all of the path itself, not a link's target.
-import type { FileStat, HostIO, Module, ModuleResult } from './types.js';
+import type { FileStat, HostIO, ModuleResult } from './types.js';
 
 /** The path a result names as Ansible's add_path_info finds it: `path`, else `dest`. */
 export function namedPath(result: ModuleResult): string | undefined {
@@ -39,9 +39,3 @@ export async function withPathInfo(host: HostIO, result: ModuleResult, known?: (
   // a path that cannot be looked at (no permission) is described by nothing, as a missing one
   return { ...result, ...(await pathInfo(host, path, await known?.(path)).catch(() => ({}))) };
 }
-
-/** A module written without a declaration whose result passes through AnsibleModule's exit (get_url, unarchive): add_path_info's keys added after it ran. */
-export const describingPath =
-  (m: Module): Module =>
-  async (ctx) =>
-    withPathInfo(ctx.host, await m(ctx));

@@ -32,6 +32,7 @@ import { findModule } from './find.js';
 import { getUrlModule } from './get-url.js';
 import { uriModule } from './uri.js';
 import { waitForModule } from './wait-for.js';
+import { unarchiveModule } from './unarchive.js';
 import { statModule } from './stat.js';
 import { slurpModule } from './slurp.js';
 import { packageFactsModule } from './package-facts.js';
@@ -100,25 +101,7 @@ export const MODULES: Record<string, ModuleSpec> = {
   user: userModule.spec,
   hostname: hostnameModule.spec,
   ini_file: iniFileModule.spec,
-  unarchive: {
-    options: {
-      src: { type: 'path', required: true },
-      dest: { type: 'path', required: true },
-      remote_src: bool,
-      copy: bool,
-      creates: path,
-      list_files: bool,
-      exclude: { type: 'list' },
-      include: { type: 'list' },
-      keep_newer: bool,
-      extra_opts: { type: 'list' },
-      validate_certs: bool,
-      decrypt: only('bool', true),
-      io_buffer_size: only('int'),
-      ...fileAttrs,
-    },
-    mutuallyExclusive: [['copy', 'remote_src']],
-  },
+  unarchive: unarchiveModule.spec,
   modprobe: modprobeModule.spec,
   mount: mountModule.spec,
   apt_repository: aptRepositoryModule.spec,

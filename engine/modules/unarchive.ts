@@ -1,148 +1,202 @@
-// unarchive: a tar (gzip, bzip2, xz, zstd or plain) or zip archive unpacked into an existing directory
-// on the host. The archive comes from the controller (role files/ or next to the playbook), from the
-// host with remote_src, or from a URL the host downloads. As Ansible's module decides: a tar is
-// unpacked when `tar --diff` against dest finds a difference; a zip when a file of it is missing or
-// differs in dest (kplay compares the unpacked bytes). creates, list_files, include/exclude,
-// keep_newer (tar), extra_opts and owner/group/mode on the unpacked files. A tar is skipped in check
-// mode, as Ansible's tar handler is.
+// unarchive, declared: a tar (gzip, bzip2, xz, zstd or plain) or zip archive unpacked into an existing
+// directory on the host. The archive comes from the controller (role files/ or next to the playbook),
+// from the host with remote_src, or from a URL the host downloads; the facts put it in a temporary
+// directory on the host (in check mode too, as Ansible's action copies it) that `release` removes after
+// the steps. As Ansible's module decides: a tar is unpacked when `tar --diff` against dest finds a
+// difference it counts (times, modes, owners, missing files); a zip when a file of it is missing or
+// differs in dest (kplay compares the unpacked bytes).
+// creates, list_files, include/exclude, keep_newer (tar), extra_opts and owner/group/mode on the unpacked
+// files. A tar is skipped in check mode, as Ansible's tar handler is.
 import { readFileSync } from 'node:fs';
 import { shellQuote as q } from '../util/shell.js';
 import { curl, hostTempDir } from './curl.js';
-import type { Module, ModuleContext, ModuleResult } from './types.js';
+import { declareModule, failPlan, type Controller, type Options, type Plan, type RunStep } from './declare.js';
+import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
+import type { HostIO } from './types.js';
 
 type Handler = 'TgzArchive' | 'ZipArchive';
 
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === null || v === '' ? [] : [String(v)]);
+/** What unarchive compares: dest, the archive on the host, what it holds and whether dest holds it already. */
+export interface UnarchiveFacts {
+  /** `creates` exists: nothing else is read. */
+  created?: boolean | undefined;
+  dest?: { exists: boolean; type?: string | undefined } | undefined;
+  /** The temporary directory the facts made on the host (removed after the steps, whatever happened). */
+  tmp?: string | undefined;
+  /** The archive on the host and its size, or why it is not there. */
+  archive?: { path: string; size: number } | { fail: string } | undefined;
+  /** Which tool reads it (null: none can). */
+  handler?: Handler | null | undefined;
+  /** Its member names, read when list_files or owner/group/mode need them. */
+  files?: string[] | undefined;
+  /** A zip: dest holds what the archive holds. */
+  unarchived?: boolean | undefined;
+  /** A tar: what `tar --diff` against dest said (its lines, stdout and stderr), and the user it ran as. */
+  tarDiff?: { uid: number; lines: string[] } | undefined;
+  /** Some unpacked path lacks the wanted owner, group or mode (read when dest holds the archive already). */
+  attrsDiffer?: boolean | undefined;
+}
+
+const OPTIONS = {
+  src: { type: 'path', required: true },
+  dest: { type: 'path', required: true },
+  remote_src: { type: 'bool' },
+  copy: { type: 'bool' },
+  creates: { type: 'path' },
+  list_files: { type: 'bool' },
+  exclude: { type: 'list' },
+  include: { type: 'list' },
+  keep_newer: { type: 'bool' },
+  extra_opts: { type: 'list' },
+  validate_certs: { type: 'bool' },
+  decrypt: onlyValues('bool', true),
+  io_buffer_size: onlyValues('int'),
+  ...FILE_ATTR_OPTIONS,
+} as const;
+
+type UnarchiveOptions = Options<typeof OPTIONS>;
+
+const list = (v: unknown[] | undefined): string[] => (v ?? []).map(String).filter((x) => x !== '');
+const hasAttrs = (o: UnarchiveOptions): boolean => o.owner !== undefined || o.group !== undefined || o.mode !== undefined;
 
 /** Which tool reads the archive: zip by its magic bytes, else tar if tar can list it. */
-async function handlerOf(ctx: ModuleContext, archive: string): Promise<Handler | undefined> {
-  const r = await ctx.host.run(`if [ "$(head -c 4 ${q(archive)} | od -An -tx1 | tr -d ' \\n')" = 504b0304 ]; then echo zip; elif tar -tf ${q(archive)} >/dev/null 2>&1; then echo tar; fi`);
+async function handlerOf(host: HostIO, archive: string): Promise<Handler | null> {
+  const r = await host.run(`if [ "$(head -c 4 ${q(archive)} | od -An -tx1 | tr -d ' \\n')" = 504b0304 ]; then echo zip; elif tar -tf ${q(archive)} >/dev/null 2>&1; then echo tar; fi`);
   const kind = r.stdout.trim();
-  return kind === 'zip' ? 'ZipArchive' : kind === 'tar' ? 'TgzArchive' : undefined;
+  return kind === 'zip' ? 'ZipArchive' : kind === 'tar' ? 'TgzArchive' : null;
 }
 
 /** The archive's member names. */
-async function members(ctx: ModuleContext, handler: Handler, archive: string): Promise<string[]> {
-  const r = await ctx.host.run(handler === 'ZipArchive' ? `unzip -Z1 ${q(archive)}` : `tar -tf ${q(archive)}`);
+async function members(host: HostIO, handler: Handler, archive: string): Promise<string[]> {
+  const r = await host.run(handler === 'ZipArchive' ? `unzip -Z1 ${q(archive)}` : `tar -tf ${q(archive)}`);
   return r.stdout.split('\n').filter(Boolean);
 }
 
-function tarFilters(a: Record<string, unknown>): string {
-  return [...list(a.exclude).map((e) => `--exclude=${q(e)}`), ...(a.keep_newer === true ? ['--keep-newer-files'] : []), ...list(a.extra_opts).map(q)].join(' ');
+function tarFilters(o: UnarchiveOptions): string {
+  return [...list(o.exclude).map((e) => `--exclude=${q(e)}`), ...(o.keep_newer === true ? ['--keep-newer-files'] : []), ...list(o.extra_opts).map(q)].join(' ');
 }
 
-/** Whether dest already holds what the archive holds (Ansible's is_unarchived). */
-async function unarchived(ctx: ModuleContext, handler: Handler, archive: string, dest: string, a: Record<string, unknown>): Promise<boolean> {
-  const include = list(a.include).map(q).join(' ');
-  if (handler === 'TgzArchive') {
-    const r = await ctx.host.run(`LC_ALL=C tar --diff -C ${q(dest)} ${tarFilters(a)} -f ${q(archive)} ${include}`);
-    return r.rc === 0;
-  }
-  // a zip: unpacked beside, then every regular file compared with dest's
-  const tmp = await hostTempDir(ctx.host);
-  if (!tmp) return false;
-  try {
-    const x = await ctx.host.run(`unzip -qq -o ${list(a.extra_opts).map(q).join(' ')} ${q(archive)} ${include} ${list(a.exclude).length ? `-x ${list(a.exclude).map(q).join(' ')}` : ''} -d ${q(tmp)}`);
-    if (x.rc !== 0) return false;
-    const r = await ctx.host.run(`cd ${q(tmp)} && find . -type f | while IFS= read -r f; do cmp -s "$f" ${q(dest)}/"$f" || { echo differs; break; }; done`);
-    return r.stdout.trim() === '';
-  } finally {
-    await ctx.host.run(`rm -rf -- ${q(tmp)}`);
-  }
+// the zip command's options and member selection (include, exclude)
+const zipArgs = (o: UnarchiveOptions, archive: string): string => `${list(o.extra_opts).map(q).join(' ')} ${q(archive)} ${list(o.include).map(q).join(' ')} ${list(o.exclude).length ? `-x ${list(o.exclude).map(q).join(' ')}` : ''}`;
+
+/** What `tar --diff` says of dest against the archive (with the owner and group asked for, as Ansible's module runs it), and the user it ran as. */
+async function tarDiff(host: HostIO, archive: string, dest: string, o: UnarchiveOptions): Promise<{ uid: number; lines: string[] }> {
+  const own = [...(o.owner !== undefined ? [`--owner=${q(o.owner)}`] : []), ...(o.group !== undefined ? [`--group=${q(o.group)}`] : [])].join(' ');
+  const r = await host.run(`id -u; cd ${q(dest)} && LC_ALL=C tar --diff -C ${q(dest)} ${own} ${tarFilters(o)} -f ${q(archive)} ${list(o.include).map(q).join(' ')} 2>&1`);
+  const [uid = '', ...lines] = r.stdout.split('\n');
+  return { uid: Number(uid), lines: lines.filter(Boolean) };
 }
 
-/** Unpacks the archive into dest; the command's outcome as Ansible reports it (extract_results). */
-async function unpack(ctx: ModuleContext, handler: Handler, archive: string, dest: string, a: Record<string, unknown>): Promise<{ cmd: string; rc: number; out: string; err: string }> {
-  const include = list(a.include).map(q).join(' ');
-  const cmd =
-    handler === 'TgzArchive'
-      ? `tar --extract -C ${q(dest)} ${tarFilters(a)} -f ${q(archive)} ${include}`
-      : `unzip -o ${list(a.extra_opts).map(q).join(' ')} ${q(archive)} ${include} ${list(a.exclude).length ? `-x ${list(a.exclude).map(q).join(' ')}` : ''} -d ${q(dest)}`;
-  const r = await ctx.host.run(cmd.replace(/\s+/g, ' ').trim());
-  return { cmd: cmd.replace(/\s+/g, ' ').trim(), rc: r.rc, out: r.stdout, err: r.stderr };
+// the lines of tar --diff that make dest differ, as Ansible's module counts them: uid and gid (as root,
+// unless owner or group is given: they are set anyway), mode (unless given), times, missing files and
+// unknown owners; "Contents differ" alone is not one of them
+function tarDiffers(d: { uid: number; lines: string[] }, o: UnarchiveOptions): boolean {
+  return d.lines.some((line) => {
+    if (/: : Warning: Cannot stat: No such file or directory$/.test(line)) return false;
+    if (d.uid === 0 && o.owner === undefined && /: Uid differs$/.test(line)) return true;
+    if (d.uid === 0 && o.group === undefined && /: Gid differs$/.test(line)) return true;
+    if (o.mode === undefined && /: Mode differs$/.test(line)) return true;
+    return /: Mod time differs$|: Warning: Cannot stat: No such file or directory$|: Invalid owner|: Invalid group/.test(line);
+  });
 }
 
-/** owner/group/mode on every unpacked path; whether any differed (checked with find, set with chown/chmod). */
-async function ownFiles(ctx: ModuleContext, dest: string, names: string[], a: Record<string, unknown>): Promise<boolean | string> {
+/** Whether dest already holds what a zip holds (Ansible's is_unarchived). */
+async function zipUnarchived(host: HostIO, archive: string, dest: string, o: UnarchiveOptions, tmp: string): Promise<boolean> {
+  // unpacked beside, then every regular file compared with dest's
+  const beside = `${tmp}/unpacked`;
+  const x = await host.run(`mkdir -p ${q(beside)} && unzip -qq -o ${zipArgs(o, archive)} -d ${q(beside)}`);
+  if (x.rc !== 0) return false;
+  const r = await host.run(`cd ${q(beside)} && find . -type f | while IFS= read -r f; do cmp -s "$f" ${q(dest)}/"$f" || { echo differs; break; }; done`);
+  return r.stdout.trim() === '';
+}
+
+// the unpacked paths the attributes go to (each once, without a trailing slash)
+const unpackedPaths = (dest: string, names: string[]): string => [...new Set(names.map((n) => n.replace(/\/$/, '')))].map((n) => q(`${dest}/${n}`)).join(' ');
+
+/** Whether some unpacked path lacks the wanted owner, group or mode (a symbolic mode always applies). */
+async function attrsLacking(host: HostIO, dest: string, names: string[], o: UnarchiveOptions): Promise<boolean> {
   const tests: string[] = [];
-  if (a.owner !== undefined && a.owner !== null) tests.push(`! -user ${q(a.owner)}`);
-  if (a.group !== undefined && a.group !== null) tests.push(`! -group ${q(a.group)}`);
-  const mode = a.mode === undefined || a.mode === null ? undefined : String(a.mode);
+  if (o.owner !== undefined) tests.push(`! -user ${q(o.owner)}`);
+  if (o.group !== undefined) tests.push(`! -group ${q(o.group)}`);
+  const mode = o.mode === undefined ? undefined : String(o.mode);
   if (mode !== undefined) tests.push(/^0?[0-7]{3,4}$/.test(mode) ? `! -perm ${mode.padStart(4, '0')}` : '-true');
   if (!tests.length || !names.length) return false;
-  const paths = [...new Set(names.map((n) => n.replace(/\/$/, '')))].map((n) => q(`${dest}/${n}`)).join(' ');
-  const found = await ctx.host.run(`find ${paths} -maxdepth 0 \\( ${tests.join(' -o ')} \\) -print -quit`);
-  if (!found.stdout.trim()) return false;
-  if (ctx.check) return true;
-  const cmds = [
-    ...(a.owner !== undefined && a.owner !== null ? [`chown -h ${q(a.owner)} -- ${paths}`] : []),
-    ...(a.group !== undefined && a.group !== null ? [`chgrp -h ${q(a.group)} -- ${paths}`] : []),
-    ...(mode !== undefined ? [`chmod ${q(mode)} -- ${paths}`] : []),
-  ];
-  const r = await ctx.host.run(cmds.join(' && '));
-  return r.rc === 0 ? true : r.stderr.trim();
+  return (await host.run(`find ${unpackedPaths(dest, names)} -maxdepth 0 \\( ${tests.join(' -o ')} \\) -print -quit`)).stdout.trim() !== '';
 }
 
-/** The archive on the host: the given path, a download, or a copy of the controller's file. */
-async function archiveOnHost(ctx: ModuleContext, a: Record<string, unknown>, tmp: string): Promise<string | ModuleResult> {
-  const src = String(a.src);
+/** The archive on the host: the given path, a download, or a copy of the controller's file (both in `tmp`). */
+async function archiveOnHost(host: HostIO, local: Controller, o: UnarchiveOptions, tmp: string): Promise<{ path: string; size: number } | { fail: string }> {
+  const src = o.src ?? '';
+  let path = src;
   if (src.includes('://')) {
-    const out = `${tmp}/${src.split('/').pop() || 'archive'}`;
-    const r = await curl(ctx.host, a, src, { follow: true, out, timeout: 10 });
-    if (r.error || r.code >= 400) return { changed: false, failed: true, msg: `Failure downloading ${src}, ${r.error ?? `HTTP Error ${r.code}: ${r.reason}`}` };
-    return out;
+    path = `${tmp}/${src.split('/').pop() || 'archive'}`;
+    const r = await curl(host, o, src, { follow: true, out: path, timeout: 10 });
+    if (r.error || r.code >= 400) return { fail: `Failure downloading ${src}, ${r.error ?? `HTTP Error ${r.code}: ${r.reason}`}` };
+  } else if (o.remote_src === true || o.copy === false) {
+    // copy: false is the old spelling of remote_src: true
+    if (!(await host.stat(src)).exists) return { fail: `Source '${src}' does not exist` };
+  } else {
+    const found = local.findLocal('files', src);
+    if (!found) return { fail: `Could not find or access '${src}' (looked in the role's files/ and next to the playbook)` };
+    path = `${tmp}/archive`;
+    await host.write(path, readFileSync(found), { mode: '0600' });
   }
-  // copy: false is the old spelling of remote_src: true
-  if (a.remote_src === true || a.copy === false) {
-    if (!(await ctx.host.stat(src)).exists) return { changed: false, failed: true, msg: `Source '${src}' does not exist` };
-    return src;
-  }
-  const local = ctx.findLocal('files', src);
-  if (!local) return { changed: false, failed: true, msg: `Could not find or access '${src}' (looked in the role's files/ and next to the playbook)` };
-  const out = `${tmp}/archive`;
-  await ctx.host.write(out, readFileSync(local), { mode: '0600' });
-  return out;
+  return { path, size: (await host.stat(path)).size ?? 0 };
 }
 
 /** The unarchive module. */
-export const unarchive: Module = async (ctx) => {
-  const a = ctx.args;
-  const dest = String(a.dest);
-  const base: ModuleResult = { changed: false, dest, src: String(a.src) };
-  if (a.creates !== undefined && a.creates !== null && (await ctx.host.stat(String(a.creates))).exists) {
-    // Ansible's action skips before the module runs: the result names no dest
-    return { changed: false, skipped: true, msg: `skipped, since ${String(a.creates)} exists` };
-  }
-  const d = await ctx.host.stat(dest);
-  if (!d.exists || d.type !== 'directory') return { ...base, failed: true, msg: `dest '${dest}' must be an existing dir` };
-  const tmp = await hostTempDir(ctx.host);
-  if (!tmp) return { ...base, failed: true, msg: 'could not make a temporary directory on the host' };
-  try {
-    const archive = await archiveOnHost(ctx, a, tmp);
-    if (typeof archive !== 'string') return { ...base, ...archive };
-    if (((await ctx.host.stat(archive)).size ?? 0) === 0) return { ...base, failed: true, msg: `Invalid archive '${archive}', the file is 0 bytes` };
-    const handler = await handlerOf(ctx, archive);
-    // as Ansible's module: its tar handler does not run in check mode
-    if (handler === 'TgzArchive' && ctx.check) return { changed: false, skipped: true, msg: 'remote module (unarchive) does not support check mode when using gtar' };
-    if (!handler) return { ...base, failed: true, msg: `Failed to find handler for "${archive}". Make sure the required command to extract the file is installed.` };
-    const result: ModuleResult = { ...base, handler };
+export const unarchiveModule = declareModule({
+  spec: { options: OPTIONS, mutuallyExclusive: [['copy', 'remote_src']] },
+  pathInfo: true,
+  async facts(o, host, local): Promise<UnarchiveFacts> {
+    if (o.creates !== undefined && (await host.stat(o.creates)).exists) return { created: true };
+    const dest = o.dest ?? '';
+    const d = await host.stat(dest);
+    const facts: UnarchiveFacts = { dest: { exists: d.exists, type: d.type } };
+    if (!d.exists || d.type !== 'directory') return facts;
+    facts.tmp = await hostTempDir(host);
+    if (facts.tmp === undefined) return { ...facts, archive: { fail: 'could not make a temporary directory on the host' } };
+    facts.archive = await archiveOnHost(host, local, o, facts.tmp);
+    if ('fail' in facts.archive || facts.archive.size === 0) return facts;
+    const archive = facts.archive.path;
+    facts.handler = await handlerOf(host, archive);
+    if (facts.handler === null) return facts;
     // the member list costs a run on the host: read only when list_files or owner/group/mode need it
-    const attrs = ['owner', 'group', 'mode'].some((k) => a[k] !== undefined && a[k] !== null);
-    const names = a.list_files === true || attrs ? await members(ctx, handler, archive) : [];
-    if (a.list_files === true) result.files = names;
-    if (!(await unarchived(ctx, handler, archive, dest, a))) {
-      result.changed = true;
-      if (!ctx.check) {
-        const x = await unpack(ctx, handler, archive, dest, a);
-        result.extract_results = x;
-        if (x.rc !== 0) return { ...result, failed: true, msg: `failed to unpack ${archive} to ${dest}` };
-      }
+    if (o.list_files === true || hasAttrs(o)) facts.files = await members(host, facts.handler, archive);
+    if (facts.handler === 'TgzArchive') facts.tarDiff = await tarDiff(host, archive, dest, o);
+    else facts.unarchived = await zipUnarchived(host, archive, dest, o, facts.tmp);
+    const done = facts.tarDiff ? !tarDiffers(facts.tarDiff, o) : facts.unarchived === true;
+    if (done && hasAttrs(o)) facts.attrsDiffer = await attrsLacking(host, dest, facts.files ?? [], o);
+    return facts;
+  },
+  async release(f, host) {
+    if (f.tmp !== undefined) await host.run(`rm -rf -- ${q(f.tmp)}`);
+  },
+  plan(o, f, mode): Plan {
+    // Ansible's action skips before the module runs: the result names no dest
+    if (f.created) return { steps: [], result: { changed: false, skipped: true, msg: `skipped, since ${o.creates ?? ''} exists` }, actionResult: true };
+    const dest = o.dest ?? '';
+    const base = { changed: false, dest, src: o.src ?? '' };
+    if (!f.dest?.exists || f.dest.type !== 'directory') return failPlan(`dest '${dest}' must be an existing dir`, base);
+    if (f.archive === undefined || 'fail' in f.archive) return failPlan(f.archive?.fail ?? 'the archive was not read', base);
+    const archive = f.archive.path;
+    if (f.archive.size === 0) return failPlan(`Invalid archive '${archive}', the file is 0 bytes`, base);
+    // as Ansible's module: its tar handler does not run in check mode
+    if (f.handler === 'TgzArchive' && mode.check) return { steps: [], result: { changed: false, skipped: true, msg: 'remote module (unarchive) does not support check mode when using gtar' }, actionResult: true };
+    if (!f.handler) return failPlan(`Failed to find handler for "${archive}". Make sure the required command to extract the file is installed.`, base);
+    const result = { ...base, handler: f.handler, ...(o.list_files === true ? { files: f.files ?? [] } : {}) };
+    const steps: RunStep[] = [];
+    const done = f.tarDiff ? !tarDiffers(f.tarDiff, o) : f.unarchived === true;
+    if (!done) {
+      const command = (f.handler === 'TgzArchive' ? `tar --extract -C ${q(dest)} ${tarFilters(o)} -f ${q(archive)} ${list(o.include).map(q).join(' ')}` : `unzip -o ${zipArgs(o, archive)} -d ${q(dest)}`).replace(/\s+/g, ' ').trim();
+      steps.push({ kind: 'run', command, failure: `failed to unpack ${archive} to ${dest}`, failKeys: result, resultAs: 'extract_results' });
     }
-    const owned = await ownFiles(ctx, dest, names, a);
-    if (typeof owned === 'string') return { ...result, failed: true, msg: owned };
-    if (owned) result.changed = true;
-    return result;
-  } finally {
-    await ctx.host.run(`rm -rf -- ${q(tmp)}`);
-  }
-};
+    // owner, group and mode on every unpacked path: after an unpack always, else where some path lacks them
+    if (hasAttrs(o) && (f.files ?? []).length && (!done || f.attrsDiffer)) {
+      const paths = unpackedPaths(dest, f.files ?? []);
+      const cmds = [...(o.owner !== undefined ? [`chown -h ${q(o.owner)} -- ${paths}`] : []), ...(o.group !== undefined ? [`chgrp -h ${q(o.group)} -- ${paths}`] : []), ...(o.mode !== undefined ? [`chmod ${q(String(o.mode))} -- ${paths}`] : [])];
+      steps.push({ kind: 'run', command: cmds.join(' && '), failure: '{stderr}', failKeys: result });
+    }
+    return { steps, result: { ...result, changed: steps.length > 0 } };
+  },
+});

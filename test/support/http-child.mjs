@@ -1,16 +1,29 @@
 // A small HTTP server on loopback for the get_url and uri differential tests, run as a child process
 // (the engines run synchronously, so the test's own event loop cannot serve). It prints its port, then
 // serves: /files/NAME (fixed contents), /SHA256SUMS (their sums), /redirect/NAME (302 to the file),
-// /status/CODE, /disposition (a file named by
+// /app.tgz (a small gzipped tar), /status/CODE, /disposition (a file named by
 // Content-Disposition), /auth/NAME (basic auth user:secret), /echo (the request as JSON), /text, /cookies.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const FILES = {
   kubeadm: 'kubeadm v1.29.3\n',
   kubeadm2: 'kubeadm v1.30.0\n',
   'etcd.tar': 'etcd archive\n'.repeat(100),
 };
+// a gzipped tar of app/conf.yaml and app/bin/run (for unarchive's URL source), made once, removed on exit
+const work = mkdtempSync(join(tmpdir(), 'kplay-http-'));
+mkdirSync(join(work, 'app/bin'), { recursive: true });
+writeFileSync(join(work, 'app/conf.yaml'), 'replicas: 3\n');
+writeFileSync(join(work, 'app/bin/run'), '#!/bin/sh\necho run\n');
+execFileSync('tar', ['-czf', join(work, 'app.tgz'), '-C', work, 'app']);
+const TGZ = readFileSync(join(work, 'app.tgz'));
+rmSync(work, { recursive: true, force: true });
+
 const sums = Object.entries(FILES)
   .map(([name, text]) => `${createHash('sha256').update(text).digest('hex')}  ${name}\n`)
   .join('');
@@ -30,6 +43,7 @@ const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const [, first = '', rest = ''] = /^\/([^/]*)\/?(.*)$/.exec(url.pathname) ?? [];
     if (first === 'files' && rest in FILES) return send(res, 200, FILES[rest], { 'Content-Type': 'application/octet-stream' });
+    if (first === 'app.tgz') return send(res, 200, TGZ, { 'Content-Type': 'application/gzip' });
     if (first === 'SHA256SUMS') return send(res, 200, sums, { 'Content-Type': 'text/plain' });
     if (first === 'redirect') return send(res, 302, '', { Location: `/files/${rest}` });
     if (first === 'status') return send(res, Number(rest), `status ${rest}\n`, { 'Content-Type': 'text/plain' });
