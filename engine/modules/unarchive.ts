@@ -124,18 +124,28 @@ async function attrsLacking(host: HostIO, dest: string, names: string[], o: Unar
   return (await host.run(`find ${unpackedPaths(dest, names)} -maxdepth 0 \\( ${tests.join(' -o ')} \\) -print -quit`)).stdout.trim() !== '';
 }
 
-/** The archive on the host: the given path, a download, or a copy of the controller's file (both in `tmp`). */
-async function archiveOnHost(host: HostIO, local: Controller, o: UnarchiveOptions, tmp: string): Promise<{ path: string; size: number } | { fail: string }> {
+/** Where the archive comes from: a URL the host downloads (with its TLS setting), the host itself, or the controller. */
+type Source = { url: string; request: Record<string, unknown> } | { host: string } | { controller: string };
+
+const sourceOf = (o: UnarchiveOptions): Source => {
   const src = o.src ?? '';
-  let path = src;
-  if (src.includes('://')) {
-    path = `${tmp}/${src.split('/').pop() || 'archive'}`;
-    const r = await curl(host, o, src, { follow: true, out: path, timeout: 10 });
-    if (r.error || r.code >= 400) return { fail: `Failure downloading ${src}, ${r.error ?? `HTTP Error ${r.code}: ${r.reason}`}` };
-  } else if (o.remote_src === true || o.copy === false) {
-    // copy: false is the old spelling of remote_src: true
-    if (!(await host.stat(src)).exists) return { fail: `Source '${src}' does not exist` };
+  if (src.includes('://')) return { url: src, request: o.validate_certs === undefined ? {} : { validate_certs: o.validate_certs } };
+  // copy: false is the old spelling of remote_src: true
+  return o.remote_src === true || o.copy === false ? { host: src } : { controller: src };
+};
+
+/** The archive on the host: the given path, a download, or a copy of the controller's file (both in `tmp`). */
+async function archiveOnHost(host: HostIO, local: Controller, from: Source, tmp: string): Promise<{ path: string; size: number } | { fail: string }> {
+  let path: string;
+  if ('url' in from) {
+    path = `${tmp}/${from.url.split('/').pop() || 'archive'}`;
+    const r = await curl(host, from.request, from.url, { follow: true, out: path, timeout: 10 });
+    if (r.error || r.code >= 400) return { fail: `Failure downloading ${from.url}, ${r.error ?? `HTTP Error ${r.code}: ${r.reason}`}` };
+  } else if ('host' in from) {
+    path = from.host;
+    if (!(await host.stat(path)).exists) return { fail: `Source '${path}' does not exist` };
   } else {
+    const src = from.controller;
     const found = local.findLocal('files', src);
     if (!found) return { fail: `Could not find or access '${src}' (looked in the role's files/ and next to the playbook)` };
     path = `${tmp}/archive`;
@@ -150,13 +160,14 @@ export const unarchiveModule = declareModule({
   pathInfo: true,
   async facts(o, host, local): Promise<UnarchiveFacts> {
     if (o.creates !== undefined && (await host.stat(o.creates)).exists) return { created: true };
+    const from = sourceOf(o);
     const dest = o.dest ?? '';
     const d = await host.stat(dest);
     const facts: UnarchiveFacts = { dest: { exists: d.exists, type: d.type } };
     if (!d.exists || d.type !== 'directory') return facts;
     facts.tmp = await hostTempDir(host);
     if (facts.tmp === undefined) return { ...facts, archive: { fail: 'could not make a temporary directory on the host' } };
-    facts.archive = await archiveOnHost(host, local, o, facts.tmp);
+    facts.archive = await archiveOnHost(host, local, from, facts.tmp);
     if ('fail' in facts.archive || facts.archive.size === 0) return facts;
     const archive = facts.archive.path;
     facts.handler = await handlerOf(host, archive);
