@@ -59,11 +59,29 @@ function config(a: Record<string, unknown>, req: CurlRequest, extraHeaders: Reco
   return lines.join('\n') + '\n';
 }
 
-// why a request got no response, as Python's urllib words the common cases (Ansible's modules show its
-// `<urlopen error …>`), else curl's own words
-function urlError(rc: number, stderr: string): string {
-  if (rc === 7 && /Couldn't connect to server|Connection refused/.test(stderr)) return '<urlopen error [Errno 111] Connection refused>';
+// the errno texts Python's urllib shows for a connection that failed
+const ERRNO: Record<string, number> = { 'Connection refused': 111, 'No route to host': 113, 'Network is unreachable': 101, 'Connection timed out': 110 };
+
+// why a request got no response, as Python's urllib words it (Ansible's modules show its `<urlopen error
+// …>`): curl does not name the errno when it cannot connect, so the host's own connect says it (only when
+// no proxy stands between); else curl's own words
+async function urlError(host: HostIO, url: string, rc: number, stderr: string): Promise<string> {
   if (rc === 6) return '<urlopen error [Errno -2] Name or service not known>';
+  if (rc === 7) {
+    let target: URL | undefined;
+    try {
+      target = new URL(url);
+    } catch {
+      target = undefined;
+    }
+    const port = target?.port || (target?.protocol === 'https:' ? '443' : '80');
+    const name = target?.hostname.replace(/^\[|\]$/g, '');
+    if (name && /^https?:$/.test(target?.protocol ?? '')) {
+      const probe = await host.run(`[ -z "$http_proxy$https_proxy$HTTP_PROXY$HTTPS_PROXY$all_proxy$ALL_PROXY" ] && command -v bash >/dev/null && timeout 5 bash -c 'exec 3<>/dev/tcp/'${q(name)}'/${port}' 2>&1`);
+      const why = Object.keys(ERRNO).find((t) => probe.stdout.includes(t));
+      if (why !== undefined) return `<urlopen error [Errno ${ERRNO[why]}] ${why}>`;
+    }
+  }
   return (stderr || `curl exited with ${rc}`).trim();
 }
 
@@ -76,7 +94,7 @@ export async function curl(host: HostIO, a: Record<string, unknown>, url: string
   const blocks = head.split(/\r?\n(?=HTTP\/)/);
   const last = blocks[blocks.length - 1] ?? '';
   const m = /^HTTP\/\S+\s+(\d{3})[ \t]*([^\r\n]*)/.exec(last);
-  if (r.rc !== 0 && !m) return { code: -1, reason: '', headers: {}, redirects: 0, url, error: urlError(r.rc, r.stderr) };
+  if (r.rc !== 0 && !m) return { code: -1, reason: '', headers: {}, redirects: 0, url, error: await urlError(host, url, r.rc, r.stderr) };
   const headers: Record<string, string> = {};
   for (const line of last.split(/\r?\n/).slice(1)) {
     const i = line.indexOf(':');
