@@ -96,15 +96,16 @@ export const getUrlModule = declareModule({
       digest = sum.value;
       if (isUrl(sum.value)) {
         const file = f.checksumFile;
-        if (file === undefined || 'fail' in file) return { ...failPlan(String(file?.fail.msg ?? 'Request failed'), { ...(file?.fail ?? {}) }), actionResult: true };
+        // (url_get's failure names dest: it gets add_path_info's keys when dest exists)
+        if (file === undefined || 'fail' in file) return failPlan(String(file?.fail.msg ?? 'Request failed'), { ...(file?.fail ?? {}) });
         const found = digestInFile(file.text, url);
         if (found === undefined) return { ...failPlan(`Unable to find a checksum for file '${urlFilename(url)}' in '${sum.value}'`), actionResult: true };
         digest = found;
       }
-      // (Python's \W: anything but letters, digits and _; int(x, 16) takes _ between digits)
+      // (Python's \W: anything but letters, digits and _; int(x, 16) takes _ between digits, and the digest
+      // keeps it, so it matches no file, as in Ansible's module)
       digest = digest.replace(/[^\p{L}\p{N}_]+/gu, '').toLowerCase();
       if (!/^[0-9a-f]+(_[0-9a-f]+)*$/.test(digest)) return fail('The checksum format is invalid');
-      digest = digest.replace(/_/g, '');
       if (!CHECKSUM_COMMANDS[sum.algo]) return { ...failPlan(`Could not hash file '${dest}' with algorithm '${sum.algo}'. Available algorithms: ${Object.keys(CHECKSUM_COMMANDS).join(', ')}`), actionResult: true };
     }
     const attrs = wantedAttrs(o);
