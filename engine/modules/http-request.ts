@@ -38,7 +38,8 @@ export async function request(ctx: ModuleContext, step: RequestStep): Promise<{ 
     const error = r.code < 200 || r.code >= 300;
     const result: Record<string, unknown> = { status: r.code, url: error ? url : r.url, redirected: !error && r.url !== url, elapsed };
     for (const [k, v] of Object.entries(r.headers)) result[k.replace(/-/g, '_')] = v;
-    if (typeof result.location === 'string') result.location = new URL(result.location, url).href;
+    // (as urljoin makes it absolute; a location no URL can be made of stays as the server sent it)
+    if (typeof result.location === 'string') result.location = URL.canParse(result.location, url) ? new URL(result.location, url).href : result.location;
     if (!error) {
       const cookies = cookiesOf(r.headers['set-cookie']);
       result.cookies = cookies;
