@@ -64,6 +64,10 @@ const server = createServer((req, res) => {
   });
 });
 
+// the test's process holds the other end of standard input: when it ends, so does the server
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
+
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${server.address().port}\n`);
 });

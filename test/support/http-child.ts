@@ -7,7 +7,8 @@ const SCRIPT = fileURLToPath(new URL('./http-child.mjs', import.meta.url));
 
 /** The server's base URL and a way to stop it. */
 export async function httpChild(): Promise<{ base: string; stop: () => void }> {
-  const child = spawn(process.execPath, [SCRIPT], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // (its standard input is the test's: the server ends when the test's process does, even when it dies)
+  const child = spawn(process.execPath, [SCRIPT], { stdio: ['pipe', 'pipe', 'inherit'] });
   const port = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (c: Buffer) => {
