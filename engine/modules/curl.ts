@@ -36,6 +36,15 @@ function quoted(s: string): string {
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
+// the options of get_url and uri that curl's configuration reads (headers aside)
+const SETTINGS = ['timeout', 'validate_certs', 'ca_path', 'client_cert', 'client_key', 'url_username', 'url_password', 'force_basic_auth', 'http_agent', 'use_proxy'] as const;
+
+/** A request's settings from a module's options: the ones given of those curl reads, and the headers when there are any. */
+export function requestSettings(o: Readonly<Record<string, unknown>>, headers?: Record<string, unknown>): Record<string, unknown> {
+  const picked: Record<string, unknown> = Object.fromEntries(SETTINGS.flatMap((k) => (o[k] === undefined ? [] : [[k, o[k]]])));
+  return headers !== undefined && Object.keys(headers).length ? { ...picked, headers } : picked;
+}
+
 // curl's configuration from the options get_url and uri share
 function config(a: Record<string, unknown>, req: CurlRequest, extraHeaders: Record<string, string>): string {
   const lines = ['silent', 'show-error', `max-time = ${Number(a.timeout ?? req.timeout)}`, 'write-out = "%{num_redirects} %{url_effective}\\n"'];

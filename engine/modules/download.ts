@@ -34,9 +34,11 @@ export async function download(ctx: ModuleContext, step: DownloadStep): Promise<
     if (got.error !== undefined) return fail(`Request failed: ${got.error}`, { url: step.url, dest: step.dest });
     if (got.code !== 200) return fail('Request failed', { status_code: got.code, response: `HTTP Error ${got.code}: ${got.reason}`, url: step.url, dest: step.dest });
     const dest = step.intoDir ? join(step.dest, dispositionName(got.headers) ?? urlFilename(got.url)) : step.dest;
-    const keys: Record<string, unknown> = { checksum_dest: null, checksum_src: ctx.check ? EMPTY_SHA1 : await sum('sha1', file), dest, url: step.url };
     const before = await ctx.host.stat(dest, true);
-    if (before.exists) keys.checksum_dest = await sum('sha1', dest);
+    // the download's and dest's sha1 in one command
+    const sha1 = await checksums(ctx.host, 'sha1', [...(ctx.check ? [] : [file]), ...(before.exists ? [dest] : [])]);
+    const keys: Record<string, unknown> = { checksum_dest: null, checksum_src: ctx.check ? EMPTY_SHA1 : sha1.get(file), dest, url: step.url };
+    if (before.exists) keys.checksum_dest = sha1.get(dest);
     else if (!(await ctx.host.stat(dirname(dest), true)).exists) return fail(`Destination ${dirname(dest)} does not exist`, keys);
     const msg = `OK (${got.headers['content-length'] ?? 'unknown'} bytes)`;
     if (ctx.check) return { adds: { ...keys, changed: keys.checksum_src !== keys.checksum_dest, msg, elapsed: elapsed() } };
@@ -55,7 +57,8 @@ export async function download(ctx: ModuleContext, step: DownloadStep): Promise<
         adds.backup_file = name;
       }
       // a replaced file keeps its attributes; a new one gets the umask's mode, as Ansible's atomic_move gives it
-      const like = before.exists ? `chmod --reference=${q(dest)} ${q(file)} && chown --reference=${q(dest)} ${q(file)}` : `chmod "$(printf '%04o' $(( 0666 & ~0$(umask) )))" ${q(file)}`;
+      // (its owner only as root, as the file core's write does: anyone else cannot give a file away)
+      const like = before.exists ? `chmod --reference=${q(dest)} ${q(file)} && { [ "$(id -u)" != 0 ] || chown --reference=${q(dest)} ${q(file)}; }` : `chmod "$(printf '%04o' $(( 0666 & ~0$(umask) )))" ${q(file)}`;
       const mv = await ctx.host.run(`${like} && mv -f -- ${q(file)} ${q(dest)}`);
       if (mv.rc !== 0) return fail(`failed to copy ${file} to ${dest}: ${mv.stderr.trim()}`, keys);
       changed = true;

@@ -138,13 +138,9 @@ export async function executePlan(ctx: ModuleContext, plan: Plan): Promise<Modul
         const { path: _path, dest: _dest, diff: _diff, ...failure } = w;
         return { ...failure, ...step.failKeys, changed: false };
       }
-    } else if (step.kind === 'download') {
-      // (in check mode it only asks for the headers, as Ansible's module does)
-      const got = await download(ctx, step);
-      if ('failure' in got) return got.failure;
-      Object.assign(result, got.adds);
-    } else if (step.kind === 'request' || step.kind === 'wait') {
-      const got = step.kind === 'request' ? await request(ctx, step) : await waitFor(ctx, step);
+    } else if (step.kind === 'download' || step.kind === 'request' || step.kind === 'wait') {
+      // (a download in check mode only asks for the headers, as Ansible's get_url does; the others' plans skip check mode)
+      const got = step.kind === 'download' ? await download(ctx, step) : step.kind === 'request' ? await request(ctx, step) : await waitFor(ctx, step);
       if ('failure' in got) return got.failure;
       Object.assign(result, got.adds);
     } else if (step.kind === 'exec') {

@@ -33,6 +33,18 @@ export function attrsDiffer(st: FileStat, attrs: FileAttrs, umask?: number): boo
   return attrs.group !== undefined && st.group !== attrs.group;
 }
 
+/** The find tests matching a path that lacks the wanted owner, group or octal mode (a symbolic mode has none: its callers decide). */
+export function lackingTests(attrs: FileAttrs): string[] {
+  const tests: string[] = [];
+  if (attrs.owner !== undefined) tests.push(`! -user ${q(attrs.owner)}`);
+  if (attrs.group !== undefined) tests.push(`! -group ${q(attrs.group)}`);
+  if (attrs.mode !== undefined && isOctalMode(attrs.mode)) tests.push(`! -perm ${attrs.mode}`);
+  return tests;
+}
+
+/** A normalized mode that is octal (four digits), not symbolic. */
+export const isOctalMode = (mode: string): boolean => /^[0-7]{4}$/.test(mode);
+
 /** The line editors' message when attributes changed too (Ansible's check_file_attrs). */
 export const attrsMessage = (msg: string, changed: boolean, attrsChanged: boolean): string => (attrsChanged ? `${changed ? `${msg} and ` : ''}ownership, perms or SE linux context changed` : msg);
 

@@ -2,7 +2,7 @@
 // path's stat, and where the plan needs them a link's source, whether anything under a directory lacks
 // the wanted attributes (recurse) and the chattr flags (attributes); every change is a command.
 import { basename } from 'node:path';
-import { attrsCommand, attrsDiffer, wantedAttrs } from './file-content.js';
+import { attrsCommand, attrsDiffer, isOctalMode, lackingTests, wantedAttrs } from './file-content.js';
 import { declareModule, failPlan, missingDirs, umaskFor, type Options, type Plan, type RunStep } from './declare.js';
 import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
 import type { FileAttrs, FileStat, HostIO } from './types.js';
@@ -52,17 +52,6 @@ export interface FileModuleFacts {
 
 // a link's source as the link resolves it
 const linkSource = (path: string, src: string): string => (src.startsWith('/') ? src : `${path.replace(/\/[^/]*$/, '') || '/'}/${src}`);
-
-// recurse: the find tests matching what lacks the wanted owner, group or octal mode (a symbolic mode is compared by the plan)
-function lackingBelow(attrs: FileAttrs): string[] {
-  const tests: string[] = [];
-  if (attrs.owner !== undefined) tests.push(`! -user ${q(attrs.owner)}`);
-  if (attrs.group !== undefined) tests.push(`! -group ${q(attrs.group)}`);
-  if (attrs.mode !== undefined && isOctal(attrs.mode)) tests.push(`! -perm ${attrs.mode}`);
-  return tests;
-}
-
-const isOctal = (mode: string): boolean => /^[0-7]{4}$/.test(mode);
 
 // recurse with a symbolic mode: whether it changes any of the kinds and modes found below (as Ansible
 // compares it path by path; a mode it cannot work out is a change)
@@ -217,13 +206,13 @@ export const fileModule = declareModule({
     if (state === 'directory' && !stat.exists && path.startsWith('/')) facts.created = await missingDirs(host, path);
     if (state === 'directory' && o.recurse === true && stat.type === 'directory') {
       const attrs = wantedAttrs(o);
-      const tests = lackingBelow(attrs);
+      const tests = lackingTests(attrs);
       if (tests.length) {
         const r = await host.run(`find ${q(path)} -mindepth 1 \\( ${tests.join(' -o ')} \\) -print -quit`);
         if (r.rc !== 0) throw new Error(`cannot read ${path}: ${r.stderr.trim()}`);
         facts.differingBelow = r.stdout.trim() !== '';
       } else facts.differingBelow = false;
-      if (attrs.mode !== undefined && !isOctal(attrs.mode)) {
+      if (attrs.mode !== undefined && !isOctalMode(attrs.mode)) {
         // each kind and mode once: as many lines as there are different modes, not files
         // (sh has no pipefail: find's failure is a line of its own)
         const r = await host.run(`{ find ${q(path)} -mindepth 1 ! -type l -printf '%y %m\\n' || echo kplay-failed; } | sort -u`);

@@ -3,7 +3,7 @@
 // does); the plan keeps an existing file (force: no, as the option documents it) with only its
 // attributes changed, or asks the executor for one download (download.ts) that replaces dest only when
 // the bytes differ and the checksum matches. Messages and result keys are Ansible's module's.
-import { fetchBytes, urlFilename } from './curl.js';
+import { fetchBytes, requestSettings, urlFilename } from './curl.js';
 import { attrsChange, declareModule, failPlan, umaskFor, type FileFact, type Plan } from './declare.js';
 import { attrsCommand, CHECKSUM_COMMANDS, checksums, wantedAttrs } from './file-content.js';
 import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
@@ -38,9 +38,6 @@ const OPTIONS = {
   tmp_dest: onlyValues('path'),
   ...FILE_ATTR_OPTIONS,
 } as const;
-
-// the options the request is made with (curl.ts reads them by these names)
-const REQUEST_KEYS = ['timeout', 'validate_certs', 'headers', 'url_username', 'url_password', 'force_basic_auth', 'http_agent', 'use_proxy'] as const;
 
 /** The checksum option as Ansible's module splits it: algorithm and value (a URL or a digest), or undefined when not given. */
 function splitChecksum(spec: string | undefined): { algo: string; value: string } | 'bad' | undefined {
@@ -117,7 +114,7 @@ export const getUrlModule = declareModule({
       const steps = command === undefined ? [] : [{ kind: 'run' as const, command, failure: '{stderr}', failKeys: { ...base } }];
       return { steps, result: { ...base, changed, msg: changed ? 'file already exists but file attributes changed' : 'file already exists' } };
     }
-    const request = Object.fromEntries(REQUEST_KEYS.flatMap((k) => (o[k] === undefined ? [] : [[k, o[k]]])));
+    const request = requestSettings(o, o.headers);
     return {
       steps: [{ kind: 'download', url, dest, intoDir: f.dest.type === 'directory', request, ...(sum && digest ? { checksum: { algo: sum.algo, hex: digest } } : {}), backup: o.backup === true, attrs, ...(f.umask === undefined ? {} : { umask: f.umask }) }],
       result: base,

@@ -9,10 +9,11 @@
 // files. A tar is skipped in check mode, as Ansible's tar handler is.
 import { readFileSync } from 'node:fs';
 import { shellQuote as q } from '../util/shell.js';
-import { curl, hostTempDir } from './curl.js';
+import { curl, hostTempDir, requestSettings } from './curl.js';
 import { declareModule, failPlan, type Controller, type Options, type Plan, type RunStep } from './declare.js';
+import { attrsCommand, isOctalMode, lackingTests, wantedAttrs } from './file-content.js';
 import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
-import type { HostIO } from './types.js';
+import type { FileAttrs, HostIO } from './types.js';
 
 type Handler = 'TgzArchive' | 'ZipArchive';
 
@@ -111,17 +112,13 @@ async function zipUnarchived(host: HostIO, archive: string, dest: string, o: Una
 }
 
 // the unpacked paths the attributes go to (each once, without a trailing slash)
-const unpackedPaths = (dest: string, names: string[]): string => [...new Set(names.map((n) => n.replace(/\/$/, '')))].map((n) => q(`${dest}/${n}`)).join(' ');
+const unpackedPaths = (dest: string, names: string[]): string[] => [...new Set(names.map((n) => `${dest}/${n.replace(/\/$/, '')}`))];
 
 /** Whether some unpacked path lacks the wanted owner, group or mode (a symbolic mode always applies). */
-async function attrsLacking(host: HostIO, dest: string, names: string[], o: UnarchiveOptions): Promise<boolean> {
-  const tests: string[] = [];
-  if (o.owner !== undefined) tests.push(`! -user ${q(o.owner)}`);
-  if (o.group !== undefined) tests.push(`! -group ${q(o.group)}`);
-  const mode = o.mode === undefined ? undefined : String(o.mode);
-  if (mode !== undefined) tests.push(/^0?[0-7]{3,4}$/.test(mode) ? `! -perm ${mode.padStart(4, '0')}` : '-true');
+async function attrsLacking(host: HostIO, dest: string, names: string[], attrs: FileAttrs): Promise<boolean> {
+  const tests = [...lackingTests(attrs), ...(attrs.mode !== undefined && !isOctalMode(attrs.mode) ? ['-true'] : [])];
   if (!tests.length || !names.length) return false;
-  return (await host.run(`find ${unpackedPaths(dest, names)} -maxdepth 0 \\( ${tests.join(' -o ')} \\) -print -quit`)).stdout.trim() !== '';
+  return (await host.run(`find ${unpackedPaths(dest, names).map(q).join(' ')} -maxdepth 0 \\( ${tests.join(' -o ')} \\) -print -quit`)).stdout.trim() !== '';
 }
 
 /** Where the archive comes from: a URL the host downloads (with its TLS setting), the host itself, or the controller. */
@@ -129,7 +126,7 @@ type Source = { url: string; request: Record<string, unknown> } | { host: string
 
 const sourceOf = (o: UnarchiveOptions): Source => {
   const src = o.src ?? '';
-  if (src.includes('://')) return { url: src, request: o.validate_certs === undefined ? {} : { validate_certs: o.validate_certs } };
+  if (src.includes('://')) return { url: src, request: requestSettings(o) };
   // copy: false is the old spelling of remote_src: true
   return o.remote_src === true || o.copy === false ? { host: src } : { controller: src };
 };
@@ -177,7 +174,7 @@ export const unarchiveModule = declareModule({
     if (facts.handler === 'TgzArchive') facts.tarDiff = await tarDiff(host, archive, dest, o);
     else facts.unarchived = await zipUnarchived(host, archive, dest, o, facts.tmp);
     const done = facts.tarDiff ? !tarDiffers(facts.tarDiff, o) : facts.unarchived === true;
-    if (done && hasAttrs(o)) facts.attrsDiffer = await attrsLacking(host, dest, facts.files ?? [], o);
+    if (done && hasAttrs(o)) facts.attrsDiffer = await attrsLacking(host, dest, facts.files ?? [], wantedAttrs(o));
     return facts;
   },
   async release(f, host) {
@@ -204,9 +201,9 @@ export const unarchiveModule = declareModule({
     }
     // owner, group and mode on every unpacked path: after an unpack always, else where some path lacks them
     if (hasAttrs(o) && (f.files ?? []).length && (!done || f.attrsDiffer)) {
-      const paths = unpackedPaths(dest, f.files ?? []);
-      const cmds = [...(o.owner !== undefined ? [`chown -h ${q(o.owner)} -- ${paths}`] : []), ...(o.group !== undefined ? [`chgrp -h ${q(o.group)} -- ${paths}`] : []), ...(o.mode !== undefined ? [`chmod ${q(String(o.mode))} -- ${paths}`] : [])];
-      steps.push({ kind: 'run', command: cmds.join(' && '), failure: '{stderr}', failKeys: result });
+      // (chown -h: a link among them is changed itself, not its target)
+      const command = attrsCommand(unpackedPaths(dest, f.files ?? []), wantedAttrs(o), false, true);
+      if (command !== undefined) steps.push({ kind: 'run', command, failure: '{stderr}', failKeys: result });
     }
     return { steps, result: { ...result, changed: steps.length > 0 } };
   },

@@ -2,6 +2,7 @@
 // module does not support it), spares the request when creates/removes say so (on stdout, as Ansible's
 // module says it), or asks the executor for one request (http-request.ts) with the body encoded as
 // Ansible encodes it and the header values as Python's str. It changes nothing on the host.
+import { requestSettings } from './curl.js';
 import { declareModule, existing, failPlan, type Plan } from './declare.js';
 import { onlyValues } from './option-kinds.js';
 import { pyJson } from '../template/expr/dump.js';
@@ -38,9 +39,6 @@ const OPTIONS = {
   src: onlyValues('path'),
   unix_socket: onlyValues('path'),
 } as const;
-
-// the options the request is made with besides the headers (curl.ts reads them by these names)
-const REQUEST_KEYS = ['timeout', 'validate_certs', 'url_username', 'url_password', 'force_basic_auth', 'http_agent', 'use_proxy', 'ca_path', 'client_cert', 'client_key'] as const;
 
 // Python's urllib.parse.quote_plus: letters, digits and _.-~ kept, a space as +
 const quotePlus = (s: string): string =>
@@ -106,7 +104,7 @@ export const uriModule = declareModule({
     }
     // follow_redirects: safe (GET and HEAD only, the default), all or yes, none or no
     const follow = o.follow_redirects ?? 'safe';
-    const request = { ...Object.fromEntries(REQUEST_KEYS.flatMap((k) => (o[k] === undefined ? [] : [[k, o[k]]]))), ...(Object.keys(headers).length ? { headers } : {}) };
+    const request = requestSettings(o, headers);
     return {
       steps: [{ kind: 'request', url, method, request, ...(body === undefined ? {} : { body }), follow: follow === 'all' || follow === 'yes' || (follow === 'safe' && ['GET', 'HEAD'].includes(method)), statuses, returnContent: o.return_content === true }],
       result: { changed: false },
