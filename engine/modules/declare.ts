@@ -169,6 +169,23 @@ export interface WaitStep {
   msg?: string | undefined;
 }
 
+/**
+ * fetch's copy (fetch-step.ts): the host's file brought to the controller's `dest` (streamed into a temporary
+ * file beside it, then renamed) and checked against `remoteSha1` when `validate`; the executor adds the
+ * copy's md5sum and checksum. Without `transfer` the copy is already right and only gets `mode`. Never
+ * made in check mode (fetch's plan skips there).
+ */
+export interface FetchStep {
+  kind: 'fetch';
+  src: string;
+  dest: string;
+  transfer: boolean;
+  /** The copy's mode (kplay's option: Ansible's fetch ignores it). */
+  mode?: number | undefined;
+  remoteSha1: string;
+  validate: boolean;
+}
+
 /** The script an exec step copies to the host: its bytes, the name it has in the command, the program that runs it. */
 export interface ScriptCopy {
   base64: string;
@@ -188,7 +205,7 @@ export interface FailureCase {
 }
 
 /** One thing a plan asks the executor to do, in order. */
-export type Step = WriteStep | RunStep | ExecStep | DownloadStep | RequestStep | WaitStep;
+export type Step = WriteStep | RunStep | ExecStep | DownloadStep | RequestStep | WaitStep | FetchStep;
 
 /** What a plan decides: the steps and the result (with `changed`) the module reports when they succeed. */
 export interface Plan {
@@ -217,8 +234,8 @@ export interface Declaration<O extends Record<string, OptionSpec>, F> {
   after?(o: Options<O>, facts: F, host: HostIO, done: AfterContext): Promise<Record<string, unknown>>;
 }
 
-/** The controller's side of a task: its files (a role's files/ and templates/) and the template language. */
-export type Controller = Pick<ModuleContext, 'findLocal' | 'render'>;
+/** The controller's side of a task: its files (a role's files/ and templates/), the template language and the host's variables (fetch's playbook_dir and inventory_hostname). */
+export type Controller = Pick<ModuleContext, 'findLocal' | 'render' | 'variable'>;
 
 /** What `after` knows of the run: check mode, the result so far, and how to warn. */
 export interface AfterContext {
@@ -341,7 +358,7 @@ export function declareModule<O extends Record<string, OptionSpec>, F>(d: Declar
       const why = refused(o);
       if (why !== undefined) return executePlan(ctx, failPlan(why));
       const host = rememberingInspections(ctx.host);
-      const f = await facts(o, host, { findLocal: ctx.findLocal, render: ctx.render }, { check: ctx.check });
+      const f = await facts(o, host, { findLocal: ctx.findLocal, render: ctx.render, variable: ctx.variable }, { check: ctx.check });
       const planned = plan(o, f, { check: ctx.check });
       let executed: ModuleResult;
       try {

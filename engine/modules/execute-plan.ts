@@ -7,6 +7,7 @@ import { shellQuote as q } from '../util/shell.js';
 import { startJob } from './async-job.js';
 import type { ExecStep, Plan, RunStep, Step } from './declare.js';
 import { download } from './download.js';
+import { fetchCopy } from './fetch-step.js';
 import { request } from './http-request.js';
 import { waitFor } from './wait-step.js';
 import { ensureFile } from './file-content.js';
@@ -138,9 +139,9 @@ export async function executePlan(ctx: ModuleContext, plan: Plan): Promise<Modul
         const { path: _path, dest: _dest, diff: _diff, ...failure } = w;
         return { ...failure, ...step.failKeys, changed: false };
       }
-    } else if (step.kind === 'download' || step.kind === 'request' || step.kind === 'wait') {
+    } else if (step.kind === 'download' || step.kind === 'request' || step.kind === 'wait' || step.kind === 'fetch') {
       // (a download in check mode only asks for the headers, as Ansible's get_url does; the others' plans skip check mode)
-      const got = step.kind === 'download' ? await download(ctx, step) : step.kind === 'request' ? await request(ctx, step) : await waitFor(ctx, step);
+      const got = step.kind === 'download' ? await download(ctx, step) : step.kind === 'request' ? await request(ctx, step) : step.kind === 'wait' ? await waitFor(ctx, step) : await fetchCopy(ctx, step);
       if ('failure' in got) return got.failure;
       Object.assign(result, got.adds);
     } else if (step.kind === 'exec') {

@@ -33,6 +33,7 @@ import { getUrlModule } from './get-url.js';
 import { uriModule } from './uri.js';
 import { waitForModule } from './wait-for.js';
 import { unarchiveModule } from './unarchive.js';
+import { fetchModule } from './fetch.js';
 import { statModule } from './stat.js';
 import { slurpModule } from './slurp.js';
 import { packageFactsModule } from './package-facts.js';
@@ -111,7 +112,7 @@ export const MODULES: Record<string, ModuleSpec> = {
   service_facts: serviceFactsModule.spec,
   package_facts: packageFactsModule.spec,
   slurp: slurpModule.spec,
-  fetch: { options: { src: { type: 'path', required: true }, dest: { type: 'path', required: true }, flat: bool, fail_on_missing: bool, validate_checksum: bool, mode: raw } },
+  fetch: fetchModule.spec,
   wait_for: waitForModule.spec,
   rpm_key: rpmKeyModule.spec,
   synchronize: {

@@ -1,6 +1,6 @@
 // fetch against Ansible's own fetch action: the same tasks under kplay and ansible-playbook (connection
 // local, the playbook's directory as @WORK@), each in its own sandbox: where the copy goes (DEST/HOST/SRC,
-// flat, DEST/, a relative DEST), what is reported (checksums, md5sum, messages) and the files left.
+// flat, DEST/, a relative DEST, a SRC under ~user), what is reported (checksums, md5sum, messages) and the files left.
 import { describe, expect, it } from 'vitest';
 import { bothEngines, outcome, type EngineRun } from '../support/differential-play.js';
 import { hasAnsible } from '../support/oracle.js';
@@ -26,6 +26,10 @@ describe.skipIf(!usable)('fetch, kplay vs ansible-playbook', () => {
     [{ fetch: { src: '@WORK@/src/b.bin', dest: '@WORK@/checked' }, check_mode: true }, 'ok'],
     [{ shell: 'echo changed > @WORK@/src/a.txt' }, 'changed'],
     [{ fetch: { src: '@WORK@/src/a.txt', dest: '@WORK@/flat.txt', flat: true } }, 'changed'],
+    [{ shell: 'useradd -m -d /home/fetcher fetcher && echo tilde > ~fetcher/f.txt' }, 'changed'],
+    [{ fetch: { src: '~fetcher/f.txt', dest: '@WORK@/fetched' } }, 'changed'],
+    [{ fetch: { src: '~fetcher/f.txt', dest: '@WORK@/fetched' } }, 'ok'],
+    [{ fetch: { src: '~fetcher/none', dest: '@WORK@/fetched', fail_on_missing: false } }, 'ok'],
     [{ shell: 'cd @WORK@ && find fetched flat.txt outdir relative relative.txt checked -type f 2>/dev/null | sort | xargs md5sum' }, 'changed'],
   ];
   const run = bothEngines(

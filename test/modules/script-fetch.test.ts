@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FETCH_CHUNK } from '../../engine/modules/fetch.js';
+import { FETCH_CHUNK } from '../../engine/modules/fetch-step.js';
 import { IMPLEMENTATIONS } from '../../engine/modules/index.js';
 import type { ModuleContext } from '../../engine/modules/types.js';
 import { moduleContext } from '../support/module-context.js';
