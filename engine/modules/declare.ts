@@ -186,6 +186,33 @@ export interface FetchStep {
   validate: boolean;
 }
 
+/**
+ * reboot's reboot (connection-steps.ts): `command` issued over the connection (which may drop), then
+ * `bootCommand` until it answers other than `bootId`, then `testCommand` until it succeeds, each within
+ * `timeout` seconds; the executor adds `elapsed`. Never run in check mode (reboot's plan reports it there).
+ */
+export interface RebootStep {
+  kind: 'reboot';
+  command: string;
+  bootCommand: string;
+  bootId: string;
+  testCommand: string;
+  timeout: number;
+  /** Seconds to wait after the command before looking. */
+  postDelay: number;
+  /** Each boot id check reconnects with this timeout (seconds), and the connection is reset after. */
+  connectTimeout?: number | undefined;
+}
+
+/** wait_for_connection's wait (connection-steps.ts): after `delay`, a new connection every `sleep` seconds until one runs a command or `timeout` passes. */
+export interface ReconnectStep {
+  kind: 'reconnect';
+  delay: number;
+  sleep: number;
+  timeout: number;
+  connectTimeout: number;
+}
+
 /** The script an exec step copies to the host: its bytes, the name it has in the command, the program that runs it. */
 export interface ScriptCopy {
   base64: string;
@@ -205,7 +232,7 @@ export interface FailureCase {
 }
 
 /** One thing a plan asks the executor to do, in order. */
-export type Step = WriteStep | RunStep | ExecStep | DownloadStep | RequestStep | WaitStep | FetchStep;
+export type Step = WriteStep | RunStep | ExecStep | DownloadStep | RequestStep | WaitStep | FetchStep | RebootStep | ReconnectStep;
 
 /** What a plan decides: the steps and the result (with `changed`) the module reports when they succeed. */
 export interface Plan {
@@ -234,8 +261,11 @@ export interface Declaration<O extends Record<string, OptionSpec>, F> {
   after?(o: Options<O>, facts: F, host: HostIO, done: AfterContext): Promise<Record<string, unknown>>;
 }
 
-/** The controller's side of a task: its files (a role's files/ and templates/), the template language and the host's variables (fetch's playbook_dir and inventory_hostname). */
-export type Controller = Pick<ModuleContext, 'findLocal' | 'render' | 'variable'>;
+/** The controller's side of a task: its files (a role's files/ and templates/), the template language, the host's variables (fetch's playbook_dir and inventory_hostname) and whether the host is the controller itself. */
+export type Controller = Pick<ModuleContext, 'findLocal' | 'render' | 'variable'> & {
+  /** The host is reached with a local connection (reboot refuses it: it would reboot the controller). */
+  local: boolean;
+};
 
 /** What `after` knows of the run: check mode, the result so far, and how to warn. */
 export interface AfterContext {
@@ -358,7 +388,7 @@ export function declareModule<O extends Record<string, OptionSpec>, F>(d: Declar
       const why = refused(o);
       if (why !== undefined) return executePlan(ctx, failPlan(why));
       const host = rememberingInspections(ctx.host);
-      const f = await facts(o, host, { findLocal: ctx.findLocal, render: ctx.render, variable: ctx.variable }, { check: ctx.check });
+      const f = await facts(o, host, { findLocal: ctx.findLocal, render: ctx.render, variable: ctx.variable, local: ctx.connection?.local === true }, { check: ctx.check });
       const planned = plan(o, f, { check: ctx.check });
       let executed: ModuleResult;
       try {

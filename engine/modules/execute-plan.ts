@@ -8,6 +8,7 @@ import { startJob } from './async-job.js';
 import type { ExecStep, Plan, RunStep, Step } from './declare.js';
 import { download } from './download.js';
 import { fetchCopy } from './fetch-step.js';
+import { rebootHost, reconnect } from './connection-steps.js';
 import { request } from './http-request.js';
 import { waitFor } from './wait-step.js';
 import { ensureFile } from './file-content.js';
@@ -122,6 +123,24 @@ function backgrounded(ctx: ModuleContext, plan: Plan, job: NonNullable<ModuleCon
   return startJob(ctx, job, { line: inDir(step, step.command), stdin: step.stdin, shown: plan.result.cmd });
 }
 
+// a module-specific step carried out: what it adds to the result, or the module's failure
+function special(ctx: ModuleContext, step: Exclude<Step, RunStep | ExecStep | { kind: 'write' }>): Promise<{ adds: Record<string, unknown> } | { failure: ModuleResult }> {
+  switch (step.kind) {
+    case 'download':
+      return download(ctx, step);
+    case 'request':
+      return request(ctx, step);
+    case 'wait':
+      return waitFor(ctx, step);
+    case 'fetch':
+      return fetchCopy(ctx, step);
+    case 'reboot':
+      return rebootHost(ctx, step);
+    case 'reconnect':
+      return reconnect(ctx, step);
+  }
+}
+
 /** Carries out a plan on the host (or only shows it in check mode) and returns the module's result. */
 export async function executePlan(ctx: ModuleContext, plan: Plan): Promise<ModuleResult> {
   for (const w of plan.warnings ?? []) ctx.warn(w);
@@ -139,17 +158,17 @@ export async function executePlan(ctx: ModuleContext, plan: Plan): Promise<Modul
         const { path: _path, dest: _dest, diff: _diff, ...failure } = w;
         return { ...failure, ...step.failKeys, changed: false };
       }
-    } else if (step.kind === 'download' || step.kind === 'request' || step.kind === 'wait' || step.kind === 'fetch') {
-      // (a download in check mode only asks for the headers, as Ansible's get_url does; the others' plans skip check mode)
-      const got = step.kind === 'download' ? await download(ctx, step) : step.kind === 'request' ? await request(ctx, step) : step.kind === 'wait' ? await waitFor(ctx, step) : await fetchCopy(ctx, step);
-      if ('failure' in got) return got.failure;
-      Object.assign(result, got.adds);
     } else if (step.kind === 'exec') {
       if (ctx.check) continue;
       const ran = await exec(ctx, step);
       if ('failure' in ran) return ran.failure;
       Object.assign(result, ran.adds);
       if (result.failed) return result;
+    } else if (step.kind !== 'run') {
+      // (a download in check mode only asks for the headers, as Ansible's get_url does; the others' plans skip check mode)
+      const got = await special(ctx, step);
+      if ('failure' in got) return got.failure;
+      Object.assign(result, got.adds);
     } else if (!ctx.check || step.inCheck) {
       const r = await ran(ctx, step);
       if ('failed' in r) {

@@ -10,6 +10,7 @@ import { findModule } from './find.js';
 import { getUrlModule } from './get-url.js';
 import { uriModule } from './uri.js';
 import { waitForModule } from './wait-for.js';
+import { waitForConnectionModule } from './wait-for-connection.js';
 import { unarchiveModule } from './unarchive.js';
 import { fileModule } from './file.js';
 import { groupModule } from './group.js';
@@ -24,6 +25,7 @@ import { deb822RepositoryModule } from './deb822-repository.js';
 import { mountModule } from './mount.js';
 import { packageFactsModule } from './package-facts.js';
 import { rawModule } from './raw.js';
+import { rebootModule } from './reboot.js';
 import { replaceModule } from './replace.js';
 import { rpmKeyModule } from './rpm-key.js';
 import { scriptModule } from './script.js';
@@ -70,7 +72,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   package_facts: packageFactsModule.run,
   pause: lazy(() => import('./pause.js').then((m) => m.pause)),
   raw: rawModule.run,
-  reboot: lazy(() => import('./reboot.js').then((m) => m.reboot)),
+  reboot: rebootModule.run,
   replace: replaceModule.run,
   rpm_key: rpmKeyModule.run,
   script: scriptModule.run,
@@ -89,7 +91,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   uri: uriModule.run,
   user: userModule.run,
   wait_for: waitForModule.run,
-  wait_for_connection: lazy(() => import('./wait-for-connection.js').then((m) => m.waitForConnection)),
+  wait_for_connection: waitForConnectionModule.run,
   validate_argument_spec: lazy(() => import('./validate-argument-spec.js').then((m) => m.validateArgumentSpec)),
 });
 
@@ -106,7 +108,7 @@ function withSelinuxWhereTaken(table: Record<string, Module>): Record<string, Mo
 }
 
 /** The modules written as declarations (options, facts, plan): their plans are tested row by row from JSON fixtures. */
-export const DECLARED: Record<string, DeclaredModule> = { apt: aptModule, sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule, systemd: systemdModule, file: fileModule, template: templateModule, copy: copyModule, yum_repository: yumRepositoryModule, deb822_repository: deb822RepositoryModule, rpm_key: rpmKeyModule, apt_repository: aptRepositoryModule, apt_key: aptKeyModule, mount: mountModule, find: findModule, stat: statModule, slurp: slurpModule, package_facts: packageFactsModule, service_facts: serviceFactsModule, command: commandModule, shell: shellModule, raw: rawModule, script: scriptModule, setup: setupModule, get_url: getUrlModule, uri: uriModule, wait_for: waitForModule, unarchive: unarchiveModule, fetch: fetchModule };
+export const DECLARED: Record<string, DeclaredModule> = { apt: aptModule, sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule, systemd: systemdModule, file: fileModule, template: templateModule, copy: copyModule, yum_repository: yumRepositoryModule, deb822_repository: deb822RepositoryModule, rpm_key: rpmKeyModule, apt_repository: aptRepositoryModule, apt_key: aptKeyModule, mount: mountModule, find: findModule, stat: statModule, slurp: slurpModule, package_facts: packageFactsModule, service_facts: serviceFactsModule, command: commandModule, shell: shellModule, raw: rawModule, script: scriptModule, setup: setupModule, get_url: getUrlModule, uri: uriModule, wait_for: waitForModule, unarchive: unarchiveModule, fetch: fetchModule, reboot: rebootModule, wait_for_connection: waitForConnectionModule };
 
 /** Actions the runner carries out itself. */
 export const RUNNER_ACTIONS = new Set(['meta', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'include_vars', 'group_by', 'add_host']);

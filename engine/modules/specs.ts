@@ -34,6 +34,8 @@ import { uriModule } from './uri.js';
 import { waitForModule } from './wait-for.js';
 import { unarchiveModule } from './unarchive.js';
 import { fetchModule } from './fetch.js';
+import { rebootModule } from './reboot.js';
+import { waitForConnectionModule } from './wait-for-connection.js';
 import { statModule } from './stat.js';
 import { slurpModule } from './slurp.js';
 import { packageFactsModule } from './package-facts.js';
@@ -149,20 +151,8 @@ export const MODULES: Record<string, ModuleSpec> = {
     },
   },
   async_status: { options: { jid: { type: 'str', required: true }, mode: { type: 'str', choices: ['cleanup', 'status'] } } },
-  wait_for_connection: { options: { connect_timeout: int, delay: int, sleep: int, timeout: int } },
-  reboot: {
-    options: {
-      pre_reboot_delay: int,
-      post_reboot_delay: int,
-      reboot_timeout: int,
-      connect_timeout: int,
-      test_command: str,
-      msg: str,
-      search_paths: { type: 'list' },
-      boot_time_command: str,
-      reboot_command: str,
-    },
-  },
+  wait_for_connection: waitForConnectionModule.spec,
+  reboot: rebootModule.spec,
   service: {
     // on a systemd host Ansible's service action hands the task to the systemd module: its rules apply (name
     // is needed with state, enabled or masked only, and `systemd: name: x` reads the unit's status)

@@ -1,30 +1,19 @@
-// wait_for_connection: waits until the host answers over its connection again, as Ansible's action
-// does: after `delay`, the connection is reset and a command tried every `sleep` seconds (each
-// connect bounded by connect_timeout) until one runs or `timeout` passes. Ansible's test is its ping
-// module (Python on the host); kplay's is a shell command, which is what its modules need.
-import type { Module } from './types.js';
+// wait_for_connection, declared, as Ansible's action: it reads nothing (the connection is what it looks
+// at); skipped in check mode; otherwise one reconnect step (connection-steps.ts): after `delay`, the
+// connection is reset and a command tried every `sleep` seconds (each connect bounded by connect_timeout)
+// until one runs or `timeout` passes. Ansible's test is its ping module (Python on the host); kplay's is a
+// shell command, which is what its modules need.
+import { declareModule, type Plan } from './declare.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const OPTIONS = { connect_timeout: { type: 'int' }, delay: { type: 'int' }, sleep: { type: 'int' }, timeout: { type: 'int' } } as const;
 
 /** The wait_for_connection module. */
-export const waitForConnection: Module = async (ctx) => {
-  const a = ctx.args;
-  if (ctx.check) return { changed: false, skipped: true };
-  const conn = ctx.connection;
-  if (!conn) return { changed: false, failed: true, msg: 'wait_for_connection needs the host connection' };
-  const connectTimeout = Number(a.connect_timeout ?? 5);
-  const timeoutS = Number(a.timeout ?? 600);
-  const start = Date.now();
-  await sleep(Number(a.delay ?? 0) * 1000);
-  const end = Date.now() + timeoutS * 1000;
-  let error = '';
-  while (Date.now() < end) {
-    await conn.reset(connectTimeout * 1000);
-    const r = await conn.attempt('echo pong', (connectTimeout + 30) * 1000);
-    // the connection made stays for the tasks after this one
-    if (!('unreachable' in r) && r.rc === 0 && r.stdout.trim() === 'pong') return { changed: false, elapsed: Math.floor((Date.now() - start) / 1000) };
-    error = 'unreachable' in r ? r.unreachable : 'ping test failed';
-    await sleep(Number(a.sleep ?? 1) * 1000);
-  }
-  return { changed: false, failed: true, elapsed: Math.floor((Date.now() - start) / 1000), msg: `timed out waiting for ping module test: ${error}` };
-};
+export const waitForConnectionModule = declareModule({
+  spec: { options: OPTIONS },
+  facts: async () => ({}),
+  plan(o, _f, mode): Plan {
+    if (mode.check) return { steps: [], result: { changed: false, skipped: true } };
+    const step = { kind: 'reconnect' as const, delay: o.delay ?? 0, sleep: o.sleep ?? 1, timeout: o.timeout ?? 600, connectTimeout: o.connect_timeout ?? 5 };
+    return { steps: [step], result: { changed: false } };
+  },
+});

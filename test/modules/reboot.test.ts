@@ -1,16 +1,20 @@
-// reboot and wait_for_connection against a scripted connection: each row gives the options, what the
-// host answers (boot ids in turn, unreachable spells), and the result and commands expected. The lab
+// reboot and wait_for_connection, run whole against a scripted connection: each row gives the options,
+// what the host's commands answer (the platform, the boot id before, where shutdown is: the facts), what
+// the connection answers after (unreachable spells, boot ids in turn), and the result and commands
+// expected. Their plans alone are fixture rows (test/fixtures/modules/reboot/). The lab
 // test (test/transport/ssh-lab.test.ts) runs both on real sshd hosts next to Ansible's.
 import { describe, expect, it } from 'vitest';
-import { reboot } from '../../engine/modules/reboot.js';
+import { rebootModule } from '../../engine/modules/reboot.js';
 import type { Attempt, HostConnection, ModuleResult, RunResult } from '../../engine/modules/types.js';
-import { waitForConnection } from '../../engine/modules/wait-for-connection.js';
+import { waitForConnectionModule } from '../../engine/modules/wait-for-connection.js';
 import { moduleContext } from '../support/module-context.js';
 
+const reboot = rebootModule.run;
+const waitForConnection = waitForConnectionModule.run;
 const ok = (stdout: string, rc = 0): RunResult => ({ rc, stdout, stderr: rc ? 'nope' : '', stdoutBytes: Buffer.from(stdout) });
 const DOWN: Attempt = { unreachable: 'Failed to connect to the host via ssh: connect ECONNREFUSED' };
 
-/** A host whose attempts answer from `script` in turn (the last answer repeats) and whose plain commands answer from `run`. */
+/** A host whose attempts answer from `script` in turn (the last answer repeats) and whose plain commands answer from `run` (the first key the command holds; `os` is os-release's ID). */
 function scripted(script: Attempt[], run: Record<string, string> = {}, local = false) {
   const attempts: string[] = [];
   const commands: string[] = [];
@@ -52,51 +56,52 @@ interface Row {
   attempts?: string[];
 }
 
-const FOUND = { 'for d in': '/sbin/shutdown\n' };
 const BOOT = 'cat /proc/sys/kernel/random/boot_id';
+const FOUND = { 'for d in': '/sbin/shutdown\n', [BOOT]: 'A\n' };
 
 const ROWS: Row[] = [
   { name: 'refuses a local connection', args: {}, local: true, script: [], result: { changed: false, elapsed: 0, rebooted: false, failed: true, msg: 'Running reboot with local connection would reboot the control node.' }, attempts: [] },
   { name: 'check mode reboots nothing', args: {}, check: true, script: [], result: { changed: true, elapsed: 0, rebooted: true }, attempts: [] },
-  { name: 'a boot id that cannot be read fails before the reboot', args: {}, script: [ok('', 1)], result: { changed: false, failed: true, reboot: false, msg: 'reboot: failed to get host boot time info, rc: 1, stdout: , stderr: nope' }, attempts: [BOOT] },
+  { name: 'a boot id that cannot be read fails before the reboot', args: {}, script: [], result: { changed: false, failed: true, reboot: false, msg: 'reboot: failed to get host boot time info, rc: 1, stdout: , stderr: nope' }, attempts: [] },
   {
     name: 'reboots: the connection drops, the old boot id, then a new one and the test command',
     args: {},
-    script: [ok('A\n'), DOWN, ok('A\n'), ok('B\n'), ok('root\n')],
+    script: [DOWN, ok('A\n'), ok('B\n'), ok('root\n')],
     run: FOUND,
     result: { changed: true, rebooted: true, elapsed: expect.any(Number) },
-    attempts: [BOOT, '/sbin/shutdown -r 0 "Reboot initiated by Ansible"', BOOT, BOOT, 'whoami'],
+    attempts: ['/sbin/shutdown -r 0 "Reboot initiated by Ansible"', BOOT, BOOT, 'whoami'],
   },
   {
     name: 'pre_reboot_delay in whole minutes, msg and test_command',
     args: { pre_reboot_delay: 130, msg: 'kernel update', test_command: 'uptime' },
-    script: [ok('A\n'), ok(''), ok('\n'), ok('B\n'), ok('up\n')],
+    script: [ok(''), ok('\n'), ok('B\n'), ok('up\n')],
     run: FOUND,
     result: { changed: true, rebooted: true, elapsed: expect.any(Number) },
-    attempts: [BOOT, '/sbin/shutdown -r 2 "kernel update"', BOOT, BOOT, 'uptime'],
+    attempts: ['/sbin/shutdown -r 2 "kernel update"', BOOT, BOOT, 'uptime'],
   },
   {
     name: "Alpine's reboot takes no arguments",
     args: {},
-    script: [ok('A\n'), ok('B\n'), ok('root\n')],
-    run: { os: 'alpine', 'for d in': '/sbin/reboot\n' },
+    script: [ok(''), ok('B\n'), ok('root\n')],
+    run: { os: 'alpine', 'for d in': '/sbin/reboot\n', [BOOT]: 'A\n' },
     result: { changed: true, rebooted: true, elapsed: expect.any(Number) },
-    attempts: [BOOT, '/sbin/reboot ', BOOT, 'whoami'],
+    attempts: ['/sbin/reboot ', BOOT, 'whoami'],
   },
   {
     name: 'reboot_command: its first word is looked up, the rest are its arguments; boot_time_command',
     args: { reboot_command: 'systemctl reboot --force', boot_time_command: 'uptime -s' },
-    script: [ok('t1\n'), ok('t2\n'), ok('root\n')],
-    run: { 'for d in': '/usr/bin/systemctl\n' },
+    script: [ok(''), ok('t2\n'), ok('root\n')],
+    run: { 'for d in': '/usr/bin/systemctl\n', 'uptime -s': 't1\n' },
     result: { changed: true, rebooted: true, elapsed: expect.any(Number) },
-    attempts: ['uptime -s', '/usr/bin/systemctl reboot --force', 'uptime -s', 'whoami'],
+    attempts: ['/usr/bin/systemctl reboot --force', 'uptime -s', 'whoami'],
   },
   {
     name: 'a failing reboot command',
     args: { reboot_command: '/bin/false' },
-    script: [ok('A\n'), ok('', 1)],
+    script: [ok('', 1)],
+    run: FOUND,
     result: { changed: false, failed: true, rebooted: false, msg: "Reboot command failed. Error was: ', nope'" },
-    attempts: [BOOT, '/bin/false '],
+    attempts: ['/bin/false '],
   },
   {
     name: 'a boot id that never changes times out',
@@ -118,13 +123,13 @@ describe('reboot', () => {
   }, 20_000);
 
   it('search_paths that hold no shutdown: the error Ansible raises (no changed key)', async () => {
-    const h = scripted([ok('A\n')]);
+    const h = scripted([], { [BOOT]: 'A\n' });
     h.ctx.args = { search_paths: ['/nonexistent', '/opt'] };
     await expect(reboot(h.ctx)).rejects.toThrow(`Unable to find command "shutdown" in search paths: ['/nonexistent', '/opt']`);
   });
 
   it('connect_timeout: every boot id check reconnects with it, and the connection is reset after', async () => {
-    const h = scripted([ok('A\n'), ok(''), ok('A\n'), ok('B\n'), ok('root\n')], FOUND);
+    const h = scripted([ok(''), ok('A\n'), ok('B\n'), ok('root\n')], FOUND);
     h.ctx.args = { connect_timeout: 3 };
     expect(await reboot(h.ctx)).toMatchObject({ changed: true, rebooted: true });
     expect(h.resets()).toBe(3);
