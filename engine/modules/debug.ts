@@ -1,4 +1,5 @@
-// debug: prints a message or a variable; never changes anything.
+// debug: prints a message or an expression's value (typed as Ansible's templating of `{{ var }}` types
+// it: `port + 1` is text, `port` keeps its number), or is skipped below its verbosity; never changes anything.
 import type { Module } from './types.js';
 
 /** The debug module. */
@@ -8,7 +9,7 @@ export const debug: Module = async (ctx) => {
   if (verbosity > current) return { changed: false, skipped: true, skipped_reason: 'Verbosity threshold not met.' };
   if (ctx.args.var !== undefined) {
     const name = String(ctx.args.var);
-    const v = ctx.variable(name);
+    const v = ctx.variable(name, true);
     return { changed: false, [name]: v.defined ? v.value : 'VARIABLE IS NOT DEFINED!' };
   }
   return { changed: false, msg: ctx.args.msg === undefined ? 'Hello world!' : ctx.args.msg };

@@ -170,7 +170,7 @@ export const MODULES: Record<string, ModuleSpec> = {
   debug: { controllerOnly: true, options: { msg: raw, var: str, verbosity: int }, mutuallyExclusive: [['msg', 'var']] },
   assert: { controllerOnly: true, options: { that: { type: 'list', required: true }, fail_msg: { type: 'raw', aliases: ['msg'] }, success_msg: raw, quiet: bool } },
   fail: { controllerOnly: true, options: { msg: raw } },
-  pause: { controllerOnly: true, options: { minutes: str, seconds: str, prompt: str, echo: bool } },
+  pause: { controllerOnly: true, options: { minutes: raw, seconds: raw, prompt: str, echo: bool }, mutuallyExclusive: [['minutes', 'seconds']] },
   meta: {
     freeForm: 'required',
     controllerOnly: true,

@@ -139,9 +139,10 @@ export interface ModuleContext {
   render(text: string, origin: string, extra?: Record<string, unknown>): string;
   /** Evaluates an Ansible condition against the host's variables (for assert). */
   condition(expr: unknown): boolean;
-  /** A variable of the host (for debug var=). */
-  variable(name: string): { defined: boolean; value: unknown };
-  warn(msg: string): void;
+  /** A variable of the host, or an expression over them (debug var=); `templated`: typed as `{{ expr }}` types it (debug's). */
+  variable(name: string, templated?: boolean): { defined: boolean; value: unknown };
+  /** A warning, shown and registered with the result; `shownOnly`: shown and not registered (what an action prints itself, as pause's). */
+  warn(msg: string, shownOnly?: boolean): void;
   /** A deprecation the module reports: shown as Ansible shows one, and registered with the result. */
   deprecate?(d: Deprecation): void;
   /** The task has no_log: a module that logs its arguments (Ansible's, on the host) must not. */

@@ -18,6 +18,7 @@ import { findLocalFile } from '../playbook/roles.js';
 import { compileCondition, evaluateCondition } from '../template/condition.js';
 import { Evaluator, ExprError, Undefined } from '../template/expr/evaluate.js';
 import { renderHandlebars } from '../template/render.js';
+import { templatedValue } from '../template/jinja/template.js';
 import { toBool } from '../template/helpers.js';
 import { UnreachableError, type Become } from '../transport/types.js';
 import { pyRepr } from '../util/python-repr.js';
@@ -536,12 +537,13 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
       return origin.endsWith('.hbs') ? renderHandlebars(text, s.proxy(), origin) : s.renderFile(text, origin);
     },
     condition: (expr) => holds([expr], scope, task).ok,
-    variable: (expr) => {
+    variable: (expr, templated) => {
       // debug var= takes an expression (r.stdout, groups['etcd'][0]), as in Ansible
-      const v = new Evaluator(scope.read, scope.functions()).value(compileCondition(expr, task.pos).ast, true);
-      return v instanceof Undefined ? { defined: false, value: undefined } : { defined: true, value: v };
+      const { text, ast } = compileCondition(expr, task.pos);
+      const v = new Evaluator(scope.read, scope.functions()).value(ast, true);
+      return v instanceof Undefined ? { defined: false, value: undefined } : { defined: true, value: templated ? templatedValue(text, ast, v) : v };
     },
-    warn: (msg) => warnings.push(msg),
+    warn: (msg, shownOnly) => (shownOnly ? env.opts.reporter.emit({ type: 'warning', msg }) : warnings.push(msg)),
     deprecate: (d) => deprecations.push(d),
     noLog: toBool(inherited(task, frames, 'no_log')) === true,
     prompt: env.opts.prompt,

@@ -123,13 +123,15 @@ describe('setup, raw, pause, fail, assert', () => {
   });
 
   it('pause waits, fail fails, assert checks every condition', async () => {
+    // (less than a second is a second, as Ansible's int() and alarm make it)
     const t = Date.now();
-    await mod('pause')(ctxFor({ seconds: 0.2 }));
-    expect(Date.now() - t).toBeGreaterThanOrEqual(150);
-    const warned: string[] = [];
-    const noTerminal = { ...ctxFor({ prompt: 'Type the node names' }), warn: (m: string) => void warned.push(m) };
-    expect(await mod('pause')(noTerminal)).toEqual({ changed: false, delta: 0, user_input: '', echo: true });
-    expect(warned).toEqual(['Not waiting for response to prompt as stdin is not interactive']);
+    expect(await mod('pause')(ctxFor({ seconds: 0.2 }))).toMatchObject({ changed: false, rc: 0, stderr: '', stdout: expect.stringMatching(/^Paused for 1\.\d+ seconds$/), delta: 1, user_input: '', echo: true });
+    expect(Date.now() - t).toBeGreaterThanOrEqual(950);
+    const warned: [string, boolean | undefined][] = [];
+    const noTerminal = { ...ctxFor({ prompt: 'Type the node names' }), warn: (m: string, shownOnly?: boolean) => void warned.push([m, shownOnly]) };
+    expect(await mod('pause')(noTerminal)).toMatchObject({ changed: false, delta: 0, user_input: '', echo: true, stdout: 'Paused for 0.0 minutes' });
+    // shown, not registered, as Ansible's action displays it
+    expect(warned).toEqual([['Not waiting for response to prompt as stdin is not interactive', true]]);
     const asked: unknown[] = [];
     const terminal = { ...ctxFor({ prompt: 'Type the node names', echo: false }), prompt: async (t: string, e: boolean) => (asked.push(t, e), 'master1') };
     expect(await mod('pause')(terminal)).toMatchObject({ user_input: 'master1', echo: false });

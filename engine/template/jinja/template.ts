@@ -8,7 +8,7 @@ import type { Functions, Lookup } from '../expr/evaluate.js';
 import type { WhitespaceOptions } from './lexer.js';
 import { TemplateSyntaxError } from './lexer.js';
 import { parseTemplateTree, type Node } from './parse.js';
-import { renderTree, TemplateRuntimeError } from './render.js';
+import { outputText, renderTree, TemplateRuntimeError } from './render.js';
 
 /** A template problem at a line and column of the template text (1-based). */
 export interface TemplateProblem {
@@ -138,14 +138,29 @@ export function renderYamlValue(source: string, vars: Lookup, fns: Functions): u
   }
   const tree = compileJinja(source, ANSIBLE_WS, true);
   const text = renderCompiled(tree, source, vars, fns);
-  // the result of to_json, to_yaml, string... stays text (Ansible's STRING_TYPE_FILTERS)
-  const lone = tree.length === 1 && tree[0]?.k === 'out' ? tree[0].expr : undefined;
+  return typedText(text, tree.length === 1 && tree[0]?.k === 'out' ? tree[0].expr : undefined);
+}
+
+// rendered text typed as Ansible 2.14's concat types it: the result of to_json, to_yaml, string... (a lone
+// expression's last filter, Ansible's STRING_TYPE_FILTERS) stays text; else a list, dict or boolean literal
+// is read back
+function typedText(text: string, lone: Expr | undefined): unknown {
   if (lone?.k === 'filter' && STRING_TYPE_FILTERS.has(lone.name)) return text;
   if (text.startsWith('{') || text.startsWith('[') || text === 'True' || text === 'False') {
     const r = literalEval(text);
     if (r.value !== text) return r.value;
   }
   return text;
+}
+
+/**
+ * An expression's value as `{{ expr }}` gives it in Ansible 2.14 (debug's `var`, which Ansible templates
+ * so): a bare name keeps a number, boolean or null; anything else is its output text, typed as
+ * renderYamlValue types it (`port + 1` is the text "6444", `nested` stays a dict).
+ */
+export function templatedValue(text: string, expr: Expr, value: unknown): unknown {
+  if (/^\s*\w*\s*$/.test(text) && (typeof value === 'number' || typeof value === 'boolean' || value === null)) return value;
+  return typedText(outputText(value), expr);
 }
 
 /** Reads a `#jinja2:` first line (`#jinja2: trim_blocks: False, lstrip_blocks: True`) of a template file. */
