@@ -1,15 +1,33 @@
-// assert: every condition in `that` must hold, else the host fails with fail_msg.
-import type { Module } from './types.js';
+// assert, declared: every condition in `that` must hold, else the host fails with fail_msg (or msg). Its
+// facts are the conditions' values, evaluated on the controller in order up to the first that does not
+// hold (as Ansible's action stops there, a later one is never evaluated).
+import { declareModule, type Plan } from './declare.js';
+
+const OPTIONS = { that: { type: 'list', required: true }, fail_msg: { type: 'raw', aliases: ['msg'] }, success_msg: { type: 'raw' }, quiet: { type: 'bool' } } as const;
+
+/** What assert reads: the values of `that`'s conditions, in order, up to the first false one. */
+export interface AssertFacts {
+  held: boolean[];
+}
 
 /** The assert module. */
-export const assert: Module = async (ctx) => {
-  const that = Array.isArray(ctx.args.that) ? ctx.args.that : [ctx.args.that];
-  // printed whatever the verbosity, unless quiet (Ansible's _ansible_verbose_always)
-  const shown = ctx.args.quiet === true ? {} : { _ansible_verbose_always: true };
-  for (const cond of that) {
-    if (!ctx.condition(cond)) {
-      return { changed: false, failed: true, assertion: cond, evaluated_to: false, msg: ctx.args.fail_msg ?? 'Assertion failed', ...shown };
+export const assertModule = declareModule({
+  spec: { controllerOnly: true, options: OPTIONS },
+  controllerAction: true,
+  facts: async (o, _host, local): Promise<AssertFacts> => {
+    const held: boolean[] = [];
+    for (const cond of o.that ?? []) {
+      held.push(local.condition(cond));
+      if (!held.at(-1)) break;
     }
-  }
-  return { changed: false, msg: ctx.args.success_msg ?? 'All assertions passed', ...shown };
-};
+    return { held };
+  },
+  plan(o, f): Plan {
+    const that = o.that ?? [];
+    // printed whatever the verbosity, unless quiet (Ansible's _ansible_verbose_always)
+    const shown = o.quiet === true ? {} : { _ansible_verbose_always: true };
+    const failing = f.held.indexOf(false);
+    if (failing >= 0) return { steps: [], result: { changed: false, failed: true, assertion: that[failing], evaluated_to: false, msg: o.fail_msg ?? 'Assertion failed', ...shown } };
+    return { steps: [], result: { changed: false, msg: o.success_msg ?? 'All assertions passed', ...shown } };
+  },
+});

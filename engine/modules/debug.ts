@@ -1,16 +1,28 @@
-// debug: prints a message or an expression's value (typed as Ansible's templating of `{{ var }}` types
-// it: `port + 1` is text, `port` keeps its number), or is skipped below its verbosity; never changes anything.
-import type { Module } from './types.js';
+// debug, declared: prints a message or an expression's value (typed as Ansible's templating of
+// `{{ var }}` types it: `port + 1` is text, `port` keeps its number), or is skipped below its verbosity;
+// never changes anything. Its facts are the run's verbosity and the expression's value, read on the controller.
+import { declareModule, type Plan } from './declare.js';
+
+const OPTIONS = { msg: { type: 'raw' }, var: { type: 'str' }, verbosity: { type: 'int' } } as const;
+
+/** What debug reads: the run's verbosity (-v count) and, when shown, var's value (absent when it is undefined). */
+export interface DebugFacts {
+  verbosity: number;
+  value?: { defined: boolean; value?: unknown } | undefined;
+}
 
 /** The debug module. */
-export const debug: Module = async (ctx) => {
-  const verbosity = Number(ctx.args.verbosity ?? 0);
-  const current = Number(ctx.variable('ansible_verbosity').value ?? 0);
-  if (verbosity > current) return { changed: false, skipped: true, skipped_reason: 'Verbosity threshold not met.' };
-  if (ctx.args.var !== undefined) {
-    const name = String(ctx.args.var);
-    const v = ctx.variable(name, true);
-    return { changed: false, [name]: v.defined ? v.value : 'VARIABLE IS NOT DEFINED!' };
-  }
-  return { changed: false, msg: ctx.args.msg === undefined ? 'Hello world!' : ctx.args.msg };
-};
+export const debugModule = declareModule({
+  spec: { controllerOnly: true, options: OPTIONS, mutuallyExclusive: [['msg', 'var']] },
+  controllerAction: true,
+  facts: async (o, _host, local): Promise<DebugFacts> => {
+    const verbosity = Number(local.variable('ansible_verbosity').value ?? 0);
+    if ((o.verbosity ?? 0) > verbosity || o.var === undefined) return { verbosity };
+    return { verbosity, value: local.variable(o.var, true) };
+  },
+  plan(o, f): Plan {
+    if ((o.verbosity ?? 0) > f.verbosity) return { steps: [], result: { changed: false, skipped: true, skipped_reason: 'Verbosity threshold not met.' } };
+    if (o.var !== undefined) return { steps: [], result: { changed: false, [o.var]: f.value?.defined ? f.value.value : 'VARIABLE IS NOT DEFINED!' } };
+    return { steps: [], result: { changed: false, msg: o.msg === undefined ? 'Hello world!' : o.msg } };
+  },
+});

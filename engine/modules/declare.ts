@@ -253,6 +253,8 @@ export interface Declaration<O extends Record<string, OptionSpec>, F> {
   facts(o: Options<O>, host: HostIO, local: Controller, mode: { check: boolean }): Promise<F>;
   /** The wanted state against the facts: the steps to take (none when the host is as wanted). */
   plan(o: Options<O>, facts: F, mode: { check: boolean }): Plan;
+  /** The module is an action run on the controller (debug, assert): its result is the action's own, without the `*_lines` keys a module's result gets. */
+  controllerAction?: boolean;
   /** The result passes through Ansible's AnsibleModule exit: the path it names (`path`, else `dest`) gets add_path_info's keys, on failure too. */
   pathInfo?: boolean;
   /** Removes what `facts` made on the host for the steps (unarchive's temporary copy of the archive), after them, whatever happened. */
@@ -261,8 +263,8 @@ export interface Declaration<O extends Record<string, OptionSpec>, F> {
   after?(o: Options<O>, facts: F, host: HostIO, done: AfterContext): Promise<Record<string, unknown>>;
 }
 
-/** The controller's side of a task: its files (a role's files/ and templates/), the template language, the host's variables (fetch's playbook_dir and inventory_hostname) and whether the host is the controller itself. */
-export type Controller = Pick<ModuleContext, 'findLocal' | 'render' | 'variable'> & {
+/** The controller's side of a task: its files (a role's files/ and templates/), the template language, the host's variables and conditions over them (fetch's playbook_dir, debug's var, assert's that) and whether the host is the controller itself. */
+export type Controller = Pick<ModuleContext, 'findLocal' | 'render' | 'variable' | 'condition'> & {
   /** The host is reached with a local connection (reboot refuses it: it would reboot the controller). */
   local: boolean;
 };
@@ -388,7 +390,7 @@ export function declareModule<O extends Record<string, OptionSpec>, F>(d: Declar
       const why = refused(o);
       if (why !== undefined) return executePlan(ctx, failPlan(why));
       const host = rememberingInspections(ctx.host);
-      const f = await facts(o, host, { findLocal: ctx.findLocal, render: ctx.render, variable: ctx.variable, local: ctx.connection?.local === true }, { check: ctx.check });
+      const f = await facts(o, host, { findLocal: ctx.findLocal, render: ctx.render, variable: ctx.variable, condition: ctx.condition, local: ctx.connection?.local === true }, { check: ctx.check });
       const planned = plan(o, f, { check: ctx.check });
       let executed: ModuleResult;
       try {
@@ -397,6 +399,7 @@ export function declareModule<O extends Record<string, OptionSpec>, F>(d: Declar
         await d.release?.(f as F, ctx.host);
       }
       const result = executed.failed || !d.after ? executed : { ...executed, ...(await d.after(o as Options<O>, f as F, ctx.host, { check: ctx.check, diff: ctx.diff, result: executed, warn: ctx.warn })) };
+      if (d.controllerAction) return result;
       if (!d.pathInfo || planned.actionResult) return withLines(result);
       // nothing done (or only shown): the path is as the facts read it, and needs no other read
       const untouched = ctx.check || planned.steps.length === 0;

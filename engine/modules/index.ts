@@ -1,7 +1,11 @@
 // The module table the runner dispatches to (names as in specs.ts). Actions the runner itself
 // performs (meta, include_*, import_*, include_vars) are not here.
 import { aptModule, packageModule } from './apt.js';
+import { assertModule } from './assert.js';
 import { asyncStatus } from './async-job.js';
+import { debugModule } from './debug.js';
+import { failModule } from './fail.js';
+import { setFactModule } from './set-fact.js';
 import { blockinfileModule } from './blockinfile.js';
 import { commandModule } from './command.js';
 import { copyModule } from './copy.js';
@@ -47,13 +51,13 @@ import { userModule } from './user.js';
 export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   apt: aptModule.run,
   package: packageModule,
-  assert: lazy(() => import('./assert.js').then((m) => m.assert)),
+  assert: assertModule.run,
   async_status: asyncStatus,
   blockinfile: blockinfileModule.run,
   command: commandModule.run,
   copy: copyModule.run,
-  debug: lazy(() => import('./debug.js').then((m) => m.debug)),
-  fail: lazy(() => import('./fail.js').then((m) => m.fail)),
+  debug: debugModule.run,
+  fail: failModule.run,
   fetch: fetchModule.run,
   file: fileModule.run,
   find: findModule.run,
@@ -77,7 +81,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   rpm_key: rpmKeyModule.run,
   script: scriptModule.run,
   service_facts: serviceFactsModule.run,
-  set_fact: lazy(() => import('./set-fact.js').then((m) => m.setFact)),
+  set_fact: setFactModule.run,
   setup,
   gather_facts: setup,
   shell: shellModule.run,
@@ -108,7 +112,7 @@ function withSelinuxWhereTaken(table: Record<string, Module>): Record<string, Mo
 }
 
 /** The modules written as declarations (options, facts, plan): their plans are tested row by row from JSON fixtures. */
-export const DECLARED: Record<string, DeclaredModule> = { apt: aptModule, sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule, systemd: systemdModule, file: fileModule, template: templateModule, copy: copyModule, yum_repository: yumRepositoryModule, deb822_repository: deb822RepositoryModule, rpm_key: rpmKeyModule, apt_repository: aptRepositoryModule, apt_key: aptKeyModule, mount: mountModule, find: findModule, stat: statModule, slurp: slurpModule, package_facts: packageFactsModule, service_facts: serviceFactsModule, command: commandModule, shell: shellModule, raw: rawModule, script: scriptModule, setup: setupModule, get_url: getUrlModule, uri: uriModule, wait_for: waitForModule, unarchive: unarchiveModule, fetch: fetchModule, reboot: rebootModule, wait_for_connection: waitForConnectionModule };
+export const DECLARED: Record<string, DeclaredModule> = { apt: aptModule, sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule, systemd: systemdModule, file: fileModule, template: templateModule, copy: copyModule, yum_repository: yumRepositoryModule, deb822_repository: deb822RepositoryModule, rpm_key: rpmKeyModule, apt_repository: aptRepositoryModule, apt_key: aptKeyModule, mount: mountModule, find: findModule, stat: statModule, slurp: slurpModule, package_facts: packageFactsModule, service_facts: serviceFactsModule, command: commandModule, shell: shellModule, raw: rawModule, script: scriptModule, setup: setupModule, get_url: getUrlModule, uri: uriModule, wait_for: waitForModule, unarchive: unarchiveModule, fetch: fetchModule, reboot: rebootModule, wait_for_connection: waitForConnectionModule, debug: debugModule, assert: assertModule, fail: failModule, set_fact: setFactModule };
 
 /** Actions the runner carries out itself. */
 export const RUNNER_ACTIONS = new Set(['meta', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'include_vars', 'group_by', 'add_host']);

@@ -34,6 +34,10 @@ import { uriModule } from './uri.js';
 import { waitForModule } from './wait-for.js';
 import { unarchiveModule } from './unarchive.js';
 import { fetchModule } from './fetch.js';
+import { assertModule } from './assert.js';
+import { debugModule } from './debug.js';
+import { failModule } from './fail.js';
+import { setFactModule } from './set-fact.js';
 import { rebootModule } from './reboot.js';
 import { waitForConnectionModule } from './wait-for-connection.js';
 import { statModule } from './stat.js';
@@ -165,11 +169,11 @@ export const MODULES: Record<string, ModuleSpec> = {
   setup: setupModule.spec,
   // parallel: kplay gathers on every host at once either way (forks permitting); the facts are the same
   gather_facts: { options: { parallel: bool } },
-  set_fact: { anyOptions: true, controllerOnly: true, options: { cacheable: bool } },
+  set_fact: setFactModule.spec,
   validate_argument_spec: { controllerOnly: true, options: { argument_spec: { type: 'dict', required: true }, provided_arguments: { type: 'dict' }, validate_args_context: { type: 'dict' } } },
-  debug: { controllerOnly: true, options: { msg: raw, var: str, verbosity: int }, mutuallyExclusive: [['msg', 'var']] },
-  assert: { controllerOnly: true, options: { that: { type: 'list', required: true }, fail_msg: { type: 'raw', aliases: ['msg'] }, success_msg: raw, quiet: bool } },
-  fail: { controllerOnly: true, options: { msg: raw } },
+  debug: debugModule.spec,
+  assert: assertModule.spec,
+  fail: failModule.spec,
   pause: { controllerOnly: true, options: { minutes: raw, seconds: raw, prompt: str, echo: bool }, mutuallyExclusive: [['minutes', 'seconds']] },
   meta: {
     freeForm: 'required',

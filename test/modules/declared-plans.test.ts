@@ -41,7 +41,7 @@ const emptyHost: HostIO = {
   read: async () => undefined,
   write: async () => undefined,
 };
-const emptyController = { findLocal: () => undefined, render: () => '', variable: () => ({ defined: false, value: undefined }), local: false };
+const emptyController = { findLocal: () => undefined, render: () => '', variable: () => ({ defined: false, value: undefined }), condition: () => true, local: false };
 
 // the plan of a row, and the options it read (through a proxy over the converted arguments)
 function planned(module: string, row: Row): { plan: unknown; read: Set<string>; facts(): Promise<unknown> } {
