@@ -3,19 +3,18 @@
 // ~/.ansible_async/JID: its stdin, cmd (keep-ends for strip_empty_ends: false), start, then out, err,
 // end and rc when it ends; after `async`
 // seconds it is killed (timeout(1)) and marked so. async_status reads that directory and answers as
-// Ansible's does: still running, the command's result, "Timeout exceeded", or (mode=cleanup) erased.
+// Ansible's does (async-status.ts): still running, the command's result, "Timeout exceeded", or (mode=cleanup) erased.
 // `started` and `finished` are booleans, as ansible-core 2.19 gives them (2.14: 1 and 0), so that
 // `until: job.finished` is a boolean condition, which kplay requires as 2.19 does.
 // A job whose creates/removes guard said "do not run" holds its result as result.json.
-import { commandResult } from './run-command.js';
-import type { BackgroundJob, Module, ModuleContext, ModuleResult } from './types.js';
-import { readTexts } from './file-content.js';
+import type { BackgroundJob, ModuleContext, ModuleResult } from './types.js';
 import { shellQuote as q } from '../util/shell.js';
 
 /** The modules kplay starts in the background with poll: 0. */
 export const BACKGROUND_MODULES = ['command', 'shell'];
 
-const dirOf = (id: string): string => `"$HOME/.ansible_async/"${q(id)}`;
+/** The job's directory on the host, as shell words ($HOME expanded there). */
+export const dirOf = (id: string): string => `"$HOME/.ansible_async/"${q(id)}`;
 // Python's datetime str: microseconds
 const STAMP = `date '+%Y-%m-%d %H:%M:%S.%N' | cut -c1-26`;
 
@@ -50,39 +49,11 @@ export async function startJob(ctx: ModuleContext, job: BackgroundJob, work: Job
   return { changed: true, failed: false, started: true, finished: false, ansible_job_id: job.id, results_file: r.stdout.trim() };
 }
 
-const EMPTY_OUTPUT = { stdout: '', stderr: '', stdout_lines: [], stderr_lines: [] };
+/** The output keys of a job that has none (yet). */
+export const EMPTY_OUTPUT = { stdout: '', stderr: '', stdout_lines: [], stderr_lines: [] };
 
-// microseconds between two of Python's datetime strings
-function between(start: string, end: string): number {
+/** Microseconds between two of Python's datetime strings. */
+export function between(start: string, end: string): number {
   const t = (s: string): number => Date.parse(s.slice(0, 23).replace(' ', 'T') + 'Z') + Number(s.slice(23, 26) || 0) / 1000;
   return Math.max(0, t(end) - t(start));
 }
-
-/** The async_status module. */
-export const asyncStatus: Module = async (ctx) => {
-  const id = String(ctx.args.jid);
-  const mode = String(ctx.args.mode ?? 'status');
-  if (mode === 'cleanup') {
-    const r = await ctx.host.run(`j=${dirOf(id)}; [ -e "$j" ] || { echo "$j"; exit 3; }; rm -rf -- "$j"; echo "$j"`);
-    const path = r.stdout.trim();
-    if (r.rc === 3) return { changed: false, failed: true, msg: 'could not find job', ansible_job_id: id, started: true, finished: true, results_file: path, ...EMPTY_OUTPUT };
-    if (r.rc !== 0) return { changed: false, failed: true, msg: `could not remove the job: ${r.stderr.trim()}`, ansible_job_id: id };
-    return { changed: false, ansible_job_id: id, erased: path, started: false, finished: false, ...EMPTY_OUTPUT };
-  }
-  const files = await readTexts(ctx.host, `${dirOf(id)}/*`);
-  const anyPath = [...files.keys()][0];
-  const results_file = anyPath ? anyPath.slice(0, anyPath.lastIndexOf('/')) : (await ctx.host.run(`echo ${dirOf(id)}`)).stdout.trim();
-  const base = { ansible_job_id: id, started: true, results_file };
-  const file = (name: string): string | undefined => files.get(`${results_file}/${name}`);
-  if (!anyPath) return { changed: false, failed: true, msg: 'could not find job', ...base, finished: true, ...EMPTY_OUTPUT };
-  const known = file('result.json');
-  if (known !== undefined) return { ...(JSON.parse(known) as ModuleResult), ...base, finished: true };
-  const rc = file('rc');
-  if (rc === undefined) return { changed: false, ...base, finished: false, ...EMPTY_OUTPUT };
-  if (file('timeout') !== undefined) return { changed: false, failed: true, msg: 'Timeout exceeded', ...base, finished: true, ...EMPTY_OUTPUT };
-  const start = (file('start') ?? '').trim();
-  const end = (file('end') ?? '').trim();
-  const shown: unknown = JSON.parse(file('cmd') ?? 'null');
-  const strip = file('keep-ends') === undefined;
-  return { ...commandResult(shown, Number(rc.trim()), file('out') ?? '', file('err') ?? '', start, end, between(start, end), strip), ...base, finished: true };
-};

@@ -2,7 +2,7 @@
 // performs (meta, include_*, import_*, include_vars) are not here.
 import { aptModule, packageModule } from './apt.js';
 import { assertModule } from './assert.js';
-import { asyncStatus } from './async-job.js';
+import { asyncStatusModule } from './async-status.js';
 import { debugModule } from './debug.js';
 import { failModule } from './fail.js';
 import { setFactModule } from './set-fact.js';
@@ -46,13 +46,14 @@ import { MODULES } from './specs.js';
 import type { DeclaredModule } from './declare.js';
 import type { Module } from './types.js';
 import { userModule } from './user.js';
+import { validateArgumentSpecModule } from './validate-argument-spec.js';
 
 /** Implemented modules by name (those taking file attributes refuse SELinux contexts on an SELinux host). */
 export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   apt: aptModule.run,
   package: packageModule,
   assert: assertModule.run,
-  async_status: asyncStatus,
+  async_status: asyncStatusModule.run,
   blockinfile: blockinfileModule.run,
   command: commandModule.run,
   copy: copyModule.run,
@@ -96,7 +97,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   user: userModule.run,
   wait_for: waitForModule.run,
   wait_for_connection: waitForConnectionModule.run,
-  validate_argument_spec: lazy(() => import('./validate-argument-spec.js').then((m) => m.validateArgumentSpec)),
+  validate_argument_spec: validateArgumentSpecModule.run,
 });
 
 // a module whose code is read on its first use, so that a run loads only the modules its tasks use (their
@@ -112,7 +113,7 @@ function withSelinuxWhereTaken(table: Record<string, Module>): Record<string, Mo
 }
 
 /** The modules written as declarations (options, facts, plan): their plans are tested row by row from JSON fixtures. */
-export const DECLARED: Record<string, DeclaredModule> = { apt: aptModule, sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule, systemd: systemdModule, file: fileModule, template: templateModule, copy: copyModule, yum_repository: yumRepositoryModule, deb822_repository: deb822RepositoryModule, rpm_key: rpmKeyModule, apt_repository: aptRepositoryModule, apt_key: aptKeyModule, mount: mountModule, find: findModule, stat: statModule, slurp: slurpModule, package_facts: packageFactsModule, service_facts: serviceFactsModule, command: commandModule, shell: shellModule, raw: rawModule, script: scriptModule, setup: setupModule, get_url: getUrlModule, uri: uriModule, wait_for: waitForModule, unarchive: unarchiveModule, fetch: fetchModule, reboot: rebootModule, wait_for_connection: waitForConnectionModule, debug: debugModule, assert: assertModule, fail: failModule, set_fact: setFactModule };
+export const DECLARED: Record<string, DeclaredModule> = { apt: aptModule, sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule, systemd: systemdModule, file: fileModule, template: templateModule, copy: copyModule, yum_repository: yumRepositoryModule, deb822_repository: deb822RepositoryModule, rpm_key: rpmKeyModule, apt_repository: aptRepositoryModule, apt_key: aptKeyModule, mount: mountModule, find: findModule, stat: statModule, slurp: slurpModule, package_facts: packageFactsModule, service_facts: serviceFactsModule, command: commandModule, shell: shellModule, raw: rawModule, script: scriptModule, setup: setupModule, get_url: getUrlModule, uri: uriModule, wait_for: waitForModule, unarchive: unarchiveModule, fetch: fetchModule, reboot: rebootModule, wait_for_connection: waitForConnectionModule, debug: debugModule, assert: assertModule, fail: failModule, set_fact: setFactModule, async_status: asyncStatusModule, validate_argument_spec: validateArgumentSpecModule };
 
 /** Actions the runner carries out itself. */
 export const RUNNER_ACTIONS = new Set(['meta', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'include_vars', 'group_by', 'add_host']);

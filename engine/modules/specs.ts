@@ -38,6 +38,8 @@ import { assertModule } from './assert.js';
 import { debugModule } from './debug.js';
 import { failModule } from './fail.js';
 import { setFactModule } from './set-fact.js';
+import { asyncStatusModule } from './async-status.js';
+import { validateArgumentSpecModule } from './validate-argument-spec.js';
 import { rebootModule } from './reboot.js';
 import { waitForConnectionModule } from './wait-for-connection.js';
 import { statModule } from './stat.js';
@@ -154,7 +156,7 @@ export const MODULES: Record<string, ModuleSpec> = {
       ssh_args: str,
     },
   },
-  async_status: { options: { jid: { type: 'str', required: true }, mode: { type: 'str', choices: ['cleanup', 'status'] } } },
+  async_status: asyncStatusModule.spec,
   wait_for_connection: waitForConnectionModule.spec,
   reboot: rebootModule.spec,
   service: {
@@ -170,7 +172,7 @@ export const MODULES: Record<string, ModuleSpec> = {
   // parallel: kplay gathers on every host at once either way (forks permitting); the facts are the same
   gather_facts: { options: { parallel: bool } },
   set_fact: setFactModule.spec,
-  validate_argument_spec: { controllerOnly: true, options: { argument_spec: { type: 'dict', required: true }, provided_arguments: { type: 'dict' }, validate_args_context: { type: 'dict' } } },
+  validate_argument_spec: validateArgumentSpecModule.spec,
   debug: debugModule.spec,
   assert: assertModule.spec,
   fail: failModule.spec,

@@ -2,10 +2,11 @@
 // does — the options' values from the task's variables (role parameters are variables too) over
 // `provided_arguments` — with the AnsibleModule rules kplay converts module options by (required, type,
 // choices, elements, nested options). It is also the task Ansible puts first in a role that has
-// meta/argument_specs.yml ("Validating arguments against arg spec 'main'").
+// meta/argument_specs.yml ("Validating arguments against arg spec 'main'"). Declared: its facts are the
+// variables' values for the spec's options, read on the controller.
 import { converted } from '../playbook/module-args.js';
 import type { OptionType } from './specs.js';
-import type { Module } from './types.js';
+import { declareModule, failPlan, type Plan } from './declare.js';
 import { plain, typeName } from '../template/expr/pyops.js';
 
 interface Decl {
@@ -14,6 +15,7 @@ interface Decl {
   choices?: unknown[];
   elements?: string;
   options?: Record<string, Decl>;
+  aliases?: string[];
 }
 
 const TYPES: readonly string[] = ['str', 'bool', 'int', 'float', 'list', 'dict', 'path', 'raw'];
@@ -30,14 +32,32 @@ function typed(type: string | undefined, v: unknown): { value: unknown } | { pro
 function reason(type: string, v: unknown, problem: string): string {
   if (type === 'int') return `<class '${pyType(v)}'> cannot be converted to an int`;
   if (type === 'float') return `<class '${pyType(v)}'> cannot be converted to a float`;
+  if (type === 'list') return `<class '${pyType(v)}'> cannot be converted to a list`;
+  if (type === 'dict') return typeof v === 'string' ? 'dictionary requested, could not parse JSON or key=value' : `<class '${pyType(v)}'> cannot be converted to a dict`;
+  // (Ansible prints its set of booleans in Python's hash order, which changes from run to run: this is one of them)
+  if (type === 'bool') return `The value '${String(v)}' is not a valid boolean.  Valid booleans include: 'n', 1, 0, 'y', '1', 'true', 'f', '0', 'no', 'on', 't', 'off', 'yes', 'false'`;
   return `it must be ${problem}`;
 }
 
+// a name given that no option (or alias) of its spec has, with what that spec supports (Ansible's words)
+interface Unsupported {
+  name: string;
+  supported: string;
+}
+
 // every message for `params` against `spec`, in Ansible's order (types and elements, then choices, then
-// nested options) and wording; `where` names the parent of nested options
-function problems(spec: Record<string, Decl>, params: Record<string, unknown>, where: string): string[] {
+// nested options) and wording; `where` names the parent of nested options. A value given by an alias
+// counts for its option; names no option has go to `unsupported`, reported after everything else.
+function problems(spec: Record<string, Decl>, given: Record<string, unknown>, where: string, unsupported: Unsupported[]): string[] {
   const out: string[] = [];
   const suffix = where ? ` found in ${where}` : '';
+  const params = { ...given };
+  const aliases = Object.entries(spec).flatMap(([k, d]) => (d.aliases ?? []).map((a) => [a, k] as const));
+  for (const [alias, k] of aliases) if (params[k] === undefined && params[alias] !== undefined) params[k] = params[alias];
+  const legal = new Set([...Object.keys(spec), ...aliases.map(([a]) => a)]);
+  const names = Object.keys(spec).sort();
+  const supported = `${names.join(', ')}${aliases.length ? ` (${aliases.map(([a]) => a).sort().join(', ')})` : ''}`;
+  for (const name of Object.keys(given)) if (!legal.has(name)) unsupported.push({ name: where ? `${where}.${name}` : name, supported });
   const missing = Object.entries(spec)
     .filter(([k, d]) => d.required === true && (params[k] === undefined || params[k] === null))
     .map(([k]) => k)
@@ -75,27 +95,48 @@ function problems(spec: Record<string, Decl>, params: Record<string, unknown>, w
   for (const [k, d] of Object.entries(spec)) {
     if (!d.options || !values.has(k)) continue;
     const value = values.get(k);
-    for (const sub of Array.isArray(value) ? value : [value]) if (sub && typeof sub === 'object' && !Array.isArray(sub)) out.push(...problems(d.options, sub as Record<string, unknown>, where ? `${where}.${k}` : k));
+    for (const sub of Array.isArray(value) ? value : [value]) if (sub && typeof sub === 'object' && !Array.isArray(sub)) out.push(...problems(d.options, sub as Record<string, unknown>, where ? `${where}.${k}` : k, unsupported));
   }
   return out;
 }
 
+const OPTIONS = { argument_spec: { type: 'dict', required: true }, provided_arguments: { type: 'dict' }, validate_args_context: { type: 'dict' } } as const;
+
+/** What validate_argument_spec reads: the values the task's variables give the spec's options (role parameters are variables too). */
+export interface ArgumentFacts {
+  vars: Record<string, unknown>;
+}
+
 /** The validate_argument_spec module. */
-export const validateArgumentSpec: Module = async (ctx) => {
-  const spec = ctx.args.argument_spec;
-  if (!spec || typeof spec !== 'object' || Array.isArray(spec)) return { changed: false, failed: true, msg: `Incorrect type for argument_spec, expected dict and got ${typeof spec === 'string' ? "<class 'str'>" : `<class '${pyType(spec)}'>`}` };
-  const given = ctx.args.provided_arguments;
-  const provided: Record<string, unknown> = given && typeof given === 'object' && !Array.isArray(given) ? { ...(given as Record<string, unknown>) } : {};
-  // the options' values among the task's variables win over provided_arguments, as in Ansible's action
-  for (const name of Object.keys(spec)) {
-    if (!/^[A-Za-z_]\w*$/.test(name)) continue;
-    const v = ctx.variable(name);
-    if (v.defined) provided[name] = v.value;
-  }
-  const errors = problems(spec as Record<string, Decl>, provided, '');
-  // the role's own check says which role and entry point it is, as Ansible's does
-  const context = ctx.args.validate_args_context;
-  const about = context && typeof context === 'object' ? { validate_args_context: context } : {};
-  if (errors.length) return { changed: false, failed: true, msg: `Validation of arguments failed:\n${errors.join('\n')}`, argument_spec_data: spec, argument_errors: errors, ...about };
-  return { changed: false, msg: 'The arg spec validation passed', ...about };
-};
+export const validateArgumentSpecModule = declareModule({
+  spec: { controllerOnly: true, options: OPTIONS },
+  controllerAction: true,
+  facts: async (o, _host, local): Promise<ArgumentFacts> => {
+    const vars: Record<string, unknown> = {};
+    const spec = o.argument_spec;
+    if (!spec || typeof spec !== 'object' || Array.isArray(spec)) return { vars };
+    for (const name of Object.keys(spec)) {
+      if (!/^[A-Za-z_]\w*$/.test(name)) continue;
+      const v = local.variable(name);
+      if (v.defined) vars[name] = v.value;
+    }
+    return { vars };
+  },
+  plan(o, f): Plan {
+    const spec: unknown = o.argument_spec;
+    if (!spec || typeof spec !== 'object' || Array.isArray(spec)) return failPlan(`Incorrect type for argument_spec, expected dict and got ${typeof spec === 'string' ? "<class 'str'>" : `<class '${pyType(spec)}'>`}`);
+    // the options' values among the task's variables win over provided_arguments, as in Ansible's action
+    const provided = { ...(o.provided_arguments ?? {}), ...f.vars };
+    const unsupported: Unsupported[] = [];
+    const errors = problems(spec as Record<string, Decl>, provided, '', unsupported);
+    // one message for all of them; the supported names are those of the last one's spec (Ansible's is the
+    // last in its set's order, which changes from run to run: here the last by name)
+    const last = [...unsupported].sort((a, b) => (a.name < b.name ? -1 : 1)).at(-1);
+    if (last) errors.push(`${unsupported.map((u) => u.name).sort().join(', ')}. Supported parameters include: ${last.supported}.`);
+    // the role's own check says which role and entry point it is, as Ansible's does
+    const context = o.validate_args_context;
+    const about = { validate_args_context: context ?? {} };
+    if (errors.length) return failPlan(`Validation of arguments failed:\n${errors.join('\n')}`, { argument_spec_data: spec, argument_errors: errors, ...about });
+    return { steps: [], result: { changed: false, msg: 'The arg spec validation passed', ...about } };
+  },
+});
