@@ -3,7 +3,11 @@
 // hold (as Ansible's action stops there, a later one is never evaluated).
 import { declareModule, type Plan } from './declare.js';
 
-const OPTIONS = { that: { type: 'list', required: true }, fail_msg: { type: 'raw', aliases: ['msg'] }, success_msg: { type: 'raw' }, quiet: { type: 'bool' } } as const;
+// (`that` is raw: one condition is a list of one, never split at its commas as a list option's text is)
+const OPTIONS = { that: { type: 'raw', required: true }, fail_msg: { type: 'raw', aliases: ['msg'] }, success_msg: { type: 'raw' }, quiet: { type: 'bool' } } as const;
+
+// the conditions of `that`: a list as it is, anything else one condition
+const conditions = (that: unknown): unknown[] => (Array.isArray(that) ? that : that === undefined ? [] : [that]);
 
 /** What assert reads: the values of `that`'s conditions, in order, up to the first false one. */
 export interface AssertFacts {
@@ -16,14 +20,14 @@ export const assertModule = declareModule({
   controllerAction: true,
   facts: async (o, _host, local): Promise<AssertFacts> => {
     const held: boolean[] = [];
-    for (const cond of o.that ?? []) {
+    for (const cond of conditions(o.that)) {
       held.push(local.condition(cond));
       if (!held.at(-1)) break;
     }
     return { held };
   },
   plan(o, f): Plan {
-    const that = o.that ?? [];
+    const that = conditions(o.that);
     // printed whatever the verbosity, unless quiet (Ansible's _ansible_verbose_always)
     const shown = o.quiet === true ? {} : { _ansible_verbose_always: true };
     const failing = f.held.indexOf(false);

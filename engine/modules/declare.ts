@@ -213,6 +213,17 @@ export interface ReconnectStep {
   connectTimeout: number;
 }
 
+/** pause's wait (pause-step.ts): `seconds`, or else a line typed after `prompt`; run in check mode too, as Ansible's pause waits there. */
+export interface PauseStep {
+  kind: 'pause';
+  seconds?: number | undefined;
+  prompt?: string | undefined;
+  /** The unit the result's stdout gives the time taken in. */
+  unit: 'seconds' | 'minutes';
+  /** The typed line is shown as it is typed. */
+  echo: boolean;
+}
+
 /** The script an exec step copies to the host: its bytes, the name it has in the command, the program that runs it. */
 export interface ScriptCopy {
   base64: string;
@@ -232,7 +243,7 @@ export interface FailureCase {
 }
 
 /** One thing a plan asks the executor to do, in order. */
-export type Step = WriteStep | RunStep | ExecStep | DownloadStep | RequestStep | WaitStep | FetchStep | RebootStep | ReconnectStep;
+export type Step = WriteStep | RunStep | ExecStep | DownloadStep | RequestStep | WaitStep | FetchStep | RebootStep | ReconnectStep | PauseStep;
 
 /** What a plan decides: the steps and the result (with `changed`) the module reports when they succeed. */
 export interface Plan {
@@ -354,9 +365,11 @@ export const makeParentDir = (path: string): RunStep => ({ kind: 'run', command:
 /** A plan that fails with `msg` and takes no step. */
 export const failPlan = (msg: string, extra: Record<string, unknown> = {}): Plan => ({ steps: [], result: { changed: false, failed: true, msg, ...extra } });
 
-// the arguments converted to their declared types (the runner has done so already; a direct call may not) and
-// null ones left out, or what is wrong
-function typed(spec: ModuleSpec, args: Record<string, unknown>): Record<string, unknown> | string {
+/**
+ * The arguments converted to their declared types (the runner has done so already for a module on a host;
+ * a controller action's arguments come as written, as are a direct call's) and null ones left out, or what is wrong.
+ */
+export function typed(spec: ModuleSpec, args: Record<string, unknown>): Record<string, unknown> | string {
   const out: Record<string, unknown> = { ...args };
   for (const [name, o] of Object.entries(spec.options)) {
     if (!(name in args)) continue;

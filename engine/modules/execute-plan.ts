@@ -9,6 +9,7 @@ import type { ExecStep, Plan, RunStep, Step } from './declare.js';
 import { download } from './download.js';
 import { fetchCopy } from './fetch-step.js';
 import { rebootHost, reconnect } from './connection-steps.js';
+import { pauseFor } from './pause-step.js';
 import { request } from './http-request.js';
 import { waitFor } from './wait-step.js';
 import { ensureFile } from './file-content.js';
@@ -138,6 +139,8 @@ function special(ctx: ModuleContext, step: Exclude<Step, RunStep | ExecStep | { 
       return rebootHost(ctx, step);
     case 'reconnect':
       return reconnect(ctx, step);
+    case 'pause':
+      return pauseFor(ctx, step);
   }
 }
 

@@ -28,6 +28,7 @@ import { yumRepositoryModule } from './yum-repository.js';
 import { deb822RepositoryModule } from './deb822-repository.js';
 import { mountModule } from './mount.js';
 import { packageFactsModule } from './package-facts.js';
+import { pauseModule } from './pause.js';
 import { rawModule } from './raw.js';
 import { rebootModule } from './reboot.js';
 import { replaceModule } from './replace.js';
@@ -75,7 +76,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   deb822_repository: deb822RepositoryModule.run,
   mount: mountModule.run,
   package_facts: packageFactsModule.run,
-  pause: lazy(() => import('./pause.js').then((m) => m.pause)),
+  pause: pauseModule.run,
   raw: rawModule.run,
   reboot: rebootModule.run,
   replace: replaceModule.run,
@@ -113,7 +114,7 @@ function withSelinuxWhereTaken(table: Record<string, Module>): Record<string, Mo
 }
 
 /** The modules written as declarations (options, facts, plan): their plans are tested row by row from JSON fixtures. */
-export const DECLARED: Record<string, DeclaredModule> = { apt: aptModule, sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule, systemd: systemdModule, file: fileModule, template: templateModule, copy: copyModule, yum_repository: yumRepositoryModule, deb822_repository: deb822RepositoryModule, rpm_key: rpmKeyModule, apt_repository: aptRepositoryModule, apt_key: aptKeyModule, mount: mountModule, find: findModule, stat: statModule, slurp: slurpModule, package_facts: packageFactsModule, service_facts: serviceFactsModule, command: commandModule, shell: shellModule, raw: rawModule, script: scriptModule, setup: setupModule, get_url: getUrlModule, uri: uriModule, wait_for: waitForModule, unarchive: unarchiveModule, fetch: fetchModule, reboot: rebootModule, wait_for_connection: waitForConnectionModule, debug: debugModule, assert: assertModule, fail: failModule, set_fact: setFactModule, async_status: asyncStatusModule, validate_argument_spec: validateArgumentSpecModule };
+export const DECLARED: Record<string, DeclaredModule> = { apt: aptModule, sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule, systemd: systemdModule, file: fileModule, template: templateModule, copy: copyModule, yum_repository: yumRepositoryModule, deb822_repository: deb822RepositoryModule, rpm_key: rpmKeyModule, apt_repository: aptRepositoryModule, apt_key: aptKeyModule, mount: mountModule, find: findModule, stat: statModule, slurp: slurpModule, package_facts: packageFactsModule, service_facts: serviceFactsModule, command: commandModule, shell: shellModule, raw: rawModule, script: scriptModule, setup: setupModule, get_url: getUrlModule, uri: uriModule, wait_for: waitForModule, unarchive: unarchiveModule, fetch: fetchModule, reboot: rebootModule, wait_for_connection: waitForConnectionModule, debug: debugModule, assert: assertModule, fail: failModule, set_fact: setFactModule, async_status: asyncStatusModule, validate_argument_spec: validateArgumentSpecModule, pause: pauseModule };
 
 /** Actions the runner carries out itself. */
 export const RUNNER_ACTIONS = new Set(['meta', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'include_vars', 'group_by', 'add_host']);

@@ -40,6 +40,7 @@ import { failModule } from './fail.js';
 import { setFactModule } from './set-fact.js';
 import { asyncStatusModule } from './async-status.js';
 import { validateArgumentSpecModule } from './validate-argument-spec.js';
+import { pauseModule } from './pause.js';
 import { rebootModule } from './reboot.js';
 import { waitForConnectionModule } from './wait-for-connection.js';
 import { statModule } from './stat.js';
@@ -176,7 +177,7 @@ export const MODULES: Record<string, ModuleSpec> = {
   debug: debugModule.spec,
   assert: assertModule.spec,
   fail: failModule.spec,
-  pause: { controllerOnly: true, options: { minutes: raw, seconds: raw, prompt: str, echo: bool }, mutuallyExclusive: [['minutes', 'seconds']] },
+  pause: pauseModule.spec,
   meta: {
     freeForm: 'required',
     controllerOnly: true,

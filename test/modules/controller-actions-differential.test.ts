@@ -25,6 +25,8 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed' | 'skipped'][
   [{ debug: { var: 'port', verbosity: '1' } }, 'skipped'],
   [{ assert: { that: ['port == 6443', 'name == "api"'] } }, 'ok'],
   [{ assert: { that: 'port > 1' } }, 'ok'],
+  [{ assert: { that: "name in ['api', 'web']" } }, 'ok'],
+  [{ assert: { that: "name in ['x', 'y']", fail_msg: 'a, b' } }, 'failed'],
   [{ assert: { that: ['port == 6443', 'name == "web"'] } }, 'failed'],
   [{ assert: { that: ['port == 1'], fail_msg: 'port is {{ port }}' } }, 'failed'],
   [{ assert: { that: ['port == 1'], msg: 'via msg' } }, 'failed'],

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { typed } from '../../engine/modules/declare.js';
 import { DECLARED } from '../../engine/modules/index.js';
 import { checkModuleArgs, convertArgs } from '../../engine/playbook/module-args.js';
 import type { HostIO } from '../../engine/modules/types.js';
@@ -47,7 +48,9 @@ const emptyController = { findLocal: () => undefined, render: () => '', variable
 function planned(module: string, row: Row): { plan: unknown; read: Set<string>; facts(): Promise<unknown> } {
   const d = DECLARED[module];
   if (!d) throw new Error(`${module} is not a declared module`);
-  const args = convertArgs(module, d.spec, checkModuleArgs(module, d.spec, row.args, () => pos), pos);
+  // (converted as the module's run converts them: a controller action's come as written)
+  const args = typed(d.spec, convertArgs(module, d.spec, checkModuleArgs(module, d.spec, row.args, () => pos), pos));
+  if (typeof args === 'string') throw new Error(args);
   const read = new Set<string>();
   const tracked = new Proxy(args, {
     get(target, key) {

@@ -1,0 +1,25 @@
+// pause's wait (the executor's part of pause): `seconds`, or a line typed on the terminal; then Ansible's
+// keys: stdout ("Paused for 1.0 seconds", the time taken in the unit asked), start and stop (Python's
+// datetime text), delta (whole seconds) and user_input.
+import { pyFloatRepr } from '../inventory/python-literal.js';
+import type { PauseStep } from './declare.js';
+import type { ModuleContext } from './types.js';
+
+// Python's str(datetime.now())
+const pyNow = (d: Date): string => {
+  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}000`;
+};
+
+/** Carries out a pause step: what it adds to the result. */
+export async function pauseFor(ctx: Pick<ModuleContext, 'prompt' | 'warn'>, step: PauseStep): Promise<{ adds: Record<string, unknown> }> {
+  const started = new Date();
+  let input = '';
+  if (step.seconds !== undefined) await new Promise((r) => setTimeout(r, (step.seconds as number) * 1000));
+  else if (!ctx.prompt) ctx.warn('Not waiting for response to prompt as stdin is not interactive', true);
+  else input = await ctx.prompt(step.prompt ?? '', step.echo);
+  const stopped = new Date();
+  const took = (stopped.getTime() - started.getTime()) / 1000;
+  const shown = Math.round((step.unit === 'minutes' ? took / 60 : took) * 100) / 100;
+  return { adds: { stdout: `Paused for ${pyFloatRepr(shown)} ${step.unit}`, start: pyNow(started), stop: pyNow(stopped), delta: Math.floor(took), user_input: input } };
+}
