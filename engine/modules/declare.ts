@@ -224,6 +224,22 @@ export interface PauseStep {
   echo: boolean;
 }
 
+/**
+ * synchronize's rsync (sync-step.ts): `line` run where rsync runs (in check mode too: it has --dry-run
+ * then), with the connection's password on sshpass's standard input when `password`; the executor adds
+ * changed (an itemized change: a line with `marker`; with `linkDest`, one not only a hard link), msg, rc,
+ * cmd, stdout_lines and, with --diff, the listing as the diff.
+ */
+export interface RsyncStep {
+  kind: 'rsync';
+  line: string;
+  /** The command line as the result reports it (before shlex quoting, without sshpass). */
+  cmd: string;
+  password: boolean;
+  linkDest: boolean;
+  marker: string;
+}
+
 /** The script an exec step copies to the host: its bytes, the name it has in the command, the program that runs it. */
 export interface ScriptCopy {
   base64: string;
@@ -243,7 +259,7 @@ export interface FailureCase {
 }
 
 /** One thing a plan asks the executor to do, in order. */
-export type Step = WriteStep | RunStep | ExecStep | DownloadStep | RequestStep | WaitStep | FetchStep | RebootStep | ReconnectStep | PauseStep;
+export type Step = WriteStep | RunStep | ExecStep | DownloadStep | RequestStep | WaitStep | FetchStep | RebootStep | ReconnectStep | PauseStep | RsyncStep;
 
 /** What a plan decides: the steps and the result (with `changed`) the module reports when they succeed. */
 export interface Plan {
@@ -264,7 +280,7 @@ export interface Declaration<O extends Record<string, OptionSpec>, F> {
   facts(o: Options<O>, host: HostIO, local: Controller, mode: { check: boolean }): Promise<F>;
   /** The wanted state against the facts: the steps to take (none when the host is as wanted). */
   plan(o: Options<O>, facts: F, mode: { check: boolean }): Plan;
-  /** The module is an action run on the controller (debug, assert): its result is the action's own, without the `*_lines` keys a module's result gets. */
+  /** The module's result is an action's own (debug, assert; synchronize, whose result has its own stdout_lines): without the `*_lines` keys a module's result gets. */
   controllerAction?: boolean;
   /** The result passes through Ansible's AnsibleModule exit: the path it names (`path`, else `dest`) gets add_path_info's keys, on failure too. */
   pathInfo?: boolean;
@@ -274,8 +290,8 @@ export interface Declaration<O extends Record<string, OptionSpec>, F> {
   after?(o: Options<O>, facts: F, host: HostIO, done: AfterContext): Promise<Record<string, unknown>>;
 }
 
-/** The controller's side of a task: its files (a role's files/ and templates/), the template language, the host's variables and conditions over them (fetch's playbook_dir, debug's var, assert's that) and whether the host is the controller itself. */
-export type Controller = Pick<ModuleContext, 'findLocal' | 'render' | 'variable' | 'condition'> & {
+/** The controller's side of a task: its files (a role's files/ and templates/), the template language, the host's variables and conditions over them (fetch's playbook_dir, debug's var, assert's that), where synchronize's rsync runs, and whether the host is the controller itself. */
+export type Controller = Pick<ModuleContext, 'findLocal' | 'render' | 'variable' | 'condition' | 'sync'> & {
   /** The host is reached with a local connection (reboot refuses it: it would reboot the controller). */
   local: boolean;
 };
@@ -403,7 +419,7 @@ export function declareModule<O extends Record<string, OptionSpec>, F>(d: Declar
       const why = refused(o);
       if (why !== undefined) return executePlan(ctx, failPlan(why));
       const host = rememberingInspections(ctx.host);
-      const f = await facts(o, host, { findLocal: ctx.findLocal, render: ctx.render, variable: ctx.variable, condition: ctx.condition, local: ctx.connection?.local === true }, { check: ctx.check });
+      const f = await facts(o, host, { findLocal: ctx.findLocal, render: ctx.render, variable: ctx.variable, condition: ctx.condition, sync: ctx.sync, local: ctx.connection?.local === true }, { check: ctx.check });
       const planned = plan(o, f, { check: ctx.check });
       let executed: ModuleResult;
       try {

@@ -10,6 +10,7 @@ import { download } from './download.js';
 import { fetchCopy } from './fetch-step.js';
 import { rebootHost, reconnect } from './connection-steps.js';
 import { pauseFor } from './pause-step.js';
+import { rsync } from './sync-step.js';
 import { request } from './http-request.js';
 import { waitFor } from './wait-step.js';
 import { ensureFile } from './file-content.js';
@@ -141,6 +142,8 @@ function special(ctx: ModuleContext, step: Exclude<Step, RunStep | ExecStep | { 
       return reconnect(ctx, step);
     case 'pause':
       return pauseFor(ctx, step);
+    case 'rsync':
+      return rsync(ctx, step);
   }
 }
 

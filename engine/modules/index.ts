@@ -39,6 +39,7 @@ import { setup, setupModule } from './setup.js';
 import { shellModule } from './shell.js';
 import { slurpModule } from './slurp.js';
 import { statModule } from './stat.js';
+import { synchronizeModule } from './synchronize.js';
 import { sysctlModule } from './sysctl.js';
 import { systemdModule } from './systemd.js';
 import { templateModule } from './template.js';
@@ -72,7 +73,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   apt_repository: aptRepositoryModule.run,
   apt_key: aptKeyModule.run,
   yum_repository: yumRepositoryModule.run,
-  synchronize: lazy(() => import('./synchronize.js').then((m) => m.synchronize)),
+  synchronize: synchronizeModule.run,
   deb822_repository: deb822RepositoryModule.run,
   mount: mountModule.run,
   package_facts: packageFactsModule.run,
@@ -114,7 +115,7 @@ function withSelinuxWhereTaken(table: Record<string, Module>): Record<string, Mo
 }
 
 /** The modules written as declarations (options, facts, plan): their plans are tested row by row from JSON fixtures. */
-export const DECLARED: Record<string, DeclaredModule> = { apt: aptModule, sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule, systemd: systemdModule, file: fileModule, template: templateModule, copy: copyModule, yum_repository: yumRepositoryModule, deb822_repository: deb822RepositoryModule, rpm_key: rpmKeyModule, apt_repository: aptRepositoryModule, apt_key: aptKeyModule, mount: mountModule, find: findModule, stat: statModule, slurp: slurpModule, package_facts: packageFactsModule, service_facts: serviceFactsModule, command: commandModule, shell: shellModule, raw: rawModule, script: scriptModule, setup: setupModule, get_url: getUrlModule, uri: uriModule, wait_for: waitForModule, unarchive: unarchiveModule, fetch: fetchModule, reboot: rebootModule, wait_for_connection: waitForConnectionModule, debug: debugModule, assert: assertModule, fail: failModule, set_fact: setFactModule, async_status: asyncStatusModule, validate_argument_spec: validateArgumentSpecModule, pause: pauseModule };
+export const DECLARED: Record<string, DeclaredModule> = { apt: aptModule, sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule, systemd: systemdModule, file: fileModule, template: templateModule, copy: copyModule, yum_repository: yumRepositoryModule, deb822_repository: deb822RepositoryModule, rpm_key: rpmKeyModule, apt_repository: aptRepositoryModule, apt_key: aptKeyModule, mount: mountModule, find: findModule, stat: statModule, slurp: slurpModule, package_facts: packageFactsModule, service_facts: serviceFactsModule, command: commandModule, shell: shellModule, raw: rawModule, script: scriptModule, setup: setupModule, get_url: getUrlModule, uri: uriModule, wait_for: waitForModule, unarchive: unarchiveModule, fetch: fetchModule, reboot: rebootModule, wait_for_connection: waitForConnectionModule, debug: debugModule, assert: assertModule, fail: failModule, set_fact: setFactModule, async_status: asyncStatusModule, validate_argument_spec: validateArgumentSpecModule, pause: pauseModule, synchronize: synchronizeModule };
 
 /** Actions the runner carries out itself. */
 export const RUNNER_ACTIONS = new Set(['meta', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'include_vars', 'group_by', 'add_host']);

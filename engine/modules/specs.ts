@@ -41,6 +41,7 @@ import { setFactModule } from './set-fact.js';
 import { asyncStatusModule } from './async-status.js';
 import { validateArgumentSpecModule } from './validate-argument-spec.js';
 import { pauseModule } from './pause.js';
+import { synchronizeModule } from './synchronize.js';
 import { rebootModule } from './reboot.js';
 import { waitForConnectionModule } from './wait-for-connection.js';
 import { statModule } from './stat.js';
@@ -124,39 +125,7 @@ export const MODULES: Record<string, ModuleSpec> = {
   fetch: fetchModule.spec,
   wait_for: waitForModule.spec,
   rpm_key: rpmKeyModule.spec,
-  synchronize: {
-    options: {
-      src: { type: 'str', required: true },
-      dest: { type: 'str', required: true },
-      dest_port: int,
-      mode: { type: 'str', choices: ['pull', 'push'] },
-      archive: bool,
-      checksum: bool,
-      compress: bool,
-      existing_only: bool,
-      delete: bool,
-      dirs: bool,
-      recursive: bool,
-      links: bool,
-      copy_links: bool,
-      perms: bool,
-      times: bool,
-      owner: bool,
-      group: bool,
-      rsync_path: str,
-      rsync_timeout: int,
-      set_remote_user: bool,
-      use_ssh_args: bool,
-      ssh_connection_multiplexing: bool,
-      rsync_opts: { type: 'list' },
-      partial: bool,
-      verify_host: bool,
-      private_key: { type: 'path' },
-      link_dest: { type: 'list' },
-      delay_updates: bool,
-      ssh_args: str,
-    },
-  },
+  synchronize: synchronizeModule.spec,
   async_status: asyncStatusModule.spec,
   wait_for_connection: waitForConnectionModule.spec,
   reboot: rebootModule.spec,

@@ -42,7 +42,15 @@ const emptyHost: HostIO = {
   read: async () => undefined,
   write: async () => undefined,
 };
-const emptyController = { findLocal: () => undefined, render: () => '', variable: () => ({ defined: false, value: undefined }), condition: () => true, local: false };
+const emptyController = {
+  findLocal: () => undefined,
+  render: () => '',
+  variable: () => ({ defined: false, value: undefined }),
+  condition: () => true,
+  // synchronize's rsync runs on a host that has nothing too, with both ends there
+  sync: { runner: emptyHost, remote: undefined, become: undefined, rsync: 'rsync', localPath: (p: string) => p },
+  local: false,
+};
 
 // the plan of a row, and the options it read (through a proxy over the converted arguments)
 function planned(module: string, row: Row): { plan: unknown; read: Set<string>; facts(): Promise<unknown> } {
