@@ -7,7 +7,7 @@
 // the task's become, as Ansible's run theirs sudoable.
 import { shellQuote as q } from '../util/shell.js';
 import { declareModule, failPlan, type Controller, type Options, type Plan } from './declare.js';
-import { ActionError, type HostIO } from './types.js';
+import { ActionError, type HostIO, type RunResult } from './types.js';
 
 const OPTIONS = {
   pre_reboot_delay: { type: 'int' },
@@ -31,8 +31,8 @@ export interface Platform {
   test: string;
 }
 
-/** What reboot reads: nothing on a local connection or in check mode; else the platform, the boot id command's answer and the shutdown command's path. */
-export type RebootFacts = { local: true } | { check: true } | { platform: Platform; boot: { rc: number; stdout: string; stderr: string }; shutdown: string };
+/** What reboot reads: nothing on a local connection or in check mode; else the platform, the boot id command's answer (or why the host did not answer it) and the shutdown command's path. */
+export type RebootFacts = { local: true } | { check: true } | { bootError: string } | { platform: Platform; boot: { rc: number; stdout: string; stderr: string }; shutdown: string };
 
 const LINUX: Platform = { shutdown: 'shutdown', args: '-r {delay_min} "{message}"', bootTime: 'cat /proc/sys/kernel/random/boot_id', test: 'whoami' };
 
@@ -60,7 +60,13 @@ async function rebootFacts(o: RebootOptions, host: HostIO, local: Controller, mo
   const r = await host.run(`uname -s; . /etc/os-release 2>/dev/null && echo "$ID"`);
   const [kernel = '', id = ''] = r.stdout.split('\n');
   const platform = { ...LINUX, ...PLATFORMS[KERNELS[kernel] ?? id.toLowerCase()] };
-  const boot = await host.run(o.boot_time_command ?? platform.bootTime);
+  let boot: RunResult;
+  try {
+    boot = await host.run(o.boot_time_command ?? platform.bootTime);
+  } catch (e) {
+    // a connection lost here fails the task, as Ansible's action turns any error reading the boot time into a failure
+    return { bootError: (e as Error).message };
+  }
   const bin = programOf(o, platform);
   const paths = (o.search_paths ?? DEFAULT_SEARCH).map(String);
   if (bin.startsWith('/') || boot.rc !== 0) return { platform, boot: { rc: boot.rc, stdout: boot.stdout, stderr: boot.stderr }, shutdown: bin };
@@ -73,6 +79,7 @@ async function rebootFacts(o: RebootOptions, host: HostIO, local: Controller, mo
 function rebootPlan(o: RebootOptions, f: RebootFacts): Plan {
   if ('local' in f) return { steps: [], result: { changed: false, elapsed: 0, rebooted: false, failed: true, msg: 'Running reboot with local connection would reboot the control node.' } };
   if ('check' in f) return { steps: [], result: { changed: true, elapsed: 0, rebooted: true } };
+  if ('bootError' in f) return failPlan(f.bootError, { reboot: false });
   const { platform: p, boot } = f;
   if (boot.rc !== 0) return failPlan(`reboot: failed to get host boot time info, rc: ${boot.rc}, stdout: ${boot.stdout}, stderr: ${boot.stderr}`, { reboot: false });
   const preDelay = Math.max(0, o.pre_reboot_delay ?? 0);

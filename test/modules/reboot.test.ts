@@ -128,6 +128,14 @@ describe('reboot', () => {
     await expect(reboot(h.ctx)).rejects.toThrow(`Unable to find command "shutdown" in search paths: ['/nonexistent', '/opt']`);
   });
 
+  it('a host that does not answer the boot id command: failed (reboot: false) with the error, not unreachable, as Ansible\'s action', async () => {
+    const h = scripted([]);
+    const run = h.ctx.host.run;
+    h.ctx.host = { ...h.ctx.host, run: async (command, opts) => (command === BOOT ? Promise.reject(new Error('Failed to connect to the host via ssh: Connection refused')) : run(command, opts)) };
+    expect(await reboot(h.ctx)).toEqual({ changed: false, failed: true, reboot: false, msg: 'Failed to connect to the host via ssh: Connection refused' });
+    expect(h.attempts).toEqual([]);
+  });
+
   it('connect_timeout: every boot id check reconnects with it, and the connection is reset after', async () => {
     const h = scripted([ok(''), ok('A\n'), ok('B\n'), ok('root\n')], FOUND);
     h.ctx.args = { connect_timeout: 3 };
