@@ -3,13 +3,8 @@
 // datetime text), delta (whole seconds) and user_input.
 import { pyFloatRepr } from '../inventory/python-literal.js';
 import type { PauseStep } from './declare.js';
+import { stamp } from './run-command.js';
 import type { ModuleContext } from './types.js';
-
-// Python's str(datetime.now())
-const pyNow = (d: Date): string => {
-  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}000`;
-};
 
 /** Carries out a pause step: what it adds to the result. */
 export async function pauseFor(ctx: Pick<ModuleContext, 'prompt' | 'warn'>, step: PauseStep): Promise<{ adds: Record<string, unknown> }> {
@@ -21,5 +16,5 @@ export async function pauseFor(ctx: Pick<ModuleContext, 'prompt' | 'warn'>, step
   const stopped = new Date();
   const took = (stopped.getTime() - started.getTime()) / 1000;
   const shown = Math.round((step.unit === 'minutes' ? took / 60 : took) * 100) / 100;
-  return { adds: { stdout: `Paused for ${pyFloatRepr(shown)} ${step.unit}`, start: pyNow(started), stop: pyNow(stopped), delta: Math.floor(took), user_input: input } };
+  return { adds: { stdout: `Paused for ${pyFloatRepr(shown)} ${step.unit}`, start: stamp(started), stop: stamp(stopped), delta: Math.floor(took), user_input: input } };
 }

@@ -92,6 +92,6 @@ describe.skipIf(!hasAnsible || !canSandbox())('controller actions, kplay vs ansi
   });
 
   it("pause's start and stop are Python's datetime text", () => {
-    for (const r of run().kplay.results.filter((x) => x.start !== undefined)) expect(r.start).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/);
+    for (const r of run().kplay.results.filter((x) => x.start !== undefined)) expect(r.start).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?$/);
   });
 });
