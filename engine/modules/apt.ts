@@ -8,9 +8,7 @@ import { globToRegExp } from '../inventory/patterns.js';
 import { APT_ENV, aptPolicy, dpkgState, expandSpecs, namedSpecs, readAptFacts, splitSpec, upgradeMode, upgradesAll, type AptFacts } from './apt-facts.js';
 import { declareModule, failPlan, type Options, type Plan, type RunStep, type Step } from './declare.js';
 import { onlyValues } from './option-kinds.js';
-import { backendModule, pkgMgrFor } from './python/backend.js';
-import { pythonModule } from './python/run.js';
-import { ActionError, type Module, type ModuleResult } from './types.js';
+import type { Module, ModuleResult } from './types.js';
 
 const OPTIONS = {
   name: { type: 'list', aliases: ['package', 'pkg'] },
@@ -249,16 +247,3 @@ export function preparedDiff(out: string): string {
 
 /** The apt module. */
 export const apt: Module = aptModule.run;
-
-/**
- * The generic package module, as Ansible's package action: the package manager from `use`, else the
- * pkg_mgr fact (gathered when unknown); apt runs natively, any other (dnf, yum, zypper...) as Ansible's
- * own module for it (the controller's ansible-core, the host's Python).
- */
-export const packageModule: Module = async (ctx) => {
-  const { name } = await pkgMgrFor(ctx, ctx.args.use);
-  if (name === 'auto') throw new ActionError('Could not detect which package manager to use. Try gathering facts or setting the "use" option.');
-  const { use: _use, ...args } = ctx.args;
-  if (name === 'apt') return apt({ ...ctx, args });
-  return pythonModule(backendModule(name))({ ...ctx, args });
-};

@@ -25,6 +25,7 @@ import { yumRepositoryModule } from './yum-repository.js';
 import { deb822RepositoryModule } from './deb822-repository.js';
 import { rpmKeyModule } from './rpm-key.js';
 import { aptModule } from './apt.js';
+import { DNF_BY_ANSIBLE, dnfModule } from './dnf.js';
 import { aptRepositoryModule } from './apt-repository.js';
 import { aptKeyModule } from './apt-key.js';
 import { mountModule } from './mount.js';
@@ -136,6 +137,8 @@ export const MODULES: Record<string, ModuleSpec> = {
   },
   systemd: systemdModule.spec,
   apt: aptModule.spec,
+  // the options kplay's dnf takes, and those it hands to Ansible's dnf module (dnf.ts)
+  dnf: { ...dnfModule.spec, options: { ...dnfModule.spec.options, ...DNF_BY_ANSIBLE } },
   // Ansible's package hands every other option to the host's package module (apt here)
   package: { options: { name: { type: 'list', required: true }, state: { type: 'str', required: true }, use: str } },
   setup: setupModule.spec,

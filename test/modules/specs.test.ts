@@ -12,7 +12,7 @@ import { YUM_KEYS } from '../../engine/modules/yum-repository.js';
 
 const dir = join(__dirname, '../../engine/modules');
 // the module's own files, and the shared cores its options go to
-const FILES: Record<string, string | string[]> = { package: ['apt', 'apt-facts'], service: 'systemd', gather_facts: 'setup', async_status: 'async-job' };
+const FILES: Record<string, string | string[]> = { package: ['package', 'apt', 'apt-facts'], service: 'systemd', gather_facts: 'setup', async_status: 'async-job' };
 const SHARED = ['file-content.ts', 'run-command.ts', 'curl.ts', 'selinux.ts'].map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
 // options honoured without being read: gather_facts' parallel (kplay gathers on all hosts at once either
 // way); set_fact's cacheable (kplay keeps no fact cache between runs; within a run the facts are the same)

@@ -1,6 +1,7 @@
 // The yum and package actions against Ansible's on this Debian controller: which backend each task is
 // handed to (use, use_backend, the pkg_mgr fact gathered when unknown) shows in the backend's own answer
-// (yum's and dnf's Python libraries are absent here, and say so) and in the fact kept; same results.
+// (yum's Python library is absent here and says so; dnf, kplay's native one or Ansible's, finds no repository
+// on this Debian machine and no package) and in the fact kept; same results.
 import { describe, expect, it } from 'vitest';
 import { bothEngines, outcome, type EngineRun } from '../support/differential-play.js';
 import { hasAnsible } from '../support/oracle.js';

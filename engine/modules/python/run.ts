@@ -108,6 +108,8 @@ const yumAction: Module = async (ctx) => {
     return { changed: false, failed: true, ...facts, msg: ['Could not detect which major revision of yum is in use, which is required to determine module backend.', 'You should manually specify use_backend to tell the module whether to use the yum (yum3) or dnf (yum4) backend})'] };
   }
   const { use: _use, use_backend: _backend, ...args } = ctx.args;
-  const result = await pythonModule(backendModule(backend === 'yum4' ? 'dnf' : backend))({ ...ctx, args });
+  // the dnf backend is kplay's dnf where it takes the task (package.ts, loaded now: it needs this module)
+  const task = backend === 'yum' ? pythonModule(backendModule('yum')) : (await import('../package.js')).dnfTask;
+  const result = await task({ ...ctx, args });
   return { ...facts, ...result };
 };
