@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bothEngines, outcome, type EngineRun } from '../support/differential-play.js';
+import { bothEngines, outcome, runEngine, type EngineRun } from '../support/differential-play.js';
 import { hasAnsible } from '../support/oracle.js';
 import { canSandbox } from '../support/sandbox.js';
 
@@ -69,6 +69,9 @@ describe.skipIf(!usable)('dnf, kplay vs ansible-playbook', () => {
     [dnf({ update_cache: true }), 'ok'],
     [dnf({ name: '*', state: 'latest' }), 'ok'],
     [dnf({ autoremove: true, state: 'present' }), 'failed'],
+    // yum's dnf backend is kplay's dnf; `list` goes to Ansible's dnf module
+    [{ yum: { ...base, name: 'kdelta', use_backend: 'dnf' } }, 'ok'],
+    [dnf({ list: 'kgamma*' }), 'ok'],
     [dnf({ name: 'kdelta', state: 'absent', autoremove: true }), 'changed'],
     [{ shell: `rpm --root @WORK@/root -qa | sort` }, 'changed'],
   ];
@@ -76,8 +79,9 @@ describe.skipIf(!usable)('dnf, kplay vs ansible-playbook', () => {
   const shown = (r: EngineRun): unknown[] =>
     r.results.map((x) => {
       const { msg, results, failures, rc, stdout } = x;
+      // list's entries are dicts (Ansible's module's on both sides): compared as text
       // sorted: Ansible lists dnf's install and remove sets in their hash order
-      return { outcome: outcome(x), msg, results: Array.isArray(results) ? [...(results as string[])].sort() : results, failures, rc, stdout };
+      return { outcome: outcome(x), msg, results: Array.isArray(results) ? results.map((e) => JSON.stringify(e)).sort() : results, failures, rc, stdout };
     });
 
   it('every task has the outcome Ansible gives it', () => {
@@ -91,5 +95,17 @@ describe.skipIf(!usable)('dnf, kplay vs ansible-playbook', () => {
     expect(shown(kplay)).toEqual(shown(ansible));
     // kalpha went with kbeta (its dependent), kdelta with autoremove: the package with an epoch is left
     expect(kplay.results.at(-1)?.stdout).toBe(`${gamma}-3.14.15926535-1.noarch`);
+  });
+
+  it("runs dnf natively, with no Python on the host, and hands list to Ansible's module (which needs it)", () => {
+    const noPython = { vars: { ansible_python_interpreter: '/nonexistent/python3' } };
+    const r = runEngine('kplay', [dnf({ name: 'kdelta' }, noPython), dnf({ list: 'kdelta' }, noPython)], {});
+    try {
+      expect(r.results.map(outcome)).toEqual(['changed', 'failed']);
+      expect(r.results[0]?.results).toEqual(['Installed: kdelta-1.0-1.noarch']);
+      expect(String(r.results[1]?.msg)).toMatch(/MODULE FAILURE/);
+    } finally {
+      r.sandbox.remove();
+    }
   });
 });
