@@ -8,7 +8,13 @@ const OPTIONS = { msg: { type: 'raw' }, var: { type: 'str' }, verbosity: { type:
 /** What debug reads: the run's verbosity (-v count) and, when shown, var's value (absent when it is undefined). */
 export interface DebugFacts {
   verbosity: number;
-  value?: { defined: boolean; value?: unknown } | undefined;
+  value?: { defined: boolean; value?: unknown; error?: string | undefined } | undefined;
+}
+
+// an undefined var as debug shows it: with -v, the templating error too (Ansible's wraps it, so its text comes twice)
+function notDefined(f: DebugFacts): string {
+  const error = f.value?.error;
+  return f.verbosity > 0 && error ? `VARIABLE IS NOT DEFINED!: ${error}. ${error}` : 'VARIABLE IS NOT DEFINED!';
 }
 
 /** The debug module. */
@@ -22,7 +28,7 @@ export const debugModule = declareModule({
   },
   plan(o, f): Plan {
     if ((o.verbosity ?? 0) > f.verbosity) return { steps: [], result: { changed: false, skipped: true, skipped_reason: 'Verbosity threshold not met.' } };
-    if (o.var !== undefined) return { steps: [], result: { changed: false, [o.var]: f.value?.defined ? f.value.value : 'VARIABLE IS NOT DEFINED!' } };
+    if (o.var !== undefined) return { steps: [], result: { changed: false, [o.var]: f.value?.defined ? f.value.value : notDefined(f) } };
     return { steps: [], result: { changed: false, msg: o.msg === undefined ? 'Hello world!' : o.msg } };
   },
 });

@@ -139,8 +139,8 @@ export interface ModuleContext {
   render(text: string, origin: string, extra?: Record<string, unknown>): string;
   /** Evaluates an Ansible condition against the host's variables (for assert). */
   condition(expr: unknown): boolean;
-  /** A variable of the host, or an expression over them (debug var=); `templated`: typed as `{{ expr }}` types it (debug's). */
-  variable(name: string, templated?: boolean): { defined: boolean; value: unknown };
+  /** A variable of the host, or an expression over them (debug var=); `templated`: typed as `{{ expr }}` types it (debug's). Undefined (anywhere in the expression) is `defined: false`, with the undefined error's text as `error`. */
+  variable(name: string, templated?: boolean): { defined: boolean; value: unknown; error?: string };
   /** A warning, shown and registered with the result; `shownOnly`: shown and not registered (what an action prints itself, as pause's). */
   warn(msg: string, shownOnly?: boolean): void;
   /** A deprecation the module reports: shown as Ansible shows one, and registered with the result. */

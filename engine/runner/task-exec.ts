@@ -540,8 +540,15 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     variable: (expr, templated) => {
       // debug var= takes an expression (r.stdout, groups['etcd'][0]), as in Ansible
       const { text, ast } = compileCondition(expr, task.pos);
-      const v = new Evaluator(scope.read, scope.functions()).value(ast, true);
-      return v instanceof Undefined ? { defined: false, value: undefined } : { defined: true, value: templated ? templatedValue(text, ast, v) : v };
+      let v: unknown;
+      try {
+        v = new Evaluator(scope.read, scope.functions()).value(ast, true);
+      } catch (e) {
+        // an undefined value inside the expression (`nosuch + 1`) is the expression undefined, as Ansible's templating of it is
+        if (e instanceof ExprError && / is undefined$/.test(e.message)) return { defined: false, value: undefined, error: e.message };
+        throw e;
+      }
+      return v instanceof Undefined ? { defined: false, value: undefined, error: `'${v.name}' is undefined` } : { defined: true, value: templated ? templatedValue(text, ast, v) : v };
     },
     warn: (msg, shownOnly) => (shownOnly ? env.opts.reporter.emit({ type: 'warning', msg }) : warnings.push(msg)),
     deprecate: (d) => deprecations.push(d),

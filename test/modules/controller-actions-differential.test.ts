@@ -19,6 +19,8 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed' | 'skipped'][
   [{ debug: { var: 'nested' } }, 'ok'],
   [{ debug: { var: 'missing_var' } }, 'ok'],
   [{ debug: { var: 'port + 1' } }, 'ok'],
+  [{ debug: { var: 'missing_var + 1' } }, 'ok'],
+  [{ debug: { var: "nested['zz'] | default(missing_var)" } }, 'ok'],
   [{ debug: { var: 'name' } }, 'ok'],
   [{ debug: { var: 'flag' } }, 'ok'],
   [{ debug: { msg: 'hidden', verbosity: 2 } }, 'skipped'],
