@@ -7,8 +7,12 @@ import type { LiveReporter } from '../report/live.js';
 /** A line read on the terminal (pause, vars_prompt, -k/-K), the live view taken off the screen meanwhile; undefined without a terminal. */
 export function terminalPrompt(view: LiveReporter | undefined): ((text: string, echo: boolean) => Promise<string>) | undefined {
   if (!process.stdin.isTTY) return undefined;
-  return async (text, echo) => {
+  return async (whole, echo) => {
     view?.suspend();
+    // lines above the question (pause's `[task name]`) are written first: readline draws one line
+    const cut = whole.lastIndexOf('\n');
+    if (cut >= 0) process.stdout.write(whole.slice(0, cut + 1));
+    const text = whole.slice(cut + 1);
     // readline draws its prompt (it clears the line first); a hidden answer gets the text written here
     if (!echo) process.stdout.write(`${text}: `);
     const output = echo ? process.stdout : new Writable({ write: (_c, _e, done) => done() });

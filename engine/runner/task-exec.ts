@@ -553,7 +553,8 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     warn: (msg, shownOnly) => (shownOnly ? env.opts.reporter.emit({ type: 'warning', msg }) : warnings.push(msg)),
     deprecate: (d) => deprecations.push(d),
     noLog: toBool(inherited(task, frames, 'no_log')) === true,
-    prompt: env.opts.prompt,
+    // pause's question under the task's name, as Ansible's pause asks it (`(output is hidden)` when not echoed)
+    prompt: env.opts.prompt && ((text, echo) => (env.opts.prompt as NonNullable<typeof env.opts.prompt>)(`[${displayName(task).trim()}]\n${text}${echo ? '' : ' (output is hidden)'}`, echo)),
     sync: task.action === 'synchronize' ? syncFor(task, state, scope, env, delegate, become, execDefaults) : undefined,
   };
   const retries = task.keywords.until !== undefined ? Number(scope.template(task.keywords.retries ?? 3, task.pos)) : 0;

@@ -120,7 +120,8 @@ describe.skipIf(!tmuxAvailable())('live view in a real terminal (tmux, 100x20)',
     term = openTerminal([process.execPath, bin, '-i', 'hosts', 'p.yaml'], { cols: 100, rows: 20, cwd: root, env: { HOME: root } });
     await shows(term, 'to go on:');
     const asking = term.screen().join('\n');
-    expect(asking).toContain('Type the node names (h1) to go on:');
+    // under the task's name, as Ansible's pause asks
+    expect(asking).toMatch(/\[confirmation on the terminal\]\nType the node names \(h1\) to go on:/);
     expect(asking).toContain('"h1 drained"');
     await sleep(1500); // the view must not draw over the prompt meanwhile
     expect(term.screen().join('\n')).toBe(asking);
