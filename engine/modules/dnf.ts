@@ -64,6 +64,8 @@ interface Resolution {
 interface DnfFacts {
   /** dnf's path ('' when the host has none). */
   dnf: string;
+  /** The dnf command is dnf5 (Fedora 41 and later), whose answers kplay does not read. */
+  dnf5: boolean;
   /** The task runs as root (dnf changes nothing otherwise). */
   root: boolean;
   /** rpm -qa in the install root (RPM_QUERY_FORMAT). */
@@ -134,9 +136,10 @@ const dnfLine = (o: DnfOptions, dnf: string, r: { op: Resolution['op']; specs: s
 
 async function readFacts(o: DnfOptions, host: HostIO): Promise<DnfFacts> {
   const root = o.installroot && o.installroot !== '/' ? ` --root ${q(o.installroot)}` : '';
-  const r = await host.run(`command -v dnf || echo; id -u; rpm${root} -qa --qf '${RPM_QUERY_FORMAT}' 2>/dev/null`, { env: DNF_ENV });
-  const [dnf = '', uid = '', ...rest] = r.stdout.split('\n');
-  const facts: DnfFacts = { dnf, root: uid.trim() === '0', installed: rest.join('\n'), resolved: [] };
+  const r = await host.run(`d=$(command -v dnf); echo "$d"; if [ -n "$d" ]; then readlink -f "$d"; else echo; fi; id -u; rpm${root} -qa --qf '${RPM_QUERY_FORMAT}' 2>/dev/null`, { env: DNF_ENV });
+  const [dnf = '', real = '', uid = '', ...rest] = r.stdout.split('\n');
+  const facts: DnfFacts = { dnf, dnf5: /dnf5$/.test(real), root: uid.trim() === '0', installed: rest.join('\n'), resolved: [] };
+  if (facts.dnf5) return facts;
   if (!dnf || !facts.root || (o.update_cache === true && !specsOf(o).length && o.autoremove !== true)) return facts;
   const installed = installedPackages(facts.installed);
   for (const a of asks(o, installed)) {
@@ -185,6 +188,7 @@ export const dnfModule = declareModule({
   plan(o, f, { check }): Plan {
     if (o.autoremove === true && o.state !== undefined && o.state !== 'absent' && o.state !== 'removed') return failPlan('Autoremove should be used alone or with state=absent', { results: [] });
     if (!f.dnf) return failPlan('kplay runs dnf with the host\'s dnf command, and the host has none on its PATH', { results: [] });
+    if (f.dnf5) return failPlan(`kplay's dnf reads dnf 4's answers, and this host's dnf is dnf5 (${f.dnf}): use ansible.builtin.dnf5, which runs as Ansible's module`, { results: [] });
     if (!f.root) return failPlan('This command has to be run under the root user.', { results: [] });
     const specs = specsOf(o);
     if (o.update_cache === true && !specs.length && o.autoremove !== true) {
