@@ -154,7 +154,7 @@ function sshdConfig(h) {
   ].join('\n');
 }
 
-function waitForSsh(labNs, ip, timeoutMs = 15000) {
+function waitForSsh(labNs, ip, timeoutMs = 60000) {
   const end = Date.now() + timeoutMs;
   for (;;) {
     try {
