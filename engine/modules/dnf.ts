@@ -116,8 +116,8 @@ function asks(o: DnfOptions, installed: Installed[]): { op: Resolution['op']; sp
   const specs = specsOf(o);
   const state = stateOf(o);
   if (state === 'absent' || state === 'removed') {
-    const out: { op: Resolution['op']; specs: string[] }[] = specs.length ? [{ op: 'remove', specs }] : [];
-    return o.autoremove === true && !specs.length ? [{ op: 'autoremove', specs: [] }] : out;
+    // with autoremove the module also removes what nothing needs any more (dnf autoremove, after the removal)
+    return [...(specs.length ? [{ op: 'remove' as const, specs }] : []), ...(o.autoremove === true ? [{ op: 'autoremove' as const, specs: [] }] : [])];
   }
   if (state === 'latest' && specs.length === 1 && specs[0] === '*') return [{ op: 'upgrade', specs: [] }];
   const install: string[] = [];
@@ -219,6 +219,8 @@ export const dnfModule = declareModule({
     }
     // the module fails before it changes anything when any spec has no package
     if (failures.length) return failPlan(FAILED_SOME, { failures, results: [], rc: 1 });
+    // (a package the removal and autoremove both take is listed once, as in the module's one transaction)
+    results.splice(0, results.length, ...new Set(results));
     if (!steps.length) return { steps: [], result: { changed: false, msg: 'Nothing to do', results: [], rc: 0 } };
     const result: ModuleResult = { changed: true, msg: check ? 'Check mode: No changes made, but would have if not in check mode' : '', results, rc: 0 };
     return { steps, result };

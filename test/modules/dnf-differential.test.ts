@@ -72,6 +72,10 @@ describe.skipIf(!usable)('dnf, kplay vs ansible-playbook', () => {
     // yum's dnf backend is kplay's dnf; `list` goes to Ansible's dnf module
     [{ yum: { ...base, name: 'kdelta', use_backend: 'dnf' } }, 'ok'],
     [dnf({ list: 'kgamma*' }), 'ok'],
+    // kalpha comes as kbeta's dependency and stays when kbeta goes (autoremove off): nothing needs it then,
+    // and autoremove with another removal takes it too
+    [dnf({ name: 'kbeta' }), 'changed'],
+    [dnf({ name: 'kbeta', state: 'absent' }), 'changed'],
     [dnf({ name: 'kdelta', state: 'absent', autoremove: true }), 'changed'],
     [{ shell: `rpm --root @WORK@/root -qa | sort` }, 'changed'],
   ];
@@ -93,7 +97,7 @@ describe.skipIf(!usable)('dnf, kplay vs ansible-playbook', () => {
   it('the same results, messages and failures, and the same packages installed at the end', () => {
     const { kplay, ansible } = run();
     expect(shown(kplay)).toEqual(shown(ansible));
-    // kalpha went with kbeta (its dependent), kdelta with autoremove: the package with an epoch is left
+    // kdelta and the unneeded kalpha went with autoremove: the package with an epoch is left
     expect(kplay.results.at(-1)?.stdout).toBe(`${gamma}-3.14.15926535-1.noarch`);
   });
 
