@@ -166,10 +166,7 @@ function resolved(r: Resolution, installed: Installed[]): Transaction | Plan {
   const t = transactionOf(r.stdout, installed);
   if (t.install.length || t.remove.length) return t;
   const missing = r.op === 'install' || r.op === 'upgrade' ? unmatched(r) : [];
-  if (missing.length) {
-    const specs = missing.map((m) => r.specs.find((s) => s === m) ?? m);
-    return failPlan(FAILED_SOME, { failures: specs.map((s) => `No package ${s} available.`), results: [], rc: 1 });
-  }
+  if (missing.length) return failPlan(FAILED_SOME, { failures: missing.map((s) => `No package ${s} available.`), results: [], rc: 1 });
   // dnf's error as the module words it (its text starts after "Error: ", on the same line or the next)
   const error = /^Error: ([\s\S]*)$/m.exec(`${r.stdout}\n${r.stderr}`)?.[1] ?? (r.stderr || r.stdout);
   if (r.rc !== 0) return failPlan(`Depsolve Error occurred: ${error.trimEnd()}`, { failures: [], results: [], rc: 1 });
