@@ -81,6 +81,12 @@ export interface Transaction {
   remove: string[];
 }
 
+// a table entry (name, arch, [epoch:]version-release) as dnf names the package in its results
+function entry(name: string, arch: string, evr: string): string {
+  const [, epoch = '0', version = '', release = ''] = /^(?:(\d+):)?(.*)-([^-]*)$/.exec(evr) ?? [];
+  return nevra({ name, arch, epoch, version, release });
+}
+
 const INSTALLING = /^(Installing|Upgrading|Downgrading|Reinstalling)\b/;
 const REMOVING = /^Removing\b/;
 
@@ -91,17 +97,15 @@ const REMOVING = /^Removing\b/;
  */
 export function transactionOf(table: string, installed: Installed[]): Transaction {
   const out: Transaction = { install: [], remove: [] };
-  let section: 'install' | 'remove' | 'replace' | undefined;
+  let section: 'install' | 'remove' | undefined;
   let replaces = false;
   let tokens: string[] = [];
   const flush = (): void => {
     if (tokens.length >= 3 && section) {
       const [name = '', arch = '', evr = ''] = tokens;
-      const [, epoch = '0', version = '', release = ''] = /^(?:(\d+):)?(.*)-([^-]*)$/.exec(evr) ?? [];
-      const p = { name, arch, epoch, version, release };
-      if (section === 'remove') out.remove.push(nevra(p));
+      if (section === 'remove') out.remove.push(entry(name, arch, evr));
       else {
-        out.install.push(nevra(p));
+        out.install.push(entry(name, arch, evr));
         if (replaces) for (const old of installed.filter((x) => x.name === name && x.arch === arch)) out.remove.push(nevra(old));
       }
     }
@@ -125,8 +129,7 @@ export function transactionOf(table: string, installed: Installed[]): Transactio
     if (repl && section) {
       flush();
       const [, name = '', arch = '', evr = ''] = repl;
-      const [, epoch = '0', version = '', release = ''] = /^(?:(\d+):)?(.*)-([^-]*)$/.exec(evr) ?? [];
-      out.remove.push(nevra({ name, arch, epoch, version, release }));
+      out.remove.push(entry(name, arch, evr));
       continue;
     }
     if (/^ \S/.test(line)) flush();

@@ -161,15 +161,14 @@ function unmatched(r: Resolution): string[] {
   return [...text.matchAll(/^No match for argument: (.*)$/gm)].map((m) => (m[1] ?? '').trim());
 }
 
-// a resolution's transaction, or the failure the module reports for it
-function resolved(r: Resolution, installed: Installed[]): Transaction | Plan {
+// a resolution's transaction, the specs dnf found no package for, or dnf's error
+function resolved(r: Resolution, installed: Installed[]): Transaction | { missing: string[] } | { error: string } {
   const t = transactionOf(r.stdout, installed);
   if (t.install.length || t.remove.length) return t;
   const missing = r.op === 'install' || r.op === 'upgrade' ? unmatched(r) : [];
-  if (missing.length) return failPlan(FAILED_SOME, { failures: missing.map((s) => `No package ${s} available.`), results: [], rc: 1 });
+  if (missing.length) return { missing };
   // dnf's error as the module words it (its text starts after "Error: ", on the same line or the next)
-  const error = /^Error: ([\s\S]*)$/m.exec(`${r.stdout}\n${r.stderr}`)?.[1] ?? (r.stderr || r.stdout);
-  if (r.rc !== 0) return failPlan(`Depsolve Error occurred: ${error.trimEnd()}`, { failures: [], results: [], rc: 1 });
+  if (r.rc !== 0) return { error: (/^Error: ([\s\S]*)$/m.exec(`${r.stdout}\n${r.stderr}`)?.[1] ?? (r.stderr || r.stdout)).trimEnd() };
   return t;
 }
 
@@ -201,12 +200,10 @@ export const dnfModule = declareModule({
       const r = f.resolved.find((x) => x.op === ask.op && x.specs.join('\n') === ask.specs.join('\n'));
       if (!r) return failPlan(`dnf was not asked to ${ask.op} ${ask.specs.join(' ')} (the facts lack its answer)`, { results: [] });
       const t = resolved(r, installed);
-      if ('steps' in t) {
-        if (t.result.failures && Array.isArray(t.result.failures) && t.result.failures.length) {
-          failures.push(...(t.result.failures as string[]));
-          continue;
-        }
-        return t;
+      if ('error' in t) return failPlan(`Depsolve Error occurred: ${t.error}`, { failures: [], results: [], rc: 1 });
+      if ('missing' in t) {
+        failures.push(...t.missing.map((s) => `No package ${s} available.`));
+        continue;
       }
       if (!t.install.length && !t.remove.length) continue;
       // sorted: the module lists dnf's sets in no order of their own

@@ -16,7 +16,7 @@ import { convertArgs } from '../playbook/module-args.js';
 import type { BlockNode, Play, PlayNode, Role, TaskNode } from '../playbook/model.js';
 import { findLocalFile } from '../playbook/roles.js';
 import { compileCondition, evaluateCondition } from '../template/condition.js';
-import { Evaluator, ExprError, Undefined } from '../template/expr/evaluate.js';
+import { Evaluator, ExprError, Undefined, UndefinedError, undefinedMessage } from '../template/expr/evaluate.js';
 import { renderHandlebars } from '../template/render.js';
 import { templatedValue } from '../template/jinja/template.js';
 import { toBool } from '../template/helpers.js';
@@ -545,10 +545,10 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
         v = new Evaluator(scope.read, scope.functions()).value(ast, true);
       } catch (e) {
         // an undefined value inside the expression (`nosuch + 1`) is the expression undefined, as Ansible's templating of it is
-        if (e instanceof ExprError && / is undefined$/.test(e.message)) return { defined: false, value: undefined, error: e.message };
+        if (e instanceof UndefinedError) return { defined: false, value: undefined, error: e.message };
         throw e;
       }
-      return v instanceof Undefined ? { defined: false, value: undefined, error: `'${v.name}' is undefined` } : { defined: true, value: templated ? templatedValue(text, ast, v) : v };
+      return v instanceof Undefined ? { defined: false, value: undefined, error: undefinedMessage(v) } : { defined: true, value: templated ? templatedValue(text, ast, v) : v };
     },
     warn: (msg, shownOnly) => (shownOnly ? env.opts.reporter.emit({ type: 'warning', msg }) : warnings.push(msg)),
     deprecate: (d) => deprecations.push(d),

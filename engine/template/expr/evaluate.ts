@@ -7,9 +7,9 @@ import { UnsafeText } from '../../yaml/load.js';
 import type { Expr } from './parser.js';
 import { PyTuple } from '../../inventory/python-literal.js';
 import { BASE_FUNCTIONS, FILTERS, TESTS } from './filters.js';
-import { ExprError, contains, iterable, len, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
+import { ExprError, UndefinedError, contains, iterable, len, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
 
-export { ExprError } from './pyops.js';
+export { ExprError, UndefinedError };
 
 /** A variable or key that does not exist; carries the expression that named it. */
 export class Undefined {
@@ -19,6 +19,9 @@ export class Undefined {
     readonly soft = false,
   ) {}
 }
+
+/** The text of the error an undefined value gives where a value is needed. */
+export const undefinedMessage = (v: Undefined): string => `'${v.name}' is undefined`;
 
 /** A method bound to a value (`s.startswith`), callable from an expression. */
 class BoundMethod {
@@ -63,13 +66,13 @@ export class Evaluator {
   value(e: Expr, allowUndefined = false): unknown {
     const v = this.eval(e);
     if (v instanceof Undefined && v.soft && !allowUndefined) return '';
-    if (v instanceof Undefined && !allowUndefined) throw new ExprError(`'${v.name}' is undefined`, e.col);
+    if (v instanceof Undefined && !allowUndefined) throw new UndefinedError(undefinedMessage(v), e.col);
     return v;
   }
 
   private defined(v: unknown, col: number): unknown {
     if (v instanceof Undefined && v.soft) return '';
-    if (v instanceof Undefined) throw new ExprError(`'${v.name}' is undefined`, col);
+    if (v instanceof Undefined) throw new UndefinedError(undefinedMessage(v), col);
     if (v instanceof BoundMethod) throw new ExprError(`'${v.name}' is a method; call it with ()`, col);
     return plain(v);
   }
@@ -229,7 +232,7 @@ export class Evaluator {
       }
     }
     const fn = this.eval(e.fn);
-    if (fn instanceof Undefined) throw new ExprError(`'${fn.name}' is undefined`, e.col);
+    if (fn instanceof Undefined) throw new UndefinedError(undefinedMessage(fn), e.col);
     if (fn instanceof Callable) {
       const { args, kw } = this.argValues(e);
       return fn.invoke(args, kw, e.col);

@@ -16,7 +16,7 @@ import { toBool } from '../helpers.js';
 import { truthy } from '../truthy.js';
 import { pyJson, pyYaml } from './dump.js';
 import type { Functions } from './evaluate.js';
-import { ExprError, contains, iterable, len, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
+import { ExprError, UndefinedError, contains, iterable, len, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
 import { pyRegex, pyReplacement } from './pyregex.js';
 
 /** A filter: the value, positional and keyword arguments, the column for errors. */
@@ -580,7 +580,7 @@ function runTest(v: unknown, a: unknown[], col: number): boolean {
   const name = String(a[0]).replace(/^ansible\.builtin\./, '');
   if (name === 'defined') return v !== undefinedMarker;
   if (name === 'undefined') return v === undefinedMarker;
-  if (v === undefinedMarker) throw new ExprError('an attribute is undefined', col);
+  if (v === undefinedMarker) throw new UndefinedError('an attribute is undefined', col);
   const t = own(TESTS, name) ? TESTS[name] : undefined;
   if (!t) throw new ExprError(`no test named '${name}'`, col);
   return t(plain(v), a.slice(1).map(plain), col);

@@ -13,6 +13,9 @@ export class ExprError extends Error {
   }
 }
 
+/** An undefined value where a value is needed (`'nosuch' is undefined`): debug's var tells it from the other errors. */
+export class UndefinedError extends ExprError {}
+
 /** An own key of plain data (never the prototype). */
 export function own(obj: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(obj, key);
