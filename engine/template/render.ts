@@ -28,13 +28,7 @@ function located(p: TemplateProblem, source: string, origin: SourcePos, inFile: 
     else delete at.col;
   }
   const shown = source.length > 200 ? `${source.slice(0, 200)}...` : source;
-  return new TemplateError(inFile ? p.message : `${p.message} in template ${JSON.stringify(shown)}`, at, p.hint ?? hintFor(p.message));
-}
-
-function hintFor(message: string): string | undefined {
-  const undef = /^'(.+)' is undefined$/.exec(message);
-  if (undef) return `define ${undef[1]?.split(/[.[]/)[0]} (inventory, group_vars, vars, -e) or give a fallback: {{ ${undef[1]} | default('value') }}`;
-  return undefined;
+  return new TemplateError(inFile ? p.message : `${p.message} in template ${JSON.stringify(shown)}`, at, p.hint);
 }
 
 function wrap<T>(fn: () => T, source: string, origin: SourcePos, inFile: boolean): T {

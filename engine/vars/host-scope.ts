@@ -6,6 +6,7 @@ import { isIpAddress } from '../inventory/address.js';
 import { mergeInto } from './files.js';
 import { inventoryVarsForHost, type VarsDirs } from './precedence.js';
 import { VarScope } from './scope.js';
+import { HOSTVARS_TYPE, PY_TYPE } from '../template/expr/pyops.js';
 
 /** Run-wide facts that magic variables expose. */
 /** The value of `omit`: a module argument (at any depth in mappings) that templates to it is left out. */
@@ -162,7 +163,7 @@ export class VarsContext {
       const version = learnt?.version ?? -1;
       let s = scopes.get(name);
       if (!s || s.version !== version) {
-        s = { version, proxy: this.scope(h, { above: learnt?.layers() ?? [] }).proxy() };
+        s = { version, proxy: this.scope(h, { above: learnt?.layers() ?? [] }).proxy('ansible.vars.hostvars.HostVarsVars') };
         scopes.set(name, s);
       }
       return s.proxy;
@@ -170,7 +171,7 @@ export class VarsContext {
     const target = Object.create(null) as Record<string, unknown>;
     this.hostvarsProxy = new Proxy(target, {
       has: (_t, k) => typeof k === 'string' && this.inv.hosts.has(k),
-      get: (_t, k) => (typeof k === 'string' ? get(k) : k === Symbol.toPrimitive ? () => '[hostvars]' : undefined),
+      get: (_t, k) => (typeof k === 'string' ? get(k) : k === Symbol.toPrimitive ? () => '[hostvars]' : k === PY_TYPE ? HOSTVARS_TYPE : undefined),
       getOwnPropertyDescriptor: (_t, k) =>
         typeof k === 'string' && this.inv.hosts.has(k) ? { value: get(k), writable: false, enumerable: true, configurable: true } : undefined,
       ownKeys: () => [...this.inv.hosts.keys()],

@@ -6,6 +6,7 @@ import type { Functions, Lookup } from '../template/expr/evaluate.js';
 import { lookupFunctions } from '../template/lookups.js';
 import { TemplateError, isTemplate, renderFile, renderValue } from '../template/render.js';
 import { UnsafeText } from '../yaml/load.js';
+import { PY_TYPE } from '../template/expr/pyops.js';
 
 /** Variables visible to templates and conditions for one host at one point of a run. */
 export class VarScope {
@@ -85,8 +86,8 @@ export class VarScope {
     }
   }
 
-  /** Reads a variable for expressions: its rendered value, undefined when not defined. */
-  readonly read: Lookup = (name) => (this.has(name) ? this.get(name) : undefined);
+  /** Reads a variable for expressions: its rendered value, undefined when not defined; `vars` is all of them, as Ansible's magic variable. */
+  readonly read: Lookup = (name) => (this.has(name) ? this.get(name) : name === 'vars' ? this.proxy() : undefined);
 
   private fns: Functions | undefined;
 
@@ -113,14 +114,14 @@ export class VarScope {
     return renderFile(text, this.read, this.functions(), file);
   }
 
-  /** A read-only object view whose properties resolve lazily (what `.hbs` templates render against). */
-  proxy(): Record<string, unknown> {
+  /** A read-only object view whose properties resolve lazily (what `.hbs` templates render against); `pyType` names it in Jinja's messages (hostvars' per-host view). */
+  proxy(pyType?: string): Record<string, unknown> {
     if (this.proxyObj) return this.proxyObj;
     const target: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     this.proxyObj = new Proxy(target, {
       has: (_t, key) => typeof key === 'string' && this.has(key),
       // toPrimitive lets Handlebars put the object into its "not defined in ..." message
-      get: (_t, key) => (typeof key === 'string' ? this.get(key) : key === Symbol.toPrimitive ? () => '[variables]' : undefined),
+      get: (_t, key) => (typeof key === 'string' ? this.get(key) : key === Symbol.toPrimitive ? () => '[variables]' : key === PY_TYPE ? pyType : undefined),
       getOwnPropertyDescriptor: (_t, key) =>
         typeof key === 'string' && this.has(key) ? { value: this.get(key), writable: false, enumerable: true, configurable: true } : undefined,
       ownKeys: () => this.names(),

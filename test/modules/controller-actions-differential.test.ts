@@ -97,3 +97,33 @@ describe.skipIf(!hasAnsible || !canSandbox())('controller actions, kplay vs ansi
     for (const r of run().kplay.results.filter((x) => x.start !== undefined)) expect(r.start).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?$/);
   });
 });
+
+// with -v, debug's var shows why a value is undefined, in Jinja's words; a list or dict var is never templated twice
+const verbose: Record<string, unknown>[] = [
+  { set_fact: { d: { a: 1, n: 3 }, l: [1, 2] } },
+  { command: 'echo hi' },
+  { debug: { var: 'd.b' } },
+  { debug: { var: 'd.b.c' } },
+  { debug: { var: 'd[1]' } },
+  { debug: { var: 'l[5]' } },
+  { debug: { var: "l['x']" } },
+  { debug: { var: 'd.n.x' } },
+  { debug: { var: 'missing.x.y' } },
+  { debug: { var: 'groups.nogroup' } },
+  { debug: { var: 'hostvars.localhost.nokey' } },
+  { debug: { var: "hostvars['nohost'].x" } },
+  { debug: { var: 'vars.nokey' } },
+  { debug: { var: "vars['d'].a" } },
+  { debug: { var: '([] | first)' } },
+  { debug: { var: '(l | first).x' } },
+  { debug: { var: ['d', '{{ l }}'] } },
+  { debug: { var: { k: 'd' } } },
+];
+
+describe.skipIf(!hasAnsible || !canSandbox())('debug var with -v, kplay vs ansible-playbook', () => {
+  const run = bothEngines(verbose, {}, ['-v']);
+  it("names what is undefined as Jinja does ('dict object' has no attribute 'b')", () => {
+    const shown = (r: EngineRun): unknown[] => r.results.slice(2);
+    expect(shown(run().kplay)).toEqual(shown(run().ansible));
+  });
+});

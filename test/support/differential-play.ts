@@ -35,8 +35,8 @@ function play(tasks: Record<string, unknown>[], out: string): string {
   return stringify([{ hosts: 'localhost', gather_facts: false, tasks: [...registered, report] }]);
 }
 
-/** One engine's run of the tasks in a fresh sandbox (remove it with `run.sandbox.remove()`). */
-export function runEngine(engine: 'kplay' | 'ansible', tasks: Record<string, unknown>[], files: Record<string, string | Buffer>): EngineRun {
+/** One engine's run of the tasks in a fresh sandbox (remove it with `run.sandbox.remove()`); `flags` go to both engines (-v). */
+export function runEngine(engine: 'kplay' | 'ansible', tasks: Record<string, unknown>[], files: Record<string, string | Buffer>, flags: string[] = []): EngineRun {
   const sandbox = makeSandbox();
   const work = join(sandbox.dir, 'work');
   mkdirSync(work);
@@ -46,7 +46,7 @@ export function runEngine(engine: 'kplay' | 'ansible', tasks: Record<string, unk
     mkdirSync(dirname(join(work, rel)), { recursive: true });
     writeFileSync(join(work, rel), text);
   }
-  const args = ['-i', 'localhost,', '-c', 'local', join(work, 'play.yaml')];
+  const args = ['-i', 'localhost,', '-c', 'local', ...flags, join(work, 'play.yaml')];
   const argv = engine === 'kplay' ? [process.execPath, KPLAY, ...args] : ['ansible-playbook', ...args];
   const r = sandbox.run(argv, { cwd: work, env: { NO_COLOR: '1', ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCALHOST_WARNING: '0', ANSIBLE_RETRY_FILES_ENABLED: '0' } });
   let results: Record<string, unknown>[] = [];
@@ -62,9 +62,9 @@ export function runEngine(engine: 'kplay' | 'ansible', tasks: Record<string, unk
  * Runs the tasks under both engines (`files`: more files next to the playbook, such as library/x.py;
  * the playbook's directory is @WORK@ in task arguments); remove the sandboxes with `done()`.
  */
-export function runBoth(tasks: Record<string, unknown>[], files: Record<string, string | Buffer> = {}): { kplay: EngineRun; ansible: EngineRun; done(): void } {
-  const kplay = runEngine('kplay', tasks, files);
-  const ansible = runEngine('ansible', tasks, files);
+export function runBoth(tasks: Record<string, unknown>[], files: Record<string, string | Buffer> = {}, flags: string[] = []): { kplay: EngineRun; ansible: EngineRun; done(): void } {
+  const kplay = runEngine('kplay', tasks, files, flags);
+  const ansible = runEngine('ansible', tasks, files, flags);
   return {
     kplay,
     ansible,
@@ -76,10 +76,10 @@ export function runBoth(tasks: Record<string, unknown>[], files: Record<string, 
 }
 
 /** Inside a describe: runs the tasks under both engines before its tests and removes the sandboxes after. */
-export function bothEngines(tasks: Record<string, unknown>[], files: Record<string, string | Buffer> = {}): () => { kplay: EngineRun; ansible: EngineRun } {
+export function bothEngines(tasks: Record<string, unknown>[], files: Record<string, string | Buffer> = {}, flags: string[] = []): () => { kplay: EngineRun; ansible: EngineRun } {
   let both: ReturnType<typeof runBoth> | undefined;
   beforeAll(() => {
-    both = runBoth(tasks, files);
+    both = runBoth(tasks, files, flags);
   }, 180_000);
   afterAll(() => both?.done());
   return () => {

@@ -170,11 +170,11 @@ def fn(arg):
   });
 
   it.each([
-    ['s.__class__', "'s.__class__' is undefined"],
-    ['dict.constructor', "'dict.constructor' is undefined"],
-    ['dict["__proto__"]', 'is undefined'],
-    ['list.constructor', "'list.constructor' is undefined"],
-    ['s.toString()', "'s.toString' is undefined"],
+    ['s.__class__', "'str object' has no attribute '__class__'"],
+    ['dict.constructor', "'dict object' has no attribute 'constructor'"],
+    ['dict["__proto__"]', "'dict object' has no attribute '__proto__'"],
+    ['list.constructor', "'list object' has no attribute 'constructor'"],
+    ['s.toString()', "'str object' has no attribute 'toString'"],
     ['lookup("pipe", "id")', 'is undefined'],
     ['dict.a()', 'is not callable'],
     ['range', "'range' is undefined"],

@@ -51,6 +51,22 @@ describe.skipIf(!hasAnsible || !systemPython)('templates: kplay against Ansible 
     expect(wrong, `${wrong.length} of ${values.length} differ:\n${wrong.join('\n')}`).toEqual([]);
   });
 
+  it("an undefined value fails with Jinja's words for it ('dict object' has no attribute 'b')", () => {
+    const wrong: string[] = [];
+    let checked = 0;
+    values.forEach((v, i) => {
+      // Ansible's text: the error's words, then '. ' and the same words again
+      const undefinedText = /^AnsibleUndefinedVariable: (.*)$/.exec((ansible.values[i] as Outcome).error ?? '')?.[1];
+      if (undefinedText === undefined) return;
+      const words = undefinedText.slice(0, (undefinedText.length - 2) / 2);
+      checked++;
+      const ours = kplayValue(v).error ?? '';
+      if (!ours.startsWith(`${words} in template`)) wrong.push(`${v}\n    ansible: ${words}\n    kplay:   ${ours}`);
+    });
+    expect(checked).toBeGreaterThanOrEqual(20);
+    expect(wrong, `${wrong.length} differ:\n${wrong.join('\n')}`).toEqual([]);
+  });
+
   it(`${files.length} .j2 files render byte for byte as the template module renders them`, () => {
     expect(files.length).toBeGreaterThanOrEqual(40);
     const wrong: string[] = [];

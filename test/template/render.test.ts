@@ -69,7 +69,7 @@ describe('YAML values (Jinja, typed as Ansible types them)', () => {
 
   it.each([
     ['{{ missing }}', "'missing' is undefined", { line: 3, col: 10 }],
-    ['x {{ cfg.nope }}', "'cfg.nope' is undefined", { line: 3, col: 15 }],
+    ['x {{ cfg.nope }}', "'dict object' has no attribute 'nope'", { line: 3, col: 15 }],
     ['{{ n | nosuchfilter }}', "no filter named 'nosuchfilter'", { line: 3, col: 12 }],
     ['{{ n is nosuchtest }}', "no test named 'nosuchtest'", { line: 3, col: 12 }],
     ['a\n{% if %}', 'expected a value', { line: 4 }],

@@ -65,10 +65,16 @@ describe('VarScope: lazily templated variables', () => {
     }
   });
 
-  it('names a missing nested key with its full path', () => {
+  it("names a missing nested key as Jinja does, and its full path in the hint", () => {
     const s = scope({ cfg: { a: {} }, v: '{{ cfg.a.missing }}', w: 'x {{cfg.a.missing}}' });
-    expect(() => s.get('v')).toThrow("'cfg.a.missing' is undefined");
-    expect(() => s.get('w')).toThrow("'cfg.a.missing' is undefined");
+    expect(() => s.get('v')).toThrow("'dict object' has no attribute 'missing'");
+    expect(() => s.get('w')).toThrow("'dict object' has no attribute 'missing'");
+    try {
+      s.get('v');
+    } catch (e) {
+      // the variable exists, so the hint does not ask to define it
+      expect((e as TemplateError).hint).toBe("give a fallback: {{ cfg.a.missing | default('value') }}");
+    }
   });
 
   it('reports a template syntax error with its place', () => {
@@ -101,7 +107,7 @@ describe('VarScope: lazily templated variables', () => {
   it('exposes no prototype properties to templates', () => {
     const s = scope({ v: '{{ constructor }}' });
     expect(() => s.get('v')).toThrow("'constructor' is undefined");
-    expect(() => scope({ v: "{{ ''.__class__ }}" }).get('v')).toThrow("is undefined");
-    expect(() => scope({ d: {}, v: '{{ d.toString() }}' }).get('v')).toThrow("'d.toString' is undefined");
+    expect(() => scope({ v: "{{ ''.__class__ }}" }).get('v')).toThrow("'str object' has no attribute '__class__'");
+    expect(() => scope({ d: {}, v: '{{ d.toString() }}' }).get('v')).toThrow("'dict object' has no attribute 'toString'");
   });
 });

@@ -2,26 +2,42 @@
 // variable may only be tested (`is defined`) or defaulted (`| default(x)`). No eval, no Function, no
 // prototype access: attributes are own keys of plain data, calls are a fixed set of methods.
 import { truthy as pyTruthy } from '../truthy.js';
-import { pyStr } from '../../util/python-repr.js';
+import { pyRepr, pyStr } from '../../util/python-repr.js';
 import { UnsafeText } from '../../yaml/load.js';
 import type { Expr } from './parser.js';
 import { PyTuple } from '../../inventory/python-literal.js';
 import { BASE_FUNCTIONS, FILTERS, TESTS } from './filters.js';
-import { ExprError, UndefinedError, contains, iterable, len, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
+import { ExprError, UndefinedError, contains, iterable, len, missingKeyMessage, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
 
 export { ExprError, UndefinedError };
 
 /** A variable or key that does not exist; carries the expression that named it. */
 export class Undefined {
   constructor(
+    /** The expression's text (`d.b`), for hints and `mandatory`. */
     readonly name: string,
     /** Jinja's lenient Undefined (an inline if without else): prints as ''. */
     readonly soft = false,
+    /** Jinja's text for why, when it is not a name never defined (`'dict object' has no attribute 'b'`). */
+    readonly cause?: string,
+    /** The variable never defined where the path starts, when that is why. */
+    readonly variable?: string,
   ) {}
 }
 
-/** The text of the error an undefined value gives where a value is needed. */
-export const undefinedMessage = (v: Undefined): string => `'${v.name}' is undefined`;
+/** The text of the error an undefined value gives where a value is needed, as Jinja words it. */
+export const undefinedMessage = (v: Undefined): string => v.cause ?? `${pyRepr(v.name)} is undefined`;
+
+/** What to do about an undefined value: define the variable, or give a fallback. */
+export function undefinedHint(v: Undefined): string {
+  const fallback = /^value(?!\w)/.test(v.name) ? "give a fallback with | default('value')" : `give a fallback: {{ ${v.name} | default('value') }}`;
+  return v.variable ? `define ${v.variable} (inventory, group_vars, vars, -e) or ${fallback}` : fallback;
+}
+
+const undefinedError = (v: Undefined, col: number): UndefinedError => new UndefinedError(undefinedMessage(v), col, undefinedHint(v));
+
+// Jinja's words for a filter with nothing to give
+const EMPTY_SEQUENCE: Record<string, string> = { first: 'No first item, sequence was empty.', last: 'No last item, sequence was empty.', min: 'No aggregated item, sequence was empty.', max: 'No aggregated item, sequence was empty.' };
 
 /** A method bound to a value (`s.startswith`), callable from an expression. */
 class BoundMethod {
@@ -66,13 +82,13 @@ export class Evaluator {
   value(e: Expr, allowUndefined = false): unknown {
     const v = this.eval(e);
     if (v instanceof Undefined && v.soft && !allowUndefined) return '';
-    if (v instanceof Undefined && !allowUndefined) throw new UndefinedError(undefinedMessage(v), e.col);
+    if (v instanceof Undefined && !allowUndefined) throw undefinedError(v, e.col);
     return v;
   }
 
   private defined(v: unknown, col: number): unknown {
     if (v instanceof Undefined && v.soft) return '';
-    if (v instanceof Undefined) throw new UndefinedError(undefinedMessage(v), col);
+    if (v instanceof Undefined) throw undefinedError(v, col);
     if (v instanceof BoundMethod) throw new ExprError(`'${v.name}' is a method; call it with ()`, col);
     return plain(v);
   }
@@ -88,7 +104,7 @@ export class Evaluator {
         return e.v;
       case 'name': {
         const v = this.lookup(e.name);
-        return v === undefined ? new Undefined(e.name) : v;
+        return v === undefined ? new Undefined(e.name, false, undefined, e.name) : v;
       }
       case 'list': {
         const items = e.items.map((i) => this.defined(this.eval(i), i.col));
@@ -105,7 +121,7 @@ export class Evaluator {
       case 'attr':
         return this.getAttr(this.eval(e.obj), e.name, describe(e));
       case 'index':
-        return this.getItem(this.eval(e.obj), this.defined(this.eval(e.key), e.key.col), e.col, describe(e));
+        return this.getItem(this.eval(e.obj), this.defined(this.eval(e.key), e.key.col), describe(e));
       case 'slice': {
         const obj = this.defined(this.eval(e.obj), e.col);
         const start = e.start ? Number(this.defined(this.eval(e.start), e.col)) : undefined;
@@ -150,7 +166,7 @@ export class Evaluator {
   }
 
   private getAttr(obj: unknown, name: string, text: string): unknown {
-    if (obj instanceof Undefined) return new Undefined(text);
+    if (obj instanceof Undefined) return beyond(obj, text);
     const o = plain(obj);
     if (typeof o === 'string' && STRING_METHODS.has(name)) return new BoundMethod(o, name);
     if (Array.isArray(o) && (LIST_METHODS.has(name) || MUTATING.has(name))) return new BoundMethod(o, name);
@@ -158,22 +174,23 @@ export class Evaluator {
       if (own(o, name)) return (o as Record<string, unknown>)[name];
       if (DICT_METHODS.has(name) || MUTATING.has(name)) return new BoundMethod(o, name);
     }
-    return new Undefined(text);
+    return new Undefined(text, false, missingKeyMessage(obj, name));
   }
 
-  private getItem(obj: unknown, key: unknown, col: number, text: string): unknown {
-    if (obj instanceof Undefined) return new Undefined(text);
+  // as Jinja's getitem: a key the value cannot take (a list's 'x', an element past the end) is undefined, not an error
+  private getItem(obj: unknown, key: unknown, text: string): unknown {
+    if (obj instanceof Undefined) return beyond(obj, text);
     const o = plain(obj);
     if (Array.isArray(o) || typeof o === 'string') {
-      if (typeof key !== 'number' || !Number.isInteger(key)) throw new ExprError(`${typeName(o)} indices must be integers, not ${typeName(key)}`, col);
-      const i = key < 0 ? o.length + key : key;
-      return i >= 0 && i < o.length ? o[i] : new Undefined(text);
-    }
-    if (o && typeof o === 'object') {
+      if (typeof key === 'number' && Number.isInteger(key)) {
+        const i = key < 0 ? o.length + key : key;
+        if (i >= 0 && i < o.length) return o[i];
+      }
+    } else if (o && typeof o === 'object') {
       const k = String(key);
-      return own(o, k) ? (o as Record<string, unknown>)[k] : new Undefined(text);
+      if (own(o, k)) return (o as Record<string, unknown>)[k];
     }
-    return new Undefined(text);
+    return new Undefined(text, false, missingKeyMessage(obj, plain(key)));
   }
 
   private compare(e: Extract<Expr, { k: 'compare' }>): boolean {
@@ -232,7 +249,7 @@ export class Evaluator {
       }
     }
     const fn = this.eval(e.fn);
-    if (fn instanceof Undefined) throw new UndefinedError(undefinedMessage(fn), e.col);
+    if (fn instanceof Undefined) throw undefinedError(fn, e.col);
     if (fn instanceof Callable) {
       const { args, kw } = this.argValues(e);
       return fn.invoke(args, kw, e.col);
@@ -263,7 +280,7 @@ export class Evaluator {
     if (!f) throw new ExprError(`no filter named '${e.name}'`, e.col);
     const out = f(v, args, kw, e.col);
     // a filter with nothing to give (`[] | first`) yields undefined, as Jinja's does
-    return out === undefined ? new Undefined(`${describe(e.value)} | ${e.name}`) : out;
+    return out === undefined ? new Undefined(`${describe(e.value)} | ${e.name}`, false, own(EMPTY_SEQUENCE, e.name) ? EMPTY_SEQUENCE[e.name] : undefined) : out;
   }
 
   private test(e: Extract<Expr, { k: 'test' }>): boolean {
@@ -298,6 +315,11 @@ function pySlice<T extends string | unknown[]>(obj: T, start: number | undefined
   if (step > 0) for (let i = norm(start, 0); i < norm(stop, n); i += step) out.push(items[i]);
   else for (let i = norm(start, n - 1); i > norm(stop, -1); i += step) out.push(items[i]);
   return (typeof obj === 'string' ? out.join('') : out) as T;
+}
+
+// a key of an undefined value: undefined for the first reason, as Ansible's undefined gives itself for any attribute
+function beyond(u: Undefined, text: string): Undefined {
+  return u.soft ? new Undefined(text) : new Undefined(text, false, undefinedMessage(u), u.variable);
 }
 
 /** The source-like text of a variable path, for messages (`groups['etcd'][0]`). */

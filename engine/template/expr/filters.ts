@@ -16,7 +16,7 @@ import { toBool } from '../helpers.js';
 import { truthy } from '../truthy.js';
 import { pyJson, pyYaml } from './dump.js';
 import type { Functions } from './evaluate.js';
-import { ExprError, UndefinedError, contains, iterable, len, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
+import { ExprError, UndefinedError, contains, iterable, len, missingKeyMessage, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
 import { pyRegex, pyReplacement } from './pyregex.js';
 
 /** A filter: the value, positional and keyword arguments, the column for errors. */
@@ -80,14 +80,18 @@ function sortKey(caseSensitive: boolean, attribute: unknown, col: number): (x: u
   };
 }
 
-// `attribute='a.b'` / `'0'`: Jinja's make_attrgetter walks dots, integer parts index lists.
-function attrPath(v: unknown, path: string, col: number, fallback?: { value: unknown }): unknown {
+// `attribute='a.b'` / `'0'`: Jinja's make_attrgetter walks dots, integer parts index lists. A missing
+// part is an error, or the fallback's value, or what the fallback makes of Jinja's text for it
+function attrPath(v: unknown, path: string, col: number, fallback?: { value: unknown } | ((message: string) => unknown)): unknown {
   let cur = plain(v);
   for (const part of path.split('.')) {
-    if (Array.isArray(cur) && /^\d+$/.test(part)) cur = cur[Number(part)];
+    if (Array.isArray(cur) && /^\d+$/.test(part) && Number(part) < cur.length) cur = cur[Number(part)];
     else if (isDict(cur) && own(cur, part)) cur = cur[part];
-    else if (fallback) return fallback.value;
-    else throw new ExprError(`object has no attribute '${part}'`, col);
+    else {
+      const message = missingKeyMessage(cur, /^\d+$/.test(part) ? Number(part) : part);
+      if (fallback) return typeof fallback === 'function' ? fallback(message) : fallback.value;
+      throw new ExprError(message, col);
+    }
     cur = plain(cur);
   }
   return cur;
@@ -379,8 +383,8 @@ export const FILTERS: Record<string, Filter> = {
   },
   select: (v, a, _k, col) => iterable(plain(v), col).filter((x) => runTest(x, a, col)),
   reject: (v, a, _k, col) => iterable(plain(v), col).filter((x) => !runTest(x, a, col)),
-  selectattr: (v, a, _k, col) => iterable(plain(v), col).filter((x) => runTest(attrPath(x, String(a[0]), col, { value: undefinedMarker }), a.slice(1), col)),
-  rejectattr: (v, a, _k, col) => iterable(plain(v), col).filter((x) => !runTest(attrPath(x, String(a[0]), col, { value: undefinedMarker }), a.slice(1), col)),
+  selectattr: (v, a, _k, col) => iterable(plain(v), col).filter((x) => runTest(attrPath(x, String(a[0]), col, missing), a.slice(1), col)),
+  rejectattr: (v, a, _k, col) => iterable(plain(v), col).filter((x) => !runTest(attrPath(x, String(a[0]), col, missing), a.slice(1), col)),
   attr: (v, a, _k, col) => attrPath(v, String(a[0]), col),
   combine: (v, a, kw, col) => {
     const dicts = [plain(v), ...a.map(plain)].flatMap((d) => (Array.isArray(d) ? d : [d]));
@@ -559,8 +563,11 @@ export const FILTERS: Record<string, Filter> = {
   },
 };
 
-/** Stands for a missing attribute inside filters (map(attribute=...) without default, selectattr). */
-export const undefinedMarker: unique symbol = Symbol('undefined');
+// a missing attribute inside selectattr/rejectattr, with Jinja's text for it
+class Missing {
+  constructor(readonly message: string) {}
+}
+const missing = (message: string): Missing => new Missing(message);
 
 function extract(item: unknown, container: unknown, morekeys: unknown[], col: number): unknown {
   let cur = lookupKey(plain(container), plain(item), col);
@@ -576,11 +583,11 @@ function lookupKey(c: unknown, k: unknown, col: number): unknown {
 
 // select('odd'), selectattr('x', 'defined'), select('equalto', 3): a test with its arguments
 function runTest(v: unknown, a: unknown[], col: number): boolean {
-  if (!a.length) return v !== undefinedMarker && truthy(plain(v));
+  if (!a.length) return !(v instanceof Missing) && truthy(plain(v));
   const name = String(a[0]).replace(/^ansible\.builtin\./, '');
-  if (name === 'defined') return v !== undefinedMarker;
-  if (name === 'undefined') return v === undefinedMarker;
-  if (v === undefinedMarker) throw new UndefinedError('an attribute is undefined', col);
+  if (name === 'defined') return !(v instanceof Missing);
+  if (name === 'undefined') return v instanceof Missing;
+  if (v instanceof Missing) throw new UndefinedError(v.message, col);
   const t = own(TESTS, name) ? TESTS[name] : undefined;
   if (!t) throw new ExprError(`no test named '${name}'`, col);
   return t(plain(v), a.slice(1).map(plain), col);

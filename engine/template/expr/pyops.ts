@@ -2,6 +2,8 @@
 // ordering, `in`, len(), iteration, type names, and the evaluation error carrying a column.
 import { deepEqual } from '../helpers.js';
 import { UnsafeText } from '../../yaml/load.js';
+import { pyRepr } from '../../util/python-repr.js';
+import { PyTuple } from '../../inventory/python-literal.js';
 
 /** An evaluation error at a column of the expression (undefined variable, wrong type, ...). */
 export class ExprError extends Error {
@@ -13,8 +15,30 @@ export class ExprError extends Error {
   }
 }
 
-/** An undefined value where a value is needed (`'nosuch' is undefined`): debug's var tells it from the other errors. */
-export class UndefinedError extends ExprError {}
+/** An undefined value where a value is needed (`'nosuch' is undefined`): debug's var tells it from the other errors; `hint` says how to define it or fall back. */
+export class UndefinedError extends ExprError {
+  constructor(
+    message: string,
+    col: number,
+    readonly hint?: string,
+  ) {
+    super(message, col);
+  }
+}
+
+/** The key under which an object a template reaches names its Python type for Jinja's messages (hostvars' views). */
+export const PY_TYPE = Symbol('kplay.pyType');
+
+/** The Python type Ansible's hostvars has: a missing host there is undefined by name, as Ansible's HostVars makes it. */
+export const HOSTVARS_TYPE = 'ansible.vars.hostvars.HostVars';
+
+/** Jinja's text for a key or element an object lacks (`'dict object' has no attribute 'b'`, `list object has no element 5`). */
+export function missingKeyMessage(obj: unknown, key: unknown): string {
+  const named = obj !== null && typeof obj === 'object' ? (obj as Record<symbol, unknown>)[PY_TYPE] : undefined;
+  if (named === HOSTVARS_TYPE) return `${pyRepr(`hostvars['${String(key)}']`)} is undefined`;
+  const type = obj === null || obj === undefined ? 'None' : `${typeof named === 'string' ? named : obj instanceof PyTuple ? 'tuple' : obj instanceof UnsafeText ? 'ansible.utils.unsafe_proxy.AnsibleUnsafeText' : typeName(obj)} object`;
+  return typeof key === 'string' || key instanceof UnsafeText ? `${pyRepr(type)} has no attribute ${pyRepr(key)}` : `${type} has no element ${pyRepr(key)}`;
+}
 
 /** An own key of plain data (never the prototype). */
 export function own(obj: object, key: string): boolean {

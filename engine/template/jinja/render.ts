@@ -5,7 +5,7 @@ import { pyStr } from '../../util/python-repr.js';
 import { truthy } from '../truthy.js';
 import { namespaces } from '../expr/filters.js';
 import { iterable, plain } from '../expr/pyops.js';
-import { Callable, Evaluator, ExprError, Undefined, type Functions, type Lookup } from '../expr/evaluate.js';
+import { Callable, Evaluator, ExprError, Undefined, UndefinedError, type Functions, type Lookup } from '../expr/evaluate.js';
 import type { Expr } from '../expr/parser.js';
 import type { At, Node, Target } from './parse.js';
 
@@ -15,6 +15,7 @@ export class TemplateRuntimeError extends Error {
     message: string,
     readonly at: At,
     readonly exprCol: number | undefined,
+    readonly hint?: string,
   ) {
     super(message);
   }
@@ -59,7 +60,7 @@ function value(ev: Evaluator, e: Expr, at: At): unknown {
   try {
     return ev.value(e);
   } catch (err) {
-    if (err instanceof ExprError) throw new TemplateRuntimeError(err.message, at, err.col);
+    if (err instanceof ExprError) throw new TemplateRuntimeError(err.message, at, err.col, err instanceof UndefinedError ? err.hint : undefined);
     throw err;
   }
 }

@@ -109,7 +109,7 @@ function renderCompiled(tree: Node[], source: string, vars: Lookup, fns: Functio
     return missing > 0 ? out + '\n'.repeat(missing) : out;
   } catch (e) {
     if (e instanceof TemplateRuntimeError) {
-      throw new JinjaError({ message: e.message, line: e.at.line, col: e.at.col + (e.exprCol ?? 1) - 1 });
+      throw new JinjaError({ message: e.message, line: e.at.line, col: e.at.col + (e.exprCol ?? 1) - 1, hint: e.hint });
     }
     throw e;
   }
