@@ -104,6 +104,12 @@ describe('VarScope: lazily templated variables', () => {
     expect(reads).toBe(1);
   });
 
+  it('gives every variable as vars, as Ansible\'s magic variable', () => {
+    const s = scope({ ansible_eth1: { ip: '10.0.0.5' }, iface: 'eth1', v: "{{ vars['ansible_' + iface].ip }}", w: "{{ 'iface' in vars }} {{ vars.nope | default('none') }}" });
+    expect(s.get('v')).toBe('10.0.0.5');
+    expect(s.get('w')).toBe('True none');
+  });
+
   it('exposes no prototype properties to templates', () => {
     const s = scope({ v: '{{ constructor }}' });
     expect(() => s.get('v')).toThrow("'constructor' is undefined");
