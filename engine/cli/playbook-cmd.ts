@@ -21,7 +21,7 @@ import { VarScope } from '../vars/scope.js';
 import type { ParsedArgs } from './args.js';
 import { printWarnings, type CliIO } from './io.js';
 import { askPasswords, connectionOf, forksOf, sshDefaults, type Passwords } from './run-options.js';
-import { terminalPrompt } from './terminal-prompt.js';
+import { terminalPrompt, terminalWait } from './terminal-prompt.js';
 
 /** Runs `kplay PLAYBOOK...` and returns the exit code. */
 export async function playbookCommand(parsed: ParsedArgs, io: CliIO): Promise<number> {
@@ -185,6 +185,7 @@ async function runAll(
       startAtTask: typeof o.opts.startAtTask === 'string' ? o.opts.startAtTask : undefined,
       confirmStep: o.opts.step ? stepPrompt() : undefined,
       prompt: terminalPrompt(liveView),
+      wait: terminalWait(liveView),
     });
     reporter.emit({ type: 'play_recap', stats: outcome.stats, timings: outcome.timings });
     await liveView?.close();

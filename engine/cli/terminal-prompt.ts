@@ -34,3 +34,43 @@ export function terminalPrompt(view: LiveReporter | undefined): ((text: string, 
     }
   };
 }
+
+/**
+ * pause's timed wait on the terminal, as Ansible's pause: its lines shown, then `seconds`; Ctrl+C stops the
+ * clock and asks, C ends the wait early (true), A aborts the task (throws). Undefined without a terminal.
+ */
+export function terminalWait(view: LiveReporter | undefined): ((seconds: number, lines: string[]) => Promise<boolean>) | undefined {
+  if (!process.stdin.isTTY) return undefined;
+  return (seconds, lines) =>
+    new Promise<boolean>((resolve, reject) => {
+      const stdin = process.stdin;
+      view?.suspend();
+      process.stdout.write(`${lines.join('\n')}\n`);
+      const wasRaw = stdin.isRaw;
+      // raw: Ctrl+C arrives as a key (not SIGINT) and nothing typed is echoed
+      stdin.setRawMode(true);
+      stdin.resume();
+      let asked = false;
+      const finish = (early: boolean, error?: Error): void => {
+        clearTimeout(timer);
+        stdin.off('data', onKey);
+        stdin.setRawMode(wasRaw);
+        stdin.pause();
+        view?.resume();
+        if (error) reject(error);
+        else resolve(early);
+      };
+      const onKey = (chunk: Buffer): void => {
+        for (const key of chunk.toString('latin1')) {
+          if (!asked && key === '\x03') {
+            clearTimeout(timer);
+            asked = true;
+            process.stdout.write("Press 'C' to continue the play or 'A' to abort \r\n");
+          } else if (asked && (key === 'c' || key === 'C')) return finish(true);
+          else if (asked && (key === 'a' || key === 'A')) return finish(false, new Error('user requested abort!'));
+        }
+      };
+      const timer = setTimeout(() => finish(false), seconds * 1000);
+      stdin.on('data', onKey);
+    });
+}

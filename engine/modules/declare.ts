@@ -213,7 +213,7 @@ export interface ReconnectStep {
   connectTimeout: number;
 }
 
-/** pause's wait (pause-step.ts): `seconds`, or else a line typed after `prompt`; run in check mode too, as Ansible's pause waits there. */
+/** pause's wait (pause-step.ts): `seconds` (with `prompt` only shown), or else a line typed after `prompt`; run in check mode too, as Ansible's pause waits there. */
 export interface PauseStep {
   kind: 'pause';
   seconds?: number | undefined;

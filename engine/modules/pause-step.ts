@@ -7,10 +7,10 @@ import { stamp } from './run-command.js';
 import type { ModuleContext } from './types.js';
 
 /** Carries out a pause step: what it adds to the result. */
-export async function pauseFor(ctx: Pick<ModuleContext, 'prompt' | 'warn'>, step: PauseStep): Promise<{ adds: Record<string, unknown> }> {
+export async function pauseFor(ctx: Pick<ModuleContext, 'prompt' | 'warn' | 'wait'>, step: PauseStep): Promise<{ adds: Record<string, unknown> }> {
   const started = new Date();
   let input = '';
-  if (step.seconds !== undefined) await new Promise((r) => setTimeout(r, (step.seconds as number) * 1000));
+  if (step.seconds !== undefined) await ctx.wait(step.seconds, step.prompt, step.echo);
   else if (!ctx.prompt) ctx.warn('Not waiting for response to prompt as stdin is not interactive', true);
   else input = await ctx.prompt(step.prompt ?? '', step.echo);
   const stopped = new Date();

@@ -1,6 +1,7 @@
 // pause, declared, as Ansible's action: waits `seconds` or `minutes` (whole numbers, as Ansible's int()
 // makes them; at least a second), in check mode too, or for a line typed on the terminal (prompt); without
-// a terminal a prompt does not wait and user_input is empty, with a warning (shown, not registered). It
+// a terminal a prompt does not wait and user_input is empty, with a warning (shown, not registered); with
+// seconds a prompt is only shown. It
 // reads nothing; its one step (pause-step.ts) waits and adds Ansible's keys: stdout ("Paused for 1.0
 // seconds", in the unit asked, minutes when none), start, stop, delta and user_input.
 import { declareModule, failPlan, type Plan } from './declare.js';
@@ -29,7 +30,7 @@ export const pauseModule = declareModule({
     const unit = o.seconds !== undefined ? 'seconds' : 'minutes';
     const echo = o.echo !== false;
     // (less than a second is a second, as Ansible's alarm takes whole seconds)
-    const wait = given === undefined ? { prompt: o.prompt ?? 'Press enter to continue, Ctrl+C to interrupt' } : { seconds: Math.max(1, unit === 'minutes' ? given * 60 : given) };
+    const wait = given === undefined ? { prompt: o.prompt ?? 'Press enter to continue, Ctrl+C to interrupt' } : { seconds: Math.max(1, unit === 'minutes' ? given * 60 : given), prompt: o.prompt };
     return { steps: [{ kind: 'pause', ...wait, unit, echo }], result: { changed: false, rc: 0, stderr: '', echo } };
   },
 });

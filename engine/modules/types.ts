@@ -149,6 +149,8 @@ export interface ModuleContext {
   noLog?: boolean | undefined;
   /** Reads a line typed on the terminal; undefined when kplay runs without one. */
   prompt?: ((text: string, echo: boolean) => Promise<string>) | undefined;
+  /** pause's timed wait, its lines shown first (`prompt` among them): on a terminal Ctrl+C then C ends it early (true) and Ctrl+C then A aborts (throws). */
+  wait(seconds: number, prompt: string | undefined, echo: boolean): Promise<boolean>;
   /** synchronize only: where rsync runs and the host it reaches. */
   sync?: SyncSides | undefined;
 }

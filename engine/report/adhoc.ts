@@ -15,6 +15,7 @@ export class AdhocReporter implements Reporter {
   emit(e: RunEvent): void {
     if (e.type === 'warning') this.write(warningText(e));
     else if (e.type === 'command') this.write(`<${e.host}> EXEC ${e.command}`);
+    else if (e.type === 'display') this.write(e.text);
     if (e.type !== 'host_result') return;
     const r = e.result;
     const state = e.status === 'unreachable' ? 'UNREACHABLE!' : e.status === 'failed' ? 'FAILED' : e.status === 'changed' ? 'CHANGED' : e.status === 'skipped' ? 'SKIPPED' : 'SUCCESS';

@@ -92,6 +92,9 @@ export class ConsoleReporter implements Reporter {
         // Ansible prints warnings on stderr, wrapped as its Display wraps them
         (this.opts.warn ?? this.write)(warningText(e));
         return;
+      case 'display':
+        this.write(e.text);
+        return;
       case 'included':
         this.write(`included: ${e.file} for ${e.hosts.join(', ')}${e.item !== undefined ? ` => (item=${e.item})` : ''}`);
         return;

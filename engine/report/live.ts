@@ -182,6 +182,7 @@ export class LiveReporter implements Reporter {
         if (e.status === 'failed' || e.status === 'unreachable' || e.result.diff !== undefined) this.defer(e);
         return;
       case 'warning':
+      case 'display':
       case 'no_hosts':
       case 'play_recap':
         this.deferred.push(e);

@@ -17,6 +17,8 @@ export type RunEvent =
   | { type: 'included'; file: string; hosts: string[]; item?: string | undefined }
   | { type: 'command'; host: string; command: string; kind?: 'exec' | 'connection' }
   | { type: 'warning'; msg: string; deprecation?: boolean | undefined }
+  /** Lines an action prints itself, as they are (pause's "Pausing for 1 seconds"). */
+  | { type: 'display'; text: string }
   | { type: 'play_recap'; stats: Record<string, HostStats>; timings: { task: string; seconds: number }[] };
 
 /** Counters of the PLAY RECAP. */

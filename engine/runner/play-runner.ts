@@ -47,6 +47,8 @@ export interface RunnerOptions {
   confirmStep?: ((task: string) => Promise<'yes' | 'no' | 'continue'>) | undefined;
   /** Reads a line typed on the terminal (pause's prompt); absent when stdin is not a terminal. */
   prompt?: ((text: string, echo: boolean) => Promise<string>) | undefined;
+  /** pause's timed wait on the terminal, its lines shown first (terminal-prompt.ts); absent when stdin is not a terminal. */
+  wait?: ((seconds: number, lines: string[]) => Promise<boolean>) | undefined;
   /** -K's answer: the become password of hosts that set none (ansible_become_password wins). */
   becomePassword?: string | undefined;
   /** Values never shown in output whatever holds them (-k and -K answers). */

@@ -555,6 +555,15 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     noLog: toBool(inherited(task, frames, 'no_log')) === true,
     // pause's question under the task's name, as Ansible's pause asks it (`(output is hidden)` when not echoed)
     prompt: env.opts.prompt && ((text, echo) => (env.opts.prompt as NonNullable<typeof env.opts.prompt>)(`[${displayName(task).trim()}]\n${text}${echo ? '' : ' (output is hidden)'}`, echo)),
+    // pause's timed wait, its lines as Ansible's pause prints them; on a terminal keys can end it
+    wait: async (seconds, prompt, echo) => {
+      const hidden = echo ? '' : ' (output is hidden)';
+      const lines = [`Pausing for ${seconds} seconds${hidden}`, "(ctrl+C then 'C' = continue early, ctrl+C then 'A' = abort)\r", ...(prompt !== undefined ? [`[${displayName(task).trim()}]`, `${prompt}${hidden}:`] : [])];
+      if (env.opts.wait) return env.opts.wait(seconds, lines);
+      for (const text of lines) env.opts.reporter.emit({ type: 'display', text });
+      await new Promise((r) => setTimeout(r, seconds * 1000));
+      return false;
+    },
     sync: task.action === 'synchronize' ? syncFor(task, state, scope, env, delegate, become, execDefaults) : undefined,
   };
   const retries = task.keywords.until !== undefined ? Number(scope.template(task.keywords.retries ?? 3, task.pos)) : 0;

@@ -32,6 +32,9 @@ const PLAYS: Record<string, string> = {
     '    - meta: clear_facts\n      when: false\n    - meta: flush_handlers\n      when: false\n    - meta: end_play\n      when: false\n    - debug: msg=after\n',
 };
 
+// pause prints its own lines when it waits seconds (a prompt given with them is only shown)
+PLAYS['timed pause'] = head + '    - pause: {seconds: 1}\n    - name: wait a bit\n      pause: {seconds: 1, prompt: look at this, echo: false}\n    - pause: {minutes: 0}\n';
+
 // a host nothing was counted for has no recap line
 PLAYS['only meta tasks'] = head + '    - meta: noop\n    - meta: flush_handlers\n';
 
@@ -44,7 +47,8 @@ function lines(out: string): string {
   const to = out.indexOf('\n', out.indexOf('PLAY RECAP') + 1);
   return out
     .slice(from, out.indexOf('\n', to + 1))
-    .replace(/"(delta|end|start)": "[^"]*"/g, '"$1": "-"')
+    .replace(/"(delta|end|start|stop)": "[^"]*"/g, '"$1": "-"')
+    .replace(/Paused for [\d.]+/g, 'Paused for -')
     .replace(/"ansible_facts": \{"discovered_interpreter_python": "[^"]*"\}, /g, '')
     .replace(/"discovered_interpreter_python": "[^"]*",?\s*/g, '')
     .replace(/ansible_facts,/g, '')

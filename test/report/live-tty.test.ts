@@ -131,6 +131,46 @@ describe.skipIf(!tmuxAvailable())('live view in a real terminal (tmux, 100x20)',
     expect(history).toMatch(/Type the node names \(h1\) to go on: h1\n/);
     expect(history).toMatch(/h1\s+: ok=3\s+changed=0/);
   });
+  it("a timed pause shows Ansible's lines; Ctrl+C then C ends it early, Ctrl+C then A aborts the task", async () => {
+    const play = [
+      '- hosts: all',
+      '  gather_facts: false',
+      '  tasks:',
+      '    - name: let it settle',
+      '      pause: {seconds: 60, prompt: Watch the nodes}',
+      '      register: early',
+      '      run_once: true',
+      '    - name: waited briefly',
+      '      assert: {that: ["early.delta < 30", "early.user_input == \'\'"]}',
+      '      run_once: true',
+      '    - name: second wait',
+      '      pause: {minutes: 1}',
+      '      run_once: true',
+      '    - debug: {msg: never}',
+      '      run_once: true',
+      '',
+    ].join('\n');
+    const root = writeTree({ hosts, 'p.yaml': play });
+    term = openTerminal([process.execPath, bin, '-i', 'hosts', 'p.yaml'], { cols: 100, rows: 20, cwd: root, env: { HOME: root } });
+    await shows(term, 'Watch the nodes:');
+    const waiting = term.screen().join('\n');
+    expect(waiting).toMatch(/Pausing for 60 seconds\n\(ctrl\+C then 'C' = continue early, ctrl\+C then 'A' = abort\)\n\[let it settle\]\nWatch the nodes:/);
+    term.key('x'); // a key other than Ctrl+C changes nothing
+    term.key('C-c');
+    await shows(term, "Press 'C' to continue the play or 'A' to abort");
+    term.key('c');
+    // the second pause (60 seconds, from minutes: 1) starts: its lines are there twice
+    for (let i = 0; i < 100 && term.history().join('\n').split('Pausing for 60 seconds').length < 3; i++) await sleep(100);
+    term.key('C-c');
+    await sleep(300);
+    term.key('a');
+    expect(await term.exited(30_000)).toBe(2);
+    const history = term.history().join('\n');
+    expect(history).toMatch(/✓ TASK \[waited briefly\]/);
+    expect(history).toContain('user requested abort!');
+    expect(history).not.toContain('never');
+  });
+
   it('vars_prompt asks on the terminal when the play starts: the default for an empty answer, a private answer unseen, confirm asks twice', async () => {
     const play = [
       '- hosts: all',
