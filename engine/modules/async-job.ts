@@ -10,13 +10,16 @@
 import type { BackgroundJob, ModuleContext, ModuleResult } from './types.js';
 import { shellQuote as q } from '../util/shell.js';
 
-/** The modules kplay starts in the background with poll: 0. */
+/** The modules kplay starts as jobs on the host with poll: 0 (others it runs from the controller: runner/held-job.ts). */
 export const BACKGROUND_MODULES = ['command', 'shell'];
+
+/** The actions Ansible's action plugins run that refuse async ("async is not supported for this task."), as their plugins' _supports_async. */
+export const NO_ASYNC_ACTIONS = ['add_host', 'assemble', 'assert', 'async_status', 'copy', 'debug', 'fail', 'fetch', 'gather_facts', 'group_by', 'include_vars', 'pause', 'raw', 'script', 'set_fact', 'set_stats', 'synchronize', 'template', 'unarchive', 'validate_argument_spec', 'wait_for_connection'];
 
 /** The job's directory on the host, as shell words ($HOME expanded there). */
 export const dirOf = (id: string): string => `"$HOME/.ansible_async/"${q(id)}`;
-// Python's datetime str: microseconds
-const STAMP = `date '+%Y-%m-%d %H:%M:%S.%N' | cut -c1-26`;
+/** A shell command printing now as Python's datetime str (microseconds). */
+export const STAMP = `date '+%Y-%m-%d %H:%M:%S.%N' | cut -c1-26`;
 
 /** What a job runs: a shell line with its stdin and the `cmd` to report, or a result known already. */
 export type JobWork = { line: string; stdin: string | undefined; shown: unknown } | { result: ModuleResult };
@@ -46,8 +49,11 @@ export async function startJob(ctx: ModuleContext, job: BackgroundJob, work: Job
   ].join('\n');
   const r = await ctx.host.run(script, { stdin: known ? '' : (work.stdin ?? '') });
   if (r.rc !== 0) return { changed: false, failed: true, msg: `could not start the job: ${r.stderr.trim()}` };
-  return { changed: true, failed: false, started: true, finished: false, ansible_job_id: job.id, results_file: r.stdout.trim() };
+  return startedResult(job.id, r.stdout.trim());
 }
+
+/** What a task started in the background registers, as Ansible's async_wrapper answers. */
+export const startedResult = (id: string, dir: string): ModuleResult => ({ changed: true, failed: false, started: true, finished: false, ansible_job_id: id, results_file: dir });
 
 /** The output keys of a job that has none (yet). */
 export const EMPTY_OUTPUT = { stdout: '', stderr: '', stdout_lines: [], stderr_lines: [] };

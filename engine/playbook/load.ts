@@ -2,7 +2,6 @@
 // with "did you mean"), modules and their arguments, conditions, blocks, imports and includes, roles
 // with dependencies, handlers and notify targets. Every problem stops the run before any host is
 // touched, with file:line:col.
-import { BACKGROUND_MODULES } from '../modules/async-job.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv';
@@ -312,7 +311,6 @@ class PlayLoader {
     // an Ansible Python module checks its own arguments on the host; kplay's are checked now
     const action = pythonModule ? pythonModule.name : resolveModuleName(actionKey);
     if (!action) throw new ParseError(`couldn't resolve module/action '${actionKey}'`, posOf(c), didYouMean(actionKey, Object.keys(MODULES)));
-    this.checkAsync(keywords, c, action);
     this.checkConditions(keywords, c);
     const argPos = (name: string): SourcePos => {
       const exact = nodeAt(c.y, [...c.path, actionKey, name], { key: true }) ?? nodeAt(c.y, [...c.path, 'args', name], { key: true });
@@ -350,15 +348,6 @@ class PlayLoader {
     if (action === 'include_tasks') this.validateInclude(task, role, baseDir);
     if (action === 'include_role' && !isTemplate(String(args.name))) this.roleTasks(findRole(String(args.name), this.opts, task.pos), [], args.tasks_from);
     return task;
-  }
-
-  // async with poll: 0 starts a job on the host and moves on: kplay does that for command and shell
-  // (async_status reads the job); other modules are refused before the run
-  private checkAsync(keywords: Record<string, unknown>, c: Cursor, action: string): void {
-    const poll = keywords.poll;
-    if (keywords.async !== undefined && (poll === 0 || poll === '0') && keywords.async !== 0 && keywords.async !== '0' && !BACKGROUND_MODULES.includes(action)) {
-      throw new ParseError(`kplay starts only command and shell in the background (async with poll: 0), not ${action}`, posOf(at(c, 'poll'), true), 'give poll a number of seconds: kplay then waits up to async seconds for the task, as Ansible does with poll > 0');
-    }
   }
 
   // a template file that does not parse stops the run (and --syntax-check) before any host is touched;

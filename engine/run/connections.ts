@@ -82,9 +82,10 @@ export class Connections {
     private readonly ssh: SshDefaults = {},
   ) {}
 
-  /** The transport for a host (one per host per run). */
-  transportFor(host: Host, settings: ConnectionSettings): Transport {
-    const existing = this.open.get(host.name);
+  /** The transport for a host (one per host per run; `own`: another, under that name, for a background job). */
+  transportFor(host: Host, settings: ConnectionSettings, own?: string): Transport {
+    const key = own === undefined ? host.name : `${host.name}\0${own}`;
+    const existing = this.open.get(key);
     if (existing) return existing;
     const kind = this.forced ?? settings.connection ?? (host.implicit ? 'local' : 'ssh');
     let t: Transport;
@@ -97,7 +98,7 @@ export class Connections {
         t = new BrokenTransport(`cannot connect to ${settings.host}: ${(e as Error).message}`);
       }
     }
-    this.open.set(host.name, t);
+    this.open.set(key, t);
     return t;
   }
 

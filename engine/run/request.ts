@@ -29,6 +29,7 @@ export interface RunResult {
 export async function executeRun(req: RunRequest): Promise<RunResult> {
   const connections = new Connections(req.connection, req.ssh);
   let interrupted = false;
+  const held = new Set<Promise<void>>();
   const onSigint = (): void => {
     if (interrupted) {
       req.warn('interrupted again: killing running commands');
@@ -43,7 +44,11 @@ export async function executeRun(req: RunRequest): Promise<RunResult> {
     const { plays, vars, matcher, connection: _connection, ssh: _ssh, warn: _warn, ...runner } = req;
     const outcome = await runPlays(plays, vars, matcher, {
       ...runner,
-      transportFor: (h, settings) => connections.transportFor(h, settings),
+      transportFor: (h, settings, own) => connections.transportFor(h, settings, own),
+      hold: (done) => {
+        held.add(done);
+        void done.finally(() => held.delete(done));
+      },
       controller: () => connections.controller(),
       sshDefaults: req.ssh,
       interrupted: () => interrupted,
@@ -51,6 +56,10 @@ export async function executeRun(req: RunRequest): Promise<RunResult> {
     return { outcome, interrupted };
   } finally {
     process.off('SIGINT', onSigint);
+    if (held.size) {
+      req.warn(`waiting for ${held.size} background job(s) (async with poll: 0) that kplay runs from the controller to end`);
+      await Promise.all(held);
+    }
     await connections.closeAll();
   }
 }

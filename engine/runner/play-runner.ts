@@ -33,8 +33,10 @@ export interface RunnerOptions {
   limit: string | undefined;
   reporter: Reporter;
   loadOpts: LoadOptions;
-  /** Opens (or reuses) the connection to a host. */
-  transportFor(host: Host, settings: ConnectionSettings): Transport;
+  /** Opens (or reuses) the connection to a host; `own`: a connection of its own under that name (a background job's). */
+  transportFor(host: Host, settings: ConnectionSettings, own?: string): Transport;
+  /** Keeps the run (and its connections) open until a background job the controller runs has ended. */
+  hold?(done: Promise<void>): void;
   /** The controller itself, for what Ansible runs there (synchronize's rsync). */
   controller(): Transport;
   /** -u and --private-key: what synchronize's ssh uses for a host that sets neither. */

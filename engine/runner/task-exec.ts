@@ -9,7 +9,8 @@ import type { Host, VarBag } from '../inventory/model.js';
 import { IMPLEMENTATIONS } from '../modules/index.js';
 import { pythonModule } from '../modules/python/run.js';
 import { MODULES } from '../modules/specs.js';
-import { BACKGROUND_MODULES } from '../modules/async-job.js';
+import { BACKGROUND_MODULES, NO_ASYNC_ACTIONS } from '../modules/async-job.js';
+import { startHeldJob, stoppable } from './held-job.js';
 import { ActionError, type Deprecation, type ModuleContext, type ModuleResult, type SyncSides } from '../modules/types.js';
 import { includedTaskFile, loadIncludedRole, loadIncludedTasks } from '../playbook/load.js';
 import { convertArgs } from '../playbook/module-args.js';
@@ -497,12 +498,14 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
   if (!impl) return { result: { changed: false, failed: true, msg: `module '${task.action}' is not available in this build of kplay` } };
   const spec = MODULES[task.action];
   const typed = spec ? convertArgs(task.action, spec, args, task.pos) : args;
-  const transport = transportOf(state, scope, env, delegate);
   const timeout = inherited(task, frames, 'timeout');
   const timeoutS = timeout === undefined ? undefined : Number(scope.template(timeout, task.pos));
   const asked = asyncJob(task, scope, check);
   if ('refused' in asked) return { result: asked.refused };
   const job = asked;
+  // a module other than command and shell started in the background runs from here, on a connection of its own
+  const held = job.background && !BACKGROUND_MODULES.includes(task.action);
+  const transport = held ? jobTransportOf(state, scope, env, delegate, job.id) : transportOf(state, scope, env, delegate);
   // the tighter of timeout and async bounds each attempt (a background job's seconds bound the job, not its start)
   const limits = [timeoutS, job.background ? undefined : job.seconds].filter((x): x is number => !!x);
   const limitS = limits.length ? Math.min(...limits) : undefined;
@@ -520,14 +523,15 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
         ? (c) => env.opts.reporter.emit({ type: 'command', host: state.host.name, command: scrubText(c, secretsIn(scope, env)) })
         : undefined,
   };
-  const io = hostIO(transport, become, execDefaults);
+  let stopped = false;
+  const io = held ? stoppable(hostIO(transport, become, execDefaults), () => stopped) : hostIO(transport, become, execDefaults);
   const warnings: string[] = [];
   const deprecations: Deprecation[] = [];
   const ctx: ModuleContext = {
     args: typed,
     host: io,
     connection: hostConnection(transport, io),
-    background: job.background && job.seconds ? { id: job.id, seconds: job.seconds } : undefined,
+    background: job.background && job.seconds && !held ? { id: job.id, seconds: job.seconds } : undefined,
     check,
     diff: env.opts.diff,
     findLocal: (kind, src) => findLocal(kind, src, task, env),
@@ -571,7 +575,19 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
   let result: ModuleResult;
   for (let attempt = 0; ; attempt++) {
     const started = Date.now();
-    result = await runModule(impl, ctx);
+    result = held
+      ? await startHeldJob({
+          job: { id: job.id, seconds: job.seconds as number },
+          run: () => runModule(impl, ctx),
+          warnings,
+          host: hostIO(transportOf(state, scope, env, delegate), become, execDefaults),
+          stop: () => {
+            stopped = true;
+            transport.kill();
+          },
+          hold: (done) => env.opts.hold?.(done),
+        })
+      : await runModule(impl, ctx);
     if (job.seconds && !job.background && Date.now() - started >= job.seconds * 1000 && job.seconds === limitS) {
       result = { changed: false, failed: true, msg: `async task did not complete within the requested time - ${job.seconds}s` };
     } else if (timeoutS && Date.now() - started >= timeoutS * 1000) {
@@ -629,21 +645,29 @@ function syncFor(task: TaskNode, state: HostState, scope: VarScope, env: TaskEnv
   });
 }
 
+// a background job's own connection to the task's host (or its delegate)
+function jobTransportOf(state: HostState, scope: VarScope, env: TaskEnv, delegate: Host | undefined, id: string): ReturnType<RunnerOptions['transportFor']> {
+  const host = delegate ?? state.host;
+  const s = delegate && delegate !== state.host ? env.vars.scope(delegate) : scope;
+  return env.opts.transportFor(host, connectionSettings((n) => s.get(n), (n) => s.has(n)), `job ${id}`);
+}
+
 /**
  * A task's `async`/`poll`: with poll > 0 (10 when not given) the task may run at most `async` seconds;
  * kplay waits on the open session instead of polling a job file, which gives the same result. poll: 0
- * starts a command or shell task as a job on the host (modules/async-job.ts); other modules are refused,
- * and so is any async task in check mode, as Ansible refuses it.
+ * starts a command or shell task as a job on the host (modules/async-job.ts), and any other module as a
+ * job the controller runs (held-job.ts). As Ansible, the actions whose plugins do not support async
+ * refuse it, and any async task in check mode is refused.
  */
 function asyncJob(task: TaskNode, scope: VarScope, check: boolean): { seconds: number | undefined; id: string; background: boolean } | { refused: ModuleResult } {
   if (task.keywords.async === undefined) return { seconds: undefined, id: '', background: false };
   const seconds = Number(scope.template(task.keywords.async, task.pos));
   const poll = task.keywords.poll === undefined ? 10 : Number(scope.template(task.keywords.poll, task.pos));
   if (!Number.isInteger(seconds) || seconds < 0) return { refused: { changed: false, failed: true, msg: `async must be a whole number of seconds, not ${JSON.stringify(task.keywords.async)}` } };
+  if (seconds > 0 && NO_ASYNC_ACTIONS.includes(task.action)) return { refused: { changed: false, failed: true, msg: 'async is not supported for this task.' } };
   // Ansible's action refuses the pair for every module, before the module runs
   if (check && seconds > 0) return { refused: { changed: false, failed: true, msg: 'check mode and async cannot be used on same task.' } };
   const background = poll === 0 && seconds > 0;
-  if (background && !BACKGROUND_MODULES.includes(task.action)) return { refused: { changed: false, failed: true, msg: `kplay starts only command and shell in the background (async with poll: 0), not ${task.action}; give poll a number of seconds and kplay waits for the task` } };
   // Ansible's job id: j, twelve random digits, the controller's pid (a job outlives the run, so ids must not repeat)
   return { seconds: seconds || undefined, id: `j${String(randomInt(1e11, 1e12))}.${process.pid}`, background };
 }

@@ -58,7 +58,6 @@ describe('loading tasks', () => {
     ['    - name: x\n      command: ls\n      shell: ls\n', 5, 7, 'conflicting action statements: command, shell', 'split it'],
     ['    - name: x\n', 3, 7, 'no module/action detected in task', 'debug: msg=hi'],
     ['    - debug: msg=x\n      whenn: true\n', 4, 7, "couldn't resolve module/action 'whenn'", "did you mean 'when'?"],
-    ['    - debug: msg=x\n      async: 10\n      poll: 0\n', 5, 7, 'kplay starts only command and shell in the background (async with poll: 0), not debug', 'waits up to async seconds'],
     ['    - debug: msg=x\n      module_defaults:\n        group/kplay_no_such_group: {region: x}\n', 5, 9, 'Error loading module_defaults: could not resolve the module_defaults group ansible.builtin.kplay_no_such_group', "an installed collection's meta/runtime.yml"],
     ['    - debug: msg=x\n      module_defaults:\n        no_such_module: {a: 1}\n', 5, 9, "could not resolve the action 'no_such_module' in module_defaults", ''],
     ['    - debug: msg=x\n      module_defaults:\n        file: "{{ defaults }}"\n', 5, 9, "the module_defaults of 'file' must be a mapping of its arguments", 'templates go inside it'],

@@ -188,10 +188,19 @@ const rows: Row[] = [
     has: ['async task did not complete within the requested time - 1s'],
   },
   {
-    name: 'async with poll: 0 on a module other than command and shell is refused before any host is touched',
-    play: header() + '    - file: {path: /nonexistent-kplay-marker, state: touch}\n      async: 30\n      poll: 0\n',
-    rc: 4,
-    has: [/site\.yaml:6:\d+: kplay starts only command and shell in the background \(async with poll: 0\), not file/],
+    // compared with ansible-playbook 2.14: the same words (started/finished there 1/0)
+    name: 'async with poll: 0 on another module runs it as a job from the controller: async_status gets its result, past its seconds "Timeout exceeded"; an action without async support refuses it; the run waits for a job still going',
+    play:
+      header() +
+      '    - file: {path: "{{ playbook_dir }}/bg-marker", state: touch}\n      async: 30\n      poll: 0\n      register: job\n      run_once: true\n' +
+      '    - async_status: {jid: "{{ job.ansible_job_id }}"}\n      register: st\n      until: st.finished\n      retries: 20\n      delay: 1\n      run_once: true\n' +
+      '    - wait_for: {path: /nonexistent-kplay-marker, timeout: 60}\n      async: 1\n      poll: 0\n      register: slow\n      run_once: true\n' +
+      '    - async_status: {jid: "{{ slow.ansible_job_id }}"}\n      register: sl\n      until: sl.finished\n      retries: 10\n      delay: 1\n      ignore_errors: true\n      run_once: true\n' +
+      '    - copy: {content: x, dest: "{{ playbook_dir }}/never"}\n      async: 10\n      poll: 0\n      register: cp\n      ignore_errors: true\n      run_once: true\n' +
+      '    - debug: msg="{{ job.started }} {{ job.finished }} {{ job.changed }} / {{ st.changed }} {{ st.state }} {{ st.finished }} / {{ sl.msg }} {{ sl.failed }} / {{ cp.msg }}"\n      run_once: true\n' +
+      '    - wait_for: {timeout: 2}\n      async: 20\n      poll: 0\n      run_once: true\n',
+    rc: 0,
+    has: ['"msg": "True False True / True file True / Timeout exceeded True / async is not supported for this task."', 'waiting for 1 background job(s)'],
   },
   {
     // compared with ansible-playbook 2.14 (which gives started/finished as 1/0; 2.19 and kplay as booleans)
