@@ -223,6 +223,13 @@ export const copyModule = declareModule({
       if (o.force === false && file.dest.exists) continue;
       if (differs(file.dest, file.base64, attrs, f.umask)) steps.push(write(file.path, file.base64));
     }
+    // a directory of one file (and no directory below) reports that file's copy, as Ansible's action
+    // gives the last module's result when it copied one file
+    const only = f.files.length === 1 && f.dirs.length === 1 ? f.files[0] : undefined;
+    if (only && !(o.force === false && only.dest.exists)) {
+      const src = join(f.src, only.path.slice(f.root.length + 1));
+      return { steps, result: copiedFileResult({ dest: only.path, bytes: Buffer.from(only.base64, 'base64'), written: only.dest.base64 !== only.base64, changed: steps.length > 0, check: mode.check, remote: false, src }) };
+    }
     // (the action names a recursive copy's destination as a directory: with a trailing slash)
     return { steps, result: { changed: steps.length > 0, dest: (o.dest ?? '').replace(/\/*$/, '/'), src: (o.src ?? '').endsWith('/') ? f.src.replace(/\/*$/, '/') : f.src }, actionResult: true };
   },

@@ -127,6 +127,11 @@ describe('setup, raw, pause, fail, assert', () => {
     const t = Date.now();
     expect(await mod('pause')(ctxFor({ seconds: 0.2 }))).toMatchObject({ changed: false, rc: 0, stderr: '', stdout: expect.stringMatching(/^Paused for 1\.\d+ seconds$/), delta: 1, user_input: '', echo: true });
     expect(Date.now() - t).toBeGreaterThanOrEqual(950);
+    // a timed pause hands its prompt to the wait, which shows it (and on a terminal may end early)
+    const waited: unknown[] = [];
+    const early = { ...ctxFor({ seconds: 30, prompt: 'Watch the nodes', echo: false }), wait: async (...a: unknown[]) => (waited.push(...a), true) };
+    expect(await mod('pause')(early)).toMatchObject({ stdout: 'Paused for 0.0 seconds', delta: 0, user_input: '' });
+    expect(waited).toEqual([30, 'Watch the nodes', false]);
     const warned: [string, boolean | undefined][] = [];
     const noTerminal = { ...ctxFor({ prompt: 'Type the node names' }), warn: (m: string, shownOnly?: boolean) => void warned.push([m, shownOnly]) };
     expect(await mod('pause')(noTerminal)).toMatchObject({ changed: false, delta: 0, user_input: '', echo: true, stdout: 'Paused for 0.0 minutes' });

@@ -16,6 +16,11 @@ export function moduleContext(args: Record<string, unknown>, opts: Partial<Modul
     condition: () => true,
     variable: () => ({ defined: false, value: undefined }),
     warn: () => undefined,
+    // pause's timed wait without a terminal: the time, nothing shown
+    wait: async (seconds) => {
+      await new Promise((r) => setTimeout(r, seconds * 1000));
+      return false;
+    },
     ...rest,
   };
 }
