@@ -177,6 +177,13 @@ export class Evaluator {
     return new Undefined(text, false, missingKeyMessage(obj, name));
   }
 
+  // Jinja's attr filter: Python's getattr, so a method of the value, never a dict's key (undefined then)
+  private attribute(v: unknown, name: string, text: string): unknown {
+    const o = plain(v);
+    const methods = typeof o === 'string' ? STRING_METHODS : Array.isArray(o) ? LIST_METHODS : o && typeof o === 'object' ? DICT_METHODS : undefined;
+    return methods?.has(name) ? new BoundMethod(o, name) : new Undefined(text, false, missingKeyMessage(v, name));
+  }
+
   // as Jinja's getitem: a key the value cannot take (a list's 'x', an element past the end) is undefined, not an error
   private getItem(obj: unknown, key: unknown, text: string): unknown {
     if (obj instanceof Undefined) return beyond(obj, text);
@@ -271,6 +278,7 @@ export class Evaluator {
       return boolean && !pyTruthy(plain(raw)) ? fallback : raw;
     }
     const { args, kw } = this.argValues(e);
+    if (e.name === 'attr') return this.attribute(this.defined(raw, e.value.col), String(args[0]), `${describe(e.value)} | attr`);
     if (e.name === 'mandatory') {
       if (raw instanceof Undefined) throw new ExprError(String(args[0] ?? `Mandatory variable '${raw.name}' not defined.`), e.col);
       return raw;
@@ -495,4 +503,4 @@ function formatBraces(t: string, args: unknown[]): string {
 }
 
 /** Names of the supported filters and tests (documented in docs/conditions.md). */
-export const SUPPORTED = { filters: ['default', 'd', 'mandatory', ...Object.keys(FILTERS)], tests: ['defined', 'undefined', ...Object.keys(TESTS)] };
+export const SUPPORTED = { filters: ['default', 'd', 'mandatory', 'attr', ...Object.keys(FILTERS)], tests: ['defined', 'undefined', ...Object.keys(TESTS)] };

@@ -385,7 +385,6 @@ export const FILTERS: Record<string, Filter> = {
   reject: (v, a, _k, col) => iterable(plain(v), col).filter((x) => !runTest(x, a, col)),
   selectattr: (v, a, _k, col) => iterable(plain(v), col).filter((x) => runTest(attrPath(x, String(a[0]), col, missing), a.slice(1), col)),
   rejectattr: (v, a, _k, col) => iterable(plain(v), col).filter((x) => !runTest(attrPath(x, String(a[0]), col, missing), a.slice(1), col)),
-  attr: (v, a, _k, col) => attrPath(v, String(a[0]), col),
   combine: (v, a, kw, col) => {
     const dicts = [plain(v), ...a.map(plain)].flatMap((d) => (Array.isArray(d) ? d : [d]));
     let out: Record<string, unknown> = {};

@@ -29,7 +29,7 @@ export class JinjaError extends Error {
 export const ANSIBLE_WS: WhitespaceOptions = { trimBlocks: true, lstripBlocks: false };
 
 const cache = new Map<string, Node[]>();
-const EVALUATOR_FILTERS = new Set(['default', 'd', 'mandatory']);
+const EVALUATOR_FILTERS = new Set(['default', 'd', 'mandatory', 'attr']);
 const EVALUATOR_TESTS = new Set(['defined', 'undefined']);
 
 /** Filter and test names are known when parsed: a typo is an error before any host is touched. */
