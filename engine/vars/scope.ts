@@ -87,7 +87,13 @@ export class VarScope {
   }
 
   /** Reads a variable for expressions: its rendered value, undefined when not defined; `vars` is all of them, as Ansible's magic variable. */
-  readonly read: Lookup = (name) => (this.has(name) ? this.get(name) : name === 'vars' ? this.proxy() : undefined);
+  readonly read: Lookup = (name) => (this.has(name) ? this.get(name) : name === 'vars' ? this.varsView() : undefined);
+
+  // `vars` is the host's variables as the task began: loop variables and a result kept for until (the
+  // extensions of a scope) are not in it, as Ansible's snapshot of them
+  private varsView(): Record<string, unknown> {
+    return this.parent ? this.parent.varsView() : this.proxy();
+  }
 
   private fns: Functions | undefined;
 

@@ -114,6 +114,8 @@ const verbose: Record<string, unknown>[] = [
   { debug: { var: "hostvars['nohost'].x" } },
   { debug: { var: 'vars.nokey' } },
   { debug: { var: "vars['d'].a" } },
+  // a loop's variable is not among vars, as Ansible's vars is the task's variables before the loop
+  { debug: { msg: "{{ vars.item | default('none') }} {{ item }}" }, loop: [7] },
   { debug: { var: '([] | first)' } },
   { debug: { var: '(l | first).x' } },
   { debug: { var: ['d', '{{ l }}'] } },
