@@ -1,6 +1,7 @@
 // set_fact, declared: sets host variables (at set_fact/register precedence) for the rest of the run; each
 // name must be one a variable can have, as Ansible's action checks it (after templating). It reads nothing:
-// its arguments (every option name is a variable) are its result's ansible_facts, which the runner stores.
+// its arguments (every option name is a variable) are its result's ansible_facts, which the runner stores
+// (with cacheable, among the host's facts too).
 import { declareModule, failPlan, type Plan } from './declare.js';
 
 // Python's keywords and the names of its constants: not variable names (Ansible's isidentifier)
@@ -16,13 +17,14 @@ export const setFactModule = declareModule({
   facts: async () => ({}),
   plan(o): Plan {
     const facts: Record<string, unknown> = {};
-    // (cacheable is read: kplay keeps no fact cache between runs, so it changes nothing here)
+    // cacheable: the facts also go where gathered facts are (ansible_facts), as Ansible's fact cache
+    // (kplay keeps none between runs, as Ansible's default memory cache)
     for (const [k, v] of Object.entries(o)) {
       if (k === 'cacheable') continue;
       if (!isIdentifier(k)) return failPlan(`The variable name '${k}' is not valid. Variables must start with a letter or underscore character, and contain only letters, numbers and underscores.`);
       facts[k] = v;
     }
     if (!Object.keys(facts).length) return failPlan('No key/value pairs provided, at least one is required for this action to succeed');
-    return { steps: [], result: { changed: false, ansible_facts: facts } };
+    return { steps: [], result: { changed: false, ansible_facts: facts, ...(o.cacheable === true ? { _ansible_facts_cacheable: true } : {}) } };
   },
 });

@@ -62,6 +62,13 @@ export class HostState {
     this.version += 1;
   }
 
+  /** Forgets the facts (meta: clear_facts): what set_fact set without cacheable stays. */
+  clearFacts(): void {
+    for (const k of Object.keys(this.facts)) delete this.facts[k];
+    this.factNames.clear();
+    this.version += 1;
+  }
+
   /** Adds variables read by include_vars. */
   addIncludeVars(vars: Record<string, unknown>): void {
     Object.assign(this.includeVars.vars, vars);

@@ -246,7 +246,8 @@ function nameIn(task: TaskNode, scope: VarScope, env: TaskEnv): string {
 
 export async function executeTask(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv): Promise<TaskOutcome> {
   const noLog = toBool(inherited(task, frames, 'no_log')) === true;
-  const register = typeof task.keywords.register === 'string' ? task.keywords.register : undefined;
+  // (a meta task registers nothing, as Ansible's strategy runs it without its results' processing)
+  const register = typeof task.keywords.register === 'string' && task.action !== 'meta' ? task.keywords.register : undefined;
   let secrets: string[] | undefined;
   // the task's scope, built once: runOnHost uses it and the secrets to scrub come from it
   let base: VarScope | undefined;
@@ -475,7 +476,7 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
         if (t.reset) await t.reset();
         else env.opts.reporter.emit({ type: 'warning', msg: 'Reset is not implemented for this connection' });
       }
-      return metaAction(String(args._raw_params), state);
+      return metaAction(String(args._raw_params), state, env);
     case 'include_vars':
       return { result: includeVars(task, args, state, env) };
     case 'group_by':
@@ -616,7 +617,11 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
   for (const d of deprecations) env.opts.reporter.emit({ type: 'warning', msg: deprecationMessage(d), deprecation: true });
   const moduleFacts = result.ansible_facts as Record<string, unknown> | undefined;
   if (moduleFacts) {
-    if (task.action === 'set_fact') Object.assign(facts, moduleFacts);
+    if (task.action === 'set_fact') {
+      Object.assign(facts, moduleFacts);
+      // cacheable: in the fact cache too, so under ansible_facts (and cleared by meta: clear_facts), as Ansible's
+      if (result._ansible_facts_cacheable === true) state.addModuleFacts(moduleFacts);
+    }
     else if (task.action === 'setup' || task.action === 'gather_facts') state.addFacts(moduleFacts);
     else state.addModuleFacts(moduleFacts);
   }
@@ -697,8 +702,12 @@ function applyChangedFailed(task: TaskNode, result: ModuleResult, scope: VarScop
   }
 }
 
-function metaAction(action: string, state: HostState): ActionOutcome {
+function metaAction(action: string, state: HostState, env: TaskEnv): ActionOutcome {
   switch (action) {
+    case 'clear_facts':
+      // every host of the play forgets its facts (gathered, and set_fact's cacheable ones); set_fact's others stay, as Ansible's
+      for (const h of env.playHosts) env.stateOf(h).clearFacts();
+      return { result: { changed: false, msg: 'facts cleared' }, quiet: true };
     case 'flush_handlers':
       return { result: { changed: false }, quiet: true, control: 'flush' };
     case 'end_play':
@@ -707,7 +716,7 @@ function metaAction(action: string, state: HostState): ActionOutcome {
       state.ended = true;
       return { result: { changed: false, msg: 'ending host' }, quiet: true };
     default:
-      // noop, clear_host_errors, refresh_inventory, reset_connection (done by the caller), role_complete, end_batch, clear_facts
+      // noop, clear_host_errors, refresh_inventory, reset_connection (done by the caller), role_complete, end_batch
       return { result: { changed: false }, quiet: true };
   }
 }

@@ -188,6 +188,18 @@ const rows: Row[] = [
     has: ['async task did not complete within the requested time - 1s'],
   },
   {
+    // compared with ansible-playbook 2.14: the same messages
+    name: 'set_fact with cacheable puts the facts under ansible_facts too; meta: clear_facts forgets the facts of every host of the play but set_fact\'s own; a meta task registers nothing',
+    play:
+      header() +
+      '    - set_fact: {plain_fact: 1}\n    - set_fact: {cached_fact: 2, cacheable: true}\n' +
+      '    - debug: msg="{{ ansible_facts.plain_fact | default(\'none\') }} {{ ansible_facts.cached_fact | default(\'none\') }} {{ hostvars[inventory_hostname].ansible_facts.cached_fact | default(\'none\') }}"\n' +
+      '    - meta: clear_facts\n      register: cleared\n      run_once: true\n' +
+      '    - debug: msg="after {{ plain_fact }} {{ cached_fact }} {{ ansible_facts.cached_fact | default(\'none\') }} {{ cleared | default(\'unregistered\') }}"\n',
+    rc: 0,
+    has: ['"msg": "none 2 2"', '"msg": "after 1 2 none unregistered"'],
+  },
+  {
     // compared with ansible-playbook 2.14: the same words (started/finished there 1/0)
     name: 'async with poll: 0 on another module runs it as a job from the controller: async_status gets its result, past its seconds "Timeout exceeded"; an action without async support refuses it; the run waits for a job still going',
     play:
