@@ -205,9 +205,20 @@ export class Inventory {
     return out;
   }
 
+  /** A host by name, the implicit localhost too (made on demand, as Ansible's get_host makes it for hostvars['localhost']). */
+  hostOrLocalhost(name: string): Host | undefined {
+    return this.hosts.get(name) ?? (LOCALHOST_NAMES.has(name) ? this.implicitLocalhost(name) : undefined);
+  }
+
+  /** The names of the inventory's hosts, then of the implicit localhosts made so far. */
+  hostNames(): string[] {
+    return [...this.hosts.keys(), ...[...this.implicit.values()].map((h) => h.name).filter((n) => !this.hosts.has(n))];
+  }
+
   /** The implicit localhost Ansible creates when a play targets `localhost` that the inventory lacks. */
   implicitLocalhost(name: string): Host {
-    const existing = this.hosts.get(name) ?? this.implicit.get(name);
+    // one implicit localhost, named as first asked, whichever of its names asks again (as Ansible's)
+    const existing = this.hosts.get(name) ?? [...this.implicit.values()][0];
     if (existing) return existing;
     const h = new Host(name);
     h.implicit = true;

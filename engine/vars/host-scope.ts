@@ -151,13 +151,13 @@ export class VarsContext {
 
   private hostvarsProxy: Record<string, unknown> | undefined;
 
-  /** `hostvars`: every inventory host's variables, resolved lazily on access. */
+  /** `hostvars`: every inventory host's variables (and the implicit localhost's), resolved lazily on access. */
   hostvars(): Record<string, unknown> {
     if (this.hostvarsProxy) return this.hostvarsProxy;
     // one scope per host, built again only when what the run learnt about the host changed
     const scopes = new Map<string, { version: number; proxy: Record<string, unknown> }>();
     const get = (name: string): Record<string, unknown> | undefined => {
-      const h = this.inv.hosts.get(name);
+      const h = this.inv.hostOrLocalhost(name);
       if (!h) return undefined;
       const learnt = this.hostLayers?.(h);
       const version = learnt?.version ?? -1;
@@ -170,11 +170,11 @@ export class VarsContext {
     };
     const target = Object.create(null) as Record<string, unknown>;
     this.hostvarsProxy = new Proxy(target, {
-      has: (_t, k) => typeof k === 'string' && this.inv.hosts.has(k),
+      has: (_t, k) => typeof k === 'string' && this.inv.hostOrLocalhost(k) !== undefined,
       get: (_t, k) => (typeof k === 'string' ? get(k) : k === Symbol.toPrimitive ? () => '[hostvars]' : k === PY_TYPE ? HOSTVARS_TYPE : undefined),
       getOwnPropertyDescriptor: (_t, k) =>
-        typeof k === 'string' && this.inv.hosts.has(k) ? { value: get(k), writable: false, enumerable: true, configurable: true } : undefined,
-      ownKeys: () => [...this.inv.hosts.keys()],
+        typeof k === 'string' && this.inv.hostOrLocalhost(k) !== undefined ? { value: get(k), writable: false, enumerable: true, configurable: true } : undefined,
+      ownKeys: () => this.inv.hostNames(),
       set: () => false,
     });
     return this.hostvarsProxy;

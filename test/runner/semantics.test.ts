@@ -188,6 +188,16 @@ const rows: Row[] = [
     has: ['async task did not complete within the requested time - 1s'],
   },
   {
+    // compared with ansible-playbook 2.14: the same message
+    name: "hostvars has the implicit localhost (one host whichever of its names asks): a fact a localhost play set reaches the next play",
+    play:
+      '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - set_fact: {join_cmd: kubeadm join x}\n' +
+      header() +
+      '    - debug: msg="{{ hostvars[\'localhost\'].join_cmd }} {{ hostvars[\'127.0.0.1\'].inventory_hostname }} {{ \'localhost\' in hostvars }} {{ hostvars | list | last }}"\n      run_once: true\n',
+    rc: 0,
+    has: ['"msg": "kubeadm join x localhost True localhost"'],
+  },
+  {
     // compared with ansible-playbook 2.14: the same messages
     name: 'set_fact with cacheable puts the facts under ansible_facts too; meta: clear_facts forgets the facts of every host of the play but set_fact\'s own; a meta task registers nothing',
     play:
