@@ -55,11 +55,12 @@ export async function executeRun(req: RunRequest): Promise<RunResult> {
     });
     return { outcome, interrupted };
   } finally {
-    process.off('SIGINT', onSigint);
+    // (Ctrl-C meanwhile is still kplay's: a second one kills the jobs' commands)
     if (held.size) {
       req.warn(`waiting for ${held.size} background job(s) (async with poll: 0) that kplay runs from the controller to end`);
       await Promise.all(held);
     }
+    process.off('SIGINT', onSigint);
     await connections.closeAll();
   }
 }
