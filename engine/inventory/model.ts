@@ -125,7 +125,8 @@ export class Inventory {
   /** Sources parsed, in order (absolute paths, or the inline host list text). */
   readonly sources: string[] = [];
   readonly warnings: string[] = [];
-  private readonly implicit = new Map<string, Host>();
+  // the one implicit localhost, once a play or hostvars asked for it
+  private localhost: Host | undefined;
 
   constructor() {
     this.addGroup('all');
@@ -210,20 +211,21 @@ export class Inventory {
     return this.hosts.get(name) ?? (LOCALHOST_NAMES.has(name) ? this.implicitLocalhost(name) : undefined);
   }
 
-  /** The names of the inventory's hosts, then of the implicit localhosts made so far. */
+  /** The names of the inventory's hosts, then the implicit localhost's once made. */
   hostNames(): string[] {
-    return [...this.hosts.keys(), ...[...this.implicit.values()].map((h) => h.name).filter((n) => !this.hosts.has(n))];
+    const implicit = this.localhost && !this.hosts.has(this.localhost.name) ? [this.localhost.name] : [];
+    return [...this.hosts.keys(), ...implicit];
   }
 
   /** The implicit localhost Ansible creates when a play targets `localhost` that the inventory lacks. */
   implicitLocalhost(name: string): Host {
     // one implicit localhost, named as first asked, whichever of its names asks again (as Ansible's)
-    const existing = this.hosts.get(name) ?? [...this.implicit.values()][0];
+    const existing = this.hosts.get(name) ?? this.localhost;
     if (existing) return existing;
     const h = new Host(name);
     h.implicit = true;
     h.setVar('ansible_connection', 'local');
-    this.implicit.set(name, h);
+    this.localhost = h;
     return h;
   }
 }

@@ -525,9 +525,13 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
         : undefined,
   };
   let stopped = false;
-  const io = held ? stoppable(hostIO(transport, become, execDefaults), () => stopped) : hostIO(transport, become, execDefaults);
+  const hostSide = hostIO(transport, become, execDefaults);
+  const io = held ? stoppable(hostSide, () => stopped) : hostSide;
   const warnings: string[] = [];
   const deprecations: Deprecation[] = [];
+  // pause asks under the task's name, with `(output is hidden)` when what is typed is not echoed, as Ansible's pause
+  const pauseTitle = `[${displayName(task).trim()}]`;
+  const hiddenNote = (echo: boolean): string => (echo ? '' : ' (output is hidden)');
   const ctx: ModuleContext = {
     args: typed,
     host: io,
@@ -558,12 +562,10 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     warn: (msg, shownOnly) => (shownOnly ? env.opts.reporter.emit({ type: 'warning', msg }) : warnings.push(msg)),
     deprecate: (d) => deprecations.push(d),
     noLog: toBool(inherited(task, frames, 'no_log')) === true,
-    // pause's question under the task's name, as Ansible's pause asks it (`(output is hidden)` when not echoed)
-    prompt: env.opts.prompt && ((text, echo) => (env.opts.prompt as NonNullable<typeof env.opts.prompt>)(`[${displayName(task).trim()}]\n${text}${echo ? '' : ' (output is hidden)'}`, echo)),
+    prompt: env.opts.prompt && ((text, echo) => (env.opts.prompt as NonNullable<typeof env.opts.prompt>)(`${pauseTitle}\n${text}${hiddenNote(echo)}`, echo)),
     // pause's timed wait, its lines as Ansible's pause prints them; on a terminal keys can end it
     wait: async (seconds, prompt, echo) => {
-      const hidden = echo ? '' : ' (output is hidden)';
-      const lines = [`Pausing for ${seconds} seconds${hidden}`, "(ctrl+C then 'C' = continue early, ctrl+C then 'A' = abort)\r", ...(prompt !== undefined ? [`[${displayName(task).trim()}]`, `${prompt}${hidden}:`] : [])];
+      const lines = [`Pausing for ${seconds} seconds${hiddenNote(echo)}`, "(ctrl+C then 'C' = continue early, ctrl+C then 'A' = abort)\r", ...(prompt !== undefined ? [pauseTitle, `${prompt}${hiddenNote(echo)}:`] : [])];
       if (env.opts.wait) return env.opts.wait(seconds, lines);
       for (const text of lines) env.opts.reporter.emit({ type: 'display', text });
       await new Promise((r) => setTimeout(r, seconds * 1000));
