@@ -12,7 +12,7 @@ import type { Module, ModuleResult } from './types.js';
 
 const OPTIONS = {
   name: { type: 'list', aliases: ['package', 'pkg'] },
-  state: { type: 'str', choices: ['absent', 'build-dep', 'latest', 'present', 'fixed'] },
+  state: { type: 'str', choices: ['absent', 'build-dep', 'fixed', 'latest', 'present'] },
   update_cache: { type: 'bool', aliases: ['update-cache'] },
   update_cache_retries: { type: 'int' },
   update_cache_retry_max_delay: { type: 'int' },

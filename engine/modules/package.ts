@@ -5,7 +5,42 @@ import { apt } from './apt.js';
 import { dnfModule, nativeDnf } from './dnf.js';
 import { backendModule, pkgMgrFor } from './python/backend.js';
 import { pythonModule } from './python/run.js';
-import { ActionError, type Module } from './types.js';
+import { MODULES, type ModuleSpec } from './specs.js';
+import { ActionFailed, type Module } from './types.js';
+
+// Ansible's names for kplay's option names where they differ: its apt calls the package list `package` (name and pkg are aliases)
+const ANSIBLE_NAMES: Record<string, Record<string, string>> = { apt: { name: 'package' } };
+
+/**
+ * What Ansible's module for a package manager says of arguments the package action handed it that its spec
+ * does not take (package accepts the options of both apt and dnf when the task is loaded), in its words:
+ * unsupported names, a value not among the choices, options given together that exclude each other.
+ * Undefined when the module takes them.
+ */
+export function backendArgsProblem(module: 'apt' | 'dnf', args: Record<string, unknown>): string | undefined {
+  const spec = MODULES[module] as ModuleSpec;
+  const named = ANSIBLE_NAMES[module] ?? {};
+  const unsupported = Object.keys(args).filter((k) => !(k in spec.options)).sort();
+  if (unsupported.length) {
+    const names: string[] = [];
+    const aliases: string[] = [];
+    for (const [k, o] of Object.entries(spec.options)) {
+      const own = named[k] ?? k;
+      names.push(own);
+      aliases.push(...(o.aliases ?? []).filter((a) => a !== own), ...(own === k ? [] : [k]));
+    }
+    return `Unsupported parameters for (ansible.legacy.${module}) module: ${unsupported.join(', ')}. Supported parameters include: ${names.sort().join(', ')} (${aliases.sort().join(', ')}).`;
+  }
+  for (const [k, o] of Object.entries(spec.options)) {
+    const v = args[k];
+    if (o.choices && typeof v === 'string' && !o.choices.includes(v)) return `value of ${named[k] ?? k} must be one of: ${o.choices.join(', ')}, got: ${v}`;
+  }
+  for (const group of spec.mutuallyExclusive ?? []) {
+    const given = group.filter((g) => args[g] !== undefined);
+    if (given.length > 1) return `parameters are mutually exclusive: ${group.map((g) => named[g] ?? g).join('|')}`;
+  }
+  return undefined;
+}
 
 /** The dnf task: kplay's dnf for the specs and options it takes, Ansible's dnf module for the others. */
 export const dnfTask: Module = (ctx) => (nativeDnf(ctx.args) ? dnfModule.run(ctx) : pythonModule(backendModule('dnf'))(ctx));
@@ -23,7 +58,10 @@ export function backendTask(name: string): Module {
  */
 export const packageModule: Module = async (ctx) => {
   const { name } = await pkgMgrFor(ctx, ctx.args.use);
-  if (name === 'auto') throw new ActionError('Could not detect which package manager to use. Try gathering facts or setting the "use" option.');
+  if (name === 'auto') throw new ActionFailed('Could not detect which package manager to use. Try gathering facts or setting the "use" option.');
   const { use: _use, ...args } = ctx.args;
+  // kplay's apt and dnf take the arguments only when Ansible's would (Ansible's dnf, where kplay hands it the task, checks its own)
+  const problem = name === 'apt' ? backendArgsProblem('apt', args) : name === 'dnf' || name === 'yum4' ? (nativeDnf(args) ? backendArgsProblem('dnf', args) : undefined) : undefined;
+  if (problem !== undefined) return { changed: false, failed: true, msg: problem };
   return backendTask(name)({ ...ctx, args });
 };

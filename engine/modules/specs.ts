@@ -139,8 +139,9 @@ export const MODULES: Record<string, ModuleSpec> = {
   apt: aptModule.spec,
   // the options kplay's dnf takes, and those it hands to Ansible's dnf module (dnf.ts)
   dnf: { ...dnfModule.spec, options: { ...dnfModule.spec.options, ...DNF_BY_ANSIBLE } },
-  // Ansible's package hands every other option to the host's package module (apt here)
-  package: { options: { name: { type: 'list', required: true }, state: { type: 'str', required: true }, use: str } },
+  // Ansible's package hands every other option to the host's package module, which checks them (name and
+  // state too: its own spec is documentation only, `package: name=htop` installs)
+  package: { options: { use: str } },
   setup: setupModule.spec,
   // parallel: kplay gathers on every host at once either way (forks permitting); the facts are the same
   gather_facts: { options: { parallel: bool } },
@@ -175,11 +176,30 @@ export const MODULES: Record<string, ModuleSpec> = {
   },
 };
 
-// package takes apt's options besides its own (they are apt's when kplay runs it)
-(MODULES.package as ModuleSpec).options = { ...(MODULES.apt as ModuleSpec).options, ...(MODULES.package as ModuleSpec).options };
+// package takes the options of the package modules it hands tasks to, apt's and dnf's, besides its own: the
+// module the host's package manager chooses refuses the others when the task runs, as Ansible's does
+(MODULES.package as ModuleSpec).options = { ...unitedOptions((MODULES.apt as ModuleSpec).options, (MODULES.dnf as ModuleSpec).options), ...(MODULES.package as ModuleSpec).options };
 
 // service on a systemd host is Ansible's systemd module: it takes systemd's options too
 (MODULES.service as ModuleSpec).options = { ...(MODULES.systemd as ModuleSpec).options, ...(MODULES.service as ModuleSpec).options };
+
+/** The options of two modules as one table: an option both take has both's aliases (and the same type in each). */
+export function unitedOptions(a: Record<string, OptionSpec>, b: Record<string, OptionSpec>): Record<string, OptionSpec> {
+  const out: Record<string, OptionSpec> = { ...a };
+  for (const [name, o] of Object.entries(b)) {
+    const mine = out[name];
+    if (!mine) {
+      out[name] = o;
+      continue;
+    }
+    if (mine.type !== o.type) throw new Error(`option '${name}' is ${mine.type} in one module and ${o.type} in the other`);
+    const aliases = [...new Set([...(mine.aliases ?? []), ...(o.aliases ?? [])])];
+    // a value one module honours only partly may be whole in the other: that module's own check decides when it runs
+    const { only: _only, choices: _choices, ...rest } = mine;
+    out[name] = { ...rest, ...(aliases.length ? { aliases } : {}), ...(mine.only && o.only ? { only: [...new Set([...mine.only, ...o.only])] } : {}), ...(mine.choices && o.choices ? { choices: [...new Set([...mine.choices, ...o.choices])] } : {}) };
+  }
+  return out;
+}
 
 /** meta actions kplay understands. */
 export const META_ACTIONS = ['flush_handlers', 'noop', 'refresh_inventory', 'clear_facts', 'clear_host_errors', 'end_host', 'end_play', 'end_batch', 'reset_connection', 'role_complete'];

@@ -169,5 +169,8 @@ export interface ModuleResult {
 /** What an Ansible action plugin raises: the task fails with the message alone, no `changed` (Ansible's TaskExecutor reports exceptions so). */
 export class ActionError extends Error {}
 
+/** A failure an action plugin returns as its result rather than raises (the package and yum actions'): the task's result then has `changed: false` besides, as Ansible's TaskExecutor adds it. */
+export class ActionFailed extends ActionError {}
+
 /** A module implementation. */
 export type Module = (ctx: ModuleContext) => Promise<ModuleResult>;

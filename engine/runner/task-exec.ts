@@ -11,7 +11,7 @@ import { pythonModule } from '../modules/python/run.js';
 import { MODULES } from '../modules/specs.js';
 import { BACKGROUND_MODULES, NO_ASYNC_ACTIONS } from '../modules/async-job.js';
 import { startHeldJob, stoppable } from './held-job.js';
-import { ActionError, type Deprecation, type ModuleContext, type ModuleResult, type SyncSides } from '../modules/types.js';
+import { ActionError, ActionFailed, type Deprecation, type ModuleContext, type ModuleResult, type SyncSides } from '../modules/types.js';
 import { includedTaskFile, loadIncludedRole, loadIncludedTasks } from '../playbook/load.js';
 import { convertArgs } from '../playbook/module-args.js';
 import type { BlockNode, Play, PlayNode, Role, TaskNode } from '../playbook/model.js';
@@ -683,6 +683,7 @@ async function runModule(impl: (ctx: ModuleContext) => Promise<ModuleResult>, ct
     return await impl(ctx);
   } catch (e) {
     if (e instanceof UnreachableError) throw e;
+    if (e instanceof ActionFailed) return { changed: false, failed: true, msg: e.message };
     if (e instanceof ActionError) return { failed: true, msg: e.message } as ModuleResult;
     return { changed: false, failed: true, msg: (e as Error).message };
   }

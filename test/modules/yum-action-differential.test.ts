@@ -14,13 +14,19 @@ const steps: [Record<string, unknown>, string][] = [
   [{ yum: { name: 'htop', use: 'dnf', use_backend: 'dnf' } }, 'failed'],
   [{ package: { name: 'htop', state: 'present', use: 'dnf' } }, 'failed'],
   [{ package: { name: 'htop', state: 'present', use: 'nosuch' } }, 'failed'],
+  // package takes apt's and dnf's options when loaded; the module the host's package manager chooses refuses the others in its words
+  [{ package: { name: 'htop', state: 'present', enablerepo: 'epel', disable_gpg_check: true } }, 'failed'],
+  [{ package: { name: 'htop', state: 'installed', use: 'apt' } }, 'failed'],
+  [{ package: { name: 'htop', upgrade: 'dist', state: 'present', use: 'apt' } }, 'failed'],
+  [{ package: { name: 'htop', state: 'present', install_recommends: false, use: 'dnf' } }, 'failed'],
+  [{ package: { name: 'htop', state: 'build-dep', use: 'dnf' } }, 'failed'],
 ];
 
 describe.skipIf(!hasAnsible || !canSandbox())('yum and package actions, kplay vs ansible-playbook', () => {
   const run = bothEngines(steps.map(([t]) => t));
 
   it("hands each task to Ansible's backend, with the same answer", () => {
-    const shown = (r: EngineRun): string[] => r.results.map((x, i) => `${i} ${outcome(x)} ${JSON.stringify(x.msg)}`);
+    const shown = (r: EngineRun): string[] => r.results.map((x, i) => `${i} ${outcome(x)} ${JSON.stringify(x.msg)} ${JSON.stringify(x.changed)}`);
     expect(shown(run().kplay)).toEqual(shown(run().ansible));
     expect(run().kplay.results.map(outcome)).toEqual(steps.map(([, o]) => o));
   });

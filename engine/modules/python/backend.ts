@@ -2,7 +2,7 @@
 // option, else the host's pkg_mgr fact, else the fact gathered now (setup's pkg_mgr collector), and the
 // module on the controller that runs it (ansible-core's dnf, yum, zypper... as ansible.legacy.NAME).
 import { setup } from '../setup.js';
-import { ActionError, type ModuleContext } from '../types.js';
+import { ActionFailed, type ModuleContext } from '../types.js';
 import { locatePythonModule, type PythonModule } from './locate.js';
 
 /** The host's package manager as the actions find it: `asked` unless 'auto', the pkg_mgr fact, or gathered now. */
@@ -18,7 +18,8 @@ export async function pkgMgrFor(ctx: ModuleContext, asked: unknown): Promise<{ n
 /** Ansible's module for a package manager, found on the controller as Ansible finds ansible.legacy.NAME. */
 export function backendModule(name: string): PythonModule {
   const found = locatePythonModule(`ansible.legacy.${name}`, []);
-  // the module itself: ansible.legacy.yum is found as the yum action, which is what is being resolved here
-  if ('module' in found) return { name: found.module.name, path: found.module.path };
-  throw new ActionError('problem' in found ? found.problem : `Could not find a module for ${name}.`);
+  // the module itself: ansible.legacy.yum is found as the yum action, which is what is being resolved here;
+  // it runs under the name the action asked for, which its messages give ("(ansible.legacy.dnf) module")
+  if ('module' in found) return { name: `ansible.legacy.${name}`, path: found.module.path };
+  throw new ActionFailed('problem' in found ? found.problem : `Could not find a module for ${name}.`);
 }

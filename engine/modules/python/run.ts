@@ -2,7 +2,7 @@
 // the standard input of the host's Python, the module's JSON result read back (with Ansible's
 // tolerance for noise around it). The module checks its own arguments and honours check and diff mode.
 import { shellQuote as q } from '../../util/shell.js';
-import { ActionError, type Deprecation, type FileDiff, type Module, type PreparedDiff, type ModuleContext, type ModuleResult } from '../types.js';
+import { ActionFailed, type Deprecation, type FileDiff, type Module, type PreparedDiff, type ModuleContext, type ModuleResult } from '../types.js';
 import type { PythonModule } from './locate.js';
 import { backendModule, pkgMgrFor } from './backend.js';
 import { k8sActionArgs } from './k8s-action.js';
@@ -94,7 +94,7 @@ const YUM_BACKENDS = ['yum', 'yum4', 'dnf'];
  * unknown, and then kept as a fact), yum4 being dnf; the yum or dnf module runs without those options.
  */
 const yumAction: Module = async (ctx) => {
-  if ('use' in ctx.args && 'use_backend' in ctx.args) throw new ActionError("parameters are mutually exclusive: ('use', 'use_backend')");
+  if ('use' in ctx.args && 'use_backend' in ctx.args) throw new ActionFailed("parameters are mutually exclusive: ('use', 'use_backend')");
   const asked = ctx.args.use ?? ctx.args.use_backend ?? 'auto';
   let backend = String(asked);
   let gatheredFact: string | undefined;
