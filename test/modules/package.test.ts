@@ -2,12 +2,22 @@
 // spec of the module the host's package manager chooses, in the words of Ansible's argument checks.
 import { describe, expect, it } from 'vitest';
 import { backendArgsProblem } from '../../engine/modules/package.js';
-import { MODULES, unitedOptions } from '../../engine/modules/specs.js';
+import { MODULES, unitedOptions, type ModuleSpec } from '../../engine/modules/specs.js';
+import { checkModuleArgs } from '../../engine/playbook/module-args.js';
 
 describe('package takes the options of apt and dnf', () => {
   it.each(['enablerepo', 'disable_gpg_check', 'install_recommends', 'default_release', 'use', 'pkg', 'package'])('%s is known when the task is loaded', (name) => {
     const opts = MODULES.package?.options ?? {};
     expect(Object.entries(opts).some(([k, o]) => k === name || (o.aliases ?? []).includes(name))).toBe(true);
+  });
+
+  it.each([[{ name: 'htop' }], [{ pkg: 'htop', state: 'present' }], [{ name: 'htop', enablerepo: 'epel', state: 'installed' }], [{ upgrade: 'dist' }]])('loads %j: name and state are the chosen module\'s, not required by package', (args) => {
+    expect(() => checkModuleArgs('package', MODULES.package as ModuleSpec, args, () => ({ file: 'p.yml', line: 1, col: 1 }))).not.toThrow();
+  });
+
+  it('refuses at load what neither apt nor dnf takes', () => {
+    expect(() => checkModuleArgs('package', MODULES.package as ModuleSpec, { name: 'htop', disable_recommends: true }, () => ({ file: 'p.yml', line: 1, col: 1 }))).toThrow(/unsupported parameter 'disable_recommends'/);
+    expect(() => checkModuleArgs('package', MODULES.package as ModuleSpec, { name: 'htop', state: 'gone' }, () => ({ file: 'p.yml', line: 1, col: 1 }))).toThrow(/must be one of/);
   });
 
   it('unites the aliases of an option both take, and refuses one whose types differ', () => {
