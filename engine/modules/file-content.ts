@@ -48,16 +48,26 @@ export const isOctalMode = (mode: string): boolean => /^[0-7]{4}$/.test(mode);
 /** The line editors' message when attributes changed too (Ansible's check_file_attrs). */
 export const attrsMessage = (msg: string, changed: boolean, attrsChanged: boolean): string => (attrsChanged ? `${changed ? `${msg} and ` : ''}ownership, perms or SE linux context changed` : msg);
 
-/** The command setting mode, owner and group (only those asked for) on paths, recursively or not (`own`: a link's own owner and group, not its target's); undefined when none is asked. */
-export function attrsCommand(paths: string[], attrs: FileAttrs, recursive = false, own = false): string | undefined {
+/**
+ * The command setting mode, owner and group (only those asked for) on paths, recursively or not (`own`: a
+ * link's own owner and group, not its target's); undefined when none is asked. Recursively, a link below
+ * gets its own owner and group, and with `follow` what it leads to gets all three, walked into when it is
+ * a directory, as Ansible's file module's recurse with follow sets them.
+ */
+export function attrsCommand(paths: string[], attrs: FileAttrs, recursive = false, own = false, follow = false): string | undefined {
   const r = `${recursive ? ' -R' : ''}${own ? ' -h' : ''}`;
   const ps = paths.map(q).join(' ');
+  // what links lead to is walked by find -L, which leaves out a link that leads nowhere (chmod has no -L here,
+  // and chown's fails on such a link)
+  const followed = (tool: string, value: string): string => `find -L ${ps} ! -type l -exec ${tool} ${q(value)} -- {} +`;
+  const owning = (tool: string, who: string): string => `${tool}${r} ${q(who)} -- ${ps}${recursive && follow ? ` && ${followed(tool, who)}` : ''}`;
+  const moding = (mode: string): string => (recursive && follow ? followed('chmod', mode) : `chmod${recursive ? ' -R' : ''} ${q(mode)} -- ${ps}`);
   // owner and group before the mode, as Ansible sets them: a chown clears setuid and setgid bits
   const cmds = [
-    ...(attrs.owner !== undefined ? [`chown${r} ${q(attrs.owner)} -- ${ps}`] : []),
-    ...(attrs.group !== undefined ? [`chgrp${r} ${q(attrs.group)} -- ${ps}`] : []),
+    ...(attrs.owner !== undefined ? [owning('chown', attrs.owner)] : []),
+    ...(attrs.group !== undefined ? [owning('chgrp', attrs.group)] : []),
     // a link has no mode of its own on Linux: callers never ask chmod for one (`own`)
-    ...(attrs.mode !== undefined ? [`chmod${recursive ? ' -R' : ''} ${q(attrs.mode)} -- ${ps}`] : []),
+    ...(attrs.mode !== undefined ? [moding(attrs.mode)] : []),
   ];
   return cmds.length ? cmds.join(' && ') : undefined;
 }

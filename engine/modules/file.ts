@@ -87,7 +87,7 @@ function statePlan(o: FileOptions, f: FileModuleFacts, mode: { check: boolean })
   const attrs = wantedAttrs(o);
   const run = (command: string, on = path): RunStep => ({ kind: 'run', command, failure: '{stderr}', failKeys: { path: on } });
   const setAttrs = (recursive = false, paths = [path]): RunStep[] => {
-    const c = attrsCommand(paths, attrs, recursive);
+    const c = attrsCommand(paths, attrs, recursive, false, o.follow !== false);
     return c === undefined ? [] : [run(c, paths[paths.length - 1])];
   };
   const done = (steps: RunStep[], result: Record<string, unknown>): Plan => ({ steps, result: { ...result, changed: steps.length > 0 } });
@@ -158,6 +158,21 @@ function statePlan(o: FileOptions, f: FileModuleFacts, mode: { check: boolean })
 }
 
 /**
+ * The command printing something when a path below the directory lacks the wanted owner, group or octal
+ * mode, as Ansible's recursive_set_attributes compares them: a link by its own owner and group (it has no
+ * mode of its own), and with follow what a link leads to as well, walked into when it is a directory
+ * (find -L). Undefined when nothing is asked that find can compare.
+ */
+function lackingBelow(path: string, attrs: FileAttrs, follow: boolean): string | undefined {
+  const own = lackingTests({ owner: attrs.owner, group: attrs.group });
+  const tests = [...own, ...lackingTests({ mode: attrs.mode }).map((t) => `\\( ! -type l ${t} \\)`)];
+  if (!tests.length) return undefined;
+  const below = (flags: string, expr: string[]): string => `find${flags} ${q(path)} -mindepth 1 \\( ${expr.join(' -o ')} \\) -print -quit`;
+  if (!follow) return below('', tests);
+  return [...(own.length ? [below('', own).replace(' -mindepth 1 ', ' -mindepth 1 -type l ')] : []), below(' -L', tests)].join(' && ');
+}
+
+/**
  * `attributes` (chattr flags) as Ansible's set_attributes_if_different applies them: `-x` always runs
  * chattr; `+x` or `x` (exact) when lsattr's flags are not exactly those letters.
  */
@@ -206,16 +221,17 @@ export const fileModule = declareModule({
     if (state === 'directory' && !stat.exists && path.startsWith('/')) facts.created = await missingDirs(host, path);
     if (state === 'directory' && o.recurse === true && stat.type === 'directory') {
       const attrs = wantedAttrs(o);
-      const tests = lackingTests(attrs);
-      if (tests.length) {
-        const r = await host.run(`find ${q(path)} -mindepth 1 \\( ${tests.join(' -o ')} \\) -print -quit`);
+      const follow = o.follow !== false;
+      const lacking = lackingBelow(path, attrs, follow);
+      if (lacking !== undefined) {
+        const r = await host.run(lacking);
         if (r.rc !== 0) throw new Error(`cannot read ${path}: ${r.stderr.trim()}`);
         facts.differingBelow = r.stdout.trim() !== '';
       } else facts.differingBelow = false;
       if (attrs.mode !== undefined && !isOctalMode(attrs.mode)) {
         // each kind and mode once: as many lines as there are different modes, not files
-        // (sh has no pipefail: find's failure is a line of its own)
-        const r = await host.run(`{ find ${q(path)} -mindepth 1 ! -type l -printf '%y %m\\n' || echo kplay-failed; } | sort -u`);
+        // (sh has no pipefail: find's failure is a line of its own); with follow, what links lead to too
+        const r = await host.run(`{ find${follow ? ' -L' : ''} ${q(path)} -mindepth 1 ! -type l -printf '%y %m\\n' || echo kplay-failed; } | sort -u`);
         const lines = r.stdout.split('\n').filter(Boolean);
         if (r.rc !== 0 || lines.includes('kplay-failed')) throw new Error(`cannot read ${path}: ${r.stderr.trim()}`);
         facts.modesBelow = lines.map((l) => l.replace(/ ([0-7]{1,4})$/, (_, m: string) => ` ${m.padStart(4, '0')}`));

@@ -85,6 +85,28 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
   [file({ path: `${D}/tree`, state: 'directory', mode: 'u=rwX,g=rX,o=', recurse: true }), 'ok'],
   [file({ path: `${D}/tree`, state: 'directory', mode: 'go-w', recurse: true }), 'ok'],
   [file({ path: `${D}/tree`, state: 'directory', mode: '-x', recurse: true }, { check_mode: true }), 'changed'],
+  // recurse with links below: a link keeps its mode and gets its own owner and group; with follow (the
+  // default) what it leads to gets all three, walked into when it is a directory; one leading nowhere is passed by
+  [file({ path: `${D}/rtree/sub`, state: 'directory', mode: '0700' }), 'changed'],
+  [file({ path: `${D}/rtree/a`, state: 'touch', mode: '0600' }), 'changed'],
+  [file({ path: `${D}/rout/inner`, state: 'directory', mode: '0700' }), 'changed'],
+  [file({ path: `${D}/rout/inner/c`, state: 'touch', mode: '0600' }), 'changed'],
+  [file({ path: `${D}/rfile`, state: 'touch', mode: '0600' }), 'changed'],
+  [file({ path: `${D}/rtree/lnk`, src: '../rout', state: 'link' }), 'changed'],
+  [file({ path: `${D}/rtree/flink`, src: `${D}/rfile`, state: 'link' }), 'changed'],
+  [file({ path: `${D}/rtree/alink`, src: 'a', state: 'link' }), 'changed'],
+  [file({ path: `${D}/rtree/broken`, src: `${D}/nowhere`, state: 'link', force: true }), 'changed'],
+  [file({ path: `${D}/rtree`, state: 'directory', mode: '0755', recurse: true }), 'changed'],
+  [file({ path: `${D}/rtree`, state: 'directory', mode: '0755', recurse: true }), 'ok'],
+  [file({ path: `${D}/rtree`, state: 'directory', owner: 'nobody', group: 'adm', recurse: true }), 'changed'],
+  [file({ path: `${D}/rtree`, state: 'directory', owner: 'nobody', group: 'adm', recurse: true }), 'ok'],
+  [file({ path: `${D}/rtree`, state: 'directory', mode: 'g-x', recurse: true }), 'changed'],
+  [file({ path: `${D}/rtree`, state: 'directory', mode: 'g-x', recurse: true }), 'ok'],
+  // follow: false: a link's own owner, nothing it leads to
+  [file({ path: `${D}/ftree`, state: 'directory', mode: '0700' }), 'changed'],
+  [file({ path: `${D}/ftree/lnk`, src: `${D}/rout`, state: 'link' }), 'changed'],
+  [file({ path: `${D}/ftree`, state: 'directory', mode: '0750', owner: 'root', recurse: true, follow: false }), 'changed'],
+  [file({ path: `${D}/ftree`, state: 'directory', mode: '0750', owner: 'root', recurse: true, follow: false }), 'ok'],
 ];
 
 // every path under the directory: kind, mode, owner, group and link target
