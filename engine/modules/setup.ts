@@ -36,6 +36,9 @@ const PKG_MGRS: [string, string][] = [
   ['/usr/bin/installp', 'installp'],
 ];
 
+/** The package managers' names the collector gives (the package action runs these as ansible.legacy.NAME). */
+export const PKG_MGR_NAMES: ReadonlySet<string> = new Set(PKG_MGRS.map(([, name]) => name));
+
 /** The pkg_mgr fact as Ansible's collector decides it: the last manager present, then the family's official one. */
 export function pkgMgr(present: string[], family: string, distribution: string, major: string, ostree: boolean, aptRpm: boolean): string {
   let name = present[present.length - 1] ?? 'unknown';

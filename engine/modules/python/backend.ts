@@ -1,7 +1,7 @@
 // The package manager Ansible's package and yum actions hand a task to: the `use` (or yum's `use_backend`)
 // option, else the host's pkg_mgr fact, else the fact gathered now (setup's pkg_mgr collector), and the
 // module on the controller that runs it (ansible-core's dnf, yum, zypper... as ansible.legacy.NAME).
-import { setup } from '../setup.js';
+import { PKG_MGR_NAMES, setup } from '../setup.js';
 import { ActionFailed, type ModuleContext } from '../types.js';
 import { locatePythonModule, type PythonModule } from './locate.js';
 
@@ -19,7 +19,8 @@ export async function pkgMgrFor(ctx: ModuleContext, asked: unknown): Promise<{ n
 export function backendModule(name: string): PythonModule {
   const found = locatePythonModule(`ansible.legacy.${name}`, []);
   // the module itself: ansible.legacy.yum is found as the yum action, which is what is being resolved here;
-  // it runs under the name the action asked for, which its messages give ("(ansible.legacy.dnf) module")
-  if ('module' in found) return { name: `ansible.legacy.${name}`, path: found.module.path };
+  // it runs under the name the action asked for, which its messages give ("(ansible.legacy.dnf) module"):
+  // a package manager Ansible's facts name gets the ansible.legacy prefix, any other name is as given
+  if ('module' in found) return { name: PKG_MGR_NAMES.has(name) ? `ansible.legacy.${name}` : name, path: found.module.path };
   throw new ActionFailed('problem' in found ? found.problem : `Could not find a module for ${name}.`);
 }
