@@ -6,6 +6,7 @@ import { attrsCommand, attrsDiffer, isOctalMode, lackingTests, wantedAttrs } fro
 import { declareModule, failPlan, missingDirs, umaskFor, type Options, type Plan, type RunStep } from './declare.js';
 import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
 import type { FileAttrs, FileStat, HostIO } from './types.js';
+import { pyRepr } from '../util/python-repr.js';
 import { shellQuote as q } from '../util/shell.js';
 
 const FILE_OPTIONS = {
@@ -38,6 +39,8 @@ export interface FileModuleFacts {
   flags?: string | undefined;
   /** state=file or directory on a link, followed: the file it leads to (the path with every link resolved) and that file's stat. */
   target?: { path: string; stat: FileStat } | undefined;
+  /** state=hard: the source is a directory (Linux makes no hard link to one). */
+  sourceDir?: boolean | undefined;
   /** state=link or hard with owner, group or mode: the stat they are compared with (the link's source followed, the link itself with follow: false, the hard link's source). */
   attrsOf?: FileStat | undefined;
   /** A directory as path with `src` given (any state but link and absent): the path inside it the module works on, as Ansible's (path/basename(src)). */
@@ -147,6 +150,8 @@ function statePlan(o: FileOptions, f: FileModuleFacts, mode: { check: boolean })
         if (f.sourceExists === false) return failPlan('src does not exist', { dest: path, src });
         if (prev === 'directory') return failPlan(o.force === true ? `refusing to replace directory ${path} with a link` : 'Cannot link: different hard link exists at destination', { dest: path, src });
         if (o.force !== true && (prev === 'file' || prev === 'hard')) return failPlan(prev === 'hard' ? 'Cannot link, different hard link exists at destination' : 'Cannot link, file exists at destination', { dest: path, src });
+        // os.link's refusal, as the module reports it (check mode makes no link, and says it would)
+        if (f.sourceDir === true && !mode.check) return failPlan(`Error while linking: [Errno 1] Operation not permitted: b${pyRepr(src)} -> b${pyRepr(path)}`, { path });
       }
       // the attributes after a new link are set when they differ (a followed target's, a hard link's inode), always on a new link's own
       const made = done([run(state === 'link' ? `ln -sfn -- ${q(src)} ${q(path)}` : `ln -f -- ${q(src)} ${q(path)}`), ...attrSteps(state === 'link' && !followed)], { dest: path, src });
@@ -205,6 +210,7 @@ export const fileModule = declareModule({
       // the source followed: whether it exists, and (followed link, hard link) the attributes it has
       const source = await host.stat(state === 'link' ? linkSource(path, o.src) : o.src, true).catch((): FileStat => ({ exists: false }));
       facts.sourceExists = source.exists;
+      if (state === 'hard' && source.type === 'directory') facts.sourceDir = true;
       if (withAttrs) facts.attrsOf = state === 'link' && o.follow === false ? stat : source;
     }
     if (state === 'link' && o.force === true && stat.type === 'directory') facts.emptyDir = (await host.run(`[ -z "$(ls -A -- ${q(path)})" ]`)).rc === 0;

@@ -107,6 +107,9 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
   [file({ path: `${D}/ftree/lnk`, src: `${D}/rout`, state: 'link' }), 'changed'],
   [file({ path: `${D}/ftree`, state: 'directory', mode: '0750', owner: 'root', recurse: true, follow: false }), 'changed'],
   [file({ path: `${D}/ftree`, state: 'directory', mode: '0750', owner: 'root', recurse: true, follow: false }), 'ok'],
+  // no hard link to a directory: os.link's refusal, in the module's words (check mode only says it would link)
+  [file({ path: `${D}/dirhard`, src: `${D}/rout`, state: 'hard' }, { check_mode: true }), 'changed'],
+  [file({ path: `${D}/dirhard`, src: `${D}/rout`, state: 'hard' }), 'failed'],
 ];
 
 // every path under the directory: kind, mode, owner, group and link target
