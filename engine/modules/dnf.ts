@@ -71,6 +71,8 @@ interface DnfFacts {
   /** rpm -qa in the install root (RPM_QUERY_FORMAT). */
   installed: string;
   resolved: Resolution[];
+  /** Repositories to enable that match none configured (dnf says "Unknown repo"; Ansible's module passes them by). */
+  unknownRepos?: string[] | undefined;
 }
 
 const DNF_ENV = { LANG: 'C', LC_ALL: 'C' };
@@ -91,15 +93,16 @@ const specsOf = (o: DnfOptions): string[] => (o.name ?? []).flatMap((n) => Strin
 // the state as the module defaults it (absent with autoremove alone)
 const stateOf = (o: DnfOptions): string => o.state ?? (o.autoremove === true ? 'absent' : 'installed');
 
-// dnf's options for the module's: the install root and its configuration, the repositories, the checks
-function flags(o: DnfOptions): string {
+// dnf's options for the module's: the install root and its configuration, the repositories (but those to
+// enable that match none: the module passes them by where dnf's command refuses them), the checks
+function flags(o: DnfOptions, unknownRepos: readonly string[] = []): string {
   const f: string[] = [];
   if (o.installroot && o.installroot !== '/') f.push(`--installroot=${q(o.installroot)}`);
   if (o.conf_file) f.push(`--config=${q(o.conf_file)}`);
   if (o.releasever) f.push(`--releasever=${q(o.releasever)}`);
   // the module disables before it enables
   for (const r of o.disablerepo ?? []) f.push(`--disablerepo=${q(String(r))}`);
-  for (const r of o.enablerepo ?? []) f.push(`--enablerepo=${q(String(r))}`);
+  for (const r of o.enablerepo ?? []) if (!unknownRepos.includes(String(r))) f.push(`--enablerepo=${q(String(r))}`);
   if ((o.exclude ?? []).length) f.push(`--exclude=${q((o.exclude ?? []).map(String).join(','))}`);
   f.push(o.disable_gpg_check === true ? '--nogpgcheck' : '--setopt=gpgcheck=True --setopt=localpkg_gpgcheck=True');
   if (o.sslverify === false || o.validate_certs === false) f.push('--setopt=sslverify=False');
@@ -131,8 +134,8 @@ function asks(o: DnfOptions, installed: Installed[]): { op: Resolution['op']; sp
 }
 
 // the dnf command for one request: --assumeno to resolve it, -y to carry it out
-const dnfLine = (o: DnfOptions, dnf: string, r: { op: Resolution['op']; specs: string[] }, answer: '--assumeno' | '-y'): string =>
-  `${q(dnf)} ${answer} ${flags(o)}${o.allowerasing === true || r.op === 'remove' ? ' --allowerasing' : ''} ${r.op}${r.specs.map((s) => ` ${q(s)}`).join('')}`;
+const dnfLine = (o: DnfOptions, dnf: string, r: { op: Resolution['op']; specs: string[] }, answer: '--assumeno' | '-y', unknownRepos: readonly string[]): string =>
+  `${q(dnf)} ${answer} ${flags(o, unknownRepos)}${o.allowerasing === true || r.op === 'remove' ? ' --allowerasing' : ''} ${r.op}${r.specs.map((s) => ` ${q(s)}`).join('')}`;
 
 async function readFacts(o: DnfOptions, host: HostIO): Promise<DnfFacts> {
   const root = o.installroot && o.installroot !== '/' ? ` --root ${q(o.installroot)}` : '';
@@ -140,15 +143,29 @@ async function readFacts(o: DnfOptions, host: HostIO): Promise<DnfFacts> {
   const [dnf = '', real = '', uid = '', ...rest] = r.stdout.split('\n');
   const facts: DnfFacts = { dnf, dnf5: /dnf5$/.test(real), root: uid.trim() === '0', installed: rest.join('\n'), resolved: [] };
   if (facts.dnf5) return facts;
+  if (dnf && o.enablerepo?.length) facts.unknownRepos = await unknownRepos(o, dnf, host);
   if (!dnf || !facts.root || (o.update_cache === true && !specsOf(o).length && o.autoremove !== true)) return facts;
   const installed = installedPackages(facts.installed);
   for (const a of asks(o, installed)) {
     // the cache is refreshed where the module refreshes it: when it reads the repositories
-    const line = dnfLine(o, dnf, a, '--assumeno') + (o.update_cache === true ? ' --refresh' : '');
+    const line = dnfLine(o, dnf, a, '--assumeno', facts.unknownRepos ?? []) + (o.update_cache === true ? ' --refresh' : '');
     const answer = await host.run(line, { env: DNF_ENV });
     facts.resolved.push({ ...a, rc: answer.rc, stdout: answer.stdout, stderr: answer.stderr });
   }
   return facts;
+}
+
+// the repositories to enable that match none configured, as dnf names them when it refuses one (its strict
+// setting): one repolist per unknown one, the first with all of them
+async function unknownRepos(o: DnfOptions, dnf: string, host: HostIO): Promise<string[]> {
+  const unknown: string[] = [];
+  for (const _ of o.enablerepo ?? []) {
+    const r = await host.run(`${q(dnf)} -q ${flags(o, unknown)} repolist`, { env: DNF_ENV });
+    const repo = /Unknown repo: '(.*)'/.exec(`${r.stdout}\n${r.stderr}`)?.[1];
+    if (repo === undefined || unknown.includes(repo)) break;
+    unknown.push(repo);
+  }
+  return unknown;
 }
 
 const FAILED_SOME = 'Failed to install some of the specified packages';
@@ -188,7 +205,7 @@ export const dnfModule = declareModule({
     if (!f.root) return failPlan('This command has to be run under the root user.', { results: [] });
     const specs = specsOf(o);
     if (o.update_cache === true && !specs.length && o.autoremove !== true) {
-      const step: RunStep = { kind: 'run', command: `${q(f.dnf)} ${flags(o)} makecache --refresh`, failure: '{stderr}', failKeys: { results: [], rc: 1 }, env: DNF_ENV, inCheck: true };
+      const step: RunStep = { kind: 'run', command: `${q(f.dnf)} ${flags(o, f.unknownRepos)} makecache --refresh`, failure: '{stderr}', failKeys: { results: [], rc: 1 }, env: DNF_ENV, inCheck: true };
       return { steps: [step], result: { changed: false, msg: 'Cache updated', results: [], rc: 0 } };
     }
     const installed = installedPackages(f.installed);
@@ -208,7 +225,7 @@ export const dnfModule = declareModule({
       if (!t.install.length && !t.remove.length) continue;
       // sorted: the module lists dnf's sets in no order of their own
       results.push(...[...t.install].sort().map((p) => `Installed: ${p}`), ...[...t.remove].sort().map((p) => `Removed: ${p}`));
-      const line = dnfLine(o, f.dnf, r, '-y');
+      const line = dnfLine(o, f.dnf, r, '-y', f.unknownRepos ?? []);
       steps.push({ kind: 'run', command: line, failure: FAILED_SOME, failKeys: { results: [], rc: 1 }, failWith: ['stdout', 'stderr'], env: DNF_ENV });
     }
     // the module fails before it changes anything when any spec has no package

@@ -3,7 +3,8 @@
 // and every other package manager, as Ansible's own module on the host's Python).
 import { apt } from './apt.js';
 import { dnfModule, nativeDnf } from './dnf.js';
-import { backendModule, pkgMgrFor } from './python/backend.js';
+import { converted } from '../playbook/module-args.js';
+import { backendModule, moduleDefaultsKey, pkgMgrFor } from './python/backend.js';
 import { pythonModule } from './python/run.js';
 import { MODULES, type ModuleSpec } from './specs.js';
 import { ActionFailed, type Module } from './types.js';
@@ -42,6 +43,21 @@ export function backendArgsProblem(module: 'apt' | 'dnf', args: Record<string, u
   return undefined;
 }
 
+// module_defaults as package's arguments: each alias under its option's name and each value of its type (a
+// name neither apt nor dnf takes stays as it is, for the chosen module to refuse); or what is wrong
+function asArguments(defaults: Record<string, unknown>): Record<string, unknown> | string {
+  const spec = MODULES.package as ModuleSpec;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(defaults)) {
+    const name = key in spec.options ? key : (Object.entries(spec.options).find(([, o]) => o.aliases?.includes(key))?.[0] ?? key);
+    const o = spec.options[name];
+    const c = o ? converted(o, value) : { value };
+    if ('problem' in c) return `argument '${key}' of the module_defaults must be ${c.problem}, got ${JSON.stringify(value)}`;
+    out[name] = c.value;
+  }
+  return out;
+}
+
 /** The dnf task: kplay's dnf for the specs and options it takes, Ansible's dnf module for the others. */
 export const dnfTask: Module = (ctx) => (nativeDnf(ctx.args) ? dnfModule.run(ctx) : pythonModule(backendModule('dnf'))(ctx));
 
@@ -59,7 +75,11 @@ export function backendTask(name: string): Module {
 export const packageModule: Module = async (ctx) => {
   const { name } = await pkgMgrFor(ctx, ctx.args.use);
   if (name === 'auto') throw new ActionFailed('Could not detect which package manager to use. Try gathering facts or setting the "use" option.');
-  const { use: _use, ...args } = ctx.args;
+  const { use: _use, ...given } = ctx.args;
+  // the chosen module's module_defaults under the task's arguments, as Ansible's action applies them
+  const defaults = asArguments(ctx.defaultsOf?.(moduleDefaultsKey(name)) ?? {});
+  if (typeof defaults === 'string') return { changed: false, failed: true, msg: defaults };
+  const args = { ...defaults, ...given };
   // kplay's apt and dnf take the arguments only when Ansible's would (Ansible's dnf, where kplay hands it the task, checks its own)
   const problem = name === 'apt' ? backendArgsProblem('apt', args) : name === 'dnf' || name === 'yum4' ? (nativeDnf(args) ? backendArgsProblem('dnf', args) : undefined) : undefined;
   if (problem !== undefined) return { changed: false, failed: true, msg: problem };

@@ -151,6 +151,8 @@ export interface ModuleContext {
   prompt?: ((text: string, echo: boolean) => Promise<string>) | undefined;
   /** pause's timed wait, its lines shown first (`prompt` among them): on a terminal Ctrl+C then C ends it early (true) and Ctrl+C then A aborts (throws). */
   wait(seconds: number, prompt: string | undefined, echo: boolean): Promise<boolean>;
+  /** The task's module_defaults for another module (by the name they are kept under), templated: an action handing the task to a module applies them (package's backend); empty when none apply. */
+  defaultsOf?(module: string): Record<string, unknown>;
   /** synchronize only: where rsync runs and the host it reaches. */
   sync?: SyncSides | undefined;
 }

@@ -15,7 +15,7 @@ import { didYouMean } from '../util/did-you-mean.js';
 import { loadYamlFile, nodeAt, nodePos, type YamlFile } from '../yaml/load.js';
 import { BLOCK_KEYWORDS, PLAY_KEYWORDS, ROLE_ENTRY_KEYWORDS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS, checkKeywordTypes } from './keywords.js';
 import type { BlockNode, ModuleDefaults, Play, PlayNode, Role, RoleContext, RoleEntry, TaskNode } from './model.js';
-import { checkModuleArgs, parseKv } from './module-args.js';
+import { checkModuleArgs, defaultsFor, parseKv } from './module-args.js';
 import { loadPlays, type PlayHeader } from './plays.js';
 import { findLocalFile, findRole, loadRole, parseRoleEntry, roleDirs, type RoleSearch } from './roles.js';
 
@@ -317,12 +317,17 @@ class PlayLoader {
       return exact ? nodePos(c.y, exact) : posOf(at(c, actionKey));
     };
     const written = this.moduleArgs(action, moduleValue, keywords.args, argPos);
-    // module_defaults under the task's own arguments; a default is reported where it was written
-    // package runs apt: apt's defaults go under package's, as Ansible's package action applies its backend's
-    // the groups holding the action first (in the order written), then the module's own, as Ansible merges them
-    const groups = Object.entries(this.defaults).flatMap(([key, d]) => (key.startsWith('group/') && d.members?.includes(action) ? [d] : []));
-    const layers = [...groups, ...(action === 'package' && this.defaults.apt ? [this.defaults.apt] : []), ...(this.defaults[action] ? [this.defaults[action]] : [])];
-    const defaults = layers.length ? { args: Object.assign({}, ...layers.map((l) => l.args)) as Record<string, unknown>, pos: Object.assign({}, ...layers.map((l) => l.pos)) as Record<string, SourcePos> } : undefined;
+    // module_defaults under the task's own arguments (the groups holding the action first, in the order
+    // written, then the module's own, as Ansible merges them); a default is reported where it was written
+    const defaults = defaultsFor(this.defaults, action);
+    // package applies the defaults of the module it hands the task to when it runs, as Ansible's action
+    // does: apt's and dnf's are checked now, as package takes their options
+    if (action === 'package') {
+      for (const backend of ['apt', 'dnf']) {
+        const d = defaultsFor(this.defaults, backend);
+        if (d) checkModuleArgs(action, MODULES[action] as (typeof MODULES)[string], d.args, (n) => d.pos[n] ?? posOf(at(c, actionKey)));
+      }
+    }
     const merged = defaults ? { ...defaults.args, ...written } : written;
     const mergedPos = (name: string): SourcePos => (name in written || !defaults?.pos[name] ? argPos(name) : (defaults.pos[name] as SourcePos));
     const args = pythonModule ? merged : checkModuleArgs(action, MODULES[action] as (typeof MODULES)[string], merged, mergedPos);

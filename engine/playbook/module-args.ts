@@ -3,6 +3,7 @@
 // checked against the module's spec: unknown options (with "did you mean"), required, choices, types.
 import { ParseError, type SourcePos } from '../errors.js';
 import type { ModuleSpec, OptionSpec } from '../modules/specs.js';
+import type { ModuleDefaults } from './model.js';
 import { parseBool } from '../template/helpers.js';
 import { didYouMean } from '../util/did-you-mean.js';
 
@@ -249,4 +250,11 @@ export function convertArgs(module: string, spec: ModuleSpec, args: Record<strin
     out[key] = c.value;
   }
   return out;
+}
+
+/** The module_defaults that apply to an action (by the name kplay runs it under): those of the groups holding it, in the order written, then its own. */
+export function defaultsFor(defaults: ModuleDefaults, action: string): { args: Record<string, unknown>; pos: Record<string, SourcePos> } | undefined {
+  const groups = Object.entries(defaults).flatMap(([key, d]) => (key.startsWith('group/') && d.members?.includes(action) ? [d] : []));
+  const layers = [...groups, ...(defaults[action] ? [defaults[action]] : [])];
+  return layers.length ? { args: Object.assign({}, ...layers.map((l) => l.args)) as Record<string, unknown>, pos: Object.assign({}, ...layers.map((l) => l.pos)) as Record<string, SourcePos> } : undefined;
 }

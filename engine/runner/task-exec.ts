@@ -13,7 +13,7 @@ import { BACKGROUND_MODULES, NO_ASYNC_ACTIONS } from '../modules/async-job.js';
 import { startHeldJob, stoppable } from './held-job.js';
 import { ActionError, ActionFailed, type Deprecation, type ModuleContext, type ModuleResult, type SyncSides } from '../modules/types.js';
 import { includedTaskFile, loadIncludedRole, loadIncludedTasks } from '../playbook/load.js';
-import { convertArgs } from '../playbook/module-args.js';
+import { convertArgs, defaultsFor } from '../playbook/module-args.js';
 import type { BlockNode, Play, PlayNode, Role, TaskNode } from '../playbook/model.js';
 import { findLocalFile } from '../playbook/roles.js';
 import { compileCondition, evaluateCondition } from '../template/condition.js';
@@ -546,6 +546,10 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
       return origin.endsWith('.hbs') ? renderHandlebars(text, s.proxy(), origin) : s.renderFile(text, origin);
     },
     condition: (expr) => holds([expr], scope, task).ok,
+    defaultsOf: (module) => {
+      const d = task.moduleDefaults && defaultsFor(task.moduleDefaults, module);
+      return d ? (withoutOmitted(scope.template(d.args, task.pos)) as Record<string, unknown>) : {};
+    },
     variable: (expr, templated) => {
       // debug var= takes an expression (r.stdout, groups['etcd'][0]), as in Ansible
       const { text, ast } = compileCondition(expr, task.pos);

@@ -64,6 +64,10 @@ describe.skipIf(!usable)('dnf, kplay vs ansible-playbook', () => {
     [dnf({ name: ['kalpha', 'nosuch'], state: 'absent' }), 'changed'],
     [dnf({ name: 'kalpha', state: 'removed' }), 'ok'],
     [dnf({ name: 'kdelta', disablerepo: '*', enablerepo: 'ktest', exclude: 'kalpha' }), 'ok'],
+    // a repository to enable that matches none is passed by, as the module's dnf library does (dnf's command refuses it)
+    [dnf({ name: 'kdelta', enablerepo: ['nosuch', 'ktest', 'nosuch2'] }), 'ok'],
+    [dnf({ name: 'kbeta', enablerepo: ['nosuch', 'ktest'] }, { check_mode: true }), 'changed'],
+    [dnf({ update_cache: true, enablerepo: 'nosuch' }), 'ok'],
     [dnf({ name: 'kbeta', exclude: ['kalpha'] }), 'failed'],
     [dnf({ name: 'kbeta', disablerepo: 'ktest' }), 'failed'],
     [dnf({ update_cache: true }), 'ok'],

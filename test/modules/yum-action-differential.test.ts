@@ -20,6 +20,10 @@ const steps: [Record<string, unknown>, string][] = [
   [{ package: { name: 'htop', upgrade: 'dist', state: 'present', use: 'apt' } }, 'failed'],
   [{ package: { name: 'htop', state: 'present', install_recommends: false, use: 'dnf' } }, 'failed'],
   [{ package: { name: 'htop', state: 'build-dep', use: 'dnf' } }, 'failed'],
+  // the module_defaults of the module the task goes to apply, and only those
+  [{ package: { name: 'htop' }, module_defaults: { apt: { state: 'installed' }, dnf: { state: 'build-dep' } } }, 'failed'],
+  [{ package: { name: 'htop', use: 'dnf' }, module_defaults: { apt: { state: 'installed' }, 'ansible.builtin.dnf': { state: 'build-dep' } } }, 'failed'],
+  [{ package: { name: 'htop', state: 'present', use: 'dnf' }, module_defaults: { apt: { install_recommends: false } } }, 'failed'],
 ];
 
 describe.skipIf(!hasAnsible || !canSandbox())('yum and package actions, kplay vs ansible-playbook', () => {

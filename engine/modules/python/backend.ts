@@ -3,6 +3,7 @@
 // module on the controller that runs it (ansible-core's dnf, yum, zypper... as ansible.legacy.NAME).
 import { PKG_MGR_NAMES, setup } from '../setup.js';
 import { ActionFailed, type ModuleContext } from '../types.js';
+import { resolveModuleName } from '../specs.js';
 import { locatePythonModule, type PythonModule } from './locate.js';
 
 /** The host's package manager as the actions find it: `asked` unless 'auto', the pkg_mgr fact, or gathered now. */
@@ -23,4 +24,12 @@ export function backendModule(name: string): PythonModule {
   // a package manager Ansible's facts name gets the ansible.legacy prefix, any other name is as given
   if ('module' in found) return { name: PKG_MGR_NAMES.has(name) ? `ansible.legacy.${name}` : name, path: found.module.path };
   throw new ActionFailed('problem' in found ? found.problem : `Could not find a module for ${name}.`);
+}
+
+/** The name a package manager's module is kept under among module_defaults, as the loader keys them: kplay's module, else the module Ansible finds, else the name. */
+export function moduleDefaultsKey(name: string): string {
+  const own = resolveModuleName(name);
+  if (own) return own;
+  const found = locatePythonModule(name, []);
+  return 'module' in found ? found.module.name : name;
 }
