@@ -37,7 +37,7 @@ function quoted(s: string): string {
 }
 
 // the options of get_url and uri that curl's configuration reads (headers aside)
-const SETTINGS = ['timeout', 'validate_certs', 'ca_path', 'client_cert', 'client_key', 'url_username', 'url_password', 'force_basic_auth', 'http_agent', 'use_proxy'] as const;
+const SETTINGS = ['timeout', 'validate_certs', 'ca_path', 'client_cert', 'client_key', 'url_username', 'url_password', 'force_basic_auth', 'http_agent', 'use_proxy', 'unix_socket'] as const;
 
 /** A request's settings from a module's options: the ones given of those curl reads, and the headers when there are any. */
 export function requestSettings(o: Readonly<Record<string, unknown>>, headers?: Record<string, unknown>): Record<string, unknown> {
@@ -63,6 +63,7 @@ function config(a: Record<string, unknown>, req: CurlRequest, extraHeaders: Reco
   }
   if (a.http_agent !== undefined) lines.push(`user-agent = ${quoted(String(a.http_agent))}`);
   if (a.use_proxy === false) lines.push('noproxy = "*"');
+  if (a.unix_socket !== undefined) lines.push(`unix-socket = ${quoted(String(a.unix_socket))}`);
   const headers = { ...extraHeaders, ...((a.headers as Record<string, unknown> | undefined) ?? {}) };
   for (const [k, v] of Object.entries(headers)) lines.push(`header = ${quoted(`${k}: ${String(v)}`)}`);
   return lines.join('\n') + '\n';
@@ -74,7 +75,13 @@ const ERRNO: Record<string, number> = { 'Connection refused': 111, 'No route to 
 // why a request got no response, as Python's urllib words it (Ansible's modules show its `<urlopen error
 // …>`): curl does not name the errno when it cannot connect, so the host's own connect says it (only when
 // no proxy stands between); else curl's own words
-async function urlError(host: HostIO, url: string, rc: number, stderr: string): Promise<string> {
+async function urlError(host: HostIO, url: string, rc: number, stderr: string, socket?: string): Promise<string> {
+  // through a Unix socket: no name is looked up, and the socket's absence or refusal is the error, in the
+  // words of Ansible's connection to a socket
+  if (socket !== undefined && rc === 7) {
+    const there = await host.run(`[ -S ${q(socket)} ]`);
+    return `<urlopen error Invalid Socket File (${socket}): ${there.rc === 0 ? '[Errno 111] Connection refused' : '[Errno 2] No such file or directory'}>`;
+  }
   if (rc === 6) return '<urlopen error [Errno -2] Name or service not known>';
   if (rc === 7) {
     let target: URL | undefined;
@@ -103,7 +110,7 @@ export async function curl(host: HostIO, a: Record<string, unknown>, url: string
   const blocks = head.split(/\r?\n(?=HTTP\/)/);
   const last = blocks[blocks.length - 1] ?? '';
   const m = /^HTTP\/\S+\s+(\d{3})[ \t]*([^\r\n]*)/.exec(last);
-  if (r.rc !== 0 && !m) return { code: -1, reason: '', headers: {}, redirects: 0, url, error: await urlError(host, url, r.rc, r.stderr) };
+  if (r.rc !== 0 && !m) return { code: -1, reason: '', headers: {}, redirects: 0, url, error: await urlError(host, url, r.rc, r.stderr, a.unix_socket === undefined ? undefined : String(a.unix_socket)) };
   const headers: Record<string, string> = {};
   for (const line of last.split(/\r?\n/).slice(1)) {
     const i = line.indexOf(':');

@@ -37,7 +37,7 @@ const OPTIONS = {
   removes: { type: 'path' },
   dest: onlyValues('path'),
   src: onlyValues('path'),
-  unix_socket: onlyValues('path'),
+  unix_socket: { type: 'path' },
 } as const;
 
 // Python's urllib.parse.quote_plus: letters, digits and _.-~ kept, a space as +

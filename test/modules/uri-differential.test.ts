@@ -8,7 +8,7 @@ import { hasAnsible } from '../support/oracle.js';
 import { canSandbox } from '../support/sandbox.js';
 
 const runnable = hasAnsible && canSandbox();
-const server = runnable ? await httpChild() : { base: 'http://127.0.0.1:1', stop: () => undefined };
+const server = runnable ? await httpChild() : { base: 'http://127.0.0.1:1', socket: '', stop: () => undefined };
 const B = server.base;
 const uri = (args: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ uri: args, ...extra });
 
@@ -42,6 +42,11 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed' | 'skipped'][
   [uri({ url: `${B}/status/404`, status_code: '200, 404' }), 'ok'],
   [uri({ url: `${B}/echo`, method: 'POST', body_format: 'json', body: { a: 'é', b: [true, null] }, headers: { 'content-type': 'application/merge-patch+json' }, status_code: 201 }), 'ok'],
   [uri({ url: `${B}/echo`, method: 'POST', body_format: 'form-urlencoded', body: { 'k*': ['a', 'b~c'], n: true }, status_code: 201 }), 'ok'],
+  // through a Unix socket (a container engine's API): the URL's host is not looked up
+  [uri({ url: 'http://localhost/text', unix_socket: server.socket, return_content: true }), 'ok'],
+  [uri({ url: 'http://localhost/echo', method: 'POST', body_format: 'json', body: { image: 'pause' }, unix_socket: server.socket, status_code: 201, return_content: true }), 'ok'],
+  [uri({ url: 'http://localhost/status/404', unix_socket: server.socket }), 'failed'],
+  [uri({ url: 'http://localhost/text', unix_socket: `${server.socket}.missing` }), 'failed'],
 ];
 
 describe.skipIf(!runnable)('uri, kplay vs ansible-playbook', () => {

@@ -1,5 +1,6 @@
 // A small HTTP server on loopback for the get_url and uri differential tests, run as a child process
-// (the engines run synchronously, so the test's own event loop cannot serve). It prints its port, then
+// (the engines run synchronously, so the test's own event loop cannot serve). It prints its port and the
+// Unix socket it also listens on, then
 // serves: /files/NAME (fixed contents), /SHA256SUMS (their sums), /redirect/NAME (302 to the file),
 // /app.tgz (a small gzipped tar), /status/CODE, /disposition (a file named by
 // Content-Disposition), /auth/NAME (basic auth user:secret), /echo (the request as JSON), /text, /cookies.
@@ -68,6 +69,12 @@ const server = createServer((req, res) => {
 process.stdin.on('end', () => process.exit(0));
 process.stdin.resume();
 
+// the same server on a Unix socket too (uri's unix_socket), in a directory removed on exit
+const sockDir = mkdtempSync(join(tmpdir(), 'kplay-http-sock-'));
+const socket = join(sockDir, 'http.sock');
+process.on('exit', () => rmSync(sockDir, { recursive: true, force: true }));
+process.on('SIGTERM', () => process.exit(0));
+const onSocket = createServer(server.listeners('request')[0]);
 server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`${server.address().port}\n`);
+  onSocket.listen(socket, () => process.stdout.write(`${server.address().port} ${socket}\n`));
 });

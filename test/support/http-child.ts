@@ -5,11 +5,11 @@ import { fileURLToPath } from 'node:url';
 
 const SCRIPT = fileURLToPath(new URL('./http-child.mjs', import.meta.url));
 
-/** The server's base URL and a way to stop it. */
-export async function httpChild(): Promise<{ base: string; stop: () => void }> {
+/** The server's base URL, the Unix socket it also listens on, and a way to stop it. */
+export async function httpChild(): Promise<{ base: string; socket: string; stop: () => void }> {
   // (its standard input is the test's: the server ends when the test's process does, even when it dies)
   const child = spawn(process.execPath, [SCRIPT], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const port = await new Promise<string>((resolve, reject) => {
+  const line = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
@@ -17,5 +17,6 @@ export async function httpChild(): Promise<{ base: string; stop: () => void }> {
     });
     child.once('exit', (code) => reject(new Error(`the HTTP server exited with ${code}`)));
   });
-  return { base: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+  const [port = '', socket = ''] = line.split(' ');
+  return { base: `http://127.0.0.1:${port}`, socket, stop: () => child.kill() };
 }
