@@ -7,8 +7,7 @@ import { compareDebVersions } from '../util/deb-version.js';
 import { globToRegExp } from '../inventory/patterns.js';
 import { APT_ENV, aptPolicy, dpkgState, expandSpecs, namedSpecs, readAptFacts, splitSpec, upgradeMode, upgradesAll, type AptFacts } from './apt-facts.js';
 import { declareModule, failPlan, type Options, type Plan, type RunStep, type Step } from './declare.js';
-import { onlyValues } from './option-kinds.js';
-import type { Module, ModuleResult } from './types.js';
+import type { ModuleResult } from './types.js';
 
 const OPTIONS = {
   name: { type: 'list', aliases: ['package', 'pkg'] },
@@ -25,7 +24,6 @@ const OPTIONS = {
   autoclean: { type: 'bool' },
   clean: { type: 'bool' },
   purge: { type: 'bool' },
-  deb: onlyValues('path'),
   default_release: { type: 'str', aliases: ['default-release'] },
   upgrade: { type: 'str', choices: ['dist', 'full', 'no', 'safe', 'yes'] },
   force_apt_get: { type: 'bool' },
@@ -36,6 +34,9 @@ const OPTIONS = {
   lock_timeout: { type: 'int' },
   policy_rc_d: { type: 'int' },
 } as const;
+
+/** The options of Ansible's apt module kplay hands to that module: a task that gives one runs there (a .deb file's install: python-apt reads it). */
+export const APT_BY_ANSIBLE = { deb: { type: 'path' } } as const;
 
 type AptOptions = Options<typeof OPTIONS>;
 
@@ -245,5 +246,3 @@ export function preparedDiff(out: string): string {
   return lines.slice(start + 1, end + 1).join('\n');
 }
 
-/** The apt module. */
-export const apt: Module = aptModule.run;

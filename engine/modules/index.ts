@@ -2,7 +2,7 @@
 // performs (meta, include_*, import_*, include_vars) are not here.
 import { aptModule } from './apt.js';
 import { dnfModule } from './dnf.js';
-import { dnfTask, packageModule } from './package.js';
+import { aptTask, dnfTask, packageModule } from './package.js';
 import { assertModule } from './assert.js';
 import { asyncStatusModule } from './async-status.js';
 import { debugModule } from './debug.js';
@@ -54,7 +54,7 @@ import { validateArgumentSpecModule } from './validate-argument-spec.js';
 
 /** Implemented modules by name (those taking file attributes refuse SELinux contexts on an SELinux host). */
 export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
-  apt: aptModule.run,
+  apt: aptTask,
   package: packageModule,
   dnf: dnfTask,
   assert: assertModule.run,

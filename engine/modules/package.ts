@@ -1,7 +1,7 @@
 // Which module a package task runs on: package (and yum's dnf backend) hand it to the host's package
-// manager as Ansible's actions do; apt and dnf run natively, dnf only for what kplay's dnf takes (the rest,
-// and every other package manager, as Ansible's own module on the host's Python).
-import { apt } from './apt.js';
+// manager as Ansible's actions do; apt and dnf run natively, apt but for a .deb file and dnf only for what
+// kplay's dnf takes (the rest, and every other package manager, as Ansible's own module on the host's Python).
+import { aptModule } from './apt.js';
 import { dnfModule, nativeDnf } from './dnf.js';
 import { converted } from '../playbook/module-args.js';
 import { backendModule, moduleDefaultsKey, pkgMgrFor } from './python/backend.js';
@@ -58,12 +58,15 @@ function asArguments(defaults: Record<string, unknown>): Record<string, unknown>
   return out;
 }
 
+/** The apt task: kplay's apt, but a .deb file's install (`deb`), which goes to Ansible's apt module (python-apt reads the file). */
+export const aptTask: Module = (ctx) => (ctx.args.deb === undefined ? aptModule.run(ctx) : pythonModule(backendModule('apt'))(ctx));
+
 /** The dnf task: kplay's dnf for the specs and options it takes, Ansible's dnf module for the others. */
 export const dnfTask: Module = (ctx) => (nativeDnf(ctx.args) ? dnfModule.run(ctx) : pythonModule(backendModule('dnf'))(ctx));
 
 /** The module for a package manager's name: apt and dnf natively, any other Ansible's. */
 export function backendTask(name: string): Module {
-  if (name === 'apt') return apt;
+  if (name === 'apt') return aptTask;
   if (name === 'dnf' || name === 'yum4') return dnfTask;
   return pythonModule(backendModule(name));
 }

@@ -24,7 +24,7 @@ import { rawModule } from './raw.js';
 import { yumRepositoryModule } from './yum-repository.js';
 import { deb822RepositoryModule } from './deb822-repository.js';
 import { rpmKeyModule } from './rpm-key.js';
-import { aptModule } from './apt.js';
+import { APT_BY_ANSIBLE, aptModule } from './apt.js';
 import { DNF_BY_ANSIBLE, dnfModule } from './dnf.js';
 import { aptRepositoryModule } from './apt-repository.js';
 import { aptKeyModule } from './apt-key.js';
@@ -136,7 +136,8 @@ export const MODULES: Record<string, ModuleSpec> = {
     options: { name: { type: 'str' }, state: { type: 'str', choices: ['reloaded', 'restarted', 'started', 'stopped'] }, enabled: bool, arguments: { type: 'str', aliases: ['args'], only: [''] }, pattern: only('str'), sleep: only('int'), runlevel: only('str'), use: only('str', 'auto', 'systemd') },
   },
   systemd: systemdModule.spec,
-  apt: aptModule.spec,
+  // the options kplay's apt takes, and the one it hands to Ansible's apt module (package.ts)
+  apt: { ...aptModule.spec, options: { ...aptModule.spec.options, ...APT_BY_ANSIBLE } },
   // the options kplay's dnf takes, and those it hands to Ansible's dnf module (dnf.ts)
   dnf: { ...dnfModule.spec, options: { ...dnfModule.spec.options, ...DNF_BY_ANSIBLE } },
   // Ansible's package hands every other option to the host's package module, which checks them (name and

@@ -66,6 +66,9 @@ DPkg::Pre-Invoke { "(head -c 20 /usr/sbin/policy-rc.d || echo none) | paste -sd 
 EOF
 `;
 
+// dpkg -i as the module runs it for a .deb file reads no apt configuration: its root is given here
+const DPKG_OPTIONS = 'force-confdef,force-confold,root=@WORK@/root,log=/dev/null';
+
 describe.skipIf(!usable)('apt on a real apt and dpkg of its own, kplay vs ansible-playbook', () => {
   const env = { environment: { APT_CONFIG: '@WORK@/apt.conf' } };
   const apt = (args: Record<string, unknown>, more: Record<string, unknown> = {}): Record<string, unknown> => ({ apt: args, ...env, ...more });
@@ -105,6 +108,11 @@ describe.skipIf(!usable)('apt on a real apt and dpkg of its own, kplay vs ansibl
     [apt({ name: 'kx-b', state: 'present' }), 'changed'],
     [{ shell: 'APT_CONFIG=@WORK@/apt.conf apt-mark auto kx-b' }, 'changed'],
     [apt({ name: 'kx-b' }), 'ok'],
+    // a .deb file: Ansible's apt module installs it (python-apt reads it; dpkg -i, here into the sandbox's root)
+    [apt({ deb: '@WORK@/repo/kx-a_1.1-1_all.deb', dpkg_options: DPKG_OPTIONS }), 'ok'],
+    [apt({ deb: '@WORK@/repo/kx-r_1.0-1_all.deb', dpkg_options: DPKG_OPTIONS }, { check_mode: true }), 'changed'],
+    [apt({ deb: '@WORK@/repo/kx-r_1.0-1_all.deb', dpkg_options: DPKG_OPTIONS }), 'changed'],
+    [apt({ deb: '@WORK@/repo/kx-r_1.0-1_all.deb', dpkg_options: DPKG_OPTIONS }), 'ok'],
     // dpkg runs with /usr/sbin/policy-rc.d exiting 101; the one there before is back after
     [{ shell: 'rm -f @WORK@/policy-seen' }, 'changed'],
     [apt({ name: 'kx-p', policy_rc_d: 101 }), 'changed'],
@@ -132,7 +140,7 @@ describe.skipIf(!usable)('apt on a real apt and dpkg of its own, kplay vs ansibl
   it("the same messages, apt's same output, and the same packages installed and marked manual at the end", () => {
     const { kplay, ansible } = run();
     expect(shown(kplay)).toEqual(shown(ansible));
-    expect(kplay.results.at(-1)?.stdout).toBe('kx-a 1.1-1 ii \nkx-b 2.0-1 ii \nkx-p 1.0-1 ii \nkx-b\nkx-p');
+    expect(kplay.results.at(-1)?.stdout).toBe('kx-a 1.1-1 ii \nkx-b 2.0-1 ii \nkx-p 1.0-1 ii \nkx-r 1.0-1 ii \nkx-b\nkx-p\nkx-r');
   });
 
   it('policy_rc_d: dpkg saw a policy-rc.d exiting 101, and the one there before is back after (or none, as before)', () => {
