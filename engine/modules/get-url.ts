@@ -6,7 +6,7 @@
 import { fetchBytes, requestSettings, urlFilename } from './curl.js';
 import { attrsChange, declareModule, failPlan, umaskFor, type FileFact, type Plan } from './declare.js';
 import { attrsCommand, CHECKSUM_COMMANDS, checksums, wantedAttrs } from './file-content.js';
-import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
+import { FILE_ATTR_OPTIONS } from './option-kinds.js';
 import type { HostIO } from './types.js';
 
 /** What get_url compares: dest, its digest, the checksum file, the umask. */
@@ -35,7 +35,8 @@ const OPTIONS = {
   force_basic_auth: { type: 'bool' },
   http_agent: { type: 'str' },
   use_proxy: { type: 'bool' },
-  tmp_dest: onlyValues('path'),
+  client_cert: { type: 'path' },
+  client_key: { type: 'path' },
   ...FILE_ATTR_OPTIONS,
 } as const;
 

@@ -32,6 +32,7 @@ import { mountModule } from './mount.js';
 import { findModule } from './find.js';
 import { getUrlModule } from './get-url.js';
 import { uriModule } from './uri.js';
+import { GET_URL_BY_ANSIBLE, URI_BY_ANSIBLE } from './by-ansible.js';
 import { waitForModule } from './wait-for.js';
 import { unarchiveModule } from './unarchive.js';
 import { fetchModule } from './fetch.js';
@@ -106,8 +107,9 @@ export const MODULES: Record<string, ModuleSpec> = {
   replace: replaceModule.spec,
   stat: statModule.spec,
   find: findModule.spec,
-  get_url: getUrlModule.spec,
-  uri: uriModule.spec,
+  // the options kplay's get_url and uri take, and those they hand to Ansible's modules (by-ansible.ts)
+  get_url: { ...getUrlModule.spec, options: { ...getUrlModule.spec.options, ...GET_URL_BY_ANSIBLE } },
+  uri: { ...uriModule.spec, options: { ...uriModule.spec.options, ...URI_BY_ANSIBLE } },
   sysctl: sysctlModule.spec,
   group: groupModule.spec,
   user: userModule.spec,

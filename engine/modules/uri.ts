@@ -4,7 +4,6 @@
 // Ansible encodes it and the header values as Python's str. It changes nothing on the host.
 import { requestSettings } from './curl.js';
 import { declareModule, existing, failPlan, type Plan } from './declare.js';
-import { onlyValues } from './option-kinds.js';
 import { pyJson } from '../template/expr/dump.js';
 import { pyStr } from '../util/python-repr.js';
 
@@ -35,8 +34,6 @@ const OPTIONS = {
   client_key: { type: 'path' },
   creates: { type: 'path' },
   removes: { type: 'path' },
-  dest: onlyValues('path'),
-  src: onlyValues('path'),
   unix_socket: { type: 'path' },
 } as const;
 

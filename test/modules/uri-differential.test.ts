@@ -47,6 +47,11 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed' | 'skipped'][
   [uri({ url: 'http://localhost/echo', method: 'POST', body_format: 'json', body: { image: 'pause' }, unix_socket: server.socket, status_code: 201, return_content: true }), 'ok'],
   [uri({ url: 'http://localhost/status/404', unix_socket: server.socket }), 'failed'],
   [uri({ url: 'http://localhost/text', unix_socket: `${server.socket}.missing` }), 'failed'],
+  // options only Ansible's module takes: the task runs as Ansible's module (the response saved on the host, a file of the host sent)
+  [uri({ url: `${B}/text`, dest: '/etc/kplay-uri-text', mode: '0600' }), 'changed'],
+  [{ command: "stat -c '%a %s' /etc/kplay-uri-text" }, 'changed'],
+  [uri({ url: `${B}/echo`, method: 'POST', src: '/etc/kplay-uri-text', remote_src: true, status_code: 201, return_content: true }), 'ok'],
+  [uri({ url: `${B}/text`, decompress: false, use_netrc: false }, { check_mode: true }), 'skipped'],
 ];
 
 describe.skipIf(!runnable)('uri, kplay vs ansible-playbook', () => {
@@ -62,8 +67,8 @@ describe.skipIf(!runnable)('uri, kplay vs ansible-playbook', () => {
 
   it("registers what Ansible's uri registers, key by key", () => {
     const clean = (r: Record<string, unknown>): unknown => {
-      // (a traceback is Python's own)
-      const { elapsed: _e, invocation: _i, ansible_facts: _f, exception: _x, ...rest } = r;
+      // (a traceback is Python's own; a command's times are its own)
+      const { elapsed: _e, invocation: _i, ansible_facts: _f, exception: _x, start: _s, end: _n, delta: _d, ...rest } = r;
       return JSON.parse(JSON.stringify(rest).split(B).join('@SERVER@')) as unknown;
     };
     const [kplay, ansible] = [run().kplay.results.map(clean), run().ansible.results.map(clean)];
