@@ -1,7 +1,10 @@
 // Which module runs a get_url or uri task: kplay's own, or Ansible's when the task gives an option only
 // Ansible's module takes (the differential tests run both against ansible-playbook).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GET_URL_BY_ANSIBLE, nativeOrAnsible, URI_BY_ANSIBLE, uriSrcRefused } from '../../engine/modules/by-ansible.js';
+import { GET_URL_BY_ANSIBLE, nativeOrAnsible, URI_BY_ANSIBLE, uriSrcStaged } from '../../engine/modules/by-ansible.js';
 import type { ModuleContext, ModuleResult } from '../../engine/modules/types.js';
 
 const native = async (): Promise<ModuleResult> => ({ changed: false, msg: 'native' });
@@ -16,10 +19,33 @@ describe('native or Ansible', () => {
     expect(await nativeOrAnsible('get_url', native, byAnsible)(ctx(args))).toEqual({ changed: false, msg: 'native' });
   });
 
-  it("uri's src from the controller (no remote_src) is refused in words, never read on the host", async () => {
-    const r = await nativeOrAnsible('uri', native, URI_BY_ANSIBLE, 'ansible.legacy.uri', uriSrcRefused)(ctx({ url: 'http://x/', src: 'files/body.json' }));
-    expect(r).toMatchObject({ failed: true, msg: expect.stringMatching(/only from the host \(remote_src: true\)/) as unknown });
-    expect(uriSrcRefused({ src: '/etc/x', remote_src: true })).toBeUndefined();
-    expect(uriSrcRefused({ dest: '/etc/x' })).toBeUndefined();
+  it("uri's src from the controller is copied to a temporary directory on the host, removed after", async () => {
+    const ran: string[] = [];
+    const written: [string, string][] = [];
+    const host = {
+      run: async (c: string) => {
+        ran.push(c);
+        return { rc: 0, stdout: c.startsWith('mktemp') ? '/tmp/.kplay-http.abc\n' : '', stderr: '', stdoutBytes: Buffer.alloc(0) };
+      },
+      write: async (p: string, b: Buffer) => void written.push([p, b.toString()]),
+    };
+    const local = join(mkdtempSync(join(tmpdir(), 'kplay-uri-')), 'body.json');
+    writeFileSync(local, '{"a": 1}');
+    const staged = await uriSrcStaged({ args: { url: 'http://x/', src: 'body.json' }, check: false, host, findLocal: (kind: string, src: string) => (kind === 'files' && src === 'body.json' ? local : undefined) } as unknown as ModuleContext);
+    expect(staged).toMatchObject({ args: { url: 'http://x/', src: '/tmp/.kplay-http.abc/body.json' } });
+    expect(written).toEqual([['/tmp/.kplay-http.abc/body.json', '{"a": 1}']]);
+    await ('cleanup' in staged ? staged.cleanup?.() : undefined);
+    expect(ran.at(-1)).toBe("rm -rf -- /tmp/.kplay-http.abc");
+  });
+
+  it.each([
+    ['with remote_src, the host\'s own file', { url: 'http://x/', src: '/etc/x', remote_src: true }, false],
+    ['in check mode (the module does not run)', { url: 'http://x/', src: 'body.json' }, true],
+  ])('%s: the arguments as they are', async (_why, args, check) => {
+    expect(await uriSrcStaged({ args, check, findLocal: () => undefined } as unknown as ModuleContext)).toEqual({ args });
+  });
+
+  it('a src the controller does not have is an error naming where it was looked for', async () => {
+    expect(await uriSrcStaged({ args: { url: 'http://x/', src: 'nosuch.json' }, check: false, findLocal: () => undefined } as unknown as ModuleContext)).toEqual({ fail: "Could not find or access 'nosuch.json' (looked in the role's files/ and next to the playbook)" });
   });
 });

@@ -52,11 +52,16 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed' | 'skipped'][
   [{ command: "stat -c '%a %s' /etc/kplay-uri-text" }, 'changed'],
   [uri({ url: `${B}/echo`, method: 'POST', src: '/etc/kplay-uri-text', remote_src: true, status_code: 201, return_content: true }), 'ok'],
   [uri({ url: `${B}/text`, decompress: false, use_netrc: false }, { check_mode: true }), 'skipped'],
+  // a controller file as src: copied to the host for the module, as Ansible's action copies it
+  [uri({ url: `${B}/echo`, method: 'PUT', src: 'body.json', headers: { 'Content-Type': 'application/json' }, return_content: true }), 'ok'],
 ];
 
 describe.skipIf(!runnable)('uri, kplay vs ansible-playbook', () => {
   afterAll(() => server.stop());
-  const run = bothEngines(steps.map(([t]) => t));
+  const run = bothEngines(
+    steps.map(([t]) => t),
+    { 'files/body.json': '{"replicas": 3}\n' },
+  );
   const state = (x: Record<string, unknown>): string => (x.skipped === true ? 'skipped' : outcome(x));
 
   it('every task reports what Ansible reports', () => {

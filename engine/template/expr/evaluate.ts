@@ -22,6 +22,8 @@ export class Undefined {
     readonly cause?: string,
     /** The variable never defined where the path starts, when that is why. */
     readonly variable?: string,
+    /** What Jinja's undefined is named after (its _undefined_name, which `mandatory` names): the variable, attribute or key first missing. */
+    readonly missing?: unknown,
   ) {}
 }
 
@@ -104,7 +106,7 @@ export class Evaluator {
         return e.v;
       case 'name': {
         const v = this.lookup(e.name);
-        return v === undefined ? new Undefined(e.name, false, undefined, e.name) : v;
+        return v === undefined ? new Undefined(e.name, false, undefined, e.name, e.name) : v;
       }
       case 'list': {
         const items = e.items.map((i) => this.defined(this.eval(i), i.col));
@@ -174,14 +176,14 @@ export class Evaluator {
       if (own(o, name)) return (o as Record<string, unknown>)[name];
       if (DICT_METHODS.has(name) || MUTATING.has(name)) return new BoundMethod(o, name);
     }
-    return new Undefined(text, false, missingKeyMessage(obj, name));
+    return new Undefined(text, false, missingKeyMessage(obj, name), undefined, name);
   }
 
   // Jinja's attr filter: Python's getattr, so a method of the value, never a dict's key (undefined then)
   private attribute(v: unknown, name: string, text: string): unknown {
     const o = plain(v);
     const methods = typeof o === 'string' ? STRING_METHODS : Array.isArray(o) ? LIST_METHODS : o && typeof o === 'object' ? DICT_METHODS : undefined;
-    return methods?.has(name) ? new BoundMethod(o, name) : new Undefined(text, false, missingKeyMessage(v, name));
+    return methods?.has(name) ? new BoundMethod(o, name) : new Undefined(text, false, missingKeyMessage(v, name), undefined, name);
   }
 
   // as Jinja's getitem: a key the value cannot take (a list's 'x', an element past the end) is undefined, not an error
@@ -197,7 +199,7 @@ export class Evaluator {
       const k = String(key);
       if (own(o, k)) return (o as Record<string, unknown>)[k];
     }
-    return new Undefined(text, false, missingKeyMessage(obj, plain(key)));
+    return new Undefined(text, false, missingKeyMessage(obj, plain(key)), undefined, plain(key));
   }
 
   private compare(e: Extract<Expr, { k: 'compare' }>): boolean {
@@ -280,7 +282,8 @@ export class Evaluator {
     const { args, kw } = this.argValues(e);
     if (e.name === 'attr') return this.attribute(this.defined(raw, e.value.col), String(args[0]), `${describe(e.value)} | attr`);
     if (e.name === 'mandatory') {
-      if (raw instanceof Undefined) throw new ExprError(String(args[0] ?? `Mandatory variable '${raw.name}' not defined.`), e.col);
+      // Ansible 2.14's words, its two spaces included: the name Jinja's undefined has (the first thing missing), or none
+      if (raw instanceof Undefined) throw new ExprError(String(args[0] ?? `Mandatory variable ${raw.missing === undefined ? '' : `'${pyStr(raw.missing)}' `} not defined.`), e.col);
       return raw;
     }
     const v = this.defined(raw, e.value.col);
@@ -327,7 +330,7 @@ function pySlice<T extends string | unknown[]>(obj: T, start: number | undefined
 
 // a key of an undefined value: undefined for the first reason, as Ansible's undefined gives itself for any attribute
 function beyond(u: Undefined, text: string): Undefined {
-  return u.soft ? new Undefined(text) : new Undefined(text, false, undefinedMessage(u), u.variable);
+  return u.soft ? new Undefined(text) : new Undefined(text, false, undefinedMessage(u), u.variable, u.missing);
 }
 
 /** The source-like text of a variable path, for messages (`groups['etcd'][0]`). */
