@@ -20,6 +20,10 @@ export const GET_URL_BY_ANSIBLE = { tmp_dest: { type: 'path' }, unredirected_hea
 /** uri's options only Ansible's module takes: the response written to a file on the host (with its attributes), a file on the host sent as the body, and the transport's rarer settings. */
 export const URI_BY_ANSIBLE = { dest: { type: 'path' }, src: { type: 'path' }, remote_src: bool, unredirected_headers: list, decompress: bool, ciphers: list, use_netrc: bool, use_gssapi: bool, ...FILE_ATTR_OPTIONS } as const;
 
+/** Whether a task goes to Ansible's module: it gives one of the options only that module takes (or uri's form-multipart body, which only it encodes). */
+export const byAnsibleTask = (args: Record<string, unknown>, byAnsible: Record<string, OptionSpec>): boolean =>
+  args.body_format === 'form-multipart' || Object.keys(args).some((k) => k in byAnsible && args[k] !== undefined && args[k] !== null);
+
 /** What a task's arguments become before Ansible's module runs them (a controller file staged on the host), or why it cannot run. */
 export type Staged = { args: Record<string, unknown>; cleanup?: () => Promise<unknown> } | { fail: string };
 
@@ -30,7 +34,7 @@ export type Staged = { args: Record<string, unknown>; cleanup?: () => Promise<un
  */
 export function nativeOrAnsible(name: string, native: Module, byAnsible: Record<string, OptionSpec>, runAs = name, stage?: (ctx: ModuleContext) => Promise<Staged>): Module {
   return async (ctx) => {
-    if (!Object.keys(ctx.args).some((k) => k in byAnsible && ctx.args[k] !== undefined && ctx.args[k] !== null)) return native(ctx);
+    if (!byAnsibleTask(ctx.args, byAnsible)) return native(ctx);
     const pkg = ansiblePackageDir();
     const path = pkg ? join(pkg, 'modules', `${name}.py`) : undefined;
     if (!path || !existsSync(path)) return { changed: false, failed: true, msg: `'${Object.keys(ctx.args).find((k) => k in byAnsible) ?? ''}' is an option of Ansible's ${name} module, which kplay runs for it, and this controller has no ansible-core (python3 cannot import ansible)` };
@@ -44,25 +48,55 @@ export function nativeOrAnsible(name: string, native: Module, byAnsible: Record<
   };
 }
 
+// the Python class of a value written in the playbook, as Ansible's messages name it (its YAML loader's
+// classes for text and lists; a templated one would be str or list there)
+const pyClass = (v: unknown): string => (typeof v === 'string' ? 'AnsibleUnicode' : Array.isArray(v) ? 'AnsibleSequence' : typeof v === 'boolean' ? 'bool' : typeof v === 'number' ? (Number.isInteger(v) ? 'int' : 'float') : v === null || v === undefined ? 'NoneType' : 'dict');
+
 /**
- * uri's `src` as Ansible's action sends it: a controller file (from the role's files/ or next to the
- * playbook) copied to a temporary directory on the host for the module, removed after; with
- * `remote_src`, or in check mode (where the module does not run), the arguments as they are.
+ * uri's controller files as Ansible's action sends them: `src` (from the role's files/ or next to the
+ * playbook), or with a form-multipart body each field's `filename` that has no `content`, copied to a
+ * temporary directory on the host for the module, removed after; with `remote_src`, or in check mode
+ * (where the module does not run), the arguments as they are.
  */
-export async function uriSrcStaged(ctx: ModuleContext): Promise<Staged> {
-  const src = ctx.args.src;
-  if (src === undefined || src === null || ctx.args.remote_src === true || ctx.check) return { args: ctx.args };
-  const local = ctx.findLocal('files', String(src));
-  if (!local) return { fail: `Could not find or access '${String(src)}' (looked in the role's files/ and next to the playbook)` };
+export async function uriStaged(ctx: ModuleContext): Promise<Staged> {
+  const { src, body } = ctx.args;
+  const multipart = ctx.args.body_format === 'form-multipart';
+  if (ctx.args.remote_src === true || ctx.check) return { args: ctx.args };
+  if (src === undefined || src === null) {
+    if (!multipart) return { args: ctx.args };
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return { fail: `body must be mapping, cannot be type ${pyClass(body)}` };
+  }
+  // the controller files to send: src, else the multipart fields' files
+  const wanted: [string | undefined, string][] =
+    src !== undefined && src !== null
+      ? [[undefined, String(src)]]
+      : Object.entries(body as Record<string, unknown>).flatMap(([field, v]): [string, string][] => {
+          const f = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+          return f && f.filename && !f.content ? [[field, String(f.filename)]] : [];
+        });
+  if (!wanted.length) return { args: ctx.args };
+  const found: [string | undefined, string][] = [];
+  for (const [field, name] of wanted) {
+    const local = ctx.findLocal('files', name);
+    if (!local) return { fail: `Could not find or access '${name}' (looked in the role's files/ and next to the playbook)` };
+    found.push([field, local]);
+  }
   const dir = await hostTempDir(ctx.host);
-  if (!dir) return { fail: 'cannot create a temporary directory on the host for the file uri sends' };
-  const copy = `${dir}/${basename(local)}`;
+  if (!dir) return { fail: 'cannot create a temporary directory on the host for the files uri sends' };
   const cleanup = (): Promise<unknown> => ctx.host.run(`rm -rf -- ${q(dir)}`);
+  const args: Record<string, unknown> = { ...ctx.args };
+  const fields: Record<string, unknown> = multipart && (src === undefined || src === null) ? { ...(body as Record<string, unknown>) } : {};
   try {
-    await ctx.host.write(copy, readFileSync(local), { mode: '0600' });
+    for (const [field, local] of found) {
+      const copy = `${dir}/${basename(local)}`;
+      await ctx.host.write(copy, readFileSync(local), { mode: '0600' });
+      if (field === undefined) args.src = copy;
+      else fields[field] = { ...(fields[field] as Record<string, unknown>), filename: copy };
+    }
   } catch (e) {
     await cleanup();
     return { fail: (e as Error).message };
   }
-  return { args: { ...ctx.args, src: copy }, cleanup };
+  if (multipart && (src === undefined || src === null)) args.body = fields;
+  return { args, cleanup };
 }

@@ -3,7 +3,7 @@
 import { aptModule } from './apt.js';
 import { dnfModule } from './dnf.js';
 import { aptTask, dnfTask, packageModule } from './package.js';
-import { GET_URL_BY_ANSIBLE, nativeOrAnsible, URI_BY_ANSIBLE, uriSrcStaged } from './by-ansible.js';
+import { GET_URL_BY_ANSIBLE, nativeOrAnsible, URI_BY_ANSIBLE, uriStaged } from './by-ansible.js';
 import { assertModule } from './assert.js';
 import { asyncStatusModule } from './async-status.js';
 import { debugModule } from './debug.js';
@@ -99,7 +99,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   service: systemdModule.run,
   template: templateModule.run,
   unarchive: unarchiveModule.run,
-  uri: nativeOrAnsible('uri', uriModule.run, URI_BY_ANSIBLE, 'ansible.legacy.uri', uriSrcStaged),
+  uri: nativeOrAnsible('uri', uriModule.run, URI_BY_ANSIBLE, 'ansible.legacy.uri', uriStaged),
   user: userModule.run,
   wait_for: waitForModule.run,
   wait_for_connection: waitForConnectionModule.run,

@@ -17,7 +17,8 @@ const OPTIONS = {
   url: { type: 'str', required: true },
   method: { type: 'str' },
   body: { type: 'raw' },
-  body_format: { type: 'str', choices: ['form-urlencoded', 'json', 'raw', 'form-multipart'], only: ['form-urlencoded', 'json', 'raw'] },
+  // (form-multipart runs as Ansible's module: by-ansible.ts)
+  body_format: { type: 'str', choices: ['form-urlencoded', 'json', 'raw', 'form-multipart'] },
   status_code: { type: 'list' },
   return_content: { type: 'bool' },
   headers: { type: 'dict' },

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GET_URL_BY_ANSIBLE, nativeOrAnsible, URI_BY_ANSIBLE, uriSrcStaged } from '../../engine/modules/by-ansible.js';
+import { GET_URL_BY_ANSIBLE, nativeOrAnsible, URI_BY_ANSIBLE, uriStaged } from '../../engine/modules/by-ansible.js';
 import type { ModuleContext, ModuleResult } from '../../engine/modules/types.js';
 
 const native = async (): Promise<ModuleResult> => ({ changed: false, msg: 'native' });
@@ -31,7 +31,7 @@ describe('native or Ansible', () => {
     };
     const local = join(mkdtempSync(join(tmpdir(), 'kplay-uri-')), 'body.json');
     writeFileSync(local, '{"a": 1}');
-    const staged = await uriSrcStaged({ args: { url: 'http://x/', src: 'body.json' }, check: false, host, findLocal: (kind: string, src: string) => (kind === 'files' && src === 'body.json' ? local : undefined) } as unknown as ModuleContext);
+    const staged = await uriStaged({ args: { url: 'http://x/', src: 'body.json' }, check: false, host, findLocal: (kind: string, src: string) => (kind === 'files' && src === 'body.json' ? local : undefined) } as unknown as ModuleContext);
     expect(staged).toMatchObject({ args: { url: 'http://x/', src: '/tmp/.kplay-http.abc/body.json' } });
     expect(written).toEqual([['/tmp/.kplay-http.abc/body.json', '{"a": 1}']]);
     await ('cleanup' in staged ? staged.cleanup?.() : undefined);
@@ -42,10 +42,25 @@ describe('native or Ansible', () => {
     ['with remote_src, the host\'s own file', { url: 'http://x/', src: '/etc/x', remote_src: true }, false],
     ['in check mode (the module does not run)', { url: 'http://x/', src: 'body.json' }, true],
   ])('%s: the arguments as they are', async (_why, args, check) => {
-    expect(await uriSrcStaged({ args, check, findLocal: () => undefined } as unknown as ModuleContext)).toEqual({ args });
+    expect(await uriStaged({ args, check, findLocal: () => undefined } as unknown as ModuleContext)).toEqual({ args });
+  });
+
+  it("a form-multipart body's field files from the controller are copied to the host; a field with content, or plain text, stays", async () => {
+    const written: string[] = [];
+    const host = {
+      run: async (c: string) => ({ rc: 0, stdout: c.startsWith('mktemp') ? '/tmp/.kplay-http.m\n' : '', stderr: '', stdoutBytes: Buffer.alloc(0) }),
+      write: async (p: string) => void written.push(p),
+    };
+    const local = join(mkdtempSync(join(tmpdir(), 'kplay-uri-')), 'ca.pem');
+    writeFileSync(local, 'PEM');
+    const body = { cert: { filename: 'ca.pem', mime_type: 'application/x-pem-file' }, inline: { filename: 'x.txt', content: 'given' }, name: 'etcd' };
+    const staged = await uriStaged({ args: { url: 'http://x/', body_format: 'form-multipart', body }, check: false, host, findLocal: (_k: string, s: string) => (s === 'ca.pem' ? local : undefined) } as unknown as ModuleContext);
+    expect(staged).toMatchObject({ args: { body: { cert: { filename: '/tmp/.kplay-http.m/ca.pem', mime_type: 'application/x-pem-file' }, inline: { filename: 'x.txt', content: 'given' }, name: 'etcd' } } });
+    expect(written).toEqual(['/tmp/.kplay-http.m/ca.pem']);
+    expect(await uriStaged({ args: { url: 'http://x/', body_format: 'form-multipart', body: ['a'] }, check: false } as unknown as ModuleContext)).toEqual({ fail: 'body must be mapping, cannot be type AnsibleSequence' });
   });
 
   it('a src the controller does not have is an error naming where it was looked for', async () => {
-    expect(await uriSrcStaged({ args: { url: 'http://x/', src: 'nosuch.json' }, check: false, findLocal: () => undefined } as unknown as ModuleContext)).toEqual({ fail: "Could not find or access 'nosuch.json' (looked in the role's files/ and next to the playbook)" });
+    expect(await uriStaged({ args: { url: 'http://x/', src: 'nosuch.json' }, check: false, findLocal: () => undefined } as unknown as ModuleContext)).toEqual({ fail: "Could not find or access 'nosuch.json' (looked in the role's files/ and next to the playbook)" });
   });
 });

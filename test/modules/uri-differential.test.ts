@@ -54,6 +54,9 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed' | 'skipped'][
   [uri({ url: `${B}/text`, decompress: false, use_netrc: false }, { check_mode: true }), 'skipped'],
   // a controller file as src: copied to the host for the module, as Ansible's action copies it
   [uri({ url: `${B}/echo`, method: 'PUT', src: 'body.json', headers: { 'Content-Type': 'application/json' }, return_content: true }), 'ok'],
+  // a form-multipart body: Ansible's module encodes it, a field's controller file copied to the host first
+  [uri({ url: `${B}/status/200`, method: 'POST', body_format: 'form-multipart', body: { config: { filename: 'body.json', mime_type: 'application/json' }, name: 'etcd' } }), 'ok'],
+  [uri({ url: `${B}/status/200`, method: 'POST', body_format: 'form-multipart', body: 'name=etcd' }), 'failed'],
 ];
 
 describe.skipIf(!runnable)('uri, kplay vs ansible-playbook', () => {
