@@ -245,4 +245,3 @@ export function preparedDiff(out: string): string {
   if (end === -1) end = lines.length;
   return lines.slice(start + 1, end + 1).join('\n');
 }
-
