@@ -1,13 +1,16 @@
 // Which module runs a get_url or uri task: kplay's own, or Ansible's when the task gives an option only
 // Ansible's module takes (the differential tests run both against ansible-playbook).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { GET_URL_BY_ANSIBLE, nativeOrAnsible, URI_BY_ANSIBLE, uriStaged } from '../../engine/modules/by-ansible.js';
 import type { ModuleContext, ModuleResult } from '../../engine/modules/types.js';
 
 const native = async (): Promise<ModuleResult> => ({ changed: false, msg: 'native' });
+// the controller's files the tests stage, in one directory removed after
+const work = mkdtempSync(join(tmpdir(), 'kplay-uri-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 const ctx = (args: Record<string, unknown>): ModuleContext => ({ args }) as unknown as ModuleContext;
 
 describe('native or Ansible', () => {
@@ -29,7 +32,7 @@ describe('native or Ansible', () => {
       },
       write: async (p: string, b: Buffer) => void written.push([p, b.toString()]),
     };
-    const local = join(mkdtempSync(join(tmpdir(), 'kplay-uri-')), 'body.json');
+    const local = join(work, 'body.json');
     writeFileSync(local, '{"a": 1}');
     const staged = await uriStaged({ args: { url: 'http://x/', src: 'body.json' }, check: false, host, findLocal: (kind: string, src: string) => (kind === 'files' && src === 'body.json' ? local : undefined) } as unknown as ModuleContext);
     expect(staged).toMatchObject({ args: { url: 'http://x/', src: '/tmp/.kplay-http.abc/body.json' } });
@@ -51,7 +54,7 @@ describe('native or Ansible', () => {
       run: async (c: string) => ({ rc: 0, stdout: c.startsWith('mktemp') ? '/tmp/.kplay-http.m\n' : '', stderr: '', stdoutBytes: Buffer.alloc(0) }),
       write: async (p: string) => void written.push(p),
     };
-    const local = join(mkdtempSync(join(tmpdir(), 'kplay-uri-')), 'ca.pem');
+    const local = join(work, 'ca.pem');
     writeFileSync(local, 'PEM');
     const body = { cert: { filename: 'ca.pem', mime_type: 'application/x-pem-file' }, inline: { filename: 'x.txt', content: 'given' }, name: 'etcd' };
     const staged = await uriStaged({ args: { url: 'http://x/', body_format: 'form-multipart', body }, check: false, host, findLocal: (_k: string, s: string) => (s === 'ca.pem' ? local : undefined) } as unknown as ModuleContext);
