@@ -1,12 +1,13 @@
 // Modules kplay runs natively for the options they use most, handing a task that gives an option only
 // Ansible's module takes (a rarely used one: get_url's ciphers, uri's dest) to that module on the host's
 // Python, as the long tail runs: the option is honoured, never refused or ignored.
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { plain, typeName } from '../template/expr/pyops.js';
 import { shellQuote as q } from '../util/shell.js';
 import { hostTempDir } from './curl.js';
 import { FILE_ATTR_OPTIONS } from './option-kinds.js';
-import { ansiblePackageDir } from './python/locate.js';
+import { builtinModuleFile } from './python/locate.js';
 import { pythonModule } from './python/run.js';
 import type { OptionSpec } from './specs.js';
 import type { Module, ModuleContext } from './types.js';
@@ -35,9 +36,8 @@ export type Staged = { args: Record<string, unknown>; cleanup?: () => Promise<un
 export function nativeOrAnsible(name: string, native: Module, byAnsible: Record<string, OptionSpec>, runAs = name, stage?: (ctx: ModuleContext) => Promise<Staged>): Module {
   return async (ctx) => {
     if (!byAnsibleTask(ctx.args, byAnsible)) return native(ctx);
-    const pkg = ansiblePackageDir();
-    const path = pkg ? join(pkg, 'modules', `${name}.py`) : undefined;
-    if (!path || !existsSync(path)) return { changed: false, failed: true, msg: `'${Object.keys(ctx.args).find((k) => k in byAnsible) ?? ''}' is an option of Ansible's ${name} module, which kplay runs for it, and this controller has no ansible-core (python3 cannot import ansible)` };
+    const path = builtinModuleFile(name);
+    if (!path) return { changed: false, failed: true, msg: `'${Object.keys(ctx.args).find((k) => k in byAnsible) ?? ''}' is an option of Ansible's ${name} module, which kplay runs for it, and this controller has no ansible-core (python3 cannot import ansible)` };
     const staged = stage ? await stage(ctx) : { args: ctx.args };
     if ('fail' in staged) return { changed: false, failed: true, msg: staged.fail };
     try {
@@ -50,7 +50,7 @@ export function nativeOrAnsible(name: string, native: Module, byAnsible: Record<
 
 // the Python class of a value written in the playbook, as Ansible's messages name it (its YAML loader's
 // classes for text and lists; a templated one would be str or list there)
-const pyClass = (v: unknown): string => (typeof v === 'string' ? 'AnsibleUnicode' : Array.isArray(v) ? 'AnsibleSequence' : typeof v === 'boolean' ? 'bool' : typeof v === 'number' ? (Number.isInteger(v) ? 'int' : 'float') : v === null || v === undefined ? 'NoneType' : 'dict');
+const pyClass = (v: unknown): string => (typeof v === 'string' ? 'AnsibleUnicode' : Array.isArray(v) ? 'AnsibleSequence' : typeName(plain(v) ?? null));
 
 /**
  * uri's controller files as Ansible's action sends them: `src` (from the role's files/ or next to the
@@ -60,20 +60,18 @@ const pyClass = (v: unknown): string => (typeof v === 'string' ? 'AnsibleUnicode
  */
 export async function uriStaged(ctx: ModuleContext): Promise<Staged> {
   const { src, body } = ctx.args;
-  const multipart = ctx.args.body_format === 'form-multipart';
-  if (ctx.args.remote_src === true || ctx.check) return { args: ctx.args };
-  if (src === undefined || src === null) {
-    if (!multipart) return { args: ctx.args };
-    if (!body || typeof body !== 'object' || Array.isArray(body)) return { fail: `body must be mapping, cannot be type ${pyClass(body)}` };
-  }
-  // the controller files to send: src, else the multipart fields' files
-  const wanted: [string | undefined, string][] =
-    src !== undefined && src !== null
-      ? [[undefined, String(src)]]
-      : Object.entries(body as Record<string, unknown>).flatMap(([field, v]): [string, string][] => {
-          const f = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-          return f && f.filename && !f.content ? [[field, String(f.filename)]] : [];
-        });
+  const fromSrc = src !== undefined && src !== null;
+  const multipart = !fromSrc && ctx.args.body_format === 'form-multipart';
+  if (ctx.args.remote_src === true || ctx.check || (!fromSrc && !multipart)) return { args: ctx.args };
+  if (multipart && (!body || typeof body !== 'object' || Array.isArray(body))) return { fail: `body must be mapping, cannot be type ${pyClass(body)}` };
+  const fields = multipart ? { ...(body as Record<string, unknown>) } : {};
+  // the controller files to send (the field each is for; none for src)
+  const wanted: [string | undefined, string][] = fromSrc
+    ? [[undefined, String(src)]]
+    : Object.entries(fields).flatMap(([field, v]): [string, string][] => {
+        const f = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+        return f && f.filename && !f.content ? [[field, String(f.filename)]] : [];
+      });
   if (!wanted.length) return { args: ctx.args };
   const found: [string | undefined, string][] = [];
   for (const [field, name] of wanted) {
@@ -85,7 +83,6 @@ export async function uriStaged(ctx: ModuleContext): Promise<Staged> {
   if (!dir) return { fail: 'cannot create a temporary directory on the host for the files uri sends' };
   const cleanup = (): Promise<unknown> => ctx.host.run(`rm -rf -- ${q(dir)}`);
   const args: Record<string, unknown> = { ...ctx.args };
-  const fields: Record<string, unknown> = multipart && (src === undefined || src === null) ? { ...(body as Record<string, unknown>) } : {};
   try {
     for (const [field, local] of found) {
       const copy = `${dir}/${basename(local)}`;
@@ -97,6 +94,6 @@ export async function uriStaged(ctx: ModuleContext): Promise<Staged> {
     await cleanup();
     return { fail: (e as Error).message };
   }
-  if (multipart && (src === undefined || src === null)) args.body = fields;
+  if (multipart) args.body = fields;
   return { args, cleanup };
 }

@@ -172,9 +172,9 @@ function lackingBelow(path: string, attrs: FileAttrs, follow: boolean): string |
   const own = lackingTests({ owner: attrs.owner, group: attrs.group });
   const tests = [...own, ...lackingTests({ mode: attrs.mode }).map((t) => `\\( ! -type l ${t} \\)`)];
   if (!tests.length) return undefined;
-  const below = (flags: string, expr: string[]): string => `find${flags} ${q(path)} -mindepth 1 \\( ${expr.join(' -o ')} \\) -print -quit`;
+  const below = (flags: string, expr: string[], links = ''): string => `find${flags} ${q(path)} -mindepth 1${links} \\( ${expr.join(' -o ')} \\) -print -quit`;
   if (!follow) return below('', tests);
-  return [...(own.length ? [below('', own).replace(' -mindepth 1 ', ' -mindepth 1 -type l ')] : []), below(' -L', tests)].join(' && ');
+  return [...(own.length ? [below('', own, ' -type l')] : []), below(' -L', tests)].join(' && ');
 }
 
 /**

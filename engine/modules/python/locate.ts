@@ -105,6 +105,13 @@ function isK8sAction(file: string): boolean {
   return text.includes('def get_kubeconfig(') && text.includes('handler for k8s options');
 }
 
+/** ansible-core's own module file of that name on the controller (its action plugin, if any, aside); undefined without it. */
+export function builtinModuleFile(short: string): string | undefined {
+  const pkg = ansiblePackageDir();
+  const p = pkg ? join(pkg, 'modules', `${short}.py`) : undefined;
+  return p !== undefined && existsSync(p) ? p : undefined;
+}
+
 /** Finds `written` (as the task names it); `libraries` are the playbook's and the role's library/ dirs. */
 export function locatePythonModule(written: string, libraries: string[]): Located {
   // a module name is dotted words (no path may be smuggled into the lookup)
