@@ -13,6 +13,8 @@ export interface CurlResponse {
   /** The URL the response came from (the last one when redirected). */
   url: string;
   error?: string;
+  /** A file: URL read on the host: no HTTP status (Ansible reports `status_code: null`). */
+  local?: true;
 }
 
 /** How one request is made besides the module's common options. */
@@ -101,25 +103,54 @@ async function urlError(host: HostIO, url: string, rc: number, stderr: string, s
   return (stderr || `curl exited with ${rc}`).trim();
 }
 
+/** Whether a URL names a file on the host, which Ansible's urllib reads with no HTTP status at all. */
+export function isFileUrl(url: string): boolean {
+  return /^file:/i.test(url);
+}
+
+// why a file: URL could not be read, in the words of Python's urllib opening it
+async function fileUrlError(host: HostIO, url: string): Promise<string> {
+  let path = url.replace(/^file:(\/\/[^/]*)?/i, '');
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    // kept as written
+  }
+  const there = await host.run(`[ -e ${q(path)} ]`);
+  return `<urlopen error [Errno ${there.rc === 0 ? '13] Permission denied' : '2] No such file or directory'}: '${path}'>`;
+}
+
+// a response's headers (names lowercased); a header given twice (Set-Cookie) is joined with ", ", as
+// Python's HTTP client gives it to Ansible
+function headerFields(lines: string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const i = line.indexOf(':');
+    if (i <= 0) continue;
+    const name = line.slice(0, i).trim().toLowerCase();
+    const value = line.slice(i + 1).trim();
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+  }
+  return headers;
+}
+
 /** One request with curl on the host (the last response's status line and headers when redirected). */
 export async function curl(host: HostIO, a: Record<string, unknown>, url: string, req: CurlRequest, extraHeaders: Record<string, string> = {}): Promise<CurlResponse> {
   const h = `${req.out}.h`;
-  const r = await host.run(`curl -K - -D ${q(h)} -o ${q(req.out)} -- ${q(url)}; rc=$?; echo ----; cat ${q(h)} 2>/dev/null; rm -f ${q(h)}; exit $rc`, { stdin: config(a, req, extraHeaders) });
+  const local = isFileUrl(url);
+  // a file is read whole, whatever the method (urllib's file handler takes no HEAD)
+  const r = await host.run(`curl -K - -D ${q(h)} -o ${q(req.out)} -- ${q(url)}; rc=$?; echo ----; cat ${q(h)} 2>/dev/null; rm -f ${q(h)}; exit $rc`, { stdin: config(a, local ? { ...req, head: false } : req, extraHeaders) });
   const [written = '', head = ''] = r.stdout.split('\n----\n');
+  if (local) {
+    if (r.rc !== 0) return { code: -1, reason: '', headers: {}, redirects: 0, url, error: await fileUrlError(host, url) };
+    return { code: 200, reason: 'OK', headers: headerFields(head.split(/\r?\n/)), redirects: 0, url, local: true };
+  }
   // with redirects the header file holds every response: the last status line starts the last one
   const blocks = head.split(/\r?\n(?=HTTP\/)/);
   const last = blocks[blocks.length - 1] ?? '';
   const m = /^HTTP\/\S+\s+(\d{3})[ \t]*([^\r\n]*)/.exec(last);
   if (r.rc !== 0 && !m) return { code: -1, reason: '', headers: {}, redirects: 0, url, error: await urlError(host, url, r.rc, r.stderr, a.unix_socket === undefined ? undefined : String(a.unix_socket)) };
-  const headers: Record<string, string> = {};
-  for (const line of last.split(/\r?\n/).slice(1)) {
-    const i = line.indexOf(':');
-    if (i <= 0) continue;
-    // a header given twice (Set-Cookie) is joined with ", ", as Python's HTTP client gives it to Ansible
-    const name = line.slice(0, i).trim().toLowerCase();
-    const value = line.slice(i + 1).trim();
-    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
-  }
+  const headers = headerFields(last.split(/\r?\n/).slice(1));
   const [redirects = '0', effective = url] = (written.trim().split('\n').pop() ?? '').split(' ');
   return { code: Number(m?.[1] ?? -1), reason: m?.[2] ?? '', headers, redirects: Number(redirects) || 0, url: effective || url };
 }

@@ -1,7 +1,8 @@
 // The executor's download step (get_url's): the URL fetched on the host into a temporary file next to dest
-// (only asked for with HEAD in check mode, as Ansible's module asks), the checksum verified before
-// anything is replaced, dest replaced only when the bytes differ (atomically, keeping its attributes, or
-// with the umask's mode when new), then the wanted attributes. What it adds to the result is Ansible's.
+// (only asked for with HEAD in check mode, as Ansible's module asks; a file: URL is read whole), the
+// checksum verified before anything is replaced, dest replaced only when the bytes differ (atomically,
+// keeping its attributes, or with the umask's mode when new), then the wanted attributes. What it adds
+// to the result is Ansible's.
 import { basename, dirname, join } from 'node:path';
 import { shellQuote as q } from '../util/shell.js';
 import { curl, hostTempDir, urlFilename } from './curl.js';
@@ -36,8 +37,8 @@ export async function download(ctx: ModuleContext, step: DownloadStep): Promise<
     const dest = step.intoDir ? join(step.dest, dispositionName(got.headers) ?? urlFilename(got.url)) : step.dest;
     const before = await ctx.host.stat(dest, true);
     // the download's and dest's sha1 in one command
-    const sha1 = await checksums(ctx.host, 'sha1', [...(ctx.check ? [] : [file]), ...(before.exists ? [dest] : [])]);
-    const keys: Record<string, unknown> = { checksum_dest: null, checksum_src: ctx.check ? EMPTY_SHA1 : sha1.get(file), dest, url: step.url };
+    const sha1 = await checksums(ctx.host, 'sha1', [...(ctx.check && !got.local ? [] : [file]), ...(before.exists ? [dest] : [])]);
+    const keys: Record<string, unknown> = { checksum_dest: null, checksum_src: ctx.check && !got.local ? EMPTY_SHA1 : sha1.get(file), dest, url: step.url };
     if (before.exists) keys.checksum_dest = sha1.get(dest);
     else if (!(await ctx.host.stat(dirname(dest), true)).exists) return fail(`Destination ${dirname(dest)} does not exist`, keys);
     const msg = `OK (${got.headers['content-length'] ?? 'unknown'} bytes)`;
@@ -70,7 +71,7 @@ export async function download(ctx: ModuleContext, step: DownloadStep): Promise<
       if (r.rc !== 0) return fail(r.stderr.trim(), { ...keys, path: dest });
       changed = true;
     }
-    return { adds: { ...adds, changed, md5sum: (await sum('md5', dest)) ?? null, msg, status_code: got.code, elapsed: elapsed() } };
+    return { adds: { ...adds, changed, md5sum: (await sum('md5', dest)) ?? null, msg, status_code: got.local ? null : got.code, elapsed: elapsed() } };
   } finally {
     await ctx.host.run(`rm -rf -- ${q(dir)}`);
   }

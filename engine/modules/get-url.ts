@@ -3,7 +3,7 @@
 // does); the plan keeps an existing file (force: no, as the option documents it) with only its
 // attributes changed, or asks the executor for one download (download.ts) that replaces dest only when
 // the bytes differ and the checksum matches. Messages and result keys are Ansible's module's.
-import { fetchBytes, requestSettings, urlFilename } from './curl.js';
+import { fetchBytes, isFileUrl, requestSettings, urlFilename } from './curl.js';
 import { attrsChange, declareModule, failPlan, umaskFor, type FileFact, type Plan } from './declare.js';
 import { attrsCommand, CHECKSUM_COMMANDS, checksums, wantedAttrs } from './file-content.js';
 import { FILE_ATTR_OPTIONS } from './option-kinds.js';
@@ -108,8 +108,9 @@ export const getUrlModule = declareModule({
     }
     const attrs = wantedAttrs(o);
     const isFile = f.dest.exists && f.dest.type !== 'directory';
-    // an existing file is kept without force, unless a checksum says it is not the wanted one
-    if (isFile && o.force !== true && (sum === undefined || f.destDigest === digest)) {
+    // an existing file is kept without force, unless a checksum says it is not the wanted one; without a
+    // checksum a file: URL is read again (Ansible's conditional request is an HTTP one)
+    if (isFile && o.force !== true && (sum === undefined ? !isFileUrl(url) : f.destDigest === digest)) {
       const changed = attrsChange(f.dest, attrs, f.umask);
       const command = changed ? attrsCommand([dest], attrs) : undefined;
       const steps = command === undefined ? [] : [{ kind: 'run' as const, command, failure: '{stderr}', failKeys: { ...base } }];

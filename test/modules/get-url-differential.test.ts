@@ -51,6 +51,13 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
   [get({ url: `${B}/files/kubeadm2`, dest: `${D}/plain`, decompress: false, use_netrc: false, unredirected_headers: ['Authorization'] }), 'changed'],
   [get({ url: `${B}/files/kubeadm2`, dest: `${D}/plain`, decompress: false }), 'ok'],
   [get({ url: `${B}/files/etcd.tar`, dest: `${D}/viatmp`, tmp_dest: D, mode: '0640' }), 'changed'],
+  // a file: URL (a repository key on the host): read whole each time, no HTTP status
+  [get({ url: 'file://@WORK@/local/Release.key', dest: `${D}/key.asc` }, { check_mode: true }), 'changed'],
+  [get({ url: 'file://@WORK@/local/Release.key', dest: `${D}/key.asc`, mode: '0644' }), 'changed'],
+  [get({ url: 'file://@WORK@/local/Release.key', dest: `${D}/key.asc`, mode: '0644' }), 'ok'],
+  [{ copy: { dest: '@WORK@/local/Release.key', content: 'another key\n' } }, 'changed'],
+  [get({ url: 'file://@WORK@/local/Release.key', dest: `${D}/key.asc`, mode: '0644' }), 'changed'],
+  [get({ url: 'file://@WORK@/local/nothing', dest: `${D}/nothing` }), 'failed'],
 ];
 
 // Where kplay keeps to what get_url documents, not to what 2.14's module does (the rows' indexes):
@@ -75,7 +82,10 @@ const tree = (run: EngineRun): string[] =>
 
 describe.skipIf(!runnable)('get_url, kplay vs ansible-playbook', () => {
   afterAll(() => server.stop());
-  const run = bothEngines(steps.map(([t]) => t));
+  const run = bothEngines(
+    steps.map(([t]) => t),
+    { 'local/Release.key': 'a key\n' },
+  );
 
   it('every task reports what Ansible reports', () => {
     const shown = (r: EngineRun): string[] => r.results.map((x, i) => `${i} ${JSON.stringify(steps[i]?.[0])}: ${outcome(x)}`);
