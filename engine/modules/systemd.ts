@@ -99,8 +99,9 @@ export const systemdModule = declareModule({
     // a unit systemd loaded with an error fails (a masked or unknown one aside), as Ansible's module checks after show
     const load = f.status.LoadState;
     if (load !== undefined && load !== 'not-found' && load !== 'masked' && f.status.LoadError !== undefined) return failPlan(`Error loading unit file '${name}': ${f.status.LoadError}`);
-    // a unit systemd knows answers is-enabled with a state; else only an init script makes it a service (Ansible's found)
-    const known = KNOWN_STATES.includes(f.enabled);
+    // a unit systemd knows: by show's LoadState when show answered, else by is-enabled's state; otherwise
+    // only an init script makes it a service (Ansible's found)
+    const known = Object.keys(f.status).length > 0 ? load !== undefined && load !== 'not-found' : KNOWN_STATES.includes(f.enabled);
     if (!known && !f.initScript && (o.enabled !== undefined || o.state !== undefined)) return failPlan(`Could not find the requested service ${name}: host`);
     const warnings = !known && f.initScript ? [`The service (${name}) is actually an init script but the system is managed by systemd`] : [];
     // Ansible's readings: running is active or activating; enabled is what `is-enabled` answers with exit status 0,

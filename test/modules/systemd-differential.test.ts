@@ -30,6 +30,7 @@ active() { cat "$U/$unit.active" 2>/dev/null || echo inactive; }
 case "$verb" in
   show) [ -f "$U/$unit.showfails" ] && { echo "Failed to get properties: Connection timed out" >&2; exit 1; }
         if [ -f "$U/$unit.state" ]; then l=loaded; [ "$(state)" = masked ] && l=masked; else l=not-found; fi
+        [ -f "$U/$unit.noload" ] && { printf 'ActiveState=%s\\nUnitFileState=%s\\n' "$(active)" "$(state)"; exit 0; }
         if [ -f "$U/$unit.loaderror" ]; then printf 'Id=%s.service\\nLoadState=bad-setting\\nLoadError=%s\\n' "$unit" "$(cat "$U/$unit.loaderror")"; exit 0; fi
         printf 'Id=%s.service\\nLoadState=%s\\nActiveState=%s\\nUnitFileState=%s\\nExecStart={ path=/usr/bin/%s ; argv[]=/usr/bin/%s\\n  --flag ; ignore_errors=no }\\n' "$unit" "$l" "$(active)" "$(state)" "$unit" "$unit"; exit 0;;
   is-active) active; [ "$(active)" = active ] && exit 0; exit 3;;
@@ -120,6 +121,9 @@ const rows: [Units, Record<string, unknown>, boolean][] = [
   // a unit file fixed on disk: daemon_reload loads it before the unit is read, so its old load error is gone
   [{ ...unit('kubelet', 'enabled'), 'units/kubelet.loaderror': 'org.freedesktop.systemd1.BadSetting "bad setting"\n', 'units/kubelet.fixed': '' }, { name: 'kubelet', state: 'started', daemon_reload: true }, false],
   [{ ...unit('kubelet', 'enabled'), 'units/kubelet.loaderror': 'org.freedesktop.systemd1.BadSetting "bad setting"\n', 'units/kubelet.fixed': '' }, { name: 'kubelet', state: 'started', daemon_reload: true }, true],
+  // show answers without a LoadState (a minimal systemctl): the unit is not found, whatever is-enabled says
+  [{ ...unit('app', 'disabled'), 'units/app.noload': '' }, { name: 'app', state: 'started' }, false],
+  [{ ...unit('app', 'disabled'), 'units/app.noload': '', 'etc/init.d/app': '#!/bin/sh\n' }, { name: 'app', enabled: true }, false],
   // show fails: the unit's state is unknown, as Ansible's module says
   [{ ...unit('nginx', 'enabled', 'active'), 'units/nginx.showfails': '' }, { name: 'nginx', state: 'started' }, false],
   [{ ...unit('nginx', 'enabled', 'active'), 'units/nginx.showfails': '' }, { name: 'nginx', enabled: true }, false],
