@@ -4,7 +4,7 @@
 // namespaces is contacted. Used by `npm run lab` and by the tests; teardown removes everything.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync, openSync, chownSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync, openSync, chownSync, symlinkSync, readdirSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -60,6 +60,8 @@ function hostScript(h, dir) {
     `mount --bind ${hd}/root /root`,
     `mount --bind ${hd}/home /home`,
     `mount --bind ${hd}/var-lib /var/lib`,
+    // apt's package cache is the host's own (it follows the host's lists and dpkg database)
+    `mount --bind ${hd}/var-cache-apt /var/cache/apt`,
     `mount --bind ${hd}/var-log /var/log`,
     // backups (the lifecycle playbooks write /var/backups/kplay) stay on the host
     'mkdir -p /var/backups',
@@ -104,9 +106,10 @@ function installedDebianPackages() {
   return out;
 }
 
-/** A host's own /usr/local (the stand-ins), /lib/systemd/system, /var/log and /var/lib skeleton. */
-function hostFilesystem(hd, realPackages) {
-  for (const d of ['usr-local/bin', 'usr-local/sbin', 'usr-local/lib/kplay-lab', 'usr-local/lib/node_modules/yaml', 'var-log/nginx', 'var-log/pods', 'var-lib/dpkg', 'var-lib/haproxy', 'var-lib/nginx', 'var-lib/etcd', 'var-lib/apt/lists', 'var-backups', 'var-tmp']) mkdirSync(join(hd, d), { recursive: true });
+/** A host's own /usr/local (the stand-ins), /lib/systemd/system, /var/log and /var/lib skeleton. With
+ * `realApt`, apt and dpkg are the machine's own over a copy of its dpkg database and no package source. */
+function hostFilesystem(hd, realPackages, realApt) {
+  for (const d of ['var-cache-apt/archives/partial', 'usr-local/bin', 'usr-local/sbin', 'usr-local/lib/kplay-lab', 'usr-local/lib/node_modules/yaml', 'var-log/nginx', 'var-log/pods', 'var-lib/dpkg', 'var-lib/haproxy', 'var-lib/nginx', 'var-lib/etcd', 'var-lib/apt/lists', 'var-backups', 'var-tmp']) mkdirSync(join(hd, d), { recursive: true });
   chmodSync(join(hd, 'var-tmp'), 0o1777);
   try {
     const etcd = sh('id', ['-u', 'etcd']).trim();
@@ -116,8 +119,15 @@ function hostFilesystem(hd, realPackages) {
     // no etcd user on this machine
   }
   sh('cp', ['-a', '/usr/lib/systemd/system', join(hd, 'lib-systemd')]);
-  writeFileSync(join(hd, 'var-lib/dpkg/lab-status.json'), JSON.stringify(realPackages));
+  if (realApt) {
+    sh('cp', ['-a', '/var/lib/dpkg/.', join(hd, 'var-lib/dpkg')]);
+    if (existsSync('/var/lib/apt/extended_states')) sh('cp', ['-a', '/var/lib/apt/extended_states', join(hd, 'var-lib/apt/')]);
+    // the machine's sources are not the host's: only what a play configures is fetched
+    rmSync(join(hd, 'etc/apt/sources.list'), { force: true });
+    for (const f of existsSync(join(hd, 'etc/apt/sources.list.d')) ? readdirSync(join(hd, 'etc/apt/sources.list.d')) : []) rmSync(join(hd, 'etc/apt/sources.list.d', f), { force: true });
+  } else writeFileSync(join(hd, 'var-lib/dpkg/lab-status.json'), JSON.stringify(realPackages));
   for (const [name, script] of Object.entries(TOOLS)) {
+    if (realApt && /^(pkg)\.mjs/.test(script)) continue;
     const [file, ...pre] = script.split(' ');
     writeFileSync(join(hd, 'usr-local/bin', name), `#!/bin/sh\nexec /usr/bin/node /usr/local/lib/kplay-lab/bin/${file}${pre.map((x) => ` ${x}`).join('')} "$@"\n`, { mode: 0o755 });
   }
@@ -211,7 +221,7 @@ function createLab(opts) {
     writeFileSync(join(hd, 'etc/kplay-lab-host'), `${name}\n`);
     for (const d of ['root/.ssh', 'home', 'var-lib', 'tmp']) mkdirSync(join(hd, d), { recursive: true });
     chmodSync(join(hd, 'tmp'), 0o1777);
-    hostFilesystem(hd, realPackages);
+    hostFilesystem(hd, realPackages, opts.realApt === true);
     writeFileSync(join(hd, 'root/.ssh/authorized_keys'), pub);
     rmSync(join(hd, 'etc/ssh'), { recursive: true, force: true });
     mkdirSync(join(hd, 'etc/ssh'), { recursive: true });

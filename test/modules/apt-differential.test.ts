@@ -3,52 +3,26 @@
 // repository of small packages built here with dpkg-deb), so packages are really resolved, installed,
 // marked, upgraded, downgraded, removed and purged without touching the machine's. The outcomes,
 // messages and apt's output must be Ansible's, and so must the packages installed and marked manual.
-import { createHash } from 'node:crypto';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bothEngines, outcome, type EngineRun } from '../support/differential-play.js';
+import { debRepository, type DebSpec } from '../support/deb-repo.js';
 import { hasAnsible } from '../support/oracle.js';
 import { canSandbox } from '../support/sandbox.js';
 
 const usable = hasAnsible && canSandbox() && spawnSync('sh', ['-c', 'command -v dpkg-deb && command -v apt-get && /usr/bin/python3 -c "import apt"']).status === 0;
 
-// name, version, more control fields
-const PACKAGES: [string, string, string][] = [
-  ['kx-a', '1.0-1', ''],
-  ['kx-a', '1.1-1', ''],
-  ['kx-b', '2.0-1', 'Depends: kx-a\n'],
-  ['kx-p', '1.0-1', 'Provides: kx-v\n'],
-  ['kx-r', '1.0-1', 'Recommends: kx-b\n'],
+// the repository: small packages built here (their .deb files and the Packages index), under repo/
+const PACKAGES: DebSpec[] = [
+  { name: 'kx-a', version: '1.0-1' },
+  { name: 'kx-a', version: '1.1-1' },
+  { name: 'kx-b', version: '2.0-1', control: 'Depends: kx-a\n' },
+  { name: 'kx-p', version: '1.0-1', control: 'Provides: kx-v\n' },
+  { name: 'kx-r', version: '1.0-1', control: 'Recommends: kx-b\n' },
 ];
-
-// the repository: each package's .deb and the Packages index a flat repository has
-function repository(): Record<string, Buffer | string> {
-  const build = mkdtempSync(join(tmpdir(), 'kplay-debs-'));
-  const files: Record<string, Buffer | string> = {};
-  const index: string[] = [];
-  try {
-    for (const [name, version, more] of PACKAGES) {
-      const dir = join(build, `${name}-${version}`);
-      mkdirSync(join(dir, 'DEBIAN'), { recursive: true });
-      mkdirSync(join(dir, 'usr/share', name), { recursive: true });
-      writeFileSync(join(dir, 'usr/share', name, 'version'), `${version}\n`);
-      const control = `Package: ${name}\nVersion: ${version}\nArchitecture: all\nMaintainer: kplay <kplay@example.invalid>\n${more}Description: a package of kplay's apt test\n`;
-      writeFileSync(join(dir, 'DEBIAN/control'), control);
-      const deb = join(build, `${name}_${version}_all.deb`);
-      execFileSync('dpkg-deb', ['--root-owner-group', '--build', dir, deb], { stdio: 'ignore' });
-      const bytes = readFileSync(deb);
-      files[`repo/${name}_${version}_all.deb`] = bytes;
-      index.push(`${control.replace(/Description:.*\n$/, '')}Filename: ./${name}_${version}_all.deb\nSize: ${bytes.length}\nSHA256: ${createHash('sha256').update(bytes).digest('hex')}\nDescription: a package of kplay's apt test\n`);
-    }
-  } finally {
-    rmSync(build, { recursive: true, force: true });
-  }
-  files['repo/Packages'] = index.join('\n');
-  return files;
-}
+const repository = (): Record<string, Buffer | string> => Object.fromEntries(Object.entries(debRepository(PACKAGES)).map(([k, v]) => [`repo/${k}`, v]));
 
 // apt's and dpkg's directories under $1, the configuration pointing at them, the repository as the only source
 const SETUP = `set -e

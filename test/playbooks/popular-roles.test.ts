@@ -1,18 +1,21 @@
 // Roles written in the style of popular public roles (test/fixtures/popular-roles: kernel parameters,
 // chrony's file, journald's ini, a group and users with keys and sudo, HAProxy with a validated
-// configuration, its service and handlers, an argument spec) run on two lab hosts: one by kplay, one by
+// configuration, its service and handlers, an argument spec, a container runtime and the Kubernetes
+// packages from signed vendor-style repositories) run on two lab hosts: one by kplay, one by
 // ansible-playbook. The end states must be the same (files with their modes and owners, accounts, keys,
-// kernel parameters in the host's network namespace, the service running and enabled), and a second run
-// of each engine changes nothing. Packages are left out: the lab's apt-get and dpkg are stand-ins that
-// Ansible's apt module (python-apt) does not read.
+// kernel parameters in the host's network namespace, packages with their versions, holds and auto marks,
+// services running and enabled), and a second run of each engine changes nothing. The hosts run the
+// machine's real apt and dpkg (the lab's `realApt`) over a copy of its dpkg database; the packages are
+// made up here (test/support/deb-repo.ts) and install only into the host's own directories.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error the lab is plain JavaScript (runs without a build: npm run lab)
 import { labAvailable, labDown, labUp } from '../lab/lab.mjs';
+import { signedDebRepository, type DebSpec } from '../support/deb-repo.js';
 import { hasAnsible } from '../support/oracle.js';
 
 interface Lab {
@@ -24,10 +27,25 @@ interface Lab {
   knownHosts: string;
 }
 
-const available = (labAvailable() as boolean) && hasAnsible;
+const available = (labAvailable() as boolean) && hasAnsible && spawnSync('sh', ['-c', 'command -v dpkg-deb && command -v apt-get && command -v gpg && /usr/bin/python3 -c "import apt"']).status === 0;
 const BIN = fileURLToPath(new URL('../../bin/kplay.js', import.meta.url));
 const ROLES = fileURLToPath(new URL('../fixtures/popular-roles', import.meta.url));
-const FILES = ['/etc/sysctl.d/90-kplay-k8s.conf', '/etc/chrony/chrony.conf', '/etc/chrony/restart-wanted', '/etc/kplay-timezone', '/etc/systemd/journald.conf.d/90-kplay.conf', '/etc/sudoers.d/90-ops', '/etc/haproxy/haproxy.cfg', '/home/deploy/.ssh/authorized_keys', '/home/auditor/.ssh/authorized_keys'];
+const FILES = ['/etc/apt/keyrings/docker.asc', '/etc/apt/sources.list.d/docker.list', '/etc/kx-containerd/config.toml', '/etc/apt/keyrings/kubernetes-apt-keyring.asc', '/etc/apt/sources.list.d/kubernetes.list', '/etc/sysctl.d/90-kplay-k8s.conf', '/etc/chrony/chrony.conf', '/etc/chrony/restart-wanted', '/etc/kplay-timezone', '/etc/systemd/journald.conf.d/90-kplay.conf', '/etc/sudoers.d/90-ops', '/etc/haproxy/haproxy.cfg', '/home/deploy/.ssh/authorized_keys', '/home/auditor/.ssh/authorized_keys'];
+
+// a daemon as the lab's systemctl runs it: a script that stays up, its unit where the deb puts units
+const daemon = (name: string, script = ''): Record<string, string> => ({
+  [`usr/local/bin/${name}*`]: `#!/bin/sh\n${script}exec sleep infinity\n`,
+  [`usr/lib/systemd/system/${name}.service`]: `[Unit]\nDescription=${name}\n\n[Service]\nExecStart=/usr/local/bin/${name}\n\n[Install]\nWantedBy=multi-user.target\n`,
+});
+// the two repositories, as laid out on each host under /var/tmp/kx-repo
+const REPOS: Record<string, DebSpec[]> = {
+  docker: [{ name: 'kx-containerd', version: '1.7.20-1', files: daemon('kx-containerd', `[ "$1" = config ] && printf '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]\\n  SystemdCgroup = false\\n' && exit 0\n`) }],
+  'kubernetes/v1.30/deb': ['1.30.4-1.1', '1.30.5-1.1'].flatMap((version) => [
+    { name: 'kx-kubelet', version, files: daemon('kx-kubelet') },
+    { name: 'kx-kubeadm', version, control: 'Depends: kx-cri-tools\n' },
+    { name: 'kx-kubectl', version },
+  ]).concat([{ name: 'kx-cri-tools', version: '1.30.1-1.1' }]),
+};
 
 describe.skipIf(!available)('popular-style roles on lab hosts: kplay and ansible-playbook reach the same state', { timeout: 600_000 }, () => {
   let lab: Lab;
@@ -70,7 +88,16 @@ describe.skipIf(!available)('popular-style roles on lab hosts: kplay and ansible
   beforeAll(() => {
     home = mkdtempSync(join(tmpdir(), 'kplay-roles-'));
     mkdirSync(join(home, '.ansible'), { recursive: true });
-    lab = labUp({ hosts: 2, dir: join(home, 'lab'), prefix: 'kppr' }) as Lab;
+    lab = labUp({ hosts: 2, dir: join(home, 'lab'), prefix: 'kppr', realApt: true }) as Lab;
+    for (const [path, specs] of Object.entries(REPOS)) {
+      const repo = signedDebRepository(specs, path.split('/')[0] as string);
+      for (const h of [K, A])
+        for (const [name, bytes] of Object.entries(repo)) {
+          const target = join(lab.dir, 'hosts', h, 'var-tmp/kx-repo', path, name);
+          mkdirSync(dirname(target), { recursive: true });
+          writeFileSync(target, bytes);
+        }
+    }
     first = { kplay: play('kplay', K), ansible: play('ansible', A) };
   }, 600_000);
 
@@ -82,7 +109,7 @@ describe.skipIf(!available)('popular-style roles on lab hosts: kplay and ansible
     expect(first.kplay.rc, first.kplay.out).toBe(0);
     expect(first.ansible.rc, first.ansible.out).toBe(0);
     expect(recap(first.kplay.out, K)).toBe(recap(first.ansible.out, A).replace(A, K));
-    expect(recap(first.kplay.out, K)).toBe('ok=15 changed=13 unreachable=0 failed=0');
+    expect(recap(first.kplay.out, K)).toBe('ok=29 changed=26 unreachable=0 failed=0');
     expect(first.kplay.out).toContain("TASK [haproxy : Validating arguments against arg spec 'main' - An apiserver load balancer]");
   });
 
@@ -96,9 +123,16 @@ describe.skipIf(!available)('popular-style roles on lab hosts: kplay and ansible
     expect(readFileSync(file(K, '/etc/haproxy/haproxy.cfg'), 'utf8')).toContain(`server apiserver2 ${lab.hosts[1]?.ip}:6443 check`);
   });
 
+  it('installs the same packages, holds and services', () => {
+    const packages = (h: string): string => ssh(h, "dpkg-query -W -f '${Package} ${Version} ${db:Status-Abbrev}\\n' 'kx-*'; echo held:; apt-mark showhold; echo auto:; apt-mark showauto | grep '^kx-'; echo services:; systemctl is-active kx-containerd; systemctl is-enabled kx-containerd kx-kubelet");
+    expect(packages(K)).toBe(packages(A));
+    expect(packages(K)).toBe(['kx-containerd 1.7.20-1 ii ', 'kx-cri-tools 1.30.1-1.1 ii ', 'kx-kubeadm 1.30.5-1.1 hi ', 'kx-kubectl 1.30.5-1.1 hi ', 'kx-kubelet 1.30.5-1.1 hi ', 'held:', 'kx-kubeadm', 'kx-kubectl', 'kx-kubelet', 'auto:', 'kx-cri-tools', 'services:', 'active', 'enabled', 'enabled', ''].join('\n'));
+    expect(readFileSync(file(K, '/etc/kx-containerd/config.toml'), 'utf8')).toContain('SystemdCgroup = true');
+  });
+
   it('a second run of each engine changes nothing', () => {
     const again = { kplay: play('kplay', K), ansible: play('ansible', A) };
-    expect(recap(again.kplay.out, K), again.kplay.out).toBe('ok=13 changed=0 unreachable=0 failed=0');
-    expect(recap(again.ansible.out, A), again.ansible.out).toBe('ok=13 changed=0 unreachable=0 failed=0');
+    expect(recap(again.kplay.out, K), again.kplay.out).toBe('ok=26 changed=0 unreachable=0 failed=0');
+    expect(recap(again.ansible.out, A), again.ansible.out).toBe('ok=26 changed=0 unreachable=0 failed=0');
   });
 });

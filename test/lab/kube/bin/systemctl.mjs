@@ -432,7 +432,10 @@ await main(async () => {
     case 'show': {
       const n = units[0];
       const s = state(n);
-      process.stdout.write(`MainPID=${s.active === 'active' ? s.pid : 0}\nActiveState=${s.active}\nUnitFileState=${enabledState(n) ?? ''}\n`);
+      const e = enabledState(n);
+      // (Ansible's systemd module finds a unit by its LoadState)
+      const load = e === undefined ? 'not-found' : e === 'masked' ? 'masked' : 'loaded';
+      process.stdout.write(`LoadState=${load}\nMainPID=${s.active === 'active' ? s.pid : 0}\nActiveState=${s.active}\nUnitFileState=${e ?? ''}\n`);
       return 0;
     }
     default:
