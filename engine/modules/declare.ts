@@ -59,6 +59,8 @@ export interface RunStep {
   command: string;
   /** The failure message: `{rc}`, `{stdout}` and `{stderr}` stand for the command's exit status and output. */
   failure: string;
+  /** The failure message ends without white space (a module's check_rc failure: its msg is stderr.rstrip()). */
+  trimFailure?: boolean | undefined;
   /** A regular expression (multiline) whose match in stderr is a failure even with exit status 0. */
   failOn?: string | undefined;
   /** The command runs in check mode too (a dry run such as `modprobe -n`, whose failure is the module's). */

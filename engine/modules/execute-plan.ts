@@ -67,7 +67,8 @@ async function ran(ctx: ModuleContext, step: RunStep): Promise<{ stdout: string;
   const outcome: Record<string, unknown> = { rc: r.rc, stdout: r.stdout, stderr: r.stderr };
   const matched = step.failureIf && r.rc === step.failureIf.rc && r.stdout.includes(step.failureIf.stdoutHas) ? step.failureIf : undefined;
   const { failure, failKeys, failWith } = matched ?? step;
-  const msg = failure.replace(/\{(rc|stdout|stderr)\}/g, (_m, k: string) => String(outcome[k] ?? ''));
+  const text = failure.replace(/\{(rc|stdout|stderr)\}/g, (_m, k: string) => String(outcome[k] ?? ''));
+  const msg = step.trimFailure === true ? text.trimEnd() : text;
   const as = step.resultAs === undefined ? {} : { [step.resultAs]: { cmd: step.command, rc: r.rc, out: r.stdout, err: r.stderr } };
   return { failed: { changed: false, failed: true, ...failKeys, ...as, msg, ...Object.fromEntries((failWith ?? []).map((k) => [k, outcome[k]])) } };
 }

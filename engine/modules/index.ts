@@ -7,6 +7,7 @@ import { GET_URL_BY_ANSIBLE, nativeOrAnsible, URI_BY_ANSIBLE, uriStaged } from '
 import { assertModule } from './assert.js';
 import { asyncStatusModule } from './async-status.js';
 import { debugModule } from './debug.js';
+import { dpkgSelectionsModule } from './dpkg-selections.js';
 import { failModule } from './fail.js';
 import { setFactModule } from './set-fact.js';
 import { blockinfileModule } from './blockinfile.js';
@@ -64,6 +65,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   command: commandModule.run,
   copy: copyModule.run,
   debug: debugModule.run,
+  dpkg_selections: dpkgSelectionsModule.run,
   fail: failModule.run,
   fetch: fetchModule.run,
   file: fileModule.run,
@@ -119,7 +121,7 @@ function withSelinuxWhereTaken(table: Record<string, Module>): Record<string, Mo
 }
 
 /** The modules written as declarations (options, facts, plan): their plans are tested row by row from JSON fixtures. */
-export const DECLARED: Record<string, DeclaredModule> = { apt: aptModule, sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule, systemd: systemdModule, file: fileModule, template: templateModule, copy: copyModule, yum_repository: yumRepositoryModule, deb822_repository: deb822RepositoryModule, rpm_key: rpmKeyModule, apt_repository: aptRepositoryModule, apt_key: aptKeyModule, mount: mountModule, find: findModule, stat: statModule, slurp: slurpModule, package_facts: packageFactsModule, service_facts: serviceFactsModule, command: commandModule, shell: shellModule, raw: rawModule, script: scriptModule, setup: setupModule, get_url: getUrlModule, uri: uriModule, wait_for: waitForModule, unarchive: unarchiveModule, fetch: fetchModule, reboot: rebootModule, wait_for_connection: waitForConnectionModule, debug: debugModule, assert: assertModule, fail: failModule, set_fact: setFactModule, async_status: asyncStatusModule, validate_argument_spec: validateArgumentSpecModule, pause: pauseModule, synchronize: synchronizeModule, dnf: dnfModule };
+export const DECLARED: Record<string, DeclaredModule> = { apt: aptModule, sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule, systemd: systemdModule, file: fileModule, template: templateModule, copy: copyModule, yum_repository: yumRepositoryModule, deb822_repository: deb822RepositoryModule, rpm_key: rpmKeyModule, apt_repository: aptRepositoryModule, apt_key: aptKeyModule, mount: mountModule, find: findModule, stat: statModule, slurp: slurpModule, package_facts: packageFactsModule, service_facts: serviceFactsModule, command: commandModule, shell: shellModule, raw: rawModule, script: scriptModule, setup: setupModule, get_url: getUrlModule, uri: uriModule, wait_for: waitForModule, unarchive: unarchiveModule, fetch: fetchModule, reboot: rebootModule, wait_for_connection: waitForConnectionModule, debug: debugModule, dpkg_selections: dpkgSelectionsModule, assert: assertModule, fail: failModule, set_fact: setFactModule, async_status: asyncStatusModule, validate_argument_spec: validateArgumentSpecModule, pause: pauseModule, synchronize: synchronizeModule, dnf: dnfModule };
 
 /** Actions the runner carries out itself. */
 export const RUNNER_ACTIONS = new Set(['meta', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'include_vars', 'group_by', 'add_host']);

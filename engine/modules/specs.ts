@@ -38,6 +38,7 @@ import { unarchiveModule } from './unarchive.js';
 import { fetchModule } from './fetch.js';
 import { assertModule } from './assert.js';
 import { debugModule } from './debug.js';
+import { dpkgSelectionsModule } from './dpkg-selections.js';
 import { failModule } from './fail.js';
 import { setFactModule } from './set-fact.js';
 import { asyncStatusModule } from './async-status.js';
@@ -120,6 +121,7 @@ export const MODULES: Record<string, ModuleSpec> = {
   mount: mountModule.spec,
   apt_repository: aptRepositoryModule.spec,
   apt_key: aptKeyModule.spec,
+  dpkg_selections: dpkgSelectionsModule.spec,
   yum_repository: yumRepositoryModule.spec,
   deb822_repository: deb822RepositoryModule.spec,
   service_facts: serviceFactsModule.spec,
