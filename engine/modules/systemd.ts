@@ -17,6 +17,9 @@ export interface UnitFacts {
   initScript: boolean;
   /** `systemctl show`'s properties, as Ansible's module parses them (its result's `status`); empty when show failed. */
   status: Record<string, string>;
+  /** show failed with "Failed to parse bus message" (a container's systemctl): whether list-unit-files lists the
+   * unit, as Ansible's workaround finds it (`status` then has is-active's answer as ActiveState). */
+  listed?: boolean | undefined;
 }
 
 /** `systemctl show`'s lines as Ansible's parse_systemctl_show reads them: KEY=VALUE, an Exec* value in { } over several lines. */
@@ -85,10 +88,19 @@ export const systemdModule = declareModule({
     }
     if (o.name === undefined) return null;
     const n = q(o.name);
-    // (show's output only when it succeeded, as Ansible's module takes it)
-    const r = await host.run(`${systemctl} is-enabled ${n} 2>/dev/null; echo ${SEP}; if [ -e ${q(`/etc/init.d/${o.name}`)} ]; then echo yes; fi; echo ${SEP}; s=$(${systemctl} show ${n} 2>/dev/null) && printf '%s\\n' "$s"`);
-    const [enabled = '', init = '', show = ''] = r.stdout.split(`${SEP}\n`);
-    return { enabled: enabled.trim(), initScript: init.trim() === 'yes', status: parseSystemctlShow(show) };
+    // show's output only when it succeeded, as Ansible's module takes it; when it failed with systemd's
+    // "Failed to parse bus message" (exit 1), list-unit-files and is-active stand in, as in Ansible's workaround
+    // (ansible/ansible#71528)
+    const search = `${o.name.split('@')[0] ?? ''}${o.name.includes('@') ? '@' : ''}`;
+    const bus = `${SEP}; ${systemctl} list-unit-files ${q(`${search}*`)} 2>/dev/null; echo ${SEP}; ${systemctl} is-active ${n} 2>/dev/null`;
+    const r = await host.run(
+      `${systemctl} is-enabled ${n} 2>/dev/null; echo ${SEP}; if [ -e ${q(`/etc/init.d/${o.name}`)} ]; then echo yes; fi; echo ${SEP}; ` +
+        `if s=$(${systemctl} show ${n} 2>/dev/null); then printf '%s\\n' "$s"; else e=$(${systemctl} show ${n} 2>&1 >/dev/null); [ $? = 1 ] && case "$e" in *'Failed to parse bus message'*) echo ${bus};; esac; fi`,
+    );
+    const [enabled = '', init = '', show = '', listing, active] = r.stdout.split(`${SEP}\n`);
+    const facts: UnitFacts = { enabled: enabled.trim(), initScript: init.trim() === 'yes', status: parseSystemctlShow(show) };
+    if (listing === undefined) return facts;
+    return { ...facts, status: { ...facts.status, ActiveState: (active ?? '').replace(/\n+$/, '') }, listed: listing.includes(search) };
   },
   plan(o, f): Plan {
     const systemctl = systemctlFor(o.scope);
@@ -101,7 +113,7 @@ export const systemdModule = declareModule({
     if (load !== undefined && load !== 'not-found' && load !== 'masked' && f.status.LoadError !== undefined) return failPlan(`Error loading unit file '${name}': ${f.status.LoadError}`);
     // a unit systemd knows: by show's LoadState when show answered, else by is-enabled's state; otherwise
     // only an init script makes it a service (Ansible's found)
-    const known = Object.keys(f.status).length > 0 ? load !== undefined && load !== 'not-found' : KNOWN_STATES.includes(f.enabled);
+    const known = f.listed ?? (Object.keys(f.status).length > 0 ? load !== undefined && load !== 'not-found' : KNOWN_STATES.includes(f.enabled));
     if (!known && !f.initScript && (o.enabled !== undefined || o.state !== undefined)) return failPlan(`Could not find the requested service ${name}: host`);
     const warnings = !known && f.initScript ? [`The service (${name}) is actually an init script but the system is managed by systemd`] : [];
     // Ansible's readings: running is active or activating; enabled is what `is-enabled` answers with exit status 0,

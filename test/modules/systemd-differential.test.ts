@@ -29,6 +29,7 @@ state() { cat "$U/$unit.state" 2>/dev/null; }
 active() { cat "$U/$unit.active" 2>/dev/null || echo inactive; }
 case "$verb" in
   show) [ -f "$U/$unit.showfails" ] && { echo "Failed to get properties: Connection timed out" >&2; exit 1; }
+        [ -f "$U/$unit.busfails" ] && { echo "Failed to parse bus message: Invalid argument" >&2; exit 1; }
         if [ -f "$U/$unit.state" ]; then l=loaded; [ "$(state)" = masked ] && l=masked; else l=not-found; fi
         [ -f "$U/$unit.noload" ] && { printf 'ActiveState=%s\\nUnitFileState=%s\\n' "$(active)" "$(state)"; exit 0; }
         if [ -f "$U/$unit.loaderror" ]; then printf 'Id=%s.service\\nLoadState=bad-setting\\nLoadError=%s\\n' "$unit" "$(cat "$U/$unit.loaderror")"; exit 0; fi
@@ -36,7 +37,7 @@ case "$verb" in
   is-active) active; [ "$(active)" = active ] && exit 0; exit 3;;
   is-enabled) if [ ! -f "$U/$unit.state" ]; then echo "Failed to get unit file state for $unit.service: No such file or directory" >&2; exit 1; fi
         state; case "$(state)" in enabled|enabled-runtime|static|alias|indirect|generated|transient) exit 0;; *) exit 1;; esac;;
-  list-unit-files) [ -f "$U/$unit.state" ]; exit;;
+  list-unit-files) u=\${unit%\\*}; [ -f "$U/$u.state" ] || { echo "0 unit files listed."; exit 1; }; printf 'UNIT FILE STATE\\n%s.service %s\\n\\n1 unit files listed.\\n' "$u" "$(cat "$U/$u.state")"; exit 0;;
 esac
 log() { echo "$verb $unit$(case "$verb" in enable|mask) case "$flags" in *--force*) echo ' --force';; esac;; start|stop|restart|reload) case "$flags" in *--no-block*) echo ' --no-block';; esac;; esac)" >> "$U/log"; }
 case "$verb" in
@@ -124,6 +125,12 @@ const rows: [Units, Record<string, unknown>, boolean][] = [
   // show answers without a LoadState (a minimal systemctl): the unit is not found, whatever is-enabled says
   [{ ...unit('app', 'disabled'), 'units/app.noload': '' }, { name: 'app', state: 'started' }, false],
   [{ ...unit('app', 'disabled'), 'units/app.noload': '', 'etc/init.d/app': '#!/bin/sh\n' }, { name: 'app', enabled: true }, false],
+  // show fails with "Failed to parse bus message" (a container's systemctl): list-unit-files finds the unit and
+  // is-active gives its state, as in Ansible's workaround
+  [{ ...unit('nginx', 'enabled', 'active'), 'units/nginx.busfails': '' }, { name: 'nginx', state: 'started' }, false],
+  [{ ...unit('nginx', 'disabled'), 'units/nginx.busfails': '' }, { name: 'nginx', state: 'started', enabled: true }, false],
+  [{ ...unit('nginx', 'enabled', 'active'), 'units/nginx.busfails': '' }, { name: 'nginx', state: 'stopped' }, true],
+  [{ 'units/ntpd.busfails': '' }, { name: 'ntpd', state: 'started' }, false],
   // show fails: the unit's state is unknown, as Ansible's module says
   [{ ...unit('nginx', 'enabled', 'active'), 'units/nginx.showfails': '' }, { name: 'nginx', state: 'started' }, false],
   [{ ...unit('nginx', 'enabled', 'active'), 'units/nginx.showfails': '' }, { name: 'nginx', enabled: true }, false],
