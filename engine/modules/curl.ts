@@ -12,6 +12,8 @@ export interface CurlResponse {
   redirects: number;
   /** The URL the response came from (the last one when redirected). */
   url: string;
+  /** Why there is no response, as Ansible's fetch_url words it ("Request failed: <urlopen error …>",
+   * "Connection failure: timed out"). */
   error?: string;
   /** A file: URL read on the host: no HTTP status (Ansible reports `status_code: null`). */
   local?: true;
@@ -74,17 +76,45 @@ function config(a: Record<string, unknown>, req: CurlRequest, extraHeaders: Reco
 // the errno texts Python's urllib shows for a connection that failed
 const ERRNO: Record<string, number> = { 'Connection refused': 111, 'No route to host': 113, 'Network is unreachable': 101, 'Connection timed out': 110 };
 
-// why a request got no response, as Python's urllib words it (Ansible's modules show its `<urlopen error
-// …>`): curl does not name the errno when it cannot connect, so the host's own connect says it (only when
-// no proxy stands between); else curl's own words
+// Python's ssl words for a failed TLS connection, from curl's (OpenSSL's reason, or the verification's);
+// the `(_ssl.c:LINE)` Python adds is left out: it depends on the host's Python build
+function sslError(rc: number, stderr: string): string | undefined {
+  const text = stderr.replace(/^curl: \(\d+\) /, '').split('\n')[0] ?? '';
+  if (rc === 60) {
+    const mismatch = /no alternative certificate subject name matches target host name '([^']*)'|subject name '[^']*' does not match target host name '([^']*)'/.exec(text);
+    if (mismatch) {
+      const name = mismatch[1] ?? mismatch[2] ?? '';
+      return `[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: ${/^[\d.]+$|:/.test(name) ? 'IP address' : 'Hostname'} mismatch, certificate is not valid for '${name}'.`;
+    }
+    const problem = /^SSL certificate problem: (.*)$/.exec(text);
+    if (problem) return `[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: ${problem[1] ?? ''}`;
+  }
+  if (rc === 35) {
+    // OpenSSL's "error:0A00010B:SSL routines::wrong version number": Python names the reason's code
+    const reason = /error:[0-9A-F]+:[^:]*:[^:]*:(.+)$/.exec(text)?.[1]?.trim();
+    if (reason) return `[SSL: ${reason.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}] ${reason}`;
+  }
+  return undefined;
+}
+
+// why a request got no response, as Ansible's fetch_url words it (Python's urllib's `<urlopen error …>`
+// after "Request failed: ", a socket's "Connection failure: …"): curl does not name the errno when it
+// cannot connect, so the host's own connect says it (only when no proxy stands between); else curl's own words
 async function urlError(host: HostIO, url: string, rc: number, stderr: string, socket?: string): Promise<string> {
   // through a Unix socket: no name is looked up, and the socket's absence or refusal is the error, in the
   // words of Ansible's connection to a socket
   if (socket !== undefined && rc === 7) {
     const there = await host.run(`[ -S ${q(socket)} ]`);
-    return `<urlopen error Invalid Socket File (${socket}): ${there.rc === 0 ? '[Errno 111] Connection refused' : '[Errno 2] No such file or directory'}>`;
+    return `Request failed: <urlopen error Invalid Socket File (${socket}): ${there.rc === 0 ? '[Errno 111] Connection refused' : '[Errno 2] No such file or directory'}>`;
   }
-  if (rc === 6) return '<urlopen error [Errno -2] Name or service not known>';
+  if (rc === 6) return 'Request failed: <urlopen error [Errno -2] Name or service not known>';
+  // a timeout while connecting is urllib's; one while reading the response is the socket's
+  if (rc === 28) return /Connection timed out|Resolving timed out/.test(stderr) ? 'Request failed: <urlopen error timed out>' : 'Connection failure: timed out';
+  // a CA file that cannot be read fails as Python's ssl context loading it does
+  const caFile = rc === 77 ? /error setting certificate file: (.*)/.exec(stderr)?.[1]?.trim() : undefined;
+  if (caFile !== undefined && (await host.run(`[ -e ${q(caFile)} ]`)).rc !== 0) return `Connection failure: [Errno 2] No such file or directory: b'${caFile}'`;
+  const ssl = sslError(rc, stderr);
+  if (ssl !== undefined) return `Request failed: <urlopen error ${ssl}>`;
   if (rc === 7) {
     let target: URL | undefined;
     try {
@@ -97,10 +127,10 @@ async function urlError(host: HostIO, url: string, rc: number, stderr: string, s
     if (name && /^https?:$/.test(target?.protocol ?? '')) {
       const probe = await host.run(`[ -z "$http_proxy$https_proxy$HTTP_PROXY$HTTPS_PROXY$all_proxy$ALL_PROXY" ] && command -v bash >/dev/null && timeout 5 bash -c 'exec 3<>/dev/tcp/'${q(name)}'/${port}' 2>&1`);
       const why = Object.keys(ERRNO).find((t) => probe.stdout.includes(t));
-      if (why !== undefined) return `<urlopen error [Errno ${ERRNO[why]}] ${why}>`;
+      if (why !== undefined) return `Request failed: <urlopen error [Errno ${ERRNO[why]}] ${why}>`;
     }
   }
-  return (stderr || `curl exited with ${rc}`).trim();
+  return `Request failed: ${(stderr || `curl exited with ${rc}`).trim()}`;
 }
 
 /** Whether a URL names a file on the host, which Ansible's urllib reads with no HTTP status at all. */
@@ -117,7 +147,7 @@ async function fileUrlError(host: HostIO, url: string): Promise<string> {
     // kept as written
   }
   const there = await host.run(`[ -e ${q(path)} ]`);
-  return `<urlopen error [Errno ${there.rc === 0 ? '13] Permission denied' : '2] No such file or directory'}: '${path}'>`;
+  return `Request failed: <urlopen error [Errno ${there.rc === 0 ? '13] Permission denied' : '2] No such file or directory'}: '${path}'>`;
 }
 
 // a response's headers (names lowercased); a header given twice (Set-Cookie) is joined with ", ", as

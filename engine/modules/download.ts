@@ -32,7 +32,7 @@ export async function download(ctx: ModuleContext, step: DownloadStep): Promise<
   try {
     const file = `${dir}/download`;
     const got = await curl(ctx.host, step.request, step.url, { follow: true, out: file, timeout: 10, head: ctx.check });
-    if (got.error !== undefined) return fail(`Request failed: ${got.error}`, { url: step.url, dest: step.dest });
+    if (got.error !== undefined) return fail(got.error, { url: step.url, dest: step.dest });
     if (got.code !== 200) return fail('Request failed', { status_code: got.code, response: `HTTP Error ${got.code}: ${got.reason}`, url: step.url, dest: step.dest });
     const dest = step.intoDir ? join(step.dest, dispositionName(got.headers) ?? urlFilename(got.url)) : step.dest;
     const before = await ctx.host.stat(dest, true);

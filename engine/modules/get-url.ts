@@ -128,7 +128,7 @@ export const getUrlModule = declareModule({
 async function checksumFile(host: HostIO, o: Record<string, unknown>, url: string): Promise<GetUrlFacts['checksumFile']> {
   const { res, body } = await fetchBytes(host, o, url, 10);
   const keys = { url, dest: o.dest, elapsed: 0 };
-  if (res.error !== undefined) return { fail: { msg: `Request failed: ${res.error}`, ...keys } };
+  if (res.error !== undefined) return { fail: { msg: res.error, ...keys } };
   if (res.code !== 200) return { fail: { msg: 'Request failed', status_code: res.code, response: `HTTP Error ${res.code}: ${res.reason}`, ...keys } };
   return { text: body.toString('utf8') };
 }

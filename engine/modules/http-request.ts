@@ -33,7 +33,7 @@ export async function request(ctx: ModuleContext, step: RequestStep): Promise<{ 
     const r = await curl(ctx.host, step.request, url, { method: step.method, ...(bodyFile ? { bodyFile } : {}), follow: step.follow, out, timeout: 30 });
     const elapsed = Math.floor((Date.now() - started) / 1000);
     const list = `[${statuses.join(', ')}]`;
-    if (r.error) return { failure: { changed: false, failed: true, msg: `Status code was -1 and not ${list}: Request failed: ${r.error}`, status: -1, url, redirected: false, elapsed } };
+    if (r.error) return { failure: { changed: false, failed: true, msg: `Status code was -1 and not ${list}: ${r.error}`, status: -1, url, redirected: false, elapsed } };
     // a response urllib raises as an error (an error status, or a redirect not followed) keeps the URL asked and has no cookies
     const error = r.code < 200 || r.code >= 300;
     const result: Record<string, unknown> = { status: r.code, url: error ? url : r.url, redirected: !error && r.url !== url, elapsed };

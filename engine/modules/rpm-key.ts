@@ -49,7 +49,7 @@ const isPubkey = (text: string): boolean => /-----BEGIN PGP PUBLIC KEY BLOCK----
 async function sourceOf(host: HostIO, key: string, validateCerts: boolean | undefined): Promise<KeySource> {
   if (key.includes('://')) {
     const { res, body } = await fetchBytes(host, { validate_certs: validateCerts, use_proxy: true }, key, 10);
-    if (res.error !== undefined || res.code !== 200) throw new Failed(`failed to fetch key at ${key} , error was: ${res.error !== undefined ? `Request failed: ${res.error}` : `HTTP Error ${res.code}: ${res.reason}`}`);
+    if (res.error !== undefined || res.code !== 200) throw new Failed(`failed to fetch key at ${key} , error was: ${res.error ?? `HTTP Error ${res.code}: ${res.reason}`}`);
     const text = body.toString('latin1');
     if (!isPubkey(text)) throw new Failed(`Not a public key: ${key}`);
     return { kind: 'url', text };

@@ -186,7 +186,8 @@ export const unarchiveModule = declareModule({
     const dest = o.dest ?? '';
     const base = { changed: false, dest, src: o.src ?? '' };
     if (!f.dest?.exists || f.dest.type !== 'directory') return failPlan(`dest '${dest}' must be an existing dir`, base);
-    if (f.archive === undefined || 'fail' in f.archive) return failPlan(f.archive?.fail ?? 'the archive was not read', base);
+    // (an archive that could not be had fails with the message alone, as fetch_file's and the source checks' fail_json)
+    if (f.archive === undefined || 'fail' in f.archive) return failPlan(f.archive?.fail ?? 'the archive was not read');
     const archive = f.archive.path;
     if (f.archive.size === 0) return failPlan(`Invalid archive '${archive}', the file is 0 bytes`, base);
     // as Ansible's module: its tar handler does not run in check mode

@@ -3,11 +3,14 @@
 // Unix socket it also listens on, then
 // serves: /files/NAME (fixed contents), /SHA256SUMS (their sums), /redirect/NAME (302 to the file),
 // /app.tgz (a small gzipped tar), /status/CODE, /disposition (a file named by
-// Content-Disposition), /auth/NAME (basic auth user:secret), /echo (the request as JSON), /text, /cookies.
+// Content-Disposition), /auth/NAME (basic auth user:secret), /echo (the request as JSON), /text, /cookies,
+// /slow/SECONDS (answers after that long). The same requests are served over TLS on another port, with a
+// self-signed certificate for 127.0.0.1 made here at start (its cert.pem printed for clients to trust).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -60,6 +63,7 @@ const server = createServer((req, res) => {
     }
     if (first === 'disposition') return send(res, 200, FILES.kubeadm, { 'Content-Type': 'application/octet-stream', 'Content-Disposition': 'attachment; filename="named.bin"' });
     if (first === 'text') return send(res, 200, 'hello\n', { 'Content-Type': 'text/plain; charset=utf-8' });
+    if (first === 'slow') return void setTimeout(() => send(res, 200, 'late\n', { 'Content-Type': 'text/plain' }), Number(rest) * 1000);
     if (first === 'cookies') return send(res, 200, 'ok\n', { 'Content-Type': 'text/plain', 'Set-Cookie': ['a=1; Path=/', 'b=2; Path=/'] });
     return send(res, 404, 'not found\n', { 'Content-Type': 'text/plain' });
   });
@@ -75,6 +79,12 @@ const socket = join(sockDir, 'http.sock');
 process.on('exit', () => rmSync(sockDir, { recursive: true, force: true }));
 process.on('SIGTERM', () => process.exit(0));
 const onSocket = createServer(server.listeners('request')[0]);
+// a self-signed certificate for 127.0.0.1 (made with the machine's openssl; cert.pem stays for clients to trust)
+const certDir = join(sockDir, 'tls');
+mkdirSync(certDir);
+execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(certDir, 'key.pem'), '-out', join(certDir, 'cert.pem'), '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+const onTls = createTlsServer({ key: readFileSync(join(certDir, 'key.pem')), cert: readFileSync(join(certDir, 'cert.pem')) }, server.listeners('request')[0]);
+rmSync(join(certDir, 'key.pem'), { force: true });
 server.listen(0, '127.0.0.1', () => {
-  onSocket.listen(socket, () => process.stdout.write(`${server.address().port} ${socket}\n`));
+  onSocket.listen(socket, () => onTls.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port} ${socket} ${onTls.address().port} ${join(certDir, 'cert.pem')}\n`)));
 });

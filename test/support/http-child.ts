@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 const SCRIPT = fileURLToPath(new URL('./http-child.mjs', import.meta.url));
 
-/** The server's base URL, the Unix socket it also listens on, and a way to stop it. */
-export async function httpChild(): Promise<{ base: string; socket: string; stop: () => void }> {
+/** The server's base URL, the Unix socket it also listens on, its base URL over TLS and the self-signed
+ * certificate it serves there (a PEM file), and a way to stop it. */
+export async function httpChild(): Promise<{ base: string; socket: string; tls: string; ca: string; stop: () => void }> {
   // (its standard input is the test's: the server ends when the test's process does, even when it dies)
   const child = spawn(process.execPath, [SCRIPT], { stdio: ['pipe', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
@@ -17,6 +18,6 @@ export async function httpChild(): Promise<{ base: string; socket: string; stop:
     });
     child.once('exit', (code) => reject(new Error(`the HTTP server exited with ${code}`)));
   });
-  const [port = '', socket = ''] = line.split(' ');
-  return { base: `http://127.0.0.1:${port}`, socket, stop: () => child.kill() };
+  const [port = '', socket = '', tlsPort = '', ca = ''] = line.split(' ');
+  return { base: `http://127.0.0.1:${port}`, socket, tls: `https://127.0.0.1:${tlsPort}`, ca, stop: () => child.kill() };
 }
