@@ -76,7 +76,7 @@ export async function uriStaged(ctx: ModuleContext): Promise<Staged> {
   const found: [string | undefined, string][] = [];
   for (const [field, name] of wanted) {
     const local = ctx.findLocal('files', name);
-    if (!local) return { fail: `Could not find or access '${name}' (looked in the role's files/ and next to the playbook)` };
+    if (!local) return { fail: ctx.missingLocal('files', name) };
     found.push([field, local]);
   }
   const dir = await hostTempDir(ctx.host);

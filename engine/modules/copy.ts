@@ -145,7 +145,7 @@ async function copyFacts(o: CopyOptions, host: HostIO, local: Controller): Promi
     bytes = remote;
   } else {
     src = local.findLocal('files', written) ?? null;
-    if (src === null) return { problem: `Could not find or access '${written}' (looked in the role's files/ and next to the playbook)` };
+    if (src === null) return { problem: local.missingLocal('files', written) };
     if (statSync(src).isDirectory()) return directoryFacts(host, src, written, o.dest ?? '');
     try {
       bytes = readFileSync(src);

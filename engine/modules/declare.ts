@@ -293,7 +293,7 @@ export interface Declaration<O extends Record<string, OptionSpec>, F> {
 }
 
 /** The controller's side of a task: its files (a role's files/ and templates/), the template language, the host's variables and conditions over them (fetch's playbook_dir, debug's var, assert's that), where synchronize's rsync runs, and whether the host is the controller itself. */
-export type Controller = Pick<ModuleContext, 'findLocal' | 'render' | 'variable' | 'condition' | 'sync'> & {
+export type Controller = Pick<ModuleContext, 'findLocal' | 'missingLocal' | 'render' | 'variable' | 'condition' | 'sync'> & {
   /** The host is reached with a local connection (reboot refuses it: it would reboot the controller). */
   local: boolean;
 };
@@ -421,7 +421,7 @@ export function declareModule<O extends Record<string, OptionSpec>, F>(d: Declar
       const why = refused(o);
       if (why !== undefined) return executePlan(ctx, failPlan(why));
       const host = rememberingInspections(ctx.host);
-      const f = await facts(o, host, { findLocal: ctx.findLocal, render: ctx.render, variable: ctx.variable, condition: ctx.condition, sync: ctx.sync, local: ctx.connection?.local === true }, { check: ctx.check });
+      const f = await facts(o, host, { findLocal: ctx.findLocal, missingLocal: ctx.missingLocal, render: ctx.render, variable: ctx.variable, condition: ctx.condition, sync: ctx.sync, local: ctx.connection?.local === true }, { check: ctx.check });
       const planned = plan(o, f, { check: ctx.check });
       let executed: ModuleResult;
       try {

@@ -15,6 +15,8 @@ export interface ScriptFacts {
   creates?: boolean | undefined;
   removes?: boolean | undefined;
   script: string | null;
+  /** Why script is null: Ansible's message naming the paths searched. */
+  missing?: string | undefined;
 }
 
 // the line as Ansible's action reads it: cmd is moved to the free-form text when the task is parsed
@@ -38,6 +40,7 @@ export const scriptModule = declareModule({
       ...(creates === undefined ? {} : { creates: there[0] }),
       ...(removes === undefined ? {} : { removes: there[creates === undefined ? 0 : 1] }),
       script: file === undefined ? null : readFileSync(file).toString('base64'),
+      ...(file === undefined && name !== undefined ? { missing: local.missingLocal('files', name) } : {}),
     };
   },
   plan(o, f: ScriptFacts, { check }) {
@@ -47,7 +50,7 @@ export const scriptModule = declareModule({
     const line = lineOf(o);
     const name = shlexSplit(line, false)[0];
     if (name === undefined) return failPlan('script needs the path of a script');
-    if (f.script === null) return failPlan(`Could not find or access '${name}' (looked in the role's files/ and next to the playbook) on the controller`);
+    if (f.script === null) return failPlan(f.missing ?? `Could not find or access '${name}'`);
     if (check) {
       // the task was skipped already if a guard said so: with one it would run; without, the action cannot tell
       if (o.creates || o.removes) return { steps: [], result: { changed: true } };

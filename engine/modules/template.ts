@@ -34,6 +34,8 @@ function templateVars(written: string, src: string, dest: string): Record<string
 export interface TemplateFacts {
   /** The template found on the controller, or null. */
   src: string | null;
+  /** Why src is null: Ansible's message naming the paths searched. */
+  missing?: string | undefined;
   /** The rendered text (null when the template was not found, or not needed: force=false and the destination exists). */
   text: string | null;
   dest: FileFact;
@@ -62,7 +64,7 @@ export const templateModule = declareModule({
     const written = o.src ?? '';
     const follow = o.follow === true;
     const src = local.findLocal('templates', written) ?? null;
-    if (src === null) return { src, text: null, dest: { exists: false, content: null } };
+    if (src === null) return { src, missing: local.missingLocal('templates', written), text: null, dest: { exists: false, content: null } };
     // follow: a link to an existing file is kept, and the file it leads to is written (as Ansible's copy module)
     const followed = follow ? await linkFollowed(host, o.dest ?? '') : undefined;
     const dest = followed ?? o.dest ?? '';
@@ -73,7 +75,7 @@ export const templateModule = declareModule({
   },
   plan(o, f, mode): Plan {
     const dest = f.followed ?? o.dest ?? '';
-    if (f.src === null) return failPlan(`Could not find or access '${o.src ?? ''}' (looked in the role's templates/ and next to the playbook)`);
+    if (f.src === null) return failPlan(f.missing ?? `Could not find or access '${o.src ?? ''}'`);
     if (o.force === false && f.dest.exists) return { steps: [], result: { changed: false, dest, src: f.src }, actionResult: true };
     if (f.dest.type === 'directory') return failPlan(`${dest} is a directory`);
     // newline_sequence: the line ends the written file gets (\n by default)

@@ -133,8 +133,10 @@ export interface ModuleContext {
   connection?: HostConnection | undefined;
   check: boolean;
   diff: boolean;
-  /** Finds a local file for `src:` in the role's files/ or templates/, then next to the playbook. */
+  /** Finds a local file for `src:` as Ansible searches (the role's files/ or templates/, the task's directory, the playbook's). */
   findLocal(kind: 'files' | 'templates', src: string): string | undefined;
+  /** Ansible's "Could not find or access" message for a `src:` findLocal did not find, naming the paths searched. */
+  missingLocal(kind: 'files' | 'templates', src: string): string;
   /** Renders a template text with the host's variables (and `extra` ones, such as template_path). */
   render(text: string, origin: string, extra?: Record<string, unknown>): string;
   /** Evaluates an Ansible condition against the host's variables (for assert). */

@@ -144,7 +144,7 @@ async function archiveOnHost(host: HostIO, local: Controller, from: Source, tmp:
   } else {
     const src = from.controller;
     const found = local.findLocal('files', src);
-    if (!found) return { fail: `Could not find or access '${src}' (looked in the role's files/ and next to the playbook)` };
+    if (!found) return { fail: local.missingLocal('files', src) };
     path = `${tmp}/archive`;
     await host.write(path, readFileSync(found), { mode: '0600' });
   }

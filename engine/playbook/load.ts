@@ -101,7 +101,7 @@ class PlayLoader {
   includedRole(name: string, tasksFrom: unknown, tags: string[], at: SourcePos): { role: Role; roles: Role[]; nodes: PlayNode[] } {
     const path = findRole(name, this.opts, at);
     const role = loadRole(path);
-    const deps = role.dependencies.flatMap((d) => this.roleUse(d, tags));
+    const deps = role.dependencies.flatMap((d) => this.roleUse(d, tags, [path]));
     return { role, roles: [...this.roles.values(), role], nodes: [...deps, ...this.roleTasks(path, tags, tasksFrom)] };
   }
 
@@ -358,7 +358,7 @@ class PlayLoader {
   // a template file that does not parse stops the run (and --syntax-check) before any host is touched;
   // one not found now is reported when the task runs, as Ansible does
   private checkTemplateFile(src: string, role: RoleContext | undefined, baseDir: string): void {
-    const file = findLocalFile('templates', src, role?.path, this.opts.playbookDir, baseDir);
+    const file = findLocalFile('templates', src, role, this.opts.playbookDir, baseDir);
     if (file) parseFile(readFileSync(file, 'utf8'), file);
   }
 
@@ -423,7 +423,7 @@ class PlayLoader {
       kind: 'block',
       name: task.name,
       // its dependencies (meta/main) first, as import_role runs them, then its tasks
-      block: [...role.dependencies.flatMap((d) => this.roleUse(d, tags)), ...this.roleTasks(path, tags, task.args.tasks_from)],
+      block: [...role.dependencies.flatMap((d) => this.roleUse(d, tags, [path])), ...this.roleTasks(path, tags, task.args.tasks_from)],
       rescue: [],
       always: [],
       keywords: withoutKeys(task.keywords, ['tags', 'name']),
@@ -434,9 +434,9 @@ class PlayLoader {
     };
   }
 
-  private roleTasks(path: string, tags: string[], tasksFrom: unknown, name?: string, params: Record<string, unknown> = {}): PlayNode[] {
+  private roleTasks(path: string, tags: string[], tasksFrom: unknown, name?: string, params: Record<string, unknown> = {}, parents: string[] = []): PlayNode[] {
     const role = loadRole(path);
-    const ctx = { name: name ?? role.name, path };
+    const ctx: RoleContext = { name: name ?? role.name, path, ...(parents.length ? { parents } : {}) };
     let nodes: PlayNode[];
     if (tasksFrom !== undefined) {
       const file = String(tasksFrom);
@@ -476,11 +476,11 @@ class PlayLoader {
    * The implicit blocks of a role use: its dependencies first, then its own tasks. Every use is
    * listed (as Ansible lists them); repeats of the same identity are skipped when running.
    */
-  private roleUse(e: RoleEntry, inherited: string[]): PlayNode[] {
-    return this.withDefaults(e.keywords.module_defaults, e.pos, () => this.roleUseBody(e, inherited));
+  private roleUse(e: RoleEntry, inherited: string[], parents: string[] = []): PlayNode[] {
+    return this.withDefaults(e.keywords.module_defaults, e.pos, () => this.roleUseBody(e, inherited, parents));
   }
 
-  private roleUseBody(e: RoleEntry, inherited: string[]): PlayNode[] {
+  private roleUseBody(e: RoleEntry, inherited: string[], parents: string[]): PlayNode[] {
     const path = findRole(e.name, this.opts, e.pos, e.basedir);
     const role = loadRole(path);
     // a dependency found next to the role needing it is named as written there, as Ansible names it
@@ -491,11 +491,11 @@ class PlayLoader {
     this.roles.set(path, role);
     const tags = union(inherited, tagList(e.keywords.tags));
     const out: PlayNode[] = [];
-    for (const dep of role.dependencies) out.push(...this.roleUse(dep, tags));
+    for (const dep of role.dependencies) out.push(...this.roleUse(dep, tags, [path, ...parents]));
     out.push({
       kind: 'block',
       name: undefined,
-      block: this.roleTasks(path, tags, undefined, name, e.params),
+      block: this.roleTasks(path, tags, undefined, name, e.params, parents),
       rescue: [],
       always: [],
       keywords: { ...withoutKeys(e.keywords, ['tags']), role_params: e.params },

@@ -35,6 +35,9 @@ export interface RoleEntry {
 export interface RoleContext {
   name: string;
   path: string;
+  /** The roles that depend on this one (meta/main dependencies), nearest first: their directories are
+   * searched for its files too, as Ansible's dependency chain is. */
+  parents?: string[] | undefined;
 }
 
 /** One task. */

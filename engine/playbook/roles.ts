@@ -7,7 +7,7 @@ import type { VarBag } from '../inventory/model.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import { loadVarsFile } from '../vars/files.js';
 import { loadYamlFile, nodeAt, nodePos } from '../yaml/load.js';
-import type { Role, RoleEntry } from './model.js';
+import type { Role, RoleContext, RoleEntry } from './model.js';
 import { ROLE_ENTRY_KEYWORDS } from './keywords.js';
 
 /** Where roles are looked for. */
@@ -67,13 +67,27 @@ function roleName(path: string): string {
 }
 
 /**
- * Where a task's `src:` is looked for, as Ansible does: the role's files/ (or templates/), the role,
- * the playbook's files/ (or templates/), the playbook's directory, the task file's directory.
+ * Where a task's `src:` is looked for, in Ansible's order (its task search path): each role of the
+ * dependency chain (the task's own, then those depending on it) with kind/ (files/ or templates/) and
+ * without, then the task file's directory, then the playbook's directory, with and without kind/.
  */
-export function findLocalFile(kind: 'files' | 'templates', src: string, rolePath: string | undefined, playbookDir: string, taskDir: string): string | undefined {
+export function localSearchPaths(kind: 'files' | 'templates', src: string, role: RoleContext | undefined, playbookDir: string, taskDir: string): string[] {
+  if (src.startsWith('/')) return [];
+  const stack = [...(role ? [role.path, ...(role.parents ?? [])] : [])];
+  if (!stack.includes(taskDir)) stack.push(taskDir);
+  return [...stack, playbookDir].flatMap((d) => [resolve(d, kind, src), resolve(d, src)]);
+}
+
+/** The file a task's `src:` names on the controller (see localSearchPaths), or undefined. */
+export function findLocalFile(kind: 'files' | 'templates', src: string, role: RoleContext | undefined, playbookDir: string, taskDir: string): string | undefined {
   if (src.startsWith('/')) return existsSync(src) ? src : undefined;
-  const dirs = [...(rolePath ? [join(rolePath, kind), rolePath] : []), join(playbookDir, kind), playbookDir, taskDir];
-  return dirs.map((d) => resolve(d, src)).find((p) => existsSync(p));
+  return localSearchPaths(kind, src, role, playbookDir, taskDir).find((p) => existsSync(p));
+}
+
+/** Ansible's message for a `src:` found nowhere, with the paths searched. */
+export function localNotFound(kind: 'files' | 'templates', src: string, role: RoleContext | undefined, playbookDir: string, taskDir: string): string {
+  const searched = localSearchPaths(kind, src, role, playbookDir, taskDir);
+  return `Could not find or access '${src}'${searched.length ? `\nSearched in:\n\t${searched.join('\n\t')}` : ''} on the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, see the remote_src option`;
 }
 
 const roleCache = new Map<string, Role>();

@@ -15,7 +15,7 @@ import { ActionError, ActionFailed, type Deprecation, type ModuleContext, type M
 import { includedTaskFile, loadIncludedRole, loadIncludedTasks } from '../playbook/load.js';
 import { convertArgs, defaultsFor } from '../playbook/module-args.js';
 import type { BlockNode, Play, PlayNode, Role, TaskNode } from '../playbook/model.js';
-import { findLocalFile } from '../playbook/roles.js';
+import { findLocalFile, localNotFound } from '../playbook/roles.js';
 import { compileCondition, evaluateCondition } from '../template/condition.js';
 import { Evaluator, ExprError, Undefined, UndefinedError, undefinedMessage } from '../template/expr/evaluate.js';
 import { renderHandlebars } from '../template/render.js';
@@ -540,6 +540,7 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     check,
     diff: env.opts.diff,
     findLocal: (kind, src) => findLocal(kind, src, task, env),
+    missingLocal: (kind, src) => localNotFound(kind, src, task.role, dirname(env.play.file), dirname(task.pos.file)),
     // `.hbs` files are Handlebars; everything else (`.j2`, ...) is Jinja, as Ansible's template module
     render: (text, origin, extra) => {
       const s = extra ? scope.extend(extra) : scope;
@@ -741,7 +742,7 @@ function environmentFor(task: TaskNode, frames: TaskFrame[], scope: VarScope, en
 }
 
 function findLocal(kind: 'files' | 'templates', src: string, task: TaskNode, env: TaskEnv): string | undefined {
-  return findLocalFile(kind, src, task.role?.path, dirname(env.play.file), dirname(task.pos.file));
+  return findLocalFile(kind, src, task.role, dirname(env.play.file), dirname(task.pos.file));
 }
 
 function includeVars(task: TaskNode, args: Record<string, unknown>, state: HostState, env: TaskEnv): Record<string, unknown> {

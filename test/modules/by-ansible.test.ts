@@ -64,6 +64,6 @@ describe('native or Ansible', () => {
   });
 
   it('a src the controller does not have is an error naming where it was looked for', async () => {
-    expect(await uriStaged({ args: { url: 'http://x/', src: 'nosuch.json' }, check: false, findLocal: () => undefined } as unknown as ModuleContext)).toEqual({ fail: "Could not find or access 'nosuch.json' (looked in the role's files/ and next to the playbook)" });
+    expect(await uriStaged({ args: { url: 'http://x/', src: 'nosuch.json' }, check: false, findLocal: () => undefined, missingLocal: (_k: string, src: string) => `Could not find or access '${src}' (as Ansible says it)` } as unknown as ModuleContext)).toEqual({ fail: "Could not find or access 'nosuch.json' (as Ansible says it)" });
   });
 });

@@ -43,7 +43,7 @@ const emptyHost: HostIO = {
   write: async () => undefined,
 };
 const emptyController = {
-  findLocal: () => undefined,
+  findLocal: () => undefined, missingLocal: () => '',
   render: () => '',
   variable: () => ({ defined: false, value: undefined }),
   condition: () => true,

@@ -12,6 +12,7 @@ export function moduleContext(args: Record<string, unknown>, opts: Partial<Modul
     check: false,
     diff: false,
     findLocal: () => undefined,
+    missingLocal: (_kind, src) => `Could not find or access '${src}' on the Ansible Controller.`,
     render: (t) => t,
     condition: () => true,
     variable: () => ({ defined: false, value: undefined }),
