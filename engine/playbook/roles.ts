@@ -66,12 +66,15 @@ function roleName(path: string): string {
   return at === -1 ? basename(path) : path.slice(at + '/roles/'.length);
 }
 
+/** The directories of a role (and of a playbook) a task's controller file may be in. */
+export type LocalKind = 'files' | 'templates' | 'vars';
+
 /**
  * Where a task's `src:` is looked for, in Ansible's order (its task search path): each role of the
  * dependency chain (the task's own, then those depending on it) with kind/ (files/ or templates/) and
  * without, then the task file's directory, then the playbook's directory, with and without kind/.
  */
-export function localSearchPaths(kind: 'files' | 'templates', src: string, role: RoleContext | undefined, playbookDir: string, taskDir: string): string[] {
+export function localSearchPaths(kind: LocalKind, src: string, role: RoleContext | undefined, playbookDir: string, taskDir: string): string[] {
   if (src.startsWith('/')) return [];
   const stack = [...(role ? [role.path, ...(role.parents ?? [])] : [])];
   if (!stack.includes(taskDir)) stack.push(taskDir);
@@ -79,13 +82,13 @@ export function localSearchPaths(kind: 'files' | 'templates', src: string, role:
 }
 
 /** The file a task's `src:` names on the controller (see localSearchPaths), or undefined. */
-export function findLocalFile(kind: 'files' | 'templates', src: string, role: RoleContext | undefined, playbookDir: string, taskDir: string): string | undefined {
+export function findLocalFile(kind: LocalKind, src: string, role: RoleContext | undefined, playbookDir: string, taskDir: string): string | undefined {
   if (src.startsWith('/')) return existsSync(src) ? src : undefined;
   return localSearchPaths(kind, src, role, playbookDir, taskDir).find((p) => existsSync(p));
 }
 
 /** Ansible's message for a `src:` found nowhere, with the paths searched. */
-export function localNotFound(kind: 'files' | 'templates', src: string, role: RoleContext | undefined, playbookDir: string, taskDir: string): string {
+export function localNotFound(kind: LocalKind, src: string, role: RoleContext | undefined, playbookDir: string, taskDir: string): string {
   const searched = localSearchPaths(kind, src, role, playbookDir, taskDir);
   return `Could not find or access '${src}'${searched.length ? `\nSearched in:\n\t${searched.join('\n\t')}` : ''} on the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, see the remote_src option`;
 }

@@ -747,9 +747,10 @@ function findLocal(kind: 'files' | 'templates', src: string, task: TaskNode, env
 
 function includeVars(task: TaskNode, args: Record<string, unknown>, state: HostState, env: TaskEnv): Record<string, unknown> {
   const file = String(args.file ?? args._raw_params ?? '');
-  const dirs = [...(task.role ? [join(task.role.path, 'vars')] : []), dirname(task.pos.file), dirname(env.play.file)];
-  const path = file.startsWith('/') ? file : dirs.map((d) => resolve(d, file)).find((p) => existsSync(p));
-  if (!path) return { changed: false, failed: true, msg: `Could not find or access '${file}'` };
+  // searched for as Ansible's include_vars searches (its role's vars/ first), and named as it names it when missing
+  const path = findLocalFile('vars', file, task.role, dirname(env.play.file), dirname(task.pos.file));
+  // (Ansible's include_vars fails with `message`, not msg)
+  if (!path) return { changed: false, failed: true, message: localNotFound('vars', file, task.role, dirname(env.play.file), dirname(task.pos.file)), ansible_included_var_files: [], ansible_facts: {} };
   const bag = loadVarsFile(path);
   const vars = args.name !== undefined ? { [String(args.name)]: bag.vars } : bag.vars;
   state.addIncludeVars(vars);
