@@ -26,7 +26,7 @@ case "$1" in
   disable) rm -f "$UNITS/$2.enabled";;
   mask) [ "$2" = --force ] && shift; touch "$UNITS/$2.masked";;
   unmask) rm -f "$UNITS/$2.masked";;
-  show) printf 'Id=%s.service\\nActiveState=%s\\n' "$2" "$([ -f "$UNITS/$2.active" ] && echo active || echo inactive)";;
+  show) l=loaded; [ -f "$UNITS/$2.missing" ] && l=not-found; [ -f "$UNITS/$2.masked" ] && l=masked; printf 'Id=%s.service\\nLoadState=%s\\nActiveState=%s\\n' "$2" "$l" "$([ -f "$UNITS/$2.active" ] && echo active || echo inactive)";;
   daemon-reload|daemon-reexec) ;;
 esac
 `;
