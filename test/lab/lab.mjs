@@ -61,7 +61,7 @@ function hostScript(h, dir) {
     `mount --bind ${hd}/home /home`,
     `mount --bind ${hd}/var-lib /var/lib`,
     // apt's package cache is the host's own (it follows the host's lists and dpkg database)
-    `mount --bind ${hd}/var-cache-apt /var/cache/apt`,
+    `if [ -d /var/cache/apt ]; then mount --bind ${hd}/var-cache-apt /var/cache/apt; fi`,
     `mount --bind ${hd}/var-log /var/log`,
     // backups (the lifecycle playbooks write /var/backups/kplay) stay on the host
     'mkdir -p /var/backups',
