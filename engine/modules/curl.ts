@@ -138,16 +138,22 @@ export function isFileUrl(url: string): boolean {
   return /^file:/i.test(url);
 }
 
+// the path a file: URL names on the host
+function fileUrlPath(url: string): string {
+  const path = url.replace(/^file:(\/\/[^/]*)?/i, '');
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
 // why a file: URL could not be read, in the words of Python's urllib opening it
 async function fileUrlError(host: HostIO, url: string): Promise<string> {
-  let path = url.replace(/^file:(\/\/[^/]*)?/i, '');
-  try {
-    path = decodeURIComponent(path);
-  } catch {
-    // kept as written
-  }
-  const there = await host.run(`[ -e ${q(path)} ]`);
-  return `Request failed: <urlopen error [Errno ${there.rc === 0 ? '13] Permission denied' : '2] No such file or directory'}: '${path}'>`;
+  const path = fileUrlPath(url);
+  const there = (await host.run(`if [ -d ${q(path)} ]; then echo directory; elif [ -e ${q(path)} ]; then echo there; fi`)).stdout.trim();
+  const why = there === 'directory' ? '21] Is a directory' : there === 'there' ? '13] Permission denied' : '2] No such file or directory';
+  return `Request failed: <urlopen error [Errno ${why}: '${path}'>`;
 }
 
 // a response's headers (names lowercased); a header given twice (Set-Cookie) is joined with ", ", as
@@ -168,8 +174,10 @@ function headerFields(lines: string[]): Record<string, string> {
 export async function curl(host: HostIO, a: Record<string, unknown>, url: string, req: CurlRequest, extraHeaders: Record<string, string> = {}): Promise<CurlResponse> {
   const h = `${req.out}.h`;
   const local = isFileUrl(url);
-  // a file is read whole, whatever the method (urllib's file handler takes no HEAD)
-  const r = await host.run(`curl -K - -D ${q(h)} -o ${q(req.out)} -- ${q(url)}; rc=$?; echo ----; cat ${q(h)} 2>/dev/null; rm -f ${q(h)}; exit $rc`, { stdin: config(a, local ? { ...req, head: false } : req, extraHeaders) });
+  // a file is read whole, whatever the method (urllib's file handler takes no HEAD); a directory is not
+  // read (curl would give nothing where urllib fails)
+  const notDir = local ? `[ -d ${q(fileUrlPath(url))} ] && { echo ----; exit 21; }; ` : '';
+  const r = await host.run(`${notDir}curl -K - -D ${q(h)} -o ${q(req.out)} -- ${q(url)}; rc=$?; echo ----; cat ${q(h)} 2>/dev/null; rm -f ${q(h)}; exit $rc`, { stdin: config(a, local ? { ...req, head: false } : req, extraHeaders) });
   const [written = '', head = ''] = r.stdout.split('\n----\n');
   if (local) {
     if (r.rc !== 0) return { code: -1, reason: '', headers: {}, redirects: 0, url, error: await fileUrlError(host, url) };

@@ -63,6 +63,7 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
   [{ copy: { dest: '@WORK@/local/Release.key', content: 'another key\n' } }, 'changed'],
   [get({ url: 'file://@WORK@/local/Release.key', dest: `${D}/key.asc`, mode: '0644' }), 'changed'],
   [get({ url: 'file://@WORK@/local/nothing', dest: `${D}/nothing` }), 'failed'],
+  [get({ url: 'file://@WORK@/local', dest: `${D}/dir` }), 'failed'],
 ];
 
 // Where kplay keeps to what get_url documents, not to what 2.14's module does (the rows' indexes):
