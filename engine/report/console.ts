@@ -114,7 +114,8 @@ export class ConsoleReporter implements Reporter {
   }
 
   private hostResult(e: Extract<RunEvent, { type: 'host_result' }>): void {
-    const diffs = e.result.diff;
+    // (a module's one diff may be registered as itself, not in a list: apt's {prepared}, as Ansible's apt registers it)
+    const diffs = e.result.diff !== null && typeof e.result.diff === 'object' && !Array.isArray(e.result.diff) ? [e.result.diff] : e.result.diff;
     if (Array.isArray(diffs)) {
       for (const d of diffs as ({ before_header: string; after_header: string; before: string; after: string } | { prepared: string })[]) {
         // a module's own rendering (synchronize's itemized changes) is printed as it is, as Ansible's callback prints it
