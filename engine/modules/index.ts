@@ -39,6 +39,7 @@ import { replaceModule } from './replace.js';
 import { rpmKeyModule } from './rpm-key.js';
 import { scriptModule } from './script.js';
 import { serviceFactsModule } from './service-facts.js';
+import { serviceTask } from './service.js';
 import { setup, setupModule } from './setup.js';
 import { shellModule } from './shell.js';
 import { slurpModule } from './slurp.js';
@@ -98,7 +99,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   stat: statModule.run,
   sysctl: sysctlModule.run,
   systemd: systemdModule.run,
-  service: systemdModule.run,
+  service: serviceTask,
   template: templateModule.run,
   unarchive: unarchiveModule.run,
   uri: nativeOrAnsible('uri', uriModule.run, URI_BY_ANSIBLE, 'ansible.legacy.uri', uriStaged),

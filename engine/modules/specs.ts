@@ -136,8 +136,9 @@ export const MODULES: Record<string, ModuleSpec> = {
   reboot: rebootModule.spec,
   service: {
     // on a systemd host Ansible's service action hands the task to the systemd module: its rules apply (name
-    // is needed with state, enabled or masked only, and `systemd: name: x` reads the unit's status)
-    options: { name: { type: 'str' }, state: { type: 'str', choices: ['reloaded', 'restarted', 'started', 'stopped'] }, enabled: bool, arguments: { type: 'str', aliases: ['args'], only: [''] }, pattern: only('str'), sleep: only('int'), runlevel: only('str'), use: only('str', 'auto', 'systemd') },
+    // is needed with state, enabled or masked only, and `systemd: name: x` reads the unit's status); on any
+    // other init, to Ansible's module for it (service.ts), which takes pattern, sleep, runlevel and arguments
+    options: { name: { type: 'str' }, state: { type: 'str', choices: ['reloaded', 'restarted', 'started', 'stopped'] }, enabled: bool, arguments: { type: 'str', aliases: ['args'] }, pattern: str, sleep: int, runlevel: str, use: str },
   },
   systemd: systemdModule.spec,
   // the options kplay's apt takes, and the one it hands to Ansible's apt module (package.ts)

@@ -31,11 +31,13 @@ case "$1" in
 esac
 `;
 
-async function systemd(units: string[], args: Record<string, unknown>, check = false) {
+async function systemd(units: string[], args: Record<string, unknown>, check = false, module = 'systemd', warnings: string[] = []) {
   const root = writeTree({ 'bin/systemctl': SYSTEMCTL, 'units/.keep': '', ...Object.fromEntries(units.map((u) => [`units/${u}`, ''])) });
   chmodSync(join(root, 'bin/systemctl'), 0o755);
   const env = { PATH: `${join(root, 'bin')}:${process.env.PATH}`, UNITS: join(root, 'units') };
-  const r = await mod('systemd')(ctxFor(args, env, check));
+  // (service: the host's service manager is systemd, as its facts say)
+  const facts = (n: string): { defined: boolean; value: unknown } => (n === 'ansible_facts.service_mgr' ? { defined: true, value: 'systemd' } : { defined: false, value: undefined });
+  const r = await mod(module)({ ...ctxFor(args, env, check), variable: facts, warn: (w: string) => void warnings.push(w) });
   const log = existsSync(join(root, 'units/log')) ? readFileSync(join(root, 'units/log'), 'utf8').trim().split('\n') : [];
   // (is-active, is-enabled and show read; the rest act)
   return { r, actions: log.filter((l) => !l.startsWith('is-') && !l.startsWith('show ')) };
@@ -80,6 +82,14 @@ describe('systemd / service', () => {
     const { r, actions } = await systemd([], { name: 'nginx', state: 'started' }, true);
     expect(actions).toEqual([]);
     expect(r.changed).toBe(true);
+  });
+
+  it("service on a systemd host is systemd, the options systemd does not use dropped with Ansible's warning", async () => {
+    const warnings: string[] = [];
+    const { r, actions } = await systemd([], { name: 'nginx', state: 'started', pattern: 'nginx: master', sleep: 2, use: 'auto' }, false, 'service', warnings);
+    expect(actions).toEqual(['start nginx']);
+    expect(r).toMatchObject({ changed: true, name: 'nginx', state: 'started' });
+    expect(warnings).toEqual(['Ignoring "pattern" as it is not used in "systemd"', 'Ignoring "sleep" as it is not used in "systemd"']);
   });
 });
 

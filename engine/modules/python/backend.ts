@@ -7,12 +7,22 @@ import { resolveModuleName } from '../specs.js';
 import { locatePythonModule, type PythonModule } from './locate.js';
 
 /** The host's package manager as the actions find it: `asked` unless 'auto', the pkg_mgr fact, or gathered now. */
-export async function pkgMgrFor(ctx: ModuleContext, asked: unknown): Promise<{ name: string; gathered: boolean }> {
+export function pkgMgrFor(ctx: ModuleContext, asked: unknown): Promise<{ name: string; gathered: boolean }> {
+  return managerFor(ctx, asked, 'pkg_mgr');
+}
+
+/** The host's service manager as Ansible's service action finds it: `asked` unless 'auto', the service_mgr fact, or gathered now. */
+export function serviceMgrFor(ctx: ModuleContext, asked: unknown): Promise<{ name: string; gathered: boolean }> {
+  return managerFor(ctx, asked, 'service_mgr');
+}
+
+// a manager fact as the actions read it: the option unless 'auto', the fact, else the fact gathered now
+async function managerFor(ctx: ModuleContext, asked: unknown, fact: 'pkg_mgr' | 'service_mgr'): Promise<{ name: string; gathered: boolean }> {
   if (asked !== undefined && asked !== null && asked !== 'auto') return { name: String(asked), gathered: false };
-  const known = ctx.variable('ansible_facts.pkg_mgr');
+  const known = ctx.variable(`ansible_facts.${fact}`);
   if (known.defined && known.value) return { name: String(known.value), gathered: false };
-  const r = await setup({ ...ctx, args: { gather_subset: ['!all'], filter: ['ansible_pkg_mgr'] } });
-  const found = (r.ansible_facts as Record<string, unknown> | undefined)?.pkg_mgr;
+  const r = await setup({ ...ctx, args: { gather_subset: ['!all'], filter: [`ansible_${fact}`] } });
+  const found = (r.ansible_facts as Record<string, unknown> | undefined)?.[fact];
   return { name: typeof found === 'string' ? found : 'auto', gathered: true };
 }
 
