@@ -37,14 +37,16 @@ const daemon = (name: string, script = ''): Record<string, string> => ({
   [`usr/local/bin/${name}*`]: `#!/bin/sh\n${script}exec sleep infinity\n`,
   [`usr/lib/systemd/system/${name}.service`]: `[Unit]\nDescription=${name}\n\n[Service]\nExecStart=/usr/local/bin/${name}\n\n[Install]\nWantedBy=multi-user.target\n`,
 });
+// a command, where the host's own /usr/local/bin has it (never in the machine's /usr, which the hosts share)
+const tool = (name: string, version: string): Record<string, string> => ({ [`usr/local/bin/${name}*`]: `#!/bin/sh\necho ${version}\n` });
 // the two repositories, as laid out on each host under /var/tmp/kx-repo
 const REPOS: Record<string, DebSpec[]> = {
   docker: [{ name: 'kx-containerd', version: '1.7.20-1', files: daemon('kx-containerd', `[ "$1" = config ] && printf '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]\\n  SystemdCgroup = false\\n' && exit 0\n`) }],
   'kubernetes/v1.30/deb': ['1.30.4-1.1', '1.30.5-1.1'].flatMap((version) => [
     { name: 'kx-kubelet', version, files: daemon('kx-kubelet') },
-    { name: 'kx-kubeadm', version, control: 'Depends: kx-cri-tools\n' },
-    { name: 'kx-kubectl', version },
-  ]).concat([{ name: 'kx-cri-tools', version: '1.30.1-1.1' }]),
+    { name: 'kx-kubeadm', version, control: 'Depends: kx-cri-tools\n', files: tool('kx-kubeadm', version) },
+    { name: 'kx-kubectl', version, files: tool('kx-kubectl', version) },
+  ]).concat([{ name: 'kx-cri-tools', version: '1.30.1-1.1', files: tool('kx-crictl', '1.30.1') }]),
 };
 
 describe.skipIf(!available)('popular-style roles on lab hosts: kplay and ansible-playbook reach the same state', { timeout: 600_000 }, () => {
@@ -128,6 +130,9 @@ describe.skipIf(!available)('popular-style roles on lab hosts: kplay and ansible
     expect(packages(K)).toBe(packages(A));
     expect(packages(K)).toBe(['kx-containerd 1.7.20-1 ii ', 'kx-cri-tools 1.30.1-1.1 ii ', 'kx-kubeadm 1.30.5-1.1 hi ', 'kx-kubectl 1.30.5-1.1 hi ', 'kx-kubelet 1.30.5-1.1 hi ', 'held:', 'kx-kubeadm', 'kx-kubectl', 'kx-kubelet', 'auto:', 'kx-cri-tools', 'services:', 'active', 'enabled', 'enabled', ''].join('\n'));
     expect(readFileSync(file(K, '/etc/kx-containerd/config.toml'), 'utf8')).toContain('SystemdCgroup = true');
+    // the packages' files are the hosts' own: nothing was installed into the machine's /usr
+    expect(ssh(K, 'kx-kubeadm; dpkg -L kx-kubeadm | grep -c "^/usr/local/bin/kx-kubeadm$"')).toBe('1.30.5-1.1\n1\n');
+    expect(spawnSync('sh', ['-c', 'ls -d /usr/share/kx-* /usr/local/bin/kx-* 2>/dev/null']).stdout.toString()).toBe('');
   });
 
   it('a second run of each engine changes nothing', () => {

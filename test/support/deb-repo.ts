@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 /** One package: its name, version, more control fields, and the files it installs (path → text; a
- * path ending in `*` is executable). */
+ * path ending in `*` is executable; by default /usr/share/NAME/version, so a package meant for a lab host,
+ * which shares the machine's /usr, must name files in the host's own directories). */
 export interface DebSpec {
   name: string;
   version: string;
