@@ -22,8 +22,9 @@ export const dpkgSelectionsModule = declareModule({
     if ('missing' in found) return found;
     const dpkg = found.paths[0] ?? 'dpkg';
     const name = o.name ?? '';
-    const r = await host.run(`${q(dpkg)} --get-selections ${q(name)}`);
-    if (r.rc !== 0) return { failed: { cmd: `${q(dpkg)} --get-selections ${q(name)}`, rc: r.rc, stdout: r.stdout, stderr: r.stderr } };
+    const cmd = `${q(dpkg)} --get-selections ${q(name)}`;
+    const r = await host.run(cmd);
+    if (r.rc !== 0) return { failed: { cmd, rc: r.rc, stdout: r.stdout, stderr: r.stderr } };
     const words = r.stdout.split(/\s+/).filter(Boolean);
     return { dpkg, current: words.length === 0 ? 'not present' : (words[1] ?? '') };
   },

@@ -15,7 +15,7 @@ import { ActionError, ActionFailed, type Deprecation, type ModuleContext, type M
 import { includedTaskFile, loadIncludedRole, loadIncludedTasks } from '../playbook/load.js';
 import { convertArgs, defaultsFor } from '../playbook/module-args.js';
 import type { BlockNode, Play, PlayNode, Role, TaskNode } from '../playbook/model.js';
-import { findLocalFile, localNotFound } from '../playbook/roles.js';
+import { findLocalFile, localNotFound, type LocalKind } from '../playbook/roles.js';
 import { compileCondition, evaluateCondition } from '../template/condition.js';
 import { Evaluator, ExprError, Undefined, UndefinedError, undefinedMessage } from '../template/expr/evaluate.js';
 import { renderHandlebars } from '../template/render.js';
@@ -540,7 +540,7 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     check,
     diff: env.opts.diff,
     findLocal: (kind, src) => findLocal(kind, src, task, env),
-    missingLocal: (kind, src) => localNotFound(kind, src, task.role, dirname(env.play.file), dirname(task.pos.file)),
+    missingLocal: (kind, src) => missingLocal(kind, src, task, env),
     // `.hbs` files are Handlebars; everything else (`.j2`, ...) is Jinja, as Ansible's template module
     render: (text, origin, extra) => {
       const s = extra ? scope.extend(extra) : scope;
@@ -741,16 +741,21 @@ function environmentFor(task: TaskNode, frames: TaskFrame[], scope: VarScope, en
   return out;
 }
 
-function findLocal(kind: 'files' | 'templates', src: string, task: TaskNode, env: TaskEnv): string | undefined {
+function findLocal(kind: LocalKind, src: string, task: TaskNode, env: TaskEnv): string | undefined {
   return findLocalFile(kind, src, task.role, dirname(env.play.file), dirname(task.pos.file));
+}
+
+// Ansible's message for a task's controller file findLocal did not find, naming the paths searched
+function missingLocal(kind: LocalKind, src: string, task: TaskNode, env: TaskEnv): string {
+  return localNotFound(kind, src, task.role, dirname(env.play.file), dirname(task.pos.file));
 }
 
 function includeVars(task: TaskNode, args: Record<string, unknown>, state: HostState, env: TaskEnv): Record<string, unknown> {
   const file = String(args.file ?? args._raw_params ?? '');
   // searched for as Ansible's include_vars searches (its role's vars/ first), and named as it names it when missing
-  const path = findLocalFile('vars', file, task.role, dirname(env.play.file), dirname(task.pos.file));
+  const path = findLocal('vars', file, task, env);
   // (Ansible's include_vars fails with `message`, not msg)
-  if (!path) return { changed: false, failed: true, message: localNotFound('vars', file, task.role, dirname(env.play.file), dirname(task.pos.file)), ansible_included_var_files: [], ansible_facts: {} };
+  if (!path) return { changed: false, failed: true, message: missingLocal('vars', file, task, env), ansible_included_var_files: [], ansible_facts: {} };
   const bag = loadVarsFile(path);
   const vars = args.name !== undefined ? { [String(args.name)]: bag.vars } : bag.vars;
   state.addIncludeVars(vars);

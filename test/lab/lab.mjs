@@ -127,8 +127,8 @@ function hostFilesystem(hd, realPackages, realApt) {
     for (const f of existsSync(join(hd, 'etc/apt/sources.list.d')) ? readdirSync(join(hd, 'etc/apt/sources.list.d')) : []) rmSync(join(hd, 'etc/apt/sources.list.d', f), { force: true });
   } else writeFileSync(join(hd, 'var-lib/dpkg/lab-status.json'), JSON.stringify(realPackages));
   for (const [name, script] of Object.entries(TOOLS)) {
-    if (realApt && /^(pkg)\.mjs/.test(script)) continue;
     const [file, ...pre] = script.split(' ');
+    if (realApt && file === 'pkg.mjs') continue;
     writeFileSync(join(hd, 'usr-local/bin', name), `#!/bin/sh\nexec /usr/bin/node /usr/local/lib/kplay-lab/bin/${file}${pre.map((x) => ` ${x}`).join('')} "$@"\n`, { mode: 0o755 });
   }
   // reboots are simulated (test/lab/kube/bin/power.mjs); the marker is its guard against running elsewhere
