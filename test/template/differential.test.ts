@@ -1,5 +1,5 @@
 // kplay's templating against Ansible's own Templar (test/support/jinja_oracle.py): every value of
-// fixtures/jinja/values.txt as a task argument is templated (compared as Python's repr of the
+// fixtures/jinja/values.txt (a json: line holding a JSON string) as a task argument is templated (compared as Python's repr of the
 // result, errors as errors), and every fixtures/jinja/templates/*.j2 as the template module renders
 // it (compared byte for byte).
 import { readdirSync, readFileSync } from 'node:fs';
@@ -17,7 +17,10 @@ import { systemPython } from '../support/python.js';
 const dir = fileURLToPath(new URL('../fixtures/jinja/', import.meta.url));
 const oracle = fileURLToPath(new URL('../support/jinja_oracle.py', import.meta.url));
 const vars = parse(readFileSync(join(dir, 'vars.yaml'), 'utf8')) as Record<string, unknown>;
-const values = readFileSync(join(dir, 'values.txt'), 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+const values = readFileSync(join(dir, 'values.txt'), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() && !l.startsWith('#'))
+  .map((l) => (l.startsWith('json:') ? (JSON.parse(l.slice(5)) as string) : l));
 const files = readdirSync(join(dir, 'templates')).filter((f) => f.endsWith('.j2')).sort().map((name) => ({ name, text: readFileSync(join(dir, 'templates', name), 'utf8') }));
 
 type Outcome = { repr?: string; text?: string; error?: string };

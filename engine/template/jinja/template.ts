@@ -103,16 +103,25 @@ export function renderJinja(source: string, vars: Lookup, fns: Functions, ws: Wh
 }
 
 function renderCompiled(tree: Node[], source: string, vars: Lookup, fns: Functions): string {
+  return withTrailingNewlines(source, renderBare(tree, vars, fns));
+}
+
+// the text rendered without the line breaks the source ended with (Jinja drops one), as Ansible's concat sees it
+function renderBare(tree: Node[], vars: Lookup, fns: Functions): string {
   try {
-    const out = renderTree(tree, vars, fns);
-    const missing = trailingNewlines(source) - trailingNewlines(out);
-    return missing > 0 ? out + '\n'.repeat(missing) : out;
+    return renderTree(tree, vars, fns);
   } catch (e) {
     if (e instanceof TemplateRuntimeError) {
       throw new JinjaError({ message: e.message, line: e.at.line, col: e.at.col + (e.exprCol ?? 1) - 1, hint: e.hint });
     }
     throw e;
   }
+}
+
+// gives back the line breaks the source ended with that the output lacks, as Ansible's do_template does
+function withTrailingNewlines(source: string, out: string): string {
+  const missing = trailingNewlines(source) - trailingNewlines(out);
+  return missing > 0 ? out + '\n'.repeat(missing) : out;
 }
 
 function trailingNewlines(s: string): number {
@@ -123,12 +132,14 @@ function trailingNewlines(s: string): number {
 
 const STRING_TYPE_FILTERS = new Set(['string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml']);
 
-const SINGLE_VAR = /^\{\{\s*(\w*)\s*\}\}$/;
+// Ansible's SINGLE_VAR, whose Python `$` also matches before one final line break
+const SINGLE_VAR = /^\{\{\s*(\w*)\s*\}\}\n?$/;
 
 /**
  * A templated YAML value as Ansible 2.14 types it: `{{ name }}` alone keeps a number or a boolean;
  * otherwise the text, turned back into a list, dict or boolean when it reads as a Python literal
- * (`{{ [1, 2] }}` is a list, `{{ 5 }}` the text "5").
+ * (`{{ [1, 2] }}` is a list, `{{ 5 }}` the text "5"). The source's final line breaks are given back to
+ * text only, and a typed value is read without them (`"{{ n }}\n"` is n's number, `"{{ true }}\n"` true).
  */
 export function renderYamlValue(source: string, vars: Lookup, fns: Functions): unknown {
   const only = SINGLE_VAR.exec(source);
@@ -137,8 +148,8 @@ export function renderYamlValue(source: string, vars: Lookup, fns: Functions): u
     if (typeof v === 'number' || typeof v === 'boolean' || v === null) return v;
   }
   const tree = compileJinja(source, ANSIBLE_WS, true);
-  const text = renderCompiled(tree, source, vars, fns);
-  return typedText(text, tree.length === 1 && tree[0]?.k === 'out' ? tree[0].expr : undefined);
+  const typed = typedText(renderBare(tree, vars, fns), tree.length === 1 && tree[0]?.k === 'out' ? tree[0].expr : undefined);
+  return typeof typed === 'string' ? withTrailingNewlines(source, typed) : typed;
 }
 
 // rendered text typed as Ansible 2.14's concat types it: the result of to_json, to_yaml, string... (a lone
