@@ -8,6 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { pyJson } from '../template/expr/dump.js';
 import { shellQuote as q } from '../util/shell.js';
 import { attrsCommand, wantedAttrs } from './file-content.js';
+import { idsFor, sameBytesDiff, type WantedIds } from './file-diff.js';
 import { attrsChange, bytesFact, declareModule, failPlan, linkFollowed, missingDirs, umaskFor, type Controller, type Options, type BytesFact, type Plan, type Step, type WriteStep } from './declare.js';
 import { FILE_ATTR_OPTIONS } from './option-kinds.js';
 import type { FileAttrs, HostIO, ModuleResult } from './types.js';
@@ -18,7 +19,7 @@ export type CopyDest = BytesFact;
 /** What copy compares: the source (its bytes, or a controller directory's files) and the destinations. */
 export type CopyFacts =
   | { problem: string }
-  | { kind: 'file'; src: string | null; base64: string; destPath: string; dest: CopyDest; missingDirs?: string[] | undefined; umask?: number | undefined; replacesLink?: NewFileAttrs | undefined }
+  | { kind: 'file'; src: string | null; base64: string; destPath: string; dest: CopyDest; missingDirs?: string[] | undefined; umask?: number | undefined; replacesLink?: NewFileAttrs | undefined; ids?: WantedIds | undefined }
   | { kind: 'directory'; src: string; root: string; dirs: { path: string; dest: CopyDest }[]; files: { path: string; base64: string; dest: CopyDest }[]; umask?: number | undefined };
 
 const destFact = bytesFact;
@@ -172,7 +173,8 @@ async function copyFacts(o: CopyOptions, host: HostIO, local: Controller): Promi
   const dest = destFact(inspected);
   // a new file's directory: made when dest ends with /, else the copy fails (the directories missing, outermost first)
   const missing = !dest.exists && destPath.startsWith('/') ? await missingDirs(host, dirname(destPath)) : [];
-  return { kind: 'file', src, base64: bytes.toString('base64'), destPath, dest, ...(missing.length ? { missingDirs: missing } : {}), ...(replacesLink ? { replacesLink } : {}) };
+  const ids = dest.exists && o.remote_src !== true ? await idsFor(host, wantedAttrs(o), dest) : {};
+  return { kind: 'file', src, base64: bytes.toString('base64'), destPath, dest, ...(missing.length ? { missingDirs: missing } : {}), ...(replacesLink ? { replacesLink } : {}), ...ids };
 }
 
 /** The copy module. */
@@ -192,7 +194,10 @@ export const copyModule = declareModule({
   plan(o, f, mode): Plan {
     if ('problem' in f) return failPlan(f.problem);
     const attrs = wantedAttrs(o);
-    const write = (path: string, base64: string): WriteStep => ({ kind: 'write', path, content: base64, encoding: 'base64', attrs, backup: o.backup === true, validate: o.validate, validateStyle: 'copy', ...validateFailKeys(o.validate, Buffer.from(base64, 'base64')) });
+    // --diff as the action shows it: its source file ("dynamically generated" for content, where Ansible names a temporary
+    // copy of it); remote_src shows none, the copy module giving no diff
+    const diff = (source: string | null): Partial<WriteStep> => (o.remote_src === true ? { noDiff: true } : { diffSource: source ?? 'dynamically generated' });
+    const write = (path: string, base64: string, shown: Partial<WriteStep>): WriteStep => ({ kind: 'write', path, content: base64, encoding: 'base64', attrs, backup: o.backup === true, validate: o.validate, validateStyle: 'copy', ...validateFailKeys(o.validate, Buffer.from(base64, 'base64')), ...shown });
     if (f.kind === 'file') {
       // force: false only creates missing files, as in Ansible
       if (o.force === false && f.dest.exists) return { steps: [], result: { changed: false, dest: f.destPath, ...(f.src === null ? {} : { src: f.src }) }, actionResult: true };
@@ -207,28 +212,32 @@ export const copyModule = declareModule({
       // a link replaced by a file: a change whatever it led to, and the new file's attributes are a new file's
       const link = f.replacesLink;
       const changed = link !== undefined || differs(f.dest, f.base64, attrs, f.umask);
-      const result = copiedFileResult({ dest: f.destPath, bytes: Buffer.from(f.base64, 'base64'), written: link !== undefined || f.dest.base64 !== f.base64, changed, check: mode.check, remote: o.remote_src === true, src: f.src ?? undefined });
-      const step = write(f.destPath, f.base64);
+      const written = link !== undefined || f.dest.base64 !== f.base64;
+      const copied = copiedFileResult({ dest: f.destPath, bytes: Buffer.from(f.base64, 'base64'), written, changed, check: mode.check, remote: o.remote_src === true, src: f.src ?? undefined });
+      // the bytes there already: the action runs the file module, whose diff is of the attributes (the copy module gives none)
+      const result = written || !f.dest.exists || o.remote_src === true ? copied : { ...copied, diff: sameBytesDiff(f.destPath, f.dest, attrs, f.ids, f.umask) };
+      const step = write(f.destPath, f.base64, diff(f.src));
       if (link) step.attrs = { ...step.attrs, mode: step.attrs?.mode ?? link.mode, owner: step.attrs?.owner ?? link.owner, group: step.attrs?.group ?? link.group };
       return { steps: changed ? [...dirs, step] : [], result };
     }
     // a directory: the directories made get directory_mode (the owner and group too), the files the module's attributes
     const dirAttrs = dirAttrsOf(o);
+    const root = f.src;
+    const sourceOf = (destFile: string): string => join(root, destFile.slice(f.root.length + 1));
     const steps: Step[] = [];
     for (const d of f.dirs) {
       if (d.dest.exists && d.dest.type !== 'directory') return failPlan(`${d.path} exists and is not a directory`);
       if (!d.dest.exists) steps.push(makeDirs([d.path], dirAttrs));
     }
+    // a directory of one file (and no directory below) reports that file's copy, as Ansible's action
+    // gives the last module's result when it copied one file; of more, the files' diffs are dropped with their results
+    const only = f.files.length === 1 && f.dirs.length === 1 ? f.files[0] : undefined;
     for (const file of f.files) {
       if (o.force === false && file.dest.exists) continue;
-      if (differs(file.dest, file.base64, attrs, f.umask)) steps.push(write(file.path, file.base64));
+      if (differs(file.dest, file.base64, attrs, f.umask)) steps.push(write(file.path, file.base64, only ? diff(sourceOf(file.path)) : { noDiff: true }));
     }
-    // a directory of one file (and no directory below) reports that file's copy, as Ansible's action
-    // gives the last module's result when it copied one file
-    const only = f.files.length === 1 && f.dirs.length === 1 ? f.files[0] : undefined;
     if (only && !(o.force === false && only.dest.exists)) {
-      const src = join(f.src, only.path.slice(f.root.length + 1));
-      return { steps, result: copiedFileResult({ dest: only.path, bytes: Buffer.from(only.base64, 'base64'), written: only.dest.base64 !== only.base64, changed: steps.length > 0, check: mode.check, remote: false, src }) };
+      return { steps, result: copiedFileResult({ dest: only.path, bytes: Buffer.from(only.base64, 'base64'), written: only.dest.base64 !== only.base64, changed: steps.length > 0, check: mode.check, remote: false, src: sourceOf(only.path) }) };
     }
     // (the action names a recursive copy's destination as a directory: with a trailing slash)
     return { steps, result: { changed: steps.length > 0, dest: (o.dest ?? '').replace(/\/*$/, '/'), src: (o.src ?? '').endsWith('/') ? f.src.replace(/\/*$/, '/') : f.src }, actionResult: true };

@@ -11,7 +11,7 @@ import { withPathInfo } from './path-info.js';
 import { withLines } from './run-command.js';
 import { needsUmask } from './symbolic-mode.js';
 import type { ModuleSpec, OptionSpec, OptionType } from './specs.js';
-import type { FileAttrs, FileState, HostIO, Module, ModuleContext, ModuleResult } from './types.js';
+import type { FileAttrs, FileStat, FileState, HostIO, Module, ModuleContext, ModuleResult } from './types.js';
 
 /** The TypeScript type of a converted option value of each Ansible type. */
 type ValueOf<T extends OptionType> = T extends 'str' | 'path' ? string : T extends 'bool' ? boolean : T extends 'int' | 'float' ? number : T extends 'list' ? unknown[] : T extends 'dict' ? Record<string, unknown> : unknown;
@@ -26,6 +26,10 @@ export interface FileFact {
   mode?: string | undefined;
   owner?: string | undefined;
   group?: string | undefined;
+  /** The owner's and group's ids and the number of hard links (the file module's diff of copy's and template's attributes). */
+  uid?: number | undefined;
+  gid?: number | undefined;
+  links?: number | undefined;
   /** The file's text; null when it is not a regular file. */
   content: string | null;
 }
@@ -47,6 +51,8 @@ export interface WriteStep {
   validateStyle?: ValidateFailure | undefined;
   /** The header --diff shows (the path when not given). */
   diffHeader?: string | undefined;
+  /** Copy's and template's action diff instead: the before header only when the destination existed, this as the after header (as Ansible's action names its source). */
+  diffSource?: string | undefined;
   /** The file's diff is not shown (the module reports a diff of its own, as hostname's). */
   noDiff?: boolean | undefined;
   /** Keys a failed write's result has besides (copy's action adds the source's checksum to the module's failure). */
@@ -317,8 +323,13 @@ export interface DeclaredModule {
 
 /** A file's state as a fact (its bytes read as UTF-8 text). */
 export function fileFact(s: FileState): FileFact {
-  const { exists, type, mode, owner, group } = s.stat;
-  return { exists, type, mode, owner, group, content: s.content === undefined ? null : s.content.toString('utf8') };
+  return { ...statFact(s.stat), content: s.content === undefined ? null : s.content.toString('utf8') };
+}
+
+// the stat's parts a file fact keeps (the ids and links only where the stat has them)
+function statFact(st: FileStat): Omit<FileFact, 'content'> {
+  const { exists, type, mode, owner, group, uid, gid, links } = st;
+  return { exists, type, mode, owner, group, ...(uid === undefined ? {} : { uid }), ...(gid === undefined ? {} : { gid }), ...(links === undefined ? {} : { links }) };
 }
 
 /** A file as a plan sees it when its bytes may not be text (copy's, a signing key): its stat and a regular file's bytes in base64. */
@@ -326,8 +337,7 @@ export type BytesFact = Omit<FileFact, 'content'> & { base64: string | null };
 
 /** A file's state as a fact with its bytes in base64. */
 export function bytesFact(s: FileState): BytesFact {
-  const { exists, type, mode, owner, group } = s.stat;
-  return { exists, type, mode, owner, group, base64: s.content === undefined ? null : s.content.toString('base64') };
+  return { ...statFact(s.stat), base64: s.content === undefined ? null : s.content.toString('base64') };
 }
 
 /** The facts of a module that edits one file: that file (and the host's umask when its mode needs it). */

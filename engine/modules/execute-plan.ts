@@ -158,8 +158,8 @@ export async function executePlan(ctx: ModuleContext, plan: Plan): Promise<Modul
   const diffs: (FileDiff | PreparedDiff)[] = [];
   for (const step of plan.steps) {
     if (step.kind === 'write') {
-      const w = await ensureFile(ctx, step.path, Buffer.from(step.content, step.encoding ?? 'utf8'), step.attrs ?? {}, { backup: step.backup === true, diffHeader: step.diffHeader, validate: step.validate, validateFailure: step.validateStyle ?? 'editor' });
-      if (w.diff && !step.noDiff) diffs.push(...w.diff);
+      const w = await ensureFile(ctx, step.path, Buffer.from(step.content, step.encoding ?? 'utf8'), step.attrs ?? {}, { backup: step.backup === true, diffHeader: step.diffHeader, diffSource: step.diffSource, validate: step.validate, validateFailure: step.validateStyle ?? 'editor' });
+      if (Array.isArray(w.diff) && !step.noDiff) diffs.push(...w.diff);
       if (w.backup_file !== undefined) result[step.backupAs ?? 'backup_file'] = w.backup_file;
       if (w.failed) {
         const { path: _path, dest: _dest, diff: _diff, ...failure } = w;
@@ -188,6 +188,6 @@ export async function executePlan(ctx: ModuleContext, plan: Plan): Promise<Modul
       if (step.changedUnless !== undefined) result.changed = !r.stdout.includes(step.changedUnless);
     }
   }
-  if (diffs.length) result.diff = [...(result.diff ?? []), ...diffs];
+  if (diffs.length) result.diff = [...(Array.isArray(result.diff) ? result.diff : []), ...diffs];
   return result;
 }

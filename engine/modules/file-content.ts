@@ -100,6 +100,26 @@ export async function checksums(host: HostIO, algo: string, paths: string[]): Pr
 
 const MAX_DIFF = 512 * 1024;
 
+// Ansible's MAX_FILE_SIZE_FOR_DIFF default, and the bytes its file module peeks at for a NUL
+const ACTION_MAX_DIFF = 104448;
+const PEEK = 8192;
+
+/**
+ * copy's and template's diff as Ansible's action builds it (_get_diff_data): the destination named only when
+ * it existed, `source` as the after header; a binary or too large side skipped with its reason instead.
+ */
+function actionDiff(path: string, before: Buffer | undefined, wanted: Buffer, source: string): FileDiff {
+  const d: FileDiff = {};
+  if (before === undefined) d.before = '';
+  else if (before.subarray(0, PEEK).includes(0)) d.dst_binary = 1;
+  else if (before.length > ACTION_MAX_DIFF) d.dst_larger = ACTION_MAX_DIFF;
+  else Object.assign(d, { before_header: path, before: before.toString('utf8') });
+  if (wanted.length > ACTION_MAX_DIFF) d.src_larger = ACTION_MAX_DIFF;
+  else if (wanted.includes(0)) d.src_binary = 1;
+  else Object.assign(d, { after_header: source, after: wanted.toString('utf8') });
+  return d;
+}
+
 function textForDiff(b: Buffer | undefined): string {
   if (!b) return '';
   if (b.length > MAX_DIFF) return '[content too large to diff]';
@@ -155,7 +175,7 @@ export async function ensureFile(
   path: string,
   wanted: Buffer,
   attrs: FileAttrs,
-  opts: { backup?: boolean; current?: FileState; msg?: string; diffHeader?: string | undefined; validate?: string | undefined; validateFailure?: ValidateFailure } = {},
+  opts: { backup?: boolean; current?: FileState; msg?: string; diffHeader?: string | undefined; diffSource?: string | undefined; validate?: string | undefined; validateFailure?: ValidateFailure } = {},
 ): Promise<ModuleResult> {
   const { stat: st, content: before } = opts.current ?? (await ctx.host.inspect(path));
   if (st.exists && st.type === 'directory') return { changed: false, failed: true, msg: `${path} is a directory` };
@@ -165,7 +185,8 @@ export async function ensureFile(
   if (opts.msg !== undefined) result.msg = opts.msg;
   if (ctx.diff && contentChanged) {
     const header = opts.diffHeader ?? path;
-    const d: FileDiff = { before_header: header, after_header: header, before: textForDiff(before), after: textForDiff(wanted) };
+    const d: FileDiff =
+      opts.diffSource === undefined ? { before_header: header, after_header: header, before: textForDiff(before), after: textForDiff(wanted) } : actionDiff(path, before, wanted, opts.diffSource);
     result.diff = [d];
   }
   if (ctx.check || !result.changed) return result;

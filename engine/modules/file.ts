@@ -5,7 +5,8 @@ import { basename } from 'node:path';
 import { attrsCommand, attrsDiffer, isOctalMode, lackingTests, wantedAttrs } from './file-content.js';
 import { declareModule, failPlan, missingDirs, umaskFor, type Options, type Plan, type RunStep } from './declare.js';
 import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
-import type { FileAttrs, FileStat, HostIO } from './types.js';
+import { attrsDiff, createdStat, initialDiff, walkList, wantedIds, type Creator, type WantedIds } from './file-diff.js';
+import type { FileAttrs, FileStat, HostIO, ObjectDiff } from './types.js';
 import { pyRepr } from '../util/python-repr.js';
 import { shellQuote as q } from '../util/shell.js';
 
@@ -51,6 +52,12 @@ export interface FileModuleFacts {
   sameInode?: boolean | undefined;
   /** state=directory on a missing path: the directories mkdir will make, outermost first (each gets the attributes, as Ansible's). */
   created?: string[] | undefined;
+  /** state=absent on a directory: what is below it (find's `%y%Y %p` lines), for the diff's path_content. */
+  below?: string[] | undefined;
+  /** owner or group given: the ids they name, for the diff. */
+  ids?: WantedIds | undefined;
+  /** touch or directory on a missing path, or a link made with follow: false, with attributes (not in check mode): what the new path gets, for the diff. */
+  creator?: Creator | undefined;
 }
 
 // a link's source as the link resolves it
@@ -162,6 +169,66 @@ function statePlan(o: FileOptions, f: FileModuleFacts, mode: { check: boolean })
   return failPlan(`unsupported state ${state}`, { path });
 }
 
+// what the diff needs besides the plan's facts: a removed directory's content, the ids owner and group name,
+// what a path made now gets (read only where the diff shows them)
+async function diffFacts(host: HostIO, o: FileOptions, state: string, path: string, st: FileStat, mode: { check: boolean }): Promise<Partial<FileModuleFacts>> {
+  const out: Partial<FileModuleFacts> = {};
+  if (state === 'absent' && st.type === 'directory') {
+    const r = await host.run(`find ${q(path)} -mindepth 1 -printf '%y%Y %p\\0'`);
+    if (r.rc === 0) out.below = r.stdout.split('\0').filter(Boolean);
+  }
+  const attrs = wantedAttrs(o);
+  if (state === 'absent' || Object.values(attrs).every((v) => v === undefined)) return out;
+  if (attrs.owner !== undefined || attrs.group !== undefined) out.ids = await wantedIds(host, attrs, st);
+  // (a link made with follow: false gets its own owner and group)
+  const made = state === 'link' && o.follow === false ? st.type !== 'link' : !st.exists && (state === 'touch' || state === 'directory');
+  if (made && !mode.check) {
+    const r = await host.run('id -u; id -g; umask');
+    const [uid, gid, umask] = r.stdout.trim().split('\n');
+    if (r.rc === 0) out.creator = { uid: Number(uid), gid: Number(gid), umask: parseInt(umask ?? '', 8) };
+  }
+  return out;
+}
+
+/**
+ * The diff Ansible's file module returns for the asked state (none for a path already absent, nor for a
+ * missing path touched or linked in check mode): the state change, then the attributes that change on
+ * what they are set on. touch's times and chattr attributes are not in it.
+ */
+function fileDiff(o: FileOptions, f: FileModuleFacts, mode: { check: boolean }): ObjectDiff | undefined {
+  const path = f.into ?? o.path ?? '';
+  const st = f.stat;
+  const state = stateOf(o, st);
+  const attrs = wantedAttrs(o);
+  const ids = f.ids ?? {};
+  const withAttrs = (d: ObjectDiff, on: FileStat | undefined): ObjectDiff => (on?.exists ? attrsDiff(d, on, attrs, ids, f.umask) : d);
+  switch (state) {
+    case 'absent':
+      return st.exists ? initialDiff(path, 'absent', prevState(st), st.type === 'directory' ? walkList(path, f.below ?? []) : undefined) : undefined;
+    case 'touch':
+      if (!st.exists && mode.check) return undefined;
+      return withAttrs(initialDiff(path, 'touch', prevState(st)), st.exists ? (st.type === 'link' && o.follow !== false ? undefined : st) : f.creator && createdStat(f.creator, false));
+    case 'file': {
+      const target = st.type === 'link' && f.target ? f.target : { path, stat: st };
+      return withAttrs(initialDiff(target.path, 'file', prevState(target.stat)), target.stat);
+    }
+    case 'directory': {
+      const [dir, dst] = st.type === 'link' && f.target ? [f.target.path, f.target.stat] : [path, st];
+      const d = initialDiff(dir, 'directory', prevState(dst));
+      return dst.exists ? withAttrs(d, dst) : mode.check ? d : withAttrs(d, f.creator && createdStat(f.creator, true));
+    }
+    case 'link':
+    case 'hard': {
+      const d = initialDiff(path, state, prevState(st));
+      if (st.type === 'link' && o.src !== undefined && st.linkTarget !== o.src) [d.before.src, d.after.src] = [st.linkTarget, o.src];
+      // (in check mode a link not yet there has nothing to set attributes on; a link made with follow: false, its own)
+      if (mode.check && !st.exists) return d;
+      return withAttrs(d, state === 'link' && o.follow === false && st.type !== 'link' ? f.creator && createdStat(f.creator, false) : f.attrsOf);
+    }
+  }
+  return undefined;
+}
+
 /**
  * The command printing something when a path below the directory lacks the wanted owner, group or octal
  * mode, as Ansible's recursive_set_attributes compares them: a link by its own owner and group (it has no
@@ -192,7 +259,7 @@ function attributesStep(path: string, wanted: string, current: string): RunStep 
 export const fileModule = declareModule({
   spec: { options: FILE_OPTIONS },
   pathInfo: true,
-  async facts(o, host: HostIO): Promise<FileModuleFacts> {
+  async facts(o, host: HostIO, _local, mode): Promise<FileModuleFacts> {
     let path = o.path ?? '';
     let stat = await host.stat(path);
     const facts: FileModuleFacts = { stat };
@@ -247,6 +314,7 @@ export const fileModule = declareModule({
       const r = await host.run(`lsattr -vd -- ${q(path)}`);
       facts.flags = r.rc === 0 ? (r.stdout.trim().split(/\s+/)[1] ?? '').replace(/-/g, '') : '';
     }
+    Object.assign(facts, await diffFacts(host, o, state, path, stat, mode));
     return facts;
   },
   plan(o, f, mode): Plan {
@@ -258,6 +326,8 @@ export const fileModule = declareModule({
     }
     const plan = statePlan(o, f, mode);
     const step = o.attributes && !plan.result.failed && stateOf(o, f.stat) !== 'absent' ? attributesStep(f.into ?? o.path ?? '', o.attributes, f.flags ?? '') : undefined;
-    return step ? { steps: [...plan.steps, step], result: { ...plan.result, changed: true } } : plan;
+    const planned = step ? { steps: [...plan.steps, step], result: { ...plan.result, changed: true } } : plan;
+    const diff = planned.result.failed ? undefined : fileDiff(o, f, mode);
+    return diff ? { ...planned, result: { ...planned.result, diff } } : planned;
   },
 });

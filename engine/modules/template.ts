@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { copiedFileResult, validateFailKeys } from './copy.js';
 import { attrsChange, declareModule, failPlan, linkFollowed, readOneFile, type FileFact, type Plan } from './declare.js';
 import { wantedAttrs } from './file-content.js';
+import { idsFor, sameBytesDiff, type WantedIds } from './file-diff.js';
 import { FILE_ATTR_OPTIONS } from './option-kinds.js';
 
 // The variables Ansible's template module adds (generate_ansible_template_vars).
@@ -43,6 +44,8 @@ export interface TemplateFacts {
   umask?: number | undefined;
   /** follow: dest is a link to an existing file: the file it leads to, which is written (the link kept). */
   followed?: string | undefined;
+  /** owner or group given: the ids they name (the diff of the attributes when the text is already there). */
+  ids?: WantedIds | undefined;
 }
 
 /** The template module. */
@@ -71,7 +74,7 @@ export const templateModule = declareModule({
     const { file, umask } = await readOneFile(host, dest, o.mode);
     // force: false leaves an existing destination as it is: nothing to render (template_destpath names dest as given)
     const text = o.force === false && file.exists ? null : local.render(readFileSync(src, 'utf8'), src, templateVars(written, src, o.dest ?? ''));
-    return { src, text, dest: file, ...(umask === undefined ? {} : { umask }), ...(followed === undefined ? {} : { followed }) };
+    return { src, text, dest: file, ...(umask === undefined ? {} : { umask }), ...(followed === undefined ? {} : { followed }), ...(await idsFor(host, wantedAttrs(o), file)) };
   },
   plan(o, f, mode): Plan {
     const dest = f.followed ?? o.dest ?? '';
@@ -85,9 +88,10 @@ export const templateModule = declareModule({
     const written = f.dest.content !== text;
     const changed = written || attrsChange(f.dest, attrs, f.umask);
     return {
-      steps: changed ? [{ kind: 'write', path: dest, content: text, attrs, backup: o.backup === true, validate: o.validate, validateStyle: 'copy', ...validateFailKeys(o.validate, Buffer.from(text)) }] : [],
-      // Ansible's template action hands the rendered text to its copy action: the same keys
-      result: copiedFileResult({ dest, bytes: Buffer.from(text), written, changed, check: mode.check, remote: false, src: f.src }),
+      steps: changed ? [{ kind: 'write', path: dest, content: text, attrs, backup: o.backup === true, validate: o.validate, validateStyle: 'copy', ...validateFailKeys(o.validate, Buffer.from(text)), diffSource: f.src }] : [],
+      // Ansible's template action hands the rendered text to its copy action: the same keys (its diff names the
+    // template, where Ansible's names a temporary copy of it)
+      result: { ...copiedFileResult({ dest, bytes: Buffer.from(text), written, changed, check: mode.check, remote: false, src: f.src }), ...(written || !f.dest.exists ? {} : { diff: sameBytesDiff(dest, f.dest, attrs, f.ids, f.umask) }) },
     };
   },
 });

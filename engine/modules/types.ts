@@ -83,10 +83,23 @@ export interface Deprecation {
 
 /** A before/after pair shown by --diff. */
 export interface FileDiff {
-  before_header: string;
-  after_header: string;
-  before: string;
-  after: string;
+  /** Absent where Ansible's diff has none (a new file's copy): shown as "before". */
+  before_header?: string;
+  after_header?: string;
+  /** Absent (with after) when a side was skipped: binary, or larger than Ansible's MAX_FILE_SIZE_FOR_DIFF. */
+  before?: string;
+  after?: string;
+  /** Why a side was not diffed, as Ansible's action reports it (shown as "diff skipped: …"). */
+  dst_binary?: number;
+  src_binary?: number;
+  dst_larger?: number;
+  src_larger?: number;
+}
+
+/** The file module's diff: two mappings ({path, state, mode…}), registered as one and shown as JSON by --diff. */
+export interface ObjectDiff {
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
 }
 
 /** A change shown by --diff as the module prepared it (synchronize's itemized list), as Ansible's `prepared`. */
@@ -166,7 +179,7 @@ export interface ModuleResult {
   skipped?: boolean;
   /** Usually text; debug may return any value. */
   msg?: unknown;
-  diff?: (FileDiff | PreparedDiff)[];
+  diff?: (FileDiff | PreparedDiff)[] | ObjectDiff;
   [key: string]: unknown;
 }
 

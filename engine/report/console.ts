@@ -2,6 +2,7 @@
 // skipping/fatal lines, `...ignoring`, loop items, PLAY RECAP in Ansible's column format, then a
 // summary of the slowest tasks. Reporters only see events.
 import type { HostStats, Reporter, RunEvent } from '../runner/events.js';
+import { diffJson } from '../util/python-json.js';
 import { unifiedDiff } from './unified-diff.js';
 
 const COLUMNS = 79;
@@ -34,6 +35,32 @@ function sortDeep(v: unknown): unknown {
   }
   return v;
 }
+
+// a registered diff as Ansible's callback reads it: a module's own rendering, or before/after with the
+// reasons a side was skipped
+type ShownDiff =
+  | { prepared: string }
+  | { before_header?: string; after_header?: string; before?: unknown; after?: unknown; dst_binary?: number; src_binary?: number; dst_larger?: number; src_larger?: number };
+
+// the callback's lines for a side not diffed (a binary file, one over MAX_FILE_SIZE_FOR_DIFF)
+function skipped(d: Exclude<ShownDiff, { prepared: string }>): string[] {
+  const out: string[] = [];
+  if (d.dst_binary !== undefined) out.push('diff skipped: destination file appears to be binary\n');
+  if (d.src_binary !== undefined) out.push('diff skipped: source file appears to be binary\n');
+  if (d.dst_larger !== undefined) out.push(`diff skipped: destination file size is greater than ${d.dst_larger}\n`);
+  if (d.src_larger !== undefined) out.push(`diff skipped: source file size is greater than ${d.src_larger}\n`);
+  return out;
+}
+
+// a before/after pair as the callback shows it: a unified diff and a line break after it (a blank line), none when equal
+function unified(d: Exclude<ShownDiff, { prepared: string }>): string {
+  if (d.before === undefined || d.after === undefined) return '';
+  // a side that is a mapping (the file module's {path, state, mode}) is written as JSON, None as nothing
+  const text = unifiedDiff(sideText(d.before), sideText(d.after), d.before_header, d.after_header);
+  return text ? `${text.endsWith('\n') ? text : `${text}\n`}\n` : '';
+}
+
+const sideText = (v: unknown): string => (v === null ? '' : typeof v === 'object' ? diffJson(v as object) : String(v));
 
 /** A warning or deprecation as Ansible's Display prints it: its header, wrapped at 79 columns (textwrap.wrap). */
 export function warningText(e: { msg: string; deprecation?: boolean | undefined }): string {
@@ -116,12 +143,13 @@ export class ConsoleReporter implements Reporter {
   private hostResult(e: Extract<RunEvent, { type: 'host_result' }>): void {
     // (a module's one diff may be registered as itself, not in a list: apt's {prepared}, as Ansible's apt registers it)
     const diffs = e.result.diff !== null && typeof e.result.diff === 'object' && !Array.isArray(e.result.diff) ? [e.result.diff] : e.result.diff;
-    if (Array.isArray(diffs)) {
-      for (const d of diffs as ({ before_header: string; after_header: string; before: string; after: string } | { prepared: string })[]) {
-        // a module's own rendering (synchronize's itemized changes) is printed as it is, as Ansible's callback prints it
-        const text = 'prepared' in d ? d.prepared : unifiedDiff(d.before, d.after, d.before_header, d.after_header);
-        if (text) this.write(text.trimEnd());
-      }
+    // shown for a change only (changed_when: false hides it), never for a failure, as Ansible's v2_on_file_diff
+    if (Array.isArray(diffs) && e.result.changed === true && e.status !== 'failed' && e.status !== 'unreachable') {
+      // one text as the callback's _get_diff joins it: a unified diff ends in a blank line, a skip line or a module's
+      // own rendering (synchronize's itemized changes) is printed as it is
+      const text = (diffs as ShownDiff[]).map((d) => ('prepared' in d ? d.prepared : [...skipped(d), unified(d)].join(''))).join('');
+      // (a text ending in a line break is printed as it is, as Display prints it: the writers add one only when missing)
+      if (text) this.write(text);
     }
     const who = e.delegatedTo ? `[${e.host} -> ${e.delegatedTo}]` : `[${e.host}]`;
     const item = e.item ? ` => (item=${e.item.label})` : '';

@@ -40,13 +40,13 @@ function lineOps(a: string[], b: string[]): Op[] {
   return ops;
 }
 
-/** The unified diff between two texts (empty when equal). */
-export function unifiedDiff(before: string, after: string, beforeHeader: string, afterHeader: string, context = 3): string {
+/** The unified diff between two texts (empty when equal); a header not given is shown bare ("--- before"), as Ansible's callback shows it. */
+export function unifiedDiff(before: string, after: string, beforeHeader: string | undefined, afterHeader: string | undefined, context = 3): string {
   if (before === after) return '';
   const A = splitKeepingEol(before);
   const B = splitKeepingEol(after);
   const ops = lineOps(A.lines, B.lines);
-  const out = [`--- before: ${beforeHeader}`, `+++ after: ${afterHeader}`];
+  const out = [beforeHeader === undefined ? '--- before' : `--- before: ${beforeHeader}`, afterHeader === undefined ? '+++ after' : `+++ after: ${afterHeader}`];
   let k = 0;
   while (k < ops.length) {
     if ((ops[k] as Op).kind === ' ') {

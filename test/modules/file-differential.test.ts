@@ -1,6 +1,7 @@
-// file against Ansible's own module: the same tasks under kplay and ansible-playbook, each in its own
-// sandboxed /etc. Compared: each task's outcome and every key it registers, and what is left under
-// /etc/kplay-f: every path's kind, mode, owner and group, and where each link points.
+// file against Ansible's own module: the same tasks under kplay and ansible-playbook (with --diff), each in
+// its own sandboxed /etc. Compared: each task's outcome and every key it registers, its diff (touch's
+// times aside) and the lines --diff prints, and what is left under /etc/kplay-f: every path's kind, mode,
+// owner and group, and where each link points.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { bothEngines, outcome, registeredPairs, type EngineRun } from '../support/differential-play.js';
@@ -110,6 +111,13 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
   // no hard link to a directory: os.link's refusal, in the module's words (check mode only says it would link)
   [file({ path: `${D}/dirhard`, src: `${D}/rout`, state: 'hard' }, { check_mode: true }), 'changed'],
   [file({ path: `${D}/dirhard`, src: `${D}/rout`, state: 'hard' }), 'failed'],
+  // removed: a directory with what is below it (the diff lists it as os.walk does), a file, a path already gone
+  [file({ path: `${D}/rtree`, state: 'absent' }, { check_mode: true }), 'changed'],
+  [file({ path: `${D}/rtree`, state: 'absent' }), 'changed'],
+  [file({ path: `${D}/rfile`, state: 'absent' }), 'changed'],
+  [file({ path: `${D}/rfile`, state: 'absent' }), 'ok'],
+  [file({ path: `${D}/made/deep`, state: 'directory', mode: '0750', owner: 'nobody' }), 'changed'],
+  [file({ path: `${D}/made/deep`, state: 'directory', mode: '0750', owner: 'nobody', group: 'adm' }), 'changed'],
 ];
 
 // every path under the directory: kind, mode, owner, group and link target
@@ -119,8 +127,27 @@ const tree = (run: EngineRun): string[] =>
     .filter(Boolean)
     .sort();
 
+// each task's diff without touch's times (the clock's), sandbox paths alike
+const diffs = (run: EngineRun): unknown[] =>
+  run.results.slice(0, steps.length).map((r) => {
+    const d = r.diff as { before?: Record<string, unknown>; after?: Record<string, unknown> } | undefined;
+    if (!d?.before || !d.after) return d;
+    const side = (x: Record<string, unknown>): string => JSON.stringify(Object.fromEntries(Object.entries(x).filter(([k]) => k !== 'atime' && k !== 'mtime'))).replace(/\/tmp\/kplay-sandbox-[^/"]+/g, '@SANDBOX@');
+    return { before: side(d.before), after: side(d.after) };
+  });
+
+// the console's lines from the first task banner to the report task's, without touch's time lines
+const printed = (run: EngineRun): string[] => {
+  const lines = run.output.split('\n');
+  const end = lines.map((l) => l.startsWith('TASK [')).lastIndexOf(true);
+  return lines
+    .slice(lines.findIndex((l) => l.startsWith('TASK [')), end)
+    .filter((l) => !/^[-+ ] {4}"[am]time": /.test(l) && !/^@@ /.test(l))
+    .map((l) => l.replace(/\/tmp\/kplay-sandbox-[^/"]+/g, '@SANDBOX@'));
+};
+
 describe.skipIf(!hasAnsible || !canSandbox())('file, kplay vs ansible-playbook', () => {
-  const run = bothEngines(steps.map(([t]) => t));
+  const run = bothEngines(steps.map(([t]) => t), {}, ['--diff']);
 
   it('every task reports what Ansible reports', () => {
     const shown = (r: EngineRun): string[] => r.results.map((x, i) => `${i} ${JSON.stringify(steps[i]?.[0])}: ${outcome(x)}`);
@@ -131,6 +158,17 @@ describe.skipIf(!hasAnsible || !canSandbox())('file, kplay vs ansible-playbook',
   it("registers what Ansible's file registers, key by key: add_path_info's uid, gid, owner, group, mode, size and state, path or dest", () => {
     const { kplay, ansible } = registeredPairs(run().kplay, run().ansible);
     kplay.forEach((r, i) => expect({ i, task: steps[i]?.[0], r }).toEqual({ i, task: steps[i]?.[0], r: ansible[i] }));
+  });
+
+  it("registers the diff Ansible's file module gives: path, state, a removed directory's content, a link's source, owner and group ids, mode", () => {
+    const k = diffs(run().kplay);
+    const a = diffs(run().ansible);
+    k.forEach((d, i) => expect({ i, task: steps[i]?.[0], d }).toEqual({ i, task: steps[i]?.[0], d: a[i] }));
+    expect(JSON.stringify(k)).toContain('path_content');
+  });
+
+  it('prints the same --diff lines (the hunk ranges and touch times aside)', () => {
+    expect(printed(run().kplay)).toEqual(printed(run().ansible));
   });
 
   it('leaves the same paths, kinds, modes, owners and links', () => {

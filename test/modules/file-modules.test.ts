@@ -69,7 +69,7 @@ describe('file modules on the local host', () => {
     const root = writeTree({ 'out.txt': 'old\n' });
     const r = await run('copy', root, { content: 'new\n', dest: '@/out.txt' }, { check: true, diff: true });
     expect(r.changed).toBe(true);
-    expect(r.diff).toEqual([{ before_header: join(root, 'out.txt'), after_header: join(root, 'out.txt'), before: 'old\n', after: 'new\n' }]);
+    expect(r.diff).toEqual([{ before_header: join(root, 'out.txt'), after_header: 'dynamically generated', before: 'old\n', after: 'new\n' }]);
     expect(readFileSync(join(root, 'out.txt'), 'utf8')).toBe('old\n');
   });
 

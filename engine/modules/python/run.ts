@@ -1,6 +1,7 @@
 // Runs an Ansible Python module on the host as Ansible does with pipelining: the AnsiballZ script on
 // the standard input of the host's Python, the module's JSON result read back (with Ansible's
 // tolerance for noise around it). The module checks its own arguments and honours check and diff mode.
+import { diffJson } from '../../util/python-json.js';
 import { shellQuote as q } from '../../util/shell.js';
 import { ActionFailed, type Deprecation, type FileDiff, type Module, type PreparedDiff, type ModuleContext, type ModuleResult } from '../types.js';
 import type { PythonModule } from './locate.js';
@@ -42,12 +43,24 @@ function moduleJson(stdout: string): Record<string, unknown> | undefined {
   }
 }
 
+// a diff header the module gave, kept absent when it gave none (shown bare, as Ansible's callback shows it)
+const header = (key: 'before_header' | 'after_header', v: unknown): Partial<FileDiff> => (v === undefined || v === null ? {} : { [key]: String(v) });
+// a side the module gave ('' for None, a mapping as the callback serializes it); absent when it gave none
+const side = (key: 'before' | 'after', v: unknown): Partial<FileDiff> => (v === undefined ? {} : { [key]: v === null ? '' : typeof v === 'object' ? diffJson(v) : String(v) });
+// the keys saying why a side was not diffed
+const SKIPS = ['dst_binary', 'src_binary', 'dst_larger', 'src_larger'] as const;
+
 /** A module's diff (a mapping or a list of them) as kplay's before/after pairs. */
 function diffs(d: unknown): (FileDiff | PreparedDiff)[] | undefined {
   const list = (Array.isArray(d) ? d : d && typeof d === 'object' ? [d] : []) as Record<string, unknown>[];
+  const skips = (x: Record<string, unknown>): Partial<FileDiff> => Object.fromEntries(SKIPS.filter((k) => typeof x[k] === 'number').map((k) => [k, x[k]]));
   const out = list
-    .filter((x) => 'before' in x || 'after' in x || typeof x.prepared === 'string')
-    .map((x) => ('before' in x || 'after' in x ? { before_header: String(x.before_header ?? ''), after_header: String(x.after_header ?? ''), before: String(x.before ?? ''), after: String(x.after ?? '') } : { prepared: String(x.prepared) }));
+    .filter((x) => 'before' in x || 'after' in x || typeof x.prepared === 'string' || SKIPS.some((k) => k in x))
+    .map((x): FileDiff | PreparedDiff =>
+      typeof x.prepared === 'string' && !('before' in x || 'after' in x)
+        ? { prepared: x.prepared }
+        : { ...header('before_header', x.before_header), ...header('after_header', x.after_header), ...side('before', x.before), ...side('after', x.after), ...skips(x) },
+    );
   return out.length ? out : undefined;
 }
 

@@ -1,0 +1,101 @@
+// The diff Ansible's file module returns (initial_diff and set_fs_attributes_if_different): the path, its
+// state before and after when they differ (with a removed directory's content as os.walk lists it), a
+// link's old and new source, and each attribute that changes (owner and group as ids, mode as octal).
+import { shellQuote as q } from '../util/shell.js';
+import { symbolicMode } from './symbolic-mode.js';
+import type { FileAttrs, FileStat, HostIO, ObjectDiff } from './types.js';
+
+/** What a path freshly made has, for the attributes compared after it is made: the user's ids and the umask. */
+export interface Creator {
+  uid: number;
+  gid: number;
+  umask: number;
+}
+
+/** The ids `owner` and `group` name (a number as written, a name as the host resolves it; absent when unknown). */
+export interface WantedIds {
+  uid?: number | undefined;
+  gid?: number | undefined;
+}
+
+/** The path and, when it changes, its state (initial_diff). */
+export function initialDiff(path: string, state: string, prev: string, content?: { directories: string[]; files: string[] }): ObjectDiff {
+  const d: ObjectDiff = { before: { path }, after: { path } };
+  if (prev !== state) {
+    d.before.state = prev;
+    d.after.state = state;
+    if (content) d.before.path_content = content;
+  }
+  return d;
+}
+
+// Python's '0%03o' % mode
+const octal = (mode: number): string => `0${mode.toString(8).padStart(3, '0')}`;
+
+/** The stat a path freshly made gets (mkdir, touch): the user's ids, the umask's mode. */
+export const createdStat = (c: Creator, dir: boolean): FileStat => ({ exists: true, type: dir ? 'directory' : 'file', uid: c.uid, gid: c.gid, mode: octal((dir ? 0o777 : 0o666) & ~c.umask) });
+
+/** Adds the owner, group and mode `attrs` change on a path with stat `st` (set_*_if_different's diff keys). */
+export function attrsDiff(d: ObjectDiff, st: FileStat, attrs: FileAttrs, ids: WantedIds, umask: number | undefined): ObjectDiff {
+  if (attrs.owner !== undefined && ids.uid !== undefined && st.uid !== undefined && ids.uid !== st.uid) [d.before.owner, d.after.owner] = [st.uid, ids.uid];
+  if (attrs.group !== undefined && ids.gid !== undefined && st.gid !== undefined && ids.gid !== st.gid) [d.before.group, d.after.group] = [st.gid, ids.gid];
+  if (attrs.mode !== undefined && st.mode !== undefined) {
+    const wanted = /^[0-7]+$/.test(attrs.mode) ? attrs.mode : symbolicMode(st.mode, attrs.mode, st.type === 'directory', umask);
+    const [was, now] = [parseInt(st.mode, 8), wanted === undefined ? NaN : parseInt(wanted, 8)];
+    if (!Number.isNaN(now) && was !== now) [d.before.mode, d.after.mode] = [octal(was), octal(now)];
+  }
+  return d;
+}
+
+/**
+ * A directory's content as os.walk lists it for the diff of its removal: directories, then files, level
+ * by level in each directory's own order, a link to a directory among the directories but not walked into.
+ * `entries`: find's `%y%Y %p` lines below `top` (depth first, each directory's entries in its own order).
+ */
+export function walkList(top: string, entries: string[]): { directories: string[]; files: string[] } {
+  const children = new Map<string, { path: string; dir: boolean; link: boolean }[]>();
+  for (const e of entries) {
+    const kinds = e.slice(0, 2);
+    const path = e.slice(3);
+    const parent = path.slice(0, path.lastIndexOf('/'));
+    const list = children.get(parent) ?? [];
+    list.push({ path, dir: kinds[1] === 'd', link: kinds[0] === 'l' });
+    children.set(parent, list);
+  }
+  const out = { directories: [] as string[], files: [] as string[] };
+  const walk = (dir: string): void => {
+    const here = children.get(dir) ?? [];
+    for (const c of here) (c.dir ? out.directories : out.files).push(c.path);
+    for (const c of here) if (c.dir && !c.link) walk(c.path);
+  };
+  walk(top.replace(/\/+$/, '') || '/');
+  return out;
+}
+
+/** The ids owner and group name: a number as it is; a name the path already has, its id; another, as the host resolves it. */
+export async function wantedIds(host: HostIO, attrs: FileAttrs, st: Pick<FileStat, 'owner' | 'group' | 'uid' | 'gid'>): Promise<WantedIds> {
+  const id = async (name: string | undefined, has: string | undefined, hasId: number | undefined, resolve: string): Promise<number | undefined> => {
+    if (name === undefined) return undefined;
+    if (/^\d+$/.test(name)) return Number(name);
+    if (name === has) return hasId;
+    const r = await host.run(resolve);
+    return r.rc === 0 && /^\d+$/.test(r.stdout.trim()) ? Number(r.stdout.trim()) : undefined;
+  };
+  return {
+    uid: await id(attrs.owner, st.owner, st.uid, `id -u -- ${q(attrs.owner ?? '')}`),
+    gid: await id(attrs.group, st.group, st.gid, `getent group -- ${q(attrs.group ?? '')} | cut -d: -f3`),
+  };
+}
+
+/** Owner or group given: the ids they name (copy's and template's facts, for the file module's diff of their attributes). */
+export async function idsFor(host: HostIO, attrs: FileAttrs, st: Pick<FileStat, 'owner' | 'group' | 'uid' | 'gid'>): Promise<{ ids?: WantedIds }> {
+  return attrs.owner === undefined && attrs.group === undefined ? {} : { ids: await wantedIds(host, attrs, st) };
+}
+
+/**
+ * The diff of copy and template when the bytes are already there: the file module's (the action runs it with
+ * state=file), the attributes that change on the file.
+ */
+export function sameBytesDiff(path: string, dest: Omit<FileStat, 'exists'> & { exists: boolean }, attrs: FileAttrs, ids: WantedIds | undefined, umask: number | undefined): ObjectDiff {
+  return attrsDiff(initialDiff(path, 'file', (dest.links ?? 1) > 1 ? 'hard' : 'file'), dest, attrs, ids ?? {}, umask);
+}
