@@ -9,7 +9,7 @@ import { pyJson } from '../template/expr/dump.js';
 import { shellQuote as q } from '../util/shell.js';
 import { attrsCommand, wantedAttrs } from './file-content.js';
 import { idsFor, sameBytesDiff, type WantedIds } from './file-diff.js';
-import { attrsChange, bytesFact, declareModule, failPlan, linkFollowed, missingDirs, umaskFor, type Controller, type Options, type BytesFact, type Plan, type Step, type WriteStep } from './declare.js';
+import { attrsChange, bytesFact, declareModule, failPlan, linkFollowed, missingDirs, umaskFor, type Controller, type FactsMode, type Options, type BytesFact, type Plan, type Step, type WriteStep } from './declare.js';
 import { FILE_ATTR_OPTIONS } from './option-kinds.js';
 import type { FileAttrs, HostIO, ModuleResult } from './types.js';
 
@@ -133,7 +133,7 @@ const COPY_OPTIONS = {
 type CopyOptions = Options<typeof COPY_OPTIONS>;
 
 // what copy compares for one task: the source's bytes (or a controller directory's files) and the destinations
-async function copyFacts(o: CopyOptions, host: HostIO, local: Controller): Promise<CopyFacts> {
+async function copyFacts(o: CopyOptions, host: HostIO, local: Controller, mode: FactsMode): Promise<CopyFacts> {
   const written = o.src ?? '';
   let bytes: Buffer;
   let src: string | null = null;
@@ -173,7 +173,7 @@ async function copyFacts(o: CopyOptions, host: HostIO, local: Controller): Promi
   const dest = destFact(inspected);
   // a new file's directory: made when dest ends with /, else the copy fails (the directories missing, outermost first)
   const missing = !dest.exists && destPath.startsWith('/') ? await missingDirs(host, dirname(destPath)) : [];
-  const ids = dest.exists && o.remote_src !== true ? await idsFor(host, wantedAttrs(o), dest) : {};
+  const ids = dest.exists && o.remote_src !== true ? await idsFor(host, wantedAttrs(o), dest, mode) : {};
   return { kind: 'file', src, base64: bytes.toString('base64'), destPath, dest, ...(missing.length ? { missingDirs: missing } : {}), ...(replacesLink ? { replacesLink } : {}), ...ids };
 }
 
@@ -185,8 +185,8 @@ export const copyModule = declareModule({
     mutuallyExclusive: [['src', 'content']],
     requiredOneOf: [['src', 'content']],
   },
-  async facts(o, host, local): Promise<CopyFacts> {
-    const f = await copyFacts(o, host, local);
+  async facts(o, host, local, mode): Promise<CopyFacts> {
+    const f = await copyFacts(o, host, local, mode);
     // (the host's umask, when a symbolic mode without users needs it to be compared)
     const umask = 'problem' in f ? undefined : await umaskFor(host, o.mode);
     return umask === undefined ? f : { ...f, umask };

@@ -279,13 +279,19 @@ export interface Plan {
   actionResult?: boolean | undefined;
 }
 
+/** How the task runs, as the facts see it: check mode, and --diff (what only a diff shows is read only then). */
+export interface FactsMode {
+  check: boolean;
+  diff?: boolean | undefined;
+}
+
 /** A module written as a declaration. */
 export interface Declaration<O extends Record<string, OptionSpec>, F> {
   spec: ModuleSpec & { options: O };
   /** What is wrong with the options themselves, found before any fact is read (as Ansible's module checks its arguments first). */
   refuse?(o: Options<O>): string | undefined;
   /** Reads what the plan compares with the wanted state (one or a few round trips; the controller's files through `local`). Only apt acts here, as Ansible's module does before it looks: it refreshes stale package lists (not in check mode). */
-  facts(o: Options<O>, host: HostIO, local: Controller, mode: { check: boolean }): Promise<F>;
+  facts(o: Options<O>, host: HostIO, local: Controller, mode: FactsMode): Promise<F>;
   /** The wanted state against the facts: the steps to take (none when the host is as wanted). */
   plan(o: Options<O>, facts: F, mode: { check: boolean }): Plan;
   /** The module's result is an action's own (debug, assert; synchronize, whose result has its own stdout_lines): without the `*_lines` keys a module's result gets. */
@@ -415,7 +421,7 @@ export function typed(spec: ModuleSpec, args: Record<string, unknown>): Record<s
 
 /** Makes a declaration runnable: its facts read, its plan made, and the plan carried out by the shared executor. */
 export function declareModule<O extends Record<string, OptionSpec>, F>(d: Declaration<O, F>): DeclaredModule {
-  const facts = (o: Record<string, unknown>, host: HostIO, local: Controller, mode: { check: boolean }): Promise<unknown> => d.facts(o as Options<O>, host, local, mode);
+  const facts = (o: Record<string, unknown>, host: HostIO, local: Controller, mode: FactsMode): Promise<unknown> => d.facts(o as Options<O>, host, local, mode);
   const refused = (o: Record<string, unknown>): string | undefined => d.refuse?.(o as Options<O>);
   const plan = (o: Record<string, unknown>, f: unknown, mode: { check: boolean }): Plan => {
     const why = refused(o);
@@ -431,7 +437,7 @@ export function declareModule<O extends Record<string, OptionSpec>, F>(d: Declar
       const why = refused(o);
       if (why !== undefined) return executePlan(ctx, failPlan(why));
       const host = rememberingInspections(ctx.host);
-      const f = await facts(o, host, { findLocal: ctx.findLocal, missingLocal: ctx.missingLocal, render: ctx.render, variable: ctx.variable, condition: ctx.condition, sync: ctx.sync, local: ctx.connection?.local === true }, { check: ctx.check });
+      const f = await facts(o, host, { findLocal: ctx.findLocal, missingLocal: ctx.missingLocal, render: ctx.render, variable: ctx.variable, condition: ctx.condition, sync: ctx.sync, local: ctx.connection?.local === true }, { check: ctx.check, diff: ctx.diff });
       const planned = plan(o, f, { check: ctx.check });
       let executed: ModuleResult;
       try {

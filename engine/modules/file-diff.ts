@@ -87,9 +87,9 @@ export async function wantedIds(host: HostIO, attrs: FileAttrs, st: Pick<FileSta
   };
 }
 
-/** Owner or group given: the ids they name (copy's and template's facts, for the file module's diff of their attributes). */
-export async function idsFor(host: HostIO, attrs: FileAttrs, st: Pick<FileStat, 'owner' | 'group' | 'uid' | 'gid'>): Promise<{ ids?: WantedIds }> {
-  return attrs.owner === undefined && attrs.group === undefined ? {} : { ids: await wantedIds(host, attrs, st) };
+/** Owner or group given with --diff: the ids they name (copy's and template's facts, for the file module's diff of their attributes). */
+export async function idsFor(host: HostIO, attrs: FileAttrs, st: Pick<FileStat, 'owner' | 'group' | 'uid' | 'gid'>, mode: { diff?: boolean | undefined }): Promise<{ ids?: WantedIds }> {
+  return mode.diff !== true || (attrs.owner === undefined && attrs.group === undefined) ? {} : { ids: await wantedIds(host, attrs, st) };
 }
 
 /**

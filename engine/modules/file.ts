@@ -3,7 +3,7 @@
 // the wanted attributes (recurse) and the chattr flags (attributes); every change is a command.
 import { basename } from 'node:path';
 import { attrsCommand, attrsDiffer, isOctalMode, lackingTests, wantedAttrs } from './file-content.js';
-import { declareModule, failPlan, missingDirs, umaskFor, type Options, type Plan, type RunStep } from './declare.js';
+import { declareModule, failPlan, missingDirs, umaskFor, type FactsMode, type Options, type Plan, type RunStep } from './declare.js';
 import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
 import { attrsDiff, createdStat, initialDiff, walkList, wantedIds, type Creator, type WantedIds } from './file-diff.js';
 import type { FileAttrs, FileStat, HostIO, ObjectDiff } from './types.js';
@@ -170,9 +170,10 @@ function statePlan(o: FileOptions, f: FileModuleFacts, mode: { check: boolean })
 }
 
 // what the diff needs besides the plan's facts: a removed directory's content, the ids owner and group name,
-// what a path made now gets (read only where the diff shows them)
-async function diffFacts(host: HostIO, o: FileOptions, state: string, path: string, st: FileStat, mode: { check: boolean }): Promise<Partial<FileModuleFacts>> {
+// what a path made now gets (read only with --diff, where the diff shows them)
+async function diffFacts(host: HostIO, o: FileOptions, state: string, path: string, st: FileStat, mode: FactsMode): Promise<Partial<FileModuleFacts>> {
   const out: Partial<FileModuleFacts> = {};
+  if (mode.diff !== true) return out;
   if (state === 'absent' && st.type === 'directory') {
     const r = await host.run(`find ${q(path)} -mindepth 1 -printf '%y%Y %p\\0'`);
     if (r.rc === 0) out.below = r.stdout.split('\0').filter(Boolean);

@@ -63,7 +63,7 @@ export const templateModule = declareModule({
       ...FILE_ATTR_OPTIONS,
     },
   },
-  async facts(o, host, local): Promise<TemplateFacts> {
+  async facts(o, host, local, mode): Promise<TemplateFacts> {
     const written = o.src ?? '';
     const follow = o.follow === true;
     const src = local.findLocal('templates', written) ?? null;
@@ -74,7 +74,7 @@ export const templateModule = declareModule({
     const { file, umask } = await readOneFile(host, dest, o.mode);
     // force: false leaves an existing destination as it is: nothing to render (template_destpath names dest as given)
     const text = o.force === false && file.exists ? null : local.render(readFileSync(src, 'utf8'), src, templateVars(written, src, o.dest ?? ''));
-    return { src, text, dest: file, ...(umask === undefined ? {} : { umask }), ...(followed === undefined ? {} : { followed }), ...(await idsFor(host, wantedAttrs(o), file)) };
+    return { src, text, dest: file, ...(umask === undefined ? {} : { umask }), ...(followed === undefined ? {} : { followed }), ...(await idsFor(host, wantedAttrs(o), file, mode)) };
   },
   plan(o, f, mode): Plan {
     const dest = f.followed ?? o.dest ?? '';

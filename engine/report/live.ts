@@ -179,7 +179,8 @@ export class LiveReporter implements Reporter {
       case 'host_result':
         // debug output (a lifecycle playbook's plan and verification table) is read while the run goes on
         if (e.debug && e.status === 'ok') return this.printResult(e);
-        if (e.status === 'failed' || e.status === 'unreachable' || e.result.diff !== undefined) this.defer(e);
+        // (a diff is shown for a change only: the file module's diff of nothing changed is not)
+        if (e.status === 'failed' || e.status === 'unreachable' || (e.result.diff !== undefined && e.result.changed === true)) this.defer(e);
         return;
       case 'warning':
       case 'display':
