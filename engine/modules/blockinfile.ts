@@ -2,6 +2,7 @@
 // (Ansible's default markers, so blocks Ansible wrote are recognised and not duplicated).
 import { attrsChange, declareModule, failPlan, makeParentDir, readOneFile, type Step } from './declare.js';
 import { attrsMessage, wantedAttrs } from './file-content.js';
+import { editedExtras, editorDiff } from './file-diff.js';
 import { EDITED_PATH, FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
 
 /** The outcome of a block edit. */
@@ -72,8 +73,11 @@ export const blockinfileModule = declareModule({
     },
     mutuallyExclusive: [['insertbefore', 'insertafter']],
   },
-  facts: (o, host) => readOneFile(host, o.path ?? '', o.mode),
-  plan(o, { file, umask }) {
+  async facts(o, host, _local, mode) {
+    const one = await readOneFile(host, o.path ?? '', o.mode);
+    return { ...one, ...(await editedExtras(host, one.file, wantedAttrs(o), o.create === true, mode)) };
+  },
+  plan(o, { file, umask, ...extras }, mode) {
     const path = o.path ?? '';
     if (file.type === 'directory') return failPlan(`Path ${path} is a directory !`, { rc: 256 });
     const missing = !file.exists;
@@ -81,12 +85,13 @@ export const blockinfileModule = declareModule({
     if (missing && o.state === 'absent') return { steps: [], result: { changed: false, msg: `File ${path} not present` } };
     const edit = editBlock(file.content ?? '', o);
     const attrs = wantedAttrs(o);
-    const attrsChanged = attrsChange(file, attrs, umask);
+    // the attributes of the file, or of the one made now; the diff Ansible's blockinfile gives (content, attributes)
+    const { attrsChanged, diff } = editorDiff(path, file, extras, attrs, umask, { before: file.content ?? '', after: edit.text }, mode.check);
     const changed = edit.changed || missing;
     const msg = attrsMessage(missing ? 'File created' : edit.msg, changed, attrsChanged);
     const steps: Step[] = [];
     if (missing) steps.push(makeParentDir(path));
-    if (changed || attrsChanged) steps.push({ kind: 'write', path, content: edit.text, attrs, backup: o.backup === true, validate: o.validate, diffHeader: `${path} (content)` });
-    return { steps, result: { changed: changed || attrsChanged, msg } };
+    if (changed || attrsChanged) steps.push({ kind: 'write', path, content: edit.text, attrs, backup: o.backup === true, validate: o.validate, noDiff: true });
+    return { steps, result: { changed: changed || attrsChanged, msg, diff } };
   },
 });

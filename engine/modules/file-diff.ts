@@ -3,13 +3,23 @@
 // link's old and new source, and each attribute that changes (owner and group as ids, mode as octal).
 import { shellQuote as q } from '../util/shell.js';
 import { symbolicMode } from './symbolic-mode.js';
-import type { FileAttrs, FileStat, HostIO, ObjectDiff } from './types.js';
+import { attrsDiffer } from './file-content.js';
+import type { FileAttrs, FileDiff, FileStat, HostIO, ObjectDiff } from './types.js';
 
-/** What a path freshly made has, for the attributes compared after it is made: the user's ids and the umask. */
+/** What a path freshly made has, for the attributes compared after it is made: the user's ids and names, and the umask. */
 export interface Creator {
   uid: number;
   gid: number;
+  user: string;
+  group: string;
   umask: number;
+}
+
+/** The user a task runs as (its become included) and its umask: what a path made now gets. */
+export async function creatorOf(host: HostIO): Promise<Creator | undefined> {
+  const r = await host.run('id -u; id -g; id -un; id -gn; umask');
+  const [uid = '', gid = '', user = '', group = '', umask = ''] = r.stdout.trim().split('\n');
+  return r.rc === 0 && /^\d+$/.test(uid) && /^\d+$/.test(gid) && /^[0-7]+$/.test(umask) ? { uid: Number(uid), gid: Number(gid), user, group, umask: parseInt(umask, 8) } : undefined;
 }
 
 /** The ids `owner` and `group` name (a number as written, a name as the host resolves it; absent when unknown). */
@@ -33,7 +43,7 @@ export function initialDiff(path: string, state: string, prev: string, content?:
 const octal = (mode: number): string => `0${mode.toString(8).padStart(3, '0')}`;
 
 /** The stat a path freshly made gets (mkdir, touch): the user's ids, the umask's mode. */
-export const createdStat = (c: Creator, dir: boolean): FileStat => ({ exists: true, type: dir ? 'directory' : 'file', uid: c.uid, gid: c.gid, mode: octal((dir ? 0o777 : 0o666) & ~c.umask) });
+export const createdStat = (c: Creator, dir: boolean): FileStat => ({ exists: true, type: dir ? 'directory' : 'file', uid: c.uid, gid: c.gid, owner: c.user, group: c.group, mode: octal((dir ? 0o777 : 0o666) & ~c.umask) });
 
 /** Adds the owner, group and mode `attrs` change on a path with stat `st` (set_*_if_different's diff keys). */
 export function attrsDiff(d: ObjectDiff, st: FileStat, attrs: FileAttrs, ids: WantedIds, umask: number | undefined): ObjectDiff {
@@ -98,4 +108,45 @@ export async function idsFor(host: HostIO, attrs: FileAttrs, st: Pick<FileStat, 
  */
 export function sameBytesDiff(path: string, dest: Omit<FileStat, 'exists'> & { exists: boolean }, attrs: FileAttrs, ids: WantedIds | undefined, umask: number | undefined): ObjectDiff {
   return attrsDiff(initialDiff(path, 'file', (dest.links ?? 1) > 1 ? 'hard' : 'file'), dest, attrs, ids ?? {}, umask);
+}
+
+/** What the line editors (lineinfile, blockinfile) read besides the file: what a file made now gets, the ids for --diff. */
+export interface EditedExtras {
+  creator?: Creator | undefined;
+  ids?: WantedIds | undefined;
+}
+
+/**
+ * The line editors' extra facts: with attributes asked, the user and umask a file made now gets (not in check
+ * mode, where Ansible's editors stop before the attributes), and with --diff the ids owner and group name.
+ */
+export async function editedExtras(host: HostIO, file: Pick<FileStat, 'exists' | 'owner' | 'group' | 'uid' | 'gid'>, attrs: FileAttrs, create: boolean, mode: { check: boolean; diff?: boolean | undefined }): Promise<EditedExtras> {
+  if (Object.values(attrs).every((v) => v === undefined)) return {};
+  const creator = !file.exists && create && !mode.check ? await creatorOf(host) : undefined;
+  const ids = (await idsFor(host, attrs, creator ? createdStat(creator, false) : file, mode)).ids;
+  return { ...(creator ? { creator } : {}), ...(ids ? { ids } : {}) };
+}
+
+/**
+ * The line editors' attributes and diff as Ansible's lineinfile and blockinfile report them: the attributes
+ * compared on the file (or on the one made now, as it is made with the umask), and the diff a list of the
+ * content's and the attributes' (`PATH (file attributes)`), or the content's alone for a file that is not
+ * there in check mode.
+ */
+export function editorDiff(
+  path: string,
+  file: FileStat,
+  extras: EditedExtras,
+  attrs: FileAttrs,
+  umask: number | undefined,
+  texts: { before: string; after: string },
+  check: boolean,
+): { attrsChanged: boolean; diff: FileDiff | FileDiff[] } {
+  const content: FileDiff = { ...texts, before_header: `${path} (content)`, after_header: `${path} (content)` };
+  const on = file.exists ? file : check ? undefined : extras.creator && createdStat(extras.creator, false);
+  if (!file.exists && check) return { attrsChanged: false, diff: content };
+  const d = on ? attrsDiff({ before: {}, after: {} }, on, attrs, extras.ids ?? {}, umask ?? extras.creator?.umask) : { before: {}, after: {} };
+  const attrsChanged = on !== undefined && attrsDiffer(on, attrs, umask ?? extras.creator?.umask);
+  const header = `${path} (file attributes)`;
+  return { attrsChanged, diff: [content, { ...(Object.keys(d.before).length ? d : {}), before_header: header, after_header: header }] };
 }

@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { attrsCommand, attrsDiffer, isOctalMode, lackingTests, wantedAttrs } from './file-content.js';
 import { declareModule, failPlan, missingDirs, umaskFor, type FactsMode, type Options, type Plan, type RunStep } from './declare.js';
 import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
-import { attrsDiff, createdStat, initialDiff, walkList, wantedIds, type Creator, type WantedIds } from './file-diff.js';
+import { attrsDiff, createdStat, creatorOf, initialDiff, walkList, wantedIds, type Creator, type WantedIds } from './file-diff.js';
 import type { FileAttrs, FileStat, HostIO, ObjectDiff } from './types.js';
 import { pyRepr } from '../util/python-repr.js';
 import { shellQuote as q } from '../util/shell.js';
@@ -184,9 +184,8 @@ async function diffFacts(host: HostIO, o: FileOptions, state: string, path: stri
   // (a link made with follow: false gets its own owner and group)
   const made = state === 'link' && o.follow === false ? st.type !== 'link' : !st.exists && (state === 'touch' || state === 'directory');
   if (made && !mode.check) {
-    const r = await host.run('id -u; id -g; umask');
-    const [uid, gid, umask] = r.stdout.trim().split('\n');
-    if (r.rc === 0) out.creator = { uid: Number(uid), gid: Number(gid), umask: parseInt(umask ?? '', 8) };
+    const creator = await creatorOf(host);
+    if (creator) out.creator = creator;
   }
   return out;
 }

@@ -4,6 +4,7 @@
 import { pyRegex as pythonRegex } from '../template/expr/pyregex.js';
 import { attrsChange, declareModule, failPlan, makeParentDir, readOneFile, type Step } from './declare.js';
 import { attrsMessage, wantedAttrs } from './file-content.js';
+import { editedExtras, editorDiff } from './file-diff.js';
 import { EDITED_PATH, FILE_ATTR_OPTIONS } from './option-kinds.js';
 
 /** The outcome of editing text: the new text (undefined when unchanged) and Ansible's message. */
@@ -120,8 +121,11 @@ export const lineinfileModule = declareModule({
     }
     return undefined;
   },
-  facts: (o, host) => readOneFile(host, o.path ?? '', o.mode),
-  plan(o, { file, umask }) {
+  async facts(o, host, _local, mode) {
+    const one = await readOneFile(host, o.path ?? '', o.mode);
+    return { ...one, ...(await editedExtras(host, one.file, wantedAttrs(o), o.create === true, mode)) };
+  },
+  plan(o, { file, umask, ...extras }, mode) {
     const path = o.path ?? '';
     const warnings = emptyPatternWarnings(o);
     const absent = o.state === 'absent';
@@ -130,11 +134,13 @@ export const lineinfileModule = declareModule({
     if (!file.exists && o.create !== true) return { ...failPlan(`Destination ${path} does not exist !`, { rc: 257 }), warnings };
     const edit = editLine(file.content ?? '', o);
     const attrs = wantedAttrs(o);
-    const attrsChanged = attrsChange(file, attrs, umask);
-    const result = { changed: edit.changed || attrsChanged, msg: attrsMessage(edit.msg, edit.changed, attrsChanged), ...(absent ? { found: edit.found ?? 0 } : {}), backup: '' };
+    const text = edit.changed ? edit.text : (file.content ?? '');
+    // the attributes of the file, or of the one made now; the diff Ansible's lineinfile gives (content, attributes)
+    const { attrsChanged, diff } = editorDiff(path, file, extras, attrs, umask, { before: file.content ?? '', after: text }, mode.check);
+    const result = { changed: edit.changed || attrsChanged, msg: attrsMessage(edit.msg, edit.changed, attrsChanged), ...(absent ? { found: edit.found ?? 0 } : {}), backup: '', diff };
     const steps: Step[] = [];
     if (!file.exists) steps.push(makeParentDir(path));
-    if (result.changed) steps.push({ kind: 'write', path, content: edit.changed ? edit.text : (file.content ?? ''), attrs, backup: o.backup === true, backupAs: 'backup', validate: o.validate, diffHeader: `${path} (content)` });
+    if (result.changed) steps.push({ kind: 'write', path, content: text, attrs, backup: o.backup === true, backupAs: 'backup', validate: o.validate, noDiff: true });
     return { steps, result, warnings };
   },
 });

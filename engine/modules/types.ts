@@ -86,9 +86,9 @@ export interface FileDiff {
   /** Absent where Ansible's diff has none (a new file's copy): shown as "before". */
   before_header?: string;
   after_header?: string;
-  /** Absent (with after) when a side was skipped: binary, or larger than Ansible's MAX_FILE_SIZE_FOR_DIFF. */
-  before?: string;
-  after?: string;
+  /** Absent (with after) when a side was skipped: binary, or larger than Ansible's MAX_FILE_SIZE_FOR_DIFF; a mapping for the line editors' attributes ({mode}). */
+  before?: string | Record<string, unknown>;
+  after?: string | Record<string, unknown>;
   /** Why a side was not diffed, as Ansible's action reports it (shown as "diff skipped: …"). */
   dst_binary?: number;
   src_binary?: number;
@@ -179,7 +179,7 @@ export interface ModuleResult {
   skipped?: boolean;
   /** Usually text; debug may return any value. */
   msg?: unknown;
-  diff?: (FileDiff | PreparedDiff)[] | ObjectDiff;
+  diff?: (FileDiff | PreparedDiff)[] | ObjectDiff | FileDiff;
   [key: string]: unknown;
 }
 

@@ -1,9 +1,10 @@
-// blockinfile against Ansible's own module: the same tasks under kplay and ansible-playbook, each in its
-// own sandboxed /etc. Compared: each task's outcome and message, the files' text and mode, and that a
-// backup was made where one was asked for.
+// blockinfile against Ansible's own module: the same tasks under kplay and ansible-playbook (with --diff),
+// each in its own sandboxed /etc. Compared: each task's outcome and message, its diff (content, file
+// attributes) and the lines --diff prints, the files' text and mode, and that a backup was made where one
+// was asked for.
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bothEngines, outcome, sandboxMode, sandboxText, type EngineRun } from '../support/differential-play.js';
+import { bothEngines, outcome, printedTasks, registeredDiffs, sandboxMode, sandboxText, type EngineRun } from '../support/differential-play.js';
 import { hasAnsible } from '../support/oracle.js';
 import { canSandbox } from '../support/sandbox.js';
 
@@ -28,6 +29,11 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
   [{ blockinfile: { path: '/etc', block: 'x' } }, 'failed'],
   [{ blockinfile: { path: NEW, block: 'x = 1', create: true } }, 'changed'],
   [{ blockinfile: { path: NEW, block: 'x = 1', create: true } }, 'ok'],
+  // a file made now: its attributes compared with what it was made with (the umask's mode, the user's owner)
+  [{ blockinfile: { path: `${NEW}.2`, block: 'y', create: true, mode: '0600' } }, 'changed'],
+  [{ blockinfile: { path: `${NEW}.3`, block: 'y', create: true, owner: 'nobody' } }, 'changed'],
+  [{ blockinfile: { path: `${NEW}.4`, block: 'y', create: true, mode: '0600' }, check_mode: true }, 'changed'],
+  [{ blockinfile: { path: `${NEW}.3`, block: 'y', mode: 'go-r' } }, 'changed'],
 ];
 
 const text = sandboxText;
@@ -35,13 +41,23 @@ const mode = sandboxMode;
 const backups = (run: EngineRun): number => readdirSync(run.sandbox.path('/etc')).filter((f) => f.startsWith('kplay-hosts.') && f.endsWith('~')).length;
 
 describe.skipIf(!hasAnsible || !canSandbox())('blockinfile, kplay vs ansible-playbook', () => {
-  const run = bothEngines(steps.map(([t]) => t));
+  const run = bothEngines(steps.map(([t]) => t), {}, ['--diff']);
 
   it('every task reports what Ansible reports, with its message', () => {
     expect(run().kplay.results.map(outcome)).toEqual(run().ansible.results.map(outcome));
     expect(run().kplay.results.map(outcome)).toEqual(steps.map(([, o]) => o));
     const msgs = (r: EngineRun): unknown[] => r.results.slice(1).map((x) => x.msg);
     expect(msgs(run().kplay)).toEqual(msgs(run().ansible));
+  });
+
+  it("registers Ansible's diff, the content's and the file attributes', and prints the same lines", () => {
+    const k = registeredDiffs(run().kplay, steps.length);
+    const a = registeredDiffs(run().ansible, steps.length);
+    k.forEach((d, i) => i > 0 && expect({ i, task: steps[i]?.[0], d }).toEqual({ i, task: steps[i]?.[0], d: a[i] }));
+    expect(JSON.stringify(k)).toContain('"before":{"owner":0},"after":{"owner":65534}');
+    // (the first task is copy's, whose source Ansible names by a temporary copy)
+    const lines = (r: EngineRun): string[] => printedTasks(r).slice(printedTasks(r).indexOf('', 2));
+    expect(lines(run().kplay)).toEqual(lines(run().ansible));
   });
 
   it('leaves the same files, modes and backups', () => {

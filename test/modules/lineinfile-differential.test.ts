@@ -1,8 +1,8 @@
-// lineinfile against Ansible's own module: the same tasks under kplay and ansible-playbook, each in its
-// own sandboxed /etc. Compared: each task's outcome, message, `found` and whether a backup was named,
-// the files' text and mode. (Content rules are also compared case by case in text-edits.test.ts.)
+// lineinfile against Ansible's own module: the same tasks under kplay and ansible-playbook (with --diff),
+// each in its own sandboxed /etc. Compared: each task's outcome, message, `found` and whether a backup was
+// named, its diff (content, file attributes) and the lines --diff prints, the files' text and mode. (Content rules are also compared case by case in text-edits.test.ts.)
 import { describe, expect, it } from 'vitest';
-import { bothEngines, outcome, sandboxMode, sandboxText, type EngineRun } from '../support/differential-play.js';
+import { bothEngines, outcome, printedTasks, registeredDiffs, sandboxMode, sandboxText, type EngineRun } from '../support/differential-play.js';
 import { hasAnsible } from '../support/oracle.js';
 import { canSandbox } from '../support/sandbox.js';
 
@@ -30,6 +30,11 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
   [{ lineinfile: { path: NEW, line: 'x = 1', create: true } }, 'ok'],
   [{ lineinfile: { path: NEW, line: 'x = 1', mode: '+x' } }, 'changed'],
   [{ lineinfile: { path: NEW, line: 'x = 1', mode: '+x' } }, 'ok'],
+  // a file made now: its attributes compared with what it was made with (the umask's mode, the user's owner)
+  [{ lineinfile: { path: `${NEW}.2`, line: 'y', create: true, mode: '0600' } }, 'changed'],
+  [{ lineinfile: { path: `${NEW}.3`, line: 'y', create: true, mode: '0644', owner: 'nobody' } }, 'changed'],
+  [{ lineinfile: { path: `${NEW}.4`, line: 'y', create: true, mode: '0600' }, check_mode: true }, 'changed'],
+  [{ lineinfile: { path: `${NEW}.3`, line: 'y', group: 'adm' } }, 'changed'],
 ];
 
 const text = sandboxText;
@@ -38,12 +43,22 @@ const mode = sandboxMode;
 const said = (r: Record<string, unknown>): unknown => ({ msg: r.msg, found: r.found, backup: typeof r.backup === 'string' ? r.backup !== '' : r.backup });
 
 describe.skipIf(!hasAnsible || !canSandbox())('lineinfile, kplay vs ansible-playbook', () => {
-  const run = bothEngines(steps.map(([t]) => t));
+  const run = bothEngines(steps.map(([t]) => t), {}, ['--diff']);
 
   it('every task reports what Ansible reports: outcome, message, found, backup', () => {
     expect(run().kplay.results.map(outcome)).toEqual(run().ansible.results.map(outcome));
     expect(run().kplay.results.map(outcome)).toEqual(steps.map(([, o]) => o));
     expect(run().kplay.results.slice(1).map(said)).toEqual(run().ansible.results.slice(1).map(said));
+  });
+
+  it("registers Ansible's diff, the content's and the file attributes', and prints the same lines", () => {
+    const k = registeredDiffs(run().kplay, steps.length);
+    const a = registeredDiffs(run().ansible, steps.length);
+    k.forEach((d, i) => i > 0 && expect({ i, task: steps[i]?.[0], d }).toEqual({ i, task: steps[i]?.[0], d: a[i] }));
+    expect(JSON.stringify(k)).toContain('"before":{"mode":"0644"},"after":{"mode":"0600"}');
+    // (the first task is copy's, whose source Ansible names by a temporary copy)
+    const lines = (r: EngineRun): string[] => printedTasks(r).slice(printedTasks(r).indexOf('', 2));
+    expect(lines(run().kplay)).toEqual(lines(run().ansible));
   });
 
   it('leaves the same files and modes', () => {

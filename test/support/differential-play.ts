@@ -114,3 +114,13 @@ export function registeredPairs(kplay: EngineRun, ansible: EngineRun): { kplay: 
     ansible: ansible.results.map((r) => clean(r, temporary(r))),
   };
 }
+
+/** Each of the first `count` tasks' registered diff, sandbox paths named alike (run with --diff). */
+export const registeredDiffs = (run: EngineRun, count: number): unknown[] => run.results.slice(0, count).map((r) => sandboxesAlike(r.diff));
+
+/** The console's lines from the first task's banner to the report task's (whose diff is the results), sandbox paths named alike. */
+export function printedTasks(run: EngineRun): string[] {
+  const lines = run.output.split('\n');
+  const end = lines.map((l) => l.startsWith('TASK [')).lastIndexOf(true);
+  return lines.slice(lines.findIndex((l) => l.startsWith('TASK [')), end).map((l) => sandboxesAlike(l) as string);
+}
