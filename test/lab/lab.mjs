@@ -323,13 +323,19 @@ export function labState(dir = defaultLabDir()) {
 export function labKillHost(state, name) {
   const h = state.hosts.find((x) => x.name === name);
   if (!h) throw new Error(`no lab host ${name}`);
-  // per-connection sshd processes call setsid(), so the listener's process group is not enough
-  for (const p of sh('ip', ['netns', 'pids', h.ns]).split('\n').filter(Boolean)) {
-    try {
-      process.kill(Number(p), 'SIGKILL');
-    } catch {
-      // already gone
+  // per-connection sshd processes call setsid(), so the listener's process group is not enough; and a
+  // connection accepted while the list is read forks a process after it: killed until none is left
+  for (let round = 0; round < 50; round++) {
+    const pids = sh('ip', ['netns', 'pids', h.ns]).split('\n').filter(Boolean);
+    if (!pids.length) return;
+    for (const p of pids) {
+      try {
+        process.kill(Number(p), 'SIGKILL');
+      } catch {
+        // already gone
+      }
     }
+    spawnSync('sleep', ['0.05']);
   }
 }
 
