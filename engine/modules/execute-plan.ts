@@ -151,10 +151,10 @@ function special(ctx: ModuleContext, step: Exclude<Step, RunStep | ExecStep | { 
 /** Carries out a plan on the host (or only shows it in check mode) and returns the module's result. */
 export async function executePlan(ctx: ModuleContext, plan: Plan): Promise<ModuleResult> {
   for (const w of plan.warnings ?? []) ctx.warn(w);
-  if (ctx.background) return backgrounded(ctx, plan, ctx.background);
-  // a diff the plan reports itself (hostname's, yum_repository's) is shown only with --diff, as the file core's
+  // a diff the plan reports itself (hostname's, the file module's) is shown only with --diff, as the file core's
   const { diff: own, ...planned } = plan.result;
   const result: ModuleResult = ctx.diff && own !== undefined ? { ...planned, diff: own } : planned;
+  if (ctx.background) return backgrounded(ctx, { ...plan, result }, ctx.background);
   const diffs: (FileDiff | PreparedDiff)[] = [];
   for (const step of plan.steps) {
     if (step.kind === 'write') {

@@ -182,9 +182,32 @@ export const MODULES: Record<string, ModuleSpec> = {
   },
 };
 
-// package takes the options of the package modules it hands tasks to, apt's and dnf's, besides its own: the
-// module the host's package manager chooses refuses the others when the task runs, as Ansible's does
-(MODULES.package as ModuleSpec).options = { ...unitedOptions((MODULES.apt as ModuleSpec).options, (MODULES.dnf as ModuleSpec).options), ...(MODULES.package as ModuleSpec).options };
+// The options (and aliases) of the other package managers' modules Ansible's package can hand a task to (its
+// pkg_mgr fact's yum, zypper, pacman, apk, pkgng, portage, homebrew, urpmi, opkg, pkgin, macports, swdepot,
+// svr4pkg, pkg5, xbps, swupd, sorcery, installp, atomic_container: ansible-core 2.14's and community.general's),
+// those apt and dnf do not take: a role's task for several distributions (zypper's disable_recommends under a
+// `when`) loads, and on an apt or dnf host the module refuses them when the task runs, as Ansible's does.
+/** The other package managers' options package takes as written and hands on (their modules check them). */
+export const OTHER_PACKAGE_MANAGERS: readonly string[] = [
+  'accept', 'accept_licences', 'accept_license', 'accept_licenses', 'allow_vendor_change', 'annotation', 'available', 'backend', 'backtrack', 'be_name', 'bugfix',
+  'bundle', 'cached', 'category', 'changed_use', 'chroot', 'clean', 'clean_deps', 'contenturl', 'deep', 'depclean', 'depends', 'depot', 'disable_recommends',
+  'executable', 'extra_args', 'extra_args_precommand', 'force_resolution', 'format', 'formula', 'getbinpkg', 'getbinpkgonly', 'ignore_osver', 'image',
+  'install_options', 'install_repoquery', 'jail', 'jobs', 'keepgoing', 'loadavg', 'manifest', 'mode', 'newuse', 'no_cache', 'no_recommends', 'nodeps', 'noreplace',
+  'oldpackage', 'oneshot', 'onlydeps', 'options', 'path', 'pkgsite', 'port', 'proxy', 'quiet', 'quietbuild', 'quietfail', 'reason', 'reason_for', 'recurse',
+  'refresh', 'remove_nosave', 'replacefiles', 'repository', 'repository_path', 'response_file', 'root', 'rootdir', 'rootfs', 'selfupdate', 'spell', 'src',
+  'sync', 'type', 'update', 'update_cache_extra_args', 'update_codex', 'update_homebrew', 'update_ports', 'upgrade_all', 'upgrade_extra_args', 'upgrade_options',
+  'upgrade_xbps', 'url', 'use_backend', 'usepkg', 'usepkgonly', 'values', 'variant', 'variants', 'verbose', 'verify', 'version', 'versionurl', 'withbdeps',
+  'world', 'zone',
+];
+
+// package takes the options of the package modules it hands tasks to, apt's and dnf's (typed), and the other
+// package managers' (as written), besides its own: the module the host's package manager chooses refuses
+// what it does not take when the task runs, as Ansible's does
+(MODULES.package as ModuleSpec).options = {
+  ...Object.fromEntries(OTHER_PACKAGE_MANAGERS.map((name) => [name, raw])),
+  ...unitedOptions((MODULES.apt as ModuleSpec).options, (MODULES.dnf as ModuleSpec).options),
+  ...(MODULES.package as ModuleSpec).options,
+};
 
 // service on a systemd host is Ansible's systemd module: it takes systemd's options too
 (MODULES.service as ModuleSpec).options = { ...(MODULES.systemd as ModuleSpec).options, ...(MODULES.service as ModuleSpec).options };

@@ -7,7 +7,7 @@
 // source (content, a rendered template), kplay names "dynamically generated" or the template: both are
 // written as TEMP/ and the file's name.
 import { describe, expect, it } from 'vitest';
-import { bothEngines, outcome, type EngineRun } from '../support/differential-play.js';
+import { bothEngines, outcome, printedTasks, type EngineRun } from '../support/differential-play.js';
 import { hasAnsible } from '../support/oracle.js';
 import { canSandbox } from '../support/sandbox.js';
 
@@ -42,7 +42,7 @@ const source = (header: string): string =>
   header
     .replace(/^\/[^ ]*\/\.ansible\/tmp\/ansible-local-[^/]+\/tmp[^/]+(?:\/(.*))?$/, (_m, name: string | undefined) => `TEMP/${name ?? ''}`)
     .replace(/^dynamically generated$/, 'TEMP/')
-    .replace(/^\/.*\/templates\/([^/]+)$/, 'TEMP/$1')
+    .replace(/^\S*\/templates\/([^/]+)$/, 'TEMP/$1')
     .replace(/\/tmp\/kplay-sandbox-[^/]+/g, '@SANDBOX@');
 
 const diffs = (run: EngineRun): unknown[] =>
@@ -53,13 +53,8 @@ const diffs = (run: EngineRun): unknown[] =>
     return d === undefined ? d : (JSON.parse(JSON.stringify(d).replace(/\/tmp\/kplay-sandbox-[^/"]+/g, '@SANDBOX@')) as unknown);
   });
 
-// the console's lines from the first task banner to the last task's (the report task, whose diff is the results), paths alike
-const printed = (run: EngineRun): string[] => {
-  const lines = run.output.split('\n');
-  const start = lines.findIndex((l) => l.startsWith('TASK ['));
-  const end = lines.map((l) => l.startsWith('TASK [')).lastIndexOf(true);
-  return lines.slice(start, end).map((l) => (/^\+\+\+ after: /.test(l) ? `+++ after: ${source(l.slice('+++ after: '.length))}` : l.replace(/\/tmp\/kplay-sandbox-[^/]+/g, '@SANDBOX@')));
-};
+// the console's lines up to the report task's, the after headers' sources alike
+const printed = (run: EngineRun): string[] => printedTasks(run).map((l) => (/^\+\+\+ after: /.test(l) ? `+++ after: ${source(l.slice('+++ after: '.length))}` : l));
 
 describe.skipIf(!hasAnsible || !canSandbox())('copy and template --diff, kplay vs ansible-playbook', () => {
   const run = bothEngines(

@@ -4,7 +4,7 @@
 // owner and group, and where each link points.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { bothEngines, outcome, registeredPairs, type EngineRun } from '../support/differential-play.js';
+import { bothEngines, outcome, printedTasks, registeredPairs, type EngineRun } from '../support/differential-play.js';
 import { hasAnsible } from '../support/oracle.js';
 import { canSandbox } from '../support/sandbox.js';
 
@@ -136,15 +136,8 @@ const diffs = (run: EngineRun): unknown[] =>
     return { before: side(d.before), after: side(d.after) };
   });
 
-// the console's lines from the first task banner to the report task's, without touch's time lines
-const printed = (run: EngineRun): string[] => {
-  const lines = run.output.split('\n');
-  const end = lines.map((l) => l.startsWith('TASK [')).lastIndexOf(true);
-  return lines
-    .slice(lines.findIndex((l) => l.startsWith('TASK [')), end)
-    .filter((l) => !/^[-+ ] {4}"[am]time": /.test(l) && !/^@@ /.test(l))
-    .map((l) => l.replace(/\/tmp\/kplay-sandbox-[^/"]+/g, '@SANDBOX@'));
-};
+// the console's lines up to the report task's, without touch's times (and the hunk ranges they move)
+const printed = (run: EngineRun): string[] => printedTasks(run).filter((l) => !/^[-+ ] {4}"[am]time": /.test(l) && !/^@@ /.test(l));
 
 describe.skipIf(!hasAnsible || !canSandbox())('file, kplay vs ansible-playbook', () => {
   const run = bothEngines(steps.map(([t]) => t), {}, ['--diff']);

@@ -1,5 +1,6 @@
-// The package action's arguments: loaded with the options of both apt and dnf, then checked against the
-// spec of the module the host's package manager chooses, in the words of Ansible's argument checks.
+// The package action's arguments: loaded with the options of apt and dnf (and, as written, the other package
+// managers'), then checked against the spec of the module the host's package manager chooses, in the words
+// of Ansible's argument checks.
 import { describe, expect, it } from 'vitest';
 import { backendArgsProblem } from '../../engine/modules/package.js';
 import { MODULES, unitedOptions, type ModuleSpec } from '../../engine/modules/specs.js';
@@ -15,8 +16,15 @@ describe('package takes the options of apt and dnf', () => {
     expect(() => checkModuleArgs('package', MODULES.package as ModuleSpec, args, () => ({ file: 'p.yml', line: 1, col: 1 }))).not.toThrow();
   });
 
-  it('refuses at load what neither apt nor dnf takes', () => {
-    expect(() => checkModuleArgs('package', MODULES.package as ModuleSpec, { name: 'htop', disable_recommends: true }, () => ({ file: 'p.yml', line: 1, col: 1 }))).toThrow(/unsupported parameter 'disable_recommends'/);
+  it("loads another package manager's options as written (a role's task for several distributions), for the chosen module to check", () => {
+    const loaded = checkModuleArgs('package', MODULES.package as ModuleSpec, { name: 'htop', disable_recommends: 'no', extra_args: '--noconfirm' }, () => ({ file: 'p.yml', line: 1, col: 1 }));
+    expect(loaded).toMatchObject({ disable_recommends: 'no', extra_args: '--noconfirm' });
+    // on an apt host, apt refuses it as Ansible's does
+    expect(backendArgsProblem('apt', { name: ['htop'], disable_recommends: 'no' })).toMatch(/^Unsupported parameters for \(ansible.legacy.apt\) module: disable_recommends\./);
+  });
+
+  it('refuses at load what no package manager takes', () => {
+    expect(() => checkModuleArgs('package', MODULES.package as ModuleSpec, { name: 'htop', disable_recomends: true }, () => ({ file: 'p.yml', line: 1, col: 1 }))).toThrow(/unsupported parameter 'disable_recomends'/);
     expect(() => checkModuleArgs('package', MODULES.package as ModuleSpec, { name: 'htop', state: 'gone' }, () => ({ file: 'p.yml', line: 1, col: 1 }))).toThrow(/must be one of/);
   });
 
