@@ -99,7 +99,8 @@ export const hostnameModule = declareModule({
     }
     const before = current !== name ? current : permanent;
     const result: ModuleResult = { changed, name };
-    if (changed) result.diff = [{ before_header: 'hostname', after_header: 'hostname', before: `hostname = ${before}\n`, after: `hostname = ${name}\n` }];
+    // (one mapping without headers, as Ansible's hostname module gives it: shown as a bare "--- before")
+    if (changed) result.diff = { before: `hostname = ${before}\n`, after: `hostname = ${name}\n` };
     return { steps, result };
   },
   // the hostname facts, as the host now answers (its fqdn comes from the resolver)

@@ -1,8 +1,8 @@
 // hostname against Ansible's own module: the same tasks under kplay and ansible-playbook, each in its
-// own sandbox (a copy of /etc and its own UTS namespace: the machine's name never changes). This
+// own sandbox (a copy of /etc and its own UTS namespace: the machine's name never changes), with --diff. This
 // machine runs no systemd, so both take the Debian file strategy, or the one `use` names.
 import { describe, expect, it } from 'vitest';
-import { bothEngines, outcome, sandboxText, type EngineRun } from '../support/differential-play.js';
+import { bothEngines, outcome, printedTasks, registeredDiffs, sandboxText, type EngineRun } from '../support/differential-play.js';
 import { hasAnsible } from '../support/oracle.js';
 import { canSandbox } from '../support/sandbox.js';
 
@@ -21,7 +21,7 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
 const file = sandboxText;
 
 describe.skipIf(!hasAnsible || !canSandbox())('hostname, kplay vs ansible-playbook', () => {
-  const run = bothEngines(steps.map(([t]) => t));
+  const run = bothEngines(steps.map(([t]) => t), {}, ['--diff']);
 
   it('every task reports what Ansible reports', () => {
     expect(run().kplay.results.map(outcome)).toEqual(run().ansible.results.map(outcome));
@@ -38,5 +38,11 @@ describe.skipIf(!hasAnsible || !canSandbox())('hostname, kplay vs ansible-playbo
     };
     expect(facts(run().kplay, 6)).toEqual(facts(run().ansible, 6));
     expect(facts(run().kplay, 6)).toEqual({ hostname: 'kplay-rh', nodename: 'kplay-rh.example.test' });
+    // (run with --diff: the hostname tasks' diffs, one mapping without headers, and the lines printed for the first)
+    const hostnames = (r: EngineRun): unknown[] => registeredDiffs(r, steps.length).filter((_, i) => 'hostname' in (steps[i]?.[0] ?? {}));
+    expect(hostnames(run().kplay)).toEqual(hostnames(run().ansible));
+    expect(hostnames(run().kplay)[0]).toEqual({ before: expect.stringMatching(/^hostname = /), after: 'hostname = kplay-test-host\n' });
+    const first = (r: EngineRun): string[] => printedTasks(r).slice(0, 6);
+    expect(first(run().kplay)).toEqual(first(run().ansible));
   });
 });
