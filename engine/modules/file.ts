@@ -193,7 +193,7 @@ async function diffFacts(host: HostIO, o: FileOptions, state: string, path: stri
 /**
  * The diff Ansible's file module returns for the asked state (none for a path already absent, nor for a
  * missing path touched or linked in check mode): the state change, then the attributes that change on
- * what they are set on. touch's times and chattr attributes are not in it.
+ * what they are set on (chattr's flags are added by the plan). touch's times are not in it.
  */
 function fileDiff(o: FileOptions, f: FileModuleFacts, mode: { check: boolean }): ObjectDiff | undefined {
   const path = f.into ?? o.path ?? '';
@@ -328,6 +328,8 @@ export const fileModule = declareModule({
     const step = o.attributes && !plan.result.failed && stateOf(o, f.stat) !== 'absent' ? attributesStep(f.into ?? o.path ?? '', o.attributes, f.flags ?? '') : undefined;
     const planned = step ? { steps: [...plan.steps, step], result: { ...plan.result, changed: true } } : plan;
     const diff = planned.result.failed ? undefined : fileDiff(o, f, mode);
+    // chattr's flags, as set_attributes_if_different adds them: the flags there, and the operator with the letters
+    if (diff && step && o.attributes) [diff.before.attributes, diff.after.attributes] = [f.flags ?? null, /^[-+=]/.test(o.attributes) ? o.attributes : `=${o.attributes}`];
     return diff ? { ...planned, result: { ...planned.result, diff } } : planned;
   },
 });
