@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { stringify } from 'yaml';
 import { makeSandbox, type Sandbox } from './sandbox.js';
 
@@ -123,4 +123,16 @@ export function printedTasks(run: EngineRun): string[] {
   const lines = run.output.split('\n');
   const end = lines.map((l) => l.startsWith('TASK [')).lastIndexOf(true);
   return lines.slice(lines.findIndex((l) => l.startsWith('TASK [')), end).map((l) => sandboxesAlike(l) as string);
+}
+
+/**
+ * Expects kplay's registered diffs (of the tasks after the first, a copy writing the file, whose source Ansible
+ * names by a temporary copy) and the lines --diff printed after that first task to be Ansible's; gives kplay's diffs.
+ */
+export function expectAnsibleDiffs(kplay: EngineRun, ansible: EngineRun, tasks: Record<string, unknown>[]): unknown[] {
+  const [k, a] = [registeredDiffs(kplay, tasks.length), registeredDiffs(ansible, tasks.length)];
+  k.forEach((d, i) => i > 0 && expect({ i, task: tasks[i], d }).toEqual({ i, task: tasks[i], d: a[i] }));
+  const lines = (r: EngineRun): string[] => printedTasks(r).slice(printedTasks(r).indexOf('', 2));
+  expect(lines(kplay)).toEqual(lines(ansible));
+  return k;
 }
