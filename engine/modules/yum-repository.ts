@@ -172,6 +172,7 @@ export const yumRepositoryModule = declareModule({
     if (contentChanged && !ini.size) steps.push({ kind: 'run', command: `rm -- ${q(dest)}`, failure: `Cannot remove empty repo file ${dest}.`, failWith: ['stderr'] });
     else if (contentChanged || attrsDiffer) steps.push({ kind: 'write', path: dest, content: contentChanged ? writeIni(ini) : current, attrs, noDiff: true });
     const changed = contentChanged || attrsDiffer;
-    return { steps, result: { changed, repo: repoid, state, diff: [{ before_header: dest, before, after_header: dest, after }] } };
+    // (one mapping, as Ansible's yum_repository registers it)
+    return { steps, result: { changed, repo: repoid, state, diff: { before_header: dest, before, after_header: dest, after } } };
   },
 });

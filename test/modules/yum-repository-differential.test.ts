@@ -1,9 +1,10 @@
 // yum_repository against Ansible's own module (a pure file module: it runs here on Debian too): the same
-// tasks under kplay and ansible-playbook, each in its own sandbox, .repo files in the run's directory.
+// tasks under kplay and ansible-playbook (with --diff), each in its own sandbox, .repo files in the run's
+// directory.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bothEngines, outcome, type EngineRun } from '../support/differential-play.js';
+import { bothEngines, outcome, registeredDiffs, type EngineRun } from '../support/differential-play.js';
 import { hasAnsible } from '../support/oracle.js';
 import { canSandbox } from '../support/sandbox.js';
 
@@ -39,7 +40,7 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
 ];
 
 describe.skipIf(!hasAnsible || !canSandbox())('yum_repository, kplay vs ansible-playbook', () => {
-  const run = bothEngines(steps.map(([t]) => t));
+  const run = bothEngines(steps.map(([t]) => t), {}, ['--diff']);
   const repos = (r: EngineRun): Record<string, string> => {
     const dir = join(r.sandbox.dir, 'work', 'repos');
     const out: Record<string, string> = {};
@@ -52,6 +53,12 @@ describe.skipIf(!hasAnsible || !canSandbox())('yum_repository, kplay vs ansible-
     expect(run().kplay.results.map(outcome)).toEqual(steps.map(([, o]) => o));
     const msgs = (r: EngineRun): unknown[] => r.results.filter((_, i) => 'yum_repository' in (steps[i]?.[0] ?? {})).map((x) => (x.failed === true ? x.msg : `${String(x.repo)} ${String(x.state)}`));
     expect(msgs(run().kplay)).toEqual(msgs(run().ansible));
+  });
+
+  it("registers Ansible's diff (one mapping: the file's dump before and after, under its path)", () => {
+    const diffs = (r: EngineRun): unknown[] => registeredDiffs(r, steps.length).filter((_, i) => 'yum_repository' in (steps[i]?.[0] ?? {}) && r.results[i]?.failed !== true);
+    expect(diffs(run().kplay)).toEqual(diffs(run().ansible));
+    expect(diffs(run().kplay)[0]).toMatchObject({ before_header: expect.stringMatching(/repos\/epel\.repo$/), before: '' });
   });
 
   it('writes the same .repo files with the same modes', () => {
