@@ -1,6 +1,6 @@
 // blockinfile: a block of lines between "# BEGIN ANSIBLE MANAGED BLOCK" / "# END ..." markers
 // (Ansible's default markers, so blocks Ansible wrote are recognised and not duplicated).
-import { attrsChange, declareModule, failPlan, makeParentDir, readOneFile, type Step } from './declare.js';
+import { declareModule, failPlan, makeParentDir, readOneFile, type Step } from './declare.js';
 import { attrsMessage, wantedAttrs } from './file-content.js';
 import { editedExtras, editorDiff } from './file-diff.js';
 import { EDITED_PATH, FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';

@@ -2,7 +2,7 @@
 // inserted after/before a match, or at the end) or absent, with Ansible's messages, warnings and result
 // keys (`found` for absent, `backup` for the backup file's name).
 import { pyRegex as pythonRegex } from '../template/expr/pyregex.js';
-import { attrsChange, declareModule, failPlan, makeParentDir, readOneFile, type Step } from './declare.js';
+import { declareModule, failPlan, makeParentDir, readOneFile, type Step } from './declare.js';
 import { attrsMessage, wantedAttrs } from './file-content.js';
 import { editedExtras, editorDiff } from './file-diff.js';
 import { EDITED_PATH, FILE_ATTR_OPTIONS } from './option-kinds.js';
