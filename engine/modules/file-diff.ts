@@ -82,19 +82,17 @@ export function walkList(top: string, entries: string[]): { directories: string[
   return out;
 }
 
-/** The ids owner and group name: a number as it is; a name the path already has, its id; another, as the host resolves it. */
+/** The ids owner and group name: a number as it is; a name the path already has, its id; others as the host resolves them (one command). */
 export async function wantedIds(host: HostIO, attrs: FileAttrs, st: Pick<FileStat, 'owner' | 'group' | 'uid' | 'gid'>): Promise<WantedIds> {
-  const id = async (name: string | undefined, has: string | undefined, hasId: number | undefined, resolve: string): Promise<number | undefined> => {
-    if (name === undefined) return undefined;
-    if (/^\d+$/.test(name)) return Number(name);
-    if (name === has) return hasId;
-    const r = await host.run(resolve);
-    return r.rc === 0 && /^\d+$/.test(r.stdout.trim()) ? Number(r.stdout.trim()) : undefined;
-  };
-  return {
-    uid: await id(attrs.owner, st.owner, st.uid, `id -u -- ${q(attrs.owner ?? '')}`),
-    gid: await id(attrs.group, st.group, st.gid, `getent group -- ${q(attrs.group ?? '')} | cut -d: -f3`),
-  };
+  // undefined: not given; null: a name to resolve
+  const known = (name: string | undefined, has: string | undefined, hasId: number | undefined): number | null | undefined =>
+    name === undefined ? undefined : /^\d+$/.test(name) ? Number(name) : name === has ? hasId : null;
+  const ids = { uid: known(attrs.owner, st.owner, st.uid), gid: known(attrs.group, st.group, st.gid) };
+  if (ids.uid !== null && ids.gid !== null) return { uid: ids.uid, gid: ids.gid };
+  const r = await host.run(`printf '%s\\n' "$(id -u -- ${q(attrs.owner ?? '')} 2>/dev/null)" "$(getent group -- ${q(attrs.group ?? '')} | cut -d: -f3)"`);
+  const [uid = '', gid = ''] = r.stdout.split('\n');
+  const resolved = (v: number | null | undefined, text: string): number | undefined => (v !== null ? v : /^\d+$/.test(text) ? Number(text) : undefined);
+  return { uid: resolved(ids.uid, uid), gid: resolved(ids.gid, gid) };
 }
 
 /** Owner or group given with --diff: the ids they name (copy's and template's facts, for the file module's diff of their attributes). */

@@ -2,7 +2,7 @@
 // skipping/fatal lines, `...ignoring`, loop items, PLAY RECAP in Ansible's column format, then a
 // summary of the slowest tasks. Reporters only see events.
 import type { HostStats, Reporter, RunEvent } from '../runner/events.js';
-import { diffJson } from '../util/python-json.js';
+import { diffJson } from '../template/expr/dump.js';
 import { unifiedDiff } from './unified-diff.js';
 
 const COLUMNS = 79;

@@ -1,7 +1,7 @@
 // Runs an Ansible Python module on the host as Ansible does with pipelining: the AnsiballZ script on
 // the standard input of the host's Python, the module's JSON result read back (with Ansible's
 // tolerance for noise around it). The module checks its own arguments and honours check and diff mode.
-import { diffJson } from '../../util/python-json.js';
+import { diffJson } from '../../template/expr/dump.js';
 import { shellQuote as q } from '../../util/shell.js';
 import { ActionFailed, type Deprecation, type FileDiff, type Module, type PreparedDiff, type ModuleContext, type ModuleResult } from '../types.js';
 import type { PythonModule } from './locate.js';

@@ -50,6 +50,9 @@ export function pyJson(v: unknown, o: { indent?: number | undefined; sortKeys: b
   return walk(v, 0);
 }
 
+/** A diff side that is a mapping as Ansible's callback writes it (_serialize_diff: json.dumps sorted, indent 4), ending in a line break. */
+export const diffJson = (v: object): string => `${pyJson(v, { indent: 4, sortKeys: true, ensureAscii: true })}\n`;
+
 // PyYAML's implicit resolvers (YAML 1.1): a plain scalar matching one of these is not a string.
 const IMPLICIT = [
   /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
