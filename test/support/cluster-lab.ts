@@ -1,7 +1,7 @@
 // Helpers for the playbook tests on the lab's Kubernetes (test/lab/README.md): commands on lab hosts,
 // an inventory with site values, kplay run inside the lab namespace (to completion, or watched and
 // interrupted), the PLAY RECAP parsed, and a fingerprint of what a run could change on a host.
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -153,23 +153,42 @@ export function snapshot(lab: LabState, host: string, running = false): string {
 
 /**
  * Polls the API from `host` in the background with a copy of `from`'s admin.conf (the server it names),
- * every `everyMs`, until stop(): resolves with one character per poll, '.' answered, 'x' failed.
+ * every `everyMs` after the last poll ended, until stop(): resolves with one character per poll, '.'
+ * answered, 'x' failed. One process on the host polls (test/lab/kube/bin/api-poll.mjs, kubectl's
+ * `get --raw /readyz` on a fresh connection each time); if its ssh session drops, the poll goes on in a
+ * new one and the gap counts as one failed poll.
  */
 export function pollApi(lab: LabState, host: string, from: string, everyMs: number): { stop(): Promise<string> } {
   must(lab, host, `mkdir -p /root/poll && cat > /root/poll/admin.conf <<'EOF'\n${must(lab, from, 'cat /etc/kubernetes/admin.conf')}EOF`);
-  const polls: string[] = [];
+  const ip = ipOf(lab, host);
+  let polls = '';
   let polling = true;
+  let child: ChildProcess | undefined;
+  const session = (): Promise<void> =>
+    new Promise((resolve) => {
+      child = spawn('ip', ['netns', 'exec', lab.labNs, 'ssh', '-i', lab.key, '-o', `UserKnownHostsFile=${lab.knownHosts}`, '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR', `root@${ip}`, `exec node /usr/local/lib/kplay-lab/bin/api-poll.mjs --kubeconfig /root/poll/admin.conf --every-ms ${everyMs} --timeout-ms 3000`], { stdio: ['pipe', 'pipe', 'ignore'] });
+      child.stdout?.on('data', (d: Buffer) => {
+        polls += d.toString().replace(/[^.x]/g, '');
+      });
+      child.on('close', () => resolve());
+    });
   const poller = (async () => {
     while (polling) {
-      polls.push(run(lab, host, 'kubectl --kubeconfig /root/poll/admin.conf --request-timeout 3s get --raw /readyz').rc === 0 ? '.' : 'x');
+      await session();
+      if (!polling) break;
+      polls += 'x';
       await new Promise((r) => setTimeout(r, everyMs));
     }
   })();
   return {
     async stop() {
       polling = false;
+      child?.stdin?.end();
+      // the poller ends within a poll and a pause; an ssh that hangs instead is killed
+      const kill = setTimeout(() => child?.kill('SIGKILL'), 15_000);
       await poller;
-      return polls.join('');
+      clearTimeout(kill);
+      return polls;
     },
   };
 }

@@ -1,10 +1,22 @@
 // Shared helpers of the lab's Kubernetes stand-ins: flag parsing like cobra/pflag, YAML, small file
 // helpers and the way a stand-in fails (a message on stderr, an exit code, no stack trace).
 import { mkdirSync, readFileSync, readdirSync, writeFileSync, renameSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import YAML from 'yaml';
 
-export { YAML };
+const require = createRequire(import.meta.url);
+let yamlLib;
+const yaml = () => (yamlLib ??= require('yaml'));
+
+/**
+ * The yaml package, loaded on first use: loading it costs about as much CPU as node's own start, and
+ * most stand-in runs (systemctl, apt-get, dpkg-query) never read YAML.
+ */
+export const YAML = {
+  parse: (...a) => yaml().parse(...a),
+  parseAllDocuments: (...a) => yaml().parseAllDocuments(...a),
+  stringify: (...a) => yaml().stringify(...a),
+};
 
 /** An error a stand-in prints as its real counterpart would, then exits with `code`. */
 export class Fatal extends Error {
