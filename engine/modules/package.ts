@@ -6,7 +6,8 @@ import { dnfModule, nativeDnf } from './dnf.js';
 import { converted } from '../playbook/module-args.js';
 import { backendModule, moduleDefaultsKey, pkgMgrFor } from './python/backend.js';
 import { pythonModule } from './python/run.js';
-import { MODULES, type ModuleSpec } from './specs.js';
+import { MODULES, ONE_SIDED_PACKAGE_ALIASES, type ModuleSpec } from './specs.js';
+import { conversionProblem } from './validate-argument-spec.js';
 import { ActionFailed, type Module } from './types.js';
 
 // Ansible's names for kplay's option names where they differ: its apt calls the package list `package` (name and pkg are aliases)
@@ -41,6 +42,28 @@ export function backendArgsProblem(module: 'apt' | 'dnf', args: Record<string, u
     if (given.length > 1) return `parameters are mutually exclusive: ${group.map((g) => named[g] ?? g).join('|')}`;
   }
   return undefined;
+}
+
+/**
+ * package's arguments under the option names of the module they go to: an alias only that module gives
+ * (dnf's expire-cache, loaded as written) becomes its option, converted to the option's type; an alias only
+ * the other module gives stays as it is, for the module's check to refuse. Or what is wrong, in Ansible's words.
+ */
+export function ownNames(module: 'apt' | 'dnf', args: Record<string, unknown>): Record<string, unknown> | string {
+  const spec = MODULES[module] as ModuleSpec;
+  const out = { ...args };
+  for (const [alias, name] of Object.entries(ONE_SIDED_PACKAGE_ALIASES)) {
+    const o = spec.options[name];
+    if (!(alias in out) || !o?.aliases?.includes(alias)) continue;
+    if (name in out) return `parameter '${name}' of module '${module}' is given twice (through an alias)`;
+    const value = out[alias];
+    delete out[alias];
+    if (value === null || value === undefined) continue;
+    const c = converted(o, value);
+    if ('problem' in c) return conversionProblem(name, o.type, value, c.problem);
+    out[name] = c.value;
+  }
+  return out;
 }
 
 // module_defaults as package's arguments: each alias under its option's name and each value of its type (a
@@ -82,7 +105,9 @@ export const packageModule: Module = async (ctx) => {
   // the chosen module's module_defaults under the task's arguments, as Ansible's action applies them
   const defaults = asArguments(ctx.defaultsOf?.(moduleDefaultsKey(name)) ?? {});
   if (typeof defaults === 'string') return { changed: false, failed: true, msg: defaults };
-  const args = { ...defaults, ...given };
+  const handed = { ...defaults, ...given };
+  const args = name === 'apt' ? ownNames('apt', handed) : name === 'dnf' || name === 'yum4' ? ownNames('dnf', handed) : handed;
+  if (typeof args === 'string') return { changed: false, failed: true, msg: args };
   // kplay's apt and dnf take the arguments only when Ansible's would (Ansible's dnf, where kplay hands it the task, checks its own)
   const problem = name === 'apt' ? backendArgsProblem('apt', args) : name === 'dnf' || name === 'yum4' ? (nativeDnf(args) ? backendArgsProblem('dnf', args) : undefined) : undefined;
   if (problem !== undefined) return { changed: false, failed: true, msg: problem };

@@ -200,19 +200,37 @@ export const OTHER_PACKAGE_MANAGERS: readonly string[] = [
   'world', 'zone',
 ];
 
+/** apt's and dnf's aliases of an option both take that the other module does not (dnf's expire-cache, apt's update-cache), by alias: package loads each as an option of its own, and the module the task goes to takes or refuses it. */
+export const ONE_SIDED_PACKAGE_ALIASES: Readonly<Record<string, string>> = oneSidedAliases((MODULES.apt as ModuleSpec).options, (MODULES.dnf as ModuleSpec).options);
+
 // package takes the options of the package modules it hands tasks to, apt's and dnf's (typed), and the other
 // package managers' (as written), besides its own: the module the host's package manager chooses refuses
-// what it does not take when the task runs, as Ansible's does
+// what it does not take when the task runs, as Ansible's does (an alias only one of apt and dnf gives is an
+// option of its own, of its option's type)
+const aptAndDnf = unitedOptions((MODULES.apt as ModuleSpec).options, (MODULES.dnf as ModuleSpec).options);
 (MODULES.package as ModuleSpec).options = {
   ...Object.fromEntries(OTHER_PACKAGE_MANAGERS.map((name) => [name, raw])),
-  ...unitedOptions((MODULES.apt as ModuleSpec).options, (MODULES.dnf as ModuleSpec).options),
+  ...Object.fromEntries(Object.entries(ONE_SIDED_PACKAGE_ALIASES).map(([alias, name]) => [alias, { type: aptAndDnf[name]?.type ?? 'raw' }])),
+  ...aptAndDnf,
   ...(MODULES.package as ModuleSpec).options,
 };
 
 // service on a systemd host is Ansible's systemd module: it takes systemd's options too
 (MODULES.service as ModuleSpec).options = { ...(MODULES.systemd as ModuleSpec).options, ...(MODULES.service as ModuleSpec).options };
 
-/** The options of two modules as one table: an option both take has both's aliases (and the same type in each). */
+/** The aliases one module gives an option both modules take and the other does not give it, each with its option's name. */
+export function oneSidedAliases(a: Record<string, OptionSpec>, b: Record<string, OptionSpec>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, o] of Object.entries(a)) {
+    const other = b[name];
+    if (!other) continue;
+    const [x, y] = [o.aliases ?? [], other.aliases ?? []];
+    for (const alias of [...x.filter((v) => !y.includes(v)), ...y.filter((v) => !x.includes(v))]) out[alias] = name;
+  }
+  return out;
+}
+
+/** The options of two modules as one table: an option both take has the aliases both give it (and the same type in each). */
 export function unitedOptions(a: Record<string, OptionSpec>, b: Record<string, OptionSpec>): Record<string, OptionSpec> {
   const out: Record<string, OptionSpec> = { ...a };
   for (const [name, o] of Object.entries(b)) {
@@ -222,7 +240,7 @@ export function unitedOptions(a: Record<string, OptionSpec>, b: Record<string, O
       continue;
     }
     if (mine.type !== o.type) throw new Error(`option '${name}' is ${mine.type} in one module and ${o.type} in the other`);
-    const aliases = [...new Set([...(mine.aliases ?? []), ...(o.aliases ?? [])])];
+    const aliases = (mine.aliases ?? []).filter((a) => (o.aliases ?? []).includes(a));
     // a value one module honours only partly may be whole in the other: that module's own check decides when it runs
     const { only: _only, choices: _choices, ...rest } = mine;
     out[name] = { ...rest, ...(aliases.length ? { aliases } : {}), ...(mine.only && o.only ? { only: [...new Set([...mine.only, ...o.only])] } : {}), ...(mine.choices && o.choices ? { choices: [...new Set([...mine.choices, ...o.choices])] } : {}) };

@@ -28,6 +28,9 @@ function typed(type: string | undefined, v: unknown): { value: unknown } | { pro
   return TYPES.includes(t) ? converted({ type: t as OptionType }, v) : { value: v };
 }
 
+/** A value that cannot be converted to its option's type, as AnsibleModule's argument check words it. */
+export const conversionProblem = (name: string, type: string, v: unknown, problem: string): string => `argument '${name}' is of type <class '${pyType(v)}'> and we were unable to convert to ${type}: ${reason(type, v, problem)}`;
+
 // the reason a value cannot be converted, in AnsibleModule's words where kplay knows them
 function reason(type: string, v: unknown, problem: string): string {
   if (type === 'int') return `<class '${pyType(v)}'> cannot be converted to an int`;

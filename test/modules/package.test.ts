@@ -2,8 +2,8 @@
 // managers'), then checked against the spec of the module the host's package manager chooses, in the words
 // of Ansible's argument checks.
 import { describe, expect, it } from 'vitest';
-import { backendArgsProblem } from '../../engine/modules/package.js';
-import { MODULES, unitedOptions, type ModuleSpec } from '../../engine/modules/specs.js';
+import { backendArgsProblem, ownNames } from '../../engine/modules/package.js';
+import { MODULES, ONE_SIDED_PACKAGE_ALIASES, oneSidedAliases, unitedOptions, type ModuleSpec } from '../../engine/modules/specs.js';
 import { checkModuleArgs } from '../../engine/playbook/module-args.js';
 
 describe('package takes the options of apt and dnf', () => {
@@ -28,8 +28,9 @@ describe('package takes the options of apt and dnf', () => {
     expect(() => checkModuleArgs('package', MODULES.package as ModuleSpec, { name: 'htop', state: 'gone' }, () => ({ file: 'p.yml', line: 1, col: 1 }))).toThrow(/must be one of/);
   });
 
-  it('unites the aliases of an option both take, and refuses one whose types differ', () => {
-    expect(unitedOptions({ a: { type: 'bool', aliases: ['x'] } }, { a: { type: 'bool', aliases: ['y'] } })).toEqual({ a: { type: 'bool', aliases: ['x', 'y'] } });
+  it('unites an option both take with the aliases both give it, and refuses one whose types differ', () => {
+    expect(unitedOptions({ a: { type: 'bool', aliases: ['x', 'z'] } }, { a: { type: 'bool', aliases: ['y', 'z'] } })).toEqual({ a: { type: 'bool', aliases: ['z'] } });
+    expect(oneSidedAliases({ a: { type: 'bool', aliases: ['x', 'z'] }, b: { type: 'str', aliases: ['w'] } }, { a: { type: 'bool', aliases: ['y', 'z'] } })).toEqual({ x: 'a', y: 'a' });
     expect(unitedOptions({ a: { type: 'str', choices: ['p'], only: ['p'] } }, { a: { type: 'str' } })).toEqual({ a: { type: 'str' } });
     expect(() => unitedOptions({ a: { type: 'bool' } }, { a: { type: 'int' } })).toThrow(/bool in one module and int/);
   });
@@ -48,5 +49,38 @@ describe('the chosen module checks what package handed it', () => {
   ];
   it.each(rows)('%s', (_why, module, args, problem) => {
     expect(backendArgsProblem(module, args)).toBe(problem);
+  });
+});
+
+// an alias only one of apt and dnf gives an option both take (Ansible 2.14's apt: update-cache, allow-downgrade(s),
+// allow_downgrades, package; its dnf: expire-cache): loaded as an option of its own, of its option's type, and
+// taken or refused by the module the task goes to, as Ansible's package hands it on as written
+describe("an alias only one package manager's module gives", () => {
+  const load = (args: Record<string, unknown>): Record<string, unknown> => checkModuleArgs('package', MODULES.package as ModuleSpec, args, () => ({ file: 'p.yml', line: 1, col: 1 }));
+
+  it('are these', () => {
+    expect(ONE_SIDED_PACKAGE_ALIASES).toEqual({ package: 'name', 'update-cache': 'update_cache', 'expire-cache': 'update_cache', 'allow-downgrade': 'allow_downgrade', allow_downgrades: 'allow_downgrade', 'allow-downgrades': 'allow_downgrade' });
+  });
+
+  it('loads as written, its value checked against its option\'s type', () => {
+    expect(load({ name: 'htop', 'expire-cache': 'yes' })).toEqual({ name: 'htop', 'expire-cache': 'yes' });
+    expect(() => load({ name: 'htop', 'update-cache': 'maybe' })).toThrow(/parameter 'update-cache' of module 'package' must be a boolean/);
+  });
+
+  const rows: [string, 'apt' | 'dnf', Record<string, unknown>, Record<string, unknown> | string][] = [
+    ['dnf takes its expire-cache as update_cache', 'dnf', { name: ['htop'], 'expire-cache': 'yes' }, { name: ['htop'], update_cache: true }],
+    ["apt leaves dnf's expire-cache for its check to refuse", 'apt', { name: ['htop'], 'expire-cache': true }, { name: ['htop'], 'expire-cache': true }],
+    ['apt takes its update-cache and allow_downgrades', 'apt', { name: ['htop'], 'update-cache': 'on', allow_downgrades: 1 }, { name: ['htop'], update_cache: true, allow_downgrade: true }],
+    ["dnf leaves apt's allow_downgrades", 'dnf', { name: ['htop'], allow_downgrades: true }, { name: ['htop'], allow_downgrades: true }],
+    ['an option and its alias both given', 'apt', { name: ['htop'], update_cache: true, 'update-cache': false }, "parameter 'update_cache' of module 'apt' is given twice (through an alias)"],
+    ['a value of another type', 'dnf', { name: ['htop'], 'expire-cache': 'maybe' }, "argument 'update_cache' is of type <class 'str'> and we were unable to convert to bool: The value 'maybe' is not a valid boolean.  Valid booleans include: 'n', 1, 0, 'y', '1', 'true', 'f', '0', 'no', 'on', 't', 'off', 'yes', 'false'"],
+  ];
+  it.each(rows)('%s', (_why, module, args, want) => {
+    expect(ownNames(module, args)).toEqual(want);
+  });
+
+  it("apt refuses dnf's alias in the words of Ansible's apt", () => {
+    const args = ownNames('apt', { name: ['htop'], 'expire-cache': true }) as Record<string, unknown>;
+    expect(backendArgsProblem('apt', args)).toBe(`Unsupported parameters for (ansible.legacy.apt) module: expire-cache. Supported parameters include: ${apt}.`);
   });
 });

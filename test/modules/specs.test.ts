@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DECLARED, IMPLEMENTATIONS } from '../../engine/modules/index.js';
-import { MODULES, OTHER_PACKAGE_MANAGERS } from '../../engine/modules/specs.js';
+import { MODULES, ONE_SIDED_PACKAGE_ALIASES, OTHER_PACKAGE_MANAGERS } from '../../engine/modules/specs.js';
 import { DEB822_FIELDS } from '../../engine/modules/deb822-repository.js';
 import { YUM_KEYS } from '../../engine/modules/yum-repository.js';
 import { DNF_BY_ANSIBLE } from '../../engine/modules/dnf.js';
@@ -20,10 +20,10 @@ const SHARED = ['file-content.ts', 'run-command.ts', 'curl.ts', 'selinux.ts'].ma
 // way); set_fact's cacheable (kplay keeps no fact cache between runs; within a run the facts are the same)
 const BY_DESIGN = new Set(['gather_facts.parallel', 'set_fact.cacheable']);
 // options a module writes out from its own list of them (deb822_repository: each one a field of the file), or
-// hands on as a list (package: dnf's options that send the task to Ansible's dnf module, and the other package
-// managers' options, handed to their modules as written; service: the options
+// hands on as a list (package: dnf's options that send the task to Ansible's dnf module, the other package
+// managers' options, handed to their modules as written, and the aliases only one of apt and dnf gives; service: the options
 // systemd does not use, dropped with a warning there and handed to Ansible's module elsewhere)
-const LISTED: Record<string, readonly string[]> = { deb822_repository: DEB822_FIELDS, yum_repository: YUM_KEYS, package: [...Object.keys(DNF_BY_ANSIBLE), ...OTHER_PACKAGE_MANAGERS], service: NOT_FOR_SYSTEMD };
+const LISTED: Record<string, readonly string[]> = { deb822_repository: DEB822_FIELDS, yum_repository: YUM_KEYS, package: [...Object.keys(DNF_BY_ANSIBLE), ...OTHER_PACKAGE_MANAGERS, ...Object.keys(ONE_SIDED_PACKAGE_ALIASES)], service: NOT_FOR_SYSTEMD };
 
 describe('module specs', () => {
   it.each(Object.keys(IMPLEMENTATIONS).filter((m) => MODULES[m] && !DECLARED[m]))('%s reads every option it declares, or declares what it honours', (module) => {
