@@ -75,6 +75,11 @@ describe('YAML values (Jinja, typed as Ansible types them)', () => {
     ['a\n{% if %}', 'expected a value', { line: 4 }],
     ['{% for x in list %}', "'{% for %}' is never closed", { line: 3 }],
     ['{% call m() %}{% endcall %}', 'not supported', { line: 3 }],
+    ['{% block a %}{% endblock b %}', "'{% endblock %}' takes nothing more than the block's name ('a')", { line: 3 }],
+    ['{% block a-b %}{% endblock %}', 'Block names in Jinja have to be valid Python identifiers', { line: 3 }],
+    ['{% block a %}{% endblock %}\n{% block a %}{% endblock %}', "block 'a' defined twice", { line: 4 }],
+    ['{% block a required %}x{% endblock %}', 'Required blocks can only contain comments or whitespace', { line: 3 }],
+    ['{% block a %}{% block b %}{{ nope }}{% endblock %}{% endblock %}', "'nope' is undefined", { line: 3, col: 36 }],
   ])('%s is an error at file:line:col', (tpl, message, where) => {
     let err: unknown;
     try {

@@ -1,5 +1,5 @@
 // Parses a Jinja template into a tree: text, outputs, if/elif/else, for (tuple targets, a filter
-// condition, else), set (inline, tuple, namespace attribute, block). Expressions use the same
+// condition, else), set (inline, tuple, namespace attribute, block), macro, block. Expressions use the same
 // parser as conditions. A tag kplay does not implement is a syntax error naming it, never text.
 import { ExprSyntaxError } from '../expr/lexer.js';
 import { parserFor, type Expr, type Parser } from '../expr/parser.js';
@@ -22,14 +22,17 @@ export type Node =
   | { k: 'for'; targets: string[]; iter: Expr; cond: Expr | undefined; body: Node[]; otherwise: Node[] | undefined; at: At }
   | { k: 'set'; targets: Target[]; expr: Expr; at: At }
   | { k: 'setblock'; target: Target; body: Node[]; at: At }
-  | { k: 'macro'; name: string; params: { name: string; dflt: Expr | undefined }[]; body: Node[]; at: At };
+  | { k: 'macro'; name: string; params: { name: string; dflt: Expr | undefined }[]; body: Node[]; at: At }
+  | { k: 'block'; name: string; scoped: boolean; required: boolean; body: Node[]; at: At };
 
-const UNSUPPORTED = new Set(['call', 'include', 'import', 'from', 'extends', 'block', 'filter', 'with', 'do', 'break', 'continue', 'autoescape', 'trans']);
+const UNSUPPORTED = new Set(['call', 'include', 'import', 'from', 'extends', 'filter', 'with', 'do', 'break', 'continue', 'autoescape', 'trans']);
 
 type Stmt = { word: string; p: Parser; at: At };
 
 class TreeBuilder {
   private i = 0;
+  // the block names seen: a template defines each once
+  private readonly blocks = new Set<string>();
   constructor(
     private readonly pieces: ReturnType<typeof lex>,
     private readonly rawStrings: boolean,
@@ -69,8 +72,10 @@ class TreeBuilder {
         return this.setNode(s);
       case 'macro':
         return this.macroNode(s);
+      case 'block':
+        return this.blockNode(s);
     }
-    if (UNSUPPORTED.has(s.word)) throw new TemplateSyntaxError(`'{% ${s.word} %}' is not supported by kplay's templates (supported: if, for, set, macro, raw)`, s.at.line, s.at.col);
+    if (UNSUPPORTED.has(s.word)) throw new TemplateSyntaxError(`'{% ${s.word} %}' is not supported by kplay's templates (supported: if, for, set, macro, block, raw)`, s.at.line, s.at.col);
     throw new TemplateSyntaxError(`unknown tag '${s.word}'${/^end|^el/.test(s.word) ? ' here (no open block it could close)' : ''}`, s.at.line, s.at.col);
   }
 
@@ -142,6 +147,27 @@ class TreeBuilder {
     const { nodes, end } = this.body(['endmacro'], s);
     endOf(end!);
     return { k: 'macro', ...head, body: nodes, at: s.at };
+  }
+
+  // {% block name [scoped] [required] %}...{% endblock [name] %}, each name once in a template (Jinja's parse_block)
+  private blockNode(s: Stmt): Node {
+    const head = safe(s.at, () => {
+      const name = s.p.name('expected the block name');
+      const scoped = s.p.acceptName('scoped');
+      const required = s.p.acceptName('required');
+      if (s.p.acceptOp('-')) throw new ExprSyntaxError('Block names in Jinja have to be valid Python identifiers and may not contain hyphens, use an underscore instead.', s.p.col());
+      s.p.expectEnd();
+      return { name, scoped, required };
+    });
+    if (this.blocks.has(head.name)) throw new TemplateSyntaxError(`block '${head.name}' defined twice`, s.at.line, s.at.col);
+    this.blocks.add(head.name);
+    const { nodes, end } = this.body(['endblock'], s);
+    if (head.required && nodes.some((n) => n.k !== 'text' || n.text.trim() !== '')) throw new TemplateSyntaxError('Required blocks can only contain comments or whitespace', s.at.line, s.at.col);
+    safe(end!.at, () => {
+      end!.p.acceptName(head.name);
+      end!.p.expectEnd(`'{% endblock %}' takes nothing more than the block's name ('${head.name}')`);
+    });
+    return { k: 'block', ...head, body: nodes, at: s.at };
   }
 
   private setNode(s: Stmt): Node {

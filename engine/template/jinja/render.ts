@@ -1,6 +1,6 @@
 // Runs a parsed Jinja template: text as it is, outputs as Python's str() of the value (None as ''
 // as Ansible's finalize does, an undefined variable an error), if/for/set with Jinja's scoping (a
-// loop body's `set` stays in the loop; a namespace carries values out of it).
+// loop body's `set` stays in the loop; a namespace carries values out of it), blocks in place.
 import { pyStr } from '../../util/python-repr.js';
 import { truthy } from '../truthy.js';
 import { namespaces } from '../expr/filters.js';
@@ -28,7 +28,10 @@ export function outputText(v: unknown): string {
 
 class Frames {
   private readonly stack: Map<string, unknown>[] = [new Map()];
-  constructor(private readonly base: Lookup) {}
+  constructor(
+    private readonly base: Lookup,
+    readonly fns: Functions,
+  ) {}
   readonly lookup: Lookup = (name) => {
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const f = this.stack[i]!;
@@ -45,12 +48,20 @@ class Frames {
   pop(): void {
     this.stack.pop();
   }
+  /** What a block sees (Jinja renders one as a function of the template's context): the template's top-level names and the variables, not the loops' or other blocks' names around it. */
+  root(): Frames {
+    const top = this.stack[0]!;
+    return new Frames((name) => (top.has(name) ? top.get(name) : this.base(name)), this.fns);
+  }
 }
 
 /** Renders nodes against variables; `fns` are the global functions (range, lookup, ...). */
 export function renderTree(nodes: Node[], base: Lookup, fns: Functions): string {
-  const frames = new Frames(base);
+  const frames = new Frames(base, fns);
   const ev = new Evaluator(frames.lookup, fns);
+  const blocks = blocksOf(nodes);
+  // self.NAME() renders a block again, as Jinja's TemplateReference does
+  if (blocks.size) frames.set('self', Object.fromEntries([...blocks].map(([name, n]) => [name, new Callable(() => renderBlock(n, frames, ev, false))])));
   const out: string[] = [];
   run(nodes, frames, ev, out);
   return out.join('');
@@ -130,8 +141,37 @@ function run(nodes: Node[], frames: Frames, ev: Evaluator, out: string[]): void 
       case 'macro':
         frames.set(n.name, macro(n, frames, ev));
         break;
+      case 'block':
+        out.push(renderBlock(n, frames, ev, n.scoped));
+        break;
     }
   }
+}
+
+// the blocks of a template by name, nested ones included
+function blocksOf(nodes: Node[], into = new Map<string, Extract<Node, { k: 'block' }>>()): Map<string, Extract<Node, { k: 'block' }>> {
+  for (const n of nodes) {
+    if (n.k === 'block') into.set(n.name, n);
+    if (n.k === 'if') for (const b of [...n.branches.map((x) => x.body), n.otherwise ?? []]) blocksOf(b, into);
+    else if (n.k === 'for') for (const b of [n.body, n.otherwise ?? []]) blocksOf(b, into);
+    else if (n.k === 'block' || n.k === 'macro' || n.k === 'setblock') blocksOf(n.body, into);
+  }
+  return into;
+}
+
+// A block renders where it stands (a template without extends), with its own names; a scoped block also
+// sees the loops and names around it, another only the template's top level (Jinja's block functions)
+function renderBlock(n: Extract<Node, { k: 'block' }>, frames: Frames, ev: Evaluator, scoped: boolean): string {
+  if (n.required) throw new TemplateRuntimeError(`Required block '${n.name}' not found`, n.at, undefined);
+  const own = scoped ? frames : frames.root();
+  const inner: string[] = [];
+  own.push();
+  try {
+    run(n.body, own, scoped ? ev : new Evaluator(own.lookup, own.fns), inner);
+  } finally {
+    own.pop();
+  }
+  return inner.join('');
 }
 
 // A macro renders its body with its arguments on top of the variables it can see; it returns the text.

@@ -71,6 +71,7 @@ function checkTree(nodes: Node[]): void {
         break;
       case 'setblock':
       case 'macro':
+      case 'block':
         checkTree(n.body);
     }
   }
