@@ -81,6 +81,17 @@ export function localSearchPaths(kind: LocalKind, src: string, role: RoleContext
   return [...stack, playbookDir].flatMap((d) => [resolve(d, kind, src), resolve(d, src)]);
 }
 
+/**
+ * Where a template's include and extends find the templates they name, as Ansible's template action sets
+ * Jinja's search path: the task's search path (its role, the roles depending on it, the task file's
+ * directory), the playbook's directory and the template's own, each with templates/ first.
+ */
+export function templateSearchDirs(role: RoleContext | undefined, playbookDir: string, taskDir: string, templateFile: string): string[] {
+  const stack = [...(role ? [role.path, ...(role.parents ?? [])] : [])];
+  if (!stack.includes(taskDir)) stack.push(taskDir);
+  return [...stack, playbookDir, dirname(templateFile)].flatMap((d) => [resolve(d, 'templates'), resolve(d)]);
+}
+
 /** The file a task's `src:` names on the controller (see localSearchPaths), or undefined. */
 export function findLocalFile(kind: LocalKind, src: string, role: RoleContext | undefined, playbookDir: string, taskDir: string): string | undefined {
   if (src.startsWith('/')) return existsSync(src) ? src : undefined;

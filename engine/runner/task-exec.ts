@@ -15,7 +15,7 @@ import { ActionError, ActionFailed, type Deprecation, type ModuleContext, type M
 import { includedTaskFile, loadIncludedRole, loadIncludedTasks } from '../playbook/load.js';
 import { convertArgs, defaultsFor } from '../playbook/module-args.js';
 import type { BlockNode, Play, PlayNode, Role, TaskNode } from '../playbook/model.js';
-import { findLocalFile, localNotFound, type LocalKind } from '../playbook/roles.js';
+import { findLocalFile, localNotFound, templateSearchDirs, type LocalKind } from '../playbook/roles.js';
 import { compileCondition, evaluateCondition } from '../template/condition.js';
 import { Evaluator, ExprError, Undefined, UndefinedError, undefinedMessage } from '../template/expr/evaluate.js';
 import { renderHandlebars } from '../template/render.js';
@@ -544,7 +544,7 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     // `.hbs` files are Handlebars; everything else (`.j2`, ...) is Jinja, as Ansible's template module
     render: (text, origin, extra) => {
       const s = extra ? scope.extend(extra) : scope;
-      return origin.endsWith('.hbs') ? renderHandlebars(text, s.proxy(), origin) : s.renderFile(text, origin);
+      return origin.endsWith('.hbs') ? renderHandlebars(text, s.proxy(), origin) : s.renderFile(text, origin, templateSearchDirs(task.role, dirname(env.play.file), dirname(task.pos.file), origin));
     },
     condition: (expr) => holds([expr], scope, task).ok,
     defaultsOf: (module) => {

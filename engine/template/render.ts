@@ -1,12 +1,16 @@
 // The one entry point for templating: Ansible's Jinja for every `{{ }}` in YAML values and for
 // `.j2` files, Handlebars (logic-less, isolated, strict) for `.hbs` files only. Errors become
 // TemplateErrors at file:line:col (a YAML value's own position plus the line inside it; a file's line).
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type Handlebars from 'handlebars';
 import { ParseError, type SourcePos } from '../errors.js';
 import type { Functions, Lookup } from './expr/evaluate.js';
 import { helpers } from './helpers.js';
 import { compileJinja, fileSettings, JinjaError, renderJinja, renderYamlValue, type TemplateProblem } from './jinja/template.js';
+import type { WhitespaceOptions } from './jinja/lexer.js';
+import type { TemplateLoader } from './jinja/render.js';
 
 /** A template problem: undefined variable, syntax error, reference loop. Exit code 4. */
 export class TemplateError extends ParseError {}
@@ -51,16 +55,49 @@ export function renderValue(source: string, vars: Lookup, fns: Functions, origin
   return wrap(() => renderYamlValue(source, vars, fns), source, origin, false);
 }
 
-/** A template file (`.j2`, `lookup('template')`): honours a `#jinja2:` first line; errors at the file's own line. */
-export function renderFile(source: string, vars: Lookup, fns: Functions, file: string): string {
+/**
+ * A template file (`.j2`, `lookup('template')`): honours a `#jinja2:` first line; errors at the file's own line
+ * (or at an included one's). `searchDirs`: where include and extends find the templates they name (by
+ * default the file's directory, with templates/ first).
+ */
+export function renderFile(source: string, vars: Lookup, fns: Functions, file: string, searchDirs?: string[]): string {
   const { ws, body } = fileSettings(source);
   const shift = body.length === source.length ? 0 : 1;
   try {
-    return renderJinja(body, vars, fns, ws);
+    return renderJinja(body, vars, fns, ws, false, templateLoader(searchDirs ?? [join(dirname(file), 'templates'), dirname(file)], ws));
   } catch (e) {
-    if (e instanceof JinjaError) throw located({ ...e.problem, line: e.problem.line + shift }, source, { file }, true);
+    if (e instanceof JinjaError) throw e.problem.file === undefined ? located({ ...e.problem, line: e.problem.line + shift }, source, { file }, true) : located(e.problem, source, { file: e.problem.file }, true);
     throw e;
   }
+}
+
+/**
+ * Jinja's FileSystemLoader over `dirs`: a name is a path below one of them ('/' separated, a leading '/'
+ * ignored, '..' never found); the template is read with the including one's settings. A syntax error in it
+ * is a JinjaError naming its file.
+ */
+export function templateLoader(dirs: string[], ws: WhitespaceOptions): TemplateLoader {
+  return (name) => {
+    const pieces = name.split('/').filter((x) => x !== '' && x !== '.');
+    if (pieces.includes('..')) return undefined;
+    for (const dir of dirs) {
+      const path = join(dir, ...pieces);
+      let source: string;
+      try {
+        if (!statSync(path).isFile()) continue;
+        source = readFileSync(path, 'utf8');
+      } catch {
+        continue;
+      }
+      try {
+        return { tree: compileJinja(source, ws), file: path };
+      } catch (e) {
+        if (e instanceof JinjaError && e.problem.file === undefined) throw new JinjaError({ ...e.problem, file: path });
+        throw e;
+      }
+    }
+    return undefined;
+  };
 }
 
 /** Parses a template file at load time (`--syntax-check` and before any host is touched). */

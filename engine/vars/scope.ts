@@ -115,9 +115,9 @@ export class VarScope {
     return value;
   }
 
-  /** Renders a Jinja template file (`.j2`) with these variables. */
-  renderFile(text: string, file: string): string {
-    return renderFile(text, this.read, this.functions(), file);
+  /** Renders a Jinja template file (`.j2`) with these variables; `searchDirs`: where its include and extends look. */
+  renderFile(text: string, file: string, searchDirs?: string[]): string {
+    return renderFile(text, this.read, this.functions(), file, searchDirs);
   }
 
   /** A read-only object view whose properties resolve lazily (what `.hbs` templates render against); `pyType` names it in Jinja's messages (hostvars' per-host view). */

@@ -111,6 +111,29 @@ describe('template files', () => {
     expect(() => parseFile('ok\n{% if n %}\n', 'y.j2')).toThrow(expect.objectContaining({ pos: expect.objectContaining({ file: 'y.j2', line: 2 }) }));
   });
 
+  it('.j2: include and extends find templates in the search directories; an error names the file it is in', () => {
+    const dir = writeTree({
+      'templates/base.j2': 'top\n{% block body %}base{% endblock %}\n{% block foot %}{% endblock %}\n',
+      'templates/broken.j2': 'ok\n{% if %}\n',
+      'templates/bad.j2': 'one\ntwo {{ missing }}\n',
+      'other/part.j2': 'part {{ item }}\n',
+    });
+    const search = [join(dir, 'templates'), join(dir, 'other')];
+    const render = (text: string, extra: Record<string, unknown> = {}): string => renderFile(text, (n) => extra[n] ?? read(n), BASE_FUNCTIONS, join(dir, 'main.j2'), search);
+    expect(render("{% extends 'base.j2' %}{% block body %}child, {{ super() }}{% endblock %}")).toBe('top\nchild, base');
+    expect(render("{% include '/part.j2' %}|{% include 'missing.j2' ignore missing %}", { item: 'x' })).toBe('part x|');
+    // '..' never leaves the search directories, as Jinja's FileSystemLoader
+    expect(() => render("{% include '../other/part.j2' %}", { item: 'x' })).toThrow('TemplateNotFound: ../other/part.j2');
+    expect(() => render("{% include ['a.j2', 'b.j2'] %}")).toThrow('TemplatesNotFound: Tried to select from templates: a.j2, b.j2');
+    expect(() => render("a\n{% include 'bad.j2' %}")).toThrow(expect.objectContaining({ message: "'missing' is undefined", pos: expect.objectContaining({ file: join(dir, 'templates/bad.j2'), line: 2 }) }));
+    expect(() => render("{% include 'broken.j2' %}")).toThrow(expect.objectContaining({ pos: expect.objectContaining({ file: join(dir, 'templates/broken.j2'), line: 2 }) }));
+    expect(() => render("{% extends 'base.j2' %}{% extends 'base.j2' %}")).toThrow('extended multiple times');
+    expect(() => render("{% for x in list %}{% extends 'base.j2' %}{% endfor %}")).toThrow('cannot use extend from a non top-level scope');
+    expect(() => render('{% block b %}{{ super() }}{% endblock %}')).toThrow("there is no parent block called 'b'.");
+    // without a search path (a YAML value), include has nowhere to look
+    expect(() => renderValue("{% include 'base.j2' %}", read, BASE_FUNCTIONS, at)).toThrow('TemplateNotFound: base.j2');
+  });
+
   it('.hbs: Handlebars with its helpers; a missing variable or helper is an error with the line', () => {
     expect(renderHandlebars('port {{n}} on {{cfg.name}}{{#each list}} {{this}}{{/each}}\n', vars, 'x.hbs')).toBe('port 8443 on demo a b c\n');
     expect(() => renderHandlebars('a\n{{ missing }}', vars, 'x.hbs')).toThrow("undefined variable 'missing'");

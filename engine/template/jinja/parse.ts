@@ -1,5 +1,5 @@
 // Parses a Jinja template into a tree: text, outputs, if/elif/else, for (tuple targets, a filter
-// condition, else), set (inline, tuple, namespace attribute, block), macro, block. Expressions use the same
+// condition, else), set (inline, tuple, namespace attribute, block), macro, block, include, extends. Expressions use the same
 // parser as conditions. A tag kplay does not implement is a syntax error naming it, never text.
 import { ExprSyntaxError } from '../expr/lexer.js';
 import { parserFor, type Expr, type Parser } from '../expr/parser.js';
@@ -23,9 +23,11 @@ export type Node =
   | { k: 'set'; targets: Target[]; expr: Expr; at: At }
   | { k: 'setblock'; target: Target; body: Node[]; at: At }
   | { k: 'macro'; name: string; params: { name: string; dflt: Expr | undefined }[]; body: Node[]; at: At }
-  | { k: 'block'; name: string; scoped: boolean; required: boolean; body: Node[]; at: At };
+  | { k: 'block'; name: string; scoped: boolean; required: boolean; body: Node[]; at: At }
+  | { k: 'include'; names: Expr; ignoreMissing: boolean; withContext: boolean; at: At }
+  | { k: 'extends'; name: Expr; at: At };
 
-const UNSUPPORTED = new Set(['call', 'include', 'import', 'from', 'extends', 'filter', 'with', 'do', 'break', 'continue', 'autoescape', 'trans']);
+const UNSUPPORTED = new Set(['call', 'import', 'from', 'filter', 'with', 'do', 'break', 'continue', 'autoescape', 'trans']);
 
 type Stmt = { word: string; p: Parser; at: At };
 
@@ -33,6 +35,8 @@ class TreeBuilder {
   private i = 0;
   // the block names seen: a template defines each once
   private readonly blocks = new Set<string>();
+  // how many loop, macro, block and set-block bodies enclose the statement being read (extends is top-level only)
+  private depth = 0;
   constructor(
     private readonly pieces: ReturnType<typeof lex>,
     private readonly rawStrings: boolean,
@@ -62,6 +66,16 @@ class TreeBuilder {
     return { nodes, end: undefined };
   }
 
+  // the body of a loop, macro, block or set block: not the template's top level
+  private nested(stop: string[], opener: Stmt): { nodes: Node[]; end: Stmt | undefined } {
+    this.depth++;
+    try {
+      return this.body(stop, opener);
+    } finally {
+      this.depth--;
+    }
+  }
+
   private statement(s: Stmt): Node {
     switch (s.word) {
       case 'if':
@@ -74,8 +88,13 @@ class TreeBuilder {
         return this.macroNode(s);
       case 'block':
         return this.blockNode(s);
+      case 'include':
+        return this.includeNode(s);
+      case 'extends':
+        if (this.depth > 0) throw new TemplateSyntaxError('cannot use extend from a non top-level scope', s.at.line, s.at.col);
+        return { k: 'extends', name: safe(s.at, () => this.headExpr(s)), at: s.at };
     }
-    if (UNSUPPORTED.has(s.word)) throw new TemplateSyntaxError(`'{% ${s.word} %}' is not supported by kplay's templates (supported: if, for, set, macro, block, raw)`, s.at.line, s.at.col);
+    if (UNSUPPORTED.has(s.word)) throw new TemplateSyntaxError(`'{% ${s.word} %}' is not supported by kplay's templates (supported: if, for, set, macro, block, include, extends, raw)`, s.at.line, s.at.col);
     throw new TemplateSyntaxError(`unknown tag '${s.word}'${/^end|^el/.test(s.word) ? ' here (no open block it could close)' : ''}`, s.at.line, s.at.col);
   }
 
@@ -116,11 +135,11 @@ class TreeBuilder {
       s.p.expectEnd();
       return { targets, iter, cond };
     });
-    const { nodes, end } = this.body(['else', 'endfor'], s);
+    const { nodes, end } = this.nested(['else', 'endfor'], s);
     let otherwise: Node[] | undefined;
     if (end!.word === 'else') {
       endOf(end!);
-      const rest = this.body(['endfor'], s);
+      const rest = this.nested(['endfor'], s);
       endOf(rest.end!);
       otherwise = rest.nodes;
     } else endOf(end!);
@@ -144,7 +163,7 @@ class TreeBuilder {
       s.p.expectEnd();
       return { name, params };
     });
-    const { nodes, end } = this.body(['endmacro'], s);
+    const { nodes, end } = this.nested(['endmacro'], s);
     endOf(end!);
     return { k: 'macro', ...head, body: nodes, at: s.at };
   }
@@ -161,13 +180,36 @@ class TreeBuilder {
     });
     if (this.blocks.has(head.name)) throw new TemplateSyntaxError(`block '${head.name}' defined twice`, s.at.line, s.at.col);
     this.blocks.add(head.name);
-    const { nodes, end } = this.body(['endblock'], s);
+    const { nodes, end } = this.nested(['endblock'], s);
     if (head.required && nodes.some((n) => n.k !== 'text' || n.text.trim() !== '')) throw new TemplateSyntaxError('Required blocks can only contain comments or whitespace', s.at.line, s.at.col);
     safe(end!.at, () => {
       end!.p.acceptName(head.name);
       end!.p.expectEnd(`'{% endblock %}' takes nothing more than the block's name ('${head.name}')`);
     });
     return { k: 'block', ...head, body: nodes, at: s.at };
+  }
+
+  // {% include NAME-OR-LIST [ignore missing] [with context|without context] %} (Jinja's parse_include)
+  private includeNode(s: Stmt): Node {
+    return safe(s.at, () => {
+      const names = s.p.expression();
+      let ignoreMissing = false;
+      if (s.p.acceptName('ignore')) {
+        if (!s.p.acceptName('missing')) throw s.p.unexpected("expected 'missing'");
+        ignoreMissing = true;
+      }
+      const context = s.p.acceptName('with') ? 'with' : s.p.acceptName('without') ? 'without' : undefined;
+      if (context && !s.p.acceptName('context')) throw s.p.unexpected("expected 'context'");
+      const withContext = context !== 'without';
+      s.p.expectEnd();
+      return { k: 'include', names, ignoreMissing, withContext, at: s.at };
+    });
+  }
+
+  private headExpr(s: Stmt): Expr {
+    const e = s.p.expression();
+    s.p.expectEnd();
+    return e;
   }
 
   private setNode(s: Stmt): Node {
@@ -189,7 +231,7 @@ class TreeBuilder {
     }
     if (targets.length !== 1) throw new TemplateSyntaxError('a block {% set %} takes one name', s.at.line, s.at.col);
     safe(s.at, () => s.p.expectEnd("expected '=' or the end of the tag"));
-    const { nodes, end } = this.body(['endset'], s);
+    const { nodes, end } = this.nested(['endset'], s);
     endOf(end!);
     return { k: 'setblock', target: targets[0]!, body: nodes, at: s.at };
   }

@@ -1,6 +1,6 @@
 // Runs a parsed Jinja template: text as it is, outputs as Python's str() of the value (None as ''
 // as Ansible's finalize does, an undefined variable an error), if/for/set with Jinja's scoping (a
-// loop body's `set` stays in the loop; a namespace carries values out of it), blocks in place.
+// loop body's `set` stays in the loop; a namespace carries values out of it), blocks, include and extends.
 import { pyStr } from '../../util/python-repr.js';
 import { truthy } from '../truthy.js';
 import { namespaces } from '../expr/filters.js';
@@ -9,15 +9,41 @@ import { Callable, Evaluator, ExprError, Undefined, UndefinedError, type Functio
 import type { Expr } from '../expr/parser.js';
 import type { At, Node, Target } from './parse.js';
 
-/** A runtime error inside a template, at the line and column of the tag. */
+/** A runtime error inside a template, at the line and column of the tag (`file`: an included or extended template's, else the one rendered). */
 export class TemplateRuntimeError extends Error {
   constructor(
     message: string,
     readonly at: At,
     readonly exprCol: number | undefined,
     readonly hint?: string,
+    readonly file?: string,
   ) {
     super(message);
+  }
+}
+
+/** Another template by name, for include and extends: its parsed tree and file, undefined when no search path has it (a syntax error in it is thrown). */
+export type TemplateLoader = (name: string) => { tree: Node[]; file: string } | undefined;
+
+type BlockNode = Extract<Node, { k: 'block' }>;
+
+// what one template's rendering shares: the loader, each block's definitions (an extending template's
+// first), and the template an extends named
+interface TemplateState {
+  loader: TemplateLoader | undefined;
+  chains: Map<string, BlockNode[]>;
+  parent: { tree: Node[]; file: string } | undefined;
+}
+
+// where output goes; muted after an extends (the child's own text is not output, its blocks are)
+class Sink {
+  readonly parts: string[] = [];
+  muted = false;
+  push(s: string): void {
+    if (!this.muted) this.parts.push(s);
+  }
+  text(): string {
+    return this.parts.join('');
   }
 }
 
@@ -31,6 +57,7 @@ class Frames {
   constructor(
     private readonly base: Lookup,
     readonly fns: Functions,
+    readonly state: TemplateState,
   ) {}
   readonly lookup: Lookup = (name) => {
     for (let i = this.stack.length - 1; i >= 0; i--) {
@@ -51,20 +78,38 @@ class Frames {
   /** What a block sees (Jinja renders one as a function of the template's context): the template's top-level names and the variables, not the loops' or other blocks' names around it. */
   root(): Frames {
     const top = this.stack[0]!;
-    return new Frames((name) => (top.has(name) ? top.get(name) : this.base(name)), this.fns);
+    return new Frames((name) => (top.has(name) ? top.get(name) : this.base(name)), this.fns, this.state);
   }
 }
 
-/** Renders nodes against variables; `fns` are the global functions (range, lookup, ...). */
-export function renderTree(nodes: Node[], base: Lookup, fns: Functions): string {
-  const frames = new Frames(base, fns);
+/**
+ * Renders nodes against variables; `fns` are the global functions (range, lookup, ...), `loader` finds the
+ * templates include and extends name. `chains`: the blocks of the templates extending this one.
+ */
+export function renderTree(nodes: Node[], base: Lookup, fns: Functions, loader?: TemplateLoader, chains = new Map<string, BlockNode[]>()): string {
+  const merged = new Map(chains);
+  for (const [name, b] of blocksOf(nodes)) merged.set(name, [...(chains.get(name) ?? []), b]);
+  const state: TemplateState = { loader, chains: merged, parent: undefined };
+  const frames = new Frames(base, fns, state);
   const ev = new Evaluator(frames.lookup, fns);
-  const blocks = blocksOf(nodes);
   // self.NAME() renders a block again, as Jinja's TemplateReference does
-  if (blocks.size) frames.set('self', Object.fromEntries([...blocks].map(([name, n]) => [name, new Callable(() => renderBlock(n, frames, ev, false))])));
-  const out: string[] = [];
+  if (merged.size) frames.set('self', Object.fromEntries([...merged.keys()].map((name) => [name, new Callable(() => renderBlock(name, frames, ev, false))])));
+  const out = new Sink();
   run(nodes, frames, ev, out);
-  return out.join('');
+  if (!state.parent) return out.text();
+  // the template it extends, in the same context (its top-level names), with the blocks defined here first
+  const parent = state.parent;
+  return out.text() + inTemplate(parent.file, () => renderTree(parent.tree, frames.root().lookup, fns, loader, merged));
+}
+
+// runs a render of another template; its errors name that template's file
+function inTemplate<T>(file: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof TemplateRuntimeError && e.file === undefined) throw new TemplateRuntimeError(e.message, e.at, e.exprCol, e.hint, file);
+    throw e;
+  }
 }
 
 function value(ev: Evaluator, e: Expr, at: At): unknown {
@@ -104,8 +149,10 @@ function unpack(names: string[], item: unknown, at: At): unknown[] {
   return seq;
 }
 
-function run(nodes: Node[], frames: Frames, ev: Evaluator, out: string[]): void {
+function run(nodes: Node[], frames: Frames, ev: Evaluator, out: Sink): void {
   for (const n of nodes) {
+    // after an extends, what would be output is not even evaluated (Jinja guards it), statements still run
+    if (out.muted && (n.k === 'text' || n.k === 'out' || n.k === 'block' || n.k === 'include')) continue;
     switch (n.k) {
       case 'text':
         out.push(n.text);
@@ -133,23 +180,54 @@ function run(nodes: Node[], frames: Frames, ev: Evaluator, out: string[]): void 
         break;
       }
       case 'setblock': {
-        const inner: string[] = [];
+        const inner = new Sink();
         run(n.body, frames, ev, inner);
-        assign(frames, n.target, inner.join(''), n.at);
+        assign(frames, n.target, inner.text(), n.at);
         break;
       }
       case 'macro':
         frames.set(n.name, macro(n, frames, ev));
         break;
       case 'block':
-        out.push(renderBlock(n, frames, ev, n.scoped));
+        out.push(renderBlock(n.name, frames, ev, n.scoped));
         break;
+      case 'include':
+        out.push(include(n, frames));
+        break;
+      case 'extends': {
+        if (frames.state.parent) throw new TemplateRuntimeError('extended multiple times', n.at, undefined);
+        frames.state.parent = load(frames, value(ev, n.name, n.at), n.at);
+        out.muted = true;
+        break;
+      }
     }
   }
 }
 
+// a template by name through the loader, or Jinja's TemplateNotFound
+function load(frames: Frames, name: unknown, at: At): { tree: Node[]; file: string } {
+  const found = typeof name === 'string' ? frames.state.loader?.(name) : undefined;
+  if (!found) throw new TemplateRuntimeError(`TemplateNotFound: ${outputText(name)}`, at, undefined, frames.state.loader ? undefined : 'include and extends find templates only in a template file');
+  return found;
+}
+
+// {% include %}: the first template of the names found, rendered with the names in scope here (with context,
+// Jinja's default) or with none (without context: only the functions); nothing when none is found and missing ones are ignored
+function include(n: Extract<Node, { k: 'include' }>, frames: Frames): string {
+  const ev = new Evaluator(frames.lookup, frames.fns);
+  const given = value(ev, n.names, n.at);
+  const names = Array.isArray(given) ? given : [given];
+  for (const name of names) {
+    const found = typeof name === 'string' ? frames.state.loader?.(name) : undefined;
+    if (found) return inTemplate(found.file, () => renderTree(found.tree, n.withContext ? frames.lookup : () => undefined, frames.fns, frames.state.loader));
+  }
+  if (n.ignoreMissing) return '';
+  if (names.length === 1) load(frames, names[0], n.at);
+  throw new TemplateRuntimeError(`TemplatesNotFound: Tried to select from templates: ${names.map(outputText).join(', ')}`, n.at, undefined);
+}
+
 // the blocks of a template by name, nested ones included
-function blocksOf(nodes: Node[], into = new Map<string, Extract<Node, { k: 'block' }>>()): Map<string, Extract<Node, { k: 'block' }>> {
+function blocksOf(nodes: Node[], into = new Map<string, BlockNode>()): Map<string, BlockNode> {
   for (const n of nodes) {
     if (n.k === 'block') into.set(n.name, n);
     if (n.k === 'if') for (const b of [...n.branches.map((x) => x.body), n.otherwise ?? []]) blocksOf(b, into);
@@ -159,19 +237,29 @@ function blocksOf(nodes: Node[], into = new Map<string, Extract<Node, { k: 'bloc
   return into;
 }
 
-// A block renders where it stands (a template without extends), with its own names; a scoped block also
-// sees the loops and names around it, another only the template's top level (Jinja's block functions)
-function renderBlock(n: Extract<Node, { k: 'block' }>, frames: Frames, ev: Evaluator, scoped: boolean): string {
+// A block renders where it stands, as the first of its definitions (an extending template's) with super()
+// the next; with its own names, a scoped block (at the place it is rendered) also sees the loops and names
+// around it, another only the template's top level (Jinja's block functions)
+function renderBlock(name: string, frames: Frames, ev: Evaluator, scoped: boolean, depth = 0): string {
+  const chain = frames.state.chains.get(name) ?? [];
+  const n = chain[depth] as BlockNode;
   if (n.required) throw new TemplateRuntimeError(`Required block '${n.name}' not found`, n.at, undefined);
   const own = scoped ? frames : frames.root();
-  const inner: string[] = [];
+  const inner = new Sink();
   own.push();
   try {
+    own.set(
+      'super',
+      new Callable((_args, _kw, col) => {
+        if (depth + 1 >= chain.length) throw new ExprError(`there is no parent block called '${name}'.`, col);
+        return renderBlock(name, frames, ev, scoped, depth + 1);
+      }),
+    );
     run(n.body, own, scoped ? ev : new Evaluator(own.lookup, own.fns), inner);
   } finally {
     own.pop();
   }
-  return inner.join('');
+  return inner.text();
 }
 
 // A macro renders its body with its arguments on top of the variables it can see; it returns the text.
@@ -187,16 +275,16 @@ function macro(n: Extract<Node, { k: 'macro' }>, frames: Frames, ev: Evaluator):
         else frames.set(p.name, new Undefined(p.name));
       });
       for (const k of Object.keys(kwargs)) if (!n.params.some((p) => p.name === k)) throw new ExprError(`macro '${n.name}' takes no keyword argument '${k}'`, col);
-      const inner: string[] = [];
+      const inner = new Sink();
       run(n.body, frames, ev, inner);
-      return inner.join('');
+      return inner.text();
     } finally {
       frames.pop();
     }
   });
 }
 
-function runFor(n: Extract<Node, { k: 'for' }>, frames: Frames, ev: Evaluator, out: string[]): void {
+function runFor(n: Extract<Node, { k: 'for' }>, frames: Frames, ev: Evaluator, out: Sink): void {
   const all = items(value(ev, n.iter, n.at), n.at);
   // as in Jinja, a loop filter is evaluated item by item as the loop reaches it (the body may change
   // what it tests, e.g. a namespace), and ahead only when loop.last, loop.nextitem or loop.length ask

@@ -8,7 +8,7 @@ import type { Functions, Lookup } from '../expr/evaluate.js';
 import type { WhitespaceOptions } from './lexer.js';
 import { TemplateSyntaxError } from './lexer.js';
 import { parseTemplateTree, type Node } from './parse.js';
-import { outputText, renderTree, TemplateRuntimeError } from './render.js';
+import { outputText, renderTree, TemplateRuntimeError, type TemplateLoader } from './render.js';
 
 /** A template problem at a line and column of the template text (1-based). */
 export interface TemplateProblem {
@@ -16,6 +16,8 @@ export interface TemplateProblem {
   line: number;
   col: number;
   hint?: string;
+  /** An included or extended template's file, when the problem is there. */
+  file?: string;
 }
 
 /** Thrown for any template problem; the caller adds the file. */
@@ -98,22 +100,18 @@ export function compileJinja(source: string, ws: WhitespaceOptions = ANSIBLE_WS,
   return tree;
 }
 
-/** Renders a template to text; throws JinjaError (undefined variables, type errors) with its place. */
-export function renderJinja(source: string, vars: Lookup, fns: Functions, ws: WhitespaceOptions = ANSIBLE_WS, rawStrings = false): string {
-  return renderCompiled(compileJinja(source, ws, rawStrings), source, vars, fns);
-}
-
-function renderCompiled(tree: Node[], source: string, vars: Lookup, fns: Functions): string {
-  return withTrailingNewlines(source, renderBare(tree, vars, fns));
+/** Renders a template to text; throws JinjaError (undefined variables, type errors) with its place. `loader`: the templates include and extends name. */
+export function renderJinja(source: string, vars: Lookup, fns: Functions, ws: WhitespaceOptions = ANSIBLE_WS, rawStrings = false, loader?: TemplateLoader): string {
+  return withTrailingNewlines(source, renderBare(compileJinja(source, ws, rawStrings), vars, fns, loader));
 }
 
 // the text rendered without the line breaks the source ended with (Jinja drops one), as Ansible's concat sees it
-function renderBare(tree: Node[], vars: Lookup, fns: Functions): string {
+function renderBare(tree: Node[], vars: Lookup, fns: Functions, loader?: TemplateLoader): string {
   try {
-    return renderTree(tree, vars, fns);
+    return renderTree(tree, vars, fns, loader);
   } catch (e) {
     if (e instanceof TemplateRuntimeError) {
-      throw new JinjaError({ message: e.message, line: e.at.line, col: e.at.col + (e.exprCol ?? 1) - 1, hint: e.hint });
+      throw new JinjaError({ message: e.message, line: e.at.line, col: e.at.col + (e.exprCol ?? 1) - 1, ...(e.hint === undefined ? {} : { hint: e.hint }), ...(e.file === undefined ? {} : { file: e.file }) });
     }
     throw e;
   }
