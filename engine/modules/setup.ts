@@ -59,8 +59,7 @@ echo "kernel=$(uname -r)"
 echo "system=$(uname -s)"
 echo "machine=$(uname -m)"
 echo "nproc=$(nproc 2>/dev/null || grep -c ^processor /proc/cpuinfo)"
-echo "memtotal_kb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo 2>/dev/null)"
-echo "memfree_kb=$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo 2>/dev/null)"
+awk -F'[: ]+' '/^(MemTotal|MemFree|SwapTotal|SwapFree|Buffers|Cached|SwapCached):/ {print "mem_"$1"="$2}' /proc/meminfo 2>/dev/null
 echo "user=$(id -un)"
 echo "init=$(cat /proc/1/comm 2>/dev/null)"
 if [ -r /etc/os-release ]; then . /etc/os-release; echo "os_id=$ID"; echo "os_like=$ID_LIKE"; echo "os_version=$VERSION_ID"; echo "os_codename=$VERSION_CODENAME"; echo "os_name=$NAME"; fi
@@ -94,7 +93,7 @@ const ALIASES: Record<string, string[]> = { hardware: ['devices', 'dmi'] };
 // the collector each of kplay's facts comes from in Ansible
 const FACT_COLLECTOR: Record<string, string> = {
   ...Object.fromEntries(['hostname', 'nodename', 'fqdn', 'kernel', 'system', 'architecture', 'machine'].map((f) => [f, 'platform'])),
-  ...Object.fromEntries(['processor_vcpus', 'processor_nproc', 'memtotal_mb', 'memfree_mb'].map((f) => [f, 'hardware'])),
+  ...Object.fromEntries(['processor_vcpus', 'processor_nproc', 'memtotal_mb', 'memfree_mb', 'swaptotal_mb', 'swapfree_mb', 'memory_mb'].map((f) => [f, 'hardware'])),
   ...Object.fromEntries(['distribution', 'distribution_version', 'distribution_major_version', 'distribution_release', 'os_family'].map((f) => [f, 'distribution'])),
   ...Object.fromEntries(['all_ipv4_addresses', 'default_ipv4', 'interfaces'].map((f) => [f, 'network'])),
   user_id: 'user',
@@ -157,6 +156,27 @@ function readOutput(stdout: string): SetupFacts {
   return { values, pkgMgrs, addrs };
 }
 
+/**
+ * The memory facts as Ansible's Linux hardware collector makes them of /proc/meminfo (the script's mem_KEY
+ * lines, in kB): memtotal_mb, memfree_mb, swaptotal_mb, swapfree_mb for the lines there, and memory_mb's
+ * real/nocache/swap figures (null where a line is missing); none without /proc/meminfo.
+ */
+export function memoryFacts(kv: Record<string, string>): Record<string, unknown> {
+  const mb = (key: string): number | null => (kv[`mem_${key}`] === undefined ? null : Math.floor(Number(kv[`mem_${key}`]) / 1024));
+  const [total, free, swapTotal, swapFree, buffers, cached, swapCached] = [mb('MemTotal'), mb('MemFree'), mb('SwapTotal'), mb('SwapFree'), mb('Buffers'), mb('Cached'), mb('SwapCached')] as const;
+  if ([total, free, swapTotal, swapFree, buffers, cached, swapCached].every((v) => v === null)) return {};
+  const out: Record<string, unknown> = {};
+  for (const [name, v] of [['memtotal_mb', total], ['memfree_mb', free], ['swaptotal_mb', swapTotal], ['swapfree_mb', swapFree]] as const) if (v !== null) out[name] = v;
+  const minus = (a: number | null | undefined, b: number | null | undefined): number | null => (a === null || a === undefined || b === null || b === undefined ? null : a - b);
+  const nocacheFree = cached === null || free === null || buffers === null ? null : cached + free + buffers;
+  out.memory_mb = {
+    real: { total, used: minus(total, free), free },
+    nocache: { free: nocacheFree, used: minus(total, nocacheFree) },
+    swap: { total: swapTotal, free: swapFree, used: minus(swapTotal, swapFree), cached: swapCached },
+  };
+  return out;
+}
+
 /** The setup module (fact gathering), declared: the facts are what one script read; the plan makes Ansible's facts of them. */
 export const setupModule = declareModule({
   spec: { options: { gather_subset: { type: 'list' }, filter: { type: 'list' }, gather_timeout: { type: 'int' }, fact_path: onlyValues('path') } },
@@ -191,8 +211,7 @@ export const setupModule = declareModule({
       machine: kv.machine,
       processor_vcpus: Number(kv.nproc ?? 0),
       processor_nproc: Number(kv.nproc ?? 0),
-      memtotal_mb: Math.floor(Number(kv.memtotal_kb ?? 0) / 1024),
-      memfree_mb: Math.floor(Number(kv.memfree_kb ?? 0) / 1024),
+      ...memoryFacts(kv),
       user_id: kv.user,
       service_mgr: kv.init === 'systemd' ? 'systemd' : (kv.init ?? 'unknown'),
       distribution,

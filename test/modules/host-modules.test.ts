@@ -5,8 +5,10 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IMPLEMENTATIONS } from '../../engine/modules/index.js';
+import { memoryFacts } from '../../engine/modules/setup.js';
 import type { ModuleContext, ModuleResult } from '../../engine/modules/types.js';
 import { moduleContext } from '../support/module-context.js';
+import { pythonEval, systemPython } from '../support/python.js';
 import { writeTree } from '../support/tree.js';
 
 function ctxFor(args: Record<string, unknown>, env?: Record<string, string>, check = false): ModuleContext {
@@ -126,6 +128,31 @@ describe('setup, raw, pause, fail, assert', () => {
     expect(f.memtotal_mb).toBeGreaterThan(0);
     expect(f.os_family).toBe('Debian');
     expect(f.architecture).toMatch(/^(x86_64|aarch64)$/);
+  });
+
+  it.skipIf(!systemPython)("setup's memory facts are those of Ansible's Linux hardware collector, from this machine's /proc/meminfo", async () => {
+    const ours = (await mod('setup')(ctxFor({ gather_subset: ['hardware'] }))).ansible_facts as Record<string, unknown>;
+    const theirs = pythonEval<Record<string, unknown>>('from ansible.module_utils.facts.hardware.linux import LinuxHardware\ndef fn(_):\n    return LinuxHardware(module=None).get_memory_facts()', null);
+    const shape = (f: Record<string, unknown>): unknown => ({ memtotal_mb: f.memtotal_mb, swaptotal_mb: f.swaptotal_mb, memory_mb: Object.fromEntries(Object.entries(f.memory_mb as Record<string, object>).map(([k, v]) => [k, Object.keys(v)])) });
+    expect(shape(ours)).toEqual(shape(theirs));
+    // free memory moves between two reads: within 64 MB
+    expect(Math.abs((ours.memfree_mb as number) - (theirs.memfree_mb as number))).toBeLessThan(64);
+  });
+
+  it.skipIf(!systemPython)("setup's memory facts from a /proc/meminfo as Ansible's collector reads it (lines missing, swap in use)", () => {
+    const texts = [
+      'MemTotal:        8131456 kB\nMemFree:         6512332 kB\nMemAvailable:    7000000 kB\nBuffers:           20480 kB\nCached:          1048576 kB\nSwapCached:         1024 kB\nSwapTotal:       2097148 kB\nSwapFree:        1048572 kB\n',
+      'MemTotal:        1000000 kB\nMemFree:          500000 kB\nSwapTotal:             0 kB\nSwapFree:              0 kB\n',
+      'MemTotal:        4096000 kB\nBuffers:             100 kB\n',
+    ];
+    const theirs = pythonEval<unknown[]>(
+      'import ansible.module_utils.facts.hardware.linux as L\ndef fn(texts):\n    out = []\n    for t in texts:\n        L.get_file_lines = lambda path, t=t: t.splitlines()\n        out.append(L.LinuxHardware(module=None).get_memory_facts())\n    return out',
+      texts,
+    );
+    // what the setup script's awk line gives for each: mem_KEY=kB of the keys Ansible reads
+    const kv = (t: string): Record<string, string> => Object.fromEntries([...t.matchAll(/^(MemTotal|MemFree|SwapTotal|SwapFree|Buffers|Cached|SwapCached):\s+(\d+)/gm)].map((m) => [`mem_${m[1]}`, m[2] as string]));
+    expect(texts.map((t) => memoryFacts(kv(t)))).toEqual(theirs);
+    expect(memoryFacts({})).toEqual({});
   });
 
   it('raw runs the command line as it is, its output as the connection gave it (not stripped, as Ansible\'s raw)', async () => {
