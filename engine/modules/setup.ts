@@ -1,4 +1,4 @@
-// setup: the facts playbooks use (hostname, fqdn, OS, architecture, CPUs, memory, addresses,
+// setup: the facts playbooks use (hostname, fqdn, OS, architecture, CPUs, memory, addresses, user, env, date_time,
 // default route, init system), gathered with one shell script from standard Linux files; gather_subset
 // keeps those of the collectors it asks for, as Ansible decides them. Declared: the facts are what the
 // script printed, the plan (no step) makes Ansible's facts of them.
@@ -61,13 +61,23 @@ echo "machine=$(uname -m)"
 echo "nproc=$(nproc 2>/dev/null || grep -c ^processor /proc/cpuinfo)"
 awk -F'[: ]+' '/^(MemTotal|MemFree|SwapTotal|SwapFree|Buffers|Cached|SwapCached):/ {print "mem_"$1"="$2}' /proc/meminfo 2>/dev/null
 echo "user=$(id -un)"
+echo "pw=$(getent passwd "$(id -un)" 2>/dev/null || getent passwd "$(id -u)")"
+echo "ids=$(id -u) $(id -g)"
+now=$(date +%s.%N)
+LC_ALL=C date -d "@$now" '+dt=%Y|%m|%A|%w|%W|%d|%H|%M|%S|%s|%N|%Z|%z'
+LC_ALL=C date -u -d "@$now" '+dtu=%Y-%m-%dT%H:%M:%S'
+y=$(date +%Y); echo "tzs=$(date -d "$y-01-01T12:00" '+%z %Z')|$(date -d "$y-07-01T12:00" '+%z %Z')"
+env -0 2>/dev/null | tr '\\n\\000' '\\001\\n' | sed 's/^/env=/'
 echo "init=$(cat /proc/1/comm 2>/dev/null)"
 if [ -r /etc/os-release ]; then . /etc/os-release; echo "os_id=$ID"; echo "os_like=$ID_LIKE"; echo "os_version=$VERSION_ID"; echo "os_codename=$VERSION_CODENAME"; echo "os_name=$NAME"; fi
 for p in ${PKG_MGRS.map(([path, name]) => `${path}:${name}`).join(' ')}; do [ -e "\${p%%:*}" ] && echo "pkgmgr=\${p#*:}"; done
 [ -e /run/ostree-booted ] && echo "ostree=1"
 [ -e /usr/bin/rpm ] && /usr/bin/rpm -q --whatprovides /usr/bin/apt-get >/dev/null 2>&1 && echo "aptrpm=1"
 ip -4 route show default 2>/dev/null | awk '{for(i=1;i<=NF;i++){if($i=="via")print "gateway="$(i+1); if($i=="dev")print "default_if="$(i+1)}; exit}'
-ip -o -4 addr show 2>/dev/null | awk '{split($4,a,"/"); print "addr="$2"|"a[1]"|"a[2]}'
+ip -o -4 addr show 2>/dev/null | awk '{split($4,a,"/"); b=""; l=""; for(i=5;i<=NF;i++){if($i=="brd")b=$(i+1); if(l=="" && $i ~ /\\$/){l=$i; sub(/\\$/,"",l)}} print "addr="$2"|"a[1]"|"a[2]"|"b"|"l}'
+ip -o link show 2>/dev/null | awk '{n=$2; sub(/:$/,"",n); sub(/@.*/,"",n); m=""; t=""; for(i=3;i<=NF;i++){if($i=="mtu")m=$(i+1); if($i ~ /^link\\//){t=substr($i,6); h=$(i+1)}} print "link="n"|"m"|"t"|"h}'
+ip -6 route show default 2>/dev/null | awk '{for(i=1;i<=NF;i++){if($i=="via")print "gateway6="$(i+1); if($i=="dev")print "default_if6="$(i+1)}; exit}'
+ip -o -6 addr show 2>/dev/null | awk '{split($4,a,"/"); s=""; for(i=5;i<=NF;i++) if($i=="scope") s=$(i+1); print "addr6="$2"|"a[1]"|"a[2]"|"s}'
 `;
 
 // gather_subset as Ansible 2.14 reads it on Linux: the names it accepts (collectors, and fact names that
@@ -96,7 +106,10 @@ const FACT_COLLECTOR: Record<string, string> = {
   ...Object.fromEntries(['processor_vcpus', 'processor_nproc', 'memtotal_mb', 'memfree_mb', 'swaptotal_mb', 'swapfree_mb', 'memory_mb'].map((f) => [f, 'hardware'])),
   ...Object.fromEntries(['distribution', 'distribution_version', 'distribution_major_version', 'distribution_release', 'os_family'].map((f) => [f, 'distribution'])),
   ...Object.fromEntries(['all_ipv4_addresses', 'default_ipv4', 'interfaces'].map((f) => [f, 'network'])),
-  user_id: 'user',
+  ...Object.fromEntries(['user_id', 'user_uid', 'user_gid', 'user_gecos', 'user_dir', 'user_shell', 'real_user_id', 'effective_user_id', 'real_group_id', 'effective_group_id'].map((f) => [f, 'user'])),
+  ...Object.fromEntries(['all_ipv6_addresses', 'default_ipv6'].map((f) => [f, 'network'])),
+  env: 'env',
+  date_time: 'date_time',
   service_mgr: 'service_mgr',
   pkg_mgr: 'pkg_mgr',
 };
@@ -128,19 +141,36 @@ export function collectorsFor(subset: string[]): Set<string> | { bad: string } {
 
 const FAMILIES: Record<string, string> = { debian: 'Debian', ubuntu: 'Debian', rhel: 'RedHat', centos: 'RedHat', fedora: 'RedHat', rocky: 'RedHat', almalinux: 'RedHat', suse: 'Suse', opensuse: 'Suse', arch: 'Archlinux', alpine: 'Alpine' };
 
+/** A network link as `ip -o link` shows it. */
+export interface Link {
+  iface: string;
+  mtu: string;
+  type: string;
+  mac: string;
+}
+
 /** What setup reads: the gathering script's key=value lines (the first of each key), the package managers present and the IPv4 addresses; or why it failed. */
 export type SetupFacts =
   | {
       values: Record<string, string>;
       pkgMgrs: string[];
-      addrs: { iface: string; address: string; prefix: string }[];
+      addrs: { iface: string; address: string; prefix: string; broadcast?: string; label?: string }[];
+      /** The links (`ip -o link`): name, MTU, link type (ether, loopback), hardware address. */
+      links?: Link[];
+      /** IPv6 addresses with their scope (global, link, host). */
+      addrs6?: { iface: string; address: string; prefix: string; scope: string }[];
+      /** The environment the commands run in. */
+      env?: Record<string, string>;
     }
   | { error: string };
 
 // the script's output read into facts
 function readOutput(stdout: string): SetupFacts {
   const values: Record<string, string> = {};
-  const addrs: { iface: string; address: string; prefix: string }[] = [];
+  const addrs: { iface: string; address: string; prefix: string; broadcast?: string; label?: string }[] = [];
+  const addrs6: { iface: string; address: string; prefix: string; scope: string }[] = [];
+  const env: Record<string, string> = {};
+  const links: Link[] = [];
   const pkgMgrs: string[] = [];
   for (const line of stdout.split('\n')) {
     const eq = line.indexOf('=');
@@ -149,11 +179,76 @@ function readOutput(stdout: string): SetupFacts {
     const v = line.slice(eq + 1);
     if (k === 'pkgmgr') pkgMgrs.push(v);
     else if (k === 'addr') {
-      const [iface = '', address = '', prefix = ''] = v.split('|');
-      addrs.push({ iface, address, prefix });
+      const [iface = '', address = '', prefix = '', broadcast = '', label = ''] = v.split('|');
+      addrs.push({ iface, address, prefix, ...(broadcast ? { broadcast } : {}), ...(label ? { label } : {}) });
+    } else if (k === 'link') {
+      const [iface = '', mtu = '', type = '', mac = ''] = v.split('|');
+      links.push({ iface, mtu, type, mac });
+    } else if (k === 'addr6') {
+      const [iface = '', address = '', prefix = '', scope = ''] = v.split('|');
+      addrs6.push({ iface, address, prefix, scope });
+    } else if (k === 'env') {
+      // a variable's line breaks came as \x01 (the variables are \0-separated)
+      const at = v.indexOf('=');
+      if (at > 0) env[v.slice(0, at)] = v.slice(at + 1).replace(/\x01/g, '\n');
     } else if (!(k in values)) values[k] = v;
   }
-  return { values, pkgMgrs, addrs };
+  return { values, pkgMgrs, addrs, addrs6, env, links };
+}
+
+/** The user collector's facts: the login's passwd entry (getent's line) and its real and effective ids. */
+export function userFacts(kv: Record<string, string>): Record<string, unknown> {
+  const [, , uid = '', gid = '', gecos = '', dir = '', shell = ''] = (kv.pw ?? '').split(':');
+  const [realUid = '', realGid = ''] = (kv.ids ?? '').split(' ');
+  if (!kv.pw || !realUid) return {};
+  return { user_uid: Number(uid), user_gid: Number(gid), user_gecos: gecos, user_dir: dir, user_shell: shell, real_user_id: Number(realUid), effective_user_id: Number(realUid), real_group_id: Number(realGid), effective_group_id: Number(realGid) };
+}
+
+/**
+ * The date_time collector's facts of one instant (the script's local `dt` fields, `dtu` in UTC): the texts
+ * Python's strftime gives, iso8601 in UTC, tz_dst the zone's daylight-saving name (its standard name where it has none).
+ */
+export function dateTimeFacts(kv: Record<string, string>): Record<string, string> {
+  const [year = '', month = '', weekday = '', wday = '', week = '', day = '', hour = '', minute = '', second = '', epoch = '', nanos = '', tz = '', offset = ''] = (kv.dt ?? '').split('|');
+  const micro = nanos.slice(0, 6).padEnd(6, '0');
+  // the zone's names in January and July: the one further east of UTC is daylight-saving time's
+  const [jan = '', jul = ''] = (kv.tzs ?? '').split('|');
+  const zone = (t: string): { off: number; name: string } => ({ off: Number(t.split(' ')[0] ?? 0), name: t.split(' ')[1] ?? tz });
+  const [a, b] = [zone(jan), zone(jul)];
+  const tzDst = a.off === b.off ? a.name : a.off > b.off ? a.name : b.name;
+  return {
+    year, month, weekday, weekday_number: wday, weeknumber: week, day, hour, minute, second, epoch, epoch_int: epoch,
+    date: `${year}-${month}-${day}`, time: `${hour}:${minute}:${second}`,
+    iso8601_micro: `${kv.dtu}.${micro}Z`, iso8601: `${kv.dtu}Z`, iso8601_basic: `${year}${month}${day}T${hour}${minute}${second}${micro}`, iso8601_basic_short: `${year}${month}${day}T${hour}${minute}${second}`,
+    tz, tz_dst: tzDst, tz_offset: offset,
+  };
+}
+
+// the IPv6 facts: every address but ::1, and the default route's interface's first global address
+function ipv6Facts(addrs6: { iface: string; address: string; prefix: string; scope: string }[], kv: Record<string, string>, links: Link[] | undefined): Record<string, unknown> {
+  const def = kv.default_if6 ? addrs6.find((x) => x.iface === kv.default_if6 && x.scope === 'global') : undefined;
+  return {
+    all_ipv6_addresses: addrs6.filter((x) => x.address !== '::1').map((x) => x.address),
+    default_ipv6: def ? { address: def.address, gateway: kv.gateway6 ?? '', interface: def.iface, ...linkFacts(links, def.iface), prefix: def.prefix, scope: def.scope } : {},
+  };
+}
+
+// a default address's link: its hardware address, MTU and type (ether, loopback), as the network collector adds them
+function linkFacts(links: Link[] | undefined, iface: string): Record<string, unknown> {
+  const l = links?.find((x) => x.iface === iface);
+  if (!l) return {};
+  return { ...(l.mac && l.type === 'ether' ? { macaddress: l.mac } : {}), ...(l.mtu ? { mtu: Number(l.mtu) } : {}), type: l.type === 'ether' || l.type === 'loopback' ? l.type : 'unknown' };
+}
+
+// an IPv4 address's netmask and network for its prefix length
+function ipv4Net(address: string, prefix: string): Record<string, string> {
+  const bits = Number(prefix);
+  const parts = address.split('.').map(Number);
+  if (parts.length !== 4 || parts.some((x) => !(x >= 0 && x <= 255)) || !(bits >= 0 && bits <= 32)) return {};
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  const ip = ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
+  const dotted = (n: number): string => [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
+  return { netmask: dotted(mask), network: dotted((ip & mask) >>> 0) };
 }
 
 /**
@@ -213,6 +308,10 @@ export const setupModule = declareModule({
       processor_nproc: Number(kv.nproc ?? 0),
       ...memoryFacts(kv),
       user_id: kv.user,
+      ...userFacts(kv),
+      ...(f.env ? { env: f.env } : {}),
+      ...(kv.dt ? { date_time: dateTimeFacts(kv) } : {}),
+      ...(f.addrs6 ? ipv6Facts(f.addrs6, kv, f.links) : {}),
       service_mgr: kv.init === 'systemd' ? 'systemd' : (kv.init ?? 'unknown'),
       distribution,
       distribution_version: kv.os_version ?? '',
@@ -221,8 +320,8 @@ export const setupModule = declareModule({
       os_family: family,
       pkg_mgr: pkgMgr(f.pkgMgrs, family, distribution, major, kv.ostree === '1', kv.aptrpm === '1'),
       all_ipv4_addresses: addrs.filter((x) => x.iface !== 'lo').map((x) => x.address),
-      default_ipv4: def ? { address: def.address, interface: def.iface, prefix: def.prefix, gateway: kv.gateway ?? '' } : {},
-      interfaces: [...new Set(addrs.map((x) => x.iface))],
+      default_ipv4: def ? { address: def.address, alias: def.label ?? def.iface, ...(def.broadcast ? { broadcast: def.broadcast } : {}), gateway: kv.gateway ?? '', interface: def.iface, ...linkFacts(f.links, def.iface), ...ipv4Net(def.address, def.prefix), prefix: def.prefix } : {},
+      interfaces: f.links?.length ? [...new Set(f.links.map((x) => x.iface))].sort() : [...new Set(addrs.map((x) => x.iface))],
     };
     // only the facts of the collectors gather_subset asks for; the subset reported as asked, as Ansible does
     for (const k of Object.keys(facts)) if (!(collectors instanceof Set) || !collectors.has(FACT_COLLECTOR[k] ?? '')) delete facts[k];

@@ -1,5 +1,6 @@
 // systemd/service (against a fake systemctl keeping unit state in files), wait_for, setup, raw,
 // pause, fail, assert: run through the real local transport.
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { IMPLEMENTATIONS } from '../../engine/modules/index.js';
 import { memoryFacts } from '../../engine/modules/setup.js';
 import type { ModuleContext, ModuleResult } from '../../engine/modules/types.js';
 import { moduleContext } from '../support/module-context.js';
+import { hasAnsible } from '../support/oracle.js';
 import { pythonEval, systemPython } from '../support/python.js';
 import { writeTree } from '../support/tree.js';
 
@@ -137,6 +139,25 @@ describe('setup, raw, pause, fail, assert', () => {
     expect(shape(ours)).toEqual(shape(theirs));
     // free memory moves between two reads: within 64 MB
     expect(Math.abs((ours.memfree_mb as number) - (theirs.memfree_mb as number))).toBeLessThan(64);
+  });
+
+  it.skipIf(!hasAnsible)("setup's user, env, date_time and network facts are ansible-playbook's on this machine (the clock's fields aside)", async () => {
+    const dir = writeTree({});
+    const names = ['user_id', 'user_uid', 'user_gid', 'user_gecos', 'user_dir', 'user_shell', 'real_user_id', 'effective_user_id', 'real_group_id', 'effective_group_id', 'env', 'date_time', 'default_ipv4', 'default_ipv6', 'all_ipv6_addresses', 'all_ipv4_addresses', 'interfaces'];
+    const play = `- hosts: localhost\n  tasks:\n    - copy: {dest: ${dir}/facts.json, content: "{{ {${names.map((n) => `'${n}': ansible_facts['${n}']`).join(', ')}} | to_json }}"}\n`;
+    writeFileSync(join(dir, 'play.yaml'), play);
+    execFileSync('ansible-playbook', ['-c', 'local', '-i', 'localhost,', join(dir, 'play.yaml')], { env: { ...process.env, ANSIBLE_NOCOLOR: '1' }, stdio: 'pipe' });
+    const theirs = JSON.parse(readFileSync(join(dir, 'facts.json'), 'utf8')) as Record<string, unknown>;
+    const facts = (await mod('setup')(ctxFor({}))).ansible_facts as Record<string, unknown>;
+    const ours = Object.fromEntries(names.map((n) => [n, facts[n]]));
+    // the clock moved between the two reads; the environment differs by what each engine's process adds;
+    // Ansible's interfaces come in no fixed order
+    const steady = (f: Record<string, unknown>): unknown => ({ ...f, interfaces: [...(f.interfaces as string[])].sort(), date_time: Object.keys(f.date_time as object).sort(), env: Object.keys(f.env as object).filter((k) => !/^(_|SHLVL|PWD|OLDPWD|KPLAY_.*|VITEST.*|NODE.*|TEST|npm_.*|ANSIBLE_.*|PYTHON.*|LC_.*|LANG.*)$/.test(k)).sort() });
+    expect(steady(ours)).toEqual(steady(theirs));
+    const [dt, theirDt] = [ours.date_time, theirs.date_time] as Record<string, string>[];
+    for (const k of ['tz', 'tz_dst', 'tz_offset', 'year']) expect(dt?.[k]).toBe(theirDt?.[k]);
+    expect(dt?.iso8601_micro).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    expect((ours.env as Record<string, string>).HOME).toBe((theirs.env as Record<string, string>).HOME);
   });
 
   it.skipIf(!systemPython)("setup's memory facts from a /proc/meminfo as Ansible's collector reads it (lines missing, swap in use)", () => {
