@@ -76,6 +76,8 @@ for p in ${PKG_MGRS.map(([path, name]) => `${path}:${name}`).join(' ')}; do [ -e
 ip -4 route show default 2>/dev/null | awk '{for(i=1;i<=NF;i++){if($i=="via")print "gateway="$(i+1); if($i=="dev")print "default_if="$(i+1)}; exit}'
 ip -o -4 addr show 2>/dev/null | awk '{split($4,a,"/"); b=""; l=""; for(i=5;i<=NF;i++){if($i=="brd")b=$(i+1); if(l=="" && $i ~ /\\$/){l=$i; sub(/\\$/,"",l)}} print "addr="$2"|"a[1]"|"a[2]"|"b"|"l}'
 ip -o link show 2>/dev/null | awk '{n=$2; sub(/:$/,"",n); sub(/@.*/,"",n); m=""; t=""; for(i=3;i<=NF;i++){if($i=="mtu")m=$(i+1); if($i ~ /^link\\//){t=substr($i,6); h=$(i+1)}} print "link="n"|"m"|"t"|"h}'
+for l in /lib/libselinux.so.1 /lib/*/libselinux.so.1 /lib64/libselinux.so.1 /usr/lib/libselinux.so.1 /usr/lib/*/libselinux.so.1 /usr/lib64/libselinux.so.1; do [ -e "$l" ] && { echo "selinux_lib=1"; break; }; done
+if [ -e /sys/fs/selinux/enforce ]; then echo "selinux=$(cat /sys/fs/selinux/enforce 2>/dev/null)|$(cat /sys/fs/selinux/policyvers 2>/dev/null)|$(sed -n 's/^SELINUX=//p' /etc/selinux/config 2>/dev/null | tail -n 1)|$(sed -n 's/^SELINUXTYPE=//p' /etc/selinux/config 2>/dev/null | tail -n 1)"; fi
 ip -6 route show default 2>/dev/null | awk '{for(i=1;i<=NF;i++){if($i=="via")print "gateway6="$(i+1); if($i=="dev")print "default_if6="$(i+1)}; exit}'
 ip -o -6 addr show 2>/dev/null | awk '{split($4,a,"/"); s=""; for(i=5;i<=NF;i++) if($i=="scope") s=$(i+1); print "addr6="$2"|"a[1]"|"a[2]"|"s}'
 `;
@@ -110,6 +112,8 @@ const FACT_COLLECTOR: Record<string, string> = {
   ...Object.fromEntries(['all_ipv6_addresses', 'default_ipv6'].map((f) => [f, 'network'])),
   env: 'env',
   date_time: 'date_time',
+  selinux: 'selinux',
+  selinux_python_present: 'selinux',
   service_mgr: 'service_mgr',
   pkg_mgr: 'pkg_mgr',
 };
@@ -224,6 +228,21 @@ export function dateTimeFacts(kv: Record<string, string>): Record<string, string
   };
 }
 
+/**
+ * The selinux collector's facts as Ansible's (which loads libselinux.so.1): without the library only a status
+ * saying so; else disabled, or enabled with the mode, the policy version, the configured mode and type.
+ */
+export function selinuxFacts(kv: Record<string, string>): Record<string, unknown> {
+  if (kv.selinux_lib !== '1') return { selinux: { status: 'Missing selinux Python library' }, selinux_python_present: false };
+  if (kv.selinux === undefined) return { selinux: { status: 'disabled' }, selinux_python_present: true };
+  const [enforce = '', policyvers = '', config = '', type = ''] = kv.selinux.split('|');
+  const mode = (v: string): string => ({ '1': 'enforcing', '0': 'permissive', enforcing: 'enforcing', permissive: 'permissive', disabled: 'disabled' })[v.trim()] ?? 'unknown';
+  return {
+    selinux: { status: 'enabled', policyvers: /^\d+$/.test(policyvers) ? Number(policyvers) : 'unknown', config_mode: mode(config), mode: mode(enforce), type: type.trim() || 'unknown' },
+    selinux_python_present: true,
+  };
+}
+
 // the IPv6 facts: every address but ::1, and the default route's interface's first global address
 function ipv6Facts(addrs6: { iface: string; address: string; prefix: string; scope: string }[], kv: Record<string, string>, links: Link[] | undefined): Record<string, unknown> {
   const def = kv.default_if6 ? addrs6.find((x) => x.iface === kv.default_if6 && x.scope === 'global') : undefined;
@@ -312,6 +331,7 @@ export const setupModule = declareModule({
       ...(f.env ? { env: f.env } : {}),
       ...(kv.dt ? { date_time: dateTimeFacts(kv) } : {}),
       ...(f.addrs6 ? ipv6Facts(f.addrs6, kv, f.links) : {}),
+      ...selinuxFacts(kv),
       service_mgr: kv.init === 'systemd' ? 'systemd' : (kv.init ?? 'unknown'),
       distribution,
       distribution_version: kv.os_version ?? '',

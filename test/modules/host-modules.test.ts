@@ -141,9 +141,9 @@ describe('setup, raw, pause, fail, assert', () => {
     expect(Math.abs((ours.memfree_mb as number) - (theirs.memfree_mb as number))).toBeLessThan(64);
   });
 
-  it.skipIf(!hasAnsible)("setup's user, env, date_time and network facts are ansible-playbook's on this machine (the clock's fields aside)", async () => {
+  it.skipIf(!hasAnsible)("setup's user, env, date_time, network and selinux facts are ansible-playbook's on this machine (the clock's fields aside)", async () => {
     const dir = writeTree({});
-    const names = ['user_id', 'user_uid', 'user_gid', 'user_gecos', 'user_dir', 'user_shell', 'real_user_id', 'effective_user_id', 'real_group_id', 'effective_group_id', 'env', 'date_time', 'default_ipv4', 'default_ipv6', 'all_ipv6_addresses', 'all_ipv4_addresses', 'interfaces'];
+    const names = ['user_id', 'user_uid', 'user_gid', 'user_gecos', 'user_dir', 'user_shell', 'real_user_id', 'effective_user_id', 'real_group_id', 'effective_group_id', 'env', 'date_time', 'default_ipv4', 'default_ipv6', 'all_ipv6_addresses', 'all_ipv4_addresses', 'interfaces', 'selinux', 'selinux_python_present'];
     const play = `- hosts: localhost\n  tasks:\n    - copy: {dest: ${dir}/facts.json, content: "{{ {${names.map((n) => `'${n}': ansible_facts['${n}']`).join(', ')}} | to_json }}"}\n`;
     writeFileSync(join(dir, 'play.yaml'), play);
     execFileSync('ansible-playbook', ['-c', 'local', '-i', 'localhost,', join(dir, 'play.yaml')], { env: { ...process.env, ANSIBLE_NOCOLOR: '1' }, stdio: 'pipe' });
