@@ -55,7 +55,7 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
   printWarnings(io, s.warnings);
   const matcher = new PatternMatcher(s.inventory, io.cwd);
   if (!matcher.hosts(pattern, limit).length) {
-    printWarnings(io, matcher.warnings);
+    printWarnings(io, matcher.drain());
     throw new UserError('Specified inventory, host pattern and/or --limit leaves us with no hosts to target.');
   }
   const task: TaskNode = { kind: 'task', name: undefined, action, actionWritten: moduleName, args, keywords: opts.become ? { become: true, ...(opts.becomeUser ? { become_user: opts.becomeUser } : {}) } : {}, tags: [], role: undefined, pos, python };
@@ -81,7 +81,7 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
     secrets: [passwords.ssh, passwords.become].filter((x): x is string => !!x),
     warn: (msg) => io.err(`[WARNING]: ${msg}`),
   });
-  printWarnings(io, matcher.warnings);
+  printWarnings(io, matcher.drain());
   return exitCodeOf(outcome, interrupted);
 }
 

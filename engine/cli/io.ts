@@ -1,4 +1,5 @@
 // Where the CLI writes: real streams in production, buffers in tests. Warnings use Ansible's format.
+import { warningText } from '../report/console.js';
 
 /** The CLI's output channels. */
 export interface CliIO {
@@ -18,7 +19,7 @@ export function processIO(): CliIO {
   };
 }
 
-/** Prints warnings as Ansible does: `[WARNING]: message` on stderr, each once. */
+/** Prints warnings as Ansible does: `[WARNING]: message` on stderr, each once, wrapped at 79 columns. */
 export function printWarnings(io: CliIO, warnings: Iterable<string>): void {
-  for (const w of new Set(warnings)) io.err(`[WARNING]: ${w}`);
+  for (const w of new Set(warnings)) io.err(warningText({ msg: w }));
 }

@@ -56,10 +56,11 @@ export async function playbookCommand(parsed: ParsedArgs, io: CliIO): Promise<nu
   });
   printWarnings(io, s.warnings);
 
-  // as ansible-playbook: an inventory with hosts but a --limit that leaves none is an error
+  // as ansible-playbook: an empty inventory is warned of; one with hosts but a --limit that leaves none is an error
   const matcher = new PatternMatcher(s.inventory, io.cwd);
+  if (s.inventory.hosts.size === 0 && s.config.localhostWarning !== false) printWarnings(io, ["provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'"]);
   if (s.inventory.hosts.size > 0 && limit !== undefined && matcher.hosts('all', limit).length === 0) {
-    printWarnings(io, matcher.warnings);
+    printWarnings(io, matcher.drain());
     throw new UserError('Specified inventory, host pattern and/or --limit leaves us with no hosts to target.');
   }
   const extraScope = new VarScope(s.vars.extraVars, { file: '-e' });
@@ -74,15 +75,19 @@ export async function playbookCommand(parsed: ParsedArgs, io: CliIO): Promise<nu
     const lines: string[] = [];
     for (const pb of plays) {
       lines.push('', `playbook: ${pb.arg}`);
-      if (opts.syntaxCheck && !opts.listHosts && !opts.listTasks && !opts.listTags) continue;
+      // each play's hosts are read, as Ansible reads them with the play's variables: a pattern matching nothing is warned of
+      if (opts.syntaxCheck && !opts.listHosts && !opts.listTasks && !opts.listTags) {
+        for (const play of pb.plays) matcher.hosts(patternOf(play), limit);
+        continue;
+      }
       pb.plays.forEach((play, idx) => {
         const pattern = patternOf(play);
         const list = Array.isArray(pattern) ? pattern : [pattern];
+        const matched = matcher.hosts(pattern, limit);
         lines.push('', `  play #${idx + 1} (${list.join(',')}): ${play.name ?? list.join(',')}\tTAGS: [${play.tags.join(',')}]`);
         if (opts.listHosts) {
-          const hosts = matcher.hosts(pattern, limit);
-          lines.push(`    pattern: ${pyRepr(list)}`, `    hosts (${hosts.length}):`);
-          for (const h of hosts) lines.push(`      ${h.name}`);
+          lines.push(`    pattern: ${pyRepr(list)}`, `    hosts (${matched.length}):`);
+          for (const h of matched) lines.push(`      ${h.name}`);
         }
         if (opts.listTasks || opts.listTags) {
           if (opts.listHosts) lines.push('');
@@ -90,11 +95,11 @@ export async function playbookCommand(parsed: ParsedArgs, io: CliIO): Promise<nu
         }
       });
     }
-    printWarnings(io, matcher.warnings);
+    printWarnings(io, matcher.drain());
     io.out(lines.join('\n'));
     return 0;
   }
-  printWarnings(io, matcher.warnings);
+  printWarnings(io, matcher.drain());
   for (const pb of plays) checkImplemented(pb.plays);
   for (const pb of plays) checkPrompts(pb.plays, s.vars.extraVars.vars, process.stdin.isTTY === true);
   const connection = connectionOf(opts.connection);
@@ -189,7 +194,7 @@ async function runAll(
     });
     reporter.emit({ type: 'play_recap', stats: outcome.stats, timings: outcome.timings });
     await liveView?.close();
-    printWarnings(o.io, matcher.warnings);
+    printWarnings(o.io, matcher.drain());
     return exitCodeOf(outcome, interrupted);
   } finally {
     await liveView?.close();

@@ -22,6 +22,8 @@ export interface Config {
   becomeMethod: string | undefined;
   becomeUser: string | undefined;
   sshArgs: string | undefined;
+  /** localhost_warning: warn that an empty inventory leaves only the implicit localhost (default true). */
+  localhostWarning: boolean | undefined;
   /** Every section's raw values, lower-cased keys. */
   raw: Record<string, Record<string, string>>;
 }
@@ -107,6 +109,7 @@ export function loadConfig(cwd: string, env: Env = process.env): Config {
     becomeMethod: setting('become_method', priv, 'BECOME_METHOD'),
     becomeUser: setting('become_user', priv, 'BECOME_USER'),
     sshArgs: setting('ssh_args', ssh, 'SSH_ARGS'),
+    localhostWarning: bool(setting('localhost_warning', d, 'LOCALHOST_WARNING'), 'localhost_warning', src),
     raw,
   };
 }

@@ -171,6 +171,15 @@ export class PatternMatcher {
     }
   }
 
+  private drained = 0;
+
+  /** The warnings not handed out yet, each once (the run prints them where Ansible does: before the play whose pattern matched nothing). */
+  drain(): string[] {
+    const out = this.warnings.slice(this.drained);
+    this.drained = this.warnings.length;
+    return out;
+  }
+
   private warn(msg: string): void {
     if (!this.warnings.includes(msg)) this.warnings.push(msg);
   }

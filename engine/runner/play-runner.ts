@@ -117,9 +117,12 @@ export async function runPlays(plays: Play[], vars: VarsContext, matcher: Patter
     const extra = vars.playScope();
     const pattern = Array.isArray(play.hosts) ? play.hosts.map((p) => String(extra.template(p, play.pos))) : String(extra.template(play.hosts, play.pos));
     const name = play.name ?? (Array.isArray(pattern) ? pattern.join(',') : pattern);
+    // hosts that failed or became unreachable in an earlier play do not take part; a pattern that matched
+    // nothing is warned of before the play's banner, as Ansible does when it reads the play's variables
+    const matched = matcher.hosts(pattern, opts.limit);
+    for (const msg of matcher.drain()) opts.reporter.emit({ type: 'warning', msg });
     opts.reporter.emit({ type: 'play_start', name, pattern: Array.isArray(pattern) ? pattern.join(',') : pattern });
-    // hosts that failed or became unreachable in an earlier play do not take part
-    const hosts = matcher.hosts(pattern, opts.limit).filter((h) => {
+    const hosts = matched.filter((h) => {
       const s = states.get(h);
       return !s || (!s.failed && !s.unreachable);
     });

@@ -103,6 +103,25 @@ describe('kplay CLI', () => {
     expect(r.err).toContain('ERROR! Specified inventory, host pattern and/or --limit leaves us with no hosts to target.');
   });
 
+  it("warns of a play's pattern that matches nothing as ansible-playbook does: in listings and syntax checks, and before the play's banner in a run; of an empty inventory at the start", () => {
+    const long = 'a_group_name_long_enough_to_wrap_the_line_x';
+    const root = writeTree({ hosts: '[web]\nw1\n', 'site.yaml': `- hosts: nosuch\n  gather_facts: false\n  tasks: [{debug: {msg: x}}]\n- hosts: ${long}\n  tasks: []\n` });
+    const warning = '[WARNING]: Could not match supplied host pattern, ignoring: nosuch';
+    for (const flag of ['--syntax-check', '--list-tasks', '--list-tags']) {
+      const r = kplay(['-i', 'hosts', 'site.yaml', flag], root);
+      expect(r.rc).toBe(0);
+      // once each, wrapped at 79 columns as Ansible's Display wraps it
+      expect(r.err).toBe(`${warning}\n[WARNING]: Could not match supplied host pattern, ignoring:\n${long}\n`);
+    }
+    const run = spawnSync('sh', ['-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} -i hosts site.yaml 2>&1`], { cwd: root, encoding: 'utf8', env: { ...process.env, HOME: root, XDG_CACHE_HOME: cacheHome, KPLAY_NO_LIVE: '1' } });
+    expect(run.stdout.split('\n').slice(0, 4)).toEqual([warning, '', 'PLAY [nosuch] ******************************************************************', 'skipping: no hosts matched']);
+    expect(run.stdout.split(warning).length).toBe(2);
+    const empty = writeTree({ 'site.yaml': '- hosts: localhost\n  gather_facts: false\n  tasks: []\n' });
+    const e = kplay(['site.yaml', '--syntax-check'], empty);
+    expect(e.err).toBe("[WARNING]: No inventory was parsed, only implicit localhost is available\n[WARNING]: provided hosts list is empty, only localhost is available. Note that\nthe implicit localhost does not match 'all'\n");
+    expect(kplay(['site.yaml', '--syntax-check'], empty, { ANSIBLE_LOCALHOST_WARNING: 'false' }).err).toBe('[WARNING]: No inventory was parsed, only implicit localhost is available\n');
+  });
+
   it.each([
     [['-f', '0'], 2, 'The number of processes (--forks) must be >= 1'],
     [['-f', 'ten'], 2, "invalid int value: 'ten'"],
