@@ -127,6 +127,9 @@ describe('template files', () => {
     expect(() => render("{% include ['a.j2', 'b.j2'] %}")).toThrow('TemplatesNotFound: Tried to select from templates: a.j2, b.j2');
     expect(() => render("a\n{% include 'bad.j2' %}")).toThrow(expect.objectContaining({ message: "'missing' is undefined", pos: expect.objectContaining({ file: join(dir, 'templates/bad.j2'), line: 2 }) }));
     expect(() => render("{% include 'broken.j2' %}")).toThrow(expect.objectContaining({ pos: expect.objectContaining({ file: join(dir, 'templates/broken.j2'), line: 2 }) }));
+    // an error in a block names the file the block is defined in, whichever template renders it
+    expect(() => render("{% extends 'base.j2' %}\n{% block body %}\n{{ nope }}{% endblock %}")).toThrow(expect.objectContaining({ message: "'nope' is undefined", pos: expect.objectContaining({ file: join(dir, 'main.j2'), line: 3 }) }));
+    expect(() => render("{% extends 'bad.j2' %}")).toThrow(expect.objectContaining({ pos: expect.objectContaining({ file: join(dir, 'templates/bad.j2'), line: 2 }) }));
     expect(() => render("{% extends 'base.j2' %}{% extends 'base.j2' %}")).toThrow('extended multiple times');
     expect(() => render("{% for x in list %}{% extends 'base.j2' %}{% endfor %}")).toThrow('cannot use extend from a non top-level scope');
     expect(() => render('{% block b %}{{ super() }}{% endblock %}')).toThrow("there is no parent block called 'b'.");

@@ -9,7 +9,7 @@ import { Callable, Evaluator, ExprError, Undefined, UndefinedError, type Functio
 import type { Expr } from '../expr/parser.js';
 import type { At, Node, Target } from './parse.js';
 
-/** A runtime error inside a template, at the line and column of the tag (`file`: an included or extended template's, else the one rendered). */
+/** A runtime error inside a template, at the line and column of the tag (`file`: an included or extended template's; '' or none: the one rendered). */
 export class TemplateRuntimeError extends Error {
   constructor(
     message: string,
@@ -31,9 +31,12 @@ type BlockNode = Extract<Node, { k: 'block' }>;
 // first), and the template an extends named
 interface TemplateState {
   loader: TemplateLoader | undefined;
-  chains: Map<string, BlockNode[]>;
+  chains: Map<string, Definition[]>;
   parent: { tree: Node[]; file: string } | undefined;
 }
+
+// a block's definition and the file it is in ('' for the template being rendered)
+type Definition = { n: BlockNode; file: string };
 
 // where output goes; muted after an extends (the child's own text is not output, its blocks are)
 class Sink {
@@ -86,9 +89,9 @@ class Frames {
  * Renders nodes against variables; `fns` are the global functions (range, lookup, ...), `loader` finds the
  * templates include and extends name. `chains`: the blocks of the templates extending this one.
  */
-export function renderTree(nodes: Node[], base: Lookup, fns: Functions, loader?: TemplateLoader, chains = new Map<string, BlockNode[]>()): string {
+export function renderTree(nodes: Node[], base: Lookup, fns: Functions, loader?: TemplateLoader, chains = new Map<string, Definition[]>(), file = ''): string {
   const merged = new Map(chains);
-  for (const [name, b] of blocksOf(nodes)) merged.set(name, [...(chains.get(name) ?? []), b]);
+  for (const [name, n] of blocksOf(nodes)) merged.set(name, [...(chains.get(name) ?? []), { n, file }]);
   const state: TemplateState = { loader, chains: merged, parent: undefined };
   const frames = new Frames(base, fns, state);
   const ev = new Evaluator(frames.lookup, fns);
@@ -99,7 +102,7 @@ export function renderTree(nodes: Node[], base: Lookup, fns: Functions, loader?:
   if (!state.parent) return out.text();
   // the template it extends, in the same context (its top-level names), with the blocks defined here first
   const parent = state.parent;
-  return out.text() + inTemplate(parent.file, () => renderTree(parent.tree, frames.root().lookup, fns, loader, merged));
+  return out.text() + inTemplate(parent.file, () => renderTree(parent.tree, frames.root().lookup, fns, loader, merged, parent.file));
 }
 
 // runs a render of another template; its errors name that template's file
@@ -219,7 +222,7 @@ function include(n: Extract<Node, { k: 'include' }>, frames: Frames): string {
   const names = Array.isArray(given) ? given : [given];
   for (const name of names) {
     const found = typeof name === 'string' ? frames.state.loader?.(name) : undefined;
-    if (found) return inTemplate(found.file, () => renderTree(found.tree, n.withContext ? frames.lookup : () => undefined, frames.fns, frames.state.loader));
+    if (found) return inTemplate(found.file, () => renderTree(found.tree, n.withContext ? frames.lookup : () => undefined, frames.fns, frames.state.loader, undefined, found.file));
   }
   if (n.ignoreMissing) return '';
   if (names.length === 1) load(frames, names[0], n.at);
@@ -242,24 +245,27 @@ function blocksOf(nodes: Node[], into = new Map<string, BlockNode>()): Map<strin
 // around it, another only the template's top level (Jinja's block functions)
 function renderBlock(name: string, frames: Frames, ev: Evaluator, scoped: boolean, depth = 0): string {
   const chain = frames.state.chains.get(name) ?? [];
-  const n = chain[depth] as BlockNode;
-  if (n.required) throw new TemplateRuntimeError(`Required block '${n.name}' not found`, n.at, undefined);
-  const own = scoped ? frames : frames.root();
-  const inner = new Sink();
-  own.push();
-  try {
-    own.set(
-      'super',
-      new Callable((_args, _kw, col) => {
-        if (depth + 1 >= chain.length) throw new ExprError(`there is no parent block called '${name}'.`, col);
-        return renderBlock(name, frames, ev, scoped, depth + 1);
-      }),
-    );
-    run(n.body, own, scoped ? ev : new Evaluator(own.lookup, own.fns), inner);
-  } finally {
-    own.pop();
-  }
-  return inner.text();
+  const { n, file } = chain[depth] as Definition;
+  // (an error in it names the file the definition is in)
+  return inTemplate(file, () => {
+    if (n.required) throw new TemplateRuntimeError(`Required block '${n.name}' not found`, n.at, undefined);
+    const own = scoped ? frames : frames.root();
+    const inner = new Sink();
+    own.push();
+    try {
+      own.set(
+        'super',
+        new Callable((_args, _kw, col) => {
+          if (depth + 1 >= chain.length) throw new ExprError(`there is no parent block called '${name}'.`, col);
+          return renderBlock(name, frames, ev, scoped, depth + 1);
+        }),
+      );
+      run(n.body, own, scoped ? ev : new Evaluator(own.lookup, own.fns), inner);
+    } finally {
+      own.pop();
+    }
+    return inner.text();
+  });
 }
 
 // A macro renders its body with its arguments on top of the variables it can see; it returns the text.

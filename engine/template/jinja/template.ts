@@ -111,7 +111,7 @@ function renderBare(tree: Node[], vars: Lookup, fns: Functions, loader?: Templat
     return renderTree(tree, vars, fns, loader);
   } catch (e) {
     if (e instanceof TemplateRuntimeError) {
-      throw new JinjaError({ message: e.message, line: e.at.line, col: e.at.col + (e.exprCol ?? 1) - 1, ...(e.hint === undefined ? {} : { hint: e.hint }), ...(e.file === undefined ? {} : { file: e.file }) });
+      throw new JinjaError({ message: e.message, line: e.at.line, col: e.at.col + (e.exprCol ?? 1) - 1, ...(e.hint === undefined ? {} : { hint: e.hint }), ...(e.file ? { file: e.file } : {}) });
     }
     throw e;
   }
