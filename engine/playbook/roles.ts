@@ -76,9 +76,14 @@ export type LocalKind = 'files' | 'templates' | 'vars';
  */
 export function localSearchPaths(kind: LocalKind, src: string, role: RoleContext | undefined, playbookDir: string, taskDir: string): string[] {
   if (src.startsWith('/')) return [];
-  const stack = [...(role ? [role.path, ...(role.parents ?? [])] : [])];
-  if (!stack.includes(taskDir)) stack.push(taskDir);
-  return [...stack, playbookDir].flatMap((d) => [resolve(d, kind, src), resolve(d, src)]);
+  return [...taskSearchPath(role, taskDir), playbookDir].flatMap((d) => [resolve(d, kind, src), resolve(d, src)]);
+}
+
+// Ansible's task search path (Task.get_search_path): the role's directory and those of the roles depending
+// on it, then the task file's directory
+function taskSearchPath(role: RoleContext | undefined, taskDir: string): string[] {
+  const stack = role ? [role.path, ...(role.parents ?? [])] : [];
+  return stack.includes(taskDir) ? stack : [...stack, taskDir];
 }
 
 /**
@@ -87,9 +92,7 @@ export function localSearchPaths(kind: LocalKind, src: string, role: RoleContext
  * directory), the playbook's directory and the template's own, each with templates/ first.
  */
 export function templateSearchDirs(role: RoleContext | undefined, playbookDir: string, taskDir: string, templateFile: string): string[] {
-  const stack = [...(role ? [role.path, ...(role.parents ?? [])] : [])];
-  if (!stack.includes(taskDir)) stack.push(taskDir);
-  return [...stack, playbookDir, dirname(templateFile)].flatMap((d) => [resolve(d, 'templates'), resolve(d)]);
+  return [...taskSearchPath(role, taskDir), playbookDir, dirname(templateFile)].flatMap((d) => [resolve(d, 'templates'), resolve(d)]);
 }
 
 /** The file a task's `src:` names on the controller (see localSearchPaths), or undefined. */
