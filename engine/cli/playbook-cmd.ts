@@ -17,6 +17,7 @@ import { LiveReporter, stdoutScreen } from '../report/live.js';
 import { executeRun } from '../run/request.js';
 import { findProjectRoot } from '../config/config.js';
 import { setup } from '../run/setup.js';
+import { TemplateError } from '../template/render.js';
 import { VarScope } from '../vars/scope.js';
 import type { ParsedArgs } from './args.js';
 import { printWarnings, type CliIO } from './io.js';
@@ -75,9 +76,19 @@ export async function playbookCommand(parsed: ParsedArgs, io: CliIO): Promise<nu
     const lines: string[] = [];
     for (const pb of plays) {
       lines.push('', `playbook: ${pb.arg}`);
-      // each play's hosts are read, as Ansible reads them with the play's variables: a pattern matching nothing is warned of
+      // each play's hosts are read, as Ansible reads them with the play's variables: a pattern matching nothing
+      // is warned of; a pattern made of what the run learns (a fact of an earlier play) is left to the run
       if (opts.syntaxCheck && !opts.listHosts && !opts.listTasks && !opts.listTags) {
-        for (const play of pb.plays) matcher.hosts(patternOf(play), limit);
+        for (const play of pb.plays) {
+          let pattern: string | string[];
+          try {
+            pattern = patternOf(play);
+          } catch (e) {
+            if (e instanceof TemplateError) continue;
+            throw e;
+          }
+          matcher.hosts(pattern, limit);
+        }
         continue;
       }
       pb.plays.forEach((play, idx) => {
