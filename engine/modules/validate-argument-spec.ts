@@ -29,7 +29,7 @@ function typed(type: string | undefined, v: unknown): { value: unknown } | { pro
 }
 
 /** A value that cannot be converted to its option's type, as AnsibleModule's argument check words it. */
-export const conversionProblem = (name: string, type: string, v: unknown, problem: string): string => `argument '${name}' is of type <class '${pyType(v)}'> and we were unable to convert to ${type}: ${reason(type, v, problem)}`;
+export const conversionProblem = (name: string, type: string, v: unknown, problem: string, suffix = ''): string => `argument '${name}' is of type <class '${pyType(v)}'>${suffix} and we were unable to convert to ${type}: ${reason(type, v, problem)}`;
 
 // the reason a value cannot be converted, in AnsibleModule's words where kplay knows them
 function reason(type: string, v: unknown, problem: string): string {
@@ -73,7 +73,7 @@ function problems(spec: Record<string, Decl>, given: Record<string, unknown>, wh
     const type = d.type ?? 'str';
     const c = typed(type, v);
     if ('problem' in c) {
-      out.push(`argument '${k}' is of type <class '${pyType(v)}'>${suffix} and we were unable to convert to ${type}: ${reason(type, v, c.problem)}`);
+      out.push(conversionProblem(k, type, v, c.problem, suffix));
       continue;
     }
     let value = c.value;

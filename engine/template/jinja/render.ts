@@ -207,9 +207,12 @@ function run(nodes: Node[], frames: Frames, ev: Evaluator, out: Sink): void {
   }
 }
 
+// a template by name through the loader (undefined when none has it)
+const find = (frames: Frames, name: unknown): { tree: Node[]; file: string } | undefined => (typeof name === 'string' ? frames.state.loader?.(name) : undefined);
+
 // a template by name through the loader, or Jinja's TemplateNotFound
 function load(frames: Frames, name: unknown, at: At): { tree: Node[]; file: string } {
-  const found = typeof name === 'string' ? frames.state.loader?.(name) : undefined;
+  const found = find(frames, name);
   if (!found) throw new TemplateRuntimeError(`TemplateNotFound: ${outputText(name)}`, at, undefined, frames.state.loader ? undefined : 'include and extends find templates only in a template file');
   return found;
 }
@@ -221,7 +224,7 @@ function include(n: Extract<Node, { k: 'include' }>, frames: Frames): string {
   const given = value(ev, n.names, n.at);
   const names = Array.isArray(given) ? given : [given];
   for (const name of names) {
-    const found = typeof name === 'string' ? frames.state.loader?.(name) : undefined;
+    const found = find(frames, name);
     if (found) return inTemplate(found.file, () => renderTree(found.tree, n.withContext ? frames.lookup : () => undefined, frames.fns, frames.state.loader, undefined, found.file));
   }
   if (n.ignoreMissing) return '';
