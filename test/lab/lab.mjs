@@ -378,12 +378,17 @@ export function labExecArgs(argv, state = labState()) {
   return ['ip', ['netns', 'exec', state.labNs, ...argv]];
 }
 
+/** `ip`'s arguments for an ssh as root to a lab host's address from inside the lab namespace (the command follows). */
+export function labSshArgv(state, ip) {
+  return ['netns', 'exec', state.labNs, 'ssh', '-i', state.key, '-o', `UserKnownHostsFile=${state.knownHosts}`, '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR', `root@${ip}`];
+}
+
 /** Runs a shell command on a lab host as root over SSH: { rc, stdout, stderr }. */
 export function labRun(state, name, command, { input, timeout = 300000, env = {} } = {}) {
   const h = state.hosts.find((x) => x.name === name);
   if (!h) throw new Error(`no lab host ${name}`);
   const prefix = Object.entries(env).map(([k, v]) => `${k}='${String(v).replace(/'/g, "'\\''")}' `).join('');
-  const r = spawnSync('ip', ['netns', 'exec', state.labNs, 'ssh', '-i', state.key, '-o', `UserKnownHostsFile=${state.knownHosts}`, '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR', `root@${h.ip}`, `${prefix}${command}`], { encoding: 'utf8', input: input ?? '', timeout, maxBuffer: 64 << 20 });
+  const r = spawnSync('ip', [...labSshArgv(state, h.ip), `${prefix}${command}`], { encoding: 'utf8', input: input ?? '', timeout, maxBuffer: 64 << 20 });
   return { rc: r.status ?? 255, stdout: r.stdout ?? '', stderr: r.stderr || (r.error ? String(r.error.message) : '') };
 }
 

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error the lab is plain JavaScript (runs without a build: npm run lab)
-import { labRun } from '../lab/lab.mjs';
+import { labRun, labSshArgv } from '../lab/lab.mjs';
 
 /** A running lab, as labUp returns it. */
 export interface LabState {
@@ -166,7 +166,7 @@ export function pollApi(lab: LabState, host: string, from: string, everyMs: numb
   let child: ChildProcess | undefined;
   const session = (): Promise<void> =>
     new Promise((resolve) => {
-      child = spawn('ip', ['netns', 'exec', lab.labNs, 'ssh', '-i', lab.key, '-o', `UserKnownHostsFile=${lab.knownHosts}`, '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR', `root@${ip}`, `exec node /usr/local/lib/kplay-lab/bin/api-poll.mjs --kubeconfig /root/poll/admin.conf --every-ms ${everyMs} --timeout-ms 3000`], { stdio: ['pipe', 'pipe', 'ignore'] });
+      child = spawn('ip', [...(labSshArgv(lab, ip) as string[]), `exec node /usr/local/lib/kplay-lab/bin/api-poll.mjs --kubeconfig /root/poll/admin.conf --every-ms ${everyMs} --timeout-ms 3000`], { stdio: ['pipe', 'pipe', 'ignore'] });
       child.stdout?.on('data', (d: Buffer) => {
         polls += d.toString().replace(/[^.x]/g, '');
       });
