@@ -18,7 +18,7 @@ import type { BlockNode, Play, PlayNode, Role, TaskNode } from '../playbook/mode
 import { findLocalFile, localNotFound, templateSearchDirs, type LocalKind } from '../playbook/roles.js';
 import { compileCondition, evaluateCondition } from '../template/condition.js';
 import { Evaluator, ExprError, Undefined, UndefinedError, undefinedMessage } from '../template/expr/evaluate.js';
-import { renderHandlebars } from '../template/render.js';
+import { renderHandlebars, TemplateError } from '../template/render.js';
 import { templatedValue } from '../template/jinja/template.js';
 import { toBool } from '../template/helpers.js';
 import { UnreachableError, type Become } from '../transport/types.js';
@@ -690,6 +690,8 @@ async function runModule(impl: (ctx: ModuleContext) => Promise<ModuleResult>, ct
     if (e instanceof UnreachableError) throw e;
     if (e instanceof ActionFailed) return { changed: false, failed: true, msg: e.message };
     if (e instanceof ActionError) return { failed: true, msg: e.message } as ModuleResult;
+    // a template file with an undefined value fails as Ansible's template action words it (AnsibleError's text, then its cause's)
+    if (e instanceof TemplateError && e.undefinedVariable) return { changed: false, failed: true, msg: `AnsibleUndefinedVariable: ${e.message}. ${e.message}` };
     return { changed: false, failed: true, msg: (e as Error).message };
   }
 }

@@ -13,7 +13,10 @@ import type { WhitespaceOptions } from './jinja/lexer.js';
 import type { TemplateLoader } from './jinja/render.js';
 
 /** A template problem: undefined variable, syntax error, reference loop. Exit code 4. */
-export class TemplateError extends ParseError {}
+export class TemplateError extends ParseError {
+  /** An undefined value is why: Ansible names it AnsibleUndefinedVariable. */
+  undefinedVariable = false;
+}
 
 /** True when a string holds Jinja markup (Ansible templates only those). */
 export function isTemplate(s: string): boolean {
@@ -32,7 +35,9 @@ function located(p: TemplateProblem, source: string, origin: SourcePos, inFile: 
     else delete at.col;
   }
   const shown = source.length > 200 ? `${source.slice(0, 200)}...` : source;
-  return new TemplateError(inFile ? p.message : `${p.message} in template ${JSON.stringify(shown)}`, at, p.hint);
+  const err = new TemplateError(inFile ? p.message : `${p.message} in template ${JSON.stringify(shown)}`, at, p.hint);
+  err.undefinedVariable = p.undefinedVariable === true;
+  return err;
 }
 
 function wrap<T>(fn: () => T, source: string, origin: SourcePos, inFile: boolean): T {

@@ -39,6 +39,9 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
   [tpl({ src: 'child.j2', dest: '/etc/kplay-t/child.conf' }), 'changed'],
   [tpl({ src: 'includes.j2', dest: '/etc/kplay-t/includes.conf' }), 'changed'],
   [tpl({ src: 'include-missing.j2', dest: '/etc/kplay-t/missing.conf' }), 'failed'],
+  // import and from-import: a template's macros and top-level names, without the importer's names unless with context
+  [tpl({ src: 'imports.j2', dest: '/etc/kplay-t/imports.conf' }), 'changed'],
+  [tpl({ src: 'import-missing.j2', dest: '/etc/kplay-t/import-missing.conf' }), 'failed'],
 ];
 
 // a template extended with blocks (super(), a scoped block in a loop, the child's top-level names), and
@@ -53,6 +56,9 @@ const TEMPLATES = {
   'templates/sub/part2.j2': 'second {{ port }}\n',
   'templates/bare.j2': 'bare {{ range(2) | list }}\n',
   'templates/include-missing.j2': "x\n{% include 'nope.j2' %}\n",
+  'templates/macros.j2': "{% set greeting = 'hi' %}\n{% set _hidden = 1 %}\n{% macro server(h, port=80) %}server {{ h }}:{{ port }} {{ greeting }} {{ backends | default('none') }}{% endmacro %}\n{% macro wrap() %}[{{ caller() }}]{% endmacro %}\nmodule text {{ greeting }}\n",
+  'templates/imports.j2': "{% import 'macros.j2' as m %}\n{% import 'macros.j2' as mc with context %}\n{% from 'macros.j2' import server as srv, greeting, wrap %}\n{% from 'macros.j2' import nope %}\n{{ m.server('a') }}\n{{ mc.server('b', port=port) }}\n{{ srv('c') }} {{ greeting }}\n{% call wrap() %}called {{ port }}{% endcall %}\n\n[{{ m }}] {{ m.greeting }} {{ m._hidden | default('hidden') }}\n",
+  'templates/import-missing.j2': "{% from 'macros.j2' import nope %}\n{{ nope }}\n",
 };
 
 const backups = (run: EngineRun): number => readdirSync(run.sandbox.path('/etc/kplay-t')).filter((f) => f.startsWith('app.conf.') && f.endsWith('~')).length;
@@ -82,8 +88,9 @@ describe.skipIf(!hasAnsible || !canSandbox())('template, kplay vs ansible-playbo
   });
 
   it('leaves the same files, modes and backups', () => {
-    for (const p of [DEST, '/etc/kplay-t/new.conf', '/etc/kplay-t/child.conf', '/etc/kplay-t/includes.conf']) expect(sandboxText(run().kplay, p)).toBe(sandboxText(run().ansible, p));
+    for (const p of [DEST, '/etc/kplay-t/new.conf', '/etc/kplay-t/child.conf', '/etc/kplay-t/includes.conf', '/etc/kplay-t/imports.conf']) expect(sandboxText(run().kplay, p)).toBe(sandboxText(run().ansible, p));
     expect(sandboxText(run().kplay, '/etc/kplay-t/child.conf')).toContain('head 8080 and child x8080');
+    expect(sandboxText(run().kplay, '/etc/kplay-t/imports.conf')).toBe("server a:80 hi none\nserver b:8080 hi ['a', 'b']\nserver c:80 hi none hi\n[called 8080]\n[module text hi] hi hidden\n");
     // a symbolic mode changes the mode a new file gets from the umask (o-r: 640), +x then x where the umask allows it
     expect([sandboxMode(run().kplay, '/etc/kplay-t/sym.conf'), sandboxMode(run().ansible, '/etc/kplay-t/sym.conf')]).toEqual(['751', '751']);
     expect(sandboxText(run().kplay, DEST)).toBe('listen 8080\r\nserver a\r\nserver b\r\n');

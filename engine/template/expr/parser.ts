@@ -47,6 +47,11 @@ export class Parser {
     return true;
   }
 
+  /** True when the name `v` is next (not consumed). */
+  peekName(v: string): boolean {
+    return this.isName(v);
+  }
+
   /** Consumes the operator `v` if it is next. */
   acceptOp(v: string): boolean {
     if (!this.isOp(v)) return false;
@@ -80,6 +85,18 @@ export class Parser {
       items.push(this.expression(withCond));
     }
     return { k: 'list', items, col, tuple: true };
+  }
+
+  /** `{% filter %}`'s chain applied to `subject`: a filter name with its arguments, then more after '|' (Jinja's parse_filter, inline). */
+  filterChain(subject: Expr): Expr {
+    let node = subject;
+    do {
+      const col = this.col();
+      const name = this.dottedName();
+      const { args, kwargs } = this.isOp('(') ? this.args() : { args: [], kwargs: [] };
+      node = { k: 'filter', value: node, name, args, kwargs, col };
+    } while (this.acceptOp('|'));
+    return node;
   }
 
   /** The column of the next token. */

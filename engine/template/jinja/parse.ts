@@ -1,6 +1,7 @@
 // Parses a Jinja template into a tree: text, outputs, if/elif/else, for (tuple targets, a filter
-// condition, else), set (inline, tuple, namespace attribute, block), macro, block, include, extends. Expressions use the same
-// parser as conditions. A tag kplay does not implement is a syntax error naming it, never text.
+// condition, else), set (inline, tuple, namespace attribute, block), macro, call, filter, with, block,
+// include, import, from-import, extends. Expressions use the same parser as conditions. A tag kplay does
+// not implement is a syntax error naming it, never text.
 import { ExprSyntaxError } from '../expr/lexer.js';
 import { parserFor, type Expr, type Parser } from '../expr/parser.js';
 import { lex, TemplateSyntaxError, type WhitespaceOptions } from './lexer.js';
@@ -22,12 +23,30 @@ export type Node =
   | { k: 'for'; targets: string[]; iter: Expr; cond: Expr | undefined; body: Node[]; otherwise: Node[] | undefined; at: At }
   | { k: 'set'; targets: Target[]; expr: Expr; at: At }
   | { k: 'setblock'; target: Target; body: Node[]; at: At }
-  | { k: 'macro'; name: string; params: { name: string; dflt: Expr | undefined }[]; body: Node[]; at: At }
+  | { k: 'macro'; name: string; params: Param[]; body: Node[]; at: At; catches: Catches }
+  | { k: 'call'; params: Param[]; call: Extract<Expr, { k: 'call' }>; body: Node[]; at: At; catches: Catches }
+  | { k: 'filterblock'; filter: Expr; body: Node[]; at: At }
+  | { k: 'with'; targets: string[]; values: Expr[]; body: Node[]; at: At }
+  | { k: 'import'; name: Expr; as: string; withContext: boolean; at: At }
+  | { k: 'fromimport'; name: Expr; names: { name: string; as: string }[]; withContext: boolean; at: At }
   | { k: 'block'; name: string; scoped: boolean; required: boolean; body: Node[]; at: At }
   | { k: 'include'; names: Expr; ignoreMissing: boolean; withContext: boolean; at: At }
   | { k: 'extends'; name: Expr; at: At };
 
-const UNSUPPORTED = new Set(['call', 'import', 'from', 'filter', 'with', 'do', 'break', 'continue', 'autoescape', 'trans']);
+/** A macro's (or a call block's) parameter and its default. */
+export type Param = { name: string; dflt: Expr | undefined };
+
+/** What a macro's body refers to, so that its call takes it (Jinja's caller, varargs and kwargs). */
+export type Catches = { caller: boolean; varargs: boolean; kwargs: boolean };
+
+/** The name a `{% filter %}` block's text goes by in its filter chain (no template name has a space). */
+export const FILTERED_BODY = ' body';
+
+/** The name a `{% call %}` block's caller goes by until the macro takes it as `caller`. */
+export const CALL_BLOCK = ' caller';
+
+// `do`, `break` and `continue` are Jinja extensions Ansible does not load; the rest need what kplay lacks
+const UNSUPPORTED = new Set(['do', 'break', 'continue', 'autoescape', 'trans']);
 
 type Stmt = { word: string; p: Parser; at: At };
 
@@ -90,11 +109,21 @@ class TreeBuilder {
         return this.blockNode(s);
       case 'include':
         return this.includeNode(s);
+      case 'call':
+        return this.callNode(s);
+      case 'filter':
+        return this.filterNode(s);
+      case 'with':
+        return this.withNode(s);
+      case 'import':
+        return this.importNode(s);
+      case 'from':
+        return this.fromNode(s);
       case 'extends':
         if (this.depth > 0) throw new TemplateSyntaxError('cannot use extend from a non top-level scope', s.at.line, s.at.col);
         return { k: 'extends', name: safe(s.at, () => this.headExpr(s)), at: s.at };
     }
-    if (UNSUPPORTED.has(s.word)) throw new TemplateSyntaxError(`'{% ${s.word} %}' is not supported by kplay's templates (supported: if, for, set, macro, block, include, extends, raw)`, s.at.line, s.at.col);
+    if (UNSUPPORTED.has(s.word)) throw new TemplateSyntaxError(`'{% ${s.word} %}' is not supported by kplay's templates (supported: if, for, set, macro, call, filter, with, block, include, import, from, extends, raw)${s.word === 'do' || s.word === 'break' || s.word === 'continue' ? "; it is a Jinja extension Ansible does not load either" : ''}`, s.at.line, s.at.col);
     throw new TemplateSyntaxError(`unknown tag '${s.word}'${/^end|^el/.test(s.word) ? ' here (no open block it could close)' : ''}`, s.at.line, s.at.col);
   }
 
@@ -150,22 +179,90 @@ class TreeBuilder {
   private macroNode(s: Stmt): Node {
     const head = safe(s.at, () => {
       const name = s.p.name('expected the macro name');
-      const params: { name: string; dflt: Expr | undefined }[] = [];
       if (!s.p.acceptOp('(')) throw s.p.unexpected("expected '('");
-      while (!s.p.acceptOp(')')) {
-        const p = s.p.name('expected a parameter name');
-        params.push({ name: p, dflt: s.p.acceptOp('=') ? s.p.expression() : undefined });
-        if (!s.p.acceptOp(',')) {
-          if (!s.p.acceptOp(')')) throw s.p.unexpected("expected ',' or ')'");
-          break;
-        }
-      }
+      const params = signature(s.p);
       s.p.expectEnd();
       return { name, params };
     });
     const { nodes, end } = this.nested(['endmacro'], s);
     endOf(end!);
-    return { k: 'macro', ...head, body: nodes, at: s.at };
+    return { k: 'macro', ...head, body: nodes, at: s.at, catches: catches(nodes) };
+  }
+
+  // {% call(a, b) macro(x) %}...{% endcall %}: the macro is called with the body as `caller` (Jinja's parse_call_block)
+  private callNode(s: Stmt): Node {
+    const head = safe(s.at, () => {
+      const params = s.p.acceptOp('(') ? signature(s.p) : [];
+      const call = s.p.expression();
+      if (call.k !== 'call') throw new ExprSyntaxError('expected call', call.col);
+      s.p.expectEnd();
+      return { params, call: { ...call, kwargs: [...call.kwargs, ['caller', { k: 'name', name: CALL_BLOCK, col: call.col }]] as [string, Expr][] } };
+    });
+    const { nodes, end } = this.nested(['endcall'], s);
+    endOf(end!);
+    return { k: 'call', ...head, body: nodes, at: s.at, catches: catches(nodes) };
+  }
+
+  // {% filter upper | indent(2) %}...{% endfilter %}: the body's text through a filter chain
+  private filterNode(s: Stmt): Node {
+    const filter = safe(s.at, () => {
+      const f = s.p.filterChain({ k: 'name', name: FILTERED_BODY, col: s.p.col() });
+      s.p.expectEnd();
+      return f;
+    });
+    const { nodes, end } = this.nested(['endfilter'], s);
+    endOf(end!);
+    return { k: 'filterblock', filter, body: nodes, at: s.at };
+  }
+
+  // {% with a = 1, b = x %}...{% endwith %}: names for the body only, their values computed outside it
+  private withNode(s: Stmt): Node {
+    const head = safe(s.at, () => {
+      const targets: string[] = [];
+      const values: Expr[] = [];
+      while (!s.p.atEnd()) {
+        if (targets.length && !s.p.acceptOp(',')) throw s.p.unexpected("expected ','");
+        targets.push(s.p.name('expected a variable name'));
+        if (!s.p.acceptOp('=')) throw s.p.unexpected("expected '='");
+        values.push(s.p.expression());
+      }
+      return { targets, values };
+    });
+    const { nodes, end } = this.nested(['endwith'], s);
+    endOf(end!);
+    return { k: 'with', ...head, body: nodes, at: s.at };
+  }
+
+  // {% import NAME as m [with context|without context] %} (Jinja's default: without)
+  private importNode(s: Stmt): Node {
+    return safe(s.at, () => {
+      const name = s.p.expression();
+      if (!s.p.acceptName('as')) throw s.p.unexpected("expected 'as'");
+      const as = s.p.name('expected the name to import the template as');
+      const withContext = importContext(s.p);
+      s.p.expectEnd();
+      return { k: 'import', name, as, withContext, at: s.at };
+    });
+  }
+
+  // {% from NAME import a, b as c [with context|without context] %} (Jinja's parse_from)
+  private fromNode(s: Stmt): Node {
+    return safe(s.at, () => {
+      const name = s.p.expression();
+      if (!s.p.acceptName('import')) throw s.p.unexpected("expected 'import'");
+      const names: { name: string; as: string }[] = [];
+      for (;;) {
+        if (names.length && (s.p.atEnd() || s.p.peekName('with') || s.p.peekName('without'))) break;
+        const col = s.p.col();
+        const one = s.p.name('expected a name to import');
+        if (one.startsWith('_')) throw new ExprSyntaxError('names starting with an underline can not be imported', col);
+        names.push({ name: one, as: s.p.acceptName('as') ? s.p.name('expected the name to import it as') : one });
+        if (!s.p.acceptOp(',')) break;
+      }
+      const withContext = importContext(s.p);
+      s.p.expectEnd();
+      return { k: 'fromimport', name, names, withContext, at: s.at };
+    });
   }
 
   // {% block name [scoped] [required] %}...{% endblock [name] %}, each name once in a template (Jinja's parse_block)
@@ -235,6 +332,42 @@ class TreeBuilder {
     endOf(end!);
     return { k: 'setblock', target: targets[0]!, body: nodes, at: s.at };
   }
+}
+
+// a macro's parameters after its '(' up to the ')': names with defaults
+function signature(p: Parser): Param[] {
+  const params: Param[] = [];
+  while (!p.acceptOp(')')) {
+    const name = p.name('expected a parameter name');
+    params.push({ name, dflt: p.acceptOp('=') ? p.expression() : undefined });
+    if (!p.acceptOp(',')) {
+      if (!p.acceptOp(')')) throw p.unexpected("expected ',' or ')'");
+      break;
+    }
+  }
+  return params;
+}
+
+// `with context` or `without context` after an import (false when neither: an import does not see the importer's names)
+function importContext(p: Parser): boolean {
+  const word = p.acceptName('with') ? 'with' : p.acceptName('without') ? 'without' : undefined;
+  if (word && !p.acceptName('context')) throw p.unexpected("expected 'context'");
+  return word === 'with';
+}
+
+// which of caller, varargs and kwargs a macro's body refers to (not inside a block, as Jinja's analysis)
+function catches(body: Node[]): Catches {
+  const seen = new Set<string>();
+  const visit = (x: unknown): void => {
+    if (!x || typeof x !== 'object') return;
+    if (Array.isArray(x)) return x.forEach(visit);
+    const o = x as Record<string, unknown>;
+    if (o.k === 'block') return;
+    if (o.k === 'name' && typeof o.name === 'string') seen.add(o.name);
+    for (const v of Object.values(o)) if (v && typeof v === 'object') visit(v);
+  };
+  visit(body);
+  return { caller: seen.has('caller'), varargs: seen.has('varargs'), kwargs: seen.has('kwargs') };
 }
 
 function endOf(s: Stmt): void {

@@ -1,13 +1,15 @@
 // Runs a parsed Jinja template: text as it is, outputs as Python's str() of the value (None as ''
 // as Ansible's finalize does, an undefined variable an error), if/for/set with Jinja's scoping (a
-// loop body's `set` stays in the loop; a namespace carries values out of it), blocks, include and extends.
-import { pyStr } from '../../util/python-repr.js';
+// loop body's `set` stays in the loop; a namespace carries values out of it), macros with call blocks,
+// filter and with blocks, blocks, include, import and extends.
+import { pyRepr, pyStr } from '../../util/python-repr.js';
 import { truthy } from '../truthy.js';
 import { namespaces } from '../expr/filters.js';
-import { iterable, plain } from '../expr/pyops.js';
+import { iterable, plain, pyEq } from '../expr/pyops.js';
+import { PyTuple } from '../../inventory/python-literal.js';
 import { Callable, Evaluator, ExprError, Undefined, UndefinedError, type Functions, type Lookup } from '../expr/evaluate.js';
 import type { Expr } from '../expr/parser.js';
-import type { At, Node, Target } from './parse.js';
+import { CALL_BLOCK, FILTERED_BODY, type At, type Catches, type Node, type Param, type Target } from './parse.js';
 
 /** A runtime error inside a template, at the line and column of the tag (`file`: an included or extended template's; '' or none: the one rendered). */
 export class TemplateRuntimeError extends Error {
@@ -17,6 +19,8 @@ export class TemplateRuntimeError extends Error {
     readonly exprCol: number | undefined,
     readonly hint?: string,
     readonly file?: string,
+    /** An undefined value is why (Jinja's UndefinedError). */
+    readonly undefinedVariable = false,
   ) {
     super(message);
   }
@@ -50,13 +54,27 @@ class Sink {
   }
 }
 
+/** An imported template (Jinja's TemplateModule): its exported macros and top-level names as attributes; it prints as its text. */
+export class TemplateModule {
+  constructor(
+    exports: Map<string, unknown>,
+    readonly text: string,
+  ) {
+    Object.defineProperty(this, 'text', { enumerable: false });
+    for (const [name, v] of exports) (this as unknown as Record<string, unknown>)[name] = v;
+  }
+}
+
 /** Python's str() of an output value with Ansible's finalize (None prints as ''). */
 export function outputText(v: unknown): string {
+  if (v instanceof TemplateModule) return v.text;
   return v === null ? '' : pyStr(v);
 }
 
 class Frames {
   private readonly stack: Map<string, unknown>[] = [new Map()];
+  // the names a top-level set or macro defined: what an import of the template sees
+  readonly exported = new Set<string>();
   constructor(
     private readonly base: Lookup,
     readonly fns: Functions,
@@ -71,6 +89,15 @@ class Frames {
   };
   set(name: string, v: unknown): void {
     this.stack[this.stack.length - 1]!.set(name, v);
+  }
+  /** Sets a name a set or macro defines; at the top level, an import of the template sees it (not one starting with '_'). */
+  define(name: string, v: unknown): void {
+    this.set(name, v);
+    if (this.stack.length === 1 && !name.startsWith('_')) this.exported.add(name);
+  }
+  /** The exported names and their values now. */
+  exports(): Map<string, unknown> {
+    return new Map([...this.exported].map((name) => [name, this.stack[0]!.get(name)]));
   }
   push(): void {
     this.stack.push(new Map());
@@ -90,6 +117,11 @@ class Frames {
  * templates include and extends name. `chains`: the blocks of the templates extending this one.
  */
 export function renderTree(nodes: Node[], base: Lookup, fns: Functions, loader?: TemplateLoader, chains = new Map<string, Definition[]>(), file = ''): string {
+  return renderModule(nodes, base, fns, loader, chains, file).text;
+}
+
+// a template's text and the names it exports (from the extending template when it extends one)
+function renderModule(nodes: Node[], base: Lookup, fns: Functions, loader: TemplateLoader | undefined, chains: Map<string, Definition[]>, file: string): { text: string; exports: Map<string, unknown> } {
   const merged = new Map(chains);
   for (const [name, n] of blocksOf(nodes)) merged.set(name, [...(chains.get(name) ?? []), { n, file }]);
   const state: TemplateState = { loader, chains: merged, parent: undefined };
@@ -99,10 +131,10 @@ export function renderTree(nodes: Node[], base: Lookup, fns: Functions, loader?:
   if (merged.size) frames.set('self', Object.fromEntries([...merged.keys()].map((name) => [name, new Callable(() => renderBlock(name, frames, ev, false))])));
   const out = new Sink();
   run(nodes, frames, ev, out);
-  if (!state.parent) return out.text();
+  if (!state.parent) return { text: out.text(), exports: frames.exports() };
   // the template it extends, in the same context (its top-level names), with the blocks defined here first
   const parent = state.parent;
-  return out.text() + inTemplate(parent.file, () => renderTree(parent.tree, frames.root().lookup, fns, loader, merged, parent.file));
+  return { text: out.text() + inTemplate(parent.file, () => renderTree(parent.tree, frames.root().lookup, fns, loader, merged, parent.file)), exports: frames.exports() };
 }
 
 // runs a render of another template; its errors name that template's file
@@ -110,7 +142,7 @@ function inTemplate<T>(file: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof TemplateRuntimeError && e.file === undefined) throw new TemplateRuntimeError(e.message, e.at, e.exprCol, e.hint, file);
+    if (e instanceof TemplateRuntimeError && e.file === undefined) throw new TemplateRuntimeError(e.message, e.at, e.exprCol, e.hint, file, e.undefinedVariable);
     throw e;
   }
 }
@@ -119,7 +151,8 @@ function value(ev: Evaluator, e: Expr, at: At): unknown {
   try {
     return ev.value(e);
   } catch (err) {
-    if (err instanceof ExprError) throw new TemplateRuntimeError(err.message, at, err.col, err instanceof UndefinedError ? err.hint : undefined);
+    if (err instanceof UndefinedError) throw new TemplateRuntimeError(err.message, at, err.col, err.hint, undefined, true);
+    if (err instanceof ExprError) throw new TemplateRuntimeError(err.message, at, err.col);
     throw err;
   }
 }
@@ -138,7 +171,7 @@ function items(v: unknown, at: At): unknown[] {
 }
 
 function assign(frames: Frames, t: Target, v: unknown, at: At): void {
-  if (t.attr === undefined) return frames.set(t.name, v);
+  if (t.attr === undefined) return frames.define(t.name, v);
   const ns = frames.lookup(t.name);
   if (!ns || typeof ns !== 'object' || !namespaces.has(ns)) throw new TemplateRuntimeError(`cannot assign attribute on non-namespace object '${t.name}'`, at, undefined);
   (ns as Record<string, unknown>)[t.attr] = v;
@@ -155,7 +188,7 @@ function unpack(names: string[], item: unknown, at: At): unknown[] {
 function run(nodes: Node[], frames: Frames, ev: Evaluator, out: Sink): void {
   for (const n of nodes) {
     // after an extends, what would be output is not even evaluated (Jinja guards it), statements still run
-    if (out.muted && (n.k === 'text' || n.k === 'out' || n.k === 'block' || n.k === 'include')) continue;
+    if (out.muted && (n.k === 'text' || n.k === 'out' || n.k === 'block' || n.k === 'include' || n.k === 'call' || n.k === 'filterblock')) continue;
     switch (n.k) {
       case 'text':
         out.push(n.text);
@@ -189,8 +222,54 @@ function run(nodes: Node[], frames: Frames, ev: Evaluator, out: Sink): void {
         break;
       }
       case 'macro':
-        frames.set(n.name, macro(n, frames, ev));
+        frames.define(n.name, macro(n, frames, ev));
         break;
+      case 'call': {
+        // the macro called takes the body as its caller (a macro of the call block's parameters)
+        frames.push();
+        try {
+          frames.set(CALL_BLOCK, macro({ name: 'caller', params: n.params, body: n.body, at: n.at, catches: n.catches }, frames, ev));
+          out.push(outputText(value(ev, n.call, n.at)));
+        } finally {
+          frames.pop();
+        }
+        break;
+      }
+      case 'filterblock': {
+        const inner = new Sink();
+        run(n.body, frames, ev, inner);
+        frames.push();
+        try {
+          frames.set(FILTERED_BODY, inner.text());
+          out.push(outputText(value(ev, n.filter, n.at)));
+        } finally {
+          frames.pop();
+        }
+        break;
+      }
+      case 'with': {
+        // the values are computed outside the block, then named inside it
+        const vals = n.values.map((e) => value(ev, e, n.at));
+        frames.push();
+        try {
+          n.targets.forEach((t, i) => frames.set(t, vals[i]));
+          run(n.body, frames, ev, out);
+        } finally {
+          frames.pop();
+        }
+        break;
+      }
+      case 'import':
+        frames.set(n.as, importModule(n.name, n.withContext, n.at, frames, ev));
+        break;
+      case 'fromimport': {
+        const module = importModule(n.name, n.withContext, n.at, frames, ev) as unknown as Record<string, unknown>;
+        for (const { name, as } of n.names) {
+          const cause = `the template ${pyRepr(outputText(value(ev, n.name, n.at)))} (imported on line ${n.at.line}) does not export the requested name ${pyRepr(name)}`;
+          frames.set(as, Object.prototype.hasOwnProperty.call(module, name) ? module[name] : new Undefined(as, false, cause));
+        }
+        break;
+      }
       case 'block':
         out.push(renderBlock(n.name, frames, ev, n.scoped));
         break;
@@ -217,6 +296,13 @@ function load(frames: Frames, name: unknown, at: At): { tree: Node[]; file: stri
   return found;
 }
 
+// {% import %}: the template rendered as a module, with the names in scope here (with context) or with none (Jinja's default)
+function importModule(nameExpr: Expr, withContext: boolean, at: At, frames: Frames, ev: Evaluator): TemplateModule {
+  const found = load(frames, value(ev, nameExpr, at), at);
+  const { text, exports } = inTemplate(found.file, () => renderModule(found.tree, withContext ? frames.lookup : () => undefined, frames.fns, frames.state.loader, new Map(), found.file));
+  return new TemplateModule(exports, text);
+}
+
 // {% include %}: the first template of the names found, rendered with the names in scope here (with context,
 // Jinja's default) or with none (without context: only the functions); nothing when none is found and missing ones are ignored
 function include(n: Extract<Node, { k: 'include' }>, frames: Frames): string {
@@ -238,7 +324,7 @@ function blocksOf(nodes: Node[], into = new Map<string, BlockNode>()): Map<strin
     if (n.k === 'block') into.set(n.name, n);
     if (n.k === 'if') for (const b of [...n.branches.map((x) => x.body), n.otherwise ?? []]) blocksOf(b, into);
     else if (n.k === 'for') for (const b of [n.body, n.otherwise ?? []]) blocksOf(b, into);
-    else if (n.k === 'block' || n.k === 'macro' || n.k === 'setblock') blocksOf(n.body, into);
+    else if (n.k === 'block' || n.k === 'macro' || n.k === 'setblock' || n.k === 'call' || n.k === 'filterblock' || n.k === 'with') blocksOf(n.body, into);
   }
   return into;
 }
@@ -271,19 +357,34 @@ function renderBlock(name: string, frames: Frames, ev: Evaluator, scoped: boolea
   });
 }
 
+type MacroDef = { name: string; params: Param[]; body: Node[]; at: At; catches: Catches };
+
 // A macro renders its body with its arguments on top of the variables it can see; it returns the text.
-function macro(n: Extract<Node, { k: 'macro' }>, frames: Frames, ev: Evaluator): Callable {
-  return new Callable((args, kwargs, col) => {
-    if (args.length > n.params.length) throw new ExprError(`macro '${n.name}' takes not more than ${n.params.length} argument(s)`, col);
+// Its call binds arguments as Jinja's Macro does: positional ones, then keywords; `caller`, `kwargs` and
+// `varargs` take the rest when its body refers to them, else a keyword or an argument too many is an error.
+function macro(n: MacroDef, frames: Frames, ev: Evaluator): Callable {
+  return new Callable((args, given, col) => {
+    const kwargs = { ...given };
     frames.push();
     try {
       n.params.forEach((p, i) => {
         if (i < args.length) frames.set(p.name, args[i]);
-        else if (Object.prototype.hasOwnProperty.call(kwargs, p.name)) frames.set(p.name, kwargs[p.name]);
-        else if (p.dflt) frames.set(p.name, value(ev, p.dflt, n.at));
+        else if (Object.prototype.hasOwnProperty.call(kwargs, p.name)) {
+          frames.set(p.name, kwargs[p.name]);
+          delete kwargs[p.name];
+        } else if (p.dflt) frames.set(p.name, value(ev, p.dflt, n.at));
         else frames.set(p.name, new Undefined(p.name));
       });
-      for (const k of Object.keys(kwargs)) if (!n.params.some((p) => p.name === k)) throw new ExprError(`macro '${n.name}' takes no keyword argument '${k}'`, col);
+      if (n.catches.caller && !n.params.some((p) => p.name === 'caller')) {
+        frames.set('caller', Object.prototype.hasOwnProperty.call(kwargs, 'caller') ? kwargs.caller : new Undefined('caller', false, 'No caller defined'));
+        delete kwargs.caller;
+      }
+      const extra = Object.keys(kwargs);
+      if (n.catches.kwargs) frames.set('kwargs', kwargs);
+      else if (extra.includes('caller')) throw new ExprError(`macro '${n.name}' was invoked with two values for the special caller argument. This is most likely a bug.`, col);
+      else if (extra.length) throw new ExprError(`macro '${n.name}' takes no keyword argument '${extra[0]}'`, col);
+      if (n.catches.varargs) frames.set('varargs', PyTuple.from(args.slice(n.params.length)));
+      else if (args.length > n.params.length) throw new ExprError(`macro '${n.name}' takes not more than ${n.params.length} argument(s)`, col);
       const inner = new Sink();
       run(n.body, frames, ev, inner);
       return inner.text();
@@ -317,6 +418,13 @@ function runFor(n: Extract<Node, { k: 'for' }>, frames: Frames, ev: Evaluator, o
     return kept.length >= count;
   };
   let index = 0;
+  // loop.changed(...)'s last value (none at first)
+  let lastChanged: unknown[] | undefined;
+  const changed = new Callable((args) => {
+    if (lastChanged !== undefined && pyEq(lastChanged, args)) return false;
+    lastChanged = args;
+    return true;
+  });
   for (; ensure(index + 1); index++) {
     const item = kept[index];
     const at = index;
@@ -326,6 +434,11 @@ function runFor(n: Extract<Node, { k: 'for' }>, frames: Frames, ev: Evaluator, o
       const length = (): number => (ensure(Infinity), kept.length);
       const loop: Record<string, unknown> = { index: at + 1, index0: at, first: at === 0, depth: 1, depth0: 0 };
       if (at > 0) loop.previtem = kept[at - 1];
+      loop.cycle = new Callable((args, _kw, col) => {
+        if (!args.length) throw new ExprError('no items for cycling given', col);
+        return args[at % args.length];
+      });
+      loop.changed = changed;
       Object.defineProperties(loop, {
         last: { enumerable: true, get: () => !ensure(at + 2) },
         nextitem: { enumerable: true, get: () => (ensure(at + 2) ? kept[at + 1] : new Undefined('loop.nextitem')) },

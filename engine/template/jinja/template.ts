@@ -18,6 +18,8 @@ export interface TemplateProblem {
   hint?: string;
   /** An included or extended template's file, when the problem is there. */
   file?: string;
+  /** An undefined value is why (Ansible's AnsibleUndefinedVariable). */
+  undefinedVariable?: boolean;
 }
 
 /** Thrown for any template problem; the caller adds the file. */
@@ -71,6 +73,22 @@ function checkTree(nodes: Node[]): void {
         checkTree(n.body);
         if (n.otherwise) checkTree(n.otherwise);
         break;
+      case 'call':
+        checkNames(n.call, n.at);
+        checkTree(n.body);
+        break;
+      case 'filterblock':
+        checkNames(n.filter, n.at);
+        checkTree(n.body);
+        break;
+      case 'with':
+        for (const v of n.values) checkNames(v, n.at);
+        checkTree(n.body);
+        break;
+      case 'import':
+      case 'fromimport':
+        checkNames(n.name, n.at);
+        break;
       case 'setblock':
       case 'macro':
       case 'block':
@@ -111,7 +129,7 @@ function renderBare(tree: Node[], vars: Lookup, fns: Functions, loader?: Templat
     return renderTree(tree, vars, fns, loader);
   } catch (e) {
     if (e instanceof TemplateRuntimeError) {
-      throw new JinjaError({ message: e.message, line: e.at.line, col: e.at.col + (e.exprCol ?? 1) - 1, ...(e.hint === undefined ? {} : { hint: e.hint }), ...(e.file ? { file: e.file } : {}) });
+      throw new JinjaError({ message: e.message, line: e.at.line, col: e.at.col + (e.exprCol ?? 1) - 1, ...(e.hint === undefined ? {} : { hint: e.hint }), ...(e.file ? { file: e.file } : {}), ...(e.undefinedVariable ? { undefinedVariable: true } : {}) });
     }
     throw e;
   }
