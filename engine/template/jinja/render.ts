@@ -105,6 +105,12 @@ class Frames {
   pop(): void {
     this.stack.pop();
   }
+  /** The scopes visible here, as a macro's closure keeps them: later names in them are seen, scopes opened later (the caller's loop, a macro's parameters) are not. */
+  closure(): Frames {
+    const f = new Frames(this.base, this.fns, this.state);
+    f.stack.splice(0, 1, ...this.stack);
+    return f;
+  }
   /** What a block sees (Jinja renders one as a function of the template's context): the template's top-level names and the variables, not the loops' or other blocks' names around it. */
   root(): Frames {
     const top = this.stack[0]!;
@@ -222,13 +228,13 @@ function run(nodes: Node[], frames: Frames, ev: Evaluator, out: Sink): void {
         break;
       }
       case 'macro':
-        frames.define(n.name, macro(n, frames, ev));
+        frames.define(n.name, macro(n, frames));
         break;
       case 'call': {
         // the macro called takes the body as its caller (a macro of the call block's parameters)
         frames.push();
         try {
-          frames.set(CALL_BLOCK, macro({ name: 'caller', params: n.params, body: n.body, at: n.at, catches: n.catches }, frames, ev));
+          frames.set(CALL_BLOCK, macro({ name: 'caller', params: n.params, body: n.body, at: n.at, catches: n.catches }, frames));
           out.push(outputText(value(ev, n.call, n.at)));
         } finally {
           frames.pop();
@@ -362,7 +368,10 @@ type MacroDef = { name: string; params: Param[]; body: Node[]; at: At; catches: 
 // A macro renders its body with its arguments on top of the variables it can see; it returns the text.
 // Its call binds arguments as Jinja's Macro does: positional ones, then keywords; `caller`, `kwargs` and
 // `varargs` take the rest when its body refers to them, else a keyword or an argument too many is an error.
-function macro(n: MacroDef, frames: Frames, ev: Evaluator): Callable {
+function macro(n: MacroDef, at: Frames): Callable {
+  // it sees the names where it is defined, not those where it is called (a call block's caller: where the call is)
+  const frames = at.closure();
+  const ev = new Evaluator(frames.lookup, frames.fns);
   return new Callable((args, given, col) => {
     const kwargs = { ...given };
     frames.push();
