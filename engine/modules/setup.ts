@@ -4,6 +4,8 @@
 // script printed, the plan (no step) makes Ansible's facts of them.
 import { globToRegExp } from '../inventory/patterns.js';
 import { declareModule, failPlan } from './declare.js';
+import { defaultLinkFacts, interfaceFacts, ipv4Net, type Addr4, type Addr6 } from './setup-network.js';
+import { cmdlineFacts, cpuFacts, distributionFacts, dmiFacts, dnsFacts, fqdnFacts, lsbFacts, smallFacts, sshKeyFacts, storageIdFacts } from './setup-system.js';
 import { onlyValues } from './option-kinds.js';
 import type { Module } from './types.js';
 
@@ -52,11 +54,37 @@ export function pkgMgr(present: string[], family: string, distribution: string, 
   return name === 'apt' && aptRpm ? 'apt_rpm' : name;
 }
 
+/** The awk program that prints /proc/cpuinfo's lines Ansible's CPU facts read (`cpu=KEY|VALUE`, and `cpu_novme=1` when a flags line lacks vme). */
+export const CPUINFO_AWK = `{k=$1; gsub(/^[ \\t]+|[ \\t]+$/,"",k); v=(index($0,":") ? substr($0,index($0,":")+1) : ""); gsub(/^[ \\t]+|[ \\t]+$/,"",v); if (k ~ /^(model name|Processor|vendor_id|cpu|Vendor|processor|physical id|core id|cpu cores|siblings|# processors|ncpus active)$/) print "cpu="k"|"v; else if (k=="flags" && index(v,"vme")==0) nv=1} END{if(nv)print "cpu_novme=1"}`;
+
+// (rd reads a file's first line with the shell's own read: a process less per file, as starting one is
+// what the gathering costs)
 const SCRIPT = `
-echo "hostname=$(hostname 2>/dev/null || cat /proc/sys/kernel/hostname)"
-echo "fqdn=$(hostname -f 2>/dev/null || hostname)"
-echo "kernel=$(uname -r)"
-echo "system=$(uname -s)"
+rd() { v=; [ -r "$1" ] && { IFS= read -r v < "$1" || :; }; }
+rd /proc/sys/kernel/hostname; h=$v; [ -n "$h" ] || h=$(hostname 2>/dev/null)
+echo "hostname=$h"
+if command -v getent >/dev/null 2>&1; then a=$(getent ahosts "$h" 2>/dev/null | awk 'NR==1{print $1}'); [ -n "$a" ] && echo "fqdn_rev=$(getent hosts "$a" 2>/dev/null | head -n 1)"; else echo "fqdn=$(hostname -f 2>/dev/null || echo "$h")"; fi
+rd /proc/sys/kernel/version; [ -n "$v" ] || v=$(uname -v); echo "kver=$v"
+for f in /var/lib/dbus/machine-id /etc/machine-id; do rd "$f"; [ -n "$v" ] && { echo "machine_id=$v"; break; }; done
+[ -r /proc/cpuinfo ] && awk -F: '${CPUINFO_AWK}' /proc/cpuinfo
+rd /sys/hypervisor/type; { [ -e /proc/xen ] || [ "$v" = xen ]; } && echo "cpu_xen=1"
+rd /proc/cmdline; echo "cmdline=$v"
+rd /proc/uptime; echo "uptime=\${v%% *}"
+rd /proc/loadavg; echo "loadavg=$v"
+rd /proc/sys/crypto/fips_enabled; echo "fips=$v"
+[ -e /sys/kernel/security/apparmor ] && echo "apparmor=1"
+echo "long_bit=$(getconf LONG_BIT 2>/dev/null)"
+[ -r /etc/iscsi/initiatorname.iscsi ] && grep -v '^[#;]' /etc/iscsi/initiatorname.iscsi | sed -n 's/^InitiatorName=/iscsi=/p' | head -n 1
+[ -r /etc/nvme/hostnqn ] && grep -m 1 '^nqn\.' /etc/nvme/hostnqn | sed 's/^/nqn=/'
+for f in /sys/class/fc_host/*/port_name; do [ -r "$f" ] && sed 's/^/fcwwn=/' "$f"; done
+set -- $(stat -c '%d:%i' / /proc/1/root/. 2>/dev/null); [ -n "$2" ] && echo "chroot=$1|$2|" || echo "chroot=$1||$(stat -f -c %T / 2>/dev/null)"
+[ -r /etc/resolv.conf ] && sed 's/^/resolv=/' /etc/resolv.conf
+if command -v lsb_release >/dev/null 2>&1; then lsb_release -a 2>/dev/null | sed 's/^/lsb=/'; fi
+[ -r /etc/lsb-release ] && sed 's/^/lsbf=/' /etc/lsb-release
+for d in /etc/ssh /etc/openssh /etc; do for k in dsa rsa ecdsa ed25519; do [ -r "$d/ssh_host_\${k}_key.pub" ] && rd "$d/ssh_host_\${k}_key.pub" && echo "sshkey=$d|$k|$v"; done; done
+if [ -e /sys/devices/virtual/dmi/id/product_name ]; then for f in bios_date bios_vendor bios_version board_asset_tag board_name board_serial board_vendor board_version chassis_asset_tag chassis_serial chassis_vendor chassis_version chassis_type product_name product_serial product_uuid product_version sys_vendor; do { IFS= read -r v < "/sys/devices/virtual/dmi/id/$f"; } 2>/dev/null && echo "dmi_$f=$v"; done; fi
+rd /proc/sys/kernel/osrelease; [ -n "$v" ] || v=$(uname -r); echo "kernel=$v"
+rd /proc/sys/kernel/ostype; [ -n "$v" ] || v=$(uname -s); echo "system=$v"
 echo "machine=$(uname -m)"
 echo "nproc=$(nproc 2>/dev/null || grep -c ^processor /proc/cpuinfo)"
 awk -F'[: ]+' '/^(MemTotal|MemFree|SwapTotal|SwapFree|Buffers|Cached|SwapCached):/ {print "mem_"$1"="$2}' /proc/meminfo 2>/dev/null
@@ -68,18 +96,28 @@ LC_ALL=C date -d "@$now" '+dt=%Y|%m|%A|%w|%W|%d|%H|%M|%S|%s|%N|%Z|%z'
 LC_ALL=C date -u -d "@$now" '+dtu=%Y-%m-%dT%H:%M:%S'
 y=$(date +%Y); echo "tzs=$(date -d "$y-01-01T12:00" '+%z %Z')|$(date -d "$y-07-01T12:00" '+%z %Z')"
 env -0 2>/dev/null | tr '\\n\\000' '\\001\\n' | sed 's/^/env=/'
-echo "init=$(cat /proc/1/comm 2>/dev/null)"
-if [ -r /etc/os-release ]; then . /etc/os-release; echo "os_id=$ID"; echo "os_like=$ID_LIKE"; echo "os_version=$VERSION_ID"; echo "os_codename=$VERSION_CODENAME"; echo "os_name=$NAME"; fi
+rd /proc/1/comm; echo "init=$v"
+for f in /etc/os-release /usr/lib/os-release; do [ -r "$f" ] || continue; . "$f"; echo "os_id=$ID"; echo "os_like=$ID_LIKE"; echo "os_version=$VERSION_ID"; echo "os_codename=$VERSION_CODENAME"; echo "os_name=$NAME"; echo "os_version_full=$VERSION"; echo "os_pretty=$PRETTY_NAME"; echo "os_ubuntu_codename=$UBUNTU_CODENAME"; echo "os_codename_set=\${VERSION_CODENAME+v}\${UBUNTU_CODENAME+u}"; break; done
+[ -r /etc/debian_version ] && rd /etc/debian_version && echo "debian_version=$v"
+for f in /etc/centos-release /etc/redhat-release; do [ -s "$f" ] && rd "$f" && echo "rhrel_\${f##*/}=$v"; done
 for p in ${PKG_MGRS.map(([path, name]) => `${path}:${name}`).join(' ')}; do [ -e "\${p%%:*}" ] && echo "pkgmgr=\${p#*:}"; done
 [ -e /run/ostree-booted ] && echo "ostree=1"
 [ -e /usr/bin/rpm ] && /usr/bin/rpm -q --whatprovides /usr/bin/apt-get >/dev/null 2>&1 && echo "aptrpm=1"
 ip -4 route show default 2>/dev/null | awk '{for(i=1;i<=NF;i++){if($i=="via")print "gateway="$(i+1); if($i=="dev")print "default_if="$(i+1)}; exit}'
-ip -o -4 addr show 2>/dev/null | awk '{split($4,a,"/"); b=""; l=""; for(i=5;i<=NF;i++){if($i=="brd")b=$(i+1); if(l=="" && $i ~ /\\$/){l=$i; sub(/\\$/,"",l)}} print "addr="$2"|"a[1]"|"a[2]"|"b"|"l}'
+ip -o -4 addr show 2>/dev/null | awk '{split($4,a,"/"); b=""; l=""; s=""; for(i=5;i<=NF;i++){if($i=="brd")b=$(i+1); if($i=="secondary")s=1; if(l=="" && $i ~ /\\$/){l=$i; sub(/\\$/,"",l)}} print "addr="$2"|"a[1]"|"a[2]"|"b"|"l"|"s}'
 ip -o link show 2>/dev/null | awk '{n=$2; sub(/:$/,"",n); sub(/@.*/,"",n); m=""; t=""; for(i=3;i<=NF;i++){if($i=="mtu")m=$(i+1); if($i ~ /^link\\//){t=substr($i,6); h=$(i+1)}} print "link="n"|"m"|"t"|"h}'
 for l in /lib/libselinux.so.1 /lib/*/libselinux.so.1 /lib64/libselinux.so.1 /usr/lib/libselinux.so.1 /usr/lib/*/libselinux.so.1 /usr/lib64/libselinux.so.1; do [ -e "$l" ] && { echo "selinux_lib=1"; break; }; done
 if [ -e /sys/fs/selinux/enforce ]; then echo "selinux=$(cat /sys/fs/selinux/enforce 2>/dev/null)|$(cat /sys/fs/selinux/policyvers 2>/dev/null)|$(sed -n 's/^SELINUX=//p' /etc/selinux/config 2>/dev/null | tail -n 1)|$(sed -n 's/^SELINUXTYPE=//p' /etc/selinux/config 2>/dev/null | tail -n 1)"; fi
 ip -6 route show default 2>/dev/null | awk '{for(i=1;i<=NF;i++){if($i=="via")print "gateway6="$(i+1); if($i=="dev")print "default_if6="$(i+1)}; exit}'
-ip -o -6 addr show 2>/dev/null | awk '{split($4,a,"/"); s=""; for(i=5;i<=NF;i++) if($i=="scope") s=$(i+1); print "addr6="$2"|"a[1]"|"a[2]"|"s}'
+ip -o -6 addr show 2>/dev/null | awk '{split($4,a,"/"); if($5=="peer"){split($6,p,"/"); a[2]=p[2]} s=""; for(i=5;i<=NF;i++) if($i=="scope") s=$(i+1); print "addr6="$2"|"a[1]"|"a[2]"|"s}'
+if [ -d /sys/class/net ]; then
+grep -H . /sys/class/net/*/address /sys/class/net/*/mtu /sys/class/net/*/operstate /sys/class/net/*/type /sys/class/net/*/speed /sys/class/net/*/flags 2>/dev/null | sed 's/^/nsys=/'
+for p in /sys/class/net/*/device; do [ -e "$p" ] && echo "ndev=\${p%/device}|$(readlink "$p")|$([ -e "$p/driver/module" ] && readlink -f "$p/driver/module")"; done
+for b in /sys/class/net/*/bridge; do [ -d "$b" ] && echo "nbr=\${b%/bridge}|$(cat "$b/bridge_id" 2>/dev/null || echo -)|$(cat "$b/stp_state" 2>/dev/null || echo -)|$(ls "\${b%/bridge}/brif" 2>/dev/null | tr '\n' ' ')"; done
+for b in /sys/class/net/*/bonding; do [ -d "$b" ] && echo "nbond=\${b%/bonding}|$(cat "$b/slaves" 2>/dev/null)|$(cat "$b/mode" 2>/dev/null)|$(cat "$b/miimon" 2>/dev/null)|$(cat "$b/lacp_rate" 2>/dev/null)|$(cat "$b/primary" 2>/dev/null)|$(cat "$b/all_slaves_active" 2>/dev/null || echo -)"; done
+for b in /sys/class/net/*/bonding_slave; do [ -d "$b" ] && echo "nslave=\${b%/bonding_slave}|$(cat "$b/perm_hwaddr" 2>/dev/null)"; done
+if command -v ethtool >/dev/null 2>&1; then for p in /sys/class/net/*; do n=\${p##*/}; o=$(ethtool -k "$n" 2>/dev/null) && { echo "eth_kok=$n"; printf '%s\n' "$o" | sed "s/^/eth_k=$n|/"; }; o=$(ethtool -T "$n" 2>/dev/null) && { echo "eth_tok=$n"; printf '%s\n' "$o" | sed "s/^/eth_t=$n|/"; }; done; fi
+fi
 `;
 
 // gather_subset as Ansible 2.14 reads it on Linux: the names it accepts (collectors, and fact names that
@@ -104,9 +142,27 @@ const REQUIRES: Record<string, string[]> = { network: ['distribution', 'platform
 const ALIASES: Record<string, string[]> = { hardware: ['devices', 'dmi'] };
 // the collector each of kplay's facts comes from in Ansible
 const FACT_COLLECTOR: Record<string, string> = {
-  ...Object.fromEntries(['hostname', 'nodename', 'fqdn', 'kernel', 'system', 'architecture', 'machine'].map((f) => [f, 'platform'])),
-  ...Object.fromEntries(['processor_vcpus', 'processor_nproc', 'memtotal_mb', 'memfree_mb', 'swaptotal_mb', 'swapfree_mb', 'memory_mb'].map((f) => [f, 'hardware'])),
-  ...Object.fromEntries(['distribution', 'distribution_version', 'distribution_major_version', 'distribution_release', 'os_family'].map((f) => [f, 'distribution'])),
+  ...Object.fromEntries(['hostname', 'nodename', 'fqdn', 'domain', 'kernel', 'kernel_version', 'machine_id', 'system', 'architecture', 'machine'].map((f) => [f, 'platform'])),
+  ...Object.fromEntries(['processor_vcpus', 'processor_nproc', 'processor', 'processor_count', 'processor_cores', 'processor_threads_per_core', 'memtotal_mb', 'memfree_mb', 'swaptotal_mb', 'swapfree_mb', 'memory_mb', 'uptime_seconds'].map((f) => [f, 'hardware'])),
+  ...Object.fromEntries(['bios_date', 'bios_vendor', 'bios_version', 'board_asset_tag', 'board_name', 'board_serial', 'board_vendor', 'board_version', 'chassis_asset_tag', 'chassis_serial', 'chassis_vendor', 'chassis_version', 'form_factor', 'product_name', 'product_serial', 'product_uuid', 'product_version', 'system_vendor'].map((f) => [f, 'hardware'])),
+  ...Object.fromEntries(['distribution', 'distribution_version', 'distribution_major_version', 'distribution_minor_version', 'distribution_release', 'os_family'].map((f) => [f, 'distribution'])),
+  ...Object.fromEntries(['cmdline', 'proc_cmdline'].map((f) => [f, 'cmdline'])),
+  ...Object.fromEntries(['ssh_host_key_dsa_public', 'ssh_host_key_rsa_public', 'ssh_host_key_ecdsa_public', 'ssh_host_key_ed25519_public'].flatMap((f) => [[f, 'ssh_pub_keys'], [`${f}_keytype`, 'ssh_pub_keys']])),
+  dns: 'dns',
+  lsb: 'lsb',
+  loadavg: 'loadavg',
+  fips: 'fips',
+  apparmor: 'apparmor',
+  is_chroot: 'chroot',
+  userspace_bits: 'platform',
+  userspace_architecture: 'platform',
+  iscsi_iqn: 'iscsi',
+  hostnqn: 'nvme',
+  fibre_channel_wwn: 'fibre_channel_wwn',
+  distribution_file_path: 'distribution',
+  distribution_file_variety: 'distribution',
+  distribution_file_parsed: 'distribution',
+  distribution_file_search_string: 'distribution',
   ...Object.fromEntries(['all_ipv4_addresses', 'default_ipv4', 'interfaces'].map((f) => [f, 'network'])),
   ...Object.fromEntries(['user_id', 'user_uid', 'user_gid', 'user_gecos', 'user_dir', 'user_shell', 'real_user_id', 'effective_user_id', 'real_group_id', 'effective_group_id'].map((f) => [f, 'user'])),
   ...Object.fromEntries(['all_ipv6_addresses', 'default_ipv6'].map((f) => [f, 'network'])),
@@ -143,7 +199,6 @@ export function collectorsFor(subset: string[]): Set<string> | { bad: string } {
   return collectors;
 }
 
-const FAMILIES: Record<string, string> = { debian: 'Debian', ubuntu: 'Debian', rhel: 'RedHat', centos: 'RedHat', fedora: 'RedHat', rocky: 'RedHat', almalinux: 'RedHat', suse: 'Suse', opensuse: 'Suse', arch: 'Archlinux', alpine: 'Alpine' };
 
 /** A network link as `ip -o link` shows it. */
 export interface Link {
@@ -158,11 +213,13 @@ export type SetupFacts =
   | {
       values: Record<string, string>;
       pkgMgrs: string[];
-      addrs: { iface: string; address: string; prefix: string; broadcast?: string; label?: string }[];
+      addrs: Addr4[];
       /** The links (`ip -o link`): name, MTU, link type (ether, loopback), hardware address. */
       links?: Link[];
       /** IPv6 addresses with their scope (global, link, host). */
-      addrs6?: { iface: string; address: string; prefix: string; scope: string }[];
+      addrs6?: Addr6[];
+      /** Every line of the keys that repeat (/sys/class/net's files, /proc/cpuinfo's, resolv.conf's, lsb's, the SSH host keys), by key. */
+      lines?: Record<string, string[]>;
       /** The environment the commands run in. */
       env?: Record<string, string>;
     }
@@ -171,8 +228,9 @@ export type SetupFacts =
 // the script's output read into facts
 function readOutput(stdout: string): SetupFacts {
   const values: Record<string, string> = {};
-  const addrs: { iface: string; address: string; prefix: string; broadcast?: string; label?: string }[] = [];
-  const addrs6: { iface: string; address: string; prefix: string; scope: string }[] = [];
+  const addrs: Addr4[] = [];
+  const addrs6: Addr6[] = [];
+  const lines: Record<string, string[]> = {};
   const env: Record<string, string> = {};
   const links: Link[] = [];
   const pkgMgrs: string[] = [];
@@ -182,9 +240,10 @@ function readOutput(stdout: string): SetupFacts {
     const k = line.slice(0, eq);
     const v = line.slice(eq + 1);
     if (k === 'pkgmgr') pkgMgrs.push(v);
+    else if (REPEATED.has(k)) (lines[k] ??= []).push(v);
     else if (k === 'addr') {
-      const [iface = '', address = '', prefix = '', broadcast = '', label = ''] = v.split('|');
-      addrs.push({ iface, address, prefix, ...(broadcast ? { broadcast } : {}), ...(label ? { label } : {}) });
+      const [iface = '', address = '', prefix = '', broadcast = '', label = '', secondary = ''] = v.split('|');
+      addrs.push({ iface, address, prefix, ...(broadcast ? { broadcast } : {}), ...(label ? { label } : {}), ...(secondary ? { secondary: true } : {}) });
     } else if (k === 'link') {
       const [iface = '', mtu = '', type = '', mac = ''] = v.split('|');
       links.push({ iface, mtu, type, mac });
@@ -197,8 +256,11 @@ function readOutput(stdout: string): SetupFacts {
       if (at > 0) env[v.slice(0, at)] = v.slice(at + 1).replace(/\x01/g, '\n');
     } else if (!(k in values)) values[k] = v;
   }
-  return { values, pkgMgrs, addrs, addrs6, env, links };
+  return { values, pkgMgrs, addrs, addrs6, env, links, lines };
 }
+
+// the script's keys that repeat: every line is kept
+const REPEATED = new Set(['fcwwn', 'nsys', 'ndev', 'nbr', 'nbond', 'nslave', 'eth_k', 'eth_t', 'eth_kok', 'eth_tok', 'cpu', 'resolv', 'lsb', 'lsbf', 'sshkey']);
 
 /** The user collector's facts: the login's passwd entry (getent's line) and its real and effective ids. */
 export function userFacts(kv: Record<string, string>): Record<string, unknown> {
@@ -244,30 +306,22 @@ export function selinuxFacts(kv: Record<string, string>): Record<string, unknown
 }
 
 // the IPv6 facts: every address but ::1, and the default route's interface's first global address
-function ipv6Facts(addrs6: { iface: string; address: string; prefix: string; scope: string }[], kv: Record<string, string>, links: Link[] | undefined): Record<string, unknown> {
+function ipv6Facts(addrs6: Addr6[], kv: Record<string, string>, links: Link[] | undefined, lines: Record<string, string[]>): Record<string, unknown> {
   const def = kv.default_if6 ? addrs6.find((x) => x.iface === kv.default_if6 && x.scope === 'global') : undefined;
   return {
     all_ipv6_addresses: addrs6.filter((x) => x.address !== '::1').map((x) => x.address),
-    default_ipv6: def ? { address: def.address, gateway: kv.gateway6 ?? '', interface: def.iface, ...linkFacts(links, def.iface), prefix: def.prefix, scope: def.scope } : {},
+    default_ipv6: def ? { address: def.address, gateway: kv.gateway6 ?? '', interface: def.iface, ...linkFacts(links, def.iface, lines), prefix: def.prefix, scope: def.scope } : {},
   };
 }
 
 // a default address's link: its hardware address, MTU and type (ether, loopback), as the network collector adds them
-function linkFacts(links: Link[] | undefined, iface: string): Record<string, unknown> {
+// (from /sys/class/net when the script read it, else from `ip -o link`)
+function linkFacts(links: Link[] | undefined, iface: string, lines: Record<string, string[]>): Record<string, unknown> {
+  const sys = defaultLinkFacts(lines, iface);
+  if (sys) return sys;
   const l = links?.find((x) => x.iface === iface);
   if (!l) return {};
   return { ...(l.mac && l.type === 'ether' ? { macaddress: l.mac } : {}), ...(l.mtu ? { mtu: Number(l.mtu) } : {}), type: l.type === 'ether' || l.type === 'loopback' ? l.type : 'unknown' };
-}
-
-// an IPv4 address's netmask and network for its prefix length
-function ipv4Net(address: string, prefix: string): Record<string, string> {
-  const bits = Number(prefix);
-  const parts = address.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((x) => !(x >= 0 && x <= 255)) || !(bits >= 0 && bits <= 32)) return {};
-  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  const ip = ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
-  const dotted = (n: number): string => [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
-  return { netmask: dotted(mask), network: dotted((ip & mask) >>> 0) };
 }
 
 /**
@@ -309,42 +363,44 @@ export const setupModule = declareModule({
     const collectors = collectorsFor(subset);
     const kv = f.values;
     const addrs = f.addrs;
-    const id = kv.os_id ?? '';
-    const family = FAMILIES[id] ?? FAMILIES[(kv.os_like ?? '').split(' ')[0] ?? ''] ?? (id ? id[0]?.toUpperCase() + id.slice(1) : 'Unknown');
-    const distribution = kv.os_name ? (kv.os_name.split(' ')[0] ?? id) : 'Unknown';
-    const major = (kv.os_version ?? '').split('.')[0] ?? '';
+    const lines = f.lines ?? {};
+    const dist = distributionFacts(kv);
     const defaultIf = kv.default_if;
+    const ifaces = interfaceFacts(lines, addrs, f.addrs6 ?? []);
     const def = addrs.find((x) => x.iface === defaultIf) ?? addrs.find((x) => x.iface !== 'lo');
     const facts: Record<string, unknown> = {
       hostname: (kv.hostname ?? '').split('.')[0],
       nodename: kv.hostname,
-      fqdn: kv.fqdn,
+      ...fqdnFacts(kv),
       kernel: kv.kernel,
       system: kv.system,
       architecture: kv.machine,
       machine: kv.machine,
-      processor_vcpus: Number(kv.nproc ?? 0),
-      processor_nproc: Number(kv.nproc ?? 0),
+      ...cpuFacts(kv, lines, kv.machine ?? ''),
+      ...(lines.nsys || kv.dmi_product_name !== undefined ? dmiFacts(kv) : {}),
+      ...smallFacts(kv, f.env),
+      ...(kv.cmdline !== undefined ? storageIdFacts(kv, lines) : {}),
+      ...(kv.cmdline !== undefined ? cmdlineFacts(kv) : {}),
+      ...(lines.resolv || kv.cmdline !== undefined ? dnsFacts(lines) : {}),
+      ...(kv.cmdline !== undefined ? lsbFacts(lines) : {}),
+      ...sshKeyFacts(lines),
       ...memoryFacts(kv),
       user_id: kv.user,
       ...userFacts(kv),
       ...(f.env ? { env: f.env } : {}),
       ...(kv.dt ? { date_time: dateTimeFacts(kv) } : {}),
-      ...(f.addrs6 ? ipv6Facts(f.addrs6, kv, f.links) : {}),
+      ...(f.addrs6 ? ipv6Facts(f.addrs6, kv, f.links, lines) : {}),
       ...selinuxFacts(kv),
       service_mgr: kv.init === 'systemd' ? 'systemd' : (kv.init ?? 'unknown'),
-      distribution,
-      distribution_version: kv.os_version ?? '',
-      distribution_major_version: major,
-      distribution_release: kv.os_codename ?? '',
-      os_family: family,
-      pkg_mgr: pkgMgr(f.pkgMgrs, family, distribution, major, kv.ostree === '1', kv.aptrpm === '1'),
-      all_ipv4_addresses: addrs.filter((x) => x.iface !== 'lo').map((x) => x.address),
-      default_ipv4: def ? { address: def.address, alias: def.label ?? def.iface, ...(def.broadcast ? { broadcast: def.broadcast } : {}), gateway: kv.gateway ?? '', interface: def.iface, ...linkFacts(f.links, def.iface), ...ipv4Net(def.address, def.prefix), prefix: def.prefix } : {},
-      interfaces: f.links?.length ? [...new Set(f.links.map((x) => x.iface))].sort() : [...new Set(addrs.map((x) => x.iface))],
+      ...dist,
+      pkg_mgr: pkgMgr(f.pkgMgrs, String(dist.os_family), String(dist.distribution), String(dist.distribution_major_version), kv.ostree === '1', kv.aptrpm === '1'),
+      all_ipv4_addresses: addrs.filter((x) => !x.address.startsWith('127.')).map((x) => x.address),
+      default_ipv4: def ? { address: def.address, alias: def.label ?? def.iface, ...(def.broadcast || ifaces.size ? { broadcast: def.broadcast ?? '' } : {}), gateway: kv.gateway ?? '', interface: def.iface, ...linkFacts(f.links, def.iface, lines), ...ipv4Net(def.address, def.prefix || '32'), prefix: def.prefix || '32' } : {},
+      interfaces: ifaces.size ? [...ifaces.keys()].sort() : f.links?.length ? [...new Set(f.links.map((x) => x.iface))].sort() : [...new Set(addrs.map((x) => x.iface))],
+      ...Object.fromEntries(ifaces),
     };
     // only the facts of the collectors gather_subset asks for; the subset reported as asked, as Ansible does
-    for (const k of Object.keys(facts)) if (!(collectors instanceof Set) || !collectors.has(FACT_COLLECTOR[k] ?? '')) delete facts[k];
+    for (const k of Object.keys(facts)) if (!(collectors instanceof Set) || !collectors.has(FACT_COLLECTOR[k] ?? (ifaces.has(k) ? 'network' : ''))) delete facts[k];
     facts.gather_subset = subset;
     // filter: only the facts whose name (ansible_NAME) matches one of the globs
     const globs = (o.filter ?? []).map((g) => globToRegExp(String(g)));

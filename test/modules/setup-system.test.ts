@@ -1,0 +1,152 @@
+// setup's system facts against Ansible's own collectors, each fed the same file texts or command output
+// (the collector's file reads patched in Python): the CPUs, the kernel command line, resolv.conf, lsb,
+// the SSH host keys and DMI. kplay's side reads what its gathering script would print for those texts
+// (the CPU lines through the script's own awk program).
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CPUINFO_AWK } from '../../engine/modules/setup.js';
+import { cmdlineFacts, cpuFacts, distributionFacts, dmiFacts, dnsFacts, lsbFacts, sshKeyFacts } from '../../engine/modules/setup-system.js';
+import { pythonEval, systemPython } from '../support/python.js';
+import { writeTree } from '../support/tree.js';
+
+const cpu = (n: number, phys: string, core: string, extra = ''): string => `processor\t: ${n}\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel name\t: Intel(R) Xeon(R) Gold 6230\nphysical id\t: ${phys}\nsiblings\t: 4\ncore id\t\t: ${core}\ncpu cores\t: 2\n${extra}flags\t\t: fpu vme de pse\n\n`;
+const CPUINFOS: [string, string, boolean][] = [
+  // two sockets of two cores with two threads each
+  [[0, 1, 2, 3, 4, 5, 6, 7].map((n) => cpu(n, String(Math.floor(n / 4)), String(Math.floor(n / 2) % 2))).join(''), 'x86_64', false],
+  // a VM's single CPU without socket lines
+  ['processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC\nflags\t\t: fpu vme\n\n', 'x86_64', false],
+  // ARM: processor lines count
+  ['processor\t: 0\nBogoMIPS\t: 50.00\nCPU implementer\t: 0x41\n\nprocessor\t: 1\nBogoMIPS\t: 50.00\n\nHardware\t: BCM2835\nModel\t\t: Raspberry Pi 4\n', 'aarch64', false],
+  // Xen paravirt: a flags line without vme
+  ['processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Xeon\nflags\t\t: fpu de\n\nprocessor\t: 1\nvendor_id\t: GenuineIntel\nmodel name\t: Xeon\nflags\t\t: fpu de\n\n', 'x86_64', true],
+];
+
+// the script's lines for a text: KEY=VALUE lines, the repeated keys' values listed
+function scriptLines(out: string): { kv: Record<string, string>; lines: Record<string, string[]> } {
+  const kv: Record<string, string> = {};
+  const lines: Record<string, string[]> = {};
+  for (const line of out.split('\n').filter(Boolean)) {
+    const [k, v] = [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)];
+    if (k === 'cpu') (lines.cpu ??= []).push(v);
+    else kv[k] = v;
+  }
+  return { kv, lines };
+}
+
+describe.skipIf(!systemPython)("setup's system facts as Ansible's collectors make them of the same files", () => {
+  it('the CPUs: the processor list, sockets, cores, threads and vCPUs (x86 sockets, a one-CPU VM, ARM, Xen paravirt)', () => {
+    const dir = writeTree({});
+    const ours = CPUINFOS.map(([text, arch, xen], i) => {
+      const file = join(dir, `cpuinfo${i}`);
+      writeFileSync(file, text);
+      const { kv, lines } = scriptLines(execFileSync('awk', ['-F:', CPUINFO_AWK, file], { encoding: 'utf8' }));
+      const { processor_nproc: _n, ...facts } = cpuFacts({ ...kv, ...(xen ? { cpu_xen: '1' } : {}) }, lines, arch);
+      return facts;
+    });
+    const theirs = pythonEval<Record<string, unknown>[]>(
+      [
+        'import ansible.module_utils.facts.hardware.linux as L',
+        'def fn(cases):',
+        '    out = []',
+        '    real_exists = L.os.path.exists',
+        '    for text, arch, xen in cases:',
+        "        L.get_file_lines = lambda path, text=text: text.splitlines() if path == '/proc/cpuinfo' else []",
+        "        L.os.path.exists = lambda p, xen=xen: xen if p == '/proc/xen' else real_exists(p)",
+        "        f = L.LinuxHardware(module=None).get_cpu_facts(collected_facts={'ansible_architecture': arch})",
+        "        f.pop('processor_nproc', None)",
+        '        out.append(f)',
+        '    L.os.path.exists = real_exists',
+        '    return out',
+      ].join('\n'),
+      CPUINFOS,
+    );
+    expect(ours).toEqual(theirs);
+    expect(ours[0]).toMatchObject({ processor_count: 2, processor_cores: 2, processor_threads_per_core: 2, processor_vcpus: 8 });
+  });
+
+  it('the kernel command line: a name given twice, quoted values, a quote never closed', () => {
+    const texts = ['BOOT_IMAGE=/vmlinuz-6.1 root=UUID=abc ro quiet console=tty0 console=ttyS0,115200', 'a="b c" \'d e\' x=1 x=2 x=3 flag', 'broken="never closed', '  spaced   out  '];
+    const ours = texts.map((t) => cmdlineFacts({ cmdline: t }));
+    const theirs = pythonEval<unknown[]>(
+      "from ansible.module_utils.facts.system.cmdline import CmdLineFactCollector as C\ndef fn(texts):\n    c = C()\n    return [{'cmdline': c._parse_proc_cmdline(t), 'proc_cmdline': c._parse_proc_cmdline_facts(t)} for t in texts]",
+      texts,
+    );
+    expect(ours).toEqual(theirs);
+  });
+
+  it('resolv.conf: nameservers, domain, search, sortlist, options (comments and blank lines skipped)', () => {
+    const texts = ['# generated\nnameserver 10.0.0.2\nnameserver 10.0.0.3 10.0.0.4\n; old\ndomain lab.example\nsearch lab.example svc.cluster.local\nsortlist 10.0.0.0/255.0.0.0\noptions ndots:5 rotate timeout:2\n\n', '', 'options\nsearch\n'];
+    const ours = texts.map((t) => dnsFacts({ resolv: t.split('\n') }));
+    const theirs = pythonEval<unknown[]>(
+      'import ansible.module_utils.facts.system.dns as D\ndef fn(texts):\n    out = []\n    for t in texts:\n        D.get_file_content = lambda path, default=None, t=t: t\n        out.append(D.DnsFactCollector().collect())\n    return out',
+      texts,
+    );
+    expect(ours).toEqual(theirs);
+  });
+
+  it("lsb: lsb_release -a's lines, else /etc/lsb-release's", () => {
+    const cases: [string | null, string | null][] = [
+      ['No LSB modules are available.\nDistributor ID:\tDebian\nDescription:\tDebian GNU/Linux 12 (bookworm)\nRelease:\t12\nCodename:\tbookworm', null],
+      [null, 'DISTRIB_ID=Ubuntu\nDISTRIB_RELEASE=22.04\nDISTRIB_CODENAME=jammy\nDISTRIB_DESCRIPTION="Ubuntu 22.04.4 LTS"'],
+      [null, null],
+    ];
+    const ours = cases.map(([bin, file]) => lsbFacts({ ...(bin === null ? {} : { lsb: bin.split('\n') }), ...(file === null ? {} : { lsbf: file.split('\n') }) }));
+    const theirs = pythonEval<unknown[]>(
+      [
+        'import ansible.module_utils.facts.system.lsb as S',
+        'class M:',
+        '    def __init__(self, out): self.out = out',
+        "    def get_bin_path(self, name): return '/usr/bin/lsb_release' if self.out is not None else None",
+        '    def run_command(self, args, errors=None): return (0, self.out, "")',
+        'def fn(cases):',
+        '    out = []',
+        '    for bin_out, file_text in cases:',
+        "        S.os.path.exists = lambda p, f=file_text: f is not None and p == '/etc/lsb-release'",
+        '        S.get_file_lines = lambda p, f=file_text: f.splitlines()',
+        '        out.append(S.LSBFactCollector().collect(module=M(bin_out)))',
+        '    return out',
+      ].join('\n'),
+      cases,
+    );
+    expect(ours).toEqual(theirs);
+  });
+
+  it('the SSH host keys: those of the first directory holding them, as Ansible stops looking', () => {
+    const key = (t: string): string => `${t} AAAAkey${t} root@host`;
+    const cases: Record<string, string>[] = [
+      { '/etc/ssh/ssh_host_rsa_key.pub': key('ssh-rsa'), '/etc/ssh/ssh_host_ed25519_key.pub': key('ssh-ed25519'), '/etc/ssh_host_dsa_key.pub': key('ssh-dss') },
+      { '/etc/openssh/ssh_host_ecdsa_key.pub': key('ecdsa-sha2-nistp256'), '/etc/ssh_host_rsa_key.pub': key('ssh-rsa') },
+      { '/etc/ssh/ssh_host_dsa_key.pub': key('ssh-dss'), '/etc/openssh/ssh_host_rsa_key.pub': key('ssh-rsa') },
+      {},
+    ];
+    const ours = cases.map((files) => sshKeyFacts({ sshkey: Object.entries(files).map(([p, text]) => `${p.slice(0, p.lastIndexOf('/'))}|${/ssh_host_(\w+)_key/.exec(p)![1]}|${text}`) }));
+    const theirs = pythonEval<unknown[]>('import ansible.module_utils.facts.system.ssh_pub_keys as K\ndef fn(cases):\n    out = []\n    for files in cases:\n        K.get_file_content = lambda p, files=files: files.get(p)\n        out.append(K.SshPubKeyFactCollector().collect())\n    return out', cases);
+    expect(ours).toEqual(theirs);
+  });
+
+  it("DMI: /sys/devices/virtual/dmi/id's files, 'NA' for one not read, the chassis type named", () => {
+    const files: Record<string, string> = { product_name: 'KVM', sys_vendor: 'QEMU', chassis_type: '1', bios_date: '04/01/2014', bios_version: '1.16.2-debian-1.16.2-1', product_uuid: 'ab-cd' };
+    const ours = dmiFacts(Object.fromEntries(Object.entries(files).map(([k, v]) => [`dmi_${k}`, v])));
+    const theirs = pythonEval<unknown>(
+      "import ansible.module_utils.facts.hardware.linux as L\ndef fn(files):\n    L.os.path.exists = lambda p: p == '/sys/devices/virtual/dmi/id/product_name'\n    L.get_file_content = lambda p, default=None: files.get(p.rsplit('/', 1)[1], default)\n    return L.LinuxHardware(module=None).get_dmi_facts()",
+      files,
+    );
+    expect(ours).toEqual(theirs);
+    expect(dmiFacts({ dmi_chassis_type: '99' }).form_factor).toBe('unknown (99)');
+  });
+});
+
+describe('the distribution facts', () => {
+  it.each([
+    ['Debian: the version and minor version from /etc/debian_version, the release from PRETTY_NAME', { os_id: 'debian', os_name: 'Debian GNU/Linux', os_version: '12', os_codename: 'bookworm', os_codename_set: 'v', os_pretty: 'Debian GNU/Linux 12 (bookworm)', debian_version: '12.11' }, { distribution: 'Debian', distribution_version: '12.11', distribution_major_version: '12', distribution_minor_version: '11', distribution_release: 'bookworm', os_family: 'Debian', distribution_file_path: '/etc/os-release', distribution_file_variety: 'Debian', distribution_file_parsed: true }],
+    ['Ubuntu: os-release as it is', { os_id: 'ubuntu', os_name: 'Ubuntu', os_version: '22.04', os_codename: 'jammy', os_codename_set: 'vu', os_ubuntu_codename: 'jammy', os_pretty: 'Ubuntu 22.04.4 LTS', debian_version: 'bookworm/sid' }, { distribution: 'Ubuntu', distribution_version: '22.04', distribution_major_version: '22', distribution_release: 'jammy', os_family: 'Debian', distribution_file_path: '/etc/os-release', distribution_file_variety: 'Debian', distribution_file_parsed: true }],
+    ['CentOS 7: major.minor of the release file, the codename in VERSION', { os_id: 'centos', os_name: 'CentOS Linux', os_version: '7', os_version_full: '7 (Core)', os_codename_set: '', 'rhrel_centos-release': 'CentOS Linux release 7.9.2009 (Core)', 'rhrel_redhat-release': 'CentOS Linux release 7.9.2009 (Core)' }, { distribution: 'CentOS', distribution_version: '7.9', distribution_major_version: '7', distribution_release: 'Core', os_family: 'RedHat', distribution_file_path: '/etc/redhat-release', distribution_file_variety: 'RedHat', distribution_file_parsed: true }],
+    ['CentOS Stream 9', { os_id: 'centos', os_name: 'CentOS Stream', os_version: '9', os_version_full: '9', os_codename_set: '', 'rhrel_centos-release': 'CentOS Stream release 9', 'rhrel_redhat-release': 'CentOS Stream release 9' }, { distribution: 'CentOS', distribution_version: '9', distribution_major_version: '9', distribution_release: 'Stream', os_family: 'RedHat', distribution_file_path: '/etc/centos-release', distribution_file_variety: 'CentOS', distribution_file_parsed: true }],
+    ['RHEL 9: RedHat, named by the release file', { os_id: 'rhel', os_name: 'Red Hat Enterprise Linux', os_version: '9.3', os_version_full: '9.3 (Plow)', os_codename_set: '', 'rhrel_redhat-release': 'Red Hat Enterprise Linux release 9.3 (Plow)' }, { distribution: 'RedHat', distribution_version: '9.3', distribution_major_version: '9', distribution_release: 'Plow', os_family: 'RedHat', distribution_file_path: '/etc/redhat-release', distribution_file_variety: 'RedHat', distribution_file_parsed: true, distribution_file_search_string: 'Red Hat' }],
+    ['Rocky 9: the release file names it', { os_id: 'rocky', os_name: 'Rocky Linux', os_version: '9.3', os_version_full: '9.3 (Blue Onyx)', os_codename_set: '', 'rhrel_redhat-release': 'Rocky Linux release 9.3 (Blue Onyx)' }, { distribution: 'Rocky', distribution_version: '9.3', distribution_major_version: '9', distribution_release: 'Blue Onyx', os_family: 'RedHat', distribution_file_path: '/etc/redhat-release', distribution_file_variety: 'RedHat', distribution_file_parsed: true }],
+  ])('%s', (_why, kv, facts) => {
+    expect(distributionFacts(kv as Record<string, string>)).toEqual(facts);
+  });
+});
