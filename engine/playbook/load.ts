@@ -436,12 +436,12 @@ class PlayLoader {
 
   private roleTasks(path: string, tags: string[], tasksFrom: unknown, name?: string, params: Record<string, unknown> = {}, parents: string[] = []): PlayNode[] {
     const role = loadRole(path);
-    const ctx: RoleContext = { name: name ?? role.name, path, ...(parents.length ? { parents } : {}) };
+    const ctx: RoleContext = { name: name ?? role.name, path: role.path, ...(parents.length ? { parents } : {}) };
     let nodes: PlayNode[];
     if (tasksFrom !== undefined) {
       const file = String(tasksFrom);
-      const found = ['', '.yml', '.yaml'].map((e) => join(path, 'tasks', file + e)).find((p) => existsSync(p));
-      if (!found) throw new ParseError(`tasks_from: '${file}' not found in role '${role.name}'`, { file: path });
+      const found = ['', '.yml', '.yaml'].map((e) => join(role.path, 'tasks', file + e)).find((p) => existsSync(p));
+      if (!found) throw new ParseError(`tasks_from: '${file}' not found in role '${role.name}'`, { file: role.path });
       nodes = this.taskFile(found, tags, ctx);
     } else nodes = role.tasksFile ? this.taskFile(role.tasksFile, tags, ctx) : [];
     // a role with an argument spec for this entry point checks its variables first, as Ansible's does

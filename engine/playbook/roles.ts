@@ -1,6 +1,6 @@
 // Finds and reads roles: roles/NAME next to the playbook, in roles_path, at the project root, or a
 // path; tasks/handlers/defaults/vars/meta main files (main, main.yml, main.yaml, main.json).
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ParseError, type SourcePos } from '../errors.js';
 import type { VarBag } from '../inventory/model.js';
@@ -110,10 +110,15 @@ export function localNotFound(kind: LocalKind, src: string, role: RoleContext | 
 const roleCache = new Map<string, Role>();
 const emptyBag = (): VarBag => ({ vars: {}, origins: new Map() });
 
-/** Reads a role's files once per run (defaults, vars, meta dependencies; task files by path). */
-export function loadRole(path: string): Role {
-  const hit = roleCache.get(path);
+/**
+ * Reads a role's files once per run (defaults, vars, meta dependencies; task files by path). Its path is
+ * the directory's real one (a role reached through a symbolic link is where the link leads, as Ansible's
+ * unfrackpath makes it); its name is what it was found as.
+ */
+export function loadRole(found: string): Role {
+  const hit = roleCache.get(found);
   if (hit) return hit;
+  const path = realpathSync(found);
   const defaultsFile = roleMainFile(path, 'defaults');
   const varsFile = roleMainFile(path, 'vars');
   const metaFile = roleMainFile(path, 'meta');
@@ -143,7 +148,7 @@ export function loadRole(path: string): Role {
     }
   }
   const role: Role = {
-    name: roleName(path),
+    name: roleName(found),
     path,
     defaults: defaultsFile ? loadVarsFile(defaultsFile) : emptyBag(),
     vars: varsFile ? loadVarsFile(varsFile) : emptyBag(),
@@ -153,7 +158,7 @@ export function loadRole(path: string): Role {
     allowDuplicates,
     argumentSpecs,
   };
-  roleCache.set(path, role);
+  roleCache.set(found, role);
   return role;
 }
 

@@ -1,3 +1,4 @@
+import { mkdirSync, realpathSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../engine/errors.js';
@@ -110,6 +111,20 @@ describe('loading tasks', () => {
     expect(e.pos?.file).toMatch(/roles\/web\/tasks\/main\.yml$/);
     expect(e.pos).toMatchObject({ line: 4, col: 3 });
     expect(e.hint).toContain("did you mean 'service'?");
+  });
+
+  it("a role reached through a symbolic link is where the link leads (its tasks' files, role_path), named as it was found, as Ansible's unfrackpath makes it", () => {
+    clearRoleCache();
+    const real = writeTree({ 'web/tasks/main.yml': '- name: in the role\n  debug: msg=x\n' });
+    const root = writeTree({ 'site.yaml': '- hosts: all\n  roles: [web]\n' });
+    mkdirSync(join(root, 'roles'));
+    symlinkSync(join(real, 'web'), join(root, 'roles', 'web'));
+    const plays = loadPlaybook(join(root, 'site.yaml'), { playbookDir: root, rolesPath: [], projectRoot: undefined });
+    expect(plays[0]!.roles.map((r) => [r.name, r.path])).toEqual([['web', realpathSync(join(real, 'web'))]]);
+    // the role's task is read from the real file, never through the link
+    const sections = JSON.stringify(plays[0]!.sections);
+    expect(sections).toContain(JSON.stringify(join(realpathSync(real), 'web', 'tasks', 'main.yml')));
+    expect(sections).not.toContain(join(root, 'roles', 'web', 'tasks'));
   });
 
   it('accepts notify targets of role handlers and listen topics', () => {
