@@ -3,10 +3,11 @@
 // keeps those of the collectors it asks for, as Ansible decides them. Declared: the facts are what the
 // script printed, the plan (no step) makes Ansible's facts of them.
 import { globToRegExp } from '../inventory/patterns.js';
+import { shellQuote } from '../util/shell.js';
+import { factFileOf, localFacts } from './local-facts.js';
 import { declareModule, failPlan } from './declare.js';
 import { defaultLinkFacts, interfaceFacts, ipv4Net, type Addr4, type Addr6 } from './setup-network.js';
 import { cmdlineFacts, cpuFacts, distributionFacts, dmiFacts, dnsFacts, fqdnFacts, lsbFacts, smallFacts, sshKeyFacts, storageIdFacts } from './setup-system.js';
-import { onlyValues } from './option-kinds.js';
 import type { Module } from './types.js';
 
 // the package managers Ansible's pkg_mgr collector looks for, in its order (the last one present wins)
@@ -77,6 +78,7 @@ echo "long_bit=$(getconf LONG_BIT 2>/dev/null)"
 [ -r /etc/iscsi/initiatorname.iscsi ] && grep -v '^[#;]' /etc/iscsi/initiatorname.iscsi | sed -n 's/^InitiatorName=/iscsi=/p' | head -n 1
 [ -r /etc/nvme/hostnqn ] && grep -m 1 '^nqn\.' /etc/nvme/hostnqn | sed 's/^/nqn=/'
 for f in /sys/class/fc_host/*/port_name; do [ -r "$f" ] && sed 's/^/fcwwn=/' "$f"; done
+if [ -d "$fp" ]; then for f in "$fp"/*.fact; do [ -e "$f" ] || continue; case $(stat -c %A "$f" 2>/dev/null) in ???[xs]*) e=$(mktemp); o=$("$f" 2>"$e"); r=$?; echo "lfact=\${f##*/}|x|$r|$(printf '%s' "$o" | base64 -w0)|$(base64 -w0 < "$e")"; rm -f "$e";; *) echo "lfact=\${f##*/}|r|0|$(base64 -w0 < "$f")|";; esac; done; fi
 set -- $(stat -c '%d:%i' / /proc/1/root/. 2>/dev/null); [ -n "$2" ] && echo "chroot=$1|$2|" || echo "chroot=$1||$(stat -f -c %T / 2>/dev/null)"
 [ -r /etc/resolv.conf ] && sed 's/^/resolv=/' /etc/resolv.conf
 if command -v lsb_release >/dev/null 2>&1; then lsb_release -a 2>/dev/null | sed 's/^/lsb=/'; fi
@@ -154,6 +156,7 @@ const FACT_COLLECTOR: Record<string, string> = {
   fips: 'fips',
   apparmor: 'apparmor',
   is_chroot: 'chroot',
+  local: 'local',
   userspace_bits: 'platform',
   userspace_architecture: 'platform',
   iscsi_iqn: 'iscsi',
@@ -259,8 +262,11 @@ function readOutput(stdout: string): SetupFacts {
   return { values, pkgMgrs, addrs, addrs6, env, links, lines };
 }
 
+// where Ansible's local collector looks for *.fact files
+const FACT_PATH = '/etc/ansible/facts.d';
+
 // the script's keys that repeat: every line is kept
-const REPEATED = new Set(['fcwwn', 'nsys', 'ndev', 'nbr', 'nbond', 'nslave', 'eth_k', 'eth_t', 'eth_kok', 'eth_tok', 'cpu', 'resolv', 'lsb', 'lsbf', 'sshkey']);
+const REPEATED = new Set(['lfact', 'fcwwn', 'nsys', 'ndev', 'nbr', 'nbond', 'nslave', 'eth_k', 'eth_t', 'eth_kok', 'eth_tok', 'cpu', 'resolv', 'lsb', 'lsbf', 'sshkey']);
 
 /** The user collector's facts: the login's passwd entry (getent's line) and its real and effective ids. */
 export function userFacts(kv: Record<string, string>): Record<string, unknown> {
@@ -347,14 +353,15 @@ export function memoryFacts(kv: Record<string, string>): Record<string, unknown>
 
 /** The setup module (fact gathering), declared: the facts are what one script read; the plan makes Ansible's facts of them. */
 export const setupModule = declareModule({
-  spec: { options: { gather_subset: { type: 'list' }, filter: { type: 'list' }, gather_timeout: { type: 'int' }, fact_path: onlyValues('path') } },
+  spec: { options: { gather_subset: { type: 'list' }, filter: { type: 'list' }, gather_timeout: { type: 'int' }, fact_path: { type: 'path' } } },
   refuse(o) {
     const collectors = collectorsFor((o.gather_subset ?? ['all']).map(String));
     return collectors instanceof Set ? undefined : `Bad subset '${collectors.bad}' given to Ansible. gather_subset options allowed: all, ${[...VALID].sort().join(', ')}`;
   },
   async facts(o, host): Promise<SetupFacts> {
     // gather_timeout bounds the gathering as a whole (Ansible's bounds each collector)
-    const r = await host.run(SCRIPT, o.gather_timeout !== undefined ? { timeoutMs: o.gather_timeout * 1000 } : {});
+    // (fact_path, for ansible_local, is the script's $fp)
+    const r = await host.run(`fp=${shellQuote(o.fact_path ?? FACT_PATH)}\n${SCRIPT}`, o.gather_timeout !== undefined ? { timeoutMs: o.gather_timeout * 1000 } : {});
     return r.rc === 0 ? readOutput(r.stdout) : { error: `fact gathering failed: ${r.stderr.trim()}` };
   },
   plan(o, f) {
@@ -367,6 +374,7 @@ export const setupModule = declareModule({
     const dist = distributionFacts(kv);
     const defaultIf = kv.default_if;
     const ifaces = interfaceFacts(lines, addrs, f.addrs6 ?? []);
+    const local = localFacts(o.fact_path ?? FACT_PATH, (lines.lfact ?? []).map(factFileOf));
     const def = addrs.find((x) => x.iface === defaultIf) ?? addrs.find((x) => x.iface !== 'lo');
     const facts: Record<string, unknown> = {
       hostname: (kv.hostname ?? '').split('.')[0],
@@ -384,6 +392,7 @@ export const setupModule = declareModule({
       ...(lines.resolv || kv.cmdline !== undefined ? dnsFacts(lines) : {}),
       ...(kv.cmdline !== undefined ? lsbFacts(lines) : {}),
       ...sshKeyFacts(lines),
+      ...(local.local ? { local: local.local } : {}),
       ...memoryFacts(kv),
       user_id: kv.user,
       ...userFacts(kv),
@@ -401,11 +410,14 @@ export const setupModule = declareModule({
     };
     // only the facts of the collectors gather_subset asks for; the subset reported as asked, as Ansible does
     for (const k of Object.keys(facts)) if (!(collectors instanceof Set) || !collectors.has(FACT_COLLECTOR[k] ?? (ifaces.has(k) ? 'network' : ''))) delete facts[k];
-    facts.gather_subset = subset;
-    // filter: only the facts whose name (ansible_NAME) matches one of the globs
+    // the names Ansible's module gives: ansible_NAME, and its metadata collector's gather_subset and module_setup
+    const named: Record<string, unknown> = { ...Object.fromEntries(Object.entries(facts).map(([k, v]) => [`ansible_${k}`, v])), gather_subset: subset, module_setup: true };
+    // filter: only the facts whose name matches one of the globs
     const globs = (o.filter ?? []).map((g) => globToRegExp(String(g)));
-    const kept = globs.length ? Object.fromEntries(Object.entries(facts).filter(([k]) => globs.some((g) => g.test(`ansible_${k}`) || g.test(k)))) : facts;
-    return { steps: [], result: { changed: false, ansible_facts: kept } };
+    const kept = globs.length ? Object.fromEntries(Object.entries(named).filter(([k]) => globs.some((g) => g.test(k)))) : named;
+    // a .fact file that failed is warned of, as Ansible's local collector does
+    const warnings = collectors instanceof Set && collectors.has('local') && local.warnings.length ? local.warnings : undefined;
+    return { steps: [], result: { changed: false, ansible_facts: kept }, ...(warnings ? { warnings } : {}) };
   },
 });
 

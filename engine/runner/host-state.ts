@@ -43,19 +43,14 @@ export class HostState {
   /** The variable name of a fact a module returned under its own name (getent_passwd, packages). */
   private readonly factNames = new Map<string, string>();
 
-  /** Adds gathered facts (setup's, named without the ansible_ prefix). */
-  addFacts(facts: Record<string, unknown>): void {
-    Object.assign(this.facts, facts);
-    this.version += 1;
-  }
-
   /**
-   * Adds the facts another module returned, as Ansible does: under ansible_facts without an ansible_
-   * prefix, and as a variable by the name the module gave (`getent_passwd`, not `ansible_getent_passwd`).
+   * Adds the facts a module returned (setup's too), as Ansible does: under ansible_facts without an ansible_
+   * prefix (but ansible_local, as its namespace_facts keeps it), and as a variable by the name the module
+   * gave (`ansible_hostname`, `module_setup`, `getent_passwd`, not `ansible_getent_passwd`).
    */
   addModuleFacts(facts: Record<string, unknown>): void {
     for (const [k, v] of Object.entries(facts)) {
-      const bare = k.replace(/^ansible_/, '');
+      const bare = k === 'ansible_local' ? k : k.replace(/^ansible_/, '');
       this.facts[bare] = v;
       this.factNames.set(bare, k);
     }

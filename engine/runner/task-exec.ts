@@ -628,8 +628,7 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
       Object.assign(facts, moduleFacts);
       // cacheable: in the fact cache too, so under ansible_facts (and cleared by meta: clear_facts), as Ansible's
       if (result._ansible_facts_cacheable === true) state.addModuleFacts(moduleFacts);
-    } else if (task.action === 'setup' || task.action === 'gather_facts') state.addFacts(moduleFacts);
-    else state.addModuleFacts(moduleFacts);
+    } else state.addModuleFacts(moduleFacts);
   }
   return { result, warnings, deprecations };
 }

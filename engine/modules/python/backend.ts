@@ -22,7 +22,7 @@ async function managerFor(ctx: ModuleContext, asked: unknown, fact: 'pkg_mgr' | 
   const known = ctx.variable(`ansible_facts.${fact}`);
   if (known.defined && known.value) return { name: String(known.value), gathered: false };
   const r = await setup({ ...ctx, args: { gather_subset: ['!all'], filter: [`ansible_${fact}`] } });
-  const found = (r.ansible_facts as Record<string, unknown> | undefined)?.[fact];
+  const found = (r.ansible_facts as Record<string, unknown> | undefined)?.[`ansible_${fact}`];
   return { name: typeof found === 'string' ? found : 'auto', gathered: true };
 }
 
