@@ -5,6 +5,7 @@
 import { globToRegExp } from '../inventory/patterns.js';
 import { shellQuote } from '../util/shell.js';
 import { factFileOf, localFacts } from './local-facts.js';
+import { mountFacts, MOUNT_POINTS_AWK } from './setup-mounts.js';
 import { declareModule, failPlan } from './declare.js';
 import { defaultLinkFacts, interfaceFacts, ipv4Net, type Addr4, type Addr6 } from './setup-network.js';
 import { cmdlineFacts, cpuFacts, distributionFacts, dmiFacts, dnsFacts, fqdnFacts, lsbFacts, smallFacts, sshKeyFacts, storageIdFacts } from './setup-system.js';
@@ -78,6 +79,13 @@ echo "long_bit=$(getconf LONG_BIT 2>/dev/null)"
 [ -r /etc/iscsi/initiatorname.iscsi ] && grep -v '^[#;]' /etc/iscsi/initiatorname.iscsi | sed -n 's/^InitiatorName=/iscsi=/p' | head -n 1
 [ -r /etc/nvme/hostnqn ] && grep -m 1 '^nqn\.' /etc/nvme/hostnqn | sed 's/^/nqn=/'
 for f in /sys/class/fc_host/*/port_name; do [ -r "$f" ] && sed 's/^/fcwwn=/' "$f"; done
+m=/etc/mtab; [ -e "$m" ] || m=/proc/mounts
+if [ -r "$m" ]; then
+sed 's/^/mtab=/' "$m"
+command -v findmnt >/dev/null 2>&1 && findmnt --list --noheadings --notruncate 2>/dev/null | sed 's/^/findmnt=/'
+command -v lsblk >/dev/null 2>&1 && u=$(lsblk --list --noheadings --paths --output NAME,UUID --exclude 2 2>/dev/null) && printf '%s\n' "$u" | sed 's/^/lsblk=/'
+awk '${MOUNT_POINTS_AWK}' "$m" | tr '\\n' '\\000' | xargs -0 -r stat -f -c 'mstat=%n|%S|%s|%b|%a|%f|%c|%d' 2>/dev/null
+fi
 if [ -d "$fp" ]; then for f in "$fp"/*.fact; do [ -e "$f" ] || continue; case $(stat -c %A "$f" 2>/dev/null) in ???[xs]*) e=$(mktemp); o=$("$f" 2>"$e"); r=$?; echo "lfact=\${f##*/}|x|$r|$(printf '%s' "$o" | base64 -w0)|$(base64 -w0 < "$e")"; rm -f "$e";; *) echo "lfact=\${f##*/}|r|0|$(base64 -w0 < "$f")|";; esac; done; fi
 set -- $(stat -c '%d:%i' / /proc/1/root/. 2>/dev/null); [ -n "$2" ] && echo "chroot=$1|$2|" || echo "chroot=$1||$(stat -f -c %T / 2>/dev/null)"
 [ -r /etc/resolv.conf ] && sed 's/^/resolv=/' /etc/resolv.conf
@@ -145,7 +153,7 @@ const ALIASES: Record<string, string[]> = { hardware: ['devices', 'dmi'] };
 // the collector each of kplay's facts comes from in Ansible
 const FACT_COLLECTOR: Record<string, string> = {
   ...Object.fromEntries(['hostname', 'nodename', 'fqdn', 'domain', 'kernel', 'kernel_version', 'machine_id', 'system', 'architecture', 'machine'].map((f) => [f, 'platform'])),
-  ...Object.fromEntries(['processor_vcpus', 'processor_nproc', 'processor', 'processor_count', 'processor_cores', 'processor_threads_per_core', 'memtotal_mb', 'memfree_mb', 'swaptotal_mb', 'swapfree_mb', 'memory_mb', 'uptime_seconds'].map((f) => [f, 'hardware'])),
+  ...Object.fromEntries(['processor_vcpus', 'processor_nproc', 'processor', 'processor_count', 'processor_cores', 'processor_threads_per_core', 'memtotal_mb', 'memfree_mb', 'swaptotal_mb', 'swapfree_mb', 'memory_mb', 'uptime_seconds', 'mounts'].map((f) => [f, 'hardware'])),
   ...Object.fromEntries(['bios_date', 'bios_vendor', 'bios_version', 'board_asset_tag', 'board_name', 'board_serial', 'board_vendor', 'board_version', 'chassis_asset_tag', 'chassis_serial', 'chassis_vendor', 'chassis_version', 'form_factor', 'product_name', 'product_serial', 'product_uuid', 'product_version', 'system_vendor'].map((f) => [f, 'hardware'])),
   ...Object.fromEntries(['distribution', 'distribution_version', 'distribution_major_version', 'distribution_minor_version', 'distribution_release', 'os_family'].map((f) => [f, 'distribution'])),
   ...Object.fromEntries(['cmdline', 'proc_cmdline'].map((f) => [f, 'cmdline'])),
@@ -266,7 +274,7 @@ function readOutput(stdout: string): SetupFacts {
 const FACT_PATH = '/etc/ansible/facts.d';
 
 // the script's keys that repeat: every line is kept
-const REPEATED = new Set(['lfact', 'fcwwn', 'nsys', 'ndev', 'nbr', 'nbond', 'nslave', 'eth_k', 'eth_t', 'eth_kok', 'eth_tok', 'cpu', 'resolv', 'lsb', 'lsbf', 'sshkey']);
+const REPEATED = new Set(['mtab', 'findmnt', 'lsblk', 'mstat', 'lfact', 'fcwwn', 'nsys', 'ndev', 'nbr', 'nbond', 'nslave', 'eth_k', 'eth_t', 'eth_kok', 'eth_tok', 'cpu', 'resolv', 'lsb', 'lsbf', 'sshkey']);
 
 /** The user collector's facts: the login's passwd entry (getent's line) and its real and effective ids. */
 export function userFacts(kv: Record<string, string>): Record<string, unknown> {
@@ -386,6 +394,7 @@ export const setupModule = declareModule({
       machine: kv.machine,
       ...cpuFacts(kv, lines, kv.machine ?? ''),
       ...(lines.nsys || kv.dmi_product_name !== undefined ? dmiFacts(kv) : {}),
+      ...(lines.mtab ? { mounts: mountFacts(lines) } : {}),
       ...smallFacts(kv, f.env),
       ...(kv.cmdline !== undefined ? storageIdFacts(kv, lines) : {}),
       ...(kv.cmdline !== undefined ? cmdlineFacts(kv) : {}),

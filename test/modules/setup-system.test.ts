@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CPUINFO_AWK } from '../../engine/modules/setup.js';
+import { mountFacts, MOUNT_POINTS_AWK } from '../../engine/modules/setup-mounts.js';
 import { cmdlineFacts, cpuFacts, distributionFacts, dmiFacts, dnsFacts, lsbFacts, sshKeyFacts } from '../../engine/modules/setup-system.js';
 import { pythonEval, systemPython } from '../support/python.js';
 import { writeTree } from '../support/tree.js';
@@ -148,5 +149,64 @@ describe('the distribution facts', () => {
     ['Rocky 9: the release file names it', { os_id: 'rocky', os_name: 'Rocky Linux', os_version: '9.3', os_version_full: '9.3 (Blue Onyx)', os_codename_set: '', 'rhrel_redhat-release': 'Rocky Linux release 9.3 (Blue Onyx)' }, { distribution: 'Rocky', distribution_version: '9.3', distribution_major_version: '9', distribution_release: 'Blue Onyx', os_family: 'RedHat', distribution_file_path: '/etc/redhat-release', distribution_file_variety: 'RedHat', distribution_file_parsed: true }],
   ])('%s', (_why, kv, facts) => {
     expect(distributionFacts(kv as Record<string, string>)).toEqual(facts);
+  });
+});
+
+describe.skipIf(!systemPython)("setup's mounts as Ansible's hardware collector makes them of the same mount table", () => {
+  const MTAB = [
+    '/dev/vda1 / ext4 rw,relatime,discard 0 0',
+    'proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0',
+    'tmpfs /run tmpfs rw,nosuid,nodev 0 0',
+    '/dev/vda1 /var/lib/kubelet ext4 rw,relatime 0 0',
+    '/dev/vdb /mnt/with\\040space xfs rw 0 2',
+    'nfs.example:/export /srv/nfs nfs4 rw,vers=4.2 0 0',
+    '/dev/sdz /gone none rw 0 0',
+    '/dev/vdc /data ext4 rw 0 0',
+    '/dev/vdc /data ext4 ro 0 0',
+    'short line',
+  ].join('\n');
+  const FINDMNT = ['/ /dev/vda1 ext4 rw,relatime', '/var/lib/kubelet /dev/vda1[/var/lib/kubelet] ext4 rw,relatime', '/data /dev/vdc ext4 ro'].join('\n');
+  const LSBLK = ['/dev/vda', '/dev/vda1 32caaec3-ef40-4691-a3b6-438c3f9bc1c0', '/dev/vdb 57b1a3e7-9019-4747-9809-7ec52bba9179', '/dev/vdc   '].join('\n');
+  // statvfs per mount point: frsize, bsize, blocks, bavail, bfree, files, ffree (none for the NFS share: it does not answer)
+  const STATVFS: Record<string, number[]> = { '/': [4096, 4096, 1000, 600, 700, 500, 300], '/var/lib/kubelet': [4096, 4096, 1000, 600, 700, 500, 300], '/mnt/with space': [512, 4096, 2000, 1500, 1600, 64, 60], '/data': [1024, 1024, 10, 1, 2, 8, 7] };
+
+  it('devices and network shares with their sizes and UUIDs, bind mounts marked, escapes read, a mount point listed twice once', () => {
+    const dir = writeTree({ mtab: `${MTAB}\n` });
+    // the mount points kplay's script asks `stat -f` about (its awk program)
+    const points = execFileSync('awk', [MOUNT_POINTS_AWK, join(dir, 'mtab')], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    expect(points).toEqual(['/', '/var/lib/kubelet', '/mnt/with space', '/srv/nfs', '/data', '/data']);
+    const ours = mountFacts({
+      mtab: MTAB.split('\n'),
+      findmnt: FINDMNT.split('\n'),
+      lsblk: LSBLK.split('\n'),
+      mstat: points.filter((p) => STATVFS[p]).map((p) => `${p}|${STATVFS[p]!.join('|')}`),
+    });
+    const theirs = pythonEval<{ mounts: Record<string, unknown>[] }>(
+      [
+        'import ansible.module_utils.facts.hardware.linux as L',
+        'class M:',
+        '    def __init__(self, out): self.out = out',
+        "    def get_bin_path(self, name): return '/usr/bin/' + name if name in self.out else None",
+        '    def run_command(self, args, errors=None): return (0, self.out[args[0].rsplit("/", 1)[1]], "")',
+        '    def warn(self, m): pass',
+        'def fn(spec):',
+        "    L.os.path.exists = lambda p: p == '/etc/mtab'",
+        "    L.get_file_content = lambda p, default=None: spec['mtab'] if p == '/etc/mtab' else default",
+        '    def size(m):',
+        "        v = spec['statvfs'].get(m)",
+        '        if v is None: return {}',
+        '        fr, bs, blocks, bavail, bfree, files, ffree = v',
+        "        return {'size_total': fr * blocks, 'size_available': fr * bavail, 'block_size': bs, 'block_total': blocks, 'block_available': bavail, 'block_used': blocks - bavail, 'inode_total': files, 'inode_available': ffree, 'inode_used': files - ffree}",
+        '    L.get_mount_size = size',
+        "    h = L.LinuxHardware(module=M({'findmnt': spec['findmnt'], 'lsblk': spec['lsblk']}))",
+        '    return h.get_mount_facts()',
+      ].join('\n'),
+      { mtab: MTAB, findmnt: FINDMNT, lsblk: LSBLK, statvfs: STATVFS },
+    );
+    // (Ansible lists them as its threads finish: compared by mount point)
+    const byMount = (l: Record<string, unknown>[]): Record<string, unknown>[] => [...l].sort((a, b) => String(a.mount).localeCompare(String(b.mount)));
+    expect(byMount(ours)).toEqual(byMount(theirs.mounts));
+    expect(ours.find((m) => m.mount === '/var/lib/kubelet')).toMatchObject({ options: 'rw,relatime,bind', uuid: '32caaec3-ef40-4691-a3b6-438c3f9bc1c0', size_total: 4096000 });
+    expect(ours.find((m) => m.mount === '/data')).toMatchObject({ options: 'ro', uuid: 'N/A' });
   });
 });
