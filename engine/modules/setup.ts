@@ -6,6 +6,7 @@ import { globToRegExp } from '../inventory/patterns.js';
 import { shellQuote } from '../util/shell.js';
 import { factFileOf, localFacts } from './local-facts.js';
 import { mountFacts, MOUNT_POINTS_AWK } from './setup-mounts.js';
+import { virtInputOf, virtualFacts } from './setup-virtual.js';
 import { declareModule, failPlan } from './declare.js';
 import { defaultLinkFacts, interfaceFacts, ipv4Net, type Addr4, type Addr6 } from './setup-network.js';
 import { cmdlineFacts, cpuFacts, distributionFacts, dmiFacts, dnsFacts, fqdnFacts, lsbFacts, smallFacts, sshKeyFacts, storageIdFacts } from './setup-system.js';
@@ -57,7 +58,7 @@ export function pkgMgr(present: string[], family: string, distribution: string, 
 }
 
 /** The awk program that prints /proc/cpuinfo's lines Ansible's CPU facts read (`cpu=KEY|VALUE`, and `cpu_novme=1` when a flags line lacks vme). */
-export const CPUINFO_AWK = `{k=$1; gsub(/^[ \\t]+|[ \\t]+$/,"",k); v=(index($0,":") ? substr($0,index($0,":")+1) : ""); gsub(/^[ \\t]+|[ \\t]+$/,"",v); if (k ~ /^(model name|Processor|vendor_id|cpu|Vendor|processor|physical id|core id|cpu cores|siblings|# processors|ncpus active)$/) print "cpu="k"|"v; else if (k=="flags" && index(v,"vme")==0) nv=1} END{if(nv)print "cpu_novme=1"}`;
+export const CPUINFO_AWK = `{k=$1; gsub(/^[ \\t]+|[ \\t]+$/,"",k); v=(index($0,":") ? substr($0,index($0,":")+1) : ""); gsub(/^[ \\t]+|[ \\t]+$/,"",v); if (k ~ /^(model name|Processor|vendor_id|cpu|Vendor|processor|physical id|core id|cpu cores|siblings|# processors|ncpus active|machine)$/) print "cpu="k"|"v; else if (k=="flags" && index(v,"vme")==0) nv=1} END{if(nv)print "cpu_novme=1"}`;
 
 // (rd reads a file's first line with the shell's own read: a process less per file, as starting one is
 // what the gathering costs)
@@ -79,6 +80,15 @@ echo "long_bit=$(getconf LONG_BIT 2>/dev/null)"
 [ -r /etc/iscsi/initiatorname.iscsi ] && grep -v '^[#;]' /etc/iscsi/initiatorname.iscsi | sed -n 's/^InitiatorName=/iscsi=/p' | head -n 1
 [ -r /etc/nvme/hostnqn ] && grep -m 1 '^nqn\.' /etc/nvme/hostnqn | sed 's/^/nqn=/'
 for f in /sys/class/fc_host/*/port_name; do [ -r "$f" ] && sed 's/^/fcwwn=/' "$f"; done
+[ -r /proc/1/cgroup ] && sed 's/^/virt_cgroup=/' /proc/1/cgroup
+[ -r /proc/1/environ ] && tr '\\000' '\\n' < /proc/1/environ | sed 's/^/virt_environ=/'
+for p in /proc/vz /proc/lve /proc/bc /.dockerenv /.dockerinit /proc/xen /dev/kvm; do [ -e "$p" ] && echo "virt_exists=$p"; done; [ -d /rhev/ ] && echo "virt_exists=/rhev/"
+[ -r /proc/xen/capabilities ] && sed 's/^/virt_xencaps=/' /proc/xen/capabilities
+rd /run/systemd/container; [ -n "$v" ] && echo "virt_container=$v"
+[ -r /proc/self/status ] && while IFS= read -r l; do case $l in VxID:*) echo "virt_vxid=$l"; break;; esac; done < /proc/self/status
+if [ -r /proc/modules ]; then echo "virt_modules_read=1"; awk '$1 == "kvm" || $1 == "vboxdrv" || $1 == "virtio" {print "virt_module=" $1}' /proc/modules; fi
+[ -d /rhev/ ] && grep -qx -e vdsm -e vdsmd /proc/[0-9]*/comm 2>/dev/null && echo "virt_vdsm=1"
+command -v dmidecode >/dev/null 2>&1 && o=$(dmidecode -s system-product-name 2>/dev/null) && printf '%s\\n' "$o" | sed 's/^/virt_dmidecode=/'
 m=/etc/mtab; [ -e "$m" ] || m=/proc/mounts
 if [ -r "$m" ]; then
 sed 's/^/mtab=/' "$m"
@@ -92,7 +102,7 @@ set -- $(stat -c '%d:%i' / /proc/1/root/. 2>/dev/null); [ -n "$2" ] && echo "chr
 if command -v lsb_release >/dev/null 2>&1; then lsb_release -a 2>/dev/null | sed 's/^/lsb=/'; fi
 [ -r /etc/lsb-release ] && sed 's/^/lsbf=/' /etc/lsb-release
 for d in /etc/ssh /etc/openssh /etc; do for k in dsa rsa ecdsa ed25519; do [ -r "$d/ssh_host_\${k}_key.pub" ] && rd "$d/ssh_host_\${k}_key.pub" && echo "sshkey=$d|$k|$v"; done; done
-if [ -e /sys/devices/virtual/dmi/id/product_name ]; then for f in bios_date bios_vendor bios_version board_asset_tag board_name board_serial board_vendor board_version chassis_asset_tag chassis_serial chassis_vendor chassis_version chassis_type product_name product_serial product_uuid product_version sys_vendor; do { IFS= read -r v < "/sys/devices/virtual/dmi/id/$f"; } 2>/dev/null && echo "dmi_$f=$v"; done; fi
+if [ -e /sys/devices/virtual/dmi/id/product_name ]; then for f in bios_date bios_vendor bios_version board_asset_tag board_name board_serial board_vendor board_version chassis_asset_tag chassis_serial chassis_vendor chassis_version chassis_type product_name product_serial product_uuid product_version sys_vendor product_family; do { IFS= read -r v < "/sys/devices/virtual/dmi/id/$f"; } 2>/dev/null && echo "dmi_$f=$v"; done; fi
 rd /proc/sys/kernel/osrelease; [ -n "$v" ] || v=$(uname -r); echo "kernel=$v"
 rd /proc/sys/kernel/ostype; [ -n "$v" ] || v=$(uname -s); echo "system=$v"
 echo "machine=$(uname -m)"
@@ -165,6 +175,7 @@ const FACT_COLLECTOR: Record<string, string> = {
   apparmor: 'apparmor',
   is_chroot: 'chroot',
   local: 'local',
+  ...Object.fromEntries(['virtualization_type', 'virtualization_role', 'virtualization_tech_guest', 'virtualization_tech_host'].map((f) => [f, 'virtual'])),
   userspace_bits: 'platform',
   userspace_architecture: 'platform',
   iscsi_iqn: 'iscsi',
@@ -274,7 +285,7 @@ function readOutput(stdout: string): SetupFacts {
 const FACT_PATH = '/etc/ansible/facts.d';
 
 // the script's keys that repeat: every line is kept
-const REPEATED = new Set(['mtab', 'findmnt', 'lsblk', 'mstat', 'lfact', 'fcwwn', 'nsys', 'ndev', 'nbr', 'nbond', 'nslave', 'eth_k', 'eth_t', 'eth_kok', 'eth_tok', 'cpu', 'resolv', 'lsb', 'lsbf', 'sshkey']);
+const REPEATED = new Set(['virt_cgroup', 'virt_environ', 'virt_exists', 'virt_xencaps', 'virt_module', 'virt_dmidecode', 'mtab', 'findmnt', 'lsblk', 'mstat', 'lfact', 'fcwwn', 'nsys', 'ndev', 'nbr', 'nbond', 'nslave', 'eth_k', 'eth_t', 'eth_kok', 'eth_tok', 'cpu', 'resolv', 'lsb', 'lsbf', 'sshkey']);
 
 /** The user collector's facts: the login's passwd entry (getent's line) and its real and effective ids. */
 export function userFacts(kv: Record<string, string>): Record<string, unknown> {
@@ -395,6 +406,7 @@ export const setupModule = declareModule({
       ...cpuFacts(kv, lines, kv.machine ?? ''),
       ...(lines.nsys || kv.dmi_product_name !== undefined ? dmiFacts(kv) : {}),
       ...(lines.mtab ? { mounts: mountFacts(lines) } : {}),
+      ...(kv.virt_modules_read !== undefined || lines.virt_cgroup ? virtualFacts(virtInputOf(kv, lines)) : {}),
       ...smallFacts(kv, f.env),
       ...(kv.cmdline !== undefined ? storageIdFacts(kv, lines) : {}),
       ...(kv.cmdline !== undefined ? cmdlineFacts(kv) : {}),

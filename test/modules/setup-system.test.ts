@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CPUINFO_AWK } from '../../engine/modules/setup.js';
 import { mountFacts, MOUNT_POINTS_AWK } from '../../engine/modules/setup-mounts.js';
+import { virtualFacts } from '../../engine/modules/setup-virtual.js';
 import { cmdlineFacts, cpuFacts, distributionFacts, dmiFacts, dnsFacts, lsbFacts, sshKeyFacts } from '../../engine/modules/setup-system.js';
 import { pythonEval, systemPython } from '../support/python.js';
 import { writeTree } from '../support/tree.js';
@@ -208,5 +209,59 @@ describe.skipIf(!systemPython)("setup's mounts as Ansible's hardware collector m
     expect(byMount(ours)).toEqual(byMount(theirs.mounts));
     expect(ours.find((m) => m.mount === '/var/lib/kubelet')).toMatchObject({ options: 'rw,relatime,bind', uuid: '32caaec3-ef40-4691-a3b6-438c3f9bc1c0', size_total: 4096000 });
     expect(ours.find((m) => m.mount === '/data')).toMatchObject({ options: 'ro', uuid: 'N/A' });
+  });
+});
+
+describe.skipIf(!systemPython)("setup's virtualization facts as Ansible's virtual collector decides them", () => {
+  type Case = { cgroup?: string[]; environ?: string[]; exists?: string[]; xencaps?: string; container?: string; dmi?: Record<string, string>; vxid?: string; cpu?: string[]; modules?: string[]; dmidecode?: string };
+  const CASES: [string, Case][] = [
+    ['a docker container', { cgroup: ['0::/docker/0123abcd'], exists: ['/.dockerenv'], dmi: { product_name: 'KVM', sys_vendor: 'QEMU' } }],
+    ['an LXC container by its environment', { environ: ['PATH=/bin', 'container=lxc'] }],
+    ['podman', { environ: ['container=podman'] }],
+    ['systemd-nspawn', { container: 'systemd-nspawn' }],
+    ['a KVM guest', { dmi: { product_name: 'KVM', sys_vendor: 'QEMU', bios_vendor: 'SeaBIOS' }, modules: ['virtio'] }],
+    ['a VMware guest', { dmi: { product_name: 'VMware Virtual Platform', sys_vendor: 'VMware, Inc.' } }],
+    ['a KVM host', { exists: ['/dev/kvm'], modules: ['kvm'], dmi: { product_name: 'PowerEdge R640', sys_vendor: 'Dell Inc.' } }],
+    ['a Xen guest', { exists: ['/proc/xen'], xencaps: '' }],
+    ['a Xen host', { exists: ['/proc/xen'], xencaps: 'control_d' }],
+    ['bare metal', { dmi: { product_name: 'PowerEdge R640', sys_vendor: 'Dell Inc.' }, modules: [] }],
+    ['an EC2 instance', { dmi: { bios_vendor: 'Amazon EC2', sys_vendor: 'Amazon EC2', product_name: 'm5.large' } }],
+    ['an OpenVZ guest', { exists: ['/proc/vz'] }],
+    ['a QEMU CPU', { cpu: ['model name|QEMU Virtual CPU version 2.5+'] }],
+    ['a Linux-VServer guest', { vxid: 'VxID:\t42' }],
+    ['dmidecode names VMware', { dmidecode: 'VMware7,1' }],
+  ];
+
+  it.each(CASES)('%s', (_name, c) => {
+    const ours = virtualFacts({ cgroup: c.cgroup ?? [], environ: c.environ ?? [], exists: new Set(c.exists ?? []), xenCapabilities: c.xencaps, systemdContainer: c.container, dmi: c.dmi ?? {}, vxid: c.vxid, cpu: c.cpu ?? [], modules: c.modules, vdsmRunning: false, dmidecode: c.dmidecode });
+    const theirs = pythonEval<Record<string, unknown>>(
+      [
+        'import ansible.module_utils.facts.virtual.linux as L',
+        'class M:',
+        '    def __init__(self, c): self.c = c',
+        "    def get_bin_path(self, name): return '/usr/sbin/dmidecode' if name == 'dmidecode' and self.c.get('dmidecode') is not None else None",
+        "    def run_command(self, cmd): return (0, self.c['dmidecode'] + '\\n', '')",
+        'def fn(c):',
+        "    files = {'/proc/1/cgroup': '\\n'.join(c.get('cgroup', [])), '/proc/1/environ': '\\x00'.join(c.get('environ', []))}",
+        "    if 'xencaps' in c: files['/proc/xen/capabilities'] = c['xencaps']",
+        "    if 'vxid' in c: files['/proc/self/status'] = 'Name:\\tx\\n' + c['vxid']",
+        "    if 'cpu' in c: files['/proc/cpuinfo'] = '\\n'.join(l.replace('|', '\\t: ', 1) for l in c['cpu'])",
+        "    if 'modules' in c: files['/proc/modules'] = '\\n'.join(m + ' 16384 0 - Live 0x0' for m in c['modules'])",
+        "    content = {'/run/systemd/container': c.get('container')}",
+        "    for k, v in c.get('dmi', {}).items(): content['/sys/devices/virtual/dmi/id/' + k] = v",
+        "    exists = set(c.get('exists', [])) | set(files) | set(k for k, v in content.items() if v is not None)",
+        '    L.os.path.exists = lambda p: p in exists',
+        '    L.os.path.isdir = lambda p: p in exists',
+        '    L.os.access = lambda p, mode: p in exists',
+        "    L.get_file_lines = lambda p, line_sep=None: [l for l in files.get(p, '').split(line_sep or '\\n')] if p in files else []",
+        '    L.get_file_content = lambda p, default=None: content.get(p, default)',
+        '    L.glob.glob = lambda pat: []',
+        '    f = L.LinuxVirtual(module=M(c)).get_virtual_facts()',
+        "    for k in ('virtualization_tech_guest', 'virtualization_tech_host'): f[k] = sorted(f[k])",
+        '    return f',
+      ].join('\n'),
+      c,
+    );
+    expect({ ...ours, virtualization_tech_guest: [...(ours.virtualization_tech_guest as string[])].sort(), virtualization_tech_host: [...(ours.virtualization_tech_host as string[])].sort() }).toEqual(theirs);
   });
 });
