@@ -7,6 +7,7 @@ import { shellQuote } from '../util/shell.js';
 import { factFileOf, localFacts } from './local-facts.js';
 import { mountFacts, MOUNT_POINTS_AWK } from './setup-mounts.js';
 import { virtInputOf, virtualFacts } from './setup-virtual.js';
+import { askedInterpreter, DISCOVER_PYTHON } from './python/interpreter.js';
 import { declareModule, failPlan } from './declare.js';
 import { defaultLinkFacts, interfaceFacts, ipv4Net, type Addr4, type Addr6 } from './setup-network.js';
 import { cmdlineFacts, cpuFacts, distributionFacts, dmiFacts, dnsFacts, fqdnFacts, lsbFacts, smallFacts, sshKeyFacts, storageIdFacts } from './setup-system.js';
@@ -60,6 +61,19 @@ export function pkgMgr(present: string[], family: string, distribution: string, 
 /** The awk program that prints /proc/cpuinfo's lines Ansible's CPU facts read (`cpu=KEY|VALUE`, and `cpu_novme=1` when a flags line lacks vme). */
 export const CPUINFO_AWK = `{k=$1; gsub(/^[ \\t]+|[ \\t]+$/,"",k); v=(index($0,":") ? substr($0,index($0,":")+1) : ""); gsub(/^[ \\t]+|[ \\t]+$/,"",v); if (k ~ /^(model name|Processor|vendor_id|cpu|Vendor|processor|physical id|core id|cpu cores|siblings|# processors|ncpus active|machine)$/) print "cpu="k"|"v; else if (k=="flags" && index(v,"vme")==0) nv=1} END{if(nv)print "cpu_novme=1"}`;
 
+// the python collector's facts and python_version, as the module's interpreter gives them, on one JSON line
+const PYTHON_FACTS = [
+  'import sys, json, platform',
+  'try:',
+  '    from ssl import create_default_context, SSLContext',
+  '    s = True',
+  'except ImportError:',
+  '    s = False',
+  'v = sys.version_info',
+  "t = sys.implementation.name if hasattr(sys, 'implementation') else None",
+  "print(json.dumps({'python': {'version': {'major': v[0], 'minor': v[1], 'micro': v[2], 'releaselevel': v[3], 'serial': v[4]}, 'version_info': list(v), 'executable': sys.executable, 'has_sslcontext': s, 'type': t}, 'python_version': platform.python_version()}))",
+].join('\n');
+
 // (rd reads a file's first line with the shell's own read: a process less per file, as starting one is
 // what the gathering costs)
 const SCRIPT = `
@@ -81,7 +95,7 @@ echo "long_bit=$(getconf LONG_BIT 2>/dev/null)"
 [ -r /etc/nvme/hostnqn ] && grep -m 1 '^nqn\.' /etc/nvme/hostnqn | sed 's/^/nqn=/'
 for f in /sys/class/fc_host/*/port_name; do [ -r "$f" ] && sed 's/^/fcwwn=/' "$f"; done
 [ -r /proc/1/cgroup ] && sed 's/^/virt_cgroup=/' /proc/1/cgroup
-[ -r /proc/1/environ ] && tr '\\000' '\\n' < /proc/1/environ | sed 's/^/virt_environ=/'
+[ -r /proc/1/environ ] && { tr '\\000' '\\n' < /proc/1/environ; } 2>/dev/null | sed 's/^/virt_environ=/'
 for p in /proc/vz /proc/lve /proc/bc /.dockerenv /.dockerinit /proc/xen /dev/kvm; do [ -e "$p" ] && echo "virt_exists=$p"; done; [ -d /rhev/ ] && echo "virt_exists=/rhev/"
 [ -r /proc/xen/capabilities ] && sed 's/^/virt_xencaps=/' /proc/xen/capabilities
 rd /run/systemd/container; [ -n "$v" ] && echo "virt_container=$v"
@@ -89,6 +103,8 @@ rd /run/systemd/container; [ -n "$v" ] && echo "virt_container=$v"
 if [ -r /proc/modules ]; then echo "virt_modules_read=1"; awk '$1 == "kvm" || $1 == "vboxdrv" || $1 == "virtio" {print "virt_module=" $1}' /proc/modules; fi
 [ -d /rhev/ ] && grep -qx -e vdsm -e vdsmd /proc/[0-9]*/comm 2>/dev/null && echo "virt_vdsm=1"
 command -v dmidecode >/dev/null 2>&1 && o=$(dmidecode -s system-product-name 2>/dev/null) && printf '%s\\n' "$o" | sed 's/^/virt_dmidecode=/'
+[ -n "$py" ] || py=$(${DISCOVER_PYTHON})
+[ -n "$py" ] && "$py" -c ${shellQuote(PYTHON_FACTS)} 2>/dev/null | sed 's/^/python=/'
 m=/etc/mtab; [ -e "$m" ] || m=/proc/mounts
 if [ -r "$m" ]; then
 sed 's/^/mtab=/' "$m"
@@ -175,6 +191,8 @@ const FACT_COLLECTOR: Record<string, string> = {
   apparmor: 'apparmor',
   is_chroot: 'chroot',
   local: 'local',
+  python: 'python',
+  python_version: 'platform',
   ...Object.fromEntries(['virtualization_type', 'virtualization_role', 'virtualization_tech_guest', 'virtualization_tech_host'].map((f) => [f, 'virtual'])),
   userspace_bits: 'platform',
   userspace_architecture: 'platform',
@@ -287,6 +305,16 @@ const FACT_PATH = '/etc/ansible/facts.d';
 // the script's keys that repeat: every line is kept
 const REPEATED = new Set(['virt_cgroup', 'virt_environ', 'virt_exists', 'virt_xencaps', 'virt_module', 'virt_dmidecode', 'mtab', 'findmnt', 'lsblk', 'mstat', 'lfact', 'fcwwn', 'nsys', 'ndev', 'nbr', 'nbond', 'nslave', 'eth_k', 'eth_t', 'eth_kok', 'eth_tok', 'cpu', 'resolv', 'lsb', 'lsbf', 'sshkey']);
 
+/** The python collector's facts (and platform's python_version) as the host's interpreter printed them, none without one. */
+function pythonFacts(kv: Record<string, string>): Record<string, unknown> {
+  if (!kv.python) return {};
+  try {
+    return JSON.parse(kv.python) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
 /** The user collector's facts: the login's passwd entry (getent's line) and its real and effective ids. */
 export function userFacts(kv: Record<string, string>): Record<string, unknown> {
   const [, , uid = '', gid = '', gecos = '', dir = '', shell = ''] = (kv.pw ?? '').split(':');
@@ -377,10 +405,11 @@ export const setupModule = declareModule({
     const collectors = collectorsFor((o.gather_subset ?? ['all']).map(String));
     return collectors instanceof Set ? undefined : `Bad subset '${collectors.bad}' given to Ansible. gather_subset options allowed: all, ${[...VALID].sort().join(', ')}`;
   },
-  async facts(o, host): Promise<SetupFacts> {
+  async facts(o, host, local): Promise<SetupFacts> {
     // gather_timeout bounds the gathering as a whole (Ansible's bounds each collector)
-    // (fact_path, for ansible_local, is the script's $fp)
-    const r = await host.run(`fp=${shellQuote(o.fact_path ?? FACT_PATH)}\n${SCRIPT}`, o.gather_timeout !== undefined ? { timeoutMs: o.gather_timeout * 1000 } : {});
+    // (fact_path, for ansible_local, is the script's $fp; ansible_python_interpreter its $py)
+    const py = askedInterpreter(local.variable('ansible_python_interpreter')) ?? '';
+    const r = await host.run(`fp=${shellQuote(o.fact_path ?? FACT_PATH)}\npy=${shellQuote(py)}\n${SCRIPT}`, o.gather_timeout !== undefined ? { timeoutMs: o.gather_timeout * 1000 } : {});
     return r.rc === 0 ? readOutput(r.stdout) : { error: `fact gathering failed: ${r.stderr.trim()}` };
   },
   plan(o, f) {
@@ -408,6 +437,7 @@ export const setupModule = declareModule({
       ...(lines.mtab ? { mounts: mountFacts(lines) } : {}),
       ...(kv.virt_modules_read !== undefined || lines.virt_cgroup ? virtualFacts(virtInputOf(kv, lines)) : {}),
       ...smallFacts(kv, f.env),
+      ...pythonFacts(kv),
       ...(kv.cmdline !== undefined ? storageIdFacts(kv, lines) : {}),
       ...(kv.cmdline !== undefined ? cmdlineFacts(kv) : {}),
       ...(lines.resolv || kv.cmdline !== undefined ? dnsFacts(lines) : {}),

@@ -6,6 +6,7 @@ import { shellQuote as q } from '../../util/shell.js';
 import { ActionFailed, type Deprecation, type FileDiff, type Module, type PreparedDiff, type ModuleContext, type ModuleResult } from '../types.js';
 import type { PythonModule } from './locate.js';
 import { backendModule, pkgMgrFor } from './backend.js';
+import { askedInterpreter, DISCOVER_PYTHON } from './interpreter.js';
 import { k8sActionArgs } from './k8s-action.js';
 import { buildPayload } from './payload.js';
 
@@ -64,12 +65,11 @@ function diffs(d: unknown): (FileDiff | PreparedDiff)[] | undefined {
   return out.length ? out : undefined;
 }
 
-/** The host's Python: ansible_python_interpreter when set, else the system's python3 (or python). */
+/** The host's Python: ansible_python_interpreter when set, else the first found of Ansible's discovery. */
 async function interpreter(ctx: ModuleContext): Promise<string | undefined> {
-  const v = ctx.variable('ansible_python_interpreter');
-  if (v.defined && v.value !== 'auto' && v.value !== 'auto_silent' && v.value !== 'auto_legacy' && v.value !== 'auto_legacy_silent') return String(v.value);
-  // Ansible's discovery order for a Debian or Red Hat host: the system Python first
-  const r = await ctx.host.run('for p in /usr/bin/python3 /usr/libexec/platform-python python3 /usr/bin/python python; do command -v $p && break; done');
+  const asked = askedInterpreter(ctx.variable('ansible_python_interpreter'));
+  if (asked) return asked;
+  const r = await ctx.host.run(DISCOVER_PYTHON);
   return r.rc === 0 ? r.stdout.trim().split('\n')[0] : undefined;
 }
 
