@@ -1,7 +1,8 @@
-// setup: the facts playbooks use (hostname, fqdn, OS, architecture, CPUs, memory, addresses, user, env, date_time,
-// default route, init system), gathered with one shell script from standard Linux files; gather_subset
-// keeps those of the collectors it asks for, as Ansible decides them. Declared: the facts are what the
-// script printed, the plan (no step) makes Ansible's facts of them.
+// setup: the facts of Ansible's Linux collectors (platform, distribution, hardware, network with each
+// interface, user, env, date_time, virtual, selinux, local, python...), gathered with one shell script from
+// standard Linux files and tools; gather_subset keeps those of the collectors it asks for, as Ansible decides
+// them, under the names Ansible's module gives (ansible_NAME). Declared: the facts are what the script
+// printed, the plan (no step) makes Ansible's facts of them (setup-system, -network, -mounts, -virtual, local-facts).
 import { globToRegExp } from '../inventory/patterns.js';
 import { shellQuote } from '../util/shell.js';
 import { factFileOf, localFacts } from './local-facts.js';
