@@ -167,7 +167,7 @@ describe('setup, raw, pause, fail, assert', () => {
     const facts = namespaced(await mod('setup')(ctxFor({})));
     const ifaces = (theirs.interfaces as string[]).map((i) => [`ansible_${i.replace(/-/g, '_')}`, facts[i]]);
     const ours = { _names: Object.keys(facts), ...Object.fromEntries(names.map((n) => [n, facts[n] ?? null])), ...Object.fromEntries(ifaces) };
-    // the facts kplay does not gather yet (docs/modules.md says which), and the interpreter Ansible found (not a setup fact)
+    // the facts kplay does not gather yet (the README says which), and the interpreter Ansible found (not a setup fact)
     const notYet = /^(discovered_interpreter_python|_ansible_facts_gathered|devices|device_links|lvm|system_capabilities(_enforced)?)$/;
     const named = (f: Record<string, unknown>): string[] => (f._names as string[]).filter((n) => !notYet.test(n)).sort();
     expect(named(ours).filter((n) => !named(theirs).includes(n)).concat(named(theirs).filter((n) => !named(ours).includes(n)))).toEqual([]);
