@@ -268,6 +268,15 @@ export function dmiFacts(kv: Record<string, string>): Record<string, string> {
   return facts;
 }
 
+/** The caps collector's facts of `capsh --print`'s Current: line (`caps=`, `caps_ran=1` when capsh ran and succeeded): 'N/A' without capsh. */
+export function capsFacts(kv: Record<string, string>): Record<string, unknown> {
+  if (kv.caps_ran !== '1') return { system_capabilities_enforced: 'N/A', system_capabilities: 'N/A' };
+  const line = kv.caps;
+  if (line === undefined) return { system_capabilities_enforced: 'NA', system_capabilities: [] };
+  if ((line.split(':')[1] ?? '').trim() === '=ep') return { system_capabilities_enforced: 'False', system_capabilities: [] };
+  return { system_capabilities_enforced: 'True', system_capabilities: (line.split('=')[1] ?? '').split(',').map((c) => c.trim()) };
+}
+
 /** The iscsi, nvme and fibre_channel_wwn collectors' facts: the initiator name, the host NQN, the FC ports' WWNs ('' and [] when there are none). */
 export function storageIdFacts(kv: Record<string, string>, lines: Record<string, string[]>): Record<string, unknown> {
   return { iscsi_iqn: kv.iscsi ?? '', hostnqn: kv.nqn ?? '', fibre_channel_wwn: (lines.fcwwn ?? []).map((l) => l.trimEnd().slice(2)) };

@@ -11,7 +11,7 @@ import { virtInputOf, virtualFacts } from './setup-virtual.js';
 import { askedInterpreter, DISCOVER_PYTHON } from './python/interpreter.js';
 import { declareModule, failPlan } from './declare.js';
 import { defaultLinkFacts, interfaceFacts, ipv4Net, type Addr4, type Addr6 } from './setup-network.js';
-import { cmdlineFacts, cpuFacts, distributionFacts, dmiFacts, dnsFacts, fqdnFacts, lsbFacts, smallFacts, sshKeyFacts, storageIdFacts } from './setup-system.js';
+import { capsFacts, cmdlineFacts, cpuFacts, distributionFacts, dmiFacts, dnsFacts, fqdnFacts, lsbFacts, smallFacts, sshKeyFacts, storageIdFacts } from './setup-system.js';
 import type { Module } from './types.js';
 
 // the package managers Ansible's pkg_mgr collector looks for, in its order (the last one present wins)
@@ -91,6 +91,7 @@ rd /proc/uptime; echo "uptime=\${v%% *}"
 rd /proc/loadavg; echo "loadavg=$v"
 rd /proc/sys/crypto/fips_enabled; echo "fips=$v"
 [ -e /sys/kernel/security/apparmor ] && echo "apparmor=1"
+command -v capsh >/dev/null 2>&1 && o=$(capsh --print 2>/dev/null) && { echo "caps_ran=1"; printf '%s\\n' "$o" | sed -n 's/^Current:/caps=Current:/p'; }
 echo "long_bit=$(getconf LONG_BIT 2>/dev/null)"
 [ -r /etc/iscsi/initiatorname.iscsi ] && grep -v '^[#;]' /etc/iscsi/initiatorname.iscsi | sed -n 's/^InitiatorName=/iscsi=/p' | head -n 1
 [ -r /etc/nvme/hostnqn ] && grep -m 1 '^nqn\.' /etc/nvme/hostnqn | sed 's/^/nqn=/'
@@ -191,6 +192,8 @@ const FACT_COLLECTOR: Record<string, string> = {
   fips: 'fips',
   apparmor: 'apparmor',
   is_chroot: 'chroot',
+  system_capabilities: 'caps',
+  system_capabilities_enforced: 'caps',
   local: 'local',
   python: 'python',
   python_version: 'platform',
@@ -438,6 +441,7 @@ export const setupModule = declareModule({
       ...(lines.mtab ? { mounts: mountFacts(lines) } : {}),
       ...(kv.virt_modules_read !== undefined || lines.virt_cgroup ? virtualFacts(virtInputOf(kv, lines)) : {}),
       ...smallFacts(kv, f.env),
+      ...(kv.cmdline !== undefined ? capsFacts(kv) : {}),
       ...pythonFacts(kv),
       ...(kv.cmdline !== undefined ? storageIdFacts(kv, lines) : {}),
       ...(kv.cmdline !== undefined ? cmdlineFacts(kv) : {}),

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { CPUINFO_AWK } from '../../engine/modules/setup.js';
 import { mountFacts, MOUNT_POINTS_AWK } from '../../engine/modules/setup-mounts.js';
 import { virtualFacts } from '../../engine/modules/setup-virtual.js';
-import { cmdlineFacts, cpuFacts, distributionFacts, dmiFacts, dnsFacts, lsbFacts, sshKeyFacts } from '../../engine/modules/setup-system.js';
+import { capsFacts, cmdlineFacts, cpuFacts, distributionFacts, dmiFacts, dnsFacts, lsbFacts, sshKeyFacts } from '../../engine/modules/setup-system.js';
 import { pythonEval, systemPython } from '../support/python.js';
 import { writeTree } from '../support/tree.js';
 
@@ -263,5 +263,22 @@ describe.skipIf(!systemPython)("setup's virtualization facts as Ansible's virtua
       c,
     );
     expect({ ...ours, virtualization_tech_guest: [...(ours.virtualization_tech_guest as string[])].sort(), virtualization_tech_host: [...(ours.virtualization_tech_host as string[])].sort() }).toEqual(theirs);
+  });
+});
+
+describe.skipIf(!systemPython)("setup's capabilities as Ansible's caps collector reads capsh --print", () => {
+  it.each([
+    ['root with every capability', 'Current: =ep\nBounding set =cap_chown\n'],
+    ['a capability dropped', 'Current: =ep cap_sys_resource-ep\nBounding set =cap_chown\n'],
+    ['a short list', 'Current: = cap_chown,cap_kill+ep\n'],
+    ['no Current line', 'Bounding set =cap_chown\n'],
+    ['no capsh', null],
+  ])('%s', (_name, out) => {
+    const kv: Record<string, string> = out === null ? {} : { caps_ran: '1', ...(/^Current:.*$/m.exec(out) ? { caps: /^Current:.*$/m.exec(out)![0] } : {}) };
+    const theirs = pythonEval<unknown>(
+      "from ansible.module_utils.facts.system.caps import SystemCapabilitiesFactCollector as C\nclass M:\n    def __init__(self, out): self.out = out\n    def get_bin_path(self, name): return '/usr/sbin/capsh' if self.out is not None else None\n    def run_command(self, args, errors=None, handle_exceptions=True): return (0, self.out, '')\ndef fn(out):\n    return C().collect(module=M(out))",
+      out,
+    );
+    expect(capsFacts(kv)).toEqual(theirs);
   });
 });
