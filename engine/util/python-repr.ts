@@ -18,6 +18,8 @@ export function pyRepr(v: unknown): string {
   if (typeof v === 'number') return Number.isInteger(v) && !Object.is(v, -0) ? String(v) : pyFloatRepr(v);
   if (typeof v === 'string') return pyStringRepr(v);
   if (v instanceof UnsafeText) return pyStringRepr(v.text);
+  // a value that knows its repr (a template's macro: <Macro 'x'>)
+  if (typeof (v as { pyRepr?: unknown }).pyRepr === 'function') return (v as { pyRepr(): string }).pyRepr();
   if (v instanceof PyTuple) return v.length === 1 ? `(${pyRepr(v[0])},)` : `(${v.map(pyRepr).join(', ')})`;
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
   if (typeof v === 'object') {

@@ -68,9 +68,16 @@ const MUTATING = new Set(['update', 'append', 'extend', 'insert', 'pop', 'setdef
 /** Lists and dicts an expression built (literals, dict()): the only ones mutating methods may change. */
 export const templateMade = new WeakSet<object>();
 
-/** A value an expression can call (a template's macro). */
+/** A value an expression can call (a template's macro); printed as Python prints it (`<Macro 'x'>`), never as code. */
 export class Callable {
-  constructor(readonly invoke: Fn) {}
+  constructor(
+    readonly invoke: Fn,
+    private readonly shown: string | (() => string) = '<function>',
+  ) {}
+  /** Python's repr of it (python-repr's hook). */
+  pyRepr(): string {
+    return typeof this.shown === 'string' ? this.shown : this.shown();
+  }
 }
 
 /** Evaluates one expression against variables. */

@@ -400,7 +400,7 @@ function macro(n: MacroDef, at: Frames): Callable {
     } finally {
       frames.pop();
     }
-  });
+  }, `<Macro '${n.name}'>`);
 }
 
 function runFor(n: Extract<Node, { k: 'for' }>, frames: Frames, ev: Evaluator, out: Sink): void {
@@ -443,11 +443,17 @@ function runFor(n: Extract<Node, { k: 'for' }>, frames: Frames, ev: Evaluator, o
       const length = (): number => (ensure(Infinity), kept.length);
       const loop: Record<string, unknown> = { index: at + 1, index0: at, first: at === 0, depth: 1, depth0: 0 };
       if (at > 0) loop.previtem = kept[at - 1];
-      loop.cycle = new Callable((args, _kw, col) => {
-        if (!args.length) throw new ExprError('no items for cycling given', col);
-        return args[at % args.length];
-      });
-      loop.changed = changed;
+      // (printed as Jinja's LoopContext and its bound methods are)
+      const shown = (): string => `<LoopContext ${at + 1}/${length()}>`;
+      loop.cycle = new Callable(
+        (args, _kw, col) => {
+          if (!args.length) throw new ExprError('no items for cycling given', col);
+          return args[at % args.length];
+        },
+        () => `<bound method LoopContext.cycle of ${shown()}>`,
+      );
+      loop.changed = new Callable(changed.invoke, () => `<bound method LoopContext.changed of ${shown()}>`);
+      Object.defineProperty(loop, 'pyRepr', { enumerable: false, value: shown });
       Object.defineProperties(loop, {
         last: { enumerable: true, get: () => !ensure(at + 2) },
         nextitem: { enumerable: true, get: () => (ensure(at + 2) ? kept[at + 1] : new Undefined('loop.nextitem')) },
