@@ -43,3 +43,32 @@ export function mountFacts(lines: Record<string, string[]>): Record<string, unkn
   }
   return [...mounts.values()];
 }
+
+/** The device_links fact: /dev/disk/by-id, by-uuid and by-label (`dlink=DIR|NAME|TARGET`) by target device, and each device's masters (`dslave=/sys/block/MASTER/slaves/DEVICE`), names sorted. */
+export function deviceLinkFacts(lines: Record<string, string[]>): Record<string, Record<string, string[]>> {
+  const group = (pairs: [string, string][]): Record<string, string[]> => {
+    const by = new Map<string, Set<string>>();
+    for (const [target, name] of pairs) by.set(target, (by.get(target) ?? new Set()).add(name));
+    return Object.fromEntries([...by].map(([k, v]) => [k, [...v].sort()]));
+  };
+  const links = (dir: string): Record<string, string[]> =>
+    group(
+      (lines.dlink ?? [])
+        .map((l) => l.split('|'))
+        .filter(([d]) => d === dir)
+        .map(([, name = '', target = '']) => [target.split('/').pop() ?? '', name]),
+    );
+  const masters = group((lines.dslave ?? []).map((p) => p.split('/')).filter((e) => e.length >= 6).map((e) => [e[5]!, e[3]!]));
+  return { ids: links('by-id'), uuids: links('by-uuid'), labels: links('by-label'), masters };
+}
+
+/** The lvm fact of vgs, lvs and pvs's lines (`lvm_vg=`, `lvm_lv=`, `lvm_pv=`; a /dev/dm-N PV named by `lvm_dm=/dev/dm-N|NAME`), as Ansible reads them; 'N/A' when they did not run (not root, no vgs). */
+export function lvmFacts(kv: Record<string, string>, lines: Record<string, string[]>): unknown {
+  if (kv.lvm_ran !== '1') return 'N/A';
+  const fields = (l: string): string[] => l.trim().split(',');
+  const vgs = Object.fromEntries((lines.lvm_vg ?? []).map(fields).map((i) => [i[0]!, { size_g: i.at(-2), free_g: i.at(-1), num_lvs: i[2], num_pvs: i[1] }]));
+  const lvs = Object.fromEntries((lines.lvm_lv ?? []).map(fields).map((i) => [i[0]!, { size_g: i[3], vg: i[1] }]));
+  const dm = new Map((lines.lvm_dm ?? []).map((l) => [l.slice(0, l.indexOf('|')), l.slice(l.indexOf('|') + 1).trimEnd()]));
+  const pvs = Object.fromEntries((lines.lvm_pv ?? []).map(fields).map((i) => [dm.has(i[0]!) ? `/dev/mapper/${dm.get(i[0]!)}` : i[0]!, { size_g: i[4], free_g: i[5], vg: i[1] }]));
+  return { lvs, vgs, pvs };
+}

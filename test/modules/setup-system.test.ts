@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CPUINFO_AWK } from '../../engine/modules/setup.js';
-import { mountFacts, MOUNT_POINTS_AWK } from '../../engine/modules/setup-mounts.js';
+import { deviceLinkFacts, lvmFacts, mountFacts, MOUNT_POINTS_AWK } from '../../engine/modules/setup-mounts.js';
 import { virtualFacts } from '../../engine/modules/setup-virtual.js';
 import { capsFacts, cmdlineFacts, cpuFacts, distributionFacts, dmiFacts, dnsFacts, lsbFacts, sshKeyFacts } from '../../engine/modules/setup-system.js';
 import { pythonEval, systemPython } from '../support/python.js';
@@ -280,5 +280,39 @@ describe.skipIf(!systemPython)("setup's capabilities as Ansible's caps collector
       out,
     );
     expect(capsFacts(kv)).toEqual(theirs);
+  });
+});
+
+describe.skipIf(!systemPython)("setup's device_links and lvm as Ansible's hardware collector reads them", () => {
+  it('device links by target device (names sorted), masters from /sys/block/*/slaves', () => {
+    const links: Record<string, Record<string, string>> = {
+      '/dev/disk/by-id': { 'ata-DISK_1': '../../sda', 'ata-DISK_1-part1': '../../sda1', 'wwn-0x5000': '../../sda', 'dm-name-vg-root': '../../dm-0' },
+      '/dev/disk/by-uuid': { '32caaec3-ef40': '../../sda1', 'ab12': '../../dm-0' },
+    };
+    const slaves = ['/sys/block/dm-0/slaves/sda2', '/sys/block/md0/slaves/sdb1', '/sys/block/md0/slaves/sdc1'];
+    const ours = deviceLinkFacts({ dlink: Object.entries(links).flatMap(([dir, l]) => Object.entries(l).map(([name, target]) => `${dir.split('/').pop()}|${name}|${target}`)), dslave: slaves });
+    const theirs = pythonEval<unknown>(
+      "import ansible.module_utils.facts.hardware.linux as L\ndef fn(spec):\n    links, slaves = spec\n    L.os.path.exists = lambda p: p in links\n    L.os.listdir = lambda p: list(links[p])\n    L.os.readlink = lambda p: links[p.rsplit('/', 1)[0]][p.rsplit('/', 1)[1]]\n    L.glob.glob = lambda pat: slaves\n    return L.LinuxHardware(module=None).get_all_device_links()",
+      [links, slaves],
+    );
+    expect(ours).toEqual(theirs);
+    expect(ours.ids).toMatchObject({ sda: ['ata-DISK_1', 'wwn-0x5000'] });
+  });
+
+  it("lvm of vgs, lvs and pvs (a /dev/dm-N PV named by dmsetup), 'N/A' without them", () => {
+    const out = {
+      vgs: '  vg0,1,2,0,wz--n-,99.50,10.00\n  vg1,2,1,0,wz--n-,200.00,0\n',
+      lvs: '  root,vg0,-wi-ao----,50.00,,,,,,,\n  swap,vg0,-wi-ao----,39.50,,,,,,,\n  data,vg1,-wi-a-----,200.00,,,,,,,\n',
+      pvs: '  /dev/sda2,vg0,lvm2,a--,99.50,10.00\n  /dev/dm-3,vg1,lvm2,a--,100.00,0\n  /dev/sdc,vg1,lvm2,a--,100.00,0\n',
+      dmsetup: 'crypt-disk\n',
+    };
+    const lines = (t: string): string[] => t.split('\n').filter(Boolean);
+    const ours = lvmFacts({ lvm_ran: '1' }, { lvm_vg: lines(out.vgs), lvm_lv: lines(out.lvs), lvm_pv: lines(out.pvs), lvm_dm: [`/dev/dm-3|${out.dmsetup}`] });
+    const theirs = pythonEval<unknown>(
+      "import ansible.module_utils.facts.hardware.linux as L\nclass M:\n    def __init__(self, out): self.out = out\n    def get_bin_path(self, name, required=False): return '/sbin/' + name\n    def run_command(self, cmd): return (0, self.out[cmd.split()[0].rsplit('/', 1)[1]], '')\ndef fn(out):\n    L.os.getuid = lambda: 0\n    return L.LinuxHardware(module=M(out)).get_lvm_facts()['lvm']",
+      out,
+    );
+    expect(ours).toEqual(theirs);
+    expect(lvmFacts({}, {})).toBe('N/A');
   });
 });
