@@ -72,3 +72,90 @@ export function lvmFacts(kv: Record<string, string>, lines: Record<string, strin
   const pvs = Object.fromEntries((lines.lvm_pv ?? []).map(fields).map((i) => [dm.has(i[0]!) ? `/dev/mapper/${dm.get(i[0]!)}` : i[0]!, { size_g: i[4], free_g: i[5], vg: i[1] }]));
   return { lvs, vgs, pvs };
 }
+
+// Ansible's bytes_to_human: the largest unit the size reaches, two decimals ('0.00 Bytes', '100.00 GB')
+function bytesToHuman(size: number): string {
+  const units: [string, number][] = [['Y', 2 ** 80], ['Z', 2 ** 70], ['E', 2 ** 60], ['P', 2 ** 50], ['T', 2 ** 40], ['G', 2 ** 30], ['M', 2 ** 20], ['K', 2 ** 10], ['B', 1]];
+  const [suffix, limit] = units.find(([, l]) => size >= l) ?? units[units.length - 1]!;
+  return `${(size / limit).toFixed(2)} ${limit === 1 ? 'Bytes' : `${suffix}B`}`;
+}
+
+/**
+ * The devices fact as Ansible's hardware collector makes it of /sys/block (`blk=NAME|LINK`, `bsys=PATH:LINE`
+ * of its files, `bhold=PATH` of holders), lspci -D's lines, sg_inq's serials (`bserial=NAME|SERIAL`, with
+ * `sginq=1` when sg_inq is there) and the device links: each device's links, vendor, model, serial,
+ * removable, discard, WWN, partitions (start, sectors, size, UUID, holders), rotational, scheduler,
+ * sectors and size, PCI host and holders.
+ */
+export function deviceFacts(lines: Record<string, string[]>): Record<string, unknown> {
+  const files = new Map<string, string>();
+  for (const l of lines.bsys ?? []) {
+    const at = l.indexOf(':');
+    const [path, text] = [l.slice(0, at), l.slice(at + 1)];
+    files.set(path, files.has(path) ? `${files.get(path)}\n${text}` : text);
+  }
+  // get_file_content: stripped, the default when empty or unread
+  const read = <T>(path: string, dflt: T): string | T => {
+    const v = files.get(path)?.trim();
+    return v ? v : dflt;
+  };
+  const links = deviceLinkFacts(lines);
+  const linksOf = (name: string): Record<string, string[]> => Object.fromEntries(Object.entries(links).map(([k, v]) => [k, v[name] ?? []]));
+  const wwn = new Map((lines.dlink ?? []).map((l) => l.split('|')).filter(([d, n]) => d === 'by-id' && n?.startsWith('wwn-')).map(([, n = '', t = '']) => [t.split('/').pop() ?? '', n.slice(4)]));
+  const uuidOf = (part: string): string | null => (lines.dlink ?? []).map((l) => l.split('|')).find(([d, , t]) => d === 'by-uuid' && t?.split('/').pop() === part)?.[1] ?? null;
+  const holdersOf = (dir: string): string[] =>
+    (lines.bhold ?? [])
+      .filter((h) => h.startsWith(`${dir}/holders/`) && !h.slice(`${dir}/holders/`.length).includes('/'))
+      .map((h) => h.slice(`${dir}/holders/`.length))
+      .filter((f) => f.startsWith('dm-'))
+      .map((f) => read(`${dir}/holders/${f}/dm/name`, f));
+  const pci = (lines.lspci ?? []).join('\n');
+  const serials = new Map((lines.bserial ?? []).map((l) => [l.slice(0, l.indexOf('|')), l.slice(l.indexOf('|') + 1)]));
+  const devices: Record<string, unknown> = {};
+  for (const entry of lines.blk ?? []) {
+    const [name = '', link = ''] = entry.split('|');
+    const dir = `/sys/block/${name}`;
+    // the sysfs path Ansible joins (the link's target) is what its PCI host is read from
+    const sysdir = `/sys/block/${link || name}`;
+    const virtual = link ? 1 : [...files.keys()].some((p) => p.startsWith(`${dir}/`) && p.slice(dir.length + 1).split('/')[0]!.includes('device')) ? 0 : 1;
+    const d: Record<string, unknown> = { virtual, links: linksOf(name) };
+    for (const key of ['vendor', 'model', 'sas_address', 'sas_device_handle']) d[key] = read(`${dir}/device/${key}`, null);
+    const serial = lines.sginq ? serials.get(name) : read(`${dir}/device/serial`, null);
+    if (serial) d.serial = serial;
+    d.removable = read(`${dir}/removable`, null);
+    d.support_discard = read(`${dir}/queue/discard_granularity`, null);
+    if (wwn.has(name)) d.wwn = wwn.get(name);
+    const parts: Record<string, unknown> = {};
+    const re = new RegExp(`(${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[p]?\\d+)`);
+    const partNames = new Set([...files.keys()].filter((p) => p.startsWith(`${dir}/`) && p.endsWith('/start')).map((p) => p.slice(dir.length + 1).split('/')[0]!));
+    for (const folder of partNames) {
+      const m = re.exec(folder);
+      if (!m) continue;
+      const part = m[1]!;
+      const pdir = `${dir}/${part}`;
+      const sectors = read(`${pdir}/size`, 0);
+      parts[part] = {
+        links: linksOf(part),
+        start: read(`${pdir}/start`, 0),
+        sectors,
+        sectorsize: read(`${pdir}/queue/logical_block_size`, null) ?? read(`${pdir}/queue/hw_sector_size`, 512),
+        size: bytesToHuman(Number(sectors) * 512),
+        uuid: uuidOf(part),
+        holders: holdersOf(pdir),
+      };
+    }
+    d.partitions = parts;
+    d.rotational = read(`${dir}/queue/rotational`, null);
+    const scheduler = read(`${dir}/queue/scheduler`, null);
+    d.scheduler_mode = (scheduler === null ? undefined : /^.*?(\[(.*)\])/.exec(scheduler)?.[2]) ?? '';
+    d.sectors = read(`${dir}/size`, 0);
+    d.sectorsize = read(`${dir}/queue/logical_block_size`, null) ?? read(`${dir}/queue/hw_sector_size`, 512);
+    d.size = bytesToHuman(Number(d.sectors) * 512);
+    const host = /^.+\/([a-f0-9]{4}:[a-f0-9]{2}:[0|1][a-f0-9]\.[0-7])\//.exec(sysdir);
+    const hostLine = host && pci ? new RegExp(`^${host[1]!.replace(/\./g, '\\.')}\\s(.*)$`, 'm').exec(pci) : null;
+    d.host = hostLine ? hostLine[1] : '';
+    d.holders = holdersOf(dir);
+    devices[name] = d;
+  }
+  return devices;
+}

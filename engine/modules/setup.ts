@@ -6,7 +6,7 @@
 import { globToRegExp } from '../inventory/patterns.js';
 import { shellQuote } from '../util/shell.js';
 import { factFileOf, localFacts } from './local-facts.js';
-import { deviceLinkFacts, lvmFacts, mountFacts, MOUNT_POINTS_AWK } from './setup-mounts.js';
+import { deviceFacts, deviceLinkFacts, lvmFacts, mountFacts, MOUNT_POINTS_AWK } from './setup-mounts.js';
 import { virtInputOf, virtualFacts } from './setup-virtual.js';
 import { askedInterpreter, DISCOVER_PYTHON } from './python/interpreter.js';
 import { declareModule, failPlan } from './declare.js';
@@ -116,6 +116,13 @@ awk '${MOUNT_POINTS_AWK}' "$m" | tr '\\n' '\\000' | xargs -0 -r stat -f -c 'msta
 fi
 for d in /dev/disk/by-id /dev/disk/by-uuid /dev/disk/by-label; do [ -d "$d" ] && find "$d" -mindepth 1 -maxdepth 1 -type l -printf "dlink=\${d##*/}|%f|%l\\n" 2>/dev/null; done
 for s in /sys/block/*/slaves/*; do [ -e "$s" ] && echo "dslave=$s"; done
+if [ -d /sys/block ]; then
+find /sys/block -mindepth 1 -maxdepth 1 -printf 'blk=%f|%l\\n' 2>/dev/null
+grep -sH . /sys/block/*/device/vendor /sys/block/*/device/model /sys/block/*/device/sas_address /sys/block/*/device/sas_device_handle /sys/block/*/device/serial /sys/block/*/removable /sys/block/*/queue/discard_granularity /sys/block/*/queue/rotational /sys/block/*/queue/scheduler /sys/block/*/size /sys/block/*/queue/logical_block_size /sys/block/*/queue/hw_sector_size /sys/block/*/*/start /sys/block/*/*/size /sys/block/*/*/queue/logical_block_size /sys/block/*/*/queue/hw_sector_size /sys/block/*/holders/*/dm/name /sys/block/*/*/holders/*/dm/name | sed 's/^/bsys=/'
+for h in /sys/block/*/holders/* /sys/block/*/*/holders/*; do [ -e "$h" ] && echo "bhold=$h"; done
+command -v lspci >/dev/null 2>&1 && lspci -D 2>/dev/null | sed 's/^/lspci=/'
+if command -v sg_inq >/dev/null 2>&1; then echo "sginq=1"; for b in /sys/block/*; do s=$(sg_inq "/dev/\${b##*/}" 2>/dev/null | sed -n 's/.*\\(Unit serial\\|Serial\\) number:[[:space:]]*\\([[:alnum:]_]*\\).*/\\2/p' | head -n 1); [ -n "$s" ] && echo "bserial=\${b##*/}|$s"; done; fi
+fi
 if command -v vgs >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then echo "lvm_ran=1"; o='--noheadings --nosuffix --units g --separator ,'; vgs $o 2>/dev/null | sed 's/^/lvm_vg=/'; command -v lvs >/dev/null 2>&1 && lvs $o 2>/dev/null | sed 's/^/lvm_lv=/'; if command -v pvs >/dev/null 2>&1; then p=$(pvs $o 2>/dev/null); printf '%s\\n' "$p" | sed '/^$/d; s/^/lvm_pv=/'; for d in $(printf '%s\\n' "$p" | sed -n 's/^ *\\(\/dev\/dm-[0-9]*\\),.*/\\1/p'); do echo "lvm_dm=$d|$(dmsetup info -C --noheadings -o name "$d" 2>/dev/null)"; done; fi; fi
 if [ -d "$fp" ]; then for f in "$fp"/*.fact; do [ -e "$f" ] || continue; case $(stat -c %A "$f" 2>/dev/null) in ???[xs]*) e=$(mktemp); o=$("$f" 2>"$e"); r=$?; echo "lfact=\${f##*/}|x|$r|$(printf '%s' "$o" | base64 -w0)|$(base64 -w0 < "$e")"; rm -f "$e";; *) echo "lfact=\${f##*/}|r|0|$(base64 -w0 < "$f")|";; esac; done; fi
 set -- $(stat -c '%d:%i' / /proc/1/root/. 2>/dev/null); [ -n "$2" ] && echo "chroot=$1|$2|" || echo "chroot=$1||$(stat -f -c %T / 2>/dev/null)"
@@ -184,7 +191,7 @@ const ALIASES: Record<string, string[]> = { hardware: ['devices', 'dmi'] };
 // the collector each of kplay's facts comes from in Ansible
 const FACT_COLLECTOR: Record<string, string> = {
   ...Object.fromEntries(['hostname', 'nodename', 'fqdn', 'domain', 'kernel', 'kernel_version', 'machine_id', 'system', 'architecture', 'machine'].map((f) => [f, 'platform'])),
-  ...Object.fromEntries(['processor_vcpus', 'processor_nproc', 'processor', 'processor_count', 'processor_cores', 'processor_threads_per_core', 'memtotal_mb', 'memfree_mb', 'swaptotal_mb', 'swapfree_mb', 'memory_mb', 'uptime_seconds', 'mounts', 'device_links', 'lvm'].map((f) => [f, 'hardware'])),
+  ...Object.fromEntries(['processor_vcpus', 'processor_nproc', 'processor', 'processor_count', 'processor_cores', 'processor_threads_per_core', 'memtotal_mb', 'memfree_mb', 'swaptotal_mb', 'swapfree_mb', 'memory_mb', 'uptime_seconds', 'mounts', 'device_links', 'lvm', 'devices'].map((f) => [f, 'hardware'])),
   ...Object.fromEntries(['bios_date', 'bios_vendor', 'bios_version', 'board_asset_tag', 'board_name', 'board_serial', 'board_vendor', 'board_version', 'chassis_asset_tag', 'chassis_serial', 'chassis_vendor', 'chassis_version', 'form_factor', 'product_name', 'product_serial', 'product_uuid', 'product_version', 'system_vendor'].map((f) => [f, 'hardware'])),
   ...Object.fromEntries(['distribution', 'distribution_version', 'distribution_major_version', 'distribution_minor_version', 'distribution_release', 'os_family'].map((f) => [f, 'distribution'])),
   ...Object.fromEntries(['cmdline', 'proc_cmdline'].map((f) => [f, 'cmdline'])),
@@ -310,7 +317,7 @@ function readOutput(stdout: string): SetupFacts {
 const FACT_PATH = '/etc/ansible/facts.d';
 
 // the script's keys that repeat: every line is kept
-const REPEATED = new Set(['dlink', 'dslave', 'lvm_vg', 'lvm_lv', 'lvm_pv', 'lvm_dm', 'virt_cgroup', 'virt_environ', 'virt_exists', 'virt_xencaps', 'virt_module', 'virt_dmidecode', 'mtab', 'findmnt', 'lsblk', 'mstat', 'lfact', 'fcwwn', 'nsys', 'ndev', 'nbr', 'nbond', 'nslave', 'eth_k', 'eth_t', 'eth_kok', 'eth_tok', 'cpu', 'resolv', 'lsb', 'lsbf', 'sshkey']);
+const REPEATED = new Set(['blk', 'bsys', 'bhold', 'lspci', 'bserial', 'dlink', 'dslave', 'lvm_vg', 'lvm_lv', 'lvm_pv', 'lvm_dm', 'virt_cgroup', 'virt_environ', 'virt_exists', 'virt_xencaps', 'virt_module', 'virt_dmidecode', 'mtab', 'findmnt', 'lsblk', 'mstat', 'lfact', 'fcwwn', 'nsys', 'ndev', 'nbr', 'nbond', 'nslave', 'eth_k', 'eth_t', 'eth_kok', 'eth_tok', 'cpu', 'resolv', 'lsb', 'lsbf', 'sshkey']);
 
 /** The python collector's facts (and platform's python_version) as the host's interpreter printed them, none without one. */
 function pythonFacts(kv: Record<string, string>): Record<string, unknown> {
@@ -442,7 +449,7 @@ export const setupModule = declareModule({
       ...cpuFacts(kv, lines, kv.machine ?? ''),
       ...(lines.nsys || kv.dmi_product_name !== undefined ? dmiFacts(kv) : {}),
       ...(lines.mtab ? { mounts: mountFacts(lines) } : {}),
-      ...(kv.cmdline !== undefined ? { device_links: deviceLinkFacts(lines), lvm: lvmFacts(kv, lines) } : {}),
+      ...(kv.cmdline !== undefined ? { device_links: deviceLinkFacts(lines), lvm: lvmFacts(kv, lines), devices: deviceFacts(lines) } : {}),
       ...(kv.virt_modules_read !== undefined || lines.virt_cgroup ? virtualFacts(virtInputOf(kv, lines)) : {}),
       ...smallFacts(kv, f.env),
       ...(kv.cmdline !== undefined ? capsFacts(kv) : {}),

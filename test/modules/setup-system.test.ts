@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CPUINFO_AWK } from '../../engine/modules/setup.js';
-import { deviceLinkFacts, lvmFacts, mountFacts, MOUNT_POINTS_AWK } from '../../engine/modules/setup-mounts.js';
+import { deviceFacts, deviceLinkFacts, lvmFacts, mountFacts, MOUNT_POINTS_AWK } from '../../engine/modules/setup-mounts.js';
 import { virtualFacts } from '../../engine/modules/setup-virtual.js';
 import { capsFacts, cmdlineFacts, cpuFacts, distributionFacts, dmiFacts, dnsFacts, lsbFacts, sshKeyFacts } from '../../engine/modules/setup-system.js';
 import { pythonEval, systemPython } from '../support/python.js';
@@ -314,5 +314,69 @@ describe.skipIf(!systemPython)("setup's device_links and lvm as Ansible's hardwa
     );
     expect(ours).toEqual(theirs);
     expect(lvmFacts({}, {})).toBe('N/A');
+  });
+});
+
+describe.skipIf(!systemPython)("setup's devices as Ansible's hardware collector reads /sys/block", () => {
+  it('disks with partitions, holders, WWN, UUIDs, a PCI host, an NVMe disk, a loop device', () => {
+    // /sys/block's links, the files under each device (as /sys/block/NAME/...), its holders, and /dev/disk's links
+    const blk: Record<string, string> = { sda: '../devices/pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0/block/sda', nvme0n1: '../devices/pci0000:00/0000:00:1d.0/0000:3d:00.0/nvme/nvme0/nvme0n1', loop0: '../devices/virtual/block/loop0' };
+    const files: Record<string, string> = {
+      'sda/device/vendor': 'ATA     ', 'sda/device/model': 'Samsung SSD 860', 'sda/removable': '0', 'sda/queue/discard_granularity': '512', 'sda/queue/rotational': '0', 'sda/queue/scheduler': 'none [mq-deadline] kyber', 'sda/size': '1953525168', 'sda/queue/logical_block_size': '512',
+      'sda/sda1/start': '2048', 'sda/sda1/size': '1048576', 'sda/sda2/start': '1050624', 'sda/sda2/size': '1952474511', 'sda/sda2/holders/dm-0/dm/name': 'vg0-root',
+      'nvme0n1/device/model': 'Samsung SSD 970', 'nvme0n1/device/serial': 'S4EWNX0N', 'nvme0n1/removable': '0', 'nvme0n1/queue/rotational': '0', 'nvme0n1/queue/scheduler': '[none] mq-deadline', 'nvme0n1/size': '976773168', 'nvme0n1/queue/logical_block_size': '512', 'nvme0n1/nvme0n1p1/start': '2048', 'nvme0n1/nvme0n1p1/size': '976771072',
+      'loop0/removable': '0', 'loop0/queue/rotational': '1', 'loop0/queue/scheduler': 'none', 'loop0/size': '0', 'loop0/queue/hw_sector_size': '512',
+    };
+    const holders = ['sda/sda2/holders/dm-0', 'sda/holders/md127'];
+    const dlinks: Record<string, Record<string, string>> = { 'by-id': { 'wwn-0x5002538e4': '../../sda', 'ata-Samsung_SSD_860': '../../sda', 'nvme-Samsung_SSD_970': '../../nvme0n1' }, 'by-uuid': { 'aa-bb': '../../sda1', 'cc-dd': '../../nvme0n1p1' } };
+    const lspci = '0000:00:1f.2 SATA controller: Intel Corporation C600/X79 series chipset 6-Port SATA AHCI Controller (rev 06)\n0000:3d:00.0 Non-Volatile memory controller: Samsung Electronics Co Ltd NVMe SSD Controller SM981/PM981/PM983';
+    const ours = deviceFacts({
+      blk: Object.entries(blk).map(([n, l]) => `${n}|${l}`),
+      bsys: Object.entries(files).map(([p, v]) => `/sys/block/${p}:${v}`),
+      bhold: holders.map((h) => `/sys/block/${h}`),
+      dlink: Object.entries(dlinks).flatMap(([d, l]) => Object.entries(l).map(([n, t]) => `${d}|${n}|${t}`)),
+      lspci: lspci.split('\n'),
+    });
+    const theirs = pythonEval<Record<string, unknown>>(
+      [
+        'import ansible.module_utils.facts.hardware.linux as L',
+        'def patch(spec):',
+        "    blk, files, holders, dlinks = spec['blk'], spec['files'], spec['holders'], spec['dlinks']",
+        '    real = {}',
+        "    for n, l in blk.items(): real['/sys/block/' + l] = '/sys/block/' + n",
+        '    def canon(p):',
+        '        for k, v in real.items():',
+        "            if p == k or p.startswith(k + '/'): return v + p[len(k):]",
+        '        return p',
+        "    paths = set('/sys/block/' + p for p in files) | set('/sys/block/' + h for h in holders)",
+        '    def listdir(p):',
+        "        if p.startswith('/dev/disk/'): return list(dlinks.get(p.rsplit('/', 1)[1], {}))",
+        '        p = canon(p)',
+        "        if p == '/sys/block': return list(blk)",
+        "        return sorted(set(q[len(p) + 1:].split('/')[0] for q in paths if q.startswith(p + '/')))",
+        '    def readlink(p):',
+        "        if p.startswith('/dev/disk/'): d, n = p.split('/')[3:5]; return dlinks[d][n]",
+        "        return blk[p.rstrip('/').rsplit('/', 1)[1]]",
+        '    L.os.listdir = listdir',
+        '    L.os.readlink = readlink',
+        "    L.os.path.realpath = lambda p: '/dev/' + readlink(p).rsplit('/', 1)[1]",
+        "    L.os.path.exists = lambda p: p.rsplit('/', 1)[0] in ('/dev/disk/by-id', '/dev/disk/by-uuid') or p in ('/dev/disk/by-id', '/dev/disk/by-uuid')",
+        "    L.os.path.isdir = lambda p: any(q.startswith(canon(p) + '/') for q in paths)",
+        "    L.get_file_content = lambda p, default=None: (files.get(canon(p)[len('/sys/block/'):], '').strip() or default) if canon(p).startswith('/sys/block/') else default",
+        "    L.glob.glob = lambda pat: []",
+        'class M:',
+        '    def __init__(self, out): self.out = out',
+        "    def get_bin_path(self, name): return '/usr/bin/lspci' if name == 'lspci' else None",
+        "    def run_command(self, args, errors=None): return (0, self.out, '')",
+        'def fn(spec):',
+        '    patch(spec)',
+        "    return L.LinuxHardware(module=M(spec['lspci'])).get_device_facts()['devices']",
+      ].join('\n'),
+      { blk, files, holders, dlinks, lspci },
+    );
+    expect(ours).toEqual(theirs);
+    expect(ours.sda).toMatchObject({ wwn: '0x5002538e4', vendor: 'ATA', scheduler_mode: 'mq-deadline', size: '931.51 GB', host: expect.stringMatching(/^SATA controller/), holders: [], partitions: { sda1: { uuid: 'aa-bb', start: '2048', size: '512.00 MB' }, sda2: { holders: ['vg0-root'] } } });
+    expect(ours.nvme0n1).toMatchObject({ serial: 'S4EWNX0N', partitions: { nvme0n1p1: { uuid: 'cc-dd' } } });
+    expect(ours.loop0).toMatchObject({ size: '0.00 Bytes', sectorsize: '512', vendor: null });
   });
 });
