@@ -271,8 +271,8 @@ function run(nodes: Node[], frames: Frames, ev: Evaluator, out: Sink): void {
       case 'fromimport': {
         const module = importModule(n.name, n.withContext, n.at, frames, ev) as unknown as Record<string, unknown>;
         for (const { name, as } of n.names) {
-          const cause = `the template ${pyRepr(outputText(value(ev, n.name, n.at)))} (imported on line ${n.at.line}) does not export the requested name ${pyRepr(name)}`;
-          frames.set(as, Object.prototype.hasOwnProperty.call(module, name) ? module[name] : new Undefined(as, false, cause));
+          if (Object.prototype.hasOwnProperty.call(module, name)) frames.set(as, module[name]);
+          else frames.set(as, new Undefined(as, false, `the template ${pyRepr(outputText(value(ev, n.name, n.at)))} (imported on line ${n.at.line}) does not export the requested name ${pyRepr(name)}`));
         }
         break;
       }
@@ -429,11 +429,11 @@ function runFor(n: Extract<Node, { k: 'for' }>, frames: Frames, ev: Evaluator, o
   let index = 0;
   // loop.changed(...)'s last value (none at first)
   let lastChanged: unknown[] | undefined;
-  const changed = new Callable((args) => {
+  const changed = (args: unknown[]): boolean => {
     if (lastChanged !== undefined && pyEq(lastChanged, args)) return false;
     lastChanged = args;
     return true;
-  });
+  };
   for (; ensure(index + 1); index++) {
     const item = kept[index];
     const at = index;
@@ -452,7 +452,7 @@ function runFor(n: Extract<Node, { k: 'for' }>, frames: Frames, ev: Evaluator, o
         },
         () => `<bound method LoopContext.cycle of ${shown()}>`,
       );
-      loop.changed = new Callable(changed.invoke, () => `<bound method LoopContext.changed of ${shown()}>`);
+      loop.changed = new Callable(changed, () => `<bound method LoopContext.changed of ${shown()}>`);
       Object.defineProperty(loop, 'pyRepr', { enumerable: false, value: shown });
       Object.defineProperties(loop, {
         last: { enumerable: true, get: () => !ensure(at + 2) },
