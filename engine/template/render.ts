@@ -8,7 +8,7 @@ import type Handlebars from 'handlebars';
 import { ParseError, type SourcePos } from '../errors.js';
 import type { Functions, Lookup } from './expr/evaluate.js';
 import { helpers } from './helpers.js';
-import { compileJinja, fileSettings, JinjaError, renderJinja, renderYamlValue, type TemplateProblem } from './jinja/template.js';
+import { ANSIBLE_WS, compileJinja, fileSettings, JinjaError, renderJinja, renderYamlValue, type TemplateProblem } from './jinja/template.js';
 import type { WhitespaceOptions } from './jinja/lexer.js';
 import type { TemplateLoader } from './jinja/render.js';
 
@@ -54,10 +54,18 @@ export function parseTemplate(source: string, origin: SourcePos): void {
   wrap(() => compileJinja(source, undefined, true), source, origin, false);
 }
 
-/** A YAML value with its templates rendered, typed as Ansible types it (see renderYamlValue). */
+/**
+ * A YAML value with its templates rendered, typed as Ansible types it (see renderYamlValue). Its include,
+ * import and extends look in the play's directory (`playbook_dir`, else the working directory), as
+ * Ansible's Templar's FileSystemLoader over the loader's basedir does.
+ */
 export function renderValue(source: string, vars: Lookup, fns: Functions, origin: SourcePos): unknown {
   if (!isTemplate(source)) return source;
-  return wrap(() => renderYamlValue(source, vars, fns), source, origin, false);
+  const loader: TemplateLoader = (name) => {
+    const book = vars('playbook_dir');
+    return templateLoader([typeof book === 'string' ? book : process.cwd()], ANSIBLE_WS)(name);
+  };
+  return wrap(() => renderYamlValue(source, vars, fns, loader), source, origin, false);
 }
 
 /**

@@ -42,6 +42,9 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
   // import and from-import: a template's macros and top-level names, without the importer's names unless with context
   [tpl({ src: 'imports.j2', dest: '/etc/kplay-t/imports.conf' }), 'changed'],
   [tpl({ src: 'import-missing.j2', dest: '/etc/kplay-t/import-missing.conf' }), 'failed'],
+  // an include in a YAML value looks in the playbook's directory (not its templates/)
+  [{ copy: { content: "{% include 'templates/sub/part2.j2' %}{% from 'templates/macros.j2' import greeting %}{{ greeting }}", dest: '/etc/kplay-t/value.conf' }, vars: { port: 1 } }, 'changed'],
+  [{ copy: { content: "{% include 'part2.j2' %}", dest: '/etc/kplay-t/value2.conf' }, vars: { port: 1 } }, 'failed'],
 ];
 
 // a template extended with blocks (super(), a scoped block in a loop, the child's top-level names), and
@@ -69,12 +72,16 @@ describe.skipIf(!hasAnsible || !canSandbox())('template, kplay vs ansible-playbo
     TEMPLATES,
   );
 
+  // Ansible 2.14 fails a task argument's missing include with an exception and no message; kplay names the template and the task's place
+  const ownMessage = (i: number): boolean => JSON.stringify(steps[i]?.[0]).includes('value2.conf');
+
   it('every task reports what Ansible reports', () => {
     const shown = (r: EngineRun): string[] => r.results.map((x, i) => `${i} ${JSON.stringify(steps[i]?.[0])}: ${outcome(x)}`);
     expect(shown(run().kplay)).toEqual(shown(run().ansible));
     expect(run().kplay.results.map(outcome)).toEqual(steps.map(([, o]) => o));
-    const failed = (r: EngineRun): unknown[] => r.results.filter((x) => x.failed === true).map((x) => [x.msg, x.exit_status]);
+    const failed = (r: EngineRun): unknown[] => r.results.filter((x, i) => x.failed === true && !ownMessage(i)).map((x) => [x.msg, x.exit_status]);
     expect(failed(run().kplay)).toEqual(failed(run().ansible));
+    expect(run().kplay.results.filter((_x, i) => ownMessage(i)).map((x) => x.msg)).toEqual([expect.stringContaining('TemplateNotFound: part2.j2 in template')]);
   });
 
   it("registers what Ansible's template registers, key by key: add_path_info's keys, dest or path, the sums", () => {
@@ -84,11 +91,11 @@ describe.skipIf(!hasAnsible || !canSandbox())('template, kplay vs ansible-playbo
       const { exception: _e, ...rest } = r as Record<string, unknown>;
       return rest;
     };
-    kplay.forEach((r, i) => expect({ i, task: steps[i]?.[0], r }).toEqual({ i, task: steps[i]?.[0], r: noTraceback(ansible[i]) }));
+    kplay.forEach((r, i) => expect({ i, task: steps[i]?.[0], r }).toEqual({ i, task: steps[i]?.[0], r: ownMessage(i) ? { ...(noTraceback(ansible[i]) as object), msg: (r as { msg?: unknown }).msg } : noTraceback(ansible[i]) }));
   });
 
   it('leaves the same files, modes and backups', () => {
-    for (const p of [DEST, '/etc/kplay-t/new.conf', '/etc/kplay-t/child.conf', '/etc/kplay-t/includes.conf', '/etc/kplay-t/imports.conf']) expect(sandboxText(run().kplay, p)).toBe(sandboxText(run().ansible, p));
+    for (const p of [DEST, '/etc/kplay-t/new.conf', '/etc/kplay-t/child.conf', '/etc/kplay-t/includes.conf', '/etc/kplay-t/imports.conf', '/etc/kplay-t/value.conf']) expect(sandboxText(run().kplay, p)).toBe(sandboxText(run().ansible, p));
     expect(sandboxText(run().kplay, '/etc/kplay-t/child.conf')).toContain('head 8080 and child x8080');
     expect(sandboxText(run().kplay, '/etc/kplay-t/imports.conf')).toBe("server a:80 hi none\nserver b:8080 hi ['a', 'b']\nserver c:80 hi none hi\n[called 8080]\n[module text hi] hi hidden\n");
     // a symbolic mode changes the mode a new file gets from the umask (o-r: 640), +x then x where the umask allows it

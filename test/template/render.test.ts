@@ -92,6 +92,9 @@ describe('YAML values (Jinja, typed as Ansible types them)', () => {
     ['{% block a %}{% endblock %}\n{% block a %}{% endblock %}', "block 'a' defined twice", { line: 4 }],
     ['{% block a required %}x{% endblock %}', 'Required blocks can only contain comments or whitespace', { line: 3 }],
     ['{% block a %}{% block b %}{{ nope }}{% endblock %}{% endblock %}', "'nope' is undefined", { line: 3, col: 36 }],
+    ['{% for loop in list %}{% endfor %}', "Can't assign to special loop variable in for-loop target", { line: 3 }],
+    ['{% for x in list %}{{ loop([x]) }}{% endfor %}', "The loop must have the 'recursive' marker to be called recursively.", { line: 3 }],
+    ['{% for x in list recursive %}{{ loop() }}{% endfor %}', 'loop() takes 1 argument (0 given)', { line: 3 }],
   ])('%s is an error at file:line:col', (tpl, message, where) => {
     let err: unknown;
     try {
@@ -145,8 +148,11 @@ describe('template files', () => {
     expect(() => render("{% extends 'base.j2' %}{% extends 'base.j2' %}")).toThrow('extended multiple times');
     expect(() => render("{% for x in list %}{% extends 'base.j2' %}{% endfor %}")).toThrow('cannot use extend from a non top-level scope');
     expect(() => render('{% block b %}{{ super() }}{% endblock %}')).toThrow("there is no parent block called 'b'.");
-    // without a search path (a YAML value), include has nowhere to look
-    expect(() => renderValue("{% include 'base.j2' %}", read, BASE_FUNCTIONS, at)).toThrow('TemplateNotFound: base.j2');
+    // a YAML value's include looks in the play's directory (playbook_dir), not in its templates/
+    const inBook = (n: string): unknown => (n === 'playbook_dir' ? dir : read(n));
+    expect(renderValue("{% include 'templates/base.j2' %}", inBook, BASE_FUNCTIONS, at)).toBe('top\nbase');
+    expect(() => renderValue("{% include 'base.j2' %}", inBook, BASE_FUNCTIONS, at)).toThrow('TemplateNotFound: base.j2');
+    expect(renderValue("{% from 'templates/base.j2' import nothing as n %}{{ n | default('none') }}", inBook, BASE_FUNCTIONS, at)).toBe('none');
   });
 
   it('.hbs: Handlebars with its helpers; a missing variable or helper is an error with the line', () => {

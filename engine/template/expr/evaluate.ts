@@ -80,6 +80,9 @@ export class Callable {
   }
 }
 
+/** The key of an object's call (Python's __call__): Jinja's loop object is called to recurse. */
+export const CALL = Symbol('call');
+
 /** Evaluates one expression against variables. */
 export class Evaluator {
   constructor(
@@ -266,9 +269,10 @@ export class Evaluator {
     }
     const fn = this.eval(e.fn);
     if (fn instanceof Undefined) throw undefinedError(fn, e.col);
-    if (fn instanceof Callable) {
+    const callable = fn instanceof Callable ? fn : fn && typeof fn === 'object' ? (fn as { [CALL]?: Callable })[CALL] : undefined;
+    if (callable) {
       const { args, kw } = this.argValues(e);
-      return fn.invoke(args, kw, e.col);
+      return callable.invoke(args, kw, e.col);
     }
     if (!(fn instanceof BoundMethod)) throw new ExprError(`${describe(e.fn)} is not callable (only string, list and dict methods can be called)`, e.col);
     const args = e.args.map((a) => this.defined(this.eval(a), a.col));

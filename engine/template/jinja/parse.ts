@@ -1,5 +1,5 @@
 // Parses a Jinja template into a tree: text, outputs, if/elif/else, for (tuple targets, a filter
-// condition, else), set (inline, tuple, namespace attribute, block), macro, call, filter, with, block,
+// condition, recursive, else), set (inline, tuple, namespace attribute, block), macro, call, filter, with, block,
 // include, import, from-import, extends. Expressions use the same parser as conditions. A tag kplay does
 // not implement is a syntax error naming it, never text.
 import { ExprSyntaxError } from '../expr/lexer.js';
@@ -20,7 +20,7 @@ export type Node =
   | { k: 'text'; text: string }
   | { k: 'out'; expr: Expr; at: At }
   | { k: 'if'; branches: { cond: Expr; body: Node[]; at: At }[]; otherwise: Node[] | undefined }
-  | { k: 'for'; targets: string[]; iter: Expr; cond: Expr | undefined; body: Node[]; otherwise: Node[] | undefined; at: At }
+  | { k: 'for'; targets: string[]; iter: Expr; cond: Expr | undefined; recursive: boolean; body: Node[]; otherwise: Node[] | undefined; at: At }
   | { k: 'set'; targets: Target[]; expr: Expr; at: At }
   | { k: 'setblock'; target: Target; body: Node[]; at: At }
   | { k: 'macro'; name: string; params: Param[]; body: Node[]; at: At; catches: Catches }
@@ -157,12 +157,13 @@ class TreeBuilder {
     const head = safe(s.at, () => {
       const targets = [s.p.name('expected a loop variable name')];
       while (s.p.acceptOp(',')) targets.push(s.p.name('expected a loop variable name'));
+      if (targets.includes('loop')) throw new ExprSyntaxError("Can't assign to special loop variable in for-loop target", 1);
       if (!s.p.acceptName('in')) throw s.p.unexpected("expected 'in'");
       const iter = s.p.tuple(false);
       const cond = s.p.acceptName('if') ? s.p.expression(false) : undefined;
-      if (s.p.acceptName('recursive')) throw new ExprSyntaxError('recursive loops are not supported by kplay', s.p.col());
+      const recursive = s.p.acceptName('recursive');
       s.p.expectEnd();
-      return { targets, iter, cond };
+      return { targets, iter, cond, recursive };
     });
     const { nodes, end } = this.nested(['else', 'endfor'], s);
     let otherwise: Node[] | undefined;

@@ -1,5 +1,5 @@
 // Runs a parsed Jinja template: text as it is, outputs as Python's str() of the value (None as ''
-// as Ansible's finalize does, an undefined variable an error), if/for/set with Jinja's scoping (a
+// as Ansible's finalize does, an undefined variable an error), if/for (recursive too)/set with Jinja's scoping (a
 // loop body's `set` stays in the loop; a namespace carries values out of it), macros with call blocks,
 // filter and with blocks, blocks, include, import and extends.
 import { pyRepr, pyStr } from '../../util/python-repr.js';
@@ -7,7 +7,7 @@ import { truthy } from '../truthy.js';
 import { namespaces } from '../expr/filters.js';
 import { iterable, plain, pyEq } from '../expr/pyops.js';
 import { PyTuple } from '../../inventory/python-literal.js';
-import { Callable, Evaluator, ExprError, Undefined, UndefinedError, type Functions, type Lookup } from '../expr/evaluate.js';
+import { CALL, Callable, Evaluator, ExprError, Undefined, UndefinedError, type Functions, type Lookup } from '../expr/evaluate.js';
 import type { Expr } from '../expr/parser.js';
 import { CALL_BLOCK, FILTERED_BODY, type At, type Catches, type Node, type Param, type Target } from './parse.js';
 
@@ -403,8 +403,15 @@ function macro(n: MacroDef, at: Frames): Callable {
   }, `<Macro '${n.name}'>`);
 }
 
-function runFor(n: Extract<Node, { k: 'for' }>, frames: Frames, ev: Evaluator, out: Sink): void {
-  const all = items(value(ev, n.iter, n.at), n.at);
+type ForNode = Extract<Node, { k: 'for' }>;
+
+function runFor(n: ForNode, frames: Frames, ev: Evaluator, out: Sink): void {
+  // a recursive loop's loop(x) renders the body over x with the names where the loop stands, not those of the item it is called from
+  iterate(n, items(value(ev, n.iter, n.at), n.at), frames, ev, out, 0, n.recursive ? frames.closure() : undefined);
+}
+
+// renders a loop's body for each item (its else when none passes its filter); `depth0`: how deep a recursive loop is
+function iterate(n: ForNode, all: unknown[], frames: Frames, ev: Evaluator, out: Sink, depth0: number, home: Frames | undefined): void {
   // as in Jinja, a loop filter is evaluated item by item as the loop reaches it (the body may change
   // what it tests, e.g. a namespace), and ahead only when loop.last, loop.nextitem or loop.length ask
   const passes = (item: unknown): boolean => {
@@ -441,7 +448,7 @@ function runFor(n: Extract<Node, { k: 'for' }>, frames: Frames, ev: Evaluator, o
     try {
       unpack(n.targets, item, n.at).forEach((v, i) => frames.set(n.targets[i]!, v));
       const length = (): number => (ensure(Infinity), kept.length);
-      const loop: Record<string, unknown> = { index: at + 1, index0: at, first: at === 0, depth: 1, depth0: 0 };
+      const loop: Record<string, unknown> = { index: at + 1, index0: at, first: at === 0, depth: depth0 + 1, depth0 };
       if (at > 0) loop.previtem = kept[at - 1];
       // (printed as Jinja's LoopContext and its bound methods are)
       const shown = (): string => `<LoopContext ${at + 1}/${length()}>`;
@@ -454,6 +461,7 @@ function runFor(n: Extract<Node, { k: 'for' }>, frames: Frames, ev: Evaluator, o
       );
       loop.changed = new Callable(changed, () => `<bound method LoopContext.changed of ${shown()}>`);
       Object.defineProperty(loop, 'pyRepr', { enumerable: false, value: shown });
+      Object.defineProperty(loop, CALL, { enumerable: false, value: recurse(n, home, depth0 + 1) });
       Object.defineProperties(loop, {
         last: { enumerable: true, get: () => !ensure(at + 2) },
         nextitem: { enumerable: true, get: () => (ensure(at + 2) ? kept[at + 1] : new Undefined('loop.nextitem')) },
@@ -468,4 +476,16 @@ function runFor(n: Extract<Node, { k: 'for' }>, frames: Frames, ev: Evaluator, o
     }
   }
   if (index === 0 && n.otherwise) run(n.otherwise, frames, ev, out);
+}
+
+// loop(x): the body rendered over x one level deeper, as text (Jinja's LoopContext.__call__)
+function recurse(n: ForNode, home: Frames | undefined, depth0: number): Callable {
+  return new Callable((args, kw, col) => {
+    if (!home) throw new ExprError("The loop must have the 'recursive' marker to be called recursively.", col);
+    if (args.length + Object.keys(kw).length !== 1 || Object.keys(kw).some((k) => k !== 'iterable')) throw new ExprError(`loop() takes 1 argument (${args.length + Object.keys(kw).length} given)`, col);
+    const frames = home.closure();
+    const inner = new Sink();
+    iterate(n, items(args[0] ?? kw.iterable, n.at), frames, new Evaluator(frames.lookup, frames.fns), inner, depth0, home);
+    return inner.text();
+  });
 }

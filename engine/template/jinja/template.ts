@@ -158,14 +158,14 @@ const SINGLE_VAR = /^\{\{\s*(\w*)\s*\}\}\n?$/;
  * (`{{ [1, 2] }}` is a list, `{{ 5 }}` the text "5"). The source's final line breaks are given back to
  * text only, and a typed value is read without them (`"{{ n }}\n"` is n's number, `"{{ true }}\n"` true).
  */
-export function renderYamlValue(source: string, vars: Lookup, fns: Functions): unknown {
+export function renderYamlValue(source: string, vars: Lookup, fns: Functions, loader?: TemplateLoader): unknown {
   const only = SINGLE_VAR.exec(source);
   if (only) {
     const v = vars(only[1] as string);
     if (typeof v === 'number' || typeof v === 'boolean' || v === null) return v;
   }
   const tree = compileJinja(source, ANSIBLE_WS, true);
-  const typed = typedText(renderBare(tree, vars, fns), tree.length === 1 && tree[0]?.k === 'out' ? tree[0].expr : undefined);
+  const typed = typedText(renderBare(tree, vars, fns, loader), tree.length === 1 && tree[0]?.k === 'out' ? tree[0].expr : undefined);
   return typeof typed === 'string' ? withTrailingNewlines(source, typed) : typed;
 }
 
