@@ -248,6 +248,17 @@ export interface RsyncStep {
   marker: string;
 }
 
+/**
+ * An action's hand-off (package's, service's): the task goes on to the module `module` names with `args`, and
+ * that module's result is the result (the plan's own is never reported). It is the plan's last step.
+ */
+export interface HandoffStep {
+  kind: 'handoff';
+  /** The module, by the name the handing action resolves (a package or service manager). */
+  module: string;
+  args: Record<string, unknown>;
+}
+
 /** The script an exec step copies to the host: its bytes, the name it has in the command, the program that runs it. */
 export interface ScriptCopy {
   base64: string;
@@ -267,7 +278,7 @@ export interface FailureCase {
 }
 
 /** One thing a plan asks the executor to do, in order. */
-export type Step = WriteStep | RunStep | ExecStep | DownloadStep | RequestStep | WaitStep | FetchStep | RebootStep | ReconnectStep | PauseStep | RsyncStep;
+export type Step = WriteStep | RunStep | ExecStep | DownloadStep | RequestStep | WaitStep | FetchStep | RebootStep | ReconnectStep | PauseStep | RsyncStep | HandoffStep;
 
 /** What a plan decides: the steps and the result (with `changed`) the module reports when they succeed. */
 export interface Plan {

@@ -5,7 +5,7 @@
 import { basename } from 'node:path';
 import { shellQuote as q } from '../util/shell.js';
 import { startJob } from './async-job.js';
-import type { ExecStep, Plan, RunStep, Step } from './declare.js';
+import type { ExecStep, HandoffStep, Plan, RunStep, Step } from './declare.js';
 import { download } from './download.js';
 import { fetchCopy } from './fetch-step.js';
 import { rebootHost, reconnect } from './connection-steps.js';
@@ -16,6 +16,9 @@ import { waitFor } from './wait-step.js';
 import { ensureFile } from './file-content.js';
 import { ranOutcome, stamp, timeDelta, withLines } from './run-command.js';
 import type { FileDiff, FileStat, FileState, HostIO, ModuleContext, ModuleResult, PreparedDiff, RunResult } from './types.js';
+
+/** Runs the module a hand-off step names with its arguments (the handing action's: package's package managers, service's init systems). */
+export type HandOff = (module: string, args: Record<string, unknown>) => Promise<ModuleResult>;
 
 /** The host with what the facts read remembered: each path's stat and inspection, until the path is written. */
 export interface RememberingHost extends HostIO {
@@ -127,7 +130,7 @@ function backgrounded(ctx: ModuleContext, plan: Plan, job: NonNullable<ModuleCon
 }
 
 // a module-specific step carried out: what it adds to the result, or the module's failure
-function special(ctx: ModuleContext, step: Exclude<Step, RunStep | ExecStep | { kind: 'write' }>): Promise<{ adds: Record<string, unknown> } | { failure: ModuleResult }> {
+function special(ctx: ModuleContext, step: Exclude<Step, RunStep | ExecStep | HandoffStep | { kind: 'write' }>): Promise<{ adds: Record<string, unknown> } | { failure: ModuleResult }> {
   switch (step.kind) {
     case 'download':
       return download(ctx, step);
@@ -149,7 +152,7 @@ function special(ctx: ModuleContext, step: Exclude<Step, RunStep | ExecStep | { 
 }
 
 /** Carries out a plan on the host (or only shows it in check mode) and returns the module's result. */
-export async function executePlan(ctx: ModuleContext, plan: Plan): Promise<ModuleResult> {
+export async function executePlan(ctx: ModuleContext, plan: Plan, handOff?: HandOff): Promise<ModuleResult> {
   for (const w of plan.warnings ?? []) ctx.warn(w);
   // a diff the plan reports itself (hostname's, the file module's) is shown only with --diff, as the file core's
   const { diff: own, ...planned } = plan.result;
@@ -165,6 +168,10 @@ export async function executePlan(ctx: ModuleContext, plan: Plan): Promise<Modul
         const { path: _path, dest: _dest, diff: _diff, ...failure } = w;
         return { ...failure, ...step.failKeys, changed: false };
       }
+    } else if (step.kind === 'handoff') {
+      // the module handed the task reports the result, in check mode too (it honours check mode itself)
+      if (!handOff) throw new Error(`a plan hands the task to '${step.module}' and no module takes it`);
+      return handOff(step.module, step.args);
     } else if (step.kind === 'exec') {
       if (ctx.check) continue;
       const ran = await exec(ctx, step);

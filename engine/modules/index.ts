@@ -39,7 +39,7 @@ import { replaceModule } from './replace.js';
 import { rpmKeyModule } from './rpm-key.js';
 import { scriptModule } from './script.js';
 import { serviceFactsModule } from './service-facts.js';
-import { serviceTask } from './service.js';
+import { serviceModule } from './service.js';
 import { setup, setupModule } from './setup.js';
 import { shellModule } from './shell.js';
 import { slurpModule } from './slurp.js';
@@ -58,7 +58,7 @@ import { validateArgumentSpecModule } from './validate-argument-spec.js';
 /** Implemented modules by name (those taking file attributes refuse SELinux contexts on an SELinux host). */
 export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   apt: aptTask,
-  package: packageModule,
+  package: packageModule.run,
   dnf: dnfTask,
   assert: assertModule.run,
   async_status: asyncStatusModule.run,
@@ -99,7 +99,7 @@ export const IMPLEMENTATIONS: Record<string, Module> = withSelinuxWhereTaken({
   stat: statModule.run,
   sysctl: sysctlModule.run,
   systemd: systemdModule.run,
-  service: serviceTask,
+  service: serviceModule.run,
   template: templateModule.run,
   unarchive: unarchiveModule.run,
   uri: nativeOrAnsible('uri', uriModule.run, URI_BY_ANSIBLE, 'ansible.legacy.uri', uriStaged),
@@ -122,7 +122,7 @@ function withSelinuxWhereTaken(table: Record<string, Module>): Record<string, Mo
 }
 
 /** The modules written as declarations (options, facts, plan): their plans are tested row by row from JSON fixtures. */
-export const DECLARED: Record<string, DeclaredModule> = { apt: aptModule, sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule, systemd: systemdModule, file: fileModule, template: templateModule, copy: copyModule, yum_repository: yumRepositoryModule, deb822_repository: deb822RepositoryModule, rpm_key: rpmKeyModule, apt_repository: aptRepositoryModule, apt_key: aptKeyModule, mount: mountModule, find: findModule, stat: statModule, slurp: slurpModule, package_facts: packageFactsModule, service_facts: serviceFactsModule, command: commandModule, shell: shellModule, raw: rawModule, script: scriptModule, setup: setupModule, get_url: getUrlModule, uri: uriModule, wait_for: waitForModule, unarchive: unarchiveModule, fetch: fetchModule, reboot: rebootModule, wait_for_connection: waitForConnectionModule, debug: debugModule, dpkg_selections: dpkgSelectionsModule, assert: assertModule, fail: failModule, set_fact: setFactModule, async_status: asyncStatusModule, validate_argument_spec: validateArgumentSpecModule, pause: pauseModule, synchronize: synchronizeModule, dnf: dnfModule };
+export const DECLARED: Record<string, DeclaredModule> = { apt: aptModule, sysctl: sysctlModule, blockinfile: blockinfileModule, replace: replaceModule, lineinfile: lineinfileModule, ini_file: iniFileModule, hostname: hostnameModule, group: groupModule, modprobe: modprobeModule, user: userModule, systemd: systemdModule, file: fileModule, template: templateModule, copy: copyModule, yum_repository: yumRepositoryModule, deb822_repository: deb822RepositoryModule, rpm_key: rpmKeyModule, apt_repository: aptRepositoryModule, apt_key: aptKeyModule, mount: mountModule, find: findModule, stat: statModule, slurp: slurpModule, package_facts: packageFactsModule, service_facts: serviceFactsModule, command: commandModule, shell: shellModule, raw: rawModule, script: scriptModule, setup: setupModule, get_url: getUrlModule, uri: uriModule, wait_for: waitForModule, unarchive: unarchiveModule, fetch: fetchModule, reboot: rebootModule, wait_for_connection: waitForConnectionModule, debug: debugModule, dpkg_selections: dpkgSelectionsModule, assert: assertModule, fail: failModule, set_fact: setFactModule, async_status: asyncStatusModule, validate_argument_spec: validateArgumentSpecModule, pause: pauseModule, synchronize: synchronizeModule, dnf: dnfModule, package: packageModule, service: serviceModule };
 
 /** Actions the runner carries out itself. */
 export const RUNNER_ACTIONS = new Set(['meta', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'include_vars', 'group_by', 'add_host']);

@@ -4,11 +4,13 @@
 import { aptModule } from './apt.js';
 import { dnfModule, nativeDnf } from './dnf.js';
 import { converted } from '../playbook/module-args.js';
-import { backendModule, moduleDefaultsKey, pkgMgrFor } from './python/backend.js';
+import { backendModule, moduleDefaultsKey } from './python/backend.js';
 import { pythonModule } from './python/run.js';
-import { MODULES, ONE_SIDED_PACKAGE_ALIASES, type ModuleSpec } from './specs.js';
+import { failPlan, type Plan } from './declare.js';
+import { declareHandoff } from './handoff.js';
+import { MODULES, ONE_SIDED_PACKAGE_ALIASES, type ModuleSpec, type OptionSpec } from './specs.js';
 import { conversionProblem } from './validate-argument-spec.js';
-import { ActionFailed, type Module } from './types.js';
+import type { Module } from './types.js';
 
 // Ansible's names for kplay's option names where they differ: its apt calls the package list `package` (name and pkg are aliases)
 const ANSIBLE_NAMES: Record<string, Record<string, string>> = { apt: { name: 'package' } };
@@ -94,22 +96,36 @@ export function backendTask(name: string): Module {
   return pythonModule(backendModule(name));
 }
 
+/** What package's plan reads: the host's package manager, and the module_defaults the task has for its module. */
+export interface PackageFacts {
+  pkg_mgr: string;
+  defaults: Record<string, unknown>;
+}
+
 /**
  * The generic package module, as Ansible's package action: the package manager from `use`, else the
- * pkg_mgr fact (gathered when unknown), and its module.
+ * pkg_mgr fact (gathered when unknown), and its module with the task's arguments over its module_defaults.
  */
-export const packageModule: Module = async (ctx) => {
-  const { name } = await pkgMgrFor(ctx, ctx.args.use);
-  if (name === 'auto') throw new ActionFailed('Could not detect which package manager to use. Try gathering facts or setting the "use" option.');
-  const { use: _use, ...given } = ctx.args;
-  // the chosen module's module_defaults under the task's arguments, as Ansible's action applies them
-  const defaults = asArguments(ctx.defaultsOf?.(moduleDefaultsKey(name)) ?? {});
-  if (typeof defaults === 'string') return { changed: false, failed: true, msg: defaults };
-  const handed = { ...defaults, ...given };
-  const args = name === 'apt' ? ownNames('apt', handed) : name === 'dnf' || name === 'yum4' ? ownNames('dnf', handed) : handed;
-  if (typeof args === 'string') return { changed: false, failed: true, msg: args };
-  // kplay's apt and dnf take the arguments only when Ansible's would (Ansible's dnf, where kplay hands it the task, checks its own)
-  const problem = name === 'apt' ? backendArgsProblem('apt', args) : name === 'dnf' || name === 'yum4' ? (nativeDnf(args) ? backendArgsProblem('dnf', args) : undefined) : undefined;
-  if (problem !== undefined) return { changed: false, failed: true, msg: problem };
-  return backendTask(name)({ ...ctx, args });
-};
+export const packageModule = declareHandoff({
+  spec: MODULES.package as ModuleSpec & { options: { use: OptionSpec } },
+  async facts(o, local): Promise<PackageFacts> {
+    const pkg_mgr = await local.manager('pkg_mgr', o.use);
+    return { pkg_mgr, defaults: pkg_mgr === 'auto' ? {} : local.defaultsOf(moduleDefaultsKey(pkg_mgr)) };
+  },
+  plan(o, f: PackageFacts): Plan {
+    const name = f.pkg_mgr;
+    if (name === 'auto') return failPlan('Could not detect which package manager to use. Try gathering facts or setting the "use" option.');
+    const { use: _use, ...given } = o as Record<string, unknown>;
+    // the chosen module's module_defaults under the task's arguments, as Ansible's action applies them
+    const defaults = asArguments(f.defaults);
+    if (typeof defaults === 'string') return failPlan(defaults);
+    const handed = { ...defaults, ...given };
+    const args = name === 'apt' ? ownNames('apt', handed) : name === 'dnf' || name === 'yum4' ? ownNames('dnf', handed) : handed;
+    if (typeof args === 'string') return failPlan(args);
+    // kplay's apt and dnf take the arguments only when Ansible's would (Ansible's dnf, where kplay hands it the task, checks its own)
+    const problem = name === 'apt' ? backendArgsProblem('apt', args) : name === 'dnf' || name === 'yum4' ? (nativeDnf(args) ? backendArgsProblem('dnf', args) : undefined) : undefined;
+    if (problem !== undefined) return failPlan(problem);
+    return { steps: [{ kind: 'handoff', module: name, args }], result: { changed: false } };
+  },
+  module: backendTask,
+});

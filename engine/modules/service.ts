@@ -4,9 +4,11 @@
 // container's) it is Ansible's module for that manager on the host's Python, ansible.legacy.service when
 // Ansible has none by that name, as the action hands it on.
 import { builtinModuleFile, locatePythonModule, type PythonModule } from './python/locate.js';
-import { serviceMgrFor } from './python/backend.js';
 import { pythonModule } from './python/run.js';
 import { systemdModule } from './systemd.js';
+import type { Plan } from './declare.js';
+import { declareHandoff } from './handoff.js';
+import { MODULES, type ModuleSpec, type OptionSpec } from './specs.js';
 import type { Module } from './types.js';
 
 /** The service options systemd does not use (Ansible's UNUSED_PARAMS for systemd): dropped with a warning there, handed on elsewhere. */
@@ -27,19 +29,35 @@ export function serviceBackend(manager: string): PythonModule | { problem: strin
   return path === undefined ? { problem: `kplay runs Ansible's service module on a host whose service manager is '${manager}' (not systemd), and this controller has no ansible-core` } : { name: 'ansible.legacy.service', path };
 }
 
-/** The service task, as Ansible's service action hands it on. */
-export const serviceTask: Module = async (ctx) => {
-  const { name: manager } = await serviceMgrFor(ctx, ctx.args.use);
-  const { use: _use, ...args } = ctx.args;
-  if (manager === 'systemd') {
-    for (const k of NOT_FOR_SYSTEMD) {
-      if (args[k] === undefined) continue;
-      delete args[k];
-      ctx.warn(`Ignoring "${k}" as it is not used in "systemd"`);
+/** What service's plan reads: the host's service manager. */
+export interface ServiceFacts {
+  service_mgr: string;
+}
+
+/** The service module, as Ansible's service action hands it on (to systemd without the options systemd does not use, with a warning for each). */
+export const serviceModule = declareHandoff({
+  spec: MODULES.service as ModuleSpec & { options: Record<string, OptionSpec> },
+  async facts(o, local): Promise<ServiceFacts> {
+    return { service_mgr: await local.manager('service_mgr', o.use) };
+  },
+  plan(o, f: ServiceFacts): Plan {
+    const { use: _use, ...args } = o as Record<string, unknown>;
+    const warnings: string[] = [];
+    if (f.service_mgr === 'systemd') {
+      for (const k of NOT_FOR_SYSTEMD) {
+        if (args[k] === undefined) continue;
+        delete args[k];
+        warnings.push(`Ignoring "${k}" as it is not used in "systemd"`);
+      }
     }
-    return systemdModule.run({ ...ctx, args });
-  }
+    return { steps: [{ kind: 'handoff', module: f.service_mgr, args }], result: { changed: false }, ...(warnings.length ? { warnings } : {}) };
+  },
+  module: serviceManagerModule,
+});
+
+// the module a service manager's name runs: kplay's systemd, else Ansible's module for it on the host's Python
+function serviceManagerModule(manager: string): Module {
+  if (manager === 'systemd') return systemdModule.run;
   const backend = serviceBackend(manager);
-  if ('problem' in backend) return { changed: false, failed: true, msg: backend.problem };
-  return pythonModule(backend)({ ...ctx, args });
-};
+  return 'problem' in backend ? async () => ({ changed: false, failed: true, msg: backend.problem }) : pythonModule(backend);
+}

@@ -11,13 +11,8 @@ export function pkgMgrFor(ctx: ModuleContext, asked: unknown): Promise<{ name: s
   return managerFor(ctx, asked, 'pkg_mgr');
 }
 
-/** The host's service manager as Ansible's service action finds it: `asked` unless 'auto', the service_mgr fact, or gathered now. */
-export function serviceMgrFor(ctx: ModuleContext, asked: unknown): Promise<{ name: string; gathered: boolean }> {
-  return managerFor(ctx, asked, 'service_mgr');
-}
-
-// a manager fact as the actions read it: the option unless 'auto', the fact, else the fact gathered now
-async function managerFor(ctx: ModuleContext, asked: unknown, fact: 'pkg_mgr' | 'service_mgr'): Promise<{ name: string; gathered: boolean }> {
+/** A manager fact as the package and service actions read it: the option unless 'auto', the fact, else the fact gathered now ('auto' when none). */
+export async function managerFor(ctx: ModuleContext, asked: unknown, fact: 'pkg_mgr' | 'service_mgr'): Promise<{ name: string; gathered: boolean }> {
   if (asked !== undefined && asked !== null && asked !== 'auto') return { name: String(asked), gathered: false };
   const known = ctx.variable(`ansible_facts.${fact}`);
   if (known.defined && known.value) return { name: String(known.value), gathered: false };
