@@ -36,6 +36,16 @@ describe('executePlan', () => {
     expect(await executePlan(moduleContext({}), plan)).toEqual(expected);
   });
 
+  it("a hand-off step's module gets its arguments and its result is the result, in check mode too; the warnings are given first", async () => {
+    const warned: string[] = [];
+    const handed: unknown[] = [];
+    const plan: Plan = { steps: [{ kind: 'handoff', module: 'apt', args: { name: ['htop'] } }], result: { changed: false }, warnings: ['w'] };
+    const ctx = { ...moduleContext({}, { check: true }), warn: (m: string) => void warned.push(m) };
+    expect(await executePlan(ctx, plan, async (module, args) => (handed.push([module, args, warned.length]), { changed: true, failed: false, cache_updated: false }))).toEqual({ changed: true, failed: false, cache_updated: false });
+    expect(handed).toEqual([['apt', { name: ['htop'] }, 1]]);
+    await expect(executePlan(moduleContext({}), plan)).rejects.toThrow("a plan hands the task to 'apt' and no module takes it");
+  });
+
   it('attempts: the command runs again until it succeeds, at most that many times', async () => {
     const dir = writeTree({});
     const count = join(dir, 'count');
