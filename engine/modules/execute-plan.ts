@@ -6,13 +6,6 @@ import { basename } from 'node:path';
 import { shellQuote as q } from '../util/shell.js';
 import { startJob } from './async-job.js';
 import type { ExecStep, HandoffStep, Plan, RunStep, Step } from './declare.js';
-import { download } from './download.js';
-import { fetchCopy } from './fetch-step.js';
-import { rebootHost, reconnect } from './connection-steps.js';
-import { pauseFor } from './pause-step.js';
-import { rsync } from './sync-step.js';
-import { request } from './http-request.js';
-import { waitFor } from './wait-step.js';
 import { ensureFile } from './file-content.js';
 import { ranOutcome, stamp, timeDelta, withLines } from './run-command.js';
 import type { FileDiff, FileStat, FileState, HostIO, ModuleContext, ModuleResult, PreparedDiff, RunResult } from './types.js';
@@ -129,25 +122,26 @@ function backgrounded(ctx: ModuleContext, plan: Plan, job: NonNullable<ModuleCon
   return startJob(ctx, job, { line: inDir(step, step.command), stdin: step.stdin, shown: plan.result.cmd });
 }
 
-// a module-specific step carried out: what it adds to the result, or the module's failure
-function special(ctx: ModuleContext, step: Exclude<Step, RunStep | ExecStep | HandoffStep | { kind: 'write' }>): Promise<{ adds: Record<string, unknown> } | { failure: ModuleResult }> {
+// a module-specific step carried out: what it adds to the result, or the module's failure (each kind's code
+// is loaded when a plan first takes such a step, not with every run)
+async function special(ctx: ModuleContext, step: Exclude<Step, RunStep | ExecStep | HandoffStep | { kind: 'write' }>): Promise<{ adds: Record<string, unknown> } | { failure: ModuleResult }> {
   switch (step.kind) {
     case 'download':
-      return download(ctx, step);
+      return (await import('./download.js')).download(ctx, step);
     case 'request':
-      return request(ctx, step);
+      return (await import('./http-request.js')).request(ctx, step);
     case 'wait':
-      return waitFor(ctx, step);
+      return (await import('./wait-step.js')).waitFor(ctx, step);
     case 'fetch':
-      return fetchCopy(ctx, step);
+      return (await import('./fetch-step.js')).fetchCopy(ctx, step);
     case 'reboot':
-      return rebootHost(ctx, step);
+      return (await import('./connection-steps.js')).rebootHost(ctx, step);
     case 'reconnect':
-      return reconnect(ctx, step);
+      return (await import('./connection-steps.js')).reconnect(ctx, step);
     case 'pause':
-      return pauseFor(ctx, step);
+      return (await import('./pause-step.js')).pauseFor(ctx, step);
     case 'rsync':
-      return rsync(ctx, step);
+      return (await import('./sync-step.js')).rsync(ctx, step);
   }
 }
 

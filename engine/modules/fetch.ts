@@ -9,7 +9,6 @@ import { homedir } from 'node:os';
 import { basename, isAbsolute, join, normalize } from 'node:path';
 import { shellQuote as q } from '../util/shell.js';
 import { declareModule, failPlan, type Controller, type Options, type Plan } from './declare.js';
-import { localSums } from './fetch-step.js';
 import { normalizeMode } from './file-content.js';
 import type { HostIO } from './types.js';
 
@@ -70,7 +69,7 @@ async function fetchFacts(o: FetchOptions, host: HostIO, local: Controller, mode
   if (mode.check) return null;
   const remote = await remoteFile(host, o.src ?? '');
   const dest = destination(o, local, remote.path);
-  const sums = typeof dest === 'string' ? await localSums(dest) : undefined;
+  const sums = typeof dest === 'string' ? await (await import('./fetch-step.js')).localSums(dest) : undefined;
   return { remote, dest, copy: sums === undefined ? null : { ...sums, mode: (statSync(dest as string).mode & 0o7777).toString(8).padStart(4, '0') } };
 }
 

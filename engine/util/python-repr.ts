@@ -1,7 +1,7 @@
 // Python's repr() and str() of JSON-like values, for output that must match what Ansible (Python)
 // prints: --graph --vars, --list-hosts patterns, string conversion in conditions (`~`).
 import { PyTuple, pyFloatRepr } from '../inventory/python-literal.js';
-import { UnsafeText } from '../yaml/load.js';
+import { UnsafeText } from '../yaml/unsafe-text.js';
 
 /** Python's str() of a value (strings as they are, everything else as repr). */
 export function pyStr(v: unknown): string {

@@ -15,17 +15,10 @@ import {
 } from 'yaml';
 import { ParseError, type SourcePos } from '../errors.js';
 import { pyyamlTags } from './scalars.js';
+import { UnsafeText } from './unsafe-text.js';
 
-/** A string marked `!unsafe`: never templated, printed as its text. */
-export class UnsafeText {
-  constructor(readonly text: string) {}
-  toJSON(): string {
-    return this.text;
-  }
-  toString(): string {
-    return this.text;
-  }
-}
+/** The `!unsafe` string (its own module, which the reporters load without the YAML library). */
+export { UnsafeText };
 
 const unsafeTag: ScalarTag = {
   tag: '!unsafe',

@@ -5,7 +5,7 @@
 // dumper is the C one), so no `...` after a root scalar.
 import { PyTuple } from '../../inventory/python-literal.js';
 import { pyRepr } from '../../util/python-repr.js';
-import { UnsafeText } from '../../yaml/load.js';
+import { UnsafeText } from '../../yaml/unsafe-text.js';
 
 function norm(v: unknown): unknown {
   return v instanceof UnsafeText ? v.text : v;
