@@ -293,7 +293,8 @@ export function smallFacts(kv: Record<string, string>, env: Record<string, strin
   }
   if (kv.machine_id) facts.machine_id = kv.machine_id;
   if (kv.uptime) facts.uptime_seconds = Math.trunc(Number.parseFloat(kv.uptime));
-  const [m1, m5, m15] = (kv.loadavg ?? '').split(/\s+/).map(Number.parseFloat);
+  // (Python's os.getloadavg() where the host has Python, as Ansible's collector calls it; else /proc/loadavg's rounded figures)
+  const [m1, m5, m15] = (kv.loadavg_py ?? kv.loadavg ?? '').split(/\s+/).map(Number.parseFloat);
   if (m1 !== undefined && !Number.isNaN(m1)) facts.loadavg = { '1m': m1, '5m': m5, '15m': m15 };
   facts.fips = kv.fips?.trim() === '1';
   facts.apparmor = { status: kv.apparmor === '1' ? 'enabled' : 'disabled' };

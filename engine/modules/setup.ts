@@ -62,7 +62,7 @@ export function pkgMgr(present: string[], family: string, distribution: string, 
 /** The awk program that prints /proc/cpuinfo's lines Ansible's CPU facts read (`cpu=KEY|VALUE`, and `cpu_novme=1` when a flags line lacks vme). */
 export const CPUINFO_AWK = `{k=$1; gsub(/^[ \\t]+|[ \\t]+$/,"",k); v=(index($0,":") ? substr($0,index($0,":")+1) : ""); gsub(/^[ \\t]+|[ \\t]+$/,"",v); if (k ~ /^(model name|Processor|vendor_id|cpu|Vendor|processor|physical id|core id|cpu cores|siblings|# processors|ncpus active|machine)$/) print "cpu="k"|"v; else if (k=="flags" && index(v,"vme")==0) nv=1} END{if(nv)print "cpu_novme=1"}`;
 
-// the python collector's facts and python_version, as the module's interpreter gives them, on one JSON line
+// the python collector's facts and python_version, as the module's interpreter gives them, on one JSON line, then its load averages
 const PYTHON_FACTS = [
   'import sys, json, platform',
   'try:',
@@ -73,6 +73,9 @@ const PYTHON_FACTS = [
   'v = sys.version_info',
   "t = sys.implementation.name if hasattr(sys, 'implementation') else None",
   "print(json.dumps({'python': {'version': {'major': v[0], 'minor': v[1], 'micro': v[2], 'releaselevel': v[3], 'serial': v[4]}, 'version_info': list(v), 'executable': sys.executable, 'has_sslcontext': s, 'type': t}, 'python_version': platform.python_version()}))",
+  // (and the loadavg collector's os.getloadavg(): the kernel's exact fractions, where /proc/loadavg rounds them)
+  'import os',
+  "if hasattr(os, 'getloadavg'): print('%r %r %r' % os.getloadavg())",
 ].join('\n');
 
 // (rd reads a file's first line with the shell's own read: a process less per file, as starting one is
@@ -106,7 +109,7 @@ if [ -r /proc/modules ]; then echo "virt_modules_read=1"; awk '$1 == "kvm" || $1
 [ -d /rhev/ ] && grep -qx -e vdsm -e vdsmd /proc/[0-9]*/comm 2>/dev/null && echo "virt_vdsm=1"
 command -v dmidecode >/dev/null 2>&1 && o=$(dmidecode -s system-product-name 2>/dev/null) && printf '%s\\n' "$o" | sed 's/^/virt_dmidecode=/'
 [ -n "$py" ] || py=$(${DISCOVER_PYTHON})
-[ -n "$py" ] && "$py" -c ${shellQuote(PYTHON_FACTS)} 2>/dev/null | sed 's/^/python=/'
+[ -n "$py" ] && "$py" -c ${shellQuote(PYTHON_FACTS)} 2>/dev/null | sed '1s/^/python=/;2s/^/loadavg_py=/'
 m=/etc/mtab; [ -e "$m" ] || m=/proc/mounts
 if [ -r "$m" ]; then
 sed 's/^/mtab=/' "$m"

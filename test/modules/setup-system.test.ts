@@ -6,10 +6,11 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CPUINFO_AWK } from '../../engine/modules/setup.js';
+import { CPUINFO_AWK, setupModule } from '../../engine/modules/setup.js';
 import { deviceFacts, deviceLinkFacts, lvmFacts, mountFacts, MOUNT_POINTS_AWK } from '../../engine/modules/setup-mounts.js';
 import { virtualFacts } from '../../engine/modules/setup-virtual.js';
-import { capsFacts, cmdlineFacts, cpuFacts, distributionFacts, dmiFacts, dnsFacts, lsbFacts, sshKeyFacts } from '../../engine/modules/setup-system.js';
+import { capsFacts, cmdlineFacts, cpuFacts, distributionFacts, dmiFacts, dnsFacts, lsbFacts, smallFacts, sshKeyFacts } from '../../engine/modules/setup-system.js';
+import { moduleContext } from '../support/module-context.js';
 import { pythonEval, systemPython } from '../support/python.js';
 import { writeTree } from '../support/tree.js';
 
@@ -137,6 +138,22 @@ describe.skipIf(!systemPython)("setup's system facts as Ansible's collectors mak
     );
     expect(ours).toEqual(theirs);
     expect(dmiFacts({ dmi_chassis_type: '99' }).form_factor).toBe('unknown (99)');
+  });
+});
+
+describe('the loadavg fact', () => {
+  it.each([
+    ["Python's os.getloadavg(), the kernel's exact fractions, where the host has Python", { loadavg: '1.97 2.57 1.57 2/301 4242', loadavg_py: '1.96875 2.57080078125 1.57421875' }, { '1m': 1.96875, '5m': 2.57080078125, '15m': 1.57421875 }],
+    ["/proc/loadavg's rounded figures without it", { loadavg: '1.97 2.57 1.57 2/301 4242' }, { '1m': 1.97, '5m': 2.57, '15m': 1.57 }],
+  ])('%s', (_why, kv, loadavg) => {
+    expect(smallFacts(kv, undefined).loadavg).toEqual(loadavg);
+  });
+
+  it("the gathering script gives os.getloadavg()'s figures on this machine", async () => {
+    const r = await setupModule.run(moduleContext({ gather_subset: ['!all', 'loadavg'] }));
+    const got = (r.ansible_facts as Record<string, Record<string, number>>).ansible_loadavg as Record<string, number>;
+    // (a figure with more than two decimals comes from the kernel's fixed point, not /proc/loadavg's rounding; 1/1024 steps)
+    expect(Object.values(got).every((x) => Number.isInteger(x * 2048))).toBe(true);
   });
 });
 
