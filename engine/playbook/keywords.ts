@@ -92,9 +92,12 @@ export const BLOCK_KEYWORDS: Record<string, object> = {
   throttle: intOrTemplate,
 };
 
+// a play has neither a condition nor a delegation of its own (Ansible: "'when' is not a valid attribute for a Play")
+const { when: _when, delegate_to: _delegateTo, ...playCommon } = common;
+
 /** Keywords of a play. */
 export const PLAY_KEYWORDS: Record<string, object> = {
-  ...common,
+  ...playCommon,
   hosts: { anyOf: [scalarName, { type: 'array', items: scalarName }] },
   vars_files: { anyOf: [str, { type: 'array', items: strOrList }] },
   // asked on the terminal when the play starts (a value given with -e is not asked); encrypt is refused

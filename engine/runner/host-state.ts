@@ -23,7 +23,8 @@ export class HostState {
   /** Roles already run in the current play (cleared when a play starts). */
   readonly rolesRun = new Set<string>();
   readonly stats: HostStats = emptyStats();
-  transport: Transport | undefined;
+  /** The host's connections: its own (''), and those the connection and remote_user keywords asked for. */
+  readonly transports = new Map<string, Transport>();
   /** The last task that failed here and its result (not ignored): ansible_failed_task/_result in a rescue. */
   lastFailure: { task: Record<string, unknown>; result: Record<string, unknown> } | undefined;
   /** Set while this host runs a block's rescue section: the failure being rescued. */

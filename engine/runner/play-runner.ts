@@ -19,7 +19,7 @@ import { UnsafeText } from '../yaml/load.js';
 import { loadVarsFile } from '../vars/files.js';
 import type { HostStats, Reporter } from './events.js';
 import { HostState } from './host-state.js';
-import { bannerName, executeTask, outcomeStatus, type TaskFrame } from './task-exec.js';
+import { bannerName, executeTask, inherited, outcomeStatus, type TaskFrame } from './task-exec.js';
 
 /** Everything a run needs besides the plays. */
 export interface RunnerOptions {
@@ -321,11 +321,11 @@ class PlayRun {
       if (answer === 'continue') this.opts.confirmStep = undefined;
     }
     const started = Date.now();
-    const runOnce = truthyKeyword(task, frames, 'run_once');
+    const runOnce = truthyKeyword(task, frames, this.play, 'run_once');
     // add_host runs once, on the first host only (its result is that host's alone), as in Ansible
     const bypass = task.action === 'add_host';
     const targets = runOnce || bypass ? states.slice(0, 1) : states;
-    const limit = pLimit(Math.max(1, Math.min(this.opts.forks, Number(task.keywords.throttle ?? Infinity) || this.opts.forks)));
+    const limit = pLimit(Math.max(1, Math.min(this.opts.forks, Number(inherited(task, frames, this.play, 'throttle') ?? Infinity) || this.opts.forks)));
     // included files, in the order they were first included, each with the hosts that included it
     const includes = new Map<string, { nodes: PlayNode[]; frame: TaskFrame; states: HostState[]; shown?: { file: string; item?: string | undefined } | undefined }>();
     const include = (s: HostState, key: string, nodes: PlayNode[], frame: TaskFrame, shown?: { file: string; item?: string | undefined }): void => {
@@ -367,7 +367,7 @@ class PlayRun {
     if (outcomes.some((o) => o.endPlay)) {
       for (const s of states) s.ended = true;
     }
-    const anyFatal = truthyKeyword(task, frames, 'any_errors_fatal') || this.play.keywords.any_errors_fatal === true;
+    const anyFatal = truthyKeyword(task, frames, this.play, 'any_errors_fatal');
     // a failure a rescue section will handle does not stop the play (as in Ansible); its rescue may
     const rescuable = frames.some((f) => f.section === 'block' && f.block.rescue.length > 0);
     if (anyFatal && !rescuable && outcomes.some((o) => o.failed && !o.ignored)) {
@@ -424,8 +424,8 @@ function tagsOf(v: unknown): string[] {
   return Array.isArray(v) ? v.map(String) : [String(v)];
 }
 
-function truthyKeyword(task: TaskNode, frames: TaskFrame[], key: string): boolean {
-  const v = task.keywords[key] ?? [...frames].reverse().map((f) => f.block.keywords[key]).find((x) => x !== undefined);
+function truthyKeyword(task: TaskNode, frames: TaskFrame[], play: Play, key: string): boolean {
+  const v = inherited(task, frames, play, key);
   return v === true || ['yes', 'true', 'True'].includes(String(v));
 }
 

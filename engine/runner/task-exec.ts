@@ -23,7 +23,7 @@ import { templatedValue } from '../template/jinja/template.js';
 import { toBool } from '../template/helpers.js';
 import { UnreachableError, type Become } from '../transport/types.js';
 import { pyRepr } from '../util/python-repr.js';
-import { connectionSettings } from '../vars/connection.js';
+import { connectionSettings, type ConnectionSettings } from '../vars/connection.js';
 import { loadVarsFile } from '../vars/files.js';
 import { withoutOmitted, type VarsContext } from '../vars/host-scope.js';
 import type { VarScope } from '../vars/scope.js';
@@ -75,13 +75,14 @@ export interface TaskOutcome {
 
 const NO_LOG = { censored: "the output has been hidden due to the fact that 'no_log: true' was specified for this result" };
 
-function inherited(task: TaskNode, frames: TaskFrame[], key: string): unknown {
+/** A keyword as a task inherits it, as Ansible's parent attributes: the task's, else the innermost block's (a role's too), else the play's. */
+export function inherited(task: TaskNode, frames: TaskFrame[], play: { keywords: Record<string, unknown> }, key: string): unknown {
   if (task.keywords[key] !== undefined) return task.keywords[key];
   for (let i = frames.length - 1; i >= 0; i--) {
     const v = (frames[i] as TaskFrame).block.keywords[key];
     if (v !== undefined) return v;
   }
-  return undefined;
+  return play.keywords[key];
 }
 
 function asBag(vars: unknown): VarBag {
@@ -177,28 +178,54 @@ function loopItems(task: TaskNode, scope: VarScope): unknown[] | undefined {
 
 function becomeFor(task: TaskNode, frames: TaskFrame[], scope: VarScope, env: TaskEnv): Become | undefined {
   const settings = connectionSettings((n) => scope.get(n), (n) => scope.has(n));
-  const kw = inherited(task, frames, 'become') ?? env.play.keywords.become;
+  const kw = inherited(task, frames, env.play, 'become');
   const on = kw !== undefined ? toBool(scope.template(kw, task.pos)) === true : settings.become === true;
   if (!on) return undefined;
-  const user = inherited(task, frames, 'become_user') ?? env.play.keywords.become_user ?? settings.becomeUser ?? 'root';
-  const method = inherited(task, frames, 'become_method') ?? env.play.keywords.become_method ?? settings.becomeMethod ?? 'sudo';
-  return { method: String(method) === 'su' ? 'su' : 'sudo', user: String(scope.template(user, task.pos)), password: settings.becomePassword ?? env.opts.becomePassword };
+  const user = inherited(task, frames, env.play, 'become_user') ?? settings.becomeUser ?? 'root';
+  const method = inherited(task, frames, env.play, 'become_method') ?? settings.becomeMethod ?? 'sudo';
+  // become_exe and become_flags: the keyword, else the host's variable (as become and become_user here)
+  const text = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(scope.template(v, task.pos)));
+  const exe = text(inherited(task, frames, env.play, 'become_exe')) ?? settings.becomeExe;
+  const flags = text(inherited(task, frames, env.play, 'become_flags')) ?? settings.becomeFlags;
+  return { method: String(method) === 'su' ? 'su' : 'sudo', user: String(scope.template(user, task.pos)), password: settings.becomePassword ?? env.opts.becomePassword, ...(exe ? { exe } : {}), ...(flags !== undefined ? { flags } : {}) };
 }
 
-function transportOf(state: HostState, scope: VarScope, env: TaskEnv, delegate: Host | undefined): ReturnType<RunnerOptions['transportFor']> {
-  if (delegate && delegate !== state.host) {
-    const ds = env.vars.scope(delegate);
-    return env.opts.transportFor(delegate, connectionSettings((n) => ds.get(n), (n) => ds.has(n)));
+/** The connection and remote_user keywords a task inherits (task, block, role, play), templated. */
+export interface ConnectionKeywords {
+  connection?: string | undefined;
+  user?: string | undefined;
+}
+
+function connectionKeywords(task: TaskNode, frames: TaskFrame[], env: TaskEnv, scope: VarScope): ConnectionKeywords {
+  const value = (key: string): string | undefined => {
+    const v = inherited(task, frames, env.play, key);
+    return v === undefined || v === null ? undefined : String(scope.template(v, task.pos));
+  };
+  return { connection: value('connection'), user: value('remote_user') };
+}
+
+// a host's connection settings: its variables, and the keywords where they leave a setting unset (Ansible's
+// precedence: ansible_connection and ansible_user over the connection and remote_user keywords; the implicit
+// localhost's local connection is a variable there)
+function settingsOf(host: Host, s: VarScope, kw: ConnectionKeywords): ConnectionSettings {
+  const settings = connectionSettings((n) => s.get(n), (n) => s.has(n));
+  return { ...settings, connection: settings.connection ?? (host.implicit ? undefined : kw.connection), user: settings.user ?? kw.user };
+}
+
+// the name of the connection the keywords ask for besides the host's own (undefined: the host's own)
+const variantOf = (kw: ConnectionKeywords): string | undefined => (kw.connection === undefined && kw.user === undefined ? undefined : `keywords ${kw.connection ?? ''} ${kw.user ?? ''}`);
+
+function transportOf(state: HostState, scope: VarScope, env: TaskEnv, delegate: Host | undefined, kw: ConnectionKeywords = {}): ReturnType<RunnerOptions['transportFor']> {
+  const variant = variantOf(kw);
+  if (delegate && delegate !== state.host) return env.opts.transportFor(delegate, settingsOf(delegate, env.vars.scope(delegate), kw), variant);
+  const key = variant ?? '';
+  let t = state.transports.get(key);
+  if (!t) {
+    t = env.opts.transportFor(state.host, settingsOf(state.host, scope, kw), variant);
+    state.transports.set(key, t);
+    if (env.opts.verbosity >= 3) env.opts.reporter.emit({ type: 'command', host: state.host.name, command: t.describe(), kind: 'connection' });
   }
-  if (!state.transport) {
-    const settings = connectionSettings((n) => scope.get(n), (n) => scope.has(n));
-    state.transport = env.opts.transportFor(state.host, settings);
-    if (env.opts.verbosity >= 3) {
-      const detail = state.transport.describe();
-      env.opts.reporter.emit({ type: 'command', host: state.host.name, command: detail, kind: 'connection' });
-    }
-  }
-  return state.transport;
+  return t;
 }
 
 function statusOf(r: Record<string, unknown>): HostStatus {
@@ -245,7 +272,7 @@ function nameIn(task: TaskNode, scope: VarScope, env: TaskEnv): string {
 }
 
 export async function executeTask(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv): Promise<TaskOutcome> {
-  const noLog = toBool(inherited(task, frames, 'no_log')) === true;
+  const noLog = toBool(inherited(task, frames, env.play, 'no_log')) === true;
   // (a meta task registers nothing, as Ansible's strategy runs it without its results' processing)
   const register = typeof task.keywords.register === 'string' && task.action !== 'meta' ? task.keywords.register : undefined;
   let secrets: string[] | undefined;
@@ -280,7 +307,7 @@ export async function executeTask(task: TaskNode, state: HostState, frames: Task
   // ignore_errors / ignore_unreachable after an exception: templated as on the normal path ("{{ tolerate }}");
   // a value that cannot be templated (the scope itself failed) does not ignore
   const ignoring = (keyword: 'ignore_errors' | 'ignore_unreachable'): boolean => {
-    const v = inherited(task, frames, keyword);
+    const v = inherited(task, frames, env.play, keyword);
     try {
       return toBool(typeof v === 'string' && base ? base.template(v, task.pos) : v) === true;
     } catch {
@@ -374,10 +401,10 @@ type Emit = (status: HostStatus, result: Record<string, unknown>, ignored: boole
 
 async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv, register: string | undefined, emit: Emit, baseScope: VarScope): Promise<TaskOutcome> {
   const items = loopItems(task, baseScope);
-  const ignoreErrors = toBool(baseScope.template(inherited(task, frames, 'ignore_errors') ?? false, task.pos)) === true;
+  const ignoreErrors = toBool(baseScope.template(inherited(task, frames, env.play, 'ignore_errors') ?? false, task.pos)) === true;
   const loopControl = (task.keywords.loop_control ?? {}) as Record<string, unknown>;
   const loopVar = String(loopControl.loop_var ?? 'item');
-  const delegateName = inherited(task, frames, 'delegate_to');
+  const delegateName = inherited(task, frames, env.play, 'delegate_to');
   // delegate_to is templated per loop item (it may name {{ item }}), as in Ansible
   const delegateIn = (scope: VarScope): Host | undefined => {
     if (delegateName === undefined) return undefined;
@@ -466,13 +493,17 @@ function notify(task: TaskNode, state: HostState, scope: VarScope): void {
 
 async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv, scope: VarScope, register: string | undefined, delegate: Host | undefined, facts: Record<string, unknown>): Promise<ActionOutcome> {
   const args = withoutOmitted(scope.template(task.args, task.pos)) as Record<string, unknown>;
-  const checkKw = inherited(task, frames, 'check_mode');
+  const checkKw = inherited(task, frames, env.play, 'check_mode');
   const check = checkKw === undefined ? env.opts.check : toBool(scope.template(checkKw, task.pos)) === true;
+  // the diff keyword (task, block, role, play) over --diff, as check_mode over --check
+  const diffKw = inherited(task, frames, env.play, 'diff');
+  const diff = diffKw === undefined ? env.opts.diff : toBool(scope.template(diffKw, task.pos)) === true;
+  const conn = connectionKeywords(task, frames, env, scope);
   switch (task.action) {
     case 'meta':
       // Ansible's reset_connection: the next task connects anew (new group memberships, a changed sshd)
       if (args._raw_params === 'reset_connection') {
-        const t = transportOf(state, scope, env, delegate);
+        const t = transportOf(state, scope, env, delegate, conn);
         if (t.reset) await t.reset();
         else env.opts.reporter.emit({ type: 'warning', msg: 'Reset is not implemented for this connection' });
       }
@@ -499,14 +530,14 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
   if (!impl) return { result: { changed: false, failed: true, msg: `module '${task.action}' is not available in this build of kplay` } };
   const spec = MODULES[task.action];
   const typed = spec ? convertArgs(task.action, spec, args, task.pos) : args;
-  const timeout = inherited(task, frames, 'timeout');
+  const timeout = inherited(task, frames, env.play, 'timeout');
   const timeoutS = timeout === undefined ? undefined : Number(scope.template(timeout, task.pos));
   const asked = asyncJob(task, scope, check);
   if ('refused' in asked) return { result: asked.refused };
   const job = asked;
   // a module other than command and shell started in the background runs from here, on a connection of its own
   const held = job.background && !BACKGROUND_MODULES.includes(task.action);
-  const transport = held ? jobTransportOf(state, scope, env, delegate, job.id) : transportOf(state, scope, env, delegate);
+  const transport = held ? jobTransportOf(state, scope, env, delegate, job.id, conn) : transportOf(state, scope, env, delegate, conn);
   // the tighter of timeout and async bounds each attempt (a background job's seconds bound the job, not its start)
   const limits = [timeoutS, job.background ? undefined : job.seconds].filter((x): x is number => !!x);
   const limitS = limits.length ? Math.min(...limits) : undefined;
@@ -520,7 +551,7 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     env: rawWithoutEnv ? undefined : environment,
     timeoutMs: limitS ? limitS * 1000 : undefined,
     trace:
-      env.opts.verbosity >= 2 && toBool(inherited(task, frames, 'no_log')) !== true
+      env.opts.verbosity >= 2 && toBool(inherited(task, frames, env.play, 'no_log')) !== true
         ? (c) => env.opts.reporter.emit({ type: 'command', host: state.host.name, command: scrubText(c, secretsIn(scope, env)) })
         : undefined,
   };
@@ -538,7 +569,7 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     connection: hostConnection(transport, io),
     background: job.background && job.seconds && !held ? { id: job.id, seconds: job.seconds } : undefined,
     check,
-    diff: env.opts.diff,
+    diff,
     findLocal: (kind, src) => findLocal(kind, src, task, env),
     missingLocal: (kind, src) => missingLocal(kind, src, task, env),
     // `.hbs` files are Handlebars; everything else (`.j2`, ...) is Jinja, as Ansible's template module
@@ -566,7 +597,7 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     },
     warn: (msg, shownOnly) => (shownOnly ? env.opts.reporter.emit({ type: 'warning', msg }) : warnings.push(msg)),
     deprecate: (d) => deprecations.push(d),
-    noLog: toBool(inherited(task, frames, 'no_log')) === true,
+    noLog: toBool(inherited(task, frames, env.play, 'no_log')) === true,
     prompt: env.opts.prompt && ((text, echo) => (env.opts.prompt as NonNullable<typeof env.opts.prompt>)(`${pauseTitle}\n${text}${hiddenNote(echo)}`, echo)),
     // pause's timed wait, its lines as Ansible's pause prints them; on a terminal keys can end it
     wait: async (seconds, prompt, echo) => {
@@ -576,7 +607,7 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
       await new Promise((r) => setTimeout(r, seconds * 1000));
       return false;
     },
-    sync: task.action === 'synchronize' ? syncFor(task, state, scope, env, delegate, become, execDefaults) : undefined,
+    sync: task.action === 'synchronize' ? syncFor(task, state, scope, env, delegate, become, execDefaults, conn) : undefined,
   };
   const retries = task.keywords.until !== undefined ? Number(scope.template(task.keywords.retries ?? 3, task.pos)) : 0;
   const delay = Number(scope.template(task.keywords.delay ?? 5, task.pos));
@@ -588,7 +619,7 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
           job: { id: job.id, seconds: job.seconds as number },
           run: () => runModule(impl, ctx),
           warnings,
-          host: hostIO(transportOf(state, scope, env, delegate), become, execDefaults),
+          host: hostIO(transportOf(state, scope, env, delegate, conn), become, execDefaults),
           stop: () => {
             stopped = true;
             transport.kill();
@@ -634,13 +665,13 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
 }
 
 // synchronize's sides (runner/sync-sides.ts): the task's host's and the delegate's settings, and where rsync runs
-function syncFor(task: TaskNode, state: HostState, scope: VarScope, env: TaskEnv, delegate: Host | undefined, become: Become | undefined, defaults: TaskExecDefaults): SyncSides {
-  const target = connectionSettings((n) => scope.get(n), (n) => scope.has(n));
-  const own = transportOf(state, scope, env, undefined);
+function syncFor(task: TaskNode, state: HostState, scope: VarScope, env: TaskEnv, delegate: Host | undefined, become: Become | undefined, defaults: TaskExecDefaults, conn: ConnectionKeywords): SyncSides {
+  const target = settingsOf(state.host, scope, conn);
+  const own = transportOf(state, scope, env, undefined, conn);
   let delegated: SyncInputs['delegate'];
   if (delegate) {
     const ds = env.vars.scope(delegate);
-    delegated = { isTarget: delegate === state.host || delegate.name === target.host, user: connectionSettings((n) => ds.get(n), (n) => ds.has(n)).user };
+    delegated = { isTarget: delegate === state.host || delegate.name === target.host, user: settingsOf(delegate, ds, conn).user };
   }
   return syncSides({
     target,
@@ -649,17 +680,17 @@ function syncFor(task: TaskNode, state: HostState, scope: VarScope, env: TaskEnv
     become,
     defaults: env.opts.sshDefaults ?? {},
     rsyncPath: scope.has('ansible_rsync_path') ? scope.get('ansible_rsync_path') : undefined,
-    runner: (b) => hostIO(delegate ? transportOf(state, scope, env, delegate) : own.local === true ? own : env.opts.controller(), b, defaults),
+    runner: (b) => hostIO(delegate ? transportOf(state, scope, env, delegate, conn) : own.local === true ? own : env.opts.controller(), b, defaults),
     findFile: (p) => findLocal('files', p, task, env),
     playbookDir: dirname(env.play.file),
   });
 }
 
 // a background job's own connection to the task's host (or its delegate)
-function jobTransportOf(state: HostState, scope: VarScope, env: TaskEnv, delegate: Host | undefined, id: string): ReturnType<RunnerOptions['transportFor']> {
+function jobTransportOf(state: HostState, scope: VarScope, env: TaskEnv, delegate: Host | undefined, id: string, conn: ConnectionKeywords): ReturnType<RunnerOptions['transportFor']> {
   const host = delegate ?? state.host;
   const s = delegate && delegate !== state.host ? env.vars.scope(delegate) : scope;
-  return env.opts.transportFor(host, connectionSettings((n) => s.get(n), (n) => s.has(n)), `job ${id}`);
+  return env.opts.transportFor(host, settingsOf(host, s, conn), `job ${id}`);
 }
 
 /**

@@ -2,15 +2,17 @@
 // through /bin/sh, as the current user or through sudo for become.
 import { spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
+import { shellQuote as q } from '../util/shell.js';
+import { becomeLine } from './become.js';
 import type { Become, ExecOptions, ExecResult, Transport } from './types.js';
 
 /** Wraps a command for become: nothing when already that user, else sudo/su without a tty. */
 export function becomeCommand(command: string, become: Become | undefined, currentUser: string): { argv: string[]; prompt: string | undefined } {
   if (!become || become.user === currentUser) return { argv: ['/bin/sh', '-c', command], prompt: undefined };
   const prompt = `[kplay-become-${Math.random().toString(36).slice(2)}] password: `;
-  if (become.method === 'su') return { argv: ['su', '-', become.user, '-c', command], prompt: become.password ? 'Password:' : undefined };
-  const flags = become.password ? ['-S', '-p', prompt] : ['-n'];
-  return { argv: ['sudo', ...flags, '-H', '-u', become.user, '/bin/sh', '-c', command], prompt: become.password ? prompt : undefined };
+  // (the become words are a shell line's, the flags as written: sh runs them)
+  if (become.method === 'su') return { argv: ['/bin/sh', '-c', `${becomeLine(become, undefined)} -c ${q(command)}`], prompt: become.password ? 'Password:' : undefined };
+  return { argv: ['/bin/sh', '-c', `${becomeLine(become, become.password ? prompt : undefined)} /bin/sh -c ${q(command)}`], prompt: become.password ? prompt : undefined };
 }
 
 function killGroup(child: ReturnType<typeof spawn>): void {

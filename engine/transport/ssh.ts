@@ -4,6 +4,7 @@
 // stderr in temp files; the shell then prints them between markers carrying a per-session nonce, so
 // output comes back byte-exact, of any size, and can never be mistaken for the frame. Large stdin
 // travels over one SFTP channel per host; small stdin in the script itself.
+import { becomeKey, becomeLine } from './become.js';
 import { randomBytes } from 'node:crypto';
 import ssh2, { type Client as SshClient, type ClientChannel, type ConnectConfig, type ParsedKey, type SFTPWrapper } from 'ssh2';
 import { shellQuote as q } from '../util/shell.js';
@@ -183,12 +184,7 @@ async function openRemote(client: Client, become: Become | undefined, helper: bo
   const shell = `/bin/sh -c ${q(init)}`;
   let start = shell;
   if (become) {
-    start =
-      become.method === 'su'
-        ? `su - ${q(become.user)} -s /bin/sh -c ${q(init)}`
-        : become.password
-          ? `sudo -S -p ${q(prompt)} -H -u ${q(become.user)} ${shell}`
-          : `sudo -n -H -u ${q(become.user)} ${shell}`;
+    start = become.method === 'su' ? `${becomeLine(become, undefined)} -s /bin/sh -c ${q(init)}` : `${becomeLine(become, become.password ? prompt : undefined)} ${shell}`;
   }
   const channel = await new Promise<ClientChannel>((resolve, reject) => client.exec(start, (err, ch) => (err ? reject(err) : resolve(ch))));
   let errText = '';
@@ -387,7 +383,7 @@ export class SshTransport implements Transport {
   }
 
   private session(become: Become | undefined): Promise<Session> {
-    const key = become ? `${become.method}:${become.user}` : '';
+    const key = becomeKey(become);
     let s = this.sessions.get(key);
     if (!s) {
       s = this.connect().then((c) => withChannelRetry(() => this.openSession(c, become)));
@@ -430,7 +426,7 @@ export class SshTransport implements Transport {
     try {
       let session = await this.session(become);
       if (session.dead) {
-        this.sessions.delete(become ? `${become.method}:${become.user}` : '');
+        this.sessions.delete(becomeKey(become));
         session = await this.session(become);
       }
       return await act(session);

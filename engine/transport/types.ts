@@ -6,6 +6,10 @@ export interface Become {
   method: 'sudo' | 'su';
   user: string;
   password?: string | undefined;
+  /** become_exe: the program instead of sudo or su. */
+  exe?: string | undefined;
+  /** become_flags: the flags as written, instead of kplay's (sudo's -n or -S with -H, su's -). */
+  flags?: string | undefined;
 }
 
 /** Options for one command. */

@@ -199,6 +199,35 @@ ${lab.hosts[2]?.name} ansible_host=${lab.hosts[2]?.ip} ansible_user=sec ansible_
     expect(r.rc).toBe(2);
   });
 
+  it("become_exe and become_flags (the keywords, else the host's variables) go on the sudo line as written", () => {
+    const inv = join(work, 'become-words.ini');
+    writeFileSync(
+      inv,
+      `${readFileSync(lab.inventory, 'utf8')}
+[nopw]
+${lab.hosts[0]?.name} ansible_host=${lab.hosts[0]?.ip} ansible_user=ops
+[pw]
+${lab.hosts[1]?.name} ansible_host=${lab.hosts[1]?.ip} ansible_user=sec ansible_become_password=secretpw ansible_become_flags='-H -S -i'
+`,
+    );
+    const logger = '#!/bin/sh\necho "$@" > /tmp/become-words.log\nexec sudo "$@"\n';
+    const tasks = [
+      `    - copy: {content: ${JSON.stringify(logger)}, dest: /tmp/logsudo, mode: "0755"}\n      become: false`,
+      '    - command: id -u\n      register: plain',
+      // the keywords; on the host with a password, its ansible_become_flags (-i: sudo's login shell)
+      "    - command: id -u\n      become_exe: /tmp/logsudo\n      become_flags: '-i -n'\n      register: words1\n      when: inventory_hostname in groups.nopw",
+      '    - command: id -u\n      become_exe: /tmp/logsudo\n      register: words2\n      when: inventory_hostname in groups.pw',
+      '    - debug: msg="{{ plain.stdout }}|{{ words1.stdout | default(words2.stdout) }}"',
+    ];
+    const r = kplay(['-i', inv, playbook('become-words.yaml', `- hosts: nopw:pw\n  gather_facts: false\n  become: true\n  tasks:\n${tasks.join('\n')}\n`)]);
+    for (const h of [lab.hosts[0]?.name, lab.hosts[1]?.name]) expect(r.out).toMatch(new RegExp(`ok: \\[${h}\\] => \\{\\n    "msg": "0\\|0"`));
+    expect(readFileSync(hostFile(lab.hosts[0]?.name as string, '/tmp/become-words.log'), 'utf8')).toMatch(/^-i -n -u root \/bin\/sh -c /);
+    // (with a password, sudo's -S and kplay's prompt)
+    expect(readFileSync(hostFile(lab.hosts[1]?.name as string, '/tmp/become-words.log'), 'utf8')).toMatch(/^-H -S -i -p \[kplay-sudo-[0-9a-f]+\] password: -u root \/bin\/sh -c /);
+    expect(r.out).not.toContain('secretpw');
+    expect(r.rc, r.out).toBe(0);
+  });
+
   it.skipIf(!tmuxAvailable())('-K asks for the become password on the terminal, once, for hosts that set none; the answer never shows', async () => {
     const inv = join(work, 'ask-become.ini');
     writeFileSync(inv, `${readFileSync(lab.inventory, 'utf8')}\n[pw]\n${lab.hosts[1]?.name} ansible_host=${lab.hosts[1]?.ip} ansible_user=sec\n`);
