@@ -122,10 +122,13 @@ export async function runPlays(plays: Play[], vars: VarsContext, matcher: Patter
     const matched = matcher.hosts(pattern, opts.limit);
     for (const msg of matcher.drain()) opts.reporter.emit({ type: 'warning', msg });
     opts.reporter.emit({ type: 'play_start', name, pattern: Array.isArray(pattern) ? pattern.join(',') : pattern });
-    const hosts = matched.filter((h) => {
-      const s = states.get(h);
-      return !s || (!s.failed && !s.unreachable);
-    });
+    const hosts = ordered(
+      matched.filter((h) => {
+        const s = states.get(h);
+        return !s || (!s.failed && !s.unreachable);
+      }),
+      play.keywords.order === undefined ? undefined : String(extra.template(play.keywords.order, play.pos)),
+    );
     if (!hosts.length) {
       opts.reporter.emit({ type: 'no_hosts', play: name });
       continue;
@@ -403,7 +406,7 @@ class PlayRun {
     };
     for (const { task: h, frames } of handlers) {
       for (const s of states) expand(s);
-      const targets = states.filter((s) => s.pendingHandlers.has(h) && (this.opts.forceHandlers ? !s.unreachable : s.active));
+      const targets = states.filter((s) => s.pendingHandlers.has(h) && (this.opts.forceHandlers || toBool(this.play.keywords.force_handlers) === true ? !s.unreachable : s.active));
       if (!targets.length) continue;
       for (const s of targets) s.pendingHandlers.delete(h);
       await this.runTask(h, targets, frames, true);
@@ -422,6 +425,25 @@ function flatHandlers(nodes: PlayNode[], frames: TaskFrame[]): { task: TaskNode;
 function tagsOf(v: unknown): string[] {
   if (v === undefined || v === null) return [];
   return Array.isArray(v) ? v.map(String) : [String(v)];
+}
+
+// the play's hosts in the play's `order` (Ansible's get_hosts: inventory, reverse_inventory, sorted and
+// reverse_sorted by name, shuffle)
+function ordered(hosts: Host[], order: string | undefined): Host[] {
+  if (order === 'sorted' || order === 'reverse_sorted') {
+    const byName = [...hosts].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return order === 'sorted' ? byName : byName.reverse();
+  }
+  if (order === 'reverse_inventory') return [...hosts].reverse();
+  if (order === 'shuffle') {
+    const out = [...hosts];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [out[i], out[j]] = [out[j] as Host, out[i] as Host];
+    }
+    return out;
+  }
+  return hosts;
 }
 
 function truthyKeyword(task: TaskNode, frames: TaskFrame[], play: Play, key: string): boolean {

@@ -412,6 +412,8 @@ async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], 
     return env.vars.inv.hosts.get(to) ?? env.vars.inv.implicitLocalhost(to);
   };
   const shown = (d: Host | undefined): string | undefined => (d && d !== state.host ? d.name : undefined);
+  // a result skipped by `when` names no delegate: Ansible decides the condition before it delegates
+  const byWhen = (r: Record<string, unknown>): boolean => r.skip_reason === 'Conditional result was False';
   const facts: Record<string, unknown> = {};
   let control: ActionOutcome['control'];
   const runOne = async (loopVars: Record<string, unknown>): Promise<ActionOutcome> => {
@@ -433,10 +435,10 @@ async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], 
     result = { ...one.result, ...(one.warnings?.length ? { warnings: one.warnings } : {}), ...(one.deprecations?.length ? { deprecations: one.deprecations } : {}) };
     const status = statusOf(result);
     const ignored = status === 'failed' && ignoreErrors;
-    if (!one.quiet) emit(status, result, ignored, undefined, undefined, shownDelegate);
+    if (!one.quiet) emit(status, result, ignored, undefined, undefined, byWhen(result) ? undefined : shownDelegate);
     // meta tasks are not in the recap, run or skipped, as in Ansible
     if (task.action !== 'meta') countResult(state, status, ignored, result.changed === true);
-    if (status === 'changed') notify(task, state, baseScope);
+    if (status === 'changed') notify(task, frames, env, state, baseScope);
   } else {
     const results: Record<string, unknown>[] = [];
     for (const [index, item] of items.entries()) {
@@ -447,7 +449,7 @@ async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], 
       const label = loopControl.label === undefined ? item : baseScope.extend(loopVars).template(loopControl.label, task.pos);
       const st = statusOf(r);
       const quietInclude = (task.action === 'include_tasks' || task.action === 'include_role') && st !== 'failed';
-      if (!quietInclude) emit(st, r, st === 'failed' && ignoreErrors, item, label, delegateName === undefined ? undefined : shown(delegateIn(baseScope.extend(loopVars))));
+      if (!quietInclude) emit(st, r, st === 'failed' && ignoreErrors, item, label, delegateName === undefined || byWhen(r) ? undefined : shown(delegateIn(baseScope.extend(loopVars))));
     }
     const anyFailed = results.some((r) => r.failed === true);
     const allSkipped = results.length > 0 && results.every((r) => r.skipped === true);
@@ -459,7 +461,7 @@ async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], 
     // a loop with no items, or whose items were all skipped, ends with a skipping line of its own (its results left out)
     if (!results.length || allSkipped) emit('skipped', Object.fromEntries(Object.entries(result).filter(([k]) => k !== 'results')), false, undefined, undefined, shownDelegate);
     countResult(state, status, anyFailed && ignoreErrors, result.changed === true);
-    if (status === 'changed') notify(task, state, baseScope);
+    if (status === 'changed') notify(task, frames, env, state, baseScope);
     if (anyFailed && !ignoreErrors) emit('failed', { msg: result.msg, changed: result.changed }, false, undefined, undefined, shownDelegate);
   }
   return {
@@ -485,8 +487,9 @@ interface ActionOutcome {
   deprecations?: Deprecation[] | undefined;
 }
 
-function notify(task: TaskNode, state: HostState, scope: VarScope): void {
-  const n = task.keywords.notify;
+function notify(task: TaskNode, frames: TaskFrame[], env: TaskEnv, state: HostState, scope: VarScope): void {
+  // (a block's notify applies to its tasks, as Ansible's Block attribute)
+  const n = inherited(task, frames, env.play, 'notify');
   if (n === undefined || n === null) return;
   for (const name of Array.isArray(n) ? n : [n]) state.notified.add(String(scope.template(name, task.pos)));
 }
@@ -654,12 +657,15 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
   for (const w of warnings) env.opts.reporter.emit({ type: 'warning', msg: `[${state.host.name}] ${w}` });
   for (const d of deprecations) env.opts.reporter.emit({ type: 'warning', msg: deprecationMessage(d), deprecation: true });
   const moduleFacts = result.ansible_facts as Record<string, unknown> | undefined;
+  // delegate_facts: the facts are the delegate's (setup on another host, set_fact for it), not this host's
+  const owner = delegate && delegate !== state.host && toBool(scope.template(inherited(task, frames, env.play, 'delegate_facts') ?? false, task.pos)) === true ? env.stateOf(delegate) : undefined;
   if (moduleFacts) {
     if (task.action === 'set_fact') {
-      Object.assign(facts, moduleFacts);
+      if (owner) owner.remember(undefined, undefined, moduleFacts);
+      else Object.assign(facts, moduleFacts);
       // cacheable: in the fact cache too, so under ansible_facts (and cleared by meta: clear_facts), as Ansible's
-      if (result._ansible_facts_cacheable === true) state.addModuleFacts(moduleFacts);
-    } else state.addModuleFacts(moduleFacts);
+      if (result._ansible_facts_cacheable === true) (owner ?? state).addModuleFacts(moduleFacts);
+    } else (owner ?? state).addModuleFacts(moduleFacts);
   }
   return { result, warnings, deprecations };
 }

@@ -22,6 +22,33 @@ interface Row {
 const header = (extra = ''): string => `- hosts: web\n  gather_facts: false\n${extra}  tasks:\n`;
 
 const rows: Row[] = [
+  // the play keywords below were accepted and ignored before; each row checked against ansible-playbook 2.14 by hand
+  {
+    name: "a play's order: reverse_sorted runs the hosts by name, backwards",
+    play: '- hosts: web\n  gather_facts: false\n  order: reverse_sorted\n  tasks:\n    - debug: msg="at {{ inventory_hostname }}"\n',
+    args: ['-f', '1'],
+    rc: 0,
+    has: [/ok: \[n3\][^]*ok: \[n2\][^]*ok: \[n1\]/],
+  },
+  {
+    name: "a play's force_handlers: true runs a notified handler on a host that failed later",
+    play: header('  force_handlers: true\n') + '    - command: "true"\n      notify: h\n    - fail: msg=stop\n      when: inventory_hostname == "n2"\n  handlers:\n    - name: h\n      debug: msg="handled on {{ inventory_hostname }}"\n',
+    rc: 2,
+    has: ['"msg": "handled on n2"', '"msg": "handled on n1"'],
+  },
+  {
+    name: "a block's notify notifies for each task of the block that changed",
+    play: header() + '    - block:\n        - command: "true"\n      notify: h\n  handlers:\n    - name: h\n      debug: msg=handled\n',
+    rc: 0,
+    count: { '"msg": "handled"': 3 },
+  },
+  {
+    name: 'delegate_facts: true gives the delegate the facts set_fact sets (the host itself gets none); a delegated task skipped by when names no delegate',
+    play: header() + '    - set_fact: {marker: "from {{ inventory_hostname }}"}\n      delegate_to: n1\n      delegate_facts: true\n      when: inventory_hostname == "n3"\n    - debug: msg="{{ inventory_hostname }} {{ marker | default(\'none\') }}"\n',
+    rc: 0,
+    has: ['"msg": "n1 from n3"', '"msg": "n3 none"', '"msg": "n2 none"', 'ok: [n3 -> n1]', 'skipping: [n2]'],
+    hasNot: ['skipping: [n2 -> n1]'],
+  },
   {
     // checked against ansible-playbook 2.14: the same task name, messages (but for Python's class name of a YAML string) and order
     name: "a role's meta/argument_specs.yml: its variables are checked first, in a task of its own tagged always",
