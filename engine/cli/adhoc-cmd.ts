@@ -15,7 +15,7 @@ import { exitCodeOf } from '../runner/play-runner.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import type { ParsedArgs } from './args.js';
 import { printWarnings, type CliIO } from './io.js';
-import { askPasswords, connectionOf, forksOf, sshDefaults } from './run-options.js';
+import { askPasswords, becomeDefaults, connectionOf, forksOf, sshDefaults } from './run-options.js';
 import { terminalPrompt } from './terminal-prompt.js';
 
 /** Runs `kplay adhoc ...` and returns the exit code. */
@@ -58,7 +58,7 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
     printWarnings(io, matcher.drain());
     throw new UserError('Specified inventory, host pattern and/or --limit leaves us with no hosts to target.');
   }
-  const task: TaskNode = { kind: 'task', name: undefined, action, actionWritten: moduleName, args, keywords: opts.become ? { become: true, ...(opts.becomeUser ? { become_user: opts.becomeUser } : {}) } : {}, tags: [], role: undefined, pos, python };
+  const task: TaskNode = { kind: 'task', name: undefined, action, actionWritten: moduleName, args, keywords: {}, tags: [], role: undefined, pos, python };
   const play: Play = { name: `Ansible Ad-Hoc`, hosts: pattern, keywords: { gather_facts: false }, tags: [], sections: [{ name: 'tasks', nodes: [task] }], handlers: [], roles: [], file: `${io.cwd}/adhoc`, pos };
   const passwords = await askPasswords(opts, terminalPrompt(undefined));
   const { outcome, interrupted } = await executeRun({
@@ -78,6 +78,7 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
     connection,
     ssh: sshDefaults(opts, s.config, io, passwords.ssh),
     becomePassword: passwords.become,
+    becomeDefaults: becomeDefaults(opts, s.config),
     secrets: [passwords.ssh, passwords.become].filter((x): x is string => !!x),
     warn: (msg) => io.err(`[WARNING]: ${msg}`),
   });

@@ -21,7 +21,7 @@ import { TemplateError } from '../template/render.js';
 import { VarScope } from '../vars/scope.js';
 import type { ParsedArgs } from './args.js';
 import { printWarnings, type CliIO } from './io.js';
-import { askPasswords, connectionOf, forksOf, sshDefaults, type Passwords } from './run-options.js';
+import { askPasswords, becomeDefaults, connectionOf, forksOf, sshDefaults, type Passwords } from './run-options.js';
 import { terminalPrompt, terminalWait } from './terminal-prompt.js';
 
 /** Runs `kplay PLAYBOOK...` and returns the exit code. */
@@ -196,6 +196,7 @@ async function runAll(
       connection: o.connection,
       ssh: sshDefaults(o.opts, s.config, o.io, o.passwords.ssh),
       becomePassword: o.passwords.become,
+      becomeDefaults: becomeDefaults(o.opts, s.config),
       secrets: [o.passwords.ssh, o.passwords.become].filter((x): x is string => !!x),
       warn,
       startAtTask: typeof o.opts.startAtTask === 'string' ? o.opts.startAtTask : undefined,

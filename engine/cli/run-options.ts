@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { SshDefaults } from '../run/connections.js';
+import type { BecomeDefaults } from '../runner/play-runner.js';
 import type { Setup } from '../run/setup.js';
 import type { ParsedArgs } from './args.js';
 import type { CliIO } from './io.js';
@@ -44,6 +45,17 @@ export async function askPasswords(opts: ParsedArgs['opts'], ask: ((text: string
     out.become = become === '' && opts.askPass ? out.ssh : become;
   }
   return out;
+}
+
+/** Become from the command line (-b, --become-user, --become-method) over kplay.cfg's [privilege_escalation]: the keywords and the host's variables override it. */
+export function becomeDefaults(opts: ParsedArgs['opts'], config: Setup['config']): BecomeDefaults {
+  return {
+    become: opts.become === true ? true : config.become,
+    user: typeof opts.becomeUser === 'string' ? opts.becomeUser : config.becomeUser,
+    method: typeof opts.becomeMethod === 'string' ? opts.becomeMethod : config.becomeMethod,
+    exe: config.becomeExe,
+    flags: config.becomeFlags,
+  };
 }
 
 /** SSH settings from the command line and kplay.cfg (host variables override them per host). */

@@ -21,6 +21,8 @@ export interface Config {
   become: boolean | undefined;
   becomeMethod: string | undefined;
   becomeUser: string | undefined;
+  becomeExe: string | undefined;
+  becomeFlags: string | undefined;
   sshArgs: string | undefined;
   /** localhost_warning: warn that an empty inventory leaves only the implicit localhost (default true). */
   localhostWarning: boolean | undefined;
@@ -108,6 +110,8 @@ export function loadConfig(cwd: string, env: Env = process.env): Config {
     become: bool(setting('become', priv, 'BECOME'), 'become', src),
     becomeMethod: setting('become_method', priv, 'BECOME_METHOD'),
     becomeUser: setting('become_user', priv, 'BECOME_USER'),
+    becomeExe: setting('become_exe', priv, 'BECOME_EXE'),
+    becomeFlags: setting('become_flags', priv, 'BECOME_FLAGS'),
     sshArgs: setting('ssh_args', ssh, 'SSH_ARGS'),
     localhostWarning: bool(setting('localhost_warning', d, 'LOCALHOST_WARNING'), 'localhost_warning', src),
     raw,

@@ -53,6 +53,8 @@ export interface RunnerOptions {
   wait?: ((seconds: number, lines: string[]) => Promise<boolean>) | undefined;
   /** -K's answer: the become password of hosts that set none (ansible_become_password wins). */
   becomePassword?: string | undefined;
+  /** Become as -b, --become-user and --become-method (over kplay.cfg's [privilege_escalation]) give it: under the become keywords, which are under the host's variables. */
+  becomeDefaults?: BecomeDefaults | undefined;
   /** Values never shown in output whatever holds them (-k and -K answers). */
   secrets?: string[] | undefined;
 }
@@ -92,6 +94,15 @@ export function exitCodeOf(outcome: RunOutcome, interrupted: boolean): number {
   if (all.some((x) => x.unreachable > 0)) return ExitCode.unreachable;
   if (all.some((x) => x.failed > 0) || outcome.aborted) return ExitCode.hostFailed;
   return ExitCode.ok;
+}
+
+/** The become settings of the command line and the configuration file (none set: no become, root, sudo). */
+export interface BecomeDefaults {
+  become?: boolean | undefined;
+  user?: string | undefined;
+  method?: string | undefined;
+  exe?: string | undefined;
+  flags?: string | undefined;
 }
 
 /** Runs every play of a playbook in order. */

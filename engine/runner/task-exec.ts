@@ -176,18 +176,24 @@ function loopItems(task: TaskNode, scope: VarScope): unknown[] | undefined {
   return k.with_items !== undefined ? value.flatMap((v) => (Array.isArray(v) ? v : [v])) : value;
 }
 
+// become as Ansible decides it: the host's variables (ansible_become, ansible_become_user, ...), else the
+// keywords (task, block, role, play), else the command line and kplay.cfg, else no become, root, sudo
 function becomeFor(task: TaskNode, frames: TaskFrame[], scope: VarScope, env: TaskEnv): Become | undefined {
   const settings = connectionSettings((n) => scope.get(n), (n) => scope.has(n));
-  const kw = inherited(task, frames, env.play, 'become');
-  const on = kw !== undefined ? toBool(scope.template(kw, task.pos)) === true : settings.become === true;
+  const d = env.opts.becomeDefaults ?? {};
+  const keyword = (key: string): string | undefined => {
+    const v = inherited(task, frames, env.play, key);
+    return v === undefined || v === null ? undefined : String(scope.template(v, task.pos));
+  };
+  const kw = keyword('become');
+  const on = settings.become ?? (kw !== undefined ? toBool(kw) === true : d.become === true);
   if (!on) return undefined;
-  const user = inherited(task, frames, env.play, 'become_user') ?? settings.becomeUser ?? 'root';
-  const method = inherited(task, frames, env.play, 'become_method') ?? settings.becomeMethod ?? 'sudo';
-  // become_exe and become_flags: the keyword, else the host's variable (as become and become_user here)
-  const text = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(scope.template(v, task.pos)));
-  const exe = text(inherited(task, frames, env.play, 'become_exe')) ?? settings.becomeExe;
-  const flags = text(inherited(task, frames, env.play, 'become_flags')) ?? settings.becomeFlags;
-  return { method: String(method) === 'su' ? 'su' : 'sudo', user: String(scope.template(user, task.pos)), password: settings.becomePassword ?? env.opts.becomePassword, ...(exe ? { exe } : {}), ...(flags !== undefined ? { flags } : {}) };
+  const user = settings.becomeUser ?? keyword('become_user') ?? d.user ?? 'root';
+  const method = settings.becomeMethod ?? keyword('become_method') ?? d.method ?? 'sudo';
+  if (method !== 'sudo' && method !== 'su') throw new UserError(`become method '${method}' is not supported by kplay (sudo, su)`, { kind: 'parse', pos: task.pos, hint: 'set ansible_become_method or become_method to sudo or su' });
+  const exe = settings.becomeExe ?? keyword('become_exe') ?? d.exe;
+  const flags = settings.becomeFlags ?? keyword('become_flags') ?? d.flags;
+  return { method, user, password: settings.becomePassword ?? env.opts.becomePassword, ...(exe ? { exe } : {}), ...(flags !== undefined ? { flags } : {}) };
 }
 
 /** The connection and remote_user keywords a task inherits (task, block, role, play), templated. */

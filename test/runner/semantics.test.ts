@@ -22,6 +22,37 @@ interface Row {
 const header = (extra = ''): string => `- hosts: web\n  gather_facts: false\n${extra}  tasks:\n`;
 
 const rows: Row[] = [
+  // become's precedence, as Ansible's (checked against ansible-playbook 2.14 by hand): the host's variables,
+  // then the keywords, then -b/--become-user/--become-method, then kplay.cfg (these four were ignored before)
+  {
+    name: '-b --become-user: every task becomes that user',
+    play: header() + '    - command: id -un\n      register: r\n      run_once: true\n    - debug: var=r.stdout\n      run_once: true\n',
+    args: ['-b', '--become-user', 'nobody'],
+    rc: 0,
+    has: ['"r.stdout": "nobody"'],
+  },
+  {
+    name: "kplay.cfg's [privilege_escalation] become and become_user",
+    play: header() + '    - command: id -un\n      register: r\n      run_once: true\n    - debug: var=r.stdout\n      run_once: true\n',
+    files: { 'kplay.cfg': '[privilege_escalation]\nbecome = True\nbecome_user = nobody\n' },
+    rc: 0,
+    has: ['"r.stdout": "nobody"'],
+  },
+  {
+    name: "the host's ansible_become_user over the become_user keyword; ansible_become: false over become: true",
+    play:
+      header('  become: true\n  become_user: root\n') +
+      '    - command: id -un\n      register: r\n      vars: {ansible_become_user: nobody}\n      run_once: true\n    - debug: var=r.stdout\n      run_once: true\n' +
+      '    - command: id -un\n      register: r2\n      become_user: nobody\n      vars: {ansible_become: false}\n      run_once: true\n    - debug: var=r2.stdout\n      run_once: true\n',
+    rc: 0,
+    has: ['"r.stdout": "nobody"', '"r2.stdout": "root"'],
+  },
+  {
+    name: 'a become method kplay does not have fails the task, naming it',
+    play: header() + '    - command: id -un\n      become: true\n      vars: {ansible_become_method: doas}\n      run_once: true\n',
+    rc: 2,
+    has: ["become method 'doas' is not supported by kplay (sudo, su)"],
+  },
   // the play keywords below were accepted and ignored before; each row checked against ansible-playbook 2.14 by hand
   {
     name: "a play's order: reverse_sorted runs the hosts by name, backwards",
