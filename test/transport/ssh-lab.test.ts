@@ -175,19 +175,16 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     expect(r.rc).toBe(0);
   });
 
+  // the lab's inventory with the first host as ops (sudo without a password) in nopw and the second as sec
+  // (sudo with one) in pw, `pw` its variables besides, `more` lines after
+  const becomeInventory = (name: string, pw: string, more = ''): string => {
+    const inv = join(work, name);
+    writeFileSync(inv, `${readFileSync(lab.inventory, 'utf8')}\n[nopw]\n${lab.hosts[0]?.name} ansible_host=${lab.hosts[0]?.ip} ansible_user=ops\n[pw]\n${lab.hosts[1]?.name} ansible_host=${lab.hosts[1]?.ip} ansible_user=sec ansible_become_password=secretpw${pw}\n${more}`);
+    return inv;
+  };
+
   it('becomes root through sudo as a NOPASSWD user and as a user with a password; a wrong password fails the task', () => {
-    const inv = join(work, 'become.ini');
-    writeFileSync(
-      inv,
-      `${readFileSync(lab.inventory, 'utf8')}
-[nopw]
-${lab.hosts[0]?.name} ansible_host=${lab.hosts[0]?.ip} ansible_user=ops
-[pw]
-${lab.hosts[1]?.name} ansible_host=${lab.hosts[1]?.ip} ansible_user=sec ansible_become_password=secretpw
-[badpw]
-${lab.hosts[2]?.name} ansible_host=${lab.hosts[2]?.ip} ansible_user=sec ansible_become_password=wrongpw
-`,
-    );
+    const inv = becomeInventory('become.ini', '', `[badpw]\n${lab.hosts[2]?.name} ansible_host=${lab.hosts[2]?.ip} ansible_user=sec ansible_become_password=wrongpw\n`);
     const p = playbook('become.yaml', '- hosts: nopw:pw:badpw\n  gather_facts: false\n  become: true\n  tasks:\n    - command: id -u\n      register: r\n    - copy: {content: "root-owned\\n", dest: /root/become.txt}\n    - debug: var=r.stdout\n');
     const r = kplay(['-i', inv, p]);
     expect(r.out).toMatch(new RegExp(`ok: \\[${lab.hosts[0]?.name}\\] => \\{\\n    "r.stdout": "0"`));
@@ -200,16 +197,7 @@ ${lab.hosts[2]?.name} ansible_host=${lab.hosts[2]?.ip} ansible_user=sec ansible_
   });
 
   it("become_exe and become_flags (the keywords, else the host's variables) go on the sudo line as written", () => {
-    const inv = join(work, 'become-words.ini');
-    writeFileSync(
-      inv,
-      `${readFileSync(lab.inventory, 'utf8')}
-[nopw]
-${lab.hosts[0]?.name} ansible_host=${lab.hosts[0]?.ip} ansible_user=ops
-[pw]
-${lab.hosts[1]?.name} ansible_host=${lab.hosts[1]?.ip} ansible_user=sec ansible_become_password=secretpw ansible_become_flags='-H -S -i'
-`,
-    );
+    const inv = becomeInventory('become-words.ini', " ansible_become_flags='-H -S -i'");
     const logger = '#!/bin/sh\necho "$@" > /tmp/become-words.log\nexec sudo "$@"\n';
     const tasks = [
       `    - copy: {content: ${JSON.stringify(logger)}, dest: /tmp/logsudo, mode: "0755"}\n      become: false`,
