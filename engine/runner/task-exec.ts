@@ -181,10 +181,7 @@ function loopItems(task: TaskNode, scope: VarScope): unknown[] | undefined {
 function becomeFor(task: TaskNode, frames: TaskFrame[], scope: VarScope, env: TaskEnv): Become | undefined {
   const settings = connectionSettings((n) => scope.get(n), (n) => scope.has(n));
   const d = env.opts.becomeDefaults ?? {};
-  const keyword = (key: string): string | undefined => {
-    const v = inherited(task, frames, env.play, key);
-    return v === undefined || v === null ? undefined : String(scope.template(v, task.pos));
-  };
+  const keyword = (key: string): string | undefined => keywordText(task, frames, env, scope, key);
   const kw = keyword('become');
   const on = settings.become ?? (kw !== undefined ? toBool(kw) === true : d.become === true);
   if (!on) return undefined;
@@ -203,11 +200,13 @@ export interface ConnectionKeywords {
 }
 
 function connectionKeywords(task: TaskNode, frames: TaskFrame[], env: TaskEnv, scope: VarScope): ConnectionKeywords {
-  const value = (key: string): string | undefined => {
-    const v = inherited(task, frames, env.play, key);
-    return v === undefined || v === null ? undefined : String(scope.template(v, task.pos));
-  };
-  return { connection: value('connection'), user: value('remote_user') };
+  return { connection: keywordText(task, frames, env, scope, 'connection'), user: keywordText(task, frames, env, scope, 'remote_user') };
+}
+
+// an inherited keyword's templated text (undefined when no task, block, role or play sets it)
+function keywordText(task: TaskNode, frames: TaskFrame[], env: TaskEnv, scope: VarScope, key: string): string | undefined {
+  const v = inherited(task, frames, env.play, key);
+  return v === undefined || v === null ? undefined : String(scope.template(v, task.pos));
 }
 
 // a host's connection settings: its variables, and the keywords where they leave a setting unset (Ansible's
