@@ -70,7 +70,7 @@ export const TASK_KEYWORDS: Record<string, object> = {
   with_inventory_hostnames: { type: ['string', 'array'] },
   loop_control: {
     type: 'object',
-    properties: { loop_var: identifier, index_var: identifier, label: {}, pause: { type: ['number', 'string'] }, extended: bool },
+    properties: { loop_var: identifier, index_var: identifier, label: {}, pause: { type: ['number', 'string'] }, extended: bool, extended_allitems: bool },
     additionalProperties: false,
   },
   changed_when: condition,

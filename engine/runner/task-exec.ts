@@ -399,6 +399,19 @@ function deprecationMessage(d: Deprecation): string {
   return [msg, 'This feature will be removed', from, when, 'Deprecation warnings can be disabled by setting deprecation_warnings=False in ansible.cfg.'].filter(Boolean).join(' ');
 }
 
+// the tasks whose loop variable was found in use already: Ansible warns once (its Display shows a warning once)
+const loopVarWarned = new WeakSet<TaskNode>();
+
+// ansible_loop of loop_control's extended, as Ansible's _run_loop makes it (its keys in that order)
+function loopInfo(items: unknown[], i: number, allItems: boolean): Record<string, unknown> {
+  const n = items.length;
+  const info: Record<string, unknown> = { index: i + 1, index0: i, first: i === 0, last: i + 1 === n, length: n, revindex: n - i, revindex0: n - i - 1 };
+  if (allItems) info.allitems = items;
+  if (i + 1 < n) info.nextitem = items[i + 1];
+  if (i > 0) info.previtem = items[i - 1];
+  return info;
+}
+
 /** Metas Ansible runs even when their `when` is false (with a warning). */
 const WHENLESS_META = ['noop', 'refresh_inventory', 'reset_connection'];
 
@@ -446,9 +459,20 @@ async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], 
     if (status === 'changed') notify(task, frames, env, state, baseScope);
   } else {
     const results: Record<string, unknown>[] = [];
+    if (baseScope.has(loopVar) && !loopVarWarned.has(task)) {
+      loopVarWarned.add(task);
+      env.opts.reporter.emit({ type: 'warning', msg: `TASK: ${displayName(task)}: The loop variable '${loopVar}' is already in use. You should set the \`loop_var\` value in the \`loop_control\` option for the task to something else to avoid variable collisions and unexpected behavior.` });
+    }
+    // loop_control's extended (ansible_loop, with allitems unless extended_allitems is false) and pause (seconds between items), templated as Ansible post-validates them
+    const extended = loopControl.extended !== undefined && toBool(baseScope.template(loopControl.extended, task.pos)) === true;
+    const allItems = loopControl.extended_allitems === undefined || toBool(baseScope.template(loopControl.extended_allitems, task.pos)) !== false;
+    const pause = loopControl.pause === undefined ? 0 : Number(baseScope.template(loopControl.pause, task.pos));
+    if (!Number.isFinite(pause) || pause < 0) throw new UserError(`loop_control's pause must be a number of seconds, got ${JSON.stringify(loopControl.pause)}`, { kind: 'parse', pos: task.pos });
     for (const [index, item] of items.entries()) {
+      if (pause > 0 && index > 0) await new Promise((r) => setTimeout(r, pause * 1000));
       const loopVars: Record<string, unknown> = { [loopVar]: item, ansible_loop_var: loopVar };
       if (loopControl.index_var !== undefined) Object.assign(loopVars, { [String(loopControl.index_var)]: index, ansible_index_var: String(loopControl.index_var) });
+      if (extended) loopVars.ansible_loop = loopInfo(items, index, allItems);
       const r = { ...(await runOne(loopVars)).result, ...loopVars };
       results.push(r);
       const label = loopControl.label === undefined ? item : baseScope.extend(loopVars).template(loopControl.label, task.pos);

@@ -55,6 +55,21 @@ const rows: Row[] = [
   },
   // the play keywords below were accepted and ignored before; each row checked against ansible-playbook 2.14 by hand
   {
+    name: "loop_control's extended gives ansible_loop (allitems unless extended_allitems: false), registered with each item; pause waits between items",
+    play:
+      header() +
+      '    - debug: msg="{{ ansible_loop.index }}/{{ ansible_loop.length }} {{ ansible_loop.first }} {{ ansible_loop.last }} {{ ansible_loop.revindex0 }} {{ ansible_loop.previtem | default(\'-\') }} {{ ansible_loop.nextitem | default(\'-\') }} {{ ansible_loop.allitems }}"\n      loop: [a, b]\n      loop_control: {extended: true, pause: 1}\n      register: r\n      run_once: true\n' +
+      '    - debug: msg="{{ ansible_loop.allitems | default(\'none\') }} {{ r.results[1].ansible_loop.previtem }}"\n      loop: [x]\n      loop_control: {extended: true, extended_allitems: false}\n      run_once: true\n',
+    rc: 0,
+    has: ['"msg": "1/2 True False 1 - b [\'a\', \'b\']"', '"msg": "2/2 False True 0 a - [\'a\', \'b\']"', '"msg": "none a"', /\n +1\.\d\ds +debug\n/],
+  },
+  {
+    name: 'a loop variable already in use is warned of once per task, as Ansible warns',
+    play: '- hosts: web\n  gather_facts: false\n  vars: {item: preset}\n  tasks:\n    - name: named one\n      debug: msg="{{ item }}"\n      loop: [b]\n',
+    rc: 0,
+    count: { "[WARNING]: TASK: named one: The loop variable 'item' is already in use.": 1 },
+  },
+  {
     name: "a play's order: reverse_sorted runs the hosts by name, backwards",
     play: '- hosts: web\n  gather_facts: false\n  order: reverse_sorted\n  tasks:\n    - debug: msg="at {{ inventory_hostname }}"\n',
     args: ['-f', '1'],
