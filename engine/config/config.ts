@@ -26,6 +26,13 @@ export interface Config {
   sshArgs: string | undefined;
   /** localhost_warning: warn that an empty inventory leaves only the implicit localhost (default true). */
   localhostWarning: boolean | undefined;
+  /** gathering: when plays gather facts (implicit: unless gather_facts is false; explicit: only when it is true; smart: once per host). */
+  gathering: 'implicit' | 'explicit' | 'smart' | undefined;
+  /** any_errors_fatal and force_handlers: the default of the play keywords of those names. */
+  anyErrorsFatal: boolean | undefined;
+  forceHandlers: boolean | undefined;
+  /** What the file sets that changes a run and kplay does not read, each with what kplay does instead (warned of). */
+  unread: string[];
   /** Every section's raw values, lower-cased keys. */
   raw: Record<string, Record<string, string>>;
 }
@@ -82,6 +89,38 @@ function int(v: string | undefined, what: string, file: string): number | undefi
   return Number(v.trim());
 }
 
+// ansible.cfg settings that change what a run does and that kplay does not read, with what it does instead
+// (the settings that only change Ansible's own plumbing or looks, such as pipelining or nocows, are not listed)
+const UNREAD: Record<string, Record<string, string>> = {
+  defaults: {
+    hash_behaviour: 'variables replace one another (Ansible\'s default, replace)',
+    error_on_undefined_vars: 'an undefined variable is an error',
+    jinja2_native: 'templates give Ansible\'s default types',
+    private_role_vars: "a role's vars are visible after it, as by default",
+    interpreter_python: 'set ansible_python_interpreter in the inventory instead',
+    vault_password_file: 'kplay reads no vault-encrypted data',
+    vault_identity_list: 'kplay reads no vault-encrypted data',
+    strategy: 'plays run linear unless they say strategy: free',
+    transport: 'the connection is ssh unless -c or ansible_connection says otherwise',
+    remote_port: 'set ansible_port in the inventory instead',
+    ask_pass: 'use -k',
+    fact_caching: 'facts live for one run',
+    gather_subset: 'set gather_subset on the play instead',
+    gather_timeout: 'set gather_timeout on the play instead',
+    stdout_callback: "the output is Ansible's default callback's",
+  },
+  privilege_escalation: {
+    become_ask_pass: 'use -K',
+  },
+};
+
+function gatheringOf(v: string | undefined, file: string): Config['gathering'] {
+  if (v === undefined || v.trim() === '') return undefined;
+  const s = v.trim().toLowerCase();
+  if (s === 'implicit' || s === 'explicit' || s === 'smart') return s;
+  throw new ParseError(`gathering must be implicit, explicit or smart, got '${v}'`, { file });
+}
+
 /** Loads the config (first candidate that exists) with ANSIBLE_* / KPLAY_* environment overrides. */
 export function loadConfig(cwd: string, env: Env = process.env): Config {
   const file = configCandidates(cwd, env).find((p) => existsSync(p));
@@ -114,6 +153,10 @@ export function loadConfig(cwd: string, env: Env = process.env): Config {
     becomeFlags: setting('become_flags', priv, 'BECOME_FLAGS'),
     sshArgs: setting('ssh_args', ssh, 'SSH_ARGS'),
     localhostWarning: bool(setting('localhost_warning', d, 'LOCALHOST_WARNING'), 'localhost_warning', src),
+    gathering: gatheringOf(setting('gathering', d, 'GATHERING'), src),
+    anyErrorsFatal: bool(setting('any_errors_fatal', d, 'ANY_ERRORS_FATAL'), 'any_errors_fatal', src),
+    forceHandlers: bool(setting('force_handlers', d, 'FORCE_HANDLERS'), 'force_handlers', src),
+    unread: Object.entries(UNREAD).flatMap(([section, keys]) => Object.entries(keys).filter(([key]) => raw[section]?.[key] !== undefined).map(([key, instead]) => `${file ?? 'the configuration'} sets [${section}] ${key}, which kplay does not read: ${instead}`)),
     raw,
   };
 }

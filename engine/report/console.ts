@@ -109,6 +109,9 @@ export class ConsoleReporter implements Reporter {
       case 'no_hosts':
         this.write('skipping: no hosts matched');
         return;
+      case 'no_hosts_remaining':
+        this.write(banner('NO MORE HOSTS LEFT'));
+        return;
       case 'task_start':
         this.write(banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.name}]`));
         return;

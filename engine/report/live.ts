@@ -185,6 +185,7 @@ export class LiveReporter implements Reporter {
       case 'warning':
       case 'display':
       case 'no_hosts':
+      case 'no_hosts_remaining':
       case 'play_recap':
         this.deferred.push(e);
         return;

@@ -39,6 +39,7 @@ export function playbookVarsDirs(projectRoot: string | undefined, playbookDir: s
 export function setup(o: SetupOptions): Setup {
   const warnings: string[] = [];
   const config = loadConfig(o.cwd, o.env);
+  warnings.push(...config.unread);
   const projectRoot = findProjectRoot(o.playbookDir) ?? findProjectRoot(o.cwd);
   let sources = o.inventory.length ? o.inventory : config.inventory;
   if (!sources.length && existsSync('/etc/ansible/hosts')) sources = ['/etc/ansible/hosts'];

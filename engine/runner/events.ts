@@ -8,6 +8,8 @@ export type HostStatus = 'ok' | 'changed' | 'skipped' | 'failed' | 'unreachable'
 export type RunEvent =
   | { type: 'play_start'; name: string; pattern: string }
   | { type: 'no_hosts'; play: string }
+  /** The play stopped because every host left failed (any_errors_fatal, max_fail_percentage): Ansible's NO MORE HOSTS LEFT. */
+  | { type: 'no_hosts_remaining' }
   | { type: 'task_start'; name: string; handler: boolean; hosts?: string[] }
   /** A host finished a task (all its loop items): its status for the task as a whole. */
   | { type: 'host_done'; host: string; status: HostStatus; /** false: not in the recap (a meta task), so not in the play's counters either */ counted?: boolean }

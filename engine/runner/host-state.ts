@@ -58,8 +58,12 @@ export class HostState {
     this.version += 1;
   }
 
+  /** The gather_facts action gathered this host's facts (Ansible's _ansible_facts_gathered: `gathering = smart` gathers no more). */
+  factsGathered = false;
+
   /** Forgets the facts (meta: clear_facts): what set_fact set without cacheable stays. */
   clearFacts(): void {
+    this.factsGathered = false;
     for (const k of Object.keys(this.facts)) delete this.facts[k];
     this.factNames.clear();
     this.version += 1;

@@ -53,6 +53,10 @@ export interface RunnerOptions {
   wait?: ((seconds: number, lines: string[]) => Promise<boolean>) | undefined;
   /** -K's answer: the become password of hosts that set none (ansible_become_password wins). */
   becomePassword?: string | undefined;
+  /** The configuration's any_errors_fatal: the keyword's default. */
+  anyErrorsFatal?: boolean | undefined;
+  /** The configuration's gathering: implicit (the default), explicit or smart. */
+  gathering?: 'implicit' | 'explicit' | 'smart' | undefined;
   /** Become as -b, --become-user and --become-method (over kplay.cfg's [privilege_escalation]) give it: under the become keywords, which are under the host's variables. */
   becomeDefaults?: BecomeDefaults | undefined;
   /** Values never shown in output whatever holds them (-k and -K answers). */
@@ -235,9 +239,15 @@ class PlayRun {
     this.batch = batch;
     const states = batch.map(this.stateOf);
     this.loadVarsFiles();
-    if (this.play.keywords.gather_facts !== false && !['no', 'false', 'False'].includes(String(this.play.keywords.gather_facts))) {
+    // as Ansible's play iterator: implicit gathers unless gather_facts is false, explicit only when it is
+    // true, smart as implicit but not on a host whose facts were gathered already
+    const asked = this.play.keywords.gather_facts;
+    const implied = asked !== false && !['no', 'false', 'False'].includes(String(asked));
+    const gathering = this.opts.gathering ?? 'implicit';
+    const gatherOn = states.filter((s) => (gathering === 'explicit' ? asked !== undefined && implied : implied && !(gathering === 'smart' && s.factsGathered)));
+    if (gatherOn.length) {
       const gather: TaskNode = { kind: 'task', name: 'Gathering Facts', action: 'setup', actionWritten: 'gather_facts', args: { ...this.play.gatherArgs }, keywords: {}, tags: ['always'], role: undefined, pos: this.play.pos };
-      if (!(await this.runNodes([gather], states, []))) return false;
+      if (!(await this.runNodes([gather], gatherOn, []))) return false;
     }
     if (this.play.keywords.strategy === 'free') {
       // free: every host goes through the play on its own, as fast as it can (forks at a time)
@@ -381,13 +391,23 @@ class PlayRun {
     if (outcomes.some((o) => o.endPlay)) {
       for (const s of states) s.ended = true;
     }
-    const anyFatal = truthyKeyword(task, frames, this.play, 'any_errors_fatal');
+    const anyFatal = (inherited(task, frames, this.play, 'any_errors_fatal') === undefined ? this.opts.anyErrorsFatal === true : truthyKeyword(task, frames, this.play, 'any_errors_fatal'));
     // a failure a rescue section will handle does not stop the play (as in Ansible); its rescue may
     const rescuable = frames.some((f) => f.section === 'block' && f.block.rescue.length > 0);
     if (anyFatal && !rescuable && outcomes.some((o) => o.failed && !o.ignored)) {
       for (const s of states) {
         if (!s.failed) s.failed = true;
       }
+      this.opts.reporter.emit({ type: 'no_hosts_remaining' });
+      return false;
+    }
+    // max_fail_percentage is checked after every task, as Ansible's linear strategy does: past it, the hosts
+    // left stop here (its banner twice, as Ansible's two checks print it)
+    const batchStates = this.batch.map(this.stateOf);
+    if (!this.withinFailLimit(batchStates)) {
+      for (const s of batchStates) if (!s.failed && !s.unreachable) s.failed = true;
+      this.opts.reporter.emit({ type: 'no_hosts_remaining' });
+      this.opts.reporter.emit({ type: 'no_hosts_remaining' });
       return false;
     }
     for (const o of outcomes) if (o.flushHandlers) await this.flushHandlers(states);

@@ -695,6 +695,8 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
       // cacheable: in the fact cache too, so under ansible_facts (and cleared by meta: clear_facts), as Ansible's
       if (result._ansible_facts_cacheable === true) (owner ?? state).addModuleFacts(moduleFacts);
     } else (owner ?? state).addModuleFacts(moduleFacts);
+    // (the gather_facts action's, the play's implicit one too, not a setup task's)
+    if (task.actionWritten === 'gather_facts' && result.failed !== true) (owner ?? state).factsGathered = true;
   }
   return { result, warnings, deprecations };
 }

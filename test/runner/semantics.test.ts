@@ -53,7 +53,46 @@ const rows: Row[] = [
     rc: 2,
     has: ["become method 'doas' is not supported by kplay (sudo, su)"],
   },
-  // the play keywords below were accepted and ignored before; each row checked against ansible-playbook 2.14 by hand
+  // checked against ansible-playbook 2.14: past max_fail_percentage the hosts left stop after that task (kplay went
+  // on to the batch's end before), and both stops print NO MORE HOSTS LEFT
+  {
+    name: 'max_fail_percentage stops the hosts left right after the task that passes it',
+    play: '- hosts: web\n  gather_facts: false\n  max_fail_percentage: 30\n  tasks:\n    - fail: msg=x\n      when: inventory_hostname != "n1"\n    - debug: msg=not-reached\n',
+    rc: 2,
+    hasNot: ['not-reached'],
+    count: { 'NO MORE HOSTS LEFT': 2 },
+  },
+  {
+    name: "kplay.cfg's any_errors_fatal stops every host at the first failure; it warns of a setting it does not read",
+    play: header() + '    - fail: msg=x\n      when: inventory_hostname == "n2"\n    - debug: msg=not-reached\n',
+    files: { 'kplay.cfg': '[defaults]\nany_errors_fatal = True\nhash_behaviour = merge\n' },
+    rc: 2,
+    hasNot: ['not-reached'],
+    has: ['kplay.cfg sets [defaults] hash_behaviour,'],
+    count: { 'NO MORE HOSTS LEFT': 1 },
+  },
+  {
+    name: "kplay.cfg's force_handlers runs the handlers of a host that failed",
+    play: header() + '    - command: "true"\n      notify: h\n    - fail: msg=x\n  handlers:\n    - name: h\n      debug: msg=handled\n',
+    files: { 'kplay.cfg': '[defaults]\nforce_handlers = True\n' },
+    rc: 2,
+    count: { '"msg": "handled"': 3 },
+  },
+  {
+    name: 'gathering = smart gathers a host once per run (meta: clear_facts makes it gather again)',
+    play: '- hosts: web\n  tasks:\n    - debug: msg=one\n      run_once: true\n- hosts: web\n  tasks:\n    - meta: clear_facts\n      run_once: true\n- hosts: web\n  tasks:\n    - debug: msg=three\n      run_once: true\n- hosts: web\n  tasks:\n    - debug: msg=four\n      run_once: true\n',
+    files: { 'kplay.cfg': '[defaults]\ngathering = smart\n' },
+    rc: 0,
+    count: { 'TASK [Gathering Facts]': 2 },
+  },
+  {
+    name: 'gathering = explicit gathers only where a play says gather_facts: true',
+    play: '- hosts: web\n  tasks:\n    - debug: msg="{{ ansible_facts.hostname | default(\'none\') }}"\n      run_once: true\n- hosts: web\n  gather_facts: true\n  tasks: []\n',
+    files: { 'kplay.cfg': '[defaults]\ngathering = explicit\n' },
+    rc: 0,
+    has: ['"msg": "none"'],
+    count: { 'TASK [Gathering Facts]': 1 },
+  },
   {
     name: "loop_control's extended gives ansible_loop (allitems unless extended_allitems: false), registered with each item; pause waits between items",
     play:
