@@ -249,6 +249,8 @@ class PlayLoader {
   private blockBody(raw: Record<string, unknown>, c: Cursor, inherited: string[], role: RoleContext | undefined, baseDir: string, handler: boolean): BlockNode {
     this.checkConditions(raw, c);
     const tags = union(inherited, tagList(raw.tags));
+    // a block's notify is its tasks': the handler it names must exist, as a task's
+    for (const n of tagList(raw.notify)) if (!isTemplate(n)) this.notifies.push({ name: n, pos: posOf(at(c, 'notify')) });
     const part = (k: 'block' | 'rescue' | 'always'): PlayNode[] => this.taskList(raw[k], at(c, k), tags, role, baseDir, handler);
     return {
       kind: 'block',

@@ -77,6 +77,7 @@ describe('loading tasks', () => {
     ['    - debug: msg=x\n      loop_control:\n        loopvar: x\n', 5, 9, "without 'loopvar'", ''],
     ['    - meta: flush_handler\n', 3, 13, "invalid meta action 'flush_handler'", "did you mean 'flush_handlers'?"],
     ['    - debug: msg=x\n      notify: nobody\n', 4, 15, "The requested handler 'nobody' was not found", ''],
+    ['    - block:\n        - debug: msg=x\n      notify: nobody\n', 5, 15, "The requested handler 'nobody' was not found", ''],
     ['    - import_tasks: missing.yaml\n', 3, 7, "could not find the task file 'missing.yaml'", 'looked in'],
     ['    - include_role: name=nosuchrole\n', 3, 7, "the role 'nosuchrole' was not found", ''],
     ['    - just a string\n', 3, 7, 'a task must be a mapping', ''],
