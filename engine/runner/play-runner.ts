@@ -402,9 +402,10 @@ class PlayRun {
       return false;
     }
     // max_fail_percentage is checked after every task, as Ansible's linear strategy does: past it, the hosts
-    // left stop here (its banner twice, as Ansible's two checks print it)
+    // left stop here (its banner twice, as Ansible's two checks print it); not inside a block a rescue may
+    // still clear a failure of, as Ansible counts a host failed only once its block did not rescue it
     const batchStates = this.batch.map(this.stateOf);
-    if (!this.withinFailLimit(batchStates)) {
+    if (!rescuable && !this.withinFailLimit(batchStates)) {
       for (const s of batchStates) if (!s.failed && !s.unreachable) s.failed = true;
       this.opts.reporter.emit({ type: 'no_hosts_remaining' });
       this.opts.reporter.emit({ type: 'no_hosts_remaining' });

@@ -63,6 +63,13 @@ const rows: Row[] = [
     count: { 'NO MORE HOSTS LEFT': 2 },
   },
   {
+    name: 'a failure a rescue clears does not count toward max_fail_percentage',
+    play: '- hosts: web\n  gather_facts: false\n  max_fail_percentage: 30\n  tasks:\n    - block:\n        - fail: msg=x\n          when: inventory_hostname != "n1"\n        - debug: msg=in-block\n      rescue:\n        - debug: msg=rescued\n    - debug: msg=after\n',
+    rc: 0,
+    count: { '"msg": "after"': 3, '"msg": "rescued"': 2 },
+    hasNot: ['NO MORE HOSTS LEFT'],
+  },
+  {
     name: "kplay.cfg's any_errors_fatal stops every host at the first failure; it warns of a setting it does not read",
     play: header() + '    - fail: msg=x\n      when: inventory_hostname == "n2"\n    - debug: msg=not-reached\n',
     files: { 'kplay.cfg': '[defaults]\nany_errors_fatal = True\nhash_behaviour = merge\n' },
