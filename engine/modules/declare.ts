@@ -321,6 +321,11 @@ export type Controller = Pick<ModuleContext, 'findLocal' | 'missingLocal' | 'ren
   local: boolean;
 };
 
+/** The controller's side of a task, from its module context. */
+export function controllerOf(ctx: ModuleContext): Controller {
+  return { findLocal: ctx.findLocal, missingLocal: ctx.missingLocal, render: ctx.render, variable: ctx.variable, condition: ctx.condition, sync: ctx.sync, local: ctx.connection?.local === true };
+}
+
 /** What `after` knows of the run: check mode, the result so far, and how to warn. */
 export interface AfterContext {
   check: boolean;
@@ -448,7 +453,7 @@ export function declareModule<O extends Record<string, OptionSpec>, F>(d: Declar
       const why = refused(o);
       if (why !== undefined) return executePlan(ctx, failPlan(why));
       const host = rememberingInspections(ctx.host);
-      const f = await facts(o, host, { findLocal: ctx.findLocal, missingLocal: ctx.missingLocal, render: ctx.render, variable: ctx.variable, condition: ctx.condition, sync: ctx.sync, local: ctx.connection?.local === true }, { check: ctx.check, diff: ctx.diff });
+      const f = await facts(o, host, controllerOf(ctx), { check: ctx.check, diff: ctx.diff });
       const planned = plan(o, f, { check: ctx.check });
       let executed: ModuleResult;
       try {

@@ -2,7 +2,7 @@
 // declaration: its facts are the manager it finds (the option, the host's fact, or the fact gathered now)
 // and what the controller keeps for that module (module_defaults); its plan is the module and the
 // arguments it goes to, as one hand-off step, or the action's own failure. The shared executor runs it.
-import type { Controller, DeclaredModule, FactsMode, Options, Plan } from './declare.js';
+import { controllerOf, type Controller, type DeclaredModule, type FactsMode, type Options, type Plan } from './declare.js';
 import { executePlan } from './execute-plan.js';
 import { managerFor } from './python/backend.js';
 import type { ModuleSpec, OptionSpec } from './specs.js';
@@ -43,13 +43,7 @@ export function declareHandoff<O extends Record<string, OptionSpec>, F>(d: Hando
 // the controller a handing action's facts read, from the task's context
 function handingController(ctx: ModuleContext): HandoffController {
   return {
-    findLocal: ctx.findLocal,
-    missingLocal: ctx.missingLocal,
-    render: ctx.render,
-    variable: ctx.variable,
-    condition: ctx.condition,
-    sync: ctx.sync,
-    local: ctx.connection?.local === true,
+    ...controllerOf(ctx),
     manager: async (fact, asked) => (await managerFor(ctx, asked, fact)).name,
     defaultsOf: (module) => ctx.defaultsOf?.(module) ?? {},
   };

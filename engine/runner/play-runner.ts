@@ -391,7 +391,7 @@ class PlayRun {
     if (outcomes.some((o) => o.endPlay)) {
       for (const s of states) s.ended = true;
     }
-    const anyFatal = (inherited(task, frames, this.play, 'any_errors_fatal') === undefined ? this.opts.anyErrorsFatal === true : truthyKeyword(task, frames, this.play, 'any_errors_fatal'));
+    const anyFatal = truthyKeyword(task, frames, this.play, 'any_errors_fatal', this.opts.anyErrorsFatal === true);
     // a failure a rescue section will handle does not stop the play (as in Ansible); its rescue may
     const rescuable = frames.some((f) => f.section === 'block' && f.block.rescue.length > 0);
     if (anyFatal && !rescuable && outcomes.some((o) => o.failed && !o.ignored)) {
@@ -404,8 +404,8 @@ class PlayRun {
     // max_fail_percentage is checked after every task, as Ansible's linear strategy does: past it, the hosts
     // left stop here (its banner twice, as Ansible's two checks print it); not inside a block a rescue may
     // still clear a failure of, as Ansible counts a host failed only once its block did not rescue it
-    const batchStates = this.batch.map(this.stateOf);
-    if (!rescuable && !this.withinFailLimit(batchStates)) {
+    const batchStates = this.play.keywords.max_fail_percentage === undefined || rescuable ? [] : this.batch.map(this.stateOf);
+    if (batchStates.length && !this.withinFailLimit(batchStates)) {
       for (const s of batchStates) if (!s.failed && !s.unreachable) s.failed = true;
       this.opts.reporter.emit({ type: 'no_hosts_remaining' });
       this.opts.reporter.emit({ type: 'no_hosts_remaining' });
@@ -436,9 +436,10 @@ class PlayRun {
       for (const n of s.notified) for (const { task: h } of handlers) if (namesOf.get(h)?.includes(n)) s.pendingHandlers.add(h);
       s.notified.clear();
     };
+    const forced = this.opts.forceHandlers || toBool(this.play.keywords.force_handlers) === true;
     for (const { task: h, frames } of handlers) {
       for (const s of states) expand(s);
-      const targets = states.filter((s) => s.pendingHandlers.has(h) && (this.opts.forceHandlers || toBool(this.play.keywords.force_handlers) === true ? !s.unreachable : s.active));
+      const targets = states.filter((s) => s.pendingHandlers.has(h) && (forced ? !s.unreachable : s.active));
       if (!targets.length) continue;
       for (const s of targets) s.pendingHandlers.delete(h);
       await this.runTask(h, targets, frames, true);
@@ -478,8 +479,10 @@ function ordered(hosts: Host[], order: string | undefined): Host[] {
   return hosts;
 }
 
-function truthyKeyword(task: TaskNode, frames: TaskFrame[], play: Play, key: string): boolean {
+// `fallback` when no task, block or play sets the keyword (the configuration's default)
+function truthyKeyword(task: TaskNode, frames: TaskFrame[], play: Play, key: string, fallback = false): boolean {
   const v = inherited(task, frames, play, key);
+  if (v === undefined) return fallback;
   return v === true || ['yes', 'true', 'True'].includes(String(v));
 }
 
