@@ -78,7 +78,7 @@ export class Connections {
   private readonly sshConfigs = new Map<string, SshConfig>();
 
   constructor(
-    private readonly forced: string | undefined,
+    private readonly cliConnection: string | undefined,
     private readonly ssh: SshDefaults = {},
   ) {}
 
@@ -87,7 +87,9 @@ export class Connections {
     const key = own === undefined ? host.name : `${host.name}\0${own}`;
     const existing = this.open.get(key);
     if (existing) return existing;
-    const kind = this.forced ?? settings.connection ?? (host.implicit ? 'local' : 'ssh');
+    // Ansible's precedence: the host's ansible_connection (the implicit localhost's is local), then the
+    // connection keyword (both in settings), then -c, then ssh
+    const kind = settings.connection ?? (host.implicit ? 'local' : (this.cliConnection ?? 'ssh'));
     let t: Transport;
     if (kind === 'local') t = new LocalTransport();
     else if (kind !== 'ssh') t = new BrokenTransport(`connection type '${kind}' is not supported by kplay (use ssh or local)`);

@@ -145,7 +145,9 @@ export async function runPlays(plays: Play[], vars: VarsContext, matcher: Patter
       play.keywords.order === undefined ? undefined : String(extra.template(play.keywords.order, play.pos)),
     );
     if (!hosts.length) {
-      opts.reporter.emit({ type: 'no_hosts', play: name });
+      // Ansible says so only when the pattern matched no host; a play whose hosts all failed earlier
+      // shows its banner and nothing else
+      if (!matched.length) opts.reporter.emit({ type: 'no_hosts', play: name });
       continue;
     }
     // a role runs once per play (Ansible's dedup is per play, not per run)

@@ -56,6 +56,18 @@ describe("a play's keywords apply to its tasks", () => {
     expect(rc, text).toBe(0);
   });
 
+  it("-c ssh on the command line gives way to a play's connection, a host's ansible_connection and the implicit localhost's local", async () => {
+    const { rc, text } = await run(play('  connection: local\n', '    - command: echo by-keyword\n'), ['-c', 'ssh']);
+    expect(text, text).toContain('changed: [h1]');
+    expect(rc, text).toBe(0);
+    const root = writeTree({ hosts: 'h1 ansible_host=127.0.0.1 ansible_port=1 ansible_connection=local\nh2 ansible_host=127.0.0.1 ansible_port=1\n', 'site.yaml': `${play('', '    - command: echo x\n')}- hosts: localhost\n  gather_facts: false\n  tasks:\n    - command: echo y\n` });
+    let out = '';
+    await main(['-i', 'hosts', 'site.yaml', '-c', 'ssh'], { out: (t) => (out += t + '\n'), err: (t) => (out += t + '\n'), cwd: root, env: { HOME: root, PATH: process.env.PATH } });
+    expect(out).toContain('changed: [h1]');
+    expect(out).toContain('changed: [localhost]');
+    expect(out).toMatch(/fatal: \[h2\]: UNREACHABLE!/);
+  });
+
   it.each([
     ['when', '  when: false\n'],
     ['delegate_to', '  delegate_to: localhost\n'],

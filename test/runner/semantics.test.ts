@@ -53,6 +53,15 @@ const rows: Row[] = [
     rc: 2,
     has: ["become method 'doas' is not supported by kplay (sudo, su)"],
   },
+  // checked against ansible-playbook 2.14: a later play whose hosts all failed before shows its banner and
+  // nothing else; "no hosts matched" is for a pattern that matched none
+  {
+    name: "a play whose hosts all failed earlier is not 'no hosts matched'",
+    play: header() + '    - fail: msg=x\n      when: inventory_hostname == "n1"\n- hosts: n1\n  tasks:\n    - debug: msg=not-reached\n- hosts: web\n  gather_facts: false\n  tasks:\n    - debug: msg=reached\n',
+    rc: 2,
+    has: ['PLAY [n1]', '"msg": "reached"'],
+    hasNot: ['no hosts matched', 'not-reached'],
+  },
   // checked against ansible-playbook 2.14: past max_fail_percentage the hosts left stop after that task (kplay went
   // on to the batch's end before), and both stops print NO MORE HOSTS LEFT
   {
