@@ -178,7 +178,8 @@ export const MODULES: Record<string, ModuleSpec> = {
   },
   import_role: {
     controllerOnly: true,
-    options: { name: { type: 'str', required: true }, tasks_from: str, vars_from: str, defaults_from: str, handlers_from: str, public: bool, allow_duplicates: bool, rolespec_validate: bool },
+    // public is include_role's alone (an imported role's variables are the play's anyway), as Ansible refuses it here
+    options: { name: { type: 'str', required: true }, tasks_from: str, vars_from: str, defaults_from: str, handlers_from: str, allow_duplicates: bool, rolespec_validate: bool },
   },
 };
 

@@ -17,7 +17,7 @@ import { BLOCK_KEYWORDS, PLAY_KEYWORDS, ROLE_ENTRY_KEYWORDS, TASK_KEYWORDS, UNSU
 import type { BlockNode, ModuleDefaults, Play, PlayNode, Role, RoleContext, RoleEntry, TaskNode } from './model.js';
 import { checkModuleArgs, defaultsFor, parseKv } from './module-args.js';
 import { loadPlays, type PlayHeader } from './plays.js';
-import { findLocalFile, findRole, loadRole, parseRoleEntry, roleDirs, type RoleSearch } from './roles.js';
+import { findLocalFile, findRole, loadRole, parseRoleEntry, roleDirs, type RoleFrom, type RoleSearch } from './roles.js';
 
 /** A place in a YAML file: the file and the path of keys/indexes to a node. */
 interface Cursor {
@@ -59,10 +59,33 @@ export function loadIncludedTasks(file: string, opts: LoadOptions, role: RoleCon
   return new PlayLoader(undefined, opts, defaults).included(file, role, tags);
 }
 
-/** Loads a role named by include_role when it runs. */
-export function loadIncludedRole(name: string, tasksFrom: unknown, opts: LoadOptions, tags: string[], at: SourcePos, defaults?: ModuleDefaults): { role: Role; roles: Role[]; nodes: PlayNode[] } {
-  return new PlayLoader(undefined, opts, defaults).includedRole(name, tasksFrom, tags, at);
+/** Loads a role named by include_role when it runs (its arguments templated: name, the *_from files, rolespec_validate). */
+export function loadIncludedRole(args: Record<string, unknown>, opts: LoadOptions, tags: string[], at: SourcePos, defaults?: ModuleDefaults): IncludedRole {
+  return new PlayLoader(undefined, opts, defaults).includedRole(args, tags, at);
 }
+
+/** A role include_role loads: the role, it and its dependencies (variables), the tasks to run, and each role's handlers. */
+export interface IncludedRole {
+  role: Role;
+  roles: Role[];
+  nodes: PlayNode[];
+  handlers: { role: Role; handlers: PlayNode[] }[];
+}
+
+/** The files an import_role or include_role names instead of the role's main ones; Ansible's error for one not a string. */
+export function roleFromArgs(args: Record<string, unknown>, at: SourcePos): RoleFrom {
+  const from: RoleFrom = {};
+  for (const dir of ['vars', 'defaults', 'handlers'] as const) {
+    const v = args[`${dir}_from`];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'string') throw new ParseError(`Expected a string for ${dir}_from but got ${Array.isArray(v) ? 'a list' : typeof v} instead`, at);
+    from[dir] = v;
+  }
+  return from;
+}
+
+// rolespec_validate: false leaves out the check of the role's variables against its argument spec
+const validatesSpec = (args: Record<string, unknown>): boolean => !['false', 'no', 'off', '0', 'False'].includes(String(args.rolespec_validate ?? true));
 
 /** Resolves the file of an include_tasks: the role's tasks/ first, then relative to the including file. */
 export function includedTaskFile(file: string, role: RoleContext | undefined, baseDir: string): string | undefined {
@@ -74,6 +97,8 @@ const CONDITION_KEYS = ['when', 'changed_when', 'failed_when', 'until'];
 
 class PlayLoader {
   private readonly roles = new Map<string, Role>();
+  // roles include_role names (a fixed name): tasks may notify their handlers
+  private readonly handlerRoles = new Map<string, Role>();
   private readonly handlerNames = new Set<string>();
   // the files include_tasks names, checked at load once each
   private readonly includeChecked = new Set<string>();
@@ -98,11 +123,17 @@ class PlayLoader {
    * The tasks of a role included at run time, after its dependencies' (meta/main.yaml), as Ansible runs
    * them; the role and its dependencies (for their defaults and vars).
    */
-  includedRole(name: string, tasksFrom: unknown, tags: string[], at: SourcePos): { role: Role; roles: Role[]; nodes: PlayNode[] } {
-    const path = findRole(name, this.opts, at);
-    const role = loadRole(path);
+  includedRole(args: Record<string, unknown>, tags: string[], at: SourcePos): IncludedRole {
+    const path = findRole(String(args.name), this.opts, at);
+    const role = loadRole(path, roleFromArgs(args, at), at);
     const deps = role.dependencies.flatMap((d) => this.roleUse(d, tags, [path]));
-    return { role, roles: [...this.roles.values(), role], nodes: [...deps, ...this.roleTasks(path, tags, tasksFrom)] };
+    const roles = [...this.roles.values(), role];
+    const handlers = roles.map((r) => ({ role: r, handlers: this.roleHandlers(r) }));
+    return { role, roles, nodes: [...deps, ...this.roleTasks(path, tags, args.tasks_from, undefined, {}, [], validatesSpec(args))], handlers };
+  }
+
+  private roleHandlers(role: Role): PlayNode[] {
+    return role.handlersFile ? this.taskFile(role.handlersFile, [], { name: role.name, path: role.path }, true) : [];
   }
 
   load(): Play {
@@ -130,9 +161,9 @@ class PlayLoader {
       { name: 'post_tasks', nodes: section('post_tasks') },
     ];
     const handlers = this.taskList(raw.handlers, at(c, 'handlers'), [], undefined, dirname(h.file), true);
-    for (const role of this.roles.values()) {
-      if (role.handlersFile) handlers.push(...this.taskFile(role.handlersFile, [], { name: role.name, path: role.path }, true));
-    }
+    for (const role of this.roles.values()) handlers.push(...this.roleHandlers(role));
+    // an included role's handlers are the play's once the include runs; their names are known now
+    for (const role of this.handlerRoles.values()) if (!this.roles.has(role.id)) this.roleHandlers(role);
     this.checkNotifies();
     // fact gathering takes the play's defaults for setup, as Ansible's does, and the play's gather_subset,
     // gather_timeout and fact_path over them (checked as setup's own arguments, where they are written)
@@ -353,8 +384,27 @@ class PlayLoader {
     if (action === 'import_tasks') return this.importTasks(task, tags, role, baseDir, handler);
     if (action === 'import_role') return this.importRole(task, tags);
     if (action === 'include_tasks') this.validateInclude(task, role, baseDir);
-    if (action === 'include_role' && !isTemplate(String(args.name))) this.roleTasks(findRole(String(args.name), this.opts, task.pos), [], args.tasks_from);
+    if (action === 'include_tasks' || action === 'include_role') this.checkApply(args.apply, c, actionKey);
+    if (action === 'include_role' && !isTemplate(String(args.name))) this.checkIncludedRole(args, task.pos);
     return task;
+  }
+
+  // include_role's role, when its name and files are fixed: its tasks are checked now, and its handlers'
+  // names are known, so its tasks may notify them (the handlers join the play when the include runs)
+  private checkIncludedRole(args: Record<string, unknown>, pos: SourcePos): void {
+    if (['vars_from', 'defaults_from', 'handlers_from', 'tasks_from'].some((k) => typeof args[k] === 'string' && isTemplate(args[k] as string))) return;
+    const path = findRole(String(args.name), this.opts, pos);
+    const role = loadRole(path, roleFromArgs(args, pos), pos);
+    if (!this.roles.has(role.id)) this.handlerRoles.set(role.id, role);
+    this.roleTasks(path, [], args.tasks_from);
+  }
+
+  // an include's apply: the keywords of a block around the included tasks, checked as a block's are
+  private checkApply(apply: unknown, c: Cursor, actionKey: string): void {
+    if (!isMapping(apply)) return;
+    const at: Cursor = { y: c.y, path: [...c.path, actionKey, 'apply'] };
+    const table = Object.fromEntries(Object.entries(BLOCK_KEYWORDS).filter(([k]) => !['block', 'rescue', 'always'].includes(k)));
+    this.checkKeys(apply, table, at, 'block (apply)');
   }
 
   // a template file that does not parse stops the run (and --syntax-check) before any host is touched;
@@ -419,13 +469,14 @@ class PlayLoader {
     const name = String(task.args.name);
     if (isTemplate(name)) throw new ParseError('import_role needs a fixed role name (use include_role for a templated one)', task.pos);
     const path = findRole(name, this.opts, task.pos);
-    const role = loadRole(path);
-    this.roles.set(path, role);
+    const role = loadRole(path, roleFromArgs(task.args, task.pos), task.pos);
+    this.roles.set(role.id, role);
+    this.handlerRoles.delete(role.id);
     return {
       kind: 'block',
       name: task.name,
       // its dependencies (meta/main) first, as import_role runs them, then its tasks
-      block: [...role.dependencies.flatMap((d) => this.roleUse(d, tags, [path])), ...this.roleTasks(path, tags, task.args.tasks_from)],
+      block: [...role.dependencies.flatMap((d) => this.roleUse(d, tags, [path])), ...this.roleTasks(path, tags, task.args.tasks_from, undefined, {}, [], validatesSpec(task.args))],
       rescue: [],
       always: [],
       keywords: withoutKeys(task.keywords, ['tags', 'name']),
@@ -436,7 +487,7 @@ class PlayLoader {
     };
   }
 
-  private roleTasks(path: string, tags: string[], tasksFrom: unknown, name?: string, params: Record<string, unknown> = {}, parents: string[] = []): PlayNode[] {
+  private roleTasks(path: string, tags: string[], tasksFrom: unknown, name?: string, params: Record<string, unknown> = {}, parents: string[] = [], validate = true): PlayNode[] {
     const role = loadRole(path);
     const ctx: RoleContext = { name: name ?? role.name, path: role.path, ...(parents.length ? { parents } : {}) };
     let nodes: PlayNode[];
@@ -449,7 +500,7 @@ class PlayLoader {
     // a role with an argument spec for this entry point checks its variables first, as Ansible's does
     const entry = tasksFrom === undefined ? 'main' : String(tasksFrom);
     const spec = role.argumentSpecs[entry];
-    if (spec && typeof spec === 'object') {
+    if (validate && spec && typeof spec === 'object') {
       const described = spec.short_description ? ` - ${String(spec.short_description)}` : '';
       nodes.unshift({
         kind: 'task',
@@ -490,7 +541,8 @@ class PlayLoader {
     const name = viaBasedir ? e.name : role.name;
     const { when, tags: ownTags, vars } = e.keywords;
     const roleKey = JSON.stringify([path, e.params, when ?? null, ownTags ?? null, vars ?? null]);
-    this.roles.set(path, role);
+    this.roles.set(role.id, role);
+    this.handlerRoles.delete(role.id);
     const tags = union(inherited, tagList(e.keywords.tags));
     const out: PlayNode[] = [];
     for (const dep of role.dependencies) out.push(...this.roleUse(dep, tags, [path, ...parents]));

@@ -8,6 +8,8 @@ import type { PythonModule } from '../modules/python/locate.js';
 export interface Role {
   name: string;
   path: string;
+  /** The role's identity in a play: its path, and the vars/defaults/handlers files an include chose. */
+  id: string;
   defaults: VarBag;
   vars: VarBag;
   /** Raw task entries of tasks/main; turned into nodes per use (tags and params differ per use). */
@@ -85,6 +87,10 @@ export interface BlockNode {
    * runs a role once per host per identity unless the role allows duplicates.
    */
   roleKey?: string | undefined;
+  /** The role runs again though it ran (an include_role's default): the run is still counted, for a later allow_duplicates: false. */
+  roleRepeats?: boolean | undefined;
+  /** The roles a private include_role brought (the role and its dependencies): their vars and defaults, for the tasks inside only. */
+  roleScope?: Role[] | undefined;
   pos: SourcePos;
 }
 

@@ -1,7 +1,7 @@
 // Finds and reads roles: roles/NAME next to the playbook, in roles_path, at the project root, or a
 // path; tasks/handlers/defaults/vars/meta main files (main, main.yml, main.yaml, main.json).
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { ParseError, type SourcePos } from '../errors.js';
 import type { VarBag } from '../inventory/model.js';
 import { didYouMean } from '../util/did-you-mean.js';
@@ -110,17 +110,40 @@ export function localNotFound(kind: LocalKind, src: string, role: RoleContext | 
 const roleCache = new Map<string, Role>();
 const emptyBag = (): VarBag => ({ vars: {}, origins: new Map() });
 
+/** The files an import_role or include_role reads instead of a role's main ones (vars_from, defaults_from, handlers_from). */
+export interface RoleFrom {
+  vars?: string | undefined;
+  defaults?: string | undefined;
+  handlers?: string | undefined;
+}
+
+// the file a *_from names in the role's DIR (as written, or with .yml, .yaml, .json), which must stay inside
+// DIR; Ansible's messages for one not found and one outside
+function roleFromFile(path: string, role: string, dir: string, name: string, at: SourcePos): string {
+  const file = roleMainFile(path, dir, name);
+  if (!file) throw new ParseError(`Could not find specified file in role: ${dir}/${name}`, at, `the files in ${join(path, dir)} are the choices`);
+  if (relative(join(path, dir), file).startsWith('..')) throw new ParseError(`Failed loading '${file}' for role (${role}) as it is not inside the expected role path: '${join(path, dir)}'`, at);
+  return file;
+}
+
 /**
  * Reads a role's files once per run (defaults, vars, meta dependencies; task files by path). Its path is
  * the directory's real one (a role reached through a symbolic link is where the link leads, as Ansible's
- * unfrackpath makes it); its name is what it was found as.
+ * unfrackpath makes it); its name is what it was found as. `from` (an include's vars_from, defaults_from,
+ * handlers_from) makes another role of the same path, as Ansible's role cache keys a role by them too.
  */
-export function loadRole(found: string): Role {
-  const hit = roleCache.get(found);
+export function loadRole(found: string, from: RoleFrom = {}, at: SourcePos = { file: found }): Role {
+  const chosen = Object.entries(from).filter(([, v]) => v !== undefined);
+  const cacheKey = chosen.length ? `${found}\0${JSON.stringify(chosen)}` : found;
+  const hit = roleCache.get(cacheKey);
   if (hit) return hit;
   const path = realpathSync(found);
-  const defaultsFile = roleMainFile(path, 'defaults');
-  const varsFile = roleMainFile(path, 'vars');
+  const pick = (dir: 'vars' | 'defaults' | 'handlers'): string | undefined => {
+    const name = from[dir];
+    return name === undefined ? roleMainFile(path, dir) : roleFromFile(path, roleName(found), dir, name, at);
+  };
+  const defaultsFile = pick('defaults');
+  const varsFile = pick('vars');
   const metaFile = roleMainFile(path, 'meta');
   let dependencies: RoleEntry[] = [];
   let allowDuplicates = false;
@@ -150,15 +173,16 @@ export function loadRole(found: string): Role {
   const role: Role = {
     name: roleName(found),
     path,
+    id: chosen.length ? `${path}\0${JSON.stringify(chosen)}` : path,
     defaults: defaultsFile ? loadVarsFile(defaultsFile) : emptyBag(),
     vars: varsFile ? loadVarsFile(varsFile) : emptyBag(),
     tasksFile: roleMainFile(path, 'tasks'),
-    handlersFile: roleMainFile(path, 'handlers'),
+    handlersFile: pick('handlers'),
     dependencies,
     allowDuplicates,
     argumentSpecs,
   };
-  roleCache.set(found, role);
+  roleCache.set(cacheKey, role);
   return role;
 }
 

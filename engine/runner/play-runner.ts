@@ -186,6 +186,9 @@ class PlayRun {
   // private vars_prompt answers: secrets whatever their names
   private readonly secretNames = new Set<string>();
   private readonly roleDefaults: Role[] = [];
+  // the handlers include_role added while the play ran, and the roles whose handlers the play has
+  private readonly addedHandlers: PlayNode[] = [];
+  private readonly handlerRoles = new Set<string>();
   private batch: Host[] = [];
 
   constructor(
@@ -204,6 +207,7 @@ class PlayRun {
       }
     }
     this.roleDefaults.push(...play.roles);
+    for (const r of play.roles) this.handlerRoles.add(r.id);
   }
 
   /**
@@ -305,7 +309,7 @@ class PlayRun {
 
   private async runBlock(block: BlockNode, states: HostState[], frames: TaskFrame[]): Promise<boolean> {
     let entering = states;
-    if (block.roleKey) entering = states.filter((s) => !s.rolesRun.has(block.roleKey as string));
+    if (block.roleKey && !block.roleRepeats) entering = states.filter((s) => !s.rolesRun.has(block.roleKey as string));
     if (!entering.length) return true;
     const inner = (section: 'block' | 'rescue' | 'always'): TaskFrame[] => [...frames, { block, section }];
     const failedBefore = new Set(entering.filter((s) => s.failed));
@@ -362,7 +366,7 @@ class PlayRun {
       entry.states.push(s);
       includes.set(unique, entry);
     };
-    const env = { play: this.play, batch: this.batch, playHosts: this.hosts, vars: this.vars, opts: this.opts, playVars: this.playVars, roles: this.roleDefaults, include, flush: () => this.flushHandlers(states), stateOf: this.stateOf, inventoryChanged: this.inventoryChanged, secretNames: this.secretNames };
+    const env = { play: this.play, batch: this.batch, playHosts: this.hosts, vars: this.vars, opts: this.opts, playVars: this.playVars, roles: this.roleDefaults, include, flush: () => this.flushHandlers(states), addHandlers: (added: { role: Role; handlers: PlayNode[] }[]) => this.addHandlers(added), stateOf: this.stateOf, inventoryChanged: this.inventoryChanged, secretNames: this.secretNames };
     const banner = bannerName(task, targets[0], frames, env);
     this.opts.reporter.emit({ type: 'task_start', name: banner, handler, hosts: targets.map((s) => s.host.name) });
     const outcomes = await Promise.all(
@@ -425,36 +429,75 @@ class PlayRun {
 
   readonly timings: { task: string; seconds: number }[] = [];
 
+  private addHandlers(added: { role: Role; handlers: PlayNode[] }[]): void {
+    if (added.some(({ role }) => !this.handlerRoles.has(role.id))) this.resolveNotified(this.hosts.map((h) => this.stateOf(h)));
+    for (const { role, handlers } of added) {
+      if (this.handlerRoles.has(role.id)) continue;
+      this.handlerRoles.add(role.id);
+      this.addedHandlers.push(...handlers);
+    }
+  }
+
   /**
-   * Runs notified handlers in definition order (a handler may notify a later one). A notification goes
-   * to every handler of that name or listening to it, as Ansible's: each one runs once for it; one that
-   * comes earlier than the handler notifying it waits for the next flush.
+   * Runs notified handlers in definition order (a handler may notify a later one). A name reaches one
+   * handler, as Ansible 2.14's search finds it: the handler blocks from the last to the first, in a block
+   * the first handler of that name (a role's handlers are a block of their own, after the play's); a
+   * topic reaches every handler listening to it. Each runs once for it; one that comes earlier than the
+   * handler notifying it waits for the next flush.
    */
   async flushHandlers(states: HostState[]): Promise<void> {
-    const handlers = flatHandlers(this.play.handlers, []);
-    const namesOf = new Map(handlers.map(({ task: h }) => [h, [h.name, h.role && h.name ? `${h.role.name} : ${h.name}` : undefined, ...tagsOf(h.keywords.listen)].filter((n): n is string => !!n)]));
-    // the notified names become the handlers they reach
-    const expand = (s: HostState): void => {
-      for (const n of s.notified) for (const { task: h } of handlers) if (namesOf.get(h)?.includes(n)) s.pendingHandlers.add(h);
-      s.notified.clear();
-    };
+    const handlers = flatHandlers([...this.play.handlers, ...this.addedHandlers], []);
     const forced = this.opts.forceHandlers || toBool(this.play.keywords.force_handlers) === true;
     for (const { task: h, frames } of handlers) {
-      for (const s of states) expand(s);
+      this.resolveNotified(states);
       const targets = states.filter((s) => s.pendingHandlers.has(h) && (forced ? !s.unreachable : s.active));
       if (!targets.length) continue;
       for (const s of targets) s.pendingHandlers.delete(h);
       await this.runTask(h, targets, frames, true);
     }
-    for (const s of states) expand(s);
+    this.resolveNotified(states);
+  }
+
+  // the notified names become the handlers they reach among those the play has now (an include_role adding
+  // handlers later does not change where an earlier notification went, as Ansible resolves it when notified)
+  private resolveNotified(states: HostState[]): void {
+    if (!states.some((s) => s.notified.size)) return;
+    const handlers = flatHandlers([...this.play.handlers, ...this.addedHandlers], []);
+    const groups = [...groupsOf(handlers)].reverse();
+    const named = (h: TaskNode, n: string): boolean => h.name !== undefined && (h.name === n || (h.role !== undefined && `${h.role.name} : ${h.name}` === n));
+    for (const s of states) {
+      for (const n of s.notified) {
+        const byName = groups.flatMap((g) => g.find((h) => named(h, n)) ?? [])[0];
+        if (byName) s.pendingHandlers.add(byName);
+        for (const { task: h } of handlers) if (tagsOf(h.keywords.listen).includes(n)) s.pendingHandlers.add(h);
+      }
+      s.notified.clear();
+    }
   }
 }
 
+type FlatHandler = { task: TaskNode; frames: TaskFrame[] };
+
 // each handler with the blocks around it (a block, or an import_tasks in the handlers), whose keywords it inherits
-function flatHandlers(nodes: PlayNode[], frames: TaskFrame[]): { task: TaskNode; frames: TaskFrame[] }[] {
+function flatHandlers(nodes: PlayNode[], frames: TaskFrame[]): FlatHandler[] {
   return nodes.flatMap((n) =>
     n.kind === 'task' ? [{ task: n, frames }] : [...flatHandlers(n.block, [...frames, { block: n, section: 'block' }]), ...flatHandlers(n.always, [...frames, { block: n, section: 'always' }])],
   );
+}
+
+// the handler blocks Ansible searches: a block written in the handlers is one; handlers written one after
+// another in one file (the play's list, a role's handlers file) are one
+function groupsOf(handlers: FlatHandler[]): TaskNode[][] {
+  const groups: TaskNode[][] = [];
+  let last: string | undefined;
+  for (const { task, frames } of handlers) {
+    const outer = frames[0]?.block;
+    const key = outer ? `block ${outer.pos.file}:${outer.pos.line ?? 0}:${outer.pos.col ?? 0}` : `file ${task.pos.file}`;
+    if (key !== last) groups.push([]);
+    (groups[groups.length - 1] as TaskNode[]).push(task);
+    last = key;
+  }
+  return groups;
 }
 
 function tagsOf(v: unknown): string[] {

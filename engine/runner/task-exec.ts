@@ -24,7 +24,6 @@ import { toBool } from '../template/helpers.js';
 import { UnreachableError, type Become } from '../transport/types.js';
 import { pyRepr } from '../util/python-repr.js';
 import { connectionSettings, type ConnectionSettings } from '../vars/connection.js';
-import { loadVarsFile } from '../vars/files.js';
 import { withoutOmitted, type VarsContext } from '../vars/host-scope.js';
 import type { VarScope } from '../vars/scope.js';
 import { redactSecrets, scrubText, scrubValue, secretValues } from '../vars/secrets.js';
@@ -33,6 +32,7 @@ import type { HostState } from './host-state.js';
 import { hostConnection, hostIO, type TaskExecDefaults } from './host-io.js';
 import { syncSides, type SyncInputs } from './sync-sides.js';
 import { addHost, groupBy } from './inventory-actions.js';
+import { includeVarsResult } from './include-vars.js';
 import type { RunnerOptions } from './play-runner.js';
 import { displayName } from './play-runner.js';
 
@@ -55,6 +55,8 @@ export interface TaskEnv {
   /** Queues an included file for this host; the play runner runs each one for its hosts together, as Ansible does. */
   include(state: HostState, key: string, nodes: PlayNode[], frame: TaskFrame, shown?: { file: string; item?: string | undefined }): void;
   flush(): Promise<void>;
+  /** An include_role ran: its roles' handlers become the play's (once per role), as Ansible adds them then. */
+  addHandlers(roles: { role: Role; handlers: PlayNode[] }[]): void;
   stateOf(h: Host): HostState;
   /** group_by/add_host changed the inventory: what was computed from it is computed again. */
   inventoryChanged(): void;
@@ -91,7 +93,9 @@ function asBag(vars: unknown): VarBag {
 
 /** Builds the host's variables for this task, layered in Ansible's precedence order. */
 function scopeFor(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv): VarScope {
-  const above: VarBag[] = [state.factVars(), env.playVars, ...env.roles.map((r) => r.vars)];
+  // the roles a private include_role brought are seen only by the tasks inside it, over the play's roles
+  const included = frames.flatMap((f) => f.block.roleScope ?? []);
+  const above: VarBag[] = [state.factVars(), env.playVars, ...env.roles.map((r) => r.vars), ...included.map((r) => r.vars)];
   for (const f of frames) above.push(asBag(f.block.keywords.vars));
   above.push(asBag(task.keywords.vars), state.includeVars, state.hostVars);
   // the params of every role the task is in, the innermost last: a role included by another role's task
@@ -99,7 +103,7 @@ function scopeFor(task: TaskNode, state: HostState, frames: TaskFrame[], env: Ta
   for (const f of frames) if (f.block.implicit === 'role' || f.block.implicit === 'import_role') above.push(asBag(f.block.keywords.role_params));
   const names = env.batch.map((h) => h.name);
   return env.vars.scope(state.host, {
-    below: env.roles.map((r) => r.defaults),
+    below: [...env.roles, ...included].map((r) => r.defaults),
     above,
     magic: {
       ansible_play_hosts: env.playHosts.filter((h) => env.stateOf(h).active).map((h) => h.name),
@@ -541,7 +545,7 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
       }
       return metaAction(String(args._raw_params), state, env);
     case 'include_vars':
-      return { result: includeVars(task, args, state, env) };
+      return { result: includeVars(task, args, state, env, scope) };
     case 'group_by':
     case 'add_host': {
       const result = task.action === 'group_by' ? groupBy(env.vars.inv, state.host, args, task.pos) : addHost(env.vars.inv, args, task.pos);
@@ -819,26 +823,29 @@ function missingLocal(kind: LocalKind, src: string, task: TaskNode, env: TaskEnv
   return localNotFound(kind, src, task.role, dirname(env.play.file), dirname(task.pos.file));
 }
 
-function includeVars(task: TaskNode, args: Record<string, unknown>, state: HostState, env: TaskEnv): Record<string, unknown> {
-  const file = String(args.file ?? args._raw_params ?? '');
-  // searched for as Ansible's include_vars searches (its role's vars/ first), and named as it names it when missing
-  const path = findLocal('vars', file, task, env);
-  // (Ansible's include_vars fails with `message`, not msg)
-  if (!path) return { changed: false, failed: true, message: missingLocal('vars', file, task, env), ansible_included_var_files: [], ansible_facts: {} };
-  const bag = loadVarsFile(path);
-  const vars = args.name !== undefined ? { [String(args.name)]: bag.vars } : bag.vars;
-  state.addIncludeVars(vars);
-  return { changed: false, ansible_included_var_files: [path], ansible_facts: vars };
+function includeVars(task: TaskNode, args: Record<string, unknown>, state: HostState, env: TaskEnv, scope: VarScope): Record<string, unknown> {
+  const { result, vars } = includeVarsResult({
+    args,
+    rolePath: task.role?.path,
+    taskDir: dirname(task.pos.file),
+    // searched for as Ansible's include_vars searches (its role's vars/ first), and named as it names it when missing
+    find: (file) => findLocal('vars', file, task, env),
+    missing: (file) => missingLocal('vars', file, task, env),
+    current: (name) => (scope.has(name) ? scope.get(name) : undefined),
+  });
+  if (vars) state.addIncludeVars(vars);
+  return result;
 }
 
 async function includeTasks(task: TaskNode, args: Record<string, unknown>, state: HostState, frames: TaskFrame[], env: TaskEnv, scope: VarScope): Promise<Record<string, unknown>> {
   const file = String(args.file ?? args._raw_params ?? '');
   const path = includedTaskFile(file, task.role, dirname(task.pos.file));
   if (!path) return { changed: false, failed: true, msg: `could not find the task file '${file}'` };
-  const nodes = loadIncludedTasks(path, env.opts.loadOpts, task.role, inheritedTags(task, frames), task.moduleDefaults);
+  const apply = applied(args);
+  const nodes = loadIncludedTasks(path, env.opts.loadOpts, task.role, [...inheritedTags(task, frames), ...apply.tags], task.moduleDefaults);
   const loopVars = loopVarsOf(task, scope);
-  const vars = { ...loopVars, ...((task.keywords.vars as Record<string, unknown>) ?? {}) };
-  const frame: TaskFrame = { block: { kind: 'block', name: task.name, block: nodes, rescue: [], always: [], keywords: { vars }, tags: [], role: task.role, implicit: 'import_tasks', pos: task.pos } };
+  const vars = { ...loopVars, ...((task.keywords.vars as Record<string, unknown>) ?? {}), ...apply.vars };
+  const frame: TaskFrame = { block: { kind: 'block', name: task.name, block: nodes, rescue: [], always: [], keywords: { ...apply.keywords, vars }, tags: [], role: task.role, implicit: 'import_tasks', pos: task.pos } };
   const item = loopVars[String((task.keywords.loop_control as Record<string, unknown> | undefined)?.loop_var ?? 'item')];
   env.include(state, includeKey(task, path, vars), nodes, frame, { file: path, item: item === undefined ? undefined : itemLabel(item) });
   return { changed: false, include: path };
@@ -851,13 +858,31 @@ function loopVarsOf(task: TaskNode, scope: VarScope): Record<string, unknown> {
   return out;
 }
 
+// an include's apply: the keywords of a block around the included tasks (its tags go to each task, its
+// vars over the include's), as Ansible's parent block built from it
+function applied(args: Record<string, unknown>): { keywords: Record<string, unknown>; tags: string[]; vars: Record<string, unknown> } {
+  const a = args.apply && typeof args.apply === 'object' && !Array.isArray(args.apply) ? (args.apply as Record<string, unknown>) : {};
+  const { tags, vars, ...keywords } = a;
+  const list = Array.isArray(tags) ? tags : tags === undefined || tags === null ? [] : String(tags).split(',');
+  return { keywords, tags: list.map((t) => String(t).trim()), vars: vars && typeof vars === 'object' ? (vars as Record<string, unknown>) : {} };
+}
+
 async function includeRole(task: TaskNode, args: Record<string, unknown>, state: HostState, frames: TaskFrame[], env: TaskEnv, scope: VarScope): Promise<Record<string, unknown>> {
-  const { role, roles, nodes } = loadIncludedRole(String(args.name), args.tasks_from, env.opts.loadOpts, inheritedTags(task, frames), task.pos, task.moduleDefaults);
-  for (const r of roles) if (!env.roles.some((known) => known.path === r.path)) env.roles.push(r);
+  const apply = applied(args);
+  const loaded = loadIncludedRole(args, env.opts.loadOpts, [...inheritedTags(task, frames), ...apply.tags], task.pos, task.moduleDefaults);
+  const { role, roles } = loaded;
+  env.addHandlers(loaded.handlers);
+  // public: true gives the role's variables to the rest of the play; else only its own tasks see them
+  const isPublic = toBool(args.public) === true;
+  if (isPublic) for (const r of roles) if (!env.roles.some((known) => known.id === r.id)) env.roles.push(r);
+  // each run is counted; allow_duplicates: false runs the role only if it has not run on the host (through roles: too)
+  const repeats = args.allow_duplicates === undefined || toBool(args.allow_duplicates) !== false;
+  const ctx = { name: role.name, path: role.path };
+  const nodes: PlayNode[] = [{ kind: 'block', name: undefined, block: loaded.nodes, rescue: [], always: [], keywords: {}, tags: [], role: ctx, implicit: 'role', roleKey: JSON.stringify([role.path, {}, null, null, null]), roleRepeats: repeats, pos: task.pos }];
   // the task's vars (and the loop variable) apply to the role's tasks, as include_role's do in Ansible
-  const vars = { ...loopVarsOf(task, scope), ...((task.keywords.vars as Record<string, unknown>) ?? {}) };
-  const frame: TaskFrame = { block: { kind: 'block', name: task.name, block: nodes, rescue: [], always: [], keywords: { vars }, tags: [], role: { name: role.name, path: role.path }, implicit: 'import_role', pos: task.pos } };
-  env.include(state, includeKey(task, `${role.path}:${String(args.tasks_from ?? 'main')}`, vars), nodes, frame);
+  const vars = { ...loopVarsOf(task, scope), ...((task.keywords.vars as Record<string, unknown>) ?? {}), ...apply.vars };
+  const frame: TaskFrame = { block: { kind: 'block', name: task.name, block: nodes, rescue: [], always: [], keywords: { ...apply.keywords, vars }, tags: [], role: ctx, implicit: 'import_role', ...(isPublic ? {} : { roleScope: roles }), pos: task.pos } };
+  env.include(state, includeKey(task, `${role.id}:${String(args.tasks_from ?? 'main')}`, vars), nodes, frame);
   return { changed: false, include_role: role.name };
 }
 

@@ -116,7 +116,8 @@ function uniqueBy(list: unknown[], key: (x: unknown) => unknown): unknown[] {
   return out;
 }
 
-function combine(a: Record<string, unknown>, b: Record<string, unknown>, recursive: boolean, listMerge: string): Record<string, unknown> {
+/** The combine filter's merge of two mappings (Ansible's merge_hash), for the runner's hash merges too. */
+export function combine(a: Record<string, unknown>, b: Record<string, unknown>, recursive: boolean, listMerge: string): Record<string, unknown> {
   const out: Record<string, unknown> = { ...a };
   for (const [k, v] of Object.entries(b)) {
     const old = out[k];

@@ -1,0 +1,66 @@
+// import_role and include_role options that were accepted and ignored: vars_from, defaults_from,
+// handlers_from, public, apply (include_tasks' too), rolespec_validate and allow_duplicates; the handlers of
+// a role only include_role names; and which handler a name reaches (Ansible 2.14's search: the last handler
+// block first, the first of that name in a block, so two play handlers of one name run the first only).
+// Each row's messages are ansible-playbook 2.14's (compared live where Ansible is installed).
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { hasAnsible } from '../support/oracle.js';
+import { writeTree } from '../support/tree.js';
+
+const KPLAY = fileURLToPath(new URL('../../bin/kplay.js', import.meta.url));
+
+const ROLE = {
+  'roles/r/tasks/main.yml': '- debug: msg="main {{ v }} {{ d }}"\n',
+  'roles/r/tasks/other.yml': '- debug: msg="other {{ v }} {{ d }}"\n  changed_when: true\n  notify: h\n',
+  'roles/r/vars/main.yml': 'v: main-vars\n',
+  'roles/r/vars/alt.yml': 'v: alt-vars\n',
+  'roles/r/vars/sub/sv.yml': 'v: sub-vars\n',
+  'roles/r/defaults/main.yml': 'd: main-def\n',
+  'roles/r/defaults/alt.yml': 'd: alt-def\n',
+  'roles/r/handlers/main.yml': '- name: h\n  debug: msg=main-handler\n',
+  'roles/r/handlers/alt.yml': '- name: h\n  debug: msg=alt-handler\n',
+  'roles/s/tasks/main.yml': '- debug: msg="s {{ n }}"\n',
+  'roles/s/meta/argument_specs.yml': 'argument_specs:\n  main:\n    options:\n      n: {type: int, required: true}\n',
+  'inc.yml': '- debug: msg="inc {{ q | default(\'none\') }}"\n',
+};
+
+const play = (tasks: string, handlers = ''): string => `- hosts: localhost\n  gather_facts: false\n  vars: {v: play, n: 1}\n  tasks:\n${tasks}${handlers ? `  handlers:\n${handlers}` : ''}`;
+
+const rows: [string, string, string[]][] = [
+  ['vars_from, defaults_from and handlers_from on import_role and include_role', play('    - import_role: {name: r, tasks_from: other, vars_from: alt, defaults_from: alt, handlers_from: alt}\n    - include_role: {name: r, tasks_from: other, vars_from: sub/sv}\n'), ['other alt-vars alt-def', 'other sub-vars main-def', 'alt-handler', 'main-handler']],
+  ["include_role's handlers, notified by its own tasks", play('    - include_role: {name: r, tasks_from: other}\n'), ['other main-vars main-def', 'main-handler']],
+  ["include_role's variables are its tasks' alone unless public", play('    - include_role: {name: r}\n    - debug: msg="after {{ v }} {{ d | default(\'nod\') }}"\n    - include_role: {name: r, public: true, vars_from: alt}\n    - debug: msg="after2 {{ v }} {{ d }}"\n'), ['main main-vars main-def', 'after play nod', 'main alt-vars main-def', 'after2 alt-vars main-def']],
+  ['apply gives the included tasks its keywords and vars; tags reach them', play('    - include_tasks: {file: inc.yml, apply: {vars: {q: applied}, when: false}}\n    - include_tasks: {file: inc.yml, apply: {vars: {q: second}}}\n'), ['inc second']],
+  ['rolespec_validate: false skips the argument spec check', play('    - include_role: {name: s, rolespec_validate: false}\n      vars: {n: not-a-number}\n'), ['s not-a-number']],
+  ['allow_duplicates: false runs an included role once', play('    - include_role: {name: r}\n    - include_role: {name: r, allow_duplicates: false}\n    - include_role: {name: r}\n'), ['main main-vars main-def', 'main main-vars main-def']],
+  ['a name reaches one handler (the first of two in the play), a topic every listener', play('    - command: "true"\n      notify: h\n', '    - name: h\n      debug: msg=first\n    - name: h\n      debug: msg=second\n    - name: other\n      debug: msg=listener\n      listen: h\n'), ['first', 'listener']],
+];
+
+function messages(argv: string[], root: string): { msgs: string[]; text: string } {
+  const r = spawnSync(argv[0] as string, [...argv.slice(1), '-i', 'localhost,', '-c', 'local', 'site.yaml'], { cwd: root, encoding: 'utf8', env: { ...process.env, HOME: root, KPLAY_NO_LIVE: '1', ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCALHOST_WARNING: '0' } });
+  const text = r.stdout + r.stderr;
+  return { msgs: [...text.matchAll(/^ {4}"msg": "(.*)"$/gm)].map((m) => m[1] as string), text };
+}
+
+describe('role includes', () => {
+  it.each(rows)('%s', (_name, site, expected) => {
+    const root = writeTree({ ...ROLE, 'site.yaml': site });
+    const kplay = messages([process.execPath, KPLAY], root);
+    expect(kplay.msgs, kplay.text).toEqual(expected);
+    if (hasAnsible) expect(messages(['ansible-playbook'], root).msgs).toEqual(expected);
+  });
+
+  it.each([
+    ['a vars_from file the role does not have', '    - import_role: {name: r, vars_from: nosuch}\n', 'Could not find specified file in role: vars/nosuch'],
+    ['a vars_from outside the role', '    - import_role: {name: r, vars_from: ../../../inc.yml}\n', 'as it is not inside the expected role path'],
+    ['public on import_role', '    - import_role: {name: r, public: true}\n', 'public'],
+    ['an apply keyword no block takes', '    - include_tasks: {file: inc.yml, apply: {nosuch: 1}}\n', "'nosuch' is not a valid attribute for a block (apply)"],
+  ])('%s is refused before anything runs', (_name, tasks, words) => {
+    const root = writeTree({ ...ROLE, 'site.yaml': play(tasks) });
+    const { text } = messages([process.execPath, KPLAY], root);
+    expect(text).toContain(words);
+    expect(text).not.toContain('TASK [');
+  });
+});
