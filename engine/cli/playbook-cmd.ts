@@ -5,10 +5,8 @@ import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { UserError } from '../errors.js';
 import { PatternMatcher } from '../inventory/patterns.js';
-import { pyRepr } from '../util/python-repr.js';
 import { resolvePlaybookPath } from '../playbook/plays.js';
 import { loadPlaybook } from '../playbook/load.js';
-import { listPlayTasks } from '../playbook/list.js';
 import type { Play, PlayNode } from '../playbook/model.js';
 import { IMPLEMENTATIONS, RUNNER_ACTIONS } from '../modules/index.js';
 import { exitCodeOf } from '../runner/play-runner.js';
@@ -17,10 +15,10 @@ import { LiveReporter, stdoutScreen } from '../report/live.js';
 import { executeRun } from '../run/request.js';
 import { findProjectRoot } from '../config/config.js';
 import { setup } from '../run/setup.js';
-import { TemplateError } from '../template/render.js';
 import { VarScope } from '../vars/scope.js';
 import type { ParsedArgs } from './args.js';
 import { printWarnings, type CliIO } from './io.js';
+import { printListing } from './listing.js';
 import { askPasswords, becomeDefaults, connectionOf, forksOf, sshDefaults, type Passwords } from './run-options.js';
 import { terminalPrompt, terminalWait } from './terminal-prompt.js';
 
@@ -73,41 +71,7 @@ export async function playbookCommand(parsed: ParsedArgs, io: CliIO): Promise<nu
   const only = (opts.tags as string[] | undefined) ?? ['all'];
   const skip = (opts.skipTags as string[] | undefined) ?? [];
   if (opts.listHosts || opts.listTasks || opts.listTags || opts.syntaxCheck) {
-    const lines: string[] = [];
-    for (const pb of plays) {
-      lines.push('', `playbook: ${pb.arg}`);
-      // each play's hosts are read, as Ansible reads them with the play's variables: a pattern matching nothing
-      // is warned of; a pattern made of what the run learns (a fact of an earlier play) is left to the run
-      if (opts.syntaxCheck && !opts.listHosts && !opts.listTasks && !opts.listTags) {
-        for (const play of pb.plays) {
-          let pattern: string | string[];
-          try {
-            pattern = patternOf(play);
-          } catch (e) {
-            if (e instanceof TemplateError) continue;
-            throw e;
-          }
-          matcher.hosts(pattern, limit);
-        }
-        continue;
-      }
-      pb.plays.forEach((play, idx) => {
-        const pattern = patternOf(play);
-        const list = Array.isArray(pattern) ? pattern : [pattern];
-        const matched = matcher.hosts(pattern, limit);
-        lines.push('', `  play #${idx + 1} (${list.join(',')}): ${play.name ?? list.join(',')}\tTAGS: [${play.tags.join(',')}]`);
-        if (opts.listHosts) {
-          lines.push(`    pattern: ${pyRepr(list)}`, `    hosts (${matched.length}):`);
-          for (const h of matched) lines.push(`      ${h.name}`);
-        }
-        if (opts.listTasks || opts.listTags) {
-          if (opts.listHosts) lines.push('');
-          lines.push(...listPlayTasks(play, { tasks: opts.listTasks === true, tags: opts.listTags === true, only, skip }));
-        }
-      });
-    }
-    printWarnings(io, matcher.drain());
-    io.out(lines.join('\n'));
+    printListing(io, { playbooks: plays, matcher, patternOf, limit, show: { hosts: opts.listHosts === true, tasks: opts.listTasks === true, tags: opts.listTags === true }, only, skip });
     return 0;
   }
   printWarnings(io, matcher.drain());

@@ -90,29 +90,42 @@ function int(v: string | undefined, what: string, file: string): number | undefi
 }
 
 // ansible.cfg settings that change what a run does and that kplay does not read, with what it does instead
-// (the settings that only change Ansible's own plumbing or looks, such as pipelining or nocows, are not listed)
-const UNREAD: Record<string, Record<string, string>> = {
+// and the values that ask for what kplay does anyway (Ansible's defaults: no warning for those); the settings
+// that only change Ansible's own plumbing or looks, such as pipelining or nocows, are not listed
+const UNREAD: Record<string, Record<string, [instead: string, ...same: string[]]>> = {
   defaults: {
-    hash_behaviour: 'variables replace one another (Ansible\'s default, replace)',
-    error_on_undefined_vars: 'an undefined variable is an error',
-    jinja2_native: 'templates give Ansible\'s default types',
-    private_role_vars: "a role's vars are visible after it, as by default",
-    interpreter_python: 'set ansible_python_interpreter in the inventory instead',
-    vault_password_file: 'kplay reads no vault-encrypted data',
-    vault_identity_list: 'kplay reads no vault-encrypted data',
-    strategy: 'plays run linear unless they say strategy: free',
-    transport: 'the connection is ssh unless -c or ansible_connection says otherwise',
-    remote_port: 'set ansible_port in the inventory instead',
-    ask_pass: 'use -k',
-    fact_caching: 'facts live for one run',
-    gather_subset: 'set gather_subset on the play instead',
-    gather_timeout: 'set gather_timeout on the play instead',
-    stdout_callback: "the output is Ansible's default callback's",
+    hash_behaviour: ["variables replace one another (Ansible's default, replace)", 'replace'],
+    error_on_undefined_vars: ['an undefined variable is an error', 'true', 'yes', '1', 'on'],
+    jinja2_native: ["templates give Ansible's default types", 'false', 'no', '0', 'off'],
+    private_role_vars: ["the vars of a role in roles: or import_role are visible after it, as by default", 'false', 'no', '0', 'off'],
+    interpreter_python: ['set ansible_python_interpreter in the inventory instead'],
+    vault_password_file: ['kplay reads no vault-encrypted data'],
+    vault_identity_list: ['kplay reads no vault-encrypted data'],
+    strategy: ['plays run linear unless they say strategy: free', 'linear', 'ansible.builtin.linear'],
+    transport: ['the connection is ssh unless -c or ansible_connection says otherwise', 'ssh', 'smart'],
+    remote_port: ['set ansible_port in the inventory instead'],
+    ask_pass: ['use -k', 'false', 'no', '0', 'off'],
+    fact_caching: ['facts live for one run', 'memory'],
+    gather_subset: ['set gather_subset on the play instead', 'all'],
+    gather_timeout: ['set gather_timeout on the play instead', '10'],
+    stdout_callback: ["the output is Ansible's default callback's", 'default', 'ansible.builtin.default'],
   },
   privilege_escalation: {
-    become_ask_pass: 'use -K',
+    become_ask_pass: ['use -K', 'false', 'no', '0', 'off'],
   },
 };
+
+// the warnings for the settings in UNREAD the file sets to something kplay does not do
+function unreadSettings(raw: Record<string, Record<string, string> | undefined>, file: string | undefined): string[] {
+  return Object.entries(UNREAD).flatMap(([section, keys]) =>
+    Object.entries(keys)
+      .filter(([key, [, ...same]]) => {
+        const v = raw[section]?.[key];
+        return v !== undefined && !same.includes(v.trim().toLowerCase());
+      })
+      .map(([key, [instead]]) => `${file ?? 'the configuration'} sets [${section}] ${key}, which kplay does not read: ${instead}`),
+  );
+}
 
 function gatheringOf(v: string | undefined, file: string): Config['gathering'] {
   if (v === undefined || v.trim() === '') return undefined;
@@ -156,7 +169,7 @@ export function loadConfig(cwd: string, env: Env = process.env): Config {
     gathering: gatheringOf(setting('gathering', d, 'GATHERING'), src),
     anyErrorsFatal: bool(setting('any_errors_fatal', d, 'ANY_ERRORS_FATAL'), 'any_errors_fatal', src),
     forceHandlers: bool(setting('force_handlers', d, 'FORCE_HANDLERS'), 'force_handlers', src),
-    unread: Object.entries(UNREAD).flatMap(([section, keys]) => Object.entries(keys).filter(([key]) => raw[section]?.[key] !== undefined).map(([key, instead]) => `${file ?? 'the configuration'} sets [${section}] ${key}, which kplay does not read: ${instead}`)),
+    unread: unreadSettings(raw, file),
     raw,
   };
 }

@@ -17,7 +17,7 @@ import { BLOCK_KEYWORDS, PLAY_KEYWORDS, ROLE_ENTRY_KEYWORDS, TASK_KEYWORDS, UNSU
 import type { BlockNode, ModuleDefaults, Play, PlayNode, Role, RoleContext, RoleEntry, TaskNode } from './model.js';
 import { checkModuleArgs, defaultsFor, parseKv } from './module-args.js';
 import { loadPlays, type PlayHeader } from './plays.js';
-import { findLocalFile, findRole, loadRole, parseRoleEntry, roleDirs, type RoleFrom, type RoleSearch } from './roles.js';
+import { findLocalFile, findRole, loadRole, parseRoleEntry, roleDirs, roleMainFile, type RoleFrom, type RoleSearch } from './roles.js';
 
 /** A place in a YAML file: the file and the path of keys/indexes to a node. */
 interface Cursor {
@@ -493,7 +493,7 @@ class PlayLoader {
     let nodes: PlayNode[];
     if (tasksFrom !== undefined) {
       const file = String(tasksFrom);
-      const found = ['', '.yml', '.yaml'].map((e) => join(role.path, 'tasks', file + e)).find((p) => existsSync(p));
+      const found = roleMainFile(role.path, 'tasks', file);
       if (!found) throw new ParseError(`tasks_from: '${file}' not found in role '${role.name}'`, { file: role.path });
       nodes = this.taskFile(found, tags, ctx);
     } else nodes = role.tasksFile ? this.taskFile(role.tasksFile, tags, ctx) : [];

@@ -1,7 +1,7 @@
 // Finds and reads roles: roles/NAME next to the playbook, in roles_path, at the project root, or a
 // path; tasks/handlers/defaults/vars/meta main files (main, main.yml, main.yaml, main.json).
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { ParseError, type SourcePos } from '../errors.js';
 import type { VarBag } from '../inventory/model.js';
 import { didYouMean } from '../util/did-you-mean.js';
@@ -27,13 +27,56 @@ export function roleDirs(s: RoleSearch, basedir?: string): string[] {
   return [...new Set(dirs.map((d) => resolve(d)))];
 }
 
-/** The first existing `DIR/main`, `main.yml`, `main.yaml` or `main.json` of a role. */
-export function roleMainFile(rolePath: string, dir: string, file = 'main'): string | undefined {
-  for (const ext of ['', '.yml', '.yaml', '.json']) {
-    const p = join(rolePath, dir, file + ext);
+// the names Ansible tries for a role's DIR/NAME: main.yml, main.yaml, main.json, then main; a name given, as
+// written first
+const candidates = (name: string | undefined): string[] => (name === undefined ? ['main.yml', 'main.yaml', 'main.json', 'main'] : ['', '.yml', '.yaml', '.json'].map((e) => name + e));
+
+/** A role's DIR/main file (or the file `name` names there): the first of Ansible's candidates that is a file. */
+export function roleMainFile(rolePath: string, dir: string, name?: string): string | undefined {
+  for (const c of candidates(name)) {
+    const p = join(rolePath, dir, c);
     if (existsSync(p) && statSync(p).isFile()) return p;
   }
   return undefined;
+}
+
+/**
+ * A role's vars or defaults files, as Ansible's find_vars_files finds them: the first candidate there, and
+ * when that is a directory (vars/main/, say), its files, sorted and recursively (hidden names and ~ backups
+ * left out; .yml, .yaml, .json or no extension). Undefined when no candidate is there.
+ */
+export function roleVarsFiles(rolePath: string, dir: string, name?: string): string[] | undefined {
+  for (const c of candidates(name)) {
+    const p = join(rolePath, dir, c);
+    if (!existsSync(p)) continue;
+    return statSync(p).isDirectory() ? varsFilesIn(p) : [p];
+  }
+  return undefined;
+}
+
+function varsFilesIn(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (name.startsWith('.') || name.endsWith('~')) continue;
+    const p = join(dir, name);
+    const ext = extname(name);
+    if (!ext && statSync(p).isDirectory()) out.push(...varsFilesIn(p));
+    else if (statSync(p).isFile() && (!ext || ['.yml', '.yaml', '.json'].includes(ext))) out.push(p);
+  }
+  return out;
+}
+
+const emptyBag = (): VarBag => ({ vars: {}, origins: new Map() });
+
+// the variables of several files, a later file's names over an earlier's (Ansible's combine_vars)
+function mergedBag(files: string[]): VarBag {
+  const bag = emptyBag();
+  for (const f of files) {
+    const b = loadVarsFile(f);
+    Object.assign(bag.vars, b.vars);
+    for (const [k, v] of b.origins) bag.origins.set(k, v);
+  }
+  return bag;
 }
 
 function isRoleDir(p: string): boolean {
@@ -108,7 +151,6 @@ export function localNotFound(kind: LocalKind, src: string, role: RoleContext | 
 }
 
 const roleCache = new Map<string, Role>();
-const emptyBag = (): VarBag => ({ vars: {}, origins: new Map() });
 
 /** The files an import_role or include_role reads instead of a role's main ones (vars_from, defaults_from, handlers_from). */
 export interface RoleFrom {
@@ -117,13 +159,14 @@ export interface RoleFrom {
   handlers?: string | undefined;
 }
 
-// the file a *_from names in the role's DIR (as written, or with .yml, .yaml, .json), which must stay inside
-// DIR; Ansible's messages for one not found and one outside
-function roleFromFile(path: string, role: string, dir: string, name: string, at: SourcePos): string {
-  const file = roleMainFile(path, dir, name);
-  if (!file) throw new ParseError(`Could not find specified file in role: ${dir}/${name}`, at, `the files in ${join(path, dir)} are the choices`);
-  if (relative(join(path, dir), file).startsWith('..')) throw new ParseError(`Failed loading '${file}' for role (${role}) as it is not inside the expected role path: '${join(path, dir)}'`, at);
-  return file;
+// the files a *_from names in the role's DIR (as written, or with .yml, .yaml, .json; for vars and defaults
+// a directory's files), which must stay inside DIR; Ansible's messages for none found and one outside
+function roleFromFiles(path: string, role: string, dir: string, name: string, at: SourcePos): string[] {
+  const files = dir === 'handlers' ? [roleMainFile(path, dir, name)].filter((f): f is string => f !== undefined) : (roleVarsFiles(path, dir, name) ?? []);
+  if (!files.length) throw new ParseError(`Could not find specified file in role: ${dir}/${name}`, at, `the files in ${join(path, dir)} are the choices`);
+  const outside = files.find((f) => relative(join(path, dir), f).startsWith('..'));
+  if (outside) throw new ParseError(`Failed loading '${outside}' for role (${role}) as it is not inside the expected role path: '${join(path, dir)}'`, at);
+  return files;
 }
 
 /**
@@ -138,12 +181,11 @@ export function loadRole(found: string, from: RoleFrom = {}, at: SourcePos = { f
   const hit = roleCache.get(cacheKey);
   if (hit) return hit;
   const path = realpathSync(found);
-  const pick = (dir: 'vars' | 'defaults' | 'handlers'): string | undefined => {
+  const pick = (dir: 'vars' | 'defaults' | 'handlers'): string[] => {
     const name = from[dir];
-    return name === undefined ? roleMainFile(path, dir) : roleFromFile(path, roleName(found), dir, name, at);
+    if (name !== undefined) return roleFromFiles(path, roleName(found), dir, name, at);
+    return (dir === 'handlers' ? [roleMainFile(path, dir)].filter((f): f is string => f !== undefined) : roleVarsFiles(path, dir)) ?? [];
   };
-  const defaultsFile = pick('defaults');
-  const varsFile = pick('vars');
   const metaFile = roleMainFile(path, 'meta');
   let dependencies: RoleEntry[] = [];
   let allowDuplicates = false;
@@ -174,10 +216,10 @@ export function loadRole(found: string, from: RoleFrom = {}, at: SourcePos = { f
     name: roleName(found),
     path,
     id: chosen.length ? `${path}\0${JSON.stringify(chosen)}` : path,
-    defaults: defaultsFile ? loadVarsFile(defaultsFile) : emptyBag(),
-    vars: varsFile ? loadVarsFile(varsFile) : emptyBag(),
+    defaults: mergedBag(pick('defaults')),
+    vars: mergedBag(pick('vars')),
     tasksFile: roleMainFile(path, 'tasks'),
-    handlersFile: pick('handlers'),
+    handlersFile: pick('handlers')[0],
     dependencies,
     allowDuplicates,
     argumentSpecs,

@@ -5,6 +5,15 @@ import { ParseError } from '../../engine/errors.js';
 import { writeTree } from '../support/tree.js';
 
 describe('kplay.cfg / ansible.cfg', () => {
+  it.each([
+    ['stdout_callback = default\nstrategy = linear\nfact_caching = memory\nhash_behaviour = replace\nerror_on_undefined_vars = True\n', []],
+    ['stdout_callback = yaml\nfact_caching = jsonfile\nhash_behaviour = merge\n', ['hash_behaviour', 'fact_caching', 'stdout_callback']],
+  ])('warns of a setting it does not read only when it asks for something else than kplay does: %j', (settings, warned) => {
+    const root = writeTree({ 'ansible.cfg': `[defaults]\n${settings}` });
+    const c = loadConfig(root, { HOME: '/nonexistent' });
+    expect(c.unread.map((w) => /sets \[defaults\] (\w+),/.exec(w)?.[1])).toEqual(warned);
+  });
+
   it('prefers kplay.cfg, reads [defaults] and resolves paths relative to the file', () => {
     const root = writeTree({
       'kplay.cfg': '[defaults]\ninventory = inventories/lab.inventory\nforks = 20 ; inline comment\nroles_path = roles:/opt/roles\nremote_user = ops\nhost_key_checking = False\n[ssh_connection]\nssh_args = -o ControlMaster=auto\n',

@@ -1,4 +1,5 @@
-// import_role and include_role options that were accepted and ignored: vars_from, defaults_from,
+// A role's files and import_role/include_role options that were accepted and ignored: vars and defaults
+// given as directories (vars/main/*.yml); vars_from, defaults_from,
 // handlers_from, public, apply (include_tasks' too), rolespec_validate and allow_duplicates; the handlers of
 // a role only include_role names; and which handler a name reaches (Ansible 2.14's search: the last handler
 // block first, the first of that name in a block, so two play handlers of one name run the first only).
@@ -23,6 +24,18 @@ const ROLE = {
   'roles/r/handlers/alt.yml': '- name: h\n  debug: msg=alt-handler\n',
   'roles/s/tasks/main.yml': '- debug: msg="s {{ n }}"\n',
   'roles/s/meta/argument_specs.yml': 'argument_specs:\n  main:\n    options:\n      n: {type: int, required: true}\n',
+  // a role whose defaults and vars are directories (Ansible's find_vars_files), besides a vars/main.yml
+  'roles/t/defaults/main/a.yml': 'p: a\nq: a\n',
+  'roles/t/defaults/main/b.yml': 'q: b\n',
+  'roles/t/defaults/main/sub/c.yml': 'r: c\n',
+  'roles/t/defaults/main/.hidden.yml': 'p: hidden\n',
+  'roles/t/defaults/main/b.yml~': 'q: backup\n',
+  'roles/t/defaults/main/skip.txt': 'p: txt\n',
+  'roles/t/vars/main.yml': 'z: file\n',
+  'roles/t/vars/main/x.yml': 'z: dir\n',
+  'roles/t/vars/set/1.yml': 'w: one\n',
+  'roles/t/vars/set/2.yml': 'w: two\n',
+  'roles/t/tasks/main.yml': '- debug: msg="{{ p }} {{ q }} {{ r }} {{ z }} {{ w | default(\'now\') }}"\n',
   'inc.yml': '- debug: msg="inc {{ q | default(\'none\') }}"\n',
 };
 
@@ -35,6 +48,7 @@ const rows: [string, string, string[]][] = [
   ['apply gives the included tasks its keywords and vars; tags reach them', play('    - include_tasks: {file: inc.yml, apply: {vars: {q: applied}, when: false}}\n    - include_tasks: {file: inc.yml, apply: {vars: {q: second}}}\n'), ['inc second']],
   ['rolespec_validate: false skips the argument spec check', play('    - include_role: {name: s, rolespec_validate: false}\n      vars: {n: not-a-number}\n'), ['s not-a-number']],
   ['allow_duplicates: false runs an included role once', play('    - include_role: {name: r}\n    - include_role: {name: r, allow_duplicates: false}\n    - include_role: {name: r}\n'), ['main main-vars main-def', 'main main-vars main-def']],
+  ["a role's defaults in a directory (sorted, recursive, no hidden, backup or other files); vars/main.yml over vars/main/; vars_from a directory", play('    - import_role: {name: t}\n    - include_role: {name: t, vars_from: set}\n'), ['a b c file now', 'a b c file two']],
   ['a name reaches one handler (the first of two in the play), a topic every listener', play('    - command: "true"\n      notify: h\n', '    - name: h\n      debug: msg=first\n    - name: h\n      debug: msg=second\n    - name: other\n      debug: msg=listener\n      listen: h\n'), ['first', 'listener']],
 ];
 
