@@ -1,11 +1,11 @@
 // Finds and reads roles: roles/NAME next to the playbook, in roles_path, at the project root, or a
 // path; tasks/handlers/defaults/vars/meta main files (main, main.yml, main.yaml, main.json).
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { ParseError, type SourcePos } from '../errors.js';
 import type { VarBag } from '../inventory/model.js';
 import { didYouMean } from '../util/did-you-mean.js';
-import { loadVarsFile } from '../vars/files.js';
+import { listDirVars, loadVarsFile } from '../vars/files.js';
 import { loadYamlFile, nodeAt, nodePos } from '../yaml/load.js';
 import type { Role, RoleContext, RoleEntry } from './model.js';
 import { ROLE_ENTRY_KEYWORDS } from './keywords.js';
@@ -49,21 +49,9 @@ export function roleVarsFiles(rolePath: string, dir: string, name?: string): str
   for (const c of candidates(name)) {
     const p = join(rolePath, dir, c);
     if (!existsSync(p)) continue;
-    return statSync(p).isDirectory() ? varsFilesIn(p) : [p];
+    return statSync(p).isDirectory() ? listDirVars(p) : [p];
   }
   return undefined;
-}
-
-function varsFilesIn(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    if (name.startsWith('.') || name.endsWith('~')) continue;
-    const p = join(dir, name);
-    const ext = extname(name);
-    if (!ext && statSync(p).isDirectory()) out.push(...varsFilesIn(p));
-    else if (statSync(p).isFile() && (!ext || ['.yml', '.yaml', '.json'].includes(ext))) out.push(p);
-  }
-  return out;
 }
 
 const emptyBag = (): VarBag => ({ vars: {}, origins: new Map() });

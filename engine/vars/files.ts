@@ -21,7 +21,8 @@ export function findVarsFiles(dir: string, name: string): string[] {
   return [];
 }
 
-function listDirVars(dir: string): string[] {
+/** A directory's vars files as Ansible's loader lists them: sorted, recursively, hidden names and ~ backups left out, .yml, .yaml, .json or no extension. */
+export function listDirVars(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir).sort()) {
     if (entry.startsWith('.') || entry.endsWith('~')) continue;
