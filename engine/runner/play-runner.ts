@@ -434,7 +434,9 @@ class PlayRun {
     for (const { role, handlers } of added) {
       if (this.handlerRoles.has(role.id)) continue;
       this.handlerRoles.add(role.id);
-      this.addedHandlers.push(...handlers);
+      // a block of their own (as Ansible's are), with their role's vars and defaults, which a private
+      // include gives only to the role's own tasks and handlers
+      if (handlers.length) this.addedHandlers.push({ kind: 'block', name: undefined, block: handlers, rescue: [], always: [], keywords: {}, tags: [], role: { name: role.name, path: role.path }, implicit: undefined, roleScope: [role], pos: { file: role.handlersFile ?? role.path } });
     }
   }
 

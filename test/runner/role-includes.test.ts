@@ -36,6 +36,10 @@ const ROLE = {
   'roles/t/vars/set/1.yml': 'w: one\n',
   'roles/t/vars/set/2.yml': 'w: two\n',
   'roles/t/tasks/main.yml': '- debug: msg="{{ p }} {{ q }} {{ r }} {{ z }} {{ w | default(\'now\') }}"\n',
+  'roles/q/tasks/main.yml': '- command: "true"\n  notify: hq\n',
+  'roles/q/defaults/main.yml': 'qd: q-default\n',
+  'roles/q/vars/main.yml': 'qv: q-var\n',
+  'roles/q/handlers/main.yml': '- name: hq\n  debug: msg="handler {{ qd }} {{ qv }}"\n',
   'inc.yml': '- debug: msg="inc {{ q | default(\'none\') }}"\n',
 };
 
@@ -44,6 +48,7 @@ const play = (tasks: string, handlers = ''): string => `- hosts: localhost\n  ga
 const rows: [string, string, string[]][] = [
   ['vars_from, defaults_from and handlers_from on import_role and include_role', play('    - import_role: {name: r, tasks_from: other, vars_from: alt, defaults_from: alt, handlers_from: alt}\n    - include_role: {name: r, tasks_from: other, vars_from: sub/sv}\n'), ['other alt-vars alt-def', 'other sub-vars main-def', 'alt-handler', 'main-handler']],
   ["include_role's handlers, notified by its own tasks", play('    - include_role: {name: r, tasks_from: other}\n'), ['other main-vars main-def', 'main-handler']],
+  ["a private include's handlers see its role's defaults and vars", play('    - include_role: {name: q}\n    - debug: msg="after {{ qd | default(\'none\') }}"\n'), ['after none', 'handler q-default q-var']],
   ["include_role's variables are its tasks' alone unless public", play('    - include_role: {name: r}\n    - debug: msg="after {{ v }} {{ d | default(\'nod\') }}"\n    - include_role: {name: r, public: true, vars_from: alt}\n    - debug: msg="after2 {{ v }} {{ d }}"\n'), ['main main-vars main-def', 'after play nod', 'main alt-vars main-def', 'after2 alt-vars main-def']],
   ['apply gives the included tasks its keywords and vars; tags reach them', play('    - include_tasks: {file: inc.yml, apply: {vars: {q: applied}, when: false}}\n    - include_tasks: {file: inc.yml, apply: {vars: {q: second}}}\n'), ['inc second']],
   ['rolespec_validate: false skips the argument spec check', play('    - include_role: {name: s, rolespec_validate: false}\n      vars: {n: not-a-number}\n'), ['s not-a-number']],
