@@ -160,8 +160,10 @@ class PlayLoader {
       { name: 'tasks', nodes: section('tasks') },
       { name: 'post_tasks', nodes: section('post_tasks') },
     ];
-    const handlers = this.taskList(raw.handlers, at(c, 'handlers'), [], undefined, dirname(h.file), true);
-    for (const role of this.roles.values()) handlers.push(...this.roleHandlers(role));
+    // the roles' handlers come before the play's own, as Ansible's compile_roles_handlers() + handlers: they
+    // run first, and a name the play's handlers share is the play's (found first, searching from the last)
+    const handlers = [...this.roles.values()].flatMap((role) => this.roleHandlers(role));
+    handlers.push(...this.taskList(raw.handlers, at(c, 'handlers'), [], undefined, dirname(h.file), true));
     // an included role's handlers are the play's once the include runs; their names are known now
     for (const role of this.handlerRoles.values()) if (!this.roles.has(role.id)) this.roleHandlers(role);
     this.checkNotifies();

@@ -40,6 +40,8 @@ const ROLE = {
   'roles/q/defaults/main.yml': 'qd: q-default\n',
   'roles/q/vars/main.yml': 'qv: q-var\n',
   'roles/q/handlers/main.yml': '- name: hq\n  debug: msg="handler {{ qd }} {{ qv }}"\n',
+  'roles/hr/tasks/main.yml': '- command: "true"\n  notify: [ph, rh, h]\n',
+  'roles/hr/handlers/main.yml': '- name: rh\n  debug: msg=role-rh\n- name: h\n  debug: msg=role-h\n',
   'inc.yml': '- debug: msg="inc {{ q | default(\'none\') }}"\n',
 };
 
@@ -54,6 +56,7 @@ const rows: [string, string, string[]][] = [
   ['rolespec_validate: false skips the argument spec check', play('    - include_role: {name: s, rolespec_validate: false}\n      vars: {n: not-a-number}\n'), ['s not-a-number']],
   ['allow_duplicates: false runs an included role once', play('    - include_role: {name: r}\n    - include_role: {name: r, allow_duplicates: false}\n    - include_role: {name: r}\n'), ['main main-vars main-def', 'main main-vars main-def']],
   ["a role's defaults in a directory (sorted, recursive, no hidden, backup or other files); vars/main.yml over vars/main/; vars_from a directory", play('    - import_role: {name: t}\n    - include_role: {name: t, vars_from: set}\n'), ['a b c file now', 'a b c file two']],
+  ["the roles' handlers run before the play's, and a name both have is the play's", '- hosts: localhost\n  gather_facts: false\n  roles: [hr]\n  handlers:\n    - name: ph\n      debug: msg=play-ph\n    - name: h\n      debug: msg=play-h\n', ['role-rh', 'play-ph', 'play-h']],
   ['a name reaches one handler (the first of two in the play), a topic every listener', play('    - command: "true"\n      notify: h\n', '    - name: h\n      debug: msg=first\n    - name: h\n      debug: msg=second\n    - name: other\n      debug: msg=listener\n      listen: h\n'), ['first', 'listener']],
 ];
 
