@@ -52,7 +52,7 @@ const rows: [string, string, string[]][] = [
   ["include_role's handlers, notified by its own tasks", play('    - include_role: {name: r, tasks_from: other}\n'), ['other main-vars main-def', 'main-handler']],
   ["a private include's handlers see its role's defaults and vars", play('    - include_role: {name: q}\n    - debug: msg="after {{ qd | default(\'none\') }}"\n'), ['after none', 'handler q-default q-var']],
   ["include_role's variables are its tasks' alone unless public", play('    - include_role: {name: r}\n    - debug: msg="after {{ v }} {{ d | default(\'nod\') }}"\n    - include_role: {name: r, public: true, vars_from: alt}\n    - debug: msg="after2 {{ v }} {{ d }}"\n'), ['main main-vars main-def', 'after play nod', 'main alt-vars main-def', 'after2 alt-vars main-def']],
-  ['apply gives the included tasks its keywords and vars; tags reach them', play('    - include_tasks: {file: inc.yml, apply: {vars: {q: applied}, when: false}}\n    - include_tasks: {file: inc.yml, apply: {vars: {q: second}}}\n'), ['inc second']],
+  ['apply gives the included tasks its keywords (when) and vars', play('    - include_tasks: {file: inc.yml, apply: {vars: {q: applied}, when: false}}\n    - include_tasks: {file: inc.yml, apply: {vars: {q: second}}}\n'), ['inc second']],
   ['rolespec_validate: false skips the argument spec check', play('    - include_role: {name: s, rolespec_validate: false}\n      vars: {n: not-a-number}\n'), ['s not-a-number']],
   ['allow_duplicates: false runs an included role once', play('    - include_role: {name: r}\n    - include_role: {name: r, allow_duplicates: false}\n    - include_role: {name: r}\n'), ['main main-vars main-def', 'main main-vars main-def']],
   ["a role's defaults in a directory (sorted, recursive, no hidden, backup or other files); vars/main.yml over vars/main/; vars_from a directory", play('    - import_role: {name: t}\n    - include_role: {name: t, vars_from: set}\n'), ['a b c file now', 'a b c file two']],
@@ -60,8 +60,8 @@ const rows: [string, string, string[]][] = [
   ['a name reaches one handler (the first of two in the play), a topic every listener', play('    - command: "true"\n      notify: h\n', '    - name: h\n      debug: msg=first\n    - name: h\n      debug: msg=second\n    - name: other\n      debug: msg=listener\n      listen: h\n'), ['first', 'listener']],
 ];
 
-function messages(argv: string[], root: string): { msgs: string[]; text: string } {
-  const r = spawnSync(argv[0] as string, [...argv.slice(1), '-i', 'localhost,', '-c', 'local', 'site.yaml'], { cwd: root, encoding: 'utf8', env: { ...process.env, HOME: root, KPLAY_NO_LIVE: '1', ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCALHOST_WARNING: '0' } });
+function messages(argv: string[], root: string, flags: string[] = []): { msgs: string[]; text: string } {
+  const r = spawnSync(argv[0] as string, [...argv.slice(1), '-i', 'localhost,', '-c', 'local', 'site.yaml', ...flags], { cwd: root, encoding: 'utf8', env: { ...process.env, HOME: root, KPLAY_NO_LIVE: '1', ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCALHOST_WARNING: '0' } });
   const text = r.stdout + r.stderr;
   return { msgs: [...text.matchAll(/^ {4}"msg": "(.*)"$/gm)].map((m) => m[1] as string), text };
 }
@@ -72,6 +72,13 @@ describe('role includes', () => {
     const kplay = messages([process.execPath, KPLAY], root);
     expect(kplay.msgs, kplay.text).toEqual(expected);
     if (hasAnsible) expect(messages(['ansible-playbook'], root).msgs).toEqual(expected);
+  });
+
+  it("apply's tags reach the included tasks (the include's own do not): --tags x runs them", () => {
+    const root = writeTree({ ...ROLE, 'tagged.yml': '- debug: msg="tagged {{ n }}"\n', 'site.yaml': play('    - include_tasks: {file: tagged.yml, apply: {tags: [x]}}\n      tags: [x]\n    - include_tasks: {file: tagged.yml}\n      vars: {n: 2}\n      tags: [x]\n') });
+    const kplay = messages([process.execPath, KPLAY], root, ['--tags', 'x']);
+    expect(kplay.msgs, kplay.text).toEqual(['tagged 1']);
+    if (hasAnsible) expect(messages(['ansible-playbook'], root, ['--tags', 'x']).msgs).toEqual(['tagged 1']);
   });
 
   it.each([
