@@ -1,7 +1,7 @@
 // Build step: joins the compiled CLI (dist/cli/main.js and the ~90 modules it loads) into a few ES
 // modules in dist/bundle/, which bin/kplay.js runs. Node 20 has no code cache for ES modules: finding,
-// reading, linking and compiling each small module cost ~80 ms of every run's start (measured: a five-task
-// local play, 480 → 410 ms). A dynamic import stays one (its own chunk, loaded when a run needs it); the
+// reading, linking and compiling each small module cost ~75 ms of every run's start (measured: a five-task
+// local play, ~480 → ~400 ms). A dynamic import stays one (its own chunk, loaded when a run needs it); the
 // libraries stay outside, where the compile cache (util/compile-cache.ts) serves them.
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';

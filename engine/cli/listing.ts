@@ -6,7 +6,7 @@
 import type { PatternMatcher } from '../inventory/patterns.js';
 import { listPlayTasks } from '../playbook/list.js';
 import type { Play } from '../playbook/model.js';
-import { isTemplate, TemplateError } from '../template/render.js';
+import { isTemplate } from '../template/render.js';
 import { pyRepr } from '../util/python-repr.js';
 import { printWarnings, type CliIO } from './io.js';
 
@@ -27,14 +27,7 @@ const templated = (play: Play): boolean => (Array.isArray(play.hosts) ? play.hos
 export function printListing(io: CliIO, r: ListingRequest): void {
   const { matcher, show } = r;
   // the patterns written out are read first, as Ansible's executor reads each play's variables
-  for (const play of r.playbooks.flatMap((pb) => pb.plays)) {
-    if (templated(play)) continue;
-    try {
-      matcher.hosts(r.patternOf(play), r.limit);
-    } catch (e) {
-      if (!(e instanceof TemplateError)) throw e;
-    }
-  }
+  for (const play of r.playbooks.flatMap((pb) => pb.plays)) if (!templated(play)) matcher.hosts(r.patternOf(play), r.limit);
   printWarnings(io, matcher.drain());
   const lines: string[] = [];
   if (!show.hosts && !show.tasks && !show.tags) {

@@ -10,6 +10,7 @@ import { actionGroupActions, qualifiedGroup } from '../modules/python/action-gro
 import { locatePythonModule, type PythonModule } from '../modules/python/locate.js';
 import { META_ACTIONS, MODULES, resolveModuleName } from '../modules/specs.js';
 import { compileCondition } from '../template/condition.js';
+import { toBool } from '../template/helpers.js';
 import { isTemplate, parseFile, parseTemplate } from '../template/render.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import { loadYamlFile, nodeAt, nodePos, type YamlFile } from '../yaml/load.js';
@@ -17,7 +18,7 @@ import { BLOCK_KEYWORDS, PLAY_KEYWORDS, ROLE_ENTRY_KEYWORDS, TASK_KEYWORDS, UNSU
 import type { BlockNode, ModuleDefaults, Play, PlayNode, Role, RoleContext, RoleEntry, TaskNode } from './model.js';
 import { checkModuleArgs, defaultsFor, parseKv } from './module-args.js';
 import { loadPlays, type PlayHeader } from './plays.js';
-import { findLocalFile, findRole, loadRole, parseRoleEntry, roleDirs, roleMainFile, type RoleFrom, type RoleSearch } from './roles.js';
+import { findLocalFile, findRole, loadRole, parseRoleEntry, roleDirs, roleMainFile, roleRunKey, type RoleFrom, type RoleSearch } from './roles.js';
 
 /** A place in a YAML file: the file and the path of keys/indexes to a node. */
 interface Cursor {
@@ -85,7 +86,7 @@ export function roleFromArgs(args: Record<string, unknown>, at: SourcePos): Role
 }
 
 // rolespec_validate: false leaves out the check of the role's variables against its argument spec
-const validatesSpec = (args: Record<string, unknown>): boolean => !['false', 'no', 'off', '0', 'False'].includes(String(args.rolespec_validate ?? true));
+const validatesSpec = (args: Record<string, unknown>): boolean => toBool(args.rolespec_validate) !== false;
 
 /** Resolves the file of an include_tasks: the role's tasks/ first, then relative to the including file. */
 export function includedTaskFile(file: string, role: RoleContext | undefined, baseDir: string): string | undefined {
@@ -542,7 +543,7 @@ class PlayLoader {
     const viaBasedir = e.basedir !== undefined && path === resolve(e.basedir, e.name) && !roleDirs(this.opts).some((d) => resolve(d, e.name) === path);
     const name = viaBasedir ? e.name : role.name;
     const { when, tags: ownTags, vars } = e.keywords;
-    const roleKey = JSON.stringify([path, e.params, when ?? null, ownTags ?? null, vars ?? null]);
+    const roleKey = roleRunKey(path, e.params, when ?? null, ownTags ?? null, vars ?? null);
     this.roles.set(role.id, role);
     this.handlerRoles.delete(role.id);
     const tags = union(inherited, tagList(e.keywords.tags));

@@ -41,17 +41,25 @@ export function roleMainFile(rolePath: string, dir: string, name?: string): stri
 }
 
 /**
- * A role's vars or defaults files, as Ansible's find_vars_files finds them: the first candidate there, and
- * when that is a directory (vars/main/, say), its files, sorted and recursively (hidden names and ~ backups
- * left out; .yml, .yaml, .json or no extension). Undefined when no candidate is there.
+ * A role's files in DIR: for vars and defaults as Ansible's find_vars_files finds them (the first candidate
+ * there, and when that is a directory, vars/main/ say, its files: listDirVars); for handlers the one file.
  */
-export function roleVarsFiles(rolePath: string, dir: string, name?: string): string[] | undefined {
+function roleFiles(rolePath: string, dir: 'vars' | 'defaults' | 'handlers', name?: string): string[] {
+  if (dir === 'handlers') {
+    const file = roleMainFile(rolePath, dir, name);
+    return file ? [file] : [];
+  }
   for (const c of candidates(name)) {
     const p = join(rolePath, dir, c);
     if (!existsSync(p)) continue;
     return statSync(p).isDirectory() ? listDirVars(p) : [p];
   }
-  return undefined;
+  return [];
+}
+
+/** A role's identity among the runs of a play (role, params, when, tags, vars): a role runs once per host per identity unless it allows duplicates. */
+export function roleRunKey(path: string, params: Record<string, unknown> = {}, when: unknown = null, tags: unknown = null, vars: unknown = null): string {
+  return JSON.stringify([path, params, when, tags, vars]);
 }
 
 const emptyBag = (): VarBag => ({ vars: {}, origins: new Map() });
@@ -149,8 +157,8 @@ export interface RoleFrom {
 
 // the files a *_from names in the role's DIR (as written, or with .yml, .yaml, .json; for vars and defaults
 // a directory's files), which must stay inside DIR; Ansible's messages for none found and one outside
-function roleFromFiles(path: string, role: string, dir: string, name: string, at: SourcePos): string[] {
-  const files = dir === 'handlers' ? [roleMainFile(path, dir, name)].filter((f): f is string => f !== undefined) : (roleVarsFiles(path, dir, name) ?? []);
+function roleFromFiles(path: string, role: string, dir: 'vars' | 'defaults' | 'handlers', name: string, at: SourcePos): string[] {
+  const files = roleFiles(path, dir, name);
   if (!files.length) throw new ParseError(`Could not find specified file in role: ${dir}/${name}`, at, `the files in ${join(path, dir)} are the choices`);
   const outside = files.find((f) => relative(join(path, dir), f).startsWith('..'));
   if (outside) throw new ParseError(`Failed loading '${outside}' for role (${role}) as it is not inside the expected role path: '${join(path, dir)}'`, at);
@@ -171,8 +179,7 @@ export function loadRole(found: string, from: RoleFrom = {}, at: SourcePos = { f
   const path = realpathSync(found);
   const pick = (dir: 'vars' | 'defaults' | 'handlers'): string[] => {
     const name = from[dir];
-    if (name !== undefined) return roleFromFiles(path, roleName(found), dir, name, at);
-    return (dir === 'handlers' ? [roleMainFile(path, dir)].filter((f): f is string => f !== undefined) : roleVarsFiles(path, dir)) ?? [];
+    return name === undefined ? roleFiles(path, dir) : roleFromFiles(path, roleName(found), dir, name, at);
   };
   const metaFile = roleMainFile(path, 'meta');
   let dependencies: RoleEntry[] = [];

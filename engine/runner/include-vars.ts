@@ -3,9 +3,10 @@
 // extensions, ignore_unknown_extensions), under `name` or as variables of their own, merged into the
 // values the host has with hash_behaviour: merge. Only the dir options were read before: a `dir:` failed
 // reading a directory as a file.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { combine } from '../template/expr/filters.js';
+import { statOrUndefined } from '../util/fs.js';
 import { pyRegex } from '../template/expr/pyregex.js';
 import { loadYamlFile } from '../yaml/load.js';
 
@@ -72,18 +73,9 @@ function rootDir(t: IncludeVarsTask, dir: string): string {
   if (!t.rolePath) return join(t.taskDir, dir);
   if (dir.split('/')[0] === 'vars') {
     const inRole = join(t.rolePath, dir);
-    return exists(inRole) ? inRole : dir;
+    return statOrUndefined(inRole) ? inRole : dir;
   }
   return join(t.rolePath, 'vars', dir);
-}
-
-function exists(p: string): boolean {
-  try {
-    statSync(p);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 // os.walk (links to directories are listed, not entered) with its roots sorted; `depth` counts the first
@@ -95,7 +87,7 @@ function walk(root: string): [string, string[]][] {
     const dirs: string[] = [];
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       if (e.isDirectory()) dirs.push(e.name);
-      else if (e.isSymbolicLink() && exists(join(dir, e.name)) && statSync(join(dir, e.name)).isDirectory()) continue;
+      else if (e.isSymbolicLink() && statOrUndefined(join(dir, e.name))?.isDirectory()) continue;
       else files.push(e.name);
     }
     out.push([dir, files]);
@@ -108,8 +100,9 @@ function walk(root: string): [string, string[]][] {
 function fromDir(t: IncludeVarsTask, files: string[]): Loaded {
   const a = t.args;
   const dir = rootDir(t, String(a.dir ?? ''));
-  if (!exists(dir)) return { failed: `${dir} directory does not exist` };
-  if (!statSync(dir).isDirectory()) return { failed: `${dir} is not a directory` };
+  const st = statOrUndefined(dir);
+  if (!st) return { failed: `${dir} directory does not exist` };
+  if (!st.isDirectory()) return { failed: `${dir} is not a directory` };
   const depth = Number(a.depth ?? 0) || 0;
   const matcher = given(a.files_matching) ? pyRegex(String(a.files_matching), 0, {}) : undefined;
   const ignore = (Array.isArray(a.ignore_files) ? a.ignore_files : given(a.ignore_files) ? String(a.ignore_files).split(/\s+/).filter(Boolean) : []).map((p) => pyRegex(`${String(p)}$`, 0, {}));
@@ -117,7 +110,6 @@ function fromDir(t: IncludeVarsTask, files: string[]): Loaded {
   const validExt = (f: string): boolean => extensions.includes(extname(f).slice(1));
   const vars: Record<string, unknown> = {};
   for (const [root, names] of depth ? walk(dir).slice(0, depth) : walk(dir)) {
-    const here: Record<string, unknown> = {};
     for (const name of [...names].sort()) {
       // Ansible's guard against a role's vars/main.yml (it compares paths that only meet for a file named vars/main.yml)
       if (t.rolePath && join(t.rolePath, name) === join(root, 'vars', 'main.yml')) continue;
@@ -126,10 +118,10 @@ function fromDir(t: IncludeVarsTask, files: string[]): Loaded {
       if (a.ignore_unknown_extensions === true && !validExt(name)) continue;
       if (!validExt(name)) return { failed: `${join(root, name)} does not have a valid extension: ${extensions.join(', ')}` };
       const got = load(join(root, name), files);
+      // a failure sets no variables, so what was read before it is dropped with them
       if ('failed' in got) return got;
-      Object.assign(here, got.vars);
+      Object.assign(vars, got.vars);
     }
-    Object.assign(vars, here);
   }
   return { vars };
 }

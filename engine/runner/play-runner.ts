@@ -443,12 +443,12 @@ class PlayRun {
   /**
    * Runs notified handlers in definition order (a handler may notify a later one). A name reaches one
    * handler, as Ansible 2.14's search finds it: the handler blocks from the last to the first, in a block
-   * the first handler of that name (a role's handlers are a block of their own, after the play's); a
+   * the first handler of that name (a role's handlers are a block of their own, before the play's); a
    * topic reaches every handler listening to it. Each runs once for it; one that comes earlier than the
    * handler notifying it waits for the next flush.
    */
   async flushHandlers(states: HostState[]): Promise<void> {
-    const handlers = flatHandlers([...this.play.handlers, ...this.addedHandlers], []);
+    const handlers = this.handlerList();
     const forced = this.opts.forceHandlers || toBool(this.play.keywords.force_handlers) === true;
     for (const { task: h, frames } of handlers) {
       this.resolveNotified(states);
@@ -460,11 +460,16 @@ class PlayRun {
     this.resolveNotified(states);
   }
 
+  // the play's handlers now (its own and its roles', then those include_role added), each with its blocks
+  private handlerList(): FlatHandler[] {
+    return flatHandlers([...this.play.handlers, ...this.addedHandlers], []);
+  }
+
   // the notified names become the handlers they reach among those the play has now (an include_role adding
   // handlers later does not change where an earlier notification went, as Ansible resolves it when notified)
   private resolveNotified(states: HostState[]): void {
     if (!states.some((s) => s.notified.size)) return;
-    const handlers = flatHandlers([...this.play.handlers, ...this.addedHandlers], []);
+    const handlers = this.handlerList();
     const groups = [...groupsOf(handlers)].reverse();
     const named = (h: TaskNode, n: string): boolean => h.name !== undefined && (h.name === n || (h.role !== undefined && `${h.role.name} : ${h.name}` === n));
     for (const s of states) {

@@ -12,10 +12,10 @@ import { MODULES } from '../modules/specs.js';
 import { BACKGROUND_MODULES, NO_ASYNC_ACTIONS } from '../modules/async-job.js';
 import { startHeldJob, stoppable } from './held-job.js';
 import { ActionError, ActionFailed, type Deprecation, type ModuleContext, type ModuleResult, type SyncSides } from '../modules/types.js';
-import { includedTaskFile, loadIncludedRole, loadIncludedTasks } from '../playbook/load.js';
+import { includedTaskFile, loadIncludedRole, loadIncludedTasks, tagList } from '../playbook/load.js';
 import { convertArgs, defaultsFor } from '../playbook/module-args.js';
 import type { BlockNode, Play, PlayNode, Role, TaskNode } from '../playbook/model.js';
-import { findLocalFile, localNotFound, templateSearchDirs, type LocalKind } from '../playbook/roles.js';
+import { findLocalFile, localNotFound, roleRunKey, templateSearchDirs, type LocalKind } from '../playbook/roles.js';
 import { compileCondition, evaluateCondition } from '../template/condition.js';
 import { Evaluator, ExprError, Undefined, UndefinedError, undefinedMessage } from '../template/expr/evaluate.js';
 import { renderHandlebars, TemplateError } from '../template/render.js';
@@ -863,8 +863,7 @@ function loopVarsOf(task: TaskNode, scope: VarScope): Record<string, unknown> {
 function applied(args: Record<string, unknown>): { keywords: Record<string, unknown>; tags: string[]; vars: Record<string, unknown> } {
   const a = args.apply && typeof args.apply === 'object' && !Array.isArray(args.apply) ? (args.apply as Record<string, unknown>) : {};
   const { tags, vars, ...keywords } = a;
-  const list = Array.isArray(tags) ? tags : tags === undefined || tags === null ? [] : String(tags).split(',');
-  return { keywords, tags: list.map((t) => String(t).trim()), vars: vars && typeof vars === 'object' ? (vars as Record<string, unknown>) : {} };
+  return { keywords, tags: tagList(tags), vars: vars && typeof vars === 'object' ? (vars as Record<string, unknown>) : {} };
 }
 
 async function includeRole(task: TaskNode, args: Record<string, unknown>, state: HostState, frames: TaskFrame[], env: TaskEnv, scope: VarScope): Promise<Record<string, unknown>> {
@@ -878,7 +877,7 @@ async function includeRole(task: TaskNode, args: Record<string, unknown>, state:
   // each run is counted; allow_duplicates: false runs the role only if it has not run on the host (through roles: too)
   const repeats = args.allow_duplicates === undefined || toBool(args.allow_duplicates) !== false;
   const ctx = { name: role.name, path: role.path };
-  const nodes: PlayNode[] = [{ kind: 'block', name: undefined, block: loaded.nodes, rescue: [], always: [], keywords: {}, tags: [], role: ctx, implicit: 'role', roleKey: JSON.stringify([role.path, {}, null, null, null]), roleRepeats: repeats, pos: task.pos }];
+  const nodes: PlayNode[] = [{ kind: 'block', name: undefined, block: loaded.nodes, rescue: [], always: [], keywords: {}, tags: [], role: ctx, implicit: 'role', roleKey: roleRunKey(role.path), roleRepeats: repeats, pos: task.pos }];
   // the task's vars (and the loop variable) apply to the role's tasks, as include_role's do in Ansible
   const vars = { ...loopVarsOf(task, scope), ...((task.keywords.vars as Record<string, unknown>) ?? {}), ...apply.vars };
   const frame: TaskFrame = { block: { kind: 'block', name: task.name, block: nodes, rescue: [], always: [], keywords: { ...apply.keywords, vars }, tags: [], role: ctx, implicit: 'import_role', ...(isPublic ? {} : { roleScope: roles }), pos: task.pos } };
