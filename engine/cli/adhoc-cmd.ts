@@ -59,7 +59,7 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
     throw new UserError('Specified inventory, host pattern and/or --limit leaves us with no hosts to target.');
   }
   const task: TaskNode = { kind: 'task', name: undefined, action, actionWritten: moduleName, args, keywords: {}, tags: [], role: undefined, pos, python };
-  const play: Play = { name: `Ansible Ad-Hoc`, hosts: pattern, keywords: { gather_facts: false }, tags: [], sections: [{ name: 'tasks', nodes: [task] }], handlers: [], roles: [], file: `${io.cwd}/adhoc`, pos };
+  const play: Play = { name: `Ansible Ad-Hoc`, hosts: pattern, keywords: { gather_facts: false }, tags: [], sections: [{ name: 'tasks', nodes: [task] }], handlers: [], roles: [], roleVars: [], file: `${io.cwd}/adhoc`, pos };
   const passwords = await askPasswords(opts, terminalPrompt(undefined));
   const { outcome, interrupted } = await executeRun({
     plays: [play],

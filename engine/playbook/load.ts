@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { ParseError, type SourcePos } from '../errors.js';
+import type { VarBag } from '../inventory/model.js';
 import { actionGroupActions, qualifiedGroup } from '../modules/python/action-groups.js';
 import { locatePythonModule, type PythonModule } from '../modules/python/locate.js';
 import { META_ACTIONS, MODULES, resolveModuleName } from '../modules/specs.js';
@@ -18,7 +19,7 @@ import { BLOCK_KEYWORDS, PLAY_KEYWORDS, ROLE_ENTRY_KEYWORDS, TASK_KEYWORDS, UNSU
 import type { BlockNode, ModuleDefaults, Play, PlayNode, Role, RoleContext, RoleEntry, TaskNode } from './model.js';
 import { checkModuleArgs, defaultsFor, parseKv } from './module-args.js';
 import { loadPlays, type PlayHeader } from './plays.js';
-import { findLocalFile, findRole, loadRole, parseRoleEntry, roleDirs, roleMainFile, roleRunKey, type RoleFrom, type RoleSearch } from './roles.js';
+import { findLocalFile, findRole, fromFilesOf, keywordVarsBag, loadRole, parseRoleEntry, roleDirs, roleMainFile, roleRunKey, type RoleFrom, type RoleSearch } from './roles.js';
 
 /** A place in a YAML file: the file and the path of keys/indexes to a node. */
 interface Cursor {
@@ -60,9 +61,9 @@ export function loadIncludedTasks(file: string, opts: LoadOptions, role: RoleCon
   return new PlayLoader(undefined, opts, defaults).included(file, role, tags);
 }
 
-/** Loads a role named by include_role when it runs (its arguments templated: name, the *_from files, rolespec_validate). */
-export function loadIncludedRole(args: Record<string, unknown>, opts: LoadOptions, tags: string[], at: SourcePos, defaults?: ModuleDefaults): IncludedRole {
-  return new PlayLoader(undefined, opts, defaults).includedRole(args, tags, at);
+/** Loads a role named by include_role when it runs (its arguments templated: name, the *_from files, rolespec_validate; the include's `vars:`). */
+export function loadIncludedRole(args: Record<string, unknown>, vars: unknown, opts: LoadOptions, tags: string[], at: SourcePos, defaults?: ModuleDefaults): IncludedRole {
+  return new PlayLoader(undefined, opts, defaults).includedRole(args, vars, tags, at);
 }
 
 /** A role include_role loads: the role, it and its dependencies (variables), the tasks to run, and each role's handlers. */
@@ -71,6 +72,8 @@ export interface IncludedRole {
   roles: Role[];
   nodes: PlayNode[];
   handlers: { role: Role; handlers: PlayNode[] }[];
+  /** The role's variables (Role.get_vars): its dependencies', the include's `vars:`, its vars files. */
+  vars: VarBag[];
 }
 
 /** The files an import_role or include_role names instead of the role's main ones; Ansible's error for one not a string. */
@@ -98,6 +101,8 @@ const CONDITION_KEYS = ['when', 'changed_when', 'failed_when', 'until'];
 
 class PlayLoader {
   private readonly roles = new Map<string, Role>();
+  // the variables the play's tasks see from its roles: each roles: entry and import_role in turn
+  private readonly playRoleVars: VarBag[] = [];
   // roles include_role names (a fixed name): tasks may notify their handlers
   private readonly handlerRoles = new Map<string, Role>();
   private readonly handlerNames = new Set<string>();
@@ -124,13 +129,14 @@ class PlayLoader {
    * The tasks of a role included at run time, after its dependencies' (meta/main.yaml), as Ansible runs
    * them; the role and its dependencies (for their defaults and vars).
    */
-  includedRole(args: Record<string, unknown>, tags: string[], at: SourcePos): IncludedRole {
+  includedRole(args: Record<string, unknown>, vars: unknown, tags: string[], at: SourcePos): IncludedRole {
     const path = findRole(String(args.name), this.opts, at);
     const role = loadRole(path, roleFromArgs(args, at), at);
-    const deps = role.dependencies.flatMap((d) => this.roleUse(d, tags, [path]));
+    const own = [keywordVarsBag(vars), role.vars];
+    const deps = role.dependencies.map((d) => this.roleUse(d, tags, [path], own));
     const roles = [...this.roles.values(), role];
     const handlers = roles.map((r) => ({ role: r, handlers: this.roleHandlers(r) }));
-    return { role, roles, nodes: [...deps, ...this.roleTasks(path, tags, args.tasks_from, undefined, {}, [], validatesSpec(args))], handlers };
+    return { role, roles, nodes: [...deps.flatMap((d) => d.nodes), ...this.roleTasks(path, tags, args.tasks_from, undefined, {}, [], validatesSpec(args))], handlers, vars: [...deps.flatMap((d) => d.vars), ...own] };
   }
 
   private roleHandlers(role: Role): PlayNode[] {
@@ -153,7 +159,9 @@ class PlayLoader {
     (this.list(raw.roles, at(c, 'roles'), 'roles') ?? []).forEach((entry, i) => {
       const e = parseRoleEntry(entry, posOf(at(c, 'roles', i)));
       this.checkRoleEntry(e, at(c, 'roles', i));
-      roleNodes.push(...this.roleUse(e, playTags));
+      const use = this.roleUse(e, playTags);
+      roleNodes.push(...use.nodes);
+      this.playRoleVars.push(...use.vars);
     });
     const sections: Play['sections'] = [
       { name: 'pre_tasks', nodes: section('pre_tasks') },
@@ -174,7 +182,7 @@ class PlayLoader {
     // (the play keyword is a list attribute: a string is one item, commas and all, where setup's own argument splits)
     const fromPlay = Object.fromEntries(['gather_subset', 'gather_timeout', 'fact_path'].filter((k) => keywords[k] !== undefined).map((k) => [k, k === 'gather_subset' && typeof keywords[k] === 'string' ? [keywords[k]] : keywords[k]]));
     const gatherArgs = setup || Object.keys(fromPlay).length ? checkModuleArgs('setup', MODULES.setup as (typeof MODULES)[string], { ...setup?.args, ...fromPlay }, (n) => (n in fromPlay ? posOf(at(c, n), true) : setup?.pos[n]) ?? h.pos) : undefined;
-    return { name: h.name, hosts: h.hosts, keywords, tags: playTags, sections, handlers, roles: [...this.roles.values()], file: h.file, pos: h.pos, gatherArgs };
+    return { name: h.name, hosts: h.hosts, keywords, tags: playTags, sections, handlers, roles: [...this.roles.values()], roleVars: this.playRoleVars, file: h.file, pos: h.pos, gatherArgs };
   }
 
   // --- module_defaults ------------------------------------------------------------------------------
@@ -475,17 +483,26 @@ class PlayLoader {
     const role = loadRole(path, roleFromArgs(task.args, task.pos), task.pos);
     this.roles.set(role.id, role);
     this.handlerRoles.delete(role.id);
+    const own = [keywordVarsBag(task.keywords.vars), role.vars];
+    const deps = role.dependencies.map((d) => this.roleUse(d, tags, [path], own));
+    const roleVars = [...deps.flatMap((d) => d.vars), ...own];
+    this.playRoleVars.push(...roleVars);
+    // allow_duplicates: false runs it only where this identity has not run (import_role's default runs it again)
+    const key = roleRunKey(path, { vars: task.keywords.vars, from: fromFilesOf(task.args), include: true });
     return {
       kind: 'block',
       name: task.name,
       // its dependencies (meta/main) first, as import_role runs them, then its tasks
-      block: [...role.dependencies.flatMap((d) => this.roleUse(d, tags, [path])), ...this.roleTasks(path, tags, task.args.tasks_from, undefined, {}, [], validatesSpec(task.args))],
+      block: [...deps.flatMap((d) => d.nodes), ...this.roleTasks(path, tags, task.args.tasks_from, undefined, {}, [], validatesSpec(task.args))],
       rescue: [],
       always: [],
       keywords: withoutKeys(task.keywords, ['tags', 'name']),
       tags,
       role: { name: role.name, path },
       implicit: 'import_role',
+      roleKey: key,
+      roleRepeats: toBool(task.args.allow_duplicates) !== false,
+      roleVars,
       pos: task.pos,
     };
   }
@@ -530,39 +547,49 @@ class PlayLoader {
 
   /**
    * The implicit blocks of a role use: its dependencies first, then its own tasks. Every use is
-   * listed (as Ansible lists them); repeats of the same identity are skipped when running.
+   * listed (as Ansible lists them); repeats of the same identity are skipped when running. With them,
+   * the use's variables (Ansible's Role.get_vars without its parents'): its dependencies', its `vars:`
+   * keyword, its vars files. `inheritedVars` are its parents' (each one's keyword, then files).
    */
-  private roleUse(e: RoleEntry, inherited: string[], parents: string[] = []): PlayNode[] {
-    return this.withDefaults(e.keywords.module_defaults, e.pos, () => this.roleUseBody(e, inherited, parents));
+  private roleUse(e: RoleEntry, inherited: string[], parents: string[] = [], inheritedVars: VarBag[] = []): { nodes: PlayNode[]; vars: VarBag[] } {
+    return this.withDefaults(e.keywords.module_defaults, e.pos, () => this.roleUseBody(e, inherited, parents, inheritedVars));
   }
 
-  private roleUseBody(e: RoleEntry, inherited: string[], parents: string[]): PlayNode[] {
+  private roleUseBody(e: RoleEntry, inherited: string[], parents: string[], inheritedVars: VarBag[]): { nodes: PlayNode[]; vars: VarBag[] } {
     const path = findRole(e.name, this.opts, e.pos, e.basedir);
     const role = loadRole(path);
     // a dependency found next to the role needing it is named as written there, as Ansible names it
     const viaBasedir = e.basedir !== undefined && path === resolve(e.basedir, e.name) && !roleDirs(this.opts).some((d) => resolve(d, e.name) === path);
     const name = viaBasedir ? e.name : role.name;
     const { when, tags: ownTags, vars } = e.keywords;
-    const roleKey = roleRunKey(path, e.params, when ?? null, ownTags ?? null, vars ?? null);
+    const roleKey = roleRunKey(path, { params: e.params, when, tags: ownTags, vars, include: false });
     this.roles.set(role.id, role);
     this.handlerRoles.delete(role.id);
     const tags = union(inherited, tagList(e.keywords.tags));
-    const out: PlayNode[] = [];
-    for (const dep of role.dependencies) out.push(...this.roleUse(dep, tags, [path, ...parents]));
-    out.push({
+    // the role's vars: keyword is below its vars files, as in Ansible's Role.get_vars (a block's vars would be above)
+    const own = [keywordVarsBag(vars), role.vars];
+    const nodes: PlayNode[] = [];
+    const depVars: VarBag[] = [];
+    for (const dep of role.dependencies) {
+      const use = this.roleUse(dep, tags, [path, ...parents], [...inheritedVars, ...own]);
+      nodes.push(...use.nodes);
+      depVars.push(...use.vars);
+    }
+    nodes.push({
       kind: 'block',
       name: undefined,
       block: this.roleTasks(path, tags, undefined, name, e.params, parents),
       rescue: [],
       always: [],
-      keywords: { ...withoutKeys(e.keywords, ['tags']), role_params: e.params },
+      keywords: { ...withoutKeys(e.keywords, ['tags', 'vars']), role_params: e.params },
       tags,
       role: { name, path },
       implicit: 'role',
       roleKey: role.allowDuplicates ? undefined : roleKey,
+      roleVars: [...inheritedVars, ...depVars, ...own],
       pos: e.pos,
     });
-    return out;
+    return { nodes, vars: [...depVars, ...own] };
   }
 
   private checkNotifies(): void {

@@ -91,6 +91,12 @@ export interface BlockNode {
   roleRepeats?: boolean | undefined;
   /** The roles a private include_role brought (the role and its dependencies): their vars and defaults, for the tasks inside only. */
   roleScope?: Role[] | undefined;
+  /**
+   * The variables of the role whose body this block is, as its tasks see them under every block's vars
+   * (Ansible's Role.get_vars): its parents' (`vars:` keyword, then vars files), its dependencies', its own
+   * `vars:` keyword, then its vars files. The innermost such block is the task's role.
+   */
+  roleVars?: VarBag[] | undefined;
   pos: SourcePos;
 }
 
@@ -108,6 +114,11 @@ export interface Play {
   handlers: PlayNode[];
   /** Roles used by the play, for their defaults and vars. */
   roles: Role[];
+  /**
+   * The variables every task of the play sees from its roles (Ansible's default private_role_vars: false):
+   * each use in `roles:` and each import_role in turn, its dependencies', its `vars:` keyword, its vars files.
+   */
+  roleVars: VarBag[];
   file: string;
   pos: SourcePos;
   /** The play's module_defaults for setup: the arguments of its fact gathering. */

@@ -57,9 +57,36 @@ function roleFiles(rolePath: string, dir: 'vars' | 'defaults' | 'handlers', name
   return [];
 }
 
-/** A role's identity among the runs of a play (role, params, when, tags, vars): a role runs once per host per identity unless it allows duplicates. */
-export function roleRunKey(path: string, params: Record<string, unknown> = {}, when: unknown = null, tags: unknown = null, vars: unknown = null): string {
-  return JSON.stringify([path, params, when, tags, vars]);
+/** How a role came into the play, for its identity: what Ansible's role cache hashes besides the name. */
+export interface RoleUseId {
+  params?: Record<string, unknown>;
+  when?: unknown;
+  tags?: unknown;
+  vars?: unknown;
+  /** tasks_from, vars_from, defaults_from, handlers_from as given. */
+  from?: Record<string, unknown>;
+  /** import_role and include_role (Ansible's from_include): never the same role as a `roles:` entry. */
+  include: boolean;
+}
+
+/**
+ * A role's identity among the runs of a play, as Ansible's role cache keys it (params, when, tags, vars,
+ * the *_from files, from_include): a role runs once per host per identity unless it allows duplicates.
+ */
+export function roleRunKey(path: string, id: RoleUseId): string {
+  return JSON.stringify([path, id.params ?? {}, id.when ?? null, id.tags ?? null, id.vars ?? null, id.from ?? {}, id.include]);
+}
+
+/** The *_from arguments an import_role or include_role gives, by directory (part of the role's identity). */
+export function fromFilesOf(args: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const dir of ['tasks', 'vars', 'defaults', 'handlers']) if (args[`${dir}_from`] !== undefined && args[`${dir}_from`] !== null) out[dir] = args[`${dir}_from`];
+  return out;
+}
+
+/** A `vars:` keyword's mapping as a variable layer (anything else is no variables). */
+export function keywordVarsBag(vars: unknown): VarBag {
+  return { vars: vars && typeof vars === 'object' && !Array.isArray(vars) ? { ...(vars as Record<string, unknown>) } : {}, origins: new Map() };
 }
 
 const emptyBag = (): VarBag => ({ vars: {}, origins: new Map() });

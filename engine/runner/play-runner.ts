@@ -5,7 +5,7 @@
 import { dirname, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { ExitCode } from '../errors.js';
-import type { Host } from '../inventory/model.js';
+import type { Host, VarBag } from '../inventory/model.js';
 import { globToRegExp, type PatternMatcher } from '../inventory/patterns.js';
 import { shouldRunTags } from '../playbook/tags.js';
 import type { LoadOptions } from '../playbook/load.js';
@@ -186,6 +186,8 @@ class PlayRun {
   // private vars_prompt answers: secrets whatever their names
   private readonly secretNames = new Set<string>();
   private readonly roleDefaults: Role[] = [];
+  // the variables every task sees from the roles (public include_roles add theirs)
+  private readonly roleVars: VarBag[] = [];
   // the handlers include_role added while the play ran, and the roles whose handlers the play has
   private readonly addedHandlers: PlayNode[] = [];
   private readonly handlerRoles = new Set<string>();
@@ -207,6 +209,7 @@ class PlayRun {
       }
     }
     this.roleDefaults.push(...play.roles);
+    this.roleVars.push(...play.roleVars);
     for (const r of play.roles) this.handlerRoles.add(r.id);
   }
 
@@ -366,7 +369,7 @@ class PlayRun {
       entry.states.push(s);
       includes.set(unique, entry);
     };
-    const env = { play: this.play, batch: this.batch, playHosts: this.hosts, vars: this.vars, opts: this.opts, playVars: this.playVars, roles: this.roleDefaults, include, flush: () => this.flushHandlers(states), addHandlers: (added: { role: Role; handlers: PlayNode[] }[]) => this.addHandlers(added), stateOf: this.stateOf, inventoryChanged: this.inventoryChanged, secretNames: this.secretNames };
+    const env = { play: this.play, batch: this.batch, playHosts: this.hosts, vars: this.vars, opts: this.opts, playVars: this.playVars, roles: this.roleDefaults, roleVars: this.roleVars, include, flush: () => this.flushHandlers(states), addHandlers: (added: { role: Role; handlers: PlayNode[] }[]) => this.addHandlers(added), stateOf: this.stateOf, inventoryChanged: this.inventoryChanged, secretNames: this.secretNames };
     const banner = bannerName(task, targets[0], frames, env);
     this.opts.reporter.emit({ type: 'task_start', name: banner, handler, hosts: targets.map((s) => s.host.name) });
     const outcomes = await Promise.all(

@@ -15,7 +15,7 @@ import { ActionError, ActionFailed, type Deprecation, type ModuleContext, type M
 import { includedTaskFile, loadIncludedRole, loadIncludedTasks, tagList } from '../playbook/load.js';
 import { convertArgs, defaultsFor } from '../playbook/module-args.js';
 import type { BlockNode, Play, PlayNode, Role, TaskNode } from '../playbook/model.js';
-import { findLocalFile, localNotFound, roleRunKey, templateSearchDirs, type LocalKind } from '../playbook/roles.js';
+import { findLocalFile, fromFilesOf, keywordVarsBag, localNotFound, roleRunKey, templateSearchDirs, type LocalKind } from '../playbook/roles.js';
 import { compileCondition, evaluateCondition } from '../template/condition.js';
 import { Evaluator, ExprError, Undefined, UndefinedError, undefinedMessage } from '../template/expr/evaluate.js';
 import { renderHandlebars, TemplateError } from '../template/render.js';
@@ -52,6 +52,8 @@ export interface TaskEnv {
   opts: RunnerOptions;
   playVars: VarBag;
   roles: Role[];
+  /** The variables every task sees from the play's roles (play.roleVars, and those public include_roles add). */
+  roleVars: VarBag[];
   /** Queues an included file for this host; the play runner runs each one for its hosts together, as Ansible does. */
   include(state: HostState, key: string, nodes: PlayNode[], frame: TaskFrame, shown?: { file: string; item?: string | undefined }): void;
   flush(): Promise<void>;
@@ -87,20 +89,21 @@ export function inherited(task: TaskNode, frames: TaskFrame[], play: { keywords:
   return play.keywords[key];
 }
 
-function asBag(vars: unknown): VarBag {
-  return { vars: vars && typeof vars === 'object' && !Array.isArray(vars) ? { ...(vars as Record<string, unknown>) } : {}, origins: new Map() };
-}
-
 /** Builds the host's variables for this task, layered in Ansible's precedence order. */
 function scopeFor(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv): VarScope {
   // the roles a private include_role brought are seen only by the tasks inside it, over the play's roles
   const included = frames.flatMap((f) => f.block.roleScope ?? []);
-  const above: VarBag[] = [state.factVars(), env.playVars, ...env.roles.map((r) => r.vars), ...included.map((r) => r.vars)];
-  for (const f of frames) above.push(asBag(f.block.keywords.vars));
-  above.push(asBag(task.keywords.vars), state.includeVars, state.hostVars);
+  const above: VarBag[] = [state.factVars(), env.playVars, ...env.roleVars, ...included.map((r) => r.vars)];
+  // the task's own role's variables (the innermost role body's; a role's handler, its role's vars files),
+  // then every block's vars, as Ansible layers them
+  const own = frames.findLast((f) => f.block.roleVars !== undefined)?.block.roleVars;
+  if (own) above.push(...own);
+  else if (task.role) for (const r of env.roles) if (r.path === task.role.path) above.push(r.vars);
+  for (const f of frames) above.push(keywordVarsBag(f.block.keywords.vars));
+  above.push(keywordVarsBag(task.keywords.vars), state.includeVars, state.hostVars);
   // the params of every role the task is in, the innermost last: a role included by another role's task
   // still sees the outer role's params (its parents'), as in Ansible
-  for (const f of frames) if (f.block.implicit === 'role' || f.block.implicit === 'import_role') above.push(asBag(f.block.keywords.role_params));
+  for (const f of frames) if (f.block.implicit === 'role' || f.block.implicit === 'import_role') above.push(keywordVarsBag(f.block.keywords.role_params));
   const names = env.batch.map((h) => h.name);
   return env.vars.scope(state.host, {
     below: [...env.roles, ...included].map((r) => r.defaults),
@@ -868,16 +871,21 @@ function applied(args: Record<string, unknown>): { keywords: Record<string, unkn
 
 async function includeRole(task: TaskNode, args: Record<string, unknown>, state: HostState, frames: TaskFrame[], env: TaskEnv, scope: VarScope): Promise<Record<string, unknown>> {
   const apply = applied(args);
-  const loaded = loadIncludedRole(args, env.opts.loadOpts, [...inheritedTags(task, frames), ...apply.tags], task.pos, task.moduleDefaults);
+  const loaded = loadIncludedRole(args, task.keywords.vars, env.opts.loadOpts, [...inheritedTags(task, frames), ...apply.tags], task.pos, task.moduleDefaults);
   const { role, roles } = loaded;
   env.addHandlers(loaded.handlers);
-  // public: true gives the role's variables to the rest of the play; else only its own tasks see them
+  // public: true gives the role's variables (its vars: keyword's too) to the rest of the play; else only its own tasks see them
   const isPublic = toBool(args.public) === true;
-  if (isPublic) for (const r of roles) if (!env.roles.some((known) => known.id === r.id)) env.roles.push(r);
-  // each run is counted; allow_duplicates: false runs the role only if it has not run on the host (through roles: too)
+  if (isPublic) {
+    for (const r of roles) if (!env.roles.some((known) => known.id === r.id)) env.roles.push(r);
+    env.roleVars.push(...loaded.vars);
+  }
+  // each run is counted; allow_duplicates: false runs the role only where this identity (Ansible's role
+  // cache key: the include's vars and *_from files; never a roles: entry's) has run
   const repeats = args.allow_duplicates === undefined || toBool(args.allow_duplicates) !== false;
+  const roleKey = roleRunKey(role.path, { vars: task.keywords.vars, from: fromFilesOf(args), include: true });
   const ctx = { name: role.name, path: role.path };
-  const nodes: PlayNode[] = [{ kind: 'block', name: undefined, block: loaded.nodes, rescue: [], always: [], keywords: {}, tags: [], role: ctx, implicit: 'role', roleKey: roleRunKey(role.path), roleRepeats: repeats, pos: task.pos }];
+  const nodes: PlayNode[] = [{ kind: 'block', name: undefined, block: loaded.nodes, rescue: [], always: [], keywords: {}, tags: [], role: ctx, implicit: 'role', roleKey, roleRepeats: repeats, roleVars: loaded.vars, pos: task.pos }];
   // the task's vars (and the loop variable) apply to the role's tasks, as include_role's do in Ansible
   const vars = { ...loopVarsOf(task, scope), ...((task.keywords.vars as Record<string, unknown>) ?? {}), ...apply.vars };
   const frame: TaskFrame = { block: { kind: 'block', name: task.name, block: nodes, rescue: [], always: [], keywords: { ...apply.keywords, vars }, tags: [], role: ctx, implicit: 'import_role', ...(isPublic ? {} : { roleScope: roles }), pos: task.pos } };

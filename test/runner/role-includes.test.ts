@@ -43,7 +43,23 @@ const ROLE = {
   'roles/hr/tasks/main.yml': '- command: "true"\n  notify: [ph, rh, h]\n',
   'roles/hr/handlers/main.yml': '- name: rh\n  debug: msg=role-rh\n- name: h\n  debug: msg=role-h\n',
   'inc.yml': '- debug: msg="inc {{ q | default(\'none\') }}"\n',
+  'roles/u/tasks/main.yml': '- debug: msg="u a={{ a | default(0) }}"\n',
+  // role variables: pa's and pb's vars files set x; pd's sets y and depends on pa with a vars: keyword
+  'roles/pa/tasks/main.yml': '- debug: msg="pa x={{ x }} y={{ y }}"\n',
+  'roles/pa/vars/main.yml': 'x: pa-vars\n',
+  'roles/pb/tasks/main.yml': '- debug: msg="pb x={{ x }} y={{ y }}"\n',
+  'roles/pb/vars/main.yml': 'x: pb-vars\n',
+  'roles/pd/tasks/main.yml': '- debug: msg="pd x={{ x }} y={{ y }}"\n',
+  'roles/pd/vars/main.yml': 'y: pd-vars\n',
+  'roles/pd/meta/main.yml': 'dependencies: [{role: pa, vars: {y: dep-kw}}]\n',
+  'roles/ph/tasks/main.yml': '- command: "true"\n  notify: phh\n',
+  'roles/ph/vars/main.yml': 'x: ph-vars\n',
+  'roles/ph/handlers/main.yml': '- name: phh\n  debug: msg="ph handler x={{ x }}"\n',
+  'roles/pv/tasks/main.yml': '- debug: msg="pv a={{ a | default(0) }} b={{ b | default(0) }}"\n',
 };
+
+// a play of roles and tasks on localhost, with play vars x and y
+const rolesPlay = (roles: string, tasks: string): string => `- hosts: localhost\n  gather_facts: false\n  vars: {x: play, y: play}\n  roles: [${roles}]\n  tasks:\n${tasks}`;
 
 const play = (tasks: string, handlers = ''): string => `- hosts: localhost\n  gather_facts: false\n  vars: {v: play, n: 1}\n  tasks:\n${tasks}${handlers ? `  handlers:\n${handlers}` : ''}`;
 
@@ -57,6 +73,32 @@ const rows: [string, string, string[]][] = [
   ['allow_duplicates: false runs an included role once', play('    - include_role: {name: r}\n    - include_role: {name: r, allow_duplicates: false}\n    - include_role: {name: r}\n'), ['main main-vars main-def', 'main main-vars main-def']],
   ["a role's defaults in a directory (sorted, recursive, no hidden, backup or other files); vars/main.yml over vars/main/; vars_from a directory", play('    - import_role: {name: t}\n    - include_role: {name: t, vars_from: set}\n'), ['a b c file now', 'a b c file two']],
   ["the roles' handlers run before the play's, and a name both have is the play's", '- hosts: localhost\n  gather_facts: false\n  roles: [hr]\n  handlers:\n    - name: ph\n      debug: msg=play-ph\n    - name: h\n      debug: msg=play-h\n', ['role-rh', 'play-ph', 'play-h']],
+  [
+    "allow_duplicates: false on include_role: a role's identity is the include's vars and *_from files, never a roles: entry's",
+    rolesPlay('u', '    - include_role: {name: u, allow_duplicates: false}\n    - include_role: {name: u}\n      vars: {a: 1}\n    - include_role: {name: u, allow_duplicates: false}\n      vars: {a: 1}\n    - include_role: {name: u, allow_duplicates: false}\n      vars: {a: 2}\n    - include_role: {name: u, allow_duplicates: false, tasks_from: main}\n      vars: {a: 1}\n'),
+    ['u a=0', 'u a=0', 'u a=1', 'u a=2', 'u a=1'],
+  ],
+  [
+    "allow_duplicates: false on import_role skips an identity that ran (an include's with the same vars too); import_role's vars are the play's",
+    `${rolesPlay('u', '    - import_role: {name: u}\n    - import_role: {name: u, allow_duplicates: false}\n    - import_role: {name: u, allow_duplicates: false}\n      vars: {a: 3}\n    - include_role: {name: u, allow_duplicates: false}\n      vars: {a: 3}\n')}${rolesPlay('', '    - import_role: {name: u, allow_duplicates: false}\n    - import_role: {name: u}\n')}`,
+    ['u a=3', 'u a=3', 'u a=3', 'u a=0', 'u a=0'],
+  ],
+  [
+    "a role's tasks see its own vars over other roles'; a roles: entry's vars: keyword is below its vars files, and the play's",
+    rolesPlay('pa, pb, {role: pd, vars: {x: pd-kw}}', '    - debug: msg="task x={{ x }} y={{ y }}"\n'),
+    ['pa x=pa-vars y=pd-vars', 'pb x=pb-vars y=pd-vars', 'pa x=pa-vars y=dep-kw', 'pd x=pd-kw y=pd-vars', 'task x=pd-kw y=pd-vars'],
+  ],
+  [
+    "an import's or include's vars: are over the role's vars files; a public include's are the play's",
+    rolesPlay('{role: pd, vars: {y: pd-kw}}', '    - import_role: {name: pd}\n      vars: {y: imp-kw}\n    - include_role: {name: pd}\n      vars: {y: inc-kw}\n    - include_role: {name: pd, public: true}\n      vars: {y: inc-pub-kw}\n    - debug: msg="task y={{ y }}"\n'),
+    ['pa x=pa-vars y=dep-kw', 'pd x=pa-vars y=pd-vars', 'pd x=pa-vars y=imp-kw', 'pd x=pa-vars y=inc-kw', 'pd x=pa-vars y=inc-pub-kw', 'task y=pd-vars'],
+  ],
+  [
+    "the vars: of a roles: entry and of an import_role reach every task of the play, a private include's do not",
+    "- hosts: localhost\n  gather_facts: false\n  roles: [pv, {role: u, vars: {a: 1}}]\n  tasks:\n    - debug: msg=\"task a={{ a | default(0) }} b={{ b | default(0) }}\"\n    - import_role: {name: pv}\n      vars: {b: 2}\n    - include_role: {name: pv}\n      vars: {b: 3}\n    - debug: msg=\"task2 a={{ a | default(0) }} b={{ b | default(0) }}\"\n",
+    ['pv a=1 b=2', 'u a=1', 'task a=1 b=2', 'pv a=1 b=2', 'pv a=1 b=3', 'task2 a=1 b=2'],
+  ],
+  ["a role's handler sees its role's vars over a later role's", rolesPlay('ph, pb', ''), ['pb x=pb-vars y=play', 'ph handler x=ph-vars']],
   ['a name reaches one handler (the first of two in the play), a topic every listener', play('    - command: "true"\n      notify: h\n', '    - name: h\n      debug: msg=first\n    - name: h\n      debug: msg=second\n    - name: other\n      debug: msg=listener\n      listen: h\n'), ['first', 'listener']],
 ];
 
