@@ -84,6 +84,20 @@ describe.skipIf(!hasAnsible || !systemPython)('templates: kplay against Ansible 
     expect(wrong, `${wrong.length} differ:\n${wrong.join('\n')}`).toEqual([]);
   });
 
+  it("ansible.utils' address filters fail with the collection's words", () => {
+    const wrong: string[] = [];
+    let checked = 0;
+    values.forEach((v, i) => {
+      const words = /^AnsibleFilterError: (.*)$/.exec((ansible.values[i] as Outcome).error ?? '')?.[1];
+      if (words === undefined || !v.includes('ansible.utils.')) return;
+      checked++;
+      const ours = kplayValue(v).error ?? '';
+      if (!ours.startsWith(`${words} in template`)) wrong.push(`${v}\n    ansible: ${words}\n    kplay:   ${ours}`);
+    });
+    expect(checked).toBeGreaterThanOrEqual(8);
+    expect(wrong, `${wrong.length} differ:\n${wrong.join('\n')}`).toEqual([]);
+  });
+
   it(`${files.length} .j2 files render byte for byte as the template module renders them`, () => {
     expect(files.length).toBeGreaterThanOrEqual(40);
     const wrong: string[] = [];

@@ -107,6 +107,20 @@ describe('YAML values (Jinja, typed as Ansible types them)', () => {
     expect((err as TemplateError).pos).toMatchObject({ file: 't.yaml', ...where });
   });
 
+  it.each([
+    ["{{ '10.0.0.0/8' | ipaddr('net') }}", 'write ansible.utils.ipaddr (its full name; kplay does not route ipaddr there)'],
+    ["{{ '10.0.0.5' | ansible.netcommon.ipsubnet(24) }}", 'write ansible.utils.ipsubnet (its full name; kplay does not route ansible.netcommon.ipsubnet there)'],
+    ['{{ n | nosuchfilter }}', 'see docs/templates.md for the filters kplay provides'],
+  ])("%s: the hint names an ansible.utils filter's full name", (tpl, hint) => {
+    let err: unknown;
+    try {
+      value(tpl);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as TemplateError).hint).toBe(hint);
+  });
+
   it('reaches other hosts through hostvars, lazily', () => {
     const root = writeTree({ hosts: '[m]\nm1 ansible_host=192.0.2.11 ep="{{ansible_host}}:6443"\nm2\n' });
     const inv = loadInventory([join(root, 'hosts')], { cwd: root });

@@ -2,6 +2,7 @@
 // YAML and `.j2` files all use. Semantics follow Jinja 3.1 and Ansible 2.14 (Python's str(), its
 // case-insensitive sort/unique/min/max, its regexes); the differential tests check them against Ansible.
 import { ipaddr, ipwrap } from './ipaddr.js';
+import { ipmath, ipsubnet, networkIn, nthhost, nthUsable } from './ip-filters.js';
 import { jsonQuery } from './json-query.js';
 import { passwordHash } from './password-hash.js';
 import { urlsplit } from './urlsplit.js';
@@ -259,6 +260,13 @@ export const FILTERS: Record<string, Filter> = {
   'ansible.utils.ipv4': (v, a, _k, col) => ipaddr(plain(v), a[0], 4, 'ipv4', col),
   'ansible.utils.ipv6': (v, a, _k, col) => ipaddr(plain(v), a[0], 6, 'ipv6', col),
   'ansible.utils.ipwrap': (v, a, _k, col) => ipwrap(plain(v), a[0], col),
+  'ansible.utils.ipsubnet': (v, a, kw, col) => ipsubnet(plain(v), plain(a[0] ?? kw.query), plain(a[1] ?? kw.index), col),
+  'ansible.utils.ipmath': (v, a, kw, col) => ipmath(plain(v), plain(a[0] ?? kw.amount), col),
+  'ansible.utils.nthhost': (v, a, kw) => nthhost(plain(v), plain(a[0] ?? kw.query)),
+  'ansible.utils.next_nth_usable': (v, a, kw, col) => nthUsable(plain(v), plain(a[0] ?? kw.offset), 1n, col),
+  'ansible.utils.previous_nth_usable': (v, a, kw, col) => nthUsable(plain(v), plain(a[0] ?? kw.offset), -1n, col),
+  'ansible.utils.network_in_usable': (v, a, kw) => networkIn(plain(v), plain(a[0] ?? kw.test), true),
+  'ansible.utils.network_in_network': (v, a, kw) => networkIn(plain(v), plain(a[0] ?? kw.test), false),
   'community.general.json_query': (v, a, _k, col) => jsonQuery(v, a[0], col),
   // Ansible 2.14 routes the short name to the collection's filter (ansible_builtin_runtime.yml)
   json_query: (v, a, _k, col) => jsonQuery(v, a[0], col),

@@ -6,16 +6,19 @@
 import { ExprError } from './pyops.js';
 
 /** An address with a prefix length, as netaddr's IPNetwork. */
-interface Net {
+export interface Net {
   version: 4 | 6;
   ip: bigint;
   prefix: number;
 }
 
-const width = (n: Net): number => (n.version === 4 ? 32 : 128);
+/** The address width in bits. */
+export const width = (n: Net): number => (n.version === 4 ? 32 : 128);
 const mask = (n: Net): bigint => ((1n << BigInt(width(n))) - 1n) ^ ((1n << BigInt(width(n) - n.prefix)) - 1n);
-const network = (n: Net): bigint => n.ip & mask(n);
-const size = (n: Net): bigint => 1n << BigInt(width(n) - n.prefix);
+/** The network address (the value masked). */
+export const network = (n: Net): bigint => n.ip & mask(n);
+/** How many addresses the network holds. */
+export const size = (n: Net): bigint => 1n << BigInt(width(n) - n.prefix);
 // netaddr gives a /31 or /32 (/127, /128) no broadcast
 const broadcast = (n: Net): bigint | undefined => (width(n) - n.prefix <= 1 ? undefined : network(n) | (size(n) - 1n));
 
@@ -47,7 +50,7 @@ function parseV6(s: string): bigint | undefined {
 }
 
 /** netaddr's IPNetwork(text), or undefined where it would raise. */
-function parseNet(text: string): Net | undefined {
+export function parseNet(text: string): Net | undefined {
   const [addr = '', pre, extra] = text.split('/');
   if (extra !== undefined) return undefined;
   const v4 = parseV4(addr);
@@ -93,14 +96,18 @@ function formatV6(ip: bigint): string {
   return out;
 }
 
-const fmt = (version: 4 | 6, ip: bigint): string => (version === 4 ? [24n, 16n, 8n, 0n].map((s) => String((ip >> s) & 255n)).join('.') : formatV6(ip));
+/** An address as netaddr prints it. */
+export const fmt = (version: 4 | 6, ip: bigint): string => (version === 4 ? [24n, 16n, 8n, 0n].map((s) => String((ip >> s) & 255n)).join('.') : formatV6(ip));
 const ipOf = (n: Net): string => fmt(n.version, n.ip);
-const cidr = (n: Net): string => `${ipOf(n)}/${n.prefix}`;
+/** address/prefix. */
+export const cidr = (n: Net): string => `${ipOf(n)}/${n.prefix}`;
 const toNumber = (b: bigint): number | bigint => (b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b);
 const first = (n: Net): bigint => network(n);
-const usable = (n: Net): [bigint, bigint] | undefined => (size(n) === 2n ? [first(n), first(n) + 1n] : size(n) > 1n ? [first(n) + 1n, first(n) + size(n) - 2n] : undefined);
+/** The first and last usable addresses (ansible.utils' _first_last), none for a single address. */
+export const usable = (n: Net): [bigint, bigint] | undefined => (size(n) === 2n ? [first(n), first(n) + 1n] : size(n) > 1n ? [first(n) + 1n, first(n) + size(n) - 2n] : undefined);
 
-type Vtype = 'address' | 'network';
+/** What ipaddr's 'type' query says a value is. */
+export type Vtype = 'address' | 'network';
 
 // python-netaddr 0.8's address classes (Debian's), which ansible.utils' queries ask: a network is in a class
 // when it lies inside one of its networks (239.0.0.0-239.255.255.255 is the /8)
@@ -210,6 +217,27 @@ QUERIES.lo = QUERIES.loopback as Query;
 const inside = (n: Net, outer: Net): boolean => n.version === outer.version && n.prefix >= outer.prefix && network({ ...n, prefix: outer.prefix }) === network(outer);
 
 
+/** An ipaddr filter's value as netaddr reads it (text or a whole number), or undefined where the filter gives False. */
+export function readIp(value: unknown, version: 0 | 4 | 6 = 0): { n: Net; vtype: Vtype; shown: string } | undefined {
+  if (value === '' || value === 0 || (typeof value !== 'string' && typeof value !== 'number')) return undefined;
+  const text = String(value);
+  let n: Net | undefined;
+  let vtype: Vtype;
+  if (/^\d+$/.test(text)) {
+    const i = BigInt(text);
+    if (version !== 6 && i < 1n << 32n) n = { version: 4, ip: i, prefix: 32 };
+    else if (i < 1n << 128n) n = { version: 6, ip: i, prefix: 128 };
+    else return undefined;
+    vtype = 'address';
+  } else {
+    n = parseNet(text);
+    if (!n) return undefined;
+    vtype = text.includes('/') ? 'network' : 'address';
+  }
+  if (version && n.version !== version) return undefined;
+  return { n, vtype, shown: /^\d+$/.test(text) ? ipOf(n) : text };
+}
+
 /** The ipaddr filter (ipv4/ipv6 with `version`), for one value or a list. */
 export function ipaddr(value: unknown, query: unknown, version: 0 | 4 | 6, alias: string, col: number): unknown {
   const q = query === undefined || query === null ? '' : String(query);
@@ -218,23 +246,9 @@ export function ipaddr(value: unknown, query: unknown, version: 0 | 4 | 6, alias
     if (value === true || value === false || value === null || value === undefined || value === '' || value === 0) return false;
     throw new ExprError(`Unrecognized type <${typeof value}> for ${alias} filter <value>`, col);
   }
-  if (value === '' || value === 0) return false;
-  const text = String(value);
-  let n: Net | undefined;
-  let vtype: Vtype;
-  if (/^\d+$/.test(text)) {
-    const i = BigInt(text);
-    if (version !== 6 && i < 1n << 32n) n = { version: 4, ip: i, prefix: 32 };
-    else if (i < 1n << 128n) n = { version: 6, ip: i, prefix: 128 };
-    else return false;
-    vtype = 'address';
-  } else {
-    n = parseNet(text);
-    if (!n) return false;
-    vtype = text.includes('/') ? 'network' : 'address';
-  }
-  const shown = /^\d+$/.test(text) ? ipOf(n) : text;
-  if (version && n.version !== version) return false;
+  const got = readIp(value, version);
+  if (!got) return false;
+  const { n, vtype, shown } = got;
   const known = Object.prototype.hasOwnProperty.call(QUERIES, q);
   if (!known && !/^-?\d+$/.test(q)) {
     // a network as the query: the value when it lies inside that network

@@ -43,7 +43,7 @@ export function checkNames(e: Expr, at: { line: number; col: number }): void {
     if (Array.isArray(x)) return x.forEach(visit);
     const n = x as Record<string, unknown>;
     if (n.k === 'filter' && !EVALUATOR_FILTERS.has(n.name as string) && !Object.prototype.hasOwnProperty.call(FILTERS, n.name as string)) {
-      throw new JinjaError({ message: `no filter named '${String(n.name)}'`, line: at.line, col: at.col + Number(n.col) - 1, hint: 'see docs/templates.md for the filters kplay provides' });
+      throw new JinjaError({ message: `no filter named '${String(n.name)}'`, line: at.line, col: at.col + Number(n.col) - 1, hint: filterHint(String(n.name)) });
     }
     if (n.k === 'test' && !EVALUATOR_TESTS.has(n.name as string) && !Object.prototype.hasOwnProperty.call(TESTS, n.name as string)) {
       throw new JinjaError({ message: `no test named '${String(n.name)}'`, line: at.line, col: at.col + Number(n.col) - 1, hint: 'see docs/templates.md for the tests kplay provides' });
@@ -51,6 +51,13 @@ export function checkNames(e: Expr, at: { line: number; col: number }): void {
     for (const v of Object.values(n)) if (v && typeof v === 'object') visit(v);
   };
   visit(e);
+}
+
+// a short or ansible.netcommon name of an ansible.utils filter (which Ansible 2.14 routes there, with a
+// deprecation warning, when the collections are installed): the name to write
+function filterHint(name: string): string {
+  const full = `ansible.utils.${name.replace(/^ansible\.netcommon\./, '')}`;
+  return Object.prototype.hasOwnProperty.call(FILTERS, full) ? `write ${full} (its full name; kplay does not route ${name} there)` : 'see docs/templates.md for the filters kplay provides';
 }
 
 function checkTree(nodes: Node[]): void {
