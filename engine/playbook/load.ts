@@ -53,7 +53,9 @@ export interface LoadOptions extends RoleSearch {
 
 /** Loads every play of a playbook (following import_playbook). */
 export function loadPlaybook(file: string, opts: LoadOptions): Play[] {
-  return loadPlays(file).map((h) => new PlayLoader(h, opts).load());
+  // a play's roles and library/ are found from its own playbook's directory (an imported one's), as
+  // Ansible's loader basedir is that directory while it loads the play
+  return loadPlays(file).map((h) => new PlayLoader(h, { ...opts, playbookDir: dirname(h.file) }).load());
 }
 
 /** Loads a task file named by include_tasks when it runs (validated like any other; the including task's module_defaults apply). */

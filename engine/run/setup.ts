@@ -1,13 +1,12 @@
 // Everything a command needs before touching a host: config, project root, inventory, extra vars and
 // the variable context. Every user mistake found here is a typed error, so no host is ever contacted.
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { findProjectRoot, loadConfig, type Config } from '../config/config.js';
 import { loadInventory } from '../inventory/sources.js';
 import type { Inventory } from '../inventory/model.js';
 import { parseExtraVars } from '../vars/extra-vars.js';
 import { VarsContext, type RunInfo } from '../vars/host-scope.js';
-import { inventoryVarsDirs } from '../vars/precedence.js';
+import { inventoryVarsDirs, playbookVarsDirs } from '../vars/precedence.js';
 
 /** Inputs shared by `kplay` and `kplay inventory`. */
 export interface SetupOptions {
@@ -29,12 +28,6 @@ export interface Setup {
   warnings: string[];
 }
 
-/** Directories whose group_vars/host_vars count as the playbook side: project root, then playbook dir. */
-export function playbookVarsDirs(projectRoot: string | undefined, playbookDir: string): string[] {
-  const dirs = projectRoot && resolve(projectRoot) !== resolve(playbookDir) ? [projectRoot, playbookDir] : [playbookDir];
-  return dirs.map((d) => resolve(d));
-}
-
 /** Loads config, inventory and variables; throws UserError on any bad input. */
 export function setup(o: SetupOptions): Setup {
   const warnings: string[] = [];
@@ -51,7 +44,7 @@ export function setup(o: SetupOptions): Setup {
     inventory,
     { inventory: inventoryVarsDirs(inventory), playbook: playbookVarsDirs(projectRoot, o.playbookDir) },
     extraVars,
-    { ...o.run, configFile: config.file, forks: o.run?.forks ?? config.forks ?? 5 },
+    { ...o.run, projectRoot, configFile: config.file, forks: o.run?.forks ?? config.forks ?? 5 },
   );
   return { config, projectRoot, inventory, vars, warnings };
 }

@@ -129,6 +129,7 @@ export async function runPlays(plays: Play[], vars: VarsContext, matcher: Patter
   const timings: { task: string; seconds: number }[] = [];
   for (const play of plays) {
     if (opts.interrupted() || aborted) break;
+    vars.usePlaybookDir(dirname(play.file));
     const extra = vars.playScope();
     const pattern = Array.isArray(play.hosts) ? play.hosts.map((p) => String(extra.template(p, play.pos))) : String(extra.template(play.hosts, play.pos));
     const name = play.name ?? (Array.isArray(pattern) ? pattern.join(',') : pattern);

@@ -12,7 +12,7 @@ import { MODULES } from '../modules/specs.js';
 import { BACKGROUND_MODULES, NO_ASYNC_ACTIONS } from '../modules/async-job.js';
 import { startHeldJob, stoppable } from './held-job.js';
 import { ActionError, ActionFailed, type Deprecation, type ModuleContext, type ModuleResult, type SyncSides } from '../modules/types.js';
-import { includedTaskFile, loadIncludedRole, loadIncludedTasks, tagList } from '../playbook/load.js';
+import { includedTaskFile, loadIncludedRole, loadIncludedTasks, tagList, type LoadOptions } from '../playbook/load.js';
 import { convertArgs, defaultsFor } from '../playbook/module-args.js';
 import type { BlockNode, Play, PlayNode, Role, TaskNode } from '../playbook/model.js';
 import { findLocalFile, fromFilesOf, keywordVarsBag, localNotFound, roleRunKey, templateSearchDirs, type LocalKind } from '../playbook/roles.js';
@@ -845,7 +845,7 @@ async function includeTasks(task: TaskNode, args: Record<string, unknown>, state
   const path = includedTaskFile(file, task.role, dirname(task.pos.file));
   if (!path) return { changed: false, failed: true, msg: `could not find the task file '${file}'` };
   const apply = applied(args);
-  const nodes = loadIncludedTasks(path, env.opts.loadOpts, task.role, [...inheritedTags(task, frames), ...apply.tags], task.moduleDefaults);
+  const nodes = loadIncludedTasks(path, playLoadOpts(env), task.role, [...inheritedTags(task, frames), ...apply.tags], task.moduleDefaults);
   const loopVars = loopVarsOf(task, scope);
   const vars = { ...loopVars, ...((task.keywords.vars as Record<string, unknown>) ?? {}), ...apply.vars };
   const frame: TaskFrame = { block: { kind: 'block', name: task.name, block: nodes, rescue: [], always: [], keywords: { ...apply.keywords, vars }, tags: [], role: task.role, implicit: 'import_tasks', pos: task.pos } };
@@ -853,6 +853,9 @@ async function includeTasks(task: TaskNode, args: Record<string, unknown>, state
   env.include(state, includeKey(task, path, vars), nodes, frame, { file: path, item: item === undefined ? undefined : itemLabel(item) });
   return { changed: false, include: path };
 }
+
+// what an include loads with: roles are found from the play's own playbook's directory (an imported one's)
+const playLoadOpts = (env: TaskEnv): LoadOptions => ({ ...env.opts.loadOpts, playbookDir: dirname(env.play.file) });
 
 /** The loop variable of an include in a loop, which the included tasks see. */
 function loopVarsOf(task: TaskNode, scope: VarScope): Record<string, unknown> {
@@ -871,7 +874,7 @@ function applied(args: Record<string, unknown>): { keywords: Record<string, unkn
 
 async function includeRole(task: TaskNode, args: Record<string, unknown>, state: HostState, frames: TaskFrame[], env: TaskEnv, scope: VarScope): Promise<Record<string, unknown>> {
   const apply = applied(args);
-  const loaded = loadIncludedRole(args, task.keywords.vars, env.opts.loadOpts, [...inheritedTags(task, frames), ...apply.tags], task.pos, task.moduleDefaults);
+  const loaded = loadIncludedRole(args, task.keywords.vars, playLoadOpts(env), [...inheritedTags(task, frames), ...apply.tags], task.pos, task.moduleDefaults);
   const { role, roles } = loaded;
   env.addHandlers(loaded.handlers);
   // public: true gives the role's variables (its vars: keyword's too) to the rest of the play; else only its own tasks see them

@@ -1,10 +1,10 @@
 // Builds the variable scope of a host: inventory levels, layers the runner adds (role defaults
 // below; facts, play, role, task vars above), extra vars, then magic variables, which always win.
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Host, Inventory, VarBag } from '../inventory/model.js';
 import { isIpAddress } from '../inventory/address.js';
 import { mergeInto } from './files.js';
-import { inventoryVarsForHost, type VarsDirs } from './precedence.js';
+import { inventoryVarsForHost, playbookVarsDirs, type VarsDirs } from './precedence.js';
 import { VarScope } from './scope.js';
 import { HOSTVARS_TYPE, PY_TYPE } from '../template/expr/pyops.js';
 
@@ -23,6 +23,8 @@ export function withoutOmitted(value: unknown): unknown {
 
 export interface RunInfo {
   playbookDir?: string | undefined;
+  /** The project root, whose group_vars/host_vars come before the playbook directory's. */
+  projectRoot?: string | undefined;
   checkMode?: boolean;
   diffMode?: boolean;
   forks?: number;
@@ -55,10 +57,21 @@ export class VarsContext {
 
   constructor(
     readonly inv: Inventory,
-    readonly dirs: VarsDirs,
+    public dirs: VarsDirs,
     readonly extraVars: VarBag,
-    readonly run: RunInfo = {},
+    public run: RunInfo = {},
   ) {}
+
+  /**
+   * The running play's playbook directory (an imported playbook's own, as Ansible's loader basedir is
+   * while its plays run): its group_vars/host_vars are the playbook side, and playbook_dir names it.
+   */
+  usePlaybookDir(dir: string): void {
+    if (this.run.playbookDir !== undefined && resolve(this.run.playbookDir) === resolve(dir)) return;
+    this.run = { ...this.run, playbookDir: dir };
+    this.dirs = { ...this.dirs, playbook: playbookVarsDirs(this.run.projectRoot, dir) };
+    this.inventoryChanged();
+  }
 
   /** The inventory levels (2–9 of PRECEDENCE) for a host, cached. */
   inventoryVars(host: Host): VarBag {

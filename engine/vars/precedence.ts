@@ -1,6 +1,6 @@
 // Ansible's variable precedence for the levels kplay supports, lowest first, and the merge of the
 // inventory-side levels for one host. Dicts replace, they don't merge (hash_behaviour=replace).
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Group, Host, Inventory, VarBag } from '../inventory/model.js';
 import { statOrUndefined } from '../util/fs.js';
 import { mergeInto, varsFromDir } from './files.js';
@@ -34,6 +34,12 @@ export interface VarsDirs {
   inventory: string[];
   /** The project root (if any) then the playbook's directory; later wins. */
   playbook: string[];
+}
+
+/** Directories whose group_vars/host_vars count as the playbook side: project root, then playbook dir. */
+export function playbookVarsDirs(projectRoot: string | undefined, playbookDir: string): string[] {
+  const dirs = projectRoot && resolve(projectRoot) !== resolve(playbookDir) ? [projectRoot, playbookDir] : [playbookDir];
+  return dirs.map((d) => resolve(d));
 }
 
 /** The inventory-side directories for the parsed sources (inline host lists have none). */

@@ -3,12 +3,11 @@
 // directory as a file). Rows: arguments -> the files read (in order), the variables or the failure; each
 // expectation is what Ansible 2.14's action gave on the same tree (the playbook rows at the end compare
 // with ansible-playbook live where it is installed).
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { includeVarsResult } from '../../engine/runner/include-vars.js';
 import { hasAnsible } from '../support/oracle.js';
+import { ENGINES, playMessages } from '../support/play-messages.js';
 import { writeTree } from '../support/tree.js';
 
 const TREE = {
@@ -67,12 +66,8 @@ describe('include_vars', () => {
 
   it.runIf(hasAnsible)('a playbook reads the same files and values under ansible-playbook', () => {
     const dir = writeTree({ ...TREE, 'site.yaml': '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - include_vars: {dir: vars/d, ignore_unknown_extensions: true, depth: 2}\n      register: r\n    - debug: msg="{{ r.ansible_included_var_files | map(\'basename\') | join(\',\') }} {{ a }} {{ c }}"\n' });
-    const msg = (argv: string[]): string => {
-      const r = spawnSync(argv[0] as string, [...argv.slice(1), '-i', 'localhost,', '-c', 'local', 'site.yaml'], { cwd: dir, encoding: 'utf8', env: { ...process.env, HOME: dir, KPLAY_NO_LIVE: '1', ANSIBLE_NOCOLOR: '1' } });
-      return /"msg": "(.*)"/.exec(r.stdout)?.[1] ?? r.stdout + r.stderr;
-    };
-    const kplay = msg([process.execPath, fileURLToPath(new URL('../../bin/kplay.js', import.meta.url))]);
-    expect(kplay).toBe('four.json,one.yml,two.yaml,three.yml 2 3');
-    expect(msg(['ansible-playbook'])).toBe(kplay);
+    const kplay = playMessages(ENGINES.kplay, dir);
+    expect(kplay.msgs, kplay.text).toEqual(['four.json,one.yml,two.yaml,three.yml 2 3']);
+    expect(playMessages(ENGINES.ansible, dir).msgs).toEqual(kplay.msgs);
   });
 });

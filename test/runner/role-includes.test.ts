@@ -4,13 +4,10 @@
 // a role only include_role names; and which handler a name reaches (Ansible 2.14's search: the last handler
 // block first, the first of that name in a block, so two play handlers of one name run the first only).
 // Each row's messages are ansible-playbook 2.14's (compared live where Ansible is installed).
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { hasAnsible } from '../support/oracle.js';
+import { ENGINES, playMessages } from '../support/play-messages.js';
 import { writeTree } from '../support/tree.js';
-
-const KPLAY = fileURLToPath(new URL('../../bin/kplay.js', import.meta.url));
 
 const ROLE = {
   'roles/r/tasks/main.yml': '- debug: msg="main {{ v }} {{ d }}"\n',
@@ -102,23 +99,19 @@ const rows: [string, string, string[]][] = [
   ['a name reaches one handler (the first of two in the play), a topic every listener', play('    - command: "true"\n      notify: h\n', '    - name: h\n      debug: msg=first\n    - name: h\n      debug: msg=second\n    - name: other\n      debug: msg=listener\n      listen: h\n'), ['first', 'listener']],
 ];
 
-function messages(argv: string[], root: string, flags: string[] = []): { msgs: string[]; text: string } {
-  const r = spawnSync(argv[0] as string, [...argv.slice(1), '-i', 'localhost,', '-c', 'local', 'site.yaml', ...flags], { cwd: root, encoding: 'utf8', env: { ...process.env, HOME: root, KPLAY_NO_LIVE: '1', ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCALHOST_WARNING: '0' } });
-  const text = r.stdout + r.stderr;
-  return { msgs: [...text.matchAll(/^ {4}"msg": "(.*)"$/gm)].map((m) => m[1] as string), text };
-}
+const messages = (argv: readonly string[], root: string, flags: string[] = []): { msgs: string[]; text: string } => playMessages(argv, root, 'site.yaml', flags);
 
 describe('role includes', () => {
   it.each(rows)('%s', (_name, site, expected) => {
     const root = writeTree({ ...ROLE, 'site.yaml': site });
-    const kplay = messages([process.execPath, KPLAY], root);
+    const kplay = messages(ENGINES.kplay, root);
     expect(kplay.msgs, kplay.text).toEqual(expected);
     if (hasAnsible) expect(messages(['ansible-playbook'], root).msgs).toEqual(expected);
   });
 
   it("apply's tags reach the included tasks (the include's own do not): --tags x runs them", () => {
     const root = writeTree({ ...ROLE, 'tagged.yml': '- debug: msg="tagged {{ n }}"\n', 'site.yaml': play('    - include_tasks: {file: tagged.yml, apply: {tags: [x]}}\n      tags: [x]\n    - include_tasks: {file: tagged.yml}\n      vars: {n: 2}\n      tags: [x]\n') });
-    const kplay = messages([process.execPath, KPLAY], root, ['--tags', 'x']);
+    const kplay = messages(ENGINES.kplay, root, ['--tags', 'x']);
     expect(kplay.msgs, kplay.text).toEqual(['tagged 1']);
     if (hasAnsible) expect(messages(['ansible-playbook'], root, ['--tags', 'x']).msgs).toEqual(['tagged 1']);
   });
@@ -130,7 +123,7 @@ describe('role includes', () => {
     ['an apply keyword no block takes', '    - include_tasks: {file: inc.yml, apply: {nosuch: 1}}\n', "'nosuch' is not a valid attribute for a block (apply)"],
   ])('%s is refused before anything runs', (_name, tasks, words) => {
     const root = writeTree({ ...ROLE, 'site.yaml': play(tasks) });
-    const { text } = messages([process.execPath, KPLAY], root);
+    const { text } = messages(ENGINES.kplay, root);
     expect(text).toContain(words);
     expect(text).not.toContain('TASK [');
   });
