@@ -108,6 +108,21 @@ describe.skipIf(!hasAnsible)('modules kplay cannot run', () => {
     expect(check({ package: { name: 'x', state: 'present' }, module_defaults: { yum: { enablerepo: 'x' }, zypper: { update_cache: true } } }).status).toBe(0);
   });
 
+  it("a collection's own routing (meta/runtime.yml) is followed: a module's old name runs the module it names now", () => {
+    const coll = 'colls/ansible_collections/example/kp';
+    const dir = writeTree({
+      [`${coll}/meta/runtime.yml`]: 'plugin_routing:\n  modules:\n    old_name:\n      redirect: example.kp.new_name\n',
+      [`${coll}/plugins/modules/new_name.py`]: "#!/usr/bin/python\nfrom ansible.module_utils.basic import AnsibleModule\nm = AnsibleModule(argument_spec=dict(x=dict(type='str')), supports_check_mode=True)\nm.exit_json(changed=False, seen=m.params['x'])\n",
+      'p.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - example.kp.old_name: {x: hi}\n      register: r\n    - debug: msg="{{ r.seen }}"\n',
+    });
+    const argv = ['-i', 'n1,', '-c', 'local', join(dir, 'p.yml')];
+    const env = { ...process.env, ANSIBLE_COLLECTIONS_PATH: join(dir, 'colls'), KPLAY_NO_LIVE: '1', ANSIBLE_NOCOLOR: '1' };
+    const msg = (out: string): string | undefined => /"msg": "(.*)"/.exec(out)?.[1];
+    const ours = spawnSync(process.execPath, [KPLAY, ...argv], { cwd: dir, encoding: 'utf8', env });
+    expect(msg(ours.stdout), ours.stdout + ours.stderr).toBe('hi');
+    expect(msg(spawnSync('ansible-playbook', argv, { cwd: dir, encoding: 'utf8', env }).stdout)).toBe('hi');
+  });
+
   it("a module's warnings and deprecations: shown on stderr in Ansible's words and wrapping, registered with its result", () => {
     const dir = writeTree({
       'library/kp_old.py':

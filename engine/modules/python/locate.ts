@@ -112,8 +112,25 @@ export function builtinModuleFile(short: string): string | undefined {
   return p !== undefined && existsSync(p) ? p : undefined;
 }
 
+const collectionRuntimes = new Map<string, BuiltinRuntime>();
+
+// a collection's routing of its module names (meta/runtime.yml: amazon.aws.ec2_group -> amazon.aws.ec2_security_group)
+function collectionRedirect(collectionDir: string, name: string): string | undefined {
+  let rt = collectionRuntimes.get(collectionDir);
+  if (!rt) {
+    try {
+      rt = (parseYaml(readFileSync(join(collectionDir, 'meta', 'runtime.yml'), 'utf8')) as BuiltinRuntime | null) ?? {};
+    } catch {
+      rt = {};
+    }
+    collectionRuntimes.set(collectionDir, rt);
+  }
+  const to = rt.plugin_routing?.modules?.[name]?.redirect;
+  return typeof to === 'string' ? to : undefined;
+}
+
 /** Finds `written` (as the task names it); `libraries` are the playbook's and the role's library/ dirs. */
-export function locatePythonModule(written: string, libraries: string[]): Located {
+export function locatePythonModule(written: string, libraries: string[], hops = 0): Located {
   // a module name is dotted words (no path may be smuggled into the lookup)
   if (!/^\w+(\.\w+)*$/.test(written)) return { missing: [] };
   const parts = written.split('.');
@@ -138,8 +155,8 @@ export function locatePythonModule(written: string, libraries: string[]): Locate
       return existsSync(join(pkg, 'plugins/action', `${short}.py`)) ? { problem: ACTION_PLUGIN(written) } : { module: { name: `ansible.builtin.${short}`, path: p } };
     }
     const to = builtinRedirect(pkg, short);
-    if (to && to.split('.').length >= 3 && !to.startsWith('ansible.builtin.')) {
-      const r = locatePythonModule(to, libraries);
+    if (to && to.split('.').length >= 3 && !to.startsWith('ansible.builtin.') && hops < 5) {
+      const r = locatePythonModule(to, libraries, hops + 1);
       return 'missing' in r ? { missing: [...looked, ...r.missing] } : r;
     }
     return { missing: looked };
@@ -147,10 +164,18 @@ export function locatePythonModule(written: string, libraries: string[]): Locate
   if (parts.length < 3) return { missing: looked };
   const [ns, coll] = parts as [string, string];
   for (const root of collectionRoots()) {
-    const base = join(root, 'ansible_collections', ns, coll, 'plugins');
+    const dir = join(root, 'ansible_collections', ns, coll);
+    if (!existsSync(dir)) continue;
+    const base = join(dir, 'plugins');
     const p = join(base, 'modules', `${parts.slice(2).join('/')}.py`);
     looked.push(p);
-    if (!existsSync(p)) continue;
+    if (!existsSync(p)) {
+      // the first installed copy of a collection is the one Ansible uses: its routing decides, as it does
+      const to = collectionRedirect(dir, parts.slice(2).join('.'));
+      if (to === undefined || to === written || hops >= 5) return { missing: looked };
+      const r = locatePythonModule(to, libraries, hops + 1);
+      return 'missing' in r ? { missing: [...looked, ...r.missing] } : r;
+    }
     const action = join(base, 'action', `${short}.py`);
     if (!existsSync(action)) return { module: { name: written, path: p } };
     return isK8sAction(action) ? { module: { name: written, path: p, action: 'k8s' } } : { problem: ACTION_PLUGIN(written) };
