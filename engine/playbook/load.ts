@@ -324,6 +324,16 @@ class PlayLoader {
     return this.withDefaults(keywords.module_defaults, at(c, 'module_defaults'), () => this.taskBody(raw, c, keywords, candidates, inherited, role, baseDir, handler));
   }
 
+  // an Ansible Python module on the controller for a module name kplay has no native code for; where it was
+  // looked for when there is none
+  private pythonModule(name: string, role: RoleContext | undefined, pos: SourcePos): PythonModule {
+    const found = locatePythonModule(name, [join(this.opts.playbookDir, 'library'), ...(role ? [join(role.path, 'library')] : []), ...(this.opts.library ?? [])]);
+    if ('module' in found) return found.module;
+    if ('problem' in found) throw new ParseError(found.problem, pos, 'see README "Modules" for what kplay runs natively');
+    const hint = didYouMean(name, [...Object.keys(MODULES), ...Object.keys(TASK_KEYWORDS)]) ?? `kplay's own modules are listed in README "Modules"${found.missing.length ? `; an Ansible module is looked for in ${found.missing.slice(0, 3).join(', ')}${found.missing.length > 3 ? ', ...' : ''}` : ''}`;
+    throw new ParseError(`couldn't resolve module/action '${name}'`, pos, hint);
+  }
+
   private taskBody(raw: Record<string, unknown>, c: Cursor, keywords: Record<string, unknown>, candidates: string[], inherited: string[], role: RoleContext | undefined, baseDir: string, handler: boolean): PlayNode {
     let actionKey: string;
     let moduleValue: unknown;
@@ -333,20 +343,14 @@ class PlayLoader {
       const kw = keywords.action !== undefined ? 'action' : 'local_action';
       ({ actionKey, moduleValue } = splitActionKeyword(keywords[kw], posOf(at(c, kw))));
       if (kw === 'local_action') keywords.delegate_to = 'localhost';
+      // `action: ping data=x` names an Ansible Python module as a key would
+      if (!resolveModuleName(actionKey)) pythonModule = this.pythonModule(actionKey, role, posOf(at(c, kw)));
       delete keywords.action;
       delete keywords.local_action;
     } else {
       // a key that is no keyword and no native module may be an Ansible Python module on the controller
       const python = new Map<string, PythonModule>();
-      for (const k of candidates.filter((x) => !resolveModuleName(x))) {
-        const found = locatePythonModule(k, [join(this.opts.playbookDir, 'library'), ...(role ? [join(role.path, 'library')] : []), ...(this.opts.library ?? [])]);
-        if ('module' in found) python.set(k, found.module);
-        else if ('problem' in found) throw new ParseError(found.problem, posOf(at(c, k), true), 'see README "Modules" for what kplay runs natively');
-        else {
-          const hint = didYouMean(k, [...Object.keys(MODULES), ...Object.keys(TASK_KEYWORDS)]) ?? `kplay's own modules are listed in README "Modules"${found.missing.length ? `; an Ansible module is looked for in ${found.missing.slice(0, 3).join(', ')}${found.missing.length > 3 ? ', ...' : ''}` : ''}`;
-          throw new ParseError(`couldn't resolve module/action '${k}'`, posOf(at(c, k), true), hint);
-        }
-      }
+      for (const k of candidates.filter((x) => !resolveModuleName(x))) python.set(k, this.pythonModule(k, role, posOf(at(c, k), true)));
       const modules = candidates.filter((k) => resolveModuleName(k) || python.has(k));
       if (modules.length > 1) throw new ParseError(`conflicting action statements: ${modules.join(', ')}`, posOf(at(c, modules[1] as string), true), 'a task runs one module; split it into two tasks');
       if (!modules.length) throw new ParseError('no module/action detected in task', posOf(c), 'add a module, e.g. "command: uptime" or "debug: msg=hi"');

@@ -108,6 +108,13 @@ describe.skipIf(!hasAnsible)('modules kplay cannot run', () => {
     expect(check({ package: { name: 'x', state: 'present' }, module_defaults: { yum: { enablerepo: 'x' }, zypper: { update_cache: true } } }).status).toBe(0);
   });
 
+  it('action: and local_action: name an Ansible module as a task key does (action: ping data=x)', () => {
+    expect(check({ action: 'ping data=x' }).status).toBe(0);
+    expect(check({ local_action: { module: 'ansible.builtin.ping' } }).status).toBe(0);
+    const r = check({ action: 'community.general.no_such_module x=1' });
+    expect(r.out).toContain("couldn't resolve module/action 'community.general.no_such_module'");
+  });
+
   it("a collection's own routing (meta/runtime.yml) is followed: a module's old name runs the module it names now", () => {
     const coll = 'colls/ansible_collections/example/kp';
     const dir = writeTree({
