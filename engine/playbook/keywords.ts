@@ -10,6 +10,8 @@ const scalarName = { type: ['string', 'number'] };
 const condition = { anyOf: [{ type: ['string', 'boolean'] }, { type: 'array', items: { type: ['string', 'boolean'] } }] };
 const tags = { anyOf: [{ type: ['string', 'number'] }, { type: 'array', items: { type: ['string', 'number'] } }] };
 const mapping = { type: 'object' };
+// vars: a mapping, or (older playbooks) a list of mappings merged in order, as Ansible's _load_vars takes them
+const varsValue = { anyOf: [mapping, { type: 'array', items: mapping }] };
 const listOrTemplate = { type: ['array', 'string'] };
 const intOrTemplate = { type: ['integer', 'string'] };
 const identifier = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' };
@@ -30,7 +32,7 @@ const common = {
   ignore_errors: bool,
   ignore_unreachable: bool,
   environment: { type: ['object', 'string'] },
-  vars: mapping,
+  vars: varsValue,
   delegate_to: str,
   run_once: bool,
   check_mode: bool,

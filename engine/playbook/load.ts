@@ -247,6 +247,7 @@ class PlayLoader {
     }
     const err = checkKeywordTypes(table, value);
     if (err) throw this.typeError(err, c, table);
+    mergeVarsList(value);
   }
 
   private typeError(err: ErrorObject, c: Cursor, table: Record<string, object>): ParseError {
@@ -321,6 +322,7 @@ class PlayLoader {
     if (!handler && 'listen' in keywords) throw new ParseError("'listen' is only valid for handlers", posOf(at(c, 'listen'), true));
     const typeErr = checkKeywordTypes(TASK_KEYWORDS, keywords);
     if (typeErr) throw this.typeError(typeErr, c, TASK_KEYWORDS);
+    mergeVarsList(keywords);
     return this.withDefaults(keywords.module_defaults, at(c, 'module_defaults'), () => this.taskBody(raw, c, keywords, candidates, inherited, role, baseDir, handler));
   }
 
@@ -548,6 +550,7 @@ class PlayLoader {
   private checkRoleEntry(e: RoleEntry, c: Cursor): void {
     const err = checkKeywordTypes(ROLE_ENTRY_KEYWORDS, e.keywords);
     if (err) throw this.typeError(err, c, ROLE_ENTRY_KEYWORDS);
+    mergeVarsList(e.keywords);
     this.checkConditions(e.keywords, c);
   }
 
@@ -614,7 +617,7 @@ function describeSchema(schema: object): string {
   const s = schema as { type?: string | string[]; anyOf?: object[]; items?: object };
   if (s.anyOf) return s.anyOf.map(describeSchema).join(' or ');
   const types = s.type === undefined ? [] : Array.isArray(s.type) ? s.type : [s.type];
-  return types.map((t) => (t === 'array' && s.items ? `a list of ${describeSchema(s.items).replace(/^an? /, '')}` : (TYPE_WORDS[t] ?? t))).join(' or ') || 'valid';
+  return types.map((t) => (t === 'array' && s.items ? `a list of ${describeSchema(s.items).replace(/^an? (.*)$/, '$1s')}` : (TYPE_WORDS[t] ?? t))).join(' or ') || 'valid';
 }
 
 function checkTemplates(v: unknown, pos: SourcePos): void {
@@ -622,6 +625,11 @@ function checkTemplates(v: unknown, pos: SourcePos): void {
     if (isTemplate(v)) parseTemplate(v, pos);
   } else if (Array.isArray(v)) for (const x of v) checkTemplates(x, pos);
   else if (isMapping(v)) for (const x of Object.values(v)) checkTemplates(x, pos);
+}
+
+// vars: given as a list of mappings (checked to be one) becomes their merge, a later one's names over an earlier's
+function mergeVarsList(keywords: Record<string, unknown>): void {
+  if (Array.isArray(keywords.vars)) keywords.vars = Object.assign({}, ...(keywords.vars as Record<string, unknown>[]));
 }
 
 function withoutKeys(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {

@@ -96,7 +96,8 @@ describe('loading tasks', () => {
     ['- hosts: all\n  serial: [1, {}]\n', 2, 11, "invalid value for 'serial'", ''],
     ['- hosts: all\n  strategy: mitogen_linear\n', 2, 13, "'strategy': must be one of linear, free", ''],
     ['- hosts: all\n  vars_prompt:\n    - {name: pw, encrypt: sha512_crypt}\n', 3, 7, "invalid value for 'vars_prompt': must be without 'encrypt'", ''],
-    ['- hosts: all\n  module_defaults: [file]\n', 2, 20, "invalid value for 'module_defaults': must be a mapping or a list of mapping", ''],
+    ['- hosts: all\n  module_defaults: [file]\n', 2, 20, "invalid value for 'module_defaults': must be a mapping or a list of mappings", ''],
+    ['- hosts: all\n  vars: [{a: 1}, 2]\n', 2, 9, "invalid value for 'vars': must be a mapping or a list of mappings", ''],
   ])('rejects play %j at %i:%i', (text, line, col, message, hint) => {
     const e = errorOf({ 'site.yaml': text });
     expect(e.message).toContain(message);
