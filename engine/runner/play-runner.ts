@@ -187,8 +187,9 @@ class PlayRun {
   // private vars_prompt answers: secrets whatever their names
   private readonly secretNames = new Set<string>();
   private readonly roleDefaults: Role[] = [];
-  // the variables every task sees from the roles (public include_roles add theirs)
+  // the variables every task sees from the roles (public include_roles add theirs, once per identity)
   private readonly roleVars: VarBag[] = [];
+  private readonly publicRoles = new Map<string, VarBag[]>();
   // the handlers include_role added while the play ran, and the roles whose handlers the play has
   private readonly addedHandlers: PlayNode[] = [];
   private readonly handlerRoles = new Set<string>();
@@ -370,7 +371,7 @@ class PlayRun {
       entry.states.push(s);
       includes.set(unique, entry);
     };
-    const env = { play: this.play, batch: this.batch, playHosts: this.hosts, vars: this.vars, opts: this.opts, playVars: this.playVars, roles: this.roleDefaults, roleVars: this.roleVars, include, flush: () => this.flushHandlers(states), addHandlers: (added: { role: Role; handlers: PlayNode[] }[]) => this.addHandlers(added), stateOf: this.stateOf, inventoryChanged: this.inventoryChanged, secretNames: this.secretNames };
+    const env = { play: this.play, batch: this.batch, playHosts: this.hosts, vars: this.vars, opts: this.opts, playVars: this.playVars, roles: this.roleDefaults, roleVars: this.roleVars, addRoleVars: (key: string, vars: VarBag[]) => this.addRoleVars(key, vars), include, flush: () => this.flushHandlers(states), addHandlers: (added: { role: Role; handlers: PlayNode[] }[]) => this.addHandlers(added), stateOf: this.stateOf, inventoryChanged: this.inventoryChanged, secretNames: this.secretNames };
     const banner = bannerName(task, targets[0], frames, env);
     this.opts.reporter.emit({ type: 'task_start', name: banner, handler, hosts: targets.map((s) => s.host.name) });
     const outcomes = await Promise.all(
@@ -432,6 +433,17 @@ class PlayRun {
   }
 
   readonly timings: { task: string; seconds: number }[] = [];
+
+  // a public include's variables join the play's roles' last (an identity included again moves there, as
+  // Ansible appends its role to the play's roles each time)
+  private addRoleVars(key: string, vars: VarBag[]): void {
+    const before = this.publicRoles.get(key);
+    if (before) for (const b of before) this.roleVars.splice(this.roleVars.indexOf(b), 1);
+    // copies: a bag of its own each (a role's vars files' bag may also be in roleVars through roles:)
+    const own = vars.map((b) => ({ ...b }));
+    this.publicRoles.set(key, own);
+    this.roleVars.push(...own);
+  }
 
   private addHandlers(added: { role: Role; handlers: PlayNode[] }[]): void {
     if (added.some(({ role }) => !this.handlerRoles.has(role.id))) this.resolveNotified(this.hosts.map((h) => this.stateOf(h)));

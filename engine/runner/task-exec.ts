@@ -53,7 +53,9 @@ export interface TaskEnv {
   playVars: VarBag;
   roles: Role[];
   /** The variables every task sees from the play's roles (play.roleVars, and those public include_roles add). */
-  roleVars: VarBag[];
+  roleVars: readonly VarBag[];
+  /** A public include_role ran: its variables are the play's from now on (once per identity, however many hosts and items include it). */
+  addRoleVars(key: string, vars: VarBag[]): void;
   /** Queues an included file for this host; the play runner runs each one for its hosts together, as Ansible does. */
   include(state: HostState, key: string, nodes: PlayNode[], frame: TaskFrame, shown?: { file: string; item?: string | undefined }): void;
   flush(): Promise<void>;
@@ -879,14 +881,14 @@ async function includeRole(task: TaskNode, args: Record<string, unknown>, state:
   env.addHandlers(loaded.handlers);
   // public: true gives the role's variables (its vars: keyword's too) to the rest of the play; else only its own tasks see them
   const isPublic = toBool(args.public) === true;
-  if (isPublic) {
-    for (const r of roles) if (!env.roles.some((known) => known.id === r.id)) env.roles.push(r);
-    env.roleVars.push(...loaded.vars);
-  }
   // each run is counted; allow_duplicates: false runs the role only where this identity (Ansible's role
   // cache key: the include's vars and *_from files; never a roles: entry's) has run
   const repeats = args.allow_duplicates === undefined || toBool(args.allow_duplicates) !== false;
   const roleKey = roleRunKey(role.path, { vars: task.keywords.vars, from: fromFilesOf(args), include: true });
+  if (isPublic) {
+    for (const r of roles) if (!env.roles.some((known) => known.id === r.id)) env.roles.push(r);
+    env.addRoleVars(roleKey, loaded.vars);
+  }
   const ctx = { name: role.name, path: role.path };
   const nodes: PlayNode[] = [{ kind: 'block', name: undefined, block: loaded.nodes, rescue: [], always: [], keywords: {}, tags: [], role: ctx, implicit: 'role', roleKey, roleRepeats: repeats, roleVars: loaded.vars, pos: task.pos }];
   // the task's vars (and the loop variable) apply to the role's tasks, as include_role's do in Ansible

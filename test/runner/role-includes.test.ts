@@ -95,6 +95,11 @@ const rows: [string, string, string[]][] = [
     "- hosts: localhost\n  gather_facts: false\n  roles: [pv, {role: u, vars: {a: 1}}]\n  tasks:\n    - debug: msg=\"task a={{ a | default(0) }} b={{ b | default(0) }}\"\n    - import_role: {name: pv}\n      vars: {b: 2}\n    - include_role: {name: pv}\n      vars: {b: 3}\n    - debug: msg=\"task2 a={{ a | default(0) }} b={{ b | default(0) }}\"\n",
     ['pv a=1 b=2', 'u a=1', 'task a=1 b=2', 'pv a=1 b=2', 'pv a=1 b=3', 'task2 a=1 b=2'],
   ],
+  [
+    'a public include included again (another item, later) puts its variables last, once',
+    rolesPlay('', '    - include_role: {name: pa, public: true}\n      loop: [1, 2]\n    - include_role: {name: pb, public: true}\n    - debug: msg="after pb x={{ x }}"\n    - include_role: {name: pa, public: true}\n    - debug: msg="after pa again x={{ x }}"\n'),
+    ['pa x=pa-vars y=play', 'pa x=pa-vars y=play', 'pb x=pb-vars y=play', 'after pb x=pb-vars', 'pa x=pa-vars y=play', 'after pa again x=pa-vars'],
+  ],
   ["a role's handler sees its role's vars over a later role's", rolesPlay('ph, pb', ''), ['pb x=pb-vars y=play', 'ph handler x=ph-vars']],
   ['a name reaches one handler (the first of two in the play), a topic every listener', play('    - command: "true"\n      notify: h\n', '    - name: h\n      debug: msg=first\n    - name: h\n      debug: msg=second\n    - name: other\n      debug: msg=listener\n      listen: h\n'), ['first', 'listener']],
 ];
