@@ -100,6 +100,8 @@ describe.skipIf(!hasAnsible)('modules kplay cannot run', () => {
     expect(r.status).not.toBe(0);
     expect(r.out).toContain("couldn't resolve module/action 'community.general.no_such_module'");
     expect(r.out).toContain('ansible_collections/community/general/plugins/modules/no_such_module.py');
+    // a collection installed nowhere: every place it would be is named
+    expect(check({ 'example.notinstalled.mod': {} }).out).toContain('/usr/share/ansible/collections/ansible_collections/example/notinstalled/plugins/modules/mod.py');
   });
 
   it.skipIf(spawnSync('ansible-doc', ['-t', 'module', 'community.general.ufw']).status !== 0)('a short name ansible-core routes to a collection (ufw -> community.general.ufw) is found there', () => {

@@ -165,10 +165,10 @@ export function locatePythonModule(written: string, libraries: string[], hops = 
   const [ns, coll] = parts as [string, string];
   for (const root of collectionRoots()) {
     const dir = join(root, 'ansible_collections', ns, coll);
-    if (!existsSync(dir)) continue;
     const base = join(dir, 'plugins');
     const p = join(base, 'modules', `${parts.slice(2).join('/')}.py`);
     looked.push(p);
+    if (!existsSync(dir)) continue;
     if (!existsSync(p)) {
       // the first installed copy of a collection is the one Ansible uses: its routing decides, as it does
       const to = collectionRedirect(dir, parts.slice(2).join('.'));
