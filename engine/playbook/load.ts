@@ -135,10 +135,10 @@ class PlayLoader {
     const path = findRole(String(args.name), this.opts, at);
     const role = loadRole(path, roleFromArgs(args, at), at);
     const own = [keywordVarsBag(vars), role.vars];
-    const deps = role.dependencies.map((d) => this.roleUse(d, tags, [path], own));
+    const deps = this.dependencyUses(role, tags, [path], own);
     const roles = [...this.roles.values(), role];
     const handlers = roles.map((r) => ({ role: r, handlers: this.roleHandlers(r) }));
-    return { role, roles, nodes: [...deps.flatMap((d) => d.nodes), ...this.roleTasks(path, tags, args.tasks_from, undefined, {}, [], validatesSpec(args))], handlers, vars: [...deps.flatMap((d) => d.vars), ...own] };
+    return { role, roles, nodes: [...deps.nodes, ...this.roleTasks(path, tags, args.tasks_from, undefined, {}, [], validatesSpec(args))], handlers, vars: [...deps.vars, ...own] };
   }
 
   private roleHandlers(role: Role): PlayNode[] {
@@ -492,8 +492,8 @@ class PlayLoader {
     this.roles.set(role.id, role);
     this.handlerRoles.delete(role.id);
     const own = [keywordVarsBag(task.keywords.vars), role.vars];
-    const deps = role.dependencies.map((d) => this.roleUse(d, tags, [path], own));
-    const roleVars = [...deps.flatMap((d) => d.vars), ...own];
+    const deps = this.dependencyUses(role, tags, [path], own);
+    const roleVars = [...deps.vars, ...own];
     this.playRoleVars.push(...roleVars);
     // allow_duplicates: false runs it only where this identity has not run (import_role's default runs it again)
     const key = roleRunKey(path, { vars: task.keywords.vars, from: fromFilesOf(task.args), include: true });
@@ -501,7 +501,7 @@ class PlayLoader {
       kind: 'block',
       name: task.name,
       // its dependencies (meta/main) first, as import_role runs them, then its tasks
-      block: [...deps.flatMap((d) => d.nodes), ...this.roleTasks(path, tags, task.args.tasks_from, undefined, {}, [], validatesSpec(task.args))],
+      block: [...deps.nodes, ...this.roleTasks(path, tags, task.args.tasks_from, undefined, {}, [], validatesSpec(task.args))],
       rescue: [],
       always: [],
       keywords: withoutKeys(task.keywords, ['tags', 'name']),
@@ -577,13 +577,7 @@ class PlayLoader {
     const tags = union(inherited, tagList(e.keywords.tags));
     // the role's vars: keyword is below its vars files, as in Ansible's Role.get_vars (a block's vars would be above)
     const own = [keywordVarsBag(vars), role.vars];
-    const nodes: PlayNode[] = [];
-    const depVars: VarBag[] = [];
-    for (const dep of role.dependencies) {
-      const use = this.roleUse(dep, tags, [path, ...parents], [...inheritedVars, ...own]);
-      nodes.push(...use.nodes);
-      depVars.push(...use.vars);
-    }
+    const { nodes, vars: depVars } = this.dependencyUses(role, tags, [path, ...parents], [...inheritedVars, ...own]);
     nodes.push({
       kind: 'block',
       name: undefined,
@@ -599,6 +593,12 @@ class PlayLoader {
       pos: e.pos,
     });
     return { nodes, vars: [...depVars, ...own] };
+  }
+
+  // a role's meta dependencies, each used in turn: their blocks and their variables, in order
+  private dependencyUses(role: Role, tags: string[], parents: string[], inheritedVars: VarBag[]): { nodes: PlayNode[]; vars: VarBag[] } {
+    const uses = role.dependencies.map((d) => this.roleUse(d, tags, parents, inheritedVars));
+    return { nodes: uses.flatMap((u) => u.nodes), vars: uses.flatMap((u) => u.vars) };
   }
 
   private checkNotifies(): void {

@@ -76,26 +76,36 @@ export function collectionRoots(): string[] {
 
 const ACTION_PLUGIN = (module: string): string => `'${module}' runs through Ansible's controller-side action plugin, which kplay does not run; kplay has no native '${module}' yet`;
 
-/** ansible-core's own collection metadata (ansible_builtin_runtime.yml: module routing, action groups), read once when first needed. */
+/** Collection metadata (ansible-core's ansible_builtin_runtime.yml, a collection's meta/runtime.yml): module routing, action groups. */
 export interface BuiltinRuntime {
   plugin_routing?: { modules?: Record<string, { redirect?: unknown } | undefined> };
   action_groups?: Record<string, unknown>;
 }
-let runtime: BuiltinRuntime | undefined;
-export function builtinRuntime(pkg: string): BuiltinRuntime {
-  if (!runtime) {
+const runtimes = new Map<string, BuiltinRuntime>();
+
+// a runtime file, read once when first needed (none, or one that does not parse: no routing)
+function runtimeAt(file: string): BuiltinRuntime {
+  let rt = runtimes.get(file);
+  if (!rt) {
     try {
-      runtime = (parseYaml(readFileSync(join(pkg, 'config', 'ansible_builtin_runtime.yml'), 'utf8')) as BuiltinRuntime | null) ?? {};
+      rt = (parseYaml(readFileSync(file, 'utf8')) as BuiltinRuntime | null) ?? {};
     } catch {
-      runtime = {};
+      rt = {};
     }
+    runtimes.set(file, rt);
   }
-  return runtime;
+  return rt;
 }
 
-// ansible-core's routing of short module names to collections (`zypper` -> community.general.zypper)
-function builtinRedirect(pkg: string, short: string): string | undefined {
-  const to = builtinRuntime(pkg).plugin_routing?.modules?.[short]?.redirect;
+/** ansible-core's own collection metadata (ansible_builtin_runtime.yml). */
+export function builtinRuntime(pkg: string): BuiltinRuntime {
+  return runtimeAt(join(pkg, 'config', 'ansible_builtin_runtime.yml'));
+}
+
+// where a runtime file routes a module name (`zypper` -> community.general.zypper in ansible-core's;
+// amazon.aws.ec2_group -> amazon.aws.ec2_security_group in amazon.aws')
+function redirectOf(rt: BuiltinRuntime, name: string): string | undefined {
+  const to = rt.plugin_routing?.modules?.[name]?.redirect;
   return typeof to === 'string' ? to : undefined;
 }
 
@@ -112,29 +122,18 @@ export function builtinModuleFile(short: string): string | undefined {
   return p !== undefined && existsSync(p) ? p : undefined;
 }
 
-const collectionRuntimes = new Map<string, BuiltinRuntime>();
-
-// a collection's routing of its module names (meta/runtime.yml: amazon.aws.ec2_group -> amazon.aws.ec2_security_group)
-function collectionRedirect(collectionDir: string, name: string): string | undefined {
-  let rt = collectionRuntimes.get(collectionDir);
-  if (!rt) {
-    try {
-      rt = (parseYaml(readFileSync(join(collectionDir, 'meta', 'runtime.yml'), 'utf8')) as BuiltinRuntime | null) ?? {};
-    } catch {
-      rt = {};
-    }
-    collectionRuntimes.set(collectionDir, rt);
-  }
-  const to = rt.plugin_routing?.modules?.[name]?.redirect;
-  return typeof to === 'string' ? to : undefined;
-}
-
 /** Finds `written` (as the task names it); `libraries` are the playbook's and the role's library/ dirs. */
 export function locatePythonModule(written: string, libraries: string[], hops = 0): Located {
   // a module name is dotted words (no path may be smuggled into the lookup)
   if (!/^\w+(\.\w+)*$/.test(written)) return { missing: [] };
   const parts = written.split('.');
   const looked: string[] = [];
+  // a routed name is looked up where it leads (a few hops at most), what was looked at here kept for the hint
+  const follow = (to: string): Located => {
+    if (hops >= 5) return { missing: looked };
+    const r = locatePythonModule(to, libraries, hops + 1);
+    return 'missing' in r ? { missing: [...looked, ...r.missing] } : r;
+  };
   const builtin = parts.length === 1 || (parts.length === 3 && parts[0] === 'ansible' && (parts[1] === 'builtin' || parts[1] === 'legacy'));
   const short = parts[parts.length - 1] as string;
   if (parts.length === 1 || (builtin && parts[1] === 'legacy')) {
@@ -154,12 +153,8 @@ export function locatePythonModule(written: string, libraries: string[], hops = 
       if (short === 'yum') return { module: { name: 'ansible.builtin.yum', path: p, action: 'yum' } };
       return existsSync(join(pkg, 'plugins/action', `${short}.py`)) ? { problem: ACTION_PLUGIN(written) } : { module: { name: `ansible.builtin.${short}`, path: p } };
     }
-    const to = builtinRedirect(pkg, short);
-    if (to && to.split('.').length >= 3 && !to.startsWith('ansible.builtin.') && hops < 5) {
-      const r = locatePythonModule(to, libraries, hops + 1);
-      return 'missing' in r ? { missing: [...looked, ...r.missing] } : r;
-    }
-    return { missing: looked };
+    const to = redirectOf(builtinRuntime(pkg), short);
+    return to && to.split('.').length >= 3 && !to.startsWith('ansible.builtin.') ? follow(to) : { missing: looked };
   }
   if (parts.length < 3) return { missing: looked };
   const [ns, coll] = parts as [string, string];
@@ -171,10 +166,8 @@ export function locatePythonModule(written: string, libraries: string[], hops = 
     if (!existsSync(dir)) continue;
     if (!existsSync(p)) {
       // the first installed copy of a collection is the one Ansible uses: its routing decides, as it does
-      const to = collectionRedirect(dir, parts.slice(2).join('.'));
-      if (to === undefined || to === written || hops >= 5) return { missing: looked };
-      const r = locatePythonModule(to, libraries, hops + 1);
-      return 'missing' in r ? { missing: [...looked, ...r.missing] } : r;
+      const to = redirectOf(runtimeAt(join(dir, 'meta', 'runtime.yml')), parts.slice(2).join('.'));
+      return to === undefined || to === written ? { missing: looked } : follow(to);
     }
     const action = join(base, 'action', `${short}.py`);
     if (!existsSync(action)) return { module: { name: written, path: p } };
