@@ -9,12 +9,13 @@ import { MODULES, resolveModuleName } from '../modules/specs.js';
 import { checkModuleArgs, parseKv } from '../playbook/module-args.js';
 import type { Play, TaskNode } from '../playbook/model.js';
 import { AdhocReporter } from '../report/adhoc.js';
+import { deprecationsShown } from '../report/deprecations.js';
 import { executeRun } from '../run/request.js';
 import { setup } from '../run/setup.js';
 import { exitCodeOf } from '../runner/play-runner.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import type { ParsedArgs } from './args.js';
-import { printWarnings, type CliIO } from './io.js';
+import { type CliIO, printSetupWarnings, printWarnings } from './io.js';
 import { askPasswords, becomeDefaults, connectionOf, forksOf, sshDefaults } from './run-options.js';
 import { terminalPrompt } from './terminal-prompt.js';
 
@@ -52,7 +53,7 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
     playbookDir: io.cwd,
     run: { checkMode: opts.check === true, diffMode: opts.diff === true, limit, verbosity: (opts.verbose as number | undefined) ?? 0, forks },
   });
-  printWarnings(io, s.warnings);
+  printSetupWarnings(io, s);
   const matcher = new PatternMatcher(s.inventory, io.cwd);
   if (!matcher.hosts(pattern, limit).length) {
     printWarnings(io, matcher.drain());
@@ -65,7 +66,7 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
     plays: [play],
     vars: s.vars,
     matcher,
-    reporter: new AdhocReporter((l) => io.out(l), action),
+    reporter: deprecationsShown(new AdhocReporter((l) => io.out(l), action), s.config.deprecationWarnings),
     forks: s.vars.run.forks ?? 5,
     check: opts.check === true,
     diff: opts.diff === true,

@@ -11,7 +11,7 @@ import { groupVarsForDisplay } from '../vars/precedence.js';
 import { redactSecrets } from '../vars/secrets.js';
 import { setup } from '../run/setup.js';
 import type { ParsedArgs } from './args.js';
-import { printWarnings, type CliIO } from './io.js';
+import { type CliIO, printSetupWarnings } from './io.js';
 
 /** Runs `kplay inventory ...` and returns the exit code. */
 export function inventoryCommand(parsed: ParsedArgs, io: CliIO): number {
@@ -31,7 +31,7 @@ export function inventoryCommand(parsed: ParsedArgs, io: CliIO): number {
     extraVars: (opts.extraVars as string[] | undefined) ?? [],
     playbookDir: explicitPlaybookDir ?? io.cwd,
   });
-  printWarnings(io, s.warnings);
+  printSetupWarnings(io, s);
 
   const shown = opts.showSecrets ? <T>(v: T): T => v : redactSecrets;
   const vars: VarsSource = {

@@ -20,6 +20,12 @@ export function processIO(): CliIO {
 }
 
 /** Prints warnings as Ansible does: `[WARNING]: message` on stderr, each once, wrapped at 79 columns. */
-export function printWarnings(io: CliIO, warnings: Iterable<string>): void {
-  for (const w of new Set(warnings)) io.err(warningText({ msg: w }));
+export function printWarnings(io: CliIO, warnings: Iterable<string>, deprecation = false): void {
+  for (const w of new Set(warnings)) io.err(warningText({ msg: w, deprecation }));
+}
+
+/** Prints what setup found to warn of: the config's deprecations first, as Ansible's CLI prints them, then the warnings. */
+export function printSetupWarnings(io: CliIO, s: { warnings: string[]; deprecations: string[] }): void {
+  printWarnings(io, s.deprecations, true);
+  printWarnings(io, s.warnings);
 }

@@ -11,13 +11,14 @@ import type { Play, PlayNode } from '../playbook/model.js';
 import { IMPLEMENTATIONS, RUNNER_ACTIONS } from '../modules/index.js';
 import { exitCodeOf } from '../runner/play-runner.js';
 import { ConsoleReporter, JsonReporter } from '../report/console.js';
+import { deprecationsShown } from '../report/deprecations.js';
 import { LiveReporter, stdoutScreen } from '../report/live.js';
 import { executeRun } from '../run/request.js';
 import { findProjectRoot } from '../config/config.js';
 import { setup } from '../run/setup.js';
 import { VarScope } from '../vars/scope.js';
 import type { ParsedArgs } from './args.js';
-import { printWarnings, type CliIO } from './io.js';
+import { type CliIO, printSetupWarnings, printWarnings } from './io.js';
 import { printListing } from './listing.js';
 import { askPasswords, becomeDefaults, connectionOf, forksOf, sshDefaults, type Passwords } from './run-options.js';
 import { terminalPrompt, terminalWait } from './terminal-prompt.js';
@@ -48,12 +49,15 @@ export async function playbookCommand(parsed: ParsedArgs, io: CliIO): Promise<nu
       forks,
     },
   });
+  // the deprecated forms the playbooks use are warned of once each, as Ansible warns while it loads them
+  const deprecated: string[] = [];
   const plays = playbooks.map((p) => {
     const playbookDir = dirname(p.path);
     const projectRoot = findProjectRoot(playbookDir) ?? s.projectRoot;
-    return { ...p, plays: loadPlaybook(p.path, { playbookDir, rolesPath: s.config.rolesPath, library: s.config.library, projectRoot }) };
+    return { ...p, plays: loadPlaybook(p.path, { playbookDir, rolesPath: s.config.rolesPath, library: s.config.library, projectRoot, deprecate: (m) => deprecated.push(m) }) };
   });
-  printWarnings(io, s.warnings);
+  printSetupWarnings(io, s);
+  if (s.config.deprecationWarnings !== false) printWarnings(io, deprecated, true);
 
   // as ansible-playbook: an empty inventory is warned of; one with hosts but a --limit that leaves none is an error
   const matcher = new PatternMatcher(s.inventory, io.cwd);
@@ -79,7 +83,7 @@ export async function playbookCommand(parsed: ParsedArgs, io: CliIO): Promise<nu
   for (const pb of plays) checkPrompts(pb.plays, s.vars.extraVars.vars, process.stdin.isTTY === true);
   const connection = connectionOf(opts.connection);
   const passwords = await askPasswords(opts, terminalPrompt(undefined));
-  return runAll(plays.flatMap((p) => p.plays), s, matcher, { opts, io, forks: s.vars.run.forks ?? 5, limit, only, skip, projectRoot: s.projectRoot, firstPath: first.path, connection, passwords });
+  return runAll(plays.flatMap((p) => p.plays), s, matcher, { opts, io, forks: s.vars.run.forks ?? 5, limit, only, skip, projectRoot: s.projectRoot, firstPath: first.path, connection, passwords, deprecated });
 }
 
 // Fails before any host is touched when a playbook uses a module this build does not implement.
@@ -133,13 +137,14 @@ async function runAll(
   plays: Play[],
   s: ReturnType<typeof setup>,
   matcher: PatternMatcher,
-  o: { opts: ParsedArgs['opts']; io: CliIO; forks: number; limit: string | undefined; only: string[]; skip: string[]; projectRoot: string | undefined; firstPath: string; connection: string | undefined; passwords: Passwords },
+  o: { opts: ParsedArgs['opts']; io: CliIO; forks: number; limit: string | undefined; only: string[]; skip: string[]; projectRoot: string | undefined; firstPath: string; connection: string | undefined; passwords: Passwords; deprecated: string[] },
 ): Promise<number> {
   // a terminal gets the live view; pipes, CI, NO_COLOR, TERM=dumb, -v and --json get Ansible's line output
   const env = o.io.env;
   const live = !o.opts.json && process.stdout.isTTY === true && env.KPLAY_NO_LIVE === undefined && env.NO_COLOR === undefined && env.TERM !== 'dumb' && !o.opts.step && ((o.opts.verbose as number | undefined) ?? 0) === 0;
   const liveView = live ? new LiveReporter(stdoutScreen()) : undefined;
-  const reporter = o.opts.json ? new JsonReporter((l) => o.io.out(l)) : (liveView ?? new ConsoleReporter((l) => o.io.out(l), { warn: (l) => o.io.err(l) }));
+  const shownReporter = o.opts.json ? new JsonReporter((l) => o.io.out(l)) : (liveView ?? new ConsoleReporter((l) => o.io.out(l), { warn: (l) => o.io.err(l) }));
+  const reporter = deprecationsShown(shownReporter, s.config.deprecationWarnings);
   // while the live view is on screen, a line printed elsewhere would break its redraw: it goes above it
   const warn = (msg: string): void => (liveView ? liveView.print(`[WARNING]: ${msg}`) : o.io.err(`[WARNING]: ${msg}`));
   try {
@@ -157,7 +162,14 @@ async function runAll(
       anyErrorsFatal: s.config.anyErrorsFatal,
       verbosity: (o.opts.verbose as number | undefined) ?? 0,
       limit: o.limit,
-      loadOpts: { playbookDir: dirname(o.firstPath), rolesPath: s.config.rolesPath, library: s.config.library, projectRoot: o.projectRoot },
+      loadOpts: {
+        playbookDir: dirname(o.firstPath),
+        rolesPath: s.config.rolesPath,
+        library: s.config.library,
+        projectRoot: o.projectRoot,
+        // a deprecation warned of while the playbooks loaded is not warned of again, as Ansible's Display warns once
+        deprecate: (msg) => void (o.deprecated.includes(msg) || reporter.emit({ type: 'warning', msg, deprecation: true })),
+      },
       connection: o.connection,
       ssh: sshDefaults(o.opts, s.config, o.io, o.passwords.ssh),
       becomePassword: o.passwords.become,

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { ParseError } from '../errors.js';
+import { configDeprecations } from './deprecated.js';
 
 /** The settings kplay reads from a config file or the environment. */
 export interface Config {
@@ -33,6 +34,10 @@ export interface Config {
   forceHandlers: boolean | undefined;
   /** What the file sets that changes a run and kplay does not read, each with what kplay does instead (warned of). */
   unread: string[];
+  /** The deprecated settings the file or the environment give, in the words of Ansible's deprecation warnings. */
+  deprecated: string[];
+  /** deprecation_warnings: false turns every deprecation warning off, as in Ansible (default true). */
+  deprecationWarnings: boolean | undefined;
   /** Every section's raw values, lower-cased keys. */
   raw: Record<string, Record<string, string>>;
 }
@@ -149,6 +154,7 @@ export function loadConfig(cwd: string, env: Env = process.env): Config {
   const path = (p: string): string => resolve(base, p.trim().replace(/^~(?=\/)/, env.HOME ?? homedir()));
   const pathList = (v: string | undefined, sep: RegExp): string[] => (v ? v.split(sep).filter((p) => p.trim()).map(path) : []);
   const keyFile = setting('private_key_file', d, 'PRIVATE_KEY_FILE');
+  const deprecationWarnings = bool(setting('deprecation_warnings', d, 'DEPRECATION_WARNINGS'), 'deprecation_warnings', src);
   return {
     file,
     inventory: pathList(setting('inventory', d, 'INVENTORY'), /,/),
@@ -170,6 +176,8 @@ export function loadConfig(cwd: string, env: Env = process.env): Config {
     anyErrorsFatal: bool(setting('any_errors_fatal', d, 'ANY_ERRORS_FATAL'), 'any_errors_fatal', src),
     forceHandlers: bool(setting('force_handlers', d, 'FORCE_HANDLERS'), 'force_handlers', src),
     unread: unreadSettings(raw, file),
+    deprecated: deprecationWarnings === false ? [] : configDeprecations(raw, env),
+    deprecationWarnings,
     raw,
   };
 }

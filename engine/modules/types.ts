@@ -1,6 +1,7 @@
 // What a module sees: its arguments, the host through a small facade (run, stat, read, write), check
 // and diff mode, and helpers to find and render files. A module reads the current state, compares
 // it with the wanted state and acts only when they differ; `changed` means it had to act.
+import type { DeprecationNote } from '../util/deprecation.js';
 
 /** A file's state on the host. */
 export interface FileStat {
@@ -74,12 +75,7 @@ export interface BackgroundJob {
 }
 
 /** A deprecation a module reports, in Ansible's shape. */
-export interface Deprecation {
-  msg: string;
-  version?: string | undefined;
-  date?: string | undefined;
-  collection_name?: string | undefined;
-}
+export type Deprecation = DeprecationNote;
 
 /** A before/after pair shown by --diff. */
 export interface FileDiff {

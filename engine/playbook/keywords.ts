@@ -102,13 +102,13 @@ export const PLAY_KEYWORDS: Record<string, object> = {
   ...playCommon,
   hosts: { anyOf: [scalarName, { type: 'array', items: scalarName }] },
   vars_files: { anyOf: [str, { type: 'array', items: strOrList }] },
-  // asked on the terminal when the play starts (a value given with -e is not asked); encrypt is refused
+  // asked on the terminal when the play starts (a value given with -e is not asked); encrypt hashes the answer
   vars_prompt: {
     type: 'array',
     items: {
       type: 'object',
       required: ['name'],
-      properties: { name: { type: 'string' }, prompt: { type: 'string' }, default: {}, private: bool, confirm: bool, unsafe: bool },
+      properties: { name: { type: 'string' }, prompt: { type: 'string' }, default: {}, private: bool, confirm: bool, unsafe: bool, encrypt: str, salt: scalarName, salt_size: intOrTemplate },
       additionalProperties: false,
     },
   },

@@ -1,7 +1,7 @@
 // --list-tasks and --list-tags as ansible-playbook prints them: the tasks that the tag selection
 // keeps (the `block` part of blocks; rescue/always and handlers are not listed), with sorted tags.
 import type { Play, PlayNode } from './model.js';
-import { shouldRunTags } from './tags.js';
+import { onlyTagsFor, shouldRunTags } from './tags.js';
 
 /** The display name of a task as --list-tasks shows it (`role : name`, or the action as written). */
 export function listedTaskName(node: Extract<PlayNode, { kind: 'task' }>): string {
@@ -14,7 +14,7 @@ function selectedTasks(nodes: PlayNode[], only: readonly string[], skip: readonl
   const out: Extract<PlayNode, { kind: 'task' }>[] = [];
   for (const n of nodes) {
     if (n.kind === 'block') out.push(...selectedTasks(n.block, only, skip));
-    else if (shouldRunTags(n.tags, only, skip)) out.push(n);
+    else if (shouldRunTags(n.tags, onlyTagsFor(n, only), skip)) out.push(n);
   }
   return out;
 }

@@ -17,6 +17,7 @@ import { didYouMean } from '../util/did-you-mean.js';
 import { loadYamlFile, nodeAt, nodePos, type YamlFile } from '../yaml/load.js';
 import { BLOCK_KEYWORDS, PLAY_KEYWORDS, ROLE_ENTRY_KEYWORDS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS, checkKeywordTypes } from './keywords.js';
 import type { BlockNode, ModuleDefaults, Play, PlayNode, Role, RoleContext, RoleEntry, TaskNode } from './model.js';
+import { bareIncludeArgs, isBareInclude, LOAD_DEPRECATION } from './bare-include.js';
 import { checkModuleArgs, defaultsFor, parseKv } from './module-args.js';
 import { loadPlays, type PlayHeader } from './plays.js';
 import { findLocalFile, findRole, fromFilesOf, keywordVarsBag, loadRole, parseRoleEntry, roleDirs, roleMainFile, roleRunKey, type RoleFrom, type RoleSearch } from './roles.js';
@@ -49,6 +50,8 @@ function union(a: string[], b: string[]): string[] {
 export interface LoadOptions extends RoleSearch {
   /** The config's `library` directories, where Ansible's modules are looked for too. */
   library?: string[] | undefined;
+  /** Told each deprecated form the playbook uses (the words of Ansible's warning), to be shown once. */
+  deprecate?: ((msg: string) => void) | undefined;
 }
 
 /** Loads every play of a playbook (following import_playbook). */
@@ -113,6 +116,8 @@ class PlayLoader {
   private readonly notifies: { name: string; pos: SourcePos }[] = [];
   // the module_defaults in force where the loader is (play, role, blocks, the task: inner ones win per module)
   private defaults: ModuleDefaults;
+  // above 0 while loading what an include (include_tasks, include_role) brings at run time
+  private dynamic: number;
 
   constructor(
     private readonly header: PlayHeader | undefined,
@@ -120,6 +125,8 @@ class PlayLoader {
     defaults: ModuleDefaults = {},
   ) {
     this.defaults = defaults;
+    // a loader made for an include at run time loads only what it brings
+    this.dynamic = header ? 0 : 1;
   }
 
   /** The tasks of a file included at run time (include_tasks / include_role). */
@@ -150,6 +157,7 @@ class PlayLoader {
     const c: Cursor = { y: h.yaml, path: [h.index] };
     const raw = h.raw;
     this.checkKeys(raw, PLAY_KEYWORDS, c, 'play', ['import_playbook']);
+    checkPromptSchemes(raw.vars_prompt, at(c, 'vars_prompt'));
     const playTags = tagList(raw.tags);
     const keywords: Record<string, unknown> = { ...raw };
     return this.withDefaults(raw.module_defaults, at(c, 'module_defaults'), () => this.loadBody(h, c, raw, playTags, keywords));
@@ -346,29 +354,31 @@ class PlayLoader {
       ({ actionKey, moduleValue } = splitActionKeyword(keywords[kw], posOf(at(c, kw))));
       if (kw === 'local_action') keywords.delegate_to = 'localhost';
       // `action: ping data=x` names an Ansible Python module as a key would
-      if (!resolveModuleName(actionKey)) pythonModule = this.pythonModule(actionKey, role, posOf(at(c, kw)));
+      if (!resolveModuleName(actionKey) && !isBareInclude(actionKey)) pythonModule = this.pythonModule(actionKey, role, posOf(at(c, kw)));
       delete keywords.action;
       delete keywords.local_action;
     } else {
       // a key that is no keyword and no native module may be an Ansible Python module on the controller
       const python = new Map<string, PythonModule>();
-      for (const k of candidates.filter((x) => !resolveModuleName(x))) python.set(k, this.pythonModule(k, role, posOf(at(c, k), true)));
-      const modules = candidates.filter((k) => resolveModuleName(k) || python.has(k));
+      for (const k of candidates.filter((x) => !resolveModuleName(x) && !isBareInclude(x))) python.set(k, this.pythonModule(k, role, posOf(at(c, k), true)));
+      const modules = candidates.filter((k) => resolveModuleName(k) || python.has(k) || isBareInclude(k));
       if (modules.length > 1) throw new ParseError(`conflicting action statements: ${modules.join(', ')}`, posOf(at(c, modules[1] as string), true), 'a task runs one module; split it into two tasks');
       if (!modules.length) throw new ParseError('no module/action detected in task', posOf(c), 'add a module, e.g. "command: uptime" or "debug: msg=hi"');
       actionKey = modules[0] as string;
       moduleValue = raw[actionKey];
       pythonModule = python.get(actionKey);
     }
+    // the deprecated bare include: an import_tasks or an include_tasks, its other arguments variables
+    const bare = isBareInclude(actionKey) ? this.bareInclude(moduleValue, keywords, posOf(at(c, actionKey))) : undefined;
     // an Ansible Python module checks its own arguments on the host; kplay's are checked now
-    const action = pythonModule ? pythonModule.name : resolveModuleName(actionKey);
+    const action = pythonModule ? pythonModule.name : bare ? bare.action : resolveModuleName(actionKey);
     if (!action) throw new ParseError(`couldn't resolve module/action '${actionKey}'`, posOf(c), didYouMean(actionKey, Object.keys(MODULES)));
     this.checkConditions(keywords, c);
     const argPos = (name: string): SourcePos => {
       const exact = nodeAt(c.y, [...c.path, actionKey, name], { key: true }) ?? nodeAt(c.y, [...c.path, 'args', name], { key: true });
       return exact ? nodePos(c.y, exact) : posOf(at(c, actionKey));
     };
-    const written = this.moduleArgs(action, moduleValue, keywords.args, argPos);
+    const written = bare ? { file: bare.file } : this.moduleArgs(action, moduleValue, keywords.args, argPos);
     // module_defaults under the task's own arguments (the groups holding the action first, in the order
     // written, then the module's own, as Ansible merges them); a default is reported where it was written
     const defaults = defaultsFor(this.defaults, action);
@@ -386,6 +396,7 @@ class PlayLoader {
     // template syntax is checked now, so a bad template stops the run before any host is touched
     for (const [k, v] of Object.entries(args)) checkTemplates(v, mergedPos(k));
     for (const [k, v] of Object.entries(keywords)) if (!CONDITION_KEYS.includes(k)) checkTemplates(v, posOf(at(c, k)));
+    if (bare) checkTemplates(bare.vars, posOf(at(c, actionKey)));
     const tags = union(inherited, tagList(keywords.tags));
     for (const n of tagList(keywords.notify)) if (!isTemplate(n)) this.notifies.push({ name: n, pos: posOf(at(c, 'notify')) });
     if (handler) {
@@ -395,7 +406,7 @@ class PlayLoader {
       }
       for (const l of tagList(keywords.listen)) this.handlerNames.add(l);
     }
-    const task: TaskNode = { kind: 'task', name: keywords.name === undefined ? undefined : String(keywords.name), action, actionWritten: actionKey, args, keywords, tags, role, pos: posOf(c), ...(pythonModule ? { python: pythonModule } : {}), ...(Object.keys(this.defaults).length ? { moduleDefaults: this.defaults } : {}) };
+    const task: TaskNode = { kind: 'task', name: keywords.name === undefined ? undefined : String(keywords.name), action, actionWritten: actionKey, args, keywords, tags, role, pos: posOf(c), ...(pythonModule ? { python: pythonModule } : {}), ...(Object.keys(this.defaults).length ? { moduleDefaults: this.defaults } : {}), ...(bare && Object.keys(bare.vars).length ? { bareVars: bare.vars } : {}) };
     if (action === 'meta' && !isTemplate(String(args._raw_params)) && !META_ACTIONS.includes(String(args._raw_params))) {
       throw new ParseError(`invalid meta action '${String(args._raw_params)}'`, argPos('_raw_params'), didYouMean(String(args._raw_params), META_ACTIONS) ?? `valid: ${META_ACTIONS.join(', ')}`);
     }
@@ -408,6 +419,16 @@ class PlayLoader {
     return task;
   }
 
+  // Ansible 2.14's bare include (deprecated, warned of): static where its file is fixed, it has no loop
+  // and nothing above it was included at run time; its other arguments are variables under its vars:
+  private bareInclude(value: unknown, keywords: Record<string, unknown>, pos: SourcePos): { action: 'import_tasks' | 'include_tasks'; file: string; vars: Record<string, unknown> } {
+    this.opts.deprecate?.(LOAD_DEPRECATION);
+    const { file, vars } = bareIncludeArgs(value, keywords.args, pos);
+    delete keywords.args;
+    const loops = Object.keys(keywords).some((k) => k === 'loop' || k.startsWith('with_'));
+    return { action: isTemplate(file) || loops || this.dynamic > 0 ? 'include_tasks' : 'import_tasks', file, vars };
+  }
+
   // include_role's role, when its name and files are fixed: its tasks are checked now, and its handlers'
   // names are known, so its tasks may notify them (the handlers join the play when the include runs)
   private checkIncludedRole(args: Record<string, unknown>, pos: SourcePos): void {
@@ -415,7 +436,16 @@ class PlayLoader {
     const path = findRole(String(args.name), this.opts, pos);
     const role = loadRole(path, roleFromArgs(args, pos), pos);
     if (!this.roles.has(role.id)) this.handlerRoles.set(role.id, role);
-    this.roleTasks(path, [], args.tasks_from);
+    this.whileDynamic(() => this.roleTasks(path, [], args.tasks_from));
+  }
+
+  private whileDynamic<T>(fn: () => T): T {
+    this.dynamic++;
+    try {
+      return fn();
+    } finally {
+      this.dynamic--;
+    }
   }
 
   // an include's apply: the keywords of a block around the included tasks, checked as a block's are
@@ -471,7 +501,10 @@ class PlayLoader {
     const file = String(task.args.file ?? task.args._raw_params ?? '');
     if (isTemplate(file)) throw new ParseError('import_tasks needs a fixed file name (use include_tasks for a templated one)', task.pos);
     const path = this.taskFilePath(file, role, baseDir, task.pos);
-    return { kind: 'block', name: task.name, block: this.taskFile(path, tags, role, handler), rescue: [], always: [], keywords: withoutKeys(task.keywords, ['tags', 'name']), tags, role, implicit: 'import_tasks', pos: task.pos };
+    const block: BlockNode = { kind: 'block', name: task.name, block: this.taskFile(path, tags, role, handler), rescue: [], always: [], keywords: withoutKeys(task.keywords, ['tags', 'name']), tags, role, implicit: 'import_tasks', pos: task.pos };
+    // a static bare include: its name=value arguments are the tasks' vars, its vars: include params over them
+    if (!isBareInclude(task.actionWritten)) return block;
+    return { ...block, keywords: { ...withoutKeys(block.keywords, ['vars']), ...(task.bareVars ? { vars: task.bareVars } : {}) }, includeParams: isMapping(task.keywords.vars) ? task.keywords.vars : undefined };
   }
 
   private validateInclude(task: TaskNode, role: RoleContext | undefined, baseDir: string): void {
@@ -481,7 +514,7 @@ class PlayLoader {
     // checked once: a file may include itself (a retry loop of include_tasks), which runs only as deep as it goes
     if (this.includeChecked.has(path)) return;
     this.includeChecked.add(path);
-    this.taskFile(path, [], role);
+    this.whileDynamic(() => this.taskFile(path, [], role));
   }
 
   private importRole(task: TaskNode, tags: string[]): BlockNode {
@@ -626,6 +659,20 @@ function checkTemplates(v: unknown, pos: SourcePos): void {
   } else if (Array.isArray(v)) for (const x of v) checkTemplates(x, pos);
   else if (isMapping(v)) for (const x of Object.values(v)) checkTemplates(x, pos);
 }
+
+// a vars_prompt's encrypt names a passlib scheme kplay computes (the password_hash filter's short names are
+// none: passlib refuses them, so does Ansible)
+function checkPromptSchemes(entries: unknown, c: Cursor): void {
+  if (!Array.isArray(entries)) return;
+  entries.forEach((e: Record<string, unknown>, i) => {
+    if (e.encrypt === undefined || e.encrypt === null || PROMPT_SCHEMES.includes(String(e.encrypt))) return;
+    const scheme = String(e.encrypt);
+    const why = ['md5', 'sha256', 'sha512', 'blowfish'].includes(scheme) ? `passlib does not support '${scheme}' algorithm` : `kplay does not compute '${scheme}' hashes`;
+    throw new ParseError(`vars_prompt '${String(e.name)}': ${why}`, posOf(at(c, i, 'encrypt')), `encrypt takes a passlib scheme kplay computes: ${PROMPT_SCHEMES.join(', ')}`);
+  });
+}
+
+const PROMPT_SCHEMES = ['sha512_crypt', 'sha256_crypt', 'md5_crypt'];
 
 // vars: given as a list of mappings (checked to be one) becomes their merge, a later one's names over an earlier's
 function mergeVarsList(keywords: Record<string, unknown>): void {

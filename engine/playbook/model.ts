@@ -62,6 +62,8 @@ export interface TaskNode {
   python?: PythonModule | undefined;
   /** The module_defaults in force here (for the files an include_tasks/include_role loads when it runs). */
   moduleDefaults?: ModuleDefaults | undefined;
+  /** A dynamic bare `include:`'s name=value arguments: variables of the tasks it brings, as their task vars. */
+  bareVars?: Record<string, unknown> | undefined;
 }
 
 /**
@@ -97,6 +99,11 @@ export interface BlockNode {
    * `vars:` keyword, then its vars files. The innermost such block is the task's role.
    */
   roleVars?: VarBag[] | undefined;
+  /**
+   * The variables an include gives the tasks it brings (its `vars:`, its loop variable): Ansible's include
+   * params, over set_fact and role params, where a block's vars are under them.
+   */
+  includeParams?: Record<string, unknown> | undefined;
   pos: SourcePos;
 }
 

@@ -1,6 +1,8 @@
 // Tag selection exactly as Ansible's Taggable.evaluate_tags: `always`, `never`, `all`, `tagged`,
 // `untagged`; --skip-tags is applied after --tags and wins.
 
+import { isBareInclude } from './bare-include.js';
+
 const UNTAGGED = 'untagged';
 
 /** Whether an item with these (inherited) tags runs for the given --tags and --skip-tags. */
@@ -23,4 +25,9 @@ export function shouldRunTags(itemTags: Iterable<string>, onlyTags: readonly str
     else if (skipTags.includes('tagged') && !untagged) run = false;
   }
   return run;
+}
+
+/** The --tags a task is selected by: a dynamic bare include runs whatever they are (only --skip-tags stops it), as in Ansible's Block.filter_tagged_tasks. */
+export function onlyTagsFor(task: { actionWritten: string }, onlyTags: readonly string[]): readonly string[] {
+  return isBareInclude(task.actionWritten) ? [] : onlyTags;
 }

@@ -4,6 +4,7 @@
 import type { HostStats, Reporter, RunEvent } from '../runner/events.js';
 import { diffJson } from '../template/expr/dump.js';
 import { unifiedDiff } from './unified-diff.js';
+import { textWrap } from './textwrap.js';
 
 const COLUMNS = 79;
 
@@ -65,27 +66,14 @@ const sideText = (v: unknown): string => (v === null ? '' : typeof v === 'object
 /** A warning or deprecation as Ansible's Display prints it: its header, wrapped at 79 columns (textwrap.wrap). */
 export function warningText(e: { msg: string; deprecation?: boolean | undefined }): string {
   // a deprecation is wrapped keeping the space at each break (drop_whitespace=False), a warning without
-  return wrap(`${e.deprecation ? '[DEPRECATION WARNING]' : '[WARNING]'}: ${e.msg}`, COLUMNS, e.deprecation === true).join('\n');
+  return textWrap(`${e.deprecation ? '[DEPRECATION WARNING]' : '[WARNING]'}: ${e.msg}`, COLUMNS, e.deprecation !== true).join('\n');
 }
 
-// Python's textwrap.wrap: words joined greedily up to `width`, a longer word split across lines
-function wrap(text: string, width: number, keepSpace: boolean): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (let word of text.split(/\s+/).filter(Boolean)) {
-    if (line && line.length + 1 + word.length <= width) {
-      line += ` ${word}`;
-      continue;
-    }
-    if (line) lines.push(keepSpace && line.length < width ? `${line} ` : line);
-    while (word.length > width) {
-      lines.push(word.slice(0, width));
-      word = word.slice(width);
-    }
-    line = word;
-  }
-  if (line) lines.push(line);
-  return lines;
+/** True the first time a text is seen: Ansible's Display prints each warning and deprecation once a run. */
+export function once(seen: Set<string>, text: string): boolean {
+  if (seen.has(text)) return false;
+  seen.add(text);
+  return true;
 }
 
 /** One recap line: host padded to 26, then `ok=N   ` columns. */
@@ -96,6 +84,8 @@ export function recapLine(host: string, s: HostStats): string {
 
 /** Writes Ansible-style lines to `write`. */
 export class ConsoleReporter implements Reporter {
+  private readonly warned = new Set<string>();
+
   constructor(
     private readonly write: (line: string) => void,
     private readonly opts: { slowest?: number; warn?: (line: string) => void } = {},
@@ -119,8 +109,8 @@ export class ConsoleReporter implements Reporter {
         this.write(`FAILED - RETRYING: [${e.host}]: ${e.task} (${e.retriesLeft} retries left).`);
         return;
       case 'warning':
-        // Ansible prints warnings on stderr, wrapped as its Display wraps them
-        (this.opts.warn ?? this.write)(warningText(e));
+        // Ansible prints warnings on stderr, wrapped as its Display wraps them, each text once a run
+        if (once(this.warned, warningText(e))) (this.opts.warn ?? this.write)(warningText(e));
         return;
       case 'display':
         this.write(e.text);

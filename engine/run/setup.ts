@@ -26,6 +26,8 @@ export interface Setup {
   inventory: Inventory;
   vars: VarsContext;
   warnings: string[];
+  /** Deprecation warnings (their words) to show first, as Ansible's CLI shows the config's. */
+  deprecations: string[];
 }
 
 /** Loads config, inventory and variables; throws UserError on any bad input. */
@@ -46,5 +48,5 @@ export function setup(o: SetupOptions): Setup {
     extraVars,
     { ...o.run, projectRoot, configFile: config.file, forks: o.run?.forks ?? config.forks ?? 5 },
   );
-  return { config, projectRoot, inventory, vars, warnings };
+  return { config, projectRoot, inventory, vars, warnings, deprecations: config.deprecated };
 }

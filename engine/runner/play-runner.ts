@@ -4,10 +4,10 @@
 // any_errors_fatal and max_fail_percentage. Per-host outcomes are values, never escaping errors.
 import { dirname, resolve } from 'node:path';
 import pLimit from 'p-limit';
-import { ExitCode } from '../errors.js';
+import { ExitCode, UserError, type SourcePos } from '../errors.js';
 import type { Host, VarBag } from '../inventory/model.js';
 import { globToRegExp, type PatternMatcher } from '../inventory/patterns.js';
-import { shouldRunTags } from '../playbook/tags.js';
+import { onlyTagsFor, shouldRunTags } from '../playbook/tags.js';
 import type { LoadOptions } from '../playbook/load.js';
 import type { BlockNode, Play, PlayNode, Role, TaskNode } from '../playbook/model.js';
 import type { Transport } from '../transport/types.js';
@@ -16,6 +16,8 @@ import type { VarsContext } from '../vars/host-scope.js';
 import { VarScope } from '../vars/scope.js';
 import { toBool } from '../template/helpers.js';
 import { UnsafeText } from '../yaml/load.js';
+import { ExprError } from '../template/expr/pyops.js';
+import { passwordHash } from '../template/expr/password-hash.js';
 import { loadVarsFile } from '../vars/files.js';
 import type { HostStats, Reporter } from './events.js';
 import { HostState } from './host-state.js';
@@ -217,7 +219,7 @@ class PlayRun {
 
   /**
    * vars_prompt: each value asked on the terminal when the play starts (private ones without echo, confirm
-   * asks twice), an empty answer taking the default; a value given with -e is not asked. Without a
+   * asks twice), an empty answer taking the default, hashed where encrypt says; a value given with -e is not asked. Without a
    * terminal the default is used (a prompt without one was refused before the run: playbook-cmd).
    */
   async askPrompts(): Promise<void> {
@@ -237,7 +239,7 @@ class PlayRun {
           this.opts.reporter.emit({ type: 'warning', msg: '***** VALUES ENTERED DO NOT MATCH ****' });
         }
       }
-      const value = answer === '' ? fallback : answer;
+      const value = promptValue(answer === '' ? fallback : answer, e, this.play.pos);
       if (toBool(e.private) !== false) this.secretNames.add(name);
       // unsafe: the answer is never templated (a password may hold "{{")
       this.playVars.vars[name] = toBool(e.unsafe) === true && typeof value === 'string' ? new UnsafeText(value) : value;
@@ -343,7 +345,7 @@ class PlayRun {
   }
 
   private async runTask(task: TaskNode, states: HostState[], frames: TaskFrame[], handler = false): Promise<boolean> {
-    if (!handler && !shouldRunTags(task.tags, this.opts.only, this.opts.skip)) return true;
+    if (!handler && !shouldRunTags(task.tags, onlyTagsFor(task, this.opts.only), this.opts.skip)) return true;
     const implicitGather = task.actionWritten === 'gather_facts' && task.name === 'Gathering Facts';
     if (!handler && !implicitGather && this.opts.startAtTask !== undefined) {
       const re = globToRegExp(this.opts.startAtTask);
@@ -561,4 +563,17 @@ export function displayName(task: TaskNode): string {
   if (task.action === 'include_role') return task.name ?? `${task.actionWritten} : ${String(task.args.name ?? '')}`;
   const base = task.name ?? task.actionWritten;
   return task.role ? `${task.role.name} : ${base}` : base;
+}
+
+// a vars_prompt answer hashed as Ansible's do_encrypt hashes it: encrypt names a passlib scheme
+// (sha512_crypt, sha256_crypt, md5_crypt), with the entry's salt or a random one of salt_size
+function promptValue(value: unknown, e: Record<string, unknown>, pos: SourcePos): unknown {
+  if (e.encrypt === undefined || e.encrypt === null) return value;
+  // (the scheme was checked at load: a salt passlib refuses is found now)
+  try {
+    return passwordHash(value, { hashtype: String(e.encrypt), salt: e.salt, salt_size: e.salt_size }, 0);
+  } catch (err) {
+    if (err instanceof ExprError) throw new UserError(`vars_prompt '${String(e.name)}': ${err.message}`, { kind: 'parse', pos, hint: 'a salt is at most 16 characters of ./0-9A-Za-z (8 for md5_crypt)' });
+    throw err;
+  }
 }

@@ -32,6 +32,8 @@ import type { HostState } from './host-state.js';
 import { hostConnection, hostIO, type TaskExecDefaults } from './host-io.js';
 import { syncSides, type SyncInputs } from './sync-sides.js';
 import { addHost, groupBy } from './inventory-actions.js';
+import { deprecationText } from '../util/deprecation.js';
+import { isBareInclude, RUN_DEPRECATION } from '../playbook/bare-include.js';
 import { includeVarsResult } from './include-vars.js';
 import type { RunnerOptions } from './play-runner.js';
 import { displayName } from './play-runner.js';
@@ -79,6 +81,8 @@ export interface TaskOutcome {
   flushHandlers?: boolean;
 }
 
+// the includes whose own vars: are include params (Ansible's _ACTION_ALL_INCLUDES; a bare include that stays one runs as include_tasks)
+const INCLUDE_ACTIONS = ['include_tasks', 'include_role'];
 const NO_LOG = { censored: "the output has been hidden due to the fact that 'no_log: true' was specified for this result" };
 
 /** A keyword as a task inherits it, as Ansible's parent attributes: the task's, else the innermost block's (a role's too), else the play's. */
@@ -102,10 +106,15 @@ function scopeFor(task: TaskNode, state: HostState, frames: TaskFrame[], env: Ta
   if (own) above.push(...own);
   else if (task.role) for (const r of env.roles) if (r.path === task.role.path) above.push(r.vars);
   for (const f of frames) above.push(keywordVarsBag(f.block.keywords.vars));
-  above.push(keywordVarsBag(task.keywords.vars), state.includeVars, state.hostVars);
+  // (an include's own vars: are its include params, not task vars)
+  const include = INCLUDE_ACTIONS.includes(task.action);
+  above.push(keywordVarsBag(include ? undefined : task.keywords.vars), state.includeVars, state.hostVars);
   // the params of every role the task is in, the innermost last: a role included by another role's task
   // still sees the outer role's params (its parents'), as in Ansible
   for (const f of frames) if (f.block.implicit === 'role' || f.block.implicit === 'import_role') above.push(keywordVarsBag(f.block.keywords.role_params));
+  // then the include params of every include the task is in, the outer first, and an include's own
+  for (const f of frames) if (f.block.includeParams) above.push(keywordVarsBag(f.block.includeParams));
+  if (include) above.push(keywordVarsBag(task.keywords.vars));
   const names = env.batch.map((h) => h.name);
   return env.vars.scope(state.host, {
     below: [...env.roles, ...included].map((r) => r.defaults),
@@ -361,7 +370,15 @@ export async function executeTask(task: TaskNode, state: HostState, frames: Task
   return outcome;
 }
 
-function countResult(state: HostState, status: HostStatus, ignored: boolean, changed = false): void {
+// how many oks a task that worked counts: an include as Ansible's strategy counts it, include_role never
+// (a TaskInclude's own result is no ok), include_tasks once for each file it loaded (each loop item's)
+function oksOf(task: TaskNode, results: Record<string, unknown>[]): number {
+  if (task.action === 'include_role') return 0;
+  if (task.action === 'include_tasks') return results.filter((r) => r.failed !== true && r.skipped !== true).length;
+  return 1;
+}
+
+function countResult(state: HostState, status: HostStatus, ignored: boolean, changed = false, oks = 1): void {
   const s = state.stats;
   if (status === 'failed' && !ignored) {
     s.failed += 1;
@@ -375,7 +392,7 @@ function countResult(state: HostState, status: HostStatus, ignored: boolean, cha
   else if (status === 'changed') {
     s.ok += 1;
     s.changed += 1;
-  } else if (status === 'ok') s.ok += 1;
+  } else if (status === 'ok') s.ok += oks;
 }
 
 /** What Ansible's callback prints of a debug result: a message alone, or the variable without the status keys (its _clean_results). */
@@ -399,15 +416,6 @@ function metaSkipped(action: string, host: string): Record<string, unknown> {
   return { msg, skipped: true, skip_reason: `${action} conditional evaluated to False${why[action] ?? ''}` };
 }
 
-/** Ansible's text for a deprecation (Display.get_deprecation_message), without its header. */
-function deprecationMessage(d: Deprecation): string {
-  let msg = String(d.msg ?? '').trim();
-  if (msg && !['!', '?', '.'].includes(msg.slice(-1))) msg += '.';
-  const from = d.collection_name ? `from ${d.collection_name === 'ansible.builtin' ? 'ansible-core' : d.collection_name}` : '';
-  const when = d.date ? `in a release after ${d.date}.` : d.version ? `in version ${d.version}.` : 'in a future release.';
-  return [msg, 'This feature will be removed', from, when, 'Deprecation warnings can be disabled by setting deprecation_warnings=False in ansible.cfg.'].filter(Boolean).join(' ');
-}
-
 // the tasks whose loop variable was found in use already: Ansible warns once (its Display shows a warning once)
 const loopVarWarned = new WeakSet<TaskNode>();
 
@@ -427,6 +435,8 @@ const WHENLESS_META = ['noop', 'refresh_inventory', 'reset_connection'];
 type Emit = (status: HostStatus, result: Record<string, unknown>, ignored: boolean, item?: unknown, label?: unknown, delegatedTo?: string) => void;
 
 async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv, register: string | undefined, emit: Emit, baseScope: VarScope): Promise<TaskOutcome> {
+  // Ansible warns when it processes a dynamic bare include's results, run, skipped or failed
+  if (isBareInclude(task.actionWritten)) env.opts.reporter.emit({ type: 'warning', msg: RUN_DEPRECATION, deprecation: true });
   const items = loopItems(task, baseScope);
   const ignoreErrors = toBool(baseScope.template(inherited(task, frames, env.play, 'ignore_errors') ?? false, task.pos)) === true;
   const loopControl = (task.keywords.loop_control ?? {}) as Record<string, unknown>;
@@ -464,7 +474,7 @@ async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], 
     const ignored = status === 'failed' && ignoreErrors;
     if (!one.quiet) emit(status, result, ignored, undefined, undefined, byWhen(result) ? undefined : shownDelegate);
     // meta tasks are not in the recap, run or skipped, as in Ansible
-    if (task.action !== 'meta') countResult(state, status, ignored, result.changed === true);
+    if (task.action !== 'meta') countResult(state, status, ignored, result.changed === true, oksOf(task, [result]));
     if (status === 'changed') notify(task, frames, env, state, baseScope);
   } else {
     const results: Record<string, unknown>[] = [];
@@ -498,7 +508,7 @@ async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], 
     const status: HostStatus = anyFailed ? 'failed' : allSkipped || !results.length ? 'skipped' : result.changed ? 'changed' : 'ok';
     // a loop with no items, or whose items were all skipped, ends with a skipping line of its own (its results left out)
     if (!results.length || allSkipped) emit('skipped', Object.fromEntries(Object.entries(result).filter(([k]) => k !== 'results')), false, undefined, undefined, shownDelegate);
-    countResult(state, status, anyFailed && ignoreErrors, result.changed === true);
+    countResult(state, status, anyFailed && ignoreErrors, result.changed === true, oksOf(task, results));
     if (status === 'changed') notify(task, frames, env, state, baseScope);
     if (anyFailed && !ignoreErrors) emit('failed', { msg: result.msg, changed: result.changed }, false, undefined, undefined, shownDelegate);
   }
@@ -693,7 +703,7 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     await new Promise((r) => setTimeout(r, delay * 1000));
   }
   for (const w of warnings) env.opts.reporter.emit({ type: 'warning', msg: `[${state.host.name}] ${w}` });
-  for (const d of deprecations) env.opts.reporter.emit({ type: 'warning', msg: deprecationMessage(d), deprecation: true });
+  for (const d of deprecations) env.opts.reporter.emit({ type: 'warning', msg: deprecationText(d), deprecation: true });
   const moduleFacts = result.ansible_facts as Record<string, unknown> | undefined;
   // delegate_facts: the facts are the delegate's (setup on another host, set_fact for it), not this host's
   const owner = delegate && delegate !== state.host && toBool(scope.template(inherited(task, frames, env.play, 'delegate_facts') ?? false, task.pos)) === true ? env.stateOf(delegate) : undefined;
@@ -849,15 +859,23 @@ async function includeTasks(task: TaskNode, args: Record<string, unknown>, state
   const apply = applied(args);
   const nodes = loadIncludedTasks(path, playLoadOpts(env), task.role, [...inheritedTags(task, frames), ...apply.tags], task.moduleDefaults);
   const loopVars = loopVarsOf(task, scope);
-  const vars = { ...loopVars, ...((task.keywords.vars as Record<string, unknown>) ?? {}), ...apply.vars };
-  const frame: TaskFrame = { block: { kind: 'block', name: task.name, block: nodes, rescue: [], always: [], keywords: { ...apply.keywords, vars }, tags: [], role: task.role, implicit: 'import_tasks', pos: task.pos } };
+  // the include's vars: and loop variable are include params; apply's vars (and a bare include's
+  // name=value arguments) the vars of a block around the tasks
+  const params = { ...loopVars, ...((task.keywords.vars as Record<string, unknown>) ?? {}) };
+  const vars = { ...task.bareVars, ...apply.vars };
+  const frame: TaskFrame = { block: { kind: 'block', name: task.name, block: nodes, rescue: [], always: [], keywords: { ...apply.keywords, vars }, tags: [], role: task.role, implicit: 'import_tasks', includeParams: params, pos: task.pos } };
   const item = loopVars[String((task.keywords.loop_control as Record<string, unknown> | undefined)?.loop_var ?? 'item')];
-  env.include(state, includeKey(task, path, vars), nodes, frame, { file: path, item: item === undefined ? undefined : itemLabel(item) });
+  env.include(state, includeKey(task, path, { ...vars, ...params }), nodes, frame, { file: path, item: item === undefined ? undefined : itemLabel(item) });
   return { changed: false, include: path };
 }
 
 // what an include loads with: roles are found from the play's own playbook's directory (an imported one's)
-const playLoadOpts = (env: TaskEnv): LoadOptions => ({ ...env.opts.loadOpts, playbookDir: dirname(env.play.file) });
+// (a deprecated form in what it loads is warned of as the run goes, where the command has not warned of it)
+const playLoadOpts = (env: TaskEnv): LoadOptions => ({
+  ...env.opts.loadOpts,
+  playbookDir: dirname(env.play.file),
+  deprecate: env.opts.loadOpts.deprecate ?? ((msg) => env.opts.reporter.emit({ type: 'warning', msg, deprecation: true })),
+});
 
 /** The loop variable of an include in a loop, which the included tasks see. */
 function loopVarsOf(task: TaskNode, scope: VarScope): Record<string, unknown> {
@@ -892,9 +910,9 @@ async function includeRole(task: TaskNode, args: Record<string, unknown>, state:
   const ctx = { name: role.name, path: role.path };
   const nodes: PlayNode[] = [{ kind: 'block', name: undefined, block: loaded.nodes, rescue: [], always: [], keywords: {}, tags: [], role: ctx, implicit: 'role', roleKey, roleRepeats: repeats, roleVars: loaded.vars, pos: task.pos }];
   // the task's vars (and the loop variable) apply to the role's tasks, as include_role's do in Ansible
-  const vars = { ...loopVarsOf(task, scope), ...((task.keywords.vars as Record<string, unknown>) ?? {}), ...apply.vars };
-  const frame: TaskFrame = { block: { kind: 'block', name: task.name, block: nodes, rescue: [], always: [], keywords: { ...apply.keywords, vars }, tags: [], role: ctx, implicit: 'import_role', ...(isPublic ? {} : { roleScope: roles }), pos: task.pos } };
-  env.include(state, includeKey(task, `${role.id}:${String(args.tasks_from ?? 'main')}`, vars), nodes, frame);
+  const params = { ...loopVarsOf(task, scope), ...((task.keywords.vars as Record<string, unknown>) ?? {}) };
+  const frame: TaskFrame = { block: { kind: 'block', name: task.name, block: nodes, rescue: [], always: [], keywords: { ...apply.keywords, vars: apply.vars }, tags: [], role: ctx, implicit: 'import_role', includeParams: params, ...(isPublic ? {} : { roleScope: roles }), pos: task.pos } };
+  env.include(state, includeKey(task, `${role.id}:${String(args.tasks_from ?? 'main')}`, { ...apply.vars, ...params }), nodes, frame);
   return { changed: false, include_role: role.name };
 }
 

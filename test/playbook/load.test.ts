@@ -95,7 +95,7 @@ describe('loading tasks', () => {
     ['- hosts: all\n  taskss: []\n', 2, 3, "'taskss' is not a valid attribute for a play", "did you mean 'tasks'?"],
     ['- hosts: all\n  serial: [1, {}]\n', 2, 11, "invalid value for 'serial'", ''],
     ['- hosts: all\n  strategy: mitogen_linear\n', 2, 13, "'strategy': must be one of linear, free", ''],
-    ['- hosts: all\n  vars_prompt:\n    - {name: pw, encrypt: sha512_crypt}\n', 3, 7, "invalid value for 'vars_prompt': must be without 'encrypt'", ''],
+    ['- hosts: all\n  vars_prompt:\n    - {name: pw, encrypt: sha512_crypt, salt_length: 8}\n', 3, 7, "invalid value for 'vars_prompt': must be without 'salt_length'", ''],
     ['- hosts: all\n  module_defaults: [file]\n', 2, 20, "invalid value for 'module_defaults': must be a mapping or a list of mappings", ''],
     ['- hosts: all\n  vars: [{a: 1}, 2]\n', 2, 9, "invalid value for 'vars': must be a mapping or a list of mappings", ''],
   ])('rejects play %j at %i:%i', (text, line, col, message, hint) => {

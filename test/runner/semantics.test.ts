@@ -297,6 +297,23 @@ const rows: Row[] = [
     hasNot: ['swordfish'],
   },
   {
+    // the hashes ansible-playbook 2.14 printed for the same entries (passlib)
+    name: 'vars_prompt encrypt: the answer (here the default) is hashed with the passlib scheme, salt and salt_size given',
+    play:
+      '- hosts: web\n  gather_facts: false\n  vars_prompt:\n    - {name: a, default: secret, encrypt: sha512_crypt, salt: abcdefgh, private: false}\n' +
+      '    - {name: b, default: secret, encrypt: md5_crypt, salt_size: 7, salt: foo, private: false}\n    - {name: c, default: secret, encrypt: sha256_crypt, private: false}\n' +
+      '  tasks:\n    - debug: msg="{{ a }} {{ b }} {{ c | length }} {{ c[:3] }}"\n      run_once: true\n',
+    rc: 0,
+    has: ['"msg": "$6$rounds=656000$abcdefgh$/Ei/7YaGhLUaj/.Vzhbn8/qTav7snBIiSWc4ltNfH/h5CKGCnV8KtAzHxd56WDXc3DF7SfbULGkU/EoGIlOV70 $1$foo$ygQElgzdVoe51UiGBN5TV/ 77 $5$"'],
+  },
+  {
+    name: "vars_prompt encrypt: the password_hash filter's short name is no passlib scheme, as Ansible says",
+    play: '- hosts: web\n  gather_facts: false\n  vars_prompt:\n    - {name: a, default: secret, encrypt: sha512}\n  tasks:\n    - command: touch {{ playbook_dir }}/touched\n',
+    rc: 4,
+    has: [/site\.yaml:4:43: vars_prompt 'a': passlib does not support 'sha512' algorithm/, 'sha512_crypt, sha256_crypt, md5_crypt'],
+    hasNot: ['PLAY ['],
+  },
+  {
     name: 'vars_prompt: a value nobody can type is refused at the start',
     play: '- hosts: web\n  gather_facts: false\n  vars_prompt:\n    - {name: word, prompt: Word}\n  tasks:\n    - command: touch {{ playbook_dir }}/touched\n',
     rc: 4,
