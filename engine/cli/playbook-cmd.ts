@@ -94,7 +94,7 @@ function checkImplemented(plays: Play[]): void {
         walk(n.block);
         walk(n.rescue);
         walk(n.always);
-      } else if (!n.python && !IMPLEMENTATIONS[n.action] && !RUNNER_ACTIONS.has(n.action)) {
+      } else if (!n.python && !n.templatedModule && !IMPLEMENTATIONS[n.action] && !RUNNER_ACTIONS.has(n.action)) {
         throw new UserError(`module '${n.action}' is not available in this build of kplay`, { kind: 'parse', pos: n.pos, hint: 'it is validated but not implemented yet; see README "Status"' });
       }
     }

@@ -18,7 +18,7 @@ import { loadYamlFile, nodeAt, nodePos, type YamlFile } from '../yaml/load.js';
 import { BLOCK_KEYWORDS, PLAY_KEYWORDS, ROLE_ENTRY_KEYWORDS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS, checkKeywordTypes } from './keywords.js';
 import type { BlockNode, ModuleDefaults, Play, PlayNode, Role, RoleContext, RoleEntry, TaskNode } from './model.js';
 import { bareIncludeArgs, isBareInclude, LOAD_DEPRECATION } from './bare-include.js';
-import { checkModuleArgs, defaultsFor, parseKv } from './module-args.js';
+import { checkModuleArgs, defaultsFor, parseKv, splitModuleString } from './module-args.js';
 import { loadPlays, type PlayHeader } from './plays.js';
 import { findLocalFile, findRole, fromFilesOf, keywordVarsBag, loadRole, parseRoleEntry, roleDirs, roleMainFile, roleRunKey, type RoleFrom, type RoleSearch } from './roles.js';
 
@@ -64,6 +64,11 @@ export function loadPlaybook(file: string, opts: LoadOptions): Play[] {
 /** Loads a task file named by include_tasks when it runs (validated like any other; the including task's module_defaults apply). */
 export function loadIncludedTasks(file: string, opts: LoadOptions, role: RoleContext | undefined, tags: string[], defaults?: ModuleDefaults): PlayNode[] {
   return new PlayLoader(undefined, opts, defaults).included(file, role, tags);
+}
+
+/** The task an `action: "{{ ... }}"` task is on a host whose variables name `module` (a ParseError where kplay cannot run it). */
+export function resolveTemplatedAction(task: TaskNode, module: string, opts: LoadOptions): TaskNode {
+  return new PlayLoader(undefined, opts, task.moduleDefaults).templatedAction(task, module);
 }
 
 /** Loads a role named by include_role when it runs (its arguments templated: name, the *_from files, rolespec_validate; the include's `vars:`). */
@@ -146,6 +151,22 @@ class PlayLoader {
     const roles = [...this.roles.values(), role];
     const handlers = roles.map((r) => ({ role: r, handlers: this.roleHandlers(r) }));
     return { role, roles, nodes: [...deps.nodes, ...this.roleTasks(path, tags, args.tasks_from, undefined, {}, [], validatesSpec(args))], handlers, vars: [...deps.vars, ...own] };
+  }
+
+  /** A task whose action: names its module by a template, for the name one host's variables give: that module, the arguments checked as at load. */
+  templatedAction(task: TaskNode, name: string): TaskNode {
+    const native = resolveModuleName(name);
+    if (isTemplate(name) || isBareInclude(name) || native === 'import_tasks' || native === 'import_role') {
+      throw new ParseError(`action: names the module '${name}', which a task cannot take from a template`, task.pos, 'write the module in the task (import_tasks and import_role are read before the play runs)');
+    }
+    const python = native ? undefined : this.pythonModule(name, task.role, task.pos);
+    const action = python ? python.name : (native as string);
+    const written = this.moduleArgs(action, task.templatedModule?.value, task.keywords.args, () => task.pos);
+    const defaults = defaultsFor(this.defaults, action);
+    const merged = defaults ? { ...defaults.args, ...written } : written;
+    const args = python ? merged : checkModuleArgs(action, MODULES[action] as (typeof MODULES)[string], merged, () => task.pos);
+    const { templatedModule: _resolved, ...rest } = task;
+    return { ...rest, action, args, ...(python ? { python } : {}) };
   }
 
   private roleHandlers(role: Role): PlayNode[] {
@@ -348,13 +369,17 @@ class PlayLoader {
     let actionKey: string;
     let moduleValue: unknown;
     let pythonModule: PythonModule | undefined;
+    let templated = false;
     if (keywords.action !== undefined || keywords.local_action !== undefined) {
       if (candidates.length) throw new ParseError(`conflicting action statements: ${['action', ...candidates].join(', ')}`, posOf(c));
       const kw = keywords.action !== undefined ? 'action' : 'local_action';
       ({ actionKey, moduleValue } = splitActionKeyword(keywords[kw], posOf(at(c, kw))));
       if (kw === 'local_action') keywords.delegate_to = 'localhost';
-      // `action: ping data=x` names an Ansible Python module as a key would
-      if (!resolveModuleName(actionKey) && !isBareInclude(actionKey)) pythonModule = this.pythonModule(actionKey, role, posOf(at(c, kw)));
+      // `action: ping data=x` names an Ansible Python module as a key would; `action: "{{ m }} x=1"` names
+      // it when the task runs, as Ansible templates the action then
+      templated = isTemplate(actionKey);
+      if (templated) checkTemplates([actionKey, moduleValue], posOf(at(c, kw)));
+      else if (!resolveModuleName(actionKey) && !isBareInclude(actionKey)) pythonModule = this.pythonModule(actionKey, role, posOf(at(c, kw)));
       delete keywords.action;
       delete keywords.local_action;
     } else {
@@ -371,14 +396,14 @@ class PlayLoader {
     // the deprecated bare include: an import_tasks or an include_tasks, its other arguments variables
     const bare = isBareInclude(actionKey) ? this.bareInclude(moduleValue, keywords, posOf(at(c, actionKey))) : undefined;
     // an Ansible Python module checks its own arguments on the host; kplay's are checked now
-    const action = pythonModule ? pythonModule.name : bare ? bare.action : resolveModuleName(actionKey);
+    const action = pythonModule ? pythonModule.name : bare ? bare.action : templated ? actionKey : resolveModuleName(actionKey);
     if (!action) throw new ParseError(`couldn't resolve module/action '${actionKey}'`, posOf(c), didYouMean(actionKey, Object.keys(MODULES)));
     this.checkConditions(keywords, c);
     const argPos = (name: string): SourcePos => {
       const exact = nodeAt(c.y, [...c.path, actionKey, name], { key: true }) ?? nodeAt(c.y, [...c.path, 'args', name], { key: true });
       return exact ? nodePos(c.y, exact) : posOf(at(c, actionKey));
     };
-    const written = bare ? { file: bare.file } : this.moduleArgs(action, moduleValue, keywords.args, argPos);
+    const written = bare ? { file: bare.file } : templated ? {} : this.moduleArgs(action, moduleValue, keywords.args, argPos);
     // module_defaults under the task's own arguments (the groups holding the action first, in the order
     // written, then the module's own, as Ansible merges them); a default is reported where it was written
     const defaults = defaultsFor(this.defaults, action);
@@ -392,7 +417,7 @@ class PlayLoader {
     }
     const merged = defaults ? { ...defaults.args, ...written } : written;
     const mergedPos = (name: string): SourcePos => (name in written || !defaults?.pos[name] ? argPos(name) : (defaults.pos[name] as SourcePos));
-    const args = pythonModule ? merged : checkModuleArgs(action, MODULES[action] as (typeof MODULES)[string], merged, mergedPos);
+    const args = pythonModule || templated ? merged : checkModuleArgs(action, MODULES[action] as (typeof MODULES)[string], merged, mergedPos);
     // template syntax is checked now, so a bad template stops the run before any host is touched
     for (const [k, v] of Object.entries(args)) checkTemplates(v, mergedPos(k));
     for (const [k, v] of Object.entries(keywords)) if (!CONDITION_KEYS.includes(k)) checkTemplates(v, posOf(at(c, k)));
@@ -406,7 +431,7 @@ class PlayLoader {
       }
       for (const l of tagList(keywords.listen)) this.handlerNames.add(l);
     }
-    const task: TaskNode = { kind: 'task', name: keywords.name === undefined ? undefined : String(keywords.name), action, actionWritten: actionKey, args, keywords, tags, role, pos: posOf(c), ...(pythonModule ? { python: pythonModule } : {}), ...(Object.keys(this.defaults).length ? { moduleDefaults: this.defaults } : {}), ...(bare && Object.keys(bare.vars).length ? { bareVars: bare.vars } : {}) };
+    const task: TaskNode = { kind: 'task', name: keywords.name === undefined ? undefined : String(keywords.name), action, actionWritten: actionKey, args, keywords, tags, role, pos: posOf(c), ...(pythonModule ? { python: pythonModule } : {}), ...(Object.keys(this.defaults).length ? { moduleDefaults: this.defaults } : {}), ...(bare && Object.keys(bare.vars).length ? { bareVars: bare.vars } : {}), ...(templated ? { templatedModule: { value: moduleValue } } : {}) };
     if (action === 'meta' && !isTemplate(String(args._raw_params)) && !META_ACTIONS.includes(String(args._raw_params))) {
       throw new ParseError(`invalid meta action '${String(args._raw_params)}'`, argPos('_raw_params'), didYouMean(String(args._raw_params), META_ACTIONS) ?? `valid: ${META_ACTIONS.join(', ')}`);
     }
@@ -688,9 +713,9 @@ function withoutKeys(o: Record<string, unknown>, keys: string[]): Record<string,
 // `action: copy src=a dest=b` or `action: {module: copy, src: a}`
 function splitActionKeyword(v: unknown, pos: SourcePos): { actionKey: string; moduleValue: unknown } {
   if (typeof v === 'string') {
-    const m = /^\s*(\S+)\s*(.*)$/s.exec(v);
+    const m = splitModuleString(v);
     if (!m) throw new ParseError('action: needs a module name', pos);
-    return { actionKey: m[1] as string, moduleValue: m[2] || null };
+    return { actionKey: m.name, moduleValue: m.rest || null };
   }
   if (isMapping(v) && typeof v.module === 'string') {
     const { module, ...rest } = v;

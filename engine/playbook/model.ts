@@ -62,6 +62,8 @@ export interface TaskNode {
   python?: PythonModule | undefined;
   /** The module_defaults in force here (for the files an include_tasks/include_role loads when it runs). */
   moduleDefaults?: ModuleDefaults | undefined;
+  /** `action:` names the module by a template (`{{ ansible_pkg_mgr }} name=x`): each host resolves it, and checks this module value, when the task runs. */
+  templatedModule?: { value: unknown } | undefined;
   /** A dynamic bare `include:`'s name=value arguments: variables of the tasks it brings, as their task vars. */
   bareVars?: Record<string, unknown> | undefined;
 }

@@ -13,6 +13,12 @@ interface Token {
   end: number;
 }
 
+/** The module name and the rest of `action: NAME k=v` text, split as Ansible splits it (a `{{ }}` name stays whole). */
+export function splitModuleString(text: string): { name: string; rest: string } | undefined {
+  const first = splitArgs(text)[0];
+  return first ? { name: first.text, rest: text.slice(first.end).trim() } : undefined;
+}
+
 // Splits on whitespace outside quotes and outside {{ }} / {% %} blocks, keeping the text as written.
 function splitArgs(s: string): Token[] {
   const out: Token[] = [];

@@ -12,7 +12,7 @@ import { MODULES } from '../modules/specs.js';
 import { BACKGROUND_MODULES, NO_ASYNC_ACTIONS } from '../modules/async-job.js';
 import { startHeldJob, stoppable } from './held-job.js';
 import { ActionError, ActionFailed, type Deprecation, type ModuleContext, type ModuleResult, type SyncSides } from '../modules/types.js';
-import { includedTaskFile, loadIncludedRole, loadIncludedTasks, tagList, type LoadOptions } from '../playbook/load.js';
+import { includedTaskFile, loadIncludedRole, loadIncludedTasks, resolveTemplatedAction, tagList, type LoadOptions } from '../playbook/load.js';
 import { convertArgs, defaultsFor } from '../playbook/module-args.js';
 import type { BlockNode, Play, PlayNode, Role, TaskNode } from '../playbook/model.js';
 import { findLocalFile, fromFilesOf, keywordVarsBag, localNotFound, roleRunKey, templateSearchDirs, type LocalKind } from '../playbook/roles.js';
@@ -281,7 +281,8 @@ const itemLabel = (v: unknown): string => (typeof v === 'string' ? v : pyRepr(v)
 // the secret values a host's scope holds: never shown in output
 const secretsIn = (scope: VarScope, env: TaskEnv): string[] => [...secretValues(scope.names(), (n) => scope.get(n), env.secretNames), ...(env.opts.secrets ?? [])];
 
-const templatedName = (task: TaskNode): boolean => /\{\{|\{%/.test(displayName(task));
+// (an unnamed task whose action: names its module by a template is shown by that template, as in Ansible)
+const templatedName = (task: TaskNode): boolean => !(task.templatedModule && task.name === undefined) && /\{\{|\{%/.test(displayName(task));
 
 /** The task's shown name templated in a host's scope (as written when it cannot be), secrets scrubbed. */
 function nameIn(task: TaskNode, scope: VarScope, env: TaskEnv): string {
@@ -294,7 +295,9 @@ function nameIn(task: TaskNode, scope: VarScope, env: TaskEnv): string {
   }
 }
 
-export async function executeTask(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv): Promise<TaskOutcome> {
+export async function executeTask(written: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv): Promise<TaskOutcome> {
+  // (an action: whose module name is a template becomes the task it names on this host, below)
+  let task = written;
   const noLog = toBool(inherited(task, frames, env.play, 'no_log')) === true;
   // (a meta task registers nothing, as Ansible's strategy runs it without its results' processing)
   const register = typeof task.keywords.register === 'string' && task.action !== 'meta' ? task.keywords.register : undefined;
@@ -340,6 +343,7 @@ export async function executeTask(task: TaskNode, state: HostState, frames: Task
   let outcome: TaskOutcome;
   try {
     base = scopeFor(task, state, frames, env);
+    if (task.templatedModule) task = resolveTemplatedAction(task, String(base.template(task.action, task.pos)).trim(), playLoadOpts(env));
     outcome = await runOnHost(task, state, frames, env, register, emit, base);
   } catch (e) {
     if (e instanceof UnreachableError) {

@@ -5,7 +5,7 @@
 // messages, counts and warnings it printed when these cases were written.
 import { describe, expect, it } from 'vitest';
 import { hasAnsible } from '../support/oracle.js';
-import { ENGINES, playMessages } from '../support/play-messages.js';
+import { ENGINES, playMessages, shownOutput } from '../support/play-messages.js';
 import { writeTree } from '../support/tree.js';
 
 const SITE = `- hosts: localhost
@@ -41,13 +41,6 @@ const FILES = {
   'roles/r/tasks/inner.yml': '- debug: msg="inner {{ y | default(\'none\') }}"\n',
 };
 
-// what both engines print, without kplay's slowest-tasks summary and blank lines
-const shown = (text: string): string =>
-  text
-    .replace(/\nSlowest tasks:\n(\s+\S+s\s+.*\n?)*/g, '\n')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .join('\n');
 const count = (text: string, part: string): number => text.split(part).length - 1;
 
 describe('the bare include', () => {
@@ -61,7 +54,7 @@ describe('the bare include', () => {
     // each deprecation once: the load one (also for the files included at run time), the run one
     expect(count(kplay.text, '[DEPRECATION WARNING]: "include" is deprecated, use include_tasks/import_tasks \ninstead.')).toBe(1);
     expect(count(kplay.text, '[DEPRECATION WARNING]: "include" is deprecated, use \ninclude_tasks/import_tasks/import_playbook instead.')).toBe(1);
-    if (hasAnsible) expect(shown(kplay.text)).toBe(shown(playMessages(ENGINES.ansible, root).text));
+    if (hasAnsible) expect(shownOutput(kplay.text)).toBe(shownOutput(playMessages(ENGINES.ansible, root).text));
   });
 
   it('warns of nothing where the config sets deprecation_warnings = False', () => {
@@ -80,7 +73,7 @@ describe('the bare include', () => {
       expect(kplay.text).toContain('included: ' + root + '/roles/r/tasks/inner.yml for localhost');
       expect(kplay.text).toMatch(/localhost\s+: ok=3 /);
     }
-    if (hasAnsible) expect(shown(kplay.text)).toBe(shown(playMessages(ENGINES.ansible, root, 'site.yaml', flags).text));
+    if (hasAnsible) expect(shownOutput(kplay.text)).toBe(shownOutput(playMessages(ENGINES.ansible, root, 'site.yaml', flags).text));
   });
 
   it.each([

@@ -15,3 +15,12 @@ export function playMessages(argv: readonly string[], root: string, playbook = '
   const text = r.stdout + r.stderr;
   return { msgs: [...text.matchAll(/^ {4}"msg": "(.*)"$/gm)].map((m) => m[1] as string), text };
 }
+
+/** What both engines print of a run, to compare whole: kplay's slowest-tasks summary and blank lines left out. */
+export function shownOutput(text: string): string {
+  return text
+    .replace(/\nSlowest tasks:\n(\s+\S+s\s+.*\n?)*/g, '\n')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .join('\n');
+}

@@ -108,10 +108,10 @@ describe('YAML values (Jinja, typed as Ansible types them)', () => {
   });
 
   it.each([
-    ["{{ '10.0.0.0/8' | ipaddr('net') }}", 'write ansible.utils.ipaddr (its full name; kplay does not route ipaddr there)'],
-    ["{{ '10.0.0.5' | ansible.netcommon.ipsubnet(24) }}", 'write ansible.utils.ipsubnet (its full name; kplay does not route ansible.netcommon.ipsubnet there)'],
+    ["{{ '10.0.0.0/8' | cidr_merge }}", 'Ansible routes it to ansible.utils.cidr_merge, which kplay does not have'],
+    ["{{ '10.0.0.5' | ansible.netcommon.hwaddr }}", 'Ansible routes it to ansible.utils.hwaddr, which kplay does not have'],
     ['{{ n | nosuchfilter }}', 'see docs/templates.md for the filters kplay provides'],
-  ])("%s: the hint names an ansible.utils filter's full name", (tpl, hint) => {
+  ])("%s: the hint names the ansible.utils filter Ansible routes a name to", (tpl, hint) => {
     let err: unknown;
     try {
       value(tpl);
@@ -119,6 +119,14 @@ describe('YAML values (Jinja, typed as Ansible types them)', () => {
       err = e;
     }
     expect((err as TemplateError).hint).toBe(hint);
+  });
+
+  it.each([
+    ["{{ '10.0.0.1/8' | ipaddr('network') }}", '10.0.0.0'],
+    ["{{ '10.0.0.5' | ansible.netcommon.ipsubnet(24) }}", '10.0.0.0/24'],
+    ["{{ ['10.0.0.1', 'x'] | map('ipv4') | list | string }}", "['10.0.0.1', False]"],
+  ])('%s: a short or ansible.netcommon name runs the ansible.utils filter Ansible routes it to', (tpl, out) => {
+    expect(String(value(tpl))).toBe(out);
   });
 
   it('reaches other hosts through hostvars, lazily', () => {

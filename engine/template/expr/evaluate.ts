@@ -6,7 +6,7 @@ import { pyRepr, pyStr } from '../../util/python-repr.js';
 import { UnsafeText } from '../../yaml/load.js';
 import type { Expr } from './parser.js';
 import { PyTuple } from '../../inventory/python-literal.js';
-import { BASE_FUNCTIONS, FILTERS, TESTS } from './filters.js';
+import { BASE_FUNCTIONS, FILTERS, TESTS, filterNamed } from './filters.js';
 import { ExprError, UndefinedError, contains, iterable, len, missingKeyMessage, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
 
 export { ExprError, UndefinedError };
@@ -298,7 +298,7 @@ export class Evaluator {
       return raw;
     }
     const v = this.defined(raw, e.value.col);
-    const f = own(FILTERS, e.name) ? FILTERS[e.name] : undefined;
+    const f = filterNamed(e.name);
     if (!f) throw new ExprError(`no filter named '${e.name}'`, e.col);
     const out = f(v, args, kw, e.col);
     // a filter with nothing to give (`[] | first`) yields undefined, as Jinja's does

@@ -19,6 +19,7 @@ import { pyJson, pyYaml } from './dump.js';
 import type { Functions } from './evaluate.js';
 import { ExprError, UndefinedError, contains, iterable, len, missingKeyMessage, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
 import { pyRegex, pyReplacement } from './pyregex.js';
+import { noteRoutedFilter, routedFilter } from './routing.js';
 
 /** A filter: the value, positional and keyword arguments, the column for errors. */
 export type Filter = (v: unknown, args: unknown[], kw: Record<string, unknown>, col: number) => unknown;
@@ -386,7 +387,7 @@ export const FILTERS: Record<string, Filter> = {
     }
     const name = String(a[0]);
     if (name === 'extract') return list.map((x) => extract(x, a[1], a.slice(2), col));
-    const f = own(FILTERS, name) ? FILTERS[name] : undefined;
+    const f = filterNamed(name);
     if (!f) throw new ExprError(`no filter named '${name}'`, col);
     return list.map((x) => f(x, a.slice(1), kw, col));
   },
@@ -711,3 +712,19 @@ export const BASE_FUNCTIONS: Functions = {
     return ns;
   },
 };
+
+/** The filter a name calls: kplay's own, or the ansible.utils one Ansible routes a short or ansible.netcommon name to (its deprecation noted). */
+export function filterNamed(name: string): Filter | undefined {
+  if (own(FILTERS, name)) return FILTERS[name];
+  const routed = routedFilter(name);
+  if (!routed || !own(FILTERS, routed.target)) return undefined;
+  noteRoutedFilter(routed.deprecation);
+  return FILTERS[routed.target];
+}
+
+/** Whether a filter name is kplay's own or routed to one of kplay's (checked when a template is read). */
+export function hasFilter(name: string): boolean {
+  if (own(FILTERS, name)) return true;
+  const routed = routedFilter(name);
+  return !!routed && own(FILTERS, routed.target);
+}

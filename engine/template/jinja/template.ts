@@ -2,7 +2,8 @@
 // parsed once per source (cached), unknown filters and tests refused when parsed, errors located
 // at file:line:col of the template's own text, and Ansible 2.14's typing of a templated value.
 import { literalEval } from '../../inventory/python-literal.js';
-import { FILTERS, TESTS } from '../expr/filters.js';
+import { TESTS, hasFilter } from '../expr/filters.js';
+import { routedFilter } from '../expr/routing.js';
 import type { Expr } from '../expr/parser.js';
 import type { Functions, Lookup } from '../expr/evaluate.js';
 import type { WhitespaceOptions } from './lexer.js';
@@ -42,7 +43,7 @@ export function checkNames(e: Expr, at: { line: number; col: number }): void {
     if (!x || typeof x !== 'object') return;
     if (Array.isArray(x)) return x.forEach(visit);
     const n = x as Record<string, unknown>;
-    if (n.k === 'filter' && !EVALUATOR_FILTERS.has(n.name as string) && !Object.prototype.hasOwnProperty.call(FILTERS, n.name as string)) {
+    if (n.k === 'filter' && !EVALUATOR_FILTERS.has(n.name as string) && !hasFilter(n.name as string)) {
       throw new JinjaError({ message: `no filter named '${String(n.name)}'`, line: at.line, col: at.col + Number(n.col) - 1, hint: filterHint(String(n.name)) });
     }
     if (n.k === 'test' && !EVALUATOR_TESTS.has(n.name as string) && !Object.prototype.hasOwnProperty.call(TESTS, n.name as string)) {
@@ -53,11 +54,10 @@ export function checkNames(e: Expr, at: { line: number; col: number }): void {
   visit(e);
 }
 
-// a short or ansible.netcommon name of an ansible.utils filter (which Ansible 2.14 routes there, with a
-// deprecation warning, when the collections are installed): the name to write
+// a name Ansible routes to an ansible.utils filter kplay does not have: which one that is
 function filterHint(name: string): string {
-  const full = `ansible.utils.${name.replace(/^ansible\.netcommon\./, '')}`;
-  return Object.prototype.hasOwnProperty.call(FILTERS, full) ? `write ${full} (its full name; kplay does not route ${name} there)` : 'see docs/templates.md for the filters kplay provides';
+  const routed = routedFilter(name);
+  return routed ? `Ansible routes it to ${routed.target}, which kplay does not have` : 'see docs/templates.md for the filters kplay provides';
 }
 
 function checkTree(nodes: Node[]): void {
