@@ -913,7 +913,7 @@ async function includeRole(task: TaskNode, args: Record<string, unknown>, state:
   }
   const ctx = { name: role.name, path: role.path };
   const nodes: PlayNode[] = [{ kind: 'block', name: undefined, block: loaded.nodes, rescue: [], always: [], keywords: {}, tags: [], role: ctx, implicit: 'role', roleKey, roleRepeats: repeats, roleVars: loaded.vars, pos: task.pos }];
-  // the task's vars (and the loop variable) apply to the role's tasks, as include_role's do in Ansible
+  // the include's vars: and loop variable reach the role's tasks as include params, apply's vars as a block's
   const params = { ...loopVarsOf(task, scope), ...((task.keywords.vars as Record<string, unknown>) ?? {}) };
   const frame: TaskFrame = { block: { kind: 'block', name: task.name, block: nodes, rescue: [], always: [], keywords: { ...apply.keywords, vars: apply.vars }, tags: [], role: ctx, implicit: 'import_role', includeParams: params, ...(isPublic ? {} : { roleScope: roles }), pos: task.pos } };
   env.include(state, includeKey(task, `${role.id}:${String(args.tasks_from ?? 'main')}`, { ...apply.vars, ...params }), nodes, frame);

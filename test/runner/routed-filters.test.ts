@@ -18,6 +18,14 @@ const SITE = `- hosts: localhost
 
 
 describe('routed filter names', () => {
+  it('are reported once a run, however many times a loop renders them (--json shows every event)', () => {
+    const root = writeTree({ 'site.yaml': '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - debug: msg="{{ item | ipaddr }}"\n      loop: [10.0.0.1, 10.0.0.2, 10.0.0.3]\n' });
+    const kplay = playMessages(ENGINES.kplay, root, 'site.yaml', ['--json']);
+    const warnings = kplay.text.split('\n').filter((l) => l.startsWith('{') && (JSON.parse(l) as { type: string }).type === 'warning');
+    expect(warnings, kplay.text).toHaveLength(1);
+    expect(warnings[0]).toContain("Use 'ansible.utils.ipaddr' module instead.");
+  });
+
   it('run the ansible.utils filter and warn once per name, as Ansible does', () => {
     const root = writeTree({ 'site.yaml': SITE });
     const kplay = playMessages(ENGINES.kplay, root);
