@@ -62,8 +62,18 @@ export function loadPlaybook(file: string, opts: LoadOptions): Play[] {
 }
 
 /** Loads a task file named by include_tasks when it runs (validated like any other; the including task's module_defaults apply). */
-export function loadIncludedTasks(file: string, opts: LoadOptions, role: RoleContext | undefined, tags: string[], defaults?: ModuleDefaults): PlayNode[] {
+export function loadIncludedTasks(file: string, opts: LoadOptions, role: RoleContext | undefined, tags: string[], defaults?: ModuleDefaults): IncludedTasks {
   return new PlayLoader(undefined, opts, defaults).included(file, role, tags);
+}
+
+/** The tasks of a file include_tasks loads, and what its import_roles bring the play when it does (as Ansible appends them to the play's roles). */
+export interface IncludedTasks {
+  nodes: PlayNode[];
+  /** The roles its import_roles use (their dependencies too), for their defaults. */
+  roles: Role[];
+  /** Their variables, which every later task of the play sees. */
+  vars: VarBag[];
+  handlers: { role: Role; handlers: PlayNode[] }[];
 }
 
 /** The task an `action: "{{ ... }}"` task is on a host whose variables name `module` (a ParseError where kplay cannot run it). */
@@ -123,6 +133,9 @@ class PlayLoader {
   private defaults: ModuleDefaults;
   // above 0 while loading what an include (include_tasks, include_role) brings at run time
   private dynamic: number;
+  // the roles and variables an import_role there brings: the play's only once the include runs
+  private readonly brought = new Map<string, Role>();
+  private readonly broughtVars: VarBag[] = [];
 
   constructor(
     private readonly header: PlayHeader | undefined,
@@ -134,9 +147,11 @@ class PlayLoader {
     this.dynamic = header ? 0 : 1;
   }
 
-  /** The tasks of a file included at run time (include_tasks / include_role). */
-  included(file: string, role: RoleContext | undefined, tags: string[]): PlayNode[] {
-    return this.taskFile(file, tags, role);
+  /** The tasks of a file included at run time (include_tasks), and the roles its import_roles bring. */
+  included(file: string, role: RoleContext | undefined, tags: string[]): IncludedTasks {
+    const nodes = this.taskFile(file, tags, role);
+    const roles = [...this.brought.values()];
+    return { nodes, roles, vars: this.broughtVars, handlers: roles.map((r) => ({ role: r, handlers: this.roleHandlers(r) })) };
   }
 
   /**
@@ -148,7 +163,7 @@ class PlayLoader {
     const role = loadRole(path, roleFromArgs(args, at), at);
     const own = [keywordVarsBag(vars), role.vars];
     const deps = this.dependencyUses(role, tags, [path], own);
-    const roles = [...this.roles.values(), role];
+    const roles = [...new Map([...this.roles, ...this.brought, [role.id, role]]).values()];
     const handlers = roles.map((r) => ({ role: r, handlers: this.roleHandlers(r) }));
     return { role, roles, nodes: [...deps.nodes, ...this.roleTasks(path, tags, args.tasks_from, undefined, {}, [], validatesSpec(args))], handlers, vars: [...deps.vars, ...own] };
   }
@@ -464,6 +479,18 @@ class PlayLoader {
     this.whileDynamic(() => this.roleTasks(path, [], args.tasks_from));
   }
 
+  // a role the play uses: its defaults and handlers are the play's; in what an include brings at run time,
+  // only once the include runs (its handlers' names are known now, for notify)
+  private useRole(role: Role): void {
+    if (this.dynamic === 0) {
+      this.roles.set(role.id, role);
+      this.handlerRoles.delete(role.id);
+      return;
+    }
+    this.brought.set(role.id, role);
+    if (!this.roles.has(role.id)) this.handlerRoles.set(role.id, role);
+  }
+
   private whileDynamic<T>(fn: () => T): T {
     this.dynamic++;
     try {
@@ -547,12 +574,11 @@ class PlayLoader {
     if (isTemplate(name)) throw new ParseError('import_role needs a fixed role name (use include_role for a templated one)', task.pos);
     const path = findRole(name, this.opts, task.pos);
     const role = loadRole(path, roleFromArgs(task.args, task.pos), task.pos);
-    this.roles.set(role.id, role);
-    this.handlerRoles.delete(role.id);
+    this.useRole(role);
     const own = [keywordVarsBag(task.keywords.vars), role.vars];
     const deps = this.dependencyUses(role, tags, [path], own);
     const roleVars = [...deps.vars, ...own];
-    this.playRoleVars.push(...roleVars);
+    (this.dynamic > 0 ? this.broughtVars : this.playRoleVars).push(...roleVars);
     // allow_duplicates: false runs it only where this identity has not run (import_role's default runs it again)
     const key = roleRunKey(path, { vars: task.keywords.vars, from: fromFilesOf(task.args), include: true });
     return {
@@ -630,8 +656,7 @@ class PlayLoader {
     const name = viaBasedir ? e.name : role.name;
     const { when, tags: ownTags, vars } = e.keywords;
     const roleKey = roleRunKey(path, { params: e.params, when, tags: ownTags, vars, include: false });
-    this.roles.set(role.id, role);
-    this.handlerRoles.delete(role.id);
+    this.useRole(role);
     const tags = union(inherited, tagList(e.keywords.tags));
     // the role's vars: keyword is below its vars files, as in Ansible's Role.get_vars (a block's vars would be above)
     const own = [keywordVarsBag(vars), role.vars];

@@ -861,7 +861,14 @@ async function includeTasks(task: TaskNode, args: Record<string, unknown>, state
   const path = includedTaskFile(file, task.role, dirname(task.pos.file));
   if (!path) return { changed: false, failed: true, msg: `could not find the task file '${file}'` };
   const apply = applied(args);
-  const nodes = loadIncludedTasks(path, playLoadOpts(env), task.role, [...inheritedTags(task, frames), ...apply.tags], task.moduleDefaults);
+  const loaded = loadIncludedTasks(path, playLoadOpts(env), task.role, [...inheritedTags(task, frames), ...apply.tags], task.moduleDefaults);
+  const { nodes } = loaded;
+  // its import_roles' roles join the play's now, as Ansible appends them when it loads the file
+  if (loaded.roles.length) {
+    for (const r of loaded.roles) if (!env.roles.some((known) => known.id === r.id)) env.roles.push(r);
+    env.addRoleVars(`include_tasks:${path}`, loaded.vars);
+    env.addHandlers(loaded.handlers);
+  }
   const loopVars = loopVarsOf(task, scope);
   // the include's vars: and loop variable are include params; apply's vars (and a bare include's
   // name=value arguments) the vars of a block around the tasks

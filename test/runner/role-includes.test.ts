@@ -34,6 +34,8 @@ const ROLE = {
   'roles/t/vars/set/2.yml': 'w: two\n',
   'roles/t/tasks/main.yml': '- debug: msg="{{ p }} {{ q }} {{ r }} {{ z }} {{ w | default(\'now\') }}"\n',
   'roles/q/tasks/main.yml': '- command: "true"\n  notify: hq\n',
+  // an import_role in a file include_tasks loads at run time
+  'imp-q.yml': '- import_role: {name: q}\n',
   'roles/q/defaults/main.yml': 'qd: q-default\n',
   'roles/q/vars/main.yml': 'qv: q-var\n',
   'roles/q/handlers/main.yml': '- name: hq\n  debug: msg="handler {{ qd }} {{ qv }}"\n',
@@ -101,6 +103,16 @@ const rows: [string, string, string[]][] = [
     ['pa x=pa-vars y=play', 'pa x=pa-vars y=play', 'pb x=pb-vars y=play', 'after pb x=pb-vars', 'pa x=pa-vars y=play', 'after pa again x=pa-vars'],
   ],
   ["a role's handler sees its role's vars over a later role's", rolesPlay('ph, pb', ''), ['pb x=pb-vars y=play', 'ph handler x=ph-vars']],
+  [
+    "an import_role in a file include_tasks loads: its role's defaults, vars and handlers are the play's once the include runs, not before",
+    play('    - debug: msg="before {{ qd | default(\'none\') }} {{ qv | default(\'none\') }}"\n    - include_tasks: imp-q.yml\n    - debug: msg="after {{ qd }} {{ qv }}"\n'),
+    ['before none none', 'after q-default q-var', 'handler q-default q-var'],
+  ],
+  [
+    'the same where the file name is a template (the file is read only when the include runs)',
+    play('    - include_tasks: "{{ \'imp-q.yml\' }}"\n    - debug: msg="after {{ qd }} {{ qv }}"\n'),
+    ['after q-default q-var', 'handler q-default q-var'],
+  ],
   ['a name reaches one handler (the first of two in the play), a topic every listener', play('    - command: "true"\n      notify: h\n', '    - name: h\n      debug: msg=first\n    - name: h\n      debug: msg=second\n    - name: other\n      debug: msg=listener\n      listen: h\n'), ['first', 'listener']],
 ];
 
