@@ -149,8 +149,10 @@ describe('setup, raw, pause, fail, assert', () => {
     const theirs = pythonEval<Record<string, unknown>>('from ansible.module_utils.facts.hardware.linux import LinuxHardware\ndef fn(_):\n    return LinuxHardware(module=None).get_memory_facts()', null);
     const shape = (f: Record<string, unknown>): unknown => ({ memtotal_mb: f.memtotal_mb, swaptotal_mb: f.swaptotal_mb, memory_mb: Object.fromEntries(Object.entries(f.memory_mb as Record<string, object>).map(([k, v]) => [k, Object.keys(v)])) });
     expect(shape(ours)).toEqual(shape(theirs));
-    // free memory moves between two reads: within 64 MB
-    expect(Math.abs((ours.memfree_mb as number) - (theirs.memfree_mb as number))).toBeLessThan(64);
+    // free memory moves between the two reads with whatever else runs (in CI, lab hosts start and stop
+    // beside this file: 151 MB was seen): within 512 MB; the computation itself is checked on a fixed
+    // /proc/meminfo in the test above
+    expect(Math.abs((ours.memfree_mb as number) - (theirs.memfree_mb as number))).toBeLessThan(512);
   });
 
   it.skipIf(!hasAnsible)("setup's user, env, date_time, network and selinux facts are ansible-playbook's on this machine (the clock's fields aside)", async () => {
