@@ -9,7 +9,7 @@ import { MODULES, resolveModuleName } from '../modules/specs.js';
 import { checkModuleArgs, parseKv } from '../playbook/module-args.js';
 import type { Play, TaskNode } from '../playbook/model.js';
 import { AdhocReporter } from '../report/adhoc.js';
-import { deprecationsShown } from '../report/deprecations.js';
+import { warningsShown } from '../report/shown-warnings.js';
 import { executeRun } from '../run/request.js';
 import { setup } from '../run/setup.js';
 import { exitCodeOf } from '../runner/play-runner.js';
@@ -66,7 +66,7 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
     plays: [play],
     vars: s.vars,
     matcher,
-    reporter: deprecationsShown(new AdhocReporter((l) => io.out(l), action), s.config.deprecationWarnings),
+    reporter: warningsShown(new AdhocReporter((l) => io.out(l), action), s.config.deprecationWarnings),
     forks: s.vars.run.forks ?? 5,
     check: opts.check === true,
     diff: opts.diff === true,

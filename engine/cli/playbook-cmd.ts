@@ -11,7 +11,7 @@ import type { Play, PlayNode } from '../playbook/model.js';
 import { IMPLEMENTATIONS, RUNNER_ACTIONS } from '../modules/index.js';
 import { exitCodeOf } from '../runner/play-runner.js';
 import { ConsoleReporter, JsonReporter } from '../report/console.js';
-import { deprecationsShown } from '../report/deprecations.js';
+import { warningsShown } from '../report/shown-warnings.js';
 import { LiveReporter, stdoutScreen } from '../report/live.js';
 import { executeRun } from '../run/request.js';
 import { findProjectRoot } from '../config/config.js';
@@ -144,7 +144,8 @@ async function runAll(
   const live = !o.opts.json && process.stdout.isTTY === true && env.KPLAY_NO_LIVE === undefined && env.NO_COLOR === undefined && env.TERM !== 'dumb' && !o.opts.step && ((o.opts.verbose as number | undefined) ?? 0) === 0;
   const liveView = live ? new LiveReporter(stdoutScreen()) : undefined;
   const shownReporter = o.opts.json ? new JsonReporter((l) => o.io.out(l)) : (liveView ?? new ConsoleReporter((l) => o.io.out(l), { warn: (l) => o.io.err(l) }));
-  const reporter = deprecationsShown(shownReporter, s.config.deprecationWarnings);
+  // (the deprecations printed while the playbooks loaded are not printed again when a file loads at run time)
+  const reporter = warningsShown(shownReporter, s.config.deprecationWarnings, { deprecations: o.deprecated });
   // while the live view is on screen, a line printed elsewhere would break its redraw: it goes above it
   const warn = (msg: string): void => (liveView ? liveView.print(`[WARNING]: ${msg}`) : o.io.err(`[WARNING]: ${msg}`));
   try {
@@ -162,14 +163,7 @@ async function runAll(
       anyErrorsFatal: s.config.anyErrorsFatal,
       verbosity: (o.opts.verbose as number | undefined) ?? 0,
       limit: o.limit,
-      loadOpts: {
-        playbookDir: dirname(o.firstPath),
-        rolesPath: s.config.rolesPath,
-        library: s.config.library,
-        projectRoot: o.projectRoot,
-        // a deprecation warned of while the playbooks loaded is not warned of again, as Ansible's Display warns once
-        deprecate: (msg) => void (o.deprecated.includes(msg) || reporter.emit({ type: 'warning', msg, deprecation: true })),
-      },
+      loadOpts: { playbookDir: dirname(o.firstPath), rolesPath: s.config.rolesPath, library: s.config.library, projectRoot: o.projectRoot },
       connection: o.connection,
       ssh: sshDefaults(o.opts, s.config, o.io, o.passwords.ssh),
       becomePassword: o.passwords.become,

@@ -1,22 +1,19 @@
 // The one-line-per-host output of `kplay adhoc` (Ansible's "minimal" callback used by `ansible`):
 // `host | CHANGED | rc=0 >>` and the output for commands, `host | SUCCESS => {...}` otherwise.
-import { once, warningText } from './console.js';
+import { warningText } from './console.js';
 import type { Reporter, RunEvent } from '../runner/events.js';
 
 const COMMAND_MODULES = new Set(['command', 'shell', 'raw', 'script']);
 
 /** Writes adhoc results. */
 export class AdhocReporter implements Reporter {
-  private readonly warned = new Set<string>();
   constructor(
     private readonly write: (line: string) => void,
     private readonly module: string,
   ) {}
 
   emit(e: RunEvent): void {
-    if (e.type === 'warning') {
-      if (once(this.warned, warningText(e))) this.write(warningText(e));
-    }
+    if (e.type === 'warning') this.write(warningText(e));
     else if (e.type === 'command') this.write(`<${e.host}> EXEC ${e.command}`);
     else if (e.type === 'display') this.write(e.text);
     if (e.type !== 'host_result') return;

@@ -69,13 +69,6 @@ export function warningText(e: { msg: string; deprecation?: boolean | undefined 
   return textWrap(`${e.deprecation ? '[DEPRECATION WARNING]' : '[WARNING]'}: ${e.msg}`, COLUMNS, e.deprecation !== true).join('\n');
 }
 
-/** True the first time a text is seen: Ansible's Display prints each warning and deprecation once a run. */
-export function once(seen: Set<string>, text: string): boolean {
-  if (seen.has(text)) return false;
-  seen.add(text);
-  return true;
-}
-
 /** One recap line: host padded to 26, then `ok=N   ` columns. */
 export function recapLine(host: string, s: HostStats): string {
   const col = (k: string, n: number): string => `${k}=${String(n).padEnd(4)}`;
@@ -84,8 +77,6 @@ export function recapLine(host: string, s: HostStats): string {
 
 /** Writes Ansible-style lines to `write`. */
 export class ConsoleReporter implements Reporter {
-  private readonly warned = new Set<string>();
-
   constructor(
     private readonly write: (line: string) => void,
     private readonly opts: { slowest?: number; warn?: (line: string) => void } = {},
@@ -109,8 +100,8 @@ export class ConsoleReporter implements Reporter {
         this.write(`FAILED - RETRYING: [${e.host}]: ${e.task} (${e.retriesLeft} retries left).`);
         return;
       case 'warning':
-        // Ansible prints warnings on stderr, wrapped as its Display wraps them, each text once a run
-        if (once(this.warned, warningText(e))) (this.opts.warn ?? this.write)(warningText(e));
+        // Ansible prints warnings on stderr, wrapped as its Display wraps them (once each: warningsShown)
+        (this.opts.warn ?? this.write)(warningText(e));
         return;
       case 'display':
         this.write(e.text);

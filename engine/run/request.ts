@@ -7,7 +7,6 @@ import { runPlays, type RunnerOptions, type RunOutcome } from '../runner/play-ru
 import type { VarsContext } from '../vars/host-scope.js';
 import { Connections, type SshDefaults } from './connections.js';
 import { onRoutedFilter } from '../template/expr/routing.js';
-import { once } from '../report/console.js';
 
 /** Everything one run needs; built by the command that starts it (the runner's options but the connections and Ctrl-C, which the run layer owns). */
 export interface RunRequest extends Omit<RunnerOptions, 'transportFor' | 'interrupted' | 'controller' | 'sshDefaults'> {
@@ -42,12 +41,8 @@ export async function executeRun(req: RunRequest): Promise<RunResult> {
     req.warn('interrupted: no new task will start; waiting for running commands (Ctrl-C again kills them)');
   };
   process.on('SIGINT', onSigint);
-  // a filter name Ansible routes elsewhere (ipaddr) is warned of as its templates render, as Ansible does:
-  // once (a filter in a loop renders many times; every reporter hears it once)
-  const routed = new Set<string>();
-  onRoutedFilter((msg) => {
-    if (once(routed, msg)) req.reporter.emit({ type: 'warning', msg, deprecation: true });
-  });
+  // a filter name Ansible routes elsewhere (ipaddr) is warned of as its templates render, as Ansible does
+  onRoutedFilter((msg) => req.reporter.emit({ type: 'warning', msg, deprecation: true }));
   try {
     const { plays, vars, matcher, connection: _connection, ssh: _ssh, warn: _warn, ...runner } = req;
     const outcome = await runPlays(plays, vars, matcher, {

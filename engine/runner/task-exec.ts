@@ -881,11 +881,11 @@ async function includeTasks(task: TaskNode, args: Record<string, unknown>, state
 }
 
 // what an include loads with: roles are found from the play's own playbook's directory (an imported one's)
-// (a deprecated form in what it loads is warned of as the run goes, where the command has not warned of it)
+// (a deprecated form in what it loads is warned of as the run goes)
 const playLoadOpts = (env: TaskEnv): LoadOptions => ({
   ...env.opts.loadOpts,
   playbookDir: dirname(env.play.file),
-  deprecate: env.opts.loadOpts.deprecate ?? ((msg) => env.opts.reporter.emit({ type: 'warning', msg, deprecation: true })),
+  deprecate: (msg) => env.opts.reporter.emit({ type: 'warning', msg, deprecation: true }),
 });
 
 /** The loop variable of an include in a loop, which the included tasks see. */

@@ -3,7 +3,8 @@
 // each row against the system Python's textwrap where it is installed, and the deprecation Ansible
 // prints for a bare include as ansible-playbook 2.14 printed it.
 import { describe, expect, it } from 'vitest';
-import { once, warningText } from '../../engine/report/console.js';
+import { warningText } from '../../engine/report/console.js';
+import { once } from '../../engine/report/shown-warnings.js';
 import { textWrap } from '../../engine/report/textwrap.js';
 import { pythonEval, systemPython } from '../support/python.js';
 import { LOAD_DEPRECATION } from '../../engine/playbook/bare-include.js';
