@@ -15,6 +15,8 @@ export interface Config {
   rolesPath: string[];
   /** library: directories Ansible's modules are looked for in (relative to the config file). */
   library: string[];
+  /** filter_plugins and test_plugins: directories of Python filter and test plugins (Ansible's defaults when not set). */
+  plugins: { filter: string[]; test: string[] };
   remoteUser: string | undefined;
   hostKeyChecking: boolean | undefined;
   timeout: number | undefined;
@@ -161,6 +163,10 @@ export function loadConfig(cwd: string, env: Env = process.env): Config {
     forks: int(setting('forks', d, 'FORKS'), 'forks', src),
     rolesPath: pathList(setting('roles_path', d, 'ROLES_PATH'), /:/),
     library: pathList(setting('library', d, 'LIBRARY'), /:/),
+    plugins: {
+      filter: pathList(setting('filter_plugins', d, 'FILTER_PLUGINS') ?? '~/.ansible/plugins/filter:/usr/share/ansible/plugins/filter', /:/),
+      test: pathList(setting('test_plugins', d, 'TEST_PLUGINS') ?? '~/.ansible/plugins/test:/usr/share/ansible/plugins/test', /:/),
+    },
     remoteUser: setting('remote_user', d, 'REMOTE_USER'),
     hostKeyChecking: bool(setting('host_key_checking', d, 'HOST_KEY_CHECKING'), 'host_key_checking', src),
     timeout: int(setting('timeout', d, 'TIMEOUT'), 'timeout', src),

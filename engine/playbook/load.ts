@@ -13,6 +13,7 @@ import { META_ACTIONS, MODULES, resolveModuleName } from '../modules/specs.js';
 import { compileCondition } from '../template/condition.js';
 import { toBool } from '../template/helpers.js';
 import { isTemplate, parseFile, parseTemplate } from '../template/render.js';
+import { addPluginBase } from '../template/plugins/jinja-plugins.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import { loadYamlFile, nodeAt, nodePos, type YamlFile } from '../yaml/load.js';
 import { BLOCK_KEYWORDS, PLAY_KEYWORDS, ROLE_ENTRY_KEYWORDS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS, checkKeywordTypes } from './keywords.js';
@@ -58,7 +59,11 @@ export interface LoadOptions extends RoleSearch {
 export function loadPlaybook(file: string, opts: LoadOptions): Play[] {
   // a play's roles and library/ are found from its own playbook's directory (an imported one's), as
   // Ansible's loader basedir is that directory while it loads the play
-  return loadPlays(file).map((h) => new PlayLoader(h, { ...opts, playbookDir: dirname(h.file) }).load());
+  // (and, as Ansible's, its filter_plugins/ and test_plugins/ are the run's from then on)
+  return loadPlays(file).map((h) => {
+    addPluginBase(dirname(h.file));
+    return new PlayLoader(h, { ...opts, playbookDir: dirname(h.file) }).load();
+  });
 }
 
 /** Loads a task file named by include_tasks when it runs (validated like any other; the including task's module_defaults apply). */

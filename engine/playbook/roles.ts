@@ -4,6 +4,7 @@ import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { ParseError, type SourcePos } from '../errors.js';
 import type { VarBag } from '../inventory/model.js';
+import { addPluginBase } from '../template/plugins/jinja-plugins.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import { listDirVars, loadVarsFile } from '../vars/files.js';
 import { loadYamlFile, nodeAt, nodePos } from '../yaml/load.js';
@@ -199,6 +200,8 @@ function roleFromFiles(path: string, role: string, dir: 'vars' | 'defaults' | 'h
  * handlers_from) makes another role of the same path, as Ansible's role cache keys a role by them too.
  */
 export function loadRole(found: string, from: RoleFrom = {}, at: SourcePos = { file: found }): Role {
+  // a role's filter_plugins/ and test_plugins/ are the run's once it is loaded, as Ansible's are
+  addPluginBase(found);
   const chosen = Object.entries(from).filter(([, v]) => v !== undefined);
   const cacheKey = chosen.length ? `${found}\0${JSON.stringify(chosen)}` : found;
   const hit = roleCache.get(cacheKey);

@@ -6,7 +6,7 @@ import type { Play } from '../playbook/model.js';
 import { runPlays, type RunnerOptions, type RunOutcome } from '../runner/play-runner.js';
 import type { VarsContext } from '../vars/host-scope.js';
 import { Connections, type SshDefaults } from './connections.js';
-import { onRoutedFilter } from '../template/expr/routing.js';
+import { onTemplateWarning } from '../template/warnings.js';
 
 /** Everything one run needs; built by the command that starts it (the runner's options but the connections and Ctrl-C, which the run layer owns). */
 export interface RunRequest extends Omit<RunnerOptions, 'transportFor' | 'interrupted' | 'controller' | 'sshDefaults'> {
@@ -41,8 +41,8 @@ export async function executeRun(req: RunRequest): Promise<RunResult> {
     req.warn('interrupted: no new task will start; waiting for running commands (Ctrl-C again kills them)');
   };
   process.on('SIGINT', onSigint);
-  // a filter name Ansible routes elsewhere (ipaddr) is warned of as its templates render, as Ansible does
-  onRoutedFilter((msg) => req.reporter.emit({ type: 'warning', msg, deprecation: true }));
+  // what templates warn of as they render (a filter name Ansible routes elsewhere, a plugin that cannot load), as Ansible does
+  onTemplateWarning((w) => req.reporter.emit({ type: 'warning', msg: w.msg, deprecation: w.deprecation }));
   try {
     const { plays, vars, matcher, connection: _connection, ssh: _ssh, warn: _warn, ...runner } = req;
     const outcome = await runPlays(plays, vars, matcher, {
@@ -58,7 +58,7 @@ export async function executeRun(req: RunRequest): Promise<RunResult> {
     });
     return { outcome, interrupted };
   } finally {
-    onRoutedFilter(undefined);
+    onTemplateWarning(undefined);
     // (Ctrl-C meanwhile is still kplay's: a second one kills the jobs' commands)
     if (held.size) {
       req.warn(`waiting for ${held.size} background job(s) (async with poll: 0) that kplay runs from the controller to end`);

@@ -108,10 +108,12 @@ describe('YAML values (Jinja, typed as Ansible types them)', () => {
   });
 
   it.each([
-    ["{{ '10.0.0.0/8' | cidr_merge }}", 'Ansible routes it to ansible.utils.cidr_merge, which kplay does not have'],
-    ["{{ '10.0.0.5' | ansible.netcommon.hwaddr }}", 'Ansible routes it to ansible.utils.hwaddr, which kplay does not have'],
+    // (no collection is installed for these renders: nothing configured where to find one)
+    ["{{ '10.0.0.0/8' | cidr_merge }}", 'Ansible routes it to ansible.utils.cidr_merge, which kplay does not have and the collection ansible.utils is not installed on this controller'],
+    ["{{ '10.0.0.5' | ansible.netcommon.hwaddr }}", 'Ansible routes it to ansible.utils.hwaddr, which kplay does not have and the collection ansible.utils is not installed on this controller'],
+    ['{{ n | nosuchns.coll.f }}', 'kplay has no filter of that name, and the collection nosuchns.coll is not installed on this controller'],
     ['{{ n | nosuchfilter }}', 'see docs/templates.md for the filters kplay provides'],
-  ])("%s: the hint names the ansible.utils filter Ansible routes a name to", (tpl, hint) => {
+  ])("%s: the hint names the ansible.utils filter Ansible routes a name to, or the collection it is not in", (tpl, hint) => {
     let err: unknown;
     try {
       value(tpl);

@@ -6,7 +6,7 @@ import { pyRepr, pyStr } from '../../util/python-repr.js';
 import { UnsafeText } from '../../yaml/load.js';
 import type { Expr } from './parser.js';
 import { PyTuple } from '../../inventory/python-literal.js';
-import { BASE_FUNCTIONS, FILTERS, TESTS, filterNamed } from './filters.js';
+import { BASE_FUNCTIONS, FILTERS, TESTS, filterNamed, pythonPlugin, testNamed } from './filters.js';
 import { ExprError, UndefinedError, contains, iterable, len, missingKeyMessage, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
 
 export { ExprError, UndefinedError };
@@ -313,10 +313,12 @@ export class Evaluator {
     if (raw instanceof Undefined && !raw.soft && TYPE_TESTS.has(e.name)) return false;
     const v = this.defined(raw, e.value.col);
     const { args, kw } = this.argValues(e);
-    const t = own(TESTS, e.name) ? TESTS[e.name] : undefined;
+    const plugin = pythonPlugin('test', e.name);
+    const t = testNamed(e.name);
     if (!t) throw new ExprError(`no test named '${e.name}'`, e.col);
+    // a plugin's test takes what keywords its Python function takes
     const accepted = REGEX_TESTS.has(e.name) ? ['ignorecase', 'multiline'] : [];
-    for (const k of Object.keys(kw)) if (!accepted.includes(k)) throw new ExprError(`${e.name}() got an unexpected keyword argument '${k}'`, e.col);
+    if (!plugin) for (const k of Object.keys(kw)) if (!accepted.includes(k)) throw new ExprError(`${e.name}() got an unexpected keyword argument '${k}'`, e.col);
     return t(v, args, e.col, kw);
   }
 }

@@ -20,6 +20,7 @@ import type { Functions } from './evaluate.js';
 import { ExprError, UndefinedError, contains, iterable, len, missingKeyMessage, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
 import { pyRegex, pyReplacement } from './pyregex.js';
 import { noteRoutedFilter, routedFilter } from './routing.js';
+import { callPlugin, collectionEntry, pluginEntry, type PluginEntry, type PluginKind } from '../plugins/jinja-plugins.js';
 
 /** A filter: the value, positional and keyword arguments, the column for errors. */
 export type Filter = (v: unknown, args: unknown[], kw: Record<string, unknown>, col: number) => unknown;
@@ -597,7 +598,7 @@ function runTest(v: unknown, a: unknown[], col: number): boolean {
   if (name === 'defined') return !(v instanceof Missing);
   if (name === 'undefined') return v instanceof Missing;
   if (v instanceof Missing) throw new UndefinedError(v.message, col);
-  const t = own(TESTS, name) ? TESTS[name] : undefined;
+  const t = testNamed(name);
   if (!t) throw new ExprError(`no test named '${name}'`, col);
   return t(plain(v), a.slice(1).map(plain), col);
 }
@@ -713,8 +714,36 @@ export const BASE_FUNCTIONS: Functions = {
   },
 };
 
-/** The filter a name calls: kplay's own, or the ansible.utils one Ansible routes a short or ansible.netcommon name to (its deprecation noted). */
+/** A Python plugin a filter or test name calls, the name it has there, and the deprecation a routed name notes. */
+export interface PythonPlugin {
+  entry: PluginEntry;
+  name: string;
+  deprecation?: string | undefined;
+}
+
+/**
+ * The Python plugin a filter or test name calls: a playbook's, a role's or a configured one, which wins over
+ * kplay's own as in Ansible; else, where kplay has none of that name (or of the ansible.utils name Ansible
+ * routes it to), an installed collection's.
+ */
+export function pythonPlugin(kind: PluginKind, name: string): PythonPlugin | undefined {
+  const adjacent = pluginEntry(kind, name);
+  if (adjacent) return { entry: adjacent, name };
+  if (own(kind === 'filter' ? FILTERS : TESTS, name)) return undefined;
+  const routed = kind === 'filter' ? routedFilter(name) : undefined;
+  if (routed && own(FILTERS, routed.target)) return undefined;
+  const target = routed?.target ?? name;
+  const entry = collectionEntry(kind, target);
+  return entry ? { entry, name: target, deprecation: routed?.deprecation } : undefined;
+}
+
+/** The filter a name calls: a Python plugin's (see pythonPlugin), kplay's own, or the ansible.utils one Ansible routes a short or ansible.netcommon name to (its deprecation noted). */
 export function filterNamed(name: string): Filter | undefined {
+  const plugin = pythonPlugin('filter', name);
+  if (plugin) {
+    if (plugin.deprecation) noteRoutedFilter(plugin.deprecation);
+    return (v, a, kw, col) => callPlugin('filter', plugin.entry, plugin.name, v, a, kw, col);
+  }
   if (own(FILTERS, name)) return FILTERS[name];
   const routed = routedFilter(name);
   if (!routed || !own(FILTERS, routed.target)) return undefined;
@@ -722,9 +751,22 @@ export function filterNamed(name: string): Filter | undefined {
   return FILTERS[routed.target];
 }
 
-/** Whether a filter name is kplay's own or routed to one of kplay's (checked when a template is read). */
+/** Whether a test name is kplay's own or a Python plugin's (checked when a template is read). */
+export function hasTest(name: string): boolean {
+  return own(TESTS, name) || !!pythonPlugin('test', name);
+}
+
+/** Whether a filter name is kplay's own, routed to one of kplay's, or a Python plugin's (checked when a template is read). */
 export function hasFilter(name: string): boolean {
   if (own(FILTERS, name)) return true;
   const routed = routedFilter(name);
-  return !!routed && own(FILTERS, routed.target);
+  return (!!routed && own(FILTERS, routed.target)) || !!pythonPlugin('filter', name);
+}
+
+/** The test a name calls: a Python plugin's (see pythonPlugin) or kplay's own. */
+export function testNamed(name: string): Test | undefined {
+  const plugin = pythonPlugin('test', name);
+  // Jinja takes whatever the test gives as its answer; kplay's tests answer True or False, so its truth
+  if (plugin) return (v, a, col, kw) => truthy(callPlugin('test', plugin.entry, plugin.name, v, a, kw ?? {}, col));
+  return own(TESTS, name) ? TESTS[name] : undefined;
 }

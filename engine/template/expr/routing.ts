@@ -1,8 +1,9 @@
 // Filter names Ansible 2.14 routes elsewhere when the collections are installed (Debian's ansible package
 // has them): ansible-core sends the short name (ipaddr) to ansible.netcommon, whose meta/runtime.yml sends
 // it on to ansible.utils with a deprecation warning. kplay follows the route to its own ansible.utils
-// filter and says what Ansible says, once, through whatever the run set to hear it.
+// filter and says what Ansible says, once, through whatever the run set to hear template warnings.
 import { deprecationText } from '../../util/deprecation.js';
+import { templateWarning } from '../warnings.js';
 
 // ansible.netcommon's filters that moved to ansible.utils (the name there where it differs)
 const MOVED: Record<string, string> = {
@@ -33,14 +34,7 @@ export function routedFilter(name: string): { target: string; deprecation: strin
   return { target: `ansible.utils.${moved}`, deprecation: deprecationText({ msg: `Use 'ansible.utils.${short}' module instead.`, date: '2024-01-01', collection_name: 'ansible.netcommon' }) };
 }
 
-let listener: ((msg: string) => void) | undefined;
-
-/** Sets who hears a routed filter's deprecation while a run goes (the run's reporter); undefined: nobody. */
-export function onRoutedFilter(fn: ((msg: string) => void) | undefined): void {
-  listener = fn;
-}
-
-/** Tells the listener of a routed filter's use (it shows each text once). */
+/** Tells the run's listener of a routed filter's use (it shows each text once). */
 export function noteRoutedFilter(deprecation: string): void {
-  listener?.(deprecation);
+  templateWarning({ msg: deprecation, deprecation: true });
 }

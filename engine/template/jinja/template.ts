@@ -2,7 +2,8 @@
 // parsed once per source (cached), unknown filters and tests refused when parsed, errors located
 // at file:line:col of the template's own text, and Ansible 2.14's typing of a templated value.
 import { literalEval } from '../../inventory/python-literal.js';
-import { TESTS, hasFilter } from '../expr/filters.js';
+import { hasFilter, hasTest, pythonPlugin } from '../expr/filters.js';
+import { brokenPlugins, collectionInstalled, type PluginKind } from '../plugins/jinja-plugins.js';
 import { routedFilter } from '../expr/routing.js';
 import type { Expr } from '../expr/parser.js';
 import type { Functions, Lookup } from '../expr/evaluate.js';
@@ -43,21 +44,49 @@ export function checkNames(e: Expr, at: { line: number; col: number }): void {
     if (!x || typeof x !== 'object') return;
     if (Array.isArray(x)) return x.forEach(visit);
     const n = x as Record<string, unknown>;
+    const where = { line: at.line, col: at.col + Number(n.col) - 1 };
+    if (n.k === 'filter' || n.k === 'test') checkPlugin(n.k, String(n.name), where);
     if (n.k === 'filter' && !EVALUATOR_FILTERS.has(n.name as string) && !hasFilter(n.name as string)) {
-      throw new JinjaError({ message: `no filter named '${String(n.name)}'`, line: at.line, col: at.col + Number(n.col) - 1, hint: filterHint(String(n.name)) });
+      throw new JinjaError({ message: `no filter named '${String(n.name)}'`, ...where, hint: filterHint(String(n.name)) });
     }
-    if (n.k === 'test' && !EVALUATOR_TESTS.has(n.name as string) && !Object.prototype.hasOwnProperty.call(TESTS, n.name as string)) {
-      throw new JinjaError({ message: `no test named '${String(n.name)}'`, line: at.line, col: at.col + Number(n.col) - 1, hint: 'see docs/templates.md for the tests kplay provides' });
+    if (n.k === 'test' && !EVALUATOR_TESTS.has(n.name as string) && !hasTest(n.name as string)) {
+      throw new JinjaError({ message: `no test named '${String(n.name)}'`, ...where, hint: brokenHint('test', String(n.name)) ?? 'see docs/templates.md for the tests kplay provides' });
     }
     for (const v of Object.values(n)) if (v && typeof v === 'object') visit(v);
   };
   visit(e);
 }
 
-// a name Ansible routes to an ansible.utils filter kplay does not have: which one that is
+// a name Ansible routes to an ansible.utils filter kplay does not have: which one that is; else the plugin
+// files that could not load, one of which may define it
 function filterHint(name: string): string {
   const routed = routedFilter(name);
-  return routed ? `Ansible routes it to ${routed.target}, which kplay does not have` : 'see docs/templates.md for the filters kplay provides';
+  const target = routed?.target ?? name;
+  const broken = brokenHint('filter', target);
+  const lacking = collectionHint(target);
+  if (routed) return `Ansible routes it to ${routed.target}, which kplay does not have${lacking ? ` and ${lacking}` : ''}${broken ? `; ${broken}` : ''}`;
+  return broken ?? (lacking ? `kplay has no filter of that name, and ${lacking}` : 'see docs/templates.md for the filters kplay provides');
+}
+
+// why a collection's filter (ns.coll.name) was not found there
+function collectionHint(name: string): string | undefined {
+  const [ns, coll, ...rest] = name.split('.');
+  if (rest.length !== 1 || (ns === 'ansible' && (coll === 'builtin' || coll === 'legacy'))) return undefined;
+  return collectionInstalled(ns as string, coll as string) ? `the collection ${ns}.${coll} installed here defines none` : `the collection ${ns}.${coll} is not installed on this controller`;
+}
+
+function brokenHint(kind: PluginKind, name: string): string | undefined {
+  const broken = brokenPlugins(kind, name);
+  return broken.length ? broken.join('; ') : undefined;
+}
+
+// a Python plugin kplay cannot call as Ansible would: one asking for Jinja's context, or one named as a filter or
+// test kplay's evaluator does itself (default, mandatory, attr, defined, undefined)
+function checkPlugin(kind: PluginKind, name: string, where: { line: number; col: number }): void {
+  const plugin = pythonPlugin(kind, name)?.entry;
+  if (!plugin) return;
+  if (plugin.wants === 'context' || plugin.wants === 'eval_context') throw new JinjaError({ message: `the ${kind} '${name}' of ${plugin.file} asks for Jinja's ${plugin.wants === 'context' ? 'context (pass_context)' : 'eval context (pass_eval_context)'}, which kplay cannot give a Python ${kind}`, ...where, hint: `write it without Jinja's context, or as a filter of kplay's (docs/templates.md)` });
+  if ((kind === 'filter' ? EVALUATOR_FILTERS : EVALUATOR_TESTS).has(name)) throw new JinjaError({ message: `the ${kind} '${name}' of ${plugin.file} replaces one kplay evaluates itself`, ...where, hint: `rename the plugin's ${kind}` });
 }
 
 function checkTree(nodes: Node[]): void {

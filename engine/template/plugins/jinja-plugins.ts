@@ -1,0 +1,155 @@
+// Ansible's filter and test plugins written in Python: a playbook's and each role's filter_plugins/ and
+// test_plugins/, and the configured plugin paths (filter_plugins, test_plugins in ansible.cfg). As in
+// Ansible 2.14, a plugin's name wins over a built-in filter or test of the same name; the playbook's and the
+// roles' directories come first (in the order they were loaded), then the configured ones, and in a
+// directory the files in name order, the first file defining a name winning. The plugins run on the
+// controller's Python (the one ansible-playbook uses, where it is installed), one process a run.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ExprError } from '../expr/pyops.js';
+import { templateWarning } from '../warnings.js';
+import { PythonBridge } from './bridge.js';
+import { PLUGIN_SCRIPT } from './plugin-script.js';
+
+/** A plugin's kind: a filter (filter_plugins/, FilterModule) or a test (test_plugins/, TestModule). */
+export type PluginKind = 'filter' | 'test';
+
+/** Where a plugin name is defined, and what it asks Jinja for first: its environment (kplay gives a plain one), its context or eval context (kplay cannot). */
+export interface PluginEntry {
+  file: string;
+  /** A collection's plugin: its Python module name (imported as such, for its own imports). */
+  module?: string | undefined;
+  wants: 'environment' | 'context' | 'eval_context' | null;
+}
+
+interface Table {
+  names: Map<string, PluginEntry>;
+  /** The files that could not load, with Ansible's warning for each. */
+  broken: string[];
+}
+
+const SUBDIR: Record<PluginKind, string> = { filter: 'filter_plugins', test: 'test_plugins' };
+// the playbooks' and roles' directories, in the order they were loaded
+const bases: string[] = [];
+let configured: Record<PluginKind, string[]> = { filter: [], test: [] };
+let pythonOf: () => string = () => 'python3';
+let collectionRoot: (ns: string, coll: string) => string | undefined = () => undefined;
+// a collection's plugin by kind and name, looked up once (null: none there; the files that could not load)
+const collected = new Map<string, { entry: PluginEntry | null; broken: string[] }>();
+let bridge: PythonBridge | undefined;
+const tables: Partial<Record<PluginKind, { key: string; table: Table }>> = {};
+// the directories holding plugin files, found again only when a directory was added (a template looks them up at every call)
+let dirsOf: Partial<Record<PluginKind, string[]>> = {};
+
+/** Adds a playbook's or role's directory, whose filter_plugins/ and test_plugins/ Ansible loads. */
+export function addPluginBase(dir: string): void {
+  if (bases.includes(dir)) return;
+  bases.push(dir);
+  dirsOf = {};
+}
+
+/** The configured plugin paths (ansible.cfg's filter_plugins and test_plugins), the Python that runs plugins, and where an installed collection is. */
+export function configurePlugins(paths: Record<PluginKind, string[]>, python: () => string, collection: (ns: string, coll: string) => string | undefined = () => undefined): void {
+  configured = paths;
+  pythonOf = python;
+  collectionRoot = collection;
+  collected.clear();
+  dirsOf = {};
+}
+
+const hasPython = (dir: string): boolean => {
+  try {
+    return readdirSync(dir).some((f) => f.endsWith('.py') && !f.startsWith('_'));
+  } catch {
+    return false;
+  }
+};
+
+function pluginDirs(kind: PluginKind): string[] {
+  return (dirsOf[kind] ??= [...bases.map((b) => join(b, SUBDIR[kind])), ...configured[kind]].filter((d) => existsSync(d) && hasPython(d)));
+}
+
+function python(): PythonBridge {
+  bridge ??= new PythonBridge(pythonOf(), PLUGIN_SCRIPT);
+  return bridge;
+}
+
+interface Failure {
+  type: string;
+  msg: string;
+  ansible: boolean;
+}
+
+// the names the plugin files define, listed by Python once for each set of directories
+function table(kind: PluginKind): Table | undefined {
+  const dirs = pluginDirs(kind);
+  if (!dirs.length) return undefined;
+  const key = dirs.join('\0');
+  const cached = tables[kind];
+  if (cached?.key === key) return cached.table;
+  const got = python().call({ op: 'list', kind, dirs }) as { ok?: { found: { file: string; names: Record<string, PluginEntry['wants']> }[]; broken: { file: string; error: Failure }[] }; error?: Failure };
+  if (!got.ok) throw new ExprError(`the ${SUBDIR[kind]} in ${dirs.join(', ')} could not be read: ${got.error?.type}: ${got.error?.msg}`, 1);
+  const names = new Map<string, PluginEntry>();
+  for (const f of got.ok.found) for (const [name, wants] of Object.entries(f.names)) if (!names.has(name)) names.set(name, { file: f.file, wants });
+  const t: Table = { names, broken: got.ok.broken.map(skipped) };
+  tables[kind] = { key, table: t };
+  return t;
+}
+
+// Ansible's warning for a plugin file it could not load
+const skipped = (b: { file: string; error: Failure }): string => `Skipping plugin (${b.file}), cannot load: ${b.error.msg}`;
+
+// a plugin name as a template may write it: bare, or ansible.legacy.NAME
+const bare = (name: string): string => (name.startsWith('ansible.legacy.') ? name.slice('ansible.legacy.'.length) : name);
+
+/** Where a plugin of that name is defined (none: undefined), its directories listed when they changed. */
+export function pluginEntry(kind: PluginKind, name: string): PluginEntry | undefined {
+  const t = table(kind);
+  if (!t) return undefined;
+  // Ansible warns of a file it skips each time it looks a plugin up
+  for (const w of t.broken) templateWarning({ msg: w, deprecation: false });
+  return t.names.get(bare(name));
+}
+
+/** The plugin files of that kind that could not load (for the hint of a name not found); for a collection's name, that collection's. */
+export function brokenPlugins(kind: PluginKind, name: string): string[] {
+  return [...(table(kind)?.broken ?? []), ...(collected.get(`${kind} ${name}`)?.broken ?? [])];
+}
+
+/** Whether the collection `ns.coll` is installed on this controller (where its plugins are looked for). */
+export function collectionInstalled(ns: string, coll: string): boolean {
+  return collectionRoot(ns, coll) !== undefined;
+}
+
+/** An installed collection's Python plugin of that name (ns.coll.name), kplay having none: found by Python once. */
+export function collectionEntry(kind: PluginKind, name: string): PluginEntry | undefined {
+  const parts = name.split('.');
+  if (parts.length !== 3 || parts[0] === 'ansible' && (parts[1] === 'builtin' || parts[1] === 'legacy') || !parts.every((p) => /^\w+$/.test(p))) return undefined;
+  const key = `${kind} ${name}`;
+  let hit = collected.get(key);
+  if (!hit) {
+    const [ns, coll, short] = parts as [string, string, string];
+    const root = collectionRoot(ns, coll);
+    hit = { entry: null, broken: [] };
+    if (root) {
+      const got = python().call({ op: 'collection', kind, root, ns, coll, name: short }) as { ok?: { file?: string; module?: string; wants?: PluginEntry['wants']; broken: { file: string; error: Failure }[] }; error?: Failure };
+      if (!got.ok) throw new ExprError(`the collection ${ns}.${coll} could not be read: ${got.error?.type}: ${got.error?.msg}`, 1);
+      hit = { entry: got.ok.file ? { file: got.ok.file, module: got.ok.module, wants: got.ok.wants ?? null } : null, broken: got.ok.broken.map(skipped) };
+    }
+    collected.set(key, hit);
+  }
+  return hit.entry ?? undefined;
+}
+
+// JSON for Python: kplay's text wrappers as their text (their toJSON), a value of no JSON type (an undefined one) as None
+const toJson = (v: unknown): unknown =>
+  JSON.parse(JSON.stringify(v ?? null, (_k, x: unknown) => (x !== null && typeof x === 'object' && !Array.isArray(x) && ![Object.prototype, null].includes(Object.getPrototypeOf(x) as object | null) ? null : x)) as string) as unknown;
+
+/** Calls a plugin with a value and the template's arguments: its result, or its error as the template's. */
+export function callPlugin(kind: PluginKind, entry: PluginEntry, name: string, value: unknown, args: unknown[], kwargs: Record<string, unknown>, col: number): unknown {
+  const got = python().call({ op: 'call', kind, file: entry.file, module: entry.module, name: bare(name).split('.').at(-1), value: toJson(value), args: args.map(toJson), kwargs: toJson(kwargs) }) as { ok?: unknown; error?: Failure };
+  if ('ok' in got) return got.ok;
+  const e = got.error as Failure;
+  // an AnsibleFilterError's own words, as Ansible shows them; another exception by its type, as Ansible's "The error was"
+  throw new ExprError(e.ansible ? e.msg : `${e.type}: ${e.msg}`, col);
+}

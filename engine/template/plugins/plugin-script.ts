@@ -1,0 +1,125 @@
+// The Python side of the plugin bridge: loads filter_plugins/ and test_plugins/ files, and a collection's
+// plugins/filter and plugins/test modules, as Ansible's plugin loader does (each file's
+// FilterModule().filters() or TestModule().tests()), lists what they define, and calls one with JSON
+// arguments, answering with JSON (a tuple or set as a list; another object as its str()).
+
+/** The script the controller's Python runs (python -c). */
+export const PLUGIN_SCRIPT = String.raw`
+import importlib.util, json, os, sys
+from collections.abc import Mapping
+out = sys.stdout
+sys.stdout = sys.stderr
+modules = {}
+tables = {}
+environment = []
+
+def load(path, module):
+    if path not in modules:
+        if module:
+            mod = importlib.import_module(module)
+        else:
+            name = 'kplay_jinja_plugin_%d' % len(modules)
+            spec = importlib.util.spec_from_file_location(name, path)
+            mod = importlib.util.module_from_spec(spec)
+            sys.modules[name] = mod
+            spec.loader.exec_module(mod)
+        modules[path] = mod
+    return modules[path]
+
+def table(path, kind, module=None):
+    key = (path, kind)
+    if key not in tables:
+        cls = getattr(load(path, module), 'FilterModule' if kind == 'filter' else 'TestModule', None)
+        got = (cls().filters() if kind == 'filter' else cls().tests()) if cls is not None else {}
+        tables[key] = dict(got or {})
+    return tables[key]
+
+# what a function asks Jinja for first: its environment (which kplay gives as a plain Jinja one), its
+# context or its eval context (which kplay cannot give), or nothing
+def wants(fn):
+    arg = getattr(fn, 'jinja_pass_arg', None)
+    if arg is not None:
+        return arg.name
+    for attr, what in (('environmentfilter', 'environment'), ('contextfilter', 'context'), ('evalcontextfilter', 'eval_context'), ('contextfunction', 'context')):
+        if getattr(fn, attr, False):
+            return what
+    return None
+
+def jinja_environment():
+    if not environment:
+        import jinja2
+        environment.append(jinja2.Environment())
+    return environment[0]
+
+def plain(v):
+    if v is None or isinstance(v, (bool, int, float)):
+        return v
+    if isinstance(v, str):
+        return str(v)
+    if isinstance(v, bytes):
+        return v.decode('utf-8', 'replace')
+    if isinstance(v, Mapping):
+        return dict((str(k), plain(x)) for k, x in v.items())
+    if isinstance(v, (list, tuple, set, frozenset)) or hasattr(v, '__next__'):
+        return [plain(x) for x in v]
+    return str(v)
+
+def error(e):
+    names = [c.__name__ for c in type(e).__mro__]
+    msg = getattr(e, 'message', None) if 'AnsibleError' in names else None
+    return {'type': type(e).__name__, 'msg': str(msg if msg is not None else e), 'ansible': 'AnsibleError' in names}
+
+def collection(root, ns, coll, kind, name):
+    # a collection's plugins/filter (or plugins/test) package: the module named like the plugin first, then the others
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    sub = 'filter' if kind == 'filter' else 'test'
+    d = os.path.join(root, 'ansible_collections', ns, coll, 'plugins', sub)
+    files = sorted(f[:-3] for f in os.listdir(d) if f.endswith('.py') and not f.startswith('_')) if os.path.isdir(d) else []
+    broken = []
+    for f in ([name] if name in files else []) + [f for f in files if f != name]:
+        module = 'ansible_collections.%s.%s.plugins.%s.%s' % (ns, coll, sub, f)
+        path = os.path.join(d, f + '.py')
+        try:
+            fns = table(path, kind, module)
+        except Exception as e:
+            broken.append({'file': path, 'error': error(e)})
+            continue
+        if name in fns:
+            return {'file': path, 'module': module, 'wants': wants(fns[name]), 'broken': broken}
+    return {'broken': broken}
+
+def listing(dirs, kind):
+    found, broken = [], []
+    for d in dirs:
+        try:
+            files = sorted(f for f in os.listdir(d) if f.endswith('.py') and not f.startswith('_'))
+        except OSError:
+            continue
+        for f in files:
+            path = os.path.join(d, f)
+            try:
+                names = dict((n, wants(fn)) for n, fn in table(path, kind).items())
+            except Exception as e:
+                broken.append({'file': path, 'error': error(e)})
+                continue
+            found.append({'file': path, 'names': names})
+    return {'found': found, 'broken': broken}
+
+for line in sys.stdin:
+    try:
+        req = json.loads(line)
+        if req['op'] == 'list':
+            res = {'ok': listing(req['dirs'], req['kind'])}
+        elif req['op'] == 'collection':
+            res = {'ok': collection(req['root'], req['ns'], req['coll'], req['kind'], req['name'])}
+        else:
+            fn = table(req['file'], req['kind'], req.get('module'))[req['name']]
+            first = [jinja_environment()] if wants(fn) == 'environment' else []
+            res = {'ok': plain(fn(*(first + [req['value']] + req['args']), **req['kwargs']))}
+        text = json.dumps(res, allow_nan=False)
+    except Exception as e:
+        text = json.dumps({'error': error(e)})
+    out.write(text + '\n')
+    out.flush()
+`;
