@@ -99,6 +99,8 @@ export interface IncludedRole {
   handlers: { role: Role; handlers: PlayNode[] }[];
   /** The role's variables (Role.get_vars): its dependencies', the include's `vars:`, its vars files. */
   vars: VarBag[];
+  /** The roles its tasks' import_roles use (their dependencies too) and their variables, which Ansible appends to the play's roles when it loads the role. */
+  imported: { roles: Role[]; vars: VarBag[] };
 }
 
 /** The files an import_role or include_role names instead of the role's main ones; Ansible's error for one not a string. */
@@ -168,9 +170,13 @@ class PlayLoader {
     const role = loadRole(path, roleFromArgs(args, at), at);
     const own = [keywordVarsBag(vars), role.vars];
     const deps = this.dependencyUses(role, tags, [path], own);
+    const before = new Set(this.brought.keys());
+    const nodes = [...deps.nodes, ...this.roleTasks(path, tags, args.tasks_from, undefined, {}, [], validatesSpec(args))];
+    // what its tasks' import_roles bring (not its dependencies): the play's once the include runs
+    const imported = [...this.brought.values()].filter((r) => !before.has(r.id));
     const roles = [...new Map([...this.roles, ...this.brought, [role.id, role]]).values()];
     const handlers = roles.map((r) => ({ role: r, handlers: this.roleHandlers(r) }));
-    return { role, roles, nodes: [...deps.nodes, ...this.roleTasks(path, tags, args.tasks_from, undefined, {}, [], validatesSpec(args))], handlers, vars: [...deps.vars, ...own] };
+    return { role, roles, nodes, handlers, vars: [...deps.vars, ...own], imported: { roles: imported, vars: this.broughtVars } };
   }
 
   /** A task whose action: names its module by a template, for the name one host's variables give: that module, the arguments checked as at load. */

@@ -865,8 +865,7 @@ async function includeTasks(task: TaskNode, args: Record<string, unknown>, state
   const { nodes } = loaded;
   // its import_roles' roles join the play's now, as Ansible appends them when it loads the file
   if (loaded.roles.length) {
-    for (const r of loaded.roles) if (!env.roles.some((known) => known.id === r.id)) env.roles.push(r);
-    env.addRoleVars(`include_tasks:${path}`, loaded.vars);
+    joinPlay(env, loaded.roles, `include_tasks:${path}`, loaded.vars);
     env.addHandlers(loaded.handlers);
   }
   const loopVars = loopVarsOf(task, scope);
@@ -878,6 +877,12 @@ async function includeTasks(task: TaskNode, args: Record<string, unknown>, state
   const item = loopVars[String((task.keywords.loop_control as Record<string, unknown> | undefined)?.loop_var ?? 'item')];
   env.include(state, includeKey(task, path, { ...vars, ...params }), nodes, frame, { file: path, item: item === undefined ? undefined : itemLabel(item) });
   return { changed: false, include: path };
+}
+
+// roles an include brings become the play's: their defaults for every later task, their variables under `key`
+function joinPlay(env: TaskEnv, roles: Role[], key: string, vars: VarBag[]): void {
+  for (const r of roles) if (!env.roles.some((known) => known.id === r.id)) env.roles.push(r);
+  env.addRoleVars(key, vars);
 }
 
 // what an include loads with: roles are found from the play's own playbook's directory (an imported one's)
@@ -914,10 +919,9 @@ async function includeRole(task: TaskNode, args: Record<string, unknown>, state:
   // cache key: the include's vars and *_from files; never a roles: entry's) has run
   const repeats = args.allow_duplicates === undefined || toBool(args.allow_duplicates) !== false;
   const roleKey = roleRunKey(role.path, { vars: task.keywords.vars, from: fromFilesOf(args), include: true });
-  if (isPublic) {
-    for (const r of roles) if (!env.roles.some((known) => known.id === r.id)) env.roles.push(r);
-    env.addRoleVars(roleKey, loaded.vars);
-  }
+  if (isPublic) joinPlay(env, roles, roleKey, loaded.vars);
+  // the roles its tasks' import_roles use join the play's whether or not it is public, as Ansible appends them
+  if (loaded.imported.roles.length) joinPlay(env, loaded.imported.roles, `${roleKey}\0imports`, loaded.imported.vars);
   const ctx = { name: role.name, path: role.path };
   const nodes: PlayNode[] = [{ kind: 'block', name: undefined, block: loaded.nodes, rescue: [], always: [], keywords: {}, tags: [], role: ctx, implicit: 'role', roleKey, roleRepeats: repeats, roleVars: loaded.vars, pos: task.pos }];
   // the include's vars: and loop variable reach the role's tasks as include params, apply's vars as a block's

@@ -39,6 +39,9 @@ const ROLE = {
   'roles/q/defaults/main.yml': 'qd: q-default\n',
   'roles/q/vars/main.yml': 'qv: q-var\n',
   'roles/q/handlers/main.yml': '- name: hq\n  debug: msg="handler {{ qd }} {{ qv }}"\n',
+  // a role whose tasks import_role q, brought by include_role
+  'roles/iq/tasks/main.yml': '- debug: msg="iq {{ qd | default(\'none\') }} {{ od }}"\n- import_role: {name: q}\n',
+  'roles/iq/defaults/main.yml': 'od: iq-default\n',
   'roles/hr/tasks/main.yml': '- command: "true"\n  notify: [ph, rh, h]\n',
   'roles/hr/handlers/main.yml': '- name: rh\n  debug: msg=role-rh\n- name: h\n  debug: msg=role-h\n',
   'inc.yml': '- debug: msg="inc {{ q | default(\'none\') }}"\n',
@@ -112,6 +115,11 @@ const rows: [string, string, string[]][] = [
     'the same where the file name is a template (the file is read only when the include runs)',
     play('    - include_tasks: "{{ \'imp-q.yml\' }}"\n    - debug: msg="after {{ qd }} {{ qv }}"\n'),
     ['after q-default q-var', 'handler q-default q-var'],
+  ],
+  [
+    "an import_role in a role include_role loads: its role's defaults, vars and handlers are the play's once the include runs (the included role's own stay its own)",
+    play('    - debug: msg="before {{ qd | default(\'none\') }}"\n    - include_role: {name: iq}\n    - debug: msg="after {{ qd }} {{ qv }} {{ od | default(\'none\') }}"\n'),
+    ['before none', 'iq q-default iq-default', 'after q-default q-var none', 'handler q-default q-var'],
   ],
   ['a name reaches one handler (the first of two in the play), a topic every listener', play('    - command: "true"\n      notify: h\n', '    - name: h\n      debug: msg=first\n    - name: h\n      debug: msg=second\n    - name: other\n      debug: msg=listener\n      listen: h\n'), ['first', 'listener']],
 ];
