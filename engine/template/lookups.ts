@@ -1,5 +1,6 @@
-// Ansible's lookup()/query() on the controller: env, file, template, vars, first_found, pipe,
-// items/list/dict, indexed_items, together, nested, sequence, subelements, fileglob, inventory_hostnames. Files are searched
+// Ansible's lookup()/query() on the controller: env, file, template, vars, varnames, first_found, pipe,
+// items/list/dict, indexed_items, together, nested, sequence, subelements, fileglob, inventory_hostnames,
+// password. Files are searched
 // as Ansible searches them (the role's files/ or templates/, the role, the playbook's files/ or
 // templates/, the playbook's directory).
 import { execFileSync } from 'node:child_process';
@@ -7,7 +8,9 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { Inventory } from '../inventory/model.js';
 import { PatternMatcher, globToRegExp } from '../inventory/patterns.js';
-import { ExprError } from './expr/pyops.js';
+import { ExprError, typeName } from './expr/pyops.js';
+import { pyRegex } from './expr/pyregex.js';
+import { passwordLookup } from './lookup-password.js';
 import { BASE_FUNCTIONS } from './expr/filters.js';
 import type { Functions, Lookup } from './expr/evaluate.js';
 
@@ -32,6 +35,8 @@ function find(read: Lookup, kind: 'files' | 'templates' | 'vars', name: string):
   if (isAbsolute(name)) return existsSync(name) ? name : undefined;
   return dirsFor(read, kind).map((d) => resolve(d, name)).find((p) => existsSync(p));
 }
+
+const stringOr = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 function terms(args: unknown[]): unknown[] {
   return args.flatMap((a) => (Array.isArray(a) ? a : [a]));
@@ -218,6 +223,16 @@ const PLUGINS: Record<string, Plugin> = {
     }
   },
   list: (_c, args) => args,
+  password: (c, args, kw, col) => terms(args).map((t) => passwordLookup(String(t), kw, stringOr(c.read('playbook_dir')), col)),
+  // the names of the variables a Python regular expression finds (re.search), for each term in turn
+  varnames: (c, args, _kw, col) => {
+    const names = Object.keys((c.read('vars') as Record<string, unknown> | undefined) ?? {});
+    return args.flatMap((t) => {
+      if (typeof t !== 'string') throw new ExprError(`Invalid setting identifier, "${String(t)}" is not a string, it is a ${typeName(t)}`, col);
+      const re = pyRegex(t, col, {});
+      return names.filter((n) => re.test(n));
+    });
+  },
   dict: (_c, args, _kw, col) => {
     const d = args[0];
     if (!d || typeof d !== 'object' || Array.isArray(d)) throw new ExprError("with_dict expects a dict", col);

@@ -1,0 +1,103 @@
+// Ansible's password lookup (kubespray's defaults make their tokens and keys with it): a random password
+// kept in a file on the controller, so every later run reads the same one; `/dev/null` keeps none. As
+// Ansible's plugin does: `length=`, `chars=` (names of Python's string constants or literal characters,
+// `,,` for a comma), `encrypt=` (the password hashed with a salt kept beside it), the file made 0600 in a
+// 0700 directory, relative paths from the playbook's directory.
+import { randomInt } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { ExprError } from './expr/pyops.js';
+import { passwordHash } from './expr/password-hash.js';
+
+// Python's string module constants the chars option names
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+const UPPER = LOWER.toUpperCase();
+const DIGITS = '0123456789';
+const PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
+const STRING_MODULE: Record<string, string> = {
+  ascii_letters: LOWER + UPPER,
+  ascii_lowercase: LOWER,
+  ascii_uppercase: UPPER,
+  digits: DIGITS,
+  hexdigits: `${DIGITS}abcdefABCDEF`,
+  octdigits: '01234567',
+  punctuation: PUNCTUATION,
+  whitespace: ' \t\n\r\x0b\x0c',
+  printable: `${DIGITS}${LOWER}${UPPER}${PUNCTUATION} \t\n\r\x0b\x0c`,
+};
+const VALID = ['length', 'encrypt', 'chars', 'ident', 'seed'];
+// the salt size Ansible's BaseHash gives each scheme passlib hashes (bcrypt: kplay has none)
+const SALT_SIZE: Record<string, number> = { md5_crypt: 8, sha256_crypt: 16, sha512_crypt: 16 };
+const SALT_CHARS = `${LOWER}${UPPER}${DIGITS}./`;
+
+const random = (length: number, chars: string): string => Array.from({ length }, () => chars[randomInt(chars.length)]).join('');
+const unquote = (v: string): string => (v.length >= 2 && (v[0] === '"' || v[0] === "'") && v.at(-1) === v[0] ? v.slice(1, -1) : v);
+
+// the term's path and its key=value parameters, as the plugin's _parse_parameters splits them
+function parseTerm(term: string, col: number): { relpath: string; params: Record<string, string> } {
+  const cut = term.indexOf(' ');
+  if (cut < 0) return { relpath: term, params: {} };
+  let relpath = term.slice(0, cut);
+  const params: Record<string, string> = {};
+  const raw: string[] = [];
+  for (const tok of term.slice(cut + 1).match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? []) {
+    const m = /^([A-Za-z_][\w-]*)=(.*)$/s.exec(tok);
+    if (m) params[m[1] as string] = unquote(m[2] as string);
+    else raw.push(tok);
+  }
+  if (raw.length) {
+    relpath = `${relpath} ${raw.join(' ')}`;
+    if (!term.startsWith(relpath)) throw new ExprError('Unrecognized value after key=value parameters given to password lookup', col);
+  }
+  const invalid = Object.keys(params).filter((k) => !VALID.includes(k));
+  if (invalid.length) throw new ExprError(`Unrecognized parameter(s) given to password lookup: ${invalid.join(', ')}`, col);
+  return { relpath, params };
+}
+
+// the candidate characters: each spec a string constant's name or itself, quotes left out
+function candidateChars(spec: unknown): string {
+  let specs: string[];
+  if (typeof spec === 'string') {
+    specs = spec.includes(',,') ? [','] : [];
+    specs.push(...spec.replace(/,,/g, ',').split(',').filter(Boolean));
+  } else specs = Array.isArray(spec) ? spec.map(String) : ['ascii_letters', 'digits', '.,:-_'];
+  return specs.map((s) => STRING_MODULE[s] ?? s).join('').replace(/["']/g, '');
+}
+
+// the file's "password salt=SALT ident=IDENT" form
+function parseContent(content: string): { password: string; salt: string | undefined; ident: string | undefined } {
+  const at = content.lastIndexOf(' salt=');
+  if (at < 0) return { password: content, salt: undefined, ident: undefined };
+  const rem = content.slice(at + ' salt='.length);
+  const id = rem.lastIndexOf(' ident=');
+  return { password: content.slice(0, at), salt: rem === '' ? undefined : id < 0 ? rem : rem.slice(0, id), ident: id < 0 ? undefined : rem.slice(id + ' ident='.length) };
+}
+
+/** The password lookup's value for one term (`path key=value...`); `kw` are the lookup's keyword options, `playbookDir` where a relative path starts. */
+export function passwordLookup(term: string, kw: Record<string, unknown>, playbookDir: string | undefined, col: number): string {
+  const { relpath, params } = parseTerm(term, col);
+  const opt = (k: string): unknown => params[k] ?? kw[k];
+  const lengthText = String(opt('length') ?? 20);
+  if (!/^\s*[-+]?\d+\s*$/.test(lengthText)) throw new ExprError(`invalid literal for int() with base 10: '${lengthText}'`, col);
+  const length = Number(lengthText);
+  if (opt('seed') !== undefined && opt('seed') !== null) throw new ExprError("kplay does not reproduce Python's random.Random(seed): the password lookup's seed is not supported", col);
+  if (opt('ident') !== undefined && opt('ident') !== null) throw new ExprError('ident is for bcrypt, which kplay does not compute: leave it out', col);
+  const encrypt = opt('encrypt') === undefined || opt('encrypt') === null || opt('encrypt') === '' ? undefined : String(opt('encrypt'));
+  if (encrypt === 'bcrypt') throw new ExprError('kplay does not compute bcrypt hashes: use sha512_crypt for the password lookup', col);
+  if (encrypt !== undefined && SALT_SIZE[encrypt] === undefined) throw new ExprError(`passlib does not support '${encrypt}' algorithm`, col);
+  const path = isAbsolute(relpath) ? relpath : resolve(playbookDir ?? process.cwd(), relpath);
+  const devNull = path === '/dev/null';
+  const content = existsSync(path) && !devNull ? readFileSync(path, 'utf8').replace(/\s+$/, '') : undefined;
+  let changed = content === undefined;
+  let { password, salt } = content === undefined ? { password: random(length, candidateChars(opt('chars'))), salt: undefined } : parseContent(content);
+  if (encrypt !== undefined && salt === undefined) {
+    salt = random(SALT_SIZE[encrypt] as number, SALT_CHARS);
+    changed = true;
+  }
+  if (changed && !devNull) {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    writeFileSync(path, `${salt === undefined ? password : `${password} salt=${salt}`}\n`, { mode: 0o600 });
+    chmodSync(path, 0o600);
+  }
+  return encrypt === undefined ? password : passwordHash(password, { hashtype: encrypt, salt }, col);
+}
