@@ -182,7 +182,13 @@ function loopItems(task: TaskNode, scope: VarScope): unknown[] | undefined {
     return viaLookup(key, [plugin, ...(Array.isArray(value) ? value : [value])], {});
   }
   const raw = k.loop ?? k.with_items ?? k.with_list ?? k.with_dict;
-  if (raw === undefined) return undefined;
+  if (raw === undefined) {
+    // any other with_<lookup>: the lookup run over the keyword's templated terms, as Ansible's task executor runs it
+    const key = Object.keys(k).find((x) => x.startsWith('with_'));
+    if (key === undefined) return undefined;
+    const value = scope.template(k[key], task.pos);
+    return viaLookup(key, [key.slice('with_'.length), ...(Array.isArray(value) ? value : [value])], {});
+  }
   const value = scope.template(raw, task.pos);
   if (k.with_dict !== undefined) {
     if (!value || typeof value !== 'object' || Array.isArray(value)) throw new UserError(`with_dict expects a mapping, got ${JSON.stringify(value)}`, { kind: 'parse', pos: task.pos });

@@ -5,6 +5,7 @@ import { literalEval } from '../../inventory/python-literal.js';
 import { hasFilter, hasTest, pythonPlugin } from '../expr/filters.js';
 import { brokenPlugins, collectionInstalled, type PluginKind } from '../plugins/jinja-plugins.js';
 import { routedFilter } from '../expr/routing.js';
+import { LOOKUP_PLUGINS } from '../lookups.js';
 import type { Expr } from '../expr/parser.js';
 import type { Functions, Lookup } from '../expr/evaluate.js';
 import type { WhitespaceOptions } from './lexer.js';
@@ -46,6 +47,7 @@ export function checkNames(e: Expr, at: { line: number; col: number }): void {
     const n = x as Record<string, unknown>;
     const where = { line: at.line, col: at.col + Number(n.col) - 1 };
     if (n.k === 'filter' || n.k === 'test') checkPlugin(n.k, String(n.name), where);
+    if (n.k === 'call') checkLookup(n as Extract<Expr, { k: 'call' }>, where);
     if (n.k === 'filter' && !EVALUATOR_FILTERS.has(n.name as string) && !hasFilter(n.name as string)) {
       throw new JinjaError({ message: `no filter named '${String(n.name)}'`, ...where, hint: filterHint(String(n.name)) });
     }
@@ -55,6 +57,14 @@ export function checkNames(e: Expr, at: { line: number; col: number }): void {
     for (const v of Object.values(n)) if (v && typeof v === 'object') visit(v);
   };
   visit(e);
+}
+
+// lookup('name', ...), query(...) and q(...) name a lookup kplay has: one it has not fails before any host is touched
+function checkLookup(n: Extract<Expr, { k: 'call' }>, where: { line: number; col: number }): void {
+  const first = n.args[0];
+  if (n.fn.k !== 'name' || !['lookup', 'query', 'q'].includes(n.fn.name) || first?.k !== 'lit' || typeof first.v !== 'string') return;
+  const name = first.v.replace(/^ansible\.builtin\./, '');
+  if (!LOOKUP_PLUGINS.includes(name)) throw new JinjaError({ message: `lookup plugin '${first.v}' is not supported by kplay`, ...where, hint: `kplay's lookups: ${LOOKUP_PLUGINS.join(', ')}` });
 }
 
 // a name Ansible routes to an ansible.utils filter kplay does not have: which one that is; else the plugin
