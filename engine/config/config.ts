@@ -15,8 +15,8 @@ export interface Config {
   rolesPath: string[];
   /** library: directories Ansible's modules are looked for in (relative to the config file). */
   library: string[];
-  /** filter_plugins and test_plugins: directories of Python filter and test plugins (Ansible's defaults when not set). */
-  plugins: { filter: string[]; test: string[] };
+  /** filter_plugins, test_plugins and lookup_plugins: directories of Python plugins (Ansible's defaults when not set). */
+  plugins: { filter: string[]; test: string[]; lookup: string[] };
   remoteUser: string | undefined;
   hostKeyChecking: boolean | undefined;
   timeout: number | undefined;
@@ -166,6 +166,7 @@ export function loadConfig(cwd: string, env: Env = process.env): Config {
     plugins: {
       filter: pathList(setting('filter_plugins', d, 'FILTER_PLUGINS') ?? '~/.ansible/plugins/filter:/usr/share/ansible/plugins/filter', /:/),
       test: pathList(setting('test_plugins', d, 'TEST_PLUGINS') ?? '~/.ansible/plugins/test:/usr/share/ansible/plugins/test', /:/),
+      lookup: pathList(setting('lookup_plugins', d, 'LOOKUP_PLUGINS') ?? '~/.ansible/plugins/lookup:/usr/share/ansible/plugins/lookup', /:/),
     },
     remoteUser: setting('remote_user', d, 'REMOTE_USER'),
     hostKeyChecking: bool(setting('host_key_checking', d, 'HOST_KEY_CHECKING'), 'host_key_checking', src),

@@ -13,7 +13,7 @@ import { META_ACTIONS, MODULES, resolveModuleName } from '../modules/specs.js';
 import { compileCondition } from '../template/condition.js';
 import { toBool } from '../template/helpers.js';
 import { isTemplate, parseFile, parseTemplate } from '../template/render.js';
-import { LOOKUP_PLUGINS } from '../template/lookups.js';
+import { lookupAvailable, lookupHint } from '../template/lookups.js';
 import { addPluginBase } from '../template/plugins/jinja-plugins.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import { loadYamlFile, nodeAt, nodePos, type YamlFile } from '../yaml/load.js';
@@ -370,14 +370,14 @@ class PlayLoader {
   private task(raw: Record<string, unknown>, c: Cursor, inherited: string[], role: RoleContext | undefined, baseDir: string, handler: boolean): PlayNode {
     const keywords: Record<string, unknown> = {};
     const candidates: string[] = [];
-    // with_<lookup>: a loop over any lookup kplay has (the common ones are keywords of their own)
+    // with_<lookup>: a loop over any lookup kplay has or Ansible's on this controller has (the common ones are keywords of their own)
     const lookupLoops: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(raw)) {
       if (k in TASK_KEYWORDS) keywords[k] = v;
       else if (UNSUPPORTED_KEYWORDS[k]) throw new ParseError(`'${k}' is not supported by kplay`, posOf(at(c, k), true), UNSUPPORTED_KEYWORDS[k]);
       else if (k.startsWith('with_') && k.length > 5) {
-        const lookup = k.slice(5).replace(/^ansible\.builtin\./, '');
-        if (!LOOKUP_PLUGINS.includes(lookup)) throw new ParseError(`lookup plugin '${k.slice(5)}' is not supported by kplay (${k})`, posOf(at(c, k), true), `kplay's lookups: ${LOOKUP_PLUGINS.join(', ')}`);
+        const found = lookupAvailable(k.slice(5));
+        if (!found.exists) throw new ParseError(`lookup plugin '${k.slice(5)}' is not supported by kplay (${k})`, posOf(at(c, k), true), lookupHint(found));
         lookupLoops[k] = v;
       } else candidates.push(k);
     }

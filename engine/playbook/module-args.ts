@@ -49,6 +49,20 @@ function splitArgs(s: string): Token[] {
   return out;
 }
 
+// the escapes Ansible's splitter decodes (Python's unicode-escape for \U, \u, \x and the one-letter ones; \N{name} is left as written)
+const ESCAPES = /\\U[0-9a-fA-F]{8}|\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}|\\[\\'"abfnrtv]/g;
+const SINGLE: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+
+/** Ansible's splitter._decode_escapes: `\n`, `\t`, `\"`, `\\`, `\x41`, `\u00e9`... in a k=v token become the characters. */
+export function decodeEscapes(text: string): string {
+  return text.replace(ESCAPES, (m) => {
+    const kind = m[1] as string;
+    if (kind !== 'U' && kind !== 'u' && kind !== 'x') return SINGLE[kind] as string;
+    const code = parseInt(m.slice(2), 16);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : m;
+  });
+}
+
 function unquote(v: string): string {
   if (v.length >= 2 && (v[0] === '"' || v[0] === "'") && v[v.length - 1] === v[0]) return v.slice(1, -1);
   return v;
@@ -60,7 +74,8 @@ export function parseKv(text: string, rawKeys: readonly string[] | undefined): R
   const tokens = splitArgs(text);
   const rawSpans: Token[] = [];
   for (const t of tokens) {
-    const m = /^([A-Za-z_][A-Za-z0-9_-]*)=(.*)$/s.exec(t.text);
+    // each token's escapes decoded first, as Ansible's parse_kv does (`msg="a\nb"` is two lines); free-form text stays as written
+    const m = /^([A-Za-z_][A-Za-z0-9_-]*)=(.*)$/s.exec(decodeEscapes(t.text));
     if (m && (!rawKeys || rawKeys.includes(m[1] as string))) args[m[1] as string] = unquote(m[2] as string);
     else rawSpans.push(t);
   }

@@ -1,7 +1,6 @@
 // Everything a command needs before touching a host: config, project root, inventory, extra vars and
 // the variable context. Every user mistake found here is a typed error, so no host is ever contacted.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { findProjectRoot, loadConfig, type Config } from '../config/config.js';
 import { loadInventory } from '../inventory/sources.js';
 import { collectionRoots, controllerAnsible } from '../modules/python/locate.js';
@@ -40,7 +39,7 @@ export function setup(o: SetupOptions): Setup {
   warnings.push(...config.unread);
   // Python filter and test plugins run on the Python that runs ansible-playbook here, where it is installed
   // (and an installed collection's, where kplay has no filter or test of that name)
-  configurePlugins(config.plugins, () => controllerAnsible()?.python ?? 'python3', (ns, coll) => collectionRoots().find((r) => existsSync(join(r, 'ansible_collections', ns, coll))));
+  configurePlugins({ paths: config.plugins, python: () => controllerAnsible()?.python ?? 'python3', collections: collectionRoots });
   const projectRoot = findProjectRoot(o.playbookDir) ?? findProjectRoot(o.cwd);
   let sources = o.inventory.length ? o.inventory : config.inventory;
   if (!sources.length && existsSync('/etc/ansible/hosts')) sources = ['/etc/ansible/hosts'];

@@ -11,6 +11,7 @@ import { PatternMatcher, globToRegExp } from '../inventory/patterns.js';
 import { ExprError, typeName } from './expr/pyops.js';
 import { pyRegex } from './expr/pyregex.js';
 import { passwordLookup } from './lookup-password.js';
+import { pythonLookup, runPythonLookup, type LookupFound } from './plugins/lookup-plugins.js';
 import { BASE_FUNCTIONS } from './expr/filters.js';
 import type { Functions, Lookup } from './expr/evaluate.js';
 
@@ -19,6 +20,8 @@ export interface LookupContext {
   read: Lookup;
   /** Renders a Jinja template file's text with the same variables. */
   renderFile(text: string, file: string): string;
+  /** The variables as written (untemplated), for a lookup Ansible runs (its templar renders what it reads). */
+  rawVars(): Record<string, unknown>;
 }
 
 function dirsFor(read: Lookup, kind: 'files' | 'templates' | 'vars'): string[] {
@@ -243,11 +246,14 @@ const PLUGINS: Record<string, Plugin> = {
 /** lookup() joins several results with commas as Ansible does; query() always gives the list. */
 export function lookupFunctions(ctx: LookupContext): Functions {
   const run = (args: unknown[], kw: Record<string, unknown>, col: number): unknown[] => {
-    const name = String(args[0] ?? '').replace(/^ansible\.builtin\./, '');
+    const written = String(args[0] ?? '');
+    const name = written.replace(/^ansible\.builtin\./, '');
     const plugin = Object.prototype.hasOwnProperty.call(PLUGINS, name) ? PLUGINS[name] : undefined;
-    if (!plugin) throw new ExprError(`lookup plugin '${name}' is not supported by kplay (supported: ${Object.keys(PLUGINS).join(', ')})`, col);
+    if (!plugin && !pythonLookup(written).exists) throw new ExprError(`lookup plugin '${written}' is not supported by kplay (supported: ${Object.keys(PLUGINS).join(', ')})`, col);
     const { wantlist: _wantlist, errors, ...rest } = kw;
     try {
+      // one kplay has not runs as Ansible's, with the variables as written
+      if (!plugin) return runPythonLookup(written, args.slice(1), rest, ctx.rawVars(), stringOr(ctx.read('playbook_dir')) ?? process.cwd(), col);
       return plugin(ctx, args.slice(1), rest, col);
     } catch (e) {
       if (errors === 'ignore') return [];
@@ -266,4 +272,15 @@ export function lookupFunctions(ctx: LookupContext): Functions {
 
 /** Names of the lookup plugins kplay has (docs). */
 export const LOOKUP_PLUGINS = Object.keys(PLUGINS);
+
+/** The hint for a lookup neither kplay nor Ansible on this controller has. */
+export function lookupHint(found: LookupFound): string {
+  return `kplay's lookups: ${LOOKUP_PLUGINS.join(', ')}; ${found.why ?? "ansible-core's lookup loader here finds none of that name either"}`;
+}
+
+/** Whether a lookup name (as written: ansible.builtin.x, a collection's) runs: kplay's own, or Ansible's on this controller; why not otherwise. */
+export function lookupAvailable(written: string): LookupFound {
+  if (LOOKUP_PLUGINS.includes(written.replace(/^ansible\.builtin\./, ''))) return { exists: true };
+  return pythonLookup(written);
+}
 

@@ -45,6 +45,13 @@ export class VarScope {
     return [...new Set([...(this.parent?.names() ?? []), ...Object.keys(this.bag.vars)])];
   }
 
+  /** Every variable as written (untemplated), for Ansible's own lookups, whose templar renders what they read; hostvars and vars (views of all of them) left out. */
+  rawVars(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const name of this.names()) if (name !== 'hostvars' && name !== 'vars') out[name] = this.rawEntry(name)?.value;
+    return out;
+  }
+
   /** Where a variable was set, if known. */
   originOf(name: string): SourcePos {
     return this.bag.origins.get(name) ?? this.fallbackOrigin;
@@ -99,7 +106,7 @@ export class VarScope {
 
   /** The global functions of this scope's templates (range, lookup, query, ...). */
   functions(): Functions {
-    return (this.fns ??= lookupFunctions({ read: this.read, renderFile: (text, file) => this.renderFile(text, file) }));
+    return (this.fns ??= lookupFunctions({ read: this.read, renderFile: (text, file) => this.renderFile(text, file), rawVars: () => this.rawVars() }));
   }
 
   /** Renders templates anywhere inside a value (strings in lists and dicts too). */

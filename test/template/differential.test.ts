@@ -26,7 +26,7 @@ const files = readdirSync(join(dir, 'templates')).filter((f) => f.endsWith('.j2'
 type Outcome = { repr?: string; text?: string; error?: string };
 
 const read = (n: string): unknown => (Object.prototype.hasOwnProperty.call(vars, n) ? vars[n] : undefined);
-const fns = lookupFunctions({ read, renderFile: (t, f) => renderFile(t, read, fns, f) });
+const fns = lookupFunctions({ read, renderFile: (t, f) => renderFile(t, read, fns, f), rawVars: () => vars });
 
 function outcome(render: () => Outcome): Outcome {
   try {

@@ -5,7 +5,7 @@ import { literalEval } from '../../inventory/python-literal.js';
 import { hasFilter, hasTest, pythonPlugin } from '../expr/filters.js';
 import { brokenPlugins, collectionInstalled, type PluginKind } from '../plugins/jinja-plugins.js';
 import { routedFilter } from '../expr/routing.js';
-import { LOOKUP_PLUGINS } from '../lookups.js';
+import { lookupAvailable, lookupHint } from '../lookups.js';
 import type { Expr } from '../expr/parser.js';
 import type { Functions, Lookup } from '../expr/evaluate.js';
 import type { WhitespaceOptions } from './lexer.js';
@@ -59,12 +59,12 @@ export function checkNames(e: Expr, at: { line: number; col: number }): void {
   visit(e);
 }
 
-// lookup('name', ...), query(...) and q(...) name a lookup kplay has: one it has not fails before any host is touched
+// lookup('name', ...), query(...) and q(...) name a lookup kplay has or Ansible's on this controller has: another fails before any host is touched
 function checkLookup(n: Extract<Expr, { k: 'call' }>, where: { line: number; col: number }): void {
   const first = n.args[0];
   if (n.fn.k !== 'name' || !['lookup', 'query', 'q'].includes(n.fn.name) || first?.k !== 'lit' || typeof first.v !== 'string') return;
-  const name = first.v.replace(/^ansible\.builtin\./, '');
-  if (!LOOKUP_PLUGINS.includes(name)) throw new JinjaError({ message: `lookup plugin '${first.v}' is not supported by kplay`, ...where, hint: `kplay's lookups: ${LOOKUP_PLUGINS.join(', ')}` });
+  const found = lookupAvailable(first.v);
+  if (!found.exists) throw new JinjaError({ message: `lookup plugin '${first.v}' is not supported by kplay`, ...where, hint: lookupHint(found) });
 }
 
 // a name Ansible routes to an ansible.utils filter kplay does not have: which one that is; else the plugin

@@ -28,18 +28,15 @@ interface Table {
   broken: string[];
 }
 
-const SUBDIR: Record<PluginKind, string> = { filter: 'filter_plugins', test: 'test_plugins' };
+const SUBDIR: Record<PluginKind | 'lookup', string> = { filter: 'filter_plugins', test: 'test_plugins', lookup: 'lookup_plugins' };
 // the playbooks' and roles' directories, in the order they were loaded
 const bases: string[] = [];
-let configured: Record<PluginKind, string[]> = { filter: [], test: [] };
-let pythonOf: () => string = () => 'python3';
-let collectionRoot: (ns: string, coll: string) => string | undefined = () => undefined;
 // a collection's plugin by kind and name, looked up once (null: none there; the files that could not load)
 const collected = new Map<string, { entry: PluginEntry | null; broken: string[] }>();
 let bridge: PythonBridge | undefined;
 const tables: Partial<Record<PluginKind, { key: string; table: Table }>> = {};
 // the directories holding plugin files, found again only when a directory was added (a template looks them up at every call)
-let dirsOf: Partial<Record<PluginKind, string[]>> = {};
+let dirsOf: Partial<Record<PluginKind | 'lookup', string[]>> = {};
 
 /** Adds a playbook's or role's directory, whose filter_plugins/ and test_plugins/ Ansible loads. */
 export function addPluginBase(dir: string): void {
@@ -48,13 +45,25 @@ export function addPluginBase(dir: string): void {
   dirsOf = {};
 }
 
-/** The configured plugin paths (ansible.cfg's filter_plugins and test_plugins), the Python that runs plugins, and where an installed collection is. */
-export function configurePlugins(paths: Record<PluginKind, string[]>, python: () => string, collection: (ns: string, coll: string) => string | undefined = () => undefined): void {
-  configured = paths;
-  pythonOf = python;
-  collectionRoot = collection;
+/** What the run tells the plugins: the configured plugin paths (ansible.cfg's filter_plugins, test_plugins, lookup_plugins), the Python that runs them, and the directories holding `ansible_collections/`. */
+export interface PluginSettings {
+  paths: Record<PluginKind | 'lookup', string[]>;
+  python: () => string;
+  collections: () => string[];
+}
+
+let settings: PluginSettings = { paths: { filter: [], test: [], lookup: [] }, python: () => 'python3', collections: () => [] };
+
+/** Sets where plugins are found and which Python runs them (each run's setup). */
+export function configurePlugins(s: PluginSettings): void {
+  settings = s;
   collected.clear();
   dirsOf = {};
+}
+
+/** The directory an installed collection `ns.coll` is under (its ansible_collections/ parent), the first found. */
+function collectionRoot(ns: string, coll: string): string | undefined {
+  return settings.collections().find((r) => existsSync(join(r, 'ansible_collections', ns, coll)));
 }
 
 const hasPython = (dir: string): boolean => {
@@ -65,16 +74,24 @@ const hasPython = (dir: string): boolean => {
   }
 };
 
-function pluginDirs(kind: PluginKind): string[] {
-  return (dirsOf[kind] ??= [...bases.map((b) => join(b, SUBDIR[kind])), ...configured[kind]].filter((d) => existsSync(d) && hasPython(d)));
+/** The directories holding plugin files of a kind: the playbooks' and roles' own, then the configured ones. */
+export function pluginDirs(kind: PluginKind | 'lookup'): string[] {
+  return (dirsOf[kind] ??= [...bases.map((b) => join(b, SUBDIR[kind])), ...settings.paths[kind]].filter((d) => existsSync(d) && hasPython(d)));
 }
 
-function python(): PythonBridge {
-  bridge ??= new PythonBridge(pythonOf(), PLUGIN_SCRIPT);
+/** The run's Python process for plugins, started when first needed. */
+export function pluginPython(): PythonBridge {
+  bridge ??= new PythonBridge(settings.python(), PLUGIN_SCRIPT);
   return bridge;
 }
 
-interface Failure {
+/** The directories holding `ansible_collections/` (for Python's imports and Ansible's collection loader). */
+export function collectionPaths(): string[] {
+  return settings.collections();
+}
+
+/** What Python reports when it cannot do what was asked. */
+export interface PluginFailure {
   type: string;
   msg: string;
   ansible: boolean;
@@ -87,7 +104,7 @@ function table(kind: PluginKind): Table | undefined {
   const key = dirs.join('\0');
   const cached = tables[kind];
   if (cached?.key === key) return cached.table;
-  const got = python().call({ op: 'list', kind, dirs }) as { ok?: { found: { file: string; names: Record<string, PluginEntry['wants']> }[]; broken: { file: string; error: Failure }[] }; error?: Failure };
+  const got = pluginPython().call({ op: 'list', kind, dirs }) as { ok?: { found: { file: string; names: Record<string, PluginEntry['wants']> }[]; broken: { file: string; error: PluginFailure }[] }; error?: PluginFailure };
   if (!got.ok) throw new ExprError(`the ${SUBDIR[kind]} in ${dirs.join(', ')} could not be read: ${got.error?.type}: ${got.error?.msg}`, 1);
   const names = new Map<string, PluginEntry>();
   for (const f of got.ok.found) for (const [name, wants] of Object.entries(f.names)) if (!names.has(name)) names.set(name, { file: f.file, wants });
@@ -97,7 +114,7 @@ function table(kind: PluginKind): Table | undefined {
 }
 
 // Ansible's warning for a plugin file it could not load
-const skipped = (b: { file: string; error: Failure }): string => `Skipping plugin (${b.file}), cannot load: ${b.error.msg}`;
+const skipped = (b: { file: string; error: PluginFailure }): string => `Skipping plugin (${b.file}), cannot load: ${b.error.msg}`;
 
 // a plugin name as a template may write it: bare, or ansible.legacy.NAME
 const bare = (name: string): string => (name.startsWith('ansible.legacy.') ? name.slice('ansible.legacy.'.length) : name);
@@ -132,7 +149,7 @@ export function collectionEntry(kind: PluginKind, name: string): PluginEntry | u
     const root = collectionRoot(ns, coll);
     hit = { entry: null, broken: [] };
     if (root) {
-      const got = python().call({ op: 'collection', kind, root, ns, coll, name: short }) as { ok?: { file?: string; module?: string; wants?: PluginEntry['wants']; broken: { file: string; error: Failure }[] }; error?: Failure };
+      const got = pluginPython().call({ op: 'collection', kind, root, collections: collectionPaths(), ns, coll, name: short }) as { ok?: { file?: string; module?: string; wants?: PluginEntry['wants']; broken: { file: string; error: PluginFailure }[] }; error?: PluginFailure };
       if (!got.ok) throw new ExprError(`the collection ${ns}.${coll} could not be read: ${got.error?.type}: ${got.error?.msg}`, 1);
       hit = { entry: got.ok.file ? { file: got.ok.file, module: got.ok.module, wants: got.ok.wants ?? null } : null, broken: got.ok.broken.map(skipped) };
     }
@@ -141,15 +158,15 @@ export function collectionEntry(kind: PluginKind, name: string): PluginEntry | u
   return hit.entry ?? undefined;
 }
 
-// JSON for Python: kplay's text wrappers as their text (their toJSON), a value of no JSON type (an undefined one) as None
-const toJson = (v: unknown): unknown =>
+/** A value as JSON for Python: kplay's text wrappers as their text (their toJSON), a value of no JSON type (an undefined one) as None. */
+export const toJson = (v: unknown): unknown =>
   JSON.parse(JSON.stringify(v ?? null, (_k, x: unknown) => (x !== null && typeof x === 'object' && !Array.isArray(x) && ![Object.prototype, null].includes(Object.getPrototypeOf(x) as object | null) ? null : x)) as string) as unknown;
 
 /** Calls a plugin with a value and the template's arguments: its result, or its error as the template's. */
 export function callPlugin(kind: PluginKind, entry: PluginEntry, name: string, value: unknown, args: unknown[], kwargs: Record<string, unknown>, col: number): unknown {
-  const got = python().call({ op: 'call', kind, file: entry.file, module: entry.module, name: bare(name).split('.').at(-1), value: toJson(value), args: args.map(toJson), kwargs: toJson(kwargs) }) as { ok?: unknown; error?: Failure };
+  const got = pluginPython().call({ op: 'call', kind, file: entry.file, module: entry.module, name: bare(name).split('.').at(-1), value: toJson(value), args: args.map(toJson), kwargs: toJson(kwargs) }) as { ok?: unknown; error?: PluginFailure };
   if ('ok' in got) return got.ok;
-  const e = got.error as Failure;
+  const e = got.error as PluginFailure;
   // an AnsibleFilterError's own words, as Ansible shows them; another exception by its type, as Ansible's "The error was"
   throw new ExprError(e.ansible ? e.msg : `${e.type}: ${e.msg}`, col);
 }

@@ -1,7 +1,8 @@
 // The Python side of the plugin bridge: loads filter_plugins/ and test_plugins/ files, and a collection's
 // plugins/filter and plugins/test modules, as Ansible's plugin loader does (each file's
 // FilterModule().filters() or TestModule().tests()), lists what they define, and calls one with JSON
-// arguments, answering with JSON (a tuple or set as a list; another object as its str()).
+// arguments, answering with JSON (a tuple or set as a list; another object as its str()). Lookups run
+// through ansible-core's own lookup loader (its built-in ones, lookup_plugins/ directories, collections').
 
 /** The script the controller's Python runs (python -c). */
 export const PLUGIN_SCRIPT = String.raw`
@@ -69,10 +70,27 @@ def error(e):
     msg = getattr(e, 'message', None) if 'AnsibleError' in names else None
     return {'type': type(e).__name__, 'msg': str(msg if msg is not None else e), 'ansible': 'AnsibleError' in names}
 
-def collection(root, ns, coll, kind, name):
+finder = []
+
+def collections_importable(paths):
+    # Ansible's own collection loader where ansible-core is here (its redirects and namespaces), else plain imports
+    if finder:
+        return
+    try:
+        from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
+    except ImportError:
+        for p in paths:
+            if p not in sys.path:
+                sys.path.insert(0, p)
+        finder.append(None)
+        return
+    f = _AnsibleCollectionFinder(paths=paths)
+    f._install()
+    finder.append(f)
+
+def collection(root, paths, ns, coll, kind, name):
     # a collection's plugins/filter (or plugins/test) package: the module named like the plugin first, then the others
-    if root not in sys.path:
-        sys.path.insert(0, root)
+    collections_importable(paths)
     sub = 'filter' if kind == 'filter' else 'test'
     d = os.path.join(root, 'ansible_collections', ns, coll, 'plugins', sub)
     files = sorted(f[:-3] for f in os.listdir(d) if f.endswith('.py') and not f.startswith('_')) if os.path.isdir(d) else []
@@ -88,6 +106,25 @@ def collection(root, ns, coll, kind, name):
         if name in fns:
             return {'file': path, 'module': module, 'wants': wants(fns[name]), 'broken': broken}
     return {'broken': broken}
+
+def lookups(req):
+    collections_importable(req['collections'])
+    from ansible.plugins.loader import lookup_loader
+    for d in req['dirs']:
+        lookup_loader.add_directory(d)
+    return lookup_loader
+
+def run_lookup(req):
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.template import Templar
+    loader = lookups(req)
+    data = DataLoader()
+    data.set_basedir(req['basedir'])
+    variables = req['variables']
+    plugin = loader.get(req['name'], loader=data, templar=Templar(loader=data, variables=variables))
+    if plugin is None:
+        raise LookupError('lookup plugin (%s) not found' % req['name'])
+    return plugin.run(req['terms'], variables=variables, **req['kwargs'])
 
 def listing(dirs, kind):
     found, broken = [], []
@@ -112,7 +149,11 @@ for line in sys.stdin:
         if req['op'] == 'list':
             res = {'ok': listing(req['dirs'], req['kind'])}
         elif req['op'] == 'collection':
-            res = {'ok': collection(req['root'], req['ns'], req['coll'], req['kind'], req['name'])}
+            res = {'ok': collection(req['root'], req['collections'], req['ns'], req['coll'], req['kind'], req['name'])}
+        elif req['op'] == 'has_lookup':
+            res = {'ok': lookups(req).has_plugin(req['name'])}
+        elif req['op'] == 'lookup':
+            res = {'ok': plain(run_lookup(req))}
         else:
             fn = table(req['file'], req['kind'], req.get('module'))[req['name']]
             first = [jinja_environment()] if wants(fn) == 'environment' else []

@@ -1,0 +1,36 @@
+// Lookups kplay has no native code for, run as Ansible runs them: ansible-core's own lookup loader on the
+// controller's Python finds its built-in ones (lines, csvfile, ini, url...), a playbook's or role's
+// lookup_plugins/, the configured paths and installed collections' (community.general.cartesian...), and
+// runs one with the task's variables as they are written (Ansible's templar renders what the lookup reads,
+// lazily, as in Ansible). This needs ansible-core on the controller.
+import { ExprError } from '../expr/pyops.js';
+import { collectionPaths, pluginDirs, pluginPython, toJson, type PluginFailure } from './jinja-plugins.js';
+
+/** Whether Ansible on the controller has a lookup of that name, or why it cannot say. */
+export interface LookupFound {
+  exists: boolean;
+  why?: string | undefined;
+}
+
+const known = new Map<string, LookupFound>();
+
+/** Whether ansible-core's lookup loader finds `name` (asked once for each set of lookup_plugins directories). */
+export function pythonLookup(name: string): LookupFound {
+  const dirs = pluginDirs('lookup');
+  const key = `${dirs.join('\0')}\0${name}`;
+  let hit = known.get(key);
+  if (!hit) {
+    const got = pluginPython().call({ op: 'has_lookup', name, dirs, collections: collectionPaths() }) as { ok?: boolean; error?: PluginFailure };
+    hit = 'ok' in got ? { exists: got.ok === true } : { exists: false, why: got.error?.type === 'ModuleNotFoundError' ? 'ansible-core is not installed on this controller' : `${got.error?.type}: ${got.error?.msg}` };
+    known.set(key, hit);
+  }
+  return hit;
+}
+
+/** Runs Ansible's lookup `name` over `terms`: its list, or its error as the template's. */
+export function runPythonLookup(name: string, terms: unknown[], kwargs: Record<string, unknown>, variables: Record<string, unknown>, basedir: string, col: number): unknown[] {
+  const got = pluginPython().call({ op: 'lookup', name, terms: toJson(terms), kwargs: toJson(kwargs), variables: toJson(variables), basedir, dirs: pluginDirs('lookup'), collections: collectionPaths() }) as { ok?: unknown; error?: PluginFailure };
+  if ('ok' in got) return Array.isArray(got.ok) ? got.ok : [got.ok];
+  const e = got.error as PluginFailure;
+  throw new ExprError(e.ansible ? e.msg : `${e.type}: ${e.msg}`, col);
+}
