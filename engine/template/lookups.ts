@@ -11,7 +11,7 @@ import { PatternMatcher, globToRegExp } from '../inventory/patterns.js';
 import { ExprError, typeName } from './expr/pyops.js';
 import { pyRegex } from './expr/pyregex.js';
 import { passwordLookup } from './lookup-password.js';
-import { pythonLookup, runPythonLookup, type LookupFound } from './plugins/lookup-plugins.js';
+import { adjacentLookup, pythonLookup, runPythonLookup, type LookupFound } from './plugins/lookup-plugins.js';
 import { BASE_FUNCTIONS } from './expr/filters.js';
 import type { Functions, Lookup } from './expr/evaluate.js';
 
@@ -248,7 +248,8 @@ export function lookupFunctions(ctx: LookupContext): Functions {
   const run = (args: unknown[], kw: Record<string, unknown>, col: number): unknown[] => {
     const written = String(args[0] ?? '');
     const name = written.replace(/^ansible\.builtin\./, '');
-    const plugin = Object.prototype.hasOwnProperty.call(PLUGINS, name) ? PLUGINS[name] : undefined;
+    // a lookup_plugins/ file of that name wins over kplay's own, as over Ansible's built-in one
+    const plugin = Object.prototype.hasOwnProperty.call(PLUGINS, name) && !adjacentLookup(written) ? PLUGINS[name] : undefined;
     if (!plugin && !pythonLookup(written).exists) throw new ExprError(`lookup plugin '${written}' is not supported by kplay (supported: ${Object.keys(PLUGINS).join(', ')})`, col);
     const { wantlist: _wantlist, errors, ...rest } = kw;
     try {

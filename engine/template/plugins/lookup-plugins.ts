@@ -3,6 +3,8 @@
 // lookup_plugins/, the configured paths and installed collections' (community.general.cartesian...), and
 // runs one with the task's variables as they are written (Ansible's templar renders what the lookup reads,
 // lazily, as in Ansible). This needs ansible-core on the controller.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ExprError } from '../expr/pyops.js';
 import { collectionPaths, pluginDirs, pluginPython, toJson, type PluginFailure } from './jinja-plugins.js';
 
@@ -13,6 +15,11 @@ export interface LookupFound {
 }
 
 const known = new Map<string, LookupFound>();
+
+/** Whether a playbook's, role's or configured lookup_plugins/ has a file of that name: it wins over a built-in one, kplay's included, as in Ansible. */
+export function adjacentLookup(name: string): boolean {
+  return /^\w+$/.test(name) && pluginDirs('lookup').some((d) => existsSync(join(d, `${name}.py`)));
+}
 
 /** Whether ansible-core's lookup loader finds `name` (asked once for each set of lookup_plugins directories). */
 export function pythonLookup(name: string): LookupFound {

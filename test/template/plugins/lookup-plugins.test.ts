@@ -54,6 +54,16 @@ describe.skipIf(!installed)("Ansible's own lookups", () => {
     expect(ansible.text).toContain("original message: twice failed on ['x']");
   });
 
+  it("a lookup_plugins/ file wins over a built-in lookup of its name (kplay's own too); the ansible.builtin name stays the built-in", () => {
+    const root = writeTree({
+      'lookup_plugins/env.py': 'from ansible.plugins.lookup import LookupBase\nclass LookupModule(LookupBase):\n    def run(self, terms, variables=None, **kwargs):\n        return ["mine-" + t for t in terms]\n',
+      'site.yaml': `- hosts: localhost\n  gather_facts: false\n  tasks:\n    - debug: msg="{{ lookup('env', 'HOME') }} {{ lookup('ansible.builtin.env', 'HOME') }}"\n`,
+    });
+    const kplay = playMessages(ENGINES.kplay, root);
+    expect(kplay.msgs, kplay.text).toEqual([`mine-HOME ${root}`]);
+    expect(playMessages(ENGINES.ansible, root).msgs).toEqual(kplay.msgs);
+  });
+
   it('a lookup neither has is refused before any host is touched', () => {
     const root = writeTree({ 'site.yaml': `- hosts: localhost\n  gather_facts: false\n  tasks:\n    - debug: msg=first\n    - debug: msg="{{ lookup('community.general.nosuchlookup') }}"\n` });
     const kplay = playMessages(ENGINES.kplay, root);
