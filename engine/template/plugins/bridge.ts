@@ -61,6 +61,11 @@ export class PythonBridge {
       return { error: { type: 'TimeoutError', msg: this.dead, ansible: false } };
     }
     const got = receiveMessageOnPort(this.port);
-    return got ? (JSON.parse(String(got.message)) as unknown) : { error: { type: 'RuntimeError', msg: 'Python gave no answer', ansible: false } };
+    if (!got) return { error: { type: 'RuntimeError', msg: 'Python gave no answer', ansible: false } };
+    try {
+      return JSON.parse(String(got.message)) as unknown;
+    } catch {
+      return { error: { type: 'RuntimeError', msg: `Python answered with what is not JSON: ${String(got.message).slice(0, 200)}`, ansible: false } };
+    }
   }
 }

@@ -8,7 +8,9 @@
 export const PLUGIN_SCRIPT = String.raw`
 import importlib.util, json, os, sys
 from collections.abc import Mapping
-out = sys.stdout
+# the answers get a descriptor of their own; whatever a plugin prints (print, os.write(1), a subprocess) goes to stderr
+out = os.fdopen(os.dup(1), 'w')
+os.dup2(2, 1)
 sys.stdout = sys.stderr
 modules = {}
 tables = {}

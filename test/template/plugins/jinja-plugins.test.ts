@@ -22,7 +22,8 @@ class FilterModule(object):
         return {'answer': answer, 'boom': boom, 'crash': lambda v: 1 / 0, 'upper': lambda v: 'plugin-upper', 'rolef': lambda v: 'playbook-' + v, 'dup': lambda v: 'a',
                 'pairs': lambda d: sorted(d.items())}
 `,
-  'filter_plugins/b_more.py': "class FilterModule(object):\n    def filters(self):\n        return {'dup': lambda v: 'b'}\n",
+  // (what a plugin prints, itself or through a command it runs, is not its answer)
+  'filter_plugins/b_more.py': "import os, subprocess\nclass FilterModule(object):\n    def filters(self):\n        print('stray')\n        os.write(1, b'stray\\n')\n        subprocess.call(['echo', 'stray'])\n        return {'dup': lambda v: 'b'}\n",
   'test_plugins/t.py': "class TestModule(object):\n    def tests(self):\n        return {'answer': lambda v, n=42: v == n}\n",
   'roles/r/filter_plugins/r.py': "class FilterModule:\n    def filters(self):\n        return {'rolef': lambda v: 'role-' + v, 'onlyrole': lambda v: 'role-only'}\n",
   'roles/r/tasks/main.yml': '- debug: msg="{{ \'x\' | onlyrole }} {{ \'x\' | rolef }}"\n',
