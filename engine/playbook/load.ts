@@ -143,6 +143,8 @@ class PlayLoader {
   private dynamic: number;
   // the roles and variables an import_role there brings: the play's only once the include runs
   private readonly brought = new Map<string, Role>();
+  // the roles of those an import_role brought (with their dependencies), by id
+  private readonly imported = new Set<string>();
   private readonly broughtVars: VarBag[] = [];
 
   constructor(
@@ -171,10 +173,9 @@ class PlayLoader {
     const role = loadRole(path, roleFromArgs(args, at), at);
     const own = [keywordVarsBag(vars), role.vars];
     const deps = this.dependencyUses(role, tags, [path], own);
-    const before = new Set(this.brought.keys());
     const nodes = [...deps.nodes, ...this.roleTasks(path, tags, args.tasks_from, undefined, {}, [], validatesSpec(args))];
-    // what its tasks' import_roles bring (not its dependencies): the play's once the include runs
-    const imported = [...this.brought.values()].filter((r) => !before.has(r.id));
+    // what its tasks' import_roles bring (its dependencies' too, not the dependencies themselves): the play's once the include runs
+    const imported = [...this.brought.values()].filter((r) => this.imported.has(r.id));
     const roles = [...new Map([...this.roles, ...this.brought, [role.id, role]]).values()];
     const handlers = roles.map((r) => ({ role: r, handlers: this.roleHandlers(r) }));
     return { role, roles, nodes, handlers, vars: [...deps.vars, ...own], imported: { roles: imported, vars: this.broughtVars } };
@@ -593,9 +594,12 @@ class PlayLoader {
     if (isTemplate(name)) throw new ParseError('import_role needs a fixed role name (use include_role for a templated one)', task.pos);
     const path = findRole(name, this.opts, task.pos);
     const role = loadRole(path, roleFromArgs(task.args, task.pos), task.pos);
+    const before = new Set(this.brought.keys());
     this.useRole(role);
     const own = [keywordVarsBag(task.keywords.vars), role.vars];
     const deps = this.dependencyUses(role, tags, [path], own);
+    // at run time the role and its dependencies are what this import brings (an include_role's own dependencies are not)
+    if (this.dynamic > 0) for (const id of [role.id, ...this.brought.keys()]) if (id === role.id || !before.has(id)) this.imported.add(id);
     const roleVars = [...deps.vars, ...own];
     (this.dynamic > 0 ? this.broughtVars : this.playRoleVars).push(...roleVars);
     // allow_duplicates: false runs it only where this identity has not run (import_role's default runs it again)

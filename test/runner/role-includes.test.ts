@@ -42,6 +42,12 @@ const ROLE = {
   // a role whose tasks import_role q, brought by include_role
   'roles/iq/tasks/main.yml': '- debug: msg="iq {{ qd | default(\'none\') }} {{ od }}"\n- import_role: {name: q}\n',
   'roles/iq/defaults/main.yml': 'od: iq-default\n',
+  // iq's dependency imports q2: q2 joins the play too (iqdep itself, a dependency of the included role, does not)
+  'roles/iq/meta/main.yml': 'dependencies: [iqdep]\n',
+  'roles/iqdep/tasks/main.yml': '- import_role: {name: q2}\n',
+  'roles/iqdep/defaults/main.yml': 'dd: dep-default\n',
+  'roles/q2/defaults/main.yml': 'q2d: q2-default\n',
+  'roles/q2/tasks/main.yml': '- debug: msg="q2 {{ q2d }}"\n',
   'roles/hr/tasks/main.yml': '- command: "true"\n  notify: [ph, rh, h]\n',
   'roles/hr/handlers/main.yml': '- name: rh\n  debug: msg=role-rh\n- name: h\n  debug: msg=role-h\n',
   'inc.yml': '- debug: msg="inc {{ q | default(\'none\') }}"\n',
@@ -118,8 +124,8 @@ const rows: [string, string, string[]][] = [
   ],
   [
     "an import_role in a role include_role loads: its role's defaults, vars and handlers are the play's once the include runs (the included role's own stay its own)",
-    play('    - debug: msg="before {{ qd | default(\'none\') }}"\n    - include_role: {name: iq}\n    - debug: msg="after {{ qd }} {{ qv }} {{ od | default(\'none\') }}"\n'),
-    ['before none', 'iq q-default iq-default', 'after q-default q-var none', 'handler q-default q-var'],
+    play('    - debug: msg="before {{ qd | default(\'none\') }}"\n    - include_role: {name: iq}\n    - debug: msg="after {{ qd }} {{ qv }} {{ od | default(\'none\') }} {{ q2d }} {{ dd | default(\'none\') }}"\n'),
+    ['before none', 'q2 q2-default', 'iq q-default iq-default', 'after q-default q-var none q2-default none', 'handler q-default q-var'],
   ],
   ['a name reaches one handler (the first of two in the play), a topic every listener', play('    - command: "true"\n      notify: h\n', '    - name: h\n      debug: msg=first\n    - name: h\n      debug: msg=second\n    - name: other\n      debug: msg=listener\n      listen: h\n'), ['first', 'listener']],
 ];
