@@ -7,7 +7,8 @@ import { randomInt } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ExprError } from './expr/pyops.js';
-import { passwordHash } from './expr/password-hash.js';
+import { passwordHash, randomSalt, saltSizeOf } from './expr/password-hash.js';
+import { parseKv } from '../util/kv.js';
 
 // Python's string module constants the chars option names
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
@@ -26,32 +27,20 @@ const STRING_MODULE: Record<string, string> = {
   printable: `${DIGITS}${LOWER}${UPPER}${PUNCTUATION} \t\n\r\x0b\x0c`,
 };
 const VALID = ['length', 'encrypt', 'chars', 'ident', 'seed'];
-// the salt size Ansible's BaseHash gives each scheme passlib hashes (bcrypt: kplay has none)
-const SALT_SIZE: Record<string, number> = { md5_crypt: 8, sha256_crypt: 16, sha512_crypt: 16 };
-const SALT_CHARS = `${LOWER}${UPPER}${DIGITS}./`;
 
 const random = (length: number, chars: string): string => Array.from({ length }, () => chars[randomInt(chars.length)]).join('');
-const unquote = (v: string): string => (v.length >= 2 && (v[0] === '"' || v[0] === "'") && v.at(-1) === v[0] ? v.slice(1, -1) : v);
 
-// the term's path and its key=value parameters, as the plugin's _parse_parameters splits them
+// the term's path and its key=value parameters, as the plugin's _parse_parameters splits them (parse_kv, its
+// other words joined to the path)
 function parseTerm(term: string, col: number): { relpath: string; params: Record<string, string> } {
   const cut = term.indexOf(' ');
   if (cut < 0) return { relpath: term, params: {} };
-  let relpath = term.slice(0, cut);
-  const params: Record<string, string> = {};
-  const raw: string[] = [];
-  for (const tok of term.slice(cut + 1).match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? []) {
-    const m = /^([A-Za-z_][\w-]*)=(.*)$/s.exec(tok);
-    if (m) params[m[1] as string] = unquote(m[2] as string);
-    else raw.push(tok);
-  }
-  if (raw.length) {
-    relpath = `${relpath} ${raw.join(' ')}`;
-    if (!term.startsWith(relpath)) throw new ExprError('Unrecognized value after key=value parameters given to password lookup', col);
-  }
+  const { _raw_params: raw, ...params } = parseKv(term.slice(cut + 1), undefined);
+  const relpath = raw === undefined ? term.slice(0, cut) : `${term.slice(0, cut)} ${String(raw)}`;
+  if (!term.startsWith(relpath)) throw new ExprError('Unrecognized value after key=value parameters given to password lookup', col);
   const invalid = Object.keys(params).filter((k) => !VALID.includes(k));
   if (invalid.length) throw new ExprError(`Unrecognized parameter(s) given to password lookup: ${invalid.join(', ')}`, col);
-  return { relpath, params };
+  return { relpath, params: params as Record<string, string> };
 }
 
 // the candidate characters: each spec a string constant's name or itself, quotes left out
@@ -84,14 +73,15 @@ export function passwordLookup(term: string, kw: Record<string, unknown>, playbo
   if (opt('ident') !== undefined && opt('ident') !== null) throw new ExprError('ident is for bcrypt, which kplay does not compute: leave it out', col);
   const encrypt = opt('encrypt') === undefined || opt('encrypt') === null || opt('encrypt') === '' ? undefined : String(opt('encrypt'));
   if (encrypt === 'bcrypt') throw new ExprError('kplay does not compute bcrypt hashes: use sha512_crypt for the password lookup', col);
-  if (encrypt !== undefined && SALT_SIZE[encrypt] === undefined) throw new ExprError(`passlib does not support '${encrypt}' algorithm`, col);
+  const saltSize = encrypt === undefined ? undefined : saltSizeOf(encrypt);
+  if (encrypt !== undefined && saltSize === undefined) throw new ExprError(`passlib does not support '${encrypt}' algorithm`, col);
   const path = isAbsolute(relpath) ? relpath : resolve(playbookDir ?? process.cwd(), relpath);
   const devNull = path === '/dev/null';
   const content = existsSync(path) && !devNull ? readFileSync(path, 'utf8').replace(/\s+$/, '') : undefined;
   let changed = content === undefined;
   let { password, salt } = content === undefined ? { password: random(length, candidateChars(opt('chars'))), salt: undefined } : parseContent(content);
-  if (encrypt !== undefined && salt === undefined) {
-    salt = random(SALT_SIZE[encrypt] as number, SALT_CHARS);
+  if (saltSize !== undefined && salt === undefined) {
+    salt = randomSalt(saltSize);
     changed = true;
   }
   if (changed && !devNull) {

@@ -6,7 +6,7 @@ import { pyRepr, pyStr } from '../../util/python-repr.js';
 import { UnsafeText } from '../../yaml/load.js';
 import type { Expr } from './parser.js';
 import { PyTuple } from '../../inventory/python-literal.js';
-import { BASE_FUNCTIONS, FILTERS, TESTS, filterNamed, pythonPlugin, testNamed } from './filters.js';
+import { BASE_FUNCTIONS, FILTERS, TESTS, filterNamed, pluginTest, pythonPlugin } from './filters.js';
 import { ExprError, UndefinedError, contains, iterable, len, missingKeyMessage, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
 
 export { ExprError, UndefinedError };
@@ -314,7 +314,7 @@ export class Evaluator {
     const v = this.defined(raw, e.value.col);
     const { args, kw } = this.argValues(e);
     const plugin = pythonPlugin('test', e.name);
-    const t = testNamed(e.name);
+    const t = plugin ? pluginTest(plugin) : own(TESTS, e.name) ? TESTS[e.name] : undefined;
     if (!t) throw new ExprError(`no test named '${e.name}'`, e.col);
     // a plugin's test takes what keywords its Python function takes
     const accepted = REGEX_TESTS.has(e.name) ? ['ignorecase', 'multiline'] : [];

@@ -714,10 +714,9 @@ export const BASE_FUNCTIONS: Functions = {
   },
 };
 
-/** A Python plugin a filter or test name calls, the name it has there, and the deprecation a routed name notes. */
+/** A Python plugin a filter or test name calls, and the deprecation a routed name notes. */
 export interface PythonPlugin {
   entry: PluginEntry;
-  name: string;
   deprecation?: string | undefined;
 }
 
@@ -728,13 +727,12 @@ export interface PythonPlugin {
  */
 export function pythonPlugin(kind: PluginKind, name: string): PythonPlugin | undefined {
   const adjacent = pluginEntry(kind, name);
-  if (adjacent) return { entry: adjacent, name };
+  if (adjacent) return { entry: adjacent };
   if (own(kind === 'filter' ? FILTERS : TESTS, name)) return undefined;
   const routed = kind === 'filter' ? routedFilter(name) : undefined;
   if (routed && own(FILTERS, routed.target)) return undefined;
-  const target = routed?.target ?? name;
-  const entry = collectionEntry(kind, target);
-  return entry ? { entry, name: target, deprecation: routed?.deprecation } : undefined;
+  const entry = collectionEntry(kind, routed?.target ?? name);
+  return entry ? { entry, deprecation: routed?.deprecation } : undefined;
 }
 
 /** The filter a name calls: a Python plugin's (see pythonPlugin), kplay's own, or the ansible.utils one Ansible routes a short or ansible.netcommon name to (its deprecation noted). */
@@ -742,7 +740,7 @@ export function filterNamed(name: string): Filter | undefined {
   const plugin = pythonPlugin('filter', name);
   if (plugin) {
     if (plugin.deprecation) noteRoutedFilter(plugin.deprecation);
-    return (v, a, kw, col) => callPlugin('filter', plugin.entry, plugin.name, v, a, kw, col);
+    return (v, a, kw, col) => callPlugin('filter', plugin.entry, v, a, kw, col);
   }
   if (own(FILTERS, name)) return FILTERS[name];
   const routed = routedFilter(name);
@@ -763,10 +761,14 @@ export function hasFilter(name: string): boolean {
   return (!!routed && own(FILTERS, routed.target)) || !!pythonPlugin('filter', name);
 }
 
+/** A Python test plugin as a test: Jinja takes whatever it gives as its answer; kplay's tests answer True or False, so its truth. */
+export function pluginTest(plugin: PythonPlugin): Test {
+  return (v, a, col, kw) => truthy(callPlugin('test', plugin.entry, v, a, kw ?? {}, col));
+}
+
 /** The test a name calls: a Python plugin's (see pythonPlugin) or kplay's own. */
 export function testNamed(name: string): Test | undefined {
   const plugin = pythonPlugin('test', name);
-  // Jinja takes whatever the test gives as its answer; kplay's tests answer True or False, so its truth
-  if (plugin) return (v, a, col, kw) => truthy(callPlugin('test', plugin.entry, plugin.name, v, a, kw ?? {}, col));
+  if (plugin) return pluginTest(plugin);
   return own(TESTS, name) ? TESTS[name] : undefined;
 }

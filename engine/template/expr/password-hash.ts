@@ -84,6 +84,15 @@ const ALGOS: Record<string, { saltSize: number; implicitRounds: number | undefin
   sha256_crypt: { saltSize: 16, implicitRounds: 535000 },
   sha512_crypt: { saltSize: 16, implicitRounds: 656000 },
 };
+/** A salt of `size` of the characters passlib takes, as Ansible's random_salt makes one. */
+export function randomSalt(size: number): string {
+  return Array.from({ length: size }, () => SALT_CHARS[randomInt(SALT_CHARS.length)]).join('');
+}
+
+/** The salt size Ansible gives a scheme kplay hashes (md5_crypt, sha256_crypt, sha512_crypt); undefined for another. */
+export function saltSizeOf(scheme: string): number | undefined {
+  return Object.prototype.hasOwnProperty.call(ALGOS, scheme) ? ALGOS[scheme]?.saltSize : undefined;
+}
 const NAMES: Record<string, string> = { md5: 'md5_crypt', blowfish: 'bcrypt', sha256: 'sha256_crypt', sha512: 'sha512_crypt' };
 
 /** The password_hash filter (hashtype, salt, salt_size, rounds; ident applies to bcrypt only). */
@@ -93,7 +102,7 @@ export function passwordHash(password: unknown, opts: { hashtype?: unknown; salt
   const algo = ALGOS[type];
   if (!algo) throw new ExprError(`passlib does not support '${type}' algorithm`, col);
   const size = opts.salt_size === undefined || opts.salt_size === null ? algo.saltSize : Number(opts.salt_size);
-  const salt = opts.salt === undefined || opts.salt === null || opts.salt === '' ? Array.from({ length: size }, () => SALT_CHARS[randomInt(SALT_CHARS.length)]).join('') : String(opts.salt);
+  const salt = opts.salt === undefined || opts.salt === null || opts.salt === '' ? randomSalt(size) : String(opts.salt);
   const given = opts.rounds === undefined || opts.rounds === null || opts.rounds === 0 ? undefined : Number(opts.rounds);
   if (type === 'md5_crypt' && given !== undefined) throw new ExprError('kplay does not take rounds for md5 hashes (md5_crypt has none); leave rounds out', col);
   const rounds = given ?? algo.implicitRounds;

@@ -17,6 +17,8 @@ export type PluginKind = 'filter' | 'test';
 /** Where a plugin name is defined, and what it asks Jinja for first: its environment (kplay gives a plain one), its context or eval context (kplay cannot). */
 export interface PluginEntry {
   file: string;
+  /** Its name in the file's table (a collection's without the collection's prefix). */
+  name: string;
   /** A collection's plugin: its Python module name (imported as such, for its own imports). */
   module?: string | undefined;
   wants: 'environment' | 'context' | 'eval_context' | null;
@@ -34,7 +36,8 @@ const bases: string[] = [];
 // a collection's plugin by kind and name, looked up once (null: none there; the files that could not load)
 const collected = new Map<string, { entry: PluginEntry | null; broken: string[] }>();
 let bridge: PythonBridge | undefined;
-const tables: Partial<Record<PluginKind, { key: string; table: Table }>> = {};
+// the names each kind's files define, listed again only when a directory was added
+let tables: Partial<Record<PluginKind, Table>> = {};
 // the directories holding plugin files, found again only when a directory was added (a template looks them up at every call)
 let dirsOf: Partial<Record<PluginKind | 'lookup', string[]>> = {};
 
@@ -43,6 +46,7 @@ export function addPluginBase(dir: string): void {
   if (bases.includes(dir)) return;
   bases.push(dir);
   dirsOf = {};
+  tables = {};
 }
 
 /** What the run tells the plugins: the configured plugin paths (ansible.cfg's filter_plugins, test_plugins, lookup_plugins), the Python that runs them, and the directories holding `ansible_collections/`. */
@@ -59,6 +63,7 @@ export function configurePlugins(s: PluginSettings): void {
   settings = s;
   collected.clear();
   dirsOf = {};
+  tables = {};
 }
 
 /** The directory an installed collection `ns.coll` is under (its ansible_collections/ parent), the first found. */
@@ -99,17 +104,16 @@ export interface PluginFailure {
 
 // the names the plugin files define, listed by Python once for each set of directories
 function table(kind: PluginKind): Table | undefined {
+  const cached = tables[kind];
+  if (cached) return cached;
   const dirs = pluginDirs(kind);
   if (!dirs.length) return undefined;
-  const key = dirs.join('\0');
-  const cached = tables[kind];
-  if (cached?.key === key) return cached.table;
   const got = pluginPython().call({ op: 'list', kind, dirs }) as { ok?: { found: { file: string; names: Record<string, PluginEntry['wants']> }[]; broken: { file: string; error: PluginFailure }[] }; error?: PluginFailure };
   if (!got.ok) throw new ExprError(`the ${SUBDIR[kind]} in ${dirs.join(', ')} could not be read: ${got.error?.type}: ${got.error?.msg}`, 1);
   const names = new Map<string, PluginEntry>();
-  for (const f of got.ok.found) for (const [name, wants] of Object.entries(f.names)) if (!names.has(name)) names.set(name, { file: f.file, wants });
+  for (const f of got.ok.found) for (const [name, wants] of Object.entries(f.names)) if (!names.has(name)) names.set(name, { file: f.file, name, wants });
   const t: Table = { names, broken: got.ok.broken.map(skipped) };
-  tables[kind] = { key, table: t };
+  tables[kind] = t;
   return t;
 }
 
@@ -151,7 +155,7 @@ export function collectionEntry(kind: PluginKind, name: string): PluginEntry | u
     if (root) {
       const got = pluginPython().call({ op: 'collection', kind, root, collections: collectionPaths(), ns, coll, name: short }) as { ok?: { file?: string; module?: string; wants?: PluginEntry['wants']; broken: { file: string; error: PluginFailure }[] }; error?: PluginFailure };
       if (!got.ok) throw new ExprError(`the collection ${ns}.${coll} could not be read: ${got.error?.type}: ${got.error?.msg}`, 1);
-      hit = { entry: got.ok.file ? { file: got.ok.file, module: got.ok.module, wants: got.ok.wants ?? null } : null, broken: got.ok.broken.map(skipped) };
+      hit = { entry: got.ok.file ? { file: got.ok.file, name: short, module: got.ok.module, wants: got.ok.wants ?? null } : null, broken: got.ok.broken.map(skipped) };
     }
     collected.set(key, hit);
   }
@@ -163,8 +167,8 @@ export const toJson = (v: unknown): unknown =>
   JSON.parse(JSON.stringify(v ?? null, (_k, x: unknown) => (x !== null && typeof x === 'object' && !Array.isArray(x) && ![Object.prototype, null].includes(Object.getPrototypeOf(x) as object | null) ? null : x)) as string) as unknown;
 
 /** Calls a plugin with a value and the template's arguments: its result, or its error as the template's. */
-export function callPlugin(kind: PluginKind, entry: PluginEntry, name: string, value: unknown, args: unknown[], kwargs: Record<string, unknown>, col: number): unknown {
-  const got = pluginPython().call({ op: 'call', kind, file: entry.file, module: entry.module, name: bare(name).split('.').at(-1), value: toJson(value), args: args.map(toJson), kwargs: toJson(kwargs) }) as { ok?: unknown; error?: PluginFailure };
+export function callPlugin(kind: PluginKind, entry: PluginEntry, value: unknown, args: unknown[], kwargs: Record<string, unknown>, col: number): unknown {
+  const got = pluginPython().call({ op: 'call', kind, file: entry.file, module: entry.module, name: entry.name, value: toJson(value), args: args.map(toJson), kwargs: toJson(kwargs) }) as { ok?: unknown; error?: PluginFailure };
   if ('ok' in got) return got.ok;
   const e = got.error as PluginFailure;
   // an AnsibleFilterError's own words, as Ansible shows them; another exception by its type, as Ansible's "The error was"
