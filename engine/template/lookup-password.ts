@@ -3,9 +3,9 @@
 // Ansible's plugin does: `length=`, `chars=` (names of Python's string constants or literal characters,
 // `,,` for a comma), `encrypt=` (the password hashed with a salt kept beside it), the file made 0600 in a
 // 0700 directory, relative paths from the playbook's directory.
-import { randomInt } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { createHash, randomInt } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ExprError } from './expr/pyops.js';
 import { passwordHash, randomSalt, saltSizeOf } from './expr/password-hash.js';
 import { parseKv } from '../util/kv.js';
@@ -76,10 +76,20 @@ export function passwordLookup(term: string, kw: Record<string, unknown>, playbo
   const saltSize = encrypt === undefined ? undefined : saltSizeOf(encrypt);
   if (encrypt !== undefined && saltSize === undefined) throw new ExprError(`passlib does not support '${encrypt}' algorithm`, col);
   const path = isAbsolute(relpath) ? relpath : resolve(playbookDir ?? process.cwd(), relpath);
+  const lock = takeLock(path, col);
+  try {
+    return readOrMake(path, length, opt('chars'), encrypt, saltSize, col);
+  } finally {
+    if (lock !== undefined) rmSync(lock, { force: true });
+  }
+}
+
+// the password kept at `path` (made and kept there when it is not, or lacks the salt `encrypt` needs), hashed with `encrypt`
+function readOrMake(path: string, length: number, chars: unknown, encrypt: string | undefined, saltSize: number | undefined, col: number): string {
   const devNull = path === '/dev/null';
   const content = existsSync(path) && !devNull ? readFileSync(path, 'utf8').replace(/\s+$/, '') : undefined;
   let changed = content === undefined;
-  let { password, salt } = content === undefined ? { password: random(length, candidateChars(opt('chars'))), salt: undefined } : parseContent(content);
+  let { password, salt } = content === undefined ? { password: random(length, candidateChars(chars)), salt: undefined } : parseContent(content);
   if (saltSize !== undefined && salt === undefined) {
     salt = randomSalt(saltSize);
     changed = true;
@@ -90,4 +100,26 @@ export function passwordLookup(term: string, kw: Record<string, unknown>, playbo
     chmodSync(path, 0o600);
   }
   return encrypt === undefined ? password : passwordHash(password, { hashtype: encrypt, salt }, col);
+}
+
+// Ansible's lock beside the password file (`<sha1 of its path>.ansible_lockfile`), so that runs making one
+// file, kplay's and ansible-playbook's alike, take turns: made by the first, waited for by the others 1, 2
+// and 4 seconds before they give up with Ansible's words; the lock's path when this run made it
+function takeLock(path: string, col: number): string | undefined {
+  const lock = join(dirname(path), `${createHash('sha1').update(path).digest('hex')}.ansible_lockfile`);
+  let first = false;
+  if (!existsSync(lock) && path !== '/dev/null') {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    try {
+      closeSync(openSync(lock, 'wx'));
+      first = true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+  for (let counter = 0; !first && existsSync(lock); counter++) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000 * 2 ** counter);
+    if (counter >= 2) throw new ExprError(`Password lookup cannot get the lock in 7 seconds, abort...This may caused by un-removed lockfileyou can manually remove it from controller machine at ${lock} and try again`, col);
+  }
+  return first ? lock : undefined;
 }

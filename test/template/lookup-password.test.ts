@@ -2,7 +2,10 @@
 // and varnames (kubespray's validate_inventory): the password kept in a 0600 file in a 0700 directory and
 // read back by later lookups and by Ansible, /dev/null keeping nothing, the chars option's names and `,,`,
 // encrypt's salt kept beside the password (the same hash as Ansible's from the same file), Ansible's errors.
-import { readFileSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasAnsible } from '../support/oracle.js';
 import { ENGINES, playMessages } from '../support/play-messages.js';
@@ -45,6 +48,25 @@ describe('the password and varnames lookups', () => {
     if (hasAnsible) expect(playMessages(ENGINES.ansible, root).msgs).toEqual(kplay.msgs);
     expect(readFileSync(`${root}/m.txt`, 'utf8')).toBe(m);
   });
+
+  it("takes turns with another run through Ansible's lock file beside the password file, and gives up on a lock never released", () => {
+    const root = writeTree({ 'site.yaml': play('', `    - debug: msg="{{ lookup('password', 'p.txt') | length }}"\n`) });
+    const lock = join(root, `${createHash('sha1').update(join(root, 'p.txt')).digest('hex')}.ansible_lockfile`);
+    writeFileSync(lock, '');
+    // the other run releases its lock after 2 seconds; had this one not waited, the file would be there by then
+    const other = spawn('sh', ['-c', `sleep 2; test -e p.txt && echo early > early; rm ${lock}`], { cwd: root, stdio: 'ignore' });
+    const run = playMessages(ENGINES.kplay, root);
+    expect(run.msgs, run.text).toEqual(['20']);
+    expect(existsSync(join(root, 'early'))).toBe(false);
+    expect(readdirSync(root).filter((f) => f.endsWith('.ansible_lockfile'))).toEqual([]);
+    other.kill();
+    writeFileSync(lock, '');
+    const stuck = playMessages(ENGINES.kplay, root, 'site.yaml', ['-e', 'unused=1']);
+    expect(stuck.text).toContain('fatal: [localhost]');
+    expect(stuck.msgs[0]).toContain(`Password lookup cannot get the lock in 7 seconds, abort...This may caused by un-removed lockfileyou can manually remove it from controller machine at ${lock} and try again`);
+    // another run's lock is left where it is
+    expect(existsSync(lock)).toBe(true);
+  }, 30_000);
 
   it.each([
     ["'/dev/null foo=1'", 'Unrecognized parameter(s) given to password lookup: foo'],
