@@ -20,7 +20,7 @@ import type { Functions } from './evaluate.js';
 import { ExprError, UndefinedError, contains, iterable, len, missingKeyMessage, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
 import { pyRegex, pyReplacement } from './pyregex.js';
 import { noteRoutedFilter, routedFilter } from './routing.js';
-import { callPlugin, collectionEntry, pluginEntry, type PluginEntry, type PluginKind } from '../plugins/jinja-plugins.js';
+import { builtinEntry, callPlugin, collectionEntry, pluginEntry, type PluginEntry, type PluginKind } from '../plugins/jinja-plugins.js';
 
 /** A filter: the value, positional and keyword arguments, the column for errors. */
 export type Filter = (v: unknown, args: unknown[], kw: Record<string, unknown>, col: number) => unknown;
@@ -720,10 +720,15 @@ export interface PythonPlugin {
   deprecation?: string | undefined;
 }
 
+/** The filters the evaluator does itself (they see an undefined value, or an object's attributes), never a plugin's unless one names it. */
+export const EVALUATOR_FILTERS = new Set(['default', 'd', 'mandatory', 'attr']);
+/** The tests the evaluator does itself (they see an undefined value). */
+export const EVALUATOR_TESTS = new Set(['defined', 'undefined']);
+
 /**
  * The Python plugin a filter or test name calls: a playbook's, a role's or a configured one, which wins over
  * kplay's own as in Ansible; else, where kplay has none of that name (or of the ansible.utils name Ansible
- * routes it to), an installed collection's.
+ * routes it to), an installed collection's, or Ansible's own built-in one.
  */
 export function pythonPlugin(kind: PluginKind, name: string): PythonPlugin | undefined {
   const adjacent = pluginEntry(kind, name);
@@ -732,7 +737,10 @@ export function pythonPlugin(kind: PluginKind, name: string): PythonPlugin | und
   const routed = kind === 'filter' ? routedFilter(name) : undefined;
   if (routed && own(FILTERS, routed.target)) return undefined;
   const entry = collectionEntry(kind, routed?.target ?? name);
-  return entry ? { entry, deprecation: routed?.deprecation } : undefined;
+  if (entry) return { entry, deprecation: routed?.deprecation };
+  // Ansible's own (ansible-core's and Jinja's built-in ones) where kplay has no native one of that name
+  const builtin = routed || (kind === 'filter' ? EVALUATOR_FILTERS : EVALUATOR_TESTS).has(name) ? undefined : builtinEntry(kind, name);
+  return builtin ? { entry: builtin } : undefined;
 }
 
 /** The filter a name calls: a Python plugin's (see pythonPlugin), kplay's own, or the ansible.utils one Ansible routes a short or ansible.netcommon name to (its deprecation noted). */

@@ -2,7 +2,7 @@
 // parsed once per source (cached), unknown filters and tests refused when parsed, errors located
 // at file:line:col of the template's own text, and Ansible 2.14's typing of a templated value.
 import { literalEval } from '../../inventory/python-literal.js';
-import { hasFilter, hasTest, pythonPlugin } from '../expr/filters.js';
+import { EVALUATOR_FILTERS, EVALUATOR_TESTS, hasFilter, hasTest, pythonPlugin } from '../expr/filters.js';
 import { brokenPlugins, collectionInstalled, type PluginKind } from '../plugins/jinja-plugins.js';
 import { routedFilter } from '../expr/routing.js';
 import { lookupAvailable, lookupHint } from '../lookups.js';
@@ -36,8 +36,6 @@ export class JinjaError extends Error {
 export const ANSIBLE_WS: WhitespaceOptions = { trimBlocks: true, lstripBlocks: false };
 
 const cache = new Map<string, Node[]>();
-const EVALUATOR_FILTERS = new Set(['default', 'd', 'mandatory', 'attr']);
-const EVALUATOR_TESTS = new Set(['defined', 'undefined']);
 
 /** Filter and test names are known when parsed: a typo is an error before any host is touched. */
 export function checkNames(e: Expr, at: { line: number; col: number }): void {
@@ -95,7 +93,7 @@ function brokenHint(kind: PluginKind, name: string): string | undefined {
 function checkPlugin(kind: PluginKind, name: string, where: { line: number; col: number }): void {
   const plugin = pythonPlugin(kind, name)?.entry;
   if (!plugin) return;
-  if (plugin.wants === 'context' || plugin.wants === 'eval_context') throw new JinjaError({ message: `the ${kind} '${name}' of ${plugin.file} asks for Jinja's ${plugin.wants === 'context' ? 'context (pass_context)' : 'eval context (pass_eval_context)'}, which kplay cannot give a Python ${kind}`, ...where, hint: `write it without Jinja's context, or as a filter of kplay's (docs/templates.md)` });
+  if (plugin.wants === 'context') throw new JinjaError({ message: `the ${kind} '${name}' of ${plugin.file} asks for Jinja's context (pass_context), which kplay cannot give a Python ${kind}`, ...where, hint: `write it without Jinja's context, or as a filter of kplay's (docs/templates.md)` });
   if ((kind === 'filter' ? EVALUATOR_FILTERS : EVALUATOR_TESTS).has(name)) throw new JinjaError({ message: `the ${kind} '${name}' of ${plugin.file} replaces one kplay evaluates itself`, ...where, hint: `rename the plugin's ${kind}` });
 }
 

@@ -162,6 +162,29 @@ export function collectionEntry(kind: PluginKind, name: string): PluginEntry | u
   return hit.entry ?? undefined;
 }
 
+/**
+ * Ansible's own filter or test of that name (ansible-core's plugins/filter or plugins/test, then Jinja's
+ * built-in ones), for a name kplay has no native code for: found by the controller's Python once. Without
+ * a Python that can load them, none.
+ */
+export function builtinEntry(kind: PluginKind, written: string): PluginEntry | undefined {
+  const name = written.replace(/^ansible\.legacy\./, '');
+  if (!/^\w+$/.test(name)) return undefined;
+  const key = `${kind} builtin ${name}`;
+  let hit = collected.get(key);
+  if (!hit) {
+    hit = { entry: null, broken: [] };
+    try {
+      const got = pluginPython().call({ op: 'builtin', kind, name }) as { ok?: { file?: string; module?: string; wants?: PluginEntry['wants']; broken: { file: string; error: PluginFailure }[] } | null };
+      if (got.ok?.file) hit = { entry: { file: got.ok.file, name, module: got.ok.module, wants: got.ok.wants ?? null }, broken: [] };
+    } catch {
+      // no Python here to ask: kplay's own filters and tests only
+    }
+    collected.set(key, hit);
+  }
+  return hit.entry ?? undefined;
+}
+
 /** A value as JSON for Python: kplay's text wrappers as their text (their toJSON), a value of no JSON type (an undefined one) as None. */
 export const toJson = (v: unknown): unknown =>
   JSON.parse(JSON.stringify(v ?? null, (_k, x: unknown) => (x !== null && typeof x === 'object' && !Array.isArray(x) && ![Object.prototype, null].includes(Object.getPrototypeOf(x) as object | null) ? null : x)) as string) as unknown;

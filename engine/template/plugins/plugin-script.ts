@@ -6,7 +6,7 @@
 
 /** The script the controller's Python runs (python -c). */
 export const PLUGIN_SCRIPT = String.raw`
-import importlib.util, json, os, sys
+import datetime, importlib.util, json, os, sys
 from collections.abc import Mapping
 # the answers get a descriptor of their own; whatever a plugin prints (print, os.write(1), a subprocess) goes to stderr
 out = os.fdopen(os.dup(1), 'w')
@@ -31,6 +31,9 @@ def load(path, module):
 
 def table(path, kind, module=None):
     key = (path, kind)
+    if module in ('jinja2.filters', 'jinja2.tests'):
+        import jinja2.filters, jinja2.tests
+        return jinja2.filters.FILTERS if kind == 'filter' else jinja2.tests.TESTS
     if key not in tables:
         cls = getattr(load(path, module), 'FilterModule' if kind == 'filter' else 'TestModule', None)
         got = (cls().filters() if kind == 'filter' else cls().tests()) if cls is not None else {}
@@ -47,6 +50,10 @@ def wants(fn):
         if getattr(fn, attr, False):
             return what
     return None
+
+def EvalContext(env):
+    from jinja2.nodes import EvalContext as Made
+    return Made(env)
 
 def jinja_environment():
     if not environment:
@@ -65,6 +72,9 @@ def plain(v):
         return dict((str(k), plain(x)) for k, x in v.items())
     if isinstance(v, (list, tuple, set, frozenset)) or hasattr(v, '__next__'):
         return [plain(x) for x in v]
+    if isinstance(v, (datetime.date, datetime.time, datetime.timedelta)):
+        # its text would pass for it and then fail on .days or .year: say so where it is made
+        raise TypeError('the value is a %s.%s, which kplay cannot hold in a template (it takes text, numbers, lists and mappings)' % (type(v).__module__, type(v).__name__))
     return str(v)
 
 def error(e):
@@ -107,6 +117,36 @@ def collection(root, paths, ns, coll, kind, name):
             continue
         if name in fns:
             return {'file': path, 'module': module, 'wants': wants(fns[name]), 'broken': broken}
+    return {'broken': broken}
+
+def builtin(kind, name):
+    # Ansible's own filter or test of that name: ansible-core's plugins/filter (or plugins/test) in name
+    # order, then Jinja's built-in ones, as Ansible's environment has them
+    sub = 'filter' if kind == 'filter' else 'test'
+    broken = []
+    try:
+        pkg = importlib.import_module('ansible.plugins.' + sub)
+        d = os.path.dirname(pkg.__file__)
+        files = sorted(f[:-3] for f in os.listdir(d) if f.endswith('.py') and not f.startswith('_'))
+    except ImportError:
+        files = []
+    for f in files:
+        module = 'ansible.plugins.%s.%s' % (sub, f)
+        path = os.path.join(d, f + '.py')
+        try:
+            fns = table(path, kind, module)
+        except Exception as e:
+            broken.append({'file': path, 'error': error(e)})
+            continue
+        if name in fns:
+            return {'file': path, 'module': module, 'wants': wants(fns[name]), 'broken': broken}
+    module = 'jinja2.filters' if kind == 'filter' else 'jinja2.tests'
+    try:
+        fns = table(module, kind, module)
+    except ImportError:
+        fns = {}
+    if name in fns:
+        return {'file': module, 'module': module, 'wants': wants(fns[name]), 'broken': broken}
     return {'broken': broken}
 
 def lookups(req):
@@ -152,13 +192,17 @@ for line in sys.stdin:
             res = {'ok': listing(req['dirs'], req['kind'])}
         elif req['op'] == 'collection':
             res = {'ok': collection(req['root'], req['collections'], req['ns'], req['coll'], req['kind'], req['name'])}
+        elif req['op'] == 'builtin':
+            res = {'ok': builtin(req['kind'], req['name'])}
         elif req['op'] == 'has_lookup':
             res = {'ok': lookups(req).has_plugin(req['name'])}
         elif req['op'] == 'lookup':
             res = {'ok': plain(run_lookup(req))}
         else:
             fn = table(req['file'], req['kind'], req.get('module'))[req['name']]
-            first = [jinja_environment()] if wants(fn) == 'environment' else []
+            asks = wants(fn)
+            # Jinja's environment, or an eval context of it (autoescape off, as Ansible's templar has it)
+            first = [jinja_environment()] if asks == 'environment' else [EvalContext(jinja_environment())] if asks == 'eval_context' else []
             res = {'ok': plain(fn(*(first + [req['value']] + req['args']), **req['kwargs']))}
         text = json.dumps(res, allow_nan=False)
     except Exception as e:
