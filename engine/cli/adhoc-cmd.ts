@@ -2,7 +2,8 @@
 // `ansible`, with the same inventory, variables, forks, become and output rules as playbooks.
 import { UserError } from '../errors.js';
 import { PatternMatcher } from '../inventory/patterns.js';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { IMPLEMENTATIONS } from '../modules/index.js';
 import { locatePythonModule, type PythonModule } from '../modules/python/locate.js';
 import { MODULES, resolveModuleName } from '../modules/specs.js';
@@ -13,6 +14,7 @@ import { warningsShown } from '../report/shown-warnings.js';
 import { executeRun } from '../run/request.js';
 import { setup } from '../run/setup.js';
 import { exitCodeOf } from '../runner/play-runner.js';
+import { addPluginBase } from '../template/plugins/jinja-plugins.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import type { ParsedArgs } from './args.js';
 import { type CliIO, printSetupWarnings, printWarnings } from './io.js';
@@ -25,23 +27,11 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
   const pattern = positionals[0];
   if (!pattern || positionals.length > 1) throw new UserError('adhoc needs exactly one host pattern', { kind: 'usage' });
   const moduleName = typeof opts.module === 'string' ? opts.module : 'command';
-  const native = resolveModuleName(moduleName);
-  const argText = typeof opts.args === 'string' ? opts.args : '';
-  const pos = { file: '-a' };
-  let python: PythonModule | undefined;
-  if (!native || !IMPLEMENTATIONS[native]) {
-    // as in playbooks: an Ansible Python module on the controller runs the long tail
-    const found = locatePythonModule(moduleName, [join(io.cwd, 'library')]);
-    if (!('module' in found)) {
-      const why = 'problem' in found ? found.problem : undefined;
-      throw new UserError(why ?? `module '${moduleName}' is not available for adhoc runs`, { kind: 'options', hint: didYouMean(moduleName, Object.keys(IMPLEMENTATIONS)) ?? `kplay's own: ${Object.keys(IMPLEMENTATIONS).sort().join(', ')}` });
-    }
-    python = found.module;
-  }
-  const action = python ? python.name : (native as string);
-  const spec = python ? undefined : (MODULES[action] as (typeof MODULES)[string]);
-  const given = jsonArgs(argText) ?? parseKv(argText, spec?.freeForm ? (spec.freeFormOptions ?? []) : undefined);
-  const args = spec ? checkModuleArgs(action, spec, given, () => pos) : given;
+  // --playbook-dir: the directory whose group_vars/ and plugin directories (library/, filter_plugins/…) count,
+  // as Ansible's adhoc takes it; without it the current directory's group_vars/ only
+  const basedir = typeof opts.playbookDir === 'string' ? resolve(io.cwd, opts.playbookDir) : undefined;
+  if (basedir !== undefined && !statSync(basedir, { throwIfNoEntry: false })?.isDirectory()) throw new UserError(`--playbook-dir ${opts.playbookDir as string}: no such directory`, { kind: 'usage', hint: 'give the directory that holds the playbooks (their group_vars/, library/ and *_plugins/)' });
+  const playbookDir = basedir ?? io.cwd;
   const limit = typeof opts.limit === 'string' ? opts.limit : undefined;
   const forks = forksOf(opts.forks);
   const connection = connectionOf(opts.connection);
@@ -50,17 +40,22 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
     env: io.env,
     inventory: (opts.inventory as string[] | undefined) ?? [],
     extraVars: (opts.extraVars as string[] | undefined) ?? [],
-    playbookDir: io.cwd,
+    playbookDir,
+    collectionDirs: basedir !== undefined ? [basedir] : [],
     run: { checkMode: opts.check === true, diffMode: opts.diff === true, limit, verbosity: (opts.verbose as number | undefined) ?? 0, forks },
   });
   printSetupWarnings(io, s);
+  if (basedir !== undefined) addPluginBase(basedir);
+  const libraries = [...(basedir !== undefined ? [join(basedir, 'library')] : []), ...s.config.library];
+  const { action, args, python } = adhocModule(moduleName, typeof opts.args === 'string' ? opts.args : '', libraries, io.cwd);
   const matcher = new PatternMatcher(s.inventory, io.cwd);
   if (!matcher.hosts(pattern, limit).length) {
     printWarnings(io, matcher.drain());
     throw new UserError('Specified inventory, host pattern and/or --limit leaves us with no hosts to target.');
   }
+  const pos = { file: '-a' };
   const task: TaskNode = { kind: 'task', name: undefined, action, actionWritten: moduleName, args, keywords: {}, tags: [], role: undefined, pos, python };
-  const play: Play = { name: `Ansible Ad-Hoc`, hosts: pattern, keywords: { gather_facts: false }, tags: [], sections: [{ name: 'tasks', nodes: [task] }], handlers: [], roles: [], roleVars: [], file: `${io.cwd}/adhoc`, pos };
+  const play: Play = { name: `Ansible Ad-Hoc`, hosts: pattern, keywords: { gather_facts: false }, tags: [], sections: [{ name: 'tasks', nodes: [task] }], handlers: [], roles: [], roleVars: [], file: `${playbookDir}/adhoc`, pos };
   const passwords = await askPasswords(opts, terminalPrompt(undefined));
   const { outcome, interrupted } = await executeRun({
     plays: [play],
@@ -75,7 +70,7 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
     forceHandlers: false,
     verbosity: (opts.verbose as number | undefined) ?? 0,
     limit,
-    loadOpts: { playbookDir: io.cwd, rolesPath: s.config.rolesPath, library: s.config.library, projectRoot: s.projectRoot },
+    loadOpts: { playbookDir, rolesPath: s.config.rolesPath, library: s.config.library, projectRoot: s.projectRoot },
     connection,
     ssh: sshDefaults(opts, s.config, io, passwords.ssh),
     becomePassword: passwords.become,
@@ -85,6 +80,27 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
   });
   printWarnings(io, matcher.drain());
   return exitCodeOf(outcome, interrupted);
+}
+
+// the module -m names (kplay's own, else an Ansible Python module on the controller, as in playbooks) and its arguments checked
+function adhocModule(moduleName: string, argText: string, libraries: string[], cwd: string): { action: string; args: Record<string, unknown>; python: PythonModule | undefined } {
+  const native = resolveModuleName(moduleName);
+  const pos = { file: '-a' };
+  let python: PythonModule | undefined;
+  if (!native || !IMPLEMENTATIONS[native]) {
+    const found = locatePythonModule(moduleName, libraries);
+    if (!('module' in found)) {
+      const why = 'problem' in found ? found.problem : undefined;
+      // Ansible's adhoc looks in library/ only with --playbook-dir: say so when the current directory has it
+      const local = existsSync(join(cwd, 'library', `${moduleName}.py`)) && !libraries.includes(join(cwd, 'library')) ? `./library/${moduleName}.py is looked at with --playbook-dir . (as in Ansible's adhoc)` : undefined;
+      throw new UserError(why ?? `module '${moduleName}' is not available for adhoc runs`, { kind: 'options', hint: local ?? didYouMean(moduleName, Object.keys(IMPLEMENTATIONS)) ?? `kplay's own: ${Object.keys(IMPLEMENTATIONS).sort().join(', ')}` });
+    }
+    python = found.module;
+  }
+  const action = python ? python.name : (native as string);
+  const spec = python ? undefined : (MODULES[action] as (typeof MODULES)[string]);
+  const given = jsonArgs(argText) ?? parseKv(argText, spec?.freeForm ? (spec.freeFormOptions ?? []) : undefined);
+  return { action, args: spec ? checkModuleArgs(action, spec, given, () => pos) : given, python };
 }
 
 // -a '{"content": {...}, "dest": "x"}': a JSON object is the arguments, as Ansible's adhoc takes it (else name=value text)

@@ -18,6 +18,8 @@ const becomeUserOpt: OptionSpec = { names: ['--become-user'], key: 'becomeUser',
 const askPassOpt: OptionSpec = { names: ['-k', '--ask-pass'], key: 'askPass', kind: 'flag', help: 'ask for the connection password' };
 const askBecomePassOpt: OptionSpec = { names: ['-K', '--ask-become-pass'], key: 'askBecomePass', kind: 'flag', help: 'ask for the privilege escalation password' };
 
+const playbookDirOpt: OptionSpec = { names: ['--playbook-dir'], key: 'playbookDir', kind: 'value', metavar: 'BASEDIR', help: 'use this as the playbook directory (its group_vars/ and host_vars/ are read); default: the current directory' };
+
 /** Options of `kplay PLAYBOOK...`, named and behaving as ansible-playbook's. */
 export const playbookOptions: OptionSpec[] = [
   helpOpt,
@@ -60,7 +62,7 @@ export const inventoryOptions: OptionSpec[] = [
   verboseOpt,
   inventoryOpt,
   extraVarsOpt,
-  { names: ['--playbook-dir'], key: 'playbookDir', kind: 'value', metavar: 'BASEDIR', help: 'use this as the playbook directory (its group_vars/ and host_vars/ are read); default: the current directory' },
+  playbookDirOpt,
   { names: ['--list'], key: 'list', kind: 'flag', help: 'print all groups and hosts with their variables (JSON)' },
   { names: ['--host'], key: 'host', kind: 'value', metavar: 'HOST', help: 'print the variables of one host (JSON)' },
   { names: ['--graph'], key: 'graph', kind: 'flag', help: 'print the group tree (from the group given as argument, default all)' },
@@ -78,6 +80,7 @@ export const adhocOptions: OptionSpec[] = [
   extraVarsOpt,
   { names: ['-m', '--module-name'], key: 'module', kind: 'value', metavar: 'MODULE_NAME', help: 'module to run (default command)' },
   { names: ['-a', '--args'], key: 'args', kind: 'value', metavar: 'MODULE_ARGS', help: 'module arguments, as name=value text (or the command line for command/shell)' },
+  { ...playbookDirOpt, help: "use this as the playbook directory: its group_vars/ and host_vars/, and its library/, filter_plugins/, test_plugins/ and lookup_plugins/ (without it: the current directory's group_vars/ and host_vars/ only, as Ansible's adhoc)" },
   limitOpt,
   forksOpt,
   checkOpt,

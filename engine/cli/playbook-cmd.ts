@@ -38,6 +38,7 @@ export async function playbookCommand(parsed: ParsedArgs, io: CliIO): Promise<nu
     inventory: (opts.inventory as string[] | undefined) ?? [],
     extraVars: (opts.extraVars as string[] | undefined) ?? [],
     playbookDir: dirname(first.path),
+    collectionDirs: playbooks.map((p) => dirname(p.path)),
     run: {
       playbookDir: dirname(first.path),
       checkMode: opts.check === true,

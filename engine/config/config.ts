@@ -15,6 +15,8 @@ export interface Config {
   rolesPath: string[];
   /** library: directories Ansible's modules are looked for in (relative to the config file). */
   library: string[];
+  /** collections_path: the directories holding ansible_collections/ (undefined: Ansible's default). */
+  collectionsPath: string[] | undefined;
   /** filter_plugins, test_plugins and lookup_plugins: directories of Python plugins (Ansible's defaults when not set). */
   plugins: { filter: string[]; test: string[]; lookup: string[] };
   remoteUser: string | undefined;
@@ -156,6 +158,8 @@ export function loadConfig(cwd: string, env: Env = process.env): Config {
   const path = (p: string): string => resolve(base, p.trim().replace(/^~(?=\/)/, env.HOME ?? homedir()));
   const pathList = (v: string | undefined, sep: RegExp): string[] => (v ? v.split(sep).filter((p) => p.trim()).map(path) : []);
   const keyFile = setting('private_key_file', d, 'PRIVATE_KEY_FILE');
+  // (2.14 reads collections_path and the older collections_paths, and their environment variables)
+  const collectionsPath = setting('collections_path', d, 'COLLECTIONS_PATH') ?? setting('collections_paths', d, 'COLLECTIONS_PATHS');
   const deprecationWarnings = bool(setting('deprecation_warnings', d, 'DEPRECATION_WARNINGS'), 'deprecation_warnings', src);
   return {
     file,
@@ -163,6 +167,7 @@ export function loadConfig(cwd: string, env: Env = process.env): Config {
     forks: int(setting('forks', d, 'FORKS'), 'forks', src),
     rolesPath: pathList(setting('roles_path', d, 'ROLES_PATH'), /:/),
     library: pathList(setting('library', d, 'LIBRARY'), /:/),
+    collectionsPath: collectionsPath === undefined ? undefined : pathList(collectionsPath, /:/),
     plugins: {
       filter: pathList(setting('filter_plugins', d, 'FILTER_PLUGINS') ?? '~/.ansible/plugins/filter:/usr/share/ansible/plugins/filter', /:/),
       test: pathList(setting('test_plugins', d, 'TEST_PLUGINS') ?? '~/.ansible/plugins/test:/usr/share/ansible/plugins/test', /:/),

@@ -17,6 +17,8 @@ const intOrTemplate = { type: ['integer', 'string'] };
 const identifier = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' };
 const strOrList = { anyOf: [str, { type: 'array', items: str }] };
 const taskList = { type: ['array', 'null'] };
+// the collections unqualified module and role names are looked for in first (playbook/collections.ts)
+const collectionList = { anyOf: [str, { type: 'array', items: str }] };
 
 const common = {
   name: scalarName,
@@ -47,6 +49,7 @@ const common = {
 /** Keywords of a task (and handler), with their value schemas. */
 export const TASK_KEYWORDS: Record<string, object> = {
   ...common,
+  collections: collectionList,
   args: { type: ['object', 'string'] },
   action: { type: ['string', 'object'] },
   local_action: { type: ['string', 'object'] },
@@ -87,6 +90,7 @@ export const TASK_KEYWORDS: Record<string, object> = {
 /** Keywords of a block. */
 export const BLOCK_KEYWORDS: Record<string, object> = {
   ...common,
+  collections: collectionList,
   block: taskList,
   rescue: taskList,
   always: taskList,
@@ -100,6 +104,7 @@ const { when: _when, delegate_to: _delegateTo, ...playCommon } = common;
 /** Keywords of a play. */
 export const PLAY_KEYWORDS: Record<string, object> = {
   ...playCommon,
+  collections: collectionList,
   hosts: { anyOf: [scalarName, { type: 'array', items: scalarName }] },
   vars_files: { anyOf: [str, { type: 'array', items: strOrList }] },
   // asked on the terminal when the play starts (a value given with -e is not asked); encrypt hashes the answer
@@ -138,7 +143,6 @@ export const ROLE_ENTRY_KEYWORDS: Record<string, object> = {
 /** Ansible keywords kplay recognises but does not implement, with what to do instead. */
 export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   debugger: 'run with -vvv to see each command and its result',
-  collections: 'write modules by their full names (community.general.NAME): kplay finds installed collections by those, not through a search list',
   port: 'set ansible_port in the inventory',
 };
 

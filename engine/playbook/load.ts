@@ -22,6 +22,7 @@ import type { BlockNode, ModuleDefaults, Play, PlayNode, Role, RoleContext, Role
 import { bareIncludeArgs, isBareInclude, LOAD_DEPRECATION } from './bare-include.js';
 import { checkModuleArgs, defaultsFor, parseKv, splitModuleString } from './module-args.js';
 import { loadPlays, type PlayHeader } from './plays.js';
+import { qualifyModule, searchList } from './collections.js';
 import { findLocalFile, findRole, fromFilesOf, keywordVarsBag, loadRole, parseRoleEntry, roleDirs, roleMainFile, roleRunKey, type RoleFrom, type RoleSearch } from './roles.js';
 
 /** A place in a YAML file: the file and the path of keys/indexes to a node. */
@@ -68,8 +69,8 @@ export function loadPlaybook(file: string, opts: LoadOptions): Play[] {
 }
 
 /** Loads a task file named by include_tasks when it runs (validated like any other; the including task's module_defaults apply). */
-export function loadIncludedTasks(file: string, opts: LoadOptions, role: RoleContext | undefined, tags: string[], defaults?: ModuleDefaults): IncludedTasks {
-  return new PlayLoader(undefined, opts, defaults).included(file, role, tags);
+export function loadIncludedTasks(file: string, opts: LoadOptions, role: RoleContext | undefined, tags: string[], defaults?: ModuleDefaults, collections?: string[]): IncludedTasks {
+  return new PlayLoader(undefined, opts, defaults, collections).included(file, role, tags);
 }
 
 /** The tasks of a file include_tasks loads, and what its import_roles bring the play when it does (as Ansible appends them to the play's roles). */
@@ -84,12 +85,12 @@ export interface IncludedTasks {
 
 /** The task an `action: "{{ ... }}"` task is on a host whose variables name `module` (a ParseError where kplay cannot run it). */
 export function resolveTemplatedAction(task: TaskNode, module: string, opts: LoadOptions): TaskNode {
-  return new PlayLoader(undefined, opts, task.moduleDefaults).templatedAction(task, module);
+  return new PlayLoader(undefined, opts, task.moduleDefaults, task.collections).templatedAction(task, module);
 }
 
 /** Loads a role named by include_role when it runs (its arguments templated: name, the *_from files, rolespec_validate; the include's `vars:`). */
-export function loadIncludedRole(args: Record<string, unknown>, vars: unknown, opts: LoadOptions, tags: string[], at: SourcePos, defaults?: ModuleDefaults): IncludedRole {
-  return new PlayLoader(undefined, opts, defaults).includedRole(args, vars, tags, at);
+export function loadIncludedRole(args: Record<string, unknown>, vars: unknown, opts: LoadOptions, tags: string[], at: SourcePos, defaults?: ModuleDefaults, collections?: string[]): IncludedRole {
+  return new PlayLoader(undefined, opts, defaults, collections).includedRole(args, vars, tags, at);
 }
 
 /** A role include_role loads: the role, it and its dependencies (variables), the tasks to run, and each role's handlers. */
@@ -146,13 +147,18 @@ class PlayLoader {
   // the roles of those an import_role brought (with their dependencies), by id
   private readonly imported = new Set<string>();
   private readonly broughtVars: VarBag[] = [];
+  // the collections search list in force where the loader is: the play's, a role's, a block's, a task's
+  // (undefined: names resolve as usual)
+  private collections: string[] | undefined;
 
   constructor(
     private readonly header: PlayHeader | undefined,
     private readonly opts: LoadOptions,
     defaults: ModuleDefaults = {},
+    collections?: string[],
   ) {
     this.defaults = defaults;
+    this.collections = collections;
     // a loader made for an include at run time loads only what it brings
     this.dynamic = header ? 0 : 1;
   }
@@ -169,7 +175,7 @@ class PlayLoader {
    * them; the role and its dependencies (for their defaults and vars).
    */
   includedRole(args: Record<string, unknown>, vars: unknown, tags: string[], at: SourcePos): IncludedRole {
-    const path = findRole(String(args.name), this.opts, at);
+    const path = findRole(String(args.name), this.opts, at, undefined, this.collections);
     const role = loadRole(path, roleFromArgs(args, at), at);
     const own = [keywordVarsBag(vars), role.vars];
     const deps = this.dependencyUses(role, tags, [path], own);
@@ -187,8 +193,9 @@ class PlayLoader {
     if (isTemplate(name) || isBareInclude(name) || native === 'import_tasks' || native === 'import_role') {
       throw new ParseError(`action: names the module '${name}', which a task cannot take from a template`, task.pos, 'write the module in the task (import_tasks and import_role are read before the play runs)');
     }
-    const python = native ? undefined : this.pythonModule(name, task.role, task.pos);
-    const action = python ? python.name : (native as string);
+    const qualified = qualifyModule(name, this.collections);
+    const python = resolveModuleName(qualified) ? undefined : this.pythonModule(qualified, task.role, task.pos);
+    const action = python ? python.name : (resolveModuleName(qualified) as string);
     const written = this.moduleArgs(action, task.templatedModule?.value, task.keywords.args, () => task.pos);
     const defaults = defaultsFor(this.defaults, action);
     const merged = defaults ? { ...defaults.args, ...written } : written;
@@ -198,7 +205,7 @@ class PlayLoader {
   }
 
   private roleHandlers(role: Role): PlayNode[] {
-    return role.handlersFile ? this.taskFile(role.handlersFile, [], { name: role.name, path: role.path }, true) : [];
+    return role.handlersFile ? this.withCollections(role.collections, () => this.taskFile(role.handlersFile as string, [], { name: role.name, path: role.path }, true)) : [];
   }
 
   load(): Play {
@@ -209,7 +216,23 @@ class PlayLoader {
     checkPromptSchemes(raw.vars_prompt, at(c, 'vars_prompt'));
     const playTags = tagList(raw.tags);
     const keywords: Record<string, unknown> = { ...raw };
-    return this.withDefaults(raw.module_defaults, at(c, 'module_defaults'), () => this.loadBody(h, c, raw, playTags, keywords));
+    return this.withCollections(searchList(raw.collections), () => this.withDefaults(raw.module_defaults, at(c, 'module_defaults'), () => this.loadBody(h, c, raw, playTags, keywords)));
+  }
+
+  /** Runs `fn` with `list` as the collections search list (a role's replaces the one in force; see collections.ts). */
+  private withCollections<T>(list: string[] | undefined, fn: () => T): T {
+    const saved = this.collections;
+    this.collections = list;
+    try {
+      return fn();
+    } finally {
+      this.collections = saved;
+    }
+  }
+
+  /** Runs `fn` with a block's or task's own `collections:` in force, when it has one. */
+  private withOwnCollections<T>(value: unknown, fn: () => T): T {
+    return value === undefined || value === null ? fn() : this.withCollections(searchList(value), fn);
   }
 
   private loadBody(h: PlayHeader, c: Cursor, raw: Record<string, unknown>, playTags: string[], keywords: Record<string, unknown>): Play {
@@ -289,7 +312,7 @@ class PlayLoader {
   // a module Ansible would find: its name as kplay runs it; one kplay cannot run (an action plugin) keeps
   // the name written (no task of kplay's can match it, as it cannot run there)
   private pythonModuleName(name: string): string | undefined {
-    const found = locatePythonModule(name, [join(this.opts.playbookDir, 'library')]);
+    const found = locatePythonModule(name, [join(this.opts.playbookDir, 'library'), ...(this.opts.library ?? [])]);
     return 'module' in found ? found.module.name : 'problem' in found ? name : undefined;
   }
 
@@ -345,7 +368,7 @@ class PlayLoader {
 
   private block(raw: Record<string, unknown>, c: Cursor, inherited: string[], role: RoleContext | undefined, baseDir: string, handler: boolean): BlockNode {
     this.checkKeys(raw, BLOCK_KEYWORDS, c, 'block');
-    return this.withDefaults(raw.module_defaults, at(c, 'module_defaults'), () => this.blockBody(raw, c, inherited, role, baseDir, handler));
+    return this.withOwnCollections(raw.collections, () => this.withDefaults(raw.module_defaults, at(c, 'module_defaults'), () => this.blockBody(raw, c, inherited, role, baseDir, handler)));
   }
 
   private blockBody(raw: Record<string, unknown>, c: Cursor, inherited: string[], role: RoleContext | undefined, baseDir: string, handler: boolean): BlockNode {
@@ -387,7 +410,12 @@ class PlayLoader {
     if (typeErr) throw this.typeError(typeErr, c, TASK_KEYWORDS);
     Object.assign(keywords, lookupLoops);
     mergeVarsList(keywords);
-    return this.withDefaults(keywords.module_defaults, at(c, 'module_defaults'), () => this.taskBody(raw, c, keywords, candidates, inherited, role, baseDir, handler));
+    return this.withOwnCollections(keywords.collections, () => this.withDefaults(keywords.module_defaults, at(c, 'module_defaults'), () => this.taskBody(raw, c, keywords, candidates, inherited, role, baseDir, handler)));
+  }
+
+  // the module name a task's key stands for under the collections search list in force
+  private qualified(key: string): string {
+    return qualifyModule(key, this.collections);
   }
 
   // an Ansible Python module on the controller for a module name kplay has no native code for; where it was
@@ -414,14 +442,14 @@ class PlayLoader {
       // it when the task runs, as Ansible templates the action then
       templated = isTemplate(actionKey);
       if (templated) checkTemplates([actionKey, moduleValue], posOf(at(c, kw)));
-      else if (!resolveModuleName(actionKey) && !isBareInclude(actionKey)) pythonModule = this.pythonModule(actionKey, role, posOf(at(c, kw)));
+      else if (!resolveModuleName(this.qualified(actionKey)) && !isBareInclude(actionKey)) pythonModule = this.pythonModule(this.qualified(actionKey), role, posOf(at(c, kw)));
       delete keywords.action;
       delete keywords.local_action;
     } else {
       // a key that is no keyword and no native module may be an Ansible Python module on the controller
       const python = new Map<string, PythonModule>();
-      for (const k of candidates.filter((x) => !resolveModuleName(x) && !isBareInclude(x))) python.set(k, this.pythonModule(k, role, posOf(at(c, k), true)));
-      const modules = candidates.filter((k) => resolveModuleName(k) || python.has(k) || isBareInclude(k));
+      for (const k of candidates.filter((x) => !resolveModuleName(this.qualified(x)) && !isBareInclude(x))) python.set(k, this.pythonModule(this.qualified(k), role, posOf(at(c, k), true)));
+      const modules = candidates.filter((k) => resolveModuleName(this.qualified(k)) || python.has(k) || isBareInclude(k));
       if (modules.length > 1) throw new ParseError(`conflicting action statements: ${modules.join(', ')}`, posOf(at(c, modules[1] as string), true), 'a task runs one module; split it into two tasks');
       if (!modules.length) throw new ParseError('no module/action detected in task', posOf(c), 'add a module, e.g. "command: uptime" or "debug: msg=hi"');
       actionKey = modules[0] as string;
@@ -431,7 +459,7 @@ class PlayLoader {
     // the deprecated bare include: an import_tasks or an include_tasks, its other arguments variables
     const bare = isBareInclude(actionKey) ? this.bareInclude(moduleValue, keywords, posOf(at(c, actionKey))) : undefined;
     // an Ansible Python module checks its own arguments on the host; kplay's are checked now
-    const action = pythonModule ? pythonModule.name : bare ? bare.action : templated ? actionKey : resolveModuleName(actionKey);
+    const action = pythonModule ? pythonModule.name : bare ? bare.action : templated ? actionKey : resolveModuleName(this.qualified(actionKey));
     if (!action) throw new ParseError(`couldn't resolve module/action '${actionKey}'`, posOf(c), didYouMean(actionKey, Object.keys(MODULES)));
     this.checkConditions(keywords, c);
     const argPos = (name: string): SourcePos => {
@@ -466,7 +494,7 @@ class PlayLoader {
       }
       for (const l of tagList(keywords.listen)) this.handlerNames.add(l);
     }
-    const task: TaskNode = { kind: 'task', name: keywords.name === undefined ? undefined : String(keywords.name), action, actionWritten: actionKey, args, keywords, tags, role, pos: posOf(c), ...(pythonModule ? { python: pythonModule } : {}), ...(Object.keys(this.defaults).length ? { moduleDefaults: this.defaults } : {}), ...(bare && Object.keys(bare.vars).length ? { bareVars: bare.vars } : {}), ...(templated ? { templatedModule: { value: moduleValue } } : {}) };
+    const task: TaskNode = { kind: 'task', name: keywords.name === undefined ? undefined : String(keywords.name), action, actionWritten: actionKey, args, keywords, tags, role, pos: posOf(c), ...(pythonModule ? { python: pythonModule } : {}), ...(Object.keys(this.defaults).length ? { moduleDefaults: this.defaults } : {}), ...(bare && Object.keys(bare.vars).length ? { bareVars: bare.vars } : {}), ...(templated ? { templatedModule: { value: moduleValue } } : {}), ...(this.collections ? { collections: this.collections } : {}) };
     if (action === 'meta' && !isTemplate(String(args._raw_params)) && !META_ACTIONS.includes(String(args._raw_params))) {
       throw new ParseError(`invalid meta action '${String(args._raw_params)}'`, argPos('_raw_params'), didYouMean(String(args._raw_params), META_ACTIONS) ?? `valid: ${META_ACTIONS.join(', ')}`);
     }
@@ -493,7 +521,7 @@ class PlayLoader {
   // names are known, so its tasks may notify them (the handlers join the play when the include runs)
   private checkIncludedRole(args: Record<string, unknown>, pos: SourcePos): void {
     if (['vars_from', 'defaults_from', 'handlers_from', 'tasks_from'].some((k) => typeof args[k] === 'string' && isTemplate(args[k] as string))) return;
-    const path = findRole(String(args.name), this.opts, pos);
+    const path = findRole(String(args.name), this.opts, pos, undefined, this.collections);
     const role = loadRole(path, roleFromArgs(args, pos), pos);
     if (!this.roles.has(role.id)) this.handlerRoles.set(role.id, role);
     this.whileDynamic(() => this.roleTasks(path, [], args.tasks_from));
@@ -592,7 +620,7 @@ class PlayLoader {
   private importRole(task: TaskNode, tags: string[]): BlockNode {
     const name = String(task.args.name);
     if (isTemplate(name)) throw new ParseError('import_role needs a fixed role name (use include_role for a templated one)', task.pos);
-    const path = findRole(name, this.opts, task.pos);
+    const path = findRole(name, this.opts, task.pos, undefined, this.collections);
     const role = loadRole(path, roleFromArgs(task.args, task.pos), task.pos);
     const before = new Set(this.brought.keys());
     this.useRole(role);
@@ -622,7 +650,12 @@ class PlayLoader {
     };
   }
 
+  // a role's tasks, loaded with the role's own collections search list
   private roleTasks(path: string, tags: string[], tasksFrom: unknown, name?: string, params: Record<string, unknown> = {}, parents: string[] = [], validate = true): PlayNode[] {
+    return this.withCollections(loadRole(path).collections, () => this.roleTasksBody(path, tags, tasksFrom, name, params, parents, validate));
+  }
+
+  private roleTasksBody(path: string, tags: string[], tasksFrom: unknown, name: string | undefined, params: Record<string, unknown>, parents: string[], validate: boolean): PlayNode[] {
     const role = loadRole(path);
     const ctx: RoleContext = { name: name ?? role.name, path: role.path, ...(parents.length ? { parents } : {}) };
     let nodes: PlayNode[];
@@ -672,7 +705,7 @@ class PlayLoader {
   }
 
   private roleUseBody(e: RoleEntry, inherited: string[], parents: string[], inheritedVars: VarBag[]): { nodes: PlayNode[]; vars: VarBag[] } {
-    const path = findRole(e.name, this.opts, e.pos, e.basedir);
+    const path = findRole(e.name, this.opts, e.pos, e.basedir, this.collections);
     const role = loadRole(path);
     // a dependency found next to the role needing it is named as written there, as Ansible names it
     const viaBasedir = e.basedir !== undefined && path === resolve(e.basedir, e.name) && !roleDirs(this.opts).some((d) => resolve(d, e.name) === path);
@@ -703,7 +736,8 @@ class PlayLoader {
 
   // a role's meta dependencies, each used in turn: their blocks and their variables, in order
   private dependencyUses(role: Role, tags: string[], parents: string[], inheritedVars: VarBag[]): { nodes: PlayNode[]; vars: VarBag[] } {
-    const uses = role.dependencies.map((d) => this.roleUse(d, tags, parents, inheritedVars));
+    // their names are looked for through the depending role's collections
+    const uses = this.withCollections(role.collections, () => role.dependencies.map((d) => this.roleUse(d, tags, parents, inheritedVars)));
     return { nodes: uses.flatMap((u) => u.nodes), vars: uses.flatMap((u) => u.vars) };
   }
 

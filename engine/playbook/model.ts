@@ -19,6 +19,8 @@ export interface Role {
   allowDuplicates: boolean;
   /** meta/argument_specs.yml (or meta/main's argument_specs): per entry point, its short description and options. */
   argumentSpecs: Record<string, { short_description?: unknown; options?: unknown }>;
+  /** The collections its tasks' unqualified module and role names are looked for in first (its own collection, meta/main's `collections:`). */
+  collections?: string[] | undefined;
 }
 
 /** A use of a role: from `roles:`, a meta dependency, or import_role. */
@@ -51,6 +53,8 @@ export interface TaskNode {
   action: string;
   /** The module key as written, shown for unnamed tasks as Ansible does. */
   actionWritten: string;
+  /** The collections search list its names were resolved with (a play's, role's, block's or its own `collections:`), for what it loads at run time. */
+  collections?: string[] | undefined;
   args: Record<string, unknown>;
   /** Task keywords as written (when, loop, register, ...). */
   keywords: Record<string, unknown>;

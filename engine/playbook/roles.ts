@@ -4,7 +4,9 @@ import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { ParseError, type SourcePos } from '../errors.js';
 import type { VarBag } from '../inventory/model.js';
+import { collectionRoots } from '../modules/python/locate.js';
 import { addPluginBase } from '../template/plugins/jinja-plugins.js';
+import { collectionRoleCandidates, collectionRolePath, roleCollection, searchList } from './collections.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import { listDirVars, loadVarsFile } from '../vars/files.js';
 import { loadYamlFile, nodeAt, nodePos } from '../yaml/load.js';
@@ -108,7 +110,13 @@ function isRoleDir(p: string): boolean {
 }
 
 /** Resolves a role name (or path) to its directory. */
-export function findRole(name: string, s: RoleSearch, at: SourcePos, basedir?: string): string {
+export function findRole(name: string, s: RoleSearch, at: SourcePos, basedir?: string, collections?: readonly string[]): string {
+  // a collection's role first: NS.COLL.ROLE, or an unqualified name through the collections search list
+  const inCollections = collectionRoleCandidates(name, collections);
+  for (const fq of inCollections) {
+    const p = collectionRolePath(fq);
+    if (p) return p;
+  }
   // a name with a slash is a path (from the playbook's directory) or, as Ansible also reads it, a
   // role nested in a roles directory (`kubernetes/preinstall`)
   if (name.includes('/')) {
@@ -123,12 +131,16 @@ export function findRole(name: string, s: RoleSearch, at: SourcePos, basedir?: s
   }
   const dirs = roleDirs(s, basedir);
   const known = dirs.flatMap((d) => (existsSync(d) && statSync(d).isDirectory() ? readdirSync(d).filter((n) => isRoleDir(join(d, n))) : []));
-  throw new ParseError(`the role '${name}' was not found`, at, didYouMean(name, known) ?? `looked in ${dirs.join(', ')}`);
+  const roots = inCollections.length ? `; ${inCollections.join(', ')} in the collections under ${collectionRoots().join(', ')}` : '';
+  throw new ParseError(`the role '${name}' was not found`, at, didYouMean(name, known) ?? `looked in ${dirs.join(', ')}${roots}`);
 }
 
-// A role's name as Ansible shows it: its path below the roles directory it was found in
-// (`kubernetes/preinstall` for roles/kubernetes/preinstall), else its directory's name.
+// A role's name as Ansible shows it: a collection's role by its full name (ns.coll.role), another by its
+// path below the roles directory it was found in (`kubernetes/preinstall` for roles/kubernetes/preinstall),
+// else its directory's name.
 function roleName(path: string): string {
+  const c = roleCollection(path);
+  if (c) return `${c.collection}.${c.short}`;
   const at = path.lastIndexOf('/roles/');
   return at === -1 ? basename(path) : path.slice(at + '/roles/'.length);
 }
@@ -200,8 +212,9 @@ function roleFromFiles(path: string, role: string, dir: 'vars' | 'defaults' | 'h
  * handlers_from) makes another role of the same path, as Ansible's role cache keys a role by them too.
  */
 export function loadRole(found: string, from: RoleFrom = {}, at: SourcePos = { file: found }): Role {
-  // a role's filter_plugins/ and test_plugins/ are the run's once it is loaded, as Ansible's are
-  addPluginBase(found);
+  // a role's filter_plugins/ and test_plugins/ are the run's once it is loaded, as Ansible's are (a
+  // collection's role has its collection's plugins, by their full names)
+  if (!roleCollection(found)) addPluginBase(found);
   const chosen = Object.entries(from).filter(([, v]) => v !== undefined);
   const cacheKey = chosen.length ? `${found}\0${JSON.stringify(chosen)}` : found;
   const hit = roleCache.get(cacheKey);
@@ -214,6 +227,7 @@ export function loadRole(found: string, from: RoleFrom = {}, at: SourcePos = { f
   const metaFile = roleMainFile(path, 'meta');
   let dependencies: RoleEntry[] = [];
   let allowDuplicates = false;
+  let metaCollections: string[] | undefined;
   let argumentSpecs: Role['argumentSpecs'] = {};
   // meta/argument_specs.yml wins over meta/main's argument_specs, as in Ansible
   const specsFile = roleMainFile(path, 'meta', 'argument_specs');
@@ -231,6 +245,8 @@ export function loadRole(found: string, from: RoleFrom = {}, at: SourcePos = { f
       if (typeof meta !== 'object' || Array.isArray(meta)) throw new ParseError('a role meta file must be a mapping', nodePos(y, y.doc.contents));
       const m = meta as Record<string, unknown>;
       allowDuplicates = m.allow_duplicates === true;
+      if (m.collections !== undefined && m.collections !== null && (Array.isArray(m.collections) ? m.collections.some((c) => typeof c !== 'string') : typeof m.collections !== 'string')) throw new ParseError('collections must be a list of collection names (ns.coll)', nodePos(y, nodeAt(y, ['collections'])));
+      metaCollections = searchList(m.collections);
       if (!specsFile) argumentSpecs = specsOf(m, metaFile);
       const deps = m.dependencies ?? [];
       if (!Array.isArray(deps)) throw new ParseError('dependencies must be a list of roles', nodePos(y, nodeAt(y, ['dependencies'])));
@@ -248,9 +264,18 @@ export function loadRole(found: string, from: RoleFrom = {}, at: SourcePos = { f
     dependencies,
     allowDuplicates,
     argumentSpecs,
+    collections: roleSearchList(found, metaCollections),
   };
   roleCache.set(cacheKey, role);
   return role;
+}
+
+// a role's collections search list: its own collection first when it lives in one, then its meta/main's
+// `collections:` (undefined when it has neither: its tasks resolve names as usual)
+function roleSearchList(path: string, meta: string[] | undefined): string[] | undefined {
+  const own = roleCollection(path)?.collection;
+  const list = [...(own ? [own] : []), ...(meta ?? []).filter((c) => c !== own)];
+  return list.length ? list : undefined;
 }
 
 /** A `roles:` / dependencies entry: a name, or a mapping with role/name, keywords and parameters. */

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { findProjectRoot, loadConfig, type Config } from '../config/config.js';
 import { loadInventory } from '../inventory/sources.js';
-import { collectionRoots, controllerAnsible } from '../modules/python/locate.js';
+import { addPlaybookCollections, collectionRoots, configureCollectionsPath, controllerAnsible } from '../modules/python/locate.js';
 import { configurePlugins } from '../template/plugins/jinja-plugins.js';
 import type { Inventory } from '../inventory/model.js';
 import { parseExtraVars } from '../vars/extra-vars.js';
@@ -18,6 +18,8 @@ export interface SetupOptions {
   extraVars: string[];
   /** The playbook's directory (or --playbook-dir / cwd for `kplay inventory`). */
   playbookDir: string;
+  /** The playbooks' directories: their collections/ are searched for collections first (Ansible's playbook_paths). */
+  collectionDirs?: string[] | undefined;
   run?: RunInfo;
 }
 
@@ -39,6 +41,8 @@ export function setup(o: SetupOptions): Setup {
   warnings.push(...config.unread);
   // Python filter and test plugins run on the Python that runs ansible-playbook here, where it is installed
   // (and an installed collection's, where kplay has no filter or test of that name)
+  configureCollectionsPath(config.collectionsPath);
+  for (const d of o.collectionDirs ?? []) addPlaybookCollections(d);
   configurePlugins({ paths: config.plugins, python: () => controllerAnsible()?.python ?? 'python3', collections: collectionRoots });
   const projectRoot = findProjectRoot(o.playbookDir) ?? findProjectRoot(o.cwd);
   let sources = o.inventory.length ? o.inventory : config.inventory;

@@ -12,6 +12,7 @@ import { MODULES } from '../modules/specs.js';
 import { BACKGROUND_MODULES, NO_ASYNC_ACTIONS } from '../modules/async-job.js';
 import { startHeldJob, stoppable } from './held-job.js';
 import { ActionError, ActionFailed, type Deprecation, type ModuleContext, type ModuleResult, type SyncSides } from '../modules/types.js';
+import { roleCollection } from '../playbook/collections.js';
 import { includedTaskFile, loadIncludedRole, loadIncludedTasks, resolveTemplatedAction, tagList, type LoadOptions } from '../playbook/load.js';
 import { convertArgs, defaultsFor } from '../playbook/module-args.js';
 import type { BlockNode, Play, PlayNode, Role, TaskNode } from '../playbook/model.js';
@@ -127,7 +128,8 @@ function scopeFor(task: TaskNode, state: HostState, frames: TaskFrame[], env: Ta
       ansible_check_mode: env.opts.check,
       ansible_diff_mode: env.opts.diff,
       ansible_play_name: env.play.name ?? '',
-      ...(task.role ? { role_path: task.role.path, role_name: task.role.name } : {}),
+      // (a collection's role: role_name is its short name, ansible_role_name its full one)
+      ...(task.role ? { role_path: task.role.path, role_name: roleCollection(task.role.path)?.short ?? task.role.name, ansible_role_name: task.role.name } : {}),
       // in a rescue section: the task that failed and its result, as Ansible sets them
       ...(state.rescuing ? { ansible_failed_task: state.rescuing.task, ansible_failed_result: state.rescuing.result } : {}),
     },
@@ -867,7 +869,7 @@ async function includeTasks(task: TaskNode, args: Record<string, unknown>, state
   const path = includedTaskFile(file, task.role, dirname(task.pos.file));
   if (!path) return { changed: false, failed: true, msg: `could not find the task file '${file}'` };
   const apply = applied(args);
-  const loaded = loadIncludedTasks(path, playLoadOpts(env), task.role, [...inheritedTags(task, frames), ...apply.tags], task.moduleDefaults);
+  const loaded = loadIncludedTasks(path, playLoadOpts(env), task.role, [...inheritedTags(task, frames), ...apply.tags], task.moduleDefaults, task.collections);
   const { nodes } = loaded;
   // its import_roles' roles join the play's now, as Ansible appends them when it loads the file
   if (loaded.roles.length) {
@@ -916,7 +918,7 @@ function applied(args: Record<string, unknown>): { keywords: Record<string, unkn
 
 async function includeRole(task: TaskNode, args: Record<string, unknown>, state: HostState, frames: TaskFrame[], env: TaskEnv, scope: VarScope): Promise<Record<string, unknown>> {
   const apply = applied(args);
-  const loaded = loadIncludedRole(args, task.keywords.vars, playLoadOpts(env), [...inheritedTags(task, frames), ...apply.tags], task.pos, task.moduleDefaults);
+  const loaded = loadIncludedRole(args, task.keywords.vars, playLoadOpts(env), [...inheritedTags(task, frames), ...apply.tags], task.pos, task.moduleDefaults, task.collections);
   const { role, roles } = loaded;
   env.addHandlers(loaded.handlers);
   // public: true gives the role's variables (its vars: keyword's too) to the rest of the play; else only its own tasks see them

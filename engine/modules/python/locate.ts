@@ -66,12 +66,27 @@ function libraryDirs(extra: string[]): string[] {
   return [...extra, ...split(process.env.ANSIBLE_LIBRARY), join(homedir(), '.ansible/plugins/modules'), '/usr/share/ansible/plugins/modules'];
 }
 
+// the run's collections_path (ansible.cfg's or ANSIBLE_COLLECTIONS_PATH); the playbooks' directories
+let configuredRoots: string[] | undefined;
+const playbookDirs: string[] = [];
+
+/** Sets the run's collections_path (ansible.cfg, else ANSIBLE_COLLECTIONS_PATH, else Ansible's default when undefined). */
+export function configureCollectionsPath(paths: string[] | undefined): void {
+  configuredRoots = paths;
+}
+
+/** A playbook's directory: its collections/ is searched before collections_path, as Ansible's playbook_paths are. */
+export function addPlaybookCollections(dir: string): void {
+  if (!playbookDirs.includes(dir)) playbookDirs.push(dir);
+}
+
 /** The directories holding `ansible_collections/`, in Ansible's search order. */
 export function collectionRoots(): string[] {
   const env = process.env.ANSIBLE_COLLECTIONS_PATH ?? process.env.ANSIBLE_COLLECTIONS_PATHS;
-  const roots = env ? split(env) : [join(homedir(), '.ansible/collections'), '/usr/share/ansible/collections'];
+  const roots = configuredRoots ?? (env ? split(env) : [join(homedir(), '.ansible/collections'), '/usr/share/ansible/collections']);
+  const adjacent = playbookDirs.map((d) => join(d, 'collections')).filter((d) => existsSync(join(d, 'ansible_collections')));
   const pkg = ansiblePackageDir();
-  return pkg ? [...roots, dirname(pkg)] : roots;
+  return [...new Set([...adjacent, ...roots, ...(pkg ? [dirname(pkg)] : [])])];
 }
 
 const ACTION_PLUGIN = (module: string): string => `'${module}' runs through Ansible's controller-side action plugin, which kplay does not run; kplay has no native '${module}' yet`;

@@ -2,7 +2,7 @@
 // module_utils and its arguments in one Python script), by asking ansible-core on the controller. One
 // helper process serves a whole run; it starts with the first such module and ends with kplay.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { controllerAnsible } from './locate.js';
+import { collectionRoots, controllerAnsible } from './locate.js';
 
 const HELPER = `
 import base64, json, sys
@@ -11,7 +11,8 @@ from ansible.executor.module_common import modify_module
 from ansible.parsing.dataloader import DataLoader
 from ansible.template import Templar
 from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
-_AnsibleCollectionFinder(paths=C.COLLECTIONS_PATHS)._install()
+# the run's collection directories (a playbook's collections/, collections_path), else this Ansible's own setting
+_AnsibleCollectionFinder(paths=json.loads(sys.argv[1]) or C.COLLECTIONS_PATHS)._install()
 from ansible.release import __version__
 templar = Templar(loader=DataLoader())
 # the executor's settings every module receives, from this controller's Ansible configuration
@@ -37,7 +38,7 @@ type Reply = { payload?: string; style?: string; error?: string };
 let helper: { child: ChildProcess; pending: ((r: Reply) => void)[]; buffer: string } | undefined;
 
 function start(): NonNullable<typeof helper> {
-  const child = spawn(controllerAnsible()?.python ?? 'python3', ['-c', HELPER], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(controllerAnsible()?.python ?? 'python3', ['-c', HELPER, JSON.stringify(collectionRoots())], { stdio: ['pipe', 'pipe', 'pipe'] });
   const h = { child, pending: [] as ((r: Reply) => void)[], buffer: '' };
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
