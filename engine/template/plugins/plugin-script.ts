@@ -106,9 +106,15 @@ def collection(root, paths, ns, coll, kind, name):
     sub = 'filter' if kind == 'filter' else 'test'
     d = os.path.join(root, 'ansible_collections', ns, coll, 'plugins', sub)
     files = sorted(f[:-3] for f in os.listdir(d) if f.endswith('.py') and not f.startswith('_')) if os.path.isdir(d) else []
+    ordered = ([name] if name in files else []) + [f for f in files if f != name]
+    return first_defining(d, ordered, 'ansible_collections.%s.%s.plugins.%s' % (ns, coll, sub), kind, name)
+
+def first_defining(d, files, package, kind, name):
+    # the first of a package's plugin files (in d, in the order given) whose table defines name, with the
+    # files that could not load
     broken = []
-    for f in ([name] if name in files else []) + [f for f in files if f != name]:
-        module = 'ansible_collections.%s.%s.plugins.%s.%s' % (ns, coll, sub, f)
+    for f in files:
+        module = '%s.%s' % (package, f)
         path = os.path.join(d, f + '.py')
         try:
             fns = table(path, kind, module)
@@ -123,31 +129,23 @@ def builtin(kind, name):
     # Ansible's own filter or test of that name: ansible-core's plugins/filter (or plugins/test) in name
     # order, then Jinja's built-in ones, as Ansible's environment has them
     sub = 'filter' if kind == 'filter' else 'test'
-    broken = []
     try:
         pkg = importlib.import_module('ansible.plugins.' + sub)
         d = os.path.dirname(pkg.__file__)
         files = sorted(f[:-3] for f in os.listdir(d) if f.endswith('.py') and not f.startswith('_'))
     except ImportError:
-        files = []
-    for f in files:
-        module = 'ansible.plugins.%s.%s' % (sub, f)
-        path = os.path.join(d, f + '.py')
-        try:
-            fns = table(path, kind, module)
-        except Exception as e:
-            broken.append({'file': path, 'error': error(e)})
-            continue
-        if name in fns:
-            return {'file': path, 'module': module, 'wants': wants(fns[name]), 'broken': broken}
+        d, files = '', []
+    got = first_defining(d, files, 'ansible.plugins.' + sub, kind, name)
+    if 'file' in got:
+        return got
     module = 'jinja2.filters' if kind == 'filter' else 'jinja2.tests'
     try:
         fns = table(module, kind, module)
     except ImportError:
         fns = {}
     if name in fns:
-        return {'file': module, 'module': module, 'wants': wants(fns[name]), 'broken': broken}
-    return {'broken': broken}
+        return {'file': module, 'module': module, 'wants': wants(fns[name]), 'broken': got['broken']}
+    return got
 
 def lookups(req):
     collections_importable(req['collections'])
