@@ -9,6 +9,8 @@ export function truthy(v: unknown): boolean {
   if (typeof v === 'string') return v.length > 0;
   if (v instanceof UnsafeText) return v.text.length > 0;
   if (Array.isArray(v)) return v.length > 0;
+  // a value that knows its Python truth (a Python object a plugin gave)
+  if (typeof v === 'object' && typeof (v as { pyTruth?: unknown }).pyTruth === 'boolean') return (v as { pyTruth: boolean }).pyTruth;
   if (typeof v === 'object') return Object.keys(v).length > 0;
   return true;
 }

@@ -7,6 +7,8 @@ import { UnsafeText } from '../yaml/unsafe-text.js';
 export function pyStr(v: unknown): string {
   if (typeof v === 'string') return v;
   if (v instanceof UnsafeText) return v.text;
+  // a value that knows its str() (a Python object a plugin gave)
+  if (v !== null && typeof v === 'object' && typeof (v as { pyStr?: unknown }).pyStr === 'function') return (v as { pyStr(): string }).pyStr();
   return pyRepr(v);
 }
 

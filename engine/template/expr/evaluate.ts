@@ -6,6 +6,8 @@ import { pyRepr, pyStr } from '../../util/python-repr.js';
 import { UnsafeText } from '../../yaml/load.js';
 import type { Expr } from './parser.js';
 import { PyTuple } from '../../inventory/python-literal.js';
+import { Callable } from './callable.js';
+import { NO_ATTRIBUTE, PyHandle, handleAttr, handleOp } from '../plugins/py-handle.js';
 import { BASE_FUNCTIONS, FILTERS, TESTS, filterNamed, pluginTest, pythonPlugin } from './filters.js';
 import { ExprError, UndefinedError, contains, iterable, len, missingKeyMessage, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
 
@@ -68,17 +70,7 @@ const MUTATING = new Set(['update', 'append', 'extend', 'insert', 'pop', 'setdef
 /** Lists and dicts an expression built (literals, dict()): the only ones mutating methods may change. */
 export const templateMade = new WeakSet<object>();
 
-/** A value an expression can call (a template's macro); printed as Python prints it (`<Macro 'x'>`), never as code. */
-export class Callable {
-  constructor(
-    readonly invoke: Fn,
-    private readonly shown: string | (() => string) = '<function>',
-  ) {}
-  /** Python's repr of it (python-repr's hook). */
-  pyRepr(): string {
-    return typeof this.shown === 'string' ? this.shown : this.shown();
-  }
-}
+export { Callable } from './callable.js';
 
 /** The key of an object's call (Python's __call__): Jinja's loop object is called to recurse. */
 export const CALL = Symbol('call');
@@ -131,7 +123,7 @@ export class Evaluator {
         return out;
       }
       case 'attr':
-        return this.getAttr(this.eval(e.obj), e.name, describe(e));
+        return this.getAttr(this.eval(e.obj), e.name, describe(e), e.col);
       case 'index':
         return this.getItem(this.eval(e.obj), this.defined(this.eval(e.key), e.key.col), describe(e));
       case 'slice': {
@@ -177,8 +169,13 @@ export class Evaluator {
     }
   }
 
-  private getAttr(obj: unknown, name: string, text: string): unknown {
+  private getAttr(obj: unknown, name: string, text: string, col: number): unknown {
     if (obj instanceof Undefined) return beyond(obj, text);
+    // a Python object a plugin gave (a datetime): its attribute or method, asked of Python
+    if (obj instanceof PyHandle) {
+      const got = handleAttr(obj, name, col);
+      return got === NO_ATTRIBUTE ? new Undefined(text, false, `'${obj.type} object' has no attribute '${name}'`, undefined, name) : got;
+    }
     const o = plain(obj);
     if (typeof o === 'string' && STRING_METHODS.has(name)) return new BoundMethod(o, name);
     if (Array.isArray(o) && (LIST_METHODS.has(name) || MUTATING.has(name))) return new BoundMethod(o, name);
@@ -224,6 +221,7 @@ export class Evaluator {
 
   private binary(op: string, l: unknown, r: unknown, col: number): unknown {
     if (op === '~') return pyStr(l) + pyStr(r);
+    if (l instanceof PyHandle || r instanceof PyHandle) return handleOp(op, l, r, col);
     if (op === '+') {
       if (typeof l === 'number' && typeof r === 'number') return l + r;
       if (typeof l === 'string' && typeof r === 'string') return l + r;
@@ -361,6 +359,7 @@ function describe(e: Expr): string {
 }
 
 function compareOp(op: string, l: unknown, r: unknown, col: number): boolean {
+  if ((l instanceof PyHandle || r instanceof PyHandle) && op !== 'in' && op !== 'notin') return pyTruthy(handleOp(op, l, r, col));
   switch (op) {
     case '==':
       return pyEq(l, r);

@@ -10,6 +10,7 @@ import { ExprError } from '../expr/pyops.js';
 import { templateWarning } from '../warnings.js';
 import { PythonBridge } from './bridge.js';
 import { PLUGIN_SCRIPT } from './plugin-script.js';
+import { fromPython, toWire } from './py-handle.js';
 
 /** A plugin's kind: a filter (filter_plugins/, FilterModule) or a test (test_plugins/, TestModule). */
 export type PluginKind = 'filter' | 'test';
@@ -185,14 +186,10 @@ export function builtinEntry(kind: PluginKind, written: string): PluginEntry | u
   return hit.entry ?? undefined;
 }
 
-/** A value as JSON for Python: kplay's text wrappers as their text (their toJSON), a value of no JSON type (an undefined one) as None. */
-export const toJson = (v: unknown): unknown =>
-  JSON.parse(JSON.stringify(v ?? null, (_k, x: unknown) => (x !== null && typeof x === 'object' && !Array.isArray(x) && ![Object.prototype, null].includes(Object.getPrototypeOf(x) as object | null) ? null : x)) as string) as unknown;
-
 /** Calls a plugin with a value and the template's arguments: its result, or its error as the template's. */
 export function callPlugin(kind: PluginKind, entry: PluginEntry, value: unknown, args: unknown[], kwargs: Record<string, unknown>, col: number): unknown {
-  const got = pluginPython().call({ op: 'call', kind, file: entry.file, module: entry.module, name: entry.name, value: toJson(value), args: args.map(toJson), kwargs: toJson(kwargs) }) as { ok?: unknown; error?: PluginFailure };
-  if ('ok' in got) return got.ok;
+  const got = pluginPython().call({ op: 'call', kind, file: entry.file, module: entry.module, name: entry.name, value: toWire(value), args: args.map(toWire), kwargs: toWire(kwargs) }) as { ok?: unknown; error?: PluginFailure };
+  if ('ok' in got) return fromPython(got.ok);
   const e = got.error as PluginFailure;
   // an AnsibleFilterError's own words, as Ansible shows them; another exception by its type, as Ansible's "The error was"
   throw new ExprError(e.ansible ? e.msg : `${e.type}: ${e.msg}`, col);

@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExprError } from '../expr/pyops.js';
-import { collectionPaths, pluginDirs, pluginPython, toJson, type PluginFailure } from './jinja-plugins.js';
+import { collectionPaths, pluginDirs, pluginPython, type PluginFailure } from './jinja-plugins.js';
+import { fromPython, toWire } from './py-handle.js';
 
 /** Whether Ansible on the controller has a lookup of that name, or why it cannot say. */
 export interface LookupFound {
@@ -36,8 +37,11 @@ export function pythonLookup(name: string): LookupFound {
 
 /** Runs Ansible's lookup `name` over `terms`: its list, or its error as the template's. */
 export function runPythonLookup(name: string, terms: unknown[], kwargs: Record<string, unknown>, variables: Record<string, unknown>, basedir: string, col: number): unknown[] {
-  const got = pluginPython().call({ op: 'lookup', name, terms: toJson(terms), kwargs: toJson(kwargs), variables: toJson(variables), basedir, dirs: pluginDirs('lookup'), collections: collectionPaths() }) as { ok?: unknown; error?: PluginFailure };
-  if ('ok' in got) return Array.isArray(got.ok) ? got.ok : [got.ok];
+  const got = pluginPython().call({ op: 'lookup', name, terms: toWire(terms), kwargs: toWire(kwargs), variables: toWire(variables), basedir, dirs: pluginDirs('lookup'), collections: collectionPaths() }) as { ok?: unknown; error?: PluginFailure };
+  if ('ok' in got) {
+    const values = fromPython(got.ok);
+    return Array.isArray(values) ? values : [values];
+  }
   const e = got.error as PluginFailure;
   throw new ExprError(e.ansible ? e.msg : `${e.type}: ${e.msg}`, col);
 }

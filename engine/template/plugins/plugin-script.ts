@@ -73,9 +73,38 @@ def plain(v):
     if isinstance(v, (list, tuple, set, frozenset)) or hasattr(v, '__next__'):
         return [plain(x) for x in v]
     if isinstance(v, (datetime.date, datetime.time, datetime.timedelta)):
-        # its text would pass for it and then fail on .days or .year: say so where it is made
-        raise TypeError('the value is a %s.%s, which kplay cannot hold in a template (it takes text, numbers, lists and mappings)' % (type(v).__module__, type(v).__name__))
+        # kept here, named by a handle: its attributes, methods, arithmetic and comparisons are asked for
+        # here (its text alone would fail on .days or .year)
+        handles.append(v)
+        text = v.isoformat() if hasattr(v, 'isoformat') else str(v)
+        return {'__kplay_handle__': len(handles) - 1, 'type': '%s.%s' % (type(v).__module__, type(v).__name__), 'str': str(v), 'repr': repr(v), 'json': text, 'truth': bool(v)}
     return str(v)
+
+handles = []
+
+def revive(v):
+    # a handle kplay sends back is the value it names
+    if isinstance(v, dict):
+        if len(v) == 1 and '__kplay_handle__' in v:
+            return handles[v['__kplay_handle__']]
+        return dict((k, revive(x)) for k, x in v.items())
+    if isinstance(v, list):
+        return [revive(x) for x in v]
+    return v
+
+def handle_op(req):
+    import operator
+    if req['op'] == 'getattr':
+        if not hasattr(handles[req['id']], req['name']):
+            return {'missing': True}
+        got = getattr(handles[req['id']], req['name'])
+        return {'method': True} if callable(got) else {'value': plain(got)}
+    if req['op'] == 'callattr':
+        return plain(getattr(handles[req['id']], req['name'])(*revive(req['args']), **revive(req['kwargs'])))
+    ops = {'+': operator.add, '-': operator.sub, '*': operator.mul, '/': operator.truediv, '//': operator.floordiv,
+           '%': operator.mod, '**': operator.pow, '==': operator.eq, '!=': operator.ne, '<': operator.lt,
+           '<=': operator.le, '>': operator.gt, '>=': operator.ge}
+    return plain(ops[req['sym']](revive(req['left']), revive(req['right'])))
 
 def error(e):
     names = [c.__name__ for c in type(e).__mro__]
@@ -190,6 +219,8 @@ for line in sys.stdin:
             res = {'ok': listing(req['dirs'], req['kind'])}
         elif req['op'] == 'collection':
             res = {'ok': collection(req['root'], req['collections'], req['ns'], req['coll'], req['kind'], req['name'])}
+        elif req['op'] in ('getattr', 'callattr', 'binop'):
+            res = {'ok': handle_op(req)}
         elif req['op'] == 'builtin':
             res = {'ok': builtin(req['kind'], req['name'])}
         elif req['op'] == 'has_lookup':
@@ -201,7 +232,7 @@ for line in sys.stdin:
             asks = wants(fn)
             # Jinja's environment, or an eval context of it (autoescape off, as Ansible's templar has it)
             first = [jinja_environment()] if asks == 'environment' else [EvalContext(jinja_environment())] if asks == 'eval_context' else []
-            res = {'ok': plain(fn(*(first + [req['value']] + req['args']), **req['kwargs']))}
+            res = {'ok': plain(fn(*(first + [revive(req['value'])] + revive(req['args'])), **revive(req['kwargs'])))}
         text = json.dumps(res, allow_nan=False)
     except Exception as e:
         text = json.dumps({'error': error(e)})
