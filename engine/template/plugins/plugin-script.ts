@@ -70,7 +70,9 @@ def plain(v):
         return v.decode('utf-8', 'replace')
     if isinstance(v, Mapping):
         return dict((str(k), plain(x)) for k, x in v.items())
-    if isinstance(v, (list, tuple, set, frozenset)) or hasattr(v, '__next__'):
+    if isinstance(v, tuple):
+        return {'__kplay_tuple__': [plain(x) for x in v]}
+    if isinstance(v, (list, set, frozenset)) or hasattr(v, '__next__'):
         return [plain(x) for x in v]
     if isinstance(v, (datetime.date, datetime.time, datetime.timedelta)):
         # kept here, named by a handle: its attributes, methods, arithmetic and comparisons are asked for

@@ -2,6 +2,7 @@
 // strftime's arithmetic) stays in the plugin process, named by a handle; the template works on it there,
 // as Jinja works on the Python object: its attributes (`.days`, `.year`), its methods (`.total_seconds()`,
 // `.strftime(...)`), arithmetic and comparisons. Printed, it is Python's str() of it, as Ansible's text is.
+import { PyTuple } from '../../inventory/python-literal.js';
 import { ExprError } from '../expr/pyops.js';
 import { Callable } from '../expr/callable.js';
 import { pluginPython, type PluginFailure } from './jinja-plugins.js';
@@ -33,11 +34,13 @@ export class PyHandle {
 
 type Wire = { __kplay_handle__: number; type: string; str: string; repr: string; json: string; truth: boolean };
 
-/** A plugin's answer with the handles in it made PyHandles. */
+/** A plugin's answer with the handles in it made PyHandles and its tuples PyTuples. */
 export function fromPython(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(fromPython);
   if (v !== null && typeof v === 'object') {
     const o = v as Record<string, unknown>;
+    // a tuple stays one (it prints as Python prints it: ('a', 1))
+    if (Array.isArray(o.__kplay_tuple__) && Object.keys(o).length === 1) return PyTuple.fromItems((o.__kplay_tuple__ as unknown[]).map(fromPython));
     if (typeof o.__kplay_handle__ === 'number') {
       const w = o as unknown as Wire;
       return new PyHandle(w.__kplay_handle__, w.type, w.str, w.repr, w.json, w.truth);
