@@ -88,9 +88,14 @@ export function resolveTemplatedAction(task: TaskNode, module: string, opts: Loa
   return new PlayLoader(undefined, opts, task.moduleDefaults, task.collections).templatedAction(task, module);
 }
 
+// the chain an include_role or import_role in `role` gives the role it brings: `role`, then those that brought it
+function includerChain(role: RoleContext | undefined): { name: string; path: string }[] | undefined {
+  return role ? [{ name: role.name, path: role.path }, ...(role.includedBy ?? [])] : undefined;
+}
+
 /** Loads a role named by include_role when it runs (its arguments templated: name, the *_from files, rolespec_validate; the include's `vars:`). */
-export function loadIncludedRole(args: Record<string, unknown>, vars: unknown, opts: LoadOptions, tags: string[], at: SourcePos, defaults?: ModuleDefaults, collections?: string[]): IncludedRole {
-  return new PlayLoader(undefined, opts, defaults, collections).includedRole(args, vars, tags, at);
+export function loadIncludedRole(args: Record<string, unknown>, vars: unknown, opts: LoadOptions, tags: string[], at: SourcePos, defaults?: ModuleDefaults, collections?: string[], parent?: RoleContext): IncludedRole {
+  return new PlayLoader(undefined, opts, defaults, collections).includedRole(args, vars, tags, at, parent);
 }
 
 /** A role include_role loads: the role, it and its dependencies (variables), the tasks to run, and each role's handlers. */
@@ -150,6 +155,8 @@ class PlayLoader {
   // the collections search list in force where the loader is: the play's, a role's, a block's, a task's
   // (undefined: names resolve as usual)
   private collections: string[] | undefined;
+  // while an include_role or import_role in a role loads its role: that role and those that brought it, nearest first
+  private includer: { name: string; path: string }[] | undefined;
 
   constructor(
     private readonly header: PlayHeader | undefined,
@@ -174,7 +181,8 @@ class PlayLoader {
    * The tasks of a role included at run time, after its dependencies' (meta/main.yaml), as Ansible runs
    * them; the role and its dependencies (for their defaults and vars).
    */
-  includedRole(args: Record<string, unknown>, vars: unknown, tags: string[], at: SourcePos): IncludedRole {
+  includedRole(args: Record<string, unknown>, vars: unknown, tags: string[], at: SourcePos, parent?: RoleContext): IncludedRole {
+    this.includer = includerChain(parent);
     const path = findRole(String(args.name), this.opts, at, undefined, this.collections);
     const role = loadRole(path, roleFromArgs(args, at), at);
     const own = [keywordVarsBag(vars), role.vars];
@@ -625,6 +633,16 @@ class PlayLoader {
     const before = new Set(this.brought.keys());
     this.useRole(role);
     const own = [keywordVarsBag(task.keywords.vars), role.vars];
+    const saved = this.includer;
+    this.includer = includerChain(task.role);
+    try {
+      return this.importedRoleBlock(task, tags, path, role, own, before);
+    } finally {
+      this.includer = saved;
+    }
+  }
+
+  private importedRoleBlock(task: TaskNode, tags: string[], path: string, role: Role, own: VarBag[], before: Set<string>): BlockNode {
     const deps = this.dependencyUses(role, tags, [path], own);
     // at run time the role and its dependencies are what this import brings (an include_role's own dependencies are not)
     if (this.dynamic > 0) for (const id of [role.id, ...this.brought.keys()]) if (id === role.id || !before.has(id)) this.imported.add(id);
@@ -657,7 +675,7 @@ class PlayLoader {
 
   private roleTasksBody(path: string, tags: string[], tasksFrom: unknown, name: string | undefined, params: Record<string, unknown>, parents: string[], validate: boolean): PlayNode[] {
     const role = loadRole(path);
-    const ctx: RoleContext = { name: name ?? role.name, path: role.path, ...(parents.length ? { parents } : {}) };
+    const ctx: RoleContext = { name: name ?? role.name, path: role.path, ...(parents.length ? { parents } : {}), ...(this.includer ? { includedBy: this.includer } : {}) };
     let nodes: PlayNode[];
     if (tasksFrom !== undefined) {
       const file = String(tasksFrom);

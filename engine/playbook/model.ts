@@ -42,6 +42,8 @@ export interface RoleContext {
   /** The roles that depend on this one (meta/main dependencies), nearest first: their directories are
    * searched for its files too, as Ansible's dependency chain is. */
   parents?: string[] | undefined;
+  /** The roles whose include_role or import_role brought this one, nearest first (Ansible's ansible_parent_role_names and _paths). */
+  includedBy?: { name: string; path: string }[] | undefined;
 }
 
 /** One task. */

@@ -129,7 +129,9 @@ function scopeFor(task: TaskNode, state: HostState, frames: TaskFrame[], env: Ta
       ansible_diff_mode: env.opts.diff,
       ansible_play_name: env.play.name ?? '',
       // (a collection's role: role_name is its short name, ansible_role_name its full one)
-      ...(task.role ? { role_path: task.role.path, role_name: roleCollection(task.role.path)?.short ?? task.role.name, ansible_role_name: task.role.name } : {}),
+      ...(task.role ? { role_path: task.role.path, role_name: roleCollection(task.role.path)?.short ?? task.role.name, ansible_role_name: task.role.name, ansible_collection_name: roleCollection(task.role.path)?.collection ?? null } : {}),
+      // a role an include_role or import_role in another role brought: those roles, nearest first
+      ...(task.role?.includedBy ? { ansible_parent_role_names: task.role.includedBy.map((r) => r.name), ansible_parent_role_paths: task.role.includedBy.map((r) => r.path) } : {}),
       // in a rescue section: the task that failed and its result, as Ansible sets them
       ...(state.rescuing ? { ansible_failed_task: state.rescuing.task, ansible_failed_result: state.rescuing.result } : {}),
     },
@@ -918,7 +920,7 @@ function applied(args: Record<string, unknown>): { keywords: Record<string, unkn
 
 async function includeRole(task: TaskNode, args: Record<string, unknown>, state: HostState, frames: TaskFrame[], env: TaskEnv, scope: VarScope): Promise<Record<string, unknown>> {
   const apply = applied(args);
-  const loaded = loadIncludedRole(args, task.keywords.vars, playLoadOpts(env), [...inheritedTags(task, frames), ...apply.tags], task.pos, task.moduleDefaults, task.collections);
+  const loaded = loadIncludedRole(args, task.keywords.vars, playLoadOpts(env), [...inheritedTags(task, frames), ...apply.tags], task.pos, task.moduleDefaults, task.collections, task.role);
   const { role, roles } = loaded;
   env.addHandlers(loaded.handlers);
   // public: true gives the role's variables (its vars: keyword's too) to the rest of the play; else only its own tasks see them

@@ -64,6 +64,12 @@ const ROLE = {
   'roles/ph/vars/main.yml': 'x: ph-vars\n',
   'roles/ph/handlers/main.yml': '- name: phh\n  debug: msg="ph handler x={{ x }}"\n',
   'roles/pv/tasks/main.yml': '- debug: msg="pv a={{ a | default(0) }} b={{ b | default(0) }}"\n',
+  // ansible_parent_role_names and _paths: the roles whose include_role or import_role brought a role, nearest first
+  'roles/pra/tasks/main.yml': '- debug: msg="pra {{ ansible_parent_role_names | default(\'none\') }} [{{ ansible_collection_name }}]"\n- include_role: {name: prb}\n',
+  'roles/pra/meta/main.yml': 'dependencies: [prd]\n',
+  'roles/prb/tasks/main.yml': '- debug: msg="prb {{ ansible_parent_role_names }} {{ ansible_parent_role_paths | map(\'basename\') | list }}"\n- import_role: {name: prc}\n',
+  'roles/prc/tasks/main.yml': '- debug: msg="prc {{ ansible_parent_role_names | default(\'none\') }}"\n',
+  'roles/prd/tasks/main.yml': '- debug: msg="prd {{ ansible_parent_role_names | default(\'none\') }}"\n',
 };
 
 // a play of roles and tasks on localhost, with play vars x and y
@@ -72,6 +78,7 @@ const rolesPlay = (roles: string, tasks: string): string => `- hosts: localhost\
 const play = (tasks: string, handlers = ''): string => `- hosts: localhost\n  gather_facts: false\n  vars: {v: play, n: 1}\n  tasks:\n${tasks}${handlers ? `  handlers:\n${handlers}` : ''}`;
 
 const rows: [string, string, string[]][] = [
+  ['ansible_parent_role_names and _paths name the roles that brought a role by include_role or import_role, nearest first', rolesPlay('pra', '    - include_role: {name: prc}\n'), ['prd none', 'pra none []', "prb ['pra'] ['pra']", "prc ['prb', 'pra']", 'prc none']],
   ['vars_from, defaults_from and handlers_from on import_role and include_role', play('    - import_role: {name: r, tasks_from: other, vars_from: alt, defaults_from: alt, handlers_from: alt}\n    - include_role: {name: r, tasks_from: other, vars_from: sub/sv}\n'), ['other alt-vars alt-def', 'other sub-vars main-def', 'alt-handler', 'main-handler']],
   ["include_role's handlers, notified by its own tasks", play('    - include_role: {name: r, tasks_from: other}\n'), ['other main-vars main-def', 'main-handler']],
   ["a private include's handlers see its role's defaults and vars", play('    - include_role: {name: q}\n    - debug: msg="after {{ qd | default(\'none\') }}"\n'), ['after none', 'handler q-default q-var']],
