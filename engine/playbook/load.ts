@@ -18,7 +18,7 @@ import { addPluginBase } from '../template/plugins/jinja-plugins.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import { loadYamlFile, nodeAt, nodePos, type YamlFile } from '../yaml/load.js';
 import { BLOCK_KEYWORDS, PLAY_KEYWORDS, ROLE_ENTRY_KEYWORDS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS, checkKeywordTypes } from './keywords.js';
-import type { BlockNode, ModuleDefaults, Play, PlayNode, Role, RoleContext, RoleEntry, TaskNode } from './model.js';
+import type { BlockNode, ModuleDefaults, Play, PlayNode, Role, RoleContext, RoleEntry, RoleNames, TaskNode } from './model.js';
 import { bareIncludeArgs, isBareInclude, LOAD_DEPRECATION } from './bare-include.js';
 import { checkModuleArgs, defaultsFor, parseKv, splitModuleString } from './module-args.js';
 import { loadPlays, type PlayHeader } from './plays.js';
@@ -81,6 +81,8 @@ export interface IncludedTasks {
   /** Their variables, which every later task of the play sees. */
   vars: VarBag[];
   handlers: { role: Role; handlers: PlayNode[] }[];
+  /** The names of the roles its import_roles bring and of their dependencies. */
+  names: RoleNames;
 }
 
 /** The task an `action: "{{ ... }}"` task is on a host whose variables name `module` (a ParseError where kplay cannot run it). */
@@ -108,6 +110,10 @@ export interface IncludedRole {
   vars: VarBag[];
   /** The roles its tasks' import_roles use (their dependencies too) and their variables, which Ansible appends to the play's roles when it loads the role. */
   imported: { roles: Role[]; vars: VarBag[] };
+  /** The names of the roles its import_roles bring and of their dependencies (the play's whether or not it is public). */
+  names: RoleNames;
+  /** The names of its own dependencies (the play's when it is public). */
+  ownDependencies: string[];
 }
 
 /** The files an import_role or include_role names instead of the role's main ones; Ansible's error for one not a string. */
@@ -157,6 +163,8 @@ class PlayLoader {
   private collections: string[] | undefined;
   // while an include_role or import_role in a role loads its role: that role and those that brought it, nearest first
   private includer: { name: string; path: string }[] | undefined;
+  // the names of the play's roles (roles: entries, import_roles; those an include brings: the play's once it runs) and of their dependencies
+  private readonly names: RoleNames = { play: [], dependencies: [] };
 
   constructor(
     private readonly header: PlayHeader | undefined,
@@ -174,7 +182,7 @@ class PlayLoader {
   included(file: string, role: RoleContext | undefined, tags: string[]): IncludedTasks {
     const nodes = this.taskFile(file, tags, role);
     const roles = [...this.brought.values()];
-    return { nodes, roles, vars: this.broughtVars, handlers: roles.map((r) => ({ role: r, handlers: this.roleHandlers(r) })) };
+    return { nodes, roles, vars: this.broughtVars, handlers: roles.map((r) => ({ role: r, handlers: this.roleHandlers(r) })), names: this.names };
   }
 
   /**
@@ -187,12 +195,13 @@ class PlayLoader {
     const role = loadRole(path, roleFromArgs(args, at), at);
     const own = [keywordVarsBag(vars), role.vars];
     const deps = this.dependencyUses(role, tags, [path], own);
+    const ownDependencies = this.names.dependencies.splice(0);
     const nodes = [...deps.nodes, ...this.roleTasks(path, tags, args.tasks_from, undefined, {}, [], validatesSpec(args))];
     // what its tasks' import_roles bring (its dependencies' too, not the dependencies themselves): the play's once the include runs
     const imported = [...this.brought.values()].filter((r) => this.imported.has(r.id));
     const roles = [...new Map([...this.roles, ...this.brought, [role.id, role]]).values()];
     const handlers = roles.map((r) => ({ role: r, handlers: this.roleHandlers(r) }));
-    return { role, roles, nodes, handlers, vars: [...deps.vars, ...own], imported: { roles: imported, vars: this.broughtVars } };
+    return { role, roles, nodes, handlers, vars: [...deps.vars, ...own], imported: { roles: imported, vars: this.broughtVars }, names: this.names, ownDependencies };
   }
 
   /** A task whose action: names its module by a template, for the name one host's variables give: that module, the arguments checked as at load. */
@@ -272,7 +281,7 @@ class PlayLoader {
     // (the play keyword is a list attribute: a string is one item, commas and all, where setup's own argument splits)
     const fromPlay = Object.fromEntries(['gather_subset', 'gather_timeout', 'fact_path'].filter((k) => keywords[k] !== undefined).map((k) => [k, k === 'gather_subset' && typeof keywords[k] === 'string' ? [keywords[k]] : keywords[k]]));
     const gatherArgs = setup || Object.keys(fromPlay).length ? checkModuleArgs('setup', MODULES.setup as (typeof MODULES)[string], { ...setup?.args, ...fromPlay }, (n) => (n in fromPlay ? posOf(at(c, n), true) : setup?.pos[n]) ?? h.pos) : undefined;
-    return { name: h.name, hosts: h.hosts, keywords, tags: playTags, sections, handlers, roles: [...this.roles.values()], roleVars: this.playRoleVars, file: h.file, pos: h.pos, gatherArgs };
+    return { name: h.name, hosts: h.hosts, keywords, tags: playTags, sections, handlers, roles: [...this.roles.values()], roleVars: this.playRoleVars, roleNames: this.names, file: h.file, pos: h.pos, gatherArgs };
   }
 
   // --- module_defaults ------------------------------------------------------------------------------
@@ -635,11 +644,20 @@ class PlayLoader {
     const own = [keywordVarsBag(task.keywords.vars), role.vars];
     const saved = this.includer;
     this.includer = includerChain(task.role);
+    let block: BlockNode;
     try {
-      return this.importedRoleBlock(task, tags, path, role, own, before);
+      block = this.importedRoleBlock(task, tags, path, role, own, before);
     } finally {
       this.includer = saved;
     }
+    // the play's role once its tasks are loaded (after the roles they import), as Ansible appends it
+    if (this.counting()) this.names.play.push(role.name);
+    return block;
+  }
+
+  // whether what is being loaded is the play's (or what this include brings), not a look at an include's tasks at load
+  private counting(): boolean {
+    return this.dynamic === (this.header ? 0 : 1);
   }
 
   private importedRoleBlock(task: TaskNode, tags: string[], path: string, role: Role, own: VarBag[], before: Set<string>): BlockNode {
@@ -728,6 +746,9 @@ class PlayLoader {
     // a dependency found next to the role needing it is named as written there, as Ansible names it
     const viaBasedir = e.basedir !== undefined && path === resolve(e.basedir, e.name) && !roleDirs(this.opts).some((d) => resolve(d, e.name) === path);
     const name = viaBasedir ? e.name : role.name;
+    // a roles: entry is the play's role; a meta/main dependency (found from its role's directory) a dependency
+    if (this.counting() && e.basedir === undefined) this.names.play.push(role.name);
+    else if (this.counting() && !this.names.dependencies.includes(role.name)) this.names.dependencies.push(role.name);
     const { when, tags: ownTags, vars } = e.keywords;
     const roleKey = roleRunKey(path, { params: e.params, when, tags: ownTags, vars, include: false });
     this.useRole(role);

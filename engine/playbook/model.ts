@@ -35,6 +35,12 @@ export interface RoleEntry {
   basedir?: string | undefined;
 }
 
+/** The names of a play's roles and of their dependencies (more join when an include brings roles). */
+export interface RoleNames {
+  play: string[];
+  dependencies: string[];
+}
+
 /** Which role a task came from, for `role : task` names and role_path. */
 export interface RoleContext {
   name: string;
@@ -134,6 +140,8 @@ export interface Play {
    * each use in `roles:` and each import_role in turn, its dependencies', its `vars:` keyword, its vars files.
    */
   roleVars: VarBag[];
+  /** The names of its roles (Ansible's play.roles: `roles:` entries and import_roles) and of their dependencies: ansible_play_role_names, ansible_dependent_role_names. */
+  roleNames?: RoleNames | undefined;
   file: string;
   pos: SourcePos;
   /** The play's module_defaults for setup: the arguments of its fact gathering. */

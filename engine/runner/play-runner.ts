@@ -9,7 +9,7 @@ import type { Host, VarBag } from '../inventory/model.js';
 import { globToRegExp, type PatternMatcher } from '../inventory/patterns.js';
 import { onlyTagsFor, shouldRunTags } from '../playbook/tags.js';
 import type { LoadOptions } from '../playbook/load.js';
-import type { BlockNode, Play, PlayNode, Role, TaskNode } from '../playbook/model.js';
+import type { BlockNode, Play, PlayNode, Role, RoleNames, TaskNode } from '../playbook/model.js';
 import type { Transport } from '../transport/types.js';
 import type { ConnectionSettings } from '../vars/connection.js';
 import type { VarsContext } from '../vars/host-scope.js';
@@ -189,6 +189,11 @@ class PlayRun {
   // private vars_prompt answers: secrets whatever their names
   private readonly secretNames = new Set<string>();
   private readonly roleDefaults: Role[] = [];
+  // the names of the play's roles and their dependencies (ansible_play_role_names...), and the includes whose roles joined them
+  private readonly roleNames: RoleNames = { play: [], dependencies: [] };
+  private readonly namesJoined = new Set<string>();
+  // the roles whose tasks were loaded (Ansible's role cache): an include of one again appends no imports
+  private readonly tasksLoaded = new Set<string>();
   // the variables every task sees from the roles (public include_roles add theirs, once per identity)
   private readonly roleVars: VarBag[] = [];
   private readonly publicRoles = new Map<string, VarBag[]>();
@@ -214,6 +219,9 @@ class PlayRun {
     }
     this.roleDefaults.push(...play.roles);
     this.roleVars.push(...play.roleVars);
+    this.roleNames.play.push(...(play.roleNames?.play ?? []));
+    this.roleNames.dependencies.push(...(play.roleNames?.dependencies ?? []));
+    for (const r of play.roles) this.tasksLoaded.add(r.id);
     for (const r of play.roles) this.handlerRoles.add(r.id);
   }
 
@@ -373,7 +381,7 @@ class PlayRun {
       entry.states.push(s);
       includes.set(unique, entry);
     };
-    const env = { play: this.play, batch: this.batch, playHosts: this.hosts, vars: this.vars, opts: this.opts, playVars: this.playVars, roles: this.roleDefaults, roleVars: this.roleVars, addRoleVars: (key: string, vars: VarBag[]) => this.addRoleVars(key, vars), include, flush: () => this.flushHandlers(states), addHandlers: (added: { role: Role; handlers: PlayNode[] }[]) => this.addHandlers(added), stateOf: this.stateOf, inventoryChanged: this.inventoryChanged, secretNames: this.secretNames };
+    const env = { play: this.play, batch: this.batch, playHosts: this.hosts, vars: this.vars, opts: this.opts, playVars: this.playVars, roles: this.roleDefaults, roleVars: this.roleVars, addRoleVars: (key: string, vars: VarBag[]) => this.addRoleVars(key, vars), roleNames: this.roleNames, addRoleNames: (key: string, names: RoleNames, includedRole?: string) => this.addRoleNames(key, names, includedRole), include, flush: () => this.flushHandlers(states), addHandlers: (added: { role: Role; handlers: PlayNode[] }[]) => this.addHandlers(added), stateOf: this.stateOf, inventoryChanged: this.inventoryChanged, secretNames: this.secretNames };
     const banner = bannerName(task, targets[0], frames, env);
     this.opts.reporter.emit({ type: 'task_start', name: banner, handler, hosts: targets.map((s) => s.host.name) });
     const outcomes = await Promise.all(
@@ -445,6 +453,20 @@ class PlayRun {
     const own = vars.map((b) => ({ ...b }));
     this.publicRoles.set(key, own);
     this.roleVars.push(...own);
+  }
+
+  // the roles an include brought joined the play: their names too, once per include; the imports of an included
+  // role only when its tasks are loaded the first time (Ansible's role cache gives back a role it loaded before,
+  // whose imports it appended then)
+  private addRoleNames(key: string, names: RoleNames, includedRole?: string): void {
+    if (this.namesJoined.has(key)) return;
+    this.namesJoined.add(key);
+    if (includedRole !== undefined) {
+      if (this.tasksLoaded.has(includedRole)) return;
+      this.tasksLoaded.add(includedRole);
+    }
+    this.roleNames.play.push(...names.play);
+    for (const d of names.dependencies) if (!this.roleNames.dependencies.includes(d)) this.roleNames.dependencies.push(d);
   }
 
   private addHandlers(added: { role: Role; handlers: PlayNode[] }[]): void {

@@ -15,7 +15,7 @@ import { ActionError, ActionFailed, type Deprecation, type ModuleContext, type M
 import { roleCollection } from '../playbook/collections.js';
 import { includedTaskFile, loadIncludedRole, loadIncludedTasks, resolveTemplatedAction, tagList, type LoadOptions } from '../playbook/load.js';
 import { convertArgs, defaultsFor } from '../playbook/module-args.js';
-import type { BlockNode, Play, PlayNode, Role, TaskNode } from '../playbook/model.js';
+import type { BlockNode, Play, PlayNode, Role, RoleNames, TaskNode } from '../playbook/model.js';
 import { findLocalFile, fromFilesOf, keywordVarsBag, localNotFound, roleRunKey, templateSearchDirs, type LocalKind } from '../playbook/roles.js';
 import { compileCondition, evaluateCondition } from '../template/condition.js';
 import { Evaluator, ExprError, Undefined, UndefinedError, undefinedMessage } from '../template/expr/evaluate.js';
@@ -59,6 +59,10 @@ export interface TaskEnv {
   roleVars: readonly VarBag[];
   /** A public include_role ran: its variables are the play's from now on (once per identity, however many hosts and items include it). */
   addRoleVars(key: string, vars: VarBag[]): void;
+  /** The names of the play's roles and of their dependencies now (ansible_play_role_names, ansible_dependent_role_names). */
+  roleNames: RoleNames;
+  /** An include brought roles into the play: their names join (once per include; an included role's imports only the first time its tasks load). */
+  addRoleNames(key: string, names: RoleNames, includedRole?: string): void;
   /** Queues an included file for this host; the play runner runs each one for its hosts together, as Ansible does. */
   include(state: HostState, key: string, nodes: PlayNode[], frame: TaskFrame, shown?: { file: string; item?: string | undefined }): void;
   flush(): Promise<void>;
@@ -128,6 +132,11 @@ function scopeFor(task: TaskNode, state: HostState, frames: TaskFrame[], env: Ta
       ansible_check_mode: env.opts.check,
       ansible_diff_mode: env.opts.diff,
       ansible_play_name: env.play.name ?? '',
+      // the play's roles (roles: entries, import_roles, public include_roles) and their dependencies, as Ansible names them
+      ansible_play_role_names: [...env.roleNames.play],
+      role_names: [...env.roleNames.play],
+      ansible_dependent_role_names: [...env.roleNames.dependencies],
+      ansible_role_names: [...new Set([...env.roleNames.dependencies, ...env.roleNames.play])],
       // (a collection's role: role_name is its short name, ansible_role_name its full one)
       ...(task.role ? { role_path: task.role.path, role_name: roleCollection(task.role.path)?.short ?? task.role.name, ansible_role_name: task.role.name, ansible_collection_name: roleCollection(task.role.path)?.collection ?? null } : {}),
       // a role an include_role or import_role in another role brought: those roles, nearest first
@@ -876,6 +885,7 @@ async function includeTasks(task: TaskNode, args: Record<string, unknown>, state
   // its import_roles' roles join the play's now, as Ansible appends them when it loads the file
   if (loaded.roles.length) {
     joinPlay(env, loaded.roles, `include_tasks:${path}`, loaded.vars);
+    env.addRoleNames(`include_tasks:${path}`, loaded.names);
     env.addHandlers(loaded.handlers);
   }
   const loopVars = loopVarsOf(task, scope);
@@ -929,9 +939,13 @@ async function includeRole(task: TaskNode, args: Record<string, unknown>, state:
   // cache key: the include's vars and *_from files; never a roles: entry's) has run
   const repeats = args.allow_duplicates === undefined || toBool(args.allow_duplicates) !== false;
   const roleKey = roleRunKey(role.path, { vars: task.keywords.vars, from: fromFilesOf(args), include: true });
-  if (isPublic) joinPlay(env, roles, roleKey, loaded.vars);
+  if (isPublic) {
+    joinPlay(env, roles, roleKey, loaded.vars);
+    env.addRoleNames(roleKey, { play: [role.name], dependencies: loaded.ownDependencies });
+  }
   // the roles its tasks' import_roles use join the play's whether or not it is public, as Ansible appends them
   if (loaded.imported.roles.length) joinPlay(env, loaded.imported.roles, `${roleKey}\0imports`, loaded.imported.vars);
+  env.addRoleNames(`${roleKey}\0imports`, loaded.names, role.id);
   const ctx = { name: role.name, path: role.path };
   const nodes: PlayNode[] = [{ kind: 'block', name: undefined, block: loaded.nodes, rescue: [], always: [], keywords: {}, tags: [], role: ctx, implicit: 'role', roleKey, roleRepeats: repeats, roleVars: loaded.vars, pos: task.pos }];
   // the include's vars: and loop variable reach the role's tasks as include params, apply's vars as a block's

@@ -69,6 +69,7 @@ const ROLE = {
   'roles/pra/meta/main.yml': 'dependencies: [prd]\n',
   'roles/prb/tasks/main.yml': '- debug: msg="prb {{ ansible_parent_role_names }} {{ ansible_parent_role_paths | map(\'basename\') | list }}"\n- import_role: {name: prc}\n',
   'roles/prc/tasks/main.yml': '- debug: msg="prc {{ ansible_parent_role_names | default(\'none\') }}"\n',
+  'roles/prx/tasks/main.yml': '- import_role: {name: prc}\n',
   'roles/prd/tasks/main.yml': '- debug: msg="prd {{ ansible_parent_role_names | default(\'none\') }}"\n',
 };
 
@@ -77,7 +78,15 @@ const rolesPlay = (roles: string, tasks: string): string => `- hosts: localhost\
 
 const play = (tasks: string, handlers = ''): string => `- hosts: localhost\n  gather_facts: false\n  vars: {v: play, n: 1}\n  tasks:\n${tasks}${handlers ? `  handlers:\n${handlers}` : ''}`;
 
+const names = '{{ ansible_play_role_names }} {{ ansible_role_names | sort }} {{ ansible_dependent_role_names }} {{ role_names }}';
+
 const rows: [string, string, string[]][] = [
+  [
+    "ansible_play_role_names, role_names, ansible_dependent_role_names and ansible_role_names: roles: entries and import_roles (after the roles they import), their dependencies, and the roles includes bring",
+    rolesPlay('pra', `    - debug: msg="before ${names}"\n    - include_role: {name: prc}\n    - include_role: {name: prd, public: true}\n    - import_role: {name: prx}\n    - debug: msg="after ${names}"\n`),
+    // (prb, which pra includes, loads for the first time when it runs: its import of prc appends prc again)
+    ['prd none', 'pra none []', "prb ['pra'] ['pra']", "prc ['prb', 'pra']", "before ['pra', 'prc', 'prx', 'prc'] ['pra', 'prc', 'prd', 'prx'] ['prd'] ['pra', 'prc', 'prx', 'prc']", 'prc none', 'prd none', "prc ['prx']", "after ['pra', 'prc', 'prx', 'prc', 'prd'] ['pra', 'prc', 'prd', 'prx'] ['prd'] ['pra', 'prc', 'prx', 'prc', 'prd']"],
+  ],
   ['ansible_parent_role_names and _paths name the roles that brought a role by include_role or import_role, nearest first', rolesPlay('pra', '    - include_role: {name: prc}\n'), ['prd none', 'pra none []', "prb ['pra'] ['pra']", "prc ['prb', 'pra']", 'prc none']],
   ['vars_from, defaults_from and handlers_from on import_role and include_role', play('    - import_role: {name: r, tasks_from: other, vars_from: alt, defaults_from: alt, handlers_from: alt}\n    - include_role: {name: r, tasks_from: other, vars_from: sub/sv}\n'), ['other alt-vars alt-def', 'other sub-vars main-def', 'alt-handler', 'main-handler']],
   ["include_role's handlers, notified by its own tasks", play('    - include_role: {name: r, tasks_from: other}\n'), ['other main-vars main-def', 'main-handler']],
