@@ -1,6 +1,6 @@
 // `kplay adhoc PATTERN -m MODULE -a ARGS`: one module on the hosts of a pattern, as operators use
 // `ansible`, with the same inventory, variables, forks, become and output rules as playbooks.
-import { UserError } from '../errors.js';
+import { UserError, type SourcePos } from '../errors.js';
 import { PatternMatcher } from '../inventory/patterns.js';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -47,13 +47,13 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
   printSetupWarnings(io, s);
   if (basedir !== undefined) addPluginBase(basedir);
   const libraries = [...(basedir !== undefined ? [join(basedir, 'library')] : []), ...s.config.library];
-  const { action, args, python } = adhocModule(moduleName, typeof opts.args === 'string' ? opts.args : '', libraries, io.cwd);
+  const pos = { file: '-a' };
+  const { action, args, python } = adhocModule(moduleName, typeof opts.args === 'string' ? opts.args : '', libraries, io.cwd, pos);
   const matcher = new PatternMatcher(s.inventory, io.cwd);
   if (!matcher.hosts(pattern, limit).length) {
     printWarnings(io, matcher.drain());
     throw new UserError('Specified inventory, host pattern and/or --limit leaves us with no hosts to target.');
   }
-  const pos = { file: '-a' };
   const task: TaskNode = { kind: 'task', name: undefined, action, actionWritten: moduleName, args, keywords: {}, tags: [], role: undefined, pos, python };
   const play: Play = { name: `Ansible Ad-Hoc`, hosts: pattern, keywords: { gather_facts: false }, tags: [], sections: [{ name: 'tasks', nodes: [task] }], handlers: [], roles: [], roleVars: [], file: `${playbookDir}/adhoc`, pos };
   const passwords = await askPasswords(opts, terminalPrompt(undefined));
@@ -83,9 +83,8 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
 }
 
 // the module -m names (kplay's own, else an Ansible Python module on the controller, as in playbooks) and its arguments checked
-function adhocModule(moduleName: string, argText: string, libraries: string[], cwd: string): { action: string; args: Record<string, unknown>; python: PythonModule | undefined } {
+function adhocModule(moduleName: string, argText: string, libraries: string[], cwd: string, pos: SourcePos): { action: string; args: Record<string, unknown>; python: PythonModule | undefined } {
   const native = resolveModuleName(moduleName);
-  const pos = { file: '-a' };
   let python: PythonModule | undefined;
   if (!native || !IMPLEMENTATIONS[native]) {
     const found = locatePythonModule(moduleName, libraries);

@@ -4,12 +4,11 @@
 // turn (ansible.builtin and ansible.legacy meaning Ansible's own), then as usual. The search list is the
 // task's `collections:`, else its block's, else its play's; a role's tasks use the role's own instead
 // (its collection first when it lives in one, then its meta/main `collections:`).
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { collectionRoots, locatePythonModule } from '../modules/python/locate.js';
+import { locatePythonModule } from '../modules/python/locate.js';
 import { resolveModuleName } from '../modules/specs.js';
 
-const FQCN = /^(\w+)\.(\w+)\.(\w+)$/;
+/** A fully qualified name: ns.coll.name. */
+export const FQCN = /^(\w+)\.(\w+)\.(\w+)$/;
 const ROLE_IN_COLLECTION = /\/ansible_collections\/(\w+)\/(\w+)\/roles\/([^/]+)\/?$/;
 
 // Ansible's own collections in a search list: the usual resolution from there on
@@ -19,17 +18,6 @@ const ansibleOwn = (c: string): boolean => c === 'ansible.builtin' || c === 'ans
 export function roleCollection(path: string): { collection: string; short: string } | undefined {
   const m = ROLE_IN_COLLECTION.exec(path);
   return m ? { collection: `${m[1]}.${m[2]}`, short: m[3] as string } : undefined;
-}
-
-/** The directory of the collection role `ns.coll.role` in the first collection root that has it. */
-export function collectionRolePath(fqcn: string): string | undefined {
-  const m = FQCN.exec(fqcn);
-  if (!m) return undefined;
-  for (const root of collectionRoots()) {
-    const p = join(root, 'ansible_collections', m[1] as string, m[2] as string, 'roles', m[3] as string);
-    if (existsSync(join(p, 'tasks')) || existsSync(join(p, 'meta'))) if (statSync(p).isDirectory()) return p;
-  }
-  return undefined;
 }
 
 /** Where a role name is looked for in collections first: itself when fully qualified, else through the search list. */
@@ -46,13 +34,18 @@ export function collectionRoleCandidates(name: string, list: readonly string[] |
  */
 export function qualifyModule(name: string, list: readonly string[] | undefined): string {
   if (!list || name.includes('.')) return name;
-  for (const c of list) {
-    if (ansibleOwn(c)) return name;
-    const fq = `${c}.${name}`;
-    if (resolveModuleName(fq) || !('missing' in locatePythonModule(fq, []))) return fq;
+  const key = `${list.join(',')}\0${name}`;
+  let found = qualified.get(key);
+  if (found === undefined) {
+    const c = list.find((x) => ansibleOwn(x) || resolveModuleName(`${x}.${name}`) || !('missing' in locatePythonModule(`${x}.${name}`, [])));
+    found = c === undefined || ansibleOwn(c) ? name : `${c}.${name}`;
+    qualified.set(key, found);
   }
-  return name;
+  return found;
 }
+
+// the names qualifyModule found, by search list and name (each task naming a module asks again)
+const qualified = new Map<string, string>();
 
 /** A `collections:` value as a search list: a list of `ns.coll` names (undefined when not given). */
 export function searchList(value: unknown): string[] | undefined {

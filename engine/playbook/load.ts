@@ -747,8 +747,10 @@ class PlayLoader {
     const viaBasedir = e.basedir !== undefined && path === resolve(e.basedir, e.name) && !roleDirs(this.opts).some((d) => resolve(d, e.name) === path);
     const name = viaBasedir ? e.name : role.name;
     // a roles: entry is the play's role; a meta/main dependency (found from its role's directory) a dependency
-    if (this.counting() && e.basedir === undefined) this.names.play.push(role.name);
-    else if (this.counting() && !this.names.dependencies.includes(role.name)) this.names.dependencies.push(role.name);
+    if (this.counting()) {
+      if (e.basedir === undefined) this.names.play.push(role.name);
+      else if (!this.names.dependencies.includes(role.name)) this.names.dependencies.push(role.name);
+    }
     const { when, tags: ownTags, vars } = e.keywords;
     const roleKey = roleRunKey(path, { params: e.params, when, tags: ownTags, vars, include: false });
     this.useRole(role);

@@ -6,7 +6,7 @@ import { ParseError, type SourcePos } from '../errors.js';
 import type { VarBag } from '../inventory/model.js';
 import { collectionRoots } from '../modules/python/locate.js';
 import { addPluginBase } from '../template/plugins/jinja-plugins.js';
-import { collectionRoleCandidates, collectionRolePath, roleCollection, searchList } from './collections.js';
+import { FQCN, collectionRoleCandidates, roleCollection, searchList } from './collections.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import { listDirVars, loadVarsFile } from '../vars/files.js';
 import { loadYamlFile, nodeAt, nodePos } from '../yaml/load.js';
@@ -107,6 +107,14 @@ function mergedBag(files: string[]): VarBag {
 
 function isRoleDir(p: string): boolean {
   return existsSync(p) && statSync(p).isDirectory() && ['tasks', 'handlers', 'defaults', 'vars', 'meta'].some((d) => existsSync(join(p, d)));
+}
+
+// the directory of the collection role `ns.coll.role` in the first collection root that has it
+function collectionRolePath(fqcn: string): string | undefined {
+  const [, ns, coll, role] = FQCN.exec(fqcn) as string[];
+  return collectionRoots()
+    .map((root) => join(root, 'ansible_collections', ns as string, coll as string, 'roles', role as string))
+    .find(isRoleDir);
 }
 
 /** Resolves a role name (or path) to its directory. */

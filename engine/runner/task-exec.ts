@@ -15,7 +15,7 @@ import { ActionError, ActionFailed, type Deprecation, type ModuleContext, type M
 import { roleCollection } from '../playbook/collections.js';
 import { includedTaskFile, loadIncludedRole, loadIncludedTasks, resolveTemplatedAction, tagList, type LoadOptions } from '../playbook/load.js';
 import { convertArgs, defaultsFor } from '../playbook/module-args.js';
-import type { BlockNode, Play, PlayNode, Role, RoleNames, TaskNode } from '../playbook/model.js';
+import type { BlockNode, Play, PlayNode, Role, RoleContext, RoleNames, TaskNode } from '../playbook/model.js';
 import { findLocalFile, fromFilesOf, keywordVarsBag, localNotFound, roleRunKey, templateSearchDirs, type LocalKind } from '../playbook/roles.js';
 import { compileCondition, evaluateCondition } from '../template/condition.js';
 import { Evaluator, ExprError, Undefined, UndefinedError, undefinedMessage } from '../template/expr/evaluate.js';
@@ -137,14 +137,19 @@ function scopeFor(task: TaskNode, state: HostState, frames: TaskFrame[], env: Ta
       role_names: [...env.roleNames.play],
       ansible_dependent_role_names: [...env.roleNames.dependencies],
       ansible_role_names: [...new Set([...env.roleNames.dependencies, ...env.roleNames.play])],
-      // (a collection's role: role_name is its short name, ansible_role_name its full one)
-      ...(task.role ? { role_path: task.role.path, role_name: roleCollection(task.role.path)?.short ?? task.role.name, ansible_role_name: task.role.name, ansible_collection_name: roleCollection(task.role.path)?.collection ?? null } : {}),
-      // a role an include_role or import_role in another role brought: those roles, nearest first
-      ...(task.role?.includedBy ? { ansible_parent_role_names: task.role.includedBy.map((r) => r.name), ansible_parent_role_paths: task.role.includedBy.map((r) => r.path) } : {}),
+      ...(task.role ? roleMagic(task.role) : {}),
       // in a rescue section: the task that failed and its result, as Ansible sets them
       ...(state.rescuing ? { ansible_failed_task: state.rescuing.task, ansible_failed_result: state.rescuing.result } : {}),
     },
   });
+}
+
+// a role's task's magic variables: a collection's role's role_name is its short name, ansible_role_name its
+// full one; a role an include_role or import_role in another role brought has those roles, nearest first
+function roleMagic(role: RoleContext): Record<string, unknown> {
+  const c = roleCollection(role.path);
+  const parents = role.includedBy ? { ansible_parent_role_names: role.includedBy.map((r) => r.name), ansible_parent_role_paths: role.includedBy.map((r) => r.path) } : {};
+  return { role_path: role.path, role_name: c?.short ?? role.name, ansible_role_name: role.name, ansible_collection_name: c?.collection ?? null, ...parents };
 }
 
 function conditionsOf(task: TaskNode, frames: TaskFrame[], key: string): unknown[] {

@@ -143,6 +143,11 @@ export function collectionInstalled(ns: string, coll: string): boolean {
   return collectionRoot(ns, coll) !== undefined;
 }
 
+// what Python found for a name in a package's plugin files (the collection's, ansible-core's or Jinja's)
+type Found = { file?: string; module?: string; wants?: PluginEntry['wants']; broken: { file: string; error: PluginFailure }[] };
+
+const entryOf = (found: Found, name: string): PluginEntry | null => (found.file ? { file: found.file, name, module: found.module, wants: found.wants ?? null } : null);
+
 /** An installed collection's Python plugin of that name (ns.coll.name), kplay having none: found by Python once. */
 export function collectionEntry(kind: PluginKind, name: string): PluginEntry | undefined {
   const parts = name.split('.');
@@ -154,9 +159,9 @@ export function collectionEntry(kind: PluginKind, name: string): PluginEntry | u
     const root = collectionRoot(ns, coll);
     hit = { entry: null, broken: [] };
     if (root) {
-      const got = pluginPython().call({ op: 'collection', kind, root, collections: collectionPaths(), ns, coll, name: short }) as { ok?: { file?: string; module?: string; wants?: PluginEntry['wants']; broken: { file: string; error: PluginFailure }[] }; error?: PluginFailure };
+      const got = pluginPython().call({ op: 'collection', kind, root, collections: collectionPaths(), ns, coll, name: short }) as { ok?: Found; error?: PluginFailure };
       if (!got.ok) throw new ExprError(`the collection ${ns}.${coll} could not be read: ${got.error?.type}: ${got.error?.msg}`, 1);
-      hit = { entry: got.ok.file ? { file: got.ok.file, name: short, module: got.ok.module, wants: got.ok.wants ?? null } : null, broken: got.ok.broken.map(skipped) };
+      hit = { entry: entryOf(got.ok, short), broken: got.ok.broken.map(skipped) };
     }
     collected.set(key, hit);
   }
@@ -176,8 +181,8 @@ export function builtinEntry(kind: PluginKind, written: string): PluginEntry | u
   if (!hit) {
     hit = { entry: null, broken: [] };
     try {
-      const got = pluginPython().call({ op: 'builtin', kind, name }) as { ok?: { file?: string; module?: string; wants?: PluginEntry['wants']; broken: { file: string; error: PluginFailure }[] } | null };
-      if (got.ok?.file) hit = { entry: { file: got.ok.file, name, module: got.ok.module, wants: got.ok.wants ?? null }, broken: [] };
+      const got = pluginPython().call({ op: 'builtin', kind, name }) as { ok?: Found };
+      if (got.ok) hit = { entry: entryOf(got.ok, name), broken: [] };
     } catch {
       // no Python here to ask: kplay's own filters and tests only
     }
@@ -188,7 +193,12 @@ export function builtinEntry(kind: PluginKind, written: string): PluginEntry | u
 
 /** Calls a plugin with a value and the template's arguments: its result, or its error as the template's. */
 export function callPlugin(kind: PluginKind, entry: PluginEntry, value: unknown, args: unknown[], kwargs: Record<string, unknown>, col: number): unknown {
-  const got = pluginPython().call({ op: 'call', kind, file: entry.file, module: entry.module, name: entry.name, value: toWire(value), args: args.map(toWire), kwargs: toWire(kwargs) }) as { ok?: unknown; error?: PluginFailure };
+  return askPlugin({ op: 'call', kind, file: entry.file, module: entry.module, name: entry.name, value: toWire(value), args: args.map(toWire), kwargs: toWire(kwargs) }, col);
+}
+
+/** One request to the plugin process: its answer (handles and tuples made kplay's), or its error as the template's. */
+export function askPlugin(req: Record<string, unknown>, col: number): unknown {
+  const got = pluginPython().call(req) as { ok?: unknown; error?: PluginFailure };
   if ('ok' in got) return fromPython(got.ok);
   const e = got.error as PluginFailure;
   // an AnsibleFilterError's own words, as Ansible shows them; another exception by its type, as Ansible's "The error was"

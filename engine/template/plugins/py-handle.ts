@@ -3,9 +3,8 @@
 // as Jinja works on the Python object: its attributes (`.days`, `.year`), its methods (`.total_seconds()`,
 // `.strftime(...)`), arithmetic and comparisons. Printed, it is Python's str() of it, as Ansible's text is.
 import { PyTuple } from '../../inventory/python-literal.js';
-import { ExprError } from '../expr/pyops.js';
 import { Callable } from '../expr/callable.js';
-import { pluginPython, type PluginFailure } from './jinja-plugins.js';
+import { askPlugin } from './jinja-plugins.js';
 
 /** A Python object held by the plugin process; it prints as Python's str() and is true as Python's bool() says. */
 export class PyHandle {
@@ -50,28 +49,20 @@ export function fromPython(v: unknown): unknown {
   return v;
 }
 
-// one request about a handle: its answer, or the Python error as the template's
-function ask(req: Record<string, unknown>, col: number): unknown {
-  const got = pluginPython().call(req) as { ok?: unknown; error?: PluginFailure };
-  if ('ok' in got) return got.ok;
-  const e = got.error as PluginFailure;
-  throw new ExprError(`${e.type}: ${e.msg}`, col);
-}
-
 /** What handleAttr gives for an attribute the object does not have (Jinja's getattr makes that undefined). */
 export const NO_ATTRIBUTE = Symbol('no attribute');
 
 /** `handle.name`: the attribute's value, a method to call, or NO_ATTRIBUTE. */
 export function handleAttr(h: PyHandle, name: string, col: number): unknown {
-  const got = ask({ op: 'getattr', id: h.id, name }, col) as { method?: true; missing?: true; value?: unknown };
+  const got = askPlugin({ op: 'getattr', id: h.id, name }, col) as { method?: true; missing?: true; value?: unknown };
   if (got.missing) return NO_ATTRIBUTE;
-  if (!got.method) return fromPython(got.value);
-  return new Callable((args, kw, at) => fromPython(ask({ op: 'callattr', id: h.id, name, args: toWire(args), kwargs: toWire(kw) }, at)), `<built-in method ${name} of ${h.type} object>`);
+  if (!got.method) return got.value;
+  return new Callable((args, kw, at) => askPlugin({ op: 'callattr', id: h.id, name, args: toWire(args), kwargs: toWire(kw) }, at), `<built-in method ${name} of ${h.type} object>`);
 }
 
 /** `l OP r` where either side is a handle: Python's answer (a handle, a number, a boolean). */
 export function handleOp(sym: string, left: unknown, right: unknown, col: number): unknown {
-  return fromPython(ask({ op: 'binop', sym, left: toWire(left), right: toWire(right) }, col));
+  return askPlugin({ op: 'binop', sym, left: toWire(left), right: toWire(right) }, col);
 }
 
 /** A value as JSON for Python: handles by their ids (kplay's text wrappers as their text; a value of no JSON type as None). */
