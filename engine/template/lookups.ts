@@ -8,6 +8,8 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { Inventory } from '../inventory/model.js';
 import { PatternMatcher, globToRegExp } from '../inventory/patterns.js';
+import { pyRepr } from '../util/python-repr.js';
+import { percentFormat } from './expr/percent.js';
 import { ExprError, typeName } from './expr/pyops.js';
 import { pyRegex } from './expr/pyregex.js';
 import { passwordLookup } from './lookup-password.js';
@@ -45,17 +47,6 @@ function terms(args: unknown[]): unknown[] {
   return args.flatMap((a) => (Array.isArray(a) ? a : [a]));
 }
 
-// Python's %-format for one sequence item: %d, %5d, %02d, %x, %o, %s (any text around it)
-function pyFormat(format: string, n: number): string {
-  return format.replace(/%(-?)(0?)(\d*)([dixXos%])/g, (_m, left: string, zero: string, width: string, conv: string) => {
-    if (conv === '%') return '%';
-    const body = conv === 'x' ? n.toString(16) : conv === 'X' ? n.toString(16).toUpperCase() : conv === 'o' ? n.toString(8) : String(n);
-    const w = Number(width || 0);
-    if (left) return body.padEnd(w);
-    return zero && conv !== 's' ? (n < 0 ? '-' + body.slice(1).padStart(w - 1, '0') : body.padStart(w, '0')) : body.padStart(w);
-  });
-}
-
 // with_sequence: start=1 end=5 stride=1 format=%d (or count=N), or the shortcut [start-]end[/stride][:format]
 function sequence(term: string, kw: Record<string, unknown>, col: number): string[] {
   const o: Record<string, string> = {};
@@ -85,11 +76,25 @@ function sequence(term: string, kw: Record<string, unknown>, col: number): strin
   const stride = num('stride', 1);
   if (o.count !== undefined && o.end !== undefined) throw new ExprError("with_sequence: can't specify both count and end", col);
   if (o.count === undefined && o.end === undefined) throw new ExprError("with_sequence: must specify count or end", col);
-  const end = o.count !== undefined ? start + (num('count', 0) - 1) * stride : num('end', 0);
-  if (stride === 0 && o.count === undefined) throw new ExprError('with_sequence: stride must not be 0', col);
+  // Ansible's sanity_check: count becomes an end (none at all for count=0), a stride against the
+  // direction is refused, and the format takes exactly one %
+  const count = o.count !== undefined ? num('count', 0) : undefined;
+  const [first, end, step] = count === undefined ? [start, num('end', 0), stride] : count !== 0 ? [start, start + count * stride - 1, stride] : [0, 0, 0];
+  if (step > 0 && end < first) throw new ExprError('with_sequence: to count backwards make stride negative', col);
+  if (step < 0 && end > first) throw new ExprError("with_sequence: to count forward don't make stride negative", col);
+  const format = o.format ?? '%d';
+  if (format.split('%').length !== 2) throw new ExprError(`with_sequence: bad formatting string: ${format}`, col);
+  const item = (i: number): string => {
+    try {
+      return percentFormat(format, i, col);
+    } catch {
+      throw new ExprError(`with_sequence: problem formatting ${i} with ${pyRepr(format)}`, col);
+    }
+  };
   const out: string[] = [];
-  if (stride > 0) for (let i = start; i <= end; i += stride) out.push(pyFormat(o.format ?? '%d', i));
-  else if (stride < 0) for (let i = start; i >= end; i += stride) out.push(pyFormat(o.format ?? '%d', i));
+  // Python's range(first, end + adjust, step)
+  if (step > 0) for (let i = first; i <= end; i += step) out.push(item(i));
+  else if (step < 0) for (let i = first; i >= end; i += step) out.push(item(i));
   return out;
 }
 

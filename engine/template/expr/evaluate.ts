@@ -7,6 +7,7 @@ import { UnsafeText } from '../../yaml/load.js';
 import type { Expr } from './parser.js';
 import { PyTuple } from '../../inventory/python-literal.js';
 import { Callable } from './callable.js';
+import { percentFormat } from './percent.js';
 import { NO_ATTRIBUTE, PyHandle, handleAttr, handleOp } from '../plugins/py-handle.js';
 import { BASE_FUNCTIONS, FILTERS, TESTS, filterNamed, pluginTest, pythonPlugin } from './filters.js';
 import { ExprError, UndefinedError, contains, iterable, len, missingKeyMessage, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
@@ -221,6 +222,7 @@ export class Evaluator {
 
   private binary(op: string, l: unknown, r: unknown, col: number): unknown {
     if (op === '~') return pyStr(l) + pyStr(r);
+    if (op === '%' && (typeof l === 'string' || l instanceof UnsafeText)) return percentFormat(pyStr(l), r, col);
     if (l instanceof PyHandle || r instanceof PyHandle) return handleOp(op, l, r, col);
     if (op === '+') {
       if (typeof l === 'number' && typeof r === 'number') return l + r;

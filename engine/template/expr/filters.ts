@@ -18,6 +18,7 @@ import { truthy } from '../truthy.js';
 import { pyJson, pyYaml } from './dump.js';
 import type { Functions } from './evaluate.js';
 import { ExprError, UndefinedError, contains, iterable, len, missingKeyMessage, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
+import { percentFormat } from './percent.js';
 import { pyRegex, pyReplacement } from './pyregex.js';
 import { noteRoutedFilter, routedFilter } from './routing.js';
 import { builtinEntry, callPlugin, collectionEntry, pluginEntry, type PluginEntry, type PluginKind } from '../plugins/jinja-plugins.js';
@@ -226,26 +227,6 @@ function sumOf(list: unknown[], start: unknown, col: number): unknown {
     else throw new ExprError(`unsupported operand type(s) for +: '${typeName(acc)}' and '${typeName(v)}'`, col);
   }
   return acc;
-}
-
-// Python's `%` string formatting for the common conversions (%s %d %i %r %f %%).
-function percentFormat(fmt: string, args: unknown[], col: number): string {
-  let n = 0;
-  return fmt.replace(/%(?:\(([^)]*)\))?([-+ 0#]*)(\d*)(?:\.(\d+))?([sdirf%])/g, (_m, key: string | undefined, _flags: string, width: string, prec: string | undefined, conv: string) => {
-    if (conv === '%') return '%';
-    const v = key !== undefined && isDict(args[0]) ? args[0][key] : args[n++];
-    if (v === undefined) throw new ExprError('not enough arguments for format string', col);
-    let s: string;
-    const zeroPad = _flags.includes('0') && !_flags.includes('-');
-    if (conv === 's') s = str(v);
-    else if (conv === 'r') s = pyStr([v]).slice(1, -1);
-    else if (conv === 'f') s = Number(v).toFixed(prec === undefined ? 6 : Number(prec));
-    else s = String(Math.trunc(Number(v)));
-    if (!width) return s;
-    if (_flags.includes('-')) return s.padEnd(Number(width));
-    if (zeroPad && conv !== 's') return (s.startsWith('-') ? '-' + s.slice(1).padStart(Number(width) - 1, '0') : s.padStart(Number(width), '0'));
-    return s.padStart(Number(width));
-  });
 }
 
 function hashOf(v: unknown, algo: string, col: number): string {
@@ -495,7 +476,11 @@ export const FILTERS: Record<string, Filter> = {
   sha1: (v, _a, _k, col) => hashOf(v, 'sha1', col),
   md5: (v, _a, _k, col) => hashOf(v, 'md5', col),
   indent: (v, a, kw) => indent(str(v), a[0] ?? kw.width, a[1] ?? kw.first, a[2] ?? kw.blank),
-  format: (v, a, _k, col) => percentFormat(str(v), a, col),
+  format: (v, a, kw, col) => {
+    const named = Object.keys(kw).length > 0;
+    if (named && a.length) throw new ExprError("can't handle positional and keyword arguments at the same time", col);
+    return percentFormat(str(v), named ? kw : PyTuple.from(a), col);
+  },
   escape: (v) => str(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;'),
   e: (v) => FILTERS.escape!(v, [], {}, 0),
   type_debug: (v) => {
