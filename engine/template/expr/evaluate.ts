@@ -8,6 +8,7 @@ import type { Expr } from './parser.js';
 import { PyTuple } from '../../inventory/python-literal.js';
 import { Callable } from './callable.js';
 import { percentFormat } from './percent.js';
+import { STRING_METHODS, callStringMethod } from './str-methods.js';
 import { NO_ATTRIBUTE, PyHandle, handleAttr, handleOp } from '../plugins/py-handle.js';
 import { BASE_FUNCTIONS, FILTERS, TESTS, filterNamed, pluginTest, pythonPlugin } from './filters.js';
 import { ExprError, UndefinedError, contains, iterable, len, missingKeyMessage, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
@@ -61,7 +62,6 @@ export type Fn = (args: unknown[], kwargs: Record<string, unknown>, col: number)
 /** Global functions by name; a variable of the same name wins, as in Jinja. */
 export type Functions = Record<string, Fn>;
 
-const STRING_METHODS = new Set(['startswith', 'endswith', 'split', 'rsplit', 'strip', 'lstrip', 'rstrip', 'lower', 'upper', 'replace', 'find', 'count', 'splitlines', 'isdigit', 'join', 'format']);
 const DICT_METHODS = new Set(['keys', 'values', 'items', 'get']);
 const LIST_METHODS = new Set(['index', 'count']);
 // methods that change their object: only on lists and dicts the template made itself, so a template
@@ -231,7 +231,10 @@ export class Evaluator {
       throw new ExprError(`unsupported operand types for +: '${typeName(l)}' and '${typeName(r)}'`, col);
     }
     if (typeof l !== 'number' || typeof r !== 'number') {
-      if (op === '*' && typeof l === 'string' && typeof r === 'number') return l.repeat(Math.max(0, r));
+      if (op === '*') {
+        const made = repeat(l, r, col) ?? repeat(r, l, col);
+        if (made !== undefined) return made;
+      }
       throw new ExprError(`unsupported operand types for ${op}: '${typeName(l)}' and '${typeName(r)}'`, col);
     }
     if ((op === '/' || op === '//' || op === '%') && r === 0) throw new ExprError('division by zero', col);
@@ -275,8 +278,8 @@ export class Evaluator {
       return callable.invoke(args, kw, e.col);
     }
     if (!(fn instanceof BoundMethod)) throw new ExprError(`${describe(e.fn)} is not callable (only string, list and dict methods can be called)`, e.col);
-    const args = e.args.map((a) => this.defined(this.eval(a), a.col));
-    return callMethod(fn, args, e.col);
+    const { args, kw } = this.argValues(e);
+    return callMethod(fn, args, kw, e.col);
   }
 
   private filter(e: Extract<Expr, { k: 'filter' }>): unknown {
@@ -383,66 +386,23 @@ function compareOp(op: string, l: unknown, r: unknown, col: number): boolean {
   throw new ExprError(`unknown comparison ${op}`, col);
 }
 
-function callMethod(m: BoundMethod, args: unknown[], col: number): unknown {
+// Python's sequence * int ('-' * 20, [0] * 3): undefined when neither side is text, a list or a tuple
+function repeat(seq: unknown, n: unknown, col: number): unknown {
+  const s = plain(seq);
+  if (typeof s !== 'string' && !Array.isArray(s)) return undefined;
+  if (typeof n !== 'number' && typeof n !== 'boolean') return undefined;
+  if (typeof n === 'number' && !Number.isInteger(n)) throw new ExprError("can't multiply sequence by non-int of type 'float'", col);
+  const times = Math.max(0, Number(n));
+  if (typeof s === 'string') return s.repeat(times);
+  const out = Array.from({ length: times }, () => s).flat(1);
+  return s instanceof PyTuple ? PyTuple.from(out) : out;
+}
+
+function callMethod(m: BoundMethod, args: unknown[], kw: Record<string, unknown>, col: number): unknown {
   const t = m.target;
-  if (MUTATING.has(m.name)) return mutate(m, args, col);
-  const s = (i: number): string => {
-    const v = args[i];
-    if (typeof v !== 'string') throw new ExprError(`${m.name}() argument ${i + 1} must be str, not ${typeName(v)}`, col);
-    return v;
-  };
-  if (typeof t === 'string') {
-    switch (m.name) {
-      case 'startswith':
-        return Array.isArray(args[0]) ? args[0].some((p) => t.startsWith(String(p))) : t.startsWith(s(0));
-      case 'endswith':
-        return Array.isArray(args[0]) ? args[0].some((p) => t.endsWith(String(p))) : t.endsWith(s(0));
-      case 'split': {
-        const max = args[1] === undefined ? -1 : Number(args[1]);
-        if (args[0] === undefined || args[0] === null) {
-          const words = t.trim().split(/\s+/).filter(Boolean);
-          if (max < 0 || words.length <= max + 1) return words;
-          const rest = t.trim().replace(new RegExp(`^(?:\\S+\\s+){${max}}`), '');
-          return [...words.slice(0, max), rest];
-        }
-        const parts = t.split(s(0));
-        return max < 0 || parts.length <= max + 1 ? parts : [...parts.slice(0, max), parts.slice(max).join(s(0))];
-      }
-      case 'rsplit': {
-        const max = args[1] === undefined ? -1 : Number(args[1]);
-        const sep = args[0] === undefined || args[0] === null ? undefined : s(0);
-        const parts = sep === undefined ? t.trim().split(/\s+/).filter(Boolean) : t.split(sep);
-        if (max < 0 || parts.length <= max + 1) return parts;
-        const head = sep === undefined ? t.trimEnd().replace(new RegExp(`(?:\\s+\\S+){${max}}$`), '') : parts.slice(0, parts.length - max).join(sep);
-        return [head, ...parts.slice(parts.length - max)];
-      }
-      case 'strip':
-        return args[0] === undefined ? t.trim() : trimChars(t, s(0), true, true);
-      case 'lstrip':
-        return args[0] === undefined ? t.trimStart() : trimChars(t, s(0), true, false);
-      case 'rstrip':
-        return args[0] === undefined ? t.trimEnd() : trimChars(t, s(0), false, true);
-      case 'lower':
-        return t.toLowerCase();
-      case 'upper':
-        return t.toUpperCase();
-      case 'replace':
-        return t.split(s(0)).join(s(1));
-      case 'find':
-        return t.indexOf(s(0));
-      case 'count':
-        return t.split(s(0)).length - 1;
-      case 'splitlines':
-        return t.split(/\r?\n/).filter((l, i, a) => i < a.length - 1 || l !== '');
-      case 'isdigit':
-        return /^\d+$/.test(t);
-      case 'join':
-        if (!Array.isArray(args[0])) throw new ExprError('join() argument must be a list', col);
-        return args[0].map((x) => pyStr(x)).join(t);
-      case 'format':
-        return formatBraces(t, args);
-    }
-  }
+  if (typeof t === 'string') return callStringMethod(t, m.name, args, kw, col);
+  if (MUTATING.has(m.name)) return mutate(m, args, kw, col);
+  if (Object.keys(kw).length) throw new ExprError(`${typeName(t)}.${m.name}() takes no keyword arguments`, col);
   if (Array.isArray(t)) {
     if (m.name === 'count') return t.filter((x) => pyEq(x, args[0])).length;
     const i = t.findIndex((x) => pyEq(x, args[0]));
@@ -464,8 +424,10 @@ function callMethod(m: BoundMethod, args: unknown[], col: number): unknown {
 }
 
 // list.append/extend/insert/pop, dict.update/setdefault/pop on a list or dict the template made
-function mutate(m: BoundMethod, args: unknown[], col: number): unknown {
+function mutate(m: BoundMethod, args: unknown[], kw: Record<string, unknown>, col: number): unknown {
   const t = m.target as unknown[] | Record<string, unknown>;
+  // only dict.update takes keywords (its new keys)
+  if (Object.keys(kw).length && (Array.isArray(t) || m.name !== 'update')) throw new ExprError(`${typeName(t)}.${m.name}() takes no keyword arguments`, col);
   if (!templateMade.has(t)) {
     throw new ExprError(`${m.name}() would change a variable: kplay templates may only change lists and dicts they built (use combine, union or + to make a new one)`, col);
   }
@@ -487,6 +449,7 @@ function mutate(m: BoundMethod, args: unknown[], col: number): unknown {
     switch (m.name) {
       case 'update':
         if (args[0] && typeof args[0] === 'object') Object.assign(t, args[0]);
+        Object.assign(t, kw);
         return null;
       case 'setdefault':
         if (!own(t, String(args[0]))) t[String(args[0])] = args[1] ?? null;
@@ -506,18 +469,6 @@ function mutate(m: BoundMethod, args: unknown[], col: number): unknown {
   throw new ExprError(`'${typeName(t)}' object has no attribute '${m.name}'`, col);
 }
 
-function trimChars(s: string, chars: string, left: boolean, right: boolean): string {
-  let a = 0;
-  let b = s.length;
-  while (left && a < b && chars.includes(s[a] as string)) a++;
-  while (right && b > a && chars.includes(s[b - 1] as string)) b--;
-  return s.slice(a, b);
-}
-
-function formatBraces(t: string, args: unknown[]): string {
-  let n = 0;
-  return t.replace(/\{(\d*)\}/g, (_m, idx: string) => pyStr(args[idx === '' ? n++ : Number(idx)]));
-}
 
 /** Names of the supported filters and tests (documented in docs/conditions.md). */
 export const SUPPORTED = { filters: ['default', 'd', 'mandatory', 'attr', ...Object.keys(FILTERS)], tests: ['defined', 'undefined', ...Object.keys(TESTS)] };

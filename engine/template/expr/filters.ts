@@ -18,7 +18,7 @@ import { truthy } from '../truthy.js';
 import { pyJson, pyYaml } from './dump.js';
 import type { Functions } from './evaluate.js';
 import { ExprError, UndefinedError, contains, iterable, len, missingKeyMessage, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
-import { percentFormat } from './percent.js';
+import { percentFormat, roundHalfEven } from './percent.js';
 import { pyRegex, pyReplacement } from './pyregex.js';
 import { noteRoutedFilter, routedFilter } from './routing.js';
 import { builtinEntry, callPlugin, collectionEntry, pluginEntry, type PluginEntry, type PluginKind } from '../plugins/jinja-plugins.js';
@@ -319,7 +319,8 @@ export const FILTERS: Record<string, Filter> = {
     const method = String(a[1] ?? kw.method ?? 'common');
     if (method === 'ceil') return Math.ceil(v * p) / p;
     if (method === 'floor') return Math.floor(v * p) / p;
-    return (Math.sign(v) * Math.round(Math.abs(v) * p)) / p;
+    // Python's round(): half to even on the exact value (round(2.5) is 2, round(0.125, 2) is 0.12)
+    return Number.isInteger(v) && Number(a[0] ?? kw.precision ?? 0) >= 0 ? v : roundHalfEven(v, Number(a[0] ?? kw.precision ?? 0));
   },
   replace: (v, a) => {
     const s = str(v);

@@ -73,6 +73,13 @@ export function tokenize(src: string, rawStrings = false): Token[] {
       i = j + 1;
       continue;
     }
+    // Jinja's integer literals in other bases (0x1f, 0o17, 0b101, with _ between digits)
+    const based = /^0(?:[xX](?:_?[0-9a-fA-F])+|[oO](?:_?[0-7])+|[bB](?:_?[01])+)/.exec(src.slice(i));
+    if (based) {
+      out.push({ t: 'num', v: Number(based[0].replace(/_/g, '').toLowerCase()), col });
+      i += based[0].length;
+      continue;
+    }
     const num = /^(?:\d[\d_]*\.\d[\d_]*(?:[eE][-+]?\d+)?|\d[\d_]*[eE][-+]?\d+|\d[\d_]*)/.exec(src.slice(i));
     if (num) {
       out.push({ t: 'num', v: Number(num[0].replace(/_/g, '')), col });

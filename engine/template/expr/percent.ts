@@ -157,19 +157,31 @@ function float(v: unknown, s: Spec, col: number): string {
     const word = Number.isNaN(x) ? 'nan' : 'inf';
     return pad(sign(neg && !Number.isNaN(x), s.flags), '', upper ? word.toUpperCase() : word, s, false);
   }
-  const prec = s.prec ?? 6;
-  const alt = s.flags.includes('#');
-  const dec = exactDecimal(Math.abs(x));
-  let body: string;
-  if (s.conv === 'f' || s.conv === 'F') body = fixed(dec, prec, alt);
-  else if (s.conv === 'e' || s.conv === 'E') body = exponent(dec, prec, alt);
-  else {
-    const p = prec === 0 ? 1 : prec;
-    const exp = roundSignificant(dec, p).exp;
-    body = exp >= -4 && exp < p ? fixed(dec, p - 1 - exp, alt) : exponent(dec, p - 1, alt);
-    if (!alt && body.includes('.')) body = body.replace(/\.?0*(e|$)/, '$1');
-  }
+  const body = floatText(Math.abs(x), s.conv.toLowerCase() as 'e' | 'f' | 'g', s.prec ?? 6, s.flags.includes('#'));
   return pad(sign(neg, s.flags), '', upper ? body.toUpperCase() : body, s, true);
+}
+
+/**
+ * A finite non-negative float in e, f or g notation as C's printf writes it (Python's % and format()).
+ * `dotZero` is format()'s no-type-with-precision form: g that keeps a `.0` and goes scientific one place sooner.
+ */
+export function floatText(x: number, conv: 'e' | 'f' | 'g', prec: number, alt: boolean, dotZero = false): string {
+  const dec = exactDecimal(x);
+  if (conv === 'f') return fixed(dec, prec, alt);
+  if (conv === 'e') return exponent(dec, prec, alt);
+  const p = prec === 0 ? 1 : prec;
+  const exp = roundSignificant(dec, p).exp;
+  const body = exp < -4 || exp >= (dotZero ? p - 1 : p) ? exponent(dec, p - 1, alt) : fixed(dec, p - 1 - exp, alt);
+  const trimmed = !alt && body.includes('.') ? body.replace(/\.?0*(e|$)/, '$1') : body;
+  return dotZero && !/[.e]/.test(trimmed) ? `${trimmed}.0` : trimmed;
+}
+
+/** Python's round(x, ndigits) of a float: half to even on the exact binary value. */
+export function roundHalfEven(x: number, ndigits: number): number {
+  if (!Number.isFinite(x) || x === 0) return x;
+  const r = roundTo(exactDecimal(Math.abs(x)), ndigits);
+  const text = ndigits >= 0 ? withPoint(r, false) : r.digits + '0'.repeat(-ndigits);
+  return (x < 0 ? -1 : 1) * Number(text);
 }
 
 function sign(neg: boolean, flags: string): string {
@@ -242,8 +254,8 @@ function exponent(d: Decimal, prec: number, alt: boolean): string {
   return `${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
 }
 
-// Python's ascii(): repr with every non-ASCII character escaped
-function ascii(text: string): string {
+/** Python's ascii(): repr with every non-ASCII character escaped. */
+export function ascii(text: string): string {
   let out = '';
   for (const ch of text) {
     const c = ch.codePointAt(0) as number;
