@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { Inventory } from '../inventory/model.js';
+import { PyTuple } from '../inventory/python-literal.js';
 import { PatternMatcher, globToRegExp } from '../inventory/patterns.js';
 import { pyRepr } from '../util/python-repr.js';
 import { percentFormat } from './expr/percent.js';
@@ -185,7 +186,7 @@ const PLUGINS: Record<string, Plugin> = {
       }
     }),
   items: (_c, args) => terms(args),
-  indexed_items: (_c, args) => terms(args).map((v, i) => [i, v]),
+  indexed_items: (_c, args) => terms(args).map((v, i) => PyTuple.from([i, v])),
   // lists side by side, the shorter ones filled with None (zip_longest)
   together: (_c, args, _kw, col) => {
     const lists = args.map((a) => (Array.isArray(a) ? a : [a]));

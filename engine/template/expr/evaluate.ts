@@ -62,8 +62,8 @@ export type Fn = (args: unknown[], kwargs: Record<string, unknown>, col: number)
 /** Global functions by name; a variable of the same name wins, as in Jinja. */
 export type Functions = Record<string, Fn>;
 
-const DICT_METHODS = new Set(['keys', 'values', 'items', 'get']);
-const LIST_METHODS = new Set(['index', 'count']);
+const DICT_METHODS = new Set(['keys', 'values', 'items', 'get', 'copy']);
+const LIST_METHODS = new Set(['index', 'count', 'copy']);
 // methods that change their object: only on lists and dicts the template made itself, so a template
 // can never change a variable other tasks and hosts read
 const MUTATING = new Set(['update', 'append', 'extend', 'insert', 'pop', 'setdefault']);
@@ -403,6 +403,12 @@ function callMethod(m: BoundMethod, args: unknown[], kw: Record<string, unknown>
   if (typeof t === 'string') return callStringMethod(t, m.name, args, kw, col);
   if (MUTATING.has(m.name)) return mutate(m, args, kw, col);
   if (Object.keys(kw).length) throw new ExprError(`${typeName(t)}.${m.name}() takes no keyword arguments`, col);
+  if (m.name === 'copy') {
+    // a shallow copy is the template's own, so it may be changed
+    const made = Array.isArray(t) ? [...t] : { ...(t as Record<string, unknown>) };
+    templateMade.add(made);
+    return made;
+  }
   if (Array.isArray(t)) {
     if (m.name === 'count') return t.filter((x) => pyEq(x, args[0])).length;
     const i = t.findIndex((x) => pyEq(x, args[0]));

@@ -731,6 +731,7 @@ export function pythonPlugin(kind: PluginKind, name: string): PythonPlugin | und
 
 /** The filter a name calls: a Python plugin's (see pythonPlugin), kplay's own, or the ansible.utils one Ansible routes a short or ansible.netcommon name to (its deprecation noted). */
 export function filterNamed(name: string): Filter | undefined {
+  if (own(BY_NAME_ONLY, name)) return BY_NAME_ONLY[name];
   const plugin = pythonPlugin('filter', name);
   if (plugin) {
     if (plugin.deprecation) noteRoutedFilter(plugin.deprecation);
@@ -748,9 +749,14 @@ export function hasTest(name: string): boolean {
   return own(TESTS, name) || !!pythonPlugin('test', name);
 }
 
+// default on a defined value: the fallback only for a false one with `true` as its second argument
+const defaultOfDefined: Filter = (v, a, kw) => ((a[1] ?? kw.boolean) && !truthy(v) ? (a[0] ?? kw.default_value ?? '') : v);
+// the evaluator's own filters as map() and select() call them by name, on values that are all defined
+const BY_NAME_ONLY: Record<string, Filter> = { default: defaultOfDefined, d: defaultOfDefined, mandatory: (v) => v };
+
 /** Whether a filter name is kplay's own, routed to one of kplay's, or a Python plugin's (checked when a template is read). */
 export function hasFilter(name: string): boolean {
-  if (own(FILTERS, name)) return true;
+  if (own(FILTERS, name) || own(BY_NAME_ONLY, name)) return true;
   const routed = routedFilter(name);
   return (!!routed && own(FILTERS, routed.target)) || !!pythonPlugin('filter', name);
 }

@@ -22,7 +22,7 @@ export type Node =
   | { k: 'if'; branches: { cond: Expr; body: Node[]; at: At }[]; otherwise: Node[] | undefined }
   | { k: 'for'; targets: string[]; iter: Expr; cond: Expr | undefined; recursive: boolean; body: Node[]; otherwise: Node[] | undefined; at: At }
   | { k: 'set'; targets: Target[]; expr: Expr; at: At }
-  | { k: 'setblock'; target: Target; body: Node[]; at: At }
+  | { k: 'setblock'; target: Target; filter?: Expr | undefined; body: Node[]; at: At }
   | { k: 'macro'; name: string; params: Param[]; body: Node[]; at: At; catches: Catches }
   | { k: 'call'; params: Param[]; call: Extract<Expr, { k: 'call' }>; body: Node[]; at: At; catches: Catches }
   | { k: 'filterblock'; filter: Expr; body: Node[]; at: At }
@@ -328,10 +328,15 @@ class TreeBuilder {
       return { k: 'set', targets, expr, at: s.at };
     }
     if (targets.length !== 1) throw new TemplateSyntaxError('a block {% set %} takes one name', s.at.line, s.at.col);
-    safe(s.at, () => s.p.expectEnd("expected '=' or the end of the tag"));
+    // {% set x | upper %}...{% endset %}: the body's text through a filter chain, as {% filter %} does
+    const filter = safe(s.at, () => {
+      const f = s.p.acceptOp('|') ? s.p.filterChain({ k: 'name', name: FILTERED_BODY, col: s.p.col() }) : undefined;
+      s.p.expectEnd("expected '=' or the end of the tag");
+      return f;
+    });
     const { nodes, end } = this.nested(['endset'], s);
     endOf(end!);
-    return { k: 'setblock', target: targets[0]!, body: nodes, at: s.at };
+    return { k: 'setblock', target: targets[0]!, filter, body: nodes, at: s.at };
   }
 }
 

@@ -163,6 +163,17 @@ function value(ev: Evaluator, e: Expr, at: At): unknown {
   }
 }
 
+// a block's text through a filter chain ({% filter %}, {% set x | f %}), the text named FILTERED_BODY in it
+function filtered(frames: Frames, ev: Evaluator, chain: Expr, text: string, at: At): unknown {
+  frames.push();
+  try {
+    frames.set(FILTERED_BODY, text);
+    return value(ev, chain, at);
+  } finally {
+    frames.pop();
+  }
+}
+
 function truth(ev: Evaluator, e: Expr, at: At): boolean {
   return truthy(value(ev, e, at));
 }
@@ -224,7 +235,7 @@ function run(nodes: Node[], frames: Frames, ev: Evaluator, out: Sink): void {
       case 'setblock': {
         const inner = new Sink();
         run(n.body, frames, ev, inner);
-        assign(frames, n.target, inner.text(), n.at);
+        assign(frames, n.target, n.filter ? filtered(frames, ev, n.filter, inner.text(), n.at) : inner.text(), n.at);
         break;
       }
       case 'macro':
@@ -244,13 +255,7 @@ function run(nodes: Node[], frames: Frames, ev: Evaluator, out: Sink): void {
       case 'filterblock': {
         const inner = new Sink();
         run(n.body, frames, ev, inner);
-        frames.push();
-        try {
-          frames.set(FILTERED_BODY, inner.text());
-          out.push(outputText(value(ev, n.filter, n.at)));
-        } finally {
-          frames.pop();
-        }
+        out.push(outputText(filtered(frames, ev, n.filter, inner.text(), n.at)));
         break;
       }
       case 'with': {

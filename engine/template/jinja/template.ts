@@ -134,6 +134,9 @@ function checkTree(nodes: Node[]): void {
         checkNames(n.name, n.at);
         break;
       case 'setblock':
+        if (n.filter) checkNames(n.filter, n.at);
+        checkTree(n.body);
+        break;
       case 'macro':
       case 'block':
         checkTree(n.body);
