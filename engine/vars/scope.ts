@@ -5,6 +5,7 @@ import type { VarBag } from '../inventory/model.js';
 import type { Functions, Lookup } from '../template/expr/evaluate.js';
 import { lookupFunctions } from '../template/lookups.js';
 import { TemplateError, isTemplate, renderFile, renderValue } from '../template/render.js';
+import { Undefined } from '../template/expr/evaluate.js';
 import { UnsafeText } from '../yaml/load.js';
 import { PY_TYPE } from '../template/expr/pyops.js';
 
@@ -94,7 +95,17 @@ export class VarScope {
   }
 
   /** Reads a variable for expressions: its rendered value, undefined when not defined; `vars` is all of them, as Ansible's magic variable. */
-  readonly read: Lookup = (name) => (this.has(name) ? this.get(name) : name === 'vars' ? this.varsView() : undefined);
+  readonly read: Lookup = (name) => {
+    if (!this.has(name)) return name === 'vars' ? this.varsView() : undefined;
+    try {
+      return this.get(name);
+    } catch (e) {
+      // as Ansible's lazy variables: one whose template names an undefined variable is itself undefined
+      // (`x is defined` is false, `x | default(...)` gives the fallback); used, it fails with why
+      if (e instanceof TemplateError && e.undefinedVariable) return new Undefined(name, false, e.message, undefined, name, e.hint);
+      throw e;
+    }
+  };
 
   // `vars` is the host's variables as the task began: loop variables and a result kept for until (the
   // extensions of a scope) are not in it, as Ansible's snapshot of them

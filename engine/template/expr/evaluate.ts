@@ -28,6 +28,8 @@ export class Undefined {
     readonly variable?: string,
     /** What Jinja's undefined is named after (its _undefined_name, which `mandatory` names): the variable, attribute or key first missing. */
     readonly missing?: unknown,
+    /** What to do about it, when the hint is not about the name itself (a variable whose own template names an undefined one). */
+    readonly hint?: string,
   ) {}
 }
 
@@ -36,6 +38,7 @@ export const undefinedMessage = (v: Undefined): string => v.cause ?? `${pyRepr(v
 
 /** What to do about an undefined value: define the variable, or give a fallback. */
 export function undefinedHint(v: Undefined): string {
+  if (v.hint !== undefined) return v.hint;
   const fallback = /^value(?!\w)/.test(v.name) ? "give a fallback with | default('value')" : `give a fallback: {{ ${v.name} | default('value') }}`;
   return v.variable ? `define ${v.variable} (inventory, group_vars, vars, -e) or ${fallback}` : fallback;
 }
@@ -261,6 +264,7 @@ export class Evaluator {
   }
 
   private call(e: Extract<Expr, { k: 'call' }>): unknown {
+    if (e.fn.k === 'name' && e.fn.name === 'undef' && this.lookup('undef') === undefined) return this.undef(e);
     if (e.fn.k === 'name' && this.lookup(e.fn.name) === undefined) {
       const global = Object.prototype.hasOwnProperty.call(this.fns, e.fn.name) ? this.fns[e.fn.name] : undefined;
       if (global) {
@@ -280,6 +284,14 @@ export class Evaluator {
     if (!(fn instanceof BoundMethod)) throw new ExprError(`${describe(e.fn)} is not callable (only string, list and dict methods can be called)`, e.col);
     const { args, kw } = this.argValues(e);
     return callMethod(fn, args, kw, e.col);
+  }
+
+  // Ansible's undef(hint=None) global: an undefined value whose error is the hint (role defaults that must be overridden)
+  private undef(e: Extract<Expr, { k: 'call' }>): Undefined {
+    const given = e.args[0] ?? e.kwargs.find(([k]) => k === 'hint')?.[1];
+    const hint = given === undefined ? undefined : this.eval(given);
+    const text = hint === undefined || hint === null || hint === '' || hint instanceof Undefined ? 'Mandatory variable has not been overridden' : pyStr(hint);
+    return new Undefined('undef()', false, text, undefined, undefined, 'set the variable that holds undef() (inventory, group_vars, vars, -e)');
   }
 
   private filter(e: Extract<Expr, { k: 'filter' }>): unknown {
@@ -346,7 +358,7 @@ function pySlice<T extends string | unknown[]>(obj: T, start: number | undefined
 
 // a key of an undefined value: undefined for the first reason, as Ansible's undefined gives itself for any attribute
 function beyond(u: Undefined, text: string): Undefined {
-  return u.soft ? new Undefined(text) : new Undefined(text, false, undefinedMessage(u), u.variable, u.missing);
+  return u.soft ? new Undefined(text) : new Undefined(text, false, undefinedMessage(u), u.variable, u.missing, u.hint);
 }
 
 /** The source-like text of a variable path, for messages (`groups['etcd'][0]`). */

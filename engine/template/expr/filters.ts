@@ -21,7 +21,7 @@ import { ExprError, UndefinedError, contains, iterable, len, missingKeyMessage, 
 import { percentFormat, roundHalfEven } from './percent.js';
 import { pyRegex, pyReplacement } from './pyregex.js';
 import { noteRoutedFilter, routedFilter } from './routing.js';
-import { builtinEntry, callPlugin, collectionEntry, pluginEntry, type PluginEntry, type PluginKind } from '../plugins/jinja-plugins.js';
+import { builtinEntry, callPlugin, pythonNow, collectionEntry, pluginEntry, type PluginEntry, type PluginKind } from '../plugins/jinja-plugins.js';
 
 /** A filter: the value, positional and keyword arguments, the column for errors. */
 export type Filter = (v: unknown, args: unknown[], kw: Record<string, unknown>, col: number) => unknown;
@@ -697,6 +697,12 @@ export const BASE_FUNCTIONS: Functions = {
     const ns = { ...(isDict(a[0]) ? a[0] : {}), ...kw };
     namespaces.add(ns);
     return ns;
+  },
+  // Ansible's now(utc=False, fmt=None), from the controller's Python as Ansible's is
+  now: (a, kw, col) => {
+    const fmt = a[1] ?? kw.fmt ?? null;
+    if (fmt !== null && typeof fmt !== 'string') throw new ExprError(`strftime() argument 1 must be str, not ${typeName(fmt)}`, col);
+    return pythonNow(truthy(a[0] ?? kw.utc ?? false), fmt, col);
   },
 };
 

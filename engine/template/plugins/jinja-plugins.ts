@@ -196,6 +196,11 @@ export function callPlugin(kind: PluginKind, entry: PluginEntry, value: unknown,
   return askPlugin({ op: 'call', kind, file: entry.file, module: entry.module, name: entry.name, value: toWire(value), args: args.map(toWire), kwargs: toWire(kwargs) }, col);
 }
 
+/** Ansible's now(utc, fmt) global: the controller's clock as Python's datetime (a handle), or strftime's text of it. */
+export function pythonNow(utc: boolean, fmt: string | null, col: number): unknown {
+  return askPlugin({ op: 'now', utc, fmt }, col);
+}
+
 /** One request to the plugin process: its answer (handles and tuples made kplay's), or its error as the template's. */
 export function askPlugin(req: Record<string, unknown>, col: number): unknown {
   const got = pluginPython().call(req) as { ok?: unknown; error?: PluginFailure };

@@ -225,6 +225,10 @@ for line in sys.stdin:
             res = {'ok': handle_op(req)}
         elif req['op'] == 'builtin':
             res = {'ok': builtin(req['kind'], req['name'])}
+        elif req['op'] == 'now':
+            # Ansible's now(utc, fmt) global
+            now = datetime.datetime.utcnow() if req['utc'] else datetime.datetime.now()
+            res = {'ok': plain(now.strftime(req['fmt']) if req['fmt'] else now)}
         elif req['op'] == 'has_lookup':
             res = {'ok': lookups(req).has_plugin(req['name'])}
         elif req['op'] == 'lookup':
