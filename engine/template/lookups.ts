@@ -16,7 +16,7 @@ import { pyRegex } from './expr/pyregex.js';
 import { passwordLookup } from './lookup-password.js';
 import { adjacentLookup, pythonLookup, runPythonLookup, type LookupFound } from './plugins/lookup-plugins.js';
 import { BASE_FUNCTIONS } from './expr/filters.js';
-import type { Functions, Lookup } from './expr/evaluate.js';
+import { Undefined, UndefinedError, undefinedHint, undefinedMessage, type Functions, type Lookup } from './expr/evaluate.js';
 
 /** What lookups need from the place they are called from. */
 export interface LookupContext {
@@ -147,6 +147,11 @@ const PLUGINS: Record<string, Plugin> = {
   vars: (c, args, kw, col) =>
     terms(args).map((n) => {
       const v = c.read(String(n));
+      // a variable whose own template names an undefined one: the default where given, as Ansible's lookup
+      if (v instanceof Undefined) {
+        if (kw.default !== undefined && kw.default !== null) return kw.default;
+        throw new UndefinedError(undefinedMessage(v), col, undefinedHint(v));
+      }
       if (v !== undefined) return v;
       if (kw.default !== undefined) return kw.default;
       throw new ExprError(`No variable found with this name: ${String(n)}`, col);

@@ -14,7 +14,7 @@ const VARS =
 const DEFINED =
   VARS +
   '    - debug: msg="{{ x is defined }} {{ y is defined }} {{ z is defined }} {{ d is defined }} {{ must is defined }} {{ x is undefined }}"\n' +
-  '    - debug: msg="{{ x | default(\'dx\') }} {{ z | default(\'dz\') }} {{ d.a | default(\'da\') }} {{ x.foo | default(\'df\') }} {{ must | default(\'dm\') }}"\n' +
+  '    - debug: msg="{{ x | default(\'dx\') }} {{ z | default(\'dz\') }} {{ d.a | default(\'da\') }} {{ x.foo | default(\'df\') }} {{ must | default(\'dm\') }} {{ lookup(\'vars\', \'x\', default=\'lv\') }}"\n' +
   '    - debug: msg=not-shown\n      when: x is defined\n' +
   '    - debug: msg="{{ now(fmt=\'%Y\') | length }} {{ now().year > 2000 }} {{ now(utc=true, fmt=\'%H\') | length }} {{ now(true).tzinfo }}"\n';
 
@@ -24,7 +24,7 @@ describe('variables whose template names an undefined one', () => {
   it('are undefined: is defined, default and when see them so; now() is the clock', () => {
     const root = writeTree({ 'site.yaml': DEFINED });
     const kplay = playMessages(ENGINES.kplay, root);
-    expect(kplay.msgs, kplay.text).toEqual(['False False False False False True', 'dx dz da df dm', '4 True 2 ']);
+    expect(kplay.msgs, kplay.text).toEqual(['False False False False False True', 'dx dz da df dm lv', '4 True 2 ']);
     if (hasAnsible) expect(playMessages(ENGINES.ansible, root).msgs).toEqual(kplay.msgs);
   });
 
