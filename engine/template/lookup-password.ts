@@ -8,6 +8,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rm
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ExprError } from './expr/pyops.js';
 import { passwordHash, randomSalt, saltSizeOf } from './expr/password-hash.js';
+import { PyRandom } from './expr/py-random.js';
 import { parseKv } from '../util/kv.js';
 
 // Python's string module constants the chars option names
@@ -28,7 +29,14 @@ const STRING_MODULE: Record<string, string> = {
 };
 const VALID = ['length', 'encrypt', 'chars', 'ident', 'seed'];
 
-const random = (length: number, chars: string): string => Array.from({ length }, () => chars[randomInt(chars.length)]).join('');
+// Ansible's random_password: from the system's randomness, or with `seed=`, Python's random.Random(seed) —
+// the same password ansible-playbook makes for that seed
+function newPassword(length: number, chars: string, seed: unknown, col: number): string {
+  const pool = [...chars];
+  if (seed === undefined || seed === null) return Array.from({ length }, () => pool[randomInt(pool.length)]).join('');
+  const rng = new PyRandom(seed, col);
+  return Array.from({ length }, () => rng.choice(pool, col)).join('');
+}
 
 // the term's path and its key=value parameters, as the plugin's _parse_parameters splits them (parse_kv, its
 // other words joined to the path)
@@ -69,7 +77,6 @@ export function passwordLookup(term: string, kw: Record<string, unknown>, playbo
   const lengthText = String(opt('length') ?? 20);
   if (!/^\s*[-+]?\d+\s*$/.test(lengthText)) throw new ExprError(`invalid literal for int() with base 10: '${lengthText}'`, col);
   const length = Number(lengthText);
-  if (opt('seed') !== undefined && opt('seed') !== null) throw new ExprError("kplay does not reproduce Python's random.Random(seed): the password lookup's seed is not supported", col);
   if (opt('ident') !== undefined && opt('ident') !== null) throw new ExprError('ident is for bcrypt, which kplay does not compute: leave it out', col);
   const encrypt = opt('encrypt') === undefined || opt('encrypt') === null || opt('encrypt') === '' ? undefined : String(opt('encrypt'));
   if (encrypt === 'bcrypt') throw new ExprError('kplay does not compute bcrypt hashes: use sha512_crypt for the password lookup', col);
@@ -78,18 +85,18 @@ export function passwordLookup(term: string, kw: Record<string, unknown>, playbo
   const path = isAbsolute(relpath) ? relpath : resolve(playbookDir ?? process.cwd(), relpath);
   const lock = takeLock(path, col);
   try {
-    return readOrMake(path, length, opt('chars'), encrypt, saltSize, col);
+    return readOrMake(path, length, opt('chars'), opt('seed'), encrypt, saltSize, col);
   } finally {
     if (lock !== undefined) rmSync(lock, { force: true });
   }
 }
 
 // the password kept at `path` (made and kept there when it is not, or lacks the salt `encrypt` needs), hashed with `encrypt`
-function readOrMake(path: string, length: number, chars: unknown, encrypt: string | undefined, saltSize: number | undefined, col: number): string {
+function readOrMake(path: string, length: number, chars: unknown, seed: unknown, encrypt: string | undefined, saltSize: number | undefined, col: number): string {
   const devNull = path === '/dev/null';
   const content = existsSync(path) && !devNull ? readFileSync(path, 'utf8').replace(/\s+$/, '') : undefined;
   let changed = content === undefined;
-  let { password, salt } = content === undefined ? { password: random(length, candidateChars(chars)), salt: undefined } : parseContent(content);
+  let { password, salt } = content === undefined ? { password: newPassword(length, candidateChars(chars), seed, col), salt: undefined } : parseContent(content);
   if (saltSize !== undefined && salt === undefined) {
     salt = randomSalt(saltSize);
     changed = true;

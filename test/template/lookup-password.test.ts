@@ -49,6 +49,18 @@ describe('the password and varnames lookups', () => {
     expect(readFileSync(`${root}/m.txt`, 'utf8')).toBe(m);
   });
 
+  it("with seed= makes the password Python's random.Random(seed) makes, and keeps it in the file as Ansible does", () => {
+    const root = writeTree({ 'site.yaml': play('', `    - debug: msg="{{ lookup('password', 'creds/' + inventory_hostname + ' seed=' + inventory_hostname) }}"\n    - debug: msg="{{ lookup('password', '/dev/null seed=42 length=8 chars=digits') }}"\n`) });
+    const kplay = playMessages(ENGINES.kplay, root);
+    // what ansible-playbook 2.14 made for these seeds when this row was written
+    expect(kplay.msgs, kplay.text).toEqual(['7ZQX1-xalTt52lKEHNP4', '77410197']);
+    expect(readFileSync(`${root}/creds/localhost`, 'utf8')).toBe('7ZQX1-xalTt52lKEHNP4\n');
+    if (hasAnsible) {
+      const again = writeTree({ 'site.yaml': readFileSync(`${root}/site.yaml`, 'utf8') });
+      expect(playMessages(ENGINES.ansible, again).msgs).toEqual(kplay.msgs);
+    }
+  });
+
   it("takes turns with another run through Ansible's lock file beside the password file, and gives up on a lock never released", () => {
     const root = writeTree({ 'site.yaml': play('', `    - debug: msg="{{ lookup('password', 'p.txt') | length }}"\n`) });
     const lock = join(root, `${createHash('sha1').update(join(root, 'p.txt')).digest('hex')}.ansible_lockfile`);
@@ -71,7 +83,7 @@ describe('the password and varnames lookups', () => {
   it.each([
     ["'/dev/null foo=1'", 'Unrecognized parameter(s) given to password lookup: foo'],
     ["'/dev/null length=x'", "invalid literal for int() with base 10: 'x'"],
-    ["'/dev/null seed=1'", "kplay does not reproduce Python's random.Random(seed)"],
+    ["'/dev/null', seed=1.5", "kplay reproduces Python's random.Random(seed) for a text or whole-number seed"],
     ["'/dev/null encrypt=bcrypt'", 'kplay does not compute bcrypt hashes'],
     ["'/dev/null encrypt=sha512'", "passlib does not support 'sha512' algorithm"],
   ])('lookup(password, %s) fails the task: %s', (term, words) => {

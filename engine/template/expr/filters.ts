@@ -19,6 +19,7 @@ import { pyJson, pyYaml } from './dump.js';
 import type { Functions } from './evaluate.js';
 import { ExprError, UndefinedError, contains, iterable, len, missingKeyMessage, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
 import { percentFormat, roundHalfEven } from './percent.js';
+import { PyRandom } from './py-random.js';
 import { pyRegex, pyReplacement } from './pyregex.js';
 import { noteRoutedFilter, routedFilter } from './routing.js';
 import { builtinEntry, callPlugin, pythonNow, collectionEntry, pluginEntry, type PluginEntry, type PluginKind } from '../plugins/jinja-plugins.js';
@@ -554,8 +555,34 @@ export const FILTERS: Record<string, Filter> = {
     }
     return out;
   },
-  random: (_v, _a, _k, col) => {
-    throw new ExprError("the 'random' filter is not supported: its result differs on every run (kplay playbooks must converge); pick with a stable key, e.g. list[inventory_hostname | hash('md5') | int(base=16) % list | length]", col);
+  // Ansible's random(end, start, step, seed) with a seed: Python's seeded choice, the value
+  // ansible-playbook gives (`59 | random(seed=inventory_hostname)` for a host's cron minute)
+  random: (v, a, kw, col) => {
+    const seed = kw.seed ?? a[2];
+    if (seed === undefined || seed === null) {
+      throw new ExprError("the 'random' filter without a seed is not supported: its result differs on every run (kplay playbooks must converge); give it one, e.g. random(seed=inventory_hostname), for the value Ansible picks for that seed", col);
+    }
+    const rng = new PyRandom(seed, col);
+    const start = a[0] ?? kw.start;
+    const step = a[1] ?? kw.step;
+    const end = plain(v);
+    if (typeof end === 'boolean' || (typeof end === 'number' && Number.isInteger(end))) {
+      const whole = (x: unknown, d: number): number => (x === undefined || x === null || x === false || x === 0 ? d : Number(x));
+      return rng.randrange(whole(start, 0), Number(end), whole(step, 1), col);
+    }
+    if (typeof end === 'string' || Array.isArray(end)) {
+      if (start || step) throw new ExprError('start and step can only be used with integer values', col);
+      return rng.choice(typeof end === 'string' ? [...end] : end, col);
+    }
+    throw new ExprError('random can only be used on sequences and integers', col);
+  },
+  // Ansible's shuffle(seed): with a seed, Python's seeded shuffle; without one, Ansible's own (Python's)
+  shuffle: (v, a, kw, col) => {
+    const seed = kw.seed ?? a[0];
+    if (truthy(seed ?? null)) return new PyRandom(seed, col).shuffled(iterable(plain(v), col));
+    const own = builtinEntry('filter', 'shuffle');
+    if (!own) throw new ExprError("shuffle without a seed is Ansible's own filter, which needs a Python with ansible-core on the controller; give it a seed (shuffle(seed=inventory_hostname))", col);
+    return callPlugin('filter', own, v, a, kw, col);
   },
 };
 
