@@ -4,7 +4,7 @@
 import { truthy as pyTruthy } from '../truthy.js';
 import { pyRepr, pyStr } from '../../util/python-repr.js';
 import { UnsafeText } from '../../yaml/load.js';
-import type { Expr } from './parser.js';
+import type { Args, Expr } from './parser.js';
 import { PyTuple } from '../../inventory/python-literal.js';
 import { Callable } from './callable.js';
 import { percentFormat } from './percent.js';
@@ -259,8 +259,20 @@ export class Evaluator {
   }
 
   // a call's or a filter's arguments, each defined
-  private argValues(e: { args: Expr[]; kwargs: [string, Expr][] }): { args: unknown[]; kw: Record<string, unknown> } {
-    return { args: e.args.map((a) => this.defined(this.eval(a), a.col)), kw: Object.fromEntries(e.kwargs.map(([k, v]) => [k, this.defined(this.eval(v), v.col)])) };
+  private argValues(e: Args): { args: unknown[]; kw: Record<string, unknown> } {
+    const args = e.args.map((a) => this.defined(this.eval(a), a.col));
+    const kw: Record<string, unknown> = Object.fromEntries(e.kwargs.map(([k, v]) => [k, this.defined(this.eval(v), v.col)]));
+    // Jinja's f(*list, **mapping): the list's items after the positional arguments, the mapping's keys as keywords
+    if (e.star) args.push(...iterable(plain(this.defined(this.eval(e.star), e.star.col)), e.star.col));
+    if (e.starstar) {
+      const more = plain(this.defined(this.eval(e.starstar), e.starstar.col));
+      if (!more || typeof more !== 'object' || Array.isArray(more)) throw new ExprError(`argument after ** must be a mapping, not ${typeName(more)}`, e.starstar.col);
+      for (const [k, v] of Object.entries(more)) {
+        if (own(kw, k)) throw new ExprError(`got multiple values for keyword argument '${k}'`, e.starstar.col);
+        kw[k] = v;
+      }
+    }
+    return { args, kw };
   }
 
   private call(e: Extract<Expr, { k: 'call' }>): unknown {

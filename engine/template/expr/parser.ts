@@ -12,15 +12,23 @@ export type Expr =
   | { k: 'attr'; obj: Expr; name: string; col: number }
   | { k: 'index'; obj: Expr; key: Expr; col: number }
   | { k: 'slice'; obj: Expr; start: Expr | undefined; stop: Expr | undefined; step?: Expr | undefined; col: number }
-  | { k: 'call'; fn: Expr; args: Expr[]; kwargs: [string, Expr][]; col: number }
-  | { k: 'filter'; value: Expr; name: string; args: Expr[]; kwargs: [string, Expr][]; col: number }
-  | { k: 'test'; value: Expr; name: string; args: Expr[]; kwargs: [string, Expr][]; negated: boolean; col: number }
+  | ({ k: 'call'; fn: Expr; col: number } & Args)
+  | ({ k: 'filter'; value: Expr; name: string; col: number } & Args)
+  | ({ k: 'test'; value: Expr; name: string; negated: boolean; col: number } & Args)
   | { k: 'not'; value: Expr; col: number }
   | { k: 'neg' | 'pos'; value: Expr; col: number }
   | { k: 'bin'; op: string; left: Expr; right: Expr; col: number }
   | { k: 'and' | 'or'; left: Expr; right: Expr; col: number }
   | { k: 'compare'; first: Expr; ops: [string, Expr][]; col: number }
   | { k: 'cond'; test: Expr; then: Expr; else: Expr | undefined; col: number };
+
+/** A call's arguments: positional, keyword, and Jinja's `*list` and `**mapping` after them. */
+export interface Args {
+  args: Expr[];
+  kwargs: [string, Expr][];
+  star?: Expr | undefined;
+  starstar?: Expr | undefined;
+}
 
 const COMPARE = new Set(['==', '!=', '<', '<=', '>', '>=']);
 const LITERALS: Record<string, unknown> = { true: true, True: true, false: false, False: false, none: null, None: null };
@@ -93,8 +101,7 @@ export class Parser {
     do {
       const col = this.col();
       const name = this.dottedName();
-      const { args, kwargs } = this.isOp('(') ? this.args() : { args: [], kwargs: [] };
-      node = { k: 'filter', value: node, name, args, kwargs, col };
+      node = { k: 'filter', value: node, name, ...(this.isOp('(') ? this.args() : { args: [], kwargs: [] }), col };
     } while (this.acceptOp('|'));
     return node;
   }
@@ -335,30 +342,36 @@ export class Parser {
     return { k: 'index', obj, key: start as Expr, col };
   }
 
-  private args(): { args: Expr[]; kwargs: [string, Expr][] } {
+  private args(): Args {
     this.expectOp('(');
-    const args: Expr[] = [];
-    const kwargs: [string, Expr][] = [];
+    const out: Args = { args: [], kwargs: [] };
     while (!this.isOp(')')) {
       const t = this.peek();
       const nxt = this.toks[this.i + 1];
-      if (t.t === 'name' && nxt?.t === 'op' && nxt.v === '=') {
+      if (out.starstar) throw this.unexpected('nothing may follow **kwargs');
+      if (this.isOp('**')) {
+        this.next();
+        out.starstar = this.condExpr();
+      } else if (this.isOp('*')) {
+        if (out.star) throw this.unexpected('only one *args');
+        this.next();
+        out.star = this.condExpr();
+      } else if (t.t === 'name' && nxt?.t === 'op' && nxt.v === '=') {
         this.i += 2;
-        kwargs.push([t.v, this.condExpr()]);
+        out.kwargs.push([t.v, this.condExpr()]);
       } else {
-        if (kwargs.length) throw this.unexpected('positional argument after a keyword argument');
-        args.push(this.condExpr());
+        if (out.kwargs.length || out.star) throw this.unexpected(out.star ? 'positional argument after *args' : 'positional argument after a keyword argument');
+        out.args.push(this.condExpr());
       }
       if (!this.isOp(')')) this.expectOp(',');
     }
     this.next();
-    return { args, kwargs };
+    return out;
   }
 
   private call(fn: Expr): Expr {
     const col = this.peek().col;
-    const { args, kwargs } = this.args();
-    return { k: 'call', fn, args, kwargs, col };
+    return { k: 'call', fn, ...this.args(), col };
   }
 
   private filterExpr(node: Expr): Expr {
@@ -366,8 +379,7 @@ export class Parser {
       if (this.isOp('|')) {
         const col = this.next().col;
         const name = this.dottedName();
-        const { args, kwargs } = this.isOp('(') ? this.args() : { args: [], kwargs: [] };
-        node = { k: 'filter', value: node, name, args, kwargs, col };
+        node = { k: 'filter', value: node, name, ...(this.isOp('(') ? this.args() : { args: [], kwargs: [] }), col };
       } else if (this.isName('is')) {
         const col = this.next().col;
         let negated = false;
@@ -376,11 +388,8 @@ export class Parser {
           negated = true;
         }
         const name = this.dottedName();
-        let args: Expr[] = [];
-        let kwargs: [string, Expr][] = [];
-        if (this.isOp('(')) ({ args, kwargs } = this.args());
-        else if (this.startsTestArg()) args = [this.primaryWithPostfix()];
-        node = { k: 'test', value: node, name, args, kwargs, negated, col };
+        const given: Args = this.isOp('(') ? this.args() : { args: this.startsTestArg() ? [this.primaryWithPostfix()] : [], kwargs: [] };
+        node = { k: 'test', value: node, name, ...given, negated, col };
       } else if (this.isOp('(')) {
         node = this.call(node);
       } else return node;

@@ -45,7 +45,7 @@ export function checkNames(e: Expr, at: { line: number; col: number }): void {
     const n = x as Record<string, unknown>;
     const where = { line: at.line, col: at.col + Number(n.col) - 1 };
     if (n.k === 'filter' || n.k === 'test') checkPlugin(n.k, String(n.name), where);
-    if (n.k === 'call') checkLookup(n as Extract<Expr, { k: 'call' }>, where);
+    if (n.k === 'call') checkLookup(n as unknown as Extract<Expr, { k: 'call' }>, where);
     if (n.k === 'filter' && !EVALUATOR_FILTERS.has(n.name as string) && !hasFilter(n.name as string)) {
       throw new JinjaError({ message: `no filter named '${String(n.name)}'`, ...where, hint: filterHint(String(n.name)) });
     }
