@@ -1,6 +1,7 @@
 // Python's textwrap.wrap, as Ansible's Display wraps warnings and deprecations: the text is cut into
 // chunks (runs of whitespace, and words broken after a hyphen between letters), which fill each line
 // greedily; a chunk longer than a line is split, at its last hyphen that fits where it has one.
+import { expandTabs } from '../util/expand-tabs.js';
 
 // a letter as Python's [^\d\W] matches it (underscore included)
 const L = '[^\\d\\W]';
@@ -43,21 +44,4 @@ function longWord(chunks: string[], line: string[], len: number, width: number):
   if (hyphen > 0 && /[^-]/.test(chunk.slice(0, hyphen))) end = hyphen + 1;
   line.push(chunk.slice(0, end));
   chunks[chunks.length - 1] = chunk.slice(end);
-}
-
-// str.expandtabs(8)
-function expandTabs(text: string): string {
-  let col = 0;
-  let out = '';
-  for (const ch of text) {
-    if (ch === '\t') {
-      const n = 8 - (col % 8);
-      out += ' '.repeat(n);
-      col += n;
-    } else {
-      out += ch;
-      col = ch === '\n' || ch === '\r' ? 0 : col + 1;
-    }
-  }
-  return out;
 }

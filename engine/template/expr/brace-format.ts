@@ -2,11 +2,11 @@
 // fields by position, number or name with their `.attr` and `[key]` parts, the !r/!s/!a conversions, and
 // the format-spec mini-language with nested `{}` in it. Before, a field with a spec or a name was left as
 // written — text that looked rendered and was not.
-import { PyTuple, pyFloatRepr } from '../../inventory/python-literal.js';
+import { pyFloatRepr } from '../../inventory/python-literal.js';
 import { pyRepr, pyStr } from '../../util/python-repr.js';
 import { UnsafeText } from '../../yaml/unsafe-text.js';
 import { ascii, floatText } from './percent.js';
-import { ExprError, own } from './pyops.js';
+import { ExprError, own, typeName } from './pyops.js';
 
 type State = { args: unknown[]; kw: Record<string, unknown>; next: number; mode: 'auto' | 'manual' | undefined; col: number };
 
@@ -91,7 +91,7 @@ function fieldValue(name: string, st: State): unknown {
   parts.lastIndex = first.length;
   let m: RegExpExecArray | null;
   while (parts.lastIndex < name.length && (m = parts.exec(name))) {
-    if (m[1] !== undefined) throw new ExprError(`'${kindOf(value)}' object has no attribute ${pyRepr(m[1])}`, st.col);
+    if (m[1] !== undefined) throw new ExprError(`'${typeName(value)}' object has no attribute ${pyRepr(m[1])}`, st.col);
     value = element(value, m[2] as string, st.col);
   }
   if (parts.lastIndex < name.length && parts.lastIndex !== 0) throw new ExprError('Only \'.\' or \'[\' may follow \']\' in format field specifier', st.col);
@@ -107,23 +107,14 @@ function positional(i: number, st: State): unknown {
 function element(value: unknown, key: string, col: number): unknown {
   const v = value instanceof UnsafeText ? value.text : value;
   if (Array.isArray(v) || typeof v === 'string') {
-    if (!/^\d+$/.test(key)) throw new ExprError(`${kindOf(v)} indices must be integers or slices, not str`, col);
+    if (!/^\d+$/.test(key)) throw new ExprError(`${typeName(v)} indices must be integers or slices, not str`, col);
     const i = Number(key);
-    if (i >= v.length) throw new ExprError(`${kindOf(v)} index out of range`, col);
+    if (i >= v.length) throw new ExprError(`${typeName(v)} index out of range`, col);
     return v[i];
   }
   if (v && typeof v === 'object' && own(v, key)) return (v as Record<string, unknown>)[key];
   if (v && typeof v === 'object') throw new ExprError(`KeyError: ${/^\d+$/.test(key) ? key : pyRepr(key)}`, col);
-  throw new ExprError(`'${kindOf(v)}' object is not subscriptable`, col);
-}
-
-function kindOf(v: unknown): string {
-  if (v === null || v === undefined) return 'NoneType';
-  if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
-  if (typeof v === 'string' || v instanceof UnsafeText) return 'str';
-  if (v instanceof PyTuple) return 'tuple';
-  return Array.isArray(v) ? 'list' : 'dict';
+  throw new ExprError(`'${typeName(v)}' object is not subscriptable`, col);
 }
 
 type Spec = { fill: string; align: string | undefined; sign: string; z: boolean; alt: boolean; zero: boolean; width: number; group: string; prec: number | undefined; type: string };
@@ -134,7 +125,7 @@ const SPEC = /^(?:([\s\S])?([<>=^]))?([-+ ])?(z)?(#)?(0)?(\d+)?([,_])?(?:\.(\d+)
 export function formatValue(value: unknown, spec: string, col: number): string {
   const v = value instanceof UnsafeText ? value.text : value;
   if (spec === '') return pyStr(v);
-  const kind = kindOf(v);
+  const kind = typeName(v);
   if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') throw new ExprError(`unsupported format string passed to ${kind}.__format__`, col);
   const m = SPEC.exec(spec);
   if (!m) throw new ExprError(`Invalid format specifier ${pyRepr(spec)} for object of type '${kind}'`, col);

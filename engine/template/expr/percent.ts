@@ -5,7 +5,7 @@
 import { PyTuple } from '../../inventory/python-literal.js';
 import { pyRepr, pyStr } from '../../util/python-repr.js';
 import { UnsafeText } from '../../yaml/unsafe-text.js';
-import { ExprError } from './pyops.js';
+import { ExprError, typeName } from './pyops.js';
 
 type Spec = { flags: string; width: number; prec: number | undefined; conv: string; at: number };
 
@@ -80,16 +80,6 @@ function fromMapping(mapping: unknown, key: string, col: number): unknown {
   return (mapping as Record<string, unknown>)[key];
 }
 
-// Python's type name in these messages (a tuple is a tuple here)
-function kind(v: unknown): string {
-  if (v === null || v === undefined) return 'NoneType';
-  if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
-  if (typeof v === 'string' || v instanceof UnsafeText) return 'str';
-  if (v instanceof PyTuple) return 'tuple';
-  return Array.isArray(v) ? 'list' : 'dict';
-}
-
 function convert(v: unknown, s: Spec, col: number): string {
   switch (s.conv) {
     case 's':
@@ -135,7 +125,7 @@ function integer(v: unknown, s: Spec, col: number): string {
   const radix = s.conv === 'x' || s.conv === 'X' ? 16 : s.conv === 'o' ? 8 : 10;
   const real = typeof v === 'number' || typeof v === 'boolean';
   if (!real || (radix !== 10 && typeof v === 'number' && !Number.isInteger(v))) {
-    throw new ExprError(radix === 10 ? `%${s.conv} format: a real number is required, not ${kind(v)}` : `%${s.conv} format: an integer is required, not ${kind(v)}`, col);
+    throw new ExprError(radix === 10 ? `%${s.conv} format: a real number is required, not ${typeName(v)}` : `%${s.conv} format: an integer is required, not ${typeName(v)}`, col);
   }
   const n = Number(v);
   if (Number.isNaN(n)) throw new ExprError('cannot convert float NaN to integer', col);
@@ -149,7 +139,7 @@ function integer(v: unknown, s: Spec, col: number): string {
 }
 
 function float(v: unknown, s: Spec, col: number): string {
-  if (typeof v !== 'number' && typeof v !== 'boolean') throw new ExprError(`must be real number, not ${kind(v)}`, col);
+  if (typeof v !== 'number' && typeof v !== 'boolean') throw new ExprError(`must be real number, not ${typeName(v)}`, col);
   const x = Number(v);
   const neg = x < 0 || Object.is(x, -0);
   const upper = s.conv === 'E' || s.conv === 'F' || s.conv === 'G';

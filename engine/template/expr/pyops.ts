@@ -52,10 +52,11 @@ export function plain(v: unknown): unknown {
 
 /** Python's type name of a value, for messages. */
 export function typeName(v: unknown): string {
-  if (v === null) return 'NoneType';
+  if (v === null || v === undefined) return 'NoneType';
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
-  if (typeof v === 'string') return 'str';
+  if (typeof v === 'string' || v instanceof UnsafeText) return 'str';
+  if (v instanceof PyTuple) return 'tuple';
   if (Array.isArray(v)) return 'list';
   return 'dict';
 }

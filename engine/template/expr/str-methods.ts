@@ -2,6 +2,7 @@
 // Python's results and errors: Ansible's templar hands Jinja plain Python strings, so every str method
 // is there. A method kplay lacks is undefined (an error when called), never a wrong text.
 import { PyTuple } from '../../inventory/python-literal.js';
+import { expandTabs } from '../../util/expand-tabs.js';
 import { UnsafeText } from '../../yaml/unsafe-text.js';
 import { braceFormat } from './brace-format.js';
 import { ExprError, typeName } from './pyops.js';
@@ -204,22 +205,8 @@ export function callStringMethod(t: string, name: string, args: unknown[], kw: R
       const p = text(0);
       return p && t.endsWith(p) ? t.slice(0, -p.length) : t;
     }
-    case 'expandtabs': {
-      const size = int(arg(0, 'tabsize'), 8);
-      let col0 = 0;
-      let out = '';
-      for (const c of t) {
-        if (c === '\t') {
-          const n = size > 0 ? size - (col0 % size) : 0;
-          out += ' '.repeat(n);
-          col0 += n;
-        } else {
-          out += c;
-          col0 = c === '\n' || c === '\r' ? 0 : col0 + 1;
-        }
-      }
-      return out;
-    }
+    case 'expandtabs':
+      return expandTabs(t, int(arg(0, 'tabsize'), 8));
   }
   throw new ExprError(`'str' object has no attribute '${name}'`, col);
 }
