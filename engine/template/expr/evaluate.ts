@@ -499,6 +499,5 @@ function mutate(m: BoundMethod, args: unknown[], kw: Record<string, unknown>, co
   throw new ExprError(`'${typeName(t)}' object has no attribute '${m.name}'`, col);
 }
 
-
 /** Names of the supported filters and tests (documented in docs/conditions.md). */
 export const SUPPORTED = { filters: ['default', 'd', 'mandatory', 'attr', ...Object.keys(FILTERS)], tests: ['defined', 'undefined', ...Object.keys(TESTS)] };
