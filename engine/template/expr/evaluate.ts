@@ -10,7 +10,7 @@ import { Callable } from './callable.js';
 import { percentFormat } from './percent.js';
 import { STRING_METHODS, callStringMethod } from './str-methods.js';
 import { NO_ATTRIBUTE, PyHandle, handleAttr, handleOp } from '../plugins/py-handle.js';
-import { BASE_FUNCTIONS, FILTERS, TESTS, filterNamed, pluginTest, pythonPlugin } from './filters.js';
+import { BASE_FUNCTIONS, FILTERS, TESTS, defaultOfDefined, filterNamed, pluginTest, pythonPlugin } from './filters.js';
 import { ExprError, UndefinedError, contains, iterable, len, missingKeyMessage, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
 
 export { ExprError, UndefinedError };
@@ -312,10 +312,8 @@ export class Evaluator {
       // the fallback may itself be undefined (`a | default(b) | default(c)`), as in Jinja
       const args = e.args.map((a) => this.eval(a));
       const kw = Object.fromEntries(e.kwargs.map(([k, v]) => [k, this.eval(v)]));
-      const fallback = args[0] ?? kw.default_value ?? '';
-      const boolean = args[1] ?? kw.boolean ?? false;
-      if (raw instanceof Undefined) return fallback;
-      return boolean && !pyTruthy(plain(raw)) ? fallback : raw;
+      if (raw instanceof Undefined) return args[0] ?? kw.default_value ?? '';
+      return defaultOfDefined(raw, args, kw, e.col);
     }
     const { args, kw } = this.argValues(e);
     if (e.name === 'attr') return this.attribute(this.defined(raw, e.value.col), String(args[0]), `${describe(e.value)} | attr`);

@@ -321,7 +321,7 @@ export const FILTERS: Record<string, Filter> = {
     if (method === 'ceil') return Math.ceil(v * p) / p;
     if (method === 'floor') return Math.floor(v * p) / p;
     // Python's round(): half to even on the exact value (round(2.5) is 2, round(0.125, 2) is 0.12)
-    return Number.isInteger(v) && Number(a[0] ?? kw.precision ?? 0) >= 0 ? v : roundHalfEven(v, Number(a[0] ?? kw.precision ?? 0));
+    return roundHalfEven(v, Number(a[0] ?? kw.precision ?? 0));
   },
   replace: (v, a) => {
     const s = str(v);
@@ -782,8 +782,8 @@ export function hasTest(name: string): boolean {
   return own(TESTS, name) || !!pythonPlugin('test', name);
 }
 
-// default on a defined value: the fallback only for a false one with `true` as its second argument
-const defaultOfDefined: Filter = (v, a, kw) => ((a[1] ?? kw.boolean) && !truthy(v) ? (a[0] ?? kw.default_value ?? '') : v);
+/** default on a defined value: the fallback only for a false one with `true` as its second argument. */
+export const defaultOfDefined: Filter = (v, a, kw) => ((a[1] ?? kw.boolean) && !truthy(v) ? (a[0] ?? kw.default_value ?? '') : v);
 // the evaluator's own filters as map() and select() call them by name, on values that are all defined
 const BY_NAME_ONLY: Record<string, Filter> = { default: defaultOfDefined, d: defaultOfDefined, mandatory: (v) => v };
 

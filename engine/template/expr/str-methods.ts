@@ -42,8 +42,9 @@ export function callStringMethod(t: string, name: string, args: unknown[], kw: R
     if (typeof v !== 'number' || !Number.isInteger(v)) throw new ExprError(`'${typeName(v)}' object cannot be interpreted as an integer`, col);
     return v;
   };
-  const window = (): string => sliceOf(t, args[1], args[2]);
-  const offset = (): number => (args[1] === undefined || args[1] === null ? 0 : clamp(int(args[1], 0), t.length));
+  // t[start:end] for the methods that take them (JavaScript's slice clamps as Python's does), and where it starts in t
+  const window = (): string => t.slice(int(args[1], 0), args[2] === undefined || args[2] === null ? undefined : int(args[2], 0));
+  const offset = (): number => t.length - t.slice(int(args[1], 0)).length;
   switch (name) {
     case 'startswith':
     case 'endswith': {
@@ -214,18 +215,6 @@ export function callStringMethod(t: string, name: string, args: unknown[], kw: R
 function titleCase(w: string): string {
   const [first = '', ...rest] = [...w];
   return first.toUpperCase() + rest.join('').toLowerCase();
-}
-
-function clamp(i: number, len: number): number {
-  return i < 0 ? Math.max(0, len + i) : Math.min(i, len);
-}
-
-// t[start:end] with Python's slice rules (None for either end)
-function sliceOf(t: string, start: unknown, end: unknown): string {
-  const n = t.length;
-  const a = start === undefined || start === null ? 0 : clamp(Number(start), n);
-  const b = end === undefined || end === null ? n : clamp(Number(end), n);
-  return t.slice(a, Math.max(a, b));
 }
 
 // split() without a separator: runs of whitespace, at most `max` splits, the rest kept as it is
