@@ -1,9 +1,8 @@
 // `kplay inventory --list/--host/--graph`: the same structures ansible-inventory prints, so
 // operators can check that kplay reads their inventory exactly as Ansible does.
-import { stringify as yamlStringify } from 'yaml';
+import { pyJson, pyYaml } from '../template/expr/dump.js';
 import { pyStr } from '../util/python-repr.js';
 import type { Group, Host, Inventory } from './model.js';
-import { UnsafeText } from '../yaml/load.js';
 
 /** Variables computed for display (merged host vars, group vars). */
 export interface VarsSource {
@@ -56,13 +55,14 @@ export function listInventory(inv: Inventory, vars: VarsSource): Record<string, 
 
 /** JSON as ansible-inventory prints it: keys sorted, 4-space indent, non-ASCII kept. */
 export function dumpJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value), null, 4);
+  return pyJson(value, { indent: 4, sortKeys: true, ensureAscii: false });
 }
 
 /** YAML as `ansible-inventory -y` prints it (block style, keys sorted). */
 export function dumpYaml(value: unknown): string {
-  // YAML 1.1 quoting, so strings such as 'on', 'y' or '0644' stay strings for Ansible and kplay
-  return yamlStringify(sortKeys(value), { version: '1.1', indent: 2, lineWidth: 0 }).trimEnd();
+  // PyYAML's dump as ansible-inventory calls it (block style, sorted keys, YAML 1.1 quoting, so strings
+  // such as 'on', 'y' or '0644' stay strings)
+  return pyYaml(value, { indent: 2, flow: false, width: 80 }).trimEnd();
 }
 
 /** The `-y --list` structure: nested children, hosts with their vars once. */
@@ -110,15 +110,4 @@ export function graphInventory(start: Group, vars: VarsSource | undefined): stri
   };
   walk(start, 0);
   return lines.join('\n');
-}
-
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v instanceof UnsafeText) return v.text;
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k]);
-    return out;
-  }
-  return v;
 }

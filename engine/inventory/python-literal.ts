@@ -8,6 +8,8 @@ export interface LiteralResult {
   floatRespelled: boolean;
 }
 
+import { PyFloat, asFloat, isNumber, unboxFloat } from '../util/py-float.js';
+
 class NotLiteral extends Error {}
 
 /** A Python tuple: a list everywhere, but printed as `(1, 2)` where Ansible prints Python values. */
@@ -212,13 +214,14 @@ class Parser {
       const operand = this.next();
       if (operand.t !== 'num' || operand.imag) throw new NotLiteral();
       if (operand.float) this.floatSeen = true;
-      return this.complexTail(t.v === '-' ? -operand.v : operand.v);
+      const n = this.complexTail(t.v === '-' ? -operand.v : operand.v);
+      return operand.float ? asFloat(n) : n;
     }
     if (t.t === 'num') {
       this.i++;
       if (t.imag) throw new NotLiteral(); // complex numbers have no JSON form
       if (t.float) this.floatSeen = true;
-      return this.complexTail(t.v);
+      return t.float ? asFloat(this.complexTail(t.v)) : this.complexTail(t.v);
     }
     if (t.t === 'str') {
       this.i++;
@@ -296,7 +299,8 @@ class Parser {
       let key = first;
       for (;;) {
         this.expect(':');
-        out[pyKey(key)] = this.parseValue();
+        // an own key, whatever its name ('__proto__' too)
+        Object.defineProperty(out, pyKey(key), { value: this.parseValue(), enumerable: true, writable: true, configurable: true });
         if (this.isOp(',')) {
           this.i++;
           if (this.isOp('}')) break;
@@ -327,6 +331,7 @@ function pyKey(k: unknown): string {
   if (k === false) return 'false';
   if (k === null) return 'null';
   if (typeof k === 'number') return Number.isInteger(k) ? String(k) : pyFloatRepr(k);
+  if (k instanceof PyFloat) return pyFloatRepr(k.value);
   throw new NotLiteral(); // unhashable keys (lists, dicts) are an error in Python too
 }
 
@@ -363,7 +368,7 @@ export function literalEval(text: string): LiteralResult {
     if (typeof value === 'number' && !Number.isSafeInteger(value) && Number.isInteger(value) && !p.floatSeen) {
       return { value: text, floatRespelled: false }; // beyond JS integer precision: keep the digits
     }
-    const floatRespelled = p.floatSeen && typeof value === 'number' && pyFloatRepr(value) !== src.trim();
+    const floatRespelled = p.floatSeen && isNumber(value) && pyFloatRepr(unboxFloat(value)) !== src.trim();
     return { value, floatRespelled };
   } catch (e) {
     if (e instanceof NotLiteral) return { value: text, floatRespelled: false };

@@ -1,5 +1,6 @@
 // YAML inventories (`all: {hosts, vars, children}`), read like Ansible's yaml inventory plugin,
 // with PyYAML scalar typing and the location of every problem.
+import { isMapping } from '../util/mapping.js';
 import { ParseError, type SourcePos } from '../errors.js';
 import { nodeAt, nodePos, type YamlFile } from '../yaml/load.js';
 import { AddressError, expandHostPattern } from './address.js';
@@ -10,9 +11,6 @@ export class NotYamlInventory extends Error {}
 
 const SECTIONS = ['vars', 'children', 'hosts'] as const;
 
-function isMapping(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Checks the top-level shape: a non-empty mapping that is not an inventory plugin config. */
 export function checkYamlInventoryShape(y: YamlFile): void {

@@ -1,6 +1,7 @@
 // debug, declared: prints a message or an expression's value (typed as Ansible's templating of
 // `{{ var }}` types it: `port + 1` is text, `port` keeps its number), or is skipped below its verbosity;
 // never changes anything. Its facts are the run's verbosity and the expression's value, read on the controller.
+import { PyFloat } from '../util/py-float.js';
 import { declareModule, type Plan } from './declare.js';
 
 const OPTIONS = { msg: { type: 'raw' }, var: { type: 'raw' }, verbosity: { type: 'int' } } as const;
@@ -24,6 +25,7 @@ function notDefined(f: DebugFacts): string {
 function shownAs(v: unknown): string {
   if (typeof v === 'string') return v;
   if (Array.isArray(v)) return "<class 'list'>";
+  if (v instanceof PyFloat) return String(v);
   if (v && typeof v === 'object') return "<class 'dict'>";
   return JSON.stringify(v);
 }

@@ -4,6 +4,7 @@
 // seconds a prompt is only shown. It
 // reads nothing; its one step (pause-step.ts) waits and adds Ansible's keys: stdout ("Paused for 1.0
 // seconds", in the unit asked, minutes when none), start, stop, delta and user_input.
+import { isNumber } from '../util/py-float.js';
 import { declareModule, failPlan, type Plan } from './declare.js';
 
 const OPTIONS = { minutes: { type: 'raw' }, seconds: { type: 'raw' }, prompt: { type: 'str' }, echo: { type: 'bool' } } as const;
@@ -11,7 +12,7 @@ const OPTIONS = { minutes: { type: 'raw' }, seconds: { type: 'raw' }, prompt: { 
 // a pause length as Python's int() takes it (a float is cut, a boolean is 0 or 1; text must be a whole
 // number), or Ansible's message why not
 function whole(name: string, v: unknown): number | string {
-  if (typeof v === 'number' && Number.isFinite(v)) return Math.trunc(v);
+  if (isNumber(v) && Number.isFinite(Number(v))) return Math.trunc(Number(v));
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'string' && /^\s*[-+]?\d+\s*$/.test(v)) return parseInt(v, 10);
   const why = typeof v === 'string' ? `invalid literal for int() with base 10: '${v}'` : `int() argument must be a string, a bytes-like object or a real number, not '${Array.isArray(v) ? 'list' : 'dict'}'`;

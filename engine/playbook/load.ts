@@ -2,6 +2,8 @@
 // with "did you mean"), modules and their arguments, conditions, blocks, imports and includes, roles
 // with dependencies, handlers and notify targets. Every problem stops the run before any host is
 // touched, with file:line:col.
+import { isMapping } from '../util/mapping.js';
+import { isNumber } from '../util/py-float.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv';
@@ -34,9 +36,6 @@ interface Cursor {
 const at = (c: Cursor, ...sub: (string | number)[]): Cursor => ({ y: c.y, path: [...c.path, ...sub] });
 const posOf = (c: Cursor, key = false): SourcePos => nodePos(c.y, nodeAt(c.y, c.path, { key }));
 
-function isMapping(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Tags as Ansible normalises them: a list, or comma-separated text. */
 export function tagList(v: unknown): string[] {
@@ -584,7 +583,7 @@ class PlayLoader {
     const spec = MODULES[action];
     let inline: Record<string, unknown>;
     if (value === null || value === undefined) inline = {};
-    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    else if (typeof value === 'string' || isNumber(value) || typeof value === 'boolean') {
       const text = String(value);
       // file-taking free-form modules take the whole text as the file name
       if (['include_tasks', 'import_tasks', 'include_vars'].includes(action)) inline = { file: text };

@@ -1,6 +1,8 @@
 // Module arguments as Ansible reads them: `copy: src=a dest=b` or a mapping, `args:` merged under
 // the inline ones, free-form text for command/shell/raw (where only a few `k=v` are options), then
 // checked against the module's spec: unknown options (with "did you mean"), required, choices, types.
+import { PyFloat, isNumber } from '../util/py-float.js';
+import { pyStr } from '../util/python-repr.js';
 import { ParseError, type SourcePos } from '../errors.js';
 import type { ModuleSpec, OptionSpec } from '../modules/specs.js';
 import type { ModuleDefaults } from './model.js';
@@ -27,12 +29,12 @@ function typeProblem(o: OptionSpec, v: unknown): string | undefined {
     case 'int':
       return (typeof v === 'number' && Number.isInteger(v)) || (typeof v === 'string' && /^-?\d+$/.test(v.trim())) ? undefined : 'a whole number';
     case 'float':
-      return typeof v === 'number' || (typeof v === 'string' && FLOAT.test(v)) ? undefined : 'a number';
+      return isNumber(v) || (typeof v === 'string' && FLOAT.test(v)) ? undefined : 'a number';
     case 'list':
       // a boolean is a one-element list, as AnsibleModule's check_type_list makes it (Python's bool is an int)
-      return Array.isArray(v) || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? undefined : 'a list';
+      return Array.isArray(v) || typeof v === 'string' || isNumber(v) || typeof v === 'boolean' ? undefined : 'a list';
     case 'dict':
-      return typeof v === 'object' && !Array.isArray(v) ? undefined : 'a mapping';
+      return typeof v === 'object' && !Array.isArray(v) && !(v instanceof PyFloat) ? undefined : 'a mapping';
     case 'str':
     case 'path':
       return typeof v === 'object' ? 'text, not a list or mapping' : undefined;
@@ -130,22 +132,22 @@ export function converted(o: Pick<OptionSpec, 'type'>, v: unknown): { value: unk
       if (typeof v === 'number' && Number.isInteger(v)) return { value: v };
       return typeof v === 'string' && /^\s*[-+]?\d+\s*$/.test(v) ? { value: Number(v) } : { problem: 'a whole number' };
     case 'float':
-      if (typeof v === 'number') return { value: v };
+      if (isNumber(v)) return { value: Number(v) };
       return typeof v === 'string' && FLOAT.test(v) ? { value: Number(v) } : { problem: 'a number' };
     case 'list':
       if (Array.isArray(v)) return { value: v };
       if (typeof v === 'string') return { value: v.split(',') };
       if (typeof v === 'boolean') return { value: [v ? 'True' : 'False'] };
-      return typeof v === 'number' ? { value: [String(v)] } : { problem: 'a list' };
+      return isNumber(v) ? { value: [pyStr(v)] } : { problem: 'a list' };
     case 'str':
     case 'path':
       if (typeof v === 'string') return { value: v };
       // as Ansible: a number or boolean given for text becomes its text ("8080", "True")
-      if (typeof v === 'number') return { value: String(v) };
+      if (isNumber(v)) return { value: pyStr(v) };
       if (typeof v === 'boolean') return { value: v ? 'True' : 'False' };
       return { problem: 'text, not a list or mapping' };
     case 'dict':
-      return typeof v === 'object' && !Array.isArray(v) ? { value: v } : { problem: 'a mapping' };
+      return typeof v === 'object' && !Array.isArray(v) && !(v instanceof PyFloat) ? { value: v } : { problem: 'a mapping' };
     default:
       return { value: v };
   }

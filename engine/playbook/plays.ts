@@ -1,5 +1,6 @@
 // The play level of a playbook file: the list of plays (following import_playbook), each with its
 // name, host pattern and tags, with source positions. The task level is loaded by the engine.
+import { isMapping } from '../util/mapping.js';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ParseError, UserError, type SourcePos } from '../errors.js';
@@ -22,9 +23,6 @@ export interface PlayHeader {
 
 const IMPORT_KEYS = ['import_playbook', 'ansible.builtin.import_playbook'];
 
-function isMapping(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Finds a playbook given on the command line, trying the project's playbooks/ for bare names. */
 export function resolvePlaybookPath(arg: string, cwd: string, projectRoot: string | undefined): string {

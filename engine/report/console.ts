@@ -2,7 +2,7 @@
 // skipping/fatal lines, `...ignoring`, loop items, PLAY RECAP in Ansible's column format, then a
 // summary of the slowest tasks. Reporters only see events.
 import type { HostStats, Reporter, RunEvent } from '../runner/events.js';
-import { diffJson } from '../template/expr/dump.js';
+import { diffJson, pyJson } from '../template/expr/dump.js';
 import { unifiedDiff } from './unified-diff.js';
 import { textWrap } from './textwrap.js';
 
@@ -22,19 +22,14 @@ function printable(result: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+// a result as Ansible's callback dumps it: json.dumps with sorted keys, Python's separators, floats as
+// Python prints them (1.0, 1e-07), text as it is
 function compactJson(v: unknown): string {
-  // Python's json.dumps default separators: ", " and ": "
-  return JSON.stringify(sortDeep(v)).replace(/"(?:[^"\\]|\\.)*"|[,:]/g, (m) => (m === ',' ? ', ' : m === ':' ? ': ' : m));
+  return pyJson(v, { sortKeys: true, ensureAscii: false });
 }
 
-function sortDeep(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortDeep);
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) out[k] = sortDeep((v as Record<string, unknown>)[k]);
-    return out;
-  }
-  return v;
+function indentedJson(v: unknown): string {
+  return pyJson(v, { indent: 4, sortKeys: true, ensureAscii: false });
 }
 
 // a registered diff as Ansible's callback reads it: a module's own rendering, or before/after with the
@@ -139,11 +134,11 @@ export class ConsoleReporter implements Reporter {
     const item = e.item ? ` => (item=${e.item.label})` : '';
     const result = printable(e.result);
     if (e.status === 'failed' || e.status === 'unreachable') {
-      this.write(`fatal: ${who}: ${e.status === 'failed' ? 'FAILED!' : 'UNREACHABLE!'}${item} => ${e.indent ? JSON.stringify(sortDeep(result), null, 4) : compactJson(result)}`);
+      this.write(`fatal: ${who}: ${e.status === 'failed' ? 'FAILED!' : 'UNREACHABLE!'}${item} => ${e.indent ? indentedJson(result) : compactJson(result)}`);
       if (e.ignored) this.write('...ignoring');
       return;
     }
-    const dump = (): string => (e.indent ? JSON.stringify(sortDeep(result), null, 4) : compactJson(result));
+    const dump = (): string => (e.indent ? indentedJson(result) : compactJson(result));
     if (e.status === 'skipped') {
       // Ansible's skipped item line ends in a space, and its result follows after another (-v)
       const line = `skipping: ${who}${e.item ? ` => (item=${e.item.label}) ` : ''}`;

@@ -3,6 +3,7 @@
 // extensions, ignore_unknown_extensions), under `name` or as variables of their own, merged into the
 // values the host has with hash_behaviour: merge. Only the dir options were read before: a `dir:` failed
 // reading a directory as a file.
+import { isMapping } from '../util/mapping.js';
 import { readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { combine } from '../template/expr/filters.js';
@@ -27,7 +28,6 @@ export interface IncludeVarsTask {
 
 const DIR_ARGS = ['dir', 'depth', 'files_matching', 'ignore_files', 'extensions', 'ignore_unknown_extensions'];
 const given = (v: unknown): boolean => v !== undefined && v !== null;
-const isMapping = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** The task's result (failed with Ansible's `msg` or `message`) and the variables it sets when it did not fail. */
 export function includeVarsResult(t: IncludeVarsTask): { result: Record<string, unknown>; vars?: Record<string, unknown> } {

@@ -3,6 +3,7 @@
 import type { HelperDelegate } from 'handlebars';
 import { stringify as toYamlText } from 'yaml';
 import { truthy } from './truthy.js';
+import { isNumber, unboxFloat } from '../util/py-float.js';
 import { shellQuote } from '../util/shell.js';
 
 type Options = { hash?: Record<string, unknown> };
@@ -34,21 +35,23 @@ export function parseBool(v: unknown): boolean | null {
 export function toBool(v: unknown): boolean | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'boolean') return v;
-  if (typeof v === 'number') return v === 1;
+  if (isNumber(v)) return Number(v) === 1;
   if (typeof v === 'string') return ['yes', 'on', '1', 'true'].includes(v.toLowerCase());
   return false;
 }
 
 
 function compare(a: unknown, b: unknown): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (isNumber(a) && isNumber(b)) return Number(a) - Number(b);
   const sa = str(a);
   const sb = str(b);
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
 /** Structural equality as Python's `==` on JSON-like values (dict key order does not matter). */
-export function deepEqual(a: unknown, b: unknown): boolean {
+export function deepEqual(left: unknown, right: unknown): boolean {
+  const a = unboxFloat(left);
+  const b = unboxFloat(right);
   if (a === b) return true;
   if (Array.isArray(a) || Array.isArray(b)) {
     return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));

@@ -2,6 +2,7 @@
 // prints: --graph --vars, --list-hosts patterns, string conversion in conditions (`~`).
 import { PyTuple, pyFloatRepr } from '../inventory/python-literal.js';
 import { UnsafeText } from '../yaml/unsafe-text.js';
+import { PyFloat } from './py-float.js';
 
 /** Python's str() of a value (strings as they are, everything else as repr). */
 export function pyStr(v: unknown): string {
@@ -18,6 +19,7 @@ export function pyRepr(v: unknown): string {
   if (v === true) return 'True';
   if (v === false) return 'False';
   if (typeof v === 'number') return Number.isInteger(v) && !Object.is(v, -0) ? String(v) : pyFloatRepr(v);
+  if (v instanceof PyFloat) return pyFloatRepr(v.value);
   if (typeof v === 'string') return pyStringRepr(v);
   if (v instanceof UnsafeText) return pyStringRepr(v.text);
   // a value that knows its repr (a template's macro: <Macro 'x'>)

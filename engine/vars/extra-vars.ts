@@ -1,5 +1,6 @@
 // `-e` values as Ansible reads them: `@file.yaml`, inline YAML/JSON (`{...}` or `[...]`), or
 // `k=v k2=v2` pairs whose values stay strings. Later -e options replace earlier keys.
+import { isMapping } from '../util/mapping.js';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { VarBag } from '../inventory/model.js';
@@ -16,7 +17,7 @@ export function parseExtraVars(values: string[], cwd: string): VarBag {
     if (raw.startsWith('@')) {
       const y = loadYamlFile(resolve(cwd, raw.slice(1)), 'extra vars file');
       if (y.value === null || y.value === undefined) return;
-      if (typeof y.value !== 'object' || Array.isArray(y.value)) {
+      if (!isMapping(y.value)) {
         throw new UserError(`extra vars file ${raw.slice(1)} must hold a mapping of variables`, { kind: 'options', pos: { file: y.file, line: 1 } });
       }
       mergeInto(out, { vars: y.value as Record<string, unknown>, origins: topLevelPositions(y) });
@@ -27,7 +28,7 @@ export function parseExtraVars(values: string[], cwd: string): VarBag {
     }
     if (raw[0] === '{' || raw[0] === '[') {
       const y = parseYaml(raw, label);
-      if (typeof y.value !== 'object' || y.value === null || Array.isArray(y.value)) {
+      if (!isMapping(y.value)) {
         throw new UserError(`Invalid extra vars data supplied. '${raw}' could not be made into a dictionary`, { kind: 'options' });
       }
       mergeInto(out, { vars: y.value as Record<string, unknown>, origins: topLevelPositions(y) });

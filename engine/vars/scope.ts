@@ -1,5 +1,6 @@
 // A host's variables, templated lazily when read: `KUBERNETES_VERSION: "{{MAJOR}}.{{MINOR}}"` works
 // in group_vars, each value is rendered once per scope, and a reference loop is an error naming it.
+import { isMapping } from '../util/mapping.js';
 import type { SourcePos } from '../errors.js';
 import type { VarBag } from '../inventory/model.js';
 import type { Functions, Lookup } from '../template/expr/evaluate.js';
@@ -125,7 +126,7 @@ export class VarScope {
     if (typeof value === 'string') return isTemplate(value) ? renderValue(value, this.read, this.functions(), origin) : value;
     if (value instanceof UnsafeText) return value;
     if (Array.isArray(value)) return value.map((v) => this.template(v, origin));
-    if (value && typeof value === 'object') {
+    if (isMapping(value)) {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) out[isTemplate(k) ? String(this.template(k, origin)) : k] = this.template(v, origin);
       return out;
@@ -169,6 +170,6 @@ function hasTemplate(value: unknown): boolean {
   if (typeof value === 'string') return isTemplate(value);
   if (value instanceof UnsafeText) return false;
   if (Array.isArray(value)) return value.some(hasTemplate);
-  if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => isTemplate(k) || hasTemplate(v));
+  if (isMapping(value)) return Object.entries(value).some(([k, v]) => isTemplate(k) || hasTemplate(v));
   return false;
 }

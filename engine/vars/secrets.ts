@@ -1,6 +1,8 @@
 // Which variables hold secrets (passwords, join tokens, certificate keys) and how they are shown:
 // never in clear in kplay's output, unless the operator explicitly asks for them.
 
+import { isNumber } from '../util/py-float.js';
+
 /** Connection and become passwords Ansible defines, by exact name. */
 const SECRET_NAMES = new Set([
   'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password', 'ansible_become_password', 'ansible_become_pass',
@@ -30,7 +32,7 @@ export function isSecretName(name: string): boolean {
 // secret name; a boolean or null under a secret-looking name (kubespray's `kube_webhook_token_auth: false`)
 // is a setting, shown as it is
 function redactText(v: unknown): unknown {
-  if ((typeof v === 'string' && v !== '') || typeof v === 'number') return REDACTED;
+  if ((typeof v === 'string' && v !== '') || isNumber(v)) return REDACTED;
   if (Array.isArray(v)) return v.map(redactText);
   if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redactText(x)]));
   return v;

@@ -1,6 +1,7 @@
 // YAML scalar resolution exactly as PyYAML's SafeLoader (and so Ansible) does it: YAML 1.1 rules,
 // but `y`/`n` stay strings, `1e5` stays a string, `0755` is octal, `1:20` is sexagesimal (80).
 import type { ScalarTag, Tags } from 'yaml';
+import { asFloat } from '../util/py-float.js';
 
 const boolTrue = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
 const boolFalse = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
@@ -87,7 +88,7 @@ const pyFloat: ScalarTag = {
   default: true,
   test: floatRe,
   identify: (v) => typeof v === 'number',
-  resolve: (s) => constructFloat(s),
+  resolve: (s) => asFloat(constructFloat(s)),
 };
 // PyYAML makes dates; Ansible prints them back as the same ISO text, so kplay keeps the text.
 const pyTimestamp: ScalarTag = {

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Renders templates with Ansible's own Templar, as tasks and the template module do.
 
-Reads JSON on stdin: {"vars": {...}, "values": [str, ...], "files": [{"name": n, "text": t}, ...]}
+Reads JSON on stdin: {"vars": {...} or "vars_yaml": text, "values": [str, ...], "files": [{"name": n, "text": t}, ...]}
 Writes JSON: {"values": [{"repr": repr(value)} | {"error": msg}], "files": [{"text": t} | {"error": msg}]}
 A value is templated as a task argument is (Templar.template); a file as the template module does it
 (do_template with preserve_trailing_newlines, no backslash escaping, trim_blocks on, lstrip_blocks off,
@@ -31,9 +31,23 @@ def plain_repr(v):
     return repr(v)
 
 
+def plain_strings(v):
+    if isinstance(v, str):
+        return str(v)
+    if isinstance(v, dict):
+        return dict((plain_strings(k), plain_strings(x)) for k, x in v.items())
+    if isinstance(v, list):
+        return [plain_strings(x) for x in v]
+    return v
+
+
 def main():
     data = json.load(sys.stdin)
     loader = DataLoader()
+    if "vars_yaml" in data:
+        # the variables as Ansible loads a vars file (a whole-number float stays a float), its strings
+        # made plain str as kplay's are (kplay's type_debug says str where Ansible's says AnsibleUnicode)
+        data["vars"] = plain_strings(loader.load(data["vars_yaml"]))
     out = {"values": [], "files": []}
     for v in data["values"]:
         templar = Templar(loader=loader, variables=data["vars"])

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parseYaml } from '../../engine/yaml/load.js';
 import { lookupFunctions } from '../../engine/template/lookups.js';
 import { renderFile, renderValue } from '../../engine/template/render.js';
 import { pyRepr } from '../../engine/util/python-repr.js';
@@ -16,7 +16,9 @@ import { systemPython } from '../support/python.js';
 
 const dir = fileURLToPath(new URL('../fixtures/jinja/', import.meta.url));
 const oracle = fileURLToPath(new URL('../support/jinja_oracle.py', import.meta.url));
-const vars = parse(readFileSync(join(dir, 'vars.yaml'), 'utf8')) as Record<string, unknown>;
+// read as both engines read a vars file: kplay's YAML loader, Ansible's DataLoader
+const varsText = readFileSync(join(dir, 'vars.yaml'), 'utf8');
+const vars = parseYaml(varsText, join(dir, 'vars.yaml')).value as Record<string, unknown>;
 const values = readFileSync(join(dir, 'values.txt'), 'utf8')
   .split('\n')
   .filter((l) => l.trim() && !l.startsWith('#'))
@@ -40,7 +42,7 @@ const kplayValue = (v: string): Outcome => outcome(() => ({ repr: pyRepr(renderV
 const kplayFile = (text: string, name: string): Outcome => outcome(() => ({ text: renderFile(text, read, fns, name) }));
 
 describe.skipIf(!hasAnsible || !systemPython)('templates: kplay against Ansible (Templar, template module)', () => {
-  const ansible = hasAnsible && systemPython ? (JSON.parse(execFileSync(systemPython, [oracle], { input: JSON.stringify({ vars, values, files }), encoding: 'utf8', maxBuffer: 64 << 20 })) as { values: Outcome[]; files: Outcome[] }) : { values: [], files: [] };
+  const ansible = hasAnsible && systemPython ? (JSON.parse(execFileSync(systemPython, [oracle], { input: JSON.stringify({ vars_yaml: varsText, values, files }), encoding: 'utf8', maxBuffer: 64 << 20 })) as { values: Outcome[]; files: Outcome[] }) : { values: [], files: [] };
 
   it(`${values.length} values render to what Ansible gives (or fail where Ansible fails)`, () => {
     expect(values.length).toBeGreaterThanOrEqual(300);

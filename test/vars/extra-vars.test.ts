@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseExtraVars } from '../../engine/vars/extra-vars.js';
 import { UserError } from '../../engine/errors.js';
 import { writeTree } from '../support/tree.js';
+import { pyRepr } from '../../engine/util/python-repr.js';
 
 describe('extra vars (-e)', () => {
   it('reads key=value pairs as strings, quotes removed', () => {
@@ -18,6 +19,15 @@ describe('extra vars (-e)', () => {
     const bag = parseExtraVars(['@vars.yaml', 'b=3'], root);
     expect(bag.vars).toEqual({ a: 1, b: '3' });
     expect(bag.origins.get('a')).toMatchObject({ file: join(root, 'vars.yaml'), line: 1 });
+  });
+
+  it.each(['1.0\n', '- a\n', '!unsafe x\n'])('refuses an @file that holds %j, not a mapping', (text) => {
+    const root = writeTree({ 'vars.yaml': text });
+    expect(() => parseExtraVars(['@vars.yaml'], root)).toThrow('must hold a mapping of variables');
+  });
+
+  it('keeps a whole-number float a float', () => {
+    expect(pyRepr(parseExtraVars(['{"ratio": 1.0, "n": 2}'], '/').vars)).toBe("{'ratio': 1.0, 'n': 2}");
   });
 
   it.each([

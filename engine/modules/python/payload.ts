@@ -1,6 +1,7 @@
 // Packs an Ansible Python module for a host as Ansible itself packs it (AnsiballZ: the module, its
 // module_utils and its arguments in one Python script), by asking ansible-core on the controller. One
 // helper process serves a whole run; it starts with the first such module and ends with kplay.
+import { floatWire } from '../../util/py-float.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { collectionRoots, controllerAnsible } from './locate.js';
 
@@ -20,7 +21,8 @@ SETTINGS = {'_ansible_version': __version__, '_ansible_syslog_facility': C.DEFAU
             '_ansible_selinux_special_fs': C.DEFAULT_SELINUX_SPECIAL_FS,
             '_ansible_string_conversion_action': C.STRING_CONVERSION_ACTION, '_ansible_debug': C.DEFAULT_DEBUG}
 for line in sys.stdin:
-    req = json.loads(line)
+    # a whole-number float comes marked (JSON alone would make 1.0 an int)
+    req = json.loads(line, object_hook=lambda d: float(d['__kplay_float__']) if list(d) == ['__kplay_float__'] else d)
     req['args'].update(SETTINGS)
     try:
         data, style, _ = modify_module(req['name'], req['path'], req['args'], templar,
@@ -88,6 +90,6 @@ export function buildPayload(name: string, path: string, args: Record<string, un
   busy(h);
   return new Promise((resolve) => {
     h.pending.push((r) => resolve(r.payload !== undefined && r.style === 'new' ? { script: Buffer.from(r.payload, 'base64') } : { error: r.error ?? `'${name}' is not a new-style Python module (style ${r.style ?? 'unknown'}); kplay runs only those` }));
-    h.child.stdin?.write(JSON.stringify({ name, path, args, interpreter }) + '\n');
+    h.child.stdin?.write(JSON.stringify({ name, path, args, interpreter }, floatWire) + '\n');
   });
 }

@@ -2,6 +2,7 @@
 // fields by position, number or name with their `.attr` and `[key]` parts, the !r/!s/!a conversions, and
 // the format-spec mini-language with nested `{}` in it. Before, a field with a spec or a name was left as
 // written — text that looked rendered and was not.
+import { isFloat, isNumber } from '../../util/py-float.js';
 import { pyFloatRepr } from '../../inventory/python-literal.js';
 import { pyRepr, pyStr } from '../../util/python-repr.js';
 import { UnsafeText } from '../../yaml/unsafe-text.js';
@@ -126,12 +127,12 @@ export function formatValue(value: unknown, spec: string, col: number): string {
   const v = value instanceof UnsafeText ? value.text : value;
   if (spec === '') return pyStr(v);
   const kind = typeName(v);
-  if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') throw new ExprError(`unsupported format string passed to ${kind}.__format__`, col);
+  if (typeof v !== 'string' && !isNumber(v) && typeof v !== 'boolean') throw new ExprError(`unsupported format string passed to ${kind}.__format__`, col);
   const m = SPEC.exec(spec);
   if (!m) throw new ExprError(`Invalid format specifier ${pyRepr(spec)} for object of type '${kind}'`, col);
   const s: Spec = { fill: m[1] ?? '', align: m[2], sign: m[3] ?? '', z: !!m[4], alt: !!m[5], zero: !!m[6], width: Number(m[7] ?? 0), group: m[8] ?? '', prec: m[9] === undefined ? undefined : Number(m[9]), type: m[10] ?? '' };
   if (typeof v === 'string') return text(v, s, col);
-  return number(Number(v), typeof v === 'number' && !Number.isInteger(v) ? 'float' : 'int', s, col);
+  return number(Number(v), isFloat(v) ? 'float' : 'int', s, col);
 }
 
 function text(v: string, s: Spec, col: number): string {

@@ -3,7 +3,8 @@
 // double-quoted scalars (YAML 1.1 look-alikes quoted), flow style for collections of scalars
 // (to_yaml), indentless sequences under keys, folding at 80 columns; libyaml's emitter (Ansible's
 // dumper is the C one), so no `...` after a root scalar.
-import { PyTuple } from '../../inventory/python-literal.js';
+import { PyTuple, pyFloatRepr } from '../../inventory/python-literal.js';
+import { PyFloat, asFloat } from '../../util/py-float.js';
 import { pyRepr } from '../../util/python-repr.js';
 import { UnsafeText } from '../../yaml/unsafe-text.js';
 
@@ -38,12 +39,16 @@ export function pyJson(v: unknown, o: { indent?: number | undefined; sortKeys: b
     if (y === null || y === undefined) return 'null';
     if (y === true) return 'true';
     if (y === false) return 'false';
+    if (y instanceof PyFloat) return pyRepr(y);
     if (typeof y === 'number') return Number.isFinite(y) ? (Number.isInteger(y) ? String(y) : pyRepr(y)) : Number.isNaN(y) ? 'NaN' : y > 0 ? 'Infinity' : '-Infinity';
     if (typeof y === 'string') return jsonString(y, o.ensureAscii);
     const nl = o.indent === undefined ? '' : '\n' + ' '.repeat(o.indent * (depth + 1));
     const end = o.indent === undefined ? '' : '\n' + ' '.repeat(o.indent * depth);
     if (Array.isArray(y)) return y.length ? `[${nl}${y.map((e) => walk(e, depth + 1)).join(itemSep + nl)}${end}]` : '[]';
-    const entries = Object.entries(y as Record<string, unknown>);
+    // an object that knows its JSON (a Python value's handle) as that; a key without a value (JavaScript's
+    // undefined, which no Python value is) left out, as JSON.stringify leaves it
+    if (typeof (y as { toJSON?: unknown }).toJSON === 'function') return walk((y as { toJSON(): unknown }).toJSON(), depth);
+    const entries = Object.entries(y as Record<string, unknown>).filter(([, e]) => e !== undefined);
     if (o.sortKeys) entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return entries.length ? `{${nl}${entries.map(([k, e]) => jsonString(k, o.ensureAscii) + keySep + walk(e, depth + 1)).join(itemSep + nl)}${end}}` : '{}';
   };
@@ -284,14 +289,21 @@ function scalarText(v: unknown): { text: string; str: boolean } {
   if (typeof x === 'number') {
     if (Number.isNaN(x)) return { text: '.nan', str: false };
     if (!Number.isFinite(x)) return { text: x > 0 ? '.inf' : '-.inf', str: false };
-    return { text: Number.isInteger(x) ? String(x) : pyRepr(x), str: false };
+    return { text: Number.isInteger(x) ? String(x) : yamlFloat(x), str: false };
   }
+  if (x instanceof PyFloat) return { text: yamlFloat(x.value), str: false };
   return { text: String(x), str: true };
+}
+
+// PyYAML's represent_float: repr, with `.0` put before an exponent that has no point (1.0e+16)
+function yamlFloat(x: number): string {
+  const text = pyFloatRepr(x);
+  return text.includes('.') || !text.includes('e') ? text : text.replace('e', '.0e');
 }
 
 function isCollection(v: unknown): boolean {
   const x = norm(v);
-  return Array.isArray(x) || (!!x && typeof x === 'object');
+  return Array.isArray(x) || (!!x && typeof x === 'object' && !(x instanceof PyFloat));
 }
 
 interface YamlOpts {
@@ -391,4 +403,64 @@ export function pyYaml(v: unknown, opts: YamlOpts): string {
   const e = new YamlEmitter(opts);
   e.node(v instanceof PyTuple ? [...v] : v, 0, { root: true });
   return e.o.text + '\n';
+}
+
+// a JSON string or number token (strings matched whole, so a number inside one is not taken)
+const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/g;
+
+/** Python's json.loads (from_json): JSON.parse, with a whole number written as a float (1.0, 1e3) kept a float. */
+export function pyJsonLoads(text: string): unknown {
+  const value = JSON.parse(text) as unknown;
+  // only a text with a whole float in it needs the second, float-keeping read (JSON.parse checked it is JSON)
+  for (const m of text.matchAll(JSON_TOKEN)) {
+    if (!m[0].startsWith('"') && /[.eE]/.test(m[0]) && Number.isInteger(Number(m[0]))) return new JsonReader(text).value();
+  }
+  return value;
+}
+
+// reads JSON already known to be valid, numbers with a point or an exponent as floats
+class JsonReader {
+  private i = 0;
+  constructor(private readonly s: string) {}
+
+  private skip(): void {
+    while (' \t\n\r'.includes(this.s[this.i] ?? 'x')) this.i++;
+  }
+
+  private token(re: RegExp): string {
+    re.lastIndex = this.i;
+    const m = re.exec(this.s) as RegExpExecArray;
+    this.i = re.lastIndex;
+    return m[0];
+  }
+
+  value(): unknown {
+    this.skip();
+    const c = this.s[this.i];
+    if (c === '{' || c === '[') {
+      this.i++;
+      const list: unknown[] = [];
+      const map: Record<string, unknown> = {};
+      this.skip();
+      while (this.s[this.i] !== (c === '{' ? '}' : ']')) {
+        if (c === '[') list.push(this.value());
+        else {
+          this.skip();
+          const key = JSON.parse(this.token(/"(?:[^"\\]|\\.)*"/y)) as string;
+          this.skip();
+          this.i++; // the colon
+          Object.defineProperty(map, key, { value: this.value(), enumerable: true, writable: true, configurable: true });
+        }
+        this.skip();
+        if (this.s[this.i] === ',') this.i++;
+        this.skip();
+      }
+      this.i++;
+      return c === '{' ? map : list;
+    }
+    const t = this.token(/"(?:[^"\\]|\\.)*"|true|false|null|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/y);
+    if (t.startsWith('"')) return JSON.parse(t) as string;
+    if (t === 'true' || t === 'false' || t === 'null') return JSON.parse(t) as unknown;
+    return /[.eE]/.test(t) ? asFloat(Number(t)) : Number(t);
+  }
 }

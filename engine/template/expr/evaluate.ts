@@ -6,6 +6,7 @@ import { pyRepr, pyStr } from '../../util/python-repr.js';
 import { UnsafeText } from '../../yaml/load.js';
 import type { Args, Expr } from './parser.js';
 import { PyTuple } from '../../inventory/python-literal.js';
+import { PyFloat, asFloat, isFloat, isNumber, unboxFloat } from '../../util/py-float.js';
 import { Callable } from './callable.js';
 import { percentFormat } from './percent.js';
 import { STRING_METHODS, callStringMethod } from './str-methods.js';
@@ -151,8 +152,8 @@ export class Evaluator {
       case 'neg':
       case 'pos': {
         const v = this.defined(this.eval(e.value), e.col);
-        if (typeof v !== 'number') throw new ExprError(`bad operand type for unary ${e.k === 'neg' ? '-' : '+'}: '${typeName(v)}'`, e.col);
-        return e.k === 'neg' ? -v : v;
+        if (!isNumber(v)) throw new ExprError(`bad operand type for unary ${e.k === 'neg' ? '-' : '+'}: '${typeName(v)}'`, e.col);
+        return e.k === 'neg' ? (isFloat(v) ? asFloat(-v) : -v) : v;
       }
       case 'and': {
         const l = this.defined(this.eval(e.left), e.left.col);
@@ -228,33 +229,24 @@ export class Evaluator {
     if (op === '%' && (typeof l === 'string' || l instanceof UnsafeText)) return percentFormat(pyStr(l), r, col);
     if (l instanceof PyHandle || r instanceof PyHandle) return handleOp(op, l, r, col);
     if (op === '+') {
-      if (typeof l === 'number' && typeof r === 'number') return l + r;
+      if (isNumber(l) && isNumber(r)) return numeric(op, l, r);
       if (typeof l === 'string' && typeof r === 'string') return l + r;
       if (Array.isArray(l) && Array.isArray(r)) return [...l, ...r];
       throw new ExprError(`unsupported operand types for +: '${typeName(l)}' and '${typeName(r)}'`, col);
     }
-    if (typeof l !== 'number' || typeof r !== 'number') {
+    if (!isNumber(l) || !isNumber(r)) {
       if (op === '*') {
         const made = repeat(l, r, col) ?? repeat(r, l, col);
         if (made !== undefined) return made;
       }
       throw new ExprError(`unsupported operand types for ${op}: '${typeName(l)}' and '${typeName(r)}'`, col);
     }
-    if ((op === '/' || op === '//' || op === '%') && r === 0) throw new ExprError('division by zero', col);
-    switch (op) {
-      case '-':
-        return l - r;
-      case '*':
-        return l * r;
-      case '/':
-        return l / r;
-      case '//':
-        return Math.floor(l / r);
-      case '%':
-        return ((l % r) + r) % r;
-      case '**':
-        return l ** r;
+    if ((op === '/' || op === '//' || op === '%') && Number(r) === 0) {
+      const float = isFloat(l) || isFloat(r);
+      throw new ExprError(!float ? (op === '/' ? 'division by zero' : 'integer division or modulo by zero') : op === '/' ? 'float division by zero' : op === '//' ? 'float floor division by zero' : 'float modulo', col);
     }
+    const made = numeric(op, l, r);
+    if (made !== undefined) return made;
     throw new ExprError(`unknown operator ${op}`, col);
   }
 
@@ -408,12 +400,37 @@ function compareOp(op: string, l: unknown, r: unknown, col: number): boolean {
   throw new ExprError(`unknown comparison ${op}`, col);
 }
 
+// Python's arithmetic on two numbers: a float if either is one (or for `/`, and an int to a negative power)
+function numeric(op: string, left: number | PyFloat, right: number | PyFloat): number | PyFloat | undefined {
+  const l = unboxFloat(left);
+  const r = unboxFloat(right);
+  const float = isFloat(left) || isFloat(right);
+  const result = (n: number): number | PyFloat => (float ? asFloat(n) : n);
+  switch (op) {
+    case '+':
+      return result(l + r);
+    case '-':
+      return result(l - r);
+    case '*':
+      return result(l * r);
+    case '/':
+      return asFloat(l / r);
+    case '//':
+      return result(Math.floor(l / r));
+    case '%':
+      return result(((l % r) + r) % r);
+    case '**':
+      return float || r < 0 ? asFloat(l ** r) : l ** r;
+  }
+  return undefined;
+}
+
 // Python's sequence * int ('-' * 20, [0] * 3): undefined when neither side is text, a list or a tuple
 function repeat(seq: unknown, n: unknown, col: number): unknown {
   const s = plain(seq);
   if (typeof s !== 'string' && !Array.isArray(s)) return undefined;
-  if (typeof n !== 'number' && typeof n !== 'boolean') return undefined;
-  if (typeof n === 'number' && !Number.isInteger(n)) throw new ExprError("can't multiply sequence by non-int of type 'float'", col);
+  if (!isNumber(n) && typeof n !== 'boolean') return undefined;
+  if (isFloat(n)) throw new ExprError("can't multiply sequence by non-int of type 'float'", col);
   const times = Math.max(0, Number(n));
   if (typeof s === 'string') return s.repeat(times);
   const out = Array.from({ length: times }, () => s).flat(1);

@@ -10,12 +10,14 @@ import { x509CertificateInfo } from './x509.js';
 import { createHash } from 'node:crypto';
 import { lstatSync, statSync, type Stats } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { pyyamlTags } from '../../yaml/scalars.js';
 import { PyTuple } from '../../inventory/python-literal.js';
+import { PyFloat, asFloat, isFloat, isInt, isNumber } from '../../util/py-float.js';
 import { pyStr } from '../../util/python-repr.js';
 import { UnsafeText } from '../../yaml/load.js';
 import { toBool } from '../helpers.js';
 import { truthy } from '../truthy.js';
-import { pyJson, pyYaml } from './dump.js';
+import { pyJson, pyJsonLoads, pyYaml } from './dump.js';
 import type { Functions } from './evaluate.js';
 import { ExprError, UndefinedError, contains, iterable, len, missingKeyMessage, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
 import { percentFormat, roundHalfEven } from './percent.js';
@@ -31,7 +33,7 @@ export type Test = (v: unknown, args: unknown[], col: number, kw?: Record<string
 
 function toInt(v: unknown, fallback: unknown, base: unknown): unknown {
   if (typeof v === 'boolean') return Number(v);
-  if (typeof v === 'number') return Math.trunc(v);
+  if (isNumber(v)) return Math.trunc(Number(v));
   if (typeof v === 'string' || v instanceof UnsafeText) {
     const t = String(v).trim();
     const b = Number(base ?? 10);
@@ -73,7 +75,7 @@ function str(v: unknown): string {
 }
 
 function isDict(v: unknown): v is Record<string, unknown> {
-  return !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof UnsafeText);
+  return !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof UnsafeText) && !(v instanceof PyFloat);
 }
 
 // Jinja's sort key: strings compare case-insensitively unless asked otherwise.
@@ -222,8 +224,7 @@ function sumOf(list: unknown[], start: unknown, col: number): unknown {
   let acc: unknown = start ?? 0;
   for (const x of list) {
     const v = plain(x);
-    if (typeof acc === 'number' && typeof v === 'number') acc = acc + v;
-    else if (typeof acc === 'number' && typeof v === 'boolean') acc = acc + Number(v);
+    if (isNumber(acc) && (isNumber(v) || typeof v === 'boolean')) acc = isFloat(acc) || isFloat(v) ? asFloat(Number(acc) + Number(v)) : Number(acc) + Number(v);
     else if (Array.isArray(acc) && Array.isArray(v)) acc = [...acc, ...v];
     else throw new ExprError(`unsupported operand type(s) for +: '${typeName(acc)}' and '${typeName(v)}'`, col);
   }
@@ -263,8 +264,8 @@ export const FILTERS: Record<string, Filter> = {
   int: (v, a, kw) => toInt(plain(v), a[0] ?? kw.default, a[1] ?? kw.base),
   float: (v, a) => {
     const x = plain(v);
-    const n = typeof x === 'number' ? x : typeof x === 'boolean' ? Number(x) : Number(String(x).trim());
-    return Number.isFinite(n) && String(x).trim() !== '' ? n : (a[0] ?? 0);
+    const n = isNumber(x) || typeof x === 'boolean' ? Number(x) : Number(String(x).trim());
+    return Number.isFinite(n) && String(x).trim() !== '' ? asFloat(n) : (a[0] ?? asFloat(0));
   },
   string: (v) => str(v),
   lower: (v) => str(v).toLowerCase(),
@@ -311,17 +312,21 @@ export const FILTERS: Record<string, Filter> = {
     return sumOf(list, a[1] ?? kw.start, col);
   },
   abs: (v, _a, _k, col) => {
-    if (typeof v !== 'number') throw new ExprError(`bad operand type for abs(): '${typeName(v)}'`, col);
-    return Math.abs(v);
+    if (!isNumber(v)) throw new ExprError(`bad operand type for abs(): '${typeName(v)}'`, col);
+    return isFloat(v) ? asFloat(Math.abs(Number(v))) : Math.abs(Number(v));
   },
   round: (v, a, kw, col) => {
-    if (typeof v !== 'number') throw new ExprError(`type ${typeName(v)} doesn't define __round__ method`, col);
+    if (!isNumber(v)) throw new ExprError(`type ${typeName(v)} doesn't define __round__ method`, col);
+    const n = Number(v);
     const p = 10 ** Number(a[0] ?? kw.precision ?? 0);
     const method = String(a[1] ?? kw.method ?? 'common');
-    if (method === 'ceil') return Math.ceil(v * p) / p;
-    if (method === 'floor') return Math.floor(v * p) / p;
-    // Python's round(): half to even on the exact value (round(2.5) is 2, round(0.125, 2) is 0.12)
-    return roundHalfEven(v, Number(a[0] ?? kw.precision ?? 0));
+    // math.ceil(x * 10**p) / 10**p: a float, as Python's true division gives
+    if (method === 'ceil') return asFloat(Math.ceil(n * p) / p);
+    if (method === 'floor') return asFloat(Math.floor(n * p) / p);
+    // Python's round(): half to even on the exact value (round(2.5) is 2.0, round(0.125, 2) is 0.12);
+    // an int stays an int
+    const rounded = roundHalfEven(n, Number(a[0] ?? kw.precision ?? 0));
+    return isFloat(v) ? asFloat(rounded) : rounded;
   },
   replace: (v, a) => {
     const s = str(v);
@@ -445,7 +450,7 @@ export const FILTERS: Record<string, Filter> = {
   to_nice_json: (v, a, kw) => pyJson(v, { indent: Number(a[0] ?? kw.indent ?? 4), sortKeys: truthy(kw.sort_keys ?? true), ensureAscii: truthy(kw.ensure_ascii ?? true), separators: [',', ': '] }),
   from_json: (v, _a, _k, col) => {
     try {
-      return JSON.parse(str(v));
+      return pyJsonLoads(str(v));
     } catch (e) {
       throw new ExprError(`from_json: ${(e as Error).message}`, col);
     }
@@ -454,7 +459,8 @@ export const FILTERS: Record<string, Filter> = {
   to_nice_yaml: (v, a, kw) => pyYaml(v, { indent: Number(a[0] ?? kw.indent ?? 4), flow: false, width: Number(kw.width ?? 80) }),
   from_yaml: (v, _a, _k, col) => {
     try {
-      return parseYaml(str(v), { version: '1.1' }) ?? null;
+      // PyYAML's scalars, as Ansible's from_yaml reads them (0755 octal, 1e5 text, 1.0 a float)
+      return parseYaml(str(v), { version: '1.1', customTags: pyyamlTags }) ?? null;
     } catch (e) {
       throw new ExprError(`from_yaml: ${(e as Error).message}`, col);
     }
@@ -599,7 +605,7 @@ function extract(item: unknown, container: unknown, morekeys: unknown[], col: nu
 }
 
 function lookupKey(c: unknown, k: unknown, col: number): unknown {
-  if (Array.isArray(c) && typeof k === 'number') return c[k < 0 ? c.length + k : k];
+  if (Array.isArray(c) && isInt(k)) return c[k < 0 ? c.length + k : k];
   if (isDict(c) && own(c, String(k))) return c[String(k)];
   throw new ExprError(`${typeName(c)} object has no element ${pyStr(k)}`, col);
 }
@@ -619,9 +625,9 @@ function runTest(v: unknown, a: unknown[], col: number): boolean {
 /** Tests by name; `defined` and `undefined` are the evaluator's. */
 export const TESTS: Record<string, Test> = {
   none: (v) => v === null,
-  number: (v) => typeof v === 'number',
-  integer: (v) => typeof v === 'number' && Number.isInteger(v),
-  float: (v) => typeof v === 'number' && !Number.isInteger(v),
+  number: (v) => isNumber(v),
+  integer: (v) => isInt(v),
+  float: (v) => isFloat(v),
   boolean: (v) => typeof v === 'boolean',
   true: (v) => v === true,
   false: (v) => v === false,
@@ -651,9 +657,9 @@ export const TESTS: Record<string, Test> = {
   '>=': (v, a, col) => pyCmp(v, a[0], col, '>=') >= 0,
   in: (v, a, col) => contains(a[0], v, col),
   contains: (v, a, col) => contains(v, a[0], col),
-  divisibleby: (v, a) => typeof v === 'number' && typeof a[0] === 'number' && v % a[0] === 0,
-  even: (v) => typeof v === 'number' && v % 2 === 0,
-  odd: (v) => typeof v === 'number' && Math.abs(v % 2) === 1,
+  divisibleby: (v, a) => isNumber(v) && isNumber(a[0]) && Number(v) % Number(a[0]) === 0,
+  even: (v) => isNumber(v) && Number(v) % 2 === 0,
+  odd: (v) => isNumber(v) && Math.abs(Number(v) % 2) === 1,
   // re.match: anchored at the start of the string, multiline or not (a sticky regex tried at 0)
   match: (v, a, col, kw) => {
     const re = pyRegex(a[0], col, { ignorecase: a[1] ?? kw?.ignorecase, multiline: a[2] ?? kw?.multiline }, 'y');

@@ -4,11 +4,13 @@
 import { createRequire } from 'node:module';
 import type { search as Search } from 'jmespath';
 import { UnsafeText } from '../../yaml/load.js';
+import { PyFloat } from '../../util/py-float.js';
 import { ExprError } from './pyops.js';
 
 // the value as JMESPath sees it: Ansible's unsafe text is text (the filter registers its types so)
 function data(v: unknown): unknown {
   if (v instanceof UnsafeText) return v.text;
+  if (v instanceof PyFloat) return v.value;
   if (Array.isArray(v)) return v.map(data);
   if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, data(x)]));
   return v;

@@ -1,10 +1,11 @@
 // Tokens of Ansible's condition syntax (Jinja2 expressions): names, numbers, strings, operators.
 // Every token keeps its column so errors can point into the expression.
+import { asFloat, type PyFloat } from '../../util/py-float.js';
 
 /** One token with its 1-based column in the expression. */
 export type Token =
   | { t: 'name'; v: string; col: number }
-  | { t: 'num'; v: number; col: number }
+  | { t: 'num'; v: number | PyFloat; col: number }
   | { t: 'str'; v: string; col: number }
   | { t: 'op'; v: string; col: number }
   | { t: 'end'; col: number };
@@ -82,7 +83,8 @@ export function tokenize(src: string, rawStrings = false): Token[] {
     }
     const num = /^(?:\d[\d_]*\.\d[\d_]*(?:[eE][-+]?\d+)?|\d[\d_]*[eE][-+]?\d+|\d[\d_]*)/.exec(src.slice(i));
     if (num) {
-      out.push({ t: 'num', v: Number(num[0].replace(/_/g, '')), col });
+      const n = Number(num[0].replace(/_/g, ''));
+      out.push({ t: 'num', v: /[.eE]/.test(num[0]) ? asFloat(n) : n, col });
       i += num[0].length;
       continue;
     }

@@ -2,6 +2,7 @@
 // the `%` operator on text, Jinja's `format` filter and with_sequence's `format=` all use it, so a
 // conversion, flag or error reads the same in each. Floats round as Python rounds (half to even on the
 // exact binary value), which JavaScript's toFixed does not.
+import { isFloat, isNumber } from '../../util/py-float.js';
 import { PyTuple } from '../../inventory/python-literal.js';
 import { pyRepr, pyStr } from '../../util/python-repr.js';
 import { UnsafeText } from '../../yaml/unsafe-text.js';
@@ -123,8 +124,8 @@ function char(v: unknown, col: number): string {
 // %d %i %u (any real number, truncated) and %x %X %o (integers only)
 function integer(v: unknown, s: Spec, col: number): string {
   const radix = s.conv === 'x' || s.conv === 'X' ? 16 : s.conv === 'o' ? 8 : 10;
-  const real = typeof v === 'number' || typeof v === 'boolean';
-  if (!real || (radix !== 10 && typeof v === 'number' && !Number.isInteger(v))) {
+  const real = isNumber(v) || typeof v === 'boolean';
+  if (!real || (radix !== 10 && isFloat(v))) {
     throw new ExprError(radix === 10 ? `%${s.conv} format: a real number is required, not ${typeName(v)}` : `%${s.conv} format: an integer is required, not ${typeName(v)}`, col);
   }
   const n = Number(v);
@@ -139,7 +140,7 @@ function integer(v: unknown, s: Spec, col: number): string {
 }
 
 function float(v: unknown, s: Spec, col: number): string {
-  if (typeof v !== 'number' && typeof v !== 'boolean') throw new ExprError(`must be real number, not ${typeName(v)}`, col);
+  if (!isNumber(v) && typeof v !== 'boolean') throw new ExprError(`must be real number, not ${typeName(v)}`, col);
   const x = Number(v);
   const neg = x < 0 || Object.is(x, -0);
   const upper = s.conv === 'E' || s.conv === 'F' || s.conv === 'G';

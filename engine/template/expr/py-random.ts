@@ -2,6 +2,7 @@
 // the text's bytes and their SHA-512) or an integer, with the draws Ansible's seeded uses make — choice()
 // for `password seed=...`, randrange() and choice() for `random(seed=...)`, shuffle() for `shuffle(seed=...)`.
 // The same seed gives what Python gives, so a seeded value is the one ansible-playbook would choose.
+import { isNumber } from '../../util/py-float.js';
 import { createHash } from 'node:crypto';
 import { UnsafeText } from '../../yaml/unsafe-text.js';
 import { ExprError, typeName } from './pyops.js';
@@ -139,7 +140,7 @@ function seedKey(seed: unknown, col: number): number[] {
   } else if (typeof s === 'boolean' || (typeof s === 'number' && Number.isInteger(s))) {
     n = BigInt(Number(s));
     if (n < 0n) n = -n;
-  } else if (typeof s === 'number') {
+  } else if (isNumber(s)) {
     // Python seeds with a float's hash, which kplay does not reproduce
     throw new ExprError(`kplay reproduces Python's random.Random(seed) for a text or whole-number seed, not a ${typeName(s)}`, col);
   } else {

@@ -4,6 +4,7 @@ import { deepEqual } from '../helpers.js';
 import { UnsafeText } from '../../yaml/load.js';
 import { pyRepr } from '../../util/python-repr.js';
 import { PyTuple } from '../../inventory/python-literal.js';
+import { PyFloat, isNumber, unboxFloat } from '../../util/py-float.js';
 
 /** An evaluation error at a column of the expression (undefined variable, wrong type, ...). */
 export class ExprError extends Error {
@@ -55,6 +56,7 @@ export function typeName(v: unknown): string {
   if (v === null || v === undefined) return 'NoneType';
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (v instanceof PyFloat) return 'float';
   if (typeof v === 'string' || v instanceof UnsafeText) return 'str';
   if (v instanceof PyTuple) return 'tuple';
   if (Array.isArray(v)) return 'list';
@@ -64,14 +66,14 @@ export function typeName(v: unknown): string {
 /** Python's `==`. */
 export function pyEq(a: unknown, b: unknown): boolean {
   // Python: True == 1 and 1 == 1.0
-  if (typeof a === 'boolean' && typeof b === 'number') return Number(a) === b;
-  if (typeof b === 'boolean' && typeof a === 'number') return Number(b) === a;
+  if (typeof a === 'boolean' && isNumber(b)) return Number(a) === Number(b);
+  if (typeof b === 'boolean' && isNumber(a)) return Number(b) === Number(a);
   return deepEqual(plain(a), plain(b));
 }
 
 /** True when Python can order the two values. */
 export function orderable(a: unknown, b: unknown): boolean {
-  const num = (x: unknown): boolean => typeof x === 'number' || typeof x === 'boolean';
+  const num = (x: unknown): boolean => isNumber(x) || typeof x === 'boolean';
   return (num(a) && num(b)) || (typeof a === 'string' && typeof b === 'string') || (Array.isArray(a) && Array.isArray(b));
 }
 
@@ -84,8 +86,8 @@ export function pyCmp(a: unknown, b: unknown, col: number, op: string): number {
     }
     return a.length - b.length;
   }
-  const x = typeof a === 'boolean' ? Number(a) : (a as number | string);
-  const y = typeof b === 'boolean' ? Number(b) : (b as number | string);
+  const x = typeof a === 'boolean' ? Number(a) : unboxFloat(a as number | string);
+  const y = typeof b === 'boolean' ? Number(b) : unboxFloat(b as number | string);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
@@ -96,14 +98,14 @@ export function contains(hay: unknown, needle: unknown, col: number): boolean {
     return hay.includes(needle);
   }
   if (Array.isArray(hay)) return hay.some((x) => pyEq(x, needle));
-  if (hay && typeof hay === 'object') return own(hay, String(needle));
+  if (hay && typeof hay === 'object' && !(hay instanceof PyFloat)) return own(hay, String(needle));
   throw new ExprError(`argument of type '${typeName(hay)}' is not iterable`, col);
 }
 
 /** Python's len(). */
 export function len(v: unknown, col: number): number {
   if (typeof v === 'string' || Array.isArray(v)) return v.length;
-  if (v && typeof v === 'object') return Object.keys(v).length;
+  if (v && typeof v === 'object' && !(v instanceof PyFloat)) return Object.keys(v).length;
   throw new ExprError(`object of type '${typeName(v)}' has no len()`, col);
 }
 
@@ -111,7 +113,7 @@ export function len(v: unknown, col: number): number {
 export function iterable(v: unknown, col: number): unknown[] {
   if (Array.isArray(v)) return v;
   if (typeof v === 'string') return [...v];
-  if (v && typeof v === 'object') return Object.keys(v);
+  if (v && typeof v === 'object' && !(v instanceof PyFloat)) return Object.keys(v);
   throw new ExprError(`'${typeName(v)}' object is not iterable`, col);
 }
 

@@ -1,6 +1,7 @@
 // Ansible's templating of YAML values and `.j2` files on top of the Jinja parser and renderer:
 // parsed once per source (cached), unknown filters and tests refused when parsed, errors located
 // at file:line:col of the template's own text, and Ansible 2.14's typing of a templated value.
+import { isNumber } from '../../util/py-float.js';
 import { literalEval } from '../../inventory/python-literal.js';
 import { EVALUATOR_FILTERS, EVALUATOR_TESTS, hasFilter, hasTest, pythonPlugin } from '../expr/filters.js';
 import { brokenPlugins, collectionInstalled, type PluginKind } from '../plugins/jinja-plugins.js';
@@ -209,7 +210,7 @@ export function renderYamlValue(source: string, vars: Lookup, fns: Functions, lo
   const only = SINGLE_VAR.exec(source);
   if (only) {
     const v = vars(only[1] as string);
-    if (typeof v === 'number' || typeof v === 'boolean' || v === null) return v;
+    if (isNumber(v) || typeof v === 'boolean' || v === null) return v;
   }
   const tree = compileJinja(source, ANSIBLE_WS, true);
   const typed = typedText(renderBare(tree, vars, fns, loader), tree.length === 1 && tree[0]?.k === 'out' ? tree[0].expr : undefined);
@@ -234,7 +235,7 @@ function typedText(text: string, lone: Expr | undefined): unknown {
  * renderYamlValue types it (`port + 1` is the text "6444", `nested` stays a dict).
  */
 export function templatedValue(text: string, expr: Expr, value: unknown): unknown {
-  if (/^\s*\w*\s*$/.test(text) && (typeof value === 'number' || typeof value === 'boolean' || value === null)) return value;
+  if (/^\s*\w*\s*$/.test(text) && (isNumber(value) || typeof value === 'boolean' || value === null)) return value;
   return typedText(outputText(value), expr);
 }
 

@@ -62,6 +62,9 @@ def jinja_environment():
     return environment[0]
 
 def plain(v):
+    if isinstance(v, float) and v.is_integer():
+        # a whole float stays one (JSON would make 1.0 an int)
+        return {'__kplay_float__': v}
     if v is None or isinstance(v, (bool, int, float)):
         return v
     if isinstance(v, str):
@@ -89,6 +92,8 @@ def revive(v):
     if isinstance(v, dict):
         if len(v) == 1 and '__kplay_handle__' in v:
             return handles[v['__kplay_handle__']]
+        if len(v) == 1 and '__kplay_float__' in v:
+            return float(v['__kplay_float__'])
         return dict((k, revive(x)) for k, x in v.items())
     if isinstance(v, list):
         return [revive(x) for x in v]
@@ -191,11 +196,11 @@ def run_lookup(req):
     loader = lookups(req)
     data = DataLoader()
     data.set_basedir(req['basedir'])
-    variables = req['variables']
+    variables = revive(req['variables'])
     plugin = loader.get(req['name'], loader=data, templar=Templar(loader=data, variables=variables))
     if plugin is None:
         raise LookupError('lookup plugin (%s) not found' % req['name'])
-    return plugin.run(req['terms'], variables=variables, **req['kwargs'])
+    return plugin.run(revive(req['terms']), variables=variables, **revive(req['kwargs']))
 
 def listing(dirs, kind):
     found, broken = [], []

@@ -3,6 +3,7 @@
 // as Jinja works on the Python object: its attributes (`.days`, `.year`), its methods (`.total_seconds()`,
 // `.strftime(...)`), arithmetic and comparisons. Printed, it is Python's str() of it, as Ansible's text is.
 import { PyTuple } from '../../inventory/python-literal.js';
+import { PyFloat, floatWire } from '../../util/py-float.js';
 import { Callable } from '../expr/callable.js';
 import { askPlugin } from './jinja-plugins.js';
 
@@ -40,6 +41,7 @@ export function fromPython(v: unknown): unknown {
     const o = v as Record<string, unknown>;
     // a tuple stays one (it prints as Python prints it: ('a', 1))
     if (Array.isArray(o.__kplay_tuple__) && Object.keys(o).length === 1) return PyTuple.fromItems((o.__kplay_tuple__ as unknown[]).map(fromPython));
+    if (typeof o.__kplay_float__ === 'number' && Object.keys(o).length === 1) return new PyFloat(o.__kplay_float__);
     if (typeof o.__kplay_handle__ === 'number') {
       const w = o as unknown as Wire;
       return new PyHandle(w.__kplay_handle__, w.type, w.str, w.repr, w.json, w.truth);
@@ -71,6 +73,7 @@ export function toWire(v: unknown): unknown {
     JSON.stringify(v ?? null, function (this: Record<string, unknown>, k: string, x: unknown) {
       const raw = this[k];
       if (raw instanceof PyHandle) return { __kplay_handle__: raw.id };
+      if (raw instanceof PyFloat) return floatWire.call(this, k, x);
       return x !== null && typeof x === 'object' && !Array.isArray(x) && ![Object.prototype, null].includes(Object.getPrototypeOf(x) as object | null) ? null : x;
     }) as string,
   ) as unknown;
