@@ -48,11 +48,12 @@ const SITE = `- hosts: localhost
     - float_kind: {value: "{{ ratio }}", values: "{{ weights.b }}"}
       register: kind
     - debug: msg="{{ kind.kinds }}"
+    - debug: var=kind.back
 `;
 // a playbook's own Python module (run as Ansible runs it): the types its arguments arrive as
 const FLOAT_KIND = `from ansible.module_utils.basic import AnsibleModule
 m = AnsibleModule(argument_spec=dict(value=dict(type='raw'), values=dict(type='raw')))
-m.exit_json(changed=False, kinds=' '.join(type(v).__name__ for v in [m.params['value']] + m.params['values']))
+m.exit_json(changed=False, kinds=' '.join(type(v).__name__ for v in [m.params['value']] + m.params['values']), back=m.params['values'])
 `;
 const FILES = {
   'site.yaml': SITE,
@@ -71,6 +72,8 @@ describe('whole-number floats in a play', () => {
     expect(kplay.msgs, kplay.text).toEqual(['1.0 2.0 [2.5, 2.0] 1.0 2 True 3.0', 'float float float']);
     expect(kplay.text).toContain('"ratio": 1.0\n');
     expect(kplay.text).toMatch(/"halves": \[\n\s+2\.5,\n\s+2\.0\n\s+\]/);
+    // and a module's result keeps them floats
+    expect(kplay.text).toMatch(/"kind.back": \[\n\s+0\.0,\n\s+1\.5\n\s+\]/);
     if (!hasAnsible) return;
     const theirs = writeTree(FILES);
     const ansible = playMessages(ENGINES.ansible, theirs);

@@ -1,7 +1,8 @@
 // Runs an Ansible Python module on the host as Ansible does with pipelining: the AnsiballZ script on
 // the standard input of the host's Python, the module's JSON result read back (with Ansible's
 // tolerance for noise around it). The module checks its own arguments and honours check and diff mode.
-import { diffJson } from '../../template/expr/dump.js';
+import { diffJson, pyJsonLoads } from '../../template/expr/dump.js';
+import { isMapping } from '../../util/mapping.js';
 import { shellQuote as q } from '../../util/shell.js';
 import { ActionFailed, type Deprecation, type FileDiff, type Module, type PreparedDiff, type ModuleContext, type ModuleResult } from '../types.js';
 import type { PythonModule } from './locate.js';
@@ -29,7 +30,7 @@ function internals(ctx: ModuleContext, name: string): Record<string, unknown> {
   };
 }
 
-/** The JSON object in a module's output (Ansible's _filter_non_json_lines: from a line starting with { to one ending with }). */
+/** The JSON object in a module's output (Ansible's _filter_non_json_lines: from a line starting with { to one ending with }), read as Python reads it. */
 function moduleJson(stdout: string): Record<string, unknown> | undefined {
   const lines = stdout.split('\n');
   const start = lines.findIndex((l) => l.trimStart().startsWith('{'));
@@ -37,8 +38,9 @@ function moduleJson(stdout: string): Record<string, unknown> | undefined {
   for (let i = lines.length - 1; i >= start && start !== -1; i--) if (lines[i]?.trimEnd().endsWith('}')) (end = i), (i = -1);
   if (start === -1 || end === -1) return undefined;
   try {
-    const v = JSON.parse(lines.slice(start, end + 1).join('\n')) as unknown;
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    // as Python's json.loads: a whole-number float (a file's mtime 1700000000.0) stays a float
+    const v = pyJsonLoads(lines.slice(start, end + 1).join('\n'));
+    return isMapping(v) ? v : undefined;
   } catch {
     return undefined;
   }
