@@ -1,5 +1,7 @@
 // `kplay adhoc PATTERN -m MODULE -a ARGS`: one module on the hosts of a pattern, as operators use
 // `ansible`, with the same inventory, variables, forks, become and output rules as playbooks.
+import { pyJsonLoads } from '../template/expr/dump.js';
+import { isMapping } from '../util/mapping.js';
 import { UserError, type SourcePos } from '../errors.js';
 import { PatternMatcher } from '../inventory/patterns.js';
 import { existsSync, statSync } from 'node:fs';
@@ -107,8 +109,9 @@ function jsonArgs(text: string): Record<string, unknown> | undefined {
   const t = text.trim();
   if (!t.startsWith('{') || !t.endsWith('}')) return undefined;
   try {
-    const v: unknown = JSON.parse(t);
-    return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length ? (v as Record<string, unknown>) : undefined;
+    // read as Python's json.loads reads it (2.0 stays a float)
+    const v = pyJsonLoads(t);
+    return isMapping(v) && Object.keys(v).length ? v : undefined;
   } catch {
     return undefined;
   }

@@ -67,6 +67,18 @@ describe('kplay adhoc --playbook-dir', () => {
     if (hasAnsible) expect(adhoc('ansible', root, ['-m', 'here', '-a', 'x=1']).text).toContain('The module here was not found in configured module paths');
   });
 
+  it("prints a result as Ansible's minimal callback does: keys sorted at every level, no failed key, floats as Python's", () => {
+    const root = writeTree({ ...TREE, hosts: 'localhost ansible_connection=local ratio=1.0\n' });
+    const runs = [
+      ['-m', 'debug', '-a', 'var=ratio'],
+      ['-m', 'set_fact', '-a', '{"x": {"z": 1, "a": 2.0}}'],
+    ];
+    const k = runs.map((args) => adhoc('kplay', root, args).text);
+    expect(k[0]).toBe('localhost | SUCCESS => {\n    "ratio": 1.0\n}\n');
+    expect(k[1]).toBe('localhost | SUCCESS => {\n    "ansible_facts": {\n        "x": {\n            "a": 2.0,\n            "z": 1\n        }\n    },\n    "changed": false\n}\n');
+    if (hasAnsible) expect(runs.map((args) => adhoc('ansible', root, args).text)).toEqual(k);
+  });
+
   it('refuses a directory that does not exist before any host is touched', () => {
     const root = writeTree(TREE);
     const r = spawnSync(process.execPath, [KPLAY_BIN, 'adhoc', 'localhost', '-i', 'hosts', '--playbook-dir', 'nope', '-m', 'file', '-a', `path=${root}/made state=touch`], { cwd: root, encoding: 'utf8', env: { ...process.env, HOME: root } });
