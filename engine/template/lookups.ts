@@ -10,6 +10,7 @@ import { Inventory } from '../inventory/model.js';
 import { PyTuple } from '../inventory/python-literal.js';
 import { PatternMatcher, globToRegExp } from '../inventory/patterns.js';
 import { pyRepr } from '../util/python-repr.js';
+import { isMapping } from '../util/mapping.js';
 import { percentFormat } from './expr/percent.js';
 import { ExprError, typeName } from './expr/pyops.js';
 import { pyRegex } from './expr/pyregex.js';
@@ -99,6 +100,15 @@ function sequence(term: string, kw: Record<string, unknown>, col: number): strin
   return out;
 }
 
+// a copy of loaded data: lists and mappings copied, anything else shared (a tuple stays one; a marked float
+// or an !unsafe text stays itself, where structuredClone made them plain objects)
+function copyData(v: unknown): unknown {
+  if (v instanceof PyTuple) return PyTuple.fromItems(v.map(copyData));
+  if (Array.isArray(v)) return v.map(copyData);
+  if (isMapping(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copyData(x)]));
+  return v;
+}
+
 // with_subelements: [list (or mapping of them), 'key.sub', {skip_missing}] -> [element, subelement] pairs
 function subelements(args: unknown[], col: number): unknown[] {
   const [outer, key, flags] = args.length === 1 && Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
@@ -110,7 +120,7 @@ function subelements(args: unknown[], col: number): unknown[] {
   for (const el of elements) {
     if (el && typeof el === 'object' && (el as Record<string, unknown>).skipped === true) continue;
     // as Ansible: the element comes without the subelement's key (it pops the list out of the element)
-    const copy = structuredClone(el) as Record<string, unknown>;
+    const copy = copyData(el) as Record<string, unknown>;
     const parts = key.split('.');
     let holder: unknown = copy;
     for (const part of parts.slice(0, -1)) holder = holder && typeof holder === 'object' && !Array.isArray(holder) ? (holder as Record<string, unknown>)[part] : undefined;
