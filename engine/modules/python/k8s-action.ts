@@ -3,6 +3,7 @@
 // local connection the kubeconfig and src files are the controller's, found as Ansible finds them;
 // `template` is rendered on the controller into `definition` (YAML documents, omitted values removed);
 // k8s_cp's local_path is the controller's. Over ssh the module gets its arguments as written.
+import { isMapping } from '../../util/mapping.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { ActionError, type ModuleContext } from '../types.js';
@@ -38,7 +39,7 @@ function templatePaths(template: unknown): string[] {
 // a YAML document with the omit placeholder's values taken out, as the plugin's RemoveOmit does
 function removeOmit(v: unknown, omit: unknown): unknown {
   if (Array.isArray(v)) return v.filter((x) => x !== omit).map((x) => removeOmit(x, omit));
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== omit).map(([k, x]) => [k, removeOmit(x, omit)]));
+  if (isMapping(v)) return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== omit).map(([k, x]) => [k, removeOmit(x, omit)]));
   return v;
 }
 
