@@ -6,6 +6,7 @@
 import { isMapping } from '../../util/mapping.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
+import { pyyamlTags } from '../../yaml/scalars.js';
 import { ActionError, type ModuleContext } from '../types.js';
 import { plain, typeName } from '../../template/expr/pyops.js';
 
@@ -69,7 +70,8 @@ export function k8sActionArgs(ctx: ModuleContext, action: string): Record<string
     for (const path of templatePaths(template)) {
       const file = needle(ctx, 'templates', path);
       const text = ctx.render(readFileSync(file, 'utf8'), file);
-      for (const d of parseAllDocuments(text)) docs.push(removeOmit(d.toJS(), omit.defined ? omit.value : undefined));
+      // read as the plugin's yaml.safe_load_all reads it (PyYAML's scalars: 1.0 a float, yes a boolean)
+      for (const d of parseAllDocuments(text, { version: '1.1', customTags: pyyamlTags })) docs.push(removeOmit(d.toJS(), omit.defined ? omit.value : undefined));
     }
     if (!ctx.args.definition) delete args.template;
     args.definition = docs;

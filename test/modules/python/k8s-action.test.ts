@@ -7,18 +7,21 @@ import { describe, expect, it } from 'vitest';
 import { k8sActionArgs } from '../../../engine/modules/python/k8s-action.js';
 import type { HostConnection } from '../../../engine/modules/types.js';
 import { moduleContext } from '../../support/module-context.js';
+import { PyFloat } from '../../../engine/util/py-float.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kplay-k8s-action-'));
 writeFileSync(join(dir, 'admin.conf'), 'kubeconfig');
 writeFileSync(join(dir, 'other.conf'), 'kubeconfig');
 writeFileSync(join(dir, 'cm.yaml.j2'), 'kind: ConfigMap\ndata:\n  a: "{{ value }}"\n  b: OMIT\n---\nkind: Secret\n');
+// PyYAML's scalars, as the plugin reads the rendered text: a whole-number float stays one, yes is true
+writeFileSync(join(dir, 'deploy.yaml.j2'), 'kind: Deployment\nspec:\n  ratio: 1.0\n  paused: yes\n  skip: OMIT\n');
 const OMIT = 'OMIT';
 
 const conn = (local: boolean): HostConnection => ({ local, reset: async () => undefined, attempt: async () => ({ unreachable: 'x' }) });
 const ctx = (args: Record<string, unknown>, local: boolean) =>
   moduleContext(args, {
     connection: conn(local),
-    findLocal: (_kind, p) => (['admin.conf', 'other.conf', 'cm.yaml.j2'].includes(p) ? join(dir, p) : undefined),
+    findLocal: (_kind, p) => (['admin.conf', 'other.conf', 'cm.yaml.j2', 'deploy.yaml.j2'].includes(p) ? join(dir, p) : undefined),
     render: (text) => text.replace('{{ value }}', 'v1'),
     variable: (n) => (n === 'omit' ? { defined: true, value: OMIT } : { defined: false, value: undefined }),
   });
@@ -46,6 +49,13 @@ const ROWS: Row[] = [
     args: { template: 'cm.yaml.j2', state: 'present' },
     local: false,
     want: { state: 'present', definition: [{ kind: 'ConfigMap', data: { a: 'v1' } }, { kind: 'Secret' }] },
+  },
+  {
+    name: "a rendered template's scalars are PyYAML's",
+    module: 'kubernetes.core.k8s',
+    args: { template: 'deploy.yaml.j2' },
+    local: false,
+    want: { definition: [{ kind: 'Deployment', spec: { ratio: new PyFloat(1), paused: true } }] },
   },
   { name: 'template with a definition keeps both keys', module: 'k8s', args: { template: [{ path: 'cm.yaml.j2' }], definition: { a: 1 } }, local: false, want: { template: [{ path: 'cm.yaml.j2' }], definition: [{ kind: 'ConfigMap', data: { a: 'v1' } }, { kind: 'Secret' }] } },
   { name: 'template on another module fails', module: 'kubernetes.core.k8s_info', args: { template: 'cm.yaml.j2' }, local: false, error: "'template' is only a supported parameter for the 'k8s' module." },
