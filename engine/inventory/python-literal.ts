@@ -1,5 +1,6 @@
 // Python's ast.literal_eval, as Ansible applies it to every INI inventory value: what parses as a
 // Python literal becomes that value (1.20 -> 1.2, True -> true, '[1,2]' -> list); anything else stays text.
+import { PyFloat, asFloat, isNumber, unboxFloat } from '../util/py-float.js';
 
 /** Result of evaluating an INI value. `retyped` is set when a float literal lost its spelling. */
 export interface LiteralResult {
@@ -7,8 +8,6 @@ export interface LiteralResult {
   /** True when the value came from a float literal whose text differs from how Python prints it. */
   floatRespelled: boolean;
 }
-
-import { PyFloat, asFloat, isNumber, unboxFloat } from '../util/py-float.js';
 
 class NotLiteral extends Error {}
 

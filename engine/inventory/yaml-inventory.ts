@@ -11,7 +11,6 @@ export class NotYamlInventory extends Error {}
 
 const SECTIONS = ['vars', 'children', 'hosts'] as const;
 
-
 /** Checks the top-level shape: a non-empty mapping that is not an inventory plugin config. */
 export function checkYamlInventoryShape(y: YamlFile): void {
   if (y.value === null || y.value === undefined || y.value === '') throw new NotYamlInventory('Parsed empty YAML file');

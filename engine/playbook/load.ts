@@ -36,7 +36,6 @@ interface Cursor {
 const at = (c: Cursor, ...sub: (string | number)[]): Cursor => ({ y: c.y, path: [...c.path, ...sub] });
 const posOf = (c: Cursor, key = false): SourcePos => nodePos(c.y, nodeAt(c.y, c.path, { key }));
 
-
 /** Tags as Ansible normalises them: a list, or comma-separated text. */
 export function tagList(v: unknown): string[] {
   if (v === undefined || v === null) return [];

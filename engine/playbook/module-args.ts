@@ -37,7 +37,7 @@ function typeProblem(o: OptionSpec, v: unknown): string | undefined {
       return typeof v === 'object' && !Array.isArray(v) && !(v instanceof PyFloat) ? undefined : 'a mapping';
     case 'str':
     case 'path':
-      return typeof v === 'object' ? 'text, not a list or mapping' : undefined;
+      return typeof v === 'object' && !(v instanceof PyFloat) ? 'text, not a list or mapping' : undefined;
     default:
       return undefined;
   }

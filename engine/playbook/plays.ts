@@ -23,7 +23,6 @@ export interface PlayHeader {
 
 const IMPORT_KEYS = ['import_playbook', 'ansible.builtin.import_playbook'];
 
-
 /** Finds a playbook given on the command line, trying the project's playbooks/ for bare names. */
 export function resolvePlaybookPath(arg: string, cwd: string, projectRoot: string | undefined): string {
   const direct = resolve(cwd, arg);

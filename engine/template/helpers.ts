@@ -25,7 +25,7 @@ const FALSE_TEXT = new Set(['no', 'off', '0', 'false', 'n', 'f']);
 /** Ansible's strict boolean reading (its `boolean()`): null for a value that is not one. */
 export function parseBool(v: unknown): boolean | null {
   if (typeof v === 'boolean') return v;
-  if (v === 0 || v === 1) return v === 1;
+  if (isNumber(v) && (Number(v) === 0 || Number(v) === 1)) return Number(v) === 1;
   if (typeof v !== 'string') return null;
   const s = v.toLowerCase();
   return TRUE_TEXT.has(s) ? true : FALSE_TEXT.has(s) ? false : null;

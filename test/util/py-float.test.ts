@@ -40,6 +40,7 @@ const SITE = `- hosts: localhost
   tasks:
     - template: {src: conf.j2, dest: "{{ playbook_dir }}/out/conf.toml"}
     - copy: {content: "{{ ratio }}", dest: "{{ playbook_dir }}/out/ratio.txt"}
+    - lineinfile: {path: "{{ playbook_dir }}/out/line.txt", line: 1.0, create: 1.0}
     - set_fact: {doubled: "{{ ratio * 2 }}", halves: "{{ [weight / 4, weight / 5] }}"}
     - debug: var=ratio
     - debug: var=halves
@@ -69,6 +70,7 @@ describe('whole-number floats in a play', () => {
     const kplay = playMessages(ENGINES.kplay, root);
     expect(readFileSync(join(root, 'out/conf.toml'), 'utf8')).toBe('sampling_ratio = 1.0\nweight = 10.0\nshare = 0.5\nparts = {"a": 2.0, "b": [0.0, 1.5]}\n');
     expect(readFileSync(join(root, 'out/ratio.txt'), 'utf8')).toBe('1.0');
+    expect(readFileSync(join(root, 'out/line.txt'), 'utf8')).toBe('1.0\n');
     expect(kplay.msgs, kplay.text).toEqual(['1.0 2.0 [2.5, 2.0] 1.0 2 True 3.0', 'float float float']);
     expect(kplay.text).toContain('"ratio": 1.0\n');
     expect(kplay.text).toMatch(/"halves": \[\n\s+2\.5,\n\s+2\.0\n\s+\]/);
@@ -77,7 +79,7 @@ describe('whole-number floats in a play', () => {
     if (!hasAnsible) return;
     const theirs = writeTree(FILES);
     const ansible = playMessages(ENGINES.ansible, theirs);
-    for (const f of ['out/conf.toml', 'out/ratio.txt']) expect(readFileSync(join(root, f), 'utf8')).toBe(readFileSync(join(theirs, f), 'utf8'));
+    for (const f of ['out/conf.toml', 'out/ratio.txt', 'out/line.txt']) expect(readFileSync(join(root, f), 'utf8')).toBe(readFileSync(join(theirs, f), 'utf8'));
     expect(shownOutput(kplay.text)).toBe(shownOutput(ansible.text));
   });
 });
