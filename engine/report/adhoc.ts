@@ -1,7 +1,6 @@
 // The one-line-per-host output of `kplay adhoc` (Ansible's "minimal" callback used by `ansible`):
 // `host | CHANGED | rc=0 >>` and the output for commands, `host | SUCCESS => {...}` otherwise.
-import { warningText } from './console.js';
-import { pyJson } from '../template/expr/dump.js';
+import { resultJson, warningText } from './console.js';
 import type { Reporter, RunEvent } from '../runner/events.js';
 
 const COMMAND_MODULES = new Set(['command', 'shell', 'raw', 'script']);
@@ -28,6 +27,6 @@ export class AdhocReporter implements Reporter {
     // the status word says whether it failed (Ansible shows no `failed` key either way)
     for (const k of Object.keys(r)) if (k !== 'failed') shown[k] = r[k];
     // the callback's json.dumps: keys sorted at every level, Python's floats (1.0), text as it is
-    this.write(`${e.host} | ${state === 'FAILED' ? 'FAILED!' : state} => ${pyJson(shown, { indent: 4, sortKeys: true, ensureAscii: false })}`);
+    this.write(`${e.host} | ${state === 'FAILED' ? 'FAILED!' : state} => ${resultJson(shown, 4)}`);
   }
 }

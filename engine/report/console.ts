@@ -22,15 +22,13 @@ function printable(result: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-// a result as Ansible's callback dumps it: json.dumps with sorted keys, Python's separators, floats as
-// Python prints them (1.0, 1e-07), text as it is
-function compactJson(v: unknown): string {
-  return pyJson(v, { sortKeys: true, ensureAscii: false });
+/** A result as Ansible's callbacks dump it: json.dumps with sorted keys, Python's separators, floats as Python prints them (1.0, 1e-07), text as it is. */
+export function resultJson(v: unknown, indent?: number): string {
+  return pyJson(v, { indent, sortKeys: true, ensureAscii: false });
 }
 
-function indentedJson(v: unknown): string {
-  return pyJson(v, { indent: 4, sortKeys: true, ensureAscii: false });
-}
+const compactJson = (v: unknown): string => resultJson(v);
+const indentedJson = (v: unknown): string => resultJson(v, 4);
 
 // a registered diff as Ansible's callback reads it: a module's own rendering, or before/after with the
 // reasons a side was skipped
