@@ -1,16 +1,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { writeTree } from '../support/tree.js';
+import { describe, expect, it } from 'vitest';
+import { tempDir, writeTree } from '../support/tree.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(repo, 'bin/kplay.js');
 // HOME is the working directory, sometimes the repository: the code cache goes elsewhere
-const cacheHome = mkdtempSync(join(tmpdir(), 'kplay-cli-cache-'));
-afterAll(() => rmSync(cacheHome, { recursive: true, force: true }));
+const cacheHome = tempDir('kplay-cli-cache-');
 
 function kplay(args: string[], cwd: string, env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, HOME: cwd, XDG_CACHE_HOME: cacheHome, ...env } });
@@ -179,7 +177,7 @@ describe('kplay CLI', () => {
     ['a .j2 file with an unknown filter', 'conf.j2', 'a\nb\n  {{ x | no_such_filter }}\n', "conf.j2:3:8: no filter named 'no_such_filter'"],
     ['a .hbs file', 'conf.hbs', 'a\n{{#if x}}\n', 'conf.hbs:3:11: Handlebars syntax error'],
   ])('%s that does not parse stops the run before any host is touched, with its line', (_what, name, text, where) => {
-    const marker = join(mkdtempSync(join(tmpdir(), 'kplay-tpl-')), 'touched');
+    const marker = join(tempDir('kplay-tpl-'), 'touched');
     const play = `- hosts: all\n  gather_facts: false\n  tasks:\n    - command: touch ${marker}\n    - template: {src: ${name}, dest: /tmp/x}\n`;
     const root = writeTree({ hosts: 'h1 ansible_connection=local\n', 'site.yaml': play, [`templates/${name}`]: text });
     for (const args of [['--syntax-check'], []]) {

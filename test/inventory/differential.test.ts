@@ -2,7 +2,7 @@
 // generated inventories (seeded; KPLAY_DIFF_SEEDS=N widens the sweep). Comparison is semantic for
 // JSON (parsed, deep-equal; list order is compared because Ansible's order is defined there) and
 // exact for --graph text.
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../engine/cli/main.js';
 import { generateCase } from '../support/gen-inventory.js';
 import { ansibleInventory, hasAnsible, type InventoryCase } from '../support/oracle.js';
-import { writeTree } from '../support/tree.js';
+import { tempDir, writeTree } from '../support/tree.js';
 
 const corpusDir = fileURLToPath(new URL('../fixtures/inventory-corpus', import.meta.url));
 
@@ -51,7 +51,7 @@ function corpusCases(): Case[] {
     .map((name) => {
       const spec = JSON.parse(readFileSync(join(corpusDir, name, 'case.json'), 'utf8')) as { sources: string[]; playbookDir?: string };
       // a copy outside the repo, so the project's own kplay.cfg and group_vars/ cannot leak in
-      const root = mkdtempSync(join(tmpdir(), `kplay-corpus-${name}-`));
+      const root = tempDir(`kplay-corpus-${name}-`);
       cpSync(join(corpusDir, name), root, { recursive: true, verbatimSymlinks: true });
       return { name: `corpus/${name}`, root, sources: spec.sources, playbookDir: spec.playbookDir };
     });

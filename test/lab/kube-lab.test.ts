@@ -2,14 +2,13 @@
 // with upload-certs, two control-plane joins with the certificate key, workers, a VIP held by real
 // keepalived and balanced by real nginx, real etcd membership, real certificates checked by TLS, a
 // new SAN, the VIP holder killed; then the "legacy single master" starting point of conversions.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleep, until } from '../support/until.js';
 // @ts-expect-error the lab is plain JavaScript (runs without a build: npm run lab)
 import { labAvailable, labDown, labKillHost, labMust, labRun, labUp } from './lab.mjs';
+import { tempDir } from '../support/tree.js';
 
 interface LabState {
   dir: string;
@@ -74,7 +73,7 @@ describe.skipIf(!available)('lab Kubernetes: HA control plane through a VIP', { 
   const everyone = [...masters, 'worker1', 'worker2'];
 
   beforeAll(() => {
-    lab = labUp({ masters: 3, workers: 2, kube: 'fresh', dir: join(mkdtempSync(join(tmpdir(), 'kplay-kube-')), 'lab'), prefix: 'kpkube' }) as LabState;
+    lab = labUp({ masters: 3, workers: 2, kube: 'fresh', dir: join(tempDir('kplay-kube-'), 'lab'), prefix: 'kpkube' }) as LabState;
     for (const h of everyone) must(lab, h, `echo '${lab.vip} k8s-api.lab.test' >> /etc/hosts`);
   }, 180_000);
 
@@ -353,7 +352,7 @@ describe.skipIf(!available)('lab Kubernetes: the legacy single master', { timeou
   let lab: LabState;
 
   beforeAll(() => {
-    lab = labUp({ masters: 2, workers: 1, kube: 'legacy', dir: join(mkdtempSync(join(tmpdir(), 'kplay-legacy-')), 'lab'), prefix: 'kplegacy' }) as LabState;
+    lab = labUp({ masters: 2, workers: 1, kube: 'legacy', dir: join(tempDir('kplay-legacy-'), 'lab'), prefix: 'kplegacy' }) as LabState;
   }, 180_000);
 
   afterAll(() => {

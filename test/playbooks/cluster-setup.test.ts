@@ -4,14 +4,14 @@
 // was deleted, local-access; then haproxy with an external etcd. And the configuration checks, which
 // stop a run before any host is touched.
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ETCDCTL, type LabState, changedTasks, kplay, must, recap, run, snapshot, writeInventory } from '../support/cluster-lab.js';
 import { until } from '../support/until.js';
 // @ts-expect-error the lab is plain JavaScript (runs without a build: npm run lab)
 import { labAvailable, labDown, labUp } from '../lab/lab.mjs';
+import { tempDir } from '../support/tree.js';
 
 const available = labAvailable() as boolean;
 
@@ -22,7 +22,7 @@ describe.skipIf(!available)('cluster playbooks: nginx, stacked etcd', { timeout:
   const masters = ['master1', 'master2', 'master3'];
 
   beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), 'kplay-cluster-'));
+    work = tempDir('kplay-cluster-');
     lab = labUp({ masters: 3, workers: 3, kube: 'fresh', dir: join(work, 'lab'), prefix: 'kpcl' }) as LabState;
     inv = writeInventory(lab, join(work, 'inv'), { masters, workers: ['worker1', 'worker2'] });
   }, 180_000);
@@ -173,7 +173,7 @@ describe.skipIf(!available)('cluster playbooks: haproxy, external etcd', { timeo
   let inv: string;
 
   beforeAll(() => {
-    const work = mkdtempSync(join(tmpdir(), 'kplay-cluster-ext-'));
+    const work = tempDir('kplay-cluster-ext-');
     lab = labUp({ masters: 3, workers: 1, kube: 'fresh', dir: join(work, 'lab'), prefix: 'kpcx' }) as LabState;
     inv = writeInventory(lab, join(work, 'inv'), { masters: ['master1', 'master2', 'master3'], workers: ['worker1'], vars: { LOAD_BALANCING: 'haproxy', ETCD_HOSTING: 'external' } });
   }, 180_000);

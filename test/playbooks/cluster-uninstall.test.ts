@@ -6,8 +6,7 @@
 // packages, interrupted at kubeadm reset and finished on a terminal where the cluster's name is typed;
 // a second run changes nothing; cluster-setup at a lower version (1.30.4) builds it again. SSH answers
 // on every node throughout. (The external etcd's uninstall is in cluster-setup.test.ts, on its lab.)
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LabState, changedTasks, explain, kplay, kplayInterrupted, must, recap, root, run, snapshot, writeInventory } from '../support/cluster-lab.js';
@@ -15,6 +14,7 @@ import { openTerminal, tmuxAvailable } from '../support/tmux.js';
 import { sleep } from '../support/until.js';
 // @ts-expect-error the lab is plain JavaScript (runs without a build: npm run lab)
 import { labAvailable, labDown, labUp } from '../lab/lab.mjs';
+import { tempDir } from '../support/tree.js';
 
 const available = (labAvailable() as boolean) && tmuxAvailable();
 const PLAYBOOK = 'playbooks/cluster-uninstall.yaml';
@@ -68,7 +68,7 @@ describe.skipIf(!available)('cluster-uninstall: a 3 + 2 cluster uninstalled and 
   let inv: string;
 
   beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), 'kplay-uninstall-'));
+    work = tempDir('kplay-uninstall-');
     lab = labUp({ masters: 3, workers: 2, kube: 'fresh', dir: join(work, 'lab'), prefix: 'kpun' }) as LabState;
     inv = writeInventory(lab, join(work, 'inv'), { masters: MASTERS, workers: ['worker1', 'worker2'], vars: { CLUSTER_NAME: NAME } });
     const r = kplay(lab, ['-i', inv, 'playbooks/cluster-setup.yaml', '-f', '10']);

@@ -4,13 +4,13 @@
 // --tags nodes ahead of the control plane refused, --check touching nothing; second runs change nothing.
 // The lab's apt offers a Kubernetes version only from the repository of its minor (pkgs.k8s.io's
 // layout), so the repository switch is tested, not assumed.
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LabState, changedTasks, explain, kplay, kplayInterrupted, must, pollApi, recap, run, snapshot, writeInventory } from '../support/cluster-lab.js';
 // @ts-expect-error the lab is plain JavaScript (runs without a build: npm run lab)
 import { labAvailable, labDown, labUp } from '../lab/lab.mjs';
+import { tempDir } from '../support/tree.js';
 
 const available = labAvailable() as boolean;
 const ADMIN = 'kubectl --kubeconfig /etc/kubernetes/admin.conf';
@@ -28,7 +28,7 @@ describe.skipIf(!available)('cluster-upgrade: one minor version at a time, the A
   const upgrade = (version: string, ...args: string[]): string[] => ['-i', inventory, 'playbooks/cluster-upgrade.yaml', '-e', `KUBERNETES_VERSION=${version}`, ...args];
 
   beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), 'kplay-upgrade-'));
+    work = tempDir('kplay-upgrade-');
     lab = labUp({ masters: 3, workers: 2, kube: 'fresh', kubeVersion: '1.29.9-1.1', dir: join(work, 'lab'), prefix: 'kpup' }) as LabState;
     inventory = writeInventory(lab, join(work, 'inv'), { masters: ['master1', 'master2', 'master3'], workers: ['worker1', 'worker2'], vars: { KUBERNETES_VERSION_MINOR: '29', KUBERNETES_VERSION_PATCH: '9' } });
     const r = kplay(lab, ['-i', inventory, 'playbooks/cluster-setup.yaml', '-f', '10']);

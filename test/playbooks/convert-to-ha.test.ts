@@ -6,8 +6,7 @@
 // third run, compared with a fresh HA cluster built by cluster-setup.yaml, then grown by
 // add-control-plane.yaml.
 import { X509Certificate } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { ETCDCTL, pollApi, type LabState, changedTasks, changedHosts, explain, i
 import { sleep, until } from '../support/until.js';
 // @ts-expect-error the lab is plain JavaScript (runs without a build: npm run lab)
 import { labAvailable, labDown, labUp } from '../lab/lab.mjs';
+import { tempDir } from '../support/tree.js';
 
 const available = labAvailable() as boolean;
 const ENDPOINT = 'https://k8s-api.lab.test:8443';
@@ -85,7 +85,7 @@ describe.skipIf(!available)('convert-to-ha: a legacy master, two new masters, tw
   const all = ['master1', 'master2', 'master3', 'worker1', 'worker2'];
 
   beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), 'kplay-convert-'));
+    work = tempDir('kplay-convert-');
     lab = labUp({ masters: 3, workers: 2, kube: 'legacy', dir: join(work, 'lab'), prefix: 'kpcv' }) as LabState;
     inv = writeInventory(lab, join(work, 'inv'), { masters: ['master1', 'master2', 'master3'], workers: ['worker1', 'worker2'] });
   }, 180_000);
@@ -234,7 +234,7 @@ describe.skipIf(!available)('convert-to-ha: a legacy master and a worker, interr
   let converted: Record<string, unknown>;
 
   beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), 'kplay-convert1-'));
+    work = tempDir('kplay-convert1-');
     lab = labUp({ masters: 3, workers: 1, kube: 'legacy', dir: join(work, 'lab'), prefix: 'kpcw' }) as LabState;
     inv = writeInventory(lab, join(work, 'inv'), { masters: ['master1'], workers: ['worker1'], vars: { ...HAPROXY, KUBECONFIG_USERS: '[alice, {name: ops, groups: ["system:masters"]}]' } });
   }, 180_000);
@@ -282,7 +282,7 @@ describe.skipIf(!available)('convert-to-ha: a legacy master and a worker, interr
   });
 
   it('ends indistinguishable from a fresh HA cluster built by cluster-setup.yaml', () => {
-    const freshDir = mkdtempSync(join(tmpdir(), 'kplay-fresh-'));
+    const freshDir = tempDir('kplay-fresh-');
     const fresh = labUp({ masters: 1, workers: 1, kube: 'fresh', dir: join(freshDir, 'lab'), prefix: 'kpcf' }) as LabState;
     try {
       const finv = writeInventory(fresh, join(freshDir, 'inv'), { masters: ['master1'], workers: ['worker1'], vars: HAPROXY });

@@ -6,14 +6,14 @@
 // both sides. Restore: a damaged snapshot and a missing confirmation are refused with nothing stopped;
 // a ConfigMap deleted after the backup comes back and one created after it is gone, three members
 // healthy, every node Ready through the endpoint; a second run changes nothing.
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ETCDCTL, type LabState, changedTasks, explain, kplay, kplayInterrupted, must, pollApi, recap, run, writeInventory } from '../support/cluster-lab.js';
 // @ts-expect-error the lab is plain JavaScript (runs without a build: npm run lab)
 import { labAvailable, labDown, labUp } from '../lab/lab.mjs';
+import { tempDir } from '../support/tree.js';
 
 const available = labAvailable() as boolean;
 const NAME = 'kpday2';
@@ -37,7 +37,7 @@ describe.skipIf(!available)('day 2: certificates, etcd backup and restore on a 3
   let backups: string;
 
   beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), 'kplay-day2-'));
+    work = tempDir('kplay-day2-');
     lab = labUp({ masters: 3, workers: 1, kube: 'fresh', dir: join(work, 'lab'), prefix: 'kpd2' }) as LabState;
     inv = writeInventory(lab, join(work, 'inv'), { masters: MASTERS, workers: ['worker1'], vars: { CLUSTER_NAME: NAME } });
     backups = join(work, 'inv', 'backups', NAME, 'etcd');

@@ -8,8 +8,7 @@
 // uninstall-dashboard.yaml; each run twice. The lab has no kube-proxy or containers: the NodePort is checked
 // as objects (DASHBOARD_VERIFY_HTTP false), the token against the lab's apiserver (real RS256 tokens).
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LabState, changedTasks, explain, kplay, must, recap, run, writeInventory } from '../support/cluster-lab.js';
@@ -17,6 +16,7 @@ import { type LabState, changedTasks, explain, kplay, must, recap, run, writeInv
 import { labAvailable, labDown, labRun, labUp } from '../lab/lab.mjs';
 // @ts-expect-error the lab is plain JavaScript
 import { registryAvailable, registryPush, registryUp } from '../lab/registry.mjs';
+import { tempDir } from '../support/tree.js';
 
 const available = (labAvailable() as boolean) && (registryAvailable() as boolean);
 const MASTERS = ['master1', 'master2', 'master3'];
@@ -42,7 +42,7 @@ describe.skipIf(!available)('cluster-images and the add-ons on one cluster', { t
   const wanted = (version: string, host: string): string[] => [...kubeadmImages(version), ...CNI, ...ADDONS].filter((i) => host.startsWith('master') || !CONTROL_PLANE.test(i)).sort();
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'kplay-images-'));
+    work = tempDir('kplay-images-');
     lab = labUp({ masters: 3, workers: 2, kube: 'fresh', dir: join(work, 'lab'), prefix: 'kpim' }) as LabState;
     inventory = writeInventory(lab, join(work, 'inv'), { masters: MASTERS, workers: WORKERS });
     const r = kplay(lab, ['-i', inventory, 'playbooks/cluster-setup.yaml', '-f', '10']);

@@ -8,8 +8,7 @@
 // machine's real apt and dpkg (the lab's `realApt`) over a copy of its dpkg database; the packages are
 // made up here (test/support/deb-repo.ts) and install only into the host's own directories.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labAvailable, labDown, labUp } from '../lab/lab.mjs';
 import { signedDebRepository, type DebSpec } from '../support/deb-repo.js';
 import { hasAnsible } from '../support/oracle.js';
+import { tempDir } from '../support/tree.js';
 
 interface Lab {
   dir: string;
@@ -88,7 +88,7 @@ describe.skipIf(!available)('popular-style roles on lab hosts: kplay and ansible
   let first: { kplay: { rc: number | null; out: string }; ansible: { rc: number | null; out: string } };
 
   beforeAll(() => {
-    home = mkdtempSync(join(tmpdir(), 'kplay-roles-'));
+    home = tempDir('kplay-roles-');
     mkdirSync(join(home, '.ansible'), { recursive: true });
     lab = labUp({ hosts: 2, dir: join(home, 'lab'), prefix: 'kppr', realApt: true }) as Lab;
     for (const [path, specs] of Object.entries(REPOS)) {

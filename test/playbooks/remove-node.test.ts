@@ -5,13 +5,13 @@
 // runs change nothing; add-control-plane with the new inventory. Then a drain a disruption budget blocks (stops, named; completes once relaxed), and a
 // master whose host is down removed with node_unreachable_ok.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ETCDCTL, type LabState, changedTasks, explain, kplay, kplayInterrupted, must, pollApi, recap, snapshot, writeInventory } from '../support/cluster-lab.js';
 // @ts-expect-error the lab is plain JavaScript (runs without a build: npm run lab)
 import { labAvailable, labDown, labUp } from '../lab/lab.mjs';
+import { tempDir } from '../support/tree.js';
 
 const available = labAvailable() as boolean;
 const ADMIN = 'kubectl --kubeconfig /etc/kubernetes/admin.conf';
@@ -40,7 +40,7 @@ describe.skipIf(!available)('remove-node: replacing masters and workers on a run
   const inv = (name: string, masters: string[], workers: string[]): string => writeInventory(lab, join(work, name), { masters, workers });
 
   beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), 'kplay-remove-'));
+    work = tempDir('kplay-remove-');
     lab = labUp({ masters: 4, workers: 3, kube: 'fresh', dir: join(work, 'lab'), prefix: 'kprm' }) as LabState;
     const r = kplay(lab, ['-i', inv('setup', ['master1', 'master2', 'master3'], ['worker1', 'worker2']), 'playbooks/cluster-setup.yaml', '-f', '10']);
     if (r.rc !== 0) throw new Error(explain(r.out));

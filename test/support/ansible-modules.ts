@@ -1,10 +1,10 @@
 // Runs real Ansible modules on local files as an oracle: one playbook, one task per case, each on
 // its own copy of the starting content; returns each file's content afterwards and `changed`.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { tempDir } from './tree.js';
 
 /** One module call on a file with the given content (undefined: the file does not exist); `module` a short name (ansible.builtin) or a collection's full one. */
 export interface ModuleCase {
@@ -26,7 +26,7 @@ export interface ModuleOutcome {
  * directory of further modules (a collection's module file, for modules ansible-core does not ship).
  */
 export function ansibleModules(cases: ModuleCase[], library?: string): ModuleOutcome[] {
-  const dir = mkdtempSync(join(tmpdir(), 'kplay-ansible-mod-'));
+  const dir = tempDir('kplay-ansible-mod-');
   const tasks = cases.map((c, i) => {
     const path = join(dir, `f${i}`);
     if (c.before !== undefined) writeFileSync(path, c.before);

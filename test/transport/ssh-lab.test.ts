@@ -3,8 +3,7 @@
 // unreachable host, sshd killed mid-play, a 50 MB copy, 10 MB of output, commands and stdin.
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labAvailable, labDown, labKillHost, labUp } from '../lab/lab.mjs';
 import { openTerminal, tmuxAvailable } from '../support/tmux.js';
 import { sleep } from '../support/until.js';
+import { tempDir } from '../support/tree.js';
 
 interface LabState {
   dir: string;
@@ -50,7 +50,7 @@ function playbook(name: string, text: string): string {
 
 describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
   beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), 'kplay-ssh-'));
+    work = tempDir('kplay-ssh-');
     lab = labUp({ hosts: 5, dir: join(work, 'lab'), prefix: 'kptest', privateLink: true }) as LabState;
   }, 120_000);
 

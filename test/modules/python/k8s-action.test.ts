@@ -1,15 +1,15 @@
 // kubernetes.core's action plugin as kplay does it before running the collection's module: rows of
 // (arguments, connection) -> the module's arguments or the action's error.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { k8sActionArgs } from '../../../engine/modules/python/k8s-action.js';
 import type { HostConnection } from '../../../engine/modules/types.js';
 import { moduleContext } from '../../support/module-context.js';
 import { PyFloat } from '../../../engine/util/py-float.js';
+import { tempDir } from '../../support/tree.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'kplay-k8s-action-'));
+const dir = tempDir('kplay-k8s-action-');
 writeFileSync(join(dir, 'admin.conf'), 'kubeconfig');
 writeFileSync(join(dir, 'other.conf'), 'kubeconfig');
 writeFileSync(join(dir, 'cm.yaml.j2'), 'kind: ConfigMap\ndata:\n  a: "{{ value }}"\n  b: OMIT\n---\nkind: Secret\n');
