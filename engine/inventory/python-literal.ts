@@ -1,6 +1,6 @@
 // Python's ast.literal_eval, as Ansible applies it to every INI inventory value: what parses as a
 // Python literal becomes that value (1.20 -> 1.2, True -> true, '[1,2]' -> list); anything else stays text.
-import { PyFloat, asFloat, isNumber, unboxFloat } from '../util/py-float.js';
+import { PyFloat, asFloat, isNumber, pyInt, unboxFloat } from '../util/py-float.js';
 
 /** Result of evaluating an INI value. `retyped` is set when a float literal lost its spelling. */
 export interface LiteralResult {
@@ -214,7 +214,7 @@ class Parser {
       if (operand.t !== 'num' || operand.imag) throw new NotLiteral();
       if (operand.float) this.floatSeen = true;
       const n = this.complexTail(t.v === '-' ? -operand.v : operand.v);
-      return operand.float ? asFloat(n) : n;
+      return operand.float ? asFloat(n) : pyInt(n);
     }
     if (t.t === 'num') {
       this.i++;

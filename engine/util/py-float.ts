@@ -24,6 +24,11 @@ export function asFloat(n: number): number | PyFloat {
   return Number.isInteger(n) ? new PyFloat(n) : n;
 }
 
+/** Python's int of a whole number: JavaScript's -0 (0 * -1, -x) is 0, as an int has no sign of zero. */
+export function pyInt(n: number): number {
+  return n + 0;
+}
+
 /** A number of either kind (an int, a float, a marked whole float). */
 export function isNumber(v: unknown): v is number | PyFloat {
   return typeof v === 'number' || v instanceof PyFloat;

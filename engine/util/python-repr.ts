@@ -2,7 +2,7 @@
 // prints: --graph --vars, --list-hosts patterns, string conversion in conditions (`~`).
 import { PyTuple, pyFloatRepr } from '../inventory/python-literal.js';
 import { UnsafeText } from '../yaml/unsafe-text.js';
-import { PyFloat } from './py-float.js';
+import { PyFloat, pyInt } from './py-float.js';
 
 /** Python's str() of a value (strings as they are, everything else as repr). */
 export function pyStr(v: unknown): string {
@@ -18,7 +18,7 @@ export function pyRepr(v: unknown): string {
   if (v === null || v === undefined) return 'None';
   if (v === true) return 'True';
   if (v === false) return 'False';
-  if (typeof v === 'number') return Number.isInteger(v) && !Object.is(v, -0) ? String(v) : pyFloatRepr(v);
+  if (typeof v === 'number') return Number.isInteger(v) ? String(pyInt(v)) : pyFloatRepr(v);
   if (v instanceof PyFloat) return pyFloatRepr(v.value);
   if (typeof v === 'string') return pyStringRepr(v);
   if (v instanceof UnsafeText) return pyStringRepr(v.text);

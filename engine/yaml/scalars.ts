@@ -1,7 +1,7 @@
 // YAML scalar resolution exactly as PyYAML's SafeLoader (and so Ansible) does it: YAML 1.1 rules,
 // but `y`/`n` stay strings, `1e5` stays a string, `0755` is octal, `1:20` is sexagesimal (80).
 import type { ScalarTag, Tags } from 'yaml';
-import { asFloat } from '../util/py-float.js';
+import { asFloat, pyInt as intOf } from '../util/py-float.js';
 
 const boolTrue = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
 const boolFalse = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
@@ -37,12 +37,16 @@ function sexagesimal(v: string): number {
 /** PyYAML's construct_yaml_int. */
 export function constructInt(source: string): number {
   const [sign, v] = splitSign(source);
+  return intOf(sign * unsignedInt(v));
+}
+
+function unsignedInt(v: string): number {
   if (v === '0') return 0;
-  if (v.startsWith('0b')) return sign * parseInt(v.slice(2), 2);
-  if (v.startsWith('0x')) return sign * parseInt(v.slice(2), 16);
-  if (v.startsWith('0')) return sign * parseInt(v, 8);
-  if (v.includes(':')) return sign * sexagesimal(v);
-  return sign * Number(v);
+  if (v.startsWith('0b')) return parseInt(v.slice(2), 2);
+  if (v.startsWith('0x')) return parseInt(v.slice(2), 16);
+  if (v.startsWith('0')) return parseInt(v, 8);
+  if (v.includes(':')) return sexagesimal(v);
+  return Number(v);
 }
 
 /** PyYAML's construct_yaml_float. */

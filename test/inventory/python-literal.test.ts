@@ -8,6 +8,9 @@ import { pyRepr } from '../../engine/util/python-repr.js';
 const cases: [string, unknown][] = [
   ['1', 1],
   ['-5', -5],
+  ['-0', 0],
+  ['-0.0', new PyFloat(-0)],
+  ['[-0, -0x0]', [0, 0]],
   ['+7', 7],
   ['1.20', 1.2],
   ['1.0', new PyFloat(1)],

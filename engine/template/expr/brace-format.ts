@@ -151,7 +151,7 @@ function number(x: number, kind: 'int' | 'float', s: Spec, col: number): string 
   if (s.type === 's') throw new ExprError(`Unknown format code 's' for object of type '${kind}'`, col);
   const asInt = kind === 'int' && (s.type === '' || intType);
   if (asInt && s.prec !== undefined) throw new ExprError('Precision not allowed in integer format specifier', col);
-  let neg = x < 0 || Object.is(x, -0);
+  let neg = x < 0 || (kind === 'float' && Object.is(x, -0));
   let prefix = '';
   let body: string;
   if (asInt && s.type === 'c') {

@@ -4,7 +4,7 @@
 // (to_yaml), indentless sequences under keys, folding at 80 columns; libyaml's emitter (Ansible's
 // dumper is the C one), so no `...` after a root scalar.
 import { PyTuple, pyFloatRepr } from '../../inventory/python-literal.js';
-import { PyFloat, asFloat } from '../../util/py-float.js';
+import { PyFloat, asFloat, pyInt } from '../../util/py-float.js';
 import { pyRepr } from '../../util/python-repr.js';
 import { UnsafeText } from '../../yaml/unsafe-text.js';
 
@@ -408,12 +408,12 @@ export function pyYaml(v: unknown, opts: YamlOpts): string {
 // a JSON string or number token (strings matched whole, so a number inside one is not taken)
 const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/g;
 
-/** Python's json.loads (from_json): JSON.parse, with a whole number written as a float (1.0, 1e3) kept a float. */
+/** Python's json.loads (from_json): JSON.parse, with a whole number written as a float (1.0, 1e3) kept a float and -0 the int 0. */
 export function pyJsonLoads(text: string): unknown {
   const value = JSON.parse(text) as unknown;
   // only a text with a whole float in it needs the second, float-keeping read (JSON.parse checked it is JSON)
   for (const m of text.matchAll(JSON_TOKEN)) {
-    if (!m[0].startsWith('"') && /[.eE]/.test(m[0]) && Number.isInteger(Number(m[0]))) return new JsonReader(text).value();
+    if (m[0] === '-0' || (!m[0].startsWith('"') && /[.eE]/.test(m[0]) && Number.isInteger(Number(m[0])))) return new JsonReader(text).value();
   }
   return value;
 }
@@ -461,6 +461,6 @@ class JsonReader {
     const t = this.token(/"(?:[^"\\]|\\.)*"|true|false|null|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/y);
     if (t.startsWith('"')) return JSON.parse(t) as string;
     if (t === 'true' || t === 'false' || t === 'null') return JSON.parse(t) as unknown;
-    return /[.eE]/.test(t) ? asFloat(Number(t)) : Number(t);
+    return /[.eE]/.test(t) ? asFloat(Number(t)) : pyInt(Number(t));
   }
 }

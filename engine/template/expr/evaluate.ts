@@ -6,7 +6,7 @@ import { pyRepr, pyStr } from '../../util/python-repr.js';
 import { UnsafeText } from '../../yaml/load.js';
 import type { Args, Expr } from './parser.js';
 import { PyTuple } from '../../inventory/python-literal.js';
-import { PyFloat, asFloat, isFloat, isNumber, unboxFloat } from '../../util/py-float.js';
+import { PyFloat, asFloat, isFloat, isNumber, pyInt, unboxFloat } from '../../util/py-float.js';
 import { Callable } from './callable.js';
 import { percentFormat } from './percent.js';
 import { STRING_METHODS, callStringMethod } from './str-methods.js';
@@ -153,7 +153,7 @@ export class Evaluator {
       case 'pos': {
         const v = this.defined(this.eval(e.value), e.col);
         if (!isNumber(v)) throw new ExprError(`bad operand type for unary ${e.k === 'neg' ? '-' : '+'}: '${typeName(v)}'`, e.col);
-        return e.k === 'neg' ? (isFloat(v) ? asFloat(-v) : -v) : v;
+        return e.k === 'neg' ? (isFloat(v) ? asFloat(-v) : pyInt(-v)) : v;
       }
       case 'and': {
         const l = this.defined(this.eval(e.left), e.left.col);
@@ -405,7 +405,7 @@ function numeric(op: string, left: number | PyFloat, right: number | PyFloat): n
   const l = unboxFloat(left);
   const r = unboxFloat(right);
   const float = isFloat(left) || isFloat(right);
-  const result = (n: number): number | PyFloat => (float ? asFloat(n) : n);
+  const result = (n: number): number | PyFloat => (float ? asFloat(n) : pyInt(n));
   switch (op) {
     case '+':
       return result(l + r);
@@ -420,7 +420,7 @@ function numeric(op: string, left: number | PyFloat, right: number | PyFloat): n
     case '%':
       return result(((l % r) + r) % r);
     case '**':
-      return float || r < 0 ? asFloat(l ** r) : l ** r;
+      return float || r < 0 ? asFloat(l ** r) : pyInt(l ** r);
   }
   return undefined;
 }

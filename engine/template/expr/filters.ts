@@ -12,7 +12,7 @@ import { lstatSync, statSync, type Stats } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { pyyamlTags } from '../../yaml/scalars.js';
 import { PyTuple } from '../../inventory/python-literal.js';
-import { PyFloat, asFloat, isFloat, isInt, isNumber } from '../../util/py-float.js';
+import { PyFloat, asFloat, isFloat, isInt, isNumber, pyInt } from '../../util/py-float.js';
 import { pyStr } from '../../util/python-repr.js';
 import { UnsafeText } from '../../yaml/load.js';
 import { toBool } from '../helpers.js';
@@ -32,6 +32,11 @@ export type Filter = (v: unknown, args: unknown[], kw: Record<string, unknown>, 
 export type Test = (v: unknown, args: unknown[], col: number, kw?: Record<string, unknown>) => boolean;
 
 function toInt(v: unknown, fallback: unknown, base: unknown): unknown {
+  const n = toIntOrNot(v, base);
+  return n === undefined ? (fallback ?? 0) : pyInt(n);
+}
+
+function toIntOrNot(v: unknown, base: unknown): number | undefined {
   if (typeof v === 'boolean') return Number(v);
   if (isNumber(v)) return Math.trunc(Number(v));
   if (typeof v === 'string' || v instanceof UnsafeText) {
@@ -45,7 +50,7 @@ function toInt(v: unknown, fallback: unknown, base: unknown): unknown {
     const f = Number(t);
     if (t !== '' && Number.isFinite(f)) return Math.trunc(f);
   }
-  return fallback ?? 0;
+  return undefined;
 }
 
 // Ansible's version test: compares dotted versions numerically (LooseVersion-like).
