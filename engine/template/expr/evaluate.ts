@@ -12,39 +12,13 @@ import { percentFormat } from './percent.js';
 import { STRING_METHODS, callStringMethod } from './str-methods.js';
 import { NO_ATTRIBUTE, PyHandle, handleAttr, handleOp } from '../plugins/py-handle.js';
 import { BASE_FUNCTIONS, FILTERS, TESTS, defaultOfDefined, filterNamed, pluginTest, pythonPlugin } from './filters.js';
+import { HOLE_FILTERS, NOT_MINE, Undefined, holesFilter, settle, undefinedError, undefinedHint, undefinedMessage, withHoles } from './undefined.js';
 import { ExprError, UndefinedError, contains, iterable, len, missingKeyMessage, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
 
 export { ExprError, UndefinedError };
 
-/** A variable or key that does not exist; carries the expression that named it. */
-export class Undefined {
-  constructor(
-    /** The expression's text (`d.b`), for hints and `mandatory`. */
-    readonly name: string,
-    /** Jinja's lenient Undefined (an inline if without else): prints as ''. */
-    readonly soft = false,
-    /** Jinja's text for why, when it is not a name never defined (`'dict object' has no attribute 'b'`). */
-    readonly cause?: string,
-    /** The variable never defined where the path starts, when that is why. */
-    readonly variable?: string,
-    /** What Jinja's undefined is named after (its _undefined_name, which `mandatory` names): the variable, attribute or key first missing. */
-    readonly missing?: unknown,
-    /** What to do about it, when the hint is not about the name itself (a variable whose own template names an undefined one). */
-    readonly hint?: string,
-  ) {}
-}
+export { Undefined, undefinedHint, undefinedMessage };
 
-/** The text of the error an undefined value gives where a value is needed, as Jinja words it. */
-export const undefinedMessage = (v: Undefined): string => v.cause ?? `${pyRepr(v.name)} is undefined`;
-
-/** What to do about an undefined value: define the variable, or give a fallback. */
-export function undefinedHint(v: Undefined): string {
-  if (v.hint !== undefined) return v.hint;
-  const fallback = /^value(?!\w)/.test(v.name) ? "give a fallback with | default('value')" : `give a fallback: {{ ${v.name} | default('value') }}`;
-  return v.variable ? `define ${v.variable} (inventory, group_vars, vars, -e) or ${fallback}` : fallback;
-}
-
-const undefinedError = (v: Undefined, col: number): UndefinedError => new UndefinedError(undefinedMessage(v), col, undefinedHint(v));
 
 // Jinja's words for a filter with nothing to give
 const EMPTY_SEQUENCE: Record<string, string> = { first: 'No first item, sequence was empty.', last: 'No last item, sequence was empty.', min: 'No aggregated item, sequence was empty.', max: 'No aggregated item, sequence was empty.' };
@@ -107,7 +81,13 @@ export class Evaluator {
     return pyTruthy(this.defined(this.eval(e), e.col));
   }
 
+  // a value to use: a list holding an undefined item fails here, with that item's error
   private eval(e: Expr): unknown {
+    return settle(this.evalAny(e), e.col);
+  }
+
+  // a value that may be a list holding an undefined item (Holes), for a filter that keeps them
+  private evalAny(e: Expr): unknown {
     switch (e.k) {
       case 'lit':
         return e.v;
@@ -116,7 +96,10 @@ export class Evaluator {
         return v === undefined ? new Undefined(e.name, false, undefined, e.name, e.name) : v;
       }
       case 'list': {
-        const items = e.items.map((i) => this.defined(this.eval(i), i.col));
+        const raw = e.items.map((i) => this.eval(i));
+        const holes = withHoles(raw);
+        if (holes) return holes;
+        const items = raw.map((v, n) => this.defined(v, (e.items[n] as Expr).col));
         if (e.tuple) return PyTuple.from(items);
         templateMade.add(items);
         return items;
@@ -299,7 +282,14 @@ export class Evaluator {
   }
 
   private filter(e: Extract<Expr, { k: 'filter' }>): unknown {
-    const raw = this.eval(e.value);
+    const input = this.evalAny(e.value);
+    let given: { args: unknown[]; kw: Record<string, unknown> } | undefined;
+    if (HOLE_FILTERS.has(e.name)) {
+      given = this.argValues(e);
+      const out = holesFilter(e.name, input, given.args, given.kw, e.col);
+      if (out !== NOT_MINE) return out;
+    }
+    const raw = settle(input, e.value.col);
     if (e.name === 'default' || e.name === 'd') {
       // the fallback may itself be undefined (`a | default(b) | default(c)`), as in Jinja
       const args = e.args.map((a) => this.eval(a));
@@ -307,7 +297,7 @@ export class Evaluator {
       if (raw instanceof Undefined) return args[0] ?? kw.default_value ?? '';
       return defaultOfDefined(raw, args, kw, e.col);
     }
-    const { args, kw } = this.argValues(e);
+    const { args, kw } = given ?? this.argValues(e);
     if (e.name === 'attr') return this.attribute(this.defined(raw, e.value.col), String(args[0]), `${describe(e.value)} | attr`);
     if (e.name === 'mandatory') {
       // Ansible 2.14's words, its two spaces included: the name Jinja's undefined has (the first thing missing), or none

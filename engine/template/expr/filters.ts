@@ -94,7 +94,8 @@ function sortKey(caseSensitive: boolean, attribute: unknown, col: number): (x: u
 
 // `attribute='a.b'` / `'0'`: Jinja's make_attrgetter walks dots, integer parts index lists. A missing
 // part is an error, or the fallback's value, or what the fallback makes of Jinja's text for it
-function attrPath(v: unknown, path: string, col: number, fallback?: { value: unknown } | ((message: string) => unknown)): unknown {
+/** An item's attribute path (`a.b.0`) as map(attribute=) reads it; a missing key gives `fallback` (or fails). */
+export function attrPath(v: unknown, path: string, col: number, fallback?: { value: unknown } | ((message: string) => unknown)): unknown {
   let cur = plain(v);
   for (const part of path.split('.')) {
     if (Array.isArray(cur) && /^\d+$/.test(part) && Number(part) < cur.length) cur = cur[Number(part)];
@@ -380,7 +381,7 @@ export const FILTERS: Record<string, Filter> = {
       return list.map((x) => attrPath(x, String(kw.attribute), col, fallback));
     }
     const name = String(a[0]);
-    if (name === 'extract') return list.map((x) => extract(x, a[1], a.slice(2), col));
+    if (name === 'extract') return list.map((x) => extract(x, a.slice(1), kw, col));
     const f = filterNamed(name);
     if (!f) throw new ExprError(`no filter named '${name}'`, col);
     return list.map((x) => f(x, a.slice(1), kw, col));
@@ -500,7 +501,7 @@ export const FILTERS: Record<string, Filter> = {
     const x = v instanceof UnsafeText ? 'AnsibleUnsafeText' : typeName(v);
     return x === 'dict' ? 'dict' : x;
   },
-  extract: (v, a, _k, col) => extract(v, a[0], a.slice(1), col),
+  extract: (v, a, kw, col) => extract(v, a, kw, col),
   groupby: (v, a, kw, col) => {
     const attribute = String(a[0] ?? kw.attribute);
     const fallback = own(kw, 'default') ? { value: kw.default } : undefined;
@@ -603,16 +604,47 @@ class Missing {
 }
 const missing = (message: string): Missing => new Missing(message);
 
-function extract(item: unknown, container: unknown, morekeys: unknown[], col: number): unknown {
-  let cur = lookupKey(plain(container), plain(item), col);
-  for (const k of morekeys.flatMap((m) => (Array.isArray(m) ? m : [m]))) cur = lookupKey(plain(cur), plain(k), col);
+/** The keys Ansible's extract(item, container, morekeys=None) reads, checked as Python checks its call. */
+export function extractCall(item: unknown, a: unknown[], kw: Record<string, unknown>, col: number): { container: unknown; keys: unknown[] } {
+  for (const k of Object.keys(kw)) {
+    if (k !== 'container' && k !== 'morekeys') throw new ExprError(`extract() got an unexpected keyword argument '${k}'`, col);
+  }
+  if (a.length > 2) throw new ExprError(`extract() takes from 3 to 4 positional arguments but ${a.length + 2} were given`, col);
+  if (a.length >= 1 && own(kw, 'container')) throw new ExprError("extract() got multiple values for argument 'container'", col);
+  if (a.length === 2 && own(kw, 'morekeys')) throw new ExprError("extract() got multiple values for argument 'morekeys'", col);
+  if (a.length === 0 && !own(kw, 'container')) throw new ExprError("extract() missing 1 required positional argument: 'container'", col);
+  const morekeys = a.length === 2 ? a[1] : kw['morekeys'];
+  // a list's items are keys, anything else (a tuple too) is one key, as Ansible's isinstance(morekeys, list)
+  const more = morekeys === undefined || morekeys === null ? [] : Array.isArray(morekeys) && !(morekeys instanceof PyTuple) ? morekeys : [morekeys];
+  return { container: a.length ? a[0] : kw['container'], keys: [item, ...more] };
+}
+
+/** Ansible's extract: container[item][morekey]...; the first key missing gives `missing(Jinja's message)`, or fails. */
+export function extract(item: unknown, a: unknown[], kw: Record<string, unknown>, col: number, missing?: (message: string) => unknown): unknown {
+  const { container, keys } = extractCall(item, a, kw, col);
+  let cur = container;
+  for (const k of keys) {
+    const within = plain(cur);
+    const key = plain(k);
+    cur = lookupKey(within, key);
+    if (cur === NO_KEY) {
+      if (missing) return missing(missingKeyMessage(within, key));
+      throw new ExprError(`${typeName(within)} object has no element ${pyStr(key)}`, col);
+    }
+  }
   return cur;
 }
 
-function lookupKey(c: unknown, k: unknown, col: number): unknown {
-  if (Array.isArray(c) && isInt(k)) return c[k < 0 ? c.length + k : k];
-  if (isDict(c) && own(c, String(k))) return c[String(k)];
-  throw new ExprError(`${typeName(c)} object has no element ${pyStr(k)}`, col);
+const NO_KEY = Symbol('no key');
+
+function lookupKey(c: unknown, k: unknown): unknown {
+  if (Array.isArray(c) && isInt(k)) {
+    const i = k < 0 ? c.length + k : k;
+    return i >= 0 && i < c.length ? c[i] : NO_KEY;
+  }
+  // a dict's keys are text (numbers as YAML wrote them); a list, tuple or dict is no key
+  if (isDict(c) && (typeof k === 'string' || isNumber(k)) && own(c, String(k))) return c[String(k)];
+  return NO_KEY;
 }
 
 // select('odd'), selectattr('x', 'defined'), select('equalto', 3): a test with its arguments
