@@ -9,6 +9,7 @@ import type { Inventory } from '../inventory/model.js';
 import { parseExtraVars } from '../vars/extra-vars.js';
 import { VarsContext, type RunInfo } from '../vars/host-scope.js';
 import { inventoryVarsDirs, playbookVarsDirs } from '../vars/precedence.js';
+import { controllerPython } from '../util/controller-python.js';
 
 /** Inputs shared by `kplay` and `kplay inventory`. */
 export interface SetupOptions {
@@ -55,7 +56,7 @@ export function setup(o: SetupOptions): Setup {
     inventory,
     { inventory: inventoryVarsDirs(inventory), playbook: playbookVarsDirs(projectRoot, o.playbookDir) },
     extraVars,
-    { ...o.run, projectRoot, configFile: config.file, forks: o.run?.forks ?? config.forks ?? 5 },
+    { ...o.run, projectRoot, configFile: config.file, forks: o.run?.forks ?? config.forks ?? 5, playbookPython: controllerPython() },
   );
   return { config, projectRoot, inventory, vars, warnings, deprecations: config.deprecated };
 }

@@ -21,6 +21,9 @@ export function withoutOmitted(value: unknown): unknown {
   return value;
 }
 
+// Ansible's hostvars[h] are h's variables without hostvars itself (get_vars(include_hostvars=False))
+const NOT_IN_HOSTVARS: ReadonlySet<string> = new Set(['hostvars']);
+
 export interface RunInfo {
   playbookDir?: string | undefined;
   /** The project root, whose group_vars/host_vars come before the playbook directory's. */
@@ -34,6 +37,8 @@ export interface RunInfo {
   verbosity?: number;
   configFile?: string | undefined;
   version?: string;
+  /** The controller's Python (ansible_playbook_python), when it has one. */
+  playbookPython?: string | undefined;
 }
 
 /** Layers a caller adds around the inventory levels for one host. */
@@ -151,12 +156,14 @@ export class VarsContext {
       ansible_check_mode: r.checkMode ?? false,
       ansible_diff_mode: r.diffMode ?? false,
       ansible_forks: r.forks ?? 5,
-      ansible_limit: r.limit ?? null,
+      // Ansible's options vars: ansible_limit only with --limit (kubespray asks `ansible_limit is defined`)
+      ...(r.limit !== undefined ? { ansible_limit: r.limit } : {}),
       ansible_run_tags: r.runTags ?? ['all'],
       ansible_skip_tags: r.skipTags ?? [],
       ansible_verbosity: r.verbosity ?? 0,
       ansible_inventory_sources: this.inv.sources,
       ansible_config_file: r.configFile ?? null,
+      ...(r.playbookPython !== undefined ? { ansible_playbook_python: r.playbookPython } : {}),
       ansible_version: { full: r.version ?? '0.0.0', string: r.version ?? '0.0.0' },
       omit: OMIT,
     };
@@ -176,7 +183,7 @@ export class VarsContext {
       const version = learnt?.version ?? -1;
       let s = scopes.get(name);
       if (!s || s.version !== version) {
-        s = { version, proxy: this.scope(h, { above: learnt?.layers() ?? [] }).proxy('ansible.vars.hostvars.HostVarsVars') };
+        s = { version, proxy: this.scope(h, { above: learnt?.layers() ?? [] }).proxy('ansible.vars.hostvars.HostVarsVars', NOT_IN_HOSTVARS) };
         scopes.set(name, s);
       }
       return s.proxy;

@@ -140,16 +140,16 @@ export class VarScope {
   }
 
   /** A read-only object view whose properties resolve lazily (what `.hbs` templates render against); `pyType` names it in Jinja's messages (hostvars' per-host view). */
-  proxy(pyType?: string): Record<string, unknown> {
+  proxy(pyType?: string, hidden?: ReadonlySet<string>): Record<string, unknown> {
     if (this.proxyObj) return this.proxyObj;
     const target: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    const has = (key: string | symbol): key is string => typeof key === 'string' && !hidden?.has(key) && this.has(key);
     this.proxyObj = new Proxy(target, {
-      has: (_t, key) => typeof key === 'string' && this.has(key),
+      has: (_t, key) => has(key),
       // toPrimitive lets Handlebars put the object into its "not defined in ..." message
-      get: (_t, key) => (typeof key === 'string' ? this.get(key) : key === Symbol.toPrimitive ? () => '[variables]' : key === PY_TYPE ? pyType : undefined),
-      getOwnPropertyDescriptor: (_t, key) =>
-        typeof key === 'string' && this.has(key) ? { value: this.get(key), writable: false, enumerable: true, configurable: true } : undefined,
-      ownKeys: () => this.names(),
+      get: (_t, key) => (typeof key === 'string' ? (hidden?.has(key) ? undefined : this.get(key)) : key === Symbol.toPrimitive ? () => '[variables]' : key === PY_TYPE ? pyType : undefined),
+      getOwnPropertyDescriptor: (_t, key) => (has(key) ? { value: this.get(key), writable: false, enumerable: true, configurable: true } : undefined),
+      ownKeys: () => (hidden ? this.names().filter((n) => !hidden.has(n)) : this.names()),
       set: () => false,
       defineProperty: () => false,
       deleteProperty: () => false,

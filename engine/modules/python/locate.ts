@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { ansiblePlaybookShebang } from '../../util/controller-python.js';
 
 /** A Python module found on the controller. */
 export interface PythonModule {
@@ -27,15 +28,8 @@ let ansible: { python: string; dir: string } | null | undefined;
 
 /** The Python that runs ansible-playbook on this controller (its #! line), else python3. */
 function pythons(): string[] {
-  const found: string[] = [];
-  for (const dir of split(process.env.PATH)) {
-    const p = join(dir, 'ansible-playbook');
-    if (!existsSync(p)) continue;
-    const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(readFileSync(p, 'utf8').split('\n', 1)[0] ?? '');
-    if (shebang) found.push(shebang[1]?.endsWith('/env') && shebang[2] ? (shebang[2] as string) : (shebang[1] as string));
-    break;
-  }
-  return [...found, 'python3', '/usr/bin/python3'];
+  const named = ansiblePlaybookShebang();
+  return [...(named ? [named] : []), 'python3', '/usr/bin/python3'];
 }
 
 /** ansible-core on the controller (its Python and package directory), or null without it. */
