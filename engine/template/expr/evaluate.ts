@@ -325,13 +325,15 @@ export class Evaluator {
     if (!t) throw new ExprError(`no test named '${e.name}'`, e.col);
     // a plugin's test takes what keywords its Python function takes
     const accepted = REGEX_TESTS.has(e.name) ? ['ignorecase', 'multiline'] : [];
-    if (!plugin) for (const k of Object.keys(kw)) if (!accepted.includes(k)) throw new ExprError(`${e.name}() got an unexpected keyword argument '${k}'`, e.col);
+    if (!plugin && !VERSION_TESTS.has(e.name)) for (const k of Object.keys(kw)) if (!accepted.includes(k)) throw new ExprError(`${e.name}() got an unexpected keyword argument '${k}'`, e.col);
     return t(v, args, e.col, kw);
   }
 }
 
 // the tests that take keyword arguments (Ansible's match, search and regex: ignorecase, multiline)
 const REGEX_TESTS = new Set(['match', 'search', 'regex']);
+// and the version tests (operator=, strict=, version_type=), which check their keywords in Python's words themselves
+const VERSION_TESTS = new Set(['version', 'version_compare']);
 
 const TYPE_TESTS = new Set(['string', 'number', 'integer', 'float', 'boolean', 'mapping', 'sequence', 'iterable', 'none', 'true', 'false', 'sameas']);
 

@@ -22,6 +22,7 @@ import type { Functions } from './evaluate.js';
 import { ExprError, UndefinedError, contains, iterable, len, missingKeyMessage, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
 import { percentFormat, roundHalfEven } from './percent.js';
 import { PyRandom } from './py-random.js';
+import { versionTest } from './versions.js';
 import { pyRegex, pyReplacement } from './pyregex.js';
 import { noteRoutedFilter, routedFilter } from './routing.js';
 import { builtinEntry, callPlugin, pythonNow, collectionEntry, pluginEntry, type PluginEntry, type PluginKind } from '../plugins/jinja-plugins.js';
@@ -51,24 +52,6 @@ function toIntOrNot(v: unknown, base: unknown): number | undefined {
     if (t !== '' && Number.isFinite(f)) return Math.trunc(f);
   }
   return undefined;
-}
-
-// Ansible's version test: compares dotted versions numerically (LooseVersion-like).
-function versionCompare(a: unknown, b: unknown, op: string, col: number): boolean {
-  const parts = (x: unknown): (number | string)[] => String(x).replace(/^v/, '').split(/[.\-+]/).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-  const pa = parts(a);
-  const pb = parts(b);
-  let c = 0;
-  for (let i = 0; i < Math.max(pa.length, pb.length) && c === 0; i++) {
-    const x = pa[i] ?? 0;
-    const y = pb[i] ?? 0;
-    if (typeof x === typeof y) c = x < y ? -1 : x > y ? 1 : 0;
-    else c = typeof x === 'number' ? 1 : -1;
-  }
-  const ops: Record<string, boolean> = { '<': c < 0, lt: c < 0, '<=': c <= 0, le: c <= 0, '>': c > 0, gt: c > 0, '>=': c >= 0, ge: c >= 0, '==': c === 0, '=': c === 0, eq: c === 0, '!=': c !== 0, '<>': c !== 0, ne: c !== 0 };
-  const r = ops[op];
-  if (r === undefined) throw new ExprError(`invalid version comparison operator '${op}'`, col);
-  return r;
 }
 
 function resultKey(v: unknown, key: string): unknown {
@@ -705,8 +688,8 @@ export const TESTS: Record<string, Test> = {
   },
   search: (v, a, col, kw) => pyRegex(a[0], col, { ignorecase: a[1] ?? kw?.ignorecase, multiline: a[2] ?? kw?.multiline }).test(str(v)),
   regex: (v, a, col, kw) => pyRegex(a[0], col, { ignorecase: a[1] ?? kw?.ignorecase, multiline: a[2] ?? kw?.multiline }).test(str(v)),
-  version: (v, a, col) => versionCompare(v, a[0], String(a[1] ?? 'eq'), col),
-  version_compare: (v, a, col) => versionCompare(v, a[0], String(a[1] ?? 'eq'), col),
+  version: (v, a, col, kw) => versionTest(v, a, kw ?? {}, col),
+  version_compare: (v, a, col, kw) => versionTest(v, a, kw ?? {}, col),
   subset: (v, a, col) => iterable(v, col).every((x) => contains(a[0], x, col)),
   issubset: (v, a, col) => iterable(v, col).every((x) => contains(a[0], x, col)),
   superset: (v, a, col) => iterable(a[0], col).every((x) => contains(v, x, col)),

@@ -27,6 +27,7 @@ const SITE = `- hosts: localhost
     - set_fact:
         kept: "{{ a | to_datetime }}"
     - debug: msg="{{ kept | type_debug }} {{ (a | to_datetime).nosuch | default('no such attribute') }}"
+    - debug: msg="{{ '1.2.0.post1' is version('1.2.0', '>', version_type='pep440') }} {{ '1.2rc1' is version('1.2', operator='<', version_type='pep440') }}"
 `;
 
 const MESSAGES = [
@@ -39,6 +40,8 @@ const MESSAGES = [
   '01/03/2024 59 days, 5:30:00 False [datetime.datetime(2024, 3, 1, 12, 0)]',
   // a template's value is its text, as Ansible 2.14's
   'str no such attribute',
+  // the version test's pep440 comparison is Ansible's (Python's packaging library)
+  'True True',
 ];
 
 describe("Ansible's own filters and tests kplay has no native code for", () => {
