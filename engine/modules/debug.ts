@@ -4,7 +4,7 @@
 import { PyFloat } from '../util/py-float.js';
 import { declareModule, type Plan } from './declare.js';
 
-const OPTIONS = { msg: { type: 'raw' }, var: { type: 'raw' }, verbosity: { type: 'int' } } as const;
+const OPTIONS = { msg: { type: 'raw', keepsNull: true }, var: { type: 'raw' }, verbosity: { type: 'int' } } as const;
 
 /** What debug reads: the run's verbosity (-v count) and, when shown, var's value (absent when it is undefined). */
 export interface DebugFacts {

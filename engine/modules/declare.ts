@@ -423,8 +423,8 @@ export function typed(spec: ModuleSpec, args: Record<string, unknown>): Record<s
   const out: Record<string, unknown> = { ...args };
   for (const [name, o] of Object.entries(spec.options)) {
     if (!(name in args)) continue;
-    // null is not given (Ansible's None), as the plan's types say
-    if (args[name] === null || args[name] === undefined) {
+    // null is not given (Ansible's None), as the plan's types say, unless the action reads the key's presence
+    if (args[name] === undefined || (args[name] === null && !o.keepsNull)) {
       delete out[name];
       continue;
     }

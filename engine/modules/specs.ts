@@ -66,6 +66,8 @@ export interface OptionSpec {
    * Any other value is an error before the run (or when a templated value is known), never ignored.
    */
   only?: readonly (string | number | boolean)[];
+  /** Null is a value, not "not given": the action reads whether the key is there (debug's `msg: ~` prints null). */
+  keepsNull?: boolean;
 }
 
 /** A module's argument specification. */
