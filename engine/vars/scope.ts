@@ -6,7 +6,7 @@ import type { VarBag } from '../inventory/model.js';
 import type { Functions, Lookup } from '../template/expr/evaluate.js';
 import { lookupFunctions } from '../template/lookups.js';
 import { TemplateError, isTemplate, renderFile, renderValue } from '../template/render.js';
-import { Undefined } from '../template/expr/evaluate.js';
+import { Undefined, freshCopy, textMade } from '../template/expr/evaluate.js';
 import { UnsafeText } from '../yaml/load.js';
 import { PY_TYPE } from '../template/expr/pyops.js';
 
@@ -67,7 +67,7 @@ export class VarScope {
 
   /** The variable's value with every template in it rendered; undefined when not defined. */
   get(name: string): unknown {
-    if (this.resolved.has(name)) return this.resolved.get(name);
+    if (this.resolved.has(name)) return fresh(this.resolved.get(name));
     if (!this.own(name)) {
       // a template set below (task vars using `item`, say) is rendered here, where the loop
       // variables of this scope are visible, as Ansible templates a variable where it is used
@@ -89,7 +89,7 @@ export class VarScope {
     try {
       const value = this.template(raw, origin);
       this.resolved.set(name, value);
-      return value;
+      return fresh(value);
     } finally {
       this.stack.pop();
     }
@@ -164,6 +164,9 @@ export class VarScope {
     return out;
   }
 }
+
+// a value read back from a template's text is new at each use, as Ansible templates it again (a template may change it)
+const fresh = (v: unknown): unknown => (v !== null && typeof v === 'object' && textMade.has(v) ? freshCopy(v) : v);
 
 /** True when a value holds a template anywhere (strings in lists and dicts too). */
 function hasTemplate(value: unknown): boolean {

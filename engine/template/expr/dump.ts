@@ -315,8 +315,12 @@ interface YamlOpts {
 class YamlEmitter {
   readonly o: Out;
   private flowLevel = 0;
-  constructor(private readonly opts: YamlOpts) {
-    this.o = new Out(opts.width);
+  private readonly opts: YamlOpts;
+  constructor(given: YamlOpts) {
+    // PyYAML's Emitter: an indent outside 2..9 is 2 (to_nice_yaml(indent=10) indents by 2); a width not above twice the indent is 80
+    const indent = given.indent > 1 && given.indent < 10 ? given.indent : 2;
+    this.opts = { ...given, indent, width: given.width > indent * 2 ? given.width : 80 };
+    this.o = new Out(this.opts.width);
   }
 
   private flowStyle(v: unknown): boolean {

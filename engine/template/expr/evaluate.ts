@@ -6,7 +6,8 @@ import { pyRepr, pyStr } from '../../util/python-repr.js';
 import { UnsafeText } from '../../yaml/load.js';
 import type { Args, Expr } from './parser.js';
 import { PyTuple } from '../../inventory/python-literal.js';
-import { PyFloat, asFloat, isFloat, isNumber, pyInt, unboxFloat } from '../../util/py-float.js';
+import { PyFloat, asFloat, isFloat, isInt, isNumber, pyInt, unboxFloat } from '../../util/py-float.js';
+import { isMapping } from '../../util/mapping.js';
 import { Callable } from './callable.js';
 import { percentFormat } from './percent.js';
 import { STRING_METHODS, callStringMethod } from './str-methods.js';
@@ -44,10 +45,34 @@ const DICT_METHODS = new Set(['keys', 'values', 'items', 'get', 'copy']);
 const LIST_METHODS = new Set(['index', 'count', 'copy']);
 // methods that change their object: only on lists and dicts the template made itself, so a template
 // can never change a variable other tasks and hosts read
-const MUTATING = new Set(['update', 'append', 'extend', 'insert', 'pop', 'setdefault']);
+const MUTATING = new Set(['update', 'append', 'extend', 'insert', 'pop', 'setdefault', '__setitem__']);
 
 /** Lists and dicts an expression built (literals, dict()): the only ones mutating methods may change. */
 export const templateMade = new WeakSet<object>();
+
+/**
+ * Lists and dicts read back from a template's text (`"{ 'a': {{ x }} }"`). Ansible templates a variable
+ * again at each use, so such a value is new each time and a template may change it (kubespray's local
+ * volume provisioner pops and sets its keys); kplay keeps it once and hands out a freshCopy at each use.
+ */
+export const textMade = new WeakSet<object>();
+
+/** A copy of a textMade value that a template may change: its lists and dicts new (and templateMade), anything else shared. */
+export function freshCopy(v: unknown): unknown {
+  if (v instanceof PyTuple) return PyTuple.fromItems(v.map(freshCopy));
+  if (Array.isArray(v)) {
+    const out = v.map(freshCopy);
+    templateMade.add(out);
+    return out;
+  }
+  if (isMapping(v)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: freshCopy(x), enumerable: true, writable: true, configurable: true });
+    templateMade.add(out);
+    return out;
+  }
+  return v;
+}
 
 export { Callable } from './callable.js';
 
@@ -481,12 +506,21 @@ function mutate(m: BoundMethod, args: unknown[], kw: Record<string, unknown>, co
         return null;
       case 'pop':
         return args.length ? t.splice(Number(args[0]), 1)[0] : t.pop();
+      case '__setitem__': {
+        const i = Number(args[0]) < 0 ? t.length + Number(args[0]) : Number(args[0]);
+        if (!isInt(args[0]) || i < 0 || i >= t.length) throw new ExprError(isInt(args[0]) ? 'list assignment index out of range' : `list indices must be integers or slices, not ${typeName(args[0])}`, col);
+        t[i] = args[1];
+        return null;
+      }
     }
   } else {
     switch (m.name) {
       case 'update':
         if (args[0] && typeof args[0] === 'object') Object.assign(t, args[0]);
         Object.assign(t, kw);
+        return null;
+      case '__setitem__':
+        Object.defineProperty(t, String(args[0]), { value: args[1], enumerable: true, writable: true, configurable: true });
         return null;
       case 'setdefault':
         if (!own(t, String(args[0]))) t[String(args[0])] = args[1] ?? null;

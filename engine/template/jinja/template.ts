@@ -8,7 +8,7 @@ import { brokenPlugins, collectionInstalled, type PluginKind } from '../plugins/
 import { routedFilter } from '../expr/routing.js';
 import { lookupAvailable, lookupHint } from '../lookups.js';
 import type { Expr } from '../expr/parser.js';
-import type { Functions, Lookup } from '../expr/evaluate.js';
+import { textMade, type Functions, type Lookup } from '../expr/evaluate.js';
 import type { WhitespaceOptions } from './lexer.js';
 import { TemplateSyntaxError } from './lexer.js';
 import { parseTemplateTree, type Node } from './parse.js';
@@ -224,7 +224,10 @@ function typedText(text: string, lone: Expr | undefined): unknown {
   if (lone?.k === 'filter' && STRING_TYPE_FILTERS.has(lone.name)) return text;
   if (text.startsWith('{') || text.startsWith('[') || text === 'True' || text === 'False') {
     const r = literalEval(text);
-    if (r.value !== text) return r.value;
+    if (r.value !== text) {
+      if (r.value && typeof r.value === 'object') textMade.add(r.value);
+      return r.value;
+    }
   }
   return text;
 }
