@@ -20,6 +20,7 @@ import { findLocalFile, fromFilesOf, keywordVarsBag, localNotFound, roleRunKey, 
 import { compileCondition, evaluateCondition } from '../template/condition.js';
 import { Evaluator, ExprError, Undefined, UndefinedError, undefinedMessage } from '../template/expr/evaluate.js';
 import { renderHandlebars, TemplateError } from '../template/render.js';
+import { withTemplateDir } from '../template/lookups.js';
 import { templatedValue } from '../template/jinja/template.js';
 import { toBool } from '../template/helpers.js';
 import { UnreachableError, type Become } from '../transport/types.js';
@@ -654,7 +655,8 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     // `.hbs` files are Handlebars; everything else (`.j2`, ...) is Jinja, as Ansible's template module
     render: (text, origin, extra) => {
       const s = extra ? scope.extend(extra) : scope;
-      return origin.endsWith('.hbs') ? renderHandlebars(text, s.proxy(), origin) : s.renderFile(text, origin, templateSearchDirs(task.role, dirname(env.play.file), dirname(task.pos.file), origin));
+      if (origin.endsWith('.hbs')) return renderHandlebars(text, s.proxy(), origin);
+      return withTemplateDir(dirname(origin), () => s.renderFile(text, origin, templateSearchDirs(task.role, dirname(env.play.file), dirname(task.pos.file), origin)));
     },
     condition: (expr) => holds([expr], scope, task).ok,
     defaultsOf: (module) => {

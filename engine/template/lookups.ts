@@ -28,12 +28,31 @@ export interface LookupContext {
   rawVars(): Record<string, unknown>;
 }
 
+// the directories of the template files the template module is rendering, innermost last
+const templateDirs: string[] = [];
+
+/**
+ * Renders a template module's file with its directory searched last by lookups, as Ansible's template
+ * action adds the template's own directory to ansible_search_path: a template in templates/sub/ finds
+ * lookup('template', 'b.j2') beside it.
+ */
+export function withTemplateDir<T>(dir: string, render: () => T): T {
+  templateDirs.push(dir);
+  try {
+    return render();
+  } finally {
+    templateDirs.pop();
+  }
+}
+
 function dirsFor(read: Lookup, kind: 'files' | 'templates' | 'vars'): string[] {
   const role = read('role_path');
   const book = read('playbook_dir');
   const dirs: string[] = [];
   if (typeof role === 'string') dirs.push(join(role, kind), role);
   if (typeof book === 'string') dirs.push(join(book, kind), book);
+  const rendering = templateDirs.at(-1);
+  if (rendering !== undefined) dirs.push(join(rendering, kind), rendering);
   if (!dirs.length) dirs.push(process.cwd());
   return dirs;
 }
@@ -144,7 +163,7 @@ const PLUGINS: Record<string, Plugin> = {
   file: (c, args, kw, col) =>
     terms(args).map((n) => {
       const p = find(c.read, 'files', String(n));
-      if (!p) throw new ExprError(`lookup('file'): could not find or access '${String(n)}' (searched the role's files/, the role, the playbook's files/ and directory)`, col);
+      if (!p) throw new ExprError(`lookup('file'): could not find or access '${String(n)}' (searched the role's files/, the role, the playbook's files/ and directory${templateDirs.length ? ", the template's directory" : ''})`, col);
       const text = readFileSync(p, 'utf8');
       return kw.rstrip === false ? text : text.replace(/\s+$/, '');
     }),
