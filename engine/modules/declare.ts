@@ -55,6 +55,8 @@ export interface WriteStep {
   diffSource?: string | undefined;
   /** The file's diff is not shown (the module reports a diff of its own, as hostname's). */
   noDiff?: boolean | undefined;
+  /** The content's diff is registered as one mapping, not a list (replace's and ini_file's `diff`, as their modules return it). */
+  diffAsMapping?: boolean | undefined;
   /** Keys a failed write's result has besides (copy's action adds the source's checksum to the module's failure). */
   failKeys?: Record<string, unknown> | undefined;
 }

@@ -153,10 +153,15 @@ export async function executePlan(ctx: ModuleContext, plan: Plan, handOff?: Hand
   const result: ModuleResult = ctx.diff && own !== undefined ? { ...planned, diff: own } : planned;
   if (ctx.background) return backgrounded(ctx, { ...plan, result }, ctx.background);
   const diffs: (FileDiff | PreparedDiff)[] = [];
+  let mapping: FileDiff | undefined;
   for (const step of plan.steps) {
     if (step.kind === 'write') {
       const w = await ensureFile(ctx, step.path, Buffer.from(step.content, step.encoding ?? 'utf8'), step.attrs ?? {}, { backup: step.backup === true, diffHeader: step.diffHeader, diffSource: step.diffSource, validate: step.validate, validateFailure: step.validateStyle ?? 'editor' });
-      if (Array.isArray(w.diff) && !step.noDiff) diffs.push(...w.diff);
+      if (Array.isArray(w.diff) && !step.noDiff) {
+        const first = w.diff[0];
+        if (step.diffAsMapping) mapping ??= first && !('prepared' in first) ? first : undefined;
+        else diffs.push(...w.diff);
+      }
       if (w.backup_file !== undefined) result[step.backupAs ?? 'backup_file'] = w.backup_file;
       if (w.failed) {
         const { path: _path, dest: _dest, diff: _diff, ...failure } = w;
@@ -190,5 +195,6 @@ export async function executePlan(ctx: ModuleContext, plan: Plan, handOff?: Hand
     }
   }
   if (diffs.length) result.diff = [...(Array.isArray(result.diff) ? result.diff : []), ...diffs];
+  else if (mapping) result.diff = mapping;
   return result;
 }

@@ -246,7 +246,7 @@ export const iniFileModule = declareModule({
     const result = { changed: edit.changed || attrsChanged, msg: edit.msg, path };
     const steps: Step[] = [];
     if (!file.exists && edit.changed) steps.push(makeParentDir(path));
-    if (result.changed) steps.push({ kind: 'write', path, content: edit.changed ? edit.text : (file.content ?? ''), attrs, backup: o.backup === true, diffHeader: `${path} (content)` });
+    if (result.changed) steps.push({ kind: 'write', path, content: edit.changed ? edit.text : (file.content ?? ''), attrs, backup: o.backup === true, diffHeader: `${path} (content)`, diffAsMapping: true });
     return { steps, result };
   },
 });

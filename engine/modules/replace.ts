@@ -55,7 +55,7 @@ export const replaceModule = declareModule({
     const attrsChanged = attrsChange(file, attrs, umask);
     const result = { changed: changed || attrsChanged, msg: attrsMessage(changed ? `${r.count} replacements made` : '', changed, attrsChanged) };
     if (!result.changed) return { steps: [], result };
-    return { steps: [{ kind: 'write', path, content: changed ? r.text : file.content, attrs, backup: o.backup === true, validate: o.validate, diffHeader: path }], result };
+    return { steps: [{ kind: 'write', path, content: changed ? r.text : file.content, attrs, backup: o.backup === true, validate: o.validate, diffHeader: path, diffAsMapping: true }], result };
   },
 });
 

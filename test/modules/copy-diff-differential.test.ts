@@ -5,7 +5,7 @@
 // diff, nothing for a result changed_when made unchanged). Where the bytes are there already, the diff is
 // the file module's, of the attributes (the mode, the owner's id). Where Ansible names a temporary copy of its
 // source (content, a rendered template), kplay names "dynamically generated" or the template: both are
-// written as TEMP/ and the file's name.
+// written as TEMP/ and the file's name. replace's and ini_file's diff is one mapping, as their modules register it.
 import { describe, expect, it } from 'vitest';
 import { bothEngines, outcome, printedTasks, type EngineRun } from '../support/differential-play.js';
 import { hasAnsible } from '../support/oracle.js';
@@ -35,6 +35,9 @@ const steps: [Record<string, unknown>, 'changed' | 'ok'][] = [
   [{ copy: { content: 'one\nthree', dest: '@WORK@/out/c.txt', group: 'adm' }, check_mode: true }, 'changed'],
   [{ template: { src: 't.j2', dest: '@WORK@/out/t.conf', mode: '0640' }, vars: { port: 2 } }, 'changed'],
   [{ copy: { src: '@WORK@/out/c.txt', dest: '@WORK@/out/remote.txt', remote_src: true, mode: '0600' } }, 'changed'],
+  // replace and ini_file register their one diff as the mapping itself, not in a list
+  [{ ini_file: { path: '@WORK@/out/i.ini', section: 's', option: 'o', value: 'v' } }, 'changed'],
+  [{ replace: { path: '@WORK@/out/i.ini', regexp: 'o = v', replace: 'o = w' } }, 'changed'],
 ];
 
 // the temporary copy Ansible names (…/ansible-local-…/tmpXXXX or …/tmpXXXX/t.j2), kplay's words for a content, its template
@@ -88,6 +91,7 @@ describe.skipIf(!hasAnsible || !canSandbox())('copy and template --diff, kplay v
     expect(k[7]).toEqual([expect.objectContaining({ src_larger: 104448 })]);
     expect(k[9]).toBeUndefined();
     expect(k[11]).toBeUndefined();
+    expect(k[23]).toEqual({ mapping: expect.objectContaining({ before: '\n[s]\no = v\n', after: '\n[s]\no = w\n' }) });
     expect(k[16]).toEqual({ mapping: { before: { path: '@SANDBOX@/work/out/new.txt', mode: '0644' }, after: { path: '@SANDBOX@/work/out/new.txt', mode: '0600' } } });
   });
 
