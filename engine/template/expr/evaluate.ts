@@ -20,7 +20,6 @@ export { ExprError, UndefinedError };
 
 export { Undefined, undefinedHint, undefinedMessage };
 
-
 // Jinja's words for a filter with nothing to give
 const EMPTY_SEQUENCE: Record<string, string> = { first: 'No first item, sequence was empty.', last: 'No last item, sequence was empty.', min: 'No aggregated item, sequence was empty.', max: 'No aggregated item, sequence was empty.' };
 

@@ -75,9 +75,10 @@ function sortKey(caseSensitive: boolean, attribute: unknown, col: number): (x: u
   };
 }
 
-// `attribute='a.b'` / `'0'`: Jinja's make_attrgetter walks dots, integer parts index lists. A missing
-// part is an error, or the fallback's value, or what the fallback makes of Jinja's text for it
-/** An item's attribute path (`a.b.0`) as map(attribute=) reads it; a missing key gives `fallback` (or fails). */
+/**
+ * An item's `attribute='a.b'` / `'0'` path as Jinja's make_attrgetter walks it (dots; integer parts index
+ * lists). A missing part is an error, or the fallback's value, or what the fallback makes of Jinja's text for it.
+ */
 export function attrPath(v: unknown, path: string, col: number, fallback?: { value: unknown } | ((message: string) => unknown)): unknown {
   let cur = plain(v);
   for (const part of path.split('.')) {
@@ -587,8 +588,8 @@ class Missing {
 }
 const missing = (message: string): Missing => new Missing(message);
 
-/** The keys Ansible's extract(item, container, morekeys=None) reads, checked as Python checks its call. */
-export function extractCall(item: unknown, a: unknown[], kw: Record<string, unknown>, col: number): { container: unknown; keys: unknown[] } {
+// the keys Ansible's extract(item, container, morekeys=None) reads, checked as Python checks its call
+function extractCall(item: unknown, a: unknown[], kw: Record<string, unknown>, col: number): { container: unknown; keys: unknown[] } {
   for (const k of Object.keys(kw)) {
     if (k !== 'container' && k !== 'morekeys') throw new ExprError(`extract() got an unexpected keyword argument '${k}'`, col);
   }
