@@ -7,6 +7,7 @@ import { mergeInto } from './files.js';
 import { inventoryVarsForHost, playbookVarsDirs, type VarsDirs } from './precedence.js';
 import { VarScope } from './scope.js';
 import { HOSTVARS_TYPE, PY_TYPE } from '../template/expr/pyops.js';
+import { ansibleVersion } from '../util/ansible-release.js';
 
 /** Run-wide facts that magic variables expose. */
 /** The value of `omit`: a module argument (at any depth in mappings) that templates to it is left out. */
@@ -36,7 +37,6 @@ export interface RunInfo {
   skipTags?: string[];
   verbosity?: number;
   configFile?: string | undefined;
-  version?: string;
   /** The controller's Python (ansible_playbook_python), when it has one. */
   playbookPython?: string | undefined;
 }
@@ -164,7 +164,7 @@ export class VarsContext {
       ansible_inventory_sources: this.inv.sources,
       ansible_config_file: r.configFile ?? null,
       ...(r.playbookPython !== undefined ? { ansible_playbook_python: r.playbookPython } : {}),
-      ansible_version: { full: r.version ?? '0.0.0', string: r.version ?? '0.0.0' },
+      ansible_version: ansibleVersion(),
       omit: OMIT,
     };
   }

@@ -1,4 +1,5 @@
 // Magic variables as Ansible 2.14 sets them, compared with ansible-playbook where it is installed:
+// ansible_version (2.14's, whose behaviour kplay follows; it said 0.0.0 and had no major or minor),
 // ansible_limit only with --limit (kubespray's preinstall asks `ansible_limit is defined`),
 // ansible_playbook_python, and hostvars[h] without hostvars itself. Then kubespray's lists of
 // addresses and hostnames, which keep undefined items from map('extract') until select('defined').
@@ -16,7 +17,9 @@ const HOST_VARS = {
 const MAGIC =
   '- hosts: m1\n  gather_facts: false\n  tasks:\n' +
   '    - debug: msg="{{ ansible_limit | default(\'no limit\') }} {{ ansible_playbook_python is defined }} {{ hostvars[inventory_hostname].hostvars is defined }}"\n' +
-  '    - debug: msg="{{ hostvars[inventory_hostname].keys() | list | sort | join(\',\') }}"\n';
+  '    - debug: msg="{{ hostvars[inventory_hostname].keys() | list | sort | join(\',\') }}"\n' +
+  // roles gate features on the Ansible release: kplay follows 2.14's behaviour and says so
+  '    - debug: msg="{{ ansible_version.full is version(\'2.12\', \'>=\') }} {{ ansible_version.major }}.{{ ansible_version.minor }} {{ ansible_version.keys() | sort | join(\',\') }}"\n';
 
 // kubespray: roles/kubernetes/control-plane/tasks/kubeadm-setup.yml and roles/network_facts/tasks/main.yaml
 const KUBESPRAY =
@@ -43,6 +46,7 @@ describe('magic variables', () => {
     expect(kplay.msgs[0], kplay.text).toBe(`${shown} True False`);
     expect(kplay.msgs[1]?.split(',')).not.toContain('hostvars');
     expect(kplay.msgs[1]?.split(',').includes('ansible_limit')).toBe(limit.length > 0);
+    expect(kplay.msgs[2]).toBe('True 2.14 full,major,minor,revision,string');
     if (hasAnsible) expect(playMessages(ENGINES.ansible, root, 'site.yaml', ['-i', 'inv.ini', ...limit]).msgs).toEqual(kplay.msgs);
   });
 

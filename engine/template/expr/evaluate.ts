@@ -328,6 +328,8 @@ export class Evaluator {
       if (raw instanceof Undefined) throw new ExprError(String(args[0] ?? `Mandatory variable ${raw.missing === undefined ? '' : `'${pyStr(raw.missing)}' `} not defined.`), e.col);
       return raw;
     }
+    // Ansible's from_yaml gives back what is not text, so an undefined value stays undefined: `(x | from_yaml)['k'] | default(...)`
+    if (raw instanceof Undefined && !raw.soft && PASS_UNDEFINED.has(e.name.replace(/^ansible\.(builtin|legacy)\./, ''))) return raw;
     const v = this.defined(raw, e.value.col);
     const f = filterNamed(e.name);
     if (!f) throw new ExprError(`no filter named '${e.name}'`, e.col);
@@ -353,6 +355,9 @@ export class Evaluator {
     return t(v, args, e.col, kw);
   }
 }
+
+// the filters that hand back an input that is not text untouched, an undefined one too
+const PASS_UNDEFINED = new Set(['from_yaml', 'from_yaml_all']);
 
 // the tests that take keyword arguments (Ansible's match, search and regex: ignorecase, multiline)
 const REGEX_TESTS = new Set(['match', 'search', 'regex']);

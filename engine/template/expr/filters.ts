@@ -9,7 +9,7 @@ import { urlsplit } from './urlsplit.js';
 import { x509CertificateInfo } from './x509.js';
 import { createHash } from 'node:crypto';
 import { lstatSync, statSync, type Stats } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { pyyamlTags } from '../../yaml/scalars.js';
 import { PyTuple } from '../../inventory/python-literal.js';
 import { PyFloat, asFloat, isFloat, isInt, isNumber, pyInt } from '../../util/py-float.js';
@@ -447,13 +447,22 @@ export const FILTERS: Record<string, Filter> = {
   },
   to_yaml: (v, a, kw) => pyYaml(v, { indent: Number(kw.indent ?? 2), flow: kw.default_flow_style === undefined ? null : truthy(kw.default_flow_style), width: Number(kw.width ?? 80) }),
   to_nice_yaml: (v, a, kw) => pyYaml(v, { indent: Number(a[0] ?? kw.indent ?? 4), flow: false, width: Number(kw.width ?? 80) }),
+  // anything but text is given back as it is (None too), as Ansible's from_yaml and from_yaml_all do
   from_yaml: (v, _a, _k, col) => {
+    if (typeof v !== 'string' && !(v instanceof UnsafeText)) return v;
     try {
       // PyYAML's scalars, as Ansible's from_yaml reads them (0755 octal, 1e5 text, 1.0 a float)
       return parseYaml(str(v), { version: '1.1', customTags: pyyamlTags }) ?? null;
     } catch (e) {
       throw new ExprError(`from_yaml: ${(e as Error).message}`, col);
     }
+  },
+  from_yaml_all: (v, _a, _k, col) => {
+    if (typeof v !== 'string' && !(v instanceof UnsafeText)) return v;
+    const docs = parseAllDocuments(str(v), { version: '1.1', customTags: pyyamlTags });
+    const docList = Array.isArray(docs) ? docs : [docs];
+    for (const d of docList) if (d.errors.length) throw new ExprError(`from_yaml_all: ${d.errors[0]?.message ?? 'invalid YAML'}`, col);
+    return docList.map((d) => d.toJS() ?? null);
   },
   b64encode: (v) => Buffer.from(str(v), 'utf8').toString('base64'),
   b64decode: (v) => b64decode(str(v)),
