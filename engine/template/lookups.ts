@@ -10,14 +10,13 @@ import { Inventory } from '../inventory/model.js';
 import { PyTuple } from '../inventory/python-literal.js';
 import { PatternMatcher, globToRegExp } from '../inventory/patterns.js';
 import { pyRepr } from '../util/python-repr.js';
-import { isMapping } from '../util/mapping.js';
 import { percentFormat } from './expr/percent.js';
 import { ExprError, typeName } from './expr/pyops.js';
 import { pyRegex } from './expr/pyregex.js';
 import { passwordLookup } from './lookup-password.js';
 import { adjacentLookup, pythonLookup, runPythonLookup, type LookupFound } from './plugins/lookup-plugins.js';
 import { BASE_FUNCTIONS } from './expr/filters.js';
-import { Undefined, UndefinedError, undefinedHint, undefinedMessage, type Functions, type Lookup } from './expr/evaluate.js';
+import { Undefined, UndefinedError, copyData, undefinedHint, undefinedMessage, type Functions, type Lookup } from './expr/evaluate.js';
 
 /** What lookups need from the place they are called from. */
 export interface LookupContext {
@@ -117,15 +116,6 @@ function sequence(term: string, kw: Record<string, unknown>, col: number): strin
   if (step > 0) for (let i = first; i <= end; i += step) out.push(item(i));
   else if (step < 0) for (let i = first; i >= end; i += step) out.push(item(i));
   return out;
-}
-
-// a copy of loaded data: lists and mappings copied, anything else shared (a tuple stays one; a marked float
-// or an !unsafe text stays itself, where structuredClone made them plain objects)
-function copyData(v: unknown): unknown {
-  if (v instanceof PyTuple) return PyTuple.fromItems(v.map(copyData));
-  if (Array.isArray(v)) return v.map(copyData);
-  if (isMapping(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copyData(x)]));
-  return v;
 }
 
 // with_subelements: [list (or mapping of them), 'key.sub', {skip_missing}] -> [element, subelement] pairs

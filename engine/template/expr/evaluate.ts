@@ -56,22 +56,25 @@ export const templateMade = new WeakSet<object>();
  */
 export const textMade = new WeakSet<object>();
 
-/** A copy of a textMade value that a template may change: its lists and dicts new (and templateMade), anything else shared. */
-export function freshCopy(v: unknown): unknown {
-  if (v instanceof PyTuple) return PyTuple.fromItems(v.map(freshCopy));
+/** A copy of loaded data: lists and mappings new (each given to `made`), anything else shared (a tuple stays one, a marked float or an !unsafe text itself). */
+export function copyData(v: unknown, made?: (o: object) => void): unknown {
+  if (v instanceof PyTuple) return PyTuple.fromItems(v.map((x) => copyData(x, made)));
   if (Array.isArray(v)) {
-    const out = v.map(freshCopy);
-    templateMade.add(out);
+    const out = v.map((x) => copyData(x, made));
+    made?.(out);
     return out;
   }
   if (isMapping(v)) {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: freshCopy(x), enumerable: true, writable: true, configurable: true });
-    templateMade.add(out);
+    for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: copyData(x, made), enumerable: true, writable: true, configurable: true });
+    made?.(out);
     return out;
   }
   return v;
 }
+
+/** A copy of a textMade value that a template may change: its lists and dicts new (and templateMade). */
+export const freshCopy = (v: unknown): unknown => copyData(v, (o) => templateMade.add(o));
 
 export { Callable } from './callable.js';
 
