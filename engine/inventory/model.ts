@@ -1,6 +1,7 @@
 // The in-memory inventory: groups, hosts, parent/child links and their variables, with Ansible's
 // rules (implicit `all` and `ungrouped`, depth and priority for variable merging, cycle detection).
 import type { SourcePos } from '../errors.js';
+import { controllerPython } from '../util/controller-python.js';
 
 /** Variables of one host or group, with the place each was set (for error messages). */
 export interface VarBag {
@@ -225,6 +226,9 @@ export class Inventory {
     const h = new Host(name);
     h.implicit = true;
     h.setVar('ansible_connection', 'local');
+    // Ansible's runs its modules with the controller's own Python (sys.executable), not a discovered one
+    const python = controllerPython();
+    if (python) h.setVar('ansible_python_interpreter', python);
     this.localhost = h;
     return h;
   }

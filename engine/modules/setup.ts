@@ -8,7 +8,7 @@ import { shellQuote } from '../util/shell.js';
 import { factFileOf, localFacts } from './local-facts.js';
 import { deviceFacts, deviceLinkFacts, lvmFacts, mountFacts, MOUNT_POINTS_AWK } from './setup-mounts.js';
 import { virtInputOf, virtualFacts } from './setup-virtual.js';
-import { askedInterpreter, DISCOVER_PYTHON } from './python/interpreter.js';
+import { askedInterpreter, DISCOVER_PYTHON, discoveredInterpreter } from './python/interpreter.js';
 import { declareModule, failPlan } from './declare.js';
 import { defaultLinkFacts, interfaceFacts, ipv4Net, type Addr4, type Addr6 } from './setup-network.js';
 import { capsFacts, cmdlineFacts, cpuFacts, distributionFacts, dmiFacts, dnsFacts, fqdnFacts, lsbFacts, smallFacts, sshKeyFacts, storageIdFacts } from './setup-system.js';
@@ -108,7 +108,7 @@ rd /run/systemd/container; [ -n "$v" ] && echo "virt_container=$v"
 if [ -r /proc/modules ]; then echo "virt_modules_read=1"; awk '$1 == "kvm" || $1 == "vboxdrv" || $1 == "virtio" {print "virt_module=" $1}' /proc/modules; fi
 [ -d /rhev/ ] && grep -qx -e vdsm -e vdsmd /proc/[0-9]*/comm 2>/dev/null && echo "virt_vdsm=1"
 command -v dmidecode >/dev/null 2>&1 && o=$(dmidecode -s system-product-name 2>/dev/null) && printf '%s\\n' "$o" | sed 's/^/virt_dmidecode=/'
-[ -n "$py" ] || py=$(${DISCOVER_PYTHON})
+[ -n "$py" ] || { py=$(${DISCOVER_PYTHON}); [ -n "$py" ] && echo "py_found=$py"; }
 [ -n "$py" ] && "$py" -c ${shellQuote(PYTHON_FACTS)} 2>/dev/null | sed '1s/^/python=/;2s/^/loadavg_py=/'
 m=/etc/mtab; [ -e "$m" ] || m=/proc/mounts
 if [ -r "$m" ]; then
@@ -424,8 +424,9 @@ export const setupModule = declareModule({
   },
   async facts(o, host, local): Promise<SetupFacts> {
     // gather_timeout bounds the gathering as a whole (Ansible's bounds each collector)
-    // (fact_path, for ansible_local, is the script's $fp; ansible_python_interpreter its $py)
-    const py = askedInterpreter(local.variable('ansible_python_interpreter')) ?? '';
+    // (fact_path, for ansible_local, is the script's $fp; ansible_python_interpreter, or the interpreter
+    // discovered before, its $py: else the script discovers one and says so)
+    const py = askedInterpreter(local.variable('ansible_python_interpreter')) ?? discoveredInterpreter(local.variable) ?? '';
     const r = await host.run(`fp=${shellQuote(o.fact_path ?? FACT_PATH)}\npy=${shellQuote(py)}\n${SCRIPT}`, o.gather_timeout !== undefined ? { timeoutMs: o.gather_timeout * 1000 } : {});
     return r.rc === 0 ? readOutput(r.stdout) : { error: `fact gathering failed: ${r.stderr.trim()}` };
   },
@@ -487,7 +488,9 @@ export const setupModule = declareModule({
     const kept = globs.length ? Object.fromEntries(Object.entries(named).filter(([k]) => globs.some((g) => g.test(k)))) : named;
     // a .fact file that failed is warned of, as Ansible's local collector does
     const warnings = collectors instanceof Set && collectors.has('local') && local.warnings.length ? local.warnings : undefined;
-    return { steps: [], result: { changed: false, ansible_facts: kept }, ...(warnings ? { warnings } : {}) };
+    // the interpreter the script discovered, whatever the subset and filter (Ansible's executor adds it to the module's facts)
+    const found = kv.py_found ? { discovered_interpreter_python: kv.py_found } : {};
+    return { steps: [], result: { changed: false, ansible_facts: { ...kept, ...found } }, ...(warnings ? { warnings } : {}) };
   },
 });
 

@@ -139,9 +139,15 @@ describe('setup, raw, pause, fail, assert', () => {
 
   it('setup names its facts as Ansible\'s module does, and filter matches those names', async () => {
     const r = await mod('setup')(ctxFor({ filter: ['ansible_host*', 'module_*'] }));
-    expect(Object.keys(r.ansible_facts as object).sort()).toEqual(['ansible_hostname', 'ansible_hostnqn', 'module_setup']);
+    // (and the interpreter found, which Ansible's executor adds to whatever the filter kept)
+    expect(Object.keys(r.ansible_facts as object).sort()).toEqual(['ansible_hostname', 'ansible_hostnqn', 'discovered_interpreter_python', 'module_setup']);
     // a bare name matches nothing, as in Ansible
-    expect(Object.keys((await mod('setup')(ctxFor({ filter: ['hostname'] }))).ansible_facts as object)).toEqual([]);
+    expect(Object.keys((await mod('setup')(ctxFor({ filter: ['hostname'] }))).ansible_facts as object)).toEqual(['discovered_interpreter_python']);
+    // an interpreter discovered before is not reported again, nor one the inventory names
+    for (const known of ['ansible_facts.discovered_interpreter_python', 'ansible_python_interpreter']) {
+      const variable = (n: string): { defined: boolean; value: unknown } => (n === known ? { defined: true, value: '/usr/bin/python3' } : { defined: false, value: undefined });
+      expect(Object.keys((await mod('setup')({ ...ctxFor({ filter: ['hostname'] }), variable })).ansible_facts as object)).toEqual([]);
+    }
   });
 
   it.skipIf(!systemPython)("setup's memory facts are those of Ansible's Linux hardware collector, from this machine's /proc/meminfo", async () => {
@@ -160,7 +166,7 @@ describe('setup, raw, pause, fail, assert', () => {
     const system = ['hostname', 'nodename', 'fqdn', 'domain', 'kernel', 'kernel_version', 'machine_id', 'system', 'architecture', 'userspace_bits', 'userspace_architecture', 'distribution', 'distribution_version', 'distribution_major_version', 'distribution_minor_version', 'distribution_release', 'distribution_file_path', 'distribution_file_variety', 'distribution_file_parsed', 'os_family', 'pkg_mgr', 'service_mgr', 'lsb', 'dns', 'cmdline', 'proc_cmdline', 'fips', 'apparmor', 'is_chroot', 'iscsi_iqn', 'hostnqn', 'fibre_channel_wwn', 'mounts', 'ansible_local', 'virtualization_type', 'virtualization_role', 'virtualization_tech_guest', 'virtualization_tech_host', 'python', 'python_version', 'system_capabilities', 'system_capabilities_enforced', 'device_links', 'lvm', 'devices'];
     const hardware = ['processor', 'processor_count', 'processor_cores', 'processor_threads_per_core', 'processor_vcpus', 'processor_nproc', 'memtotal_mb', 'swaptotal_mb', 'bios_date', 'bios_vendor', 'bios_version', 'board_name', 'board_vendor', 'chassis_vendor', 'form_factor', 'product_name', 'product_serial', 'product_uuid', 'product_version', 'system_vendor'];
     const keys = ['ssh_host_key_rsa_public', 'ssh_host_key_rsa_public_keytype', 'ssh_host_key_ecdsa_public', 'ssh_host_key_ecdsa_public_keytype', 'ssh_host_key_ed25519_public', 'ssh_host_key_ed25519_public_keytype'];
-    const names = ['user_id', 'user_uid', 'user_gid', 'user_gecos', 'user_dir', 'user_shell', 'real_user_id', 'effective_user_id', 'real_group_id', 'effective_group_id', 'env', 'date_time', 'default_ipv4', 'default_ipv6', 'all_ipv6_addresses', 'all_ipv4_addresses', 'interfaces', 'selinux', 'selinux_python_present', ...system, ...hardware, ...keys];
+    const names = ['user_id', 'user_uid', 'user_gid', 'user_gecos', 'user_dir', 'user_shell', 'real_user_id', 'effective_user_id', 'real_group_id', 'effective_group_id', 'env', 'date_time', 'default_ipv4', 'default_ipv6', 'all_ipv6_addresses', 'all_ipv4_addresses', 'interfaces', 'selinux', 'selinux_python_present', 'discovered_interpreter_python', ...system, ...hardware, ...keys];
     // every fact Ansible gathers, by name (each interface's too), and each of the facts above (null when not gathered)
     const play = `- hosts: localhost\n  tasks:\n    - copy: {dest: ${dir}/facts.json, content: "{{ {'_names': ansible_facts.keys() | list, ${names.map((n) => `'${n}': ansible_facts['${n}'] | default(None)`).join(', ')}} | combine(dict(ansible_interfaces | map('replace', '-', '_') | map('regex_replace', '^', 'ansible_') | zip(ansible_interfaces | map('extract', ansible_facts)))) | to_json }}"}\n`;
     writeFileSync(join(dir, 'play.yaml'), play);
@@ -169,8 +175,8 @@ describe('setup, raw, pause, fail, assert', () => {
     const facts = namespaced(await mod('setup')(ctxFor({})));
     const ifaces = (theirs.interfaces as string[]).map((i) => [`ansible_${i.replace(/-/g, '_')}`, facts[i]]);
     const ours = { _names: Object.keys(facts), ...Object.fromEntries(names.map((n) => [n, facts[n] ?? null])), ...Object.fromEntries(ifaces) };
-    // Ansible's internal marker and the interpreter it found (neither is a setup fact)
-    const notYet = /^(discovered_interpreter_python|_ansible_facts_gathered)$/;
+    // Ansible's internal marker (not a setup fact)
+    const notYet = /^_ansible_facts_gathered$/;
     const named = (f: Record<string, unknown>): string[] => (f._names as string[]).filter((n) => !notYet.test(n)).sort();
     expect(named(ours).filter((n) => !named(theirs).includes(n)).concat(named(theirs).filter((n) => !named(ours).includes(n)))).toEqual([]);
     delete (ours as Record<string, unknown>)._names;

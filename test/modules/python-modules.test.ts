@@ -73,6 +73,10 @@ describe.skipIf(!hasAnsible || !canSandbox())('Ansible Python modules, kplay vs 
 
   it("registers the module's result as Ansible does, and never an option's secret value", () => {
     expect(run().kplay.results[0]?.invocation).toEqual(run().ansible.results[0]?.invocation);
+    // the first module run reports the interpreter discovery found, as a fact; later ones use it
+    const discovered = (r: EngineRun): unknown[] => r.results.map((x) => (x.ansible_facts as Record<string, unknown> | undefined)?.discovered_interpreter_python ?? null);
+    expect(discovered(run().kplay)).toEqual(discovered(run().ansible));
+    expect(discovered(run().kplay)[0]).toMatch(/python/);
     expect(JSON.stringify(run().kplay.results)).not.toContain('tok-s3cr3t-value');
     expect(run().kplay.output).not.toContain('tok-s3cr3t-value');
     // a no_log task's module knows it (and so keeps its arguments out of the host's syslog)

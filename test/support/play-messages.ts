@@ -9,9 +9,9 @@ export const KPLAY_BIN = fileURLToPath(new URL('../../bin/kplay.js', import.meta
 /** The command of each engine: kplay through node, ansible-playbook as installed. */
 export const ENGINES = { kplay: [process.execPath, KPLAY_BIN], ansible: ['ansible-playbook'] } as const;
 
-/** Runs `playbook` (in `root`, HOME there too) with `-i localhost, -c local`; its debug messages in order and the whole output. */
-export function playMessages(argv: readonly string[], root: string, playbook = 'site.yaml', flags: string[] = []): { msgs: string[]; text: string } {
-  const r = spawnSync(argv[0] as string, [...argv.slice(1), '-i', 'localhost,', '-c', 'local', playbook, ...flags], { cwd: root, encoding: 'utf8', env: { ...process.env, HOME: root, KPLAY_NO_LIVE: '1', ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCALHOST_WARNING: '0' } });
+/** Runs `playbook` (in `root`, HOME there too) with `-i localhost, -c local` (or the `inventory` flags given); its debug messages in order and the whole output. */
+export function playMessages(argv: readonly string[], root: string, playbook = 'site.yaml', flags: string[] = [], inventory = ['-i', 'localhost,', '-c', 'local']): { msgs: string[]; text: string } {
+  const r = spawnSync(argv[0] as string, [...argv.slice(1), ...inventory, playbook, ...flags], { cwd: root, encoding: 'utf8', env: { ...process.env, HOME: root, KPLAY_NO_LIVE: '1', ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCALHOST_WARNING: '0' } });
   const text = r.stdout + r.stderr;
   return { msgs: [...text.matchAll(/^ {4}"msg": "(.*)"$/gm)].map((m) => m[1] as string), text };
 }

@@ -3,6 +3,7 @@
 // ansible_limit only with --limit (kubespray's preinstall asks `ansible_limit is defined`),
 // ansible_playbook_python, and hostvars[h] without hostvars itself. Then kubespray's lists of
 // addresses and hostnames, which keep undefined items from map('extract') until select('defined').
+// Last, the interpreter discovery's fact, and the implicit localhost's interpreter (the controller's).
 import { describe, expect, it } from 'vitest';
 import { hasAnsible } from '../support/oracle.js';
 import { ENGINES, playMessages } from '../support/play-messages.js';
@@ -60,5 +61,20 @@ describe('magic variables', () => {
       expect(ansible.msgs.slice(0, 2)).toEqual(kplay.msgs.slice(0, 2));
       expect(ansible.text).toMatch(/fatal: \[m1\]: FAILED! => \{\s*"msg": "[^"]*'dict object' has no attribute 'address'/);
     }
+  });
+
+  it("the interpreter Ansible's discovery found is a fact, reported once; the inventory's and the implicit localhost's are not discovered", () => {
+    const facts = "{{ inventory_hostname }} {{ ansible_facts.discovered_interpreter_python | default('none') }} {{ discovered_interpreter_python | default('none') }}";
+    const setup = '    - setup: {gather_subset: ["!all"], filter: [nothing]}\n      register: r\n    - debug: msg="{{ inventory_hostname }} {{ r.ansible_facts.keys() | list }}"\n';
+    const play =
+      `- hosts: h,g\n  gather_facts: true\n  tasks:\n    - debug: msg="${facts}"\n${setup}    - meta: clear_facts\n${setup}    - debug: msg="${facts}"\n` +
+      "- hosts: localhost\n  gather_facts: true\n  tasks:\n    - debug: msg=\"{{ ansible_facts.discovered_interpreter_python | default('none') }} {{ ansible_python_interpreter == ansible_playbook_python }}\"\n";
+    const root = writeTree({ 'site.yaml': play, 'inv.ini': 'h ansible_connection=local\ng ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n' });
+    const run = (argv: readonly string[]): string[] => playMessages(argv, root, 'site.yaml', [], ['-i', 'inv.ini']).msgs.sort();
+    const py = '/usr/bin/python3';
+    expect(run(ENGINES.kplay)).toEqual(
+      [`h ${py} ${py}`, 'g none none', 'h []', 'g []', `h ['discovered_interpreter_python']`, 'g []', `h ${py} ${py}`, 'g none none', 'none True'].sort(),
+    );
+    if (hasAnsible) expect(run(ENGINES.ansible)).toEqual(run(ENGINES.kplay));
   });
 });

@@ -11,5 +11,14 @@ export function askedInterpreter(v: { defined: boolean; value: unknown }): strin
   return ['auto', 'auto_silent', 'auto_legacy', 'auto_legacy_silent'].includes(s) ? undefined : s;
 }
 
+/**
+ * The interpreter Ansible's discovery found for this host earlier: its discovered_interpreter_python fact,
+ * which Ansible's executor keeps and does not look for again.
+ */
+export function discoveredInterpreter(variable: (name: string) => { defined: boolean; value: unknown }): string | undefined {
+  const v = variable('ansible_facts.discovered_interpreter_python');
+  return v.defined && typeof v.value === 'string' && v.value ? v.value : undefined;
+}
+
 /** A shell line that prints the first candidate found (its path, as `command -v` gives it). */
 export const DISCOVER_PYTHON = `for p in ${PYTHON_CANDIDATES.join(' ')}; do command -v $p && break; done`;

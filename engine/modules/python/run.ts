@@ -7,7 +7,7 @@ import { shellQuote as q } from '../../util/shell.js';
 import { ActionFailed, type Deprecation, type FileDiff, type Module, type PreparedDiff, type ModuleContext, type ModuleResult } from '../types.js';
 import type { PythonModule } from './locate.js';
 import { backendModule, pkgMgrFor } from './backend.js';
-import { askedInterpreter, DISCOVER_PYTHON } from './interpreter.js';
+import { askedInterpreter, DISCOVER_PYTHON, discoveredInterpreter } from './interpreter.js';
 import { k8sActionArgs } from './k8s-action.js';
 import { buildPayload } from './payload.js';
 
@@ -67,19 +67,23 @@ function diffs(d: unknown): (FileDiff | PreparedDiff)[] | undefined {
   return out.length ? out : undefined;
 }
 
-/** The host's Python: ansible_python_interpreter when set, else the first found of Ansible's discovery. */
-async function interpreter(ctx: ModuleContext): Promise<string | undefined> {
-  const asked = askedInterpreter(ctx.variable('ansible_python_interpreter'));
-  if (asked) return asked;
+/**
+ * The host's Python: ansible_python_interpreter when set, else the one discovered before, else the first
+ * found of Ansible's discovery, which the result then reports as Ansible's executor does (`discovered`).
+ */
+async function interpreter(ctx: ModuleContext): Promise<{ python?: string; discovered?: string }> {
+  const known = askedInterpreter(ctx.variable('ansible_python_interpreter')) ?? discoveredInterpreter(ctx.variable);
+  if (known) return { python: known };
   const r = await ctx.host.run(DISCOVER_PYTHON);
-  return r.rc === 0 ? r.stdout.trim().split('\n')[0] : undefined;
+  const found = r.rc === 0 ? r.stdout.trim().split('\n')[0] : undefined;
+  return found ? { python: found, discovered: found } : {};
 }
 
 /** A Module that runs the Python module `m` on the host. */
 export function pythonModule(m: PythonModule): Module {
   if (m.action === 'yum') return yumAction;
   return async (ctx) => {
-    const python = await interpreter(ctx);
+    const { python, discovered } = await interpreter(ctx);
     if (!python) return { changed: false, failed: true, msg: `kplay runs Ansible's module '${m.name}' with the host's Python, and the host has none (no python3 or python on its PATH; set ansible_python_interpreter)` };
     const args = m.action === 'k8s' ? k8sActionArgs(ctx, m.name) : ctx.args;
     const built = await buildPayload(m.name, m.path, { ...args, ...internals(ctx, m.name) }, python);
@@ -98,6 +102,8 @@ export function pythonModule(m: PythonModule): Module {
     const d = diffs(res.diff);
     if (d) result.diff = d;
     else delete result.diff;
+    // the interpreter discovery found, as a fact (Ansible's executor adds it to the module's)
+    if (discovered) result.ansible_facts = { ...(result.ansible_facts as Record<string, unknown> | undefined), discovered_interpreter_python: discovered };
     return result;
   };
 }
