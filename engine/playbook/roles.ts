@@ -12,6 +12,7 @@ import { listDirVars, loadVarsFile } from '../vars/files.js';
 import { loadYamlFile, nodeAt, nodePos } from '../yaml/load.js';
 import type { Role, RoleContext, RoleEntry } from './model.js';
 import { ROLE_ENTRY_KEYWORDS } from './keywords.js';
+import { searchDirs, taskSearchPath } from '../util/search-path.js';
 
 /** Where roles are looked for. */
 export interface RoleSearch {
@@ -163,14 +164,12 @@ export type LocalKind = 'files' | 'templates' | 'vars';
  */
 export function localSearchPaths(kind: LocalKind, src: string, role: RoleContext | undefined, playbookDir: string, taskDir: string): string[] {
   if (src.startsWith('/')) return [];
-  return [...taskSearchPath(role, taskDir), playbookDir].flatMap((d) => [resolve(d, kind, src), resolve(d, src)]);
+  return searchDirs(taskSearchPath(roleChain(role), taskDir), kind, playbookDir).map((d) => resolve(d, src));
 }
 
-// Ansible's task search path (Task.get_search_path): the role's directory and those of the roles depending
-// on it, then the task file's directory
-function taskSearchPath(role: RoleContext | undefined, taskDir: string): string[] {
-  const stack = role ? [role.path, ...(role.parents ?? [])] : [];
-  return stack.includes(taskDir) ? stack : [...stack, taskDir];
+/** A role's directory and those of the roles depending on it, nearest first (Ansible's dependency chain, reversed); none outside a role. */
+export function roleChain(role: RoleContext | undefined): string[] {
+  return role ? [role.path, ...(role.parents ?? [])] : [];
 }
 
 /**
@@ -179,7 +178,7 @@ function taskSearchPath(role: RoleContext | undefined, taskDir: string): string[
  * directory), the playbook's directory and the template's own, each with templates/ first.
  */
 export function templateSearchDirs(role: RoleContext | undefined, playbookDir: string, taskDir: string, templateFile: string): string[] {
-  return [...taskSearchPath(role, taskDir), playbookDir, dirname(templateFile)].flatMap((d) => [resolve(d, 'templates'), resolve(d)]);
+  return [...taskSearchPath(roleChain(role), taskDir), playbookDir, dirname(templateFile)].flatMap((d) => [resolve(d, 'templates'), resolve(d)]);
 }
 
 /** The file a task's `src:` names on the controller (see localSearchPaths), or undefined. */

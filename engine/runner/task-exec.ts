@@ -16,11 +16,11 @@ import { roleCollection } from '../playbook/collections.js';
 import { includedTaskFile, loadIncludedRole, loadIncludedTasks, resolveTemplatedAction, tagList, type LoadOptions } from '../playbook/load.js';
 import { convertArgs, defaultsFor } from '../playbook/module-args.js';
 import type { BlockNode, Play, PlayNode, Role, RoleContext, RoleNames, TaskNode } from '../playbook/model.js';
-import { findLocalFile, fromFilesOf, keywordVarsBag, localNotFound, roleRunKey, templateSearchDirs, type LocalKind } from '../playbook/roles.js';
+import { findLocalFile, fromFilesOf, keywordVarsBag, localNotFound, roleChain, roleRunKey, templateSearchDirs, type LocalKind } from '../playbook/roles.js';
 import { compileCondition, evaluateCondition } from '../template/condition.js';
 import { Evaluator, ExprError, Undefined, UndefinedError, undefinedMessage } from '../template/expr/evaluate.js';
 import { renderHandlebars, TemplateError } from '../template/render.js';
-import { withTemplateDir } from '../template/lookups.js';
+import { taskSearchPath } from '../util/search-path.js';
 import { templatedValue } from '../template/jinja/template.js';
 import { toBool } from '../template/helpers.js';
 import { UnreachableError, type Become } from '../transport/types.js';
@@ -139,10 +139,17 @@ function scopeFor(task: TaskNode, state: HostState, frames: TaskFrame[], env: Ta
       ansible_dependent_role_names: [...env.roleNames.dependencies],
       ansible_role_names: [...new Set([...env.roleNames.dependencies, ...env.roleNames.play])],
       ...(task.role ? roleMagic(task.role) : {}),
+      // where its lookups look for files (Ansible's executor sets it for each task)
+      ansible_search_path: searchPathOf(task, env),
       // in a rescue section: the task that failed and its result, as Ansible sets them
       ...(state.rescuing ? { ansible_failed_task: state.rescuing.task, ansible_failed_result: state.rescuing.result } : {}),
     },
   });
+}
+
+// a task's ansible_search_path: its role chain's directories, the task file's and the playbook's
+function searchPathOf(task: TaskNode, env: TaskEnv): string[] {
+  return taskSearchPath(roleChain(task.role), dirname(task.pos.file), dirname(env.play.file));
 }
 
 // a role's task's magic variables: a collection's role's role_name is its short name, ansible_role_name its
@@ -653,10 +660,12 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     findLocal: (kind, src) => findLocal(kind, src, task, env),
     missingLocal: (kind, src) => missingLocal(kind, src, task, env),
     // `.hbs` files are Handlebars; everything else (`.j2`, ...) is Jinja, as Ansible's template module
+    // (Ansible's template action adds the playbook's directory and the template's own to the task's
+    // ansible_search_path while it renders: a lookup there finds files beside the template)
     render: (text, origin, extra) => {
-      const s = extra ? scope.extend(extra) : scope;
+      const s = scope.extend({ ...extra, ansible_search_path: [...searchPathOf(task, env), dirname(env.play.file), dirname(origin)] });
       if (origin.endsWith('.hbs')) return renderHandlebars(text, s.proxy(), origin);
-      return withTemplateDir(dirname(origin), () => s.renderFile(text, origin, templateSearchDirs(task.role, dirname(env.play.file), dirname(task.pos.file), origin)));
+      return s.renderFile(text, origin, templateSearchDirs(task.role, dirname(env.play.file), dirname(task.pos.file), origin));
     },
     condition: (expr) => holds([expr], scope, task).ok,
     defaultsOf: (module) => {

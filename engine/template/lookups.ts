@@ -1,8 +1,8 @@
 // Ansible's lookup()/query() on the controller: env, file, template, vars, varnames, first_found, pipe,
 // items/list/dict, indexed_items, together, nested, sequence, subelements, fileglob, inventory_hostnames,
 // password. Files are searched
-// as Ansible searches them (the role's files/ or templates/, the role, the playbook's files/ or
-// templates/, the playbook's directory).
+// as Ansible searches them (each directory of the task's ansible_search_path with files/ or templates/
+// and without, then the playbook's directory).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
@@ -17,6 +17,8 @@ import { passwordLookup } from './lookup-password.js';
 import { adjacentLookup, pythonLookup, runPythonLookup, type LookupFound } from './plugins/lookup-plugins.js';
 import { BASE_FUNCTIONS } from './expr/filters.js';
 import { Undefined, UndefinedError, copyData, undefinedHint, undefinedMessage, type Functions, type Lookup } from './expr/evaluate.js';
+import { searchDirs } from '../util/search-path.js';
+import { templateWarning } from './warnings.js';
 
 /** What lookups need from the place they are called from. */
 export interface LookupContext {
@@ -27,33 +29,21 @@ export interface LookupContext {
   rawVars(): Record<string, unknown>;
 }
 
-// the directories of the template files the template module is rendering, innermost last
-const templateDirs: string[] = [];
-
-/**
- * Renders a template module's file with its directory searched last by lookups, as Ansible's template
- * action adds the template's own directory to ansible_search_path: a template in templates/sub/ finds
- * lookup('template', 'b.j2') beside it.
- */
-export function withTemplateDir<T>(dir: string, render: () => T): T {
-  templateDirs.push(dir);
-  try {
-    return render();
-  } finally {
-    templateDirs.pop();
-  }
-}
+// where a lookup looks for a relative file, as Ansible's find_file_in_search_path: the task's
+// ansible_search_path (else the role's directory, else the playbook's), then the playbook's directory
+const stringOr = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 function dirsFor(read: Lookup, kind: 'files' | 'templates' | 'vars'): string[] {
-  const role = read('role_path');
-  const book = read('playbook_dir');
-  const dirs: string[] = [];
-  if (typeof role === 'string') dirs.push(join(role, kind), role);
-  if (typeof book === 'string') dirs.push(join(book, kind), book);
-  const rendering = templateDirs.at(-1);
-  if (rendering !== undefined) dirs.push(join(rendering, kind), rendering);
-  if (!dirs.length) dirs.push(process.cwd());
-  return dirs;
+  return searchDirs(searchPathOf(read), kind, baseDir(read));
+}
+
+// Ansible's loader basedir: the playbook's directory
+const baseDir = (read: Lookup): string => stringOr(read('playbook_dir')) ?? process.cwd();
+
+// the task's ansible_search_path, else the lookup's basedir (the role's directory, else the playbook's)
+function searchPathOf(read: Lookup): string[] {
+  const path = read('ansible_search_path');
+  return Array.isArray(path) ? path.map(String) : [stringOr(read('role_path')) ?? baseDir(read)];
 }
 
 function find(read: Lookup, kind: 'files' | 'templates' | 'vars', name: string): string | undefined {
@@ -61,7 +51,16 @@ function find(read: Lookup, kind: 'files' | 'templates' | 'vars', name: string):
   return dirsFor(read, kind).map((d) => resolve(d, name)).find((p) => existsSync(p));
 }
 
-const stringOr = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+// find, warning as Ansible's find_file_in_search_path does of a file found nowhere
+function findOrWarn(read: Lookup, kind: 'files' | 'templates', name: string): string | undefined {
+  const p = find(read, kind, name);
+  if (!p) templateWarning({ msg: `Unable to find '${name}' in expected paths (use -vvvvv to see paths)`, deprecation: false });
+  return p;
+}
+
+// Ansible's words for a lookup plugin that raised an AnsibleError
+const lookupFailed = (plugin: string, msg: string, col: number): ExprError =>
+  new ExprError(`An unhandled exception occurred while running the lookup plugin '${plugin}'. Error was a <class 'ansible.errors.AnsibleError'>, original message: ${msg}. ${msg}`, col);
 
 function terms(args: unknown[]): unknown[] {
   return args.flatMap((a) => (Array.isArray(a) ? a : [a]));
@@ -152,15 +151,15 @@ const PLUGINS: Record<string, Plugin> = {
   env: (_c, args, kw) => args.map((n) => process.env[String(n)] ?? (kw.default === undefined ? '' : kw.default)),
   file: (c, args, kw, col) =>
     terms(args).map((n) => {
-      const p = find(c.read, 'files', String(n));
-      if (!p) throw new ExprError(`lookup('file'): could not find or access '${String(n)}' (searched the role's files/, the role, the playbook's files/ and directory${templateDirs.length ? ", the template's directory" : ''})`, col);
+      const p = findOrWarn(c.read, 'files', String(n));
+      if (!p) throw lookupFailed('file', `could not locate file in lookup: ${String(n)}`, col);
       const text = readFileSync(p, 'utf8');
       return kw.rstrip === false ? text : text.replace(/\s+$/, '');
     }),
   template: (c, args, _kw, col) =>
     terms(args).map((n) => {
-      const p = find(c.read, 'templates', String(n));
-      if (!p) throw new ExprError(`lookup('template'): could not find or access '${String(n)}'`, col);
+      const p = findOrWarn(c.read, 'templates', String(n));
+      if (!p) throw lookupFailed('template', `the template file ${String(n)} could not be found for the lookup`, col);
       return c.renderFile(readFileSync(p, 'utf8'), p);
     }),
   vars: (c, args, kw, col) =>
@@ -226,17 +225,23 @@ const PLUGINS: Record<string, Plugin> = {
   },
   sequence: (_c, args, kw, col) => args.flatMap((t) => sequence(typeof t === 'string' ? t : '', kw, col)),
   subelements: (_c, args, _kw, col) => subelements(args, col),
-  // file names matching a glob in the last path part, relative names searched in the files/ directories
+  // file names matching a glob in the last path part, as Ansible's: a name with a directory globs in the
+  // first place that directory is found; a bare one in the first of ansible_search_path's directories
+  // (files/ first) where it matches anything
   fileglob: (c, args) =>
     terms(args).flatMap((t) => {
       const term = String(t);
-      const dir = isAbsolute(term) ? dirname(term) : dirsFor(c.read, 'files').map((d) => resolve(d, dirname(term))).find((d) => existsSync(d));
-      if (!dir || !existsSync(dir)) return [];
       const re = globToRegExp(basename(term));
-      return readdirSync(dir)
-        .filter((f) => re.test(f) && statSync(join(dir, f)).isFile())
-        .sort()
-        .map((f) => join(dir, f));
+      const dirs = basename(term) !== term ? [findOrWarn(c.read, 'files', dirname(term))] : searchPathOf(c.read).flatMap((p) => [join(p, 'files'), p]);
+      for (const dir of dirs) {
+        if (!dir || !existsSync(dir) || !statSync(dir).isDirectory()) continue;
+        const found = readdirSync(dir)
+          .filter((f) => re.test(f) && statSync(join(dir, f)).isFile())
+          .sort()
+          .map((f) => join(dir, f));
+        if (found.length) return found;
+      }
+      return [];
     }),
   // the hosts the patterns name, from the `groups` variable (add_host and group_by included), as Ansible's
   // lookup builds an inventory of its own from it; a pattern that cannot be matched gives no hosts
