@@ -46,6 +46,15 @@ const LIST_METHODS = new Set(['index', 'count', 'copy']);
 // can never change a variable other tasks and hosts read
 const MUTATING = new Set(['update', 'append', 'extend', 'insert', 'pop', 'setdefault', '__setitem__']);
 
+/**
+ * Binds a variable's name to a new value for the rest of a render, under the template's own names (a
+ * loop's or set's); false where a name of the template's own holds it (that value is then not copied).
+ */
+export type Rebind = (name: string, value: unknown) => boolean;
+
+// the names whose values are live views of every host's variables (Ansible hands out hostvars and vars as they are)
+const LIVE_VIEWS = new Set(['hostvars', 'vars']);
+
 /** Lists and dicts an expression built (literals, dict()): the only ones mutating methods may change. */
 export const templateMade = new WeakSet<object>();
 
@@ -86,6 +95,8 @@ export class Evaluator {
   constructor(
     private readonly lookup: Lookup,
     private readonly fns: Functions = BASE_FUNCTIONS,
+    /** Binds a variable's name to a copy for the rest of the render (see Rebind); without it, a variable cannot be changed. */
+    private readonly rebind?: Rebind,
   ) {}
 
   /** The value of the expression (Undefined is an error unless `allowUndefined`). */
@@ -288,6 +299,7 @@ export class Evaluator {
         return made;
       }
     }
+    if (e.fn.k === 'attr' && MUTATING.has(e.fn.name)) this.ownCopy(e.fn.obj);
     const fn = this.eval(e.fn);
     if (fn instanceof Undefined) throw undefinedError(fn, e.col);
     const callable = fn instanceof Callable ? fn : fn && typeof fn === 'object' ? (fn as { [CALL]?: Callable })[CALL] : undefined;
@@ -298,6 +310,23 @@ export class Evaluator {
     if (!(fn instanceof BoundMethod)) throw new ExprError(`${describe(e.fn)} is not callable (only string, list and dict methods can be called)`, e.col);
     const { args, kw } = this.argValues(e);
     return callMethod(fn, args, kw, e.col);
+  }
+
+  /**
+   * Before a method changes a list or dict a variable holds (`d.update(...)`, `d.a.append(...)`): the
+   * variable becomes a copy for the rest of the render, as Ansible templates a variable into a new value
+   * when a template first names it, so the change stays in this template. Only a variable's own path
+   * (names, attributes, literal keys) is looked at twice; anything else is left to mutate's refusal.
+   */
+  private ownCopy(obj: Expr): void {
+    if (!this.rebind) return;
+    let root = obj;
+    while (root.k === 'attr' || (root.k === 'index' && (root.key.k === 'lit' || root.key.k === 'name'))) root = root.obj;
+    if (root.k !== 'name' || LIVE_VIEWS.has(root.name)) return;
+    const target = this.evalAny(obj);
+    if (!target || typeof target !== 'object' || templateMade.has(target) || !(Array.isArray(target) || isMapping(target))) return;
+    const value = this.lookup(root.name);
+    if (Array.isArray(value) || isMapping(value)) this.rebind(root.name, freshCopy(value));
   }
 
   // Ansible's undef(hint=None) global: an undefined value whose error is the hint (role defaults that must be overridden)

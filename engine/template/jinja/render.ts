@@ -7,7 +7,7 @@ import { truthy } from '../truthy.js';
 import { namespaces } from '../expr/filters.js';
 import { iterable, plain, pyEq } from '../expr/pyops.js';
 import { PyTuple } from '../../inventory/python-literal.js';
-import { CALL, Callable, Evaluator, ExprError, Undefined, UndefinedError, type Functions, type Lookup } from '../expr/evaluate.js';
+import { CALL, Callable, Evaluator, ExprError, Undefined, UndefinedError, type Functions, type Lookup, type Rebind } from '../expr/evaluate.js';
 import type { Expr } from '../expr/parser.js';
 import { CALL_BLOCK, FILTERED_BODY, type At, type Catches, type Node, type Param, type Target } from './parse.js';
 
@@ -79,16 +79,28 @@ class Frames {
     private readonly base: Lookup,
     readonly fns: Functions,
     readonly state: TemplateState,
+    // the variables this render changes, each a copy (Evaluator's Rebind), under the template's own names
+    private readonly copies = new Map<string, unknown>(),
+    // the template's top-level names, for a block's frames (root()), which see them below their own
+    private readonly shadowed: Map<string, unknown>[] = [],
   ) {}
   readonly lookup: Lookup = (name) => {
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const f = this.stack[i]!;
       if (f.has(name)) return f.get(name);
     }
-    return this.base(name);
+    return this.copies.has(name) ? this.copies.get(name) : this.base(name);
+  };
+  /** Makes a variable's name hold a copy for the rest of the render; not a name the template set itself. */
+  readonly rebind: Rebind = (name, v) => {
+    if (this.stack.some((f) => f.has(name)) || this.shadowed.some((f) => f.has(name))) return false;
+    this.copies.set(name, v);
+    return true;
   };
   set(name: string, v: unknown): void {
     this.stack[this.stack.length - 1]!.set(name, v);
+    // a top-level name the template sets now hides the copy of a variable by that name everywhere
+    if (this.stack.length === 1) this.copies.delete(name);
   }
   /** Sets a name a set or macro defines; at the top level, an import of the template sees it (not one starting with '_'). */
   define(name: string, v: unknown): void {
@@ -107,14 +119,14 @@ class Frames {
   }
   /** The scopes visible here, as a macro's closure keeps them: later names in them are seen, scopes opened later (the caller's loop, a macro's parameters) are not. */
   closure(): Frames {
-    const f = new Frames(this.base, this.fns, this.state);
+    const f = new Frames(this.base, this.fns, this.state, this.copies, this.shadowed);
     f.stack.splice(0, 1, ...this.stack);
     return f;
   }
   /** What a block sees (Jinja renders one as a function of the template's context): the template's top-level names and the variables, not the loops' or other blocks' names around it. */
   root(): Frames {
     const top = this.stack[0]!;
-    return new Frames((name) => (top.has(name) ? top.get(name) : this.base(name)), this.fns, this.state);
+    return new Frames((name) => (top.has(name) ? top.get(name) : this.base(name)), this.fns, this.state, this.copies, [top, ...this.shadowed]);
   }
 }
 
@@ -132,7 +144,7 @@ function renderModule(nodes: Node[], base: Lookup, fns: Functions, loader: Templ
   for (const [name, n] of blocksOf(nodes)) merged.set(name, [...(chains.get(name) ?? []), { n, file }]);
   const state: TemplateState = { loader, chains: merged, parent: undefined };
   const frames = new Frames(base, fns, state);
-  const ev = new Evaluator(frames.lookup, fns);
+  const ev = new Evaluator(frames.lookup, fns, frames.rebind);
   // self.NAME() renders a block again, as Jinja's TemplateReference does
   if (merged.size) frames.set('self', Object.fromEntries([...merged.keys()].map((name) => [name, new Callable(() => renderBlock(name, frames, ev, false))])));
   const out = new Sink();
@@ -317,7 +329,7 @@ function importModule(nameExpr: Expr, withContext: boolean, at: At, frames: Fram
 // {% include %}: the first template of the names found, rendered with the names in scope here (with context,
 // Jinja's default) or with none (without context: only the functions); nothing when none is found and missing ones are ignored
 function include(n: Extract<Node, { k: 'include' }>, frames: Frames): string {
-  const ev = new Evaluator(frames.lookup, frames.fns);
+  const ev = new Evaluator(frames.lookup, frames.fns, frames.rebind);
   const given = value(ev, n.names, n.at);
   const names = Array.isArray(given) ? given : [given];
   for (const name of names) {
@@ -360,7 +372,7 @@ function renderBlock(name: string, frames: Frames, ev: Evaluator, scoped: boolea
           return renderBlock(name, frames, ev, scoped, depth + 1);
         }),
       );
-      run(n.body, own, scoped ? ev : new Evaluator(own.lookup, own.fns), inner);
+      run(n.body, own, scoped ? ev : new Evaluator(own.lookup, own.fns, own.rebind), inner);
     } finally {
       own.pop();
     }
@@ -376,7 +388,7 @@ type MacroDef = { name: string; params: Param[]; body: Node[]; at: At; catches: 
 function macro(n: MacroDef, at: Frames): Callable {
   // it sees the names where it is defined, not those where it is called (a call block's caller: where the call is)
   const frames = at.closure();
-  const ev = new Evaluator(frames.lookup, frames.fns);
+  const ev = new Evaluator(frames.lookup, frames.fns, frames.rebind);
   return new Callable((args, given, col) => {
     const kwargs = { ...given };
     frames.push();
@@ -490,7 +502,7 @@ function recurse(n: ForNode, home: Frames | undefined, depth0: number): Callable
     if (args.length + Object.keys(kw).length !== 1 || Object.keys(kw).some((k) => k !== 'iterable')) throw new ExprError(`loop() takes 1 argument (${args.length + Object.keys(kw).length} given)`, col);
     const frames = home.closure();
     const inner = new Sink();
-    iterate(n, items(args[0] ?? kw.iterable, n.at), frames, new Evaluator(frames.lookup, frames.fns), inner, depth0, home);
+    iterate(n, items(args[0] ?? kw.iterable, n.at), frames, new Evaluator(frames.lookup, frames.fns, frames.rebind), inner, depth0, home);
     return inner.text();
   });
 }
