@@ -58,9 +58,20 @@ function findOrWarn(read: Lookup, kind: 'files' | 'templates', name: string): st
   return p;
 }
 
-// Ansible's words for a lookup plugin that raised an AnsibleError
-const lookupFailed = (plugin: string, msg: string, col: number): ExprError =>
-  new ExprError(`An unhandled exception occurred while running the lookup plugin '${plugin}'. Error was a <class 'ansible.errors.AnsibleError'>, original message: ${msg}. ${msg}`, col);
+// a lookup plugin that raised an AnsibleError (not its AnsibleLookupError), in Ansible's words: `warned`
+// is the text errors='warn' prints, the message repeats the original as Ansible's AnsibleError(orig_exc) does
+class LookupFailed extends ExprError {
+  constructor(
+    readonly warned: string,
+    original: string,
+    col: number,
+  ) {
+    super(`${warned}. ${original}`, col);
+  }
+}
+
+const lookupFailed = (plugin: string, msg: string, col: number): LookupFailed =>
+  new LookupFailed(`An unhandled exception occurred while running the lookup plugin '${plugin}'. Error was a <class 'ansible.errors.AnsibleError'>, original message: ${msg}`, msg, col);
 
 function terms(args: unknown[]): unknown[] {
   return args.flatMap((a) => (Array.isArray(a) ? a : [a]));
@@ -172,7 +183,7 @@ const PLUGINS: Record<string, Plugin> = {
       }
       if (v !== undefined) return v;
       if (kw.default !== undefined) return kw.default;
-      throw new ExprError(`No variable found with this name: ${String(n)}`, col);
+      throw new UndefinedError(`No variable found with this name: ${String(n)}`, col);
     }),
   // terms are file names, lists of them, or {files, paths, skip}; names split on , and ;, paths also on :
   // searched in the role's files/ (templates/ for template, vars/ for include_vars) and the playbook's
@@ -279,6 +290,9 @@ const PLUGINS: Record<string, Plugin> = {
 };
 
 /** lookup() joins several results with commas as Ansible does; query() always gives the list. */
+// a lookup whose failure errors= ignores (no result: lookup gives None, query an empty list)
+const IGNORED: unknown[] = [];
+
 export function lookupFunctions(ctx: LookupContext): Functions {
   const run = (args: unknown[], kw: Record<string, unknown>, col: number): unknown[] => {
     const written = String(args[0] ?? '');
@@ -292,17 +306,23 @@ export function lookupFunctions(ctx: LookupContext): Functions {
       if (!plugin) return runPythonLookup(written, args.slice(1), rest, ctx.rawVars(), stringOr(ctx.read('playbook_dir')) ?? process.cwd(), col);
       return plugin(ctx, args.slice(1), rest, col);
     } catch (e) {
-      if (errors === 'ignore') return [];
-      throw e;
+      // errors='warn' or 'ignore': no result (a warning first), as Ansible's; an undefined variable fails anyway
+      if ((errors !== 'warn' && errors !== 'ignore') || !(e instanceof ExprError) || e instanceof UndefinedError) throw e;
+      if (errors === 'warn') templateWarning({ msg: e instanceof LookupFailed ? e.warned : `Lookup failed but the error is being ignored: ${e.message}`, deprecation: false });
+      return IGNORED;
     }
   };
   const lookup = (args: unknown[], kw: Record<string, unknown>, col: number): unknown => {
     const r = run(args, kw, col);
+    if (r === IGNORED) return kw.wantlist === true ? [] : null;
     if (kw.wantlist === true) return r;
     if (r.every((x) => typeof x === 'string')) return r.join(',');
     return r.length === 1 ? r[0] : r;
   };
-  const query = (args: unknown[], kw: Record<string, unknown>, col: number): unknown => run(args, kw, col);
+  const query = (args: unknown[], kw: Record<string, unknown>, col: number): unknown => {
+    const r = run(args, kw, col);
+    return r === IGNORED ? [] : r;
+  };
   return { ...BASE_FUNCTIONS, lookup, query, q: query };
 }
 

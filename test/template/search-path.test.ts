@@ -1,7 +1,7 @@
 // ansible_search_path and the lookups that search it, as Ansible 2.14's: a role's task searches its role,
 // the roles depending on it (a dependency finds its parent's files), the task file's directory and the
 // playbook's; the template module adds the template's directory while it renders; fileglob's bare
-// pattern takes the first directory where it matches. Compared with ansible-playbook where installed.
+// pattern takes the first directory where it matches; errors='warn' and 'ignore'. Compared with ansible-playbook where installed.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,7 +32,9 @@ const TREE = {
     `- debug: msg="{{ ${rel} }} {{ lookup('file', 'top.txt') }}"\n` +
     // a directory found nowhere: a warning and no files
     "- debug: msg=\"{{ lookup('fileglob', 'g/*.txt', wantlist=True) | length }}\"\n" +
-    "- debug: msg=\"{{ lookup('file', 'nope.txt') }}\"\n  ignore_errors: true\n",
+    "- debug: msg=\"{{ lookup('file', 'nope.txt') }}\"\n  ignore_errors: true\n" +
+    // errors=: warn and ignore give no result (lookup None, query []), warn with Ansible's words
+    "- debug: msg=\"{{ lookup('file', 'nope2.txt', errors='warn') is none }} {{ query('first_found', ['zz'], errors='ignore') | length }}\"\n",
 };
 
 describe('ansible_search_path', () => {
@@ -51,12 +53,16 @@ describe('ansible_search_path', () => {
     expect(readFileSync(join(root, 'out.txt'), 'utf8')).toBe('roles/child,roles/parent,roles/child/tasks,.,.,roles/child/templates P\n');
     const failure = "original message: could not locate file in lookup: nope.txt. could not locate file in lookup: nope.txt";
     const warnings = (t: string): string[] => [...t.matchAll(/\[WARNING\]: (Unable to find '[^']+')/g)].map((m) => m[1] as string);
-    expect(warnings(kplay.text)).toEqual(["Unable to find 'g'", "Unable to find 'nope.txt'"]);
+    expect(kplay.msgs[8]).toBe('True 0');
+    expect(warnings(kplay.text)).toEqual(["Unable to find 'g'", "Unable to find 'nope.txt'", "Unable to find 'nope2.txt'"]);
     expect(kplay.text).toContain(failure);
+    const unhandled = /\[WARNING\]: An unhandled exception occurred while running the lookup plugin\s+'file'\. Error was a <class\s+'ansible\.errors\.AnsibleError'>, original message:\s+could not locate file in lookup: nope2\.txt\n/;
+    expect(kplay.text).toMatch(unhandled);
     if (hasAnsible) {
       const theirs = writeTree(TREE);
       const ansible = playMessages(ENGINES.ansible, theirs);
-      expect(ansible.msgs).toEqual(kplay.msgs.slice(0, 7));
+      expect(ansible.msgs).toEqual([...kplay.msgs.slice(0, 7), kplay.msgs[8]]);
+      expect(ansible.text).toMatch(unhandled);
       expect(warnings(ansible.text)).toEqual(warnings(kplay.text));
       expect(ansible.text).toContain(failure);
       expect(readFileSync(join(theirs, 'out.txt'), 'utf8')).toBe(readFileSync(join(root, 'out.txt'), 'utf8'));
