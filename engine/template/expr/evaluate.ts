@@ -13,7 +13,7 @@ import { percentFormat } from './percent.js';
 import { STRING_METHODS, callStringMethod } from './str-methods.js';
 import { NO_ATTRIBUTE, PyHandle, handleAttr, handleOp } from '../plugins/py-handle.js';
 import { BASE_FUNCTIONS, FILTERS, TESTS, defaultOfDefined, filterNamed, pluginTest, pythonPlugin } from './filters.js';
-import { HOLE_FILTERS, NOT_MINE, Undefined, holesFilter, settle, undefinedError, undefinedHint, undefinedMessage, withHoles } from './undefined.js';
+import { HOLE_FILTERS, Holes, NOT_MINE, Undefined, dictWithHoles, holesFilter, settle, undefinedError, undefinedHint, undefinedMessage, withHoles } from './undefined.js';
 import { ExprError, UndefinedError, contains, iterable, len, missingKeyMessage, own, plain, pyCmp, pyEq, typeName } from './pyops.js';
 
 export { ExprError, UndefinedError };
@@ -124,6 +124,12 @@ export class Evaluator {
     return settle(this.evalAny(e), e.col);
   }
 
+  // an expression's value to index into: a list or dict holding an undefined item is its container
+  private container(e: Expr): unknown {
+    const v = this.evalAny(e);
+    return v instanceof Holes ? v.container : v;
+  }
+
   // a value that may be a list holding an undefined item (Holes), for a filter that keeps them
   private evalAny(e: Expr): unknown {
     switch (e.k) {
@@ -134,7 +140,7 @@ export class Evaluator {
         return v === undefined ? new Undefined(e.name, false, undefined, e.name, e.name) : v;
       }
       case 'list': {
-        const raw = e.items.map((i) => this.eval(i));
+        const raw = e.items.map((i) => this.evalAny(i));
         const holes = withHoles(raw);
         if (holes) return holes;
         const items = raw.map((v, n) => this.defined(v, (e.items[n] as Expr).col));
@@ -143,15 +149,20 @@ export class Evaluator {
         return items;
       }
       case 'dict': {
+        const entries = e.entries.map(([k, v]): [string, unknown, number] => [String(this.defined(this.eval(k), k.col)), this.evalAny(v), v.col]);
         const out: Record<string, unknown> = {};
-        for (const [k, v] of e.entries) out[String(this.defined(this.eval(k), k.col))] = this.defined(this.eval(v), v.col);
+        for (const [k, v] of entries) out[k] = v;
+        const holes = dictWithHoles(out);
+        if (holes) return holes;
+        for (const [k, v, col] of entries) out[k] = this.defined(v, col);
         templateMade.add(out);
         return out;
       }
+      // (into a list or dict holding an undefined item: the item, which may be that undefined)
       case 'attr':
-        return this.getAttr(this.eval(e.obj), e.name, describe(e), e.col);
+        return this.getAttr(this.container(e.obj), e.name, describe(e), e.col);
       case 'index':
-        return this.getItem(this.eval(e.obj), this.defined(this.eval(e.key), e.key.col), describe(e));
+        return this.getItem(this.container(e.obj), this.defined(this.eval(e.key), e.key.col), describe(e));
       case 'slice': {
         const obj = this.defined(this.eval(e.obj), e.col);
         const start = e.start ? Number(this.defined(this.eval(e.start), e.col)) : undefined;

@@ -1,9 +1,10 @@
-// Ansible's undefined value, and lists that hold one: Jinja keeps an undefined item in a list literal
-// or a map() result until something uses it, so `[a, b] | select('defined')` and kubespray's
+// Ansible's undefined value, and lists and dicts that hold one: Jinja keeps an undefined item in a list
+// or dict literal or a map() result until something uses it, so `[a, b] | select('defined')` and kubespray's
 // `groups['x'] | map('extract', hostvars, ['ansible_default_ipv6', 'address']) | select('defined')`
 // work. kplay keeps such items only through the filters that cannot touch them (select/reject with
-// defined/undefined, map with default/extract/attribute, list, length, first, last); anything else
-// that gets such a list fails with the first item's undefined error, as Jinja does when it uses one.
+// defined/undefined, map with default/extract/attribute, list, length, first, last) and an index or
+// attribute into one (`{'Debian': a, 'RedHat': b}[family]`); anything else that gets such a list fails
+// with the first item's undefined error, as Jinja does when it uses one.
 import { pyRepr } from '../../util/python-repr.js';
 import { attrPath, defaultOfDefined, extract } from './filters.js';
 import { UndefinedError, iterable, own, plain } from './pyops.js';
@@ -40,21 +41,47 @@ export function undefinedHint(v: Undefined): string {
 /** The error an undefined value gives where a value is needed. */
 export const undefinedError = (v: Undefined, col: number): UndefinedError => new UndefinedError(undefinedMessage(v), col, undefinedHint(v));
 
-/** A list with an undefined item in it (at least one), as Jinja holds it until the item is used. */
+/**
+ * A list or dict literal with an undefined item or value in it (at least one, or such a list or dict
+ * inside), as Jinja holds it until the item is used: `items` a list's items, `dict` a dict's entries.
+ */
 export class Holes {
-  constructor(readonly items: unknown[]) {}
+  constructor(
+    readonly items: unknown[],
+    readonly dict?: Record<string, unknown>,
+  ) {}
+
+  /** The list or dict itself, for an index or attribute into it (its items may be undefined). */
+  get container(): unknown[] | Record<string, unknown> {
+    return this.dict ?? this.items;
+  }
 }
 
-/** The items as a Holes when one is undefined (not the lenient kind, which prints as ''), else undefined. */
+/** The items as a Holes when one is undefined (not the lenient kind, which prints as '') or holds one, else undefined. */
 export function withHoles(items: unknown[]): Holes | undefined {
-  return items.some(isHole) ? new Holes(items) : undefined;
+  return items.some(isHole) || items.some((x) => x instanceof Holes) ? new Holes(items) : undefined;
+}
+
+/** A dict's entries as a Holes when a value is undefined or holds one, else undefined. */
+export function dictWithHoles(dict: Record<string, unknown>): Holes | undefined {
+  const values = Object.values(dict);
+  return values.some(isHole) || values.some((x) => x instanceof Holes) ? new Holes(values, dict) : undefined;
 }
 
 const isHole = (x: unknown): x is Undefined => x instanceof Undefined && !x.soft;
 
+// the first undefined item, depth first (the one Jinja's printing or iterating would use first)
+function firstHole(h: Holes): Undefined {
+  for (const x of h.items) {
+    if (isHole(x)) return x;
+    if (x instanceof Holes) return firstHole(x);
+  }
+  throw new Error('a Holes without an undefined item');
+}
+
 /** A Holes where a value is used: the first undefined item's error, as Jinja's when it uses that item. */
 export function settle(v: unknown, col: number): unknown {
-  if (v instanceof Holes) throw undefinedError(v.items.find(isHole) as Undefined, col);
+  if (v instanceof Holes) throw undefinedError(firstHole(v), col);
   return v;
 }
 
@@ -82,6 +109,11 @@ export function holesFilter(name: string, input: unknown, args: unknown[], kw: R
     return NOT_MINE;
   }
   if (!(input instanceof Holes)) return NOT_MINE;
+  // a dict is its keys to these filters (none undefined); the others get it settled
+  if (input.dict) {
+    const keys = Object.keys(input.dict);
+    return name === 'list' ? keys : name === 'length' || name === 'count' ? keys.length : name === 'first' ? keys[0] : name === 'last' ? keys.at(-1) : NOT_MINE;
+  }
   const items = input.items;
   switch (name) {
     case 'list':
