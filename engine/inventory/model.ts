@@ -226,7 +226,7 @@ export class Inventory {
     const h = new Host(name);
     h.implicit = true;
     h.setVar('ansible_connection', 'local');
-    // Ansible's runs its modules with the controller's own Python (sys.executable), not a discovered one
+    // as Ansible's, it runs Python with the controller's own (sys.executable), not a discovered one
     const python = controllerPython();
     if (python) h.setVar('ansible_python_interpreter', python);
     this.localhost = h;

@@ -29,10 +29,10 @@ export interface LookupContext {
   rawVars(): Record<string, unknown>;
 }
 
-// where a lookup looks for a relative file, as Ansible's find_file_in_search_path: the task's
-// ansible_search_path (else the role's directory, else the playbook's), then the playbook's directory
 const stringOr = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
+// where a lookup looks for a relative file, as Ansible's find_file_in_search_path: the task's
+// ansible_search_path (else the role's directory, else the playbook's), then the playbook's directory
 function dirsFor(read: Lookup, kind: 'files' | 'templates' | 'vars'): string[] {
   return searchDirs(searchPathOf(read), kind, baseDir(read));
 }
