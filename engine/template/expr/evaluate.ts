@@ -107,6 +107,15 @@ export class Evaluator {
     return v;
   }
 
+  /** What a for loop iterates: a list or dict holding an undefined item gives its items (a dict its keys), undefined ones too, as Jinja's loop yields them. */
+  iterated(e: Expr): unknown {
+    const v = this.evalAny(e);
+    if (v instanceof Holes) return v.dict ? Object.keys(v.dict) : v.items;
+    if (v instanceof Undefined && v.soft) return '';
+    if (v instanceof Undefined) throw undefinedError(v, e.col);
+    return v;
+  }
+
   private defined(v: unknown, col: number): unknown {
     if (v instanceof Undefined && v.soft) return '';
     if (v instanceof Undefined) throw undefinedError(v, col);

@@ -165,9 +165,10 @@ function inTemplate<T>(file: string, fn: () => T): T {
   }
 }
 
-function value(ev: Evaluator, e: Expr, at: At): unknown {
+// an expression's value, its errors with the template's place; `loop`: what a for loop iterates (Evaluator.iterated)
+function value(ev: Evaluator, e: Expr, at: At, loop = false): unknown {
   try {
-    return ev.value(e);
+    return loop ? ev.iterated(e) : ev.value(e);
   } catch (err) {
     if (err instanceof UndefinedError) throw new TemplateRuntimeError(err.message, at, err.col, err.hint, undefined, true);
     if (err instanceof ExprError) throw new TemplateRuntimeError(err.message, at, err.col);
@@ -424,7 +425,7 @@ type ForNode = Extract<Node, { k: 'for' }>;
 
 function runFor(n: ForNode, frames: Frames, ev: Evaluator, out: Sink): void {
   // a recursive loop's loop(x) renders the body over x with the names where the loop stands, not those of the item it is called from
-  iterate(n, items(value(ev, n.iter, n.at), n.at), frames, ev, out, 0, n.recursive ? frames.closure() : undefined);
+  iterate(n, items(value(ev, n.iter, n.at, true), n.at), frames, ev, out, 0, n.recursive ? frames.closure() : undefined);
 }
 
 // renders a loop's body for each item (its else when none passes its filter); `depth0`: how deep a recursive loop is
