@@ -172,15 +172,6 @@ export function roleChain(role: RoleContext | undefined): string[] {
   return role ? [role.path, ...(role.parents ?? [])] : [];
 }
 
-/**
- * Where a template's include and extends find the templates they name, as Ansible's template action sets
- * Jinja's search path: the task's search path (its role, the roles depending on it, the task file's
- * directory), the playbook's directory and the template's own, each with templates/ first.
- */
-export function templateSearchDirs(role: RoleContext | undefined, playbookDir: string, taskDir: string, templateFile: string): string[] {
-  return [...taskSearchPath(roleChain(role), taskDir), playbookDir, dirname(templateFile)].flatMap((d) => [resolve(d, 'templates'), resolve(d)]);
-}
-
 /** The file a task's `src:` names on the controller (see localSearchPaths), or undefined. */
 export function findLocalFile(kind: LocalKind, src: string, role: RoleContext | undefined, playbookDir: string, taskDir: string): string | undefined {
   if (src.startsWith('/')) return existsSync(src) ? src : undefined;

@@ -16,7 +16,7 @@ import { roleCollection } from '../playbook/collections.js';
 import { includedTaskFile, loadIncludedRole, loadIncludedTasks, resolveTemplatedAction, tagList, type LoadOptions } from '../playbook/load.js';
 import { convertArgs, defaultsFor } from '../playbook/module-args.js';
 import type { BlockNode, Play, PlayNode, Role, RoleContext, RoleNames, TaskNode } from '../playbook/model.js';
-import { findLocalFile, fromFilesOf, keywordVarsBag, localNotFound, roleChain, roleRunKey, templateSearchDirs, type LocalKind } from '../playbook/roles.js';
+import { findLocalFile, fromFilesOf, keywordVarsBag, localNotFound, roleChain, roleRunKey, type LocalKind } from '../playbook/roles.js';
 import { compileCondition, evaluateCondition } from '../template/condition.js';
 import { Evaluator, ExprError, Undefined, UndefinedError, undefinedMessage } from '../template/expr/evaluate.js';
 import { renderHandlebars, TemplateError } from '../template/render.js';
@@ -661,11 +661,13 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     missingLocal: (kind, src) => missingLocal(kind, src, task, env),
     // `.hbs` files are Handlebars; everything else (`.j2`, ...) is Jinja, as Ansible's template module
     // (Ansible's template action adds the playbook's directory and the template's own to the task's
-    // ansible_search_path while it renders: a lookup there finds files beside the template)
+    // ansible_search_path while it renders: a lookup there finds files beside the template; its include
+    // and extends look in each of those directories' templates/, then the directory)
     render: (text, origin, extra) => {
-      const s = scope.extend({ ...extra, ansible_search_path: [...searchPathOf(task, env), dirname(env.play.file), dirname(origin)] });
+      const path = [...searchPathOf(task, env), dirname(env.play.file), dirname(origin)];
+      const s = scope.extend({ ...extra, ansible_search_path: path });
       if (origin.endsWith('.hbs')) return renderHandlebars(text, s.proxy(), origin);
-      return s.renderFile(text, origin, templateSearchDirs(task.role, dirname(env.play.file), dirname(task.pos.file), origin));
+      return s.renderFile(text, origin, path.flatMap((d) => [resolve(d, 'templates'), resolve(d)]));
     },
     condition: (expr) => holds([expr], scope, task).ok,
     defaultsOf: (module) => {

@@ -101,18 +101,20 @@ export class Evaluator {
 
   /** The value of the expression (Undefined is an error unless `allowUndefined`). */
   value(e: Expr, allowUndefined = false): unknown {
-    const v = this.eval(e);
-    if (v instanceof Undefined && v.soft && !allowUndefined) return '';
-    if (v instanceof Undefined && !allowUndefined) throw undefinedError(v, e.col);
-    return v;
+    return this.usable(this.eval(e), e.col, allowUndefined);
   }
 
   /** What a for loop iterates: a list or dict holding an undefined item gives its items (a dict its keys), undefined ones too, as Jinja's loop yields them. */
   iterated(e: Expr): unknown {
     const v = this.evalAny(e);
     if (v instanceof Holes) return v.dict ? Object.keys(v.dict) : v.items;
-    if (v instanceof Undefined && v.soft) return '';
-    if (v instanceof Undefined) throw undefinedError(v, e.col);
+    return this.usable(v, e.col);
+  }
+
+  // a value as a template gets it: the lenient undefined is '', any other undefined an error unless allowed
+  private usable(v: unknown, col: number, allowUndefined = false): unknown {
+    if (v instanceof Undefined && v.soft && !allowUndefined) return '';
+    if (v instanceof Undefined && !allowUndefined) throw undefinedError(v, col);
     return v;
   }
 

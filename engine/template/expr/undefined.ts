@@ -59,16 +59,19 @@ export class Holes {
 
 /** The items as a Holes when one is undefined (not the lenient kind, which prints as '') or holds one, else undefined. */
 export function withHoles(items: unknown[]): Holes | undefined {
-  return items.some(isHole) || items.some((x) => x instanceof Holes) ? new Holes(items) : undefined;
+  return items.some(holds) ? new Holes(items) : undefined;
 }
 
 /** A dict's entries as a Holes when a value is undefined or holds one, else undefined. */
 export function dictWithHoles(dict: Record<string, unknown>): Holes | undefined {
   const values = Object.values(dict);
-  return values.some(isHole) || values.some((x) => x instanceof Holes) ? new Holes(values, dict) : undefined;
+  return values.some(holds) ? new Holes(values, dict) : undefined;
 }
 
 const isHole = (x: unknown): x is Undefined => x instanceof Undefined && !x.soft;
+
+// an item that makes its list or dict a Holes: undefined, or a list or dict holding an undefined item
+const holds = (x: unknown): boolean => isHole(x) || x instanceof Holes;
 
 // the first undefined item, depth first (the one Jinja's printing or iterating would use first)
 function firstHole(h: Holes): Undefined {
