@@ -20,7 +20,7 @@ import { addPluginBase } from '../template/plugins/jinja-plugins.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import type { ParsedArgs } from './args.js';
 import { type CliIO, printSetupWarnings, printWarnings } from './io.js';
-import { askPasswords, becomeDefaults, connectionOf, forksOf, sshDefaults } from './run-options.js';
+import { askPasswords, becomeDefaults, connectionOf, forksOf, modulePathOf, passwordFiles, sshDefaults } from './run-options.js';
 import { terminalPrompt } from './terminal-prompt.js';
 
 /** Runs `kplay adhoc ...` and returns the exit code. */
@@ -48,7 +48,8 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
   });
   printSetupWarnings(io, s);
   if (basedir !== undefined) addPluginBase(basedir);
-  const libraries = [...(basedir !== undefined ? [join(basedir, 'library')] : []), ...s.config.library];
+  const modulePath = modulePathOf(opts.modulePath, io.cwd, io.env.HOME);
+  const libraries = [...(basedir !== undefined ? [join(basedir, 'library')] : []), ...modulePath, ...s.config.library];
   const pos = { file: '-a' };
   const { action, args, python } = adhocModule(moduleName, typeof opts.args === 'string' ? opts.args : '', libraries, io.cwd, pos);
   const matcher = new PatternMatcher(s.inventory, io.cwd);
@@ -58,7 +59,7 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
   }
   const task: TaskNode = { kind: 'task', name: undefined, action, actionWritten: moduleName, args, keywords: {}, tags: [], role: undefined, pos, python };
   const play: Play = { name: `Ansible Ad-Hoc`, hosts: pattern, keywords: { gather_facts: false }, tags: [], sections: [{ name: 'tasks', nodes: [task] }], handlers: [], roles: [], roleVars: [], file: `${playbookDir}/adhoc`, pos };
-  const passwords = await askPasswords(opts, terminalPrompt(undefined));
+  const passwords = await askPasswords(opts, terminalPrompt(undefined), passwordFiles(s.config, io));
   const { outcome, interrupted } = await executeRun({
     plays: [play],
     vars: s.vars,
@@ -72,7 +73,7 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
     forceHandlers: false,
     verbosity: (opts.verbose as number | undefined) ?? 0,
     limit,
-    loadOpts: { playbookDir, rolesPath: s.config.rolesPath, library: s.config.library, projectRoot: s.projectRoot },
+    loadOpts: { playbookDir, rolesPath: s.config.rolesPath, library: s.config.library, modulePath, projectRoot: s.projectRoot },
     connection,
     ssh: sshDefaults(opts, s.config, io, passwords.ssh),
     becomePassword: passwords.become,

@@ -18,6 +18,10 @@ const becomeUserOpt: OptionSpec = { names: ['--become-user'], key: 'becomeUser',
 const askPassOpt: OptionSpec = { names: ['-k', '--ask-pass'], key: 'askPass', kind: 'flag', help: 'ask for the connection password' };
 const askBecomePassOpt: OptionSpec = { names: ['-K', '--ask-become-pass'], key: 'askBecomePass', kind: 'flag', help: 'ask for the privilege escalation password' };
 
+const becomePassFileOpt: OptionSpec = { names: ['--become-password-file', '--become-pass-file'], key: 'becomePasswordFile', kind: 'value', metavar: 'BECOME_PASSWORD_FILE', help: "read the privilege escalation password from this file (run it if executable; '-' reads stdin)" };
+const connPassFileOpt: OptionSpec = { names: ['--connection-password-file', '--conn-pass-file'], key: 'connectionPasswordFile', kind: 'value', metavar: 'CONNECTION_PASSWORD_FILE', help: "read the connection password from this file (run it if executable; '-' reads stdin)" };
+const modulePathOpt: OptionSpec = { names: ['-M', '--module-path'], key: 'modulePath', kind: 'list', metavar: 'MODULE_PATH', help: "directories (colon-separated, repeatable) to search for Ansible modules, after the playbook's library/" };
+
 const playbookDirOpt: OptionSpec = { names: ['--playbook-dir'], key: 'playbookDir', kind: 'value', metavar: 'BASEDIR', help: 'use this as the playbook directory (its group_vars/ and host_vars/ are read); default: the current directory' };
 
 /** Options of `kplay PLAYBOOK...`, named and behaving as ansible-playbook's. */
@@ -45,6 +49,7 @@ export const playbookOptions: OptionSpec[] = [
   { names: ['--private-key', '--key-file'], key: 'privateKey', kind: 'value', metavar: 'PRIVATE_KEY_FILE', help: 'use this file to authenticate the connection' },
   { names: ['--key-passphrase-file'], key: 'keyPassphraseFile', kind: 'value', metavar: 'FILE', help: 'read the passphrase of encrypted private keys from this file' },
   askPassOpt,
+  connPassFileOpt,
   { names: ['-T', '--timeout'], key: 'timeout', kind: 'value', metavar: 'TIMEOUT', help: 'connection timeout in seconds (default 10)' },
   { names: ['--ssh-common-args'], key: 'sshCommonArgs', kind: 'value', metavar: 'SSH_COMMON_ARGS', help: 'ssh options such as -J jumphost (ProxyJump)' },
   { names: ['--accept-new-host-keys'], key: 'acceptNewHostKeys', kind: 'flag', help: 'record unknown host keys in known_hosts (changed keys are still refused)' },
@@ -52,6 +57,8 @@ export const playbookOptions: OptionSpec[] = [
   { names: ['--become-method'], key: 'becomeMethod', kind: 'value', metavar: 'BECOME_METHOD', help: 'privilege escalation method: sudo (default) or su' },
   becomeUserOpt,
   askBecomePassOpt,
+  becomePassFileOpt,
+  modulePathOpt,
   { names: ['--json'], key: 'json', kind: 'flag', help: 'write one JSON object per event to stdout (newline-delimited)' },
 ];
 
@@ -88,6 +95,9 @@ export const adhocOptions: OptionSpec[] = [
   becomeOpt,
   becomeUserOpt,
   askBecomePassOpt,
+  becomePassFileOpt,
   askPassOpt,
+  connPassFileOpt,
   connectionOpt,
+  modulePathOpt,
 ];

@@ -20,7 +20,7 @@ import { VarScope } from '../vars/scope.js';
 import type { ParsedArgs } from './args.js';
 import { type CliIO, printSetupWarnings, printWarnings } from './io.js';
 import { printListing } from './listing.js';
-import { askPasswords, becomeDefaults, connectionOf, forksOf, sshDefaults, type Passwords } from './run-options.js';
+import { askPasswords, becomeDefaults, connectionOf, forksOf, modulePathOf, passwordFiles, sshDefaults, type Passwords } from './run-options.js';
 import { terminalPrompt, terminalWait } from './terminal-prompt.js';
 
 /** Runs `kplay PLAYBOOK...` and returns the exit code. */
@@ -52,10 +52,11 @@ export async function playbookCommand(parsed: ParsedArgs, io: CliIO): Promise<nu
   });
   // the deprecated forms the playbooks use are warned of once each, as Ansible warns while it loads them
   const deprecated: string[] = [];
+  const modulePath = modulePathOf(opts.modulePath, io.cwd, io.env.HOME);
   const plays = playbooks.map((p) => {
     const playbookDir = dirname(p.path);
     const projectRoot = findProjectRoot(playbookDir) ?? s.projectRoot;
-    return { ...p, plays: loadPlaybook(p.path, { playbookDir, rolesPath: s.config.rolesPath, library: s.config.library, projectRoot, deprecate: (m) => deprecated.push(m) }) };
+    return { ...p, plays: loadPlaybook(p.path, { playbookDir, rolesPath: s.config.rolesPath, library: s.config.library, modulePath, projectRoot, deprecate: (m) => deprecated.push(m) }) };
   });
   printSetupWarnings(io, s);
   if (s.config.deprecationWarnings !== false) printWarnings(io, deprecated, true);
@@ -83,8 +84,8 @@ export async function playbookCommand(parsed: ParsedArgs, io: CliIO): Promise<nu
   for (const pb of plays) checkImplemented(pb.plays);
   for (const pb of plays) checkPrompts(pb.plays, s.vars.extraVars.vars, process.stdin.isTTY === true);
   const connection = connectionOf(opts.connection);
-  const passwords = await askPasswords(opts, terminalPrompt(undefined));
-  return runAll(plays.flatMap((p) => p.plays), s, matcher, { opts, io, forks: s.vars.run.forks ?? 5, limit, only, skip, projectRoot: s.projectRoot, firstPath: first.path, connection, passwords, deprecated });
+  const passwords = await askPasswords(opts, terminalPrompt(undefined), passwordFiles(s.config, io));
+  return runAll(plays.flatMap((p) => p.plays), s, matcher, { opts, io, forks: s.vars.run.forks ?? 5, limit, only, skip, projectRoot: s.projectRoot, firstPath: first.path, connection, passwords, deprecated, modulePath });
 }
 
 // Fails before any host is touched when a playbook uses a module this build does not implement.
@@ -138,7 +139,7 @@ async function runAll(
   plays: Play[],
   s: ReturnType<typeof setup>,
   matcher: PatternMatcher,
-  o: { opts: ParsedArgs['opts']; io: CliIO; forks: number; limit: string | undefined; only: string[]; skip: string[]; projectRoot: string | undefined; firstPath: string; connection: string | undefined; passwords: Passwords; deprecated: string[] },
+  o: { opts: ParsedArgs['opts']; io: CliIO; forks: number; limit: string | undefined; only: string[]; skip: string[]; projectRoot: string | undefined; firstPath: string; connection: string | undefined; passwords: Passwords; deprecated: string[]; modulePath: string[] },
 ): Promise<number> {
   // a terminal gets the live view; pipes, CI, NO_COLOR, TERM=dumb, -v and --json get Ansible's line output
   const env = o.io.env;
@@ -164,7 +165,7 @@ async function runAll(
       anyErrorsFatal: s.config.anyErrorsFatal,
       verbosity: (o.opts.verbose as number | undefined) ?? 0,
       limit: o.limit,
-      loadOpts: { playbookDir: dirname(o.firstPath), rolesPath: s.config.rolesPath, library: s.config.library, projectRoot: o.projectRoot },
+      loadOpts: { playbookDir: dirname(o.firstPath), rolesPath: s.config.rolesPath, library: s.config.library, modulePath: o.modulePath, projectRoot: o.projectRoot },
       connection: o.connection,
       ssh: sshDefaults(o.opts, s.config, o.io, o.passwords.ssh),
       becomePassword: o.passwords.become,

@@ -1,6 +1,8 @@
 // The option values a run takes from the command line and kplay.cfg, checked once for `kplay` and
 // `kplay adhoc` alike (a bad -f, -c or -T is a usage error before any host is contacted).
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { SshDefaults } from '../run/connections.js';
@@ -32,19 +34,87 @@ export interface Passwords {
 }
 
 /**
- * Asks for the connection (-k) and become (-K) passwords; with both, an empty become answer takes the
+ * The connection and become passwords: asked on the terminal for -k and -K, else read from
+ * --connection-password-file and --become-password-file (or kplay.cfg's connection_password_file and
+ * become_password_file), as ansible-playbook takes them. With -k and -K, an empty become answer takes the
  * SSH password. Without a terminal there is no one to ask: a usage error before any host is touched.
  */
-export async function askPasswords(opts: ParsedArgs['opts'], ask: ((text: string, echo: boolean) => Promise<string>) | undefined): Promise<Passwords> {
-  if (!opts.askPass && !opts.askBecomePass) return {};
-  if (!ask) throw new UserError(`${opts.askPass ? '-k' : '-K'} needs a terminal to ask for the password on`, { kind: 'options', hint: 'run kplay on a terminal, or set ansible_password / ansible_become_password in a vars file kept out of the repository' });
+export async function askPasswords(opts: ParsedArgs['opts'], ask: ((text: string, echo: boolean) => Promise<string>) | undefined, files: PasswordFiles = {}): Promise<Passwords> {
+  if ((opts.askPass || opts.askBecomePass) && !ask) throw new UserError(`${opts.askPass ? '-k' : '-K'} needs a terminal to ask for the password on`, { kind: 'options', hint: 'run kplay on a terminal, or give --connection-password-file / --become-password-file' });
   const out: Passwords = {};
-  if (opts.askPass) out.ssh = await ask('SSH password', false);
-  if (opts.askBecomePass) {
+  // ('-' is stdin; a path given on the command line is the current directory's)
+  const given = (v: unknown, dflt: string | undefined): string | undefined => (typeof v !== 'string' ? dflt : v === '-' ? v : resolve(files.cwd ?? '.', expandHome(v, files.home)));
+  const connFile = given(opts.connectionPasswordFile, files.connection);
+  const becomeFile = given(opts.becomePasswordFile, files.become);
+  if (opts.askPass && ask) out.ssh = await ask('SSH password', false);
+  else if (connFile !== undefined) out.ssh = passwordFromFile(connFile, files.stdin);
+  if (opts.askBecomePass && ask) {
     const become = await ask(opts.askPass ? 'BECOME password[defaults to SSH password]' : 'BECOME password', false);
     out.become = become === '' && opts.askPass ? out.ssh : become;
-  }
+  } else if (becomeFile !== undefined) out.become = passwordFromFile(becomeFile, files.stdin);
   return out;
+}
+
+/** Where the password files default from (the config's, already resolved) and what '-' and a relative path read. */
+export interface PasswordFiles {
+  connection?: string | undefined;
+  become?: string | undefined;
+  cwd?: string;
+  home?: string | undefined;
+  stdin?: () => Buffer;
+}
+
+/** The config's password files and the command line's directory, for askPasswords. */
+export function passwordFiles(config: Setup['config'], io: CliIO): PasswordFiles {
+  return { connection: config.connectionPasswordFile, become: config.becomePasswordFile, cwd: io.cwd, home: io.env.HOME };
+}
+
+function expandHome(p: string, home: string | undefined): string {
+  return p.replace(/^~(?=\/|$)/, home ?? homedir());
+}
+
+/**
+ * A password from a file, as Ansible's CLI reads one: '-' is stdin; an executable file is run and its
+ * output taken; any other file is read with surrounding blanks dropped. Missing, failing or empty: an error
+ * naming the file (never the password).
+ */
+export function passwordFromFile(file: string, stdin: () => Buffer = () => readFileSync(0)): string {
+  let secret: Buffer;
+  if (file === '-') secret = stdin();
+  else if (!existsSync(file)) throw new UserError(`The password file ${file} was not found`);
+  else if (statSync(file).isFile() && executable(file)) {
+    const r = spawnSync(file, [], { encoding: 'buffer', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (r.error) throw new UserError(`Problem occured when trying to run the password script ${file} (${r.error.message}). If this is not a script, remove the executable bit from the file.`);
+    if (r.status !== 0) throw new UserError(`The password script ${file} returned an error (rc=${r.status ?? r.signal ?? '?'}): ${r.stderr.toString().trim()}`);
+    secret = r.stdout;
+  } else {
+    try {
+      secret = Buffer.from(readFileSync(file).toString('utf8').trim());
+    } catch (e) {
+      throw new UserError(`Could not read password file ${file}: ${(e as Error).message}`);
+    }
+  }
+  const text = secret.toString('utf8').replace(/^[\r\n]+|[\r\n]+$/g, '');
+  if (text === '') throw new UserError(`Empty password was provided from file (${file})`);
+  return text;
+}
+
+function executable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * -M/--module-path: directories searched for Ansible modules (after the playbook's library/). Each value is split at ':' and put
+ * before the earlier ones, as ansible-playbook's option prepends them; `~` and relative paths are resolved.
+ */
+export function modulePathOf(v: unknown, cwd: string, home: string | undefined): string[] {
+  const values = Array.isArray(v) ? v.map(String) : [];
+  return values.reduce<string[]>((acc, value) => [...value.split(':').filter((p) => p !== '').map((p) => resolve(cwd, expandHome(p, home))), ...acc], []);
 }
 
 /** Become from the command line (-b, --become-user, --become-method) over kplay.cfg's [privilege_escalation]: the keywords and the host's variables override it. */

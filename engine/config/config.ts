@@ -15,6 +15,9 @@ export interface Config {
   rolesPath: string[];
   /** library: directories Ansible's modules are looked for in (relative to the config file). */
   library: string[];
+  /** become_password_file / connection_password_file: where --become-password-file and --connection-password-file default from. */
+  becomePasswordFile: string | undefined;
+  connectionPasswordFile: string | undefined;
   /** collections_path: the directories holding ansible_collections/ (undefined: Ansible's default). */
   collectionsPath: string[] | undefined;
   /** filter_plugins, test_plugins and lookup_plugins: directories of Python plugins (Ansible's defaults when not set). */
@@ -157,6 +160,7 @@ export function loadConfig(cwd: string, env: Env = process.env): Config {
   // path settings are relative to the config file, as in Ansible
   const path = (p: string): string => resolve(base, p.trim().replace(/^~(?=\/)/, env.HOME ?? homedir()));
   const pathList = (v: string | undefined, sep: RegExp): string[] => (v ? v.split(sep).filter((p) => p.trim()).map(path) : []);
+  const optionalPath = (p: string | undefined): string | undefined => (p === undefined || p.trim() === '' ? undefined : path(p));
   const keyFile = setting('private_key_file', d, 'PRIVATE_KEY_FILE');
   // (2.14 reads collections_path and the older collections_paths, and their environment variables)
   const collectionsPath = setting('collections_path', d, 'COLLECTIONS_PATH') ?? setting('collections_paths', d, 'COLLECTIONS_PATHS');
@@ -167,6 +171,8 @@ export function loadConfig(cwd: string, env: Env = process.env): Config {
     forks: int(setting('forks', d, 'FORKS'), 'forks', src),
     rolesPath: pathList(setting('roles_path', d, 'ROLES_PATH'), /:/),
     library: pathList(setting('library', d, 'LIBRARY'), /:/),
+    becomePasswordFile: optionalPath(setting('become_password_file', d, 'BECOME_PASSWORD_FILE')),
+    connectionPasswordFile: optionalPath(setting('connection_password_file', d, 'CONNECTION_PASSWORD_FILE')),
     collectionsPath: collectionsPath === undefined ? undefined : pathList(collectionsPath, /:/),
     plugins: {
       filter: pathList(setting('filter_plugins', d, 'FILTER_PLUGINS') ?? '~/.ansible/plugins/filter:/usr/share/ansible/plugins/filter', /:/),
@@ -176,7 +182,7 @@ export function loadConfig(cwd: string, env: Env = process.env): Config {
     remoteUser: setting('remote_user', d, 'REMOTE_USER'),
     hostKeyChecking: bool(setting('host_key_checking', d, 'HOST_KEY_CHECKING'), 'host_key_checking', src),
     timeout: int(setting('timeout', d, 'TIMEOUT'), 'timeout', src),
-    privateKeyFile: keyFile ? path(keyFile) : undefined,
+    privateKeyFile: optionalPath(keyFile),
     become: bool(setting('become', priv, 'BECOME'), 'become', src),
     becomeMethod: setting('become_method', priv, 'BECOME_METHOD'),
     becomeUser: setting('become_user', priv, 'BECOME_USER'),

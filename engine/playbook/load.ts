@@ -51,6 +51,8 @@ function union(a: string[], b: string[]): string[] {
 export interface LoadOptions extends RoleSearch {
   /** The config's `library` directories, where Ansible's modules are looked for too. */
   library?: string[] | undefined;
+  /** The -M directories, searched after the playbook's library/ and before a role's (the order Ansible adds them to its module loader). */
+  modulePath?: string[] | undefined;
   /** Told each deprecated form the playbook uses (the words of Ansible's warning), to be shown once. */
   deprecate?: ((msg: string) => void) | undefined;
 }
@@ -327,7 +329,7 @@ class PlayLoader {
   // a module Ansible would find: its name as kplay runs it; one kplay cannot run (an action plugin) keeps
   // the name written (no task of kplay's can match it, as it cannot run there)
   private pythonModuleName(name: string): string | undefined {
-    const found = locatePythonModule(name, [join(this.opts.playbookDir, 'library'), ...(this.opts.library ?? [])]);
+    const found = locatePythonModule(name, [join(this.opts.playbookDir, 'library'), ...(this.opts.modulePath ?? []), ...(this.opts.library ?? [])]);
     return 'module' in found ? found.module.name : 'problem' in found ? name : undefined;
   }
 
@@ -436,7 +438,7 @@ class PlayLoader {
   // an Ansible Python module on the controller for a module name kplay has no native code for; where it was
   // looked for when there is none
   private pythonModule(name: string, role: RoleContext | undefined, pos: SourcePos): PythonModule {
-    const found = locatePythonModule(name, [join(this.opts.playbookDir, 'library'), ...(role ? [join(role.path, 'library')] : []), ...(this.opts.library ?? [])]);
+    const found = locatePythonModule(name, [join(this.opts.playbookDir, 'library'), ...(this.opts.modulePath ?? []), ...(role ? [join(role.path, 'library')] : []), ...(this.opts.library ?? [])]);
     if ('module' in found) return found.module;
     if ('problem' in found) throw new ParseError(found.problem, pos, 'see README "Modules" for what kplay runs natively');
     const hint = didYouMean(name, [...Object.keys(MODULES), ...Object.keys(TASK_KEYWORDS)]) ?? `kplay's own modules are listed in README "Modules"${found.missing.length ? `; an Ansible module is looked for in ${found.missing.slice(0, 3).join(', ')}${found.missing.length > 3 ? ', ...' : ''}` : ''}`;

@@ -14,6 +14,9 @@ const TREE = {
   'pd/group_vars/all.yml': 'gv: pd-group-vars\n',
   'group_vars/all.yml': 'gv: cwd-group-vars\n',
   'cfglib/cfgmod.py': "#!/usr/bin/python\nfrom ansible.module_utils.basic import AnsibleModule\nAnsibleModule(argument_spec={}).exit_json(changed=False, where='configured library')\n",
+  'mlib/mmod.py': "#!/usr/bin/python\nfrom ansible.module_utils.basic import AnsibleModule\nAnsibleModule(argument_spec={}).exit_json(changed=False, where='-M mlib')\n",
+  'mlib/mymod.py': "#!/usr/bin/python\nfrom ansible.module_utils.basic import AnsibleModule\nm = AnsibleModule(argument_spec=dict(x=dict(type='str')))\nm.exit_json(changed=False, got='-M ' + m.params['x'])\n",
+  'mlib2/mmod.py': "#!/usr/bin/python\nfrom ansible.module_utils.basic import AnsibleModule\nAnsibleModule(argument_spec={}).exit_json(changed=False, where='-M mlib2')\n",
   'ansible.cfg': '[defaults]\nlibrary = cfglib\n',
   hosts: 'localhost ansible_connection=local\n',
 };
@@ -43,6 +46,11 @@ const CASES: [string, string[], Record<string, unknown>][] = [
   ['no flag: the current group_vars/', ['-m', 'debug', '-a', 'msg={{ gv }}'], { ok: true, msg: 'cwd-group-vars' }],
   ['no flag: playbook_dir', ['-m', 'debug', '-a', 'var=playbook_dir'], { ok: true, playbook_dir: '<root>' }],
   ['the configured library', ['-m', 'cfgmod'], { ok: true, where: 'configured library' }],
+  // -M: colon-separated, repeatable, the later flag's directories first; relative to the current directory
+  ['-M', ['-M', 'mlib', '-m', 'mmod'], { ok: true, where: '-M mlib' }],
+  ['-M a:b (a missing directory skipped)', ['-M', 'nothere:mlib2', '-m', 'mmod'], { ok: true, where: '-M mlib2' }],
+  ['-M twice', ['-M', 'mlib', '--module-path', 'mlib2', '-m', 'mmod'], { ok: true, where: '-M mlib2' }],
+  ['-M with --playbook-dir (its library/ first, as in Ansible)', ['--playbook-dir', 'pd', '-M', 'mlib', '-m', 'mymod', '-a', 'x=1'], { ok: true, got: '1' }],
 ];
 
 describe('kplay adhoc --playbook-dir', () => {

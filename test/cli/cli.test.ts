@@ -1,8 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { hasAnsible } from '../support/oracle.js';
 import { tempDir, writeTree } from '../support/tree.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -139,6 +140,71 @@ describe('kplay CLI', () => {
       expect(r.rc).toBe(5);
       expect(r.err).toContain(`${flag === '-k' ? '-k' : '-K'} needs a terminal to ask for the password on`);
       expect(existsSync(join(root, 'asked'))).toBe(false);
+    }
+  });
+
+  // a password file that cannot give a password: Ansible's error (exit 1) before any host is touched, the
+  // file named, for the playbook and adhoc commands alike, from the flag or from the configuration
+  it.each([
+    ['a missing file', ['--become-password-file', 'missing.pw'], 'The password file <root>/missing.pw was not found'],
+    ['a missing file (short flag, connection)', ['--conn-pass-file', 'missing.pw'], 'The password file <root>/missing.pw was not found'],
+    ['an empty file', ['--become-pass-file', 'empty.pw'], 'Empty password was provided from file (<root>/empty.pw)'],
+    ['a blank file', ['--connection-password-file', 'blank.pw'], 'Empty password was provided from file (<root>/blank.pw)'],
+    ['a failing script', ['--become-password-file', 'fail.sh'], 'The password script <root>/fail.sh returned an error (rc=3)'],
+    ['the configuration', ['--config', 'cfg/ansible.cfg'], 'The password file <root>/cfg/nope.pw was not found'],
+  ])('%s: an error naming the password file, nothing touched', (_what, flags, message) => {
+    const root = writeTree({
+      hosts: 'h1 ansible_connection=local\n',
+      'site.yaml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: touch asked\n',
+      'empty.pw': '',
+      'blank.pw': ' \n\n',
+      'fail.sh': '#!/bin/sh\necho boom >&2\nexit 3\n',
+      'cfg/ansible.cfg': '[defaults]\nbecome_password_file = nope.pw\n',
+    });
+    chmodSync(join(root, 'fail.sh'), 0o755);
+    const config = flags[0] === '--config';
+    const extra = config ? [] : flags;
+    const env: Record<string, string> = config ? { ANSIBLE_CONFIG: join(root, 'cfg/ansible.cfg') } : {};
+    const want = message.replace(/<root>/g, root);
+    for (const args of [['-i', 'hosts', 'site.yaml', ...extra], ['adhoc', 'all', '-i', 'hosts', '-a', 'touch asked', ...extra]]) {
+      const r = kplay(args, root, env);
+      expect({ rc: r.rc, err: r.err }).toEqual({ rc: 1, err: expect.stringContaining(`ERROR! ${want}`) as unknown });
+      expect(r.err).not.toMatch(/\n\s+at /);
+      expect(existsSync(join(root, 'asked'))).toBe(false);
+    }
+    if (hasAnsible) {
+      const a = spawnSync('ansible-playbook', ['-i', 'hosts', 'site.yaml', ...extra], { cwd: root, encoding: 'utf8', env: { ...process.env, HOME: root, ...env } });
+      expect({ rc: a.status, err: a.stderr }).toEqual({ rc: 1, err: expect.stringContaining(`ERROR! ${want}`) as unknown });
+      expect(existsSync(join(root, 'asked'))).toBe(false);
+    }
+  });
+
+  it("-M/--module-path: a module in the directories given is found (after the playbook's library/), as ansible-playbook finds it", () => {
+    const mod = (where: string): string => `#!/usr/bin/python\nfrom ansible.module_utils.basic import AnsibleModule\nAnsibleModule(argument_spec={}).exit_json(changed=False, where='${where}')\n`;
+    const root = writeTree({
+      hosts: 'h1 ansible_connection=local ansible_python_interpreter=python3\n',
+      'site.yaml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - mmod:\n      register: r\n    - pbmod:\n      register: p\n    - debug: msg="{{ r.where }} {{ p.where }}"\n',
+      'mlib/mmod.py': mod('mlib'),
+      'mlib/pbmod.py': mod('mlib'),
+      'library/pbmod.py': mod('library'),
+      'other/mmod.py': mod('other'),
+    });
+    const printed = (r: { out: string }): string | undefined => /"msg": "([^"]*)"/.exec(r.out)?.[1];
+    // without -M, mmod is found nowhere: an error at load naming it
+    const none = kplay(['-i', 'hosts', 'site.yaml'], root);
+    expect(none.rc).toBe(4);
+    expect(none.err).toContain("couldn't resolve module/action 'mmod'");
+    for (const [flags, want] of [
+      [['-M', 'mlib'], 'mlib library'],
+      [['--module-path', `${root}/other:mlib`], 'other library'],
+      [['-M', 'mlib', '-M', 'other'], 'other library'],
+    ] as [string[], string][]) {
+      const r = kplay(['-i', 'hosts', 'site.yaml', ...flags], root);
+      expect({ rc: r.rc, msg: printed(r) }, r.out + r.err).toEqual({ rc: 0, msg: want });
+      if (hasAnsible) {
+        const a = spawnSync('ansible-playbook', ['-i', 'hosts', 'site.yaml', ...flags], { cwd: root, encoding: 'utf8', env: { ...process.env, HOME: root } });
+        expect({ rc: a.status, msg: printed({ out: a.stdout }) }, a.stdout + a.stderr).toEqual({ rc: 0, msg: want });
+      }
     }
   });
 

@@ -3,7 +3,7 @@
 // unreachable host, sshd killed mid-play, a 50 MB copy, 10 MB of output, commands and stdin.
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,8 +27,8 @@ const available = labAvailable() as boolean;
 let lab: LabState;
 let work: string;
 
-function kplay(args: string[], opts: { timeoutMs?: number } = {}): { rc: number | null; out: string } {
-  const r = spawnSync('ip', ['netns', 'exec', lab.labNs, process.execPath, bin, ...args], { cwd: work, encoding: 'utf8', timeout: opts.timeoutMs ?? 120_000, env: { ...process.env, HOME: work, KPLAY_NO_LIVE: '1' } });
+function kplay(args: string[], opts: { timeoutMs?: number; input?: string } = {}): { rc: number | null; out: string } {
+  const r = spawnSync('ip', ['netns', 'exec', lab.labNs, process.execPath, bin, ...args], { cwd: work, encoding: 'utf8', input: opts.input, timeout: opts.timeoutMs ?? 120_000, env: { ...process.env, HOME: work, KPLAY_NO_LIVE: '1' } });
   return { rc: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -231,6 +231,34 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     } finally {
       term.kill();
     }
+  });
+
+  it('--become-password-file and --connection-password-file: the passwords from a file, a script or stdin, never shown', () => {
+    // a user who logs in with a password only (no authorized key), made on the third host
+    const [sudoHost, connHost] = [lab.hosts[1], lab.hosts[2]] as { name: string; ip: string }[];
+    const made = kplay(['-i', lab.inventory, playbook('pwonly.yaml', `- hosts: ${connHost?.name}\n  gather_facts: false\n  tasks:\n    - shell: id pwonly || useradd -m -s /bin/sh pwonly; echo 'pwonly:connpw' | chpasswd\n`)]);
+    expect(made.rc, made.out).toBe(0);
+    const inv = join(work, 'pwfiles.ini');
+    writeFileSync(inv, `${readFileSync(lab.inventory, 'utf8')}\n[pw]\n${sudoHost?.name} ansible_host=${sudoHost?.ip} ansible_user=sec\n[conn]\n${connHost?.name} ansible_host=${connHost?.ip} ansible_user=pwonly\n`);
+    const p = playbook('pwfiles.yaml', `- hosts: pw:conn\n  gather_facts: false\n  tasks:\n    - command: id -un\n      register: who\n    - command: id -u\n      become: true\n      register: uid\n      when: inventory_hostname in groups.pw\n    - debug: msg="{{ who.stdout }} {{ uid.stdout | default('-') }} secretpw connpw"\n`);
+    writeFileSync(join(work, 'become.pw'), '  secretpw\n');
+    writeFileSync(join(work, 'conn.pw'), 'connpw\n');
+    writeFileSync(join(work, 'become.sh'), '#!/bin/sh\necho secretpw\n');
+    chmodSync(join(work, 'become.sh'), 0o755);
+    for (const [flags, input] of [
+      [['--become-password-file', 'become.pw', '--connection-password-file', 'conn.pw'], undefined],
+      [['--become-pass-file', join(work, 'become.sh'), '--conn-pass-file', '-'], 'connpw\n'],
+    ] as [string[], string | undefined][]) {
+      const r = kplay(['-i', inv, p, ...flags], { input });
+      expect(r.out).toMatch(new RegExp(`ok: \\[${sudoHost?.name}\\] => \\{\\n    "msg": "sec 0 <redacted: secret> <redacted: secret>"`));
+      expect(r.out).toMatch(new RegExp(`ok: \\[${connHost?.name}\\] => \\{\\n    "msg": "pwonly - <redacted: secret> <redacted: secret>"`));
+      expect(r.out).not.toMatch(/secretpw|connpw/);
+      expect(r.rc, r.out).toBe(0);
+    }
+    // without the connection password the password-only user cannot log in
+    const without = kplay(['-i', inv, p, '--become-password-file', 'become.pw']);
+    expect(without.out).toMatch(new RegExp(`fatal: \\[${connHost?.name}\\]: UNREACHABLE!`));
+    expect(without.rc).toBe(4);
   });
 
   it('refuses a changed host key, reports an unknown one with its fingerprint, and finishes the other hosts (exit 4)', () => {
