@@ -62,6 +62,16 @@ export function parseArgs(argv: string[], specs: OptionSpec[]): ParsedArgs {
     }
   };
   const takesValue = (s: OptionSpec): boolean => s.kind === 'value' || s.kind === 'list';
+  // whether a word after an option that takes a value is another option, by argparse's rule: a known
+  // option (or a prefix of a long one, or a short one with its value attached) is; otherwise a word with
+  // a space in it (`--ssh-common-args "-o X=y"`) or a negative number is a value
+  const isOption = (w: string | undefined): boolean => {
+    if (w === undefined) return true;
+    if (!w.startsWith('-') || w.length === 1) return false;
+    const name = w.includes('=') ? w.slice(0, w.indexOf('=')) : w;
+    if (byName.has(name) || (w.startsWith('--') && longNames.some((n) => n.startsWith(name))) || (!w.startsWith('--') && byName.has(w.slice(0, 2)))) return true;
+    return !/^-\d/.test(w) && !w.includes(' ');
+  };
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -86,7 +96,7 @@ export function parseArgs(argv: string[], specs: OptionSpec[]): ParsedArgs {
         const next = argv[i + 1];
         if (spec.optionalValue && (next === undefined || next.startsWith('-'))) store(spec, undefined, name);
         else {
-          if (next === undefined || (next.startsWith('-') && next.length > 1 && !/^-\d/.test(next))) throw new UsageError(`argument ${name}: expected one argument`);
+          if (next === undefined || isOption(next)) throw new UsageError(`argument ${name}: expected one argument`);
           store(spec, next, name);
           i++;
         }
@@ -104,7 +114,7 @@ export function parseArgs(argv: string[], specs: OptionSpec[]): ParsedArgs {
           if (rest) store(spec, rest, name);
           else {
             const next = argv[i + 1];
-            if (next === undefined || (next.startsWith('-') && next.length > 1 && !/^-\d/.test(next))) throw new UsageError(`argument ${name}: expected one argument`);
+            if (next === undefined || isOption(next)) throw new UsageError(`argument ${name}: expected one argument`);
             store(spec, next, name);
             i++;
           }

@@ -22,6 +22,20 @@ const becomePassFileOpt: OptionSpec = { names: ['--become-password-file', '--bec
 const connPassFileOpt: OptionSpec = { names: ['--connection-password-file', '--conn-pass-file'], key: 'connectionPasswordFile', kind: 'value', metavar: 'CONNECTION_PASSWORD_FILE', help: "read the connection password from this file (run it if executable; '-' reads stdin)" };
 const modulePathOpt: OptionSpec = { names: ['-M', '--module-path'], key: 'modulePath', kind: 'list', metavar: 'MODULE_PATH', help: "directories (colon-separated, repeatable) to search for Ansible modules, after the playbook's library/" };
 
+const becomeMethodOpt: OptionSpec = { names: ['--become-method'], key: 'becomeMethod', kind: 'value', metavar: 'BECOME_METHOD', help: 'privilege escalation method: sudo (default) or su' };
+// how to connect: ansible-playbook's and ansible's connection options
+const sshOpts: OptionSpec[] = [
+  { names: ['-u', '--user'], key: 'user', kind: 'value', metavar: 'REMOTE_USER', help: 'connect as this user' },
+  { names: ['--private-key', '--key-file'], key: 'privateKey', kind: 'value', metavar: 'PRIVATE_KEY_FILE', help: 'use this file to authenticate the connection' },
+  { names: ['--key-passphrase-file'], key: 'keyPassphraseFile', kind: 'value', metavar: 'FILE', help: 'read the passphrase of encrypted private keys from this file' },
+  askPassOpt,
+  connPassFileOpt,
+  { names: ['-T', '--timeout'], key: 'timeout', kind: 'value', metavar: 'TIMEOUT', help: 'connection timeout in seconds (default 10)' },
+  { names: ['--ssh-common-args'], key: 'sshCommonArgs', kind: 'value', metavar: 'SSH_COMMON_ARGS', help: 'ssh options such as -J jumphost (ProxyJump); one kplay cannot honour is refused' },
+  { names: ['--ssh-extra-args'], key: 'sshExtraArgs', kind: 'value', metavar: 'SSH_EXTRA_ARGS', help: 'more ssh options, as --ssh-common-args' },
+  { names: ['--accept-new-host-keys'], key: 'acceptNewHostKeys', kind: 'flag', help: 'record unknown host keys in known_hosts (changed keys are still refused)' },
+];
+
 const playbookDirOpt: OptionSpec = { names: ['--playbook-dir'], key: 'playbookDir', kind: 'value', metavar: 'BASEDIR', help: 'use this as the playbook directory (its group_vars/ and host_vars/ are read); default: the current directory' };
 
 /** Options of `kplay PLAYBOOK...`, named and behaving as ansible-playbook's. */
@@ -45,16 +59,9 @@ export const playbookOptions: OptionSpec[] = [
   { names: ['--step'], key: 'step', kind: 'flag', help: 'confirm each task before running it' },
   { names: ['--force-handlers'], key: 'forceHandlers', kind: 'flag', help: 'run handlers even if a task fails' },
   connectionOpt,
-  { names: ['-u', '--user'], key: 'user', kind: 'value', metavar: 'REMOTE_USER', help: 'connect as this user' },
-  { names: ['--private-key', '--key-file'], key: 'privateKey', kind: 'value', metavar: 'PRIVATE_KEY_FILE', help: 'use this file to authenticate the connection' },
-  { names: ['--key-passphrase-file'], key: 'keyPassphraseFile', kind: 'value', metavar: 'FILE', help: 'read the passphrase of encrypted private keys from this file' },
-  askPassOpt,
-  connPassFileOpt,
-  { names: ['-T', '--timeout'], key: 'timeout', kind: 'value', metavar: 'TIMEOUT', help: 'connection timeout in seconds (default 10)' },
-  { names: ['--ssh-common-args'], key: 'sshCommonArgs', kind: 'value', metavar: 'SSH_COMMON_ARGS', help: 'ssh options such as -J jumphost (ProxyJump)' },
-  { names: ['--accept-new-host-keys'], key: 'acceptNewHostKeys', kind: 'flag', help: 'record unknown host keys in known_hosts (changed keys are still refused)' },
+  ...sshOpts,
   becomeOpt,
-  { names: ['--become-method'], key: 'becomeMethod', kind: 'value', metavar: 'BECOME_METHOD', help: 'privilege escalation method: sudo (default) or su' },
+  becomeMethodOpt,
   becomeUserOpt,
   askBecomePassOpt,
   becomePassFileOpt,
@@ -93,11 +100,11 @@ export const adhocOptions: OptionSpec[] = [
   checkOpt,
   diffOpt,
   becomeOpt,
+  becomeMethodOpt,
   becomeUserOpt,
   askBecomePassOpt,
   becomePassFileOpt,
-  askPassOpt,
-  connPassFileOpt,
   connectionOpt,
+  ...sshOpts,
   modulePathOpt,
 ];

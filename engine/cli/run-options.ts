@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { SshDefaults } from '../run/connections.js';
+import { sshOptions } from '../run/ssh-options.js';
 import type { BecomeDefaults } from '../runner/play-runner.js';
 import type { Setup } from '../run/setup.js';
 import type { ParsedArgs } from './args.js';
@@ -128,6 +129,16 @@ export function becomeDefaults(opts: ParsedArgs['opts'], config: Setup['config']
   };
 }
 
+// ssh arguments from the command line or kplay.cfg, refused before any host is touched when kplay cannot honour one
+function checkedSshArgs(args: string | undefined, from: string): string | undefined {
+  try {
+    sshOptions(args, from);
+  } catch (e) {
+    throw new UserError((e as Error).message, { kind: 'options' });
+  }
+  return args;
+}
+
 /** SSH settings from the command line and kplay.cfg (host variables override them per host). */
 export function sshDefaults(opts: ParsedArgs['opts'], config: Setup['config'], io: CliIO, password?: string): SshDefaults {
   let keyPassphrase: string | undefined;
@@ -148,7 +159,9 @@ export function sshDefaults(opts: ParsedArgs['opts'], config: Setup['config'], i
     hostKeyChecking: config.hostKeyChecking,
     acceptNewHostKeys: opts.acceptNewHostKeys === true,
     timeoutS: timeout,
-    commonArgs: [config.sshArgs, typeof opts.sshCommonArgs === 'string' ? opts.sshCommonArgs : undefined].filter(Boolean).join(' ') || undefined,
+    sshArgs: checkedSshArgs(config.sshArgs, `${config.file ?? 'the configuration'}: ssh_args`),
+    commonArgs: checkedSshArgs(typeof opts.sshCommonArgs === 'string' ? opts.sshCommonArgs : undefined, '--ssh-common-args'),
+    extraArgs: checkedSshArgs(typeof opts.sshExtraArgs === 'string' ? opts.sshExtraArgs : undefined, '--ssh-extra-args'),
     home: io.env.HOME,
   };
 }

@@ -6,13 +6,13 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ParsedKey } from 'ssh2';
 import type { Host } from '../inventory/model.js';
-import { shlexSplit } from '../inventory/shlex.js';
 import { KnownHosts } from '../transport/known-hosts.js';
 import { SshConfig, parseJump, type SshConfigEntry } from '../transport/ssh-config.js';
 import { LocalTransport } from '../transport/local.js';
 import { SshTransport, parsePrivateKey, type SshSettings } from '../transport/ssh.js';
 import { UnreachableError, type ExecResult, type Transport } from '../transport/types.js';
 import type { ConnectionSettings } from '../vars/connection.js';
+import { firstOptions, sshOptions } from './ssh-options.js';
 
 /** Run-wide SSH defaults (kplay.cfg, command line). */
 export interface SshDefaults {
@@ -24,7 +24,10 @@ export interface SshDefaults {
   hostKeyChecking?: boolean | undefined;
   acceptNewHostKeys?: boolean;
   timeoutS?: number | undefined;
+  /** kplay.cfg's ssh_args, --ssh-common-args and --ssh-extra-args (a host's ansible_ssh_common_args and ansible_ssh_extra_args replace the last two). */
+  sshArgs?: string | undefined;
   commonArgs?: string | undefined;
+  extraArgs?: string | undefined;
   home?: string | undefined;
 }
 
@@ -39,25 +42,6 @@ class BrokenTransport implements Transport {
     return this.why;
   }
   async close(): Promise<void> {}
-}
-
-// `-o Key=Value`, `-J jump` and `-F config` in ssh arguments, as Ansible users set them.
-function sshOptions(args: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!args) return out;
-  const words = shlexSplit(args, false);
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i] as string;
-    if (w === '-J' || w === '-F') {
-      out[w === '-J' ? '__jump' : '__configfile'] = words[++i] ?? '';
-      continue;
-    }
-    const opt = w === '-o' ? words[++i] : w.startsWith('-o') ? w.slice(2) : undefined;
-    if (!opt) continue;
-    const m = /^(\w+)\s*=?\s*(.*)$/.exec(opt);
-    if (m) out[(m[1] as string).toLowerCase()] = m[2] as string;
-  }
-  return out;
 }
 
 // One parse per file per run (known_hosts, ssh config, private keys).
@@ -126,7 +110,13 @@ export class Connections {
   private sshSettings(name: string, alias: string, c: Partial<ConnectionSettings>, depth = 0): SshSettings {
     const home = this.ssh.home ?? homedir();
     const expand = (p: string): string => resolve(p.replace(/^~(?=\/)/, home));
-    const opts = { ...sshOptions(this.ssh.commonArgs), ...sshOptions(c.commonArgs), ...sshOptions(c.extraArgs) };
+    // Ansible's ssh command line: ssh_args, then the common args (the host's, else --ssh-common-args), then
+    // the extra args (likewise)
+    const opts = firstOptions(
+      sshOptions(this.ssh.sshArgs, 'ssh_args'),
+      c.commonArgs !== undefined ? sshOptions(c.commonArgs, 'ansible_ssh_common_args') : sshOptions(this.ssh.commonArgs, '--ssh-common-args'),
+      c.extraArgs !== undefined ? sshOptions(c.extraArgs, 'ansible_ssh_extra_args') : sshOptions(this.ssh.extraArgs, '--ssh-extra-args'),
+    );
     const cfgFile = opts.__configfile ?? join(home, '.ssh', 'config');
     const cfg: SshConfigEntry = cached(this.sshConfigs, expand(cfgFile), (p) => new SshConfig(p)).lookup(alias);
     const khPath = expand(opts.userknownhostsfile ?? cfg.userknownhostsfile ?? join(home, '.ssh', 'known_hosts'));

@@ -18,6 +18,10 @@ describe('argument parsing (argparse conventions)', () => {
     [['-l', 'masters:!m1'], { limit: 'masters:!m1' }, []],
     [['--', '-weird.yaml'], {}, ['-weird.yaml']],
     [['-Kb', '--become-user', 'admin'], { askBecomePass: true, become: true, becomeUser: 'admin' }, []],
+    // a value that starts with '-' but holds a space is a value, as argparse takes it
+    [['--ssh-common-args', '-o ProxyJump=a', 'p.yaml'], { sshCommonArgs: '-o ProxyJump=a' }, ['p.yaml']],
+    [['--ssh-extra-args', '-q -C'], { sshExtraArgs: '-q -C' }, []],
+    [['-M', 'a:b', '-M', 'c'], { modulePath: ['a:b', 'c'] }, []],
   ])('%j', (argv, opts, positionals) => {
     const r = parse(argv);
     expect(r.opts).toEqual(opts);
@@ -29,6 +33,10 @@ describe('argument parsing (argparse conventions)', () => {
     [['-Z'], 'unrecognized arguments: -Z'],
     [['-f'], 'argument -f: expected one argument'],
     [['-i', '--check'], 'argument -i: expected one argument'],
+    // a known option is an option even with a space in it; an unknown word without one is too
+    [['--ssh-common-args', '-i x y'], 'argument --ssh-common-args: expected one argument'],
+    [['--ssh-common-args', '-C'], 'argument --ssh-common-args: expected one argument'],
+    [['--ssh-extra-args', '-C -q'], 'argument --ssh-extra-args: expected one argument'],
     [['--list'], 'ambiguous option: --list could match'],
     [['--check=yes'], "ignored explicit argument 'yes'"],
   ])('rejects %j', (argv, message) => {

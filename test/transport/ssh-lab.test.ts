@@ -261,6 +261,23 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     expect(without.rc).toBe(4);
   });
 
+  it("ssh arguments: --ssh-extra-args' known_hosts file is followed; a host whose ansible_ssh_common_args has an option kplay cannot honour is UNREACHABLE, named", () => {
+    const h0 = lab.hosts[0] as { name: string; ip: string };
+    const h1 = lab.hosts[1] as { name: string; ip: string };
+    const inv = join(work, 'ssh-args.ini');
+    writeFileSync(inv, `${h0.name} ansible_host=${h0.ip}\n${h1.name} ansible_host=${h1.ip} ansible_ssh_common_args='-o UserKnownHostsFile=${lab.knownHosts} -o ProxyCommand="ssh -W %h:%p bastion"'\n[all:vars]\nansible_user=root\nansible_ssh_private_key_file=${lab.key}\n`);
+    const p = playbook('ssh-args.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: hostname\n      register: h\n    - debug: var=h.stdout\n');
+    const r = kplay(['-i', inv, p, '--ssh-extra-args', `-o UserKnownHostsFile=${lab.knownHosts} -o ServerAliveInterval=30 -C`]);
+    expect(r.out).toMatch(new RegExp(`ok: \\[${h0.name}\\] => \\{\\n    "h.stdout": "${h0.name}"`));
+    expect(r.out).toContain(`fatal: [${h1.name}]: UNREACHABLE!`);
+    expect(r.out).toContain('ansible_ssh_common_args: the ssh option ProxyCommand is not supported by kplay; use -o ProxyJump=user@host or -J user@host');
+    expect(r.rc).toBe(4);
+    // without the extra args the first host's key is unknown (HOME has no known_hosts)
+    const without = kplay(['-i', inv, p, '-l', h0.name]);
+    expect(without.out).toMatch(new RegExp(`host key of ${h0.ip.replace(/\./g, '\\.')}:22 is not known`));
+    expect(without.rc).toBe(4);
+  });
+
   it('refuses a changed host key, reports an unknown one with its fingerprint, and finishes the other hosts (exit 4)', () => {
     const badKh = join(work, 'known_hosts_bad');
     const lines = readFileSync(lab.knownHosts, 'utf8').trim().split('\n');
