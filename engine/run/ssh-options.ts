@@ -41,6 +41,9 @@ const INSTEAD: Record<string, string> = {
   connectionattempts: 'kplay connects once; remove it',
 };
 
+// the ssh flags that set one of the options above
+const FLAG_OPTIONS: Record<string, string> = { '-p': 'port', '-i': 'identityfile', '-l': 'user' };
+
 // single-letter flags without a value that change nothing kplay does (compression, quiet, verbose,
 // tty allocation, stdin from /dev/null, no agent or X11 forwarding)
 const NO_EFFECT_FLAGS = /^-[CqvTtnax]+$/;
@@ -69,7 +72,8 @@ export function sshOptions(args: string | undefined, from: string): SshOptions {
     }
     if (w !== '-o' && !w.startsWith('-o')) {
       if (NO_EFFECT_FLAGS.test(w)) continue;
-      refuse(w.startsWith('-') ? `the ssh flag ${w}` : `'${w}' (not an ssh option)`, 'give ssh options as -o Name=value');
+      const flag = /^-[pil]/.exec(w)?.[0];
+      refuse(w.startsWith('-') ? `the ssh flag ${w}` : `'${w}' (not an ssh option)`, flag ? INSTEAD[FLAG_OPTIONS[flag] as string] : 'give ssh options as -o Name=value');
     }
     const opt = w === '-o' ? words[++i] : w.slice(2);
     const m = opt === undefined ? null : /^(\w+)\s*=?\s*(.*)$/.exec(opt);

@@ -26,8 +26,9 @@ const REFUSED: [string, string][] = [
   ['-o ConnectionAttempts=3', 'X: the ssh option ConnectionAttempts is not supported by kplay; kplay connects once; remove it'],
   ['-o ForwardAgent=yes', 'X: the ssh option ForwardAgent is not supported by kplay'],
   ['-A', 'X: the ssh flag -A is not supported by kplay; give ssh options as -o Name=value'],
-  ['-p 2222', 'X: the ssh flag -p is not supported by kplay; give ssh options as -o Name=value'],
-  ['-i key', 'X: the ssh flag -i is not supported by kplay; give ssh options as -o Name=value'],
+  ['-p 2222', 'X: the ssh flag -p is not supported by kplay; set ansible_port'],
+  ['-i key', 'X: the ssh flag -i is not supported by kplay; set ansible_ssh_private_key_file (or --private-key)'],
+  ['-lops', 'X: the ssh flag -lops is not supported by kplay; set ansible_user (or -u)'],
   ['-C bastion', "X: 'bastion' (not an ssh option) is not supported by kplay; give ssh options as -o Name=value"],
   ['-J', 'X: -J without a value is not supported by kplay'],
 ];
