@@ -1,6 +1,6 @@
 // ~/.ssh/config as OpenSSH reads it, for what kplay uses: Host blocks (patterns with * ? and !),
 // HostName, User, Port, IdentityFile, ProxyJump, UserKnownHostsFile, StrictHostKeyChecking.
-// For each keyword the first value found wins.
+// For each keyword the first value found wins. A ProxyCommand that applies is refused (kplay runs none).
 import { existsSync, readFileSync } from 'node:fs';
 
 /** The settings of ~/.ssh/config that apply to one host alias. */
@@ -33,7 +33,7 @@ function hostMatches(patterns: string[], host: string): boolean {
 export class SshConfig {
   private readonly blocks: { patterns: string[]; options: [string, string][] }[] = [];
 
-  constructor(path: string) {
+  constructor(private readonly path: string) {
     if (!existsSync(path)) return;
     let current = { patterns: ['*'], options: [] as [string, string][] };
     this.blocks.push(current);
@@ -57,10 +57,17 @@ export class SshConfig {
   /** The options for `host`, first value of each keyword winning. */
   lookup(host: string): SshConfigEntry {
     const out: Record<string, string> = {};
+    // (of ProxyJump and ProxyCommand, the first one found counts, as in OpenSSH)
+    let proxy: string | undefined;
     for (const b of this.blocks) {
       if (!hostMatches(b.patterns, host)) continue;
-      for (const [k, v] of b.options) if (!(k in out)) out[k] = v.replace(/%h/g, host);
+      for (const [k, v] of b.options) {
+        if (!(k in out)) out[k] = v.replace(/%h/g, host);
+        if ((k === 'proxyjump' || k === 'proxycommand') && proxy === undefined) proxy = k;
+      }
     }
+    // kplay cannot run a proxy command: connecting directly instead would be silently wrong
+    if (proxy === 'proxycommand' && out.proxycommand?.toLowerCase() !== 'none') throw new Error(`${this.path} sets ProxyCommand for ${host}, which kplay does not support; use ProxyJump there (kplay connects through jump hosts itself)`);
     const e: SshConfigEntry = {};
     if (out.hostname) e.hostname = out.hostname;
     if (out.user) e.user = out.user;
