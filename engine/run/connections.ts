@@ -9,6 +9,7 @@ import type { Host } from '../inventory/model.js';
 import { KnownHosts } from '../transport/known-hosts.js';
 import { SshConfig, parseJump, type SshConfigEntry } from '../transport/ssh-config.js';
 import { LocalTransport } from '../transport/local.js';
+import { proxyCommandLine } from '../transport/proxy-command.js';
 import { SshTransport, parsePrivateKey, type SshSettings } from '../transport/ssh.js';
 import { UnreachableError, type ExecResult, type Transport } from '../transport/types.js';
 import type { ConnectionSettings } from '../vars/connection.js';
@@ -122,19 +123,26 @@ export class Connections {
     const khPath = expand(opts.userknownhostsfile ?? cfg.userknownhostsfile ?? join(home, '.ssh', 'known_hosts'));
     const strict = (opts.stricthostkeychecking ?? cfg.stricthostkeychecking)?.toLowerCase();
     const keyFile = c.privateKeyFile ?? cfg.identityfile ?? this.ssh.privateKeyFile;
-    // the target's -J/ProxyJump applies to it only; a jump host may have its own in ~/.ssh/config
-    const jumpSpec = depth === 0 ? (opts.proxyjump ?? opts.__jump ?? cfg.proxyjump) : cfg.proxyjump;
+    // the target's -J/ProxyJump or ProxyCommand applies to it only (the command line's over ~/.ssh/config's);
+    // a jump host may have its own in ~/.ssh/config
+    const given = depth === 0 && (opts.proxyjump ?? opts.__jump ?? opts.proxycommand) !== undefined;
+    const jumpSpec = given ? (opts.proxyjump ?? opts.__jump) : cfg.proxyjump;
+    const proxyTemplate = given ? opts.proxycommand : cfg.proxycommand;
     let jump: SshSettings | undefined;
     if (jumpSpec && depth < 5) {
       const hop = parseJump(jumpSpec.split(',')[0] as string);
       // the jump connection uses the same ssh options (known_hosts file, checking) as the target
       jump = this.sshSettings(`${name} (jump host)`, hop.host, { user: hop.user, port: hop.port, host: hop.host, commonArgs: c.commonArgs, extraArgs: c.extraArgs }, depth + 1);
     }
+    const host = cfg.hostname ?? alias;
+    const port = c.port ?? cfg.port ?? 22;
+    const user = c.user ?? cfg.user ?? this.ssh.user ?? process.env.USER ?? 'root';
     return {
       name,
-      host: cfg.hostname ?? alias,
-      port: c.port ?? cfg.port ?? 22,
-      user: c.user ?? cfg.user ?? this.ssh.user ?? process.env.USER ?? 'root',
+      host,
+      port,
+      user,
+      proxyCommand: proxyTemplate === undefined || proxyTemplate.toLowerCase() === 'none' ? undefined : proxyCommandLine(proxyTemplate, { host, port, user, alias }),
       key: keyFile ? this.key(expand(keyFile)) : undefined,
       password: c.password ?? this.ssh.password,
       agent: process.env.SSH_AUTH_SOCK,

@@ -3,8 +3,8 @@
 // kplay runs no ssh program, so an argument it cannot honour is refused by name, never dropped.
 import { shlexSplit } from '../inventory/shlex.js';
 
-// -o options kplay's client follows (read where the connection is set up)
-const HONOURED = new Set(['userknownhostsfile', 'stricthostkeychecking', 'proxyjump']);
+// -o options kplay's client follows (read where the connection is set up; ProxyCommand is run as OpenSSH runs it)
+const HONOURED = new Set(['userknownhostsfile', 'stricthostkeychecking', 'proxyjump', 'proxycommand']);
 
 // -o options that change nothing kplay does: it keeps one session per host for the run (no ssh
 // multiplexing), sends its own keepalives, prints none of ssh's messages, and tries the configured key,
@@ -35,7 +35,6 @@ const INSTEAD: Record<string, string> = {
   port: 'set ansible_port',
   user: 'set ansible_user (or -u)',
   identityfile: 'set ansible_ssh_private_key_file (or --private-key)',
-  proxycommand: 'use -o ProxyJump=user@host or -J user@host: kplay connects through jump hosts itself',
   connecttimeout: 'set ansible_timeout (or -T)',
   hostname: 'set ansible_host',
   connectionattempts: 'kplay connects once; remove it',
@@ -67,7 +66,7 @@ export function sshOptions(args: string | undefined, from: string): SshOptions {
     const w = words[i] as string;
     if (w === '-J' || w === '-F') {
       const value = words[++i] ?? refuse(`${w} without a value`);
-      out[w === '-J' ? '__jump' : '__configfile'] ??= value;
+      if (w === '-F' || out.proxycommand === undefined) out[w === '-J' ? '__jump' : '__configfile'] ??= value;
       continue;
     }
     if (w !== '-o' && !w.startsWith('-o')) {
@@ -79,14 +78,24 @@ export function sshOptions(args: string | undefined, from: string): SshOptions {
     const m = opt === undefined ? null : /^(\w+)\s*=?\s*(.*)$/.exec(opt);
     if (!m) return refuse(`-o ${opt ?? ''}`.trim());
     const name = (m[1] as string).toLowerCase();
-    // (the first value of an option counts, as in OpenSSH)
-    if (HONOURED.has(name)) out[name] ??= m[2] as string;
-    else if (!NO_EFFECT.has(name)) refuse(`the ssh option ${m[1] as string}`, INSTEAD[name]);
+    // (the first value of an option counts, as in OpenSSH; of ProxyJump and ProxyCommand, the first given)
+    if (HONOURED.has(name)) {
+      const otherProxy = name === 'proxycommand' ? (out.proxyjump ?? out.__jump) : name === 'proxyjump' ? out.proxycommand : undefined;
+      if (otherProxy === undefined) out[name] ??= m[2] as string;
+    } else if (!NO_EFFECT.has(name)) refuse(`the ssh option ${m[1] as string}`, INSTEAD[name]);
   }
   return out;
 }
 
-/** Several sources' options on one ssh command line, in its order: an option's first value counts. */
+// the options that choose how the connection is made: the first source to give one decides
+const PROXY = ['proxyjump', '__jump', 'proxycommand'];
+
+/** Several sources' options on one ssh command line, in its order: an option's first value counts (and the first way through a proxy). */
 export function firstOptions(...sources: SshOptions[]): SshOptions {
-  return Object.assign({}, ...sources.reverse()) as SshOptions;
+  const out: SshOptions = {};
+  for (const src of sources) {
+    const proxied = PROXY.some((k) => out[k] !== undefined);
+    for (const [k, v] of Object.entries(src)) if (out[k] === undefined && !(proxied && PROXY.includes(k))) out[k] = v;
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 // ~/.ssh/config as OpenSSH reads it, for what kplay uses: Host blocks (patterns with * ? and !),
-// HostName, User, Port, IdentityFile, ProxyJump, UserKnownHostsFile, StrictHostKeyChecking.
-// For each keyword the first value found wins. A ProxyCommand that applies is refused (kplay runs none).
+// HostName, User, Port, IdentityFile, ProxyJump, ProxyCommand, UserKnownHostsFile, StrictHostKeyChecking.
+// For each keyword the first value found wins (of ProxyJump and ProxyCommand, the first found).
 import { existsSync, readFileSync } from 'node:fs';
 
 /** The settings of ~/.ssh/config that apply to one host alias. */
@@ -10,6 +10,7 @@ export interface SshConfigEntry {
   port?: number;
   identityfile?: string;
   proxyjump?: string;
+  proxycommand?: string;
   userknownhostsfile?: string;
   stricthostkeychecking?: string;
 }
@@ -33,7 +34,7 @@ function hostMatches(patterns: string[], host: string): boolean {
 export class SshConfig {
   private readonly blocks: { patterns: string[]; options: [string, string][] }[] = [];
 
-  constructor(private readonly path: string) {
+  constructor(path: string) {
     if (!existsSync(path)) return;
     let current = { patterns: ['*'], options: [] as [string, string][] };
     this.blocks.push(current);
@@ -62,18 +63,18 @@ export class SshConfig {
     for (const b of this.blocks) {
       if (!hostMatches(b.patterns, host)) continue;
       for (const [k, v] of b.options) {
-        if (!(k in out)) out[k] = v.replace(/%h/g, host);
+        // (%h in a ProxyCommand is the host it reaches, replaced when the connection is set up)
+        if (!(k in out)) out[k] = k === 'proxycommand' ? v : v.replace(/%h/g, host);
         if ((k === 'proxyjump' || k === 'proxycommand') && proxy === undefined) proxy = k;
       }
     }
-    // kplay cannot run a proxy command: connecting directly instead would be silently wrong
-    if (proxy === 'proxycommand' && out.proxycommand?.toLowerCase() !== 'none') throw new Error(`${this.path} sets ProxyCommand for ${host}, which kplay does not support; use ProxyJump there (kplay connects through jump hosts itself)`);
     const e: SshConfigEntry = {};
     if (out.hostname) e.hostname = out.hostname;
     if (out.user) e.user = out.user;
     if (out.port) e.port = Number(out.port);
     if (out.identityfile) e.identityfile = out.identityfile;
-    if (out.proxyjump && out.proxyjump.toLowerCase() !== 'none') e.proxyjump = out.proxyjump;
+    if (proxy === 'proxyjump' && out.proxyjump && out.proxyjump.toLowerCase() !== 'none') e.proxyjump = out.proxyjump;
+    if (proxy === 'proxycommand' && out.proxycommand && out.proxycommand.toLowerCase() !== 'none') e.proxycommand = out.proxycommand;
     if (out.userknownhostsfile) e.userknownhostsfile = out.userknownhostsfile;
     if (out.stricthostkeychecking) e.stricthostkeychecking = out.stricthostkeychecking;
     return e;

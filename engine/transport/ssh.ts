@@ -11,6 +11,7 @@ import { shellQuote as q } from '../util/shell.js';
 import { HelperSession, type HelperChannel } from './helper.js';
 import { helperBoot } from './helper-source.js';
 import { KnownHosts, fingerprint, type HostKeyVerdict } from './known-hosts.js';
+import { startProxyCommand, type ProxyCommand } from './proxy-command.js';
 import { UnreachableError, type Become, type ExecOptions, type ExecResult, type FileOp, type Transport } from './types.js';
 
 /** Everything needed to reach one host over SSH. */
@@ -31,6 +32,8 @@ export interface SshSettings {
   helper?: boolean | undefined;
   /** A jump host to connect through (ProxyJump / -J). */
   jump?: SshSettings | undefined;
+  /** A command whose stdin and stdout are the connection (ProxyCommand, its tokens replaced). */
+  proxyCommand?: string | undefined;
 }
 
 // DH group exchange is computed synchronously in ssh2 (~1 s of CPU for every host): left out.
@@ -285,9 +288,15 @@ export class SshTransport implements Transport {
   }
 
   private jumpTransport: SshTransport | undefined;
+  private proxy: ProxyCommand | undefined;
 
   /** A TCP stream to this host through the jump host (ProxyJump), or undefined to connect directly. */
   private async jumpStream(): Promise<ConnectConfig['sock'] | undefined> {
+    if (this.s.proxyCommand !== undefined) {
+      this.proxy?.kill();
+      this.proxy = startProxyCommand(this.s.proxyCommand);
+      return this.proxy.sock as unknown as ConnectConfig['sock'];
+    }
     if (!this.s.jump) return undefined;
     this.jumpTransport ??= new SshTransport(this.s.jump);
     const jumpClient = await this.jumpTransport.connect();
@@ -378,7 +387,7 @@ export class SshTransport implements Transport {
         `host key of ${where} is not known (${key ? fingerprint(key) : ''}) in ${s.knownHosts.path}; check it and accept it with: ssh-keyscan -p ${s.port} ${s.host} >> ${s.knownHosts.path}  (or run with --accept-new-host-keys)`,
       );
     }
-    const msg = /All configured authentication methods failed/.test(e.message) ? `authentication as ${s.user} failed (tried: ${[s.key ? 'key' : '', s.agent ? 'agent' : '', s.password ? 'password' : ''].filter(Boolean).join(', ') || 'nothing'})` : e.message;
+    const msg = /All configured authentication methods failed/.test(e.message) ? `authentication as ${s.user} failed (tried: ${[s.key ? 'key' : '', s.agent ? 'agent' : '', s.password ? 'password' : ''].filter(Boolean).join(', ') || 'nothing'})` : (this.proxy?.failure() ?? e.message);
     return new UnreachableError(`Failed to connect to the host via ssh: ${msg} (${where})`);
   }
 
@@ -483,6 +492,7 @@ export class SshTransport implements Transport {
   async close(): Promise<void> {
     for (const s of this.sessions.values()) await s.then((x) => x.close()).catch(() => undefined);
     this.client?.end();
+    this.proxy?.kill();
     await this.jumpTransport?.close();
   }
 }

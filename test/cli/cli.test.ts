@@ -209,7 +209,7 @@ describe('kplay CLI', () => {
   });
 
   it.each([
-    [['--ssh-common-args', '-o ProxyCommand=nc %h %p'], {}, '--ssh-common-args: the ssh option ProxyCommand is not supported by kplay; use -o ProxyJump=user@host'],
+    [['--ssh-common-args', '-o ForwardAgent=yes -o LogLevel=ERROR'], {}, '--ssh-common-args: the ssh option ForwardAgent is not supported by kplay'],
     [['--ssh-extra-args', '-p 2222'], {}, '--ssh-extra-args: the ssh flag -p is not supported by kplay; set ansible_port'],
     [[], { 'ansible.cfg': '[ssh_connection]\nssh_args = -C -o ControlMaster=auto -o Port=2222\n' }, '/ansible.cfg: ssh_args: the ssh option Port is not supported by kplay; set ansible_port'],
   ] as [string[], Record<string, string>, string][])('ssh arguments kplay cannot honour are refused before any host is touched: %j', (flags, files, message) => {

@@ -8,6 +8,10 @@ const FOLLOWED: [string, Record<string, string>][] = [
   ['-oStrictHostKeyChecking=no', { stricthostkeychecking: 'no' }],
   ['-o "ProxyJump ops@bastion:2222"', { proxyjump: 'ops@bastion:2222' }],
   ['-J root@10.0.0.1 -F /etc/kplay-ssh.conf', { __jump: 'root@10.0.0.1', __configfile: '/etc/kplay-ssh.conf' }],
+  // ProxyCommand, kept as written (its tokens are replaced per host); of it and ProxyJump, the first given
+  ['-o ProxyCommand="ssh -W %h:%p -q bastion"', { proxycommand: 'ssh -W %h:%p -q bastion' }],
+  ['-o ProxyCommand="nc %h %p" -J j -o ProxyJump=k', { proxycommand: 'nc %h %p' }],
+  ['-J j -o ProxyCommand="nc %h %p"', { __jump: 'j' }],
   // Ansible's default ssh_args, and options with nothing to do in kplay
   ['-C -o ControlMaster=auto -o ControlPersist=60s', {}],
   ['-o ControlPath=/tmp/%C -o ServerAliveInterval=30 -o ServerAliveCountMax=3 -o LogLevel=ERROR -q -tt', {}],
@@ -18,7 +22,6 @@ const FOLLOWED: [string, Record<string, string>][] = [
 ];
 
 const REFUSED: [string, string][] = [
-  ['-o ProxyCommand="ssh -W %h:%p bastion"', 'X: the ssh option ProxyCommand is not supported by kplay; use -o ProxyJump=user@host or -J user@host: kplay connects through jump hosts itself'],
   ['-o Port=2222', 'X: the ssh option Port is not supported by kplay; set ansible_port'],
   ['-o User=ops', 'X: the ssh option User is not supported by kplay; set ansible_user (or -u)'],
   ['-o IdentityFile=~/.ssh/k', 'X: the ssh option IdentityFile is not supported by kplay; set ansible_ssh_private_key_file (or --private-key)'],
@@ -38,8 +41,10 @@ describe('sshOptions', () => {
     expect(sshOptions(args, 'X')).toEqual(want);
   });
 
-  it('several sources on one command line: the first to give an option wins', () => {
+  it('several sources on one command line: the first to give an option wins, and the first to give a way through a proxy', () => {
     expect(firstOptions(sshOptions('-o UserKnownHostsFile=/cfg', 'a'), sshOptions('-o UserKnownHostsFile=/common -J j', 'b'), sshOptions('-J k -o StrictHostKeyChecking=no', 'c'))).toEqual({ userknownhostsfile: '/cfg', __jump: 'j', stricthostkeychecking: 'no' });
+    expect(firstOptions(sshOptions('-o ProxyCommand=nc', 'a'), sshOptions('-J j -o ProxyJump=k', 'b'))).toEqual({ proxycommand: 'nc' });
+    expect(firstOptions(sshOptions('-J j', 'a'), sshOptions('-o ProxyCommand=nc', 'b'))).toEqual({ __jump: 'j' });
   });
 
   it.each(REFUSED)('refuses %s', (args, message) => {

@@ -265,12 +265,12 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     const h0 = lab.hosts[0] as { name: string; ip: string };
     const h1 = lab.hosts[1] as { name: string; ip: string };
     const inv = join(work, 'ssh-args.ini');
-    writeFileSync(inv, `${h0.name} ansible_host=${h0.ip}\n${h1.name} ansible_host=${h1.ip} ansible_ssh_common_args='-o UserKnownHostsFile=${lab.knownHosts} -o ProxyCommand="ssh -W %h:%p bastion"'\n[all:vars]\nansible_user=root\nansible_ssh_private_key_file=${lab.key}\n`);
+    writeFileSync(inv, `${h0.name} ansible_host=${h0.ip}\n${h1.name} ansible_host=${h1.ip} ansible_ssh_common_args='-o UserKnownHostsFile=${lab.knownHosts} -o ForwardAgent=yes'\n[all:vars]\nansible_user=root\nansible_ssh_private_key_file=${lab.key}\n`);
     const p = playbook('ssh-args.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: hostname\n      register: h\n    - debug: var=h.stdout\n');
     const r = kplay(['-i', inv, p, '--ssh-extra-args', `-o UserKnownHostsFile=${lab.knownHosts} -o ServerAliveInterval=30 -C`]);
     expect(r.out).toMatch(new RegExp(`ok: \\[${h0.name}\\] => \\{\\n    "h.stdout": "${h0.name}"`));
     expect(r.out).toContain(`fatal: [${h1.name}]: UNREACHABLE!`);
-    expect(r.out).toContain('ansible_ssh_common_args: the ssh option ProxyCommand is not supported by kplay; use -o ProxyJump=user@host or -J user@host');
+    expect(r.out).toContain('ansible_ssh_common_args: the ssh option ForwardAgent is not supported by kplay');
     expect(r.rc).toBe(4);
     // without the extra args the first host's key is unknown (HOME has no known_hosts)
     const without = kplay(['-i', inv, p, '-l', h0.name]);
@@ -405,6 +405,31 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     const noPass = kplay(['-i', inv, p]);
     expect(noPass.out).toContain('is encrypted: give its passphrase with --key-passphrase-file');
     expect(noPass.rc).toBe(4);
+  });
+
+  it('connects through a ProxyCommand (ssh -W through a bastion); one that fails makes its host UNREACHABLE with what it said', () => {
+    const [n1, n2] = lab.hosts as [{ name: string; ip: string }, { name: string; ip: string }];
+    // node2 also listens on 10.214.0.2, which only node1 can reach
+    const kh = join(work, 'known_hosts_proxy');
+    const n2key = readFileSync(lab.knownHosts, 'utf8').split('\n').find((l) => l.startsWith(`${n2.ip} `)) as string;
+    writeFileSync(kh, `${readFileSync(lab.knownHosts, 'utf8')}${n2key.replace(n2.ip, '10.214.0.2')}\n`);
+    const bastion = `ssh -F /dev/null -i ${lab.key} -o UserKnownHostsFile=${lab.knownHosts} -o StrictHostKeyChecking=yes -o BatchMode=yes -W %h:%p root@${n1.ip}`;
+    const inv = join(work, 'proxy.ini');
+    writeFileSync(
+      inv,
+      `hidden ansible_host=10.214.0.2 ansible_ssh_common_args='-o UserKnownHostsFile=${kh} -o ProxyCommand="${bastion}"'\n` +
+        `broken ansible_host=10.214.0.3 ansible_ssh_common_args='-o ProxyCommand="echo no route to %h:%p >&2; exit 3"'\n` +
+        `[all:vars]\nansible_user=root\nansible_ssh_private_key_file=${lab.key}\n`,
+    );
+    const p = playbook('proxy.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: hostname\n      register: hn\n    - debug: var=hn.stdout\n');
+    const r = kplay(['-i', inv, p]);
+    expect(r.out).toMatch(new RegExp(`ok: \\[hidden\\] => \\{\\n    "hn.stdout": "${n2.name}"`));
+    expect(r.out).toContain('fatal: [broken]: UNREACHABLE!');
+    expect(r.out).toContain("the ProxyCommand 'echo no route to 10.214.0.3:22 >&2; exit 3'");
+    expect(r.out).toContain('no route to 10.214.0.3:22');
+    expect(r.rc).toBe(4);
+    // no ProxyCommand is left running
+    expect(spawnSync('pgrep', ['-f', `W 10.214.0.2:22 root@${n1.ip}`]).status).toBe(1);
   });
 
   it('kills the commands still running on the hosts at a second Ctrl-C (exit 99)', async () => {
