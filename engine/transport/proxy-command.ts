@@ -65,8 +65,7 @@ export function startProxyCommand(line: string): ProxyCommand {
   });
   return {
     sock,
-    // (the connection may fail before the command's exit is seen: then what it said so far)
-    failure: () => ended ?? (stderr.trim() ? `the ProxyCommand '${line}' said: ${stderr.trim()}` : undefined),
+    failure: () => ended,
     kill: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill();
     },
