@@ -2,9 +2,9 @@
 // `kplay adhoc` alike (a bad -f, -c or -T is a usage error before any host is contacted).
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import { expandHome } from '../util/home.js';
 import type { SshDefaults } from '../run/connections.js';
 import { sshOptions } from '../run/ssh-options.js';
 import type { BecomeDefaults } from '../runner/play-runner.js';
@@ -68,10 +68,6 @@ export interface PasswordFiles {
 /** The config's password files and the command line's directory, for askPasswords. */
 export function passwordFiles(config: Setup['config'], io: CliIO): PasswordFiles {
   return { connection: config.connectionPasswordFile, become: config.becomePasswordFile, cwd: io.cwd, home: io.env.HOME };
-}
-
-function expandHome(p: string, home: string | undefined): string {
-  return p.replace(/^~(?=\/|$)/, home ?? homedir());
 }
 
 /**

@@ -65,8 +65,7 @@ export function sshOptions(args: string | undefined, from: string): SshOptions {
   for (let i = 0; i < words.length; i++) {
     const w = words[i] as string;
     if (w === '-J' || w === '-F') {
-      const value = words[++i] ?? refuse(`${w} without a value`);
-      if (w === '-F' || out.proxycommand === undefined) out[w === '-J' ? '__jump' : '__configfile'] ??= value;
+      put(out, w === '-J' ? '__jump' : '__configfile', words[++i] ?? refuse(`${w} without a value`));
       continue;
     }
     if (w !== '-o' && !w.startsWith('-o')) {
@@ -78,24 +77,24 @@ export function sshOptions(args: string | undefined, from: string): SshOptions {
     const m = opt === undefined ? null : /^(\w+)\s*=?\s*(.*)$/.exec(opt);
     if (!m) return refuse(`-o ${opt ?? ''}`.trim());
     const name = (m[1] as string).toLowerCase();
-    // (the first value of an option counts, as in OpenSSH; of ProxyJump and ProxyCommand, the first given)
-    if (HONOURED.has(name)) {
-      const otherProxy = name === 'proxycommand' ? (out.proxyjump ?? out.__jump) : name === 'proxyjump' ? out.proxycommand : undefined;
-      if (otherProxy === undefined) out[name] ??= m[2] as string;
-    } else if (!NO_EFFECT.has(name)) refuse(`the ssh option ${m[1] as string}`, INSTEAD[name]);
+    if (HONOURED.has(name)) put(out, name, m[2] as string);
+    else if (!NO_EFFECT.has(name)) refuse(`the ssh option ${m[1] as string}`, INSTEAD[name]);
   }
   return out;
 }
 
-// the options that choose how the connection is made: the first source to give one decides
+// the options that choose how the connection is made: the first one given decides
 const PROXY = ['proxyjump', '__jump', 'proxycommand'];
+
+// sets an option as OpenSSH does: its first value counts, and the first way through a proxy
+function put(out: SshOptions, key: string, value: string): void {
+  if (out[key] !== undefined || (PROXY.includes(key) && PROXY.some((k) => out[k] !== undefined))) return;
+  out[key] = value;
+}
 
 /** Several sources' options on one ssh command line, in its order: an option's first value counts (and the first way through a proxy). */
 export function firstOptions(...sources: SshOptions[]): SshOptions {
   const out: SshOptions = {};
-  for (const src of sources) {
-    const proxied = PROXY.some((k) => out[k] !== undefined);
-    for (const [k, v] of Object.entries(src)) if (out[k] === undefined && !(proxied && PROXY.includes(k))) out[k] = v;
-  }
+  for (const src of sources) for (const [k, v] of Object.entries(src)) put(out, k, v);
   return out;
 }

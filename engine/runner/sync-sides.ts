@@ -2,7 +2,7 @@
 // on the controller, or on the delegate with delegate_to, and reaches the task's host over ssh with its
 // address, port, user, key and password; with a local connection, or delegated to the host itself, rsync
 // runs on that host and both paths are local. Become applies to the far side's rsync, not where it runs.
-import { homedir } from 'node:os';
+import { expandHome } from '../util/home.js';
 import { resolve } from 'node:path';
 import type { HostIO, SyncSides } from '../modules/types.js';
 import type { Become } from '../transport/types.js';
@@ -32,7 +32,7 @@ export interface SyncInputs {
 /** A controller-side path as the action's _get_absolute_path gives it: host:path and absolute paths as written. */
 export function localPath(path: string, findFile: (p: string) => string | undefined, playbookDir: string): string {
   if (path.includes(':') || path.startsWith('/')) return path;
-  const expanded = path.replace(/^~(?=\/|$)/, homedir());
+  const expanded = expandHome(path);
   let found = expanded.startsWith('/') ? expanded : (findFile(expanded) ?? resolve(playbookDir, expanded));
   // a trailing slash means "the directory's contents" to rsync: it is kept
   if (path.endsWith('/') && !found.endsWith('/')) found += '/';
