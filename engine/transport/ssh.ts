@@ -320,6 +320,7 @@ export class SshTransport implements Transport {
     if (s.password) methods.push({ type: 'password', username: s.user, password: s.password });
     this.connecting = this.jumpStream().then((sock) => new Promise<Client>((resolve, reject) => {
       const client = new Client();
+      let up = false;
       const config: ConnectConfig = {
         host: s.host,
         port: s.port,
@@ -345,6 +346,7 @@ export class SshTransport implements Transport {
         },
       };
       client.on('ready', () => {
+        up = true;
         if (generation !== this.generation) {
           client.end();
           reject(new UnreachableError(`the connection to ${s.host}:${s.port} was reset`));
@@ -355,6 +357,9 @@ export class SshTransport implements Transport {
       });
       client.on('error', (e: Error) => reject(this.connectError(e, verdict, presented)));
       client.on('close', () => {
+        // closed during the handshake without an error (sshd killed, restarted or over MaxStartups after
+        // its banner): ssh2 clears its ready timeout then, so without this the run waited forever
+        if (!up) reject(this.connectError(new Error('Connection closed by remote host'), verdict, presented));
         // a connection reset() replaced, or one that never came up (its error rejected above)
         if (this.client !== client) return;
         this.dropped ??= `the connection to ${s.host}:${s.port} dropped`;
