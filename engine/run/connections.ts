@@ -13,7 +13,7 @@ import { proxyCommandLine } from '../transport/proxy-command.js';
 import { SshTransport, parsePrivateKey, type SshSettings } from '../transport/ssh.js';
 import { UnreachableError, type ExecResult, type Transport } from '../transport/types.js';
 import type { ConnectionSettings } from '../vars/connection.js';
-import { firstOptions, sshOptions } from './ssh-options.js';
+import { firstOptions, identityFiles, sshOptions, type SshOptions } from './ssh-options.js';
 
 /** Run-wide SSH defaults (kplay.cfg, command line). */
 export interface SshDefaults {
@@ -53,6 +53,18 @@ function cached<V>(map: Map<string, V>, key: string, make: (key: string) => V): 
     map.set(key, v);
   }
   return v;
+}
+
+// the options of the target's own ssh command line that its jump host's ssh does not get
+const JUMP_OWN = ['port', 'user', 'identityfile', 'connecttimeout'];
+
+// an ssh time value (ConnectTimeout) in seconds: a number, or numbers with s, m, h, d or w after them
+function seconds(v: string): number {
+  const unit: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+  if (/^\d+(\.\d+)?$/.test(v)) return Number(v);
+  let total = 0;
+  for (const m of v.matchAll(/(\d+)([smhdw])/gi)) total += Number(m[1]) * (unit[(m[2] as string).toLowerCase()] as number);
+  return total;
 }
 
 /** Opens transports on demand and closes them all at the end. */
@@ -107,49 +119,60 @@ export class Connections {
     return new SshTransport(this.sshSettings(host.name, c.host, c));
   }
 
-  // Inventory variables win over ~/.ssh/config, which wins over kplay.cfg and the built-in defaults.
+  // Ansible's ssh command line, whose first value of an option counts: ssh_args; then what Ansible adds
+  // itself (the inventory's port, key, user, and the timeout); then the common args (the host's, else
+  // --ssh-common-args) and the extra args (likewise). ~/.ssh/config (or -F's file) comes after all of them.
   private sshSettings(name: string, alias: string, c: Partial<ConnectionSettings>, depth = 0): SshSettings {
     const home = this.ssh.home ?? homedir();
     const expand = (p: string): string => resolve(p.replace(/^~(?=\/)/, home));
-    // Ansible's ssh command line: ssh_args, then the common args (the host's, else --ssh-common-args), then
-    // the extra args (likewise)
-    const opts = firstOptions(
+    const own: SshOptions = { connecttimeout: String(c.timeout ?? this.ssh.timeoutS ?? 10) };
+    if (c.port !== undefined) own.port = String(c.port);
+    const ownKey = c.privateKeyFile ?? (depth === 0 ? this.ssh.privateKeyFile : undefined);
+    if (ownKey !== undefined) own.identityfile = ownKey;
+    const ownUser = c.user ?? (depth === 0 ? this.ssh.user : undefined);
+    if (ownUser !== undefined) own.user = ownUser;
+    const args = firstOptions(
       sshOptions(this.ssh.sshArgs, 'ssh_args'),
+      own,
       c.commonArgs !== undefined ? sshOptions(c.commonArgs, 'ansible_ssh_common_args') : sshOptions(this.ssh.commonArgs, '--ssh-common-args'),
       c.extraArgs !== undefined ? sshOptions(c.extraArgs, 'ansible_ssh_extra_args') : sshOptions(this.ssh.extraArgs, '--ssh-extra-args'),
     );
+    // a jump host is reached by an ssh of its own (OpenSSH's ProxyJump), which gets only -F of these
+    // arguments; kplay gives it the target's known_hosts file and checking too
+    const opts = depth === 0 ? args : { ...own, ...Object.fromEntries(Object.entries(args).filter(([k]) => !JUMP_OWN.includes(k))) };
     const cfgFile = opts.__configfile ?? join(home, '.ssh', 'config');
     const cfg: SshConfigEntry = cached(this.sshConfigs, expand(cfgFile), (p) => new SshConfig(p)).lookup(alias);
     const khPath = expand(opts.userknownhostsfile ?? cfg.userknownhostsfile ?? join(home, '.ssh', 'known_hosts'));
     const strict = (opts.stricthostkeychecking ?? cfg.stricthostkeychecking)?.toLowerCase();
-    const keyFile = c.privateKeyFile ?? cfg.identityfile ?? this.ssh.privateKeyFile;
+    // OpenSSH tries every identity file given; ~/.ssh/config's only when none is (kplay reads one there)
+    const given = identityFiles(opts);
+    const keyFiles = given.length ? given : cfg.identityfile ? [cfg.identityfile] : depth > 0 && this.ssh.privateKeyFile ? [this.ssh.privateKeyFile] : [];
     // the target's -J/ProxyJump or ProxyCommand applies to it only (the command line's over ~/.ssh/config's);
     // a jump host may have its own in ~/.ssh/config
-    const given = depth === 0 && (opts.proxyjump ?? opts.__jump ?? opts.proxycommand) !== undefined;
-    const jumpSpec = given ? (opts.proxyjump ?? opts.__jump) : cfg.proxyjump;
-    const proxyTemplate = given ? opts.proxycommand : cfg.proxycommand;
+    const proxied = depth === 0 && (opts.proxyjump ?? opts.__jump ?? opts.proxycommand) !== undefined;
+    const jumpSpec = proxied ? (opts.proxyjump ?? opts.__jump) : cfg.proxyjump;
+    const proxyTemplate = proxied ? opts.proxycommand : cfg.proxycommand;
     let jump: SshSettings | undefined;
     if (jumpSpec && depth < 5) {
       const hop = parseJump(jumpSpec.split(',')[0] as string);
-      // the jump connection uses the same ssh options (known_hosts file, checking) as the target
       jump = this.sshSettings(`${name} (jump host)`, hop.host, { user: hop.user, port: hop.port, host: hop.host, commonArgs: c.commonArgs, extraArgs: c.extraArgs }, depth + 1);
     }
     const host = cfg.hostname ?? alias;
-    const port = c.port ?? cfg.port ?? 22;
-    const user = c.user ?? cfg.user ?? this.ssh.user ?? process.env.USER ?? 'root';
+    const port = opts.port !== undefined ? Number(opts.port) : (cfg.port ?? 22);
+    const user = opts.user ?? cfg.user ?? (depth > 0 ? this.ssh.user : undefined) ?? process.env.USER ?? 'root';
     return {
       name,
       host,
       port,
       user,
       proxyCommand: proxyTemplate === undefined || proxyTemplate.toLowerCase() === 'none' ? undefined : proxyCommandLine(proxyTemplate, { host, port, user, alias }),
-      key: keyFile ? this.key(expand(keyFile)) : undefined,
+      keys: keyFiles.map((f) => this.key(expand(f))),
       password: c.password ?? this.ssh.password,
       agent: process.env.SSH_AUTH_SOCK,
       knownHosts: cached(this.knownHosts, khPath, (p) => new KnownHosts(p)),
       hostKeyChecking: c.hostKeyChecking ?? (strict === 'no' || strict === 'off' ? false : (this.ssh.hostKeyChecking ?? true)),
       acceptNewHostKeys: this.ssh.acceptNewHostKeys === true || strict === 'accept-new',
-      connectTimeoutMs: (c.timeout ?? this.ssh.timeoutS ?? 10) * 1000,
+      connectTimeoutMs: seconds(opts.connecttimeout as string) * 1000,
       helper: c.helper,
       jump,
     };

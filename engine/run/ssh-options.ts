@@ -4,7 +4,14 @@
 import { shlexSplit } from '../inventory/shlex.js';
 
 // -o options kplay's client follows (read where the connection is set up; ProxyCommand is run as OpenSSH runs it)
-const HONOURED = new Set(['userknownhostsfile', 'stricthostkeychecking', 'proxyjump', 'proxycommand']);
+const HONOURED = new Set(['userknownhostsfile', 'stricthostkeychecking', 'proxyjump', 'proxycommand', 'port', 'user', 'identityfile', 'connecttimeout']);
+
+// the options whose value OpenSSH checks when it reads the command line: kplay refuses a bad one in its words
+const CHECKED: Record<string, [RegExp, string]> = {
+  port: [/^([1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d\d|655[0-2]\d|6553[0-5])$/, 'a port (1 to 65535)'],
+  // a time as OpenSSH reads it: seconds, or numbers with s, m, h, d or w after them
+  connecttimeout: [/^(\d+|(\d+[smhdw])+)$/i, 'a time (seconds, or numbers followed by s, m, h, d or w)'],
+};
 
 // -o options that change nothing kplay does: it keeps one session per host for the run (no ssh
 // multiplexing), sends its own keepalives, prints none of ssh's messages, and tries the configured key,
@@ -32,23 +39,27 @@ const NO_EFFECT = new Set([
 
 // what to use instead of the options kplay refuses most often
 const INSTEAD: Record<string, string> = {
-  port: 'set ansible_port',
-  user: 'set ansible_user (or -u)',
-  identityfile: 'set ansible_ssh_private_key_file (or --private-key)',
-  connecttimeout: 'set ansible_timeout (or -T)',
   hostname: 'set ansible_host',
   connectionattempts: 'kplay connects once; remove it',
 };
 
-// the ssh flags that set one of the options above
-const FLAG_OPTIONS: Record<string, string> = { '-p': 'port', '-i': 'identityfile', '-l': 'user' };
+// the ssh flags that set one of the options kplay follows (the value attached or the next word)
+const FLAG_OPTIONS: Record<string, string> = { '-p': 'port', '-i': 'identityfile', '-l': 'user', '-J': '__jump', '-F': '__configfile' };
 
 // single-letter flags without a value that change nothing kplay does (compression, quiet, verbose,
 // tty allocation, stdin from /dev/null, no agent or X11 forwarding)
 const NO_EFFECT_FLAGS = /^-[CqvTtnax]+$/;
 
-/** The options kplay reads from ssh arguments: -o options by lower-case name, and `__jump`/`__configfile` for -J and -F. */
+/**
+ * The options kplay reads from ssh arguments: -o options by lower-case name, and `__jump`/`__configfile`
+ * for -J and -F. `identityfile` holds every file given, one per line (OpenSSH tries them all, in order).
+ */
 export type SshOptions = Record<string, string>;
+
+/** The identity files of `o`, in the order ssh tries them. */
+export function identityFiles(o: SshOptions): string[] {
+  return o.identityfile === undefined ? [] : o.identityfile.split('\n');
+}
 
 /**
  * Reads ssh arguments into the options kplay follows (an option's first value counts, as in OpenSSH);
@@ -62,22 +73,27 @@ export function sshOptions(args: string | undefined, from: string): SshOptions {
   const refuse = (what: string, instead?: string): never => {
     throw new Error(`${from}: ${what} is not supported by kplay${instead ? `; ${instead}` : ''}`);
   };
+  const follow = (name: string, shown: string, value: string): void => {
+    const check = CHECKED[name];
+    if (check && !check[0].test(value)) throw new Error(`${from}: ${shown} '${value}' is not ${check[1]}`);
+    put(out, name, value);
+  };
   for (let i = 0; i < words.length; i++) {
     const w = words[i] as string;
-    if (w === '-J' || w === '-F') {
-      put(out, w === '-J' ? '__jump' : '__configfile', words[++i] ?? refuse(`${w} without a value`));
+    const flag = FLAG_OPTIONS[w.slice(0, 2)];
+    if (flag) {
+      follow(flag, w.slice(0, 2), w.length > 2 ? w.slice(2) : (words[++i] ?? refuse(`${w} without a value`)));
       continue;
     }
     if (w !== '-o' && !w.startsWith('-o')) {
       if (NO_EFFECT_FLAGS.test(w)) continue;
-      const flag = /^-[pil]/.exec(w)?.[0];
-      refuse(w.startsWith('-') ? `the ssh flag ${w}` : `'${w}' (not an ssh option)`, flag ? INSTEAD[FLAG_OPTIONS[flag] as string] : 'give ssh options as -o Name=value');
+      refuse(w.startsWith('-') ? `the ssh flag ${w}` : `'${w}' (not an ssh option)`, 'give ssh options as -o Name=value');
     }
     const opt = w === '-o' ? words[++i] : w.slice(2);
     const m = opt === undefined ? null : /^(\w+)\s*=?\s*(.*)$/.exec(opt);
     if (!m) return refuse(`-o ${opt ?? ''}`.trim());
     const name = (m[1] as string).toLowerCase();
-    if (HONOURED.has(name)) put(out, name, m[2] as string);
+    if (HONOURED.has(name)) follow(name, `-o ${m[1] as string}`, m[2] as string);
     else if (!NO_EFFECT.has(name)) refuse(`the ssh option ${m[1] as string}`, INSTEAD[name]);
   }
   return out;
@@ -86,8 +102,13 @@ export function sshOptions(args: string | undefined, from: string): SshOptions {
 // the options that choose how the connection is made: the first one given decides
 const PROXY = ['proxyjump', '__jump', 'proxycommand'];
 
-// sets an option as OpenSSH does: its first value counts, and the first way through a proxy
+// sets an option as OpenSSH does: its first value counts, and the first way through a proxy; every
+// identity file is kept
 function put(out: SshOptions, key: string, value: string): void {
+  if (key === 'identityfile' && out[key] !== undefined) {
+    out[key] += `\n${value}`;
+    return;
+  }
   if (out[key] !== undefined || (PROXY.includes(key) && PROXY.some((k) => out[k] !== undefined))) return;
   out[key] = value;
 }

@@ -21,7 +21,8 @@ export interface SshSettings {
   host: string;
   port: number;
   user: string;
-  key: ParsedKey | undefined;
+  /** The private keys to offer, in order (OpenSSH's identity files). */
+  keys: ParsedKey[];
   password: string | undefined;
   agent: string | undefined;
   knownHosts: KnownHosts;
@@ -315,7 +316,7 @@ export class SshTransport implements Transport {
     let presented: Buffer | undefined;
     const methods: object[] = [];
     const generation = this.generation;
-    if (s.key) methods.push({ type: 'publickey', username: s.user, key: s.key });
+    for (const key of s.keys) methods.push({ type: 'publickey', username: s.user, key });
     if (s.agent) methods.push({ type: 'agent', username: s.user, agent: s.agent });
     if (s.password) methods.push({ type: 'password', username: s.user, password: s.password });
     this.connecting = this.jumpStream().then((sock) => new Promise<Client>((resolve, reject) => {
@@ -392,7 +393,7 @@ export class SshTransport implements Transport {
         `host key of ${where} is not known (${key ? fingerprint(key) : ''}) in ${s.knownHosts.path}; check it and accept it with: ssh-keyscan -p ${s.port} ${s.host} >> ${s.knownHosts.path}  (or run with --accept-new-host-keys)`,
       );
     }
-    const msg = /All configured authentication methods failed/.test(e.message) ? `authentication as ${s.user} failed (tried: ${[s.key ? 'key' : '', s.agent ? 'agent' : '', s.password ? 'password' : ''].filter(Boolean).join(', ') || 'nothing'})` : (this.proxy?.failure() ?? e.message);
+    const msg = /All configured authentication methods failed/.test(e.message) ? `authentication as ${s.user} failed (tried: ${[s.keys.length ? (s.keys.length > 1 ? `${s.keys.length} keys` : 'key') : '', s.agent ? 'agent' : '', s.password ? 'password' : ''].filter(Boolean).join(', ') || 'nothing'})` : (this.proxy?.failure() ?? e.message);
     return new UnreachableError(`Failed to connect to the host via ssh: ${msg} (${where})`);
   }
 

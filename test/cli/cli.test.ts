@@ -210,9 +210,9 @@ describe('kplay CLI', () => {
 
   it.each([
     [['--ssh-common-args', '-o ForwardAgent=yes -o LogLevel=ERROR'], {}, '--ssh-common-args: the ssh option ForwardAgent is not supported by kplay'],
-    [['--ssh-extra-args', '-p 2222'], {}, '--ssh-extra-args: the ssh flag -p is not supported by kplay; set ansible_port'],
-    [[], { 'ansible.cfg': '[ssh_connection]\nssh_args = -C -o ControlMaster=auto -o Port=2222\n' }, '/ansible.cfg: ssh_args: the ssh option Port is not supported by kplay; set ansible_port'],
-  ] as [string[], Record<string, string>, string][])('ssh arguments kplay cannot honour are refused before any host is touched: %j', (flags, files, message) => {
+    [['--ssh-extra-args', '-p 0'], {}, "--ssh-extra-args: -p '0' is not a port (1 to 65535)"],
+    [[], { 'ansible.cfg': '[ssh_connection]\nssh_args = -C -o ControlMaster=auto -o HostName=10.0.0.9\n' }, '/ansible.cfg: ssh_args: the ssh option HostName is not supported by kplay; set ansible_host'],
+  ] as [string[], Record<string, string>, string][])('ssh arguments kplay cannot honour, or ssh would refuse, are refused before any host is touched: %j', (flags, files, message) => {
     const root = writeTree({ hosts: 'h1 ansible_connection=local\n', 'site.yaml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: touch asked\n', ...files });
     for (const args of [['-i', 'hosts', 'site.yaml', ...flags], ['adhoc', 'all', '-i', 'hosts', '-a', 'touch asked', ...flags]]) {
       const r = kplay(args, root);

@@ -1,7 +1,7 @@
 // What kplay's SSH client takes from ssh arguments: the options it follows, those that change nothing it
 // does, and a refusal naming any other (never dropped), with what to use instead.
 import { describe, expect, it } from 'vitest';
-import { firstOptions, sshOptions } from '../../engine/run/ssh-options.js';
+import { firstOptions, identityFiles, sshOptions } from '../../engine/run/ssh-options.js';
 
 const FOLLOWED: [string, Record<string, string>][] = [
   ['-o UserKnownHostsFile=/tmp/kh', { userknownhostsfile: '/tmp/kh' }],
@@ -16,24 +16,30 @@ const FOLLOWED: [string, Record<string, string>][] = [
   ['-C -o ControlMaster=auto -o ControlPersist=60s', {}],
   ['-o ControlPath=/tmp/%C -o ServerAliveInterval=30 -o ServerAliveCountMax=3 -o LogLevel=ERROR -q -tt', {}],
   ['-o IdentitiesOnly=yes -o PreferredAuthentications=publickey -o PasswordAuthentication=no -o BatchMode=yes', {}],
+  // the connection's own options, by -o or by their flags
+  ['-o Port=2222 -o User=ops -o ConnectTimeout=1m30s', { port: '2222', user: 'ops', connecttimeout: '1m30s' }],
+  ['-p2222 -l ops', { port: '2222', user: 'ops' }],
+  ['-p 2200 -o Port=2222', { port: '2200' }],
+  // every identity file is kept, in order: ssh tries them all
+  ['-i ~/.ssh/a -o IdentityFile=/k/b -i/k/c', { identityfile: '~/.ssh/a\n/k/b\n/k/c' }],
   // the first value counts, as in OpenSSH
   ['-o userknownhostsfile=/a -o UserKnownHostsFile=/b -J a -J b', { userknownhostsfile: '/a', __jump: 'a' }],
   ['', {}],
 ];
 
 const REFUSED: [string, string][] = [
-  ['-o Port=2222', 'X: the ssh option Port is not supported by kplay; set ansible_port'],
-  ['-o User=ops', 'X: the ssh option User is not supported by kplay; set ansible_user (or -u)'],
-  ['-o IdentityFile=~/.ssh/k', 'X: the ssh option IdentityFile is not supported by kplay; set ansible_ssh_private_key_file (or --private-key)'],
-  ['-o ConnectTimeout=5', 'X: the ssh option ConnectTimeout is not supported by kplay; set ansible_timeout (or -T)'],
   ['-o ConnectionAttempts=3', 'X: the ssh option ConnectionAttempts is not supported by kplay; kplay connects once; remove it'],
   ['-o ForwardAgent=yes', 'X: the ssh option ForwardAgent is not supported by kplay'],
+  ['-o HostName=10.0.0.9', 'X: the ssh option HostName is not supported by kplay; set ansible_host'],
   ['-A', 'X: the ssh flag -A is not supported by kplay; give ssh options as -o Name=value'],
-  ['-p 2222', 'X: the ssh flag -p is not supported by kplay; set ansible_port'],
-  ['-i key', 'X: the ssh flag -i is not supported by kplay; set ansible_ssh_private_key_file (or --private-key)'],
-  ['-lops', 'X: the ssh flag -lops is not supported by kplay; set ansible_user (or -u)'],
   ['-C bastion', "X: 'bastion' (not an ssh option) is not supported by kplay; give ssh options as -o Name=value"],
   ['-J', 'X: -J without a value is not supported by kplay'],
+  ['-p', 'X: -p without a value is not supported by kplay'],
+  // values OpenSSH itself refuses when it reads the command line
+  ['-o Port=0', "X: -o Port '0' is not a port (1 to 65535)"],
+  ['-p 65536', "X: -p '65536' is not a port (1 to 65535)"],
+  ['-o port=ssh', "X: -o port 'ssh' is not a port (1 to 65535)"],
+  ['-o ConnectTimeout=1.5', "X: -o ConnectTimeout '1.5' is not a time (seconds, or numbers followed by s, m, h, d or w)"],
 ];
 
 describe('sshOptions', () => {
@@ -45,6 +51,12 @@ describe('sshOptions', () => {
     expect(firstOptions(sshOptions('-o UserKnownHostsFile=/cfg', 'a'), sshOptions('-o UserKnownHostsFile=/common -J j', 'b'), sshOptions('-J k -o StrictHostKeyChecking=no', 'c'))).toEqual({ userknownhostsfile: '/cfg', __jump: 'j', stricthostkeychecking: 'no' });
     expect(firstOptions(sshOptions('-o ProxyCommand=nc', 'a'), sshOptions('-J j -o ProxyJump=k', 'b'))).toEqual({ proxycommand: 'nc' });
     expect(firstOptions(sshOptions('-J j', 'a'), sshOptions('-o ProxyCommand=nc', 'b'))).toEqual({ __jump: 'j' });
+    // Ansible's own Port, User and ConnectTimeout come between ssh_args and the common args
+    const own = { port: '22', user: 'deploy', connecttimeout: '10', identityfile: '/keys/own' };
+    const common = sshOptions('-o Port=2222 -o User=ops -o ConnectTimeout=3 -i /keys/common', 'b');
+    expect(firstOptions(sshOptions('-o ConnectTimeout=4', 'a'), own, common)).toEqual({ port: '22', user: 'deploy', connecttimeout: '4', identityfile: '/keys/own\n/keys/common' });
+    expect(identityFiles(firstOptions(own, common))).toEqual(['/keys/own', '/keys/common']);
+    expect(firstOptions({ connecttimeout: '10' }, common)).toEqual({ port: '2222', user: 'ops', connecttimeout: '10', identityfile: '/keys/common' });
   });
 
   it.each(REFUSED)('refuses %s', (args, message) => {

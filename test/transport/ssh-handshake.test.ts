@@ -49,7 +49,7 @@ const anyKey = { verify: () => ({ kind: 'known' }), add: () => undefined, path: 
 describe('SSH handshake cut short', () => {
   it.each(rows)('a server that $name leaves the host UNREACHABLE', async ({ serve, connectTimeoutMs, message }) => {
     const port = await listen(serve);
-    const t = new SshTransport({ name: 'h', host: '127.0.0.1', port, user: 'u', key: undefined, password: 'p', agent: undefined, knownHosts: anyKey, hostKeyChecking: false, acceptNewHostKeys: false, connectTimeoutMs });
+    const t = new SshTransport({ name: 'h', host: '127.0.0.1', port, user: 'u', keys: [], password: 'p', agent: undefined, knownHosts: anyKey, hostKeyChecking: false, acceptNewHostKeys: false, connectTimeoutMs });
     const outcome = await Promise.race([t.exec('true').then(() => 'ran', (e: unknown) => e), new Promise((r) => setTimeout(() => r('still waiting after 5 s'), 5000))]);
     expect(outcome).toBeInstanceOf(UnreachableError);
     expect((outcome as Error).message).toMatch(/^Failed to connect to the host via ssh: /);

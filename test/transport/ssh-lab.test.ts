@@ -278,6 +278,49 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     expect(without.rc).toBe(4);
   });
 
+  it("ssh arguments' Port, User and IdentityFile, and -u over ~/.ssh/config's User, are followed where ansible-playbook's ssh follows them (same users, same unreachable hosts)", () => {
+    const hs = lab.hosts as { name: string; ip: string }[];
+    const other = join(work, 'unauthorized_key');
+    rmSync(other, { force: true });
+    spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]);
+    const cfg = join(work, 'ssh-args-config');
+    writeFileSync(cfg, `Host cfg-user\n  HostName ${hs[0]?.ip}\n  User sec\n  IdentityFile ${lab.key}\n`);
+    const args = (more: string): string => `ansible_ssh_common_args='-F ${cfg} -o UserKnownHostsFile=${lab.knownHosts} ${more}'`;
+    const inv = join(work, 'ssh-own-args.ini');
+    writeFileSync(
+      inv,
+      [
+        // the arguments' Port counts only where the inventory sets none (Ansible puts its own -o Port first)
+        `port-args ansible_host=${hs[0]?.ip} ansible_user=root ansible_ssh_private_key_file=${lab.key} ${args('-o Port=2222')}`,
+        `port-own ansible_host=${hs[1]?.ip} ansible_port=22 ansible_user=root ansible_ssh_private_key_file=${lab.key} ${args('-p 2222')}`,
+        // likewise User
+        `user-args ansible_host=${hs[2]?.ip} ansible_ssh_private_key_file=${lab.key} ${args('-o User=sec')}`,
+        `user-own ansible_host=${hs[3]?.ip} ansible_user=root ansible_ssh_private_key_file=${lab.key} ${args('-l sec')}`,
+        // every identity file is tried: the arguments' alone, and after an inventory key the host does not take
+        `key-args ansible_host=${hs[4]?.ip} ansible_user=root ${args(`-i ${lab.key}`)}`,
+        `key-both ansible_host=${hs[1]?.ip} ansible_user=root ansible_ssh_private_key_file=${other} ${args(`-o IdentityFile=${lab.key} -o ConnectTimeout=7`)}`,
+        `cfg-user ${args('')}`,
+        '',
+      ].join('\n'),
+    );
+    const p = playbook('ssh-own-args.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: id -un\n      register: who\n    - debug: var=who.stdout\n');
+    // each host's user, or UNREACHABLE
+    const outcome = (out: string): Record<string, string> =>
+      Object.fromEntries(['port-args', 'port-own', 'user-args', 'user-own', 'key-args', 'key-both', 'cfg-user'].map((n) => [n, new RegExp(`fatal: \\[${n}\\]: UNREACHABLE!`).test(out) ? 'UNREACHABLE' : (new RegExp(`ok: \\[${n}\\] => \\{\\n    "who.stdout": "(\\w+)"`).exec(out)?.[1] ?? 'none')]));
+    const ansible = (more: string[]): string => {
+      const o = spawnSync('ip', ['netns', 'exec', lab.labNs, 'ansible-playbook', '-i', inv, p, '-f', '7', ...more], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, HOME: work, ANSIBLE_NOCOLOR: '1', SSH_AUTH_SOCK: '' } });
+      return `${o.stdout}${o.stderr}`;
+    };
+    const r = kplay(['-i', inv, p, '-f', '7']);
+    expect(outcome(r.out)).toEqual({ 'port-args': 'UNREACHABLE', 'port-own': 'root', 'user-args': 'sec', 'user-own': 'root', 'key-args': 'root', 'key-both': 'root', 'cfg-user': 'sec' });
+    expect(r.out).toMatch(/fatal: \[port-args\]: UNREACHABLE! .*:2222/);
+    expect(outcome(ansible([]))).toEqual(outcome(r.out));
+    // -u goes on Ansible's ssh command line, before ~/.ssh/config's User
+    const u = kplay(['-i', inv, p, '-l', 'cfg-user', '-u', 'root']);
+    expect(outcome(u.out)['cfg-user']).toBe('root');
+    expect(outcome(ansible(['-l', 'cfg-user', '-u', 'root']))['cfg-user']).toBe('root');
+  });
+
   it('refuses a changed host key, reports an unknown one with its fingerprint, and finishes the other hosts (exit 4)', () => {
     const badKh = join(work, 'known_hosts_bad');
     const lines = readFileSync(lab.knownHosts, 'utf8').trim().split('\n');
