@@ -20,7 +20,7 @@ import { addPluginBase } from '../template/plugins/jinja-plugins.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import type { ParsedArgs } from './args.js';
 import { type CliIO, printSetupWarnings, printWarnings } from './io.js';
-import { askPasswords, becomeDefaults, connectionOf, forksOf, modulePathOf, passwordFiles, sshDefaults } from './run-options.js';
+import { askPasswords, becomeDefaults, connectionOf, forksOf, modulePathOf, passwordFiles, sshDefaults, wholeOf } from './run-options.js';
 import { terminalPrompt } from './terminal-prompt.js';
 
 /** Runs `kplay adhoc ...` and returns the exit code. */
@@ -37,6 +37,10 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
   const limit = typeof opts.limit === 'string' ? opts.limit : undefined;
   const forks = forksOf(opts.forks);
   const connection = connectionOf(opts.connection);
+  // -B and -P as Ansible's adhoc sets them: async and poll when either is not 0 (-B 0 runs in the foreground)
+  const background = wholeOf(opts.background, '-B/--background') ?? 0;
+  const pollOpt = wholeOf(opts.poll, '-P/--poll');
+  const taskTimeout = wholeOf(opts.taskTimeout, '--task-timeout', Number.MIN_SAFE_INTEGER);
   const s = setup({
     cwd: io.cwd,
     env: io.env,
@@ -51,20 +55,34 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
   const modulePath = modulePathOf(opts.modulePath, io.cwd, io.env.HOME);
   const libraries = [...(basedir !== undefined ? [join(basedir, 'library')] : []), ...modulePath, ...s.config.library];
   const pos = { file: '-a' };
-  const { action, args, python } = adhocModule(moduleName, typeof opts.args === 'string' ? opts.args : '', libraries, io.cwd, pos);
   const matcher = new PatternMatcher(s.inventory, io.cwd);
-  if (!matcher.hosts(pattern, limit).length) {
+  const hosts = matcher.hosts(pattern, limit);
+  if (!hosts.length) {
     printWarnings(io, matcher.drain());
     throw new UserError('Specified inventory, host pattern and/or --limit leaves us with no hosts to target.');
   }
-  const task: TaskNode = { kind: 'task', name: undefined, action, actionWritten: moduleName, args, keywords: {}, tags: [], role: undefined, pos, python };
+  // (before the module and its arguments are checked, as in Ansible)
+  if (opts.listHosts === true) {
+    printWarnings(io, matcher.drain());
+    io.out(`  hosts (${hosts.length}):`);
+    for (const h of hosts) io.out(`    ${h.name}`);
+    return 0;
+  }
+  const { action, args, python } = adhocModule(moduleName, typeof opts.args === 'string' ? opts.args : '', libraries, io.cwd, pos);
+  const poll = pollOpt ?? s.config.pollInterval ?? 15;
+  const keywords: TaskNode['keywords'] = {
+    ...(background || poll ? { async: background, poll } : {}),
+    // (the configuration's task_timeout applies to the run, as to a playbook's tasks; 0 or less: no limit)
+    ...(taskTimeout !== undefined && taskTimeout > 0 ? { timeout: taskTimeout } : {}),
+  };
+  const task: TaskNode = { kind: 'task', name: undefined, action, actionWritten: moduleName, args, keywords, tags: [], role: undefined, pos, python };
   const play: Play = { name: `Ansible Ad-Hoc`, hosts: pattern, keywords: { gather_facts: false }, tags: [], sections: [{ name: 'tasks', nodes: [task] }], handlers: [], roles: [], roleVars: [], file: `${playbookDir}/adhoc`, pos };
   const passwords = await askPasswords(opts, terminalPrompt(undefined), passwordFiles(s.config, io));
   const { outcome, interrupted } = await executeRun({
     plays: [play],
     vars: s.vars,
     matcher,
-    reporter: warningsShown(new AdhocReporter((l) => io.out(l), action), s.config.deprecationWarnings),
+    reporter: warningsShown(new AdhocReporter((l) => io.out(l), action, { oneLine: opts.oneLine === true, tree: typeof opts.tree === 'string' ? resolve(io.cwd, opts.tree) : undefined, verbosity: (opts.verbose as number | undefined) ?? 0 }), s.config.deprecationWarnings),
     forks: s.vars.run.forks ?? 5,
     check: opts.check === true,
     diff: opts.diff === true,
@@ -73,6 +91,7 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
     forceHandlers: false,
     verbosity: (opts.verbose as number | undefined) ?? 0,
     limit,
+    taskTimeout: taskTimeout === undefined ? s.config.taskTimeout : 0,
     loadOpts: { playbookDir, rolesPath: s.config.rolesPath, library: s.config.library, modulePath, projectRoot: s.projectRoot },
     connection,
     ssh: sshDefaults(opts, s.config, io, passwords.ssh),

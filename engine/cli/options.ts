@@ -107,4 +107,10 @@ export const adhocOptions: OptionSpec[] = [
   connectionOpt,
   ...sshOpts,
   modulePathOpt,
+  { names: ['--list-hosts'], key: 'listHosts', kind: 'flag', help: 'list the hosts the pattern matches, then exit' },
+  { names: ['-o', '--one-line'], key: 'oneLine', kind: 'flag', help: "one line per host (Ansible's oneline output)" },
+  { names: ['-t', '--tree'], key: 'tree', kind: 'value', metavar: 'TREE', help: "write each host's result to a file named after it in this directory" },
+  { names: ['-B', '--background'], key: 'background', kind: 'value', metavar: 'SECONDS', help: 'run asynchronously, failing after SECONDS' },
+  { names: ['-P', '--poll'], key: 'poll', kind: 'value', metavar: 'POLL_INTERVAL', help: 'with -B: wait for the result (default 15, or poll_interval in kplay.cfg); 0 starts the job and does not wait' },
+  { names: ['--task-timeout'], key: 'taskTimeout', kind: 'value', metavar: 'TASK_TIMEOUT', help: 'fail the task after this many seconds (default 0: no limit, or task_timeout in kplay.cfg)' },
 ];

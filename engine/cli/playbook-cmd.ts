@@ -163,6 +163,7 @@ async function runAll(
       skip: o.skip,
       forceHandlers: o.opts.forceHandlers === true || s.config.forceHandlers === true,
       anyErrorsFatal: s.config.anyErrorsFatal,
+      taskTimeout: s.config.taskTimeout,
       verbosity: (o.opts.verbose as number | undefined) ?? 0,
       limit: o.limit,
       loadOpts: { playbookDir: dirname(o.firstPath), rolesPath: s.config.rolesPath, library: s.config.library, modulePath: o.modulePath, projectRoot: o.projectRoot },

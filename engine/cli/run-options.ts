@@ -21,6 +21,15 @@ export function forksOf(v: unknown): number | undefined {
   return n;
 }
 
+/** A whole-number flag (-B, -P, --task-timeout), checked as argparse checks it; `min` as kplay checks it. */
+export function wholeOf(v: unknown, flag: string, min = 0): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (String(v).trim() === '' || !Number.isInteger(n)) throw new UserError(`argument ${flag}: invalid int value: '${String(v)}'`, { kind: 'usage' });
+  if (n < min) throw new UserError(`argument ${flag}: must be ${min} or more, not ${n}`, { kind: 'usage' });
+  return n;
+}
+
 /** -c, checked: kplay connects with ssh or local. */
 export function connectionOf(v: unknown): string | undefined {
   if (v === undefined) return undefined;

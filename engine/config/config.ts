@@ -39,6 +39,10 @@ export interface Config {
   /** any_errors_fatal and force_handlers: the default of the play keywords of those names. */
   anyErrorsFatal: boolean | undefined;
   forceHandlers: boolean | undefined;
+  /** task_timeout: the seconds a task may run when it sets no timeout (0 or unset: no limit). */
+  taskTimeout: number | undefined;
+  /** poll_interval: kplay adhoc's -P default (Ansible's DEFAULT_POLL_INTERVAL). */
+  pollInterval: number | undefined;
   /** What the file sets that changes a run and kplay does not read, each with what kplay does instead (warned of). */
   unread: string[];
   /** The deprecated settings the file or the environment give, in the words of Ansible's deprecation warnings. */
@@ -193,6 +197,8 @@ export function loadConfig(cwd: string, env: Env = process.env): Config {
     gathering: gatheringOf(setting('gathering', d, 'GATHERING'), src),
     anyErrorsFatal: bool(setting('any_errors_fatal', d, 'ANY_ERRORS_FATAL'), 'any_errors_fatal', src),
     forceHandlers: bool(setting('force_handlers', d, 'FORCE_HANDLERS'), 'force_handlers', src),
+    taskTimeout: int(setting('task_timeout', d, 'TASK_TIMEOUT'), 'task_timeout', src),
+    pollInterval: int(setting('poll_interval', d, 'POLL_INTERVAL'), 'poll_interval', src),
     unread: unreadSettings(raw, file),
     deprecated: deprecationWarnings === false ? [] : configDeprecations(raw, env),
     deprecationWarnings,

@@ -55,6 +55,8 @@ export interface RunnerOptions {
   wait?: ((seconds: number, lines: string[]) => Promise<boolean>) | undefined;
   /** -K's answer: the become password of hosts that set none (ansible_become_password wins). */
   becomePassword?: string | undefined;
+  /** The configuration's task_timeout: the timeout keyword's default (0: none). */
+  taskTimeout?: number | undefined;
   /** The configuration's any_errors_fatal: the keyword's default. */
   anyErrorsFatal?: boolean | undefined;
   /** The configuration's gathering: implicit (the default), explicit or smart. */

@@ -617,7 +617,8 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
   if (!impl) return { result: { changed: false, failed: true, msg: `module '${task.action}' is not available in this build of kplay` } };
   const spec = MODULES[task.action];
   const typed = spec ? convertArgs(task.action, spec, args, task.pos) : args;
-  const timeout = inherited(task, frames, env.play, 'timeout');
+  // (the configuration's task_timeout is the keyword's default, as in Ansible)
+  const timeout = inherited(task, frames, env.play, 'timeout') ?? (env.opts.taskTimeout || undefined);
   const timeoutS = timeout === undefined ? undefined : Number(scope.template(timeout, task.pos));
   const asked = asyncJob(task, scope, check);
   if ('refused' in asked) return { result: asked.refused };

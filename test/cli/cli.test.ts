@@ -209,7 +209,8 @@ describe('kplay CLI', () => {
   });
 
   it.each([
-    [['--ssh-common-args', '-o ForwardAgent=yes -o LogLevel=ERROR'], {}, '--ssh-common-args: the ssh option ForwardAgent is not supported by kplay'],
+    // (the = form: for `ansible`, as for kplay adhoc, a value starting with -o is the -o/--one-line option)
+    [['--ssh-common-args=-o ForwardAgent=yes -o LogLevel=ERROR'], {}, '--ssh-common-args: the ssh option ForwardAgent is not supported by kplay'],
     [['--ssh-extra-args', '-p 0'], {}, "--ssh-extra-args: -p '0' is not a port (1 to 65535)"],
     [[], { 'ansible.cfg': '[ssh_connection]\nssh_args = -C -o ControlMaster=auto -o HostName=10.0.0.9\n' }, '/ansible.cfg: ssh_args: the ssh option HostName is not supported by kplay; set ansible_host'],
   ] as [string[], Record<string, string>, string][])('ssh arguments kplay cannot honour, or ssh would refuse, are refused before any host is touched: %j', (flags, files, message) => {
@@ -218,6 +219,22 @@ describe('kplay CLI', () => {
       const r = kplay(args, root);
       expect({ rc: r.rc, err: r.err }).toEqual({ rc: 5, err: expect.stringContaining(message) as unknown });
       expect(existsSync(join(root, 'asked'))).toBe(false);
+    }
+  });
+
+  it("ansible.cfg's task_timeout bounds every task that sets no timeout, as in Ansible; a task's own timeout wins", () => {
+    const root = writeTree({
+      hosts: 'h1 ansible_connection=local\n',
+      'ansible.cfg': '[defaults]\ntask_timeout = 1\n',
+      'site.yaml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: sleep 3\n      ignore_errors: true\n      register: short\n    - command: sleep 2\n      timeout: 4\n      register: own\n    - debug: msg="{{ short.msg }} / {{ own.rc }}"\n',
+    });
+    const want = 'The command action failed to execute in the expected time frame (1) and was terminated / 0';
+    const msg = (out: string): string | undefined => /"msg": "(.*)"\n\}/.exec(out)?.[1];
+    const r = kplay(['-i', 'hosts', 'site.yaml'], root);
+    expect({ rc: r.rc, msg: msg(r.out) }, r.out + r.err).toEqual({ rc: 0, msg: want });
+    if (hasAnsible) {
+      const a = spawnSync('ansible-playbook', ['-i', 'hosts', 'site.yaml'], { cwd: root, encoding: 'utf8', env: { ...process.env, HOME: root, ANSIBLE_NOCOLOR: '1' } });
+      expect({ rc: a.status, msg: msg(a.stdout) }, a.stdout + a.stderr).toEqual({ rc: 0, msg: want });
     }
   });
 
