@@ -33,6 +33,8 @@ const sshOpts: OptionSpec[] = [
   { names: ['-T', '--timeout'], key: 'timeout', kind: 'value', metavar: 'TIMEOUT', help: 'connection timeout in seconds (default 10)' },
   { names: ['--ssh-common-args'], key: 'sshCommonArgs', kind: 'value', metavar: 'SSH_COMMON_ARGS', help: 'ssh options such as -J jumphost (ProxyJump); one kplay cannot honour is refused' },
   { names: ['--ssh-extra-args'], key: 'sshExtraArgs', kind: 'value', metavar: 'SSH_EXTRA_ARGS', help: 'more ssh options, as --ssh-common-args' },
+  { names: ['--sftp-extra-args'], key: 'sftpExtraArgs', kind: 'value', metavar: 'SFTP_EXTRA_ARGS', help: "sftp's arguments: kplay copies over its own session, so only -C, -q, -v are taken" },
+  { names: ['--scp-extra-args'], key: 'scpExtraArgs', kind: 'value', metavar: 'SCP_EXTRA_ARGS', help: "scp's arguments: kplay copies over its own session, so only -C, -q, -v are taken" },
   { names: ['--accept-new-host-keys'], key: 'acceptNewHostKeys', kind: 'flag', help: 'record unknown host keys in known_hosts (changed keys are still refused)' },
 ];
 
@@ -58,6 +60,7 @@ export const playbookOptions: OptionSpec[] = [
   { names: ['--start-at-task'], key: 'startAtTask', kind: 'value', metavar: 'START_AT_TASK', help: 'start the playbook at the task with this name' },
   { names: ['--step'], key: 'step', kind: 'flag', help: 'confirm each task before running it' },
   { names: ['--force-handlers'], key: 'forceHandlers', kind: 'flag', help: 'run handlers even if a task fails' },
+  { names: ['--flush-cache'], key: 'flushCache', kind: 'flag', help: 'clear the fact cache (kplay keeps none: facts live for one run)' },
   connectionOpt,
   ...sshOpts,
   becomeOpt,
@@ -89,6 +92,7 @@ export const inventoryOptions: OptionSpec[] = [
 /** Options of `kplay adhoc PATTERN`, named and behaving as `ansible`'s. */
 export const adhocOptions: OptionSpec[] = [
   helpOpt,
+  versionOpt,
   verboseOpt,
   inventoryOpt,
   extraVarsOpt,

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { expandHome } from '../util/home.js';
 import type { SshDefaults } from '../run/connections.js';
-import { sshOptions } from '../run/ssh-options.js';
+import { checkTransferArgs, sshOptions } from '../run/ssh-options.js';
 import type { BecomeDefaults } from '../runner/play-runner.js';
 import type { Setup } from '../run/setup.js';
 import type { ParsedArgs } from './args.js';
@@ -144,6 +144,15 @@ function checkedSshArgs(args: string | undefined, from: string): string | undefi
   return args;
 }
 
+function checkedTransferArgs(args: string | undefined, from: string, tool: 'sftp' | 'scp'): string | undefined {
+  try {
+    checkTransferArgs(args, from, tool);
+  } catch (e) {
+    throw new UserError((e as Error).message, { kind: 'options' });
+  }
+  return args;
+}
+
 /** SSH settings from the command line and kplay.cfg (host variables override them per host). */
 export function sshDefaults(opts: ParsedArgs['opts'], config: Setup['config'], io: CliIO, password?: string): SshDefaults {
   let keyPassphrase: string | undefined;
@@ -167,6 +176,8 @@ export function sshDefaults(opts: ParsedArgs['opts'], config: Setup['config'], i
     sshArgs: checkedSshArgs(config.sshArgs, `${config.file ?? 'the configuration'}: ssh_args`),
     commonArgs: checkedSshArgs(typeof opts.sshCommonArgs === 'string' ? opts.sshCommonArgs : undefined, '--ssh-common-args'),
     extraArgs: checkedSshArgs(typeof opts.sshExtraArgs === 'string' ? opts.sshExtraArgs : undefined, '--ssh-extra-args'),
+    sftpExtraArgs: checkedTransferArgs(typeof opts.sftpExtraArgs === 'string' ? opts.sftpExtraArgs : config.sftpExtraArgs, typeof opts.sftpExtraArgs === 'string' ? '--sftp-extra-args' : `${config.file ?? 'the configuration'}: sftp_extra_args`, 'sftp'),
+    scpExtraArgs: checkedTransferArgs(typeof opts.scpExtraArgs === 'string' ? opts.scpExtraArgs : config.scpExtraArgs, typeof opts.scpExtraArgs === 'string' ? '--scp-extra-args' : `${config.file ?? 'the configuration'}: scp_extra_args`, 'scp'),
     home: io.env.HOME,
   };
 }

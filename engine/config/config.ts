@@ -32,6 +32,9 @@ export interface Config {
   becomeExe: string | undefined;
   becomeFlags: string | undefined;
   sshArgs: string | undefined;
+  /** [ssh_connection] sftp_extra_args and scp_extra_args: checked, since kplay copies over its own session. */
+  sftpExtraArgs: string | undefined;
+  scpExtraArgs: string | undefined;
   /** localhost_warning: warn that an empty inventory leaves only the implicit localhost (default true). */
   localhostWarning: boolean | undefined;
   /** gathering: when plays gather facts (implicit: unless gather_facts is false; explicit: only when it is true; smart: once per host). */
@@ -193,6 +196,8 @@ export function loadConfig(cwd: string, env: Env = process.env): Config {
     becomeExe: setting('become_exe', priv, 'BECOME_EXE'),
     becomeFlags: setting('become_flags', priv, 'BECOME_FLAGS'),
     sshArgs: setting('ssh_args', ssh, 'SSH_ARGS'),
+    sftpExtraArgs: setting('sftp_extra_args', ssh, 'SFTP_EXTRA_ARGS'),
+    scpExtraArgs: setting('scp_extra_args', ssh, 'SCP_EXTRA_ARGS'),
     localhostWarning: bool(setting('localhost_warning', d, 'LOCALHOST_WARNING'), 'localhost_warning', src),
     gathering: gatheringOf(setting('gathering', d, 'GATHERING'), src),
     anyErrorsFatal: bool(setting('any_errors_fatal', d, 'ANY_ERRORS_FATAL'), 'any_errors_fatal', src),

@@ -13,7 +13,7 @@ import { proxyCommandLine } from '../transport/proxy-command.js';
 import { SshTransport, parsePrivateKey, type SshSettings } from '../transport/ssh.js';
 import { UnreachableError, type ExecResult, type Transport } from '../transport/types.js';
 import type { ConnectionSettings } from '../vars/connection.js';
-import { firstOptions, identityFiles, sshOptions, type SshOptions } from './ssh-options.js';
+import { checkTransferArgs, firstOptions, identityFiles, sshOptions, type SshOptions } from './ssh-options.js';
 
 /** Run-wide SSH defaults (kplay.cfg, command line). */
 export interface SshDefaults {
@@ -29,6 +29,9 @@ export interface SshDefaults {
   sshArgs?: string | undefined;
   commonArgs?: string | undefined;
   extraArgs?: string | undefined;
+  /** --sftp-extra-args and --scp-extra-args (or kplay.cfg's): checked, since kplay copies over its own session. */
+  sftpExtraArgs?: string | undefined;
+  scpExtraArgs?: string | undefined;
   home?: string | undefined;
 }
 
@@ -131,8 +134,13 @@ export class Connections {
     if (ownKey !== undefined) own.identityfile = ownKey;
     const ownUser = c.user ?? (depth === 0 ? this.ssh.user : undefined);
     if (ownUser !== undefined) own.user = ownUser;
+    if (depth === 0) {
+      checkTransferArgs(c.sftpExtraArgs ?? this.ssh.sftpExtraArgs, c.sftpExtraArgs !== undefined ? 'ansible_sftp_extra_args' : '--sftp-extra-args', 'sftp');
+      checkTransferArgs(c.scpExtraArgs ?? this.ssh.scpExtraArgs, c.scpExtraArgs !== undefined ? 'ansible_scp_extra_args' : '--scp-extra-args', 'scp');
+    }
     const args = firstOptions(
-      sshOptions(this.ssh.sshArgs, 'ssh_args'),
+      // (a host's ansible_ssh_args replaces the configuration's ssh_args)
+      c.sshArgs !== undefined ? sshOptions(c.sshArgs, 'ansible_ssh_args') : sshOptions(this.ssh.sshArgs, 'ssh_args'),
       own,
       c.commonArgs !== undefined ? sshOptions(c.commonArgs, 'ansible_ssh_common_args') : sshOptions(this.ssh.commonArgs, '--ssh-common-args'),
       c.extraArgs !== undefined ? sshOptions(c.extraArgs, 'ansible_ssh_extra_args') : sshOptions(this.ssh.extraArgs, '--ssh-extra-args'),

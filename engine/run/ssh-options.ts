@@ -119,3 +119,20 @@ export function firstOptions(...sources: SshOptions[]): SshOptions {
   for (const src of sources) for (const [k, v] of Object.entries(src)) put(out, k, v);
   return out;
 }
+
+/**
+ * Checks the arguments Ansible would give sftp or scp when it copies a file (--sftp-extra-args,
+ * ansible_scp_extra_args…). kplay copies over its own SSH session, so only arguments that would change
+ * nothing are taken: compression, quiet and verbose flags, and -o options of that kind.
+ */
+export function checkTransferArgs(args: string | undefined, from: string, tool: 'sftp' | 'scp'): void {
+  const words = args ? shlexSplit(args, false) : [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string;
+    if (/^-[Cqv]+$/.test(w)) continue;
+    const opt = w === '-o' ? words[++i] : w.startsWith('-o') ? w.slice(2) : undefined;
+    const name = opt === undefined ? undefined : /^(\w+)/.exec(opt)?.[1];
+    if (name !== undefined && NO_EFFECT.has(name.toLowerCase())) continue;
+    throw new Error(`${from}: ${opt === undefined ? `'${w}'` : `-o ${opt}`} is not supported by kplay: it copies files over its own SSH session, not with ${tool}`);
+  }
+}

@@ -13,6 +13,9 @@ export const CONNECTION_ALIASES = {
   hostKeyChecking: ['ansible_host_key_checking', 'ansible_ssh_host_key_checking'],
   commonArgs: ['ansible_ssh_common_args'],
   extraArgs: ['ansible_ssh_extra_args'],
+  sshArgs: ['ansible_ssh_args'],
+  sftpExtraArgs: ['ansible_sftp_extra_args'],
+  scpExtraArgs: ['ansible_scp_extra_args'],
   timeout: ['ansible_timeout', 'ansible_ssh_timeout'],
   connection: ['ansible_connection'],
   become: ['ansible_become'],
@@ -35,6 +38,11 @@ export interface ConnectionSettings {
   hostKeyChecking: boolean | undefined;
   commonArgs: string | undefined;
   extraArgs: string | undefined;
+  /** ansible_ssh_args: replaces the configuration's ssh_args for this host. */
+  sshArgs: string | undefined;
+  /** The arguments Ansible gives sftp and scp when it copies files (kplay copies over its own session). */
+  sftpExtraArgs: string | undefined;
+  scpExtraArgs: string | undefined;
   timeout: number | undefined;
   connection: string | undefined;
   become: boolean | undefined;
@@ -89,6 +97,9 @@ export function connectionSettings(get: Getter, has: (n: string) => boolean): Co
     hostKeyChecking: hk === undefined ? undefined : toBool(hk) === true,
     commonArgs: optString(p(CONNECTION_ALIASES.commonArgs)),
     extraArgs: optString(p(CONNECTION_ALIASES.extraArgs)),
+    sshArgs: optString(p(CONNECTION_ALIASES.sshArgs)),
+    sftpExtraArgs: optString(p(CONNECTION_ALIASES.sftpExtraArgs)),
+    scpExtraArgs: optString(p(CONNECTION_ALIASES.scpExtraArgs)),
     timeout: optNumber(p(CONNECTION_ALIASES.timeout), 'ansible_timeout'),
     connection: optString(p(CONNECTION_ALIASES.connection)),
     become: become === undefined ? undefined : toBool(become) === true,

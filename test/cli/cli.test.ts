@@ -212,6 +212,8 @@ describe('kplay CLI', () => {
     // (the = form: for `ansible`, as for kplay adhoc, a value starting with -o is the -o/--one-line option)
     [['--ssh-common-args=-o ForwardAgent=yes -o LogLevel=ERROR'], {}, '--ssh-common-args: the ssh option ForwardAgent is not supported by kplay'],
     [['--ssh-extra-args', '-p 0'], {}, "--ssh-extra-args: -p '0' is not a port (1 to 65535)"],
+    [['--sftp-extra-args=-l 8192'], {}, "--sftp-extra-args: '-l' is not supported by kplay: it copies files over its own SSH session, not with sftp"],
+    [[], { 'ansible.cfg': '[ssh_connection]\nscp_extra_args = -l 100\n' }, "/ansible.cfg: scp_extra_args: '-l' is not supported by kplay"],
     [[], { 'ansible.cfg': '[ssh_connection]\nssh_args = -C -o ControlMaster=auto -o HostName=10.0.0.9\n' }, '/ansible.cfg: ssh_args: the ssh option HostName is not supported by kplay; set ansible_host'],
   ] as [string[], Record<string, string>, string][])('ssh arguments kplay cannot honour, or ssh would refuse, are refused before any host is touched: %j', (flags, files, message) => {
     const root = writeTree({ hosts: 'h1 ansible_connection=local\n', 'site.yaml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: touch asked\n', ...files });
@@ -236,6 +238,25 @@ describe('kplay CLI', () => {
       const a = spawnSync('ansible-playbook', ['-i', 'hosts', 'site.yaml'], { cwd: root, encoding: 'utf8', env: { ...process.env, HOME: root, ANSIBLE_NOCOLOR: '1' } });
       expect({ rc: a.status, msg: msg(a.stdout) }, a.stdout + a.stderr).toEqual({ rc: 0, msg: want });
     }
+  });
+
+  // every option of ansible-playbook's and ansible's --help is one of kplay's, except Ansible Vault's
+  it.skipIf(!hasAnsible)("takes every option ansible-playbook and ansible list, except Vault's", () => {
+    const VAULT = ['--vault-id', '--ask-vault-password', '--ask-vault-pass', '--vault-password-file', '--vault-pass-file'];
+    const optionsOf = (help: string): string[] => [...new Set([...help.matchAll(/^ {2}((?:-{1,2}[\w-]+(?: [A-Z_]+)?(?:, )?)+)/gm)].flatMap((m) => (m[1] as string).split(', ').map((o) => o.split(' ')[0] as string)))].sort();
+    for (const [ansible, ours] of [
+      ['ansible-playbook', []],
+      ['ansible', ['adhoc']],
+    ] as [string, string[]][]) {
+      const theirs = optionsOf(execFileSync(ansible, ['--help'], { encoding: 'utf8' })).filter((o) => !VAULT.includes(o));
+      const mine = optionsOf(kplay([...ours, '--help'], repo).out);
+      expect(theirs.length, ansible).toBeGreaterThan(30);
+      expect(theirs.filter((o) => !mine.includes(o)), ansible).toEqual([]);
+    }
+    const root = writeTree({ hosts: 'h1 ansible_connection=local\n', 'site.yaml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: touch ran\n' });
+    const r = kplay(['-i', 'hosts', 'site.yaml', '--flush-cache', '--scp-extra-args=-C', '--sftp-extra-args=-q'], root);
+    expect(r.rc, r.out + r.err).toBe(0);
+    expect(existsSync(join(root, 'ran'))).toBe(true);
   });
 
   it('says clearly when a playbook is missing', () => {

@@ -1,7 +1,7 @@
 // What kplay's SSH client takes from ssh arguments: the options it follows, those that change nothing it
 // does, and a refusal naming any other (never dropped), with what to use instead.
 import { describe, expect, it } from 'vitest';
-import { firstOptions, identityFiles, sshOptions } from '../../engine/run/ssh-options.js';
+import { checkTransferArgs, firstOptions, identityFiles, sshOptions } from '../../engine/run/ssh-options.js';
 
 const FOLLOWED: [string, Record<string, string>][] = [
   ['-o UserKnownHostsFile=/tmp/kh', { userknownhostsfile: '/tmp/kh' }],
@@ -61,5 +61,20 @@ describe('sshOptions', () => {
 
   it.each(REFUSED)('refuses %s', (args, message) => {
     expect(() => sshOptions(args, 'X')).toThrow(message);
+  });
+});
+
+describe('checkTransferArgs', () => {
+  it.each(['', '-C', '-Cq -v', '-o ControlMaster=auto -oControlPersist=60s'])('takes %j (it changes nothing kplay does)', (args) => {
+    expect(() => checkTransferArgs(args, 'X', 'sftp')).not.toThrow();
+  });
+
+  it.each([
+    ['-l 8192', 'sftp', "X: '-l' is not supported by kplay: it copies files over its own SSH session, not with sftp"],
+    ['-B 65536', 'sftp', "X: '-B' is not supported by kplay"],
+    ['-o Port=2222', 'scp', 'X: -o Port=2222 is not supported by kplay: it copies files over its own SSH session, not with scp'],
+    ['-p', 'scp', "X: '-p' is not supported by kplay"],
+  ] as const)('refuses %j for %s', (args, tool, message) => {
+    expect(() => checkTransferArgs(args, 'X', tool)).toThrow(message);
   });
 });

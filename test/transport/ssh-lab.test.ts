@@ -300,19 +300,21 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
         `key-args ansible_host=${hs[4]?.ip} ansible_user=root ${args(`-i ${lab.key}`)}`,
         `key-both ansible_host=${hs[1]?.ip} ansible_user=root ansible_ssh_private_key_file=${other} ${args(`-o IdentityFile=${lab.key} -o ConnectTimeout=7`)}`,
         `cfg-user ${args('')}`,
+        // a host's ansible_ssh_args replaces ssh_args, which come before the inventory's port
+        `ssh-args-port ansible_host=${hs[2]?.ip} ansible_port=22 ansible_user=root ansible_ssh_private_key_file=${lab.key} ansible_ssh_args='-o Port=2222' ${args('')}`,
         '',
       ].join('\n'),
     );
     const p = playbook('ssh-own-args.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: id -un\n      register: who\n    - debug: var=who.stdout\n');
     // each host's user, or UNREACHABLE
     const outcome = (out: string): Record<string, string> =>
-      Object.fromEntries(['port-args', 'port-own', 'user-args', 'user-own', 'key-args', 'key-both', 'cfg-user'].map((n) => [n, new RegExp(`fatal: \\[${n}\\]: UNREACHABLE!`).test(out) ? 'UNREACHABLE' : (new RegExp(`ok: \\[${n}\\] => \\{\\n    "who.stdout": "(\\w+)"`).exec(out)?.[1] ?? 'none')]));
+      Object.fromEntries(['port-args', 'port-own', 'user-args', 'user-own', 'key-args', 'key-both', 'cfg-user', 'ssh-args-port'].map((n) => [n, new RegExp(`fatal: \\[${n}\\]: UNREACHABLE!`).test(out) ? 'UNREACHABLE' : (new RegExp(`ok: \\[${n}\\] => \\{\\n    "who.stdout": "(\\w+)"`).exec(out)?.[1] ?? 'none')]));
     const ansible = (more: string[]): string => {
-      const o = spawnSync('ip', ['netns', 'exec', lab.labNs, 'ansible-playbook', '-i', inv, p, '-f', '7', ...more], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, HOME: work, ANSIBLE_NOCOLOR: '1', SSH_AUTH_SOCK: '' } });
+      const o = spawnSync('ip', ['netns', 'exec', lab.labNs, 'ansible-playbook', '-i', inv, p, '-f', '8', ...more], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, HOME: work, ANSIBLE_NOCOLOR: '1', SSH_AUTH_SOCK: '' } });
       return `${o.stdout}${o.stderr}`;
     };
-    const r = kplay(['-i', inv, p, '-f', '7']);
-    expect(outcome(r.out)).toEqual({ 'port-args': 'UNREACHABLE', 'port-own': 'root', 'user-args': 'sec', 'user-own': 'root', 'key-args': 'root', 'key-both': 'root', 'cfg-user': 'sec' });
+    const r = kplay(['-i', inv, p, '-f', '8']);
+    expect(outcome(r.out)).toEqual({ 'port-args': 'UNREACHABLE', 'port-own': 'root', 'user-args': 'sec', 'user-own': 'root', 'key-args': 'root', 'key-both': 'root', 'cfg-user': 'sec', 'ssh-args-port': 'UNREACHABLE' });
     expect(r.out).toMatch(/fatal: \[port-args\]: UNREACHABLE! .*:2222/);
     expect(outcome(ansible([]))).toEqual(outcome(r.out));
     // -u goes on Ansible's ssh command line, before ~/.ssh/config's User
