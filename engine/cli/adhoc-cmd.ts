@@ -1,5 +1,6 @@
 // `kplay adhoc PATTERN -m MODULE -a ARGS`: one module on the hosts of a pattern, as operators use
 // `ansible`, with the same inventory, variables, forks, become and output rules as playbooks.
+import { configWithVault } from './vault-secrets.js';
 import { pyJsonLoads } from '../template/expr/dump.js';
 import { isMapping } from '../util/mapping.js';
 import { UserError, type SourcePos } from '../errors.js';
@@ -41,7 +42,9 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
   const background = wholeOf(opts.background, '-B/--background') ?? 0;
   const pollOpt = wholeOf(opts.poll, '-P/--poll');
   const taskTimeout = wholeOf(opts.taskTimeout, '--task-timeout', Number.MIN_SAFE_INTEGER);
+  const config = await configWithVault(opts, io);
   const s = setup({
+    config,
     cwd: io.cwd,
     env: io.env,
     inventory: (opts.inventory as string[] | undefined) ?? [],

@@ -1,5 +1,7 @@
 // `kplay inventory --list | --host H | --graph [GROUP]`: prints what ansible-inventory prints for the
 // same inventory, so operators can verify kplay reads their inventory (and group_vars) exactly right.
+import { configWithVault } from './vault-secrets.js';
+import { keepVaultValues } from '../vault/vault.js';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
@@ -14,7 +16,7 @@ import type { ParsedArgs } from './args.js';
 import { type CliIO, printSetupWarnings } from './io.js';
 
 /** Runs `kplay inventory ...` and returns the exit code. */
-export function inventoryCommand(parsed: ParsedArgs, io: CliIO): number {
+export async function inventoryCommand(parsed: ParsedArgs, io: CliIO): Promise<number> {
   const { opts, positionals } = parsed;
   const actions = ['list', 'host', 'graph'].filter((a) => opts[a] !== undefined);
   if (actions.length === 0) {
@@ -24,7 +26,11 @@ export function inventoryCommand(parsed: ParsedArgs, io: CliIO): number {
     throw new UserError('Conflicting options used, only one of --host, --graph or --list can be used at the same time.', { kind: 'options' });
   }
   const explicitPlaybookDir = typeof opts.playbookDir === 'string' ? resolve(io.cwd, opts.playbookDir) : undefined;
+  // !vault values are listed encrypted, as ansible-inventory lists them; encrypted files are read
+  keepVaultValues();
+  const config = await configWithVault(opts, io);
   const s = setup({
+    config,
     cwd: io.cwd,
     env: io.env,
     inventory: (opts.inventory as string[] | undefined) ?? [],

@@ -38,6 +38,13 @@ const sshOpts: OptionSpec[] = [
   { names: ['--accept-new-host-keys'], key: 'acceptNewHostKeys', kind: 'flag', help: 'record unknown host keys in known_hosts (changed keys are still refused)' },
 ];
 
+// Ansible Vault's passwords, for !vault values and encrypted files
+const vaultOpts: OptionSpec[] = [
+  { names: ['--vault-id'], key: 'vaultId', kind: 'list', metavar: 'VAULT_IDS', help: 'a vault identity: [label@]FILE or [label@]prompt (repeatable)' },
+  { names: ['--vault-password-file', '--vault-pass-file'], key: 'vaultPasswordFile', kind: 'list', metavar: 'VAULT_PASSWORD_FILES', help: 'read a vault password from this file (run it if executable; repeatable)' },
+  { names: ['--ask-vault-password', '--ask-vault-pass'], key: 'askVaultPass', kind: 'flag', help: 'ask for the vault password' },
+];
+
 const playbookDirOpt: OptionSpec = { names: ['--playbook-dir'], key: 'playbookDir', kind: 'value', metavar: 'BASEDIR', help: 'use this as the playbook directory (its group_vars/ and host_vars/ are read); default: the current directory' };
 
 /** Options of `kplay PLAYBOOK...`, named and behaving as ansible-playbook's. */
@@ -69,6 +76,7 @@ export const playbookOptions: OptionSpec[] = [
   askBecomePassOpt,
   becomePassFileOpt,
   modulePathOpt,
+  ...vaultOpts,
   { names: ['--json'], key: 'json', kind: 'flag', help: 'write one JSON object per event to stdout (newline-delimited)' },
 ];
 
@@ -87,6 +95,7 @@ export const inventoryOptions: OptionSpec[] = [
   { names: ['-y', '--yaml'], key: 'yaml', kind: 'flag', help: 'print YAML instead of JSON (ignored for --graph)' },
   { names: ['--show-secrets'], key: 'showSecrets', kind: 'flag', help: 'print passwords, tokens and keys instead of <redacted: secret>' },
   { names: ['--output'], key: 'output', kind: 'value', metavar: 'OUTPUT_FILE', help: 'write the result to this file instead of stdout' },
+  ...vaultOpts,
 ];
 
 /** Options of `kplay adhoc PATTERN`, named and behaving as `ansible`'s. */
@@ -111,6 +120,7 @@ export const adhocOptions: OptionSpec[] = [
   connectionOpt,
   ...sshOpts,
   modulePathOpt,
+  ...vaultOpts,
   { names: ['--list-hosts'], key: 'listHosts', kind: 'flag', help: 'list the hosts the pattern matches, then exit' },
   { names: ['-o', '--one-line'], key: 'oneLine', kind: 'flag', help: "one line per host (Ansible's oneline output)" },
   { names: ['-t', '--tree'], key: 'tree', kind: 'value', metavar: 'TREE', help: "write each host's result to a file named after it in this directory" },

@@ -1,5 +1,6 @@
 // `kplay [options] PLAYBOOK...`: validates flags, inventory, variables and playbooks before any host
 // is contacted, then lists hosts (--list-hosts) or hands the plays to the engine.
+import { configWithVault } from './vault-secrets.js';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
@@ -32,7 +33,9 @@ export async function playbookCommand(parsed: ParsedArgs, io: CliIO): Promise<nu
   const first = playbooks[0] as { arg: string; path: string };
   const limit = typeof opts.limit === 'string' ? opts.limit : undefined;
   const forks = forksOf(opts.forks);
+  const config = await configWithVault(opts, io);
   const s = setup({
+    config,
     cwd: io.cwd,
     env: io.env,
     inventory: (opts.inventory as string[] | undefined) ?? [],

@@ -1,9 +1,10 @@
 // The option values a run takes from the command line and kplay.cfg, checked once for `kplay` and
 // `kplay adhoc` alike (a bad -f, -c or -T is a usage error before any host is contacted).
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import { isExecutable } from '../util/executable.js';
 import { expandHome } from '../util/home.js';
 import type { SshDefaults } from '../run/connections.js';
 import { checkTransferArgs, sshOptions } from '../run/ssh-options.js';
@@ -88,7 +89,7 @@ export function passwordFromFile(file: string, stdin: () => Buffer = () => readF
   let secret: Buffer;
   if (file === '-') secret = stdin();
   else if (!existsSync(file)) throw new UserError(`The password file ${file} was not found`);
-  else if (statSync(file).isFile() && executable(file)) {
+  else if (statSync(file).isFile() && isExecutable(file)) {
     const r = spawnSync(file, [], { encoding: 'buffer', stdio: ['ignore', 'pipe', 'pipe'] });
     if (r.error) throw new UserError(`Problem occured when trying to run the password script ${file} (${r.error.message}). If this is not a script, remove the executable bit from the file.`);
     if (r.status !== 0) throw new UserError(`The password script ${file} returned an error (rc=${r.status ?? r.signal ?? '?'}): ${r.stderr.toString().trim()}`);
@@ -103,15 +104,6 @@ export function passwordFromFile(file: string, stdin: () => Buffer = () => readF
   const text = secret.toString('utf8').replace(/^[\r\n]+|[\r\n]+$/g, '');
   if (text === '') throw new UserError(`Empty password was provided from file (${file})`);
   return text;
-}
-
-function executable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

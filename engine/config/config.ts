@@ -42,6 +42,9 @@ export interface Config {
   /** any_errors_fatal and force_handlers: the default of the play keywords of those names. */
   anyErrorsFatal: boolean | undefined;
   forceHandlers: boolean | undefined;
+  /** vault_password_file and vault_identity_list: where the vault passwords come from when the command line names none. */
+  vaultPasswordFile: string | undefined;
+  vaultIdentityList: string[];
   /** task_timeout: the seconds a task may run when it sets no timeout (0 or unset: no limit). */
   taskTimeout: number | undefined;
   /** poll_interval: kplay adhoc's -P default (Ansible's DEFAULT_POLL_INTERVAL). */
@@ -118,8 +121,6 @@ const UNREAD: Record<string, Record<string, [instead: string, ...same: string[]]
     jinja2_native: ["templates give Ansible's default types", 'false', 'no', '0', 'off'],
     private_role_vars: ["the vars of a role in roles: or import_role are visible after it, as by default", 'false', 'no', '0', 'off'],
     interpreter_python: ['set ansible_python_interpreter in the inventory instead'],
-    vault_password_file: ['kplay reads no vault-encrypted data'],
-    vault_identity_list: ['kplay reads no vault-encrypted data'],
     strategy: ['plays run linear unless they say strategy: free', 'linear', 'ansible.builtin.linear'],
     transport: ['the connection is ssh unless -c or ansible_connection says otherwise', 'ssh', 'smart'],
     remote_port: ['set ansible_port in the inventory instead'],
@@ -202,6 +203,8 @@ export function loadConfig(cwd: string, env: Env = process.env): Config {
     gathering: gatheringOf(setting('gathering', d, 'GATHERING'), src),
     anyErrorsFatal: bool(setting('any_errors_fatal', d, 'ANY_ERRORS_FATAL'), 'any_errors_fatal', src),
     forceHandlers: bool(setting('force_handlers', d, 'FORCE_HANDLERS'), 'force_handlers', src),
+    vaultPasswordFile: optionalPath(setting('vault_password_file', d, 'VAULT_PASSWORD_FILE')),
+    vaultIdentityList: (setting('vault_identity_list', d, 'VAULT_IDENTITY_LIST') ?? '').split(',').map((v) => v.trim()).filter(Boolean),
     taskTimeout: int(setting('task_timeout', d, 'TASK_TIMEOUT'), 'task_timeout', src),
     pollInterval: int(setting('poll_interval', d, 'POLL_INTERVAL'), 'poll_interval', src),
     unread: unreadSettings(raw, file),

@@ -2,8 +2,9 @@
 // itself (remote_src) or from `content`, written only when bytes or attributes differ; a controller
 // directory copied file by file. The source's bytes are read while the facts are (base64, so any file
 // travels in a fact and a step), with the destinations as the host has them; the plan compares them.
+import { readControllerFile, VaultError } from '../vault/vault.js';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pyJson } from '../template/expr/dump.js';
 import { shellQuote as q } from '../util/shell.js';
@@ -65,7 +66,7 @@ async function directoryFacts(host: HostIO, local: string, written: string, dest
     src: local,
     root,
     dirs: await Promise.all(['', ...dirs].map(async (d) => ({ path: at(d), dest: destFact({ stat: await host.stat(at(d)), content: undefined }) }))),
-    files: await Promise.all(files.map(async (f) => ({ path: at(f), base64: readFileSync(join(local, f)).toString('base64'), dest: destFact(await host.inspect(at(f))) }))),
+    files: await Promise.all(files.map(async (f) => ({ path: at(f), base64: readControllerFile(join(local, f)).toString('base64'), dest: destFact(await host.inspect(at(f))) }))),
   };
 }
 
@@ -149,8 +150,9 @@ async function copyFacts(o: CopyOptions, host: HostIO, local: Controller, mode: 
     if (src === null) return { problem: local.missingLocal('files', written) };
     if (statSync(src).isDirectory()) return directoryFacts(host, src, written, o.dest ?? '');
     try {
-      bytes = readFileSync(src);
+      bytes = readControllerFile(src);
     } catch (e) {
+      if (e instanceof VaultError) throw e;
       return { problem: `Could not read '${src}': ${(e as Error).message}` };
     }
   }

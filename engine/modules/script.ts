@@ -2,7 +2,7 @@
 // the host and runs it with the rest of the line, as Ansible's script action does: creates/removes are
 // tested first (skipping the task), chdir must be absolute, check mode runs nothing, and the result is the
 // run's rc, stdout and stderr as the connection gave them. Declared: the facts are the guards and the file.
-import { readFileSync } from 'node:fs';
+import { readControllerFile } from '../vault/vault.js';
 import { shlexSplit } from '../inventory/shlex.js';
 import { declareModule, existing, failPlan } from './declare.js';
 import { RAW_KEYS } from './option-kinds.js';
@@ -39,7 +39,7 @@ export const scriptModule = declareModule({
     return {
       ...(creates === undefined ? {} : { creates: there[0] }),
       ...(removes === undefined ? {} : { removes: there[creates === undefined ? 0 : 1] }),
-      script: file === undefined ? null : readFileSync(file).toString('base64'),
+      script: file === undefined ? null : readControllerFile(file).toString('base64'),
       ...(file === undefined && name !== undefined ? { missing: local.missingLocal('files', name) } : {}),
     };
   },

@@ -1,6 +1,7 @@
 // template: renders a template file from the role's templates/ (or next to the playbook) with the
 // host's variables and writes the result only when it differs. The rendering is done on the controller
 // while the facts are read (with the destination as the host has it); the plan compares the two.
+import { readControllerFile } from '../vault/vault.js';
 import { readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { copiedFileResult, validateFailKeys } from './copy.js';
@@ -73,7 +74,7 @@ export const templateModule = declareModule({
     const dest = followed ?? o.dest ?? '';
     const { file, umask } = await readOneFile(host, dest, o.mode);
     // force: false leaves an existing destination as it is: nothing to render (template_destpath names dest as given)
-    const text = o.force === false && file.exists ? null : local.render(readFileSync(src, 'utf8'), src, templateVars(written, src, o.dest ?? ''));
+    const text = o.force === false && file.exists ? null : local.render(readControllerFile(src).toString('utf8'), src, templateVars(written, src, o.dest ?? ''));
     return { src, text, dest: file, ...(umask === undefined ? {} : { umask }), ...(followed === undefined ? {} : { followed }), ...(await idsFor(host, wantedAttrs(o), file, mode)) };
   },
   plan(o, f, mode): Plan {

@@ -7,7 +7,7 @@
 // differs in dest (kplay compares the unpacked bytes).
 // creates, list_files, include/exclude, keep_newer (tar), extra_opts and owner/group/mode on the unpacked
 // files. A tar is skipped in check mode, as Ansible's tar handler is.
-import { readFileSync } from 'node:fs';
+import { readControllerFile } from '../vault/vault.js';
 import { shellQuote as q } from '../util/shell.js';
 import { curl, hostTempDir, requestSettings } from './curl.js';
 import { declareModule, failPlan, type Controller, type Options, type Plan, type RunStep } from './declare.js';
@@ -146,7 +146,7 @@ async function archiveOnHost(host: HostIO, local: Controller, from: Source, tmp:
     const found = local.findLocal('files', src);
     if (!found) return { fail: local.missingLocal('files', src) };
     path = `${tmp}/archive`;
-    await host.write(path, readFileSync(found), { mode: '0600' });
+    await host.write(path, readControllerFile(found), { mode: '0600' });
   }
   return { path, size: (await host.stat(path)).size ?? 0 };
 }

@@ -22,6 +22,8 @@ export interface SetupOptions {
   /** The playbooks' directories: their collections/ are searched for collections first (Ansible's playbook_paths). */
   collectionDirs?: string[] | undefined;
   run?: RunInfo;
+  /** The configuration, when the command loaded it first (for the vault passwords). */
+  config?: Config | undefined;
 }
 
 /** The loaded, validated state a command works from. */
@@ -38,7 +40,7 @@ export interface Setup {
 /** Loads config, inventory and variables; throws UserError on any bad input. */
 export function setup(o: SetupOptions): Setup {
   const warnings: string[] = [];
-  const config = loadConfig(o.cwd, o.env);
+  const config = o.config ?? loadConfig(o.cwd, o.env);
   warnings.push(...config.unread);
   // Python filter and test plugins run on the Python that runs ansible-playbook here, where it is installed
   // (and an installed collection's, where kplay has no filter or test of that name)

@@ -1,6 +1,7 @@
 // One task on one host: variables layered by precedence, conditions, loops, templated arguments,
 // the module (or a runner action such as include_tasks), retries, changed_when/failed_when, register,
 // notify. Every failure, including a template error, becomes a result value for this host.
+import { vaultPlaintexts, VaultError } from '../vault/vault.js';
 import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -311,7 +312,8 @@ export function bannerName(task: TaskNode, state: HostState | undefined, frames:
 const itemLabel = (v: unknown): string => (typeof v === 'string' ? v : pyRepr(v));
 
 // the secret values a host's scope holds: never shown in output
-const secretsIn = (scope: VarScope, env: TaskEnv): string[] => [...secretValues(scope.names(), (n) => scope.get(n), env.secretNames), ...(env.opts.secrets ?? [])];
+// (a vault-encrypted value is a secret wherever it shows)
+const secretsIn = (scope: VarScope, env: TaskEnv): string[] => [...secretValues(scope.names(), (n) => scope.get(n), env.secretNames), ...(env.opts.secrets ?? []), ...vaultPlaintexts()];
 
 // (an unnamed task whose action: names its module by a template is shown by that template, as in Ansible)
 const templatedName = (task: TaskNode): boolean => !(task.templatedModule && task.name === undefined) && /\{\{|\{%/.test(displayName(task));
@@ -817,7 +819,7 @@ async function runModule(impl: (ctx: ModuleContext) => Promise<ModuleResult>, ct
   } catch (e) {
     if (e instanceof UnreachableError) throw e;
     if (e instanceof ActionFailed) return { changed: false, failed: true, msg: e.message };
-    if (e instanceof ActionError) return { failed: true, msg: e.message } as ModuleResult;
+    if (e instanceof ActionError || e instanceof VaultError) return { failed: true, msg: e.message } as ModuleResult;
     // a template file with an undefined value fails as Ansible's template action words it (AnsibleError's text, then its cause's)
     if (e instanceof TemplateError && e.undefinedVariable) return { changed: false, failed: true, msg: `AnsibleUndefinedVariable: ${e.message}. ${e.message}` };
     return { changed: false, failed: true, msg: (e as Error).message };

@@ -3,8 +3,9 @@
 // password. Files are searched
 // as Ansible searches them (each directory of the task's ansible_search_path with files/ or templates/
 // and without, then the playbook's directory).
+import { readControllerFile } from '../vault/vault.js';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { Inventory } from '../inventory/model.js';
 import { PyTuple } from '../inventory/python-literal.js';
@@ -164,14 +165,14 @@ const PLUGINS: Record<string, Plugin> = {
     terms(args).map((n) => {
       const p = findOrWarn(c.read, 'files', String(n));
       if (!p) throw lookupFailed('file', `could not locate file in lookup: ${String(n)}`, col);
-      const text = readFileSync(p, 'utf8');
+      const text = readControllerFile(p).toString('utf8');
       return kw.rstrip === false ? text : text.replace(/\s+$/, '');
     }),
   template: (c, args, _kw, col) =>
     terms(args).map((n) => {
       const p = findOrWarn(c.read, 'templates', String(n));
       if (!p) throw lookupFailed('template', `the template file ${String(n)} could not be found for the lookup`, col);
-      return c.renderFile(readFileSync(p, 'utf8'), p);
+      return c.renderFile(readControllerFile(p).toString('utf8'), p);
     }),
   vars: (c, args, kw, col) =>
     terms(args).map((n) => {

@@ -16,6 +16,7 @@ import {
 import { ParseError, type SourcePos } from '../errors.js';
 import { pyyamlTags } from './scalars.js';
 import { UnsafeText } from './unsafe-text.js';
+import { decryptVault, isVaultText, vaultValue, VaultError } from '../vault/vault.js';
 
 /** The `!unsafe` string (its own module, which the reporters load without the YAML library). */
 export { UnsafeText };
@@ -26,12 +27,18 @@ const unsafeTag: ScalarTag = {
   resolve: (s) => new UnsafeText(s),
 };
 
+// a !vault value is decrypted as it loads (Ansible decrypts it when it is used): without the password, or
+// with a wrong one, loading the file fails at the value
 const vaultTag: ScalarTag = {
   tag: '!vault',
   identify: () => false,
-  resolve: (_s, onError) => {
-    onError('Ansible Vault values (!vault) are not supported by kplay; decrypt them into a file outside the repo and pass it with -e @file');
-    return '';
+  resolve: (s, onError) => {
+    try {
+      return vaultValue(s) as unknown as string;
+    } catch (e) {
+      onError(`${(e as Error).message}${e instanceof VaultError && /no vault secrets found/.test(e.message) ? ' (give the vault password with --vault-password-file, --vault-id or --ask-vault-pass)' : ''}`);
+      return '';
+    }
   },
 };
 
@@ -57,12 +64,20 @@ export interface YamlFile {
 
 /** Reads a file, turning I/O failures into a user error naming the file. */
 export function readUserFile(file: string, what: string): string {
+  let text: string;
   try {
-    return readFileSync(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const reason = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.message;
     throw new ParseError(`cannot read ${what}: ${reason}`, { file });
+  }
+  // a vault-encrypted file (ansible-vault encrypt) is read as its plaintext, as Ansible's loader reads it
+  if (!isVaultText(text)) return text;
+  try {
+    return decryptVault(text);
+  } catch (e) {
+    throw new ParseError((e as Error).message, { file }, 'give the vault password with --vault-password-file, --vault-id or --ask-vault-pass');
   }
 }
 

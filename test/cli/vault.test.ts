@@ -1,0 +1,123 @@
+// Ansible Vault in kplay, ansible-playbook and ansible-inventory: !vault values in group_vars, encrypted
+// vars_files, -e @file and include_vars, with the password from --vault-password-file, --vault-id,
+// ansible.cfg or a script; without it or with a wrong one, the run stops before any host is touched.
+// Compared with Ansible where it is installed (CI installs it).
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hasAnsible } from '../support/oracle.js';
+import { KPLAY_BIN } from '../support/play-messages.js';
+import { writeTree } from '../support/tree.js';
+import { encrypt } from '../support/vault.js';
+
+const PW = 'correct horse';
+const indent = (t: string): string => t.trimEnd().replace(/^/gm, '    ');
+
+function tree(extra: Record<string, string> = {}): string {
+  const root = writeTree({
+    hosts: 'h1 ansible_connection=local\n',
+    'group_vars/all.yml': `plain: p\ngreeting: !vault |\n${indent(encrypt('inline-value', PW, 'prod'))}\n`,
+    'vars.yml': encrypt('from_vars_file: v-{{ plain }}\n', PW),
+    'extra.yml': encrypt('from_extra: e\n', PW),
+    'inc.yml': encrypt('from_include: i\n', PW),
+    'pw.txt': `${PW}\n`,
+    'pw.sh': `#!/bin/sh\necho '${PW}'\n`,
+    'wrong.txt': 'nope\n',
+    'site.yaml': `- hosts: all
+  gather_facts: false
+  vars_files: [vars.yml]
+  tasks:
+    - include_vars: inc.yml
+    - debug: msg="{{ greeting | upper }} {{ from_vars_file }} {{ from_extra }} {{ from_include }}"
+    - file: {path: "{{ playbook_dir }}/touched", state: touch}
+`,
+    ...extra,
+  });
+  chmodSync(join(root, 'pw.sh'), 0o755);
+  return root;
+}
+
+function run(engine: 'kplay' | 'ansible', root: string, args: string[]): { rc: number | null; msg: string | undefined; text: string } {
+  const argv = engine === 'kplay' ? [process.execPath, KPLAY_BIN] : ['ansible-playbook'];
+  const r = spawnSync(argv[0] as string, [...argv.slice(1), '-i', 'hosts', 'site.yaml', '-e', '@extra.yml', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, HOME: root, KPLAY_NO_LIVE: '1', ANSIBLE_NOCOLOR: '1' } });
+  return { rc: r.status, msg: /"msg": "(.*)"/.exec(r.stdout)?.[1], text: r.stdout + r.stderr };
+}
+
+const WANT = 'INLINE-VALUE v-p e i';
+
+describe('Ansible Vault', () => {
+  it.each([
+    ['--vault-password-file', ['--vault-password-file', 'pw.txt'], {}],
+    ['--vault-pass-file with a script', ['--vault-pass-file', 'pw.sh'], {}],
+    ['--vault-id with a label', ['--vault-id', 'prod@pw.txt'], {}],
+    ['--vault-id after a wrong one', ['--vault-id', 'dev@wrong.txt', '--vault-id', 'pw.txt'], {}],
+    ["ansible.cfg's vault_password_file", [], { 'ansible.cfg': '[defaults]\nvault_password_file = pw.txt\n' }],
+    ["ansible.cfg's vault_identity_list", [], { 'ansible.cfg': '[defaults]\nvault_identity_list = prod@pw.txt\n' }],
+  ] as [string, string[], Record<string, string>][])('decrypts with %s', (_what, args, files) => {
+    for (const engine of hasAnsible ? (['kplay', 'ansible'] as const) : (['kplay'] as const)) {
+      const root = tree(files);
+      const r = run(engine, root, args);
+      expect({ rc: r.rc, msg: r.msg }, `${engine}: ${r.text}`).toEqual({ rc: 0, msg: WANT });
+      expect(existsSync(join(root, 'touched'))).toBe(true);
+    }
+  });
+
+  it('never shows a !vault value: it is a secret wherever it appears', () => {
+    const root = tree({ 'show.yaml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: var=greeting\n    - debug: msg="it is {{ greeting }}"\n' });
+    const r = spawnSync(process.execPath, [KPLAY_BIN, '-i', 'hosts', 'show.yaml', '--vault-password-file', 'pw.txt'], { cwd: root, encoding: 'utf8', env: { ...process.env, HOME: root, KPLAY_NO_LIVE: '1' } });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('"greeting": "<redacted: secret>"');
+    expect(r.stdout).toContain('"msg": "it is <redacted: secret>"');
+    expect(r.stdout + r.stderr).not.toContain('inline-value');
+  });
+
+  it.each([
+    ['no password', [], 'Attempting to decrypt but no vault secrets found'],
+    ['a wrong password', ['--vault-password-file', 'wrong.txt'], 'Decryption failed (no vault secrets were found that could decrypt)'],
+    ['a missing password file', ['--vault-password-file', 'nothere.txt'], 'The vault password file'],
+  ] as [string, string[], string][])('stops before any host is touched with %s', (_what, args, message) => {
+    for (const engine of hasAnsible ? (['kplay', 'ansible'] as const) : (['kplay'] as const)) {
+      const root = tree();
+      const r = run(engine, root, args);
+      expect(r.rc, `${engine}: ${r.text}`).not.toBe(0);
+      expect(r.text, engine).toContain(message);
+      expect(r.text, engine).not.toContain('Traceback');
+      expect(existsSync(join(root, 'touched')), engine).toBe(false);
+    }
+  });
+
+  it("decrypts encrypted copy, template and lookup sources as Ansible's loader does; without the password the task fails in Ansible's words", () => {
+    for (const engine of hasAnsible ? (['kplay', 'ansible'] as const) : (['kplay'] as const)) {
+      const root = writeTree({
+        hosts: 'h1 ansible_connection=local\n',
+        'files/f.conf': encrypt('file-body\n', PW),
+        'templates/t.j2': encrypt('sum {{ 1 + 1 }}\n', PW),
+        'pw.txt': PW,
+        'p.yaml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - copy: {src: f.conf, dest: "{{ playbook_dir }}/out1"}\n    - template: {src: t.j2, dest: "{{ playbook_dir }}/out2"}\n    - debug: msg="{{ lookup(\'file\', \'f.conf\') | upper }}"\n',
+      });
+      const argv = engine === 'kplay' ? [process.execPath, KPLAY_BIN] : ['ansible-playbook'];
+      const play = (more: string[]): { rc: number | null; out: string } => {
+        const r = spawnSync(argv[0] as string, [...argv.slice(1), '-i', 'hosts', 'p.yaml', ...more], { cwd: root, encoding: 'utf8', env: { ...process.env, HOME: root, KPLAY_NO_LIVE: '1', ANSIBLE_NOCOLOR: '1' } });
+        return { rc: r.status, out: r.stdout + r.stderr };
+      };
+      const without = play([]);
+      expect(without.out, engine).toContain(`fatal: [h1]: FAILED! => {"msg": "A vault password or secret must be specified to decrypt ${join(root, 'files/f.conf')}"}`);
+      expect(existsSync(join(root, 'out1')), engine).toBe(false);
+      const r = play(['--vault-password-file', 'pw.txt']);
+      expect({ rc: r.rc, lookup: /"msg": "(.*)"/.exec(r.out)?.[1] }, `${engine}: ${r.out}`).toEqual({ rc: 0, lookup: 'FILE-BODY' });
+      expect([readFileSync(join(root, 'out1'), 'utf8'), readFileSync(join(root, 'out2'), 'utf8')], engine).toEqual(['file-body\n', 'sum 2\n']);
+    }
+  });
+
+  it('kplay inventory lists a !vault value encrypted, as ansible-inventory does', () => {
+    const root = tree();
+    const list = (argv: string[]): unknown => {
+      const r = spawnSync(argv[0] as string, [...argv.slice(1), '-i', 'hosts', '--list'], { cwd: root, encoding: 'utf8', env: { ...process.env, HOME: root } });
+      return (JSON.parse(r.stdout) as { _meta: { hostvars: Record<string, unknown> } })._meta.hostvars.h1;
+    };
+    const mine = list([process.execPath, KPLAY_BIN, 'inventory']);
+    expect(mine).toEqual({ ansible_connection: 'local', plain: 'p', greeting: { __ansible_vault: expect.stringMatching(/^\$ANSIBLE_VAULT;1\.2;AES256;prod\n[0-9a-f\n]+$/) as unknown } });
+    if (hasAnsible) expect(list(['ansible-inventory'])).toEqual(mine);
+  });
+});
