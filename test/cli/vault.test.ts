@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { hasAnsible } from '../support/oracle.js';
 import { KPLAY_BIN } from '../support/play-messages.js';
 import { writeTree } from '../support/tree.js';
+import { openTerminal, tmuxAvailable } from '../support/tmux.js';
+import { sleep } from '../support/until.js';
 import { encrypt } from '../support/vault.js';
 
 const PW = 'correct horse';
@@ -108,6 +110,23 @@ describe('Ansible Vault', () => {
       expect({ rc: r.rc, lookup: /"msg": "(.*)"/.exec(r.out)?.[1] }, `${engine}: ${r.out}`).toEqual({ rc: 0, lookup: 'FILE-BODY' });
       expect([readFileSync(join(root, 'out1'), 'utf8'), readFileSync(join(root, 'out2'), 'utf8')], engine).toEqual(['file-body\n', 'sum 2\n']);
     }
+  });
+
+  it.skipIf(!tmuxAvailable())('--ask-vault-pass asks on the terminal (the answer not echoed), then decrypts; without a terminal it is refused', async () => {
+    const root = tree();
+    const term = openTerminal([process.execPath, KPLAY_BIN, '-i', 'hosts', 'site.yaml', '-e', '@extra.yml', '--ask-vault-pass'], { cols: 120, rows: 30, cwd: root, env: { HOME: root } });
+    try {
+      for (let i = 0; i < 100 && !term.screen().join('\n').includes('Vault password:'); i++) await sleep(100);
+      term.type(PW);
+      expect(await term.exited(60_000)).toBe(0);
+      const history = term.history().join('\n');
+      expect(history).toContain(`"msg": "${WANT}"`);
+      expect(history).not.toContain(PW);
+    } finally {
+      term.kill();
+    }
+    const none = run('kplay', tree(), ['--ask-vault-pass']);
+    expect({ rc: none.rc, text: none.text }).toEqual({ rc: 5, text: expect.stringContaining('asking for the vault password needs a terminal') as unknown });
   });
 
   it('kplay inventory lists a !vault value encrypted, as ansible-inventory does', () => {
