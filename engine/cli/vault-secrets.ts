@@ -1,5 +1,5 @@
 // The vault passwords as ansible-playbook gathers them: kplay.cfg's vault_identity_list, then each
-// --vault-id [label@]source, then --vault-password-file (else the config's vault_password_file), then
+// --vault-id [label@]source, then each --vault-password-file and the config's vault_password_file, then
 // --ask-vault-pass. A source is a file (read, or run when executable) or `prompt` (asked on the terminal).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -30,7 +30,8 @@ export async function vaultSecrets(opts: ParsedArgs['opts'], config: Pick<Config
   const slugs = [
     ...config.vaultIdentityList,
     ...list(opts.vaultId),
-    ...(files.length ? files : config.vaultPasswordFile ? [config.vaultPasswordFile] : []).map((f) => `default@${f}`),
+    // (the configuration's password file is used too, after the command line's, as in Ansible)
+    ...[...files, ...(config.vaultPasswordFile ? [config.vaultPasswordFile] : [])].map((f) => `default@${f}`),
     ...(opts.askVaultPass === true ? ['default@prompt_ask_vault_pass'] : []),
   ];
   const out: VaultSecret[] = [];
