@@ -9,7 +9,7 @@ import { dumpJson, dumpYaml, graphInventory, listInventory, listInventoryYaml, w
 import type { Group, Host } from '../inventory/model.js';
 import { PatternMatcher } from '../inventory/patterns.js';
 import { mergeInto } from '../vars/files.js';
-import { groupVarsForDisplay } from '../vars/precedence.js';
+import { groupVarsForDisplay, hostVarsForDisplay } from '../vars/precedence.js';
 import { redactSecrets } from '../vars/secrets.js';
 import { setup } from '../run/setup.js';
 import type { ParsedArgs } from './args.js';
@@ -40,15 +40,19 @@ export async function inventoryCommand(parsed: ParsedArgs, io: CliIO): Promise<n
   printSetupWarnings(io, s);
 
   const shown = opts.showSecrets ? <T>(v: T): T => v : redactSecrets;
+  // --export: a host's own variables and each group's, not merged (no -e either), as ansible-inventory exports them
+  const exported = opts.export === true;
+  const dirs = { inventory: s.vars.dirs.inventory, playbook: explicitPlaybookDir ? [explicitPlaybookDir] : [] };
   const vars: VarsSource = {
     hostVars: (h: Host) => {
+      if (exported) return shown(hostVarsForDisplay(h, dirs).vars);
       const bag = { vars: {}, origins: new Map() };
       mergeInto(bag, s.vars.inventoryVars(h));
       mergeInto(bag, s.vars.extraVars);
       return shown(bag.vars);
     },
     // as ansible-inventory: a group's own vars, inventory-side group_vars, and --playbook-dir's
-    groupVars: (g: Group) => shown(groupVarsForDisplay(g, { inventory: s.vars.dirs.inventory, playbook: explicitPlaybookDir ? [explicitPlaybookDir] : [] }).vars),
+    groupVars: (g: Group) => shown(groupVarsForDisplay(g, dirs).vars),
   };
 
   let text: string;
@@ -64,7 +68,7 @@ export async function inventoryCommand(parsed: ParsedArgs, io: CliIO): Promise<n
     if (!group) throw new UserError('Pattern must be valid group name when using --graph', { kind: 'options', hint: `'${groupName}' is not a group` });
     text = graphInventory(group, opts.vars ? vars : undefined);
   } else {
-    text = opts.yaml ? dumpYaml(listInventoryYaml(s.inventory, vars)) : dumpJson(listInventory(s.inventory, vars));
+    text = opts.yaml ? dumpYaml(listInventoryYaml(s.inventory, vars, exported)) : dumpJson(listInventory(s.inventory, vars, exported));
   }
   if (typeof opts.output === 'string') {
     try {

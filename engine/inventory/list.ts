@@ -26,7 +26,7 @@ export function withoutInternal(vars: Record<string, unknown>): Record<string, u
 }
 
 /** The `--list` structure: groups with hosts/children, and `_meta.hostvars`. */
-export function listInventory(inv: Inventory, vars: VarsSource): Record<string, unknown> {
+export function listInventory(inv: Inventory, vars: VarsSource, exported = false): Record<string, unknown> {
   const results: Record<string, unknown> = {};
   const seen = new Set<string>();
   const format = (g: Group): void => {
@@ -39,6 +39,11 @@ export function listInventory(inv: Inventory, vars: VarsSource): Record<string, 
         format(c);
         seen.add(c.name);
       }
+    }
+    // --export: each group's own variables with it (and each host's own in _meta)
+    if (exported) {
+      const gv = withoutInternal(vars.groupVars(g));
+      if (Object.keys(gv).length) entry.vars = gv;
     }
     for (const k of ['hosts', 'children']) if (Array.isArray(entry[k]) && (entry[k] as unknown[]).length === 0) delete entry[k];
     if (Object.keys(entry).length === 0) delete results[g.name];
@@ -66,7 +71,7 @@ export function dumpYaml(value: unknown): string {
 }
 
 /** The `-y --list` structure: nested children, hosts with their vars once. */
-export function listInventoryYaml(inv: Inventory, vars: VarsSource): Record<string, unknown> {
+export function listInventoryYaml(inv: Inventory, vars: VarsSource, exported = false): Record<string, unknown> {
   const seen = new Set<string>();
   const format = (g: Group): Record<string, unknown> => {
     const entry: Record<string, unknown> = {};
@@ -84,6 +89,10 @@ export function listInventoryYaml(inv: Inventory, vars: VarsSource): Record<stri
         hosts[h.name] = hv;
       }
       if (Object.keys(hosts).length) entry.hosts = hosts;
+    }
+    if (exported) {
+      const gv = withoutInternal(vars.groupVars(g));
+      if (Object.keys(gv).length) entry.vars = gv;
     }
     return { [g.name]: entry };
   };

@@ -83,6 +83,15 @@ export function inventoryVarsForHost(inv: Inventory, host: Host, dirs: VarsDirs)
   return out;
 }
 
+/** A host's own variables as `ansible-inventory --export` shows them: the inventory's, then host_vars/ files (no group's). */
+export function hostVarsForDisplay(host: Host, dirs: VarsDirs): VarBag {
+  const out: VarBag = { vars: {}, origins: new Map() };
+  mergeInto(out, host);
+  for (const d of dirs.inventory) mergeInto(out, varsFromDir(d, 'host_vars', host.name));
+  for (const d of dirs.playbook) mergeInto(out, varsFromDir(d, 'host_vars', host.name));
+  return out;
+}
+
 /** A group's own variables as `ansible-inventory --graph --vars` shows them. */
 export function groupVarsForDisplay(group: Group, dirs: VarsDirs): VarBag {
   const out: VarBag = { vars: {}, origins: new Map() };

@@ -74,6 +74,8 @@ async function compare(cases: Case[]): Promise<string[]> {
       { cwd: c.root, args: [...argsFor(c), '--list'] },
       { cwd: c.root, args: [...argsFor(c), '--graph', '--vars'] },
       { cwd: c.root, args: [...argsFor(c), '--list', '--yaml'] },
+      { cwd: c.root, args: [...argsFor(c), '--list', '--export'] },
+      { cwd: c.root, args: [...argsFor(c), '--list', '--yaml', '--export'] },
     );
   }
   const oracle = ansibleInventory(invocations);
@@ -81,8 +83,8 @@ async function compare(cases: Case[]): Promise<string[]> {
   const hostChecks: InventoryCase[] = [];
   const hostCases: Case[] = [];
   for (const [i, c] of cases.entries()) {
-    const [list, graph, yamlList] = [oracle[3 * i], oracle[3 * i + 1], oracle[3 * i + 2]];
-    if (!list || !graph || !yamlList) throw new Error('oracle returned too few results');
+    const [list, graph, yamlList, exported, yamlExported] = [oracle[5 * i], oracle[5 * i + 1], oracle[5 * i + 2], oracle[5 * i + 3], oracle[5 * i + 4]];
+    if (!list || !graph || !yamlList || !exported || !yamlExported) throw new Error('oracle returned too few results');
     const ansibleFailed = list.rc !== 0 || /Unable to parse|Failed to parse/.test(list.stderr);
     const k = await kplayInventory(c.root, [...argsFor(c), '--list']);
     if (ansibleFailed) {
@@ -107,6 +109,15 @@ async function compare(cases: Case[]): Promise<string[]> {
       expect(parseYaml(ky.stdout, 'kplay -y').value).toEqual(parseYaml(yamlList.stdout, 'ansible -y').value);
     } catch (e) {
       problems.push(`${c.name} --list --yaml (${c.root}):\n${(e as Error).message}`);
+    }
+    // --export: each group's and host's own variables
+    const ke = await kplayInventory(c.root, [...argsFor(c), '--list', '--export']);
+    if (ke.stdout.trimEnd() !== exported.stdout.trimEnd()) problems.push(`${c.name} --list --export (${c.root}):\n--- ansible\n${exported.stdout}\n--- kplay\n${ke.stdout}`);
+    const kye = await kplayInventory(c.root, [...argsFor(c), '--list', '--yaml', '--export']);
+    try {
+      expect(parseYaml(kye.stdout, 'kplay -y --export').value).toEqual(parseYaml(yamlExported.stdout, 'ansible -y --export').value);
+    } catch (e) {
+      problems.push(`${c.name} --list --yaml --export (${c.root}):\n${(e as Error).message}`);
     }
     const h = firstHost(list.stdout);
     if (h) {
