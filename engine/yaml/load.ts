@@ -27,6 +27,9 @@ const unsafeTag: ScalarTag = {
   resolve: (s) => new UnsafeText(s),
 };
 
+// marks a vault failure among the YAML library's errors, so it is reported in its own words, not as invalid YAML
+const VAULT_FAILED = '\u0000vault\u0000';
+
 // a !vault value is decrypted as it loads (Ansible decrypts it when it is used): without the password, or
 // with a wrong one, loading the file fails at the value
 const vaultTag: ScalarTag = {
@@ -36,7 +39,7 @@ const vaultTag: ScalarTag = {
     try {
       return vaultValue(s) as unknown as string;
     } catch (e) {
-      onError(`${(e as Error).message}${e instanceof VaultError && /no vault secrets found/.test(e.message) ? ' (give the vault password with --vault-password-file, --vault-id or --ask-vault-pass)' : ''}`);
+      onError(`${VAULT_FAILED}${(e as Error).message}${e instanceof VaultError && /no vault secrets found/.test(e.message) ? ' (give the vault password with --vault-password-file, --vault-id or --ask-vault-pass)' : ''}`);
       return '';
     }
   },
@@ -188,6 +191,7 @@ function yamlMessage(code: string, message: string): string {
   const firstLine = message.split('\n')[0] ?? message;
   if (code === 'DUPLICATE_KEY') return `duplicate key in mapping (YAML keys must be unique)`;
   if (code === 'TAB_AS_INDENT') return 'tab character used for indentation';
+  if (firstLine.startsWith(VAULT_FAILED)) return firstLine.slice(VAULT_FAILED.length);
   return `invalid YAML: ${firstLine.replace(/ at line \d+, column \d+.*$/, '')}`;
 }
 
