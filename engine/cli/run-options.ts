@@ -1,10 +1,9 @@
 // The option values a run takes from the command line and kplay.cfg, checked once for `kplay` and
 // `kplay adhoc` alike (a bad -f, -c or -T is a usage error before any host is contacted).
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { isExecutable } from '../util/executable.js';
+import { secretFromFile } from './secret-file.js';
 import { expandHome } from '../util/home.js';
 import type { SshDefaults } from '../run/connections.js';
 import { checkTransferArgs, sshOptions } from '../run/ssh-options.js';
@@ -86,24 +85,19 @@ export function passwordFiles(config: Setup['config'], io: CliIO): PasswordFiles
  * naming the file (never the password).
  */
 export function passwordFromFile(file: string, stdin: () => Buffer = () => readFileSync(0)): string {
-  let secret: Buffer;
-  if (file === '-') secret = stdin();
-  else if (!existsSync(file)) throw new UserError(`The password file ${file} was not found`);
-  else if (statSync(file).isFile() && isExecutable(file)) {
-    const r = spawnSync(file, [], { encoding: 'buffer', stdio: ['ignore', 'pipe', 'pipe'] });
-    if (r.error) throw new UserError(`Problem occured when trying to run the password script ${file} (${r.error.message}). If this is not a script, remove the executable bit from the file.`);
-    if (r.status !== 0) throw new UserError(`The password script ${file} returned an error (rc=${r.status ?? r.signal ?? '?'}): ${r.stderr.toString().trim()}`);
-    secret = r.stdout;
-  } else {
-    try {
-      secret = Buffer.from(readFileSync(file).toString('utf8').trim());
-    } catch (e) {
-      throw new UserError(`Could not read password file ${file}: ${(e as Error).message}`);
-    }
+  const empty = `Empty password was provided from file (${file})`;
+  if (file === '-') {
+    const text = stdin().toString('utf8').replace(/^[\r\n]+|[\r\n]+$/g, '');
+    if (text === '') throw new UserError(empty);
+    return text;
   }
-  const text = secret.toString('utf8').replace(/^[\r\n]+|[\r\n]+$/g, '');
-  if (text === '') throw new UserError(`Empty password was provided from file (${file})`);
-  return text;
+  return secretFromFile(file, {
+    missing: `The password file ${file} was not found`,
+    notRun: (why) => `Problem occured when trying to run the password script ${file} (${why}). If this is not a script, remove the executable bit from the file.`,
+    failed: (rc, stderr) => `The password script ${file} returned an error (rc=${rc}): ${stderr}`,
+    unreadable: (why) => `Could not read password file ${file}: ${why}`,
+    empty: () => empty,
+  }).toString('utf8');
 }
 
 /**
@@ -126,19 +120,11 @@ export function becomeDefaults(opts: ParsedArgs['opts'], config: Setup['config']
   };
 }
 
-// ssh arguments from the command line or kplay.cfg, refused before any host is touched when kplay cannot honour one
-function checkedSshArgs(args: string | undefined, from: string): string | undefined {
+// ssh (and sftp/scp) arguments from the command line or kplay.cfg, refused before any host is touched when
+// kplay cannot honour one
+function checked(args: string | undefined, check: (args: string | undefined) => void): string | undefined {
   try {
-    sshOptions(args, from);
-  } catch (e) {
-    throw new UserError((e as Error).message, { kind: 'options' });
-  }
-  return args;
-}
-
-function checkedTransferArgs(args: string | undefined, from: string, tool: 'sftp' | 'scp'): string | undefined {
-  try {
-    checkTransferArgs(args, from, tool);
+    check(args);
   } catch (e) {
     throw new UserError((e as Error).message, { kind: 'options' });
   }
@@ -155,6 +141,13 @@ export function sshDefaults(opts: ParsedArgs['opts'], config: Setup['config'], i
       throw new UserError(`cannot read --key-passphrase-file: ${(e as Error).message}`, { kind: 'options' });
     }
   }
+  // sftp's and scp's arguments are only checked: kplay copies over its own session (a host's own variables
+  // are checked when it connects)
+  for (const tool of ['sftp', 'scp'] as const) {
+    const flag = opts[`${tool}ExtraArgs`];
+    const from = typeof flag === 'string' ? `--${tool}-extra-args` : `${config.file ?? 'the configuration'}: ${tool}_extra_args`;
+    checked(typeof flag === 'string' ? flag : config[`${tool}ExtraArgs`], (a) => checkTransferArgs(a, from, tool));
+  }
   const timeout = opts.timeout === undefined ? config.timeout : Number(opts.timeout);
   if (timeout !== undefined && (!Number.isFinite(timeout) || timeout <= 0)) throw new UserError(`argument -T/--timeout: invalid value '${String(opts.timeout)}'`, { kind: 'usage' });
   return {
@@ -165,11 +158,9 @@ export function sshDefaults(opts: ParsedArgs['opts'], config: Setup['config'], i
     hostKeyChecking: config.hostKeyChecking,
     acceptNewHostKeys: opts.acceptNewHostKeys === true,
     timeoutS: timeout,
-    sshArgs: checkedSshArgs(config.sshArgs, `${config.file ?? 'the configuration'}: ssh_args`),
-    commonArgs: checkedSshArgs(typeof opts.sshCommonArgs === 'string' ? opts.sshCommonArgs : undefined, '--ssh-common-args'),
-    extraArgs: checkedSshArgs(typeof opts.sshExtraArgs === 'string' ? opts.sshExtraArgs : undefined, '--ssh-extra-args'),
-    sftpExtraArgs: checkedTransferArgs(typeof opts.sftpExtraArgs === 'string' ? opts.sftpExtraArgs : config.sftpExtraArgs, typeof opts.sftpExtraArgs === 'string' ? '--sftp-extra-args' : `${config.file ?? 'the configuration'}: sftp_extra_args`, 'sftp'),
-    scpExtraArgs: checkedTransferArgs(typeof opts.scpExtraArgs === 'string' ? opts.scpExtraArgs : config.scpExtraArgs, typeof opts.scpExtraArgs === 'string' ? '--scp-extra-args' : `${config.file ?? 'the configuration'}: scp_extra_args`, 'scp'),
+    sshArgs: checked(config.sshArgs, (a) => sshOptions(a, `${config.file ?? 'the configuration'}: ssh_args`)),
+    commonArgs: checked(typeof opts.sshCommonArgs === 'string' ? opts.sshCommonArgs : undefined, (a) => sshOptions(a, '--ssh-common-args')),
+    extraArgs: checked(typeof opts.sshExtraArgs === 'string' ? opts.sshExtraArgs : undefined, (a) => sshOptions(a, '--ssh-extra-args')),
     home: io.env.HOME,
   };
 }

@@ -1,16 +1,14 @@
 // The vault passwords as ansible-playbook gathers them: kplay.cfg's vault_identity_list, then each
 // --vault-id [label@]source, then each --vault-password-file and the config's vault_password_file, then
 // --ask-vault-pass. A source is a file (read, or run when executable) or `prompt` (asked on the terminal).
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { loadConfig, type Config } from '../config/config.js';
 import { UserError } from '../errors.js';
-import { isExecutable } from '../util/executable.js';
 import { expandHome } from '../util/home.js';
 import { setVaultSecrets, type VaultSecret } from '../vault/vault.js';
 import type { ParsedArgs } from './args.js';
 import type { CliIO } from './io.js';
+import { secretFromFile } from './secret-file.js';
 import { terminalPrompt } from './terminal-prompt.js';
 
 /** Asks a question on the terminal without echo; undefined when there is no terminal. */
@@ -50,21 +48,11 @@ export async function vaultSecrets(opts: ParsedArgs['opts'], config: Pick<Config
 
 // a vault password file as Ansible reads it: its text without surrounding blanks, or an executable's output
 function passwordOf(file: string): Buffer {
-  if (!existsSync(file)) throw new UserError(`The vault password file ${file} was not found`);
-  let pass: Buffer;
-  if (statSync(file).isFile() && isExecutable(file)) {
-    const r = spawnSync(file, [], { encoding: 'buffer', stdio: ['ignore', 'pipe', 'pipe'] });
-    if (r.error) throw new UserError(`Problem running vault password script ${file} (${r.error.message}). If this is not a script, remove the executable bit from the file.`);
-    if (r.status !== 0) throw new UserError(`Vault password script ${file} returned non-zero (${r.status ?? r.signal ?? '?'}): ${r.stderr.toString().trim()}`);
-    pass = Buffer.from(r.stdout.toString('latin1').replace(/^[\r\n]+|[\r\n]+$/g, ''), 'latin1');
-    if (!pass.length) throw new UserError(`Invalid vault password was provided from script (${file})`);
-  } else {
-    try {
-      pass = Buffer.from(readFileSync(file).toString('latin1').trim(), 'latin1');
-    } catch (e) {
-      throw new UserError(`Could not read vault password file ${file}: ${(e as Error).message}`);
-    }
-    if (!pass.length) throw new UserError(`Invalid vault password was provided from file (${file})`);
-  }
-  return pass;
+  return secretFromFile(file, {
+    missing: `The vault password file ${file} was not found`,
+    notRun: (why) => `Problem running vault password script ${file} (${why}). If this is not a script, remove the executable bit from the file.`,
+    failed: (rc, stderr) => `Vault password script ${file} returned non-zero (${rc}): ${stderr}`,
+    unreadable: (why) => `Could not read vault password file ${file}: ${why}`,
+    empty: (from) => `Invalid vault password was provided from ${from} (${file})`,
+  });
 }

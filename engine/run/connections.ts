@@ -29,9 +29,6 @@ export interface SshDefaults {
   sshArgs?: string | undefined;
   commonArgs?: string | undefined;
   extraArgs?: string | undefined;
-  /** --sftp-extra-args and --scp-extra-args (or kplay.cfg's): checked, since kplay copies over its own session. */
-  sftpExtraArgs?: string | undefined;
-  scpExtraArgs?: string | undefined;
   home?: string | undefined;
 }
 
@@ -134,9 +131,10 @@ export class Connections {
     if (ownKey !== undefined) own.identityfile = ownKey;
     const ownUser = c.user ?? (depth === 0 ? this.ssh.user : undefined);
     if (ownUser !== undefined) own.user = ownUser;
+    // (a host's sftp and scp arguments; the command line's and kplay.cfg's were checked before the run)
     if (depth === 0) {
-      checkTransferArgs(c.sftpExtraArgs ?? this.ssh.sftpExtraArgs, c.sftpExtraArgs !== undefined ? 'ansible_sftp_extra_args' : '--sftp-extra-args', 'sftp');
-      checkTransferArgs(c.scpExtraArgs ?? this.ssh.scpExtraArgs, c.scpExtraArgs !== undefined ? 'ansible_scp_extra_args' : '--scp-extra-args', 'scp');
+      checkTransferArgs(c.sftpExtraArgs, 'ansible_sftp_extra_args', 'sftp');
+      checkTransferArgs(c.scpExtraArgs, 'ansible_scp_extra_args', 'scp');
     }
     const args = firstOptions(
       // (a host's ansible_ssh_args replaces the configuration's ssh_args)
