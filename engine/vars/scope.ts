@@ -8,6 +8,7 @@ import { lookupFunctions } from '../template/lookups.js';
 import { TemplateError, isTemplate, renderFile, renderValue } from '../template/render.js';
 import { Undefined, freshCopy, textMade } from '../template/expr/evaluate.js';
 import { UnsafeText } from '../yaml/load.js';
+import { LockedVault, VaultError } from '../vault/vault.js';
 import { PY_TYPE } from '../template/expr/pyops.js';
 
 /** Variables visible to templates and conditions for one host at one point of a run. */
@@ -125,6 +126,8 @@ export class VarScope {
   template(value: unknown, origin: SourcePos): unknown {
     if (typeof value === 'string') return isTemplate(value) ? renderValue(value, this.read, this.functions(), origin) : value;
     if (value instanceof UnsafeText) return value;
+    // a !vault value no secret decrypts fails where it is used, in Vault's words (Ansible decrypts on use)
+    if (value instanceof LockedVault) throw new VaultError(value.message);
     if (Array.isArray(value)) return value.map((v) => this.template(v, origin));
     if (isMapping(value)) {
       const out: Record<string, unknown> = {};
@@ -171,6 +174,7 @@ const fresh = (v: unknown): unknown => (v !== null && typeof v === 'object' && t
 /** True when a value holds a template anywhere (strings in lists and dicts too). */
 function hasTemplate(value: unknown): boolean {
   if (typeof value === 'string') return isTemplate(value);
+  if (value instanceof LockedVault) return true;
   if (value instanceof UnsafeText) return false;
   if (Array.isArray(value)) return value.some(hasTemplate);
   if (isMapping(value)) return Object.entries(value).some(([k, v]) => isTemplate(k) || hasTemplate(v));

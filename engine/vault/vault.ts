@@ -27,10 +27,27 @@ export function keepVaultValues(): void {
   keepValues = true;
 }
 
-/** A !vault value as loaded: its plaintext, or with keepVaultValues() the envelope as ansible-inventory prints it. */
-export function vaultValue(text: string): string | { __ansible_vault: string } {
+/**
+ * A !vault value no secret decrypts (or with no secret given): kept as loaded and failing with `message`
+ * only where it is used, as Ansible decrypts a !vault value on use, so a run that never reads it goes on.
+ */
+export class LockedVault {
+  constructor(
+    readonly text: string,
+    readonly message: string,
+  ) {}
+}
+
+/** A !vault value as loaded: its plaintext, a LockedVault when it cannot be decrypted, or with keepVaultValues() the envelope as ansible-inventory prints it. */
+export function vaultValue(text: string): string | LockedVault | { __ansible_vault: string } {
   if (keepValues) return { __ansible_vault: text };
-  const plain = decryptVault(text);
+  let plain: string;
+  try {
+    plain = decryptVault(text);
+  } catch (e) {
+    if (e instanceof VaultError) return new LockedVault(text, e.message);
+    throw e;
+  }
   // (long enough to be recognisable, as for secret-named variables)
   if (plain.length >= 4) plaintexts.add(plain);
   return plain;

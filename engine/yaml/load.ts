@@ -16,7 +16,7 @@ import {
 import { ParseError, type SourcePos } from '../errors.js';
 import { pyyamlTags } from './scalars.js';
 import { UnsafeText } from './unsafe-text.js';
-import { decryptVault, isVaultText, vaultValue, VaultError } from '../vault/vault.js';
+import { decryptVault, isVaultText, vaultValue } from '../vault/vault.js';
 
 /** The `!unsafe` string (its own module, which the reporters load without the YAML library). */
 export { UnsafeText };
@@ -27,22 +27,12 @@ const unsafeTag: ScalarTag = {
   resolve: (s) => new UnsafeText(s),
 };
 
-// marks a vault failure among the YAML library's errors, so it is reported in its own words, not as invalid YAML
-const VAULT_FAILED = '\u0000vault\u0000';
-
-// a !vault value is decrypted as it loads (Ansible decrypts it when it is used): without the password, or
-// with a wrong one, loading the file fails at the value
+// a !vault value is decrypted as it loads; one that cannot be is kept locked and fails where it is used, as
+// Ansible decrypts a !vault value on use (engine/vault/vault.ts LockedVault)
 const vaultTag: ScalarTag = {
   tag: '!vault',
   identify: () => false,
-  resolve: (s, onError) => {
-    try {
-      return vaultValue(s) as unknown as string;
-    } catch (e) {
-      onError(`${VAULT_FAILED}${(e as Error).message}${e instanceof VaultError && /no vault secrets found/.test(e.message) ? ' (give the vault password with --vault-password-file, --vault-id or --ask-vault-pass)' : ''}`);
-      return '';
-    }
-  },
+  resolve: (s) => vaultValue(s) as unknown as string,
 };
 
 /** A YAML syntax problem (as opposed to a wrong structure); `code` is the yaml library's error code. */
@@ -191,7 +181,6 @@ function yamlMessage(code: string, message: string): string {
   const firstLine = message.split('\n')[0] ?? message;
   if (code === 'DUPLICATE_KEY') return `duplicate key in mapping (YAML keys must be unique)`;
   if (code === 'TAB_AS_INDENT') return 'tab character used for indentation';
-  if (firstLine.startsWith(VAULT_FAILED)) return firstLine.slice(VAULT_FAILED.length);
   return `invalid YAML: ${firstLine.replace(/ at line \d+, column \d+.*$/, '')}`;
 }
 

@@ -1,6 +1,7 @@
 // Ansible Vault in kplay, ansible-playbook and ansible-inventory: !vault values in group_vars, encrypted
 // vars_files, -e @file and include_vars, with the password from --vault-password-file, --vault-id,
-// ansible.cfg or a script; without it or with a wrong one, the run stops before any host is touched.
+// ansible.cfg or a script; without it or with a wrong one, an encrypted file stops the run before any host
+// is touched, and a !vault value fails only the task that uses it (Ansible decrypts it on use).
 // Compared with Ansible where it is installed (CI installs it).
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
@@ -88,6 +89,59 @@ describe('Ansible Vault', () => {
       if (engine === 'kplay') expect(r.text).not.toContain('invalid YAML');
       expect(existsSync(join(root, 'touched')), engine).toBe(false);
     }
+  });
+
+  it.each([
+    ['no password', []],
+    ['a wrong password', ['--vault-password-file', 'wrong.txt']],
+  ] as [string, string[]][])('with %s, a !vault value fails only where it is used, as Ansible decrypts it on use', (_what, args) => {
+    // a !vault block for a key at column `at`
+    const vaulted = (t: string, at: number): string => `!vault |\n${indent(encrypt(t, PW)).replace(/^/gm, ' '.repeat(at))}`;
+    const outcomes: Record<string, unknown> = {};
+    for (const engine of hasAnsible ? (['kplay', 'ansible'] as const) : (['kplay'] as const)) {
+      const root = writeTree({
+        hosts: 'h1 ansible_connection=local\n',
+        'group_vars/all.yml': `plain: p\ngreeting: !vault |\n${indent(encrypt('inline-value', PW))}\n`,
+        'vars.yml': `from_file: f\nunused: !vault |\n${indent(encrypt('u', PW))}\n`,
+        'wrong.txt': 'nope\n',
+        'p.yaml': `- hosts: all
+  gather_facts: false
+  vars_files: [vars.yml]
+  vars:
+    play_secret: ${vaulted('s', 4)}
+  tasks:
+    - debug: msg="{{ plain }} {{ from_file }} {{ greeting is defined }} {{ greeting is undefined }} {{ play_secret is defined }} {{ hostvars.h1.plain }}"
+    - debug: msg="{{ greeting }}"
+      ignore_errors: true
+    - debug:
+        msg: ${vaulted('in-args', 8)}
+      ignore_errors: true
+    - copy: {dest: "{{ playbook_dir }}/out", content: "{{ greeting }}"}
+      ignore_errors: true
+    - debug: msg="{{ 'yes' if unused == 'u' else 'no' }}"
+      ignore_errors: true
+    - debug: msg="{{ greeting }}"
+      vars: {greeting: shadowed}
+    - file: {path: "{{ playbook_dir }}/touched", state: touch}
+`,
+      });
+      const argv = engine === 'kplay' ? [process.execPath, KPLAY_BIN] : ['ansible-playbook'];
+      const r = spawnSync(argv[0] as string, [...argv.slice(1), '-i', 'hosts', 'p.yaml', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, HOME: root, KPLAY_NO_LIVE: '1', ANSIBLE_NOCOLOR: '1' } });
+      outcomes[engine] = {
+        rc: r.status,
+        msgs: [...r.stdout.matchAll(/"msg": "(.*?)"/g)].map((m) => m[1]),
+        recap: /ok=\d+ +changed=\d+ +unreachable=\d+ +failed=\d+ +skipped=\d+ +rescued=\d+ +ignored=\d+/.exec(r.stdout)?.[0]?.replace(/ +/g, ' '),
+        written: [existsSync(join(root, 'out')), existsSync(join(root, 'touched'))],
+      };
+    }
+    const why = args.length ? 'Decryption failed (no vault secrets were found that could decrypt)' : 'Attempting to decrypt but no vault secrets found';
+    expect(outcomes.kplay).toEqual({
+      rc: 0,
+      msgs: ['p f True False True p', why, why, why, why, 'shadowed'],
+      recap: 'ok=7 changed=1 unreachable=0 failed=0 skipped=0 rescued=0 ignored=4',
+      written: [false, true],
+    });
+    if (hasAnsible) expect(outcomes.ansible).toEqual(outcomes.kplay);
   });
 
   it("decrypts encrypted copy, template and lookup sources as Ansible's loader does; without the password the task fails in Ansible's words", () => {

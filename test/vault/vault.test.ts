@@ -2,7 +2,7 @@
 // (PBKDF2-SHA256, AES-256-CTR, HMAC-SHA256) and checked against an envelope ansible-vault 2.14 made.
 import { afterEach, describe, expect, it } from 'vitest';
 import { encrypt } from '../support/vault.js';
-import { decryptVault, isVaultText, setVaultSecrets, vaultPlaintexts, vaultValue } from '../../engine/vault/vault.js';
+import { decryptVault, isVaultText, LockedVault, setVaultSecrets, vaultPlaintexts, vaultValue } from '../../engine/vault/vault.js';
 
 // made by `ansible-vault encrypt_string 'made by ansible-vault'` with the password 'kplay-test' (ansible-core 2.14)
 const FROM_ANSIBLE = `$ANSIBLE_VAULT;1.1;AES256
@@ -42,6 +42,8 @@ describe('decryptVault', () => {
   ] as const)('refuses %s in Ansible\'s words', (_what, text, secrets, message) => {
     setVaultSecrets([...secrets]);
     expect(() => decryptVault(text)).toThrow(message);
+    // as a !vault value it loads locked, to fail with those words only where it is used
+    expect(vaultValue(text)).toEqual(new LockedVault(text, expect.stringContaining(message) as unknown as string));
   });
 
   it('reads an envelope ansible-vault made', () => {

@@ -4,6 +4,7 @@
 import { truthy as pyTruthy } from '../truthy.js';
 import { pyRepr, pyStr } from '../../util/python-repr.js';
 import { UnsafeText } from '../../yaml/load.js';
+import { VaultError } from '../../vault/vault.js';
 import type { Args, Expr } from './parser.js';
 import { PyTuple } from '../../inventory/python-literal.js';
 import { PyFloat, asFloat, isFloat, isInt, isNumber, pyInt, unboxFloat } from '../../util/py-float.js';
@@ -392,10 +393,19 @@ export class Evaluator {
     return out === undefined ? new Undefined(`${describe(e.value)} | ${e.name}`, false, own(EMPTY_SEQUENCE, e.name) ? EMPTY_SEQUENCE[e.name] : undefined) : out;
   }
 
+  // `is defined` looks at the value without using it: a !vault value no secret decrypts is defined, as in Ansible
+  private definedTest(value: Expr): boolean {
+    try {
+      return !(this.eval(value) instanceof Undefined);
+    } catch (err) {
+      if (err instanceof VaultError) return true;
+      throw err;
+    }
+  }
+
   private test(e: Extract<Expr, { k: 'test' }>): boolean {
+    if (e.name === 'defined' || e.name === 'undefined') return this.definedTest(e.value) === (e.name === 'defined');
     const raw = this.eval(e.value);
-    if (e.name === 'defined') return !(raw instanceof Undefined);
-    if (e.name === 'undefined') return raw instanceof Undefined;
     // a type test only looks at the type: an undefined value is none of them
     if (raw instanceof Undefined && !raw.soft && TYPE_TESTS.has(e.name)) return false;
     const v = this.defined(raw, e.value.col);
