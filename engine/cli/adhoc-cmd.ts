@@ -1,6 +1,7 @@
 // `kplay adhoc PATTERN -m MODULE -a ARGS`: one module on the hosts of a pattern, as operators use
 // `ansible`, with the same inventory, variables, forks, become and output rules as playbooks.
-import { configWithVault } from './vault-secrets.js';
+import { setupVault } from './vault-secrets.js';
+import { loadConfig } from '../config/config.js';
 import { pyJsonLoads } from '../template/expr/dump.js';
 import { isMapping } from '../util/mapping.js';
 import { UserError, type SourcePos } from '../errors.js';
@@ -42,7 +43,10 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
   const background = wholeOf(opts.background, '-B/--background') ?? 0;
   const pollOpt = wholeOf(opts.poll, '-P/--poll');
   const taskTimeout = wholeOf(opts.taskTimeout, '--task-timeout', Number.MIN_SAFE_INTEGER);
-  const config = await configWithVault(opts, io);
+  const config = loadConfig(io.cwd, io.env);
+  // as ansible's adhoc: the -k/-K passwords first (--list-hosts too), then the vault's, then the rest loads
+  const passwords = await askPasswords(opts, terminalPrompt(undefined), passwordFiles(config, io));
+  await setupVault(opts, config, io);
   const s = setup({
     config,
     cwd: io.cwd,
@@ -80,7 +84,6 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
   };
   const task: TaskNode = { kind: 'task', name: undefined, action, actionWritten: moduleName, args, keywords, tags: [], role: undefined, pos, python };
   const play: Play = { name: `Ansible Ad-Hoc`, hosts: pattern, keywords: { gather_facts: false }, tags: [], sections: [{ name: 'tasks', nodes: [task] }], handlers: [], roles: [], roleVars: [], file: `${playbookDir}/adhoc`, pos };
-  const passwords = await askPasswords(opts, terminalPrompt(undefined), passwordFiles(s.config, io));
   const { outcome, interrupted } = await executeRun({
     plays: [play],
     vars: s.vars,

@@ -1,6 +1,6 @@
 // `kplay [options] PLAYBOOK...`: validates flags, inventory, variables and playbooks before any host
 // is contacted, then lists hosts (--list-hosts) or hands the plays to the engine.
-import { configWithVault } from './vault-secrets.js';
+import { setupVault } from './vault-secrets.js';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
@@ -15,7 +15,7 @@ import { ConsoleReporter, JsonReporter } from '../report/console.js';
 import { warningsShown } from '../report/shown-warnings.js';
 import { LiveReporter, stdoutScreen } from '../report/live.js';
 import { executeRun } from '../run/request.js';
-import { findProjectRoot } from '../config/config.js';
+import { findProjectRoot, loadConfig } from '../config/config.js';
 import { setup } from '../run/setup.js';
 import { VarScope } from '../vars/scope.js';
 import type { ParsedArgs } from './args.js';
@@ -33,7 +33,11 @@ export async function playbookCommand(parsed: ParsedArgs, io: CliIO): Promise<nu
   const first = playbooks[0] as { arg: string; path: string };
   const limit = typeof opts.limit === 'string' ? opts.limit : undefined;
   const forks = forksOf(opts.forks);
-  const config = await configWithVault(opts, io);
+  const config = loadConfig(io.cwd, io.env);
+  // as ansible-playbook: the -k/-K passwords first (not for the listings and --syntax-check), then the vault's, then the rest loads
+  const listing = opts.listHosts || opts.listTasks || opts.listTags || opts.syntaxCheck;
+  const passwords = listing ? {} : await askPasswords(opts, terminalPrompt(undefined), passwordFiles(config, io));
+  await setupVault(opts, config, io);
   const s = setup({
     config,
     cwd: io.cwd,
@@ -87,7 +91,6 @@ export async function playbookCommand(parsed: ParsedArgs, io: CliIO): Promise<nu
   for (const pb of plays) checkImplemented(pb.plays);
   for (const pb of plays) checkPrompts(pb.plays, s.vars.extraVars.vars, process.stdin.isTTY === true);
   const connection = connectionOf(opts.connection);
-  const passwords = await askPasswords(opts, terminalPrompt(undefined), passwordFiles(s.config, io));
   return runAll(plays.flatMap((p) => p.plays), s, matcher, { opts, io, forks: s.vars.run.forks ?? 5, limit, only, skip, projectRoot: s.projectRoot, firstPath: first.path, connection, passwords, deprecated, modulePath });
 }
 

@@ -5,6 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { isExecutable } from '../util/executable.js';
+import { pyBytesRepr } from '../util/python-repr.js';
+import { constants } from 'node:os';
 
 /** The words of each failure, as Ansible's CLI or vault code says them for one kind of password file. */
 export interface SecretFileWords {
@@ -15,15 +17,20 @@ export interface SecretFileWords {
   empty: (from: 'file' | 'script') => string;
 }
 
-/** The secret's bytes (never empty); every failure is a UserError naming the file, never the secret. */
-export function secretFromFile(file: string, words: SecretFileWords): Buffer {
+/**
+ * The secret's bytes (never empty); every failure is a UserError naming the file, never the secret.
+ * `args`: a script's arguments; `stderr: 'inherit'`: its error output goes to kplay's, as Ansible's plain
+ * vault password script's does (its failure then says None where the output would be).
+ */
+export function secretFromFile(file: string, words: SecretFileWords, script: { args?: string[]; stderr?: 'pipe' | 'inherit' } = {}): Buffer {
   if (!existsSync(file)) throw new UserError(words.missing);
-  const script = statSync(file).isFile() && isExecutable(file);
+  const executable = statSync(file).isFile() && isExecutable(file);
   let raw: string;
-  if (script) {
-    const r = spawnSync(file, [], { encoding: 'buffer', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (executable) {
+    const r = spawnSync(file, script.args ?? [], { encoding: 'buffer', stdio: ['ignore', 'pipe', script.stderr ?? 'pipe'] });
     if (r.error) throw new UserError(words.notRun(r.error.message));
-    if (r.status !== 0) throw new UserError(words.failed(String(r.status ?? r.signal ?? '?'), r.stderr.toString().trim()));
+    // (Python's return code and bytes: a signal is its negative number, stderr is printed as b'...')
+    if (r.status !== 0) throw new UserError(words.failed(String(r.status ?? (r.signal ? -constants.signals[r.signal] : '?')), r.stderr ? pyBytesRepr(r.stderr) : 'None'));
     raw = r.stdout.toString('latin1');
   } else {
     try {
@@ -34,6 +41,6 @@ export function secretFromFile(file: string, words: SecretFileWords): Buffer {
     }
   }
   const secret = Buffer.from(raw.replace(/^[\r\n]+|[\r\n]+$/g, ''), 'latin1');
-  if (!secret.length) throw new UserError(words.empty(script ? 'script' : 'file'));
+  if (!secret.length) throw new UserError(words.empty(executable ? 'script' : 'file'));
   return secret;
 }

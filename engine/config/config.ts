@@ -45,6 +45,9 @@ export interface Config {
   /** vault_password_file and vault_identity_list: where the vault passwords come from when the command line names none. */
   vaultPasswordFile: string | undefined;
   vaultIdentityList: string[];
+  /** vault_identity: the label of a password given without one; vault_id_match: a labelled envelope tries only its label's passwords. */
+  vaultIdentity: string;
+  vaultIdMatch: boolean;
   /** task_timeout: the seconds a task may run when it sets no timeout (0 or unset: no limit). */
   taskTimeout: number | undefined;
   /** poll_interval: kplay adhoc's -P default (Ansible's DEFAULT_POLL_INTERVAL). */
@@ -205,6 +208,9 @@ export function loadConfig(cwd: string, env: Env = process.env): Config {
     forceHandlers: bool(setting('force_handlers', d, 'FORCE_HANDLERS'), 'force_handlers', src),
     vaultPasswordFile: optionalPath(setting('vault_password_file', d, 'VAULT_PASSWORD_FILE')),
     vaultIdentityList: (setting('vault_identity_list', d, 'VAULT_IDENTITY_LIST') ?? '').split(',').map((v) => v.trim()).filter(Boolean),
+    vaultIdentity: setting('vault_identity', d, 'VAULT_IDENTITY') || 'default',
+    // (Ansible 2.14 declares no type for it: any value but an empty one, `false` too, turns matching on)
+    vaultIdMatch: Boolean(setting('vault_id_match', d, 'VAULT_ID_MATCH')),
     taskTimeout: int(setting('task_timeout', d, 'TASK_TIMEOUT'), 'task_timeout', src),
     pollInterval: int(setting('poll_interval', d, 'POLL_INTERVAL'), 'poll_interval', src),
     unread: unreadSettings(raw, file),

@@ -45,3 +45,19 @@ function pyStringRepr(s: string): string {
   }
   return quote + out + quote;
 }
+
+/** Python's repr() of bytes (`b'boom\n'`): how Ansible's CLI prints a failed password script's stderr. */
+export function pyBytesRepr(b: Buffer): string {
+  const quote = b.includes(0x27) && !b.includes(0x22) ? '"' : "'";
+  let out = '';
+  for (const c of b) {
+    const ch = String.fromCharCode(c);
+    if (ch === quote || ch === '\\') out += '\\' + ch;
+    else if (c === 0x0a) out += '\\n';
+    else if (c === 0x0d) out += '\\r';
+    else if (c === 0x09) out += '\\t';
+    else if (c < 0x20 || c >= 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return `b${quote}${out}${quote}`;
+}

@@ -16,10 +16,13 @@ export class VaultError extends Error {}
 let secrets: VaultSecret[] = [];
 let keepValues = false;
 const plaintexts = new Set<string>();
+// vault_identity (the id of a 1.1 envelope) and vault_id_match
+let matching = { identity: 'default', only: false };
 
-/** Sets the run's vault secrets (the CLI, before inventory and playbooks load). */
-export function setVaultSecrets(list: VaultSecret[]): void {
+/** Sets the run's vault secrets (the CLI, before inventory and playbooks load); `only`: vault_id_match, so an envelope tries only its id's secrets. */
+export function setVaultSecrets(list: VaultSecret[], match: { identity: string; only: boolean } = { identity: 'default', only: false }): void {
   secrets = list;
+  matching = match;
 }
 
 /** `kplay inventory`: !vault values stay encrypted, shown as ansible-inventory shows them ({__ansible_vault: text}). */
@@ -89,8 +92,8 @@ function tryDecrypt(body: string, password: Buffer): Buffer | undefined {
 }
 
 /**
- * The plaintext of a vault envelope, trying the secret of its vault id first and then the others (as
- * Ansible does without vault_id_match). Throws VaultError in Ansible's words when none decrypts it.
+ * The plaintext of a vault envelope, trying the secret of its vault id first and then the others (only
+ * its id's with vault_id_match, as Ansible). Throws VaultError in Ansible's words when none decrypts it.
  */
 export function decryptVault(text: string): string {
   return decryptVaultBytes(text).toString('utf8');
@@ -116,8 +119,8 @@ const HEADER = Buffer.from('$ANSIBLE_VAULT;');
 
 function decryptVaultBytes(text: string): Buffer {
   if (!secrets.length) throw new VaultError('Attempting to decrypt but no vault secrets found');
-  const { id, body } = envelope(text);
-  const ordered = [...secrets.filter((s) => s.id === id), ...secrets.filter((s) => s.id !== id)];
+  const { id = matching.identity, body } = envelope(text);
+  const ordered = [...secrets.filter((s) => s.id === id), ...(matching.only ? [] : secrets.filter((s) => s.id !== id))];
   for (const s of ordered) {
     const plain = tryDecrypt(body, s.password);
     if (plain !== undefined) return plain;

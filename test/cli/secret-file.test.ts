@@ -35,9 +35,20 @@ describe('secretFromFile', () => {
   it.each([
     ['a missing file', (d: string) => join(d, 'none'), 'missing'],
     ['a blank file', (d: string) => (writeFileSync(join(d, 'b'), ' \n'), join(d, 'b')), 'empty file'],
-    ['a failing script', (d: string) => (writeFileSync(join(d, 's'), '#!/bin/sh\necho boom >&2\nexit 3\n'), chmodSync(join(d, 's'), 0o755), join(d, 's')), 'failed 3: boom'],
+    // (its error output as Python prints the bytes, as Ansible's message has it)
+    ['a failing script', (d: string) => (writeFileSync(join(d, 's'), "#!/bin/sh\nprintf 'bo\\047om\\n\\351' >&2\nexit 3\n"), chmodSync(join(d, 's'), 0o755), join(d, 's')), `failed 3: b"bo'om\\n\\xe9"`],
+    ['a script killed by a signal', (d: string) => (writeFileSync(join(d, 'k'), '#!/bin/sh\nkill -9 $$\n'), chmodSync(join(d, 'k'), 0o755), join(d, 'k')), 'failed -9: '],
     ['a script that prints nothing', (d: string) => (writeFileSync(join(d, 'e'), '#!/bin/sh\necho\n'), chmodSync(join(d, 'e'), 0o755), join(d, 'e')), 'empty script'],
   ])('refuses %s in the caller\'s words', (_what, make, message) => {
     expect(() => secretFromFile(make(tempDir('kplay-secret-')), WORDS)).toThrow(message);
+  });
+
+  it("runs a script with its arguments; with stderr: 'inherit' its failure says None where the output would be", () => {
+    const d = tempDir('kplay-secret-');
+    writeFileSync(join(d, 'c'), '#!/bin/sh\n[ "$1 $2" = "--vault-id prod" ] && echo pw && exit 0\nexit 2\n');
+    chmodSync(join(d, 'c'), 0o755);
+    expect(secretFromFile(join(d, 'c'), WORDS, { args: ['--vault-id', 'prod'] }).toString()).toBe('pw');
+    expect(() => secretFromFile(join(d, 'c'), WORDS, { args: ['--vault-id', 'dev'] })).toThrow("failed 2: b''");
+    expect(() => secretFromFile(join(d, 'c'), WORDS, { stderr: 'inherit' })).toThrow('failed 2: None');
   });
 });

@@ -66,6 +66,30 @@ describe('Ansible Vault', () => {
     }
   });
 
+  it.each([
+    ["a client script asked for the label's password", ['--vault-id', 'prod@pw-client.sh'], {}, WANT, []],
+    ['a client script without a label, asked with no --vault-id', ['--vault-id', 'pw-client.sh'], {}, undefined, ["Vault password client script ROOT/pw-client.sh did not find a secret for vault-id=None: b'unknown id: \\n'"]],
+    ['a missing password file before a good one: warned of', ['--vault-password-file', 'nothere.txt', '--vault-password-file', 'pw.txt'], {}, WANT, ['[WARNING]: Error getting vault password file (default): The vault password file ROOT/nothere.txt was not found']],
+    ['a failing script before a good one: warned of, its stderr not captured', ['--vault-password-file', 'bad.sh', '--vault-password-file', 'pw.txt'], {}, WANT, ['[WARNING]: Error in vault password file loading (default): Vault password script ROOT/bad.sh returned non-zero (3): None']],
+    ['vault_id_match (any value but an empty one turns it on): another label is not tried', ['--vault-id', 'dev@pw.txt'], { 'ansible.cfg': '[defaults]\nvault_id_match = false\n' }, undefined, ['Decryption failed (no vault secrets were found that could decrypt)']],
+    ["vault_identity: an unlabelled password's label and a 1.1 envelope's, with vault_id_match", ['--vault-password-file', 'pw.txt'], { 'ansible.cfg': '[defaults]\nvault_identity = prod\nvault_id_match = true\n' }, WANT, []],
+    ["vault_identity is a 1.1 envelope's label: with vault_id_match, the label 'default' does not open it", ['--vault-id', 'default@pw.txt'], { 'ansible.cfg': '[defaults]\nvault_identity = prod\nvault_id_match = true\n' }, undefined, ['Decryption failed (no vault secrets were found that could decrypt)']],
+  ] as [string, string[], Record<string, string>, string | undefined, string[]][])('password sources as Ansible takes them: %s', (_what, args, files, want, says) => {
+    for (const engine of hasAnsible ? (['kplay', 'ansible'] as const) : (['kplay'] as const)) {
+      const root = tree({
+        'pw-client.sh': `#!/bin/sh\n[ "$1 $2" = "--vault-id prod" ] && { echo '${PW}'; exit 0; }\necho "unknown id: $*" >&2\nexit 2\n`,
+        'bad.sh': '#!/bin/sh\necho boom >&2\nexit 3\n',
+        ...files,
+      });
+      chmodSync(join(root, 'pw-client.sh'), 0o755);
+      chmodSync(join(root, 'bad.sh'), 0o755);
+      const r = run(engine, root, args);
+      expect({ rc: r.rc === 0, msg: r.msg }, `${engine}: ${r.text}`).toEqual({ rc: want !== undefined, msg: want });
+      // (warnings are wrapped at 79 columns)
+      for (const text of says) expect(r.text.replace(/\s+/g, ' '), engine).toContain(text.replace('ROOT', root).replace('ROOT', root));
+    }
+  });
+
   it('never shows a !vault value: it is a secret wherever it appears', () => {
     const root = tree({ 'show.yaml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: var=greeting\n    - debug: msg="it is {{ greeting }}"\n' });
     const r = spawnSync(process.execPath, [KPLAY_BIN, '-i', 'hosts', 'show.yaml', '--vault-password-file', 'pw.txt'], { cwd: root, encoding: 'utf8', env: { ...process.env, HOME: root, KPLAY_NO_LIVE: '1' } });
@@ -182,6 +206,38 @@ describe('Ansible Vault', () => {
     }
     const none = run('kplay', tree(), ['--ask-vault-pass']);
     expect({ rc: none.rc, text: none.text }).toEqual({ rc: 5, text: expect.stringContaining('asking for the vault password needs a terminal') as unknown });
+  });
+
+  it.skipIf(!tmuxAvailable())('asks -k before the vault password, as ansible-playbook; adhoc asks -k before it lists the hosts', async () => {
+    const root = tree();
+    const waitFor = async (term: ReturnType<typeof openTerminal>, text: string): Promise<string> => {
+      for (let i = 0; i < 100 && !term.screen().join('\n').includes(text); i++) await sleep(100);
+      return term.screen().join('\n');
+    };
+    const play = openTerminal([process.execPath, KPLAY_BIN, '-i', 'hosts', 'site.yaml', '-e', '@extra.yml', '-k', '--ask-vault-pass'], { cols: 120, rows: 30, cwd: root, env: { HOME: root } });
+    try {
+      const first = await waitFor(play, 'SSH password:');
+      expect(first).toContain('SSH password:');
+      expect(first).not.toContain('Vault password');
+      play.type('ssh-pass');
+      expect(await waitFor(play, 'Vault password:')).toContain('Vault password:');
+      play.type(PW);
+      expect(await play.exited(60_000)).toBe(0);
+      expect(play.history().join('\n')).toContain(`"msg": "${WANT}"`);
+    } finally {
+      play.kill();
+    }
+    const adhoc = openTerminal([process.execPath, KPLAY_BIN, 'adhoc', 'all', '-i', 'hosts', '--list-hosts', '-k'], { cols: 120, rows: 30, cwd: root, env: { HOME: root } });
+    try {
+      const first = await waitFor(adhoc, 'SSH password:');
+      expect(first).toContain('SSH password:');
+      expect(first).not.toContain('hosts (1)');
+      adhoc.type('ssh-pass');
+      expect(await adhoc.exited(30_000)).toBe(0);
+      expect(adhoc.history().join('\n')).toContain('  hosts (1):\n    h1');
+    } finally {
+      adhoc.kill();
+    }
   });
 
   it('kplay inventory lists a !vault value encrypted, as ansible-inventory does', () => {
