@@ -88,7 +88,7 @@ export async function adhocCommand(parsed: ParsedArgs, io: CliIO): Promise<numbe
     plays: [play],
     vars: s.vars,
     matcher,
-    reporter: warningsShown(new AdhocReporter((l) => io.out(l), action, { oneLine: opts.oneLine === true, tree: typeof opts.tree === 'string' ? resolve(io.cwd, opts.tree) : undefined, verbosity: (opts.verbose as number | undefined) ?? 0 }), s.config.deprecationWarnings),
+    reporter: warningsShown(new AdhocReporter((l) => io.out(l), action, { warn: (l) => io.err(l), oneLine: opts.oneLine === true, tree: typeof opts.tree === 'string' ? resolve(io.cwd, opts.tree) : undefined, verbosity: (opts.verbose as number | undefined) ?? 0 }), s.config.deprecationWarnings),
     forks: s.vars.run.forks ?? 5,
     check: opts.check === true,
     diff: opts.diff === true,

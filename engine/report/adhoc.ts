@@ -16,6 +16,8 @@ export interface AdhocOutput {
   oneLine?: boolean | undefined;
   tree?: string | undefined;
   verbosity?: number | undefined;
+  /** Where warnings go (stderr, as Ansible's); the results' writer when not given. */
+  warn?: ((line: string) => void) | undefined;
 }
 
 /** Writes adhoc results. */
@@ -27,7 +29,8 @@ export class AdhocReporter implements Reporter {
   ) {}
 
   emit(e: RunEvent): void {
-    if (e.type === 'warning') this.write(warningText(e));
+    // (Ansible's oneline callback does not print a module's warnings: they are in its result's JSON)
+    if (e.type === 'warning' && !(this.output.oneLine && e.fromResult)) (this.output.warn ?? this.write)(warningText(e));
     else if (e.type === 'command') this.write(`<${e.host}> EXEC ${e.command}`);
     else if (e.type === 'display') this.write(e.text);
     if (e.type !== 'host_result') return;

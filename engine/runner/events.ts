@@ -18,7 +18,8 @@ export type RunEvent =
   /** include_tasks loaded a file for these hosts (Ansible's `included: FILE for HOSTS` line). */
   | { type: 'included'; file: string; hosts: string[]; item?: string | undefined }
   | { type: 'command'; host: string; command: string; kind?: 'exec' | 'connection' }
-  | { type: 'warning'; msg: string; deprecation?: boolean | undefined }
+  /** `fromResult`: a module's own warning or deprecation, also in its result (Ansible's oneline output shows it only there). */
+  | { type: 'warning'; msg: string; deprecation?: boolean | undefined; fromResult?: boolean | undefined }
   /** Lines an action prints itself, as they are (pause's "Pausing for 1 seconds"). */
   | { type: 'display'; text: string }
   | { type: 'play_recap'; stats: Record<string, HostStats>; timings: { task: string; seconds: number }[] };

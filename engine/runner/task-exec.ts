@@ -746,8 +746,8 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     env.opts.reporter.emit({ type: 'retry', host: state.host.name, task: nameIn(task, scope, env), retriesLeft: retries - attempt });
     await new Promise((r) => setTimeout(r, delay * 1000));
   }
-  for (const w of warnings) env.opts.reporter.emit({ type: 'warning', msg: `[${state.host.name}] ${w}` });
-  for (const d of deprecations) env.opts.reporter.emit({ type: 'warning', msg: deprecationText(d), deprecation: true });
+  for (const w of warnings) env.opts.reporter.emit({ type: 'warning', msg: `[${state.host.name}] ${w}`, fromResult: true });
+  for (const d of deprecations) env.opts.reporter.emit({ type: 'warning', msg: deprecationText(d), deprecation: true, fromResult: true });
   const moduleFacts = result.ansible_facts as Record<string, unknown> | undefined;
   // delegate_facts: the facts are the delegate's (setup on another host, set_fact for it), not this host's
   const owner = delegate && delegate !== state.host && toBool(scope.template(inherited(task, frames, env.play, 'delegate_facts') ?? false, task.pos)) === true ? env.stateOf(delegate) : undefined;

@@ -61,6 +61,17 @@ describe('kplay adhoc output flags', () => {
     }
   });
 
+  it("-o leaves a module's warnings in its JSON and prints no [WARNING] line for them; without -o they are printed", () => {
+    const DANGLING = 'Cannot set fs attributes on a non-existent symlink target. follow should be set to False to avoid this.';
+    for (const engine of hasAnsible ? (['kplay', 'ansible'] as Engine[]) : (['kplay'] as Engine[])) {
+      const root = writeTree(TREE);
+      const link = (name: string, more: string[]): { rc: number | null; out: string; err: string } => adhoc(engine, root, [...LOCAL, '-m', 'file', '-a', `path=${root}/${name} src=/nonexistent state=link force=yes mode=0644`, ...more]);
+      const one = link('l1', ['-o']);
+      expect({ rc: one.rc, out: stable(one.out.replace(root, 'ROOT')) + '\n', err: one.err }, engine).toEqual({ rc: 0, out: `localhost | CHANGED => {"changed": true,"dest": "ROOT/l1","src": "/nonexistent","warnings": ["${DANGLING}"]}\n`, err: '' });
+      expect(link('l2', []).err.replace(/\s+/g, ' '), engine).toContain(DANGLING);
+    }
+  });
+
   it('-B with -P waits for the job: its result as JSON with the job id (Ansible adds the job file kplay does not write)', () => {
     const root = writeTree(TREE);
     const want = 'localhost | CHANGED => {"ansible_job_id": "J","changed": true,"cmd": ["echo","hi"],"delta": "T","end": "T","finished": 1,"msg": "","rc": 0,"start": "T","started": 1,"stderr": "","stderr_lines": [],"stdout": "hi","stdout_lines": ["hi"]}';
