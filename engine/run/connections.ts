@@ -13,7 +13,7 @@ import { proxyCommandLine } from '../transport/proxy-command.js';
 import { SshTransport, parsePrivateKey, type SshSettings } from '../transport/ssh.js';
 import { UnreachableError, type ExecResult, type Transport } from '../transport/types.js';
 import type { ConnectionSettings } from '../vars/connection.js';
-import { checkTransferArgs, firstOptions, identityFiles, sshOptions, type SshOptions } from './ssh-options.js';
+import { checkTransferArgs, firstOptions, forwardedAgent, identityFiles, sshOptions, type SshOptions } from './ssh-options.js';
 
 /** Run-wide SSH defaults (kplay.cfg, command line). */
 export interface SshDefaults {
@@ -175,6 +175,8 @@ export class Connections {
       keys: keyFiles.map((f) => this.key(expand(f))),
       password: c.password ?? this.ssh.password,
       agent: process.env.SSH_AUTH_SOCK,
+      // (a jump host's own ssh forwards nothing; ~/.ssh/config's ForwardAgent after the arguments')
+      forwardAgent: depth === 0 ? forwardedAgent(opts.__agentflag ?? opts.forwardagent ?? cfg.forwardagent, process.env, home) : undefined,
       knownHosts: cached(this.knownHosts, khPath, (p) => new KnownHosts(p)),
       hostKeyChecking: c.hostKeyChecking ?? (strict === 'no' || strict === 'off' ? false : (this.ssh.hostKeyChecking ?? true)),
       acceptNewHostKeys: this.ssh.acceptNewHostKeys === true || strict === 'accept-new',

@@ -4,13 +4,15 @@
 import { shlexSplit } from '../inventory/shlex.js';
 
 // -o options kplay's client follows (read where the connection is set up; ProxyCommand is run as OpenSSH runs it)
-const HONOURED = new Set(['userknownhostsfile', 'stricthostkeychecking', 'proxyjump', 'proxycommand', 'port', 'user', 'identityfile', 'connecttimeout']);
+const HONOURED = new Set(['userknownhostsfile', 'stricthostkeychecking', 'proxyjump', 'proxycommand', 'port', 'user', 'identityfile', 'connecttimeout', 'forwardagent']);
 
 // the options whose value OpenSSH checks when it reads the command line: kplay refuses a bad one in its words
 const CHECKED: Record<string, [RegExp, string]> = {
   port: [/^([1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d\d|655[0-2]\d|6553[0-5])$/, 'a port (1 to 65535)'],
   // a time as OpenSSH reads it: seconds, or numbers with s, m, h, d or w after them
   connecttimeout: [/^(\d+|(\d+[smhdw])+)$/i, 'a time (seconds, or numbers followed by s, m, h, d or w)'],
+  // yes, no, or the agent's socket: a path or an environment variable ($SSH_AUTH_SOCK)
+  forwardagent: [/^(yes|no|true|false|\$\w+|[~/].*)$/i, 'yes, no, an agent socket path or $VARIABLE'],
 };
 
 // -o options that change nothing kplay does: it keeps one session per host for the run (no ssh
@@ -47,14 +49,23 @@ const INSTEAD: Record<string, string> = {
 const FLAG_OPTIONS: Record<string, string> = { '-p': 'port', '-i': 'identityfile', '-l': 'user', '-J': '__jump', '-F': '__configfile' };
 
 // single-letter flags without a value that change nothing kplay does (compression, quiet, verbose,
-// tty allocation, stdin from /dev/null, no agent or X11 forwarding)
-const NO_EFFECT_FLAGS = /^-[CqvTtnax]+$/;
+// tty allocation, stdin from /dev/null, no X11 forwarding); -A and -a turn agent forwarding on and off
+const NO_EFFECT_FLAGS = /^-[CqvTtnxAa]+$/;
 
 /**
- * The options kplay reads from ssh arguments: -o options by lower-case name, and `__jump`/`__configfile`
- * for -J and -F. `identityfile` holds every file given, one per line (OpenSSH tries them all, in order).
+ * The options kplay reads from ssh arguments: -o options by lower-case name, `__jump`/`__configfile`
+ * for -J and -F, and `__agentflag` for the last of -A and -a. `identityfile` holds every file given, one per line (OpenSSH tries them all, in order).
  */
 export type SshOptions = Record<string, string>;
+
+/** The agent socket to forward to the host (ForwardAgent yes, a path or $VARIABLE; -A), or undefined. */
+export function forwardedAgent(value: string | undefined, env: Record<string, string | undefined>, home: string): string | undefined {
+  const v = value?.trim();
+  if (v === undefined || /^(no|false)$/i.test(v)) return undefined;
+  if (/^(yes|true)$/i.test(v)) return env.SSH_AUTH_SOCK || undefined;
+  if (v.startsWith('$')) return env[v.slice(1)] || undefined;
+  return v.replace(/^~(?=\/)/, home);
+}
 
 /** The identity files of `o`, in the order ssh tries them. */
 export function identityFiles(o: SshOptions): string[] {
@@ -86,6 +97,9 @@ export function sshOptions(args: string | undefined, from: string): SshOptions {
       continue;
     }
     if (w !== '-o' && !w.startsWith('-o')) {
+      // (ssh sets agent forwarding from -A and -a whatever came before, the last of them counting)
+      const agentFlag = NO_EFFECT_FLAGS.test(w) ? /[Aa](?=[^Aa]*$)/.exec(w)?.[0] : undefined;
+      if (agentFlag) put(out, '__agentflag', agentFlag === 'A' ? 'yes' : 'no');
       if (NO_EFFECT_FLAGS.test(w)) continue;
       refuse(w.startsWith('-') ? `the ssh flag ${w}` : `'${w}' (not an ssh option)`, 'give ssh options as -o Name=value');
     }
@@ -105,6 +119,11 @@ const PROXY = ['proxyjump', '__jump', 'proxycommand'];
 // sets an option as OpenSSH does: its first value counts, and the first way through a proxy; every
 // identity file is kept
 function put(out: SshOptions, key: string, value: string): void {
+  // (-A and -a set agent forwarding over what came before them: the last one counts)
+  if (key === '__agentflag') {
+    out[key] = value;
+    return;
+  }
   if (key === 'identityfile' && out[key] !== undefined) {
     out[key] += `\n${value}`;
     return;

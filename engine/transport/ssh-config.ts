@@ -13,6 +13,7 @@ export interface SshConfigEntry {
   proxycommand?: string;
   userknownhostsfile?: string;
   stricthostkeychecking?: string;
+  forwardagent?: string;
 }
 
 function matchPattern(pattern: string, host: string): boolean {
@@ -77,6 +78,7 @@ export class SshConfig {
     if (proxy === 'proxycommand' && out.proxycommand && out.proxycommand.toLowerCase() !== 'none') e.proxycommand = out.proxycommand;
     if (out.userknownhostsfile) e.userknownhostsfile = out.userknownhostsfile;
     if (out.stricthostkeychecking) e.stricthostkeychecking = out.stricthostkeychecking;
+    if (out.forwardagent) e.forwardagent = out.forwardagent;
     return e;
   }
 }

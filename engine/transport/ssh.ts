@@ -25,6 +25,8 @@ export interface SshSettings {
   keys: ParsedKey[];
   password: string | undefined;
   agent: string | undefined;
+  /** The agent socket forwarded to the host (ForwardAgent, -A), or undefined. */
+  forwardAgent?: string | undefined;
   knownHosts: KnownHosts;
   hostKeyChecking: boolean;
   acceptNewHostKeys: boolean;
@@ -329,6 +331,8 @@ export class SshTransport implements Transport {
         readyTimeout: this.connectTimeoutMs,
         keepaliveInterval: 15_000,
         keepaliveCountMax: 4,
+        // every command's session asks the host to forward the agent, as ssh -A does
+        ...(s.forwardAgent ? { agent: s.forwardAgent, agentForward: true } : {}),
         algorithms: { kex: KEX as NonNullable<NonNullable<ConnectConfig['algorithms']>['kex']> },
         hostVerifier: (key: Buffer) => {
           presented = key;

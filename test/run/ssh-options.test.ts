@@ -1,7 +1,7 @@
 // What kplay's SSH client takes from ssh arguments: the options it follows, those that change nothing it
 // does, and a refusal naming any other (never dropped), with what to use instead.
 import { describe, expect, it } from 'vitest';
-import { checkTransferArgs, firstOptions, identityFiles, sshOptions } from '../../engine/run/ssh-options.js';
+import { checkTransferArgs, firstOptions, forwardedAgent, identityFiles, sshOptions } from '../../engine/run/ssh-options.js';
 
 const FOLLOWED: [string, Record<string, string>][] = [
   ['-o UserKnownHostsFile=/tmp/kh', { userknownhostsfile: '/tmp/kh' }],
@@ -24,14 +24,20 @@ const FOLLOWED: [string, Record<string, string>][] = [
   ['-i ~/.ssh/a -o IdentityFile=/k/b -i/k/c', { identityfile: '~/.ssh/a\n/k/b\n/k/c' }],
   // the first value counts, as in OpenSSH
   ['-o userknownhostsfile=/a -o UserKnownHostsFile=/b -J a -J b', { userknownhostsfile: '/a', __jump: 'a' }],
+  // agent forwarding: -o ForwardAgent's first value; -A and -a over it, the last of them counting
+  ['-o ForwardAgent=yes -o ForwardAgent=no', { forwardagent: 'yes' }],
+  ['-o ForwardAgent=$MY_SOCK', { forwardagent: '$MY_SOCK' }],
+  ['-A', { __agentflag: 'yes' }],
+  ['-o ForwardAgent=no -CA -q', { forwardagent: 'no', __agentflag: 'yes' }],
+  ['-A -Ca', { __agentflag: 'no' }],
   ['', {}],
 ];
 
 const REFUSED: [string, string][] = [
   ['-o ConnectionAttempts=3', 'X: the ssh option ConnectionAttempts is not supported by kplay; kplay connects once; remove it'],
-  ['-o ForwardAgent=yes', 'X: the ssh option ForwardAgent is not supported by kplay'],
+  ['-o ForwardAgent=maybe', "X: -o ForwardAgent 'maybe' is not yes, no, an agent socket path or $VARIABLE"],
   ['-o HostName=10.0.0.9', 'X: the ssh option HostName is not supported by kplay; set ansible_host'],
-  ['-A', 'X: the ssh flag -A is not supported by kplay; give ssh options as -o Name=value'],
+  ['-Y', 'X: the ssh flag -Y is not supported by kplay; give ssh options as -o Name=value'],
   ['-C bastion', "X: 'bastion' (not an ssh option) is not supported by kplay; give ssh options as -o Name=value"],
   ['-J', 'X: -J without a value is not supported by kplay'],
   ['-p', 'X: -p without a value is not supported by kplay'],
@@ -57,6 +63,23 @@ describe('sshOptions', () => {
     expect(firstOptions(sshOptions('-o ConnectTimeout=4', 'a'), own, common)).toEqual({ port: '22', user: 'deploy', connecttimeout: '4', identityfile: '/keys/own\n/keys/common' });
     expect(identityFiles(firstOptions(own, common))).toEqual(['/keys/own', '/keys/common']);
     expect(firstOptions({ connecttimeout: '10' }, common)).toEqual({ port: '2222', user: 'ops', connecttimeout: '10', identityfile: '/keys/common' });
+    // -A in a later source still turns forwarding on (ssh sets it from the flag whatever came before)
+    expect(firstOptions(sshOptions('-a -o ForwardAgent=no', 'a'), sshOptions('-A', 'b'))).toEqual({ __agentflag: 'yes', forwardagent: 'no' });
+  });
+
+  it.each([
+    [undefined, undefined],
+    ['no', undefined],
+    ['yes', '/run/agent.sock'],
+    ['True', '/run/agent.sock'],
+    ['$OTHER_SOCK', '/run/other.sock'],
+    ['$UNSET_SOCK', undefined],
+    ['~/agent.sock', '/home/op/agent.sock'],
+    ['/tmp/a.sock', '/tmp/a.sock'],
+  ] as const)('forwards the agent for ForwardAgent %j: %j', (value, socket) => {
+    expect(forwardedAgent(value, { SSH_AUTH_SOCK: '/run/agent.sock', OTHER_SOCK: '/run/other.sock' }, '/home/op')).toBe(socket);
+    // without SSH_AUTH_SOCK, `yes` forwards nothing (as ssh)
+    if (value === 'yes') expect(forwardedAgent(value, {}, '/home/op')).toBeUndefined();
   });
 
   it.each(REFUSED)('refuses %s', (args, message) => {

@@ -70,6 +70,13 @@ describe('ssh config', () => {
     expect(cfg.lookup('elsewhere')).toEqual({});
   });
 
+  it('reads ForwardAgent, the first value for the host counting', () => {
+    const dir = writeTree({ config: 'Host deploy-*\n  ForwardAgent yes\n\nHost *\n  ForwardAgent no\n' });
+    const cfg = new SshConfig(join(dir, 'config'));
+    expect(cfg.lookup('deploy-1')).toEqual({ forwardagent: 'yes' });
+    expect(cfg.lookup('db')).toEqual({ forwardagent: 'no' });
+  });
+
   it('splits jump hosts', () => {
     expect(parseJump('ops@bastion:2222')).toEqual({ user: 'ops', host: 'bastion', port: 2222 });
     expect(parseJump('bastion')).toEqual({ host: 'bastion' });

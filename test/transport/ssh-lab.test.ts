@@ -323,6 +323,31 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     expect(outcome(ansible(['-l', 'cfg-user', '-u', 'root']))['cfg-user']).toBe('root');
   });
 
+  it("ssh arguments' ForwardAgent, -A and -a forward the controller's agent or not, as ansible-playbook's ssh does (the hosts list its key or cannot reach an agent)", () => {
+    const hs = lab.hosts as { name: string; ip: string }[];
+    const sock = join(work, 'agent.sock');
+    rmSync(sock, { force: true });
+    const agent = spawnSync('ssh-agent', ['-a', sock], { encoding: 'utf8' });
+    const agentPid = Number(/SSH_AGENT_PID=(\d+)/.exec(agent.stdout)?.[1]);
+    try {
+      expect(spawnSync('ssh-add', ['-q', lab.key], { env: { ...process.env, SSH_AUTH_SOCK: sock } }).status).toBe(0);
+      const args = (more: string): string => `ansible_ssh_common_args='-o UserKnownHostsFile=${lab.knownHosts} ${more}'`;
+      const inv = join(work, 'ssh-agent.ini');
+      const hosts = { 'fwd-o': '-o ForwardAgent=yes', 'fwd-A': '-A', none: '', 'off-a': '-o ForwardAgent=yes -a', 'fwd-sock': `-o ForwardAgent=${sock}` };
+      writeFileSync(inv, Object.entries(hosts).map(([n, more], i) => `${n} ansible_host=${hs[i]?.ip} ansible_user=root ansible_ssh_private_key_file=${lab.key} ${args(more)}\n`).join(''));
+      const p = playbook('ssh-agent.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - shell: ssh-add -l\n      register: keys\n      failed_when: false\n    - debug: var=keys.rc\n');
+      const outcome = (out: string): Record<string, string> => Object.fromEntries(Object.keys(hosts).map((n) => [n, new RegExp(`ok: \\[${n}\\] => \\{\\n    "keys.rc": "(\\d+)"`).exec(out)?.[1] ?? 'none']));
+      const env = { SSH_AUTH_SOCK: sock };
+      const r = spawnSync('ip', ['netns', 'exec', lab.labNs, process.execPath, bin, '-i', inv, p, '-f', '5'], { cwd: work, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env, HOME: work, KPLAY_NO_LIVE: '1' } });
+      // 0: the host lists the agent's key; 2: it has no agent to ask
+      expect(outcome(r.stdout), r.stdout + r.stderr).toEqual({ 'fwd-o': '0', 'fwd-A': '0', none: '2', 'off-a': '2', 'fwd-sock': '0' });
+      const a = spawnSync('ip', ['netns', 'exec', lab.labNs, 'ansible-playbook', '-i', inv, p, '-f', '5'], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...env, HOME: work, ANSIBLE_NOCOLOR: '1' } });
+      expect(outcome(a.stdout), a.stdout + a.stderr).toEqual(outcome(r.stdout));
+    } finally {
+      if (agentPid) process.kill(agentPid);
+    }
+  });
+
   it('refuses a changed host key, reports an unknown one with its fingerprint, and finishes the other hosts (exit 4)', () => {
     const badKh = join(work, 'known_hosts_bad');
     const lines = readFileSync(lab.knownHosts, 'utf8').trim().split('\n');
