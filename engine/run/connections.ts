@@ -56,7 +56,7 @@ function cached<V>(map: Map<string, V>, key: string, make: (key: string) => V): 
 }
 
 // the options of the target's own ssh command line that its jump host's ssh does not get
-const JUMP_OWN = ['port', 'user', 'identityfile', 'connecttimeout'];
+const JUMP_OWN = ['port', 'user', 'identityfile', 'connecttimeout', 'hostname'];
 
 // an ssh time value (ConnectTimeout) in seconds: a number, or numbers with s, m, h, d or w after them
 function seconds(v: string): number {
@@ -163,7 +163,8 @@ export class Connections {
       const hop = parseJump(jumpSpec.split(',')[0] as string);
       jump = this.sshSettings(`${name} (jump host)`, hop.host, { user: hop.user, port: hop.port, host: hop.host, commonArgs: c.commonArgs, extraArgs: c.extraArgs }, depth + 1);
     }
-    const host = cfg.hostname ?? alias;
+    // (the arguments' HostName is on ssh's command line, so before ~/.ssh/config's; %h is the name given)
+    const host = opts.hostname !== undefined ? opts.hostname.replace(/%(%|h)/g, (_m, c: string) => (c === 'h' ? alias : '%')) : (cfg.hostname ?? alias);
     const port = opts.port !== undefined ? Number(opts.port) : (cfg.port ?? 22);
     const user = opts.user ?? cfg.user ?? (depth > 0 ? this.ssh.user : undefined) ?? process.env.USER ?? 'root';
     return {

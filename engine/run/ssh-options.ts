@@ -4,7 +4,7 @@
 import { shlexSplit } from '../inventory/shlex.js';
 
 // -o options kplay's client follows (read where the connection is set up; ProxyCommand is run as OpenSSH runs it)
-const HONOURED = new Set(['userknownhostsfile', 'stricthostkeychecking', 'proxyjump', 'proxycommand', 'port', 'user', 'identityfile', 'connecttimeout', 'forwardagent']);
+const HONOURED = new Set(['userknownhostsfile', 'stricthostkeychecking', 'proxyjump', 'proxycommand', 'port', 'user', 'identityfile', 'connecttimeout', 'forwardagent', 'hostname']);
 
 // the options whose value OpenSSH checks when it reads the command line: kplay refuses a bad one in its words
 const CHECKED: Record<string, [RegExp, string]> = {
@@ -41,7 +41,6 @@ const NO_EFFECT = new Set([
 
 // what to use instead of the options kplay refuses most often
 const INSTEAD: Record<string, string> = {
-  hostname: 'set ansible_host',
   connectionattempts: 'kplay connects once; remove it',
 };
 

@@ -28,6 +28,8 @@ const FOLLOWED: [string, Record<string, string>][] = [
   ['-o ForwardAgent=yes -o ForwardAgent=no', { forwardagent: 'yes' }],
   ['-o ForwardAgent=$MY_SOCK', { forwardagent: '$MY_SOCK' }],
   ['-A', { __agentflag: 'yes' }],
+  // the address to connect to (%h: the inventory's ansible_host)
+  ['-o HostName=%h.lan -o HostName=other', { hostname: '%h.lan' }],
   ['-o ForwardAgent=no -CA -q', { forwardagent: 'no', __agentflag: 'yes' }],
   ['-A -Ca', { __agentflag: 'no' }],
   ['', {}],
@@ -36,7 +38,7 @@ const FOLLOWED: [string, Record<string, string>][] = [
 const REFUSED: [string, string][] = [
   ['-o ConnectionAttempts=3', 'X: the ssh option ConnectionAttempts is not supported by kplay; kplay connects once; remove it'],
   ['-o ForwardAgent=maybe', "X: -o ForwardAgent 'maybe' is not yes, no, an agent socket path or $VARIABLE"],
-  ['-o HostName=10.0.0.9', 'X: the ssh option HostName is not supported by kplay; set ansible_host'],
+  ['-o Ciphers=aes128-ctr', 'X: the ssh option Ciphers is not supported by kplay'],
   ['-Y', 'X: the ssh flag -Y is not supported by kplay; give ssh options as -o Name=value'],
   ['-C bastion', "X: 'bastion' (not an ssh option) is not supported by kplay; give ssh options as -o Name=value"],
   ['-J', 'X: -J without a value is not supported by kplay'],
