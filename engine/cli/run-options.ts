@@ -158,6 +158,7 @@ export function sshDefaults(opts: ParsedArgs['opts'], config: Setup['config'], i
     hostKeyChecking: config.hostKeyChecking,
     acceptNewHostKeys: opts.acceptNewHostKeys === true,
     timeoutS: timeout,
+    retries: config.sshRetries,
     sshArgs: checked(config.sshArgs, (a) => sshOptions(a, `${config.file ?? 'the configuration'}: ssh_args`)),
     commonArgs: checked(typeof opts.sshCommonArgs === 'string' ? opts.sshCommonArgs : undefined, (a) => sshOptions(a, '--ssh-common-args')),
     extraArgs: checked(typeof opts.sshExtraArgs === 'string' ? opts.sshExtraArgs : undefined, (a) => sshOptions(a, '--ssh-extra-args')),

@@ -32,6 +32,8 @@ export interface Config {
   becomeExe: string | undefined;
   becomeFlags: string | undefined;
   sshArgs: string | undefined;
+  /** [ssh_connection] retries (or [connection]'s): connections tried again after a failure, as Ansible's ssh plugin. */
+  sshRetries: number | undefined;
   /** [ssh_connection] sftp_extra_args and scp_extra_args: checked, since kplay copies over its own session. */
   sftpExtraArgs: string | undefined;
   scpExtraArgs: string | undefined;
@@ -200,6 +202,7 @@ export function loadConfig(cwd: string, env: Env = process.env): Config {
     becomeExe: setting('become_exe', priv, 'BECOME_EXE'),
     becomeFlags: setting('become_flags', priv, 'BECOME_FLAGS'),
     sshArgs: setting('ssh_args', ssh, 'SSH_ARGS'),
+    sshRetries: int(env.KPLAY_SSH_RETRIES ?? env.ANSIBLE_SSH_RETRIES ?? ssh.retries ?? raw.connection?.retries, 'retries', src),
     sftpExtraArgs: setting('sftp_extra_args', ssh, 'SFTP_EXTRA_ARGS'),
     scpExtraArgs: setting('scp_extra_args', ssh, 'SCP_EXTRA_ARGS'),
     localhostWarning: bool(setting('localhost_warning', d, 'LOCALHOST_WARNING'), 'localhost_warning', src),

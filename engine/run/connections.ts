@@ -25,6 +25,8 @@ export interface SshDefaults {
   hostKeyChecking?: boolean | undefined;
   acceptNewHostKeys?: boolean;
   timeoutS?: number | undefined;
+  /** kplay.cfg's [ssh_connection] retries (a host's ansible_ssh_retries wins). */
+  retries?: number | undefined;
   /** kplay.cfg's ssh_args, --ssh-common-args and --ssh-extra-args (a host's ansible_ssh_common_args and ansible_ssh_extra_args replace the last two). */
   sshArgs?: string | undefined;
   commonArgs?: string | undefined;
@@ -182,6 +184,8 @@ export class Connections {
       hostKeyChecking: c.hostKeyChecking ?? (strict === 'no' || strict === 'off' ? false : (this.ssh.hostKeyChecking ?? true)),
       acceptNewHostKeys: this.ssh.acceptNewHostKeys === true || strict === 'accept-new',
       connectTimeoutMs: seconds(opts.connecttimeout as string) * 1000,
+      connectionAttempts: Number(opts.connectionattempts ?? cfg.connectionattempts ?? 1),
+      retries: depth === 0 ? (c.retries ?? this.ssh.retries ?? 0) : 0,
       helper: c.helper,
       jump,
     };

@@ -4,13 +4,14 @@
 import { shlexSplit } from '../inventory/shlex.js';
 
 // -o options kplay's client follows (read where the connection is set up; ProxyCommand is run as OpenSSH runs it)
-const HONOURED = new Set(['userknownhostsfile', 'stricthostkeychecking', 'proxyjump', 'proxycommand', 'port', 'user', 'identityfile', 'connecttimeout', 'forwardagent', 'hostname']);
+const HONOURED = new Set(['userknownhostsfile', 'stricthostkeychecking', 'proxyjump', 'proxycommand', 'port', 'user', 'identityfile', 'connecttimeout', 'forwardagent', 'hostname', 'connectionattempts']);
 
 // the options whose value OpenSSH checks when it reads the command line: kplay refuses a bad one in its words
 const CHECKED: Record<string, [RegExp, string]> = {
   port: [/^([1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d\d|655[0-2]\d|6553[0-5])$/, 'a port (1 to 65535)'],
   // a time as OpenSSH reads it: seconds, or numbers with s, m, h, d or w after them
   connecttimeout: [/^(\d+|(\d+[smhdw])+)$/i, 'a time (seconds, or numbers followed by s, m, h, d or w)'],
+  connectionattempts: [/^[1-9]\d{0,5}$/, 'a number of attempts (1 or more)'],
   // yes, no, or the agent's socket: a path or an environment variable ($SSH_AUTH_SOCK)
   forwardagent: [/^(yes|no|true|false|\$\w+|[~/].*)$/i, 'yes, no, an agent socket path or $VARIABLE'],
 };
@@ -40,9 +41,7 @@ const NO_EFFECT = new Set([
 ]);
 
 // what to use instead of the options kplay refuses most often
-const INSTEAD: Record<string, string> = {
-  connectionattempts: 'kplay connects once; remove it',
-};
+const INSTEAD: Record<string, string> = {};
 
 // the ssh flags that set one of the options kplay follows (the value attached or the next word)
 const FLAG_OPTIONS: Record<string, string> = { '-p': 'port', '-i': 'identityfile', '-l': 'user', '-J': '__jump', '-F': '__configfile' };

@@ -14,6 +14,7 @@ export interface SshConfigEntry {
   userknownhostsfile?: string;
   stricthostkeychecking?: string;
   forwardagent?: string;
+  connectionattempts?: string;
 }
 
 function matchPattern(pattern: string, host: string): boolean {
@@ -79,6 +80,7 @@ export class SshConfig {
     if (out.userknownhostsfile) e.userknownhostsfile = out.userknownhostsfile;
     if (out.stricthostkeychecking) e.stricthostkeychecking = out.stricthostkeychecking;
     if (out.forwardagent) e.forwardagent = out.forwardagent;
+    if (out.connectionattempts && /^[1-9]\d*$/.test(out.connectionattempts)) e.connectionattempts = out.connectionattempts;
     return e;
   }
 }

@@ -31,6 +31,10 @@ export interface SshSettings {
   hostKeyChecking: boolean;
   acceptNewHostKeys: boolean;
   connectTimeoutMs: number;
+  /** OpenSSH's ConnectionAttempts: a TCP connection that fails is tried again, a second later (1: once). */
+  connectionAttempts?: number | undefined;
+  /** Ansible's ssh retries (ansible_ssh_retries): a connection that fails is tried again after 0, 1, 3, 7… (at most 30) seconds. */
+  retries?: number | undefined;
   /** Use the resident perl helper where perl exists (kplay_helper=false turns it off). */
   helper?: boolean | undefined;
   /** A jump host to connect through (ProxyJump / -J). */
@@ -42,6 +46,8 @@ export interface SshSettings {
 // DH group exchange is computed synchronously in ssh2 (~1 s of CPU for every host): left out.
 const KEX = ['curve25519-sha256', 'curve25519-sha256@libssh.org', 'ecdh-sha2-nistp256', 'ecdh-sha2-nistp384', 'ecdh-sha2-nistp521', 'diffie-hellman-group14-sha256', 'diffie-hellman-group16-sha512'];
 const INLINE_STDIN_MAX = 256 * 1024;
+// the socket errors of a TCP connection that was never made
+const NO_SERVER = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EHOSTDOWN', 'EADDRNOTAVAIL']);
 // ssh2 is CommonJS: its classes come through the default export
 const { Client, utils } = ssh2;
 type Client = SshClient;
@@ -313,6 +319,44 @@ export class SshTransport implements Transport {
   private connect(): Promise<Client> {
     if (this.dropped) return Promise.reject(new UnreachableError(this.dropped));
     if (this.connecting) return this.connecting;
+    this.connecting = this.connectWithRetries();
+    const connecting = this.connecting;
+    connecting.catch(() => {
+      if (this.connecting === connecting) this.connecting = undefined;
+    });
+    return connecting;
+  }
+
+  // Ansible's retries around OpenSSH's attempts: each retry pauses 2^n - 1 seconds (at most 30); a
+  // password that is refused is not tried again (sshpass's exit 5 in Ansible)
+  private async connectWithRetries(): Promise<Client> {
+    const retries = this.s.retries ?? 0;
+    const generation = this.generation;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.connectWithAttempts();
+      } catch (e) {
+        if (attempt >= retries || this.generation !== generation || (this.s.password !== undefined && e instanceof UnreachableError && /authentication as .* failed/.test(e.message))) throw e;
+        await new Promise((r) => setTimeout(r, Math.min(2 ** attempt - 1, 30) * 1000));
+      }
+    }
+  }
+
+  // OpenSSH's ConnectionAttempts: only a TCP connection that could not be made (refused, unreachable,
+  // timed out before the server answered) is tried again, a second later
+  private async connectWithAttempts(): Promise<Client> {
+    const attempts = this.s.connectionAttempts ?? 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.connectOnce();
+      } catch (e) {
+        if (attempt >= attempts || !(e instanceof UnreachableError && e.beforeServer === true)) throw e;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
+  private connectOnce(): Promise<Client> {
     const s = this.s;
     let verdict: HostKeyVerdict | undefined;
     let presented: Buffer | undefined;
@@ -321,7 +365,7 @@ export class SshTransport implements Transport {
     for (const key of s.keys) methods.push({ type: 'publickey', username: s.user, key });
     if (s.agent) methods.push({ type: 'agent', username: s.user, agent: s.agent });
     if (s.password) methods.push({ type: 'password', username: s.user, password: s.password });
-    this.connecting = this.jumpStream().then((sock) => new Promise<Client>((resolve, reject) => {
+    return this.jumpStream().then((sock) => new Promise<Client>((resolve, reject) => {
       const client = new Client();
       let up = false;
       const config: ConnectConfig = {
@@ -376,11 +420,6 @@ export class SshTransport implements Transport {
         reject(new UnreachableError(`cannot connect to ${s.host}: ${(e as Error).message}`));
       }
     }));
-    const connecting = this.connecting;
-    connecting.catch(() => {
-      if (this.connecting === connecting) this.connecting = undefined;
-    });
-    return connecting;
   }
 
   private connectError(e: Error, verdict: HostKeyVerdict | undefined, key: Buffer | undefined): UnreachableError {
@@ -398,7 +437,11 @@ export class SshTransport implements Transport {
       );
     }
     const msg = /All configured authentication methods failed/.test(e.message) ? `authentication as ${s.user} failed (tried: ${[s.keys.length ? (s.keys.length > 1 ? `${s.keys.length} keys` : 'key') : '', s.agent ? 'agent' : '', s.password ? 'password' : ''].filter(Boolean).join(', ') || 'nothing'})` : (this.proxy?.failure() ?? e.message);
-    return new UnreachableError(`Failed to connect to the host via ssh: ${msg} (${where})`);
+    const out = new UnreachableError(`Failed to connect to the host via ssh: ${msg} (${where})`);
+    // (no server answered: the TCP connection failed, or timed out before a host key came)
+    const { code, level } = e as { code?: unknown; level?: unknown };
+    out.beforeServer = (typeof code === 'string' && NO_SERVER.has(code)) || (level === 'client-timeout' && key === undefined);
+    return out;
   }
 
   private session(become: Become | undefined): Promise<Session> {

@@ -61,4 +61,7 @@ export interface Transport {
 }
 
 /** The host could not be reached (or the connection dropped): the host becomes UNREACHABLE. */
-export class UnreachableError extends Error {}
+export class UnreachableError extends Error {
+  /** True when no connection to the server was made (refused, unreachable, timed out): what OpenSSH's ConnectionAttempts tries again. */
+  beforeServer?: boolean | undefined;
+}

@@ -17,6 +17,7 @@ export const CONNECTION_ALIASES = {
   sftpExtraArgs: ['ansible_sftp_extra_args'],
   scpExtraArgs: ['ansible_scp_extra_args'],
   timeout: ['ansible_timeout', 'ansible_ssh_timeout'],
+  retries: ['ansible_ssh_retries'],
   connection: ['ansible_connection'],
   become: ['ansible_become'],
   becomeMethod: ['ansible_become_method'],
@@ -44,6 +45,8 @@ export interface ConnectionSettings {
   sftpExtraArgs: string | undefined;
   scpExtraArgs: string | undefined;
   timeout: number | undefined;
+  /** ansible_ssh_retries: connections tried again after a failure. */
+  retries: number | undefined;
   connection: string | undefined;
   become: boolean | undefined;
   becomeMethod: string | undefined;
@@ -101,6 +104,7 @@ export function connectionSettings(get: Getter, has: (n: string) => boolean): Co
     sftpExtraArgs: optString(p(CONNECTION_ALIASES.sftpExtraArgs)),
     scpExtraArgs: optString(p(CONNECTION_ALIASES.scpExtraArgs)),
     timeout: optNumber(p(CONNECTION_ALIASES.timeout), 'ansible_timeout'),
+    retries: optNumber(p(CONNECTION_ALIASES.retries), 'ansible_ssh_retries'),
     connection: optString(p(CONNECTION_ALIASES.connection)),
     become: become === undefined ? undefined : toBool(become) === true,
     becomeMethod: optString(p(CONNECTION_ALIASES.becomeMethod)),

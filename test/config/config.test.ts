@@ -35,6 +35,14 @@ describe('kplay.cfg / ansible.cfg', () => {
     expect(loadConfig(root, { HOME: '/nonexistent', KPLAY_CONFIG: join(root, 'other.cfg') }).forks).toBe(7);
   });
 
+  it("reads the ssh plugin's retries from [ssh_connection], else [connection], ANSIBLE_SSH_RETRIES over both", () => {
+    expect(loadConfig(writeTree({ 'ansible.cfg': '[ssh_connection]\nretries = 3\n[connection]\nretries = 5\n' }), { HOME: '/x' }).sshRetries).toBe(3);
+    const connection = writeTree({ 'ansible.cfg': '[connection]\nretries = 5\n' });
+    expect(loadConfig(connection, { HOME: '/x' }).sshRetries).toBe(5);
+    expect(loadConfig(connection, { HOME: '/x', ANSIBLE_SSH_RETRIES: '1' }).sshRetries).toBe(1);
+    expect(() => loadConfig(writeTree({ 'ansible.cfg': '[ssh_connection]\nretries = often\n' }), { HOME: '/x' })).toThrow('retries must be a whole number');
+  });
+
   it('lets ANSIBLE_* and KPLAY_* environment variables override the file', () => {
     const root = writeTree({ 'kplay.cfg': '[defaults]\nhost_key_checking = True\n' });
     expect(loadConfig(root, { HOME: '/x', ANSIBLE_HOST_KEY_CHECKING: 'False' }).hostKeyChecking).toBe(false);

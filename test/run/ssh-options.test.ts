@@ -28,6 +28,8 @@ const FOLLOWED: [string, Record<string, string>][] = [
   ['-o ForwardAgent=yes -o ForwardAgent=no', { forwardagent: 'yes' }],
   ['-o ForwardAgent=$MY_SOCK', { forwardagent: '$MY_SOCK' }],
   ['-A', { __agentflag: 'yes' }],
+  // kubespray's ansible.cfg ssh_args
+  ['-o ControlMaster=auto -o ControlPersist=30m -o ConnectionAttempts=100 -o UserKnownHostsFile=/dev/null', { connectionattempts: '100', userknownhostsfile: '/dev/null' }],
   // the address to connect to (%h: the inventory's ansible_host)
   ['-o HostName=%h.lan -o HostName=other', { hostname: '%h.lan' }],
   ['-o ForwardAgent=no -CA -q', { forwardagent: 'no', __agentflag: 'yes' }],
@@ -36,7 +38,7 @@ const FOLLOWED: [string, Record<string, string>][] = [
 ];
 
 const REFUSED: [string, string][] = [
-  ['-o ConnectionAttempts=3', 'X: the ssh option ConnectionAttempts is not supported by kplay; kplay connects once; remove it'],
+  ['-o ConnectionAttempts=0', "X: -o ConnectionAttempts '0' is not a number of attempts (1 or more)"],
   ['-o ForwardAgent=maybe', "X: -o ForwardAgent 'maybe' is not yes, no, an agent socket path or $VARIABLE"],
   ['-o Ciphers=aes128-ctr', 'X: the ssh option Ciphers is not supported by kplay'],
   ['-Y', 'X: the ssh flag -Y is not supported by kplay; give ssh options as -o Name=value'],

@@ -8,7 +8,7 @@ import type { Become } from '../../engine/transport/types.js';
 import type { ConnectionSettings } from '../../engine/vars/connection.js';
 
 const settings = (over: Partial<ConnectionSettings> = {}): ConnectionSettings =>
-  ({ host: '10.0.0.5', port: undefined, user: undefined, password: undefined, privateKeyFile: undefined, hostKeyChecking: undefined, commonArgs: undefined, extraArgs: undefined, sshArgs: undefined, sftpExtraArgs: undefined, scpExtraArgs: undefined, timeout: undefined, connection: undefined, become: undefined, becomeMethod: undefined, becomeUser: undefined, becomePassword: undefined, becomeExe: undefined, becomeFlags: undefined, helper: undefined, ...over });
+  ({ host: '10.0.0.5', port: undefined, user: undefined, password: undefined, privateKeyFile: undefined, hostKeyChecking: undefined, commonArgs: undefined, extraArgs: undefined, sshArgs: undefined, sftpExtraArgs: undefined, scpExtraArgs: undefined, timeout: undefined, retries: undefined, connection: undefined, become: undefined, becomeMethod: undefined, becomeUser: undefined, becomePassword: undefined, becomeExe: undefined, becomeFlags: undefined, helper: undefined, ...over });
 
 const SUDO: Become = { method: 'sudo', user: 'ops' };
 

@@ -1,6 +1,8 @@
 // The SSH transport against servers on loopback that stop in the middle of the handshake: each ends
-// as an UNREACHABLE error naming why, never as a run that waits forever.
+// as an UNREACHABLE error naming why, never as a run that waits forever. And OpenSSH's ConnectionAttempts
+// and Ansible's ssh retries, counted by the servers.
 import { createServer, type Server, type Socket } from 'node:net';
+import ssh2 from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KnownHosts } from '../../engine/transport/known-hosts.js';
 import { SshTransport } from '../../engine/transport/ssh.js';
@@ -30,7 +32,7 @@ afterEach(() => {
   server = undefined;
 });
 
-async function listen(serve: (s: Socket) => void): Promise<number> {
+async function listen(serve: (s: Socket) => void, port = 0): Promise<number> {
   const open: Socket[] = [];
   server = createServer((s) => {
     open.push(s);
@@ -38,7 +40,7 @@ async function listen(serve: (s: Socket) => void): Promise<number> {
     serve(s);
   });
   server.on('close', () => open.forEach((s) => s.destroy()));
-  await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server?.listen(port, '127.0.0.1', r));
   const addr = server.address();
   if (!addr || typeof addr === 'string') throw new Error('no port');
   return addr.port;
@@ -55,5 +57,63 @@ describe('SSH handshake cut short', () => {
     expect((outcome as Error).message).toMatch(/^Failed to connect to the host via ssh: /);
     expect((outcome as Error).message).toMatch(message);
     await t.close();
+  });
+});
+
+const settings = (port: number, more: Partial<ConstructorParameters<typeof SshTransport>[0]> = {}): ConstructorParameters<typeof SshTransport>[0] => ({
+  name: 'h',
+  host: '127.0.0.1',
+  port,
+  user: 'u',
+  keys: [],
+  password: undefined,
+  agent: undefined,
+  knownHosts: anyKey,
+  hostKeyChecking: false,
+  acceptNewHostKeys: false,
+  connectTimeoutMs: 60_000,
+  ...more,
+});
+
+const failure = (t: SshTransport): Promise<string> => t.exec('true').then(() => 'ran', (e: unknown) => (e instanceof UnreachableError ? e.message : String(e)));
+
+describe('connection attempts and retries', () => {
+  it.each([
+    [1, /ECONNREFUSED/],
+    // the second attempt, a second later, finds the server (which closes: not tried again)
+    [3, /Connection lost before handshake/],
+  ] as const)('ConnectionAttempts %i: a refused TCP connection is tried again a second later', async (attempts, message) => {
+    const port = await listen(() => undefined);
+    await new Promise((r) => server?.close(r));
+    const t = new SshTransport(settings(port, { connectionAttempts: attempts }));
+    const later = setTimeout(() => void listen((s) => s.end(), port), 300);
+    try {
+      expect(await failure(t)).toMatch(message);
+    } finally {
+      clearTimeout(later);
+      await t.close();
+    }
+  });
+
+  it.each([
+    ['no password: a failed connection is tried again (retries 2: three connections)', undefined, 3],
+    ['a refused password is not tried again, as sshpass exit 5 in Ansible', 'p', 1],
+  ] as const)('retries: %s', async (_what, password, connections) => {
+    const { Server, utils } = ssh2;
+    let count = 0;
+    const srv = new Server({ hostKeys: [utils.generateKeyPairSync('ed25519').private] }, (client) => {
+      count++;
+      client.on('error', () => undefined);
+      client.on('authentication', (ctx) => ctx.reject());
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const t = new SshTransport(settings((srv.address() as { port: number }).port, { password, retries: 2 }));
+    try {
+      expect(await failure(t)).toMatch(/authentication as u failed/);
+      expect(count).toBe(connections);
+    } finally {
+      await t.close();
+      srv.close();
+    }
   });
 });

@@ -23,6 +23,7 @@ describe('connection variables and their aliases', () => {
     [{ ansible_become: 'yes' }, 'become', true],
     [{ ansible_host_key_checking: 'False' }, 'hostKeyChecking', false],
     [{ ansible_connection: 'local' }, 'connection', 'local'],
+    [{ ansible_ssh_retries: '3' }, 'retries', 3],
   ])('%j -> %s', (vars, key, value) => {
     expect(settings(vars)[key as keyof ReturnType<typeof settings>]).toBe(value);
   });
