@@ -152,9 +152,9 @@ export class Connections {
     const cfg: SshConfigEntry = cached(this.sshConfigs, expand(cfgFile), (p) => new SshConfig(p)).lookup(alias);
     const khPath = expand(opts.userknownhostsfile ?? cfg.userknownhostsfile ?? join(home, '.ssh', 'known_hosts'));
     const strict = (opts.stricthostkeychecking ?? cfg.stricthostkeychecking)?.toLowerCase();
-    // OpenSSH tries every identity file given; ~/.ssh/config's only when none is (kplay reads one there)
-    const given = identityFiles(opts);
-    const keyFiles = given.length ? given : cfg.identityfile ? [cfg.identityfile] : depth > 0 && this.ssh.privateKeyFile ? [this.ssh.privateKeyFile] : [];
+    // OpenSSH tries every identity file: the command line's, then every one ~/.ssh/config gives the host
+    const listed = [...identityFiles(opts), ...(cfg.identityfiles ?? [])].filter((f, i, all) => all.indexOf(f) === i);
+    const keyFiles = listed.length ? listed : depth > 0 && this.ssh.privateKeyFile ? [this.ssh.privateKeyFile] : [];
     // the target's -J/ProxyJump or ProxyCommand applies to it only (the command line's over ~/.ssh/config's);
     // a jump host may have its own in ~/.ssh/config
     const proxied = depth === 0 && (opts.proxyjump ?? opts.__jump ?? opts.proxycommand) !== undefined;

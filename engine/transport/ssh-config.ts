@@ -8,7 +8,8 @@ export interface SshConfigEntry {
   hostname?: string;
   user?: string;
   port?: number;
-  identityfile?: string;
+  /** Every IdentityFile that applies, in order (OpenSSH tries them all). */
+  identityfiles?: string[];
   proxyjump?: string;
   proxycommand?: string;
   userknownhostsfile?: string;
@@ -60,11 +61,13 @@ export class SshConfig {
   /** The options for `host`, first value of each keyword winning. */
   lookup(host: string): SshConfigEntry {
     const out: Record<string, string> = {};
+    const identities: string[] = [];
     // (of ProxyJump and ProxyCommand, the first one found counts, as in OpenSSH)
     let proxy: string | undefined;
     for (const b of this.blocks) {
       if (!hostMatches(b.patterns, host)) continue;
       for (const [k, v] of b.options) {
+        if (k === 'identityfile' && !identities.includes(v)) identities.push(v);
         // (%h in a ProxyCommand is the host it reaches, replaced when the connection is set up)
         if (!(k in out)) out[k] = k === 'proxycommand' ? v : v.replace(/%h/g, host);
         if ((k === 'proxyjump' || k === 'proxycommand') && proxy === undefined) proxy = k;
@@ -74,7 +77,7 @@ export class SshConfig {
     if (out.hostname) e.hostname = out.hostname;
     if (out.user) e.user = out.user;
     if (out.port) e.port = Number(out.port);
-    if (out.identityfile) e.identityfile = out.identityfile;
+    if (identities.length) e.identityfiles = identities;
     if (proxy === 'proxyjump' && out.proxyjump && out.proxyjump.toLowerCase() !== 'none') e.proxyjump = out.proxyjump;
     if (proxy === 'proxycommand' && out.proxycommand && out.proxycommand.toLowerCase() !== 'none') e.proxycommand = out.proxycommand;
     if (out.userknownhostsfile) e.userknownhostsfile = out.userknownhostsfile;

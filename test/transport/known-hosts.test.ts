@@ -54,9 +54,9 @@ describe('ssh config', () => {
       config: 'Host bastion\n  HostName 10.0.0.1\n  User ops\n\nHost *.internal !secret.internal\n  ProxyJump bastion\n  Port 2222\n\nHost *\n  User root\n  IdentityFile ~/.ssh/id_ed25519\n',
     });
     const cfg = new SshConfig(join(dir, 'config'));
-    expect(cfg.lookup('bastion')).toEqual({ hostname: '10.0.0.1', user: 'ops', identityfile: '~/.ssh/id_ed25519' });
-    expect(cfg.lookup('db.internal')).toEqual({ proxyjump: 'bastion', port: 2222, user: 'root', identityfile: '~/.ssh/id_ed25519' });
-    expect(cfg.lookup('secret.internal')).toEqual({ user: 'root', identityfile: '~/.ssh/id_ed25519' });
+    expect(cfg.lookup('bastion')).toEqual({ hostname: '10.0.0.1', user: 'ops', identityfiles: ['~/.ssh/id_ed25519'] });
+    expect(cfg.lookup('db.internal')).toEqual({ proxyjump: 'bastion', port: 2222, user: 'root', identityfiles: ['~/.ssh/id_ed25519'] });
+    expect(cfg.lookup('secret.internal')).toEqual({ user: 'root', identityfiles: ['~/.ssh/id_ed25519'] });
   });
 
   it('reads a ProxyCommand that applies to the host, unless a ProxyJump comes first or it is none', () => {
@@ -68,6 +68,11 @@ describe('ssh config', () => {
     expect(cfg.lookup('jumped')).toEqual({ proxyjump: 'bastion' });
     expect(cfg.lookup('direct')).toEqual({});
     expect(cfg.lookup('elsewhere')).toEqual({});
+  });
+
+  it('keeps every IdentityFile that applies, in order, as OpenSSH tries them all', () => {
+    const dir = writeTree({ config: 'Host web\n  IdentityFile ~/.ssh/web\n\nHost *\n  IdentityFile ~/.ssh/id_ed25519\n  IdentityFile ~/.ssh/web\n' });
+    expect(new SshConfig(join(dir, 'config')).lookup('web')).toEqual({ identityfiles: ['~/.ssh/web', '~/.ssh/id_ed25519'] });
   });
 
   it('reads ForwardAgent, the first value for the host counting', () => {

@@ -284,7 +284,7 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     rmSync(other, { force: true });
     spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]);
     const cfg = join(work, 'ssh-args-config');
-    writeFileSync(cfg, `Host cfg-user\n  HostName ${hs[0]?.ip}\n  User sec\n  IdentityFile ${lab.key}\n`);
+    writeFileSync(cfg, `Host cfg-user\n  HostName ${hs[0]?.ip}\n  User sec\n  IdentityFile ${lab.key}\n\nHost cfg-key\n  HostName ${hs[4]?.ip}\n  IdentityFile ${lab.key}\n`);
     const args = (more: string): string => `ansible_ssh_common_args='-F ${cfg} -o UserKnownHostsFile=${lab.knownHosts} ${more}'`;
     const inv = join(work, 'ssh-own-args.ini');
     writeFileSync(
@@ -300,6 +300,8 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
         `key-args ansible_host=${hs[4]?.ip} ansible_user=root ${args(`-i ${lab.key}`)}`,
         `key-both ansible_host=${hs[1]?.ip} ansible_user=root ansible_ssh_private_key_file=${other} ${args(`-o IdentityFile=${lab.key} -o ConnectTimeout=7`)}`,
         `cfg-user ${args('')}`,
+        // ~/.ssh/config's IdentityFile is tried after the inventory's key, which the host does not take
+        `cfg-key ansible_user=root ansible_ssh_private_key_file=${other} ${args('')}`,
         // the arguments' HostName is the address connected to (ansible_host is only a name then)
         `hostname-args ansible_host=no-such-name ansible_user=root ansible_ssh_private_key_file=${lab.key} ${args(`-o HostName=${hs[3]?.ip}`)}`,
         // a host's ansible_ssh_args replaces ssh_args, which come before the inventory's port
@@ -310,13 +312,13 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     const p = playbook('ssh-own-args.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: id -un\n      register: who\n    - debug: var=who.stdout\n');
     // each host's user, or UNREACHABLE
     const outcome = (out: string): Record<string, string> =>
-      Object.fromEntries(['port-args', 'port-own', 'user-args', 'user-own', 'key-args', 'key-both', 'cfg-user', 'ssh-args-port', 'hostname-args'].map((n) => [n, new RegExp(`fatal: \\[${n}\\]: UNREACHABLE!`).test(out) ? 'UNREACHABLE' : (new RegExp(`ok: \\[${n}\\] => \\{\\n    "who.stdout": "(\\w+)"`).exec(out)?.[1] ?? 'none')]));
+      Object.fromEntries(['port-args', 'port-own', 'user-args', 'user-own', 'key-args', 'key-both', 'cfg-user', 'ssh-args-port', 'hostname-args', 'cfg-key'].map((n) => [n, new RegExp(`fatal: \\[${n}\\]: UNREACHABLE!`).test(out) ? 'UNREACHABLE' : (new RegExp(`ok: \\[${n}\\] => \\{\\n    "who.stdout": "(\\w+)"`).exec(out)?.[1] ?? 'none')]));
     const ansible = (more: string[]): string => {
-      const o = spawnSync('ip', ['netns', 'exec', lab.labNs, 'ansible-playbook', '-i', inv, p, '-f', '9', ...more], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, HOME: work, ANSIBLE_NOCOLOR: '1', SSH_AUTH_SOCK: '' } });
+      const o = spawnSync('ip', ['netns', 'exec', lab.labNs, 'ansible-playbook', '-i', inv, p, '-f', '10', ...more], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, HOME: work, ANSIBLE_NOCOLOR: '1', SSH_AUTH_SOCK: '' } });
       return `${o.stdout}${o.stderr}`;
     };
-    const r = kplay(['-i', inv, p, '-f', '9']);
-    expect(outcome(r.out)).toEqual({ 'port-args': 'UNREACHABLE', 'port-own': 'root', 'user-args': 'sec', 'user-own': 'root', 'key-args': 'root', 'key-both': 'root', 'cfg-user': 'sec', 'ssh-args-port': 'UNREACHABLE', 'hostname-args': 'root' });
+    const r = kplay(['-i', inv, p, '-f', '10']);
+    expect(outcome(r.out)).toEqual({ 'port-args': 'UNREACHABLE', 'port-own': 'root', 'user-args': 'sec', 'user-own': 'root', 'key-args': 'root', 'key-both': 'root', 'cfg-user': 'sec', 'ssh-args-port': 'UNREACHABLE', 'hostname-args': 'root', 'cfg-key': 'root' });
     expect(r.out).toMatch(/fatal: \[port-args\]: UNREACHABLE! .*:2222/);
     expect(outcome(ansible([]))).toEqual(outcome(r.out));
     // -u goes on Ansible's ssh command line, before ~/.ssh/config's User
