@@ -191,6 +191,23 @@ describe('Ansible Vault', () => {
     }
   });
 
+  it("a template's {% include %} of an encrypted file gives its ciphertext, as Jinja's loader reads it in Ansible", () => {
+    const envelope = encrypt('inner {{ 1 + 1 }}\n', PW);
+    for (const engine of hasAnsible ? (['kplay', 'ansible'] as const) : (['kplay'] as const)) {
+      const root = writeTree({
+        hosts: 'h1 ansible_connection=local\n',
+        'templates/enc.j2': envelope,
+        'templates/t.j2': 'outer\n{% include "enc.j2" %}\n',
+        'pw.txt': PW,
+        'p.yaml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - template: {src: t.j2, dest: "{{ playbook_dir }}/out"}\n',
+      });
+      const argv = engine === 'kplay' ? [process.execPath, KPLAY_BIN] : ['ansible-playbook'];
+      const r = spawnSync(argv[0] as string, [...argv.slice(1), '-i', 'hosts', 'p.yaml', '--vault-password-file', 'pw.txt'], { cwd: root, encoding: 'utf8', env: { ...process.env, HOME: root, KPLAY_NO_LIVE: '1' } });
+      expect(r.status, `${engine}: ${r.stdout}${r.stderr}`).toBe(0);
+      expect(readFileSync(join(root, 'out'), 'utf8'), engine).toBe(`outer\n${envelope}`);
+    }
+  });
+
   it.skipIf(!tmuxAvailable())('--ask-vault-pass asks on the terminal (the answer not echoed), then decrypts; without a terminal it is refused', async () => {
     const root = tree();
     const term = openTerminal([process.execPath, KPLAY_BIN, '-i', 'hosts', 'site.yaml', '-e', '@extra.yml', '--ask-vault-pass'], { cols: 120, rows: 30, cwd: root, env: { HOME: root } });
