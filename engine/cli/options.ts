@@ -93,6 +93,7 @@ export const inventoryOptions: OptionSpec[] = [
   { names: ['--graph'], key: 'graph', kind: 'flag', help: 'print the group tree (from the group given as argument, default all)' },
   { names: ['--vars'], key: 'vars', kind: 'flag', help: 'with --graph: show variables too' },
   { names: ['-y', '--yaml'], key: 'yaml', kind: 'flag', help: 'print YAML instead of JSON (ignored for --graph)' },
+  { names: ['--toml'], key: 'toml', kind: 'flag', help: 'print TOML instead of JSON (ignored for --graph; -y wins)' },
   { names: ['--export'], key: 'export', kind: 'flag', help: "with --list: each group's and host's own variables, not merged (for export)" },
   { names: ['--show-secrets'], key: 'showSecrets', kind: 'flag', help: 'print passwords, tokens and keys instead of <redacted: secret>' },
   { names: ['--output'], key: 'output', kind: 'value', metavar: 'OUTPUT_FILE', help: 'write the result to this file instead of stdout' },

@@ -99,6 +99,40 @@ export function listInventoryYaml(inv: Inventory, vars: VarsSource, exported = f
   return format(inv.groups.get('all') as Group);
 }
 
+/**
+ * The `--toml --list` structure, as ansible-inventory's toml_inventory builds it: every group at the top
+ * (a later use of a group replaces its entry, its hosts' variables then empty), `ungrouped` only with hosts.
+ */
+export function listInventoryToml(inv: Inventory, vars: VarsSource, exported = false): Record<string, unknown> {
+  const seen = new Set<string>();
+  const all = inv.groups.get('all') as Group;
+  const hasUngrouped = (inv.groups.get('ungrouped')?.hosts.length ?? 0) > 0;
+  const format = (g: Group): Record<string, unknown> => {
+    const entry: Record<string, unknown> = { children: [] };
+    const results: Record<string, unknown> = { [g.name]: entry };
+    for (const c of g.children) {
+      if (c.name === 'ungrouped' && !hasUngrouped) continue;
+      if (g.name !== 'all') (entry.children as string[]).push(c.name);
+      Object.assign(results, format(c));
+    }
+    if (g.name !== 'all') {
+      for (const h of g.hosts) {
+        const hv = seen.has(h.name) ? {} : withoutInternal(vars.hostVars(h));
+        seen.add(h.name);
+        ((entry.hosts ??= {}) as Record<string, unknown>)[h.name] = hv;
+      }
+    }
+    if (exported) entry.vars = withoutInternal(vars.groupVars(g));
+    for (const k of ['hosts', 'vars', 'children']) if (k in entry && isEmpty(entry[k])) delete entry[k];
+    if (Object.keys(entry).length === 0) delete results[g.name];
+    return results;
+  };
+  return format(all);
+}
+
+// Python's falsiness of a list or dict
+const isEmpty = (v: unknown): boolean => (Array.isArray(v) ? v.length === 0 : typeof v === 'object' && v !== null && Object.keys(v).length === 0);
+
 /** The `--graph` text for a group (optionally with `--vars`). */
 export function graphInventory(start: Group, vars: VarsSource | undefined): string {
   const lines: string[] = [];

@@ -67,6 +67,12 @@ function randomCases(): Case[] {
   });
 }
 
+// a YAML date is a date to Ansible, which TOML writes bare; kplay keeps it as its text (quoted)
+const quotedDates = (toml: string): string => toml.replace(/(?<=(?:= |\[ |, ))(\d{4}-\d\d-\d\d)(?=,|$)/gm, '"$1"');
+
+// the oracle's invocations for each case, in compare()'s order
+const PER_CASE = 7;
+
 async function compare(cases: Case[]): Promise<string[]> {
   const invocations: InventoryCase[] = [];
   for (const c of cases) {
@@ -76,6 +82,8 @@ async function compare(cases: Case[]): Promise<string[]> {
       { cwd: c.root, args: [...argsFor(c), '--list', '--yaml'] },
       { cwd: c.root, args: [...argsFor(c), '--list', '--export'] },
       { cwd: c.root, args: [...argsFor(c), '--list', '--yaml', '--export'] },
+      { cwd: c.root, args: [...argsFor(c), '--list', '--toml'] },
+      { cwd: c.root, args: [...argsFor(c), '--list', '--toml', '--export'] },
     );
   }
   const oracle = ansibleInventory(invocations);
@@ -83,8 +91,8 @@ async function compare(cases: Case[]): Promise<string[]> {
   const hostChecks: InventoryCase[] = [];
   const hostCases: Case[] = [];
   for (const [i, c] of cases.entries()) {
-    const [list, graph, yamlList, exported, yamlExported] = [oracle[5 * i], oracle[5 * i + 1], oracle[5 * i + 2], oracle[5 * i + 3], oracle[5 * i + 4]];
-    if (!list || !graph || !yamlList || !exported || !yamlExported) throw new Error('oracle returned too few results');
+    const [list, graph, yamlList, exported, yamlExported, tomlList, tomlExported] = oracle.slice(PER_CASE * i, PER_CASE * (i + 1));
+    if (!list || !graph || !yamlList || !exported || !yamlExported || !tomlList || !tomlExported) throw new Error('oracle returned too few results');
     const ansibleFailed = list.rc !== 0 || /Unable to parse|Failed to parse/.test(list.stderr);
     const k = await kplayInventory(c.root, [...argsFor(c), '--list']);
     if (ansibleFailed) {
@@ -118,6 +126,12 @@ async function compare(cases: Case[]): Promise<string[]> {
       expect(parseYaml(kye.stdout, 'kplay -y --export').value).toEqual(parseYaml(yamlExported.stdout, 'ansible -y --export').value);
     } catch (e) {
       problems.push(`${c.name} --list --yaml --export (${c.root}):\n${(e as Error).message}`);
+    }
+    // --toml, byte for byte (the toml library writes the keys in Ansible's order, unsorted), failures alike
+    for (const [args, theirs] of [[['--list', '--toml'], tomlList], [['--list', '--toml', '--export'], tomlExported]] as const) {
+      const kt = await kplayInventory(c.root, [...argsFor(c), ...args]);
+      const same = theirs.rc === 0 ? kt.rc === 0 && kt.stdout.trimEnd() === quotedDates(theirs.stdout).trimEnd() : kt.rc !== 0;
+      if (!same) problems.push(`${c.name} ${args.join(' ')} (${c.root}):\n--- ansible (${theirs.rc})\n${theirs.stdout}${theirs.stderr}\n--- kplay (${kt.rc})\n${kt.stdout}${kt.stderr}`);
     }
     const h = firstHost(list.stdout);
     if (h) {
