@@ -58,7 +58,7 @@ function cached<V>(map: Map<string, V>, key: string, make: (key: string) => V): 
 }
 
 // the options of the target's own ssh command line that its jump host's ssh does not get
-const JUMP_OWN = ['port', 'user', 'identityfile', 'connecttimeout', 'hostname'];
+const JUMP_OWN = ['port', 'user', 'identityfile', 'connecttimeout', 'hostname', 'connectionattempts', 'forwardagent', '__agentflag'];
 
 // an ssh time value (ConnectTimeout) in seconds: a number, or numbers with s, m, h, d or w after them
 function seconds(v: string): number {

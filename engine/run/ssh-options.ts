@@ -40,9 +40,6 @@ const NO_EFFECT = new Set([
   'batchmode',
 ]);
 
-// what to use instead of the options kplay refuses most often
-const INSTEAD: Record<string, string> = {};
-
 // the ssh flags that set one of the options kplay follows (the value attached or the next word)
 const FLAG_OPTIONS: Record<string, string> = { '-p': 'port', '-i': 'identityfile', '-l': 'user', '-J': '__jump', '-F': '__configfile' };
 
@@ -106,7 +103,7 @@ export function sshOptions(args: string | undefined, from: string): SshOptions {
     if (!m) return refuse(`-o ${opt ?? ''}`.trim());
     const name = (m[1] as string).toLowerCase();
     if (HONOURED.has(name)) follow(name, `-o ${m[1] as string}`, m[2] as string);
-    else if (!NO_EFFECT.has(name)) refuse(`the ssh option ${m[1] as string}`, INSTEAD[name]);
+    else if (!NO_EFFECT.has(name)) refuse(`the ssh option ${m[1] as string}`);
   }
   return out;
 }
