@@ -117,6 +117,23 @@ export class Connections {
     return cached(this.keys, path, (p) => parsePrivateKey(readFileSync(p), this.ssh.keyPassphrase, p));
   }
 
+  // the keys to offer, in order: one that cannot be used (missing, encrypted without a passphrase) is
+  // passed over when another can be, as ssh passes over it (a `Host *` IdentityFile in ~/.ssh/config
+  // must not stop a host whose own key works); when none can be, the first one's error
+  private keysOf(paths: string[]): ParsedKey[] {
+    const keys: ParsedKey[] = [];
+    let first: unknown;
+    for (const p of paths) {
+      try {
+        keys.push(this.key(p));
+      } catch (e) {
+        first ??= e;
+      }
+    }
+    if (!keys.length && first !== undefined) throw first;
+    return keys;
+  }
+
   private sshTransport(host: Host, c: ConnectionSettings): Transport {
     return new SshTransport(this.sshSettings(host.name, c.host, c));
   }
@@ -175,7 +192,7 @@ export class Connections {
       port,
       user,
       proxyCommand: proxyTemplate === undefined || proxyTemplate.toLowerCase() === 'none' ? undefined : proxyCommandLine(proxyTemplate, { host, port, user, alias }),
-      keys: keyFiles.map((f) => this.key(expand(f))),
+      keys: this.keysOf(keyFiles.map(expand)),
       password: c.password ?? this.ssh.password,
       agent: process.env.SSH_AUTH_SOCK,
       // (a jump host's own ssh forwards nothing; ~/.ssh/config's ForwardAgent after the arguments')
