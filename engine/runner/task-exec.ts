@@ -1,7 +1,7 @@
 // One task on one host: variables layered by precedence, conditions, loops, templated arguments,
 // the module (or a runner action such as include_tasks), retries, changed_when/failed_when, register,
 // notify. Every failure, including a template error, becomes a result value for this host.
-import { vaultPlaintexts, VaultError } from '../vault/vault.js';
+import { checkUnlocked, vaultPlaintexts, VaultError } from '../vault/vault.js';
 import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -582,6 +582,8 @@ function notify(task: TaskNode, frames: TaskFrame[], env: TaskEnv, state: HostSt
 
 async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv, scope: VarScope, register: string | undefined, delegate: Host | undefined, facts: Record<string, unknown>): Promise<ActionOutcome> {
   const args = withoutOmitted(scope.template(task.args, task.pos)) as Record<string, unknown>;
+  // a !vault value no secret decrypts, handed to a module, is used there (Ansible decrypts it to send it)
+  checkUnlocked(args);
   const checkKw = inherited(task, frames, env.play, 'check_mode');
   const check = checkKw === undefined ? env.opts.check : toBool(scope.template(checkKw, task.pos)) === true;
   // the diff keyword (task, block, role, play) over --diff, as check_mode over --check

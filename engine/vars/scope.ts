@@ -8,7 +8,7 @@ import { lookupFunctions } from '../template/lookups.js';
 import { TemplateError, isTemplate, renderFile, renderValue } from '../template/render.js';
 import { Undefined, freshCopy, textMade } from '../template/expr/evaluate.js';
 import { UnsafeText } from '../yaml/load.js';
-import { LockedVault, VaultError } from '../vault/vault.js';
+import { LockedVault, unlocked } from '../vault/vault.js';
 import { PY_TYPE } from '../template/expr/pyops.js';
 
 /** Variables visible to templates and conditions for one host at one point of a run. */
@@ -88,7 +88,9 @@ export class VarScope {
     }
     this.stack.push(name);
     try {
-      const value = this.template(raw, origin);
+      // (a variable that is a !vault value no secret decrypts fails where it is read; inside a list or dict
+      // where the item is read)
+      const value = unlocked(this.template(raw, origin));
       this.resolved.set(name, value);
       return fresh(value);
     } finally {
@@ -125,9 +127,8 @@ export class VarScope {
   /** Renders templates anywhere inside a value (strings in lists and dicts too). */
   template(value: unknown, origin: SourcePos): unknown {
     if (typeof value === 'string') return isTemplate(value) ? renderValue(value, this.read, this.functions(), origin) : value;
-    if (value instanceof UnsafeText) return value;
-    // a !vault value no secret decrypts fails where it is used, in Vault's words (Ansible decrypts on use)
-    if (value instanceof LockedVault) throw new VaultError(value.message);
+    // (a !vault value no secret decrypts is kept as it is: it fails where it is used, as Ansible decrypts on use)
+    if (value instanceof UnsafeText || value instanceof LockedVault) return value;
     if (Array.isArray(value)) return value.map((v) => this.template(v, origin));
     if (isMapping(value)) {
       const out: Record<string, unknown> = {};
@@ -174,6 +175,7 @@ const fresh = (v: unknown): unknown => (v !== null && typeof v === 'object' && t
 /** True when a value holds a template anywhere (strings in lists and dicts too). */
 function hasTemplate(value: unknown): boolean {
   if (typeof value === 'string') return isTemplate(value);
+  // (resolved, so that reading it fails)
   if (value instanceof LockedVault) return true;
   if (value instanceof UnsafeText) return false;
   if (Array.isArray(value)) return value.some(hasTemplate);

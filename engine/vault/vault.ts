@@ -39,6 +39,32 @@ export class LockedVault {
     readonly text: string,
     readonly message: string,
   ) {}
+
+  // written out (JSON, Python's str or repr), it is used: Ansible decrypts it there
+  toJSON(): never {
+    throw new VaultError(this.message);
+  }
+
+  pyStr(): never {
+    throw new VaultError(this.message);
+  }
+
+  pyRepr(): never {
+    throw new VaultError(this.message);
+  }
+}
+
+/** A value read out of a variable: a LockedVault fails there, in Vault's words. */
+export function unlocked<T>(v: T): T {
+  if (v instanceof LockedVault) throw new VaultError(v.message);
+  return v;
+}
+
+/** Throws if a value about to be used (a module's arguments) still holds a LockedVault anywhere. */
+export function checkUnlocked(v: unknown): void {
+  if (v instanceof LockedVault) throw new VaultError(v.message);
+  if (Array.isArray(v)) v.forEach(checkUnlocked);
+  else if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) Object.values(v).forEach(checkUnlocked);
 }
 
 /** A !vault value as loaded: its plaintext, a LockedVault when it cannot be decrypted, or with keepVaultValues() the envelope as ansible-inventory prints it. */

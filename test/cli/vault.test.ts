@@ -126,7 +126,7 @@ describe('Ansible Vault', () => {
       const root = writeTree({
         hosts: 'h1 ansible_connection=local\n',
         'group_vars/all.yml': `plain: p\ngreeting: !vault |\n${indent(encrypt('inline-value', PW))}\n`,
-        'vars.yml': `from_file: f\nunused: !vault |\n${indent(encrypt('u', PW))}\n`,
+        'vars.yml': `from_file: f\nunused: !vault |\n${indent(encrypt('u', PW))}\nnested:\n  k: 1\n  s: ${vaulted('n', 2)}\n`,
         'wrong.txt': 'nope\n',
         'p.yaml': `- hosts: all
   gather_facts: false
@@ -146,6 +146,9 @@ describe('Ansible Vault', () => {
       ignore_errors: true
     - debug: msg="{{ greeting }}"
       vars: {greeting: shadowed}
+    - debug: msg="{{ nested.k }} {{ nested | length }} {{ nested.s is defined }}"
+    - debug: msg="{{ nested }}"
+      ignore_errors: true
     - file: {path: "{{ playbook_dir }}/touched", state: touch}
 `,
       });
@@ -161,8 +164,8 @@ describe('Ansible Vault', () => {
     const why = args.length ? 'Decryption failed (no vault secrets were found that could decrypt)' : 'Attempting to decrypt but no vault secrets found';
     expect(outcomes.kplay).toEqual({
       rc: 0,
-      msgs: ['p f True False True p', why, why, why, why, 'shadowed'],
-      recap: 'ok=7 changed=1 unreachable=0 failed=0 skipped=0 rescued=0 ignored=4',
+      msgs: ['p f True False True p', why, why, why, why, 'shadowed', '1 2 True', why],
+      recap: 'ok=9 changed=1 unreachable=0 failed=0 skipped=0 rescued=0 ignored=5',
       written: [false, true],
     });
     if (hasAnsible) expect(outcomes.ansible).toEqual(outcomes.kplay);

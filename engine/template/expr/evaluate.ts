@@ -4,7 +4,7 @@
 import { truthy as pyTruthy } from '../truthy.js';
 import { pyRepr, pyStr } from '../../util/python-repr.js';
 import { UnsafeText } from '../../yaml/load.js';
-import { VaultError } from '../../vault/vault.js';
+import { unlocked, VaultError } from '../../vault/vault.js';
 import type { Args, Expr } from './parser.js';
 import { PyTuple } from '../../inventory/python-literal.js';
 import { PyFloat, asFloat, isFloat, isInt, isNumber, pyInt, unboxFloat } from '../../util/py-float.js';
@@ -172,9 +172,9 @@ export class Evaluator {
       }
       // (into a list or dict holding an undefined item: the item, which may be that undefined)
       case 'attr':
-        return this.getAttr(this.container(e.obj), e.name, describe(e), e.col);
+        return unlocked(this.getAttr(this.container(e.obj), e.name, describe(e), e.col));
       case 'index':
-        return this.getItem(this.container(e.obj), this.defined(this.eval(e.key), e.key.col), describe(e));
+        return unlocked(this.getItem(this.container(e.obj), this.defined(this.eval(e.key), e.key.col), describe(e)));
       case 'slice': {
         const obj = this.defined(this.eval(e.obj), e.col);
         const start = e.start ? Number(this.defined(this.eval(e.start), e.col)) : undefined;
