@@ -3,6 +3,7 @@
 // secrets come from --vault-password-file, --vault-id and --ask-vault-pass, set once before anything loads.
 import { createDecipheriv, createHmac, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { isMapping } from '../util/mapping.js';
 
 /** A vault password and the vault id it was given for ('default' without a label). */
 export interface VaultSecret {
@@ -64,7 +65,7 @@ export function unlocked<T>(v: T): T {
 export function checkUnlocked(v: unknown): void {
   if (v instanceof LockedVault) throw new VaultError(v.message);
   if (Array.isArray(v)) v.forEach(checkUnlocked);
-  else if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) Object.values(v).forEach(checkUnlocked);
+  else if (isMapping(v)) Object.values(v).forEach(checkUnlocked);
 }
 
 /** A !vault value as loaded: its plaintext, a LockedVault when it cannot be decrypted, or with keepVaultValues() the envelope as ansible-inventory prints it. */
