@@ -2,6 +2,7 @@
 // --vault-id [label@]source, then each --vault-password-file and the config's vault_password_file, then
 // --ask-vault-pass. A source is a file (read, or run when executable; a `*-client` script is asked for its
 // label) or `prompt` (asked on the terminal). A password file that fails is warned of while another works.
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig, type Config } from '../config/config.js';
 import { UserError } from '../errors.js';
@@ -61,12 +62,13 @@ export async function vaultSecrets(
       out.push({ id, password: Buffer.from(answer) });
       continue;
     }
+    const file = resolve(cwd, expandHome(source, home));
     try {
-      out.push({ id, password: passwordOf(resolve(cwd, expandHome(source, home)), label) });
+      out.push({ id, password: passwordOf(file, label) });
     } catch (e) {
-      if (!(e instanceof PasswordFileError)) throw e;
-      // as Ansible: warned of, and an error only when no other password is found
-      warn(`${e.missing ? 'Error getting vault password file' : 'Error in vault password file loading'} (${label ?? 'None'}): ${e.message}`);
+      if (!(e instanceof UserError)) throw e;
+      // as Ansible: warned of (a missing file in its own words), and an error only when no other password is found
+      warn(`${existsSync(file) ? 'Error in vault password file loading' : 'Error getting vault password file'} (${label ?? 'None'}): ${e.message}`);
       lastError = e;
     }
   }
@@ -74,43 +76,22 @@ export async function vaultSecrets(
   return out;
 }
 
-// a password source that failed: `missing` when the file does not exist (Ansible words its warning so)
-class PasswordFileError extends UserError {
-  constructor(
-    message: string,
-    readonly missing: boolean,
-  ) {
-    super(message);
-  }
-}
-
 // a vault password file as Ansible reads it: its text without surrounding blanks, or an executable's
 // output; a client script (`NAME-client` or `NAME-client.EXT`) is run with `--vault-id LABEL`
 function passwordOf(file: string, label: string | undefined): Buffer {
   const client = /-client$/.test(file.replace(/(?<=[^/.][^/]*)\.[^./]*$/, ''));
   const forId = `vault-id=${label ?? 'None'}`;
-  try {
-    return secretFromFile(
-      file,
-      client
-        ? {
-            missing: `The vault password file ${file} was not found`,
-            notRun: (why) => `Problem running vault password client script ${file} (${why}). If this is not a script, remove the executable bit from the file.`,
-            failed: (rc, stderr) => (rc === '2' ? `Vault password client script ${file} did not find a secret for ${forId}: ${stderr}` : `Vault password client script ${file} returned non-zero (${rc}) when getting secret for ${forId}: ${stderr}`),
-            unreadable: (why) => `Could not read vault password file ${file}: ${why}`,
-            empty: () => `Invalid vault password was provided from script (${file})`,
-          }
-        : {
-            missing: `The vault password file ${file} was not found`,
-            notRun: (why) => `Problem running vault password script ${file} (${why}). If this is not a script, remove the executable bit from the file.`,
-            failed: (rc, stderr) => `Vault password script ${file} returned non-zero (${rc}): ${stderr}`,
-            unreadable: (why) => `Could not read vault password file ${file}: ${why}`,
-            empty: (from) => `Invalid vault password was provided from ${from} (${file})`,
-          },
-      client ? { args: label !== undefined ? ['--vault-id', label] : [] } : { stderr: 'inherit' },
-    );
-  } catch (e) {
-    if (e instanceof UserError) throw new PasswordFileError(e.message, e.message.startsWith('The vault password file '));
-    throw e;
-  }
+  const script = client ? 'vault password client script' : 'vault password script';
+  return secretFromFile(
+    file,
+    {
+      missing: `The vault password file ${file} was not found`,
+      notRun: (why) => `Problem running ${script} ${file} (${why}). If this is not a script, remove the executable bit from the file.`,
+      failed: (rc, stderr) =>
+        !client ? `Vault password script ${file} returned non-zero (${rc}): ${stderr}` : rc === '2' ? `Vault password client script ${file} did not find a secret for ${forId}: ${stderr}` : `Vault password client script ${file} returned non-zero (${rc}) when getting secret for ${forId}: ${stderr}`,
+      unreadable: (why) => `Could not read vault password file ${file}: ${why}`,
+      empty: (from) => `Invalid vault password was provided from ${from} (${file})`,
+    },
+    client ? { args: label !== undefined ? ['--vault-id', label] : [] } : { stderr: 'inherit' },
+  );
 }

@@ -33,31 +33,27 @@ export function pyRepr(v: unknown): string {
 }
 
 function pyStringRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = '';
-  for (const ch of s) {
-    if (ch === quote || ch === '\\') out += '\\' + ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f) out += '\\x' + ch.charCodeAt(0).toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return quote + out + quote;
+  return quotedRepr(s, (c) => c < 0x20 || c === 0x7f);
 }
 
 /** Python's repr() of bytes (`b'boom\n'`): how Ansible's CLI prints a failed password script's stderr. */
 export function pyBytesRepr(b: Buffer): string {
-  const quote = b.includes(0x27) && !b.includes(0x22) ? '"' : "'";
+  return `b${quotedRepr(b.toString('latin1'), (c) => c < 0x20 || c >= 0x7f)}`;
+}
+
+// Python's quoting of text and bytes: single quotes unless only single quotes occur, \n \r \t, and \xNN
+// for the characters `hex` picks
+function quotedRepr(s: string, hex: (code: number) => boolean): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = '';
-  for (const c of b) {
-    const ch = String.fromCharCode(c);
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
     if (ch === quote || ch === '\\') out += '\\' + ch;
-    else if (c === 0x0a) out += '\\n';
-    else if (c === 0x0d) out += '\\r';
-    else if (c === 0x09) out += '\\t';
-    else if (c < 0x20 || c >= 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (hex(c)) out += '\\x' + c.toString(16).padStart(2, '0');
     else out += ch;
   }
-  return `b${quote}${out}${quote}`;
+  return quote + out + quote;
 }

@@ -17,6 +17,8 @@ export class VaultError extends Error {}
 let secrets: VaultSecret[] = [];
 let keepValues = false;
 const plaintexts = new Set<string>();
+// whether any !vault value loaded locked: without one, no task's arguments need walking (checkUnlocked)
+let anyLocked = false;
 // vault_identity (the id of a 1.1 envelope) and vault_id_match
 let matching = { identity: 'default', only: false };
 
@@ -63,9 +65,13 @@ export function unlocked<T>(v: T): T {
 
 /** Throws if a value about to be used (a module's arguments) still holds a LockedVault anywhere. */
 export function checkUnlocked(v: unknown): void {
+  if (anyLocked) walkUnlocked(v);
+}
+
+function walkUnlocked(v: unknown): void {
   if (v instanceof LockedVault) throw new VaultError(v.message);
-  if (Array.isArray(v)) v.forEach(checkUnlocked);
-  else if (isMapping(v)) Object.values(v).forEach(checkUnlocked);
+  if (Array.isArray(v)) v.forEach(walkUnlocked);
+  else if (isMapping(v)) Object.values(v).forEach(walkUnlocked);
 }
 
 /** A !vault value as loaded: its plaintext, a LockedVault when it cannot be decrypted, or with keepVaultValues() the envelope as ansible-inventory prints it. */
@@ -75,7 +81,10 @@ export function vaultValue(text: string): string | LockedVault | { __ansible_vau
   try {
     plain = decryptVault(text);
   } catch (e) {
-    if (e instanceof VaultError) return new LockedVault(text, e.message);
+    if (e instanceof VaultError) {
+      anyLocked = true;
+      return new LockedVault(text, e.message);
+    }
     throw e;
   }
   // (long enough to be recognisable, as for secret-named variables)
