@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ParsedKey } from 'ssh2';
 import type { Host } from '../inventory/model.js';
+import { ALGORITHM_OPTIONS, OPTION_NAME, chooseAlgorithms, type AlgorithmKind } from '../transport/algorithms.js';
 import { KnownHosts } from '../transport/known-hosts.js';
 import { SshConfig, parseJump, type SshConfigEntry } from '../transport/ssh-config.js';
 import { LocalTransport } from '../transport/local.js';
@@ -58,7 +59,7 @@ function cached<V>(map: Map<string, V>, key: string, make: (key: string) => V): 
 }
 
 // the options of the target's own ssh command line that its jump host's ssh does not get
-const JUMP_OWN = ['port', 'user', 'identityfile', 'connecttimeout', 'hostname', 'connectionattempts', 'forwardagent', '__agentflag'];
+const JUMP_OWN = ['port', 'user', 'identityfile', 'connecttimeout', 'hostname', 'connectionattempts', 'forwardagent', '__agentflag', ...Object.keys(ALGORITHM_OPTIONS)];
 
 // an ssh time value (ConnectTimeout) in seconds: a number, or numbers with s, m, h, d or w after them
 function seconds(v: string): number {
@@ -205,7 +206,21 @@ export class Connections {
       retries: depth === 0 ? (c.retries ?? this.ssh.retries ?? 0) : 0,
       helper: c.helper,
       jump,
+      algorithms: this.algorithms(opts, cfg),
     };
+  }
+
+  // Ciphers, MACs, KexAlgorithms, HostKeyAlgorithms: the arguments' over ~/.ssh/config's (checked there)
+  private algorithms(opts: SshOptions, cfg: SshConfigEntry): SshSettings['algorithms'] {
+    const specs: Partial<Record<AlgorithmKind, string>> = {};
+    const from: Partial<Record<AlgorithmKind, string>> = {};
+    for (const [name, kind] of Object.entries(ALGORITHM_OPTIONS) as [keyof typeof ALGORITHM_OPTIONS & keyof SshConfigEntry, AlgorithmKind][]) {
+      const v = opts[name] ?? (cfg[name] as string | undefined);
+      if (v === undefined) continue;
+      specs[kind] = v;
+      from[kind] = opts[name] !== undefined ? `-o ${OPTION_NAME[kind]}` : `~/.ssh/config's ${OPTION_NAME[kind]}`;
+    }
+    return chooseAlgorithms(specs, (kind) => from[kind] ?? kind);
   }
 
   /** Kills every running command (second Ctrl-C). */

@@ -2,9 +2,10 @@
 // --ssh-common-args, --ssh-extra-args and ssh_args, read for what kplay's own SSH client does with them.
 // kplay runs no ssh program, so an argument it cannot honour is refused by name, never dropped.
 import { shlexSplit } from '../inventory/shlex.js';
+import { ALGORITHM_OPTIONS, algorithmList } from '../transport/algorithms.js';
 
 // -o options kplay's client follows (read where the connection is set up; ProxyCommand is run as OpenSSH runs it)
-const HONOURED = new Set(['userknownhostsfile', 'stricthostkeychecking', 'proxyjump', 'proxycommand', 'port', 'user', 'identityfile', 'connecttimeout', 'forwardagent', 'hostname', 'connectionattempts']);
+const HONOURED = new Set(['userknownhostsfile', 'stricthostkeychecking', 'proxyjump', 'proxycommand', 'port', 'user', 'identityfile', 'connecttimeout', 'forwardagent', 'hostname', 'connectionattempts', ...Object.keys(ALGORITHM_OPTIONS)]);
 
 // the options whose value OpenSSH checks when it reads the command line: kplay refuses a bad one in its words
 const CHECKED: Record<string, [RegExp, string]> = {
@@ -39,6 +40,10 @@ const NO_EFFECT = new Set([
   'requesttty',
   'batchmode',
 ]);
+
+// the keys kplay's client offers: it has every key it was given signed as the server asks, which is
+// what a +list adds to OpenSSH's default; a list that leaves algorithms out cannot be honoured
+const KEY_LISTS = new Set(['pubkeyacceptedalgorithms', 'pubkeyacceptedkeytypes']);
 
 // the ssh flags that set one of the options kplay follows (the value attached or the next word)
 const FLAG_OPTIONS: Record<string, string> = { '-p': 'port', '-i': 'identityfile', '-l': 'user', '-J': '__jump', '-F': '__configfile' };
@@ -82,6 +87,14 @@ export function sshOptions(args: string | undefined, from: string): SshOptions {
   const follow = (name: string, shown: string, value: string): void => {
     const check = CHECKED[name];
     if (check && !check[0].test(value)) throw new Error(`${from}: ${shown} '${value}' is not ${check[1]}`);
+    const kind = ALGORITHM_OPTIONS[name];
+    if (kind) {
+      try {
+        algorithmList(kind, value, shown);
+      } catch (e) {
+        throw new Error(`${from}: ${(e as Error).message}`);
+      }
+    }
     put(out, name, value);
   };
   for (let i = 0; i < words.length; i++) {
@@ -103,7 +116,8 @@ export function sshOptions(args: string | undefined, from: string): SshOptions {
     if (!m) return refuse(`-o ${opt ?? ''}`.trim());
     const name = (m[1] as string).toLowerCase();
     if (HONOURED.has(name)) follow(name, `-o ${m[1] as string}`, m[2] as string);
-    else if (!NO_EFFECT.has(name)) refuse(`the ssh option ${m[1] as string}`);
+    else if (KEY_LISTS.has(name) && !(m[2] as string).startsWith('+')) refuse(`-o ${opt}`, "kplay's client offers every key it is given, so only a list that adds to the default (+name,…) can be honoured");
+    else if (!NO_EFFECT.has(name) && !KEY_LISTS.has(name)) refuse(`the ssh option ${m[1] as string}`);
   }
   return out;
 }

@@ -72,6 +72,12 @@ export class KnownHosts {
     return { kind: 'changed', line: `${this.path}:${mine[0]?.lineNo}` };
   }
 
+  /** The key types recorded for a host (ssh-rsa, ssh-ed25519…), in file order: OpenSSH asks the server for these first. */
+  typesFor(host: string, port: number): string[] {
+    const name = hostKeyName(host, port);
+    return [...new Set(this.entries.filter((e) => this.matches(e, name)).map((e) => e.type))];
+  }
+
   /** Records a new host key (OpenSSH's accept-new). */
   add(host: string, port: number, key: Buffer): void {
     mkdirSync(dirname(this.path), { recursive: true });

@@ -1,5 +1,6 @@
 // ~/.ssh/config as OpenSSH reads it, for what kplay uses: Host blocks (patterns with * ? and !),
-// HostName, User, Port, IdentityFile, ProxyJump, ProxyCommand, UserKnownHostsFile, StrictHostKeyChecking.
+// HostName, User, Port, IdentityFile, ProxyJump, ProxyCommand, UserKnownHostsFile, StrictHostKeyChecking,
+// ForwardAgent, ConnectionAttempts, Ciphers, MACs, KexAlgorithms, HostKeyAlgorithms.
 // For each keyword the first value found wins (of ProxyJump and ProxyCommand, the first found).
 import { existsSync, readFileSync } from 'node:fs';
 
@@ -16,6 +17,11 @@ export interface SshConfigEntry {
   stricthostkeychecking?: string;
   forwardagent?: string;
   connectionattempts?: string;
+  /** Ciphers, MACs, KexAlgorithms and HostKeyAlgorithms as written (checked where the connection is set up). */
+  ciphers?: string;
+  macs?: string;
+  kexalgorithms?: string;
+  hostkeyalgorithms?: string;
 }
 
 function matchPattern(pattern: string, host: string): boolean {
@@ -84,6 +90,7 @@ export class SshConfig {
     if (out.stricthostkeychecking) e.stricthostkeychecking = out.stricthostkeychecking;
     if (out.forwardagent) e.forwardagent = out.forwardagent;
     if (out.connectionattempts && /^[1-9]\d*$/.test(out.connectionattempts)) e.connectionattempts = out.connectionattempts;
+    for (const k of ['ciphers', 'macs', 'kexalgorithms', 'hostkeyalgorithms'] as const) if (out[k]) e[k] = out[k];
     return e;
   }
 }

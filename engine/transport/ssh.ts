@@ -10,6 +10,7 @@ import ssh2, { type Client as SshClient, type ClientChannel, type ConnectConfig,
 import { shellQuote as q } from '../util/shell.js';
 import { HelperSession, type HelperChannel } from './helper.js';
 import { helperBoot } from './helper-source.js';
+import { chooseAlgorithms, preferKnownTypes, type Algorithms } from './algorithms.js';
 import { KnownHosts, fingerprint, type HostKeyVerdict } from './known-hosts.js';
 import { startProxyCommand, type ProxyCommand } from './proxy-command.js';
 import { UnreachableError, type Become, type ExecOptions, type ExecResult, type FileOp, type Transport } from './types.js';
@@ -41,10 +42,10 @@ export interface SshSettings {
   jump?: SshSettings | undefined;
   /** A command whose stdin and stdout are the connection (ProxyCommand, its tokens replaced). */
   proxyCommand?: string | undefined;
+  /** The algorithms offered (Ciphers, MACs, KexAlgorithms, HostKeyAlgorithms); kplay's defaults when unset. */
+  algorithms?: Algorithms | undefined;
 }
 
-// DH group exchange is computed synchronously in ssh2 (~1 s of CPU for every host): left out.
-const KEX = ['curve25519-sha256', 'curve25519-sha256@libssh.org', 'ecdh-sha2-nistp256', 'ecdh-sha2-nistp384', 'ecdh-sha2-nistp521', 'diffie-hellman-group14-sha256', 'diffie-hellman-group16-sha512'];
 const INLINE_STDIN_MAX = 256 * 1024;
 // the socket errors of a TCP connection that was never made
 const NO_SERVER = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EHOSTDOWN', 'EADDRNOTAVAIL']);
@@ -356,6 +357,15 @@ export class SshTransport implements Transport {
     }
   }
 
+  // what the connection offers; the host key types known_hosts holds for the host go first unless
+  // HostKeyAlgorithms was given as a whole list (OpenSSH's order_hostkeyalgs)
+  private algorithms(): Omit<Algorithms, 'preferKnownHostKeys'> {
+    const s = this.s;
+    const { preferKnownHostKeys, ...a } = s.algorithms ?? chooseAlgorithms({}, () => '');
+    if (!preferKnownHostKeys || !s.hostKeyChecking) return a;
+    return { ...a, serverHostKey: preferKnownTypes(a.serverHostKey, s.knownHosts.typesFor(s.host, s.port)) };
+  }
+
   private connectOnce(): Promise<Client> {
     const s = this.s;
     let verdict: HostKeyVerdict | undefined;
@@ -377,7 +387,7 @@ export class SshTransport implements Transport {
         keepaliveCountMax: 4,
         // every command's session asks the host to forward the agent, as ssh -A does
         ...(s.forwardAgent ? { agent: s.forwardAgent, agentForward: true } : {}),
-        algorithms: { kex: KEX as NonNullable<NonNullable<ConnectConfig['algorithms']>['kex']> },
+        algorithms: this.algorithms() as ConnectConfig['algorithms'],
         hostVerifier: (key: Buffer) => {
           presented = key;
           if (!s.hostKeyChecking) return true;

@@ -210,12 +210,12 @@ describe('kplay CLI', () => {
 
   it.each([
     // (the = form: for `ansible`, as for kplay adhoc, a value starting with -o is the -o/--one-line option)
-    [['--ssh-common-args=-o Ciphers=aes128-ctr -o LogLevel=ERROR'], {}, '--ssh-common-args: the ssh option Ciphers is not supported by kplay'],
+    [['--ssh-common-args=-o HashKnownHosts=yes -o LogLevel=ERROR'], {}, '--ssh-common-args: the ssh option HashKnownHosts is not supported by kplay'],
     [['--ssh-common-args=-o ForwardAgent=maybe'], {}, "--ssh-common-args: -o ForwardAgent 'maybe' is not yes, no, an agent socket path or $VARIABLE"],
     [['--ssh-extra-args', '-p 0'], {}, "--ssh-extra-args: -p '0' is not a port (1 to 65535)"],
     [['--sftp-extra-args=-l 8192'], {}, "--sftp-extra-args: '-l' is not supported by kplay: it copies files over its own SSH session, not with sftp"],
     [[], { 'ansible.cfg': '[ssh_connection]\nscp_extra_args = -l 100\n' }, "/ansible.cfg: scp_extra_args: '-l' is not supported by kplay"],
-    [[], { 'ansible.cfg': '[ssh_connection]\nssh_args = -C -o ControlMaster=auto -o HostKeyAlgorithms=ssh-ed25519\n' }, '/ansible.cfg: ssh_args: the ssh option HostKeyAlgorithms is not supported by kplay'],
+    [[], { 'ansible.cfg': '[ssh_connection]\nssh_args = -C -o ControlMaster=auto -o HostKeyAlgorithms=ssh-ed25519,ssh-dsa\n' }, "/ansible.cfg: ssh_args: -o HostKeyAlgorithms=ssh-ed25519,ssh-dsa: 'ssh-dsa' is not a host key algorithm OpenSSH knows"],
   ] as [string[], Record<string, string>, string][])('ssh arguments kplay cannot honour, or ssh would refuse, are refused before any host is touched: %j', (flags, files, message) => {
     const root = writeTree({ hosts: 'h1 ansible_connection=local\n', 'site.yaml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: touch asked\n', ...files });
     for (const args of [['-i', 'hosts', 'site.yaml', ...flags], ['adhoc', 'all', '-i', 'hosts', '-a', 'touch asked', ...flags]]) {

@@ -32,6 +32,9 @@ const FOLLOWED: [string, Record<string, string>][] = [
   ['-o ControlMaster=auto -o ControlPersist=30m -o ConnectionAttempts=100 -o UserKnownHostsFile=/dev/null', { connectionattempts: '100', userknownhostsfile: '/dev/null' }],
   // the address to connect to (%h: the inventory's ansible_host)
   ['-o HostName=%h.lan -o HostName=other', { hostname: '%h.lan' }],
+  // the algorithms offered, as written (the connection reads them); a +list of the keys offered changes nothing kplay does
+  ['-o Ciphers=+aes256-cbc -o KexAlgorithms=-diffie-hellman* -o MACs=hmac-sha2-256 -o HostKeyAlgorithms=^ssh-rsa', { ciphers: '+aes256-cbc', kexalgorithms: '-diffie-hellman*', macs: 'hmac-sha2-256', hostkeyalgorithms: '^ssh-rsa' }],
+  ['-o HostKeyAlgorithms=+ssh-rsa -o PubkeyAcceptedAlgorithms=+ssh-rsa -o PubkeyAcceptedKeyTypes=+ssh-dss', { hostkeyalgorithms: '+ssh-rsa' }],
   ['-o ForwardAgent=no -CA -q', { forwardagent: 'no', __agentflag: 'yes' }],
   ['-A -Ca', { __agentflag: 'no' }],
   ['', {}],
@@ -40,7 +43,10 @@ const FOLLOWED: [string, Record<string, string>][] = [
 const REFUSED: [string, string][] = [
   ['-o ConnectionAttempts=0', "X: -o ConnectionAttempts '0' is not a number of attempts (1 or more)"],
   ['-o ForwardAgent=maybe', "X: -o ForwardAgent 'maybe' is not yes, no, an agent socket path or $VARIABLE"],
-  ['-o Ciphers=aes128-ctr', 'X: the ssh option Ciphers is not supported by kplay'],
+  ['-o HashKnownHosts=yes', 'X: the ssh option HashKnownHosts is not supported by kplay'],
+  ['-o Ciphers=aes128-ctrr', "X: -o Ciphers=aes128-ctrr: 'aes128-ctrr' is not a cipher OpenSSH knows (ssh -Q cipher lists them)"],
+  ['-o MACs=umac-64@openssh.com', "X: -o MACs=umac-64@openssh.com: the list names none that kplay's SSH client can use (it has: hmac-sha2-256-etm@openssh.com"],
+  ['-o PubkeyAcceptedAlgorithms=ssh-ed25519', "X: -o PubkeyAcceptedAlgorithms=ssh-ed25519 is not supported by kplay; kplay's client offers every key it is given, so only a list that adds to the default (+name,…) can be honoured"],
   ['-Y', 'X: the ssh flag -Y is not supported by kplay; give ssh options as -o Name=value'],
   ['-C bastion', "X: 'bastion' (not an ssh option) is not supported by kplay; give ssh options as -o Name=value"],
   ['-J', 'X: -J without a value is not supported by kplay'],

@@ -30,6 +30,17 @@ describe('known_hosts', () => {
     expect(kh.verify('other', 22, a.blob)).toEqual({ kind: 'unknown' });
   });
 
+  it("lists the key types recorded for a host, which OpenSSH asks the server for first", () => {
+    const dir = writeTree({});
+    const a = newKey(dir, 'a');
+    writeFileSync(join(dir, 'kh'), `web1 ssh-rsa AAAA\n[web1]:2222 ecdsa-sha2-nistp256 AAAA\nweb1 ${a.line}\n*.lab ssh-rsa AAAA\nweb1 ssh-rsa BBBB\n`);
+    const kh = new KnownHosts(join(dir, 'kh'));
+    expect(kh.typesFor('web1', 22)).toEqual(['ssh-rsa', 'ssh-ed25519']);
+    expect(kh.typesFor('web1', 2222)).toEqual(['ecdsa-sha2-nistp256']);
+    expect(kh.typesFor('a.lab', 22)).toEqual(['ssh-rsa']);
+    expect(kh.typesFor('other', 22)).toEqual([]);
+  });
+
   it('reads hashed entries as ssh-keygen -H writes them, and records new keys', () => {
     const dir = writeTree({});
     const a = newKey(dir, 'a');
@@ -73,6 +84,13 @@ describe('ssh config', () => {
   it('keeps every IdentityFile that applies, in order, as OpenSSH tries them all', () => {
     const dir = writeTree({ config: 'Host web\n  IdentityFile ~/.ssh/web\n\nHost *\n  IdentityFile ~/.ssh/id_ed25519\n  IdentityFile ~/.ssh/web\n' });
     expect(new SshConfig(join(dir, 'config')).lookup('web')).toEqual({ identityfiles: ['~/.ssh/web', '~/.ssh/id_ed25519'] });
+  });
+
+  it('reads Ciphers, MACs, KexAlgorithms and HostKeyAlgorithms as written, the first value for the host counting', () => {
+    const dir = writeTree({ config: 'Host old-*\n  HostKeyAlgorithms +ssh-rsa\n  KexAlgorithms=+diffie-hellman-group1-sha1\n\nHost *\n  HostKeyAlgorithms ssh-ed25519\n  Ciphers aes256-ctr\n  MACs hmac-sha2-512\n' });
+    const cfg = new SshConfig(join(dir, 'config'));
+    expect(cfg.lookup('old-db')).toEqual({ hostkeyalgorithms: '+ssh-rsa', kexalgorithms: '+diffie-hellman-group1-sha1', ciphers: 'aes256-ctr', macs: 'hmac-sha2-512' });
+    expect(cfg.lookup('new')).toEqual({ hostkeyalgorithms: 'ssh-ed25519', ciphers: 'aes256-ctr', macs: 'hmac-sha2-512' });
   });
 
   it('reads ForwardAgent, the first value for the host counting', () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error the lab is plain JavaScript (runs without a build: npm run lab)
-import { labAvailable, labDown, labKillHost, labUp } from '../lab/lab.mjs';
+import { labAvailable, labDown, labKillHost, labMust, labUp } from '../lab/lab.mjs';
 import { openTerminal, tmuxAvailable } from '../support/tmux.js';
 import { sleep } from '../support/until.js';
 import { tempDir } from '../support/tree.js';
@@ -265,12 +265,12 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     const h0 = lab.hosts[0] as { name: string; ip: string };
     const h1 = lab.hosts[1] as { name: string; ip: string };
     const inv = join(work, 'ssh-args.ini');
-    writeFileSync(inv, `${h0.name} ansible_host=${h0.ip}\n${h1.name} ansible_host=${h1.ip} ansible_ssh_common_args='-o UserKnownHostsFile=${lab.knownHosts} -o Ciphers=aes128-ctr'\n[all:vars]\nansible_user=root\nansible_ssh_private_key_file=${lab.key}\n`);
+    writeFileSync(inv, `${h0.name} ansible_host=${h0.ip}\n${h1.name} ansible_host=${h1.ip} ansible_ssh_common_args='-o UserKnownHostsFile=${lab.knownHosts} -o HashKnownHosts=yes'\n[all:vars]\nansible_user=root\nansible_ssh_private_key_file=${lab.key}\n`);
     const p = playbook('ssh-args.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: hostname\n      register: h\n    - debug: var=h.stdout\n');
     const r = kplay(['-i', inv, p, '--ssh-extra-args', `-o UserKnownHostsFile=${lab.knownHosts} -o ServerAliveInterval=30 -C`]);
     expect(r.out).toMatch(new RegExp(`ok: \\[${h0.name}\\] => \\{\\n    "h.stdout": "${h0.name}"`));
     expect(r.out).toContain(`fatal: [${h1.name}]: UNREACHABLE!`);
-    expect(r.out).toContain('ansible_ssh_common_args: the ssh option Ciphers is not supported by kplay');
+    expect(r.out).toContain('ansible_ssh_common_args: the ssh option HashKnownHosts is not supported by kplay');
     expect(r.rc).toBe(4);
     // without the extra args the first host's key is unknown (HOME has no known_hosts)
     const without = kplay(['-i', inv, p, '-l', h0.name]);
@@ -351,6 +351,62 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     } finally {
       if (agentPid) process.kill(agentPid);
     }
+  });
+
+  it("ssh arguments' Ciphers, MACs, KexAlgorithms and HostKeyAlgorithms, and a host whose known_hosts holds only its RSA or ECDSA key, connect or fail as ansible-playbook's ssh does", () => {
+    const hs = lab.hosts as { name: string; ip: string }[];
+    const h = hs[3] as { name: string; ip: string };
+    // a second sshd on the host with three host keys (the lab's own has one)
+    const pubs = labMust(
+      lab,
+      h.name,
+      [
+        'cd /etc/ssh',
+        '[ -f ssh_host_rsa_key ] || ssh-keygen -q -t rsa -b 2048 -N "" -f ssh_host_rsa_key',
+        '[ -f ssh_host_ecdsa_key ] || ssh-keygen -q -t ecdsa -N "" -f ssh_host_ecdsa_key',
+        "sed -e 's/^Port 22$/Port 2201/' -e 's#^HostKey .*#HostKey /etc/ssh/ssh_host_ed25519_key\\nHostKey /etc/ssh/ssh_host_ecdsa_key\\nHostKey /etc/ssh/ssh_host_rsa_key#' sshd_config > sshd_config_2201",
+        '/usr/sbin/sshd -f /etc/ssh/sshd_config_2201',
+        'cut -d" " -f1,2 ssh_host_rsa_key.pub ssh_host_ecdsa_key.pub',
+      ].join(' && '),
+    ).trim().split('\n');
+    const kh = (type: string): string => {
+      const f = join(work, `known_hosts_${type}`);
+      writeFileSync(f, `[${h.ip}]:2201 ${pubs.find((l: string) => l.startsWith(type))}\n`);
+      return f;
+    };
+    const rsa = kh('ssh-rsa');
+    const rows: Record<string, [string, string]> = {
+      // OpenSSH asks first for the key types known_hosts holds (kplay refused the Ed25519 key as changed)
+      'known-rsa': [rsa, ''],
+      'known-ecdsa': [kh('ecdsa'), ''],
+      'hka-plus': [rsa, '-o HostKeyAlgorithms=+ssh-dss'],
+      'hka-minus': [rsa, '-o HostKeyAlgorithms=-ssh-ed25519'],
+      // a whole list is asked in its own order: the Ed25519 key comes, and known_hosts has another
+      'hka-list': [rsa, '-o HostKeyAlgorithms=ssh-ed25519,rsa-sha2-512'],
+      'cipher-ctr': [rsa, '-o Ciphers=aes128-ctr'],
+      'cipher-cbc': [rsa, '-o Ciphers=aes256-cbc'],
+      'cipher-plus': [rsa, '-o Ciphers=+aes256-cbc'],
+      'cipher-typo': [rsa, '-o Ciphers=aes128-ctrr'],
+      'kex-old': [rsa, '-o KexAlgorithms=diffie-hellman-group1-sha1'],
+      'kex-minus': [rsa, '-o KexAlgorithms=-curve25519*,ecdh*'],
+      'mac-md5': [rsa, '-o Ciphers=aes128-ctr -o MACs=hmac-md5'],
+      // umac is OpenSSH's alone: kplay offers the rest of the list
+      'mac-etm': [rsa, '-o Ciphers=aes128-ctr -o MACs=umac-128-etm@openssh.com,hmac-sha2-512-etm@openssh.com'],
+      'pubkey-plus': [rsa, '-o PubkeyAcceptedAlgorithms=+ssh-rsa'],
+    };
+    const inv = join(work, 'ssh-algorithms.ini');
+    writeFileSync(inv, Object.entries(rows).map(([n, [file, more]]) => `${n} ansible_host=${h.ip} ansible_port=2201 ansible_user=root ansible_ssh_private_key_file=${lab.key} ansible_ssh_common_args='-o UserKnownHostsFile=${file} ${more}'\n`).join(''));
+    const p = playbook('ssh-algorithms.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: id -un\n');
+    const outcome = (out: string): Record<string, string> => Object.fromEntries(Object.keys(rows).map((n) => [n, new RegExp(`fatal: \\[${n}\\]: UNREACHABLE!`).test(out) ? 'UNREACHABLE' : new RegExp(`changed: \\[${n}\\]`).test(out) ? 'ok' : 'none']));
+    // (forks 4: the one sshd takes 10 handshakes at a time, MaxStartups)
+    const r = kplay(['-i', inv, p, '-f', '4']);
+    const bad = ['hka-list', 'cipher-cbc', 'cipher-typo', 'kex-old', 'mac-md5'];
+    expect(outcome(r.out), r.out).toEqual(Object.fromEntries(Object.keys(rows).map((n) => [n, bad.includes(n) ? 'UNREACHABLE' : 'ok'])));
+    expect(r.out).toMatch(/fatal: \[cipher-typo\]: UNREACHABLE!.*'aes128-ctrr' is not a cipher OpenSSH knows/);
+    expect(r.out).toMatch(/fatal: \[cipher-cbc\]: UNREACHABLE!.*no matching C->S cipher/);
+    // Ansible's ssh without its control masters: one opened for another row would carry that row's algorithms
+    const a = spawnSync('ip', ['netns', 'exec', lab.labNs, 'ansible-playbook', '-i', inv, p, '-f', '4'], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, HOME: work, ANSIBLE_NOCOLOR: '1', ANSIBLE_SSH_ARGS: '-o ControlMaster=no -o ControlPath=none' } });
+    expect(outcome(a.stdout), a.stdout + a.stderr).toEqual(outcome(r.out));
   });
 
   it('refuses a changed host key, reports an unknown one with its fingerprint, and finishes the other hosts (exit 4)', () => {
