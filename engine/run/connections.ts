@@ -168,7 +168,10 @@ export class Connections {
     const opts = depth === 0 ? args : { ...own, ...Object.fromEntries(Object.entries(args).filter(([k]) => !JUMP_OWN.includes(k))) };
     const cfgFile = opts.__configfile ?? join(home, '.ssh', 'config');
     const cfg: SshConfigEntry = cached(this.sshConfigs, expand(cfgFile), (p) => new SshConfig(p)).lookup(alias);
-    const khPath = expand(opts.userknownhostsfile ?? cfg.userknownhostsfile ?? join(home, '.ssh', 'known_hosts'));
+    // (OpenSSH's lists of files: the user's, where new keys go, and the system's; `none` is no file)
+    const files = (v: string | undefined, dflt: string[]): string[] => (v === undefined ? dflt : v.toLowerCase() === 'none' ? [] : v.split(/\s+/).filter(Boolean).map(expand));
+    const userFiles = files(opts.userknownhostsfile ?? cfg.userknownhostsfile, [join(home, '.ssh', 'known_hosts'), join(home, '.ssh', 'known_hosts2')]);
+    const globalFiles = files(opts.globalknownhostsfile ?? cfg.globalknownhostsfile, ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2']);
     const strict = (opts.stricthostkeychecking ?? cfg.stricthostkeychecking)?.toLowerCase();
     // OpenSSH tries every identity file: the command line's, then every one ~/.ssh/config gives the host
     const listed = [...identityFiles(opts), ...(cfg.identityfiles ?? [])].filter((f, i, all) => all.indexOf(f) === i);
@@ -198,7 +201,7 @@ export class Connections {
       agent: process.env.SSH_AUTH_SOCK,
       // (a jump host's own ssh forwards nothing; ~/.ssh/config's ForwardAgent after the arguments')
       forwardAgent: depth === 0 ? forwardedAgent(opts.__agentflag ?? opts.forwardagent ?? cfg.forwardagent, process.env, home) : undefined,
-      knownHosts: cached(this.knownHosts, khPath, (p) => new KnownHosts(p)),
+      knownHosts: cached(this.knownHosts, JSON.stringify([userFiles, globalFiles]), () => new KnownHosts(userFiles, globalFiles)),
       hostKeyChecking: c.hostKeyChecking ?? (strict === 'no' || strict === 'off' ? false : (this.ssh.hostKeyChecking ?? true)),
       acceptNewHostKeys: this.ssh.acceptNewHostKeys === true || strict === 'accept-new',
       connectTimeoutMs: seconds(opts.connecttimeout as string) * 1000,

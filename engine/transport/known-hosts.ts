@@ -25,16 +25,33 @@ export function fingerprint(key: Buffer): string {
   return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
 }
 
+// the type a wire-format key blob names first (ssh-ed25519, ssh-rsa…)
+function keyType(key: Buffer): string {
+  return key.length < 4 ? '' : key.subarray(4, 4 + key.readUInt32BE(0)).toString();
+}
+
 function globMatch(pattern: string, name: string): boolean {
   const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
   return re.test(name);
 }
 
-/** A parsed known_hosts file. */
+/**
+ * The known_hosts files of one connection, read as OpenSSH reads them: the user's files
+ * (UserKnownHostsFile, which may name several) and the system's (GlobalKnownHostsFile, by default
+ * /etc/ssh/ssh_known_hosts); a missing file is empty. New keys are recorded in the first user file.
+ */
 export class KnownHosts {
-  private readonly entries: (Entry & { lineNo: number })[] = [];
+  private readonly entries: (Entry & { lineNo: number; file: string })[] = [];
+  /** The first user file: where a new key is recorded, and what messages name. */
+  readonly path: string;
 
-  constructor(readonly path: string) {
+  constructor(userFiles: string | string[], globalFiles: string[] = []) {
+    const users = typeof userFiles === 'string' ? [userFiles] : userFiles;
+    this.path = users[0] ?? '/dev/null';
+    for (const file of [...users, ...globalFiles]) this.read(file);
+  }
+
+  private read(path: string): void {
     if (!existsSync(path)) return;
     readFileSync(path, 'utf8')
       .split('\n')
@@ -48,7 +65,7 @@ export class KnownHosts {
           const [, , salt = '', hash = ''] = hosts.split('|');
           hashed = { salt: Buffer.from(salt, 'base64'), hash: Buffer.from(hash, 'base64') };
         }
-        this.entries.push({ patterns: hashed ? [] : hosts.split(','), hashed, type, key: Buffer.from(key, 'base64'), lineNo: i + 1 });
+        this.entries.push({ patterns: hashed ? [] : hosts.split(','), hashed, type, key: Buffer.from(key, 'base64'), lineNo: i + 1, file: path });
       });
   }
 
@@ -63,13 +80,17 @@ export class KnownHosts {
     return hit;
   }
 
-  /** Checks the key a server presented (ssh2's wire-format blob). */
+  /**
+   * Checks the key a server presented (ssh2's wire-format blob): known when any file holds it; changed
+   * when they hold another key for the host, of any type (as OpenSSH 9 judges it: its "Offending RSA
+   * key" for an Ed25519 one); else unknown.
+   */
   verify(host: string, port: number, key: Buffer): HostKeyVerdict {
     const name = hostKeyName(host, port);
     const mine = this.entries.filter((e) => this.matches(e, name));
     if (mine.some((e) => e.key.equals(key))) return { kind: 'known' };
-    if (!mine.length) return { kind: 'unknown' };
-    return { kind: 'changed', line: `${this.path}:${mine[0]?.lineNo}` };
+    const other = mine[0];
+    return other ? { kind: 'changed', line: `${other.file}:${other.lineNo}` } : { kind: 'unknown' };
   }
 
   /** The key types recorded for a host (ssh-rsa, ssh-ed25519…), in file order: OpenSSH asks the server for these first. */
@@ -81,8 +102,8 @@ export class KnownHosts {
   /** Records a new host key (OpenSSH's accept-new). */
   add(host: string, port: number, key: Buffer): void {
     mkdirSync(dirname(this.path), { recursive: true });
-    const type = key.subarray(4, 4 + key.readUInt32BE(0)).toString();
+    const type = keyType(key);
     appendFileSync(this.path, `${hostKeyName(host, port)} ${type} ${key.toString('base64')}\n`, { mode: 0o600 });
-    this.entries.push({ patterns: [hostKeyName(host, port)], hashed: undefined, type, key, lineNo: -1 });
+    this.entries.push({ patterns: [hostKeyName(host, port)], hashed: undefined, type, key, lineNo: -1, file: this.path });
   }
 }

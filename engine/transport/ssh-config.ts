@@ -1,5 +1,5 @@
 // ~/.ssh/config as OpenSSH reads it, for what kplay uses: Host blocks (patterns with * ? and !),
-// HostName, User, Port, IdentityFile, ProxyJump, ProxyCommand, UserKnownHostsFile, StrictHostKeyChecking,
+// HostName, User, Port, IdentityFile, ProxyJump, ProxyCommand, UserKnownHostsFile, GlobalKnownHostsFile, StrictHostKeyChecking,
 // ForwardAgent, ConnectionAttempts, Ciphers, MACs, KexAlgorithms, HostKeyAlgorithms.
 // For each keyword the first value found wins (of ProxyJump and ProxyCommand, the first found).
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ export interface SshConfigEntry {
   proxyjump?: string;
   proxycommand?: string;
   userknownhostsfile?: string;
+  globalknownhostsfile?: string;
   stricthostkeychecking?: string;
   forwardagent?: string;
   connectionattempts?: string;
@@ -87,6 +88,7 @@ export class SshConfig {
     if (proxy === 'proxyjump' && out.proxyjump && out.proxyjump.toLowerCase() !== 'none') e.proxyjump = out.proxyjump;
     if (proxy === 'proxycommand' && out.proxycommand && out.proxycommand.toLowerCase() !== 'none') e.proxycommand = out.proxycommand;
     if (out.userknownhostsfile) e.userknownhostsfile = out.userknownhostsfile;
+    if (out.globalknownhostsfile) e.globalknownhostsfile = out.globalknownhostsfile;
     if (out.stricthostkeychecking) e.stricthostkeychecking = out.stricthostkeychecking;
     if (out.forwardagent) e.forwardagent = out.forwardagent;
     if (out.connectionattempts && /^[1-9]\d*$/.test(out.connectionattempts)) e.connectionattempts = out.connectionattempts;

@@ -30,6 +30,24 @@ describe('known_hosts', () => {
     expect(kh.verify('other', 22, a.blob)).toEqual({ kind: 'unknown' });
   });
 
+  it("reads every user file and the system's files: known when any holds the key, changed (naming the file and line) when they hold another of any type", () => {
+    const dir = writeTree({});
+    const [a, b, c] = [newKey(dir, 'a'), newKey(dir, 'b'), newKey(dir, 'c')];
+    writeFileSync(join(dir, 'u1'), `# mine\nweb1 ${b.line}\n`);
+    writeFileSync(join(dir, 'g'), `web1 ${a.line}\nweb2 ssh-rsa AAAA\n`);
+    const kh = new KnownHosts([join(dir, 'u1'), join(dir, 'missing')], [join(dir, 'g')]);
+    expect(kh.path).toBe(join(dir, 'u1'));
+    expect(kh.verify('web1', 22, a.blob)).toEqual({ kind: 'known' });
+    expect(kh.verify('web1', 22, b.blob)).toEqual({ kind: 'known' });
+    expect(kh.verify('web1', 22, c.blob)).toEqual({ kind: 'changed', line: `${join(dir, 'u1')}:2` });
+    expect(kh.verify('web2', 22, c.blob)).toEqual({ kind: 'changed', line: `${join(dir, 'g')}:2` });
+    expect(kh.typesFor('web2', 22)).toEqual(['ssh-rsa']);
+    // a new key goes to the first user file
+    kh.add('web3', 22, c.blob);
+    expect(readFileSync(join(dir, 'u1'), 'utf8')).toContain(`web3 ${c.line}`);
+    expect(new KnownHosts([], [join(dir, 'g')]).verify('web1', 22, a.blob)).toEqual({ kind: 'known' });
+  });
+
   it("lists the key types recorded for a host, which OpenSSH asks the server for first", () => {
     const dir = writeTree({});
     const a = newKey(dir, 'a');

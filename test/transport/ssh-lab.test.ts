@@ -383,6 +383,8 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
       'hka-minus': [rsa, '-o HostKeyAlgorithms=-ssh-ed25519'],
       // a whole list is asked in its own order: the Ed25519 key comes, and known_hosts has another
       'hka-list': [rsa, '-o HostKeyAlgorithms=ssh-ed25519,rsa-sha2-512'],
+      // a key of another type recorded makes the Ed25519 one changed, not new, for OpenSSH 9: accept-new refuses it
+      'hka-new': [rsa, '-o HostKeyAlgorithms=ssh-ed25519 -o StrictHostKeyChecking=accept-new'],
       'cipher-ctr': [rsa, '-o Ciphers=aes128-ctr'],
       'cipher-cbc': [rsa, '-o Ciphers=aes256-cbc'],
       'cipher-plus': [rsa, '-o Ciphers=+aes256-cbc'],
@@ -400,12 +402,46 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     const outcome = (out: string): Record<string, string> => Object.fromEntries(Object.keys(rows).map((n) => [n, new RegExp(`fatal: \\[${n}\\]: UNREACHABLE!`).test(out) ? 'UNREACHABLE' : new RegExp(`changed: \\[${n}\\]`).test(out) ? 'ok' : 'none']));
     // (forks 4: the one sshd takes 10 handshakes at a time, MaxStartups)
     const r = kplay(['-i', inv, p, '-f', '4']);
-    const bad = ['hka-list', 'cipher-cbc', 'cipher-typo', 'kex-old', 'mac-md5'];
+    const bad = ['hka-list', 'hka-new', 'cipher-cbc', 'cipher-typo', 'kex-old', 'mac-md5'];
     expect(outcome(r.out), r.out).toEqual(Object.fromEntries(Object.keys(rows).map((n) => [n, bad.includes(n) ? 'UNREACHABLE' : 'ok'])));
     expect(r.out).toMatch(/fatal: \[cipher-typo\]: UNREACHABLE!.*'aes128-ctrr' is not a cipher OpenSSH knows/);
     expect(r.out).toMatch(/fatal: \[cipher-cbc\]: UNREACHABLE!.*no matching C->S cipher/);
     // Ansible's ssh without its control masters: one opened for another row would carry that row's algorithms
     const a = spawnSync('ip', ['netns', 'exec', lab.labNs, 'ansible-playbook', '-i', inv, p, '-f', '4'], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, HOME: work, ANSIBLE_NOCOLOR: '1', ANSIBLE_SSH_ARGS: '-o ControlMaster=no -o ControlPath=none' } });
+    expect(outcome(a.stdout), a.stdout + a.stderr).toEqual(outcome(r.out));
+    expect(readFileSync(rsa, 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  it("known_hosts files as OpenSSH reads them: several in UserKnownHostsFile, the system's GlobalKnownHostsFile, none; same hosts reached as ansible-playbook's ssh", () => {
+    const hs = lab.hosts as { name: string; ip: string }[];
+    const known = readFileSync(lab.knownHosts, 'utf8');
+    const file = (name: string, text: string): string => {
+      writeFileSync(join(work, name), text);
+      return join(work, name);
+    };
+    const empty = file('kh-empty', '');
+    const all = file('kh-all', known);
+    // every host's key replaced by another Ed25519 key
+    const wrong = file('kh-wrong', known.replace(/ssh-ed25519 \S+/g, 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl'));
+    const rows: Record<string, string> = {
+      // the system's file alone knows the key
+      'global-only': `-o UserKnownHostsFile=${empty} -o GlobalKnownHostsFile=${all}`,
+      // the second of the user's files knows it
+      'second-user': `-o "UserKnownHostsFile=${empty} ${all}" -o GlobalKnownHostsFile=/dev/null`,
+      // one file holds the key, another a different one: known
+      'wrong-and-right': `-o UserKnownHostsFile=${wrong} -o GlobalKnownHostsFile=${all}`,
+      'wrong-only': `-o UserKnownHostsFile=${wrong} -o GlobalKnownHostsFile=${empty}`,
+      'global-none': `-o UserKnownHostsFile=${empty} -o GlobalKnownHostsFile=none`,
+    };
+    const inv = join(work, 'known-files.ini');
+    writeFileSync(inv, Object.entries(rows).map(([n, args], i) => `${n} ansible_host=${hs[i]?.ip} ansible_user=root ansible_ssh_private_key_file=${lab.key} ansible_ssh_common_args='${args}'\n`).join(''));
+    const p = playbook('known-files.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: id -un\n');
+    const outcome = (out: string): Record<string, string> => Object.fromEntries(Object.keys(rows).map((n) => [n, new RegExp(`fatal: \\[${n}\\]: UNREACHABLE!`).test(out) ? 'UNREACHABLE' : new RegExp(`changed: \\[${n}\\]`).test(out) ? 'ok' : 'none']));
+    const r = kplay(['-i', inv, p, '-f', '5']);
+    expect(outcome(r.out), r.out).toEqual({ 'global-only': 'ok', 'second-user': 'ok', 'wrong-and-right': 'ok', 'wrong-only': 'UNREACHABLE', 'global-none': 'UNREACHABLE' });
+    expect(r.out).toContain(`REMOTE HOST IDENTIFICATION HAS CHANGED for ${hs[3]?.ip}:22 (presented SHA256:`);
+    expect(r.out).toContain(`the recorded key is at ${wrong}:4)`);
+    const a = spawnSync('ip', ['netns', 'exec', lab.labNs, 'ansible-playbook', '-i', inv, p, '-f', '5'], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, HOME: work, ANSIBLE_NOCOLOR: '1', ANSIBLE_SSH_ARGS: '-o ControlMaster=no -o ControlPath=none' } });
     expect(outcome(a.stdout), a.stdout + a.stderr).toEqual(outcome(r.out));
   });
 
