@@ -8,7 +8,7 @@ import type { ParsedKey } from 'ssh2';
 import type { Host } from '../inventory/model.js';
 import { ALGORITHM_OPTIONS, OPTION_NAME, chooseAlgorithms, type AlgorithmKind } from '../transport/algorithms.js';
 import { KnownHosts } from '../transport/known-hosts.js';
-import { SshConfig, parseJump, type SshConfigEntry } from '../transport/ssh-config.js';
+import { SshConfig, parseJump, type SshConfigEntry, type SshConfigFile } from '../transport/ssh-config.js';
 import { LocalTransport } from '../transport/local.js';
 import { proxyCommandLine } from '../transport/proxy-command.js';
 import { SshTransport, parsePrivateKey, type SshSettings } from '../transport/ssh.js';
@@ -57,6 +57,9 @@ function cached<V>(map: Map<string, V>, key: string, make: (key: string) => V): 
   }
   return v;
 }
+
+// the system's ssh client configuration, read after the user's
+const SYSTEM_SSH_CONFIG = '/etc/ssh/ssh_config';
 
 // the options of the target's own ssh command line that its jump host's ssh does not get
 const JUMP_OWN = ['port', 'user', 'identityfile', 'connecttimeout', 'hostname', 'connectionattempts', 'forwardagent', '__agentflag', ...Object.keys(ALGORITHM_OPTIONS)];
@@ -166,8 +169,9 @@ export class Connections {
     // a jump host is reached by an ssh of its own (OpenSSH's ProxyJump), which gets only -F of these
     // arguments; kplay gives it the target's known_hosts file and checking too
     const opts = depth === 0 ? args : { ...own, ...Object.fromEntries(Object.entries(args).filter(([k]) => !JUMP_OWN.includes(k))) };
-    const cfgFile = opts.__configfile ?? join(home, '.ssh', 'config');
-    const cfg: SshConfigEntry = cached(this.sshConfigs, expand(cfgFile), (p) => new SshConfig(p)).lookup(alias);
+    // (-F's file alone; else the user's, then the system's, as ssh reads them)
+    const cfgFiles: SshConfigFile[] = opts.__configfile !== undefined ? [{ path: expand(opts.__configfile) }] : [{ path: join(home, '.ssh', 'config') }, { path: SYSTEM_SSH_CONFIG, system: true }];
+    const cfg: SshConfigEntry = cached(this.sshConfigs, JSON.stringify(cfgFiles), () => new SshConfig(cfgFiles, home)).lookup(alias);
     // (OpenSSH's lists of files: the user's, where new keys go, and the system's; `none` is no file)
     const files = (v: string | undefined, dflt: string[]): string[] => (v === undefined ? dflt : v.toLowerCase() === 'none' ? [] : v.split(/\s+/).filter(Boolean).map(expand));
     const userFiles = files(opts.userknownhostsfile ?? cfg.userknownhostsfile, [join(home, '.ssh', 'known_hosts'), join(home, '.ssh', 'known_hosts2')]);
@@ -204,6 +208,7 @@ export class Connections {
       knownHosts: cached(this.knownHosts, JSON.stringify([userFiles, globalFiles]), () => new KnownHosts(userFiles, globalFiles)),
       hostKeyChecking: c.hostKeyChecking ?? (strict === 'no' || strict === 'off' ? false : (this.ssh.hostKeyChecking ?? true)),
       acceptNewHostKeys: this.ssh.acceptNewHostKeys === true || strict === 'accept-new',
+      hashKnownHosts: /^(yes|true)$/i.test(opts.hashknownhosts ?? cfg.hashknownhosts ?? 'no'),
       connectTimeoutMs: seconds(opts.connecttimeout as string) * 1000,
       connectionAttempts: Number(opts.connectionattempts ?? cfg.connectionattempts ?? 1),
       retries: depth === 0 ? (c.retries ?? this.ssh.retries ?? 0) : 0,

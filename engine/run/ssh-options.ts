@@ -5,7 +5,7 @@ import { shlexSplit } from '../inventory/shlex.js';
 import { ALGORITHM_OPTIONS, algorithmList } from '../transport/algorithms.js';
 
 // -o options kplay's client follows (read where the connection is set up; ProxyCommand is run as OpenSSH runs it)
-const HONOURED = new Set(['userknownhostsfile', 'globalknownhostsfile', 'stricthostkeychecking', 'proxyjump', 'proxycommand', 'port', 'user', 'identityfile', 'connecttimeout', 'forwardagent', 'hostname', 'connectionattempts', ...Object.keys(ALGORITHM_OPTIONS)]);
+const HONOURED = new Set(['userknownhostsfile', 'globalknownhostsfile', 'hashknownhosts', 'stricthostkeychecking', 'proxyjump', 'proxycommand', 'port', 'user', 'identityfile', 'connecttimeout', 'forwardagent', 'hostname', 'connectionattempts', ...Object.keys(ALGORITHM_OPTIONS)]);
 
 // the options whose value OpenSSH checks when it reads the command line: kplay refuses a bad one in its words
 const CHECKED: Record<string, [RegExp, string]> = {
@@ -13,6 +13,7 @@ const CHECKED: Record<string, [RegExp, string]> = {
   // a time as OpenSSH reads it: seconds, or numbers with s, m, h, d or w after them
   connecttimeout: [/^(\d+|(\d+[smhdw])+)$/i, 'a time (seconds, or numbers followed by s, m, h, d or w)'],
   connectionattempts: [/^[1-9]\d{0,5}$/, 'a number of attempts (1 or more)'],
+  hashknownhosts: [/^(yes|no|true|false)$/i, 'yes or no'],
   // yes, no, or the agent's socket: a path or an environment variable ($SSH_AUTH_SOCK)
   forwardagent: [/^(yes|no|true|false|\$\w+|[~/].*)$/i, 'yes, no, an agent socket path or $VARIABLE'],
 };

@@ -1,6 +1,6 @@
 // known_hosts as OpenSSH reads it: plain and hashed (|1|salt|hash) host names, [host]:port, several
 // keys per host, wildcards; and the verdict for a presented key: known, unknown or CHANGED.
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -99,11 +99,15 @@ export class KnownHosts {
     return [...new Set(this.entries.filter((e) => this.matches(e, name)).map((e) => e.type))];
   }
 
-  /** Records a new host key (OpenSSH's accept-new). */
-  add(host: string, port: number, key: Buffer): void {
+  /** Records a new host key (OpenSSH's accept-new), under its name or, with `hash` (HashKnownHosts), the name's salted hash. */
+  add(host: string, port: number, key: Buffer, hash = false): void {
     mkdirSync(dirname(this.path), { recursive: true });
     const type = keyType(key);
-    appendFileSync(this.path, `${hostKeyName(host, port)} ${type} ${key.toString('base64')}\n`, { mode: 0o600 });
-    this.entries.push({ patterns: [hostKeyName(host, port)], hashed: undefined, type, key, lineNo: -1, file: this.path });
+    const name = hostKeyName(host, port);
+    const salt = randomBytes(20);
+    const hashed = hash ? { salt, hash: createHmac('sha1', salt).update(name).digest() } : undefined;
+    const written = hashed ? `|1|${hashed.salt.toString('base64')}|${hashed.hash.toString('base64')}` : name;
+    appendFileSync(this.path, `${written} ${type} ${key.toString('base64')}\n`, { mode: 0o600 });
+    this.entries.push({ patterns: hashed ? [] : [name], hashed, type, key, lineNo: -1, file: this.path });
   }
 }

@@ -1,8 +1,12 @@
 // ~/.ssh/config as OpenSSH reads it, for what kplay uses: Host blocks (patterns with * ? and !),
-// HostName, User, Port, IdentityFile, ProxyJump, ProxyCommand, UserKnownHostsFile, GlobalKnownHostsFile, StrictHostKeyChecking,
-// ForwardAgent, ConnectionAttempts, Ciphers, MACs, KexAlgorithms, HostKeyAlgorithms.
-// For each keyword the first value found wins (of ProxyJump and ProxyCommand, the first found).
-import { existsSync, readFileSync } from 'node:fs';
+// HostName, User, Port, IdentityFile, ProxyJump, ProxyCommand, UserKnownHostsFile, GlobalKnownHostsFile,
+// HashKnownHosts, StrictHostKeyChecking, ForwardAgent, ConnectionAttempts, Ciphers, MACs, KexAlgorithms,
+// HostKeyAlgorithms.
+// For each keyword the first value found wins (of ProxyJump and ProxyCommand, the first found). Include
+// is followed; the system's /etc/ssh/ssh_config is read after the user's file.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 
 /** The settings of ~/.ssh/config that apply to one host alias. */
 export interface SshConfigEntry {
@@ -15,6 +19,7 @@ export interface SshConfigEntry {
   proxycommand?: string;
   userknownhostsfile?: string;
   globalknownhostsfile?: string;
+  hashknownhosts?: string;
   stricthostkeychecking?: string;
   forwardagent?: string;
   connectionattempts?: string;
@@ -40,13 +45,49 @@ function hostMatches(patterns: string[], host: string): boolean {
   return hit;
 }
 
-/** A parsed ssh config file. */
-export class SshConfig {
-  private readonly blocks: { patterns: string[]; options: [string, string][] }[] = [];
+// the files an Include pattern names (* and ? in any part of the path), sorted as glob(3) sorts them
+function globFiles(pattern: string): string[] {
+  let paths = ['/'];
+  for (const part of pattern.split('/').filter(Boolean)) {
+    if (!/[*?[]/.test(part)) {
+      paths = paths.map((p) => join(p, part));
+      continue;
+    }
+    const re = new RegExp(`^${part.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+    paths = paths.flatMap((dir) => {
+      try {
+        return readdirSync(dir).filter((n) => re.test(n) && (part.startsWith('.') || !n.startsWith('.'))).sort().map((n) => join(dir, n));
+      } catch {
+        return [];
+      }
+    });
+  }
+  return paths.filter((p) => existsSync(p) && statSync(p).isFile());
+}
 
-  constructor(path: string) {
+/** One config file to read: a user's (~/.ssh/config, -F) or the system's (/etc/ssh/ssh_config), which differ in where a relative Include looks. */
+export interface SshConfigFile {
+  path: string;
+  system?: boolean;
+}
+
+/**
+ * Parsed ssh config files, read in order (the user's, then the system's, as OpenSSH reads them; the
+ * first value of a keyword wins). `Include` is followed: relative paths are under ~/.ssh for a user's
+ * file and /etc/ssh for the system's, patterns are expanded, and what an included file says applies
+ * only where the Host block that includes it applies.
+ */
+export class SshConfig {
+  // each block applies where every one of its pattern lists matches (its own and its includers')
+  private readonly blocks: { conds: string[][]; options: [string, string][] }[] = [];
+
+  constructor(files: string | SshConfigFile[], home = homedir()) {
+    for (const f of typeof files === 'string' ? [{ path: files }] : files) this.read(f.path, [], f.system === true, home, 0);
+  }
+
+  private read(path: string, conds: string[][], system: boolean, home: string, depth: number): void {
     if (!existsSync(path)) return;
-    let current = { patterns: ['*'], options: [] as [string, string][] };
+    let current = { conds, options: [] as [string, string][] };
     this.blocks.push(current);
     for (const raw of readFileSync(path, 'utf8').split('\n')) {
       const line = raw.trim();
@@ -56,10 +97,20 @@ export class SshConfig {
       const key = (m[1] as string).toLowerCase();
       const value = (m[2] as string).replace(/^"(.*)"$/, '$1');
       if (key === 'host') {
-        current = { patterns: value.split(/\s+/), options: [] };
+        current = { conds: [...conds, value.split(/\s+/)], options: [] };
         this.blocks.push(current);
       } else if (key === 'match') {
-        current = { patterns: [], options: [] }; // Match blocks are not supported: ignored
+        current = { conds: [...conds, []], options: [] }; // Match blocks are not supported: ignored
+        this.blocks.push(current);
+      } else if (key === 'include') {
+        // (OpenSSH stops at 16 levels: "Too many recursive configuration includes")
+        if (depth >= 16) throw new Error(`${path}: Include nested more than 16 deep`);
+        for (const word of (m[2] as string).split(/\s+/).filter(Boolean)) {
+          const pattern = word.replace(/^"(.*)"$/, '$1').replace(/^~(?=\/)/, home);
+          for (const file of globFiles(isAbsolute(pattern) ? pattern : join(system ? '/etc/ssh' : join(home, '.ssh'), pattern))) this.read(file, current.conds, system, home, depth + 1);
+        }
+        // (after the included files, the including block goes on)
+        current = { conds: current.conds, options: [] };
         this.blocks.push(current);
       } else current.options.push([key, value]);
     }
@@ -72,7 +123,7 @@ export class SshConfig {
     // (of ProxyJump and ProxyCommand, the first one found counts, as in OpenSSH)
     let proxy: string | undefined;
     for (const b of this.blocks) {
-      if (!hostMatches(b.patterns, host)) continue;
+      if (!b.conds.every((c) => hostMatches(c, host))) continue;
       for (const [k, v] of b.options) {
         if (k === 'identityfile' && !identities.includes(v)) identities.push(v);
         // (%h in a ProxyCommand is the host it reaches, replaced when the connection is set up)
@@ -89,6 +140,7 @@ export class SshConfig {
     if (proxy === 'proxycommand' && out.proxycommand && out.proxycommand.toLowerCase() !== 'none') e.proxycommand = out.proxycommand;
     if (out.userknownhostsfile) e.userknownhostsfile = out.userknownhostsfile;
     if (out.globalknownhostsfile) e.globalknownhostsfile = out.globalknownhostsfile;
+    if (out.hashknownhosts) e.hashknownhosts = out.hashknownhosts;
     if (out.stricthostkeychecking) e.stricthostkeychecking = out.stricthostkeychecking;
     if (out.forwardagent) e.forwardagent = out.forwardagent;
     if (out.connectionattempts && /^[1-9]\d*$/.test(out.connectionattempts)) e.connectionattempts = out.connectionattempts;

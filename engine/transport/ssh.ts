@@ -31,6 +31,8 @@ export interface SshSettings {
   knownHosts: KnownHosts;
   hostKeyChecking: boolean;
   acceptNewHostKeys: boolean;
+  /** HashKnownHosts: a key recorded is filed under the hash of the host's name, as ssh-keygen -H writes it. */
+  hashKnownHosts?: boolean | undefined;
   connectTimeoutMs: number;
   /** OpenSSH's ConnectionAttempts: a TCP connection that fails is tried again, a second later (1: once). */
   connectionAttempts?: number | undefined;
@@ -393,7 +395,7 @@ export class SshTransport implements Transport {
           if (!s.hostKeyChecking) return true;
           verdict = s.knownHosts.verify(s.host, s.port, key);
           if (verdict.kind === 'unknown' && s.acceptNewHostKeys) {
-            s.knownHosts.add(s.host, s.port, key);
+            s.knownHosts.add(s.host, s.port, key, s.hashKnownHosts === true);
             return true;
           }
           return verdict.kind === 'known';

@@ -210,7 +210,7 @@ describe('kplay CLI', () => {
 
   it.each([
     // (the = form: for `ansible`, as for kplay adhoc, a value starting with -o is the -o/--one-line option)
-    [['--ssh-common-args=-o HashKnownHosts=yes -o LogLevel=ERROR'], {}, '--ssh-common-args: the ssh option HashKnownHosts is not supported by kplay'],
+    [['--ssh-common-args=-o VisualHostKey=yes -o LogLevel=ERROR'], {}, '--ssh-common-args: the ssh option VisualHostKey is not supported by kplay'],
     [['--ssh-common-args=-o ForwardAgent=maybe'], {}, "--ssh-common-args: -o ForwardAgent 'maybe' is not yes, no, an agent socket path or $VARIABLE"],
     [['--ssh-extra-args', '-p 0'], {}, "--ssh-extra-args: -p '0' is not a port (1 to 65535)"],
     [['--sftp-extra-args=-l 8192'], {}, "--sftp-extra-args: '-l' is not supported by kplay: it copies files over its own SSH session, not with sftp"],

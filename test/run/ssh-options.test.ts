@@ -43,7 +43,7 @@ const FOLLOWED: [string, Record<string, string>][] = [
 const REFUSED: [string, string][] = [
   ['-o ConnectionAttempts=0', "X: -o ConnectionAttempts '0' is not a number of attempts (1 or more)"],
   ['-o ForwardAgent=maybe', "X: -o ForwardAgent 'maybe' is not yes, no, an agent socket path or $VARIABLE"],
-  ['-o HashKnownHosts=yes', 'X: the ssh option HashKnownHosts is not supported by kplay'],
+  ['-o VisualHostKey=yes', 'X: the ssh option VisualHostKey is not supported by kplay'],
   ['-o Ciphers=aes128-ctrr', "X: -o Ciphers=aes128-ctrr: 'aes128-ctrr' is not a cipher OpenSSH knows (ssh -Q cipher lists them)"],
   ['-o MACs=umac-64@openssh.com', "X: -o MACs=umac-64@openssh.com: the list names none that kplay's SSH client can use (it has: hmac-sha2-256-etm@openssh.com"],
   ['-o PubkeyAcceptedAlgorithms=ssh-ed25519', "X: -o PubkeyAcceptedAlgorithms=ssh-ed25519 is not supported by kplay; kplay's client offers every key it is given, so only a list that adds to the default (+name,…) can be honoured"],

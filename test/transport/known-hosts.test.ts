@@ -104,6 +104,26 @@ describe('ssh config', () => {
     expect(new SshConfig(join(dir, 'config')).lookup('web')).toEqual({ identityfiles: ['~/.ssh/web', '~/.ssh/id_ed25519'] });
   });
 
+  it('follows Include: patterns, paths relative to ~/.ssh (a user file) or /etc/ssh (the system file), only where the including block applies; then the system file', () => {
+    const home = writeTree({
+      '.ssh/config': 'Host web*\n  Include conf.d/*.conf\n  Port 2200\nHost *\n  Include ~/other.conf\n  User fallback\n',
+      '.ssh/conf.d/a.conf': 'User a-user\nHost web2\n  HostName 10.0.0.2\n',
+      '.ssh/conf.d/b.conf': 'IdentityFile ~/.ssh/b\n',
+      '.ssh/conf.d/.hidden.conf': 'User hidden\n',
+      '.ssh/conf.d/c.txt': 'User txt\n',
+      'other.conf': 'ForwardAgent yes\n',
+      'system': 'Host *\n  HashKnownHosts yes\n  User system\n  Include missing/*.conf\n',
+    });
+    const cfg = new SshConfig([{ path: join(home, '.ssh/config') }, { path: join(home, 'system'), system: true }], home);
+    // the included file's options apply to web*; its Host block to web2 alone; Port after the Include to web* again
+    expect(cfg.lookup('web1')).toEqual({ user: 'a-user', identityfiles: ['~/.ssh/b'], port: 2200, forwardagent: 'yes', hashknownhosts: 'yes' });
+    expect(cfg.lookup('web2')).toEqual({ user: 'a-user', hostname: '10.0.0.2', identityfiles: ['~/.ssh/b'], port: 2200, forwardagent: 'yes', hashknownhosts: 'yes' });
+    expect(cfg.lookup('db')).toEqual({ forwardagent: 'yes', user: 'fallback', hashknownhosts: 'yes' });
+    // a user file's Include loops back on itself: refused, not followed forever
+    const loop = writeTree({ '.ssh/config': 'Include config\n' });
+    expect(() => new SshConfig(join(loop, '.ssh/config'), loop)).toThrow('Include nested more than 16 deep');
+  });
+
   it('reads Ciphers, MACs, KexAlgorithms and HostKeyAlgorithms as written, the first value for the host counting', () => {
     const dir = writeTree({ config: 'Host old-*\n  HostKeyAlgorithms +ssh-rsa\n  KexAlgorithms=+diffie-hellman-group1-sha1\n\nHost *\n  HostKeyAlgorithms ssh-ed25519\n  Ciphers aes256-ctr\n  MACs hmac-sha2-512\n' });
     const cfg = new SshConfig(join(dir, 'config'));

@@ -265,12 +265,12 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     const h0 = lab.hosts[0] as { name: string; ip: string };
     const h1 = lab.hosts[1] as { name: string; ip: string };
     const inv = join(work, 'ssh-args.ini');
-    writeFileSync(inv, `${h0.name} ansible_host=${h0.ip}\n${h1.name} ansible_host=${h1.ip} ansible_ssh_common_args='-o UserKnownHostsFile=${lab.knownHosts} -o HashKnownHosts=yes'\n[all:vars]\nansible_user=root\nansible_ssh_private_key_file=${lab.key}\n`);
+    writeFileSync(inv, `${h0.name} ansible_host=${h0.ip}\n${h1.name} ansible_host=${h1.ip} ansible_ssh_common_args='-o UserKnownHostsFile=${lab.knownHosts} -o VisualHostKey=yes'\n[all:vars]\nansible_user=root\nansible_ssh_private_key_file=${lab.key}\n`);
     const p = playbook('ssh-args.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: hostname\n      register: h\n    - debug: var=h.stdout\n');
     const r = kplay(['-i', inv, p, '--ssh-extra-args', `-o UserKnownHostsFile=${lab.knownHosts} -o ServerAliveInterval=30 -C`]);
     expect(r.out).toMatch(new RegExp(`ok: \\[${h0.name}\\] => \\{\\n    "h.stdout": "${h0.name}"`));
     expect(r.out).toContain(`fatal: [${h1.name}]: UNREACHABLE!`);
-    expect(r.out).toContain('ansible_ssh_common_args: the ssh option HashKnownHosts is not supported by kplay');
+    expect(r.out).toContain('ansible_ssh_common_args: the ssh option VisualHostKey is not supported by kplay');
     expect(r.rc).toBe(4);
     // without the extra args the first host's key is unknown (HOME has no known_hosts)
     const without = kplay(['-i', inv, p, '-l', h0.name]);
@@ -445,6 +445,49 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     expect(outcome(a.stdout), a.stdout + a.stderr).toEqual(outcome(r.out));
   });
 
+  it("ssh config's Include (patterns, inside a Host block, the block going on after it) and HashKnownHosts are followed as ansible-playbook's ssh follows them", () => {
+    const hs = lab.hosts as { name: string; ip: string }[];
+    const d = join(work, 'ssh-include');
+    mkdirSync(join(d, 'hosts.d'), { recursive: true });
+    writeFileSync(join(d, 'hosts.d', '10-glob.conf'), `Host glob-host\n  HostName ${hs[1]?.ip}\n`);
+    writeFileSync(join(d, 'hosts.d', 'skipped.txt'), `Host glob-host\n  User nobody\n`);
+    writeFileSync(join(d, 'sec.conf'), `HostName ${hs[0]?.ip}\nUser sec\n`);
+    writeFileSync(join(d, 'other-host.conf'), 'Host nothing-matches\n  User nobody\n');
+    const cfg = join(d, 'config');
+    writeFileSync(
+      cfg,
+      [
+        // (before any Host line: for every host)
+        `Include ${d}/hosts.d/*.conf`,
+        'Host inc-*',
+        `  Include ${d}/sec.conf`,
+        'Host after-*',
+        `  Include ${d}/other-host.conf`,
+        // (still after-*'s: the included file's Host block ends with it)
+        `  HostName ${hs[2]?.ip}`,
+        'Host *',
+        '  User root',
+        `  IdentityFile ${lab.key}`,
+        '',
+      ].join('\n'),
+    );
+    const kh = join(d, 'known_hosts');
+    writeFileSync(kh, '');
+    const inv = join(work, 'ssh-include.ini');
+    writeFileSync(inv, ['inc-user', 'glob-host', 'after-inc'].map((n) => `${n} ansible_ssh_common_args='-F ${cfg} -o UserKnownHostsFile=${kh} -o StrictHostKeyChecking=accept-new -o HashKnownHosts=yes'\n`).join(''));
+    const p = playbook('ssh-include.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: id -un\n      register: who\n    - debug: var=who.stdout\n');
+    const outcome = (out: string): Record<string, string> => Object.fromEntries(['inc-user', 'glob-host', 'after-inc'].map((n) => [n, new RegExp(`fatal: \\[${n}\\]: UNREACHABLE!`).test(out) ? 'UNREACHABLE' : (new RegExp(`ok: \\[${n}\\] => \\{\\n    "who.stdout": "(\\w+)"`).exec(out)?.[1] ?? 'none')]));
+    // three keys recorded, each under a hashed name that ssh-keygen finds
+    const recorded = (): boolean[] => [hs[0], hs[1], hs[2]].map((h) => spawnSync('ssh-keygen', ['-F', h?.ip as string, '-f', kh]).status === 0 && !readFileSync(kh, 'utf8').includes(h?.ip as string));
+    const r = kplay(['-i', inv, p, '-f', '3']);
+    expect(outcome(r.out), r.out).toEqual({ 'inc-user': 'sec', 'glob-host': 'root', 'after-inc': 'root' });
+    expect(recorded()).toEqual([true, true, true]);
+    writeFileSync(kh, '');
+    const a = spawnSync('ip', ['netns', 'exec', lab.labNs, 'ansible-playbook', '-i', inv, p, '-f', '3'], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, HOME: work, ANSIBLE_NOCOLOR: '1', ANSIBLE_SSH_ARGS: '-o ControlMaster=no -o ControlPath=none' } });
+    expect(outcome(a.stdout), a.stdout + a.stderr).toEqual(outcome(r.out));
+    expect(recorded()).toEqual([true, true, true]);
+  });
+
   it('refuses a changed host key, reports an unknown one with its fingerprint, and finishes the other hosts (exit 4)', () => {
     const badKh = join(work, 'known_hosts_bad');
     const lines = readFileSync(lab.knownHosts, 'utf8').trim().split('\n');
@@ -465,7 +508,11 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     const again = kplay(['-i', inv, p, '--accept-new-host-keys']);
     expect(again.out).toMatch(new RegExp(`changed: \\[${lab.hosts[1]?.name}\\]`));
     expect(again.out).toContain('REMOTE HOST IDENTIFICATION HAS CHANGED');
-    expect(readFileSync(badKh, 'utf8')).toContain(lab.hosts[1]?.ip);
+    const ip = lab.hosts[1]?.ip as string;
+    expect(spawnSync('ssh-keygen', ['-F', ip, '-f', badKh]).status).toBe(0);
+    // filed under its name, or its hash where the system's ssh_config says HashKnownHosts (Debian's does), as ssh files it
+    const hashed = /^hashknownhosts yes$/m.test(spawnSync('ssh', ['-G', '-F', '/etc/ssh/ssh_config', ip], { encoding: 'utf8' }).stdout);
+    expect(readFileSync(badKh, 'utf8').includes(`${ip} ssh-ed25519`)).toBe(!hashed);
   });
 
   it('marks a host that cannot be reached UNREACHABLE and completes the others', () => {
