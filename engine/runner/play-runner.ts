@@ -155,6 +155,10 @@ export async function runPlays(plays: Play[], vars: VarsContext, matcher: Patter
       if (!matched.length) opts.reporter.emit({ type: 'no_hosts', play: name });
       continue;
     }
+    // every host's inventory variables are read before the play's first task runs anywhere (Ansible
+    // reads them all as the play starts): a group_vars file that cannot be read or decrypted stops the
+    // run before any host is touched, not after the hosts before it ran the first task
+    for (const h of hosts) vars.inventoryVars(h);
     // a role runs once per play (Ansible's dedup is per play, not per run)
     for (const h of hosts) stateOf(h).rolesRun.clear();
     const runner = new PlayRun(play, hosts, vars, opts, stateOf, () => {

@@ -115,6 +115,22 @@ describe('Ansible Vault', () => {
     }
   });
 
+  it("an encrypted group_vars file of the second host's group, without the password, stops the play before its first task runs on any host, as in Ansible", () => {
+    for (const engine of hasAnsible ? (['kplay', 'ansible'] as const) : (['kplay'] as const)) {
+      const root = writeTree({
+        hosts: 'h1 ansible_connection=local\nh2 ansible_connection=local\n[web]\nh2\n',
+        'group_vars/web.yml': encrypt('secret: s3\n', PW),
+        'site.yaml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - file: {path: "{{ playbook_dir }}/touched-{{ inventory_hostname }}", state: touch}\n',
+      });
+      const argv = engine === 'kplay' ? [process.execPath, KPLAY_BIN] : ['ansible-playbook'];
+      const r = spawnSync(argv[0] as string, [...argv.slice(1), '-i', 'hosts', 'site.yaml'], { cwd: root, encoding: 'utf8', env: { ...process.env, HOME: root, KPLAY_NO_LIVE: '1', ANSIBLE_NOCOLOR: '1' } });
+      // the play's banner, then the error; no task line, no recap (the old engine ran h1's task first)
+      expect({ rc: r.status, out: r.stdout.trim() }, `${engine}: ${r.stdout}${r.stderr}`).toEqual({ rc: 4, out: expect.stringMatching(/^PLAY \[all\] \*+$/) as unknown });
+      expect(r.stderr, engine).toContain('Attempting to decrypt but no vault secrets found');
+      expect(['h1', 'h2'].filter((h) => existsSync(join(root, `touched-${h}`))), engine).toEqual([]);
+    }
+  });
+
   it.each([
     ['no password', []],
     ['a wrong password', ['--vault-password-file', 'wrong.txt']],
