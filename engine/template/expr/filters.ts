@@ -7,7 +7,7 @@ import { jsonQuery } from './json-query.js';
 import { passwordHash } from './password-hash.js';
 import { urlsplit } from './urlsplit.js';
 import { x509CertificateInfo } from './x509.js';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { lstatSync, statSync, type Stats } from 'node:fs';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { pyyamlTags } from '../../yaml/scalars.js';
@@ -560,14 +560,12 @@ export const FILTERS: Record<string, Filter> = {
     }
     return out;
   },
-  // Ansible's random(end, start, step, seed) with a seed: Python's seeded choice, the value
-  // ansible-playbook gives (`59 | random(seed=inventory_hostname)` for a host's cron minute)
+  // Ansible's random(end, start, step, seed): with a seed, Python's seeded choice, the value
+  // ansible-playbook gives (`59 | random(seed=inventory_hostname)` for a host's cron minute); without
+  // one, a different value each time, as Ansible's SystemRandom gives
   random: (v, a, kw, col) => {
     const seed = kw.seed ?? a[2];
-    if (seed === undefined || seed === null) {
-      throw new ExprError("the 'random' filter without a seed is not supported: its result differs on every run (kplay playbooks must converge); give it one, e.g. random(seed=inventory_hostname), for the value Ansible picks for that seed", col);
-    }
-    const rng = new PyRandom(seed, col);
+    const rng = seed === undefined || seed === null ? unseeded(col) : new PyRandom(seed, col);
     const start = a[0] ?? kw.start;
     const step = a[1] ?? kw.step;
     const end = plain(v);
@@ -581,15 +579,16 @@ export const FILTERS: Record<string, Filter> = {
     }
     throw new ExprError('random can only be used on sequences and integers', col);
   },
-  // Ansible's shuffle(seed): with a seed, Python's seeded shuffle; without one, Ansible's own (Python's)
+  // Ansible's shuffle(seed): with a seed, Python's seeded shuffle; without one (or a false one, as
+  // Ansible tests it), a different order each time
   shuffle: (v, a, kw, col) => {
     const seed = kw.seed ?? a[0];
-    if (truthy(seed ?? null)) return new PyRandom(seed, col).shuffled(iterable(plain(v), col));
-    const own = builtinEntry('filter', 'shuffle');
-    if (!own) throw new ExprError("shuffle without a seed is Ansible's own filter, which needs a Python with ansible-core on the controller; give it a seed (shuffle(seed=inventory_hostname))", col);
-    return callPlugin('filter', own, v, a, kw, col);
+    return (truthy(seed ?? null) ? new PyRandom(seed, col) : unseeded(col)).shuffled(iterable(plain(v), col));
   },
 };
+
+// a generator seeded from the system's randomness: what Ansible's unseeded random and shuffle draw from
+const unseeded = (col: number): PyRandom => new PyRandom(randomBytes(32).toString('hex'), col);
 
 // a missing attribute inside selectattr/rejectattr, with Jinja's text for it
 class Missing {
