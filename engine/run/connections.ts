@@ -62,7 +62,7 @@ function cached<V>(map: Map<string, V>, key: string, make: (key: string) => V): 
 const SYSTEM_SSH_CONFIG = '/etc/ssh/ssh_config';
 
 // the options of the target's own ssh command line that its jump host's ssh does not get
-const JUMP_OWN = ['port', 'user', 'identityfile', 'connecttimeout', 'hostname', 'connectionattempts', 'forwardagent', '__agentflag', ...Object.keys(ALGORITHM_OPTIONS)];
+const JUMP_OWN = ['port', 'user', 'identityfile', 'connecttimeout', 'hostname', 'connectionattempts', 'forwardagent', '__agentflag', 'serveraliveinterval', 'serveralivecountmax', ...Object.keys(ALGORITHM_OPTIONS)];
 
 // an ssh time value (ConnectTimeout) in seconds: a number, or numbers with s, m, h, d or w after them
 function seconds(v: string): number {
@@ -209,6 +209,8 @@ export class Connections {
       hostKeyChecking: c.hostKeyChecking ?? (strict === 'no' || strict === 'off' ? false : (this.ssh.hostKeyChecking ?? true)),
       acceptNewHostKeys: this.ssh.acceptNewHostKeys === true || strict === 'accept-new',
       hashKnownHosts: /^(yes|true)$/i.test(opts.hashknownhosts ?? cfg.hashknownhosts ?? 'no'),
+      // (OpenSSH's count is 3 where only the interval is given)
+      serverAlive: this.serverAlive(opts.serveraliveinterval ?? cfg.serveraliveinterval, opts.serveralivecountmax ?? cfg.serveralivecountmax),
       connectTimeoutMs: seconds(opts.connecttimeout as string) * 1000,
       connectionAttempts: Number(opts.connectionattempts ?? cfg.connectionattempts ?? 1),
       retries: depth === 0 ? (c.retries ?? this.ssh.retries ?? 0) : 0,
@@ -216,6 +218,13 @@ export class Connections {
       jump,
       algorithms: this.algorithms(opts, cfg),
     };
+  }
+
+  // ServerAliveInterval and ServerAliveCountMax (OpenSSH's count is 3 where only the interval is given);
+  // neither given: kplay's own keepalives
+  private serverAlive(interval: string | undefined, count: string | undefined): SshSettings['serverAlive'] {
+    if (interval === undefined || !/^(\d+|(\d+[smhdw])+)$/i.test(interval)) return undefined;
+    return { intervalMs: seconds(interval) * 1000, countMax: count !== undefined && /^\d+$/.test(count) ? Number(count) : 3 };
   }
 
   // Ciphers, MACs, KexAlgorithms, HostKeyAlgorithms: the arguments' over ~/.ssh/config's (checked there)

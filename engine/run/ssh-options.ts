@@ -5,7 +5,7 @@ import { shlexSplit } from '../inventory/shlex.js';
 import { ALGORITHM_OPTIONS, algorithmList } from '../transport/algorithms.js';
 
 // -o options kplay's client follows (read where the connection is set up; ProxyCommand is run as OpenSSH runs it)
-const HONOURED = new Set(['userknownhostsfile', 'globalknownhostsfile', 'hashknownhosts', 'stricthostkeychecking', 'proxyjump', 'proxycommand', 'port', 'user', 'identityfile', 'connecttimeout', 'forwardagent', 'hostname', 'connectionattempts', ...Object.keys(ALGORITHM_OPTIONS)]);
+const HONOURED = new Set(['userknownhostsfile', 'globalknownhostsfile', 'hashknownhosts', 'serveraliveinterval', 'serveralivecountmax', 'stricthostkeychecking', 'proxyjump', 'proxycommand', 'port', 'user', 'identityfile', 'connecttimeout', 'forwardagent', 'hostname', 'connectionattempts', ...Object.keys(ALGORITHM_OPTIONS)]);
 
 // the options whose value OpenSSH checks when it reads the command line: kplay refuses a bad one in its words
 const CHECKED: Record<string, [RegExp, string]> = {
@@ -14,20 +14,20 @@ const CHECKED: Record<string, [RegExp, string]> = {
   connecttimeout: [/^(\d+|(\d+[smhdw])+)$/i, 'a time (seconds, or numbers followed by s, m, h, d or w)'],
   connectionattempts: [/^[1-9]\d{0,5}$/, 'a number of attempts (1 or more)'],
   hashknownhosts: [/^(yes|no|true|false)$/i, 'yes or no'],
+  serveraliveinterval: [/^(\d+|(\d+[smhdw])+)$/i, 'a time (seconds, or numbers followed by s, m, h, d or w)'],
+  serveralivecountmax: [/^\d{1,6}$/, 'a number'],
   // yes, no, or the agent's socket: a path or an environment variable ($SSH_AUTH_SOCK)
   forwardagent: [/^(yes|no|true|false|\$\w+|[~/].*)$/i, 'yes, no, an agent socket path or $VARIABLE'],
 };
 
 // -o options that change nothing kplay does: it keeps one session per host for the run (no ssh
-// multiplexing), sends its own keepalives, prints none of ssh's messages, and tries the configured key,
-// then the agent, then a password
+// multiplexing), prints none of ssh's messages, and tries the configured key, then the agent, then a
+// password; TCP keepalives are the system's
 const NO_EFFECT = new Set([
   'controlmaster',
   'controlpersist',
   'controlpath',
   'compression',
-  'serveraliveinterval',
-  'serveralivecountmax',
   'tcpkeepalive',
   'loglevel',
   'identitiesonly',

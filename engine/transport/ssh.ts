@@ -31,6 +31,8 @@ export interface SshSettings {
   knownHosts: KnownHosts;
   hostKeyChecking: boolean;
   acceptNewHostKeys: boolean;
+  /** ServerAliveInterval and ServerAliveCountMax: the connection is dropped after countMax keepalives go unanswered; kplay sends one every 15 s, 4 at most, when unset. */
+  serverAlive?: { intervalMs: number; countMax: number } | undefined;
   /** HashKnownHosts: a key recorded is filed under the hash of the host's name, as ssh-keygen -H writes it. */
   hashKnownHosts?: boolean | undefined;
   connectTimeoutMs: number;
@@ -385,8 +387,9 @@ export class SshTransport implements Transport {
         port: s.port,
         username: s.user,
         readyTimeout: this.connectTimeoutMs,
-        keepaliveInterval: 15_000,
-        keepaliveCountMax: 4,
+        // (ServerAliveInterval 0 turns them off, as in OpenSSH)
+        keepaliveInterval: s.serverAlive?.intervalMs ?? 15_000,
+        keepaliveCountMax: s.serverAlive?.countMax ?? 4,
         // every command's session asks the host to forward the agent, as ssh -A does
         ...(s.forwardAgent ? { agent: s.forwardAgent, agentForward: true } : {}),
         algorithms: this.algorithms() as ConnectConfig['algorithms'],

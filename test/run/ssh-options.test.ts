@@ -14,7 +14,9 @@ const FOLLOWED: [string, Record<string, string>][] = [
   ['-J j -o ProxyCommand="nc %h %p"', { __jump: 'j' }],
   // Ansible's default ssh_args, and options with nothing to do in kplay
   ['-C -o ControlMaster=auto -o ControlPersist=60s', {}],
-  ['-o ControlPath=/tmp/%C -o ServerAliveInterval=30 -o ServerAliveCountMax=3 -o LogLevel=ERROR -q -tt', {}],
+  ['-o ControlPath=/tmp/%C -o LogLevel=ERROR -q -tt', {}],
+  // keepalives, as often and as many as ssh would send
+  ['-o ServerAliveInterval=30 -o ServerAliveCountMax=3', { serveraliveinterval: '30', serveralivecountmax: '3' }],
   ['-o IdentitiesOnly=yes -o PreferredAuthentications=publickey -o PasswordAuthentication=no -o BatchMode=yes', {}],
   // the connection's own options, by -o or by their flags
   ['-o Port=2222 -o User=ops -o ConnectTimeout=1m30s', { port: '2222', user: 'ops', connecttimeout: '1m30s' }],
@@ -55,6 +57,8 @@ const REFUSED: [string, string][] = [
   ['-o Port=0', "X: -o Port '0' is not a port (1 to 65535)"],
   ['-p 65536', "X: -p '65536' is not a port (1 to 65535)"],
   ['-o port=ssh', "X: -o port 'ssh' is not a port (1 to 65535)"],
+  ['-o ServerAliveInterval=-1', "X: -o ServerAliveInterval '-1' is not a time (seconds, or numbers followed by s, m, h, d or w)"],
+  ['-o ServerAliveCountMax=many', "X: -o ServerAliveCountMax 'many' is not a number"],
   ['-o ConnectTimeout=1.5', "X: -o ConnectTimeout '1.5' is not a time (seconds, or numbers followed by s, m, h, d or w)"],
 ];
 

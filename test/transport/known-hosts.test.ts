@@ -124,11 +124,11 @@ describe('ssh config', () => {
     expect(() => new SshConfig(join(loop, '.ssh/config'), loop)).toThrow('Include nested more than 16 deep');
   });
 
-  it('reads Ciphers, MACs, KexAlgorithms and HostKeyAlgorithms as written, the first value for the host counting', () => {
-    const dir = writeTree({ config: 'Host old-*\n  HostKeyAlgorithms +ssh-rsa\n  KexAlgorithms=+diffie-hellman-group1-sha1\n\nHost *\n  HostKeyAlgorithms ssh-ed25519\n  Ciphers aes256-ctr\n  MACs hmac-sha2-512\n' });
+  it('reads Ciphers, MACs, KexAlgorithms, HostKeyAlgorithms and the ServerAlive options as written, the first value for the host counting', () => {
+    const dir = writeTree({ config: 'Host old-*\n  HostKeyAlgorithms +ssh-rsa\n  KexAlgorithms=+diffie-hellman-group1-sha1\n  ServerAliveInterval 5\n\nHost *\n  HostKeyAlgorithms ssh-ed25519\n  Ciphers aes256-ctr\n  MACs hmac-sha2-512\n  ServerAliveCountMax 2\n' });
     const cfg = new SshConfig(join(dir, 'config'));
-    expect(cfg.lookup('old-db')).toEqual({ hostkeyalgorithms: '+ssh-rsa', kexalgorithms: '+diffie-hellman-group1-sha1', ciphers: 'aes256-ctr', macs: 'hmac-sha2-512' });
-    expect(cfg.lookup('new')).toEqual({ hostkeyalgorithms: 'ssh-ed25519', ciphers: 'aes256-ctr', macs: 'hmac-sha2-512' });
+    expect(cfg.lookup('old-db')).toEqual({ hostkeyalgorithms: '+ssh-rsa', kexalgorithms: '+diffie-hellman-group1-sha1', serveraliveinterval: '5', ciphers: 'aes256-ctr', macs: 'hmac-sha2-512', serveralivecountmax: '2' });
+    expect(cfg.lookup('new')).toEqual({ hostkeyalgorithms: 'ssh-ed25519', ciphers: 'aes256-ctr', macs: 'hmac-sha2-512', serveralivecountmax: '2' });
   });
 
   it('reads ForwardAgent, the first value for the host counting', () => {

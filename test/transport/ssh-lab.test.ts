@@ -488,6 +488,49 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     expect(recorded()).toEqual([true, true, true]);
   });
 
+  it("ssh arguments' ServerAliveInterval and ServerAliveCountMax: a host that stops answering mid-task is UNREACHABLE within their time, in kplay as in ansible-playbook", async () => {
+    const h = lab.hosts[4] as { name: string; ip: string; ns: string };
+    const ns = h.ns;
+    const inv = join(work, 'server-alive.ini');
+    writeFileSync(inv, `${h.name} ansible_host=${h.ip} ansible_user=root ansible_ssh_private_key_file=${lab.key} ansible_ssh_common_args='-o UserKnownHostsFile=${lab.knownHosts} -o ServerAliveInterval=1 -o ServerAliveCountMax=2'\n`);
+    const p = playbook('server-alive.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: sleep 40\n');
+    const { spawn } = await import('node:child_process');
+    // the host's link goes down once the command runs there (its sshd never hears of it), and comes back after the run
+    const sleeping = (): boolean =>
+      spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).some((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8') === 'sleep\u000040\u0000';
+        } catch {
+          return false;
+        }
+      });
+    const attempt = async (argv: string[], env: Record<string, string>): Promise<{ out: string; seconds: number }> => {
+      const child = spawn('ip', ['netns', 'exec', lab.labNs, ...argv], { cwd: work, env: { ...process.env, HOME: work, ...env } });
+      let out = '';
+      child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+      child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+      for (let i = 0; i < 300 && !sleeping(); i++) await sleep(100);
+      const started = Date.now();
+      spawnSync('ip', ['-n', ns, 'link', 'set', 'eth0', 'down']);
+      try {
+        await new Promise((r) => child.on('close', r));
+      } finally {
+        spawnSync('ip', ['-n', ns, 'link', 'set', 'eth0', 'up']);
+      }
+      return { out, seconds: (Date.now() - started) / 1000 };
+    };
+    const r = await attempt([process.execPath, bin, '-i', inv, p], { KPLAY_NO_LIVE: '1' });
+    expect(r.out).toContain(`fatal: [${h.name}]: UNREACHABLE!`);
+    // (the 40 s command never finished: 2 keepalives of 1 s went unanswered; kplay's own are 4 of 15 s)
+    expect(r.seconds, r.out).toBeLessThan(20);
+    const a = await attempt(['ansible-playbook', '-i', inv, p], { ANSIBLE_NOCOLOR: '1', ANSIBLE_SSH_ARGS: '-o ControlMaster=no -o ControlPath=none' });
+    expect(a.out).toContain(`fatal: [${h.name}]: UNREACHABLE!`);
+    expect(a.seconds, a.out).toBeLessThan(20);
+    // the link is back: the host answers again
+    const back = playbook('server-alive-back.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: true\n');
+    expect(kplay(['-i', inv, back]).rc).toBe(0);
+  }, 120_000);
+
   it('refuses a changed host key, reports an unknown one with its fingerprint, and finishes the other hosts (exit 4)', () => {
     const badKh = join(work, 'known_hosts_bad');
     const lines = readFileSync(lab.knownHosts, 'utf8').trim().split('\n');
