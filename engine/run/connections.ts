@@ -14,7 +14,7 @@ import { proxyCommandLine } from '../transport/proxy-command.js';
 import { SshTransport, parsePrivateKey, type SshSettings } from '../transport/ssh.js';
 import { UnreachableError, type ExecResult, type Transport } from '../transport/types.js';
 import type { ConnectionSettings } from '../vars/connection.js';
-import { checkTransferArgs, firstOptions, forwardedAgent, identityFiles, sshOptions, type SshOptions } from './ssh-options.js';
+import { checkTransferArgs, firstOptions, forwardedAgent, identityAgent, identityFiles, sshOptions, type SshOptions } from './ssh-options.js';
 
 /** Run-wide SSH defaults (kplay.cfg, command line). */
 export interface SshDefaults {
@@ -193,6 +193,7 @@ export class Connections {
     // (the arguments' HostName is on ssh's command line, so before ~/.ssh/config's; %h is the name given)
     const host = opts.hostname !== undefined ? opts.hostname.replace(/%(%|h)/g, (_m, c: string) => (c === 'h' ? alias : '%')) : (cfg.hostname ?? alias);
     const port = opts.port !== undefined ? Number(opts.port) : (cfg.port ?? 22);
+    const agent = identityAgent(opts.identityagent ?? cfg.identityagent, process.env, home);
     const user = opts.user ?? cfg.user ?? (depth > 0 ? this.ssh.user : undefined) ?? process.env.USER ?? 'root';
     return {
       name,
@@ -202,9 +203,10 @@ export class Connections {
       proxyCommand: proxyTemplate === undefined || proxyTemplate.toLowerCase() === 'none' ? undefined : proxyCommandLine(proxyTemplate, { host, port, user, alias }),
       keys: this.keysOf(keyFiles.map(expand)),
       password: c.password ?? this.ssh.password,
-      agent: process.env.SSH_AUTH_SOCK,
+      agent,
       // (a jump host's own ssh forwards nothing; ~/.ssh/config's ForwardAgent after the arguments')
-      forwardAgent: depth === 0 ? forwardedAgent(opts.__agentflag ?? opts.forwardagent ?? cfg.forwardagent, process.env, home) : undefined,
+      // (ssh sets SSH_AUTH_SOCK to IdentityAgent's socket: ForwardAgent=yes forwards that agent)
+      forwardAgent: depth === 0 ? forwardedAgent(opts.__agentflag ?? opts.forwardagent ?? cfg.forwardagent, { ...process.env, SSH_AUTH_SOCK: agent }, home) : undefined,
       knownHosts: cached(this.knownHosts, JSON.stringify([userFiles, globalFiles]), () => new KnownHosts(userFiles, globalFiles)),
       hostKeyChecking: c.hostKeyChecking ?? (strict === 'no' || strict === 'off' ? false : (this.ssh.hostKeyChecking ?? true)),
       acceptNewHostKeys: this.ssh.acceptNewHostKeys === true || strict === 'accept-new',

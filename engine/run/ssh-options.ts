@@ -5,7 +5,7 @@ import { shlexSplit } from '../inventory/shlex.js';
 import { ALGORITHM_OPTIONS, algorithmList } from '../transport/algorithms.js';
 
 // -o options kplay's client follows (read where the connection is set up; ProxyCommand is run as OpenSSH runs it)
-const HONOURED = new Set(['userknownhostsfile', 'globalknownhostsfile', 'hashknownhosts', 'serveraliveinterval', 'serveralivecountmax', 'stricthostkeychecking', 'proxyjump', 'proxycommand', 'port', 'user', 'identityfile', 'connecttimeout', 'forwardagent', 'hostname', 'connectionattempts', ...Object.keys(ALGORITHM_OPTIONS)]);
+const HONOURED = new Set(['identityagent', 'userknownhostsfile', 'globalknownhostsfile', 'hashknownhosts', 'serveraliveinterval', 'serveralivecountmax', 'stricthostkeychecking', 'proxyjump', 'proxycommand', 'port', 'user', 'identityfile', 'connecttimeout', 'forwardagent', 'hostname', 'connectionattempts', ...Object.keys(ALGORITHM_OPTIONS)]);
 
 // the options whose value OpenSSH checks when it reads the command line: kplay refuses a bad one in its words
 const CHECKED: Record<string, [RegExp, string]> = {
@@ -66,6 +66,22 @@ export function forwardedAgent(value: string | undefined, env: Record<string, st
   if (/^(yes|true)$/i.test(v)) return env.SSH_AUTH_SOCK || undefined;
   if (v.startsWith('$')) return env[v.slice(1)] || undefined;
   return v.replace(/^~(?=\/)/, home);
+}
+
+/**
+ * The agent socket ssh uses (IdentityAgent, else SSH_AUTH_SOCK): `none` is no agent, `SSH_AUTH_SOCK`
+ * the variable's socket; a path may hold ~, ${VARIABLE}, %d (the home directory), %u (the local user)
+ * and %%.
+ */
+export function identityAgent(value: string | undefined, env: Record<string, string | undefined>, home: string): string | undefined {
+  const v = value?.trim();
+  if (v === undefined || v === 'SSH_AUTH_SOCK') return env.SSH_AUTH_SOCK || undefined;
+  if (v.toLowerCase() === 'none') return undefined;
+  if (/^\$\w+$/.test(v)) return env[v.slice(1)] || undefined;
+  return v
+    .replace(/^~(?=\/)/, home)
+    .replace(/\$\{(\w+)\}/g, (_m, name: string) => env[name] ?? '')
+    .replace(/%([%du])/g, (_m, t: string) => (t === 'd' ? home : t === 'u' ? (env.USER ?? '') : '%'));
 }
 
 /** The identity files of `o`, in the order ssh tries them. */

@@ -1,7 +1,7 @@
 // ~/.ssh/config as OpenSSH reads it, for what kplay uses: Host blocks (patterns with * ? and !),
 // HostName, User, Port, IdentityFile, ProxyJump, ProxyCommand, UserKnownHostsFile, GlobalKnownHostsFile,
 // HashKnownHosts, StrictHostKeyChecking, ForwardAgent, ConnectionAttempts, Ciphers, MACs, KexAlgorithms,
-// HostKeyAlgorithms, ServerAliveInterval, ServerAliveCountMax.
+// HostKeyAlgorithms, ServerAliveInterval, ServerAliveCountMax, IdentityAgent.
 // For each keyword the first value found wins (of ProxyJump and ProxyCommand, the first found). Include
 // is followed; the system's /etc/ssh/ssh_config is read after the user's file.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -20,6 +20,7 @@ export interface SshConfigEntry {
   userknownhostsfile?: string;
   globalknownhostsfile?: string;
   hashknownhosts?: string;
+  identityagent?: string;
   serveraliveinterval?: string;
   serveralivecountmax?: string;
   stricthostkeychecking?: string;
@@ -146,7 +147,7 @@ export class SshConfig {
     if (out.stricthostkeychecking) e.stricthostkeychecking = out.stricthostkeychecking;
     if (out.forwardagent) e.forwardagent = out.forwardagent;
     if (out.connectionattempts && /^[1-9]\d*$/.test(out.connectionattempts)) e.connectionattempts = out.connectionattempts;
-    for (const k of ['ciphers', 'macs', 'kexalgorithms', 'hostkeyalgorithms', 'serveraliveinterval', 'serveralivecountmax'] as const) if (out[k]) e[k] = out[k];
+    for (const k of ['ciphers', 'macs', 'kexalgorithms', 'hostkeyalgorithms', 'serveraliveinterval', 'serveralivecountmax', 'identityagent'] as const) if (out[k]) e[k] = out[k];
     return e;
   }
 }

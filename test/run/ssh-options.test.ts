@@ -1,7 +1,7 @@
 // What kplay's SSH client takes from ssh arguments: the options it follows, those that change nothing it
 // does, and a refusal naming any other (never dropped), with what to use instead.
 import { describe, expect, it } from 'vitest';
-import { checkTransferArgs, firstOptions, forwardedAgent, identityFiles, sshOptions } from '../../engine/run/ssh-options.js';
+import { checkTransferArgs, firstOptions, forwardedAgent, identityAgent, identityFiles, sshOptions } from '../../engine/run/ssh-options.js';
 
 const FOLLOWED: [string, Record<string, string>][] = [
   ['-o UserKnownHostsFile=/tmp/kh', { userknownhostsfile: '/tmp/kh' }],
@@ -36,6 +36,7 @@ const FOLLOWED: [string, Record<string, string>][] = [
   ['-o HostName=%h.lan -o HostName=other', { hostname: '%h.lan' }],
   // the algorithms offered, as written (the connection reads them); a +list of the keys offered changes nothing kplay does
   ['-o Ciphers=+aes256-cbc -o KexAlgorithms=-diffie-hellman* -o MACs=hmac-sha2-256 -o HostKeyAlgorithms=^ssh-rsa', { ciphers: '+aes256-cbc', kexalgorithms: '-diffie-hellman*', macs: 'hmac-sha2-256', hostkeyalgorithms: '^ssh-rsa' }],
+  ['-o IdentityAgent=~/.1password/agent.sock', { identityagent: '~/.1password/agent.sock' }],
   ['-o HostKeyAlgorithms=+ssh-rsa -o PubkeyAcceptedAlgorithms=+ssh-rsa -o PubkeyAcceptedKeyTypes=+ssh-dss', { hostkeyalgorithms: '+ssh-rsa' }],
   ['-o ForwardAgent=no -CA -q', { forwardagent: 'no', __agentflag: 'yes' }],
   ['-A -Ca', { __agentflag: 'no' }],
@@ -94,6 +95,19 @@ describe('sshOptions', () => {
     expect(forwardedAgent(value, { SSH_AUTH_SOCK: '/run/agent.sock', OTHER_SOCK: '/run/other.sock' }, '/home/op')).toBe(socket);
     // without SSH_AUTH_SOCK, `yes` forwards nothing (as ssh)
     if (value === 'yes') expect(forwardedAgent(value, {}, '/home/op')).toBeUndefined();
+  });
+
+  it.each([
+    [undefined, '/run/agent.sock'],
+    ['SSH_AUTH_SOCK', '/run/agent.sock'],
+    ['none', undefined],
+    ['NONE', undefined],
+    ['$OTHER_SOCK', '/run/other.sock'],
+    ['$UNSET_SOCK', undefined],
+    ['~/.1password/agent.sock', '/home/op/.1password/agent.sock'],
+    ['${OTHER_SOCK}.d/%u-%d-%%', '/run/other.sock.d/op-/home/op-%'],
+  ] as const)('uses the agent IdentityAgent %j names: %j', (value, socket) => {
+    expect(identityAgent(value, { SSH_AUTH_SOCK: '/run/agent.sock', OTHER_SOCK: '/run/other.sock', USER: 'op' }, '/home/op')).toBe(socket);
   });
 
   it.each(REFUSED)('refuses %s', (args, message) => {

@@ -353,6 +353,46 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     }
   });
 
+  it("ssh arguments' IdentityAgent chooses the agent (a socket, SSH_AUTH_SOCK, none), the one ForwardAgent forwards too, as ansible-playbook's ssh does", () => {
+    const hs = lab.hosts as { name: string; ip: string }[];
+    const sock = join(work, 'id-agent.sock');
+    rmSync(sock, { force: true });
+    const agent = spawnSync('ssh-agent', ['-a', sock], { encoding: 'utf8' });
+    const agentPid = Number(/SSH_AGENT_PID=(\d+)/.exec(agent.stdout)?.[1]);
+    try {
+      expect(spawnSync('ssh-add', ['-q', lab.key], { env: { ...process.env, SSH_AUTH_SOCK: sock } }).status).toBe(0);
+      // no key file: the agent alone can log in
+      const hosts: Record<string, string> = {
+        'agent-path': `-o IdentityAgent=${sock}`,
+        'agent-env': '-o IdentityAgent=SSH_AUTH_SOCK',
+        'agent-var': '-o IdentityAgent=$MY_AGENT',
+        'agent-none': '-o IdentityAgent=none',
+        'agent-fwd': `-o IdentityAgent=${sock} -o ForwardAgent=yes`,
+      };
+      const inv = join(work, 'id-agent.ini');
+      writeFileSync(inv, Object.entries(hosts).map(([n, more], i) => `${n} ansible_host=${hs[i]?.ip} ansible_user=root ansible_ssh_common_args='-o UserKnownHostsFile=${lab.knownHosts} ${more}'\n`).join(''));
+      const p = playbook('id-agent.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - shell: ssh-add -l >/dev/null; echo $?\n      register: keys\n    - debug: var=keys.stdout\n');
+      // the agent's key on the host (0), no agent there (2), or UNREACHABLE
+      const outcome = (out: string): Record<string, string> => Object.fromEntries(Object.keys(hosts).map((n) => [n, new RegExp(`fatal: \\[${n}\\]: UNREACHABLE!`).test(out) ? 'UNREACHABLE' : (new RegExp(`ok: \\[${n}\\] => \\{\\n    "keys.stdout": "(\\d+)"`).exec(out)?.[1] ?? 'none')]));
+      // SSH_AUTH_SOCK names another (empty) agent: only IdentityAgent=SSH_AUTH_SOCK uses it
+      const empty = join(work, 'empty-agent.sock');
+      rmSync(empty, { force: true });
+      const emptyAgent = spawnSync('ssh-agent', ['-a', empty], { encoding: 'utf8' });
+      const emptyPid = Number(/SSH_AGENT_PID=(\d+)/.exec(emptyAgent.stdout)?.[1]);
+      try {
+        const env = { SSH_AUTH_SOCK: empty, MY_AGENT: sock };
+        const r = spawnSync('ip', ['netns', 'exec', lab.labNs, process.execPath, bin, '-i', inv, p, '-f', '5'], { cwd: work, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env, HOME: work, KPLAY_NO_LIVE: '1' } });
+        expect(outcome(r.stdout), r.stdout + r.stderr).toEqual({ 'agent-path': '2', 'agent-env': 'UNREACHABLE', 'agent-var': '2', 'agent-none': 'UNREACHABLE', 'agent-fwd': '0' });
+        const a = spawnSync('ip', ['netns', 'exec', lab.labNs, 'ansible-playbook', '-i', inv, p, '-f', '5'], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...env, HOME: work, ANSIBLE_NOCOLOR: '1', ANSIBLE_SSH_ARGS: '-o ControlMaster=no -o ControlPath=none' } });
+        expect(outcome(a.stdout), a.stdout + a.stderr).toEqual(outcome(r.stdout));
+      } finally {
+        if (emptyPid) process.kill(emptyPid);
+      }
+    } finally {
+      if (agentPid) process.kill(agentPid);
+    }
+  });
+
   it("ssh arguments' Ciphers, MACs, KexAlgorithms and HostKeyAlgorithms, and a host whose known_hosts holds only its RSA or ECDSA key, connect or fail as ansible-playbook's ssh does", () => {
     const hs = lab.hosts as { name: string; ip: string }[];
     const h = hs[3] as { name: string; ip: string };
