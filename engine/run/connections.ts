@@ -171,7 +171,10 @@ export class Connections {
     const opts = depth === 0 ? args : { ...own, ...Object.fromEntries(Object.entries(args).filter(([k]) => !JUMP_OWN.includes(k))) };
     // (-F's file alone; else the user's, then the system's, as ssh reads them)
     const cfgFiles: SshConfigFile[] = opts.__configfile !== undefined ? [{ path: expand(opts.__configfile) }] : [{ path: join(home, '.ssh', 'config') }, { path: SYSTEM_SSH_CONFIG, system: true }];
-    const cfg: SshConfigEntry = cached(this.sshConfigs, JSON.stringify(cfgFiles), () => new SshConfig(cfgFiles, home)).lookup(alias);
+    // (the arguments' HostName is on ssh's command line, so before ~/.ssh/config's; %h is the name given)
+    const argHost = opts.hostname?.replace(/%(%|h)/g, (_m, t: string) => (t === 'h' ? alias : '%'));
+    // (Match user and host see what the command line set: its user and HostName)
+    const cfg: SshConfigEntry = cached(this.sshConfigs, JSON.stringify(cfgFiles), () => new SshConfig(cfgFiles, home)).lookup(alias, { user: opts.user, hostname: argHost, port: opts.port === undefined ? undefined : Number(opts.port) });
     // (OpenSSH's lists of files: the user's, where new keys go, and the system's; `none` is no file)
     const files = (v: string | undefined, dflt: string[]): string[] => (v === undefined ? dflt : v.toLowerCase() === 'none' ? [] : v.split(/\s+/).filter(Boolean).map(expand));
     const userFiles = files(opts.userknownhostsfile ?? cfg.userknownhostsfile, [join(home, '.ssh', 'known_hosts'), join(home, '.ssh', 'known_hosts2')]);
@@ -190,8 +193,7 @@ export class Connections {
       const hop = parseJump(jumpSpec.split(',')[0] as string);
       jump = this.sshSettings(`${name} (jump host)`, hop.host, { user: hop.user, port: hop.port, host: hop.host, commonArgs: c.commonArgs, extraArgs: c.extraArgs }, depth + 1);
     }
-    // (the arguments' HostName is on ssh's command line, so before ~/.ssh/config's; %h is the name given)
-    const host = opts.hostname !== undefined ? opts.hostname.replace(/%(%|h)/g, (_m, c: string) => (c === 'h' ? alias : '%')) : (cfg.hostname ?? alias);
+    const host = argHost ?? cfg.hostname ?? alias;
     const port = opts.port !== undefined ? Number(opts.port) : (cfg.port ?? 22);
     const agent = identityAgent(opts.identityagent ?? cfg.identityagent, process.env, home);
     const user = opts.user ?? cfg.user ?? (depth > 0 ? this.ssh.user : undefined) ?? process.env.USER ?? 'root';

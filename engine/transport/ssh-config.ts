@@ -3,9 +3,10 @@
 // HashKnownHosts, StrictHostKeyChecking, ForwardAgent, ConnectionAttempts, Ciphers, MACs, KexAlgorithms,
 // HostKeyAlgorithms, ServerAliveInterval, ServerAliveCountMax, IdentityAgent.
 // For each keyword the first value found wins (of ProxyJump and ProxyCommand, the first found). Include
-// is followed; the system's /etc/ssh/ssh_config is read after the user's file.
+// and Match are followed; the system's /etc/ssh/ssh_config is read after the user's file.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { homedir, hostname, userInfo } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 
 /** The settings of ~/.ssh/config that apply to one host alias. */
@@ -68,6 +69,30 @@ function globFiles(pattern: string): string[] {
   return paths.filter((p) => existsSync(p) && statSync(p).isFile());
 }
 
+/** What a Match block is judged by: the names and user as the configuration has set them so far, as ssh judges it. */
+interface MatchState {
+  /** The name given (Host patterns and Match originalhost). */
+  alias: string;
+  /** The HostName set so far (%h replaced), else the alias: Match host. */
+  host: string;
+  /** The user set so far, else the local user: Match user. */
+  user: string;
+  port: number;
+  /** The second pass ssh makes when a Match final or canonical is in the files. */
+  final: boolean;
+}
+
+type Cond = (m: MatchState) => boolean;
+
+// the local user, for Match localuser and exec's tokens (ssh's is the password database's)
+const localUser = (): string => {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? '';
+  }
+};
+
 /** One config file to read: a user's (~/.ssh/config, -F) or the system's (/etc/ssh/ssh_config), which differ in where a relative Include looks. */
 export interface SshConfigFile {
   path: string;
@@ -81,18 +106,25 @@ export interface SshConfigFile {
  * only where the Host block that includes it applies.
  */
 export class SshConfig {
-  // each block applies where every one of its pattern lists matches (its own and its includers')
-  private readonly blocks: { conds: string[][]; options: [string, string][] }[] = [];
+  // each block applies where every one of its conditions holds (its own and its includers')
+  private readonly blocks: { conds: Cond[]; options: [string, string][] }[] = [];
+  // a Match final or canonical makes ssh read the files twice, the second time with them matching
+  private finalPass = false;
+  private readonly execs = new Map<string, boolean>();
 
-  constructor(files: string | SshConfigFile[], home = homedir()) {
+  constructor(
+    files: string | SshConfigFile[],
+    private readonly home = homedir(),
+  ) {
     for (const f of typeof files === 'string' ? [{ path: files }] : files) this.read(f.path, [], f.system === true, home, 0);
   }
 
-  private read(path: string, conds: string[][], system: boolean, home: string, depth: number): void {
+  private read(path: string, conds: Cond[], system: boolean, home: string, depth: number): void {
     if (!existsSync(path)) return;
     let current = { conds, options: [] as [string, string][] };
     this.blocks.push(current);
-    for (const raw of readFileSync(path, 'utf8').split('\n')) {
+    const lines = readFileSync(path, 'utf8').split('\n');
+    for (const [i, raw] of lines.entries()) {
       const line = raw.trim();
       if (!line || line.startsWith('#')) continue;
       const m = /^(\S+?)\s*(?:=\s*|\s+)(.*)$/.exec(line);
@@ -100,10 +132,11 @@ export class SshConfig {
       const key = (m[1] as string).toLowerCase();
       const value = (m[2] as string).replace(/^"(.*)"$/, '$1');
       if (key === 'host') {
-        current = { conds: [...conds, value.split(/\s+/)], options: [] };
+        const patterns = value.split(/\s+/);
+        current = { conds: [...conds, (m) => hostMatches(patterns, m.alias)], options: [] };
         this.blocks.push(current);
       } else if (key === 'match') {
-        current = { conds: [...conds, []], options: [] }; // Match blocks are not supported: ignored
+        current = { conds: [...conds, this.match(m[2] as string, `${path}:${i + 1}`)], options: [] };
         this.blocks.push(current);
       } else if (key === 'include') {
         // (OpenSSH stops at 16 levels: "Too many recursive configuration includes")
@@ -119,19 +152,66 @@ export class SshConfig {
     }
   }
 
-  /** The options for `host`, first value of each keyword winning. */
-  lookup(host: string): SshConfigEntry {
+  // a Match line's criteria (all, final, canonical, host, originalhost, user, localuser, exec; each may
+  // be negated with !), all of which must hold; another criterion is refused, naming the line
+  private match(args: string, where: string): Cond {
+    const words = [...args.matchAll(/"([^"]*)"|(\S+)/g)].map((w) => (w[1] ?? w[2]) as string);
+    const conds: Cond[] = [];
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i] as string;
+      const negated = word.startsWith('!');
+      const name = word.slice(negated ? 1 : 0).toLowerCase();
+      let cond: Cond;
+      if (name === 'all') cond = () => true;
+      else if (name === 'final' || name === 'canonical') {
+        this.finalPass = true;
+        cond = (m) => m.final;
+      } else if (['host', 'originalhost', 'user', 'localuser', 'exec'].includes(name)) {
+        const arg = words[++i];
+        if (arg === undefined) throw new Error(`${where}: Match ${name} needs an argument`);
+        const patterns = arg.split(',');
+        cond =
+          name === 'exec'
+            ? (m) => this.exec(arg, m)
+            : (m) => hostMatches(patterns, name === 'host' ? m.host : name === 'originalhost' ? m.alias : name === 'user' ? m.user : localUser());
+      } else throw new Error(`${where}: Match ${name} is not supported by kplay (it follows all, final, canonical, host, originalhost, user, localuser and exec)`);
+      conds.push(negated ? (m) => !cond(m) : cond);
+    }
+    return (m) => conds.every((c) => c(m));
+  }
+
+  // Match exec: the command run by /bin/sh with ssh's tokens replaced, true when it exits 0 (once a run per command)
+  private exec(command: string, m: MatchState): boolean {
+    const tokens: Record<string, string> = { '%': '%', h: m.host, n: m.alias, p: String(m.port), r: m.user, u: localUser(), d: this.home, l: hostname().split('.')[0] ?? '', L: hostname() };
+    const line = command.replace(/%([%hnprudlL])/g, (_t, c: string) => tokens[c] as string);
+    let ok = this.execs.get(line);
+    if (ok === undefined) {
+      ok = spawnSync('/bin/sh', ['-c', line], { stdio: 'ignore', timeout: 30_000 }).status === 0;
+      this.execs.set(line, ok);
+    }
+    return ok;
+  }
+
+  /**
+   * The options for `host`, first value of each keyword winning. `given` is what the command line set
+   * before the files are read (its user and HostName), which Match user and host see.
+   */
+  lookup(host: string, given: { user?: string | undefined; hostname?: string | undefined; port?: number | undefined } = {}): SshConfigEntry {
     const out: Record<string, string> = {};
     const identities: string[] = [];
     // (of ProxyJump and ProxyCommand, the first one found counts, as in OpenSSH)
     let proxy: string | undefined;
-    for (const b of this.blocks) {
-      if (!b.conds.every((c) => hostMatches(c, host))) continue;
-      for (const [k, v] of b.options) {
-        if (k === 'identityfile' && !identities.includes(v)) identities.push(v);
-        // (%h in a ProxyCommand is the host it reaches, replaced when the connection is set up)
-        if (!(k in out)) out[k] = k === 'proxycommand' ? v : v.replace(/%h/g, host);
-        if ((k === 'proxyjump' || k === 'proxycommand') && proxy === undefined) proxy = k;
+    for (const final of this.finalPass ? [false, true] : [false]) {
+      for (const b of this.blocks) {
+        const hostname = given.hostname ?? out.hostname;
+        const state: MatchState = { alias: host, host: hostname === undefined ? host : hostname, user: given.user ?? out.user ?? localUser(), port: given.port ?? Number(out.port ?? 22), final };
+        if (!b.conds.every((c) => c(state))) continue;
+        for (const [k, v] of b.options) {
+          if (k === 'identityfile' && !identities.includes(v)) identities.push(v);
+          // (%h in a ProxyCommand is the host it reaches, replaced when the connection is set up)
+          if (!(k in out)) out[k] = k === 'proxycommand' ? v : v.replace(/%h/g, host);
+          if ((k === 'proxyjump' || k === 'proxycommand') && proxy === undefined) proxy = k;
+        }
       }
     }
     const e: SshConfigEntry = {};

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KnownHosts, fingerprint, hostKeyName } from '../../engine/transport/known-hosts.js';
@@ -122,6 +123,48 @@ describe('ssh config', () => {
     // a user file's Include loops back on itself: refused, not followed forever
     const loop = writeTree({ '.ssh/config': 'Include config\n' });
     expect(() => new SshConfig(join(loop, '.ssh/config'), loop)).toThrow('Include nested more than 16 deep');
+  });
+
+  it("follows Match blocks as ssh judges them: originalhost, host (after HostName), user (the command line's first), localuser, exec, negation, final in a second pass", () => {
+    const home = writeTree({
+      flag: '',
+      config: [
+        'Match originalhost web1',
+        '  HostName 10.0.0.1',
+        'Match host 10.0.0.1',
+        '  Port 2201',
+        'Match user deploy',
+        '  IdentityFile ~/.ssh/deploy',
+        `Match localuser ${userInfo().username} !originalhost web1`,
+        '  ForwardAgent yes',
+        `Match exec "test -e ${'%d'}/flag" originalhost web*`,
+        '  ConnectionAttempts 3',
+        'Match exec "exit 1"',
+        '  ConnectionAttempts 9',
+        'Match final all',
+        '  User final-user',
+        'Host *',
+        '  User early',
+        '',
+      ].join('\n'),
+    });
+    const cfg = new SshConfig(join(home, 'config'), home);
+    expect(cfg.lookup('web1')).toEqual({ hostname: '10.0.0.1', port: 2201, connectionattempts: '3', user: 'early' });
+    expect(cfg.lookup('web2', { user: 'deploy' })).toEqual({ identityfiles: ['~/.ssh/deploy'], forwardagent: 'yes', connectionattempts: '3', user: 'early' });
+    // the command line's HostName is what Match host sees
+    expect(cfg.lookup('db', { hostname: '10.0.0.1' })).toMatchObject({ port: 2201 });
+    // Match final fills in what nothing else set
+    const fin = writeTree({ config: 'Match final\n  User final-user\n  Port 2\nHost *\n  Port 1\n' });
+    expect(new SshConfig(join(fin, 'config'), fin).lookup('x')).toEqual({ port: 1, user: 'final-user' });
+  });
+
+  it.each([
+    ['Match localnetwork 10.0.0.0/8', 'Match localnetwork is not supported by kplay'],
+    ['Match tagged prod', 'Match tagged is not supported by kplay'],
+    ['Match host', 'Match host needs an argument'],
+  ])('refuses %s, naming the line', (line, message) => {
+    const dir = writeTree({ config: `Host *\n  Port 22\n${line}\n` });
+    expect(() => new SshConfig(join(dir, 'config'), dir)).toThrow(`${join(dir, 'config')}:3: ${message}`);
   });
 
   it('reads Ciphers, MACs, KexAlgorithms, HostKeyAlgorithms and the ServerAlive options as written, the first value for the host counting', () => {

@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -570,6 +571,53 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     const back = playbook('server-alive-back.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: true\n');
     expect(kplay(['-i', inv, back]).rc).toBe(0);
   }, 120_000);
+
+  it("ssh config's Match blocks (originalhost, host after HostName, user from the command line, exec and !exec, final) are followed as ansible-playbook's ssh follows them", () => {
+    const hs = lab.hosts as { name: string; ip: string }[];
+    const d = join(work, 'ssh-match');
+    mkdirSync(d, { recursive: true });
+    writeFileSync(join(d, 'flag'), '');
+    const cfg = join(d, 'config');
+    writeFileSync(
+      cfg,
+      [
+        'Match originalhost m-orig',
+        `  HostName ${hs[0]?.ip}`,
+        '  User sec',
+        'Host m-host',
+        `  HostName ${hs[1]?.ip}`,
+        // (judged with the HostName set above)
+        `Match host ${hs[1]?.ip}`,
+        '  User sec',
+        `Match originalhost m-exec exec "test -e ${d}/%n-flag || test -e ${d}/flag"`,
+        `  HostName ${hs[2]?.ip}`,
+        '  User sec',
+        `Match originalhost m-noexec !exec "test -e ${d}/missing"`,
+        `  HostName ${hs[3]?.ip}`,
+        // (the inventory's user is on the command line: Match user sees it)
+        'Match user root originalhost m-user',
+        `  HostName ${hs[4]?.ip}`,
+        'Host m-final',
+        `  HostName ${hs[0]?.ip}`,
+        // (read only in the second pass, after Host * below has set nothing for User)
+        'Match final originalhost m-final',
+        '  User sec',
+        'Host *',
+        `  IdentityFile ${lab.key}`,
+        '',
+      ].join('\n'),
+    );
+    const names = ['m-orig', 'm-host', 'm-exec', 'm-noexec', 'm-user', 'm-final'];
+    const inv = join(work, 'ssh-match.ini');
+    writeFileSync(inv, names.map((n) => `${n} ${n === 'm-user' ? 'ansible_user=root ' : ''}ansible_ssh_common_args='-F ${cfg} -o UserKnownHostsFile=${lab.knownHosts}'\n`).join(''));
+    const p = playbook('ssh-match.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: id -un\n      register: who\n    - debug: var=who.stdout\n');
+    const outcome = (out: string): Record<string, string> => Object.fromEntries(names.map((n) => [n, new RegExp(`fatal: \\[${n}\\]: UNREACHABLE!`).test(out) ? 'UNREACHABLE' : (new RegExp(`ok: \\[${n}\\] => \\{\\n    "who.stdout": "(\\w+)"`).exec(out)?.[1] ?? 'none')]));
+    const r = kplay(['-i', inv, p, '-f', '6']);
+    // (m-noexec has no User: the local user, root here, as ssh takes it)
+    expect(outcome(r.out), r.out).toEqual({ 'm-orig': 'sec', 'm-host': 'sec', 'm-exec': 'sec', 'm-noexec': userInfo().username === 'root' ? 'root' : 'UNREACHABLE', 'm-user': 'root', 'm-final': 'sec' });
+    const a = spawnSync('ip', ['netns', 'exec', lab.labNs, 'ansible-playbook', '-i', inv, p, '-f', '6'], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, HOME: work, ANSIBLE_NOCOLOR: '1', ANSIBLE_SSH_ARGS: '-o ControlMaster=no -o ControlPath=none' } });
+    expect(outcome(a.stdout), a.stdout + a.stderr).toEqual(outcome(r.out));
+  });
 
   it('refuses a changed host key, reports an unknown one with its fingerprint, and finishes the other hosts (exit 4)', () => {
     const badKh = join(work, 'known_hosts_bad');
