@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ParsedKey } from 'ssh2';
 import type { Host } from '../inventory/model.js';
-import { ALGORITHM_OPTIONS, OPTION_NAME, chooseAlgorithms, type AlgorithmKind } from '../transport/algorithms.js';
+import { ALGORITHM_OPTIONS, OPTION_NAME, chooseAlgorithms, type AlgorithmKind, type AlgorithmSpec } from '../transport/algorithms.js';
 import { KnownHosts } from '../transport/known-hosts.js';
 import { SshConfig, parseJump, type SshConfigEntry, type SshConfigFile } from '../transport/ssh-config.js';
 import { LocalTransport } from '../transport/local.js';
@@ -232,16 +232,16 @@ export class Connections {
   }
 
   // Ciphers, MACs, KexAlgorithms, HostKeyAlgorithms: the arguments' over ~/.ssh/config's (checked there)
+  // (a config file's unknown names are left out: a newer OpenSSH's crypto policy may name them)
   private algorithms(opts: SshOptions, cfg: SshConfigEntry): SshSettings['algorithms'] {
-    const specs: Partial<Record<AlgorithmKind, string>> = {};
-    const from: Partial<Record<AlgorithmKind, string>> = {};
+    const specs: Partial<Record<AlgorithmKind, AlgorithmSpec>> = {};
     for (const [name, kind] of Object.entries(ALGORITHM_OPTIONS) as [keyof typeof ALGORITHM_OPTIONS & keyof SshConfigEntry, AlgorithmKind][]) {
-      const v = opts[name] ?? (cfg[name] as string | undefined);
-      if (v === undefined) continue;
-      specs[kind] = v;
-      from[kind] = opts[name] !== undefined ? `-o ${OPTION_NAME[kind]}` : `~/.ssh/config's ${OPTION_NAME[kind]}`;
+      const arg = opts[name];
+      const conf = cfg[name] as string | undefined;
+      if (arg !== undefined) specs[kind] = { value: arg, from: `-o ${OPTION_NAME[kind]}`, strict: true };
+      else if (conf !== undefined) specs[kind] = { value: conf, from: `ssh config's ${OPTION_NAME[kind]}`, strict: false };
     }
-    return chooseAlgorithms(specs, (kind) => from[kind] ?? kind);
+    return chooseAlgorithms(specs);
   }
 
   /** Kills every running command (second Ctrl-C). */

@@ -72,10 +72,11 @@ const pattern = (p: string): RegExp => new RegExp(`^${p.replace(/[.+^${}()|[\]\\
 
 /**
  * The algorithms one option's value gives (`option` names it in errors, e.g. "-o Ciphers"); undefined
- * gives kplay's default. An unknown name, or a list none of whose algorithms kplay's client can use,
- * is an error.
+ * gives kplay's default. A list none of whose algorithms kplay's client can use is an error, and so is a
+ * name OpenSSH does not know when `strict` (ssh arguments); a config file's (`strict` false) may come
+ * from a newer OpenSSH's crypto policy, so such a name is left out like one kplay lacks.
  */
-export function algorithmList(kind: AlgorithmKind, value: string | undefined, option: string): string[] {
+export function algorithmList(kind: AlgorithmKind, value: string | undefined, option: string, strict = true): string[] {
   if (value === undefined || value === '') return DEFAULTS[kind];
   const def = DEFAULTS[kind];
   const how = /^[-+^]/.test(value) ? (value[0] as string) : '';
@@ -86,7 +87,7 @@ export function algorithmList(kind: AlgorithmKind, value: string | undefined, op
     for (const n of names) {
       // (OpenSSH takes patterns only in HostKeyAlgorithms, and no negation in these lists)
       const wild = kind === 'serverHostKey' && /[*?]/.test(n);
-      if (n.startsWith('!') || (!wild && !OPENSSH[kind].has(n))) throw new Error(`${option}=${value}: '${n}' is not a ${WORD[kind]} OpenSSH knows (ssh -Q ${kind === 'serverHostKey' ? 'HostKeyAlgorithms' : kind === 'hmac' ? 'mac' : kind} lists them)`);
+      if (n.startsWith('!') || (strict && !wild && !OPENSSH[kind].has(n))) throw new Error(`${option}=${value}: '${n}' is not a ${WORD[kind]} OpenSSH knows (ssh -Q ${kind === 'serverHostKey' ? 'HostKeyAlgorithms' : kind === 'hmac' ? 'mac' : kind} lists them)`);
     }
     const listed = names.flatMap((n) => USABLE[kind].filter((a) => pattern(n).test(a)));
     out = [...new Set(how === '+' ? [...def, ...listed] : how === '^' ? [...listed, ...def] : listed)];
@@ -98,14 +99,22 @@ export function algorithmList(kind: AlgorithmKind, value: string | undefined, op
   return out;
 }
 
+/** One algorithm option as given: its value, where it came from (for messages), and whether unknown names are refused. */
+export interface AlgorithmSpec {
+  value: string;
+  from: string;
+  strict: boolean;
+}
+
 /** The connection's algorithms from the options given (by ssh2's kind; unset ones are the default). */
-export function chooseAlgorithms(specs: Partial<Record<AlgorithmKind, string>>, option: (kind: AlgorithmKind) => string): Algorithms {
-  const hk = specs.serverHostKey;
+export function chooseAlgorithms(specs: Partial<Record<AlgorithmKind, AlgorithmSpec>>): Algorithms {
+  const list = (kind: AlgorithmKind): string[] => algorithmList(kind, specs[kind]?.value, specs[kind]?.from ?? OPTION_NAME[kind], specs[kind]?.strict);
+  const hk = specs.serverHostKey?.value;
   return {
-    cipher: algorithmList('cipher', specs.cipher, option('cipher')),
-    hmac: algorithmList('hmac', specs.hmac, option('hmac')),
-    kex: algorithmList('kex', specs.kex, option('kex')),
-    serverHostKey: algorithmList('serverHostKey', hk, option('serverHostKey')),
+    cipher: list('cipher'),
+    hmac: list('hmac'),
+    kex: list('kex'),
+    serverHostKey: list('serverHostKey'),
     preferKnownHostKeys: hk === undefined || hk === '' || /^[-+]/.test(hk),
   };
 }

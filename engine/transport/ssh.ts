@@ -365,7 +365,7 @@ export class SshTransport implements Transport {
   // HostKeyAlgorithms was given as a whole list (OpenSSH's order_hostkeyalgs)
   private algorithms(): Omit<Algorithms, 'preferKnownHostKeys'> {
     const s = this.s;
-    const { preferKnownHostKeys, ...a } = s.algorithms ?? chooseAlgorithms({}, () => '');
+    const { preferKnownHostKeys, ...a } = s.algorithms ?? chooseAlgorithms({});
     if (!preferKnownHostKeys || !s.hostKeyChecking) return a;
     return { ...a, serverHostKey: preferKnownTypes(a.serverHostKey, s.knownHosts.typesFor(s.host, s.port)) };
   }

@@ -2,7 +2,7 @@
 // HostKeyAlgorithms: the default, +list, ^list, -list and a whole list, as OpenSSH assembles them.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { algorithmList, chooseAlgorithms, opensshAlgorithms, preferKnownTypes, type AlgorithmKind } from '../../engine/transport/algorithms.js';
+import { algorithmList, chooseAlgorithms, opensshAlgorithms, preferKnownTypes, type AlgorithmKind, type AlgorithmSpec } from '../../engine/transport/algorithms.js';
 
 const KEX_DEFAULT = algorithmList('kex', undefined, 'K');
 const HK_DEFAULT = algorithmList('serverHostKey', undefined, 'H');
@@ -62,13 +62,16 @@ describe('algorithmList', () => {
 
 describe('chooseAlgorithms', () => {
   it('lets known_hosts order the host key algorithms unless HostKeyAlgorithms is a whole or ^ list', () => {
-    const at = (kind: AlgorithmKind): string => kind;
-    expect(chooseAlgorithms({}, at).preferKnownHostKeys).toBe(true);
-    expect(chooseAlgorithms({ serverHostKey: '+ssh-dss' }, at).preferKnownHostKeys).toBe(true);
-    expect(chooseAlgorithms({ serverHostKey: '-ssh-rsa' }, at).preferKnownHostKeys).toBe(true);
-    expect(chooseAlgorithms({ serverHostKey: '^ssh-rsa' }, at).preferKnownHostKeys).toBe(false);
-    expect(chooseAlgorithms({ serverHostKey: 'ssh-ed25519' }, at).preferKnownHostKeys).toBe(false);
-    expect(() => chooseAlgorithms({ cipher: 'nope' }, () => "~/.ssh/config's Ciphers")).toThrow("~/.ssh/config's Ciphers=nope: 'nope' is not a cipher OpenSSH knows");
+    const hk = (value: string): Partial<Record<AlgorithmKind, AlgorithmSpec>> => ({ serverHostKey: { value, from: '-o HostKeyAlgorithms', strict: true } });
+    expect(chooseAlgorithms({}).preferKnownHostKeys).toBe(true);
+    expect(chooseAlgorithms(hk('+ssh-dss')).preferKnownHostKeys).toBe(true);
+    expect(chooseAlgorithms(hk('-ssh-rsa')).preferKnownHostKeys).toBe(true);
+    expect(chooseAlgorithms(hk('^ssh-rsa')).preferKnownHostKeys).toBe(false);
+    expect(chooseAlgorithms(hk('ssh-ed25519')).preferKnownHostKeys).toBe(false);
+    expect(() => chooseAlgorithms({ cipher: { value: 'nope', from: '-o Ciphers', strict: true } })).toThrow("-o Ciphers=nope: 'nope' is not a cipher OpenSSH knows");
+    // a config file's name no OpenSSH here knows (a newer one's crypto policy) is left out, like one kplay lacks
+    expect(chooseAlgorithms({ kex: { value: 'mlkem1024nistp384-sha384,curve25519-sha256', from: "ssh config's KexAlgorithms", strict: false } }).kex).toEqual(['curve25519-sha256']);
+    expect(() => chooseAlgorithms({ kex: { value: 'mlkem1024nistp384-sha384', from: "ssh config's KexAlgorithms", strict: false } })).toThrow("ssh config's KexAlgorithms=mlkem1024nistp384-sha384: the list names none that kplay's SSH client can use");
   });
 });
 
