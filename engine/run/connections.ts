@@ -8,7 +8,7 @@ import type { ParsedKey } from 'ssh2';
 import type { Host } from '../inventory/model.js';
 import { ALGORITHM_OPTIONS, OPTION_NAME, chooseAlgorithms, type AlgorithmKind, type AlgorithmSpec } from '../transport/algorithms.js';
 import { KnownHosts } from '../transport/known-hosts.js';
-import { SshConfig, parseJump, type SshConfigEntry, type SshConfigFile } from '../transport/ssh-config.js';
+import { SshConfig, localUser, parseJump, type SshConfigEntry, type SshConfigFile } from '../transport/ssh-config.js';
 import { LocalTransport } from '../transport/local.js';
 import { proxyCommandLine } from '../transport/proxy-command.js';
 import { SshTransport, parsePrivateKey, type SshSettings } from '../transport/ssh.js';
@@ -196,7 +196,7 @@ export class Connections {
     const host = argHost ?? cfg.hostname ?? alias;
     const port = opts.port !== undefined ? Number(opts.port) : (cfg.port ?? 22);
     const agent = identityAgent(opts.identityagent ?? cfg.identityagent, process.env, home);
-    const user = opts.user ?? cfg.user ?? (depth > 0 ? this.ssh.user : undefined) ?? process.env.USER ?? 'root';
+    const user = opts.user ?? cfg.user ?? (depth > 0 ? this.ssh.user : undefined) ?? (localUser() || 'root');
     return {
       name,
       host,

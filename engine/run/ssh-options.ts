@@ -3,6 +3,7 @@
 // kplay runs no ssh program, so an argument it cannot honour is refused by name, never dropped.
 import { shlexSplit } from '../inventory/shlex.js';
 import { ALGORITHM_OPTIONS, algorithmList } from '../transport/algorithms.js';
+import { localUser } from '../transport/ssh-config.js';
 
 // -o options kplay's client follows (read where the connection is set up; ProxyCommand is run as OpenSSH runs it)
 const HONOURED = new Set(['identityagent', 'userknownhostsfile', 'globalknownhostsfile', 'hashknownhosts', 'serveraliveinterval', 'serveralivecountmax', 'stricthostkeychecking', 'proxyjump', 'proxycommand', 'port', 'user', 'identityfile', 'connecttimeout', 'forwardagent', 'hostname', 'connectionattempts', ...Object.keys(ALGORITHM_OPTIONS)]);
@@ -73,7 +74,7 @@ export function forwardedAgent(value: string | undefined, env: Record<string, st
  * the variable's socket; a path may hold ~, ${VARIABLE}, %d (the home directory), %u (the local user)
  * and %%.
  */
-export function identityAgent(value: string | undefined, env: Record<string, string | undefined>, home: string): string | undefined {
+export function identityAgent(value: string | undefined, env: Record<string, string | undefined>, home: string, user = localUser()): string | undefined {
   const v = value?.trim();
   if (v === undefined || v === 'SSH_AUTH_SOCK') return env.SSH_AUTH_SOCK || undefined;
   if (v.toLowerCase() === 'none') return undefined;
@@ -81,7 +82,7 @@ export function identityAgent(value: string | undefined, env: Record<string, str
   return v
     .replace(/^~(?=\/)/, home)
     .replace(/\$\{(\w+)\}/g, (_m, name: string) => env[name] ?? '')
-    .replace(/%([%du])/g, (_m, t: string) => (t === 'd' ? home : t === 'u' ? (env.USER ?? '') : '%'));
+    .replace(/%([%du])/g, (_m, t: string) => (t === 'd' ? home : t === 'u' ? user : '%'));
 }
 
 /** The identity files of `o`, in the order ssh tries them. */

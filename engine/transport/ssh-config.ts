@@ -84,8 +84,8 @@ interface MatchState {
 
 type Cond = (m: MatchState) => boolean;
 
-// the local user, for Match localuser and exec's tokens (ssh's is the password database's)
-const localUser = (): string => {
+/** The local user as ssh names it (the password database's, not $USER): the default remote user, Match localuser, %u. */
+export const localUser = (): string => {
   try {
     return userInfo().username;
   } catch {

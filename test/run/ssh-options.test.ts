@@ -107,7 +107,7 @@ describe('sshOptions', () => {
     ['~/.1password/agent.sock', '/home/op/.1password/agent.sock'],
     ['${OTHER_SOCK}.d/%u-%d-%%', '/run/other.sock.d/op-/home/op-%'],
   ] as const)('uses the agent IdentityAgent %j names: %j', (value, socket) => {
-    expect(identityAgent(value, { SSH_AUTH_SOCK: '/run/agent.sock', OTHER_SOCK: '/run/other.sock', USER: 'op' }, '/home/op')).toBe(socket);
+    expect(identityAgent(value, { SSH_AUTH_SOCK: '/run/agent.sock', OTHER_SOCK: '/run/other.sock' }, '/home/op', 'op')).toBe(socket);
   });
 
   it.each(REFUSED)('refuses %s', (args, message) => {
