@@ -180,9 +180,10 @@ export class SshConfig {
     return (m) => conds.every((c) => c(m));
   }
 
-  // Match exec: the command run by /bin/sh with ssh's tokens replaced, true when it exits 0 (once a run per command)
+  // Match exec: the command run by /bin/sh with ssh's tokens replaced (%l the local host name with its
+  // domain, %L without), true when it exits 0 (once a run per command)
   private exec(command: string, m: MatchState): boolean {
-    const tokens: Record<string, string> = { '%': '%', h: m.host, n: m.alias, p: String(m.port), r: m.user, u: localUser(), d: this.home, l: hostname().split('.')[0] ?? '', L: hostname() };
+    const tokens: Record<string, string> = { '%': '%', h: m.host, n: m.alias, p: String(m.port), r: m.user, u: localUser(), d: this.home, l: hostname(), L: hostname().split('.')[0] ?? '' };
     const line = command.replace(/%([%hnprudlL])/g, (_t, c: string) => tokens[c] as string);
     let ok = this.execs.get(line);
     if (ok === undefined) {

@@ -49,6 +49,29 @@ function playbook(name: string, text: string): string {
   return p;
 }
 
+/** ansible-playbook where the lab hosts are, without control masters (one opened for another host's options would carry them): stdout and stderr. */
+function ansiblePlaybook(args: string[], env: Record<string, string> = {}): { stdout: string; text: string } {
+  const a = spawnSync('ip', ['netns', 'exec', lab.labNs, 'ansible-playbook', ...args], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, HOME: work, ANSIBLE_NOCOLOR: '1', ANSIBLE_SSH_ARGS: '-o ControlMaster=no -o ControlPath=none', ...env } });
+  return { stdout: a.stdout, text: a.stdout + a.stderr };
+}
+
+/** Each host's outcome in a run's output: UNREACHABLE, the value a debug task printed for `shown` (or 'ok' for a changed task without `shown`), or 'none'. */
+function outcomes(out: string, names: string[], shown?: string): Record<string, string> {
+  const esc = (t: string): string => t.replace(/[.[\]]/g, '\\$&');
+  return Object.fromEntries(
+    names.map((n) => [
+      n,
+      new RegExp(`fatal: \\[${esc(n)}\\]: UNREACHABLE!`).test(out)
+        ? 'UNREACHABLE'
+        : shown === undefined
+          ? new RegExp(`changed: \\[${esc(n)}\\]`).test(out)
+            ? 'ok'
+            : 'none'
+          : (new RegExp(`ok: \\[${esc(n)}\\] => \\{\\n    "${esc(shown)}": "(\\w+)"`).exec(out)?.[1] ?? 'none'),
+    ]),
+  );
+}
+
 describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
   beforeAll(() => {
     work = tempDir('kplay-ssh-');
@@ -313,7 +336,7 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     const p = playbook('ssh-own-args.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: id -un\n      register: who\n    - debug: var=who.stdout\n');
     // each host's user, or UNREACHABLE
     const outcome = (out: string): Record<string, string> =>
-      Object.fromEntries(['port-args', 'port-own', 'user-args', 'user-own', 'key-args', 'key-both', 'cfg-user', 'ssh-args-port', 'hostname-args', 'cfg-key'].map((n) => [n, new RegExp(`fatal: \\[${n}\\]: UNREACHABLE!`).test(out) ? 'UNREACHABLE' : (new RegExp(`ok: \\[${n}\\] => \\{\\n    "who.stdout": "(\\w+)"`).exec(out)?.[1] ?? 'none')]));
+      outcomes(out, ['port-args', 'port-own', 'user-args', 'user-own', 'key-args', 'key-both', 'cfg-user', 'ssh-args-port', 'hostname-args', 'cfg-key'], 'who.stdout');
     const ansible = (more: string[]): string => {
       const o = spawnSync('ip', ['netns', 'exec', lab.labNs, 'ansible-playbook', '-i', inv, p, '-f', '10', ...more], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, HOME: work, ANSIBLE_NOCOLOR: '1', SSH_AUTH_SOCK: '' } });
       return `${o.stdout}${o.stderr}`;
@@ -341,7 +364,7 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
       const hosts = { 'fwd-o': '-o ForwardAgent=yes', 'fwd-A': '-A', none: '', 'off-a': '-o ForwardAgent=yes -a', 'fwd-sock': `-o ForwardAgent=${sock}` };
       writeFileSync(inv, Object.entries(hosts).map(([n, more], i) => `${n} ansible_host=${hs[i]?.ip} ansible_user=root ansible_ssh_private_key_file=${lab.key} ${args(more)}\n`).join(''));
       const p = playbook('ssh-agent.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - shell: ssh-add -l\n      register: keys\n      failed_when: false\n    - debug: var=keys.rc\n');
-      const outcome = (out: string): Record<string, string> => Object.fromEntries(Object.keys(hosts).map((n) => [n, new RegExp(`ok: \\[${n}\\] => \\{\\n    "keys.rc": "(\\d+)"`).exec(out)?.[1] ?? 'none']));
+      const outcome = (out: string): Record<string, string> => outcomes(out, Object.keys(hosts), 'keys.rc');
       const env = { SSH_AUTH_SOCK: sock };
       const r = spawnSync('ip', ['netns', 'exec', lab.labNs, process.execPath, bin, '-i', inv, p, '-f', '5'], { cwd: work, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env, HOME: work, KPLAY_NO_LIVE: '1' } });
       // 0: the host lists the agent's key; 2: it has no agent to ask
@@ -374,7 +397,7 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
       writeFileSync(inv, Object.entries(hosts).map(([n, more], i) => `${n} ansible_host=${hs[i]?.ip} ansible_user=root ansible_ssh_common_args='-o UserKnownHostsFile=${lab.knownHosts} ${more}'\n`).join(''));
       const p = playbook('id-agent.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - shell: ssh-add -l >/dev/null; echo $?\n      register: keys\n    - debug: var=keys.stdout\n');
       // the agent's key on the host (0), no agent there (2), or UNREACHABLE
-      const outcome = (out: string): Record<string, string> => Object.fromEntries(Object.keys(hosts).map((n) => [n, new RegExp(`fatal: \\[${n}\\]: UNREACHABLE!`).test(out) ? 'UNREACHABLE' : (new RegExp(`ok: \\[${n}\\] => \\{\\n    "keys.stdout": "(\\d+)"`).exec(out)?.[1] ?? 'none')]));
+      const outcome = (out: string): Record<string, string> => outcomes(out, Object.keys(hosts), 'keys.stdout');
       // SSH_AUTH_SOCK names another (empty) agent: only IdentityAgent=SSH_AUTH_SOCK uses it
       const empty = join(work, 'empty-agent.sock');
       rmSync(empty, { force: true });
@@ -384,8 +407,8 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
         const env = { SSH_AUTH_SOCK: empty, MY_AGENT: sock };
         const r = spawnSync('ip', ['netns', 'exec', lab.labNs, process.execPath, bin, '-i', inv, p, '-f', '5'], { cwd: work, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env, HOME: work, KPLAY_NO_LIVE: '1' } });
         expect(outcome(r.stdout), r.stdout + r.stderr).toEqual({ 'agent-path': '2', 'agent-env': 'UNREACHABLE', 'agent-var': '2', 'agent-none': 'UNREACHABLE', 'agent-fwd': '0' });
-        const a = spawnSync('ip', ['netns', 'exec', lab.labNs, 'ansible-playbook', '-i', inv, p, '-f', '5'], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...env, HOME: work, ANSIBLE_NOCOLOR: '1', ANSIBLE_SSH_ARGS: '-o ControlMaster=no -o ControlPath=none' } });
-        expect(outcome(a.stdout), a.stdout + a.stderr).toEqual(outcome(r.stdout));
+        const a = ansiblePlaybook(['-i', inv, p, '-f', '5'], env);
+        expect(outcome(a.stdout), a.text).toEqual(outcome(r.stdout));
       } finally {
         if (emptyPid) process.kill(emptyPid);
       }
@@ -440,7 +463,7 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     const inv = join(work, 'ssh-algorithms.ini');
     writeFileSync(inv, Object.entries(rows).map(([n, [file, more]]) => `${n} ansible_host=${h.ip} ansible_port=2201 ansible_user=root ansible_ssh_private_key_file=${lab.key} ansible_ssh_common_args='-o UserKnownHostsFile=${file} ${more}'\n`).join(''));
     const p = playbook('ssh-algorithms.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: id -un\n');
-    const outcome = (out: string): Record<string, string> => Object.fromEntries(Object.keys(rows).map((n) => [n, new RegExp(`fatal: \\[${n}\\]: UNREACHABLE!`).test(out) ? 'UNREACHABLE' : new RegExp(`changed: \\[${n}\\]`).test(out) ? 'ok' : 'none']));
+    const outcome = (out: string): Record<string, string> => outcomes(out, Object.keys(rows));
     // (forks 4: the one sshd takes 10 handshakes at a time, MaxStartups)
     const r = kplay(['-i', inv, p, '-f', '4']);
     const bad = ['hka-list', 'hka-new', 'cipher-cbc', 'cipher-typo', 'kex-old', 'mac-md5'];
@@ -448,8 +471,8 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     expect(r.out).toMatch(/fatal: \[cipher-typo\]: UNREACHABLE!.*'aes128-ctrr' is not a cipher OpenSSH knows/);
     expect(r.out).toMatch(/fatal: \[cipher-cbc\]: UNREACHABLE!.*no matching C->S cipher/);
     // Ansible's ssh without its control masters: one opened for another row would carry that row's algorithms
-    const a = spawnSync('ip', ['netns', 'exec', lab.labNs, 'ansible-playbook', '-i', inv, p, '-f', '4'], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, HOME: work, ANSIBLE_NOCOLOR: '1', ANSIBLE_SSH_ARGS: '-o ControlMaster=no -o ControlPath=none' } });
-    expect(outcome(a.stdout), a.stdout + a.stderr).toEqual(outcome(r.out));
+    const a = ansiblePlaybook(['-i', inv, p, '-f', '4']);
+    expect(outcome(a.stdout), a.text).toEqual(outcome(r.out));
     expect(readFileSync(rsa, 'utf8').trim().split('\n')).toHaveLength(1);
   });
 
@@ -477,13 +500,13 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     const inv = join(work, 'known-files.ini');
     writeFileSync(inv, Object.entries(rows).map(([n, args], i) => `${n} ansible_host=${hs[i]?.ip} ansible_user=root ansible_ssh_private_key_file=${lab.key} ansible_ssh_common_args='${args}'\n`).join(''));
     const p = playbook('known-files.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: id -un\n');
-    const outcome = (out: string): Record<string, string> => Object.fromEntries(Object.keys(rows).map((n) => [n, new RegExp(`fatal: \\[${n}\\]: UNREACHABLE!`).test(out) ? 'UNREACHABLE' : new RegExp(`changed: \\[${n}\\]`).test(out) ? 'ok' : 'none']));
+    const outcome = (out: string): Record<string, string> => outcomes(out, Object.keys(rows));
     const r = kplay(['-i', inv, p, '-f', '5']);
     expect(outcome(r.out), r.out).toEqual({ 'global-only': 'ok', 'second-user': 'ok', 'wrong-and-right': 'ok', 'wrong-only': 'UNREACHABLE', 'global-none': 'UNREACHABLE' });
     expect(r.out).toContain(`REMOTE HOST IDENTIFICATION HAS CHANGED for ${hs[3]?.ip}:22 (presented SHA256:`);
     expect(r.out).toContain(`the recorded key is at ${wrong}:4)`);
-    const a = spawnSync('ip', ['netns', 'exec', lab.labNs, 'ansible-playbook', '-i', inv, p, '-f', '5'], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, HOME: work, ANSIBLE_NOCOLOR: '1', ANSIBLE_SSH_ARGS: '-o ControlMaster=no -o ControlPath=none' } });
-    expect(outcome(a.stdout), a.stdout + a.stderr).toEqual(outcome(r.out));
+    const a = ansiblePlaybook(['-i', inv, p, '-f', '5']);
+    expect(outcome(a.stdout), a.text).toEqual(outcome(r.out));
   });
 
   it("ssh config's Include (patterns, inside a Host block, the block going on after it) and HashKnownHosts are followed as ansible-playbook's ssh follows them", () => {
@@ -517,15 +540,15 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     const inv = join(work, 'ssh-include.ini');
     writeFileSync(inv, ['inc-user', 'glob-host', 'after-inc'].map((n) => `${n} ansible_ssh_common_args='-F ${cfg} -o UserKnownHostsFile=${kh} -o StrictHostKeyChecking=accept-new -o HashKnownHosts=yes'\n`).join(''));
     const p = playbook('ssh-include.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: id -un\n      register: who\n    - debug: var=who.stdout\n');
-    const outcome = (out: string): Record<string, string> => Object.fromEntries(['inc-user', 'glob-host', 'after-inc'].map((n) => [n, new RegExp(`fatal: \\[${n}\\]: UNREACHABLE!`).test(out) ? 'UNREACHABLE' : (new RegExp(`ok: \\[${n}\\] => \\{\\n    "who.stdout": "(\\w+)"`).exec(out)?.[1] ?? 'none')]));
+    const outcome = (out: string): Record<string, string> => outcomes(out, ['inc-user', 'glob-host', 'after-inc'], 'who.stdout');
     // three keys recorded, each under a hashed name that ssh-keygen finds
     const recorded = (): boolean[] => [hs[0], hs[1], hs[2]].map((h) => spawnSync('ssh-keygen', ['-F', h?.ip as string, '-f', kh]).status === 0 && !readFileSync(kh, 'utf8').includes(h?.ip as string));
     const r = kplay(['-i', inv, p, '-f', '3']);
     expect(outcome(r.out), r.out).toEqual({ 'inc-user': 'sec', 'glob-host': 'root', 'after-inc': 'root' });
     expect(recorded()).toEqual([true, true, true]);
     writeFileSync(kh, '');
-    const a = spawnSync('ip', ['netns', 'exec', lab.labNs, 'ansible-playbook', '-i', inv, p, '-f', '3'], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, HOME: work, ANSIBLE_NOCOLOR: '1', ANSIBLE_SSH_ARGS: '-o ControlMaster=no -o ControlPath=none' } });
-    expect(outcome(a.stdout), a.stdout + a.stderr).toEqual(outcome(r.out));
+    const a = ansiblePlaybook(['-i', inv, p, '-f', '3']);
+    expect(outcome(a.stdout), a.text).toEqual(outcome(r.out));
     expect(recorded()).toEqual([true, true, true]);
   });
 
@@ -611,12 +634,12 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     const inv = join(work, 'ssh-match.ini');
     writeFileSync(inv, names.map((n) => `${n} ${n === 'm-user' ? 'ansible_user=root ' : ''}ansible_ssh_common_args='-F ${cfg} -o UserKnownHostsFile=${lab.knownHosts}'\n`).join(''));
     const p = playbook('ssh-match.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: id -un\n      register: who\n    - debug: var=who.stdout\n');
-    const outcome = (out: string): Record<string, string> => Object.fromEntries(names.map((n) => [n, new RegExp(`fatal: \\[${n}\\]: UNREACHABLE!`).test(out) ? 'UNREACHABLE' : (new RegExp(`ok: \\[${n}\\] => \\{\\n    "who.stdout": "(\\w+)"`).exec(out)?.[1] ?? 'none')]));
+    const outcome = (out: string): Record<string, string> => outcomes(out, names, 'who.stdout');
     const r = kplay(['-i', inv, p, '-f', '6']);
     // (m-noexec has no User: the local user, root here, as ssh takes it)
     expect(outcome(r.out), r.out).toEqual({ 'm-orig': 'sec', 'm-host': 'sec', 'm-exec': 'sec', 'm-noexec': userInfo().username === 'root' ? 'root' : 'UNREACHABLE', 'm-user': 'root', 'm-final': 'sec' });
-    const a = spawnSync('ip', ['netns', 'exec', lab.labNs, 'ansible-playbook', '-i', inv, p, '-f', '6'], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, HOME: work, ANSIBLE_NOCOLOR: '1', ANSIBLE_SSH_ARGS: '-o ControlMaster=no -o ControlPath=none' } });
-    expect(outcome(a.stdout), a.stdout + a.stderr).toEqual(outcome(r.out));
+    const a = ansiblePlaybook(['-i', inv, p, '-f', '6']);
+    expect(outcome(a.stdout), a.text).toEqual(outcome(r.out));
   });
 
   it('refuses a changed host key, reports an unknown one with its fingerprint, and finishes the other hosts (exit 4)', () => {
