@@ -588,7 +588,8 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     // (the 40 s command never finished: 2 keepalives of 1 s went unanswered; kplay's own are 4 of 15 s)
     expect(r.seconds, r.out).toBeLessThan(20);
     const a = await attempt(['ansible-playbook', '-i', inv, p], { ANSIBLE_NOCOLOR: '1', ANSIBLE_SSH_ARGS: '-o ControlMaster=no -o ControlPath=none' });
-    expect(a.out).toContain(`fatal: [${h.name}]: UNREACHABLE!`);
+    // (Ansible calls it UNREACHABLE, or FAILED when the drop comes while it opens its next ssh: racy there)
+    expect(a.out).toMatch(new RegExp(`fatal: \\[${h.name}\\]: (UNREACHABLE!|FAILED! => \\{"msg": "Failed to connect to the host via ssh)`));
     expect(a.seconds, a.out).toBeLessThan(20);
     // the link is back: the host answers again
     const back = playbook('server-alive-back.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: true\n');
