@@ -34,17 +34,18 @@ export interface SshConfigEntry {
   hostkeyalgorithms?: string;
 }
 
-function matchPattern(pattern: string, host: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+// (host names match without regard to case, as ssh lowers them; user names by case)
+function matchPattern(pattern: string, host: string, caseless: boolean): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, caseless ? 'i' : '');
   return re.test(host);
 }
 
-function hostMatches(patterns: string[], host: string): boolean {
+function hostMatches(patterns: string[], host: string, caseless = true): boolean {
   let hit = false;
   for (const p of patterns) {
     if (p.startsWith('!')) {
-      if (matchPattern(p.slice(1), host)) return false;
-    } else if (matchPattern(p, host)) hit = true;
+      if (matchPattern(p.slice(1), host, caseless)) return false;
+    } else if (matchPattern(p, host, caseless)) hit = true;
   }
   return hit;
 }
@@ -173,7 +174,9 @@ export class SshConfig {
         cond =
           name === 'exec'
             ? (m) => this.exec(arg, m)
-            : (m) => hostMatches(patterns, name === 'host' ? m.host : name === 'originalhost' ? m.alias : name === 'user' ? m.user : localUser());
+            : name === 'user' || name === 'localuser'
+              ? (m) => hostMatches(patterns, name === 'user' ? m.user : localUser(), false)
+              : (m) => hostMatches(patterns, name === 'host' ? m.host : m.alias);
       } else throw new Error(`${where}: Match ${name} is not supported by kplay (it follows all, final, canonical, host, originalhost, user, localuser and exec)`);
       conds.push(negated ? (m) => !cond(m) : cond);
     }

@@ -151,6 +151,8 @@ describe('ssh config', () => {
     const cfg = new SshConfig(join(home, 'config'), home);
     expect(cfg.lookup('web1')).toEqual({ hostname: '10.0.0.1', port: 2201, connectionattempts: '3', user: 'early' });
     expect(cfg.lookup('web2', { user: 'deploy' })).toEqual({ identityfiles: ['~/.ssh/deploy'], forwardagent: 'yes', connectionattempts: '3', user: 'early' });
+    // user names match by case, host names without regard to it
+    expect(cfg.lookup('WEB2', { user: 'Deploy' })).toEqual({ forwardagent: 'yes', connectionattempts: '3', user: 'early' });
     // the command line's HostName is what Match host sees
     expect(cfg.lookup('db', { hostname: '10.0.0.1' })).toMatchObject({ port: 2201 });
     // Match final fills in what nothing else set
