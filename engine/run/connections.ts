@@ -14,7 +14,7 @@ import { proxyCommandLine } from '../transport/proxy-command.js';
 import { SshTransport, parsePrivateKey, type SshSettings } from '../transport/ssh.js';
 import { UnreachableError, type ExecResult, type Transport } from '../transport/types.js';
 import type { ConnectionSettings } from '../vars/connection.js';
-import { checkTransferArgs, firstOptions, forwardedAgent, identityAgent, identityFiles, sshOptions, type SshOptions } from './ssh-options.js';
+import { SSH_TIME, checkTransferArgs, firstOptions, forwardedAgent, identityAgent, identityFiles, sshOptions, type SshOptions } from './ssh-options.js';
 
 /** Run-wide SSH defaults (kplay.cfg, command line). */
 export interface SshDefaults {
@@ -227,7 +227,7 @@ export class Connections {
   // ServerAliveInterval and ServerAliveCountMax (OpenSSH's count is 3 where only the interval is given);
   // neither given: kplay's own keepalives
   private serverAlive(interval: string | undefined, count: string | undefined): SshSettings['serverAlive'] {
-    if (interval === undefined || !/^(\d+|(\d+[smhdw])+)$/i.test(interval)) return undefined;
+    if (interval === undefined || !SSH_TIME.test(interval)) return undefined;
     return { intervalMs: seconds(interval) * 1000, countMax: count !== undefined && /^\d+$/.test(count) ? Number(count) : 3 };
   }
 

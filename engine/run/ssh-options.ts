@@ -8,14 +8,17 @@ import { localUser } from '../transport/ssh-config.js';
 // -o options kplay's client follows (read where the connection is set up; ProxyCommand is run as OpenSSH runs it)
 const HONOURED = new Set(['identityagent', 'userknownhostsfile', 'globalknownhostsfile', 'hashknownhosts', 'serveraliveinterval', 'serveralivecountmax', 'stricthostkeychecking', 'proxyjump', 'proxycommand', 'port', 'user', 'identityfile', 'connecttimeout', 'forwardagent', 'hostname', 'connectionattempts', ...Object.keys(ALGORITHM_OPTIONS)]);
 
+/** An ssh time value as OpenSSH reads it (ConnectTimeout, ServerAliveInterval): seconds, or numbers with s, m, h, d or w after them. */
+export const SSH_TIME = /^(\d+|(\d+[smhdw])+)$/i;
+const TIME: [RegExp, string] = [SSH_TIME, 'a time (seconds, or numbers followed by s, m, h, d or w)'];
+
 // the options whose value OpenSSH checks when it reads the command line: kplay refuses a bad one in its words
 const CHECKED: Record<string, [RegExp, string]> = {
   port: [/^([1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d\d|655[0-2]\d|6553[0-5])$/, 'a port (1 to 65535)'],
-  // a time as OpenSSH reads it: seconds, or numbers with s, m, h, d or w after them
-  connecttimeout: [/^(\d+|(\d+[smhdw])+)$/i, 'a time (seconds, or numbers followed by s, m, h, d or w)'],
+  connecttimeout: TIME,
   connectionattempts: [/^[1-9]\d{0,5}$/, 'a number of attempts (1 or more)'],
   hashknownhosts: [/^(yes|no|true|false)$/i, 'yes or no'],
-  serveraliveinterval: [/^(\d+|(\d+[smhdw])+)$/i, 'a time (seconds, or numbers followed by s, m, h, d or w)'],
+  serveraliveinterval: TIME,
   serveralivecountmax: [/^\d{1,6}$/, 'a number'],
   // yes, no, or the agent's socket: a path or an environment variable ($SSH_AUTH_SOCK)
   forwardagent: [/^(yes|no|true|false|\$\w+|[~/].*)$/i, 'yes, no, an agent socket path or $VARIABLE'],

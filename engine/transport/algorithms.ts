@@ -5,6 +5,7 @@
 // never offers an algorithm the list leaves out.
 import { getCiphers } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { sshPattern } from './ssh-pattern.js';
 
 /** The four kinds of algorithm ssh arguments choose, by ssh2's names for them. */
 export type AlgorithmKind = 'cipher' | 'hmac' | 'kex' | 'serverHostKey';
@@ -28,8 +29,9 @@ export const OPTION_NAME: Record<AlgorithmKind, string> = { cipher: 'Ciphers', h
 const WORD: Record<AlgorithmKind, string> = { cipher: 'cipher', hmac: 'MAC', kex: 'key exchange', serverHostKey: 'host key algorithm' };
 
 // ssh2's own lists (CommonJS, not in its typed exports)
-const constants = createRequire(import.meta.url)('ssh2/lib/protocol/constants.js') as Record<string, string[]>;
-const cipherInfo = (createRequire(import.meta.url)('ssh2/lib/protocol/crypto.js') as { CIPHER_INFO: Record<string, { sslName: string }> }).CIPHER_INFO;
+const require = createRequire(import.meta.url);
+const constants = require('ssh2/lib/protocol/constants.js') as Record<string, string[]>;
+const cipherInfo = (require('ssh2/lib/protocol/crypto.js') as { CIPHER_INFO: Record<string, { sslName: string }> }).CIPHER_INFO;
 
 // DH group exchange is computed synchronously in ssh2 (~1 s of CPU for every host): left out of the default
 const KEX = ['curve25519-sha256', 'curve25519-sha256@libssh.org', 'ecdh-sha2-nistp256', 'ecdh-sha2-nistp384', 'ecdh-sha2-nistp521', 'diffie-hellman-group14-sha256', 'diffie-hellman-group16-sha512'];
@@ -67,9 +69,6 @@ export function opensshAlgorithms(kind: AlgorithmKind): string[] {
   return [...OPENSSH[kind]];
 }
 
-// an OpenSSH pattern (* and ?) as a regular expression
-const pattern = (p: string): RegExp => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-
 /**
  * The algorithms one option's value gives (`option` names it in errors, e.g. "-o Ciphers"); undefined
  * gives kplay's default. A list none of whose algorithms kplay's client can use is an error, and so is a
@@ -81,15 +80,16 @@ export function algorithmList(kind: AlgorithmKind, value: string | undefined, op
   const def = DEFAULTS[kind];
   const how = /^[-+^]/.test(value) ? (value[0] as string) : '';
   const names = value.slice(how.length).split(',').filter((n) => n !== '');
+  const patterns = names.map((n) => sshPattern(n));
   let out: string[];
-  if (how === '-') out = def.filter((a) => !names.some((n) => pattern(n).test(a)));
+  if (how === '-') out = def.filter((a) => !patterns.some((p) => p.test(a)));
   else {
     for (const n of names) {
       // (OpenSSH takes patterns only in HostKeyAlgorithms, and no negation in these lists)
       const wild = kind === 'serverHostKey' && /[*?]/.test(n);
       if (n.startsWith('!') || (strict && !wild && !OPENSSH[kind].has(n))) throw new Error(`${option}=${value}: '${n}' is not a ${WORD[kind]} OpenSSH knows (ssh -Q ${kind === 'serverHostKey' ? 'HostKeyAlgorithms' : kind === 'hmac' ? 'mac' : kind} lists them)`);
     }
-    const listed = names.flatMap((n) => USABLE[kind].filter((a) => pattern(n).test(a)));
+    const listed = patterns.flatMap((p) => USABLE[kind].filter((a) => p.test(a)));
     out = [...new Set(how === '+' ? [...def, ...listed] : how === '^' ? [...listed, ...def] : listed)];
   }
   if (!out.length) {

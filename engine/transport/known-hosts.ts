@@ -3,6 +3,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { matchesPatternList } from './ssh-pattern.js';
 
 /** One usable known_hosts entry. */
 interface Entry {
@@ -28,11 +29,6 @@ export function fingerprint(key: Buffer): string {
 // the type a wire-format key blob names first (ssh-ed25519, ssh-rsa…)
 function keyType(key: Buffer): string {
   return key.length < 4 ? '' : key.subarray(4, 4 + key.readUInt32BE(0)).toString();
-}
-
-function globMatch(pattern: string, name: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-  return re.test(name);
 }
 
 /**
@@ -71,13 +67,7 @@ export class KnownHosts {
 
   private matches(e: Entry, name: string): boolean {
     if (e.hashed) return createHmac('sha1', e.hashed.salt).update(name).digest().equals(e.hashed.hash);
-    let hit = false;
-    for (const p of e.patterns) {
-      if (p.startsWith('!')) {
-        if (globMatch(p.slice(1), name)) return false;
-      } else if (globMatch(p, name)) hit = true;
-    }
-    return hit;
+    return matchesPatternList(e.patterns, name, true);
   }
 
   /**

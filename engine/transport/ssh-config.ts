@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { homedir, hostname, userInfo } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { matchesPatternList } from './ssh-pattern.js';
 
 /** The settings of ~/.ssh/config that apply to one host alias. */
 export interface SshConfigEntry {
@@ -34,21 +35,8 @@ export interface SshConfigEntry {
   hostkeyalgorithms?: string;
 }
 
-// (host names match without regard to case, as ssh lowers them; user names by case)
-function matchPattern(pattern: string, host: string, caseless: boolean): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, caseless ? 'i' : '');
-  return re.test(host);
-}
-
-function hostMatches(patterns: string[], host: string, caseless = true): boolean {
-  let hit = false;
-  for (const p of patterns) {
-    if (p.startsWith('!')) {
-      if (matchPattern(p.slice(1), host, caseless)) return false;
-    } else if (matchPattern(p, host, caseless)) hit = true;
-  }
-  return hit;
-}
+// the keywords kplay takes as written (the connection reads and checks them)
+const TEXT_KEYWORDS = ['userknownhostsfile', 'globalknownhostsfile', 'hashknownhosts', 'stricthostkeychecking', 'forwardagent', 'ciphers', 'macs', 'kexalgorithms', 'hostkeyalgorithms', 'serveraliveinterval', 'serveralivecountmax', 'identityagent'] as const;
 
 // the files an Include pattern names (* and ? in any part of the path), sorted as glob(3) sorts them
 function globFiles(pattern: string): string[] {
@@ -117,10 +105,11 @@ export class SshConfig {
     files: string | SshConfigFile[],
     private readonly home = homedir(),
   ) {
-    for (const f of typeof files === 'string' ? [{ path: files }] : files) this.read(f.path, [], f.system === true, home, 0);
+    for (const f of typeof files === 'string' ? [{ path: files }] : files) this.read(f.path, [], f.system === true, 0);
   }
 
-  private read(path: string, conds: Cond[], system: boolean, home: string, depth: number): void {
+  private read(path: string, conds: Cond[], system: boolean, depth: number): void {
+    const home = this.home;
     if (!existsSync(path)) return;
     let current = { conds, options: [] as [string, string][] };
     this.blocks.push(current);
@@ -134,7 +123,7 @@ export class SshConfig {
       const value = (m[2] as string).replace(/^"(.*)"$/, '$1');
       if (key === 'host') {
         const patterns = value.split(/\s+/);
-        current = { conds: [...conds, (m) => hostMatches(patterns, m.alias)], options: [] };
+        current = { conds: [...conds, (m) => matchesPatternList(patterns, m.alias, true)], options: [] };
         this.blocks.push(current);
       } else if (key === 'match') {
         current = { conds: [...conds, this.match(m[2] as string, `${path}:${i + 1}`)], options: [] };
@@ -144,7 +133,7 @@ export class SshConfig {
         if (depth >= 16) throw new Error(`${path}: Include nested more than 16 deep`);
         for (const word of (m[2] as string).split(/\s+/).filter(Boolean)) {
           const pattern = word.replace(/^"(.*)"$/, '$1').replace(/^~(?=\/)/, home);
-          for (const file of globFiles(isAbsolute(pattern) ? pattern : join(system ? '/etc/ssh' : join(home, '.ssh'), pattern))) this.read(file, current.conds, system, home, depth + 1);
+          for (const file of globFiles(isAbsolute(pattern) ? pattern : join(system ? '/etc/ssh' : join(home, '.ssh'), pattern))) this.read(file, current.conds, system, depth + 1);
         }
         // (after the included files, the including block goes on)
         current = { conds: current.conds, options: [] };
@@ -175,8 +164,8 @@ export class SshConfig {
           name === 'exec'
             ? (m) => this.exec(arg, m)
             : name === 'user' || name === 'localuser'
-              ? (m) => hostMatches(patterns, name === 'user' ? m.user : localUser(), false)
-              : (m) => hostMatches(patterns, name === 'host' ? m.host : m.alias);
+              ? (m) => matchesPatternList(patterns, name === 'user' ? m.user : localUser(), false)
+              : (m) => matchesPatternList(patterns, name === 'host' ? m.host : m.alias, true);
       } else throw new Error(`${where}: Match ${name} is not supported by kplay (it follows all, final, canonical, host, originalhost, user, localuser and exec)`);
       conds.push(negated ? (m) => !cond(m) : cond);
     }
@@ -225,13 +214,8 @@ export class SshConfig {
     if (identities.length) e.identityfiles = identities;
     if (proxy === 'proxyjump' && out.proxyjump && out.proxyjump.toLowerCase() !== 'none') e.proxyjump = out.proxyjump;
     if (proxy === 'proxycommand' && out.proxycommand && out.proxycommand.toLowerCase() !== 'none') e.proxycommand = out.proxycommand;
-    if (out.userknownhostsfile) e.userknownhostsfile = out.userknownhostsfile;
-    if (out.globalknownhostsfile) e.globalknownhostsfile = out.globalknownhostsfile;
-    if (out.hashknownhosts) e.hashknownhosts = out.hashknownhosts;
-    if (out.stricthostkeychecking) e.stricthostkeychecking = out.stricthostkeychecking;
-    if (out.forwardagent) e.forwardagent = out.forwardagent;
     if (out.connectionattempts && /^[1-9]\d*$/.test(out.connectionattempts)) e.connectionattempts = out.connectionattempts;
-    for (const k of ['ciphers', 'macs', 'kexalgorithms', 'hostkeyalgorithms', 'serveraliveinterval', 'serveralivecountmax', 'identityagent'] as const) if (out[k]) e[k] = out[k];
+    for (const k of TEXT_KEYWORDS) if (out[k]) e[k] = out[k];
     return e;
   }
 }
