@@ -162,6 +162,5 @@ export function sshDefaults(opts: ParsedArgs['opts'], config: Setup['config'], i
     sshArgs: checked(config.sshArgs, (a) => sshOptions(a, `${config.file ?? 'the configuration'}: ssh_args`)),
     commonArgs: checked(typeof opts.sshCommonArgs === 'string' ? opts.sshCommonArgs : undefined, (a) => sshOptions(a, '--ssh-common-args')),
     extraArgs: checked(typeof opts.sshExtraArgs === 'string' ? opts.sshExtraArgs : undefined, (a) => sshOptions(a, '--ssh-extra-args')),
-    home: io.env.HOME,
   };
 }

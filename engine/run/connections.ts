@@ -1,20 +1,24 @@
 // Chooses and opens the transport for each host: the local connection for ansible_connection=local,
 // -c local and the implicit localhost; SSH otherwise, with settings from the host's variables,
 // kplay.cfg and the command line. One transport per host per run; private keys are parsed once.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ParsedKey } from 'ssh2';
 import type { Host } from '../inventory/model.js';
 import { ALGORITHM_OPTIONS, OPTION_NAME, chooseAlgorithms, type AlgorithmKind, type AlgorithmSpec } from '../transport/algorithms.js';
+import { identityPublicKey } from '../transport/identity.js';
 import { KnownHosts } from '../transport/known-hosts.js';
-import { SshConfig, localUser, parseJump, type SshConfigEntry, type SshConfigFile } from '../transport/ssh-config.js';
+import { SshConfig, localHome, localUser, parseJump, type SshConfigEntry, type SshConfigFile } from '../transport/ssh-config.js';
 import { LocalTransport } from '../transport/local.js';
 import { proxyCommandLine } from '../transport/proxy-command.js';
 import { SshTransport, parsePrivateKey, type SshSettings } from '../transport/ssh.js';
 import { UnreachableError, type ExecResult, type Transport } from '../transport/types.js';
 import type { ConnectionSettings } from '../vars/connection.js';
 import { SSH_TIME, checkTransferArgs, firstOptions, forwardedAgent, identityAgent, identityFiles, sshOptions, type SshOptions } from './ssh-options.js';
+
+// OpenSSH 9's default identity files that kplay's client can use (not its -sk and XMSS ones), in ssh's order
+const DEFAULT_IDENTITIES = ['id_rsa', 'id_ecdsa', 'id_ed25519', 'id_dsa'];
 
 /** Run-wide SSH defaults (kplay.cfg, command line). */
 export interface SshDefaults {
@@ -32,6 +36,7 @@ export interface SshDefaults {
   sshArgs?: string | undefined;
   commonArgs?: string | undefined;
   extraArgs?: string | undefined;
+  /** The home whose ~/.ssh is read (the password database's, as ssh reads it, when unset). */
   home?: string | undefined;
 }
 
@@ -118,24 +123,33 @@ export class Connections {
   }
 
   private key(path: string): ParsedKey {
-    return cached(this.keys, path, (p) => parsePrivateKey(readFileSync(p), this.ssh.keyPassphrase, p));
+    return cached(this.keys, path, (p) => {
+      let data: Buffer;
+      try {
+        data = readFileSync(p);
+      } catch (e) {
+        throw new Error(`cannot read the identity file ${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+      }
+      return parsePrivateKey(data, this.ssh.keyPassphrase, p);
+    });
   }
 
-  // the keys to offer, in order: one that cannot be used (missing, encrypted without a passphrase) is
-  // passed over when another can be, as ssh passes over it (a `Host *` IdentityFile in ~/.ssh/config
-  // must not stop a host whose own key works); when none can be, the first one's error
-  private keysOf(paths: string[]): ParsedKey[] {
+  // the keys to offer, in order: one that cannot be used (missing, encrypted without a passphrase, a
+  // public key) is passed over, as ssh passes over it (a `Host *` IdentityFile in ~/.ssh/config must not
+  // stop a host whose own key works, and the agent may hold its copy); a default file that is not there
+  // is no identity at all
+  private identities(paths: string[], defaults: boolean): { keys: ParsedKey[]; passedOver: string[] } {
     const keys: ParsedKey[] = [];
-    let first: unknown;
+    const passedOver: string[] = [];
     for (const p of paths) {
+      if (defaults && !existsSync(p)) continue;
       try {
         keys.push(this.key(p));
       } catch (e) {
-        first ??= e;
+        passedOver.push((e as Error).message);
       }
     }
-    if (!keys.length && first !== undefined) throw first;
-    return keys;
+    return { keys, passedOver };
   }
 
   private sshTransport(host: Host, c: ConnectionSettings): Transport {
@@ -146,12 +160,13 @@ export class Connections {
   // itself (the inventory's port, key, user, and the timeout); then the common args (the host's, else
   // --ssh-common-args) and the extra args (likewise). ~/.ssh/config (or -F's file) comes after all of them.
   private sshSettings(name: string, alias: string, c: Partial<ConnectionSettings>, depth = 0): SshSettings {
-    const home = this.ssh.home ?? homedir();
+    // (ssh's ~ is the password database's home; Ansible's own key path is expanded with $HOME)
+    const home = this.ssh.home ?? localHome();
     const expand = (p: string): string => resolve(p.replace(/^~(?=\/)/, home));
     const own: SshOptions = { connecttimeout: String(c.timeout ?? this.ssh.timeoutS ?? 10) };
     if (c.port !== undefined) own.port = String(c.port);
     const ownKey = c.privateKeyFile ?? (depth === 0 ? this.ssh.privateKeyFile : undefined);
-    if (ownKey !== undefined) own.identityfile = ownKey;
+    if (ownKey !== undefined) own.identityfile = ownKey.replace(/^~(?=\/|$)/, process.env.HOME ?? homedir());
     const ownUser = c.user ?? (depth === 0 ? this.ssh.user : undefined);
     if (ownUser !== undefined) own.user = ownUser;
     // (a host's sftp and scp arguments; the command line's and kplay.cfg's were checked before the run)
@@ -181,8 +196,14 @@ export class Connections {
     const globalFiles = files(opts.globalknownhostsfile ?? cfg.globalknownhostsfile, ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2']);
     const strict = (opts.stricthostkeychecking ?? cfg.stricthostkeychecking)?.toLowerCase();
     // OpenSSH tries every identity file: the command line's, then every one ~/.ssh/config gives the host
-    const listed = [...identityFiles(opts), ...(cfg.identityfiles ?? [])].filter((f, i, all) => all.indexOf(f) === i);
-    const keyFiles = listed.length ? listed : depth > 0 && this.ssh.privateKeyFile ? [this.ssh.privateKeyFile] : [];
+    // (a file -i names is dropped when it is not there, as ssh drops it: then the defaults may apply)
+    const fromArgs = identityFiles(opts)
+      .filter((f) => !f.ifExists || existsSync(expand(f.path)))
+      .map((f) => f.path);
+    const listed = [...fromArgs, ...(cfg.identityfiles ?? [])].filter((f, i, all) => all.indexOf(f) === i);
+    const given = listed.length ? listed : depth > 0 && this.ssh.privateKeyFile ? [this.ssh.privateKeyFile] : [];
+    // (none given: OpenSSH's default files, ~/.ssh/id_rsa and the others)
+    const keyFiles = (given.length ? given : DEFAULT_IDENTITIES.map((f) => join(home, '.ssh', f))).map(expand);
     // the target's -J/ProxyJump or ProxyCommand applies to it only (the command line's over ~/.ssh/config's);
     // a jump host may have its own in ~/.ssh/config
     const proxied = depth === 0 && (opts.proxyjump ?? opts.__jump ?? opts.proxycommand) !== undefined;
@@ -196,6 +217,19 @@ export class Connections {
     const host = argHost ?? cfg.hostname ?? alias;
     const port = opts.port !== undefined ? Number(opts.port) : (cfg.port ?? 22);
     const agent = identityAgent(opts.identityagent ?? cfg.identityagent, process.env, home);
+    // PubkeyAuthentication=no offers no key, PasswordAuthentication=no no password, and neither is
+    // tried unless PreferredAuthentications names it (sshpass answers a keyboard-interactive prompt
+    // with the password); IdentitiesOnly lets the agent offer only its copies of the identity files
+    // (whose public keys are read for it)
+    const preferred = (opts.preferredauthentications ?? cfg.preferredauthentications)?.toLowerCase().split(',');
+    const allowed = (setting: string | undefined, ...names: string[]): boolean => !/^(no|false)$/i.test(setting ?? 'yes') && (preferred === undefined || names.some((n) => preferred.includes(n)));
+    const pubkey = allowed(opts.pubkeyauthentication ?? cfg.pubkeyauthentication, 'publickey');
+    const ids = pubkey ? this.identities(keyFiles, !given.length) : { keys: [], passedOver: [] };
+    const password = allowed(opts.passwordauthentication ?? cfg.passwordauthentication, 'password', 'keyboard-interactive') ? (c.password ?? this.ssh.password) : undefined;
+    const onlyIdentities = /^(yes|true)$/i.test(opts.identitiesonly ?? cfg.identitiesonly ?? 'no');
+    const agentKeys = pubkey && agent && onlyIdentities ? keyFiles.map(identityPublicKey).filter((k): k is Buffer => k !== undefined) : undefined;
+    // nothing left to try: the first identity file's reason
+    if (!ids.keys.length && !(pubkey && agent) && !password && ids.passedOver.length) throw new Error(ids.passedOver[0]);
     const user = opts.user ?? cfg.user ?? (depth > 0 ? this.ssh.user : undefined) ?? (localUser() || 'root');
     return {
       name,
@@ -203,9 +237,11 @@ export class Connections {
       port,
       user,
       proxyCommand: proxyTemplate === undefined || proxyTemplate.toLowerCase() === 'none' ? undefined : proxyCommandLine(proxyTemplate, { host, port, user, alias }),
-      keys: this.keysOf(keyFiles.map(expand)),
-      password: c.password ?? this.ssh.password,
-      agent,
+      keys: ids.keys,
+      passedOver: ids.passedOver,
+      password,
+      agent: pubkey ? agent : undefined,
+      agentKeys,
       // (a jump host's own ssh forwards nothing; ~/.ssh/config's ForwardAgent after the arguments')
       // (ssh sets SSH_AUTH_SOCK to IdentityAgent's socket: ForwardAgent=yes forwards that agent)
       forwardAgent: depth === 0 ? forwardedAgent(opts.__agentflag ?? opts.forwardagent ?? cfg.forwardagent, { ...process.env, SSH_AUTH_SOCK: agent }, home) : undefined,

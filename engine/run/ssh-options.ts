@@ -6,7 +6,7 @@ import { ALGORITHM_OPTIONS, algorithmList } from '../transport/algorithms.js';
 import { localUser } from '../transport/ssh-config.js';
 
 // -o options kplay's client follows (read where the connection is set up; ProxyCommand is run as OpenSSH runs it)
-const HONOURED = new Set(['identityagent', 'userknownhostsfile', 'globalknownhostsfile', 'hashknownhosts', 'serveraliveinterval', 'serveralivecountmax', 'stricthostkeychecking', 'proxyjump', 'proxycommand', 'port', 'user', 'identityfile', 'connecttimeout', 'forwardagent', 'hostname', 'connectionattempts', ...Object.keys(ALGORITHM_OPTIONS)]);
+const HONOURED = new Set(['identityagent', 'identitiesonly', 'pubkeyauthentication', 'passwordauthentication', 'preferredauthentications', 'userknownhostsfile', 'globalknownhostsfile', 'hashknownhosts', 'serveraliveinterval', 'serveralivecountmax', 'stricthostkeychecking', 'proxyjump', 'proxycommand', 'port', 'user', 'identityfile', 'connecttimeout', 'forwardagent', 'hostname', 'connectionattempts', ...Object.keys(ALGORITHM_OPTIONS)]);
 
 /** An ssh time value as OpenSSH reads it (ConnectTimeout, ServerAliveInterval): seconds, or numbers with s, m, h, d or w after them. */
 export const SSH_TIME = /^(\d+|(\d+[smhdw])+)$/i;
@@ -18,6 +18,9 @@ const CHECKED: Record<string, [RegExp, string]> = {
   connecttimeout: TIME,
   connectionattempts: [/^[1-9]\d{0,5}$/, 'a number of attempts (1 or more)'],
   hashknownhosts: [/^(yes|no|true|false)$/i, 'yes or no'],
+  identitiesonly: [/^(yes|no|true|false)$/i, 'yes or no'],
+  passwordauthentication: [/^(yes|no|true|false)$/i, 'yes or no'],
+  pubkeyauthentication: [/^(yes|no|true|false|unbound|host-bound)$/i, 'yes, no, unbound or host-bound'],
   serveraliveinterval: TIME,
   serveralivecountmax: [/^\d{1,6}$/, 'a number'],
   // yes, no, or the agent's socket: a path or an environment variable ($SSH_AUTH_SOCK)
@@ -25,8 +28,8 @@ const CHECKED: Record<string, [RegExp, string]> = {
 };
 
 // -o options that change nothing kplay does: it keeps one session per host for the run (no ssh
-// multiplexing), prints none of ssh's messages, and tries the configured key, then the agent, then a
-// password; TCP keepalives are the system's
+// multiplexing), prints none of ssh's messages, and tries the configured keys, then the agent, then a
+// password (the methods it has; GSSAPI and keyboard-interactive it has not); TCP keepalives are the system's
 const NO_EFFECT = new Set([
   'controlmaster',
   'controlpersist',
@@ -34,12 +37,8 @@ const NO_EFFECT = new Set([
   'compression',
   'tcpkeepalive',
   'loglevel',
-  'identitiesonly',
-  'pubkeyauthentication',
-  'passwordauthentication',
   'kbdinteractiveauthentication',
   'challengeresponseauthentication',
-  'preferredauthentications',
   'gssapiauthentication',
   'gssapidelegatecredentials',
   'requesttty',
@@ -88,9 +87,18 @@ export function identityAgent(value: string | undefined, env: Record<string, str
     .replace(/%([%du])/g, (_m, t: string) => (t === 'd' ? home : t === 'u' ? user : '%'));
 }
 
+/** An identity file ssh arguments name; `ifExists` for -i's, which ssh drops (with a warning) when the file is not there. */
+export interface IdentityFileArg {
+  path: string;
+  ifExists: boolean;
+}
+
+// (-i's files are kept with this mark before them: a path holds no NUL)
+const FLAG_MARK = '\0';
+
 /** The identity files of `o`, in the order ssh tries them. */
-export function identityFiles(o: SshOptions): string[] {
-  return o.identityfile === undefined ? [] : o.identityfile.split('\n');
+export function identityFiles(o: SshOptions): IdentityFileArg[] {
+  return o.identityfile === undefined ? [] : o.identityfile.split('\n').map((f) => (f.startsWith(FLAG_MARK) ? { path: f.slice(1), ifExists: true } : { path: f, ifExists: false }));
 }
 
 /**
@@ -122,7 +130,8 @@ export function sshOptions(args: string | undefined, from: string): SshOptions {
     const w = words[i] as string;
     const flag = FLAG_OPTIONS[w.slice(0, 2)];
     if (flag) {
-      follow(flag, w.slice(0, 2), w.length > 2 ? w.slice(2) : (words[++i] ?? refuse(`${w} without a value`)));
+      const value = w.length > 2 ? w.slice(2) : (words[++i] ?? refuse(`${w} without a value`));
+      follow(flag, w.slice(0, 2), flag === 'identityfile' ? FLAG_MARK + value : value);
       continue;
     }
     if (w !== '-o' && !w.startsWith('-o')) {

@@ -33,10 +33,15 @@ export interface SshConfigEntry {
   macs?: string;
   kexalgorithms?: string;
   hostkeyalgorithms?: string;
+  /** IdentitiesOnly, PubkeyAuthentication, PasswordAuthentication and PreferredAuthentications as written. */
+  identitiesonly?: string;
+  preferredauthentications?: string;
+  pubkeyauthentication?: string;
+  passwordauthentication?: string;
 }
 
 // the keywords kplay takes as written (the connection reads and checks them)
-const TEXT_KEYWORDS = ['userknownhostsfile', 'globalknownhostsfile', 'hashknownhosts', 'stricthostkeychecking', 'forwardagent', 'ciphers', 'macs', 'kexalgorithms', 'hostkeyalgorithms', 'serveraliveinterval', 'serveralivecountmax', 'identityagent'] as const;
+const TEXT_KEYWORDS = ['userknownhostsfile', 'globalknownhostsfile', 'hashknownhosts', 'stricthostkeychecking', 'forwardagent', 'ciphers', 'macs', 'kexalgorithms', 'hostkeyalgorithms', 'serveraliveinterval', 'serveralivecountmax', 'identityagent', 'identitiesonly', 'pubkeyauthentication', 'passwordauthentication', 'preferredauthentications'] as const;
 
 // the files an Include pattern names (* and ? in any part of the path), sorted as glob(3) sorts them
 function globFiles(pattern: string): string[] {
@@ -82,6 +87,15 @@ export const localUser = (): string => {
   }
 };
 
+/** The local user's home as ssh knows it: the password database's, not $HOME (which ssh does not read). */
+export const localHome = (): string => {
+  try {
+    return userInfo().homedir || homedir();
+  } catch {
+    return homedir();
+  }
+};
+
 /** One config file to read: a user's (~/.ssh/config, -F) or the system's (/etc/ssh/ssh_config), which differ in where a relative Include looks. */
 export interface SshConfigFile {
   path: string;
@@ -103,7 +117,7 @@ export class SshConfig {
 
   constructor(
     files: string | SshConfigFile[],
-    private readonly home = homedir(),
+    private readonly home = localHome(),
   ) {
     for (const f of typeof files === 'string' ? [{ path: files }] : files) this.read(f.path, [], f.system === true, 0);
   }

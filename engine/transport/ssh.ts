@@ -11,6 +11,7 @@ import { shellQuote as q } from '../util/shell.js';
 import { HelperSession, type HelperChannel } from './helper.js';
 import { helperBoot } from './helper-source.js';
 import { chooseAlgorithms, preferKnownTypes, type Algorithms } from './algorithms.js';
+import { OnlyKeysAgent } from './identity.js';
 import { KnownHosts, fingerprint, type HostKeyVerdict } from './known-hosts.js';
 import { startProxyCommand, type ProxyCommand } from './proxy-command.js';
 import { UnreachableError, type Become, type ExecOptions, type ExecResult, type FileOp, type Transport } from './types.js';
@@ -26,6 +27,10 @@ export interface SshSettings {
   keys: ParsedKey[];
   password: string | undefined;
   agent: string | undefined;
+  /** IdentitiesOnly: the agent offers only these keys (the identity files' public keys), not every key it holds. */
+  agentKeys?: Buffer[] | undefined;
+  /** The identity files not offered and why (missing, encrypted without a passphrase), for the failure message. */
+  passedOver?: string[] | undefined;
   /** The agent socket forwarded to the host (ForwardAgent, -A), or undefined. */
   forwardAgent?: string | undefined;
   knownHosts: KnownHosts;
@@ -64,7 +69,10 @@ export function parsePrivateKey(data: Buffer, passphrase: string | undefined, pa
     const encrypted = /encrypted|passphrase/i.test(parsed.message);
     throw new Error(encrypted ? `the private key ${path} is encrypted: give its passphrase with --key-passphrase-file` : `cannot read the private key ${path}: ${parsed.message}`);
   }
-  return Array.isArray(parsed) ? (parsed[0] as ParsedKey) : parsed;
+  const key = Array.isArray(parsed) ? (parsed[0] as ParsedKey) : parsed;
+  // (a public key named as an identity file chooses the agent's copy, as in OpenSSH: it cannot sign)
+  if (!key.isPrivateKey()) throw new Error(`${path} holds no private key: only an agent's copy of it can be used`);
+  return key;
 }
 
 interface Pending {
@@ -377,7 +385,7 @@ export class SshTransport implements Transport {
     const methods: object[] = [];
     const generation = this.generation;
     for (const key of s.keys) methods.push({ type: 'publickey', username: s.user, key });
-    if (s.agent) methods.push({ type: 'agent', username: s.user, agent: s.agent });
+    if (s.agent) methods.push({ type: 'agent', username: s.user, agent: s.agentKeys ? new OnlyKeysAgent(s.agent, s.agentKeys) : s.agent });
     if (s.password) methods.push({ type: 'password', username: s.user, password: s.password });
     return this.jumpStream().then((sock) => new Promise<Client>((resolve, reject) => {
       const client = new Client();
@@ -451,12 +459,19 @@ export class SshTransport implements Transport {
         `host key of ${where} is not known (${key ? fingerprint(key) : ''}) in ${s.knownHosts.path}; check it and accept it with: ssh-keyscan -p ${s.port} ${s.host} >> ${s.knownHosts.path}  (or run with --accept-new-host-keys)`,
       );
     }
-    const msg = /All configured authentication methods failed/.test(e.message) ? `authentication as ${s.user} failed (tried: ${[s.keys.length ? (s.keys.length > 1 ? `${s.keys.length} keys` : 'key') : '', s.agent ? 'agent' : '', s.password ? 'password' : ''].filter(Boolean).join(', ') || 'nothing'})` : (this.proxy?.failure() ?? e.message);
+    const msg = /All configured authentication methods failed/.test(e.message) ? this.authFailure() : (this.proxy?.failure() ?? e.message);
     const out = new UnreachableError(`Failed to connect to the host via ssh: ${msg} (${where})`);
     // (no server answered: the TCP connection failed, or timed out before a host key came)
     const { code, level } = e as { code?: unknown; level?: unknown };
     out.beforeServer = (typeof code === 'string' && NO_SERVER.has(code)) || (level === 'client-timeout' && key === undefined);
     return out;
+  }
+
+  // what was offered, and the identity files passed over with why
+  private authFailure(): string {
+    const s = this.s;
+    const tried = [s.keys.length ? (s.keys.length > 1 ? `${s.keys.length} keys` : 'key') : '', s.agent ? (s.agentKeys ? "the agent's copies of the identity files (IdentitiesOnly)" : 'agent') : '', s.password ? 'password' : ''].filter(Boolean).join(', ');
+    return `authentication as ${s.user} failed (tried: ${tried || 'nothing'})${s.passedOver?.length ? `; passed over: ${s.passedOver.join('; ')}` : ''}`;
   }
 
   private session(become: Become | undefined): Promise<Session> {

@@ -17,13 +17,16 @@ const FOLLOWED: [string, Record<string, string>][] = [
   ['-o ControlPath=/tmp/%C -o LogLevel=ERROR -q -tt', {}],
   // keepalives, as often and as many as ssh would send
   ['-o ServerAliveInterval=30 -o ServerAliveCountMax=3', { serveraliveinterval: '30', serveralivecountmax: '3' }],
-  ['-o IdentitiesOnly=yes -o PreferredAuthentications=publickey -o PasswordAuthentication=no -o BatchMode=yes', {}],
+  // the authentication methods tried and the agent's keys offered (the connection reads them)
+  ['-o IdentitiesOnly=yes -o PreferredAuthentications=publickey -o PasswordAuthentication=no -o BatchMode=yes', { identitiesonly: 'yes', preferredauthentications: 'publickey', passwordauthentication: 'no' }],
+  ['-o PubkeyAuthentication=host-bound -o KbdInteractiveAuthentication=no', { pubkeyauthentication: 'host-bound' }],
   // the connection's own options, by -o or by their flags
   ['-o Port=2222 -o User=ops -o ConnectTimeout=1m30s', { port: '2222', user: 'ops', connecttimeout: '1m30s' }],
   ['-p2222 -l ops', { port: '2222', user: 'ops' }],
   ['-p 2200 -o Port=2222', { port: '2200' }],
   // every identity file is kept, in order: ssh tries them all
-  ['-i ~/.ssh/a -o IdentityFile=/k/b -i/k/c', { identityfile: '~/.ssh/a\n/k/b\n/k/c' }],
+  // (-i's marked: ssh drops a file it names that is not there)
+  ['-i ~/.ssh/a -o IdentityFile=/k/b -i/k/c', { identityfile: '\0~/.ssh/a\n/k/b\n\0/k/c' }],
   // the first value counts, as in OpenSSH
   ['-o userknownhostsfile=/a -o UserKnownHostsFile=/b -J a -J b', { userknownhostsfile: '/a', __jump: 'a' }],
   // agent forwarding: -o ForwardAgent's first value; -A and -a over it, the last of them counting
@@ -60,6 +63,8 @@ const REFUSED: [string, string][] = [
   ['-o port=ssh', "X: -o port 'ssh' is not a port (1 to 65535)"],
   ['-o ServerAliveInterval=-1', "X: -o ServerAliveInterval '-1' is not a time (seconds, or numbers followed by s, m, h, d or w)"],
   ['-o ServerAliveCountMax=many', "X: -o ServerAliveCountMax 'many' is not a number"],
+  ['-o IdentitiesOnly=only', "X: -o IdentitiesOnly 'only' is not yes or no"],
+  ['-o PubkeyAuthentication=bound', "X: -o PubkeyAuthentication 'bound' is not yes, no, unbound or host-bound"],
   ['-o ConnectTimeout=1.5', "X: -o ConnectTimeout '1.5' is not a time (seconds, or numbers followed by s, m, h, d or w)"],
 ];
 
@@ -75,9 +80,12 @@ describe('sshOptions', () => {
     // Ansible's own Port, User and ConnectTimeout come between ssh_args and the common args
     const own = { port: '22', user: 'deploy', connecttimeout: '10', identityfile: '/keys/own' };
     const common = sshOptions('-o Port=2222 -o User=ops -o ConnectTimeout=3 -i /keys/common', 'b');
-    expect(firstOptions(sshOptions('-o ConnectTimeout=4', 'a'), own, common)).toEqual({ port: '22', user: 'deploy', connecttimeout: '4', identityfile: '/keys/own\n/keys/common' });
-    expect(identityFiles(firstOptions(own, common))).toEqual(['/keys/own', '/keys/common']);
-    expect(firstOptions({ connecttimeout: '10' }, common)).toEqual({ port: '2222', user: 'ops', connecttimeout: '10', identityfile: '/keys/common' });
+    expect(firstOptions(sshOptions('-o ConnectTimeout=4', 'a'), own, common)).toEqual({ port: '22', user: 'deploy', connecttimeout: '4', identityfile: '/keys/own\n\0/keys/common' });
+    expect(identityFiles(firstOptions(own, common))).toEqual([
+      { path: '/keys/own', ifExists: false },
+      { path: '/keys/common', ifExists: true },
+    ]);
+    expect(firstOptions({ connecttimeout: '10' }, common)).toEqual({ port: '2222', user: 'ops', connecttimeout: '10', identityfile: '\0/keys/common' });
     // -A in a later source still turns forwarding on (ssh sets it from the flag whatever came before)
     expect(firstOptions(sshOptions('-a -o ForwardAgent=no', 'a'), sshOptions('-A', 'b'))).toEqual({ __agentflag: 'yes', forwardagent: 'no' });
   });

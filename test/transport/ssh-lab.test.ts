@@ -3,7 +3,7 @@
 // unreachable host, sshd killed mid-play, a 50 MB copy, 10 MB of output, commands and stdin.
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,8 +28,18 @@ const available = labAvailable() as boolean;
 let lab: LabState;
 let work: string;
 
-function kplay(args: string[], opts: { timeoutMs?: number; input?: string } = {}): { rc: number | null; out: string } {
-  const r = spawnSync('ip', ['netns', 'exec', lab.labNs, process.execPath, bin, ...args], { cwd: work, encoding: 'utf8', input: opts.input, timeout: opts.timeoutMs ?? 120_000, env: { ...process.env, HOME: work, KPLAY_NO_LIVE: '1' } });
+/**
+ * `argv` with `home` mounted over the local user's home, in a mount namespace of its own: ssh (and
+ * kplay, as ssh) reads ~/.ssh in the password database's home, not $HOME.
+ */
+function underHome(home: string, argv: string[]): string[] {
+  return ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0" "$1" && shift && exec "$@"', home, userInfo().homedir, ...argv];
+}
+
+/** kplay where the lab hosts are; with `home`, that directory is the local user's home (its ~/.ssh read). */
+function kplay(args: string[], opts: { timeoutMs?: number; input?: string; home?: string } = {}): { rc: number | null; out: string } {
+  const argv = [process.execPath, bin, ...args];
+  const r = spawnSync('ip', ['netns', 'exec', lab.labNs, ...(opts.home ? underHome(opts.home, argv) : argv)], { cwd: work, encoding: 'utf8', input: opts.input, timeout: opts.timeoutMs ?? 120_000, env: { ...process.env, HOME: opts.home ?? work, KPLAY_NO_LIVE: '1' } });
   return { rc: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -417,6 +427,58 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     }
   });
 
+  it("identity files as OpenSSH picks them: ~/.ssh/id_* when none is given, IdentitiesOnly (the agent's copies of the files alone, by a .pub or an encrypted key), PubkeyAuthentication=no; same hosts reached as ansible-playbook's ssh", () => {
+    const hs = lab.hosts as { name: string; ip: string }[];
+    const home = join(work, 'home-ids');
+    const ids = join(work, 'ids');
+    mkdirSync(join(home, '.ssh'), { recursive: true });
+    mkdirSync(ids, { recursive: true });
+    // the default file is the lab's key; `enc` the lab's key encrypted; `agent-only.pub` its public key
+    // alone; `other` a key no host takes
+    copyFileSync(lab.key, join(home, '.ssh', 'id_ed25519'));
+    chmodSync(join(home, '.ssh', 'id_ed25519'), 0o600);
+    copyFileSync(lab.key, join(ids, 'enc'));
+    chmodSync(join(ids, 'enc'), 0o600);
+    expect(spawnSync('ssh-keygen', ['-q', '-p', '-N', 'secret', '-P', '', '-f', join(ids, 'enc')]).status).toBe(0);
+    copyFileSync(`${lab.key}.pub`, join(ids, 'agent-only.pub'));
+    rmSync(join(ids, 'other'), { force: true });
+    spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(ids, 'other')]);
+    const sock = join(work, 'ids-agent.sock');
+    rmSync(sock, { force: true });
+    const agent = spawnSync('ssh-agent', ['-a', sock], { encoding: 'utf8' });
+    const agentPid = Number(/SSH_AGENT_PID=(\d+)/.exec(agent.stdout)?.[1]);
+    try {
+      expect(spawnSync('ssh-add', ['-q', lab.key], { env: { ...process.env, SSH_AUTH_SOCK: sock } }).status).toBe(0);
+      const hosts: Record<string, string> = {
+        // no agent, no key given: ~/.ssh/id_ed25519
+        'default-key': '-o IdentityAgent=none',
+        // the agent holds the lab's key, but IdentitiesOnly offers only its copy of `other`, which it has not
+        'only-other': `-o IdentitiesOnly=yes -i ${ids}/other`,
+        'other-then-agent': `-i ${ids}/other`,
+        // the agent's copy chosen by a .pub whose private key is not there, or by an encrypted key
+        'only-pub': `-o IdentitiesOnly=yes -o IdentityFile=${ids}/agent-only`,
+        'only-encrypted': `-o IdentitiesOnly=yes -i ${ids}/enc`,
+        'no-pubkey': '-o PubkeyAuthentication=no',
+        // a file -i names that is not there is dropped (a warning), so the default file is used
+        'missing-i': `-o IdentityAgent=none -i ${ids}/missing`,
+        'missing-o': `-o IdentityAgent=none -o IdentityFile=${ids}/missing`,
+      };
+      const inv = join(work, 'ids.ini');
+      writeFileSync(inv, Object.entries(hosts).map(([n, more], i) => `${n} ansible_host=${hs[i % hs.length]?.ip} ansible_user=root ansible_ssh_common_args='-o UserKnownHostsFile=${lab.knownHosts} ${more}'\n`).join(''));
+      const p = playbook('ids.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: "true"\n');
+      const env = { SSH_AUTH_SOCK: sock, HOME: home };
+      const r = spawnSync('ip', ['netns', 'exec', lab.labNs, ...underHome(home, [process.execPath, bin, '-i', inv, p, '-f', '8'])], { cwd: work, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env, KPLAY_NO_LIVE: '1' } });
+      const got = outcomes(r.stdout, Object.keys(hosts));
+      expect(got, r.stdout + r.stderr).toEqual({ 'default-key': 'ok', 'only-other': 'UNREACHABLE', 'other-then-agent': 'ok', 'only-pub': 'ok', 'only-encrypted': 'ok', 'no-pubkey': 'UNREACHABLE', 'missing-i': 'ok', 'missing-o': 'UNREACHABLE' });
+      // (what kplay tried, and the file it passed over, named)
+      expect(r.stdout).toMatch(/fatal: \[only-other\]: UNREACHABLE! .*tried: key, the agent's copies of the identity files \(IdentitiesOnly\)/);
+      const a = spawnSync('ip', ['netns', 'exec', lab.labNs, ...underHome(home, ['ansible-playbook', '-i', inv, p, '-f', '4'])], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...env, ANSIBLE_NOCOLOR: '1', ANSIBLE_SSH_ARGS: '-o ControlMaster=no -o ControlPath=none' } });
+      expect(outcomes(a.stdout, Object.keys(hosts)), a.stdout + a.stderr).toEqual(got);
+    } finally {
+      if (agentPid) process.kill(agentPid);
+    }
+  });
+
   it("ssh arguments' Ciphers, MACs, KexAlgorithms and HostKeyAlgorithms, and a host whose known_hosts holds only its RSA or ECDSA key, connect or fail as ansible-playbook's ssh does", () => {
     const hs = lab.hosts as { name: string; ip: string }[];
     const h = hs[3] as { name: string; ip: string };
@@ -767,13 +829,13 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     const inv = join(work, 'cfg.ini');
     writeFileSync(inv, `web1\nhidden ansible_host=10.214.0.2 ansible_user=root ansible_ssh_common_args='-o UserKnownHostsFile=${kh} -J root@${n1.ip}'\n`);
     const p = playbook('cfg.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: hostname\n      register: hn\n    - debug: var=hn.stdout\n');
-    const r = kplay(['-i', inv, p, '--key-passphrase-file', join(work, 'passphrase')]);
+    const r = kplay(['-i', inv, p, '--key-passphrase-file', join(work, 'passphrase')], { home: work });
     expect(r.out).toMatch(new RegExp(`ok: \\[web1\\] => \\{\\n    "hn.stdout": "${n1.name}"`));
     expect(r.out).toMatch(new RegExp(`ok: \\[hidden\\] => \\{\\n    "hn.stdout": "${n2.name}"`));
     expect(r.rc).toBe(0);
     // without the passphrase: web1's own key is tried and the encrypted one passed over, as ssh does; the
     // host with only the encrypted key cannot connect
-    const noPass = kplay(['-i', inv, p]);
+    const noPass = kplay(['-i', inv, p], { home: work });
     expect(noPass.out).toMatch(new RegExp(`ok: \\[web1\\] => \\{\\n    "hn.stdout": "${n1.name}"`));
     expect(noPass.out).toMatch(/fatal: \[hidden\]: UNREACHABLE! .*is encrypted: give its passphrase with --key-passphrase-file/);
     expect(noPass.rc).toBe(4);
