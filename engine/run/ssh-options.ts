@@ -147,6 +147,14 @@ export function sshOptions(args: string | undefined, from: string): SshOptions {
     const name = (m[1] as string).toLowerCase();
     if (HONOURED.has(name)) follow(name, `-o ${m[1] as string}`, m[2] as string);
     else if (KEY_LISTS.has(name) && !(m[2] as string).startsWith('+')) refuse(`-o ${opt}`, "kplay's client offers every key it is given, so only a list that adds to the default (+name,…) can be honoured");
+    else if (KEY_LISTS.has(name)) {
+      // (its names checked as OpenSSH checks them: key types, as HostKeyAlgorithms names them)
+      try {
+        algorithmList('serverHostKey', m[2] as string, `-o ${m[1] as string}`);
+      } catch (e) {
+        throw new Error(`${from}: ${(e as Error).message.replace('a host key algorithm', 'a key algorithm').replace('HostKeyAlgorithms lists', 'PubkeyAcceptedAlgorithms lists')}`);
+      }
+    }
     else if (!NO_EFFECT.has(name) && !KEY_LISTS.has(name)) refuse(`the ssh option ${m[1] as string}`);
   }
   return out;

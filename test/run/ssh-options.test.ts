@@ -53,6 +53,7 @@ const REFUSED: [string, string][] = [
   ['-o Ciphers=aes128-ctrr', "X: -o Ciphers=aes128-ctrr: 'aes128-ctrr' is not a cipher OpenSSH knows (ssh -Q cipher lists them)"],
   ['-o MACs=umac-64@openssh.com', "X: -o MACs=umac-64@openssh.com: the list names none that kplay's SSH client can use (it has: hmac-sha2-256-etm@openssh.com"],
   ['-o PubkeyAcceptedAlgorithms=ssh-ed25519', "X: -o PubkeyAcceptedAlgorithms=ssh-ed25519 is not supported by kplay; kplay's client offers every key it is given, so only a list that adds to the default (+name,…) can be honoured"],
+  ['-o PubkeyAcceptedAlgorithms=+ssh-rsa,ssh-rsaa', "X: -o PubkeyAcceptedAlgorithms=+ssh-rsa,ssh-rsaa: 'ssh-rsaa' is not a key algorithm OpenSSH knows (ssh -Q PubkeyAcceptedAlgorithms lists them)"],
   ['-Y', 'X: the ssh flag -Y is not supported by kplay; give ssh options as -o Name=value'],
   ['-C bastion', "X: 'bastion' (not an ssh option) is not supported by kplay; give ssh options as -o Name=value"],
   ['-J', 'X: -J without a value is not supported by kplay'],
