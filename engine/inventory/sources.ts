@@ -7,6 +7,7 @@ import { ParseError, UserError } from '../errors.js';
 import { statOrUndefined } from '../util/fs.js';
 import { YamlSyntaxError, parseYaml, readUserFile } from '../yaml/load.js';
 import { AddressError, parseAddress } from './address.js';
+import { parseTomlInventory } from './toml-inventory.js';
 import { parseIniInventory } from './ini.js';
 import { Inventory } from './model.js';
 import { NotYamlInventory, checkYamlInventoryShape, parseYamlInventory } from './yaml-inventory.js';
@@ -100,7 +101,16 @@ function parseFile(inv: Inventory, file: string): void {
   const ext = extname(file).toLowerCase();
   const text = readUserFile(file, 'inventory');
   if (ext === '.toml') {
-    throw new ParseError('TOML inventories are not supported by kplay', { file }, 'convert it to INI or YAML (ansible-inventory -i FILE --list -y prints YAML)');
+    // Ansible's ini plugin, which takes any file, reads it before the toml plugin: a file it can read is
+    // an INI inventory, and what it made before it failed stays (a group named after the first table)
+    try {
+      parseIniInventory(inv, text, file);
+      return;
+    } catch (e) {
+      if (!(e instanceof ParseError)) throw e;
+    }
+    parseTomlInventory(inv, text, file);
+    return;
   }
   if (!YAML_EXTS.has(ext) && ext !== '') {
     parseIniInventory(inv, text, file);

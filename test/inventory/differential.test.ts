@@ -67,6 +67,34 @@ function randomCases(): Case[] {
   });
 }
 
+// data as its JSON reads back (a whole float a number, as in the --list JSON)
+const asJson = (v: unknown): unknown => JSON.parse(JSON.stringify(v)) as unknown;
+
+// ansible-inventory's YAML form of its --list JSON: each group's hosts as a mapping under `hosts`, its
+// children under `children`, every host's variables at its first mention
+function yamlOfList(listJson: string): unknown {
+  const list = JSON.parse(listJson) as Record<string, { hosts?: string[]; children?: string[]; vars?: Record<string, unknown> }> & { _meta: { hostvars: Record<string, Record<string, unknown>> } };
+  const seen = new Set<string>();
+  const group = (name: string): Record<string, unknown> => {
+    const g = list[name] ?? {};
+    const out: Record<string, unknown> = {};
+    if (g.children?.length) out.children = Object.fromEntries(g.children.map((c) => [c, group(c)]));
+    if (g.hosts?.length) {
+      out.hosts = Object.fromEntries(
+        g.hosts.map((h) => {
+          const first = !seen.has(h);
+          seen.add(h);
+          const vars = list._meta.hostvars[h] ?? {};
+          return [h, first && Object.keys(vars).length ? vars : {}];
+        }),
+      );
+    }
+    if (g.vars && Object.keys(g.vars).length) out.vars = g.vars;
+    return out;
+  };
+  return { all: group('all') };
+}
+
 // a YAML date is a date to Ansible, which TOML writes bare; kplay keeps it as its text (quoted)
 const quotedDates = (toml: string): string => toml.replace(/(?<=(?:= |\[ |, ))(\d{4}-\d\d-\d\d)(?=,|$)/gm, '"$1"');
 
@@ -112,9 +140,12 @@ async function compare(cases: Case[]): Promise<string[]> {
     }
     const ky = await kplayInventory(c.root, [...argsFor(c), '--list', '--yaml']);
     // read back (PyYAML writes anchors for shared values, and dates unquoted): the same data, a whole-number
-    // float a float on both sides
+    // float a float on both sides. Ansible's YAML dumper fails on the toml library's inline tables (a
+    // kept difference: kplay writes them), so there kplay's must read back as its --list
+    const dumperFails = (r: { stderr: string }): boolean => /cannot\s+represent\s+an\s+object/.test(r.stderr);
     try {
-      expect(parseYaml(ky.stdout, 'kplay -y').value).toEqual(parseYaml(yamlList.stdout, 'ansible -y').value);
+      if (dumperFails(yamlList)) expect(asJson(parseYaml(ky.stdout, 'kplay -y').value)).toEqual(yamlOfList(k.stdout));
+      else expect(parseYaml(ky.stdout, 'kplay -y').value).toEqual(parseYaml(yamlList.stdout, 'ansible -y').value);
     } catch (e) {
       problems.push(`${c.name} --list --yaml (${c.root}):\n${(e as Error).message}`);
     }
@@ -123,7 +154,8 @@ async function compare(cases: Case[]): Promise<string[]> {
     if (ke.stdout.trimEnd() !== exported.stdout.trimEnd()) problems.push(`${c.name} --list --export (${c.root}):\n--- ansible\n${exported.stdout}\n--- kplay\n${ke.stdout}`);
     const kye = await kplayInventory(c.root, [...argsFor(c), '--list', '--yaml', '--export']);
     try {
-      expect(parseYaml(kye.stdout, 'kplay -y --export').value).toEqual(parseYaml(yamlExported.stdout, 'ansible -y --export').value);
+      if (dumperFails(yamlExported)) expect(asJson(parseYaml(kye.stdout, 'kplay -y --export').value)).toEqual(yamlOfList(ke.stdout));
+      else expect(parseYaml(kye.stdout, 'kplay -y --export').value).toEqual(parseYaml(yamlExported.stdout, 'ansible -y --export').value);
     } catch (e) {
       problems.push(`${c.name} --list --yaml --export (${c.root}):\n${(e as Error).message}`);
     }

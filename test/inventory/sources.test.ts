@@ -61,6 +61,37 @@ describe('inventory sources', () => {
     expect(e.message).toContain('duplicate key');
   });
 
+  // TOML files the toml plugin refuses (Ansible warns and reads no hosts; kplay stops, naming the file)
+  const TOML_REFUSED: [string, string, RegExp, number | undefined][] = [
+    ['a duplicate key', '[web.hosts]\nh1 = {}\nh1 = { x = 1 }\n', /^TOML file \(.*bad\.toml\) is invalid: /, 3],
+    ['an inventory plugin configuration', 'plugin = "aws_ec2"\n[x]\ny = 1\n', /^Plugin configuration TOML file, not TOML inventory$/, undefined],
+    ['vars that are not a table', '[web]\nvars = ["a"]\n', /^Invalid "vars" entry for "web" group, requires a dict, found "<class 'list'>" instead\.$/, undefined],
+    ['children that are not a list', '[web]\nchildren = "db"\n', /^Invalid "children" entry for "web" group, requires a list, found "<class 'str'>" instead\.$/, undefined],
+    ["an array of two types (Python's toml library refuses it)", '[web.hosts]\nh1 = { ports = [1, "2"] }\n', /is invalid: Not a homogeneous array$/, undefined],
+  ];
+  it.each(TOML_REFUSED)('refuses a TOML inventory with %s, naming the file', (_what, text, message, line) => {
+    const root = writeTree({ 'bad.toml': text });
+    let err: unknown;
+    try {
+      loadInventory([join(root, 'bad.toml')], { cwd: root });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ParseError);
+    expect((err as ParseError).message).toMatch(message);
+    expect((err as ParseError).pos).toMatchObject({ file: join(root, 'bad.toml'), ...(line ? { line } : {}) });
+  });
+
+  it("reads a TOML inventory as Ansible's toml plugin does, after its ini plugin has made the first table's group", () => {
+    const root = writeTree({ 'hosts.toml': '[web.hosts]\n"w[1:2]" = { tier = 1.0 }\n[web]\nchildren = ["db"]\nvars = { port = 80 }\n[db.hosts]\n"d1:2222" = {}\n' });
+    const inv = loadInventory([join(root, 'hosts.toml')], { cwd: root });
+    expect([...inv.hosts.keys()]).toEqual(['w1', 'w2', 'd1']);
+    expect(inv.groups.get('web')?.vars).toEqual({ port: 80 });
+    expect(inv.hosts.get('d1')?.vars).toEqual({ ansible_port: 2222 });
+    expect(String(inv.hosts.get('w1')?.vars.tier)).toBe('1.0');
+    expect(inv.groups.has('web.hosts')).toBe(true);
+  });
+
   it("finds a bare name in the project's inventories/", () => {
     const root = writeTree({ 'inventories/my-cluster.inventory': '[g]\nh1\n', 'roles/.keep': '' });
     const inv = loadInventory(['my-cluster.inventory'], { cwd: root, projectRoot: root });
