@@ -1,7 +1,7 @@
 // INI inventories exactly as Ansible's ini plugin reads them (sections, forward references,
 // shell-like host lines, ranges, Python-literal values), with file:line:col errors.
 import { ParseError, type SourcePos } from '../errors.js';
-import { AddressError, expandHostPattern } from './address.js';
+import { expandHostPatternAt } from './pattern-at.js';
 import { InventoryError, type Inventory } from './model.js';
 import { literalEval } from './python-literal.js';
 import { ShlexError, shlexSplit } from './shlex.js';
@@ -108,14 +108,7 @@ function parseHostLine(inv: Inventory, line: string, group: string, at: SourcePo
   }
   const first = tokens[0];
   if (first === undefined) return;
-  let hosts: string[];
-  let port: number | undefined;
-  try {
-    ({ hosts, port } = expandHostPattern(first));
-  } catch (e) {
-    if (e instanceof AddressError) throw new ParseError(e.message, at, 'ranges look like web[01:20] or db-[a:f], with an optional :step');
-    throw e;
-  }
+  const { hosts, port } = expandHostPatternAt(first, at);
   if (first.trim().endsWith(':') && port === undefined) {
     throw new ParseError(`Invalid host pattern '${first}' supplied, ending in ':' is not allowed, this character is reserved to provide a port.`, at, 'write host:PORT with a port number');
   }

@@ -6,7 +6,7 @@ import { parse, TomlDate, TomlError } from 'smol-toml';
 import { ParseError } from '../errors.js';
 import { isMapping } from '../util/mapping.js';
 import { PyFloat } from '../util/py-float.js';
-import { AddressError, expandHostPattern } from './address.js';
+import { expandHostPatternAt } from './pattern-at.js';
 import type { Inventory } from './model.js';
 
 // Python's name of a TOML value's type, as Ansible's messages print type(x)
@@ -83,14 +83,7 @@ export function parseTomlInventory(inv: Inventory, text: string, file: string): 
       } else if (key === 'hosts') {
         if (!isMapping(value)) throw new ParseError(`Invalid "hosts" entry for "${name}" group, requires a dict, found "${pyType(value)}" instead.`, at, `write [${name}.hosts] with one host per line, e.g. host1 = {}`);
         for (const [pattern, vars] of Object.entries(value)) {
-          let hosts: string[];
-          let port: number | undefined;
-          try {
-            ({ hosts, port } = expandHostPattern(pattern));
-          } catch (e) {
-            if (e instanceof AddressError) throw new ParseError(e.message, at, 'ranges look like web[01:20] or db-[a:f], with an optional :step');
-            throw e;
-          }
+          const { hosts, port } = expandHostPatternAt(pattern, at);
           if (!isMapping(vars)) throw new ParseError(`Invalid data from file, expected dictionary and got:\n\n${String(native(vars))}`, at, `give each host a table of variables, e.g. ${pattern} = {}`);
           for (const h of hosts) {
             const host = inv.addHost(h, name, port, file);

@@ -3,7 +3,7 @@
 import { isMapping } from '../util/mapping.js';
 import { ParseError, type SourcePos } from '../errors.js';
 import { nodeAt, nodePos, type YamlFile } from '../yaml/load.js';
-import { AddressError, expandHostPattern } from './address.js';
+import { expandHostPatternAt } from './pattern-at.js';
 import { InventoryError, type Inventory } from './model.js';
 
 /** Why a YAML file is not a YAML inventory (so the caller may try INI instead). */
@@ -75,14 +75,7 @@ function parseGroup(inv: Inventory, y: YamlFile, name: string, data: unknown, pa
     } else if (key === 'hosts') {
       for (const [pattern, hostData] of Object.entries(value)) {
         const at = keyPos([...path, 'hosts', pattern]);
-        let hosts: string[];
-        let port: number | undefined;
-        try {
-          ({ hosts, port } = expandHostPattern(pattern));
-        } catch (e) {
-          if (e instanceof AddressError) throw new ParseError(e.message, at, 'ranges look like web[01:20] or db-[a:f], with an optional :step');
-          throw e;
-        }
+        const { hosts, port } = expandHostPatternAt(pattern, at);
         const hv = hostData ?? {};
         if (!isMapping(hv)) {
           throw new ParseError(`host '${pattern}' must map to a dictionary of variables, got ${JSON.stringify(hv)}`, at, `write "${pattern}:" alone, or give it variables: "${pattern}: {ansible_host: 10.0.0.1}"`);

@@ -36,6 +36,20 @@ function underHome(home: string, argv: string[]): string[] {
   return ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0" "$1" && shift && exec "$@"', home, userInfo().homedir, ...argv];
 }
 
+/** An ssh-agent at <work>/<name>.sock holding `keys`, for `fn`; stopped after it, whatever happens. */
+function withAgent<T>(name: string, keys: string[], fn: (sock: string) => T): T {
+  const sock = join(work, `${name}.sock`);
+  rmSync(sock, { force: true });
+  const agent = spawnSync('ssh-agent', ['-a', sock], { encoding: 'utf8' });
+  const pid = Number(/SSH_AGENT_PID=(\d+)/.exec(agent.stdout)?.[1]);
+  try {
+    for (const k of keys) expect(spawnSync('ssh-add', ['-q', k], { env: { ...process.env, SSH_AUTH_SOCK: sock } }).status).toBe(0);
+    return fn(sock);
+  } finally {
+    if (pid) process.kill(pid);
+  }
+}
+
 /** kplay where the lab hosts are; with `home`, that directory is the local user's home (its ~/.ssh read). */
 function kplay(args: string[], opts: { timeoutMs?: number; input?: string; home?: string } = {}): { rc: number | null; out: string } {
   const argv = [process.execPath, bin, ...args];
@@ -363,12 +377,7 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
 
   it("ssh arguments' ForwardAgent, -A and -a forward the controller's agent or not, as ansible-playbook's ssh does (the hosts list its key or cannot reach an agent)", () => {
     const hs = lab.hosts as { name: string; ip: string }[];
-    const sock = join(work, 'agent.sock');
-    rmSync(sock, { force: true });
-    const agent = spawnSync('ssh-agent', ['-a', sock], { encoding: 'utf8' });
-    const agentPid = Number(/SSH_AGENT_PID=(\d+)/.exec(agent.stdout)?.[1]);
-    try {
-      expect(spawnSync('ssh-add', ['-q', lab.key], { env: { ...process.env, SSH_AUTH_SOCK: sock } }).status).toBe(0);
+    withAgent('agent', [lab.key], (sock) => {
       const args = (more: string): string => `ansible_ssh_common_args='-o UserKnownHostsFile=${lab.knownHosts} ${more}'`;
       const inv = join(work, 'ssh-agent.ini');
       const hosts = { 'fwd-o': '-o ForwardAgent=yes', 'fwd-A': '-A', none: '', 'off-a': '-o ForwardAgent=yes -a', 'fwd-sock': `-o ForwardAgent=${sock}` };
@@ -382,19 +391,12 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
       // (control masters of its own: another test's, still open for ControlPersist, were opened without the agent)
       const a = spawnSync('ip', ['netns', 'exec', lab.labNs, 'ansible-playbook', '-i', inv, p, '-f', '5'], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...env, HOME: work, ANSIBLE_NOCOLOR: '1', ANSIBLE_SSH_CONTROL_PATH_DIR: join(work, 'cp-agent') } });
       expect(outcome(a.stdout), a.stdout + a.stderr).toEqual(outcome(r.stdout));
-    } finally {
-      if (agentPid) process.kill(agentPid);
-    }
+    });
   });
 
   it("ssh arguments' IdentityAgent chooses the agent (a socket, SSH_AUTH_SOCK, none), the one ForwardAgent forwards too, as ansible-playbook's ssh does", () => {
     const hs = lab.hosts as { name: string; ip: string }[];
-    const sock = join(work, 'id-agent.sock');
-    rmSync(sock, { force: true });
-    const agent = spawnSync('ssh-agent', ['-a', sock], { encoding: 'utf8' });
-    const agentPid = Number(/SSH_AGENT_PID=(\d+)/.exec(agent.stdout)?.[1]);
-    try {
-      expect(spawnSync('ssh-add', ['-q', lab.key], { env: { ...process.env, SSH_AUTH_SOCK: sock } }).status).toBe(0);
+    withAgent('id-agent', [lab.key], (sock) => {
       // no key file: the agent alone can log in
       const hosts: Record<string, string> = {
         'agent-path': `-o IdentityAgent=${sock}`,
@@ -409,22 +411,14 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
       // the agent's key on the host (0), no agent there (2), or UNREACHABLE
       const outcome = (out: string): Record<string, string> => outcomes(out, Object.keys(hosts), 'keys.stdout');
       // SSH_AUTH_SOCK names another (empty) agent: only IdentityAgent=SSH_AUTH_SOCK uses it
-      const empty = join(work, 'empty-agent.sock');
-      rmSync(empty, { force: true });
-      const emptyAgent = spawnSync('ssh-agent', ['-a', empty], { encoding: 'utf8' });
-      const emptyPid = Number(/SSH_AGENT_PID=(\d+)/.exec(emptyAgent.stdout)?.[1]);
-      try {
+      withAgent('empty-agent', [], (empty) => {
         const env = { SSH_AUTH_SOCK: empty, MY_AGENT: sock };
         const r = spawnSync('ip', ['netns', 'exec', lab.labNs, process.execPath, bin, '-i', inv, p, '-f', '5'], { cwd: work, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env, HOME: work, KPLAY_NO_LIVE: '1' } });
         expect(outcome(r.stdout), r.stdout + r.stderr).toEqual({ 'agent-path': '2', 'agent-env': 'UNREACHABLE', 'agent-var': '2', 'agent-none': 'UNREACHABLE', 'agent-fwd': '0' });
         const a = ansiblePlaybook(['-i', inv, p, '-f', '5'], env);
         expect(outcome(a.stdout), a.text).toEqual(outcome(r.stdout));
-      } finally {
-        if (emptyPid) process.kill(emptyPid);
-      }
-    } finally {
-      if (agentPid) process.kill(agentPid);
-    }
+      });
+    });
   });
 
   it("identity files as OpenSSH picks them: ~/.ssh/id_* when none is given, IdentitiesOnly (the agent's copies of the files alone, by a .pub or an encrypted key), PubkeyAuthentication=no; same hosts reached as ansible-playbook's ssh", () => {
@@ -443,12 +437,7 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     copyFileSync(`${lab.key}.pub`, join(ids, 'agent-only.pub'));
     rmSync(join(ids, 'other'), { force: true });
     spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(ids, 'other')]);
-    const sock = join(work, 'ids-agent.sock');
-    rmSync(sock, { force: true });
-    const agent = spawnSync('ssh-agent', ['-a', sock], { encoding: 'utf8' });
-    const agentPid = Number(/SSH_AGENT_PID=(\d+)/.exec(agent.stdout)?.[1]);
-    try {
-      expect(spawnSync('ssh-add', ['-q', lab.key], { env: { ...process.env, SSH_AUTH_SOCK: sock } }).status).toBe(0);
+    withAgent('ids-agent', [lab.key], (sock) => {
       const hosts: Record<string, string> = {
         // no agent, no key given: ~/.ssh/id_ed25519
         'default-key': '-o IdentityAgent=none',
@@ -474,9 +463,7 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
       expect(r.stdout).toMatch(/fatal: \[only-other\]: UNREACHABLE! .*tried: key, the agent's copies of the identity files \(IdentitiesOnly\)/);
       const a = spawnSync('ip', ['netns', 'exec', lab.labNs, ...underHome(home, ['ansible-playbook', '-i', inv, p, '-f', '4'])], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...env, ANSIBLE_NOCOLOR: '1', ANSIBLE_SSH_ARGS: '-o ControlMaster=no -o ControlPath=none' } });
       expect(outcomes(a.stdout, Object.keys(hosts)), a.stdout + a.stderr).toEqual(got);
-    } finally {
-      if (agentPid) process.kill(agentPid);
-    }
+    });
   });
 
   it("ssh arguments' Ciphers, MACs, KexAlgorithms and HostKeyAlgorithms, and a host whose known_hosts holds only its RSA or ECDSA key, connect or fail as ansible-playbook's ssh does", () => {
