@@ -217,15 +217,19 @@ export class Connections {
     const host = argHost ?? cfg.hostname ?? alias;
     const port = opts.port !== undefined ? Number(opts.port) : (cfg.port ?? 22);
     const agent = identityAgent(opts.identityagent ?? cfg.identityagent, process.env, home);
-    // PubkeyAuthentication=no offers no key, PasswordAuthentication=no no password, and neither is
-    // tried unless PreferredAuthentications names it (sshpass answers a keyboard-interactive prompt
-    // with the password); IdentitiesOnly lets the agent offer only its copies of the identity files
+    // PubkeyAuthentication=no offers no key, PasswordAuthentication=no no password, and
+    // KbdInteractiveAuthentication=no answers no keyboard-interactive prompt with it (as sshpass answers
+    // ssh's); none is tried unless PreferredAuthentications names it; IdentitiesOnly lets the agent offer only its copies of the identity files
     // (whose public keys are read for it)
     const preferred = (opts.preferredauthentications ?? cfg.preferredauthentications)?.toLowerCase().split(',');
     const allowed = (setting: string | undefined, ...names: string[]): boolean => !/^(no|false)$/i.test(setting ?? 'yes') && (preferred === undefined || names.some((n) => preferred.includes(n)));
     const pubkey = allowed(opts.pubkeyauthentication ?? cfg.pubkeyauthentication, 'publickey');
     const ids = pubkey ? this.identities(keyFiles, !given.length) : { keys: [], passedOver: [] };
-    const password = allowed(opts.passwordauthentication ?? cfg.passwordauthentication, 'password', 'keyboard-interactive') ? (c.password ?? this.ssh.password) : undefined;
+    const passwordAuth = allowed(opts.passwordauthentication ?? cfg.passwordauthentication, 'password');
+    const keyboardInteractive = allowed(opts.kbdinteractiveauthentication ?? opts.challengeresponseauthentication ?? cfg.kbdinteractiveauthentication ?? cfg.challengeresponseauthentication, 'keyboard-interactive');
+    // (BatchMode=yes: ssh asks for no password, so sshpass has none to give)
+    const batch = /^(yes|true)$/i.test(opts.batchmode ?? cfg.batchmode ?? 'no');
+    const password = (passwordAuth || keyboardInteractive) && !batch ? (c.password ?? this.ssh.password) : undefined;
     const onlyIdentities = /^(yes|true)$/i.test(opts.identitiesonly ?? cfg.identitiesonly ?? 'no');
     const agentKeys = pubkey && agent && onlyIdentities ? keyFiles.map(identityPublicKey).filter((k): k is Buffer => k !== undefined) : undefined;
     // nothing left to try: the first identity file's reason
@@ -240,6 +244,8 @@ export class Connections {
       keys: ids.keys,
       passedOver: ids.passedOver,
       password,
+      passwordAuth,
+      keyboardInteractive,
       agent: pubkey ? agent : undefined,
       agentKeys,
       // (a jump host's own ssh forwards nothing; ~/.ssh/config's ForwardAgent after the arguments')

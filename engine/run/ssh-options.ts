@@ -6,7 +6,7 @@ import { ALGORITHM_OPTIONS, algorithmList } from '../transport/algorithms.js';
 import { localUser } from '../transport/ssh-config.js';
 
 // -o options kplay's client follows (read where the connection is set up; ProxyCommand is run as OpenSSH runs it)
-const HONOURED = new Set(['identityagent', 'identitiesonly', 'pubkeyauthentication', 'passwordauthentication', 'preferredauthentications', 'userknownhostsfile', 'globalknownhostsfile', 'hashknownhosts', 'serveraliveinterval', 'serveralivecountmax', 'stricthostkeychecking', 'proxyjump', 'proxycommand', 'port', 'user', 'identityfile', 'connecttimeout', 'forwardagent', 'hostname', 'connectionattempts', ...Object.keys(ALGORITHM_OPTIONS)]);
+const HONOURED = new Set(['identityagent', 'identitiesonly', 'pubkeyauthentication', 'passwordauthentication', 'preferredauthentications', 'kbdinteractiveauthentication', 'challengeresponseauthentication', 'batchmode', 'userknownhostsfile', 'globalknownhostsfile', 'hashknownhosts', 'serveraliveinterval', 'serveralivecountmax', 'stricthostkeychecking', 'proxyjump', 'proxycommand', 'port', 'user', 'identityfile', 'connecttimeout', 'forwardagent', 'hostname', 'connectionattempts', ...Object.keys(ALGORITHM_OPTIONS)]);
 
 /** An ssh time value as OpenSSH reads it (ConnectTimeout, ServerAliveInterval): seconds, or numbers with s, m, h, d or w after them. */
 export const SSH_TIME = /^(\d+|(\d+[smhdw])+)$/i;
@@ -20,6 +20,9 @@ const CHECKED: Record<string, [RegExp, string]> = {
   hashknownhosts: [/^(yes|no|true|false)$/i, 'yes or no'],
   identitiesonly: [/^(yes|no|true|false)$/i, 'yes or no'],
   passwordauthentication: [/^(yes|no|true|false)$/i, 'yes or no'],
+  kbdinteractiveauthentication: [/^(yes|no|true|false)$/i, 'yes or no'],
+  batchmode: [/^(yes|no|true|false)$/i, 'yes or no'],
+  challengeresponseauthentication: [/^(yes|no|true|false)$/i, 'yes or no'],
   pubkeyauthentication: [/^(yes|no|true|false|unbound|host-bound)$/i, 'yes, no, unbound or host-bound'],
   serveraliveinterval: TIME,
   serveralivecountmax: [/^\d{1,6}$/, 'a number'],
@@ -29,7 +32,7 @@ const CHECKED: Record<string, [RegExp, string]> = {
 
 // -o options that change nothing kplay does: it keeps one session per host for the run (no ssh
 // multiplexing), prints none of ssh's messages, and tries the configured keys, then the agent, then a
-// password (the methods it has; GSSAPI and keyboard-interactive it has not); TCP keepalives are the system's
+// password, then keyboard-interactive (GSSAPI it has not); TCP keepalives are the system's
 const NO_EFFECT = new Set([
   'controlmaster',
   'controlpersist',
@@ -37,12 +40,9 @@ const NO_EFFECT = new Set([
   'compression',
   'tcpkeepalive',
   'loglevel',
-  'kbdinteractiveauthentication',
-  'challengeresponseauthentication',
   'gssapiauthentication',
   'gssapidelegatecredentials',
   'requesttty',
-  'batchmode',
 ]);
 
 // the keys kplay's client offers: it has every key it was given signed as the server asks, which is

@@ -33,15 +33,18 @@ export interface SshConfigEntry {
   macs?: string;
   kexalgorithms?: string;
   hostkeyalgorithms?: string;
-  /** IdentitiesOnly, PubkeyAuthentication, PasswordAuthentication and PreferredAuthentications as written. */
+  /** IdentitiesOnly and the authentication methods' switches (PubkeyAuthentication, PasswordAuthentication, KbdInteractiveAuthentication or its old name, PreferredAuthentications) as written. */
   identitiesonly?: string;
   preferredauthentications?: string;
+  kbdinteractiveauthentication?: string;
+  challengeresponseauthentication?: string;
+  batchmode?: string;
   pubkeyauthentication?: string;
   passwordauthentication?: string;
 }
 
 // the keywords kplay takes as written (the connection reads and checks them)
-const TEXT_KEYWORDS = ['userknownhostsfile', 'globalknownhostsfile', 'hashknownhosts', 'stricthostkeychecking', 'forwardagent', 'ciphers', 'macs', 'kexalgorithms', 'hostkeyalgorithms', 'serveraliveinterval', 'serveralivecountmax', 'identityagent', 'identitiesonly', 'pubkeyauthentication', 'passwordauthentication', 'preferredauthentications'] as const;
+const TEXT_KEYWORDS = ['userknownhostsfile', 'globalknownhostsfile', 'hashknownhosts', 'stricthostkeychecking', 'forwardagent', 'ciphers', 'macs', 'kexalgorithms', 'hostkeyalgorithms', 'serveraliveinterval', 'serveralivecountmax', 'identityagent', 'identitiesonly', 'pubkeyauthentication', 'passwordauthentication', 'preferredauthentications', 'kbdinteractiveauthentication', 'challengeresponseauthentication', 'batchmode'] as const;
 
 // the files an Include pattern names (* and ? in any part of the path), sorted as glob(3) sorts them
 function globFiles(pattern: string): string[] {

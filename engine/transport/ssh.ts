@@ -29,6 +29,10 @@ export interface SshSettings {
   agent: string | undefined;
   /** IdentitiesOnly: the agent offers only these keys (the identity files' public keys), not every key it holds. */
   agentKeys?: Buffer[] | undefined;
+  /** PasswordAuthentication: the password method is tried (true when unset). */
+  passwordAuth?: boolean | undefined;
+  /** Answer a keyboard-interactive password prompt with `password`, as sshpass answers ssh's (KbdInteractiveAuthentication). */
+  keyboardInteractive?: boolean | undefined;
   /** The identity files not offered and why (missing, encrypted without a passphrase), for the failure message. */
   passedOver?: string[] | undefined;
   /** The agent socket forwarded to the host (ForwardAgent, -A), or undefined. */
@@ -73,6 +77,27 @@ export function parsePrivateKey(data: Buffer, passphrase: string | undefined, pa
   // (a public key named as an identity file chooses the agent's copy, as in OpenSSH: it cannot sign)
   if (!key.isPrivateKey()) throw new Error(`${path} holds no private key: only an agent's copy of it can be used`);
   return key;
+}
+
+// sshpass's prompt (its default -P): the password is typed once, at the first prompt that asks for it
+const PASSWORD_PROMPT = /assword/;
+
+/** The keyboard-interactive method as sshpass answers it: the password at the first prompt asking for it, nothing after (a second one means it was refused). */
+export function keyboardInteractive(username: string, password: string): object {
+  let typed = false;
+  return {
+    type: 'keyboard-interactive',
+    username,
+    prompt: (_name: string, _instructions: string, _lang: string, prompts: { prompt: string }[], finish: (answers: string[]) => void): void => {
+      finish(
+        prompts.map((p) => {
+          if (typed || !PASSWORD_PROMPT.test(p.prompt)) return '';
+          typed = true;
+          return password;
+        }),
+      );
+    },
+  };
 }
 
 interface Pending {
@@ -386,7 +411,8 @@ export class SshTransport implements Transport {
     const generation = this.generation;
     for (const key of s.keys) methods.push({ type: 'publickey', username: s.user, key });
     if (s.agent) methods.push({ type: 'agent', username: s.user, agent: s.agentKeys ? new OnlyKeysAgent(s.agent, s.agentKeys) : s.agent });
-    if (s.password) methods.push({ type: 'password', username: s.user, password: s.password });
+    if (s.password && s.passwordAuth !== false) methods.push({ type: 'password', username: s.user, password: s.password });
+    if (s.password && s.keyboardInteractive) methods.push(keyboardInteractive(s.user, s.password));
     return this.jumpStream().then((sock) => new Promise<Client>((resolve, reject) => {
       const client = new Client();
       let up = false;
@@ -470,7 +496,7 @@ export class SshTransport implements Transport {
   // what was offered, and the identity files passed over with why
   private authFailure(): string {
     const s = this.s;
-    const tried = [s.keys.length ? (s.keys.length > 1 ? `${s.keys.length} keys` : 'key') : '', s.agent ? (s.agentKeys ? "the agent's copies of the identity files (IdentitiesOnly)" : 'agent') : '', s.password ? 'password' : ''].filter(Boolean).join(', ');
+    const tried = [s.keys.length ? (s.keys.length > 1 ? `${s.keys.length} keys` : 'key') : '', s.agent ? (s.agentKeys ? "the agent's copies of the identity files (IdentitiesOnly)" : 'agent') : '', s.password && s.passwordAuth !== false ? 'password' : '', s.password && s.keyboardInteractive ? 'keyboard-interactive' : ''].filter(Boolean).join(', ');
     return `authentication as ${s.user} failed (tried: ${tried || 'nothing'})${s.passedOver?.length ? `; passed over: ${s.passedOver.join('; ')}` : ''}`;
   }
 

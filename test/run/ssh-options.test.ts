@@ -18,8 +18,8 @@ const FOLLOWED: [string, Record<string, string>][] = [
   // keepalives, as often and as many as ssh would send
   ['-o ServerAliveInterval=30 -o ServerAliveCountMax=3', { serveraliveinterval: '30', serveralivecountmax: '3' }],
   // the authentication methods tried and the agent's keys offered (the connection reads them)
-  ['-o IdentitiesOnly=yes -o PreferredAuthentications=publickey -o PasswordAuthentication=no -o BatchMode=yes', { identitiesonly: 'yes', preferredauthentications: 'publickey', passwordauthentication: 'no' }],
-  ['-o PubkeyAuthentication=host-bound -o KbdInteractiveAuthentication=no', { pubkeyauthentication: 'host-bound' }],
+  ['-o IdentitiesOnly=yes -o PreferredAuthentications=publickey -o PasswordAuthentication=no -o BatchMode=yes', { identitiesonly: 'yes', preferredauthentications: 'publickey', passwordauthentication: 'no', batchmode: 'yes' }],
+  ['-o PubkeyAuthentication=host-bound -o KbdInteractiveAuthentication=no -o ChallengeResponseAuthentication=yes', { pubkeyauthentication: 'host-bound', kbdinteractiveauthentication: 'no', challengeresponseauthentication: 'yes' }],
   // the connection's own options, by -o or by their flags
   ['-o Port=2222 -o User=ops -o ConnectTimeout=1m30s', { port: '2222', user: 'ops', connecttimeout: '1m30s' }],
   ['-p2222 -l ops', { port: '2222', user: 'ops' }],
