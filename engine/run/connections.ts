@@ -15,7 +15,7 @@ import { proxyCommandLine } from '../transport/proxy-command.js';
 import { SshTransport, parsePrivateKey, type SshSettings } from '../transport/ssh.js';
 import { UnreachableError, type ExecResult, type Transport } from '../transport/types.js';
 import type { ConnectionSettings } from '../vars/connection.js';
-import { SSH_TIME, checkTransferArgs, firstOptions, forwardedAgent, identityAgent, identityFiles, sshOptions, type SshOptions } from './ssh-options.js';
+import { SSH_TIME, checkTransferArgs, expandSshPath, firstOptions, forwardedAgent, identityAgent, identityFiles, sshOptions, type SshOptions } from './ssh-options.js';
 
 // OpenSSH 9's default identity files that kplay's client can use (not its -sk and XMSS ones), in ssh's order
 const DEFAULT_IDENTITIES = ['id_rsa', 'id_ecdsa', 'id_ed25519', 'id_dsa'];
@@ -190,20 +190,28 @@ export class Connections {
     const argHost = opts.hostname?.replace(/%(%|h)/g, (_m, t: string) => (t === 'h' ? alias : '%'));
     // (Match user and host see what the command line set: its user and HostName)
     const cfg: SshConfigEntry = cached(this.sshConfigs, JSON.stringify(cfgFiles), () => new SshConfig(cfgFiles, home)).lookup(alias, { user: opts.user, hostname: argHost, port: opts.port === undefined ? undefined : Number(opts.port) });
+    const host = argHost ?? cfg.hostname ?? alias;
+    const port = opts.port !== undefined ? Number(opts.port) : (cfg.port ?? 22);
+    const user = opts.user ?? cfg.user ?? (depth > 0 ? this.ssh.user : undefined) ?? (localUser() || 'root');
+    // (identity files, the user's known_hosts files and the agent's socket take ssh's % tokens and ${VARIABLES})
+    const tokens = { host, alias, port, user, home };
+    const path = (option: string) => (p: string) => expand(expandSshPath(p, option, tokens, process.env));
     // (OpenSSH's lists of files: the user's, where new keys go, and the system's; `none` is no file)
-    const files = (v: string | undefined, dflt: string[]): string[] => (v === undefined ? dflt : v.toLowerCase() === 'none' ? [] : v.split(/\s+/).filter(Boolean).map(expand));
-    const userFiles = files(opts.userknownhostsfile ?? cfg.userknownhostsfile, [join(home, '.ssh', 'known_hosts'), join(home, '.ssh', 'known_hosts2')]);
-    const globalFiles = files(opts.globalknownhostsfile ?? cfg.globalknownhostsfile, ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2']);
+    const files = (v: string | undefined, dflt: string[], each: (p: string) => string): string[] => (v === undefined ? dflt : v.toLowerCase() === 'none' ? [] : v.split(/\s+/).filter(Boolean).map(each));
+    const userFiles = files(opts.userknownhostsfile ?? cfg.userknownhostsfile, [join(home, '.ssh', 'known_hosts'), join(home, '.ssh', 'known_hosts2')], path('UserKnownHostsFile'));
+    const globalFiles = files(opts.globalknownhostsfile ?? cfg.globalknownhostsfile, ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'], expand);
     const strict = (opts.stricthostkeychecking ?? cfg.stricthostkeychecking)?.toLowerCase();
     // OpenSSH tries every identity file: the command line's, then every one ~/.ssh/config gives the host
     // (a file -i names is dropped when it is not there, as ssh drops it: then the defaults may apply)
+    const identityPath = path('IdentityFile');
     const fromArgs = identityFiles(opts)
-      .filter((f) => !f.ifExists || existsSync(expand(f.path)))
+      .map((f) => ({ ...f, path: identityPath(f.path) }))
+      .filter((f) => !f.ifExists || existsSync(f.path))
       .map((f) => f.path);
-    const listed = [...fromArgs, ...(cfg.identityfiles ?? [])].filter((f, i, all) => all.indexOf(f) === i);
-    const given = listed.length ? listed : depth > 0 && this.ssh.privateKeyFile ? [this.ssh.privateKeyFile] : [];
+    const listed = [...fromArgs, ...(cfg.identityfiles ?? []).map(identityPath)].filter((f, i, all) => all.indexOf(f) === i);
+    const given = listed.length ? listed : depth > 0 && this.ssh.privateKeyFile ? [expand(this.ssh.privateKeyFile)] : [];
     // (none given: OpenSSH's default files, ~/.ssh/id_rsa and the others)
-    const keyFiles = (given.length ? given : DEFAULT_IDENTITIES.map((f) => join(home, '.ssh', f))).map(expand);
+    const keyFiles = given.length ? given : DEFAULT_IDENTITIES.map((f) => join(home, '.ssh', f));
     // the target's -J/ProxyJump or ProxyCommand applies to it only (the command line's over ~/.ssh/config's);
     // a jump host may have its own in ~/.ssh/config
     const proxied = depth === 0 && (opts.proxyjump ?? opts.__jump ?? opts.proxycommand) !== undefined;
@@ -214,9 +222,7 @@ export class Connections {
       const hop = parseJump(jumpSpec.split(',')[0] as string);
       jump = this.sshSettings(`${name} (jump host)`, hop.host, { user: hop.user, port: hop.port, host: hop.host, commonArgs: c.commonArgs, extraArgs: c.extraArgs }, depth + 1);
     }
-    const host = argHost ?? cfg.hostname ?? alias;
-    const port = opts.port !== undefined ? Number(opts.port) : (cfg.port ?? 22);
-    const agent = identityAgent(opts.identityagent ?? cfg.identityagent, process.env, home);
+    const agent = identityAgent(opts.identityagent ?? cfg.identityagent, process.env, tokens);
     // PubkeyAuthentication=no offers no key, PasswordAuthentication=no no password, and
     // KbdInteractiveAuthentication=no answers no keyboard-interactive prompt with it (as sshpass answers
     // ssh's); none is tried unless PreferredAuthentications names it; IdentitiesOnly lets the agent offer only its copies of the identity files
@@ -234,7 +240,6 @@ export class Connections {
     const agentKeys = pubkey && agent && onlyIdentities ? keyFiles.map(identityPublicKey).filter((k): k is Buffer => k !== undefined) : undefined;
     // nothing left to try: the first identity file's reason
     if (!ids.keys.length && !(pubkey && agent) && !password && ids.passedOver.length) throw new Error(ids.passedOver[0]);
-    const user = opts.user ?? cfg.user ?? (depth > 0 ? this.ssh.user : undefined) ?? (localUser() || 'root');
     return {
       name,
       host,

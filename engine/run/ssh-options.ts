@@ -3,6 +3,8 @@
 // kplay runs no ssh program, so an argument it cannot honour is refused by name, never dropped.
 import { shlexSplit } from '../inventory/shlex.js';
 import { ALGORITHM_OPTIONS, algorithmList } from '../transport/algorithms.js';
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import { localUser } from '../transport/ssh-config.js';
 
 // -o options kplay's client follows (read where the connection is set up; ProxyCommand is run as OpenSSH runs it)
@@ -71,20 +73,67 @@ export function forwardedAgent(value: string | undefined, env: Record<string, st
   return v.replace(/^~(?=\/)/, home);
 }
 
+/** What OpenSSH's % tokens stand for on one connection (the tokens its path options take). */
+export interface SshTokenValues {
+  /** %h: the host connected to (after HostName). */
+  host: string;
+  /** %n and %k: the name as given. */
+  alias: string;
+  port: number;
+  /** %r: the remote user. */
+  user: string;
+  /** %d and ~: the local user's home. */
+  home: string;
+  /** %u: the local user. */
+  localUser?: string;
+}
+
+/**
+ * A path option (IdentityFile, UserKnownHostsFile, IdentityAgent) as ssh expands it: ~, then
+ * ${VARIABLE} (one that is not set is an error, as ssh stops there), then the tokens %%, %C, %d, %h, %i,
+ * %k, %L, %l, %n, %p, %r and %u. `option` names it in the error.
+ */
+export function expandSshPath(value: string, option: string, t: SshTokenValues, env: Record<string, string | undefined>): string {
+  const local = hostname();
+  const user = t.localUser ?? localUser();
+  const tokens: Record<string, () => string> = {
+    '%': () => '%',
+    C: () => createHash('sha1').update(`${local}${t.host}${t.port}${t.user}`).digest('hex'),
+    d: () => t.home,
+    h: () => t.host,
+    i: () => String(process.getuid?.() ?? ''),
+    k: () => t.alias,
+    L: () => local.split('.')[0] ?? local,
+    l: () => local,
+    n: () => t.alias,
+    p: () => String(t.port),
+    r: () => t.user,
+    u: () => user,
+  };
+  return value
+    .replace(/^~(?=\/|$)/, t.home)
+    .replace(/\$\{(\w+)\}/g, (_m, name: string) => {
+      const v = env[name];
+      if (v === undefined) throw new Error(`${option} ${value}: the environment variable ${name} is not set (ssh stops there)`);
+      return v;
+    })
+    .replace(/%(.)/g, (_m, c: string) => {
+      const f = tokens[c];
+      if (!f) throw new Error(`${option} ${value}: %${c} is not a token ssh knows there (it takes %%, %C, %d, %h, %i, %k, %L, %l, %n, %p, %r and %u)`);
+      return f();
+    });
+}
+
 /**
  * The agent socket ssh uses (IdentityAgent, else SSH_AUTH_SOCK): `none` is no agent, `SSH_AUTH_SOCK`
- * the variable's socket; a path may hold ~, ${VARIABLE}, %d (the home directory), %u (the local user)
- * and %%.
+ * the variable's socket, `$VARIABLE` another variable's; a path is expanded as ssh expands it.
  */
-export function identityAgent(value: string | undefined, env: Record<string, string | undefined>, home: string, user = localUser()): string | undefined {
+export function identityAgent(value: string | undefined, env: Record<string, string | undefined>, t: SshTokenValues): string | undefined {
   const v = value?.trim();
   if (v === undefined || v === 'SSH_AUTH_SOCK') return env.SSH_AUTH_SOCK || undefined;
   if (v.toLowerCase() === 'none') return undefined;
   if (/^\$\w+$/.test(v)) return env[v.slice(1)] || undefined;
-  return v
-    .replace(/^~(?=\/)/, home)
-    .replace(/\$\{(\w+)\}/g, (_m, name: string) => env[name] ?? '')
-    .replace(/%([%du])/g, (_m, t: string) => (t === 'd' ? home : t === 'u' ? user : '%'));
+  return expandSshPath(v, 'IdentityAgent', t, env);
 }
 
 /** An identity file ssh arguments name; `ifExists` for -i's, which ssh drops (with a warning) when the file is not there. */

@@ -218,8 +218,9 @@ export class SshConfig {
         if (!b.conds.every((c) => c(state))) continue;
         for (const [k, v] of b.options) {
           if (k === 'identityfile' && !identities.includes(v)) identities.push(v);
-          // (%h in a ProxyCommand is the host it reaches, replaced when the connection is set up)
-          if (!(k in out)) out[k] = k === 'proxycommand' ? v : v.replace(/%h/g, host);
+          // (HostName's and ProxyJump's %h is the name given; the other keywords' tokens are replaced where the
+          // connection is set up, when the host, port and user are known)
+          if (!(k in out)) out[k] = k === 'hostname' || k === 'proxyjump' ? v.replace(/%([%h])/g, (_m, c: string) => (c === 'h' ? host : '%')) : v;
           if ((k === 'proxyjump' || k === 'proxycommand') && proxy === undefined) proxy = k;
         }
       }

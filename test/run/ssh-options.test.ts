@@ -1,7 +1,11 @@
 // What kplay's SSH client takes from ssh arguments: the options it follows, those that change nothing it
 // does, and a refusal naming any other (never dropped), with what to use instead.
 import { describe, expect, it } from 'vitest';
-import { checkTransferArgs, firstOptions, forwardedAgent, identityAgent, identityFiles, sshOptions } from '../../engine/run/ssh-options.js';
+import { spawnSync } from 'node:child_process';
+import { userInfo } from 'node:os';
+import { checkTransferArgs, expandSshPath, firstOptions, forwardedAgent, identityAgent, identityFiles, sshOptions } from '../../engine/run/ssh-options.js';
+
+const TOKENS = { host: '10.0.0.5', alias: 'web1', port: 2222, user: 'deploy', home: '/home/op', localUser: 'op' };
 
 const FOLLOWED: [string, Record<string, string>][] = [
   ['-o UserKnownHostsFile=/tmp/kh', { userknownhostsfile: '/tmp/kh' }],
@@ -115,8 +119,26 @@ describe('sshOptions', () => {
     ['$UNSET_SOCK', undefined],
     ['~/.1password/agent.sock', '/home/op/.1password/agent.sock'],
     ['${OTHER_SOCK}.d/%u-%d-%%', '/run/other.sock.d/op-/home/op-%'],
+    ['/run/%r@%h:%p', '/run/deploy@10.0.0.5:2222'],
   ] as const)('uses the agent IdentityAgent %j names: %j', (value, socket) => {
-    expect(identityAgent(value, { SSH_AUTH_SOCK: '/run/agent.sock', OTHER_SOCK: '/run/other.sock' }, '/home/op', 'op')).toBe(socket);
+    expect(identityAgent(value, { SSH_AUTH_SOCK: '/run/agent.sock', OTHER_SOCK: '/run/other.sock' }, TOKENS)).toBe(socket);
+  });
+
+  // each token against what ssh -G prints for the same UserKnownHostsFile (which it expands)
+  it.each([['~/kh/%k-%n-%h-%p-%r-%u-%d-%i-%L-%l-%%'], ['/k/%C'], ['${KH_DIR}/%h']])('expands %s as ssh expands it', (value) => {
+    const env = { ...process.env, KH_DIR: '/etc/kh' };
+    const t = { host: 'real.example', alias: 'web1', port: 2222, user: 'deploy', home: userInfo().homedir };
+    const ssh = spawnSync('ssh', ['-G', '-F', '/dev/null', '-o', `UserKnownHostsFile=${value}`, '-o', 'HostName=real.example', '-p', '2222', '-l', 'deploy', 'web1'], { encoding: 'utf8', env });
+    const theirs = /^userknownhostsfile (.*)$/m.exec(ssh.stdout)?.[1];
+    expect(theirs).toBeDefined();
+    expect(expandSshPath(value, 'UserKnownHostsFile', t, env)).toBe(theirs);
+  });
+
+  it.each([
+    ['${NOT_SET_ANYWHERE}/k', 'IdentityFile ${NOT_SET_ANYWHERE}/k: the environment variable NOT_SET_ANYWHERE is not set (ssh stops there)'],
+    ['~/.ssh/%q', 'IdentityFile ~/.ssh/%q: %q is not a token ssh knows there'],
+  ])('refuses %s', (value, message) => {
+    expect(() => expandSshPath(value, 'IdentityFile', TOKENS, {})).toThrow(message);
   });
 
   it.each(REFUSED)('refuses %s', (args, message) => {
