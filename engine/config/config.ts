@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { ParseError } from '../errors.js';
+import { GROUP_NAME_POLICIES, type GroupNamePolicy } from '../inventory/model.js';
 import { configDeprecations } from './deprecated.js';
 
 /** The settings kplay reads from a config file or the environment. */
@@ -39,6 +40,8 @@ export interface Config {
   scpExtraArgs: string | undefined;
   /** localhost_warning: warn that an empty inventory leaves only the implicit localhost (default true). */
   localhostWarning: boolean | undefined;
+  /** force_valid_group_names (TRANSFORM_INVALID_GROUP_CHARS): what a group name with characters a variable name cannot hold gets (Ansible's default: never). */
+  groupNames: GroupNamePolicy;
   /** gathering: when plays gather facts (implicit: unless gather_facts is false; explicit: only when it is true; smart: once per host). */
   gathering: 'implicit' | 'explicit' | 'smart' | undefined;
   /** any_errors_fatal and force_handlers: the default of the play keywords of those names. */
@@ -152,6 +155,14 @@ function unreadSettings(raw: Record<string, Record<string, string> | undefined>,
   );
 }
 
+// force_valid_group_names: one of Ansible's four choices, refused otherwise in Ansible's words
+function groupNamesOf(v: string | undefined, file: string): GroupNamePolicy {
+  if (v === undefined) return 'never';
+  const choice = GROUP_NAME_POLICIES.find((p) => p === v.trim());
+  if (choice) return choice;
+  throw new ParseError(`Invalid value "${v}" for configuration option "setting: TRANSFORM_INVALID_GROUP_CHARS", valid values are: ${GROUP_NAME_POLICIES.join(', ')}`, { file }, 'force_valid_group_names (ANSIBLE_TRANSFORM_INVALID_GROUP_CHARS) is always, never, ignore or silently');
+}
+
 function gatheringOf(v: string | undefined, file: string): Config['gathering'] {
   if (v === undefined || v.trim() === '') return undefined;
   const s = v.trim().toLowerCase();
@@ -206,6 +217,7 @@ export function loadConfig(cwd: string, env: Env = process.env): Config {
     sftpExtraArgs: setting('sftp_extra_args', ssh, 'SFTP_EXTRA_ARGS'),
     scpExtraArgs: setting('scp_extra_args', ssh, 'SCP_EXTRA_ARGS'),
     localhostWarning: bool(setting('localhost_warning', d, 'LOCALHOST_WARNING'), 'localhost_warning', src),
+    groupNames: groupNamesOf(setting('force_valid_group_names', d, 'TRANSFORM_INVALID_GROUP_CHARS'), src),
     gathering: gatheringOf(setting('gathering', d, 'GATHERING'), src),
     anyErrorsFatal: bool(setting('any_errors_fatal', d, 'ANY_ERRORS_FATAL'), 'any_errors_fatal', src),
     forceHandlers: bool(setting('force_handlers', d, 'FORCE_HANDLERS'), 'force_handlers', src),

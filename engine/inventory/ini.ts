@@ -36,7 +36,8 @@ export function parseIniInventory(inv: Inventory, text: string, file: string): v
 
     const m = SECTION.exec(line);
     if (m) {
-      group = m[1] as string;
+      // (the section's name made safe first, as Ansible's ini plugin does; a child line's name is not)
+      group = inv.safeGroupName(m[1] as string);
       state = m[2] ?? 'hosts';
       if (!['hosts', 'children', 'vars'].includes(state)) {
         fail(lineNo, col, `Section [${group}:${state}] has unknown type: ${state}`, 'a section is [group], [group:children] or [group:vars]');

@@ -17,6 +17,16 @@ export interface VarBag {
 /** Names Ansible treats as the local machine. */
 export const LOCALHOST_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
 
+/** Ansible's TRANSFORM_INVALID_GROUP_CHARS (`force_valid_group_names`): what a group name that is not a valid variable name gets. */
+export type GroupNamePolicy = 'never' | 'ignore' | 'always' | 'silently';
+
+/** The values TRANSFORM_INVALID_GROUP_CHARS takes, in Ansible's order (for its error message). */
+export const GROUP_NAME_POLICIES: readonly GroupNamePolicy[] = ['always', 'never', 'ignore', 'silently'];
+
+// Python's C.INVALID_VARIABLE_NAMES (`^[\d\W]|[^\w]`): a first character that is a digit or no word
+// character, and any other character that is no word character (Python's \w: letters, numbers, _)
+const INVALID_GROUP_CHARS = /^[\p{Nd}]|[^\p{L}\p{N}_]/gu;
+
 /** A problem building the inventory (cycle, unknown group); the parser adds the location. */
 export class InventoryError extends Error {}
 
@@ -128,6 +138,8 @@ export class Inventory {
   readonly warnings: string[] = [];
   // the one implicit localhost, once a play or hostvars asked for it
   private localhost: Host | undefined;
+  /** What a new group's name gets when it holds characters a variable name cannot (Ansible's default: kept, with a warning). */
+  groupNames: GroupNamePolicy = 'never';
 
   constructor() {
     this.addGroup('all');
@@ -135,9 +147,24 @@ export class Inventory {
     this.addChild('all', 'ungrouped');
   }
 
-  /** Adds a group if missing and returns it. */
+  /**
+   * Ansible's to_safe_group_name under the run's policy: a name with characters a variable name cannot
+   * hold is kept (never, ignore) or has them replaced by `_` (always, silently), with Ansible's warning
+   * for never and always.
+   */
+  safeGroupName(name: string): string {
+    if (!name.match(INVALID_GROUP_CHARS)) return name;
+    const replace = this.groupNames === 'always' || this.groupNames === 'silently';
+    if (this.groupNames === 'never') this.warn('Invalid characters were found in group names but not replaced, use -vvvv to see details');
+    if (this.groupNames === 'always') this.warn('Invalid characters were found in group names and automatically replaced, use -vvvv to see details');
+    return replace ? name.replace(INVALID_GROUP_CHARS, '_') : name;
+  }
+
+  /** Adds a group if missing (its name made safe as Ansible makes a new group's, see safeGroupName) and returns it. */
   addGroup(name: string, at?: SourcePos): Group {
     let g = this.groups.get(name);
+    if (!g) name = this.safeGroupName(name);
+    g ??= this.groups.get(name);
     if (!g) {
       g = new Group(name);
       g.declaredAt = at;

@@ -9,7 +9,7 @@ import { YamlSyntaxError, parseYaml, readUserFile } from '../yaml/load.js';
 import { AddressError, parseAddress } from './address.js';
 import { parseTomlInventory } from './toml-inventory.js';
 import { parseIniInventory } from './ini.js';
-import { Inventory } from './model.js';
+import { Inventory, type GroupNamePolicy } from './model.js';
 import { NotYamlInventory, checkYamlInventoryShape, parseYamlInventory } from './yaml-inventory.js';
 
 // Ansible's inventory_ignore_extensions and the names it always skips inside inventory directories.
@@ -22,6 +22,8 @@ export interface SourceOptions {
   cwd: string;
   /** The project root; a missing bare name is looked up in its `inventories/`. */
   projectRoot?: string | undefined;
+  /** force_valid_group_names: what a group name that is not a valid variable name gets ('never' when unset). */
+  groupNames?: GroupNamePolicy | undefined;
 }
 
 /** True when an `-i` value is an inline host list (`h1,h2,`) rather than a path. */
@@ -48,6 +50,7 @@ export function resolveInventoryPath(source: string, opts: SourceOptions): strin
 /** Loads all sources (in order) into one reconciled inventory. */
 export function loadInventory(sources: string[], opts: SourceOptions): Inventory {
   const inv = new Inventory();
+  inv.groupNames = opts.groupNames ?? 'never';
   for (const source of sources) {
     if (isInlineHostList(source, opts.cwd)) {
       parseHostList(inv, source);

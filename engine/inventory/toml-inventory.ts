@@ -7,7 +7,7 @@ import { ParseError } from '../errors.js';
 import { isMapping } from '../util/mapping.js';
 import { PyFloat } from '../util/py-float.js';
 import { expandHostPatternAt } from './pattern-at.js';
-import type { Inventory } from './model.js';
+import { InventoryError, type Inventory } from './model.js';
 
 // Python's name of a TOML value's type, as Ansible's messages print type(x)
 function pyType(v: unknown): string {
@@ -67,7 +67,8 @@ export function parseTomlInventory(inv: Inventory, text: string, file: string): 
       inv.warn(`Skipping '${name}' as this is not a valid group definition`);
       return;
     }
-    inv.addGroup(name, at);
+    // (the name made safe as Ansible makes a new group's; a child is linked by its name as written)
+    name = inv.addGroup(name, at).name;
     if (body === undefined) return;
     for (const [key, value] of Object.entries(body)) {
       if (key === 'vars') {
@@ -78,7 +79,12 @@ export function parseTomlInventory(inv: Inventory, text: string, file: string): 
         for (const child of value) {
           if (typeof child !== 'string') throw new ParseError(`Invalid group name supplied, expected a string but got ${pyType(child)} for ${String(child)}`, at, 'name child groups as strings');
           group(child, undefined);
-          inv.addChild(name, child);
+          try {
+            inv.addChild(name, child);
+          } catch (e) {
+            if (e instanceof InventoryError) throw new ParseError(e.message, at);
+            throw e;
+          }
         }
       } else if (key === 'hosts') {
         if (!isMapping(value)) throw new ParseError(`Invalid "hosts" entry for "${name}" group, requires a dict, found "${pyType(value)}" instead.`, at, `write [${name}.hosts] with one host per line, e.g. host1 = {}`);

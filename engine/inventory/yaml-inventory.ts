@@ -35,7 +35,8 @@ function parseGroup(inv: Inventory, y: YamlFile, name: string, data: unknown, pa
     inv.warn(`${pos(path).file}:${pos(path).line}: Skipping '${name}' as this is not a valid group definition`);
     return name;
   }
-  inv.addGroup(name, pos(path));
+  // (the name made safe as Ansible makes a new group's, and used from there on)
+  name = inv.addGroup(name, pos(path)).name;
   if (!data) return name;
   for (const section of SECTIONS) {
     const v = data[section];

@@ -51,7 +51,7 @@ export function setup(o: SetupOptions): Setup {
   let sources = o.inventory.length ? o.inventory : config.inventory;
   if (!sources.length && existsSync('/etc/ansible/hosts')) sources = ['/etc/ansible/hosts'];
   if (!sources.length) warnings.push('No inventory was parsed, only implicit localhost is available');
-  const inventory = loadInventory(sources, { cwd: o.cwd, projectRoot });
+  const inventory = loadInventory(sources, { cwd: o.cwd, projectRoot, groupNames: config.groupNames });
   warnings.push(...inventory.warnings);
   const extraVars = parseExtraVars(o.extraVars, o.cwd);
   const vars = new VarsContext(

@@ -19,16 +19,19 @@ function adding<T>(pos: SourcePos, act: () => T): T {
 
 /** group_by: puts the host into group `key` (created under `parents`, `all` by default). */
 export function groupBy(inv: Inventory, host: Host, args: Record<string, unknown>, pos: SourcePos): Record<string, unknown> {
-  const key = String(args.key ?? '').trim();
-  if (!key) throw new UserError("group_by: the 'key' argument is required and must not be empty", { pos });
-  const parents = list(args.parents);
+  // (spaces become dashes, as Ansible's group_by action makes them, in the group and its parents)
+  const given = String(args.key ?? '').trim();
+  if (!given) throw new UserError("group_by: the 'key' argument is required and must not be empty", { pos });
+  const parents = list(args.parents).map((p) => p.replace(/ /g, '-'));
   const wanted = parents.length ? parents : ['all'];
   return adding(pos, () => {
-    const existed = inv.groups.get(key)?.hosts.includes(host) === true;
-    inv.addGroup(key);
+    // (a new group's name made safe as the run's force_valid_group_names says)
+    const group = inv.addGroup(given.replace(/ /g, '-'));
+    const key = group.name;
+    const existed = group.hosts.includes(host);
     for (const p of wanted) {
-      inv.addGroup(p);
-      if (p !== key) inv.addChild(p, key);
+      const parent = inv.addGroup(p);
+      if (parent !== group) inv.addChild(parent.name, key);
     }
     inv.addChild(key, host.name);
     inv.reconcile();

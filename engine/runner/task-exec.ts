@@ -603,7 +603,10 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
       return { result: includeVars(task, args, state, env, scope) };
     case 'group_by':
     case 'add_host': {
+      const seen = env.vars.inv.warnings.length;
       const result = task.action === 'group_by' ? groupBy(env.vars.inv, state.host, args, task.pos) : addHost(env.vars.inv, args, task.pos);
+      // (a new group's warning, as Ansible prints it at the task: a name a variable name cannot hold)
+      for (const msg of env.vars.inv.warnings.slice(seen)) env.opts.reporter.emit({ type: 'warning', msg });
       env.inventoryChanged();
       return { result };
     }

@@ -486,6 +486,21 @@ const rows: Row[] = [
     ],
   },
   {
+    name: "group_by makes a key's spaces dashes, as Ansible's action does, and warns of a group name a variable cannot hold (checked against ansible-playbook)",
+    play:
+      header() +
+      '    - group_by: key="os {{ inventory_hostname }}" parents="by os"\n      register: g\n' +
+      '    - debug: msg="{{ g.add_group }} {{ g.parent_groups }}"\n      when: inventory_hostname == "n1"\n' +
+      '- hosts: os-n1\n  gather_facts: false\n  tasks:\n    - debug: msg="{{ group_names }} {{ groups[\'by-os\'] | sort }}"\n',
+    rc: 0,
+    has: [
+      /\[WARNING\]: Invalid characters were found in group names but not replaced, use\n-vvvv to see details/,
+      '"msg": "os-n1 [\'by-os\']"',
+      '"msg": "[\'by-os\', \'os-n1\', \'web\'] [\'n1\', \'n2\', \'n3\']"',
+    ],
+    hasNot: ['os n1'],
+  },
+  {
     name: "a play's hosts: may name hosts from facts an earlier play set (hostvars, groups), as in Ansible",
     play: header() + '    - set_fact: {picked: "n1,n3"}\n      run_once: true\n- hosts: "{{ hostvars[groups.web[0]].picked }}"\n  gather_facts: false\n  tasks:\n    - debug: msg="here {{ inventory_hostname }}"\n',
     rc: 0,
