@@ -27,24 +27,17 @@ function isoText(d: TomlDate): string {
   return text.replace(/\.(\d+)/, (_m, f: string) => (/^0+$/.test(f) ? '' : `.${f.padEnd(6, '0').slice(0, 6)}`)).replace(/Z$/, '+00:00');
 }
 
-// an array whose items are of several types
-class MixedArray extends Error {
-  constructor(readonly items: unknown[]) {
-    super('Not a homogeneous array');
-  }
-}
-
-// TOML's values as kplay keeps them: integers as numbers, whole floats marked, dates as their text
-function native(v: unknown): unknown {
+// TOML's values as kplay keeps them: integers as numbers, whole floats marked, dates as their text; an
+// array of several types is refused, as Python's toml library (which Ansible reads with) refuses it
+function native(v: unknown, file: string): unknown {
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'number') return Number.isInteger(v) ? new PyFloat(v) : v;
   if (v instanceof TomlDate) return isoText(v);
   if (Array.isArray(v)) {
-    // (Python's toml library, which Ansible reads with, takes only arrays whose items share one type)
-    if (v.some((x) => pyType(x) !== pyType(v[0]))) throw new MixedArray(v);
-    return v.map(native);
+    if (v.some((x) => pyType(x) !== pyType(v[0]))) throw new ParseError(`TOML file (${file}) is invalid: Not a homogeneous array`, { file }, "give an array items of one type (Python's toml library, which Ansible reads the file with, refuses others)");
+    return v.map((x) => native(x, file));
   }
-  if (isMapping(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, native(x)]));
+  if (isMapping(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, native(x, file)]));
   return v;
 }
 
@@ -73,7 +66,7 @@ export function parseTomlInventory(inv: Inventory, text: string, file: string): 
     for (const [key, value] of Object.entries(body)) {
       if (key === 'vars') {
         if (!isMapping(value)) throw new ParseError(`Invalid "vars" entry for "${name}" group, requires a dict, found "${pyType(value)}" instead.`, at, `write [${name}.vars] with one variable per line`);
-        for (const [k, v] of Object.entries(value)) inv.groups.get(name)?.setVar(k, native(v), at);
+        for (const [k, v] of Object.entries(value)) inv.groups.get(name)?.setVar(k, native(v, file), at);
       } else if (key === 'children') {
         if (!Array.isArray(value)) throw new ParseError(`Invalid "children" entry for "${name}" group, requires a list, found "${pyType(value)}" instead.`, at, `write children = ["group1", "group2"] under [${name}]`);
         for (const child of value) {
@@ -90,10 +83,10 @@ export function parseTomlInventory(inv: Inventory, text: string, file: string): 
         if (!isMapping(value)) throw new ParseError(`Invalid "hosts" entry for "${name}" group, requires a dict, found "${pyType(value)}" instead.`, at, `write [${name}.hosts] with one host per line, e.g. host1 = {}`);
         for (const [pattern, vars] of Object.entries(value)) {
           const { hosts, port } = expandHostPatternAt(pattern, at);
-          if (!isMapping(vars)) throw new ParseError(`Invalid data from file, expected dictionary and got:\n\n${String(native(vars))}`, at, `give each host a table of variables, e.g. ${pattern} = {}`);
+          if (!isMapping(vars)) throw new ParseError(`Invalid data from file, expected dictionary and got:\n\n${String(native(vars, file))}`, at, `give each host a table of variables, e.g. ${pattern} = {}`);
           for (const h of hosts) {
             const host = inv.addHost(h, name, port, file);
-            for (const [k, v] of Object.entries(vars)) host.setVar(k, native(v), at);
+            for (const [k, v] of Object.entries(vars)) host.setVar(k, native(v, file), at);
           }
         }
       } else {
@@ -101,10 +94,5 @@ export function parseTomlInventory(inv: Inventory, text: string, file: string): 
       }
     }
   };
-  try {
-    for (const [name, body] of Object.entries(data)) group(name, body);
-  } catch (e) {
-    if (e instanceof MixedArray) throw new ParseError(`TOML file (${file}) is invalid: Not a homogeneous array`, at, 'give an array items of one type (Python\'s toml library, which Ansible reads the file with, refuses others)');
-    throw e;
-  }
+  for (const [name, body] of Object.entries(data)) group(name, body);
 }

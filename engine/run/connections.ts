@@ -15,7 +15,7 @@ import { proxyCommandLine } from '../transport/proxy-command.js';
 import { SshTransport, parsePrivateKey, type SshSettings } from '../transport/ssh.js';
 import { UnreachableError, type ExecResult, type Transport } from '../transport/types.js';
 import type { ConnectionSettings } from '../vars/connection.js';
-import { SSH_TIME, checkTransferArgs, expandSshPath, firstOptions, forwardedAgent, identityAgent, identityFiles, sshOptions, type SshOptions } from './ssh-options.js';
+import { SSH_TIME, checkTransferArgs, expandSshPath, firstOptions, forwardedAgent, identityAgent, identityFiles, sshNo, sshOptions, sshYes, type SshOptions } from './ssh-options.js';
 
 // OpenSSH 9's default identity files that kplay's client can use (not its -sk and XMSS ones), in ssh's order
 const DEFAULT_IDENTITIES = ['id_rsa', 'id_ecdsa', 'id_ed25519', 'id_dsa'];
@@ -223,43 +223,21 @@ export class Connections {
       jump = this.sshSettings(`${name} (jump host)`, hop.host, { user: hop.user, port: hop.port, host: hop.host, commonArgs: c.commonArgs, extraArgs: c.extraArgs }, depth + 1);
     }
     const agent = identityAgent(opts.identityagent ?? cfg.identityagent, process.env, tokens);
-    // PubkeyAuthentication=no offers no key, PasswordAuthentication=no no password, and
-    // KbdInteractiveAuthentication=no answers no keyboard-interactive prompt with it (as sshpass answers
-    // ssh's); none is tried unless PreferredAuthentications names it; IdentitiesOnly lets the agent offer only its copies of the identity files
-    // (whose public keys are read for it)
-    const preferred = (opts.preferredauthentications ?? cfg.preferredauthentications)?.toLowerCase().split(',');
-    const allowed = (setting: string | undefined, ...names: string[]): boolean => !/^(no|false)$/i.test(setting ?? 'yes') && (preferred === undefined || names.some((n) => preferred.includes(n)));
-    const pubkey = allowed(opts.pubkeyauthentication ?? cfg.pubkeyauthentication, 'publickey');
-    const ids = pubkey ? this.identities(keyFiles, !given.length) : { keys: [], passedOver: [] };
-    const passwordAuth = allowed(opts.passwordauthentication ?? cfg.passwordauthentication, 'password');
-    const keyboardInteractive = allowed(opts.kbdinteractiveauthentication ?? opts.challengeresponseauthentication ?? cfg.kbdinteractiveauthentication ?? cfg.challengeresponseauthentication, 'keyboard-interactive');
-    // (BatchMode=yes: ssh asks for no password, so sshpass has none to give)
-    const batch = /^(yes|true)$/i.test(opts.batchmode ?? cfg.batchmode ?? 'no');
-    const password = (passwordAuth || keyboardInteractive) && !batch ? (c.password ?? this.ssh.password) : undefined;
-    const onlyIdentities = /^(yes|true)$/i.test(opts.identitiesonly ?? cfg.identitiesonly ?? 'no');
-    const agentKeys = pubkey && agent && onlyIdentities ? keyFiles.map(identityPublicKey).filter((k): k is Buffer => k !== undefined) : undefined;
-    // nothing left to try: the first identity file's reason
-    if (!ids.keys.length && !(pubkey && agent) && !password && ids.passedOver.length) throw new Error(ids.passedOver[0]);
+    const auth = this.authentication(opts, cfg, keyFiles, !given.length, agent, c.password ?? this.ssh.password);
     return {
       name,
       host,
       port,
       user,
       proxyCommand: proxyTemplate === undefined || proxyTemplate.toLowerCase() === 'none' ? undefined : proxyCommandLine(proxyTemplate, { host, port, user, alias }),
-      keys: ids.keys,
-      passedOver: ids.passedOver,
-      password,
-      passwordAuth,
-      keyboardInteractive,
-      agent: pubkey ? agent : undefined,
-      agentKeys,
+      ...auth,
       // (a jump host's own ssh forwards nothing; ~/.ssh/config's ForwardAgent after the arguments')
       // (ssh sets SSH_AUTH_SOCK to IdentityAgent's socket: ForwardAgent=yes forwards that agent)
       forwardAgent: depth === 0 ? forwardedAgent(opts.__agentflag ?? opts.forwardagent ?? cfg.forwardagent, { ...process.env, SSH_AUTH_SOCK: agent }, home) : undefined,
       knownHosts: cached(this.knownHosts, JSON.stringify([userFiles, globalFiles]), () => new KnownHosts(userFiles, globalFiles)),
       hostKeyChecking: c.hostKeyChecking ?? (strict === 'no' || strict === 'off' ? false : (this.ssh.hostKeyChecking ?? true)),
       acceptNewHostKeys: this.ssh.acceptNewHostKeys === true || strict === 'accept-new',
-      hashKnownHosts: /^(yes|true)$/i.test(opts.hashknownhosts ?? cfg.hashknownhosts ?? 'no'),
+      hashKnownHosts: sshYes(opts.hashknownhosts ?? cfg.hashknownhosts),
       // (OpenSSH's count is 3 where only the interval is given)
       serverAlive: this.serverAlive(opts.serveraliveinterval ?? cfg.serveraliveinterval, opts.serveralivecountmax ?? cfg.serveralivecountmax),
       connectTimeoutMs: seconds(opts.connecttimeout as string) * 1000,
@@ -269,6 +247,26 @@ export class Connections {
       jump,
       algorithms: this.algorithms(opts, cfg),
     };
+  }
+
+  // how the host is logged in to: PubkeyAuthentication=no offers no key, PasswordAuthentication=no no
+  // password, and KbdInteractiveAuthentication=no answers no keyboard-interactive prompt with it (as
+  // sshpass answers ssh's); none is tried unless PreferredAuthentications names it; IdentitiesOnly lets
+  // the agent offer only its copies of the identity files (whose public keys are read for it)
+  private authentication(opts: SshOptions, cfg: SshConfigEntry, keyFiles: string[], defaults: boolean, agent: string | undefined, given: string | undefined): Pick<SshSettings, 'keys' | 'passedOver' | 'password' | 'passwordAuth' | 'keyboardInteractive' | 'agent' | 'agentKeys'> {
+    const preferred = (opts.preferredauthentications ?? cfg.preferredauthentications)?.toLowerCase().split(',');
+    const allowed = (setting: string | undefined, ...names: string[]): boolean => !sshNo(setting) && (preferred === undefined || names.some((n) => preferred.includes(n)));
+    const pubkey = allowed(opts.pubkeyauthentication ?? cfg.pubkeyauthentication, 'publickey');
+    const ids = pubkey ? this.identities(keyFiles, defaults) : { keys: [], passedOver: [] };
+    const passwordAuth = allowed(opts.passwordauthentication ?? cfg.passwordauthentication, 'password');
+    const keyboardInteractive = allowed(opts.kbdinteractiveauthentication ?? opts.challengeresponseauthentication ?? cfg.kbdinteractiveauthentication ?? cfg.challengeresponseauthentication, 'keyboard-interactive');
+    // (BatchMode=yes: ssh asks for no password, so sshpass has none to give)
+    const password = (passwordAuth || keyboardInteractive) && !sshYes(opts.batchmode ?? cfg.batchmode) ? given : undefined;
+    const offered = pubkey ? agent : undefined;
+    const agentKeys = offered && sshYes(opts.identitiesonly ?? cfg.identitiesonly) ? keyFiles.map(identityPublicKey).filter((k): k is Buffer => k !== undefined) : undefined;
+    // nothing left to try: the first identity file's reason
+    if (!ids.keys.length && !offered && !password && ids.passedOver.length) throw new Error(ids.passedOver[0]);
+    return { keys: ids.keys, passedOver: ids.passedOver, password, passwordAuth, keyboardInteractive, agent: offered, agentKeys };
   }
 
   // ServerAliveInterval and ServerAliveCountMax (OpenSSH's count is 3 where only the interval is given);

@@ -13,18 +13,25 @@ const HONOURED = new Set(['identityagent', 'identitiesonly', 'pubkeyauthenticati
 /** An ssh time value as OpenSSH reads it (ConnectTimeout, ServerAliveInterval): seconds, or numbers with s, m, h, d or w after them. */
 export const SSH_TIME = /^(\d+|(\d+[smhdw])+)$/i;
 const TIME: [RegExp, string] = [SSH_TIME, 'a time (seconds, or numbers followed by s, m, h, d or w)'];
+const YES_NO: [RegExp, string] = [/^(yes|no|true|false)$/i, 'yes or no'];
+
+/** An ssh yes/no option's value is yes (OpenSSH takes true for yes); unset is no. */
+export const sshYes = (v: string | undefined): boolean => v !== undefined && /^(yes|true)$/i.test(v);
+
+/** An ssh yes/no option's value is no (false for no); unset is not no. */
+export const sshNo = (v: string | undefined): boolean => v !== undefined && /^(no|false)$/i.test(v);
 
 // the options whose value OpenSSH checks when it reads the command line: kplay refuses a bad one in its words
 const CHECKED: Record<string, [RegExp, string]> = {
   port: [/^([1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d\d|655[0-2]\d|6553[0-5])$/, 'a port (1 to 65535)'],
   connecttimeout: TIME,
   connectionattempts: [/^[1-9]\d{0,5}$/, 'a number of attempts (1 or more)'],
-  hashknownhosts: [/^(yes|no|true|false)$/i, 'yes or no'],
-  identitiesonly: [/^(yes|no|true|false)$/i, 'yes or no'],
-  passwordauthentication: [/^(yes|no|true|false)$/i, 'yes or no'],
-  kbdinteractiveauthentication: [/^(yes|no|true|false)$/i, 'yes or no'],
-  batchmode: [/^(yes|no|true|false)$/i, 'yes or no'],
-  challengeresponseauthentication: [/^(yes|no|true|false)$/i, 'yes or no'],
+  hashknownhosts: YES_NO,
+  identitiesonly: YES_NO,
+  passwordauthentication: YES_NO,
+  kbdinteractiveauthentication: YES_NO,
+  batchmode: YES_NO,
+  challengeresponseauthentication: YES_NO,
   pubkeyauthentication: [/^(yes|no|true|false|unbound|host-bound)$/i, 'yes, no, unbound or host-bound'],
   serveraliveinterval: TIME,
   serveralivecountmax: [/^\d{1,6}$/, 'a number'],
@@ -67,8 +74,8 @@ export type SshOptions = Record<string, string>;
 /** The agent socket to forward to the host (ForwardAgent yes, a path or $VARIABLE; -A), or undefined. */
 export function forwardedAgent(value: string | undefined, env: Record<string, string | undefined>, home: string): string | undefined {
   const v = value?.trim();
-  if (v === undefined || /^(no|false)$/i.test(v)) return undefined;
-  if (/^(yes|true)$/i.test(v)) return env.SSH_AUTH_SOCK || undefined;
+  if (v === undefined || sshNo(v)) return undefined;
+  if (sshYes(v)) return env.SSH_AUTH_SOCK || undefined;
   if (v.startsWith('$')) return env[v.slice(1)] || undefined;
   return v.replace(/^~(?=\/)/, home);
 }
