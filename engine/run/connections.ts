@@ -159,7 +159,8 @@ export class Connections {
   // Ansible's ssh command line, whose first value of an option counts: ssh_args; then what Ansible adds
   // itself (the inventory's port, key, user, and the timeout); then the common args (the host's, else
   // --ssh-common-args) and the extra args (likewise). ~/.ssh/config (or -F's file) comes after all of them.
-  private sshSettings(name: string, alias: string, c: Partial<ConnectionSettings>, depth = 0): SshSettings {
+  // `via` is a jump host's -J: the hops before it in the target's ProxyJump list
+  private sshSettings(name: string, alias: string, c: Partial<ConnectionSettings>, depth = 0, via?: string): SshSettings {
     // (ssh's ~ is the password database's home; Ansible's own key path is expanded with $HOME)
     const home = this.ssh.home ?? localHome();
     const expand = (p: string): string => resolve(p.replace(/^~(?=\/)/, home));
@@ -213,14 +214,18 @@ export class Connections {
     // (none given: OpenSSH's default files, ~/.ssh/id_rsa and the others)
     const keyFiles = given.length ? given : DEFAULT_IDENTITIES.map((f) => join(home, '.ssh', f));
     // the target's -J/ProxyJump or ProxyCommand applies to it only (the command line's over ~/.ssh/config's);
-    // a jump host may have its own in ~/.ssh/config
-    const proxied = depth === 0 && (opts.proxyjump ?? opts.__jump ?? opts.proxycommand) !== undefined;
-    const jumpSpec = proxied ? (opts.proxyjump ?? opts.__jump) : cfg.proxyjump;
-    const proxyTemplate = proxied ? opts.proxycommand : cfg.proxycommand;
+    // a jump host's ssh is given the hops before it as its -J, else it may have its own in ~/.ssh/config
+    const argJump = depth === 0 ? (opts.proxyjump ?? opts.__jump) : via;
+    const proxied = argJump !== undefined || (depth === 0 && opts.proxycommand !== undefined);
+    const jumpSpec = proxied ? argJump : cfg.proxyjump;
+    const proxyTemplate = proxied ? (depth === 0 ? opts.proxycommand : undefined) : cfg.proxycommand;
     let jump: SshSettings | undefined;
-    if (jumpSpec && depth < 5) {
-      const hop = parseJump(jumpSpec.split(',')[0] as string);
-      jump = this.sshSettings(`${name} (jump host)`, hop.host, { user: hop.user, port: hop.port, host: hop.host, commonArgs: c.commonArgs, extraArgs: c.extraArgs }, depth + 1);
+    if (jumpSpec !== undefined && jumpSpec.toLowerCase() !== 'none' && depth < 5) {
+      // OpenSSH's ProxyJump a,b reaches the host through b, and b through a (b's ssh gets -J a); the
+      // list takes the target's %h, %n, %p and %r, as the ProxyCommand ssh makes of it does
+      const hops = proxyCommandLine(jumpSpec, { host, port, user, alias }, 'ProxyJump').split(',');
+      const hop = parseJump(hops.pop() as string);
+      jump = this.sshSettings(`${name} (jump host)`, hop.host, { user: hop.user, port: hop.port, host: hop.host, commonArgs: c.commonArgs, extraArgs: c.extraArgs }, depth + 1, hops.length ? hops.join(',') : undefined);
     }
     const agent = identityAgent(opts.identityagent ?? cfg.identityagent, process.env, tokens);
     const auth = this.authentication(opts, cfg, keyFiles, !given.length, agent, c.password ?? this.ssh.password);

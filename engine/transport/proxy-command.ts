@@ -11,9 +11,17 @@ export interface ProxyCommand {
   kill(): void;
 }
 
-/** The ProxyCommand with OpenSSH's tokens replaced: %h host, %p port, %r user, %n the name as given, %% a percent sign. */
-export function proxyCommandLine(template: string, t: { host: string; port: number; user: string; alias: string }): string {
-  return template.replace(/%([hprn%])/g, (_m, c: string) => (c === 'h' ? t.host : c === 'p' ? String(t.port) : c === 'r' ? t.user : c === 'n' ? t.alias : '%'));
+/**
+ * A ProxyCommand or ProxyJump with OpenSSH's tokens replaced: %h the host connected to, %p its port, %r
+ * the remote user, %n the name as given, %% a percent sign. Another token is an error, as ssh stops there.
+ */
+export function proxyCommandLine(template: string, t: { host: string; port: number; user: string; alias: string }, option = 'ProxyCommand'): string {
+  const values: Record<string, string> = { h: t.host, p: String(t.port), r: t.user, n: t.alias, '%': '%' };
+  return template.replace(/%(.?)/gs, (_m, c: string) => {
+    const v = values[c];
+    if (v === undefined) throw new Error(`${option} ${template}: ${c ? `%${c} is not a token ssh knows there` : 'it ends in a lone %'} (it takes %%, %h, %n, %p and %r)`);
+    return v;
+  });
 }
 
 /** Starts `line` with /bin/sh and joins its stdout and stdin into one stream, as OpenSSH's ProxyCommand does. */

@@ -218,9 +218,9 @@ export class SshConfig {
         if (!b.conds.every((c) => c(state))) continue;
         for (const [k, v] of b.options) {
           if (k === 'identityfile' && !identities.includes(v)) identities.push(v);
-          // (HostName's and ProxyJump's %h is the name given; the other keywords' tokens are replaced where the
-          // connection is set up, when the host, port and user are known)
-          if (!(k in out)) out[k] = k === 'hostname' || k === 'proxyjump' ? v.replace(/%([%h])/g, (_m, c: string) => (c === 'h' ? host : '%')) : v;
+          // (HostName's %h is the name given; the other keywords' tokens are replaced where the connection is
+          // set up, when the host, port and user are known)
+          if (!(k in out)) out[k] = k === 'hostname' ? v.replace(/%([%h])/g, (_m, c: string) => (c === 'h' ? host : '%')) : v;
           if ((k === 'proxyjump' || k === 'proxycommand') && proxy === undefined) proxy = k;
         }
       }

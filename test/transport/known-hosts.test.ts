@@ -89,6 +89,11 @@ describe('ssh config', () => {
     expect(cfg.lookup('secret.internal')).toEqual({ user: 'root', identityfiles: ['~/.ssh/id_ed25519'] });
   });
 
+  it("keeps ProxyJump's tokens as written (they are the connection's: %h after HostName), where HostName's %h is the name given", () => {
+    const dir = writeTree({ config: 'Host db\n  HostName %h.example\n  ProxyJump %r@hop-%h,%n\n' });
+    expect(new SshConfig(join(dir, 'config')).lookup('db')).toEqual({ hostname: 'db.example', proxyjump: '%r@hop-%h,%n' });
+  });
+
   it('reads a ProxyCommand that applies to the host, unless a ProxyJump comes first or it is none', () => {
     const dir = writeTree({
       config: 'Host direct\n  ProxyCommand none\n\nHost jumped\n  ProxyJump bastion\n\nHost *.internal jumped\n  ProxyCommand ssh -W %h:%p bastion\n',

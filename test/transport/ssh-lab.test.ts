@@ -828,6 +828,41 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     expect(noPass.rc).toBe(4);
   });
 
+  it("ProxyJump's list of hops (a,b: the host through b, b through a), its tokens and none, as ansible-playbook's ssh follows them", () => {
+    const [n1, n2, n3] = lab.hosts as [{ name: string; ip: string }, { name: string; ip: string }, { name: string; ip: string }];
+    // node2 also listens on 10.214.0.2, which only node1 can reach: node3 cannot
+    const home = join(work, 'home-hops');
+    mkdirSync(join(home, '.ssh'), { recursive: true });
+    const kh = join(work, 'known_hosts_hops');
+    const n2key = readFileSync(lab.knownHosts, 'utf8').split('\n').find((l) => l.startsWith(`${n2.ip} `)) as string;
+    writeFileSync(kh, `${readFileSync(lab.knownHosts, 'utf8')}${n2key.replace(n2.ip, '10.214.0.2')}\n`);
+    writeFileSync(
+      join(home, '.ssh', 'config'),
+      // %h is the host after HostName, %n the name given, %r the remote user: replaced in every hop
+      `Host deep\n  HostName 10.214.0.2\n  ProxyJump root@${n3.ip},hop-%h\n\n` +
+        `Host named\n  HostName 10.214.0.2\n  ProxyJump %r@%n-hop\n\n` +
+        `Host hop-* *-hop\n  HostName ${n1.ip}\n  User root\n\n` +
+        `Host *\n  IdentityFile ${lab.key}\n  UserKnownHostsFile ${kh}\n  StrictHostKeyChecking yes\n  IdentityAgent none\n`,
+    );
+    const hosts: Record<string, string> = {
+      deep: '',
+      named: '',
+      // the first hop alone (node3) cannot reach the host
+      'first-hop-only': `ansible_host=10.214.0.2 ansible_ssh_common_args='-J root@${n3.ip}'`,
+      'bad-token': `ansible_host=${n2.ip} ansible_ssh_common_args='-J root@%x'`,
+      'jump-none': `ansible_host=${n2.ip} ansible_ssh_common_args='-o ProxyJump=none'`,
+    };
+    const inv = join(work, 'hops.ini');
+    writeFileSync(inv, Object.entries(hosts).map(([n, more]) => `${n} ansible_user=root ${more}\n`).join(''));
+    const p = playbook('hops.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: hostname\n      register: hn\n    - debug: var=hn.stdout\n');
+    const r = spawnSync('ip', ['netns', 'exec', lab.labNs, ...underHome(home, [process.execPath, bin, '-i', inv, p])], { cwd: work, encoding: 'utf8', timeout: 120_000, env: { ...process.env, HOME: home, KPLAY_NO_LIVE: '1' } });
+    const got = outcomes(r.stdout, Object.keys(hosts), 'hn.stdout');
+    expect(got, r.stdout + r.stderr).toEqual({ deep: n2.name, named: n2.name, 'first-hop-only': 'UNREACHABLE', 'bad-token': 'UNREACHABLE', 'jump-none': n2.name });
+    expect(r.stdout).toContain('ProxyJump root@%x: %x is not a token ssh knows there (it takes %%, %h, %n, %p and %r)');
+    const a = spawnSync('ip', ['netns', 'exec', lab.labNs, ...underHome(home, ['ansible-playbook', '-i', inv, p, '-f', '3'])], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, HOME: home, ANSIBLE_NOCOLOR: '1', ANSIBLE_SSH_ARGS: '-o ControlMaster=no -o ControlPath=none' } });
+    expect(outcomes(a.stdout, Object.keys(hosts), 'hn.stdout'), a.stdout + a.stderr).toEqual(got);
+  });
+
   it('connects through a ProxyCommand (ssh -W through a bastion); one that fails makes its host UNREACHABLE with what it said', () => {
     const [n1, n2] = lab.hosts as [{ name: string; ip: string }, { name: string; ip: string }];
     // node2 also listens on 10.214.0.2, which only node1 can reach
