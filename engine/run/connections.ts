@@ -67,7 +67,7 @@ function cached<V>(map: Map<string, V>, key: string, make: (key: string) => V): 
 const SYSTEM_SSH_CONFIG = '/etc/ssh/ssh_config';
 
 // the options of the target's own ssh command line that its jump host's ssh does not get
-const JUMP_OWN = ['port', 'user', 'identityfile', 'connecttimeout', 'hostname', 'connectionattempts', 'forwardagent', '__agentflag', 'serveraliveinterval', 'serveralivecountmax', ...Object.keys(ALGORITHM_OPTIONS)];
+const JUMP_OWN = ['hostkeyalias', 'port', 'user', 'identityfile', 'connecttimeout', 'hostname', 'connectionattempts', 'forwardagent', '__agentflag', 'serveraliveinterval', 'serveralivecountmax', ...Object.keys(ALGORITHM_OPTIONS)];
 
 // an ssh time value (ConnectTimeout) in seconds: a number, or numbers with s, m, h, d or w after them
 function seconds(v: string): number {
@@ -239,6 +239,7 @@ export class Connections {
       // (a jump host's own ssh forwards nothing; ~/.ssh/config's ForwardAgent after the arguments')
       // (ssh sets SSH_AUTH_SOCK to IdentityAgent's socket: ForwardAgent=yes forwards that agent)
       forwardAgent: depth === 0 ? forwardedAgent(opts.__agentflag ?? opts.forwardagent ?? cfg.forwardagent, { ...process.env, SSH_AUTH_SOCK: agent }, home) : undefined,
+      hostKeyAlias: opts.hostkeyalias ?? cfg.hostkeyalias,
       knownHosts: cached(this.knownHosts, JSON.stringify([userFiles, globalFiles]), () => new KnownHosts(userFiles, globalFiles)),
       hostKeyChecking: c.hostKeyChecking ?? (strict === 'no' || strict === 'off' ? false : (this.ssh.hostKeyChecking ?? true)),
       acceptNewHostKeys: this.ssh.acceptNewHostKeys === true || strict === 'accept-new',

@@ -21,6 +21,7 @@ export interface SshConfigEntry {
   proxycommand?: string;
   userknownhostsfile?: string;
   globalknownhostsfile?: string;
+  hostkeyalias?: string;
   hashknownhosts?: string;
   identityagent?: string;
   serveraliveinterval?: string;
@@ -44,7 +45,7 @@ export interface SshConfigEntry {
 }
 
 // the keywords kplay takes as written (the connection reads and checks them)
-const TEXT_KEYWORDS = ['userknownhostsfile', 'globalknownhostsfile', 'hashknownhosts', 'stricthostkeychecking', 'forwardagent', 'ciphers', 'macs', 'kexalgorithms', 'hostkeyalgorithms', 'serveraliveinterval', 'serveralivecountmax', 'identityagent', 'identitiesonly', 'pubkeyauthentication', 'passwordauthentication', 'preferredauthentications', 'kbdinteractiveauthentication', 'challengeresponseauthentication', 'batchmode'] as const;
+const TEXT_KEYWORDS = ['userknownhostsfile', 'hostkeyalias', 'globalknownhostsfile', 'hashknownhosts', 'stricthostkeychecking', 'forwardagent', 'ciphers', 'macs', 'kexalgorithms', 'hostkeyalgorithms', 'serveraliveinterval', 'serveralivecountmax', 'identityagent', 'identitiesonly', 'pubkeyauthentication', 'passwordauthentication', 'preferredauthentications', 'kbdinteractiveauthentication', 'challengeresponseauthentication', 'batchmode'] as const;
 
 // the files an Include pattern names (* and ? in any part of the path), sorted as glob(3) sorts them
 function globFiles(pattern: string): string[] {

@@ -38,6 +38,8 @@ export interface SshSettings {
   /** The agent socket forwarded to the host (ForwardAgent, -A), or undefined. */
   forwardAgent?: string | undefined;
   knownHosts: KnownHosts;
+  /** HostKeyAlias: the name the host's key is looked up and recorded under in known_hosts, in place of host and port. */
+  hostKeyAlias?: string | undefined;
   hostKeyChecking: boolean;
   acceptNewHostKeys: boolean;
   /** ServerAliveInterval and ServerAliveCountMax: the connection is dropped after countMax keepalives go unanswered; kplay sends one every 15 s, 4 at most, when unset. */
@@ -400,7 +402,13 @@ export class SshTransport implements Transport {
     const s = this.s;
     const { preferKnownHostKeys, ...a } = s.algorithms ?? chooseAlgorithms({});
     if (!preferKnownHostKeys || !s.hostKeyChecking) return a;
-    return { ...a, serverHostKey: preferKnownTypes(a.serverHostKey, s.knownHosts.typesFor(s.host, s.port)) };
+    return { ...a, serverHostKey: preferKnownTypes(a.serverHostKey, s.knownHosts.typesFor(...this.knownAs())) };
+  }
+
+  // the name and port known_hosts files hold the host's key under: HostKeyAlias's name alone, as in
+  // OpenSSH (no port), else the host and its port
+  private knownAs(): [string, number] {
+    return this.s.hostKeyAlias !== undefined ? [this.s.hostKeyAlias, 22] : [this.s.host, this.s.port];
   }
 
   private connectOnce(): Promise<Client> {
@@ -430,9 +438,9 @@ export class SshTransport implements Transport {
         hostVerifier: (key: Buffer) => {
           presented = key;
           if (!s.hostKeyChecking) return true;
-          verdict = s.knownHosts.verify(s.host, s.port, key);
+          verdict = s.knownHosts.verify(...this.knownAs(), key);
           if (verdict.kind === 'unknown' && s.acceptNewHostKeys) {
-            s.knownHosts.add(s.host, s.port, key, s.hashKnownHosts === true);
+            s.knownHosts.add(...this.knownAs(), key, s.hashKnownHosts === true);
             return true;
           }
           return verdict.kind === 'known';
@@ -473,7 +481,7 @@ export class SshTransport implements Transport {
 
   private connectError(e: Error, verdict: HostKeyVerdict | undefined, key: Buffer | undefined): UnreachableError {
     const s = this.s;
-    const where = `${s.host}:${s.port}`;
+    const where = `${s.host}:${s.port}${s.hostKeyAlias !== undefined ? ` (HostKeyAlias ${s.hostKeyAlias})` : ''}`;
     if (verdict?.kind === 'changed') {
       return new UnreachableError(
         `REMOTE HOST IDENTIFICATION HAS CHANGED for ${where} (presented ${key ? fingerprint(key) : 'a different key'}; the recorded key is at ${verdict.line}). ` +
@@ -482,7 +490,7 @@ export class SshTransport implements Transport {
     }
     if (verdict?.kind === 'unknown') {
       return new UnreachableError(
-        `host key of ${where} is not known (${key ? fingerprint(key) : ''}) in ${s.knownHosts.path}; check it and accept it with: ssh-keyscan -p ${s.port} ${s.host} >> ${s.knownHosts.path}  (or run with --accept-new-host-keys)`,
+        `host key of ${where} is not known (${key ? fingerprint(key) : ''}) in ${s.knownHosts.path}; check it and accept it with: ssh-keyscan -p ${s.port} ${s.host}${s.hostKeyAlias !== undefined ? ` | sed 's/^[^ ]*/${s.hostKeyAlias}/'` : ''} >> ${s.knownHosts.path}  (or run with --accept-new-host-keys)`,
       );
     }
     const msg = /All configured authentication methods failed/.test(e.message) ? this.authFailure() : (this.proxy?.failure() ?? e.message);

@@ -11,6 +11,7 @@ const FOLLOWED: [string, Record<string, string>][] = [
   ['-o UserKnownHostsFile=/tmp/kh', { userknownhostsfile: '/tmp/kh' }],
   ['-oStrictHostKeyChecking=no', { stricthostkeychecking: 'no' }],
   ['-o "ProxyJump ops@bastion:2222"', { proxyjump: 'ops@bastion:2222' }],
+  ['-o HostKeyAlias=web -o HostKeyAlias=other', { hostkeyalias: 'web' }],
   ['-J root@10.0.0.1 -F /etc/kplay-ssh.conf', { __jump: 'root@10.0.0.1', __configfile: '/etc/kplay-ssh.conf' }],
   // ProxyCommand, kept as written (its tokens are replaced per host); of it and ProxyJump, the first given
   ['-o ProxyCommand="ssh -W %h:%p -q bastion"', { proxycommand: 'ssh -W %h:%p -q bastion' }],

@@ -2,7 +2,7 @@
 // on 5 hosts with forks 2, become through both sudo users, host keys (wrong, unknown), an
 // unreachable host, sshd killed mid-play, a 50 MB copy, 10 MB of output, commands and stdin.
 import { spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -861,6 +861,46 @@ describe.skipIf(!available)('kplay over SSH on lab hosts', () => {
     expect(r.stdout).toContain('ProxyJump root@%x: %x is not a token ssh knows there (it takes %%, %h, %n, %p and %r)');
     const a = spawnSync('ip', ['netns', 'exec', lab.labNs, ...underHome(home, ['ansible-playbook', '-i', inv, p, '-f', '3'])], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, HOME: home, ANSIBLE_NOCOLOR: '1', ANSIBLE_SSH_ARGS: '-o ControlMaster=no -o ControlPath=none' } });
     expect(outcomes(a.stdout, Object.keys(hosts), 'hn.stdout'), a.stdout + a.stderr).toEqual(got);
+  });
+
+  it("HostKeyAlias (arguments and ~/.ssh/config): the host's key looked up and recorded under that name, as ansible-playbook's ssh does", () => {
+    const hs = lab.hosts as { name: string; ip: string }[];
+    const [n1, n2, n3, n4] = hs as [{ name: string; ip: string }, { name: string; ip: string }, { name: string; ip: string }, { name: string; ip: string }];
+    const home = join(work, 'home-alias');
+    mkdirSync(join(home, '.ssh'), { recursive: true });
+    const keyOf = (h: { ip: string }): string => (readFileSync(lab.knownHosts, 'utf8').split('\n').find((l) => l.startsWith(`${h.ip} `)) as string).replace(/^\S+ /, '');
+    const kh = join(work, 'known_hosts_alias');
+    writeFileSync(kh, `${readFileSync(lab.knownHosts, 'utf8')}web-alias ${keyOf(n1)}\nweb3 ${keyOf(n3)}\n`);
+    const fresh = join(work, 'known_hosts_fresh');
+    writeFileSync(join(home, '.ssh', 'config'), `Host alias-config\n  HostName ${n3.ip}\n  HostKeyAlias web3\n\nHost *\n  IdentityFile ${lab.key}\n  IdentityAgent none\n`);
+    const hosts: Record<string, string> = {
+      'alias-known': `ansible_host=${n1.ip} ansible_ssh_common_args='-o HostKeyAlias=web-alias -o UserKnownHostsFile=${kh}'`,
+      // known under its address, not under the alias
+      'alias-unknown': `ansible_host=${n2.ip} ansible_ssh_common_args='-o HostKeyAlias=nowhere -o UserKnownHostsFile=${kh}'`,
+      // the alias holds another host's key
+      'alias-changed': `ansible_host=${n2.ip} ansible_ssh_common_args='-o HostKeyAlias=web-alias -o UserKnownHostsFile=${kh}'`,
+      'alias-config': `ansible_ssh_common_args='-o UserKnownHostsFile=${kh}'`,
+      'alias-new': `ansible_host=${n4.ip} ansible_ssh_common_args='-o HostKeyAlias=fresh-4 -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=${fresh}'`,
+    };
+    const inv = join(work, 'alias.ini');
+    writeFileSync(inv, Object.entries(hosts).map(([n, more]) => `${n} ansible_user=root ${more}\n`).join(''));
+    const p = playbook('alias.yaml', '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: hostname\n      register: hn\n    - debug: var=hn.stdout\n');
+    writeFileSync(fresh, '');
+    const r = spawnSync('ip', ['netns', 'exec', lab.labNs, ...underHome(home, [process.execPath, bin, '-i', inv, p])], { cwd: work, encoding: 'utf8', timeout: 120_000, env: { ...process.env, HOME: home, KPLAY_NO_LIVE: '1' } });
+    const got = outcomes(r.stdout, Object.keys(hosts), 'hn.stdout');
+    expect(got, r.stdout + r.stderr).toEqual({ 'alias-known': n1.name, 'alias-unknown': 'UNREACHABLE', 'alias-changed': 'UNREACHABLE', 'alias-config': n3.name, 'alias-new': n4.name });
+    expect(r.stdout).toMatch(/fatal: \[alias-unknown\]: UNREACHABLE! .*host key of [\d.]+:22 \(HostKeyAlias nowhere\) is not known/);
+    expect(r.stdout).toMatch(/fatal: \[alias-changed\]: UNREACHABLE! .*REMOTE HOST IDENTIFICATION HAS CHANGED/);
+    // (hashed, as Debian's /etc/ssh/ssh_config asks: the salted hash of the alias alone)
+    const recordedAs = (line: string): boolean => {
+      const [, , salt = '', hash = ''] = (line.split(' ')[0] as string).split('|');
+      return line.endsWith(` ${keyOf(n4)}\n`) && createHmac('sha1', Buffer.from(salt, 'base64')).update('fresh-4').digest('base64') === hash;
+    };
+    expect(recordedAs(readFileSync(fresh, 'utf8')), readFileSync(fresh, 'utf8')).toBe(true);
+    writeFileSync(fresh, '');
+    const a = spawnSync('ip', ['netns', 'exec', lab.labNs, ...underHome(home, ['ansible-playbook', '-i', inv, p, '-f', '3'])], { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, HOME: home, ANSIBLE_NOCOLOR: '1', ANSIBLE_SSH_ARGS: '-o ControlMaster=no -o ControlPath=none' } });
+    expect(outcomes(a.stdout, Object.keys(hosts), 'hn.stdout'), a.stdout + a.stderr).toEqual(got);
+    expect(recordedAs(readFileSync(fresh, 'utf8')), readFileSync(fresh, 'utf8')).toBe(true);
   });
 
   it('connects through a ProxyCommand (ssh -W through a bastion); one that fails makes its host UNREACHABLE with what it said', () => {
