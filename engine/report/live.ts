@@ -160,6 +160,7 @@ export class LiveReporter implements Reporter {
         this.state.playCounts = zero();
         break;
       case 'task_start': {
+        if (e.again) return;
         const last = this.state.rows.at(-1);
         if (last && last.ended === undefined) last.ended = this.now();
         this.state.rows.push({ name: printable(`${e.handler ? 'HANDLER' : 'TASK'} [${e.name}]`), counts: zero(), started: this.now(), ended: undefined, pending: new Set(e.hosts ?? []) });

@@ -10,7 +10,8 @@ export type RunEvent =
   | { type: 'no_hosts'; play: string }
   /** The play stopped because every host left failed (any_errors_fatal, max_fail_percentage): Ansible's NO MORE HOSTS LEFT. */
   | { type: 'no_hosts_remaining' }
-  | { type: 'task_start'; name: string; handler: boolean; hosts?: string[] }
+  /** `again`: the same task's banner once more, for its next host (Ansible's meta tasks): no new task. */
+  | { type: 'task_start'; name: string; handler: boolean; hosts?: string[]; again?: boolean }
   /** A host finished a task (all its loop items): its status for the task as a whole. */
   | { type: 'host_done'; host: string; status: HostStatus; /** false: not in the recap (a meta task), so not in the play's counters either */ counted?: boolean }
   | { type: 'host_result'; host: string; status: HostStatus; result: Record<string, unknown>; item?: { label: string }; ignored: boolean; delegatedTo?: string | undefined; verbose: boolean; showResult: boolean; indent: boolean; debug?: boolean | undefined }

@@ -21,7 +21,7 @@ import { passwordHash } from '../template/expr/password-hash.js';
 import { loadVarsFile } from '../vars/files.js';
 import type { HostStats, Reporter } from './events.js';
 import { HostState } from './host-state.js';
-import { bannerName, executeTask, inherited, outcomeStatus, type TaskFrame } from './task-exec.js';
+import { bannerName, executeTask, inherited, outcomeStatus, ownName, type TaskFrame, type TaskOutcome } from './task-exec.js';
 
 /** Everything a run needs besides the plays. */
 export interface RunnerOptions {
@@ -74,6 +74,8 @@ export interface RunOutcome {
   aborted: boolean;
   /** Wall time per task, in run order. */
   timings: { task: string; seconds: number }[];
+  /** Hosts left failed or unreachable at the end (meta: clear_host_errors clears them; the recap still counts them). */
+  left: { failed: boolean; unreachable: boolean };
 }
 
 function batchesOf(hosts: Host[], serial: unknown, scope: VarScope, play: Play): Host[][] {
@@ -98,9 +100,8 @@ function batchesOf(hosts: Host[], serial: unknown, scope: VarScope, play: Play):
 /** ansible-playbook's exit code for a finished run: unreachable (4) wins over failed (2). */
 export function exitCodeOf(outcome: RunOutcome, interrupted: boolean): number {
   if (interrupted) return ExitCode.interrupted;
-  const all = Object.values(outcome.stats);
-  if (all.some((x) => x.unreachable > 0)) return ExitCode.unreachable;
-  if (all.some((x) => x.failed > 0) || outcome.aborted) return ExitCode.hostFailed;
+  if (outcome.left.unreachable) return ExitCode.unreachable;
+  if (outcome.left.failed || outcome.aborted) return ExitCode.hostFailed;
   return ExitCode.ok;
 }
 
@@ -137,18 +138,17 @@ export async function runPlays(plays: Play[], vars: VarsContext, matcher: Patter
     const extra = vars.playScope();
     const pattern = Array.isArray(play.hosts) ? play.hosts.map((p) => String(extra.template(p, play.pos))) : String(extra.template(play.hosts, play.pos));
     const name = play.name ?? (Array.isArray(pattern) ? pattern.join(',') : pattern);
-    // hosts that failed or became unreachable in an earlier play do not take part; a pattern that matched
-    // nothing is warned of before the play's banner, as Ansible does when it reads the play's variables
+    // hosts that failed or became unreachable in an earlier play run no task, but keep their places in the
+    // play's host lists and serial batches, as in Ansible; a pattern that matched nothing is warned of before
+    // the play's banner, as Ansible does when it reads the play's variables
     const matched = matcher.hosts(pattern, opts.limit);
     for (const msg of matcher.drain()) opts.reporter.emit({ type: 'warning', msg });
     opts.reporter.emit({ type: 'play_start', name, pattern: Array.isArray(pattern) ? pattern.join(',') : pattern });
-    const hosts = ordered(
-      matched.filter((h) => {
-        const s = states.get(h);
-        return !s || (!s.failed && !s.unreachable);
-      }),
-      play.keywords.order === undefined ? undefined : String(extra.template(play.keywords.order, play.pos)),
-    );
+    const inPlay = ordered(matched, play.keywords.order === undefined ? undefined : String(extra.template(play.keywords.order, play.pos)));
+    const hosts = inPlay.filter((h) => {
+      const s = states.get(h);
+      return !s || (!s.failed && !s.unreachable);
+    });
     if (!hosts.length) {
       // Ansible says so only when the pattern matched no host; a play whose hosts all failed earlier
       // shows its banner and nothing else
@@ -159,9 +159,13 @@ export async function runPlays(plays: Play[], vars: VarsContext, matcher: Patter
     // reads them all as the play starts): a group_vars file that cannot be read or decrypted stops the
     // run before any host is touched, not after the hosts before it ran the first task
     for (const h of hosts) vars.inventoryVars(h);
-    // a role runs once per play (Ansible's dedup is per play, not per run)
-    for (const h of hosts) stateOf(h).rolesRun.clear();
-    const runner = new PlayRun(play, hosts, vars, opts, stateOf, () => {
+    // a role runs once per play (Ansible's dedup is per play, not per run); meta's end_host and end_play
+    // end a host's play, not its run
+    for (const h of hosts) {
+      stateOf(h).rolesRun.clear();
+      stateOf(h).ended = false;
+    }
+    const runner = new PlayRun(play, matched, vars, opts, stateOf, () => {
       vars.inventoryChanged();
       matcher.clear();
     });
@@ -174,8 +178,10 @@ export async function runPlays(plays: Play[], vars: VarsContext, matcher: Patter
       aborted = true;
       break;
     }
-    for (const batch of batchesOf(hosts, play.keywords.serial, extra, play)) {
-      if (opts.interrupted()) break;
+    for (const [i, batch] of batchesOf(inPlay, play.keywords.serial, extra, play).entries()) {
+      if (opts.interrupted() || runner.ended) break;
+      // each serial batch is a run of the play of its own: Ansible shows the play's banner again
+      if (i > 0) opts.reporter.emit({ type: 'play_start', name, pattern: Array.isArray(pattern) ? pattern.join(',') : pattern });
       const ok = await runner.runBatch(batch);
       if (!ok) {
         aborted = true;
@@ -186,11 +192,17 @@ export async function runPlays(plays: Play[], vars: VarsContext, matcher: Patter
   }
   const stats: Record<string, HostStats> = {};
   for (const [h, s] of states) stats[h.name] = s.stats;
-  return { stats, aborted, timings };
+  const left = { failed: [...states.values()].some((s) => s.failed), unreachable: [...states.values()].some((s) => s.unreachable) };
+  return { stats, aborted, timings, left };
 }
+
+// the meta actions Ansible's linear strategy runs once, on the first host, for every host of the play
+const META_ONCE = ['clear_facts', 'clear_host_errors', 'end_batch', 'end_play', 'refresh_inventory'];
 
 /** One play over its hosts. */
 class PlayRun {
+  /** meta: end_play ran: no later batch runs. */
+  ended = false;
   private readonly playVars = { vars: {} as Record<string, unknown>, origins: new Map() };
   // private vars_prompt answers: secrets whatever their names
   private readonly secretNames = new Set<string>();
@@ -208,6 +220,10 @@ class PlayRun {
   private readonly handlerRoles = new Set<string>();
   private batch: Host[] = [];
 
+  // the hosts that had failed or were unreachable when the play started: not this play's failures
+  private readonly failedBefore: Set<HostState>;
+
+  // `hosts`: every host the play's pattern matched, in the pattern's order (ansible_play_hosts_all)
   constructor(
     private readonly play: Play,
     private readonly hosts: Host[],
@@ -216,6 +232,7 @@ class PlayRun {
     private readonly stateOf: (h: Host) => HostState,
     private readonly inventoryChanged: () => void,
   ) {
+    this.failedBefore = new Set(hosts.map(stateOf).filter((s) => s.failed || s.unreachable));
     const pv = play.keywords.vars;
     if (pv && typeof pv === 'object' && !Array.isArray(pv)) {
       for (const [k, v] of Object.entries(pv)) {
@@ -295,7 +312,7 @@ class PlayRun {
   }
 
   private withinFailLimit(states: HostState[]): boolean {
-    const failed = states.filter((s) => s.failed || s.unreachable).length;
+    const failed = states.filter((s) => !this.failedBefore.has(s) && (s.failed || s.unreachable)).length;
     const maxFail = this.play.keywords.max_fail_percentage;
     if (maxFail !== undefined && (failed * 100) / states.length > Number(maxFail)) return false;
     return true;
@@ -373,8 +390,9 @@ class PlayRun {
     }
     const started = Date.now();
     const runOnce = truthyKeyword(task, frames, this.play, 'run_once');
-    // add_host runs once, on the first host only (its result is that host's alone), as in Ansible
-    const bypass = task.action === 'add_host';
+    // add_host runs once, on the first host only (its result is that host's alone), as in Ansible; so do
+    // the meta actions that act on every host, with the first host's condition (Ansible's linear strategy)
+    const bypass = task.action === 'add_host' || (task.action === 'meta' && META_ONCE.includes(String((task.args as Record<string, unknown>)._raw_params)));
     const targets = runOnce || bypass ? states.slice(0, 1) : states;
     const limit = pLimit(Math.max(1, Math.min(this.opts.forks, Number(inherited(task, frames, this.play, 'throttle') ?? Infinity) || this.opts.forks)));
     // included files, in the order they were first included, each with the hosts that included it
@@ -390,18 +408,22 @@ class PlayRun {
     const env = { play: this.play, batch: this.batch, playHosts: this.hosts, vars: this.vars, opts: this.opts, playVars: this.playVars, roles: this.roleDefaults, roleVars: this.roleVars, addRoleVars: (key: string, vars: VarBag[]) => this.addRoleVars(key, vars), roleNames: this.roleNames, addRoleNames: (key: string, names: RoleNames, includedRole?: string) => this.addRoleNames(key, names, includedRole), include, flush: () => this.flushHandlers(states), addHandlers: (added: { role: Role; handlers: PlayNode[] }[]) => this.addHandlers(added), stateOf: this.stateOf, inventoryChanged: this.inventoryChanged, secretNames: this.secretNames };
     const banner = bannerName(task, targets[0], frames, env);
     this.opts.reporter.emit({ type: 'task_start', name: banner, handler, hosts: targets.map((s) => s.host.name) });
-    const outcomes = await Promise.all(
-      targets.map((s) =>
-        limit(async () => {
-          const outcome = await executeTask(task, s, frames, env);
-          this.opts.reporter.emit({ type: 'host_done', host: s.host.name, status: outcomeStatus(outcome), ...(task.action === 'meta' ? { counted: false } : {}) });
-          return outcome;
-        }),
-      ),
-    );
+    const runOn = async (s: HostState): Promise<TaskOutcome> => {
+      const outcome = await executeTask(task, s, frames, env);
+      this.opts.reporter.emit({ type: 'host_done', host: s.host.name, status: outcomeStatus(outcome), ...(task.action === 'meta' ? { counted: false } : {}) });
+      return outcome;
+    };
+    // Ansible's linear strategy runs a meta task host after host, its banner shown again for each
+    const outcomes: TaskOutcome[] = [];
+    if (task.action === 'meta' && this.play.keywords.strategy !== 'free') {
+      for (const [i, s] of targets.entries()) {
+        if (i > 0) this.opts.reporter.emit({ type: 'task_start', name: banner, handler, again: true });
+        outcomes.push(await runOn(s));
+      }
+    } else outcomes.push(...(await Promise.all(targets.map((s) => limit(() => runOn(s))))));
     outcomes.forEach((o, i) => {
       const s = targets[i];
-      if (s && o.failed && !o.ignored) s.lastFailure = { task: { name: task.name ?? task.actionWritten, action: task.actionWritten }, result: o.result };
+      if (s && o.failed && !o.ignored) s.lastFailure = { task: { name: ownName(task, s, frames, env), action: task.actionWritten }, result: o.result };
     });
     if (runOnce && outcomes[0]) {
       // a run_once result applies to every host of the batch (register, facts, failure)
@@ -415,8 +437,12 @@ class PlayRun {
       }
     }
     this.timings.push({ task: banner, seconds: (Date.now() - started) / 1000 });
-    if (outcomes.some((o) => o.endPlay)) {
-      for (const s of states) s.ended = true;
+    // end_play and end_batch end the batch's hosts (not the unreachable ones: they stay so); end_play
+    // the play's later batches too
+    const ends = outcomes.find((o) => o.ends)?.ends;
+    if (ends) {
+      for (const s of this.batch.map(this.stateOf)) if (!s.unreachable) s.ended = true;
+      if (ends === 'play') this.ended = true;
     }
     const anyFatal = truthyKeyword(task, frames, this.play, 'any_errors_fatal', this.opts.anyErrorsFatal === true);
     // a failure a rescue section will handle does not stop the play (as in Ansible); its rescue may

@@ -51,7 +51,9 @@ export interface TaskFrame {
 /** The play-level context a task runs in. */
 export interface TaskEnv {
   play: Play;
+  /** The serial batch running, in the play's order (all the play's hosts without serial). */
   batch: Host[];
+  /** Every host the play's pattern matched, in the pattern's order, those that failed in an earlier play too. */
   playHosts: Host[];
   vars: VarsContext;
   opts: RunnerOptions;
@@ -84,7 +86,8 @@ export interface TaskOutcome {
   result: Record<string, unknown>;
   register: string | undefined;
   facts: Record<string, unknown> | undefined;
-  endPlay?: boolean;
+  /** meta: end_play (the play ends for every host, its later batches too) or end_batch (this batch ends). */
+  ends?: 'play' | 'batch' | undefined;
   flushHandlers?: boolean;
 }
 
@@ -122,7 +125,9 @@ function scopeFor(task: TaskNode, state: HostState, frames: TaskFrame[], env: Ta
   // then the include params of every include the task is in, the outer first, and an include's own
   for (const f of frames) if (f.block.includeParams) above.push(keywordVarsBag(f.block.includeParams));
   if (include) above.push(keywordVarsBag(task.keywords.vars));
-  const names = env.batch.map((h) => h.name);
+  // (as Ansible's: every host the pattern matched, in its order; those still in the play; the batch's, in
+  // the play's order)
+  const names = env.batch.filter((h) => env.stateOf(h).active).map((h) => h.name);
   return env.vars.scope(state.host, {
     below: [...env.roles, ...included].map((r) => r.defaults),
     above,
@@ -306,6 +311,17 @@ export function outcomeStatus(o: TaskOutcome): HostStatus {
  */
 export function bannerName(task: TaskNode, state: HostState | undefined, frames: TaskFrame[], env: TaskEnv): string {
   return state && templatedName(task) ? nameIn(task, scopeFor(task, state, frames, env), env) : displayName(task);
+}
+
+/** The task's own name as ansible_failed_task gives it: templated in the host's scope (as written when it cannot be), '' when it has none. */
+export function ownName(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv): string {
+  if (task.name === undefined || !/\{\{|\{%/.test(task.name)) return task.name ?? '';
+  const scope = scopeFor(task, state, frames, env);
+  try {
+    return scrubText(String(scope.template(task.name, task.pos)), secretsIn(scope, env));
+  } catch {
+    return task.name;
+  }
 }
 
 // a loop item as Ansible prints it in `(item=...)`: text as it is, anything else as Python's repr
@@ -556,7 +572,7 @@ async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], 
     result,
     register,
     facts: Object.keys(facts).length ? facts : undefined,
-    endPlay: control === 'end_play',
+    ends: control === 'end_play' ? 'play' : control === 'end_batch' ? 'batch' : undefined,
     flushHandlers: control === 'flush',
   };
 }
@@ -566,7 +582,7 @@ interface ActionOutcome {
   result: Record<string, unknown>;
   /** Meta actions print nothing of their own. */
   quiet?: boolean;
-  control?: 'flush' | 'end_play' | undefined;
+  control?: 'flush' | 'end_play' | 'end_batch' | undefined;
   /** The module's warnings (shown as they came; registered with the result of a task without a loop, as Ansible does). */
   warnings?: string[] | undefined;
   /** The module's deprecations (shown, and registered as the warnings are). */
@@ -849,18 +865,31 @@ function applyChangedFailed(task: TaskNode, result: ModuleResult, scope: VarScop
 function metaAction(action: string, state: HostState, env: TaskEnv): ActionOutcome {
   switch (action) {
     case 'clear_facts':
-      // every host of the play forgets its facts (gathered, and set_fact's cacheable ones); set_fact's others stay, as Ansible's
-      for (const h of env.playHosts) env.stateOf(h).clearFacts();
+      // every host of the batch forgets its facts (gathered, and set_fact's cacheable ones); set_fact's others stay, as Ansible's
+      for (const h of env.batch) env.stateOf(h).clearFacts();
       return { result: { changed: false, msg: 'facts cleared' }, quiet: true };
     case 'flush_handlers':
       return { result: { changed: false }, quiet: true, control: 'flush' };
     case 'end_play':
       return { result: { changed: false, msg: 'ending play' }, quiet: true, control: 'end_play' };
+    case 'end_batch':
+      return { result: { changed: false, msg: 'ending batch' }, quiet: true, control: 'end_batch' };
     case 'end_host':
       state.ended = true;
       return { result: { changed: false, msg: 'ending host' }, quiet: true };
+    case 'clear_host_errors':
+      // the batch's failed and unreachable hosts (earlier plays' too) take part in the later plays; in this
+      // one their tasks stay ended, as Ansible's iterator has them complete
+      for (const h of env.batch) {
+        const s = env.stateOf(h);
+        if (!s.failed && !s.unreachable) continue;
+        s.failed = false;
+        s.unreachable = false;
+        s.ended = true;
+      }
+      return { result: { changed: false, msg: 'cleared host errors' }, quiet: true };
     default:
-      // noop, clear_host_errors, refresh_inventory, reset_connection (done by the caller), role_complete, end_batch
+      // noop, refresh_inventory, reset_connection (done by the caller), role_complete
       return { result: { changed: false }, quiet: true };
   }
 }
