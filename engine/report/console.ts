@@ -70,6 +70,10 @@ export function recapLine(host: string, s: HostStats): string {
 
 /** Writes Ansible-style lines to `write`. */
 export class ConsoleReporter implements Reporter {
+  // a free-strategy play's banners, by task, until shown; and the task whose banner was shown last
+  private readonly lazyBanners = new Map<number, string>();
+  private lastBanner: number | undefined;
+
   constructor(
     private readonly write: (line: string) => void,
     private readonly opts: { slowest?: number; warn?: (line: string) => void } = {},
@@ -78,6 +82,8 @@ export class ConsoleReporter implements Reporter {
   emit(e: RunEvent): void {
     switch (e.type) {
       case 'play_start':
+        this.lazyBanners.clear();
+        this.lastBanner = undefined;
         this.write(banner(`PLAY [${e.name}]`));
         return;
       case 'no_hosts':
@@ -86,9 +92,14 @@ export class ConsoleReporter implements Reporter {
       case 'no_hosts_remaining':
         this.write(banner('NO MORE HOSTS LEFT'));
         return;
-      case 'task_start':
-        this.write(banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.name}]`));
+      case 'task_start': {
+        const text = banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.name}]`);
+        // a free-strategy task's banner waits for its first result
+        if (e.lazy && e.id !== undefined) this.lazyBanners.set(e.id, text);
+        else this.write(text);
+        this.lastBanner = e.lazy ? this.lastBanner : e.id;
         return;
+      }
       case 'retry':
         this.write(`FAILED - RETRYING: [${e.host}]: ${e.task} (${e.retriesLeft} retries left).`);
         return;
@@ -106,9 +117,16 @@ export class ConsoleReporter implements Reporter {
         if (e.kind === 'connection') this.write(`<${e.host}> ${e.command}`);
         else this.write(`<${e.host}> EXEC ${e.command.length > 400 ? e.command.slice(0, 400) + ' ...' : e.command}`);
         return;
-      case 'host_result':
+      case 'host_result': {
+        // shown again when results of another task came between, as Ansible's callback shows it
+        const waiting = e.taskId === undefined ? undefined : this.lazyBanners.get(e.taskId);
+        if (waiting !== undefined && this.lastBanner !== e.taskId) {
+          this.write(waiting);
+          this.lastBanner = e.taskId;
+        }
         this.hostResult(e);
         return;
+      }
       case 'play_recap':
         this.write(banner('PLAY RECAP'));
         // a host nothing was counted for (only meta tasks, no tasks) has no line, as in Ansible's recap

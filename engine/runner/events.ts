@@ -10,11 +10,15 @@ export type RunEvent =
   | { type: 'no_hosts'; play: string }
   /** The play stopped because every host left failed (any_errors_fatal, max_fail_percentage): Ansible's NO MORE HOSTS LEFT. */
   | { type: 'no_hosts_remaining' }
-  /** `again`: the same task's banner once more, for its next host (Ansible's meta tasks): no new task. */
-  | { type: 'task_start'; name: string; handler: boolean; hosts?: string[]; again?: boolean }
+  /**
+   * `again`: the same task's banner once more, for its next host (Ansible's meta tasks): no new task.
+   * `lazy`: a free-strategy play's task; its banner is shown with its first result after another task's.
+   * `id` names the task (Ansible's task uuid), as host results' `taskId` do.
+   */
+  | { type: 'task_start'; name: string; handler: boolean; hosts?: string[]; again?: boolean; lazy?: boolean; id?: number }
   /** A host finished a task (all its loop items): its status for the task as a whole. */
   | { type: 'host_done'; host: string; status: HostStatus; /** false: not in the recap (a meta task), so not in the play's counters either */ counted?: boolean }
-  | { type: 'host_result'; host: string; status: HostStatus; result: Record<string, unknown>; item?: { label: string }; ignored: boolean; delegatedTo?: string | undefined; verbose: boolean; showResult: boolean; indent: boolean; debug?: boolean | undefined }
+  | { type: 'host_result'; host: string; status: HostStatus; result: Record<string, unknown>; item?: { label: string }; ignored: boolean; delegatedTo?: string | undefined; verbose: boolean; showResult: boolean; indent: boolean; debug?: boolean | undefined; taskId?: number }
   | { type: 'retry'; host: string; task: string; retriesLeft: number }
   /** include_tasks loaded a file for these hosts (Ansible's `included: FILE for HOSTS` line). */
   | { type: 'included'; file: string; hosts: string[]; item?: string | undefined }

@@ -21,7 +21,7 @@ import { passwordHash } from '../template/expr/password-hash.js';
 import { loadVarsFile } from '../vars/files.js';
 import type { HostStats, Reporter } from './events.js';
 import { HostState } from './host-state.js';
-import { bannerName, executeTask, inherited, outcomeStatus, ownName, type TaskFrame, type TaskOutcome } from './task-exec.js';
+import { bannerName, executeTask, inherited, outcomeStatus, ownName, taskIdOf, type TaskFrame, type TaskOutcome } from './task-exec.js';
 
 /** Everything a run needs besides the plays. */
 export interface RunnerOptions {
@@ -407,7 +407,9 @@ class PlayRun {
     };
     const env = { play: this.play, batch: this.batch, playHosts: this.hosts, vars: this.vars, opts: this.opts, playVars: this.playVars, roles: this.roleDefaults, roleVars: this.roleVars, addRoleVars: (key: string, vars: VarBag[]) => this.addRoleVars(key, vars), roleNames: this.roleNames, addRoleNames: (key: string, names: RoleNames, includedRole?: string) => this.addRoleNames(key, names, includedRole), include, flush: () => this.flushHandlers(states), addHandlers: (added: { role: Role; handlers: PlayNode[] }[]) => this.addHandlers(added), stateOf: this.stateOf, inventoryChanged: this.inventoryChanged, secretNames: this.secretNames };
     const banner = bannerName(task, targets[0], frames, env);
-    this.opts.reporter.emit({ type: 'task_start', name: banner, handler, hosts: targets.map((s) => s.host.name) });
+    // (a free-strategy play's banners are shown with their tasks' results, as Ansible's default callback shows them)
+    const free = this.play.keywords.strategy === 'free';
+    this.opts.reporter.emit({ type: 'task_start', name: banner, handler, hosts: targets.map((s) => s.host.name), id: taskIdOf(task), ...(free ? { lazy: true } : {}) });
     const runOn = async (s: HostState): Promise<TaskOutcome> => {
       const outcome = await executeTask(task, s, frames, env);
       this.opts.reporter.emit({ type: 'host_done', host: s.host.name, status: outcomeStatus(outcome), ...(task.action === 'meta' ? { counted: false } : {}) });
@@ -415,7 +417,7 @@ class PlayRun {
     };
     // Ansible's linear strategy runs a meta task host after host, its banner shown again for each
     const outcomes: TaskOutcome[] = [];
-    if (task.action === 'meta' && this.play.keywords.strategy !== 'free') {
+    if (task.action === 'meta' && !free) {
       for (const [i, s] of targets.entries()) {
         if (i > 0) this.opts.reporter.emit({ type: 'task_start', name: banner, handler, again: true });
         outcomes.push(await runOn(s));

@@ -313,6 +313,19 @@ export function bannerName(task: TaskNode, state: HostState | undefined, frames:
   return state && templatedName(task) ? nameIn(task, scopeFor(task, state, frames, env), env) : displayName(task);
 }
 
+const TASK_IDS = new WeakMap<TaskNode, number>();
+let taskCount = 0;
+
+/** A number naming one task of the run (Ansible's task uuid): reporters tell one task's results from another's by it. */
+export function taskIdOf(task: TaskNode): number {
+  let id = TASK_IDS.get(task);
+  if (id === undefined) {
+    id = taskCount++;
+    TASK_IDS.set(task, id);
+  }
+  return id;
+}
+
 /** The task's own name as ansible_failed_task gives it: templated in the host's scope (as written when it cannot be), '' when it has none. */
 export function ownName(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv): string {
   if (task.name === undefined || !/\{\{|\{%/.test(task.name)) return task.name ?? '';
@@ -368,6 +381,7 @@ export async function executeTask(written: TaskNode, state: HostState, frames: T
     if (task.action === 'debug') debugShown(shown);
     env.opts.reporter.emit({
       type: 'host_result',
+      taskId: taskIdOf(task),
       host: state.host.name,
       status,
       result: shown,

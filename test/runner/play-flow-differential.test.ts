@@ -1,7 +1,7 @@
 // How a play flows over its hosts, against ansible-playbook's own output: meta tasks (end_host, end_play,
 // end_batch, clear_host_errors, clear_facts: which host's condition counts, what they end, their banners),
 // serial batches (a banner each; a host failed in an earlier play keeps its place), the play's host lists
-// (ansible_play_hosts_all, ansible_play_hosts, ansible_play_batch) and ansible_failed_task. Both engines run
+// (ansible_play_hosts_all, ansible_play_hosts, ansible_play_batch), a free play's banners and ansible_failed_task. Both engines run
 // each playbook on four local hosts; the output is compared from the first play to the recap, with the
 // results inside one banner compared as a set (hosts finish a task in no fixed order, in either engine).
 import { spawnSync } from 'node:child_process';
@@ -38,6 +38,8 @@ const PLAYS: Record<string, string> = {
   "the play's host lists: all in the pattern's order, those still in the play, the batch in the play's order":
     play('web', fails('w2')) +
     play('web:db', `${fails('d1')}    - debug: msg="{{ ansible_play_hosts_all }} {{ ansible_play_hosts }} {{ ansible_play_batch }} {{ play_hosts }}"\n`, '  order: reverse_inventory\n'),
+  // (one task a play: which host reaches which task first is not fixed in a free play, in either engine)
+  "a free-strategy play's task banner is shown with its first result, once while its results follow": play('web', '    - debug: msg=free\n', '  strategy: free\n') + play('all', "    - fail: msg=x\n      when: inventory_hostname == 'd1'\n      ignore_errors: true\n", '  strategy: free\n'),
   'ansible_failed_task names an unnamed task by its empty name':
     play('web', '    - block:\n        - assert: {that: false}\n      rescue:\n        - debug: msg="[{{ ansible_failed_task.name }}] {{ ansible_failed_task.action }}"\n    - block:\n        - name: named {{ inventory_hostname }}\n          assert: {that: false}\n      rescue:\n        - debug: msg="[{{ ansible_failed_task.name }}]"\n'),
 };
