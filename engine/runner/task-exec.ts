@@ -739,6 +739,8 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     },
     sync: task.action === 'synchronize' ? syncFor(task, state, scope, env, delegate, become, execDefaults, conn) : undefined,
   };
+  // delegate_facts: the facts are the delegate's (setup on another host, set_fact for it), not this host's
+  const factsElsewhere = delegate !== undefined && delegate !== state.host && toBool(scope.template(inherited(task, frames, env.play, 'delegate_facts') ?? false, task.pos)) === true;
   const retries = task.keywords.until !== undefined ? Number(scope.template(task.keywords.retries ?? 3, task.pos)) : 0;
   const delay = Number(scope.template(task.keywords.delay ?? 5, task.pos));
   let result: ModuleResult;
@@ -767,9 +769,10 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     if (!('failed' in result)) result.failed = 'rc' in result && result.rc !== 0 && result.rc !== '0';
     // with until, every result says how many attempts it took, before changed_when/failed_when see it (as Ansible)
     if (task.keywords.until !== undefined) result.attempts = attempt + 1;
-    applyChangedFailed(task, result, scope, register);
+    const judged = withResultFacts(scope, task, result, factsElsewhere);
+    applyChangedFailed(task, result, judged, register);
     if (task.keywords.until === undefined) break;
-    const untilScope = register ? scope.extend({ [register]: result }) : scope;
+    const untilScope = register ? judged.extend({ [register]: result }) : judged;
     const done = holds(conditionsOf(task, [], 'until'), untilScope, task).ok;
     if (done) break;
     if (attempt >= retries) {
@@ -784,8 +787,7 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
   for (const w of warnings) env.opts.reporter.emit({ type: 'warning', msg: `[${state.host.name}] ${w}`, fromResult: true });
   for (const d of deprecations) env.opts.reporter.emit({ type: 'warning', msg: deprecationText(d), deprecation: true, fromResult: true });
   const moduleFacts = result.ansible_facts as Record<string, unknown> | undefined;
-  // delegate_facts: the facts are the delegate's (setup on another host, set_fact for it), not this host's
-  const owner = delegate && delegate !== state.host && toBool(scope.template(inherited(task, frames, env.play, 'delegate_facts') ?? false, task.pos)) === true ? env.stateOf(delegate) : undefined;
+  const owner = factsElsewhere ? env.stateOf(delegate) : undefined;
   if (moduleFacts) {
     if (task.action === 'set_fact') {
       if (owner) owner.remember(undefined, undefined, moduleFacts);
@@ -859,6 +861,19 @@ async function runModule(impl: (ctx: ModuleContext) => Promise<ModuleResult>, ct
     if (e instanceof TemplateError && e.undefinedVariable) return { changed: false, failed: true, msg: `AnsibleUndefinedVariable: ${e.message}. ${e.message}` };
     return { changed: false, failed: true, msg: (e as Error).message };
   }
+}
+
+// what changed_when, failed_when and until see: the result's facts too, as Ansible's TaskExecutor adds
+// them (set_fact's as variables, unless they are the delegate's; another module's by the names it gave
+// them, and under ansible_facts.ansible_facts: Ansible 2.14 merges namespace_facts' whole answer there)
+function withResultFacts(scope: VarScope, task: TaskNode, result: ModuleResult, factsElsewhere: boolean): VarScope {
+  const f = result.ansible_facts;
+  if (!f || typeof f !== 'object' || Array.isArray(f) || task.action === 'debug') return scope;
+  const facts = f as Record<string, unknown>;
+  if (task.action === 'set_fact') return factsElsewhere ? scope : scope.extend(facts);
+  const current = scope.has('ansible_facts') ? scope.get('ansible_facts') : undefined;
+  const namespaced = Object.fromEntries(Object.entries(facts).map(([k, v]) => [k === 'ansible_local' ? k : k.replace(/^ansible_/, ''), v]));
+  return scope.extend({ ...facts, ansible_facts: { ...(current && typeof current === 'object' ? current : {}), ansible_facts: namespaced } });
 }
 
 function applyChangedFailed(task: TaskNode, result: ModuleResult, scope: VarScope, register: string | undefined): void {

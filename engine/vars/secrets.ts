@@ -7,7 +7,12 @@ import { isNumber } from '../util/py-float.js';
 const SECRET_NAMES = new Set([
   'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password', 'ansible_become_password', 'ansible_become_pass',
   'ansible_sudo_pass', 'ansible_su_pass', 'ansible_ssh_private_key_passphrase',
+  // the getent module's shadow database: password hashes
+  'getent_shadow',
 ]);
+
+// names that look secret and are not: the getent module's passwd database (names, ids, homes, shells)
+const NOT_SECRET = new Set(['getent_passwd']);
 
 // Any name with one of these words as a `_`-separated part: KEEPALIVED_AUTH_PASS, JOIN_TOKEN, CERTIFICATE_KEY.
 const SECRET_PART = /(?:^|_)(?:pass|passwd|password|passphrase|secret|token|certificate_key|cert_key|private_key)(?:$|_)/i;
@@ -22,7 +27,7 @@ const verdicts = new Map<string, boolean>();
 export function isSecretName(name: string): boolean {
   let v = verdicts.get(name);
   if (v === undefined) {
-    v = SECRET_NAMES.has(name) || (!/_(?:file|path|dir)$/i.test(name) && SECRET_PART.test(name));
+    v = SECRET_NAMES.has(name) || (!NOT_SECRET.has(name) && !/_(?:file|path|dir)$/i.test(name) && SECRET_PART.test(name));
     verdicts.set(name, v);
   }
   return v;

@@ -32,6 +32,14 @@ const PLAYS: Record<string, string> = {
     '    - meta: clear_facts\n      when: false\n    - meta: flush_handlers\n      when: false\n    - meta: end_play\n      when: false\n    - debug: msg=after\n',
 };
 
+// changed_when, failed_when and until see the result's facts: set_fact's as variables, another module's by
+// its names (under ansible_facts only as ansible_facts.ansible_facts, as Ansible 2.14 merges them)
+PLAYS['result facts'] =
+  head +
+  '    - set_fact: {n: "{{ (n | default(0) | int) + 1 }}"}\n      until: n | int >= 2\n      retries: 2\n      delay: 0\n      ignore_errors: true\n' +
+  '    - set_fact: {m: 5}\n      changed_when: m == 5\n      failed_when: m != 5\n' +
+  '    - getent: {database: passwd, key: root}\n      changed_when: getent_passwd.root[0] == "x" and ansible_facts.getent_passwd is not defined\n';
+
 // pause prints its own lines when it waits seconds (a prompt given with them is only shown)
 PLAYS['timed pause'] = head + '    - pause: {seconds: 1}\n    - name: wait a bit\n      pause: {seconds: 1, prompt: look at this, echo: false}\n    - pause: {minutes: 0}\n';
 

@@ -13,6 +13,9 @@ describe('secret variables', () => {
     ['passive_mode', false],
     ['tokens_dir', false],
     ['KUBERNETES_VERSION', false],
+    // the getent module's facts: the passwd database is names, ids, homes and shells; the shadow one hashes
+    ['getent_passwd', false],
+    ['getent_shadow', true],
   ])('%s -> %s', (name, secret) => {
     expect(isSecretName(name)).toBe(secret);
   });
