@@ -190,5 +190,7 @@ function yamlHint(code: string, text: string, offset: number): string | undefine
   const lineStart = text.lastIndexOf('\n', offset) + 1;
   const line = text.slice(lineStart, text.indexOf('\n', offset) === -1 ? undefined : text.indexOf('\n', offset));
   if (/:\s*\{\{/.test(line)) return 'quote values that start with {{, e.g. msg: "{{ foo }}"';
+  // a template inside a flow mapping ({path: /x-{{ n }}}): its braces end the mapping's value
+  if (/\{\{/.test(line.replace(/"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'/g, '""'))) return 'quote values that hold {{ }}, in a { } mapping too, e.g. {path: "/tmp/x-{{ name }}"}';
   return undefined;
 }

@@ -45,6 +45,9 @@ def fn(items):
     ['a:\n\t- 1\n', 2, 1, 'tab'],
     ['msg: {{ foo }}\n', 1, 6, 'unquoted template'],
     ['a: [1, 2\n', 2, 1, 'invalid YAML'],
+    // a template inside a flow mapping: the hint says to quote it there too (and not for one already quoted)
+    ['- file: {path: /tmp/x-{{ n }}, state: touch}\n', 1, 23, 'hint: quote values that hold {{ }}, in a { } mapping too'],
+    ['- file: {path: "/tmp/x-{{ n }}", state: touch\n', 2, 1, 'invalid YAML'],
   ])('reports %j at line %i col %i', (text, line, col, words) => {
     try {
       parseYaml(text, 'vars.yaml');
