@@ -11,7 +11,7 @@ import { loadPlaybook } from '../playbook/load.js';
 import type { Play, PlayNode } from '../playbook/model.js';
 import { IMPLEMENTATIONS, RUNNER_ACTIONS } from '../modules/index.js';
 import { exitCodeOf } from '../runner/play-runner.js';
-import { ConsoleReporter, JsonReporter } from '../report/console.js';
+import { ConsoleReporter, JsonReporter, errorText } from '../report/console.js';
 import { warningsShown } from '../report/shown-warnings.js';
 import { LiveReporter, stdoutScreen } from '../report/live.js';
 import { executeRun } from '../run/request.js';
@@ -188,6 +188,8 @@ async function runAll(
     reporter.emit({ type: 'play_recap', stats: outcome.stats, timings: outcome.timings });
     await liveView?.close();
     printWarnings(o.io, matcher.drain());
+    // (a task name that matched nothing ran no task: said after the recap, as Ansible says it)
+    if (outcome.startNotFound !== undefined && !interrupted) o.io.err(errorText(`No matching task "${outcome.startNotFound}" found. Note: --start-at-task can only follow static includes.`));
     return exitCodeOf(outcome, interrupted);
   } finally {
     await liveView?.close();

@@ -62,6 +62,11 @@ export function warningText(e: { msg: string; deprecation?: boolean | undefined 
   return textWrap(`${e.deprecation ? '[DEPRECATION WARNING]' : '[WARNING]'}: ${e.msg}`, COLUMNS, e.deprecation !== true).join('\n');
 }
 
+/** An error Ansible's Display prints and goes on (display.error): its header after the line break Python's textwrap makes a space, wrapped at 79 columns. */
+export function errorText(msg: string): string {
+  return textWrap(` [ERROR]: ${msg}`, COLUMNS, true).join('\n');
+}
+
 /** One recap line: host padded to 26, then `ok=N   ` columns. */
 export function recapLine(host: string, s: HostStats): string {
   const col = (k: string, n: number): string => `${k}=${String(n).padEnd(4)}`;
@@ -131,6 +136,8 @@ export class ConsoleReporter implements Reporter {
         this.write(banner('PLAY RECAP'));
         // a host nothing was counted for (only meta tasks, no tasks) has no line, as in Ansible's recap
         for (const host of Object.keys(e.stats).sort()) if (Object.values(e.stats[host] as HostStats).some((n) => n > 0)) this.write(recapLine(host, e.stats[host] as HostStats));
+        // (Ansible's callback ends the recap with an empty line)
+        this.write('');
         this.timings(e.timings);
     }
   }
@@ -167,7 +174,6 @@ export class ConsoleReporter implements Reporter {
   private timings(t: { task: string; seconds: number }[]): void {
     const n = this.opts.slowest ?? 5;
     if (!t.length || n <= 0) return;
-    this.write('');
     this.write('Slowest tasks:');
     for (const x of [...t].sort((a, b) => b.seconds - a.seconds).slice(0, n)) this.write(`  ${x.seconds.toFixed(2).padStart(8)}s  ${x.task}`);
   }

@@ -18,9 +18,9 @@ import { toBool } from '../template/helpers.js';
 import { UnsafeText } from '../yaml/load.js';
 import { ExprError } from '../template/expr/pyops.js';
 import { passwordHash } from '../template/expr/password-hash.js';
-import { loadVarsFile } from '../vars/files.js';
 import type { HostStats, Reporter } from './events.js';
 import { HostState } from './host-state.js';
+import { PlayVarsFiles, type VarsFileNamer } from './vars-files.js';
 import { bannerName, executeTask, inherited, outcomeStatus, ownName, taskIdOf, type TaskFrame, type TaskOutcome } from './task-exec.js';
 
 /** Everything a run needs besides the plays. */
@@ -76,6 +76,8 @@ export interface RunOutcome {
   timings: { task: string; seconds: number }[];
   /** Hosts left failed or unreachable at the end (meta: clear_host_errors clears them; the recap still counts them). */
   left: { failed: boolean; unreachable: boolean };
+  /** --start-at-task named no task that was reached. */
+  startNotFound?: string | undefined;
 }
 
 function batchesOf(hosts: Host[], serial: unknown, scope: VarScope, play: Play): Host[][] {
@@ -165,7 +167,7 @@ export async function runPlays(plays: Play[], vars: VarsContext, matcher: Patter
       stateOf(h).rolesRun.clear();
       stateOf(h).ended = false;
     }
-    const runner = new PlayRun(play, matched, vars, opts, stateOf, () => {
+    const runner = new PlayRun(play, name, matched, vars, opts, stateOf, () => {
       vars.inventoryChanged();
       matcher.clear();
     });
@@ -193,7 +195,7 @@ export async function runPlays(plays: Play[], vars: VarsContext, matcher: Patter
   const stats: Record<string, HostStats> = {};
   for (const [h, s] of states) stats[h.name] = s.stats;
   const left = { failed: [...states.values()].some((s) => s.failed), unreachable: [...states.values()].some((s) => s.unreachable) };
-  return { stats, aborted, timings, left };
+  return { stats, aborted, timings, left, startNotFound: opts.startAtTask };
 }
 
 // the meta actions Ansible's linear strategy runs once, on the first host, for every host of the play
@@ -204,6 +206,7 @@ class PlayRun {
   /** meta: end_play ran: no later batch runs. */
   ended = false;
   private readonly playVars = { vars: {} as Record<string, unknown>, origins: new Map() };
+  private readonly varsFiles: PlayVarsFiles;
   // private vars_prompt answers: secrets whatever their names
   private readonly secretNames = new Set<string>();
   private readonly roleDefaults: Role[] = [];
@@ -224,8 +227,10 @@ class PlayRun {
   private readonly failedBefore: Set<HostState>;
 
   // `hosts`: every host the play's pattern matched, in the pattern's order (ansible_play_hosts_all)
+  // `name`: the play's name, else its templated host pattern (ansible_play_name, as its banner)
   constructor(
     private readonly play: Play,
+    private readonly name: string,
     private readonly hosts: Host[],
     private readonly vars: VarsContext,
     private readonly opts: RunnerOptions,
@@ -233,6 +238,7 @@ class PlayRun {
     private readonly inventoryChanged: () => void,
   ) {
     this.failedBefore = new Set(hosts.map(stateOf).filter((s) => s.failed || s.unreachable));
+    this.varsFiles = new PlayVarsFiles(play.keywords.vars_files, dirname(play.file), play.pos);
     const pv = play.keywords.vars;
     if (pv && typeof pv === 'object' && !Array.isArray(pv)) {
       for (const [k, v] of Object.entries(pv)) {
@@ -282,7 +288,8 @@ class PlayRun {
   async runBatch(batch: Host[]): Promise<boolean> {
     this.batch = batch;
     const states = batch.map(this.stateOf);
-    this.loadVarsFiles();
+    // (files named without a template are read now: one that is missing stops the run before any task)
+    this.varsFiles.preload();
     // as Ansible's play iterator: implicit gathers unless gather_facts is false, explicit only when it is
     // true, smart as implicit but not on a host whose facts were gathered already
     const asked = this.play.keywords.gather_facts;
@@ -318,20 +325,6 @@ class PlayRun {
     return true;
   }
 
-  private loadVarsFiles(): void {
-    const vf = this.play.keywords.vars_files;
-    if (vf === undefined || vf === null) return;
-    const extra = new VarScope(this.vars.extraVars, { file: '-e' });
-    for (const entry of Array.isArray(vf) ? vf : [vf]) {
-      const candidates = (Array.isArray(entry) ? entry : [entry]).map((f) => resolve(dirname(this.play.file), String(extra.template(f, this.play.pos))));
-      const bag = loadVarsFile(candidates[0] as string);
-      for (const [k, v] of Object.entries(bag.vars)) {
-        this.playVars.vars[k] = v;
-        const o = bag.origins.get(k);
-        if (o) this.playVars.origins.set(k, o);
-      }
-    }
-  }
 
   /** Runs a list of nodes for the given hosts; false when the play must stop. */
   async runNodes(nodes: PlayNode[], states: HostState[], frames: TaskFrame[]): Promise<boolean> {
@@ -380,7 +373,8 @@ class PlayRun {
     const implicitGather = task.actionWritten === 'gather_facts' && task.name === 'Gathering Facts';
     if (!handler && !implicitGather && this.opts.startAtTask !== undefined) {
       const re = globToRegExp(this.opts.startAtTask);
-      if (task.name !== undefined && (re.test(task.name) || re.test(displayName(task)))) this.opts.startAtTask = undefined;
+      // (its name, else the name Ansible shows for it: an unnamed task's action, a role's task with its role's name)
+      if ((task.name !== undefined && re.test(task.name)) || re.test(displayName(task))) this.opts.startAtTask = undefined;
       else return true;
     }
     if (!handler && !implicitGather && this.opts.confirmStep) {
@@ -405,7 +399,7 @@ class PlayRun {
       entry.states.push(s);
       includes.set(unique, entry);
     };
-    const env = { play: this.play, batch: this.batch, playHosts: this.hosts, vars: this.vars, opts: this.opts, playVars: this.playVars, roles: this.roleDefaults, roleVars: this.roleVars, addRoleVars: (key: string, vars: VarBag[]) => this.addRoleVars(key, vars), roleNames: this.roleNames, addRoleNames: (key: string, names: RoleNames, includedRole?: string) => this.addRoleNames(key, names, includedRole), include, flush: () => this.flushHandlers(states), addHandlers: (added: { role: Role; handlers: PlayNode[] }[]) => this.addHandlers(added), stateOf: this.stateOf, inventoryChanged: this.inventoryChanged, secretNames: this.secretNames };
+    const env = { play: this.play, batch: this.batch, playHosts: this.hosts, vars: this.vars, opts: this.opts, playName: this.name, playVars: this.playVars, varsFiles: (s: HostState, name: VarsFileNamer) => this.varsFiles.forHost(s, name), roles: this.roleDefaults, roleVars: this.roleVars, addRoleVars: (key: string, vars: VarBag[]) => this.addRoleVars(key, vars), roleNames: this.roleNames, addRoleNames: (key: string, names: RoleNames, includedRole?: string) => this.addRoleNames(key, names, includedRole), include, flush: () => this.flushHandlers(states), addHandlers: (added: { role: Role; handlers: PlayNode[] }[]) => this.addHandlers(added), stateOf: this.stateOf, inventoryChanged: this.inventoryChanged, secretNames: this.secretNames };
     const banner = bannerName(task, targets[0], frames, env);
     // (a free-strategy play's banners are shown with their tasks' results, as Ansible's default callback shows them)
     const free = this.play.keywords.strategy === 'free';

@@ -32,6 +32,7 @@ import type { VarScope } from '../vars/scope.js';
 import { redactSecrets, scrubText, scrubValue, secretValues } from '../vars/secrets.js';
 import type { HostStatus } from './events.js';
 import type { HostState } from './host-state.js';
+import type { VarsFileNamer } from './vars-files.js';
 import { hostConnection, hostIO, type TaskExecDefaults } from './host-io.js';
 import { syncSides, type SyncInputs } from './sync-sides.js';
 import { addHost, groupBy } from './inventory-actions.js';
@@ -57,7 +58,11 @@ export interface TaskEnv {
   playHosts: Host[];
   vars: VarsContext;
   opts: RunnerOptions;
+  /** The play's name, else its templated host pattern (as its banner shows it). */
+  playName: string;
   playVars: VarBag;
+  /** The play's vars_files for a host, their names templated by `name` (see PlayVarsFiles). */
+  varsFiles(state: HostState, name: VarsFileNamer): VarBag;
   roles: Role[];
   /** The variables every task sees from the play's roles (play.roleVars, and those public include_roles add). */
   roleVars: readonly VarBag[];
@@ -109,7 +114,12 @@ export function inherited(task: TaskNode, frames: TaskFrame[], play: { keywords:
 function scopeFor(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv): VarScope {
   // the roles a private include_role brought are seen only by the tasks inside it, over the play's roles
   const included = frames.flatMap((f) => f.block.roleScope ?? []);
-  const above: VarBag[] = [state.factVars(), env.playVars, ...env.roleVars, ...included.map((r) => r.vars)];
+  const below = [...env.roles, ...included].map((r) => r.defaults);
+  const magic = magicOf(task, state, env);
+  // the play's vars_files, each name templated in what the host has below it, as Ansible's get_vars does
+  const base = [state.factVars(), env.playVars];
+  const files = env.varsFiles(state, (name, loaded) => env.vars.scope(state.host, { below, above: [...base, loaded], magic }).template(name, env.play.pos));
+  const above: VarBag[] = [...base, files, ...env.roleVars, ...included.map((r) => r.vars)];
   // the task's own role's variables (the innermost role body's; a role's handler, its role's vars files),
   // then every block's vars, as Ansible layers them
   const own = frames.findLast((f) => f.block.roleVars !== undefined)?.block.roleVars;
@@ -125,32 +135,33 @@ function scopeFor(task: TaskNode, state: HostState, frames: TaskFrame[], env: Ta
   // then the include params of every include the task is in, the outer first, and an include's own
   for (const f of frames) if (f.block.includeParams) above.push(keywordVarsBag(f.block.includeParams));
   if (include) above.push(keywordVarsBag(task.keywords.vars));
+  return env.vars.scope(state.host, { below, above, magic });
+}
+
+// the magic variables of a task on a host
+function magicOf(task: TaskNode, state: HostState, env: TaskEnv): Record<string, unknown> {
   // (as Ansible's: every host the pattern matched, in its order; those still in the play; the batch's, in
   // the play's order)
   const names = env.batch.filter((h) => env.stateOf(h).active).map((h) => h.name);
-  return env.vars.scope(state.host, {
-    below: [...env.roles, ...included].map((r) => r.defaults),
-    above,
-    magic: {
-      ansible_play_hosts: env.playHosts.filter((h) => env.stateOf(h).active).map((h) => h.name),
-      ansible_play_hosts_all: env.playHosts.map((h) => h.name),
-      ansible_play_batch: names,
-      play_hosts: names,
-      ansible_check_mode: env.opts.check,
-      ansible_diff_mode: env.opts.diff,
-      ansible_play_name: env.play.name ?? '',
-      // the play's roles (roles: entries, import_roles, public include_roles) and their dependencies, as Ansible names them
-      ansible_play_role_names: [...env.roleNames.play],
-      role_names: [...env.roleNames.play],
-      ansible_dependent_role_names: [...env.roleNames.dependencies],
-      ansible_role_names: [...new Set([...env.roleNames.dependencies, ...env.roleNames.play])],
-      ...(task.role ? roleMagic(task.role) : {}),
-      // where its lookups look for files (Ansible's executor sets it for each task)
-      ansible_search_path: searchPathOf(task, env),
-      // in a rescue section: the task that failed and its result, as Ansible sets them
-      ...(state.rescuing ? { ansible_failed_task: state.rescuing.task, ansible_failed_result: state.rescuing.result } : {}),
-    },
-  });
+  return {
+    ansible_play_hosts: env.playHosts.filter((h) => env.stateOf(h).active).map((h) => h.name),
+    ansible_play_hosts_all: env.playHosts.map((h) => h.name),
+    ansible_play_batch: names,
+    play_hosts: names,
+    ansible_check_mode: env.opts.check,
+    ansible_diff_mode: env.opts.diff,
+    ansible_play_name: env.playName,
+    // the play's roles (roles: entries, import_roles, public include_roles) and their dependencies, as Ansible names them
+    ansible_play_role_names: [...env.roleNames.play],
+    role_names: [...env.roleNames.play],
+    ansible_dependent_role_names: [...env.roleNames.dependencies],
+    ansible_role_names: [...new Set([...env.roleNames.dependencies, ...env.roleNames.play])],
+    ...(task.role ? roleMagic(task.role) : {}),
+    // where its lookups look for files (Ansible's executor sets it for each task)
+    ansible_search_path: searchPathOf(task, env),
+    // in a rescue section: the task that failed and its result, as Ansible sets them
+    ...(state.rescuing ? { ansible_failed_task: state.rescuing.task, ansible_failed_result: state.rescuing.result } : {}),
+  };
 }
 
 // a task's ansible_search_path: its role chain's directories, the task file's and the playbook's
