@@ -134,6 +134,10 @@ export async function runPlays(plays: Play[], vars: VarsContext, matcher: Patter
   };
   let aborted = false;
   const timings: { task: string; seconds: number }[] = [];
+  // Ansible's playbook executor ends the run after a batch whose every host failed in it; it counts the
+  // failures of the batch run before it and the unreachable hosts counted before as not this batch's
+  let lastBatchFailed = 0;
+  const unreachableNow = (): number => [...states.values()].filter((s) => s.unreachable).length;
   for (const play of plays) {
     if (opts.interrupted() || aborted) break;
     vars.usePlaybookDir(dirname(play.file));
@@ -155,6 +159,7 @@ export async function runPlays(plays: Play[], vars: VarsContext, matcher: Patter
       // Ansible says so only when the pattern matched no host; a play whose hosts all failed earlier
       // shows its banner and nothing else
       if (!matched.length) opts.reporter.emit({ type: 'no_hosts', play: name });
+      else lastBatchFailed = 0;
       continue;
     }
     // every host's inventory variables are read before the play's first task runs anywhere (Ansible
@@ -184,11 +189,17 @@ export async function runPlays(plays: Play[], vars: VarsContext, matcher: Patter
       if (opts.interrupted() || runner.ended) break;
       // each serial batch is a run of the play of its own: Ansible shows the play's banner again
       if (i > 0) opts.reporter.emit({ type: 'play_start', name, pattern: Array.isArray(pattern) ? pattern.join(',') : pattern });
+      const before = { failed: new Set(batch.map(stateOf).filter((s) => s.failed)), unreachable: unreachableNow() };
       const ok = await runner.runBatch(batch);
       if (!ok) {
         aborted = true;
         break;
       }
+      const failed = batch.map(stateOf).filter((s) => s.failed && !before.failed.has(s)).length;
+      const unreachable = unreachableNow();
+      if (failed + unreachable - (lastBatchFailed + before.unreachable) === batch.length) aborted = true;
+      lastBatchFailed = failed;
+      if (aborted) break;
     }
     timings.push(...runner.timings);
   }

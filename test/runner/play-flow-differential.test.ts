@@ -2,7 +2,7 @@
 // end_batch, clear_host_errors, clear_facts: which host's condition counts, what they end, their banners),
 // serial batches (a banner each; a host failed in an earlier play keeps its place), the play's host lists
 // (ansible_play_hosts_all, ansible_play_hosts, ansible_play_batch), a free play's banners, ansible_failed_task,
-// vars_files read for each host and --start-at-task. Both engines run
+// a batch that failed whole ending the run, vars_files read for each host and --start-at-task. Both engines run
 // each playbook on four local hosts; the output is compared from the first play to the recap, with the
 // results inside one banner compared as a set (hosts finish a task in no fixed order, in either engine).
 import { spawnSync } from 'node:child_process';
@@ -50,6 +50,12 @@ const PLAYS: Record<string, string | Row> = {
   "a free-strategy play's task banner is shown with its first result, once while its results follow": play('web', '    - debug: msg=free\n', '  strategy: free\n') + play('all', "    - fail: msg=x\n      when: inventory_hostname == 'd1'\n      ignore_errors: true\n", '  strategy: free\n'),
   'ansible_failed_task names an unnamed task by its empty name':
     play('web', '    - block:\n        - assert: {that: false}\n      rescue:\n        - debug: msg="[{{ ansible_failed_task.name }}] {{ ansible_failed_task.action }}"\n    - block:\n        - name: named {{ inventory_hostname }}\n          assert: {that: false}\n      rescue:\n        - debug: msg="[{{ ansible_failed_task.name }}]"\n'),
+  // a batch whose every host failed in it ends the run (the later batches and plays too), as Ansible's
+  // playbook executor ends it; a batch with a survivor does not
+  'a serial batch that failed whole ends the run; one with a host left goes on':
+    play('web', fails('w1') + '    - debug: msg=next\n', '  serial: 1\n') + play('all', '    - debug: msg=never\n'),
+  'a play whose hosts all failed ends the run; a later play does not start': play('web', '    - fail: msg=x\n') + play('db', '    - debug: msg=never\n'),
+  'a batch with a survivor goes on': play('all', fails('w1') + '    - debug: msg=next\n', '  serial: 2\n') + play('all', '    - debug: msg=last\n'),
   // vars_files: each name templated for each host (its inventory name, its facts once gathered: skipped
   // before), a list's first file found; an unnamed play's ansible_play_name is its pattern
   "vars_files templated for each host, a list's first file found; ansible_play_name of an unnamed play": {
