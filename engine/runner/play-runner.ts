@@ -2,7 +2,7 @@
 // time) before the next; blocks with rescue/always; handlers flushed after each section and on
 // meta: flush_handlers; failed and unreachable hosts leave the play; serial batches; run_once;
 // any_errors_fatal and max_fail_percentage. Per-host outcomes are values, never escaping errors.
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import pLimit from 'p-limit';
 import { ExitCode, UserError, type SourcePos } from '../errors.js';
 import type { Host, VarBag } from '../inventory/model.js';
@@ -13,7 +13,7 @@ import type { BlockNode, Play, PlayNode, Role, RoleNames, TaskNode } from '../pl
 import type { Transport } from '../transport/types.js';
 import type { ConnectionSettings } from '../vars/connection.js';
 import type { VarsContext } from '../vars/host-scope.js';
-import { VarScope } from '../vars/scope.js';
+import type { VarScope } from '../vars/scope.js';
 import { toBool } from '../template/helpers.js';
 import { UnsafeText } from '../yaml/load.js';
 import { ExprError } from '../template/expr/pyops.js';
@@ -335,7 +335,6 @@ class PlayRun {
     if (maxFail !== undefined && (failed * 100) / states.length > Number(maxFail)) return false;
     return true;
   }
-
 
   /** Runs a list of nodes for the given hosts; false when the play must stop. */
   async runNodes(nodes: PlayNode[], states: HostState[], frames: TaskFrame[]): Promise<boolean> {

@@ -340,12 +340,7 @@ export function taskIdOf(task: TaskNode): number {
 /** The task's own name as ansible_failed_task gives it: templated in the host's scope (as written when it cannot be), '' when it has none. */
 export function ownName(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv): string {
   if (task.name === undefined || !/\{\{|\{%/.test(task.name)) return task.name ?? '';
-  const scope = scopeFor(task, state, frames, env);
-  try {
-    return scrubText(String(scope.template(task.name, task.pos)), secretsIn(scope, env));
-  } catch {
-    return task.name;
-  }
+  return rendered(task.name, task, scopeFor(task, state, frames, env), env);
 }
 
 // a loop item as Ansible prints it in `(item=...)`: text as it is, anything else as Python's repr
@@ -360,12 +355,15 @@ const templatedName = (task: TaskNode): boolean => !(task.templatedModule && tas
 
 /** The task's shown name templated in a host's scope (as written when it cannot be), secrets scrubbed. */
 function nameIn(task: TaskNode, scope: VarScope, env: TaskEnv): string {
-  const name = displayName(task);
-  if (!templatedName(task)) return name;
+  return templatedName(task) ? rendered(displayName(task), task, scope, env) : displayName(task);
+}
+
+// a name's text templated in a host's scope (as written when it cannot be), secrets scrubbed
+function rendered(text: string, task: TaskNode, scope: VarScope, env: TaskEnv): string {
   try {
-    return scrubText(String(scope.template(name, task.pos)), secretsIn(scope, env));
+    return scrubText(String(scope.template(text, task.pos)), secretsIn(scope, env));
   } catch {
-    return name;
+    return text;
   }
 }
 
