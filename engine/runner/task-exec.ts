@@ -321,7 +321,13 @@ export function outcomeStatus(o: TaskOutcome): HostStatus {
  * the first host's variables; what cannot be resolved leaves the name as written), secrets scrubbed.
  */
 export function bannerName(task: TaskNode, state: HostState | undefined, frames: TaskFrame[], env: TaskEnv): string {
-  return state && templatedName(task) ? nameIn(task, scopeFor(task, state, frames, env), env) : displayName(task);
+  if (!state || !templatedName(task)) return displayName(task);
+  // (the host's variables may not be there to read: a vars_files entry that is missing fails the task itself)
+  try {
+    return nameIn(task, scopeFor(task, state, frames, env), env);
+  } catch {
+    return displayName(task);
+  }
 }
 
 const TASK_IDS = new WeakMap<TaskNode, number>();
@@ -340,7 +346,11 @@ export function taskIdOf(task: TaskNode): number {
 /** The task's own name as ansible_failed_task gives it: templated in the host's scope (as written when it cannot be), '' when it has none. */
 export function ownName(task: TaskNode, state: HostState, frames: TaskFrame[], env: TaskEnv): string {
   if (task.name === undefined || !/\{\{|\{%/.test(task.name)) return task.name ?? '';
-  return rendered(task.name, task, scopeFor(task, state, frames, env), env);
+  try {
+    return rendered(task.name, task, scopeFor(task, state, frames, env), env);
+  } catch {
+    return task.name;
+  }
 }
 
 // a loop item as Ansible prints it in `(item=...)`: text as it is, anything else as Python's repr
