@@ -101,8 +101,10 @@ export class ConsoleReporter implements Reporter {
         const text = banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.name}]`);
         // a free-strategy task's banner waits for its first result
         if (e.lazy && e.id !== undefined) this.lazyBanners.set(e.id, text);
-        else this.write(text);
-        this.lastBanner = e.lazy ? this.lastBanner : e.id;
+        else {
+          this.write(text);
+          this.lastBanner = e.id;
+        }
         return;
       }
       case 'retry':

@@ -223,7 +223,7 @@ export class Connections {
     if (jumpSpec !== undefined && jumpSpec.toLowerCase() !== 'none' && depth < 5) {
       // OpenSSH's ProxyJump a,b reaches the host through b, and b through a (b's ssh gets -J a); the
       // list takes the target's %h, %n, %p and %r, as the ProxyCommand ssh makes of it does
-      const hops = proxyCommandLine(jumpSpec, { host, port, user, alias }, 'ProxyJump').split(',');
+      const hops = proxyCommandLine(jumpSpec, tokens, 'ProxyJump').split(',');
       const hop = parseJump(hops.pop() as string);
       jump = this.sshSettings(`${name} (jump host)`, hop.host, { user: hop.user, port: hop.port, host: hop.host, commonArgs: c.commonArgs, extraArgs: c.extraArgs }, depth + 1, hops.length ? hops.join(',') : undefined);
     }
@@ -234,7 +234,7 @@ export class Connections {
       host,
       port,
       user,
-      proxyCommand: proxyTemplate === undefined || proxyTemplate.toLowerCase() === 'none' ? undefined : proxyCommandLine(proxyTemplate, { host, port, user, alias }),
+      proxyCommand: proxyTemplate === undefined || proxyTemplate.toLowerCase() === 'none' ? undefined : proxyCommandLine(proxyTemplate, tokens),
       ...auth,
       // (a jump host's own ssh forwards nothing; ~/.ssh/config's ForwardAgent after the arguments')
       // (ssh sets SSH_AUTH_SOCK to IdentityAgent's socket: ForwardAgent=yes forwards that agent)

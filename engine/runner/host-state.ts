@@ -51,7 +51,7 @@ export class HostState {
    */
   addModuleFacts(facts: Record<string, unknown>): void {
     for (const [k, v] of Object.entries(facts)) {
-      const bare = k === 'ansible_local' ? k : k.replace(/^ansible_/, '');
+      const bare = factKey(k);
       this.facts[bare] = v;
       this.factNames.set(bare, k);
     }
@@ -86,6 +86,11 @@ export class HostState {
     for (const [k, v] of Object.entries(this.facts)) vars[this.factNames.get(k) ?? (k.startsWith('ansible_') ? k : `ansible_${k}`)] = v;
     return { vars, origins: new Map(), final: true };
   }
+}
+
+/** The key a module's fact has under ansible_facts: its name without the ansible_ prefix (ansible_local keeps it), as Ansible's namespace_facts makes it. */
+export function factKey(name: string): string {
+  return name === 'ansible_local' ? name : name.replace(/^ansible_/, '');
 }
 
 // Ansible registers a result without its internal `_ansible_*` keys (strip_internal_keys), loop items' too.

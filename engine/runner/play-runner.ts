@@ -21,7 +21,7 @@ import { passwordHash } from '../template/expr/password-hash.js';
 import type { HostStats, Reporter } from './events.js';
 import { HostState } from './host-state.js';
 import { PlayVarsFiles, type VarsFileNamer } from './vars-files.js';
-import { bannerName, executeTask, inherited, outcomeStatus, ownName, taskIdOf, type TaskFrame, type TaskOutcome } from './task-exec.js';
+import { bannerName, executeTask, inherited, metaActionOf, outcomeStatus, ownName, taskIdOf, type TaskFrame, type TaskOutcome } from './task-exec.js';
 
 /** Everything a run needs besides the plays. */
 export interface RunnerOptions {
@@ -143,13 +143,14 @@ export async function runPlays(plays: Play[], vars: VarsContext, matcher: Patter
     vars.usePlaybookDir(dirname(play.file));
     const extra = vars.playScope();
     const pattern = Array.isArray(play.hosts) ? play.hosts.map((p) => String(extra.template(p, play.pos))) : String(extra.template(play.hosts, play.pos));
-    const name = play.name ?? (Array.isArray(pattern) ? pattern.join(',') : pattern);
+    const shownPattern = Array.isArray(pattern) ? pattern.join(',') : pattern;
+    const name = play.name ?? shownPattern;
     // hosts that failed or became unreachable in an earlier play run no task, but keep their places in the
     // play's host lists and serial batches, as in Ansible; a pattern that matched nothing is warned of before
     // the play's banner, as Ansible does when it reads the play's variables
     const matched = matcher.hosts(pattern, opts.limit);
     for (const msg of matcher.drain()) opts.reporter.emit({ type: 'warning', msg });
-    opts.reporter.emit({ type: 'play_start', name, pattern: Array.isArray(pattern) ? pattern.join(',') : pattern });
+    opts.reporter.emit({ type: 'play_start', name, pattern: shownPattern });
     const inPlay = ordered(matched, play.keywords.order === undefined ? undefined : String(extra.template(play.keywords.order, play.pos)));
     const hosts = inPlay.filter((h) => {
       const s = states.get(h);
@@ -188,7 +189,7 @@ export async function runPlays(plays: Play[], vars: VarsContext, matcher: Patter
     for (const [i, batch] of batchesOf(inPlay, play.keywords.serial, extra, play).entries()) {
       if (opts.interrupted() || runner.ended) break;
       // each serial batch is a run of the play of its own: Ansible shows the play's banner again
-      if (i > 0) opts.reporter.emit({ type: 'play_start', name, pattern: Array.isArray(pattern) ? pattern.join(',') : pattern });
+      if (i > 0) opts.reporter.emit({ type: 'play_start', name, pattern: shownPattern });
       const before = { failed: new Set(batch.map(stateOf).filter((s) => s.failed)), unreachable: unreachableNow() };
       const ok = await runner.runBatch(batch);
       if (!ok) {
@@ -396,7 +397,7 @@ class PlayRun {
     const runOnce = truthyKeyword(task, frames, this.play, 'run_once');
     // add_host runs once, on the first host only (its result is that host's alone), as in Ansible; so do
     // the meta actions that act on every host, with the first host's condition (Ansible's linear strategy)
-    const bypass = task.action === 'add_host' || (task.action === 'meta' && META_ONCE.includes(String((task.args as Record<string, unknown>)._raw_params)));
+    const bypass = task.action === 'add_host' || META_ONCE.includes(metaActionOf(task) ?? '');
     const targets = runOnce || bypass ? states.slice(0, 1) : states;
     const limit = pLimit(Math.max(1, Math.min(this.opts.forks, Number(inherited(task, frames, this.play, 'throttle') ?? Infinity) || this.opts.forks)));
     // included files, in the order they were first included, each with the hosts that included it

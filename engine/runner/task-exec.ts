@@ -31,7 +31,7 @@ import { withoutOmitted, type VarsContext } from '../vars/host-scope.js';
 import type { VarScope } from '../vars/scope.js';
 import { redactSecrets, scrubText, scrubValue, secretValues } from '../vars/secrets.js';
 import type { HostStatus } from './events.js';
-import type { HostState } from './host-state.js';
+import { factKey, type HostState } from './host-state.js';
 import type { VarsFileNamer } from './vars-files.js';
 import { hostConnection, hostIO, type TaskExecDefaults } from './host-io.js';
 import { syncSides, type SyncInputs } from './sync-sides.js';
@@ -330,6 +330,11 @@ export function bannerName(task: TaskNode, state: HostState | undefined, frames:
   }
 }
 
+/** A meta task's action (end_play, flush_handlers…); undefined for another task. */
+export function metaActionOf(task: TaskNode): string | undefined {
+  return task.action === 'meta' ? String((task.args as Record<string, unknown>)._raw_params) : undefined;
+}
+
 const TASK_IDS = new WeakMap<TaskNode, number>();
 let taskCount = 0;
 
@@ -545,7 +550,7 @@ async function runOnHost(task: TaskNode, state: HostState, frames: TaskFrame[], 
     const conditions = conditionsOf(task, frames, 'when');
     const when = holds(conditions, scope, task);
     // these metas run whatever their `when` says, with Ansible's warning
-    const meta = task.action === 'meta' ? String((task.args as Record<string, unknown>)._raw_params) : undefined;
+    const meta = metaActionOf(task);
     if (meta !== undefined && WHENLESS_META.includes(meta) && conditions.length) env.opts.reporter.emit({ type: 'warning', msg: `${meta} task does not support when conditional` });
     else if (!when.ok) return { result: meta !== undefined ? metaSkipped(meta, state.host.name) : { changed: false, skipped: true, skip_reason: 'Conditional result was False' } };
     const outcome = await runAction(task, state, frames, env, scope, register, delegateIn(scope), facts);
@@ -891,7 +896,7 @@ function withResultFacts(scope: VarScope, task: TaskNode, result: ModuleResult, 
   const facts = f as Record<string, unknown>;
   if (task.action === 'set_fact') return factsElsewhere ? scope : scope.extend(facts);
   const current = scope.has('ansible_facts') ? scope.get('ansible_facts') : undefined;
-  const namespaced = Object.fromEntries(Object.entries(facts).map(([k, v]) => [k === 'ansible_local' ? k : k.replace(/^ansible_/, ''), v]));
+  const namespaced = Object.fromEntries(Object.entries(facts).map(([k, v]) => [factKey(k), v]));
   return scope.extend({ ...facts, ansible_facts: { ...(current && typeof current === 'object' ? current : {}), ansible_facts: namespaced } });
 }
 
