@@ -7,8 +7,9 @@ import ssh2 from 'ssh2';
 import { describe, expect, it } from 'vitest';
 import type { KnownHosts } from '../../engine/transport/known-hosts.js';
 import { SshTransport } from '../../engine/transport/ssh.js';
+import { hostKey } from '../support/host-key.js';
 
-const { Server, utils } = ssh2;
+const { Server } = ssh2;
 const anyKey = { verify: () => ({ kind: 'known' }), add: () => undefined, typesFor: () => [], path: '/dev/null' } as unknown as KnownHosts;
 
 interface Row {
@@ -36,7 +37,7 @@ const rows: Row[] = [
 
 // a server that lets in the password `p` by the row's methods and runs each exec with sh
 async function serve(row: Row, told: string[]): Promise<{ port: number; close: () => void }> {
-  const srv = new Server({ hostKeys: [utils.generateKeyPairSync('ed25519').private] }, (client) => {
+  const srv = new Server({ hostKeys: [hostKey()] }, (client) => {
     client.on('error', () => undefined);
     client.on('authentication', (ctx) => {
       if (ctx.method === 'password' && row.methods.includes('password')) {

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { KnownHosts } from '../../engine/transport/known-hosts.js';
 import { SshTransport } from '../../engine/transport/ssh.js';
 import { UnreachableError } from '../../engine/transport/types.js';
+import { hostKey } from '../support/host-key.js';
 
 const BANNER = 'SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n';
 
@@ -99,9 +100,9 @@ describe('connection attempts and retries', () => {
     ['no password: a failed connection is tried again (retries 2: three connections)', undefined, 3],
     ['a refused password is not tried again, as sshpass exit 5 in Ansible', 'p', 1],
   ] as const)('retries: %s', async (_what, password, connections) => {
-    const { Server, utils } = ssh2;
+    const { Server } = ssh2;
     let count = 0;
-    const srv = new Server({ hostKeys: [utils.generateKeyPairSync('ed25519').private] }, (client) => {
+    const srv = new Server({ hostKeys: [hostKey()] }, (client) => {
       count++;
       client.on('error', () => undefined);
       client.on('authentication', (ctx) => ctx.reject());
