@@ -2,6 +2,7 @@
 // and diff mode, and helpers to find and render files. A module reads the current state, compares
 // it with the wanted state and acts only when they differ; `changed` means it had to act.
 import type { DeprecationNote } from '../util/deprecation.js';
+import type { WhitespaceOptions } from '../template/jinja/lexer.js';
 
 /** A file's state on the host. */
 export interface FileStat {
@@ -146,8 +147,8 @@ export interface ModuleContext {
   findLocal(kind: 'files' | 'templates', src: string): string | undefined;
   /** Ansible's "Could not find or access" message for a `src:` findLocal did not find, naming the paths searched. */
   missingLocal(kind: 'files' | 'templates', src: string): string;
-  /** Renders a template text with the host's variables (and `extra` ones, such as template_path). */
-  render(text: string, origin: string, extra?: Record<string, unknown>): string;
+  /** Renders a template text with the host's variables (and `extra` ones, such as template_path); `settings`: Jinja's (the template module's trim_blocks, delimiters...). */
+  render(text: string, origin: string, extra?: Record<string, unknown>, settings?: WhitespaceOptions): string;
   /** Evaluates an Ansible condition against the host's variables (for assert). */
   condition(expr: unknown): boolean;
   /** A variable of the host, or an expression over them (debug var=); `templated`: typed as `{{ expr }}` types it (debug's). Undefined (anywhere in the expression) is `defined: false`, with the undefined error's text as `error`. */

@@ -11,7 +11,8 @@ import { ParseError, type SourcePos } from '../errors.js';
 import type { VarBag } from '../inventory/model.js';
 import { actionGroupActions, qualifiedGroup } from '../modules/python/action-groups.js';
 import { locatePythonModule, type PythonModule } from '../modules/python/locate.js';
-import { META_ACTIONS, MODULES, resolveModuleName } from '../modules/specs.js';
+import { META_ACTIONS, MODULES, resolveModuleName, type ModuleSpec } from '../modules/specs.js';
+import { templateSettings } from '../modules/template.js';
 import { compileCondition } from '../template/condition.js';
 import { toBool } from '../template/helpers.js';
 import { isTemplate, parseFile, parseTemplate } from '../template/render.js';
@@ -22,7 +23,7 @@ import { loadYamlFile, nodeAt, nodePos, type YamlFile } from '../yaml/load.js';
 import { BLOCK_KEYWORDS, PLAY_KEYWORDS, ROLE_ENTRY_KEYWORDS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS, checkKeywordTypes } from './keywords.js';
 import type { BlockNode, ModuleDefaults, Play, PlayNode, Role, RoleContext, RoleEntry, RoleNames, TaskNode } from './model.js';
 import { bareIncludeArgs, isBareInclude, LOAD_DEPRECATION } from './bare-include.js';
-import { checkModuleArgs, defaultsFor, parseKv, splitModuleString } from './module-args.js';
+import { checkModuleArgs, convertArgs, defaultsFor, parseKv, splitModuleString } from './module-args.js';
 import { loadPlays, type PlayHeader } from './plays.js';
 import { qualifyModule, searchList } from './collections.js';
 import { findLocalFile, findRole, fromFilesOf, keywordVarsBag, loadRole, parseRoleEntry, roleDirs, roleMainFile, roleRunKey, type RoleFrom, type RoleSearch } from './roles.js';
@@ -515,7 +516,7 @@ class PlayLoader {
     if (action === 'meta' && !isTemplate(String(args._raw_params)) && !META_ACTIONS.includes(String(args._raw_params))) {
       throw new ParseError(`invalid meta action '${String(args._raw_params)}'`, argPos('_raw_params'), didYouMean(String(args._raw_params), META_ACTIONS) ?? `valid: ${META_ACTIONS.join(', ')}`);
     }
-    if (action === 'template' && typeof args.src === 'string' && !isTemplate(args.src)) this.checkTemplateFile(args.src, role, baseDir);
+    if (action === 'template' && typeof args.src === 'string' && !isTemplate(args.src)) this.checkTemplateFile(args.src, args, role, baseDir);
     if (action === 'import_tasks') return this.importTasks(task, tags, role, baseDir, handler);
     if (action === 'import_role') return this.importRole(task, tags);
     if (action === 'include_tasks') this.validateInclude(task, role, baseDir);
@@ -573,11 +574,19 @@ class PlayLoader {
     this.checkKeys(apply, table, at, 'block (apply)');
   }
 
-  // a template file that does not parse stops the run (and --syntax-check) before any host is touched;
-  // one not found now is reported when the task runs, as Ansible does
-  private checkTemplateFile(src: string, role: RoleContext | undefined, baseDir: string): void {
+  // a template file that does not parse with the task's Jinja settings stops the run (and --syntax-check)
+  // before any host is touched; one not found now, or whose settings are templated, is reported when the
+  // task runs, as Ansible does
+  private checkTemplateFile(src: string, args: Record<string, unknown>, role: RoleContext | undefined, baseDir: string): void {
     const file = findLocalFile('templates', src, role, this.opts.playbookDir, baseDir);
-    if (file) parseFile(readFileSync(file, 'utf8'), file);
+    if (!file || Object.values(args).some((v) => typeof v === 'string' && isTemplate(v))) return;
+    let settings: ReturnType<typeof templateSettings>;
+    try {
+      settings = templateSettings(convertArgs('template', MODULES.template as ModuleSpec, args, { file: src }));
+    } catch {
+      return; // a value the module refuses is reported when the task runs
+    }
+    if (typeof settings !== 'string') parseFile(readFileSync(file, 'utf8'), file, settings);
   }
 
   private moduleArgs(action: string, value: unknown, argsKw: unknown, argPos: (n: string) => SourcePos): Record<string, unknown> {

@@ -725,11 +725,11 @@ async function runAction(task: TaskNode, state: HostState, frames: TaskFrame[], 
     // (Ansible's template action adds the playbook's directory and the template's own to the task's
     // ansible_search_path while it renders: a lookup there finds files beside the template; its include
     // and extends look in each of those directories' templates/, then the directory)
-    render: (text, origin, extra) => {
+    render: (text, origin, extra, settings) => {
       const path = [...searchPathOf(task, env), dirname(env.play.file), dirname(origin)];
       const s = scope.extend({ ...extra, ansible_search_path: path });
       if (origin.endsWith('.hbs')) return renderHandlebars(text, s.proxy(), origin);
-      return s.renderFile(text, origin, path.flatMap((d) => [resolve(d, 'templates'), resolve(d)]));
+      return s.renderFile(text, origin, path.flatMap((d) => [resolve(d, 'templates'), resolve(d)]), settings);
     },
     condition: (expr) => holds([expr], scope, task).ok,
     defaultsOf: (module) => {

@@ -73,8 +73,8 @@ export function renderValue(source: string, vars: Lookup, fns: Functions, origin
  * (or at an included one's). `searchDirs`: where include and extends find the templates they name (by
  * default the file's directory, with templates/ first).
  */
-export function renderFile(source: string, vars: Lookup, fns: Functions, file: string, searchDirs?: string[]): string {
-  const { ws, body } = fileSettings(source);
+export function renderFile(source: string, vars: Lookup, fns: Functions, file: string, searchDirs?: string[], base?: WhitespaceOptions): string {
+  const { ws, body } = settingsOf(source, file, base);
   const shift = body.length === source.length ? 0 : 1;
   try {
     return renderJinja(body, vars, fns, ws, false, templateLoader(searchDirs ?? [join(dirname(file), 'templates'), dirname(file)], ws));
@@ -113,10 +113,21 @@ export function templateLoader(dirs: string[], ws: WhitespaceOptions): TemplateL
   };
 }
 
-/** Parses a template file at load time (`--syntax-check` and before any host is touched). */
-export function parseFile(source: string, file: string): void {
+// a template file's settings: `base` (the template module's) under its `#jinja2:` line; a bad line is an
+// error at the file's first line
+function settingsOf(source: string, file: string, base?: WhitespaceOptions): { ws: WhitespaceOptions; body: string } {
+  try {
+    return fileSettings(source, base);
+  } catch (e) {
+    if (e instanceof JinjaError) throw located(e.problem, source, { file }, true);
+    throw e;
+  }
+}
+
+/** Parses a template file at load time (`--syntax-check` and before any host is touched), with the template module's settings (`base`). */
+export function parseFile(source: string, file: string, base?: WhitespaceOptions): void {
   if (file.endsWith('.hbs')) return void parseHandlebars(source, { file });
-  const { ws, body } = fileSettings(source);
+  const { ws, body } = settingsOf(source, file, base);
   const shift = body.length === source.length ? 0 : 1;
   try {
     compileJinja(body, ws);

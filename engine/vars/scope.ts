@@ -10,6 +10,7 @@ import { Undefined, freshCopy, textMade } from '../template/expr/evaluate.js';
 import { UnsafeText } from '../yaml/load.js';
 import { LockedVault, unlocked } from '../vault/vault.js';
 import { PY_TYPE } from '../template/expr/pyops.js';
+import type { WhitespaceOptions } from '../template/jinja/lexer.js';
 
 /** Variables visible to templates and conditions for one host at one point of a run. */
 export class VarScope {
@@ -138,9 +139,9 @@ export class VarScope {
     return value;
   }
 
-  /** Renders a Jinja template file (`.j2`) with these variables; `searchDirs`: where its include and extends look. */
-  renderFile(text: string, file: string, searchDirs?: string[]): string {
-    return renderFile(text, this.read, this.functions(), file, searchDirs);
+  /** Renders a Jinja template file (`.j2`) with these variables; `searchDirs`: where its include and extends look; `settings`: the template module's Jinja settings. */
+  renderFile(text: string, file: string, searchDirs?: string[], settings?: WhitespaceOptions): string {
+    return renderFile(text, this.read, this.functions(), file, searchDirs, settings);
   }
 
   /** A read-only object view whose properties resolve lazily (what `.hbs` templates render against); `pyType` names it in Jinja's messages (hostvars' per-host view). */

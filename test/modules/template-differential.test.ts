@@ -45,6 +45,12 @@ const steps: [Record<string, unknown>, 'changed' | 'ok' | 'failed'][] = [
   // an include in a YAML value looks in the playbook's directory (not its templates/)
   [{ copy: { content: "{% include 'templates/sub/part2.j2' %}{% from 'templates/macros.j2' import greeting %}{{ greeting }}", dest: '/etc/kplay-t/value.conf' }, vars: { port: 1 } }, 'changed'],
   [{ copy: { content: "{% include 'part2.j2' %}", dest: '/etc/kplay-t/value2.conf' }, vars: { port: 1 } }, 'failed'],
+  // Jinja's settings as task options: whitespace, delimiters (the template's `#jinja2:` line goes over them),
+  // newline_sequence written in single quotes, and the templates included with the same settings
+  [tpl({ src: 'settings.j2', dest: '/etc/kplay-t/lstrip.conf', lstrip_blocks: 'yes', trim_blocks: 'no' }), 'changed'],
+  [tpl({ src: 'delims.j2', dest: '/etc/kplay-t/delims.conf', variable_start_string: '[%', variable_end_string: '%]', block_start_string: '<%', block_end_string: '%>', comment_start_string: '<#', comment_end_string: '#>', newline_sequence: '\\r\\n', output_encoding: 'utf-8' }), 'changed'],
+  [tpl({ src: 'delims.j2', dest: '/etc/kplay-t/delims.conf', variable_start_string: '[%', variable_end_string: '%]', block_start_string: '<%', block_end_string: '%>', comment_start_string: '<#', comment_end_string: '#>', newline_sequence: '\\r\\n', output_encoding: 'utf-8' }), 'ok'],
+  [tpl({ src: 'header-over-task.j2', dest: '/etc/kplay-t/header.conf', lstrip_blocks: false, variable_start_string: '<{' }), 'changed'],
 ];
 
 // a template extended with blocks (super(), a scoped block in a loop, the child's top-level names), and
@@ -62,6 +68,10 @@ const TEMPLATES = {
   'templates/macros.j2': "{% set greeting = 'hi' %}\n{% set _hidden = 1 %}\n{% macro server(h, port=80) %}server {{ h }}:{{ port }} {{ greeting }} {{ backends | default('none') }}{% endmacro %}\n{% macro wrap() %}[{{ caller() }}]{% endmacro %}\nmodule text {{ greeting }}\n",
   'templates/imports.j2': "{% import 'macros.j2' as m %}\n{% import 'macros.j2' as mc with context %}\n{% from 'macros.j2' import server as srv, greeting, wrap %}\n{% from 'macros.j2' import nope %}\n{{ m.server('a') }}\n{{ mc.server('b', port=port) }}\n{{ srv('c') }} {{ greeting }}\n{% call wrap() %}called {{ port }}{% endcall %}\n\n[{{ m }}] {{ m.greeting }} {{ m._hidden | default('hidden') }}\n",
   'templates/import-missing.j2': "{% from 'macros.j2' import nope %}\n{{ nope }}\n",
+  'templates/settings.j2': 'port {{ port }} {% if port %}on{% endif %}\n  {% for h in backends %}\n  - {{ h }}\n  {% endfor %}\nend\n',
+  'templates/delims.j2': "{{ kept }} {% kept %}\n<% for h in backends %>\nserver [% h %] <# comment #>\n<% endfor %>\n<% include 'delims-part.j2' %>\n",
+  'templates/delims-part.j2': 'part [% port %] {{ port }}\n',
+  'templates/header-over-task.j2': "#jinja2: variable_start_string: '{{', lstrip_blocks: True\n  {% if port %}\n  port {{ port }}\n  {% endif %}\n",
 };
 
 const backups = (run: EngineRun): number => readdirSync(run.sandbox.path('/etc/kplay-t')).filter((f) => f.startsWith('app.conf.') && f.endsWith('~')).length;
@@ -95,7 +105,10 @@ describe.skipIf(!hasAnsible || !canSandbox())('template, kplay vs ansible-playbo
   });
 
   it('leaves the same files, modes and backups', () => {
-    for (const p of [DEST, '/etc/kplay-t/new.conf', '/etc/kplay-t/child.conf', '/etc/kplay-t/includes.conf', '/etc/kplay-t/imports.conf', '/etc/kplay-t/value.conf']) expect(sandboxText(run().kplay, p)).toBe(sandboxText(run().ansible, p));
+    for (const p of [DEST, '/etc/kplay-t/new.conf', '/etc/kplay-t/child.conf', '/etc/kplay-t/includes.conf', '/etc/kplay-t/imports.conf', '/etc/kplay-t/value.conf', '/etc/kplay-t/lstrip.conf', '/etc/kplay-t/delims.conf', '/etc/kplay-t/header.conf']) expect(sandboxText(run().kplay, p)).toBe(sandboxText(run().ansible, p));
+    expect(sandboxText(run().kplay, '/etc/kplay-t/lstrip.conf')).toBe('port 8080 on\n\n  - a\n\n  - b\n\nend\n');
+    expect(sandboxText(run().kplay, '/etc/kplay-t/delims.conf')).toBe('{{ kept }} {% kept %}\r\nserver a server b part 8080 {{ port }}\r\n');
+    expect(sandboxText(run().kplay, '/etc/kplay-t/header.conf')).toBe('  port 8080\n');
     expect(sandboxText(run().kplay, '/etc/kplay-t/child.conf')).toContain('head 8080 and child x8080');
     expect(sandboxText(run().kplay, '/etc/kplay-t/imports.conf')).toBe("server a:80 hi none\nserver b:8080 hi ['a', 'b']\nserver c:80 hi none hi\n[called 8080]\n[module text hi] hi hidden\n");
     // a symbolic mode changes the mode a new file gets from the umask (o-r: 640), +x then x where the umask allows it

@@ -150,6 +150,30 @@ describe('template files', () => {
     expect(() => parseFile('ok\n{% if n %}\n', 'y.j2')).toThrow(expect.objectContaining({ pos: expect.objectContaining({ file: 'y.j2', line: 2 }) }));
   });
 
+  it.each([
+    ['a setting kplay does not follow', "#jinja2: line_statement_prefix: '%%'\nx\n", "#jinja2: kplay does not follow the setting 'line_statement_prefix'"],
+    ['a switch that is not True or False', '#jinja2: trim_blocks: yes\nx\n', '#jinja2: trim_blocks needs True or False, not yes'],
+    ['a delimiter not quoted', '#jinja2: variable_start_string: [%\nx\n', '#jinja2: variable_start_string needs a quoted string, not [%'],
+    ['a pair without a colon', '#jinja2: trim_blocks=False\nx\n', "#jinja2: failed to parse jinja2 override 'trim_blocks=False'"],
+    ['a newline_sequence Jinja does not take', "#jinja2: newline_sequence: 'x'\nx\n", '#jinja2: newline_sequence must be one of'],
+  ])('.j2: a #jinja2: line with %s is an error at the file\'s line 1, when it loads and when it renders', (_what, text, message) => {
+    for (const run of [() => parseFile(text, 'h.j2'), () => renderFile(text, read, BASE_FUNCTIONS, 'h.j2')]) {
+      expect(run).toThrow(expect.objectContaining({ pos: expect.objectContaining({ file: 'h.j2', line: 1 }) }));
+      expect(run).toThrow(message);
+    }
+  });
+
+  it('.j2: the template module\'s settings are the base a #jinja2: line goes over; delimiters reach included templates', () => {
+    const dir = writeTree({ 'templates/part.j2': '[% n %] {{ n }}\n' });
+    const settings = { trimBlocks: true, lstripBlocks: false, delimiters: { variableStart: '[%', variableEnd: '%]', blockStart: '<%', blockEnd: '%>', commentStart: '<#', commentEnd: '#>' } };
+    const file = join(dir, 'main.j2');
+    expect(renderFile("{{ n }} [% n %]<# c #>\n<% include 'part.j2' %>\n", (k) => (k === 'n' ? 1 : undefined), BASE_FUNCTIONS, file, [join(dir, 'templates')], settings)).toBe('{{ n }} 11 {{ n }}\n');
+    expect(renderFile("#jinja2: variable_start_string: '{{', variable_end_string: '}}'\n{{ n }} [% n %]\n", (k) => (k === 'n' ? 1 : undefined), BASE_FUNCTIONS, file, [], settings)).toBe('1 [% n %]\n');
+    // at load: a template that parses only with the task's delimiters
+    expect(() => parseFile('{% nope %} [% n %]\n', file, settings)).not.toThrow();
+    expect(() => parseFile('{% nope %} [% n %]\n', file)).toThrow();
+  });
+
   it('.j2: include and extends find templates in the search directories; an error names the file it is in', () => {
     const dir = writeTree({
       'templates/base.j2': 'top\n{% block body %}base{% endblock %}\n{% block foot %}{% endblock %}\n',

@@ -1,16 +1,36 @@
 // Splits a Jinja template into text, `{{ }}` outputs, `{% %}` statements and comments, applying
-// Jinja's whitespace control (`-`, `+`) and the environment's trim_blocks/lstrip_blocks as Jinja's
-// own lexer does. `{% raw %}` bodies are text. Every tag keeps its line and column for errors.
+// Jinja's whitespace control (`-`, `+`) and the environment's trim_blocks/lstrip_blocks, delimiters and
+// newline_sequence as Jinja's own lexer does. `{% raw %}` bodies are text. Every tag keeps its line
+// and column for errors.
 
 /** What the lexer produces. */
 export type Piece =
   | { k: 'text'; text: string }
   | { k: 'out' | 'stmt'; src: string; line: number; /** Where the tag's body starts (after `{{`, `{%`, `-`). */ col: number };
 
-/** Jinja environment switches that change whitespace handling. */
+/** The strings that open and close a template's tags (Jinja's variable_start_string and the five others). */
+export interface Delimiters {
+  variableStart: string;
+  variableEnd: string;
+  blockStart: string;
+  blockEnd: string;
+  commentStart: string;
+  commentEnd: string;
+}
+
+/** Jinja's own delimiters. */
+export const JINJA_DELIMITERS: Delimiters = { variableStart: '{{', variableEnd: '}}', blockStart: '{%', blockEnd: '%}', commentStart: '{#', commentEnd: '#}' };
+
+/** Jinja environment settings that change how a template is read (the template module's and `#jinja2:`'s). */
 export interface WhitespaceOptions {
   trimBlocks: boolean;
   lstripBlocks: boolean;
+  /** Other delimiters than Jinja's own. */
+  delimiters?: Delimiters | undefined;
+  /** The line break the template's own text is written with (Jinja's newline_sequence; `\n` when not given). */
+  newline?: string | undefined;
+  /** The template's last line break is kept (Jinja's keep_trailing_newline; Jinja drops it by default). */
+  keepTrailingNewline?: boolean | undefined;
 }
 
 /** A template syntax problem at a line and column of the template. */
@@ -60,64 +80,95 @@ function tagEnd(src: string, from: number, close: string): number {
   return first;
 }
 
-const RAW_END = /\{%([-+]?)\s*endraw\s*([-+]?)%\}/g;
+const escaped = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+// the first tag opening at or after `from`: where, which, and its opening string (the longest of those
+// that start there, as Jinja's lexer tries the longer first)
+function nextOpening(src: string, from: number, d: Delimiters): { at: number; kind: 'out' | 'stmt' | 'comment'; open: string } | undefined {
+  let best: { at: number; kind: 'out' | 'stmt' | 'comment'; open: string } | undefined;
+  for (const [kind, open] of [['out', d.variableStart], ['stmt', d.blockStart], ['comment', d.commentStart]] as const) {
+    const at = src.indexOf(open, from);
+    if (at !== -1 && (!best || at < best.at || (at === best.at && open.length > best.open.length))) best = { at, kind, open };
+  }
+  return best;
+}
 
 /** Splits `src` into pieces; throws TemplateSyntaxError for an unclosed tag or comment. */
 export function lex(src: string, ws: WhitespaceOptions): Piece[] {
+  const d = ws.delimiters ?? JINJA_DELIMITERS;
+  const nl = ws.newline ?? '\n';
+  const rawEnd = new RegExp(`${escaped(d.blockStart)}([-+]?)\\s*endraw\\s*([-+]?)${escaped(d.blockEnd)}`, 'g');
   const out: Piece[] = [];
   let text = '';
   let i = 0;
   let stripNext = false; // a `-` closed the last tag: the following whitespace goes
   let trimNewline = false; // trim_blocks after a block tag or comment
-  const pushText = (t: string): void => {
+  // the text since the last tag: where it starts in `text`, and whether it starts a line (the template's
+  // start, or the tag before it ended with a line break, its own or one trim_blocks or `-` took)
+  let segment = 0;
+  let segmentStartsLine = true;
+  const pushText = (t: string, from: number): void => {
     let s = t;
     if (stripNext) s = s.replace(/^\s+/, '');
     else if (trimNewline) s = s.replace(/^\r?\n/, '');
+    const taken = t.length - s.length;
+    segmentStartsLine = from === 0 ? taken === 0 || t[taken - 1] === '\n' : (taken > 0 ? t[taken - 1] : src[from - 1]) === '\n';
     stripNext = false;
     trimNewline = false;
+    segment = text.length;
     text += s;
   };
-  // a block tag or comment opening: `-` strips all whitespace before it, lstrip_blocks the
-  // spaces and tabs that are all that stands before it on its line (unless `+`)
-  const beforeBlock = (mark: string): void => {
-    if (mark === '-') text = text.replace(/\s+$/, '');
-    else if (ws.lstripBlocks && mark !== '+') text = text.replace(/(^|\n)[ \t]+$/, '$1');
+  // a `-` opening strips the whitespace the text since the last tag ends with
+  const stripSegmentEnd = (): void => {
+    text = text.slice(0, segment) + text.slice(segment).replace(/\s+$/, '');
   };
+  // a block tag or comment opening: `-` strips all whitespace before it, lstrip_blocks the
+  // spaces and tabs that are all that stands before it on its line (unless `+`), as Jinja's lexer:
+  // only when that line starts in the text since the last tag
+  const beforeBlock = (mark: string): void => {
+    if (mark === '-') stripSegmentEnd();
+    else if (ws.lstripBlocks && mark !== '+') {
+      const lineAt = text.lastIndexOf('\n') + 1;
+      const from = Math.max(lineAt, segment);
+      if ((lineAt > segment || segmentStartsLine) && /^[ \t]*$/.test(text.slice(from))) text = text.slice(0, from);
+    }
+  };
+  // the template's own text is written with the environment's line break (the source's are \n here)
   const flush = (): void => {
-    if (text) out.push({ k: 'text', text });
+    if (text) out.push({ k: 'text', text: nl === '\n' ? text : text.replaceAll('\n', nl) });
     text = '';
   };
   while (i < src.length) {
-    const open = src.slice(i).search(/\{[{%#]/);
-    if (open === -1) {
-      pushText(src.slice(i));
+    const opening = nextOpening(src, i, d);
+    if (!opening) {
+      pushText(src.slice(i), i);
       break;
     }
-    const at = i + open;
-    pushText(src.slice(i, at));
-    const kind = src[at + 1] as string;
-    const mark = src[at + 2] === '-' || src[at + 2] === '+' ? (src[at + 2] as string) : '';
-    const bodyStart = at + 2 + mark.length;
+    const { at, kind, open } = opening;
+    pushText(src.slice(i, at), i);
+    const markAt = at + open.length;
+    const mark = src[markAt] === '-' || src[markAt] === '+' ? (src[markAt] as string) : '';
+    const bodyStart = markAt + mark.length;
     const pos = lineCol(src, at);
-    if (kind === '#') {
-      const end = src.indexOf('#}', bodyStart);
-      if (end === -1) throw new TemplateSyntaxError('unclosed comment: a {# needs its #}', pos.line, pos.col);
+    if (kind === 'comment') {
+      const end = src.indexOf(d.commentEnd, bodyStart);
+      if (end === -1) throw new TemplateSyntaxError(`unclosed comment: a ${d.commentStart} needs its ${d.commentEnd}`, pos.line, pos.col);
       beforeBlock(mark);
       const closeMark = src[end - 1] === '-' && end - 1 >= bodyStart ? '-' : src[end - 1] === '+' ? '+' : '';
       stripNext = closeMark === '-';
       trimNewline = ws.trimBlocks && closeMark !== '+';
-      i = end + 2;
+      i = end + d.commentEnd.length;
       continue;
     }
-    const close = kind === '{' ? '}}' : '%}';
+    const close = kind === 'out' ? d.variableEnd : d.blockEnd;
     const end = tagEnd(src, bodyStart, close);
-    if (end === -1) throw new TemplateSyntaxError(`unclosed ${kind === '{' ? "'{{' (expected '}}')" : "'{%' (expected '%}')"}`, pos.line, pos.col);
+    if (end === -1) throw new TemplateSyntaxError(`unclosed '${open}' (expected '${close}')`, pos.line, pos.col);
     let body = src.slice(bodyStart, end);
-    const closeMark = src[end] === '-' ? '-' : kind === '%' && body.endsWith('+') ? '+' : '';
+    const closeMark = src[end] === '-' ? '-' : kind === 'stmt' && body.endsWith('+') ? '+' : '';
     if (closeMark === '+') body = body.slice(0, -1);
-    const after = end + (closeMark === '-' ? 1 : 0) + 2;
-    if (kind === '{') {
-      if (mark === '-') text = text.replace(/\s+$/, '');
+    const after = end + (closeMark === '-' ? 1 : 0) + close.length;
+    if (kind === 'out') {
+      if (mark === '-') stripSegmentEnd();
       flush();
       out.push({ k: 'out', src: body, line: pos.line, col: pos.col + bodyStart - at });
       stripNext = closeMark === '-';
@@ -126,9 +177,9 @@ export function lex(src: string, ws: WhitespaceOptions): Piece[] {
     }
     beforeBlock(mark);
     if (/^\s*raw\s*$/.test(body)) {
-      RAW_END.lastIndex = after;
-      const m = RAW_END.exec(src);
-      if (!m) throw new TemplateSyntaxError("unclosed {% raw %}: expected '{% endraw %}'", pos.line, pos.col);
+      rawEnd.lastIndex = after;
+      const m = rawEnd.exec(src);
+      if (!m) throw new TemplateSyntaxError(`unclosed ${d.blockStart} raw ${d.blockEnd}: expected '${d.blockStart} endraw ${d.blockEnd}'`, pos.line, pos.col);
       // Jinja's raw state: trim_blocks does not apply after {% raw %}, and the body is its own text,
       // which a later `-` does not strip
       let raw = src.slice(after, m.index);
@@ -136,7 +187,8 @@ export function lex(src: string, ws: WhitespaceOptions): Piece[] {
       if (m[1] === '-') raw = raw.replace(/\s+$/, '');
       else if (ws.lstripBlocks && m[1] !== '+') raw = raw.replace(/(^|\n)[ \t]+$/, '$1');
       flush();
-      if (raw) out.push({ k: 'text', text: raw });
+      text = raw;
+      flush();
       stripNext = m[2] === '-';
       trimNewline = ws.trimBlocks && m[2] !== '+';
       i = m.index + m[0].length;

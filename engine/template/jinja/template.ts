@@ -9,8 +9,8 @@ import { routedFilter } from '../expr/routing.js';
 import { lookupAvailable, lookupHint } from '../lookups.js';
 import type { Expr } from '../expr/parser.js';
 import { textMade, type Functions, type Lookup } from '../expr/evaluate.js';
-import type { WhitespaceOptions } from './lexer.js';
-import { TemplateSyntaxError } from './lexer.js';
+import type { Delimiters, WhitespaceOptions } from './lexer.js';
+import { JINJA_DELIMITERS, TemplateSyntaxError } from './lexer.js';
 import { parseTemplateTree, type Node } from './parse.js';
 import { outputText, renderTree, TemplateRuntimeError, type TemplateLoader } from './render.js';
 
@@ -147,7 +147,8 @@ function checkTree(nodes: Node[]): void {
 
 /** Parses (once per source and settings) and checks a template; throws JinjaError. */
 export function compileJinja(source: string, ws: WhitespaceOptions = ANSIBLE_WS, rawStrings = false): Node[] {
-  const key = `${ws.trimBlocks ? 1 : 0}${ws.lstripBlocks ? 1 : 0}${rawStrings ? 1 : 0}${source}`;
+  const d = ws.delimiters;
+  const key = `${ws.trimBlocks ? 1 : 0}${ws.lstripBlocks ? 1 : 0}${rawStrings ? 1 : 0}${ws.keepTrailingNewline ? 1 : 0}${d ? JSON.stringify([d, ws.newline]) : ws.newline ?? ''}\0${source}`;
   const hit = cache.get(key);
   if (hit) return hit;
   let tree: Node[];
@@ -155,7 +156,7 @@ export function compileJinja(source: string, ws: WhitespaceOptions = ANSIBLE_WS,
     // Jinja reads line breaks as \n and drops one final line break (keep_trailing_newline off);
     // renderJinja gives back the ones the text ended with, as Ansible does
     const lines = source.split(/\r\n|\r|\n/);
-    if (lines.length > 1 && lines.at(-1) === '') lines.pop();
+    if (lines.length > 1 && lines.at(-1) === '' && !ws.keepTrailingNewline) lines.pop();
     tree = parseTemplateTree(lines.join('\n'), ws, rawStrings);
   } catch (e) {
     if (e instanceof TemplateSyntaxError) throw new JinjaError({ message: e.message, line: e.line, col: e.col });
@@ -168,7 +169,7 @@ export function compileJinja(source: string, ws: WhitespaceOptions = ANSIBLE_WS,
 
 /** Renders a template to text; throws JinjaError (undefined variables, type errors) with its place. `loader`: the templates include and extends name. */
 export function renderJinja(source: string, vars: Lookup, fns: Functions, ws: WhitespaceOptions = ANSIBLE_WS, rawStrings = false, loader?: TemplateLoader): string {
-  return withTrailingNewlines(source, renderBare(compileJinja(source, ws, rawStrings), vars, fns, loader));
+  return withTrailingNewlines(source, renderBare(compileJinja(source, ws, rawStrings), vars, fns, loader), ws.newline);
 }
 
 // the text rendered without the line breaks the source ended with (Jinja drops one), as Ansible's concat sees it
@@ -184,9 +185,10 @@ function renderBare(tree: Node[], vars: Lookup, fns: Functions, loader?: Templat
 }
 
 // gives back the line breaks the source ended with that the output lacks, as Ansible's do_template does
-function withTrailingNewlines(source: string, out: string): string {
+// (written with the environment's newline_sequence, as Ansible's are)
+function withTrailingNewlines(source: string, out: string, nl = '\n'): string {
   const missing = trailingNewlines(source) - trailingNewlines(out);
-  return missing > 0 ? out + '\n'.repeat(missing) : out;
+  return missing > 0 ? out + nl.repeat(missing) : out;
 }
 
 function trailingNewlines(s: string): number {
@@ -242,16 +244,48 @@ export function templatedValue(text: string, expr: Expr, value: unknown): unknow
   return typedText(outputText(value), expr);
 }
 
-/** Reads a `#jinja2:` first line (`#jinja2: trim_blocks: False, lstrip_blocks: True`) of a template file. */
-export function fileSettings(source: string): { ws: WhitespaceOptions; body: string } {
+// the `#jinja2:` keys kplay follows: the switches, and each delimiter's name in Delimiters
+const HEADER_SWITCHES: Record<string, 'trimBlocks' | 'lstripBlocks' | 'keepTrailingNewline'> = { trim_blocks: 'trimBlocks', lstrip_blocks: 'lstripBlocks', keep_trailing_newline: 'keepTrailingNewline' };
+const HEADER_DELIMITERS: Record<string, keyof Delimiters> = {
+  variable_start_string: 'variableStart',
+  variable_end_string: 'variableEnd',
+  block_start_string: 'blockStart',
+  block_end_string: 'blockEnd',
+  comment_start_string: 'commentStart',
+  comment_end_string: 'commentEnd',
+};
+const NEWLINES = ['\n', '\r', '\r\n'];
+
+/**
+ * Reads a `#jinja2:` first line (`#jinja2: trim_blocks: False, variable_start_string: '[%'`) of a template
+ * file over `base` (the template module's settings), as Ansible's do_template sets each key on Jinja's
+ * environment with Python's literal_eval. A key kplay does not follow, or a value of the wrong kind, is a
+ * JinjaError at line 1: the setting would change the output.
+ */
+export function fileSettings(source: string, base: WhitespaceOptions = ANSIBLE_WS): { ws: WhitespaceOptions; body: string } {
   const m = /^#jinja2:(.*)\r?\n?/.exec(source);
-  if (!m) return { ws: ANSIBLE_WS, body: source };
-  const ws = { ...ANSIBLE_WS };
+  if (!m) return { ws: base, body: source };
+  const ws: WhitespaceOptions = { ...base };
+  const bad = (message: string): JinjaError => new JinjaError({ message: `#jinja2: ${message}`, line: 1, col: 1 });
   for (const pair of (m[1] as string).split(',')) {
-    const [k, v] = pair.split(':').map((x) => x.trim());
-    const on = /^true$/i.test(v ?? '');
-    if (k === 'trim_blocks') ws.trimBlocks = on;
-    else if (k === 'lstrip_blocks') ws.lstripBlocks = on;
+    const colon = pair.indexOf(':');
+    if (colon === -1) throw bad(`failed to parse jinja2 override '${pair.trim()}'. Did you use something different from colon as key-value separator?`);
+    const key = pair.slice(0, colon).trim();
+    const text = pair.slice(colon + 1).trim();
+    const value = /^(true|false)$/i.test(text) ? /^true$/i.test(text) : /^(['"]).*\1$/s.test(text) ? literalEval(text).value : undefined;
+    const switchName = HEADER_SWITCHES[key];
+    const delimiter = HEADER_DELIMITERS[key];
+    if (switchName) {
+      if (typeof value !== 'boolean') throw bad(`${key} needs True or False, not ${text}`);
+      ws[switchName] = value;
+    } else if (delimiter || key === 'newline_sequence') {
+      if (typeof value !== 'string' || value === '') throw bad(`${key} needs a quoted string, not ${text}`);
+      if (delimiter) ws.delimiters = { ...(ws.delimiters ?? JINJA_DELIMITERS), [delimiter]: value };
+      else if (NEWLINES.includes(value)) ws.newline = value;
+      else throw bad(`newline_sequence must be one of '\\n', '\\r' or '\\r\\n', not ${text}`);
+    } else {
+      throw bad(`kplay does not follow the setting '${key}' (it follows ${[...Object.keys(HEADER_SWITCHES), ...Object.keys(HEADER_DELIMITERS), 'newline_sequence'].join(', ')})`);
+    }
   }
   return { ws, body: source.slice(m[0].length) };
 }
