@@ -2,36 +2,13 @@
 // host's variables and writes the result only when it differs. The rendering is done on the controller
 // while the facts are read (with the destination as the host has it); the plan compares the two.
 import { readControllerFile } from '../vault/vault.js';
-import { readFileSync, statSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { ansibleTemplateVars } from '../template/template-vars.js';
 import { copiedFileResult, validateFailKeys } from './copy.js';
 import { attrsChange, declareModule, failPlan, linkFollowed, readOneFile, type FileFact, type Plan } from './declare.js';
 import { wantedAttrs } from './file-content.js';
 import { idsFor, sameBytesDiff, type WantedIds } from './file-diff.js';
 import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
 import { JINJA_DELIMITERS, type Delimiters, type WhitespaceOptions } from '../template/jinja/lexer.js';
-
-// The variables Ansible's template module adds (generate_ansible_template_vars).
-function templateVars(written: string, src: string, dest: string): Record<string, unknown> {
-  let uid: string;
-  try {
-    const id = statSync(src).uid;
-    uid = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.split(':')[2] === String(id))?.split(':')[0] ?? String(id);
-  } catch {
-    uid = 'unknown';
-  }
-  const now = new Date();
-  const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
-  return {
-    template_host: hostname(),
-    template_path: written,
-    template_fullpath: src,
-    template_destpath: dest,
-    template_uid: uid,
-    template_run_date: `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())} ${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}.${pad(now.getMilliseconds() * 1000, 6)}`,
-    ansible_managed: 'Ansible managed',
-  };
-}
 
 // the template module's options that are Jinja's environment settings, and each delimiter's name in Delimiters
 const DELIMITER_OPTIONS: Record<string, keyof Delimiters> = {
@@ -119,7 +96,7 @@ export const templateModule = declareModule({
     const dest = followed ?? o.dest ?? '';
     const { file, umask } = await readOneFile(host, dest, o.mode);
     // force: false leaves an existing destination as it is: nothing to render (template_destpath names dest as given)
-    const rendered = o.force === false && file.exists ? null : local.render(readControllerFile(src).toString('utf8'), src, templateVars(written, src, o.dest ?? ''), settings);
+    const rendered = o.force === false && file.exists ? null : local.render(readControllerFile(src).toString('utf8'), src, ansibleTemplateVars(written, src, o.dest ?? ''), settings);
     const text = hbs && rendered !== null && settings.newline ? rendered.replace(/\r\n|\r|\n/g, settings.newline) : rendered;
     return { src, text, dest: file, ...(umask === undefined ? {} : { umask }), ...(followed === undefined ? {} : { followed }), ...(await idsFor(host, wantedAttrs(o), file, mode)) };
   },

@@ -20,12 +20,16 @@ import { BASE_FUNCTIONS } from './expr/filters.js';
 import { Undefined, UndefinedError, copyData, undefinedHint, undefinedMessage, type Functions, type Lookup } from './expr/evaluate.js';
 import { searchDirs } from '../util/search-path.js';
 import { templateWarning } from './warnings.js';
+import { JINJA_DELIMITERS, type Delimiters, type WhitespaceOptions } from './jinja/lexer.js';
+import { ansibleTemplateVars } from './template-vars.js';
+import { parseBool } from './helpers.js';
+import { isMapping } from '../util/mapping.js';
 
 /** What lookups need from the place they are called from. */
 export interface LookupContext {
   read: Lookup;
-  /** Renders a Jinja template file's text with the same variables. */
-  renderFile(text: string, file: string): string;
+  /** Renders a Jinja template file's text with the same variables (and `extra` ones over them), with Jinja's `settings`. */
+  renderFile(text: string, file: string, extra?: Record<string, unknown>, settings?: WhitespaceOptions): string;
   /** The variables as written (untemplated), for a lookup Ansible runs (its templar renders what it reads). */
   rawVars(): Record<string, unknown>;
 }
@@ -73,6 +77,14 @@ class LookupFailed extends ExprError {
 
 const lookupFailed = (plugin: string, msg: string, col: number): LookupFailed =>
   new LookupFailed(`An unhandled exception occurred while running the lookup plugin '${plugin}'. Error was a <class 'ansible.errors.AnsibleError'>, original message: ${msg}`, msg, col);
+
+// a lookup's boolean option, read as Ansible reads a bool option (yes, no, 1, 0, ...)
+function boolOption(plugin: string, kw: Record<string, unknown>, name: string, dflt: boolean, col: number): boolean {
+  if (kw[name] === undefined || kw[name] === null) return dflt;
+  const b = parseBool(kw[name]);
+  if (b === null) throw new ExprError(`Invalid type for configuration option lookup_${plugin}: ${name}: ${pyRepr(kw[name])} is not a valid boolean`, col);
+  return b;
+}
 
 function terms(args: unknown[]): unknown[] {
   return args.flatMap((a) => (Array.isArray(a) ? a : [a]));
@@ -161,19 +173,37 @@ type Plugin = (ctx: LookupContext, args: unknown[], kw: Record<string, unknown>,
 
 const PLUGINS: Record<string, Plugin> = {
   env: (_c, args, kw) => args.map((n) => process.env[String(n)] ?? (kw.default === undefined ? '' : kw.default)),
-  file: (c, args, kw, col) =>
-    terms(args).map((n) => {
+  file: (c, args, kw, col) => {
+    const lstrip = boolOption('file', kw, 'lstrip', false, col);
+    const rstrip = boolOption('file', kw, 'rstrip', true, col);
+    return terms(args).map((n) => {
       const p = findOrWarn(c.read, 'files', String(n));
       if (!p) throw lookupFailed('file', `could not locate file in lookup: ${String(n)}`, col);
       const text = readControllerFile(p).toString('utf8');
-      return kw.rstrip === false ? text : text.replace(/\s+$/, '');
-    }),
-  template: (c, args, _kw, col) =>
-    terms(args).map((n) => {
+      const left = lstrip ? text.replace(/^\s+/, '') : text;
+      return rstrip ? left.replace(/\s+$/, '') : left;
+    });
+  },
+  // the template's variables over the task's: Ansible's template vars, then template_vars; the variable and
+  // comment delimiters the options give (its environment's trim_blocks on, lstrip_blocks off)
+  template: (c, args, kw, col) => {
+    const extra = kw.template_vars ?? {};
+    if (!isMapping(extra)) throw new ExprError(`Invalid type for configuration option lookup_template: template_vars: ${pyRepr(extra)} is not a dictionary`, col);
+    if (!boolOption('template', kw, 'convert_data', true, col)) throw new ExprError("kplay's template lookup does not take convert_data=False: its text is typed as any template's (leave convert_data out, or use the template module)", col);
+    boolOption('template', kw, 'jinja2_native', false, col); // (on only where the global jinja2_native is, which kplay does not take)
+    let delimiters: Delimiters | undefined;
+    for (const [option, key] of [['variable_start_string', 'variableStart'], ['variable_end_string', 'variableEnd'], ['comment_start_string', 'commentStart'], ['comment_end_string', 'commentEnd']] as const) {
+      const v = kw[option];
+      if (v === undefined || v === null) continue;
+      if (typeof v !== 'string' || v === '') throw new ExprError(`the template lookup's ${option} must be a string that is not empty, got ${pyRepr(v)}`, col);
+      delimiters = { ...(delimiters ?? JINJA_DELIMITERS), [key]: v };
+    }
+    return terms(args).map((n) => {
       const p = findOrWarn(c.read, 'templates', String(n));
       if (!p) throw lookupFailed('template', `the template file ${String(n)} could not be found for the lookup`, col);
-      return c.renderFile(readControllerFile(p).toString('utf8'), p);
-    }),
+      return c.renderFile(readControllerFile(p).toString('utf8'), p, { ...ansibleTemplateVars(String(n), p, null), ...extra }, { trimBlocks: true, lstripBlocks: false, delimiters });
+    });
+  },
   vars: (c, args, kw, col) =>
     terms(args).map((n) => {
       const v = c.read(String(n));

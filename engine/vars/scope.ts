@@ -122,7 +122,7 @@ export class VarScope {
 
   /** The global functions of this scope's templates (range, lookup, query, ...). */
   functions(): Functions {
-    return (this.fns ??= lookupFunctions({ read: this.read, renderFile: (text, file) => this.renderFile(text, file), rawVars: () => this.rawVars() }));
+    return (this.fns ??= lookupFunctions({ read: this.read, renderFile: (text, file, extra, settings) => (extra ? this.extend(extra) : this).renderFile(text, file, undefined, settings), rawVars: () => this.rawVars() }));
   }
 
   /** Renders templates anywhere inside a value (strings in lists and dicts too). */
