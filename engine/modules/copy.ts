@@ -4,7 +4,7 @@
 // travels in a fact and a step), with the destinations as the host has them; the plan compares them.
 import { readControllerFile, VaultError } from '../vault/vault.js';
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pyJson } from '../template/expr/dump.js';
 import { shellQuote as q } from '../util/shell.js';
@@ -12,7 +12,7 @@ import { attrsCommand, wantedAttrs } from './file-content.js';
 import { idsFor, sameBytesDiff, type WantedIds } from './file-diff.js';
 import { attrsChange, bytesFact, declareModule, failPlan, linkFollowed, missingDirs, umaskFor, type Controller, type FactsMode, type Options, type BytesFact, type Plan, type Step, type WriteStep } from './declare.js';
 import { FILE_ATTR_OPTIONS } from './option-kinds.js';
-import type { FileAttrs, HostIO, ModuleResult } from './types.js';
+import type { FileAttrs, FileStat, HostIO, ModuleResult } from './types.js';
 
 /** A destination as copy compares it: a file fact whose (regular file's) bytes are in base64. */
 export type CopyDest = BytesFact;
@@ -21,7 +21,7 @@ export type CopyDest = BytesFact;
 export type CopyFacts =
   | { problem: string }
   | { kind: 'file'; src: string | null; base64: string; destPath: string; dest: CopyDest; missingDirs?: string[] | undefined; umask?: number | undefined; replacesLink?: NewFileAttrs | undefined; ids?: WantedIds | undefined }
-  | { kind: 'directory'; src: string; root: string; dirs: { path: string; dest: CopyDest }[]; files: { path: string; base64: string; dest: CopyDest }[]; umask?: number | undefined };
+  | { kind: 'directory'; src: string; root: string; dirs: { path: string; dest: CopyDest }[]; files: { path: string; base64: string; dest: CopyDest }[]; links?: { path: string; target: string; dest: FileStat }[] | undefined; umask?: number | undefined };
 
 const destFact = bytesFact;
 
@@ -40,33 +40,62 @@ async function newFileAttrs(host: HostIO): Promise<NewFileAttrs | undefined> {
   return r.rc === 0 && mode && owner && group ? { mode: mode.padStart(4, '0'), owner, group } : undefined;
 }
 
-/** The files under a local directory, as paths relative to it (sorted, so the run is repeatable). */
-function filesUnder(dir: string, rel = ''): { files: string[]; dirs: string[] } {
-  const files: string[] = [];
-  const dirs: string[] = [];
-  for (const e of readdirSync(join(dir, rel), { withFileTypes: true }).sort((x, y) => x.name.localeCompare(y.name))) {
-    const r = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) {
-      dirs.push(r);
-      const below = filesUnder(dir, r);
-      files.push(...below.files);
-      dirs.push(...below.dirs);
-    } else files.push(r);
-  }
-  return { files, dirs };
+/** A controller directory as copy walks it: paths relative to it (sorted, so the run is repeatable). */
+interface SourceTree {
+  /** Each file, and the file its bytes are read from (a link's target, followed). */
+  files: { rel: string; real: string }[];
+  dirs: string[];
+  /** The links copied as links: their target as written. */
+  links: { rel: string; target: string }[];
+}
+
+/**
+ * The files, directories and links under a local directory, as Ansible's copy action walks it
+ * (_walk_dirs): with local_follow, a link to a file is that file and a link to a directory is walked, unless
+ * that directory is one the walk is already in (a loop: copied as a link); a dangling link, and every link
+ * without local_follow, is copied as a link.
+ */
+function walkSource(top: string, follow: boolean): SourceTree {
+  const tree: SourceTree = { files: [], dirs: [], links: [] };
+  const id = (st: Stats): string => `${st.dev}:${st.ino}`;
+  const walk = (dir: string, rel: string, within: Set<string>): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((x, y) => x.name.localeCompare(y.name))) {
+      const path = join(dir, e.name);
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isSymbolicLink()) {
+        let target: Stats | undefined;
+        try {
+          target = statSync(path);
+        } catch {
+          target = undefined; // dangling
+        }
+        if (follow && target?.isFile()) tree.files.push({ rel: r, real: realpathSync(path) });
+        else if (follow && target?.isDirectory() && !within.has(id(target))) {
+          tree.dirs.push(r);
+          walk(realpathSync(path), r, new Set([...within, id(target)]));
+        } else tree.links.push({ rel: r, target: readlinkSync(path) });
+      } else if (e.isDirectory()) {
+        tree.dirs.push(r);
+        walk(path, r, new Set([...within, id(statSync(path))]));
+      } else tree.files.push({ rel: r, real: path });
+    }
+  };
+  walk(top, '', new Set([id(statSync(top))]));
+  return tree;
 }
 
 // a controller directory as Ansible's copy takes it: `src/` copies its contents into dest, `src` the directory itself
-async function directoryFacts(host: HostIO, local: string, written: string, destArg: string): Promise<CopyFacts> {
+async function directoryFacts(host: HostIO, local: string, written: string, destArg: string, follow: boolean, read: (path: string) => Buffer): Promise<CopyFacts> {
   const root = destArg.replace(/\/+$/, '') + (written.endsWith('/') ? '' : `/${basename(local)}`);
-  const { files, dirs } = filesUnder(local);
+  const { files, dirs, links } = walkSource(local, follow);
   const at = (rel: string): string => (rel ? `${root}/${rel}` : root);
   return {
     kind: 'directory',
     src: local,
     root,
     dirs: await Promise.all(['', ...dirs].map(async (d) => ({ path: at(d), dest: destFact({ stat: await host.stat(at(d)), content: undefined }) }))),
-    files: await Promise.all(files.map(async (f) => ({ path: at(f), base64: readControllerFile(join(local, f)).toString('base64'), dest: destFact(await host.inspect(at(f))) }))),
+    files: await Promise.all(files.map(async (f) => ({ path: at(f.rel), base64: read(f.real).toString('base64'), dest: destFact(await host.inspect(at(f.rel))) }))),
+    ...(links.length ? { links: await Promise.all(links.map(async (l) => ({ path: at(l.rel), target: l.target, dest: await host.stat(at(l.rel), false) }))) } : {}),
   };
 }
 
@@ -110,6 +139,9 @@ function makeDirs(dirs: string[], attrs: FileAttrs): Step {
 // the sha1 of bytes given in base64 (Ansible's checksum)
 const sha1 = (base64: string): string => createHash('sha1').update(Buffer.from(base64, 'base64')).digest('hex');
 
+// the copy module's failure when the bytes it got are not the `checksum` the task gives
+const checksumFailed = (got: string, expected: string): Plan => ({ steps: [], result: { changed: false, failed: true, msg: 'Copied file does not match the expected checksum. Transfer failed.', checksum: got, expected_checksum: expected } });
+
 /** What a failed `validate` of copy's (and template's) write reports besides: the source's checksum, which Ansible's copy action adds. */
 export const validateFailKeys = (validate: string | undefined, bytes: Buffer): { failKeys?: Record<string, unknown> } => (validate === undefined ? {} : { failKeys: { checksum: sha1(bytes.toString('base64')) } });
 
@@ -127,6 +159,9 @@ const COPY_OPTIONS = {
   directory_mode: { type: 'raw' },
   validate: { type: 'str' },
   follow: { type: 'bool' },
+  local_follow: { type: 'bool' },
+  decrypt: { type: 'bool' },
+  checksum: { type: 'str' },
   ...FILE_ATTR_OPTIONS,
 } as const;
 
@@ -138,6 +173,10 @@ async function copyFacts(o: CopyOptions, host: HostIO, local: Controller, mode: 
   const written = o.src ?? '';
   let bytes: Buffer;
   let src: string | null = null;
+  // decrypt: false copies a vault-encrypted file as it is; local_follow: false copies a directory's links as links
+  const decrypt = o.decrypt !== false;
+  const localFollow = o.local_follow !== false;
+  const read = (path: string): Buffer => (decrypt ? readControllerFile(path) : readFileSync(path));
   // a mapping or list as content is written as Ansible's copy action writes it: json.dumps's text
   if (o.content !== undefined) bytes = Buffer.from(typeof o.content === 'string' ? o.content : pyJson(o.content, { sortKeys: false, ensureAscii: true }));
   else if (o.remote_src === true) {
@@ -148,9 +187,9 @@ async function copyFacts(o: CopyOptions, host: HostIO, local: Controller, mode: 
   } else {
     src = local.findLocal('files', written) ?? null;
     if (src === null) return { problem: local.missingLocal('files', written) };
-    if (statSync(src).isDirectory()) return directoryFacts(host, src, written, o.dest ?? '');
+    if (statSync(src).isDirectory()) return directoryFacts(host, src, written, o.dest ?? '', localFollow, read);
     try {
-      bytes = readControllerFile(src);
+      bytes = read(src);
     } catch (e) {
       if (e instanceof VaultError) throw e;
       return { problem: `Could not read '${src}': ${(e as Error).message}` };
@@ -215,6 +254,10 @@ export const copyModule = declareModule({
       const link = f.replacesLink;
       const changed = link !== undefined || differs(f.dest, f.base64, attrs, f.umask);
       const written = link !== undefined || f.dest.base64 !== f.base64;
+      // a checksum given is the one the bytes sent must have: the copy module compares it, and runs when the
+      // bytes differ (not in check mode, where the action stops before it), or always with remote_src
+      const compared = o.remote_src === true || (written && !mode.check);
+      if (o.checksum !== undefined && compared && sha1(f.base64) !== o.checksum) return checksumFailed(sha1(f.base64), o.checksum);
       const copied = copiedFileResult({ dest: f.destPath, bytes: Buffer.from(f.base64, 'base64'), written, changed, check: mode.check, remote: o.remote_src === true, src: f.src ?? undefined });
       // the bytes there already: the action runs the file module, whose diff is of the attributes (the copy module gives none)
       const result = written || !f.dest.exists || o.remote_src === true ? copied : { ...copied, diff: sameBytesDiff(f.destPath, f.dest, attrs, f.ids, f.umask) };
@@ -233,10 +276,18 @@ export const copyModule = declareModule({
     }
     // a directory of one file (and no directory below) reports that file's copy, as Ansible's action
     // gives the last module's result when it copied one file; of more, the files' diffs are dropped with their results
-    const only = f.files.length === 1 && f.dirs.length === 1 ? f.files[0] : undefined;
+    const only = f.files.length === 1 && f.dirs.length === 1 && !f.links ? f.files[0] : undefined;
     for (const file of f.files) {
       if (o.force === false && file.dest.exists) continue;
-      if (differs(file.dest, file.base64, attrs, f.umask)) steps.push(write(file.path, file.base64, only ? diff(sourceOf(file.path)) : { noDiff: true }));
+      if (!differs(file.dest, file.base64, attrs, f.umask)) continue;
+      // a checksum given is the one every file sent must have (the copy module compares it after the transfer)
+      if (o.checksum !== undefined && !mode.check && file.dest.base64 !== file.base64 && sha1(file.base64) !== o.checksum) return checksumFailed(sha1(file.base64), o.checksum);
+      steps.push(write(file.path, file.base64, only ? diff(sourceOf(file.path)) : { noDiff: true }));
+    }
+    // the links copied as links, as the action has the file module make them (state=link, force)
+    for (const l of f.links ?? []) {
+      if (l.dest.type === 'link' && l.dest.linkTarget === l.target) continue;
+      steps.push(l.dest.type === 'directory' ? { kind: 'run', command: `rmdir -- ${q(l.path)} && ln -s -- ${q(l.target)} ${q(l.path)}`, failure: `the directory ${l.path} is not empty, refusing to convert it` } : { kind: 'run', command: `ln -sfn -- ${q(l.target)} ${q(l.path)}`, failure: 'Error while linking: {stderr}' });
     }
     if (only && !(o.force === false && only.dest.exists)) {
       return { steps, result: copiedFileResult({ dest: only.path, bytes: Buffer.from(only.base64, 'base64'), written: only.dest.base64 !== only.base64, changed: steps.length > 0, check: mode.check, remote: false, src: sourceOf(only.path) }) };
