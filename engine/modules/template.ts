@@ -8,17 +8,8 @@ import { attrsChange, declareModule, failPlan, linkFollowed, readOneFile, type F
 import { wantedAttrs } from './file-content.js';
 import { idsFor, sameBytesDiff, type WantedIds } from './file-diff.js';
 import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
-import { JINJA_DELIMITERS, type Delimiters, type WhitespaceOptions } from '../template/jinja/lexer.js';
+import { DELIMITER_SETTINGS, JINJA_DELIMITERS, type WhitespaceOptions } from '../template/jinja/lexer.js';
 
-// the template module's options that are Jinja's environment settings, and each delimiter's name in Delimiters
-const DELIMITER_OPTIONS: Record<string, keyof Delimiters> = {
-  variable_start_string: 'variableStart',
-  variable_end_string: 'variableEnd',
-  block_start_string: 'blockStart',
-  block_end_string: 'blockEnd',
-  comment_start_string: 'commentStart',
-  comment_end_string: 'commentEnd',
-};
 // newline_sequence as written in single quotes ('\r\n'), which Ansible's action turns into the line break
 const ESCAPED_NEWLINES: Record<string, string> = { '\\n': '\n', '\\r': '\r', '\\r\\n': '\r\n' };
 
@@ -29,7 +20,7 @@ const ESCAPED_NEWLINES: Record<string, string> = { '\\n': '\n', '\\r': '\r', '\\
  */
 export function templateSettings(o: Record<string, unknown>): WhitespaceOptions | string {
   const settings: WhitespaceOptions = { trimBlocks: o.trim_blocks !== false, lstripBlocks: o.lstrip_blocks === true };
-  for (const [option, key] of Object.entries(DELIMITER_OPTIONS)) {
+  for (const [option, key] of Object.entries(DELIMITER_SETTINGS)) {
     const v = o[option];
     if (v === undefined || v === null) continue;
     if (v === '') return `${option} cannot be empty`;
@@ -73,7 +64,7 @@ export const templateModule = declareModule({
       follow: { type: 'bool' },
       trim_blocks: { type: 'bool' },
       lstrip_blocks: { type: 'bool' },
-      ...Object.fromEntries(Object.keys(DELIMITER_OPTIONS).map((k) => [k, { type: 'str' } as const])),
+      ...Object.fromEntries(Object.keys(DELIMITER_SETTINGS).map((k) => [k, { type: 'str' } as const])),
       // the rendered text is written in UTF-8; Ansible's other encodings are not
       output_encoding: onlyValues('str', 'utf-8', 'utf8', 'UTF-8', 'UTF8'),
       ...FILE_ATTR_OPTIONS,
@@ -89,7 +80,7 @@ export const templateModule = declareModule({
     // a Handlebars template has none of Jinja's settings: asking for one is an error, not a no-op (its
     // output's line breaks are made newline_sequence's)
     const hbs = src.endsWith('.hbs');
-    const jinjaAsked = Object.keys(o).filter((k) => (k in DELIMITER_OPTIONS || ['trim_blocks', 'lstrip_blocks'].includes(k)) && o[k as keyof typeof o] !== undefined);
+    const jinjaAsked = Object.keys(o).filter((k) => (k in DELIMITER_SETTINGS || ['trim_blocks', 'lstrip_blocks'].includes(k)) && o[k as keyof typeof o] !== undefined);
     if (hbs && jinjaAsked.length) return { src: null, refused: `${jinjaAsked.join(', ')}: Jinja's settings, and ${written} is a Handlebars template`, text: null, dest: { exists: false, content: null } };
     // follow: a link to an existing file is kept, and the file it leads to is written (as Ansible's copy module)
     const followed = follow ? await linkFollowed(host, o.dest ?? '') : undefined;

@@ -20,7 +20,7 @@ import { BASE_FUNCTIONS } from './expr/filters.js';
 import { Undefined, UndefinedError, copyData, undefinedHint, undefinedMessage, type Functions, type Lookup } from './expr/evaluate.js';
 import { searchDirs } from '../util/search-path.js';
 import { templateWarning } from './warnings.js';
-import { JINJA_DELIMITERS, type Delimiters, type WhitespaceOptions } from './jinja/lexer.js';
+import { DELIMITER_SETTINGS, JINJA_DELIMITERS, type Delimiters, type WhitespaceOptions } from './jinja/lexer.js';
 import { ansibleTemplateVars } from './template-vars.js';
 import { parseBool } from './helpers.js';
 import { isMapping } from '../util/mapping.js';
@@ -192,7 +192,8 @@ const PLUGINS: Record<string, Plugin> = {
     if (!boolOption('template', kw, 'convert_data', true, col)) throw new ExprError("kplay's template lookup does not take convert_data=False: its text is typed as any template's (leave convert_data out, or use the template module)", col);
     boolOption('template', kw, 'jinja2_native', false, col); // (on only where the global jinja2_native is, which kplay does not take)
     let delimiters: Delimiters | undefined;
-    for (const [option, key] of [['variable_start_string', 'variableStart'], ['variable_end_string', 'variableEnd'], ['comment_start_string', 'commentStart'], ['comment_end_string', 'commentEnd']] as const) {
+    // (the lookup takes the variable and comment delimiters, not the block ones)
+    for (const [option, key] of Object.entries(DELIMITER_SETTINGS).filter(([k]) => !k.startsWith('block_'))) {
       const v = kw[option];
       if (v === undefined || v === null) continue;
       if (typeof v !== 'string' || v === '') throw new ExprError(`the template lookup's ${option} must be a string that is not empty, got ${pyRepr(v)}`, col);

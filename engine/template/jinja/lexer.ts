@@ -18,6 +18,16 @@ export interface Delimiters {
   commentEnd: string;
 }
 
+/** Each delimiter's name in Jinja's environment (the template module's option, a `#jinja2:` key). */
+export const DELIMITER_SETTINGS: Readonly<Record<string, keyof Delimiters>> = {
+  variable_start_string: 'variableStart',
+  variable_end_string: 'variableEnd',
+  block_start_string: 'blockStart',
+  block_end_string: 'blockEnd',
+  comment_start_string: 'commentStart',
+  comment_end_string: 'commentEnd',
+};
+
 /** Jinja's own delimiters. */
 export const JINJA_DELIMITERS: Delimiters = { variableStart: '{{', variableEnd: '}}', blockStart: '{%', blockEnd: '%}', commentStart: '{#', commentEnd: '#}' };
 

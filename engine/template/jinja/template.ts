@@ -10,7 +10,7 @@ import { lookupAvailable, lookupHint } from '../lookups.js';
 import type { Expr } from '../expr/parser.js';
 import { textMade, type Functions, type Lookup } from '../expr/evaluate.js';
 import type { Delimiters, WhitespaceOptions } from './lexer.js';
-import { JINJA_DELIMITERS, TemplateSyntaxError } from './lexer.js';
+import { DELIMITER_SETTINGS, JINJA_DELIMITERS, TemplateSyntaxError } from './lexer.js';
 import { parseTemplateTree, type Node } from './parse.js';
 import { outputText, renderTree, TemplateRuntimeError, type TemplateLoader } from './render.js';
 
@@ -244,16 +244,8 @@ export function templatedValue(text: string, expr: Expr, value: unknown): unknow
   return typedText(outputText(value), expr);
 }
 
-// the `#jinja2:` keys kplay follows: the switches, and each delimiter's name in Delimiters
+// the `#jinja2:` switches kplay follows (and DELIMITER_SETTINGS, newline_sequence)
 const HEADER_SWITCHES: Record<string, 'trimBlocks' | 'lstripBlocks' | 'keepTrailingNewline'> = { trim_blocks: 'trimBlocks', lstrip_blocks: 'lstripBlocks', keep_trailing_newline: 'keepTrailingNewline' };
-const HEADER_DELIMITERS: Record<string, keyof Delimiters> = {
-  variable_start_string: 'variableStart',
-  variable_end_string: 'variableEnd',
-  block_start_string: 'blockStart',
-  block_end_string: 'blockEnd',
-  comment_start_string: 'commentStart',
-  comment_end_string: 'commentEnd',
-};
 const NEWLINES = ['\n', '\r', '\r\n'];
 
 /**
@@ -274,7 +266,7 @@ export function fileSettings(source: string, base: WhitespaceOptions = ANSIBLE_W
     const text = pair.slice(colon + 1).trim();
     const value = /^(true|false)$/i.test(text) ? /^true$/i.test(text) : /^(['"]).*\1$/s.test(text) ? literalEval(text).value : undefined;
     const switchName = HEADER_SWITCHES[key];
-    const delimiter = HEADER_DELIMITERS[key];
+    const delimiter = DELIMITER_SETTINGS[key];
     if (switchName) {
       if (typeof value !== 'boolean') throw bad(`${key} needs True or False, not ${text}`);
       ws[switchName] = value;
@@ -284,7 +276,7 @@ export function fileSettings(source: string, base: WhitespaceOptions = ANSIBLE_W
       else if (NEWLINES.includes(value)) ws.newline = value;
       else throw bad(`newline_sequence must be one of '\\n', '\\r' or '\\r\\n', not ${text}`);
     } else {
-      throw bad(`kplay does not follow the setting '${key}' (it follows ${[...Object.keys(HEADER_SWITCHES), ...Object.keys(HEADER_DELIMITERS), 'newline_sequence'].join(', ')})`);
+      throw bad(`kplay does not follow the setting '${key}' (it follows ${[...Object.keys(HEADER_SWITCHES), ...Object.keys(DELIMITER_SETTINGS), 'newline_sequence'].join(', ')})`);
     }
   }
   return { ws, body: source.slice(m[0].length) };
