@@ -4,7 +4,8 @@
 import { basename } from 'node:path';
 import { attrsCommand, attrsDiffer, isOctalMode, lackingTests, wantedAttrs } from './file-content.js';
 import { declareModule, failPlan, missingDirs, umaskFor, type FactsMode, type Options, type Plan, type RunStep } from './declare.js';
-import { FILE_ATTR_OPTIONS, onlyValues } from './option-kinds.js';
+import { FILE_ATTR_OPTIONS } from './option-kinds.js';
+import { epochCommand, timeCommands, timeWant } from './file-times.js';
 import { attrsDiff, createdStat, creatorOf, initialDiff, walkList, wantedIds, type Creator, type WantedIds } from './file-diff.js';
 import type { FileAttrs, FileStat, HostIO, ObjectDiff } from './types.js';
 import { pyRepr } from '../util/python-repr.js';
@@ -17,8 +18,10 @@ const FILE_OPTIONS = {
   recurse: { type: 'bool' },
   force: { type: 'bool' },
   follow: { type: 'bool' },
-  access_time: onlyValues('str', 'preserve', 'now'),
-  modification_time: onlyValues('str', 'preserve', 'now'),
+  access_time: { type: 'str' },
+  modification_time: { type: 'str' },
+  access_time_format: { type: 'str' },
+  modification_time_format: { type: 'str' },
   attributes: { type: 'str', aliases: ['attr'] },
   ...FILE_ATTR_OPTIONS,
 } as const;
@@ -58,6 +61,23 @@ export interface FileModuleFacts {
   ids?: WantedIds | undefined;
   /** touch or directory on a missing path, or a link made with follow: false, with attributes (not in check mode): what the new path gets, for the diff. */
   creator?: Creator | undefined;
+  /** access_time or modification_time given as a time: each as a timestamp of the host's local time, and the path's times now (stat's `%.9X %.9Y`; none when it does not exist). */
+  times?: { a?: number | undefined; m?: number | undefined; current?: string | undefined } | undefined;
+}
+
+// the timestamps of the times given as times (date on the host: its local time, as mktime there) and the
+// path's times now, links followed (os.utime follows them)
+async function timesFacts(host: HostIO, o: FileOptions, state: string, path: string): Promise<FileModuleFacts['times']> {
+  const epoch = async (w: ReturnType<typeof timeWant>): Promise<number | undefined> => {
+    if (typeof w === 'string' || w.kind !== 'at') return undefined;
+    const r = await host.run(epochCommand(w.fields));
+    if (r.rc !== 0) throw new Error(`cannot read the time ${w.text} on the host: ${r.stderr.trim()}`);
+    return Number(r.stdout.trim());
+  };
+  const a = await epoch(timeWant(o.access_time, o.access_time_format, state));
+  const m = await epoch(timeWant(o.modification_time, o.modification_time_format, state));
+  const r = await host.run(`stat -L -c '%.9X %.9Y' -- ${q(path)}`);
+  return { a, m, current: r.rc === 0 ? r.stdout.trim() : undefined };
 }
 
 // a link's source as the link resolves it
@@ -126,6 +146,8 @@ function statePlan(o: FileOptions, f: FileModuleFacts, mode: { check: boolean })
       const keepM = o.modification_time === 'preserve';
       const own = o.follow === false && st.type === 'link';
       const setOwn = (): RunStep[] => (own ? linkAttrs(path, attrs, run) : setAttrs());
+      // a time given as a time: the path made if missing; its times are set after (timesPlan)
+      if (givenTimes(o)) return done([...(st.exists ? [] : [run(`touch -- ${q(path)}`)]), ...(st.exists && !attrsDiffer(st, attrs, f.umask) ? [] : setOwn())], { dest: path });
       if (st.exists && keepA && keepM) return done(attrsDiffer(st, attrs, f.umask) ? setOwn() : [], { dest: path });
       // the times are the target's either way (Ansible's os.utime follows the link)
       const flags = st.exists && keepA ? ' -m' : st.exists && keepM ? ' -a' : '';
@@ -255,6 +277,32 @@ function attributesStep(path: string, wanted: string, current: string): RunStep 
   return { kind: 'run', command: `chattr ${q(`${op}${letters}`)} -- ${q(path)}`, failure: 'chattr failed' };
 }
 
+// access_time or modification_time given as a time (not preserve or now): its format is read, the path's times compared
+const givenTimes = (o: FileOptions): boolean => [o.access_time, o.modification_time].some((v) => v !== undefined && v !== 'preserve' && v !== 'now');
+
+// a time its format does not read: Ansible's module reads the times before anything else (for any state
+// but absent) and fails with the message alone
+function timesProblem(o: FileOptions, f: FileModuleFacts): string | undefined {
+  const state = stateOf(o, f.stat);
+  if (state === 'absent') return undefined;
+  const problem = [timeWant(o.access_time, o.access_time_format, state), timeWant(o.modification_time, o.modification_time_format, state)].find((w) => typeof w === 'string');
+  return typeof problem === 'string' ? problem : undefined;
+}
+
+// the times set last, as Ansible's update_timestamp_for_file after the state and the attributes (not for
+// absent; touch's own now and preserve are its touch command)
+function timesPlan(o: FileOptions, f: FileModuleFacts, plan: Plan): Plan {
+  const state = stateOf(o, f.stat);
+  const a = timeWant(o.access_time, o.access_time_format, state);
+  const m = timeWant(o.modification_time, o.modification_time_format, state);
+  if (state === 'absent' || (state === 'touch' && !givenTimes(o)) || typeof a === 'string' || typeof m === 'string') return plan;
+  const path = f.into ?? o.path ?? '';
+  const commands = timeCommands(path, a, m, { a: f.times?.a, m: f.times?.m }, f.times?.current);
+  if (!commands.length) return plan;
+  const step: RunStep = { kind: 'run', command: commands.join(' && '), failure: 'Error while updating modification or access time: {stderr}', failKeys: { path } };
+  return { ...plan, steps: [...plan.steps, step], result: { ...plan.result, changed: true } };
+}
+
 /** The file module. */
 export const fileModule = declareModule({
   spec: { options: FILE_OPTIONS },
@@ -314,6 +362,7 @@ export const fileModule = declareModule({
       const r = await host.run(`lsattr -vd -- ${q(path)}`);
       facts.flags = r.rc === 0 ? (r.stdout.trim().split(/\s+/)[1] ?? '').replace(/-/g, '') : '';
     }
+    if (state !== 'absent' && givenTimes(o)) facts.times = await timesFacts(host, o, state, path);
     Object.assign(facts, await diffFacts(host, o, state, path, stat, mode));
     return facts;
   },
@@ -324,9 +373,12 @@ export const fileModule = declareModule({
     if (o.follow === false && o.mode !== undefined && (state === 'link' || (state === 'touch' && f.stat.type === 'link'))) {
       return failPlan(`kplay cannot set the mode of the link ${path} itself (follow: false): Linux links have no mode of their own; leave mode out, or set it on the link's target`, { path });
     }
+    const timeProblem = timesProblem(o, f);
+    if (timeProblem !== undefined) return failPlan(timeProblem);
     const plan = statePlan(o, f, mode);
     const step = o.attributes && !plan.result.failed && stateOf(o, f.stat) !== 'absent' ? attributesStep(f.into ?? o.path ?? '', o.attributes, f.flags ?? '') : undefined;
-    const planned = step ? { steps: [...plan.steps, step], result: { ...plan.result, changed: true } } : plan;
+    const withFlags = step ? { steps: [...plan.steps, step], result: { ...plan.result, changed: true } } : plan;
+    const planned = plan.result.failed ? withFlags : timesPlan(o, f, withFlags);
     const diff = planned.result.failed ? undefined : fileDiff(o, f, mode);
     // chattr's flags, as set_attributes_if_different adds them: the flags there, and the operator with the letters
     if (diff && step && o.attributes) [diff.before.attributes, diff.after.attributes] = [f.flags ?? null, /^[-+=]/.test(o.attributes) ? o.attributes : `=${o.attributes}`];

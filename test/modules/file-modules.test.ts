@@ -7,6 +7,8 @@ import { IMPLEMENTATIONS } from '../../engine/modules/index.js';
 import type { ModuleResult } from '../../engine/modules/types.js';
 import { moduleContext } from '../support/module-context.js';
 import { writeTree } from '../support/tree.js';
+import { renderFile } from '../../engine/template/render.js';
+import { BASE_FUNCTIONS } from '../../engine/template/expr/filters.js';
 
 async function run(module: string, root: string, args: Record<string, unknown>, opts: { check?: boolean; diff?: boolean } = {}): Promise<ModuleResult> {
   const abs = (v: unknown): unknown => (typeof v === 'string' && v.startsWith('@/') ? join(root, v.slice(2)) : v);
@@ -15,7 +17,8 @@ async function run(module: string, root: string, args: Record<string, unknown>, 
     check: opts.check ?? false,
     diff: opts.diff ?? false,
     findLocal: (_kind, src) => (existsSync(join(root, 'local', src)) ? join(root, 'local', src) : undefined),
-    render: (text) => text.replace('{{ name }}', 'kplay'),
+    // Jinja with `name` alone, and the module's settings (newline_sequence...)
+    render: (text, origin, _extra, settings) => renderFile(text, (n) => (n === 'name' ? 'kplay' : undefined), BASE_FUNCTIONS, origin, [], settings),
   });
   const impl = IMPLEMENTATIONS[module];
   if (!impl) throw new Error(`no module ${module}`);
