@@ -64,6 +64,11 @@ export function strptime(text: string, format: string): TimeFields | string {
   return t;
 }
 
+/** What access_time and modification_time (with their formats) ask for in `state`, in that order. */
+export function timeWants(o: { access_time?: string | undefined; access_time_format?: string | undefined; modification_time?: string | undefined; modification_time_format?: string | undefined }, state: string): [TimeWant | string, TimeWant | string] {
+  return [timeWant(o.access_time, o.access_time_format, state), timeWant(o.modification_time, o.modification_time_format, state)];
+}
+
 /** What `access_time` or `modification_time` asks for in `state` (unset: now for touch, else preserve). */
 export function timeWant(value: string | undefined, format: string | undefined, state: string): TimeWant | string {
   const v = value ?? (state === 'touch' ? 'now' : 'preserve');
@@ -73,10 +78,29 @@ export function timeWant(value: string | undefined, format: string | undefined, 
   return typeof fields === 'string' ? `Error while obtaining timestamp for time ${v} using format ${fmt}: ${fields}` : { kind: 'at', text: v, fields };
 }
 
-/** The command that prints a field time's timestamp in the host's local time (as mktime there). */
-export function epochCommand(t: TimeFields): string {
+// the command that prints a field time's timestamp in the host's local time (as mktime there)
+function epochCommand(t: TimeFields): string {
   const p = (n: number, w = 2): string => String(n).padStart(w, '0');
   return `date -d ${q(`${p(t.year, 4)}-${p(t.month)}-${p(t.day)} ${p(t.hour)}:${p(t.minute)}:${p(t.second)}`)} +%s`;
+}
+
+/**
+ * One command for what the host must say about the times: each time given as a time, as a timestamp
+ * (a line each, access first), then the path's times (stat's `%.9X %.9Y`, links followed) or an empty
+ * line when it does not exist. `read` turns its output into the epochs and the times.
+ */
+export function timesQuery(path: string, a: TimeWant, m: TimeWant): { command: string; read(stdout: string): { a?: number | undefined; m?: number | undefined; current?: string | undefined } } {
+  const asked = [a, m].map((w) => (w.kind === 'at' ? w.fields : undefined));
+  const command = ['set -e', ...asked.flatMap((t) => (t ? [epochCommand(t)] : [])), `stat -L -c '%.9X %.9Y' -- ${q(path)} 2>/dev/null || echo`].join('\n');
+  return {
+    command,
+    read(stdout) {
+      const lines = stdout.split('\n');
+      const [ea, em] = asked.map((t) => (t ? Number(lines.shift()) : undefined));
+      const current = (lines.shift() ?? '').trim();
+      return { a: ea, m: em, current: current || undefined };
+    },
+  };
 }
 
 /**

@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { attrsCommand, attrsDiffer, isOctalMode, lackingTests, wantedAttrs } from './file-content.js';
 import { declareModule, failPlan, missingDirs, umaskFor, type FactsMode, type Options, type Plan, type RunStep } from './declare.js';
 import { FILE_ATTR_OPTIONS } from './option-kinds.js';
-import { epochCommand, timeCommands, timeWant } from './file-times.js';
+import { timeCommands, timesQuery, timeWants } from './file-times.js';
 import { attrsDiff, createdStat, creatorOf, initialDiff, walkList, wantedIds, type Creator, type WantedIds } from './file-diff.js';
 import type { FileAttrs, FileStat, HostIO, ObjectDiff } from './types.js';
 import { pyRepr } from '../util/python-repr.js';
@@ -66,18 +66,14 @@ export interface FileModuleFacts {
 }
 
 // the timestamps of the times given as times (date on the host: its local time, as mktime there) and the
-// path's times now, links followed (os.utime follows them)
+// path's times now, links followed (os.utime follows them): one round trip
 async function timesFacts(host: HostIO, o: FileOptions, state: string, path: string): Promise<FileModuleFacts['times']> {
-  const epoch = async (w: ReturnType<typeof timeWant>): Promise<number | undefined> => {
-    if (typeof w === 'string' || w.kind !== 'at') return undefined;
-    const r = await host.run(epochCommand(w.fields));
-    if (r.rc !== 0) throw new Error(`cannot read the time ${w.text} on the host: ${r.stderr.trim()}`);
-    return Number(r.stdout.trim());
-  };
-  const a = await epoch(timeWant(o.access_time, o.access_time_format, state));
-  const m = await epoch(timeWant(o.modification_time, o.modification_time_format, state));
-  const r = await host.run(`stat -L -c '%.9X %.9Y' -- ${q(path)}`);
-  return { a, m, current: r.rc === 0 ? r.stdout.trim() : undefined };
+  const [a, m] = timeWants(o, state);
+  if (typeof a === 'string' || typeof m === 'string') return undefined; // (the plan fails with the reason)
+  const query = timesQuery(path, a, m);
+  const r = await host.run(query.command);
+  if (r.rc !== 0) throw new Error(`cannot read the times asked for ${path} on the host: ${r.stderr.trim()}`);
+  return query.read(r.stdout);
 }
 
 // a link's source as the link resolves it
@@ -285,7 +281,7 @@ const givenTimes = (o: FileOptions): boolean => [o.access_time, o.modification_t
 function timesProblem(o: FileOptions, f: FileModuleFacts): string | undefined {
   const state = stateOf(o, f.stat);
   if (state === 'absent') return undefined;
-  const problem = [timeWant(o.access_time, o.access_time_format, state), timeWant(o.modification_time, o.modification_time_format, state)].find((w) => typeof w === 'string');
+  const problem = timeWants(o, state).find((w) => typeof w === 'string');
   return typeof problem === 'string' ? problem : undefined;
 }
 
@@ -293,8 +289,7 @@ function timesProblem(o: FileOptions, f: FileModuleFacts): string | undefined {
 // absent; touch's own now and preserve are its touch command)
 function timesPlan(o: FileOptions, f: FileModuleFacts, plan: Plan): Plan {
   const state = stateOf(o, f.stat);
-  const a = timeWant(o.access_time, o.access_time_format, state);
-  const m = timeWant(o.modification_time, o.modification_time_format, state);
+  const [a, m] = timeWants(o, state);
   if (state === 'absent' || (state === 'touch' && !givenTimes(o)) || typeof a === 'string' || typeof m === 'string') return plan;
   const path = f.into ?? o.path ?? '';
   const commands = timeCommands(path, a, m, { a: f.times?.a, m: f.times?.m }, f.times?.current);

@@ -20,7 +20,7 @@ import { BASE_FUNCTIONS } from './expr/filters.js';
 import { Undefined, UndefinedError, copyData, undefinedHint, undefinedMessage, type Functions, type Lookup } from './expr/evaluate.js';
 import { searchDirs } from '../util/search-path.js';
 import { templateWarning } from './warnings.js';
-import { DELIMITER_SETTINGS, JINJA_DELIMITERS, type Delimiters, type WhitespaceOptions } from './jinja/lexer.js';
+import { ANSIBLE_WS, DELIMITER_SETTINGS, JINJA_DELIMITERS, type Delimiters, type WhitespaceOptions } from './jinja/lexer.js';
 import { ansibleTemplateVars } from './template-vars.js';
 import { parseBool } from './helpers.js';
 import { isMapping } from '../util/mapping.js';
@@ -202,7 +202,7 @@ const PLUGINS: Record<string, Plugin> = {
     return terms(args).map((n) => {
       const p = findOrWarn(c.read, 'templates', String(n));
       if (!p) throw lookupFailed('template', `the template file ${String(n)} could not be found for the lookup`, col);
-      return c.renderFile(readControllerFile(p).toString('utf8'), p, { ...ansibleTemplateVars(String(n), p, null), ...extra }, { trimBlocks: true, lstripBlocks: false, delimiters });
+      return c.renderFile(readControllerFile(p).toString('utf8'), p, { ...ansibleTemplateVars(String(n), p, null), ...extra }, { ...ANSIBLE_WS, delimiters });
     });
   },
   vars: (c, args, kw, col) =>

@@ -8,8 +8,8 @@ import type Handlebars from 'handlebars';
 import { ParseError, type SourcePos } from '../errors.js';
 import type { Functions, Lookup } from './expr/evaluate.js';
 import { helpers } from './helpers.js';
-import { ANSIBLE_WS, compileJinja, fileSettings, JinjaError, renderJinja, renderYamlValue, type TemplateProblem } from './jinja/template.js';
-import type { WhitespaceOptions } from './jinja/lexer.js';
+import { compileJinja, fileSettings, JinjaError, renderJinja, renderYamlValue, type TemplateProblem } from './jinja/template.js';
+import { ANSIBLE_WS, type WhitespaceOptions } from './jinja/lexer.js';
 import type { TemplateLoader } from './jinja/render.js';
 
 /** A template problem: undefined variable, syntax error, reference loop. Exit code 4. */

@@ -18,6 +18,9 @@ export interface Delimiters {
   commentEnd: string;
 }
 
+/** Ansible's settings for YAML strings and template files (trim_blocks on, lstrip_blocks off, Jinja's delimiters). */
+export const ANSIBLE_WS: WhitespaceOptions = { trimBlocks: true, lstripBlocks: false };
+
 /** Each delimiter's name in Jinja's environment (the template module's option, a `#jinja2:` key). */
 export const DELIMITER_SETTINGS: Readonly<Record<string, keyof Delimiters>> = {
   variable_start_string: 'variableStart',

@@ -10,7 +10,7 @@ import { lookupAvailable, lookupHint } from '../lookups.js';
 import type { Expr } from '../expr/parser.js';
 import { textMade, type Functions, type Lookup } from '../expr/evaluate.js';
 import type { Delimiters, WhitespaceOptions } from './lexer.js';
-import { DELIMITER_SETTINGS, JINJA_DELIMITERS, TemplateSyntaxError } from './lexer.js';
+import { ANSIBLE_WS, DELIMITER_SETTINGS, JINJA_DELIMITERS, TemplateSyntaxError } from './lexer.js';
 import { parseTemplateTree, type Node } from './parse.js';
 import { outputText, renderTree, TemplateRuntimeError, type TemplateLoader } from './render.js';
 
@@ -33,8 +33,6 @@ export class JinjaError extends Error {
   }
 }
 
-/** Ansible's settings for YAML strings (trim_blocks on, lstrip_blocks off). */
-export const ANSIBLE_WS: WhitespaceOptions = { trimBlocks: true, lstripBlocks: false };
 
 const cache = new Map<string, Node[]>();
 
@@ -147,8 +145,7 @@ function checkTree(nodes: Node[]): void {
 
 /** Parses (once per source and settings) and checks a template; throws JinjaError. */
 export function compileJinja(source: string, ws: WhitespaceOptions = ANSIBLE_WS, rawStrings = false): Node[] {
-  const d = ws.delimiters;
-  const key = `${ws.trimBlocks ? 1 : 0}${ws.lstripBlocks ? 1 : 0}${rawStrings ? 1 : 0}${ws.keepTrailingNewline ? 1 : 0}${d ? JSON.stringify([d, ws.newline]) : ws.newline ?? ''}\0${source}`;
+  const key = `${ws.trimBlocks ? 1 : 0}${ws.lstripBlocks ? 1 : 0}${rawStrings ? 1 : 0}${ws.keepTrailingNewline ? 1 : 0}${ws.newline ?? ''}${ws.delimiters ? JSON.stringify(ws.delimiters) : ''}\0${source}`;
   const hit = cache.get(key);
   if (hit) return hit;
   let tree: Node[];
