@@ -96,11 +96,13 @@ function tagEnd(src: string, from: number, close: string): number {
 const escaped = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // the first tag opening at or after `from`: where, which, and its opening string (the longest of those
-// that start there, as Jinja's lexer tries the longer first)
-function nextOpening(src: string, from: number, d: Delimiters): { at: number; kind: 'out' | 'stmt' | 'comment'; open: string } | undefined {
+// that start there, as Jinja's lexer tries the longer first). `seen` keeps each opening's next place, so
+// the text is searched once for each kind (-1: none left)
+function nextOpening(src: string, from: number, d: Delimiters, seen: Record<'out' | 'stmt' | 'comment', number>): { at: number; kind: 'out' | 'stmt' | 'comment'; open: string } | undefined {
   let best: { at: number; kind: 'out' | 'stmt' | 'comment'; open: string } | undefined;
   for (const [kind, open] of [['out', d.variableStart], ['stmt', d.blockStart], ['comment', d.commentStart]] as const) {
-    const at = src.indexOf(open, from);
+    if (seen[kind] !== -1 && seen[kind] < from) seen[kind] = src.indexOf(open, from);
+    const at = seen[kind];
     if (at !== -1 && (!best || at < best.at || (at === best.at && open.length > best.open.length))) best = { at, kind, open };
   }
   return best;
@@ -111,6 +113,7 @@ export function lex(src: string, ws: WhitespaceOptions): Piece[] {
   const d = ws.delimiters ?? JINJA_DELIMITERS;
   const nl = ws.newline ?? '\n';
   const rawEnd = new RegExp(`${escaped(d.blockStart)}([-+]?)\\s*endraw\\s*([-+]?)${escaped(d.blockEnd)}`, 'g');
+  const seen = { out: -2, stmt: -2, comment: -2 };
   const out: Piece[] = [];
   let text = '';
   let i = 0;
@@ -152,7 +155,7 @@ export function lex(src: string, ws: WhitespaceOptions): Piece[] {
     text = '';
   };
   while (i < src.length) {
-    const opening = nextOpening(src, i, d);
+    const opening = nextOpening(src, i, d, seen);
     if (!opening) {
       pushText(src.slice(i), i);
       break;
